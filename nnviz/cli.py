@@ -1,0 +1,106 @@
+"""Command line: the GUI by default, plus headless commands.
+
+    nnviz [--lesson NAME]                start the app
+    nnviz worked --lesson NAME           print one training step as Markdown
+    nnviz screenshot --lesson NAME ...   render a lab to PNG, headless
+    nnviz bench [--quick] [--json FILE]  performance figures
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nnviz", description="See how neural networks compute and learn.")
+    p.add_argument("--lesson", help="lesson name or lesson file to open")
+    p.add_argument("--lab", help="lab to show first (workbench, universality, surface, "
+                                 "training, neuron)")
+    p.add_argument("file", nargs="?", help="a .nnviz workspace, lesson or CSV file to open")
+    sub = p.add_subparsers(dest="command")
+
+    w = sub.add_parser("worked", help="print the worked example of one training step")
+    w.add_argument("--lesson", required=True, help="shipped lesson name or path of a lesson file")
+    w.add_argument("--format", choices=["markdown"], default="markdown")
+
+    s = sub.add_parser("screenshot", help="render a lab to a PNG file, headless")
+    s.add_argument("--lesson", default=None)
+    s.add_argument("--lab", default=None)
+    s.add_argument("--steps", type=int, default=0, help="micro-steps (or lab steps) to take")
+    s.add_argument("--size", default="1280x720", help="window size WxH")
+    s.add_argument("--presentation", action="store_true")
+    s.add_argument("--theme", choices=["light", "dark"], default="light")
+    s.add_argument("--out", required=True)
+
+    b = sub.add_parser("bench", help="measure performance and print figures")
+    b.add_argument("--quick", action="store_true")
+    b.add_argument("--json", default=None)
+    return p
+
+
+def _worked(args: argparse.Namespace) -> int:
+    from nnviz.engine.lessons import LessonError, load_lesson
+    from nnviz.engine.worked import worked_markdown
+
+    try:
+        lesson = load_lesson(args.lesson)
+    except LessonError as e:
+        print(f"nnviz worked: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"nnviz worked: cannot read {args.lesson}: {e}", file=sys.stderr)
+        return 2
+    sys.stdout.write(worked_markdown(lesson))
+    return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"nnviz screenshot: --size must look like 1280x720, not {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise SystemExit("nnviz screenshot: width and height must be between 200 and 8000")
+    return w, h
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from nnviz.app import render_screenshot
+
+    try:
+        render_screenshot(lesson=args.lesson, lab=args.lab, steps=args.steps,
+                          size=_size(args.size), presentation=args.presentation,
+                          theme=args.theme, out=args.out)
+    except (ValueError, OSError) as e:
+        print(f"nnviz screenshot: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    try:
+        from nnviz.bench import main as bench_main
+    except ImportError:
+        print("nnviz bench: not available in this build", file=sys.stderr)
+        return 2
+    return bench_main(quick=args.quick, json_path=args.json)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "worked":
+        return _worked(args)
+    if args.command == "screenshot":
+        return _screenshot(args)
+    if args.command == "bench":
+        return _bench(args)
+    from nnviz.app import run_gui
+
+    return run_gui(lesson=args.lesson, lab=args.lab, file=args.file)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,176 @@
+"""The document: the current lesson, its live network, data and settings, and undo.
+
+Every lab reads the document; edits go through its setters so they are
+undoable and every view hears one signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from nnviz.engine.lessons import Lesson, LessonError, load_lesson
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import Network
+from nnviz.engine.training import TrainConfig
+
+DEFAULT_LESSON = "mazur-2-2-2"
+
+
+class _SetNetwork(QUndoCommand):
+    """Replace the network's parameters (or whole network) with another copy."""
+
+    def __init__(self, doc: Document, before: Network, after: Network, text: str,
+                 merge_id: int = -1) -> None:
+        super().__init__(text)
+        self._doc, self._before, self._after, self._merge = doc, before, after, merge_id
+
+    def id(self) -> int:  # noqa: A003 - Qt API
+        return self._merge
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        if not isinstance(other, _SetNetwork) or other.id() != self.id() or self._merge < 0:
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        self._doc._install_network(self._after.copy())
+
+    def undo(self) -> None:
+        self._doc._install_network(self._before.copy())
+
+
+class Document(QObject):
+    """The current lesson and its live state, shared by all labs."""
+
+    lesson_changed = Signal()      # a new lesson: everything is new
+    network_changed = Signal()     # weights, biases or structure changed
+    data_changed = Signal()        # the data set changed
+    settings_changed = Signal()    # loss or hyper-parameters changed
+    modified_changed = Signal(bool)
+    message = Signal(str)          # something to tell the user (status bar)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(500)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.lesson: Lesson | None = None
+        self.network: Network | None = None
+        self.loss_name = "half_sse"
+        self.config = TrainConfig()
+        self.x = np.zeros((0, 1))
+        self.y = np.zeros((0, 1))
+        self.example_x = np.zeros(1)
+        self.example_y = np.zeros(1)
+
+    # ------------------------------------------------------------ lessons
+    def load_lesson(self, lesson: str | Lesson) -> None:
+        """Open a lesson by name, path or object; LessonError leaves everything as it was."""
+        if not isinstance(lesson, Lesson):
+            lesson = load_lesson(lesson)
+        x, y = lesson.dataset()
+        ex_x, ex_y = lesson.example()
+        self.lesson = lesson
+        self.network = lesson.network.copy()
+        self.loss_name = lesson.loss
+        self.config = replace(lesson.train)
+        self.x, self.y = x, y
+        self.example_x, self.example_y = np.asarray(ex_x, float), np.asarray(ex_y, float)
+        self.undo_stack.clear()
+        self.lesson_changed.emit()
+        self.network_changed.emit()
+        self.data_changed.emit()
+        self.settings_changed.emit()
+        self.message.emit(f"Opened lesson: {lesson.title}")
+
+    def try_load_lesson(self, lesson: str | Lesson) -> str | None:
+        """Like :meth:`load_lesson` but returns the error message instead of raising."""
+        try:
+            self.load_lesson(lesson)
+        except (LessonError, OSError) as e:
+            return str(e)
+        return None
+
+    @property
+    def naming(self):
+        return self.lesson.naming if self.lesson else None
+
+    @property
+    def loss(self):
+        return get_loss(self.loss_name)
+
+    # ------------------------------------------------------------ editing
+    def set_weight(self, layer: int, j: int, k: int, value: float, merge: bool = False) -> None:
+        """Set weight w[layer][j, k] (layer is the 0-based weight layer), undoably."""
+        value = _finite(value, "weight")
+        after = self.network.copy()
+        after.weights[layer][j, k] = value
+        name = self.naming.weight(layer, j, k) if self.naming else f"w[{layer}][{j},{k}]"
+        mid = (1_000_000 + layer * 10_000 + j * 100 + k) if merge else -1
+        self._push(after, f"Set {name} = {value:.6g}", mid)
+
+    def set_bias(self, layer: int, j: int, value: float, merge: bool = False) -> None:
+        """Set the bias of neuron j in weight layer ``layer`` (all of them if shared)."""
+        value = _finite(value, "bias")
+        if not self.network.use_bias[layer]:
+            raise ValueError("this layer has no bias")
+        after = self.network.copy()
+        if after.shared_bias[layer]:
+            after.biases[layer][:] = value
+        else:
+            after.biases[layer][j] = value
+        name = self.naming.bias(layer, j) if self.naming else f"b[{layer}][{j}]"
+        mid = (2_000_000 + layer * 10_000 + j) if merge else -1
+        self._push(after, f"Set {name} = {value:.6g}", mid)
+
+    def set_network(self, net: Network, text: str = "Change network") -> None:
+        """Replace the whole network, undoably."""
+        if not net.is_finite():
+            raise ValueError("the network has non-finite weights")
+        self._push(net.copy(), text, -1)
+
+    def network_updated(self) -> None:
+        """Tell the views the network changed in place (training); not undoable."""
+        self.network_changed.emit()
+        self.modified_changed.emit(True)
+
+    def set_config(self, **changes: Any) -> None:
+        """Change hyper-parameters (validated); emits settings_changed."""
+        cfg = replace(self.config, **changes)
+        cfg.validate()
+        self.config = cfg
+        self.settings_changed.emit()
+
+    def set_loss(self, name: str) -> None:
+        get_loss(name)
+        self.loss_name = name
+        self.settings_changed.emit()
+
+    def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Replace the data set (n, n_in) / (n, n_out)."""
+        x = np.asarray(x, float)
+        y = np.asarray(y, float).reshape(len(x), -1)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise ValueError("the data contain NaN or infinite values")
+        self.x, self.y = x, y
+        self.data_changed.emit()
+
+    def _push(self, after: Network, text: str, merge_id: int) -> None:
+        self.undo_stack.push(_SetNetwork(self, self.network.copy(), after, text, merge_id))
+
+    def _install_network(self, net: Network) -> None:
+        self.network = net
+        self.network_changed.emit()
+
+
+def _finite(v: float, what: str) -> float:
+    v = float(v)
+    if not np.isfinite(v):
+        raise ValueError(f"the {what} must be a finite number")
+    return v

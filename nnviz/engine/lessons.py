@@ -1,0 +1,352 @@
+"""Lessons as data: ``resources/lessons/*.json``, validated on load.
+
+Format (``"format": "nnviz-lesson"``, ``"version": 1``) — see
+``resources/lessons/README.md`` for the full description. A bad file raises
+:class:`LessonError` naming the key; nothing is loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.losses import LOSSES, get_loss
+from nnviz.engine.naming import Naming
+from nnviz.engine.network import Network
+from nnviz.engine.resources import lessons_dir
+from nnviz.engine.training import TrainConfig
+from nnviz.engine.validate import (
+    MAX_LAYER_SIZE,
+    MAX_LAYERS,
+    MAX_PARAMS,
+    FormatError,
+    as_array,
+    as_bool,
+    as_int,
+    as_number,
+    as_str,
+    need,
+    read_json,
+)
+
+FORMAT = "nnviz-lesson"
+VERSION = 1
+LABS = ("workbench", "universality", "surface", "training", "neuron")
+PHASE_NAMES = ("start", "forward", "error", "backward", "update", "result")
+
+
+class LessonError(FormatError):
+    """A lesson file is malformed; the message names the file and the key."""
+
+
+@dataclass
+class Caption:
+    """Text for the class at a step (``step`` index) or at the start of a phase."""
+
+    text: str
+    question: str = ""
+    step: int | None = None
+    phase: str | None = None
+
+
+@dataclass
+class Lesson:
+    """A lesson: a network with named parts, an example or data set, settings, captions."""
+
+    name: str
+    title: str
+    description: str
+    network: Network
+    naming: Naming
+    loss: str = "half_sse"
+    train: TrainConfig = field(default_factory=TrainConfig)
+    epochs: int = 1
+    seed: int = 0
+    example_x: np.ndarray | None = None
+    example_y: np.ndarray | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    lab: str = "workbench"
+    source: str = ""
+    captions: list[Caption] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def example(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (input, target) the workbench steps through."""
+        if self.example_x is not None and self.example_y is not None:
+            return self.example_x, self.example_y
+        x, y = self.dataset()
+        return x[0], y[0]
+
+    def dataset(self) -> tuple[np.ndarray, np.ndarray]:
+        """The training inputs (n, n_in) and targets (n, n_out)."""
+        from nnviz.engine.datasets import dataset_from_spec
+
+        if not self.data:
+            if self.example_x is None:
+                raise LessonError(f"lesson {self.name}: no example and no data")
+            return self.example_x.reshape(1, -1), self.example_y.reshape(1, -1)
+        return dataset_from_spec(self.data, self.network.sizes[0], self.network.sizes[-1])
+
+    def captions_for(self, k: int, phase: str | None) -> list[Caption]:
+        """Captions shown at micro-step k (of the given phase)."""
+        return [c for c in self.captions
+                if (c.step is not None and c.step == k)
+                or (c.step is None and c.phase is not None and c.phase == phase)]
+
+
+def lesson_names() -> list[str]:
+    """Names of the shipped lessons, sorted."""
+    return sorted(p.stem for p in lessons_dir().glob("*.json"))
+
+
+def load_lesson(name_or_path: str | Path) -> Lesson:
+    """Load a shipped lesson by name, or a lesson file by path."""
+    p = Path(name_or_path)
+    if not p.suffix and not p.exists():
+        candidate = lessons_dir() / f"{name_or_path}.json"
+        if not candidate.exists():
+            raise LessonError(f"no lesson named {str(name_or_path)!r}; shipped lessons: "
+                              f"{', '.join(lesson_names())}")
+        p = candidate
+    try:
+        data = read_json(p)
+        lesson = parse_lesson(data, origin=p.name)
+    except LessonError:
+        raise
+    except FormatError as e:
+        raise LessonError(str(e)) from None
+    lesson.path = p
+    return lesson
+
+
+def parse_lesson(data: Any, origin: str = "lesson") -> Lesson:
+    """Validate a lesson dictionary and build the Lesson; LessonError on any fault."""
+    try:
+        return _parse(data, origin)
+    except LessonError:
+        raise
+    except FormatError as e:
+        raise LessonError(f"{origin}: {e}") from None
+
+
+def _parse(d: Any, origin: str) -> Lesson:
+    if not isinstance(d, dict):
+        raise FormatError("the top level must be a JSON object")
+    fmt_ = need(d, "format", "lesson")
+    if fmt_ != FORMAT:
+        raise FormatError(f"'format' must be {FORMAT!r}, got {fmt_!r}"[:200])
+    version = as_int(need(d, "version", "lesson"), "version")
+    if version != VERSION:
+        raise FormatError(f"unknown version {version}; this nnviz reads version {VERSION}")
+    name = as_str(need(d, "name", "lesson"), "name", 80)
+    title = as_str(need(d, "title", "lesson"), "title", 200)
+    description = as_str(d.get("description", ""), "description")
+    lab = as_str(d.get("lab", "workbench"), "lab")
+    if lab not in LABS:
+        raise FormatError(f"lab: {lab!r} is not one of {', '.join(LABS)}")
+    net = _parse_network(need(d, "network", "lesson"))
+    naming = _parse_names(d.get("names"), net)
+    tr = d.get("training", {})
+    if not isinstance(tr, dict):
+        raise FormatError("training: expected an object")
+    loss = as_str(tr.get("loss", "half_sse"), "training.loss")
+    if loss not in LOSSES:
+        raise FormatError(f"training.loss: {loss!r} is not one of {', '.join(LOSSES)}")
+    bs = tr.get("batch_size")
+    cfg = TrainConfig(
+        eta=as_number(tr.get("eta", 0.5), "training.eta", 0.0, 1e3),
+        batch_size=None if bs is None else as_int(bs, "training.batch_size", 0, 10**6),
+        momentum=as_number(tr.get("momentum", 0.0), "training.momentum", 0.0, 0.999),
+        l1=as_number(tr.get("l1", 0.0), "training.l1", 0.0, 1e3),
+        l2=as_number(tr.get("l2", 0.0), "training.l2", 0.0, 1e3),
+        dropout=as_number(tr.get("dropout", 0.0), "training.dropout", 0.0, 0.95),
+        clip_value=_opt_pos(tr.get("clip_value"), "training.clip_value"),
+        clip_norm=_opt_pos(tr.get("clip_norm"), "training.clip_norm"),
+        freeze_biases=as_bool(tr.get("freeze_biases", False), "training.freeze_biases"),
+    )
+    epochs = as_int(tr.get("epochs", 1), "training.epochs", 0, 10**7)
+    seed = as_int(tr.get("seed", 0), "training.seed", 0, 2**32 - 1)
+    ex_x = ex_y = None
+    if "example" in d:
+        ex = d["example"]
+        ex_x = as_array(need(ex, "input", "example"), "example.input", (net.sizes[0],))
+        ex_y = as_array(need(ex, "target", "example"), "example.target", (net.sizes[-1],))
+    data = d.get("data", {})
+    if not isinstance(data, dict):
+        raise FormatError("data: expected an object")
+    if data:
+        from nnviz.engine.datasets import dataset_from_spec
+
+        dataset_from_spec(data, net.sizes[0], net.sizes[-1])  # validates
+    if ex_x is None and not data:
+        raise FormatError("a lesson needs an 'example' or 'data'")
+    captions = _parse_captions(d.get("captions", []))
+    settings = d.get("settings", {})
+    if not isinstance(settings, dict):
+        raise FormatError("settings: expected an object")
+    return Lesson(
+        name=name, title=title, description=description, network=net, naming=naming,
+        loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,
+        data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
+        settings=settings, raw=d,
+    )
+
+
+def _opt_pos(v: Any, where: str) -> float | None:
+    return None if v is None else as_number(v, where, 1e-12, 1e12)
+
+
+def _parse_network(nd: Any) -> Network:
+    sizes_raw = need(nd, "sizes", "network")
+    if not isinstance(sizes_raw, list) or not 2 <= len(sizes_raw) <= MAX_LAYERS + 1:
+        raise FormatError(f"network.sizes: expected a list of 2 to {MAX_LAYERS + 1} layer sizes")
+    sizes = [as_int(s, f"network.sizes[{i}]", 1, MAX_LAYER_SIZE) for i, s in enumerate(sizes_raw)]
+    if sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
+        raise FormatError(f"network.sizes: more than {MAX_PARAMS} weights")
+    layers = need(nd, "layers", "network")
+    if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
+        raise FormatError(f"network.layers: expected {len(sizes) - 1} layers (one per size after "
+                          f"the input)")
+    init = nd.get("init", {})
+    if not isinstance(init, dict):
+        raise FormatError("network.init: expected an object")
+    method = as_str(init.get("method", "xavier"), "network.init.method")
+    scale = as_number(init.get("scale", 0.5), "network.init.scale", 0.0, 1e3)
+    seed = as_int(init.get("seed", 0), "network.init.seed", 0, 2**32 - 1)
+    bias0 = as_number(init.get("bias", 0.0), "network.init.bias", -1e3, 1e3)
+    from nnviz.engine.init import INITIALISERS, init_weights
+
+    if method not in INITIALISERS:
+        raise FormatError(f"network.init.method: {method!r} is not one of "
+                          f"{', '.join(INITIALISERS)}")
+    drawn = init_weights(sizes, method, np.random.default_rng(seed), scale)
+    weights, biases, acts, shared, used = [], [], [], [], []
+    for l, ld in enumerate(layers):
+        where = f"network.layers[{l}]"
+        n_in, n_out = sizes[l], sizes[l + 1]
+        act_name = as_str(need(ld, "activation", where), f"{where}.activation")
+        if act_name not in ACTIVATIONS:
+            raise FormatError(f"{where}.activation: {act_name!r} is not one of "
+                              f"{', '.join(ACTIVATIONS)}")
+        if act_name == "softmax" and l != len(layers) - 1:
+            raise FormatError(f"{where}.activation: softmax is only for the output layer")
+        alpha = ld.get("alpha")
+        acts.append(get_activation(act_name, None if alpha is None
+                                   else as_number(alpha, f"{where}.alpha", 0.0, 10.0)))
+        if "weights" in ld:
+            weights.append(as_array(ld["weights"], f"{where}.weights", (n_out, n_in)))
+        else:
+            weights.append(drawn[l])
+        sb = as_bool(ld.get("shared_bias", False), f"{where}.shared_bias")
+        b = ld.get("bias", bias0)
+        if b is None:
+            used.append(False)
+            biases.append(np.zeros(n_out))
+        elif isinstance(b, list):
+            used.append(True)
+            biases.append(as_array(b, f"{where}.bias", (n_out,)))
+        else:
+            used.append(True)
+            biases.append(np.full(n_out, as_number(b, f"{where}.bias")))
+        if sb and isinstance(b, list) and len(set(b)) > 1:
+            raise FormatError(f"{where}.bias: a shared bias must be one value")
+        shared.append(sb)
+    return Network(weights, biases, acts, shared, used)
+
+
+def _parse_names(nd: Any, net: Network) -> Naming:
+    sizes = net.sizes
+    default = Naming.layered(sizes)
+    if nd is None:
+        return default
+    if not isinstance(nd, dict):
+        raise FormatError("names: expected an object")
+    neurons = nd.get("neurons")
+    if neurons is not None:
+        if not isinstance(neurons, list) or len(neurons) != len(sizes):
+            raise FormatError(f"names.neurons: expected {len(sizes)} lists (one per layer)")
+        for l, row in enumerate(neurons):
+            if not isinstance(row, list) or len(row) != sizes[l]:
+                raise FormatError(f"names.neurons[{l}]: expected {sizes[l]} names")
+            for j, s in enumerate(row):
+                as_str(s, f"names.neurons[{l}][{j}]", 40)
+    weights = nd.get("weights")
+    if weights is not None:
+        if not isinstance(weights, list) or len(weights) != len(sizes) - 1:
+            raise FormatError(f"names.weights: expected {len(sizes) - 1} matrices")
+        for l, m in enumerate(weights):
+            if not isinstance(m, list) or len(m) != sizes[l + 1]:
+                raise FormatError(f"names.weights[{l}]: expected {sizes[l + 1]} rows")
+            for j, row in enumerate(m):
+                if not isinstance(row, list) or len(row) != sizes[l]:
+                    raise FormatError(f"names.weights[{l}][{j}]: expected {sizes[l]} names")
+                for k, s in enumerate(row):
+                    as_str(s, f"names.weights[{l}][{j}][{k}]", 40)
+    biases = nd.get("biases")
+    if biases is not None:
+        if not isinstance(biases, list) or len(biases) != len(sizes) - 1:
+            raise FormatError(f"names.biases: expected {len(sizes) - 1} lists")
+        for l, row in enumerate(biases):
+            if not isinstance(row, list) or len(row) not in (1, sizes[l + 1]):
+                raise FormatError(f"names.biases[{l}]: expected 1 or {sizes[l + 1]} names")
+            for j, s in enumerate(row):
+                as_str(s, f"names.biases[{l}][{j}]", 40)
+    t = nd.get("templates", {})
+    if not isinstance(t, dict):
+        raise FormatError("names.templates: expected an object")
+    flat = neurons is not None
+    kw = {}
+    for key, attr in (("net", "net_t"), ("out", "out_t"), ("target", "target_t"),
+                      ("error", "error_t"), ("delta", "delta_t"), ("total_error", "total_error")):
+        if key in t:
+            v = as_str(t[key], f"names.templates.{key}", 40)
+            if key != "total_error":
+                try:
+                    v.format(n="x", j=1)
+                except (KeyError, IndexError, ValueError):
+                    raise FormatError(f"names.templates.{key}: use only {{n}} and {{j}}") from None
+            kw[attr] = v
+    if flat:
+        base = dict(net_t="net_{n}", out_t="out_{n}", target_t="target_{n}", error_t="E_{n}",
+                    delta_t="δ_{n}", total_error="E_total")
+        base.update(kw)
+        return Naming(neurons, weights or default.weights, biases or default.biases, **base,
+                      layer_notation=False)
+    for attr, v in kw.items():
+        setattr(default, attr, v)
+    if weights:
+        default.weights = weights
+    if biases:
+        default.biases = biases
+    return default
+
+
+def _parse_captions(cs: Any) -> list[Caption]:
+    if not isinstance(cs, list):
+        raise FormatError("captions: expected a list")
+    out = []
+    for i, c in enumerate(cs):
+        where = f"captions[{i}]"
+        text = as_str(need(c, "text", where), f"{where}.text", 2000)
+        q = as_str(c.get("question", ""), f"{where}.question", 2000)
+        at = c.get("at", "start")
+        if isinstance(at, str):
+            if at not in PHASE_NAMES:
+                raise FormatError(f"{where}.at: {at!r} is not a step number or one of "
+                                  f"{', '.join(PHASE_NAMES)}")
+            out.append(Caption(text, q, 0 if at == "start" else None,
+                               None if at == "start" else at))
+        else:
+            out.append(Caption(text, q, as_int(at, f"{where}.at", 0, 10**7), None))
+    return out
+
+
+def loss_of(lesson: Lesson):
+    """The Loss object of a lesson."""
+    return get_loss(lesson.loss)

@@ -1,0 +1,236 @@
+"""Training by (stochastic) gradient descent.
+
+Mini-batches are shuffled with an injected ``numpy.random.Generator``; the
+same seed gives a bit-identical run. Options: momentum, L1 and L2
+regularisation with the notes' lambda/n scaling (n = training-set size),
+dropout on hidden layers, gradient clipping by value and by norm, frozen biases.
+
+Dropout convention: *inverted* dropout. During training each hidden neuron is
+kept with probability 1 - p and its output scaled by 1 / (1 - p), so the full
+network is used unchanged at test time. This equals the notes' rule (train
+with dropped neurons, then halve the outgoing weights for p = 0.5) in
+expectation, without having to rescale the weights afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine.losses import Loss
+from nnviz.engine.network import LayerGrad, Network, backward, forward
+
+Array = np.ndarray
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of gradient descent.
+
+    ``batch_size`` None (or 0) means full batch; 1 means one sample at a time.
+    """
+
+    eta: float = 0.5
+    batch_size: int | None = None
+    momentum: float = 0.0
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    clip_value: float | None = None
+    clip_norm: float | None = None
+    freeze_biases: bool = False
+    shuffle: bool = True
+
+    def validate(self) -> None:
+        """Raise ValueError on a setting outside its range."""
+        if not (np.isfinite(self.eta) and self.eta >= 0):
+            raise ValueError("learning rate must be a finite number >= 0")
+        if not 0 <= self.momentum < 1:
+            raise ValueError("momentum must be in [0, 1)")
+        if self.l1 < 0 or self.l2 < 0:
+            raise ValueError("regularisation lambda must be >= 0")
+        if not 0 <= self.dropout < 1:
+            raise ValueError("dropout probability must be in [0, 1)")
+        if self.batch_size is not None and self.batch_size < 0:
+            raise ValueError("batch size must be >= 1 (or 0/None for the full batch)")
+        for name in ("clip_value", "clip_norm"):
+            v = getattr(self, name)
+            if v is not None and not v > 0:
+                raise ValueError(f"{name} must be > 0")
+
+
+@dataclass
+class OptimizerState:
+    """What gradient descent carries between steps: momentum velocities and counters."""
+
+    velocity_w: list[Array] = field(default_factory=list)
+    velocity_b: list[Array] = field(default_factory=list)
+    steps: int = 0
+    epochs: int = 0
+
+    def copy(self) -> OptimizerState:
+        return OptimizerState([v.copy() for v in self.velocity_w],
+                              [v.copy() for v in self.velocity_b], self.steps, self.epochs)
+
+
+@dataclass
+class StepRecord:
+    """What one gradient step did: the batch's cost before the update, the
+    gradient records and the dropout masks (None where no dropout)."""
+
+    cost: float
+    grads: list[LayerGrad]
+    masks: list[Array | None]
+
+
+def dropout_masks(net: Network, n: int, p: float, rng: np.random.Generator) -> list[Array | None]:
+    """Inverted-dropout masks (0 or 1/(1-p)) for every hidden layer, None for the output."""
+    masks: list[Array | None] = []
+    for l, size in enumerate(net.sizes[1:]):
+        if p > 0 and l < net.n_layers - 1:
+            keep = rng.random((n, size)) >= p
+            masks.append(keep / (1.0 - p))
+        else:
+            masks.append(None)
+    return masks
+
+
+def regularisation_cost(net: Network, l1: float, l2: float, n: int) -> float:
+    """lambda2/(2n) sum w^2 + lambda1/n sum |w| over all weights (not biases)."""
+    total = 0.0
+    for w in net.weights:
+        if l2:
+            total += l2 / (2.0 * n) * float(np.sum(w * w))
+        if l1:
+            total += l1 / n * float(np.sum(np.abs(w)))
+    return total
+
+
+def clip_gradients(grads: list[LayerGrad], clip_value: float | None,
+                   clip_norm: float | None) -> None:
+    """Clip gradient arrays in place, by value then by global norm."""
+    if clip_value is not None:
+        for g in grads:
+            np.clip(g.dw, -clip_value, clip_value, out=g.dw)
+            np.clip(g.db, -clip_value, clip_value, out=g.db)
+    if clip_norm is not None:
+        sq = sum(float(np.sum(g.dw * g.dw)) + float(np.sum(g.db * g.db)) for g in grads)
+        norm = np.sqrt(sq)
+        if norm > clip_norm:
+            f = clip_norm / norm
+            for g in grads:
+                g.dw *= f
+                g.db *= f
+
+
+def train_step(
+    net: Network,
+    x: Array,
+    y: Array,
+    loss: Loss,
+    cfg: TrainConfig,
+    state: OptimizerState | None = None,
+    rng: np.random.Generator | None = None,
+    n_train: int | None = None,
+) -> StepRecord:
+    """One gradient-descent update of ``net`` (in place) on the batch (x, y).
+
+    ``n_train`` is the training-set size n used in the lambda/n scaling of
+    L1/L2 (defaults to the batch size).
+    """
+    n = len(x)
+    masks = None
+    if cfg.dropout > 0:
+        if rng is None:
+            raise ValueError("dropout needs a random generator")
+        masks = dropout_masks(net, n, cfg.dropout, rng)
+    fwd = forward(net, x, masks)
+    y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
+    c = loss.value(fwd.output, y)
+    grads = backward(net, fwd, y, loss)
+    nn = n_train or n
+    for l, g in enumerate(grads):
+        if cfg.l2:
+            g.dw += (cfg.l2 / nn) * net.weights[l]
+        if cfg.l1:
+            g.dw += (cfg.l1 / nn) * np.sign(net.weights[l])
+    clip_gradients(grads, cfg.clip_value, cfg.clip_norm)
+    apply_update(net, grads, cfg, state)
+    if state is not None:
+        state.steps += 1
+    return StepRecord(c, grads, list(fwd.masks))
+
+
+def apply_update(net: Network, grads: list[LayerGrad], cfg: TrainConfig,
+                 state: OptimizerState | None) -> None:
+    """w <- w - eta dC/dw (with momentum v <- mu v - eta g; w <- w + v if mu > 0)."""
+    use_momentum = cfg.momentum > 0 and state is not None
+    if use_momentum and not state.velocity_w:
+        state.velocity_w = [np.zeros_like(w) for w in net.weights]
+        state.velocity_b = [np.zeros_like(b) for b in net.biases]
+    for l, g in enumerate(grads):
+        train_bias = net.use_bias[l] and not cfg.freeze_biases
+        if use_momentum:
+            vw, vb = state.velocity_w[l], state.velocity_b[l]
+            vw *= cfg.momentum
+            vw -= cfg.eta * g.dw
+            net.weights[l] += vw
+            if train_bias:
+                vb *= cfg.momentum
+                vb -= cfg.eta * g.db
+                net.biases[l] += vb
+        else:
+            net.weights[l] -= cfg.eta * g.dw
+            if train_bias:
+                net.biases[l] -= cfg.eta * g.db
+
+
+def batches(n: int, batch_size: int | None, rng: np.random.Generator | None,
+            shuffle: bool = True) -> list[Array]:
+    """Index arrays of the mini-batches of one epoch over n samples."""
+    order = rng.permutation(n) if (shuffle and rng is not None) else np.arange(n)
+    size = n if not batch_size else min(int(batch_size), n)
+    return [order[i:i + size] for i in range(0, n, size)]
+
+
+def train_epoch(
+    net: Network,
+    x: Array,
+    y: Array,
+    loss: Loss,
+    cfg: TrainConfig,
+    state: OptimizerState | None = None,
+    rng: np.random.Generator | None = None,
+) -> float:
+    """One pass over (x, y) in mini-batches; returns the mean of the batch costs."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
+    costs = []
+    for idx in batches(len(x), cfg.batch_size, rng, cfg.shuffle):
+        rec = train_step(net, x[idx], y[idx], loss, cfg, state, rng, n_train=len(x))
+        costs.append(rec.cost)
+    if state is not None:
+        state.epochs += 1
+    return float(np.mean(costs))
+
+
+def train(
+    net: Network,
+    x: Array,
+    y: Array,
+    loss: Loss,
+    cfg: TrainConfig,
+    epochs: int,
+    rng: np.random.Generator | None = None,
+    state: OptimizerState | None = None,
+) -> list[float]:
+    """Train for ``epochs`` epochs; returns the cost after each epoch."""
+    from nnviz.engine.network import cost
+
+    state = state if state is not None else OptimizerState()
+    history = []
+    for _ in range(epochs):
+        train_epoch(net, x, y, loss, cfg, state, rng)
+        history.append(cost(net, x, y, loss))
+    return history

@@ -1,0 +1,120 @@
+"""Small validators for data read from files: every failure names the key."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_LAYER_SIZE = 4096
+MAX_LAYERS = 64
+MAX_PARAMS = 2_000_000
+
+
+class FormatError(ValueError):
+    """A file or value does not have the expected form; the message names where."""
+
+
+def read_json(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Read a JSON file, refusing empty, huge, binary or malformed files with a clear message."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise FormatError(f"{p}: cannot read ({e.strerror or e})") from None
+    if size == 0:
+        raise FormatError(f"{p}: the file is empty")
+    if size > max_bytes:
+        raise FormatError(f"{p}: the file is {size} bytes, over the limit of {max_bytes}")
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FormatError(f"{p}: not a UTF-8 text file (byte {e.start})") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise FormatError(f"{p}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") \
+            from None
+    except RecursionError:
+        raise FormatError(f"{p}: JSON nested too deeply") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise FormatError(f"{name} is not allowed (numbers must be finite)")
+
+
+def need(d: Any, key: str, where: str) -> Any:
+    """d[key], or FormatError naming the missing key."""
+    if not isinstance(d, dict):
+        raise FormatError(f"{where}: expected an object")
+    if key not in d:
+        raise FormatError(f"{where}: missing key '{key}'")
+    return d[key]
+
+
+def as_str(v: Any, where: str, max_len: int = 20000) -> str:
+    if not isinstance(v, str):
+        raise FormatError(f"{where}: expected text, got {type(v).__name__}")
+    if len(v) > max_len:
+        raise FormatError(f"{where}: text longer than {max_len} characters")
+    return v
+
+
+def as_bool(v: Any, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise FormatError(f"{where}: expected true or false, got {v!r}"[:200])
+    return v
+
+
+def as_number(v: Any, where: str, lo: float = -math.inf, hi: float = math.inf) -> float:
+    """A finite number within [lo, hi]."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise FormatError(f"{where}: expected a number, got {type(v).__name__}")
+    f = float(v)
+    if not math.isfinite(f):
+        raise FormatError(f"{where}: the number must be finite")
+    if not lo <= f <= hi:
+        raise FormatError(f"{where}: {f:g} is outside [{lo:g}, {hi:g}]")
+    return f
+
+
+def as_int(v: Any, where: str, lo: int = -(2**31), hi: int = 2**31) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        else:
+            raise FormatError(f"{where}: expected a whole number, got {v!r}"[:200])
+    if not lo <= v <= hi:
+        raise FormatError(f"{where}: {v} is outside [{lo}, {hi}]")
+    return int(v)
+
+
+def as_array(v: Any, where: str, shape: tuple[int | None, ...]) -> np.ndarray:
+    """A finite float64 array of the given shape (None = any length)."""
+    def check(x: Any, depth: int, path: str) -> None:
+        if depth == len(shape):
+            as_number(x, path)
+            return
+        if not isinstance(x, list):
+            raise FormatError(f"{path}: expected a list")
+        want = shape[depth]
+        if want is not None and len(x) != want:
+            raise FormatError(f"{path}: expected {want} entries, got {len(x)}")
+        if depth == 0 and len(x) > MAX_PARAMS:
+            raise FormatError(f"{path}: too many entries")
+        for i, e in enumerate(x):
+            check(e, depth + 1, f"{path}[{i}]")
+
+    check(v, 0, where)
+    try:
+        arr = np.array(v, dtype=np.float64)
+    except ValueError:
+        raise FormatError(f"{where}: rows of different lengths") from None
+    if arr.ndim != len(shape):
+        raise FormatError(f"{where}: rows of different lengths")
+    return arr

@@ -1,0 +1,1 @@
+"""Views: QtWidgets and pyqtgraph. They draw and forward user actions to controllers."""

@@ -1,0 +1,116 @@
+"""Training: XOR is learned, options behave as documented, and runs are deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine import get_loss
+from nnviz.engine.datasets import gate
+from nnviz.engine.network import Network, cost, predict
+from nnviz.engine.training import (
+    OptimizerState,
+    TrainConfig,
+    batches,
+    clip_gradients,
+    dropout_masks,
+    train,
+    train_step,
+)
+
+
+def test_training_reduces_the_loss_on_xor():
+    x, y = gate("XOR")
+    rng = np.random.default_rng(0)
+    net = Network.create([2, 4, 1], ["tanh", "sigmoid"], rng, init="xavier")
+    loss = get_loss("binary_cross_entropy")
+    before = cost(net, x, y, loss)
+    history = train(net, x, y, loss, TrainConfig(eta=0.5), 2000, rng)
+    assert history[-1] < before / 10
+    assert np.round(predict(net, x)).ravel().tolist() == [0, 1, 1, 0]
+
+
+def test_same_seed_gives_bit_identical_runs():
+    x = np.random.default_rng(5).normal(size=(40, 3))
+    y = (x.sum(axis=1, keepdims=True) > 0).astype(float)
+    cfg = TrainConfig(eta=0.3, batch_size=8, momentum=0.9, l2=0.1, dropout=0.3, clip_norm=5.0)
+
+    def run(seed):
+        rng = np.random.default_rng(seed)
+        net = Network.create([3, 6, 1], ["relu", "sigmoid"], rng)
+        train(net, x, y, get_loss("binary_cross_entropy"), cfg, 5, rng)
+        return net
+
+    a, b, c = run(1), run(1), run(2)
+    assert a.equals(b)
+    assert not a.equals(c)
+
+
+def test_minibatches_cover_every_sample_once():
+    rng = np.random.default_rng(0)
+    parts = batches(23, 5, rng)
+    assert [len(p) for p in parts] == [5, 5, 5, 5, 3]
+    assert sorted(np.concatenate(parts).tolist()) == list(range(23))
+    assert [len(p) for p in batches(23, None, rng)] == [23]
+    assert [len(p) for p in batches(4, 1, rng)] == [1, 1, 1, 1]
+
+
+def test_frozen_biases_do_not_move():
+    rng = np.random.default_rng(1)
+    net = Network.create([2, 3, 1], "sigmoid", rng, bias=0.25)
+    x, y = gate("AND")
+    train_step(net, x, y, get_loss("mse"), TrainConfig(eta=1.0, freeze_biases=True))
+    assert all(np.all(b == 0.25) for b in net.biases)
+
+
+def test_momentum_matches_the_update_rule():
+    rng = np.random.default_rng(2)
+    net = Network.create([2, 2, 1], "tanh", rng)
+    x, y = gate("OR")
+    loss = get_loss("mse")
+    cfg = TrainConfig(eta=0.1, momentum=0.9)
+    state = OptimizerState()
+    w0 = net.weights[0].copy()
+    r1 = train_step(net, x, y, loss, cfg, state)
+    w1 = net.weights[0].copy()
+    np.testing.assert_allclose(w1, w0 - 0.1 * r1.grads[0].dw)
+    r2 = train_step(net, x, y, loss, cfg, state)
+    v = 0.9 * (w1 - w0) - 0.1 * r2.grads[0].dw
+    np.testing.assert_allclose(net.weights[0], w1 + v)
+
+
+def test_l2_is_weight_decay_with_lambda_over_n():
+    net = Network.create([2, 1], "linear", np.random.default_rng(3))
+    x = np.zeros((1, 2))  # no data gradient on the weights
+    y = np.zeros((1, 1))
+    w0 = net.weights[0].copy()
+    train_step(net, x, y, get_loss("mse"), TrainConfig(eta=0.5, l2=2.0), n_train=10)
+    np.testing.assert_allclose(net.weights[0], (1 - 0.5 * 2.0 / 10) * w0)
+
+
+def test_l1_shrinks_by_a_constant():
+    net = Network([np.array([[0.5, -0.3]])], [np.zeros(1)],
+                  [__import__("nnviz.engine", fromlist=["x"]).get_activation("linear")])
+    train_step(net, np.zeros((1, 2)), np.zeros((1, 1)), get_loss("mse"),
+               TrainConfig(eta=0.1, l1=1.0), n_train=4)
+    np.testing.assert_allclose(net.weights[0], [[0.5 - 0.025, -0.3 + 0.025]])
+
+
+def test_dropout_masks_are_inverted_and_spare_the_output():
+    rng = np.random.default_rng(4)
+    net = Network.create([3, 200, 100, 2], "relu", rng)
+    masks = dropout_masks(net, 50, 0.5, rng)
+    assert masks[-1] is None
+    m = masks[0]
+    assert set(np.unique(m)) <= {0.0, 2.0}
+    assert 0.4 < (m > 0).mean() < 0.6
+
+
+def test_clipping_by_value_and_norm():
+    from nnviz.engine.network import LayerGrad
+
+    g = [LayerGrad(None, None, None, np.array([[3.0, -4.0]]), np.array([12.0]))]
+    clip_gradients(g, 5.0, None)
+    assert g[0].dw.tolist() == [[3.0, -4.0]] and g[0].db.tolist() == [5.0]
+    clip_gradients(g, None, 1.0)
+    norm = np.sqrt((g[0].dw ** 2).sum() + (g[0].db ** 2).sum())
+    assert np.isclose(norm, 1.0)

@@ -1,0 +1,61 @@
+"""The layering rule: the engine never imports Qt; controllers never import widgets or pyqtgraph."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nnviz
+
+PKG = Path(nnviz.__file__).resolve().parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return names
+
+
+def _violations(folder: str, banned: tuple[str, ...]) -> list[str]:
+    bad = []
+    files = sorted((PKG / folder).rglob("*.py"))
+    assert files, f"no modules found in nnviz/{folder}"
+    for f in files:
+        for name in _imports(f):
+            if any(name == b or name.startswith(b + ".") for b in banned):
+                bad.append(f"{f.relative_to(PKG.parent)} imports {name}")
+    return bad
+
+
+def test_engine_imports_no_qt():
+    assert _violations("engine", ("PySide6", "pyqtgraph", "shiboken6", "PyQt5", "PyQt6")) == []
+
+
+def test_controllers_import_no_widgets_or_pyqtgraph():
+    assert _violations("controllers", ("PySide6.QtWidgets", "pyqtgraph", "PyQt5", "PyQt6")) == []
+
+
+def test_checker_catches_a_violation(tmp_path):
+    bad = tmp_path / "m.py"
+    bad.write_text("from PySide6 import QtWidgets\nimport pyqtgraph as pg\n")
+    names = _imports(bad)
+    assert "PySide6.QtWidgets" in names and "pyqtgraph" in names
+
+
+def test_engine_runs_without_qt_loaded():
+    import subprocess
+    import sys
+
+    code = ("import sys, nnviz.engine.lessons, nnviz.engine.worked, nnviz.engine.trace, "
+            "nnviz.engine.training, nnviz.engine.datasets;"
+            "bad=[m for m in sys.modules if m.startswith(('PySide6','pyqtgraph'))];"
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       cwd=PKG.parent)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,61 @@
+"""The main window starts on the default lesson, opens lessons and quits cleanly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from nnviz.controllers.document import DEFAULT_LESSON
+
+
+def test_starts_on_the_default_lesson(main_window):
+    assert main_window.doc.lesson.name == DEFAULT_LESSON
+    assert "2-2-2" in main_window.windowTitle()
+    assert main_window.current_lab is not None
+
+
+def test_lessons_menu_lists_every_lesson(main_window):
+    from nnviz.engine.lessons import lesson_names
+
+    texts = [a.text() for a in main_window.lessons_menu.actions()]
+    for name in lesson_names():
+        assert any(f"[{name}]" in t for t in texts)
+
+
+def test_open_lesson_from_menu(main_window, qtbot):
+    action = next(a for a in main_window.lessons_menu.actions() if "[xor-mlp]" in a.text())
+    action.trigger()
+    assert main_window.doc.lesson.name == "xor-mlp"
+
+
+def test_bad_lesson_changes_nothing(main_window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    bad = tmp_path / "bad.json"
+    bad.write_text("{broken")
+    before = main_window.doc.network.copy()
+    assert not main_window.open_lesson(str(bad))
+    assert shown and "not valid JSON" in shown[0]
+    assert main_window.doc.lesson.name == DEFAULT_LESSON
+    assert main_window.doc.network.equals(before)
+
+
+def test_last_lesson_persists(qtbot, settings):
+    from nnviz.views.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.start(lesson="xor-mlp")
+    win.close()
+    win2 = MainWindow(settings=settings)
+    qtbot.addWidget(win2)
+    win2.start()
+    assert win2.doc.lesson.name == "xor-mlp"
+    win2.close()
+
+
+def test_quit_closes_the_window(main_window, qtbot):
+    main_window.act_quit.trigger()
+    qtbot.waitUntil(lambda: not main_window.isVisible())
+    _ = Qt
