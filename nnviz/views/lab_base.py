@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from nnviz.controllers.document import Document
@@ -16,6 +17,8 @@ class Lab(QMainWindow):
 
     name = ""
     title = ""
+    #: text for the main window's status bar (e.g. "Forward · layer 1 · neuron h1 · step 3 of 32")
+    status = Signal(str)
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
             page = cls(self.doc, self)
             self.labs[name] = page
             self.stack.addWidget(page)
+            page.status.connect(lambda text, n=name: self._on_lab_status(n, text))
             page.apply_style(current_style())
         return self.labs[name]
 
@@ -187,6 +188,10 @@ class MainWindow(QMainWindow):
             a.setChecked(n == name)
         page.activate()
         self.lab_changed.emit(name)
+
+    def _on_lab_status(self, name: str, text: str) -> None:
+        if name == self.current_lab_name:
+            self.status_label.setText(text)
 
     def step_forward(self) -> None:
         if self.current_lab is not None:
