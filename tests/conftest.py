@@ -2,10 +2,41 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import subprocess
+import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+def _start_xvfb() -> None:
+    """Give offscreen Qt an X server so OpenGL contexts can be made (3-D views).
+
+    Without Xvfb (or with DISPLAY already set) nothing happens; GL tests then run
+    if a context can be made and skip with the reason otherwise.
+    """
+    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+        return
+    for n in range(90, 110):
+        if os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1200x24", "-nolisten",
+                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                os.environ["DISPLAY"] = f":{n}"
+                atexit.register(proc.terminate)
+                return
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        proc.terminate()
+
+
+_start_xvfb()
 
 import pytest  # noqa: E402
 
@@ -47,3 +78,42 @@ def main_window(qtbot, settings):
     yield win
     for page in win.labs.values():
         page.shutdown()
+
+
+_GL_PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from nnviz.views.gl import gl_status
+ok, why = gl_status()
+print("OK" if ok else "NO " + why)
+"""
+_gl_env_cache: dict = {}
+
+
+@pytest.fixture
+def gl_env():
+    """Environment for a subprocess that can show OpenGL views (xcb on Xvfb).
+
+    In-process tests run on the offscreen platform, which has no OpenGL windows, so
+    3-D tests run a small script in a subprocess with this environment. Skips, with
+    the reason, where no X server or no OpenGL context is available.
+    """
+    import sys
+    from pathlib import Path
+
+    if "env" not in _gl_env_cache:
+        env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        if not env.get("DISPLAY"):
+            _gl_env_cache["env"] = (None, "no X server (install xvfb)")
+        else:
+            r = subprocess.run([sys.executable, "-c", _GL_PROBE], env=env, capture_output=True,
+                               text=True, timeout=60, cwd=root)
+            out = (r.stdout.strip().splitlines() or ["NO " + r.stderr.strip()[-200:]])[-1]
+            _gl_env_cache["env"] = (env, "") if out == "OK" else (None, out[3:])
+    env, why = _gl_env_cache["env"]
+    if env is None:
+        pytest.skip(f"OpenGL not available: {why}")
+    return env
