@@ -1,0 +1,114 @@
+"""The fast trainer equals the reference engine (training.train_epoch / train_step)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.engine.activations import get_activation
+from nnviz.engine.datasets import encode_labels, generate
+from nnviz.engine.fast import FastTrainer, unsupported_reason
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import Network
+from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
+
+
+def _playground(hidden, kind="circle", seed=0, acts=None):
+    x, labels = generate(kind, 500, 0.0, seed)
+    y = encode_labels(labels, 1, "pm1")
+    net = Network.create([2, *hidden, 1], "tanh", np.random.default_rng(seed), init="uniform",
+                         init_scale=0.5, bias=0.1)
+    if acts:
+        net.activations = [get_activation(a) for a in acts]
+    return x[:250], y[:250], net
+
+
+def _max_diff(a: Network, b: Network) -> float:
+    return max(float(np.max(np.abs(p - q)))
+               for p, q in zip(a.weights + a.biases, b.weights + b.biases))
+
+
+CASES = [
+    ([4, 2], TrainConfig(eta=0.03, batch_size=10), "mse", None, "circle"),
+    ([8, 8], TrainConfig(eta=0.03, batch_size=10), "mse", None, "spiral"),
+    ([8] * 6, TrainConfig(eta=0.03, batch_size=10), "mse", None, "spiral"),
+    ([8, 8], TrainConfig(eta=0.03, batch_size=7, momentum=0.9, l2=0.1), "mse", None, "circle"),
+    ([8, 8], TrainConfig(eta=0.05, batch_size=7, momentum=0.5, l1=0.01, freeze_biases=True),
+     "mse", None, "circle"),
+    ([5], TrainConfig(eta=0.01, batch_size=None, shuffle=False), "half_sse", None, "circle"),
+    ([8, 8], TrainConfig(eta=0.3, batch_size=16), "binary_cross_entropy",
+     ["relu", "tanh", "sigmoid"], "circle"),
+    ([6, 3], TrainConfig(eta=0.3, batch_size=1), "mse", ["sigmoid", "linear", "tanh"], "spiral"),
+]
+
+
+@pytest.mark.parametrize("hidden, cfg, loss_name, acts, kind", CASES)
+def test_fast_epochs_equal_the_reference(hidden, cfg, loss_name, acts, kind):
+    x, y, net = _playground(hidden, kind, acts=acts)
+    if loss_name == "binary_cross_entropy":
+        y = (y > 0).astype(float)
+    loss = get_loss(loss_name)
+    ref = net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    r_ref, r_fast = np.random.default_rng(7), np.random.default_rng(7)
+    for _ in range(4):
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    assert trainer.fast, trainer.reason
+    assert trainer.train_epochs(x, y, r_fast, 3) == 3 * len(x)
+    assert trainer.train_epoch(x, y, r_fast) == len(x)
+    assert not ref.equals(_playground(hidden, kind, acts=acts)[2])  # training moved something
+    assert _max_diff(ref, net) < 1e-12
+    assert (s_fast.steps, s_fast.epochs) == (s_ref.steps, s_ref.epochs)
+    for a, b in zip(s_ref.velocity_w + s_ref.velocity_b, s_fast.velocity_w + s_fast.velocity_b):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    # the generators were used identically: the next draws agree
+    assert r_ref.random() == r_fast.random()
+    if cfg.freeze_biases:
+        assert all(np.all(b == 0.1) for b in net.biases)
+
+
+def test_single_batches_equal_train_step_and_edits_between_calls_count():
+    x, y, net = _playground([8, 8])
+    loss, cfg = get_loss("mse"), TrainConfig(eta=0.1, momentum=0.9)
+    ref = net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    for i in range(5):
+        idx = slice(10 * i, 10 * i + 3 + i)
+        train_step(ref, x[idx], y[idx], loss, cfg, s_ref)
+        trainer.train_batch(x[idx], y[idx])
+        if i == 2:  # an edit of the network between calls (a user drags a weight)
+            ref.weights[1][0, 0] = net.weights[1][0, 0] = 1.5
+    assert _max_diff(ref, net) < 1e-12
+    assert s_fast.steps == s_ref.steps == 5
+
+
+def test_unsupported_options_fall_back_to_the_reference_and_say_why():
+    x, y, net = _playground([4])
+    cfg = TrainConfig(eta=0.1, batch_size=10, dropout=0.3)
+    ref = net.copy()
+    trainer = FastTrainer(net, get_loss("mse"), cfg)
+    assert not trainer.fast and trainer.reason == "dropout"
+    trainer.train_epoch(x, y, np.random.default_rng(3))
+    train_epoch(ref, x, y, get_loss("mse"), cfg, None, np.random.default_rng(3))
+    assert ref.equals(net)
+    assert "clipping" in unsupported_reason(net, get_loss("mse"), TrainConfig(clip_norm=1.0))
+    assert "softmax" in unsupported_reason(
+        Network.create([2, 3], "softmax"), get_loss("cross_entropy"), TrainConfig())
+    assert unsupported_reason(net, get_loss("cross_entropy"), TrainConfig()).startswith("loss")
+
+
+def test_a_changed_network_shape_is_refused():
+    x, y, net = _playground([4])
+    trainer = FastTrainer(net, get_loss("mse"), TrainConfig(batch_size=10))
+    net.weights.append(np.zeros((1, 1)))
+    with pytest.raises(ValueError, match="changed shape"):
+        trainer.train_epoch(x, y, None)
+
+
+def test_time_budget_gives_whole_epochs():
+    x, y, net = _playground([4, 2])
+    trainer = FastTrainer(net, get_loss("mse"), TrainConfig(eta=0.03, batch_size=10))
+    assert trainer.train_for(x, y, np.random.default_rng(0), 0.0) == 1
+    assert trainer.train_for(x, y, np.random.default_rng(0), 10.0, max_epochs=3) == 3
