@@ -1,0 +1,146 @@
+"""`nnviz bench`: every performance figure of nnviz from one command.
+
+    nnviz bench [--quick] [--json FILE]        (also: python -m nnviz.bench)
+
+Prints a table (figure, value, target, met?) and writes the figures as nested
+JSON: ``engine_train.b.samples_per_s`` is ``data["engine_train"]["b"]["samples_per_s"]``.
+A figure whose lab is not in this build is printed as "n/a (lab not available)"
+and written as null. ``--quick`` runs every measurement briefly (a smoke test,
+not a measurement). Runs offscreen.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import time
+from typing import Any
+
+#: (dotted key, target, "min" (at least) or "max" (at most), unit) - the issue's targets
+TARGETS: list[tuple[str, float | None, str, str]] = [
+    ("engine_train.a.samples_per_s", None, "min", "samples/s"),
+    ("engine_train.b.samples_per_s", 460_000, "min", "samples/s"),
+    ("engine_train.c.samples_per_s", 130_000, "min", "samples/s"),
+    ("live_train.a.samples_per_s", 140_000, "min", "samples/s"),
+    ("live_train.a.fps", 30, "min", "fps"),
+    ("live_train.b.samples_per_s", 70_000, "min", "samples/s"),
+    ("live_train.b.fps", 30, "min", "fps"),
+    ("live_train.c.samples_per_s", 34_000, "min", "samples/s"),
+    ("live_train.c.fps", 30, "min", "fps"),
+    ("step_latency_ms.mazur-2-2-2.median", 16, "max", "ms"),
+    ("step_latency_ms.mazur-2-2-2.p95", None, "max", "ms"),
+    ("step_latency_ms.64-32-64-10.median", 33, "max", "ms"),
+    ("step_latency_ms.64-32-64-10.p95", None, "max", "ms"),
+    ("graph_redraw.784-100-10.fps", 30, "min", "fps"),
+    ("surface.b_101.seconds", None, "max", "s"),
+    ("surface.b_101.matmul_efficiency", 0.3, "min", ""),
+    ("startup.seconds", None, "max", "s"),
+    ("startup.bare_qt_seconds", None, "max", "s"),
+    ("startup.ratio", 1.3, "max", ""),
+    ("peak_rss_mb", None, "max", "MB"),
+]
+KEYS = [k for k, *_ in TARGETS]
+NA = "n/a (lab not available)"
+
+
+def get(data: dict[str, Any], key: str) -> Any:
+    """The value at a dotted key (None if any part is missing)."""
+    cur: Any = data
+    for part in _split(key):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def _split(key: str) -> list[str]:
+    # keys such as "mazur-2-2-2" contain no dots; "b_101" neither: a plain split works
+    return key.split(".")
+
+
+def _fmt(v: float, unit: str) -> str:
+    if unit == "samples/s":
+        return f"{v:,.0f} {unit}"
+    if abs(v) >= 100:
+        return f"{v:,.0f} {unit}".strip()
+    return f"{v:.3g} {unit}".strip()
+
+
+def table(data: dict[str, Any]) -> str:
+    """The figures as a plain-text table with targets and whether each is met."""
+    rows = [("figure", "value", "target", "")]
+    for key, target, sense, unit in TARGETS:
+        v = get(data, key)
+        if v is None:
+            rows.append((key, NA, "", ""))
+            continue
+        tgt = "" if target is None else ("≥ " if sense == "min" else "≤ ") + _fmt(target, unit)
+        met = "" if target is None else ("met" if (v >= target if sense == "min"
+                                                     else v <= target) else "MISSED")
+        rows.append((key, _fmt(v, unit), tgt, met))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    m = data.get("machine", {})
+    lines.append("")
+    lines.append(f"machine: {m.get('cpu')}, {m.get('cores')} cores; Python {m.get('python')}, "
+                 f"NumPy {m.get('numpy')} ({m.get('blas')}), Qt {m.get('qt')}, "
+                 f"pyqtgraph {m.get('pyqtgraph')}; load average {m.get('load_average_1min')} "
+                 f"at start, {m.get('load_average_end')} at end")
+    return "\n".join(lines)
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe: NaN/inf become null."""
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def run(quick: bool, log=print) -> dict[str, Any]:
+    """Every measurement; returns the nested figures."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from nnviz.bench import engine_bench, machine, startup
+
+    t_start = time.perf_counter()
+    data: dict[str, Any] = {"quick": quick, "machine": machine.machine_info()}
+    log("engine training ...")
+    data["engine_train"] = {n: engine_bench.engine_train(n, 0.15 if quick else 1.5,
+                                                         1 if quick else 3) for n in "abc"}
+    log("loss surface ...")
+    data["surface"] = {"b_101": engine_bench.surface_b101(1 if quick else 5)}
+    log("start-up ...")
+    data["startup"] = startup.startup(1 if quick else 5)
+    log("GUI (live training, step latency, graph redraw) ...")
+    from nnviz.app import make_app
+
+    make_app(["nnviz-bench"])
+    from nnviz.bench.gui_bench import gui_figures
+
+    data.update(gui_figures(quick))
+    data["peak_rss_mb"] = machine.peak_rss_mb()
+    data["machine"]["load_average_end"] = machine.load_average()
+    data["bench_seconds"] = time.perf_counter() - t_start
+    return _clean(data)
+
+
+def main(quick: bool = False, json_path: str | None = None) -> int:
+    """Entry point of `nnviz bench`; returns the exit status."""
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    data = run(quick, log)
+    print(table(data))
+    missing = [k for k in KEYS if get(data, k) is None]
+    if missing:
+        print(f"\nnot measured (lab not available in this build): {', '.join(missing)}")
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, sort_keys=False)
+            f.write("\n")
+    return 0

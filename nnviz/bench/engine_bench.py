@@ -1,0 +1,171 @@
+"""Engine-only figures: training throughput on Playground's reference set-ups, and the
+speed of a 101 x 101 loss grid against a plain matrix product."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnviz.engine.datasets import encode_labels, generate
+from nnviz.engine.fast import FastTrainer
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import Network
+from nnviz.engine.training import TrainConfig, train_epoch
+
+#: TensorFlow Playground's reference networks (hidden layers) and the data each is timed on
+CONFIGS: dict[str, tuple[tuple[int, ...], str]] = {
+    "a": ((4, 2), "circle"),
+    "b": ((8, 8), "spiral"),
+    "c": ((8, 8, 8, 8, 8, 8), "spiral"),
+}
+#: Playground's defaults: learning rate 0.03, batch 10, squared error averaged over the batch
+PLAYGROUND_CFG = TrainConfig(eta=0.03, batch_size=10)
+
+
+@dataclass
+class Setup:
+    """A reference network with its data (250 training and 250 test samples, labels ±1)."""
+
+    name: str
+    net: Network
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def playground(name: str, seed: int = 0) -> Setup:
+    """Configuration a, b or c: tanh everywhere, weights U(±0.5), biases 0.1, 500 points."""
+    hidden, kind = CONFIGS[name]
+    x, labels = generate(kind, n=500, noise=0.0, seed=seed)
+    y = encode_labels(labels, 1, "pm1")
+    order = np.random.default_rng(seed).permutation(len(x))
+    x, y = x[order], y[order]
+    net = Network.create([2, *hidden, 1], "tanh", np.random.default_rng(seed), init="uniform",
+                         init_scale=0.5, bias=0.1)
+    return Setup(name, net, x[:250], y[:250], x[250:], y[250:])
+
+
+def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
+    """Samples per second of the fast trainer (best of ``repeats`` runs of ``seconds``),
+    and of the reference engine (training.train_epoch) for comparison."""
+    s = playground(name)
+    loss = get_loss("mse")
+    rng = np.random.default_rng(1)
+    trainer = FastTrainer(s.net, loss, PLAYGROUND_CFG)
+    if not trainer.fast:  # pragma: no cover - the reference set-ups are all supported
+        raise RuntimeError(trainer.reason)
+    trainer.train_epoch(s.x_train, s.y_train, rng)  # warm-up: buffers, caches
+    best = 0.0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        epochs = trainer.train_for(s.x_train, s.y_train, rng, seconds)
+        dt = time.perf_counter() - t0
+        best = max(best, epochs * len(s.x_train) / dt)
+    ref_net = s.net.copy()
+    ref_best = 0.0
+    for _ in range(repeats):
+        t0, n = time.perf_counter(), 0
+        while True:
+            train_epoch(ref_net, s.x_train, s.y_train, loss, PLAYGROUND_CFG, None, rng)
+            n += len(s.x_train)
+            if time.perf_counter() - t0 >= seconds / 2:
+                break
+        ref_best = max(ref_best, n / (time.perf_counter() - t0))
+    return {"samples_per_s": best, "reference_samples_per_s": ref_best,
+            "speedup": best / ref_best}
+
+
+# ------------------------------------------------------------ loss surface
+def _grid_loss_own(net: Network, x: np.ndarray, y: np.ndarray, va: np.ndarray,
+                   vb: np.ndarray) -> np.ndarray:
+    """Mean squared error for every (w[0][0,0], w[0][0,1]) = (va[i], vb[i]), dense and batched.
+
+    Used when nnviz.engine.surface is not in this build. Chunks of grid points are small
+    enough to keep the (chunk, n, width) arrays in cache.
+    """
+    n = len(x)
+    width = max(net.sizes)
+    chunk = max(1, 131_072 // (n * width))
+    out = np.empty(va.size)
+    for s in range(0, va.size, chunk):
+        e = min(s + chunk, va.size)
+        w0 = np.repeat(net.weights[0][None], e - s, axis=0)
+        w0[:, 0, 0] = va[s:e]
+        w0[:, 0, 1] = vb[s:e]
+        a = np.matmul(x, w0.transpose(0, 2, 1))
+        a += net.biases[0]
+        np.tanh(a, out=a)
+        for l in range(1, net.n_layers):
+            a = np.matmul(a, net.weights[l].T)
+            a += net.biases[l]
+            np.tanh(a, out=a)
+        a -= y
+        np.multiply(a, a, out=a)
+        out[s:e] = a.reshape(e - s, -1).sum(axis=1) * (0.5 / n)
+    return out
+
+
+def _time_best(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def surface_b101(repeats: int) -> dict[str, Any]:
+    """The 101 x 101 loss grid over two first-layer weights of network b on all 500 points.
+
+    Every grid point re-evaluates the whole network on the 500 points, i.e.
+    101^2 * 500 * 88 multiply-adds. Efficiency: that count's rate against one NumPy
+    matrix product of the same number of multiply-adds, timed in the same run.
+    """
+    s = playground("b")
+    net = s.net
+    x = np.concatenate([s.x_train, s.x_test])
+    y = np.concatenate([s.y_train, s.y_test])
+    loss = get_loss("mse")
+    w00, w01 = net.weights[0][0, 0], net.weights[0][0, 1]
+    xs = np.linspace(w00 - 3.0, w00 + 3.0, 101)
+    ys = np.linspace(w01 - 3.0, w01 + 3.0, 101)
+    try:
+        from nnviz.engine import surface as surf
+        px, py = surf.ParamRef("w", 0, 0, 0), surf.ParamRef("w", 0, 0, 1)
+
+        def run():
+            return surf.loss_grid(net, x, y, loss, px, py, xs, ys)
+        impl = "nnviz.engine.surface.loss_grid"
+    except (ImportError, AttributeError):
+        gx, gy = np.meshgrid(xs, ys)
+
+        def run():
+            return _grid_loss_own(net, x, y, gx.ravel(), gy.ravel()).reshape(gx.shape)
+        impl = "bench's own batched grid (nnviz.engine.surface not in this build)"
+    grid = run()  # warm-up, and a check of the result
+    probe = net.copy()
+    probe.weights[0][0, 0], probe.weights[0][0, 1] = xs[17], ys[42]
+    from nnviz.engine.network import cost
+
+    if not np.isclose(grid[42, 17], cost(probe, x, y, loss), rtol=1e-9, atol=1e-12):
+        raise RuntimeError("the loss grid does not match the network's cost")
+    seconds = _time_best(run, repeats)
+    macs = xs.size * ys.size * len(x) * sum(w.size for w in net.weights)
+    m = max(1, round(macs ** (1 / 3)))
+    a = np.random.default_rng(0).random((m, m))
+    b = np.random.default_rng(1).random((m, m))
+    t_mm = _time_best(lambda: a @ b, max(3, repeats))
+    mm_rate = m ** 3 / t_mm
+    rate = macs / seconds
+    # what bounds it: one tanh per neuron per sample per grid point, at NumPy's speed
+    z = np.random.default_rng(2).random(200_000)
+    t_tanh = _time_best(lambda: np.tanh(z, out=z), 5) / z.size
+    n_tanh = xs.size * ys.size * len(x) * (sum(net.sizes[1:]))
+    bound = (macs / mm_rate) / (macs / mm_rate + n_tanh * t_tanh)
+    return {"seconds": seconds, "matmul_efficiency": rate / mm_rate,
+            "gflops": 2 * rate / 1e9, "matmul_gflops": 2 * mm_rate / 1e9,
+            "tanh_bound": bound, "implementation": impl}

@@ -1,0 +1,257 @@
+"""GUI figures, offscreen: live training in the training lab, micro-step latency in the
+workbench, and the network graph redrawing a 784-100-10 network.
+
+A *frame* is one repaint cycle of the top-level window (a Qt UpdateRequest) in
+which a widget of the measured view was actually painted; paint events are
+counted by an application-wide event filter, so nothing in the labs is changed
+for the benchmark. Each function returns None when the lab it needs is not in
+this build.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from nnviz.bench.engine_bench import PLAYGROUND_CFG, playground
+from nnviz.views.labs import available_labs
+
+
+class FrameCounter(QObject):
+    """Counts repaint cycles of ``root.window()`` that painted something inside ``root``."""
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__()
+        self.root = root
+        self.top = root.window()
+        self.frames = 0
+        self.paints = 0
+        self._painted = False
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        t = event.type()
+        if t == QEvent.Type.Paint:
+            if isinstance(obj, QWidget) and (obj is self.root or self.root.isAncestorOf(obj)):
+                self._painted = True
+                self.paints += 1
+        elif t == QEvent.Type.UpdateRequest and obj is self.top:
+            self.flush()
+        return False
+
+    def flush(self) -> None:
+        if self._painted:
+            self.frames += 1
+            self._painted = False
+
+    def close(self) -> None:
+        self.flush()
+        QApplication.instance().removeEventFilter(self)
+
+
+def _window(lesson=None):
+    """A main window on a private, empty settings file, 1280 x 720, shown offscreen."""
+    from nnviz.views.main_window import MainWindow
+
+    tmp = tempfile.mkdtemp(prefix="nnviz-bench-")
+    settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings=settings)
+    win.resize(1280, 720)
+    if lesson is not None:
+        win.doc.load_lesson(lesson)
+    else:
+        win.start()
+    win.show()
+    _spin(0.05)
+    return win
+
+
+def _close(win) -> None:
+    for page in win.labs.values():
+        page.shutdown()
+    win.close()
+    win.deleteLater()
+    _spin(0.02)
+
+
+def _spin(seconds: float) -> None:
+    app = QApplication.instance()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+# ------------------------------------------------------------ live training
+def _reference_lesson(name: str):
+    """Playground's configuration a, b or c as a training-lab lesson."""
+    from nnviz.engine.lessons import parse_lesson
+    from nnviz.engine.network import Network
+
+    s = playground(name)
+    kind = {"a": "circle", "b": "spiral", "c": "spiral"}[name]
+    net: Network = s.net
+    raw = {
+        "format": "nnviz-lesson", "version": 1, "name": f"bench-{name}",
+        "title": f"Benchmark: Playground configuration {name}", "lab": "training",
+        "network": {"sizes": net.sizes, "layers": [
+            {"activation": "tanh", "weights": w.tolist(), "bias": b.tolist()}
+            for w, b in zip(net.weights, net.biases)]},
+        "data": {"generator": kind, "n": 500, "noise": 0.0, "seed": 0, "labels": "pm1"},
+        "training": {"loss": "mse", "eta": PLAYGROUND_CFG.eta,
+                     "batch_size": PLAYGROUND_CFG.batch_size, "seed": 0},
+        "settings": {"dataset": kind, "n": 500, "noise": 0.0, "split": 0.5, "seed": 0},
+    }
+    return parse_lesson(raw)
+
+
+def _samples(ctl, batch: int) -> int:
+    for attr in ("samples", "samples_seen"):
+        v = getattr(ctl, attr, None)
+        if isinstance(v, (int, np.integer)):
+            return int(v)
+    return int(ctl.steps) * batch
+
+
+def live_train(name: str, seconds: float) -> dict[str, float] | None:
+    """Samples per second and frames per second of the training lab training at full speed."""
+    if "training" not in available_labs():
+        return None
+    win = _window(_reference_lesson(name))
+    try:
+        win.show_lab("training")
+        lab = win.current_lab
+        ctl = lab.ctl
+        if hasattr(ctl, "set_speed"):
+            ctl.set_speed(0)
+        _spin(0.2)
+        counter = FrameCounter(lab)
+        s0 = _samples(ctl, PLAYGROUND_CFG.batch_size)
+        t0 = time.perf_counter()
+        ctl.play()
+        _spin(seconds)
+        ctl.pause()
+        dt = time.perf_counter() - t0
+        _spin(0.05)
+        counter.close()
+        samples = _samples(ctl, PLAYGROUND_CFG.batch_size) - s0
+        return {"samples_per_s": samples / dt, "fps": counter.frames / dt,
+                "epochs": samples / 250}
+    finally:
+        _close(win)
+
+
+# ------------------------------------------------------------ micro-step latency
+def _latency_lesson(key: str):
+    from nnviz.engine.lessons import load_lesson
+
+    return load_lesson("mazur-2-2-2" if key == "mazur-2-2-2" else "keras-lab")
+
+
+def _wait_repainted(counter: FrameCounter, t0: float, quiet: float = 0.08,
+                    limit: float = 2.0) -> float | None:
+    """Seconds from t0 to the end of the last repaint, once nothing painted for ``quiet``."""
+    app = QApplication.instance()
+    last = None
+    while True:
+        before = counter.paints
+        app.processEvents()
+        now = time.perf_counter()
+        if counter.paints != before:
+            last = now
+        ref = last if last is not None else t0
+        if now - ref > (quiet if last is not None else 0.5) or now - t0 > limit:
+            return None if last is None else last - t0
+        time.sleep(0.0002)
+
+
+def step_latency(key: str, presses: int) -> dict[str, float] | None:
+    """Median and 95th percentile (ms) from a Right key press to all views repainted."""
+    if "workbench" not in available_labs():
+        return None
+    lesson = _latency_lesson(key)
+    win = _window(lesson)
+    try:
+        win.show_lab("workbench")
+        win.activateWindow()
+        win.raise_()
+        _spin(0.2)
+        counter = FrameCounter(win.current_lab)
+        times: list[float] = []
+        misses = 0
+        while len(times) < presses and misses < 5:
+            t0 = time.perf_counter()
+            QTest.keyClick(win, Qt.Key.Key_Right)
+            dt = _wait_repainted(counter, t0)
+            if dt is None:  # the end of the trace: start again
+                misses += 1
+                win.doc.load_lesson(lesson)
+                _spin(0.1)
+                continue
+            times.append(dt * 1000)
+        counter.close()
+        if not times:
+            return None
+        times.sort()
+        p95 = times[min(len(times) - 1, int(np.ceil(0.95 * len(times))) - 1)]
+        return {"median": statistics.median(times), "p95": p95, "presses": len(times)}
+    finally:
+        _close(win)
+
+
+# ------------------------------------------------------------ big graph
+def graph_redraw(seconds: float) -> dict[str, float] | None:
+    """Frames per second of the network graph showing 784-100-10 with every weight changing."""
+    try:
+        from nnviz.views.items.network_graph import NetworkGraphWidget
+    except ImportError:
+        return None
+    from nnviz.engine.network import Network
+
+    rng = np.random.default_rng(0)
+    net = Network.create([784, 100, 10], "sigmoid", rng)
+    w = NetworkGraphWidget()
+    w.resize(1280, 720)
+    w.set_network(net)
+    w.show()
+    _spin(0.2)
+    counter = FrameCounter(w)
+    app = QApplication.instance()
+    t0 = time.perf_counter()
+    end = t0 + seconds
+    while time.perf_counter() < end:
+        for W in net.weights:
+            W += rng.normal(0.0, 0.05, W.shape)
+        w.set_network(net)
+        f = counter.frames
+        # run the event loop until this change has been painted (or 1 s passed)
+        limit = time.perf_counter() + 1.0
+        while counter.frames == f and time.perf_counter() < limit:
+            app.processEvents()
+            counter.flush()  # counts the cycle if it painted
+    dt = time.perf_counter() - t0
+    counter.close()
+    frames = counter.frames
+    w.close()
+    w.deleteLater()
+    _spin(0.02)
+    return {"fps": frames / dt}
+
+
+def gui_figures(quick: bool) -> dict[str, Any]:
+    """All GUI figures (None where a lab is missing)."""
+    out: dict[str, Any] = {"live_train": {}, "step_latency_ms": {}, "graph_redraw": {}}
+    for name in "abc":
+        out["live_train"][name] = live_train(name, 0.6 if quick else 4.0)
+    for key in ("mazur-2-2-2", "64-32-64-10"):
+        out["step_latency_ms"][key] = step_latency(key, 4 if quick else 40)
+    out["graph_redraw"]["784-100-10"] = graph_redraw(0.5 if quick else 4.0)
+    return out

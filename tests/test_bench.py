@@ -1,0 +1,66 @@
+"""`nnviz bench --quick` produces every figure it can as a finite positive number.
+
+No timing is asserted: the figures depend on the machine. A figure whose lab is not in
+this build must be null in the JSON and marked in the table (and must be produced as
+soon as the lab is there).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from nnviz.bench import KEYS, NA, get, table
+from nnviz.views.labs import available_labs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _needs(key: str) -> bool:
+    """True if the build has what the figure ``key`` needs."""
+    labs = available_labs()
+    if key.startswith("live_train."):
+        return "training" in labs
+    if key.startswith("step_latency_ms."):
+        return "workbench" in labs
+    if key.startswith("graph_redraw."):
+        return importlib.util.find_spec("nnviz.views.items.network_graph") is not None
+    return True
+
+
+def test_quick_bench_writes_every_available_figure(tmp_path):
+    out = tmp_path / "out.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    r = subprocess.run([sys.executable, "-m", "nnviz", "bench", "--quick", "--json", str(out)],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-2000:]
+    data = json.loads(out.read_text())
+    for key in KEYS:
+        v = get(data, key)
+        if _needs(key):
+            assert isinstance(v, (int, float)) and math.isfinite(v) and v > 0, (key, v)
+        else:
+            assert v is None, key
+            assert any(line.startswith(key) and NA in line for line in r.stdout.splitlines())
+    m = data["machine"]
+    assert m["cores"] >= 1 and m["cpu"] and m["python"] and m["numpy"] and m["qt"]
+    for key in KEYS:  # the table names every figure
+        assert key in r.stdout
+
+
+def test_table_marks_targets_met_missed_and_missing():
+    data = {"engine_train": {"b": {"samples_per_s": 500_000.0},
+                             "c": {"samples_per_s": 100_000.0}},
+            "startup": {"ratio": 1.31}, "machine": {}}
+    lines = {line.split()[0]: line for line in table(data).splitlines() if line.strip()}
+    assert lines["engine_train.b.samples_per_s"].endswith("met")
+    assert "500,000" in lines["engine_train.b.samples_per_s"]
+    assert lines["engine_train.c.samples_per_s"].endswith("MISSED")
+    assert lines["startup.ratio"].endswith("MISSED")
+    assert NA in lines["graph_redraw.784-100-10.fps"]
