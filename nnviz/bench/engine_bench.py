@@ -81,31 +81,45 @@ def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
 
 # ------------------------------------------------------------ loss surface
 def _grid_loss_own(net: Network, x: np.ndarray, y: np.ndarray, va: np.ndarray,
-                   vb: np.ndarray) -> np.ndarray:
+                   vb: np.ndarray, chunk: int = 8) -> np.ndarray:
     """Mean squared error for every (w[0][0,0], w[0][0,1]) = (va[i], vb[i]), dense and batched.
 
-    Used when nnviz.engine.surface is not in this build. Chunks of grid points are small
-    enough to keep the (chunk, n, width) arrays in cache.
+    Used when nnviz.engine.surface is not in this build. Every grid point evaluates every
+    neuron on every sample; chunks of 8 grid points keep the (8 * n, width) arrays in
+    cache (and below OpenBLAS's threading threshold), the layers above the first are
+    one 2-D matrix product per chunk, and all
+    element-wise work is in place.
     """
-    n = len(x)
-    width = max(net.sizes)
-    chunk = max(1, 131_072 // (n * width))
+    n, sizes = len(x), net.sizes
     out = np.empty(va.size)
+    bufs = [np.empty((chunk * n, s)) for s in sizes[1:]]
+    w0 = net.weights[0]
     for s in range(0, va.size, chunk):
         e = min(s + chunk, va.size)
-        w0 = np.repeat(net.weights[0][None], e - s, axis=0)
-        w0[:, 0, 0] = va[s:e]
-        w0[:, 0, 1] = vb[s:e]
-        a = np.matmul(x, w0.transpose(0, 2, 1))
-        a += net.biases[0]
+        g = e - s
+        a = bufs[0][:g * n].reshape(g, n, sizes[1])
+        # layer 1 for every grid point: row 0 of W^1 is (va, vb, w0[0, 2:]) - the rest fixed
+        np.dot(x, w0.T, out=a[0])
+        a[0] += net.biases[0]
+        a[1:] = a[0]
+        col = a[:, :, 0]
+        np.multiply(va[s:e, None], x[None, :, 0], out=col)
+        col += vb[s:e, None] * x[None, :, 1]
+        if w0.shape[1] > 2:
+            col += x[:, 2:] @ w0[0, 2:]
+        col += net.biases[0][0]
         np.tanh(a, out=a)
+        h = a.reshape(g * n, -1)
         for l in range(1, net.n_layers):
-            a = np.matmul(a, net.weights[l].T)
-            a += net.biases[l]
-            np.tanh(a, out=a)
-        a -= y
-        np.multiply(a, a, out=a)
-        out[s:e] = a.reshape(e - s, -1).sum(axis=1) * (0.5 / n)
+            z = bufs[l][:g * n]
+            np.dot(h, net.weights[l].T, out=z)
+            z += net.biases[l]
+            np.tanh(z, out=z)
+            h = z
+        d = h.reshape(g, n * sizes[-1])
+        d -= y.reshape(1, -1)
+        np.multiply(d, d, out=d)
+        out[s:e] = d.sum(axis=1) * (0.5 / n)
     return out
 
 
