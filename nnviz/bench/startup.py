@@ -31,10 +31,12 @@ def probe(kind: str) -> float:
                        f"{(r.stderr or r.stdout).strip()[-500:]}")
 
 
-def startup(repeats: int) -> dict[str, float]:
-    """Median of ``repeats`` alternating runs of each (one warm-up run each first)."""
-    probe("bare")
-    probe("nnviz")
+def startup(repeats: int, warm_up: bool = True) -> dict[str, float]:
+    """Median of ``repeats`` alternating runs of each (after one warm-up run each, which
+    fills the OS file cache for both)."""
+    if warm_up:
+        probe("bare")
+        probe("nnviz")
     ours, bare = [], []
     for _ in range(repeats):
         bare.append(probe("bare"))
