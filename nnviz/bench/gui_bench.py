@@ -214,13 +214,15 @@ def graph_redraw(seconds: float) -> dict[str, float] | None:
         from nnviz.views.items.network_graph import NetworkGraphWidget
     except ImportError:
         return None
+    from nnviz.engine.naming import Naming
     from nnviz.engine.network import Network
 
     rng = np.random.default_rng(0)
     net = Network.create([784, 100, 10], "sigmoid", rng)
+    naming = Naming.layered(net.sizes)  # made once, as a lesson's naming is
     w = NetworkGraphWidget()
     w.resize(1280, 720)
-    w.set_network(net)
+    w.set_network(net, naming)
     w.show()
     _spin(0.2)
     counter = FrameCounter(w)
@@ -230,7 +232,7 @@ def graph_redraw(seconds: float) -> dict[str, float] | None:
     while time.perf_counter() < end:
         for W in net.weights:
             W += rng.normal(0.0, 0.05, W.shape)
-        w.set_network(net)
+        w.set_network(net, naming)
         f = counter.frames
         # run the event loop until this change has been painted (at most 10 s)
         limit = time.perf_counter() + 10.0
