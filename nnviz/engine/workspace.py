@@ -331,6 +331,10 @@ def parse_weights(d: Any, like: Network | None = None) -> Network:
             if a.name != b.name:
                 raise FormatError(f"network.layers[{l}].activation: the file has {a.name}, the "
                                   f"current network {b.name}")
+        for l in range(net.n_layers):
+            if (net.shared_bias[l], net.use_bias[l]) != (like.shared_bias[l], like.use_bias[l]):
+                raise FormatError(f"network.layers[{l}]: the bias kind (shared or not, used or "
+                                  f"not) differs from the current network")
     return net
 
 
