@@ -59,8 +59,8 @@ class Document(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.modified_changed.emit(
-            self.is_modified))
+        # a bound method (not a lambda) so Qt drops the connection when the document goes
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
@@ -120,6 +120,9 @@ class Document(QObject):
     def is_modified(self) -> bool:
         """True if something changed since the lesson was opened or the workspace saved."""
         return self._dirty or not self.undo_stack.isClean()
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.modified_changed.emit(self.is_modified)
 
     def mark_saved(self) -> None:
         """The current state has been saved: no unsaved changes."""

@@ -77,6 +77,9 @@ def apply_app_style(style: Style) -> None:
     _remember_base(app)
     app.setFont(scaled_font(style.scale))
     app.setPalette(make_palette(style))
+    # Qt delivers the change later; deliver it now so the labs see the new fonts
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
     try:
         import pyqtgraph as pg
 
@@ -92,6 +95,8 @@ def restore_app_style() -> None:
         return
     app.setFont(QFont(_base["font"]))
     app.setPalette(QPalette(_base["palette"]))
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
     try:
         import pyqtgraph as pg
 
