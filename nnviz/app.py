@@ -74,7 +74,6 @@ def _show_error_dialog(parent_getter, message: str, details: str) -> None:
                 "while there are unsaved changes).")
     box.setDetailedText(details)
     copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
-    copy.clicked.disconnect()  # keep the dialog open after copying
     copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
     box.addButton(QMessageBox.StandardButton.Ok)
     box.exec()
