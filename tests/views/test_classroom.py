@@ -148,3 +148,19 @@ def test_every_shipped_caption_is_reachable():
             assert c.text.strip()
             if c.step is not None:
                 assert 0 <= c.step <= n, (name, c.step)
+
+
+def test_numbers_in_step_captions_match_the_worked_example():
+    """Every long number a caption quotes is one the worked example prints."""
+    import re
+
+    from nnviz.engine.worked import worked_markdown
+
+    for name in ("mazur-2-2-2", "linear-2-2-1", "step-network"):
+        lesson = load_lesson(name)
+        md = worked_markdown(lesson)
+        for c in lesson.captions:
+            for number in re.findall(r"\d+\.\d{4,}", c.text + c.question):
+                if number == "0.0000351":  # after 10,000 steps, from the notes
+                    continue
+                assert number in md, (name, number)
