@@ -48,6 +48,12 @@ class LessonInfoLab(Lab):
         if self.doc.lesson is not None:
             self.text.setMarkdown(worked_markdown(self.doc.lesson))
 
+    def apply_style(self, style: Style) -> None:
+        from nnviz.views.presentation import scaled_font
+
+        self.text.document().setDefaultFont(scaled_font(style.scale))
+        self._on_lesson_changed()  # lay the text out again in the new size
+
 
 class MainWindow(QMainWindow):
     """Holds the document and the lab pages; routes clicker keys to the page shown."""
