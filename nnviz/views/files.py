@@ -31,6 +31,19 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 8
 RECOVERY_NAME = "nnviz-recovery.nnviz"
+DROP_SUFFIXES = (SUFFIX, ".json", ".csv")
+
+
+def dropped_path(event) -> str | None:
+    """The one local .nnviz, .json or .csv file of a drag/drop event, else None."""
+    md = event.mimeData()
+    if md is None or not md.hasUrls():
+        return None
+    urls = [u for u in md.urls() if u.isLocalFile()]
+    if len(urls) != 1:
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith(DROP_SUFFIXES) else None
 
 
 class FileManager(QObject):

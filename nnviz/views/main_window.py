@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -20,39 +19,12 @@ from nnviz.controllers.document import DEFAULT_LESSON, Document
 from nnviz.engine.lessons import lesson_names, load_lesson
 from nnviz.views.caption_bar import CaptionBar, captions_at
 from nnviz.views.exports import Exporter
-from nnviz.views.files import FileManager
+from nnviz.views.files import FileManager, dropped_path
+from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
 from nnviz.views.presentation import BlankOverlay, apply_app_style, restore_app_style
 from nnviz.views.style import Style, current_style, make_style, set_current_style
-
-DROP_SUFFIXES = (".nnviz", ".json", ".csv")
-
-
-class LessonInfoLab(Lab):
-    """Fallback page used when no other lab is available: the lesson and its worked example."""
-
-    name = "info"
-    title = "Lesson"
-
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.text = QTextBrowser()
-        self.setCentralWidget(self.text)
-        doc.lesson_changed.connect(self._on_lesson_changed)
-        self._on_lesson_changed()
-
-    def _on_lesson_changed(self) -> None:
-        from nnviz.engine.worked import worked_markdown
-
-        if self.doc.lesson is not None:
-            self.text.setMarkdown(worked_markdown(self.doc.lesson))
-
-    def apply_style(self, style: Style) -> None:
-        from nnviz.views.presentation import scaled_font
-
-        self.text.document().setDefaultFont(scaled_font(style.scale))
-        self._on_lesson_changed()  # lay the text out again in the new size
 
 
 class MainWindow(QMainWindow):
@@ -314,29 +286,18 @@ class MainWindow(QMainWindow):
         return self.exporter.import_weights(path)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if self._dropped_path(event) is not None:
+        if dropped_path(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
-        path = self._dropped_path(event)
+        path = dropped_path(event)
         if path is None:
             event.ignore()
             return
         event.acceptProposedAction()
         self.files.open_path(path)
-
-    @staticmethod
-    def _dropped_path(event) -> str | None:
-        md = event.mimeData()
-        if md is None or not md.hasUrls():
-            return None
-        urls = [u for u in md.urls() if u.isLocalFile()]
-        if len(urls) != 1:
-            return None
-        path = urls[0].toLocalFile()
-        return path if path.lower().endswith(DROP_SUFFIXES) else None
 
     def _on_lesson_changed(self) -> None:
         if self.doc.lesson is not None:

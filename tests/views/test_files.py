@@ -265,3 +265,40 @@ def test_recent_files_menu(dummy_window, tmp_path, monkeypatch):
     win.files.recent_menu.actions()[1].trigger()
     assert shown and "no longer exists" in shown[0]
     assert paths[1] not in win.files.recent_files()
+
+
+def test_random_malformed_workspaces_never_change_the_window(dummy_window, tmp_path,
+                                                            monkeypatch):
+    """Random mutations of a saved file: opened cleanly, or refused with a message and
+    nothing changed; never another exception."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.engine.test_workspace import _mutated, _paths
+
+    win = dummy_window
+    good = tmp_path / "good.nnviz"
+    win.files.save_to(str(good))
+    base = json.loads(good.read_text())
+    paths = [p for p in _paths(base) if p and p[0] != "lesson"]
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.data())
+    def check(data):
+        win.files.open_path(str(good))  # a known state
+        win.current_lab.step_forward()
+        before_net, before_k = win.doc.network.copy(), win.current_lab.k
+        d = _mutated(base, paths, data)
+        bad = tmp_path / "bad.nnviz"
+        bad.write_text(json.dumps(d))
+        n = len(shown)
+        win.files.open_path(str(bad))
+        if len(shown) > n:  # refused: nothing changed
+            assert win.doc.network.equals(before_net) and win.current_lab.k == before_k
+        else:  # accepted: what is on screen is what the file says
+            assert win.files.path == str(bad)
+
+    check()
