@@ -337,7 +337,9 @@ class MainWindow(QMainWindow):
 
     def toggle_dark(self) -> None:
         s = current_style()
-        self.apply_style(make_style("dark" if s.theme == "light" else "light", s.presentation))
+        theme = "dark" if s.theme == "light" else "light"
+        self.settings.setValue("theme", theme)
+        self.apply_style(make_style(theme, s.presentation))
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -414,6 +416,8 @@ class MainWindow(QMainWindow):
             st = self.settings.value(f"lab_state/{n}")
             if st is not None:
                 page.restoreState(st)
+        if self.settings.value("theme") == "dark" and current_style().theme != "dark":
+            self.apply_style(make_style("dark", current_style().presentation))
 
 
 _ = Qt

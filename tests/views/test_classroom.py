@@ -164,3 +164,31 @@ def test_numbers_in_step_captions_match_the_worked_example():
                 if number == "0.0000351":  # after 10,000 steps, from the notes
                     continue
                 assert number in md, (name, number)
+
+
+def test_f11_toggles_full_screen(dummy_window, qtbot):
+    win = dummy_window
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    assert win.isFullScreen() and win.act_fullscreen.isChecked()
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    assert not win.isFullScreen() and not win.act_fullscreen.isChecked()
+
+
+def test_the_dark_theme_is_remembered(qtbot, settings, monkeypatch):
+    from nnviz.views import main_window as mw
+    from tests.views.dummy_lab import DummyLab
+
+    monkeypatch.setattr(mw, "available_labs", lambda: ["dummy"])
+    monkeypatch.setattr(mw, "lab_class", lambda name: DummyLab)
+    win = mw.MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.start()
+    win.act_dark.trigger()
+    win.close()
+    assert current_style().theme == "light"  # closing restores the defaults
+    win2 = mw.MainWindow(settings=settings)
+    qtbot.addWidget(win2)
+    win2.start()
+    assert current_style().theme == "dark" and win2.act_dark.isChecked()
+    assert win2.current_lab.styles[-1].theme == "dark"
+    win2.close()

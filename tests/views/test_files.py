@@ -302,3 +302,38 @@ def test_random_malformed_workspaces_never_change_the_window(dummy_window, tmp_p
             assert win.files.path == str(bad)
 
     check()
+
+
+class _WindowManagerClose:
+    """Stands in for the close event of the window's close button (spontaneous)."""
+
+    def __init__(self):
+        self.ignored = False
+
+    def spontaneous(self):
+        return True
+
+    def ignore(self):
+        self.ignored = True
+
+
+def test_the_close_button_asks_about_unsaved_changes(dummy_window, qtbot):
+    win = dummy_window
+    _edit(win)
+    ev = _WindowManagerClose()
+    win.closeEvent(ev)
+    assert ev.ignored and win.isVisible()
+    _answer(qtbot, win, QMessageBox.StandardButton.Discard)
+    qtbot.waitUntil(lambda: not win.isVisible())
+
+
+def test_a_workspace_given_on_the_command_line_is_opened(dummy_window, qtbot, tmp_path,
+                                                         settings, monkeypatch):
+    win = dummy_window
+    _edit(win)
+    edited = win.doc.network.copy()
+    p = tmp_path / "cli.nnviz"
+    win.files.save_to(str(p))
+    win2 = _new_window(qtbot, settings, monkeypatch)
+    win2.start(lesson=str(p))
+    assert win2.doc.network.equals(edited) and win2.files.path == str(p)
