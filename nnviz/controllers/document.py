@@ -85,11 +85,12 @@ class Document(QObject):
         self.x, self.y = x, y
         self.example_x, self.example_y = np.asarray(ex_x, float), np.asarray(ex_y, float)
         self.undo_stack.clear()
-        self._dirty = False
         self.lesson_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()
         self.settings_changed.emit()
+        # views may adjust settings while they hear the new lesson: still "unmodified"
+        self._dirty = False
         self.modified_changed.emit(False)
         self.message.emit(f"Opened lesson: {lesson.title}")
 
@@ -108,11 +109,12 @@ class Document(QObject):
         self.x, self.y = np.array(x, float), np.array(y, float)
         self.example_x, self.example_y = np.array(example_x, float), np.array(example_y, float)
         self.undo_stack.clear()
-        self._dirty = False
         self.lesson_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()
         self.settings_changed.emit()
+        # views may adjust settings while they hear the new lesson: still "unmodified"
+        self._dirty = False
         self.modified_changed.emit(False)
 
     # ------------------------------------------------------------ saved state

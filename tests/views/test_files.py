@@ -337,3 +337,12 @@ def test_a_workspace_given_on_the_command_line_is_opened(dummy_window, qtbot, tm
     win2 = _new_window(qtbot, settings, monkeypatch)
     win2.start(lesson=str(p))
     assert win2.doc.network.equals(edited) and win2.files.path == str(p)
+
+
+def test_a_fresh_lesson_is_unmodified_even_if_a_view_adjusts_settings(dummy_window):
+    win = dummy_window
+    win.doc.lesson_changed.connect(lambda: win.doc.set_config(momentum=0.1))
+    assert win.open_lesson("xor-mlp")
+    assert not win.doc.is_modified and not win.windowTitle().endswith("*")
+    win.doc.set_config(momentum=0.2)
+    assert win.doc.is_modified and win.windowTitle().endswith("*")
