@@ -19,36 +19,84 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def install_exception_hook(parent_getter) -> None:
-    """Show an uncaught exception in a dialog (with 'copy details'); keep the app running."""
+def exception_hook(parent_getter, show=None):
+    """A ``sys.excepthook``: write the traceback to stderr and show a dialog with a short
+    message and a "Copy details" button; the app keeps running.
+
+    ``show(message, details)`` replaces the dialog (tests). The hook never raises: a
+    failure while reporting (or an exception during the dialog itself) only goes to
+    stderr, and KeyboardInterrupt keeps its default behaviour.
+    """
+    busy = []
 
     def hook(exc_type, exc, tb) -> None:
-        details = "".join(traceback.format_exception(exc_type, exc, tb))
-        sys.stderr.write(details)
-        box = QMessageBox(parent_getter())
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Something went wrong")
-        box.setText(f"{exc_type.__name__}: {exc}\n\nnnviz keeps running; your work is unchanged.")
-        box.setDetailedText(details)
-        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Ok)
-        box.exec()
-        if box.clickedButton() is copy:
-            QApplication.clipboard().setText(details)
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        try:
+            details = "".join(traceback.format_exception(exc_type, exc, tb))
+        except Exception:  # noqa: BLE001 - reporting must not fail
+            details = f"{exc_type!r}: {exc!r}"
+        try:
+            sys.stderr.write(details)
+        except Exception:  # noqa: BLE001
+            pass
+        if busy:  # an exception while the dialog is up: stderr only, no dialog storm
+            return
+        busy.append(1)
+        try:
+            name = getattr(exc_type, "__name__", "Error")
+            text = str(exc)
+            message = f"{name}: {text[:300]}{'…' if len(text) > 300 else ''}"
+            (show or _show_error_dialog)(parent_getter, message, details)
+        except Exception:  # noqa: BLE001
+            try:
+                sys.stderr.write("nnviz: could not show the error dialog\n")
+            except Exception:  # noqa: BLE001
+                pass
+        finally:
+            busy.clear()
 
-    sys.excepthook = hook
+    return hook
+
+
+def _show_error_dialog(parent_getter, message: str, details: str) -> None:
+    if QApplication.instance() is None:
+        return
+    try:
+        parent = parent_getter()
+    except Exception:  # noqa: BLE001
+        parent = None
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Something went wrong")
+    box.setText(f"{message}\n\nnnviz keeps running; your work is unchanged (and autosaved "
+                "while there are unsaved changes).")
+    box.setDetailedText(details)
+    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+    box.addButton(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def install_exception_hook(parent_getter) -> None:
+    """Install :func:`exception_hook` as ``sys.excepthook``."""
+    sys.excepthook = exception_hook(parent_getter)
 
 
 def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None = None) -> int:
-    """Start the app on ``lesson`` (default: the last one, else mazur-2-2-2)."""
+    """Start the app on ``lesson`` (default: the last one, else mazur-2-2-2) or ``file``."""
+    from PySide6.QtCore import QTimer
+
     from nnviz.views.main_window import MainWindow
 
     app = make_app()
     win = MainWindow(settings=QSettings())
     install_exception_hook(lambda: win)
     win.restore_settings()
-    win.start(lesson=lesson or file, lab=lab)
+    win.start(lesson=file or lesson, lab=lab)
     win.show()
+    QTimer.singleShot(0, win.files.offer_recovery)
     return app.exec()
 
 
@@ -60,7 +108,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
 
     from nnviz.views.labs import available_labs
     from nnviz.views.main_window import MainWindow
-    from nnviz.views.style import Style
+    from nnviz.views.style import make_style
 
     app = make_app()
     if lab is not None and lab not in available_labs():
@@ -79,13 +127,12 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
                      win.lab_names else win.lab_names[0])
     else:
         win.start(lab=lab)
-    if presentation or theme != "light":
-        win.apply_style(Style(theme=theme, presentation=presentation,
-                              scale=1.6 if presentation else 1.0))
+    win.apply_style(make_style(theme, presentation))
     win.show()
     app.processEvents()
     if win.current_lab is not None and steps:
         win.current_lab.advance(steps)
+    win.statusBar().clearMessage()
     for _ in range(5):
         app.processEvents()
     img = win.grab()
@@ -96,3 +143,6 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     win.close()
     win.deleteLater()
     app.processEvents()
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)

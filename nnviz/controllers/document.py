@@ -59,7 +59,9 @@ class Document(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        # a bound method (not a lambda) so Qt drops the connection when the document goes
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
         self.loss_name = "half_sse"
@@ -87,7 +89,54 @@ class Document(QObject):
         self.network_changed.emit()
         self.data_changed.emit()
         self.settings_changed.emit()
+        # views may adjust settings while they hear the new lesson: still "unmodified"
+        self._dirty = False
+        self.modified_changed.emit(False)
         self.message.emit(f"Opened lesson: {lesson.title}")
+
+    def restore_workspace(self, lesson: Lesson, network: Network, x: np.ndarray, y: np.ndarray,
+                          example_x: np.ndarray, example_y: np.ndarray, config: TrainConfig,
+                          loss_name: str) -> None:
+        """Install a whole saved workspace (already validated); clears undo, emits every signal."""
+        get_loss(loss_name)
+        config.validate()
+        if not network.is_finite():
+            raise ValueError("the network has non-finite weights")
+        self.lesson = lesson
+        self.network = network.copy()
+        self.loss_name = loss_name
+        self.config = replace(config)
+        self.x, self.y = np.array(x, float), np.array(y, float)
+        self.example_x, self.example_y = np.array(example_x, float), np.array(example_y, float)
+        self.undo_stack.clear()
+        self.lesson_changed.emit()
+        self.network_changed.emit()
+        self.data_changed.emit()
+        self.settings_changed.emit()
+        # views may adjust settings while they hear the new lesson: still "unmodified"
+        self._dirty = False
+        self.modified_changed.emit(False)
+
+    # ------------------------------------------------------------ saved state
+    @property
+    def is_modified(self) -> bool:
+        """True if something changed since the lesson was opened or the workspace saved."""
+        return self._dirty or not self.undo_stack.isClean()
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.modified_changed.emit(self.is_modified)
+
+    def mark_saved(self) -> None:
+        """The current state has been saved: no unsaved changes."""
+        self._dirty = False
+        self.undo_stack.setClean()
+        self.modified_changed.emit(False)
+
+    def mark_modified(self) -> None:
+        """Something not on the undo stack changed (e.g. a recovered workspace)."""
+        if not self._dirty:
+            self._dirty = True
+            self.modified_changed.emit(True)
 
     def try_load_lesson(self, lesson: str | Lesson) -> str | None:
         """Like :meth:`load_lesson` but returns the error message instead of raising."""
@@ -138,6 +187,7 @@ class Document(QObject):
     def network_updated(self) -> None:
         """Tell the views the network changed in place (training); not undoable."""
         self.network_changed.emit()
+        self._dirty = True
         self.modified_changed.emit(True)
 
     def set_config(self, **changes: Any) -> None:
@@ -146,11 +196,13 @@ class Document(QObject):
         cfg.validate()
         self.config = cfg
         self.settings_changed.emit()
+        self.mark_modified()
 
     def set_loss(self, name: str) -> None:
         get_loss(name)
         self.loss_name = name
         self.settings_changed.emit()
+        self.mark_modified()
 
     def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
         """Replace the data set (n, n_in) / (n, n_out)."""
@@ -160,6 +212,7 @@ class Document(QObject):
             raise ValueError("the data contain NaN or infinite values")
         self.x, self.y = x, y
         self.data_changed.emit()
+        self.mark_modified()
 
     def _push(self, after: Network, text: str, merge_id: int) -> None:
         self.undo_stack.push(_SetNetwork(self, self.network.copy(), after, text, merge_id))

@@ -309,7 +309,7 @@ def _parse_names(nd: Any, net: Network) -> Naming:
             if key != "total_error":
                 try:
                     v.format(n="x", j=1)
-                except (KeyError, IndexError, ValueError):
+                except (KeyError, IndexError, ValueError, AttributeError, TypeError):
                     raise FormatError(f"names.templates.{key}: use only {{n}} and {{j}}") from None
             kw[attr] = v
     if flat:

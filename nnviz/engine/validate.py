@@ -36,12 +36,24 @@ def read_json(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
     except UnicodeDecodeError as e:
         raise FormatError(f"{p}: not a UTF-8 text file (byte {e.start})") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=finite_float)
     except json.JSONDecodeError as e:
         raise FormatError(f"{p}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") \
             from None
     except RecursionError:
         raise FormatError(f"{p}: JSON nested too deeply") from None
+    except FormatError as e:
+        raise FormatError(f"{p}: {e}") from None
+    except ValueError as e:  # e.g. an integer with thousands of digits
+        raise FormatError(f"{p}: {str(e)[:200]}") from None
+
+
+def finite_float(text: str) -> float:
+    """JSON float hook: numbers that overflow to infinity (1e999) are refused."""
+    f = float(text)
+    if not math.isfinite(f):
+        raise FormatError(f"the number {text[:40]} is too large (numbers must be finite)")
+    return f
 
 
 def _reject_constant(name: str) -> Any:
@@ -75,7 +87,10 @@ def as_number(v: Any, where: str, lo: float = -math.inf, hi: float = math.inf) -
     """A finite number within [lo, hi]."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise FormatError(f"{where}: expected a number, got {type(v).__name__}")
-    f = float(v)
+    try:
+        f = float(v)
+    except OverflowError:
+        raise FormatError(f"{where}: the number is too large") from None
     if not math.isfinite(f):
         raise FormatError(f"{where}: the number must be finite")
     if not lo <= f <= hi:

@@ -1,5 +1,32 @@
 """The base of every lab page: an embedded QMainWindow (so a lab can have its
-own dock panels) with the hooks the main window calls."""
+own dock panels) with the hooks the main window calls.
+
+Hooks (all optional; the defaults are safe):
+
+- ``activate()`` / ``deactivate()``: shown / hidden (start or pause timers).
+- ``step_forward()`` / ``step_back()`` / ``advance(k)``: clicker keys and ``--steps``.
+- ``zoom(factor | None)``: Ctrl+= / Ctrl+- / Ctrl+0.
+- ``apply_style(style)``: presentation mode or theme changed (fonts: ``style.pt(size)``,
+  pens: width * ``style.scale``, colours: ``style.background`` etc.). The main window
+  already scales the application font and sets the widget palette; a lab redraws its
+  own pictures (pyqtgraph backgrounds, pens, item fonts).
+- ``state()`` / ``restore_state(d)``: the lab's part of a ``.nnviz`` workspace (a plain
+  JSON object; include the step position and, if the lab has one, the training
+  history). ``restore_state`` is called after the document was restored; it must
+  validate and raise ValueError on bad input (the window then rolls everything back).
+- ``caption_position() -> (k, phase)``: where the lab is in the lesson's micro-step
+  trace, for the caption bar and the Markdown export: ``k`` micro-steps are shown
+  (0 = none) and ``phase`` is the phase of step k ("start" when k == 0, else one of
+  forward, error, backward, update, result). Emit ``position_changed`` (or ``status``)
+  whenever it changes so the caption bar follows.
+- ``history() -> dict[str, list[float]] | None``: the training history as equal-length
+  columns (e.g. {"epoch": [...], "cost": [...]}) for File > Export > History as CSV.
+- ``open_csv(path) -> bool``: a CSV file was dropped or opened; return True if the lab
+  took it, False if it does not take CSV files; raise ValueError with a clear message
+  if the file is bad (nothing may change then).
+- ``main_view()``: the widget exported as PNG/SVG.
+- ``shutdown()``: stop timers and threads before the window closes.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +46,8 @@ class Lab(QMainWindow):
     title = ""
     #: text for the main window's status bar (e.g. "Forward · layer 1 · neuron h1 · step 3 of 32")
     status = Signal(str)
+    #: emitted when caption_position() changes (the caption bar re-reads it)
+    position_changed = Signal()
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +84,18 @@ class Lab(QMainWindow):
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Inverse of :meth:`state`; must validate and raise ValueError on bad input."""
+
+    def caption_position(self) -> tuple[int, str]:
+        """(k, phase): micro-steps shown and the phase of step k; (0, "start") by default."""
+        return 0, "start"
+
+    def history(self) -> dict[str, list[float]] | None:
+        """Training history as equal-length named columns, or None if the lab has none."""
+        return None
+
+    def open_csv(self, path: str) -> bool:
+        """Take a CSV data file; False if this lab does not take CSVs, ValueError if bad."""
+        return False
 
     def main_view(self) -> QWidget:
         """The widget exported as PNG/SVG for 'export view'."""

@@ -1,44 +1,30 @@
-"""The main window: menus, toolbar, status bar and one page per lab."""
+"""The main window: menus, toolbar, status bar, caption bar and one page per lab."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTextBrowser,
+    QVBoxLayout,
     QWidget,
 )
 
 from nnviz.controllers.document import DEFAULT_LESSON, Document
 from nnviz.engine.lessons import lesson_names, load_lesson
+from nnviz.views.caption_bar import CaptionBar, captions_at
+from nnviz.views.exports import Exporter
+from nnviz.views.files import FileManager, dropped_path
+from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
-from nnviz.views.style import Style, current_style, set_current_style
-
-
-class LessonInfoLab(Lab):
-    """Fallback page used when no other lab is available: the lesson and its worked example."""
-
-    name = "info"
-    title = "Lesson"
-
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.text = QTextBrowser()
-        self.setCentralWidget(self.text)
-        doc.lesson_changed.connect(self._on_lesson_changed)
-        self._on_lesson_changed()
-
-    def _on_lesson_changed(self) -> None:
-        from nnviz.engine.worked import worked_markdown
-
-        if self.doc.lesson is not None:
-            self.text.setMarkdown(worked_markdown(self.doc.lesson))
+from nnviz.views.presentation import BlankOverlay, apply_app_style, restore_app_style
+from nnviz.views.style import Style, current_style, make_style, set_current_style
 
 
 class MainWindow(QMainWindow):
@@ -53,15 +39,27 @@ class MainWindow(QMainWindow):
         self.doc = doc or Document(self)
         self.settings = settings or QSettings()
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        self.caption_bar = CaptionBar()
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.caption_bar)
+        self.setCentralWidget(central)
+        self.blank_overlay = BlankOverlay(self)
         self.labs: dict[str, Lab] = {}
         self.lab_names = available_labs() or ["info"]
         self.current_lab_name = ""
         self._lab_actions: dict[str, QAction] = {}
+        self._close_confirmed = False
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.doc.lesson_changed.connect(self._on_lesson_changed)
+        self.files = FileManager(self)
+        self.exporter = Exporter(self)
+        self.setAcceptDrops(True)
         self._build_actions()
         self._build_menus()
 
@@ -81,10 +79,22 @@ class MainWindow(QMainWindow):
         return a
 
     def _build_actions(self) -> None:
-        self.act_open_lesson = self._action("Open lesson &file…", self.open_lesson_file,
-                                            QKeySequence.StandardKey.Open,
-                                            "Open a lesson file (JSON)")
-        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        f, ex = self.files, self.exporter
+        self.act_open = self._action("&Open…", f.open_dialog, QKeySequence.StandardKey.Open,
+                                     "Open a workspace (.nnviz), lesson (.json) or data (.csv)")
+        self.act_open_lesson = self.act_open
+        self.act_save = self._action("&Save workspace", f.save, QKeySequence.StandardKey.Save,
+                                     "Save everything on screen as a .nnviz workspace")
+        self.act_save_as = self._action("Save workspace &as…", f.save_as, "Ctrl+Shift+S")
+        self.act_export_png = self._action("View as &PNG…", lambda: ex.png(1.0))
+        self.act_export_png2 = self._action("View as PNG (&2×)…", lambda: ex.png(2.0))
+        self.act_export_svg = self._action("View as &SVG…", lambda: ex.svg())
+        self.act_export_csv = self._action("Training &history as CSV…", lambda: ex.history())
+        self.act_export_md = self._action("&Worked example as Markdown…", lambda: ex.markdown())
+        self.act_export_weights = self._action("&Weights as JSON…", lambda: ex.weights())
+        self.act_import_weights = self._action("&Import weights…",
+                                               lambda: ex.import_weights())
+        self.act_quit = self._action("&Quit", self.request_quit, QKeySequence.StandardKey.Quit)
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
@@ -105,10 +115,19 @@ class MainWindow(QMainWindow):
                                            "Fit the view to the window")
         self.act_presentation = self._action("&Presentation mode", self.toggle_presentation,
                                              "F5", "Large type and high contrast for a "
-                                             "projector", checkable=True)
+                                             "projector (F5 or Esc to leave)", checkable=True)
+        self.act_leave_presentation = self._action("Leave presentation mode",
+                                                   self.leave_presentation, "Esc")
+        self.act_leave_presentation.setEnabled(False)
         self.act_fullscreen = self._action("&Full screen", self.toggle_fullscreen, "F11",
                                            checkable=True)
         self.act_dark = self._action("&Dark theme", self.toggle_dark, None, checkable=True)
+        self.act_blank = self._action("&Blank the screen", self.blank, "B",
+                                      "Black screen; any key or click brings it back")
+        self.act_captions = self._action("&Captions", self._toggle_captions, None,
+                                         "Show the lesson's captions and questions",
+                                         checkable=True)
+        self.act_captions.setChecked(True)
         self.act_about = self._action("&About nnviz", self.about)
         for i, name in enumerate(self.lab_names):
             title = LAB_TITLES.get(name, "Lesson")
@@ -119,7 +138,14 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        m.addAction(self.act_open_lesson)
+        for a in (self.act_open, self.files.recent_menu.menuAction(), None, self.act_save,
+                  self.act_save_as, None):
+            m.addAction(a) if a is not None else m.addSeparator()
+        self.export_menu = m.addMenu("&Export")
+        for a in (self.act_export_png, self.act_export_png2, self.act_export_svg,
+                  self.act_export_csv, self.act_export_md, self.act_export_weights):
+            self.export_menu.addAction(a)
+        m.addAction(self.act_import_weights)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
@@ -133,25 +159,23 @@ class MainWindow(QMainWindow):
                 continue
             a = QAction(f"{title}  [{name}]", self)
             a.setToolTip(f"Open the lesson {name}")
-            a.triggered.connect(lambda _=False, n=name: self.open_lesson(n))
+            a.triggered.connect(lambda _=False, n=name: self.files.confirm_discard(
+                lambda: self.open_lesson(n)))
             self.lessons_menu.addAction(a)
         self.lab_menu = mb.addMenu("La&b")
         for a in self._lab_actions.values():
             self.lab_menu.addAction(a)
         m = mb.addMenu("&View")
-        m.addAction(self.act_presentation)
-        m.addAction(self.act_fullscreen)
-        m.addAction(self.act_dark)
-        m.addSeparator()
-        m.addAction(self.act_zoom_in)
-        m.addAction(self.act_zoom_out)
-        m.addAction(self.act_zoom_reset)
+        for a in (self.act_presentation, self.act_fullscreen, self.act_dark, self.act_blank,
+                  self.act_captions, None, self.act_zoom_in, self.act_zoom_out,
+                  self.act_zoom_reset):
+            m.addAction(a) if a is not None else m.addSeparator()
         m = mb.addMenu("&Step")
         m.addAction(self.act_next)
         m.addAction(self.act_prev)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
-        tb = self.addToolBar("Main")
+        self.toolbar = tb = self.addToolBar("Main")
         tb.setObjectName("main-toolbar")
         tb.addAction(self.act_prev)
         tb.addAction(self.act_next)
@@ -168,6 +192,7 @@ class MainWindow(QMainWindow):
             self.labs[name] = page
             self.stack.addWidget(page)
             page.status.connect(lambda text, n=name: self._on_lab_status(n, text))
+            page.position_changed.connect(lambda n=name: self._on_lab_position_changed(n))
             page.apply_style(current_style())
         return self.labs[name]
 
@@ -188,10 +213,26 @@ class MainWindow(QMainWindow):
             a.setChecked(n == name)
         page.activate()
         self.lab_changed.emit(name)
+        self.refresh_caption()
 
     def _on_lab_status(self, name: str, text: str) -> None:
         if name == self.current_lab_name:
             self.status_label.setText(text)
+            self.refresh_caption()
+
+    def _on_lab_position_changed(self, name: str) -> None:
+        if name == self.current_lab_name:
+            self.refresh_caption()
+
+    def refresh_caption(self) -> None:
+        """Show the lesson's caption for the position of the lab shown."""
+        lab = self.current_lab
+        k, phase = lab.caption_position() if lab is not None else (0, "start")
+        self.caption_bar.show_captions(captions_at(self.doc.lesson, int(k), str(phase)))
+
+    def _toggle_captions(self) -> None:
+        self.caption_bar.enabled_by_user = self.act_captions.isChecked()
+        self.refresh_caption()
 
     def step_forward(self) -> None:
         if self.current_lab is not None:
@@ -205,47 +246,100 @@ class MainWindow(QMainWindow):
         if self.current_lab is not None:
             self.current_lab.zoom(factor)
 
-    # ------------------------------------------------------------ lessons
+    # ------------------------------------------------------------ lessons and files
     def open_lesson(self, name: str, switch_lab: bool = True) -> bool:
         """Open a lesson; on a bad file show the message and change nothing."""
         err = self.doc.try_load_lesson(name)
         if err:
             QMessageBox.warning(self, "Cannot open lesson", err)
             return False
+        self.files.path = None
         lab = self.doc.lesson.lab
         if switch_lab and lab in self.lab_names:
             self.show_lab(lab)
         elif not self.current_lab_name:
             self.show_lab(self.lab_names[0])
+        self.update_title()
+        self.refresh_caption()
         return True
 
     def open_lesson_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open lesson", "", "Lessons (*.json)")
-        if path:
-            self.open_lesson(path)
+        self.files.open_dialog()
+
+    def open_csv(self, path: str) -> bool:
+        """Hand a CSV file to the lab shown, else to the training lab; explain otherwise."""
+        order = [self.current_lab_name] + [n for n in ("training",) if n in self.lab_names]
+        for name in dict.fromkeys(n for n in order if n):
+            try:
+                taken = self.lab(name).open_csv(path)
+            except ValueError as e:
+                QMessageBox.warning(self, "Cannot open data", f"{Path(path).name}: {e}")
+                return False
+            if taken:
+                self.show_lab(name)
+                return True
+        QMessageBox.information(self, "CSV data", "CSV data files are opened by the Training "
+                                "lab, which is not part of this build.")
+        return False
+
+    def import_weights(self, path: str) -> bool:
+        return self.exporter.import_weights(path)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt API
+        path = dropped_path(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.files.open_path(path)
 
     def _on_lesson_changed(self) -> None:
         if self.doc.lesson is not None:
-            self.setWindowTitle(f"nnviz — {self.doc.lesson.title}")
             self.settings.setValue("last_lesson", self.doc.lesson.name)
+        self.update_title()
+
+    def update_title(self) -> None:
+        title = self.doc.lesson.title if self.doc.lesson is not None else ""
+        name = f" — {Path(self.files.path).name}" if self.files.path else ""
+        star = "*" if self.doc.is_modified else ""
+        self.setWindowTitle(f"nnviz — {title}{name}{star}" if title else "nnviz")
 
     # ------------------------------------------------------------ style
     def apply_style(self, style: Style) -> None:
+        """Fonts, palette and pictures of the whole window, and chrome for presentation."""
         set_current_style(style)
+        apply_app_style(style)
+        self.act_presentation.setChecked(style.presentation)
+        self.act_dark.setChecked(style.theme == "dark")
+        self.act_leave_presentation.setEnabled(style.presentation)
+        self.menuBar().setVisible(not style.presentation)
+        self.toolbar.setVisible(not style.presentation)
+        self.caption_bar.apply_style(style)
         for page in self.labs.values():
             page.apply_style(style)
+        if style.presentation:
+            self.statusBar().showMessage("Presentation mode: F5 or Esc to leave, B blanks the "
+                                         "screen, F11 full screen", 10000)
 
     def toggle_presentation(self) -> None:
         s = current_style()
-        on = not s.presentation
-        self.act_presentation.setChecked(on)
-        self.apply_style(Style(theme=s.theme, presentation=on, scale=1.6 if on else 1.0))
+        self.apply_style(make_style(s.theme, not s.presentation))
+
+    def leave_presentation(self) -> None:
+        if current_style().presentation:
+            self.toggle_presentation()
 
     def toggle_dark(self) -> None:
         s = current_style()
         theme = "dark" if s.theme == "light" else "light"
-        self.act_dark.setChecked(theme == "dark")
-        self.apply_style(Style(theme=theme, presentation=s.presentation, scale=s.scale))
+        self.settings.setValue("theme", theme)
+        self.apply_style(make_style(theme, s.presentation))
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -253,6 +347,9 @@ class MainWindow(QMainWindow):
         else:
             self.showFullScreen()
         self.act_fullscreen.setChecked(self.isFullScreen())
+
+    def blank(self) -> None:
+        self.blank_overlay.blank()
 
     def about(self) -> None:
         from nnviz import __version__
@@ -276,14 +373,37 @@ class MainWindow(QMainWindow):
         for name, page in self.labs.items():
             self.settings.setValue(f"lab_state/{name}", page.saveState())
 
+    def request_quit(self) -> None:
+        """Quit, asking first about unsaved changes."""
+        self.files.confirm_discard(self._close_now)
+
+    def _close_now(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # a user's close (window button) asks about unsaved changes; programmatic closes
+        # (tests, the Quit action after its own prompt) do not
+        if event.spontaneous() and not self._close_confirmed and self.doc.is_modified:
+            event.ignore()
+            self.files.confirm_discard(self._close_now)
+            return
         self.save_settings()
+        self.files.shutdown()
         for page in self.labs.values():
             page.shutdown()
+        if current_style() != Style():
+            set_current_style(Style())
+            restore_app_style()
         super().closeEvent(event)
 
     def start(self, lesson: str | None = None, lab: str | None = None) -> None:
-        """Open the start lesson (argument, last used, or the default) and its lab."""
+        """Open the start lesson (argument, last used, or the default) and its lab; a
+        .nnviz or .csv file argument is opened on top of the default lesson."""
+        if lesson and Path(lesson).suffix.lower() in (".nnviz", ".csv"):
+            self.start(lab=lab)
+            self.files.open_path(lesson)
+            return
         name = lesson or self.settings.value("last_lesson") or DEFAULT_LESSON
         if not self.open_lesson(str(name), switch_lab=lab is None):
             if name != DEFAULT_LESSON:
@@ -296,6 +416,8 @@ class MainWindow(QMainWindow):
             st = self.settings.value(f"lab_state/{n}")
             if st is not None:
                 page.restoreState(st)
+        if self.settings.value("theme") == "dark" and current_style().theme != "dark":
+            self.apply_style(make_style("dark", current_style().presentation))
 
 
 _ = Qt

@@ -83,3 +83,14 @@ def test_large_layers_are_grouped_per_neuron():
     assert "grad_row" in kinds and "update_row" in kinds
     assert len(tr) < 2 * (32 + 10) + 11 + (32 + 10) * 5 + 2 * 320 + 1
     assert tr.state_at(len(tr)).dw_known[0].all()
+
+
+def test_layer_notation_without_lesson_names():
+    rng = np.random.default_rng(11)
+    net = Network.create([2, 3, 1], ["sigmoid", "sigmoid"], rng)
+    tr = build_trace(net, [0.5, -1.0], [1.0], get_loss("half_sse"), 0.5)
+    first = tr.steps[0].equation.text()
+    assert first.startswith("z^1_1 = w^1_11*x1 + w^1_12*x2 + b^1_1*1 = ")
+    assert tr.steps[1].equation.text().startswith("a^1_1 = 1/(1+e^(-z^1_1))")
+    lhs = {s.equation.lhs for s in tr.steps}
+    assert {"δ^2_1", "δ^1_3", "dC/dw^2_13", "w^1_32⁺", "C"} <= lhs

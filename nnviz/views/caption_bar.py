@@ -1,0 +1,70 @@
+"""The caption bar: the lesson's caption for the step the lab shows, and a question for
+the class."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.lessons import Caption, Lesson
+from nnviz.views.style import Style
+
+
+def captions_at(lesson: Lesson | None, k: int, phase: str) -> list[Caption]:
+    """The captions for micro-step k of ``phase``: step captions win over phase captions."""
+    if lesson is None:
+        return []
+    found = lesson.captions_for(k, phase)
+    exact = [c for c in found if c.step is not None]
+    return exact or found
+
+
+class CaptionBar(QFrame):
+    """Shows the caption text and, when there is one, the question for the class."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caption-bar")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.text_label = QLabel()
+        self.text_label.setObjectName("caption-text")
+        self.question_label = QLabel()
+        self.question_label.setObjectName("caption-question")
+        for lab in (self.text_label, self.question_label):
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lab.setTextFormat(Qt.TextFormat.PlainText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 6, 12, 6)
+        lay.setSpacing(2)
+        lay.addWidget(self.text_label)
+        lay.addWidget(self.question_label)
+        self.enabled_by_user = True
+        self._style = Style()
+        self.show_captions([])
+
+    def show_captions(self, captions: list[Caption]) -> None:
+        """Show these captions (hidden when there are none)."""
+        text = "\n".join(c.text for c in captions if c.text)
+        questions = [c.question for c in captions if c.question]
+        self.text_label.setText(text)
+        self.question_label.setText("Question for the class: " + " ".join(questions)
+                                    if questions else "")
+        self.question_label.setVisible(bool(questions))
+        self.setVisible(self.enabled_by_user and bool(text or questions))
+
+    def apply_style(self, style: Style) -> None:
+        self._style = style
+        from nnviz.views.presentation import scaled_font
+
+        f = scaled_font(style.scale * 1.15)
+        self.text_label.setFont(f)
+        fq = QFont(f)
+        fq.setItalic(True)
+        self.question_label.setFont(fq)
+        self.setStyleSheet(
+            f"#caption-bar {{ background: {style.panel}; border-top: {max(1, round(2 * style.scale))}px "
+            f"solid {style.highlight}; }}"
+            f"#caption-text {{ color: {style.foreground}; }}"
+            f"#caption-question {{ color: {style.foreground}; }}")

@@ -1,0 +1,182 @@
+"""File > Export: the current view as PNG (1x, 2x) and SVG, the training history as CSV,
+the worked example of the current step as Markdown, and the network's weights as JSON
+(plus importing weights back)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from nnviz.engine.atomic import write_atomic
+from nnviz.engine.validate import FormatError
+from nnviz.engine.workspace import read_weights, save_weights
+from nnviz.views.lab_base import Lab
+
+if TYPE_CHECKING:
+    from nnviz.views.main_window import MainWindow
+
+
+def view_image(widget: QWidget, scale: float = 1.0) -> QImage:
+    """The widget rendered into an image ``scale`` times its size (sharp, not upscaled)."""
+    size = widget.size()
+    img = QImage(QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale))),
+                 QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(scale)
+    img.fill(widget.palette().window().color())
+    p = QPainter(img)
+    try:
+        widget.render(p)
+    finally:
+        p.end()
+    return img
+
+
+def save_png(widget: QWidget, path: str, scale: float = 1.0) -> None:
+    img = view_image(widget, scale)
+    if not img.save(path, "PNG"):
+        raise OSError(f"could not write {path}")
+
+
+def save_svg(widget: QWidget, path: str, title: str = "nnviz") -> None:
+    """The widget as an SVG drawing (vector where the widget paints vectors)."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    gen = QSvgGenerator()
+    gen.setFileName(path)
+    gen.setSize(widget.size())
+    gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    gen.setTitle(title)
+    gen.setDescription("Exported from nnviz")
+    p = QPainter()
+    if not p.begin(gen):
+        raise OSError(f"could not write {path}")
+    try:
+        widget.render(p)
+    finally:
+        p.end()
+
+
+def history_csv(history: dict[str, list[float]]) -> str:
+    """Equal-length named columns as CSV text (exact float repr)."""
+    cols = list(history)
+    if not cols:
+        raise ValueError("the history is empty")
+    n = len(history[cols[0]])
+    if any(len(history[c]) != n for c in cols):
+        raise ValueError("history columns have different lengths")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for i in range(n):
+        w.writerow([_num(history[c][i]) for c in cols])
+    return buf.getvalue()
+
+
+def _num(v) -> str:
+    f = float(v)
+    if math.isfinite(f) and f.is_integer() and abs(f) < 2**53 and isinstance(v, int):
+        return str(int(v))
+    return repr(f)
+
+
+def worked_for(win: MainWindow) -> str:
+    """The worked example up to the current step of the lab shown (all of it if the lab
+    does not step through the trace)."""
+    from nnviz.engine.trace import build_trace
+    from nnviz.engine.worked import worked_markdown
+
+    doc = win.doc
+    trace = build_trace(doc.network, doc.example_x, doc.example_y, doc.loss, doc.config.eta,
+                        doc.naming, doc.config.freeze_biases)
+    lab = win.current_lab
+    upto = None
+    if lab is not None and type(lab).caption_position is not Lab.caption_position:
+        upto = max(0, min(int(lab.caption_position()[0]), len(trace.steps)))
+    return worked_markdown(doc.lesson, trace, upto=upto)
+
+
+class Exporter:
+    """The Export menu's actions for one main window."""
+
+    def __init__(self, win: MainWindow) -> None:
+        self.win = win
+
+    def _ask(self, title: str, suffix: str, filt: str) -> str:
+        doc = self.win.doc
+        stem = f"{doc.lesson.name}-{self.win.current_lab_name}" if doc.lesson else "nnviz"
+        path, _ = QFileDialog.getSaveFileName(self.win, title, str(Path.home() / (stem + suffix)),
+                                              filt)
+        if path and not path.lower().endswith(suffix):
+            path += suffix
+        return path
+
+    def _run(self, what: str, fn, path: str) -> bool:
+        if not path:
+            return False
+        try:
+            fn(path)
+        except (OSError, ValueError) as e:
+            QMessageBox.warning(self.win, f"Could not export {what}", f"{path}:\n{e}")
+            return False
+        self.win.doc.message.emit(f"Exported {what} to {path}")
+        return True
+
+    def _view(self) -> QWidget:
+        lab = self.win.current_lab
+        return lab.main_view() if lab is not None else self.win.centralWidget()
+
+    def png(self, scale: float = 1.0, path: str | None = None) -> bool:
+        path = path if path is not None else self._ask("Export view as PNG", ".png",
+                                                       "PNG images (*.png)")
+        return self._run("the view", lambda p: save_png(self._view(), p, scale), path)
+
+    def svg(self, path: str | None = None) -> bool:
+        path = path if path is not None else self._ask("Export view as SVG", ".svg",
+                                                       "SVG drawings (*.svg)")
+        return self._run("the view", lambda p: save_svg(self._view(), p), path)
+
+    def history(self, path: str | None = None) -> bool:
+        lab = self.win.current_lab
+        hist = lab.history() if lab is not None else None
+        if not hist:
+            QMessageBox.information(self.win, "No training history",
+                                    "The lab shown has no training history to export. Train "
+                                    "in the Training lab first.")
+            return False
+        path = path if path is not None else self._ask("Export history as CSV", ".csv",
+                                                       "CSV files (*.csv)")
+        return self._run("the history", lambda p: write_atomic(p, history_csv(hist)), path)
+
+    def markdown(self, path: str | None = None) -> bool:
+        path = path if path is not None else self._ask("Export worked example", ".md",
+                                                       "Markdown (*.md)")
+        return self._run("the worked example", lambda p: write_atomic(p, worked_for(self.win)),
+                         path)
+
+    def weights(self, path: str | None = None) -> bool:
+        path = path if path is not None else self._ask("Export weights as JSON", ".json",
+                                                       "JSON (*.json)")
+        return self._run("the weights", lambda p: save_weights(p, self.win.doc.network), path)
+
+    def import_weights(self, path: str | None = None) -> bool:
+        """Read weights JSON (validated against the current network) and apply, undoably."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.win, "Import weights", "", "JSON (*.json)")
+        if not path:
+            return False
+        doc = self.win.doc
+        try:
+            net = read_weights(path, like=doc.network)
+            doc.set_network(net, "Import weights")
+        except (FormatError, ValueError) as e:
+            QMessageBox.warning(self.win, "Cannot import weights", str(e))
+            return False
+        doc.message.emit(f"Imported weights from {path}")
+        return True

@@ -1,0 +1,332 @@
+"""Workspace files for the main window: save, open, recent files, the unsaved-changes
+prompt, drops, and the autosave to a recovery file.
+
+The prompts are window-modal and asynchronous (``QMessageBox.open``): the action
+continues in a callback, so nothing ever blocks in a nested event loop.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from nnviz.engine.validate import FormatError
+from nnviz.engine.workspace import (
+    SUFFIX,
+    Workspace,
+    data_spec_for,
+    read_workspace,
+    save_workspace,
+)
+
+if TYPE_CHECKING:
+    from nnviz.views.main_window import MainWindow
+
+AUTOSAVE_MS = 60_000
+MAX_RECENT = 8
+RECOVERY_NAME = "nnviz-recovery.nnviz"
+DROP_SUFFIXES = (SUFFIX, ".json", ".csv")
+
+
+def dropped_path(event) -> str | None:
+    """The one local .nnviz, .json or .csv file of a drag/drop event, else None."""
+    md = event.mimeData()
+    if md is None or not md.hasUrls():
+        return None
+    urls = [u for u in md.urls() if u.isLocalFile()]
+    if len(urls) != 1:
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith(DROP_SUFFIXES) else None
+
+
+class FileManager(QObject):
+    """Save/open/recover workspaces for one main window."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.doc = win.doc
+        self.path: str | None = None
+        self.prompt: QMessageBox | None = None
+        self.recent_menu = QMenu("Open &recent", win)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start()
+        self.doc.modified_changed.connect(self._on_modified_changed)
+
+    # ------------------------------------------------------------ collecting
+    def current_workspace(self) -> Workspace:
+        """The workspace of what is on screen now."""
+        doc, win = self.doc, self.win
+        lab = win.current_lab
+        position = lab.caption_position() if lab is not None else (0, "start")
+        states = {name: page.state() for name, page in win.labs.items() if name != "info"}
+        return Workspace(doc.lesson, doc.network.copy(), doc.x.copy(), doc.y.copy(),
+                         doc.example_x.copy(), doc.example_y.copy(), doc.config, doc.loss_name,
+                         win.current_lab_name, states, (int(position[0]), str(position[1])),
+                         data_spec_for(doc.lesson, doc.x, doc.y))
+
+    def install(self, ws: Workspace) -> None:
+        """Put a validated workspace on screen; on a lab's ValueError roll everything back."""
+        try:
+            before = self.current_workspace()
+        except (AttributeError, TypeError, ValueError):
+            before = None
+        try:
+            self._install(ws)
+        except ValueError as e:
+            if before is not None:
+                self._install(before)
+            raise FormatError(f"a lab refused its saved state: {e}") from None
+
+    def _install(self, ws: Workspace) -> None:
+        win = self.win
+        self.doc.restore_workspace(ws.lesson, ws.network, ws.x, ws.y, ws.example_x,
+                                   ws.example_y, ws.config, ws.loss)
+        for name, st in ws.labs.items():
+            if name in win.lab_names:
+                win.lab(name).restore_state(st)
+        win.show_lab(ws.lab if ws.lab in win.lab_names else
+                     (ws.lesson.lab if ws.lesson.lab in win.lab_names else win.lab_names[0]))
+        win.refresh_caption()
+
+    # ------------------------------------------------------------ save
+    def save(self) -> bool:
+        """Save to the current file (asks for a name the first time)."""
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        start = self.path or str(Path.home() / f"{self.doc.lesson.name}{SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self.win, "Save workspace", start,
+                                              f"nnviz workspaces (*{SUFFIX})")
+        if not path:
+            return False
+        if not path.endswith(SUFFIX):
+            path += SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        """Write the workspace atomically; on failure tell the user, the old file survives."""
+        from nnviz import __version__
+
+        try:
+            save_workspace(path, self.current_workspace(), __version__)
+        except (OSError, FormatError) as e:
+            QMessageBox.warning(self.win, "Could not save", f"{path}:\n{e}")
+            return False
+        self.path = path
+        self.doc.mark_saved()
+        self.remove_recovery()
+        self.add_recent(path)
+        self.win.update_title()
+        self.doc.message.emit(f"Saved {path}")
+        return True
+
+    # ------------------------------------------------------------ open
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.win, "Open", self.path or "",
+            f"nnviz files (*{SUFFIX} *.json *.csv);;Workspaces (*{SUFFIX});;Lessons (*.json);;"
+            "Data (*.csv)")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        """Open a workspace, lesson, weights or CSV file, asking about unsaved changes first."""
+        kind = self.kind_of(path)
+        if kind == "csv":
+            self.win.open_csv(path)
+        elif kind == "weights":
+            self.win.import_weights(path)
+        elif kind in ("workspace", "lesson"):
+            self.confirm_discard(lambda: self._open_now(path, kind))
+        else:
+            QMessageBox.warning(self.win, "Cannot open", f"{path}:\nnnviz opens {SUFFIX} "
+                                "workspaces, lesson or weights .json files and .csv data files.")
+
+    @staticmethod
+    def kind_of(path: str) -> str:
+        """'workspace', 'lesson', 'weights', 'csv' or '' from the name (and a peek for .json)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == SUFFIX:
+            return "workspace"
+        if suffix == ".csv":
+            return "csv"
+        if suffix == ".json":
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(4096).decode("utf-8", "replace")
+            except OSError:
+                return "lesson"  # the lesson reader reports the error
+            return "weights" if '"nnviz-weights"' in head else "lesson"
+        return ""
+
+    def _open_now(self, path: str, kind: str) -> bool:
+        if kind == "lesson":
+            if self.win.open_lesson(path):
+                self.path = None
+                self.win.update_title()
+                return True
+            return False
+        try:
+            ws = read_workspace(path)
+            self.install(ws)
+        except FormatError as e:
+            QMessageBox.warning(self.win, "Cannot open workspace", str(e))
+            return False
+        self.path = path
+        self.doc.mark_saved()
+        self.add_recent(path)
+        self.win.update_title()
+        self.doc.message.emit(f"Opened {path}")
+        return True
+
+    # ------------------------------------------------------------ unsaved changes
+    def confirm_discard(self, then: Callable[[], object]) -> None:
+        """Run ``then`` now if nothing is unsaved, else after the user chose Save or Discard."""
+        if not self.doc.is_modified or self.doc.lesson is None:
+            then()
+            return
+        if self.prompt is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "The workspace has unsaved changes. Save them first?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.win)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.prompt = box
+
+        def done(_result: int) -> None:
+            clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+            self.prompt = None
+            box.deleteLater()
+            if clicked == QMessageBox.StandardButton.Save:
+                if self.save():
+                    then()
+            elif clicked == QMessageBox.StandardButton.Discard:
+                then()
+
+        box.finished.connect(done)
+        box.open()
+
+    # ------------------------------------------------------------ recent files
+    def recent_files(self) -> list[str]:
+        v = self.win.settings.value("recent_files", [])
+        if isinstance(v, str):
+            v = [v]
+        return [str(p) for p in (v or [])][:MAX_RECENT]
+
+    def add_recent(self, path: str) -> None:
+        path = os.path.abspath(path)
+        files = [path] + [p for p in self.recent_files() if p != path]
+        self.win.settings.setValue("recent_files", files[:MAX_RECENT])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for p in files:
+            a = QAction(Path(p).name, self.recent_menu)
+            a.setToolTip(p)
+            a.setStatusTip(p)
+            a.triggered.connect(lambda _=False, p=p: self._open_recent(p))
+            self.recent_menu.addAction(a)
+        if not files:
+            a = self.recent_menu.addAction("(no recent files)")
+            a.setEnabled(False)
+
+    def _open_recent(self, path: str) -> None:
+        if not os.path.exists(path):
+            self.win.settings.setValue("recent_files",
+                                       [p for p in self.recent_files() if p != path])
+            QMessageBox.warning(self.win, "File not found",
+                                f"{path}\nno longer exists; it was removed from the list.")
+            return
+        self.open_path(path)
+
+    # ------------------------------------------------------------ autosave and recovery
+    @property
+    def recovery_path(self) -> Path:
+        """The recovery file, next to the settings file."""
+        return Path(self.win.settings.fileName()).resolve().parent / RECOVERY_NAME
+
+    def _on_modified_changed(self, modified: bool) -> None:
+        self.win.update_title()
+
+    def autosave_now(self) -> bool:
+        """Write the recovery file if there are unsaved changes; never raises."""
+        if not self.doc.is_modified or self.doc.lesson is None:
+            return False
+        from nnviz import __version__
+
+        try:
+            self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+            save_workspace(self.recovery_path, self.current_workspace(), __version__)
+        except (OSError, FormatError) as e:
+            self.doc.message.emit(f"Autosave failed: {e}")
+            return False
+        return True
+
+    def remove_recovery(self) -> None:
+        try:
+            self.recovery_path.unlink()
+        except OSError:
+            pass
+
+    def offer_recovery(self) -> None:
+        """After a crash: offer the recovery file (Restore or Discard)."""
+        p = self.recovery_path
+        if not p.exists() or self.prompt is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?",
+                          "nnviz did not close cleanly last time. Restore the work that was "
+                          "autosaved?", QMessageBox.StandardButton.Open
+                          | QMessageBox.StandardButton.Discard, self.win)
+        box.button(QMessageBox.StandardButton.Open).setText("Restore")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.prompt = box
+
+        def done(_result: int) -> None:
+            clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+            self.prompt = None
+            box.deleteLater()
+            if clicked == QMessageBox.StandardButton.Open:
+                self.recover()
+            else:
+                self.remove_recovery()
+
+        box.finished.connect(done)
+        box.open()
+
+    def recover(self) -> bool:
+        """Load the recovery file as an unsaved workspace."""
+        try:
+            ws = read_workspace(self.recovery_path)
+            self.install(ws)
+        except FormatError as e:
+            QMessageBox.warning(self.win, "Cannot recover", str(e))
+            self.remove_recovery()
+            return False
+        self.path = None
+        self.doc.mark_modified()
+        self.win.update_title()
+        self.doc.message.emit("Recovered the autosaved work (not saved yet)")
+        return True
+
+    def shutdown(self) -> None:
+        """Clean exit: stop the autosave and remove the recovery file."""
+        self.autosave_timer.stop()
+        self.remove_recovery()
+
+

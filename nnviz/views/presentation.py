@@ -1,0 +1,151 @@
+"""Application-wide look: font scale, widget palette and pyqtgraph colours for a Style,
+and the black screen presenters get with the B key."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from nnviz.views.style import OKABE_ITO, Style
+
+_base: dict[str, object] = {}
+
+
+def _remember_base(app: QApplication) -> None:
+    if not _base:
+        _base["font"] = QFont(app.font())
+        _base["palette"] = QPalette(app.palette())
+
+
+def base_font() -> QFont:
+    """The application font before any presentation scaling."""
+    app = QApplication.instance()
+    _remember_base(app)
+    return QFont(_base["font"])
+
+
+def scaled_font(scale: float) -> QFont:
+    """The base application font enlarged by ``scale``."""
+    f = base_font()
+    if f.pointSizeF() > 0:
+        f.setPointSizeF(f.pointSizeF() * scale)
+    elif f.pixelSize() > 0:
+        f.setPixelSize(round(f.pixelSize() * scale))
+    return f
+
+
+def make_palette(style: Style) -> QPalette:
+    """A widget palette for the style: the platform's own for plain light, otherwise built."""
+    app = QApplication.instance()
+    _remember_base(app)
+    if style.theme == "light" and not style.presentation:
+        return QPalette(_base["palette"])
+    bg, fg, panel = QColor(style.background), QColor(style.foreground), QColor(style.panel)
+    light = style.theme == "light"
+    window = QColor("#F4F4F4") if light else (QColor("#000000") if style.presentation
+                                               else QColor("#1D2126"))
+    p = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        p.setColor(group, QPalette.ColorRole.Window, window)
+        p.setColor(group, QPalette.ColorRole.WindowText, fg)
+        p.setColor(group, QPalette.ColorRole.Base, bg)
+        p.setColor(group, QPalette.ColorRole.AlternateBase, panel)
+        p.setColor(group, QPalette.ColorRole.Text, fg)
+        p.setColor(group, QPalette.ColorRole.Button, panel)
+        p.setColor(group, QPalette.ColorRole.ButtonText, fg)
+        p.setColor(group, QPalette.ColorRole.ToolTipBase, bg)
+        p.setColor(group, QPalette.ColorRole.ToolTipText, fg)
+        p.setColor(group, QPalette.ColorRole.PlaceholderText, QColor(style.muted))
+        p.setColor(group, QPalette.ColorRole.BrightText, QColor(OKABE_ITO["vermillion"]))
+        p.setColor(group, QPalette.ColorRole.Highlight,
+                   QColor(OKABE_ITO["blue"] if light else OKABE_ITO["sky_blue"]))
+        p.setColor(group, QPalette.ColorRole.HighlightedText,
+                   QColor("#FFFFFF" if light else "#000000"))
+        p.setColor(group, QPalette.ColorRole.Link,
+                   QColor(OKABE_ITO["blue"] if light else OKABE_ITO["sky_blue"]))
+    muted = QColor(style.muted)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, role, muted)
+    return p
+
+
+def apply_app_style(style: Style) -> None:
+    """Scale the application font, set the palette and pyqtgraph's default colours."""
+    app = QApplication.instance()
+    _remember_base(app)
+    app.setFont(scaled_font(style.scale))
+    app.setPalette(make_palette(style))
+    # Qt delivers the change later; deliver it now so the labs see the new fonts
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
+    try:
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(background=style.background, foreground=style.foreground)
+    except ImportError:  # pragma: no cover - pyqtgraph is a dependency
+        pass
+
+
+def restore_app_style() -> None:
+    """Back to the platform font and palette (the window closed)."""
+    app = QApplication.instance()
+    if app is None or not _base:
+        return
+    app.setFont(QFont(_base["font"]))
+    app.setPalette(QPalette(_base["palette"]))
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
+    QApplication.sendPostedEvents(None, QEvent.Type.ApplicationPaletteChange)
+    try:
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(background="k", foreground="d")
+    except ImportError:  # pragma: no cover
+        pass
+
+
+class BlankOverlay(QWidget):
+    """A black screen over the whole window (B); any key or click takes it away."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("blank-overlay")
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QPalette.ColorRole.Window, QColor("#000000"))
+        self.setPalette(pal)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.hide()
+        parent.installEventFilter(self)
+
+    def blank(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def unblank(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.dismissed.emit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.unblank()
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.unblank()
+
+    def event(self, e: QEvent) -> bool:
+        # while blank, shortcuts (Space, arrows...) must not step the lab behind the curtain
+        if e.type() == QEvent.Type.ShortcutOverride and self.isVisible():
+            e.accept()
+            return True
+        return super().event(e)

@@ -1,0 +1,194 @@
+"""Presentation mode, themes, clicker keys, the blank screen, zoom keys and captions,
+driven by real key presses on the window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from nnviz.engine.lessons import load_lesson
+from nnviz.views.style import PRESENTATION_SCALE, current_style
+
+
+def _luma(color) -> float:
+    return 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
+
+
+def test_f5_enlarges_type_hides_chrome_and_reaches_the_lab(dummy_window, qtbot):
+    win = dummy_window
+    lab = win.current_lab
+    before_app = QApplication.font().pointSizeF()
+    before_label = win.status_label.font().pointSizeF()
+    assert win.menuBar().isVisible() and win.toolbar.isVisible()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert current_style().presentation
+    assert QApplication.font().pointSizeF() == before_app * PRESENTATION_SCALE
+    assert win.status_label.font().pointSizeF() > before_label * 1.5
+    assert win.caption_bar.text_label.font().pointSizeF() > before_label * 1.5
+    assert not win.menuBar().isVisible() and not win.toolbar.isVisible()
+    assert lab.styles[-1].presentation and lab.styles[-1].scale == PRESENTATION_SCALE
+    assert win.act_presentation.isChecked()
+    # high contrast: pure white background, black text
+    pal = QApplication.palette()
+    assert pal.color(QPalette.ColorRole.Base).name() == "#ffffff"
+    assert pal.color(QPalette.ColorRole.Text).name() == "#000000"
+    # Esc is the way back
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not current_style().presentation
+    assert QApplication.font().pointSizeF() == before_app
+    assert win.menuBar().isVisible() and win.toolbar.isVisible()
+    assert lab.styles[-1].scale == 1.0
+
+
+def test_dark_theme_in_both_modes(dummy_window, qtbot):
+    win = dummy_window
+    lab = win.current_lab
+    light_window = QApplication.palette().color(QPalette.ColorRole.Window)
+    win.act_dark.trigger()
+    assert current_style().theme == "dark" and lab.styles[-1].theme == "dark"
+    dark = QApplication.palette()
+    assert _luma(dark.color(QPalette.ColorRole.Window)) < 60 < _luma(light_window)
+    assert _luma(dark.color(QPalette.ColorRole.WindowText)) > 200
+    assert _luma(win.status_label.palette().color(QPalette.ColorRole.WindowText)) > 200
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    s = current_style()
+    assert s.theme == "dark" and s.presentation and lab.styles[-1] == s
+    assert QApplication.palette().color(QPalette.ColorRole.Base).name() == "#000000"
+    assert QApplication.palette().color(QPalette.ColorRole.Text).name() == "#ffffff"
+    import pyqtgraph as pg
+
+    assert pg.getConfigOption("background") == s.background
+    win.act_dark.trigger()
+    assert current_style().theme == "light" and current_style().presentation
+
+
+def test_clicker_keys_step_the_lab_in_both_modes(dummy_window, qtbot):
+    win = dummy_window
+    lab = win.current_lab
+    for key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Right):
+        qtbot.keyClick(win, key)
+    assert lab.k == 3
+    qtbot.keyClick(win, Qt.Key.Key_PageUp)
+    qtbot.keyClick(win, Qt.Key.Key_Left)
+    assert lab.k == 1
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown)
+    qtbot.keyClick(win, Qt.Key.Key_PageUp)
+    assert lab.k == 2
+    assert win.status_label.text() == "step 2"
+
+
+def test_b_blanks_and_any_key_restores(dummy_window, qtbot):
+    win = dummy_window
+    lab = win.current_lab
+    qtbot.keyClick(win, Qt.Key.Key_B)
+    overlay = win.blank_overlay
+    assert overlay.isVisible()
+    assert overlay.geometry() == win.rect()
+    img = win.grab().toImage()
+    assert img.pixelColor(win.width() // 2, win.height() // 2).name() == "#000000"
+    qtbot.keyClick(overlay, Qt.Key.Key_Space)  # restores, but does not step
+    assert not overlay.isVisible()
+    assert lab.k == 0
+    qtbot.keyClick(win, Qt.Key.Key_B)
+    assert overlay.isVisible()
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton)
+    assert not overlay.isVisible()
+
+
+def test_zoom_keys_reach_the_lab(dummy_window, qtbot):
+    win = dummy_window
+    lab = win.current_lab
+    qtbot.keyClick(win, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert [c for c in lab.calls if c[0] == "zoom"] == [("zoom", 1.25), ("zoom", 0.8),
+                                                       ("zoom", None)]
+
+
+def test_caption_bar_follows_the_lab(dummy_window, qtbot):
+    win = dummy_window
+    lesson = load_lesson("mazur-2-2-2")
+    by_at = {c.phase or c.step: c for c in lesson.captions}
+    bar = win.caption_bar
+    assert bar.isVisible()
+    assert bar.text_label.text() == by_at[0].text
+    assert by_at[0].question in bar.question_label.text()
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert bar.text_label.text() == by_at["forward"].text
+    lab = win.current_lab
+    n_forward = sum(1 for s in lesson_trace_steps(lesson) if s.phase == "forward")
+    for _ in range(n_forward):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert lab.caption_position()[1] == "error"
+    assert bar.text_label.text() == by_at["error"].text
+    win.act_captions.trigger()  # View > Captions off
+    assert not bar.isVisible()
+    win.act_captions.trigger()
+    assert bar.isVisible()
+
+
+def lesson_trace_steps(lesson):
+    from nnviz.engine.worked import lesson_trace
+
+    return lesson_trace(lesson).steps
+
+
+def test_every_shipped_caption_is_reachable():
+    """Captions at step numbers must point inside the lesson's trace."""
+    from nnviz.engine.lessons import lesson_names
+
+    for name in lesson_names():
+        lesson = load_lesson(name)
+        assert lesson.captions, f"{name} has no captions"
+        n = len(lesson_trace_steps(lesson))
+        for c in lesson.captions:
+            assert c.text.strip()
+            if c.step is not None:
+                assert 0 <= c.step <= n, (name, c.step)
+
+
+def test_numbers_in_step_captions_match_the_worked_example():
+    """Every long number a caption quotes is one the worked example prints."""
+    import re
+
+    from nnviz.engine.worked import worked_markdown
+
+    for name in ("mazur-2-2-2", "linear-2-2-1", "step-network"):
+        lesson = load_lesson(name)
+        md = worked_markdown(lesson)
+        for c in lesson.captions:
+            for number in re.findall(r"\d+\.\d{4,}", c.text + c.question):
+                if number == "0.0000351":  # after 10,000 steps, from the notes
+                    continue
+                assert number in md, (name, number)
+
+
+def test_f11_toggles_full_screen(dummy_window, qtbot):
+    win = dummy_window
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    assert win.isFullScreen() and win.act_fullscreen.isChecked()
+    qtbot.keyClick(win, Qt.Key.Key_F11)
+    assert not win.isFullScreen() and not win.act_fullscreen.isChecked()
+
+
+def test_the_dark_theme_is_remembered(qtbot, settings, monkeypatch):
+    from nnviz.views import main_window as mw
+    from tests.views.dummy_lab import DummyLab
+
+    monkeypatch.setattr(mw, "available_labs", lambda: ["dummy"])
+    monkeypatch.setattr(mw, "lab_class", lambda name: DummyLab)
+    win = mw.MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.start()
+    win.act_dark.trigger()
+    win.close()
+    assert current_style().theme == "light"  # closing restores the defaults
+    win2 = mw.MainWindow(settings=settings)
+    qtbot.addWidget(win2)
+    win2.start()
+    assert current_style().theme == "dark" and win2.act_dark.isChecked()
+    assert win2.current_lab.styles[-1].theme == "dark"
+    win2.close()

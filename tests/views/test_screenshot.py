@@ -1,0 +1,39 @@
+"""`nnviz screenshot` really applies --presentation and --theme."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+
+from nnviz.app import render_screenshot
+from nnviz.views.style import Style, current_style
+
+
+def _mean_luma(img: QImage) -> float:
+    total = n = 0
+    for y in range(0, img.height(), 9):
+        for x in range(0, img.width(), 9):
+            c = img.pixelColor(x, y)
+            total += 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+            n += 1
+    return total / n
+
+
+def _dark_rows(img: QImage, x: int) -> int:
+    return sum(1 for y in range(img.height()) if img.pixelColor(x, y).lightness() < 100)
+
+
+def test_presentation_and_theme_change_the_picture(qapp, tmp_path):
+    shots = {}
+    for name, pres, theme in [("plain", False, "light"), ("pres", True, "light"),
+                              ("dark", False, "dark")]:
+        out = tmp_path / f"{name}.png"
+        render_screenshot("mazur-2-2-2", None, 0, (640, 400), pres, theme, str(out))
+        img = QImage(str(out))
+        assert not img.isNull() and (img.width(), img.height()) == (640, 400)
+        shots[name] = img
+    assert current_style() == Style()  # nothing leaks into the next run
+    assert _mean_luma(shots["dark"]) < _mean_luma(shots["plain"]) - 80
+    # larger type: more dark (ink) pixels across the text column
+    ink = sum(_dark_rows(shots["pres"], x) for x in range(10, 300, 3))
+    ink_plain = sum(_dark_rows(shots["plain"], x) for x in range(10, 300, 3))
+    assert ink > ink_plain * 1.3
