@@ -182,6 +182,13 @@ def fit_heights(model: OneInput, x: Array, goal: Array) -> Array:
     return h
 
 
+def fit_output_weights(model: OneInput, x: Array, goal: Array) -> Array:
+    """Least-squares output weights v for any hidden layer: shape (N,)."""
+    a = hidden_outputs(model, x)
+    v, *_ = np.linalg.lstsq(a, fit_target(goal, model.output), rcond=None)
+    return v
+
+
 def score(model: OneInput, x: Array, goal: Array) -> float:
     """Average absolute deviation mean |output(x) - goal(x)| (the book's score)."""
     return float(np.mean(np.abs(output(model, x) - np.asarray(goal, dtype=np.float64))))
