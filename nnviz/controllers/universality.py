@@ -425,21 +425,23 @@ class UniversalityController(QObject):
         net = self._train_net
         cfg = TrainConfig(eta=self.eta)
         loss = get_loss("mse")
-        for _ in range(steps):
-            train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
-            self.epochs += 1
-            if not net.is_finite():
-                break
+        with np.errstate(all="ignore"):  # a blow-up is detected below and explained
+            for _ in range(steps):
+                train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
+                self.epochs += 1
+                if not net.is_finite():
+                    break
         self._after_steps()
 
     def _on_tick(self) -> None:
         net, cfg, loss = self._train_net, TrainConfig(eta=self.eta), get_loss("mse")
         t0 = time.perf_counter()
-        while time.perf_counter() - t0 < BUDGET_S:
-            train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
-            self.epochs += 1
-            if not net.is_finite():
-                break
+        with np.errstate(all="ignore"):  # a blow-up is detected below and explained
+            while time.perf_counter() - t0 < BUDGET_S:
+                train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
+                self.epochs += 1
+                if not net.is_finite():
+                    break
         self._after_steps()
 
     def _after_steps(self) -> None:

@@ -28,7 +28,7 @@ class BumpBars(pg.GraphicsObject):
         self._selected = -1
         self._picture: QPicture | None = None
         self._drag: int | None = None
-        self.setZValue(-5)
+        self.setZValue(1)  # above the ViewBox so it gets drags; curves are drawn above it
 
     # ------------------------------------------------------------ data
     def set_data(self, edges: np.ndarray, heights: np.ndarray, selected: int = -1) -> None:

@@ -56,6 +56,8 @@ class OneInputPlots(QWidget):
         self.bars.drag_finished.connect(self.ctl.end_drag)
         self.goal_curve = self.main.plot(name="goal f(x)")
         self.out_curve = self.main.plot(name="network output")
+        self.goal_curve.setZValue(5)
+        self.out_curve.setZValue(6)
         self.markers: list[pg.InfiniteLine] = []
         self.hidden_curves: list[pg.PlotDataItem] = []
         self._style = current_style()
@@ -131,6 +133,7 @@ class OneInputPlots(QWidget):
         while len(self.markers) < len(s):
             j = len(self.markers)
             line = pg.InfiniteLine(angle=90, movable=True)
+            line.setZValue(10)
             line.sigDragged.connect(lambda ln, j=j: self._on_marker_dragged(j, ln))
             line.sigPositionChangeFinished.connect(lambda _ln: self.ctl.end_drag())
             line.sigClicked.connect(lambda _ln, _ev, j=j: self.neuron_selected.emit(j))
