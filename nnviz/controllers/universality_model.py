@@ -54,7 +54,10 @@ def model_from_lesson(lesson: Lesson) -> LabModel:
         raise FormatError(f"{where}: x_min must be below x_max")
     goal = st.get("goal", U.DEFAULT_GOAL)
     if goal is not None:
-        goal = parse_expression(as_str(goal, f"{where}.goal")).text
+        try:
+            goal = parse_expression(as_str(goal, f"{where}.goal")).text
+        except ExpressionError as e:
+            raise FormatError(f"{where}.goal: {e}") from None
     mode = st.get("mode", "free")
     if mode not in MODES:
         raise FormatError(f"{where}.mode: one of {', '.join(MODES)}")
@@ -78,7 +81,15 @@ def model_from_lesson(lesson: Lesson) -> LabModel:
         activation = stages[0].get("activation", activation)
     if activation is not None:
         net = U.OneInput(net.w, net.b, net.v, activation, net.output)
-    return LabModel(net, mode, w_big, goal, x_range, 0, stages=stages)
+    try:
+        goal2d = parse_expression(as_str(st.get("goal2d", U.GOAL_PRESETS_2D["hill"]),
+                                         f"{where}.goal2d"), ("x", "y")).text
+    except ExpressionError as e:
+        raise FormatError(f"{where}.goal2d: {e}") from None
+    return LabModel(net, mode, w_big, goal, x_range, 0,
+                    as_int(st.get("towers", 5), f"{where}.towers", 1, 20),
+                    as_number(st.get("gain", 30.0), f"{where}.gain", 1e-6, 1e4), goal2d,
+                    stages=stages)
 
 
 def model_from_state(state: Any) -> tuple[LabModel, float]:

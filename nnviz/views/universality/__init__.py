@@ -56,6 +56,7 @@ class UniversalityLab(Lab):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(340)
         scroll.setMaximumWidth(460)
+        self._scroll = scroll
         lay.addWidget(scroll)
         self.tabs.addTab(page, "One input")
         self.two = TwoInputPage(self.ctl)
@@ -66,6 +67,8 @@ class UniversalityLab(Lab):
         self.ctl.changed.connect(self._on_model_changed)
         self.ctl.message.connect(self.status.emit)
         self.ctl.message.connect(self.doc.message.emit)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self._on_lesson_changed()
         self._on_model_changed()
 
     # ------------------------------------------------------------ selection and captions
@@ -73,6 +76,11 @@ class UniversalityLab(Lab):
         j = max(0, min(int(j), self.ctl.net.n - 1))
         self.plots.select(j)
         self.controls.select(j)
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is not None and lesson.lab == self.name:
+            self.tabs.setCurrentIndex(1 if lesson.settings.get("page") == "towers" else 0)
 
     def _on_model_changed(self) -> None:
         caption = self.ctl.stage_caption()
@@ -125,6 +133,8 @@ class UniversalityLab(Lab):
         cf.setPointSizeF(style.pt(13))
         self.caption.setFont(cf)
         self.caption.setStyleSheet(f"color: {style.foreground};")
+        self._scroll.setMinimumWidth(int(340 * style.scale))
+        self._scroll.setMaximumWidth(int(460 * style.scale))
         self.plots.apply_style(style)
         self.controls.apply_style(style)
         self.two.apply_style(style)

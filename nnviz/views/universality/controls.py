@@ -97,7 +97,7 @@ class OneInputControls(QWidget):
         self.w_big.setDecimals(1)
         self.w_big.setKeyboardTracking(False)
         form.addRow("Step weight w", self.w_big)
-        self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of the goal)")
+        self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of goal)")
         lay.addWidget(self.sigmoid_out)
 
         goal_box = QGroupBox("Goal f(x)")
@@ -168,6 +168,9 @@ class OneInputControls(QWidget):
         self.b.edited.connect(lambda v, fin: self._edit(self.ctl.set_bias, v, fin))
         self.s.edited.connect(lambda v, fin: self._edit(self.ctl.set_step_position, v, fin))
         self.v.edited.connect(lambda v, fin: self._edit(self.ctl.set_output_weight, v, fin))
+        for combo in (self.mode, self.activation, self.preset):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         ctl.changed.connect(self._on_model_changed)
         self._on_model_changed()
 

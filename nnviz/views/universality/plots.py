@@ -180,6 +180,8 @@ class OneInputPlots(QWidget):
         self.error_curve.setPen(pg.mkPen(style.positive, width=2 * style.scale))
         self.error_curve.setSymbolBrush(style.positive)
         self.error_marker.setSymbolBrush(style.highlight)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
         self.legend.setLabelTextColor(style.foreground)
         self.legend.setLabelTextSize(f"{10 * style.scale:.0f}pt")
         self.redraw()

@@ -34,13 +34,18 @@ class TwoInputPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.dirty = True
+        from nnviz.views.gl import gl_status
+
+        ok, why = gl_status()
         lay = QHBoxLayout(self)
-        left = QVBoxLayout()
+        left = QHBoxLayout() if ok else QVBoxLayout()
         lay.addLayout(left, 3)
         self.graphics = pg.GraphicsLayoutWidget()
-        left.addWidget(self.graphics, 2)
+        left.addWidget(self.graphics, 1 if ok else 2)
+        # with a 3-D view the heatmaps stack in a narrow column beside it
         self.goal_plot = self.graphics.addPlot(row=0, col=0, title="goal f(x, y)")
-        self.out_plot = self.graphics.addPlot(row=0, col=1, title="towers")
+        self.out_plot = self.graphics.addPlot(row=1 if ok else 0, col=0 if ok else 1,
+                                              title="towers")
         self.cmap = pg.colormap.get("viridis")
         self.goal_img = pg.ImageItem()
         self.out_img = pg.ImageItem()
@@ -53,17 +58,22 @@ class TwoInputPage(QWidget):
             img.setColorMap(self.cmap)
             img.setRect(0, 0, 1, 1)
         self.view3d, self.gl_label, self.surface = None, QLabel(), None
-        from nnviz.views.gl import gl_status
-
-        ok, why = gl_status()
         if ok:
             import pyqtgraph.opengl as gl
+            from PySide6.QtGui import QVector3D
 
             self.view3d = gl.GLViewWidget()
-            self.view3d.setCameraPosition(distance=2.6, elevation=30, azimuth=-60)
-            self.surface = gl.GLSurfacePlotItem(shader="heightColor", computeNormals=False,
+            self.view3d.setCameraPosition(pos=QVector3D(0, 0, 0.3), distance=2.0, elevation=30,
+                                          azimuth=-60)
+            grid = gl.GLGridItem()
+            grid.setSize(1, 1)
+            grid.setSpacing(0.1, 0.1)
+            self.view3d.addItem(grid)
+            self.surface = gl.GLSurfacePlotItem(shader="shaded", computeNormals=True,
                                                 smooth=False)
             self.surface.translate(-0.5, -0.5, 0)
+            t0 = np.linspace(0, 1, 2)
+            self.surface.setData(x=t0, y=t0, z=np.zeros((2, 2)))  # never paint an empty mesh
             self.view3d.addItem(self.surface)
             left.addWidget(self.view3d, 2)
         else:
@@ -152,11 +162,16 @@ class TwoInputPage(QWidget):
         hi = float(max(g["goal"].max(), g["out"].max()))
         hi = hi if hi > lo else lo + 1
         # ImageItem's first axis is x: transpose the (y, x) grids
-        self.goal_img.setImage(g["goal"].T, levels=(lo, hi))
-        self.out_img.setImage(g["out"].T, levels=(lo, hi))
+        for img, z in ((self.goal_img, g["goal"]), (self.out_img, g["out"])):
+            img.setImage(z.T, levels=(lo, hi))
+            img.setRect(0, 0, 1, 1)
         self.score_label.setText(f"Score (mean |towers − goal|): {g['score']:.4f}")
         if self.surface is not None:
-            self.surface.setData(x=g["x"], y=g["y"], z=np.ascontiguousarray(g["out"].T))
+            z = np.ascontiguousarray(g["out"].T)
+            colors = self.cmap.map(((z - lo) / (hi - lo)).ravel(), mode="float")
+            self.surface.setData(x=g["x"], y=g["y"], z=z)
+            # flat (n*n, 4): pyqtgraph 0.14 indexes vertex colours by vertex number
+            self.surface.setData(colors=colors.reshape(-1, 4))
         self.dirty = False
 
     def apply_style(self, style: Style) -> None:
