@@ -7,7 +7,6 @@ signal tells the views to re-read everything.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -21,15 +20,17 @@ from nnviz.controllers.universality_model import (
     MAX_NEURONS,
     MODES,
     SAMPLES,
+    GoalTrainer,
     LabModel,
+    as_bumps,
+    as_steps,
     model_from_lesson,
     model_from_state,
+    resized,
+    towers_grid,
 )
 from nnviz.engine import universality as U
 from nnviz.engine.expr import Expression, ExpressionError, parse_expression
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.training import OptimizerState, TrainConfig, train_step
 
 ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)
 TICK_MS = 30
@@ -76,8 +77,7 @@ class UniversalityController(QObject):
         self.epochs = 0
         self.training = False
         self._drag_serial = 0
-        self._train_net: Network | None = None
-        self._train_state = OptimizerState()
+        self._trainer: GoalTrainer | None = None
         self._train_before: LabModel | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -141,18 +141,9 @@ class UniversalityController(QObject):
             self._curve_cache = (key, errs)
         return np.array(ERROR_NS, float), self._curve_cache[1]
 
-    def towers(self) -> U.Towers:
-        f = parse_expression(self.m.goal2d_text, ("x", "y"))
-        return U.towers_for_goal(f.evaluate, self.m.towers, self.m.gain, self.m.w_big)
-
     def towers_grid(self, n: int = 80) -> dict[str, Any]:
         """Grid (n, n) of the towers' output and the 2-D goal, and the average deviation."""
-        t = np.linspace(0, 1, n)
-        gx, gy = np.meshgrid(t, t)
-        out = U.towers_output(self.towers(), gx, gy)
-        goal = parse_expression(self.m.goal2d_text, ("x", "y")).evaluate(gx, gy)
-        return {"x": t, "y": t, "out": out, "goal": goal,
-                "score": float(np.mean(np.abs(out - goal)))}
+        return towers_grid(self.m, n)
 
     def stage_caption(self) -> str:
         st = self.m.stages
@@ -230,34 +221,17 @@ class UniversalityController(QObject):
         self._with_net(f"{mode.capitalize()} mode", self._net_for_mode(mode, self.m.n_bumps
                        if self.m.mode == "bumps" else max(1, self.net.n // 2)), mode=mode)
 
-    def _net_for_mode(self, mode: str, n: int, w_big: float | None = None) -> U.OneInput:
-        w_big = self.m.w_big if w_big is None else w_big
-        net = self.net
+    def _net_for_mode(self, mode: str, n: int) -> U.OneInput:
         if mode == "bumps":
-            edges = U.bump_edges(n, *self.m.x_range)
-            centres = (edges[:-1] + edges[1:]) / 2
-            heights = U.fit_target(U.output(net, centres), net.output) if net.n else np.zeros(n)
-            return U.bump_model(edges, heights, w_big, net.activation, net.output)
-        net = net.copy()
-        if mode == "step":
-            s = self.step_positions()
-            mid = sum(self.m.x_range) / 2
-            s = np.where(np.isfinite(s), s, mid)
-            net.w = np.where(net.w < 0, -w_big, w_big)
-            net.b = U.bias_for_step(s, net.w)
-        return net
+            return as_bumps(self.net, n, self.m.w_big, self.m.x_range)
+        return as_steps(self.net, self.m.w_big, self.m.x_range) if mode == "step" else self.net
 
     def set_w_big(self, w_big: float) -> None:
         """The large weight of step mode (the book's 1000)."""
         w_big = float(w_big)
         if not (np.isfinite(w_big) and w_big > 0):
             raise ValueError("the step weight must be a positive number")
-        net = self.net
-        if self.m.mode != "free":
-            net = net.copy()
-            s = self.step_positions()
-            net.w = np.where(net.w < 0, -w_big, w_big)
-            net.b = U.bias_for_step(s, net.w)
+        net = self.net if self.m.mode == "free" else as_steps(self.net, w_big, self.m.x_range)
         self._with_net(f"Step weight = {w_big:g}", net, self._mid(60_000, True), w_big=w_big)
 
     def set_count(self, n: int) -> None:
@@ -271,17 +245,10 @@ class UniversalityController(QObject):
             return
         if not 1 <= n <= MAX_NEURONS:
             raise ValueError(f"1 to {MAX_NEURONS} neurons")
-        old = self.net
-        if n == old.n:
-            return
-        k = min(n, old.n)
-        extra = n - k
-        lo, hi = self.m.x_range
-        s_new = np.linspace(lo, hi, extra + 2)[1:-1]
-        w_new = np.full(extra, self.m.w_big if self.m.mode == "step" else 10.0)
-        net = U.OneInput(np.r_[old.w[:k], w_new], np.r_[old.b[:k], U.bias_for_step(s_new, w_new)],
-                         np.r_[old.v[:k], np.zeros(extra)], old.activation, old.output)
-        self._with_net(f"{n} hidden neurons", net)
+        if n != self.net.n:
+            net = resized(self.net, n, self.m.w_big if self.m.mode == "step" else 10.0,
+                          self.m.x_range)
+            self._with_net(f"{n} hidden neurons", net)
 
     def set_activation(self, name: str) -> None:
         if name not in U.HIDDEN_ACTIVATIONS:
@@ -388,28 +355,31 @@ class UniversalityController(QObject):
         g = self.goal_values(x)
         if g is None or not np.isfinite(g).all():
             return "training needs a finite goal"
-        self._train_x, self._train_y = x.reshape(-1, 1), g.reshape(-1, 1)
         self._train_before = self.m.copy()
         if self.m.mode != "free":
             self.m = replace(self.m.copy(), mode="free")
             self.message.emit("Training moves every weight: switched to free mode.")
-        self._train_net = self.net.to_network()
-        self._train_state = OptimizerState()
+        self._trainer = GoalTrainer(self.net, x, g)
         self.training = True
         if use_timer:
             self._timer.start()
         self.changed.emit()
         return None
 
-    def pause_training(self, reason: str = "") -> None:
+    def pause_training(self, reason: str = "", revert: bool = False) -> None:
+        """Stop; the run becomes one undoable edit (or is undone if ``revert``)."""
         if not self.training:
             return
         self._timer.stop()
         self.training = False
         before, self._train_before = self._train_before, None
-        if before is not None and self.m.net.is_finite():
+        steps = self._trainer.steps if self._trainer is not None else 0
+        self._trainer = None
+        if revert and before is not None:
+            self.m = before
+        elif before is not None and steps:
             self.doc.undo_stack.push(_Snapshot(self, before, self.m.copy(),
-                                               f"Train {self.epochs} epochs", applied=True))
+                                               f"Train {steps} steps", applied=True))
         if reason:
             self.message.emit(reason)
         self.changed.emit()
@@ -421,38 +391,21 @@ class UniversalityController(QObject):
         return self.start_training()
 
     def train_steps(self, steps: int) -> None:
-        """``steps`` full-batch gradient steps (a tick of the timer, or ``advance``)."""
-        net = self._train_net
-        cfg = TrainConfig(eta=self.eta)
-        loss = get_loss("mse")
-        with np.errstate(all="ignore"):  # a blow-up is detected below and explained
-            for _ in range(steps):
-                train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
-                self.epochs += 1
-                if not net.is_finite():
-                    break
-        self._after_steps()
+        """``steps`` full-batch gradient steps (``advance`` and the clicker)."""
+        self._after_steps(*self._trainer.run(self.eta, max_steps=int(steps)))
 
     def _on_tick(self) -> None:
-        net, cfg, loss = self._train_net, TrainConfig(eta=self.eta), get_loss("mse")
-        t0 = time.perf_counter()
-        with np.errstate(all="ignore"):  # a blow-up is detected below and explained
-            while time.perf_counter() - t0 < BUDGET_S:
-                train_step(net, self._train_x, self._train_y, loss, cfg, self._train_state)
-                self.epochs += 1
-                if not net.is_finite():
-                    break
-        self._after_steps()
+        self._after_steps(*self._trainer.run(self.eta, budget_s=BUDGET_S))
 
-    def _after_steps(self) -> None:
-        net = self._train_net
-        if not net.is_finite():
-            self._train_net = None
+    def _after_steps(self, done: int, finite: bool) -> None:
+        self.epochs += done
+        if not finite:
             self.pause_training(f"Training paused after {self.epochs} steps: the weights became "
-                                "NaN or infinite (learning rate too large?). Lower the learning "
-                                "rate; the weights from before this training run were kept.")
+                                "NaN or infinite (learning rate too large?). The weights from "
+                                "before this run are back; lower the learning rate and try "
+                                "again.", revert=True)
             return
-        self.m.net = U.OneInput.from_network(net)
+        self.m.net = self._trainer.model()
         self.changed.emit()
 
     def shutdown(self) -> None:

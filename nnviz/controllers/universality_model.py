@@ -5,6 +5,7 @@ No Qt here: plain data checked with the engine's validators.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -13,6 +14,8 @@ import numpy as np
 from nnviz.engine import universality as U
 from nnviz.engine.expr import ExpressionError, parse_expression
 from nnviz.engine.lessons import Lesson
+from nnviz.engine.losses import get_loss
+from nnviz.engine.training import OptimizerState, TrainConfig, train_step
 from nnviz.engine.validate import FormatError, as_array, as_bool, as_int, as_number, as_str
 
 MODES = ("free", "step", "bumps")
@@ -42,6 +45,78 @@ class LabModel:
     @property
     def n_bumps(self) -> int:
         return self.net.n // 2
+
+
+def as_steps(net: U.OneInput, w_big: float, x_range: tuple[float, float]) -> U.OneInput:
+    """Every neuron a step: w = +-w_big, the step position s = -b/w kept (mid-range if undefined)."""
+    s = U.step_position(net.w, net.b)
+    s = np.where(np.isfinite(s), s, sum(x_range) / 2)
+    out = net.copy()
+    out.w = np.where(net.w < 0, -w_big, w_big)
+    out.b = U.bias_for_step(s, out.w)
+    return out
+
+
+def as_bumps(net: U.OneInput, n: int, w_big: float, x_range: tuple[float, float]) -> U.OneInput:
+    """N equal bumps whose heights follow the current output at the bump centres."""
+    edges = U.bump_edges(n, *x_range)
+    centres = (edges[:-1] + edges[1:]) / 2
+    heights = U.fit_target(U.output(net, centres), net.output)
+    return U.bump_model(edges, heights, w_big, net.activation, net.output)
+
+
+def resized(net: U.OneInput, n: int, w_new: float, x_range: tuple[float, float]) -> U.OneInput:
+    """Keep the first n neurons; new ones have weight ``w_new``, steps spread over the range
+    and output weight 0 (so the output does not change)."""
+    k = min(n, net.n)
+    extra = n - k
+    s_new = np.linspace(*x_range, extra + 2)[1:-1]
+    w = np.full(extra, float(w_new))
+    return U.OneInput(np.r_[net.w[:k], w], np.r_[net.b[:k], U.bias_for_step(s_new, w)],
+                      np.r_[net.v[:k], np.zeros(extra)], net.activation, net.output)
+
+
+def towers_grid(m: LabModel, n: int = 80) -> dict[str, Any]:
+    """x, y (n,), the towers' output and the 2-D goal on the grid (n, n) (rows: y), and the
+    average absolute deviation ``score``."""
+    f = parse_expression(m.goal2d_text, ("x", "y"))
+    towers = U.towers_for_goal(f.evaluate, m.towers, m.gain, m.w_big)
+    t = np.linspace(0, 1, n)
+    gx, gy = np.meshgrid(t, t)
+    out = U.towers_output(towers, gx, gy)
+    goal = f.evaluate(gx, gy)
+    return {"x": t, "y": t, "out": out, "goal": goal, "score": float(np.mean(np.abs(out - goal)))}
+
+
+class GoalTrainer:
+    """Full-batch gradient descent (mean squared error) of a 1-N-1 network on goal samples."""
+
+    def __init__(self, net: U.OneInput, x: np.ndarray, goal: np.ndarray) -> None:
+        self.net = net.to_network()
+        self.x = np.asarray(x, float).reshape(-1, 1)
+        self.y = np.asarray(goal, float).reshape(-1, 1)
+        self.state = OptimizerState()
+        self.loss = get_loss("mse")
+        self.steps = 0
+
+    def run(self, eta: float, max_steps: int | None = None,
+            budget_s: float | None = None) -> tuple[int, bool]:
+        """Steps until ``max_steps`` or ``budget_s`` seconds; returns (steps done, finite)."""
+        cfg = TrainConfig(eta=eta)
+        t0, done = time.perf_counter(), 0
+        with np.errstate(all="ignore"):  # a blow-up is reported by the finite flag
+            while ((max_steps is None or done < max_steps)
+                   and (budget_s is None or time.perf_counter() - t0 < budget_s)):
+                train_step(self.net, self.x, self.y, self.loss, cfg, self.state)
+                done += 1
+                if not self.net.is_finite():
+                    self.steps += done
+                    return done, False
+        self.steps += done
+        return done, True
+
+    def model(self) -> U.OneInput:
+        return U.OneInput.from_network(self.net)
 
 
 def model_from_lesson(lesson: Lesson) -> LabModel:

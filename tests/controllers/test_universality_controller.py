@@ -127,3 +127,27 @@ def test_state_round_trip_and_validation(ctl):
 def test_new_lesson_loads():
     lesson = load_lesson("universality-bumps")
     assert lesson.lab == "universality" and lesson.settings["bumps"] == 10
+
+
+def test_step_mode_survives_a_zero_weight(ctl):
+    ctl.set_mode("step")
+    ctl.set_weight(0, 0.0)
+    assert np.isnan(ctl.step_positions()[0])
+    ctl.set_w_big(200)  # an undefined step goes to mid-range instead of NaN
+    assert ctl.net.is_finite() and ctl.step_positions()[0] == pytest.approx(0.5)
+
+
+def test_new_neurons_do_not_change_the_output(ctl):
+    ctl.set_mode("free")
+    before = ctl.curves()["out"]
+    ctl.set_count(30)
+    np.testing.assert_allclose(ctl.curves()["out"], before, atol=1e-12)
+
+
+def test_towers_lesson_configures_the_grid(qapp):
+    doc = Document()
+    ctl = UniversalityController(doc)
+    doc.load_lesson("universality-towers")
+    assert ctl.m.towers == 8 and ctl.m.gain == 40
+    g = ctl.towers_grid(40)
+    assert g["out"].shape == (40, 40) and g["score"] < 0.06
