@@ -131,7 +131,7 @@ class UniversalityController(QObject):
         """N and the best auto-fitted error with N bumps (cached)."""
         key = (self.m.goal_text, self.m.w_big, self.net.activation, self.net.output, self.m.x_range)
         if self._curve_cache is None or self._curve_cache[0] != key:
-            x = self.sample_x()
+            x = self.sample_x(201)  # coarser: this curve is a sketch, recomputed on changes
             g = self.goal_values(x)
             if g is None or not np.isfinite(g).all():
                 errs = np.full(len(ERROR_NS), np.nan)

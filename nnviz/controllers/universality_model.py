@@ -143,7 +143,7 @@ def model_from_lesson(lesson: Lesson) -> LabModel:
             isinstance(s, dict) and s.get("activation", "sigmoid") in U.HIDDEN_ACTIVATIONS
             and isinstance(s.get("caption", ""), str) for s in stages):
         raise FormatError(f"{where}.stages: a list of {{activation, caption}} objects")
-    if mode == "bumps":
+    if mode == "bumps" or (mode == "step" and "bumps" in st):  # step mode may start from bumps
         n = as_int(st.get("bumps", 10), f"{where}.bumps", 1, MAX_BUMPS)
         out = "sigmoid" if as_bool(st.get("fit_inverse", False), f"{where}.fit_inverse") else "linear"
         net = U.bump_model(U.bump_edges(n, *x_range), np.zeros(n), w_big, "sigmoid", out)

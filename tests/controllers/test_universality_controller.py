@@ -124,9 +124,18 @@ def test_state_round_trip_and_validation(ctl):
     np.testing.assert_array_equal(other.net.v, ctl.net.v)
 
 
-def test_new_lesson_loads():
-    lesson = load_lesson("universality-bumps")
-    assert lesson.lab == "universality" and lesson.settings["bumps"] == 10
+@pytest.mark.parametrize("name,mode", [("universality-bumps", "bumps"),
+                                       ("universality-steps", "step"),
+                                       ("universality-towers", "bumps")])
+def test_new_lessons_load_and_configure(qapp, name, mode):
+    lesson = load_lesson(name)
+    assert lesson.lab == "universality" and len(lesson.description) > 20
+    doc = Document()
+    ctl = UniversalityController(doc)
+    doc.load_lesson(lesson)
+    assert ctl.m.mode == mode and ctl.net.n == 20 and ctl.score() < 0.06
+    if mode == "step":
+        np.testing.assert_allclose(ctl.step_positions()[1::2], np.linspace(0.1, 1, 10))
 
 
 def test_step_mode_survives_a_zero_weight(ctl):

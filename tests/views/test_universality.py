@@ -270,3 +270,33 @@ def test_towers_3d_surface_renders_under_xvfb(gl_env):
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert int(r.stdout.split("LIT")[-1]) > 50, r.stdout
+
+
+def test_every_mode_and_activation_from_the_controls(lab, qtbot):
+    controls, ctl = lab.controls, lab.ctl
+    for mode in ("free", "step", "bumps"):
+        controls.mode.setCurrentIndex(controls.mode.findData(mode))
+        controls.mode.activated.emit(controls.mode.currentIndex())
+        assert ctl.m.mode == mode
+        assert controls.count_label.text() == ("Bumps" if mode == "bumps" else "Neurons")
+        for i in range(controls.activation.count()):
+            controls.activation.setCurrentIndex(i)
+            controls.activation.activated.emit(i)
+            assert ctl.net.activation == controls.activation.itemData(i)
+            qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+            x, y = lab.plots.out_curve.getData()
+            np.testing.assert_allclose(y, ctl.curves()["out"])
+        controls.activation.setCurrentIndex(0)
+        controls.activation.activated.emit(0)
+        controls.count.setValue(7)
+        assert (ctl.m.n_bumps if mode == "bumps" else ctl.net.n) == 7
+    qtbot.mouseClick(controls.sigmoid_out, Qt.MouseButton.LeftButton)
+    assert ctl.net.output == "sigmoid"
+    qtbot.mouseClick(controls.fit_button, Qt.MouseButton.LeftButton)
+    assert ctl.score() < 0.1
+    controls.w_big.setValue(50)
+    assert ctl.m.w_big == 50 and np.all(np.abs(ctl.net.w) == 50)
+    count = lab.doc.undo_stack.count()
+    while lab.doc.undo_stack.canUndo():
+        lab.doc.undo_stack.undo()
+    assert count > 10 and ctl.m.mode == "bumps" and ctl.m.n_bumps == 10
