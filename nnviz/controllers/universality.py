@@ -121,8 +121,12 @@ class UniversalityController(QObject):
     def step_positions(self) -> np.ndarray:
         return U.step_position(self.net.w, self.net.b)
 
-    def bump_edges(self) -> np.ndarray:
-        return U.bump_edges(self.m.n_bumps, *self.m.x_range)
+    def bump_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each bump starts and ends: the step positions of its two neurons (N,), (N,)."""
+        s = self.step_positions()
+        mid = sum(self.m.x_range) / 2
+        s = np.where(np.isfinite(s), s, mid)
+        return s[0::2], s[1::2]
 
     def heights(self) -> np.ndarray:
         return U.bump_heights(self.net)

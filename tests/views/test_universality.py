@@ -300,3 +300,13 @@ def test_every_mode_and_activation_from_the_controls(lab, qtbot):
     while lab.doc.undo_stack.canUndo():
         lab.doc.undo_stack.undo()
     assert count > 10 and ctl.m.mode == "bumps" and ctl.m.n_bumps == 10
+
+
+def test_bars_follow_the_real_step_positions(lab, qtbot):
+    controls = lab.controls
+    controls.neuron.setValue(7)  # the falling step of bump 3
+    spin = controls.s.spin
+    spin.selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "0.37")
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lab.plots.bars.bar_centre(3).x() == pytest.approx((0.3 + 0.37) / 2))

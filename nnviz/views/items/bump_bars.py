@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPicture
 
 
 class BumpBars(pg.GraphicsObject):
-    """Bar i spans [edges[i], edges[i+1]] from 0 to heights[i].
+    """Bar i spans [left[i], right[i]] from 0 to heights[i] (bars may not overlap).
 
     Pressing anywhere in a bar's column and dragging sets that bar's height to the
     mouse's y (so a bar of height ~0 can still be grabbed); emits
@@ -21,7 +21,8 @@ class BumpBars(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._edges = np.zeros(0)
+        self._left = np.zeros(0)
+        self._right = np.zeros(0)
         self._heights = np.zeros(0)
         self._fill = QColor(230, 159, 0, 90)
         self._line = QColor(230, 159, 0)
@@ -31,9 +32,11 @@ class BumpBars(pg.GraphicsObject):
         self.setZValue(1)  # above the ViewBox so it gets drags; curves are drawn above it
 
     # ------------------------------------------------------------ data
-    def set_data(self, edges: np.ndarray, heights: np.ndarray, selected: int = -1) -> None:
+    def set_data(self, left: np.ndarray, right: np.ndarray, heights: np.ndarray,
+                 selected: int = -1) -> None:
         self.prepareGeometryChange()
-        self._edges = np.asarray(edges, float)
+        self._left = np.asarray(left, float)
+        self._right = np.asarray(right, float)
         self._heights = np.asarray(heights, float)
         self._selected = selected
         self._picture = None
@@ -51,14 +54,15 @@ class BumpBars(pg.GraphicsObject):
 
     def bar_centre(self, i: int) -> QPointF:
         """The middle of bar i's top edge, in data coordinates."""
-        return QPointF((self._edges[i] + self._edges[i + 1]) / 2, self._heights[i])
+        return QPointF((self._left[i] + self._right[i]) / 2, self._heights[i])
 
     # ------------------------------------------------------------ drawing
     def _data_rect(self) -> QRectF:
         if not len(self._heights):
             return QRectF()
         lo, hi = min(0.0, self._heights.min()), max(0.0, self._heights.max())
-        return QRectF(self._edges[0], lo, self._edges[-1] - self._edges[0], hi - lo)
+        x0, x1 = min(self._left.min(), self._right.min()), max(self._left.max(), self._right.max())
+        return QRectF(x0, lo, x1 - x0, hi - lo)
 
     def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802 - pyqtgraph API
         r = self._data_rect()
@@ -89,15 +93,16 @@ class BumpBars(pg.GraphicsObject):
                 pen.setCosmetic(True)
                 q.setPen(pen)
                 q.setBrush(QBrush(self._fill))
-                q.drawRect(QRectF(self._edges[i], 0.0, self._edges[i + 1] - self._edges[i], h))
+                q.drawRect(QRectF(self._left[i], 0.0, self._right[i] - self._left[i], h))
             q.end()
         self._picture.play(p)
 
     # ------------------------------------------------------------ mouse
     def _index_at(self, x: float) -> int | None:
-        if not len(self._heights) or not self._edges[0] <= x <= self._edges[-1]:
-            return None
-        return int(min(np.searchsorted(self._edges, x, side="right") - 1, len(self._heights) - 1))
+        lo = np.minimum(self._left, self._right)
+        hi = np.maximum(self._left, self._right)
+        inside = np.flatnonzero((lo <= x) & (x <= hi))
+        return int(inside[-1]) if len(inside) else None
 
     def mouseDragEvent(self, ev) -> None:  # noqa: N802 - pyqtgraph API
         if ev.button() != Qt.MouseButton.LeftButton:

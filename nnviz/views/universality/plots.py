@@ -95,10 +95,11 @@ class OneInputPlots(QWidget):
         self.out_curve.setData(x, c["out"])
         mode = self.ctl.m.mode
         if mode == "bumps":
-            self.bars.set_data(self.ctl.bump_edges(), self.ctl.heights(), self.selected // 2)
+            left, right = self.ctl.bump_spans()
+            self.bars.set_data(left, right, self.ctl.heights(), self.selected // 2)
             self.bars.show()
         else:
-            self.bars.set_data(np.zeros(0), np.zeros(0))
+            self.bars.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
             self.bars.hide()
         self._update_markers(mode == "step")
         hidden = c["hidden"]
