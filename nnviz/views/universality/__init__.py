@@ -132,7 +132,6 @@ class UniversalityLab(Lab):
         cf = self.caption.font()
         cf.setPointSizeF(style.pt(13))
         self.caption.setFont(cf)
-        self.caption.setStyleSheet(f"color: {style.foreground};")
         self._scroll.setMinimumWidth(int(340 * style.scale))
         self._scroll.setMaximumWidth(int(460 * style.scale))
         self.plots.apply_style(style)
