@@ -90,6 +90,7 @@ class OneInputControls(QWidget):
             self.activation.addItem(title, key)
         form.addRow("Activation", self.activation)
         self.count = QSpinBox()
+        self.count.setKeyboardTracking(False)  # typing "25" must not build 2 bumps first
         self.count_label = QLabel("Bumps")
         form.addRow(self.count_label, self.count)
         self.w_big = QDoubleSpinBox()
@@ -139,6 +140,7 @@ class OneInputControls(QWidget):
         nbox = QGroupBox("Hidden neuron")
         nf = QFormLayout(nbox)
         self.neuron = QSpinBox()
+        self.neuron.setPrefix("N")  # the notes' names N0, N1, ...
         nf.addRow("Neuron", self.neuron)
         self.w = SliderSpin(-100, 100)
         self.b = SliderSpin(-100, 100)
