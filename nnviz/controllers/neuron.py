@@ -15,7 +15,8 @@ from nnviz.engine import neuron as eng
 from nnviz.engine.datasets import GATES, gate
 
 WEIGHT_RANGE = 6.0            # sliders span [-6, 6]
-PLANE = ((-0.5, 1.5), (-0.5, 1.5))
+PLANE = ((-0.5, 1.5), (-0.5, 1.5))      # where points can be added (and the initial view)
+SHADE = ((-3.0, 4.0), (-3.0, 4.0))      # where the half-planes and the line are drawn
 GRID = 0.05                   # clicked points snap to this grid (so sums of updates repeat exactly)
 MAX_STEPS = 20_000
 START_MODES = ("random", "current")
@@ -177,10 +178,10 @@ class NeuronController(QObject):
         return eng.perceptron_table(self.w, self.b, self.convention)
 
     def decision_line(self) -> tuple[np.ndarray, np.ndarray]:
-        return eng.decision_line(self.w, self.b, *PLANE)
+        return eng.decision_line(self.w, self.b, *SHADE)
 
-    def region_grid(self, n: int = 160) -> np.ndarray:
-        return eng.region_grid(self.w, self.b, self.convention, *PLANE, n=n)
+    def region_grid(self, n: int = 280) -> np.ndarray:
+        return eng.region_grid(self.w, self.b, self.convention, *SHADE, n=n)
 
     # ------------------------------------------------------------ data
     def set_data_gate(self, name: str) -> None:

@@ -34,8 +34,6 @@ class FunctionsController(QObject):
         self.softmax_z = np.array([2.0, 1.0, 0.1, -1.0])
         self.softmax_scale = 1.0
     # ------------------------------------------------------------ perceptron vs sigmoid
-
-
     def set_compare_w(self, w: float) -> None:
         w = float(w)
         if not np.isfinite(w):
@@ -106,6 +104,11 @@ class FunctionsController(QObject):
             raise ValueError("the scale must be a finite number >= 0")
         self.softmax_scale = s
         self.softmax_changed.emit()
+
+    def softmax_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(c·z, e^(c·z − max c·z), a), each shape (4,): the table of the softmax page."""
+        cz = self.softmax_scale * self.softmax_z
+        return cz, np.exp(cz - cz.max()), self.softmax_outputs()
 
     def softmax_outputs(self) -> np.ndarray:
         """a_j = softmax(c z)_j, shape (4,)."""
