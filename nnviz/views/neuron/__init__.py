@@ -120,6 +120,8 @@ class NeuronLab(Lab):
                     break
             else:
                 self.step_forward()
+        self.perceptron_page.flush()
+        self.gallery_page.flush()
 
     def _next_mp(self, d: int) -> None:
         from nnviz.engine.neuron import MP_PRESETS

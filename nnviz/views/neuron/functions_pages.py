@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -136,9 +137,10 @@ class SoftmaxPage(QWidget):
         left.addWidget(self.scale)
         self.table = QTableWidget(4, 4)
         self.table.setObjectName("softmax-table")
-        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(c·z_j − max)", "a_j"])
+        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(cz − max)", "a_j"])
         self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(4)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         left.addWidget(self.table)
         self.sum_label = QLabel()
         self.sum_label.setObjectName("softmax-sum")
@@ -186,6 +188,9 @@ class SoftmaxPage(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
+        row = self.fontMetrics().height() + 6
+        self.table.verticalHeader().setDefaultSectionSize(row)
+        self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
         self.plot.setBackground(style.background)
         style_plot(self.plot.getPlotItem(), style)
         self._on_softmax_changed()

@@ -4,13 +4,13 @@ and the saturation regions (f' near 0) shaded."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.controllers.neuron_functions import GALLERY, Z_RANGE, FunctionsController
 from nnviz.engine.activations import get_activation
 from nnviz.engine.naming import fmt
-from nnviz.views.neuron.widgets import ValueSlider, rgba, style_plot
+from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
 BOUNDED = {"step": (-0.3, 1.3), "perceptron": (-0.3, 1.3), "sigmoid": (-0.3, 1.3),
@@ -70,13 +70,12 @@ class GalleryPage(QWidget):
         lay.addWidget(self.view, 1)
         lay.addWidget(self.z_slider)
         lay.addWidget(self.legend)
-        self._redraw = QTimer(self, singleShot=True, interval=16)
-        self._redraw.timeout.connect(self._draw)
+        self._redraw = Throttle(self._draw, 16, self)
         ctl.gallery_changed.connect(self._on_gallery_changed)
         self.apply_style(self.style_)
 
     def _on_gallery_changed(self) -> None:
-        self._redraw.start()
+        self._redraw.request()
 
     def _draw(self) -> None:
         c, st = self.ctl, self.style_
@@ -109,6 +108,10 @@ class GalleryPage(QWidget):
         """Highlight the next/previous activation (clicker keys on this page)."""
         i = (GALLERY.index(self.ctl.gallery_name) + step) % len(GALLERY)
         self.ctl.set_gallery(GALLERY[i])
+
+    def flush(self) -> None:
+        """Draw a pending update now (screenshots, tests)."""
+        self._redraw.flush()
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.neuron import PLANE, SHADE, WEIGHT_RANGE, NeuronController
 from nnviz.engine.naming import fmt
-from nnviz.views.neuron.widgets import ValueSlider, rgba, style_plot
+from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
 CONVENTION_TEXT = {"perceptron": "output 1 if w·x + b > 0  (notes 002)",
@@ -43,8 +43,7 @@ class PerceptronPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.style_ = current_style()
-        self._redraw = QTimer(self, singleShot=True, interval=16)
-        self._redraw.timeout.connect(self._draw_plane)
+        self._redraw = Throttle(self._draw_plane, 16, self)
         self._build()
         ctl.perceptron_changed.connect(self._on_perceptron_changed)
         ctl.data_changed.connect(self._on_data_changed)
@@ -96,10 +95,19 @@ class PerceptronPage(QWidget):
         self.step_label.setObjectName("step-detail")
         self.step_label.setWordWrap(True)
         self.step_label.setTextFormat(Qt.TextFormat.RichText)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("learning-status")
+        self.status_label.setWordWrap(True)
+        self.btn_xor = QPushButton("Open xor-mlp:\na hidden layer\nsolves XOR")
+        self.btn_xor.clicked.connect(lambda: self.open_lesson.emit("xor-mlp"))
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.btn_xor, 0, Qt.AlignmentFlag.AlignTop)
         left = QVBoxLayout()
         left.addWidget(self.plot, 1)
         left.addLayout(controls)
         left.addWidget(self.step_label)
+        left.addLayout(status_row)
 
         # weights
         wbox = QGroupBox("Perceptron  y = f(w1·x1 + w2·x2 + b)")
@@ -132,8 +140,7 @@ class PerceptronPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setFixedHeight(4 * 22 + self.table.horizontalHeader().sizeHint().height() + 4)
+        self._fit_table()
         self.convention_note = QLabel()
         self.convention_note.setWordWrap(True)
 
@@ -162,13 +169,6 @@ class PerceptronPage(QWidget):
         grid.addWidget(self.start_combo, 1, 1)
         grid.addWidget(QLabel("Seed"), 1, 2)
         grid.addWidget(self.seed, 1, 3)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("learning-status")
-        self.status_label.setWordWrap(True)
-        grid.addWidget(self.status_label, 2, 0, 1, 4)
-        self.btn_xor = QPushButton("Open the xor-mlp lesson: a hidden layer solves XOR")
-        self.btn_xor.clicked.connect(lambda: self.open_lesson.emit("xor-mlp"))
-        grid.addWidget(self.btn_xor, 3, 0, 1, 4)
 
         right = QVBoxLayout()
         right.addWidget(wbox)
@@ -202,13 +202,13 @@ class PerceptronPage(QWidget):
                                          "there (> 0 gives 0, ≥ 0 gives 1).")
         else:
             self.convention_note.setText("No corner lies on the line: > 0 and ≥ 0 agree.")
-        self._redraw.start()
+        self._redraw.request()
 
     def _on_data_changed(self) -> None:
         with QSignalBlocker(self.data_combo):
             self.data_combo.setCurrentText(self.ctl.data_name if self.ctl.data_name in
                                            DATA_CHOICES else "custom")
-        self._redraw.start()
+        self._redraw.request()
 
     def _on_learning_changed(self) -> None:
         c = self.ctl
@@ -218,7 +218,8 @@ class PerceptronPage(QWidget):
             self.seed.setValue(min(c.seed, self.seed.maximum()))
         self.btn_play.setText("Pause" if c.playing else "Play")
         st = c.status()
-        self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()}")
+        self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()} · "
+                                f"w = (b, w1, w2) = {_vec(c.current_aug())}")
         s = c.last_step()
         if s is None:
             self.step_label.setText("Step the rule: pick a random point x = (1, x1, x2), "
@@ -253,7 +254,7 @@ class PerceptronPage(QWidget):
                               "separable.")
         self.status_label.setText(texts.get(st, ""))
         self.btn_xor.setVisible(st == "cycle" or c.data_name == "XOR")
-        self._redraw.start()
+        self._redraw.request()
 
     def _on_data_chosen(self, text: str) -> None:
         if text == "custom":
@@ -309,6 +310,12 @@ class PerceptronPage(QWidget):
         self.picked.setData(pos=picked, pen=pg.mkPen(st.highlight, width=4),
                             size=36 * st.scale, brush=None)
 
+    def _fit_table(self) -> None:
+        row = self.table.fontMetrics().height() + 6
+        self.table.verticalHeader().setDefaultSectionSize(row)
+        self.table.horizontalHeader().setFont(self.table.font())
+        self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
+
     def reset_zoom(self) -> None:
         (x0, x1), (y0, y1) = PLANE
         self.plot.getPlotItem().vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
@@ -316,9 +323,14 @@ class PerceptronPage(QWidget):
     def zoom(self, factor: float) -> None:
         self.plot.getPlotItem().vb.scaleBy((1 / factor, 1 / factor))
 
+    def flush(self) -> None:
+        """Draw a pending update now (screenshots, tests)."""
+        self._redraw.flush()
+
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self.plot.setBackground(style.background)
         style_plot(self.plot.getPlotItem(), style)
+        self._fit_table()
         self._on_perceptron_changed()
         self._on_learning_changed()

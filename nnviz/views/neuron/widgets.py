@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from nnviz.engine.naming import fmt
@@ -70,3 +70,32 @@ def style_plot(plot: pg.PlotItem, style: Style) -> None:
 def rgba(hex_colour: str, alpha: int) -> tuple[int, int, int, int]:
     c = hex_colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), alpha
+
+
+class Throttle(QObject):
+    """Redraw at most once per ``ms``: the first request draws at once, requests during the
+    cool-down are coalesced into one draw at its end; :meth:`flush` draws a pending one now."""
+
+    def __init__(self, fn, ms: int = 16, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._fn, self._pending = fn, False
+        self._timer = QTimer(self, singleShot=True, interval=ms)
+        self._timer.timeout.connect(self._on_timeout)
+
+    def request(self) -> None:
+        if self._timer.isActive():
+            self._pending = True
+        else:
+            self._fn()
+            self._timer.start()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._pending = False
+            self._fn()
+
+    def _on_timeout(self) -> None:
+        if self._pending:
+            self._pending = False
+            self._fn()
+            self._timer.start()
