@@ -226,3 +226,21 @@ def test_presentation_style(lab, main_window):
     main_window.apply_style(Style(presentation=True, scale=1.6, theme="dark"))
     assert lab.tabs.font().pointSizeF() == pytest.approx(16.0)
     main_window.apply_style(Style())
+
+
+def test_every_neuron_lesson_opens_its_page(main_window):
+    from nnviz.engine.lessons import lesson_names, load_lesson
+
+    expected = {"perceptron-nand": "perceptron", "perceptron-and": "perceptron",
+                "perceptron-or": "perceptron", "perceptron-xor": "perceptron",
+                "mp-neuron": "mp", "activation-gallery": "gallery",
+                "perceptron-vs-sigmoid": "compare", "softmax-outputs": "softmax"}
+    neuron = [n for n in lesson_names() if load_lesson(n).lab == "neuron"]
+    assert sorted(neuron) == sorted(expected)
+    for name in neuron:
+        assert main_window.open_lesson(name)
+        lab = main_window.current_lab
+        assert lab.name == "neuron" and lab.page == expected[name]
+    main_window.open_lesson("perceptron-and")
+    assert lab.ctl.truth_table().y.tolist() == [0, 0, 0, 1]
+    assert lab.ctl.data_name == "AND"
