@@ -189,7 +189,14 @@ class SoftmaxPage(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         row = self.fontMetrics().height() + 6
+        self.table.horizontalHeader().setFont(self.font())
         self.table.verticalHeader().setDefaultSectionSize(row)
+        from PySide6.QtGui import QFont
+
+        font = QFont()
+        font.setPointSizeF(style.pt(10))
+        for t in self.texts:
+            t.setFont(font)
         self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
         self.plot.setBackground(style.background)
         style_plot(self.plot.getPlotItem(), style)

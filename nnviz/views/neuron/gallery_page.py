@@ -16,6 +16,9 @@ from nnviz.views.style import Style, current_style
 BOUNDED = {"step": (-0.3, 1.3), "perceptron": (-0.3, 1.3), "sigmoid": (-0.3, 1.3),
            "piecewise": (-0.3, 1.3), "tanh": (-1.3, 1.3)}
 UNBOUNDED = (-1.5, 3.0)
+SHORT = {"step": "Step (≥ 0)", "perceptron": "Perceptron (> 0)", "sigmoid": "Sigmoid",
+         "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU",
+         "piecewise": "Piecewise-linear", "linear": "Linear"}
 
 
 def _num(v: float) -> str:
@@ -88,11 +91,10 @@ class GalleryPage(QWidget):
             self.dots[name].setData([z, z], [f, fp], brush=[pg.mkBrush(st.positive),
                                                             pg.mkBrush(st.gradient)],
                                     pen=pg.mkPen(st.foreground), size=9 * st.scale)
-            act = get_activation(name)
             sel = name == c.gallery_name
             colour = st.highlight if sel else st.foreground
             self.plots[name].setTitle(
-                f"<b>{act.title}</b>   f({_num(z)}) = {_num(f)}   f′ = {_num(fp)}",
+                f"<b>{SHORT[name]}</b>: f = {_num(f)}, f′ = {_num(fp)}",
                 color=colour, size=f"{st.pt(9):.0f}pt")
         act = get_activation(c.gallery_name)
         f, fp = c.gallery_at(c.gallery_name)
