@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.neuron_commands import SetData, SetWeights
 from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
 from nnviz.engine import neuron as eng
 from nnviz.engine.datasets import GATES, gate
@@ -20,27 +20,6 @@ SHADE = ((-3.0, 4.0), (-3.0, 4.0))      # where the half-planes and the line are
 GRID = 0.05                   # clicked points snap to this grid (so sums of updates repeat exactly)
 MAX_STEPS = 20_000
 START_MODES = ("random", "current")
-
-
-class _SetWeights(QUndoCommand):
-    def __init__(self, ctl: NeuronController, before, after, text: str, merge: bool) -> None:
-        super().__init__(text)
-        self._ctl, self._before, self._after, self._merge = ctl, before, after, merge
-
-    def id(self) -> int:  # noqa: A003 - Qt API
-        return 7_000_001 if self._merge else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
-        if not (self._merge and isinstance(other, _SetWeights) and other._merge):
-            return False
-        self._after = other._after
-        return True
-
-    def redo(self) -> None:
-        self._ctl._install_weights(*self._after)
-
-    def undo(self) -> None:
-        self._ctl._install_weights(*self._before)
 
 
 class NeuronController(QObject):
@@ -142,10 +121,10 @@ class NeuronController(QObject):
         before = (float(self.w[0]), float(self.w[1]), self.b)
         text = text or f"Set w = ({vals[0]:g}, {vals[1]:g}), b = {vals[2]:g}"
         self.start_mode = "current"
-        self.doc.undo_stack.push(_SetWeights(self, before, tuple(vals), text, merge))
+        self.doc.undo_stack.push(SetWeights(self, before, tuple(vals), text, merge))
 
-    def set_weight(self, which: str, value: float, merge: bool = True) -> None:
-        """Change one of "w1", "w2", "b" (a slider drag)."""
+    def set_weight(self, which: str, value: float, merge: bool = False) -> None:
+        """Change one of "w1", "w2", "b"; ``merge`` continues the previous edit (a drag)."""
         w1, w2, b = float(self.w[0]), float(self.w[1]), self.b
         vals = {"w1": w1, "w2": w2, "b": b}
         if which not in vals:
@@ -187,9 +166,8 @@ class NeuronController(QObject):
     def set_data_gate(self, name: str) -> None:
         if name not in GATES:
             raise ValueError(f"unknown gate {name!r}")
-        self.x, y = gate(name)
-        self.labels, self.data_name = y[:, 0].astype(np.int64), name
-        self._data_edited()
+        x, y = gate(name)
+        self._push_data(x, y[:, 0].astype(np.int64), name, f"Data: {name}")
 
     def add_point(self, x1: float, x2: float, label: int) -> None:
         """Add a point of class ``label`` (snapped to a 0.05 grid) to the data."""
@@ -200,16 +178,18 @@ class NeuronController(QObject):
         if len(self.x) >= 200:
             self.message.emit("At most 200 points")
             return
-        self.x = np.vstack([self.x, p[None, :]])
-        self.labels = np.append(self.labels, int(label))
-        self.data_name = "custom"
-        self._data_edited()
+        self._push_data(np.vstack([self.x, p[None, :]]), np.append(self.labels, int(label)),
+                        "custom", f"Add point ({p[0]:g}, {p[1]:g}) of class {label}")
 
     def clear_points(self) -> None:
-        self.x, self.labels, self.data_name = np.zeros((0, 2)), np.zeros(0, np.int64), "custom"
-        self._data_edited()
+        self._push_data(np.zeros((0, 2)), np.zeros(0, np.int64), "custom", "Clear points")
 
-    def _data_edited(self) -> None:
+    def _push_data(self, x: np.ndarray, labels: np.ndarray, name: str, text: str) -> None:
+        before = (self.x.copy(), self.labels.copy(), self.data_name)
+        self.doc.undo_stack.push(SetData(self, before, (x, labels, name), text))
+
+    def _install_data(self, x: np.ndarray, labels: np.ndarray, name: str) -> None:
+        self.x, self.labels, self.data_name = x.copy(), labels.copy(), name
         self.pause()
         self._reset_run()
         self.data_changed.emit()
@@ -237,7 +217,7 @@ class NeuronController(QObject):
     def reset_learning(self) -> None:
         """Forget the run; the next step starts a new one (same seed, same sequence)."""
         self.pause()
-        if self.w_hist and self.start_mode == "random":
+        if self.w_hist:                      # back to the weights the run started from
             w0 = self.w_hist[0]
             self.w, self.b = w0[1:].copy(), float(w0[0])
             self.perceptron_changed.emit()

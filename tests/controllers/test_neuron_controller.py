@@ -106,6 +106,24 @@ def test_added_points_snap_and_reset_learning(ctl):
         ctl.add_point(0.1, 0.1, 2)
 
 
+def test_data_edits_are_undoable(ctl):
+    ctl.add_point(0.3, 0.3, 0)
+    ctl.set_data_gate("XOR")
+    assert ctl.data_name == "XOR" and len(ctl.x) == 4
+    ctl.doc.undo_stack.undo()
+    assert ctl.data_name == "custom" and len(ctl.x) == 5
+    ctl.doc.undo_stack.undo()
+    assert ctl.data_name == "NAND" and len(ctl.x) == 4
+
+
+def test_reset_returns_to_the_start_weights(ctl):
+    for _ in range(10):
+        ctl.step_forward()
+    w0 = ctl.w_hist[0].copy()
+    ctl.reset_learning()
+    assert np.array_equal(ctl.current_aug(), w0) and ctl.cursor == 0
+
+
 def test_state_round_trip_and_bad_state(ctl, make_doc):
     ctl.add_point(0.2, 0.3, 0)
     ctl.functions.set_softmax_z(1, 3.0)

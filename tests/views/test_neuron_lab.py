@@ -86,7 +86,7 @@ def test_preset_buttons_and_convention(lab, qtbot):
     assert "disagree" in p.convention_note.text()
 
 
-def test_clicking_the_plane_adds_points(lab, qtbot):
+def test_clicking_the_plane_adds_points(lab, main_window, qtbot):
     p = lab.perceptron_page
     qtbot.waitUntil(lambda: p.plot.getPlotItem().vb.sceneBoundingRect().width() > 50)
     n = len(lab.ctl.x)
@@ -104,6 +104,12 @@ def test_clicking_the_plane_adds_points(lab, qtbot):
     assert lab.ctl.labels[-1] == 0
     qtbot.waitUntil(lambda: len(p.points1.data) == int((lab.ctl.labels == 1).sum()))
     assert len(p.points0.data) == int((lab.ctl.labels == 0).sum())
+    # Ctrl+Z removes the last point again
+    main_window.setFocus()
+    QTest.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(lab.ctl.x) == n + 1 and lab.ctl.labels[-1] == 1
+    qtbot.mouseClick(p.btn_clear, Qt.MouseButton.LeftButton)
+    assert len(lab.ctl.x) == 0 and "No points" in p.status_label.text()
 
 
 def test_learning_rule_steps_with_buttons_and_keys(lab, main_window, qtbot):
@@ -174,10 +180,23 @@ def test_gallery_plots_the_engine_functions(lab, qtbot):
         _, fp = g.fp_items[name].getData()
         act = get_activation(name)
         assert np.array_equal(f, act.fn(z)) and np.array_equal(fp, act.prime(z))
-    g.markers["tanh"].setValue(2.0)                            # a drag of one marker …
-    assert lab.ctl.functions.gallery_z == 2.0
-    qtbot.waitUntil(lambda: g.markers["relu"].value() == 2.0)  # … moves them all
-    assert "f′ = 0.0707" in g.plots["tanh"].titleLabel.text
+    # drag the tanh marker with the mouse from z = 0 to about z = 2
+    p = g.plots["tanh"]
+    qtbot.waitUntil(lambda: p.vb.sceneBoundingRect().width() > 50)
+
+    def at(z, y=0.5):
+        return g.view.mapFromScene(p.vb.mapViewToScene(QPointF(z, y)))
+
+    vp = g.view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=at(0.0))
+    for k in range(1, 11):
+        QTest.mouseMove(vp, at(0.2 * k))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=at(2.0))
+    z = lab.ctl.functions.gallery_z
+    assert z == pytest.approx(2.0, abs=0.1)
+    qtbot.waitUntil(lambda: g.markers["relu"].value() == z)     # all markers follow
+    fp = float(get_activation("tanh").prime(np.array([z]))[0])
+    assert f"f′ = {round(fp, 4):g}" in p.titleLabel.text
     assert len(g.regions["relu"]) == 1 and g.regions["linear"] == []
 
 

@@ -124,7 +124,7 @@ class PerceptronPage(QWidget):
         self.sliders = {}
         for key in ("w1", "w2", "b"):
             s = ValueSlider(key, -WEIGHT_RANGE, WEIGHT_RANGE, 0.1, decimals=1)
-            s.value_changed.connect(lambda v, dragging, k=key: self.ctl.set_weight(k, v))
+            s.value_changed.connect(lambda v, same, k=key: self.ctl.set_weight(k, v, same))
             wl.addWidget(s)
             self.sliders[key] = s
         self.convention = QComboBox()
@@ -165,10 +165,16 @@ class PerceptronPage(QWidget):
         grid.addWidget(self.data_combo, 0, 1)
         grid.addWidget(QLabel("Click adds"), 0, 2)
         grid.addWidget(self.click_class, 0, 3)
+        self.btn_clear = QPushButton("Clear points")
+        self.btn_clear.clicked.connect(self.ctl.clear_points)
         grid.addWidget(QLabel("Start"), 1, 0)
         grid.addWidget(self.start_combo, 1, 1)
         grid.addWidget(QLabel("Seed"), 1, 2)
         grid.addWidget(self.seed, 1, 3)
+        hint = QLabel("Click the plane to add a point (Shift+click: the other class).")
+        hint.setWordWrap(True)
+        grid.addWidget(hint, 2, 0, 1, 3)
+        grid.addWidget(self.btn_clear, 2, 3)
 
         right = QVBoxLayout()
         right.addWidget(wbox)

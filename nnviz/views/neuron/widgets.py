@@ -13,7 +13,8 @@ from nnviz.views.style import Style
 class ValueSlider(QWidget):
     """A horizontal slider over [lo, hi] in steps of ``step``, with a name and a value label.
 
-    ``value_changed(float, bool)`` carries the value and whether the user is still dragging.
+    ``value_changed(float, bool)`` carries the value and whether it continues the same drag
+    (so the controller can merge a whole drag into one undo step).
     """
 
     value_changed = Signal(float, bool)
@@ -36,8 +37,9 @@ class ValueSlider(QWidget):
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.value_label)
         self.slider.valueChanged.connect(self._on_slider)
-        self.slider.sliderReleased.connect(lambda: self.value_changed.emit(self.value(), False))
+        self.slider.sliderPressed.connect(self._on_pressed)
         self._value = lo
+        self._fresh = True
 
     def value(self) -> float:
         return round(self.lo + self.slider.value() * self.step, 10)
@@ -49,8 +51,13 @@ class ValueSlider(QWidget):
             self.slider.setValue(round((v - self.lo) / self.step))
         self.value_label.setText(fmt(round(v, self.decimals + 4)))
 
+    def _on_pressed(self) -> None:
+        self._fresh = True
+
     def _on_slider(self, _i: int) -> None:
-        self.value_changed.emit(self.value(), self.slider.isSliderDown())
+        same_drag = self.slider.isSliderDown() and not self._fresh
+        self._fresh = False
+        self.value_changed.emit(self.value(), same_drag)
 
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
