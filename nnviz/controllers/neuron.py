@@ -77,6 +77,11 @@ class NeuronController(QObject):
             self.set_mp_preset(s["mp"])
         if s.get("gallery") in GALLERY:
             self.functions.set_gallery(s["gallery"])
+        pair = s.get("compare")
+        if (isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(v, (int, float)) and abs(v) < 1e6 for v in pair)):
+            for v in pair:                      # before and after a small change of w
+                self.functions.set_compare_w(float(v))
         self._reset_run()
         self.perceptron_changed.emit()
         self.data_changed.emit()

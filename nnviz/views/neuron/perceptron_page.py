@@ -56,6 +56,8 @@ class PerceptronPage(QWidget):
     def _build(self) -> None:
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("perceptron-plane")
+        self.plot.setToolTip("Click to add a point of the chosen class; Shift+click adds the "
+                             "other class.")
         pi = self.plot.getPlotItem()
         pi.setMenuEnabled(False)
         pi.hideButtons()
@@ -87,6 +89,7 @@ class PerceptronPage(QWidget):
         self.btn_reset.clicked.connect(self.ctl.reset_learning)
         self.iter_label = QLabel()
         self.iter_label.setObjectName("iteration")
+        self.iter_label.setWordWrap(True)
         controls = QHBoxLayout()
         for w in (self.btn_back, self.btn_step, self.btn_play, self.btn_reset):
             controls.addWidget(w)
@@ -139,7 +142,10 @@ class PerceptronPage(QWidget):
         self.table.setHorizontalHeaderLabels(["x1", "x2", "z = w·x + b", "y"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        hh = self.table.horizontalHeader()
+        for col in range(4):
+            hh.setSectionResizeMode(col, hh.ResizeMode.Stretch if col == 2
+                                    else hh.ResizeMode.ResizeToContents)
         self._fit_table()
         self.convention_note = QLabel()
         self.convention_note.setWordWrap(True)
@@ -171,10 +177,7 @@ class PerceptronPage(QWidget):
         grid.addWidget(self.start_combo, 1, 1)
         grid.addWidget(QLabel("Seed"), 1, 2)
         grid.addWidget(self.seed, 1, 3)
-        hint = QLabel("Click the plane to add a point (Shift+click: the other class).")
-        hint.setWordWrap(True)
-        grid.addWidget(hint, 2, 0, 1, 3)
-        grid.addWidget(self.btn_clear, 2, 3)
+        grid.addWidget(self.btn_clear, 2, 2, 1, 2)
 
         right = QVBoxLayout()
         right.addWidget(wbox)
@@ -243,7 +246,7 @@ class PerceptronPage(QWidget):
                                     f"w·x = {fmt(s.wx)} → {action}")
         n_wrong = len(c.misclassified()) if len(c.x) else 0
         texts = {
-            "empty": "No points: click the plane to add some.",
+            "empty": "No points: click the plane to add some (Shift+click: the other class).",
             "idle": f"{n_wrong} of {len(c.x)} points misclassified. Step or Play to learn.",
             "learning": f"{n_wrong} of {len(c.x)} points still misclassified.",
             "converged": f"Converged after {c.updates()} updates: all {len(c.x)} points "
