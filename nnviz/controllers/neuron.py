@@ -310,6 +310,28 @@ class NeuronController(QObject):
         self.learning_changed.emit()
         return True
 
+    def _replay(self, start: np.ndarray, cursor: int) -> None:
+        """Re-run a saved learning run: same seed, same start, ``cursor`` steps (quietly)."""
+        self._rng = np.random.default_rng(self.seed)
+        if self.start_mode == "random":
+            eng.random_init(self._rng)          # consume the same draws as the original run
+        self.w_hist = [np.asarray(start, dtype=float).copy()]
+        self.w, self.b = self.w_hist[0][1:].copy(), float(self.w_hist[0][0])
+        blocked = self.blockSignals(True)
+        try:
+            for _ in range(cursor):
+                if not self.step_forward():
+                    break
+        finally:
+            self.blockSignals(blocked)
+
+    def set_speed(self, ms: int) -> None:
+        """Milliseconds between learning steps while playing (20 to 2000)."""
+        if not 20 <= int(ms) <= 2000:
+            raise ValueError("the step interval must be between 20 and 2000 ms")
+        self.timer.setInterval(int(ms))
+        self.learning_changed.emit()
+
     def _set_learned(self, w_aug: np.ndarray) -> None:
         self.w, self.b = np.array(w_aug[1:], dtype=float), float(w_aug[0])
         self.perceptron_changed.emit()
@@ -338,7 +360,10 @@ class NeuronController(QObject):
                 "w": [float(self.w[0]), float(self.w[1])], "b": self.b,
                 "convention": self.convention, "points": self.x.tolist(),
                 "labels": self.labels.tolist(), "data_name": self.data_name,
-                "seed": self.seed, "start": self.start_mode, **self.functions.state()}
+                "seed": self.seed, "start": self.start_mode,
+                "run": ({"start": self.w_hist[0].tolist(), "cursor": self.cursor}
+                        if self.w_hist else None),
+                **self.functions.state()}
 
     def restore_state(self, s: dict[str, Any]) -> None:
         """Validate everything first; a bad state raises ValueError and changes nothing."""
@@ -365,6 +390,10 @@ class NeuronController(QObject):
             if s["start"] not in START_MODES:
                 raise ValueError("start: 'random' or 'current'")
             data_name = str(s.get("data_name", "custom"))[:20]
+            run = s.get("run")
+            if run is not None:
+                run = (as_array(run["start"], "run.start", shape=(3,)),
+                       as_int(run["cursor"], "run.cursor", 0, MAX_STEPS))
             funcs = self.functions.parse_state(s)
         except (KeyError, TypeError, FormatError) as e:
             raise ValueError(f"bad neuron lab state: {e}") from None
@@ -374,6 +403,8 @@ class NeuronController(QObject):
         self.x, self.labels, self.data_name = pts, labels, data_name
         self.seed, self.start_mode = seed, s["start"]
         self._reset_run()
+        if run is not None:
+            self._replay(*run)
         for sig in (self.mp_changed, self.perceptron_changed, self.data_changed,
                     self.learning_changed):
             sig.emit()

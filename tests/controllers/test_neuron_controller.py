@@ -124,6 +124,18 @@ def test_reset_returns_to_the_start_weights(ctl):
     assert np.array_equal(ctl.current_aug(), w0) and ctl.cursor == 0
 
 
+def test_state_keeps_the_learning_run(ctl, make_doc):
+    for _ in range(15):
+        ctl.step_forward()
+    s = ctl.state()
+    c2 = NeuronController(make_doc())
+    c2.restore_state(s)
+    assert c2.cursor == 15 and np.array_equal(c2.current_aug(), ctl.current_aug())
+    assert [st.index for st in c2.steps] == [st.index for st in ctl.steps[:15]]
+    c2.step_back()
+    assert np.array_equal(c2.current_aug(), ctl.w_hist[14])
+
+
 def test_state_round_trip_and_bad_state(ctl, make_doc):
     ctl.add_point(0.2, 0.3, 0)
     ctl.functions.set_softmax_z(1, 3.0)
@@ -134,7 +146,8 @@ def test_state_round_trip_and_bad_state(ctl, make_doc):
     assert c2.state() == s
     before = c2.state()
     for bad in ({**s, "convention": "maybe"}, {**s, "labels": [3] * len(s["labels"])},
-                {**s, "softmax_z": [1, 2]}, {**s, "b": "x"}, {"mp": {}}, []):
+                {**s, "softmax_z": [1, 2]}, {**s, "b": "x"}, {"mp": {}}, [],
+                {**s, "run": {"start": [1, 2], "cursor": 3}}, {**s, "run": {"cursor": -1}}):
         with pytest.raises(ValueError):
             c2.restore_state(bad)
         assert c2.state() == before

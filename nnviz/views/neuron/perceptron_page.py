@@ -93,6 +93,14 @@ class PerceptronPage(QWidget):
         controls = QHBoxLayout()
         for w in (self.btn_back, self.btn_step, self.btn_play, self.btn_reset):
             controls.addWidget(w)
+        self.speed = QComboBox()
+        for text, ms in (("slow", 1000), ("normal", 400), ("fast", 100), ("fastest", 20)):
+            self.speed.addItem(text, ms)
+        self.speed.setCurrentIndex(1)
+        self.speed.setToolTip("Time between learning steps while playing")
+        self.speed.currentIndexChanged.connect(
+            lambda i: self.ctl.set_speed(self.speed.itemData(i)))
+        controls.addWidget(self.speed)
         controls.addWidget(self.iter_label, 1)
         self.step_label = QLabel()
         self.step_label.setObjectName("step-detail")
