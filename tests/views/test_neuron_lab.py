@@ -225,6 +225,29 @@ def test_softmax_bars_sum_to_one(lab, zs, c):
     assert s.sum_label.text() == "Σ a_j = 1"
 
 
+def test_clicker_keys_on_each_page(lab, main_window):
+    main_window.setFocus()
+    f = lab.ctl.functions
+    lab.show_page("compare")
+    w = f.compare_w
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert f.compare_w == pytest.approx(w + 0.1)
+    lab.show_page("softmax")
+    c = f.softmax_scale
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert f.softmax_scale == pytest.approx(c + 0.5)
+    lab.show_page("gallery")
+    name = f.gallery_name
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    QTest.keyClick(main_window, Qt.Key.Key_Left)
+    QTest.keyClick(main_window, Qt.Key.Key_Left)
+    assert f.gallery_name != name
+    lab.show_page("mp")
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert lab.ctl.mp_preset == "OR"
+    assert lab.ctl.cursor == 0                       # no learning step on these pages
+
+
 def test_state_and_zoom(lab):
     lab.ctl.add_point(0.3, 0.3, 0)
     st_ = lab.state()

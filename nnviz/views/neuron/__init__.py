@@ -94,32 +94,33 @@ class NeuronLab(Lab):
     def deactivate(self) -> None:
         self.ctl.pause()
 
-    def step_forward(self) -> None:
-        if self.page == "gallery":
-            self.gallery_page.select(1)
-        elif self.page == "mp":
-            self._next_mp(1)
-        else:
-            self.show_page("perceptron")
-            self.ctl.step_forward()
+    def step_forward(self) -> bool:
+        """Clicker 'next' on the current page: a learning step, the next activation or MP
+        preset, w + 0.1 (perceptron vs sigmoid) or c + 0.5 (softmax)."""
+        return self._step(1)
 
-    def step_back(self) -> None:
+    def step_back(self) -> bool:
+        return self._step(-1)
+
+    def _step(self, d: int) -> bool:
+        f = self.ctl.functions
         if self.page == "gallery":
-            self.gallery_page.select(-1)
+            self.gallery_page.select(d)
         elif self.page == "mp":
-            self._next_mp(-1)
+            self._next_mp(d)
+        elif self.page == "compare":
+            f.set_compare_w(round(min(5.0, max(-3.0, f.compare_w + 0.1 * d)), 10))
+        elif self.page == "softmax":
+            f.set_softmax_scale(round(min(5.0, max(0.0, f.softmax_scale + 0.5 * d)), 10))
         else:
-            self.show_page("perceptron")
-            self.ctl.step_back()
+            return self.ctl.step_forward() if d > 0 else self.ctl.step_back()
+        return True
 
     def advance(self, steps: int) -> None:
-        """``steps`` learning-rule steps (screenshots: the plane mid-learning)."""
+        """``steps`` clicker steps at once (screenshots: the plane mid-learning)."""
         for _ in range(max(0, steps)):
-            if self.page == "perceptron" or self.page not in ("gallery", "mp"):
-                if not self.ctl.step_forward():
-                    break
-            else:
-                self.step_forward()
+            if not self.step_forward():
+                break
         self.perceptron_page.flush()
         self.gallery_page.flush()
 
