@@ -170,6 +170,13 @@ def test_mp_page_inhibitory_checkbox(lab, qtbot):
     qtbot.mouseClick(cb, Qt.MouseButton.LeftButton, pos=QPoint(8, cb.height() // 2))
     assert lab.ctl.mp.inhibitory == (False, True)
     assert _table(m.table, 4) == ["0", "0", "1", "0"]        # x1 AND NOT x2
+    # clicking a row shows the unit computing it
+    for row, expect in ((2, "y = 1"), (3, "y = 0")):
+        rect = m.table.visualItemRect(m.table.item(row, 0))
+        qtbot.mouseClick(m.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        texts = [t.toPlainText() for t in m.labels]
+        assert expect in texts
+    assert "an inhibitory input is on, so y = 0" in texts
 
 
 def test_gallery_plots_the_engine_functions(lab, qtbot):
