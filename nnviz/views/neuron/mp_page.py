@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGraphicsEllipseItem,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +26,7 @@ from nnviz.engine.neuron import MP_PRESETS
 from nnviz.views.neuron.widgets import rgba
 from nnviz.views.style import Style, current_style
 
+UNIT_R = 0.5          # radius of the unit in the diagram (data units)
 RULE = ("<p><b>McCulloch–Pitts unit</b> (1943, notes 003). The inputs x<sub>i</sub> are "
         "0 or 1; each is <i>excitatory</i> or <i>inhibitory</i>.</p>"
         "<p>g(x) = x<sub>1</sub> + … + x<sub>n</sub></p>"
@@ -85,7 +87,10 @@ class MPPage(QWidget):
         self.inh_wires = pg.PlotDataItem(connect="pairs")
         self.nodes = pg.ScatterPlotItem()
         self.bubbles = pg.ScatterPlotItem(symbol="o")
-        for it in (self.wires, self.inh_wires, self.nodes, self.bubbles):
+        d.setAspectLocked(True)
+        r = UNIT_R
+        self.unit_item = QGraphicsEllipseItem(QRectF(2.0 - r, -r, 2 * r, 2 * r))
+        for it in (self.wires, self.inh_wires, self.unit_item, self.nodes, self.bubbles):
             d.addItem(it)
         self.labels: list[pg.TextItem] = []
         right = QVBoxLayout()
@@ -149,10 +154,10 @@ class MPPage(QWidget):
         wires, inh, ends = [], [], []
         for i, yi in enumerate(ys):
             d = np.array([2.0, -yi]) / np.hypot(2.0, yi)    # from the input towards the unit
-            end = np.array([2.0, 0.0]) - 0.38 * d            # stop at the unit's rim
+            end = np.array([2.0, 0.0]) - UNIT_R * d          # stop at the unit's rim
             ends.append(end)
             (inh if unit.inhibitory[i] else wires).extend([(0.0, yi), tuple(end)])
-        wires.extend([(2.38, 0.0), (3.6, 0.0)])
+        wires.extend([(2.0 + UNIT_R, 0.0), (3.6, 0.0)])
         for item, pts, colour in ((self.wires, wires, st.foreground),
                                   (self.inh_wires, inh, st.negative)):
             arr = np.array(pts, dtype=float).reshape(-1, 2)
@@ -160,11 +165,11 @@ class MPPage(QWidget):
                          pen=pg.mkPen(colour, width=2.5 * st.scale))
         on, off = pg.mkBrush(st.positive), pg.mkBrush(st.background)
         self.nodes.setData(
-            [0.0] * n + [2.0, 3.6], ys + [0.0, 0.0],
-            size=[34 * st.scale] * n + [80 * st.scale, 34 * st.scale],
-            brush=[on if v else off for v in x] + [pg.mkBrush(rgba(st.highlight, 80)),
-                                                   on if t.y[r] else off],
+            [0.0] * n + [3.6], ys + [0.0], size=[34 * st.scale] * (n + 1),
+            brush=[on if v else off for v in x] + [on if t.y[r] else off],
             pen=pg.mkPen(st.foreground, width=2))
+        self.unit_item.setBrush(pg.mkBrush(rgba(st.highlight, 80)))
+        self.unit_item.setPen(pg.mkPen(st.foreground, width=2))
         # inhibitory inputs end in a small circle at the unit (the classic notation)
         sel = [i for i in range(n) if unit.inhibitory[i]]
         self.bubbles.setData([ends[i][0] for i in sel], [ends[i][1] for i in sel],
