@@ -73,7 +73,7 @@ class NeuronController(QObject):
         seed = learn.get("seed", 0)
         self.seed = seed if isinstance(seed, int) and 0 <= seed < 2**32 else 0
         self.start_mode = learn.get("start") if learn.get("start") in START_MODES else "random"
-        if s.get("mp") in eng.MP_PRESETS:
+        if isinstance(s.get("mp"), str) and s["mp"] in eng.MP_PRESETS:
             self.set_mp_preset(s["mp"])
         if s.get("gallery") in GALLERY:
             self.functions.set_gallery(s["gallery"])

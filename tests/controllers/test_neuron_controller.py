@@ -185,3 +185,17 @@ def test_compare_perceptron_flips_sigmoid_moves_a_little():
     assert c["d_perceptron"] == 1.0
     assert 0 < c["d_sigmoid"] < 0.05
     assert c["d_sigmoid_approx"] == pytest.approx(c["d_sigmoid"], rel=0.01)
+
+
+def test_odd_lesson_settings_are_ignored(make_doc):
+    import json
+
+    from nnviz.engine.lessons import lessons_dir, parse_lesson
+
+    raw = json.loads((lessons_dir() / "perceptron-xor.json").read_text())
+    raw["settings"] = {"mp": [1], "learning": "x", "page": 5, "gallery": [], "compare": "a"}
+    doc = make_doc()
+    c = NeuronController(doc)
+    doc.load_lesson(parse_lesson(raw))
+    assert c.data_name == "XOR" and c.seed == 0 and c.start_mode == "random"
+    assert c.mp_preset == "AND"
