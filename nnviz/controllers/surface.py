@@ -1,0 +1,490 @@
+"""The error-surface lab's state: which surface, its grid (computed off the GUI
+thread), and the gradient-descent path rolling down it.
+
+Modes: ``params`` (two parameters of the network, all others held at their
+current values), ``random`` (a plane through two filter-normalised random
+directions) and ``pca`` (the plane of the first two principal components of
+the training trajectory).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.gridworker import GridRunner
+from nnviz.engine import surface as S
+from nnviz.engine.naming import fmt
+from nnviz.engine.network import Network, cost
+
+MODES = ("params", "random", "pca")
+MODE_TITLES = {"params": "Two parameters", "random": "Random plane (filter-normalised)",
+               "pca": "PCA plane of the trajectory"}
+MAX_PATH = 20_000
+
+
+@dataclass
+class Surface:
+    """A computed grid: ``z[i, j]`` is the loss at (xs[j], ys[i]); ``slice_z`` is the
+    1-D slice along x through the current y."""
+
+    mode: str
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray
+    x_label: str
+    y_label: str
+    slice_z: np.ndarray
+    origin: np.ndarray | None = None
+    d1: np.ndarray | None = None
+    d2: np.ndarray | None = None
+    info: str = ""
+    base: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+class SurfaceController(QObject):
+    """Chosen parameters, span, resolution, the grid and the descent path."""
+
+    surface_changed = Signal()     # a new grid arrived
+    busy_changed = Signal(bool)    # a grid is being computed
+    progress = Signal(int)         # percent of the grid computed
+    path_changed = Signal()        # the path or the current point moved
+    setup_changed = Signal()       # mode, parameters, span, resolution, only-two changed
+    running_changed = Signal(bool)
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.runner = GridRunner(self)
+        self.runner.finished.connect(self._on_grid_finished)
+        self.runner.progress.connect(self.progress)
+        self.runner.failed.connect(self._on_grid_failed)
+        self.mode = "params"
+        self.px: S.ParamRef | None = None
+        self.py: S.ParamRef | None = None
+        self.center = (0.0, 0.0)
+        self.span = 4.0
+        self.resolution = 101
+        self.only_two = False
+        self.steps_per_tick = 5
+        self.seed = 0
+        self.surface: Surface | None = None
+        self.thetas: list[np.ndarray] = []
+        self.costs: list[float] = []
+        self.steps = 0
+        self._own_change = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self._tick)
+        self._recompute = QTimer(self)
+        self._recompute.setSingleShot(True)
+        self._recompute.setInterval(120)
+        self._recompute.timeout.connect(self.request_grid)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        doc.network_changed.connect(self._on_network_changed)
+        doc.data_changed.connect(self._schedule)
+        doc.settings_changed.connect(self._on_settings_changed)
+        self._loss_name = doc.loss_name
+        if doc.lesson is not None:
+            self._on_lesson_changed()
+
+    # ------------------------------------------------------------ set-up
+    @property
+    def net(self) -> Network:
+        return self.doc.network
+
+    def params(self) -> list[S.ParamRef]:
+        return S.all_params(self.net) if self.net is not None else []
+
+    def name(self, ref: S.ParamRef) -> str:
+        return ref.name(self.doc.naming)
+
+    def _on_lesson_changed(self) -> None:
+        self.pause()
+        settings = self.doc.lesson.settings if self.doc.lesson else {}
+        self.mode = "params"
+        self.px, self.py = S.default_pair(self.net)
+        names = {self.name(r): r for r in self.params()}
+        pair = settings.get("params")
+        if isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair):
+            self.px, self.py = names[pair[0]], names[pair[1]]
+        span = settings.get("span")
+        self.span = float(span) if isinstance(span, (int, float)) and 0 < span <= 1e6 else 4.0
+        self.only_two = bool(settings.get("only_two", False))
+        self.center = (self.px.get(self.net), self.py.get(self.net))
+        c = settings.get("center")
+        if isinstance(c, list) and len(c) == 2 and all(isinstance(v, (int, float)) for v in c):
+            self.center = (float(c[0]), float(c[1]))
+        self._reset_path()
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_pair(self, px: S.ParamRef, py: S.ParamRef) -> None:
+        """Show the surface over ``px`` (x axis) and ``py`` (y axis), centred on the current point."""
+        if not (px.valid_for(self.net) and py.valid_for(self.net)):
+            raise ValueError("no such parameter in this network")
+        self.px, self.py = px, py
+        self.mode = "params"
+        self.center = (px.get(self.net), py.get(self.net))
+        self.setup_changed.emit()
+        self.path_changed.emit()
+        self.request_grid()
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown surface mode {mode!r}")
+        if mode == self.mode:
+            return
+        self.mode = mode
+        self.span = 1.0 if mode == "random" else (4.0 if mode == "params" else self.span)
+        if mode == "params":
+            self.center = (self.px.get(self.net), self.py.get(self.net))
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_span(self, span: float) -> None:
+        span = float(span)
+        if not (np.isfinite(span) and 0 < span <= 1e6):
+            raise ValueError("the span must be a positive number")
+        self.span = span
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_resolution(self, n: int) -> None:
+        n = int(n)
+        if not 21 <= n <= 301:
+            raise ValueError("the resolution must be between 21 and 301")
+        self.resolution = n
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def recentre(self) -> None:
+        """Centre the grid on the current point (and, for planes, draw new directions)."""
+        if self.mode == "params":
+            self.center = (self.px.get(self.net), self.py.get(self.net))
+        elif self.mode == "random":
+            self.seed += 1
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_only_two(self, on: bool) -> None:
+        self.only_two = bool(on)
+        self.setup_changed.emit()
+
+    def set_eta(self, eta: float) -> None:
+        """The learning rate, live (shared with the other labs through the document)."""
+        self.doc.set_config(eta=float(eta))
+
+    def set_steps_per_tick(self, n: int) -> None:
+        self.steps_per_tick = max(1, min(1000, int(n)))
+
+    def explanation(self) -> str:
+        """What the surface on screen is, in a sentence."""
+        if self.mode != "params":
+            return ("All parameters train; the surface is a fixed plane through the parameter "
+                    "space and the path is the trajectory projected on it.")
+        if len(self.params()) <= 2:
+            return ("These two are all the network's parameters: the path lies exactly on "
+                    "the surface.")
+        if self.only_two:
+            return "Only these two parameters train: the path lies exactly on the surface."
+        return ("All parameters train: the surface is a slice through the current values of "
+                "the others and is recomputed as they move.")
+
+    # ------------------------------------------------------------ grid
+    def _schedule(self) -> None:
+        self._recompute.start()
+
+    def _on_settings_changed(self) -> None:
+        if self.doc.loss_name != self._loss_name:
+            self._loss_name = self.doc.loss_name
+            self._reset_path()
+            self._schedule()
+        self.setup_changed.emit()
+
+    def axis_values(self) -> tuple[np.ndarray, np.ndarray]:
+        n, s = self.resolution, self.span
+        if self.mode == "params":
+            cx, cy = self.center
+            return np.linspace(cx - s, cx + s, n), np.linspace(cy - s, cy + s, n)
+        return np.linspace(-s, s, n), np.linspace(-s, s, n)
+
+    def _base(self) -> np.ndarray:
+        """The parameters the grid depends on: all but the two varied ones (params mode)."""
+        net = self.net.copy()
+        self.px.set(net, 0.0)
+        self.py.set(net, 0.0)
+        return net.get_params()
+
+    def request_grid(self) -> int:
+        """Compute the surface for the current set-up in the worker (replacing any older job)."""
+        self._recompute.stop()
+        net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
+        xs, ys = self.axis_values()
+        mode, px, py = self.mode, self.px, self.py
+        if mode == "params":
+            base = self._base()
+            xl, yl = self.name(px), self.name(py)
+
+            def job(progress):
+                z = S.loss_grid(net, x, y, loss, px, py, xs, ys, progress)
+                sl = S.loss_slice(net, x, y, loss, px, xs)
+                return Surface(mode, xs, ys, z, xl, yl, sl, base=base)
+        else:
+            theta = net.get_params()
+            trajectory = np.array(self.thetas) if len(self.thetas) >= 3 else None
+            eta, seed, span = self.doc.config.eta, self.seed, self.span
+
+            def job(progress):
+                return _plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span,
+                                  self.resolution, progress)
+        rid = self.runner.submit(job)
+        self.busy_changed.emit(True)
+        return rid
+
+    def _on_grid_finished(self, rid: int, result: Surface) -> None:
+        self.surface = result
+        if result.mode == "pca":
+            self.span = float(result.xs[-1])
+        self.busy_changed.emit(False)
+        self.surface_changed.emit()
+        self.path_changed.emit()
+
+    def _on_grid_failed(self, message: str) -> None:
+        self.busy_changed.emit(False)
+        self.message.emit(f"The surface could not be computed: {message}")
+
+    def busy(self) -> bool:
+        return self.runner.busy()
+
+    def wait_idle(self, timeout_s: float = 120.0) -> bool:
+        """Process events until the grid is done (for screenshots and scripts)."""
+        if self._recompute.isActive():
+            self.request_grid()
+        deadline = time.monotonic() + timeout_s
+        loop = QEventLoop()
+        self.busy_changed.connect(loop.quit)
+        try:
+            while self.busy() and time.monotonic() < deadline:
+                QTimer.singleShot(200, loop.quit)
+                loop.exec()
+        finally:
+            self.busy_changed.disconnect(loop.quit)
+        return not self.busy()
+
+    def slice_values(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The 1-D slice along the x axis through the current point: (values, loss)."""
+        s = self.surface
+        if s is None:
+            return None
+        if s.mode == "params" and self.mode == "params" and (
+                self.net.n_params() * max(1, len(self.doc.x)) <= 200_000):
+            return s.xs, S.loss_slice(self.net, self.doc.x, self.doc.y, self.doc.loss,
+                                      self.px, s.xs)
+        return s.xs, s.slice_z
+
+    # ------------------------------------------------------------ path
+    def _reset_path(self) -> None:
+        self.thetas = [self.net.get_params()]
+        self.costs = [cost(self.net, self.doc.x, self.doc.y, self.doc.loss)]
+        self.steps = 0
+        self.path_changed.emit()
+
+    def _on_network_changed(self) -> None:
+        if self.net is None:
+            return
+        if self.px is None or not (self.px.valid_for(self.net) and self.py.valid_for(self.net)):
+            return  # a new lesson: _on_lesson_changed sets everything up
+        if not self._own_change:
+            self._reset_path()
+        s = self.surface
+        if self.mode == "params" and s is not None and s.mode == "params":
+            base = self._base()
+            if base.shape != s.base.shape or not np.array_equal(base, s.base):
+                self._schedule()
+
+    def point(self) -> tuple[float, float]:
+        """The current point in the surface's coordinates."""
+        return tuple(self.path_coords()[-1])  # type: ignore[return-value]
+
+    def path_coords(self) -> np.ndarray:
+        """The path in the surface's coordinates, shape (T, 2)."""
+        t = np.array(self.thetas)
+        s = self.surface
+        if self.mode == "params" or s is None or s.mode == "params" or s.origin is None:
+            net = self.net.copy()
+            idx = [S.all_params(net).index(r) for r in (self.px, self.py)]
+            return t[:, idx]
+        return S.project(t, s.origin, s.d1, s.d2)
+
+    def current_cost(self) -> float:
+        return self.costs[-1]
+
+    def step(self, k: int = 1, budget: float | None = None) -> int:
+        """Take up to ``k`` gradient-descent steps (stopping after ``budget`` seconds);
+        returns how many were taken. Divergence pauses at the last finite point."""
+        x, y, loss, eta = self.doc.x, self.doc.y, self.doc.loss, self.doc.config.eta
+        only = (self.px, self.py) if (self.only_two and self.mode == "params") else None
+        net = self.net
+        done = 0
+        t0 = time.perf_counter()
+        for _ in range(k):
+            last = net.get_params()
+            S.gd_step(net, x, y, loss, eta, only)
+            c = cost(net, x, y, loss) if net.is_finite() else float("nan")
+            if not np.isfinite(c):
+                net.set_params(last)
+                self.pause()
+                self.message.emit(
+                    f"Gradient descent diverged at step {self.steps + 1} (η = {fmt(eta)}): the "
+                    f"loss became {c}. Paused at the last finite point; lower the learning rate.")
+                break
+            self.thetas.append(net.get_params())
+            self.costs.append(c)
+            self.steps += 1
+            done += 1
+            if budget is not None and time.perf_counter() - t0 > budget:
+                break
+        if len(self.thetas) > MAX_PATH:  # keep the start, thin the middle
+            self.thetas = self.thetas[:1] + self.thetas[2::2]
+            self.costs = self.costs[:1] + self.costs[2::2]
+        if done:
+            self._own_change = True
+            try:
+                self.doc.network_updated()
+            finally:
+                self._own_change = False
+        self.path_changed.emit()
+        return done
+
+    def step_back(self) -> None:
+        """Go back one point of the path (not undoable; the path is the history)."""
+        if len(self.thetas) < 2:
+            return
+        self.pause()
+        self.thetas.pop()
+        self.costs.pop()
+        self.steps = max(0, self.steps - 1)
+        self.net.set_params(self.thetas[-1])
+        self._own_change = True
+        try:
+            self.doc.network_updated()
+        finally:
+            self._own_change = False
+        self.path_changed.emit()
+
+    def reset_path(self) -> None:
+        """Forget the path; it starts again at the current point."""
+        self.pause()
+        self._reset_path()
+
+    # ------------------------------------------------------------ play
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+            self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.running_changed.emit(False)
+
+    def _tick(self) -> None:
+        self.step(self.steps_per_tick, budget=0.008)
+
+    # ------------------------------------------------------------ clicks
+    def move_to(self, u: float, v: float) -> None:
+        """Set the network to the surface point (u, v), undoably, through the document."""
+        if not (np.isfinite(u) and np.isfinite(v)):
+            raise ValueError("the point must be finite")
+        self.pause()
+        net = self.net.copy()
+        s = self.surface
+        if self.mode == "params" or s is None or s.origin is None:
+            self.px.set(net, float(u))
+            self.py.set(net, float(v))
+            text = f"Set {self.name(self.px)} = {u:.4g}, {self.name(self.py)} = {v:.4g}"
+        else:
+            net.set_params(s.origin + u * s.d1 + v * s.d2)
+            text = "Move to a point of the loss plane"
+        self.doc.set_network(net, text)
+
+    # ------------------------------------------------------------ state
+    def state(self) -> dict[str, Any]:
+        return {"mode": self.mode, "params": [self.name(self.px), self.name(self.py)],
+                "center": list(self.center), "span": self.span, "resolution": self.resolution,
+                "only_two": self.only_two, "steps_per_tick": self.steps_per_tick}
+
+    def restore_state(self, st: dict[str, Any]) -> None:
+        """Validate everything first; on any error raise ValueError and change nothing."""
+        if not isinstance(st, dict):
+            raise ValueError("surface state: expected an object")
+        mode = st.get("mode", "params")
+        if mode not in MODES:
+            raise ValueError(f"surface state: mode {mode!r} is not one of {', '.join(MODES)}")
+        names = {self.name(r): r for r in self.params()}
+        pair = st.get("params", [self.name(self.px), self.name(self.py)])
+        if not (isinstance(pair, list) and len(pair) == 2 and all(
+                isinstance(p, str) and p in names for p in pair)):
+            raise ValueError("surface state: params must name two parameters of the network")
+        center = st.get("center", list(self.center))
+        if not (isinstance(center, list) and len(center) == 2 and all(
+                isinstance(c, (int, float)) and np.isfinite(c) for c in center)):
+            raise ValueError("surface state: center must be two finite numbers")
+        span = st.get("span", self.span)
+        if not (isinstance(span, (int, float)) and np.isfinite(span) and 0 < span <= 1e6):
+            raise ValueError("surface state: span must be a positive number")
+        res = st.get("resolution", self.resolution)
+        if not (isinstance(res, int) and 21 <= res <= 301):
+            raise ValueError("surface state: resolution must be an integer from 21 to 301")
+        only = st.get("only_two", self.only_two)
+        spt = st.get("steps_per_tick", self.steps_per_tick)
+        if not isinstance(only, bool) or not (isinstance(spt, int) and 1 <= spt <= 1000):
+            raise ValueError("surface state: only_two must be true/false, steps_per_tick 1-1000")
+        self.mode, self.px, self.py = mode, names[pair[0]], names[pair[1]]
+        self.center = (float(center[0]), float(center[1]))
+        self.span, self.resolution, self.only_two, self.steps_per_tick = float(span), res, only, spt
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def shutdown(self) -> None:
+        self.pause()
+        self._recompute.stop()
+        self.runner.shutdown()
+
+
+def _plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,
+               trajectory: np.ndarray | None, eta: float, seed: int, span: float, n: int,
+               progress) -> Surface:
+    """Compute a random or PCA plane and the loss on it (runs in the worker)."""
+    if mode == "random":
+        rng = np.random.default_rng(seed)
+        d1 = S.filter_normalised_direction(net, rng)
+        d2 = S.filter_normalised_direction(net, rng)
+        info = (f"Plane through the current point along two random directions, each rescaled "
+                f"per neuron to that neuron's weight norm (Li et al. 2018); seed {seed}.")
+        origin = theta
+    else:
+        if trajectory is None:  # no path yet: train a copy for 200 steps to get one
+            trajectory, _ = S.descent_path(net, x, y, loss, eta, 200)
+        plane = S.pca_plane(trajectory)
+        origin, d1, d2 = plane.origin, plane.d1, plane.d2
+        ex = plane.explained
+        span = float(np.max(np.abs(plane.coords))) * 1.4 if plane.coords.size else 1.0
+        span = span if span > 0 else 1.0
+        info = (f"Plane of the first two principal components of the trajectory "
+                f"({100 * ex[0]:.1f}% and {100 * ex[1]:.1f}% of its variance), centred on "
+                f"its end point.")
+    a = np.linspace(-span, span, n)
+    z = S.plane_grid(net, x, y, loss, origin, d1, d2, a, a, progress)
+    sl = z[n // 2]
+    return Surface(mode, a, a, z, "α (direction 1)", "β (direction 2)", sl, origin, d1, d2, info)

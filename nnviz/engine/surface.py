@@ -1,0 +1,382 @@
+"""Error surfaces: the loss over two parameters (or a plane) of a real network.
+
+The loss is evaluated for many parameter settings at once: the varied
+parameters get a leading grid axis G, so each layer's matrix product acts on
+arrays of shape (G, n, .) — one batched forward pass per chunk of the grid,
+never a Python loop of forward passes per grid point.
+
+Also: gradient-descent paths (all parameters, or only the two shown), 1-D
+slices, filter-normalised random directions (Li et al. 2018, "Visualizing the
+loss landscape of neural nets") and the PCA plane of a training trajectory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.losses import Loss
+from nnviz.engine.naming import Naming
+from nnviz.engine.network import Network, backward, forward
+
+Array = np.ndarray
+#: progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+#: about this many float64 numbers per chunk of a batched forward pass
+CHUNK_BUDGET = 2_000_000
+#: at most this many grid points per chunk (progress and cancelling stay prompt)
+MAX_CHUNK = 4096
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """One weight (``kind`` "w": weights[layer][j, k]) or bias ("b": biases[layer][j])."""
+
+    kind: str
+    layer: int
+    j: int
+    k: int = 0
+
+    def name(self, naming: Naming | None) -> str:
+        """Display name from the lesson's naming (w5, b1, w^2_11)."""
+        if naming is None:
+            return (f"w[{self.layer}][{self.j},{self.k}]" if self.kind == "w"
+                    else f"b[{self.layer}][{self.j}]")
+        if self.kind == "w":
+            return naming.weight(self.layer, self.j, self.k)
+        return naming.bias(self.layer, self.j)
+
+    def get(self, net: Network) -> float:
+        """The parameter's current value."""
+        if self.kind == "w":
+            return float(net.weights[self.layer][self.j, self.k])
+        return float(net.biases[self.layer][self.j])
+
+    def set(self, net: Network, value: float) -> None:
+        """Set the parameter in place (a shared bias sets the whole layer)."""
+        if self.kind == "w":
+            net.weights[self.layer][self.j, self.k] = value
+        elif net.shared_bias[self.layer]:
+            net.biases[self.layer][:] = value
+        else:
+            net.biases[self.layer][self.j] = value
+
+    def valid_for(self, net: Network) -> bool:
+        """True if the parameter exists (and is free) in ``net``."""
+        if self.kind not in ("w", "b") or not 0 <= self.layer < net.n_layers:
+            return False
+        w = net.weights[self.layer]
+        if self.kind == "w":
+            return 0 <= self.j < w.shape[0] and 0 <= self.k < w.shape[1]
+        if not net.use_bias[self.layer] or (net.shared_bias[self.layer] and self.j != 0):
+            return False
+        return 0 <= self.j < w.shape[0] and self.k == 0
+
+
+def all_params(net: Network) -> list[ParamRef]:
+    """Every free parameter: per layer its weights (row by row), then its bias(es)."""
+    refs: list[ParamRef] = []
+    for l, w in enumerate(net.weights):
+        refs += [ParamRef("w", l, j, k) for j in range(w.shape[0]) for k in range(w.shape[1])]
+        if net.use_bias[l]:
+            n = 1 if net.shared_bias[l] else w.shape[0]
+            refs += [ParamRef("b", l, j) for j in range(n)]
+    return refs
+
+
+def default_pair(net: Network) -> tuple[ParamRef, ParamRef]:
+    """The two parameters shown first: a weight and a bias (or weight) of the same neuron.
+
+    Small networks start at the first layer; big ones (over 100 parameters) at the
+    output layer, where the layers below need not be recomputed for every grid point.
+    """
+    refs = all_params(net)
+    if net.n_params() > 100:
+        refs = [r for r in refs if r.layer == net.n_layers - 1]
+    first = refs[0]
+    second = next((r for r in refs if r.kind == "b" and r.layer == first.layer), None)
+    if second is None:
+        second = refs[1] if len(refs) > 1 else refs[0]
+    return first, second
+
+
+# ------------------------------------------------------------ batched loss
+def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
+                 weights: Sequence[Array], biases: Sequence[Array]) -> Array:
+    """The cost for G parameter settings at once.
+
+    Parameters
+    ----------
+    net : Network
+        Gives the activations and bias flags.
+    x, y : ndarray, shapes (n, n_in) and (n, n_out)
+    weights : per layer an array of shape (n_out, n_in) (shared by all settings)
+        or (G, n_out, n_in)
+    biases : per layer (n_out,) or (G, n_out)
+
+    Returns
+    -------
+    ndarray, shape (G,)
+        The cost of each setting (summed or averaged over the n samples).
+    """
+    a = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).reshape(len(a), -1)
+    g = max([w.shape[0] for w in weights if w.ndim == 3]
+            + [b.shape[0] for b in biases if b.ndim == 2] + [1])
+    for l in range(net.n_layers):
+        w = weights[l]
+        z = a @ (np.swapaxes(w, -1, -2))
+        if net.use_bias[l]:
+            b = biases[l]
+            z = z + (b[:, None, :] if b.ndim == 2 else b)
+        a = net.activations[l].fn(z)
+    if a.ndim == 2:
+        a = np.broadcast_to(a, (g,) + a.shape)
+    per = loss.sample(a, y)  # (G, n)
+    return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
+
+
+def _chunk_size(net: Network, n: int, varied: int) -> int:
+    width = max(net.sizes) * n + varied
+    return int(min(MAX_CHUNK, max(1, CHUNK_BUDGET // max(1, width))))
+
+
+def loss_grid(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef, py: ParamRef,
+              xs: Array, ys: Array, progress: Progress | None = None) -> Array:
+    """The cost over a grid of two parameters, all others held at their values in ``net``.
+
+    Parameters
+    ----------
+    xs, ys : ndarray, shapes (nx,) and (ny,)
+        Values of ``px`` and ``py``.
+    progress : callable(done, total) -> bool, optional
+        Called after each chunk; returning False raises :class:`Cancelled`.
+
+    Returns
+    -------
+    ndarray, shape (ny, nx)
+        ``Z[i, j]`` is the cost with px = xs[j], py = ys[i].
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    gx, gy = np.meshgrid(xs, ys)
+    vx, vy = gx.ravel(), gy.ravel()
+    out = np.empty(vx.size)
+    touched = {(r.kind, r.layer) for r in (px, py)}
+    chunk = _chunk_size(net, len(x), sum(
+        net.weights[l].size if kind == "w" else net.biases[l].size for kind, l in touched))
+    for s in range(0, vx.size, chunk):
+        e = min(s + chunk, vx.size)
+        weights: list[Array] = list(net.weights)
+        biases: list[Array] = list(net.biases)
+        for ref, vals in ((px, vx[s:e]), (py, vy[s:e])):
+            arrs = weights if ref.kind == "w" else biases
+            cur = arrs[ref.layer]
+            if cur.ndim == (2 if ref.kind == "w" else 1):  # not yet batched
+                cur = np.repeat(cur[None], e - s, axis=0)
+                arrs[ref.layer] = cur
+            if ref.kind == "w":
+                cur[:, ref.j, ref.k] = vals
+            elif net.shared_bias[ref.layer]:
+                cur[:, :] = vals[:, None]
+            else:
+                cur[:, ref.j] = vals
+        out[s:e] = batched_loss(net, x, y, loss, weights, biases)
+        if progress is not None and not progress(e, vx.size):
+            raise Cancelled()
+    return out.reshape(gy.shape)
+
+
+def loss_slice(net: Network, x: Array, y: Array, loss: Loss, p: ParamRef,
+               values: Array) -> Array:
+    """The cost against one parameter, all others held (1-D slice).
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
+    values = np.asarray(values, dtype=np.float64)
+    weights: list[Array] = list(net.weights)
+    biases: list[Array] = list(net.biases)
+    arrs = weights if p.kind == "w" else biases
+    cur = np.repeat(arrs[p.layer][None], values.size, axis=0)
+    if p.kind == "w":
+        cur[:, p.j, p.k] = values
+    elif net.shared_bias[p.layer]:
+        cur[:, :] = values[:, None]
+    else:
+        cur[:, p.j] = values
+    arrs[p.layer] = cur
+    return batched_loss(net, x, y, loss, weights, biases)
+
+
+# ------------------------------------------------------------ planes
+def plane_grid(net: Network, x: Array, y: Array, loss: Loss, origin: Array, d1: Array,
+               d2: Array, alphas: Array, betas: Array,
+               progress: Progress | None = None) -> Array:
+    """The cost on the plane origin + alpha d1 + beta d2 (flat parameter vectors).
+
+    Returns
+    -------
+    ndarray, shape (len(betas), len(alphas))
+    """
+    alphas = np.asarray(alphas, dtype=np.float64)
+    betas = np.asarray(betas, dtype=np.float64)
+    ga, gb = np.meshgrid(alphas, betas)
+    va, vb = ga.ravel(), gb.ravel()
+    out = np.empty(va.size)
+    chunk = _chunk_size(net, len(x), origin.size)
+    for s in range(0, va.size, chunk):
+        e = min(s + chunk, va.size)
+        thetas = origin[None] + va[s:e, None] * d1[None] + vb[s:e, None] * d2[None]
+        weights, biases = unflatten_batch(net, thetas)
+        out[s:e] = batched_loss(net, x, y, loss, weights, biases)
+        if progress is not None and not progress(e, va.size):
+            raise Cancelled()
+    return out.reshape(gb.shape)
+
+
+def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Array]]:
+    """Per-layer weights (G, n_out, n_in) and biases (G, n_out) from flat vectors (G, P)."""
+    g = thetas.shape[0]
+    weights, biases = [], []
+    i = 0
+    for l, w in enumerate(net.weights):
+        weights.append(thetas[:, i:i + w.size].reshape(g, *w.shape))
+        i += w.size
+        n = w.shape[0]
+        if not net.use_bias[l]:
+            biases.append(net.biases[l])
+        elif net.shared_bias[l]:
+            biases.append(np.repeat(thetas[:, i:i + 1], n, axis=1))
+            i += 1
+        else:
+            biases.append(thetas[:, i:i + n])
+            i += n
+    return weights, biases
+
+
+def filter_normalised_direction(net: Network, rng: np.random.Generator) -> Array:
+    """A random direction, rescaled per neuron to the norm of that neuron's weights.
+
+    Li et al. (2018): d_j <- d_j / ||d_j|| * ||theta_j|| for each neuron j (row of a
+    weight matrix: a "filter" of a dense layer). Biases get zero direction, as in
+    the paper. Returns a flat vector in :meth:`Network.get_params` order.
+    """
+    parts = []
+    for l, w in enumerate(net.weights):
+        d = rng.standard_normal(w.shape)
+        dn = np.linalg.norm(d, axis=1, keepdims=True)
+        wn = np.linalg.norm(w, axis=1, keepdims=True)
+        parts.append((d / np.maximum(dn, 1e-300) * wn).ravel())
+        if net.use_bias[l]:
+            parts.append(np.zeros(1 if net.shared_bias[l] else w.shape[0]))
+    return np.concatenate(parts)
+
+
+@dataclass
+class PcaPlane:
+    """The plane of the first two principal components of a trajectory.
+
+    ``origin`` is the last point, ``d1``/``d2`` unit directions, ``coords``
+    (T, 2) the trajectory projected on the plane, ``explained`` the fraction
+    of variance of each component.
+    """
+
+    origin: Array
+    d1: Array
+    d2: Array
+    coords: Array
+    explained: Array
+
+
+def pca_plane(trajectory: Array) -> PcaPlane:
+    """PCA of a parameter trajectory (T, P), centred on its final point."""
+    t = np.asarray(trajectory, dtype=np.float64)
+    if t.ndim != 2 or t.shape[0] < 3:
+        raise ValueError("the PCA plane needs a trajectory of at least 3 points")
+    origin = t[-1]
+    m = t - t.mean(axis=0)
+    _, s, vt = np.linalg.svd(m, full_matrices=False)
+    d1 = vt[0]
+    d2 = vt[1] if vt.shape[0] > 1 else np.zeros_like(d1)
+    var = s ** 2
+    explained = var[:2] / var.sum() if var.sum() > 0 else np.zeros(2)
+    coords = project(t, origin, d1, d2)
+    return PcaPlane(origin, d1, d2, coords, np.pad(explained, (0, 2 - explained.size)))
+
+
+def project(points: Array, origin: Array, d1: Array, d2: Array) -> Array:
+    """Least-squares coordinates (alpha, beta) of points (T, P) on origin + span(d1, d2)."""
+    basis = np.stack([d1, d2], axis=1)  # (P, 2)
+    coef, *_ = np.linalg.lstsq(basis, (np.asarray(points) - origin).T, rcond=None)
+    return coef.T
+
+
+# ------------------------------------------------------------ descent
+def gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
+            only: Sequence[ParamRef] | None = None) -> float:
+    """One full-batch gradient-descent step on ``net`` in place; returns the cost before it.
+
+    With ``only`` just those parameters move (the path then lies exactly on the
+    surface of those two parameters); otherwise every weight and bias moves.
+    """
+    fwd = forward(net, x)
+    y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
+    c = loss.value(fwd.output, y)
+    grads = backward(net, fwd, y, loss)
+    if only is None:
+        for l, g in enumerate(grads):
+            net.weights[l] -= eta * g.dw
+            if net.use_bias[l]:
+                net.biases[l] -= eta * g.db
+    else:
+        new = []
+        for r in only:
+            g = grads[r.layer].dw[r.j, r.k] if r.kind == "w" else grads[r.layer].db[r.j]
+            new.append((r, r.get(net) - eta * g))
+        for r, v in new:
+            r.set(net, v)
+    return c
+
+
+def descent_path(net: Network, x: Array, y: Array, loss: Loss, eta: float, steps: int,
+                 only: Sequence[ParamRef] | None = None) -> tuple[Array, Array]:
+    """Run ``steps`` gradient-descent steps on a copy of ``net``.
+
+    Returns
+    -------
+    thetas : ndarray, shape (steps + 1, P)
+        The flat parameters before the first step and after each step.
+    costs : ndarray, shape (steps + 1,)
+        The cost at each of those points.
+    """
+    net = net.copy()
+    from nnviz.engine.network import cost
+
+    thetas = [net.get_params()]
+    costs = []
+    for _ in range(steps):
+        costs.append(gd_step(net, x, y, loss, eta, only))
+        thetas.append(net.get_params())
+    costs.append(cost(net, x, y, loss))
+    return np.array(thetas), np.array(costs)
+
+
+def neuron_outputs(net: Network, x: Array, thetas: Array) -> Array:
+    """The network's outputs (T, n, n_out) for each flat parameter vector of (T, P)."""
+    weights, biases = unflatten_batch(net, np.asarray(thetas, dtype=np.float64))
+    a = np.asarray(x, dtype=np.float64)
+    for l in range(net.n_layers):
+        z = a @ np.swapaxes(weights[l], -1, -2)
+        if net.use_bias[l]:
+            b = biases[l]
+            z = z + (b[:, None, :] if b.ndim == 2 else b)
+        a = net.activations[l].fn(z)
+    return a
