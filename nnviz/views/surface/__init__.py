@@ -39,6 +39,8 @@ class SurfaceLab(Lab):
         self.setCentralWidget(self.tabs)
         self.controller.message.connect(self.status)
         self.controller.path_changed.connect(self._emit_status)
+        self.slowdown.changed.connect(self._emit_status)
+        self.tabs.currentChanged.connect(self._emit_status)
         doc.lesson_changed.connect(self._on_lesson_changed)
         self._on_lesson_changed()
         self.apply_style(current_style())
@@ -54,7 +56,10 @@ class SurfaceLab(Lab):
 
     def _emit_status(self) -> None:
         c = self.controller
-        if c.costs:
+        if self.page_name == "slowdown":
+            s = self.slowdown
+            self.status.emit(f"Learning slowdown · epoch {s.epochs}")
+        elif c.costs:
             self.status.emit(f"Error surface · step {c.steps} · loss {c.costs[-1]:.6g}")
 
     # -- hooks -------------------------------------------------------------

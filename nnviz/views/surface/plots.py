@@ -189,7 +189,7 @@ class Surface3D(QWidget):
         self._map = (xs[0], ys[0], lo, sx, sy, sz)
         colours = self.cmap.map((zz.T - lo) / (hi - lo), mode="float")
         self.surface.setData(x=(xs - xs[0]) * sx - 10, y=(ys - ys[0]) * sy - 10,
-                             z=(zz.T - lo) * sz, colors=colours.reshape(len(xs), len(ys), 4))
+                             z=(zz.T - lo) * sz, colors=colours.reshape(-1, 4))
 
     def set_path(self, coords: np.ndarray, costs: np.ndarray) -> None:
         if self.view is None or self._map is None or len(coords) == 0:

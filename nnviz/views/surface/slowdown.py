@@ -80,11 +80,11 @@ class SlowdownPage(QWidget):
         self.curves_plot.getPlotItem().setMenuEnabled(False)
         self.curves_plot.setLabel("bottom", "epoch")
         self.curves_plot.setLabel("left", "output a")
-        self.curves_plot.addLegend(offset=(-10, 10))
         self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5), name=f"{i}")
                        for i in range(2)]
         grid.addWidget(self.curves_plot, 1, 2)
-        self.curves_note = QLabel("Output a of each neuron per epoch (target y shown dashed)")
+        self.curves_note = QLabel("<b>Output a of each neuron per epoch</b><br>colours as "
+                                  "above; the target y is dashed")
         self.curves_note.setWordWrap(True)
         self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.curves_note, 0, 2)
@@ -111,11 +111,9 @@ class SlowdownPage(QWidget):
             self.eta.setValue(ctl.eta)
         with QSignalBlocker(self.speed):
             self.speed.setValue(ctl.steps_per_tick)
-        legend = self.curves_plot.getPlotItem().legend
-        legend.clear()
         for i, r in enumerate(ctl.runs):
-            self.titles[i].setText(f"<b>{r.loss.title}</b><br>{r.loss.formula}")
-            legend.addItem(self.curves[i], r.loss.title)
+            self.titles[i].setText(f"<b style='color:{COLOURS[i]}'>{r.loss.title}</b><br>"
+                                   f"{r.loss.formula}")
         if len(ctl.doc.y):
             self.target_line.setValue(float(np.mean(ctl.doc.y[:, 0])))
         self._on_surfaces_changed()
