@@ -135,7 +135,8 @@ class SlowdownController(QObject):
                     self.pause()
                     return
                 r.thetas.append(r.net.get_params())
-                r.costs.append(cost(r.net, x, y, r.loss))
+                with np.errstate(over="ignore", invalid="ignore"):
+                    r.costs.append(cost(r.net, x, y, r.loss))
                 r.outputs.append(self._output(r.net))
             self.epochs += 1
         self.changed.emit()

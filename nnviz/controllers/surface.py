@@ -337,7 +337,8 @@ class SurfaceController(QObject):
         for _ in range(k):
             last = net.get_params()
             S.gd_step(net, x, y, loss, eta, only)
-            c = cost(net, x, y, loss) if net.is_finite() else float("nan")
+            with np.errstate(over="ignore", invalid="ignore"):
+                c = cost(net, x, y, loss) if net.is_finite() else float("nan")
             if not np.isfinite(c):
                 net.set_params(last)
                 self.pause()

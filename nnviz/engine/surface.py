@@ -125,6 +125,12 @@ def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
     ndarray, shape (G,)
         The cost of each setting (summed or averaged over the n samples).
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _batched_loss(net, x, y, loss, weights, biases)
+
+
+def _batched_loss(net: Network, x: Array, y: Array, loss: Loss,
+                  weights: Sequence[Array], biases: Sequence[Array]) -> Array:
     a = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).reshape(len(a), -1)
     g = max([w.shape[0] for w in weights if w.ndim == 3]
@@ -326,7 +332,14 @@ def gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
 
     With ``only`` just those parameters move (the path then lies exactly on the
     surface of those two parameters); otherwise every weight and bias moves.
+    Overflow gives inf/NaN values (no warnings): callers check ``net.is_finite()``.
     """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _gd_step(net, x, y, loss, eta, only)
+
+
+def _gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
+             only: Sequence[ParamRef] | None) -> float:
     fwd = forward(net, x)
     y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
     c = loss.value(fwd.output, y)

@@ -1,0 +1,171 @@
+"""The surface controller: grids in a worker thread (newest request wins), the path,
+divergence, state validation."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.surface import SurfaceController
+from nnviz.engine import surface as S
+from nnviz.engine.network import cost
+
+
+@pytest.fixture
+def ctl(qtbot):
+    doc = Document()
+    doc.load_lesson("sigmoid-neuron")
+    c = SurfaceController(doc)
+    yield c
+    c.shutdown()
+
+
+def _wait_grid(qtbot, c):
+    if c.busy():
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            pass
+
+
+def test_grid_arrives_and_matches_the_engine(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    s = ctl.surface
+    assert s.z.shape == (101, 101) and (s.x_label, s.y_label) == ("w", "b")
+    assert s.xs[0] == -4 and s.xs[-1] == 4 and s.ys[0] == -6 and s.ys[-1] == 2  # lesson settings
+    doc = ctl.doc
+    n = doc.network.copy()
+    n.weights[0][0, 0], n.biases[0][0] = s.xs[30], s.ys[70]
+    assert abs(s.z[70, 30] - cost(n, doc.x, doc.y, doc.loss)) <= 1e-12
+
+
+def test_new_request_cancels_a_running_one(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    gate = threading.Event()
+    chunks = []
+
+    def hook(rid, done, total):
+        chunks.append(rid)
+        if len(chunks) == 1:
+            gate.wait(10)  # hold the first request after its first chunk
+
+    ctl.runner.worker.chunk_hook = hook
+    old = S.MAX_CHUNK
+    S.MAX_CHUNK = 500
+    delivered = []
+    ctl.runner.finished.connect(lambda rid, res: delivered.append(rid))
+    try:
+        first = ctl.set_resolution(301) or ctl.runner.current
+        qtbot.waitUntil(lambda: len(chunks) >= 1, timeout=10_000)
+        with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):
+            ctl.set_resolution(41)
+            second = ctl.runner.current
+            gate.set()
+    finally:
+        S.MAX_CHUNK = old
+        gate.set()
+    assert second != first
+    assert delivered == [second]
+    assert ctl.surface.z.shape == (41, 41)
+    # the first request stopped at the chunk after the second one was submitted
+    assert chunks.count(first) <= 2 and chunks.count(first) < 301 * 301 // 500
+
+
+def test_steps_move_the_document_network_along_the_path(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    changes = []
+    ctl.doc.network_changed.connect(lambda: changes.append(1))
+    assert ctl.step(100) == 100
+    assert len(changes) == 1  # one signal per batch of steps
+    assert f"{ctl.doc.network.weights[0][0, 0]:.10f}" == "1.0029902114"
+    assert ctl.steps == 100 and len(ctl.path_coords()) == 101
+    np.testing.assert_array_equal(ctl.path_coords()[-1], [ctl.doc.network.weights[0][0, 0],
+                                                         ctl.doc.network.biases[0][0]])
+    ctl.step_back()
+    assert ctl.steps == 99 and ctl.doc.network.get_params().tolist() == ctl.thetas[-1].tolist()
+
+
+def test_click_point_is_undoable(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    ctl.step(10)
+    ctl.move_to(1.25, -0.5)
+    assert ctl.doc.network.weights[0][0, 0] == 1.25 and ctl.doc.network.biases[0][0] == -0.5
+    assert ctl.steps == 0  # an outside change starts a new path
+    ctl.doc.undo_stack.undo()
+    assert ctl.doc.network.weights[0][0, 0] != 1.25
+
+
+def test_divergence_pauses_at_the_last_finite_point(qtbot):
+    doc = Document()
+    doc.load_lesson("linear-2-2-1")
+    c = SurfaceController(doc)
+    try:
+        msgs = []
+        c.message.connect(msgs.append)
+        c.set_eta(1e6)
+        c.play()
+        qtbot.waitUntil(lambda: not c.playing(), timeout=10_000)
+        assert msgs and "diverged" in msgs[-1]
+        assert doc.network.is_finite() and np.isfinite(c.costs[-1])
+        np.testing.assert_array_equal(doc.network.get_params(), c.thetas[-1])
+    finally:
+        c.shutdown()
+
+
+def test_normal_mode_recomputes_the_slice_when_others_move(qtbot):
+    doc = Document()
+    doc.load_lesson("xor-mlp")
+    c = SurfaceController(doc)
+    try:
+        _wait_grid(qtbot, c)
+        before = c.surface
+        assert "recomputed" in c.explanation()
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.step(5)
+        assert c.surface is not before
+        c.set_only_two(True)
+        assert "exactly on the surface" in c.explanation()
+        others = [i for i, r in enumerate(S.all_params(doc.network)) if r not in (c.px, c.py)]
+        p0 = doc.network.get_params()[others]
+        c.step(5)
+        assert np.array_equal(doc.network.get_params()[others], p0)
+        assert not c._recompute.isActive()
+    finally:
+        c.shutdown()
+
+
+def test_planes(qtbot):
+    doc = Document()
+    doc.load_lesson("xor-mlp")
+    c = SurfaceController(doc)
+    try:
+        _wait_grid(qtbot, c)
+        c.step(30)
+        _wait_grid(qtbot, c)
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.set_mode("pca")
+        s = c.surface
+        assert s.mode == "pca" and "principal components" in s.info
+        coords = c.path_coords()
+        assert coords.shape == (31, 2)
+        np.testing.assert_allclose(coords[-1], [0, 0], atol=1e-9)  # centred on the end
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.set_mode("random")
+        assert c.surface.mode == "random"
+        np.testing.assert_allclose(c.path_coords()[-1], [0, 0], atol=1e-9)
+    finally:
+        c.shutdown()
+
+
+def test_restore_state_validates(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    good = ctl.state()
+    for bad in ({"mode": "nope"}, {"params": ["w", "zz"]}, {"span": -1}, {"resolution": 5},
+                {"center": [0, float("nan")]}, {"only_two": "yes"}, [1, 2]):
+        before = ctl.state()
+        with pytest.raises(ValueError):
+            ctl.restore_state(bad if not isinstance(bad, dict) else {**good, **bad})
+        assert ctl.state() == before
+    ctl.restore_state({**good, "params": ["b", "w"], "resolution": 41})
+    assert ctl.state()["params"] == ["b", "w"] and ctl.resolution == 41
