@@ -23,9 +23,10 @@ from nnviz.engine.naming import fmt
 from nnviz.engine.network import Network, cost
 
 MODES = ("params", "random", "pca")
-MODE_TITLES = {"params": "Two parameters", "random": "Random plane (filter-normalised)",
-               "pca": "PCA plane of the trajectory"}
+MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
 MAX_PATH = 20_000
+#: steps of the trial run whose PCA plane is shown before there is a path
+PCA_STEPS = 300
 
 
 @dataclass
@@ -108,14 +109,16 @@ class SurfaceController(QObject):
     def _on_lesson_changed(self) -> None:
         self.pause()
         settings = self.doc.lesson.settings if self.doc.lesson else {}
-        self.mode = "params"
+        mode = settings.get("mode")
+        self.mode = mode if mode in MODES else "params"
         self.px, self.py = S.default_pair(self.net)
         names = {self.name(r): r for r in self.params()}
         pair = settings.get("params")
         if isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair):
             self.px, self.py = names[pair[0]], names[pair[1]]
         span = settings.get("span")
-        self.span = float(span) if isinstance(span, (int, float)) and 0 < span <= 1e6 else 4.0
+        default = 1.0 if self.mode == "random" else 4.0
+        self.span = float(span) if isinstance(span, (int, float)) and 0 < span <= 1e6 else default
         self.only_two = bool(settings.get("only_two", False))
         self.center = (self.px.get(self.net), self.py.get(self.net))
         c = settings.get("center")
@@ -250,8 +253,9 @@ class SurfaceController(QObject):
 
     def _on_grid_finished(self, rid: int, result: Surface) -> None:
         self.surface = result
-        if result.mode == "pca":
+        if result.mode == "pca" and self.span != float(result.xs[-1]):
             self.span = float(result.xs[-1])
+            self.setup_changed.emit()
         self.busy_changed.emit(False)
         self.surface_changed.emit()
         self.path_changed.emit()
@@ -475,8 +479,8 @@ def _plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,
                 f"per neuron to that neuron's weight norm (Li et al. 2018); seed {seed}.")
         origin = theta
     else:
-        if trajectory is None:  # no path yet: train a copy for 200 steps to get one
-            trajectory, _ = S.descent_path(net, x, y, loss, eta, 200)
+        if trajectory is None:  # no path yet: train a copy to get one
+            trajectory, _ = S.descent_path(net, x, y, loss, eta, PCA_STEPS)
         plane = S.pca_plane(trajectory)
         origin, d1, d2 = plane.origin, plane.d1, plane.d2
         ex = plane.explained

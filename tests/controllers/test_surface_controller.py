@@ -169,3 +169,20 @@ def test_restore_state_validates(ctl, qtbot):
         assert ctl.state() == before
     ctl.restore_state({**good, "params": ["b", "w"], "resolution": 41})
     assert ctl.state()["params"] == ["b", "w"] and ctl.resolution == 41
+
+
+def test_lesson_settings_choose_the_mode(qtbot):
+    doc = Document()
+    doc.load_lesson("xor-landscape")
+    c = SurfaceController(doc)
+    try:
+        assert c.mode == "pca"
+        _wait_grid(qtbot, c)
+        s = c.surface
+        assert s.mode == "pca" and c.span == s.xs[-1]
+        # the trial trajectory's plane: its end is the origin, the current point projects on it
+        n = doc.network.copy()
+        n.set_params(s.origin + s.xs[10] * s.d1 + s.ys[80] * s.d2)
+        assert abs(s.z[80, 10] - cost(n, doc.x, doc.y, doc.loss)) <= 1e-12
+    finally:
+        c.shutdown()

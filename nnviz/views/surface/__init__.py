@@ -86,6 +86,8 @@ class SurfaceLab(Lab):
         else:
             if steps > 0:
                 self.controller.step(steps)
+                if self.controller.mode == "pca":  # the plane of the path just taken
+                    self.controller.request_grid()
             self.controller.wait_idle()
 
     def zoom(self, factor: float | None) -> None:

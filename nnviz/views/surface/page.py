@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
-from nnviz.views.style import Style
+from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
 
 
@@ -35,7 +36,9 @@ class SurfacePage(QWidget):
         self.ctl = ctl
         root = QHBoxLayout(self)
         root.setContentsMargins(4, 4, 4, 4)
-        root.addWidget(self._build_controls())
+        self._style = current_style()
+        self.controls = self._build_controls()
+        root.addWidget(self.controls)
         split = QSplitter(Qt.Orientation.Vertical)
         top = QSplitter(Qt.Orientation.Horizontal)
         self.heatmap = HeatmapPlot()
@@ -51,7 +54,6 @@ class SurfacePage(QWidget):
         self.slice.addItem(self.slice_dot)
         self.slice.setLabel("left", "loss")
         self.slice.getAxis("left").enableAutoSIPrefix(False)
-        self.slice.setTitle("1-D slice: the loss along the x-axis parameter, the others held")
         split.addWidget(top)
         split.addWidget(self.slice)
         split.setSizes([440, 150])
@@ -190,8 +192,9 @@ class SurfacePage(QWidget):
         with QSignalBlocker(self.only_two):
             self.only_two.setChecked(ctl.only_two)
             self.only_two.setEnabled(ctl.mode == "params")
-        self.recentre_btn.setText("New random directions" if ctl.mode == "random"
-                                  else "Recentre on the current point")
+        self.recentre_btn.setText({"random": "New random directions",
+                                   "pca": "Plane of the path so far"}.get(
+                                       ctl.mode, "Recentre on the current point"))
         self._update_explanation()
 
     def _update_explanation(self) -> None:
@@ -211,6 +214,11 @@ class SurfacePage(QWidget):
         self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.view3d.set_surface(s.xs, s.ys, s.z)
         self.slice.setLabel("bottom", s.x_label)
+        self.slice.setTitle(
+            f"1-D slice: the loss against {s.x_label}, everything else held"
+            if s.mode == "params" else
+            "1-D slice: the loss along direction 1 through the plane's centre",
+            color=self._style.foreground, size=f"{self._style.pt(10):.0f}pt")
         self._update_explanation()
         self._on_path_changed()
 
@@ -239,9 +247,17 @@ class SurfacePage(QWidget):
         self.ctl.move_to(x, y)
 
     def apply_style(self, style: Style) -> None:
+        self._style = style
+        self.controls.setFixedWidth(int(min(270 * style.scale, 420)))
         self.heatmap.apply_style(style)
         self.slice.setBackground(style.background)
+        font = QFont()
+        font.setPointSizeF(style.pt(9))
         for name in ("bottom", "left"):
-            self.slice.getAxis(name).setPen(style.foreground)
-            self.slice.getAxis(name).setTextPen(style.foreground)
+            ax = self.slice.getAxis(name)
+            ax.setPen(style.foreground)
+            ax.setTextPen(style.foreground)
+            ax.setStyle(tickFont=font)
+            ax.label.setFont(font)
+        self._on_surface_changed()
         self.slice_dot.setBrush(pg.mkBrush(style.highlight))

@@ -137,6 +137,10 @@ class HeatmapPlot(pg.PlotWidget):
         self.path.setPen(pg.mkPen(style.highlight, width=2.5 * style.scale))
         self.point.setBrush(pg.mkBrush(style.highlight))
         self.point.setSize(14 * style.scale)
+        if self.bar is not None:
+            self.bar.axis.setStyle(tickFont=font)
+            self.bar.axis.setPen(style.foreground)
+            self.bar.axis.setTextPen(style.foreground)
 
 
 class Surface3D(QWidget):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -62,13 +64,14 @@ class SlowdownPage(QWidget):
         for i in range(2):
             t = QLabel()
             t.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            t.setWordWrap(True)
+            t.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             hm = HeatmapPlot(colorbar=True)
             hm.path.setPen(pg.mkPen(COLOURS[i], width=2.5))
             hm.point.setBrush(pg.mkBrush(COLOURS[i]))
             r = QLabel()
             r.setObjectName(f"slowdown-readout-{i}")
             r.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            r.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(t, 0, i)
             grid.addWidget(hm, 1, i)
             grid.addWidget(r, 2, i)
@@ -83,9 +86,8 @@ class SlowdownPage(QWidget):
         self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5), name=f"{i}")
                        for i in range(2)]
         grid.addWidget(self.curves_plot, 1, 2)
-        self.curves_note = QLabel("<b>Output a of each neuron per epoch</b><br>colours as "
-                                  "above; the target y is dashed")
-        self.curves_note.setWordWrap(True)
+        self.curves_note = QLabel("<b>Output a per epoch</b><br>target y dashed")
+        self.curves_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.curves_note, 0, 2)
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#8A8F98", style=Qt.PenStyle.DashLine))
@@ -137,8 +139,8 @@ class SlowdownPage(QWidget):
             self.maps[i].set_path(p)
             self.curves[i].setData(np.arange(len(r.outputs)), np.array(r.outputs))
             self.readouts[i].setText(
-                f"a = {fmt(round(r.outputs[-1], 6))}   C = {fmt(round(r.costs[-1], 6))}   "
-                f"{xl} = {fmt(round(p[-1, 0], 4))}, {yl} = {fmt(round(p[-1, 1], 4))}")
+                f"a = {fmt(round(r.outputs[-1], 6))}   C = {fmt(round(r.costs[-1], 6))}\n"
+                f"{xl} = {fmt(round(p[-1, 0], 4))}   {yl} = {fmt(round(p[-1, 1], 4))}")
         self.epoch_label.setText(f"Epoch {ctl.epochs}   (same start, same η = {fmt(ctl.eta)})")
 
     def apply_style(self, style: Style) -> None:
@@ -147,6 +149,13 @@ class SlowdownPage(QWidget):
             hm.path.setPen(pg.mkPen(COLOURS[self.maps.index(hm)], width=2.5 * style.scale))
             hm.point.setBrush(pg.mkBrush(COLOURS[self.maps.index(hm)]))
         self.curves_plot.setBackground(style.background)
+        font = QFont()
+        font.setPointSizeF(style.pt(9))
         for name in ("bottom", "left"):
-            self.curves_plot.getAxis(name).setPen(style.foreground)
-            self.curves_plot.getAxis(name).setTextPen(style.foreground)
+            ax = self.curves_plot.getAxis(name)
+            ax.setPen(style.foreground)
+            ax.setTextPen(style.foreground)
+            ax.setStyle(tickFont=font)
+            ax.label.setFont(font)
+        for c in self.curves:
+            c.setPen(pg.mkPen(c.opts["pen"].color(), width=2.5 * style.scale))
