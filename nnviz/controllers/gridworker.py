@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from nnviz.engine.surface import Cancelled
 
@@ -74,6 +74,10 @@ class GridRunner(QObject):
         self._worker.failed.connect(self._on_failed)
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
+        self._stopped = False
+        app = QCoreApplication.instance()
+        if app is not None:  # never leave a running thread behind at exit
+            app.aboutToQuit.connect(self.shutdown)
         self._next = 0
         self.current = 0      # id of the request whose result we wait for (0: none)
 
@@ -87,6 +91,8 @@ class GridRunner(QObject):
 
     def submit(self, job: Job) -> int:
         """Queue ``job``; any earlier job is cancelled. Returns the request id."""
+        if self._stopped:
+            raise RuntimeError("the grid worker has been shut down")
         self._next += 1
         rid = self._next
         self._worker.latest = rid
@@ -97,7 +103,8 @@ class GridRunner(QObject):
 
     def cancel(self) -> None:
         """Cancel the outstanding request (its result is dropped)."""
-        self._worker.latest = -1
+        if not self._stopped:
+            self._worker.latest = -1
         self.current = 0
 
     def _on_progress(self, rid: int, done: int, total: int) -> None:
@@ -117,7 +124,9 @@ class GridRunner(QObject):
 
     def shutdown(self) -> None:
         """Cancel and stop the thread (waits for the running chunk to end)."""
+        if self._stopped:
+            return
         self.cancel()
-        if self._thread.isRunning():
-            self._thread.quit()
-            self._thread.wait()
+        self._stopped = True
+        self._thread.quit()
+        self._thread.wait()

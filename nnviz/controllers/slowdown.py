@@ -54,6 +54,7 @@ class SlowdownController(QObject):
         self.py: S.ParamRef | None = None
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setInterval(30)
         self._timer.timeout.connect(lambda: self.step(self.steps_per_tick))
@@ -101,6 +102,8 @@ class SlowdownController(QObject):
         return float(np.mean(predict(net, self.doc.x)[:, 0]))
 
     def _request_grids(self, start: Network) -> None:
+        if self._closed:
+            return
         x, y, px, py, xs, ys = self.doc.x.copy(), self.doc.y.copy(), self.px, self.py, \
             self.xs, self.ys
         losses = [r.loss for r in self.runs]
@@ -165,5 +168,6 @@ class SlowdownController(QObject):
         return not self.runner.busy()
 
     def shutdown(self) -> None:
+        self._closed = True
         self.pause()
         self.runner.shutdown()

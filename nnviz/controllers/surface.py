@@ -10,7 +10,6 @@ the training trajectory).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,34 +17,13 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
+from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
 from nnviz.engine import surface as S
 from nnviz.engine.naming import fmt
 from nnviz.engine.network import Network, cost
 
-MODES = ("params", "random", "pca")
 MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
 MAX_PATH = 20_000
-#: steps of the trial run whose PCA plane is shown before there is a path
-PCA_STEPS = 300
-
-
-@dataclass
-class Surface:
-    """A computed grid: ``z[i, j]`` is the loss at (xs[j], ys[i]); ``slice_z`` is the
-    1-D slice along x through the current y."""
-
-    mode: str
-    xs: np.ndarray
-    ys: np.ndarray
-    z: np.ndarray
-    x_label: str
-    y_label: str
-    slice_z: np.ndarray
-    origin: np.ndarray | None = None
-    d1: np.ndarray | None = None
-    d2: np.ndarray | None = None
-    info: str = ""
-    base: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 class SurfaceController(QObject):
@@ -80,6 +58,7 @@ class SurfaceController(QObject):
         self.costs: list[float] = []
         self.steps = 0
         self._own_change = False
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setInterval(16)
         self._timer.timeout.connect(self._tick)
@@ -132,12 +111,18 @@ class SurfaceController(QObject):
         """Show the surface over ``px`` (x axis) and ``py`` (y axis), centred on the current point."""
         if not (px.valid_for(self.net) and py.valid_for(self.net)):
             raise ValueError("no such parameter in this network")
+        if px == py:
+            raise ValueError("pick two different parameters for the two axes")
         self.px, self.py = px, py
         self.mode = "params"
         self.center = (px.get(self.net), py.get(self.net))
         self.setup_changed.emit()
         self.path_changed.emit()
         self.request_grid()
+
+    def report(self, text: str) -> None:
+        """Tell the user something (status bar)."""
+        self.message.emit(text)
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -146,6 +131,8 @@ class SurfaceController(QObject):
             return
         self.mode = mode
         self.span = 1.0 if mode == "random" else (4.0 if mode == "params" else self.span)
+        if mode != "params" and self.net.n_params() * max(1, len(self.doc.x)) > 1_000_000:
+            self.resolution = min(self.resolution, 31)  # every grid point moves every weight
         if mode == "params":
             self.center = (self.px.get(self.net), self.py.get(self.net))
         self.setup_changed.emit()
@@ -228,6 +215,8 @@ class SurfaceController(QObject):
     def request_grid(self) -> int:
         """Compute the surface for the current set-up in the worker (replacing any older job)."""
         self._recompute.stop()
+        if self._closed:
+            return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
         xs, ys = self.axis_values()
         mode, px, py = self.mode, self.px, self.py
@@ -245,7 +234,7 @@ class SurfaceController(QObject):
             eta, seed, span = self.doc.config.eta, self.seed, self.span
 
             def job(progress):
-                return _plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span,
+                return plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span,
                                   self.resolution, progress)
         rid = self.runner.submit(job)
         self.busy_changed.emit(True)
@@ -431,65 +420,18 @@ class SurfaceController(QObject):
 
     def restore_state(self, st: dict[str, Any]) -> None:
         """Validate everything first; on any error raise ValueError and change nothing."""
-        if not isinstance(st, dict):
-            raise ValueError("surface state: expected an object")
-        mode = st.get("mode", "params")
-        if mode not in MODES:
-            raise ValueError(f"surface state: mode {mode!r} is not one of {', '.join(MODES)}")
         names = {self.name(r): r for r in self.params()}
-        pair = st.get("params", [self.name(self.px), self.name(self.py)])
-        if not (isinstance(pair, list) and len(pair) == 2 and all(
-                isinstance(p, str) and p in names for p in pair)):
-            raise ValueError("surface state: params must name two parameters of the network")
-        center = st.get("center", list(self.center))
-        if not (isinstance(center, list) and len(center) == 2 and all(
-                isinstance(c, (int, float)) and np.isfinite(c) for c in center)):
-            raise ValueError("surface state: center must be two finite numbers")
-        span = st.get("span", self.span)
-        if not (isinstance(span, (int, float)) and np.isfinite(span) and 0 < span <= 1e6):
-            raise ValueError("surface state: span must be a positive number")
-        res = st.get("resolution", self.resolution)
-        if not (isinstance(res, int) and 21 <= res <= 301):
-            raise ValueError("surface state: resolution must be an integer from 21 to 301")
-        only = st.get("only_two", self.only_two)
-        spt = st.get("steps_per_tick", self.steps_per_tick)
-        if not isinstance(only, bool) or not (isinstance(spt, int) and 1 <= spt <= 1000):
-            raise ValueError("surface state: only_two must be true/false, steps_per_tick 1-1000")
-        self.mode, self.px, self.py = mode, names[pair[0]], names[pair[1]]
-        self.center = (float(center[0]), float(center[1]))
-        self.span, self.resolution, self.only_two, self.steps_per_tick = float(span), res, only, spt
+        v = validate_state(st, self.state(), names)
+        self.mode, self.px, self.py = v["mode"], names[v["params"][0]], names[v["params"][1]]
+        self.center = tuple(v["center"])
+        self.span, self.resolution = v["span"], v["resolution"]
+        self.only_two, self.steps_per_tick = v["only_two"], v["steps_per_tick"]
         self.setup_changed.emit()
         self.request_grid()
 
     def shutdown(self) -> None:
+        """Stop the timers and the worker thread; later requests are ignored."""
+        self._closed = True
         self.pause()
         self._recompute.stop()
         self.runner.shutdown()
-
-
-def _plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,
-               trajectory: np.ndarray | None, eta: float, seed: int, span: float, n: int,
-               progress) -> Surface:
-    """Compute a random or PCA plane and the loss on it (runs in the worker)."""
-    if mode == "random":
-        rng = np.random.default_rng(seed)
-        d1 = S.filter_normalised_direction(net, rng)
-        d2 = S.filter_normalised_direction(net, rng)
-        info = (f"Plane through the current point along two random directions, each rescaled "
-                f"per neuron to that neuron's weight norm (Li et al. 2018); seed {seed}.")
-        origin = theta
-    else:
-        if trajectory is None:  # no path yet: train a copy to get one
-            trajectory, _ = S.descent_path(net, x, y, loss, eta, PCA_STEPS)
-        plane = S.pca_plane(trajectory)
-        origin, d1, d2 = plane.origin, plane.d1, plane.d2
-        ex = plane.explained
-        span = float(np.max(np.abs(plane.coords))) * 1.4 if plane.coords.size else 1.0
-        span = span if span > 0 else 1.0
-        info = (f"Plane of the first two principal components of the trajectory "
-                f"({100 * ex[0]:.1f}% and {100 * ex[1]:.1f}% of its variance), centred on "
-                f"its end point.")
-    a = np.linspace(-span, span, n)
-    z = S.plane_grid(net, x, y, loss, origin, d1, d2, a, a, progress)
-    sl = z[n // 2]
-    return Surface(mode, a, a, z, "α (direction 1)", "β (direction 2)", sl, origin, d1, d2, info)

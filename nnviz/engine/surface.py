@@ -108,7 +108,7 @@ def default_pair(net: Network) -> tuple[ParamRef, ParamRef]:
 
 # ------------------------------------------------------------ batched loss
 def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
-                 weights: Sequence[Array], biases: Sequence[Array]) -> Array:
+                 weights: Sequence[Array], biases: Sequence[Array], start: int = 0) -> Array:
     """The cost for G parameter settings at once.
 
     Parameters
@@ -119,6 +119,9 @@ def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
     weights : per layer an array of shape (n_out, n_in) (shared by all settings)
         or (G, n_out, n_in)
     biases : per layer (n_out,) or (G, n_out)
+    start : int
+        First weight layer to compute; ``x`` is then that layer's input (the
+        activations below it, shared by all settings).
 
     Returns
     -------
@@ -126,18 +129,21 @@ def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
         The cost of each setting (summed or averaged over the n samples).
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        return _batched_loss(net, x, y, loss, weights, biases)
+        return _batched_loss(net, x, y, loss, weights, biases, start)
 
 
 def _batched_loss(net: Network, x: Array, y: Array, loss: Loss,
-                  weights: Sequence[Array], biases: Sequence[Array]) -> Array:
+                  weights: Sequence[Array], biases: Sequence[Array], start: int) -> Array:
     a = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64).reshape(len(a), -1)
-    g = max([w.shape[0] for w in weights if w.ndim == 3]
+    y = np.asarray(y, dtype=np.float64).reshape(a.shape[-2], -1)
+    g = max([a.shape[0] if a.ndim == 3 else 1] + [w.shape[0] for w in weights if w.ndim == 3]
             + [b.shape[0] for b in biases if b.ndim == 2] + [1])
-    for l in range(net.n_layers):
+    for l in range(start, net.n_layers):
         w = weights[l]
-        z = a @ (np.swapaxes(w, -1, -2))
+        if a.ndim == 3 and w.ndim == 2:  # one big product instead of G small ones
+            z = (a.reshape(-1, a.shape[-1]) @ w.T).reshape(a.shape[0], a.shape[1], -1)
+        else:
+            z = a @ (np.swapaxes(w, -1, -2))
         if net.use_bias[l]:
             b = biases[l]
             z = z + (b[:, None, :] if b.ndim == 2 else b)
@@ -159,6 +165,8 @@ def loss_grid(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef, py: Pa
 
     Parameters
     ----------
+    px, py : ParamRef
+        Two different parameters (x axis, y axis).
     xs, ys : ndarray, shapes (nx,) and (ny,)
         Values of ``px`` and ``py``.
     progress : callable(done, total) -> bool, optional
@@ -169,33 +177,12 @@ def loss_grid(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef, py: Pa
     ndarray, shape (ny, nx)
         ``Z[i, j]`` is the cost with px = xs[j], py = ys[i].
     """
+    if px == py:
+        raise ValueError("pick two different parameters")
     xs = np.asarray(xs, dtype=np.float64)
     ys = np.asarray(ys, dtype=np.float64)
     gx, gy = np.meshgrid(xs, ys)
-    vx, vy = gx.ravel(), gy.ravel()
-    out = np.empty(vx.size)
-    touched = {(r.kind, r.layer) for r in (px, py)}
-    chunk = _chunk_size(net, len(x), sum(
-        net.weights[l].size if kind == "w" else net.biases[l].size for kind, l in touched))
-    for s in range(0, vx.size, chunk):
-        e = min(s + chunk, vx.size)
-        weights: list[Array] = list(net.weights)
-        biases: list[Array] = list(net.biases)
-        for ref, vals in ((px, vx[s:e]), (py, vy[s:e])):
-            arrs = weights if ref.kind == "w" else biases
-            cur = arrs[ref.layer]
-            if cur.ndim == (2 if ref.kind == "w" else 1):  # not yet batched
-                cur = np.repeat(cur[None], e - s, axis=0)
-                arrs[ref.layer] = cur
-            if ref.kind == "w":
-                cur[:, ref.j, ref.k] = vals
-            elif net.shared_bias[ref.layer]:
-                cur[:, :] = vals[:, None]
-            else:
-                cur[:, ref.j] = vals
-        out[s:e] = batched_loss(net, x, y, loss, weights, biases)
-        if progress is not None and not progress(e, vx.size):
-            raise Cancelled()
+    out = _vary(net, x, y, loss, [(px, gx.ravel()), (py, gy.ravel())], progress)
     return out.reshape(gy.shape)
 
 
@@ -207,19 +194,58 @@ def loss_slice(net: Network, x: Array, y: Array, loss: Loss, p: ParamRef,
     -------
     ndarray, shape (len(values),)
     """
-    values = np.asarray(values, dtype=np.float64)
-    weights: list[Array] = list(net.weights)
-    biases: list[Array] = list(net.biases)
-    arrs = weights if p.kind == "w" else biases
-    cur = np.repeat(arrs[p.layer][None], values.size, axis=0)
-    if p.kind == "w":
-        cur[:, p.j, p.k] = values
-    elif net.shared_bias[p.layer]:
-        cur[:, :] = values[:, None]
-    else:
-        cur[:, p.j] = values
-    arrs[p.layer] = cur
-    return batched_loss(net, x, y, loss, weights, biases)
+    return _vary(net, x, y, loss, [(p, np.asarray(values, dtype=np.float64).ravel())], None)
+
+
+def _vary(net: Network, x: Array, y: Array, loss: Loss,
+          varied: list[tuple[ParamRef, Array]], progress: Progress | None) -> Array:
+    """The cost for G settings of one or two parameters (values of shape (G,) each).
+
+    The layers below the lowest varied layer are computed once. In that layer the
+    varied parameters enter the weighted input z linearly, so z for every setting
+    is z0 plus a rank-one change of column j (no matrix product per setting);
+    the layers above are batched matrix products.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = min(r.layer for r, _ in varied)
+        fwd = forward(net, x)
+        a_in = fwd.activations[first]          # (n, n_in) shared by all settings
+        z0 = fwd.zs[first]                     # (n, n_out)
+        total = varied[0][1].size
+        later = sum(net.weights[r.layer].size + net.biases[r.layer].size
+                    for r, _ in varied if r.layer > first)
+        chunk = _chunk_size(net, len(a_in), later)
+        out = np.empty(total)
+        for s in range(0, total, chunk):
+            e = min(s + chunk, total)
+            z = np.repeat(z0[None], e - s, axis=0)       # (G, n, n_out)
+            weights: list[Array] = list(net.weights)
+            biases: list[Array] = list(net.biases)
+            for ref, vals in varied:
+                v = vals[s:e]
+                if ref.layer == first:
+                    dv = v - ref.get(net)
+                    if ref.kind == "w":
+                        z[:, :, ref.j] += dv[:, None] * a_in[None, :, ref.k]
+                    elif net.shared_bias[ref.layer]:
+                        z += dv[:, None, None]
+                    else:
+                        z[:, :, ref.j] += dv[:, None]
+                    continue
+                arrs = weights if ref.kind == "w" else biases
+                cur = np.repeat(arrs[ref.layer][None], e - s, axis=0)
+                arrs[ref.layer] = cur
+                if ref.kind == "w":
+                    cur[:, ref.j, ref.k] = v
+                elif net.shared_bias[ref.layer]:
+                    cur[:, :] = v[:, None]
+                else:
+                    cur[:, ref.j] = v
+            a = net.activations[first].fn(z)
+            out[s:e] = _batched_loss(net, a, y, loss, weights, biases, first + 1)
+            if progress is not None and not progress(e, total):
+                raise Cancelled()
+    return out
 
 
 # ------------------------------------------------------------ planes

@@ -186,3 +186,26 @@ def test_lesson_settings_choose_the_mode(qtbot):
         assert abs(s.z[80, 10] - cost(n, doc.x, doc.y, doc.loss)) <= 1e-12
     finally:
         c.shutdown()
+
+
+def test_same_parameter_twice_is_refused(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    w, b = ctl.px, ctl.py
+    with pytest.raises(ValueError, match="two different"):
+        ctl.set_pair(w, w)
+    assert (ctl.px, ctl.py) == (w, b)
+    with pytest.raises(ValueError, match="two different"):
+        S.loss_grid(ctl.doc.network, ctl.doc.x, ctl.doc.y, ctl.doc.loss, w, w, [0], [0])
+
+
+def test_shutdown_stops_the_thread_and_later_requests_are_ignored(qtbot):
+    doc = Document()
+    doc.load_lesson("sigmoid-neuron")
+    c = SurfaceController(doc)
+    thread = c.runner._thread
+    assert thread.isRunning()
+    c.shutdown()
+    assert not thread.isRunning()
+    doc.load_lesson("xor-mlp")  # signals still arrive: nothing may fail
+    assert c.request_grid() == 0
+    c.shutdown()  # twice is fine

@@ -15,6 +15,7 @@ from PySide6.QtTest import QTest
 
 def _open(main_window, qtbot, lesson):
     assert main_window.open_lesson(lesson)
+    main_window.show_lab("surface")  # lessons of other labs open there
     lab = main_window.current_lab
     assert lab.name == "surface"
     ctl = lab.controller
@@ -227,3 +228,27 @@ def test_3d_surface_renders_with_its_path(gl_env):
     path = int(r.stdout.split("PATH")[-1].split()[0])
     assert coloured > 500 and path > 5, r.stdout
     assert "Traceback" not in r.stderr and "Error while drawing" not in r.stderr, r.stderr
+
+
+def test_picking_the_same_parameter_twice_is_refused_with_a_message(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    page.x_param.setFocus()
+    qtbot.keyClick(page.x_param, Qt.Key.Key_Down)  # w -> b, but b is on the y axis
+    assert page.x_param.currentText() == "w" and page.y_param.currentText() == "b"
+    assert "two different" in page.message.text()
+
+
+def test_too_large_a_learning_rate_diverges_and_pauses_with_a_message(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "linear-2-2-1")
+    page = lab.page
+    page.eta.setFocus()
+    page.eta.selectAll()
+    qtbot.keyClicks(page.eta, "999")
+    qtbot.keyClick(page.eta, Qt.Key.Key_Return)
+    assert main_window.doc.config.eta == 999
+    page.speed.setValue(200)
+    qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ctl.playing(), timeout=20_000)
+    assert "diverged" in page.message.text() and page.play_btn.text() == "Play"
+    assert main_window.doc.network.is_finite()

@@ -65,6 +65,7 @@ class SurfacePage(QWidget):
         ctl.busy_changed.connect(self._on_busy_changed)
         ctl.progress.connect(self.progress.setValue)
         ctl.running_changed.connect(self._on_running_changed)
+        ctl.message.connect(self.message.setText)
         ctl.doc.settings_changed.connect(self._on_setup_changed)
         self._path_timer = QTimer(self)
         self._path_timer.setSingleShot(True)
@@ -144,6 +145,11 @@ class SurfacePage(QWidget):
         self.explain.setObjectName("surface-explanation")
         self.explain.setWordWrap(True)
         lay.addWidget(self.explain)
+        self.message = QLabel()
+        self.message.setObjectName("surface-message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #D55E00;")
+        lay.addWidget(self.message)
         self.readout = QLabel()
         self.readout.setObjectName("surface-readout")
         self.readout.setWordWrap(True)
@@ -154,7 +160,12 @@ class SurfacePage(QWidget):
 
     def _on_pair_picked(self) -> None:
         refs = self.ctl.params()
-        self.ctl.set_pair(refs[self.x_param.currentIndex()], refs[self.y_param.currentIndex()])
+        try:
+            self.ctl.set_pair(refs[self.x_param.currentIndex()],
+                              refs[self.y_param.currentIndex()])
+        except ValueError as e:
+            self.ctl.report(str(e))
+            self._on_setup_changed()  # back to the pair that is shown
 
     def _on_play_clicked(self) -> None:
         if self.ctl.playing():
@@ -164,6 +175,8 @@ class SurfacePage(QWidget):
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_btn.setText("Pause" if running else "Play")
+        if running:
+            self.message.clear()
 
     # ------------------------------------------------------------ model -> view
     def _on_setup_changed(self) -> None:
