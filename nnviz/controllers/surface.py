@@ -59,6 +59,7 @@ class SurfaceController(QObject):
         self.steps = 0
         self._own_change = False
         self._closed = False
+        self._dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(16)
         self._timer.timeout.connect(self._tick)
@@ -189,7 +190,12 @@ class SurfaceController(QObject):
 
     # ------------------------------------------------------------ grid
     def _schedule(self) -> None:
-        self._recompute.start()
+        """Recompute soon, at most one grid at a time: while one runs, remember to
+        recompute when it is done (so a slow grid still finishes during play)."""
+        if self.runner.busy():
+            self._dirty = True
+        elif not self._recompute.isActive():
+            self._recompute.start()
 
     def _on_settings_changed(self) -> None:
         if self.doc.loss_name != self._loss_name:
@@ -215,6 +221,7 @@ class SurfaceController(QObject):
     def request_grid(self) -> int:
         """Compute the surface for the current set-up in the worker (replacing any older job)."""
         self._recompute.stop()
+        self._dirty = False
         if self._closed:
             return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
@@ -248,17 +255,24 @@ class SurfaceController(QObject):
         self.busy_changed.emit(False)
         self.surface_changed.emit()
         self.path_changed.emit()
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._schedule()
 
     def _on_grid_failed(self, message: str) -> None:
         self.busy_changed.emit(False)
         self.message.emit(f"The surface could not be computed: {message}")
+        self._catch_up()
 
     def busy(self) -> bool:
         return self.runner.busy()
 
     def wait_idle(self, timeout_s: float = 120.0) -> bool:
         """Process events until the grid is done (for screenshots and scripts)."""
-        if self._recompute.isActive():
+        if self._recompute.isActive() or self._dirty:
             self.request_grid()
         deadline = time.monotonic() + timeout_s
         loop = QEventLoop()

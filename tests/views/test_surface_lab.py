@@ -152,6 +152,9 @@ def test_slowdown_page(main_window, qtbot):
     a_ce = float(re.search(r"a = ([0-9.]+)", page.readouts[1].text()).group(1))
     assert a_quad > 0.9 and a_ce < 0.1
     assert len(page.curves[0].getData()[0]) == 101
+    costs = [page.loss_curves[i].getData()[1] for i in range(2)]
+    assert len(costs[0]) == 101 and costs[1][100] < costs[1][0] / 10  # cross-entropy drops
+    assert costs[0][100] > 0.9 * costs[0][0]                            # quadratic stalls
     qtbot.waitUntil(lambda: all(r.z is not None for r in lab.slowdown.runs), timeout=30_000)
     qtbot.mouseClick(page.reset_btn, Qt.MouseButton.LeftButton)
     qtbot.wait(30)

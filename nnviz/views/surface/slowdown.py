@@ -83,10 +83,20 @@ class SlowdownPage(QWidget):
         self.curves_plot.getPlotItem().setMenuEnabled(False)
         self.curves_plot.setLabel("bottom", "epoch")
         self.curves_plot.setLabel("left", "output a")
-        self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5), name=f"{i}")
+        self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
                        for i in range(2)]
-        grid.addWidget(self.curves_plot, 1, 2)
-        self.curves_note = QLabel("<b>Output a per epoch</b><br>target y dashed")
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setObjectName("slowdown-losses")
+        self.loss_plot.getPlotItem().setMenuEnabled(False)
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.loss_plot.setLabel("left", "cost C")
+        self.loss_curves = [self.loss_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
+                            for i in range(2)]
+        right = QVBoxLayout()
+        right.addWidget(self.curves_plot, 1)
+        right.addWidget(self.loss_plot, 1)
+        grid.addLayout(right, 1, 2)
+        self.curves_note = QLabel("<b>Output a and cost C per epoch</b><br>target y dashed")
         self.curves_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.curves_note, 0, 2)
@@ -138,6 +148,7 @@ class SlowdownPage(QWidget):
             p = ctl.path(i)
             self.maps[i].set_path(p)
             self.curves[i].setData(np.arange(len(r.outputs)), np.array(r.outputs))
+            self.loss_curves[i].setData(np.arange(len(r.costs)), np.array(r.costs))
             self.readouts[i].setText(
                 f"a = {fmt(round(r.outputs[-1], 6))}   C = {fmt(round(r.costs[-1], 6))}\n"
                 f"{xl} = {fmt(round(p[-1, 0], 4))}   {yl} = {fmt(round(p[-1, 1], 4))}")
@@ -148,14 +159,15 @@ class SlowdownPage(QWidget):
             hm.apply_style(style)
             hm.path.setPen(pg.mkPen(COLOURS[self.maps.index(hm)], width=2.5 * style.scale))
             hm.point.setBrush(pg.mkBrush(COLOURS[self.maps.index(hm)]))
-        self.curves_plot.setBackground(style.background)
         font = QFont()
         font.setPointSizeF(style.pt(9))
-        for name in ("bottom", "left"):
-            ax = self.curves_plot.getAxis(name)
-            ax.setPen(style.foreground)
-            ax.setTextPen(style.foreground)
-            ax.setStyle(tickFont=font)
-            ax.label.setFont(font)
-        for c in self.curves:
+        for plot in (self.curves_plot, self.loss_plot):
+            plot.setBackground(style.background)
+            for name in ("bottom", "left"):
+                ax = plot.getAxis(name)
+                ax.setPen(style.foreground)
+                ax.setTextPen(style.foreground)
+                ax.setStyle(tickFont=font)
+                ax.label.setFont(font)
+        for c in self.curves + self.loss_curves:
             c.setPen(pg.mkPen(c.opts["pen"].color(), width=2.5 * style.scale))
