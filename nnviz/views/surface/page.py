@@ -65,7 +65,7 @@ class SurfacePage(QWidget):
         ctl.busy_changed.connect(self._on_busy_changed)
         ctl.progress.connect(self.progress.setValue)
         ctl.running_changed.connect(self._on_running_changed)
-        ctl.message.connect(self.message.setText)
+        ctl.message.connect(self._on_message)
         ctl.doc.settings_changed.connect(self._on_setup_changed)
         self._path_timer = QTimer(self)
         self._path_timer.setSingleShot(True)
@@ -150,6 +150,7 @@ class SurfacePage(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #D55E00;")
         lay.addWidget(self.message)
+        self.message.setVisible(False)
         self.readout = QLabel()
         self.readout.setObjectName("surface-readout")
         self.readout.setWordWrap(True)
@@ -176,7 +177,11 @@ class SurfacePage(QWidget):
     def _on_running_changed(self, running: bool) -> None:
         self.play_btn.setText("Pause" if running else "Play")
         if running:
-            self.message.clear()
+            self._on_message("")
+
+    def _on_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     # ------------------------------------------------------------ model -> view
     def _on_setup_changed(self) -> None:
@@ -204,7 +209,7 @@ class SurfacePage(QWidget):
             self.speed.setValue(ctl.steps_per_tick)
         with QSignalBlocker(self.only_two):
             self.only_two.setChecked(ctl.only_two)
-            self.only_two.setEnabled(ctl.mode == "params")
+            self.only_two.setEnabled(ctl.mode == "params" and len(refs) > 2)
         self.recentre_btn.setText({"random": "New random directions",
                                    "pca": "Plane of the path so far"}.get(
                                        ctl.mode, "Recentre on the current point"))
@@ -225,7 +230,7 @@ class SurfacePage(QWidget):
         if s is None:
             return
         self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
-        self.view3d.set_surface(s.xs, s.ys, s.z)
+        self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.slice.setLabel("bottom", s.x_label)
         self.slice.setTitle(
             f"1-D slice: the loss against {s.x_label}, everything else held"

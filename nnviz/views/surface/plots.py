@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QTransform
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.views.gl import gl_status
 from nnviz.views.style import Style
@@ -177,10 +177,19 @@ class Surface3D(QWidget):
         self.view.addItem(self.dot)
         self.cmap = pg.colormap.get(CMAP)
         self._map = None
+        self.caption = QLabel()
+        self.caption.setObjectName("surface-3d-caption")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self.caption.setWordWrap(True)
+        lay.insertWidget(0, self.caption)
+        lay.setStretch(1, 1)
 
-    def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
+    def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_label: str = "x",
+                    y_label: str = "y") -> None:
         if self.view is None:
             return
+        self.caption.setText(f"Loss over ({x_label}, {y_label}) · drag to rotate")
         step = max(1, int(np.ceil(len(xs) / 101)))
         xs, ys, z = xs[::step], ys[::step], z[::step, ::step]
         finite = z[np.isfinite(z)]
