@@ -60,6 +60,8 @@ class SurfaceController(QObject):
         self._own_change = False
         self._closed = False
         self._dirty = False
+        self._grid_base = np.zeros(0)  # the other parameters of the last params-mode request
+        self._grid_data = (np.zeros(0), np.zeros(0))
         self._timer = QTimer(self)
         self._timer.setInterval(16)
         self._timer.timeout.connect(self._tick)
@@ -69,7 +71,7 @@ class SurfaceController(QObject):
         self._recompute.timeout.connect(self.request_grid)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
-        doc.data_changed.connect(self._schedule)
+        doc.data_changed.connect(self._on_data_changed)
         doc.settings_changed.connect(self._on_settings_changed)
         self._loss_name = doc.loss_name
         if doc.lesson is not None:
@@ -225,10 +227,11 @@ class SurfaceController(QObject):
         if self._closed:
             return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
+        self._grid_data = (x, y)
         xs, ys = self.axis_values()
         mode, px, py = self.mode, self.px, self.py
         if mode == "params":
-            base = self._base()
+            base = self._grid_base = self._base()
             xl, yl = self.name(px), self.name(py)
 
             def job(progress):
@@ -238,11 +241,11 @@ class SurfaceController(QObject):
         else:
             theta = net.get_params()
             trajectory = np.array(self.thetas) if len(self.thetas) >= 3 else None
-            eta, seed, span = self.doc.config.eta, self.seed, self.span
+            eta, seed, span, n = self.doc.config.eta, self.seed, self.span, self.resolution
 
             def job(progress):
-                return plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span,
-                                  self.resolution, progress)
+                return plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span, n,
+                                 progress)
         rid = self.runner.submit(job)
         self.busy_changed.emit(True)
         return rid
@@ -306,15 +309,34 @@ class SurfaceController(QObject):
     def _on_network_changed(self) -> None:
         if self.net is None:
             return
-        if self.px is None or not (self.px.valid_for(self.net) and self.py.valid_for(self.net)):
-            return  # a new lesson: _on_lesson_changed sets everything up
+        if self.px is None:
+            return  # no lesson yet
+        if not (self.px.valid_for(self.net) and self.py.valid_for(self.net)) or (
+                self.thetas and self.thetas[0].size != self.net.n_params()):
+            self._restructure()  # another shape of network: start again on its default pair
+            return
         if not self._own_change:
             self._reset_path()
-        s = self.surface
-        if self.mode == "params" and s is not None and s.mode == "params":
+        if self.mode == "params":
             base = self._base()
-            if base.shape != s.base.shape or not np.array_equal(base, s.base):
+            if base.shape != self._grid_base.shape or not np.array_equal(base, self._grid_base):
                 self._schedule()
+
+    def _restructure(self) -> None:
+        self.pause()
+        self.px, self.py = S.default_pair(self.net)
+        self.center = (self.px.get(self.net), self.py.get(self.net))
+        self._reset_path()
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def _on_data_changed(self) -> None:
+        gx, gy = self._grid_data
+        if gx.shape == self.doc.x.shape and gy.shape == self.doc.y.shape and np.array_equal(
+                gx, self.doc.x) and np.array_equal(gy, self.doc.y):
+            return  # e.g. a lesson just opened: its grid is already on the way
+        self._reset_path()
+        self._schedule()
 
     def point(self) -> tuple[float, float]:
         """The current point in the surface's coordinates."""

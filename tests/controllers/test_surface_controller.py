@@ -21,6 +21,7 @@ def ctl(qtbot):
     c = SurfaceController(doc)
     yield c
     c.shutdown()
+    doc.undo_stack.clear()  # a Document dropped with pending undo commands warns at exit
 
 
 def _wait_grid(qtbot, c):
@@ -209,3 +210,29 @@ def test_shutdown_stops_the_thread_and_later_requests_are_ignored(qtbot):
     doc.load_lesson("xor-mlp")  # signals still arrive: nothing may fail
     assert c.request_grid() == 0
     c.shutdown()  # twice is fine
+
+
+def test_one_grid_per_lesson_and_new_structures_are_followed(ctl, qtbot):
+    _wait_grid(qtbot, ctl)
+    ids = []
+    ctl.runner.started.connect(ids.append)
+    ctl.doc.load_lesson("xor-mlp")
+    qtbot.wait(300)  # longer than the recompute delay: a second request would show
+    assert len(ids) == 1
+    _wait_grid(qtbot, ctl)
+    # another network shape through the document (as another lab would do it)
+    from nnviz.engine.network import Network
+
+    bigger = Network.create([2, 3, 1], "sigmoid", np.random.default_rng(0))
+    with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):
+        ctl.doc.set_network(bigger, "Add a neuron")
+    assert ctl.thetas[0].size == bigger.n_params() and ctl.steps == 0
+    assert ctl.px.valid_for(ctl.doc.network) and ctl.py.valid_for(ctl.doc.network)
+    # new data: the path starts again and the surface follows
+    with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):
+        ctl.doc.set_data(ctl.doc.x, 1 - ctl.doc.y)
+    n = ctl.doc.network.copy()
+    s = ctl.surface
+    ctl.px.set(n, s.xs[4])
+    ctl.py.set(n, s.ys[9])
+    assert abs(s.z[9, 4] - cost(n, ctl.doc.x, ctl.doc.y, ctl.doc.loss)) <= 1e-12
