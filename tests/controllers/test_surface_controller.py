@@ -236,3 +236,26 @@ def test_one_grid_per_lesson_and_new_structures_are_followed(ctl, qtbot):
     ctl.px.set(n, s.xs[4])
     ctl.py.set(n, s.ys[9])
     assert abs(s.z[9, 4] - cost(n, ctl.doc.x, ctl.doc.y, ctl.doc.loss)) <= 1e-12
+
+
+def test_clicking_a_plane_point_sets_every_parameter(qtbot):
+    doc = Document()
+    doc.load_lesson("xor-mlp")
+    c = SurfaceController(doc)
+    try:
+        _wait_grid(qtbot, c)
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.set_mode("random")
+        s = c.surface
+        before = doc.network.get_params()
+        c.move_to(0.5, -0.25)
+        after = doc.network.get_params()
+        np.testing.assert_allclose(after, s.origin + 0.5 * s.d1 - 0.25 * s.d2, rtol=0,
+                                   atol=1e-15)
+        assert not np.array_equal(after, before)
+        np.testing.assert_allclose(c.path_coords()[-1], [0.5, -0.25], atol=1e-9)
+        doc.undo_stack.undo()
+        np.testing.assert_array_equal(doc.network.get_params(), before)
+    finally:
+        c.shutdown()
+        doc.undo_stack.clear()

@@ -215,3 +215,9 @@ class Surface3D(QWidget):
             return
         self.line.setData(pos=pts)
         self.dot.setData(pos=pts[-1:])
+
+    def apply_style(self, style: Style) -> None:
+        if self.view is not None:
+            self.view.setBackgroundColor(style.background)
+            self.line.setData(width=3 * style.scale)
+            self.dot.setData(size=12 * style.scale)
