@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.engine import planes as P
 from nnviz.engine import surface as S
 from nnviz.engine.network import Network
 
@@ -41,15 +42,15 @@ def plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,
     """Compute a random or PCA plane and the loss on it (runs in the worker)."""
     if mode == "random":
         rng = np.random.default_rng(seed)
-        d1 = S.filter_normalised_direction(net, rng)
-        d2 = S.filter_normalised_direction(net, rng)
+        d1 = P.filter_normalised_direction(net, rng)
+        d2 = P.filter_normalised_direction(net, rng)
         info = (f"Plane through the current point along two random directions, each rescaled "
                 f"per neuron to that neuron's weight norm (Li et al. 2018); seed {seed}.")
         origin = theta
     else:
         if trajectory is None:  # no path yet: train a copy to get one
             trajectory, _ = S.descent_path(net, x, y, loss, eta, PCA_STEPS)
-        plane = S.pca_plane(trajectory)
+        plane = P.pca_plane(trajectory)
         origin, d1, d2 = plane.origin, plane.d1, plane.d2
         ex = plane.explained
         span = float(np.max(np.abs(plane.coords))) * 1.4 if plane.coords.size else 1.0
@@ -58,7 +59,7 @@ def plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,
                 f"({100 * ex[0]:.1f}% and {100 * ex[1]:.1f}% of its variance), centred on "
                 f"its end point.")
     a = np.linspace(-span, span, n)
-    z = S.plane_grid(net, x, y, loss, origin, d1, d2, a, a, progress)
+    z = P.plane_grid(net, x, y, loss, origin, d1, d2, a, a, progress)
     sl = z[n // 2]
     return Surface(mode, a, a, z, "α (direction 1)", "β (direction 2)", sl, origin, d1, d2, info)
 

@@ -1,13 +1,12 @@
-"""Error surfaces: the loss over two parameters (or a plane) of a real network.
+"""Error surfaces: the loss over two parameters of a real network.
 
 The loss is evaluated for many parameter settings at once: the varied
 parameters get a leading grid axis G, so each layer's matrix product acts on
 arrays of shape (G, n, .) — one batched forward pass per chunk of the grid,
 never a Python loop of forward passes per grid point.
 
-Also: gradient-descent paths (all parameters, or only the two shown), 1-D
-slices, filter-normalised random directions (Li et al. 2018, "Visualizing the
-loss landscape of neural nets") and the PCA plane of a training trajectory.
+Also: gradient-descent paths (all parameters, or only the two shown) and 1-D
+slices. Planes through parameter space are in :mod:`nnviz.engine.planes`.
 """
 
 from __future__ import annotations
@@ -154,7 +153,8 @@ def _batched_loss(net: Network, x: Array, y: Array, loss: Loss,
     return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
 
 
-def _chunk_size(net: Network, n: int, varied: int) -> int:
+def chunk_size(net: Network, n: int, varied: int) -> int:
+    """Grid points per chunk for n samples and ``varied`` batched numbers per point."""
     width = max(net.sizes) * n + varied
     return int(min(MAX_CHUNK, max(1, CHUNK_BUDGET // max(1, width))))
 
@@ -214,7 +214,7 @@ def _vary(net: Network, x: Array, y: Array, loss: Loss,
         total = varied[0][1].size
         later = sum(net.weights[r.layer].size + net.biases[r.layer].size
                     for r, _ in varied if r.layer > first)
-        chunk = _chunk_size(net, len(a_in), later)
+        chunk = chunk_size(net, len(a_in), later)
         out = np.empty(total)
         for s in range(0, total, chunk):
             e = min(s + chunk, total)
@@ -248,32 +248,6 @@ def _vary(net: Network, x: Array, y: Array, loss: Loss,
     return out
 
 
-# ------------------------------------------------------------ planes
-def plane_grid(net: Network, x: Array, y: Array, loss: Loss, origin: Array, d1: Array,
-               d2: Array, alphas: Array, betas: Array,
-               progress: Progress | None = None) -> Array:
-    """The cost on the plane origin + alpha d1 + beta d2 (flat parameter vectors).
-
-    Returns
-    -------
-    ndarray, shape (len(betas), len(alphas))
-    """
-    alphas = np.asarray(alphas, dtype=np.float64)
-    betas = np.asarray(betas, dtype=np.float64)
-    ga, gb = np.meshgrid(alphas, betas)
-    va, vb = ga.ravel(), gb.ravel()
-    out = np.empty(va.size)
-    chunk = _chunk_size(net, len(x), origin.size)
-    for s in range(0, va.size, chunk):
-        e = min(s + chunk, va.size)
-        thetas = origin[None] + va[s:e, None] * d1[None] + vb[s:e, None] * d2[None]
-        weights, biases = unflatten_batch(net, thetas)
-        out[s:e] = batched_loss(net, x, y, loss, weights, biases)
-        if progress is not None and not progress(e, va.size):
-            raise Cancelled()
-    return out.reshape(gb.shape)
-
-
 def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Array]]:
     """Per-layer weights (G, n_out, n_in) and biases (G, n_out) from flat vectors (G, P)."""
     g = thetas.shape[0]
@@ -292,63 +266,6 @@ def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Arra
             biases.append(thetas[:, i:i + n])
             i += n
     return weights, biases
-
-
-def filter_normalised_direction(net: Network, rng: np.random.Generator) -> Array:
-    """A random direction, rescaled per neuron to the norm of that neuron's weights.
-
-    Li et al. (2018): d_j <- d_j / ||d_j|| * ||theta_j|| for each neuron j (row of a
-    weight matrix: a "filter" of a dense layer). Biases get zero direction, as in
-    the paper. Returns a flat vector in :meth:`Network.get_params` order.
-    """
-    parts = []
-    for l, w in enumerate(net.weights):
-        d = rng.standard_normal(w.shape)
-        dn = np.linalg.norm(d, axis=1, keepdims=True)
-        wn = np.linalg.norm(w, axis=1, keepdims=True)
-        parts.append((d / np.maximum(dn, 1e-300) * wn).ravel())
-        if net.use_bias[l]:
-            parts.append(np.zeros(1 if net.shared_bias[l] else w.shape[0]))
-    return np.concatenate(parts)
-
-
-@dataclass
-class PcaPlane:
-    """The plane of the first two principal components of a trajectory.
-
-    ``origin`` is the last point, ``d1``/``d2`` unit directions, ``coords``
-    (T, 2) the trajectory projected on the plane, ``explained`` the fraction
-    of variance of each component.
-    """
-
-    origin: Array
-    d1: Array
-    d2: Array
-    coords: Array
-    explained: Array
-
-
-def pca_plane(trajectory: Array) -> PcaPlane:
-    """PCA of a parameter trajectory (T, P), centred on its final point."""
-    t = np.asarray(trajectory, dtype=np.float64)
-    if t.ndim != 2 or t.shape[0] < 3:
-        raise ValueError("the PCA plane needs a trajectory of at least 3 points")
-    origin = t[-1]
-    m = t - t.mean(axis=0)
-    _, s, vt = np.linalg.svd(m, full_matrices=False)
-    d1 = vt[0]
-    d2 = vt[1] if vt.shape[0] > 1 else np.zeros_like(d1)
-    var = s ** 2
-    explained = var[:2] / var.sum() if var.sum() > 0 else np.zeros(2)
-    coords = project(t, origin, d1, d2)
-    return PcaPlane(origin, d1, d2, coords, np.pad(explained, (0, 2 - explained.size)))
-
-
-def project(points: Array, origin: Array, d1: Array, d2: Array) -> Array:
-    """Least-squares coordinates (alpha, beta) of points (T, P) on origin + span(d1, d2)."""
-    basis = np.stack([d1, d2], axis=1)  # (P, 2)
-    coef, *_ = np.linalg.lstsq(basis, (np.asarray(points) - origin).T, rcond=None)
-    return coef.T
 
 
 # ------------------------------------------------------------ descent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnviz.engine import planes as P
 from nnviz.engine import surface as S
 from nnviz.engine.lessons import load_lesson, parse_lesson
 from nnviz.engine.losses import get_loss
@@ -81,11 +82,11 @@ def test_progress_false_cancels():
 def test_plane_grid_equals_direct_loss():
     lesson, net, x, y, loss = _setup("xor-mlp")
     rng = np.random.default_rng(3)
-    d1 = S.filter_normalised_direction(net, rng)
-    d2 = S.filter_normalised_direction(net, rng)
+    d1 = P.filter_normalised_direction(net, rng)
+    d2 = P.filter_normalised_direction(net, rng)
     theta = net.get_params()
     a = np.linspace(-1, 1, 11)
-    z = S.plane_grid(net, x, y, loss, theta, d1, d2, a, a)
+    z = P.plane_grid(net, x, y, loss, theta, d1, d2, a, a)
     for i, j in [(0, 0), (3, 8), (10, 10), (5, 5)]:
         n = net.copy()
         n.set_params(theta + a[j] * d1 + a[i] * d2)
@@ -95,14 +96,14 @@ def test_plane_grid_equals_direct_loss():
 
 def test_filter_normalised_direction_matches_each_neurons_norm():
     lesson, net, x, y, loss = _setup("xor-mlp")
-    d = S.filter_normalised_direction(net, np.random.default_rng(0))
+    d = P.filter_normalised_direction(net, np.random.default_rng(0))
     dn = net.copy()
     dn.set_params(d)
     for w, dw, b in zip(net.weights, dn.weights, dn.biases):
         np.testing.assert_allclose(np.linalg.norm(dw, axis=1), np.linalg.norm(w, axis=1),
                                    rtol=1e-12)
         assert not np.allclose(dw, w) and np.all(b == 0)
-    again = S.filter_normalised_direction(net, np.random.default_rng(0))
+    again = P.filter_normalised_direction(net, np.random.default_rng(0))
     assert np.array_equal(d, again)
 
 
@@ -111,13 +112,13 @@ def test_pca_plane_recovers_a_planar_trajectory():
     u, v = rng.standard_normal(6), rng.standard_normal(6)
     t = np.linspace(0, 1, 40)
     traj = 1.5 + np.outer(np.cos(3 * t), u) + np.outer(t ** 2, v)
-    plane = S.pca_plane(traj)
+    plane = P.pca_plane(traj)
     back = plane.origin + plane.coords[:, :1] * plane.d1 + plane.coords[:, 1:] * plane.d2
     np.testing.assert_allclose(back, traj, atol=1e-10)
     assert abs(plane.explained.sum() - 1) < 1e-12
     np.testing.assert_allclose(plane.coords[-1], [0, 0], atol=1e-12)
     with pytest.raises(ValueError):
-        S.pca_plane(traj[:2])
+        P.pca_plane(traj[:2])
 
 
 def test_sigmoid_neuron_path_matches_reference():
