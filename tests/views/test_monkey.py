@@ -68,7 +68,7 @@ def _random_point(w: QWidget, rng: random.Random) -> QPoint:
     return QPoint(rng.randrange(max(1, w.width())), rng.randrange(max(1, w.height())))
 
 
-def test_monkey(main_window, qtbot, no_dialogs):
+def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
     from nnviz.engine.lessons import lesson_names
 
     win = main_window
@@ -91,7 +91,14 @@ def test_monkey(main_window, qtbot, no_dialogs):
             name = rng.choice(lessons)
             log.append(f"{i} lesson {name}")
             win.open_lesson(name)
-        elif r < 0.47:
+        elif r < 0.49:
+            path = str(tmp_path / f"monkey-{i % 3}.nnviz")
+            log.append(f"{i} save and reopen {path}")
+            if win.files.save_to(path):
+                before = win.doc.network.copy()
+                win.files.open_path(path)
+                assert win.doc.network.equals(before), "reopened workspace differs"
+        elif r < 0.53:
             name = rng.choice(win.lab_names)
             log.append(f"{i} lab {name}")
             win.show_lab(name)

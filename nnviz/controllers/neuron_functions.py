@@ -1,0 +1,141 @@
+"""State of the Neuron lab's function pages: perceptron vs sigmoid neuron, the
+activation gallery and softmax. QtCore only; every value comes from the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from nnviz.engine.activations import get_activation, softmax
+from nnviz.engine.neuron import saturation_regions
+
+GALLERY = ("step", "perceptron", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "piecewise",
+           "linear")
+Z_RANGE = 6.0
+
+
+class FunctionsController(QObject):
+    """The sigmoid comparison slider, the gallery's z marker and the softmax inputs."""
+
+    compare_changed = Signal()
+    gallery_changed = Signal()
+    softmax_changed = Signal()
+
+    COMPARE_X, COMPARE_B = 1.0, -1.0
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.compare_w = 0.8
+        self.compare_prev = 0.8
+        self.gallery_name = "sigmoid"
+        self.gallery_z = 0.0
+        self.softmax_z = np.array([2.0, 1.0, 0.1, -1.0])
+        self.softmax_scale = 1.0
+    # ------------------------------------------------------------ perceptron vs sigmoid
+    def set_compare_w(self, w: float) -> None:
+        w = float(w)
+        if not np.isfinite(w):
+            raise ValueError("w must be finite")
+        self.compare_prev, self.compare_w = self.compare_w, w
+        self.compare_changed.emit()
+
+    def compare(self) -> dict[str, float]:
+        """Outputs of a perceptron and a sigmoid neuron with z = w x + b, now and before."""
+        sig, per = get_activation("sigmoid"), get_activation("step")
+        out = {}
+        for tag, w in (("", self.compare_w), ("prev_", self.compare_prev)):
+            z = np.array(w * self.COMPARE_X + self.COMPARE_B)
+            out[tag + "w"], out[tag + "z"] = w, float(z)
+            out[tag + "perceptron"] = float(per.fn(z))
+            out[tag + "sigmoid"] = float(sig.fn(z))
+        out["d_perceptron"] = out["perceptron"] - out["prev_perceptron"]
+        out["d_sigmoid"] = out["sigmoid"] - out["prev_sigmoid"]
+        dw = self.compare_w - self.compare_prev
+        out["dw"] = dw
+        out["d_sigmoid_approx"] = float(sig.prime(np.array(out["prev_z"]))) * self.COMPARE_X * dw
+        return out
+
+    def compare_curves(self, lo: float = -3.0, hi: float = 5.0, n: int = 801):
+        ws = np.linspace(lo, hi, n)
+        z = ws * self.COMPARE_X + self.COMPARE_B
+        return ws, get_activation("step").fn(z), get_activation("sigmoid").fn(z)
+
+    # ------------------------------------------------------------ gallery
+    def set_gallery(self, name: str) -> None:
+        if name not in GALLERY:
+            raise ValueError(f"unknown activation {name!r}")
+        self.gallery_name = name
+        self.gallery_changed.emit()
+
+    def set_gallery_z(self, z: float) -> None:
+        z = float(z)
+        if not np.isfinite(z):
+            raise ValueError("z must be finite")
+        self.gallery_z = float(np.clip(z, -6.0, 6.0))
+        self.gallery_changed.emit()
+
+    def gallery_curve(self, name: str, lo: float = -6.0, hi: float = 6.0, n: int = 1201):
+        """(z, f(z), f'(z), saturation intervals) from the engine's activation."""
+        act = get_activation(name)
+        z = np.linspace(lo, hi, n)
+        a = act.fn(z)
+        fp = act.prime(z, a)
+        return z, a, fp, saturation_regions(z, fp)
+
+    def gallery_at(self, name: str) -> tuple[float, float]:
+        act = get_activation(name)
+        z = np.array([self.gallery_z])
+        return float(act.fn(z)[0]), float(act.prime(z)[0])
+
+    # ------------------------------------------------------------ softmax
+    def set_softmax_z(self, j: int, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError("z must be finite")
+        self.softmax_z = self.softmax_z.copy()
+        self.softmax_z[j] = value
+        self.softmax_changed.emit()
+
+    def set_softmax_scale(self, s: float) -> None:
+        s = float(s)
+        if not (np.isfinite(s) and s >= 0):
+            raise ValueError("the scale must be a finite number >= 0")
+        self.softmax_scale = s
+        self.softmax_changed.emit()
+
+    def softmax_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(c·z, e^(c·z − max c·z), a), each shape (4,): the table of the softmax page."""
+        cz = self.softmax_scale * self.softmax_z
+        return cz, np.exp(cz - cz.max()), self.softmax_outputs()
+
+    def softmax_outputs(self) -> np.ndarray:
+        """a_j = softmax(c z)_j, shape (4,)."""
+        return softmax(self.softmax_scale * self.softmax_z)
+
+    # ------------------------------------------------------------ workspace
+    def state(self) -> dict[str, Any]:
+        return {"compare_w": self.compare_w, "gallery": self.gallery_name, "z": self.gallery_z,
+                "softmax_z": self.softmax_z.tolist(), "softmax_scale": self.softmax_scale}
+
+    def parse_state(self, s: dict[str, Any]) -> dict[str, Any]:
+        """Validated values of :meth:`state` (ValueError/FormatError/KeyError on bad input)."""
+        from nnviz.engine.validate import as_array, as_number
+
+        if s["gallery"] not in GALLERY:
+            raise ValueError("gallery: unknown activation")
+        return {"compare_w": as_number(s["compare_w"], "compare_w", -1e6, 1e6),
+                "gallery": s["gallery"],
+                "z": float(np.clip(as_number(s["z"], "z"), -Z_RANGE, Z_RANGE)),
+                "softmax_z": as_array(s["softmax_z"], "softmax_z", shape=(4,)),
+                "softmax_scale": as_number(s["softmax_scale"], "softmax_scale", 0.0, 1e6)}
+
+    def apply_state(self, v: dict[str, Any]) -> None:
+        """Install values from :meth:`parse_state`."""
+        self.compare_w = self.compare_prev = float(v["compare_w"])
+        self.gallery_name, self.gallery_z = v["gallery"], float(v["z"])
+        self.softmax_z, self.softmax_scale = np.asarray(v["softmax_z"], float), v["softmax_scale"]
+        self.compare_changed.emit()
+        self.gallery_changed.emit()
+        self.softmax_changed.emit()

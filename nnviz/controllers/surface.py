@@ -1,0 +1,372 @@
+"""The error-surface lab's state: which surface, its grid (computed off the GUI
+thread), and the gradient-descent path rolling down it.
+
+Modes: ``params`` (two parameters of the network, all others held at their
+current values), ``random`` (a plane through two filter-normalised random
+directions) and ``pca`` (the plane of the first two principal components of
+the training trajectory).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.gridworker import GridRunner
+from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
+from nnviz.controllers.surface_path import PathMixin
+from nnviz.engine import surface as S
+from nnviz.engine.network import Network
+
+MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
+
+
+class SurfaceController(PathMixin, QObject):
+    """Chosen parameters, span, resolution, the grid and the descent path."""
+
+    surface_changed = Signal()     # a new grid arrived
+    busy_changed = Signal(bool)    # a grid is being computed
+    progress = Signal(int)         # percent of the grid computed
+    path_changed = Signal()        # the path or the current point moved
+    setup_changed = Signal()       # mode, parameters, span, resolution, only-two changed
+    running_changed = Signal(bool)
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.runner = GridRunner(self)
+        self.runner.finished.connect(self._on_grid_finished)
+        self.runner.progress.connect(self.progress)
+        self.runner.failed.connect(self._on_grid_failed)
+        self.mode = "params"
+        self.px: S.ParamRef | None = None
+        self.py: S.ParamRef | None = None
+        self.center = (0.0, 0.0)
+        self.span = 4.0
+        self.resolution = 101
+        self.only_two = False
+        self.steps_per_tick = 5
+        self.seed = 0
+        self.surface: Surface | None = None
+        self.thetas: list[np.ndarray] = []
+        self.costs: list[float] = []
+        self.steps = 0
+        self._own_change = False
+        self._closed = False
+        self._dirty = False
+        self._grid_base = np.zeros(0)  # the other parameters of the last params-mode request
+        self._grid_data = (np.zeros(0), np.zeros(0))
+        self._timer = QTimer(self)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self._tick)
+        self._recompute = QTimer(self)
+        self._recompute.setSingleShot(True)
+        self._recompute.setInterval(120)
+        self._recompute.timeout.connect(self.request_grid)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        doc.network_changed.connect(self._on_network_changed)
+        doc.data_changed.connect(self._on_data_changed)
+        doc.settings_changed.connect(self._on_settings_changed)
+        self._loss_name = doc.loss_name
+        if doc.lesson is not None:
+            self._on_lesson_changed()
+
+    # ------------------------------------------------------------ set-up
+    @property
+    def net(self) -> Network:
+        return self.doc.network
+
+    def params(self) -> list[S.ParamRef]:
+        return S.all_params(self.net) if self.net is not None else []
+
+    def name(self, ref: S.ParamRef) -> str:
+        return ref.name(self.doc.naming)
+
+    def _on_lesson_changed(self) -> None:
+        self.pause()
+        settings = self.doc.lesson.settings if self.doc.lesson else {}
+        mode = settings.get("mode")
+        self.mode = mode if mode in MODES else "params"
+        self.px, self.py = S.default_pair(self.net)
+        names = {self.name(r): r for r in self.params()}
+        pair = settings.get("params")
+        if isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair):
+            self.px, self.py = names[pair[0]], names[pair[1]]
+        span = settings.get("span")
+        default = 1.0 if self.mode == "random" else 4.0
+        self.span = float(span) if isinstance(span, (int, float)) and 0 < span <= 1e6 else default
+        self.only_two = bool(settings.get("only_two", False))
+        self.center = (self.px.get(self.net), self.py.get(self.net))
+        c = settings.get("center")
+        if isinstance(c, list) and len(c) == 2 and all(isinstance(v, (int, float)) for v in c):
+            self.center = (float(c[0]), float(c[1]))
+        self._reset_path()
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_pair(self, px: S.ParamRef, py: S.ParamRef) -> None:
+        """Show the surface over ``px`` (x axis) and ``py`` (y axis), centred on the current point."""
+        if not (px.valid_for(self.net) and py.valid_for(self.net)):
+            raise ValueError("no such parameter in this network")
+        if px == py:
+            raise ValueError("pick two different parameters for the two axes")
+        self.px, self.py = px, py
+        self.mode = "params"
+        self.center = (px.get(self.net), py.get(self.net))
+        self.setup_changed.emit()
+        self.path_changed.emit()
+        self.request_grid()
+
+    def report(self, text: str) -> None:
+        """Tell the user something (status bar)."""
+        self.message.emit(text)
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown surface mode {mode!r}")
+        if mode == self.mode:
+            return
+        self.mode = mode
+        self.span = 1.0 if mode == "random" else (4.0 if mode == "params" else self.span)
+        if mode != "params" and self.net.n_params() * max(1, len(self.doc.x)) > 1_000_000:
+            self.resolution = min(self.resolution, 31)  # every grid point moves every weight
+        if mode == "params":
+            self.center = (self.px.get(self.net), self.py.get(self.net))
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_span(self, span: float) -> None:
+        span = float(span)
+        if not (np.isfinite(span) and 0 < span <= 1e6):
+            raise ValueError("the span must be a positive number")
+        self.span = span
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_resolution(self, n: int) -> None:
+        n = int(n)
+        if not 21 <= n <= 301:
+            raise ValueError("the resolution must be between 21 and 301")
+        self.resolution = n
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def recentre(self) -> None:
+        """Centre the grid on the current point (and, for planes, draw new directions)."""
+        if self.mode == "params":
+            self.center = (self.px.get(self.net), self.py.get(self.net))
+        elif self.mode == "random":
+            self.seed += 1
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def set_only_two(self, on: bool) -> None:
+        self.only_two = bool(on)
+        self.setup_changed.emit()
+
+    def set_eta(self, eta: float) -> None:
+        """The learning rate, live (shared with the other labs through the document)."""
+        self.doc.set_config(eta=float(eta))
+
+    def set_steps_per_tick(self, n: int) -> None:
+        self.steps_per_tick = max(1, min(1000, int(n)))
+
+    def explanation(self) -> str:
+        """What the surface on screen is, in a sentence."""
+        if self.mode != "params":
+            return ("All parameters train; the surface is a fixed plane through the parameter "
+                    "space and the path is the trajectory projected on it.")
+        if len(self.params()) <= 2:
+            return ("These two are all the network's parameters: the path lies exactly on "
+                    "the surface.")
+        if self.only_two:
+            return "Only these two parameters train: the path lies exactly on the surface."
+        return ("All parameters train: the surface is a slice through the current values of "
+                "the others and is recomputed as they move.")
+
+    # ------------------------------------------------------------ grid
+    def _schedule(self) -> None:
+        """Recompute soon, at most one grid at a time: while one runs, remember to
+        recompute when it is done (so a slow grid still finishes during play)."""
+        if self.runner.busy():
+            self._dirty = True
+        elif not self._recompute.isActive():
+            self._recompute.start()
+
+    def _on_settings_changed(self) -> None:
+        if self.doc.loss_name != self._loss_name:
+            self._loss_name = self.doc.loss_name
+            self._reset_path()
+            self._schedule()
+        self.setup_changed.emit()
+
+    def axis_values(self) -> tuple[np.ndarray, np.ndarray]:
+        n, s = self.resolution, self.span
+        if self.mode == "params":
+            cx, cy = self.center
+            return np.linspace(cx - s, cx + s, n), np.linspace(cy - s, cy + s, n)
+        return np.linspace(-s, s, n), np.linspace(-s, s, n)
+
+    def _base(self) -> np.ndarray:
+        """The parameters the grid depends on: all but the two varied ones (params mode)."""
+        net = self.net.copy()
+        self.px.set(net, 0.0)
+        self.py.set(net, 0.0)
+        return net.get_params()
+
+    def request_grid(self) -> int:
+        """Compute the surface for the current set-up in the worker (replacing any older job)."""
+        self._recompute.stop()
+        self._dirty = False
+        if self._closed:
+            return 0
+        net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
+        self._grid_data = (x, y)
+        xs, ys = self.axis_values()
+        mode, px, py = self.mode, self.px, self.py
+        if mode == "params":
+            base = self._grid_base = self._base()
+            xl, yl = self.name(px), self.name(py)
+
+            def job(progress):
+                z = S.loss_grid(net, x, y, loss, px, py, xs, ys, progress)
+                sl = S.loss_slice(net, x, y, loss, px, xs)
+                return Surface(mode, xs, ys, z, xl, yl, sl, base=base)
+        else:
+            theta = net.get_params()
+            trajectory = np.array(self.thetas) if len(self.thetas) >= 3 else None
+            eta, seed, span, n = self.doc.config.eta, self.seed, self.span, self.resolution
+
+            def job(progress):
+                return plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span, n,
+                                 progress)
+        rid = self.runner.submit(job)
+        self.busy_changed.emit(True)
+        return rid
+
+    def _on_grid_finished(self, rid: int, result: Surface) -> None:
+        self.surface = result
+        if result.mode == "pca" and self.span != float(result.xs[-1]):
+            self.span = float(result.xs[-1])
+            self.setup_changed.emit()
+        self.busy_changed.emit(False)
+        self.surface_changed.emit()
+        self.path_changed.emit()
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self._schedule()
+
+    def _on_grid_failed(self, message: str) -> None:
+        self.busy_changed.emit(False)
+        self.message.emit(f"The surface could not be computed: {message}")
+        self._catch_up()
+
+    def busy(self) -> bool:
+        return self.runner.busy()
+
+    def wait_idle(self, timeout_s: float = 120.0) -> bool:
+        """Process events until the grid is done (for screenshots and scripts)."""
+        if self._recompute.isActive() or self._dirty:
+            self.request_grid()
+        deadline = time.monotonic() + timeout_s
+        loop = QEventLoop()
+        self.busy_changed.connect(loop.quit)
+        try:
+            while self.busy() and time.monotonic() < deadline:
+                QTimer.singleShot(200, loop.quit)
+                loop.exec()
+        finally:
+            self.busy_changed.disconnect(loop.quit)
+        return not self.busy()
+
+    def slice_values(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The 1-D slice along the x axis through the current point: (values, loss)."""
+        s = self.surface
+        if s is None:
+            return None
+        if s.mode == "params" and self.mode == "params" and (
+                self.net.n_params() * max(1, len(self.doc.x)) <= 200_000):
+            return s.xs, S.loss_slice(self.net, self.doc.x, self.doc.y, self.doc.loss,
+                                      self.px, s.xs)
+        return s.xs, s.slice_z
+
+    # ------------------------------------------------------------ path
+    def _on_network_changed(self) -> None:
+        if self.net is None:
+            return
+        if self.px is None:
+            return  # no lesson yet
+        if not (self.px.valid_for(self.net) and self.py.valid_for(self.net)) or (
+                self.thetas and self.thetas[0].size != self.net.n_params()):
+            self._restructure()  # another shape of network: start again on its default pair
+            return
+        if not self._own_change:
+            self._reset_path()
+        if self.mode == "params":
+            base = self._base()
+            if base.shape != self._grid_base.shape or not np.array_equal(base, self._grid_base):
+                self._schedule()
+
+    def _restructure(self) -> None:
+        self.pause()
+        self.px, self.py = S.default_pair(self.net)
+        self.center = (self.px.get(self.net), self.py.get(self.net))
+        self._reset_path()
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def _on_data_changed(self) -> None:
+        gx, gy = self._grid_data
+        if gx.shape == self.doc.x.shape and gy.shape == self.doc.y.shape and np.array_equal(
+                gx, self.doc.x) and np.array_equal(gy, self.doc.y):
+            return  # e.g. a lesson just opened: its grid is already on the way
+        self._reset_path()
+        self._schedule()
+
+    def move_to(self, u: float, v: float) -> None:
+        """Set the network to the surface point (u, v), undoably, through the document."""
+        if not (np.isfinite(u) and np.isfinite(v)):
+            raise ValueError("the point must be finite")
+        self.pause()
+        net = self.net.copy()
+        s = self.surface
+        if self.mode == "params" or s is None or s.origin is None:
+            self.px.set(net, float(u))
+            self.py.set(net, float(v))
+            text = f"Set {self.name(self.px)} = {u:.4g}, {self.name(self.py)} = {v:.4g}"
+        else:
+            net.set_params(s.origin + u * s.d1 + v * s.d2)
+            text = "Move to a point of the loss plane"
+        self.doc.set_network(net, text)
+
+    # ------------------------------------------------------------ state
+    def state(self) -> dict[str, Any]:
+        return {"mode": self.mode, "params": [self.name(self.px), self.name(self.py)],
+                "center": list(self.center), "span": self.span, "resolution": self.resolution,
+                "only_two": self.only_two, "steps_per_tick": self.steps_per_tick}
+
+    def restore_state(self, st: dict[str, Any]) -> None:
+        """Validate everything first; on any error raise ValueError and change nothing."""
+        names = {self.name(r): r for r in self.params()}
+        v = validate_state(st, self.state(), names)
+        self.mode, self.px, self.py = v["mode"], names[v["params"][0]], names[v["params"][1]]
+        self.center = tuple(v["center"])
+        self.span, self.resolution = v["span"], v["resolution"]
+        self.only_two, self.steps_per_tick = v["only_two"], v["steps_per_tick"]
+        self.setup_changed.emit()
+        self.request_grid()
+
+    def shutdown(self) -> None:
+        """Stop the timers and the worker thread; later requests are ignored."""
+        self._closed = True
+        self.pause()
+        self._recompute.stop()
+        self.runner.shutdown()

@@ -1,0 +1,122 @@
+"""The gradient-descent path of the surface controller: stepping, playing in
+time-budgeted timer slices, stepping back, divergence."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from nnviz.engine import planes as P
+from nnviz.engine import surface as S
+from nnviz.engine.naming import fmt
+from nnviz.engine.network import cost
+
+#: longest path kept (older points are thinned)
+MAX_PATH = 20_000
+
+
+class PathMixin:
+    """Path methods of :class:`nnviz.controllers.surface.SurfaceController` (uses its
+    document, signals, timers and chosen parameters)."""
+
+    def _reset_path(self) -> None:
+        self.thetas = [self.net.get_params()]
+        self.costs = [cost(self.net, self.doc.x, self.doc.y, self.doc.loss)]
+        self.steps = 0
+        self.path_changed.emit()
+
+    def point(self) -> tuple[float, float]:
+        """The current point in the surface's coordinates."""
+        return tuple(self.path_coords()[-1])  # type: ignore[return-value]
+
+    def path_coords(self) -> np.ndarray:
+        """The path in the surface's coordinates, shape (T, 2)."""
+        t = np.array(self.thetas)
+        s = self.surface
+        if self.mode == "params" or s is None or s.mode == "params" or s.origin is None:
+            net = self.net.copy()
+            idx = [S.all_params(net).index(r) for r in (self.px, self.py)]
+            return t[:, idx]
+        return P.project(t, s.origin, s.d1, s.d2)
+
+    def current_cost(self) -> float:
+        return self.costs[-1]
+
+    def step(self, k: int = 1, budget: float | None = None) -> int:
+        """Take up to ``k`` gradient-descent steps (stopping after ``budget`` seconds);
+        returns how many were taken. Divergence pauses at the last finite point."""
+        x, y, loss, eta = self.doc.x, self.doc.y, self.doc.loss, self.doc.config.eta
+        only = (self.px, self.py) if (self.only_two and self.mode == "params") else None
+        net = self.net
+        done = 0
+        t0 = time.perf_counter()
+        for _ in range(k):
+            last = net.get_params()
+            S.gd_step(net, x, y, loss, eta, only)
+            with np.errstate(over="ignore", invalid="ignore"):
+                c = cost(net, x, y, loss) if net.is_finite() else float("nan")
+            if not np.isfinite(c):
+                net.set_params(last)
+                self.pause()
+                self.message.emit(
+                    f"Gradient descent diverged at step {self.steps + 1} (η = {fmt(eta)}): the "
+                    f"loss became {c}. Paused at the last finite point; lower the learning rate.")
+                break
+            self.thetas.append(net.get_params())
+            self.costs.append(c)
+            self.steps += 1
+            done += 1
+            if budget is not None and time.perf_counter() - t0 > budget:
+                break
+        if len(self.thetas) > MAX_PATH:  # keep the start, thin the middle
+            self.thetas = self.thetas[:1] + self.thetas[2::2]
+            self.costs = self.costs[:1] + self.costs[2::2]
+        if done:
+            self._own_change = True
+            try:
+                self.doc.network_updated()
+            finally:
+                self._own_change = False
+        self.path_changed.emit()
+        return done
+
+    def step_back(self) -> None:
+        """Go back one point of the path (not undoable; the path is the history)."""
+        if len(self.thetas) < 2:
+            return
+        self.pause()
+        self.thetas.pop()
+        self.costs.pop()
+        self.steps = max(0, self.steps - 1)
+        self.net.set_params(self.thetas[-1])
+        self._own_change = True
+        try:
+            self.doc.network_updated()
+        finally:
+            self._own_change = False
+        self.path_changed.emit()
+
+    def reset_path(self) -> None:
+        """Forget the path; it starts again at the current point."""
+        self.pause()
+        self._reset_path()
+
+    # ------------------------------------------------------------ play
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+            self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.running_changed.emit(False)
+
+    def _tick(self) -> None:
+        self.step(self.steps_per_tick, budget=0.008)
+
+    # ------------------------------------------------------------ clicks

@@ -1,0 +1,450 @@
+"""The universality lab's model: a 1-N-1 network built by hand from steps and bumps,
+a goal function, "train from here", and a grid of towers for two inputs.
+
+Every edit is undoable through the document's undo stack; one ``changed``
+signal tells the views to re-read everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.universality_model import (
+    MAX_BUMPS,
+    MAX_NEURONS,
+    MODES,
+    SAMPLES,
+    GoalTrainer,
+    LabModel,
+    as_bumps,
+    as_steps,
+    model_from_lesson,
+    model_from_state,
+    resized,
+    towers_grid,
+)
+from nnviz.engine import universality as U
+from nnviz.engine.expr import Expression, ExpressionError, parse_expression
+
+ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)
+TICK_MS = 30
+BUDGET_S = 0.012
+
+
+class _Snapshot(QUndoCommand):
+    def __init__(self, ctl: UniversalityController, before: LabModel, after: LabModel,
+                 text: str, merge_id: int = -1, applied: bool = False) -> None:
+        super().__init__(text)
+        self._ctl, self._before, self._after, self._merge = ctl, before, after, merge_id
+        self._skip = applied
+
+    def id(self) -> int:  # noqa: A003 - Qt API
+        return self._merge
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        if not isinstance(other, _Snapshot) or self._merge < 0 or other.id() != self._merge:
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        if self._skip:
+            self._skip = False
+            return
+        self._ctl._install(self._after.copy())
+
+    def undo(self) -> None:
+        self._ctl._install(self._before.copy())
+
+
+class UniversalityController(QObject):
+    """State and edits of the universality lab."""
+
+    changed = Signal()
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.m = self._default_model()
+        self.eta = 0.05
+        self.epochs = 0
+        self.training = False
+        self._drag_serial = 0
+        self._trainer: GoalTrainer | None = None
+        self._train_before: LabModel | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
+        self._curve_cache: tuple[Any, np.ndarray] | None = None
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        if doc.lesson is not None:
+            self._on_lesson_changed()
+
+    # ------------------------------------------------------------ reading
+    @property
+    def net(self) -> U.OneInput:
+        return self.m.net
+
+    @property
+    def goal(self) -> Expression | None:
+        return None if self.m.goal_text is None else parse_expression(self.m.goal_text)
+
+    def sample_x(self, n: int = SAMPLES) -> np.ndarray:
+        return np.linspace(*self.m.x_range, n)
+
+    def goal_values(self, x: np.ndarray) -> np.ndarray | None:
+        g = self.goal
+        return None if g is None else g.evaluate(x)
+
+    def curves(self) -> dict[str, Any]:
+        """x (S,), hidden outputs (S, N), weighted sum (S,), output (S,), goal (S,) or None."""
+        x = self.sample_x()
+        return {"x": x, "hidden": U.hidden_outputs(self.net, x),
+                "sum": U.weighted_sum(self.net, x), "out": U.output(self.net, x),
+                "goal": self.goal_values(x)}
+
+    def score(self) -> float | None:
+        """Average absolute deviation from the goal (None without a goal)."""
+        x = self.sample_x()
+        g = self.goal_values(x)
+        if g is None or not np.isfinite(g).all():
+            return None
+        return U.score(self.net, x, g)
+
+    def step_positions(self) -> np.ndarray:
+        return U.step_position(self.net.w, self.net.b)
+
+    def bump_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each bump starts and ends: the step positions of its two neurons (N,), (N,)."""
+        s = self.step_positions()
+        mid = sum(self.m.x_range) / 2
+        s = np.where(np.isfinite(s), s, mid)
+        return s[0::2], s[1::2]
+
+    def heights(self) -> np.ndarray:
+        return U.bump_heights(self.net)
+
+    def error_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """N and the best auto-fitted error with N bumps (cached)."""
+        key = (self.m.goal_text, self.m.w_big, self.net.activation, self.net.output, self.m.x_range)
+        if self._curve_cache is None or self._curve_cache[0] != key:
+            x = self.sample_x(201)  # coarser: this curve is a sketch, recomputed on changes
+            g = self.goal_values(x)
+            if g is None or not np.isfinite(g).all():
+                errs = np.full(len(ERROR_NS), np.nan)
+            else:
+                errs = U.error_curve(ERROR_NS, x, g, self.m.w_big, self.net.activation,
+                                     self.net.output, self.m.x_range)
+            self._curve_cache = (key, errs)
+        return np.array(ERROR_NS, float), self._curve_cache[1]
+
+    def towers_grid(self, n: int = 80) -> dict[str, Any]:
+        """Grid (n, n) of the towers' output and the 2-D goal, and the average deviation."""
+        return towers_grid(self.m, n)
+
+    def stage_caption(self) -> str:
+        st = self.m.stages
+        return st[self.m.stage].get("caption", "") if st else ""
+
+    # ------------------------------------------------------------ editing
+    def _mid(self, base: int, merge: bool) -> int:
+        """Undo merge id: edits of one drag merge into one command."""
+        return (self._drag_serial % 1000) * 100_000 + base if merge else -1
+
+    def end_drag(self) -> None:
+        """A drag (or a typed value) is finished: the next edit is a new undo command."""
+        self._drag_serial += 1
+
+    def _edit(self, text: str, merge_id: int = -1, **changes: Any) -> None:
+        self.pause_training()
+        after = self.m.copy()
+        for k, v in changes.items():
+            setattr(after, k, v)
+        if not after.net.is_finite():
+            raise ValueError("the weights must be finite numbers")
+        self.doc.undo_stack.push(_Snapshot(self, self.m.copy(), after, text, merge_id))
+
+    def _install(self, m: LabModel) -> None:
+        if self.training:  # undo/redo during training: stop without recording
+            self._timer.stop()
+            self.training, self._train_before = False, None
+        self.m = m
+        self.changed.emit()
+
+    def _with_net(self, text: str, net: U.OneInput, merge_id: int = -1, **changes: Any) -> None:
+        self._edit(text, merge_id, net=net, **changes)
+
+    def set_weight(self, j: int, value: float, merge: bool = False) -> None:
+        """Hidden weight w_j; in step mode the step position s stays where it is."""
+        net = self.net.copy()
+        s = self.step_positions()[j]
+        net.w[j] = float(value)
+        if self.m.mode != "free" and np.isfinite(s):
+            net.b[j] = float(U.bias_for_step(s, value))
+        self._with_net(f"Set w{j} = {value:.6g}", net, self._mid(10_000 + j, merge))
+
+    def set_bias(self, j: int, value: float, merge: bool = False) -> None:
+        net = self.net.copy()
+        net.b[j] = float(value)
+        self._with_net(f"Set b{j} = {value:.6g}", net, self._mid(20_000 + j, merge))
+
+    def set_output_weight(self, j: int, value: float, merge: bool = False) -> None:
+        """Output weight v_j; in bump mode its partner keeps -v (the bump's height)."""
+        if self.m.mode == "bumps":
+            self.set_height(j // 2, value if j % 2 == 0 else -value, merge)
+            return
+        net = self.net.copy()
+        net.v[j] = float(value)
+        self._with_net(f"Set v{j} = {value:.6g}", net, self._mid(30_000 + j, merge))
+
+    def set_step_position(self, j: int, s: float, merge: bool = False) -> None:
+        """Move neuron j's step to s (b = -w s)."""
+        net = self.net.copy()
+        net.b[j] = float(U.bias_for_step(float(s), net.w[j]))
+        self._with_net(f"Move step {j} to {s:.4g}", net, self._mid(40_000 + j, merge))
+
+    def set_height(self, i: int, h: float, merge: bool = False) -> None:
+        """Height of bump i (output weights h and -h)."""
+        heights = self.heights()
+        heights[i] = float(h)
+        self._with_net(f"Set bump {i + 1} height = {h:.4g}", U.with_heights(self.net, heights),
+                       self._mid(50_000 + i, merge))
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        if mode == self.m.mode:
+            return
+        self._with_net(f"{mode.capitalize()} mode", self._net_for_mode(mode, self.m.n_bumps
+                       if self.m.mode == "bumps" else max(1, self.net.n // 2)), mode=mode)
+
+    def _net_for_mode(self, mode: str, n: int) -> U.OneInput:
+        if mode == "bumps":
+            return as_bumps(self.net, n, self.m.w_big, self.m.x_range)
+        return as_steps(self.net, self.m.w_big, self.m.x_range) if mode == "step" else self.net
+
+    def set_w_big(self, w_big: float) -> None:
+        """The large weight of step mode (the book's 1000)."""
+        w_big = float(w_big)
+        if not (np.isfinite(w_big) and w_big > 0):
+            raise ValueError("the step weight must be a positive number")
+        net = self.net if self.m.mode == "free" else as_steps(self.net, w_big, self.m.x_range)
+        self._with_net(f"Step weight = {w_big:g}", net, self._mid(60_000, True), w_big=w_big)
+
+    def set_count(self, n: int) -> None:
+        """Number of bumps (bump mode) or of hidden neurons (free and step mode)."""
+        n = int(n)
+        if self.m.mode == "bumps":
+            if not 1 <= n <= MAX_BUMPS:
+                raise ValueError(f"1 to {MAX_BUMPS} bumps")
+            if n != self.m.n_bumps:
+                self._with_net(f"{n} bumps", self._net_for_mode("bumps", n))
+            return
+        if not 1 <= n <= MAX_NEURONS:
+            raise ValueError(f"1 to {MAX_NEURONS} neurons")
+        if n != self.net.n:
+            net = resized(self.net, n, self.m.w_big if self.m.mode == "step" else 10.0,
+                          self.m.x_range)
+            self._with_net(f"{n} hidden neurons", net)
+
+    def set_activation(self, name: str) -> None:
+        if name not in U.HIDDEN_ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}")
+        net = self.net.copy()
+        net.activation = name
+        self._with_net(f"Activation {name}", net)
+
+    def set_output(self, name: str) -> None:
+        """"linear" output (the weighted sum) or "sigmoid" (fit sigma^-1 of the goal)."""
+        net = self.net.copy()
+        net.output = name
+        U.OneInput(net.w, net.b, net.v, net.activation, name)  # validates
+        self._with_net("Sigmoid output" if name == "sigmoid" else "Linear output", net)
+
+    def set_goal_text(self, text: str | None) -> str | None:
+        """Set the goal from user text; returns the error message (nothing changes) or None."""
+        if text is None:
+            self._edit("No goal", goal_text=None)
+            return None
+        try:
+            expr = parse_expression(text)
+            _, ok = expr.finite(self.sample_x())
+        except ExpressionError as e:
+            return str(e)
+        if not ok:
+            return "the goal is not finite everywhere on the plotted range (e.g. 1/x at 0)"
+        self._edit(f"Goal {expr.text}", goal_text=expr.text)
+        return None
+
+    def set_goal2d_text(self, text: str) -> str | None:
+        try:
+            expr = parse_expression(text, ("x", "y"))
+            t = np.linspace(0, 1, 21)
+            gx, gy = np.meshgrid(t, t)
+            _, ok = expr.finite(gx, gy)
+        except ExpressionError as e:
+            return str(e)
+        if not ok:
+            return "the goal is not finite everywhere on [0, 1]^2"
+        self._edit(f"2-D goal {expr.text}", goal2d_text=expr.text)
+        return None
+
+    def set_towers(self, k: int) -> None:
+        k = int(k)
+        if not 1 <= k <= 20:
+            raise ValueError("1 to 20 towers per side")
+        self._edit(f"{k} x {k} towers", towers=k)
+
+    def set_gain(self, gain: float) -> None:
+        gain = float(gain)
+        if not (np.isfinite(gain) and 0 < gain <= 1e4):
+            raise ValueError("the tower weight h must be in (0, 10000]")
+        self._edit(f"Tower weight h = {gain:g}", self._mid(70_000, True), gain=gain)
+
+    def auto_fit(self) -> str | None:
+        """Least-squares bump heights (bump mode) or output weights; returns an error or None."""
+        x = self.sample_x()
+        g = self.goal_values(x)
+        if g is None:
+            return "there is no goal to fit"
+        if not np.isfinite(g).all():
+            return "the goal is not finite everywhere"
+        if self.m.mode == "bumps":
+            net = U.with_heights(self.net, U.fit_heights(self.net, x, g))
+        else:
+            net = self.net.copy()
+            net.v = U.fit_output_weights(self.net, x, g)
+        self._with_net("Auto-fit", net)
+        return None
+
+    def set_stage(self, k: int) -> None:
+        """Go to stage k of the lesson's story (e.g. no activation, then ReLU)."""
+        if not self.m.stages:
+            return
+        k = max(0, min(int(k), len(self.m.stages) - 1))
+        if k == self.m.stage:
+            return
+        net = self.net.copy()
+        net.activation = self.m.stages[k].get("activation", net.activation)
+        self._with_net(f"Stage {k + 1}", net, stage=k)
+
+    # ------------------------------------------------------------ training
+    def set_eta(self, eta: float) -> None:
+        eta = float(eta)
+        if not (np.isfinite(eta) and eta > 0):
+            raise ValueError("the learning rate must be a positive number")
+        self.eta = eta
+        self.changed.emit()
+
+    def train_for(self, steps: int) -> str | None:
+        """``steps`` gradient steps at once, as one undoable edit (clicker / screenshots)."""
+        err = self.start_training(use_timer=False)
+        if err is None and steps > 0:
+            self.train_steps(int(steps))
+        self.pause_training()
+        return err
+
+    def start_training(self, use_timer: bool = True) -> str | None:
+        """Gradient descent from the current weights on samples of the goal, in timer slices."""
+        if self.training:
+            return None
+        x = self.sample_x(201)
+        g = self.goal_values(x)
+        if g is None or not np.isfinite(g).all():
+            return "training needs a finite goal"
+        self._train_before = self.m.copy()
+        if self.m.mode != "free":
+            self.m = replace(self.m.copy(), mode="free")
+            self.message.emit("Training moves every weight: switched to free mode.")
+        self._trainer = GoalTrainer(self.net, x, g)
+        self.training = True
+        if use_timer:
+            self._timer.start()
+        self.changed.emit()
+        return None
+
+    def pause_training(self, reason: str = "", revert: bool = False) -> None:
+        """Stop; the run becomes one undoable edit (or is undone if ``revert``)."""
+        if not self.training:
+            return
+        self._timer.stop()
+        self.training = False
+        before, self._train_before = self._train_before, None
+        steps = self._trainer.steps if self._trainer is not None else 0
+        self._trainer = None
+        if revert and before is not None:
+            self.m = before
+        elif before is not None and steps:
+            self.doc.undo_stack.push(_Snapshot(self, before, self.m.copy(),
+                                               f"Train {steps} steps", applied=True))
+        if reason:
+            self.message.emit(reason)
+        self.changed.emit()
+
+    def toggle_training(self) -> str | None:
+        if self.training:
+            self.pause_training()
+            return None
+        return self.start_training()
+
+    def train_steps(self, steps: int) -> None:
+        """``steps`` full-batch gradient steps (``advance`` and the clicker)."""
+        self._after_steps(*self._trainer.run(self.eta, max_steps=int(steps)))
+
+    def _on_tick(self) -> None:
+        self._after_steps(*self._trainer.run(self.eta, budget_s=BUDGET_S))
+
+    def _after_steps(self, done: int, finite: bool) -> None:
+        self.epochs += done
+        if not finite:
+            self.pause_training(f"Training paused after {self.epochs} steps: the weights became "
+                                "NaN or infinite (learning rate too large?). The weights from "
+                                "before this run are back; lower the learning rate and try "
+                                "again.", revert=True)
+            return
+        self.m.net = self._trainer.model()
+        self.changed.emit()
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.training = False
+
+    # ------------------------------------------------------------ lessons and files
+    def _default_model(self) -> LabModel:
+        edges = U.bump_edges(5)
+        centres = (edges[:-1] + edges[1:]) / 2
+        heights = parse_expression(U.DEFAULT_GOAL).evaluate(centres)
+        return LabModel(U.bump_model(edges, heights))
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is not None and lesson.lab == "universality":
+            self.pause_training()
+            try:
+                self.m = model_from_lesson(lesson)
+            except ValueError as e:
+                self.message.emit(f"The lesson's universality settings were not used: {e}")
+                return
+            self.epochs = 0
+            self.changed.emit()
+
+    def state(self) -> dict[str, Any]:
+        m = self.m
+        return {"mode": m.mode, "activation": m.net.activation, "output": m.net.output,
+                "w": m.net.w.tolist(), "b": m.net.b.tolist(), "v": m.net.v.tolist(),
+                "w_big": m.w_big, "goal": m.goal_text, "x_range": list(m.x_range),
+                "towers": m.towers, "gain": m.gain, "goal2d": m.goal2d_text, "eta": self.eta}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Inverse of :meth:`state`; raises ValueError (nothing changes) on bad input."""
+        m, eta = model_from_state(state)
+        self.pause_training()
+        self._install(m)
+        self.eta = eta

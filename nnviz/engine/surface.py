@@ -1,0 +1,338 @@
+"""Error surfaces: the loss over two parameters of a real network.
+
+The loss is evaluated for many parameter settings at once: the varied
+parameters get a leading grid axis G, so each layer's matrix product acts on
+arrays of shape (G, n, .) — one batched forward pass per chunk of the grid,
+never a Python loop of forward passes per grid point.
+
+Also: gradient-descent paths (all parameters, or only the two shown) and 1-D
+slices. Planes through parameter space are in :mod:`nnviz.engine.planes`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.losses import Loss
+from nnviz.engine.naming import Naming
+from nnviz.engine.network import Network, backward, forward
+
+Array = np.ndarray
+#: progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+#: about this many float64 numbers per chunk of a batched forward pass
+CHUNK_BUDGET = 2_000_000
+#: at most this many grid points per chunk (progress and cancelling stay prompt)
+MAX_CHUNK = 4096
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """One weight (``kind`` "w": weights[layer][j, k]) or bias ("b": biases[layer][j])."""
+
+    kind: str
+    layer: int
+    j: int
+    k: int = 0
+
+    def name(self, naming: Naming | None) -> str:
+        """Display name from the lesson's naming (w5, b1, w^2_11)."""
+        if naming is None:
+            return (f"w[{self.layer}][{self.j},{self.k}]" if self.kind == "w"
+                    else f"b[{self.layer}][{self.j}]")
+        if self.kind == "w":
+            return naming.weight(self.layer, self.j, self.k)
+        return naming.bias(self.layer, self.j)
+
+    def get(self, net: Network) -> float:
+        """The parameter's current value."""
+        if self.kind == "w":
+            return float(net.weights[self.layer][self.j, self.k])
+        return float(net.biases[self.layer][self.j])
+
+    def set(self, net: Network, value: float) -> None:
+        """Set the parameter in place (a shared bias sets the whole layer)."""
+        if self.kind == "w":
+            net.weights[self.layer][self.j, self.k] = value
+        elif net.shared_bias[self.layer]:
+            net.biases[self.layer][:] = value
+        else:
+            net.biases[self.layer][self.j] = value
+
+    def valid_for(self, net: Network) -> bool:
+        """True if the parameter exists (and is free) in ``net``."""
+        if self.kind not in ("w", "b") or not 0 <= self.layer < net.n_layers:
+            return False
+        w = net.weights[self.layer]
+        if self.kind == "w":
+            return 0 <= self.j < w.shape[0] and 0 <= self.k < w.shape[1]
+        if not net.use_bias[self.layer] or (net.shared_bias[self.layer] and self.j != 0):
+            return False
+        return 0 <= self.j < w.shape[0] and self.k == 0
+
+
+def all_params(net: Network) -> list[ParamRef]:
+    """Every free parameter: per layer its weights (row by row), then its bias(es)."""
+    refs: list[ParamRef] = []
+    for l, w in enumerate(net.weights):
+        refs += [ParamRef("w", l, j, k) for j in range(w.shape[0]) for k in range(w.shape[1])]
+        if net.use_bias[l]:
+            n = 1 if net.shared_bias[l] else w.shape[0]
+            refs += [ParamRef("b", l, j) for j in range(n)]
+    return refs
+
+
+def default_pair(net: Network) -> tuple[ParamRef, ParamRef]:
+    """The two parameters shown first: a weight and a bias (or weight) of the same neuron.
+
+    Small networks start at the first layer; big ones (over 100 parameters) at the
+    output layer, where the layers below need not be recomputed for every grid point.
+    """
+    refs = all_params(net)
+    if net.n_params() > 100:
+        refs = [r for r in refs if r.layer == net.n_layers - 1]
+    first = refs[0]
+    second = next((r for r in refs if r.kind == "b" and r.layer == first.layer), None)
+    if second is None:
+        second = refs[1] if len(refs) > 1 else refs[0]
+    return first, second
+
+
+# ------------------------------------------------------------ batched loss
+def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
+                 weights: Sequence[Array], biases: Sequence[Array], start: int = 0) -> Array:
+    """The cost for G parameter settings at once.
+
+    Parameters
+    ----------
+    net : Network
+        Gives the activations and bias flags.
+    x, y : ndarray, shapes (n, n_in) and (n, n_out)
+    weights : per layer an array of shape (n_out, n_in) (shared by all settings)
+        or (G, n_out, n_in)
+    biases : per layer (n_out,) or (G, n_out)
+    start : int
+        First weight layer to compute; ``x`` is then that layer's input (the
+        activations below it, shared by all settings).
+
+    Returns
+    -------
+    ndarray, shape (G,)
+        The cost of each setting (summed or averaged over the n samples).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _batched_loss(net, x, y, loss, weights, biases, start)
+
+
+def _batched_loss(net: Network, x: Array, y: Array, loss: Loss,
+                  weights: Sequence[Array], biases: Sequence[Array], start: int) -> Array:
+    a = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64).reshape(a.shape[-2], -1)
+    g = max([a.shape[0] if a.ndim == 3 else 1] + [w.shape[0] for w in weights if w.ndim == 3]
+            + [b.shape[0] for b in biases if b.ndim == 2] + [1])
+    for l in range(start, net.n_layers):
+        w = weights[l]
+        if a.ndim == 3 and w.ndim == 2:  # one big product instead of G small ones
+            z = (a.reshape(-1, a.shape[-1]) @ w.T).reshape(a.shape[0], a.shape[1], -1)
+        else:
+            z = a @ (np.swapaxes(w, -1, -2))
+        if net.use_bias[l]:
+            b = biases[l]
+            z = z + (b[:, None, :] if b.ndim == 2 else b)
+        a = net.activations[l].fn(z)
+    if a.ndim == 2:
+        a = np.broadcast_to(a, (g,) + a.shape)
+    per = loss.sample(a, y)  # (G, n)
+    return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
+
+
+def chunk_size(net: Network, n: int, varied: int) -> int:
+    """Grid points per chunk for n samples and ``varied`` batched numbers per point."""
+    width = max(net.sizes) * n + varied
+    return int(min(MAX_CHUNK, max(1, CHUNK_BUDGET // max(1, width))))
+
+
+def loss_grid(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef, py: ParamRef,
+              xs: Array, ys: Array, progress: Progress | None = None) -> Array:
+    """The cost over a grid of two parameters, all others held at their values in ``net``.
+
+    Parameters
+    ----------
+    px, py : ParamRef
+        Two different parameters (x axis, y axis).
+    xs, ys : ndarray, shapes (nx,) and (ny,)
+        Values of ``px`` and ``py``.
+    progress : callable(done, total) -> bool, optional
+        Called after each chunk; returning False raises :class:`Cancelled`.
+
+    Returns
+    -------
+    ndarray, shape (ny, nx)
+        ``Z[i, j]`` is the cost with px = xs[j], py = ys[i].
+    """
+    if px == py:
+        raise ValueError("pick two different parameters")
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    gx, gy = np.meshgrid(xs, ys)
+    out = _vary(net, x, y, loss, [(px, gx.ravel()), (py, gy.ravel())], progress)
+    return out.reshape(gy.shape)
+
+
+def loss_slice(net: Network, x: Array, y: Array, loss: Loss, p: ParamRef,
+               values: Array) -> Array:
+    """The cost against one parameter, all others held (1-D slice).
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
+    return _vary(net, x, y, loss, [(p, np.asarray(values, dtype=np.float64).ravel())], None)
+
+
+def _vary(net: Network, x: Array, y: Array, loss: Loss,
+          varied: list[tuple[ParamRef, Array]], progress: Progress | None) -> Array:
+    """The cost for G settings of one or two parameters (values of shape (G,) each).
+
+    The layers below the lowest varied layer are computed once. In that layer the
+    varied parameters enter the weighted input z linearly, so z for every setting
+    is z0 plus a rank-one change of column j (no matrix product per setting);
+    the layers above are batched matrix products.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        first = min(r.layer for r, _ in varied)
+        fwd = forward(net, x)
+        a_in = fwd.activations[first]          # (n, n_in) shared by all settings
+        z0 = fwd.zs[first]                     # (n, n_out)
+        total = varied[0][1].size
+        later = sum(net.weights[r.layer].size + net.biases[r.layer].size
+                    for r, _ in varied if r.layer > first)
+        chunk = chunk_size(net, len(a_in), later)
+        out = np.empty(total)
+        for s in range(0, total, chunk):
+            e = min(s + chunk, total)
+            z = np.repeat(z0[None], e - s, axis=0)       # (G, n, n_out)
+            weights: list[Array] = list(net.weights)
+            biases: list[Array] = list(net.biases)
+            for ref, vals in varied:
+                v = vals[s:e]
+                if ref.layer == first:
+                    dv = v - ref.get(net)
+                    if ref.kind == "w":
+                        z[:, :, ref.j] += dv[:, None] * a_in[None, :, ref.k]
+                    elif net.shared_bias[ref.layer]:
+                        z += dv[:, None, None]
+                    else:
+                        z[:, :, ref.j] += dv[:, None]
+                    continue
+                arrs = weights if ref.kind == "w" else biases
+                cur = np.repeat(arrs[ref.layer][None], e - s, axis=0)
+                arrs[ref.layer] = cur
+                if ref.kind == "w":
+                    cur[:, ref.j, ref.k] = v
+                elif net.shared_bias[ref.layer]:
+                    cur[:, :] = v[:, None]
+                else:
+                    cur[:, ref.j] = v
+            a = net.activations[first].fn(z)
+            out[s:e] = _batched_loss(net, a, y, loss, weights, biases, first + 1)
+            if progress is not None and not progress(e, total):
+                raise Cancelled()
+    return out
+
+
+def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Array]]:
+    """Per-layer weights (G, n_out, n_in) and biases (G, n_out) from flat vectors (G, P)."""
+    g = thetas.shape[0]
+    weights, biases = [], []
+    i = 0
+    for l, w in enumerate(net.weights):
+        weights.append(thetas[:, i:i + w.size].reshape(g, *w.shape))
+        i += w.size
+        n = w.shape[0]
+        if not net.use_bias[l]:
+            biases.append(net.biases[l])
+        elif net.shared_bias[l]:
+            biases.append(np.repeat(thetas[:, i:i + 1], n, axis=1))
+            i += 1
+        else:
+            biases.append(thetas[:, i:i + n])
+            i += n
+    return weights, biases
+
+
+# ------------------------------------------------------------ descent
+def gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
+            only: Sequence[ParamRef] | None = None) -> float:
+    """One full-batch gradient-descent step on ``net`` in place; returns the cost before it.
+
+    With ``only`` just those parameters move (the path then lies exactly on the
+    surface of those two parameters); otherwise every weight and bias moves.
+    Overflow gives inf/NaN values (no warnings): callers check ``net.is_finite()``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _gd_step(net, x, y, loss, eta, only)
+
+
+def _gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
+             only: Sequence[ParamRef] | None) -> float:
+    fwd = forward(net, x)
+    y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
+    c = loss.value(fwd.output, y)
+    grads = backward(net, fwd, y, loss)
+    if only is None:
+        for l, g in enumerate(grads):
+            net.weights[l] -= eta * g.dw
+            if net.use_bias[l]:
+                net.biases[l] -= eta * g.db
+    else:
+        new = []
+        for r in only:
+            g = grads[r.layer].dw[r.j, r.k] if r.kind == "w" else grads[r.layer].db[r.j]
+            new.append((r, r.get(net) - eta * g))
+        for r, v in new:
+            r.set(net, v)
+    return c
+
+
+def descent_path(net: Network, x: Array, y: Array, loss: Loss, eta: float, steps: int,
+                 only: Sequence[ParamRef] | None = None) -> tuple[Array, Array]:
+    """Run ``steps`` gradient-descent steps on a copy of ``net``.
+
+    Returns
+    -------
+    thetas : ndarray, shape (steps + 1, P)
+        The flat parameters before the first step and after each step.
+    costs : ndarray, shape (steps + 1,)
+        The cost at each of those points.
+    """
+    net = net.copy()
+    from nnviz.engine.network import cost
+
+    thetas = [net.get_params()]
+    costs = []
+    for _ in range(steps):
+        costs.append(gd_step(net, x, y, loss, eta, only))
+        thetas.append(net.get_params())
+    costs.append(cost(net, x, y, loss))
+    return np.array(thetas), np.array(costs)
+
+
+def neuron_outputs(net: Network, x: Array, thetas: Array) -> Array:
+    """The network's outputs (T, n, n_out) for each flat parameter vector of (T, P)."""
+    weights, biases = unflatten_batch(net, np.asarray(thetas, dtype=np.float64))
+    a = np.asarray(x, dtype=np.float64)
+    for l in range(net.n_layers):
+        z = a @ np.swapaxes(weights[l], -1, -2)
+        if net.use_bias[l]:
+            b = biases[l]
+            z = z + (b[:, None, :] if b.ndim == 2 else b)
+        a = net.activations[l].fn(z)
+    return a

@@ -1,0 +1,203 @@
+"""Perceptron vs sigmoid neuron (one slider drives both) and the softmax page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.neuron_functions import FunctionsController
+from nnviz.engine.naming import fmt
+from nnviz.views.neuron.widgets import ValueSlider, style_plot
+from nnviz.views.style import Style, current_style
+
+
+def _num(v: float) -> str:
+    return fmt(round(v, 4))
+
+
+def _signed(v: float) -> str:
+    return ("+" if v > 0 else "") + _num(v)
+
+
+class ComparePage(QWidget):
+    """z = w·x + b with x = 1, b = −1: a perceptron and a sigmoid neuron, the same w."""
+
+    def __init__(self, ctl: FunctionsController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        intro = QLabel("Notes 002: a small change in a weight can flip a perceptron's output "
+                       "completely, while a sigmoid neuron's output changes only a little, "
+                       "Δσ ≈ σ′(z)·x·Δw. Both neurons here have x = 1 and b = −1, so "
+                       "z = w − 1; one slider sets w for both.")
+        intro.setWordWrap(True)
+        self.slider = ValueSlider("w", -3.0, 5.0, 0.05, decimals=2)
+        self.slider.value_changed.connect(lambda v, _d: self.ctl.set_compare_w(v))
+        minus, plus = QPushButton("w − 0.1"), QPushButton("w + 0.1")
+        minus.clicked.connect(lambda: self.ctl.set_compare_w(round(self.ctl.compare_w - 0.1, 10)))
+        plus.clicked.connect(lambda: self.ctl.set_compare_w(round(self.ctl.compare_w + 0.1, 10)))
+        row = QHBoxLayout()
+        row.addWidget(self.slider, 1)
+        row.addWidget(minus)
+        row.addWidget(plus)
+        self.view = pg.GraphicsLayoutWidget()
+        self.plots, self.curves, self.now, self.before, self.labels = {}, {}, {}, {}, {}
+        ws, per, sig = ctl.compare_curves()
+        plots = QHBoxLayout()
+        for i, (key, title, ys) in enumerate((("perceptron", "Perceptron: y = 1 if z ≥ 0", per),
+                                              ("sigmoid", "Sigmoid neuron: y = σ(z)", sig))):
+            p = self.view.addPlot(row=0, col=i, title=title)
+            p.setMenuEnabled(False)
+            p.hideButtons()
+            p.vb.setMouseEnabled(False, False)
+            p.setYRange(-0.1, 1.1, padding=0)
+            p.setLabel("bottom", "w")
+            p.showGrid(x=True, y=True, alpha=0.15)
+            self.curves[key] = p.plot(ws, ys)
+            self.before[key] = pg.ScatterPlotItem(size=12, symbol="o")
+            self.now[key] = pg.ScatterPlotItem(size=16, symbol="o")
+            p.addItem(self.before[key])
+            p.addItem(self.now[key])
+            self.plots[key] = p
+            lab = QLabel()
+            lab.setObjectName(f"compare-{key}")
+            lab.setWordWrap(True)
+            lab.setAlignment(Qt.AlignmentFlag.AlignTop)
+            self.labels[key] = lab
+            plots.addWidget(lab, 1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addLayout(row)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(plots)
+        ctl.compare_changed.connect(self._on_compare_changed)
+        self.apply_style(self.style_)
+
+    def _on_compare_changed(self) -> None:
+        c, st = self.ctl.compare(), self.style_
+        self.slider.set_value(c["w"])
+        for key in ("perceptron", "sigmoid"):
+            self.before[key].setData([c["prev_w"]], [c["prev_" + key]],
+                                     brush=pg.mkBrush(st.muted), pen=pg.mkPen(st.muted))
+            self.now[key].setData([c["w"]], [c[key]], brush=pg.mkBrush(st.highlight),
+                                  pen=pg.mkPen(st.foreground), size=16 * st.scale)
+        dp = c["d_perceptron"]
+        flip = "  → the output FLIPPED" if dp != 0 else "  (no change)"
+        self.labels["perceptron"].setText(
+            f"w: {_num(c['prev_w'])} → {_num(c['w'])} (Δw = {_signed(c['dw'])}), "
+            f"z = {_num(c['z'])}\ny = {_num(c['prev_perceptron'])} → {_num(c['perceptron'])}"
+            f", Δy = {_signed(dp)}{flip}")
+        self.labels["sigmoid"].setText(
+            f"w: {_num(c['prev_w'])} → {_num(c['w'])} (Δw = {_signed(c['dw'])}), "
+            f"z = {_num(c['z'])}\nσ = {_num(c['prev_sigmoid'])} → {_num(c['sigmoid'])}, "
+            f"Δσ = {_signed(c['d_sigmoid'])}  ≈ σ′(z)·x·Δw = {_signed(c['d_sigmoid_approx'])}")
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.view.setBackground(style.background)
+        for key, p in self.plots.items():
+            style_plot(p, style)
+            p.setTitle(p.titleLabel.text, color=style.foreground, size=f"{style.pt(11):.0f}pt")
+            self.curves[key].setPen(pg.mkPen(style.positive, width=2.5 * style.scale))
+        self._on_compare_changed()
+
+
+class SoftmaxPage(QWidget):
+    """Sliders for z1..z4 and a scale c; bars a = softmax(c·z) that always sum to 1."""
+
+    def __init__(self, ctl: FunctionsController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        left = QVBoxLayout()
+        intro = QLabel("Softmax (notes 002): a_j = e^(c·z_j) / Σ_k e^(c·z_k). The outputs "
+                       "are positive and always sum to 1. Scaling all z by c > 1 sharpens "
+                       "them towards the largest; c → 0 makes them uniform.")
+        intro.setWordWrap(True)
+        left.addWidget(intro)
+        self.z_sliders = []
+        for j in range(4):
+            s = ValueSlider(f"z{j + 1}", -5.0, 5.0, 0.1, decimals=1)
+            s.value_changed.connect(lambda v, _d, j=j: self.ctl.set_softmax_z(j, v))
+            left.addWidget(s)
+            self.z_sliders.append(s)
+        self.scale = ValueSlider("c", 0.0, 5.0, 0.1, decimals=1)
+        self.scale.value_changed.connect(lambda v, _d: self.ctl.set_softmax_scale(v))
+        left.addWidget(self.scale)
+        self.table = QTableWidget(4, 4)
+        self.table.setObjectName("softmax-table")
+        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(cz − max)", "a_j"])
+        self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(4)])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        left.addWidget(self.table)
+        self.sum_label = QLabel()
+        self.sum_label.setObjectName("softmax-sum")
+        left.addWidget(self.sum_label)
+        left.addStretch(1)
+        self.plot = pg.PlotWidget()
+        p = self.plot.getPlotItem()
+        p.setMenuEnabled(False)
+        p.hideButtons()
+        p.vb.setMouseEnabled(False, False)
+        p.setYRange(0, 1.05, padding=0)
+        p.setXRange(0.4, 4.6, padding=0)
+        p.setLabel("left", "a_j")
+        p.getAxis("bottom").setTicks([[(j + 1, f"a{j + 1}") for j in range(4)]])
+        self.bars = pg.BarGraphItem(x=np.arange(1, 5), height=np.zeros(4), width=0.6)
+        p.addItem(self.bars)
+        self.texts = [pg.TextItem(anchor=(0.5, 1.0)) for _ in range(4)]
+        for t in self.texts:
+            p.addItem(t)
+        lay = QHBoxLayout(self)
+        lay.addLayout(left, 2)
+        lay.addWidget(self.plot, 3)
+        ctl.softmax_changed.connect(self._on_softmax_changed)
+        self.apply_style(self.style_)
+
+    def bar_heights(self) -> np.ndarray:
+        """The heights currently drawn (what the user sees)."""
+        return np.asarray(self.bars.opts["height"], dtype=float)
+
+    def _on_softmax_changed(self) -> None:
+        c, st = self.ctl, self.style_
+        cz, e, a = c.softmax_terms()
+        for j, s in enumerate(self.z_sliders):
+            s.set_value(float(c.softmax_z[j]))
+        self.scale.set_value(c.softmax_scale)
+        self.bars.setOpts(height=a, brush=pg.mkBrush(st.positive), pen=pg.mkPen(st.foreground))
+        for j in range(4):
+            self.texts[j].setText(_num(a[j]), color=st.foreground)
+            self.texts[j].setPos(j + 1, a[j] + 0.01)
+            for col, v in enumerate((c.softmax_z[j], cz[j], e[j], a[j])):
+                item = QTableWidgetItem(_num(v))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(j, col, item)
+        self.sum_label.setText(f"Σ a_j = {fmt(round(float(a.sum()), 9))}")
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        row = self.fontMetrics().height() + 6
+        self.table.horizontalHeader().setFont(self.font())
+        self.table.verticalHeader().setDefaultSectionSize(row)
+        from PySide6.QtGui import QFont
+
+        font = QFont()
+        font.setPointSizeF(style.pt(10))
+        for t in self.texts:
+            t.setFont(font)
+        self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.plot.setBackground(style.background)
+        style_plot(self.plot.getPlotItem(), style)
+        self._on_softmax_changed()

@@ -1,0 +1,132 @@
+"""Activation gallery: f and f' of every engine activation, a shared draggable z marker,
+and the saturation regions (f' near 0) shaded."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from nnviz.controllers.neuron_functions import GALLERY, Z_RANGE, FunctionsController
+from nnviz.engine.activations import get_activation
+from nnviz.engine.naming import fmt
+from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
+from nnviz.views.style import Style, current_style
+
+BOUNDED = {"step": (-0.3, 1.3), "perceptron": (-0.3, 1.3), "sigmoid": (-0.3, 1.3),
+           "piecewise": (-0.3, 1.3), "tanh": (-1.3, 1.3)}
+UNBOUNDED = (-1.5, 3.0)
+SHORT = {"step": "Step (≥ 0)", "perceptron": "Perceptron (> 0)", "sigmoid": "Sigmoid",
+         "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU",
+         "piecewise": "Piecewise-linear", "linear": "Linear"}
+
+
+def _num(v: float) -> str:
+    return fmt(round(v, 4))
+
+
+class GalleryPage(QWidget):
+    """A 3 x 3 grid of plots; the z marker is shared (dragging one moves all)."""
+
+    def __init__(self, ctl: FunctionsController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setObjectName("gallery")
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.f_items: dict[str, pg.PlotDataItem] = {}
+        self.fp_items: dict[str, pg.PlotDataItem] = {}
+        self.markers: dict[str, pg.InfiniteLine] = {}
+        self.dots: dict[str, pg.ScatterPlotItem] = {}
+        self.regions: dict[str, list[pg.LinearRegionItem]] = {}
+        for i, name in enumerate(GALLERY):
+            p = self.view.addPlot(row=i // 3, col=i % 3)
+            p.setMenuEnabled(False)
+            p.hideButtons()
+            p.vb.setMouseEnabled(False, False)
+            p.setXRange(-5, 5, padding=0)
+            p.setYRange(*BOUNDED.get(name, UNBOUNDED), padding=0)
+            p.showGrid(x=True, y=True, alpha=0.15)
+            z, f, fp, regions = ctl.gallery_curve(name, -Z_RANGE, Z_RANGE)
+            self.regions[name] = []
+            for lo, hi in regions:
+                r = pg.LinearRegionItem((lo, hi), movable=False)
+                r.setZValue(-10)
+                p.addItem(r)
+                self.regions[name].append(r)
+            self.f_items[name] = p.plot(z, f)
+            self.fp_items[name] = p.plot(z, fp)
+            m = pg.InfiniteLine(pos=0.0, angle=90, movable=True, bounds=(-Z_RANGE, Z_RANGE))
+            m.sigPositionChanged.connect(lambda line: self.ctl.set_gallery_z(line.value()))
+            p.addItem(m)
+            self.markers[name] = m
+            self.dots[name] = pg.ScatterPlotItem(size=9)
+            p.addItem(self.dots[name])
+            self.plots[name] = p
+        self.z_slider = ValueSlider("z", -Z_RANGE, Z_RANGE, 0.05, decimals=2)
+        self.z_slider.value_changed.connect(lambda v, _d: self.ctl.set_gallery_z(v))
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.z_slider)
+        lay.addWidget(self.legend)
+        self._redraw = Throttle(self._draw, 16, self)
+        ctl.gallery_changed.connect(self._on_gallery_changed)
+        self.apply_style(self.style_)
+
+    def _on_gallery_changed(self) -> None:
+        self._redraw.request()
+
+    def _draw(self) -> None:
+        c, st = self.ctl, self.style_
+        z = c.gallery_z
+        self.z_slider.set_value(z)
+        for name in GALLERY:
+            f, fp = c.gallery_at(name)
+            with QSignalBlocker(self.markers[name]):
+                self.markers[name].setValue(z)
+            self.dots[name].setData([z, z], [f, fp], brush=[pg.mkBrush(st.positive),
+                                                            pg.mkBrush(st.gradient)],
+                                    pen=pg.mkPen(st.foreground), size=9 * st.scale)
+            sel = name == c.gallery_name
+            colour = st.highlight if sel else st.foreground
+            self.plots[name].setTitle(
+                f"<b>{SHORT[name]}</b>: f = {_num(f)}, f′ = {_num(fp)}",
+                color=colour, size=f"{st.pt(9):.0f}pt")
+        act = get_activation(c.gallery_name)
+        f, fp = c.gallery_at(c.gallery_name)
+        self.legend.setText(
+            f"<span style='color:{st.positive}'><b>━ f(z)</b></span> &nbsp; "
+            f"<span style='color:{st.gradient}'><b>┅ f′(z)</b></span> &nbsp; "
+            f"<span style='background:{st.muted};color:{st.background}'>&nbsp;shaded&nbsp;</span>"
+            " = saturated, |f′(z)| &lt; 0.01: gradients vanish there. Drag a marker or the "
+            f"slider. &nbsp; <b>{act.title}</b>: {act.formula}; {act.prime_formula}; "
+            f"at z = {_num(z)}: f = {_num(f)}, f′ = {_num(fp)}.")
+
+    def select(self, step: int) -> None:
+        """Highlight the next/previous activation (clicker keys on this page)."""
+        i = (GALLERY.index(self.ctl.gallery_name) + step) % len(GALLERY)
+        self.ctl.set_gallery(GALLERY[i])
+
+    def flush(self) -> None:
+        """Draw a pending update now (screenshots, tests)."""
+        self._redraw.flush()
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.view.setBackground(style.background)
+        for name, p in self.plots.items():
+            style_plot(p, style)
+            self.f_items[name].setPen(pg.mkPen(style.positive, width=2.5 * style.scale))
+            self.fp_items[name].setPen(pg.mkPen(style.gradient, width=2 * style.scale,
+                                                style=Qt.PenStyle.DashLine))
+            self.markers[name].setPen(pg.mkPen(style.highlight, width=2 * style.scale))
+            self.markers[name].setHoverPen(pg.mkPen(style.highlight, width=4 * style.scale))
+            for r in self.regions[name]:
+                r.setBrush(pg.mkBrush(rgba(style.muted, 60)))
+                for ln in r.lines:
+                    ln.setPen(pg.mkPen(None))
+        self._draw()

@@ -1,0 +1,127 @@
+"""The error-surface lab: the loss over two parameters of the real network (or a
+plane through parameter space), gradient descent rolling down it, and the
+learning-slowdown comparison of two costs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.slowdown import SlowdownController
+from nnviz.controllers.surface import SurfaceController
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style, current_style
+from nnviz.views.surface.page import SurfacePage
+from nnviz.views.surface.slowdown import SlowdownPage
+
+PAGES = ("surface", "slowdown")
+
+
+class SurfaceLab(Lab):
+    """Error surface + descent path; second tab: learning slowdown."""
+
+    name = "surface"
+    title = "Error surface"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.controller = SurfaceController(doc, self)
+        self.slowdown = SlowdownController(doc, self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("surface-tabs")
+        self.page = SurfacePage(self.controller)
+        self.slow_page = SlowdownPage(self.slowdown)
+        self.tabs.addTab(self.page, "Error surface")
+        self.tabs.addTab(self.slow_page, "Learning slowdown")
+        self.setCentralWidget(self.tabs)
+        self.controller.message.connect(self.status)
+        self.controller.path_changed.connect(self._emit_status)
+        self.slowdown.changed.connect(self._emit_status)
+        self.tabs.currentChanged.connect(self._emit_status)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self._on_lesson_changed()
+        self.apply_style(current_style())
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        mode = lesson.settings.get("mode") if lesson is not None else None
+        self.tabs.setCurrentIndex(1 if mode == "slowdown" else 0)
+
+    @property
+    def page_name(self) -> str:
+        return PAGES[self.tabs.currentIndex()]
+
+    def _emit_status(self) -> None:
+        c = self.controller
+        if self.page_name == "slowdown":
+            s = self.slowdown
+            self.status.emit(f"Learning slowdown · epoch {s.epochs}")
+        elif c.costs:
+            self.status.emit(f"Error surface · step {c.steps} · loss {c.costs[-1]:.6g}")
+
+    # -- hooks -------------------------------------------------------------
+    def deactivate(self) -> None:
+        self.controller.pause()
+        self.slowdown.pause()
+
+    def step_forward(self) -> None:
+        if self.page_name == "slowdown":
+            self.slowdown.step(1)
+        else:
+            self.controller.step(1)
+
+    def step_back(self) -> None:
+        if self.page_name == "slowdown":
+            return
+        self.controller.step_back()
+
+    def advance(self, steps: int) -> None:
+        """``steps`` descent steps at once, then wait for the surface (screenshots)."""
+        if self.page_name == "slowdown":
+            self.slowdown.step(max(0, steps))
+            self.slowdown.wait_idle()
+        else:
+            if steps > 0:
+                self.controller.step(steps)
+                if self.controller.mode == "pca":  # the plane of the path just taken
+                    self.controller.request_grid()
+            self.controller.wait_idle()
+
+    def zoom(self, factor: float | None) -> None:
+        maps = (self.page.heatmap,) if self.page_name == "surface" else tuple(self.slow_page.maps)
+        for m in maps:
+            if factor is None:
+                m.reset_view()
+            else:
+                m.zoom(factor)
+
+    def apply_style(self, style: Style) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(style.pt(10))
+        self.setFont(font)
+        self.page.apply_style(style)
+        self.slow_page.apply_style(style)
+
+    def state(self) -> dict[str, Any]:
+        return {"page": self.page_name, **self.controller.state()}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError("surface lab state: expected an object")
+        page = state.get("page", "surface")
+        if page not in PAGES:
+            raise ValueError(f"surface lab state: page {page!r} is not one of {', '.join(PAGES)}")
+        self.controller.restore_state({k: v for k, v in state.items() if k != "page"})
+        self.tabs.setCurrentIndex(PAGES.index(page))
+
+    def main_view(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def shutdown(self) -> None:
+        self.controller.shutdown()
+        self.slowdown.shutdown()
+        self.page._path_timer.stop()
+        self.slow_page._timer.stop()

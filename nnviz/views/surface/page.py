@@ -1,0 +1,282 @@
+"""The error-surface page: parameter pickers, heatmap, 3-D surface, 1-D slice and
+the gradient-descent controls."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
+from nnviz.engine.naming import fmt
+from nnviz.views.style import Style, current_style
+from nnviz.views.surface.plots import HeatmapPlot, Surface3D
+
+
+class SurfacePage(QWidget):
+    """Views and controls of one :class:`SurfaceController`."""
+
+    def __init__(self, ctl: SurfaceController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        root = QHBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
+        self._style = current_style()
+        self.controls = self._build_controls()
+        root.addWidget(self.controls)
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        self.heatmap = HeatmapPlot()
+        self.view3d = Surface3D()
+        top.addWidget(self.heatmap)
+        top.addWidget(self.view3d)
+        top.setSizes([600, 400])
+        self.slice = pg.PlotWidget()
+        self.slice.setObjectName("surface-slice")
+        self.slice.getPlotItem().setMenuEnabled(False)
+        self.slice_curve = self.slice.plot(pen=pg.mkPen("#0072B2", width=2))
+        self.slice_dot = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#E69F00"))
+        self.slice.addItem(self.slice_dot)
+        self.slice.setLabel("left", "loss")
+        self.slice.getAxis("left").enableAutoSIPrefix(False)
+        split.addWidget(top)
+        split.addWidget(self.slice)
+        split.setSizes([440, 150])
+        root.addWidget(split, 1)
+        self.heatmap.clicked.connect(self._on_heatmap_clicked)
+        ctl.surface_changed.connect(self._on_surface_changed)
+        ctl.path_changed.connect(self._schedule_path)
+        ctl.setup_changed.connect(self._on_setup_changed)
+        ctl.busy_changed.connect(self._on_busy_changed)
+        ctl.progress.connect(self.progress.setValue)
+        ctl.running_changed.connect(self._on_running_changed)
+        ctl.message.connect(self._on_message)
+        ctl.doc.settings_changed.connect(self._on_setup_changed)
+        self._path_timer = QTimer(self)
+        self._path_timer.setSingleShot(True)
+        self._path_timer.setInterval(16)
+        self._path_timer.timeout.connect(self._on_path_changed)
+        self._on_setup_changed()
+        self._on_surface_changed()
+        self._on_busy_changed(ctl.busy())
+
+    # ------------------------------------------------------------ controls
+    def _build_controls(self) -> QWidget:
+        box = QWidget()
+        box.setObjectName("surface-controls")
+        box.setFixedWidth(270)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(2, 2, 2, 2)
+        form = QFormLayout()
+        self.mode = QComboBox()
+        for m in MODES:
+            self.mode.addItem(MODE_TITLES[m], m)
+        self.mode.activated.connect(lambda i: self.ctl.set_mode(self.mode.itemData(i)))
+        self.x_param = QComboBox()
+        self.y_param = QComboBox()
+        self.x_param.setObjectName("surface-x-param")
+        self.y_param.setObjectName("surface-y-param")
+        self.x_param.activated.connect(self._on_pair_picked)
+        self.y_param.activated.connect(self._on_pair_picked)
+        self.span = QDoubleSpinBox()
+        self.span.setRange(0.001, 1e6)
+        self.span.setDecimals(3)
+        self.span.setKeyboardTracking(False)
+        self.span.valueChanged.connect(self.ctl.set_span)
+        self.resolution = QSpinBox()
+        self.resolution.setRange(21, 301)
+        self.resolution.setSingleStep(20)
+        self.resolution.setKeyboardTracking(False)
+        self.resolution.valueChanged.connect(self.ctl.set_resolution)
+        self.eta = QDoubleSpinBox()
+        self.eta.setObjectName("surface-eta")
+        self.eta.setRange(0.0, 1000.0)
+        self.eta.setDecimals(4)
+        self.eta.setSingleStep(0.05)
+        self.eta.setKeyboardTracking(False)
+        self.eta.valueChanged.connect(self.ctl.set_eta)
+        self.speed = QSpinBox()
+        self.speed.setRange(1, 1000)
+        self.speed.valueChanged.connect(self.ctl.set_steps_per_tick)
+        form.addRow("Surface", self.mode)
+        form.addRow("x axis", self.x_param)
+        form.addRow("y axis", self.y_param)
+        form.addRow("Span ±", self.span)
+        form.addRow("Resolution", self.resolution)
+        form.addRow("Learning rate η", self.eta)
+        form.addRow("Steps / frame", self.speed)
+        lay.addLayout(form)
+        self.only_two = QCheckBox("Train only these two")
+        self.only_two.toggled.connect(self.ctl.set_only_two)
+        lay.addWidget(self.only_two)
+        row = QHBoxLayout()
+        self.step_btn = QPushButton("Step")
+        self.play_btn = QPushButton("Play")
+        self.reset_btn = QPushButton("Reset path")
+        self.step_btn.clicked.connect(lambda: self.ctl.step(1))
+        self.play_btn.clicked.connect(self._on_play_clicked)
+        self.reset_btn.clicked.connect(self.ctl.reset_path)
+        for b in (self.step_btn, self.play_btn, self.reset_btn):
+            row.addWidget(b)
+        lay.addLayout(row)
+        self.recentre_btn = QPushButton("Recentre on the current point")
+        self.recentre_btn.clicked.connect(self.ctl.recentre)
+        lay.addWidget(self.recentre_btn)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFormat("computing the surface… %p%")
+        lay.addWidget(self.progress)
+        self.explain = QLabel()
+        self.explain.setObjectName("surface-explanation")
+        self.explain.setWordWrap(True)
+        lay.addWidget(self.explain)
+        self.message = QLabel()
+        self.message.setObjectName("surface-message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #D55E00;")
+        lay.addWidget(self.message)
+        self.message.setVisible(False)
+        self.readout = QLabel()
+        self.readout.setObjectName("surface-readout")
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.readout)
+        lay.addStretch(1)
+        return box
+
+    def _on_pair_picked(self) -> None:
+        refs = self.ctl.params()
+        try:
+            self.ctl.set_pair(refs[self.x_param.currentIndex()],
+                              refs[self.y_param.currentIndex()])
+        except ValueError as e:
+            self.ctl.report(str(e))
+            self._on_setup_changed()  # back to the pair that is shown
+
+    def _on_play_clicked(self) -> None:
+        if self.ctl.playing():
+            self.ctl.pause()
+        else:
+            self.ctl.play()
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.play_btn.setText("Pause" if running else "Play")
+        if running:
+            self._on_message("")
+
+    def _on_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # ------------------------------------------------------------ model -> view
+    def _on_setup_changed(self) -> None:
+        ctl = self.ctl
+        if ctl.px is None:
+            return
+        refs = ctl.params()
+        names = [ctl.name(r) for r in refs]
+        for combo, ref in ((self.x_param, ctl.px), (self.y_param, ctl.py)):
+            with QSignalBlocker(combo):
+                if [combo.itemText(i) for i in range(combo.count())] != names:
+                    combo.clear()
+                    combo.addItems(names)
+                combo.setCurrentIndex(refs.index(ref))
+                combo.setEnabled(ctl.mode == "params")
+        with QSignalBlocker(self.mode):
+            self.mode.setCurrentIndex(MODES.index(ctl.mode))
+        with QSignalBlocker(self.span):
+            self.span.setValue(ctl.span)
+        with QSignalBlocker(self.resolution):
+            self.resolution.setValue(ctl.resolution)
+        with QSignalBlocker(self.eta):
+            self.eta.setValue(ctl.doc.config.eta)
+        with QSignalBlocker(self.speed):
+            self.speed.setValue(ctl.steps_per_tick)
+        with QSignalBlocker(self.only_two):
+            self.only_two.setChecked(ctl.only_two)
+            self.only_two.setEnabled(ctl.mode == "params" and len(refs) > 2)
+        self.recentre_btn.setText({"random": "New random directions",
+                                   "pca": "Plane of the path so far"}.get(
+                                       ctl.mode, "Recentre on the current point"))
+        self._update_explanation()
+
+    def _update_explanation(self) -> None:
+        s = self.ctl.surface
+        extra = f"\n{s.info}" if (s is not None and s.info and s.mode == self.ctl.mode) else ""
+        self.explain.setText(self.ctl.explanation() + extra)
+
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        if busy:
+            self.progress.setValue(0)
+
+    def _on_surface_changed(self) -> None:
+        s = self.ctl.surface
+        if s is None:
+            return
+        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
+        self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
+        self.slice.setLabel("bottom", s.x_label)
+        self.slice.setTitle(
+            f"1-D slice: the loss against {s.x_label}, everything else held"
+            if s.mode == "params" else
+            "1-D slice: the loss along direction 1 through the plane's centre",
+            color=self._style.foreground, size=f"{self._style.pt(10):.0f}pt")
+        self._update_explanation()
+        self._on_path_changed()
+
+    def _schedule_path(self) -> None:
+        if not self._path_timer.isActive():
+            self._path_timer.start()
+
+    def _on_path_changed(self) -> None:
+        ctl = self.ctl
+        if ctl.surface is None or ctl.px is None:
+            return
+        coords = ctl.path_coords()
+        self.heatmap.set_path(coords)
+        self.view3d.set_path(coords, np.array(ctl.costs))
+        sl = ctl.slice_values()
+        if sl is not None:
+            self.slice_curve.setData(sl[0], sl[1])
+            self.slice_dot.setData([coords[-1, 0]], [ctl.costs[-1]])
+        u, v = coords[-1]
+        s = ctl.surface
+        self.readout.setText(
+            f"Step {ctl.steps}\nloss = {fmt(ctl.costs[-1])}\n"
+            f"{s.x_label} = {fmt(u)}\n{s.y_label} = {fmt(v)}")
+
+    def _on_heatmap_clicked(self, x: float, y: float) -> None:
+        self.ctl.move_to(x, y)
+
+    def apply_style(self, style: Style) -> None:
+        self._style = style
+        self.controls.setFixedWidth(int(min(270 * style.scale, 420)))
+        self.heatmap.apply_style(style)
+        self.view3d.apply_style(style)
+        self.slice.setBackground(style.background)
+        font = QFont()
+        font.setPointSizeF(style.pt(9))
+        for name in ("bottom", "left"):
+            ax = self.slice.getAxis(name)
+            ax.setPen(style.foreground)
+            ax.setTextPen(style.foreground)
+            ax.setStyle(tickFont=font)
+            ax.label.setFont(font)
+        self._on_surface_changed()
+        self.slice_dot.setBrush(pg.mkBrush(style.highlight))

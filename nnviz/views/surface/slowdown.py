@@ -1,0 +1,173 @@
+"""The learning-slowdown comparison: two surfaces, two paths, two loss curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.slowdown import SlowdownController
+from nnviz.engine.naming import fmt
+from nnviz.views.style import OKABE_ITO, Style
+from nnviz.views.surface.plots import HeatmapPlot
+
+COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
+
+
+class SlowdownPage(QWidget):
+    """Side by side: the same network under two costs, stepped together."""
+
+    def __init__(self, ctl: SlowdownController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        self.step_btn = QPushButton("Step")
+        self.play_btn = QPushButton("Play")
+        self.reset_btn = QPushButton("Reset")
+        self.step_btn.clicked.connect(lambda: ctl.step(1))
+        self.play_btn.clicked.connect(lambda: ctl.pause() if ctl.playing() else ctl.play())
+        self.reset_btn.clicked.connect(ctl.reset)
+        self.eta = QDoubleSpinBox()
+        self.eta.setRange(0.0, 1000.0)
+        self.eta.setDecimals(4)
+        self.eta.setSingleStep(0.05)
+        self.eta.setKeyboardTracking(False)
+        self.eta.valueChanged.connect(lambda v: ctl.doc.set_config(eta=float(v)))
+        self.speed = QSpinBox()
+        self.speed.setRange(1, 100)
+        self.speed.valueChanged.connect(lambda v: setattr(ctl, "steps_per_tick", int(v)))
+        for w in (self.step_btn, self.play_btn, self.reset_btn, QLabel("η"), self.eta,
+                  QLabel("epochs / frame"), self.speed):
+            row.addWidget(w)
+        self.epoch_label = QLabel()
+        self.epoch_label.setObjectName("slowdown-epoch")
+        row.addWidget(self.epoch_label, 1)
+        lay.addLayout(row)
+        grid = QGridLayout()
+        self.titles: list[QLabel] = []
+        self.maps: list[HeatmapPlot] = []
+        self.readouts: list[QLabel] = []
+        for i in range(2):
+            t = QLabel()
+            t.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            t.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            hm = HeatmapPlot(colorbar=True)
+            hm.path.setPen(pg.mkPen(COLOURS[i], width=2.5))
+            hm.point.setBrush(pg.mkBrush(COLOURS[i]))
+            r = QLabel()
+            r.setObjectName(f"slowdown-readout-{i}")
+            r.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            r.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            grid.addWidget(t, 0, i)
+            grid.addWidget(hm, 1, i)
+            grid.addWidget(r, 2, i)
+            self.titles.append(t)
+            self.maps.append(hm)
+            self.readouts.append(r)
+        self.curves_plot = pg.PlotWidget()
+        self.curves_plot.setObjectName("slowdown-curves")
+        self.curves_plot.getPlotItem().setMenuEnabled(False)
+        self.curves_plot.setLabel("bottom", "epoch")
+        self.curves_plot.setLabel("left", "output a")
+        self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
+                       for i in range(2)]
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setObjectName("slowdown-losses")
+        self.loss_plot.getPlotItem().setMenuEnabled(False)
+        self.loss_plot.setLabel("bottom", "epoch")
+        self.loss_plot.setLabel("left", "cost C")
+        self.loss_curves = [self.loss_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
+                            for i in range(2)]
+        right = QVBoxLayout()
+        right.addWidget(self.curves_plot, 1)
+        right.addWidget(self.loss_plot, 1)
+        grid.addLayout(right, 1, 2)
+        self.curves_note = QLabel("<b>Output a and cost C per epoch</b><br>target y dashed")
+        self.curves_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid.addWidget(self.curves_note, 0, 2)
+        self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#8A8F98", style=Qt.PenStyle.DashLine))
+        self.curves_plot.addItem(self.target_line)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
+        grid.setRowStretch(1, 1)
+        lay.addLayout(grid, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self._on_paths_changed)
+        ctl.changed.connect(self._timer.start)
+        ctl.surfaces_changed.connect(self._on_surfaces_changed)
+        ctl.setup_changed.connect(self._on_setup_changed)
+        ctl.running_changed.connect(lambda r: self.play_btn.setText("Pause" if r else "Play"))
+        ctl.doc.settings_changed.connect(self._on_setup_changed)
+        self._on_setup_changed()
+
+    def _on_setup_changed(self) -> None:
+        ctl = self.ctl
+        with QSignalBlocker(self.eta):
+            self.eta.setValue(ctl.eta)
+        with QSignalBlocker(self.speed):
+            self.speed.setValue(ctl.steps_per_tick)
+        for i, r in enumerate(ctl.runs):
+            self.titles[i].setText(f"<b style='color:{COLOURS[i]}'>{r.loss.title}</b><br>"
+                                   f"{r.loss.formula}")
+        if len(ctl.doc.y):
+            self.target_line.setValue(float(np.mean(ctl.doc.y[:, 0])))
+        self._on_surfaces_changed()
+        self._on_paths_changed()
+
+    def _on_surfaces_changed(self) -> None:
+        ctl = self.ctl
+        xl, yl = ctl.names() if ctl.px is not None else ("", "")
+        for i, r in enumerate(ctl.runs):
+            if r.z is not None:
+                self.maps[i].set_surface(ctl.xs, ctl.ys, r.z, xl, yl)
+        self._on_paths_changed()
+
+    def _on_paths_changed(self) -> None:
+        ctl = self.ctl
+        if not ctl.runs:
+            return
+        xl, yl = ctl.names()
+        for i, r in enumerate(ctl.runs):
+            p = ctl.path(i)
+            self.maps[i].set_path(p)
+            self.curves[i].setData(np.arange(len(r.outputs)), np.array(r.outputs))
+            self.loss_curves[i].setData(np.arange(len(r.costs)), np.array(r.costs))
+            self.readouts[i].setText(
+                f"a = {fmt(round(r.outputs[-1], 6))}   C = {fmt(round(r.costs[-1], 6))}\n"
+                f"{xl} = {fmt(round(p[-1, 0], 4))}   {yl} = {fmt(round(p[-1, 1], 4))}")
+        self.epoch_label.setText(f"Epoch {ctl.epochs}   (same start, same η = {fmt(ctl.eta)})")
+
+    def apply_style(self, style: Style) -> None:
+        for hm in self.maps:
+            hm.apply_style(style)
+            hm.path.setPen(pg.mkPen(COLOURS[self.maps.index(hm)], width=2.5 * style.scale))
+            hm.point.setBrush(pg.mkBrush(COLOURS[self.maps.index(hm)]))
+        font = QFont()
+        font.setPointSizeF(style.pt(9))
+        for plot in (self.curves_plot, self.loss_plot):
+            plot.setBackground(style.background)
+            for name in ("bottom", "left"):
+                ax = plot.getAxis(name)
+                ax.setPen(style.foreground)
+                ax.setTextPen(style.foreground)
+                ax.setStyle(tickFont=font)
+                ax.label.setFont(font)
+        for c in self.curves + self.loss_curves:
+            c.setPen(pg.mkPen(c.opts["pen"].color(), width=2.5 * style.scale))

@@ -1,0 +1,162 @@
+"""The universality lab: build steps, bumps and towers by hand and watch a network
+with one hidden layer approximate any function (Nielsen ch. 4; notes 002)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.universality import UniversalityController
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style, current_style
+from nnviz.views.universality.controls import OneInputControls
+from nnviz.views.universality.plots import OneInputPlots
+from nnviz.views.universality.two_inputs import TwoInputPage
+
+__all__ = ["UniversalityLab"]
+
+
+class UniversalityLab(Lab):
+    """One input (steps, bumps, ReLU, train from here) and two inputs (towers)."""
+
+    name = "universality"
+    title = "Universality"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.ctl = UniversalityController(doc, self)
+        self.tabs = QTabWidget()
+        self.setCentralWidget(self.tabs)
+
+        page = QWidget()
+        lay = QHBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 4)
+        left = QVBoxLayout()
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setObjectName("caption")
+        left.addWidget(self.caption)
+        self.plots = OneInputPlots(self.ctl)
+        left.addWidget(self.plots, 1)
+        lay.addLayout(left, 1)
+        self.controls = OneInputControls(self.ctl)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(340)
+        scroll.setMaximumWidth(460)
+        self._scroll = scroll
+        lay.addWidget(scroll)
+        self.tabs.addTab(page, "One input")
+        self.two = TwoInputPage(self.ctl)
+        self.tabs.addTab(self.two, "Two inputs: towers")
+
+        self.plots.neuron_selected.connect(self._on_neuron_selected)
+        self.controls.neuron_selected.connect(self._on_neuron_selected)
+        self.ctl.changed.connect(self._on_model_changed)
+        self.ctl.message.connect(self.status.emit)
+        self.ctl.message.connect(self.doc.message.emit)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self._on_lesson_changed()
+        self._on_model_changed()
+
+    # ------------------------------------------------------------ selection and captions
+    def _on_neuron_selected(self, j: int) -> None:
+        j = max(0, min(int(j), self.ctl.net.n - 1))
+        self.plots.select(j)
+        self.controls.select(j)
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is not None and lesson.lab == self.name:
+            self.tabs.setCurrentIndex(1 if lesson.settings.get("page") == "towers" else 0)
+
+    def _on_model_changed(self) -> None:
+        caption = self.ctl.stage_caption()
+        if not caption and self.doc.lesson is not None and self.doc.lesson.lab == self.name:
+            caption = self.doc.lesson.title
+        self.caption.setText(caption)
+        self.caption.setVisible(bool(caption))
+        m = self.ctl.m
+        stage = f" · stage {m.stage + 1} of {len(m.stages)}" if m.stages else ""
+        self.status.emit(f"Universality · {m.mode} mode · {m.net.activation} · "
+                         f"{m.net.n} hidden neurons{stage}")
+
+    # ------------------------------------------------------------ Lab hooks
+    def activate(self) -> None:
+        self._on_model_changed()
+
+    def deactivate(self) -> None:
+        self.ctl.pause_training()
+
+    def step_forward(self) -> None:
+        m = self.ctl.m
+        if m.stages and m.stage < len(m.stages) - 1:
+            self.ctl.set_stage(m.stage + 1)
+        else:
+            self.ctl.train_for(1)
+
+    def step_back(self) -> None:
+        m = self.ctl.m
+        if m.stages and m.stage > 0:
+            self.ctl.set_stage(m.stage - 1)
+
+    def advance(self, steps: int) -> None:
+        """Go through the lesson's stages, then take the remaining steps as gradient steps."""
+        steps = max(0, int(steps))
+        m = self.ctl.m
+        while steps and m.stages and self.ctl.m.stage < len(m.stages) - 1:
+            self.ctl.set_stage(self.ctl.m.stage + 1)
+            steps -= 1
+        if steps:
+            self.ctl.train_for(steps)
+
+    def zoom(self, factor: float | None) -> None:
+        self.plots.zoom(factor)
+
+    def apply_style(self, style: Style) -> None:
+        f = self.font()
+        f.setPointSizeF(style.pt(10))
+        self.setFont(f)
+        cf = self.caption.font()
+        cf.setPointSizeF(style.pt(13))
+        self.caption.setFont(cf)
+        self._scroll.setMinimumWidth(int(340 * style.scale))
+        self._scroll.setMaximumWidth(int(460 * style.scale))
+        self.plots.apply_style(style)
+        self.controls.apply_style(style)
+        self.two.apply_style(style)
+
+    def state(self) -> dict[str, Any]:
+        return {"controller": self.ctl.state(), "tab": self.tabs.currentIndex(),
+                "selected": self.controls.selected}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError("universality lab state: expected an object")
+        tab, sel = state.get("tab", 0), state.get("selected", 0)
+        if tab not in (0, 1) or isinstance(sel, bool) or not isinstance(sel, int) or sel < 0:
+            raise ValueError("universality lab state: bad tab or selected neuron")
+        self.ctl.restore_state(state.get("controller"))
+        self.tabs.setCurrentIndex(tab)
+        self._on_neuron_selected(sel)
+
+    def main_view(self) -> QWidget:
+        return self.plots
+
+    def shutdown(self) -> None:
+        self.ctl.shutdown()
+
+
+_ = current_style

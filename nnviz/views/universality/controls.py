@@ -1,0 +1,267 @@
+"""The one-input control panel: mode, activation, goal, score, auto-fit, training and
+the selected neuron's sliders."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityController
+from nnviz.engine.universality import GOAL_PRESETS
+from nnviz.views.style import Style
+
+ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
+               ("linear", "None (linear)")]
+MODE_TITLES = [("free", "Free (w and b)"), ("step", "Step (w large, drag s)"),
+               ("bumps", "Bumps (drag bars)")]
+
+
+class SliderSpin(QWidget):
+    """A slider and a spin box showing one number; ``edited(value, final)`` on user edits."""
+
+    edited = Signal(float, bool)
+
+    def __init__(self, lo: float, hi: float, decimals: int = 3) -> None:
+        super().__init__()
+        self._lo, self._hi = lo, hi
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 1000)
+        self.spin = QDoubleSpinBox()
+        self.spin.setRange(-1e6, 1e6)
+        self.spin.setDecimals(decimals)
+        self.spin.setKeyboardTracking(False)
+        self.spin.setMinimumWidth(90)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.spin)
+        self.slider.valueChanged.connect(
+            lambda k: self.edited.emit(self._lo + (self._hi - self._lo) * k / 1000, False))
+        self.slider.sliderReleased.connect(lambda: self.edited.emit(self.spin.value(), True))
+        self.spin.valueChanged.connect(lambda v: self.edited.emit(v, True))
+
+    def set_range(self, lo: float, hi: float) -> None:
+        self._lo, self._hi = lo, hi
+
+    def set_value(self, v: float) -> None:
+        with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
+            self.spin.setValue(v)
+            k = (v - self._lo) / (self._hi - self._lo) * 1000 if self._hi > self._lo else 0
+            self.slider.setValue(int(round(min(max(k, 0), 1000))))
+
+
+class OneInputControls(QWidget):
+    """Widgets bound to the controller; they write only through its setters."""
+
+    neuron_selected = Signal(int)
+
+    def __init__(self, ctl: UniversalityController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.selected = 0
+        lay = QVBoxLayout(self)
+        self.score_label = QLabel()
+        self.score_label.setObjectName("score")
+        self.score_label.setWordWrap(True)
+        lay.addWidget(self.score_label)
+        form = QFormLayout()
+        lay.addLayout(form)
+        self.mode = QComboBox()
+        for key, title in MODE_TITLES:
+            self.mode.addItem(title, key)
+        form.addRow("Mode", self.mode)
+        self.activation = QComboBox()
+        for key, title in ACTIVATIONS:
+            self.activation.addItem(title, key)
+        form.addRow("Activation", self.activation)
+        self.count = QSpinBox()
+        self.count.setKeyboardTracking(False)  # typing "25" must not build 2 bumps first
+        self.count_label = QLabel("Bumps")
+        form.addRow(self.count_label, self.count)
+        self.w_big = QDoubleSpinBox()
+        self.w_big.setRange(0.1, 1e6)
+        self.w_big.setDecimals(1)
+        self.w_big.setKeyboardTracking(False)
+        form.addRow("Step weight w", self.w_big)
+        self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of goal)")
+        lay.addWidget(self.sigmoid_out)
+
+        goal_box = QGroupBox("Goal f(x)")
+        gl = QVBoxLayout(goal_box)
+        self.preset = QComboBox()
+        self.preset.addItem("(choose a preset)", None)
+        for name, text in GOAL_PRESETS.items():
+            self.preset.addItem(name, text)
+        self.preset.addItem("no goal", "")
+        gl.addWidget(self.preset)
+        self.goal_edit = QLineEdit()
+        self.goal_edit.setMinimumWidth(120)
+        self.goal_edit.setPlaceholderText("a function of x, e.g. sin(2 pi x)")
+        self.goal_edit.setToolTip("numbers, x, + - * / ^, ( ), sin cos tan exp log sqrt abs, pi, e")
+        gl.addWidget(self.goal_edit)
+        self.goal_error = QLabel()
+        self.goal_error.setWordWrap(True)
+        self.goal_error.setObjectName("goal-error")
+        gl.addWidget(self.goal_error)
+        lay.addWidget(goal_box)
+
+        row = QHBoxLayout()
+        self.fit_button = QPushButton("Auto-fit")
+        self.fit_button.setToolTip("Least-squares bump heights (or output weights)")
+        self.train_button = QPushButton("▶ Train from here")
+        self.train_button.setCheckable(True)
+        row.addWidget(self.fit_button)
+        row.addWidget(self.train_button)
+        lay.addLayout(row)
+        form2 = QFormLayout()
+        self.eta = QDoubleSpinBox()
+        self.eta.setDecimals(4)
+        self.eta.setRange(0.0001, 100)
+        self.eta.setSingleStep(0.01)
+        self.eta.setKeyboardTracking(False)
+        form2.addRow("Learning rate η", self.eta)
+        lay.addLayout(form2)
+
+        nbox = QGroupBox("Hidden neuron")
+        nf = QFormLayout(nbox)
+        self.neuron = QSpinBox()
+        self.neuron.setPrefix("N")  # the notes' names N0, N1, ...
+        nf.addRow("Neuron", self.neuron)
+        self.w = SliderSpin(-100, 100)
+        self.b = SliderSpin(-100, 100)
+        self.s = SliderSpin(0, 1, 4)
+        self.v = SliderSpin(-3, 3)
+        nf.addRow("w", self.w)
+        nf.addRow("b", self.b)
+        nf.addRow("step s = -b/w", self.s)
+        nf.addRow("output weight", self.v)
+        lay.addWidget(nbox)
+        lay.addStretch(1)
+
+        self.mode.activated.connect(lambda _i: self.ctl.set_mode(self.mode.currentData()))
+        self.activation.activated.connect(
+            lambda _i: self.ctl.set_activation(self.activation.currentData()))
+        self.count.valueChanged.connect(self.ctl.set_count)
+        self.w_big.valueChanged.connect(self._on_w_big_edited)
+        self.sigmoid_out.toggled.connect(
+            lambda on: self.ctl.set_output("sigmoid" if on else "linear"))
+        self.preset.activated.connect(self._on_preset_chosen)
+        self.goal_edit.returnPressed.connect(self._on_goal_entered)
+        self.fit_button.clicked.connect(self._on_fit_clicked)
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.eta.valueChanged.connect(self.ctl.set_eta)
+        self.neuron.valueChanged.connect(self.neuron_selected.emit)
+        self.w.edited.connect(lambda v, fin: self._edit(self.ctl.set_weight, v, fin))
+        self.b.edited.connect(lambda v, fin: self._edit(self.ctl.set_bias, v, fin))
+        self.s.edited.connect(lambda v, fin: self._edit(self.ctl.set_step_position, v, fin))
+        self.v.edited.connect(lambda v, fin: self._edit(self.ctl.set_output_weight, v, fin))
+        for combo in (self.mode, self.activation, self.preset):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        ctl.changed.connect(self._on_model_changed)
+        self._on_model_changed()
+
+    # ------------------------------------------------------------ user edits
+    def _edit(self, setter, value: float, final: bool) -> None:
+        if self.selected < self.ctl.net.n:
+            setter(self.selected, value, merge=True)
+        if final:
+            self.ctl.end_drag()
+
+    def _on_w_big_edited(self, v: float) -> None:
+        self.ctl.set_w_big(v)
+        self.ctl.end_drag()
+
+    def _on_preset_chosen(self, _i: int) -> None:
+        text = self.preset.currentData()
+        if text is None:
+            return
+        self._set_goal(text or None)
+
+    def _on_goal_entered(self) -> None:
+        self._set_goal(self.goal_edit.text())
+
+    def _set_goal(self, text: str | None) -> None:
+        err = self.ctl.set_goal_text(text)
+        self.goal_error.setText("" if err is None else f"Not changed: {err}")
+
+    def _on_fit_clicked(self) -> None:
+        err = self.ctl.auto_fit()
+        self.goal_error.setText(err or "")
+
+    def _on_train_clicked(self) -> None:
+        err = self.ctl.toggle_training()
+        if err:
+            self.goal_error.setText(f"Cannot train: {err}")
+
+    def select(self, j: int) -> None:
+        self.selected = j
+        self._on_model_changed()
+
+    # ------------------------------------------------------------ model -> widgets
+    def _on_model_changed(self) -> None:
+        ctl, m = self.ctl, self.ctl.m
+        net = m.net
+        bumps = m.mode == "bumps"
+        with QSignalBlocker(self.mode):
+            self.mode.setCurrentIndex(self.mode.findData(m.mode))
+        with QSignalBlocker(self.activation):
+            self.activation.setCurrentIndex(self.activation.findData(net.activation))
+        with QSignalBlocker(self.count):
+            self.count_label.setText("Bumps" if bumps else "Neurons")
+            self.count.setRange(1, MAX_BUMPS if bumps else MAX_NEURONS)
+            self.count.setValue(m.n_bumps if bumps else net.n)
+        with QSignalBlocker(self.w_big):
+            self.w_big.setValue(m.w_big)
+        self.w_big.setEnabled(m.mode != "free")
+        with QSignalBlocker(self.sigmoid_out):
+            self.sigmoid_out.setChecked(net.output == "sigmoid")
+        if not self.goal_edit.hasFocus():
+            self.goal_edit.setText(m.goal_text or "")
+            self.goal_edit.setCursorPosition(0)
+        with QSignalBlocker(self.eta):
+            self.eta.setValue(ctl.eta)
+        self.train_button.setChecked(ctl.training)
+        self.train_button.setText("⏸ Pause" if ctl.training else "▶ Train from here")
+        score = ctl.score()
+        caption = "Score (mean |output − goal|): " + ("—" if score is None else f"{score:.4f}")
+        if ctl.training or ctl.epochs:
+            caption += f"   ·   {ctl.epochs} training steps"
+        self.score_label.setText(caption)
+        j = min(self.selected, net.n - 1)
+        with QSignalBlocker(self.neuron):
+            self.neuron.setRange(0, net.n - 1)
+            self.neuron.setValue(j)
+        lo, hi = m.x_range
+        big = max(100.0, m.w_big * 1.2)
+        self.w.set_range(-big if m.mode != "free" else -100, big if m.mode != "free" else 100)
+        self.b.set_range(-big if m.mode != "free" else -100, big if m.mode != "free" else 100)
+        self.s.set_range(lo, hi)
+        s = ctl.step_positions()[j]
+        self.w.set_value(net.w[j])
+        self.b.set_value(net.b[j])
+        self.s.set_value(float(s) if np.isfinite(s) else lo)
+        self.v.set_value(net.v[j])
+        self.s.setEnabled(bool(np.isfinite(s)))
+
+    def apply_style(self, style: Style) -> None:
+        f = self.score_label.font()
+        f.setPointSizeF(style.pt(12))
+        f.setBold(True)
+        self.score_label.setFont(f)
+        self.goal_error.setStyleSheet(f"color: {style.negative};")

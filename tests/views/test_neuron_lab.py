@@ -1,0 +1,295 @@
+"""The Neuron lab driven like a user: sliders, clicks on the plane, buttons, keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+from nnviz.engine.activations import get_activation
+
+
+@pytest.fixture
+def lab(main_window):
+    assert main_window.open_lesson("perceptron-nand")
+    page = main_window.current_lab
+    assert page.name == "neuron" and page.page == "perceptron"
+    return page
+
+
+def _on_line(lab):
+    xs, ys = lab.perceptron_page.line.getData()
+    c = lab.ctl
+    return (xs is not None and len(xs) == 2
+            and np.allclose(c.w[0] * xs + c.w[1] * ys + c.b, 0, atol=1e-9))
+
+
+def _line_ok(lab, qtbot):
+    """The plotted line satisfies w1 x1 + w2 x2 + b = 0 for the controller's weights
+    (after the coalesced redraw)."""
+    qtbot.waitUntil(lambda: _on_line(lab))
+    return lab.perceptron_page.line.getData()
+
+
+def _handle_pos(slider):
+    opt = QStyleOptionSlider()
+    slider.initStyleOption(opt)
+    return slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                         QStyle.SubControl.SC_SliderHandle, slider).center()
+
+
+def _table(table, col):
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def test_opens_the_lesson_perceptron(lab, qtbot):
+    p = lab.perceptron_page
+    assert [p.sliders[k].value_label.text() for k in ("w1", "w2", "b")] == ["-2", "-2", "3"]
+    assert _table(p.table, 3) == ["1", "1", "1", "0"]        # NAND
+    xs, ys = _line_ok(lab, qtbot)
+    assert xs.tolist() == [-2.5, 4.0] and ys.tolist() == [4.0, -2.5]   # x1 + x2 = 1.5
+
+
+def test_dragging_a_slider_moves_the_line(lab, qtbot):
+    p = lab.perceptron_page
+    before = p.line.getData()[1].copy()
+    s = p.sliders["b"].slider
+    start = _handle_pos(s)
+    end = start + type(start)(120, 0)
+    QTest.mousePress(s, Qt.MouseButton.LeftButton, pos=start)
+    for k in range(1, 7):
+        QTest.mouseMove(s, start + type(start)(20 * k, 0))
+    QTest.mouseRelease(s, Qt.MouseButton.LeftButton, pos=end)
+    assert lab.ctl.b > 3
+    assert lab.ctl.b == pytest.approx(s.value() * 0.1 - 6.0)
+    qtbot.waitUntil(lambda: not np.allclose(p.line.getData()[1], before))
+    _line_ok(lab, qtbot)
+    assert p.sliders["b"].value_label.text() == f"{lab.ctl.b:g}"
+    # the drag is one undoable edit
+    lab.doc.undo_stack.undo()
+    assert lab.ctl.b == 3
+
+
+def test_preset_buttons_and_convention(lab, qtbot):
+    p = lab.perceptron_page
+    qtbot.mouseClick(p.preset_buttons["OR"], Qt.MouseButton.LeftButton)
+    assert _table(p.table, 3) == ["0", "1", "1", "1"]
+    lab.ctl.set_weights(1, 0, 0)                      # line x1 = 0 through two corners
+    assert _table(p.table, 3) == ["0", "0", "1", "1"]
+    p.convention.setCurrentIndex(p.convention.findData("step"))
+    assert lab.ctl.convention == "step"
+    assert _table(p.table, 3) == ["1", "1", "1", "1"]
+    assert "disagree" in p.convention_note.text()
+
+
+def test_clicking_the_plane_adds_points(lab, main_window, qtbot):
+    p = lab.perceptron_page
+    qtbot.waitUntil(lambda: p.plot.getPlotItem().vb.sceneBoundingRect().width() > 50)
+    n = len(lab.ctl.x)
+    vb = p.plot.getPlotItem().vb
+    pos = p.plot.mapFromScene(vb.mapViewToScene(QPointF(0.75, 0.25)))
+    QTest.mouseClick(p.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert len(lab.ctl.x) == n + 1
+    assert lab.ctl.x[-1] == pytest.approx([0.75, 0.25], abs=0.05)
+    assert lab.ctl.labels[-1] == 1
+    assert p.data_combo.currentText() == "custom"
+    # shift-click adds the other class
+    pos = p.plot.mapFromScene(vb.mapViewToScene(QPointF(0.25, 0.75)))
+    QTest.mouseClick(p.plot.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ShiftModifier, pos)
+    assert lab.ctl.labels[-1] == 0
+    qtbot.waitUntil(lambda: len(p.points1.data) == int((lab.ctl.labels == 1).sum()))
+    assert len(p.points0.data) == int((lab.ctl.labels == 0).sum())
+    # Ctrl+Z removes the last point again
+    main_window.setFocus()
+    QTest.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(lab.ctl.x) == n + 1 and lab.ctl.labels[-1] == 1
+    qtbot.mouseClick(p.btn_clear, Qt.MouseButton.LeftButton)
+    assert len(lab.ctl.x) == 0 and "No points" in p.status_label.text()
+
+
+def test_learning_rule_steps_with_buttons_and_keys(lab, main_window, qtbot):
+    p = lab.perceptron_page
+    qtbot.mouseClick(p.btn_step, Qt.MouseButton.LeftButton)
+    assert p.iter_label.text().startswith("Iteration 1 ")
+    assert "Picked x = (1, " in p.step_label.text()
+    w1 = lab.ctl.current_aug().copy()
+    main_window.setFocus()
+    for _ in range(5):
+        QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert lab.ctl.cursor == 6
+    for _ in range(5):
+        QTest.keyClick(main_window, Qt.Key.Key_Left)
+    assert lab.ctl.cursor == 1
+    assert np.array_equal(lab.ctl.current_aug(), w1)
+    _line_ok(lab, qtbot)
+    lab.advance(500)
+    assert lab.ctl.status() == "converged"
+    assert "Converged" in p.status_label.text()
+    assert _table(p.table, 3) == ["1", "1", "1", "0"]
+
+
+def test_play_runs_until_converged(lab, qtbot):
+    p = lab.perceptron_page
+    lab.ctl.timer.setInterval(1)
+    p.seed.setValue(1)                  # this seed converges after 21 steps
+    assert lab.ctl.seed == 1
+    qtbot.mouseClick(p.btn_play, Qt.MouseButton.LeftButton)
+    assert p.btn_play.text() == "Pause"
+    qtbot.waitUntil(lambda: lab.ctl.status() == "converged", timeout=10000)
+    assert not lab.ctl.playing and p.btn_play.text() == "Play"
+
+
+def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
+    assert main_window.open_lesson("perceptron-xor")
+    lab = main_window.current_lab
+    p = lab.perceptron_page
+    for _ in range(200):
+        qtbot.mouseClick(p.btn_step, Qt.MouseButton.LeftButton)
+        if lab.ctl.status() == "cycle":
+            break
+    assert "Never converges" in p.status_label.text()
+    assert "not linearly" in p.status_label.text()
+    assert p.btn_xor.isVisible()
+    qtbot.mouseClick(p.btn_xor, Qt.MouseButton.LeftButton)
+    assert main_window.doc.lesson.name == "xor-mlp"
+
+
+def test_mp_page_inhibitory_checkbox(lab, qtbot):
+    lab.show_page("mp")
+    m = lab.mp_page
+    assert m.preset.currentText() == "AND"
+    QTest.keyClick(m.preset, Qt.Key.Key_Down)                  # AND -> OR
+    assert lab.ctl.mp_preset == "OR"
+    assert _table(m.table, 4) == ["0", "1", "1", "1"]
+    cb = m.inhibitory[1]
+    qtbot.mouseClick(cb, Qt.MouseButton.LeftButton, pos=QPoint(8, cb.height() // 2))
+    assert lab.ctl.mp.inhibitory == (False, True)
+    assert _table(m.table, 4) == ["0", "0", "1", "0"]        # x1 AND NOT x2
+    # clicking a row shows the unit computing it
+    for row, expect in ((2, "y = 1"), (3, "y = 0")):
+        rect = m.table.visualItemRect(m.table.item(row, 0))
+        qtbot.mouseClick(m.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        texts = [t.toPlainText() for t in m.labels]
+        assert expect in texts
+    assert "an inhibitory input is on, so y = 0" in texts
+
+
+def test_gallery_plots_the_engine_functions(lab, qtbot):
+    lab.show_page("gallery")
+    g = lab.gallery_page
+    for name in ("sigmoid", "relu", "elu", "tanh"):
+        z, f = g.f_items[name].getData()
+        _, fp = g.fp_items[name].getData()
+        act = get_activation(name)
+        assert np.array_equal(f, act.fn(z)) and np.array_equal(fp, act.prime(z))
+    # drag the tanh marker with the mouse from z = 0 to about z = 2
+    p = g.plots["tanh"]
+    qtbot.waitUntil(lambda: p.vb.sceneBoundingRect().width() > 50)
+
+    def at(z, y=0.5):
+        return g.view.mapFromScene(p.vb.mapViewToScene(QPointF(z, y)))
+
+    vp = g.view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=at(0.0))
+    for k in range(1, 11):
+        QTest.mouseMove(vp, at(0.2 * k))
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=at(2.0))
+    z = lab.ctl.functions.gallery_z
+    assert z == pytest.approx(2.0, abs=0.1)
+    qtbot.waitUntil(lambda: g.markers["relu"].value() == z)     # all markers follow
+    fp = float(get_activation("tanh").prime(np.array([z]))[0])
+    assert f"f′ = {round(fp, 4):g}" in p.titleLabel.text
+    assert len(g.regions["relu"]) == 1 and g.regions["linear"] == []
+
+
+def test_compare_page_one_slider_two_neurons(lab, qtbot):
+    lab.show_page("compare")
+    c = lab.compare_page
+    lab.ctl.functions.set_compare_w(0.95)
+    plus = next(b for b in c.findChildren(type(lab.perceptron_page.btn_step))
+                if b.text() == "w + 0.1")
+    qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)
+    assert "FLIPPED" in c.labels["perceptron"].text()
+    assert "Δσ = +0.02" in c.labels["sigmoid"].text()
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(0, 100), min_size=4, max_size=4), st.integers(0, 50))
+def test_softmax_bars_sum_to_one(lab, zs, c):
+    lab.show_page("softmax")
+    s = lab.softmax_page
+    for j, v in enumerate(zs):
+        s.z_sliders[j].slider.setValue(v)
+    s.scale.slider.setValue(c)
+    h = s.bar_heights()
+    assert h.sum() == pytest.approx(1.0, abs=1e-12) and (h >= 0).all()
+    assert s.sum_label.text() == "Σ a_j = 1"
+
+
+def test_clicker_keys_on_each_page(lab, main_window):
+    main_window.setFocus()
+    f = lab.ctl.functions
+    lab.show_page("compare")
+    w = f.compare_w
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert f.compare_w == pytest.approx(w + 0.1)
+    lab.show_page("softmax")
+    c = f.softmax_scale
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert f.softmax_scale == pytest.approx(c + 0.5)
+    lab.show_page("gallery")
+    name = f.gallery_name
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    QTest.keyClick(main_window, Qt.Key.Key_Left)
+    QTest.keyClick(main_window, Qt.Key.Key_Left)
+    assert f.gallery_name != name
+    lab.show_page("mp")
+    QTest.keyClick(main_window, Qt.Key.Key_Right)
+    assert lab.ctl.mp_preset == "OR"
+    assert lab.ctl.cursor == 0                       # no learning step on these pages
+
+
+def test_state_and_zoom(lab):
+    lab.ctl.add_point(0.3, 0.3, 0)
+    st_ = lab.state()
+    with pytest.raises(ValueError):
+        lab.restore_state({**st_, "page": "nowhere"})
+    lab.restore_state({**st_, "page": "softmax"})
+    assert lab.page == "softmax" and lab.ctl.x.tolist() == st_["points"]
+    vb = lab.perceptron_page.plot.getPlotItem().vb
+    w0 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    lab.zoom(2.0)
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] < w0
+    lab.zoom(None)
+
+
+def test_presentation_style(lab, main_window):
+    from nnviz.views.style import Style
+
+    main_window.apply_style(Style(presentation=True, scale=1.6, theme="dark"))
+    assert lab.tabs.font().pointSizeF() == pytest.approx(16.0)
+    main_window.apply_style(Style())
+
+
+def test_every_neuron_lesson_opens_its_page(main_window):
+    from nnviz.engine.lessons import lesson_names, load_lesson
+
+    expected = {"perceptron-nand": "perceptron", "perceptron-and": "perceptron",
+                "perceptron-or": "perceptron", "perceptron-xor": "perceptron",
+                "mp-neuron": "mp", "activation-gallery": "gallery",
+                "perceptron-vs-sigmoid": "compare", "softmax-outputs": "softmax"}
+    neuron = [n for n in lesson_names() if load_lesson(n).lab == "neuron"]
+    assert sorted(neuron) == sorted(expected)
+    for name in neuron:
+        assert main_window.open_lesson(name)
+        lab = main_window.current_lab
+        assert lab.name == "neuron" and lab.page == expected[name]
+    main_window.open_lesson("perceptron-and")
+    assert lab.ctl.truth_table().y.tolist() == [0, 0, 0, 1]
+    assert lab.ctl.data_name == "AND"

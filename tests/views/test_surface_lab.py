@@ -1,0 +1,257 @@
+"""The error-surface lab driven like a user: clicks on the heatmap, buttons, keys,
+pickers; responsiveness while a 301 x 301 grid runs; the slowdown page; 3-D under Xvfb."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+
+
+def _open(main_window, qtbot, lesson):
+    assert main_window.open_lesson(lesson)
+    main_window.show_lab("surface")  # lessons of other labs open there
+    lab = main_window.current_lab
+    assert lab.name == "surface"
+    ctl = lab.controller
+    qtbot.waitUntil(lambda: not ctl.busy() and ctl.surface is not None, timeout=30_000)
+    qtbot.wait(30)  # let the coalesced redraw run
+    return lab, ctl
+
+
+def test_sigmoid_neuron_opens_the_surface_with_its_start_point(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    assert page.heatmap.getAxis("bottom").labelText == "w"
+    assert page.heatmap.getAxis("left").labelText == "b"
+    assert "loss = 0.415819901" in page.readout.text()
+    assert "w = -2\n" in page.readout.text()
+    assert page.x_param.currentText() == "w" and page.y_param.currentText() == "b"
+    assert page.x_param.count() == 2
+    assert not page.view3d.available
+    assert "3-D view unavailable" in page.view3d.label.text()
+    assert "offscreen" in page.view3d.label.text()
+
+
+def test_clicking_the_heatmap_moves_the_two_parameters(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    hm = lab.page.heatmap
+    pos = hm.view_to_widget(1.0, -1.0)
+    QTest.mouseClick(hm.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     pos)
+    net = main_window.doc.network
+    w, b = net.weights[0][0, 0], net.biases[0][0]
+    assert abs(w - 1.0) < 0.05 and abs(b + 1.0) < 0.05 and (w, b) != (-2, -2)
+    qtbot.wait(30)
+    assert re.search(r"w = 0\.9[5-9]|w = 1(\.0[0-4])?", lab.page.readout.text())
+    assert list(hm.point.getData()[0]) == [w]
+    main_window.act_undo.trigger()
+    assert main_window.doc.network.weights[0][0, 0] == -2.0
+    assert main_window.doc.network.biases[0][0] == -2.0
+
+
+def test_step_button_and_clicker_key_descend(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    qtbot.mouseClick(lab.page.step_btn, Qt.MouseButton.LeftButton)
+    qtbot.wait(30)
+    assert "Step 1\n" in lab.page.readout.text()
+    assert f"{main_window.doc.network.weights[0][0, 0]:.10f}" == "-1.9945076808"
+    main_window.activateWindow()
+    lab.page.heatmap.setFocus()
+    qtbot.keyClick(lab.page.heatmap, Qt.Key.Key_Right)
+    qtbot.wait(30)
+    assert "Step 2\n" in lab.page.readout.text()
+    assert len(lab.page.heatmap.path.getData()[0]) == 3
+    lab.advance(998)
+    assert f"{main_window.doc.network.weights[0][0, 0]:.10f}" == "1.7917198301"
+    assert f"{main_window.doc.network.biases[0][0]:.10f}" == "-2.2821180729"
+
+
+def test_play_and_pause(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    qtbot.mouseClick(lab.page.play_btn, Qt.MouseButton.LeftButton)
+    assert lab.page.play_btn.text() == "Pause"
+    qtbot.waitUntil(lambda: ctl.steps >= 20, timeout=10_000)
+    qtbot.mouseClick(lab.page.play_btn, Qt.MouseButton.LeftButton)
+    assert lab.page.play_btn.text() == "Play" and not ctl.playing()
+    n = ctl.steps
+    qtbot.wait(50)
+    assert ctl.steps == n
+
+
+def test_picking_parameters_from_the_lists(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "mazur-2-2-2")
+    page = lab.page
+    names = [page.x_param.itemText(i) for i in range(page.x_param.count())]
+    assert names[:8] == ["w1", "w2", "w3", "w4", "b1", "w5", "w6", "w7"]
+    assert len(names) == main_window.doc.network.n_params()
+    assert "recomputed" in page.explain.text()
+    page.x_param.setFocus()
+    qtbot.keyClick(page.x_param, Qt.Key.Key_Down)
+    assert page.x_param.currentText() == "w2"
+    assert ctl.px.name(main_window.doc.naming) == "w2"
+    qtbot.waitUntil(lambda: not ctl.busy(), timeout=30_000)
+    qtbot.wait(30)
+    assert page.heatmap.getAxis("bottom").labelText == "w2"
+
+
+def test_window_stays_responsive_during_a_301_grid(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    gate = threading.Event()
+    held = threading.Event()
+
+    def hook(rid, done, total):
+        if total == 301 * 301 and not gate.is_set():
+            held.set()
+            gate.wait(20)  # the worker is mid-grid until the GUI has done its work
+
+    ctl.runner.worker.chunk_hook = hook
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    try:
+        page.resolution.setFocus()
+        page.resolution.selectAll()
+        qtbot.keyClicks(page.resolution, "301")
+        qtbot.keyClick(page.resolution, Qt.Key.Key_Return)
+        assert ctl.busy() and page.progress.isVisibleTo(page)
+        qtbot.waitUntil(held.is_set, timeout=10_000)
+        timer.start(5)
+        qtbot.waitUntil(lambda: len(ticks) >= 3, timeout=10_000)
+        page.eta.setFocus()
+        qtbot.keyClick(page.eta, Qt.Key.Key_Up)  # a key press handled mid-grid
+        assert main_window.doc.config.eta == pytest.approx(1.05)
+        assert ctl.busy() and not gate.is_set()  # the grid really was still running
+    finally:
+        gate.set()
+        timer.stop()
+    qtbot.waitUntil(lambda: not ctl.busy(), timeout=60_000)
+    assert ctl.surface.z.shape == (301, 301)
+    assert not page.progress.isVisibleTo(page)
+
+
+def test_slowdown_page(main_window, qtbot):
+    action = next(a for a in main_window.lessons_menu.actions() if "[learning-slowdown]"
+                  in a.text())
+    action.trigger()
+    lab = main_window.current_lab
+    assert lab.name == "surface" and lab.page_name == "slowdown"
+    page = lab.slow_page
+    assert "Squared error" in page.titles[0].text() and "cross-entropy" in page.titles[1].text()
+    for _ in range(100):
+        qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+    qtbot.wait(30)
+    assert "Epoch 100" in page.epoch_label.text()
+    a_quad = float(re.search(r"a = ([0-9.]+)", page.readouts[0].text()).group(1))
+    a_ce = float(re.search(r"a = ([0-9.]+)", page.readouts[1].text()).group(1))
+    assert a_quad > 0.9 and a_ce < 0.1
+    assert len(page.curves[0].getData()[0]) == 101
+    costs = [page.loss_curves[i].getData()[1] for i in range(2)]
+    assert len(costs[0]) == 101 and costs[1][100] < costs[1][0] / 10  # cross-entropy drops
+    assert costs[0][100] > 0.9 * costs[0][0]                            # quadratic stalls
+    qtbot.waitUntil(lambda: all(r.z is not None for r in lab.slowdown.runs), timeout=30_000)
+    qtbot.mouseClick(page.reset_btn, Qt.MouseButton.LeftButton)
+    qtbot.wait(30)
+    assert "Epoch 0" in page.epoch_label.text()
+
+
+def test_state_round_trip_and_bad_state(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "mazur-2-2-2")
+    st = lab.state()
+    st2 = {**st, "params": ["w5", "w6"], "span": 2.5}
+    lab.restore_state(st2)
+    assert lab.page.x_param.currentText() == "w5" and lab.page.span.value() == 2.5
+    assert lab.state()["params"] == ["w5", "w6"]
+    for bad in ({**st, "page": "nope"}, {**st, "resolution": 1000}, "x"):
+        with pytest.raises(ValueError):
+            lab.restore_state(bad)
+    assert lab.state()["params"] == ["w5", "w6"]
+
+
+def test_zoom_and_presentation_style(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    vb = lab.page.heatmap.getViewBox()
+    w0 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    lab.zoom(2.0)
+    w1 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    assert w1 == pytest.approx(w0 / 2, rel=1e-6)
+    lab.zoom(None)
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] == pytest.approx(w0, rel=1e-6)
+    from nnviz.views.style import Style
+
+    lab.apply_style(Style(theme="dark", presentation=True, scale=1.6))
+    assert lab.font().pointSizeF() == pytest.approx(16.0)
+
+
+GL_SCRIPT = r"""
+import sys, tempfile, os
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from nnviz.views.main_window import MainWindow
+s = QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.Format.IniFormat)
+win = MainWindow(settings=s)
+win.resize(1280, 720)
+win.start(lesson="sigmoid-neuron")
+win.show()
+lab = win.current_lab
+lab.advance(1000)
+for _ in range(20):
+    app.processEvents()
+v3 = lab.page.view3d
+print("AVAILABLE", v3.available)
+img = v3.view.grabFramebuffer()
+coloured = path = 0
+for i in range(0, img.width(), 2):
+    for j in range(0, img.height(), 2):
+        c = img.pixelColor(i, j)
+        if c.saturation() > 80:
+            coloured += 1
+        if c.red() > 200 and 90 < c.green() < 200 and c.blue() < 90:
+            path += 1
+print("COLOURED", coloured, "PATH", path)
+for p in win.labs.values():
+    p.shutdown()
+win.close()
+"""
+
+
+def test_3d_surface_renders_with_its_path(gl_env):
+    r = subprocess.run([sys.executable, "-c", GL_SCRIPT], env=gl_env, capture_output=True,
+                       text=True, timeout=180)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "AVAILABLE True" in r.stdout, r.stdout
+    coloured = int(r.stdout.split("COLOURED")[-1].split()[0])
+    path = int(r.stdout.split("PATH")[-1].split()[0])
+    assert coloured > 500 and path > 5, r.stdout
+    assert "Traceback" not in r.stderr and "Error while drawing" not in r.stderr, r.stderr
+
+
+def test_picking_the_same_parameter_twice_is_refused_with_a_message(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    page.x_param.setFocus()
+    qtbot.keyClick(page.x_param, Qt.Key.Key_Down)  # w -> b, but b is on the y axis
+    assert page.x_param.currentText() == "w" and page.y_param.currentText() == "b"
+    assert "two different" in page.message.text()
+
+
+def test_too_large_a_learning_rate_diverges_and_pauses_with_a_message(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "linear-2-2-1")
+    page = lab.page
+    page.eta.setFocus()
+    page.eta.selectAll()
+    qtbot.keyClicks(page.eta, "999")
+    qtbot.keyClick(page.eta, Qt.Key.Key_Return)
+    assert main_window.doc.config.eta == 999
+    page.speed.setValue(200)
+    qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ctl.playing(), timeout=20_000)
+    assert "diverged" in page.message.text() and page.play_btn.text() == "Play"
+    assert main_window.doc.network.is_finite()

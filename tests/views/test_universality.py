@@ -1,0 +1,312 @@
+"""The universality lab driven like a user: drag bars and step markers, type goals,
+step through the ReLU example, train from here, towers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from nnviz.engine.universality import GOAL_PRESETS, relu_formula
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    assert main_window.open_lesson("universality-bumps")
+    page = main_window.current_lab
+    assert page.name == "universality"
+    qtbot.waitUntil(lambda: not page.plots._timer.isActive())
+    return page
+
+
+def _to_viewport(plot_widget, plot_item, x: float, y: float) -> QPoint:
+    scene = plot_item.getViewBox().mapViewToScene(QPointF(x, y))
+    return plot_widget.mapFromScene(scene)
+
+
+def _drag(qtbot, widget, start: QPoint, end: QPoint, steps: int = 6) -> None:
+    vp = widget.viewport()
+    QTest.mouseMove(vp, start)
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, steps + 1):
+        p = start + (end - start) * (k / steps)
+        QTest.mouseMove(vp, p)
+        qtbot.wait(5)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def _data_at(plot_widget, plot_item, p: QPoint) -> QPointF:
+    return plot_item.getViewBox().mapSceneToView(plot_widget.mapToScene(p))
+
+
+def test_lesson_configures_ten_fitted_bumps(lab):
+    ctl = lab.ctl
+    assert ctl.m.mode == "bumps" and ctl.m.n_bumps == 10 and ctl.net.n == 20
+    assert lab.controls.count.value() == 10
+    score = ctl.score()
+    assert f"{score:.4f}" in lab.controls.score_label.text()
+    np.testing.assert_allclose(lab.plots.bars.heights(), ctl.heights())
+    x, y = lab.plots.out_curve.getData()
+    assert np.abs(y - ctl.goal_values(x)).mean() == pytest.approx(score)
+
+
+def test_dragging_a_bar_sets_the_output_weights(lab, qtbot):
+    ctl, plots = lab.ctl, lab.plots
+    undo_before = lab.doc.undo_stack.count()
+    i = 3
+    centre = plots.bars.bar_centre(i)
+    start = _to_viewport(plots.graphics, plots.main, centre.x(), centre.y())
+    end = start + QPoint(0, -60)
+    target = _data_at(plots.graphics, plots.main, end).y()
+    _drag(qtbot, plots.graphics, start, end)
+    qtbot.waitUntil(lambda: abs(ctl.heights()[i] - target) < 0.02)
+    h = ctl.heights()[i]
+    assert h > centre.y() + 0.05
+    assert ctl.net.v[2 * i] == h and ctl.net.v[2 * i + 1] == -h
+    qtbot.waitUntil(lambda: plots.bars.heights()[i] == h)
+    assert lab.doc.undo_stack.count() == undo_before + 1  # one drag, one undo step
+    lab.doc.undo_stack.undo()
+    assert ctl.heights()[i] == pytest.approx(centre.y())
+
+
+def test_editing_a_weight_moves_the_bar(lab, qtbot):
+    controls = lab.controls
+    controls.neuron.setValue(4)  # neuron 4 is the rising step of bump 2
+    spin = controls.v.spin
+    spin.selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "0.625")
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    assert lab.ctl.heights()[2] == pytest.approx(0.625)
+    assert lab.ctl.net.v[5] == pytest.approx(-0.625)
+    qtbot.waitUntil(lambda: lab.plots.bars.heights()[2] == pytest.approx(0.625))
+
+
+def test_dragging_a_step_marker_moves_the_step(lab, qtbot):
+    ctl, plots, controls = lab.ctl, lab.plots, lab.controls
+    controls.mode.setCurrentIndex(controls.mode.findData("step"))
+    controls.mode.activated.emit(controls.mode.currentIndex())
+    assert ctl.m.mode == "step"
+    qtbot.waitUntil(lambda: len(plots.markers) == ctl.net.n and plots.markers[5].isVisible())
+    j = 5
+    ctl.set_step_position(j, 0.45)  # away from the neighbours' steps (bump edges coincide)
+    s0 = 0.45
+    qtbot.waitUntil(lambda: plots.markers[j].value() == s0)
+    plots.main.getViewBox().setYRange(0, 1, padding=0)
+    start = _to_viewport(plots.graphics, plots.main, s0, 0.05)
+    end = start + QPoint(35, 0)
+    target = _data_at(plots.graphics, plots.main, end).x()
+    _drag(qtbot, plots.graphics, start, end)
+    qtbot.waitUntil(lambda: abs(ctl.step_positions()[j] - target) < 0.01)
+    s = ctl.step_positions()[j]
+    assert s > s0 + 0.01
+    assert ctl.net.w[j] == 1000 and ctl.net.b[j] == pytest.approx(-1000 * s)
+    qtbot.waitUntil(lambda: controls.selected == j)
+    assert controls.s.spin.value() == pytest.approx(s, abs=1e-4)
+
+
+def test_typing_a_step_position_moves_the_marker(lab, qtbot):
+    controls, plots = lab.controls, lab.plots
+    controls.mode.setCurrentIndex(controls.mode.findData("step"))
+    controls.mode.activated.emit(controls.mode.currentIndex())
+    controls.neuron.setValue(2)
+    spin = controls.s.spin
+    spin.selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "0.4321")
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    assert lab.ctl.net.b[2] == pytest.approx(-432.1)
+    qtbot.waitUntil(lambda: len(plots.markers) > 2
+                    and plots.markers[2].value() == pytest.approx(0.4321))
+
+
+def test_bad_goal_is_refused_with_a_message_and_no_change(lab, qtbot):
+    before = lab.ctl.m.goal_text
+    count = lab.doc.undo_stack.count()
+    edit = lab.controls.goal_edit
+    for text, why in [("__import__('os')", "unexpected character '_'"),
+                      ("x.__class__", "unexpected character '.'"), ("1e999999", "too large"),
+                      ("", "empty"), ("1/x", "not finite")]:
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        shown = lab.controls.goal_error.text()
+        assert shown.startswith("Not changed:") and why in shown, (text, shown)
+        assert lab.ctl.m.goal_text == before and lab.doc.undo_stack.count() == count
+
+
+def test_presets_and_typed_goal_are_accepted(lab, qtbot):
+    combo = lab.controls.preset
+    for name, text in GOAL_PRESETS.items():
+        combo.setCurrentIndex(combo.findText(name))
+        combo.activated.emit(combo.currentIndex())
+        assert lab.ctl.m.goal_text == text
+    edit = lab.controls.goal_edit
+    edit.clear()
+    qtbot.keyClicks(edit, "0.5 + 0.3 sin(6x)")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert lab.controls.goal_error.text() == ""
+    assert lab.ctl.m.goal_text == "0.5 + 0.3 sin(6x)"
+    qtbot.mouseClick(lab.controls.fit_button, Qt.MouseButton.LeftButton)
+    assert lab.ctl.score() < 0.05
+
+
+def test_relu_example_not_even_close_then_relu(main_window, qtbot):
+    assert main_window.open_lesson("relu-approximation")
+    lab = main_window.current_lab
+    assert "not even close" in lab.caption.text()
+    assert lab.controls.activation.currentData() == "linear"
+    qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+    x, y = lab.plots.out_curve.getData()
+    np.testing.assert_allclose(y, 13.2 * x + 1.7, atol=1e-9)
+    qtbot.keyClick(main_window, Qt.Key.Key_Right)
+    assert lab.ctl.net.activation == "relu"
+    assert lab.controls.activation.currentData() == "relu"
+    assert "max(w_k x + b_k, 0)" in lab.caption.text()
+    qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+    x, y = lab.plots.out_curve.getData()
+    w, b, c = [-5, -1.2, 1.2, 1.2, 2, 5], [-7.7, -1.3, 1, -0.2, -1.1, -5], [-1, -1, -1, 1, 1, 1]
+    np.testing.assert_allclose(y, relu_formula(x, w, b, c), atol=1e-12)
+    qtbot.keyClick(main_window, Qt.Key.Key_Left)
+    assert lab.ctl.net.activation == "linear"
+
+
+def test_train_from_here_runs_and_pauses_and_undoes(lab, qtbot):
+    ctl = lab.ctl
+    before = ctl.net.v.copy()
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    assert ctl.training and lab.controls.train_button.text().startswith("⏸")
+    qtbot.waitUntil(lambda: ctl.epochs > 5, timeout=5000)
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    assert not ctl.training and "training steps" in lab.controls.score_label.text()
+    assert not np.array_equal(ctl.net.v, before)
+    lab.doc.undo_stack.undo()
+    np.testing.assert_array_equal(ctl.net.v, before)
+
+
+def test_nan_during_training_pauses_with_an_explanation(main_window, qtbot):
+    assert main_window.open_lesson("relu-approximation")
+    lab = main_window.current_lab
+    ctl = lab.ctl
+    assert ctl.set_goal_text("x^2") is None
+    lab.controls.eta.setValue(50.0)
+    before = ctl.net.w.copy()
+    with qtbot.waitSignal(ctl.message, timeout=5000,
+                          check_params_cb=lambda text: "NaN" in text):
+        qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ctl.training)
+    np.testing.assert_array_equal(ctl.net.w, before)
+    assert ctl.net.is_finite()
+
+
+def test_state_round_trip_and_bad_state_changes_nothing(lab):
+    lab.ctl.set_height(0, 0.42)
+    st = lab.state()
+    lab.ctl.set_height(0, 0.1)
+    lab.restore_state(st)
+    assert lab.ctl.heights()[0] == 0.42
+    for bad in [None, {"controller": {}}, {"controller": dict(st["controller"], w=[1, "x"])},
+                {"controller": dict(st["controller"], goal="__import__('os')")},
+                {"controller": dict(st["controller"], mode="bumps", v=[1.0] * 20)},
+                dict(st, tab=7)]:
+        with pytest.raises(ValueError):
+            lab.restore_state(bad)
+        assert lab.ctl.heights()[0] == 0.42
+
+
+def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
+    lab.tabs.setCurrentIndex(1)
+    two = lab.two
+    qtbot.waitUntil(lambda: two.out_img.image is not None)
+    assert "Score" in two.score_label.text()
+    assert two.view3d is None and "offscreen" in two.gl_label.text()
+    score_before = lab.ctl.towers_grid()["score"]
+    two.towers.setValue(12)
+    assert lab.ctl.m.towers == 12 and lab.ctl.towers_grid()["score"] < score_before
+    assert two.bias_label.text() == f"{-1.5 * lab.ctl.m.gain:.6g}"
+
+
+def test_presentation_style_and_zoom(lab, main_window):
+    from nnviz.views.style import Style
+
+    main_window.apply_style(Style(presentation=True, scale=1.6))
+    assert lab.caption.font().pointSizeF() == pytest.approx(13 * 1.6)
+    x0 = lab.plots.main.getViewBox().viewRange()[0]
+    lab.zoom(2.0)
+    x1 = lab.plots.main.getViewBox().viewRange()[0]
+    assert (x1[1] - x1[0]) < (x0[1] - x0[0])
+    main_window.apply_style(Style())
+
+
+GL_SCRIPT = r"""
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from nnviz.controllers.document import Document
+from nnviz.views.universality import UniversalityLab
+doc = Document()
+doc.load_lesson("universality-bumps")
+lab = UniversalityLab(doc)
+lab.resize(1000, 700)
+lab.tabs.setCurrentIndex(1)
+lab.show()
+for _ in range(20):
+    app.processEvents()
+view = lab.two.view3d
+assert view is not None, lab.two.gl_label.text()
+img = view.grabFramebuffer()
+bg = img.pixelColor(1, 1)
+lit = sum(1 for i in range(0, img.width(), 4) for j in range(0, img.height(), 4)
+          if img.pixelColor(i, j) != bg)
+print("LIT", lit)
+lab.shutdown()
+"""
+
+
+def test_towers_3d_surface_renders_under_xvfb(gl_env):
+    r = subprocess.run([sys.executable, "-c", GL_SCRIPT], env=gl_env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert int(r.stdout.split("LIT")[-1]) > 50, r.stdout
+
+
+def test_every_mode_and_activation_from_the_controls(lab, qtbot):
+    controls, ctl = lab.controls, lab.ctl
+    for mode in ("free", "step", "bumps"):
+        controls.mode.setCurrentIndex(controls.mode.findData(mode))
+        controls.mode.activated.emit(controls.mode.currentIndex())
+        assert ctl.m.mode == mode
+        assert controls.count_label.text() == ("Bumps" if mode == "bumps" else "Neurons")
+        for i in range(controls.activation.count()):
+            controls.activation.setCurrentIndex(i)
+            controls.activation.activated.emit(i)
+            assert ctl.net.activation == controls.activation.itemData(i)
+            qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+            x, y = lab.plots.out_curve.getData()
+            np.testing.assert_allclose(y, ctl.curves()["out"])
+        controls.activation.setCurrentIndex(0)
+        controls.activation.activated.emit(0)
+        controls.count.setValue(7)
+        assert (ctl.m.n_bumps if mode == "bumps" else ctl.net.n) == 7
+    qtbot.mouseClick(controls.sigmoid_out, Qt.MouseButton.LeftButton)
+    assert ctl.net.output == "sigmoid"
+    qtbot.mouseClick(controls.fit_button, Qt.MouseButton.LeftButton)
+    assert ctl.score() < 0.1
+    controls.w_big.setValue(50)
+    assert ctl.m.w_big == 50 and np.all(np.abs(ctl.net.w) == 50)
+    count = lab.doc.undo_stack.count()
+    while lab.doc.undo_stack.canUndo():
+        lab.doc.undo_stack.undo()
+    assert count > 10 and ctl.m.mode == "bumps" and ctl.m.n_bumps == 10
+
+
+def test_bars_follow_the_real_step_positions(lab, qtbot):
+    controls = lab.controls
+    controls.neuron.setValue(7)  # the falling step of bump 3
+    spin = controls.s.spin
+    spin.selectAll()
+    qtbot.keyClicks(spin.lineEdit(), "0.37")
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lab.plots.bars.bar_centre(3).x() == pytest.approx((0.3 + 0.37) / 2))
