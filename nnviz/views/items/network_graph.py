@@ -489,15 +489,15 @@ class NetworkGraphWidget(QWidget):
                 muted[self._offsets[l]:self._offsets[l + 1]] = m.ravel()
         mag = np.abs(w) / max(float(np.max(np.abs(w))) if n else 1.0, 1e-12)
         bucket = np.minimum((mag * N_BUCKETS).astype(int), N_BUCKETS - 1)
-        alpha = 255 if n <= 400 else (140 if n <= 5000 else 45)
+        big = n > 2000   # many edges: hairlines (fast to paint), magnitude shown by opacity
         for sign in range(2):
-            colour = QColor(s.positive if sign == 0 else s.negative)
-            colour.setAlpha(alpha)
             for b in range(N_BUCKETS):
+                colour = QColor(s.positive if sign == 0 else s.negative)
+                colour.setAlpha(int(30 + 50 * b) if big else (255 if n <= 400 else 150))
                 item = self.edge_items[sign * N_BUCKETS + b]
                 m = ~muted & (bucket == b) & ((w >= 0) if sign == 0 else (w < 0))
                 item.setPath(self._path(m))
-                pen = QPen(colour, (0.8 + 1.3 * b) * s.scale)
+                pen = QPen(colour, 0 if big else (0.8 + 1.3 * b) * s.scale)
                 pen.setCosmetic(True)
                 item.setPen(pen)
         mc = QColor(s.muted)
