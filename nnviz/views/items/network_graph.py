@@ -196,6 +196,8 @@ class NetworkGraphWidget(QWidget):
         self.naming = naming or Naming.layered(net.sizes)
         if net.sizes != self._sizes:
             self._sizes = list(net.sizes)
+            self.state, self.dropped = GraphState(), None   # they belonged to the old shape
+            self.selected_neuron = self.selected_edge = None
             self._layout()
             self._redraw()
             self.fit()

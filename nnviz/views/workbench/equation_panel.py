@@ -3,9 +3,8 @@ list of steps done so far (click one to jump there)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
 
 from nnviz.controllers.stepper import StepController
 from nnviz.views.style import Style, current_style

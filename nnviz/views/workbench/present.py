@@ -124,7 +124,7 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                    f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
                    f'micro-step.</p>')
     else:
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{html.escape(step.title)}'
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
                    f' · step {k} of {n}</p>')
         if step.details:
             out.append(f'<table style="font-size:{mid:.1f}pt; color:{grad}" cellspacing="2">')
