@@ -172,3 +172,47 @@ def test_state_roundtrip_and_validation(lab, main_window, qtbot):
         lab.restore_state({"k": "five"})
     with pytest.raises(ValueError):
         lab.restore_state({"t": -1})
+
+
+def test_network_editor(lab, main_window, qtbot, monkeypatch):
+    doc = main_window.doc
+    lab.dock_editor.raise_()
+    ed = lab.editor
+    qtbot.mouseClick(ed.add_layer, Qt.MouseButton.LeftButton)
+    assert doc.network.sizes == [2, 2, 2, 2]
+    qtbot.wait(40)
+    assert lab.stepper.trace is not None and len(lab.stepper) > 32
+    spin = ed.layers.cellWidget(0, 0)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert doc.network.sizes == [2, 3, 2, 2]
+    combo = ed.layers.cellWidget(1, 1)
+    combo.setCurrentIndex(combo.findData("tanh"))
+    combo.activated.emit(combo.currentIndex())
+    assert doc.network.activations[1].name == "tanh"
+    # a bad learning rate is refused with a message, a good one is taken
+    ed.eta.setFocus()
+    ed.eta.selectAll()
+    qtbot.keyClicks(ed.eta, "abc")
+    qtbot.keyClick(ed.eta, Qt.Key.Key_Return)
+    assert doc.config.eta == 0.5
+    assert "refused" in ed.message.text()
+    ed.eta.selectAll()
+    qtbot.keyClicks(ed.eta, "0.25")
+    qtbot.keyClick(ed.eta, Qt.Key.Key_Return)
+    assert doc.config.eta == 0.25
+    # input table: a bad value is refused, a good one changes the example
+    ed.example.item(0, 0).setText("x")
+    assert doc.example_x[0] == 0.05
+    assert ed.example.item(0, 0).text() == "0.05"
+    ed.example.item(0, 0).setText("0.5")
+    assert doc.example_x[0] == 0.5
+    # structure changes are undoable
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.sizes == [2, 2, 2]
+    qtbot.wait(40)
+    assert "w5" in " ".join(lab.graph.label_texts())   # the lesson's names are back

@@ -166,7 +166,6 @@ class WorkbenchLab(Lab):
         self.equations.refresh()
         self.inspector.refresh()
         self.timeline.refresh()
-        self.editor.refresh()
         self.status.emit(st.status_text())
 
     # ------------------------------------------------------------ Lab hooks
