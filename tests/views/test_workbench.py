@@ -82,7 +82,7 @@ def test_ctrl_right_equals_engine_training(lab, main_window, qtbot):
     assert lab.stepper.t == 10
     assert main_window.doc.network.equals(net)
     qtbot.wait(40)
-    assert "Training step 10 of 10" in lab.timeline.train_label.text()
+    assert "Training step 10 / 10" in lab.timeline.train_label.text()
 
 
 def test_timeline_scrub_restores_earlier_state(lab, main_window, qtbot):

@@ -239,7 +239,7 @@ class NetworkGraphWidget(QWidget):
             # margins in pixels for the input values (left) and targets/errors (right)
             sc = self.style_.scale
             lpx = (60 if small else 20) * sc
-            rpx = (150 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
+            rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
             wpx = max(200.0, float(self.view.width()) or 600.0)
             span = L + 0.3
             ppu = max(40.0, (wpx - lpx - rpx) / span)

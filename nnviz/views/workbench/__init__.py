@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
+from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.stepper import StepController
@@ -53,7 +53,10 @@ class WorkbenchLab(Lab):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.dock_eq = self._dock("Equation", self.equations, right)
         self.dock_inspector = self._dock("Inspector", self.inspector, right)
-        self.dock_editor = self._dock("Network", self.editor, right)
+        scroll = QScrollArea()
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+        self.dock_editor = self._dock("Network", scroll, right)
         self.dock_lesson = self._dock("Lesson", self.lesson_text, right)
         self.tabifyDockWidget(self.dock_inspector, self.dock_editor)
         self.tabifyDockWidget(self.dock_editor, self.dock_lesson)
@@ -120,12 +123,12 @@ class WorkbenchLab(Lab):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            self._size_docks()
+            QTimer.singleShot(0, self._size_docks)   # once the page has its real size
 
     def _size_docks(self) -> None:
         """The equation panel gets most of the right side, wider in presentation mode."""
         h, w = max(300, self.height()), max(600, self.width())
-        self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.62), int(h * 0.25)],
+        self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.66), int(h * 0.2)],
                          Qt.Orientation.Vertical)
         frac = 0.36 if self.style_.presentation else 0.34
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)

@@ -3,8 +3,15 @@ list of steps done so far (click one to jump there)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.controllers.stepper import StepController
 from nnviz.views.style import Style, current_style
@@ -36,6 +43,9 @@ class EquationPanel(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(split)
         self._shown_trace = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(460, 900)
 
     def plain_text(self) -> str:
         return self.text.toPlainText()

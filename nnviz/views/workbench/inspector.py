@@ -3,7 +3,7 @@ or bias by spin box and slider (every edit goes through the document, undoably).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -61,6 +61,9 @@ class Inspector(QWidget):
         self.slider.valueChanged.connect(self._on_slider)
         self.style_ = current_style()
         self.refresh()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(360, 150)
 
     def select(self, selection: tuple | None) -> None:
         self.selection = selection

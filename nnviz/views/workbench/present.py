@@ -126,14 +126,16 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     else:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
                    f' · step {k} of {n}</p>')
+        # the step's own equation first (always visible), then its chain-rule factors
+        out.append(f'<table style="font-size:{big:.1f}pt" cellspacing="3">')
+        out.append(_rows_html(step.equation, result_colour=hi))
+        out.append("</table>")
         if step.details:
+            out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
             out.append(f'<table style="font-size:{mid:.1f}pt; color:{grad}" cellspacing="2">')
             for d in step.details:
                 out.append(_rows_html(d))
             out.append("</table>")
-        out.append(f'<table style="font-size:{big:.1f}pt" cellspacing="3">')
-        out.append(_rows_html(step.equation, result_colour=hi))
-        out.append("</table>")
     for c in captions:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{html.escape(c)}</i></p>')
     out.append("</div>")
@@ -148,7 +150,8 @@ def _rows_html(eq: Equation, result_colour: str | None = None) -> str:
         r = math_html(right)
         if last and result_colour:
             r = f'<b style="color:{result_colour}">{r}</b>'
-        cells.append(f'<tr><td align="right" nowrap>{math_html(left)}</td><td>=</td>'
+        cells.append(f'<tr><td align="right" style="white-space:nowrap">{math_html(left)}</td>'
+                     f'<td>=</td>'
                      f'<td>{r}</td></tr>')
     return "".join(cells)
 

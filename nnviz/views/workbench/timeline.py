@@ -78,7 +78,7 @@ class TimelinePanel(QWidget):
             self.micro_slider.setValue(st.k)
         tr = st.trace
         err = f" · E = {fmt(tr.total_error)}" if tr is not None else ""
-        self.train_label.setText(f"Training step {st.t} of {max(0, len(st.timeline) - 1)}{err}")
+        self.train_label.setText(f"Training step {st.t} / {max(0, len(st.timeline) - 1)}{err}")
         self.micro_label.setText(f"Micro-step {st.k} of {len(st)}")
 
     def _on_train_slider(self, t: int) -> None:
