@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from nnviz.engine.lessons import load_lesson
 from nnviz.engine.losses import get_loss
@@ -216,3 +218,57 @@ def test_network_editor(lab, main_window, qtbot, monkeypatch):
     assert doc.network.sizes == [2, 2, 2]
     qtbot.wait(40)
     assert "w5" in " ".join(lab.graph.label_texts())   # the lesson's names are back
+
+
+def test_update_step_shows_old_and_new_weight(lab, main_window, qtbot):
+    press(qtbot, main_window, Qt.Key.Key_Right, 28)
+    qtbot.waitUntil(lambda: "0.35891648" in lab.equations.plain_text(), timeout=2000)
+    qtbot.wait(40)
+    assert "w5: 0.4 → 0.35891648" in lab.graph.label_texts()
+
+
+def test_drag_on_edge_changes_weight(lab, main_window, qtbot):
+    doc = main_window.doc
+    g = lab.graph
+    vp = g.view_widget.viewport()
+    start = g.view_widget.mapFromScene(g.edge_scene_pos(1, 0, 0, 0.6))
+    before = doc.network.weights[1][0, 0]
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    for dy in range(1, 31, 5):    # moves with the left button held
+        p = QPointF(start - QPoint(0, dy))
+        QApplication.sendEvent(vp, QMouseEvent(
+            QEvent.Type.MouseMove, p, vp.mapToGlobal(p), Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        qtbot.wait(25)            # pyqtgraph drops moves faster than the screen rate
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start - QPoint(0, 30))
+    assert doc.network.weights[1][0, 0] > before          # dragged up: larger
+    assert lab.inspector.selection == ("edge", 1, 0, 0)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.weights[1][0, 0] == before          # one drag, one undo step
+
+
+def test_play_pause(lab, main_window, qtbot):
+    lab.timeline.speed.setValue(50)
+    press(qtbot, main_window, Qt.Key.Key_P)
+    assert lab.stepper.playing and lab.act_play.isChecked()
+    qtbot.waitUntil(lambda: lab.stepper.k >= 3, timeout=3000)
+    press(qtbot, main_window, Qt.Key.Key_P)
+    assert not lab.stepper.playing
+    k = lab.stepper.k
+    qtbot.wait(60)
+    assert lab.stepper.k == k
+
+
+def test_blow_up_pauses_with_a_message(lab, main_window, qtbot):
+    doc = main_window.doc
+    messages = []
+    doc.message.connect(messages.append)
+    from nnviz.engine.edit import set_activation
+
+    doc.set_network(set_activation(set_activation(doc.network, 1, "linear"), 2, "linear"))
+    doc.set_weight(0, 0, 0, 1e300)
+    doc.set_example([1e10, 0.1], [0.01, 0.99])     # net_h1 overflows to inf
+    before = doc.network.copy()
+    press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.equals(before)
+    assert any("NaN" in m or "infinite" in m for m in messages)

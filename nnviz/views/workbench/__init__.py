@@ -183,6 +183,9 @@ class WorkbenchLab(Lab):
             self.stepper.next()
         self._refresh()
 
+    def activate(self) -> None:
+        self.status.emit(self.stepper.status_text())
+
     def deactivate(self) -> None:
         self.stepper.pause()
 

@@ -50,7 +50,12 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
                 for k in range(w.shape[1]):
                     name = naming.weight(l, j, k)
                     role = "positive" if w[j, k] >= 0 else "negative"
-                    if st.w_updated[l][j, k]:
+                    active_update = (step is not None and step.kind == "update_w"
+                                     and (step.layer - 1, step.neuron, step.source) == (l, j, k))
+                    if active_update:
+                        lines = [(f"{name}: {fmt(net.weights[l][j, k])} → {fmt(w[j, k])}",
+                                  "highlight")]
+                    elif st.w_updated[l][j, k]:
                         lines = [(f"{name}⁺ = {fmt(w[j, k])}", role)]
                     else:
                         lines = [(f"{name} = {fmt(w[j, k])}", role)]
