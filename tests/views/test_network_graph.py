@@ -32,7 +32,7 @@ def test_lesson_network_labels(graph):
     graph.set_inputs(lesson.example_x)
     graph.set_targets(lesson.example_y)
     texts = graph.label_texts()
-    for expected in ("i1", "h2", "o1", "0.05", "target_o2 = 0.99", "w5 = 0.4", "b1 = 0.35"):
+    for expected in ("i1", "h2", "o1", "0.05", "targeto2 = 0.99", "w5 = 0.4", "b1 = 0.35"):
         assert any(expected in t for t in texts), expected
     st = GraphState(node_text={(1, 0): [("net 0.3775", "value")]},
                     edge_text={(1, 0, 0): [("w5 0.4 → 0.35891648", "value")]})

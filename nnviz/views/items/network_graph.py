@@ -37,6 +37,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming, fmt
+from nnviz.views.items.math_text import math_html
 from nnviz.views.style import Style, current_style
 
 MAX_NODE_TEXT = 16     # layers larger than this get no per-neuron labels
@@ -74,13 +75,9 @@ def _lines_html(lines: list[tuple[str, str]], style: Style, size: float) -> str:
                "highlight": style.highlight, "positive": style.positive,
                "negative": style.negative}
     rows = [f'<span style="color:{colours.get(role, style.foreground)}">'
-            f'{_esc(text)}</span>' for text, role in lines]
+            f'{math_html(text)}</span>' for text, role in lines]
     return (f'<div style="font-size:{size:.1f}pt; font-family:sans-serif">'
             + "<br>".join(rows) + "</div>")
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _translucent(c: str, alpha: int) -> QColor:
@@ -183,6 +180,7 @@ class NetworkGraphWidget(QWidget):
         self._texts: list[pg.TextItem] = []   # neuron names, values, targets, biases, captions
         self._edge_labels: list[tuple[pg.TextItem, tuple[int, int, int]]] = []
         self._auto_fit = True
+        self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
         self.view.sigTransformChanged.connect(self._place_texts)
         self.view.sigResized.connect(self._on_resized)
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
@@ -233,7 +231,8 @@ class NetworkGraphWidget(QWidget):
     def fit(self) -> None:
         if self._sizes:
             L = len(self._sizes) - 1
-            ys = np.concatenate([p[:, 1] for p in self._pos] + [self._bias_pos[:, 1]])
+            ys = np.concatenate([p[:, 1] for p in self._pos]
+                                + ([self._bias_pos[:, 1]] if self._any_shared() else []))
             self._auto_fit = True
             small = max(self._sizes) <= MAX_NODE_TEXT
             # margins in pixels for the input values (left) and targets/errors (right)
@@ -243,9 +242,15 @@ class NetworkGraphWidget(QWidget):
             wpx = max(200.0, float(self.view.width()) or 600.0)
             span = L + 0.3
             ppu = max(40.0, (wpx - lpx - rpx) / span)
+            y0 = ys.min() - (0.85 if small else 0.3)
+            y1 = ys.max() + (0.4 if self._any_shared() or not small else 0.8)
             self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),
-                               yRange=(ys.min() - (0.85 if small else 0.3), ys.max() + 0.4),
-                               padding=0)
+                               yRange=(y0, y1), padding=0)
+            hpx = max(100.0, float(self.view.height()) or 400.0)
+            ppu_y = hpx / (y1 - y0)
+            if abs(ppu_y - self._ppu_y) > 0.5:
+                self._ppu_y = ppu_y
+                self._redraw()
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
@@ -311,6 +316,11 @@ class NetworkGraphWidget(QWidget):
         self._offsets = np.cumsum([0] + [sizes[l] * sizes[l + 1] for l in range(len(sizes) - 1)])
         self._make_texts()
 
+    def _any_shared(self) -> bool:
+        """True if some layer's bias is drawn as its own node (shared bias)."""
+        return self.net is not None and any(
+            u and s for u, s in zip(self.net.use_bias, self.net.shared_bias))
+
     def _edge_index(self, i: int) -> tuple[int, int, int]:
         l = int(np.searchsorted(self._offsets, i, side="right") - 1)
         r = i - self._offsets[l]
@@ -318,9 +328,13 @@ class NetworkGraphWidget(QWidget):
         return l, int(r // n_in), int(r % n_in)
 
     def _node_size(self, l: int) -> float:
+        """Circle diameter in pixels: 44 (scaled) where it fits the spacing on screen."""
         n = self._sizes[l]
         base = 44 * self.style_.scale
-        return base if n <= MAX_NODE_TEXT else max(3.0, min(base, 500.0 / n))
+        if n < 2:
+            return base
+        gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y
+        return float(max(3.0, min(base, 0.8 * gap_px)))
 
     # ------------------------------------------------------------ texts
     def _make_texts(self) -> None:
@@ -372,7 +386,7 @@ class NetworkGraphWidget(QWidget):
         L = len(self._sizes) - 1
         for (l, j), item in self._name_items.items():
             item.setHtml(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
-                         f'color:{s.foreground}">{_esc(nm.label(l, j))}</div>')
+                         f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
         for (l, j), item in self._value_items.items():
             lines = list(st.node_text.get((l, j), []))
             if l == 0 and not lines and self.x is not None and j < len(self.x):
@@ -412,9 +426,17 @@ class NetworkGraphWidget(QWidget):
             return
         px, py = self.view.viewPixelSize()
         L = len(self._sizes) - 1
+        fits = {l: self._node_size(l) >= 26 * self.style_.scale for l in range(L + 1)}
+        roomy = {l: self._sizes[l] < 2 or (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
+                 >= 62 * self.style_.scale for l in range(L + 1)}
         for (l, j), item in self._name_items.items():
             item.setPos(*self._pos[l][j])
+            item.setVisible(fits[l])
         for (l, j), item in self._value_items.items():
+            if not roomy[l] and self.state.active != (l, j):
+                item.setVisible(False)
+            elif l == 0 or (l, j) in self.state.node_text:
+                item.setVisible(bool(item.textItem.toPlainText()))
             x, y = self._pos[l][j]
             r = self._node_size(l) / 2 + 4
             if l == 0:
@@ -429,9 +451,13 @@ class NetworkGraphWidget(QWidget):
             item.setPos(x + 14 * self.style_.scale * px, y)
         for l, item in self._caption_items.items():
             ys = self._pos[l][:, 1]
-            low = self._bias_pos[:, 1].max() if len(self._bias_pos) else ys.max()
-            item.setPos(l, max(ys.max() + (self._node_size(l) / 2 + 4) * py,
-                               low + 14 * self.style_.scale * py))
+            if self._any_shared():
+                y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
+            elif max(self._sizes) <= MAX_NODE_TEXT:   # below the values under the neurons
+                y = max(p[:, 1].max() for p in self._pos) + 0.62
+            else:
+                y = ys.max() + (self._node_size(l) / 2 + 4) * py
+            item.setPos(l, y)
         # weight labels a third of the way along the edge from the source neuron; hidden
         # when labels are off or neighbouring labels would overlap on screen
         crowded = False
@@ -481,6 +507,8 @@ class NetworkGraphWidget(QWidget):
                     pens.append(pg.mkPen(s.highlight, width=4 * s.scale))
                 elif self.selected_neuron == (l, j):
                     pens.append(pg.mkPen(s.accent, width=3.5 * s.scale))
+                elif n > MAX_NODE_TEXT:
+                    pens.append(pg.mkPen(None))
                 else:
                     pens.append(pg.mkPen(s.foreground, width=1.2 * s.scale))
             pos.append(self._pos[l])
@@ -529,7 +557,9 @@ class NetworkGraphWidget(QWidget):
         for sign in range(2):
             for b in range(N_BUCKETS):
                 colour = QColor(s.positive if sign == 0 else s.negative)
-                colour.setAlpha(int(30 + 50 * b) if big else (255 if n <= 400 else 150))
+                dense = min(180.0, max(6.0, 255.0 * 2000.0 / n))
+                colour.setAlpha(int(dense * (0.4 + 0.2 * b)) if big
+                                else (255 if n <= 400 else 150))
                 item = self.edge_items[sign * N_BUCKETS + b]
                 m = ~muted & (bucket == b) & ((w >= 0) if sign == 0 else (w < 0))
                 item.setPath(self._path(m))
@@ -545,8 +575,13 @@ class NetworkGraphWidget(QWidget):
         pen = self._pen(QColor(s.gradient), 2.5)
         pen.setStyle(Qt.PenStyle.DashLine)
         self.gradient_item.setPen(pen)
-        self.active_item.setPath(self._path(self._flat(st.active_edges)))
-        self.active_item.setPen(self._pen(QColor(s.highlight), 4.5))
+        active = self._flat(st.active_edges)
+        self.active_item.setPath(self._path(active))
+        count = int(active.sum())
+        many = count > 40
+        hc = QColor(s.highlight)
+        hc.setAlpha(int(max(12, min(255, 110 * 40 / count))) if many else 255)
+        self.active_item.setPen(self._pen(hc, 1.0 if many else 4.5))
         bpath = QPainterPath()
         for l in range(len(self._sizes) - 1):
             if self.net.use_bias[l] and self.net.shared_bias[l]:

@@ -6,12 +6,12 @@ Formatting only (numbers printed with the engine's ``fmt``); no maths.
 from __future__ import annotations
 
 import html
-import re
 
 import numpy as np
 
 from nnviz.engine.naming import Naming, fmt
 from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
+from nnviz.views.items.math_text import math_html
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style
 
@@ -37,7 +37,7 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
                 lines.append((f"out {fmt(st.out[layer][j])}", "value"))
             if st.delta_known[l][j]:
                 lines.append((f"δ {fmt(st.delta[l][j])}", "gradient"))
-            if net.use_bias[l] and not net.shared_bias[l]:
+            if net.use_bias[l] and not net.shared_bias[l] and sum(sizes[1:]) <= 12:
                 b = f"{naming.bias(l, j)} = {fmt(st.biases[l][j])}"
                 if st.b_updated[l][j]:
                     b = f"{naming.bias(l, j)}: {fmt(net.biases[l][j])} → {fmt(st.biases[l][j])}"
@@ -93,22 +93,6 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
 
 
 # ------------------------------------------------------------------ equations
-_SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
-_SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
-_SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
-
-
-def math_html(text: str) -> str:
-    """A formula from the trace as HTML: net_h1 -> net<sub>h1</sub>, w^1_23 ->
-    w<sup>1</sup><sub>23</sub>, e^(-x) -> e<sup>-x</sup>, '*' -> '·'."""
-    s = html.escape(text, quote=False)
-    s = s.replace(" * ", " · ").replace("*", "·")
-    s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)
-    s = _SUP.sub(r"<sup>\1</sup>", s)
-    s = _SUB.sub(r"<sub>\1</sub>", s)
-    return s
-
-
 def equation_rows(eq: Equation) -> list[tuple[str, str]]:
     """(left, right) rows: the first holds the lhs, later rows continue with '='."""
     parts = eq.text().split(" = ")
