@@ -272,3 +272,42 @@ def test_blow_up_pauses_with_a_message(lab, main_window, qtbot):
     press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ControlModifier)
     assert doc.network.equals(before)
     assert any("NaN" in m or "infinite" in m for m in messages)
+
+
+def test_dock_layout_persists(qtbot, settings):
+    from nnviz.views.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.start()
+    lab = win.current_lab
+    lab.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, lab.dock_eq)
+    win.save_settings()
+    win.close()
+    win2 = MainWindow(settings=settings)
+    qtbot.addWidget(win2)
+    win2.start()
+    lab2 = win2.current_lab
+    assert lab2.dockWidgetArea(lab2.dock_eq) == Qt.DockWidgetArea.LeftDockWidgetArea
+    for w in (win, win2):
+        for page in w.labs.values():
+            page.shutdown()
+
+
+def test_lab_keys_work_without_setting_focus(main_window, qtbot):
+    lab = main_window.current_lab
+    main_window.activateWindow()
+    qtbot.keyClick(main_window.focusWidget() or main_window, Qt.Key.Key_Right,
+                   Qt.KeyboardModifier.ShiftModifier)
+    assert lab.stepper.k == 4
+
+
+def test_click_a_done_step_jumps_there(lab, main_window, qtbot):
+    press(qtbot, main_window, Qt.Key.Key_Right, 9)
+    lst = lab.equations.steps
+    qtbot.waitUntil(lambda: lst.count() == 9, timeout=1000)
+    item = lst.item(2)
+    assert item.text().startswith("3. net_h2")
+    QTest.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(item).center())
+    assert lab.stepper.k == 3
+    qtbot.waitUntil(lambda: "0.3925" in lab.equations.plain_text(), timeout=1000)

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QTextBrowser, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.stepper import StepController
@@ -40,6 +40,7 @@ class WorkbenchLab(Lab):
         self.stepper = StepController(doc, self)
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("workbench-graph")
+        self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCentralWidget(self.graph)
         self._build_actions()
         self.equations = EquationPanel(self.stepper)
@@ -185,6 +186,9 @@ class WorkbenchLab(Lab):
 
     def activate(self) -> None:
         self.status.emit(self.stepper.status_text())
+        fw = QApplication.focusWidget()
+        if fw is None or not self.isAncestorOf(fw):
+            self.graph.setFocus()      # so the lab's own shortcuts (Shift+Right …) work
 
     def deactivate(self) -> None:
         self.stepper.pause()

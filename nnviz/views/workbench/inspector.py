@@ -40,7 +40,7 @@ class Inspector(QWidget):
         self.edit_label = QLabel("")
         self.spin = QDoubleSpinBox()
         self.spin.setObjectName("inspector-spin")
-        self.spin.setDecimals(6)
+        self.spin.setDecimals(9)
         self.spin.setRange(-1e6, 1e6)
         self.spin.setSingleStep(0.01)
         self.spin.setKeyboardTracking(False)
