@@ -36,13 +36,13 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
 
-from nnviz.engine.naming import Naming, fmt
-from nnviz.views.items.math_text import math_html
+from nnviz.engine.naming import Naming
+from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
+from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
 
-MAX_NODE_TEXT = 16     # layers larger than this get no per-neuron labels
-MAX_EDGE_LABELS = 48   # more edges than this: weight labels are culled
 N_BUCKETS = 4
+__all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS"]
 
 
 @dataclass
@@ -70,63 +70,7 @@ class GraphState:
     biases: list[np.ndarray] | None = None
 
 
-def _lines_html(lines: list[tuple[str, str]], style: Style, size: float) -> str:
-    colours = {"value": style.foreground, "gradient": style.gradient, "muted": style.muted,
-               "highlight": style.highlight, "positive": style.positive,
-               "negative": style.negative}
-    rows = [f'<span style="color:{colours.get(role, style.foreground)}">'
-            f'{math_html(text)}</span>' for text, role in lines]
-    return (f'<div style="font-size:{size:.1f}pt; font-family:sans-serif">'
-            + "<br>".join(rows) + "</div>")
-
-
-def _translucent(c: str, alpha: int) -> QColor:
-    q = QColor(c)
-    q.setAlpha(alpha)
-    return q
-
-
-def _mix(a: str, b: str, t: float) -> QColor:
-    ca, cb = QColor(a), QColor(b)
-    t = float(min(1.0, max(0.0, t)))
-    return QColor(int(ca.red() + (cb.red() - ca.red()) * t),
-                  int(ca.green() + (cb.green() - ca.green()) * t),
-                  int(ca.blue() + (cb.blue() - ca.blue()) * t))
-
-
-class _GraphViewBox(pg.ViewBox):
-    """A ViewBox that lets the graph grab drags and Shift+wheel over an edge."""
-
-    def __init__(self, graph: NetworkGraphWidget) -> None:
-        super().__init__(invertY=True, enableMenu=False)
-        self._graph = graph
-        self._drag_edge: tuple[int, int, int] | None = None
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph API
-        if ev.button() == Qt.MouseButton.LeftButton and self._graph.editable:
-            if ev.isStart():
-                self._drag_edge = self._graph.edge_at(self.mapSceneToView(ev.buttonDownScenePos()))
-            if self._drag_edge is not None:
-                ev.accept()
-                dy = ev.lastScenePos().y() - ev.scenePos().y()
-                if dy:
-                    self._graph.weight_dragged.emit(*self._drag_edge, 0.01 * dy)
-                if ev.isFinish():
-                    self._drag_edge = None
-                return
-        super().mouseDragEvent(ev, axis)
-
-    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph API
-        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier and self._graph.editable:
-            edge = self._graph.edge_at(self.mapSceneToView(ev.scenePos()))
-            if edge is not None:
-                ev.accept()
-                self._graph.weight_dragged.emit(*edge, 0.01 * np.sign(ev.delta()))
-                return
-        super().wheelEvent(ev, axis)
-
-
-class NetworkGraphWidget(QWidget):
+class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
     """The network drawn as circles and batched edge paths. See the module docstring."""
 
     neuron_clicked = Signal(int, int)
@@ -149,7 +93,7 @@ class NetworkGraphWidget(QWidget):
         self.weight_labels_on = True
         self._sizes: list[int] = []
         self.view_widget = pg.GraphicsLayoutWidget()
-        self.view = _GraphViewBox(self)
+        self.view = GraphViewBox(self)
         self.view_widget.addItem(self.view)
         self.legend = QLabel()
         self.legend.setObjectName("graph-legend")
@@ -336,143 +280,6 @@ class NetworkGraphWidget(QWidget):
         gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y
         return float(max(3.0, min(base, 0.8 * gap_px)))
 
-    # ------------------------------------------------------------ texts
-    def _make_texts(self) -> None:
-        for t in self._texts + [t for t, _ in self._edge_labels]:
-            self.view.removeItem(t)
-        self._texts, self._edge_labels = [], []
-        self._name_items: dict[tuple[int, int], pg.TextItem] = {}
-        self._value_items: dict[tuple[int, int], pg.TextItem] = {}
-        self._target_items: dict[int, pg.TextItem] = {}
-        self._bias_items: dict[int, pg.TextItem] = {}
-        self._caption_items: dict[int, pg.TextItem] = {}
-        L = len(self._sizes) - 1
-        for l, n in enumerate(self._sizes):
-            if n <= MAX_NODE_TEXT:
-                for j in range(n):
-                    self._name_items[(l, j)] = self._add_text((0.5, 0.5))
-                    anchor = (1, 0.5) if l == 0 else ((0.5, 1) if j < n / 2 else (0.5, 0))
-                    self._value_items[(l, j)] = self._add_text(anchor)
-                    if l == L:
-                        self._target_items[j] = self._add_text((0, 0.5))
-            self._caption_items[l] = self._add_text((0.5, 0))
-        for l in range(L):
-            self._bias_items[l] = self._add_text((0, 0.5))
-        if sum(self._offsets[-1:]) <= MAX_EDGE_LABELS:
-            for i in range(int(self._offsets[-1])):
-                t = pg.TextItem(anchor=(0, 0.5))
-                t.setZValue(5)   # under the neurons
-                self.view.addItem(t)
-                self._edge_labels.append((t, self._edge_index(i)))
-
-    def _add_text(self, anchor) -> pg.TextItem:
-        t = pg.TextItem(anchor=anchor)
-        t.setZValue(20)
-        self.view.addItem(t)
-        self._texts.append(t)
-        return t
-
-    def _weights(self) -> list[np.ndarray]:
-        return self.state.weights if self.state.weights is not None else self.net.weights
-
-    def _biases(self) -> list[np.ndarray]:
-        return self.state.biases if self.state.biases is not None else self.net.biases
-
-    def _redraw_texts(self) -> None:
-        if self.net is None or not self._sizes:
-            return
-        s, nm, st = self.style_, self.naming, self.state
-        pt = s.pt(9.5)
-        L = len(self._sizes) - 1
-        for (l, j), item in self._name_items.items():
-            item.setHtml(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
-                         f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
-        for (l, j), item in self._value_items.items():
-            lines = list(st.node_text.get((l, j), []))
-            if l == 0 and not lines and self.x is not None and j < len(self.x):
-                lines = [(fmt(self.x[j]), "value")]
-            item.setHtml(_lines_html(lines, s, pt))
-            item.setVisible(bool(lines))
-            item.fill = pg.mkBrush(_translucent(s.background, 200))
-        for j, item in self._target_items.items():
-            lines = list(st.target_text.get(j, []))
-            if not lines and self.y is not None and j < len(self.y):
-                lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
-            item.setHtml(_lines_html(lines, s, pt))
-            item.setVisible(bool(lines))
-        b = self._biases()
-        for l, item in self._bias_items.items():
-            shared = self.net.shared_bias[l] and self.net.use_bias[l]
-            item.setVisible(bool(shared))
-            if shared:
-                item.setHtml(_lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
-        for l, item in self._caption_items.items():
-            n = self._sizes[l]
-            kind = "inputs" if l == 0 else ("output" if l == L else "hidden")
-            act = "" if l == 0 else f" · {self.net.activations[l - 1].name}"
-            item.setHtml(_lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
-        w = self._weights()
-        for item, (l, j, k) in self._edge_labels:
-            lines = st.edge_text.get((l, j, k))
-            if lines is None:
-                lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
-                          "positive" if w[l][j, k] >= 0 else "negative")]
-            item.setHtml(_lines_html(lines, s, s.pt(9)))
-            item.fill = pg.mkBrush(QColor(s.background))
-        self._place_texts()
-
-    def _place_texts(self) -> None:
-        if not self._sizes:
-            return
-        px, py = self.view.viewPixelSize()
-        L = len(self._sizes) - 1
-        fits = {l: self._node_size(l) >= 26 * self.style_.scale for l in range(L + 1)}
-        roomy = {l: self._sizes[l] < 2 or (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
-                 >= 62 * self.style_.scale for l in range(L + 1)}
-        for (l, j), item in self._name_items.items():
-            item.setPos(*self._pos[l][j])
-            item.setVisible(fits[l])
-        for (l, j), item in self._value_items.items():
-            if not roomy[l] and self.state.active != (l, j):
-                item.setVisible(False)
-            elif l == 0 or (l, j) in self.state.node_text:
-                item.setVisible(bool(item.textItem.toPlainText()))
-            x, y = self._pos[l][j]
-            r = self._node_size(l) / 2 + 4
-            if l == 0:
-                item.setPos(x - r * px, y)
-            else:   # upper half of the column: text above the neuron, lower half: below
-                item.setPos(x, y - r * py if j < self._sizes[l] / 2 else y + r * py)
-        for j, item in self._target_items.items():
-            x, y = self._pos[L][j]
-            item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
-        for l, item in self._bias_items.items():
-            x, y = self._bias_pos[l]
-            item.setPos(x + 14 * self.style_.scale * px, y)
-        for l, item in self._caption_items.items():
-            ys = self._pos[l][:, 1]
-            if self._any_shared():
-                y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
-            elif max(self._sizes) <= MAX_NODE_TEXT:   # below the values under the neurons
-                y = max(p[:, 1].max() for p in self._pos) + 0.62
-            else:
-                y = ys.max() + (self._node_size(l) / 2 + 4) * py
-            item.setPos(l, y)
-        # weight labels a third of the way along the edge from the source neuron; hidden
-        # when labels are off or neighbouring labels would overlap on screen
-        crowded = False
-        lines = max((len(self.state.edge_text.get(e, [1])) for _, e in self._edge_labels),
-                    default=1)
-        for l in range(L):
-            if self._sizes[l] * self._sizes[l + 1] > 1:
-                dy = 0.25 * min(1.0, np.diff(self._pos[l + 1][:, 1]).min()
-                               if self._sizes[l + 1] > 1 else 1.0)
-                crowded |= dy / max(py, 1e-12) < 14 * self.style_.scale * lines
-        for item, (l, j, k) in self._edge_labels:
-            a, b = self._pos[l][k], self._pos[l + 1][j]
-            item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
-            item.setVisible(self.weight_labels_on and not crowded)
-
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:
         if self.net is None or not self._sizes:
@@ -500,7 +307,7 @@ class NetworkGraphWidget(QWidget):
                     brushes.append(pg.mkBrush(s.muted))
                 elif np.isfinite(v):
                     c = s.positive if v >= 0 else s.negative
-                    brushes.append(pg.mkBrush(_mix(s.background, c, 0.15 + 0.55 * min(1, abs(v)))))
+                    brushes.append(pg.mkBrush(mix(s.background, c, 0.15 + 0.55 * min(1, abs(v)))))
                 else:
                     brushes.append(pg.mkBrush(s.background))
                 if st.active == (l, j):
@@ -608,70 +415,3 @@ class NetworkGraphWidget(QWidget):
         pen = QPen(colour, width * self.style_.scale)
         pen.setCosmetic(True)
         return pen
-
-    # ------------------------------------------------------------ picking
-    def _pixel_dist(self, pts: np.ndarray, p: QPointF) -> np.ndarray:
-        px, py = self.view.viewPixelSize()
-        return np.hypot((pts[:, 0] - p.x()) / px, (pts[:, 1] - p.y()) / py)
-
-    def neuron_at(self, p: QPointF) -> tuple[int, int] | None:
-        """The neuron (layer, j) under view point ``p``, if any."""
-        if not self._sizes:
-            return None
-        best, hit = 1e9, None
-        for l in range(len(self._sizes)):
-            d = self._pixel_dist(self._pos[l], p)
-            j = int(np.argmin(d))
-            if d[j] <= max(self._node_size(l) / 2 + 2, 5) and d[j] < best:
-                best, hit = d[j], (l, j)
-        return hit
-
-    def bias_at(self, p: QPointF) -> int | None:
-        if not self._sizes or self.net is None:
-            return None
-        d = self._pixel_dist(self._bias_pos, p)
-        for l in np.argsort(d):
-            if d[l] <= 12 * self.style_.scale and self.net.shared_bias[l] and self.net.use_bias[l]:
-                return int(l)
-        return None
-
-    def edge_at(self, p: QPointF) -> tuple[int, int, int] | None:
-        """The weight (l, j, k) whose edge passes within a few pixels of ``p``."""
-        if not self._sizes or not len(self._src):
-            return None
-        px, py = self.view.viewPixelSize()
-        a = self._src / (px, py)
-        b = self._dst / (px, py)
-        q = np.array([p.x() / px, p.y() / py])
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", q - a, ab) / np.maximum(
-            np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
-        d = np.hypot(*(a + t[:, None] * ab - q).T)
-        i = int(np.argmin(d))
-        return self._edge_index(i) if d[i] <= 6 else None
-
-    def _on_scene_clicked(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton and not ev.double():
-            self._click(self.view.mapSceneToView(ev.scenePos()))
-
-    def _click(self, p: QPointF) -> None:
-        hit = self.neuron_at(p)
-        if hit is not None:
-            self.neuron_clicked.emit(*hit)
-            return
-        bl = self.bias_at(p)
-        if bl is not None:
-            self.bias_clicked.emit(bl, 0)
-            return
-        edge = self.edge_at(p)
-        if edge is not None:
-            self.edge_clicked.emit(*edge)
-
-    def node_scene_pos(self, layer: int, j: int) -> QPointF:
-        """Where neuron (layer, j) is in scene coordinates (for tests and overlays)."""
-        return self.view.mapViewToScene(QPointF(*self._pos[layer][j]))
-
-    def edge_scene_pos(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
-        a, b = self._pos[l][k], self._pos[l + 1][j]
-        return self.view.mapViewToScene(QPointF(*(a + t * (b - a))))
-
