@@ -68,3 +68,16 @@ def test_click_neuron_and_edge(graph, qtbot):
         QTest.mouseClick(graph.view_widget.viewport(), Qt.MouseButton.LeftButton,
                          pos=_view_point(graph, graph.edge_scene_pos(1, 0, 1, 0.6)))
     assert sig.args == [1, 0, 1]   # w6: from h2 into o1
+
+
+def test_dropped_neurons_are_muted(graph):
+    net = Network.create([3, 5, 2], rng=np.random.default_rng(3))
+    graph.set_network(net)
+    assert graph.muted_item.path().isEmpty()
+    n_items = graph.item_count()
+    graph.set_dropped([None, np.array([True, False, False, True, False]), None])
+    # edges into and out of the two dropped neurons: 2*3 + 2*2 = 10 muted segments
+    assert graph.muted_item.path().elementCount() == 20
+    assert graph.item_count() == n_items
+    graph.set_dropped(None)
+    assert graph.muted_item.path().isEmpty()

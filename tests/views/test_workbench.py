@@ -311,3 +311,16 @@ def test_click_a_done_step_jumps_there(lab, main_window, qtbot):
     QTest.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(item).center())
     assert lab.stepper.k == 3
     qtbot.waitUntil(lambda: "0.3925" in lab.equations.plain_text(), timeout=1000)
+
+
+def test_click_bias_node_and_edit_shared_bias(lab, main_window, qtbot):
+    doc = main_window.doc
+    g = lab.graph
+    QTest.mouseClick(g.view_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=g.view_widget.mapFromScene(g.bias_scene_pos(1)))
+    assert lab.inspector.selection == ("neuron", 2, 0)
+    assert lab.inspector.edit_label.text() == "b2"
+    _set_spin(qtbot, lab.inspector.spin, "0.7")
+    assert list(doc.network.biases[1]) == [0.7, 0.7]      # shared by o1 and o2
+    qtbot.wait(40)
+    assert "b2 = 0.7" in lab.graph.label_texts()

@@ -134,6 +134,10 @@ class PickingMixin:
         if edge is not None:
             self.edge_clicked.emit(*edge)
 
+    def bias_scene_pos(self, l: int) -> QPointF:
+        """Where the shared-bias node of weight layer l is in scene coordinates."""
+        return self.view.mapViewToScene(QPointF(*self._bias_pos[l]))
+
     def node_scene_pos(self, layer: int, j: int) -> QPointF:
         """Where neuron (layer, j) is in scene coordinates (for tests and overlays)."""
         return self.view.mapViewToScene(QPointF(*self._pos[layer][j]))

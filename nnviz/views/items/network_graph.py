@@ -15,11 +15,14 @@ Reusable by every lab. API (kept stable):
   dropped neurons are drawn grey and their edges muted.
 - ``set_selected(neuron=None, edge=None)``: ring a neuron (layer, j) or an edge (l, j, k).
 - ``show_weight_labels(on)``, ``fit()``, ``zoom(factor | None)``, ``apply_style(style)``.
+- ``editable`` (attribute, default True): False turns off drag/Shift+wheel edits.
 - Signals ``neuron_clicked(layer, j)`` (layer 0 = inputs), ``bias_clicked(l, j)`` (weight
   layer l, 0-based), ``edge_clicked(l, j, k)`` (weight w[l][j, k]),
   ``weight_dragged(l, j, k, delta)`` (vertical drag or Shift+wheel on an edge; the owner
   decides what to do with the change).
 - ``label_texts()``: the plain text of every visible label (for tests and export).
+- ``node_scene_pos(layer, j)``, ``edge_scene_pos(l, j, k, t)``, ``bias_scene_pos(l)``:
+  scene positions (for tests and overlays); ``neuron_at``/``edge_at``/``bias_at`` pick.
 
 Edges are drawn as at most a dozen batched ``QGraphicsPathItem``s (sign x magnitude
 bucket plus overlays), never one item per edge, so 784-100-10 (79,400 edges) stays
