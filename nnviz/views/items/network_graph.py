@@ -37,7 +37,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
 from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
@@ -73,6 +73,12 @@ class GraphState:
     biases: list[np.ndarray] | None = None
 
 
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
 class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
     """The network drawn as circles and batched edge paths. See the module docstring."""
 
@@ -96,6 +102,10 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self.weight_labels_on = True
         self._sizes: list[int] = []
         self.view_widget = pg.GraphicsLayoutWidget()
+        # one full repaint per frame: clipping 79,400-segment paths to many small update
+        # rectangles is far slower than painting them once
+        self.view_widget.setViewportUpdateMode(
+            QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.view = GraphViewBox(self)
         self.view_widget.addItem(self.view)
         self.legend = QLabel()
@@ -137,8 +147,18 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
     # ------------------------------------------------------------ public API
     def set_network(self, net, naming: Naming | None = None) -> None:
         """Show ``net`` (an engine Network), named by ``naming`` (default: layer notation)."""
+        naming = naming or (self.naming if net.sizes == self._sizes and self.naming
+                            else Naming.layered(net.sizes))
+        key = (tuple(hash(w.tobytes()) for w in net.weights),
+               tuple(hash(b.tobytes()) for b in net.biases),
+               tuple(a.name for a in net.activations), tuple(net.shared_bias),
+               tuple(net.use_bias), id(naming))
+        if net.sizes == self._sizes and key == getattr(self, "_net_key", None):
+            self.net = net      # nothing visible changed (e.g. the next micro-step)
+            return
+        self._net_key = key
         self.net = net
-        self.naming = naming or Naming.layered(net.sizes)
+        self.naming = naming
         if net.sizes != self._sizes:
             self._sizes = list(net.sizes)
             self.state, self.dropped = GraphState(), None   # they belonged to the old shape
@@ -150,12 +170,16 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             self._redraw()
 
     def set_inputs(self, x: np.ndarray | None) -> None:
-        self.x = None if x is None else np.asarray(x, float).reshape(-1)
-        self._redraw_texts()
+        x = None if x is None else np.asarray(x, float).reshape(-1)
+        if not _same(x, self.x):
+            self.x = x
+            self._redraw_texts()
 
     def set_targets(self, y: np.ndarray | None) -> None:
-        self.y = None if y is None else np.asarray(y, float).reshape(-1)
-        self._redraw_texts()
+        y = None if y is None else np.asarray(y, float).reshape(-1)
+        if not _same(y, self.y):
+            self.y = y
+            self._redraw_texts()
 
     def set_state(self, state: GraphState | None) -> None:
         self.state = state or GraphState()
@@ -297,6 +321,20 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             return
         s, st = self.style_, self.state
         pos, sizes, brushes, pens = [], [], [], []
+        cache: dict = {}     # few distinct brushes and pens: pyqtgraph renders one symbol each
+
+        def brush(colour) -> object:
+            key = ("b", QColor(colour).name())
+            if key not in cache:
+                cache[key] = pg.mkBrush(colour)
+            return cache[key]
+
+        def pen(colour, width: float) -> object:
+            key = ("p", None if colour is None else QColor(colour).name(), width)
+            if key not in cache:
+                cache[key] = pg.mkPen(colour, width=width) if colour else pg.mkPen(None)
+            return cache[key]
+
         for l, n in enumerate(self._sizes):
             vals = None
             if st.node_values is not None and l < len(st.node_values):
@@ -307,20 +345,21 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             for j in range(n):
                 v = np.nan if vals is None else float(vals[j])
                 if drop is not None and drop[j]:
-                    brushes.append(pg.mkBrush(s.muted))
+                    brushes.append(brush(s.muted))
                 elif np.isfinite(v):
                     c = s.positive if v >= 0 else s.negative
-                    brushes.append(pg.mkBrush(mix(s.background, c, 0.15 + 0.55 * min(1, abs(v)))))
+                    level = round(min(1.0, abs(v)) * 20) / 20     # 21 shades
+                    brushes.append(brush(mix(s.background, c, 0.15 + 0.55 * level)))
                 else:
-                    brushes.append(pg.mkBrush(s.background))
+                    brushes.append(brush(s.background))
                 if st.active == (l, j):
-                    pens.append(pg.mkPen(s.highlight, width=4 * s.scale))
+                    pens.append(pen(s.highlight, 4 * s.scale))
                 elif self.selected_neuron == (l, j):
-                    pens.append(pg.mkPen(s.accent, width=3.5 * s.scale))
+                    pens.append(pen(s.accent, 3.5 * s.scale))
                 elif n > MAX_NODE_TEXT:
-                    pens.append(pg.mkPen(None))
+                    pens.append(pen(None, 0))
                 else:
-                    pens.append(pg.mkPen(s.foreground, width=1.2 * s.scale))
+                    pens.append(pen(s.foreground, 1.2 * s.scale))
             pos.append(self._pos[l])
             sizes += [self._node_size(l)] * n
         p = np.concatenate(pos)
@@ -382,8 +421,14 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self.muted_item.setPen(self._pen(mc, 0.8))
         grad = self._flat(st.gradient_edges)
         self.gradient_item.setPath(self._path(grad))
-        pen = self._pen(QColor(s.gradient), 2.5)
-        pen.setStyle(Qt.PenStyle.DashLine)
+        n_grad = int(grad.sum())
+        if n_grad > 200:    # many: translucent hairlines (dashed wide pens paint slowly)
+            gc = QColor(s.gradient)
+            gc.setAlpha(int(max(8, min(160, 160 * 200 / n_grad))))
+            pen = QPen(gc, 0)
+        else:
+            pen = self._pen(QColor(s.gradient), 2.5)
+            pen.setStyle(Qt.PenStyle.DashLine)
         self.gradient_item.setPen(pen)
         active = self._flat(st.active_edges)
         self.active_item.setPath(self._path(active))
