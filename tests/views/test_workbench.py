@@ -324,3 +324,16 @@ def test_click_bias_node_and_edit_shared_bias(lab, main_window, qtbot):
     assert list(doc.network.biases[1]) == [0.7, 0.7]      # shared by o1 and o2
     qtbot.wait(40)
     assert "b2 = 0.7" in lab.graph.label_texts()
+
+
+def test_every_lesson_steps_to_the_end(lab, main_window, qtbot):
+    from nnviz.engine.lessons import lesson_names
+
+    for name in lesson_names():
+        main_window.doc.load_lesson(name)
+        n = len(lab.stepper)
+        assert n > 0, name
+        lab.advance(n)
+        assert lab.stepper.k == n
+        assert f"step {n} of {n}" in lab.equations.plain_text(), name
+        assert lab.graph.label_texts(), name
