@@ -90,7 +90,8 @@ class TextsMixin:
                 item.setHtml(lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
         for l, item in self._caption_items.items():
             n = self._sizes[l]
-            kind = "inputs" if l == 0 else ("output" if l == L else "hidden")
+            kind = ("input" + ("s" if n != 1 else "")) if l == 0 else (
+                "output" if l == L else "hidden")
             act = "" if l == 0 else f" · {self.net.activations[l - 1].name}"
             item.setHtml(lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
         w = self._weights()
@@ -108,9 +109,17 @@ class TextsMixin:
             return
         px, py = self.view.viewPixelSize()
         L = len(self._sizes) - 1
-        fits = {l: self._node_size(l) >= 26 * self.style_.scale for l in range(L + 1)}
-        roomy = {l: self._sizes[l] < 2 or (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
-                 >= 62 * self.style_.scale for l in range(L + 1)}
+        fits = {l: self._node_size(l) >= 24 * self.style_.scale for l in range(L + 1)}
+        def roomy_layer(l: int) -> bool:
+            """Is there room between neighbours for the text above/below each neuron?"""
+            if self._sizes[l] < 2:
+                return True
+            lines = max((len(v) for (ll, _), v in self.state.node_text.items() if ll == l),
+                        default=1 if l == 0 else 2)
+            gap = (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
+            return gap >= self._node_size(l) + (4 + 16 * lines) * self.style_.scale
+
+        roomy = {l: roomy_layer(l) for l in range(L + 1)}
         for (l, j), item in self._name_items.items():
             item.setPos(*self._pos[l][j])
             item.setVisible(fits[l])
@@ -136,7 +145,9 @@ class TextsMixin:
             if self._any_shared():
                 y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
             elif max(self._sizes) <= MAX_NODE_TEXT:   # below the values under the neurons
-                y = max(p[:, 1].max() for p in self._pos) + 0.62
+                y = max(p[:, 1].max() for p in self._pos) + (
+                    max(self._node_size(ll) for ll in range(L + 1)) / 2 + 70
+                    * self.style_.scale) * py
             else:
                 y = ys.max() + (self._node_size(l) / 2 + 4) * py
             item.setPos(l, y)

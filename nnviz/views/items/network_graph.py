@@ -213,11 +213,15 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             wpx = max(200.0, float(self.view.width()) or 600.0)
             span = L + 0.3
             ppu = max(40.0, (wpx - lpx - rpx) / span)
-            y0 = ys.min() - (0.85 if small else 0.3)
-            y1 = ys.max() + (0.4 if self._any_shared() or not small else 0.8)
+            # vertical margins in pixels: three lines of values above the top neurons and
+            # below the bottom ones, then the layer captions
+            hpx = max(100.0, float(self.view.height()) or 400.0)
+            top = (78 if small else 12) * sc
+            bottom = (30 if self._any_shared() else 120 if small else 34) * sc
+            ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
+            y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
             self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),
                                yRange=(y0, y1), padding=0)
-            hpx = max(100.0, float(self.view.height()) or 400.0)
             ppu_y = hpx / (y1 - y0)
             if abs(ppu_y - self._ppu_y) > 0.5:
                 self._ppu_y = ppu_y
