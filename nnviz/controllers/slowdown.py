@@ -19,6 +19,8 @@ from nnviz.engine.losses import LOSSES, Loss, get_loss
 from nnviz.engine.network import Network, cost, predict
 
 DEFAULT_LOSSES = ("half_sse", "binary_cross_entropy")
+#: the comparison is about one neuron; bigger networks get no runs (the page stays empty)
+MAX_PARAMS = 64
 
 
 @dataclass
@@ -78,8 +80,14 @@ class SlowdownController(QObject):
         if not (isinstance(names, list) and len(names) == 2 and all(n in LOSSES for n in names)):
             names = list(DEFAULT_LOSSES)
         start = doc.lesson.network.copy()
-        self.px, self.py = S.default_pair(start)
         self.runs = []
+        self.epochs = 0
+        if start.n_params() > MAX_PARAMS:
+            self.px = self.py = None
+            self.setup_changed.emit()
+            self.changed.emit()
+            return
+        self.px, self.py = S.default_pair(start)
         for n in names:
             loss = get_loss(n)
             self.runs.append(Run(loss, start.copy(), [start.get_params()],

@@ -81,8 +81,40 @@ class SurfaceController(PathMixin, QObject):
     def net(self) -> Network:
         return self.doc.network
 
+    def params_key(self) -> tuple:
+        """Identifies the parameter list: it changes only with the network's structure."""
+        net = self.net
+        if net is None:
+            return ()
+        return (tuple(net.sizes), tuple(net.use_bias), tuple(net.shared_bias),
+                id(self.doc.naming))
+
     def params(self) -> list[S.ParamRef]:
-        return S.all_params(self.net) if self.net is not None else []
+        return self._params_and_names()[0]
+
+    def param_names(self) -> list[str]:
+        """Display names of :meth:`params`, in the same order (cached per structure)."""
+        return self._params_and_names()[1]
+
+    def _params_and_names(self) -> tuple[list[S.ParamRef], list[str]]:
+        # a 784-100-10 network has 79,510 parameters: list and name them once per structure
+        key = self.params_key()
+        cached = getattr(self, "_param_cache", None)
+        if cached is None or cached[0] != key:
+            refs = S.all_params(self.net) if self.net is not None else []
+            naming = self.doc.naming
+            cached = (key, refs, [r.name(naming) for r in refs],
+                      {r: i for i, r in enumerate(refs)})
+            self._param_cache = cached
+        return cached[1], cached[2]
+
+    def param_index(self, ref: S.ParamRef) -> int:
+        """Position of ``ref`` in :meth:`params` (ValueError if absent)."""
+        self._params_and_names()
+        try:
+            return self._param_cache[3][ref]
+        except KeyError:
+            raise ValueError(f"{ref} is not a parameter of the network") from None
 
     def name(self, ref: S.ParamRef) -> str:
         return ref.name(self.doc.naming)
@@ -93,7 +125,7 @@ class SurfaceController(PathMixin, QObject):
         mode = settings.get("mode")
         self.mode = mode if mode in MODES else "params"
         self.px, self.py = S.default_pair(self.net)
-        names = {self.name(r): r for r in self.params()}
+        names = dict(zip(self.param_names(), self.params()))
         pair = settings.get("params")
         if isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair):
             self.px, self.py = names[pair[0]], names[pair[1]]
@@ -355,7 +387,7 @@ class SurfaceController(PathMixin, QObject):
 
     def restore_state(self, st: dict[str, Any]) -> None:
         """Validate everything first; on any error raise ValueError and change nothing."""
-        names = {self.name(r): r for r in self.params()}
+        names = dict(zip(self.param_names(), self.params()))
         v = validate_state(st, self.state(), names)
         self.mode, self.px, self.py = v["mode"], names[v["params"][0]], names[v["params"][1]]
         self.center = tuple(v["center"])

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
     QLineEdit,
@@ -180,6 +181,6 @@ def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
                if t.isActive()]
     assert running == [], f"timers still running after shutdown: {running}"
     extra = [w for w in QApplication.topLevelWidgets()
-             if w.isVisible() and w is not win and not isinstance(w, QDialog)]
+             if w.isVisible() and w is not win and not isinstance(w, (QDialog, QDockWidget))]
     assert extra == [], f"leaked windows: {extra}"
     print(f"monkey: {N_ACTIONS} actions with seed {SEED} over labs {sorted(win.labs)}")

@@ -27,9 +27,9 @@ def test_presentation_and_theme_change_the_picture(qapp, tmp_path):
     for name, pres, theme in [("plain", False, "light"), ("pres", True, "light"),
                               ("dark", False, "dark")]:
         out = tmp_path / f"{name}.png"
-        render_screenshot("mazur-2-2-2", None, 0, (960, 600), pres, theme, str(out))
+        render_screenshot("mazur-2-2-2", None, 0, (1280, 720), pres, theme, str(out))
         img = QImage(str(out))
-        assert not img.isNull() and (img.width(), img.height()) == (960, 600)
+        assert not img.isNull() and (img.width(), img.height()) == (1280, 720)
         shots[name] = img
     assert current_style() == Style()  # nothing leaks into the next run
     assert _mean_luma(shots["dark"]) < _mean_luma(shots["plain"]) - 80

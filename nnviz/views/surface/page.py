@@ -189,13 +189,14 @@ class SurfacePage(QWidget):
         if ctl.px is None:
             return
         refs = ctl.params()
-        names = [ctl.name(r) for r in refs]
+        key = ctl.params_key()
         for combo, ref in ((self.x_param, ctl.px), (self.y_param, ctl.py)):
             with QSignalBlocker(combo):
-                if [combo.itemText(i) for i in range(combo.count())] != names:
+                if combo.property("params_key") != repr(key):
                     combo.clear()
-                    combo.addItems(names)
-                combo.setCurrentIndex(refs.index(ref))
+                    combo.addItems(ctl.param_names())
+                    combo.setProperty("params_key", repr(key))
+                combo.setCurrentIndex(ctl.param_index(ref))
                 combo.setEnabled(ctl.mode == "params")
         with QSignalBlocker(self.mode):
             self.mode.setCurrentIndex(MODES.index(ctl.mode))

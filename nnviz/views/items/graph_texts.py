@@ -1,0 +1,167 @@
+"""The text items of the network graph: names, values, targets, biases, captions and
+weight labels, placed in pixels around the neurons and shown only where they fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+
+from nnviz.engine.naming import fmt
+from nnviz.views.items.graph_support import lines_html, translucent
+from nnviz.views.items.math_text import math_html
+
+MAX_NODE_TEXT = 16     # layers larger than this get no per-neuron labels
+MAX_EDGE_LABELS = 48   # more edges than this: weight labels are culled
+
+
+class TextsMixin:
+    """Text items for NetworkGraphWidget."""
+
+    # ------------------------------------------------------------ texts
+    def _make_texts(self) -> None:
+        for t in self._texts + [t for t, _ in self._edge_labels]:
+            self.view.removeItem(t)
+        self._texts, self._edge_labels = [], []
+        self._name_items: dict[tuple[int, int], pg.TextItem] = {}
+        self._value_items: dict[tuple[int, int], pg.TextItem] = {}
+        self._target_items: dict[int, pg.TextItem] = {}
+        self._bias_items: dict[int, pg.TextItem] = {}
+        self._caption_items: dict[int, pg.TextItem] = {}
+        L = len(self._sizes) - 1
+        for l, n in enumerate(self._sizes):
+            if n <= MAX_NODE_TEXT:
+                for j in range(n):
+                    self._name_items[(l, j)] = self._add_text((0.5, 0.5))
+                    anchor = (1, 0.5) if l == 0 else ((0.5, 1) if j < n / 2 else (0.5, 0))
+                    self._value_items[(l, j)] = self._add_text(anchor)
+                    if l == L:
+                        self._target_items[j] = self._add_text((0, 0.5))
+            self._caption_items[l] = self._add_text((0.5, 0))
+        for l in range(L):
+            self._bias_items[l] = self._add_text((0, 0.5))
+        if sum(self._offsets[-1:]) <= MAX_EDGE_LABELS:
+            for i in range(int(self._offsets[-1])):
+                t = pg.TextItem(anchor=(0, 0.5))
+                t.setZValue(5)   # under the neurons
+                self.view.addItem(t)
+                self._edge_labels.append((t, self._edge_index(i)))
+
+    def _add_text(self, anchor) -> pg.TextItem:
+        t = pg.TextItem(anchor=anchor)
+        t.setZValue(20)
+        self.view.addItem(t)
+        self._texts.append(t)
+        return t
+
+    def _weights(self) -> list[np.ndarray]:
+        return self.state.weights if self.state.weights is not None else self.net.weights
+
+    def _biases(self) -> list[np.ndarray]:
+        return self.state.biases if self.state.biases is not None else self.net.biases
+
+    def _redraw_texts(self) -> None:
+        if self.net is None or not self._sizes:
+            return
+        s, nm, st = self.style_, self.naming, self.state
+        pt = s.pt(9.5)
+        L = len(self._sizes) - 1
+        for (l, j), item in self._name_items.items():
+            item.setHtml(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
+                         f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
+        for (l, j), item in self._value_items.items():
+            lines = list(st.node_text.get((l, j), []))
+            if l == 0 and not lines and self.x is not None and j < len(self.x):
+                lines = [(fmt(self.x[j]), "value")]
+            item.setHtml(lines_html(lines, s, pt))
+            item.setVisible(bool(lines))
+            item.fill = pg.mkBrush(translucent(s.background, 200))
+        for j, item in self._target_items.items():
+            lines = list(st.target_text.get(j, []))
+            if not lines and self.y is not None and j < len(self.y):
+                lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
+            item.setHtml(lines_html(lines, s, pt))
+            item.setVisible(bool(lines))
+        b = self._biases()
+        for l, item in self._bias_items.items():
+            shared = self.net.shared_bias[l] and self.net.use_bias[l]
+            item.setVisible(bool(shared))
+            if shared:
+                item.setHtml(lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
+        for l, item in self._caption_items.items():
+            n = self._sizes[l]
+            kind = ("input" + ("s" if n != 1 else "")) if l == 0 else (
+                "output" if l == L else "hidden")
+            act = "" if l == 0 else f" · {self.net.activations[l - 1].name}"
+            item.setHtml(lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
+        w = self._weights()
+        for item, (l, j, k) in self._edge_labels:
+            lines = st.edge_text.get((l, j, k))
+            if lines is None:
+                lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
+                          "positive" if w[l][j, k] >= 0 else "negative")]
+            item.setHtml(lines_html(lines, s, s.pt(9)))
+            item.fill = pg.mkBrush(QColor(s.background))
+        self._place_texts()
+
+    def _place_texts(self) -> None:
+        if not self._sizes:
+            return
+        px, py = self.view.viewPixelSize()
+        L = len(self._sizes) - 1
+        fits = {l: self._node_size(l) >= 24 * self.style_.scale for l in range(L + 1)}
+        def roomy_layer(l: int) -> bool:
+            """Is there room between neighbours for the text above/below each neuron?"""
+            if self._sizes[l] < 2:
+                return True
+            lines = max((len(v) for (ll, _), v in self.state.node_text.items() if ll == l),
+                        default=1 if l == 0 else 2)
+            gap = (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
+            return gap >= self._node_size(l) + (4 + 16 * lines) * self.style_.scale
+
+        roomy = {l: roomy_layer(l) for l in range(L + 1)}
+        for (l, j), item in self._name_items.items():
+            item.setPos(*self._pos[l][j])
+            item.setVisible(fits[l])
+        for (l, j), item in self._value_items.items():
+            if not roomy[l] and self.state.active != (l, j):
+                item.setVisible(False)
+            elif l == 0 or (l, j) in self.state.node_text:
+                item.setVisible(bool(item.textItem.toPlainText()))
+            x, y = self._pos[l][j]
+            r = self._node_size(l) / 2 + 4
+            if l == 0:
+                item.setPos(x - r * px, y)
+            else:   # upper half of the column: text above the neuron, lower half: below
+                item.setPos(x, y - r * py if j < self._sizes[l] / 2 else y + r * py)
+        for j, item in self._target_items.items():
+            x, y = self._pos[L][j]
+            item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
+        for l, item in self._bias_items.items():
+            x, y = self._bias_pos[l]
+            item.setPos(x + 14 * self.style_.scale * px, y)
+        for l, item in self._caption_items.items():
+            ys = self._pos[l][:, 1]
+            if self._any_shared():
+                y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
+            elif max(self._sizes) <= MAX_NODE_TEXT:   # below the values under the neurons
+                y = max(p[:, 1].max() for p in self._pos) + (
+                    max(self._node_size(ll) for ll in range(L + 1)) / 2 + 70
+                    * self.style_.scale) * py
+            else:
+                y = ys.max() + (self._node_size(l) / 2 + 4) * py
+            item.setPos(l, y)
+        # weight labels a third of the way along the edge from the source neuron; hidden
+        # when labels are off or neighbouring labels would overlap on screen
+        crowded = False
+        lines = max((len(self.state.edge_text.get(e, [1])) for _, e in self._edge_labels),
+                    default=1)
+        for l in range(L):
+            if self._sizes[l] * self._sizes[l + 1] > 1:
+                dy = 0.25 * min(1.0, np.diff(self._pos[l + 1][:, 1]).min()
+                               if self._sizes[l + 1] > 1 else 1.0)
+                crowded |= dy / max(py, 1e-12) < 14 * self.style_.scale * lines
+        for item, (l, j, k) in self._edge_labels:
+            a, b = self._pos[l][k], self._pos[l + 1][j]
+            item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
+            item.setVisible(self.weight_labels_on and not crowded)

@@ -1,0 +1,21 @@
+"""Formulas and names as rich text: net_h1 -> net<sub>h1</sub>, w^1_23 ->
+w<sup>1</sup><sub>23</sub>, e^(-x) -> e<sup>-x</sup>, '*' -> '·'."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
+_SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
+_SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
+
+
+def math_html(text: str) -> str:
+    """``text`` (a formula or a name from the engine) as HTML with sub/superscripts."""
+    s = html.escape(text, quote=False)
+    s = s.replace(" * ", " · ").replace("*", "·")
+    s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)
+    s = _SUP.sub(r"<sup>\1</sup>", s)
+    s = _SUB.sub(r"<sub>\1</sub>", s)
+    return s

@@ -1,0 +1,469 @@
+"""The network graph: neurons by layer, edges coloured by sign, live values.
+
+Reusable by every lab. API (kept stable):
+
+``NetworkGraphWidget(parent=None)`` — a QWidget (pyqtgraph view + legend line).
+
+- ``set_network(net, naming=None)``: structure and weights (re-lays out only when the
+  sizes change). ``naming`` is an engine ``Naming`` (labels i1/h1/w5 or a^l_j).
+- ``set_inputs(x)`` / ``set_targets(y)``: the example shown at the edges (None hides).
+- ``set_state(GraphState | None)``: what to show on top of the network: node fill
+  values, text lines beside neurons, weight-label texts, the active neuron,
+  highlighted and gradient edges, and optional weights/biases to draw instead of
+  the network's (e.g. half-updated weights).
+- ``set_dropped(masks)``: list of per-layer boolean arrays (None = none dropped);
+  dropped neurons are drawn grey and their edges muted.
+- ``set_selected(neuron=None, edge=None)``: ring a neuron (layer, j) or an edge (l, j, k).
+- ``show_weight_labels(on)``, ``fit()``, ``zoom(factor | None)``, ``apply_style(style)``.
+- ``editable`` (attribute, default True): False turns off drag/Shift+wheel edits.
+- Signals ``neuron_clicked(layer, j)`` (layer 0 = inputs), ``bias_clicked(l, j)`` (weight
+  layer l, 0-based), ``edge_clicked(l, j, k)`` (weight w[l][j, k]),
+  ``weight_dragged(l, j, k, delta)`` (vertical drag or Shift+wheel on an edge; the owner
+  decides what to do with the change).
+- ``label_texts()``: the plain text of every visible label (for tests and export).
+- ``node_scene_pos(layer, j)``, ``edge_scene_pos(l, j, k, t)``, ``bias_scene_pos(l)``:
+  scene positions (for tests and overlays); ``neuron_at``/``edge_at``/``bias_at`` pick.
+
+Edges are drawn as at most a dozen batched ``QGraphicsPathItem``s (sign x magnitude
+bucket plus overlays), never one item per edge, so 784-100-10 (79,400 edges) stays
+light; weight labels and per-neuron text appear only where they fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.naming import Naming
+from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
+from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
+from nnviz.views.style import Style, current_style
+
+N_BUCKETS = 4
+__all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS"]
+
+
+@dataclass
+class GraphState:
+    """What the graph shows on top of the network; every field is optional.
+
+    ``node_values[l]``: (n_l,) values filling the circles of layer l (NaN = unknown).
+    ``node_text[(l, j)]``: lines ``(text, role)`` shown beside neuron j of layer l,
+    role one of "value", "gradient", "muted", "highlight".
+    ``edge_text[(l, j, k)]``: lines replacing the default label of weight w[l][j, k].
+    ``target_text[j]``: lines shown right of output neuron j (replace the default).
+    ``active``: the spotlighted neuron (layer, j).
+    ``active_edges`` / ``gradient_edges``: per weight layer boolean (n_out, n_in) masks.
+    ``weights`` / ``biases``: arrays drawn instead of the network's.
+    """
+
+    node_values: list[np.ndarray] | None = None
+    node_text: dict[tuple[int, int], list[tuple[str, str]]] = field(default_factory=dict)
+    edge_text: dict[tuple[int, int, int], list[tuple[str, str]]] = field(default_factory=dict)
+    target_text: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    active: tuple[int, int] | None = None
+    active_edges: list[np.ndarray] | None = None
+    gradient_edges: list[np.ndarray] | None = None
+    weights: list[np.ndarray] | None = None
+    biases: list[np.ndarray] | None = None
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
+    """The network drawn as circles and batched edge paths. See the module docstring."""
+
+    neuron_clicked = Signal(int, int)
+    bias_clicked = Signal(int, int)
+    edge_clicked = Signal(int, int, int)
+    weight_dragged = Signal(int, int, int, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.style_ = current_style()
+        self.editable = True
+        self.net = None
+        self.naming: Naming | None = None
+        self.x: np.ndarray | None = None
+        self.y: np.ndarray | None = None
+        self.state = GraphState()
+        self.dropped: list[np.ndarray | None] | None = None
+        self.selected_neuron: tuple[int, int] | None = None
+        self.selected_edge: tuple[int, int, int] | None = None
+        self.weight_labels_on = True
+        self._sizes: list[int] = []
+        self.view_widget = pg.GraphicsLayoutWidget()
+        # one full repaint per frame: clipping 79,400-segment paths to many small update
+        # rectangles is far slower than painting them once
+        self.view_widget.setViewportUpdateMode(
+            QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.view = GraphViewBox(self)
+        self.view_widget.addItem(self.view)
+        self.legend = QLabel()
+        self.legend.setObjectName("graph-legend")
+        self.legend.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.view_widget, 1)
+        lay.addWidget(self.legend)
+        self.nodes = pg.ScatterPlotItem(pxMode=True)
+        self.nodes.setZValue(10)
+        self.bias_nodes = pg.ScatterPlotItem(pxMode=True, symbol="s")
+        self.bias_nodes.setZValue(10)
+        for it in (self.nodes, self.bias_nodes):   # clicks go to the view box's picking
+            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.edge_items = [QGraphicsPathItem() for _ in range(2 * N_BUCKETS)]
+        self.muted_item = QGraphicsPathItem()
+        self.bias_edge_item = QGraphicsPathItem()
+        self.gradient_item = QGraphicsPathItem()
+        self.active_item = QGraphicsPathItem()
+        self.selected_item = QGraphicsPathItem()
+        for z, it in enumerate([self.muted_item, self.bias_edge_item, *self.edge_items,
+                                self.gradient_item, self.active_item, self.selected_item]):
+            it.setZValue(1 + z * 0.1)
+            self.view.addItem(it)
+        self.view.addItem(self.nodes)
+        self.view.addItem(self.bias_nodes)
+        self._texts: list[pg.TextItem] = []   # neuron names, values, targets, biases, captions
+        self._edge_labels: list[tuple[pg.TextItem, tuple[int, int, int]]] = []
+        self._auto_fit = True
+        self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
+        self.view.sigTransformChanged.connect(self._place_texts)
+        self.view.sigResized.connect(self._on_resized)
+        self.view.sigRangeChangedManually.connect(self._on_manual_range)
+        self.view_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.apply_style(self.style_)
+
+    # ------------------------------------------------------------ public API
+    def set_network(self, net, naming: Naming | None = None) -> None:
+        """Show ``net`` (an engine Network), named by ``naming`` (default: layer notation)."""
+        naming = naming or (self.naming if net.sizes == self._sizes and self.naming
+                            else Naming.layered(net.sizes))
+        key = (tuple(hash(w.tobytes()) for w in net.weights),
+               tuple(hash(b.tobytes()) for b in net.biases),
+               tuple(a.name for a in net.activations), tuple(net.shared_bias),
+               tuple(net.use_bias), id(naming))
+        if net.sizes == self._sizes and key == getattr(self, "_net_key", None):
+            self.net = net      # nothing visible changed (e.g. the next micro-step)
+            return
+        self._net_key = key
+        self.net = net
+        self.naming = naming
+        if net.sizes != self._sizes:
+            self._sizes = list(net.sizes)
+            self.state, self.dropped = GraphState(), None   # they belonged to the old shape
+            self.selected_neuron = self.selected_edge = None
+            self._layout()
+            self._redraw()
+            self.fit()
+        else:
+            self._redraw()
+
+    def set_inputs(self, x: np.ndarray | None) -> None:
+        x = None if x is None else np.asarray(x, float).reshape(-1)
+        if not _same(x, self.x):
+            self.x = x
+            self._redraw_texts()
+
+    def set_targets(self, y: np.ndarray | None) -> None:
+        y = None if y is None else np.asarray(y, float).reshape(-1)
+        if not _same(y, self.y):
+            self.y = y
+            self._redraw_texts()
+
+    def set_state(self, state: GraphState | None) -> None:
+        self.state = state or GraphState()
+        self._redraw()
+
+    def set_dropped(self, masks: list[np.ndarray | None] | None) -> None:
+        self.dropped = masks
+        self._redraw()
+
+    def set_selected(self, neuron: tuple[int, int] | None = None,
+                     edge: tuple[int, int, int] | None = None) -> None:
+        self.selected_neuron, self.selected_edge = neuron, edge
+        self._redraw_nodes()
+        self._redraw_selected_edge()
+
+    def show_weight_labels(self, on: bool) -> None:
+        self.weight_labels_on = bool(on)
+        self._place_texts()
+
+    def fit(self) -> None:
+        if self._sizes:
+            L = len(self._sizes) - 1
+            ys = np.concatenate([p[:, 1] for p in self._pos]
+                                + ([self._bias_pos[:, 1]] if self._any_shared() else []))
+            self._auto_fit = True
+            small = max(self._sizes) <= MAX_NODE_TEXT
+            # margins in pixels for the input values (left) and targets/errors (right)
+            sc = self.style_.scale
+            lpx = (60 if small else 20) * sc
+            rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
+            wpx = max(200.0, float(self.view.width()) or 600.0)
+            span = L + 0.3
+            ppu = max(40.0, (wpx - lpx - rpx) / span)
+            # vertical margins in pixels: three lines of values above the top neurons and
+            # below the bottom ones, then the layer captions
+            hpx = max(100.0, float(self.view.height()) or 400.0)
+            top = (78 if small else 12) * sc
+            bottom = (30 if self._any_shared() else 120 if small else 34) * sc
+            ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
+            y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
+            self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),
+                               yRange=(y0, y1), padding=0)
+            ppu_y = hpx / (y1 - y0)
+            if abs(ppu_y - self._ppu_y) > 0.5:
+                self._ppu_y = ppu_y
+                self._redraw()
+
+    def zoom(self, factor: float | None) -> None:
+        if factor is None:
+            self.fit()
+        else:
+            self._auto_fit = False
+            self.view.scaleBy((1 / factor, 1 / factor))
+
+    def _on_resized(self) -> None:
+        if self._auto_fit:
+            self.fit()
+
+    def _on_manual_range(self, *_) -> None:
+        self._auto_fit = False
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.view_widget.setBackground(style.background)
+        s = style
+        sw = '<span style="color:{c}; font-weight:bold">━━</span> {t}'
+        self.legend.setText("&nbsp;&nbsp;".join([
+            sw.format(c=s.positive, t="positive weight"),
+            sw.format(c=s.negative, t="negative weight"),
+            sw.format(c=s.gradient, t="gradient dC/dw known"),
+            sw.format(c=s.highlight, t="active step"),
+            "width ∝ |w|, fill ∝ activation"]))
+        f = self.legend.font()
+        f.setPointSizeF(s.pt(9))
+        self.legend.setFont(f)
+        self.legend.setStyleSheet(f"color:{s.foreground}; background:{s.background};")
+        self._redraw()
+        if getattr(self, "_auto_fit", False) and self._sizes:
+            self.fit()
+
+    def label_texts(self) -> list[str]:
+        """Plain text of every visible label item (neuron values, weights, targets...)."""
+        items = self._texts + [t for t, _ in self._edge_labels]
+        return [t.textItem.toPlainText() for t in items if t.isVisible()]
+
+    def item_count(self) -> int:
+        """Number of graphics items in the view (stays small for any network size)."""
+        return len(self.view_widget.scene().items())
+
+    # ------------------------------------------------------------ geometry
+    def _layout(self) -> None:
+        sizes = self._sizes
+        self._pos = []
+        for l, n in enumerate(sizes):
+            gap = 1.0 if n <= MAX_NODE_TEXT else MAX_NODE_TEXT / n
+            ys = (np.arange(n) - (n - 1) / 2) * gap
+            self._pos.append(np.column_stack([np.full(n, float(l)), ys]))
+        low = max(p[:, 1].max() for p in self._pos) + 1.05
+        bp = [(l + 0.5, low) for l in range(len(sizes) - 1)]
+        self._bias_pos = np.array(bp, float).reshape(-1, 2)
+        # all edges, flattened per layer in w[l].ravel() order (j major, k minor)
+        self._edge_src, self._edge_dst, self._edge_layer = [], [], []
+        for l in range(len(sizes) - 1):
+            n_in, n_out = sizes[l], sizes[l + 1]
+            self._edge_src.append(np.tile(self._pos[l], (n_out, 1)))
+            self._edge_dst.append(np.repeat(self._pos[l + 1], n_in, axis=0))
+        self._src = np.concatenate(self._edge_src)
+        self._dst = np.concatenate(self._edge_dst)
+        self._offsets = np.cumsum([0] + [sizes[l] * sizes[l + 1] for l in range(len(sizes) - 1)])
+        self._make_texts()
+
+    def _any_shared(self) -> bool:
+        """True if some layer's bias is drawn as its own node (shared bias)."""
+        return self.net is not None and any(
+            u and s for u, s in zip(self.net.use_bias, self.net.shared_bias))
+
+    def _edge_index(self, i: int) -> tuple[int, int, int]:
+        l = int(np.searchsorted(self._offsets, i, side="right") - 1)
+        r = i - self._offsets[l]
+        n_in = self._sizes[l]
+        return l, int(r // n_in), int(r % n_in)
+
+    def _node_size(self, l: int) -> float:
+        """Circle diameter in pixels: 44 (scaled) where it fits the spacing on screen."""
+        n = self._sizes[l]
+        base = 44 * self.style_.scale
+        if n < 2:
+            return base
+        gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y
+        return float(max(3.0, min(base, 0.8 * gap_px)))
+
+    # ------------------------------------------------------------ drawing
+    def _redraw(self) -> None:
+        if self.net is None or not self._sizes:
+            return
+        self._redraw_nodes()
+        self._redraw_edges()
+        self._redraw_selected_edge()
+        self._redraw_texts()
+
+    def _redraw_nodes(self) -> None:
+        if self.net is None or not self._sizes:
+            return
+        s, st = self.style_, self.state
+        pos, sizes, brushes, pens = [], [], [], []
+        cache: dict = {}     # few distinct brushes and pens: pyqtgraph renders one symbol each
+
+        def brush(colour) -> object:
+            key = ("b", QColor(colour).name())
+            if key not in cache:
+                cache[key] = pg.mkBrush(colour)
+            return cache[key]
+
+        def pen(colour, width: float) -> object:
+            key = ("p", None if colour is None else QColor(colour).name(), width)
+            if key not in cache:
+                cache[key] = pg.mkPen(colour, width=width) if colour else pg.mkPen(None)
+            return cache[key]
+
+        for l, n in enumerate(self._sizes):
+            vals = None
+            if st.node_values is not None and l < len(st.node_values):
+                vals = st.node_values[l]
+            elif l == 0 and self.x is not None and len(self.x) == n:
+                vals = self.x
+            drop = self.dropped[l] if self.dropped and l < len(self.dropped) else None
+            for j in range(n):
+                v = np.nan if vals is None else float(vals[j])
+                if drop is not None and drop[j]:
+                    brushes.append(brush(s.muted))
+                elif np.isfinite(v):
+                    c = s.positive if v >= 0 else s.negative
+                    level = round(min(1.0, abs(v)) * 20) / 20     # 21 shades
+                    brushes.append(brush(mix(s.background, c, 0.15 + 0.55 * level)))
+                else:
+                    brushes.append(brush(s.background))
+                if st.active == (l, j):
+                    pens.append(pen(s.highlight, 4 * s.scale))
+                elif self.selected_neuron == (l, j):
+                    pens.append(pen(s.accent, 3.5 * s.scale))
+                elif n > MAX_NODE_TEXT:
+                    pens.append(pen(None, 0))
+                else:
+                    pens.append(pen(s.foreground, 1.2 * s.scale))
+            pos.append(self._pos[l])
+            sizes += [self._node_size(l)] * n
+        p = np.concatenate(pos)
+        self.nodes.setData(x=p[:, 0], y=p[:, 1], size=sizes, brush=brushes, pen=pens)
+        shared = [l for l in range(len(self._sizes) - 1)
+                  if self.net.use_bias[l] and self.net.shared_bias[l]]
+        bp = self._bias_pos[shared] if shared else np.zeros((0, 2))
+        self.bias_nodes.setData(x=bp[:, 0], y=bp[:, 1], size=18 * s.scale, symbol="s",
+                                brush=pg.mkBrush(s.background), pen=pg.mkPen(s.muted, width=1.5))
+
+    def _path(self, mask: np.ndarray) -> QPainterPath:
+        src, dst = self._src[mask], self._dst[mask]
+        if not len(src):
+            return QPainterPath()
+        x = np.empty(2 * len(src))
+        y = np.empty(2 * len(src))
+        x[0::2], x[1::2] = src[:, 0], dst[:, 0]
+        y[0::2], y[1::2] = src[:, 1], dst[:, 1]
+        return pg.functions.arrayToQPath(x, y, connect="pairs")
+
+    def _flat(self, arrays: list[np.ndarray] | None) -> np.ndarray:
+        if arrays is None:
+            return np.zeros(len(self._src), bool)
+        return np.concatenate([np.asarray(a).ravel() for a in arrays])
+
+    def _redraw_edges(self) -> None:
+        s, st = self.style_, self.state
+        w = np.concatenate([a.ravel() for a in self._weights()])
+        n = len(w)
+        muted = np.zeros(n, bool)
+        if self.dropped:
+            for l in range(len(self._sizes) - 1):
+                d_in = self.dropped[l] if l < len(self.dropped) else None
+                d_out = self.dropped[l + 1] if l + 1 < len(self.dropped) else None
+                m = np.zeros((self._sizes[l + 1], self._sizes[l]), bool)
+                if d_in is not None:
+                    m |= np.asarray(d_in, bool)[None, :]
+                if d_out is not None:
+                    m |= np.asarray(d_out, bool)[:, None]
+                muted[self._offsets[l]:self._offsets[l + 1]] = m.ravel()
+        mag = np.abs(w) / max(float(np.max(np.abs(w))) if n else 1.0, 1e-12)
+        bucket = np.minimum((mag * N_BUCKETS).astype(int), N_BUCKETS - 1)
+        big = n > 2000   # many edges: hairlines (fast to paint), magnitude shown by opacity
+        for sign in range(2):
+            for b in range(N_BUCKETS):
+                colour = QColor(s.positive if sign == 0 else s.negative)
+                dense = min(180.0, max(6.0, 255.0 * 2000.0 / n))
+                colour.setAlpha(int(dense * (0.4 + 0.2 * b)) if big
+                                else (255 if n <= 400 else 150))
+                item = self.edge_items[sign * N_BUCKETS + b]
+                m = ~muted & (bucket == b) & ((w >= 0) if sign == 0 else (w < 0))
+                item.setPath(self._path(m))
+                pen = QPen(colour, 0 if big else (0.8 + 1.3 * b) * s.scale)
+                pen.setCosmetic(True)
+                item.setPen(pen)
+        mc = QColor(s.muted)
+        mc.setAlpha(90)
+        self.muted_item.setPath(self._path(muted))
+        self.muted_item.setPen(self._pen(mc, 0.8))
+        grad = self._flat(st.gradient_edges)
+        self.gradient_item.setPath(self._path(grad))
+        n_grad = int(grad.sum())
+        if n_grad > 200:    # many: translucent hairlines (dashed wide pens paint slowly)
+            gc = QColor(s.gradient)
+            gc.setAlpha(int(max(8, min(160, 160 * 200 / n_grad))))
+            pen = QPen(gc, 0)
+        else:
+            pen = self._pen(QColor(s.gradient), 2.5)
+            pen.setStyle(Qt.PenStyle.DashLine)
+        self.gradient_item.setPen(pen)
+        active = self._flat(st.active_edges)
+        self.active_item.setPath(self._path(active))
+        count = int(active.sum())
+        many = count > 40
+        hc = QColor(s.highlight)
+        hc.setAlpha(int(max(12, min(255, 110 * 40 / count))) if many else 255)
+        self.active_item.setPen(self._pen(hc, 1.0 if many else 4.5))
+        bpath = QPainterPath()
+        for l in range(len(self._sizes) - 1):
+            if self.net.use_bias[l] and self.net.shared_bias[l]:
+                bx, by = self._bias_pos[l]
+                for x, y in self._pos[l + 1]:
+                    bpath.moveTo(QPointF(bx, by))
+                    bpath.lineTo(QPointF(x, y))
+        self.bias_edge_item.setPath(bpath)
+        pen = self._pen(QColor(s.muted), 1.0)
+        pen.setStyle(Qt.PenStyle.DotLine)
+        self.bias_edge_item.setPen(pen)
+
+    def _redraw_selected_edge(self) -> None:
+        path = QPainterPath()
+        if self.selected_edge is not None and self._sizes:
+            l, j, k = self.selected_edge
+            if l < len(self._sizes) - 1 and j < self._sizes[l + 1] and k < self._sizes[l]:
+                path.moveTo(QPointF(*self._pos[l][k]))
+                path.lineTo(QPointF(*self._pos[l + 1][j]))
+        self.selected_item.setPath(path)
+        self.selected_item.setPen(self._pen(QColor(self.style_.accent), 6))
+
+    def _pen(self, colour: QColor, width: float) -> QPen:
+        pen = QPen(colour, width * self.style_.scale)
+        pen.setCosmetic(True)
+        return pen
