@@ -7,6 +7,7 @@ with the input layer as layer 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -22,6 +23,41 @@ def fmt(x: float) -> str:
         return f"{x:.9g}"
     s = f"{x:.9f}".rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
+
+
+class _LayerWeightNames(Sequence):
+    """The names w^l_jk of one weight layer, as rows of lists made when first used.
+
+    A 784-100-10 network has 79,400 weights; naming them all up front took a noticeable
+    part of the start-up (every lesson is read for the Lessons menu).
+    """
+
+    def __init__(self, l: int, n_in: int, n_out: int) -> None:
+        self.l, self.n_in, self.n_out = l, n_in, n_out
+        self._rows: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return self.n_out
+
+    def __getitem__(self, j):
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(self.n_out))]
+        j = j + self.n_out if j < 0 else j
+        if not 0 <= j < self.n_out:
+            raise IndexError(j)
+        row = self._rows.get(j)
+        if row is None:
+            sep = "" if max(self.n_in, self.n_out) < 10 else ","
+            head = f"w^{self.l + 1}_{j + 1}{sep}"
+            row = self._rows[j] = [f"{head}{k + 1}" for k in range(self.n_in)]
+        return row
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and all(
+            list(a) == list(b) for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"<weight names of layer {self.l + 1}: {self.n_out} x {self.n_in}>"
 
 
 @dataclass
@@ -50,11 +86,8 @@ class Naming:
         """Layer notation: inputs x1.., neurons a^l_j, weights w^l_jk, biases b^l_j."""
         neurons = [[f"x{k + 1}" for k in range(sizes[0])]]
         neurons += [[f"{l}_{j + 1}" for j in range(n)] for l, n in enumerate(sizes[1:], 1)]
-        weights = [
-            [[f"w^{l + 1}_{j + 1}{k + 1}" if max(n_in, n_out) < 10 else f"w^{l + 1}_{j + 1},{k + 1}"
-              for k in range(n_in)] for j in range(n_out)]
-            for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))
-        ]
+        weights = [_LayerWeightNames(l, n_in, n_out)
+                   for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
         biases = [[f"b^{l + 1}_{j + 1}" for j in range(n)] for l, n in enumerate(sizes[1:])]
         return cls(neurons, weights, biases, net_t="z^{n}", out_t="a^{n}", target_t="y_{j}",
                    error_t="C_{j}", delta_t="δ^{n}", total_error="C", layer_notation=True)

@@ -112,3 +112,4 @@ def test_time_budget_gives_whole_epochs():
     trainer = FastTrainer(net, get_loss("mse"), TrainConfig(eta=0.03, batch_size=10))
     assert trainer.train_for(x, y, np.random.default_rng(0), 0.0) == 1
     assert trainer.train_for(x, y, np.random.default_rng(0), 10.0, max_epochs=3) == 3
+
