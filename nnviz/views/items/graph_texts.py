@@ -15,6 +15,14 @@ MAX_NODE_TEXT = 16     # layers larger than this get no per-neuron labels
 MAX_EDGE_LABELS = 48   # more edges than this: weight labels are culled
 
 
+def _set_html(item, html: str) -> None:
+    """setHtml only when the text changed: laying out rich text is the slow part of a
+    redraw, and most labels keep their text from one micro-step to the next."""
+    if getattr(item, "_nnviz_html", None) != html:
+        item.setHtml(html)
+        item._nnviz_html = html
+
+
 class TextsMixin:
     """Text items for NetworkGraphWidget."""
 
@@ -67,40 +75,40 @@ class TextsMixin:
         pt = s.pt(9.5)
         L = len(self._sizes) - 1
         for (l, j), item in self._name_items.items():
-            item.setHtml(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
+            _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
                          f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
         for (l, j), item in self._value_items.items():
             lines = list(st.node_text.get((l, j), []))
             if l == 0 and not lines and self.x is not None and j < len(self.x):
                 lines = [(fmt(self.x[j]), "value")]
-            item.setHtml(lines_html(lines, s, pt))
+            _set_html(item, lines_html(lines, s, pt))
             item.setVisible(bool(lines))
             item.fill = pg.mkBrush(translucent(s.background, 200))
         for j, item in self._target_items.items():
             lines = list(st.target_text.get(j, []))
             if not lines and self.y is not None and j < len(self.y):
                 lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
-            item.setHtml(lines_html(lines, s, pt))
+            _set_html(item, lines_html(lines, s, pt))
             item.setVisible(bool(lines))
         b = self._biases()
         for l, item in self._bias_items.items():
             shared = self.net.shared_bias[l] and self.net.use_bias[l]
             item.setVisible(bool(shared))
             if shared:
-                item.setHtml(lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
+                _set_html(item, lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
         for l, item in self._caption_items.items():
             n = self._sizes[l]
             kind = ("input" + ("s" if n != 1 else "")) if l == 0 else (
                 "output" if l == L else "hidden")
             act = "" if l == 0 else f" · {self.net.activations[l - 1].name}"
-            item.setHtml(lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
+            _set_html(item, lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
         w = self._weights()
         for item, (l, j, k) in self._edge_labels:
             lines = st.edge_text.get((l, j, k))
             if lines is None:
                 lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
                           "positive" if w[l][j, k] >= 0 else "negative")]
-            item.setHtml(lines_html(lines, s, s.pt(9)))
+            _set_html(item, lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
         self._place_texts()
 

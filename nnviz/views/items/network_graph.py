@@ -191,6 +191,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
 
     def set_selected(self, neuron: tuple[int, int] | None = None,
                      edge: tuple[int, int, int] | None = None) -> None:
+        if (neuron, edge) == (self.selected_neuron, self.selected_edge):
+            return   # already drawn (every refresh re-applies the selection)
         self.selected_neuron, self.selected_edge = neuron, edge
         self._redraw_nodes()
         self._redraw_selected_edge()
@@ -325,7 +327,11 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             return
         s, st = self.style_, self.state
         pos, sizes, brushes, pens = [], [], [], []
-        cache: dict = {}     # few distinct brushes and pens: pyqtgraph renders one symbol each
+        # few distinct brushes and pens, kept across redraws: pyqtgraph renders and caches
+        # one symbol per pen/brush *object*, so new objects every redraw re-render all nodes
+        cache: dict = self.__dict__.setdefault("_symbol_cache", {})
+        if len(cache) > 4096:
+            cache.clear()
 
         def brush(colour) -> object:
             key = ("b", QColor(colour).name())

@@ -67,7 +67,7 @@ class WorkbenchLab(Lab):
         self._sized = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(16)
+        self._refresh_timer.setInterval(0)  # coalesces one event-loop pass, adds no delay
         self._refresh_timer.timeout.connect(self._refresh)
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
