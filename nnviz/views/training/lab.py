@@ -1,0 +1,295 @@
+"""The Training lab page: panels on the left; map, neurons, graph, curves and bars in the middle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.training import TrainingController
+from nnviz.engine.csvio import CsvError
+from nnviz.engine.monitor import threshold_for
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style, current_style
+from nnviz.views.training.charts import Curves, HealthBars
+from nnviz.views.training.colours import classes_image, diverging
+from nnviz.views.training.maps import MapView, Thumbnails
+from nnviz.views.training.panels import DataPanel, RunPanel
+
+REDRAW_MS = 16
+REMOVE_RADIUS = 0.3
+
+
+class TrainingLab(Lab):
+    """Train the document's network live on a data set and watch what it learns."""
+
+    name = "training"
+    title = "Training"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.style_ = current_style()
+        self.ctl = TrainingController(doc, self)
+        self.run_panel = RunPanel(self.ctl)
+        self.data_panel = DataPanel(self.ctl)
+        self.discrete = QCheckBox("discretised map")
+        side = QWidget()
+        sl = QVBoxLayout(side)
+        sl.addWidget(self.run_panel)
+        sl.addWidget(self.data_panel)
+        sl.addWidget(self.discrete)
+        sl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        dock = QDockWidget("Training controls", self)
+        dock.setObjectName("training-controls")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(scroll)
+        scroll.setMinimumWidth(330)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+        self.map = MapView()
+        self.thumbs = Thumbnails()
+        self.graph_slot = QFrame()
+        self.graph_slot.setFrameShape(QFrame.Shape.StyledPanel)
+        gl = QVBoxLayout(self.graph_slot)
+        gl.setContentsMargins(0, 0, 0, 0)
+        self.graph = None
+        self.graph_placeholder = QLabel("The network graph appears here.")
+        self.graph_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        gl.addWidget(self.graph_placeholder)
+        self.curves = Curves()
+        self.bars = HealthBars()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("training-message")
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.map)
+        thumbs_scroll = QScrollArea()
+        thumbs_scroll.setWidget(self.thumbs)
+        thumbs_scroll.setWidgetResizable(True)
+        thumbs_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left.addWidget(thumbs_scroll)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.graph_slot)
+        right.addWidget(self.curves)
+        right.addWidget(self.bars)
+        right.setSizes([150, 220, 180])
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setSizes([430, 520])
+        self.map.apply_style(self.style_)
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(2, 2, 2, 2)
+        cl.addWidget(self.message)
+        cl.addWidget(main, 1)
+        self.setCentralWidget(centre)
+        self.message.hide()
+
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(REDRAW_MS)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self.ctl.trained.connect(self._schedule)
+        self.ctl.data_changed.connect(self._schedule)
+        self.ctl.blowup.connect(self._on_blowup_changed)
+        doc.network_changed.connect(self._schedule)
+        doc.settings_changed.connect(self._schedule)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self.discrete.toggled.connect(self._schedule)
+        self.map.clicked.connect(self._on_map_clicked)
+        self.data_panel.import_csv.clicked.connect(self.import_csv)
+        self.data_panel.export_csv.clicked.connect(self.export_csv)
+        self._on_lesson_changed()
+
+    # ------------------------------------------------------------ updates
+    def _schedule(self) -> None:
+        """Coalesce: at most one redraw per frame however many changes arrive."""
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _on_lesson_changed(self) -> None:
+        self.message.hide()
+        lesson = self.doc.lesson
+        if lesson is not None and lesson.captions:
+            self.message.setText(lesson.captions[0].text)
+            self.message.show()
+        self._schedule()
+
+    def _on_blowup_changed(self, text: str) -> None:
+        self.message.setText("⚠ " + text)
+        self.message.show()
+        self.status.emit(text)
+        self._schedule()
+
+    def redraw(self) -> None:
+        """Re-read the controller and draw everything once."""
+        self._redraw_timer.stop()
+        s, ctl, ds = self.style_, self.ctl, self.ctl.data
+        self.run_panel.refresh()
+        self.curves.set_history(ctl.history.arrays(), not ds.regression)
+        h = ctl.health()
+        if h is not None:
+            self.bars.set_values(h.delta, h.dw)
+        net = self.doc.network
+        grid = ctl.grid()
+        if grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
+            thr = threshold_for(ds.y)
+            self.map.show_map(grid, ds, s, self.discrete.isChecked(), thr)
+            self.map.caption.setText("Output over the input plane · filled dots: training "
+                                     "data · rings: test data · click to add, click a point "
+                                     "to remove")
+            rows, tips = [], []
+            for l, layer in enumerate(grid.hidden):
+                lo, hi = self._range(net.activations[l].name)
+                rows.append([diverging(layer[..., j], lo, hi, s) for j in range(layer.shape[-1])])
+                tips.append([f"hidden layer {l + 1}, neuron {j + 1}" for j in range(layer.shape[-1])])
+            out = grid.output
+            rows.append([classes_image(out, s)] if out.shape[-1] > 1 else
+                        [diverging(out[..., 0], *((-1, 1) if thr == 0 else (0, 1)), s)])
+            tips.append(["output"])
+            self.thumbs.set_images("What every neuron computes (hidden layers, then the output)",
+                                   rows, 38, tips, per_row=12)
+        elif ds.regression and ctl.curve() is not None:
+            xs, ys = ctl.curve()
+            self.map.show_curve(xs, ys, ds, s)
+            self.map.caption.setText("The network's curve over the data · filled: training, "
+                                     "rings: test · click to add a point, click one to remove")
+            self.thumbs.set_images("", [], 40, [])
+        elif net.sizes[0] == 64:
+            self.map.show_nothing("The digits have 64 inputs: no map of the input plane. Below: "
+                                  "each first-layer neuron's incoming weights as an 8×8 image.")
+            w = net.weights[0]
+            lim = float(np.nanmax(np.abs(w))) or 1.0
+            imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
+            self.thumbs.set_images("Incoming weights of hidden layer 1 (blue +, red −)",
+                                   [imgs], 56, [[f"neuron {j + 1}" for j in range(len(imgs))]],
+                                   per_row=8, flip=False)
+        else:
+            self.map.show_nothing(f"No map: the network has {net.sizes[0]} inputs.")
+            self.thumbs.set_images("", [], 40, [])
+        if ctl.last_finite is None and self.message.text().startswith("⚠"):
+            self.message.hide()
+        acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
+        text = f"Training · epoch {ctl.epoch}"
+        if np.isfinite(acc):
+            text += f" · test accuracy {100 * acc:.1f} %"
+        self.status.emit(text)
+
+    @staticmethod
+    def _range(act: str) -> tuple[float, float]:
+        return (0.0, 1.0) if act in ("sigmoid", "step") else (-1.0, 1.0)
+
+    # ------------------------------------------------------------ user actions
+    def _on_map_clicked(self, x: float, y: float, right: bool) -> None:
+        ds = self.ctl.data
+        if self.map.mode == "none":
+            return
+        if self.ctl.remove_point_near((x, y), REMOVE_RADIUS):
+            return
+        try:
+            if ds.regression:
+                self.ctl.add_point((x,), target=y)
+            else:
+                k = self.data_panel.click_class.currentData() or 0
+                if right:
+                    k = (k + 1) % ds.n_classes if ds.n_classes > 2 else 1 - k
+                self.ctl.add_point((x, y), label=int(k))
+        except ValueError as e:
+            self.doc.message.emit(str(e))
+
+    def import_csv(self, path: str | None = None) -> bool:
+        """Read a CSV file (a dialog if no path); a bad file is reported and changes nothing."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV (*.csv)")
+            if not path:
+                return False
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(20 * 1024 * 1024 + 1)
+            self.ctl.import_csv(text)
+        except (OSError, UnicodeDecodeError, CsvError, ValueError) as e:
+            QMessageBox.warning(self, "Data not imported", f"{path}:\n{e}")
+            return False
+        return True
+
+    def export_csv(self, path: str | None = None) -> bool:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV (*.csv)")
+            if not path:
+                return False
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(self.ctl.export_csv())
+        except OSError as e:
+            QMessageBox.warning(self, "Data not exported", f"{path}:\n{e}")
+            return False
+        return True
+
+    # ------------------------------------------------------------ hooks
+    def deactivate(self) -> None:
+        self.ctl.pause()
+
+    def step_forward(self) -> None:
+        self.ctl.step_epoch()
+
+    def advance(self, steps: int) -> None:
+        """``steps`` epochs at once (``nnviz screenshot --steps``)."""
+        self.ctl.run_epochs(steps)
+        self.redraw()
+
+    def zoom(self, factor: float | None) -> None:
+        vb = self.map.plot.getViewBox()
+        if factor is None:
+            self.redraw()
+        else:
+            vb.scaleBy((1 / factor, 1 / factor))
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        f = self.font()
+        f.setPointSizeF(9.5 * style.scale)
+        self.setFont(f)
+        self.curves.apply_style(style)
+        self.map.apply_style(style)
+        self.bars.apply_style(style)
+        self._schedule()
+
+    def state(self) -> dict[str, Any]:
+        return {"controller": self.ctl.state(), "discrete": self.discrete.isChecked()}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError("training lab state: expected an object")
+        discrete = state.get("discrete", False)
+        if not isinstance(discrete, bool):
+            raise ValueError("training lab state: 'discrete' must be true or false")
+        self.ctl.restore_state(state.get("controller", {}))
+        self.discrete.setChecked(discrete)
+
+    def main_view(self) -> QWidget:
+        return self.centralWidget()
+
+    def shutdown(self) -> None:
+        self.ctl.shutdown()
+        self._redraw_timer.stop()
