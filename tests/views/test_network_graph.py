@@ -1,0 +1,70 @@
+"""The reusable network graph: labels, batched edges, picking."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from nnviz.engine.lessons import load_lesson
+from nnviz.engine.network import Network
+from nnviz.views.items.network_graph import GraphState, NetworkGraphWidget
+
+
+@pytest.fixture
+def graph(qtbot):
+    g = NetworkGraphWidget()
+    qtbot.addWidget(g)
+    g.resize(900, 600)
+    g.show()
+    qtbot.waitExposed(g)
+    return g
+
+
+def _view_point(graph, scene_pos) -> QPoint:
+    return graph.view_widget.mapFromScene(scene_pos)
+
+
+def test_lesson_network_labels(graph):
+    lesson = load_lesson("mazur-2-2-2")
+    graph.set_network(lesson.network, lesson.naming)
+    graph.set_inputs(lesson.example_x)
+    graph.set_targets(lesson.example_y)
+    texts = graph.label_texts()
+    for expected in ("i1", "h2", "o1", "0.05", "target_o2 = 0.99", "w5 = 0.4", "b1 = 0.35"):
+        assert any(expected in t for t in texts), expected
+    st = GraphState(node_text={(1, 0): [("net 0.3775", "value")]},
+                    edge_text={(1, 0, 0): [("w5 0.4 → 0.35891648", "value")]})
+    graph.set_state(st)
+    texts = graph.label_texts()
+    assert "net 0.3775" in texts
+    assert "w5 0.4 → 0.35891648" in texts
+    graph.show_weight_labels(False)
+    assert not any("w6" in t for t in graph.label_texts())
+
+
+def test_large_network_uses_few_items(graph, qtbot):
+    net = Network.create([784, 100, 10], rng=np.random.default_rng(1))
+    graph.set_network(net)
+    n_edges = 784 * 100 + 100 * 10
+    assert sum(w.size for w in net.weights) == n_edges
+    assert graph.item_count() < 100
+    img = graph.grab()          # paints every batched path
+    assert not img.isNull()
+    # weights crowd: no weight labels at all
+    assert not any("w^" in t for t in graph.label_texts())
+
+
+def test_click_neuron_and_edge(graph, qtbot):
+    lesson = load_lesson("mazur-2-2-2")
+    graph.set_network(lesson.network, lesson.naming)
+    qtbot.wait(10)
+    with qtbot.waitSignal(graph.neuron_clicked) as sig:
+        QTest.mouseClick(graph.view_widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=_view_point(graph, graph.node_scene_pos(1, 1)))
+    assert sig.args == [1, 1]
+    with qtbot.waitSignal(graph.edge_clicked) as sig:
+        QTest.mouseClick(graph.view_widget.viewport(), Qt.MouseButton.LeftButton,
+                         pos=_view_point(graph, graph.edge_scene_pos(1, 0, 1, 0.6)))
+    assert sig.args == [1, 0, 1]   # w6: from h2 into o1
