@@ -372,10 +372,11 @@ class TrainingController(QObject):
             return gradient_health(self.doc.network, x, y, self.doc.loss)
 
     def dropped(self) -> list[np.ndarray | None]:
-        """Per layer, True for the neurons dropped in the first sample of the last step."""
+        """Per neuron layer (inputs first, None = none dropped), True for the neurons dropped
+        in the first sample of the last training step."""
         if self.last_record is None:
             return []
-        return [None if m is None else (m[0] == 0) for m in self.last_record.masks]
+        return [None] + [None if m is None else (m[0] == 0) for m in self.last_record.masks]
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:

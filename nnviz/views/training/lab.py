@@ -23,6 +23,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.training import TrainingController
 from nnviz.engine.csvio import CsvError
 from nnviz.engine.monitor import threshold_for
+from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.charts import Curves, HealthBars
@@ -70,10 +71,8 @@ class TrainingLab(Lab):
         self.graph_slot.setFrameShape(QFrame.Shape.StyledPanel)
         gl = QVBoxLayout(self.graph_slot)
         gl.setContentsMargins(0, 0, 0, 0)
-        self.graph = None
-        self.graph_placeholder = QLabel("The network graph appears here.")
-        self.graph_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        gl.addWidget(self.graph_placeholder)
+        self.graph = NetworkGraphWidget()
+        gl.addWidget(self.graph)
         self.curves = Curves()
         self.bars = HealthBars()
         self.message = QLabel()
@@ -152,6 +151,8 @@ class TrainingLab(Lab):
         if h is not None:
             self.bars.set_values(h.delta, h.dw)
         net = self.doc.network
+        self.graph.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
+        self.graph.set_dropped(ctl.dropped() if self.doc.config.dropout > 0 else None)
         grid = ctl.grid()
         if grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
             thr = threshold_for(ds.y)
@@ -177,17 +178,19 @@ class TrainingLab(Lab):
                                      "rings: test · click to add a point, click one to remove")
             self.thumbs.set_images("", [], 40, [])
         elif net.sizes[0] == 64:
-            self.map.show_nothing("The digits have 64 inputs: no map of the input plane. Below: "
-                                  "each first-layer neuron's incoming weights as an 8×8 image.")
+            self.map.show_nothing("")
             w = net.weights[0]
-            lim = float(np.nanmax(np.abs(w))) or 1.0
+            lim = 0.7 * float(np.nanmax(np.abs(w))) or 1.0
             imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
-            self.thumbs.set_images("Incoming weights of hidden layer 1 (blue +, red −)",
-                                   [imgs], 56, [[f"neuron {j + 1}" for j in range(len(imgs))]],
-                                   per_row=8, flip=False)
+            self.thumbs.set_images("The digits have 64 inputs, so there is no map of the input "
+                                   "plane. Each image: one first-layer neuron's 64 incoming "
+                                   "weights as 8×8 pixels (blue +, red −).", [imgs], 44,
+                                   [[f"neuron {j + 1}" for j in range(len(imgs))]],
+                                   per_row=6, flip=False)
         else:
-            self.map.show_nothing(f"No map: the network has {net.sizes[0]} inputs.")
-            self.thumbs.set_images("", [], 40, [])
+            self.map.show_nothing("")
+            self.thumbs.set_images(f"No map: the network has {net.sizes[0]} inputs.", [], 40, [])
+        self.map.setVisible(self.map.mode != "none")
         if ctl.last_finite is None and self.message.text().startswith("⚠"):
             self.message.hide()
         acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
@@ -264,6 +267,7 @@ class TrainingLab(Lab):
             self.redraw()
         else:
             vb.scaleBy((1 / factor, 1 / factor))
+        self.graph.zoom(factor)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -272,6 +276,7 @@ class TrainingLab(Lab):
         self.setFont(f)
         self.curves.apply_style(style)
         self.map.apply_style(style)
+        self.graph.apply_style(style)
         self.bars.apply_style(style)
         self._schedule()
 

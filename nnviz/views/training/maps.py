@@ -130,7 +130,9 @@ class Thumbnails(QWidget):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(2, 2, 2, 2)
         self.grid.setSpacing(3)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.title = QLabel()
+        self.title.setWordWrap(True)
         self.grid.addWidget(self.title, 0, 0, 1, -1)
         self.cells: list[QLabel] = []
         self._shape: tuple = ()
