@@ -83,6 +83,7 @@ class TrainingController(QObject):
         self._cursor = 0
         self._resets = 0
         self._sizes: list[int] = []
+        self._epoch_start: Network | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -247,6 +248,7 @@ class TrainingController(QObject):
             shuffle = self.doc.config.shuffle
             self._order = self._rng.permutation(len(xtr)) if shuffle else np.arange(len(xtr))
             self._cursor = 0
+            self._epoch_start = self.doc.network.copy()
         idx = self._order[self._cursor:self._cursor + size]
         net = self.doc.network
         before = net.get_params()
@@ -260,8 +262,12 @@ class TrainingController(QObject):
         msg = explain_blowup(rec.cost, net, cfg.eta, cfg.clip_value is not None
                              or cfg.clip_norm is not None)
         if msg is not None:
-            good = net.copy()
-            good.set_params(before)
+            # go back to the start of this epoch: the steps just before an overflow are
+            # already astronomically large
+            good = self._epoch_start
+            if good is None or not good.is_finite() or good.sizes != net.sizes:
+                good = net.copy()
+                good.set_params(before)
             self.last_finite = good
             self.blowup_message = msg
             self.pause()
@@ -341,6 +347,7 @@ class TrainingController(QObject):
         self._cursor = 0
         self.last_record = None
         self.last_finite = None
+        self._epoch_start = None
         if clear_history:
             self.history.clear()
 
