@@ -59,7 +59,7 @@ class Document(QObject):
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(500)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
         self.loss_name = "half_sse"
@@ -68,6 +68,10 @@ class Document(QObject):
         self.y = np.zeros((0, 1))
         self.example_x = np.zeros(1)
         self.example_y = np.zeros(1)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        # a bound slot (not a lambda) is disconnected when the document is destroyed
+        self.modified_changed.emit(not clean)
 
     # ------------------------------------------------------------ lessons
     def load_lesson(self, lesson: str | Lesson) -> None:

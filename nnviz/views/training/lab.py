@@ -151,8 +151,15 @@ class TrainingLab(Lab):
         if h is not None:
             self.bars.set_values(h.delta, h.dw)
         net = self.doc.network
-        self.graph.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
-        self.graph.set_dropped(ctl.dropped() if self.doc.config.dropout > 0 else None)
+        if net.is_finite():  # after a blow-up the graph keeps showing the last finite weights
+            g = self.graph
+            if g.dropped is not None and (g.net is None or g.net.sizes != net.sizes):
+                g.set_dropped(None)
+            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
+            if self.doc.config.dropout > 0 and ctl.last_record is not None:
+                g.set_dropped(ctl.dropped())  # the neurons dropped in the last step: grey
+            elif g.dropped is not None:
+                g.set_dropped(None)
         grid = ctl.grid()
         if grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
             thr = threshold_for(ds.y)

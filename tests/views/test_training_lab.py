@@ -1,0 +1,172 @@
+"""The Training lab driven like a user: play, keys while training, map clicks, NaN, curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    assert main_window.open_lesson("spiral")
+    page = main_window.current_lab
+    assert page.name == "training"
+    yield page
+    page.ctl.pause()
+
+
+def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
+    qtbot.waitUntil(lambda: lab.map.mode == "map")
+    assert lab.map.isVisible() and len(lab.thumbs.cells) == 16 + 16 + 1
+    assert "Epoch 0" in lab.run_panel.epoch.text()
+
+
+def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
+    ctl = lab.ctl
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert ctl.running and "Pause" in lab.run_panel.play.text()
+    qtbot.waitUntil(lambda: ctl.epoch >= 3, timeout=20000)
+    fired = []
+    QTimer.singleShot(0, lambda: fired.append(ctl.running))
+    qtbot.waitUntil(lambda: bool(fired), timeout=5000)
+    assert fired == [True]  # the timer ran while training was running
+    # a key press into the learning-rate box is handled while training runs
+    box = lab.run_panel.eta
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "0.01")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert ctl.running and lab.doc.config.eta == pytest.approx(0.01)
+    epoch = ctl.epoch
+    qtbot.waitUntil(lambda: ctl.epoch > epoch, timeout=20000)  # still training, not reset
+    qtbot.waitUntil(lambda: lab.run_panel.epoch.text() != "Epoch 0", timeout=5000)
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not ctl.running
+
+
+def test_step_buttons(lab, qtbot):
+    qtbot.mouseClick(lab.run_panel.step_epoch, Qt.MouseButton.LeftButton)
+    assert lab.ctl.epoch == 1
+    qtbot.mouseClick(lab.run_panel.step_sample, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(lab.run_panel.step_batch, Qt.MouseButton.LeftButton)
+    assert lab.ctl.steps == 20 + 2
+    qtbot.waitUntil(lambda: lab.run_panel.epoch.text() == "Epoch 1")
+
+
+def _click(lab, x, y, button=Qt.MouseButton.LeftButton):
+    lab.redraw()
+    pos = lab.map.data_to_widget(x, y)
+    QTest.mouseClick(lab.map.plot.viewport(), button, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(pos.x()), int(pos.y())))
+
+
+def test_clicks_on_the_map_add_and_remove_points(lab, qtbot):
+    ds = lab.ctl.data
+    n = len(ds.x)
+    lab.data_panel.click_class.setCurrentIndex(0)
+    _click(lab, 5.5, -5.5)
+    assert len(lab.ctl.data.x) == n + 1
+    assert lab.ctl.data.labels[-1] == 0 and np.allclose(lab.ctl.data.x[-1], (5.5, -5.5), atol=0.15)
+    _click(lab, -5.5, 5.5, Qt.MouseButton.RightButton)
+    assert len(lab.ctl.data.x) == n + 2 and lab.ctl.data.labels[-1] == 1
+    _click(lab, 5.5, -5.5)  # on an existing point: removes it
+    assert len(lab.ctl.data.x) == n + 1
+    assert not np.any(np.all(np.abs(lab.ctl.data.x - (5.5, -5.5)) < 0.15, axis=1))
+
+
+def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
+    assert main_window.open_lesson("exploding-gradients")
+    lab = main_window.current_lab
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.ctl.running, timeout=20000)
+    qtbot.waitUntil(lambda: lab.message.isVisible() and "NaN" in lab.message.text())
+    assert "learning rate" in lab.message.text()
+    assert not lab.doc.network.is_finite()
+    qtbot.waitUntil(lab.run_panel.revert.isEnabled)
+    qtbot.mouseClick(lab.run_panel.revert, Qt.MouseButton.LeftButton)
+    assert lab.doc.network.is_finite()
+    qtbot.waitUntil(lambda: not lab.run_panel.revert.isEnabled())
+    assert lab.map.mode == "curve"
+
+
+def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
+    assert main_window.open_lesson("vanishing-gradients")
+    lab = main_window.current_lab
+    lab.redraw()
+    d = lab.bars.delta
+    assert len(d) == 6 and np.all(np.diff(d) > 0)
+    assert "1:" in lab.bars.label.text()
+
+
+def test_digits_show_weight_images(main_window, qtbot):
+    assert main_window.open_lesson("keras-lab")
+    lab = main_window.current_lab
+    lab.advance(2)
+    assert not lab.map.isVisible() and len(lab.thumbs.cells) == 32
+    assert lab.thumbs.cells[0].pixmap().width() == 44
+    assert lab.ctl.epoch == 2 and len(lab.ctl.history) == 3
+
+
+def test_curves_read_on_hover(lab, qtbot):
+    lab.advance(5)
+    qtbot.wait(100)  # let the plots lay out
+    plot = lab.curves.loss_plot
+    vb = plot.getViewBox()
+    from PySide6.QtCore import QPointF
+
+    scene = vb.mapViewToScene(QPointF(3, float(np.mean(vb.viewRange()[1]))))
+    pos = plot.mapFromScene(scene)
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    p = QPointF(pos)
+    ev = QMouseEvent(QEvent.Type.MouseMove, p, plot.viewport().mapToGlobal(p),
+                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(plot.viewport(), ev)
+    qtbot.waitUntil(lambda: lab.curves.readout.text().startswith("epoch 3:"))
+    h = lab.ctl.history
+    assert f"{h.train_loss[3]:.4g}" in lab.curves.readout.text()
+
+
+def test_state_round_trip_and_bad_state(lab):
+    lab.discrete.setChecked(True)
+    st = lab.state()
+    lab.discrete.setChecked(False)
+    lab.restore_state(st)
+    assert lab.discrete.isChecked()
+    with pytest.raises(ValueError):
+        lab.restore_state({"discrete": "yes"})
+    with pytest.raises(ValueError):
+        lab.restore_state({"controller": {"speed": 7}})
+
+
+def test_csv_import_bad_file_changes_nothing(lab, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,1\n1,2\n")
+    before = lab.ctl.data.x.copy()
+    assert not lab.import_csv(str(bad))
+    assert shown and "line 3" in shown[0]
+    assert np.array_equal(lab.ctl.data.x, before)
+    out = tmp_path / "out.csv"
+    assert lab.export_csv(str(out))
+    assert lab.import_csv(str(out))
+    assert np.array_equal(lab.ctl.data.x, before)
+
+
+def test_screenshot_command_renders_the_lab(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "shot.png"
+    r = subprocess.run([sys.executable, "-m", "nnviz", "screenshot", "--lab", "training",
+                        "--lesson", "spiral", "--steps", "3", "--size", "1280x720",
+                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 10000
