@@ -39,7 +39,8 @@ class Curves(QWidget):
             p.setMenuEnabled(False)
             p.hideButtons()
             p.setLabel("bottom", "epoch")
-            p.setTitle(f"{title}: train ——, test - - -")
+            p.setTitle(title)
+            p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
         self.acc_plot.setYRange(0, 1.02)
         self.lines = {
@@ -53,7 +54,9 @@ class Curves(QWidget):
         self.acc_plot.addItem(self.cursors[1])
         for c in self.cursors:
             c.hide()
-        self.readout = QLabel("Move the mouse over a curve to read it.")
+        self.hint = "solid: train, dashed: test · move the mouse over a curve to read it"
+        self.readout = QLabel(self.hint)
+        self.readout.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.loss_plot)
         row.addWidget(self.acc_plot)
@@ -115,7 +118,8 @@ class HealthBars(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setTitle("gradient health: mean |δ|, |∂C/∂w| per layer (log)")
+        self.plot.setTitle("gradient health (log scale)")
+        self.plot.setMinimumWidth(100)
         self.plot.getViewBox().setMouseEnabled(False, False)
         self.delta_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
         self.dw_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
@@ -156,4 +160,5 @@ class HealthBars(QWidget):
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)
         parts = [f"{i + 1}: {_num(d)} / {_num(w)}" for i, (d, w) in enumerate(zip(self.delta, self.dw))]
-        self.label.setText("purple |δ| / green |∂C/∂w| by layer — " + " · ".join(parts))
+        self.label.setText("mean |δ| (purple) / mean |∂C/∂w| (green) by layer — "
+                           + " · ".join(parts))

@@ -62,7 +62,8 @@ class TrainingLab(Lab):
         dock.setObjectName("training-controls")
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         dock.setWidget(scroll)
-        scroll.setMinimumWidth(330)
+        scroll.setMinimumWidth(300)
+        self._side_scroll = scroll
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
 
         self.map = MapView()
@@ -72,6 +73,9 @@ class TrainingLab(Lab):
         gl = QVBoxLayout(self.graph_slot)
         gl.setContentsMargins(0, 0, 0, 0)
         self.graph = NetworkGraphWidget()
+        legend = getattr(self.graph, "legend", None)
+        if legend is not None:  # let the graph's one-line legend wrap in this narrow column
+            legend.setWordWrap(True)
         gl.addWidget(self.graph)
         self.curves = Curves()
         self.bars = HealthBars()
@@ -87,6 +91,7 @@ class TrainingLab(Lab):
         left.addWidget(thumbs_scroll)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
+        left.setSizes([440, 180])
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.graph_slot)
         right.addWidget(self.curves)
@@ -95,7 +100,7 @@ class TrainingLab(Lab):
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(right)
-        main.setSizes([430, 520])
+        main.setSizes([470, 480])
         self.map.apply_style(self.style_)
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -176,8 +181,11 @@ class TrainingLab(Lab):
             rows.append([classes_image(out, s)] if out.shape[-1] > 1 else
                         [diverging(out[..., 0], *((-1, 1) if thr == 0 else (0, 1)), s)])
             tips.append(["output"])
+            per_row = max(len(r) for r in rows)
+            avail = max(200, self.thumbs.width() - 12)
+            px = int(min(44, max(18, avail / min(per_row, 16) - 3)))
             self.thumbs.set_images("What every neuron computes (hidden layers, then the output)",
-                                   rows, 38, tips, per_row=12)
+                                   rows, px, tips, per_row=min(per_row, 16))
         elif ds.regression and ctl.curve() is not None:
             xs, ys = ctl.curve()
             self.map.show_curve(xs, ys, ds, s)
@@ -281,6 +289,7 @@ class TrainingLab(Lab):
         f = self.font()
         f.setPointSizeF(9.5 * style.scale)
         self.setFont(f)
+        self._side_scroll.setMinimumWidth(int(min(420, 300 * style.scale)))
         self.curves.apply_style(style)
         self.map.apply_style(style)
         self.graph.apply_style(style)

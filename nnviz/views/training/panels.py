@@ -56,14 +56,9 @@ class RunPanel(QGroupBox):
         for s in SPEEDS:
             self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
         grid = QGridLayout()
-        grid.addWidget(self.play, 0, 0)
-        grid.addWidget(self.epoch, 0, 1, 1, 2)
-        grid.addWidget(self.step_sample, 1, 0)
-        grid.addWidget(self.step_batch, 1, 1)
-        grid.addWidget(self.step_epoch, 1, 2)
-        grid.addWidget(self.reset, 2, 0)
-        grid.addWidget(self.revert, 2, 1)
-        grid.addWidget(self.speed, 2, 2)
+        for i, w in enumerate((self.play, self.epoch, self.step_sample, self.step_batch,
+                               self.step_epoch, self.reset, self.revert, self.speed)):
+            grid.addWidget(w, i // 2, i % 2)
         self.eta = _spin(0, 100000, 0.01, 5)
         self.batch = QSpinBox()
         self.batch.setRange(0, 100000)
