@@ -114,3 +114,41 @@ def test_state_round_trip_and_bad_state(ctl):
         with pytest.raises(ValueError):
             ctl.restore_state(bad)
     assert ctl.speed == 5 and ctl.data.spec.source == "spiral"
+
+
+def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    ctl.set_speed(1)
+    assert ctl._timer.interval() == 1000
+    ctl._tick()
+    ctl._tick()
+    assert ctl.steps == 2
+    ctl.set_speed(0)
+    ctl._tick()  # as fast as possible: many steps in one time-budgeted slice
+    assert ctl.steps > 3
+    with pytest.raises(ValueError):
+        ctl.set_speed(3)
+
+
+def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):
+    ctl.doc.load_lesson("keras-lab")
+    assert ctl.data.spec.source == "digits" and ctl.doc.network.sizes == [64, 32, 64, 10]
+    ctl.run_epochs(60)
+    assert ctl.history.test_acc[-1] > 0.85
+
+
+@pytest.mark.parametrize("name", ["spiral", "vanishing-gradients", "vanishing-gradients-relu",
+                                  "exploding-gradients", "overfitting", "overfitting-l2",
+                                  "overfitting-dropout", "keras-lab"])
+def test_training_lessons_have_valid_settings(ctl, name):
+    from nnviz.engine.data import spec_from_settings
+    from nnviz.engine.lessons import load_lesson
+
+    lesson = load_lesson(name)
+    assert lesson.lab == "training" and len(lesson.description) > 50
+    spec = spec_from_settings(lesson.settings, lesson.data)
+    ctl.doc.load_lesson(lesson)
+    got = ctl.data.spec
+    assert (got.source, got.n, got.noise, got.split, got.seed) == (
+        spec.source, spec.n, spec.noise, spec.split, spec.seed)  # as asked, no fallback
+    assert len(ctl.data.x_train) > 0

@@ -105,7 +105,13 @@ def test_digits_show_weight_images(main_window, qtbot):
     lab = main_window.current_lab
     lab.advance(2)
     assert not lab.map.isVisible() and len(lab.thumbs.cells) == 32
-    assert lab.thumbs.cells[0].pixmap().width() == 44
+    assert lab.thumbs.cells[0].pixmap().width() >= 24
+    acc = lab.ctl.history.test_acc[-1]
+    assert f"test accuracy {100 * acc:.1f} %" in lab.thumbs.title.text()
+    # dropout 0.5: the neurons dropped in the last step are greyed on the graph
+    dropped = lab.graph.dropped
+    assert dropped is not None and dropped[0] is None and dropped[-1] is None
+    assert 0 < dropped[1].sum() < 32
     assert lab.ctl.epoch == 2 and len(lab.ctl.history) == 3
 
 

@@ -197,11 +197,15 @@ class TrainingLab(Lab):
             w = net.weights[0]
             lim = 0.7 * float(np.nanmax(np.abs(w))) or 1.0
             imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
-            self.thumbs.set_images("The digits have 64 inputs, so there is no map of the input "
-                                   "plane. Each image: one first-layer neuron's 64 incoming "
-                                   "weights as 8×8 pixels (blue +, red −).", [imgs], 44,
+            px = int(min(72, max(24, (self.thumbs.width() - 12) / 8 - 3)))
+            acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
+            head = (f"<b>Epoch {ctl.epoch} · test accuracy {100 * acc:.1f} %</b><br>"
+                    if np.isfinite(acc) else "")
+            self.thumbs.set_images(head + "The digits have 64 inputs, so there is no map of the "
+                                   "input plane. Each image: one first-layer neuron's 64 incoming "
+                                   "weights as 8×8 pixels (blue +, red −).", [imgs], px,
                                    [[f"neuron {j + 1}" for j in range(len(imgs))]],
-                                   per_row=6, flip=False)
+                                   per_row=8, flip=False)
         else:
             self.map.show_nothing("")
             self.thumbs.set_images(f"No map: the network has {net.sizes[0]} inputs.", [], 40, [])
