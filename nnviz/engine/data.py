@@ -132,6 +132,13 @@ def split_mask(n: int, train_fraction: float, seed: int) -> Array:
     return test
 
 
+def custom_goals_available() -> bool:
+    """True when the safe expression parser (nnviz.engine.expr) is in this build."""
+    import importlib.util
+
+    return importlib.util.find_spec("nnviz.engine.expr") is not None
+
+
 def goal_function(text: str) -> Callable[[Array], Array]:
     """A built-in goal, or (when nnviz.engine.expr exists) any expression in x."""
     if text in GOALS:
@@ -180,7 +187,10 @@ def make_dataset(spec: DataSpec, n_in: int, n_out: int, output_activation: str,
         f = goal_function(spec.goal)
         lo, hi = REGRESSION_RANGE
         x = np.sort(rng.uniform(lo, hi, spec.n)).reshape(-1, 1)
-        clean = f(x)
+        clean = np.asarray(f(x), dtype=np.float64).reshape(x.shape)
+        if not np.isfinite(clean).all():
+            raise ValueError(f"the goal {spec.goal!r} is not finite everywhere on "
+                             f"[{lo:g}, {hi:g}]")
         spread = float(np.ptp(clean)) or 1.0
         y = clean + spec.noise * spread * rng.normal(0, 1, clean.shape)
         labels = None

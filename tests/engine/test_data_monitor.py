@@ -189,3 +189,34 @@ def test_blowup_is_explained():
     net.weights[0][0, 0] = np.inf
     msg = explain_blowup(float("nan"), net, 1e6, False)
     assert "learning rate" in msg and "1e+06" in msg and "clipping" in msg
+
+
+def test_custom_goals_use_the_expression_parser_when_present(monkeypatch):
+    import sys
+    import types
+
+    from nnviz.engine.data import goal_function
+
+    if not _has_expr():  # without the parser only the built-in goals are offered
+        with pytest.raises(ValueError, match="unknown goal"):
+            goal_function("x^3")
+    fake = types.ModuleType("nnviz.engine.expr")
+
+    class _Expr:
+        def evaluate(self, x):
+            return np.asarray(x) ** 3
+
+    fake.parse_expression = lambda text: _Expr()
+    monkeypatch.setitem(sys.modules, "nnviz.engine.expr", fake)
+    ds = make_dataset(DataSpec("regression", 30, 0.0, 0.5, 0, goal="x^3"), 1, 1, "linear")
+    assert np.allclose(ds.y[:, 0], ds.x[:, 0] ** 3)
+    fake.parse_expression = lambda text: types.SimpleNamespace(evaluate=lambda x: 1 / (x * 0))
+    with pytest.raises(ValueError, match="not finite"):
+        with np.errstate(all="ignore"):
+            make_dataset(DataSpec("regression", 30, 0.0, 0.5, 0, goal="1/0"), 1, 1, "linear")
+
+
+def _has_expr():
+    from nnviz.engine.data import custom_goals_available
+
+    return custom_goals_available()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.training import SPEEDS, TrainingController
 from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.data import GATES, GENERATORS, GOALS
+from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
 
@@ -177,6 +177,10 @@ class DataPanel(QGroupBox):
         self.gate.addItems(GATES)
         self.goal = QComboBox()
         self.goal.addItems(GOALS)
+        if custom_goals_available():  # type any f(x) when the expression parser is present
+            self.goal.setEditable(True)
+            self.goal.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            self.goal.lineEdit().editingFinished.connect(self._on_goal_edited)
         self.classes = QSpinBox()
         self.classes.setRange(2, 6)
         self.classes.setKeyboardTracking(False)
@@ -226,6 +230,11 @@ class DataPanel(QGroupBox):
         self.regenerate.clicked.connect(ctl.regenerate)
         ctl.data_changed.connect(self._on_data_changed)
         self._on_data_changed()
+
+    def _on_goal_edited(self) -> None:
+        text = self.goal.currentText().strip()
+        if text and text != self.ctl.data.spec.goal and not self.ctl.set_data_spec(goal=text):
+            self._on_data_changed()  # refused (message shown): show the goal in use again
 
     def _on_data_changed(self) -> None:
         ds, net = self.ctl.data, self.ctl.doc.network
