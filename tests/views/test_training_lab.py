@@ -176,3 +176,45 @@ def test_screenshot_command_renders_the_lab(tmp_path):
                         "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert out.stat().st_size > 10000
+
+
+def test_data_panel_noise_split_regenerate_and_source(lab, qtbot):
+    panel = lab.data_panel
+    x0 = lab.ctl.data.x.copy()
+    panel.noise.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(panel.noise, Qt.Key.Key_Up)  # Left/Right are the clicker's keys
+    assert lab.ctl.data.spec.noise == pytest.approx(0.03)
+    assert panel.noise_label.text() == "noise 3 %"
+    for _ in range(2):
+        qtbot.keyClick(panel.split, Qt.Key.Key_Down)
+    assert lab.ctl.data.spec.split == pytest.approx(0.48)
+    assert panel.counts.text() == f"{round(0.48 * 400)} training and {400 - round(0.48 * 400)} test samples"
+    seed = lab.ctl.data.spec.seed
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    assert lab.ctl.data.spec.seed == seed + 1 and not np.array_equal(lab.ctl.data.x, x0)
+    i = panel.source.findData("circle")
+    panel.source.setCurrentIndex(i)
+    panel.source.activated.emit(i)
+    assert lab.ctl.data.spec.source == "circle"
+    i = panel.source.findData("gate")
+    panel.source.activated.emit(i)
+    assert len(lab.ctl.data.x) == 4 and not lab.ctl.data.test.any()
+
+
+def test_output_activation_and_initialiser(lab, qtbot):
+    ctl = lab.ctl
+    assert set(np.unique(ctl.data.y)) == {-1.0, 1.0}  # tanh output
+    lab.redraw()
+    out_box = lab.run_panel.acts[-1]
+    out_box.setCurrentText("sigmoid")
+    assert lab.doc.network.activations[-1].name == "sigmoid"
+    assert set(np.unique(ctl.data.y)) == {0.0, 1.0}  # targets follow the output's range
+    lab.run_panel.init.setCurrentText("he")
+    before = lab.doc.network.copy()
+    qtbot.mouseClick(lab.run_panel.reset, Qt.MouseButton.LeftButton)
+    assert ctl.init_method == "he" and ctl.epoch == 0
+    assert not np.array_equal(before.weights[0], lab.doc.network.weights[0])
+    assert np.all(lab.doc.network.biases[0] == 0)
+    lab.doc.undo_stack.undo()  # reset is undoable
+    assert lab.doc.network.equals(before)
