@@ -53,7 +53,7 @@ FRAME_MS = 16
 BUDGET_S = 0.010
 #: steps per second offered by the speed control; 0 = as fast as possible
 SPEEDS = (1, 2, 5, 10, 30, 100, 0)
-HEALTH_SAMPLES = 512
+HEALTH_SAMPLES = 256
 
 
 class TrainingController(QObject):
@@ -371,7 +371,7 @@ class TrainingController(QObject):
             return curve(net, lo, hi)
 
     def health(self) -> Health | None:
-        """Mean |delta| and |dC/dw| per layer on (up to 512) training samples."""
+        """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
         x, y = self.data.x_train[:HEALTH_SAMPLES], self.data.y_train[:HEALTH_SAMPLES]
         if not len(x):
             return None

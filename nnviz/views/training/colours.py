@@ -23,20 +23,34 @@ def class_colour(k: int, n_classes: int, style: Style) -> str:
     return CLASS_COLOURS[k % len(CLASS_COLOURS)]
 
 
+def _lut(style: Style) -> np.ndarray:
+    """256 RGBA colours from the negative colour through white to the positive colour."""
+    key = (style.positive, style.negative)
+    if key not in _LUTS:
+        t = np.linspace(-1.0, 1.0, 256)[:, None]
+        a = np.abs(t) * 0.85
+        white = np.full(3, 255.0)
+        col = np.where(t >= 0, white * (1 - a) + rgb(style.positive) * a,
+                       white * (1 - a) + rgb(style.negative) * a)
+        lut = np.full((256, 4), 255, dtype=np.uint8)
+        lut[:, :3] = np.round(col).astype(np.uint8)
+        _LUTS[key] = lut
+    return _LUTS[key]
+
+
+_LUTS: dict[tuple[str, str], np.ndarray] = {}
+
+
 def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = False) -> np.ndarray:
-    """Values (h, w) to RGBA uint8 (h, w, 4): negative colour at lo, white mid, positive at hi."""
+    """Values (any shape) to RGBA uint8 (shape + (4,)): negative colour at lo, white at the
+    middle, positive colour at hi (a 256-colour table; NaN shows as the middle)."""
     mid = 0.5 * (lo + hi)
-    t = np.clip((np.nan_to_num(v, nan=mid) - mid) / (0.5 * (hi - lo) or 1.0), -1.0, 1.0)
+    half = 0.5 * (hi - lo) or 1.0
+    t = np.clip((np.nan_to_num(v, nan=mid, posinf=hi, neginf=lo) - mid) / half, -1.0, 1.0)
     if steps:
         t = np.where(t >= 0, 0.75, -0.75)
-    white = np.full(3, 255.0)
-    pos, neg = rgb(style.positive), rgb(style.negative)
-    a = np.abs(t)[..., None] * 0.85
-    col = np.where(t[..., None] >= 0, white * (1 - a) + pos * a, white * (1 - a) + neg * a)
-    out = np.empty(v.shape + (4,), dtype=np.uint8)
-    out[..., :3] = col.astype(np.uint8)
-    out[..., 3] = 255
-    return out
+    idx = ((t + 1.0) * 127.5).astype(np.uint8)
+    return _lut(style)[idx]
 
 
 def classes_image(p: np.ndarray, style: Style, steps: bool = False) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,8 @@ from nnviz.views.training.maps import MapView, Thumbnails
 from nnviz.views.training.panels import DataPanel, RunPanel
 
 REDRAW_MS = 16
+SLOW_S = 0.1
+GRAPH_S = 0.25
 REMOVE_RADIUS = 0.3
 
 
@@ -110,6 +113,7 @@ class TrainingLab(Lab):
         self.setCentralWidget(centre)
         self.message.hide()
 
+        self._slow_at = self._graph_at = 0.0
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
@@ -149,22 +153,32 @@ class TrainingLab(Lab):
     def redraw(self) -> None:
         """Re-read the controller and draw everything once."""
         self._redraw_timer.stop()
+        t0 = time.perf_counter()
+        try:
+            self._redraw()
+        finally:
+            # adaptive frame rate: drawing takes at most about half of the GUI thread's time,
+            # the rest is left for training slices and user input
+            spent_ms = 1000 * (time.perf_counter() - t0)
+            self._redraw_timer.setInterval(int(max(REDRAW_MS, min(250, 2 * spent_ms))))
+
+    def _redraw(self) -> None:
         s, ctl, ds = self.style_, self.ctl, self.ctl.data
         self.run_panel.refresh()
         self.curves.set_history(ctl.history.arrays(), not ds.regression)
-        h = ctl.health()
-        if h is not None:
-            self.bars.set_values(h.delta, h.dw)
         net = self.doc.network
-        if net.is_finite():  # after a blow-up the graph keeps showing the last finite weights
-            g = self.graph
-            if g.dropped is not None and (g.net is None or g.net.sizes != net.sizes):
-                g.set_dropped(None)
-            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
-            if self.doc.config.dropout > 0 and ctl.last_record is not None:
-                g.set_dropped(ctl.dropped())  # the neurons dropped in the last step: grey
-            elif g.dropped is not None:
-                g.set_dropped(None)
+        now = time.monotonic()
+        if not ctl.running or now - self._slow_at >= SLOW_S:
+            # the bars refresh at most ten times a second while training runs
+            self._slow_at = now
+            h = ctl.health()
+            if h is not None:
+                self.bars.set_values(h.delta, h.dw)
+        if net.is_finite() and (not ctl.running or now - self._graph_at >= GRAPH_S):
+            # the graph redraws at most four times a second while training runs (it is the
+            # costliest view); after a blow-up it keeps showing the last finite weights
+            self._graph_at = now
+            self._update_graph(net)
         grid = ctl.grid()
         if grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
             thr = threshold_for(ds.y)
@@ -175,11 +189,13 @@ class TrainingLab(Lab):
             rows, tips = [], []
             for l, layer in enumerate(grid.hidden):
                 lo, hi = self._range(net.activations[l].name)
-                rows.append([diverging(layer[..., j], lo, hi, s) for j in range(layer.shape[-1])])
+                img = diverging(layer[::2, ::2], lo, hi, s)  # (50, 50, n, 4): all at once
+                rows.append([img[:, :, j] for j in range(layer.shape[-1])])
                 tips.append([f"hidden layer {l + 1}, neuron {j + 1}" for j in range(layer.shape[-1])])
             out = grid.output
-            rows.append([classes_image(out, s)] if out.shape[-1] > 1 else
-                        [diverging(out[..., 0], *((-1, 1) if thr == 0 else (0, 1)), s)])
+            small = out[::2, ::2]
+            rows.append([classes_image(small, s)] if out.shape[-1] > 1 else
+                        [diverging(small[..., 0], *((-1, 1) if thr == 0 else (0, 1)), s)])
             tips.append(["output"])
             per_row = max(len(r) for r in rows)
             avail = max(200, self.thumbs.width() - 12)
@@ -217,6 +233,18 @@ class TrainingLab(Lab):
         if np.isfinite(acc):
             text += f" · test accuracy {100 * acc:.1f} %"
         self.status.emit(text)
+
+    def _update_graph(self, net) -> None:
+        g, ctl = self.graph, self.ctl
+        dropped = (ctl.dropped() if self.doc.config.dropout > 0 and ctl.last_record is not None
+                   else None)  # the neurons dropped in the last training step: grey
+        if g.net is None or g.net.sizes != net.sizes:
+            g.set_dropped(None)
+            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
+            g.set_dropped(dropped)
+        else:
+            g.dropped = dropped  # one redraw (set_network) instead of two
+            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
 
     @staticmethod
     def _range(act: str) -> tuple[float, float]:

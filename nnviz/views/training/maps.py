@@ -31,10 +31,9 @@ class MapView(QWidget):
         self.plot.addItem(self.image)
         self.line = pg.PlotDataItem(pen=pg.mkPen("#333333", width=3))
         self.plot.addItem(self.line)
-        self.train_pts = pg.ScatterPlotItem(size=8)
-        self.test_pts = pg.ScatterPlotItem(size=8)
-        self.plot.addItem(self.train_pts)
-        self.plot.addItem(self.test_pts)
+        self._point_items: list[pg.ScatterPlotItem] = []
+        self._points_key: tuple | None = None
+        self._points_ds = None
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -67,17 +66,42 @@ class MapView(QWidget):
         x0, x1, y0, y1 = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        k = ds.n_classes
+        self._set_points(ds, style)
+
+    def _set_points(self, ds, style: Style) -> None:
+        """Scatter the data: one item per (class, train/test) with one pen and brush each, and
+        only when the data or the style changed (not on every training frame)."""
+        key = (len(ds.x), self.mode, style)
+        if ds is self._points_ds and key == self._points_key:
+            return
+        self._points_key, self._points_ds = key, ds
+        for item in self._point_items:
+            self.plot.removeItem(item)
+        self._point_items = []
         fg = QColor(style.foreground)
-        for item, test in ((self.train_pts, False), (self.test_pts, True)):
-            pts = ds.x[ds.test == test]
-            labs = ds.labels[ds.test == test]
-            cols = [pg.mkColor(class_colour(int(c), k, style)) for c in labs]
-            if test:  # hollow rings in the class colour
-                item.setData(pos=pts, brush=pg.mkBrush(255, 255, 255, 200),
-                             pen=[pg.mkPen(c, width=2.5) for c in cols], size=9 * style.scale)
-            else:
-                item.setData(pos=pts, brush=cols, pen=pg.mkPen(fg, width=1), size=8 * style.scale)
+        regression = ds.labels is None
+        groups = [None] if regression else range(ds.n_classes)
+        for test in (False, True):
+            for c in groups:
+                sel = ds.test == test
+                if regression:
+                    pos = np.column_stack([ds.x[sel, 0], ds.y[sel, 0]])
+                    col = style.negative
+                else:
+                    sel &= ds.labels == c
+                    pos = ds.x[sel]
+                    col = class_colour(int(c), ds.n_classes, style)
+                if not len(pos):
+                    continue
+                if test:  # hollow rings in the class colour
+                    item = pg.ScatterPlotItem(pos=pos, brush=pg.mkBrush(255, 255, 255, 200),
+                                              pen=pg.mkPen(col, width=2.5), size=9 * style.scale)
+                else:
+                    item = pg.ScatterPlotItem(pos=pos, brush=pg.mkBrush(col),
+                                              pen=pg.mkPen(fg, width=1), size=8 * style.scale)
+                item.data_test = test
+                self.plot.addItem(item)
+                self._point_items.append(item)
 
     def show_curve(self, xs, ys, ds, style: Style) -> None:
         """A 1-D regression: the network's curve over the data points."""
@@ -85,16 +109,7 @@ class MapView(QWidget):
         self.plot.show()
         self.image.clear()
         self.line.setData(xs, ys, pen=pg.mkPen(style.positive, width=3 * style.scale))
-        fg = QColor(style.foreground)
-        for item, test in ((self.train_pts, False), (self.test_pts, True)):
-            sel = ds.test == test
-            pos = np.column_stack([ds.x[sel, 0], ds.y[sel, 0]])
-            if test:
-                item.setData(pos=pos, brush=pg.mkBrush(255, 255, 255, 200),
-                             pen=pg.mkPen(style.negative, width=2.5), size=9 * style.scale)
-            else:
-                item.setData(pos=pos, brush=pg.mkBrush(style.negative), pen=pg.mkPen(fg),
-                             size=8 * style.scale)
+        self._set_points(ds, style)
         yy = np.concatenate([ds.y[:, 0], np.nan_to_num(ys)]) if len(ds.y) else np.array([-1, 1])
         span = max(float(np.ptp(yy)), 1e-3)
         self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(yy.min() - 0.1 * span,
@@ -110,9 +125,18 @@ class MapView(QWidget):
         self.plot.hide()
         self.image.clear()
         self.line.setData([], [])
-        self.train_pts.clear()
-        self.test_pts.clear()
+        for item in self._point_items:
+            self.plot.removeItem(item)
+        self._point_items = []
+        self._points_key = None
         self.caption.setText(text)
+
+    def point_counts(self) -> tuple[int, int]:
+        """(training points, test points) drawn."""
+        n = [0, 0]
+        for item in self._point_items:
+            n[int(bool(item.data_test))] += len(item.data)
+        return n[0], n[1]
 
     def data_to_widget(self, x: float, y: float):
         """Viewport position of data point (x, y) (for tests and tooltips)."""
