@@ -70,7 +70,7 @@ class Document(QObject):
         self.example_y = np.zeros(1)
 
     def _on_clean_changed(self, clean: bool) -> None:
-        # a bound slot (not a lambda) is disconnected when the document is destroyed
+        # a bound method (not a lambda) so Qt drops the connection when the document dies
         self.modified_changed.emit(not clean)
 
     # ------------------------------------------------------------ lessons
@@ -103,7 +103,18 @@ class Document(QObject):
 
     @property
     def naming(self):
-        return self.lesson.naming if self.lesson else None
+        """The lesson's names, or layer notation once the structure no longer matches them."""
+        if self.network is None:
+            return None
+        nm = self.lesson.naming if self.lesson else None
+        sizes = self.network.sizes
+        if nm is None or [len(n) for n in nm.neurons] != sizes:
+            if getattr(self, "_naming_sizes", None) != sizes:
+                from nnviz.engine.naming import Naming
+
+                self._naming_sizes, self._naming = sizes, Naming.layered(sizes)
+            return self._naming
+        return nm
 
     @property
     def loss(self):
@@ -163,6 +174,19 @@ class Document(QObject):
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise ValueError("the data contain NaN or infinite values")
         self.x, self.y = x, y
+        self.data_changed.emit()
+
+    def set_example(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Replace the example the workbench steps through: input (n_in,), target (n_out,)."""
+        x = np.asarray(x, float).reshape(-1)
+        y = np.asarray(y, float).reshape(-1)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise ValueError("inputs and targets must be finite numbers")
+        if self.network is not None and (len(x), len(y)) != (self.network.sizes[0],
+                                                              self.network.sizes[-1]):
+            raise ValueError(f"the network needs {self.network.sizes[0]} inputs and "
+                             f"{self.network.sizes[-1]} targets")
+        self.example_x, self.example_y = x, y
         self.data_changed.emit()
 
     def _push(self, after: Network, text: str, merge_id: int) -> None:

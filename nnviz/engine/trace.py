@@ -240,6 +240,13 @@ def _sum(terms: list[str]) -> str:
     return " + ".join(terms) if terms else "0"
 
 
+def _sum_n(term, n: int) -> str:
+    """Like ``_sum([term(i) for i in range(n)])`` but formats only the terms shown."""
+    if n > MAX_TERMS:
+        return " + ".join([term(0), term(1), term(2), f"… ({n} terms)", term(n - 1)])
+    return _sum([term(i) for i in range(n)])
+
+
 def _paren(x: float) -> str:
     """A number as a later factor or subtrahend: negative ones in parentheses."""
     s = fmt(x)
@@ -313,12 +320,21 @@ def build_trace(
         act = net.activations[l]
         w = net.weights[l]
         for j in range(w.shape[0]):
-            sym = [f"{naming.weight(l, j, k)}*{naming.out(l, k)}" for k in range(w.shape[1])]
-            num = [f"{fmt(w[j, k])}*{_paren(a_vals[l][k])}" for k in range(w.shape[1])]
-            if net.use_bias[l]:
-                sym.append(f"{naming.bias(l, j)}*1")
-                num.append(f"{fmt(net.biases[l][j])}*1")
-            eq = Equation(naming.net(l + 1, j), (_sum(sym), _sum(num)), z_vals[l][j])
+            n_in = w.shape[1]
+            n_terms = n_in + bool(net.use_bias[l])
+
+            def sym_term(k: int, l: int = l, j: int = j, n_in: int = n_in) -> str:
+                if k == n_in:
+                    return f"{naming.bias(l, j)}*1"
+                return f"{naming.weight(l, j, k)}*{naming.out(l, k)}"
+
+            def num_term(k: int, l: int = l, j: int = j, w: Array = w, n_in: int = n_in) -> str:
+                if k == n_in:
+                    return f"{fmt(net.biases[l][j])}*1"
+                return f"{fmt(w[j, k])}*{_paren(a_vals[l][k])}"
+
+            eq = Equation(naming.net(l + 1, j), (_sum_n(sym_term, n_terms),
+                                                 _sum_n(num_term, n_terms)), z_vals[l][j])
             tr.idx_net[l][j] = add("forward", "net", l + 1, j, None, eq)
             zname = naming.net(l + 1, j)
             if act.name == "softmax":

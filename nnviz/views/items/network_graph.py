@@ -83,6 +83,12 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _translucent(c: str, alpha: int) -> QColor:
+    q = QColor(c)
+    q.setAlpha(alpha)
+    return q
+
+
 def _mix(a: str, b: str, t: float) -> QColor:
     ca, cb = QColor(a), QColor(b)
     t = float(min(1.0, max(0.0, t)))
@@ -150,6 +156,7 @@ class NetworkGraphWidget(QWidget):
         self.view_widget.addItem(self.view)
         self.legend = QLabel()
         self.legend.setObjectName("graph-legend")
+        self.legend.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -175,7 +182,10 @@ class NetworkGraphWidget(QWidget):
         self.view.addItem(self.bias_nodes)
         self._texts: list[pg.TextItem] = []   # neuron names, values, targets, biases, captions
         self._edge_labels: list[tuple[pg.TextItem, tuple[int, int, int]]] = []
+        self._auto_fit = True
         self.view.sigTransformChanged.connect(self._place_texts)
+        self.view.sigResized.connect(self._on_resized)
+        self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.apply_style(self.style_)
 
@@ -186,6 +196,8 @@ class NetworkGraphWidget(QWidget):
         self.naming = naming or Naming.layered(net.sizes)
         if net.sizes != self._sizes:
             self._sizes = list(net.sizes)
+            self.state, self.dropped = GraphState(), None   # they belonged to the old shape
+            self.selected_neuron = self.selected_edge = None
             self._layout()
             self._redraw()
             self.fit()
@@ -222,14 +234,32 @@ class NetworkGraphWidget(QWidget):
         if self._sizes:
             L = len(self._sizes) - 1
             ys = np.concatenate([p[:, 1] for p in self._pos] + [self._bias_pos[:, 1]])
-            self.view.setRange(xRange=(-0.55, L + 0.75),
-                               yRange=(ys.min() - 0.45, ys.max() + 0.45), padding=0)
+            self._auto_fit = True
+            small = max(self._sizes) <= MAX_NODE_TEXT
+            # margins in pixels for the input values (left) and targets/errors (right)
+            sc = self.style_.scale
+            lpx = (60 if small else 20) * sc
+            rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
+            wpx = max(200.0, float(self.view.width()) or 600.0)
+            span = L + 0.3
+            ppu = max(40.0, (wpx - lpx - rpx) / span)
+            self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),
+                               yRange=(ys.min() - (0.85 if small else 0.3), ys.max() + 0.4),
+                               padding=0)
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
             self.fit()
         else:
+            self._auto_fit = False
             self.view.scaleBy((1 / factor, 1 / factor))
+
+    def _on_resized(self) -> None:
+        if self._auto_fit:
+            self.fit()
+
+    def _on_manual_range(self, *_) -> None:
+        self._auto_fit = False
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -247,6 +277,8 @@ class NetworkGraphWidget(QWidget):
         self.legend.setFont(f)
         self.legend.setStyleSheet(f"color:{s.foreground}; background:{s.background};")
         self._redraw()
+        if getattr(self, "_auto_fit", False) and self._sizes:
+            self.fit()
 
     def label_texts(self) -> list[str]:
         """Plain text of every visible label item (neuron values, weights, targets...)."""
@@ -265,7 +297,8 @@ class NetworkGraphWidget(QWidget):
             gap = 1.0 if n <= MAX_NODE_TEXT else MAX_NODE_TEXT / n
             ys = (np.arange(n) - (n - 1) / 2) * gap
             self._pos.append(np.column_stack([np.full(n, float(l)), ys]))
-        bp = [(float(l), self._pos[l][:, 1].max() + 0.8) for l in range(len(sizes) - 1)]
+        low = max(p[:, 1].max() for p in self._pos) + 1.05
+        bp = [(l + 0.5, low) for l in range(len(sizes) - 1)]
         self._bias_pos = np.array(bp, float).reshape(-1, 2)
         # all edges, flattened per layer in w[l].ravel() order (j major, k minor)
         self._edge_src, self._edge_dst, self._edge_layer = [], [], []
@@ -304,7 +337,7 @@ class NetworkGraphWidget(QWidget):
             if n <= MAX_NODE_TEXT:
                 for j in range(n):
                     self._name_items[(l, j)] = self._add_text((0.5, 0.5))
-                    anchor = (1, 0.5) if l == 0 else (0.5, 1)
+                    anchor = (1, 0.5) if l == 0 else ((0.5, 1) if j < n / 2 else (0.5, 0))
                     self._value_items[(l, j)] = self._add_text(anchor)
                     if l == L:
                         self._target_items[j] = self._add_text((0, 0.5))
@@ -313,8 +346,8 @@ class NetworkGraphWidget(QWidget):
             self._bias_items[l] = self._add_text((0, 0.5))
         if sum(self._offsets[-1:]) <= MAX_EDGE_LABELS:
             for i in range(int(self._offsets[-1])):
-                t = pg.TextItem(anchor=(0.5, 0.5))
-                t.setZValue(20)
+                t = pg.TextItem(anchor=(0, 0.5))
+                t.setZValue(5)   # under the neurons
                 self.view.addItem(t)
                 self._edge_labels.append((t, self._edge_index(i)))
 
@@ -335,7 +368,7 @@ class NetworkGraphWidget(QWidget):
         if self.net is None or not self._sizes:
             return
         s, nm, st = self.style_, self.naming, self.state
-        pt = s.pt(10.5)
+        pt = s.pt(9.5)
         L = len(self._sizes) - 1
         for (l, j), item in self._name_items.items():
             item.setHtml(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
@@ -346,6 +379,7 @@ class NetworkGraphWidget(QWidget):
                 lines = [(fmt(self.x[j]), "value")]
             item.setHtml(_lines_html(lines, s, pt))
             item.setVisible(bool(lines))
+            item.fill = pg.mkBrush(_translucent(s.background, 200))
         for j, item in self._target_items.items():
             lines = list(st.target_text.get(j, []))
             if not lines and self.y is not None and j < len(self.y):
@@ -369,7 +403,7 @@ class NetworkGraphWidget(QWidget):
             if lines is None:
                 lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
                           "positive" if w[l][j, k] >= 0 else "negative")]
-            item.setHtml(_lines_html(lines, s, s.pt(9.5)))
+            item.setHtml(_lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
         self._place_texts()
 
@@ -385,8 +419,8 @@ class NetworkGraphWidget(QWidget):
             r = self._node_size(l) / 2 + 4
             if l == 0:
                 item.setPos(x - r * px, y)
-            else:
-                item.setPos(x, y - r * py)
+            else:   # upper half of the column: text above the neuron, lower half: below
+                item.setPos(x, y - r * py if j < self._sizes[l] / 2 else y + r * py)
         for j, item in self._target_items.items():
             x, y = self._pos[L][j]
             item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
@@ -395,20 +429,22 @@ class NetworkGraphWidget(QWidget):
             item.setPos(x + 14 * self.style_.scale * px, y)
         for l, item in self._caption_items.items():
             ys = self._pos[l][:, 1]
-            item.setPos(l, ys.max() + (self._node_size(l) / 2 + 4) * py
-                        + (0.45 if l < L and self.net is not None and self.net.shared_bias[l]
-                           else 0))
+            low = self._bias_pos[:, 1].max() if len(self._bias_pos) else ys.max()
+            item.setPos(l, max(ys.max() + (self._node_size(l) / 2 + 4) * py,
+                               low + 14 * self.style_.scale * py))
         # weight labels a third of the way along the edge from the source neuron; hidden
         # when labels are off or neighbouring labels would overlap on screen
         crowded = False
+        lines = max((len(self.state.edge_text.get(e, [1])) for _, e in self._edge_labels),
+                    default=1)
         for l in range(L):
             if self._sizes[l] * self._sizes[l + 1] > 1:
-                dy = 0.3 * min(1.0, np.diff(self._pos[l + 1][:, 1]).min()
+                dy = 0.25 * min(1.0, np.diff(self._pos[l + 1][:, 1]).min()
                                if self._sizes[l + 1] > 1 else 1.0)
-                crowded |= dy / max(py, 1e-12) < 28 * self.style_.scale
+                crowded |= dy / max(py, 1e-12) < 14 * self.style_.scale * lines
         for item, (l, j, k) in self._edge_labels:
             a, b = self._pos[l][k], self._pos[l + 1][j]
-            item.setPos(*(a + 0.3 * (b - a)))
+            item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
             item.setVisible(self.weight_labels_on and not crowded)
 
     # ------------------------------------------------------------ drawing

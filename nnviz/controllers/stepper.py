@@ -1,0 +1,242 @@
+"""Stepping through one training pass micro-step by micro-step, and a timeline of passes.
+
+The StepController owns the engine trace of the document's current network on its
+example and a position k (0 = before the first micro-step, len = all done). A whole
+training step applies the trace's updated network to the document (undoable) and
+records it in the timeline; scrubbing back and continuing drops the later history.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.controllers.document import Document
+from nnviz.engine.network import Network
+from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
+
+MAX_TIMELINE = 1000
+
+
+class StepController(QObject):
+    """Position in the micro-step trace, play/pause, and the timeline of training steps."""
+
+    position_changed = Signal()    # k, the trace or the current step changed
+    timeline_changed = Signal()    # training steps recorded / current index moved
+    playing_changed = Signal(bool)
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.k = 0
+        self.timeline: list[Network] = []
+        self.t = 0
+        self.speed = 2.0            # micro-steps per second when playing
+        self.error = ""             # why there is no trace (shown by the views)
+        self._trace: Trace | None = None
+        self._dirty = True
+        self._installing = False
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._on_tick)
+        self.timer.setInterval(self._interval())
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        doc.network_changed.connect(self._on_network_changed)
+        doc.settings_changed.connect(self._on_inputs_changed)
+        doc.data_changed.connect(self._on_inputs_changed)
+        if doc.network is not None:
+            self._on_lesson_changed()
+
+    # ------------------------------------------------------------ the trace
+    @property
+    def trace(self) -> Trace | None:
+        """The trace of the current network (built lazily, once per change)."""
+        if self._dirty:
+            self._dirty = False
+            self._trace = None
+            self.error = ""
+            d = self.doc
+            if d.network is not None:
+                try:
+                    with np.errstate(all="ignore"):
+                        self._trace = build_trace(d.network, d.example_x, d.example_y, d.loss,
+                                                  d.config.eta, d.naming, d.config.freeze_biases)
+                except (ValueError, IndexError) as e:
+                    self.error = f"Cannot trace this network: {e}"
+            if self._trace is not None:
+                self.k = min(self.k, len(self._trace))
+        return self._trace
+
+    def __len__(self) -> int:
+        tr = self.trace
+        return len(tr) if tr is not None else 0
+
+    def state(self) -> TraceState | None:
+        tr = self.trace
+        return tr.state_at(self.k) if tr is not None else None
+
+    @property
+    def step(self) -> MicroStep | None:
+        tr = self.trace
+        return tr.steps[self.k - 1] if tr is not None and self.k else None
+
+    def status_text(self) -> str:
+        """E.g. "Forward · layer 1 · neuron h1 · step 3 of 32 · training step 0"."""
+        n = len(self)
+        if self.trace is None:
+            return self.error or "No network"
+        head = self.step.title if self.step else "Start of the pass"
+        return f"{head} · step {self.k} of {n} · training step {self.t}"
+
+    # ------------------------------------------------------------ moving
+    def set_position(self, k: int) -> None:
+        k = max(0, min(int(k), len(self)))
+        if k != self.k:
+            self.k = k
+            self.position_changed.emit()
+
+    def next(self) -> None:
+        """One micro-step; at the end of the pass, a whole training step."""
+        if self.trace is None:
+            return
+        if self.k >= len(self):
+            self.train_step()
+        else:
+            self.set_position(self.k + 1)
+
+    def prev(self) -> None:
+        """One micro-step back; at the start, back to the end of the previous training step."""
+        if self.k == 0 and self.t > 0:
+            self.scrub(self.t - 1, k=-1)
+        else:
+            self.set_position(self.k - 1)
+
+    def home(self) -> None:
+        self.set_position(0)
+
+    def _groups(self) -> list[int]:
+        """Indices k at which a (phase, layer) group of micro-steps ends."""
+        tr = self.trace
+        if tr is None:
+            return []
+        ends = []
+        for i, s in enumerate(tr.steps):
+            nxt = tr.steps[i + 1] if i + 1 < len(tr.steps) else None
+            if nxt is None or (nxt.phase, nxt.layer) != (s.phase, s.layer):
+                ends.append(s.index)
+        return ends
+
+    def next_layer(self) -> None:
+        """To the end of the next layer (or phase) group."""
+        later = [e for e in self._groups() if e > self.k]
+        if later:
+            self.set_position(later[0])
+
+    def prev_layer(self) -> None:
+        """To the end of the previous layer group (or the start)."""
+        earlier = [e for e in self._groups() if e < self.k]
+        self.set_position(earlier[-1] if earlier else 0)
+
+    # ------------------------------------------------------------ training steps
+    def train_step(self) -> bool:
+        """Forward, backward and update at once: apply the update and start the next pass."""
+        tr = self.trace
+        if tr is None:
+            return False
+        after = tr.net_after
+        if not after.is_finite():
+            self.pause()
+            self.doc.message.emit("The update gives infinite or NaN weights; training paused. "
+                                  "Lower the learning rate or undo the last edit.")
+            return False
+        del self.timeline[self.t + 1:]
+        self.timeline.append(after.copy())
+        if len(self.timeline) > MAX_TIMELINE:
+            del self.timeline[0]
+        self.t = len(self.timeline) - 1
+        self._install(after, f"Training step {self.t}")
+        self.k = 0
+        self.timeline_changed.emit()
+        self.position_changed.emit()
+        return True
+
+    def scrub(self, t: int, k: int = 0) -> None:
+        """Go back (or forward) to training step t of the timeline, at micro-step k (-1 = end)."""
+        if not self.timeline:
+            return
+        t = max(0, min(int(t), len(self.timeline) - 1))
+        if t != self.t or not self.doc.network.equals(self.timeline[t]):
+            self.t = t
+            self._install(self.timeline[t], f"Go to training step {t}")
+        self.k = len(self) if k < 0 else max(0, min(int(k), len(self)))
+        self.timeline_changed.emit()
+        self.position_changed.emit()
+
+    def _install(self, net: Network, text: str) -> None:
+        self._installing = True
+        try:
+            self.doc.set_network(net, text)
+        finally:
+            self._installing = False
+        self._dirty = True
+
+    # ------------------------------------------------------------ play
+    def _interval(self) -> int:
+        return int(max(20, 1000.0 / self.speed))
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.speed = float(min(50.0, max(0.1, steps_per_second)))
+        self.timer.setInterval(self._interval())
+
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
+    def play(self) -> None:
+        if not self.playing and self.trace is not None:
+            self.timer.start(self._interval())
+            self.playing_changed.emit(True)
+
+    def pause(self) -> None:
+        if self.playing:
+            self.timer.stop()
+            self.playing_changed.emit(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()
+
+    def _on_tick(self) -> None:
+        before = (self.t, self.k)
+        self.next()
+        if (self.t, self.k) == before:
+            self.pause()
+
+    # ------------------------------------------------------------ document signals
+    def _on_lesson_changed(self) -> None:
+        self.pause()
+        self.timeline = [self.doc.network.copy()] if self.doc.network is not None else []
+        self.t = 0
+        self.k = 0
+        self._dirty = True
+        self.timeline_changed.emit()
+        self.position_changed.emit()
+
+    def _on_network_changed(self) -> None:
+        self._dirty = True
+        net = self.doc.network
+        if not self._installing and net is not None and self.timeline:
+            # an edit, undo or redo: find the network in the timeline (undo of a training
+            # step), otherwise the edit replaces this step and later history is dropped
+            hit = next((i for i in sorted(range(len(self.timeline)),
+                                          key=lambda i: abs(i - self.t))
+                        if self.timeline[i].equals(net)), None)
+            if hit is not None:
+                self.t = hit
+            else:
+                del self.timeline[self.t + 1:]
+                self.timeline[self.t] = net.copy()
+            self.timeline_changed.emit()
+        self.position_changed.emit()
+
+    def _on_inputs_changed(self) -> None:
+        self._dirty = True
+        self.position_changed.emit()

@@ -1,0 +1,232 @@
+"""The workbench lab: the network graph in the centre, step through one training pass
+neuron by neuron with the arithmetic shown, inspect and edit, scrub the timeline.
+
+Docks: Equation (current step + steps done), Inspector, Network (structure, settings,
+example), Lesson (description), Timeline (training-step and micro-step sliders,
+transport, play speed). Keys (besides the main window's Right/Left clicker keys):
+Shift+Right/Left next/previous layer, Ctrl+Right whole training step, Home start of
+the pass, P play/pause, L weight labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QScrollArea, QTextBrowser, QWidget
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.stepper import StepController
+from nnviz.views.items.network_graph import NetworkGraphWidget
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style, current_style
+from nnviz.views.workbench.editor import NetworkEditor
+from nnviz.views.workbench.equation_panel import EquationPanel
+from nnviz.views.workbench.inspector import Inspector
+from nnviz.views.workbench.present import graph_state
+from nnviz.views.workbench.timeline import TimelinePanel
+
+
+class WorkbenchLab(Lab):
+    """Neuron-by-neuron forward and backward stepping on the lesson's network."""
+
+    name = "workbench"
+    title = "Workbench"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.style_ = current_style()
+        self.stepper = StepController(doc, self)
+        self.graph = NetworkGraphWidget()
+        self.graph.setObjectName("workbench-graph")
+        self.setCentralWidget(self.graph)
+        self._build_actions()
+        self.equations = EquationPanel(self.stepper)
+        self.inspector = Inspector(self.stepper)
+        self.editor = NetworkEditor(doc)
+        self.lesson_text = QTextBrowser()
+        self.timeline = TimelinePanel(self.stepper, [
+            self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
+            self.act_next_layer, self.act_train, self.act_labels])
+        self.setDockNestingEnabled(True)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.dock_eq = self._dock("Equation", self.equations, right)
+        self.dock_inspector = self._dock("Inspector", self.inspector, right)
+        scroll = QScrollArea()
+        scroll.setWidget(self.editor)
+        scroll.setWidgetResizable(True)
+        self.dock_editor = self._dock("Network", scroll, right)
+        self.dock_lesson = self._dock("Lesson", self.lesson_text, right)
+        self.tabifyDockWidget(self.dock_inspector, self.dock_editor)
+        self.tabifyDockWidget(self.dock_editor, self.dock_lesson)
+        self.dock_inspector.raise_()
+        self.dock_timeline = self._dock("Timeline", self.timeline,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._sized = False
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(16)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self.stepper.position_changed.connect(self._on_position_changed)
+        self.stepper.timeline_changed.connect(self._on_position_changed)
+        self.stepper.playing_changed.connect(self._on_playing_changed)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self.graph.neuron_clicked.connect(lambda l, j: self.inspector.select(("neuron", l, j)))
+        self.graph.bias_clicked.connect(lambda l, j: self.inspector.select(("neuron", l + 1, j)))
+        self.graph.edge_clicked.connect(lambda l, j, k: self.inspector.select(("edge", l, j, k)))
+        self.graph.weight_dragged.connect(self.inspector.nudge)
+        self.inspector.selection_changed.connect(self._on_selection_changed)
+        self.equations.jump_requested.connect(self.stepper.set_position)
+        self._on_lesson_changed()
+
+    # ------------------------------------------------------------ building
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"workbench-dock-{title.lower()}")
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        return d
+
+    def _action(self, text: str, slot, shortcut: str | None, tip: str,
+                checkable: bool = False) -> QAction:
+        a = QAction(text, self)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            tip = f"{tip} ({shortcut})"
+        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.setCheckable(checkable)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        s = self.stepper
+        self.act_next = self._action("▶ Step", s.next, None, "Next micro-step (Right, Space)")
+        self.act_prev = self._action("◀ Back", s.prev, None, "Previous micro-step (Left)")
+        self.act_next_layer = self._action("Layer ▶▶", s.next_layer, "Shift+Right",
+                                           "Next layer")
+        self.act_prev_layer = self._action("◀◀ Layer", s.prev_layer, "Shift+Left",
+                                           "Previous layer")
+        self.act_train = self._action("Train step", s.train_step, "Ctrl+Right",
+                                      "Whole training step: forward, backward, update")
+        self.act_home = self._action("|◀ Start", s.home, "Home", "Back to the start of the pass")
+        self.act_play = self._action("Play", s.toggle_play, "P",
+                                     "Play or pause through the micro-steps", checkable=True)
+        self.act_labels = self._action("Weights", self.graph.show_weight_labels, "L",
+                                       "Show or hide the weight labels", checkable=True)
+        self.act_labels.setChecked(True)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            QTimer.singleShot(0, self._size_docks)   # once the page has its real size
+
+    def _size_docks(self) -> None:
+        """The equation panel gets most of the right side, wider in presentation mode."""
+        h, w = max(300, self.height()), max(600, self.width())
+        self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.66), int(h * 0.2)],
+                         Qt.Orientation.Vertical)
+        frac = 0.36 if self.style_.presentation else 0.34
+        self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
+
+    # ------------------------------------------------------------ refresh
+    def _on_position_changed(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.act_play.setChecked(playing)
+        self.act_play.setText("Pause" if playing else "Play")
+
+    def _on_selection_changed(self) -> None:
+        sel = self.inspector.selection
+        self.graph.set_selected(neuron=sel[1:] if sel and sel[0] == "neuron" else None,
+                                edge=sel[1:] if sel and sel[0] == "edge" else None)
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is not None:
+            self.lesson_text.setMarkdown(f"## {lesson.title}\n\n{lesson.description}\n\n"
+                                         + (f"*{lesson.source}*" if lesson.source else ""))
+        self.inspector.select(None)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Re-read the stepper and the document into every panel (coalesced)."""
+        self._refresh_timer.stop()
+        st = self.stepper
+        tr = st.trace
+        if tr is not None:
+            self.graph.set_network(tr.net_before, st.doc.naming)
+            self.graph.set_inputs(tr.x)
+            self.graph.set_targets(tr.y)
+            self.graph.set_state(graph_state(tr, tr.state_at(st.k), st.doc.naming))
+            self._on_selection_changed()
+        self.equations.refresh()
+        self.inspector.refresh()
+        self.timeline.refresh()
+        self.status.emit(st.status_text())
+
+    # ------------------------------------------------------------ Lab hooks
+    def step_forward(self) -> None:
+        self.stepper.next()
+
+    def step_back(self) -> None:
+        self.stepper.prev()
+
+    def advance(self, steps: int) -> None:
+        for _ in range(max(0, int(steps))):
+            self.stepper.next()
+        self._refresh()
+
+    def activate(self) -> None:
+        self.status.emit(self.stepper.status_text())
+
+    def deactivate(self) -> None:
+        self.stepper.pause()
+
+    def zoom(self, factor: float | None) -> None:
+        self.graph.zoom(factor)
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.graph.apply_style(style)
+        for p in (self.equations, self.inspector, self.timeline, self.editor):
+            p.apply_style(style)
+        f = self.lesson_text.font()
+        f.setPointSizeF(style.pt(10.5))
+        self.lesson_text.setFont(f)
+        if self.isVisible():
+            self._size_docks()
+        self._refresh()
+
+    def state(self) -> dict[str, Any]:
+        return {"k": self.stepper.k, "t": self.stepper.t,
+                "weight_labels": self.act_labels.isChecked()}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict):
+            raise ValueError("workbench state must be an object")
+        vals = {}
+        for key in ("k", "t"):
+            v = state.get(key, 0)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"workbench state: {key!r} must be an integer >= 0")
+            vals[key] = v
+        labels = state.get("weight_labels", True)
+        if not isinstance(labels, bool):
+            raise ValueError("workbench state: 'weight_labels' must be true or false")
+        self.act_labels.setChecked(labels)
+        self.graph.show_weight_labels(labels)
+        self.stepper.scrub(vals["t"], vals["k"])
+
+    def main_view(self) -> QWidget:
+        return self.graph
+
+    def shutdown(self) -> None:
+        self.stepper.pause()
+        self._refresh_timer.stop()

@@ -1,0 +1,96 @@
+"""The equation panel: the current micro-step's formula, numbers and result, and the
+list of steps done so far (click one to jump there)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.stepper import StepController
+from nnviz.views.style import Style, current_style
+from nnviz.views.workbench.present import equation_html, step_summary
+
+
+class EquationPanel(QWidget):
+    """Shows the stepper's current step; clicking a done step jumps to it."""
+
+    jump_requested = Signal(int)
+
+    def __init__(self, stepper: StepController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.stepper = stepper
+        self.style_ = current_style()
+        self.text = QTextBrowser()
+        self.text.setObjectName("equation-text")
+        self.text.setOpenLinks(False)
+        self.steps = QListWidget()
+        self.steps.setObjectName("steps-done")
+        self.steps.itemClicked.connect(self._on_item_clicked)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.text)
+        split.addWidget(self.steps)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([400, 100])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(split)
+        self._shown_trace = None
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(460, 900)
+
+    def plain_text(self) -> str:
+        return self.text.toPlainText()
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        f = self.steps.font()
+        f.setPointSizeF(style.pt(10))
+        self.steps.setFont(f)
+        self.text.setStyleSheet(f"background:{style.background};")
+        self.steps.setStyleSheet(f"background:{style.background}; color:{style.foreground};")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the stepper."""
+        st = self.stepper
+        tr = st.trace
+        if tr is None:
+            self.text.setHtml(f"<p>{st.error or 'No network.'}</p>")
+            self.steps.clear()
+            return
+        captions = []
+        lesson = st.doc.lesson
+        if lesson is not None and st.t == 0:
+            phase = st.step.phase if st.step else None
+            first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
+            for c in lesson.captions:
+                if (c.step is not None and c.step == st.k) or (
+                        c.step is None and ((c.phase == "start" and st.k == 0)
+                                            or (first_of_phase and c.phase == phase))):
+                    captions.append(c.text)
+        self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions))
+        with QSignalBlocker(self.steps):
+            if self._shown_trace is not tr:
+                self.steps.clear()
+                self._shown_trace = tr
+            while self.steps.count() > st.k:
+                self.steps.takeItem(self.steps.count() - 1)
+            for i in range(self.steps.count(), st.k):
+                item = QListWidgetItem(step_summary(tr.steps[i]))
+                item.setData(Qt.ItemDataRole.UserRole, i + 1)
+                self.steps.addItem(item)
+            if st.k:
+                self.steps.setCurrentRow(st.k - 1)
+                self.steps.scrollToItem(self.steps.item(st.k - 1))
+
+    def _on_item_clicked(self, item: QListWidgetItem) -> None:
+        self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,166 @@
+"""Turn the stepper's state into what the workbench shows: graph texts and equation HTML.
+
+Formatting only (numbers printed with the engine's ``fmt``); no maths.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+
+from nnviz.engine.naming import Naming, fmt
+from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
+from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
+from nnviz.views.style import Style
+
+
+def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
+    """The graph's view of the pass after ``st.k`` micro-steps."""
+    net = trace.net_before
+    sizes = net.sizes
+    L = net.n_layers
+    step = st.step
+    values = [np.asarray(trace.x, float)]
+    values += [np.where(st.out_known[l + 1], st.out[l + 1], np.nan) for l in range(L)]
+    node_text: dict = {}
+    for l in range(L):
+        layer = l + 1
+        if sizes[layer] > MAX_NODE_TEXT:
+            continue
+        for j in range(sizes[layer]):
+            lines = []
+            if st.net_known[l][j]:
+                lines.append((f"net {fmt(st.net[l][j])}", "value"))
+            if st.out_known[layer][j]:
+                lines.append((f"out {fmt(st.out[layer][j])}", "value"))
+            if st.delta_known[l][j]:
+                lines.append((f"δ {fmt(st.delta[l][j])}", "gradient"))
+            if net.use_bias[l] and not net.shared_bias[l]:
+                b = f"{naming.bias(l, j)} = {fmt(st.biases[l][j])}"
+                if st.b_updated[l][j]:
+                    b = f"{naming.bias(l, j)}: {fmt(net.biases[l][j])} → {fmt(st.biases[l][j])}"
+                lines.append((b, "muted"))
+            node_text[(layer, j)] = lines
+    edge_text: dict = {}
+    if sum(w.size for w in net.weights) <= 48:
+        for l, w in enumerate(st.weights):
+            for j in range(w.shape[0]):
+                for k in range(w.shape[1]):
+                    name = naming.weight(l, j, k)
+                    role = "positive" if w[j, k] >= 0 else "negative"
+                    active_update = (step is not None and step.kind == "update_w"
+                                     and (step.layer - 1, step.neuron, step.source) == (l, j, k))
+                    if active_update:
+                        lines = [(f"{name}: {fmt(net.weights[l][j, k])} → {fmt(w[j, k])}",
+                                  "highlight")]
+                    elif st.w_updated[l][j, k]:
+                        lines = [(f"{name}⁺ = {fmt(w[j, k])}", role)]
+                    else:
+                        lines = [(f"{name} = {fmt(w[j, k])}", role)]
+                    if st.dw_known[l][j, k] and not st.w_updated[l][j, k]:
+                        lines.append((f"∂ {fmt(st.dw[l][j, k])}", "gradient"))
+                    edge_text[(l, j, k)] = lines
+    target_text: dict = {}
+    if sizes[-1] <= MAX_NODE_TEXT:
+        for j in range(sizes[-1]):
+            lines = [(f"{naming.target(j)} = {fmt(trace.y[j])}", "muted")]
+            if st.errors_known[j]:
+                role = "highlight" if step is not None and step.kind == "error" \
+                    and step.neuron == j else "value"
+                lines.append((f"{naming.error(j)} = {fmt(st.errors[j])}", role))
+            if j == sizes[-1] - 1 and st.total_error is not None:
+                lines.append((f"{naming.total_error} = {fmt(st.total_error)}", "value"))
+            if j == sizes[-1] - 1 and st.total_after is not None:
+                lines.append((f"{naming.total_error}⁺ = {fmt(st.total_after)}", "highlight"))
+            target_text[j] = lines
+    active = None
+    active_edges = [np.zeros(w.shape, bool) for w in net.weights]
+    if step is not None and step.neuron is not None:
+        active = (step.layer, step.neuron)
+        l, j = step.layer - 1, step.neuron
+        if step.kind in ("net", "out", "grad_row", "update_row"):
+            active_edges[l][j, :] = True
+        elif step.kind in ("grad_w", "update_w") and step.source is not None:
+            active_edges[l][j, step.source] = True
+        elif step.kind == "delta" and step.layer < L:
+            active_edges[step.layer][:, j] = True
+    gradient = [k & ~u for k, u in zip(st.dw_known, st.w_updated)]
+    return GraphState(node_values=values, node_text=node_text, edge_text=edge_text,
+                      target_text=target_text, active=active, active_edges=active_edges,
+                      gradient_edges=gradient, weights=st.weights, biases=st.biases)
+
+
+# ------------------------------------------------------------------ equations
+_SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
+_SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
+_SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
+
+
+def math_html(text: str) -> str:
+    """A formula from the trace as HTML: net_h1 -> net<sub>h1</sub>, w^1_23 ->
+    w<sup>1</sup><sub>23</sub>, e^(-x) -> e<sup>-x</sup>, '*' -> '·'."""
+    s = html.escape(text, quote=False)
+    s = s.replace(" * ", " · ").replace("*", "·")
+    s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)
+    s = _SUP.sub(r"<sup>\1</sup>", s)
+    s = _SUB.sub(r"<sub>\1</sub>", s)
+    return s
+
+
+def equation_rows(eq: Equation) -> list[tuple[str, str]]:
+    """(left, right) rows: the first holds the lhs, later rows continue with '='."""
+    parts = eq.text().split(" = ")
+    lhs, rest = parts[0], parts[1:]
+    rows = [(lhs, rest[0] if rest else "")]
+    rows += [("", r) for r in rest[1:]]
+    return rows
+
+
+def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
+                  captions: list[str] = ()) -> str:
+    """The equation panel: title, chain-rule factors, the equation in aligned rows."""
+    fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
+    big, mid = style.pt(14), style.pt(10.5)
+    out = [f'<div style="color:{fg}; font-family:sans-serif">']
+    if step is None:
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">Start of the pass '
+                   f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
+                   f'micro-step.</p>')
+    else:
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
+                   f' · step {k} of {n}</p>')
+        # the step's own equation first (always visible), then its chain-rule factors
+        out.append(f'<table style="font-size:{big:.1f}pt" cellspacing="3">')
+        out.append(_rows_html(step.equation, result_colour=hi))
+        out.append("</table>")
+        if step.details:
+            out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
+            out.append(f'<table style="font-size:{mid:.1f}pt; color:{grad}" cellspacing="2">')
+            for d in step.details:
+                out.append(_rows_html(d))
+            out.append("</table>")
+    for c in captions:
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{html.escape(c)}</i></p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def _rows_html(eq: Equation, result_colour: str | None = None) -> str:
+    rows = equation_rows(eq)
+    cells = []
+    for i, (left, right) in enumerate(rows):
+        last = i == len(rows) - 1
+        r = math_html(right)
+        if last and result_colour:
+            r = f'<b style="color:{result_colour}">{r}</b>'
+        cells.append(f'<tr><td align="right" style="white-space:nowrap">{math_html(left)}</td>'
+                     f'<td>=</td>'
+                     f'<td>{r}</td></tr>')
+    return "".join(cells)
+
+
+def step_summary(step: MicroStep) -> str:
+    """One line for the list of steps done: 'net_h1 = 0.3775'."""
+    return f"{step.index}. {step.equation.lhs} = {fmt(step.value)}"

@@ -1,0 +1,274 @@
+"""The workbench driven like a user: key presses, clicks, the inspector and the timeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from nnviz.engine.lessons import load_lesson
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import forward
+from nnviz.engine.training import train_step
+
+# (micro-step, value printed in the lecture notes)
+NOTES = [(1, "0.3775"), (2, "0.593269992"), (6, "0.75136507"), (8, "0.772928465"),
+         (11, "0.298371109"), (13, "0.082167041"), (28, "0.35891648")]
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    main_window.activateWindow()
+    lab = main_window.current_lab
+    assert lab.name == "workbench"
+    lab.graph.setFocus()
+    return lab
+
+
+def press(qtbot, win, key, n=1, mod=Qt.KeyboardModifier.NoModifier):
+    for _ in range(n):
+        qtbot.keyClick(win.focusWidget() or win, key, mod)
+
+
+def shown(lab, qtbot, text) -> bool:
+    qtbot.waitUntil(lambda: lab.stepper.k == lab.equations.stepper.k, timeout=1000)
+    qtbot.wait(30)   # the coalesced redraw
+    return text in lab.equations.plain_text() and any(text in t for t in lab.graph.label_texts())
+
+
+def test_right_steps_through_the_notes(lab, main_window, qtbot):
+    k = 0
+    for step, value in NOTES:
+        press(qtbot, main_window, Qt.Key.Key_Right, step - k)
+        k = step
+        qtbot.waitUntil(lambda v=value: v in lab.equations.plain_text(), timeout=2000)
+        assert lab.stepper.k == step
+        assert any(value in t for t in lab.graph.label_texts()), (value, lab.graph.label_texts())
+    assert "step 28 of 32" in main_window.status_label.text()
+    # Left steps back: the update of w5 disappears from the graph, the gradient returns
+    press(qtbot, main_window, Qt.Key.Key_Left, 28 - 13)
+    qtbot.waitUntil(lambda: "0.082167041" in lab.equations.plain_text().split("\n")[-1]
+                    or lab.stepper.k == 13, timeout=2000)
+    qtbot.wait(40)
+    texts = lab.graph.label_texts()
+    assert not any("0.35891648" in t for t in texts)
+    assert any("0.082167041" in t for t in texts)
+    press(qtbot, main_window, Qt.Key.Key_Left, 12)
+    qtbot.wait(40)
+    assert lab.stepper.k == 1
+    assert "0.3775" in lab.equations.plain_text()
+    assert not any("0.593269992" in t for t in lab.graph.label_texts())
+
+
+def test_layer_keys_and_home(lab, main_window, qtbot):
+    press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert lab.stepper.k == 4           # the whole hidden layer (net and out of h1, h2)
+    press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert lab.stepper.k == 8
+    press(qtbot, main_window, Qt.Key.Key_Left, 1, Qt.KeyboardModifier.ShiftModifier)
+    assert lab.stepper.k == 4
+    press(qtbot, main_window, Qt.Key.Key_Home)
+    assert lab.stepper.k == 0
+
+
+def test_ctrl_right_equals_engine_training(lab, main_window, qtbot):
+    lesson = load_lesson("mazur-2-2-2")
+    net = lesson.network.copy()
+    x, y = lesson.example()
+    for _ in range(10):
+        train_step(net, x.reshape(1, -1), y.reshape(1, -1), get_loss(lesson.loss), lesson.train)
+    press(qtbot, main_window, Qt.Key.Key_Right, 10, Qt.KeyboardModifier.ControlModifier)
+    assert lab.stepper.t == 10
+    assert main_window.doc.network.equals(net)
+    qtbot.wait(40)
+    assert "Training step 10 / 10" in lab.timeline.train_label.text()
+
+
+def test_timeline_scrub_restores_earlier_state(lab, main_window, qtbot):
+    doc = main_window.doc
+    start = doc.network.copy()
+    press(qtbot, main_window, Qt.Key.Key_Right, 3, Qt.KeyboardModifier.ControlModifier)
+    after3 = doc.network.copy()
+    qtbot.waitUntil(lambda: lab.timeline.train_slider.maximum() == 3, timeout=1000)
+    lab.timeline.train_slider.setValue(1)      # drag the training-step slider back
+    assert lab.stepper.t == 1
+    assert not doc.network.equals(after3)
+    lab.timeline.train_slider.setValue(0)
+    assert doc.network.equals(start)
+    press(qtbot, main_window, Qt.Key.Key_Right, 11)
+    qtbot.waitUntil(lambda: "0.298371109" in lab.equations.plain_text(), timeout=2000)
+    # continuing from the start drops the later history
+    press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ControlModifier)
+    assert len(lab.stepper.timeline) == 2
+    assert not doc.network.equals(after3)
+
+
+def _set_spin(qtbot, spin, text):
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+def test_edit_weight_in_inspector_and_undo(lab, main_window, qtbot):
+    doc = main_window.doc
+    x = doc.example_x.reshape(1, -1)
+    out_before = forward(doc.network, x).output.copy()
+    g = lab.graph
+    vp = g.view_widget.viewport()
+    QTest.mouseClick(vp, Qt.MouseButton.LeftButton,
+                     pos=g.view_widget.mapFromScene(g.edge_scene_pos(1, 0, 0, 0.6)))
+    assert lab.inspector.selection == ("edge", 1, 0, 0)
+    assert "w5" in lab.inspector.title.text()
+    _set_spin(qtbot, lab.inspector.spin, "0.9")
+    assert doc.network.weights[1][0, 0] == pytest.approx(0.9)
+    out_edited = forward(doc.network, x).output.copy()
+    assert not np.array_equal(out_edited, out_before)
+    lab.graph.setFocus()
+    press(qtbot, main_window, Qt.Key.Key_Right, 6)
+    qtbot.waitUntil(lambda: lab.stepper.k == 6, timeout=1000)
+    qtbot.wait(40)
+    assert "w5 = 0.9" in " ".join(lab.graph.label_texts())
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(forward(doc.network, x).output, out_before)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert np.array_equal(forward(doc.network, x).output, out_edited)
+
+
+def test_click_neuron_shows_values(lab, main_window, qtbot):
+    press(qtbot, main_window, Qt.Key.Key_Right, 2)
+    g = lab.graph
+    QTest.mouseClick(g.view_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=g.view_widget.mapFromScene(g.node_scene_pos(1, 0)))
+    assert lab.inspector.selection == ("neuron", 1, 0)
+    assert "0.593269992" in lab.inspector.values.text()
+    assert "0.3775" in lab.inspector.values.text()
+
+
+def test_large_network_in_workbench(lab, main_window, qtbot):
+    from nnviz.engine.network import Network
+
+    doc = main_window.doc
+    net = Network.create([784, 100, 10], rng=np.random.default_rng(0))
+    doc.set_network(net, "Big network")
+    doc.set_example(np.linspace(0, 1, 784), np.eye(10)[3])
+    lab.advance(3)
+    assert lab.stepper.k == 3
+    assert lab.graph.item_count() < 150
+    assert not lab.grab().isNull()
+    text = lab.equations.plain_text()
+    assert "step 3 of" in text and "(785 terms)" in text
+
+
+def test_state_roundtrip_and_validation(lab, main_window, qtbot):
+    lab.advance(5)
+    st = lab.state()
+    lab.advance(3)
+    lab.restore_state(st)
+    assert lab.stepper.k == 5
+    with pytest.raises(ValueError):
+        lab.restore_state({"k": "five"})
+    with pytest.raises(ValueError):
+        lab.restore_state({"t": -1})
+
+
+def test_network_editor(lab, main_window, qtbot, monkeypatch):
+    doc = main_window.doc
+    lab.dock_editor.raise_()
+    ed = lab.editor
+    qtbot.mouseClick(ed.add_layer, Qt.MouseButton.LeftButton)
+    assert doc.network.sizes == [2, 2, 2, 2]
+    qtbot.wait(40)
+    assert lab.stepper.trace is not None and len(lab.stepper) > 32
+    spin = ed.layers.cellWidget(0, 0)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert doc.network.sizes == [2, 3, 2, 2]
+    combo = ed.layers.cellWidget(1, 1)
+    combo.setCurrentIndex(combo.findData("tanh"))
+    combo.activated.emit(combo.currentIndex())
+    assert doc.network.activations[1].name == "tanh"
+    # a bad learning rate is refused with a message, a good one is taken
+    ed.eta.setFocus()
+    ed.eta.selectAll()
+    qtbot.keyClicks(ed.eta, "abc")
+    qtbot.keyClick(ed.eta, Qt.Key.Key_Return)
+    assert doc.config.eta == 0.5
+    assert "refused" in ed.message.text()
+    ed.eta.selectAll()
+    qtbot.keyClicks(ed.eta, "0.25")
+    qtbot.keyClick(ed.eta, Qt.Key.Key_Return)
+    assert doc.config.eta == 0.25
+    # input table: a bad value is refused, a good one changes the example
+    ed.example.item(0, 0).setText("x")
+    assert doc.example_x[0] == 0.05
+    assert ed.example.item(0, 0).text() == "0.05"
+    ed.example.item(0, 0).setText("0.5")
+    assert doc.example_x[0] == 0.5
+    # structure changes are undoable
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.sizes == [2, 2, 2]
+    qtbot.wait(40)
+    assert "w5" in " ".join(lab.graph.label_texts())   # the lesson's names are back
+
+
+def test_update_step_shows_old_and_new_weight(lab, main_window, qtbot):
+    press(qtbot, main_window, Qt.Key.Key_Right, 28)
+    qtbot.waitUntil(lambda: "0.35891648" in lab.equations.plain_text(), timeout=2000)
+    qtbot.wait(40)
+    assert "w5: 0.4 → 0.35891648" in lab.graph.label_texts()
+
+
+def test_drag_on_edge_changes_weight(lab, main_window, qtbot):
+    doc = main_window.doc
+    g = lab.graph
+    vp = g.view_widget.viewport()
+    start = g.view_widget.mapFromScene(g.edge_scene_pos(1, 0, 0, 0.6))
+    before = doc.network.weights[1][0, 0]
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, pos=start)
+    for dy in range(1, 31, 5):    # moves with the left button held
+        p = QPointF(start - QPoint(0, dy))
+        QApplication.sendEvent(vp, QMouseEvent(
+            QEvent.Type.MouseMove, p, vp.mapToGlobal(p), Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        qtbot.wait(25)            # pyqtgraph drops moves faster than the screen rate
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start - QPoint(0, 30))
+    assert doc.network.weights[1][0, 0] > before          # dragged up: larger
+    assert lab.inspector.selection == ("edge", 1, 0, 0)
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.weights[1][0, 0] == before          # one drag, one undo step
+
+
+def test_play_pause(lab, main_window, qtbot):
+    lab.timeline.speed.setValue(50)
+    press(qtbot, main_window, Qt.Key.Key_P)
+    assert lab.stepper.playing and lab.act_play.isChecked()
+    qtbot.waitUntil(lambda: lab.stepper.k >= 3, timeout=3000)
+    press(qtbot, main_window, Qt.Key.Key_P)
+    assert not lab.stepper.playing
+    k = lab.stepper.k
+    qtbot.wait(60)
+    assert lab.stepper.k == k
+
+
+def test_blow_up_pauses_with_a_message(lab, main_window, qtbot):
+    doc = main_window.doc
+    messages = []
+    doc.message.connect(messages.append)
+    from nnviz.engine.edit import set_activation
+
+    doc.set_network(set_activation(set_activation(doc.network, 1, "linear"), 2, "linear"))
+    doc.set_weight(0, 0, 0, 1e300)
+    doc.set_example([1e10, 0.1], [0.01, 0.99])     # net_h1 overflows to inf
+    before = doc.network.copy()
+    press(qtbot, main_window, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ControlModifier)
+    assert doc.network.equals(before)
+    assert any("NaN" in m or "infinite" in m for m in messages)
