@@ -262,12 +262,13 @@ class TrainingController(QObject):
         msg = explain_blowup(rec.cost, net, cfg.eta, cfg.clip_value is not None
                              or cfg.clip_norm is not None)
         if msg is not None:
-            # go back to the start of this epoch: the steps just before an overflow are
-            # already astronomically large
+            # the document never holds a non-finite network: keep the last finite step in
+            # place, and offer to go back to the start of this epoch (the steps just before
+            # an overflow are already astronomically large)
+            net.set_params(before)
             good = self._epoch_start
             if good is None or not good.is_finite() or good.sizes != net.sizes:
                 good = net.copy()
-                good.set_params(before)
             self.last_finite = good
             self.blowup_message = msg
             self.pause()

@@ -114,8 +114,8 @@ def explain_blowup(cost: float, net: Network, eta: float, clipped: bool) -> str 
     why = (f"The learning rate η = {eta:g} is probably too high: every step overshoots "
            "the minimum, the weights grow without bound and overflow.")
     fix = ("Lower η" if clipped else "Lower η or turn on gradient clipping")
-    return (f"Training paused: {what} became NaN or infinite. {why} {fix}, then go back to "
-            "the last finite network (Revert).")
+    return (f"Training paused: {what} became NaN or infinite, so that step was undone. "
+            f"{why} {fix}, then go back to the network at the start of this epoch (Revert).")
 
 
 @dataclass

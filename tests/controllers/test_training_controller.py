@@ -63,8 +63,9 @@ def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot
         ctl.play()
     assert not ctl.running
     assert "learning rate" in blocker.args[0] and "1e+06" in blocker.args[0]
-    assert not ctl.doc.network.is_finite()
+    assert ctl.doc.network.is_finite()  # the blown-up step was undone: the last finite one
     assert ctl.last_finite is not None and ctl.last_finite.is_finite()
+    assert not ctl.last_finite.equals(ctl.doc.network)
     good = ctl.last_finite.copy()
     assert ctl.revert()
     assert ctl.doc.network.is_finite() and ctl.doc.network.equals(good)
