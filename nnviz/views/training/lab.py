@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.training import TrainingController
 from nnviz.engine.csvio import CsvError
 from nnviz.engine.monitor import threshold_for
+from nnviz.engine.naming import Naming
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
@@ -240,11 +242,21 @@ class TrainingLab(Lab):
                    else None)  # the neurons dropped in the last training step: grey
         if g.net is None or g.net.sizes != net.sizes:
             g.set_dropped(None)
-            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
+            g.set_network(net, self._graph_naming(net))
             g.set_dropped(dropped)
         else:
             g.dropped = dropped  # one redraw (set_network) instead of two
-            g.set_network(net, self.doc.naming if net.sizes[0] <= 16 else None)
+            g.set_network(net, self._graph_naming(net))
+
+    def _graph_naming(self, net) -> Naming:
+        """The lesson's names for small networks; no per-neuron labels in layers of more
+        than eight neurons (they would overlap in this small graph)."""
+        if self.doc.naming is not None and max(net.sizes) <= 8:
+            return self.doc.naming
+        base = Naming.layered(net.sizes)
+        neurons = [["" if n > 8 else base.label(l, j) for j in range(n)]
+                   for l, n in enumerate(net.sizes)]
+        return replace(base, neurons=neurons, layer_notation=False)
 
     @staticmethod
     def _range(act: str) -> tuple[float, float]:
