@@ -219,3 +219,19 @@ def test_output_activation_and_initialiser(lab, qtbot):
     assert np.all(lab.doc.network.biases[0] == 0)
     lab.doc.undo_stack.undo()  # reset is undoable
     assert lab.doc.network.equals(before)
+
+
+def test_zoom_keys_zoom_the_map(main_window, lab, qtbot):
+    lab.redraw()
+    vb = lab.map.plot.getViewBox()
+    w0 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    lab.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    w1 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    assert w1 < w0
+    lab.ctl.step_epoch()
+    lab.redraw()  # training frames keep the zoomed view
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] == pytest.approx(w1)
+    qtbot.keyClick(main_window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    w2 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    assert w2 == pytest.approx(w0, rel=0.05)

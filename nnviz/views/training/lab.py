@@ -322,6 +322,7 @@ class TrainingLab(Lab):
 
     def zoom(self, factor: float | None) -> None:
         vb = self.map.plot.getViewBox()
+        self.map.zoomed = factor is not None
         if factor is None:
             self.redraw()
         else:

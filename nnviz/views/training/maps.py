@@ -42,6 +42,7 @@ class MapView(QWidget):
         lay.addWidget(self.caption)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.mode = "map"
+        self.zoomed = False  # True after Ctrl+=/-: the frames keep the user's view
 
     def _on_scene_clicked(self, ev) -> None:
         vb = self.plot.getViewBox()
@@ -65,7 +66,8 @@ class MapView(QWidget):
         self.image.setImage(np.ascontiguousarray(np.transpose(rgba, (1, 0, 2))), autoLevels=False)
         x0, x1, y0, y1 = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        if not self.zoomed:
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self._set_points(ds, style)
 
     def _set_points(self, ds, style: Style) -> None:
@@ -112,7 +114,8 @@ class MapView(QWidget):
         self._set_points(ds, style)
         yy = np.concatenate([ds.y[:, 0], np.nan_to_num(ys)]) if len(ds.y) else np.array([-1, 1])
         span = max(float(np.ptp(yy)), 1e-3)
-        self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(yy.min() - 0.1 * span,
+        if not self.zoomed:
+            self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(yy.min() - 0.1 * span,
                                                            yy.max() + 0.1 * span), padding=0)
 
     def apply_style(self, style: Style) -> None:
