@@ -101,7 +101,7 @@ class TrainingLab(Lab):
         right.addWidget(self.graph_slot)
         right.addWidget(self.curves)
         right.addWidget(self.bars)
-        right.setSizes([150, 220, 180])
+        right.setSizes([170, 220, 200])
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(right)
@@ -250,11 +250,11 @@ class TrainingLab(Lab):
 
     def _graph_naming(self, net) -> Naming:
         """The lesson's names for small networks; no per-neuron labels in layers of more
-        than eight neurons (they would overlap in this small graph)."""
-        if self.doc.naming is not None and max(net.sizes) <= 8:
+        than four neurons (they would overlap in this small graph)."""
+        if self.doc.naming is not None and max(net.sizes) <= 4:
             return self.doc.naming
         base = Naming.layered(net.sizes)
-        neurons = [["" if n > 8 else base.label(l, j) for j in range(n)]
+        neurons = [["" if n > 4 else base.label(l, j) for j in range(n)]
                    for l, n in enumerate(net.sizes)]
         return replace(base, neurons=neurons, layer_notation=False)
 
