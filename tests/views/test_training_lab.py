@@ -18,8 +18,9 @@ def lab(main_window, qtbot):
 
 
 def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
-    qtbot.waitUntil(lambda: lab.map.mode == "map")
-    assert lab.map.isVisible() and len(lab.thumbs.cells) == 16 + 16 + 1
+    qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)  # the first frame drawn
+    assert lab.map.isVisible() and lab.map.mode == "map"
+    assert lab.map.point_counts() == (200, 200)
     assert "Epoch 0" in lab.run_panel.epoch.text()
 
 
@@ -117,25 +118,28 @@ def test_digits_show_weight_images(main_window, qtbot):
 
 
 def test_curves_read_on_hover(lab, qtbot):
-    lab.advance(5)
-    qtbot.wait(100)  # let the plots lay out
-    plot = lab.curves.loss_plot
-    vb = plot.getViewBox()
-    from PySide6.QtCore import QPointF
-
-    scene = vb.mapViewToScene(QPointF(3, float(np.mean(vb.viewRange()[1]))))
-    pos = plot.mapFromScene(scene)
-    from PySide6.QtCore import QEvent
+    from PySide6.QtCore import QEvent, QPointF
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    p = QPointF(pos)
-    ev = QMouseEvent(QEvent.Type.MouseMove, p, plot.viewport().mapToGlobal(p),
-                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(plot.viewport(), ev)
-    qtbot.waitUntil(lambda: lab.curves.readout.text().startswith("epoch 3:"))
+    lab.advance(5)
+    plot = lab.curves.loss_plot
+    vb = plot.getViewBox()
+
+    def hover_epoch_3() -> bool:
+        # the mouse moves over epoch 3 of the loss plot (mapped afresh: layout may settle)
+        scene = vb.mapViewToScene(QPointF(3, float(np.mean(vb.viewRange()[1]))))
+        p = QPointF(plot.mapFromScene(scene))
+        ev = QMouseEvent(QEvent.Type.MouseMove, p, plot.viewport().mapToGlobal(p),
+                         Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                         Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(plot.viewport(), ev)
+        return lab.curves.readout.text().startswith("epoch 3:")
+
+    qtbot.waitUntil(hover_epoch_3)
     h = lab.ctl.history
     assert f"{h.train_loss[3]:.4g}" in lab.curves.readout.text()
+    assert f"{h.test_loss[3]:.4g}" in lab.curves.readout.text()
 
 
 def test_state_round_trip_and_bad_state(lab):
