@@ -239,3 +239,30 @@ def test_zoom_keys_zoom_the_map(main_window, lab, qtbot):
     qtbot.keyClick(main_window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     w2 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
     assert w2 == pytest.approx(w0, rel=0.05)
+
+
+def test_regression_curve_clicks_add_points_with_their_height(main_window, qtbot):
+    assert main_window.open_lesson("exploding-gradients")
+    lab = main_window.current_lab
+    lab.redraw()
+    assert lab.map.mode == "curve"
+    n = len(lab.ctl.data.x)
+    vb = lab.map.plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    x, y = x0 + 0.1 * (x1 - x0), y0 + 0.9 * (y1 - y0)  # a corner far from the data
+    _click(lab, x, y)
+    ds = lab.ctl.data
+    assert len(ds.x) == n + 1 and ds.regression
+    assert ds.x[-1, 0] == pytest.approx(x, abs=0.05 * (x1 - x0))
+    assert ds.y[-1, 0] == pytest.approx(y, abs=0.05 * (y1 - y0))
+
+
+def test_discretised_map_has_two_colours(lab, qtbot):
+    lab.redraw()
+    smooth = len(np.unique(lab.map.image.image.reshape(-1, 4), axis=0))
+    qtbot.mouseClick(lab.discrete, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, lab.discrete.height() // 2))  # on the box, not the blank
+    assert lab.discrete.isChecked()
+    lab.redraw()
+    colours = np.unique(lab.map.image.image.reshape(-1, 4), axis=0)
+    assert smooth > 10 and len(colours) == 2

@@ -57,7 +57,6 @@ class TrainingLab(Lab):
         sl = QVBoxLayout(side)
         sl.addWidget(self.run_panel)
         sl.addWidget(self.data_panel)
-        sl.addWidget(self.discrete)
         sl.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -72,6 +71,7 @@ class TrainingLab(Lab):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
 
         self.map = MapView()
+        self.map.layout().addWidget(self.discrete)
         self.thumbs = Thumbnails()
         self.graph_slot = QFrame()
         self.graph_slot.setFrameShape(QFrame.Shape.StyledPanel)
