@@ -153,3 +153,21 @@ def test_training_lessons_have_valid_settings(ctl, name):
     assert (got.source, got.n, got.noise, got.split, got.seed) == (
         spec.source, spec.n, spec.noise, spec.split, spec.seed)  # as asked, no fallback
     assert len(ctl.data.x_train) > 0
+
+
+def test_overfitting_story_and_its_fixes(ctl):
+    """Seed 002's story: the test loss turns upward while the training loss keeps falling;
+    L2 and dropout stop the rise."""
+    ctl.doc.load_lesson("overfitting")
+    ctl.run_epochs(600)
+    h = ctl.history.arrays()
+    best = int(np.argmin(h["test_loss"]))
+    assert 50 < h["epoch"][best] < 400
+    assert h["test_loss"][-1] > 1.3 * h["test_loss"][best]      # turned upward
+    assert h["train_loss"][-1] < 0.5 * h["train_loss"][best]    # while training kept falling
+    for fixed in ("overfitting-l2", "overfitting-dropout"):
+        ctl.doc.load_lesson(fixed)
+        ctl.run_epochs(600)
+        f = ctl.history.arrays()
+        assert f["test_loss"][-1] < 1.05 * np.min(f["test_loss"]), fixed
+        assert f["test_loss"][-1] < h["test_loss"][-1], fixed
