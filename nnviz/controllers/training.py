@@ -84,6 +84,7 @@ class TrainingController(QObject):
         self._resets = 0
         self._sizes: list[int] = []
         self._epoch_start: Network | None = None
+        self._lesson_spec = self._wanted = DataSpec()
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -105,26 +106,32 @@ class TrainingController(QObject):
             self.doc.message.emit(f"Training settings ignored: {e}")
             spec = DataSpec(source="table", split=0.9)
         self._sizes = list(self.doc.network.sizes)
+        self._lesson_spec = spec
         self._restart(clear_history=True)
-        if not self._rebuild(spec):
-            self._rebuild(DataSpec(source="table", split=0.9))
+        if not self._rebuild(spec) and not self._rebuild(DataSpec(source="table", split=0.9)):
+            self._install_empty()
 
     def _on_network_changed(self) -> None:
         if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
             self._sizes = list(self.doc.network.sizes)
             self.pause()
             self._restart(clear_history=True)
-            if not self._rebuild(self.data.spec):
-                self._rebuild(DataSpec(source="table", split=0.9))
+            for spec in (self._wanted, self._lesson_spec, DataSpec(source="table", split=0.9)):
+                if (spec.source != "table" or len(self.doc.x)) and self._rebuild(spec, quiet=True):
+                    return
+            self.doc.message.emit("No data set fits this network: choose one or import a CSV.")
+            self._install_empty()
 
-    def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+    def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None,
+                 quiet: bool = False) -> bool:
         net = self.doc.network
         if spec.source == "table" and table is None:
             table = (self.doc.x, self.doc.y)
         try:
             ds = make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name, table)
         except ValueError as e:
-            self.doc.message.emit(f"Data not changed: {e}")
+            if not quiet:
+                self.doc.message.emit(f"Data not changed: {e}")
             return False
         self._install(ds)
         return True
@@ -133,10 +140,19 @@ class TrainingController(QObject):
         self.data = ds
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
-        self.doc.set_data(ds.x, ds.y)
+        if len(ds.x):  # an empty set (no data fit the network) leaves the document's data
+            self.doc.set_data(ds.x, ds.y)
+            self._wanted = ds.spec  # what to rebuild when the network's shape changes
         if not len(self.history):
             self._record()
         self.data_changed.emit()
+
+    def _install_empty(self) -> None:
+        """No data fits the network: an empty set of the right shape (nothing to train on)."""
+        n_in, n_out = self.doc.network.sizes[0], self.doc.network.sizes[-1]
+        self.history.clear()
+        self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
+                              np.zeros(0, dtype=bool), DataSpec(source="table")))
 
     def set_data_spec(self, **changes: Any) -> bool:
         """Remake the data with changed settings (source, n, noise, split, seed, classes,

@@ -198,6 +198,9 @@ def make_dataset(spec: DataSpec, n_in: int, n_out: int, output_activation: str,
         if table is None:
             raise ValueError("no table given")
         x, y = (np.asarray(a, dtype=np.float64) for a in table)
+        if x.ndim != 2 or y.ndim != 2 or x.shape[1] != n_in or y.shape != (len(x), n_out):
+            raise ValueError(f"the table has {x.shape[-1]} inputs and {y.shape[-1]} targets; "
+                             f"the network needs {n_in} and {n_out}")
         labels = labels_from_targets(y, output_activation)
         if labels is not None:
             spec = replace(spec, classes=max(2, y.shape[1]))

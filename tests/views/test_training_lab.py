@@ -266,3 +266,16 @@ def test_discretised_map_has_two_colours(lab, qtbot):
     lab.redraw()
     colours = np.unique(lab.map.image.image.reshape(-1, 4), axis=0)
     assert smooth > 10 and len(colours) == 2
+
+
+def test_a_network_no_data_fits_is_handled(lab, qtbot):
+    from nnviz.engine.network import Network
+
+    lab.doc.set_network(Network.create([3, 4, 2], "tanh"), "Edit structure")
+    qtbot.waitUntil(lambda: "No data set fits" in lab.thumbs.title.text())
+    assert len(lab.ctl.data.x) == 0 and not lab.map.isVisible()
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not lab.ctl.running  # nothing to train on
+    lab.doc.undo_stack.undo()  # back to the 2-input network: the spiral returns
+    qtbot.waitUntil(lambda: lab.ctl.data.spec.source == "spiral" and len(lab.ctl.data.x) == 400)
+    qtbot.waitUntil(lab.map.isVisible)

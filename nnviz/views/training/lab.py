@@ -182,7 +182,11 @@ class TrainingLab(Lab):
             self._graph_at = now
             self._update_graph(net)
         grid = ctl.grid()
-        if grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
+        if not len(ds.x):
+            self.map.show_nothing("")
+            self.thumbs.set_images("No data set fits this network's inputs and outputs: choose "
+                                   "a data set or import a CSV file.", [], 40, [])
+        elif grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
             thr = threshold_for(ds.y)
             self.map.show_map(grid, ds, s, self.discrete.isChecked(), thr)
             self.map.caption.setText("Output over the input plane · filled dots: training "
