@@ -14,24 +14,20 @@ second) each tick takes one mini-batch step.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.training_data import DataEdits
 from nnviz.engine.activations import ACTIVATIONS, get_activation
-from nnviz.engine.csvio import from_csv, to_csv
 from nnviz.engine.data import (
     DataSet,
     DataSpec,
     encode,
     make_dataset,
-    nearest,
     spec_from_settings,
-    with_point,
-    without_point,
 )
 from nnviz.engine.init import INITIALISERS, init_weights
 from nnviz.engine.monitor import (
@@ -56,7 +52,7 @@ SPEEDS = (1, 2, 5, 10, 30, 100, 0)
 HEALTH_SAMPLES = 256
 
 
-class TrainingController(QObject):
+class TrainingController(DataEdits, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -153,51 +149,6 @@ class TrainingController(QObject):
         self.history.clear()
         self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
                               np.zeros(0, dtype=bool), DataSpec(source="table")))
-
-    def set_data_spec(self, **changes: Any) -> bool:
-        """Remake the data with changed settings (source, n, noise, split, seed, classes,
-        gate, goal); False (with a message) if they do not fit the network."""
-        spec = replace(self.data.spec, **changes)
-        table = (self.data.x, self.data.y) if spec.source == "table" else None
-        if spec.source == "table" and self.data.spec.source != "table":
-            table = None
-        return self._rebuild(spec, table)
-
-    def regenerate(self) -> bool:
-        """New random points: the same settings with the next seed."""
-        return self.set_data_spec(seed=self.data.spec.seed + 1)
-
-    def add_point(self, point, label: int | None = None, target: float | None = None) -> None:
-        """Add a training point (a class label, or a regression target)."""
-        self._install(with_point(self.data, point, label, target))
-
-    def remove_point_near(self, point, radius: float) -> bool:
-        """Remove the sample nearest ``point`` within ``radius``; False if there is none."""
-        i = nearest(self.data, point, radius)
-        if i is None or len(self.data.x) <= 1:
-            return False
-        self._install(without_point(self.data, i))
-        return True
-
-    def export_csv(self) -> str:
-        return to_csv(self.data.x, self.data.labels, self.data.y)
-
-    def import_csv(self, text: str) -> None:
-        """Replace the data by a CSV table; CsvError/ValueError leave everything unchanged."""
-        net = self.doc.network
-        classes = None if self.data.regression else self.data.n_classes
-        x, col = from_csv(text, net.sizes[0], classes)
-        if classes is None:
-            y = col.reshape(-1, 1)
-            if net.sizes[-1] != 1:
-                raise ValueError("regression data need a network with one output")
-        else:
-            y = encode(col, net.sizes[-1], net.activations[-1].name)
-        spec = replace(self.data.spec, source="table", classes=classes or 2)
-        ds = make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name, (x, y))
-        if classes is not None:
-            ds.labels = col.astype(int)
-        self._install(ds)
 
     # ------------------------------------------------------------ running
     @property
