@@ -249,7 +249,11 @@ def test_regression_curve_clicks_add_points_with_their_height(main_window, qtbot
     n = len(lab.ctl.data.x)
     vb = lab.map.plot.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
-    x, y = x0 + 0.1 * (x1 - x0), y0 + 0.9 * (y1 - y0)  # a corner far from the data
+    x, y = 0.5 * (x0 + x1), y0 + 0.92 * (y1 - y0)  # above sin(2x) at x = 0: no point near
+    from nnviz.engine.data import nearest
+    from nnviz.views.training.lab import REMOVE_RADIUS
+
+    assert nearest(lab.ctl.data, (x, y), REMOVE_RADIUS) is None
     _click(lab, x, y)
     ds = lab.ctl.data
     assert len(ds.x) == n + 1 and ds.regression

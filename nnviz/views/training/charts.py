@@ -87,6 +87,11 @@ class Curves(QWidget):
             ok = np.isfinite(v)
             line.setData(ep[ok], v[ok])
         self.acc_plot.setVisible(classification)
+        for p in (self.loss_plot, self.acc_plot):  # a lone first point: a sensible axis
+            if len(ep) < 2:
+                p.setXRange(0, 10, padding=0.02)
+            else:
+                p.enableAutoRange(axis="x")
 
     def read(self, epoch: float) -> str:
         """The readout text for the recorded epoch nearest ``epoch``."""
@@ -156,7 +161,8 @@ class HealthBars(QWidget):
         ax.setTicks([[(float(i), f"layer {i}") for i in range(1, n + 1)]])
         top = max(logs_d.max(initial=0), logs_w.max(initial=0))
         left = self.plot.getAxis("left")
-        left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1)]])
+        step = max(1, int(np.ceil((top - floor) / 6)))  # at most about six labels
+        left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)
         parts = [f"{i + 1}: {_num(d)} / {_num(w)}" for i, (d, w) in enumerate(zip(self.delta, self.dw))]

@@ -56,6 +56,7 @@ class MapView(QWidget):
         """The output over the plane (grid from the controller) and the data set's points."""
         self.mode = "map"
         self.plot.show()
+        self.plot.setAspectLocked(True)
         self.line.setData([], [])
         out = grid.output
         if out.shape[-1] > 1:
@@ -109,10 +110,12 @@ class MapView(QWidget):
         """A 1-D regression: the network's curve over the data points."""
         self.mode = "curve"
         self.plot.show()
+        self.plot.setAspectLocked(False)
         self.image.clear()
         self.line.setData(xs, ys, pen=pg.mkPen(style.positive, width=3 * style.scale))
         self._set_points(ds, style)
-        yy = np.concatenate([ds.y[:, 0], np.nan_to_num(ys)]) if len(ds.y) else np.array([-1, 1])
+        # the range follows the data, not a curve that has blown up
+        yy = ds.y[:, 0] if len(ds.y) else np.array([-1.0, 1.0])
         span = max(float(np.ptp(yy)), 1e-3)
         if not self.zoomed:
             self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(yy.min() - 0.1 * span,
