@@ -1,0 +1,385 @@
+"""Live training: play/pause, single steps, time-budgeted slices, history, blow-ups.
+
+The network is the Document's (``doc.network``), trained in place and announced
+with ``doc.network_updated()`` at most once per timer tick, so every lab sees
+the same network. Hyper-parameters are read from ``doc.config`` / ``doc.loss``
+before every step: they can be changed while training runs.
+
+At full speed each tick trains for about ``BUDGET_S`` seconds and then returns
+to the event loop (ticks every ``FRAME_MS``), so a small network trains many
+epochs per frame and the window never freezes. At a set speed (steps per
+second) each tick takes one mini-batch step.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.training_data import DataEdits
+from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.data import (
+    DataSet,
+    DataSpec,
+    encode,
+    make_dataset,
+    spec_from_settings,
+)
+from nnviz.engine.init import INITIALISERS, init_weights
+from nnviz.engine.monitor import (
+    GridEval,
+    Health,
+    History,
+    curve,
+    decision_grid,
+    evaluate,
+    explain_blowup,
+    gradient_health,
+    threshold_for,
+)
+from nnviz.engine.network import Network
+from nnviz.engine.training import OptimizerState, StepRecord, train_step
+from nnviz.engine.validate import FormatError
+
+FRAME_MS = 16
+BUDGET_S = 0.010
+#: steps per second offered by the speed control; 0 = as fast as possible
+SPEEDS = (1, 2, 5, 10, 30, 100, 0)
+HEALTH_SAMPLES = 256
+
+
+class TrainingController(DataEdits, QObject):
+    """Trains ``doc.network`` on a data set with a train/test split."""
+
+    trained = Signal()              # the network, epoch and history changed (once per tick)
+    running_changed = Signal(bool)
+    data_changed = Signal()         # the data set or its split changed
+    blowup = Signal(str)            # NaN/inf: training paused; the explanation
+    speed_changed = Signal()
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.data = DataSet(np.zeros((0, 2)), None, np.zeros((0, 1)), np.zeros(0, bool))
+        self.history = History()
+        self.epoch = 0
+        self.steps = 0
+        self.speed = 0
+        self.init_method = "xavier"
+        self.last_record: StepRecord | None = None
+        self.last_finite: Network | None = None
+        self.blowup_message = ""
+        self._opt = OptimizerState()
+        self._rng = np.random.default_rng(0)
+        self._order = np.zeros(0, dtype=int)
+        self._cursor = 0
+        self._resets = 0
+        self._sizes: list[int] = []
+        self._epoch_start: Network | None = None
+        self._lesson_spec = self._wanted = DataSpec()
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        doc.network_changed.connect(self._on_network_changed)
+        if doc.lesson is not None:
+            self._on_lesson_changed()
+
+    # ------------------------------------------------------------ lessons / data
+    def _on_lesson_changed(self) -> None:
+        self.pause()
+        lesson = self.doc.lesson
+        self._rng = np.random.default_rng(lesson.seed)
+        init = lesson.raw.get("network", {}).get("init", {})
+        self.init_method = init.get("method", "xavier") if isinstance(init, dict) else "xavier"
+        try:
+            spec = spec_from_settings(lesson.settings, lesson.data)
+        except FormatError as e:
+            self.doc.message.emit(f"Training settings ignored: {e}")
+            spec = DataSpec(source="table", split=0.9)
+        self._sizes = list(self.doc.network.sizes)
+        self._lesson_spec = spec
+        self._restart(clear_history=True)
+        if not self._rebuild(spec) and not self._rebuild(DataSpec(source="table", split=0.9)):
+            self._install_empty()
+
+    def _on_network_changed(self) -> None:
+        if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
+            self._sizes = list(self.doc.network.sizes)
+            self.pause()
+            self._restart(clear_history=True)
+            for spec in (self._wanted, self._lesson_spec, DataSpec(source="table", split=0.9)):
+                if (spec.source != "table" or len(self.doc.x)) and self._rebuild(spec, quiet=True):
+                    return
+            self.doc.message.emit("No data set fits this network: choose one or import a CSV.")
+            self._install_empty()
+
+    def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None,
+                 quiet: bool = False) -> bool:
+        net = self.doc.network
+        if spec.source == "table" and table is None:
+            table = (self.doc.x, self.doc.y)
+        try:
+            ds = make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name, table)
+        except ValueError as e:
+            if not quiet:
+                self.doc.message.emit(f"Data not changed: {e}")
+            return False
+        self._install(ds)
+        return True
+
+    def _install(self, ds: DataSet) -> None:
+        self.data = ds
+        self._order = np.zeros(0, dtype=int)
+        self._cursor = 0
+        if len(ds.x):  # an empty set (no data fit the network) leaves the document's data
+            self.doc.set_data(ds.x, ds.y)
+            self._wanted = ds.spec  # what to rebuild when the network's shape changes
+        if not len(self.history):
+            self._record()
+        self.data_changed.emit()
+
+    def _install_empty(self) -> None:
+        """No data fits the network: an empty set of the right shape (nothing to train on)."""
+        n_in, n_out = self.doc.network.sizes[0], self.doc.network.sizes[-1]
+        self.history.clear()
+        self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
+                              np.zeros(0, dtype=bool), DataSpec(source="table")))
+
+    # ------------------------------------------------------------ running
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if not self.running and len(self.data.x_train):
+            self._timer.start()
+            self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if self.running:
+            self._timer.stop()
+            self.running_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.play()
+
+    def set_speed(self, steps_per_second: int) -> None:
+        """0 = as fast as possible (time-budgeted slices), else mini-batch steps per second."""
+        if steps_per_second not in SPEEDS:
+            raise ValueError(f"speed must be one of {SPEEDS}")
+        self.speed = steps_per_second
+        self._timer.setInterval(FRAME_MS if not steps_per_second else 1000 // steps_per_second)
+        self.speed_changed.emit()
+
+    def _tick(self) -> None:
+        deadline = time.perf_counter() + BUDGET_S
+        while self._step(self._batch_size()):
+            if self.speed or time.perf_counter() >= deadline:
+                break
+        self._announce()
+
+    def step_sample(self) -> None:
+        self._step(1)
+        self._announce()
+
+    def step_batch(self) -> None:
+        self._step(self._batch_size())
+        self._announce()
+
+    def step_epoch(self) -> None:
+        self.run_epochs(1)
+
+    def run_epochs(self, k: int) -> None:
+        """Train ``k`` whole epochs now (the rest of the current one counts as the first)."""
+        target = self.epoch + max(0, int(k))
+        while self.epoch < target and self._step(self._batch_size()):
+            pass
+        self._announce()
+
+    def _batch_size(self) -> int:
+        n = len(self.data.x_train)
+        bs = self.doc.config.batch_size
+        return n if not bs else min(int(bs), n)
+
+    def _step(self, size: int) -> bool:
+        """One gradient step on the next ``size`` training samples; False if it blew up."""
+        xtr, ytr = self.data.x_train, self.data.y_train
+        if not len(xtr):
+            return False
+        if self._cursor >= len(self._order):
+            shuffle = self.doc.config.shuffle
+            self._order = self._rng.permutation(len(xtr)) if shuffle else np.arange(len(xtr))
+            self._cursor = 0
+            self._epoch_start = self.doc.network.copy()
+        idx = self._order[self._cursor:self._cursor + size]
+        net = self.doc.network
+        before = net.get_params()
+        with np.errstate(all="ignore"):
+            rec = train_step(net, xtr[idx], ytr[idx], self.doc.loss, self.doc.config, self._opt,
+                             self._rng, n_train=len(xtr))
+        self._cursor += len(idx)
+        self.steps += 1
+        self.last_record = rec
+        cfg = self.doc.config
+        msg = explain_blowup(rec.cost, net, cfg.eta, cfg.clip_value is not None
+                             or cfg.clip_norm is not None)
+        if msg is not None:
+            # the document never holds a non-finite network: keep the last finite step in
+            # place, and offer to go back to the start of this epoch (the steps just before
+            # an overflow are already astronomically large)
+            net.set_params(before)
+            good = self._epoch_start
+            if good is None or not good.is_finite() or good.sizes != net.sizes:
+                good = net.copy()
+            self.last_finite = good
+            self.blowup_message = msg
+            self.pause()
+            self.blowup.emit(msg)
+            return False
+        if self._cursor >= len(self._order):
+            self.epoch += 1
+            if self.history.wants(self.epoch):
+                self._record()
+        return True
+
+    def _record(self) -> None:
+        ds, loss = self.data, self.doc.loss
+        thr = threshold_for(ds.y)
+        with np.errstate(all="ignore"):
+            tr = evaluate(self.doc.network, ds.x_train, ds.y_train, ds.labels_of(False), loss, thr)
+            te = evaluate(self.doc.network, ds.x_test, ds.y_test, ds.labels_of(True), loss, thr)
+        self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
+
+    def _announce(self) -> None:
+        self.doc.network_updated()
+        self.trained.emit()
+
+    # ------------------------------------------------------------ network edits
+    def reset(self) -> None:
+        """New initial weights (the chosen initialiser), epoch 0, empty history."""
+        self.pause()
+        old = self.doc.network
+        self._resets += 1
+        rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)
+        weights = init_weights(old.sizes, self.init_method, rng, 0.5)
+        net = Network(weights, [np.zeros_like(b) for b in old.biases], list(old.activations),
+                      list(old.shared_bias), list(old.use_bias))
+        self.doc.set_network(net, "Reset training")
+        self._restart(clear_history=True)
+        self._record()
+        self._announce()
+
+    def revert(self) -> bool:
+        """Go back to the last finite network after a blow-up; False if there is none."""
+        if self.last_finite is None:
+            return False
+        self.doc.set_network(self.last_finite, "Revert to the last finite network")
+        self.last_finite = None
+        self.blowup_message = ""
+        self._opt = OptimizerState()
+        self._announce()
+        return True
+
+    def set_activation(self, layer: int, name: str) -> None:
+        """Change one layer's activation, keeping the weights (undoable)."""
+        net = self.doc.network
+        if name not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}")
+        if name == "softmax" and layer != net.n_layers - 1:
+            raise ValueError("softmax is only for the output layer")
+        new = net.copy()
+        new.activations[layer] = get_activation(name)
+        self.doc.set_network(new, f"Layer {layer + 1} activation: {name}")
+        if layer == net.n_layers - 1 and self.data.labels is not None:
+            ds = self.data
+            ds.y = encode(ds.labels, new.sizes[-1], name)
+            self._install(ds)
+        self._announce()
+
+    def set_init(self, method: str) -> None:
+        """The initialiser used by the next reset."""
+        if method not in INITIALISERS:
+            raise ValueError(f"unknown initialiser {method!r}")
+        self.init_method = method
+
+    def _restart(self, clear_history: bool) -> None:
+        self.epoch = 0
+        self.steps = 0
+        self._opt = OptimizerState()
+        self._order = np.zeros(0, dtype=int)
+        self._cursor = 0
+        self.last_record = None
+        self.last_finite = None
+        self._epoch_start = None
+        if clear_history:
+            self.history.clear()
+
+    # ------------------------------------------------------------ what views read
+    def grid(self, res: int = 100) -> GridEval | None:
+        """Every neuron over the input plane (2-input networks), else None."""
+        net = self.doc.network
+        if net.sizes[0] != 2:
+            return None
+        with np.errstate(all="ignore"):
+            return decision_grid(net, -6.0, 6.0, res)
+
+    def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The 1-D network's curve over the data range, else None."""
+        net = self.doc.network
+        if net.sizes[0] != 1 or net.sizes[-1] != 1:
+            return None
+        x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])
+        lo, hi = float(min(x.min(), -3.0)), float(max(x.max(), 3.0))
+        with np.errstate(all="ignore"):
+            return curve(net, lo, hi)
+
+    def health(self) -> Health | None:
+        """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
+        x, y = self.data.x_train[:HEALTH_SAMPLES], self.data.y_train[:HEALTH_SAMPLES]
+        if not len(x):
+            return None
+        with np.errstate(all="ignore"):
+            return gradient_health(self.doc.network, x, y, self.doc.loss)
+
+    def dropped(self) -> list[np.ndarray | None]:
+        """Per neuron layer (inputs first, None = none dropped), True for the neurons dropped
+        in the first sample of the last training step."""
+        if self.last_record is None:
+            return []
+        return [None] + [None if m is None else (m[0] == 0) for m in self.last_record.masks]
+
+    # ------------------------------------------------------------ workspace
+    def state(self) -> dict[str, Any]:
+        from nnviz.engine.data import spec_to_dict
+
+        return {"data": spec_to_dict(self.data.spec), "speed": self.speed,
+                "init": self.init_method}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Validate then apply; ValueError (nothing changed) on bad input."""
+        if not isinstance(state, dict):
+            raise ValueError("training state: expected an object")
+        speed = state.get("speed", 0)
+        if speed not in SPEEDS:
+            raise ValueError(f"training state: speed must be one of {SPEEDS}")
+        init = state.get("init", "xavier")
+        if init not in INITIALISERS:
+            raise ValueError(f"training state: unknown initialiser {init!r}")
+        try:
+            spec = spec_from_settings(state.get("data", {}), {})
+        except FormatError as e:
+            raise ValueError(f"training state: {e}") from None
+        net = self.doc.network
+        make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name,
+                     (self.data.x, self.data.y))  # raises ValueError if it does not fit
+        self.set_speed(speed)
+        self.init_method = init
+        self.set_data_spec(**{k: getattr(spec, k) for k in spec.__dataclass_fields__})
+
+    def shutdown(self) -> None:
+        self.pause()

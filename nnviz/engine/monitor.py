@@ -1,0 +1,166 @@
+"""What live training shows: decision maps, accuracy, gradient health, history, blow-ups.
+
+Pure functions over a network and data; the history is a small bounded record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine.losses import Loss
+from nnviz.engine.network import Network, backward, forward
+
+Array = np.ndarray
+
+
+@dataclass
+class GridEval:
+    """Every neuron over a res x res grid of the input plane.
+
+    Attributes
+    ----------
+    xs, ys : ndarray (res,), the grid coordinates (x along columns, y along rows)
+    output : ndarray (res, res, n_out), the output layer; [i, j] is at (xs[j], ys[i])
+    hidden : list of ndarray (res, res, n_l), one per hidden layer
+    """
+
+    xs: Array
+    ys: Array
+    output: Array
+    hidden: list[Array]
+
+
+def decision_grid(net: Network, lo: float = -6.0, hi: float = 6.0, res: int = 100) -> GridEval:
+    """Evaluate a 2-input network on a res x res grid in one batched forward pass."""
+    if net.sizes[0] != 2:
+        raise ValueError("decision maps need a network with 2 inputs")
+    xs = np.linspace(lo, hi, res)
+    ys = np.linspace(lo, hi, res)
+    gx, gy = np.meshgrid(xs, ys)
+    fwd = forward(net, np.stack([gx.ravel(), gy.ravel()], axis=1))
+    acts = [a.reshape(res, res, -1) for a in fwd.activations[1:]]
+    return GridEval(xs, ys, acts[-1], acts[:-1])
+
+
+def curve(net: Network, lo: float, hi: float, res: int = 200) -> tuple[Array, Array]:
+    """A 1-input, 1-output network's curve: xs (res,), outputs (res,)."""
+    xs = np.linspace(lo, hi, res)
+    return xs, forward(net, xs.reshape(-1, 1)).output[:, 0]
+
+
+def predicted_classes(out: Array, threshold: float) -> Array:
+    """Class of each output row (n, n_out): argmax, or out > threshold for one output."""
+    if out.shape[1] > 1:
+        return np.argmax(out, axis=1)
+    return (out[:, 0] > threshold).astype(int)
+
+
+def threshold_for(y: Array) -> float:
+    """0 for -1/+1 targets, 0.5 for 0/1 targets."""
+    return 0.0 if len(y) and float(np.min(y)) < 0 else 0.5
+
+
+def accuracy(net: Network, x: Array, labels: Array, threshold: float = 0.5) -> float:
+    """Fraction of samples whose predicted class equals the label (nan if no samples)."""
+    if len(x) == 0:
+        return float("nan")
+    pred = predicted_classes(forward(net, x).output, threshold)
+    return float(np.mean(pred == labels))
+
+
+def evaluate(net: Network, x: Array, y: Array, labels: Array | None, loss: Loss,
+             threshold: float = 0.5) -> tuple[float, float]:
+    """(loss, accuracy) on (x, y); accuracy is nan for regression or no samples."""
+    if len(x) == 0:
+        return float("nan"), float("nan")
+    out = forward(net, x).output
+    c = loss.value(out, y)
+    if labels is None:
+        return c, float("nan")
+    return c, float(np.mean(predicted_classes(out, threshold) == labels))
+
+
+@dataclass
+class Health:
+    """Per weight layer (input side first): mean |delta| and mean |dC/dw|, shape (L,)."""
+
+    delta: Array
+    dw: Array
+
+
+def gradient_health(net: Network, x: Array, y: Array, loss: Loss) -> Health:
+    """Mean |delta^l| and mean |dC/dw^l| of every layer on (x, y), without dropout.
+
+    The means are over samples and neurons (delta) and over weights (dC/dw).
+    In a deep sigmoid network they fall from the output towards the input
+    (vanishing gradients, Nielsen chapter 5).
+    """
+    fwd = forward(net, x)
+    grads = backward(net, fwd, y, loss)
+    return Health(np.array([float(np.mean(np.abs(g.delta))) for g in grads]),
+                  np.array([float(np.mean(np.abs(g.dw))) for g in grads]))
+
+
+def explain_blowup(cost: float, net: Network, eta: float, clipped: bool) -> str | None:
+    """None if the cost and every parameter are finite; otherwise what happened and why."""
+    finite_net = net.is_finite()
+    if np.isfinite(cost) and finite_net:
+        return None
+    what = ("the loss" if not np.isfinite(cost) else "") + \
+        (" and the weights" if not finite_net and not np.isfinite(cost) else
+         "the weights" if not finite_net else "")
+    why = (f"The learning rate η = {eta:g} is probably too high: every step overshoots "
+           "the minimum, the weights grow without bound and overflow.")
+    fix = ("Lower η" if clipped else "Lower η or turn on gradient clipping")
+    return (f"Training paused: {what} became NaN or infinite, so that step was undone. "
+            f"{why} {fix}, then go back to the network at the start of this epoch (Revert).")
+
+
+@dataclass
+class History:
+    """Train/test loss and accuracy per recorded epoch, bounded.
+
+    At most ``cap`` points are kept: when the record is full every other point
+    is dropped and from then on only every ``stride``-th epoch (doubled each
+    time) is recorded, so a long run keeps an even, thinned picture in bounded
+    memory.
+    """
+
+    cap: int = 2000
+    stride: int = 1
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+
+    def wants(self, epoch: int) -> bool:
+        """True if ``epoch`` is one to record at the current stride."""
+        return epoch % self.stride == 0
+
+    def append(self, epoch: int, train_loss: float, test_loss: float, train_acc: float,
+               test_acc: float) -> None:
+        self.epoch.append(int(epoch))
+        self.train_loss.append(float(train_loss))
+        self.test_loss.append(float(test_loss))
+        self.train_acc.append(float(train_acc))
+        self.test_acc.append(float(test_acc))
+        if len(self.epoch) > self.cap:
+            for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
+                setattr(self, name, getattr(self, name)[::2])
+            self.stride *= 2
+
+    def clear(self) -> None:
+        self.stride = 1
+        for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
+            getattr(self, name).clear()
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def arrays(self) -> dict[str, Array]:
+        """The record as float arrays (epoch as float too)."""
+        return {k: np.asarray(getattr(self, k), dtype=np.float64)
+                for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")}

@@ -1,0 +1,170 @@
+"""Train/test loss and accuracy curves (hover to read) and the gradient-health bars."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnviz.views.style import Style
+
+
+def _num(v: float) -> str:
+    return "–" if not np.isfinite(v) else f"{v:.4g}"
+
+
+def style_plot(plot, style: Style) -> None:
+    """Background, axes and title in the style's colours and font size."""
+    plot.setBackground(style.background)
+    for name in ("left", "bottom"):
+        ax = plot.getAxis(name)
+        ax.setPen(pg.mkPen(style.foreground))
+        ax.setTextPen(pg.mkPen(style.foreground))
+        f = ax.font() if hasattr(ax, "font") else None
+        if f is not None:
+            f.setPointSizeF(8.5 * style.scale)
+            ax.setStyle(tickFont=f)
+    title = plot.getPlotItem().titleLabel
+    title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
+
+
+class Curves(QWidget):
+    """Loss and accuracy against the epoch; the mouse over a plot reads the nearest epoch."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loss_plot = pg.PlotWidget()
+        self.acc_plot = pg.PlotWidget()
+        for p, title in ((self.loss_plot, "loss"), (self.acc_plot, "accuracy")):
+            p.setMenuEnabled(False)
+            p.hideButtons()
+            p.setLabel("bottom", "epoch")
+            p.setTitle(title)
+            p.setMinimumWidth(100)
+            p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
+        self.acc_plot.setYRange(0, 1.02)
+        self.lines = {
+            "train_loss": self.loss_plot.plot(),
+            "test_loss": self.loss_plot.plot(),
+            "train_acc": self.acc_plot.plot(),
+            "test_acc": self.acc_plot.plot(),
+        }
+        self.cursors = [pg.InfiniteLine(angle=90, movable=False) for _ in range(2)]
+        self.loss_plot.addItem(self.cursors[0])
+        self.acc_plot.addItem(self.cursors[1])
+        for c in self.cursors:
+            c.hide()
+        self.hint = "solid: train, dashed: test · move the mouse over a curve to read it"
+        self.readout = QLabel(self.hint)
+        self.readout.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.loss_plot)
+        row.addWidget(self.acc_plot)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(row, 1)
+        lay.addWidget(self.readout)
+        self._h: dict[str, np.ndarray] = {}
+        self.apply_style(Style())
+
+    def apply_style(self, style: Style) -> None:
+        w = 2.5 * style.scale
+        dash = pg.QtCore.Qt.PenStyle.DashLine
+        self.lines["train_loss"].setPen(pg.mkPen(style.positive, width=w))
+        self.lines["test_loss"].setPen(pg.mkPen(style.negative, width=w, style=dash))
+        self.lines["train_acc"].setPen(pg.mkPen(style.positive, width=w))
+        self.lines["test_acc"].setPen(pg.mkPen(style.negative, width=w, style=dash))
+        for c in self.cursors:
+            c.setPen(pg.mkPen(style.muted, width=1))
+        for p in (self.loss_plot, self.acc_plot):
+            style_plot(p, style)
+
+    def set_history(self, h: dict[str, np.ndarray], classification: bool) -> None:
+        self._h = h
+        ep = h["epoch"]
+        for key, line in self.lines.items():
+            v = h[key]
+            ok = np.isfinite(v)
+            line.setData(ep[ok], v[ok])
+        self.acc_plot.setVisible(classification)
+        for p in (self.loss_plot, self.acc_plot):  # a lone first point: a sensible axis
+            if len(ep) < 2:
+                p.setXRange(0, 10, padding=0.02)
+            else:
+                p.enableAutoRange(axis="x")
+
+    def read(self, epoch: float) -> str:
+        """The readout text for the recorded epoch nearest ``epoch``."""
+        h = self._h
+        if not h or not len(h["epoch"]):
+            return ""
+        i = int(np.argmin(np.abs(h["epoch"] - epoch)))
+        text = (f"epoch {int(h['epoch'][i])}: train loss {_num(h['train_loss'][i])}, "
+                f"test loss {_num(h['test_loss'][i])}")
+        if np.isfinite(h["train_acc"][i]):
+            text += (f"; accuracy train {_num(100 * h['train_acc'][i])} %, "
+                     f"test {_num(100 * h['test_acc'][i])} %")
+        for c in self.cursors:
+            c.setValue(float(h["epoch"][i]))
+            c.show()
+        return text
+
+    def _on_mouse_moved(self, plot, pos) -> None:
+        vb = plot.getViewBox()
+        if vb.sceneBoundingRect().contains(pos):
+            self.readout.setText(self.read(vb.mapSceneToView(pos).x()))
+
+
+class HealthBars(QWidget):
+    """Per layer, bars of log10 mean |delta| and log10 mean |dC/dw| (input layer on the left)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setTitle("gradient health (log scale)")
+        self.plot.setMinimumWidth(100)
+        self.plot.getViewBox().setMouseEnabled(False, False)
+        self.delta_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
+        self.dw_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
+        self.plot.addItem(self.delta_bars)
+        self.plot.addItem(self.dw_bars)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.label)
+        self.delta = np.zeros(0)
+        self.dw = np.zeros(0)
+        self.apply_style(Style())
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        style_plot(self.plot, style)
+
+    def set_values(self, delta: np.ndarray, dw: np.ndarray) -> None:
+        """Mean |delta| and |dC/dw| per weight layer, input side first."""
+        self.delta, self.dw = np.asarray(delta, float), np.asarray(dw, float)
+        n = len(self.delta)
+        logs_d = np.log10(np.maximum(np.nan_to_num(self.delta, nan=1e-12), 1e-12))
+        logs_w = np.log10(np.maximum(np.nan_to_num(self.dw, nan=1e-12), 1e-12))
+        floor = np.floor(min(logs_d.min(initial=0), logs_w.min(initial=0))) - 0.5
+        x = np.arange(1, n + 1, dtype=float)
+        s = self.style_
+        self.delta_bars.setOpts(x=x - 0.2, y0=floor, height=logs_d - floor,
+                                brush=pg.mkBrush(s.gradient), pen=pg.mkPen(s.foreground))
+        self.dw_bars.setOpts(x=x + 0.2, y0=floor, height=logs_w - floor,
+                             brush=pg.mkBrush(s.accent), pen=pg.mkPen(s.foreground))
+        ax = self.plot.getAxis("bottom")
+        ax.setTicks([[(float(i), f"layer {i}") for i in range(1, n + 1)]])
+        top = max(logs_d.max(initial=0), logs_w.max(initial=0))
+        left = self.plot.getAxis("left")
+        step = max(1, int(np.ceil((top - floor) / 6)))  # at most about six labels
+        left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
+        self.plot.setXRange(0.4, n + 0.6, padding=0)
+        self.plot.setYRange(floor, top + 0.3, padding=0)
+        parts = [f"{i + 1}: {_num(d)} / {_num(w)}" for i, (d, w) in enumerate(zip(self.delta, self.dw))]
+        self.label.setText("mean |δ| (purple) / mean |∂C/∂w| (green) by layer — "
+                           + " · ".join(parts))

@@ -1,0 +1,192 @@
+"""The output decision map (or the 1-D curve) with the data points, and the neuron thumbnails."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from nnviz.views.style import Style
+from nnviz.views.training.colours import class_colour, classes_image, diverging, pixmap
+
+
+class MapView(QWidget):
+    """A plot of the input plane: the output as a heatmap, train points filled, test points ringed.
+
+    Emits ``clicked(x, y, right_button)`` in data coordinates.
+    """
+
+    clicked = Signal(float, float, bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setAspectLocked(True)
+        self.plot.hideButtons()
+        self.plot.getViewBox().setMouseEnabled(False, False)
+        self.image = pg.ImageItem()
+        self.plot.addItem(self.image)
+        self.line = pg.PlotDataItem(pen=pg.mkPen("#333333", width=3))
+        self.plot.addItem(self.line)
+        self._point_items: list[pg.ScatterPlotItem] = []
+        self._points_key: tuple | None = None
+        self._points_ds = None
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.caption)
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.mode = "map"
+        self.zoomed = False  # True after Ctrl+=/-: the frames keep the user's view
+
+    def _on_scene_clicked(self, ev) -> None:
+        vb = self.plot.getViewBox()
+        if not vb.sceneBoundingRect().contains(ev.scenePos()):
+            return
+        p = vb.mapSceneToView(ev.scenePos())
+        ev.accept()
+        self.clicked.emit(float(p.x()), float(p.y()), ev.button() == Qt.MouseButton.RightButton)
+
+    def show_map(self, grid, ds, style: Style, discrete: bool, threshold: float) -> None:
+        """The output over the plane (grid from the controller) and the data set's points."""
+        self.mode = "map"
+        self.plot.show()
+        self.plot.setAspectLocked(True)
+        self.line.setData([], [])
+        out = grid.output
+        if out.shape[-1] > 1:
+            rgba = classes_image(out, style, discrete)
+        else:
+            lo, hi = (-1.0, 1.0) if threshold == 0.0 else (0.0, 1.0)
+            rgba = diverging(out[..., 0], lo, hi, style, discrete)
+        self.image.setImage(np.ascontiguousarray(np.transpose(rgba, (1, 0, 2))), autoLevels=False)
+        x0, x1, y0, y1 = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[-1]
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if not self.zoomed:
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        self._set_points(ds, style)
+
+    def _set_points(self, ds, style: Style) -> None:
+        """Scatter the data: one item per (class, train/test) with one pen and brush each, and
+        only when the data or the style changed (not on every training frame)."""
+        key = (len(ds.x), self.mode, style)
+        if ds is self._points_ds and key == self._points_key:
+            return
+        self._points_key, self._points_ds = key, ds
+        for item in self._point_items:
+            self.plot.removeItem(item)
+        self._point_items = []
+        fg = QColor(style.foreground)
+        regression = ds.labels is None
+        groups = [None] if regression else range(ds.n_classes)
+        for test in (False, True):
+            for c in groups:
+                sel = ds.test == test
+                if regression:
+                    pos = np.column_stack([ds.x[sel, 0], ds.y[sel, 0]])
+                    col = style.negative
+                else:
+                    sel &= ds.labels == c
+                    pos = ds.x[sel]
+                    col = class_colour(int(c), ds.n_classes, style)
+                if not len(pos):
+                    continue
+                if test:  # hollow rings in the class colour
+                    item = pg.ScatterPlotItem(pos=pos, brush=pg.mkBrush(255, 255, 255, 200),
+                                              pen=pg.mkPen(col, width=2.5), size=9 * style.scale)
+                else:
+                    item = pg.ScatterPlotItem(pos=pos, brush=pg.mkBrush(col),
+                                              pen=pg.mkPen(fg, width=1), size=8 * style.scale)
+                item.data_test = test
+                self.plot.addItem(item)
+                self._point_items.append(item)
+
+    def show_curve(self, xs, ys, ds, style: Style) -> None:
+        """A 1-D regression: the network's curve over the data points."""
+        self.mode = "curve"
+        self.plot.show()
+        self.plot.setAspectLocked(False)
+        self.image.clear()
+        self.line.setData(xs, ys, pen=pg.mkPen(style.positive, width=3 * style.scale))
+        self._set_points(ds, style)
+        # the range follows the data, not a curve that has blown up
+        yy = ds.y[:, 0] if len(ds.y) else np.array([-1.0, 1.0])
+        span = max(float(np.ptp(yy)), 1e-3)
+        if not self.zoomed:
+            self.plot.setRange(xRange=(xs[0], xs[-1]), yRange=(yy.min() - 0.1 * span,
+                                                           yy.max() + 0.1 * span), padding=0)
+
+    def apply_style(self, style: Style) -> None:
+        from nnviz.views.training.charts import style_plot
+
+        style_plot(self.plot, style)
+
+    def show_nothing(self, text: str) -> None:
+        self.mode = "none"
+        self.plot.hide()
+        self.image.clear()
+        self.line.setData([], [])
+        for item in self._point_items:
+            self.plot.removeItem(item)
+        self._point_items = []
+        self._points_key = None
+        self.caption.setText(text)
+
+    def point_counts(self) -> tuple[int, int]:
+        """(training points, test points) drawn."""
+        n = [0, 0]
+        for item in self._point_items:
+            n[int(bool(item.data_test))] += len(item.data)
+        return n[0], n[1]
+
+    def data_to_widget(self, x: float, y: float):
+        """Viewport position of data point (x, y) (for tests and tooltips)."""
+        from PySide6.QtCore import QPointF
+
+        scene = self.plot.getViewBox().mapViewToScene(QPointF(x, y))
+        return self.plot.mapFromScene(scene)
+
+
+class Thumbnails(QWidget):
+    """Small images, one per neuron, in rows per layer (Playground-style), with titles."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(2, 2, 2, 2)
+        self.grid.setSpacing(3)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.grid.addWidget(self.title, 0, 0, 1, -1)
+        self.cells: list[QLabel] = []
+        self._shape: tuple = ()
+
+    def set_images(self, title: str, rows: list[list[np.ndarray]], px: int, tips: list[list[str]],
+                   per_row: int = 16, flip: bool = True) -> None:
+        """``rows`` of RGBA arrays; each becomes a px x px cell with its tooltip."""
+        self.title.setText(title)
+        flat = [(r, i, img, tips[r][i]) for r, imgs in enumerate(rows) for i, img in enumerate(imgs)]
+        shape = (tuple(len(r) for r in rows), px, per_row)
+        if shape != self._shape:
+            for c in self.cells:
+                self.grid.removeWidget(c)
+                c.deleteLater()
+            self.cells = []
+            line = 1
+            for imgs in rows:
+                for i in range(len(imgs)):
+                    lab = QLabel()
+                    lab.setFixedSize(px, px)
+                    self.grid.addWidget(lab, line + i // per_row, i % per_row)
+                    self.cells.append(lab)
+                line += (len(imgs) + per_row - 1) // per_row
+            self._shape = shape
+        for cell, (_, _, img, tip) in zip(self.cells, flat):
+            cell.setPixmap(pixmap(img, px, px, flip))
+            cell.setToolTip(tip)

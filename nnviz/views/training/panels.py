@@ -1,0 +1,279 @@
+"""The side panels: running and hyper-parameters, and the data set."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.training import SPEEDS, TrainingController
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
+from nnviz.engine.init import INITIALISERS
+from nnviz.engine.losses import LOSSES
+
+
+def _spin(lo: float, hi: float, step: float, decimals: int, special: str = "") -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setRange(lo, hi)
+    s.setSingleStep(step)
+    s.setDecimals(decimals)
+    if special:
+        s.setSpecialValueText(special)
+    s.setKeyboardTracking(False)
+    return s
+
+
+class RunPanel(QGroupBox):
+    """Play/pause, steps, reset, revert, speed, and every hyper-parameter."""
+
+    def __init__(self, ctl: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__("Training", parent)
+        self.ctl, self.doc = ctl, ctl.doc
+        self.play = QPushButton("▶ Play")
+        self.play.setObjectName("play")
+        self.step_sample = QPushButton("1 sample")
+        self.step_batch = QPushButton("1 batch")
+        self.step_epoch = QPushButton("1 epoch")
+        self.reset = QPushButton("Reset")
+        self.revert = QPushButton("Revert")
+        self.revert.setToolTip("Go back to the last finite network after a NaN/inf")
+        self.epoch = QLabel("Epoch 0")
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
+        grid = QGridLayout()
+        for i, w in enumerate((self.play, self.epoch, self.step_sample, self.step_batch,
+                               self.step_epoch, self.reset, self.revert, self.speed)):
+            grid.addWidget(w, i // 2, i % 2)
+        self.eta = _spin(0, 100000, 0.01, 5)
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 100000)
+        self.batch.setSpecialValueText("full batch")
+        self.batch.setKeyboardTracking(False)
+        self.momentum = _spin(0, 0.99, 0.1, 2)
+        self.l1 = _spin(0, 1000, 0.1, 4)
+        self.l2 = _spin(0, 1000, 0.1, 4)
+        self.dropout = _spin(0, 0.9, 0.1, 2)
+        self.clip = _spin(0, 1e6, 0.5, 3, "off")
+        self.loss = QComboBox()
+        for name, loss in LOSSES.items():
+            self.loss.addItem(loss.title, name)
+        self.init = QComboBox()
+        self.init.addItems(INITIALISERS)
+        self.freeze = QCheckBox("frozen biases")
+        form = QFormLayout()
+        form.addRow("learning rate η", self.eta)
+        form.addRow("batch size", self.batch)
+        form.addRow("momentum", self.momentum)
+        form.addRow("L1 λ", self.l1)
+        form.addRow("L2 λ", self.l2)
+        form.addRow("dropout p", self.dropout)
+        form.addRow("clip ‖g‖ at", self.clip)
+        form.addRow("loss", self.loss)
+        form.addRow("initialiser", self.init)
+        form.addRow("", self.freeze)
+        self.acts_form = QFormLayout()
+        self.acts: list[QComboBox] = []
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addLayout(form)
+        lay.addLayout(self.acts_form)
+        self.play.clicked.connect(ctl.toggle)
+        self.step_sample.clicked.connect(ctl.step_sample)
+        self.step_batch.clicked.connect(ctl.step_batch)
+        self.step_epoch.clicked.connect(ctl.step_epoch)
+        self.reset.clicked.connect(ctl.reset)
+        self.revert.clicked.connect(ctl.revert)
+        self.speed.currentIndexChanged.connect(lambda _i: ctl.set_speed(self.speed.currentData()))
+        self.eta.valueChanged.connect(lambda v: self._config(eta=v))
+        self.batch.valueChanged.connect(lambda v: self._config(batch_size=v or None))
+        self.momentum.valueChanged.connect(lambda v: self._config(momentum=v))
+        self.l1.valueChanged.connect(lambda v: self._config(l1=v))
+        self.l2.valueChanged.connect(lambda v: self._config(l2=v))
+        self.dropout.valueChanged.connect(lambda v: self._config(dropout=v))
+        self.clip.valueChanged.connect(lambda v: self._config(clip_norm=v or None))
+        self.freeze.toggled.connect(lambda v: self._config(freeze_biases=v))
+        self.loss.currentIndexChanged.connect(lambda _i: self.doc.set_loss(self.loss.currentData()))
+        self.init.currentTextChanged.connect(ctl.set_init)
+        ctl.running_changed.connect(self._on_running_changed)
+        self.doc.settings_changed.connect(self._on_settings_changed)
+        self._on_settings_changed()
+
+    def _config(self, **changes) -> None:
+        try:
+            self.doc.set_config(**changes)
+        except ValueError as e:
+            self.doc.message.emit(str(e))
+            self._on_settings_changed()
+
+    def _on_running_changed(self, running: bool) -> None:
+        self.play.setText("⏸ Pause" if running else "▶ Play")
+
+    def _on_settings_changed(self) -> None:
+        c = self.doc.config
+        pairs = ((self.eta, c.eta), (self.batch, c.batch_size or 0), (self.momentum, c.momentum),
+                 (self.l1, c.l1), (self.l2, c.l2), (self.dropout, c.dropout),
+                 (self.clip, c.clip_norm or 0))
+        for w, v in pairs:
+            with QSignalBlocker(w):
+                w.setValue(v)
+        with QSignalBlocker(self.freeze):
+            self.freeze.setChecked(c.freeze_biases)
+        with QSignalBlocker(self.loss):
+            self.loss.setCurrentIndex(max(0, self.loss.findData(self.doc.loss_name)))
+
+    def refresh(self) -> None:
+        """Re-read the epoch, the revert state, the speed, the initialiser and the activations."""
+        self.epoch.setText(f"Epoch {self.ctl.epoch}")
+        self.revert.setEnabled(self.ctl.last_finite is not None)
+        with QSignalBlocker(self.speed):
+            self.speed.setCurrentIndex(max(0, self.speed.findData(self.ctl.speed)))
+        with QSignalBlocker(self.init):
+            self.init.setCurrentText(self.ctl.init_method)
+        net = self.doc.network
+        if len(self.acts) != net.n_layers:
+            while self.acts_form.rowCount():
+                self.acts_form.removeRow(0)
+            self.acts = []
+            for l in range(net.n_layers):
+                box = QComboBox()
+                names = [a for a in ACTIVATIONS if a != "softmax" or l == net.n_layers - 1]
+                box.addItems(names)
+                box.currentTextChanged.connect(lambda name, l=l: self._activation(l, name))
+                title = "output" if l == net.n_layers - 1 else f"hidden {l + 1}"
+                self.acts_form.addRow(f"{title} ({net.sizes[l + 1]})", box)
+                self.acts.append(box)
+        for l, box in enumerate(self.acts):
+            with QSignalBlocker(box):
+                box.setCurrentText(net.activations[l].name)
+
+    def _activation(self, layer: int, name: str) -> None:
+        if name != self.doc.network.activations[layer].name:
+            self.ctl.set_activation(layer, name)
+
+
+class DataPanel(QGroupBox):
+    """Data set, noise, split, seed, the class for clicks, CSV import/export."""
+
+    def __init__(self, ctl: TrainingController, parent: QWidget | None = None) -> None:
+        super().__init__("Data", parent)
+        self.ctl = ctl
+        self.source = QComboBox()
+        self.gate = QComboBox()
+        self.gate.addItems(GATES)
+        self.goal = QComboBox()
+        self.goal.addItems(GOALS)
+        if custom_goals_available():  # type any f(x) when the expression parser is present
+            self.goal.setEditable(True)
+            self.goal.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            self.goal.lineEdit().editingFinished.connect(self._on_goal_edited)
+        self.classes = QSpinBox()
+        self.classes.setRange(2, 6)
+        self.classes.setKeyboardTracking(False)
+        self.n = QSpinBox()
+        self.n.setRange(10, 5000)
+        self.n.setSingleStep(50)
+        self.n.setKeyboardTracking(False)
+        self.noise = QSlider()
+        self.noise.setOrientation(self.noise.orientation().Horizontal)
+        self.noise.setRange(0, 50)
+        self.split = QSlider()
+        self.split.setOrientation(self.split.orientation().Horizontal)
+        self.split.setRange(10, 90)
+        self.noise_label = QLabel()
+        self.split_label = QLabel()
+        self.regenerate = QPushButton("Regenerate")
+        self.click_class = QComboBox()
+        self.click_class.setToolTip("Class added by a left click (a right click adds the other "
+                                    "class); click a point to remove it")
+        self.import_csv = QPushButton("Import CSV…")
+        self.export_csv = QPushButton("Export CSV…")
+        self.counts = QLabel()
+        form = QFormLayout()
+        form.addRow("data set", self.source)
+        form.addRow("gate", self.gate)
+        form.addRow("goal f(x)", self.goal)
+        form.addRow("classes", self.classes)
+        form.addRow("points", self.n)
+        form.addRow(self.noise_label, self.noise)
+        form.addRow(self.split_label, self.split)
+        form.addRow("left click adds", self.click_class)
+        row = QHBoxLayout()
+        row.addWidget(self.regenerate)
+        row.addWidget(self.import_csv)
+        row.addWidget(self.export_csv)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(row)
+        lay.addWidget(self.counts)
+        self.source.activated.connect(lambda i: ctl.set_data_spec(source=self.source.itemData(i)))
+        self.gate.activated.connect(lambda i: ctl.set_data_spec(gate=self.gate.itemText(i)))
+        self.goal.activated.connect(lambda i: ctl.set_data_spec(goal=self.goal.itemText(i)))
+        self.classes.valueChanged.connect(lambda v: ctl.set_data_spec(classes=v))
+        self.n.valueChanged.connect(lambda v: ctl.set_data_spec(n=v))
+        self.noise.valueChanged.connect(lambda v: ctl.set_data_spec(noise=v / 100))
+        self.split.valueChanged.connect(lambda v: ctl.set_data_spec(split=v / 100))
+        self.regenerate.clicked.connect(ctl.regenerate)
+        ctl.data_changed.connect(self._on_data_changed)
+        self._on_data_changed()
+
+    def _on_goal_edited(self) -> None:
+        text = self.goal.currentText().strip()
+        if text and text != self.ctl.data.spec.goal and not self.ctl.set_data_spec(goal=text):
+            self._on_data_changed()  # refused (message shown): show the goal in use again
+
+    def _on_data_changed(self) -> None:
+        ds, net = self.ctl.data, self.ctl.doc.network
+        spec = ds.spec
+        n_in = net.sizes[0] if net is not None else 2
+        choices = {2: list(GENERATORS) + ["gate"], 64: ["digits"], 1: ["regression"]}.get(n_in, [])
+        choices.append("table")
+        with QSignalBlocker(self.source):
+            self.source.clear()
+            for c in choices:
+                self.source.addItem("own table / CSV" if c == "table" else c, c)
+            self.source.setCurrentIndex(max(0, self.source.findData(spec.source)))
+        for w, v in ((self.classes, spec.classes), (self.n, spec.n),
+                     (self.noise, round(spec.noise * 100)), (self.split, round(spec.split * 100))):
+            with QSignalBlocker(w):
+                w.setValue(v)
+        with QSignalBlocker(self.gate):
+            self.gate.setCurrentText(spec.gate)
+        with QSignalBlocker(self.goal):
+            self.goal.setCurrentText(spec.goal)
+        self.noise_label.setText(f"noise {round(spec.noise * 100)} %")
+        self.split_label.setText(f"train {round(spec.split * 100)} %")
+        gen = spec.source in GENERATORS or spec.source == "regression"
+        self.gate.setEnabled(spec.source == "gate")
+        self.goal.setEnabled(spec.source == "regression")
+        self.classes.setEnabled(spec.source in ("spiral", "gaussians")
+                                and (net is None or net.sizes[-1] > 1))
+        self.n.setEnabled(gen)
+        self.noise.setEnabled(gen)
+        self.regenerate.setEnabled(gen)
+        with QSignalBlocker(self.click_class):
+            keep = self.click_class.currentIndex()
+            self.click_class.clear()
+            if ds.regression:
+                self.click_class.addItem("a point (x, y)", -1)
+            else:
+                for k in range(ds.n_classes):
+                    self.click_class.addItem(f"class {k}", k)
+                self.click_class.setCurrentIndex(keep if 0 <= keep < ds.n_classes else
+                                                 min(1, ds.n_classes - 1))
+        n_test = int(ds.test.sum())
+        self.counts.setText(f"{len(ds.x) - n_test} training and {n_test} test samples")

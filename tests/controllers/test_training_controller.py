@@ -1,0 +1,173 @@
+"""The training controller: steps, live hyper-parameters, NaN pause and revert, data edits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.training import TrainingController
+
+
+@pytest.fixture
+def ctl(qtbot):
+    doc = Document()
+    c = TrainingController(doc)
+    yield c
+    c.shutdown()
+    doc.undo_stack.blockSignals(True)
+
+
+def test_lesson_settings_make_the_data(ctl):
+    ctl.doc.load_lesson("overfitting")
+    ds = ctl.data
+    assert ds.spec.source == "circle" and ds.spec.noise == 0.4
+    assert len(ds.x) == 400 and (~ds.test).sum() == 40
+    assert ctl.epoch == 0 and len(ctl.history) == 1
+
+
+def test_steps_and_epochs(ctl):
+    ctl.doc.load_lesson("spiral")
+    n_train = len(ctl.data.x_train)
+    ctl.step_sample()
+    ctl.step_batch()
+    assert ctl.steps == 2 and ctl.epoch == 0
+    ctl.step_epoch()  # finishes the current epoch
+    assert ctl.epoch == 1
+    ctl.run_epochs(3)
+    assert ctl.epoch == 4 and ctl.history.epoch[-1] == 4
+    assert ctl.steps == 2 + (n_train - 11 + 9) // 10 + 3 * (n_train // 10)
+
+
+def test_hyper_parameters_change_while_training_without_reset(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    ctl.run_epochs(3)
+    before = ctl.doc.network.copy()
+    ctl.doc.set_config(eta=0.001, l2=0.5, momentum=0.0, dropout=0.2)
+    ctl.run_epochs(1)
+    assert ctl.epoch == 4  # not reset
+    w = ctl.doc.network.weights[0]
+    assert not np.array_equal(w, before.weights[0])
+    assert np.max(np.abs(w - before.weights[0])) < 0.1  # small steps with the new eta
+    ctl.set_activation(0, "relu")
+    assert ctl.doc.network.activations[0].name == "relu" and ctl.epoch == 4
+
+
+def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    ctl.doc.set_config(eta=1e6)
+    ctl.set_activation(2, "linear")
+    ctl.set_activation(0, "relu")
+    ctl.set_activation(1, "relu")
+    with qtbot.waitSignal(ctl.blowup, timeout=10000) as blocker:
+        ctl.play()
+    assert not ctl.running
+    assert "learning rate" in blocker.args[0] and "1e+06" in blocker.args[0]
+    assert ctl.doc.network.is_finite()  # the blown-up step was undone: the last finite one
+    assert ctl.last_finite is not None and ctl.last_finite.is_finite()
+    assert not ctl.last_finite.equals(ctl.doc.network)
+    good = ctl.last_finite.copy()
+    assert ctl.revert()
+    assert ctl.doc.network.is_finite() and ctl.doc.network.equals(good)
+
+
+def test_clipping_is_the_fix(ctl, qtbot):
+    ctl.doc.load_lesson("exploding-gradients")
+    with qtbot.waitSignal(ctl.blowup, timeout=10000):
+        ctl.play()
+    assert ctl.revert()
+    ctl.doc.set_config(clip_norm=1.0)
+    ctl.run_epochs(50)
+    assert ctl.doc.network.is_finite() and ctl.last_finite is None
+    assert ctl.history.train_loss[-1] < ctl.history.train_loss[0]
+
+
+def test_points_and_csv(ctl, tmp_path):
+    ctl.doc.load_lesson("spiral")
+    n = len(ctl.data.x)
+    ctl.add_point((5.8, -5.8), label=1)
+    assert len(ctl.data.x) == n + 1 and len(ctl.doc.x) == n + 1
+    assert ctl.remove_point_near((5.8, -5.75), 0.3)
+    assert not ctl.remove_point_near((5.8, -5.75), 0.01)
+    text = ctl.export_csv()
+    before = ctl.data.x.copy()
+    from nnviz.engine.csvio import CsvError
+
+    with pytest.raises(CsvError, match="line 3"):
+        ctl.import_csv("x1,x2,label\n1,1,1\n1,1,1,1\n")
+    assert np.array_equal(ctl.data.x, before)  # nothing changed
+    ctl.import_csv("1,1,1\n-1,-1,0\n")
+    assert len(ctl.data.x) == 2 and ctl.data.labels.tolist() == [1, 0]
+    ctl.import_csv(text)
+    assert np.array_equal(ctl.data.x, before)
+
+
+def test_state_round_trip_and_bad_state(ctl):
+    ctl.doc.load_lesson("spiral")
+    ctl.set_speed(5)
+    ctl.set_data_spec(noise=0.2, split=0.3)
+    st = ctl.state()
+    ctl.set_speed(0)
+    ctl.set_data_spec(noise=0.0)
+    ctl.restore_state(st)
+    assert ctl.speed == 5 and ctl.data.spec.noise == 0.2 and ctl.data.spec.split == 0.3
+    for bad in ({"speed": 3}, {"init": "bogus"}, {"data": {"split": 2}}, {"data": {"dataset": "digits"}}):
+        with pytest.raises(ValueError):
+            ctl.restore_state(bad)
+    assert ctl.speed == 5 and ctl.data.spec.source == "spiral"
+
+
+def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    ctl.set_speed(1)
+    assert ctl._timer.interval() == 1000
+    ctl._tick()
+    ctl._tick()
+    assert ctl.steps == 2
+    ctl.set_speed(0)
+    ctl._tick()  # as fast as possible: many steps in one time-budgeted slice
+    assert ctl.steps > 3
+    with pytest.raises(ValueError):
+        ctl.set_speed(3)
+
+
+def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):
+    ctl.doc.load_lesson("keras-lab")
+    assert ctl.data.spec.source == "digits" and ctl.doc.network.sizes == [64, 32, 64, 10]
+    ctl.run_epochs(60)
+    assert ctl.history.test_acc[-1] > 0.85
+
+
+@pytest.mark.parametrize("name", ["spiral", "vanishing-gradients", "vanishing-gradients-relu",
+                                  "exploding-gradients", "overfitting", "overfitting-l2",
+                                  "overfitting-dropout", "keras-lab"])
+def test_training_lessons_have_valid_settings(ctl, name):
+    from nnviz.engine.data import spec_from_settings
+    from nnviz.engine.lessons import load_lesson
+
+    lesson = load_lesson(name)
+    assert lesson.lab == "training" and len(lesson.description) > 50
+    spec = spec_from_settings(lesson.settings, lesson.data)
+    ctl.doc.load_lesson(lesson)
+    got = ctl.data.spec
+    assert (got.source, got.n, got.noise, got.split, got.seed) == (
+        spec.source, spec.n, spec.noise, spec.split, spec.seed)  # as asked, no fallback
+    assert len(ctl.data.x_train) > 0
+
+
+def test_overfitting_story_and_its_fixes(ctl):
+    """Seed 002's story: the test loss turns upward while the training loss keeps falling;
+    L2 and dropout stop the rise."""
+    ctl.doc.load_lesson("overfitting")
+    ctl.run_epochs(600)
+    h = ctl.history.arrays()
+    best = int(np.argmin(h["test_loss"]))
+    assert 50 < h["epoch"][best] < 400
+    assert h["test_loss"][-1] > 1.3 * h["test_loss"][best]      # turned upward
+    assert h["train_loss"][-1] < 0.5 * h["train_loss"][best]    # while training kept falling
+    for fixed in ("overfitting-l2", "overfitting-dropout"):
+        ctl.doc.load_lesson(fixed)
+        ctl.run_epochs(600)
+        f = ctl.history.arrays()
+        assert f["test_loss"][-1] < 1.05 * np.min(f["test_loss"]), fixed
+        assert f["test_loss"][-1] < h["test_loss"][-1], fixed

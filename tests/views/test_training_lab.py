@@ -1,0 +1,285 @@
+"""The Training lab driven like a user: play, keys while training, map clicks, NaN, curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    assert main_window.open_lesson("spiral")
+    page = main_window.current_lab
+    assert page.name == "training"
+    yield page
+    page.ctl.pause()
+
+
+def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
+    qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)  # the first frame drawn
+    assert lab.map.isVisible() and lab.map.mode == "map"
+    assert lab.map.point_counts() == (200, 200)
+    assert "Epoch 0" in lab.run_panel.epoch.text()
+
+
+def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
+    ctl = lab.ctl
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert ctl.running and "Pause" in lab.run_panel.play.text()
+    qtbot.waitUntil(lambda: ctl.epoch >= 3, timeout=20000)
+    fired = []
+    QTimer.singleShot(0, lambda: fired.append(ctl.running))
+    qtbot.waitUntil(lambda: bool(fired), timeout=5000)
+    assert fired == [True]  # the timer ran while training was running
+    # a key press into the learning-rate box is handled while training runs
+    box = lab.run_panel.eta
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "0.01")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert ctl.running and lab.doc.config.eta == pytest.approx(0.01)
+    epoch = ctl.epoch
+    qtbot.waitUntil(lambda: ctl.epoch > epoch, timeout=20000)  # still training, not reset
+    qtbot.waitUntil(lambda: lab.run_panel.epoch.text() != "Epoch 0", timeout=5000)
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not ctl.running
+
+
+def test_step_buttons(lab, qtbot):
+    qtbot.mouseClick(lab.run_panel.step_epoch, Qt.MouseButton.LeftButton)
+    assert lab.ctl.epoch == 1
+    qtbot.mouseClick(lab.run_panel.step_sample, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(lab.run_panel.step_batch, Qt.MouseButton.LeftButton)
+    assert lab.ctl.steps == 20 + 2
+    qtbot.waitUntil(lambda: lab.run_panel.epoch.text() == "Epoch 1")
+
+
+def _click(lab, x, y, button=Qt.MouseButton.LeftButton):
+    lab.redraw()
+    pos = lab.map.data_to_widget(x, y)
+    QTest.mouseClick(lab.map.plot.viewport(), button, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(pos.x()), int(pos.y())))
+
+
+def test_clicks_on_the_map_add_and_remove_points(lab, qtbot):
+    ds = lab.ctl.data
+    n = len(ds.x)
+    lab.data_panel.click_class.setCurrentIndex(0)
+    _click(lab, 5.5, -5.5)
+    assert len(lab.ctl.data.x) == n + 1
+    assert lab.ctl.data.labels[-1] == 0 and np.allclose(lab.ctl.data.x[-1], (5.5, -5.5), atol=0.15)
+    _click(lab, -5.5, 5.5, Qt.MouseButton.RightButton)
+    assert len(lab.ctl.data.x) == n + 2 and lab.ctl.data.labels[-1] == 1
+    _click(lab, 5.5, -5.5)  # on an existing point: removes it
+    assert len(lab.ctl.data.x) == n + 1
+    assert not np.any(np.all(np.abs(lab.ctl.data.x - (5.5, -5.5)) < 0.15, axis=1))
+
+
+def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
+    assert main_window.open_lesson("exploding-gradients")
+    lab = main_window.current_lab
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.ctl.running, timeout=20000)
+    qtbot.waitUntil(lambda: lab.message.isVisible() and "NaN" in lab.message.text())
+    assert "learning rate" in lab.message.text()
+    huge = max(float(np.abs(w).max()) for w in lab.doc.network.weights)
+    qtbot.waitUntil(lab.run_panel.revert.isEnabled)
+    qtbot.mouseClick(lab.run_panel.revert, Qt.MouseButton.LeftButton)
+    assert lab.doc.network.is_finite()
+    assert max(float(np.abs(w).max()) for w in lab.doc.network.weights) < huge
+    qtbot.waitUntil(lambda: not lab.run_panel.revert.isEnabled())
+    assert lab.map.mode == "curve"
+
+
+def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
+    assert main_window.open_lesson("vanishing-gradients")
+    lab = main_window.current_lab
+    lab.redraw()
+    d = lab.bars.delta
+    assert len(d) == 6 and np.all(np.diff(d) > 0)
+    assert "1:" in lab.bars.label.text()
+
+
+def test_digits_show_weight_images(main_window, qtbot):
+    assert main_window.open_lesson("keras-lab")
+    lab = main_window.current_lab
+    lab.advance(2)
+    assert not lab.map.isVisible() and len(lab.thumbs.cells) == 32
+    assert lab.thumbs.cells[0].pixmap().width() >= 24
+    acc = lab.ctl.history.test_acc[-1]
+    assert f"test accuracy {100 * acc:.1f} %" in lab.thumbs.title.text()
+    # dropout 0.5: the neurons dropped in the last step are greyed on the graph
+    dropped = lab.graph.dropped
+    assert dropped is not None and dropped[0] is None and dropped[-1] is None
+    assert 0 < dropped[1].sum() < 32
+    assert lab.ctl.epoch == 2 and len(lab.ctl.history) == 3
+
+
+def test_curves_read_on_hover(lab, qtbot):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    lab.advance(5)
+    plot = lab.curves.loss_plot
+    vb = plot.getViewBox()
+
+    def hover_epoch_3() -> bool:
+        # the mouse moves over epoch 3 of the loss plot (mapped afresh: layout may settle)
+        scene = vb.mapViewToScene(QPointF(3, float(np.mean(vb.viewRange()[1]))))
+        p = QPointF(plot.mapFromScene(scene))
+        ev = QMouseEvent(QEvent.Type.MouseMove, p, plot.viewport().mapToGlobal(p),
+                         Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                         Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(plot.viewport(), ev)
+        return lab.curves.readout.text().startswith("epoch 3:")
+
+    qtbot.waitUntil(hover_epoch_3)
+    h = lab.ctl.history
+    assert f"{h.train_loss[3]:.4g}" in lab.curves.readout.text()
+    assert f"{h.test_loss[3]:.4g}" in lab.curves.readout.text()
+
+
+def test_state_round_trip_and_bad_state(lab):
+    lab.discrete.setChecked(True)
+    st = lab.state()
+    lab.discrete.setChecked(False)
+    lab.restore_state(st)
+    assert lab.discrete.isChecked()
+    with pytest.raises(ValueError):
+        lab.restore_state({"discrete": "yes"})
+    with pytest.raises(ValueError):
+        lab.restore_state({"controller": {"speed": 7}})
+
+
+def test_csv_import_bad_file_changes_nothing(lab, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,1\n1,2\n")
+    before = lab.ctl.data.x.copy()
+    assert not lab.import_csv(str(bad))
+    assert shown and "line 3" in shown[0]
+    assert np.array_equal(lab.ctl.data.x, before)
+    out = tmp_path / "out.csv"
+    assert lab.export_csv(str(out))
+    assert lab.import_csv(str(out))
+    assert np.array_equal(lab.ctl.data.x, before)
+
+
+def test_screenshot_command_renders_the_lab(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "shot.png"
+    r = subprocess.run([sys.executable, "-m", "nnviz", "screenshot", "--lab", "training",
+                        "--lesson", "spiral", "--steps", "3", "--size", "1280x720",
+                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size > 10000
+
+
+def test_data_panel_noise_split_regenerate_and_source(lab, qtbot):
+    panel = lab.data_panel
+    x0 = lab.ctl.data.x.copy()
+    panel.noise.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(panel.noise, Qt.Key.Key_Up)  # Left/Right are the clicker's keys
+    assert lab.ctl.data.spec.noise == pytest.approx(0.03)
+    assert panel.noise_label.text() == "noise 3 %"
+    for _ in range(2):
+        qtbot.keyClick(panel.split, Qt.Key.Key_Down)
+    assert lab.ctl.data.spec.split == pytest.approx(0.48)
+    assert panel.counts.text() == f"{round(0.48 * 400)} training and {400 - round(0.48 * 400)} test samples"
+    seed = lab.ctl.data.spec.seed
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    assert lab.ctl.data.spec.seed == seed + 1 and not np.array_equal(lab.ctl.data.x, x0)
+    i = panel.source.findData("circle")
+    panel.source.setCurrentIndex(i)
+    panel.source.activated.emit(i)
+    assert lab.ctl.data.spec.source == "circle"
+    i = panel.source.findData("gate")
+    panel.source.activated.emit(i)
+    assert len(lab.ctl.data.x) == 4 and not lab.ctl.data.test.any()
+
+
+def test_output_activation_and_initialiser(lab, qtbot):
+    ctl = lab.ctl
+    assert set(np.unique(ctl.data.y)) == {-1.0, 1.0}  # tanh output
+    lab.redraw()
+    out_box = lab.run_panel.acts[-1]
+    out_box.setCurrentText("sigmoid")
+    assert lab.doc.network.activations[-1].name == "sigmoid"
+    assert set(np.unique(ctl.data.y)) == {0.0, 1.0}  # targets follow the output's range
+    lab.run_panel.init.setCurrentText("he")
+    before = lab.doc.network.copy()
+    qtbot.mouseClick(lab.run_panel.reset, Qt.MouseButton.LeftButton)
+    assert ctl.init_method == "he" and ctl.epoch == 0
+    assert not np.array_equal(before.weights[0], lab.doc.network.weights[0])
+    assert np.all(lab.doc.network.biases[0] == 0)
+    lab.doc.undo_stack.undo()  # reset is undoable
+    assert lab.doc.network.equals(before)
+
+
+def test_zoom_keys_zoom_the_map(main_window, lab, qtbot):
+    lab.redraw()
+    vb = lab.map.plot.getViewBox()
+    w0 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    lab.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    w1 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    assert w1 < w0
+    lab.ctl.step_epoch()
+    lab.redraw()  # training frames keep the zoomed view
+    assert vb.viewRange()[0][1] - vb.viewRange()[0][0] == pytest.approx(w1)
+    qtbot.keyClick(main_window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    w2 = vb.viewRange()[0][1] - vb.viewRange()[0][0]
+    assert w2 == pytest.approx(w0, rel=0.05)
+
+
+def test_regression_curve_clicks_add_points_with_their_height(main_window, qtbot):
+    assert main_window.open_lesson("exploding-gradients")
+    lab = main_window.current_lab
+    lab.redraw()
+    assert lab.map.mode == "curve"
+    n = len(lab.ctl.data.x)
+    vb = lab.map.plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    x, y = 0.5 * (x0 + x1), y0 + 0.92 * (y1 - y0)  # above sin(2x) at x = 0: no point near
+    from nnviz.engine.data import nearest
+    from nnviz.views.training.lab import REMOVE_RADIUS
+
+    assert nearest(lab.ctl.data, (x, y), REMOVE_RADIUS) is None
+    _click(lab, x, y)
+    ds = lab.ctl.data
+    assert len(ds.x) == n + 1 and ds.regression
+    assert ds.x[-1, 0] == pytest.approx(x, abs=0.05 * (x1 - x0))
+    assert ds.y[-1, 0] == pytest.approx(y, abs=0.05 * (y1 - y0))
+
+
+def test_discretised_map_has_two_colours(lab, qtbot):
+    lab.redraw()
+    smooth = len(np.unique(lab.map.image.image.reshape(-1, 4), axis=0))
+    qtbot.mouseClick(lab.discrete, Qt.MouseButton.LeftButton,
+                     pos=QPoint(8, lab.discrete.height() // 2))  # on the box, not the blank
+    assert lab.discrete.isChecked()
+    lab.redraw()
+    colours = np.unique(lab.map.image.image.reshape(-1, 4), axis=0)
+    assert smooth > 10 and len(colours) == 2
+
+
+def test_a_network_no_data_fits_is_handled(lab, qtbot):
+    from nnviz.engine.network import Network
+
+    lab.doc.set_network(Network.create([3, 4, 2], "tanh"), "Edit structure")
+    qtbot.waitUntil(lambda: "No data set fits" in lab.thumbs.title.text())
+    assert len(lab.ctl.data.x) == 0 and not lab.map.isVisible()
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not lab.ctl.running  # nothing to train on
+    lab.doc.undo_stack.undo()  # back to the 2-input network: the spiral returns
+    qtbot.waitUntil(lambda: lab.ctl.data.spec.source == "spiral" and len(lab.ctl.data.x) == 400)
+    qtbot.waitUntil(lab.map.isVisible)
