@@ -4,6 +4,7 @@ work whose result would be identical."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnviz.engine.network import Network
 
@@ -61,3 +62,42 @@ def test_graph_keeps_its_node_brushes_across_redraws(qtbot):
     assert first[2] is first[3] is first[4]      # one object per colour
     assert second[2] is first[2]                 # and the same object next time
     assert second[0] is not first[0]             # a changed colour: another brush
+
+
+def _max_diff(a, b) -> float:
+    return max(float(np.max(np.abs(p - q)))
+               for p, q in zip(a.weights + a.biases, b.weights + b.biases))
+
+
+@pytest.mark.parametrize("lesson", ["spiral", "overfitting-l2"])
+def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
+    from nnviz.controllers.document import Document
+    from nnviz.controllers.training import TrainingController
+
+    fast, slow = TrainingController(Document()), TrainingController(Document())
+    for c in (fast, slow):
+        c.doc.load_lesson(lesson)
+    assert fast._fast_trainer() is not None, "this lesson should take the fast path"
+    fast.play()
+    qtbot.waitUntil(lambda: fast.epoch >= 3, timeout=20000)
+    fast.pause()
+    slow.run_epochs(fast.epoch)  # one train_step per mini-batch
+    assert slow.epoch == fast.epoch and slow.steps == fast.steps
+    assert _max_diff(fast.doc.network, slow.doc.network) < 1e-11
+    assert len(fast.history) == len(slow.history)
+    np.testing.assert_allclose(fast.history.train_loss, slow.history.train_loss, rtol=1e-9)
+    assert fast._rng.random() == slow._rng.random()  # the same shuffles were drawn
+
+
+def test_settings_without_a_fast_path_train_step_by_step(qtbot):
+    from nnviz.controllers.document import Document
+    from nnviz.controllers.training import TrainingController
+
+    c = TrainingController(Document())
+    c.doc.load_lesson("spiral")
+    c.doc.set_config(dropout=0.2)
+    assert c._fast_trainer() is None
+    c.play()
+    qtbot.waitUntil(lambda: c.steps >= 3, timeout=20000)
+    c.pause()
+    assert c.doc.network.is_finite() and c.last_record is not None

@@ -29,6 +29,7 @@ from nnviz.engine.data import (
     make_dataset,
     spec_from_settings,
 )
+from nnviz.engine.fast import FastTrainer
 from nnviz.engine.init import INITIALISERS, init_weights
 from nnviz.engine.monitor import (
     GridEval,
@@ -74,6 +75,7 @@ class TrainingController(DataEdits, QObject):
         self.last_finite: Network | None = None
         self.blowup_message = ""
         self._opt = OptimizerState()
+        self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
@@ -178,10 +180,65 @@ class TrainingController(DataEdits, QObject):
 
     def _tick(self) -> None:
         deadline = time.perf_counter() + BUDGET_S
-        while self._step(self._batch_size()):
-            if self.speed or time.perf_counter() >= deadline:
-                break
+        if self.speed or not self._fast_epochs(deadline):
+            while self._step(self._batch_size()):
+                if self.speed or time.perf_counter() >= deadline:
+                    break
         self._announce()
+
+    def _fast_epochs(self, deadline: float) -> bool:
+        """Whole epochs with the engine's FastTrainer until ``deadline``; False (nothing
+        done) where it does not support the settings (dropout, clipping, ...).
+
+        The result equals the step-by-step path to rounding, with the same shuffles from
+        the same generator. NaN/inf is checked after every epoch; an epoch that blew up
+        is replayed step by step, so the blow-up is handled exactly as without the fast
+        path.
+        """
+        trainer = self._fast_trainer()
+        if trainer is None:
+            return False
+        xtr, ytr = self.data.x_train, self.data.y_train
+        while self._cursor < len(self._order):  # finish a started epoch step by step
+            if not self._step(self._batch_size()) or time.perf_counter() >= deadline:
+                return True
+        net = self.doc.network
+        per_epoch = -(-len(xtr) // self._batch_size())
+        while True:
+            start = self._epoch_start = net.copy()
+            rng_state, opt = self._rng.bit_generator.state, self._opt.copy()
+            with np.errstate(all="ignore"):
+                trainer.train_epoch(xtr, ytr, self._rng)
+            self.last_record = None
+            if not net.is_finite():
+                # replay this epoch step by step from its start (same shuffle, same
+                # optimiser state): the step path pauses at the exact step that blew up
+                net.set_params(start.get_params())
+                self._rng.bit_generator.state = rng_state
+                self._opt = opt
+                self._order, self._cursor = np.zeros(0, dtype=int), 0
+                target = self.epoch + 1
+                while self.epoch < target and self._step(self._batch_size()):
+                    pass
+                return True
+            self.steps += per_epoch
+            self.epoch += 1
+            if self.history.wants(self.epoch):
+                self._record()
+            if time.perf_counter() >= deadline:
+                return True
+
+    def _fast_trainer(self) -> FastTrainer | None:
+        """The FastTrainer for the current network, loss and settings (cached), or None."""
+        net, cfg, loss = self.doc.network, self.doc.config, self.doc.loss
+        if net is None or not len(self.data.x_train):
+            return None
+        sig = (list(net.sizes), [a.name for a in net.activations], cfg, loss.name)
+        c = self._fast
+        if c is None or c[0] is not net or c[1] is not self._opt or c[2] != sig:
+            trainer = FastTrainer(net, loss, cfg, self._opt)
+            self._fast = (net, self._opt, sig, trainer if trainer.fast else None)
+        return self._fast[3]
 
     def step_sample(self) -> None:
         self._step(1)
