@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -83,6 +83,13 @@ def _close(win) -> None:
     _spin(0.02)
 
 
+def _run_loop(seconds: float) -> None:
+    """Run the Qt event loop for ``seconds``, exactly as the app's own loop runs."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
 def _spin(seconds: float) -> None:
     app = QApplication.instance()
     end = time.perf_counter() + seconds
@@ -140,7 +147,7 @@ def live_train(name: str, seconds: float) -> dict[str, float] | None:
         s0 = _samples(ctl, PLAYGROUND_CFG.batch_size)
         t0 = time.perf_counter()
         ctl.play()
-        _spin(seconds)
+        _run_loop(seconds)
         ctl.pause()
         dt = time.perf_counter() - t0
         _spin(0.05)
