@@ -78,20 +78,8 @@ class Document(QObject):
             lesson = load_lesson(lesson)
         x, y = lesson.dataset()
         ex_x, ex_y = lesson.example()
-        self.lesson = lesson
-        self.network = lesson.network.copy()
-        self.loss_name = lesson.loss
-        self.config = replace(lesson.train)
-        self.x, self.y = x, y
-        self.example_x, self.example_y = np.asarray(ex_x, float), np.asarray(ex_y, float)
-        self.undo_stack.clear()
-        self.lesson_changed.emit()
-        self.network_changed.emit()
-        self.data_changed.emit()
-        self.settings_changed.emit()
-        # views may adjust settings while they hear the new lesson: still "unmodified"
-        self._dirty = False
-        self.modified_changed.emit(False)
+        self.restore_workspace(lesson, lesson.network, x, y, ex_x, ex_y, lesson.train,
+                               lesson.loss)
         self.message.emit(f"Opened lesson: {lesson.title}")
 
     def restore_workspace(self, lesson: Lesson, network: Network, x: np.ndarray, y: np.ndarray,

@@ -36,6 +36,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("nnviz")
         self.setObjectName("nnviz-main-window")
+        from nnviz.views.keys import InputKeyGuard
+
+        self._key_guard = InputKeyGuard(self)
         self.doc = doc or Document(self)
         self.settings = settings or QSettings()
         self.stack = QStackedWidget()

@@ -81,3 +81,25 @@ def test_dropped_neurons_are_muted(graph):
     assert graph.item_count() == n_items
     graph.set_dropped(None)
     assert graph.muted_item.path().isEmpty()
+
+
+def test_graph_draws_a_diverged_network(qtbot):
+    """NaN and infinite weights (a blown-up training run) draw without warnings or errors."""
+    import numpy as np
+
+    from nnviz.engine.network import Network
+    from nnviz.views.items.network_graph import NetworkGraphWidget
+
+    g = NetworkGraphWidget()
+    qtbot.addWidget(g)
+    g.resize(400, 300)
+    net = Network.create([2, 3, 1], "tanh", np.random.default_rng(0))
+    net.weights[0][0, 0] = np.nan
+    net.weights[0][1, 1] = np.inf
+    net.weights[1][0, 2] = -np.inf
+    g.set_network(net)
+    g.show()
+    qtbot.waitExposed(g)
+    img = g.grab()
+    assert not img.isNull()
+    assert g.label_texts()  # neuron labels drawn; the edge paths were built without a warning

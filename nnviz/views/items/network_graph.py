@@ -398,6 +398,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
     def _redraw_edges(self) -> None:
         s, st = self.style_, self.state
         w = np.concatenate([a.ravel() for a in self._weights()])
+        # a diverged network must still draw: NaN as 0, infinities as the largest weights
+        w = np.nan_to_num(w, nan=0.0, posinf=1e300, neginf=-1e300)
         n = len(w)
         muted = np.zeros(n, bool)
         if self.dropped:

@@ -357,6 +357,25 @@ class TrainingLab(Lab):
         self.ctl.restore_state(state.get("controller", {}))
         self.discrete.setChecked(discrete)
 
+    def history(self) -> dict[str, list[float]] | None:
+        """The recorded train/test loss and accuracy per epoch (File > Export > History)."""
+        h = self.ctl.history
+        if not len(h):
+            return None
+        return {"epoch": [float(e) for e in h.epoch], "train_loss": list(h.train_loss),
+                "test_loss": list(h.test_loss), "train_accuracy": list(h.train_acc),
+                "test_accuracy": list(h.test_acc)}
+
+    def open_csv(self, path: str) -> bool:
+        """A dropped or opened CSV becomes the data set; a bad file raises ValueError."""
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read(20 * 1024 * 1024 + 1)
+            self.ctl.import_csv(text)
+        except (OSError, UnicodeDecodeError, CsvError) as e:
+            raise ValueError(str(e)) from None
+        return True
+
     def main_view(self) -> QWidget:
         return self.centralWidget()
 

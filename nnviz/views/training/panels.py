@@ -59,7 +59,7 @@ class RunPanel(QGroupBox):
         for i, w in enumerate((self.play, self.epoch, self.step_sample, self.step_batch,
                                self.step_epoch, self.reset, self.revert, self.speed)):
             grid.addWidget(w, i // 2, i % 2)
-        self.eta = _spin(0, 100000, 0.01, 5)
+        self.eta = _spin(0, 1000, 0.01, 5)  # bounded: larger rates only ever blow up
         self.batch = QSpinBox()
         self.batch.setRange(0, 100000)
         self.batch.setSpecialValueText("full batch")

@@ -38,6 +38,7 @@ class WorkbenchLab(Lab):
         super().__init__(doc, parent)
         self.style_ = current_style()
         self.stepper = StepController(doc, self)
+        self.stepper.position_changed.connect(self.position_changed)
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("workbench-graph")
         self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -227,6 +228,11 @@ class WorkbenchLab(Lab):
         self.act_labels.setChecked(labels)
         self.graph.show_weight_labels(labels)
         self.stepper.scrub(vals["t"], vals["k"])
+
+    def caption_position(self) -> tuple[int, str]:
+        """Micro-steps shown and the phase of the last one, for the caption bar and exports."""
+        step = self.stepper.step
+        return self.stepper.k, (step.phase if step is not None else "start")
 
     def main_view(self) -> QWidget:
         return self.graph

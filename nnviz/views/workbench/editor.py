@@ -29,6 +29,7 @@ from nnviz.engine.naming import fmt
 from nnviz.views.style import Style
 
 MAX_EXAMPLE_ROWS = 64
+MAX_ETA = 1000.0  # larger learning rates only ever blow up; refused with a message
 
 
 def parse_number(text: str) -> float:
@@ -218,8 +219,8 @@ class NetworkEditor(QWidget):
     def _on_eta(self) -> None:
         try:
             eta = parse_number(self.eta.text())
-            if eta < 0:
-                raise ValueError("the learning rate must be ≥ 0")
+            if not 0 <= eta <= MAX_ETA:
+                raise ValueError(f"the learning rate must be between 0 and {MAX_ETA:g}")
             if eta != self.doc.config.eta:
                 self.doc.set_config(eta=eta)
             self._tell("", error=False)

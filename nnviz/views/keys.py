@@ -1,0 +1,49 @@
+"""Arrow keys belong to the widget being edited, clicker keys always step.
+
+The clicker actions (Right/Left/Space/Backspace/Home and Page Up/Down) are
+window-wide shortcuts. Qt gives a shortcut priority over the focused widget,
+so without this guard Left/Right on a focused slider or spin box would step the
+lab instead of moving the slider. Page Up/Page Down (what presentation
+clickers send) are not guarded: they always step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+EDITING_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                Qt.Key.Key_Space, Qt.Key.Key_Backspace, Qt.Key.Key_Home, Qt.Key.Key_End}
+INPUT_WIDGETS = (QAbstractSlider, QAbstractSpinBox, QLineEdit, QComboBox, QTextEdit,
+                 QPlainTextEdit, QAbstractItemView)
+
+
+class InputKeyGuard(QObject):
+    """Application event filter: a focused input widget of ``window`` keeps its editing keys."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.ShortcutOverride:
+            return False
+        if event.key() not in EDITING_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        focus = QApplication.focusWidget()
+        if (isinstance(focus, INPUT_WIDGETS) and focus.isEnabled() and obj is focus
+                and focus.window() is self._window):
+            event.accept()  # the widget gets the key press; the shortcut does not fire
+            return True
+        return False
