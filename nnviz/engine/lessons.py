@@ -105,6 +105,23 @@ def lesson_names() -> list[str]:
     return sorted(p.stem for p in lessons_dir().glob("*.json"))
 
 
+def lesson_titles() -> dict[str, str]:
+    """Name -> title of every shipped lesson, read cheaply for menus (no validation:
+    a broken file is left out here and refused with its message when opened)."""
+    import json
+
+    titles = {}
+    for name in lesson_names():
+        try:
+            d = json.loads((lessons_dir() / f"{name}.json").read_text(encoding="utf-8"))
+            title = d.get("title") if isinstance(d, dict) else None
+        except (OSError, ValueError):
+            continue
+        if isinstance(title, str) and title.strip():
+            titles[name] = title
+    return titles
+
+
 def load_lesson(name_or_path: str | Path) -> Lesson:
     """Load a shipped lesson by name, or a lesson file by path."""
     p = Path(name_or_path)

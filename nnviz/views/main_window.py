@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import DEFAULT_LESSON, Document
-from nnviz.engine.lessons import lesson_names, load_lesson
+from nnviz.engine.lessons import lesson_titles
 from nnviz.views.caption_bar import CaptionBar, captions_at
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
@@ -155,11 +155,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_undo)
         m.addAction(self.act_redo)
         self.lessons_menu = mb.addMenu("&Lessons")
-        for name in lesson_names():
-            try:
-                title = load_lesson(name).title
-            except ValueError:
-                continue
+        for name, title in lesson_titles().items():
             a = QAction(f"{title}  [{name}]", self)
             a.setToolTip(f"Open the lesson {name}")
             a.triggered.connect(lambda _=False, n=name: self.files.confirm_discard(

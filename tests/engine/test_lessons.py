@@ -95,3 +95,12 @@ def test_huge_file_is_refused(tmp_path):
 def test_unknown_lesson_name():
     with pytest.raises(LessonError, match="no lesson named"):
         load_lesson("no-such-lesson")
+
+
+def test_lesson_titles_for_the_menu_match_the_lessons():
+    from nnviz.engine.lessons import lesson_titles
+
+    titles = lesson_titles()
+    assert set(titles) == set(lesson_names())
+    for name, title in titles.items():
+        assert load_lesson(name).title == title

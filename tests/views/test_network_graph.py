@@ -103,3 +103,21 @@ def test_graph_draws_a_diverged_network(qtbot):
     img = g.grab()
     assert not img.isNull()
     assert g.label_texts()  # neuron labels drawn; the edge paths were built without a warning
+
+
+def test_large_network_draws_only_its_strongest_weights(graph, qtbot):
+    from nnviz.views.items.network_graph import EDGE_BUDGET, N_BUCKETS
+
+    net = Network.create([784, 100, 10], rng=np.random.default_rng(2))
+    graph.set_network(net)
+    drawn = sum(item.path().elementCount() // 2 for item in graph.edge_items)
+    assert drawn == EDGE_BUDGET
+    assert f"showing the {EDGE_BUDGET:,} strongest of 79,400 weights" in graph.legend.text()
+    # the strongest are the ones drawn: the weakest drawn is at least the strongest hidden
+    w = np.abs(np.concatenate([a.ravel() for a in net.weights]))
+    threshold = np.sort(w)[-EDGE_BUDGET]
+    assert (w >= threshold).sum() == EDGE_BUDGET
+    assert len(graph.edge_items) == 2 * N_BUCKETS
+    # a small network draws every edge and says nothing
+    graph.set_network(Network.create([2, 3, 1], rng=np.random.default_rng(3)))
+    assert "strongest" not in graph.legend.text()

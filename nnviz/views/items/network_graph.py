@@ -45,6 +45,10 @@ from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsM
 from nnviz.views.style import Style, current_style
 
 N_BUCKETS = 4
+#: More edges than this are not drawn one by one: only the strongest |w| are (one long
+#: hairline costs ~20 µs in Qt's raster engine, so 79,400 would take 1.6 s a frame, and
+#: that many lines cannot be told apart anyway). The legend says how many are shown.
+EDGE_BUDGET = 1200
 __all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS"]
 
 
@@ -248,12 +252,13 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self.view_widget.setBackground(style.background)
         s = style
         sw = '<span style="color:{c}; font-weight:bold">━━</span> {t}'
-        self.legend.setText("&nbsp;&nbsp;".join([
+        self._legend_html = ("&nbsp;&nbsp;".join([
             sw.format(c=s.positive, t="positive weight"),
             sw.format(c=s.negative, t="negative weight"),
             sw.format(c=s.gradient, t="gradient dC/dw known"),
             sw.format(c=s.highlight, t="active step"),
             "width ∝ |w|, fill ∝ activation"]))
+        self._set_legend()
         f = self.legend.font()
         f.setPointSizeF(s.pt(9))
         self.legend.setFont(f)
@@ -390,6 +395,14 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         y[0::2], y[1::2] = src[:, 1], dst[:, 1]
         return pg.functions.arrayToQPath(x, y, connect="pairs")
 
+    def _set_legend(self) -> None:
+        html = getattr(self, "_legend_html", "")
+        n, shown = getattr(self, "_edge_counts", (0, 0))
+        if shown < n:
+            html += (f"&nbsp;&nbsp;<i>showing the {shown:,} strongest of {n:,} weights</i>")
+        if self.legend.text() != html:
+            self.legend.setText(html)
+
     def _flat(self, arrays: list[np.ndarray] | None) -> np.ndarray:
         if arrays is None:
             return np.zeros(len(self._src), bool)
@@ -412,26 +425,33 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
                 if d_out is not None:
                     m |= np.asarray(d_out, bool)[:, None]
                 muted[self._offsets[l]:self._offsets[l + 1]] = m.ravel()
+        hidden = np.zeros(n, bool)
+        if n > EDGE_BUDGET:
+            hidden[np.argpartition(np.abs(w), n - EDGE_BUDGET)[:n - EDGE_BUDGET]] = True
+        counts = (n, n - int(hidden.sum()))
+        if counts != getattr(self, "_edge_counts", None):
+            self._edge_counts = counts
+            self._set_legend()
         mag = np.abs(w) / max(float(np.max(np.abs(w))) if n else 1.0, 1e-12)
         bucket = np.minimum((mag * N_BUCKETS).astype(int), N_BUCKETS - 1)
         big = n > 2000   # many edges: hairlines (fast to paint), magnitude shown by opacity
         for sign in range(2):
             for b in range(N_BUCKETS):
                 colour = QColor(s.positive if sign == 0 else s.negative)
-                dense = min(180.0, max(6.0, 255.0 * 2000.0 / n))
+                dense = min(180.0, max(6.0, 255.0 * 2000.0 / max(1, counts[1])))
                 colour.setAlpha(int(dense * (0.4 + 0.2 * b)) if big
                                 else (255 if n <= 400 else 150))
                 item = self.edge_items[sign * N_BUCKETS + b]
-                m = ~muted & (bucket == b) & ((w >= 0) if sign == 0 else (w < 0))
+                m = ~muted & ~hidden & (bucket == b) & ((w >= 0) if sign == 0 else (w < 0))
                 item.setPath(self._path(m))
                 pen = QPen(colour, 0 if big else (0.8 + 1.3 * b) * s.scale)
                 pen.setCosmetic(True)
                 item.setPen(pen)
         mc = QColor(s.muted)
         mc.setAlpha(90)
-        self.muted_item.setPath(self._path(muted))
+        self.muted_item.setPath(self._path(muted & ~hidden))
         self.muted_item.setPen(self._pen(mc, 0.8))
-        grad = self._flat(st.gradient_edges)
+        grad = self._flat(st.gradient_edges) & ~hidden
         self.gradient_item.setPath(self._path(grad))
         n_grad = int(grad.sum())
         if n_grad > 200:    # many: translucent hairlines (dashed wide pens paint slowly)
