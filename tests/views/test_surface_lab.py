@@ -255,3 +255,34 @@ def test_too_large_a_learning_rate_diverges_and_pauses_with_a_message(main_windo
     qtbot.waitUntil(lambda: not ctl.playing(), timeout=20_000)
     assert "diverged" in page.message.text() and page.play_btn.text() == "Play"
     assert main_window.doc.network.is_finite()
+
+
+def test_parameters_are_picked_by_clicking_the_network(main_window, qtbot):
+    """Click a weight on the graph: x axis; Shift+click a neuron: its bias on the y axis."""
+    from PySide6.QtCore import Qt as _Qt
+    from PySide6.QtTest import QTest
+
+    from nnviz.engine.surface import ParamRef
+
+    win = main_window
+    win.show_lab("surface")
+    lab = win.current_lab
+    page = lab.page if hasattr(lab, "page") else lab.findChild(type(lab).__mro__[0], "")
+    from nnviz.views.surface.page import SurfacePage
+
+    page = lab.findChildren(SurfacePage)[0]
+    ctl = page.ctl
+    g = page.picker.graph
+    qtbot.waitUntil(g.isVisible)
+    qtbot.wait(20)
+    view = g.view_widget.viewport()
+    QTest.mouseClick(view, _Qt.MouseButton.LeftButton,
+                     pos=g.view_widget.mapFromScene(g.edge_scene_pos(1, 0, 1, 0.6)))
+    qtbot.waitUntil(lambda: ctl.px == ParamRef("w", 1, 0, 1))
+    assert page.x_param.currentText() == "w6"
+    QTest.mouseClick(view, _Qt.MouseButton.LeftButton, _Qt.KeyboardModifier.ShiftModifier,
+                     g.view_widget.mapFromScene(g.edge_scene_pos(0, 1, 0, 0.6)))
+    qtbot.waitUntil(lambda: ctl.py == ParamRef("w", 0, 1, 0))
+    assert page.y_param.currentText() == "w3"
+    assert ctl.px == ParamRef("w", 1, 0, 1)
+    ctl.wait_idle()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
 from nnviz.views.style import Style, current_style
+from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
 
 
@@ -54,9 +55,15 @@ class SurfacePage(QWidget):
         self.slice.addItem(self.slice_dot)
         self.slice.setLabel("left", "loss")
         self.slice.getAxis("left").enableAutoSIPrefix(False)
+        self.picker = ParamPicker()
+        self.picker.picked.connect(self._on_param_clicked)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.slice)
+        bottom.addWidget(self.picker)
+        bottom.setSizes([650, 300])
         split.addWidget(top)
-        split.addWidget(self.slice)
-        split.setSizes([440, 150])
+        split.addWidget(bottom)
+        split.setSizes([400, 230])
         root.addWidget(split, 1)
         self.heatmap.clicked.connect(self._on_heatmap_clicked)
         ctl.surface_changed.connect(self._on_surface_changed)
@@ -183,11 +190,27 @@ class SurfacePage(QWidget):
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def _on_param_clicked(self, ref, axis: str) -> None:
+        """A parameter clicked on the graph becomes the x (or, with Shift, the y) axis."""
+        ctl = self.ctl
+        if ctl.px is None:
+            return
+        px, py = (ref, ctl.py) if axis == "x" else (ctl.px, ref)
+        if px == py:  # clicked the other axis's parameter: swap the axes
+            px, py = (ctl.py, ctl.px)
+        try:
+            ctl.set_pair(px, py)
+        except ValueError as e:
+            self._on_message(str(e))
+
     # ------------------------------------------------------------ model -> view
     def _on_setup_changed(self) -> None:
         ctl = self.ctl
         if ctl.px is None:
             return
+        if self.picker.graph.isVisible() or ctl.params_key() != getattr(self, "_picker_key", None):
+            self._picker_key = ctl.params_key()
+            self.picker.set_network(ctl.net, ctl.doc.naming)
         refs = ctl.params()
         key = ctl.params_key()
         for combo, ref in ((self.x_param, ctl.px), (self.y_param, ctl.py)):

@@ -1,0 +1,61 @@
+"""Pick the surface's two parameters by clicking them on the network graph."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.surface import ParamRef
+from nnviz.views.items.network_graph import NetworkGraphWidget
+
+#: larger networks are picked from the lists (their graph would cost more than it helps here)
+MAX_PICK_PARAMS = 2000
+
+
+class ParamPicker(QWidget):
+    """A small network graph: click a weight (edge) or a neuron (its bias) for the x axis,
+    Shift+click for the y axis. Emits ``picked(ref, axis)`` with axis "x" or "y"."""
+
+    picked = Signal(object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.hint = QLabel("Click a weight or a neuron's bias for the x axis, Shift+click for "
+                           "the y axis.")
+        self.hint.setWordWrap(True)
+        self.graph = NetworkGraphWidget()
+        self.graph.setObjectName("surface-picker")
+        self.graph.editable = False
+        self.graph.show_weight_labels(False)
+        self.graph.setMinimumHeight(150)
+        self.graph.legend.hide()  # the lab's own plots carry the colours; space is short here
+        lay.addWidget(self.hint)
+        lay.addWidget(self.graph, 1)
+        self._net = None
+        self.graph.edge_clicked.connect(lambda l, j, k: self._emit(ParamRef("w", l, j, k)))
+        self.graph.neuron_clicked.connect(self._on_neuron)
+        self.graph.bias_clicked.connect(lambda l, _j: self._on_neuron(l + 1, 0))
+
+    def set_network(self, net, naming) -> None:
+        """Show ``net``; too large a network is left to the lists (and the hint says so)."""
+        self._net = net
+        small = net is not None and net.n_params() <= MAX_PICK_PARAMS
+        self.graph.setVisible(small)
+        if small:
+            self.graph.set_network(net, naming)
+            self.hint.setText("Click a weight or a neuron's bias for the x axis, Shift+click "
+                              "for the y axis.")
+        elif net is not None:
+            self.hint.setText(f"{net.n_params():,} parameters: pick them from the lists.")
+
+    def _on_neuron(self, layer: int, j: int) -> None:
+        net = self._net
+        if net is None or layer < 1 or not net.use_bias[layer - 1]:
+            return
+        self._emit(ParamRef("b", layer - 1, 0 if net.shared_bias[layer - 1] else j))
+
+    def _emit(self, ref: ParamRef) -> None:
+        shift = QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier
+        self.picked.emit(ref, "y" if shift else "x")
