@@ -283,3 +283,11 @@ def test_a_network_no_data_fits_is_handled(lab, qtbot):
     lab.doc.undo_stack.undo()  # back to the 2-input network: the spiral returns
     qtbot.waitUntil(lambda: lab.ctl.data.spec.source == "spiral" and len(lab.ctl.data.x) == 400)
     qtbot.waitUntil(lab.map.isVisible)
+
+
+def test_curve_ranges_grow_in_nice_steps():
+    from nnviz.views.training.charts import nice_ceiling
+
+    assert [nice_ceiling(v) for v in (0.0, 0.7, 1.0, 1.3, 3.0, 7.0, 11.0, 260.0)] == \
+        [1.0, 1.0, 1.0, 2.0, 5.0, 10.0, 20.0, 500.0]
+    assert nice_ceiling(0.0042) == 0.005

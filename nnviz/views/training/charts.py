@@ -9,6 +9,17 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from nnviz.views.style import Style
 
 
+def nice_ceiling(v: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is >= v (1 for v <= 0)."""
+    if not np.isfinite(v) or v <= 0:
+        return 1.0
+    e = 10.0 ** np.floor(np.log10(v))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * e >= v * (1 - 1e-12):
+            return float(m * e)
+    return float(10 * e)
+
+
 def _num(v: float) -> str:
     return "–" if not np.isfinite(v) else f"{v:.4g}"
 
@@ -87,11 +98,19 @@ class Curves(QWidget):
             ok = np.isfinite(v)
             line.setData(ep[ok], v[ok])
         self.acc_plot.setVisible(classification)
-        for p in (self.loss_plot, self.acc_plot):  # a lone first point: a sensible axis
-            if len(ep) < 2:
-                p.setXRange(0, 10, padding=0.02)
-            else:
-                p.enableAutoRange(axis="x")
+        # Ranges grow in 1-2-5 steps instead of following every new point: an axis whose
+        # range changes is rebuilt and repainted, which was a third of a training frame.
+        x_max = nice_ceiling(float(ep[-1])) if len(ep) >= 2 else 10.0
+        losses = np.concatenate([h["train_loss"], h["test_loss"]]) if len(ep) else np.zeros(0)
+        losses = losses[np.isfinite(losses)]
+        y_max = nice_ceiling(float(losses.max())) if losses.size else 1.0
+        y_min = min(0.0, float(losses.min())) if losses.size else 0.0
+        ranges = (x_max, y_min, y_max)
+        if ranges != getattr(self, "_ranges", None):
+            self._ranges = ranges
+            for p in (self.loss_plot, self.acc_plot):
+                p.setXRange(0, x_max, padding=0.02)
+            self.loss_plot.setYRange(y_min, y_max, padding=0.02)
 
     def read(self, epoch: float) -> str:
         """The readout text for the recorded epoch nearest ``epoch``."""
