@@ -337,3 +337,18 @@ def test_every_lesson_steps_to_the_end(lab, main_window, qtbot):
         assert lab.stepper.k == n
         assert f"step {n} of {n}" in lab.equations.plain_text(), name
         assert lab.graph.label_texts(), name
+
+
+def test_presentation_mode_leaves_the_graph_and_the_equation(main_window, qtbot):
+    win = main_window
+    lab = win.current_lab
+    assert lab.name == "workbench"
+    side = (lab.dock_inspector, lab.dock_timeline)
+    assert all(d.isVisible() for d in side)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert lab.dock_eq.isVisible() and lab.graph.isVisible()
+    assert not any(d.isVisible() for d in side)
+    qtbot.keyClick(win, Qt.Key.Key_Right)  # keys still step
+    assert lab.stepper.k == 1
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert all(d.isVisible() for d in side)

@@ -132,7 +132,7 @@ class WorkbenchLab(Lab):
         h, w = max(300, self.height()), max(600, self.width())
         self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.66), int(h * 0.2)],
                          Qt.Orientation.Vertical)
-        frac = 0.36 if self.style_.presentation else 0.34
+        frac = 0.31 if self.style_.presentation else 0.34  # the graph needs room at 1.75x
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
 
     # ------------------------------------------------------------ refresh
@@ -198,7 +198,9 @@ class WorkbenchLab(Lab):
         self.graph.zoom(factor)
 
     def apply_style(self, style: Style) -> None:
+        was = self.style_.presentation
         self.style_ = style
+        self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
         for p in (self.equations, self.inspector, self.timeline, self.editor):
             p.apply_style(style)
@@ -208,6 +210,18 @@ class WorkbenchLab(Lab):
         if self.isVisible():
             self._size_docks()
         self._refresh()
+
+    def _presentation_docks(self, on: bool, was: bool) -> None:
+        """Presentation mode keeps the graph and the equation: the editing docks and the
+        timeline step aside (keys still step and play), and come back afterwards."""
+        docks = (self.dock_inspector, self.dock_editor, self.dock_lesson, self.dock_timeline)
+        if on and not was:
+            self._docks_before = [d.isVisible() or not self.isVisible() for d in docks]
+            for d in docks:
+                d.hide()
+        elif was and not on:
+            for d, shown in zip(docks, getattr(self, "_docks_before", [True] * len(docks))):
+                d.setVisible(shown)
 
     def state(self) -> dict[str, Any]:
         return {"k": self.stepper.k, "t": self.stepper.t,
