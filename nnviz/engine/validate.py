@@ -26,26 +26,37 @@ def read_json(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
         size = p.stat().st_size
     except OSError as e:
         raise FormatError(f"{p}: cannot read ({e.strerror or e})") from None
-    if size == 0:
-        raise FormatError(f"{p}: the file is empty")
     if size > max_bytes:
         raise FormatError(f"{p}: the file is {size} bytes, over the limit of {max_bytes}")
-    raw = p.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise FormatError(f"{p}: not a UTF-8 text file (byte {e.start})") from None
+        return loads_json(p.read_bytes(), max_bytes)
+    except FormatError as e:
+        raise FormatError(f"{p}: {e}") from None
+
+
+def loads_json(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Parse JSON text (or UTF-8 bytes): empty, over-size, binary, malformed or non-finite
+    input raises FormatError with a clear message (line and column for bad JSON)."""
+    if len(text) == 0:
+        raise FormatError("the file is empty")
+    if len(text) > max_bytes:
+        raise FormatError(f"the file is over the limit of {max_bytes} bytes")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise FormatError(f"not a UTF-8 text file (byte {e.start})") from None
     try:
         return json.loads(text, parse_constant=_reject_constant, parse_float=finite_float)
     except json.JSONDecodeError as e:
-        raise FormatError(f"{p}: not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") \
+        raise FormatError(f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") \
             from None
     except RecursionError:
-        raise FormatError(f"{p}: JSON nested too deeply") from None
-    except FormatError as e:
-        raise FormatError(f"{p}: {e}") from None
+        raise FormatError("JSON nested too deeply") from None
+    except FormatError:
+        raise
     except ValueError as e:  # e.g. an integer with thousands of digits
-        raise FormatError(f"{p}: {str(e)[:200]}") from None
+        raise FormatError(str(e)[:200]) from None
 
 
 def finite_float(text: str) -> float:

@@ -37,7 +37,7 @@ from nnviz.engine.validate import (
     as_int,
     as_number,
     as_str,
-    finite_float,
+    loads_json,
     need,
     read_json,
 )
@@ -389,27 +389,4 @@ def _dumps(obj: dict[str, Any]) -> str:
 
 
 def _loads(text: str | bytes, max_bytes: int) -> Any:
-    if len(text) == 0:
-        raise FormatError("the file is empty")
-    if len(text) > max_bytes:
-        raise FormatError(f"the file is over the limit of {max_bytes} bytes")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise FormatError(f"not a UTF-8 text file (byte {e.start})") from None
-
-    def reject(name: str) -> Any:
-        raise FormatError(f"{name} is not allowed (numbers must be finite)")
-
-    try:
-        return json.loads(text, parse_constant=reject, parse_float=finite_float)
-    except json.JSONDecodeError as e:
-        raise FormatError(f"not valid JSON at line {e.lineno}, column {e.colno}: {e.msg}") \
-            from None
-    except RecursionError:
-        raise FormatError("JSON nested too deeply") from None
-    except FormatError:
-        raise
-    except ValueError as e:  # e.g. an integer with thousands of digits
-        raise FormatError(str(e)[:200]) from None
+    return loads_json(text, max_bytes)
