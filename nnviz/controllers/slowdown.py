@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
+from nnviz.controllers.playback import TimerPlayback
 from nnviz.engine import surface as S
 from nnviz.engine.losses import LOSSES, Loss, get_loss
 from nnviz.engine.network import Network, cost, predict
@@ -35,7 +36,7 @@ class Run:
     z: np.ndarray | None = None
 
 
-class SlowdownController(QObject):
+class SlowdownController(TimerPlayback, QObject):
     """Two copies of the network, one per cost, stepped together."""
 
     changed = Signal()             # paths / epochs moved
@@ -151,19 +152,6 @@ class SlowdownController(QObject):
                 r.outputs.append(self._output(r.net))
             self.epochs += 1
         self.changed.emit()
-
-    def playing(self) -> bool:
-        return self._timer.isActive()
-
-    def play(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
-            self.running_changed.emit(True)
-
-    def pause(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self.running_changed.emit(False)
 
     def wait_idle(self, timeout_s: float = 60.0) -> bool:
         import time

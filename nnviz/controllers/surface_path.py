@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from nnviz.controllers.playback import TimerPlayback
 from nnviz.engine import planes as P
 from nnviz.engine import surface as S
 from nnviz.engine.naming import fmt
@@ -16,7 +17,7 @@ from nnviz.engine.network import cost
 MAX_PATH = 20_000
 
 
-class PathMixin:
+class PathMixin(TimerPlayback):
     """Path methods of :class:`nnviz.controllers.surface.SurfaceController` (uses its
     document, signals, timers and chosen parameters)."""
 
@@ -103,19 +104,6 @@ class PathMixin:
         self._reset_path()
 
     # ------------------------------------------------------------ play
-    def playing(self) -> bool:
-        return self._timer.isActive()
-
-    def play(self) -> None:
-        if not self._timer.isActive():
-            self._timer.start()
-            self.running_changed.emit(True)
-
-    def pause(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self.running_changed.emit(False)
-
     def _tick(self) -> None:
         self.step(self.steps_per_tick, budget=0.008)
 
