@@ -251,11 +251,21 @@ class SurfaceController(PathMixin, QObject):
         self.py.set(net, 0.0)
         return net.get_params()
 
+    def set_active(self, active: bool) -> None:
+        """While the lab is hidden no grid is computed; showing it again catches up."""
+        self.active = bool(active)
+        if self.active and getattr(self, "_stale", False):
+            self._stale = False
+            self.request_grid()
+
     def request_grid(self) -> int:
         """Compute the surface for the current set-up in the worker (replacing any older job)."""
         self._recompute.stop()
         self._dirty = False
         if self._closed:
+            return 0
+        if not getattr(self, "active", True):
+            self._stale = True  # computed when the lab is shown again
             return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
         self._grid_data = (x, y)

@@ -286,3 +286,25 @@ def test_parameters_are_picked_by_clicking_the_network(main_window, qtbot):
     assert page.y_param.currentText() == "w3"
     assert ctl.px == ParamRef("w", 1, 0, 1)
     ctl.wait_idle()
+
+
+def test_hidden_surface_lab_computes_no_grid_until_shown(main_window, qtbot):
+    """Lessons opened while another lab is shown cost no background grid; showing the
+    surface lab again computes the grid for the current lesson."""
+    win = main_window
+    win.show_lab("surface")
+    ctl = win.current_lab.controller
+    ctl.wait_idle()
+    win.show_lab("workbench")
+    submitted = []
+    orig = ctl.runner.submit
+    ctl.runner.submit = lambda job: submitted.append(job) or orig(job)
+    try:
+        assert win.open_lesson("xor-mlp")
+        assert submitted == []
+        win.show_lab("surface")
+        assert len(submitted) == 1
+        ctl.wait_idle()
+        assert ctl.surface is not None and ctl.surface.z.shape == (ctl.resolution,) * 2
+    finally:
+        ctl.runner.submit = orig

@@ -63,9 +63,13 @@ class SurfaceLab(Lab):
             self.status.emit(f"Error surface · step {c.steps} · loss {c.costs[-1]:.6g}")
 
     # -- hooks -------------------------------------------------------------
+    def activate(self) -> None:
+        self.controller.set_active(True)
+
     def deactivate(self) -> None:
         self.controller.pause()
         self.slowdown.pause()
+        self.controller.set_active(False)  # no grids for lessons opened elsewhere
 
     def step_forward(self) -> None:
         if self.page_name == "slowdown":
