@@ -44,15 +44,46 @@ class CaptionBar(QFrame):
         self._style = Style()
         self.show_captions([])
 
-    def show_captions(self, captions: list[Caption]) -> None:
-        """Show these captions (hidden when there are none)."""
+    def show_captions(self, captions: list[Caption], all_captions: list[Caption] | None = None,
+                      lesson_key: object = None) -> None:
+        """Show these captions.
+
+        ``all_captions`` are every caption of the lesson: while there are any the bar stays
+        up at the height of the tallest of them, so it never changes height from step to
+        step (that would resize and refit the view above it at each key press and make it
+        jump on the projector).
+        """
         text = "\n".join(c.text for c in captions if c.text)
         questions = [c.question for c in captions if c.question]
         self.text_label.setText(text)
-        self.question_label.setText("Question for the class: " + " ".join(questions)
-                                    if questions else "")
-        self.question_label.setVisible(bool(questions))
-        self.setVisible(self.enabled_by_user and bool(text or questions))
+        self.question_label.setText(self._question(questions))
+        self.question_label.setVisible(bool(questions) or bool(all_captions))
+        if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
+            self._lesson_key = lesson_key
+            self._fit_height(all_captions or [])
+        show = self.enabled_by_user and bool(text or questions or all_captions)
+        self.setVisible(show)
+
+    @staticmethod
+    def _question(questions: list[str]) -> str:
+        return "Question for the class: " + " ".join(questions) if questions else ""
+
+    def _fit_height(self, captions: list[Caption]) -> None:
+        """Reserve the height of the tallest caption at the bar's width."""
+        if not captions:
+            self.setMinimumHeight(0)
+            return
+        parent = self.parentWidget()
+        w = max(200, (self.width() if self.isVisible() else parent.width() if parent else 800))
+        m = self.layout().contentsMargins()
+        inner = w - m.left() - m.right()
+        tallest = max(self.text_label.fontMetrics().boundingRect(
+            0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, c.text).height()
+            + self.question_label.fontMetrics().boundingRect(
+            0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, self._question([c.question])
+            if c.question else "x").height()
+            for c in captions)
+        self.setMinimumHeight(tallest + m.top() + m.bottom() + self.layout().spacing() + 4)
 
     def apply_style(self, style: Style) -> None:
         self._style = style
@@ -63,6 +94,7 @@ class CaptionBar(QFrame):
         fq = QFont(f)
         fq.setItalic(True)
         self.question_label.setFont(fq)
+        self._lesson_key = object()  # the type size changed: measure again at the next show
         self.setStyleSheet(
             f"#caption-bar {{ background: {style.panel}; border-top: {max(1, round(2 * style.scale))}px "
             f"solid {style.highlight}; }}"

@@ -227,7 +227,10 @@ class MainWindow(QMainWindow):
         """Show the lesson's caption for the position of the lab shown."""
         lab = self.current_lab
         k, phase = lab.caption_position() if lab is not None else (0, "start")
-        self.caption_bar.show_captions(captions_at(self.doc.lesson, int(k), str(phase)))
+        lesson = self.doc.lesson
+        self.caption_bar.show_captions(captions_at(lesson, int(k), str(phase)),
+                                       lesson.captions if lesson is not None else [],
+                                       (id(lesson), self.width()))
 
     def _toggle_captions(self) -> None:
         self.caption_bar.enabled_by_user = self.act_captions.isChecked()

@@ -57,3 +57,16 @@ def test_training_lab_exports_history_and_takes_csv(main_window, qtbot, tmp_path
         QMessageBox.warning = orig
     assert shown and "3" in shown[0]
     assert (lab.ctl.data.x == before).all()
+
+
+def test_stepping_never_resizes_the_graph(main_window, qtbot):
+    """The caption bar keeps its height within a lesson: the view above it does not jump."""
+    win = main_window
+    lab = win.current_lab
+    win.setFocus()
+    sizes = set()
+    for _ in range(len(lab.stepper.trace.steps)):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        qtbot.wait(1)
+        sizes.add((lab.graph.width(), lab.graph.height()))
+    assert len(sizes) == 1, sizes
