@@ -29,6 +29,7 @@ from nnviz.engine.validate import (
     as_int,
     as_number,
     as_str,
+    check_header,
     need,
     read_json,
 )
@@ -153,14 +154,7 @@ def parse_lesson(data: Any, origin: str = "lesson") -> Lesson:
 
 
 def _parse(d: Any, origin: str) -> Lesson:
-    if not isinstance(d, dict):
-        raise FormatError("the top level must be a JSON object")
-    fmt_ = need(d, "format", "lesson")
-    if fmt_ != FORMAT:
-        raise FormatError(f"'format' must be {FORMAT!r}, got {fmt_!r}"[:200])
-    version = as_int(need(d, "version", "lesson"), "version")
-    if version != VERSION:
-        raise FormatError(f"unknown version {version}; this nnviz reads version {VERSION}")
+    check_header(d, FORMAT, VERSION, "lesson")
     name = as_str(need(d, "name", "lesson"), "name", 80)
     title = as_str(need(d, "title", "lesson"), "title", 200)
     description = as_str(d.get("description", ""), "description")

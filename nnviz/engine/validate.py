@@ -80,6 +80,18 @@ def need(d: Any, key: str, where: str) -> Any:
     return d[key]
 
 
+def check_header(d: Any, fmt: str, version: int, where: str) -> None:
+    """A versioned nnviz file: a JSON object whose 'format' and 'version' are as expected."""
+    if not isinstance(d, dict):
+        raise FormatError("the top level must be a JSON object")
+    f = need(d, "format", where)
+    if f != fmt:
+        raise FormatError(f"format: must be {fmt!r}, got {f!r}"[:200])
+    v = as_int(need(d, "version", where), "version")
+    if v != version:
+        raise FormatError(f"version: unknown version {v}; this nnviz reads version {version}")
+
+
 def as_str(v: Any, where: str, max_len: int = 20000) -> str:
     if not isinstance(v, str):
         raise FormatError(f"{where}: expected text, got {type(v).__name__}")

@@ -37,6 +37,7 @@ from nnviz.engine.validate import (
     as_int,
     as_number,
     as_str,
+    check_header,
     loads_json,
     need,
     read_json,
@@ -238,15 +239,7 @@ def loads_workspace(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Works
 
 def parse_workspace(d: Any) -> Workspace:
     """Validate a decoded workspace object and build the Workspace."""
-    if not isinstance(d, dict):
-        raise FormatError("the top level must be a JSON object")
-    f = need(d, "format", "workspace")
-    if f != FORMAT:
-        raise FormatError(f"format: must be {FORMAT!r}, got {f!r}"[:200])
-    version = as_int(need(d, "version", "workspace"), "version")
-    if version != VERSION:
-        raise FormatError(f"version: unknown version {version}; this nnviz reads version "
-                          f"{VERSION}")
+    check_header(d, FORMAT, VERSION, "workspace")
     ld = need(d, "lesson", "workspace")
     raw = need(ld, "raw", "lesson")
     try:
@@ -313,15 +306,7 @@ def save_weights(path: str | Path, net: Network) -> None:
 
 def parse_weights(d: Any, like: Network | None = None) -> Network:
     """Validate a weights object; with ``like``, sizes and activations must match it."""
-    if not isinstance(d, dict):
-        raise FormatError("the top level must be a JSON object")
-    f = need(d, "format", "weights file")
-    if f != WEIGHTS_FORMAT:
-        raise FormatError(f"format: must be {WEIGHTS_FORMAT!r}, got {f!r}"[:200])
-    version = as_int(need(d, "version", "weights file"), "version")
-    if version != VERSION:
-        raise FormatError(f"version: unknown version {version}; this nnviz reads version "
-                          f"{VERSION}")
+    check_header(d, WEIGHTS_FORMAT, VERSION, "weights file")
     net = network_from_dict(need(d, "network", "weights file"))
     if like is not None:
         if net.sizes != like.sizes:

@@ -205,20 +205,29 @@ class FileManager(QObject):
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                           | QMessageBox.StandardButton.Cancel, self.win)
         box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        self.prompt = box
 
-        def done(_result: int) -> None:
-            clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
-            self.prompt = None
-            box.deleteLater()
+        def done(clicked) -> None:
             if clicked == QMessageBox.StandardButton.Save:
                 if self.save():
                     then()
             elif clicked == QMessageBox.StandardButton.Discard:
                 then()
 
-        box.finished.connect(done)
+        self._ask(box, done)
+
+    def _ask(self, box: QMessageBox, done: Callable[[object], object]) -> None:
+        """Show ``box`` window-modal without a nested event loop; ``done(button)`` runs with
+        the standard button clicked (None if the box was closed otherwise)."""
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.prompt = box
+
+        def finished(_result: int) -> None:
+            clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+            self.prompt = None
+            box.deleteLater()
+            done(clicked)
+
+        box.finished.connect(finished)
         box.open()
 
     # ------------------------------------------------------------ recent files
@@ -294,20 +303,14 @@ class FileManager(QObject):
                           "autosaved?", QMessageBox.StandardButton.Open
                           | QMessageBox.StandardButton.Discard, self.win)
         box.button(QMessageBox.StandardButton.Open).setText("Restore")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        self.prompt = box
 
-        def done(_result: int) -> None:
-            clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
-            self.prompt = None
-            box.deleteLater()
+        def done(clicked) -> None:
             if clicked == QMessageBox.StandardButton.Open:
                 self.recover()
             else:
                 self.remove_recovery()
 
-        box.finished.connect(done)
-        box.open()
+        self._ask(box, done)
 
     def recover(self) -> bool:
         """Load the recovery file as an unsaved workspace."""
