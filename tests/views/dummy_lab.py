@@ -74,6 +74,8 @@ class DummyLab(Lab):
         costs = state.get("costs", [])
         if not isinstance(k, int) or k < 0 or not isinstance(costs, list):
             raise ValueError("k must be a whole number >= 0")
+        if not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in costs):
+            raise ValueError("costs must be numbers")
         self.k, self.costs = k, [float(c) for c in costs]
         self.position_changed.emit()
 
