@@ -5,10 +5,14 @@ with ``doc.network_updated()`` at most once per timer tick, so every lab sees
 the same network. Hyper-parameters are read from ``doc.config`` / ``doc.loss``
 before every step: they can be changed while training runs.
 
-At full speed each tick trains for about ``BUDGET_S`` seconds and then returns
-to the event loop (ticks every ``FRAME_MS``), so a small network trains many
-epochs per frame and the window never freezes. At a set speed (steps per
-second) each tick takes one mini-batch step.
+At full speed each tick trains for a time slice and then returns to the event
+loop (ticks every ``FRAME_MS``), so a small network trains many epochs per
+frame and the window never freezes. The slice shares a frame with drawing: it
+is what is left of ``FRAME_TARGET_S`` after the time the GUI thread spent since
+the last slice (redraw, repaint, input), kept between ``MIN_BUDGET_S`` and
+``MAX_BUDGET_S``; a view that draws slowly therefore still gets its frames,
+and training still moves. At a set speed (steps per second) each tick takes one
+mini-batch step.
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ from nnviz.engine.fast import FastTrainer
 from nnviz.engine.init import INITIALISERS, init_weights
 from nnviz.engine.monitor import (
     GridEval,
+    GridEvaluator,
     Health,
     History,
     curve,
-    decision_grid,
     evaluate,
     explain_blowup,
     gradient_health,
@@ -47,7 +51,11 @@ from nnviz.engine.training import OptimizerState, StepRecord, train_step
 from nnviz.engine.validate import FormatError
 
 FRAME_MS = 16
-BUDGET_S = 0.010
+#: a training frame (slice + redraw + repaint) aims at this length (40 frames/s) ...
+FRAME_TARGET_S = 0.025
+#: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S
+MIN_BUDGET_S = 0.003
+MAX_BUDGET_S = 0.010
 #: steps per second offered by the speed control; 0 = as fast as possible
 SPEEDS = (1, 2, 5, 10, 30, 100, 0)
 HEALTH_SAMPLES = 256
@@ -83,6 +91,9 @@ class TrainingController(DataEdits, QObject):
         self._sizes: list[int] = []
         self._epoch_start: Network | None = None
         self._lesson_spec = self._wanted = DataSpec()
+        self._grid = GridEvaluator()
+        self._last_slice_end: float | None = None
+        self.budget_s = MAX_BUDGET_S
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -159,6 +170,7 @@ class TrainingController(DataEdits, QObject):
 
     def play(self) -> None:
         if not self.running and len(self.data.x_train):
+            self._last_slice_end = None
             self._timer.start()
             self.running_changed.emit(True)
 
@@ -179,12 +191,24 @@ class TrainingController(DataEdits, QObject):
         self.speed_changed.emit()
 
     def _tick(self) -> None:
-        deadline = time.perf_counter() + BUDGET_S
+        start = time.perf_counter()
+        self.budget_s = self.slice_budget(start)
+        deadline = start + self.budget_s
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
                 if self.speed or time.perf_counter() >= deadline:
                     break
+        self._last_slice_end = time.perf_counter()  # what the views do next is drawing time
         self._announce()
+
+    def slice_budget(self, now: float) -> float:
+        """Seconds of training for the slice starting at ``now``: the rest of a frame of
+        ``FRAME_TARGET_S`` after what the GUI thread did since the last slice ended
+        (drawing the last one, repainting, input), within [MIN_BUDGET_S, MAX_BUDGET_S]."""
+        if self._last_slice_end is None:
+            return MAX_BUDGET_S
+        other = max(0.0, now - self._last_slice_end)
+        return min(MAX_BUDGET_S, max(MIN_BUDGET_S, FRAME_TARGET_S - other))
 
     def _fast_epochs(self, deadline: float) -> bool:
         """Whole epochs with the engine's FastTrainer until ``deadline``; False (nothing
@@ -378,12 +402,13 @@ class TrainingController(DataEdits, QObject):
 
     # ------------------------------------------------------------ what views read
     def grid(self, res: int = 100) -> GridEval | None:
-        """Every neuron over the input plane (2-input networks), else None."""
+        """Every neuron over the input plane (2-input networks), else None; the arrays are
+        reused by the next call (views draw them at once)."""
         net = self.doc.network
         if net.sizes[0] != 2:
             return None
         with np.errstate(all="ignore"):
-            return decision_grid(net, -6.0, 6.0, res)
+            return self._grid(net, -6.0, 6.0, res)
 
     def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D network's curve over the data range, else None."""

@@ -131,6 +131,27 @@ def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
         ctl.set_speed(3)
 
 
+def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
+    from nnviz.controllers import training as tr
+
+    ctl.doc.load_lesson("spiral")
+    assert ctl.slice_budget(100.0) == tr.MAX_BUDGET_S  # nothing drawn yet: a full slice
+    ctl._tick()
+    end = ctl._last_slice_end
+    # the views took 5 ms since the slice ended: the slice gets the rest of the frame
+    assert ctl.slice_budget(end + 0.005) == pytest.approx(
+        min(tr.MAX_BUDGET_S, tr.FRAME_TARGET_S - 0.005))
+    # slow drawing (30 ms): the slice shrinks to its minimum but training still moves
+    assert ctl.slice_budget(end + 0.030) == tr.MIN_BUDGET_S
+    drawn = []
+    ctl.trained.connect(lambda: drawn.append(ctl._last_slice_end))
+    steps = ctl.steps
+    ctl._tick()
+    assert ctl.steps > steps and drawn[-1] is not None and drawn[-1] > end
+    ctl.play()
+    assert ctl.slice_budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
+
+
 def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):
     ctl.doc.load_lesson("keras-lab")
     assert ctl.data.spec.source == "digits" and ctl.doc.network.sizes == [64, 32, 64, 10]

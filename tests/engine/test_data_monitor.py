@@ -172,6 +172,28 @@ def test_decision_grid_is_one_batched_pass_over_every_neuron():
     assert np.allclose(g.output[10, 20], predict(net, [g.xs[20], g.ys[10]]))
 
 
+@pytest.mark.parametrize("acts", [["tanh", "tanh", "tanh"], ["relu", "sigmoid", "softmax"],
+                                  ["linear", "elu", "sigmoid"]])
+def test_grid_evaluator_gives_the_decision_grid(acts):
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.monitor import GridEvaluator
+
+    rng = np.random.default_rng(3)
+    ev = GridEvaluator()
+    for sizes in ([2, 5, 4, 3], [2, 5, 4, 3], [2, 7, 2, 3]):  # reuse, then new buffers
+        net = Network.create(sizes, "tanh", rng)
+        net.activations = [get_activation(a) for a in acts]
+        net.biases[1] += rng.normal(size=net.biases[1].shape)
+        want = decision_grid(net, -6, 6, 40)
+        got = ev(net, -6, 6, 40)
+        assert np.allclose(got.output, want.output, rtol=1e-12, atol=1e-14)
+        assert all(np.allclose(g, w, rtol=1e-12, atol=1e-14)
+                   for g, w in zip(got.hidden, want.hidden))
+        assert np.array_equal(got.xs, want.xs) and np.array_equal(got.ys, want.ys)
+    with pytest.raises(ValueError, match="2 inputs"):
+        ev(Network.create([3, 2], "tanh", rng))
+
+
 def test_history_is_bounded_and_thinned():
     h = History(cap=100)
     e = 0

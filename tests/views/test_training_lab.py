@@ -24,6 +24,25 @@ def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
     assert "Epoch 0" in lab.run_panel.epoch.text()
 
 
+def test_thumbnails_show_each_neurons_map(lab, qtbot):
+    qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)
+    lab.redraw()
+    from nnviz.engine.monitor import decision_grid
+    from nnviz.views.training.colours import diverging
+
+    grid = decision_grid(lab.doc.network)
+    shot = lab.thumbs.canvas.grab().toImage()
+    for cell, (layer, j) in ((0, (0, 0)), (17, (1, 1))):
+        want = diverging(grid.hidden[layer][::2, ::2, j], -1, 1, lab.style_)
+        colours = {tuple(int(v) for v in c[:3]) for c in want.reshape(-1, 4)}
+        r = lab.thumbs.cells[cell]
+        shown = {shot.pixelColor(x, y).getRgb()[:3] for x in range(r.left(), r.right() + 1)
+                 for y in range(r.top(), r.bottom() + 1)}
+        assert len(shown) > 3 and shown <= colours  # this neuron's colours, nothing else
+    assert lab.thumbs.tip_at(17) == "hidden layer 2, neuron 2"
+    assert lab.thumbs.tip_at(32) == "output"
+
+
 def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
     ctl = lab.ctl
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
@@ -43,6 +62,11 @@ def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
     epoch = ctl.epoch
     qtbot.waitUntil(lambda: ctl.epoch > epoch, timeout=20000)  # still training, not reset
     qtbot.waitUntil(lambda: lab.run_panel.epoch.text() != "Epoch 0", timeout=5000)
+    # every training slice is drawn: after each one the panel shows that slice's epoch
+    shown = []
+    ctl.trained.connect(lambda: shown.append((ctl.epoch, lab.run_panel.epoch.text())))
+    qtbot.waitUntil(lambda: len(shown) >= 5, timeout=10000)
+    assert all(text == f"Epoch {e}" for e, text in shown)
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
     assert not ctl.running
 
@@ -107,7 +131,7 @@ def test_digits_show_weight_images(main_window, qtbot):
     lab = main_window.current_lab
     lab.advance(2)
     assert not lab.map.isVisible() and len(lab.thumbs.cells) == 32
-    assert lab.thumbs.cells[0].pixmap().width() >= 24
+    assert lab.thumbs.cells[0].width() >= 24 and lab.thumbs.tip_at(0) == "neuron 1"
     acc = lab.ctl.history.test_acc[-1]
     assert f"test accuracy {100 * acc:.1f} %" in lab.thumbs.title.text()
     # dropout 0.5: the neurons dropped in the last step are greyed on the graph

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import QColor
 
 from nnviz.views.style import OKABE_ITO, Style
 
@@ -43,14 +43,24 @@ _LUTS: dict[tuple[str, str], np.ndarray] = {}
 
 def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = False) -> np.ndarray:
     """Values (any shape) to RGBA uint8 (shape + (4,)): negative colour at lo, white at the
-    middle, positive colour at hi (a 256-colour table; NaN shows as the middle)."""
+    middle, positive colour at hi (a 256-colour table; NaN shows as the middle).
+
+    One temporary array and one 32-bit table look-up per value: it colours every
+    hidden neuron's map on every training frame.
+    """
     mid = 0.5 * (lo + hi)
     half = 0.5 * (hi - lo) or 1.0
-    t = np.clip((np.nan_to_num(v, nan=mid, posinf=hi, neginf=lo) - mid) / half, -1.0, 1.0)
+    t = np.subtract(v, mid, dtype=np.float64)
+    t /= half
+    np.clip(t, -1.0, 1.0, out=t)              # +-inf -> +-1; NaN stays NaN ...
+    np.nan_to_num(t, copy=False, nan=0.0)     # ... and shows as the middle
     if steps:
         t = np.where(t >= 0, 0.75, -0.75)
-    idx = ((t + 1.0) * 127.5).astype(np.uint8)
-    return _lut(style)[idx]
+    t += 1.0
+    t *= 127.5
+    idx = t.astype(np.uint8)
+    lut = _lut(style)
+    return lut.view(np.uint32).reshape(256)[idx].view(np.uint8).reshape(idx.shape + (4,))
 
 
 def classes_image(p: np.ndarray, style: Style, steps: bool = False) -> np.ndarray:
@@ -65,10 +75,3 @@ def classes_image(p: np.ndarray, style: Style, steps: bool = False) -> np.ndarra
     out[..., :3] = col.astype(np.uint8)
     out[..., 3] = 255
     return out
-
-
-def pixmap(rgba: np.ndarray, w: int, h: int, flip: bool = True) -> QPixmap:
-    """An RGBA array (rows, cols, 4) as a pixmap of w x h pixels (row 0 at the bottom if flip)."""
-    arr = np.ascontiguousarray(rgba[::-1] if flip else rgba)
-    img = QImage(arr.data, arr.shape[1], arr.shape[0], arr.strides[0], QImage.Format.Format_RGBA8888)
-    return QPixmap.fromImage(img.copy()).scaled(w, h)

@@ -120,7 +120,7 @@ class TrainingLab(Lab):
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
         self._redraw_timer.timeout.connect(self.redraw)
-        self.ctl.trained.connect(self._schedule)
+        self.ctl.trained.connect(self._on_trained)
         self.ctl.data_changed.connect(self._schedule)
         self.ctl.blowup.connect(self._on_blowup_changed)
         doc.network_changed.connect(self._schedule)
@@ -137,6 +137,14 @@ class TrainingLab(Lab):
         """Coalesce: at most one redraw per frame however many changes arrive."""
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
+
+    def _on_trained(self) -> None:
+        """While training runs, every slice is drawn at once, so a frame is one slice, one
+        redraw and one repaint (the controller sizes its slices to leave time for these)."""
+        if self.ctl.running and self.isVisible():
+            self.redraw()
+        else:
+            self._schedule()
 
     def _on_lesson_changed(self) -> None:
         self.message.hide()

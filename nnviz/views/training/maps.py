@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from nnviz.views.style import Style
-from nnviz.views.training.colours import class_colour, classes_image, diverging, pixmap
+from nnviz.views.training.colours import class_colour, classes_image, diverging
 
 
 class MapView(QWidget):
@@ -152,41 +152,93 @@ class MapView(QWidget):
         return self.plot.mapFromScene(scene)
 
 
+class _Cells(QWidget):
+    """Paints every thumbnail from one image per row of same-sized images."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.rects: list[QRect] = []
+        self.sources: list[tuple[QImage, QRect]] = []
+        self.tips: list[str] = []
+
+    def tip_at(self, pos) -> str:
+        return next((t for r, t in zip(self.rects, self.tips) if r.contains(pos)), "")
+
+    def event(self, ev) -> bool:  # noqa: N802 - Qt API
+        if ev.type() == QEvent.Type.ToolTip:
+            tip = self.tip_at(ev.pos())
+            if tip:
+                QToolTip.showText(ev.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                ev.ignore()
+            return True
+        return super().event(ev)
+
+    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        for rect, (img, src) in zip(self.rects, self.sources):
+            p.drawImage(rect, img, src)
+        p.end()
+
+
 class Thumbnails(QWidget):
-    """Small images, one per neuron, in rows per layer (Playground-style), with titles."""
+    """Small images, one per neuron, in rows per layer (Playground-style), under a title.
+
+    One widget paints all of them from one image per layer: a training frame recolours
+    every hidden neuron's map, and a label with its own pixmap per neuron cost more than
+    computing the maps.
+    """
+
+    GAP = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(2, 2, 2, 2)
-        self.grid.setSpacing(3)
-        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.title = QLabel()
         self.title.setWordWrap(True)
-        self.grid.addWidget(self.title, 0, 0, 1, -1)
-        self.cells: list[QLabel] = []
-        self._shape: tuple = ()
+        self.canvas = _Cells(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(self.GAP)
+        lay.addWidget(self.title)
+        lay.addWidget(self.canvas, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addStretch(1)
+        self._arrays: list[np.ndarray] = []  # the pixels behind the canvas's images
+
+    @property
+    def cells(self) -> list[QRect]:
+        """Where each image is drawn (in the canvas), in order."""
+        return self.canvas.rects
+
+    def tip_at(self, index: int) -> str:
+        """The tooltip over cell ``index``."""
+        return self.canvas.tip_at(self.canvas.rects[index].center())
 
     def set_images(self, title: str, rows: list[list[np.ndarray]], px: int, tips: list[list[str]],
                    per_row: int = 16, flip: bool = True) -> None:
-        """``rows`` of RGBA arrays; each becomes a px x px cell with its tooltip."""
+        """``rows`` of RGBA arrays (rows, cols, 4); each is drawn as a px x px cell (row 0
+        at the bottom if ``flip``) with its tooltip; a row wraps after ``per_row`` cells."""
         self.title.setText(title)
-        flat = [(r, i, img, tips[r][i]) for r, imgs in enumerate(rows) for i, img in enumerate(imgs)]
-        shape = (tuple(len(r) for r in rows), px, per_row)
-        if shape != self._shape:
-            for c in self.cells:
-                self.grid.removeWidget(c)
-                c.deleteLater()
-            self.cells = []
-            line = 1
-            for imgs in rows:
-                for i in range(len(imgs)):
-                    lab = QLabel()
-                    lab.setFixedSize(px, px)
-                    self.grid.addWidget(lab, line + i // per_row, i % per_row)
-                    self.cells.append(lab)
-                line += (len(imgs) + per_row - 1) // per_row
-            self._shape = shape
-        for cell, (_, _, img, tip) in zip(self.cells, flat):
-            cell.setPixmap(pixmap(img, px, px, flip))
-            cell.setToolTip(tip)
+        step = px + self.GAP
+        rects, sources, flat_tips, arrays = [], [], [], []
+        line = 0
+        for r, imgs in enumerate(rows):
+            groups = ([imgs] if imgs and all(a.shape == imgs[0].shape for a in imgs)
+                      else [[a] for a in imgs])
+            for group in groups:  # one image per group of same-sized arrays, stacked
+                arr = np.stack(group)
+                arr = np.ascontiguousarray(arr[:, ::-1] if flip else arr, dtype=np.uint8)
+                n, h, w = arr.shape[:3]
+                img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGBA8888)
+                arrays.append(arr)
+                sources += [(img, QRect(0, k * h, w, h)) for k in range(n)]
+            for i in range(len(imgs)):
+                rects.append(QRect((i % per_row) * step, (line + i // per_row) * step, px, px))
+                flat_tips.append(tips[r][i])
+            line += (len(imgs) + per_row - 1) // per_row
+        self._arrays = arrays
+        c = self.canvas
+        c.rects, c.sources, c.tips = rects, sources, flat_tips
+        width = min(per_row, max((len(r) for r in rows), default=0)) * step
+        c.setFixedSize(max(1, width), max(1, line * step))
+        c.update()
