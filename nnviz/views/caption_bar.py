@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.lessons import Caption, Lesson
+from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 
 
@@ -38,8 +39,12 @@ class CaptionBar(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 6, 12, 6)
         lay.setSpacing(2)
-        lay.addWidget(self.text_label)
-        lay.addWidget(self.question_label)
+        # the labels sit in hosts of reserved height: a new caption repaints the labels
+        # without re-laying-out the window
+        self.text_host = LabelHost(self.text_label)
+        self.question_host = LabelHost(self.question_label)
+        lay.addWidget(self.text_host)
+        lay.addWidget(self.question_host)
         self.enabled_by_user = True
         self._style = Style()
         self.show_captions([])
@@ -57,7 +62,7 @@ class CaptionBar(QFrame):
         questions = [c.question for c in captions if c.question]
         self.text_label.setText(text)
         self.question_label.setText(self._question(questions))
-        self.question_label.setVisible(bool(questions) or bool(all_captions))
+        self.question_host.setVisible(bool(questions) or bool(all_captions))
         if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
             self._lesson_key = lesson_key
             self._fit_height(all_captions or [])
@@ -69,21 +74,27 @@ class CaptionBar(QFrame):
         return "Question for the class: " + " ".join(questions) if questions else ""
 
     def _fit_height(self, captions: list[Caption]) -> None:
-        """Reserve the height of the tallest caption at the bar's width."""
+        """Reserve the height of the tallest caption text and question at the bar's width."""
         if not captions:
+            self.text_host.reserve_height(None)
+            self.question_host.reserve_height(None)
             self.setMinimumHeight(0)
             return
         parent = self.parentWidget()
         w = max(200, (self.width() if self.isVisible() else parent.width() if parent else 800))
         m = self.layout().contentsMargins()
         inner = w - m.left() - m.right()
-        tallest = max(self.text_label.fontMetrics().boundingRect(
-            0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, c.text).height()
-            + self.question_label.fontMetrics().boundingRect(
-            0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, self._question([c.question])
-            if c.question else "x").height()
-            for c in captions)
-        self.setMinimumHeight(tallest + m.top() + m.bottom() + self.layout().spacing() + 4)
+
+        def tallest(label: QLabel, texts: list[str]) -> int:
+            return max(label.fontMetrics().boundingRect(
+                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() for t in texts) + 2
+
+        th = tallest(self.text_label, [c.text for c in captions])
+        qh = tallest(self.question_label, [self._question([c.question]) if c.question else "x"
+                                           for c in captions])
+        self.text_host.reserve_height(th)
+        self.question_host.reserve_height(qh)
+        self.setMinimumHeight(th + qh + m.top() + m.bottom() + self.layout().spacing() + 4)
 
     def apply_style(self, style: Style) -> None:
         self._style = style

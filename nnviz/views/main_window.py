@@ -22,6 +22,7 @@ from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
 from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
+from nnviz.views.label_host import LabelHost
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
 from nnviz.views.presentation import BlankOverlay, apply_app_style, restore_app_style
 from nnviz.views.style import Style, current_style, make_style, set_current_style
@@ -57,7 +58,7 @@ class MainWindow(QMainWindow):
         self._lab_actions: dict[str, QAction] = {}
         self._close_confirmed = False
         self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.doc.lesson_changed.connect(self._on_lesson_changed)
         self.files = FileManager(self)

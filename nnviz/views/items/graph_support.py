@@ -3,6 +3,7 @@ graph take drags and Shift+wheel on edges, and picking (what is under the mouse)
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 
 
 def lines_html(lines: list[tuple[str, str]], style: Style, size: float) -> str:
+    """Coloured lines of (text, role) as one HTML block (remembered per lines and style)."""
+    return _lines_html(tuple(lines), style, size)
+
+
+@lru_cache(maxsize=8192)
+def _lines_html(lines: tuple[tuple[str, str], ...], style: Style, size: float) -> str:
     colours = {"value": style.foreground, "gradient": style.gradient, "muted": style.muted,
                "highlight": style.highlight, "positive": style.positive,
                "negative": style.negative}

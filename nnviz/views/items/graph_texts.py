@@ -74,6 +74,7 @@ class TextsMixin:
         s, nm, st = self.style_, self.naming, self.state
         pt = s.pt(9.5)
         L = len(self._sizes) - 1
+        fill = pg.mkBrush(translucent(s.background, 200))
         for (l, j), item in self._name_items.items():
             _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
                          f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
@@ -83,7 +84,7 @@ class TextsMixin:
                 lines = [(fmt(self.x[j]), "value")]
             _set_html(item, lines_html(lines, s, pt))
             item.setVisible(bool(lines))
-            item.fill = pg.mkBrush(translucent(s.background, 200))
+            item.fill = fill
         for j, item in self._target_items.items():
             lines = list(st.target_text.get(j, []))
             if not lines and self.y is not None and j < len(self.y):

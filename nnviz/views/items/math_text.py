@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
 _SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
 _SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
 
 
+@lru_cache(maxsize=8192)
 def math_html(text: str) -> str:
-    """``text`` (a formula or a name from the engine) as HTML with sub/superscripts."""
+    """``text`` (a formula or a name from the engine) as HTML with sub/superscripts
+    (remembered: the graph and the equation panel ask for the same names at every step)."""
     s = html.escape(text, quote=False)
     s = s.replace(" * ", " · ").replace("*", "·")
     s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
@@ -272,6 +272,12 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         items = self._texts + [t for t, _ in self._edge_labels]
         return [t.textItem.toPlainText() for t in items if t.isVisible()]
 
+    def flush(self) -> None:
+        """Hand the scene's pending item changes to the view now, so they are painted in the
+        window's next repaint with everything else (Qt would otherwise queue them behind
+        that repaint and paint the graph in a second pass)."""
+        QCoreApplication.sendPostedEvents(self.view_widget.scene(), QEvent.Type.MetaCall)
+
     def item_count(self) -> int:
         """Number of graphics items in the view (stays small for any network size)."""
         return len(self.view_widget.scene().items())
@@ -296,6 +302,7 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self._src = np.concatenate(self._edge_src)
         self._dst = np.concatenate(self._edge_dst)
         self._offsets = np.cumsum([0] + [sizes[l] * sizes[l + 1] for l in range(len(sizes) - 1)])
+        self._edges_key = self._overlay_key = None  # new positions: every edge item again
         self._make_texts()
 
     def _any_shared(self) -> bool:
@@ -378,12 +385,26 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             pos.append(self._pos[l])
             sizes += [self._node_size(l)] * n
         p = np.concatenate(pos)
-        self.nodes.setData(x=p[:, 0], y=p[:, 1], size=sizes, brush=brushes, pen=pens)
+        # a micro-step changes a fill or two and the highlighted outline: restyle the points
+        # in place (setData rebuilds every point) and only when something changed
+        key = (p.tobytes(), tuple(sizes))
+        marks = (tuple(map(id, brushes)), tuple(map(id, pens)))
+        if key != getattr(self, "_nodes_key", None):
+            self.nodes.setData(x=p[:, 0], y=p[:, 1], size=sizes, brush=brushes, pen=pens)
+            self._nodes_key, self._node_marks = key, marks
+        elif marks != self._node_marks:
+            self.nodes.setBrush(brushes, update=False)
+            self.nodes.setPen(pens)
+            self._node_marks = marks
         shared = [l for l in range(len(self._sizes) - 1)
                   if self.net.use_bias[l] and self.net.shared_bias[l]]
         bp = self._bias_pos[shared] if shared else np.zeros((0, 2))
-        self.bias_nodes.setData(x=bp[:, 0], y=bp[:, 1], size=18 * s.scale, symbol="s",
-                                brush=pg.mkBrush(s.background), pen=pg.mkPen(s.muted, width=1.5))
+        key = (bp.tobytes(), s)
+        if key != getattr(self, "_bias_nodes_key", None):
+            self._bias_nodes_key = key
+            self.bias_nodes.setData(x=bp[:, 0], y=bp[:, 1], size=18 * s.scale, symbol="s",
+                                    brush=pg.mkBrush(s.background),
+                                    pen=pg.mkPen(s.muted, width=1.5))
 
     def _path(self, mask: np.ndarray) -> QPainterPath:
         src, dst = self._src[mask], self._dst[mask]
@@ -409,7 +430,6 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         return np.concatenate([np.asarray(a).ravel() for a in arrays])
 
     def _redraw_edges(self) -> None:
-        s, st = self.style_, self.state
         w = np.concatenate([a.ravel() for a in self._weights()])
         # a diverged network must still draw: NaN as 0, infinities as the largest weights
         w = np.nan_to_num(w, nan=0.0, posinf=1e300, neginf=-1e300)
@@ -432,6 +452,20 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         if counts != getattr(self, "_edge_counts", None):
             self._edge_counts = counts
             self._set_legend()
+        self._redraw_weight_edges(w, muted, hidden, counts)
+        self._redraw_overlays(muted, hidden)
+
+    def _redraw_weight_edges(self, w: np.ndarray, muted: np.ndarray, hidden: np.ndarray,
+                             counts: tuple[int, int]) -> None:
+        """The edges by sign and weight bucket, only when the weights (or what hides or mutes
+        edges) changed: a micro-step usually changes only the overlays, and re-setting every
+        edge path would repaint the whole view."""
+        s = self.style_
+        key = (w.tobytes(), muted.tobytes(), hidden.tobytes(), s)
+        if key == getattr(self, "_edges_key", None):
+            return
+        self._edges_key = key
+        n = len(w)
         mag = np.abs(w) / max(float(np.max(np.abs(w))) if n else 1.0, 1e-12)
         bucket = np.minimum((mag * N_BUCKETS).astype(int), N_BUCKETS - 1)
         big = n > 2000   # many edges: hairlines (fast to paint), magnitude shown by opacity
@@ -447,11 +481,22 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
                 pen = QPen(colour, 0 if big else (0.8 + 1.3 * b) * s.scale)
                 pen.setCosmetic(True)
                 item.setPen(pen)
+
+    def _redraw_overlays(self, muted: np.ndarray, hidden: np.ndarray) -> None:
+        """Muted (dropped), gradient-known, active and shared-bias edges, each item only when
+        its edges changed."""
+        s, st = self.style_, self.state
+        grad = self._flat(st.gradient_edges) & ~hidden
+        active = self._flat(st.active_edges)
+        key = (muted.tobytes(), hidden.tobytes(), grad.tobytes(), active.tobytes(), s,
+               tuple(self.net.use_bias), tuple(self.net.shared_bias))
+        if key == getattr(self, "_overlay_key", None):
+            return
+        self._overlay_key = key
         mc = QColor(s.muted)
         mc.setAlpha(90)
         self.muted_item.setPath(self._path(muted & ~hidden))
         self.muted_item.setPen(self._pen(mc, 0.8))
-        grad = self._flat(st.gradient_edges) & ~hidden
         self.gradient_item.setPath(self._path(grad))
         n_grad = int(grad.sum())
         if n_grad > 200:    # many: translucent hairlines (dashed wide pens paint slowly)
@@ -462,7 +507,6 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             pen = self._pen(QColor(s.gradient), 2.5)
             pen.setStyle(Qt.PenStyle.DashLine)
         self.gradient_item.setPen(pen)
-        active = self._flat(st.active_edges)
         self.active_item.setPath(self._path(active))
         count = int(active.sum())
         many = count > 40

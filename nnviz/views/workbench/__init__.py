@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QTextBrows
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.stepper import StepController
+from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
@@ -66,10 +67,7 @@ class WorkbenchLab(Lab):
         self.dock_timeline = self._dock("Timeline", self.timeline,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self._sized = False
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)  # coalesces one event-loop pass, adds no delay
-        self._refresh_timer.timeout.connect(self._refresh)
+        self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
         self.stepper.playing_changed.connect(self._on_playing_changed)
@@ -137,8 +135,7 @@ class WorkbenchLab(Lab):
 
     # ------------------------------------------------------------ refresh
     def _on_position_changed(self) -> None:
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+        self._refresher.request()
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.act_play.setChecked(playing)
@@ -159,7 +156,7 @@ class WorkbenchLab(Lab):
 
     def _refresh(self) -> None:
         """Re-read the stepper and the document into every panel (coalesced)."""
-        self._refresh_timer.stop()
+        self._refresher.cancel()
         st = self.stepper
         tr = st.trace
         if tr is not None:
@@ -172,6 +169,7 @@ class WorkbenchLab(Lab):
         self.inspector.refresh()
         self.timeline.refresh()
         self.status.emit(st.status_text())
+        self.graph.flush()
 
     # ------------------------------------------------------------ Lab hooks
     def step_forward(self) -> None:
@@ -253,4 +251,4 @@ class WorkbenchLab(Lab):
 
     def shutdown(self) -> None:
         self.stepper.pause()
-        self._refresh_timer.stop()
+        self._refresher.cancel()

@@ -30,6 +30,9 @@ class EquationPanel(QWidget):
         self.text = QTextBrowser()
         self.text.setObjectName("equation-text")
         self.text.setOpenLinks(False)
+        # a scroll bar that came and went with the length of each step's text re-laid-out
+        # the panel at every key press (and made the text jump sideways on the projector)
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.steps = QListWidget()
         self.steps.setObjectName("steps-done")
         self.steps.itemClicked.connect(self._on_item_clicked)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.naming import fmt
+from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 
 
@@ -52,9 +53,9 @@ class TimelinePanel(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 2, 4, 2)
         grid.addLayout(buttons, 0, 0, 1, 4)
-        grid.addWidget(self.train_label, 1, 0)
+        grid.addWidget(LabelHost(self.train_label), 1, 0)
         grid.addWidget(self.train_slider, 1, 1)
-        grid.addWidget(self.micro_label, 1, 2)
+        grid.addWidget(LabelHost(self.micro_label), 1, 2)
         grid.addWidget(self.micro_slider, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 2)

@@ -1,0 +1,78 @@
+"""Helpers that keep a key press to one repaint: the coalescer and the label host."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+
+from nnviz.views.coalesce import Coalescer
+from nnviz.views.label_host import LabelHost
+
+
+class Painted(QWidget):
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        self.log.append("paint")
+
+
+def test_coalescer_runs_once_and_before_the_pending_repaint(qtbot):
+    log: list[str] = []
+    w = Painted(log)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    QApplication.processEvents()
+    log.clear()
+    c = Coalescer(lambda: log.append("refresh"), w)
+    w.update()              # a change already waiting to be painted ...
+    for _ in range(5):
+        c.request()         # ... and five requests for a redraw
+    assert c.pending()
+    qtbot.waitUntil(lambda: "paint" in log)
+    QApplication.processEvents()
+    assert log[0] == "refresh" and log.count("refresh") == 1  # once, before the paint
+    c.request()
+    c.cancel()
+    QApplication.processEvents()
+    assert log.count("refresh") == 1 and not c.pending()
+
+
+class LayoutRequests(QObject):
+    def __init__(self, target: QWidget) -> None:
+        super().__init__()
+        self.target, self.count = target, 0
+
+    def eventFilter(self, obj, ev) -> bool:  # noqa: N802 - Qt API
+        if obj is self.target and ev.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_label_host_keeps_text_changes_from_relaying_out_the_window(qtbot):
+    top = QWidget()
+    qtbot.addWidget(top)
+    lay = QVBoxLayout(top)
+    label = QLabel("step 10 of 32")
+    host = LabelHost(label)
+    lay.addWidget(host)
+    lay.addWidget(QLabel("neighbour"))
+    top.show()
+    qtbot.waitExposed(top)
+    QApplication.processEvents()
+    spy = LayoutRequests(top)
+    top.installEventFilter(spy)
+    size = host.size()
+    for text in ("step 1 of 32", "step 2 of 32", "", "step 9 of 32"):
+        label.setText(text)
+        QApplication.processEvents()
+        assert label.text() == text and host.size() == size and label.size() == size
+    assert spy.count == 0      # shorter texts: the window's layout never heard of them
+    label.setText("a much longer text than any before it")
+    qtbot.waitUntil(lambda: host.width() > size.width())  # it gets the room it needs
+    assert label.width() == host.width() and host.width() >= label.sizeHint().width()
+    host.reserve_height(60)
+    QApplication.processEvents()
+    assert host.height() == 60
