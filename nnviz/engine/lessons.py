@@ -236,7 +236,7 @@ def _parse_network(nd: Any) -> Network:
     if method not in INITIALISERS:
         raise FormatError(f"network.init.method: {method!r} is not one of "
                           f"{', '.join(INITIALISERS)}")
-    drawn = init_weights(sizes, method, np.random.default_rng(seed), scale)
+    drawn: list[np.ndarray] = []  # every layer's initial weights, drawn only if one needs them
     weights, biases, acts, shared, used = [], [], [], [], []
     for l, ld in enumerate(layers):
         where = f"network.layers[{l}]"
@@ -253,6 +253,8 @@ def _parse_network(nd: Any) -> Network:
         if "weights" in ld:
             weights.append(as_array(ld["weights"], f"{where}.weights", (n_out, n_in)))
         else:
+            if not drawn:
+                drawn = init_weights(sizes, method, np.random.default_rng(seed), scale)
             weights.append(drawn[l])
         sb = as_bool(ld.get("shared_bias", False), f"{where}.shared_bias")
         b = ld.get("bias", bias0)

@@ -168,8 +168,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             self.state, self.dropped = GraphState(), None   # they belonged to the old shape
             self.selected_neuron = self.selected_edge = None
             self._layout()
-            self._redraw()
-            self.fit()
+            if not self.fit():    # fit draws once if the scale changed, else draw here
+                self._redraw()
         else:
             self._redraw()
 
@@ -205,7 +205,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self.weight_labels_on = bool(on)
         self._place_texts()
 
-    def fit(self) -> None:
+    def fit(self) -> bool:
+        """Show the whole network with room for its texts; True if that redrew it."""
         if self._sizes:
             L = len(self._sizes) - 1
             ys = np.concatenate([p[:, 1] for p in self._pos]
@@ -232,6 +233,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             if abs(ppu_y - self._ppu_y) > 0.5:
                 self._ppu_y = ppu_y
                 self._redraw()
+                return True
+        return False
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:

@@ -49,7 +49,7 @@ class NetworkEditor(QWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
-        self.rng = np.random.default_rng(2024)
+        self._rng: np.random.Generator | None = None
         self.layers = QTableWidget(0, 2)
         self.layers.setObjectName("editor-layers")
         self.layers.setHorizontalHeaderLabels(["Neurons", "Activation"])
@@ -106,6 +106,13 @@ class NetworkEditor(QWidget):
         self.setFont(f)
 
     # ------------------------------------------------------------ reading
+    @property
+    def rng(self) -> np.random.Generator:
+        """New weights for resized or inserted layers (made on first use)."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(2024)
+        return self._rng
+
     def refresh(self) -> None:
         net = self.doc.network
         if net is None:
