@@ -125,10 +125,11 @@ class SurfaceController(PathMixin, QObject):
         mode = settings.get("mode")
         self.mode = mode if mode in MODES else "params"
         self.px, self.py = S.default_pair(self.net)
-        names = dict(zip(self.param_names(), self.params()))
         pair = settings.get("params")
-        if isinstance(pair, list) and len(pair) == 2 and all(p in names for p in pair):
-            self.px, self.py = names[pair[0]], names[pair[1]]
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
+            names = dict(zip(self.param_names(), self.params()))  # only lessons that name two
+            if all(p in names for p in pair):
+                self.px, self.py = names[pair[0]], names[pair[1]]
         span = settings.get("span")
         default = 1.0 if self.mode == "random" else 4.0
         self.span = float(span) if isinstance(span, (int, float)) and 0 < span <= 1e6 else default

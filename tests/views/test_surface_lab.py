@@ -308,3 +308,17 @@ def test_hidden_surface_lab_computes_no_grid_until_shown(main_window, qtbot):
         assert ctl.surface is not None and ctl.surface.z.shape == (ctl.resolution,) * 2
     finally:
         ctl.runner.submit = orig
+
+
+def test_a_hidden_surface_lab_lists_the_parameters_when_shown(main_window, qtbot):
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    assert page.x_param.count() == 2
+    main_window.show_lab("workbench")
+    assert main_window.open_lesson("mazur-2-2-2")
+    main_window.show_lab("workbench")
+    assert page.x_param.count() == 2      # nobody sees the combo boxes: they wait
+    main_window.show_lab("surface")
+    n = len(ctl.params())
+    assert n == 10 and page.x_param.count() == n   # 8 weights and 2 shared biases
+    assert page.x_param.currentText() == ctl.name(ctl.px)

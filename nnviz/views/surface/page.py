@@ -204,9 +204,20 @@ class SurfacePage(QWidget):
             self._on_message(str(e))
 
     # ------------------------------------------------------------ model -> view
+    def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        if getattr(self, "_setup_stale", False):
+            self._on_setup_changed()
+        super().showEvent(ev)
+
     def _on_setup_changed(self) -> None:
         ctl = self.ctl
         if ctl.px is None:
+            return
+        # while the lab is hidden (another lab shown) the controls wait: listing and naming
+        # every parameter of a big network for the combo boxes is the slow part of a
+        # lesson change, and nobody sees them
+        self._setup_stale = not self.isVisible()
+        if self._setup_stale:
             return
         if self.picker.graph.isVisible() or ctl.params_key() != getattr(self, "_picker_key", None):
             self._picker_key = ctl.params_key()
