@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import DEFAULT_LESSON, Document
 from nnviz.engine.lessons import lesson_titles
 from nnviz.views.caption_bar import CaptionBar, captions_at
+from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
 from nnviz.views.info_lab import LessonInfoLab
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self.current_lab_name = ""
         self._lab_actions: dict[str, QAction] = {}
         self._close_confirmed = False
+        self._caption_refresher = Coalescer(self.refresh_caption, self)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -218,11 +220,13 @@ class MainWindow(QMainWindow):
     def _on_lab_status(self, name: str, text: str) -> None:
         if name == self.current_lab_name:
             self.status_label.setText(text)
-            self.refresh_caption()
+            self._caption_refresher.request()
 
     def _on_lab_position_changed(self, name: str) -> None:
         if name == self.current_lab_name:
-            self.refresh_caption()
+            # once per event (a lesson load moves the lab several times, and each move
+            # could rebuild the workbench's trace), before the window repaints
+            self._caption_refresher.request()
 
     def refresh_caption(self) -> None:
         """Show the lesson's caption for the position of the lab shown."""

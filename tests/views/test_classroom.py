@@ -117,13 +117,13 @@ def test_caption_bar_follows_the_lab(dummy_window, qtbot):
     assert bar.text_label.text() == by_at[0].text
     assert by_at[0].question in bar.question_label.text()
     qtbot.keyClick(win, Qt.Key.Key_Right)
-    assert bar.text_label.text() == by_at["forward"].text
+    qtbot.waitUntil(lambda: bar.text_label.text() == by_at["forward"].text)
     lab = win.current_lab
     n_forward = sum(1 for s in lesson_trace_steps(lesson) if s.phase == "forward")
     for _ in range(n_forward):
         qtbot.keyClick(win, Qt.Key.Key_Right)
     assert lab.caption_position()[1] == "error"
-    assert bar.text_label.text() == by_at["error"].text
+    qtbot.waitUntil(lambda: bar.text_label.text() == by_at["error"].text)
     win.act_captions.trigger()  # View > Captions off
     assert not bar.isVisible()
     win.act_captions.trigger()

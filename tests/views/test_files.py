@@ -56,6 +56,7 @@ def test_save_close_open_round_trips_bit_for_bit(dummy_window, qtbot, tmp_path, 
     saved_net = win.doc.network.copy()
     saved_x, saved_y = win.doc.x.copy(), win.doc.y.copy()
     saved_hist = lab.history()
+    qtbot.wait(10)  # the caption follows the steps before the window repaints
     saved_caption = win.caption_bar.text_label.text()
     path = tmp_path / "class.nnviz"
     assert win.files.save_to(str(path))
@@ -73,7 +74,7 @@ def test_save_close_open_round_trips_bit_for_bit(dummy_window, qtbot, tmp_path, 
     assert win2.doc.config.eta == 0.37 and win2.doc.config.momentum == 0.25
     lab2 = win2.current_lab
     assert lab2.k == 5 and lab2.history() == saved_hist
-    assert win2.caption_bar.text_label.text() == saved_caption
+    qtbot.waitUntil(lambda: win2.caption_bar.text_label.text() == saved_caption)
     assert not win2.doc.is_modified
     assert win2.files.recent_files()[0] == str(path)
 

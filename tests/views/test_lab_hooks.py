@@ -20,8 +20,10 @@ def test_caption_bar_follows_the_workbench_steps(main_window, qtbot):
     lesson = win.doc.lesson
     forward = lesson.captions_for(1, "forward")
     assert forward, "the 2-2-2 lesson has a caption for the forward pass"
-    shown = " ".join(w.text() for w in win.caption_bar.findChildren(type(win.status_label)))
-    assert forward[0].text[:40] in shown
+    def shown() -> str:
+        return " ".join(w.text() for w in win.caption_bar.findChildren(type(win.status_label)))
+
+    qtbot.waitUntil(lambda: forward[0].text[:40] in shown())  # in the same repaint
     if start_caption is not None:
         assert win.caption_bar.text() != start_caption
 

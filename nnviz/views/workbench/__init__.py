@@ -152,7 +152,9 @@ class WorkbenchLab(Lab):
             self.lesson_text.setMarkdown(f"## {lesson.title}\n\n{lesson.description}\n\n"
                                          + (f"*{lesson.source}*" if lesson.source else ""))
         self.inspector.select(None)
-        self._refresh()
+        # after the whole load (the training lab may still replace the data, which would
+        # make a trace built now stale), before the window repaints
+        self._refresher.request()
 
     def _refresh(self) -> None:
         """Re-read the stepper and the document into every panel (coalesced)."""
