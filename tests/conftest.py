@@ -39,6 +39,14 @@ def _start_xvfb() -> None:
 _start_xvfb()
 
 import pytest  # noqa: E402
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# The fuzz tests draw the same examples on every run, so a run of the suite (and CI) is
+# repeatable; NNVIZ_FUZZ=explore draws new ones each run to hunt for new bad inputs.
+_hypothesis_settings.register_profile("repeatable", derandomize=True)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(
+    "explore" if os.environ.get("NNVIZ_FUZZ") == "explore" else "repeatable")
 
 
 @pytest.fixture(autouse=True, scope="session")
