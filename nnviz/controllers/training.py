@@ -24,6 +24,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.training_back import StepBack
 from nnviz.controllers.training_data import DataEdits
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.data import (
@@ -61,7 +62,7 @@ SPEEDS = (1, 2, 5, 10, 30, 100, 0)
 HEALTH_SAMPLES = 256
 
 
-class TrainingController(DataEdits, QObject):
+class TrainingController(DataEdits, StepBack, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -146,6 +147,7 @@ class TrainingController(DataEdits, QObject):
         return True
 
     def _install(self, ds: DataSet) -> None:
+        self.forget_steps()  # snapshots index the old training set
         self.data = ds
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
@@ -170,6 +172,7 @@ class TrainingController(DataEdits, QObject):
 
     def play(self) -> None:
         if not self.running and len(self.data.x_train):
+            self._remember()  # step back undoes the whole run
             self._last_slice_end = None
             self._timer.start()
             self.running_changed.emit(True)
@@ -265,10 +268,12 @@ class TrainingController(DataEdits, QObject):
         return self._fast[3]
 
     def step_sample(self) -> None:
+        self._remember()
         self._step(1)
         self._announce()
 
     def step_batch(self) -> None:
+        self._remember()
         self._step(self._batch_size())
         self._announce()
 
@@ -277,6 +282,7 @@ class TrainingController(DataEdits, QObject):
 
     def run_epochs(self, k: int) -> None:
         """Train ``k`` whole epochs now (the rest of the current one counts as the first)."""
+        self._remember()
         target = self.epoch + max(0, int(k))
         while self.epoch < target and self._step(self._batch_size()):
             pass
@@ -389,6 +395,7 @@ class TrainingController(DataEdits, QObject):
         self.init_method = method
 
     def _restart(self, clear_history: bool) -> None:
+        self.forget_steps()
         self.epoch = 0
         self.steps = 0
         self._opt = OptimizerState()

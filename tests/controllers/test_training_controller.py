@@ -192,3 +192,33 @@ def test_overfitting_story_and_its_fixes(ctl):
         f = ctl.history.arrays()
         assert f["test_loss"][-1] < 1.05 * np.min(f["test_loss"]), fixed
         assert f["test_loss"][-1] < h["test_loss"][-1], fixed
+
+
+def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    net = ctl.doc.network
+    assert not ctl.can_step_back() and not ctl.step_back()
+    start = net.get_params()
+    ctl.step_epoch()
+    after_one = (net.get_params(), ctl.epoch, ctl.history.arrays()["train_loss"].copy())
+    ctl.step_batch()
+    ctl.step_sample()
+    assert ctl.step_back() and ctl.step_back()          # the sample, then the batch
+    assert np.array_equal(net.get_params(), after_one[0]) and ctl.epoch == after_one[1] == 1
+    assert np.array_equal(ctl.history.arrays()["train_loss"], after_one[2])
+    ctl.step_batch()                                     # the same batch again, exactly
+    again = net.get_params()
+    ctl.step_back()
+    ctl.step_batch()
+    assert np.array_equal(net.get_params(), again)
+    ctl.play()
+    qtbot.waitUntil(lambda: ctl.epoch >= 4, timeout=20000)
+    ctl.pause()
+    assert ctl.step_back()                               # the whole run of Play
+    assert ctl.epoch == 1 and np.array_equal(net.get_params(), again)
+    assert ctl.step_back() and ctl.step_back()
+    assert np.array_equal(net.get_params(), start) and ctl.epoch == 0 and ctl.steps == 0
+    assert not ctl.step_back()
+    ctl.step_epoch()
+    ctl.add_point((0.5, 0.5), 1)                         # new data: the old steps are gone
+    assert not ctl.can_step_back()

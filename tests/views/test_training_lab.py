@@ -315,3 +315,23 @@ def test_curve_ranges_grow_in_nice_steps():
     assert [nice_ceiling(v) for v in (0.0, 0.7, 1.0, 1.3, 3.0, 7.0, 11.0, 260.0)] == \
         [1.0, 1.0, 1.0, 2.0, 5.0, 10.0, 20.0, 500.0]
     assert nice_ceiling(0.0042) == 0.005
+
+
+def test_back_button_and_page_up_undo_training_steps(lab, qtbot):
+    panel = lab.run_panel
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 0")
+    assert not panel.back.isEnabled()
+    w0 = lab.doc.network.get_params()
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 2" and panel.back.isEnabled())
+    qtbot.mouseClick(panel.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 1")
+    win = lab.window()
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_PageUp)   # the clicker's "previous"
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 0" and not panel.back.isEnabled())
+    assert np.array_equal(lab.doc.network.get_params(), w0)
+    assert len(lab.curves.lines["train_loss"].getData()[0]) == 1   # the curve went back too
+    qtbot.keyClick(win, Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: "Nothing to step back to" in win.status_label.text())

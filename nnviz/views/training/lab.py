@@ -327,6 +327,11 @@ class TrainingLab(Lab):
     def step_forward(self) -> None:
         self.ctl.step_epoch()
 
+    def step_back(self) -> None:
+        if not self.ctl.step_back():
+            self.status.emit("Nothing to step back to: step back undoes the steps, epochs "
+                             "and runs of Play since the data or the network last changed.")
+
     def advance(self, steps: int) -> None:
         """``steps`` epochs at once (``nnviz screenshot --steps``)."""
         self.ctl.run_epochs(steps)

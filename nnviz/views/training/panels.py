@@ -48,6 +48,9 @@ class RunPanel(QGroupBox):
         self.step_sample = QPushButton("1 sample")
         self.step_batch = QPushButton("1 batch")
         self.step_epoch = QPushButton("1 epoch")
+        self.back = QPushButton("◀ Back")
+        self.back.setObjectName("step-back")
+        self.back.setToolTip("Undo the last step, epoch or run of Play (PgUp)")
         self.reset = QPushButton("Reset")
         self.revert = QPushButton("Revert")
         self.revert.setToolTip("Go back to the last finite network after a NaN/inf")
@@ -57,7 +60,8 @@ class RunPanel(QGroupBox):
             self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
         grid = QGridLayout()
         for i, w in enumerate((self.play, self.epoch, self.step_sample, self.step_batch,
-                               self.step_epoch, self.reset, self.revert, self.speed)):
+                               self.step_epoch, self.back, self.reset, self.revert,
+                               self.speed)):
             grid.addWidget(w, i // 2, i % 2)
         self.eta = _spin(0, 1000, 0.01, 5)  # bounded: larger rates only ever blow up
         self.batch = QSpinBox()
@@ -96,6 +100,7 @@ class RunPanel(QGroupBox):
         self.step_sample.clicked.connect(ctl.step_sample)
         self.step_batch.clicked.connect(ctl.step_batch)
         self.step_epoch.clicked.connect(ctl.step_epoch)
+        self.back.clicked.connect(ctl.step_back)
         self.reset.clicked.connect(ctl.reset)
         self.revert.clicked.connect(ctl.revert)
         self.speed.currentIndexChanged.connect(lambda _i: ctl.set_speed(self.speed.currentData()))
@@ -140,6 +145,7 @@ class RunPanel(QGroupBox):
         """Re-read the epoch, the revert state, the speed, the initialiser and the activations."""
         self.epoch.setText(f"Epoch {self.ctl.epoch}")
         self.revert.setEnabled(self.ctl.last_finite is not None)
+        self.back.setEnabled(self.ctl.can_step_back())
         with QSignalBlocker(self.speed):
             self.speed.setCurrentIndex(max(0, self.speed.findData(self.ctl.speed)))
         with QSignalBlocker(self.init):

@@ -1,0 +1,89 @@
+"""Step back in live training: the state before each step the user asked for.
+
+A snapshot (parameters, epoch, history, shuffle position, random generator and
+optimiser state) is taken before every single step (a sample, a batch, an epoch)
+and when Play starts, so "step back" undoes the last step, or a whole run of Play,
+and training on from there repeats exactly what happened. Snapshots belong to one
+network and one data set: a new lesson, network shape, reset or data edit clears them.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.monitor import History
+from nnviz.engine.training import OptimizerState, StepRecord
+
+#: how many steps back are kept
+MAX_BACK = 100
+
+
+@dataclass
+class _Snapshot:
+    params: np.ndarray
+    sizes: list[int]
+    epoch: int
+    steps: int
+    history: History
+    rng: dict
+    opt: OptimizerState
+    order: np.ndarray
+    cursor: int
+    last_record: StepRecord | None
+
+
+class StepBack:
+    """Mixin for TrainingController."""
+
+    _back: deque
+
+    def _remember(self) -> None:
+        """Snapshot the state before a step the user asked for."""
+        net = self.doc.network
+        if net is None or not len(self.data.x_train):
+            return
+        if not hasattr(self, "_back"):
+            self._back = deque(maxlen=MAX_BACK)
+        self._back.append(_Snapshot(
+            net.get_params(), list(net.sizes), self.epoch, self.steps,
+            copy.deepcopy(self.history), copy.deepcopy(self._rng.bit_generator.state),
+            self._opt.copy(), self._order.copy(), self._cursor, self.last_record))
+
+    def forget_steps(self) -> None:
+        """Drop every snapshot (the network's shape or the data changed)."""
+        if hasattr(self, "_back"):
+            self._back.clear()
+
+    def can_step_back(self) -> bool:
+        return bool(getattr(self, "_back", None))
+
+    def step_back(self) -> bool:
+        """Undo the last step (or run of Play); False if there is nothing to undo."""
+        self.pause()
+        back = getattr(self, "_back", None)
+        net = self.doc.network
+        while back:
+            snap = back.pop()
+            if snap.sizes == list(net.sizes):
+                break
+        else:
+            return False
+        net.set_params(snap.params)
+        self.epoch, self.steps = snap.epoch, snap.steps
+        h = snap.history
+        for name in ("cap", "stride", "epoch", "train_loss", "test_loss", "train_acc",
+                     "test_acc"):
+            setattr(self.history, name, getattr(h, name))
+        self._rng.bit_generator.state = snap.rng
+        self._opt = snap.opt
+        self._order, self._cursor = snap.order, snap.cursor
+        self.last_record = snap.last_record
+        self.last_finite = None
+        self.blowup_message = ""
+        self._epoch_start = None
+        self._announce()
+        return True
