@@ -24,6 +24,10 @@ def _num(v: float) -> str:
     return "–" if not np.isfinite(v) else f"{v:.4g}"
 
 
+def _short(v: float) -> str:
+    return "–" if not np.isfinite(v) else f"{v:.2g}"
+
+
 def style_plot(plot, style: Style) -> None:
     """Background, axes and title in the style's colours and font size."""
     plot.setBackground(style.background)
@@ -184,6 +188,6 @@ class HealthBars(QWidget):
         left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)
-        parts = [f"{i + 1}: {_num(d)} / {_num(w)}" for i, (d, w) in enumerate(zip(self.delta, self.dw))]
-        self.label.setText("mean |δ| (purple) / mean |∂C/∂w| (green) by layer — "
-                           + " · ".join(parts))
+        parts = [f"{i + 1}: {_short(d)} / {_short(w)}"
+                 for i, (d, w) in enumerate(zip(self.delta, self.dw))]
+        self.label.setText("mean |δ| (purple) / |∂C/∂w| (green): " + " · ".join(parts))

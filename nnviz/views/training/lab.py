@@ -147,11 +147,8 @@ class TrainingLab(Lab):
             self._schedule()
 
     def _on_lesson_changed(self) -> None:
-        self.message.hide()
-        lesson = self.doc.lesson
-        if lesson is not None and lesson.captions:
-            self.message.setText(lesson.captions[0].text)
-            self.message.show()
+        self.message.hide()  # the lesson's caption is in the window's caption bar
+        self.message.setText("")
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:
@@ -351,7 +348,12 @@ class TrainingLab(Lab):
         f = self.font()
         f.setPointSizeF(9.5 * style.scale)
         self.setFont(f)
-        self._side_scroll.setMinimumWidth(int(min(420, 300 * style.scale)))
+        # wide enough for the controls at this type size (nothing clipped on a projector)
+        scroll = self._side_scroll
+        scroll.widget().adjustSize()
+        need = (scroll.widget().minimumSizeHint().width()
+                + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(int(max(300 * min(style.scale, 1.2), need)))
         self.curves.apply_style(style)
         self.map.apply_style(style)
         self.graph.apply_style(style)
