@@ -1,0 +1,272 @@
+"""Fast passes for loss grids: only what a change of parameters reaches, in threads.
+
+When every varied parameter sits in one layer l, only the neurons S of layer l
+that own a varied parameter change (all of them for a shared bias or a softmax
+layer). Their weighted inputs are z0 plus a small matrix product per neuron
+(grid offsets (G, m + 1) times per-sample coefficients (m + 1, n)); only those
+|S| neurons go through the activation; the next layer's weighted input is a
+rank-|S| update of its value at the current parameters; the layers above are
+ordinary matrix products. Arrays are neuron-major, shape (neurons, G, n), so
+every element-wise step runs over long contiguous rows and every product is
+one 2-D matrix product.
+
+Chunks of the grid are shared out to :data:`THREADS` threads (NumPy releases
+the GIL in its loops and matrix products); the calling thread alone reports
+progress.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnviz.engine.activations import Activation
+from nnviz.engine.losses import Loss
+from nnviz.engine.network import Network, forward
+
+Array = np.ndarray
+#: progress(done, total) -> False to cancel
+Progress = Callable[[int, int], bool]
+#: float64 numbers in the widest array of a chunk (neurons x G x n) in the fast pass, per
+#: thread: ~1 MB stays in a core's cache (2-2.5x faster than 32 KB or 8 MB, nnviz bench)
+FAST_BUDGET = 131_072
+#: threads sharing a big grid (the machine's cores, at most 2: the GUI needs some too)
+THREADS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                     else (os.cpu_count() or 1)))
+#: below this many numbers computed in all one thread does it (a thread costs ~0.1 ms)
+THREAD_MIN_WORK = 1 << 20
+#: OpenBLAS runs a matrix product in one thread below M*N*K = 65536 * 4 (its
+#: GEMM_MULTITHREAD_THRESHOLD); above it its own threads would fight ours (2x slower)
+BLAS_SERIAL_MNK = 262_144
+#: threads only if chunks that small still have this many columns (setting x sample)
+MIN_THREAD_COLUMNS = 4096
+
+
+class Cancelled(Exception):
+    """The progress callback asked to stop."""
+
+
+# ------------------------------------------------------------ chunks and threads
+def run_chunks(total: int, chunk: int, make_work: Callable[[], Callable[[int, int], Any]],
+               progress: Progress | None, threads: int = 1) -> None:
+    """Call ``work(s, e)`` for the chunks [s, e) of range(total), in up to ``threads`` threads.
+
+    Parameters
+    ----------
+    make_work : callable() -> work
+        Called once in each thread (its buffers are that thread's own).
+    progress : callable(done, total) -> bool, optional
+        Called in the calling thread after each of its chunks and once more at
+        the end with done == total; returning False raises :class:`Cancelled`
+        (the other threads stop after their current chunk).
+    threads : int
+        1 runs everything in the calling thread.
+    """
+    starts = list(range(0, total, chunk))
+    if threads <= 1 or len(starts) < 2:
+        work = make_work()
+        for s in starts:
+            e = min(s + chunk, total)
+            work(s, e)
+            if progress is not None and not progress(e, total):
+                raise Cancelled()
+        return
+    lock = threading.Lock()
+    todo = iter(starts)
+    state: dict[str, Any] = {"done": 0, "stop": False, "error": None}
+
+    def take() -> int | None:
+        with lock:
+            return None if state["stop"] else next(todo, None)
+
+    def finish(s: int) -> int:
+        with lock:
+            state["done"] += min(s + chunk, total) - s
+            return state["done"]
+
+    def helper() -> None:
+        try:
+            work = make_work()
+            while (s := take()) is not None:
+                work(s, min(s + chunk, total))
+                finish(s)
+        except BaseException as exc:  # handed to the calling thread
+            state["error"] = exc
+            state["stop"] = True
+
+    # each helper runs in a copy of this context: it keeps the caller's np.errstate
+    helpers = [threading.Thread(target=contextvars.copy_context().run, args=(helper,),
+                                name="nnviz-grid-helper", daemon=True)
+               for _ in range(threads - 1)]
+    for t in helpers:
+        t.start()
+    reported = 0
+    try:
+        work = make_work()
+        while (s := take()) is not None:
+            work(s, min(s + chunk, total))
+            reported = finish(s)
+            if progress is not None and not progress(reported, total):
+                raise Cancelled()
+    finally:
+        state["stop"] = True
+        for t in helpers:
+            t.join()
+    if state["error"] is not None:
+        raise state["error"]
+    if progress is not None and reported < total and not progress(total, total):
+        raise Cancelled()
+
+
+def threads_for(work: int, mnk: int = 0) -> int:
+    """Threads for a job computing about ``work`` float64 numbers whose largest matrix
+    product per chunk has ``mnk`` multiply-adds (OpenBLAS threads those above
+    :data:`BLAS_SERIAL_MNK` itself, so the job then keeps to one thread)."""
+    return THREADS if work >= THREAD_MIN_WORK and mnk < BLAS_SERIAL_MNK else 1
+
+
+# ------------------------------------------------------------ neuron-major helpers
+def activate(act: Activation, z: Array) -> None:
+    """Apply ``act`` to z (neurons on axis 0) in place, exactly as ``act.fn``."""
+    if act.vector:
+        z[...] = np.moveaxis(act.fn(np.moveaxis(z, 0, -1)), -1, 0)
+    elif act.name == "tanh":
+        np.tanh(z, out=z)
+    elif act.name == "relu":
+        np.maximum(z, 0.0, out=z)
+    elif act.name != "linear":
+        z[...] = act.fn(z)
+
+
+def costs(loss: Loss, a: Array, yt: Array) -> Array:
+    """The cost of each setting from outputs a (n_out, G, n) and targets yt (n_out, n).
+
+    Quadratic losses are computed in place in ``a`` (which is overwritten).
+    """
+    n = a.shape[2]
+    if loss.kind == "quadratic":
+        np.subtract(a, yt[:, None, :], out=a)
+        np.multiply(a, a, out=a)
+        total = a[0].sum(axis=1) if a.shape[0] == 1 else a.sum(axis=(0, 2))
+        return total * (0.5 * loss.scale(n))
+    per = loss.sample(np.moveaxis(a, 0, -1), yt.T)  # (G, n)
+    return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
+
+
+# ------------------------------------------------------------ the fast pass
+def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[Any, Array]],
+              progress: Progress | None, max_chunk: int = 4096) -> Array:
+    """The cost for G settings of parameters that all sit in one layer.
+
+    Parameters
+    ----------
+    varied : list of (ParamRef, ndarray of shape (G,))
+        Parameters of the same weight layer and their values.
+    progress : callable(done, total) -> bool, optional
+        See :func:`run_chunks`.
+    max_chunk : int
+        At most this many settings per chunk.
+
+    Returns
+    -------
+    ndarray, shape (G,)
+    """
+    l0 = varied[0][0].layer
+    if any(r.layer != l0 for r, _ in varied):
+        raise ValueError("one_layer needs parameters of one layer")
+    fwd = forward(net, x)
+    n = len(fwd.zs[0])
+    k0 = net.weights[l0].shape[0]
+    a_in, z0 = fwd.activations[l0], fwd.zs[l0]
+    total = varied[0][1].size
+    # per changed neuron j: offsets (total, m + 1) and coefficients (m + 1, n), z_j = D @ C
+    terms: dict[int, list[tuple[Array, Array]]] = {}
+    for ref, vals in varied:
+        dv = np.asarray(vals, dtype=np.float64) - ref.get(net)
+        if ref.kind == "w":
+            terms.setdefault(ref.j, []).append((dv, a_in[:, ref.k]))
+        else:
+            for j in (range(k0) if net.shared_bias[l0] else [ref.j]):
+                terms.setdefault(j, []).append((dv, np.ones(n)))
+    if net.activations[l0].vector:  # softmax couples the layer: every neuron changes
+        for j in range(k0):
+            terms.setdefault(j, [])
+    S = sorted(terms)
+    mats = [(np.column_stack([t[0] for t in terms[j]] + [np.ones(total)]),
+             np.vstack([t[1] for t in terms[j]] + [z0[:, j]])) for j in S]
+    last = l0 == net.n_layers - 1
+    base_out = fwd.activations[l0 + 1].T  # (k0, n), this layer's outputs now
+    yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T
+    if not last:
+        w_next = net.weights[l0 + 1]
+        k1 = w_next.shape[0]
+        if len(S) == k0:  # every neuron changes: z_next = W a + b, a plain layer
+            shift = (net.biases[l0 + 1] if net.use_bias[l0 + 1] else np.zeros(k1))[:, None, None]
+        else:             # z_next = z_next(now) + W[:, S] (a_S - a_S(now))
+            shift = (fwd.zs[l0 + 1].T - w_next[:, S] @ base_out[S])[:, None, :]
+        w_cols = np.ascontiguousarray(w_next[:, S])
+    rows = [len(S)] + net.sizes[l0 + 2:] if not last else [k0]
+    g_max = int(max(1, min(total, max_chunk, FAST_BUDGET // max(1, n * max(rows)))))
+    # multiply-adds per column (setting and sample) of the largest matrix product
+    macs = max([len(terms[j]) + 1 for j in S]
+               + [len(S) * net.sizes[l0 + 2] if not last and len(S) > 1 else 0]
+               + [net.sizes[l] * net.sizes[l + 1] for l in range(l0 + 2, net.n_layers)])
+    work_size = total * n * sum(rows)
+    threads = threads_for(work_size)
+    if threads > 1 and macs * n * g_max >= BLAS_SERIAL_MNK:
+        g_blas = (BLAS_SERIAL_MNK - 1) // (macs * n)
+        if g_blas * n >= MIN_THREAD_COLUMNS:  # smaller chunks, each product in one thread
+            g_max = g_blas
+        else:                                 # big products: OpenBLAS's threads do them
+            threads = 1
+    out = np.empty(total)
+
+    def make_work() -> Callable[[int, int], None]:
+        bufs = [np.empty(r * g_max * n) for r in rows]
+        keep = [i for i in range(k0) if i not in terms] if last else []
+
+        def work(s: int, e: int) -> None:
+            g = e - s
+            z = bufs[0][:rows[0] * g * n].reshape(rows[0], g, n)
+            for i, (j, (dmat, cmat)) in enumerate(zip(S, mats)):
+                np.matmul(dmat[s:e], cmat, out=z[j if last else i])
+            if last:
+                z[keep] = base_out[keep, None, :]  # outputs of the unchanged neurons
+                act = net.activations[l0]
+                if act.vector or len(S) == k0:
+                    activate(act, z)
+                else:
+                    for j in S:
+                        activate(act, z[j])
+                out[s:e] = costs(loss, z, yt)
+                return
+            activate(net.activations[l0], z)
+            a = z
+            for l in range(l0 + 1, net.n_layers):
+                k = net.weights[l].shape[0]
+                nz = bufs[l - l0][:k * g * n].reshape(k, g, n)
+                if l == l0 + 1:
+                    if len(S) == 1:
+                        np.multiply(w_cols, a, out=nz)  # (k1, 1, 1) * (1, g, n)
+                    else:
+                        np.matmul(w_cols, a.reshape(len(S), -1), out=nz.reshape(k, -1))
+                    np.add(nz, shift, out=nz)
+                else:
+                    np.matmul(net.weights[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
+                    if net.use_bias[l]:
+                        np.add(nz, net.biases[l][:, None, None], out=nz)
+                activate(net.activations[l], nz)
+                a = nz
+            out[s:e] = costs(loss, a, yt)
+
+        return work
+
+    if not last and len(S) == 1:
+        w_cols = w_cols.reshape(-1, 1, 1)
+    run_chunks(total, g_max, make_work, progress, threads)
+    return out
