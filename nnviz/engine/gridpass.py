@@ -1,14 +1,14 @@
 """Fast passes for loss grids: only what a change of parameters reaches, in threads.
 
-When every varied parameter sits in one layer l, only the neurons S of layer l
+Below the lowest varied layer l nothing changes. In layer l only the neurons S
 that own a varied parameter change (all of them for a shared bias or a softmax
-layer). Their weighted inputs are z0 plus a small matrix product per neuron
-(grid offsets (G, m + 1) times per-sample coefficients (m + 1, n)); only those
-|S| neurons go through the activation; the next layer's weighted input is a
-rank-|S| update of its value at the current parameters; the layers above are
-ordinary matrix products. Arrays are neuron-major, shape (neurons, G, n), so
-every element-wise step runs over long contiguous rows and every product is
-one 2-D matrix product.
+layer): their weighted inputs are z0 plus a small matrix product per neuron
+(grid offsets (G, m + 1) times per-sample coefficients (m + 1, n)), only those
+|S| neurons go through the activation, and the next layer's weighted input is
+a rank-|S| update of its value at the current parameters. The layers above are
+ordinary matrix products, plus dv * a_k in row j for a varied w_jk of theirs.
+Arrays are neuron-major, shape (neurons, G, n), so every element-wise step runs
+over long contiguous rows and every product is one 2-D matrix product.
 
 Chunks of the grid are shared out to :data:`THREADS` threads (NumPy releases
 the GIL in its loops and matrix products); the calling thread alone reports
@@ -44,7 +44,7 @@ THREAD_MIN_WORK = 1 << 20
 #: GEMM_MULTITHREAD_THRESHOLD); above it its own threads would fight ours (2x slower)
 BLAS_SERIAL_MNK = 262_144
 #: threads only if chunks that small still have this many columns (setting x sample)
-MIN_THREAD_COLUMNS = 4096
+MIN_THREAD_COLUMNS = 2048
 
 
 class Cancelled(Exception):
@@ -132,8 +132,13 @@ def threads_for(work: int, mnk: int = 0) -> int:
 
 # ------------------------------------------------------------ neuron-major helpers
 def activate(act: Activation, z: Array) -> None:
-    """Apply ``act`` to z (neurons on axis 0) in place, exactly as ``act.fn``."""
-    if act.vector:
+    """Apply ``act`` to z (neurons on axis 0) in place, as ``act.fn`` does."""
+    if act.name == "softmax":  # activations.softmax, over axis 0
+        np.clip(z, -1e150, 1e150, out=z)
+        np.subtract(z, z.max(axis=0), out=z)
+        np.exp(z, out=z)
+        np.divide(z, z.sum(axis=0), out=z)
+    elif act.vector:
         z[...] = np.moveaxis(act.fn(np.moveaxis(z, 0, -1)), -1, 0)
     elif act.name == "tanh":
         np.tanh(z, out=z)
@@ -146,27 +151,41 @@ def activate(act: Activation, z: Array) -> None:
 def costs(loss: Loss, a: Array, yt: Array) -> Array:
     """The cost of each setting from outputs a (n_out, G, n) and targets yt (n_out, n).
 
-    Quadratic losses are computed in place in ``a`` (which is overwritten).
+    Quadratic and categorical cross-entropy losses are computed in place in ``a``
+    (which is overwritten), as :meth:`Loss.sample` does.
     """
     n = a.shape[2]
-    if loss.kind == "quadratic":
-        np.subtract(a, yt[:, None, :], out=a)
-        np.multiply(a, a, out=a)
+    if loss.kind in ("quadratic", "ce"):
+        if loss.kind == "quadratic":  # 1/2 sum_k (a_k - y_k)^2
+            np.subtract(a, yt[:, None, :], out=a)
+            np.multiply(a, a, out=a)
+            scale = 0.5
+        else:                         # -sum_k y_k ln max(a_k, tiny)
+            np.maximum(a, np.finfo(np.float64).tiny, out=a)
+            np.log(a, out=a)
+            np.multiply(a, yt[:, None, :], out=a)
+            scale = -1.0
         total = a[0].sum(axis=1) if a.shape[0] == 1 else a.sum(axis=(0, 2))
-        return total * (0.5 * loss.scale(n))
+        return total * (scale * loss.scale(n))
     per = loss.sample(np.moveaxis(a, 0, -1), yt.T)  # (G, n)
     return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
 
 
-# ------------------------------------------------------------ the fast pass
-def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[Any, Array]],
+# ------------------------------------------------------------ the pass
+def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[Any, Array]],
               progress: Progress | None, max_chunk: int = 4096) -> Array:
-    """The cost for G settings of parameters that all sit in one layer.
+    """The cost for G settings of some parameters, all others held.
+
+    The layers below the lowest varied layer l0 are computed once; in layer l0
+    only the neurons S with a varied parameter are recomputed, and the next layer
+    gets a rank-|S| update. A varied parameter of a layer l above l0 adds
+    dv * a_k (weight w_jk) or dv (bias) to row j (all rows: shared bias) of
+    that layer's weighted input.
 
     Parameters
     ----------
     varied : list of (ParamRef, ndarray of shape (G,))
-        Parameters of the same weight layer and their values.
+        Parameters and their values.
     progress : callable(done, total) -> bool, optional
         See :func:`run_chunks`.
     max_chunk : int
@@ -176,19 +195,20 @@ def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     -------
     ndarray, shape (G,)
     """
-    l0 = varied[0][0].layer
-    if any(r.layer != l0 for r, _ in varied):
-        raise ValueError("one_layer needs parameters of one layer")
+    l0 = min(r.layer for r, _ in varied)
     fwd = forward(net, x)
     n = len(fwd.zs[0])
     k0 = net.weights[l0].shape[0]
     a_in, z0 = fwd.activations[l0], fwd.zs[l0]
     total = varied[0][1].size
-    # per changed neuron j: offsets (total, m + 1) and coefficients (m + 1, n), z_j = D @ C
+    # per changed neuron j of l0: offsets (total, m + 1) and coefficients (m + 1, n)
     terms: dict[int, list[tuple[Array, Array]]] = {}
+    upper: dict[int, list[tuple[Any, Array]]] = {}
     for ref, vals in varied:
         dv = np.asarray(vals, dtype=np.float64) - ref.get(net)
-        if ref.kind == "w":
+        if ref.layer > l0:
+            upper.setdefault(ref.layer, []).append((ref, dv[:, None]))
+        elif ref.kind == "w":
             terms.setdefault(ref.j, []).append((dv, a_in[:, ref.k]))
         else:
             for j in (range(k0) if net.shared_bias[l0] else [ref.j]):
@@ -197,27 +217,29 @@ def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
         for j in range(k0):
             terms.setdefault(j, [])
     S = sorted(terms)
+    pos = {j: i for i, j in enumerate(S)}
     mats = [(np.column_stack([t[0] for t in terms[j]] + [np.ones(total)]),
              np.vstack([t[1] for t in terms[j]] + [z0[:, j]])) for j in S]
     last = l0 == net.n_layers - 1
-    base_out = fwd.activations[l0 + 1].T  # (k0, n), this layer's outputs now
+    base_out = fwd.activations[l0 + 1].T  # (k0, n), the outputs of l0 now
     yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T
     if not last:
         w_next = net.weights[l0 + 1]
-        k1 = w_next.shape[0]
         if len(S) == k0:  # every neuron changes: z_next = W a + b, a plain layer
-            shift = (net.biases[l0 + 1] if net.use_bias[l0 + 1] else np.zeros(k1))[:, None, None]
+            b = net.biases[l0 + 1] if net.use_bias[l0 + 1] else np.zeros(len(w_next))
+            shift = b[:, None, None]
         else:             # z_next = z_next(now) + W[:, S] (a_S - a_S(now))
             shift = (fwd.zs[l0 + 1].T - w_next[:, S] @ base_out[S])[:, None, :]
         w_cols = np.ascontiguousarray(w_next[:, S])
+        if len(S) == 1:
+            w_cols = w_cols.reshape(-1, 1, 1)
     rows = [len(S)] + net.sizes[l0 + 2:] if not last else [k0]
     g_max = int(max(1, min(total, max_chunk, FAST_BUDGET // max(1, n * max(rows)))))
     # multiply-adds per column (setting and sample) of the largest matrix product
     macs = max([len(terms[j]) + 1 for j in S]
                + [len(S) * net.sizes[l0 + 2] if not last and len(S) > 1 else 0]
                + [net.sizes[l] * net.sizes[l + 1] for l in range(l0 + 2, net.n_layers)])
-    work_size = total * n * sum(rows)
-    threads = threads_for(work_size)
+    threads = threads_for(total * n * sum(rows))
     if threads > 1 and macs * n * g_max >= BLAS_SERIAL_MNK:
         g_blas = (BLAS_SERIAL_MNK - 1) // (macs * n)
         if g_blas * n >= MIN_THREAD_COLUMNS:  # smaller chunks, each product in one thread
@@ -228,7 +250,14 @@ def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
 
     def make_work() -> Callable[[int, int], None]:
         bufs = [np.empty(r * g_max * n) for r in rows]
+        tmp = np.empty(g_max * n)
         keep = [i for i in range(k0) if i not in terms] if last else []
+
+        def below(a: Array, l: int, k: int) -> Array:
+            """Output k of layer l - 1 (a holds only the rows S when that is l0)."""
+            if l - 1 > l0:
+                return a[k]
+            return a[pos[k]] if k in pos else base_out[k]
 
         def work(s: int, e: int) -> None:
             g = e - s
@@ -260,13 +289,20 @@ def one_layer(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
                     np.matmul(net.weights[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
                     if net.use_bias[l]:
                         np.add(nz, net.biases[l][:, None, None], out=nz)
+                for ref, dv in upper.get(l, ()):
+                    if ref.kind == "w":
+                        t = tmp[:g * n].reshape(g, n)
+                        np.multiply(dv[s:e], below(a, l, ref.k), out=t)
+                        nz[ref.j] += t
+                    elif net.shared_bias[l]:
+                        nz += dv[None, s:e]
+                    else:
+                        nz[ref.j] += dv[s:e]
                 activate(net.activations[l], nz)
                 a = nz
             out[s:e] = costs(loss, a, yt)
 
         return work
 
-    if not last and len(S) == 1:
-        w_cols = w_cols.reshape(-1, 1, 1)
     run_chunks(total, g_max, make_work, progress, threads)
     return out

@@ -198,67 +198,11 @@ def _vary(net: Network, x: Array, y: Array, loss: Loss,
           varied: list[tuple[ParamRef, Array]], progress: Progress | None) -> Array:
     """The cost for G settings of one or two parameters (values of shape (G,) each).
 
-    Parameters of one layer take the fast pass of :func:`nnviz.engine.gridpass.one_layer`
-    (only the neurons they reach are recomputed); parameters of different layers
-    the general one of :func:`_vary_layers`.
+    Only what the varied parameters reach is recomputed, in chunks shared out to
+    threads: see :func:`nnviz.engine.gridpass.vary_pass`.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        if len({r.layer for r, _ in varied}) == 1:
-            return gridpass.one_layer(net, x, y, loss, varied, progress, MAX_CHUNK)
-        return _vary_layers(net, x, y, loss, varied, progress)
-
-
-def _vary_layers(net: Network, x: Array, y: Array, loss: Loss,
-                 varied: list[tuple[ParamRef, Array]], progress: Progress | None) -> Array:
-    """:func:`_vary` for parameters in different layers.
-
-    The layers below the lowest varied layer are computed once. In that layer the
-    varied parameters enter the weighted input z linearly, so z for every setting
-    is z0 plus a rank-one change of column j (no matrix product per setting);
-    the layers above are batched matrix products.
-    """
-    first = min(r.layer for r, _ in varied)
-    fwd = forward(net, x)
-    a_in = fwd.activations[first]          # (n, n_in) shared by all settings
-    z0 = fwd.zs[first]                     # (n, n_out)
-    total = varied[0][1].size
-    later = sum(net.weights[r.layer].size + net.biases[r.layer].size
-                for r, _ in varied if r.layer > first)
-    chunk = chunk_size(net, len(a_in), later)
-    out = np.empty(total)
-
-    def work(s: int, e: int) -> None:
-        z = np.repeat(z0[None], e - s, axis=0)       # (G, n, n_out)
-        weights: list[Array] = list(net.weights)
-        biases: list[Array] = list(net.biases)
-        for ref, vals in varied:
-            v = vals[s:e]
-            if ref.layer == first:
-                dv = v - ref.get(net)
-                if ref.kind == "w":
-                    z[:, :, ref.j] += dv[:, None] * a_in[None, :, ref.k]
-                elif net.shared_bias[ref.layer]:
-                    z += dv[:, None, None]
-                else:
-                    z[:, :, ref.j] += dv[:, None]
-                continue
-            arrs = weights if ref.kind == "w" else biases
-            cur = np.repeat(arrs[ref.layer][None], e - s, axis=0)
-            arrs[ref.layer] = cur
-            if ref.kind == "w":
-                cur[:, ref.j, ref.k] = v
-            elif net.shared_bias[ref.layer]:
-                cur[:, :] = v[:, None]
-            else:
-                cur[:, ref.j] = v
-        a = net.activations[first].fn(z)
-        out[s:e] = _batched_loss(net, a, y, loss, weights, biases, first + 1)
-
-    work_size = total * len(a_in) * sum(net.sizes[first + 1:])
-    mnk = chunk * len(a_in) * max(w.size for w in net.weights[first:])
-    gridpass.run_chunks(total, chunk, lambda: work, progress,
-                        gridpass.threads_for(work_size, mnk))
-    return out
+        return gridpass.vary_pass(net, x, y, loss, varied, progress, MAX_CHUNK)
 
 
 def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Array]]:

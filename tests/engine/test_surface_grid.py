@@ -80,6 +80,9 @@ TANH_CASES = {
     "two neurons, middle layer": (P(W, 1, 2, 3), P(B, 1, 5)),
     "different layers": (P(W, 0, 0, 0), P(W, 2, 0, 3)),
     "different layers, reversed": (P(B, 2, 0), P(W, 1, 6, 2)),
+    "next layer reads the varied neuron": (P(W, 0, 2, 0), P(W, 1, 1, 2)),
+    "next layer reads another neuron": (P(W, 0, 2, 0), P(W, 1, 1, 5)),
+    "next layer's bias": (P(W, 0, 4, 1), P(B, 1, 7)),
     "output layer": (P(W, 2, 0, 1), P(B, 2, 0)),
 }
 
@@ -123,6 +126,15 @@ def test_shared_bias_layer(pair, threads):
     net.biases[0][:] = 0.35
     x, y = _data(2, 2)
     _check(net, x, y, get_loss("half_sse"), *pair)
+
+
+@pytest.mark.parametrize("pair", [(P(W, 0, 1, 0), P(B, 1, 0)), (P(B, 1, 0), P(W, 2, 0, 1)),
+                                  (P(B, 0, 2), P(B, 1, 0))])
+def test_shared_bias_in_a_layer_above(pair, threads):
+    net = _net([2, 3, 3, 1], "tanh", shared_bias=[False, True, False])
+    net.biases[1][:] = -0.2
+    x, y = _data(2, 1)
+    _check(net, x, y, get_loss("mse"), *pair)
 
 
 def test_shared_bias_lesson(threads):
