@@ -32,10 +32,10 @@ from nnviz.engine.network import Network, forward
 Array = np.ndarray
 #: progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
-#: float64 numbers in the widest array of a chunk (neurons x G x n) in the fast pass, per
-#: thread: ~1 MB stays in a core's cache (2-2.5x faster than 32 KB or 8 MB, nnviz bench)
+#: float64 numbers in the widest array of a chunk (neurons x G x n), per thread: ~1 MB
+#: stays in a core's L2 cache (surface.b_101: 1.2-1.6x faster than 128 KB or 8 MB)
 FAST_BUDGET = 131_072
-#: threads sharing a big grid (the machine's cores, at most 2: the GUI needs some too)
+#: threads sharing a big grid: the machine's cores, at most 2 (measured on 2 cores)
 THREADS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                      else (os.cpu_count() or 1)))
 #: below this many numbers computed in all one thread does it (a thread costs ~0.1 ms)
@@ -123,11 +123,35 @@ def run_chunks(total: int, chunk: int, make_work: Callable[[], Callable[[int, in
         raise Cancelled()
 
 
-def threads_for(work: int, mnk: int = 0) -> int:
-    """Threads for a job computing about ``work`` float64 numbers whose largest matrix
-    product per chunk has ``mnk`` multiply-adds (OpenBLAS threads those above
-    :data:`BLAS_SERIAL_MNK` itself, so the job then keeps to one thread)."""
-    return THREADS if work >= THREAD_MIN_WORK and mnk < BLAS_SERIAL_MNK else 1
+def plan(work: int, g_max: int, n: int, macs: int) -> tuple[int, int]:
+    """Settings per chunk and threads for a job.
+
+    Parameters
+    ----------
+    work : int
+        About how many float64 numbers the job computes.
+    g_max : int
+        Settings per chunk that fit the cache budget.
+    n : int
+        Samples (columns per setting).
+    macs : int
+        Multiply-adds per column of the job's largest matrix product.
+
+    Returns
+    -------
+    (g, threads) : settings per chunk and threads. Threads only for big jobs, and
+    only if chunks of at least :data:`MIN_THREAD_COLUMNS` columns keep every
+    product below :data:`BLAS_SERIAL_MNK`; otherwise one thread (OpenBLAS's own
+    threads then share out the big products).
+    """
+    if THREADS < 2 or work < THREAD_MIN_WORK:
+        return g_max, 1
+    if macs * n * g_max < BLAS_SERIAL_MNK:
+        return g_max, THREADS
+    g_blas = (BLAS_SERIAL_MNK - 1) // max(1, macs * n)
+    if g_blas * n >= MIN_THREAD_COLUMNS:
+        return g_blas, THREADS
+    return g_max, 1
 
 
 # ------------------------------------------------------------ neuron-major helpers
@@ -239,13 +263,7 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     macs = max([len(terms[j]) + 1 for j in S]
                + [len(S) * net.sizes[l0 + 2] if not last and len(S) > 1 else 0]
                + [net.sizes[l] * net.sizes[l + 1] for l in range(l0 + 2, net.n_layers)])
-    threads = threads_for(total * n * sum(rows))
-    if threads > 1 and macs * n * g_max >= BLAS_SERIAL_MNK:
-        g_blas = (BLAS_SERIAL_MNK - 1) // (macs * n)
-        if g_blas * n >= MIN_THREAD_COLUMNS:  # smaller chunks, each product in one thread
-            g_max = g_blas
-        else:                                 # big products: OpenBLAS's threads do them
-            threads = 1
+    g_max, threads = plan(total * n * sum(rows), g_max, n, macs)
     out = np.empty(total)
 
     def make_work() -> Callable[[int, int], None]:

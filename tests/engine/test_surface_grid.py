@@ -243,11 +243,15 @@ def test_run_chunks_covers_every_chunk_once():
     assert np.all(hits == 1)
 
 
-def test_threads_for_keeps_big_products_to_openblas(monkeypatch):
+def test_plan_keeps_big_products_to_openblas(monkeypatch):
     monkeypatch.setattr(GP, "THREADS", 2)
-    assert GP.threads_for(GP.THREAD_MIN_WORK) == 2
-    assert GP.threads_for(GP.THREAD_MIN_WORK - 1) == 1
-    assert GP.threads_for(GP.THREAD_MIN_WORK, GP.BLAS_SERIAL_MNK) == 1
+    big = GP.THREAD_MIN_WORK
+    assert GP.plan(big - 1, 32, 500, 8) == (32, 1)            # too small for a thread
+    assert GP.plan(big, 32, 500, 8) == (32, 2)                # 128,000 multiply-adds
+    assert GP.plan(big, 32, 500, 64) == (8, 2)                # smaller chunks, 4,000 columns
+    assert GP.plan(big, 32, 500, 4096) == (32, 1)             # OpenBLAS threads these
+    monkeypatch.setattr(GP, "THREADS", 1)
+    assert GP.plan(big, 32, 500, 8) == (32, 1)
 
 
 def test_run_chunks_cancel_stops_the_helper_threads():
