@@ -30,6 +30,11 @@ class Loss:
     formula: str
     reduction: str  # "sum" or "mean"
 
+    @property
+    def kind(self) -> str:
+        """The loss family: "quadratic", "bce" or "ce"."""
+        return _KIND[self.name]
+
     def sample(self, a: Array, y: Array) -> Array:
         """Loss of each sample, shape (n,)."""
         a = np.asarray(a, dtype=np.float64)

@@ -11,26 +11,23 @@ slices. Planes through parameter space are in :mod:`nnviz.engine.planes`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine import gridpass
+from nnviz.engine.gridpass import Cancelled as Cancelled  # re-exported: the public home
+from nnviz.engine.gridpass import Progress as Progress
 from nnviz.engine.losses import Loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network, backward, forward
 
 Array = np.ndarray
-#: progress(done, total) -> False to cancel
-Progress = Callable[[int, int], bool]
 #: about this many float64 numbers per chunk of a batched forward pass
 CHUNK_BUDGET = 16_384  # small chunks stay in the CPU cache: 3-4x faster than 2M (nnviz bench)
 #: at most this many grid points per chunk (progress and cancelling stay prompt)
 MAX_CHUNK = 4096
-
-
-class Cancelled(Exception):
-    """The progress callback asked to stop."""
 
 
 @dataclass(frozen=True)
@@ -201,51 +198,11 @@ def _vary(net: Network, x: Array, y: Array, loss: Loss,
           varied: list[tuple[ParamRef, Array]], progress: Progress | None) -> Array:
     """The cost for G settings of one or two parameters (values of shape (G,) each).
 
-    The layers below the lowest varied layer are computed once. In that layer the
-    varied parameters enter the weighted input z linearly, so z for every setting
-    is z0 plus a rank-one change of column j (no matrix product per setting);
-    the layers above are batched matrix products.
+    Only what the varied parameters reach is recomputed, in chunks shared out to
+    threads: see :func:`nnviz.engine.gridpass.vary_pass`.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        first = min(r.layer for r, _ in varied)
-        fwd = forward(net, x)
-        a_in = fwd.activations[first]          # (n, n_in) shared by all settings
-        z0 = fwd.zs[first]                     # (n, n_out)
-        total = varied[0][1].size
-        later = sum(net.weights[r.layer].size + net.biases[r.layer].size
-                    for r, _ in varied if r.layer > first)
-        chunk = chunk_size(net, len(a_in), later)
-        out = np.empty(total)
-        for s in range(0, total, chunk):
-            e = min(s + chunk, total)
-            z = np.repeat(z0[None], e - s, axis=0)       # (G, n, n_out)
-            weights: list[Array] = list(net.weights)
-            biases: list[Array] = list(net.biases)
-            for ref, vals in varied:
-                v = vals[s:e]
-                if ref.layer == first:
-                    dv = v - ref.get(net)
-                    if ref.kind == "w":
-                        z[:, :, ref.j] += dv[:, None] * a_in[None, :, ref.k]
-                    elif net.shared_bias[ref.layer]:
-                        z += dv[:, None, None]
-                    else:
-                        z[:, :, ref.j] += dv[:, None]
-                    continue
-                arrs = weights if ref.kind == "w" else biases
-                cur = np.repeat(arrs[ref.layer][None], e - s, axis=0)
-                arrs[ref.layer] = cur
-                if ref.kind == "w":
-                    cur[:, ref.j, ref.k] = v
-                elif net.shared_bias[ref.layer]:
-                    cur[:, :] = v[:, None]
-                else:
-                    cur[:, ref.j] = v
-            a = net.activations[first].fn(z)
-            out[s:e] = _batched_loss(net, a, y, loss, weights, biases, first + 1)
-            if progress is not None and not progress(e, total):
-                raise Cancelled()
-    return out
+        return gridpass.vary_pass(net, x, y, loss, varied, progress, MAX_CHUNK)
 
 
 def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Array]]:
