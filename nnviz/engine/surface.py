@@ -77,12 +77,16 @@ class ParamRef:
 
 def all_params(net: Network) -> list[ParamRef]:
     """Every free parameter: per layer its weights (row by row), then its bias(es)."""
-    refs: list[ParamRef] = []
-    for l, w in enumerate(net.weights):
-        refs += [ParamRef("w", l, j, k) for j in range(w.shape[0]) for k in range(w.shape[1])]
-        if net.use_bias[l]:
-            n = 1 if net.shared_bias[l] else w.shape[0]
-            refs += [ParamRef("b", l, j) for j in range(n)]
+    return [r for l in range(net.n_layers) for r in layer_params(net, l)]
+
+
+def layer_params(net: Network, l: int) -> list[ParamRef]:
+    """The free parameters of weight layer ``l``, in the order of :func:`all_params`."""
+    w = net.weights[l]
+    refs = [ParamRef("w", l, j, k) for j in range(w.shape[0]) for k in range(w.shape[1])]
+    if net.use_bias[l]:
+        n = 1 if net.shared_bias[l] else w.shape[0]
+        refs += [ParamRef("b", l, j) for j in range(n)]
     return refs
 
 
@@ -90,14 +94,15 @@ def default_pair(net: Network) -> tuple[ParamRef, ParamRef]:
     """The two parameters shown first: a weight and a bias (or weight) of the same neuron.
 
     Small networks start at the first layer; big ones (over 100 parameters) at the
-    output layer, where the layers below need not be recomputed for every grid point.
+    output layer, where the layers below need not be recomputed for every grid point
+    (only that layer's parameters are listed: a 784-100-10 network has 79,510).
     """
-    refs = all_params(net)
-    if net.n_params() > 100:
-        refs = [r for r in refs if r.layer == net.n_layers - 1]
+    refs = layer_params(net, net.n_layers - 1 if net.n_params() > 100 else 0)
     first = refs[0]
-    second = next((r for r in refs if r.kind == "b" and r.layer == first.layer), None)
+    second = next((r for r in refs if r.kind == "b"), None)
     if second is None:
+        if len(refs) == 1:  # a layer of one weight and no bias: take the next parameter
+            refs = all_params(net)
         second = refs[1] if len(refs) > 1 else refs[0]
     return first, second
 

@@ -46,3 +46,19 @@ class Coalescer(QObject):
                 self._fn()
             return True
         return super().event(ev)
+
+
+def flush_scenes(root) -> None:
+    """Hand every graphics scene under ``root`` its pending item changes now.
+
+    QGraphicsScene queues the changes of its items and tells its views later, behind the
+    window's pending repaint, so each plot would be painted in a pass of its own after the
+    rest of the window. Called at the end of a redraw, everything lands in one repaint.
+    """
+    from PySide6.QtWidgets import QGraphicsView
+
+    views = root.findChildren(QGraphicsView)
+    if isinstance(root, QGraphicsView):
+        views.append(root)
+    for scene in {id(v.scene()): v.scene() for v in views if v.scene() is not None}.values():
+        QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)

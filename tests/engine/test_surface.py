@@ -9,7 +9,7 @@ from nnviz.engine import planes as P
 from nnviz.engine import surface as S
 from nnviz.engine.lessons import load_lesson, parse_lesson
 from nnviz.engine.losses import get_loss
-from nnviz.engine.network import cost
+from nnviz.engine.network import Network, cost
 
 
 def _setup(name):
@@ -180,3 +180,17 @@ def test_param_refs_validate_and_name():
                                {"activation": "linear", "weights": [[1]], "bias": None}]},
                            "example": {"input": [1], "target": [1]}})
     assert [r.kind for r in S.all_params(nobias.network)] == ["w"]
+
+
+def test_default_pair_lists_one_layer_only():
+    from nnviz.engine.activations import get_activation
+
+    rng = np.random.default_rng(0)
+    big = Network.create([784, 100, 10], "sigmoid", rng)
+    px, py = S.default_pair(big)
+    assert (px, py) == (S.ParamRef("w", 1, 0, 0), S.ParamRef("b", 1, 0))
+    small = Network.create([1, 1, 1], "sigmoid", rng)
+    small.use_bias[0] = False
+    small.activations[0] = get_activation("tanh")
+    px, py = S.default_pair(small)
+    assert px != py and (px, py) == tuple(S.all_params(small)[:2])

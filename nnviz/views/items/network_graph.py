@@ -35,11 +35,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
+from nnviz.views.coalesce import flush_scenes
 from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
@@ -279,7 +280,7 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         """Hand the scene's pending item changes to the view now, so they are painted in the
         window's next repaint with everything else (Qt would otherwise queue them behind
         that repaint and paint the graph in a second pass)."""
-        QCoreApplication.sendPostedEvents(self.view_widget.scene(), QEvent.Type.MetaCall)
+        flush_scenes(self.view_widget)
 
     def item_count(self) -> int:
         """Number of graphics items in the view (stays small for any network size)."""

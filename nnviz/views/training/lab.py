@@ -26,6 +26,7 @@ from nnviz.controllers.training import TrainingController
 from nnviz.engine.csvio import CsvError
 from nnviz.engine.monitor import threshold_for
 from nnviz.engine.naming import Naming
+from nnviz.views.coalesce import flush_scenes
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
@@ -163,6 +164,7 @@ class TrainingLab(Lab):
         t0 = time.perf_counter()
         try:
             self._redraw()
+            flush_scenes(self)  # the map, curves, bars and graph in one repaint
         finally:
             # adaptive frame rate: drawing takes at most about half of the GUI thread's time,
             # the rest is left for training slices and user input

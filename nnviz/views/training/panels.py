@@ -24,6 +24,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
+from nnviz.views.label_host import LabelHost
 
 
 def _spin(lo: float, hi: float, step: float, decimals: int, special: str = "") -> QDoubleSpinBox:
@@ -59,7 +60,7 @@ class RunPanel(QGroupBox):
         for s in SPEEDS:
             self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
         grid = QGridLayout()
-        for i, w in enumerate((self.play, self.epoch, self.step_sample, self.step_batch,
+        for i, w in enumerate((self.play, LabelHost(self.epoch), self.step_sample, self.step_batch,
                                self.step_epoch, self.back, self.reset, self.revert,
                                self.speed)):
             grid.addWidget(w, i // 2, i % 2)
