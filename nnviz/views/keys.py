@@ -29,12 +29,30 @@ INPUT_WIDGETS = (QAbstractSlider, QAbstractSpinBox, QLineEdit, QComboBox, QTextE
 
 
 class InputKeyGuard(QObject):
-    """Application event filter: a focused input widget of ``window`` keeps its editing keys."""
+    """A focused input widget of ``window`` keeps its editing keys.
+
+    The filter sits on the focused widget only (moved on every focus change), not on the
+    whole application: an application-wide Python filter would be called for every event
+    of every widget, paint and timer events included.
+    """
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
-        QApplication.instance().installEventFilter(self)
+        self._watched: QWidget | None = None
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        if self._watched is not None:
+            try:
+                self._watched.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+            self._watched = None
+        if (isinstance(now, INPUT_WIDGETS) and self._window is not None
+                and now.window() is self._window):
+            now.installEventFilter(self)
+            self._watched = now
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() != QEvent.Type.ShortcutOverride:

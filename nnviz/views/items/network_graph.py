@@ -40,7 +40,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
-from nnviz.views.coalesce import flush_scenes
+from nnviz.views.coalesce import Coalescer, flush_scenes
 from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
@@ -143,7 +143,11 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         self._edge_labels: list[tuple[pg.TextItem, tuple[int, int, int]]] = []
         self._auto_fit = True
         self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
-        self.view.sigTransformChanged.connect(self._place_texts)
+        # the texts keep a size in pixels: place them again when the view's scale changes,
+        # once per event (a fit or a window layout changes it several times)
+        self._placer = Coalescer(self._place_texts, self)
+        self.view.sigTransformChanged.connect(self._placer.request)
+        self._fitter = Coalescer(lambda: self._auto_fit and self.fit(), self)
         self.view.sigResized.connect(self._on_resized)
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -174,17 +178,21 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
         else:
             self._redraw()
 
-    def set_inputs(self, x: np.ndarray | None) -> None:
+    def set_inputs(self, x: np.ndarray | None, redraw: bool = True) -> None:
+        """The input values shown left of the inputs (``redraw=False``: a set_state
+        follows and draws them)."""
         x = None if x is None else np.asarray(x, float).reshape(-1)
         if not _same(x, self.x):
             self.x = x
-            self._redraw_texts()
+            if redraw:
+                self._redraw_texts()
 
-    def set_targets(self, y: np.ndarray | None) -> None:
+    def set_targets(self, y: np.ndarray | None, redraw: bool = True) -> None:
         y = None if y is None else np.asarray(y, float).reshape(-1)
         if not _same(y, self.y):
             self.y = y
-            self._redraw_texts()
+            if redraw:
+                self._redraw_texts()
 
     def set_state(self, state: GraphState | None) -> None:
         self.state = state or GraphState()
@@ -245,8 +253,10 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             self.view.scaleBy((1 / factor, 1 / factor))
 
     def _on_resized(self) -> None:
+        # a window being laid out resizes the view several times in one event: fit (and
+        # redraw the texts) once, before the repaint
         if self._auto_fit:
-            self.fit()
+            self._fitter.request()
 
     def _on_manual_range(self, *_) -> None:
         self._auto_fit = False

@@ -163,8 +163,8 @@ class WorkbenchLab(Lab):
         tr = st.trace
         if tr is not None:
             self.graph.set_network(tr.net_before, st.doc.naming)
-            self.graph.set_inputs(tr.x)
-            self.graph.set_targets(tr.y)
+            self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them
+            self.graph.set_targets(tr.y, redraw=False)
             self.graph.set_state(graph_state(tr, tr.state_at(st.k), st.doc.naming))
             self._on_selection_changed()
         self.equations.refresh()
@@ -209,7 +209,7 @@ class WorkbenchLab(Lab):
         self.lesson_text.setFont(f)
         if self.isVisible():
             self._size_docks()
-        self._refresh()
+        self._refresher.request()  # once, before the repaint (not again at creation)
 
     def _presentation_docks(self, on: bool, was: bool) -> None:
         """Presentation mode keeps the graph and the equation: the editing docks and the
