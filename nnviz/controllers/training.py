@@ -42,7 +42,7 @@ from nnviz.engine.monitor import (
     Health,
     History,
     curve,
-    evaluate,
+    evaluate_parts,
     explain_blowup,
     gradient_health,
     threshold_for,
@@ -337,9 +337,13 @@ class TrainingController(DataEdits, StepBack, QObject):
     def _record(self) -> None:
         ds, loss = self.data, self.doc.loss
         thr = threshold_for(ds.y)
+        src = getattr(self, "_eval_src", (None, None))
+        if src[0] is not ds or src[1] is not ds.x:  # both sets stacked, once per data set
+            self._eval_src, self._eval_x = (ds, ds.x), np.concatenate([ds.x_train, ds.x_test])
+        parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
+                 (len(ds.x_test), ds.y_test, ds.labels_of(True))]
         with np.errstate(all="ignore"):
-            tr = evaluate(self.doc.network, ds.x_train, ds.y_train, ds.labels_of(False), loss, thr)
-            te = evaluate(self.doc.network, ds.x_test, ds.y_test, ds.labels_of(True), loss, thr)
+            tr, te = evaluate_parts(self.doc.network, self._eval_x, parts, loss, thr)
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
 
     def _announce(self) -> None:

@@ -124,6 +124,29 @@ def evaluate(net: Network, x: Array, y: Array, labels: Array | None, loss: Loss,
     return c, float(np.mean(predicted_classes(out, threshold) == labels))
 
 
+def evaluate_parts(net: Network, x: Array, parts: list[tuple[int, Array, Array | None]],
+                   loss: Loss, threshold: float = 0.5) -> list[tuple[float, float]]:
+    """:func:`evaluate` for consecutive parts of ``x`` in one forward pass.
+
+    ``parts`` are (number of rows, targets, labels or None) in the order of the rows
+    of ``x`` (e.g. the training set, then the test set): one pass instead of one per part
+    when the history records both losses after every epoch.
+    """
+    out = forward(net, x).output if len(x) else np.zeros((0, net.sizes[-1]))
+    res, i = [], 0
+    for n, y, labels in parts:
+        o = out[i:i + n]
+        i += n
+        if n == 0:
+            res.append((float("nan"), float("nan")))
+            continue
+        c = loss.value(o, y)
+        acc = (float("nan") if labels is None
+               else float(np.mean(predicted_classes(o, threshold) == labels)))
+        res.append((c, acc))
+    return res
+
+
 @dataclass
 class Health:
     """Per weight layer (input side first): mean |delta| and mean |dC/dw|, shape (L,)."""

@@ -242,3 +242,21 @@ def _has_expr():
     from nnviz.engine.data import custom_goals_available
 
     return custom_goals_available()
+
+
+def test_evaluate_parts_equals_evaluate_per_part():
+    from nnviz.engine.losses import get_loss
+    from nnviz.engine.monitor import evaluate, evaluate_parts
+
+    rng = np.random.default_rng(1)
+    net = Network.create([2, 5, 3], "tanh", rng)
+    xa, xb = rng.normal(size=(7, 2)), rng.normal(size=(4, 2))
+    ya, yb = rng.normal(size=(7, 3)), rng.normal(size=(4, 3))
+    la, lb = rng.integers(0, 3, 7), rng.integers(0, 3, 4)
+    loss = get_loss("mse")
+    got = evaluate_parts(net, np.concatenate([xa, xb]), [(7, ya, la), (4, yb, None),
+                                                         (0, yb[:0], None)], loss)
+    assert got[0] == pytest.approx(evaluate(net, xa, ya, la, loss), rel=1e-12)
+    assert got[1][0] == pytest.approx(evaluate(net, xb, yb, None, loss)[0], rel=1e-12)
+    assert np.isnan(got[1][1])
+    assert all(np.isnan(v) for v in got[2])
