@@ -103,3 +103,13 @@ def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     qtbot.waitUntil(lambda: c.steps >= 3, timeout=20000)
     c.pause()
     assert c.doc.network.is_finite() and c.last_record is not None
+
+
+def test_escape_is_html_escape():
+    import html
+
+    from nnviz.views.items.math_text import escape
+
+    for text in ("a<b & c>\"d'", "plain", "&amp;", ""):
+        assert escape(text) == html.escape(text)
+        assert escape(text, quote=False) == html.escape(text, quote=False)

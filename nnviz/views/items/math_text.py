@@ -11,11 +11,17 @@ _SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
 _SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
 
 
+def escape(text: str, quote: bool = True) -> str:
+    """&, < and > (and quotes) as HTML entities: html.escape, without importing its tables."""
+    s = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace('"', "&quot;").replace("'", "&#x27;") if quote else s
+
+
 @lru_cache(maxsize=8192)
 def math_html(text: str) -> str:
     """``text`` (a formula or a name from the engine) as HTML with sub/superscripts
     (remembered: the graph and the equation panel ask for the same names at every step)."""
-    s = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = escape(text, quote=False)
     s = s.replace(" * ", " · ").replace("*", "·")
     s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)
     s = _SUP.sub(r"<sup>\1</sup>", s)

@@ -5,13 +5,11 @@ Formatting only (numbers printed with the engine's ``fmt``); no maths.
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 
 from nnviz.engine.naming import Naming, fmt
 from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
-from nnviz.views.items.math_text import math_html
+from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style
 
@@ -126,7 +124,7 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                 out.append(_rows_html(d))
             out.append("</table>")
     for c in captions:
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{html.escape(c)}</i></p>')
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{escape(c)}</i></p>')
     out.append("</div>")
     return "".join(out)
 
