@@ -55,8 +55,10 @@ def probe(kind: str) -> float:
 
 
 def startup(repeats: int, warm_up: bool = True) -> dict[str, float]:
-    """Median of ``repeats`` alternating runs of each (after one warm-up run each, which
-    fills the OS file cache for both)."""
+    """``repeats`` pairs of runs, bare then nnviz (after one warm-up run of each, which
+    fills the OS file cache and the bytecode cache for both): the median time of each,
+    and the median of the pairs' ratios (a pair runs back to back, so the ratio is not
+    moved by the machine getting faster or slower during the measurement)."""
     if warm_up:
         probe("bare")
         probe("nnviz")
@@ -64,5 +66,6 @@ def startup(repeats: int, warm_up: bool = True) -> dict[str, float]:
     for _ in range(repeats):
         bare.append(probe("bare"))
         ours.append(probe("nnviz"))
-    s, b = statistics.median(ours), statistics.median(bare)
-    return {"seconds": s, "bare_qt_seconds": b, "ratio": s / b}
+    ratios = [o / b for o, b in zip(ours, bare)]
+    return {"seconds": statistics.median(ours), "bare_qt_seconds": statistics.median(bare),
+            "ratio": statistics.median(ratios)}
