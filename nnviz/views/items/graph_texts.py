@@ -23,6 +23,14 @@ def _set_html(item, html: str) -> None:
         item._nnviz_html = html
 
 
+def _show(item, on: bool) -> None:
+    """setVisible only on a change: a pyqtgraph TextItem recomputes its transform at every
+    setVisible(True), and the texts are placed again whenever the view's scale changes."""
+    on = bool(on)
+    if item.isVisible() != on:
+        item.setVisible(on)
+
+
 class TextsMixin:
     """Text items for NetworkGraphWidget."""
 
@@ -83,18 +91,18 @@ class TextsMixin:
             if l == 0 and not lines and self.x is not None and j < len(self.x):
                 lines = [(fmt(self.x[j]), "value")]
             _set_html(item, lines_html(lines, s, pt))
-            item.setVisible(bool(lines))
+            _show(item, bool(lines))
             item.fill = fill
         for j, item in self._target_items.items():
             lines = list(st.target_text.get(j, []))
             if not lines and self.y is not None and j < len(self.y):
                 lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
             _set_html(item, lines_html(lines, s, pt))
-            item.setVisible(bool(lines))
+            _show(item, bool(lines))
         b = self._biases()
         for l, item in self._bias_items.items():
             shared = self.net.shared_bias[l] and self.net.use_bias[l]
-            item.setVisible(bool(shared))
+            _show(item, bool(shared))
             if shared:
                 _set_html(item, lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
         for l, item in self._caption_items.items():
@@ -131,12 +139,12 @@ class TextsMixin:
         roomy = {l: roomy_layer(l) for l in range(L + 1)}
         for (l, j), item in self._name_items.items():
             item.setPos(*self._pos[l][j])
-            item.setVisible(fits[l])
+            _show(item, fits[l])
         for (l, j), item in self._value_items.items():
             if not roomy[l] and self.state.active != (l, j):
-                item.setVisible(False)
+                _show(item, False)
             elif l == 0 or (l, j) in self.state.node_text:
-                item.setVisible(bool(item.textItem.toPlainText()))
+                _show(item, bool(item.textItem.toPlainText()))
             x, y = self._pos[l][j]
             r = self._node_size(l) / 2 + 4
             if l == 0:
@@ -173,4 +181,4 @@ class TextsMixin:
         for item, (l, j, k) in self._edge_labels:
             a, b = self._pos[l][k], self._pos[l + 1][j]
             item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
-            item.setVisible(self.weight_labels_on and not crowded)
+            _show(item, self.weight_labels_on and not crowded)
