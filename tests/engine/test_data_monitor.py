@@ -252,7 +252,7 @@ def test_evaluate_parts_equals_evaluate_per_part():
     net = Network.create([2, 5, 3], "tanh", rng)
     xa, xb = rng.normal(size=(7, 2)), rng.normal(size=(4, 2))
     ya, yb = rng.normal(size=(7, 3)), rng.normal(size=(4, 3))
-    la, lb = rng.integers(0, 3, 7), rng.integers(0, 3, 4)
+    la = rng.integers(0, 3, 7)
     loss = get_loss("mse")
     got = evaluate_parts(net, np.concatenate([xa, xb]), [(7, ya, la), (4, yb, None),
                                                          (0, yb[:0], None)], loss)
