@@ -113,3 +113,32 @@ def test_escape_is_html_escape():
     for text in ("a<b & c>\"d'", "plain", "&amp;", ""):
         assert escape(text) == html.escape(text)
         assert escape(text, quote=False) == html.escape(text, quote=False)
+
+
+def test_graph_label_anchors_its_text_and_keeps_a_pixel_size(qtbot):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+    from PySide6.QtWidgets import QGraphicsScene
+
+    from nnviz.views.items.label_item import GraphLabel
+
+    scene = QGraphicsScene()
+    t = GraphLabel((1.0, 0.5))
+    scene.addItem(t)
+    t.setHtml("<b>net 0.3775</b>")
+    t.setPos(100.0, 50.0)
+    r = t.sceneBoundingRect()
+    assert abs(r.right() - 100.0) < 1e-9 and abs(r.center().y() - 50.0) < 1e-9
+    assert t.textItem.toPlainText() == "net 0.3775"
+    # a zoomed view: the text keeps its size in pixels, its anchor stays at its point
+    zoom = QTransform.fromScale(3.0, 3.0)
+    dev = t.deviceTransform(zoom).mapRect(t.boundingRect())
+    assert abs(dev.width() - r.width()) < 1e-9 and abs(dev.right() - 300.0) < 1e-9
+    t.fill = QColor("white")      # painted behind the text
+    img = QImage(400, 200, QImage.Format.Format_ARGB32)
+    img.fill(QColor("black"))
+    p = QPainter(img)
+    whole = QRectF(0, 0, 400, 200)
+    scene.render(p, whole, whole)
+    p.end()
+    assert img.pixelColor(int(r.left()) + 2, int(r.top()) + 1) != QColor("black")

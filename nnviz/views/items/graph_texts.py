@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor
 
 from nnviz.engine.naming import fmt
 from nnviz.views.items.graph_support import lines_html, translucent
+from nnviz.views.items.label_item import GraphLabel
 from nnviz.views.items.math_text import math_html
 
 MAX_NODE_TEXT = 16     # layers larger than this get no per-neuron labels
@@ -24,8 +25,8 @@ def _set_html(item, html: str) -> None:
 
 
 def _show(item, on: bool) -> None:
-    """setVisible only on a change: a pyqtgraph TextItem recomputes its transform at every
-    setVisible(True), and the texts are placed again whenever the view's scale changes."""
+    """setVisible only on a change (the texts are placed again whenever the view's scale
+    changes, and most keep their visibility)."""
     on = bool(on)
     if item.isVisible() != on:
         item.setVisible(on)
@@ -39,11 +40,11 @@ class TextsMixin:
         for t in self._texts + [t for t, _ in self._edge_labels]:
             self.view.removeItem(t)
         self._texts, self._edge_labels = [], []
-        self._name_items: dict[tuple[int, int], pg.TextItem] = {}
-        self._value_items: dict[tuple[int, int], pg.TextItem] = {}
-        self._target_items: dict[int, pg.TextItem] = {}
-        self._bias_items: dict[int, pg.TextItem] = {}
-        self._caption_items: dict[int, pg.TextItem] = {}
+        self._name_items: dict[tuple[int, int], GraphLabel] = {}
+        self._value_items: dict[tuple[int, int], GraphLabel] = {}
+        self._target_items: dict[int, GraphLabel] = {}
+        self._bias_items: dict[int, GraphLabel] = {}
+        self._caption_items: dict[int, GraphLabel] = {}
         L = len(self._sizes) - 1
         for l, n in enumerate(self._sizes):
             if n <= MAX_NODE_TEXT:
@@ -58,15 +59,15 @@ class TextsMixin:
             self._bias_items[l] = self._add_text((0, 0.5))
         if sum(self._offsets[-1:]) <= MAX_EDGE_LABELS:
             for i in range(int(self._offsets[-1])):
-                t = pg.TextItem(anchor=(0, 0.5))
+                t = GraphLabel((0, 0.5))
                 t.setZValue(5)   # under the neurons
-                self.view.addItem(t)
+                self.view.addItem(t, ignoreBounds=True)
                 self._edge_labels.append((t, self._edge_index(i)))
 
-    def _add_text(self, anchor) -> pg.TextItem:
-        t = pg.TextItem(anchor=anchor)
+    def _add_text(self, anchor) -> GraphLabel:
+        t = GraphLabel(anchor)
         t.setZValue(20)
-        self.view.addItem(t)
+        self.view.addItem(t, ignoreBounds=True)
         self._texts.append(t)
         return t
 

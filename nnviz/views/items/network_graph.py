@@ -139,8 +139,8 @@ class NetworkGraphWidget(TextsMixin, PickingMixin, QWidget):
             self.view.addItem(it)
         self.view.addItem(self.nodes)
         self.view.addItem(self.bias_nodes)
-        self._texts: list[pg.TextItem] = []   # neuron names, values, targets, biases, captions
-        self._edge_labels: list[tuple[pg.TextItem, tuple[int, int, int]]] = []
+        self._texts: list = []   # neuron names, values, targets, biases, captions
+        self._edge_labels: list[tuple] = []
         self._auto_fit = True
         self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
         # the texts keep a size in pixels: place them again when the view's scale changes,

@@ -1,0 +1,40 @@
+"""A light text item for the network graph: rich text of a fixed size in pixels, placed by
+an anchor at a point of the view, on an optional background."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QBrush, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
+
+
+class GraphLabel(QGraphicsTextItem):
+    """Rich text at ``pos()`` whose size does not follow the zoom.
+
+    ``anchor`` (ax, ay) is the point of the text placed at ``pos()``, as fractions of its
+    width and height ((0, 0.5): left edge, middle). ``fill`` is a brush painted behind
+    the text (None: transparent). A pyqtgraph TextItem does the same with a transform
+    recomputed in Python whenever the view changes; the graph shows dozens of these.
+    """
+
+    def __init__(self, anchor: tuple[float, float] = (0.0, 0.0)) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.anchor = anchor
+        self.fill: QBrush | None = None
+
+    @property
+    def textItem(self) -> GraphLabel:  # noqa: N802 - the name pyqtgraph's TextItem uses
+        return self
+
+    def setHtml(self, html: str) -> None:  # noqa: N802 - Qt API
+        super().setHtml(html)
+        r = super().boundingRect()
+        ax, ay = self.anchor
+        self.setTransform(QTransform.fromTranslate(-ax * r.width(), -ay * r.height()))
+
+    def paint(self, painter, option, widget=None) -> None:
+        if self.fill is not None:
+            r: QRectF = super().boundingRect()
+            painter.fillRect(r, self.fill)
+        super().paint(painter, option, widget)
