@@ -163,3 +163,15 @@ def test_a_micro_step_restyles_only_what_changed_and_draws_like_a_fresh_graph(gr
     fresh.set_network(net2)
     assert _look(graph) == _look(fresh)
     assert _look(graph) != _look(NetworkGraphWidget())
+
+
+def test_a_thumbnail_graph_drops_bias_values_and_captions(graph, qtbot):
+    lesson = load_lesson("mazur-2-2-2")
+    graph.set_network(lesson.network, lesson.naming)
+    qtbot.waitUntil(lambda: any("2 hidden" in t for t in graph.label_texts()))
+    assert any(t.startswith("b1 =") for t in graph.label_texts())
+    graph.resize(160, 110)          # e.g. the surface lab's parameter picker
+    qtbot.waitUntil(lambda: not any("2 hidden" in t for t in graph.label_texts()))
+    assert not any(t.startswith("b1 =") for t in graph.label_texts())
+    graph.resize(900, 600)
+    qtbot.waitUntil(lambda: any(t.startswith("b1 =") for t in graph.label_texts()))

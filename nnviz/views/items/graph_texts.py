@@ -155,10 +155,16 @@ class TextsMixin:
         for j, item in self._target_items.items():
             x, y = self._pos[L][j]
             item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
+        # a thumbnail of the network (e.g. the surface lab's picker): no bias values or layer
+        # captions, they would run into each other between layers this close
+        gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
+        sc = self.style_.scale
         for l, item in self._bias_items.items():
             x, y = self._bias_pos[l]
-            item.setPos(x + 14 * self.style_.scale * px, y)
+            item.setPos(x + 14 * sc * px, y)
+            _show(item, self.net.shared_bias[l] and self.net.use_bias[l] and gap >= 150 * sc)
         for l, item in self._caption_items.items():
+            _show(item, gap >= 130 * sc)
             ys = self._pos[l][:, 1]
             if self._any_shared():
                 y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
