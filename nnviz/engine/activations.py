@@ -81,6 +81,17 @@ class Activation:
                           self.vector)
 
 
+def apply_in_place(act: Activation, z: Array) -> None:
+    """z = f(z) in place: without temporaries for tanh, ReLU and linear (softmax over the
+    last axis, like :meth:`Activation.fn`)."""
+    if act.name == "tanh":
+        np.tanh(z, out=z)
+    elif act.name == "relu":
+        np.maximum(z, 0.0, out=z)
+    elif act.name != "linear":
+        z[...] = act.fn(z)
+
+
 def _piecewise(z: Array, _alpha: float) -> Array:
     return np.clip(z + 0.5, 0.0, 1.0)
 

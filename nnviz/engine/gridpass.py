@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.activations import Activation
+from nnviz.engine.activations import Activation, apply_in_place
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network, forward
 
@@ -164,12 +164,8 @@ def activate(act: Activation, z: Array) -> None:
         np.divide(z, z.sum(axis=0), out=z)
     elif act.vector:
         z[...] = np.moveaxis(act.fn(np.moveaxis(z, 0, -1)), -1, 0)
-    elif act.name == "tanh":
-        np.tanh(z, out=z)
-    elif act.name == "relu":
-        np.maximum(z, 0.0, out=z)
-    elif act.name != "linear":
-        z[...] = act.fn(z)
+    else:
+        apply_in_place(act, z)
 
 
 def costs(loss: Loss, a: Array, yt: Array) -> Array:

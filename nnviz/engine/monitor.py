@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine.activations import apply_in_place
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network, backward, forward
 
@@ -74,13 +75,7 @@ class GridEvaluator:
             np.matmul(a, net.weights[l].T, out=z)
             if net.use_bias[l]:
                 z += net.biases[l]
-            act = net.activations[l]
-            if act.name == "tanh":
-                np.tanh(z, out=z)
-            elif act.name == "relu":
-                np.maximum(z, 0.0, out=z)
-            elif act.name != "linear":
-                z[...] = act.fn(z)
+            apply_in_place(net.activations[l], z)
             a = z
         acts = [b.reshape(res, res, -1) for b in self._bufs]
         return GridEval(self._xs, self._xs, acts[-1], acts[:-1])
