@@ -26,9 +26,10 @@ class DataEdits:
         """New random points: the same settings with the next seed."""
         return self.set_data_spec(seed=self.data.spec.seed + 1)
 
-    def add_point(self, point, label: int | None = None, target: float | None = None) -> None:
-        """Add a training point (a class label, or a regression target)."""
-        self._install(with_point(self.data, point, label, target))
+    def add_point(self, point, label: int | None = None, target: float | None = None,
+                  test: bool = False) -> None:
+        """Add a training point, or a test point (a class label, or a regression target)."""
+        self._install(with_point(self.data, point, label, target, test))
 
     def remove_point_near(self, point, radius: float) -> bool:
         """Remove the sample nearest ``point`` within ``radius``; False if there is none."""

@@ -80,11 +80,10 @@ def test_step_buttons(lab, qtbot):
     qtbot.waitUntil(lambda: lab.run_panel.epoch.text() == "Epoch 1")
 
 
-def _click(lab, x, y, button=Qt.MouseButton.LeftButton):
+def _click(lab, x, y, button=Qt.MouseButton.LeftButton, mod=Qt.KeyboardModifier.NoModifier):
     lab.redraw()
     pos = lab.map.data_to_widget(x, y)
-    QTest.mouseClick(lab.map.plot.viewport(), button, Qt.KeyboardModifier.NoModifier,
-                     QPoint(int(pos.x()), int(pos.y())))
+    QTest.mouseClick(lab.map.plot.viewport(), button, mod, QPoint(int(pos.x()), int(pos.y())))
 
 
 def test_clicks_on_the_map_add_and_remove_points(lab, qtbot):
@@ -99,6 +98,12 @@ def test_clicks_on_the_map_add_and_remove_points(lab, qtbot):
     _click(lab, 5.5, -5.5)  # on an existing point: removes it
     assert len(lab.ctl.data.x) == n + 1
     assert not np.any(np.all(np.abs(lab.ctl.data.x - (5.5, -5.5)) < 0.15, axis=1))
+    lab.redraw()
+    train, test = lab.map.point_counts()
+    _click(lab, -5.5, -5.5, mod=Qt.KeyboardModifier.ShiftModifier)   # a test point (a ring)
+    assert len(lab.ctl.data.x) == n + 2 and lab.ctl.data.test[-1]
+    lab.redraw()
+    assert lab.map.point_counts() == (train, test + 1)
 
 
 def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):

@@ -198,7 +198,7 @@ class TrainingLab(Lab):
             self.map.show_map(grid, ds, s, self.discrete.isChecked(), thr)
             self.map.caption.setText("Output over the input plane · filled dots: training "
                                      "data · rings: test data · click to add, click a point "
-                                     "to remove")
+                                     "to remove; Shift+click adds a test point")
             rows, tips = [], []
             for l, layer in enumerate(grid.hidden):
                 lo, hi = self._range(net.activations[l].name)
@@ -219,7 +219,8 @@ class TrainingLab(Lab):
             xs, ys = ctl.curve()
             self.map.show_curve(xs, ys, ds, s)
             self.map.caption.setText("The network's curve over the data · filled: training, "
-                                     "rings: test · click to add a point, click one to remove")
+                                     "rings: test · click to add a point (Shift: a test point), "
+                                     "click one to remove")
             self.thumbs.set_images("", [], 40, [])
         elif net.sizes[0] == 64:
             self.map.show_nothing("")
@@ -274,7 +275,9 @@ class TrainingLab(Lab):
         return (0.0, 1.0) if act in ("sigmoid", "step") else (-1.0, 1.0)
 
     # ------------------------------------------------------------ user actions
-    def _on_map_clicked(self, x: float, y: float, right: bool) -> None:
+    def _on_map_clicked(self, x: float, y: float, right: bool, shift: bool = False) -> None:
+        """Click: add a training point (right button: the other class); Shift+click: a test
+        point; a click on a point removes it."""
         ds = self.ctl.data
         if self.map.mode == "none":
             return
@@ -282,12 +285,12 @@ class TrainingLab(Lab):
             return
         try:
             if ds.regression:
-                self.ctl.add_point((x,), target=y)
+                self.ctl.add_point((x,), target=y, test=shift)
             else:
                 k = self.data_panel.click_class.currentData() or 0
                 if right:
                     k = (k + 1) % ds.n_classes if ds.n_classes > 2 else 1 - k
-                self.ctl.add_point((x, y), label=int(k))
+                self.ctl.add_point((x, y), label=int(k), test=shift)
         except ValueError as e:
             self.doc.message.emit(str(e))
 

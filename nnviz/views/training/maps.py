@@ -15,10 +15,10 @@ from nnviz.views.training.colours import class_colour, classes_image, diverging
 class MapView(QWidget):
     """A plot of the input plane: the output as a heatmap, train points filled, test points ringed.
 
-    Emits ``clicked(x, y, right_button)`` in data coordinates.
+    Emits ``clicked(x, y, right_button, shift)`` in data coordinates.
     """
 
-    clicked = Signal(float, float, bool)
+    clicked = Signal(float, float, bool, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +50,9 @@ class MapView(QWidget):
             return
         p = vb.mapSceneToView(ev.scenePos())
         ev.accept()
-        self.clicked.emit(float(p.x()), float(p.y()), ev.button() == Qt.MouseButton.RightButton)
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.clicked.emit(float(p.x()), float(p.y()), ev.button() == Qt.MouseButton.RightButton,
+                          shift)
 
     def show_map(self, grid, ds, style: Style, discrete: bool, threshold: float) -> None:
         """The output over the plane (grid from the controller) and the data set's points."""
