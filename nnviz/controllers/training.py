@@ -18,13 +18,14 @@ mini-batch step.
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.training_back import StepBack
+from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import DataEdits
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.data import (
@@ -94,7 +95,9 @@ class TrainingController(DataEdits, StepBack, QObject):
         self._lesson_spec = self._wanted = DataSpec()
         self._grid = GridEvaluator()
         self._last_slice_end: float | None = None
-        self.budget_s = MAX_BUDGET_S
+        self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
+        self._eval_src: tuple = (None, None)         # (data set, its x) of _eval_x
+        self._eval_x = np.zeros((0, 0))
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -195,8 +198,7 @@ class TrainingController(DataEdits, StepBack, QObject):
 
     def _tick(self) -> None:
         start = time.perf_counter()
-        self.budget_s = self.slice_budget(start)
-        deadline = start + self.budget_s
+        deadline = start + self.slice_budget(start)
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
                 if self.speed or time.perf_counter() >= deadline:
@@ -337,7 +339,7 @@ class TrainingController(DataEdits, StepBack, QObject):
     def _record(self) -> None:
         ds, loss = self.data, self.doc.loss
         thr = threshold_for(ds.y)
-        src = getattr(self, "_eval_src", (None, None))
+        src = self._eval_src
         if src[0] is not ds or src[1] is not ds.x:  # both sets stacked, once per data set
             self._eval_src, self._eval_x = (ds, ds.x), np.concatenate([ds.x_train, ds.x_test])
         parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),

@@ -37,7 +37,7 @@ class _Snapshot:
 
 
 class StepBack:
-    """Mixin for TrainingController."""
+    """Mixin for TrainingController (which makes ``_back``, a deque of MAX_BACK snapshots)."""
 
     _back: deque
 
@@ -46,8 +46,6 @@ class StepBack:
         net = self.doc.network
         if net is None or not len(self.data.x_train):
             return
-        if not hasattr(self, "_back"):
-            self._back = deque(maxlen=MAX_BACK)
         self._back.append(_Snapshot(
             net.get_params(), list(net.sizes), self.epoch, self.steps,
             copy.deepcopy(self.history), copy.deepcopy(self._rng.bit_generator.state),
@@ -55,19 +53,17 @@ class StepBack:
 
     def forget_steps(self) -> None:
         """Drop every snapshot (the network's shape or the data changed)."""
-        if hasattr(self, "_back"):
-            self._back.clear()
+        self._back.clear()
 
     def can_step_back(self) -> bool:
-        return bool(getattr(self, "_back", None))
+        return bool(self._back)
 
     def step_back(self) -> bool:
         """Undo the last step (or run of Play); False if there is nothing to undo."""
         self.pause()
-        back = getattr(self, "_back", None)
         net = self.doc.network
-        while back:
-            snap = back.pop()
+        while self._back:
+            snap = self._back.pop()
             if snap.sizes == list(net.sizes):
                 break
         else:
