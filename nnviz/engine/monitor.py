@@ -33,25 +33,14 @@ class GridEval:
     hidden: list[Array]
 
 
-def decision_grid(net: Network, lo: float = -6.0, hi: float = 6.0, res: int = 100) -> GridEval:
-    """Evaluate a 2-input network on a res x res grid in one batched forward pass."""
-    if net.sizes[0] != 2:
-        raise ValueError("decision maps need a network with 2 inputs")
-    xs = np.linspace(lo, hi, res)
-    ys = np.linspace(lo, hi, res)
-    gx, gy = np.meshgrid(xs, ys)
-    fwd = forward(net, np.stack([gx.ravel(), gy.ravel()], axis=1))
-    acts = [a.reshape(res, res, -1) for a in fwd.activations[1:]]
-    return GridEval(xs, ys, acts[-1], acts[:-1])
-
-
 class GridEvaluator:
-    """:func:`decision_grid` for a live view: the same numbers, with the grid's inputs and
-    every layer's buffer kept between calls and the common activations computed in place
-    (about 3x faster on Playground's networks: fresh 10,000-row arrays cost more in page
-    faults than the arithmetic).
+    """Every neuron of a 2-input network over a res x res grid of the input plane, in one
+    batched forward pass (the decision maps).
 
-    The arrays of the returned :class:`GridEval` are overwritten by the next call.
+    The grid's inputs and every layer's buffer are kept between calls and the common
+    activations computed in place (about 3x faster on Playground's networks than fresh
+    arrays: 10,000-row arrays cost more in page faults than the arithmetic). The arrays of
+    the returned :class:`GridEval` are overwritten by the next call.
     """
 
     def __init__(self) -> None:
@@ -110,13 +99,7 @@ def accuracy(net: Network, x: Array, labels: Array, threshold: float = 0.5) -> f
 def evaluate(net: Network, x: Array, y: Array, labels: Array | None, loss: Loss,
              threshold: float = 0.5) -> tuple[float, float]:
     """(loss, accuracy) on (x, y); accuracy is nan for regression or no samples."""
-    if len(x) == 0:
-        return float("nan"), float("nan")
-    out = forward(net, x).output
-    c = loss.value(out, y)
-    if labels is None:
-        return c, float("nan")
-    return c, float(np.mean(predicted_classes(out, threshold) == labels))
+    return evaluate_parts(net, x, [(len(x), y, labels)], loss, threshold)[0]
 
 
 def evaluate_parts(net: Network, x: Array, parts: list[tuple[int, Array, Array | None]],

@@ -27,10 +27,10 @@ def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
 def test_thumbnails_show_each_neurons_map(lab, qtbot):
     qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)
     lab.redraw()
-    from nnviz.engine.monitor import decision_grid
+    from nnviz.engine.monitor import GridEvaluator
     from nnviz.views.training.colours import diverging
 
-    grid = decision_grid(lab.doc.network)
+    grid = GridEvaluator()(lab.doc.network)
     shot = lab.thumbs.canvas.grab().toImage()
     for cell, (layer, j) in ((0, (0, 0)), (17, (1, 1))):
         want = diverging(grid.hidden[layer][::2, ::2, j], -1, 1, lab.style_)
