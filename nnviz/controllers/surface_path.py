@@ -74,11 +74,7 @@ class PathMixin(TimerPlayback):
             self.thetas = self.thetas[:1] + self.thetas[2::2]
             self.costs = self.costs[:1] + self.costs[2::2]
         if done:
-            self._own_change = True
-            try:
-                self.doc.network_updated()
-            finally:
-                self._own_change = False
+            self._announce_own_change()
         self.path_changed.emit()
         return done
 
@@ -91,12 +87,17 @@ class PathMixin(TimerPlayback):
         self.costs.pop()
         self.steps = max(0, self.steps - 1)
         self.net.set_params(self.thetas[-1])
+        self._announce_own_change()
+        self.path_changed.emit()
+
+    def _announce_own_change(self) -> None:
+        """Tell the other labs the network moved, marked as the path's own change (so the
+        surface does not treat it as an edit from outside)."""
         self._own_change = True
         try:
             self.doc.network_updated()
         finally:
             self._own_change = False
-        self.path_changed.emit()
 
     def reset_path(self) -> None:
         """Forget the path; it starts again at the current point."""

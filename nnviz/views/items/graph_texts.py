@@ -101,10 +101,8 @@ class TextsMixin:
             _set_html(item, lines_html(lines, s, pt))
             _show(item, bool(lines))
         b = self._biases()
-        for l, item in self._bias_items.items():
-            shared = self.net.shared_bias[l] and self.net.use_bias[l]
-            _show(item, bool(shared))
-            if shared:
+        for l, item in self._bias_items.items():  # shown or not: _place_texts decides
+            if self.net.shared_bias[l] and self.net.use_bias[l]:
                 _set_html(item, lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
         for l, item in self._caption_items.items():
             n = self._sizes[l]

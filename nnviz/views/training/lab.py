@@ -166,8 +166,8 @@ class TrainingLab(Lab):
             self._redraw()
             flush_scenes(self)  # the map, curves, bars and graph in one repaint
         finally:
-            # adaptive frame rate: drawing takes at most about half of the GUI thread's time,
-            # the rest is left for training slices and user input
+            # redraws asked for by other changes (not training frames, which draw at once)
+            # take at most about half of the GUI thread's time, the rest is left for input
             spent_ms = 1000 * (time.perf_counter() - t0)
             self._redraw_timer.setInterval(int(max(REDRAW_MS, min(250, 2 * spent_ms))))
 
