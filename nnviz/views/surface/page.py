@@ -10,7 +10,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,6 +26,7 @@ from nnviz.engine.naming import fmt
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
+from nnviz.views.widgets import spin_box
 
 
 class SurfacePage(QWidget):
@@ -100,22 +100,15 @@ class SurfacePage(QWidget):
         self.y_param.setObjectName("surface-y-param")
         self.x_param.activated.connect(self._on_pair_picked)
         self.y_param.activated.connect(self._on_pair_picked)
-        self.span = QDoubleSpinBox()
-        self.span.setRange(0.001, 1e6)
-        self.span.setDecimals(3)
-        self.span.setKeyboardTracking(False)
+        self.span = spin_box(0.001, 1e6, 3)
         self.span.valueChanged.connect(self.ctl.set_span)
         self.resolution = QSpinBox()
         self.resolution.setRange(21, 301)
         self.resolution.setSingleStep(20)
         self.resolution.setKeyboardTracking(False)
         self.resolution.valueChanged.connect(self.ctl.set_resolution)
-        self.eta = QDoubleSpinBox()
+        self.eta = spin_box(0.0, 1000.0, 4, 0.05)
         self.eta.setObjectName("surface-eta")
-        self.eta.setRange(0.0, 1000.0)
-        self.eta.setDecimals(4)
-        self.eta.setSingleStep(0.05)
-        self.eta.setKeyboardTracking(False)
         self.eta.valueChanged.connect(self.ctl.set_eta)
         self.speed = QSpinBox()
         self.speed.setRange(1, 1000)

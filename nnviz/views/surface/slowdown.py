@@ -7,7 +7,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from nnviz.controllers.slowdown import SlowdownController
 from nnviz.engine.naming import fmt
 from nnviz.views.style import OKABE_ITO, Style
 from nnviz.views.surface.plots import HeatmapPlot
+from nnviz.views.widgets import spin_box
 
 COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
 
@@ -41,11 +41,7 @@ class SlowdownPage(QWidget):
         self.step_btn.clicked.connect(lambda: ctl.step(1))
         self.play_btn.clicked.connect(lambda: ctl.pause() if ctl.playing() else ctl.play())
         self.reset_btn.clicked.connect(ctl.reset)
-        self.eta = QDoubleSpinBox()
-        self.eta.setRange(0.0, 1000.0)
-        self.eta.setDecimals(4)
-        self.eta.setSingleStep(0.05)
-        self.eta.setKeyboardTracking(False)
+        self.eta = spin_box(0.0, 1000.0, 4, 0.05)
         self.eta.valueChanged.connect(lambda v: ctl.doc.set_config(eta=float(v)))
         self.speed = QSpinBox()
         self.speed.setRange(1, 100)

@@ -6,7 +6,6 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -25,17 +24,7 @@ from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
 from nnviz.views.label_host import LabelHost
-
-
-def _spin(lo: float, hi: float, step: float, decimals: int, special: str = "") -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
-    s.setRange(lo, hi)
-    s.setSingleStep(step)
-    s.setDecimals(decimals)
-    if special:
-        s.setSpecialValueText(special)
-    s.setKeyboardTracking(False)
-    return s
+from nnviz.views.widgets import spin_box
 
 
 class RunPanel(QGroupBox):
@@ -64,16 +53,16 @@ class RunPanel(QGroupBox):
                                self.step_epoch, self.back, self.reset, self.revert,
                                self.speed)):
             grid.addWidget(w, i // 2, i % 2)
-        self.eta = _spin(0, 1000, 0.01, 5)  # bounded: larger rates only ever blow up
+        self.eta = spin_box(0, 1000, 5, 0.01)  # bounded: larger rates only ever blow up
         self.batch = QSpinBox()
         self.batch.setRange(0, 100000)
         self.batch.setSpecialValueText("full batch")
         self.batch.setKeyboardTracking(False)
-        self.momentum = _spin(0, 0.99, 0.1, 2)
-        self.l1 = _spin(0, 1000, 0.1, 4)
-        self.l2 = _spin(0, 1000, 0.1, 4)
-        self.dropout = _spin(0, 0.9, 0.1, 2)
-        self.clip = _spin(0, 1e6, 0.5, 3, "off")
+        self.momentum = spin_box(0, 0.99, 2, 0.1)
+        self.l1 = spin_box(0, 1000, 4, 0.1)
+        self.l2 = spin_box(0, 1000, 4, 0.1)
+        self.dropout = spin_box(0, 0.9, 2, 0.1)
+        self.clip = spin_box(0, 1e6, 3, 0.5, "off")
         self.loss = QComboBox()
         for name, loss in LOSSES.items():
             self.loss.addItem(loss.title, name)

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS
 from nnviz.views.style import Style
+from nnviz.views.widgets import spin_box
 
 ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
                ("linear", "None (linear)")]
@@ -41,10 +41,7 @@ class SliderSpin(QWidget):
         self._lo, self._hi = lo, hi
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 1000)
-        self.spin = QDoubleSpinBox()
-        self.spin.setRange(-1e6, 1e6)
-        self.spin.setDecimals(decimals)
-        self.spin.setKeyboardTracking(False)
+        self.spin = spin_box(-1e6, 1e6, decimals)
         self.spin.setMinimumWidth(90)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -93,10 +90,7 @@ class OneInputControls(QWidget):
         self.count.setKeyboardTracking(False)  # typing "25" must not build 2 bumps first
         self.count_label = QLabel("Bumps")
         form.addRow(self.count_label, self.count)
-        self.w_big = QDoubleSpinBox()
-        self.w_big.setRange(0.1, 1e6)
-        self.w_big.setDecimals(1)
-        self.w_big.setKeyboardTracking(False)
+        self.w_big = spin_box(0.1, 1e6, 1)
         form.addRow("Step weight w", self.w_big)
         self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of goal)")
         lay.addWidget(self.sigmoid_out)
@@ -129,11 +123,7 @@ class OneInputControls(QWidget):
         row.addWidget(self.train_button)
         lay.addLayout(row)
         form2 = QFormLayout()
-        self.eta = QDoubleSpinBox()
-        self.eta.setDecimals(4)
-        self.eta.setRange(0.0001, 100)
-        self.eta.setSingleStep(0.01)
-        self.eta.setKeyboardTracking(False)
+        self.eta = spin_box(0.0001, 100, 4, 0.01)
         form2.addRow("Learning rate η", self.eta)
         lay.addLayout(form2)
 

@@ -7,7 +7,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality import UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS_2D
 from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import spin_box
 
 EXPLAIN = ("A tower: a step up and down in x (a bump) plus a bump in y, weighted by h, into a "
            "neuron with bias b = −3h/2. Only where both bumps are on does the input exceed the "
@@ -91,10 +91,7 @@ class TwoInputPage(QWidget):
         self.towers = QSpinBox()
         self.towers.setRange(1, 20)
         form.addRow("Towers per side", self.towers)
-        self.gain = QDoubleSpinBox()
-        self.gain.setRange(0.5, 10000)
-        self.gain.setDecimals(1)
-        self.gain.setKeyboardTracking(False)
+        self.gain = spin_box(0.5, 10000, 1)
         form.addRow("Tower weight h", self.gain)
         self.bias_label = QLabel()
         form.addRow("Threshold b = −3h/2", self.bias_label)

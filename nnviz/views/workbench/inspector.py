@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QSlider,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.naming import fmt
 from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import spin_box
 
 SLIDER_RANGE = 5.0     # the slider covers [-5, 5]; the spin box any finite value
 SLIDER_STEPS = 1000
@@ -38,12 +38,8 @@ class Inspector(QWidget):
         self.values.setTextFormat(Qt.TextFormat.RichText)
         self.values.setWordWrap(True)
         self.edit_label = QLabel("")
-        self.spin = QDoubleSpinBox()
+        self.spin = spin_box(-1e6, 1e6, 9, 0.01)
         self.spin.setObjectName("inspector-spin")
-        self.spin.setDecimals(9)
-        self.spin.setRange(-1e6, 1e6)
-        self.spin.setSingleStep(0.01)
-        self.spin.setKeyboardTracking(False)
         self.spin.setToolTip("Type a value and press Enter, or use the arrows (undoable)")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("inspector-slider")
