@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
@@ -84,10 +85,38 @@ def install_exception_hook(parent_getter) -> None:
     sys.excepthook = exception_hook(parent_getter)
 
 
-def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None = None) -> int:
-    """Start the app on ``lesson`` (default: the last one, else mazur-2-2-2) or ``file``."""
-    from PySide6.QtCore import QTimer
+class _AfterFirstPaint(QObject):
+    """Calls ``fn`` once, when the event loop is next free after ``window``'s first paint."""
 
+    def __init__(self, window, fn) -> None:
+        super().__init__(window)
+        self._fn = fn
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._fn)
+        return False
+
+
+def settle_gc() -> None:
+    """Start-up is over: collect its garbage once, move everything still alive (modules,
+    classes, widgets, which live as long as the app) out of the collector's sight, and
+    switch collection back on. Later collections then never rescan those objects, so they
+    stay short while training runs. Does nothing if collection is already on."""
+    if gc.isenabled():
+        return
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+
+
+def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None = None) -> int:
+    """Start the app on ``lesson`` (default: the last one, else mazur-2-2-2) or ``file``.
+
+    The caller may have switched the garbage collector off for the start (the command
+    line does); it is switched on again after the window's first paint."""
     from nnviz.views.main_window import MainWindow
 
     app = make_app()
@@ -96,6 +125,8 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
     win.restore_settings()
     win.start(lesson=file or lesson, lab=lab)
     win.show()
+    _AfterFirstPaint(win, settle_gc)
+    QTimer.singleShot(5000, settle_gc)   # in case the window is never painted (minimised)
     QTimer.singleShot(0, win.files.offer_recovery)
     return app.exec()
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -97,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         return _screenshot(args)
     if args.command == "bench":
         return _bench(args)
+    # No cyclic garbage collection while the app starts: importing Qt, pyqtgraph and
+    # NumPy creates hundreds of thousands of long-lived objects, and the collector would
+    # scan them again and again (~30 ms). run_gui switches it back on after the first paint.
+    gc.disable()
     from nnviz.app import run_gui
 
     return run_gui(lesson=args.lesson, lab=args.lab, file=args.file)

@@ -41,20 +41,41 @@ def _watch(app, is_main) -> None:
     QTimer.singleShot(60_000, lambda: os._exit(3))  # never hang the benchmark
 
 
+class _WatchWhenImported:
+    """A meta-path finder that, once ``nnviz.app`` has been imported by the app itself,
+    wraps its ``make_app`` so the probe can watch the QApplication it makes. (Importing
+    nnviz.app here, before ``python -m nnviz`` runs, would import Qt earlier than the app
+    does.)"""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "nnviz.app":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        run_module_code = spec.loader.exec_module
+
+        def exec_module(module) -> None:
+            run_module_code(module)
+            make_app = module.make_app
+
+            def make_and_watch(argv=None):
+                app = make_app(argv)
+                if not hasattr(app, "_probe_filter"):
+                    _watch(app, lambda w: w.objectName() == "nnviz-main-window")
+                return app
+
+            module.make_app = make_and_watch
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def run_nnviz() -> None:
     import runpy
 
-    import nnviz.app as app_mod
-
-    make_app = app_mod.make_app
-
-    def make_and_watch(argv=None):
-        app = make_app(argv)
-        if not hasattr(app, "_probe_filter"):
-            _watch(app, lambda w: w.objectName() == "nnviz-main-window")
-        return app
-
-    app_mod.make_app = make_and_watch
+    sys.meta_path.insert(0, _WatchWhenImported())
     sys.argv = ["nnviz"]
     runpy.run_module("nnviz", run_name="__main__", alter_sys=True)
 

@@ -170,10 +170,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
             self.state, self.dropped = GraphState(), None   # they belonged to the old shape
             self.selected_neuron = self.selected_edge = None
             self._layout()
-            if not self.fit():    # fit draws once if the scale changed, else draw here
-                self._redraw()
-        else:
-            self._redraw()
+            self.fit()
+        self._redraw()
 
     def set_inputs(self, x: np.ndarray | None, redraw: bool = True) -> None:
         """The input values shown left of the inputs (``redraw=False``: a set_state
@@ -211,8 +209,10 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
         self.weight_labels_on = bool(on)
         self._place_texts()
 
-    def fit(self) -> bool:
-        """Show the whole network with room for its texts; True if that redrew it."""
+    def fit(self) -> None:
+        """Show the whole network with room for its texts. Only the circles' sizes follow
+        the scale (the edges are drawn in view units; the texts, placed in pixels, are
+        placed again whenever the view's transform changes)."""
         if self._sizes:
             L = len(self._sizes) - 1
             ys = np.concatenate([p[:, 1] for p in self._pos]
@@ -238,9 +238,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
             ppu_y = hpx / (y1 - y0)
             if abs(ppu_y - self._ppu_y) > 0.5:
                 self._ppu_y = ppu_y
-                self._redraw()
-                return True
-        return False
+                self._redraw_nodes()
+                self._placer.request()   # the texts keep their distance from the circles
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
