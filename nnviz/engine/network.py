@@ -297,5 +297,7 @@ def backward(net: Network, fwd: ForwardPass, y: Array, loss: Loss) -> list[Layer
 
 
 def cost(net: Network, x: Array, y: Array, loss: Loss) -> float:
-    """The cost of the network on (x, y), without regularisation or dropout."""
-    return loss.value(predict(net, x), np.asarray(y, dtype=np.float64).reshape(len(x), -1))
+    """The cost of the network on (x, y), without regularisation or dropout; inf or nan
+    (without a warning) if the network has blown up; callers check with np.isfinite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return loss.value(predict(net, x), np.asarray(y, dtype=np.float64).reshape(len(x), -1))

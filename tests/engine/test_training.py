@@ -114,3 +114,17 @@ def test_clipping_by_value_and_norm():
     clip_gradients(g, None, 1.0)
     norm = np.sqrt((g[0].dw ** 2).sum() + (g[0].db ** 2).sum())
     assert np.isclose(norm, 1.0)
+
+
+def test_cost_of_a_blown_up_network_is_inf_without_a_warning():
+    """A network another lab has driven to huge weights: its cost is inf, quietly (the
+    labs check np.isfinite and explain); a RuntimeWarning would be an error here."""
+    import warnings
+
+    net = Network.create([1, 1], ["linear"])
+    net.weights[0][:] = 1e200
+    x, y = np.array([[1e200]]), np.array([[0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c = cost(net, x, y, get_loss("half_sse"))
+    assert c == np.inf
