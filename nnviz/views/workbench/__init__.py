@@ -47,7 +47,6 @@ class WorkbenchLab(Lab):
         self._build_actions()
         self.equations = EquationPanel(self.stepper)
         self.inspector = Inspector(self.stepper)
-        self.editor = NetworkEditor(doc)
         self.lesson_text = QTextBrowser()
         self.timeline = TimelinePanel(self.stepper, [
             self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
@@ -56,10 +55,11 @@ class WorkbenchLab(Lab):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.dock_eq = self._dock("Equation", self.equations, right)
         self.dock_inspector = self._dock("Inspector", self.inspector, right)
-        scroll = QScrollArea()
-        scroll.setWidget(self.editor)
-        scroll.setWidgetResizable(True)
-        self.dock_editor = self._dock("Network", scroll, right)
+        self._editor: NetworkEditor | None = None   # built when its tab is first shown
+        self._editor_scroll = QScrollArea()
+        self._editor_scroll.setWidgetResizable(True)
+        self.dock_editor = self._dock("Network", self._editor_scroll, right)
+        self.dock_editor.visibilityChanged.connect(lambda shown: shown and self.editor)
         self.dock_lesson = self._dock("Lesson", self.lesson_text, right)
         self.tabifyDockWidget(self.dock_inspector, self.dock_editor)
         self.tabifyDockWidget(self.dock_editor, self.dock_lesson)
@@ -133,6 +133,16 @@ class WorkbenchLab(Lab):
         frac = 0.31 if self.style_.presentation else 0.34  # the graph needs room at 1.75x
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
 
+    @property
+    def editor(self) -> NetworkEditor:
+        """The network editor, built the first time its tab is shown (or it is asked for):
+        most lessons start on the inspector, and the start-up need not wait for it."""
+        if self._editor is None:
+            self._editor = NetworkEditor(self.doc)
+            self._editor.apply_style(self.style_)
+            self._editor_scroll.setWidget(self._editor)
+        return self._editor
+
     # ------------------------------------------------------------ refresh
     def _on_position_changed(self) -> None:
         self._refresher.request()
@@ -202,8 +212,9 @@ class WorkbenchLab(Lab):
         self.style_ = style
         self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
-        for p in (self.equations, self.inspector, self.timeline, self.editor):
-            p.apply_style(style)
+        for p in (self.equations, self.inspector, self.timeline, self._editor):
+            if p is not None:
+                p.apply_style(style)
         f = self.lesson_text.font()
         f.setPointSizeF(style.pt(10.5))
         self.lesson_text.setFont(f)
