@@ -322,3 +322,19 @@ def test_a_hidden_surface_lab_lists_the_parameters_when_shown(main_window, qtbot
     n = len(ctl.params())
     assert n == 10 and page.x_param.count() == n   # 8 weights and 2 shared biases
     assert page.x_param.currentText() == ctl.name(ctl.px)
+
+
+def test_weights_too_large_for_a_finite_loss_show_inf_and_no_dot(main_window, qtbot, recwarn):
+    """Another lab (or the editor) left weights so large that the loss overflows: the
+    surface lab says so ("inf") and leaves the slice's dot out, with no warning."""
+    lab, ctl = _open(main_window, qtbot, "linear-2-2-1")
+    net = main_window.doc.network.copy()
+    for w in net.weights:
+        w[:] = 1e200
+    main_window.doc.set_network(net, "huge weights")
+    qtbot.waitUntil(lambda: not ctl.busy(), timeout=30_000)
+    qtbot.wait(50)
+    page = lab.page
+    assert re.search(r"loss = (inf|nan)\n", page.readout.text()), page.readout.text()
+    assert len(page.slice_dot.data) == 0
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -282,7 +282,9 @@ class SurfacePage(QWidget):
         sl = ctl.slice_values()
         if sl is not None:
             self.slice_curve.setData(sl[0], sl[1])
-            self.slice_dot.setData([coords[-1, 0]], [ctl.costs[-1]])
+            u0, c = coords[-1, 0], ctl.costs[-1]
+            shown = bool(np.isfinite(u0) and np.isfinite(c))   # no dot for a blown-up loss
+            self.slice_dot.setData([u0] if shown else [], [c] if shown else [])
         u, v = coords[-1]
         s = ctl.surface
         self.readout.setText(
