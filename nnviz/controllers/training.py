@@ -38,14 +38,15 @@ from nnviz.engine.data import (
 from nnviz.engine.fast import FastTrainer
 from nnviz.engine.init import INITIALISERS, init_weights
 from nnviz.engine.monitor import (
+    BufferedForward,
     GridEval,
     GridEvaluator,
     Health,
     History,
     curve,
-    evaluate_parts,
     explain_blowup,
     gradient_health,
+    score_parts,
     threshold_for,
 )
 from nnviz.engine.network import Network
@@ -96,8 +97,13 @@ class TrainingController(DataEdits, StepBack, QObject):
         self._grid = GridEvaluator()
         self._last_slice_end: float | None = None
         self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
-        self._eval_src: tuple = (None, None)         # (data set, its x) of _eval_x
+        # what _record scores: both sets' inputs stacked, the parts' targets and labels,
+        # made again when the data set or one of its arrays is replaced
+        self._eval_src: tuple = (None,) * 5
         self._eval_x = np.zeros((0, 0))
+        self._eval_parts: list = []
+        self._eval_threshold = 0.5
+        self._eval_forward = BufferedForward()
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
@@ -239,7 +245,7 @@ class TrainingController(DataEdits, StepBack, QObject):
             with np.errstate(all="ignore"):
                 trainer.train_epoch(xtr, ytr, self._rng)
             self.last_record = None
-            if not net.is_finite():
+            if not trainer.params_finite():
                 # replay this epoch step by step from its start (same shuffle, same
                 # optimiser state): the step path pauses at the exact step that blew up
                 net.set_params(start.get_params())
@@ -337,15 +343,21 @@ class TrainingController(DataEdits, StepBack, QObject):
         return True
 
     def _record(self) -> None:
-        ds, loss = self.data, self.doc.loss
-        thr = threshold_for(ds.y)
-        src = self._eval_src
-        if src[0] is not ds or src[1] is not ds.x:  # both sets stacked, once per data set
-            self._eval_src, self._eval_x = (ds, ds.x), np.concatenate([ds.x_train, ds.x_test])
-        parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
-                 (len(ds.x_test), ds.y_test, ds.labels_of(True))]
+        """Append the train and test loss and accuracy to the history (after every epoch
+        at full speed, so one forward pass over both sets, in reused buffers)."""
+        ds = self.data
+        src = (ds, ds.x, ds.y, ds.test, ds.labels)
+        if any(a is not b for a, b in zip(src, self._eval_src)):  # once per data set
+            self._eval_src = src
+            self._eval_x = np.concatenate([ds.x_train, ds.x_test])
+            self._eval_parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
+                                (len(ds.x_test), ds.y_test, ds.labels_of(True))]
+            self._eval_threshold = threshold_for(ds.y)
+        net = self.doc.network
         with np.errstate(all="ignore"):
-            tr, te = evaluate_parts(self.doc.network, self._eval_x, parts, loss, thr)
+            out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
+                   else np.zeros((0, net.sizes[-1])))
+            tr, te = score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
 
     def _announce(self) -> None:

@@ -163,6 +163,11 @@ class FastTrainer:
             self.tmp = np.zeros_like(self.P)
         self.plans: dict[tuple[int, int], _Plan] = {}
 
+    def params_finite(self) -> bool:
+        """True if every weight and bias is finite: one check of the flat parameter vector
+        the last epoch left (the network holds the same values), instead of one per array."""
+        return bool(np.isfinite(self.P).all()) if self.fast else self.net.is_finite()
+
     # ------------------------------------------------------------ buffers
     def _plan(self, size: int, steps: int) -> _Plan:
         key = (size, steps)

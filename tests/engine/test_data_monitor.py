@@ -23,7 +23,7 @@ from nnviz.engine.monitor import (
     explain_blowup,
     gradient_health,
 )
-from nnviz.engine.network import Network, cost
+from nnviz.engine.network import Network, cost, forward
 from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch
 from nnviz.engine.validate import FormatError
 
@@ -203,6 +203,42 @@ def test_grid_evaluator_gives_the_plain_forward_pass(acts):
         assert np.array_equal(got.xs, xs) and np.array_equal(got.ys, xs)
     with pytest.raises(ValueError, match="2 inputs"):
         ev(Network.create([3, 2], "tanh", rng))
+
+
+@pytest.mark.parametrize("acts", [["tanh", "tanh", "tanh"], ["relu", "sigmoid", "softmax"],
+                                  ["linear", "elu", "sigmoid"]])
+def test_buffered_forward_gives_the_plain_forward_pass_bit_for_bit(acts):
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.monitor import BufferedForward
+
+    rng = np.random.default_rng(4)
+    fwd = BufferedForward()
+    for sizes, n in (([3, 5, 4, 2], 37), ([3, 5, 4, 2], 37), ([2, 6, 3, 3], 11)):
+        net = Network.create(sizes, "tanh", rng)
+        net.activations = [get_activation(a) for a in acts]
+        net.biases[0] += rng.normal(size=net.biases[0].shape)
+        x = rng.normal(size=(n, sizes[0]))
+        got = fwd(net, x)
+        want = forward(net, x).activations[1:]
+        assert [g.shape for g in got] == [w.shape for w in want]
+        assert all(np.array_equal(g, w) for g, w in zip(got, want))
+
+
+def test_score_parts_equals_evaluate_per_part():
+    from nnviz.engine.monitor import evaluate, score_parts
+
+    rng = np.random.default_rng(5)
+    net = Network.create([2, 4, 1], "tanh", rng)
+    x = rng.normal(size=(30, 2))
+    y = np.where(rng.random((30, 1)) > 0.5, 1.0, -1.0)
+    labels = (y[:, 0] > 0).astype(int)
+    out = forward(net, x).output
+    for loss in (get_loss("mse"), get_loss("half_sse")):
+        got = score_parts(out, [(20, y[:20], labels[:20]), (10, y[20:], labels[20:])], loss, 0.0)
+        assert got == [evaluate(net, x[:20], y[:20], labels[:20], loss, 0.0),
+                       evaluate(net, x[20:], y[20:], labels[20:], loss, 0.0)]
+        per = loss.sample(out[:20], y[:20])
+        assert got[0][0] == float(np.mean(per) if loss.reduction == "mean" else np.sum(per))
 
 
 def test_history_is_bounded_and_thinned():

@@ -113,3 +113,14 @@ def test_time_budget_gives_whole_epochs():
     assert trainer.train_for(x, y, np.random.default_rng(0), 0.0) == 1
     assert trainer.train_for(x, y, np.random.default_rng(0), 10.0, max_epochs=3) == 3
 
+
+
+def test_params_finite_follows_the_network_after_an_epoch():
+    x, y, net = _playground([4, 2])
+    trainer = FastTrainer(net, get_loss("mse"), TrainConfig(eta=0.03, batch_size=10))
+    trainer.train_epoch(x, y, np.random.default_rng(0))
+    assert trainer.params_finite() and net.is_finite()
+    net.weights[1][0, 0] = np.inf       # e.g. an overflow in the last step
+    with np.errstate(all="ignore"):
+        trainer.train_epoch(x, y, np.random.default_rng(0))
+    assert not net.is_finite() and not trainer.params_finite()

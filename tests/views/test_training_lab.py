@@ -340,3 +340,16 @@ def test_back_button_and_page_up_undo_training_steps(lab, qtbot):
     assert len(lab.curves.lines["train_loss"].getData()[0]) == 1   # the curve went back too
     qtbot.keyClick(win, Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: "Nothing to step back to" in win.status_label.text())
+
+
+def test_diverging_colours_any_memory_layout():
+    """The decision grid hands over views of neuron-major buffers (not C order): the
+    colours must not depend on the layout."""
+    from nnviz.views.style import Style
+    from nnviz.views.training.colours import diverging
+
+    v = np.random.default_rng(0).uniform(-1.5, 1.5, size=(4, 30)).T   # (30, 4), F order
+    assert not v.flags.c_contiguous
+    got = diverging(v.reshape(5, 6, 4), -1, 1, Style())
+    want = diverging(np.ascontiguousarray(v).reshape(5, 6, 4), -1, 1, Style())
+    assert got.shape == (5, 6, 4, 4) and np.array_equal(got, want)

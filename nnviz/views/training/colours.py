@@ -58,7 +58,7 @@ def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = F
         t = np.where(t >= 0, 0.75, -0.75)
     t += 1.0
     t *= 127.5
-    idx = t.astype(np.uint8)
+    idx = t.astype(np.uint8, order="C")      # C order whatever v's layout: viewed below
     lut = _lut(style)
     return lut.view(np.uint32).reshape(256)[idx].view(np.uint8).reshape(idx.shape + (4,))
 
