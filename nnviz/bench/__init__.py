@@ -115,7 +115,7 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     log("loss surface ...")
     data["surface"] = {"b_101": engine_bench.surface_b101(1 if quick else 5)}
     log("start-up ...")
-    data["startup"] = startup.startup(1 if quick else 11, warm_up=not quick)
+    data["startup"] = startup.startup(1 if quick else 21, warm_up=not quick)
     log("GUI (live training, step latency, graph redraw) ...")
     from nnviz.app import make_app
 
