@@ -350,5 +350,8 @@ def test_presentation_mode_leaves_the_graph_and_the_equation(main_window, qtbot)
     assert not any(d.isVisible() for d in side)
     qtbot.keyClick(win, Qt.Key.Key_Right)  # keys still step
     assert lab.stepper.k == 1
+    # the large type still leaves room for the bias values between the layers at 1280 x 720
+    qtbot.wait(50)
+    assert {"b1 = 0.35", "b2 = 0.6"} <= set(lab.graph.label_texts())
     qtbot.keyClick(win, Qt.Key.Key_F5)
     assert all(d.isVisible() for d in side)

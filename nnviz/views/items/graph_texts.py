@@ -153,16 +153,19 @@ class TextsMixin:
         for j, item in self._target_items.items():
             x, y = self._pos[L][j]
             item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
-        # a thumbnail of the network (e.g. the surface lab's picker): no bias values or layer
-        # captions, they would run into each other between layers this close
+        # bias values and layer captions only where they fit between the layers (not in a
+        # thumbnail such as the surface lab's picker, where they would run into each other)
         gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
         sc = self.style_.scale
         for l, item in self._bias_items.items():
             x, y = self._bias_pos[l]
             item.setPos(x + 14 * sc * px, y)
-            _show(item, self.net.shared_bias[l] and self.net.use_bias[l] and gap >= 150 * sc)
+            fits = (14 + 8) * sc + item.boundingRect().width() <= gap
+            _show(item, self.net.shared_bias[l] and self.net.use_bias[l] and fits)
+        widths = [self._caption_items[l].boundingRect().width() for l in range(L + 1)]
+        captions_fit = all((a + b) / 2 + 4 * sc <= gap for a, b in zip(widths, widths[1:]))
         for l, item in self._caption_items.items():
-            _show(item, gap >= 130 * sc)
+            _show(item, captions_fit)
             ys = self._pos[l][:, 1]
             if self._any_shared():
                 y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
