@@ -175,3 +175,13 @@ def test_a_thumbnail_graph_drops_bias_values_and_captions(graph, qtbot):
     assert not any(t.startswith("b1 =") for t in graph.label_texts())
     graph.resize(900, 600)
     qtbot.waitUntil(lambda: any(t.startswith("b1 =") for t in graph.label_texts()))
+
+
+def test_weight_labels_are_never_cut_off_by_a_neuron(graph, qtbot):
+    """In large type a weight label can reach the next neuron: it is drawn over it, so the
+    whole value stays readable (w8 = 0.55 must not read "w8 = 0.5")."""
+    lesson = load_lesson("mazur-2-2-2")
+    graph.set_network(lesson.network, lesson.naming)
+    labels = [t for t, _ in graph._edge_labels]
+    assert len(labels) == 8
+    assert all(t.zValue() > graph.nodes.zValue() for t in labels)

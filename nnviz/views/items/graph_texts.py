@@ -60,7 +60,7 @@ class TextsMixin:
         if sum(self._offsets[-1:]) <= MAX_EDGE_LABELS:
             for i in range(int(self._offsets[-1])):
                 t = GraphLabel((0, 0.5))
-                t.setZValue(5)   # under the neurons
+                t.setZValue(15)  # over the neurons: a long value must never be cut off
                 self.view.addItem(t, ignoreBounds=True)
                 self._edge_labels.append((t, self._edge_index(i)))
 
