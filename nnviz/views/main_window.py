@@ -366,12 +366,25 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ persistence
     def restore_settings(self) -> None:
+        """The last session's window geometry and docks; on a first start, most of the
+        screen (Qt would size the window to its contents, too small for a projector)."""
         geo = self.settings.value("geometry")
-        if geo is not None:
-            self.restoreGeometry(geo)
+        if geo is None or not self.restoreGeometry(geo):
+            self._first_start_geometry()
         state = self.settings.value("window_state")
         if state is not None:
             self.restoreState(state)
+
+    def _first_start_geometry(self) -> None:
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        w = min(1600, max(800, int(avail.width() * 0.85)))
+        h = min(1000, max(560, int(avail.height() * 0.85)))
+        w, h = min(w, avail.width()), min(h, avail.height())
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2)
 
     def save_settings(self) -> None:
         self.settings.setValue("geometry", self.saveGeometry())

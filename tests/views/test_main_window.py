@@ -59,3 +59,21 @@ def test_quit_closes_the_window(main_window, qtbot):
     main_window.act_quit.trigger()
     qtbot.waitUntil(lambda: not main_window.isVisible())
     _ = Qt
+
+
+def test_first_start_fills_most_of_the_screen_and_later_starts_restore(qtbot, settings):
+    from nnviz.views.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.restore_settings()              # nothing saved yet
+    avail = win.screen().availableGeometry()
+    assert win.width() == min(1600, max(800, int(avail.width() * 0.85)), avail.width())
+    assert win.height() == min(1000, max(560, int(avail.height() * 0.85)), avail.height())
+    assert avail.contains(win.geometry())
+    win.resize(700, 500)
+    win.save_settings()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    again.restore_settings()
+    assert (again.width(), again.height()) == (700, 500)
