@@ -171,6 +171,16 @@ class StepController(QObject):
         self.timeline_changed.emit()
         self.position_changed.emit()
 
+    def restore_timeline(self, nets: list[Network], t: int, k: int) -> None:
+        """Install a saved timeline at training step t, micro-step k. The network at step t
+        must be the document's (so restoring changes nothing in the document)."""
+        if not nets or not 0 <= t < len(nets) or not nets[t].equals(self.doc.network):
+            raise ValueError("the timeline does not hold the current network at its step")
+        self.pause()
+        self.timeline = [n.copy() for n in nets[-MAX_TIMELINE:]]
+        self.t = t - (len(nets) - len(self.timeline))
+        self.scrub(self.t, k)
+
     def _install(self, net: Network, text: str) -> None:
         self._installing = True
         try:

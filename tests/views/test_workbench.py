@@ -355,3 +355,37 @@ def test_presentation_mode_leaves_the_graph_and_the_equation(main_window, qtbot)
     assert {"b1 = 0.35", "b2 = 0.6"} <= set(lab.graph.label_texts())
     qtbot.keyClick(win, Qt.Key.Key_F5)
     assert all(d.isVisible() for d in side)
+
+
+def test_the_timeline_survives_saving_and_reopening_the_workspace(lab, main_window, qtbot,
+                                                                    tmp_path):
+    """Three whole training steps, back to the second, save, open in a fresh window: the
+    reopened workbench can still scrub through all four networks."""
+    for _ in range(3):
+        qtbot.keyClick(lab.graph, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert len(lab.stepper.timeline) == 4 and lab.stepper.t == 3
+    lab.stepper.scrub(2, 4)
+    saved = [n.get_params() for n in lab.stepper.timeline]
+    path = str(tmp_path / "steps.nnviz")
+    assert main_window.files.save_to(path)
+
+    from nnviz.views.main_window import MainWindow
+    again = MainWindow(settings=main_window.settings)
+    qtbot.addWidget(again)
+    again.start()
+    again.files.open_path(path)
+    st = again.current_lab.stepper
+    assert (st.t, st.k) == (2, 4) and len(st.timeline) == 4
+    assert all(np.array_equal(n.get_params(), p) for n, p in zip(st.timeline, saved))
+    assert again.doc.network.equals(st.timeline[2])
+    st.scrub(0)                       # the first network is there to go back to
+    assert again.doc.network.equals(st.timeline[0])
+
+
+def test_a_bad_saved_timeline_is_refused(lab, main_window):
+    st = lab.state()
+    n = main_window.doc.network.n_params()
+    for bad in ([], "steps", [[0.1] * (n - 1)], [[float("nan")] * n], [[0.1] * n]):
+        with pytest.raises(ValueError, match="timeline"):
+            lab.restore_state(dict(st, timeline=bad))   # the last: not the current network
+    lab.restore_state(st)
