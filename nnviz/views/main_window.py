@@ -25,11 +25,12 @@ from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
-from nnviz.views.presentation import BlankOverlay, apply_app_style, restore_app_style
+from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.style import Style, current_style, make_style, set_current_style
+from nnviz.views.window_style import WindowStyleMixin
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowStyleMixin, QMainWindow):
     """Holds the document and the lab pages; routes clicker keys to the page shown."""
 
     lab_changed = Signal(str)
@@ -316,47 +317,6 @@ class MainWindow(QMainWindow):
         name = f" — {Path(self.files.path).name}" if self.files.path else ""
         star = "*" if self.doc.is_modified else ""
         self.setWindowTitle(f"nnviz — {title}{name}{star}" if title else "nnviz")
-
-    # ------------------------------------------------------------ style
-    def apply_style(self, style: Style) -> None:
-        """Fonts, palette and pictures of the whole window, and chrome for presentation."""
-        set_current_style(style)
-        apply_app_style(style)
-        self.act_presentation.setChecked(style.presentation)
-        self.act_dark.setChecked(style.theme == "dark")
-        self.act_leave_presentation.setEnabled(style.presentation)
-        self.menuBar().setVisible(not style.presentation)
-        self.toolbar.setVisible(not style.presentation)
-        self.caption_bar.apply_style(style)
-        for page in self.labs.values():
-            page.apply_style(style)
-        if style.presentation:
-            self.statusBar().showMessage("Presentation mode: F5 or Esc to leave, B blanks the "
-                                         "screen, F11 full screen", 10000)
-
-    def toggle_presentation(self) -> None:
-        s = current_style()
-        self.apply_style(make_style(s.theme, not s.presentation))
-
-    def leave_presentation(self) -> None:
-        if current_style().presentation:
-            self.toggle_presentation()
-
-    def toggle_dark(self) -> None:
-        s = current_style()
-        theme = "dark" if s.theme == "light" else "light"
-        self.settings.setValue("theme", theme)
-        self.apply_style(make_style(theme, s.presentation))
-
-    def toggle_fullscreen(self) -> None:
-        if self.isFullScreen():
-            self.showNormal()
-        else:
-            self.showFullScreen()
-        self.act_fullscreen.setChecked(self.isFullScreen())
-
-    def blank(self) -> None:
-        self.blank_overlay.blank()
 
     def about(self) -> None:
         from nnviz import __version__
