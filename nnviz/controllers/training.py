@@ -27,25 +27,21 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import DataEdits
-from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.controllers.training_edits import NetworkEdits
+from nnviz.controllers.training_readouts import Readouts
 from nnviz.engine.data import (
     DataSet,
     DataSpec,
-    encode,
     make_dataset,
     spec_from_settings,
 )
 from nnviz.engine.fast import FastTrainer
-from nnviz.engine.init import INITIALISERS, init_weights
+from nnviz.engine.init import INITIALISERS
 from nnviz.engine.monitor import (
     BufferedForward,
-    GridEval,
     GridEvaluator,
-    Health,
     History,
-    curve,
     explain_blowup,
-    gradient_health,
     score_parts,
     threshold_for,
 )
@@ -61,10 +57,9 @@ MIN_BUDGET_S = 0.003
 MAX_BUDGET_S = 0.010
 #: steps per second offered by the speed control; 0 = as fast as possible
 SPEEDS = (1, 2, 5, 10, 30, 100, 0)
-HEALTH_SAMPLES = 256
 
 
-class TrainingController(DataEdits, StepBack, QObject):
+class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -364,54 +359,6 @@ class TrainingController(DataEdits, StepBack, QObject):
         self.doc.network_updated()
         self.trained.emit()
 
-    # ------------------------------------------------------------ network edits
-    def reset(self) -> None:
-        """New initial weights (the chosen initialiser), epoch 0, empty history."""
-        self.pause()
-        old = self.doc.network
-        self._resets += 1
-        rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)
-        weights = init_weights(old.sizes, self.init_method, rng, 0.5)
-        net = Network(weights, [np.zeros_like(b) for b in old.biases], list(old.activations),
-                      list(old.shared_bias), list(old.use_bias))
-        self.doc.set_network(net, "Reset training")
-        self._restart(clear_history=True)
-        self._record()
-        self._announce()
-
-    def revert(self) -> bool:
-        """Go back to the last finite network after a blow-up; False if there is none."""
-        if self.last_finite is None:
-            return False
-        self.doc.set_network(self.last_finite, "Revert to the last finite network")
-        self.last_finite = None
-        self.blowup_message = ""
-        self._opt = OptimizerState()
-        self._announce()
-        return True
-
-    def set_activation(self, layer: int, name: str) -> None:
-        """Change one layer's activation, keeping the weights (undoable)."""
-        net = self.doc.network
-        if name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r}")
-        if name == "softmax" and layer != net.n_layers - 1:
-            raise ValueError("softmax is only for the output layer")
-        new = net.copy()
-        new.activations[layer] = get_activation(name)
-        self.doc.set_network(new, f"Layer {layer + 1} activation: {name}")
-        if layer == net.n_layers - 1 and self.data.labels is not None:
-            ds = self.data
-            ds.y = encode(ds.labels, new.sizes[-1], name)
-            self._install(ds)
-        self._announce()
-
-    def set_init(self, method: str) -> None:
-        """The initialiser used by the next reset."""
-        if method not in INITIALISERS:
-            raise ValueError(f"unknown initialiser {method!r}")
-        self.init_method = method
-
     def _restart(self, clear_history: bool) -> None:
         self.forget_steps()
         self.epoch = 0
@@ -424,41 +371,6 @@ class TrainingController(DataEdits, StepBack, QObject):
         self._epoch_start = None
         if clear_history:
             self.history.clear()
-
-    # ------------------------------------------------------------ what views read
-    def grid(self, res: int = 100) -> GridEval | None:
-        """Every neuron over the input plane (2-input networks), else None; the arrays are
-        reused by the next call (views draw them at once)."""
-        net = self.doc.network
-        if net.sizes[0] != 2:
-            return None
-        with np.errstate(all="ignore"):
-            return self._grid(net, -6.0, 6.0, res)
-
-    def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """The 1-D network's curve over the data range, else None."""
-        net = self.doc.network
-        if net.sizes[0] != 1 or net.sizes[-1] != 1:
-            return None
-        x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])
-        lo, hi = float(min(x.min(), -3.0)), float(max(x.max(), 3.0))
-        with np.errstate(all="ignore"):
-            return curve(net, lo, hi)
-
-    def health(self) -> Health | None:
-        """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
-        x, y = self.data.x_train[:HEALTH_SAMPLES], self.data.y_train[:HEALTH_SAMPLES]
-        if not len(x):
-            return None
-        with np.errstate(all="ignore"):
-            return gradient_health(self.doc.network, x, y, self.doc.loss)
-
-    def dropped(self) -> list[np.ndarray | None]:
-        """Per neuron layer (inputs first, None = none dropped), True for the neurons dropped
-        in the first sample of the last training step."""
-        if self.last_record is None:
-            return []
-        return [None] + [None if m is None else (m[0] == 0) for m in self.last_record.masks]
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:

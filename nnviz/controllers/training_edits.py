@@ -1,0 +1,63 @@
+"""Network edits of the training controller: reset, revert, activations, initialiser."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.data import encode
+from nnviz.engine.init import INITIALISERS, init_weights
+from nnviz.engine.network import Network
+from nnviz.engine.training import OptimizerState
+
+
+class NetworkEdits:
+    """Methods of :class:`~nnviz.controllers.training.TrainingController` that replace the
+    document's network (undoable) and restart or resume training."""
+
+    def reset(self) -> None:
+        """New initial weights (the chosen initialiser), epoch 0, empty history."""
+        self.pause()
+        old = self.doc.network
+        self._resets += 1
+        rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)
+        weights = init_weights(old.sizes, self.init_method, rng, 0.5)
+        net = Network(weights, [np.zeros_like(b) for b in old.biases], list(old.activations),
+                      list(old.shared_bias), list(old.use_bias))
+        self.doc.set_network(net, "Reset training")
+        self._restart(clear_history=True)
+        self._record()
+        self._announce()
+
+    def revert(self) -> bool:
+        """Go back to the last finite network after a blow-up; False if there is none."""
+        if self.last_finite is None:
+            return False
+        self.doc.set_network(self.last_finite, "Revert to the last finite network")
+        self.last_finite = None
+        self.blowup_message = ""
+        self._opt = OptimizerState()
+        self._announce()
+        return True
+
+    def set_activation(self, layer: int, name: str) -> None:
+        """Change one layer's activation, keeping the weights (undoable)."""
+        net = self.doc.network
+        if name not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}")
+        if name == "softmax" and layer != net.n_layers - 1:
+            raise ValueError("softmax is only for the output layer")
+        new = net.copy()
+        new.activations[layer] = get_activation(name)
+        self.doc.set_network(new, f"Layer {layer + 1} activation: {name}")
+        if layer == net.n_layers - 1 and self.data.labels is not None:
+            ds = self.data
+            ds.y = encode(ds.labels, new.sizes[-1], name)
+            self._install(ds)
+        self._announce()
+
+    def set_init(self, method: str) -> None:
+        """The initialiser used by the next reset."""
+        if method not in INITIALISERS:
+            raise ValueError(f"unknown initialiser {method!r}")
+        self.init_method = method

@@ -1,0 +1,49 @@
+"""What the training lab's views read from the training controller."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.monitor import GridEval, Health, curve, gradient_health
+
+#: gradient health is measured on this many training samples
+HEALTH_SAMPLES = 256
+
+
+class Readouts:
+    """Methods of :class:`~nnviz.controllers.training.TrainingController` that compute what
+    the views show: decision grid, curve, gradient health, dropped neurons."""
+
+    def grid(self, res: int = 100) -> GridEval | None:
+        """Every neuron over the input plane (2-input networks), else None; the arrays are
+        reused by the next call (views draw them at once)."""
+        net = self.doc.network
+        if net.sizes[0] != 2:
+            return None
+        with np.errstate(all="ignore"):
+            return self._grid(net, -6.0, 6.0, res)
+
+    def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The 1-D network's curve over the data range, else None."""
+        net = self.doc.network
+        if net.sizes[0] != 1 or net.sizes[-1] != 1:
+            return None
+        x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])
+        lo, hi = float(min(x.min(), -3.0)), float(max(x.max(), 3.0))
+        with np.errstate(all="ignore"):
+            return curve(net, lo, hi)
+
+    def health(self) -> Health | None:
+        """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
+        x, y = self.data.x_train[:HEALTH_SAMPLES], self.data.y_train[:HEALTH_SAMPLES]
+        if not len(x):
+            return None
+        with np.errstate(all="ignore"):
+            return gradient_health(self.doc.network, x, y, self.doc.loss)
+
+    def dropped(self) -> list[np.ndarray | None]:
+        """Per neuron layer (inputs first, None = none dropped), True for the neurons dropped
+        in the first sample of the last training step."""
+        if self.last_record is None:
+            return []
+        return [None] + [None if m is None else (m[0] == 0) for m in self.last_record.masks]
