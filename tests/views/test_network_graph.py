@@ -185,3 +185,23 @@ def test_weight_labels_are_never_cut_off_by_a_neuron(graph, qtbot):
     labels = [t for t, _ in graph._edge_labels]
     assert len(labels) == 8
     assert all(t.zValue() > graph.nodes.zValue() for t in labels)
+
+
+def test_a_compact_graph_shows_only_the_names_and_fills_its_widget(graph, qtbot):
+    """The surface lab's picker: no values, targets, biases or captions, small margins."""
+    lesson = load_lesson("mazur-2-2-2")
+    graph.compact = True
+    graph.legend.hide()
+    graph.resize(320, 200)
+    graph.set_network(lesson.network, lesson.naming)
+    graph.set_inputs([0.05, 0.1])
+    graph.set_targets([0.01, 0.99])
+    qtbot.wait(50)
+    texts = graph.label_texts()
+    assert {"i1", "h1", "o1"} <= set(texts)
+    assert not [t for t in texts if "=" in t or "hidden" in t or t == "0.05"]
+    compact_scale = 1 / graph.view.viewPixelSize()[0]     # pixels per layer gap
+    graph.compact = False
+    graph.fit()
+    qtbot.wait(50)
+    assert compact_scale > 1.4 / graph.view.viewPixelSize()[0]   # no room kept for texts

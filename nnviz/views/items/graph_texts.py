@@ -176,6 +176,10 @@ class TextsMixin:
             else:
                 y = ys.max() + (self._node_size(l) / 2 + 4) * py
             item.setPos(l, y)
+        if self.compact:    # a thumbnail: the neurons' names only
+            for item in (*self._value_items.values(), *self._target_items.values(),
+                         *self._bias_items.values(), *self._caption_items.values()):
+                _show(item, False)
         # weight labels a third of the way along the edge from the source neuron; hidden
         # when labels are off or neighbouring labels would overlap on screen
         crowded = False
@@ -189,4 +193,4 @@ class TextsMixin:
         for item, (l, j, k) in self._edge_labels:
             a, b = self._pos[l][k], self._pos[l + 1][j]
             item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
-            _show(item, self.weight_labels_on and not crowded)
+            _show(item, self.weight_labels_on and not crowded and not self.compact)

@@ -102,6 +102,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
         self.selected_neuron: tuple[int, int] | None = None
         self.selected_edge: tuple[int, int, int] | None = None
         self.weight_labels_on = True
+        #: a thumbnail (e.g. the surface lab's picker): small margins, only the neurons' names
+        self.compact = False
         self._sizes: list[int] = []
         self.view_widget = pg.GraphicsLayoutWidget()
         # one full repaint per frame: clipping 79,400-segment paths to many small update
@@ -231,6 +233,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
             hpx = max(100.0, float(self.view.height()) or 400.0)
             top = (78 if small else 12) * sc
             bottom = (30 if self._any_shared() else 120 if small else 34) * sc
+            if self.compact:    # only the neurons' names are shown: no room kept for texts
+                lpx = rpx = top = bottom = (22 + 6) * sc   # a circle's radius and a gap
             ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
             y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
             self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),

@@ -28,6 +28,7 @@ class ParamPicker(QWidget):
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("surface-picker")
         self.graph.editable = False
+        self.graph.compact = True
         self.graph.show_weight_labels(False)
         self.graph.setMinimumHeight(150)
         self.graph.legend.hide()  # the lab's own plots carry the colours; space is short here
