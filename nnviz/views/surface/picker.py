@@ -10,6 +10,8 @@ from nnviz.views.items.network_graph import NetworkGraphWidget
 
 #: larger networks are picked from the lists (their graph would cost more than it helps here)
 MAX_PICK_PARAMS = 2000
+#: short: in presentation mode the pane is narrow and every line takes room from the graph
+HINT = "Click a weight or a neuron (its bias): x axis. Shift+click: y axis."
 
 
 class ParamPicker(QWidget):
@@ -22,8 +24,7 @@ class ParamPicker(QWidget):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.hint = QLabel("Click a weight or a neuron's bias for the x axis, Shift+click for "
-                           "the y axis.")
+        self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("surface-picker")
@@ -46,8 +47,7 @@ class ParamPicker(QWidget):
         self.graph.setVisible(small)
         if small:
             self.graph.set_network(net, naming)
-            self.hint.setText("Click a weight or a neuron's bias for the x axis, Shift+click "
-                              "for the y axis.")
+            self.hint.setText(HINT)
         elif net is not None:
             self.hint.setText(f"{net.n_params():,} parameters: pick them from the lists.")
 
