@@ -8,14 +8,19 @@ records it in the timeline; scrubbing back and continuing drops the later histor
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.engine.network import Network
 from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
+from nnviz.engine.validate import as_array
 
 MAX_TIMELINE = 1000
+#: a workspace keeps the timeline up to this many numbers (parameters x steps)
+MAX_SAVED_TIMELINE_NUMBERS = 200_000
 
 
 class StepController(QObject):
@@ -171,15 +176,34 @@ class StepController(QObject):
         self.timeline_changed.emit()
         self.position_changed.emit()
 
-    def restore_timeline(self, nets: list[Network], t: int, k: int) -> None:
-        """Install a saved timeline at training step t, micro-step k. The network at step t
-        must be the document's (so restoring changes nothing in the document)."""
-        if not nets or not 0 <= t < len(nets) or not nets[t].equals(self.doc.network):
+    def timeline_state(self) -> list[list[float]] | None:
+        """The timeline's parameters (one list per training step) for a workspace, or None
+        where it is too big to save (a 784-100-10 step is 79,510 numbers)."""
+        if sum(n.n_params() for n in self.timeline) > MAX_SAVED_TIMELINE_NUMBERS:
+            return None
+        return [n.get_params().tolist() for n in self.timeline]
+
+    def restore_timeline(self, saved: Any, t: int, k: int) -> None:
+        """Install a timeline saved by :meth:`timeline_state` at training step t, micro-step
+        k. Step t must be the document's network, so restoring changes nothing in the
+        document; anything else raises ValueError and changes nothing."""
+        net = self.doc.network
+        n = net.n_params()
+        if (not isinstance(saved, list) or not saved or len(saved) > MAX_TIMELINE
+                or n * len(saved) > MAX_SAVED_TIMELINE_NUMBERS):
+            raise ValueError(f"'timeline' must be a list of up to {MAX_TIMELINE} training "
+                             "steps")
+        nets = []
+        for theta in as_array(saved, "timeline", (None, n)):
+            step = net.copy()
+            step.set_params(theta)
+            nets.append(step)
+        if not 0 <= t < len(nets) or not nets[t].equals(net):
             raise ValueError("the timeline does not hold the current network at its step")
         self.pause()
-        self.timeline = [n.copy() for n in nets[-MAX_TIMELINE:]]
-        self.t = t - (len(nets) - len(self.timeline))
-        self.scrub(self.t, k)
+        self.timeline = nets
+        self.t = t
+        self.scrub(t, k)
 
     def _install(self, net: Network, text: str) -> None:
         self._installing = True

@@ -180,7 +180,7 @@ class TextsMixin:
             for item in (*self._value_items.values(), *self._target_items.values(),
                          *self._bias_items.values(), *self._caption_items.values()):
                 _show(item, False)
-        # weight labels a third of the way along the edge from the source neuron; hidden
+        # weight labels a quarter of the way along the edge from the source neuron; hidden
         # when labels are off or neighbouring labels would overlap on screen
         crowded = False
         lines = max((len(self.state.edge_text.get(e, [1])) for _, e in self._edge_labels),

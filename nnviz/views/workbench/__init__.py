@@ -17,8 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QTextBrowser, QWidget
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.stepper import MAX_TIMELINE, StepController
-from nnviz.engine.validate import as_array
+from nnviz.controllers.stepper import StepController
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
@@ -28,9 +27,6 @@ from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.present import graph_state
 from nnviz.views.workbench.timeline import TimelinePanel
-
-#: a workspace keeps the workbench's timeline up to this many numbers (parameters x steps)
-MAX_SAVED_TIMELINE_NUMBERS = 200_000
 
 
 class WorkbenchLab(Lab):
@@ -241,10 +237,9 @@ class WorkbenchLab(Lab):
     def state(self) -> dict[str, Any]:
         st = self.stepper
         d: dict[str, Any] = {"k": st.k, "t": st.t, "weight_labels": self.act_labels.isChecked()}
-        # the training steps taken, so a reopened workspace can still scrub back through
-        # them (left out for big networks: a 784-100-10 step is 79,510 numbers)
-        if sum(n.n_params() for n in st.timeline) <= MAX_SAVED_TIMELINE_NUMBERS:
-            d["timeline"] = [n.get_params().tolist() for n in st.timeline]
+        timeline = st.timeline_state()   # so a reopened workspace can still scrub back
+        if timeline is not None:
+            d["timeline"] = timeline
         return d
 
     def restore_state(self, state: dict[str, Any]) -> None:
@@ -259,34 +254,16 @@ class WorkbenchLab(Lab):
         labels = state.get("weight_labels", True)
         if not isinstance(labels, bool):
             raise ValueError("workbench state: 'weight_labels' must be true or false")
-        nets = self._saved_timeline(state.get("timeline"))
+        saved = state.get("timeline")
+        if saved is not None:   # validated before anything changes
+            try:
+                self.stepper.restore_timeline(saved, vals["t"], vals["k"])
+            except ValueError as e:
+                raise ValueError(f"workbench state: {e}") from None
         self.act_labels.setChecked(labels)
         self.graph.show_weight_labels(labels)
-        if nets is None:
-            self.stepper.scrub(vals["t"], vals["k"])
-            return
-        try:
-            self.stepper.restore_timeline(nets, vals["t"], vals["k"])
-        except ValueError as e:
-            raise ValueError(f"workbench state: {e}") from None
-
-    def _saved_timeline(self, saved: Any) -> list | None:
-        """The networks of a saved timeline (None if none was saved); ValueError if bad."""
         if saved is None:
-            return None
-        net = self.doc.network
-        n = net.n_params()
-        if (not isinstance(saved, list) or not saved or len(saved) > MAX_TIMELINE
-                or n * len(saved) > MAX_SAVED_TIMELINE_NUMBERS):
-            raise ValueError("workbench state: 'timeline' must be a list of up to "
-                             f"{MAX_TIMELINE} training steps")
-        thetas = as_array(saved, "workbench state: timeline", (None, n))
-        nets = []
-        for theta in thetas:
-            other = net.copy()
-            other.set_params(theta)
-            nets.append(other)
-        return nets
+            self.stepper.scrub(vals["t"], vals["k"])
 
     def caption_position(self) -> tuple[int, str]:
         """Micro-steps shown and the phase of the last one, for the caption bar and exports."""
