@@ -72,7 +72,11 @@ def test_trace_matches_backward_on_random_network():
         np.testing.assert_allclose(tr.net_after.biases[l], net.biases[l] - 0.1 * g[l].db)
     deltas = [s for s in tr.steps if s.kind == "delta"]
     assert len(deltas) == 7
-    assert any("out" not in s.equation.text() or True for s in deltas)
+    for s in deltas:  # softmax + cross-entropy: the output delta is written as a - y
+        text = s.equation.text().replace("\u2212", "-")
+        assert (" - y_" in text) == (s.layer == 2), text
+        shown = float(text.rsplit("=", 1)[1])
+        assert abs(shown - g[s.layer - 1].db[s.neuron]) <= 1e-8 * max(1.0, abs(shown)), text
 
 
 def test_large_layers_are_grouped_per_neuron():

@@ -168,7 +168,6 @@ def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
         for i in range(N_ACTIONS):
             act(i)
         QApplication.processEvents()
-        assert win.doc.network is None or win.doc.network.is_finite() or True
     except BaseException:
         print(f"monkey failed: seed {SEED}; last actions:\n" + "\n".join(log[-40:]))
         raise
