@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
-from nnviz.engine.network import Network
+from nnviz.engine.network import Network, cost
 from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
 from nnviz.engine.validate import as_array
 
@@ -182,6 +182,17 @@ class StepController(QObject):
         if sum(n.n_params() for n in self.timeline) > MAX_SAVED_TIMELINE_NUMBERS:
             return None
         return [n.get_params().tolist() for n in self.timeline]
+
+    def history(self) -> dict[str, list[float]] | None:
+        """The cost on the example at every training step of the timeline (step 0 = the
+        network before training), or None before the first training step."""
+        d = self.doc
+        if len(self.timeline) < 2:
+            return None
+        with np.errstate(all="ignore"):
+            x, y = np.reshape(d.example_x, (1, -1)), np.reshape(d.example_y, (1, -1))
+            costs = [float(cost(n, x, y, d.loss)) for n in self.timeline]
+        return {"step": list(range(len(self.timeline))), "cost": costs}
 
     def restore_timeline(self, saved: Any, t: int, k: int) -> None:
         """Install a timeline saved by :meth:`timeline_state` at training step t, micro-step

@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
+from PySide6.QtGui import QImage, QPainter, QRegion
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMessageBox, QWidget
 
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
@@ -21,6 +22,44 @@ from nnviz.views.lab_base import Lab
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
+
+
+def render_into(widget: QWidget, painter: QPainter) -> None:
+    """Paint ``widget`` and its children with ``painter`` at the painter's origin.
+
+    Calls QWidget.render explicitly: subclasses such as QGraphicsView (pyqtgraph's
+    widgets) overload ``render(painter)`` with a scene-rendering meaning, and PySide6's
+    QWidget painter overload needs ``targetOffset`` spelled out. While it paints, the
+    graphics views draw for export (see :func:`_export_mode`)."""
+    flags = QWidget.RenderFlag.DrawWindowBackground | QWidget.RenderFlag.DrawChildren
+    with _export_mode(widget):
+        QWidget.render(widget, painter, QPoint(0, 0), QRegion(), flags)
+
+
+@contextmanager
+def _export_mode(widget: QWidget):
+    """Graphics views without their cached background bitmap, and pyqtgraph items in
+    their export mode (scatter symbols as shapes rather than fragments of a pixmap atlas,
+    which an SVG cannot crop and a 2x image would blur)."""
+    views = widget.findChildren(QGraphicsView)
+    if isinstance(widget, QGraphicsView):
+        views.append(widget)
+    caches = [(v, v.cacheMode()) for v in views]
+    items = [it for v in views if v.scene() is not None for it in v.scene().items()
+             if hasattr(it, "setExportMode")]
+    for v in views:
+        v.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        v.resetCachedContent()
+    for it in items:
+        it.setExportMode(True, {"antialias": True})
+    try:
+        yield
+    finally:
+        for it in items:
+            it.setExportMode(False)
+        for v, mode in caches:
+            v.setCacheMode(mode)
+            v.resetCachedContent()
 
 
 def view_image(widget: QWidget, scale: float = 1.0) -> QImage:
@@ -32,35 +71,44 @@ def view_image(widget: QWidget, scale: float = 1.0) -> QImage:
     img.fill(widget.palette().window().color())
     p = QPainter(img)
     try:
-        widget.render(p)
+        render_into(widget, p)
     finally:
         p.end()
     return img
 
 
 def save_png(widget: QWidget, path: str, scale: float = 1.0) -> None:
+    """The widget as a PNG ``scale`` times its size, written atomically."""
     img = view_image(widget, scale)
-    if not img.save(path, "PNG"):
-        raise OSError(f"could not write {path}")
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not img.save(buf, "PNG"):
+        raise OSError("could not encode the image as PNG")
+    write_atomic(path, bytes(buf.data()))
 
 
 def save_svg(widget: QWidget, path: str, title: str = "nnviz") -> None:
-    """The widget as an SVG drawing (vector where the widget paints vectors)."""
+    """The widget as an SVG 1.1 drawing (vector where the widget paints vectors; clip
+    paths kept), written atomically."""
     from PySide6.QtSvg import QSvgGenerator
 
-    gen = QSvgGenerator()
-    gen.setFileName(path)
+    buf = QBuffer()
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
+    gen.setOutputDevice(buf)
     gen.setSize(widget.size())
     gen.setViewBox(QRect(0, 0, widget.width(), widget.height()))
+    gen.setResolution(widget.logicalDpiX())  # text and sizes as on screen
     gen.setTitle(title)
     gen.setDescription("Exported from nnviz")
     p = QPainter()
     if not p.begin(gen):
-        raise OSError(f"could not write {path}")
+        raise OSError("could not start the SVG drawing")
     try:
-        widget.render(p)
+        render_into(widget, p)
     finally:
         p.end()
+    write_atomic(path, bytes(buf.data()))
 
 
 def history_csv(history: dict[str, list[float]]) -> str:

@@ -1,103 +1,224 @@
-"""Every export writes a valid file; weights import is validated and undoable."""
+"""File > Export on the real main window with the real labs: every export is triggered
+through its menu action (the save dialog answers with a temporary path), and the file it
+writes is opened and checked: PNGs decode to the view's size and show the view, SVGs
+parse and hold the drawing, CSV/Markdown/JSON read back exactly."""
 
 from __future__ import annotations
 
 import csv
+import sys
 import xml.etree.ElementTree as ET
 
+import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from nnviz.engine.workspace import read_weights
 
-
-def test_png_at_1x_and_2x(dummy_window, tmp_path):
-    win = dummy_window
-    view = win.current_lab.main_view()
-    p1, p2 = tmp_path / "v1.png", tmp_path / "v2.png"
-    assert win.exporter.png(1.0, str(p1))
-    assert win.exporter.png(2.0, str(p2))
-    a, b = QImage(str(p1)), QImage(str(p2))
-    assert not a.isNull() and not b.isNull()
-    assert (a.width(), a.height()) == (view.width(), view.height())
-    assert (b.width(), b.height()) == (2 * view.width(), 2 * view.height())
-    # the drawing is there: the orange disc of the dummy view
-    colours = {b.pixelColor(x, y).name() for x in range(0, b.width(), 7)
-               for y in range(0, b.height(), 7)}
-    assert "#e69f00" in colours
+#: a lesson of each lab, and a text its exported view must show
+LABS = {
+    "workbench": ("mazur-2-2-2", "w1 = 0.15"),
+    "universality": ("universality-bumps", "goal f(x)"),
+    "surface": ("xor-landscape", "1-D slice"),
+    "training": ("spiral", "epoch"),
+    "neuron": ("perceptron-and", "x1"),
+}
+DRAWING = {"path", "rect", "polyline", "polygon", "ellipse", "circle", "line"}
 
 
-def test_svg_parses_and_has_the_drawing(dummy_window, tmp_path):
-    win = dummy_window
-    p = tmp_path / "v.svg"
-    assert win.exporter.svg(str(p))
-    root = ET.parse(p).getroot()
+@pytest.fixture
+def save_as(monkeypatch):
+    """The save dialog answers with the paths appended to the returned list, in order."""
+    answers: list[str] = []
+
+    def answer(*_a, **_k):
+        return (answers.pop(0) if answers else "", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
+    return answers
+
+
+@pytest.fixture
+def error_dialogs(monkeypatch, main_window):
+    """The app's exception hook is installed (as in nnviz's main); what it would show in
+    its "Something went wrong" dialog is collected, and the test fails if anything is."""
+    from nnviz import app
+
+    shown: list[str] = []
+    monkeypatch.setattr(app, "_show_error_dialog",
+                        lambda parent, message, details: shown.append(details))
+    monkeypatch.setattr(sys, "excepthook", app.exception_hook(lambda: main_window))
+    yield shown
+    assert shown == [], "an exception dialog was shown:\n" + "\n".join(shown)
+
+
+def _menu_action(win, text: str):
+    hits = [a for a in win.export_menu.actions() if a.text().replace("&", "") == text]
+    assert len(hits) == 1, [a.text() for a in win.export_menu.actions()]
+    return hits[0]
+
+
+def _open(win, qtbot, lesson: str, lab: str) -> None:
+    assert win.open_lesson(lesson)
+    assert win.current_lab_name == lab
+    qtbot.wait(50)   # coalesced refreshes and first layouts
+
+
+def _svg_parts(path) -> tuple[dict[str, int], list[str]]:
+    root = ET.parse(path).getroot()
     assert root.tag.endswith("svg")
-    text = p.read_text()
-    assert "#e69f00" in text.lower()
+    counts: dict[str, int] = {}
+    texts = []
+    for e in root.iter():
+        tag = e.tag.rsplit("}", 1)[-1]
+        counts[tag] = counts.get(tag, 0) + 1
+        if tag == "text":
+            texts.append("".join(e.itertext()).strip())
+    return counts, texts
 
 
-def test_history_csv_reloads(dummy_window, qtbot, tmp_path, monkeypatch):
-    win = dummy_window
+def _pixels(img: QImage) -> np.ndarray:
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    arr = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes())
+    return arr.reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width(), :3].copy()
+
+
+@pytest.mark.parametrize("lab", list(LABS))
+def test_view_exports_from_the_menu_in_every_lab(main_window, qtbot, tmp_path, save_as,
+                                                 error_dialogs, lab):
+    win = main_window
+    lesson, shown_text = LABS[lab]
+    _open(win, qtbot, lesson, lab)
+    view = win.current_lab.main_view()
+    w, h = view.width(), view.height()
+    assert w > 100 and h > 100
+    p1, p2, svg = tmp_path / "v1.png", tmp_path / "v2.png", tmp_path / "v.svg"
+    save_as += [str(p1), str(p2), str(tmp_path / "v")]   # the .svg suffix is added
+    _menu_action(win, "View as PNG…").trigger()
+    _menu_action(win, "View as PNG (2×)…").trigger()
+    _menu_action(win, "View as SVG…").trigger()
+    a, b = QImage(str(p1)), QImage(str(p2))
+    assert (a.width(), a.height()) == (w, h)
+    assert (b.width(), b.height()) == (2 * w, 2 * h)
+    # the 1x file is the view as it is on screen (pixel for pixel, up to antialiasing)
+    shot = _pixels(view.grab().toImage())
+    got = _pixels(a)
+    assert got.shape == shot.shape
+    differ = np.any(np.abs(got.astype(int) - shot.astype(int)) > 48, axis=2).mean()
+    assert differ < 0.03, f"{differ:.1%} of the pixels differ from the view"
+    assert len(np.unique(got.reshape(-1, 3), axis=0)) > 20   # a picture, not a blank
+    # the 2x file is the same picture, drawn sharper (not a blank of the right size)
+    half = _pixels(b.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
+                            Qt.TransformationMode.SmoothTransformation))
+    assert np.any(np.abs(half.astype(int) - shot.astype(int)) > 64, axis=2).mean() < 0.08
+    counts, texts = _svg_parts(svg)
+    assert sum(counts.get(t, 0) for t in DRAWING) >= 10, counts
+    assert any(shown_text in t for t in texts), texts[:40]
+    assert win.statusBar().currentMessage() == f"Exported the view to {svg}"
+
+
+def test_workbench_history_csv_after_training_steps(main_window, qtbot, tmp_path, save_as,
+                                                    error_dialogs, monkeypatch):
+    win = main_window
+    _open(win, qtbot, "mazur-2-2-2", "workbench")
     infos = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: infos.append(a[2]))
-    assert not win.exporter.history(str(tmp_path / "none.csv"))  # no history yet
+    act = _menu_action(win, "Training history as CSV…")
+    save_as.append(str(tmp_path / "none.csv"))
+    act.trigger()      # nothing trained yet: says so, writes nothing
     assert infos and not (tmp_path / "none.csv").exists()
-    for _ in range(4):
-        qtbot.keyClick(win, Qt.Key.Key_Right)
+    save_as.clear()
+    win.current_lab.graph.setFocus()
+    for _ in range(5):
+        qtbot.keyClick(win.current_lab.graph, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    stepper = win.current_lab.stepper
+    assert stepper.t == 5
     p = tmp_path / "h.csv"
-    assert win.exporter.history(str(p))
+    save_as.append(str(p))
+    act.trigger()
+    assert len(infos) == 1
     rows = list(csv.reader(p.open()))
     assert rows[0] == ["step", "cost"]
-    hist = win.current_lab.history()
-    assert [int(r[0]) for r in rows[1:]] == hist["step"]
-    assert [float(r[1]) for r in rows[1:]] == hist["cost"]  # exact
+    assert [int(r[0]) for r in rows[1:]] == [0, 1, 2, 3, 4, 5]
+    costs = [float(r[1]) for r in rows[1:]]
+    assert costs[0] == 0.2983711087600027          # the notes' E_total = 0.298371109
+    assert costs[1] == pytest.approx(0.291027774, abs=5e-10)   # the notes, after one step
+    assert all(b < a for a, b in zip(costs, costs[1:]))
 
 
-def test_markdown_of_the_current_step(dummy_window, qtbot, tmp_path):
-    win = dummy_window
+def test_training_history_csv(main_window, qtbot, tmp_path, save_as, error_dialogs):
+    win = main_window
+    _open(win, qtbot, "xor-mlp", "workbench")
+    win.show_lab("training")
+    lab = win.current_lab
+    lab.ctl.run_epochs(3)
+    hist = lab.history()
+    assert len(hist["epoch"]) == 4
+    p = tmp_path / "t.csv"
+    save_as.append(str(p))
+    _menu_action(win, "Training history as CSV…").trigger()
+    rows = list(csv.reader(p.open()))
+    assert rows[0] == list(hist)
+    assert [float(r[1]) for r in rows[1:]] == hist[rows[0][1]]
+
+
+def test_markdown_of_the_current_step(main_window, qtbot, tmp_path, save_as, error_dialogs):
+    win = main_window
+    _open(win, qtbot, "mazur-2-2-2", "workbench")
     qtbot.keyClick(win, Qt.Key.Key_Right)
     p = tmp_path / "w.md"
-    assert win.exporter.markdown(str(p))
+    save_as.append(str(p))
+    _menu_action(win, "Worked example as Markdown…").trigger()
     md = p.read_text()
     assert "net_h1 = w1*i1 + w2*i2 + b1*1 = 0.15*0.05 + 0.2*0.1 + 0.35*1 = 0.3775" in md
     assert "0.593269992" not in md  # the next step is not shown yet
     qtbot.keyClick(win, Qt.Key.Key_Right)
-    assert win.exporter.markdown(str(p))
+    save_as.append(str(p))
+    _menu_action(win, "Worked example as Markdown…").trigger()
     assert "0.593269992" in p.read_text()
 
 
-def test_markdown_matches_nnviz_worked_when_all_steps_are_shown(dummy_window, tmp_path):
+def test_markdown_matches_nnviz_worked_when_all_steps_are_shown(main_window, qtbot, tmp_path,
+                                                                save_as, error_dialogs):
     from nnviz.engine.lessons import load_lesson
     from nnviz.engine.worked import lesson_trace, worked_markdown
 
-    win = dummy_window
+    win = main_window
+    _open(win, qtbot, "mazur-2-2-2", "workbench")
     lesson = load_lesson("mazur-2-2-2")
     win.current_lab.advance(len(lesson_trace(lesson).steps))
     p = tmp_path / "all.md"
-    assert win.exporter.markdown(str(p))
+    save_as.append(str(p))
+    _menu_action(win, "Worked example as Markdown…").trigger()
     assert p.read_text() == worked_markdown(lesson)
 
 
-def test_weights_json_export_and_import(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_weights_json_export_and_import(main_window, qtbot, tmp_path, save_as, error_dialogs,
+                                        monkeypatch):
+    win = main_window
+    _open(win, qtbot, "mazur-2-2-2", "workbench")
     doc = win.doc
     doc.set_weight(1, 0, 0, 0.987654321)
     p = tmp_path / "weights.json"
-    assert win.exporter.weights(str(p))
+    save_as.append(str(p))
+    _menu_action(win, "Weights as JSON…").trigger()
     saved = doc.network.copy()
     assert read_weights(p).equals(saved)
     doc.set_weight(1, 0, 0, -3.0)
-    assert win.exporter.import_weights(str(p))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(p), "")))
+    win.act_import_weights.trigger()
     assert doc.network.equals(saved)
-    doc.undo_stack.undo()
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert doc.network.weights[1][0, 0] == -3.0
     # a weights file for another network is refused and changes nothing
     other = tmp_path / "other.json"
-    win.open_lesson("xor-mlp")
-    win.exporter.weights(str(other))
-    win.open_lesson("mazur-2-2-2")
+    _open(win, qtbot, "xor-mlp", "workbench")
+    save_as.append(str(other))
+    _menu_action(win, "Weights as JSON…").trigger()
+    _open(win, qtbot, "mazur-2-2-2", "workbench")
     before = doc.network.copy()
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
@@ -109,9 +230,14 @@ def test_weights_json_export_and_import(dummy_window, tmp_path, monkeypatch):
     assert doc.network.equals(saved)
 
 
-def test_export_to_an_unwritable_place_tells_the_user(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_export_to_an_unwritable_place_tells_the_user(main_window, tmp_path, save_as,
+                                                      error_dialogs, monkeypatch):
+    win = main_window
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    assert not win.exporter.weights(str(tmp_path / "no-such-folder" / "w.json"))
-    assert shown
+    for text in ("Weights as JSON…", "View as PNG…", "View as SVG…"):
+        save_as.append(str(tmp_path / "no-such-folder" / "x"))
+        _menu_action(win, text).trigger()
+    assert len(shown) == 3
+    assert not (tmp_path / "no-such-folder").exists()
+    QApplication.processEvents()

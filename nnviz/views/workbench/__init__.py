@@ -273,6 +273,10 @@ class WorkbenchLab(Lab):
     def main_view(self) -> QWidget:
         return self.graph
 
+    def history(self) -> dict[str, list[float]] | None:
+        """The timeline's cost per training step (File > Export > Training history)."""
+        return self.stepper.history()
+
     def shutdown(self) -> None:
         self.stepper.pause()
         self._refresher.cancel()
