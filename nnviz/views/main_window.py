@@ -60,6 +60,8 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self._lab_actions: dict[str, QAction] = {}
         self._close_confirmed = False
         self._caption_refresher = Coalescer(self.refresh_caption, self)
+        self._lab_status: dict[str, str] = {}  # each lab's last status text
+        self.shortcut_sheet = None
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -136,6 +138,8 @@ class MainWindow(WindowStyleMixin, QMainWindow):
                                          checkable=True)
         self.act_captions.setChecked(True)
         self.act_about = self._action("&About nnviz", self.about)
+        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
+                                          "Every key of the window and of every lab")
         for i, name in enumerate(self.lab_names):
             title = LAB_TITLES.get(name, "Lesson")
             a = self._action(title, lambda _=False, n=name: self.show_lab(n), f"Ctrl+{i + 1}",
@@ -177,6 +181,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         m.addAction(self.act_next)
         m.addAction(self.act_prev)
         m = mb.addMenu("&Help")
+        m.addAction(self.act_shortcuts)
         m.addAction(self.act_about)
         self.toolbar = tb = self.addToolBar("Main")
         tb.setObjectName("main-toolbar")
@@ -215,10 +220,12 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         for n, a in self._lab_actions.items():
             a.setChecked(n == name)
         page.activate()
+        self.status_label.setText(self._lab_status.get(name, ""))
         self.lab_changed.emit(name)
         self.refresh_caption()
 
     def _on_lab_status(self, name: str, text: str) -> None:
+        self._lab_status[name] = text
         if name == self.current_lab_name:
             self.status_label.setText(text)
             self._caption_refresher.request()
@@ -234,9 +241,20 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         lab = self.current_lab
         k, phase = lab.caption_position() if lab is not None else (0, "start")
         lesson = self.doc.lesson
-        self.caption_bar.show_captions(captions_at(lesson, int(k), str(phase)),
-                                       lesson.captions if lesson is not None else [],
-                                       (id(lesson), self.width()))
+        # a lesson's captions belong to its own lab: other labs show none
+        own = lesson if lesson is not None and self.caption_lab() == self.current_lab_name \
+            else None
+        self.caption_bar.show_captions(captions_at(own, int(k), str(phase)),
+                                       own.captions if own is not None else [],
+                                       (id(own), self.width()))
+
+    def caption_lab(self) -> str:
+        """The lab the lesson's captions are written for: its own lab, or (when this build
+        has not got it) the first lab, where the lesson then opens."""
+        lesson = self.doc.lesson
+        if lesson is None:
+            return ""
+        return lesson.lab if lesson.lab in self.lab_names else self.lab_names[0]
 
     def _toggle_captions(self) -> None:
         self.caption_bar.enabled_by_user = self.act_captions.isChecked()
@@ -317,6 +335,14 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         name = f" — {Path(self.files.path).name}" if self.files.path else ""
         star = "*" if self.doc.is_modified else ""
         self.setWindowTitle(f"nnviz — {title}{name}{star}" if title else "nnviz")
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts (F1): the sheet over the window."""
+        if self.shortcut_sheet is None:
+            from nnviz.views.shortcut_sheet import ShortcutSheet
+
+            self.shortcut_sheet = ShortcutSheet(self)
+        self.shortcut_sheet.toggle()
 
     def about(self) -> None:
         from nnviz import __version__

@@ -72,7 +72,7 @@ class EquationPanel(QWidget):
             return
         captions = []
         lesson = st.doc.lesson
-        if lesson is not None and st.t == 0:
+        if lesson is not None and lesson.lab == "workbench" and st.t == 0:
             phase = st.step.phase if st.step else None
             first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
             for c in lesson.captions:

@@ -1,0 +1,176 @@
+"""Help > Keyboard shortcuts (F1): every key of the window and of every lab on one sheet.
+
+The sheet is generated each time it opens from the actions themselves (their
+shortcuts and texts) and from the overlays' key tables, so it cannot go stale: a key
+added to a lab appears on it without anyone editing this module.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
+
+from nnviz.views.overlay import Overlay
+from nnviz.views.style import Style
+
+Row = tuple[str, str]  # (keys, what they do)
+
+
+def key_text(seqs) -> str:
+    """Key sequences as the sheet prints them, e.g. ``Right, Space, PgDown``."""
+    return ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in seqs
+                     if not s.isEmpty())
+
+
+def action_row(a: QAction) -> Row | None:
+    keys = key_text(a.shortcuts())
+    if not keys:
+        return None
+    what = a.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…")
+    tip = a.toolTip().replace("&", "")
+    m = re.search(r"\s*\(([^()]*)\)$", tip)
+    if m and any(k in m.group(1) for k in keys.split(", ")):
+        tip = tip[:m.start()]   # "(Shift+Right)": the keys column says it already
+    if tip and tip.rstrip(".…") != what and len(tip) < 90:
+        what = f"{what} — {tip}" if not tip.startswith(what) else tip
+    return keys, what
+
+
+def _menu_actions(menu: QMenu) -> list[QAction]:
+    out = []
+    for a in menu.actions():
+        if a.menu() is not None:
+            out += _menu_actions(a.menu())
+        else:
+            out.append(a)
+    return out
+
+
+def window_sections(win) -> list[tuple[str, list[Row]]]:
+    """The main window's keys, one section per menu, then the keys in no menu."""
+    sections, seen = [], set()
+    for top in win.menuBar().actions():
+        menu = top.menu()
+        if menu is None:
+            continue
+        rows = []
+        for a in _menu_actions(menu):
+            row = action_row(a)
+            if row is not None and id(a) not in seen:
+                seen.add(id(a))
+                rows.append(row)
+        if rows:
+            sections.append((menu.title().replace("&", ""), rows))
+    rest = [r for a in win.actions() if id(a) not in seen and (r := action_row(a))]
+    if rest:
+        sections.append(("Window", rest))
+    return sections
+
+
+def lab_rows(lab: QWidget) -> list[Row]:
+    """Every key a lab page defines (actions and shortcuts anywhere inside it)."""
+    rows, seen = [], set()
+    for a in lab.findChildren(QAction):
+        row = action_row(a)
+        if row is not None and row not in seen:
+            seen.add(row)
+            rows.append(row)
+    for s in lab.findChildren(QShortcut):
+        keys = key_text([s.key()])
+        row = (keys, s.whatsThis() or s.objectName() or "")
+        if keys and row not in seen:
+            seen.add(row)
+            rows.append(row)
+    return rows
+
+
+def sheet_sections(win) -> list[tuple[str, list[Row]]]:
+    """Everything on the sheet: the window's menus, each lab, the overlays."""
+    from nnviz.views.labs import LAB_TITLES
+
+    sections = window_sections(win)
+    for name in win.lab_names:
+        rows = lab_rows(win.lab(name))
+        if rows:
+            sections.append((f"{LAB_TITLES.get(name, name)} lab", rows))
+    for title, rows in getattr(win, "overlay_key_tables", lambda: [])():
+        sections.append((title, list(rows)))
+    sections.append(("Blank screen (B)", [("any key, a click", "bring the picture back")]))
+    return sections
+
+
+def sheet_html(sections: list[tuple[str, list[Row]]], style: Style, columns: int) -> str:
+    """The sections as tables in ``columns`` columns of about equal length."""
+    total = sum(len(r) + 2 for _, r in sections)
+    cols: list[list[tuple[str, list[Row]]]] = [[] for _ in range(columns)]
+    filled, c = 0, 0
+    for sec in sections:
+        if c < columns - 1 and filled >= total * (c + 1) / columns:
+            c += 1
+        cols[c].append(sec)
+        filled += len(sec[1]) + 2
+    key_colour = style.highlight if style.theme == "dark" else "#0072B2"
+    cells = []
+    for col in cols:   # one table per column, so its keys line up
+        parts = ["<table cellspacing='0' cellpadding='1'>"]
+        for title, rows in col:
+            parts.append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}"
+                         f"</b></td></tr>")
+            for keys, what in rows:
+                parts.append(f"<tr><td style='padding-right:10px; color:{key_colour}'>"
+                             f"<b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>")
+        parts.append("</table>")
+        cells.append(f"<td valign='top' style='padding-right:18px'>{''.join(parts)}</td>")
+    return (f"<div style='color:{style.foreground}'><table width='100%'><tr>{''.join(cells)}"
+            f"</tr></table></div>")
+
+
+class ShortcutSheet(Overlay):
+    """The sheet over the window; F1 or Esc closes it."""
+
+    close_keys = ("F1",)
+
+    def __init__(self, win) -> None:
+        super().__init__(win, "Keyboard shortcuts (F1 or Esc closes)")
+        self.win = win
+        self.text = QTextBrowser()
+        self.text.setObjectName("shortcut-sheet")
+        self.text.setOpenLinks(False)
+        self.text.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.body.addWidget(self.text, 1)
+        self.sections: list[tuple[str, list[Row]]] = []
+
+    def open(self) -> None:
+        self.sections = sheet_sections(self.win)
+        super().open()
+        self.refresh()
+
+    def plain_text(self) -> str:
+        return self.text.toPlainText()
+
+    def refresh(self) -> None:
+        width = self.panel.width()
+        em = max(1, self.fontMetrics().horizontalAdvance("M"))
+        columns = max(1, min(3, width // (em * 26)))
+        self.text.setStyleSheet(f"background: {self.style_.background};")
+        self.text.setHtml(sheet_html(self.sections, self.style_, columns))
+
+    def _fit(self) -> None:
+        super()._fit()
+        if self.sections:
+            self.refresh()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        bar = self.text.verticalScrollBar()
+        steps = {Qt.Key.Key_Down: bar.singleStep(), Qt.Key.Key_Up: -bar.singleStep(),
+                 Qt.Key.Key_PageDown: bar.pageStep(), Qt.Key.Key_PageUp: -bar.pageStep(),
+                 Qt.Key.Key_Space: bar.pageStep()}
+        if event.key() in steps:
+            bar.setValue(bar.value() + steps[event.key()])
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,117 @@
+"""Captions and status follow the lab on screen; F1 shows every key on one sheet.
+
+All on the real main window with its real labs, by key presses."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+from nnviz.views.style import current_style
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+LAB_KEYS = {"workbench": Qt.Key.Key_1, "universality": Qt.Key.Key_2, "surface": Qt.Key.Key_3,
+            "training": Qt.Key.Key_4, "neuron": Qt.Key.Key_5}
+
+
+def _caption(win) -> str:
+    bar = win.caption_bar
+    if not bar.isVisible():
+        return ""
+    return bar.text_label.text() + " " + bar.question_label.text()
+
+
+def _go(win, qtbot, name: str) -> None:
+    qtbot.keyClick(win, LAB_KEYS[name], CTRL)
+    qtbot.waitUntil(lambda: win.current_lab_name == name)
+    qtbot.wait(5)  # the caption follows once per event
+
+
+def test_other_labs_never_show_the_workbench_lessons_caption(main_window, qtbot):
+    win = main_window
+    assert win.doc.lesson.name == "mazur-2-2-2" and win.current_lab_name == "workbench"
+    win.setFocus()
+    assert "will o1 be near 0.01?" in _caption(win)
+    for name in ("universality", "surface", "training", "neuron"):
+        _go(win, qtbot, name)
+        assert "0.01" not in _caption(win), name
+        assert "o1" not in _caption(win), name
+    _go(win, qtbot, "workbench")
+    qtbot.waitUntil(lambda: "will o1 be near 0.01?" in _caption(win))
+
+
+def test_each_lab_shows_its_own_lessons_caption(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("sigmoid-neuron")
+    assert win.current_lab_name == "surface"
+    qtbot.waitUntil(lambda: "almost flat" in _caption(win))
+    win.setFocus()
+    _go(win, qtbot, "workbench")
+    assert "almost flat" not in _caption(win)
+    # nor in the workbench's own equation panel (its italic note)
+    assert "almost flat" not in win.current_lab.equations.plain_text()
+    _go(win, qtbot, "surface")
+    qtbot.waitUntil(lambda: "almost flat" in _caption(win))
+
+
+def test_the_status_bar_shows_the_lab_on_screen(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("universality-bumps")
+    qtbot.waitUntil(lambda: "bumps mode" in win.status_label.text())
+    win.setFocus()
+    _go(win, qtbot, "neuron")
+    assert "bumps" not in win.status_label.text()
+    _go(win, qtbot, "workbench")
+    assert "bumps" not in win.status_label.text()
+    _go(win, qtbot, "universality")
+    assert "bumps mode" in win.status_label.text()
+
+
+def _window_keys(win) -> list[str]:
+    keys = []
+    for a in win.findChildren(QAction):
+        keys += [s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts()]
+    for s in win.findChildren(QShortcut):
+        keys.append(s.key().toString(QKeySequence.SequenceFormat.NativeText))
+    return [k for k in keys if k]
+
+
+def test_f1_shows_every_key_of_the_window_and_every_lab(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    sheet = win.shortcut_sheet
+    assert sheet is not None and sheet.isVisible()
+    text = sheet.plain_text()
+    # every lab exists now (the sheet lists them all), so every key of every lab is known
+    assert set(win.labs) == set(win.lab_names)
+    keys = _window_keys(win)
+    assert len(keys) > 25
+    missing = [k for k in keys if k not in text]
+    assert not missing, missing
+    for lab_title in ("Workbench lab", "Play or pause", "Next step", "Presentation mode"):
+        assert lab_title in text
+    # while the sheet is open, the clicker keys do not step the lab behind it
+    k = win.labs["workbench"].stepper.k
+    qtbot.keyClick(sheet, Qt.Key.Key_Right)
+    assert win.labs["workbench"].stepper.k == k
+    qtbot.keyClick(sheet, Qt.Key.Key_F1)
+    assert not sheet.isVisible()
+
+
+def test_f1_sheet_in_presentation_mode_and_esc_closes_only_the_sheet(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert current_style().presentation
+    qtbot.keyClick(win, Qt.Key.Key_F1)
+    sheet = win.shortcut_sheet
+    assert sheet.isVisible()
+    # readable from the back: the sheet's type is the presentation size
+    assert sheet.text.font().pointSizeF() >= 14
+    assert sheet.geometry() == win.rect()
+    qtbot.keyClick(sheet, Qt.Key.Key_Escape)
+    assert not sheet.isVisible()
+    assert current_style().presentation   # Esc closed the sheet, not presentation mode
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not current_style().presentation
