@@ -35,8 +35,9 @@ def action_row(a: QAction) -> Row | None:
     m = re.search(r"\s*\(([^()]*)\)$", tip)
     if m and any(k in m.group(1) for k in keys.split(", ")):
         tip = tip[:m.start()]   # "(Shift+Right)": the keys column says it already
-    if tip and tip.rstrip(".…") != what and len(tip) < 90:
-        what = f"{what} — {tip}" if not tip.startswith(what) else tip
+    tip = tip.rstrip(".…")
+    if tip and tip != what and len(tip) <= 48:
+        what = tip if what.lower() in tip.lower() or len(what) < 14 else f"{what}: {tip}"
     return keys, what
 
 
@@ -121,8 +122,10 @@ def sheet_html(sections: list[tuple[str, list[Row]]], style: Style, columns: int
             parts.append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}"
                          f"</b></td></tr>")
             for keys, what in rows:
-                parts.append(f"<tr><td style='padding-right:10px; color:{key_colour}'>"
-                             f"<b>{html.escape(keys)}</b></td><td>{html.escape(what)}</td></tr>")
+                k = ", ".join(f"<span style='white-space:nowrap'>{html.escape(p)}</span>"
+                              for p in keys.split(", "))
+                parts.append(f"<tr><td width='36%' style='padding-right:10px; color:{key_colour}'>"
+                             f"<b>{k}</b></td><td>{html.escape(what)}</td></tr>")
         parts.append("</table>")
         cells.append(f"<td valign='top' style='padding-right:18px'>{''.join(parts)}</td>")
     return (f"<div style='color:{style.foreground}'><table width='100%'><tr>{''.join(cells)}"
@@ -135,7 +138,7 @@ class ShortcutSheet(Overlay):
     close_keys = ("F1",)
 
     def __init__(self, win) -> None:
-        super().__init__(win, "Keyboard shortcuts (F1 or Esc closes)")
+        super().__init__(win, "Keyboard shortcuts · F1 or Esc closes · ↓ PgDown scroll")
         self.win = win
         self.text = QTextBrowser()
         self.text.setObjectName("shortcut-sheet")
@@ -156,7 +159,7 @@ class ShortcutSheet(Overlay):
     def refresh(self) -> None:
         width = self.panel.width()
         em = max(1, self.fontMetrics().horizontalAdvance("M"))
-        columns = max(1, min(3, width // (em * 26)))
+        columns = max(1, min(3, width // (em * 22)))
         self.text.setStyleSheet(f"background: {self.style_.background};")
         self.text.setHtml(sheet_html(self.sections, self.style_, columns))
 
