@@ -15,8 +15,9 @@ per layer per step. This module trains with
   of one matmul ``delta @ a.T``;
 - every hidden and output activation in one flat buffer, so the derivatives
   f'(z) of all layers are computed in two calls after the forward pass;
-- the learning rate and the 1/n of the mean folded into the output delta
-  (backpropagation is linear in it);
+- the learning rate (for SGD, momentum and Nesterov, whose rules are linear in
+  eta g) and the 1/n of the mean folded into the output delta (backpropagation is
+  linear in it);
 - the whole epoch's shuffled mini-batches gathered in one call;
 - preallocated buffers, ``out`` arguments, no allocation in the loop.
 
@@ -26,7 +27,8 @@ product, the scaling happens in another order), with the same shuffling.
 
 Supported: activations tanh, sigmoid, relu, linear in any layer; losses
 ``mse``/``half_sse`` with any of those outputs and ``binary_cross_entropy``
-with a sigmoid output; options batch size, shuffle, momentum, L1, L2, frozen
+with a sigmoid output; every optimiser of :mod:`nnviz.engine.optimisers` (the
+same objects, run on the flat vector), options batch size, shuffle, L1, L2, frozen
 biases, layers without bias. Anything else (dropout, gradient clipping, shared
 biases, other activations or losses) falls back to the reference
 :func:`~nnviz.engine.training.train_epoch` / ``train_step``; ``fast`` is then
@@ -36,7 +38,8 @@ API
 ---
 ``FastTrainer(net, loss, cfg, state=None)``
     ``net`` is updated in place; ``state`` (an OptimizerState) carries the
-    momentum velocities and the step/epoch counters, as in the reference.
+    optimiser (velocities, averages, step count t) and the step/epoch counters, as
+    in the reference (without one, the trainer keeps its own).
 ``train_epoch(x, y, rng) -> int``
     one pass over x (n, n_in), y (n, n_out) in mini-batches shuffled with
     ``rng.permutation`` exactly like ``training.train_epoch``; returns the
@@ -131,7 +134,7 @@ class FastTrainer:
     def __init__(self, net: Network, loss: Loss, cfg: TrainConfig,
                  state: OptimizerState | None = None) -> None:
         self.net, self.loss, self.cfg = net, loss, cfg
-        self.state = state
+        self.state = state if state is not None else OptimizerState()
         self.reason = unsupported_reason(net, loss, cfg)
         self.fast = not self.reason
         if not self.fast:
@@ -146,21 +149,24 @@ class FastTrainer:
         self.Ps = [self.P[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
         self.Gs = [self.G[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
         self.train_bias = [u and not cfg.freeze_biases for u in net.use_bias]
-        self.momentum = cfg.momentum if state is not None else 0.0
-        self.plain = not (self.momentum or cfg.l1 or cfg.l2 or not all(self.train_bias))
+        self.plain = not (cfg.l1 or cfg.l2 or not all(self.train_bias))
         if not self.plain:
             wmask = np.zeros_like(self.P)
             tmask = np.zeros_like(self.P)
             for l, s in enumerate(shapes):
-                m = wmask[offs[l]:offs[l + 1]].reshape(s)
-                m[:, :-1] = 1.0
+                wmask[offs[l]:offs[l + 1]].reshape(s)[:, :-1] = 1.0
                 t = tmask[offs[l]:offs[l + 1]].reshape(s)
                 t[:, :-1] = 1.0
                 t[:, -1] = 1.0 if self.train_bias[l] else 0.0
             self.wmask, self.tmask = wmask, tmask
-            self.mu_mask = np.where(tmask > 0, self.momentum, 1.0)
-            self.V = np.zeros_like(self.P)
             self.tmp = np.zeros_like(self.P)
+        # the optimiser on the flat vector; its slots mirror the state's per-array slots
+        self.fopt = cfg.make_optimiser()
+        self.fold = self.fopt.lr_folds     # G carries eta (exact for the linear rules)
+        self._lr = 1.0 if self.fold else cfg.eta
+        self._opt_update = self.fopt.bind([self.P], [self.G])
+        self.slot_views = {k: [a[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
+                           for k, a in self.fopt.slots[0].items()}
         self.plans: dict[tuple[int, int], _Plan] = {}
 
     def params_finite(self) -> bool:
@@ -212,24 +218,19 @@ class FastTrainer:
         for l, p in enumerate(self.Ps):
             p[:, :-1] = net.weights[l]
             p[:, -1] = net.biases[l] if net.use_bias[l] else 0.0
-        if not self.plain and self.momentum:
-            if self.state.velocity_w:
-                self._velocity_views(load=True)
-            else:
-                self.V[:] = 0.0
-
-    def _velocity_views(self, load: bool) -> None:
-        st = self.state
-        start = 0
-        for l, p in enumerate(self.Ps):
-            v = self.V[start:start + p.size].reshape(p.shape)
-            start += p.size
-            if load:
-                v[:, :-1] = st.velocity_w[l]
-                v[:, -1] = st.velocity_b[l]
-            else:
-                st.velocity_w[l][...] = v[:, :-1]
-                st.velocity_b[l][...] = v[:, -1]
+        opt = self.state.optimiser_for(self.cfg)
+        self.fopt.t = opt.t
+        slots = opt.slots
+        for k, views in self.slot_views.items():
+            for l, v in enumerate(views):
+                ws = slots[2 * l] if 2 * l < len(slots) else None
+                bs = slots[2 * l + 1] if 2 * l + 1 < len(slots) else None
+                ok_w = ws is not None and ws[k].shape == v[:, :-1].shape
+                v[:, :-1] = ws[k] if ok_w else 0.0
+                # a frozen bias keeps its saved state; here it is 0 (and its gradient 0),
+                # so every optimiser leaves it where it is
+                ok_b = self.train_bias[l] and bs is not None and bs[k].shape == v[:, -1].shape
+                v[:, -1] = bs[k] if ok_b else 0.0
 
     def _store(self, steps: int, epochs: int) -> None:
         net = self.net
@@ -238,27 +239,31 @@ class FastTrainer:
             if self.train_bias[l]:
                 net.biases[l][...] = p[:, -1]
         st = self.state
-        if st is not None:
-            if not self.plain and self.momentum:
-                if not st.velocity_w:
-                    st.velocity_w = [np.zeros_like(w) for w in net.weights]
-                    st.velocity_b = [np.zeros_like(b) for b in net.biases]
-                self._velocity_views(load=False)
-            st.steps += steps
-            st.epochs += epochs
+        opt = st.optimiser_for(self.cfg)
+        opt.t = self.fopt.t
+        for l in range(len(self.Ps)):
+            ws = opt._slot(2 * l, net.weights[l])
+            bs = opt._slot(2 * l + 1, net.biases[l]) if self.train_bias[l] else None
+            for k, views in self.slot_views.items():
+                ws[k][...] = views[l][:, :-1]
+                if bs is not None:
+                    bs[k][...] = views[l][:, -1]
+        st.steps += steps
+        st.epochs += epochs
 
     # ------------------------------------------------------------ training
     def _run(self, plan: _Plan, steps: int, scale: float) -> None:
         """``steps`` SGD steps on the batches in plan.xs / plan.ys (hot loop)."""
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
-        c = self.cfg.eta * scale
+        c = self.cfg.eta * scale if self.fold else scale
+        upd, lr = self._opt_update, self._lr
         bce = self.loss.name == "binary_cross_entropy"
         all_tanh = len(plan.der_ops) == 1 and plan.der_ops[0][0] == "tanh"
         act, der, ones = plan.act, plan.der, plan.ones
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
         P0, g0, d0 = self.Ps[0], plan.g0, plan.d0
         out, d_out, der_out = plan.out, plan.d_out, plan.der_out
-        P, G, plain = self.P, self.G, self.plain
+        plain = self.plain
         tanh = np.tanh
         xs, ys = plan.xs, plan.ys
         xts = list(xs.transpose(0, 2, 1))
@@ -294,7 +299,7 @@ class FastTrainer:
                 mul(below, der_below, below)
             mm(d0, xts[s], g0)
             if plain:
-                sub(P, G, P)
+                upd(lr)
             else:
                 self._update()
 
@@ -312,27 +317,22 @@ class FastTrainer:
                 d[...] = 1.0
 
     def _update(self) -> None:
-        """Momentum, L1/L2 and frozen biases on the scaled gradient G = eta dC/dP."""
+        """L1/L2 and frozen biases on the scaled gradient G (= eta dC/dP for the rules
+        linear in it, else dC/dP), then the optimiser."""
         cfg, P, G, tmp = self.cfg, self.P, self.G, self.tmp
         n = self._n_train
+        f = cfg.eta if self.fold else 1.0
         if cfg.l2:
             np.multiply(P, self.wmask, tmp)
-            np.multiply(tmp, cfg.eta * cfg.l2 / n, tmp)
+            np.multiply(tmp, f * cfg.l2 / n, tmp)
             np.add(G, tmp, G)
         if cfg.l1:
             np.sign(P, tmp)
             np.multiply(tmp, self.wmask, tmp)
-            np.multiply(tmp, cfg.eta * cfg.l1 / n, tmp)
+            np.multiply(tmp, f * cfg.l1 / n, tmp)
             np.add(G, tmp, G)
         np.multiply(G, self.tmask, G)
-        if self.momentum:
-            V = self.V
-            np.multiply(V, self.mu_mask, V)
-            np.subtract(V, G, V)
-            np.multiply(V, self.tmask, tmp)
-            np.add(P, tmp, P)
-        else:
-            np.subtract(P, G, P)
+        self._opt_update(self._lr)
 
     def _gather(self, plan: _Plan, x: Array, y: Array, idx: Array) -> None:
         """Copy the samples idx (steps * size of them) into the plan's batch arrays."""

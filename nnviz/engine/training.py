@@ -1,7 +1,9 @@
 """Training by (stochastic) gradient descent.
 
 Mini-batches are shuffled with an injected ``numpy.random.Generator``; the
-same seed gives a bit-identical run. Options: momentum, L1 and L2
+same seed gives a bit-identical run. The update itself is the optimiser's
+(:mod:`nnviz.engine.optimisers`: SGD, momentum, Nesterov, AdaGrad, RMSProp,
+Adam), the one implementation every trainer uses. Options: L1 and L2
 regularisation with the notes' lambda/n scaling (n = training-set size),
 dropout on hidden layers, gradient clipping by value and by norm, frozen biases.
 
@@ -14,12 +16,13 @@ expectation, without having to rescale the weights afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import LayerGrad, Network, backward, forward
+from nnviz.engine.optimisers import OPTIMISERS, Optimiser, make_optimiser
 
 Array = np.ndarray
 
@@ -29,11 +32,16 @@ class TrainConfig:
     """Hyper-parameters of gradient descent.
 
     ``batch_size`` None (or 0) means full batch; 1 means one sample at a time.
+    ``optimiser`` names one of ``OPTIMISERS``; its momentum is ``momentum`` (which
+    also turns "sgd" into "momentum" when > 0, as files before the optimisers did),
+    its other settings are in ``hyper`` ((key, value) pairs, defaults where absent).
     """
 
     eta: float = 0.5
     batch_size: int | None = None
     momentum: float = 0.0
+    optimiser: str = "sgd"
+    hyper: tuple[tuple[str, float], ...] = ()
     l1: float = 0.0
     l2: float = 0.0
     dropout: float = 0.0
@@ -41,6 +49,10 @@ class TrainConfig:
     clip_norm: float | None = None
     freeze_biases: bool = False
     shuffle: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.hyper, dict):
+            self.hyper = tuple(sorted(self.hyper.items()))
 
     def validate(self) -> None:
         """Raise ValueError on a setting outside its range."""
@@ -58,20 +70,53 @@ class TrainConfig:
             v = getattr(self, name)
             if v is not None and not v > 0:
                 raise ValueError(f"{name} must be > 0")
+        keys = {h.key: h for c in OPTIMISERS.values() for h in c.hypers}
+        for k, v in self.hyper:
+            if k not in keys or k == "momentum":
+                raise ValueError(f"unknown optimiser setting {k!r}")
+            keys[k].check(v)
+        self.make_optimiser()
+
+    def optimiser_spec(self) -> tuple[str, dict[str, float]]:
+        """The optimiser's name and settings this configuration trains with."""
+        name = "momentum" if self.optimiser == "sgd" and self.momentum > 0 else self.optimiser
+        cls = OPTIMISERS.get(name)
+        if cls is None:
+            raise ValueError(f"unknown optimiser {name!r}; choose one of {', '.join(OPTIMISERS)}")
+        own = {h.key for h in cls.hypers}
+        hyper = {k: float(v) for k, v in self.hyper if k in own}
+        if "momentum" in own:
+            hyper["momentum"] = self.momentum
+        return name, hyper
+
+    def make_optimiser(self) -> Optimiser:
+        """A fresh optimiser for this configuration."""
+        name, hyper = self.optimiser_spec()
+        return make_optimiser(name, **hyper)
 
 
 @dataclass
 class OptimizerState:
-    """What gradient descent carries between steps: momentum velocities and counters."""
+    """What gradient descent carries between steps: the optimiser (its velocities and
+    averages, one slot per array of [W0, b0, W1, b1, ...]) and the counters."""
 
-    velocity_w: list[Array] = field(default_factory=list)
-    velocity_b: list[Array] = field(default_factory=list)
+    opt: Optimiser | None = None
     steps: int = 0
     epochs: int = 0
 
     def copy(self) -> OptimizerState:
-        return OptimizerState([v.copy() for v in self.velocity_w],
-                              [v.copy() for v in self.velocity_b], self.steps, self.epochs)
+        return OptimizerState(None if self.opt is None else self.opt.copy(),
+                              self.steps, self.epochs)
+
+    def optimiser_for(self, cfg: TrainConfig) -> Optimiser:
+        """The optimiser ``cfg`` asks for, keeping the state while its name stays the same
+        (a changed setting applies from the next step; a new optimiser starts afresh)."""
+        name, hyper = cfg.optimiser_spec()
+        if self.opt is None or self.opt.name != name:
+            self.opt = make_optimiser(name, **hyper)
+        elif self.opt.hyper != hyper:
+            self.opt.set_hyper(**hyper)
+        return self.opt
 
 
 @dataclass
@@ -163,27 +208,17 @@ def train_step(
 
 
 def apply_update(net: Network, grads: list[LayerGrad], cfg: TrainConfig,
-                 state: OptimizerState | None) -> None:
-    """w <- w - eta dC/dw (with momentum v <- mu v - eta g; w <- w + v if mu > 0)."""
-    use_momentum = cfg.momentum > 0 and state is not None
-    if use_momentum and not state.velocity_w:
-        state.velocity_w = [np.zeros_like(w) for w in net.weights]
-        state.velocity_b = [np.zeros_like(b) for b in net.biases]
+                 state: OptimizerState | None, lr: float | None = None) -> None:
+    """The optimiser's update of [W0, b0, W1, b1, ...] with learning rate ``lr``
+    (default ``cfg.eta``); frozen or absent biases are left alone. Without a state
+    every step starts from a fresh optimiser."""
+    opt = state.optimiser_for(cfg) if state is not None else cfg.make_optimiser()
+    params: list[Array] = []
+    gs: list[Array | None] = []
     for l, g in enumerate(grads):
-        train_bias = net.use_bias[l] and not cfg.freeze_biases
-        if use_momentum:
-            vw, vb = state.velocity_w[l], state.velocity_b[l]
-            vw *= cfg.momentum
-            vw -= cfg.eta * g.dw
-            net.weights[l] += vw
-            if train_bias:
-                vb *= cfg.momentum
-                vb -= cfg.eta * g.db
-                net.biases[l] += vb
-        else:
-            net.weights[l] -= cfg.eta * g.dw
-            if train_bias:
-                net.biases[l] -= cfg.eta * g.db
+        params += [net.weights[l], net.biases[l]]
+        gs += [g.dw, g.db if net.use_bias[l] and not cfg.freeze_biases else None]
+    opt.step(params, gs, cfg.eta if lr is None else lr)
 
 
 def batches(n: int, batch_size: int | None, rng: np.random.Generator | None,

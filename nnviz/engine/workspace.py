@@ -25,6 +25,7 @@ from nnviz.engine.atomic import write_atomic
 from nnviz.engine.lessons import PHASE_NAMES, Lesson, LessonError, parse_lesson
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.network import Network
+from nnviz.engine.train_settings import parse_optimiser
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import (
     MAX_FILE_BYTES,
@@ -136,7 +137,9 @@ def network_from_dict(d: Any, where: str = "network") -> Network:
 # ---------------------------------------------------------------- config
 def config_to_dict(cfg: TrainConfig) -> dict[str, Any]:
     """The hyper-parameters as a JSON-ready object."""
-    return {f.name: getattr(cfg, f.name) for f in fields(cfg)}
+    d = {f.name: getattr(cfg, f.name) for f in fields(cfg)}
+    d["hyper"] = dict(cfg.hyper)
+    return d
 
 
 def config_from_dict(d: Any, where: str = "training") -> TrainConfig:
@@ -166,6 +169,7 @@ def config_from_dict(d: Any, where: str = "training") -> TrainConfig:
         freeze_biases=as_bool(d.get("freeze_biases", base.freeze_biases),
                               f"{where}.freeze_biases"),
         shuffle=as_bool(d.get("shuffle", base.shuffle), f"{where}.shuffle"),
+        **parse_optimiser(d, where),
     )
     try:
         cfg.validate()

@@ -23,6 +23,16 @@ def _playground(hidden, kind="circle", seed=0, acts=None):
     return x[:250], y[:250], net
 
 
+def _same_optimiser_state(s_ref, s_fast, atol):
+    a, b = s_ref.opt, s_fast.opt
+    assert a.name == b.name and a.t == b.t == s_ref.steps
+    assert len(a.slots) == len(b.slots)
+    for sa, sb in zip(a.slots, b.slots):
+        assert (sa is None) == (sb is None)
+        for k in sa or {}:
+            np.testing.assert_allclose(sa[k], sb[k], rtol=0, atol=atol)
+
+
 def _max_diff(a: Network, b: Network) -> float:
     return max(float(np.max(np.abs(p - q)))
                for p, q in zip(a.weights + a.biases, b.weights + b.biases))
@@ -60,8 +70,7 @@ def test_fast_epochs_equal_the_reference(hidden, cfg, loss_name, acts, kind):
     assert not ref.equals(_playground(hidden, kind, acts=acts)[2])  # training moved something
     assert _max_diff(ref, net) < 1e-12
     assert (s_fast.steps, s_fast.epochs) == (s_ref.steps, s_ref.epochs)
-    for a, b in zip(s_ref.velocity_w + s_ref.velocity_b, s_fast.velocity_w + s_fast.velocity_b):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+    _same_optimiser_state(s_ref, s_fast, 1e-12)
     # the generators were used identically: the next draws agree
     assert r_ref.random() == r_fast.random()
     if cfg.freeze_biases:
@@ -124,3 +133,57 @@ def test_params_finite_follows_the_network_after_an_epoch():
     with np.errstate(all="ignore"):
         trainer.train_epoch(x, y, np.random.default_rng(0))
     assert not net.is_finite() and not trainer.params_finite()
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize("extra", [{}, {"l2": 0.1, "freeze_biases": True}])
+def test_every_optimiser_trains_the_same_on_both_paths(name, extra):
+    x, y, net = _playground([6, 4], "circle", seed=2)
+    cfg = TrainConfig(eta=0.02, batch_size=9, optimiser=name,
+                      momentum=0.8 if name in ("momentum", "nesterov") else 0.0,
+                      hyper={"eps": 1e-6} if name != "sgd" and name != "momentum"
+                      and name != "nesterov" else {}, **extra)
+    loss = get_loss("mse")
+    ref = net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    r_ref, r_fast = np.random.default_rng(4), np.random.default_rng(4)
+    for _ in range(2):
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    assert trainer.fast, trainer.reason
+    trainer.train_epochs(x, y, r_fast, 2)
+    trainer.train_batch(x[:9], y[:9])  # a single step, then the rest of the epoch
+    trainer.train_epoch(x, y, r_fast)
+    train_step(ref, x[:9], y[:9], loss, cfg, s_ref)
+    train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    assert not ref.equals(_playground([6, 4], "circle", seed=2)[2])
+    assert s_ref.opt.name == name
+    assert _max_diff(ref, net) < 1e-11
+    _same_optimiser_state(s_ref, s_fast, 1e-11)
+    if cfg.freeze_biases:
+        assert all(np.all(b == 0.1) for b in net.biases)
+
+
+def test_momentum_and_sgd_are_bit_identical_to_the_rule_before_the_optimisers():
+    # the update the trainers made before nnviz.engine.optimisers existed, written out:
+    # v *= mu; v -= eta g; w += v  (and w -= eta g without momentum)
+    x, y, net = _playground([5, 3])
+    loss = get_loss("mse")
+    for mu in (0.0, 0.7):
+        cfg = TrainConfig(eta=0.07, momentum=mu)
+        a, b = net.copy(), net.copy()
+        st = OptimizerState()
+        vel = [np.zeros_like(p) for p in a.weights + a.biases]
+        for i in range(6):
+            idx = slice(7 * i, 7 * i + 7)
+            rec = train_step(a, x[idx], y[idx], loss, cfg, st)
+            grads = [g.dw for g in rec.grads] + [g.db for g in rec.grads]
+            for p, g, v in zip(b.weights + b.biases, grads, vel):
+                if mu:
+                    v *= mu
+                    v -= cfg.eta * g
+                    p += v
+                else:
+                    p -= cfg.eta * g
+            assert all(np.array_equal(p, q) for p, q in
+                       zip(a.weights + a.biases, b.weights + b.biases))

@@ -41,7 +41,9 @@ def _workspace(name: str = "mazur-2-2-2", seed: int = 1) -> Workspace:
         w += rng.normal(size=w.shape) * 1e-3
     x, y = lesson.dataset()
     ex_x, ex_y = lesson.example()
-    return Workspace(lesson, net, x, y, ex_x, ex_y, TrainConfig(eta=0.123456789, momentum=0.3),
+    return Workspace(lesson, net, x, y, ex_x, ex_y, TrainConfig(eta=0.123456789, momentum=0.3,
+                                                             optimiser="adam",
+                                                             hyper={"beta1": 0.85, "eps": 1e-7}),
                      lesson.loss, "workbench",
                      {"workbench": {"k": 3, "names": ["a", "b"]},
                       "training": {"history": {"cost": [0.1, 1 / 3, 2e-300]}}},
@@ -134,6 +136,11 @@ def test_failure_during_the_write_itself_leaves_the_old_file(tmp_path, monkeypat
     (lambda d: d["example"].update(input=[1.0]), "example.input"),
     (lambda d: d["training"].update(eta=-1), "training.eta"),
     (lambda d: d["training"].update(bogus=1), "training.bogus"),
+    (lambda d: d["training"].update(optimiser="adamw"), "training.optimiser"),
+    (lambda d: d["training"]["hyper"].update(beta2=1.0), "training.hyper.beta2"),
+    (lambda d: d["training"]["hyper"].update(rho=float("nan")), "training.hyper.rho"),
+    (lambda d: d["training"]["hyper"].update(momentum=0.5), "training.hyper.momentum"),
+    (lambda d: d["training"].update(hyper=[0.9]), "training.hyper"),
     (lambda d: d.update(loss="nope"), "loss"),
     (lambda d: d["position"].update(phase="sideways"), "position.phase"),
     (lambda d: d.update(labs=[]), "labs"),

@@ -1,0 +1,35 @@
+"""Reading the optimiser settings of a training configuration from a file (workspaces
+and lessons alike): every value validated, every failure names its key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nnviz.engine.optimisers import OPTIMISERS
+from nnviz.engine.validate import FormatError, as_str
+
+#: every optimiser setting a file may hold except momentum (TrainConfig.momentum)
+HYPERS = {h.key: h for c in OPTIMISERS.values() for h in c.hypers if h.key != "momentum"}
+
+
+def parse_optimiser(d: dict, where: str) -> dict[str, Any]:
+    """``optimiser`` and ``hyper`` of a training object as TrainConfig keywords
+    (absent keys: SGD, defaults)."""
+    name = as_str(d.get("optimiser", "sgd"), f"{where}.optimiser", 40)
+    if name not in OPTIMISERS:
+        raise FormatError(f"{where}.optimiser: {name!r} is not one of {', '.join(OPTIMISERS)}")
+    hyper = d.get("hyper", {})
+    if not isinstance(hyper, dict):
+        raise FormatError(f"{where}.hyper: expected an object")
+    pairs = []
+    for k, v in hyper.items():
+        h = HYPERS.get(k)
+        if h is None:
+            raise FormatError(f"{where}.hyper.{str(k)[:40]}: unknown optimiser setting")
+        try:
+            pairs.append((k, h.check(v)))
+        except ValueError as e:
+            raise FormatError(f"{where}.hyper.{k}: {e}") from None
+    return {"optimiser": name, "hyper": tuple(sorted(pairs))}
+
+
