@@ -18,7 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nnviz", description="See how neural networks compute and learn.")
     p.add_argument("--lesson", help="lesson name or lesson file to open")
     p.add_argument("--lab", help="lab to show first (workbench, universality, surface, "
-                                 "training, neuron)")
+                                 "training, neuron, conv)")
     p.add_argument("file", nargs="?", help="a .nnviz workspace, lesson or CSV file to open")
     sub = p.add_subparsers(dest="command")
 
@@ -53,6 +53,11 @@ def _worked(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"nnviz worked: cannot read {args.lesson}: {e}", file=sys.stderr)
         return 2
+    if lesson.lab == "conv":
+        from nnviz.engine.conv_worked import lesson_conv_markdown
+
+        sys.stdout.write(lesson_conv_markdown(lesson))
+        return 0
     sys.stdout.write(worked_markdown(lesson))
     return 0
 

@@ -34,6 +34,7 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("step_latency_ms.64-32-64-10.median", 33, "max", "ms"),
     ("step_latency_ms.64-32-64-10.p95", None, "max", "ms"),
     ("graph_redraw.784-100-10.fps", 30, "min", "fps"),
+    ("conv_train.digits.samples_per_s", None, "min", "samples/s"),
     ("surface.b_101.seconds", None, "max", "s"),
     ("surface.b_101.matmul_efficiency", 0.3, "min", ""),
     ("startup.seconds", None, "max", "s"),
@@ -112,6 +113,11 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     log("engine training ...")
     data["engine_train"] = {n: engine_bench.engine_train(n, 0.15 if quick else 1.5,
                                                          1 if quick else 3) for n in "abc"}
+    log("convolutional network ...")
+    from nnviz.bench import conv_bench
+
+    data["conv_train"] = {"digits": conv_bench.conv_train(0.15 if quick else 1.5,
+                                                          1 if quick else 3)}
     log("loss surface ...")
     data["surface"] = {"b_101": engine_bench.surface_b101(1 if quick else 5)}
     log("start-up ...")

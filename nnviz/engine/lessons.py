@@ -37,7 +37,7 @@ from nnviz.engine.validate import (
 
 FORMAT = "nnviz-lesson"
 VERSION = 1
-LABS = ("workbench", "universality", "surface", "training", "neuron")
+LABS = ("workbench", "universality", "surface", "training", "neuron", "conv")
 PHASE_NAMES = ("start", "forward", "error", "backward", "update", "result")
 
 
@@ -203,6 +203,13 @@ def _parse(d: Any, origin: str) -> Lesson:
     settings = d.get("settings", {})
     if not isinstance(settings, dict):
         raise FormatError("settings: expected an object")
+    if lab == "conv":
+        from nnviz.engine.conv_setup import parse_setup
+
+        try:
+            parse_setup(settings)
+        except FormatError as e:
+            raise FormatError(f"settings.{e}") from None
     return Lesson(
         name=name, title=title, description=description, network=net, naming=naming,
         loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,

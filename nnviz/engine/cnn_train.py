@@ -1,0 +1,159 @@
+"""Training the small CNN on the 8×8 digits in time-budgeted slices.
+
+Mini-batches come from :func:`nnviz.engine.training.batches` (the same shuffling
+as the dense networks), the loss from :mod:`nnviz.engine.losses` (softmax +
+cross-entropy) and the update from the shared optimisers
+(:func:`nnviz.engine.optimisers.make_optimiser`). ``run_for(budget_s)`` trains
+whole mini-batch steps until the budget is spent, so a GUI timer can call it
+without ever blocking for long; an epoch's end records the costs and accuracies.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nnviz.engine import cnn
+from nnviz.engine.losses import get_loss
+
+try:
+    from nnviz.engine.optimisers import make_optimiser
+except ImportError:  # TEMPORARY until the shared optimisers land on main
+    from nnviz.engine._optimisers_temp import make_optimiser
+from nnviz.engine.training import batches
+
+Array = np.ndarray
+TEST_FRACTION = 0.2
+SPLIT_SEED = 20
+
+
+def digits_split(seed: int = SPLIT_SEED) -> tuple[Array, Array, Array, Array]:
+    """The shipped 8×8 digits as images (N, 1, 8, 8) in [0, 1]: a fixed 80/20 split
+    (x_train, labels_train, x_test, labels_test), the same for every run."""
+    from nnviz.engine.datasets import load_digits
+
+    x, labels = load_digits()
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_test = int(round(len(x) * TEST_FRACTION))
+    te, tr = order[:n_test], order[n_test:]
+    imgs = x.reshape(len(x), 1, 8, 8)
+    return imgs[tr], labels[tr], imgs[te], labels[te]
+
+
+def one_hot(labels: Array, k: int) -> Array:
+    y = np.zeros((len(labels), k))
+    y[np.arange(len(labels)), np.asarray(labels, dtype=int)] = 1.0
+    return y
+
+
+@dataclass
+class EpochRecord:
+    """The scores after an epoch."""
+
+    epoch: int
+    cost: float
+    train_accuracy: float
+    test_accuracy: float
+
+
+@dataclass
+class CNNTrainer:
+    """Mini-batch training of a :class:`~nnviz.engine.cnn.CNN` with a shared optimiser.
+
+    ``steps`` counts mini-batch updates, ``epochs`` complete passes; ``history`` holds
+    one :class:`EpochRecord` per epoch.
+    """
+
+    net: cnn.CNN
+    x_train: Array
+    labels_train: Array
+    x_test: Array
+    labels_test: Array
+    optimiser: str = "adam"
+    lr: float = 0.01
+    batch_size: int = 32
+    seed: int = 0
+    loss_name: str = "cross_entropy"
+    steps: int = 0
+    epochs: int = 0
+    history: list[EpochRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.loss = get_loss(self.loss_name)
+        self.y_train = one_hot(self.labels_train, self.net.shape.classes)
+        self.opt = make_optimiser(self.optimiser)
+        self.rng = np.random.default_rng(self.seed)
+        self._queue: list[Array] = []
+        self.last_cost = float("nan")
+
+    @classmethod
+    def digits(cls, shape: cnn.CNNShape | None = None, seed: int = 0, **kw) -> CNNTrainer:
+        """A fresh network on the shipped digits (weights drawn from ``seed``)."""
+        shape = shape or cnn.CNNShape()
+        net = cnn.CNN.create(shape, np.random.default_rng(seed))
+        return cls(net, *digits_split(), seed=seed, **kw)
+
+    def step(self) -> float:
+        """One mini-batch update; returns the batch's cost before it."""
+        if not self._queue:
+            self._queue = batches(len(self.x_train), self.batch_size, self.rng)[::-1]
+        idx = self._queue.pop()
+        fwd = cnn.forward(self.net, self.x_train[idx])
+        y = self.y_train[idx]
+        c = self.loss.value(fwd.out, y)
+        g = cnn.backward(self.net, fwd, y, self.loss)
+        self.opt.step(self.net.params, g.grads, self.lr)
+        self.steps += 1
+        self.last_cost = c
+        if not self._queue:
+            self._end_epoch()
+        return c
+
+    def _end_epoch(self) -> None:
+        self.epochs += 1
+        out = cnn.predict(self.net, self.x_train)
+        self.history.append(EpochRecord(
+            self.epochs, self.loss.value(out, self.y_train),
+            float(np.mean(np.argmax(out, axis=1) == self.labels_train)),
+            self.test_accuracy()))
+
+    def run_for(self, budget_s: float, max_steps: int | None = None) -> int:
+        """Train whole steps until ``budget_s`` seconds have passed (at least one step)
+        or ``max_steps`` were taken; returns the steps taken."""
+        t0 = time.perf_counter()
+        done = 0
+        while max_steps is None or done < max_steps:
+            self.step()
+            done += 1
+            if time.perf_counter() - t0 >= budget_s:
+                break
+        return done
+
+    def train_epochs(self, n: int) -> None:
+        """Train until ``n`` more epochs are complete."""
+        target = self.epochs + n
+        while self.epochs < target:
+            self.step()
+
+    def test_accuracy(self) -> float:
+        return cnn.accuracy(self.net, self.x_test, self.labels_test)
+
+    def confusion(self) -> Array:
+        """The test set's confusion matrix (rows: true digit, columns: predicted)."""
+        return cnn.confusion(self.net, self.x_test, self.labels_test)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Fresh weights (from ``seed``, default the trainer's), optimiser and history."""
+        if seed is not None:
+            self.seed = seed
+        fresh = cnn.CNN.create(self.net.shape, np.random.default_rng(self.seed))
+        for p, q in zip(self.net.params, fresh.params):
+            p[...] = q
+        self.opt.reset()
+        self.rng = np.random.default_rng(self.seed)
+        self._queue = []
+        self.steps = self.epochs = 0
+        self.history = []
+        self.last_cost = float("nan")

@@ -1,0 +1,97 @@
+"""The small CNN: gradients against finite differences, learning the digits, slices."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.engine import cnn
+from nnviz.engine.cnn_train import CNNTrainer, digits_split
+from nnviz.engine.losses import get_loss
+
+
+@pytest.mark.parametrize("pool", ["max", "average"])
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "mse"])
+def test_cnn_gradients_match_finite_differences(pool, loss_name):
+    shape = cnn.CNNShape(channels=2, height=6, width=5, kernels=3, kernel_size=3, stride=1,
+                         padding=1, pool=pool, pool_size=2, pool_stride=2, classes=4)
+    rng = np.random.default_rng(3)
+    net = cnn.CNN.create(shape, rng)
+    net.conv_b[:] = rng.normal(size=3) * 0.1
+    x = rng.normal(size=(5, 2, 6, 5))
+    y = np.eye(4)[rng.integers(0, 4, 5)]
+    loss = get_loss(loss_name)
+    g = cnn.backward(net, cnn.forward(net, x), y, loss)
+    eps = 1e-6
+    for p, gp in zip(net.params, g.grads):
+        num = np.zeros_like(p)
+        for i in np.ndindex(p.shape):
+            old = p[i]
+            p[i] = old + eps
+            up = loss.value(cnn.forward(net, x).out, y)
+            p[i] = old - eps
+            down = loss.value(cnn.forward(net, x).out, y)
+            p[i] = old
+            num[i] = (up - down) / (2 * eps)
+        np.testing.assert_allclose(gp, num, atol=1e-7)
+
+
+def test_max_pool_delta_reaches_only_the_winning_cells():
+    shape = cnn.CNNShape(kernels=2)
+    net = cnn.CNN.create(shape, np.random.default_rng(0))
+    x, labels, _, _ = digits_split()
+    fwd = cnn.forward(net, x[:1])
+    g = cnn.backward(net, fwd, np.eye(10)[labels[:1]], get_loss("cross_entropy"))
+    # every 2x2 window of d_a has at most one non-zero: the cell that won the maximum
+    blocks = g.d_a.reshape(1, 2, 4, 2, 4, 2).transpose(0, 1, 2, 4, 3, 5).reshape(1, 2, 4, 4, 4)
+    assert np.all(np.count_nonzero(blocks, axis=-1) <= 1)
+    assert np.count_nonzero(g.d_a) > 0
+
+
+def test_the_cnn_learns_the_digits_to_95_percent():
+    t = CNNTrainer.digits(seed=0)
+    t.train_epochs(4)
+    assert len(t.history) == 4 and t.epochs == 4
+    assert t.history[-1].test_accuracy >= 0.95
+    assert t.history[-1].cost < t.history[0].cost
+    m = t.confusion()
+    assert m.sum() == len(t.x_test)
+    assert np.trace(m) / m.sum() == pytest.approx(t.test_accuracy())
+
+
+def test_same_seed_same_run_and_reset():
+    a, b = CNNTrainer.digits(seed=5), CNNTrainer.digits(seed=5)
+    for t in (a, b):
+        for _ in range(7):
+            t.step()
+    for p, q in zip(a.net.params, b.net.params):
+        np.testing.assert_array_equal(p, q)
+    w0 = CNNTrainer.digits(seed=5).net.conv_w
+    a.reset()
+    np.testing.assert_array_equal(a.net.conv_w, w0)
+    assert a.steps == 0 and a.history == []
+
+
+def test_run_for_takes_whole_steps_within_its_limits():
+    t = CNNTrainer.digits(seed=1)
+    assert t.run_for(0.0) == 1          # at least one step, even on a zero budget
+    assert t.run_for(10.0, max_steps=3) == 3
+    assert t.steps == 4
+    n_batches = -(-len(t.x_train) // t.batch_size)
+    t.run_for(60.0, max_steps=n_batches - 4)
+    assert t.epochs == 1 and len(t.history) == 1
+
+
+def test_digits_split_is_fixed_and_disjoint():
+    xa, la, xt, lt = digits_split()
+    xb, _, _, _ = digits_split()
+    np.testing.assert_array_equal(xa, xb)
+    assert len(xa) + len(xt) == 1797 and len(xt) == 359
+    assert xa.shape[1:] == (1, 8, 8) and 0 <= xa.min() and xa.max() <= 1
+
+
+def test_shapes_that_do_not_fit_are_refused():
+    with pytest.raises(ValueError):
+        cnn.CNNShape(height=2, width=2, padding=0, kernel_size=3)
+    with pytest.raises(ValueError):
+        cnn.CNNShape(pool="median")
