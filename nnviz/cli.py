@@ -4,6 +4,7 @@
     nnviz worked --lesson NAME           print one training step as Markdown
     nnviz screenshot --lesson NAME ...   render a lab to PNG, headless
     nnviz bench [--quick] [--json FILE]  performance figures
+    nnviz exercise --shape 2-3-2 --seed 7 --out sheet.pdf   an exercise sheet (PDF or .tex)
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--presentation", action="store_true")
     s.add_argument("--theme", choices=["light", "dark"], default="light")
     s.add_argument("--out", required=True)
+
+    e = sub.add_parser("exercise", help="write an exercise sheet with its worked solution "
+                                        "(PDF, or LaTeX for a .tex file)")
+    e.add_argument("--kind", choices=["dense", "perceptron", "conv"], default="dense",
+                   help="backpropagation in a dense network (default), the perceptron rule, "
+                        "or a convolution and pooling step")
+    e.add_argument("--shape", default="2-2-2", help="layer sizes, e.g. 2-3-2 (dense only)")
+    e.add_argument("--activation", default="sigmoid", help="sigmoid, tanh, relu or linear")
+    e.add_argument("--loss", default="half_sse", help="half_sse or cross_entropy (softmax)")
+    e.add_argument("--seed", type=int, default=0, help="the same seed gives the same sheet")
+    e.add_argument("--out", required=True, help="sheet.pdf or sheet.tex")
 
     b = sub.add_parser("bench", help="measure performance and print figures")
     b.add_argument("--quick", action="store_true")
@@ -86,6 +98,32 @@ def _screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _exercise(args: argparse.Namespace) -> int:
+    from nnviz.engine.exercise import make_exercise
+
+    try:
+        ex = make_exercise(args.kind, args.shape, args.activation, args.loss, args.seed)
+    except ValueError as e:
+        print(f"nnviz exercise: {e}", file=sys.stderr)
+        return 2
+    if not args.out.lower().endswith((".pdf", ".tex")):
+        print("nnviz exercise: --out must end in .pdf or .tex", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from nnviz.views.sheet_pdf import write_sheet
+
+    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    try:
+        write_sheet(ex.sheet, args.out)
+    except OSError as e:
+        print(f"nnviz exercise: cannot write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    print(f"{args.out}: {ex.sheet.title}, {len(ex.answers)} answers on the solution pages")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     try:
         from nnviz.bench import main as bench_main
@@ -103,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return _screenshot(args)
     if args.command == "bench":
         return _bench(args)
+    if args.command == "exercise":
+        return _exercise(args)
     # No cyclic garbage collection while the app starts: importing Qt, pyqtgraph and
     # NumPy creates hundreds of thousands of long-lived objects, and the collector would
     # scan them again and again (~30 ms). run_gui switches it back on after the first paint.

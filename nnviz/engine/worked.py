@@ -6,7 +6,7 @@ from nnviz.engine.lessons import Lesson, loss_of
 from nnviz.engine.naming import fmt
 from nnviz.engine.trace import MicroStep, Trace, build_trace
 
-_PHASE_TITLES = {
+PHASE_TITLES = {
     "forward": "Forward pass",
     "error": "The total error",
     "backward": "Backward pass",
@@ -63,7 +63,7 @@ def worked_markdown(lesson: Lesson, trace: Trace | None = None, upto: int | None
         if s.phase != phase:
             phase = s.phase
             layer = None
-            lines += ["", f"## {_PHASE_TITLES[phase]}", ""]
+            lines += ["", f"## {PHASE_TITLES[phase]}", ""]
         if phase in ("forward", "backward", "update") and s.layer != layer:
             layer = s.layer
             kind = "output layer" if layer == L else "hidden layer"

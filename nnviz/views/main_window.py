@@ -68,6 +68,9 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self.doc.lesson_changed.connect(self._on_lesson_changed)
         self.files = FileManager(self)
         self.exporter = Exporter(self)
+        from nnviz.views.handouts import Handouts
+
+        self.handouts = Handouts(self)
         self.setAcceptDrops(True)
         self._build_actions()
         self._build_menus()
@@ -155,6 +158,9 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self.export_menu = m.addMenu("&Export")
         for a in (self.act_export_png, self.act_export_png2, self.act_export_svg,
                   self.act_export_csv, self.act_export_md, self.act_export_weights):
+            self.export_menu.addAction(a)
+        self.export_menu.addSeparator()
+        for a in self.handouts.actions:
             self.export_menu.addAction(a)
         m.addAction(self.act_import_weights)
         m.addSeparator()
