@@ -89,6 +89,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         self._sizes: list[int] = []
         self._epoch_start: Network | None = None
         self._lesson_spec = self._wanted = DataSpec()
+        self.edited = False  # the rows are the user's (points added/removed, a CSV), not the spec's
+        self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
         self._grid = GridEvaluator()
         self._last_slice_end: float | None = None
         self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
@@ -111,6 +113,9 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
     def _on_lesson_changed(self) -> None:
         self.pause()
         lesson = self.doc.lesson
+        # the rows the document was opened with (a workspace's own rows): the lesson's data
+        # made below replace them, and a workspace's restore_state takes them back
+        self._opened = (self.doc.x, self.doc.y)
         self._rng = np.random.default_rng(lesson.seed)
         init = lesson.raw.get("network", {}).get("init", {})
         self.init_method = init.get("method", "xavier") if isinstance(init, dict) else "xavier"
@@ -147,12 +152,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
             if not quiet:
                 self.doc.message.emit(f"Data not changed: {e}")
             return False
-        self._install(ds)
+        self._install(ds, edited=spec.source == "table")
         return True
 
-    def _install(self, ds: DataSet) -> None:
+    def _install(self, ds: DataSet, edited: bool = True) -> None:
         self.forget_steps()  # snapshots index the old training set
         self.data = ds
+        self.edited = edited
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
         if len(ds.x):  # an empty set (no data fit the network) leaves the document's data
@@ -167,7 +173,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         n_in, n_out = self.doc.network.sizes[0], self.doc.network.sizes[-1]
         self.history.clear()
         self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
-                              np.zeros(0, dtype=bool), DataSpec(source="table")))
+                              np.zeros(0, dtype=bool), DataSpec(source="table")), edited=False)
 
     # ------------------------------------------------------------ running
     @property
@@ -240,9 +246,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
             with np.errstate(all="ignore"):
                 trainer.train_epoch(xtr, ytr, self._rng)
             self.last_record = None
-            if not trainer.params_finite():
-                # replay this epoch step by step from its start (same shuffle, same
-                # optimiser state): the step path pauses at the exact step that blew up
+            scores = (self._scores() if trainer.params_finite()
+                      and self.history.wants(self.epoch + 1) else None)
+            if not trainer.params_finite() or (scores is not None
+                                               and not np.isfinite(scores[0][0])):
+                # the weights or the loss (finite weights can overflow the outputs) are no
+                # longer finite: replay this epoch step by step from its start (same shuffle,
+                # same optimiser state), which pauses at the exact step that blew up
                 net.set_params(start.get_params())
                 self._rng.bit_generator.state = rng_state
                 self._opt = opt
@@ -253,8 +263,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
                 return True
             self.steps += per_epoch
             self.epoch += 1
-            if self.history.wants(self.epoch):
-                self._record()
+            if scores is not None:
+                self._record(scores)
             if time.perf_counter() >= deadline:
                 return True
 
@@ -316,13 +326,16 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         self.steps += 1
         self.last_record = rec
         cfg = self.doc.config
-        msg = explain_blowup(rec.cost, net, cfg.eta, cfg.clip_value is not None
-                             or cfg.clip_norm is not None)
+        clipped = cfg.clip_value is not None or cfg.clip_norm is not None
+        msg = explain_blowup(rec.cost, net, cfg.eta, clipped)
         if msg is not None:
             # the document never holds a non-finite network: keep the last finite step in
             # place, and offer to go back to the start of this epoch (the steps just before
             # an overflow are already astronomically large)
+            finite = net.is_finite()
             net.set_params(before)
+            if finite:  # only the loss overflowed: name the weights that made it
+                msg = explain_blowup(rec.cost, net, cfg.eta, clipped)
             good = self._epoch_start
             if good is None or not good.is_finite() or good.sizes != net.sizes:
                 good = net.copy()
@@ -337,9 +350,9 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
                 self._record()
         return True
 
-    def _record(self) -> None:
-        """Append the train and test loss and accuracy to the history (after every epoch
-        at full speed, so one forward pass over both sets, in reused buffers)."""
+    def _scores(self) -> tuple:
+        """((train loss, accuracy), (test loss, accuracy)) of the network now: one forward
+        pass over both sets, in reused buffers (after every epoch at full speed)."""
         ds = self.data
         src = (ds, ds.x, ds.y, ds.test, ds.labels)
         if any(a is not b for a, b in zip(src, self._eval_src)):  # once per data set
@@ -352,7 +365,11 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         with np.errstate(all="ignore"):
             out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
                    else np.zeros((0, net.sizes[-1])))
-            tr, te = score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
+            return score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
+
+    def _record(self, scores: tuple | None = None) -> None:
+        """Append the train and test loss and accuracy (``scores``, else measured now)."""
+        tr, te = scores if scores is not None else self._scores()
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
 
     def _announce(self) -> None:
@@ -374,10 +391,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:
-        from nnviz.engine.data import spec_to_dict
-
-        return {"data": spec_to_dict(self.data.spec), "speed": self.speed,
-                "init": self.init_method}
+        return {**self.data_state(), "speed": self.speed, "init": self.init_method}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Validate then apply; ValueError (nothing changed) on bad input."""
@@ -389,16 +403,10 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         init = state.get("init", "xavier")
         if init not in INITIALISERS:
             raise ValueError(f"training state: unknown initialiser {init!r}")
-        try:
-            spec = spec_from_settings(state.get("data", {}), {})
-        except FormatError as e:
-            raise ValueError(f"training state: {e}") from None
-        net = self.doc.network
-        make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name,
-                     (self.data.x, self.data.y))  # raises ValueError if it does not fit
+        ds, edited = self.restored_data(state, self._opened)
         self.set_speed(speed)
         self.init_method = init
-        self.set_data_spec(**{k: getattr(spec, k) for k in spec.__dataclass_fields__})
+        self._install(ds, edited)
 
     def shutdown(self) -> None:
         self.pause()

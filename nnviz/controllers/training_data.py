@@ -6,7 +6,19 @@ from dataclasses import replace
 from typing import Any
 
 from nnviz.engine.csvio import from_csv, to_csv
-from nnviz.engine.data import encode, make_dataset, nearest, with_point, without_point
+from nnviz.engine.data import (
+    DataSet,
+    encode,
+    make_dataset,
+    mask_from_rows,
+    nearest,
+    spec_from_settings,
+    spec_to_dict,
+    test_rows,
+    with_point,
+    without_point,
+)
+from nnviz.engine.validate import FormatError
 
 
 class DataEdits:
@@ -59,3 +71,39 @@ class DataEdits:
             ds.labels = col.astype(int)
         self._install(ds)
 
+
+    # ------------------------------------------------------------ workspace
+    def data_state(self) -> dict[str, Any]:
+        """The data's part of the lab state: the settings, whose rows they are (the
+        settings' or the document's own, edited or imported) and the test rows."""
+        return {"data": spec_to_dict(self.data.spec),
+                "rows": "document" if self.edited else "spec",
+                "test": test_rows(self.data.test)}
+
+    def restored_data(self, state: dict[str, Any], rows: tuple) -> tuple[DataSet, bool]:
+        """The data set of a saved state (validated; nothing changes): made again from the
+        settings, or the saved ``rows`` (x, y) with the saved split. ValueError if bad."""
+        try:
+            spec = spec_from_settings(state.get("data", {}), {})
+        except FormatError as e:
+            raise ValueError(f"training state: {e}") from None
+        which = state.get("rows", "document" if spec.source == "table" else "spec")
+        if which not in ("spec", "document"):
+            raise ValueError("training state: 'rows' must be \"spec\" or \"document\"")
+        net = self.doc.network
+        shape = (net.sizes[0], net.sizes[-1], net.activations[-1].name)
+        if which == "spec" and spec.source != "table":
+            ds = make_dataset(spec, *shape)  # raises ValueError if it does not fit
+        else:
+            if not len(rows[0]):
+                raise ValueError("training state: the workspace holds no data rows")
+            ds = make_dataset(replace(spec, source="table"), *shape, rows)
+            labels = None if spec.source == "regression" else ds.labels
+            ds = DataSet(ds.x, labels, ds.y, ds.test,
+                         spec if labels is None else replace(spec, classes=ds.spec.classes))
+        if "test" in state:
+            try:
+                ds.test = mask_from_rows(state["test"], len(ds.x), "training state: test")
+            except FormatError as e:
+                raise ValueError(str(e)) from None
+        return ds, which == "document" or spec.source == "table"

@@ -53,7 +53,7 @@ class NetworkEdits:
         if layer == net.n_layers - 1 and self.data.labels is not None:
             ds = self.data
             ds.y = encode(ds.labels, new.sizes[-1], name)
-            self._install(ds)
+            self._install(ds, self.edited)
         self._announce()
 
     def set_init(self, method: str) -> None:

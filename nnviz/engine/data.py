@@ -323,6 +323,25 @@ def spec_from_settings(settings: dict[str, Any], data: dict[str, Any]) -> DataSp
     )
 
 
+def test_rows(test: Array) -> list[int]:
+    """The indices of the test samples (how a workspace stores the split)."""
+    return [int(i) for i in np.flatnonzero(test)]
+
+
+def mask_from_rows(v: Any, n: int, where: str) -> Array:
+    """The test mask of ``n`` samples from the indices of its test samples (validated:
+    whole numbers in [0, n), no repeats). Raises FormatError naming ``where``."""
+    if not isinstance(v, list) or len(v) > n:
+        raise FormatError(f"{where}: expected a list of at most {n} row numbers")
+    mask = np.zeros(n, dtype=bool)
+    for k, i in enumerate(v):
+        i = as_int(i, f"{where}[{k}]", 0, n - 1)
+        if mask[i]:
+            raise FormatError(f"{where}[{k}]: row {i} is listed twice")
+        mask[i] = True
+    return mask
+
+
 def spec_to_dict(spec: DataSpec) -> dict[str, Any]:
     """The settings object of a DataSpec (inverse of :func:`spec_from_settings`)."""
     return {"dataset": spec.source, "n": spec.n, "noise": spec.noise, "split": spec.split,

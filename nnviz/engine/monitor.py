@@ -188,9 +188,14 @@ def explain_blowup(cost: float, net: Network, eta: float, clipped: bool) -> str 
     finite_net = net.is_finite()
     if np.isfinite(cost) and finite_net:
         return None
-    what = ("the loss" if not np.isfinite(cost) else "") + \
-        (" and the weights" if not finite_net and not np.isfinite(cost) else
-         "the weights" if not finite_net else "")
+    if finite_net:  # finite weights, yet the outputs or the loss overflow
+        big = max((float(np.max(np.abs(w))) for w in net.weights if w.size), default=0.0)
+        return ("Training paused: the loss became NaN or infinite although every weight is "
+                f"finite (the largest |w| is {big:.3g}): the outputs overflow, so that step "
+                f"was undone. Such weights come from a learning rate that is too high "
+                f"(η = {eta:g}) or were in the network from the start: lower η, or Reset "
+                "the network to small weights.")
+    what = "the loss and the weights" if not np.isfinite(cost) else "the weights"
     why = (f"The learning rate η = {eta:g} is probably too high: every step overshoots "
            "the minimum, the weights grow without bound and overflow.")
     fix = ("Lower η" if clipped else "Lower η or turn on gradient clipping")

@@ -222,3 +222,57 @@ def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
     ctl.step_epoch()
     ctl.add_point((0.5, 0.5), 1)                         # new data: the old steps are gone
     assert not ctl.can_step_back()
+
+
+def _huge_linear(ctl):
+    """A 2-1 linear network with weights 1e160: finite weights, every loss infinite."""
+    from nnviz.engine.network import Network
+
+    ctl.doc.load_lesson("spiral")
+    net = Network.create([2, 1], "linear")
+    net.weights[0][:] = 1e160
+    ctl.doc.set_network(net, "Huge weights")
+    assert len(ctl.data.x) == 400 and not np.isfinite(ctl.history.train_loss[-1])
+
+
+def test_an_infinite_loss_pauses_play_like_an_infinite_weight(ctl, qtbot):
+    _huge_linear(ctl)
+    assert ctl._fast_trainer() is not None  # Play takes the whole-epoch fast path
+    messages = []
+    ctl.blowup.connect(messages.append)
+    ctl.play()
+    qtbot.waitUntil(lambda: not ctl.running, timeout=5000)
+    assert ctl.epoch == 0 and ctl.steps == 1  # paused at the first step, which was undone
+    assert np.all(ctl.doc.network.weights[0] == 1e160)
+    assert len(messages) == 1 and "although every weight is finite" in messages[0]
+    assert "1e+160" in messages[0] and ctl.last_finite is not None
+
+
+def test_an_infinite_loss_pauses_a_single_epoch_too(ctl):
+    _huge_linear(ctl)
+    ctl.step_epoch()
+    assert not ctl.running and ctl.epoch == 0 and "infinite" in ctl.blowup_message
+
+
+def test_a_workspace_keeps_the_users_rows_and_split(ctl):
+    ctl.doc.load_lesson("spiral")
+    ctl.add_point((5.5, -5.5), label=0)
+    ctl.add_point((-5.5, 5.5), label=1, test=True)
+    rows = (ctl.doc.x.copy(), ctl.doc.y.copy())
+    test = ctl.data.test.copy()
+    st = ctl.state()
+    assert st["rows"] == "document" and st["test"] == list(np.flatnonzero(test))
+    # what File > Open does: the document is restored (a new lesson), then the lab's state
+    ctl.doc.restore_workspace(ctl.doc.lesson, ctl.doc.network, *rows, ctl.doc.example_x,
+                              ctl.doc.example_y, ctl.doc.config, ctl.doc.loss_name)
+    assert len(ctl.data.x) == 400  # the lesson's data, made again ...
+    ctl.restore_state(st)            # ... and the saved rows, not those, come back
+    assert np.array_equal(ctl.data.x, rows[0]) and np.array_equal(ctl.data.y, rows[1])
+    assert np.array_equal(ctl.data.test, test) and ctl.data.labels[-2:].tolist() == [0, 1]
+    assert ctl.data.spec.source == "spiral" and ctl.edited
+    assert np.array_equal(ctl.doc.x, rows[0])
+    for bad in ({**st, "rows": "both"}, {**st, "test": [0, 0]}, {**st, "test": [402]},
+                {**st, "test": "0,1"}):
+        with pytest.raises(ValueError):
+            ctl.restore_state(bad)
+    assert np.array_equal(ctl.data.x, rows[0])

@@ -353,3 +353,95 @@ def test_diverging_colours_any_memory_layout():
     got = diverging(v.reshape(5, 6, 4), -1, 1, Style())
     want = diverging(np.ascontiguousarray(v).reshape(5, 6, 4), -1, 1, Style())
     assert got.shape == (5, 6, 4, 4) and np.array_equal(got, want)
+
+
+def _hover(lab, epoch: float) -> str:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    plot = lab.curves.loss_plot
+    vb = plot.getViewBox()
+    scene = vb.mapViewToScene(QPointF(epoch, float(np.mean(vb.viewRange()[1]))))
+    p = QPointF(plot.mapFromScene(scene))
+    ev = QMouseEvent(QEvent.Type.MouseMove, p, plot.viewport().mapToGlobal(p),
+                     Qt.MouseButton.NoButton, Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(plot.viewport(), ev)
+    return lab.curves.readout.text()
+
+
+def test_the_hover_readout_does_not_survive_a_lesson_switch(main_window, lab, qtbot):
+    lab.advance(5)
+    qtbot.waitUntil(lambda: _hover(lab, 3).startswith("epoch 3:"))
+    assert all(c.isVisible() for c in lab.curves.cursors)
+    assert main_window.open_lesson("overfitting")
+    qtbot.waitUntil(lambda: lab.ctl.epoch == 0 and lab.run_panel.epoch.text() == "Epoch 0")
+    assert not lab.curves.readout.text().startswith("epoch")
+    assert lab.curves.readout.text() == lab.curves.hint
+    assert not any(c.isVisible() for c in lab.curves.cursors)
+    lab.advance(2)  # the readout works again in the new lesson
+    qtbot.waitUntil(lambda: _hover(lab, 1).startswith("epoch 1:"))
+    lab.ctl.reset()  # a reset to epoch 0 drops it too
+    qtbot.waitUntil(lambda: lab.curves.readout.text() == lab.curves.hint)
+
+
+def test_the_accuracy_chart_keeps_its_share_after_lesson_switches(main_window, lab, qtbot):
+    for name in ("exploding-gradients", "spiral", "keras-lab", "overfitting", "spiral"):
+        assert main_window.open_lesson(name)
+        lab.advance(1)
+        qtbot.wait(20)
+    loss, acc = lab.curves.loss_plot, lab.curves.acc_plot
+    assert acc.isVisible()
+    assert acc.width() >= 0.8 * loss.width() and acc.height() >= 0.8 * loss.height()
+    lo, hi = acc.getViewBox().viewRange()[1]
+    assert lo == pytest.approx(0, abs=0.05) and hi == pytest.approx(1.02, abs=0.05)
+
+
+def test_an_infinite_loss_pauses_play_with_a_message(main_window, lab, qtbot):
+    from nnviz.engine.network import Network
+
+    net = Network.create([2, 1], "linear")
+    net.weights[0][:] = 1e160   # finite weights, every loss infinite
+    lab.doc.set_network(net, "Huge weights")
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.ctl.running, timeout=5000)
+    qtbot.waitUntil(lambda: lab.message.isVisible())
+    assert "although every weight is finite" in lab.message.text()
+    assert "Play" in lab.run_panel.play.text() and lab.ctl.epoch == 0
+
+
+def _csv_through_the_button(lab, qtbot, monkeypatch, path):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(lab.data_panel.import_csv, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("how", ["csv", "clicks"])
+def test_save_then_open_keeps_the_users_data(main_window, lab, qtbot, tmp_path, monkeypatch,
+                                             how):
+    win = main_window
+    if how == "csv":
+        src = tmp_path / "mine.csv"
+        src.write_text("x1,x2,label\n1,2,1\n-1,-2,0\n3,-1,1\n-2,2.5,0\n0.5,0.25,1\n")
+        _csv_through_the_button(lab, qtbot, monkeypatch, src)
+        assert len(lab.ctl.data.x) == 5
+    else:
+        _click(lab, 5.5, -5.5)
+        _click(lab, -5.5, -5.5, mod=Qt.KeyboardModifier.ShiftModifier)
+        assert len(lab.ctl.data.x) == 402
+    x, y, test = lab.ctl.data.x.copy(), lab.ctl.data.y.copy(), lab.ctl.data.test.copy()
+    path = tmp_path / "mine.nnviz"
+    assert win.files.save_to(str(path))
+    assert win.open_lesson("overfitting")
+    win.files.open_path(str(path))
+    qtbot.waitUntil(lambda: win.doc.lesson.name == "spiral")
+    page = win.current_lab
+    assert page is lab
+    assert np.array_equal(lab.ctl.data.x, x) and np.array_equal(lab.ctl.data.y, y)
+    assert np.array_equal(lab.ctl.data.test, test)
+    lab.redraw()
+    assert lab.map.point_counts() == (int((~test).sum()), int(test.sum()))
+    assert lab.data_panel.counts.text() == (f"{int((~test).sum())} training and "
+                                            f"{int(test.sum())} test samples")

@@ -73,14 +73,22 @@ class Curves(QWidget):
         self.readout = QLabel(self.hint)
         self.readout.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.loss_plot)
-        row.addWidget(self.acc_plot)
+        row.addWidget(self.loss_plot, 1)  # equal shares, also after the accuracy plot was
+        row.addWidget(self.acc_plot, 1)   # hidden for a regression lesson and shown again
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row, 1)
         lay.addWidget(self.readout)
         self._h: dict[str, np.ndarray] = {}
+        self._read_epoch: float | None = None  # the epoch the readout and cursors show
         self.apply_style(Style())
+
+    def clear_readout(self) -> None:
+        """No epoch read: the hint instead of a readout, no cursor lines."""
+        self._read_epoch = None
+        self.readout.setText(self.hint)
+        for c in self.cursors:
+            c.hide()
 
     def apply_style(self, style: Style) -> None:
         w = 2.5 * style.scale
@@ -97,6 +105,8 @@ class Curves(QWidget):
     def set_history(self, h: dict[str, np.ndarray], classification: bool) -> None:
         self._h = h
         ep = h["epoch"]
+        if self._read_epoch is not None and (not len(ep) or self._read_epoch > ep[-1]):
+            self.clear_readout()  # that epoch is gone (a new lesson, a reset, a step back)
         for key, line in self.lines.items():
             v = h[key]
             ok = np.isfinite(v)
@@ -127,8 +137,9 @@ class Curves(QWidget):
         if np.isfinite(h["train_acc"][i]):
             text += (f"; accuracy train {_num(100 * h['train_acc'][i])} %, "
                      f"test {_num(100 * h['test_acc'][i])} %")
+        self._read_epoch = float(h["epoch"][i])
         for c in self.cursors:
-            c.setValue(float(h["epoch"][i]))
+            c.setValue(self._read_epoch)
             c.show()
         return text
 

@@ -150,6 +150,7 @@ class TrainingLab(Lab):
     def _on_lesson_changed(self) -> None:
         self.message.hide()  # the lesson's caption is in the window's caption bar
         self.message.setText("")
+        self.curves.clear_readout()  # nothing read on the last lesson's curves stays on
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:
