@@ -73,6 +73,9 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self.handouts = Handouts(self)
         self.setAcceptDrops(True)
         self._build_actions()
+        from nnviz.views.pen import PresenterPen
+
+        self.pen = PresenterPen(self)
         self._build_menus()
 
     # ------------------------------------------------------------ building
@@ -181,7 +184,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         m = mb.addMenu("&View")
         for a in (self.act_presentation, self.act_fullscreen, self.act_dark, self.act_blank,
                   self.act_captions, None, self.act_zoom_in, self.act_zoom_out,
-                  self.act_zoom_reset):
+                  self.act_zoom_reset, None, *self.pen.actions):
             m.addAction(a) if a is not None else m.addSeparator()
         m = mb.addMenu("&Step")
         m.addAction(self.act_next)
