@@ -26,15 +26,15 @@ def test_worked_mazur_contains_the_notes_numbers():
         assert number in out, number
     assert out.index("## Forward pass") < out.index("## The total error") < \
         out.index("## Backward pass") < out.index("## Updating the weights")
-    assert "net_h1 = w1*i1 + w2*i2 + b1*1 = 0.15*0.05 + 0.2*0.1 + 0.35*1 = 0.3775" in out
+    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in out
 
 
 def test_worked_other_lessons():
     r = run("worked", "--lesson", "linear-2-2-1")
-    assert r.returncode == 0 and "0.191" in r.stdout and "-0.809" in r.stdout
+    assert r.returncode == 0 and "0.191" in r.stdout and "−0.809" in r.stdout
     assert "0.1743825" in r.stdout
     r = run("worked", "--lesson", "step-network")
-    assert r.returncode == 0 and "v3 = w13*x1 + w23*x2 = 2*1 + -3*0 = 2" in r.stdout
+    assert r.returncode == 0 and "v3 = w13·x1 + w23·x2 = 2·1 − 3·0 = 2" in r.stdout
 
 
 def test_worked_bad_lesson_gives_one_line_error(tmp_path):

@@ -43,7 +43,7 @@ class FunctionsController(QObject):
 
     def compare(self) -> dict[str, float]:
         """Outputs of a perceptron and a sigmoid neuron with z = w x + b, now and before."""
-        sig, per = get_activation("sigmoid"), get_activation("step")
+        sig, per = get_activation("sigmoid"), get_activation("perceptron")  # notes 002: > 0
         out = {}
         for tag, w in (("", self.compare_w), ("prev_", self.compare_prev)):
             z = np.array(w * self.COMPARE_X + self.COMPARE_B)
@@ -60,7 +60,7 @@ class FunctionsController(QObject):
     def compare_curves(self, lo: float = -3.0, hi: float = 5.0, n: int = 801):
         ws = np.linspace(lo, hi, n)
         z = ws * self.COMPARE_X + self.COMPARE_B
-        return ws, get_activation("step").fn(z), get_activation("sigmoid").fn(z)
+        return ws, get_activation("perceptron").fn(z), get_activation("sigmoid").fn(z)
 
     # ------------------------------------------------------------ gallery
     def set_gallery(self, name: str) -> None:

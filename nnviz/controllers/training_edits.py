@@ -21,8 +21,9 @@ class NetworkEdits:
         old = self.doc.network
         self._resets += 1
         rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)
-        weights = init_weights(old.sizes, self.init_method, rng, 0.5)
-        net = Network(weights, [np.zeros_like(b) for b in old.biases], list(old.activations),
+        _method, scale, bias = self.doc.lesson.init     # the lesson's U(±scale) (keras: 0.05)
+        weights = init_weights(old.sizes, self.init_method, rng, scale)
+        net = Network(weights, [np.full_like(b, bias) for b in old.biases], list(old.activations),
                       list(old.shared_bias), list(old.use_bias))
         self.doc.set_network(net, "Reset training")
         self._restart(clear_history=True)

@@ -77,6 +77,8 @@ class Lesson:
     settings: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    init: tuple[str, float, float] = ("xavier", 0.5, 0.0)   # method, scale, bias
+    notes_digits: tuple[int, int] | None = None   # notes' rounding in a matrix update
 
     def example(self) -> tuple[np.ndarray, np.ndarray]:
         """The (input, target) the workbench steps through."""
@@ -210,16 +212,48 @@ def _parse(d: Any, origin: str) -> Lesson:
             parse_setup(settings)
         except FormatError as e:
             raise FormatError(f"settings.{e}") from None
+    method, scale, _seed, bias0 = init_spec(need(d, "network", "lesson"))
     return Lesson(
         name=name, title=title, description=description, network=net, naming=naming,
         loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,
         data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
-        settings=settings, raw=d,
+        settings=settings, raw=d, init=(method, scale, bias0),
+        notes_digits=_notes_digits(settings),
     )
 
 
 def _opt_pos(v: Any, where: str) -> float | None:
     return None if v is None else as_number(v, where, 1e-12, 1e12)
+
+
+def init_spec(nd: Any) -> tuple[str, float, int, float]:
+    """The lesson's initialiser (method, scale, seed, bias) from ``network.init``; the
+    training lab's Reset draws from the same distribution (keras-lab: U(±0.05))."""
+    init = nd.get("init", {}) if isinstance(nd, dict) else {}
+    if not isinstance(init, dict):
+        raise FormatError("network.init: expected an object")
+    method = as_str(init.get("method", "xavier"), "network.init.method")
+    scale = as_number(init.get("scale", 0.5), "network.init.scale", 0.0, 1e3)
+    seed = as_int(init.get("seed", 0), "network.init.seed", 0, 2**32 - 1)
+    bias0 = as_number(init.get("bias", 0.0), "network.init.bias", -1e3, 1e3)
+    from nnviz.engine.init import INITIALISERS
+
+    if method not in INITIALISERS:
+        raise FormatError(f"network.init.method: {method!r} is not one of "
+                          f"{', '.join(INITIALISERS)}")
+    return method, float(scale), int(seed), float(bias0)
+
+
+def _notes_digits(settings: dict) -> tuple[int, int] | None:
+    """``settings.matrix_notes_digits``: the decimals notes print in a matrix update
+    (products, results), e.g. [3, 2] for notes 003's linear example."""
+    v = settings.get("matrix_notes_digits")
+    if v is None:
+        return None
+    if not isinstance(v, list) or len(v) != 2:
+        raise FormatError("settings.matrix_notes_digits: expected two integers")
+    return (as_int(v[0], "settings.matrix_notes_digits[0]", 0, 9),
+            as_int(v[1], "settings.matrix_notes_digits[1]", 0, 9))
 
 
 def _parse_network(nd: Any) -> Network:
@@ -233,18 +267,9 @@ def _parse_network(nd: Any) -> Network:
     if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
         raise FormatError(f"network.layers: expected {len(sizes) - 1} layers (one per size after "
                           f"the input)")
-    init = nd.get("init", {})
-    if not isinstance(init, dict):
-        raise FormatError("network.init: expected an object")
-    method = as_str(init.get("method", "xavier"), "network.init.method")
-    scale = as_number(init.get("scale", 0.5), "network.init.scale", 0.0, 1e3)
-    seed = as_int(init.get("seed", 0), "network.init.seed", 0, 2**32 - 1)
-    bias0 = as_number(init.get("bias", 0.0), "network.init.bias", -1e3, 1e3)
-    from nnviz.engine.init import INITIALISERS, init_weights
+    method, scale, seed, bias0 = init_spec(nd)
+    from nnviz.engine.init import init_weights
 
-    if method not in INITIALISERS:
-        raise FormatError(f"network.init.method: {method!r} is not one of "
-                          f"{', '.join(INITIALISERS)}")
     drawn: list[np.ndarray] = []  # every layer's initial weights, drawn only if one needs them
     weights, biases, acts, shared, used = [], [], [], [], []
     for l, ld in enumerate(layers):

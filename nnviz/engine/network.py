@@ -253,7 +253,8 @@ def predict(net: Network, x: Array) -> Array:
 def backward(net: Network, fwd: ForwardPass, y: Array, loss: Loss) -> list[LayerGrad]:
     """Backpropagation by BP1-BP4 for the cost ``loss`` over the batch in ``fwd``.
 
-    BP1: delta^L = grad_a C * f'(z^L) (a - y for sigmoid + BCE and softmax + CE);
+    BP1: delta^L = grad_a C * f'(z^L) (a - y for sigmoid + BCE and for softmax + CE with
+    targets summing to 1; a * sum(y) - y for other softmax targets);
     BP2: delta^l = (w^(l+1)^T delta^(l+1)) * f'(z^l); BP3: dC/db = delta;
     BP4: dC/dw_jk = a_k^(l-1) delta_j.
     """
@@ -268,7 +269,8 @@ def backward(net: Network, fwd: ForwardPass, y: Array, loss: Loss) -> list[Layer
     if fwd.masks[-1] is not None:
         raise ValueError("dropout is not applied to the output layer")
     if loss.combined_delta(act.name):
-        delta = out - y
+        # softmax + CE: a Σ_j y_j − y, which is a − y when the targets sum to 1 (one-hot)
+        delta = out * np.sum(y, axis=1, keepdims=True) - y if act.vector else out - y
     else:
         delta = act.backprop(fwd.zs[-1], out, loss.grad(out, y))
     grads: list[LayerGrad | None] = [None] * L

@@ -9,8 +9,9 @@ Conventions
 ``"step"``: output 1 when w·x + b >= 0 (notes 003). They differ only where w·x + b == 0.
 
 The learning rule (notes 003) works on augmented inputs x = (1, x1, x2) and weights
-w = (w0, w1, w2) with w0 the bias: pick a random x; if x is labelled 1 and is classified 0,
-w = w + x; if x is labelled 0 and is classified 1, w = w − x.
+w = (w0, w1, w2) with w0 the bias: pick a random x; "if x ∈ P and w·x < 0 then w = w + x;
+if x ∈ N and w·x ≥ 0 then w = w − x" (the "step" convention); under the "perceptron"
+convention the thresholds move with the output rule (P and w·x ≤ 0; N and w·x > 0).
 """
 
 from __future__ import annotations
@@ -206,6 +207,17 @@ class LearnStep:
     w_after: Array
 
 
+#: the learning rule as notes 003 print it (their output is 1 when w·x ≥ 0) and the same rule
+#: with the threshold of notes 002's "> 0" convention; :func:`learn_step` follows these lines
+RULE_TEXT = {
+    "step": ("Notes 003's rule (output 1 if w·x ≥ 0)",
+             ("if x ∈ P and w·x < 0 then w = w + x", "if x ∈ N and w·x ≥ 0 then w = w − x")),
+    "perceptron": ("Notes 003's rule in the > 0 form (output 1 if w·x > 0)",
+                   ("if x ∈ P and w·x ≤ 0 then w = w + x",
+                    "if x ∈ N and w·x > 0 then w = w − x")),
+}
+
+
 def augment(x: Array) -> Array:
     """Prepend x0 = 1: shape (m, 2) -> (m, 3)."""
     x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
@@ -214,13 +226,19 @@ def augment(x: Array) -> Array:
 
 def learn_step(w: Array, x_aug: Array, labels: Array, index: int, convention: str = "step"
                ) -> LearnStep:
-    """Apply the rule to point ``index`` (x_aug (m, 3), labels (m,) of 0/1); pure."""
+    """Apply the rule of ``RULE_TEXT[convention]`` to point ``index`` (x_aug (m, 3), labels
+    (m,) of 0/1); pure. Under "step" it is notes 003's rule letter for letter."""
     w = np.asarray(w, dtype=np.float64)
     x = np.asarray(x_aug[index], dtype=np.float64)
     label = int(labels[index])
     wx = float(w @ x)
-    predicted = int(classify(wx, convention))
-    update = 0 if predicted == label else (1 if label == 1 else -1)
+    if convention == "step":
+        wrong = wx < 0 if label == 1 else wx >= 0
+    elif convention == "perceptron":
+        wrong = wx <= 0 if label == 1 else wx > 0
+    else:
+        raise ValueError(f"unknown convention {convention!r}")
+    update = 0 if not wrong else (1 if label == 1 else -1)
     return LearnStep(index, x.copy(), label, wx, update, w.copy(), w + update * x)
 
 

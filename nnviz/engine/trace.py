@@ -183,17 +183,19 @@ class Trace:
 
 # ---------------------------------------------------------------- formulas
 def _act_expr(name: str, z: str, alpha: float) -> str:
+    # inside a function's own parentheses (or on its own) a number needs none of its own
+    b = z[1:-1] if z.startswith("(") and z.endswith(")") and "(" not in z[1:] else z
     return {
         "sigmoid": f"1/(1+e^(-{z}))",
-        "tanh": f"tanh({z})",
-        "relu": f"max(0, {z})",
-        "leaky_relu": f"max({fmt(alpha)}*{z}, {z})",
-        "elu": f"({z} if {z} >= 0 else {fmt(alpha)}*(e^{z} - 1))",
-        "linear": z,
-        "step": f"(1 if {z} >= 0 else 0)",
-        "perceptron": f"(1 if {z} > 0 else 0)",
-        "piecewise": f"min(1, max(0, {z} + 0.5))",
-        "softmax": f"e^({z}) / Σ_k e^(z_k)",
+        "tanh": f"tanh({b})",
+        "relu": f"max(0, {b})",
+        "leaky_relu": f"max({fmt(alpha)}*{z}, {b})",
+        "elu": f"({b} if {b} >= 0 else {fmt(alpha)}*(e^{z} - 1))",
+        "linear": b,
+        "step": f"(1 if {b} >= 0 else 0)",
+        "perceptron": f"(1 if {b} > 0 else 0)",
+        "piecewise": f"min(1, max(0, {b} + 0.5))",
+        "softmax": f"e^({b}) / (Σ_k e^(z_k))",
     }[name]
 
 
@@ -237,13 +239,21 @@ def _loss_kind(loss: Loss) -> str:
 def _sum(terms: list[str]) -> str:
     if len(terms) > MAX_TERMS:
         terms = terms[:3] + [f"… ({len(terms)} terms)"] + terms[-1:]
-    return " + ".join(terms) if terms else "0"
+    return _join(terms) if terms else "0"
+
+
+def _join(terms: list[str]) -> str:
+    """Terms added up, a negative one subtracted: ``a + b - 0.17*(-0.35)`` (not ``+ -0.17``)."""
+    out = terms[0]
+    for t in terms[1:]:
+        out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
+    return out
 
 
 def _sum_n(term, n: int) -> str:
     """Like ``_sum([term(i) for i in range(n)])`` but formats only the terms shown."""
     if n > MAX_TERMS:
-        return " + ".join([term(0), term(1), term(2), f"… ({n} terms)", term(n - 1)])
+        return _join([term(0), term(1), term(2), f"… ({n} terms)", term(n - 1)])
     return _sum([term(i) for i in range(n)])
 
 
@@ -338,8 +348,8 @@ def build_trace(
             tr.idx_net[l][j] = add("forward", "net", l + 1, j, None, eq)
             zname = naming.net(l + 1, j)
             if act.name == "softmax":
-                num_o = f"e^({fmt(z_vals[l][j])}) / " + _sum(
-                    [f"e^({fmt(v)})" for v in z_vals[l]])
+                num_o = f"e^({fmt(z_vals[l][j])}) / (" + _sum(
+                    [f"e^({fmt(v)})" for v in z_vals[l]]) + ")"
             else:
                 num_o = _act_expr(act.name, _paren(z_vals[l][j]), act.alpha)
             eq = Equation(naming.out(l + 1, j), (_act_expr(act.name, zname, act.alpha), num_o),
@@ -373,14 +383,22 @@ def build_trace(
             n_name = naming.net(layer, j)
             dv = g.delta[0, j]
             if l == L - 1 and combined:
-                eq = Equation(d_name, (f"d{E}/d{n_name}", f"{o_name} - {naming.target(j)}",
-                                       f"{fmt(out[j])} - {fmt(y[0, j])}"), dv, n_symbolic=2)
+                if act.vector and not np.isclose(np.sum(y[0]), 1.0):   # a Σ_k t_k − t
+                    ysum = float(np.sum(y[0]))
+                    eq = Equation(d_name, (f"∂{E}/∂{n_name}",
+                                           f"{o_name}*Σ_k target_k - {naming.target(j)}",
+                                           f"{fmt(out[j])}*{_paren(ysum)} - {_paren(y[0, j])}"),
+                                  dv, n_symbolic=2)
+                else:
+                    eq = Equation(d_name, (f"∂{E}/∂{n_name}", f"{o_name} - {naming.target(j)}",
+                                           f"{fmt(out[j])} - {_paren(y[0, j])}"), dv,
+                                  n_symbolic=2)
                 details: tuple[Equation, ...] = ()
-                factors: tuple = ((f"d{E}/d{n_name}", dv),)
+                factors: tuple = ((f"∂{E}/∂{n_name}", dv),)
             else:
                 if l == L - 1:
                     ga = (fwd.output - y)[0] if kind == "quadratic" else loss.grad(fwd.output, y)[0]
-                    dout = Equation(f"d{E}/d{o_name}", (
+                    dout = Equation(f"∂{E}/∂{o_name}", (
                         _dloss_expr(kind, naming.target(j), o_name),
                         _dloss_expr(kind, fmt(y[0, j]), _paren(out[j]))), ga[j])
                 else:
@@ -388,7 +406,7 @@ def build_trace(
                     wn = net.weights[l + 1]
                     jn = range(wn.shape[0])
                     per_output = l + 1 == L - 1 and len(jn) > 1 and naming.error(0) != E
-                    sym1 = [f"d{naming.error(q)}/d{o_name}" for q in jn] if per_output else []
+                    sym1 = [f"∂{naming.error(q)}/∂{o_name}" for q in jn] if per_output else []
                     sym2 = [f"{naming.delta(layer + 1, q)}*{naming.weight(l + 1, q, j)}"
                             for q in jn]
                     num1 = [f"{fmt(nxt[q])}*{_paren(wn[q, j])}" for q in jn]
@@ -397,7 +415,7 @@ def build_trace(
                     if len(num2) > 1:
                         stages.append(_sum(num2))
                     ga_j = float(np.sum(nxt * wn[:, j]))
-                    dout = Equation(f"d{E}/d{o_name}", tuple(stages), ga_j,
+                    dout = Equation(f"∂{E}/∂{o_name}", tuple(stages), ga_j,
                                     n_symbolic=2 if sym1 else 1)
                     dEdout[l] = dEdout[l] if dEdout[l].size else np.zeros(wn.shape[1])
                     dEdout[l][j] = ga_j
@@ -406,15 +424,15 @@ def build_trace(
                     dEdout[l][j] = dout.value
                 if act.vector:
                     fp = float(dv / dout.value) if dout.value else 0.0
-                    dact = Equation(f"d{o_name}/d{n_name}", ("(softmax Jacobian, effective)",),
+                    dact = Equation(f"∂{o_name}/∂{n_name}", ("(softmax Jacobian, effective)",),
                                     fp)
                 else:
                     fp = float(act.prime(np.array([z_vals[l][j]]), np.array([a_vals[l + 1][j]]))[0])
-                    dact = Equation(f"d{o_name}/d{n_name}", (
+                    dact = Equation(f"∂{o_name}/∂{n_name}", (
                         _act_prime_expr(act.name, n_name, o_name, act.alpha),
                         _act_prime_expr(act.name, _paren(z_vals[l][j]), _paren(a_vals[l + 1][j]),
                                         act.alpha)), fp)
-                eq = Equation(d_name, (f"d{E}/d{o_name} * d{o_name}/d{n_name}",
+                eq = Equation(d_name, (f"∂{E}/∂{o_name} * ∂{o_name}/∂{n_name}",
                                        f"{fmt(dout.value)} * {_paren(fp)}"), dv)
                 details = (dout, dact)
                 factors = ((dout.lhs, dout.value), (dact.lhs, fp))
@@ -426,32 +444,32 @@ def build_trace(
                     w_name = naming.weight(l, j, k)
                     a_in = a_vals[l][k]
                     in_name = naming.out(l, k)
-                    dnet = Equation(f"d{n_name}/d{w_name}", (in_name,), a_in)
+                    dnet = Equation(f"∂{n_name}/∂{w_name}", (in_name,), a_in)
                     if len(factors) == 2:
-                        eq = Equation(f"d{E}/d{w_name}", (
-                            f"d{E}/d{o_name} * d{o_name}/d{n_name} * d{n_name}/d{w_name}",
+                        eq = Equation(f"∂{E}/∂{w_name}", (
+                            f"∂{E}/∂{o_name} * ∂{o_name}/∂{n_name} * ∂{n_name}/∂{w_name}",
                             f"{fmt(factors[0][1])} * {_paren(factors[1][1])} * {_paren(a_in)}"),
                             g.dw[j, k])
                         f3 = factors + ((dnet.lhs, a_in),)
                     else:
-                        eq = Equation(f"d{E}/d{w_name}", (f"{d_name} * {in_name}",
+                        eq = Equation(f"∂{E}/∂{w_name}", (f"{d_name} * {in_name}",
                                                           f"{fmt(dv)} * {_paren(a_in)}"), g.dw[j, k])
                         f3 = ((d_name, dv), (dnet.lhs, a_in))
                     tr.idx_dw[l][j, k] = add("backward", "grad_w", layer, j, k, eq, (dnet,), f3)
             else:
-                eq = Equation(f"d{E}/d{naming.weight(l, j, 0)}…", (
+                eq = Equation(f"∂{E}/∂{naming.weight(l, j, 0)}…", (
                     f"{d_name}*{naming.out(l, 0)}, …, {d_name}*{naming.out(l, n_in - 1)}",
-                    f"{fmt(dv)}*a_k for {n_in} inputs (largest |dC/dw| "
+                    f"{fmt(dv)}*a_k for {n_in} inputs (largest |∂C/∂w| "
                     f"{fmt(float(np.max(np.abs(g.dw[j]))))})"), dv)
                 tr.idx_dw[l][j, :] = add("backward", "grad_row", layer, j, None, eq)
             if net.use_bias[l] and not freeze_biases and not net.shared_bias[l]:
                 b_name = naming.bias(l, j)
-                eq = Equation(f"d{E}/d{b_name}", (d_name,), g.db[j])
+                eq = Equation(f"∂{E}/∂{b_name}", (d_name,), g.db[j])
                 tr.idx_db[l][j] = add("backward", "grad_b", layer, j, None, eq)
         if net.use_bias[l] and not freeze_biases and net.shared_bias[l]:
             b_name = naming.bias(l, 0)
             terms = [naming.delta(layer, j) for j in range(net.weights[l].shape[0])]
-            eq = Equation(f"d{E}/d{b_name}", (_sum(terms), _sum([fmt(v) for v in g.delta[0]])),
+            eq = Equation(f"∂{E}/∂{b_name}", (_sum(terms), _sum([fmt(v) for v in g.delta[0]])),
                           g.db[0])
             tr.idx_db[l][:] = add("backward", "grad_b", layer, None, None, eq)
 
@@ -464,24 +482,24 @@ def build_trace(
             if n_in <= MAX_TERMS:
                 for k in range(n_in):
                     wn = naming.weight(l, j, k)
-                    eq = Equation(f"{wn}⁺", (f"{wn} - η*d{E}/d{wn}",
+                    eq = Equation(f"{wn}⁺", (f"{wn} - η*∂{E}/∂{wn}",
                                              f"{fmt(w_old[j, k])} - {fmt(eta)}*{_paren(grads[l].dw[j, k])}"),
                                   w_new[j, k])
                     tr.idx_w[l][j, k] = add("update", "update_w", layer, j, k, eq)
             else:
                 wn = naming.weight(l, j, 0)
-                eq = Equation(f"{wn}⁺…", (f"w - η*d{E}/dw for the {n_in} weights into "
+                eq = Equation(f"{wn}⁺…", (f"w - η*∂{E}/∂w for the {n_in} weights into "
                                           f"{naming.label(layer, j)}",), w_new[j, 0])
                 tr.idx_w[l][j, :] = add("update", "update_row", layer, j, None, eq)
             if net.use_bias[l] and not freeze_biases and not net.shared_bias[l]:
                 bn = naming.bias(l, j)
-                eq = Equation(f"{bn}⁺", (f"{bn} - η*d{E}/d{bn}",
+                eq = Equation(f"{bn}⁺", (f"{bn} - η*∂{E}/∂{bn}",
                                          f"{fmt(net.biases[l][j])} - {fmt(eta)}*{_paren(grads[l].db[j])}"),
                               after.biases[l][j])
                 tr.idx_b[l][j] = add("update", "update_b", layer, j, None, eq)
         if net.use_bias[l] and not freeze_biases and net.shared_bias[l]:
             bn = naming.bias(l, 0)
-            eq = Equation(f"{bn}⁺", (f"{bn} - η*d{E}/d{bn}",
+            eq = Equation(f"{bn}⁺", (f"{bn} - η*∂{E}/∂{bn}",
                                      f"{fmt(net.biases[l][0])} - {fmt(eta)}*{_paren(grads[l].db[0])}"),
                           after.biases[l][0])
             tr.idx_b[l][:] = add("update", "update_b", layer, None, None, eq)

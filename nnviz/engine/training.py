@@ -152,16 +152,33 @@ def regularisation_cost(net: Network, l1: float, l2: float, n: int) -> float:
     return total
 
 
+def trained_grad_norm(net: Network, grads: list[LayerGrad], freeze_biases: bool) -> float:
+    """The length of the gradient of the parameters being trained: every weight, each
+    trained bias once (a shared bias is one parameter; frozen or absent biases none)."""
+    sq = 0.0
+    for l, g in enumerate(grads):
+        sq += float(np.sum(g.dw * g.dw))
+        if net.use_bias[l] and not freeze_biases:
+            db = g.db[:1] if net.shared_bias[l] else g.db
+            sq += float(np.sum(db * db))
+    return float(np.sqrt(sq))
+
+
 def clip_gradients(grads: list[LayerGrad], clip_value: float | None,
-                   clip_norm: float | None) -> None:
-    """Clip gradient arrays in place, by value then by global norm."""
+                   clip_norm: float | None, net: Network | None = None,
+                   freeze_biases: bool = False) -> None:
+    """Clip gradient arrays in place, by value then by the norm of the trained parameters'
+    gradient (:func:`trained_grad_norm`; without ``net`` every entry counts)."""
     if clip_value is not None:
         for g in grads:
             np.clip(g.dw, -clip_value, clip_value, out=g.dw)
             np.clip(g.db, -clip_value, clip_value, out=g.db)
     if clip_norm is not None:
-        sq = sum(float(np.sum(g.dw * g.dw)) + float(np.sum(g.db * g.db)) for g in grads)
-        norm = np.sqrt(sq)
+        if net is not None:
+            norm = trained_grad_norm(net, grads, freeze_biases)
+        else:
+            norm = np.sqrt(sum(float(np.sum(g.dw * g.dw)) + float(np.sum(g.db * g.db))
+                               for g in grads))
         if norm > clip_norm:
             f = clip_norm / norm
             for g in grads:
@@ -200,7 +217,7 @@ def train_step(
             g.dw += (cfg.l2 / nn) * net.weights[l]
         if cfg.l1:
             g.dw += (cfg.l1 / nn) * np.sign(net.weights[l])
-    clip_gradients(grads, cfg.clip_value, cfg.clip_norm)
+    clip_gradients(grads, cfg.clip_value, cfg.clip_norm, net, cfg.freeze_biases)
     apply_update(net, grads, cfg, state)
     if state is not None:
         state.steps += 1

@@ -22,11 +22,16 @@ def lesson_trace(lesson: Lesson) -> Trace:
                        lesson.train.freeze_biases)
 
 
+def typeset(text: str) -> str:
+    """An equation as the notes print it: · for the product, − for the minus sign."""
+    return text.replace("*", "·").replace("-", "−")
+
+
 def step_markdown(step: MicroStep) -> list[str]:
     """Markdown lines for one micro-step: its factors, then its equation."""
-    lines = [f"- `{d.text()}`" for d in step.details]
-    lines.append(f"- **`{step.equation.text()}`**" if step.details else
-                 f"- `{step.equation.text()}`")
+    lines = [f"- `{typeset(d.text())}`" for d in step.details]
+    eq = typeset(step.equation.text())
+    lines.append(f"- **`{eq}`**" if step.details else f"- `{eq}`")
     return lines
 
 

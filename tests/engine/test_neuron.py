@@ -163,3 +163,26 @@ def test_saturation_regions_of_the_sigmoid():
     assert (inside < 0.01).all()
     assert get_activation("sigmoid").prime(np.array([a1 + 0.01]))[0] >= 0.01
     assert eng.saturation_regions(z, get_activation("linear").prime(z)) == []
+
+
+@pytest.mark.parametrize("convention", eng.CONVENTIONS)
+def test_learn_step_follows_the_rule_text_it_shows(convention):
+    """The box prints RULE_TEXT; the rule applied is exactly those two lines."""
+    import operator
+
+    ops = {"<": operator.lt, "≤": operator.le, ">": operator.gt, "≥": operator.ge}
+    _title, lines = eng.RULE_TEXT[convention]
+    rules = {}
+    for line in lines:                  # "if x ∈ P and w·x < 0 then w = w + x"
+        words = line.split()
+        rules[1 if words[3] == "P" else 0] = (ops[words[6]], 1 if words[-2] == "+" else -1)
+    xa = eng.augment(np.array([[1.0, 0.0]]))
+    for label in (0, 1):
+        for wx in (-1.0, 0.0, 1.0):
+            w = np.array([wx - 1.0, 1.0, 0.0])          # w·x = wx
+            op, sign = rules[label]
+            s = eng.learn_step(w, xa, np.array([label]), 0, convention)
+            assert s.update == (sign if op(wx, 0) else 0), (convention, label, wx)
+    if convention == "step":            # notes 003 letter for letter
+        assert lines == ("if x ∈ P and w·x < 0 then w = w + x",
+                         "if x ∈ N and w·x ≥ 0 then w = w − x")

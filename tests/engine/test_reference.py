@@ -60,10 +60,10 @@ def test_mazur_errors(mazur_trace):
 
 def test_mazur_backward_output_layer(mazur_trace):
     t = mazur_trace
-    close(_step_value(t, "dE_total/dout_o1"), "0.74136507")
-    close(_step_value(t, "dout_o1/dnet_o1"), "0.186815602")
-    close(_step_value(t, "dnet_o1/dw5"), "0.593269992")
-    close(_step_value(t, "dE_total/dw5"), "0.082167041")
+    close(_step_value(t, "∂E_total/∂out_o1"), "0.74136507")
+    close(_step_value(t, "∂out_o1/∂net_o1"), "0.186815602")
+    close(_step_value(t, "∂net_o1/∂w5"), "0.593269992")
+    close(_step_value(t, "∂E_total/∂w5"), "0.082167041")
     close(_step_value(t, "δ_o1"), "0.138498562")
 
 
@@ -73,9 +73,9 @@ def test_mazur_backward_hidden_layer(mazur_trace):
     w5, w7 = t.net_before.weights[1][0, 0], t.net_before.weights[1][1, 0]
     close(d_o1 * w5, "0.055399425")
     close(d_o2 * w7, "-0.019049119")
-    close(_step_value(t, "dE_total/dout_h1"), "0.036350306")
-    close(_step_value(t, "dout_h1/dnet_h1"), "0.241300709")
-    close(_step_value(t, "dE_total/dw1"), "0.000438568")
+    close(_step_value(t, "∂E_total/∂out_h1"), "0.036350306")
+    close(_step_value(t, "∂out_h1/∂net_h1"), "0.241300709")
+    close(_step_value(t, "∂E_total/∂w1"), "0.000438568")
 
 
 def test_mazur_updates(mazur_trace):

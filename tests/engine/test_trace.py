@@ -20,9 +20,9 @@ def test_mazur_trace_order_and_first_formula():
         "net_h1 = w1*i1 + w2*i2 + b1*1 = 0.15*0.05 + 0.2*0.1 + 0.35*1 = 0.3775")
     assert tr.steps[1].equation.text() == (
         "out_h1 = 1/(1+e^(-net_h1)) = 1/(1+e^(-0.3775)) = 0.593269992")
-    grad_w5 = next(s for s in tr.steps if s.equation.lhs == "dE_total/dw5")
+    grad_w5 = next(s for s in tr.steps if s.equation.lhs == "∂E_total/∂w5")
     assert grad_w5.equation.text() == (
-        "dE_total/dw5 = dE_total/dout_o1 * dout_o1/dnet_o1 * dnet_o1/dw5 = "
+        "∂E_total/∂w5 = ∂E_total/∂out_o1 * ∂out_o1/∂net_o1 * ∂net_o1/∂w5 = "
         "0.74136507 * 0.186815602 * 0.593269992 = 0.082167041")
     assert [v for _, v in grad_w5.factors] == [
         grad_w5.factors[0][1], grad_w5.factors[1][1], grad_w5.factors[2][1]]
@@ -97,4 +97,4 @@ def test_layer_notation_without_lesson_names():
     assert first.startswith("z^1_1 = w^1_11*x1 + w^1_12*x2 + b^1_1*1 = ")
     assert tr.steps[1].equation.text().startswith("a^1_1 = 1/(1+e^(-z^1_1))")
     lhs = {s.equation.lhs for s in tr.steps}
-    assert {"δ^2_1", "δ^1_3", "dC/dw^2_13", "w^1_32⁺", "C"} <= lhs
+    assert {"δ^2_1", "δ^1_3", "∂C/∂w^2_13", "w^1_32⁺", "C"} <= lhs

@@ -128,3 +128,45 @@ def test_cost_of_a_blown_up_network_is_inf_without_a_warning():
         warnings.simplefilter("error")
         c = cost(net, x, y, get_loss("half_sse"))
     assert c == np.inf
+
+
+def test_clip_norm_is_the_norm_of_the_trained_parameters_gradient():
+    """A 1-2 network with one shared bias: the bias is one parameter (counted once) and a
+    frozen bias is not trained (not counted); the norm written out here."""
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.network import backward, forward
+    from nnviz.engine.training import trained_grad_norm
+
+    net = Network([np.array([[0.3], [-0.6]])], [np.array([0.1, 0.1])],
+                  [get_activation("linear")], shared_bias=[True])
+    x, y = np.array([[1.0]]), np.array([[0.5, -0.2]])
+    loss = get_loss("half_sse")
+    g = backward(net, forward(net, x), y, loss)
+    d = (net.weights[0][:, 0] * 1.0 + 0.1) - y[0]       # δ_j = a_j − y_j (linear)
+    true = np.sqrt(d[0] ** 2 + d[1] ** 2 + (d[0] + d[1]) ** 2)   # w1, w2, the one bias
+    assert np.isclose(trained_grad_norm(net, g, False), true)
+    assert np.isclose(trained_grad_norm(net, g, True), np.sqrt(d[0] ** 2 + d[1] ** 2))
+    assert not np.isclose(true, np.sqrt(d[0] ** 2 + d[1] ** 2 + 2 * (d[0] + d[1]) ** 2))
+    # train_step clips to that norm: the update is eta * c * g / |g|
+    cfg = TrainConfig(eta=1.0, clip_norm=0.01)
+    before = net.copy()
+    train_step(net, x, y, loss, cfg)
+    step = before.weights[0][:, 0] - net.weights[0][:, 0]
+    assert np.allclose(step, 0.01 * d / true)
+    assert np.isclose(before.biases[0][0] - net.biases[0][0], 0.01 * (d[0] + d[1]) / true)
+    assert net.biases[0][0] == net.biases[0][1]
+
+
+def test_clip_norm_skips_frozen_biases_in_train_step():
+    from nnviz.engine.activations import get_activation
+
+    net = Network([np.array([[0.3], [-0.6]])], [np.array([0.4, -0.1])],
+                  [get_activation("linear")])
+    x, y = np.array([[2.0]]), np.array([[0.0, 0.0]])
+    a = net.weights[0][:, 0] * 2.0 + net.biases[0]
+    gw = a * 2.0                                         # ∂C/∂w_j = δ_j x
+    cfg = TrainConfig(eta=1.0, clip_norm=0.5, freeze_biases=True)
+    w0 = net.weights[0][:, 0].copy()
+    train_step(net, x, y, get_loss("half_sse"), cfg)
+    assert np.allclose(w0 - net.weights[0][:, 0], 0.5 * gw / np.linalg.norm(gw))
+    assert net.biases[0].tolist() == [0.4, -0.1]

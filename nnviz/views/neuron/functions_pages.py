@@ -55,7 +55,7 @@ class ComparePage(QWidget):
         self.plots, self.curves, self.now, self.before, self.labels = {}, {}, {}, {}, {}
         ws, per, sig = ctl.compare_curves()
         plots = QHBoxLayout()
-        for i, (key, title, ys) in enumerate((("perceptron", "Perceptron: y = 1 if z ≥ 0", per),
+        for i, (key, title, ys) in enumerate((("perceptron", "Perceptron: y = 1 if z > 0", per),
                                               ("sigmoid", "Sigmoid neuron: y = σ(z)", sig))):
             p = self.view.addPlot(row=0, col=i, title=title)
             p.setMenuEnabled(False)

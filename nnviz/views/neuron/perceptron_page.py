@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.neuron import PLANE, SHADE, WEIGHT_RANGE, NeuronController
 from nnviz.engine.naming import fmt
+from nnviz.engine.neuron import RULE_TEXT
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -159,8 +160,11 @@ class PerceptronPage(QWidget):
         self.convention_note.setWordWrap(True)
 
         # learning options
-        lbox = QGroupBox("Perceptron learning rule (notes 003)")
+        self.rule_box = lbox = QGroupBox("Perceptron learning rule (notes 003)")
         grid = QGridLayout(lbox)
+        self.rule_text = QLabel()
+        self.rule_text.setWordWrap(True)
+        grid.addWidget(self.rule_text, 3, 0, 1, 4)
         self.data_combo = QComboBox()
         self.data_combo.addItems(DATA_CHOICES)
         self.data_combo.textActivated.connect(self._on_data_chosen)
@@ -204,6 +208,9 @@ class PerceptronPage(QWidget):
             self.sliders[key].set_value(float(v))
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(c.convention))
+        title, lines = RULE_TEXT[c.convention]
+        self.rule_box.setTitle(f"Perceptron learning rule: {title}")
+        self.rule_text.setText("; ".join(lines) + ".")
         t = c.truth_table()
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))

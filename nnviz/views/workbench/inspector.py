@@ -127,7 +127,7 @@ class Inspector(QWidget):
             self.title.setText(f"<b>Weight {nm.weight(l, j, k)}</b>: "
                                f"{nm.label(l, k)} → {nm.label(l + 1, j)}")
             rows.append((nm.weight(l, j, k), fmt(st.weights[l][j, k])))
-            rows.append((f"d{nm.total_error}/d{nm.weight(l, j, k)}",
+            rows.append((f"∂{nm.total_error}/∂{nm.weight(l, j, k)}",
                          fmt(st.dw[l][j, k]) if st.dw_known[l][j, k] else "—"))
         self.values.setText("<table>" + "".join(
             f"<tr><td>{a}</td><td>&nbsp;=&nbsp;</td><td><b>{b}</b></td></tr>" for a, b in rows)

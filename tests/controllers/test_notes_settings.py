@@ -1,0 +1,24 @@
+"""Settings the notes give that a lab must keep: the keras lab's U(±0.05) on Reset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.training import TrainingController
+
+
+def test_keras_lab_reset_draws_from_the_lessons_uniform_0_05(qtbot):
+    doc = Document()
+    ctl = TrainingController(doc)
+    try:
+        doc.load_lesson("keras-lab")
+        assert doc.lesson.init == ("uniform", 0.05, 0.0)
+        ctl.reset()
+        ws = doc.network.weights
+        biggest = max(float(np.max(np.abs(w))) for w in ws)
+        assert 0.04 < biggest <= 0.05                       # U(±0.05), not U(±0.5)
+        assert all(np.all(b == 0.0) for b in doc.network.biases)
+    finally:
+        ctl.shutdown()
+        doc.undo_stack.blockSignals(True)
