@@ -172,7 +172,7 @@ def test_markdown_of_the_current_step(main_window, qtbot, tmp_path, save_as, err
     save_as.append(str(p))
     _menu_action(win, "Worked example as Markdown…").trigger()
     md = p.read_text()
-    assert "net_h1 = w1*i1 + w2*i2 + b1*1 = 0.15*0.05 + 0.2*0.1 + 0.35*1 = 0.3775" in md
+    assert "net_h1 = w1·i1 + w2·i2 + b1·1 = 0.15·0.05 + 0.2·0.1 + 0.35·1 = 0.3775" in md
     assert "0.593269992" not in md  # the next step is not shown yet
     qtbot.keyClick(win, Qt.Key.Key_Right)
     save_as.append(str(p))
