@@ -6,7 +6,7 @@ import gc
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
@@ -71,6 +71,7 @@ def _show_error_dialog(parent_getter, message: str, details: str) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Something went wrong")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote a file's text
     box.setText(f"{message}\n\nnnviz keeps running; your work is unchanged (and autosaved "
                 "while there are unsaved changes).")
     box.setDetailedText(details)
@@ -117,10 +118,11 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
 
     The caller may have switched the garbage collector off for the start (the command
     line does); it is switched on again after the window's first paint."""
+    from nnviz.controllers.settings_store import open_settings
     from nnviz.views.main_window import MainWindow
 
     app = make_app()
-    win = MainWindow(settings=QSettings())
+    win = MainWindow(settings=open_settings())
     install_exception_hook(lambda: win)
     win.restore_settings()
     win.start(lesson=file or lesson, lab=lab)

@@ -55,9 +55,11 @@ def from_csv(text: str, n_features: int, classes: int | None) -> tuple[Array, Ar
     rows: list[list[float]] = []
     labels: list[float] = []
     width = n_features + 1
-    lines = text.splitlines()
+    # lines end only at \n (or \r\n): str.splitlines would also split at \x0b, \x0c or
+    # \u2028 and shift every reported line number; a byte-order mark is not a character
+    lines = text.removeprefix("\ufeff").split("\n")
     for no, raw in enumerate(lines, start=1):
-        line = raw.strip()
+        line = raw.strip(" \t\r")
         if not line or line.startswith("#"):
             continue
         fields = [f.strip() for f in line.split(",")]
@@ -99,7 +101,7 @@ def from_csv(text: str, n_features: int, classes: int | None) -> tuple[Array, Ar
 
 def _first_content(lines: list[str]) -> int:
     for no, raw in enumerate(lines, start=1):
-        s = raw.strip()
+        s = raw.strip(" \t\r")
         if s and not s.startswith("#"):
             return no
     return 0

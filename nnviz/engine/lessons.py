@@ -112,18 +112,33 @@ def lesson_names() -> list[str]:
 def lesson_titles() -> dict[str, str]:
     """Name -> title of every shipped lesson, read cheaply for menus (no validation:
     a broken file is left out here and refused with its message when opened)."""
-    import json
-
     titles = {}
     for name in lesson_names():
         try:
-            d = json.loads((lessons_dir() / f"{name}.json").read_text(encoding="utf-8"))
+            d = read_json(lessons_dir() / f"{name}.json")
             title = d.get("title") if isinstance(d, dict) else None
-        except (OSError, ValueError):
+        except FormatError:
             continue
         if isinstance(title, str) and title.strip():
             titles[name] = title
     return titles
+
+
+def builtin_id(lesson: Lesson) -> str | None:
+    """The shipped lesson's id (its file name without .json) if ``lesson`` was loaded from
+    the shipped lessons folder, else None. Never the file's own ``name`` field: that is
+    text from the file, not a path to replay."""
+    p = lesson.path
+    if p is None:
+        return None
+    try:
+        folder = lessons_dir().resolve()
+        if Path(p).resolve().parent != folder:
+            return None
+    except OSError:
+        return None
+    stem = Path(p).stem
+    return stem if stem in lesson_names() else None
 
 
 def load_lesson(name_or_path: str | Path) -> Lesson:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +24,66 @@ class FormatError(ValueError):
 def read_json(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
     """Read a JSON file, refusing empty, huge, binary or malformed files with a clear message."""
     p = Path(path)
+    raw = read_bytes(p, max_bytes)
     try:
-        size = p.stat().st_size
-    except OSError as e:
-        raise FormatError(f"{p}: cannot read ({e.strerror or e})") from None
-    if size > max_bytes:
-        raise FormatError(f"{p}: the file is {size} bytes, over the limit of {max_bytes}")
-    try:
-        return loads_json(p.read_bytes(), max_bytes)
+        return loads_json(raw, max_bytes)
     except FormatError as e:
         raise FormatError(f"{p}: {e}") from None
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``; FormatError (naming the file)
+    for anything else — a directory, a device such as /dev/zero (also through a symlink),
+    a pipe (never waited on), an unreadable or over-size file. Never reads more than
+    ``max_bytes + 1`` bytes."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+        if not stat.S_ISREG(st.st_mode):
+            raise FormatError(f"{p}: not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > max_bytes:
+            raise FormatError(f"{p}: the file is {st.st_size} bytes, over the limit of "
+                              f"{max_bytes}")
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped after the check
+                raise FormatError(f"{p}: not a regular file")
+            chunks, total = [], 0
+            while total <= max_bytes:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise FormatError(f"{p}: cannot read ({e.strerror or e})") from None
+    if total > max_bytes:
+        raise FormatError(f"{p}: the file is over the limit of {max_bytes} bytes")
+    return b"".join(chunks)
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """A regular UTF-8 text file (see :func:`read_bytes`); a leading byte-order mark is
+    dropped. FormatError naming the file if it is not UTF-8."""
+    raw = read_bytes(path, max_bytes)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise FormatError(f"{Path(path)}: not a UTF-8 text file (byte {e.start})") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def loads_json(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:

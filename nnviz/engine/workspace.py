@@ -342,6 +342,17 @@ def loads_weights(text: str | bytes, like: Network | None = None) -> Network:
 
 
 # ---------------------------------------------------------------- helpers
+def json_format(path: str | Path) -> str:
+    """The top-level "format" of a JSON file, parsed (not searched for), or "" if the file
+    cannot be read or has none; the reader of the file's kind reports any fault."""
+    try:
+        obj = read_json(path)
+    except FormatError:
+        return ""
+    f = obj.get("format") if isinstance(obj, dict) else None
+    return f if isinstance(f, str) else ""
+
+
 def _plain(v: Any, where: str, depth: int = 0) -> Any:
     """``v`` as plain JSON types (NumPy scalars and arrays converted), finite numbers only."""
     if depth > 60:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
 from PySide6.QtGui import QImage, QPainter, QRegion
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
 from nnviz.engine.workspace import read_weights, save_weights
 from nnviz.views.lab_base import Lab
+from nnviz.views.safe_text import inform, warn
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -171,7 +172,7 @@ class Exporter:
         try:
             fn(path)
         except (OSError, ValueError) as e:
-            QMessageBox.warning(self.win, f"Could not export {what}", f"{path}:\n{e}")
+            warn(self.win, f"Could not export {what}", f"{path}:\n{e}")
             return False
         self.win.doc.message.emit(f"Exported {what} to {path}")
         return True
@@ -194,7 +195,7 @@ class Exporter:
         lab = self.win.current_lab
         hist = lab.history() if lab is not None else None
         if not hist:
-            QMessageBox.information(self.win, "No training history",
+            inform(self.win, "No training history",
                                     "The lab shown has no training history to export. Train "
                                     "in the Training lab first.")
             return False
@@ -224,7 +225,7 @@ class Exporter:
             net = read_weights(path, like=doc.network)
             doc.set_network(net, "Import weights")
         except (FormatError, ValueError) as e:
-            QMessageBox.warning(self.win, "Cannot import weights", str(e))
+            warn(self.win, "Cannot import weights", str(e))
             return False
         doc.message.emit(f"Imported weights from {path}")
         return True

@@ -16,14 +16,18 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from nnviz.controllers.settings_store import get_str_list, put_str_list
 from nnviz.engine.validate import FormatError
 from nnviz.engine.workspace import (
     SUFFIX,
+    WEIGHTS_FORMAT,
     Workspace,
     data_spec_for,
+    json_format,
     read_workspace,
     save_workspace,
 )
+from nnviz.views.safe_text import warn
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -123,7 +127,7 @@ class FileManager(QObject):
         try:
             save_workspace(path, self.current_workspace(), __version__)
         except (OSError, FormatError) as e:
-            QMessageBox.warning(self.win, "Could not save", f"{path}:\n{e}")
+            warn(self.win, "Could not save", f"{path}:\n{e}")
             return False
         self.path = path
         self.doc.mark_saved()
@@ -152,24 +156,20 @@ class FileManager(QObject):
         elif kind in ("workspace", "lesson"):
             self.confirm_discard(lambda: self._open_now(path, kind))
         else:
-            QMessageBox.warning(self.win, "Cannot open", f"{path}:\nnnviz opens {SUFFIX} "
+            warn(self.win, "Cannot open", f"{path}:\nnnviz opens {SUFFIX} "
                                 "workspaces, lesson or weights .json files and .csv data files.")
 
     @staticmethod
     def kind_of(path: str) -> str:
-        """'workspace', 'lesson', 'weights', 'csv' or '' from the name (and a peek for .json)."""
+        """'workspace', 'lesson', 'weights', 'csv' or '' from the name; a .json file is a
+        weights file if its parsed top-level "format" says so (else a lesson)."""
         suffix = Path(path).suffix.lower()
         if suffix == SUFFIX:
             return "workspace"
         if suffix == ".csv":
             return "csv"
         if suffix == ".json":
-            try:
-                with open(path, "rb") as f:
-                    head = f.read(4096).decode("utf-8", "replace")
-            except OSError:
-                return "lesson"  # the lesson reader reports the error
-            return "weights" if '"nnviz-weights"' in head else "lesson"
+            return "weights" if json_format(path) == WEIGHTS_FORMAT else "lesson"
         return ""
 
     def _open_now(self, path: str, kind: str) -> bool:
@@ -183,7 +183,7 @@ class FileManager(QObject):
             ws = read_workspace(path)
             self.install(ws)
         except FormatError as e:
-            QMessageBox.warning(self.win, "Cannot open workspace", str(e))
+            warn(self.win, "Cannot open workspace", str(e))
             return False
         self.path = path
         self.doc.mark_saved()
@@ -232,15 +232,12 @@ class FileManager(QObject):
 
     # ------------------------------------------------------------ recent files
     def recent_files(self) -> list[str]:
-        v = self.win.settings.value("recent_files", [])
-        if isinstance(v, str):
-            v = [v]
-        return [str(p) for p in (v or [])][:MAX_RECENT]
+        return get_str_list(self.win.settings, "recent_files")[:MAX_RECENT]
 
     def add_recent(self, path: str) -> None:
         path = os.path.abspath(path)
         files = [path] + [p for p in self.recent_files() if p != path]
-        self.win.settings.setValue("recent_files", files[:MAX_RECENT])
+        put_str_list(self.win.settings, "recent_files", files[:MAX_RECENT])
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -257,9 +254,9 @@ class FileManager(QObject):
 
     def _open_recent(self, path: str) -> None:
         if not os.path.exists(path):
-            self.win.settings.setValue("recent_files",
-                                       [p for p in self.recent_files() if p != path])
-            QMessageBox.warning(self.win, "File not found",
+            put_str_list(self.win.settings, "recent_files",
+                         [p for p in self.recent_files() if p != path])
+            warn(self.win, "File not found",
                                 f"{path}\nno longer exists; it was removed from the list.")
             return
         self.open_path(path)
@@ -318,7 +315,7 @@ class FileManager(QObject):
             ws = read_workspace(self.recovery_path)
             self.install(ws)
         except FormatError as e:
-            QMessageBox.warning(self.win, "Cannot recover", str(e))
+            warn(self.win, "Cannot recover", str(e))
             self.remove_recovery()
             return False
         self.path = None

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.views.lab_base import Lab
+from nnviz.views.safe_text import show_markdown
 from nnviz.views.style import Style
 
 
@@ -26,7 +27,7 @@ class LessonInfoLab(Lab):
         from nnviz.engine.worked import worked_markdown
 
         if self.doc.lesson is not None:
-            self.text.setMarkdown(worked_markdown(self.doc.lesson))
+            show_markdown(self.text, worked_markdown(self.doc.lesson))
 
     def apply_style(self, style: Style) -> None:
         from nnviz.views.presentation import scaled_font

@@ -16,7 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import DEFAULT_LESSON, Document
-from nnviz.engine.lessons import lesson_titles
+from nnviz.controllers.settings_store import (
+    get_bytes,
+    get_str,
+    make_safe,
+    open_settings,
+    put_bytes,
+)
+from nnviz.engine.csvio import MAX_CSV_BYTES
+from nnviz.engine.lessons import builtin_id, lesson_names, lesson_titles
+from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.caption_bar import CaptionBar, captions_at
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
@@ -26,6 +35,7 @@ from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
 from nnviz.views.presentation import BlankOverlay, restore_app_style
+from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 from nnviz.views.window_style import WindowStyleMixin
 
@@ -43,7 +53,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
 
         self._key_guard = InputKeyGuard(self)
         self.doc = doc or Document(self)
-        self.settings = settings or QSettings()
+        self.settings = make_safe(settings or open_settings())
         self.stack = QStackedWidget()
         self.caption_bar = CaptionBar()
         central = QWidget()
@@ -62,7 +72,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self._caption_refresher = Coalescer(self.refresh_caption, self)
         self._lab_status: dict[str, str] = {}  # each lab's last status text
         self.shortcut_sheet = None
-        self.status_label = QLabel()
+        self.status_label = plain_label(QLabel())
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.doc.lesson_changed.connect(self._on_lesson_changed)
@@ -286,7 +296,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         """Open a lesson; on a bad file show the message and change nothing."""
         err = self.doc.try_load_lesson(name)
         if err:
-            QMessageBox.warning(self, "Cannot open lesson", err)
+            warn(self, "Cannot open lesson", err)
             return False
         self.files.path = None
         lab = self.doc.lesson.lab
@@ -303,17 +313,22 @@ class MainWindow(WindowStyleMixin, QMainWindow):
 
     def open_csv(self, path: str) -> bool:
         """Hand a CSV file to the lab shown, else to the training lab; explain otherwise."""
+        try:  # an unreadable file is refused before any lab is created or asked
+            read_text(path, MAX_CSV_BYTES)
+        except FormatError as e:
+            warn(self, "Cannot open data", str(e))
+            return False
         order = [self.current_lab_name] + [n for n in ("training",) if n in self.lab_names]
         for name in dict.fromkeys(n for n in order if n):
             try:
                 taken = self.lab(name).open_csv(path)
             except ValueError as e:
-                QMessageBox.warning(self, "Cannot open data", f"{Path(path).name}: {e}")
+                warn(self, "Cannot open data", f"{Path(path).name}: {e}")
                 return False
             if taken:
                 self.show_lab(name)
                 return True
-        QMessageBox.information(self, "CSV data", "CSV data files are opened by the Training "
+        inform(self, "CSV data", "CSV data files are opened by the Training "
                                 "lab, which is not part of this build.")
         return False
 
@@ -335,8 +350,9 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self.files.open_path(path)
 
     def _on_lesson_changed(self) -> None:
-        if self.doc.lesson is not None:
-            self.settings.setValue("last_lesson", self.doc.lesson.name)
+        lesson_id = builtin_id(self.doc.lesson) if self.doc.lesson is not None else None
+        if lesson_id is not None:  # only a shipped lesson's id, never a file's text
+            self.settings.setValue("last_lesson", lesson_id)
         self.update_title()
 
     def update_title(self) -> None:
@@ -363,10 +379,10 @@ class MainWindow(WindowStyleMixin, QMainWindow):
     def restore_settings(self) -> None:
         """The last session's window geometry and docks; on a first start, most of the
         screen (Qt would size the window to its contents, too small for a projector)."""
-        geo = self.settings.value("geometry")
+        geo = get_bytes(self.settings, "geometry")
         if geo is None or not self.restoreGeometry(geo):
             self._first_start_geometry()
-        state = self.settings.value("window_state")
+        state = get_bytes(self.settings, "window_state")
         if state is not None:
             self.restoreState(state)
 
@@ -382,11 +398,11 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self.move(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2)
 
     def save_settings(self) -> None:
-        self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("window_state", self.saveState())
+        put_bytes(self.settings, "geometry", self.saveGeometry())
+        put_bytes(self.settings, "window_state", self.saveState())
         self.settings.setValue("last_lab", self.current_lab_name)
         for name, page in self.labs.items():
-            self.settings.setValue(f"lab_state/{name}", page.saveState())
+            put_bytes(self.settings, f"lab_state/{name}", page.saveState())
 
     def request_quit(self) -> None:
         """Quit, asking first about unsaved changes."""
@@ -419,7 +435,8 @@ class MainWindow(WindowStyleMixin, QMainWindow):
             self.start(lab=lab)
             self.files.open_path(lesson)
             return
-        name = lesson or self.settings.value("last_lesson") or DEFAULT_LESSON
+        last = get_str(self.settings, "last_lesson", max_len=80)
+        name = lesson or (last if last in lesson_names() else DEFAULT_LESSON)
         if not self.open_lesson(str(name), switch_lab=lab is None):
             if name != DEFAULT_LESSON:
                 self.open_lesson(DEFAULT_LESSON, switch_lab=lab is None)
@@ -428,10 +445,10 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         elif not self.current_lab_name:
             self.show_lab(self.lab_names[0])
         for n, page in self.labs.items():
-            st = self.settings.value(f"lab_state/{n}")
+            st = get_bytes(self.settings, f"lab_state/{n}")
             if st is not None:
                 page.restoreState(st)
-        if self.settings.value("theme") == "dark" and current_style().theme != "dark":
+        if get_str(self.settings, "theme") == "dark" and current_style().theme != "dark":
             self.apply_style(make_style("dark", current_style().presentation))
 
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
@@ -23,12 +22,14 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.training import TrainingController
-from nnviz.engine.csvio import CsvError
+from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
 from nnviz.engine.monitor import threshold_for
 from nnviz.engine.naming import Naming
+from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.coalesce import flush_scenes
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
+from nnviz.views.safe_text import warn
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.colours import classes_image, diverging
@@ -302,11 +303,9 @@ class TrainingLab(Lab):
             if not path:
                 return False
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read(20 * 1024 * 1024 + 1)
-            self.ctl.import_csv(text)
+            self.ctl.import_csv(read_text(path, MAX_CSV_BYTES))
         except (OSError, UnicodeDecodeError, CsvError, ValueError) as e:
-            QMessageBox.warning(self, "Data not imported", f"{path}:\n{e}")
+            warn(self, "Data not imported", f"{path}:\n{e}")
             return False
         return True
 
@@ -319,7 +318,7 @@ class TrainingLab(Lab):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(self.ctl.export_csv())
         except OSError as e:
-            QMessageBox.warning(self, "Data not exported", f"{path}:\n{e}")
+            warn(self, "Data not exported", f"{path}:\n{e}")
             return False
         return True
 
@@ -390,10 +389,8 @@ class TrainingLab(Lab):
     def open_csv(self, path: str) -> bool:
         """A dropped or opened CSV becomes the data set; a bad file raises ValueError."""
         try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read(20 * 1024 * 1024 + 1)
-            self.ctl.import_csv(text)
-        except (OSError, UnicodeDecodeError, CsvError) as e:
+            self.ctl.import_csv(read_text(path, MAX_CSV_BYTES))
+        except (OSError, UnicodeDecodeError, CsvError, FormatError) as e:
             raise ValueError(str(e)) from None
         return True
 

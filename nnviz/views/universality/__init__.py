@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.universality import UniversalityController
 from nnviz.views.lab_base import Lab
+from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style, current_style
 from nnviz.views.universality.controls import OneInputControls
 from nnviz.views.universality.plots import OneInputPlots
@@ -42,7 +43,7 @@ class UniversalityLab(Lab):
         lay = QHBoxLayout(page)
         lay.setContentsMargins(4, 4, 4, 4)
         left = QVBoxLayout()
-        self.caption = QLabel()
+        self.caption = plain_label(QLabel())  # the lesson's text: never HTML
         self.caption.setWordWrap(True)
         self.caption.setObjectName("caption")
         left.addWidget(self.caption)

@@ -21,6 +21,7 @@ from nnviz.controllers.stepper import StepController
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
+from nnviz.views.safe_text import show_markdown
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
@@ -159,8 +160,8 @@ class WorkbenchLab(Lab):
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
         if lesson is not None:
-            self.lesson_text.setMarkdown(f"## {lesson.title}\n\n{lesson.description}\n\n"
-                                         + (f"*{lesson.source}*" if lesson.source else ""))
+            show_markdown(self.lesson_text, f"## {lesson.title}\n\n{lesson.description}\n\n"
+                          + (f"*{lesson.source}*" if lesson.source else ""))
         self.inspector.select(None)
         # after the whole load (the training lab may still replace the data, which would
         # make a trace built now stale), before the window repaints

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.naming import fmt
+from nnviz.views.items.math_text import math_html
+from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
 
@@ -32,12 +34,13 @@ class Inspector(QWidget):
         self.doc = stepper.doc
         self.selection: tuple | None = None   # ("neuron", layer, j) | ("edge", l, j, k)
         self.title = QLabel("Click a neuron or an edge in the graph.")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # names inside are escaped
         self.title.setWordWrap(True)
         self.values = QLabel()
         self.values.setObjectName("inspector-values")
         self.values.setTextFormat(Qt.TextFormat.RichText)
         self.values.setWordWrap(True)
-        self.edit_label = QLabel("")
+        self.edit_label = plain_label(QLabel(""))
         self.spin = spin_box(-1e6, 1e6, 9, 0.01)
         self.spin.setObjectName("inspector-spin")
         self.spin.setToolTip("Type a value and press Enter, or use the arrows (undoable)")
@@ -108,7 +111,7 @@ class Inspector(QWidget):
             self.title.setText("Click a neuron or an edge in the graph.")
         elif sel[0] == "neuron":
             layer, j = sel[1], sel[2]
-            self.title.setText(f"<b>Neuron {nm.label(layer, j)}</b> (layer {layer})")
+            self.title.setText(f"<b>Neuron {math_html(nm.label(layer, j))}</b> (layer {layer})")
             if layer == 0:
                 rows.append((nm.out(0, j), fmt(tr.x[j])))
             else:
@@ -124,13 +127,14 @@ class Inspector(QWidget):
                     rows.append((nm.target(j), fmt(tr.y[j])))
         else:
             l, j, k = sel[1:]
-            self.title.setText(f"<b>Weight {nm.weight(l, j, k)}</b>: "
-                               f"{nm.label(l, k)} → {nm.label(l + 1, j)}")
+            self.title.setText(f"<b>Weight {math_html(nm.weight(l, j, k))}</b>: "
+                               f"{math_html(nm.label(l, k))} → {math_html(nm.label(l + 1, j))}")
             rows.append((nm.weight(l, j, k), fmt(st.weights[l][j, k])))
             rows.append((f"∂{nm.total_error}/∂{nm.weight(l, j, k)}",
                          fmt(st.dw[l][j, k]) if st.dw_known[l][j, k] else "—"))
         self.values.setText("<table>" + "".join(
-            f"<tr><td>{a}</td><td>&nbsp;=&nbsp;</td><td><b>{b}</b></td></tr>" for a, b in rows)
+            f"<tr><td>{math_html(a)}</td><td>&nbsp;=&nbsp;</td><td><b>{math_html(b)}</b></td></tr>"
+            for a, b in rows)
             + "</table>")
         tgt = self._target()
         for w in (self.spin, self.slider, self.edit_label):
