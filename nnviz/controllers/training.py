@@ -29,6 +29,7 @@ from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import DataEdits
 from nnviz.controllers.training_edits import NetworkEdits
 from nnviz.controllers.training_readouts import Readouts
+from nnviz.controllers.training_schedule import ScheduleStop
 from nnviz.engine.data import (
     DataSet,
     DataSpec,
@@ -59,7 +60,7 @@ MAX_BUDGET_S = 0.010
 SPEEDS = (1, 2, 5, 10, 30, 100, 0)
 
 
-class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
+class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -81,6 +82,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         self.last_finite: Network | None = None
         self.blowup_message = ""
         self._opt = OptimizerState()
+        self._init_early_stop()
         self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
@@ -242,6 +244,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         per_epoch = -(-len(xtr) // self._batch_size())
         while True:
             start = self._epoch_start = net.copy()
+            self._opt.epochs = self.epoch  # the schedule's epoch
             rng_state, opt = self._rng.bit_generator.state, self._opt.copy()
             with np.errstate(all="ignore"):
                 trainer.train_epoch(xtr, ytr, self._rng)
@@ -321,7 +324,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         before = net.get_params()
         with np.errstate(all="ignore"):
             rec = train_step(net, xtr[idx], ytr[idx], self.doc.loss, self.doc.config, self._opt,
-                             self._rng, n_train=len(xtr))
+                             self._rng, n_train=len(xtr), epoch=self.epoch)
         self._cursor += len(idx)
         self.steps += 1
         self.last_record = rec
@@ -371,6 +374,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         """Append the train and test loss and accuracy (``scores``, else measured now)."""
         tr, te = scores if scores is not None else self._scores()
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
+        self._observe_epoch(te[0])
 
     def _announce(self) -> None:
         self.doc.network_updated()
@@ -381,6 +385,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, QObject):
         self.epoch = 0
         self.steps = 0
         self._opt = OptimizerState()
+        self._reset_early_stop()
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
         self.last_record = None

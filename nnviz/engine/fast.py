@@ -163,11 +163,16 @@ class FastTrainer:
         # the optimiser on the flat vector; its slots mirror the state's per-array slots
         self.fopt = cfg.make_optimiser()
         self.fold = self.fopt.lr_folds     # G carries eta (exact for the linear rules)
-        self._lr = 1.0 if self.fold else cfg.eta
+        self._set_epoch(self.state.epochs)
         self._opt_update = self.fopt.bind([self.P], [self.G])
         self.slot_views = {k: [a[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
                            for k, a in self.fopt.slots[0].items()}
         self.plans: dict[tuple[int, int], _Plan] = {}
+
+    def _set_epoch(self, epoch: int) -> None:
+        """The scheduled learning rate of ``epoch`` for the next steps."""
+        self._eta = self.cfg.rate(epoch)
+        self._lr = 1.0 if self.fold else self._eta
 
     def params_finite(self) -> bool:
         """True if every weight and bias is finite: one check of the flat parameter vector
@@ -255,7 +260,7 @@ class FastTrainer:
     def _run(self, plan: _Plan, steps: int, scale: float) -> None:
         """``steps`` SGD steps on the batches in plan.xs / plan.ys (hot loop)."""
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
-        c = self.cfg.eta * scale if self.fold else scale
+        c = self._eta * scale if self.fold else scale
         upd, lr = self._opt_update, self._lr
         bce = self.loss.name == "binary_cross_entropy"
         all_tanh = len(plan.der_ops) == 1 and plan.der_ops[0][0] == "tanh"
@@ -321,7 +326,7 @@ class FastTrainer:
         linear in it, else dC/dP), then the optimiser."""
         cfg, P, G, tmp = self.cfg, self.P, self.G, self.tmp
         n = self._n_train
-        f = cfg.eta if self.fold else 1.0
+        f = self._eta if self.fold else 1.0
         if cfg.l2:
             np.multiply(P, self.wmask, tmp)
             np.multiply(tmp, f * cfg.l2 / n, tmp)
@@ -394,6 +399,7 @@ class FastTrainer:
         done = 0
         try:
             while done < max_epochs:
+                self._set_epoch(self.state.epochs + done)
                 self._epoch(x, y, rng)
                 done += 1
                 if time.perf_counter() >= t_end:
@@ -418,6 +424,7 @@ class FastTrainer:
             return
         x, y = self._check(x, y)
         self._load()
+        self._set_epoch(self.state.epochs)
         self._n_train = len(x)
         plan = self._plan(len(x), 1)
         self._gather(plan, x, y, np.arange(len(x)))

@@ -18,7 +18,7 @@ from nnviz.engine.losses import LOSSES, get_loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network
 from nnviz.engine.resources import lessons_dir
-from nnviz.engine.train_settings import parse_optimiser
+from nnviz.engine.train_settings import parse_optimiser, parse_schedule
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import (
     MAX_LAYER_SIZE,
@@ -199,6 +199,7 @@ def _parse(d: Any, origin: str) -> Lesson:
         clip_norm=_opt_pos(tr.get("clip_norm"), "training.clip_norm"),
         freeze_biases=as_bool(tr.get("freeze_biases", False), "training.freeze_biases"),
         **parse_optimiser(tr, "training"),
+        **parse_schedule(tr, "training"),
     )
     epochs = as_int(tr.get("epochs", 1), "training.epochs", 0, 10**7)
     seed = as_int(tr.get("seed", 0), "training.seed", 0, 2**32 - 1)

@@ -1,4 +1,4 @@
-"""Reading the optimiser settings of a training configuration from a file (workspaces
+"""Reading the optimiser and schedule settings of a training configuration from a file (workspaces
 and lessons alike): every value validated, every failure names its key."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from nnviz.engine.optimisers import OPTIMISERS
-from nnviz.engine.validate import FormatError, as_str
+from nnviz.engine.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
+from nnviz.engine.validate import FormatError, as_int, as_number, as_str
 
 #: every optimiser setting a file may hold except momentum (TrainConfig.momentum)
 HYPERS = {h.key: h for c in OPTIMISERS.values() for h in c.hypers if h.key != "momentum"}
@@ -33,3 +34,18 @@ def parse_optimiser(d: dict, where: str) -> dict[str, Any]:
     return {"optimiser": name, "hyper": tuple(sorted(pairs))}
 
 
+
+
+def parse_schedule(d: dict, where: str) -> dict[str, Any]:
+    """``schedule``, ``lr_gamma``, ``lr_every``, ``lr_k`` and ``patience`` as TrainConfig
+    keywords (absent keys: a constant rate, no early stop)."""
+    name = as_str(d.get("schedule", "constant"), f"{where}.schedule", 40)
+    if name not in SCHEDULES:
+        raise FormatError(f"{where}.schedule: {name!r} is not one of {', '.join(SCHEDULES)}")
+    return {
+        "schedule": name,
+        "lr_gamma": as_number(d.get("lr_gamma", 0.5), f"{where}.lr_gamma", *GAMMA_RANGE),
+        "lr_every": as_int(d.get("lr_every", 10), f"{where}.lr_every", *EVERY_RANGE),
+        "lr_k": as_number(d.get("lr_k", 0.1), f"{where}.lr_k", *K_RANGE),
+        "patience": as_int(d.get("patience", 0), f"{where}.patience", *PATIENCE_RANGE),
+    }

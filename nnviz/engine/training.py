@@ -23,6 +23,7 @@ import numpy as np
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import LayerGrad, Network, backward, forward
 from nnviz.engine.optimisers import OPTIMISERS, Optimiser, make_optimiser
+from nnviz.engine.schedules import SCHEDULES, check_schedule
 
 Array = np.ndarray
 
@@ -49,6 +50,11 @@ class TrainConfig:
     clip_norm: float | None = None
     freeze_biases: bool = False
     shuffle: bool = True
+    schedule: str = "constant"
+    lr_gamma: float = 0.5
+    lr_every: int = 10
+    lr_k: float = 0.1
+    patience: int = 0
 
     def __post_init__(self) -> None:
         if isinstance(self.hyper, dict):
@@ -70,6 +76,7 @@ class TrainConfig:
             v = getattr(self, name)
             if v is not None and not v > 0:
                 raise ValueError(f"{name} must be > 0")
+        check_schedule(self.schedule, self.lr_gamma, self.lr_every, self.lr_k, self.patience)
         keys = {h.key: h for c in OPTIMISERS.values() for h in c.hypers}
         for k, v in self.hyper:
             if k not in keys or k == "momentum":
@@ -88,6 +95,11 @@ class TrainConfig:
         if "momentum" in own:
             hyper["momentum"] = self.momentum
         return name, hyper
+
+    def rate(self, epoch: int) -> float:
+        """The learning rate of ``epoch`` (0 = the first) under the schedule."""
+        return SCHEDULES[self.schedule].rate(self.eta, epoch, self.lr_gamma, self.lr_every,
+                                             self.lr_k)
 
     def make_optimiser(self) -> Optimiser:
         """A fresh optimiser for this configuration."""
@@ -195,11 +207,13 @@ def train_step(
     state: OptimizerState | None = None,
     rng: np.random.Generator | None = None,
     n_train: int | None = None,
+    epoch: int | None = None,
 ) -> StepRecord:
     """One gradient-descent update of ``net`` (in place) on the batch (x, y).
 
     ``n_train`` is the training-set size n used in the lambda/n scaling of
-    L1/L2 (defaults to the batch size).
+    L1/L2 (defaults to the batch size); ``epoch`` picks the scheduled learning
+    rate (default: the state's epoch count).
     """
     n = len(x)
     masks = None
@@ -218,7 +232,9 @@ def train_step(
         if cfg.l1:
             g.dw += (cfg.l1 / nn) * np.sign(net.weights[l])
     clip_gradients(grads, cfg.clip_value, cfg.clip_norm, net, cfg.freeze_biases)
-    apply_update(net, grads, cfg, state)
+    if epoch is None:
+        epoch = state.epochs if state is not None else 0
+    apply_update(net, grads, cfg, state, cfg.rate(epoch))
     if state is not None:
         state.steps += 1
     return StepRecord(c, grads, list(fwd.masks))

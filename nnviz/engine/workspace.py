@@ -25,7 +25,7 @@ from nnviz.engine.atomic import write_atomic
 from nnviz.engine.lessons import PHASE_NAMES, Lesson, LessonError, parse_lesson
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.network import Network
-from nnviz.engine.train_settings import parse_optimiser
+from nnviz.engine.train_settings import parse_optimiser, parse_schedule
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import (
     MAX_FILE_BYTES,
@@ -170,6 +170,7 @@ def config_from_dict(d: Any, where: str = "training") -> TrainConfig:
                               f"{where}.freeze_biases"),
         shuffle=as_bool(d.get("shuffle", base.shuffle), f"{where}.shuffle"),
         **parse_optimiser(d, where),
+        **parse_schedule(d, where),
     )
     try:
         cfg.validate()
