@@ -18,6 +18,7 @@ from nnviz.engine.losses import LOSSES, get_loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network
 from nnviz.engine.resources import lessons_dir
+from nnviz.engine.syllabus import MAX_ORDER, parse_place
 from nnviz.engine.train_settings import parse_optimiser, parse_schedule
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import (
@@ -79,6 +80,8 @@ class Lesson:
     raw: dict[str, Any] = field(default_factory=dict)
     init: tuple[str, float, float] = ("xavier", 0.5, 0.0)   # method, scale, bias
     notes_digits: tuple[int, int] | None = None   # notes' rounding in a matrix update
+    chapter: str = ""        # the syllabus (nnviz.engine.syllabus): chapter id or title
+    order: int = MAX_ORDER   # place in the chapter
 
     def example(self) -> tuple[np.ndarray, np.ndarray]:
         """The (input, target) the workbench steps through."""
@@ -218,6 +221,7 @@ def _parse(d: Any, origin: str) -> Lesson:
     if ex_x is None and not data:
         raise FormatError("a lesson needs an 'example' or 'data'")
     captions = _parse_captions(d.get("captions", []))
+    chapter, order = parse_place(d)
     settings = d.get("settings", {})
     if not isinstance(settings, dict):
         raise FormatError("settings: expected an object")
@@ -235,6 +239,7 @@ def _parse(d: Any, origin: str) -> Lesson:
         data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
         settings=settings, raw=d, init=(method, scale, bias0),
         notes_digits=_notes_digits(settings),
+        chapter=chapter, order=order,
     )
 
 

@@ -24,7 +24,7 @@ from nnviz.controllers.settings_store import (
     put_bytes,
 )
 from nnviz.engine.csvio import MAX_CSV_BYTES
-from nnviz.engine.lessons import builtin_id, lesson_names, lesson_titles
+from nnviz.engine.lessons import builtin_id, lesson_names
 from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.caption_bar import CaptionBar, captions_at
 from nnviz.views.coalesce import Coalescer
@@ -34,13 +34,15 @@ from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
 from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
+from nnviz.views.lesson_nav import LessonNavigator
 from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 from nnviz.views.window_style import WindowStyleMixin
+from nnviz.views.window_syllabus import SyllabusMixin
 
 
-class MainWindow(WindowStyleMixin, QMainWindow):
+class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
     """Holds the document and the lab pages; routes clicker keys to the page shown."""
 
     lab_changed = Signal(str)
@@ -71,7 +73,6 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         self._close_confirmed = False
         self._caption_refresher = Coalescer(self.refresh_caption, self)
         self._lab_status: dict[str, str] = {}  # each lab's last status text
-        self.shortcut_sheet = None
         self.status_label = plain_label(QLabel())
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -81,6 +82,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         from nnviz.views.handouts import Handouts
 
         self.handouts = Handouts(self)
+        self.nav = LessonNavigator(self)
         self.setAcceptDrops(True)
         self._build_actions()
         from nnviz.views.pen import PresenterPen
@@ -154,6 +156,12 @@ class MainWindow(WindowStyleMixin, QMainWindow):
                                          checkable=True)
         self.act_captions.setChecked(True)
         self.act_about = self._action("&About nnviz", self.about)
+        self.act_next_lesson = self._action("&Next lesson", self.next_lesson, "Ctrl+PgDown",
+                                            "The next lesson of the syllabus")
+        self.act_prev_lesson = self._action("&Previous lesson", self.previous_lesson,
+                                            "Ctrl+PgUp", "The previous lesson of the syllabus")
+        self.act_pick_lesson = self._action("&Choose a lesson…", self.show_picker, "G",
+                                            "Every lesson by chapter, over the window")
         self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
                                           "Every key of the window and of every lab")
         for i, name in enumerate(self.lab_names):
@@ -182,12 +190,8 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         m.addAction(self.act_undo)
         m.addAction(self.act_redo)
         self.lessons_menu = mb.addMenu("&Lessons")
-        for name, title in lesson_titles().items():
-            a = QAction(f"{title}  [{name}]", self)
-            a.setToolTip(f"Open the lesson {name}")
-            a.triggered.connect(lambda _=False, n=name: self.files.confirm_discard(
-                lambda: self.open_lesson(n)))
-            self.lessons_menu.addAction(a)
+        self.nav.fill_menu(self.lessons_menu, [self.act_next_lesson, self.act_prev_lesson,
+                                               self.act_pick_lesson])
         self.lab_menu = mb.addMenu("La&b")
         for a in self._lab_actions.values():
             self.lab_menu.addAction(a)
@@ -361,14 +365,6 @@ class MainWindow(WindowStyleMixin, QMainWindow):
         star = "*" if self.doc.is_modified else ""
         self.setWindowTitle(f"nnviz — {title}{name}{star}" if title else "nnviz")
 
-    def show_shortcuts(self) -> None:
-        """Help > Keyboard shortcuts (F1): the sheet over the window."""
-        if self.shortcut_sheet is None:
-            from nnviz.views.shortcut_sheet import ShortcutSheet
-
-            self.shortcut_sheet = ShortcutSheet(self)
-        self.shortcut_sheet.toggle()
-
     def about(self) -> None:
         from nnviz import __version__
 
@@ -406,7 +402,7 @@ class MainWindow(WindowStyleMixin, QMainWindow):
 
     def request_quit(self) -> None:
         """Quit, asking first about unsaved changes."""
-        self.files.confirm_discard(self._close_now)
+        self.confirm_quit(self._close_now)
 
     def _close_now(self) -> None:
         self._close_confirmed = True
@@ -415,9 +411,10 @@ class MainWindow(WindowStyleMixin, QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         # a user's close (window button) asks about unsaved changes; programmatic closes
         # (tests, the Quit action after its own prompt) do not
-        if event.spontaneous() and not self._close_confirmed and self.doc.is_modified:
+        if event.spontaneous() and not self._close_confirmed and (
+                self.doc.is_modified or self.nav.modified_elsewhere()):
             event.ignore()
-            self.files.confirm_discard(self._close_now)
+            self.confirm_quit(self._close_now)
             return
         self.save_settings()
         self.files.shutdown()

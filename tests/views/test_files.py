@@ -125,8 +125,9 @@ def test_opening_asks_and_save_first_writes_the_file(dummy_window, qtbot, tmp_pa
     assert win.files.save_to(str(path))
     _edit(win)
     edited = win.doc.network.copy()
-    action = next(a for a in win.lessons_menu.actions() if "[xor-mlp]" in a.text())
-    action.trigger()
+    from nnviz.engine.resources import lessons_dir
+
+    win.files.open_path(str(lessons_dir() / "xor-mlp.json"))   # opening a lesson file asks
     _answer(qtbot, win, QMessageBox.StandardButton.Save)  # saves to a.nnviz, then opens
     assert win.doc.lesson.name == "xor-mlp"
     assert read_workspace(path).network.equals(edited)

@@ -137,8 +137,7 @@ def test_window_stays_responsive_during_a_301_grid(main_window, qtbot):
 
 
 def test_slowdown_page(main_window, qtbot):
-    action = next(a for a in main_window.lessons_menu.actions() if "[learning-slowdown]"
-                  in a.text())
+    action = main_window.nav.lesson_actions["learning-slowdown"]
     action.trigger()
     lab = main_window.current_lab
     assert lab.name == "surface" and lab.page_name == "slowdown"

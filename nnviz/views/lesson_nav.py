@@ -1,0 +1,115 @@
+"""Moving through the syllabus: the Lessons menu by chapter, next and previous lesson
+keys, and a lesson left keeps its state until the app closes.
+
+Switching lessons asks nothing: the lesson left is kept as it was (its workspace:
+network, data, settings, every lab's state such as the workbench's step and timeline)
+and coming back to it restores that. Only quitting and opening files ask about unsaved
+changes (and quitting names the lessons left with changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+from nnviz.engine.syllabus import Entry, chapters, neighbour, shipped_syllabus
+from nnviz.engine.workspace import Workspace
+
+
+@dataclass
+class _Kept:
+    workspace: Workspace
+    modified: bool
+    path: str | None
+
+
+class LessonNavigator(QObject):
+    """The syllabus of one main window and the lessons it has left."""
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.win = win
+        self.entries: list[Entry] = shipped_syllabus()
+        self._kept: dict[str, _Kept] = {}
+
+    # ------------------------------------------------------------ menu
+    def fill_menu(self, menu: QMenu, extra: list[QAction]) -> None:
+        """One submenu per chapter, in course order, then ``extra`` (next, previous...)."""
+        self.lesson_actions: dict[str, QAction] = {}
+        for i, (title, entries) in enumerate(chapters(self.entries), 1):
+            sub = menu.addMenu(f"&{i} {title}" if i < 10 else title)
+            for e in entries:
+                a = QAction(f"{e.title}  [{e.name}]", sub)
+                a.setToolTip(f"Open the lesson {e.name}")
+                a.triggered.connect(lambda _=False, n=e.name: self.go(n))
+                sub.addAction(a)
+                self.lesson_actions[e.name] = a
+        menu.addSeparator()
+        for a in extra:
+            menu.addAction(a)
+
+    # ------------------------------------------------------------ moving
+    @property
+    def current(self) -> str:
+        lesson = self.win.doc.lesson
+        return lesson.name if lesson is not None else ""
+
+    def step(self, by: int) -> bool:
+        """Go to the next (+1) or previous (-1) lesson of the syllabus."""
+        name = neighbour(self.entries, self.current, by)
+        if name is None:
+            self.win.doc.message.emit("This is the last lesson." if by > 0 else
+                                      "This is the first lesson.")
+            return False
+        return self.go(name)
+
+    def go(self, name: str) -> bool:
+        """Show lesson ``name``: as it was left, or fresh; the lesson on screen is kept."""
+        if name == self.current:
+            return True
+        self.keep_current()
+        kept = self._kept.pop(name, None)
+        if kept is not None:
+            return self._restore(name, kept)
+        return self.win.open_lesson(name)
+
+    def keep_current(self) -> None:
+        """Remember the lesson on screen as it is now."""
+        win = self.win
+        if win.doc.lesson is None or win.doc.network is None:
+            return
+        try:
+            ws = win.files.current_workspace()
+        except (AttributeError, TypeError, ValueError):
+            return
+        self._kept[self.current] = _Kept(ws, win.doc.is_modified, win.files.path)
+
+    def _restore(self, name: str, kept: _Kept) -> bool:
+        from nnviz.engine.validate import FormatError
+
+        win = self.win
+        try:
+            win.files.install(kept.workspace)
+        except FormatError:
+            return win.open_lesson(name)
+        win.files.path = kept.path
+        if kept.modified:
+            win.doc.mark_modified()
+        win.update_title()
+        win.doc.message.emit(f"Back to: {kept.workspace.lesson.title} (as you left it)")
+        return True
+
+    def forget(self) -> None:
+        """A workspace or lesson file was opened: the kept lessons stay (they are other
+        lessons); only the one opened over is dropped."""
+        self._kept.pop(self.current, None)
+
+    def kept_names(self) -> list[str]:
+        return [n for n in self._kept if n != self.current]
+
+    def modified_elsewhere(self) -> list[str]:
+        """Lessons left with unsaved changes (not the one on screen)."""
+        return [n for n, k in self._kept.items() if k.modified and n != self.current]

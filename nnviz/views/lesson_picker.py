@@ -1,0 +1,127 @@
+"""The lesson picker (G): chapters and lessons over the window, by keyboard or mouse.
+
+Up/Down (or the clicker's Page keys) move, Enter or a click opens, typing a title's
+first letters jumps to it, Esc or G closes. Lessons left earlier are marked: they open
+as they were left.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem
+
+from nnviz.engine.syllabus import chapters
+from nnviz.views.overlay import Overlay
+
+#: the picker's keys, for the shortcut sheet
+PICKER_KEYS = (("Up, Down, PgUp, PgDown", "move through the lessons"),
+               ("Left, Right", "previous or next column"),
+               ("Enter, a click", "open the lesson"),
+               ("a letter", "jump to a lesson by its title"),
+               ("Esc, G", "close the picker"))
+KEPT_MARK = "  ◀ as you left it"
+NAME_ROLE = Qt.ItemDataRole.UserRole
+
+
+class LessonPicker(Overlay):
+    """Every lesson of the syllabus by chapter; opening one goes through the navigator."""
+
+    close_keys = ("G",)
+
+    def __init__(self, win) -> None:
+        super().__init__(win, "Lessons · ↑↓ move · Enter opens · Esc or G closes")
+        self.win = win
+        self.list = QListWidget()
+        self.list.setObjectName("lesson-picker")
+        self.list.setFlow(QListView.Flow.TopToBottom)   # columns, left to right
+        self.list.setWrapping(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSpacing(2)
+        self.list.itemActivated.connect(self._open_item)
+        self.list.itemClicked.connect(self._open_item)
+        self.list.installEventFilter(self)
+        self.body.addWidget(self.list, 1)
+
+    def open(self) -> None:
+        self._fill()
+        super().open()
+        self._choose_columns()
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.list.currentItem() is not None:
+            self.list.scrollToItem(self.list.currentItem())
+
+    def _fill(self) -> None:
+        nav = self.win.nav
+        kept = set(nav.kept_names())
+        self.list.clear()
+        bold = QFont(self.list.font())
+        bold.setBold(True)
+        for i, (title, entries) in enumerate(chapters(nav.entries), 1):
+            head = QListWidgetItem(f"{i}  {title}")
+            head.setFlags(Qt.ItemFlag.NoItemFlags)
+            head.setFont(bold)
+            self.list.addItem(head)
+            for e in entries:
+                mark = KEPT_MARK if e.name in kept else ""
+                item = QListWidgetItem(f"    {e.title}{mark}")
+                item.setData(NAME_ROLE, e.name)
+                item.setToolTip(e.name)
+                self.list.addItem(item)
+                if e.name == nav.current:
+                    self.list.setCurrentItem(item)
+        if self.list.currentItem() is None and self.list.count() > 1:
+            self.list.setCurrentRow(1)
+
+    def _fit(self) -> None:
+        super()._fit()
+        self._choose_columns()
+
+    def _choose_columns(self) -> None:
+        """Columns side by side when every title fits in them whole, else one column that
+        scrolls (a title is never cut)."""
+        fm = self.list.fontMetrics()
+        widest = max((fm.horizontalAdvance(self.list.item(i).text())
+                      for i in range(self.list.count())), default=0)
+        pad = round(20 * self.style_.scale) + 8
+        room = self.list.viewport().width() if self.isVisible() else self.panel.width() - 40
+        self.list.setWrapping(2 * (widest + pad) <= room)
+
+    def lesson_names(self) -> list[str]:
+        return [self.list.item(i).data(NAME_ROLE) for i in range(self.list.count())
+                if self.list.item(i).data(NAME_ROLE)]
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        name = item.data(NAME_ROLE)
+        if not name:
+            return
+        self.close_overlay()
+        self.win.nav.go(str(name))
+
+    def apply_style(self, style) -> None:
+        super().apply_style(style)
+        self.list.setStyleSheet(
+            f"QListWidget {{ background: {style.background}; color: {style.foreground}; "
+            f"border: none; }} QListWidget::item {{ padding: {round(2 * style.scale)}px "
+            f"{round(8 * style.scale)}px; }}")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.list and event.type() == QEvent.Type.KeyPress:
+            if self.is_close_key(event):
+                self.close_overlay()
+                return True
+            if event.key() in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self._move(1 if event.key() == Qt.Key.Key_PageDown else -1)
+                return True
+        return super().eventFilter(obj, event)
+
+    def _move(self, by: int) -> None:
+        """One lesson on (clickers send Page Down / Page Up), skipping chapter titles."""
+        row = self.list.currentRow()
+        n = self.list.count()
+        r = row + by
+        while 0 <= r < n and not self.list.item(r).data(NAME_ROLE):
+            r += by
+        if 0 <= r < n:
+            self.list.setCurrentRow(r)

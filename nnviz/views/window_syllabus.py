@@ -1,0 +1,64 @@
+"""The main window's syllabus and help overlays: next/previous lesson, the lesson picker
+(G), the shortcut sheet (F1), and the quit question about lessons left with changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox
+
+
+class SyllabusMixin:
+    """Mixed into :class:`nnviz.views.main_window.MainWindow` (uses its ``nav``, ``files``
+    and ``doc``)."""
+
+    shortcut_sheet = None
+    picker = None
+
+    def next_lesson(self) -> None:
+        self.nav.step(+1)
+
+    def previous_lesson(self) -> None:
+        self.nav.step(-1)
+
+    def show_picker(self) -> None:
+        """The lesson picker over the window (G)."""
+        if self.picker is None:
+            from nnviz.views.lesson_picker import LessonPicker
+
+            self.picker = LessonPicker(self)
+        self.picker.toggle()
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard shortcuts (F1): the sheet over the window."""
+        if self.shortcut_sheet is None:
+            from nnviz.views.shortcut_sheet import ShortcutSheet
+
+            self.shortcut_sheet = ShortcutSheet(self)
+        self.shortcut_sheet.toggle()
+
+    def overlay_key_tables(self) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+        """The overlays' own keys, for the shortcut sheet."""
+        from nnviz.views.lesson_picker import PICKER_KEYS
+
+        return [("Lesson picker (G)", PICKER_KEYS)]
+
+    def confirm_quit(self, then: Callable[[], object]) -> None:
+        """Ask about the lesson on screen (Save / Discard / Cancel), then about lessons left
+        earlier with changes (they are lost when the app closes)."""
+        self.files.confirm_discard(lambda: self._confirm_left_lessons(then))
+
+    def _confirm_left_lessons(self, then: Callable[[], object]) -> None:
+        left = self.nav.modified_elsewhere()
+        if not left:
+            then()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes in other lessons",
+                          "These lessons were left with changes that are not saved: "
+                          f"{', '.join(left)}.\nQuit anyway and lose them? (Cancel, go back "
+                          "to a lesson and save it as a workspace to keep it.)",
+                          QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.files._ask(box, lambda clicked: then()
+                        if clicked == QMessageBox.StandardButton.Discard else None)

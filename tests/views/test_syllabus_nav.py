@@ -1,0 +1,159 @@
+"""Moving through the syllabus on the real window: the Lessons menu by chapter, next and
+previous lesson keys in presentation mode, the picker (G), lessons kept as they were left
+without any question, and the question on quit still asked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nnviz.engine.syllabus import chapters, shipped_syllabus
+from nnviz.views.style import current_style
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _no_dialog(win) -> bool:
+    boxes = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, QMessageBox) and w.isVisible()]
+    return win.files.prompt is None and not boxes
+
+
+def test_lessons_menu_groups_lessons_by_chapter_in_course_order(main_window):
+    subs = [a.menu() for a in main_window.lessons_menu.actions() if a.menu() is not None]
+    expected = chapters(shipped_syllabus())
+    assert [m.title().split(" ", 1)[1] for m in subs] == [t for t, _ in expected]
+    for menu, (_, entries) in zip(subs, expected):
+        assert [a.text() for a in menu.actions()] == [f"{e.title}  [{e.name}]"
+                                                      for e in entries]
+
+
+def test_next_and_previous_lesson_keys_in_presentation_mode(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert current_style().presentation
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == "step-network" and _no_dialog(win)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == "xor-mlp"
+    for _ in range(3):
+        qtbot.keyClick(win, Qt.Key.Key_PageUp, CTRL)
+    assert win.doc.lesson.name == "linear-2-2-1" and _no_dialog(win)
+    # on to a lesson of another lab: the lab follows
+    while win.doc.lesson.name != "sigmoid-neuron":
+        qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.current_lab_name == "surface"
+    assert current_style().presentation and _no_dialog(win)
+
+
+def test_a_lesson_left_is_found_as_it_was_and_nothing_is_asked(main_window, qtbot):
+    win = main_window
+    wb = win.current_lab
+    win.setFocus()
+    win.doc.set_weight(1, 0, 0, 0.5)   # w5, as the inspector does
+    wb.graph.setFocus()
+    qtbot.keyClick(wb.graph, Qt.Key.Key_Right, CTRL)   # one whole training step
+    for _ in range(13):
+        qtbot.keyClick(wb.graph, Qt.Key.Key_Right)
+    net = win.doc.network.copy()
+    k, t = wb.stepper.k, wb.stepper.t
+    assert (k, t) == (13, 1) and win.doc.is_modified
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == "step-network" and _no_dialog(win)
+    assert not win.doc.is_modified          # a fresh lesson
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    qtbot.keyClick(win, Qt.Key.Key_PageUp, CTRL)
+    assert win.doc.lesson.name == "mazur-2-2-2" and _no_dialog(win)
+    assert win.doc.network.equals(net)
+    assert (wb.stepper.k, wb.stepper.t) == (k, t)
+    assert win.doc.is_modified               # its changes are still unsaved
+    assert win.current_lab_name == "workbench"
+    # and step-network too was kept where it was left (one step in)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert wb.stepper.k == 1
+
+
+def test_quit_still_asks_about_a_lesson_left_with_changes(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    win.doc.set_weight(1, 0, 0, 0.5)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert _no_dialog(win) and not win.doc.is_modified
+    win.act_quit.trigger()
+    qtbot.waitUntil(lambda: win.files.prompt is not None)
+    box = win.files.prompt
+    assert "mazur-2-2-2" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: win.files.prompt is None)
+    assert win.isVisible()
+    win.act_quit.trigger()
+    qtbot.waitUntil(lambda: win.files.prompt is not None)
+    win.files.prompt.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: not win.isVisible())
+
+
+def test_quit_asks_about_the_lesson_on_screen(main_window, qtbot):
+    win = main_window
+    win.doc.set_weight(1, 0, 0, 0.5)
+    win.act_quit.trigger()
+    qtbot.waitUntil(lambda: win.files.prompt is not None)
+    assert "unsaved changes" in win.files.prompt.text()
+    win.files.prompt.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: win.files.prompt is None)
+    assert win.isVisible()
+
+
+def test_the_picker_by_keyboard(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    picker = win.picker
+    assert picker.isVisible() and picker.geometry() == win.rect()
+    assert picker.lesson_names() == [e.name for e in shipped_syllabus()]
+    lst = picker.list
+    assert lst.currentItem().data(Qt.ItemDataRole.UserRole) == "mazur-2-2-2"
+    assert lst.font().pointSizeF() >= 14    # presentation size
+    qtbot.keyClick(lst, Qt.Key.Key_Down)
+    qtbot.keyClick(lst, Qt.Key.Key_PageDown)   # a clicker: one lesson on
+    assert lst.currentItem().data(Qt.ItemDataRole.UserRole) == "xor-mlp"
+    qtbot.keyClick(lst, Qt.Key.Key_PageDown)   # skips the chapter title
+    assert lst.currentItem().data(Qt.ItemDataRole.UserRole) == "wide-784-100-10"
+    qtbot.keyClick(lst, Qt.Key.Key_PageDown)
+    assert lst.currentItem().data(Qt.ItemDataRole.UserRole) == "sigmoid-neuron"
+    qtbot.keyClick(lst, Qt.Key.Key_Return)
+    assert not picker.isVisible()
+    assert win.doc.lesson.name == "sigmoid-neuron" and win.current_lab_name == "surface"
+    assert current_style().presentation and _no_dialog(win)
+    # G again, and G (or Esc) closes without changing anything
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    assert picker.isVisible()
+    marked = [lst.item(i).text() for i in range(lst.count())
+              if lst.item(i).data(Qt.ItemDataRole.UserRole) == "mazur-2-2-2"]
+    assert "as you left it" in marked[0]
+    qtbot.keyClick(lst, Qt.Key.Key_G)
+    assert not picker.isVisible() and win.doc.lesson.name == "sigmoid-neuron"
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    qtbot.keyClick(lst, Qt.Key.Key_Escape)
+    assert not picker.isVisible() and current_style().presentation
+
+
+def test_the_picker_by_mouse(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    lst = win.picker.list
+    row = next(i for i in range(lst.count())
+               if lst.item(i).data(Qt.ItemDataRole.UserRole) == "spiral")
+    lst.scrollToItem(lst.item(row))
+    rect = lst.visualItemRect(lst.item(row))
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not win.picker.isVisible()
+    assert win.doc.lesson.name == "spiral" and win.current_lab_name == "training"
+    # a chapter title is not a lesson: clicking it opens nothing
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    lst.scrollToItem(lst.item(0))
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
+                     pos=lst.visualItemRect(lst.item(0)).center())
+    assert win.picker.isVisible() and win.doc.lesson.name == "spiral"
