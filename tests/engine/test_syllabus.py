@@ -11,6 +11,7 @@ from nnviz.engine.lessons import LessonError, lesson_names, parse_lesson
 from nnviz.engine.resources import lessons_dir
 from nnviz.engine.syllabus import (
     CHAPTER_TITLES,
+    CHAPTERS,
     Entry,
     chapters,
     neighbour,
@@ -29,8 +30,9 @@ def test_every_shipped_lesson_is_in_a_known_chapter_once():
     for e in entries:
         assert e.chapter in CHAPTER_TITLES, e.name
     titles = [t for t, _ in chapters(entries)]
-    assert titles == ["Neurons and perceptrons", "Backpropagation", "Training",
-                      "Deep networks and their troubles", "Universality"]
+    assert titles[:5] == ["Neurons and perceptrons", "Backpropagation", "Training",
+                          "Deep networks and their troubles", "Universality"]
+    assert titles == [t for c, t in CHAPTERS if any(e.chapter == c for e in entries)]
     for _, es in chapters(entries):
         orders = [e.order for e in es]
         assert orders == sorted(set(orders))   # a strict order inside each chapter

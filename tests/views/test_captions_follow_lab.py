@@ -109,7 +109,7 @@ def test_f1_sheet_in_presentation_mode_and_esc_closes_only_the_sheet(main_window
     assert sheet.isVisible()
     # readable from the back: the sheet's type is the presentation size
     assert sheet.text.font().pointSizeF() >= 14
-    assert sheet.geometry() == win.rect()
+    qtbot.waitUntil(lambda: sheet.geometry() == win.rect())   # it covers the window
     qtbot.keyClick(sheet, Qt.Key.Key_Escape)
     assert not sheet.isVisible()
     assert current_style().presentation   # Esc closed the sheet, not presentation mode

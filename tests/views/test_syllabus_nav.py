@@ -110,7 +110,8 @@ def test_the_picker_by_keyboard(main_window, qtbot):
     qtbot.keyClick(win, Qt.Key.Key_F5)
     qtbot.keyClick(win, Qt.Key.Key_G)
     picker = win.picker
-    assert picker.isVisible() and picker.geometry() == win.rect()
+    assert picker.isVisible()
+    qtbot.waitUntil(lambda: picker.geometry() == win.rect())
     assert picker.lesson_names() == [e.name for e in shipped_syllabus()]
     lst = picker.list
     assert lst.currentItem().data(Qt.ItemDataRole.UserRole) == "mazur-2-2-2"
