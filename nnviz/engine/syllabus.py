@@ -8,12 +8,11 @@ chapters of their own follow them alphabetically, then lessons without a chapter
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from nnviz.engine.resources import lessons_dir
-from nnviz.engine.validate import FormatError, as_int, as_str
+from nnviz.engine.validate import FormatError, as_int, as_str, read_json
 
 #: (id, title) in course order; convolution and generalisation have room for lessons to come
 CHAPTERS: tuple[tuple[str, str], ...] = (
@@ -77,10 +76,10 @@ def shipped_syllabus() -> list[Entry]:
     entries = []
     for name in lesson_names():
         try:
-            d = json.loads((lessons_dir() / f"{name}.json").read_text(encoding="utf-8"))
+            d = read_json(lessons_dir() / f"{name}.json")
             title = as_str(d.get("title"), "title", 200)
             chapter, order = parse_place(d)
-        except (OSError, ValueError, AttributeError, FormatError):
+        except (OSError, ValueError, AttributeError, TypeError, FormatError):
             continue
         if title.strip():
             entries.append(Entry(name, title, chapter, order))

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from nnviz.engine.lessons import builtin_id
 from nnviz.engine.syllabus import Entry, chapters, neighbour, shipped_syllabus
 from nnviz.engine.workspace import Workspace
 
@@ -54,8 +55,13 @@ class LessonNavigator(QObject):
     # ------------------------------------------------------------ moving
     @property
     def current(self) -> str:
+        """The shipped lesson on screen (its file id), or a key of its own for a lesson
+        from a file or workspace: a file's ``name`` field is never taken for a shipped
+        lesson's."""
         lesson = self.win.doc.lesson
-        return lesson.name if lesson is not None else ""
+        if lesson is None:
+            return ""
+        return builtin_id(lesson) or f"{lesson.title} (from a file)"
 
     def step(self, by: int) -> bool:
         """Go to the next (+1) or previous (-1) lesson of the syllabus."""
