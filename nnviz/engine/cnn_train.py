@@ -17,11 +17,7 @@ import numpy as np
 
 from nnviz.engine import cnn
 from nnviz.engine.losses import get_loss
-
-try:
-    from nnviz.engine.optimisers import make_optimiser
-except ImportError:  # TEMPORARY until the shared optimisers land on main
-    from nnviz.engine._optimisers_temp import make_optimiser
+from nnviz.engine.optimisers import make_optimiser
 from nnviz.engine.training import batches
 
 Array = np.ndarray
