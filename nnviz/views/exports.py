@@ -141,6 +141,9 @@ def worked_for(win: MainWindow) -> str:
     from nnviz.engine.trace import build_trace
     from nnviz.engine.worked import worked_markdown
 
+    custom = getattr(win.current_lab, "worked_markdown", None)
+    if callable(custom):   # a lab with arithmetic of its own (the convolution lab)
+        return custom()
     doc = win.doc
     trace = build_trace(doc.network, doc.example_x, doc.example_y, doc.loss, doc.config.eta,
                         doc.naming, doc.config.freeze_biases)

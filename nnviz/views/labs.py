@@ -12,6 +12,7 @@ LAB_CLASSES: dict[str, str] = {
     "surface": "nnviz.views.surface:SurfaceLab",
     "training": "nnviz.views.training:TrainingLab",
     "neuron": "nnviz.views.neuron:NeuronLab",
+    "conv": "nnviz.views.conv:ConvLab",
 }
 
 LAB_TITLES: dict[str, str] = {
@@ -20,6 +21,7 @@ LAB_TITLES: dict[str, str] = {
     "surface": "Error surface",
     "training": "Training",
     "neuron": "Neuron",
+    "conv": "Convolution",
 }
 
 

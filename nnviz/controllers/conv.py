@@ -1,0 +1,290 @@
+"""The convolution lab's stepping and editing: one kernel position at a time, then
+the pooling windows; every edit of the set-up is undoable on the document's stack.
+
+The cursor ``k`` counts the positions shown: 1..n_conv are the output cells of the
+active kernel's feature map (reading order), n_conv+1..n_conv+n_pool the pooling
+windows of its (ReLU'd) map. Views read :meth:`cell`, :meth:`pool_cell`, the maps and
+:attr:`setup`; they hear ``changed`` after every change.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from nnviz.controllers.document import Document
+from nnviz.engine import conv_steps as cs
+from nnviz.engine.conv_setup import MAX_KERNELS, ConvSetup, check_fits, parse_setup
+from nnviz.engine.validate import FormatError
+
+Array = np.ndarray
+
+
+class SetSetup(QUndoCommand):
+    """Replace the lab's set-up; consecutive edits with the same ``merge`` key merge
+    (a paint stroke, typing in one cell)."""
+
+    def __init__(self, ctl: ConvController, before: ConvSetup, after: ConvSetup, text: str,
+                 merge: str = "") -> None:
+        super().__init__(text)
+        self._ctl, self._before, self._after, self._merge = ctl, before, after, merge
+
+    def id(self) -> int:  # noqa: A003 - Qt API
+        return 8_000_001 if self._merge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        if not (isinstance(other, SetSetup) and self._merge and other._merge == self._merge):
+            return False
+        self._after = other._after
+        return True
+
+    def redo(self) -> None:
+        self._ctl._install(copy.deepcopy(self._after))
+
+    def undo(self) -> None:
+        self._ctl._install(copy.deepcopy(self._before))
+
+
+class ConvController(QObject):
+    """The set-up, the derived maps and the stepping cursor of the convolution page."""
+
+    changed = Signal()            # set-up or cursor changed: views re-read everything
+    page_requested = Signal(str)  # a lesson asks for the "conv" or "cnn" page
+
+    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.setup = ConvSetup()
+        self.k = 0
+        self._recompute()
+        doc.lesson_changed.connect(self._on_lesson_changed)
+
+    # ------------------------------------------------------------ lessons
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is None or lesson.lab != "conv":
+            return
+        self.setup = parse_setup(lesson.settings)   # validated when the lesson loaded
+        self._recompute()
+        self.k = self.n_conv if self.setup.page == "pool" else 0
+        self.changed.emit()
+        self.page_requested.emit("cnn" if self.setup.page == "cnn" else "conv")
+
+    # ------------------------------------------------------------ derived state
+    def _recompute(self) -> None:
+        s = self.setup
+        self.image = s.image()
+        self.maps = cs.feature_maps(self.image, s.kernels, s.biases, s.stride, s.padding)
+        self.activated = np.maximum(self.maps, 0.0) if s.relu else self.maps
+        self.pooled = cs.pooled(self.activated, s.pool_size, s.pool_stride, s.pool)
+        self.n_conv = self.maps.shape[1] * self.maps.shape[2]
+        self.n_pool = self.pooled.shape[1] * self.pooled.shape[2]
+        self.k = min(self.k, self.n_steps)
+
+    @property
+    def n_steps(self) -> int:
+        return self.n_conv + self.n_pool
+
+    @property
+    def stage(self) -> str:
+        """"conv" while the kernel slides (k <= n_conv), then "pool"."""
+        return "conv" if self.k <= self.n_conv else "pool"
+
+    def cell(self) -> cs.ConvCell | None:
+        """The output cell at the cursor (the last one once pooling has begun)."""
+        if self.k == 0:
+            return None
+        s = self.setup
+        i = min(self.k, self.n_conv) - 1
+        return cs.conv_cell(self.image, s.kernels[s.active], s.biases[s.active], s.stride,
+                            s.padding, i)
+
+    def pool_cell(self) -> cs.PoolCell | None:
+        """The pooling window at the cursor, None before pooling."""
+        if self.k <= self.n_conv:
+            return None
+        s = self.setup
+        return cs.pool_cell(self.activated[s.active], s.pool_size, s.pool_stride, s.pool,
+                            self.k - self.n_conv - 1)
+
+    def shown_conv(self) -> int:
+        """How many cells of the active feature map are filled in."""
+        return min(self.k, self.n_conv)
+
+    def shown_pool(self) -> int:
+        return max(0, self.k - self.n_conv)
+
+    # ------------------------------------------------------------ stepping
+    def go_to(self, k: int) -> None:
+        k = max(0, min(int(k), self.n_steps))
+        if k != self.k:
+            self.k = k
+            self.changed.emit()
+
+    def step_forward(self) -> bool:
+        if self.k >= self.n_steps:
+            return False
+        self.go_to(self.k + 1)
+        return True
+
+    def step_back(self) -> bool:
+        if self.k <= 0:
+            return False
+        self.go_to(self.k - 1)
+        return True
+
+    def finish_row(self) -> None:
+        """To the last position of the current output row (the next row's if at its end)."""
+        if self.k < self.n_conv:
+            ow = self.maps.shape[2]
+            self.go_to((self.k // ow + 1) * ow)
+        else:
+            pw = self.pooled.shape[2]
+            j = self.k - self.n_conv
+            self.go_to(self.n_conv + min(self.n_pool, (j // pw + 1) * pw))
+
+    def finish_map(self) -> None:
+        """The whole feature map (then, pressed again, the whole pooled map)."""
+        self.go_to(self.n_conv if self.k < self.n_conv else self.n_steps)
+
+    def restart(self) -> None:
+        self.go_to(0)
+
+    # ------------------------------------------------------------ edits (undoable)
+    def _edit(self, text: str, fn, merge: str = "") -> None:
+        """Apply ``fn`` to a copy of the set-up; refuse (ValueError) if it does not fit."""
+        after = copy.deepcopy(self.setup)
+        fn(after)
+        try:
+            check_fits(after)
+        except FormatError as e:
+            raise ValueError(str(e).removeprefix("settings: ")) from None
+        self.doc.undo_stack.push(SetSetup(self, copy.deepcopy(self.setup), after, text, merge))
+
+    def _install(self, setup: ConvSetup) -> None:
+        self.setup = setup
+        self._recompute()
+        self.doc.mark_modified()
+        self.changed.emit()
+
+    def set_kernel_cell(self, c: int, u: int, v: int, value: float) -> None:
+        value = _finite(value)
+        a = self.setup.active
+
+        def f(s: ConvSetup) -> None:
+            s.kernels[a, c, u, v] = value
+        self._edit(f"Kernel {a + 1} cell ({u + 1}, {v + 1}) = {value:g}", f)
+
+    def set_bias(self, value: float) -> None:
+        value = _finite(value)
+        a = self.setup.active
+        self._edit(f"Bias of kernel {a + 1} = {value:g}",
+                   lambda s: s.biases.__setitem__(a, value), merge=f"bias{a}")
+
+    def apply_preset(self, name: str) -> None:
+        a, s0 = self.setup.active, self.setup
+        k = cs.preset_kernel(name, s0.channels, s0.kernels.shape[-1])
+        self._edit(f"Kernel {a + 1}: {cs.PRESETS[name][0]}",
+                   lambda s: s.kernels.__setitem__(a, k))
+
+    def set_kernel_count(self, n: int) -> None:
+        """k kernels: new ones are the presets in turn (vertical edge, horizontal, …)."""
+        n = max(1, min(MAX_KERNELS, int(n)))
+        old = len(self.setup.kernels)
+        if n == old:
+            return
+        names = list(cs.PRESETS)
+
+        def f(s: ConvSetup) -> None:
+            extra = [cs.preset_kernel(names[i % len(names)], s.channels, s.kernels.shape[-1])
+                     for i in range(old, n)]
+            s.kernels = np.concatenate([s.kernels[:n], *(e[None] for e in extra)])
+            s.biases = np.concatenate([s.biases[:n], np.zeros(max(0, n - old))])
+            s.active = min(s.active, n - 1)
+        self._edit(f"{n} kernels", f)
+
+    def set_active(self, a: int) -> None:
+        if not 0 <= a < len(self.setup.kernels) or a == self.setup.active:
+            return
+        self.setup.active = a          # which map is stepped: a view choice, not an edit
+        self._recompute()
+        self.changed.emit()
+
+    def set_option(self, key: str, value: Any) -> None:
+        """stride, padding, relu, pool, pool_size, pool_stride, digit (bounded)."""
+        bounds = {"stride": (1, 4), "padding": (0, 3), "pool_size": (1, 4),
+                  "pool_stride": (1, 4), "digit": (0, 1796)}
+        if key in bounds:
+            lo, hi = bounds[key]
+            value = int(value)
+            if not lo <= value <= hi:
+                raise ValueError(f"{key.replace('_', ' ')} must be between {lo} and {hi}")
+        elif key == "relu":
+            value = bool(value)
+        elif key == "pool":
+            if value not in ("max", "average"):
+                raise ValueError("pooling is max or average")
+        else:
+            raise ValueError(f"unknown option {key!r}")
+        if getattr(self.setup, key) == value:
+            return
+        self._edit(f"{key.replace('_', ' ').capitalize()} = {value}",
+                   lambda s: setattr(s, key, value))
+
+    def set_source(self, source: str) -> None:
+        """digit, paint or rgb; the kernels get the image's channel count (a grey kernel
+        is copied to R, G and B; a colour kernel's channels are averaged)."""
+        if source not in ("digit", "paint", "rgb") or source == self.setup.source:
+            return
+
+        def f(s: ConvSetup) -> None:
+            was = s.channels
+            s.source = source
+            if s.channels != was:
+                s.kernels = (np.repeat(s.kernels, 3, axis=1) if s.channels == 3
+                             else s.kernels.mean(axis=1, keepdims=True))
+        self._edit(f"Image: {source}", f)
+
+    def paint(self, r: int, c: int, value: float, stroke: int = 0) -> None:
+        """Set a cell of the painted grid (0-1); one stroke is one undo step."""
+        value = min(1.0, max(0.0, _finite(value)))
+        if self.setup.paint[r, c] == value:
+            return
+
+        def f(s: ConvSetup) -> None:
+            s.paint[r, c] = value
+        self._edit("Paint", f, merge=f"paint{stroke}")
+
+    def clear_paint(self) -> None:
+        self._edit("Clear the painting", lambda s: s.paint.__setitem__(slice(None), 0.0))
+
+    # ------------------------------------------------------------ workspace
+    def state(self) -> dict[str, Any]:
+        return {**self.setup.to_dict(), "k": self.k}
+
+    def restore_state(self, d: Any) -> None:
+        """Validate everything first (FormatError → ValueError), then install."""
+        if not isinstance(d, dict):
+            raise ValueError("convolution lab state: expected an object")
+        try:
+            setup = parse_setup({k: v for k, v in d.items() if k != "k"})
+        except FormatError as e:
+            raise ValueError(f"convolution lab state: {e}") from None
+        k = d.get("k", 0)
+        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+            raise ValueError("convolution lab state: k must be a whole number >= 0")
+        self.setup = setup
+        self.k = k
+        self._recompute()
+        self.changed.emit()
+
+
+def _finite(v: Any) -> float:
+    v = float(v)
+    if not np.isfinite(v) or abs(v) > 1000:
+        raise ValueError("enter a number between -1000 and 1000")
+    return v

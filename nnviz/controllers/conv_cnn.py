@@ -1,0 +1,169 @@
+"""The small CNN learning the digits live: play/pause in time-budgeted timer slices,
+one mini-batch at a time, the current example's forward and backward records."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.engine import cnn
+from nnviz.engine.cnn_train import CNNTrainer, EpochRecord, one_hot
+from nnviz.engine.pooling import MODES
+
+#: seconds of training per timer tick: the GUI stays responsive between slices
+SLICE_S = 0.025
+MAX_EPOCHS = 10_000
+
+
+class CNNController(QObject):
+    """Owns a :class:`CNNTrainer`; ``trained`` after every slice, ``settings_changed``
+    when the architecture or the learning rate change (a fresh network)."""
+
+    trained = Signal()
+    settings_changed = Signal()
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.kernels, self.pool, self.lr, self.seed = 8, "max", 0.01, 0
+        self.example = 0
+        self.trainer = self._build()
+        self._timer = QTimer(self)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+        self._confusion: tuple[int, np.ndarray] | None = None
+
+    def _build(self) -> CNNTrainer:
+        shape = cnn.CNNShape(kernels=self.kernels, pool=self.pool)
+        return CNNTrainer.digits(shape, seed=self.seed, lr=self.lr)
+
+    # ------------------------------------------------------------ settings
+    def configure(self, kernels: int, pool: str, lr: float, seed: int) -> None:
+        """A fresh network with these settings (validated; ValueError if out of range)."""
+        if not 1 <= int(kernels) <= 16 or pool not in MODES or not 1e-6 <= lr <= 10 \
+                or not 0 <= int(seed) < 2**32:
+            raise ValueError("kernels 1-16, pooling max or average, learning rate 1e-6 to 10")
+        self.pause()
+        self.kernels, self.pool, self.lr, self.seed = int(kernels), pool, float(lr), int(seed)
+        self.trainer = self._build()
+        self._confusion = None
+        self.settings_changed.emit()
+        self.trained.emit()
+
+    def reset(self) -> None:
+        self.configure(self.kernels, self.pool, self.lr, self.seed)
+
+    # ------------------------------------------------------------ running
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if not self.running and self.trainer.epochs < MAX_EPOCHS:
+            self._timer.start()
+            self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if self.running:
+            self._timer.stop()
+            self.running_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.play()
+
+    def step(self, n: int = 1) -> None:
+        """``n`` mini-batch updates now."""
+        self.trainer.run_for(float("inf"), max_steps=max(1, int(n)))
+        self.trained.emit()
+
+    def _tick(self) -> None:
+        t0 = time.perf_counter()
+        self.trainer.run_for(SLICE_S)
+        self.last_slice_s = time.perf_counter() - t0
+        if self.trainer.epochs >= MAX_EPOCHS:
+            self.pause()
+        self.trained.emit()
+
+    def set_example(self, i: int) -> None:
+        n = len(self.trainer.x_test)
+        self.example = int(i) % n
+        self.trained.emit()
+
+    # ------------------------------------------------------------ readouts
+    def example_records(self) -> tuple[cnn.CNNForward, cnn.CNNGrads, int]:
+        """Forward and backward records of the current test example, and its label."""
+        t = self.trainer
+        x = t.x_test[self.example:self.example + 1]
+        label = int(t.labels_test[self.example])
+        fwd = cnn.forward(t.net, x)
+        grads = cnn.backward(t.net, fwd, one_hot([label], t.net.shape.classes), t.loss)
+        return fwd, grads, label
+
+    def confusion(self) -> np.ndarray:
+        """The test confusion matrix, recomputed once per epoch (and at the start)."""
+        key = self.trainer.epochs
+        if self._confusion is None or self._confusion[0] != key:
+            self._confusion = (key, self.trainer.confusion())
+        return self._confusion[1]
+
+    def history(self) -> list[EpochRecord]:
+        return self.trainer.history
+
+    # ------------------------------------------------------------ workspace
+    def state(self) -> dict[str, Any]:
+        t = self.trainer
+        return {"kernels": self.kernels, "pool": self.pool, "lr": self.lr, "seed": self.seed,
+                "example": self.example, "steps": t.steps, "epochs": t.epochs,
+                "params": [p.tolist() for p in t.net.params],
+                "history": [[r.epoch, r.cost, r.train_accuracy, r.test_accuracy]
+                            for r in t.history]}
+
+    def restore_state(self, d: Any) -> None:
+        """Validate the whole saved network first; ValueError and no change if bad."""
+        from nnviz.engine.validate import FormatError, as_array, as_int, as_number, as_str
+
+        if not isinstance(d, dict):
+            raise ValueError("CNN state: expected an object")
+        try:
+            kernels = as_int(d.get("kernels", 8), "cnn.kernels", 1, 16)
+            pool = as_str(d.get("pool", "max"), "cnn.pool", 10)
+            if pool not in MODES:
+                raise FormatError("cnn.pool: max or average")
+            lr = as_number(d.get("lr", 0.01), "cnn.lr", 1e-6, 10)
+            seed = as_int(d.get("seed", 0), "cnn.seed", 0, 2**32 - 1)
+            shape = cnn.CNNShape(kernels=kernels, pool=pool)
+            want = [(kernels, 1, 3, 3), (kernels,), (shape.classes, shape.features),
+                    (shape.classes,)]
+            raw = d.get("params")
+            params = None
+            if raw is not None:
+                if not isinstance(raw, list) or len(raw) != 4:
+                    raise FormatError("cnn.params: expected 4 arrays")
+                params = [as_array(p, f"cnn.params[{i}]", w) for i, (p, w)
+                          in enumerate(zip(raw, want))]
+                if any(np.abs(p).max(initial=0) > 1e6 for p in params):
+                    raise FormatError("cnn.params: values beyond ±1e6")
+            hist = d.get("history", [])
+            h = as_array(hist, "cnn.history", (None, 4)) if hist else np.zeros((0, 4))
+            if len(h) > MAX_EPOCHS:
+                raise FormatError("cnn.history: too many epochs")
+            steps = as_int(d.get("steps", 0), "cnn.steps", 0, 10**9)
+            epochs = as_int(d.get("epochs", len(h)), "cnn.epochs", 0, MAX_EPOCHS)
+            example = as_int(d.get("example", 0), "cnn.example", 0, 10**6)
+        except FormatError as e:
+            raise ValueError(str(e)) from None
+        self.pause()
+        self.kernels, self.pool, self.lr, self.seed = kernels, pool, lr, seed
+        self.trainer = self._build()
+        if params is not None:
+            for p, q in zip(self.trainer.net.params, params):
+                p[...] = q
+        self.trainer.steps, self.trainer.epochs = steps, epochs
+        self.trainer.history = [EpochRecord(int(r[0]), *map(float, r[1:])) for r in h]
+        self.example = example % len(self.trainer.x_test)
+        self._confusion = None
+        self.settings_changed.emit()
+        self.trained.emit()

@@ -1,0 +1,206 @@
+"""The Convolution lab (notes 002): a kernel sliding over an image one position at a
+time, ReLU and pooling stepped the same way, k kernels giving k feature maps; and the
+small CNN learning the digits live.
+
+Keys: Right/Space/PgDown next position, Left/Backspace/PgUp back, Shift+Right finish
+the row, Ctrl+Right the whole map (again: the whole pooled map), Home start; on the CNN
+page the clicker keys train one mini-batch and P plays or pauses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from nnviz.controllers.conv import ConvController
+from nnviz.controllers.conv_cnn import CNNController
+from nnviz.controllers.document import Document
+from nnviz.views.coalesce import Coalescer
+from nnviz.views.conv.cnn_page import CNNPage
+from nnviz.views.conv.conv_page import ConvPage
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style
+
+PAGES = ("conv", "cnn")
+
+
+class ConvLab(Lab):
+    """Two tabs: the stepped convolution and the live CNN."""
+
+    name = "conv"
+    title = "Convolution"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.ctl = ConvController(doc, self)
+        self.cnn = CNNController(self)
+        self.conv_page = ConvPage(self.ctl)
+        self.cnn_page = CNNPage(self.cnn)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("conv-tabs")
+        self.tabs.addTab(self.conv_page, "Convolution, step by step")
+        self.tabs.addTab(self.cnn_page, "A CNN learns the digits")
+        self.setCentralWidget(self.tabs)
+        self._refresher = Coalescer(self._refresh, self)
+        self.ctl.changed.connect(self._refresher.request)
+        self.ctl.page_requested.connect(self.show_page)
+        self.cnn.trained.connect(lambda: self.status.emit(self._status_text()))
+        self.tabs.currentChanged.connect(lambda _i: self._on_moved())
+        self._build_actions()
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        if doc.lesson is not None and doc.lesson.lab == "conv":
+            self.ctl._on_lesson_changed()
+
+    def _action(self, text: str, slot, shortcut: str, tip: str) -> QAction:
+        a = QAction(text, self)
+        a.setShortcut(QKeySequence(shortcut))
+        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setToolTip(f"{tip} ({shortcut})")
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        self.act_row = self._action("Finish the row", self._finish_row, "Shift+Right",
+                                    "Finish the output row")
+        self.act_map = self._action("Whole map", self._finish_map, "Ctrl+Right",
+                                    "The whole feature map (again: the pooled map)")
+        self.act_home = self._action("Start", self.ctl.restart, "Home", "Back to the start")
+        self.act_play = self._action("Train / pause", self.cnn.toggle, "P",
+                                     "Train the CNN or pause it")
+
+    # ------------------------------------------------------------ pages
+    def show_page(self, name: str) -> None:
+        if name not in PAGES:
+            raise ValueError(f"unknown page {name!r}; choose one of {', '.join(PAGES)}")
+        self.tabs.setCurrentIndex(PAGES.index(name))
+
+    @property
+    def page(self) -> str:
+        return PAGES[self.tabs.currentIndex()]
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is not None and lesson.lab == "conv":
+            s = self.ctl.setup
+            self.cnn.configure(s.cnn_kernels, s.cnn_pool, s.cnn_lr, s.cnn_seed)
+
+    def _refresh(self) -> None:
+        self.conv_page.refresh()
+        self._on_moved()
+
+    def _on_moved(self) -> None:
+        self.status.emit(self._status_text())
+        self.position_changed.emit()
+
+    def _status_text(self) -> str:
+        if self.page == "cnn":
+            t = self.cnn.trainer
+            acc = t.history[-1].test_accuracy if t.history else None
+            return (f"CNN · epoch {t.epochs} · batch {t.steps}"
+                    + (f" · test accuracy {100 * acc:.1f} %" if acc is not None else ""))
+        return self.conv_page.position_text()
+
+    # ------------------------------------------------------------ hooks
+    def activate(self) -> None:
+        self.tabs.currentWidget().setFocus()
+
+    def deactivate(self) -> None:
+        self.cnn.pause()
+
+    def step_forward(self) -> bool:
+        if self.page == "cnn":
+            self.cnn.step(1)
+            return True
+        return self.ctl.step_forward()
+
+    def step_back(self) -> bool:
+        return self.page == "conv" and self.ctl.step_back()
+
+    def advance(self, steps: int) -> None:
+        """``steps`` positions at once (screenshots); on the CNN page, mini-batches."""
+        if self.page == "cnn":
+            if steps > 0:
+                self.cnn.step(steps)
+        else:
+            self.ctl.go_to(self.ctl.k + max(0, steps))
+        self._refresher.cancel()
+        self._refresh()
+
+    def _finish_row(self) -> None:
+        if self.page == "conv":
+            self.ctl.finish_row()
+
+    def _finish_map(self) -> None:
+        if self.page == "conv":
+            self.ctl.finish_map()
+        else:
+            self.cnn.step(len(self.cnn.trainer.x_train) // self.cnn.trainer.batch_size + 1)
+
+    def caption_position(self) -> tuple[int, str]:
+        """Positions shown (pooling windows on a pooling lesson; batches on the CNN page)."""
+        if self.page == "cnn":
+            k = self.cnn.trainer.steps
+        elif self.ctl.setup.page == "pool":
+            k = self.ctl.shown_pool()
+        else:
+            k = self.ctl.k
+        return k, ("start" if k == 0 else "forward")
+
+    def apply_style(self, style: Style) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(style.pt(10))
+        self.tabs.setFont(font)
+        for page in (self.conv_page, self.cnn_page):
+            page.setFont(font)
+            page.apply_style(style)
+
+    def state(self) -> dict[str, Any]:
+        return {"page": self.page, "conv": self.ctl.state(), "cnn": self.cnn.state()}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """All-or-nothing: both parts are validated before either changes."""
+        if not isinstance(state, dict) or state.get("page", "conv") not in PAGES:
+            raise ValueError("bad convolution lab state: 'page' must be conv or cnn")
+        backup = (self.ctl.state(), self.cnn.state())
+        try:
+            self.ctl.restore_state(state.get("conv", {}))
+            self.cnn.restore_state(state.get("cnn", {}))
+        except ValueError:
+            self.ctl.restore_state(backup[0])
+            self.cnn.restore_state(backup[1])
+            raise
+        self.show_page(state.get("page", "conv"))
+
+    def history(self) -> dict[str, list[float]] | None:
+        h = self.cnn.trainer.history
+        if not h:
+            return None
+        return {"epoch": [float(r.epoch) for r in h], "cost": [r.cost for r in h],
+                "train_accuracy": [r.train_accuracy for r in h],
+                "test_accuracy": [r.test_accuracy for r in h]}
+
+    def worked_markdown(self) -> str:
+        """File > Export > Worked example: every cell of the set-up shown, and the pooling."""
+        from nnviz.engine.conv_worked import conv_markdown
+
+        lesson = self.doc.lesson
+        setup = self.ctl.setup
+        if self.page == "cnn":
+            from dataclasses import replace
+
+            c = self.cnn
+            setup = replace(setup, page="cnn", cnn_kernels=c.kernels, cnn_pool=c.pool)
+        return conv_markdown(setup, lesson.title if lesson and lesson.lab == "conv" else
+                             "Convolution", "")
+
+    def main_view(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def shutdown(self) -> None:
+        self.cnn.pause()
+        self._refresher.cancel()

@@ -1,0 +1,114 @@
+"""The arithmetic of the position shown: the patch and the kernel side by side with
+their products and the sum (plus bias); or the pooling window and its max or mean."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from nnviz.engine.conv_steps import ConvCell, PoolCell
+from nnviz.engine.conv_worked import signed_sum
+from nnviz.engine.naming import fmt
+from nnviz.views.conv.cells import CellGrid, short
+from nnviz.views.style import Style
+
+CHANNELS = ("R", "G", "B")
+
+
+def sum_text(cell: ConvCell) -> str:
+    """'Σ of the 9 products = t;  + bias b  =  v' in plain text."""
+    n = cell.products.size
+    return (f"Σ {n} products = {fmt(cell.total)};   out({cell.row + 1},{cell.col + 1}) = "
+            f"{signed_sum([cell.total, cell.bias])} = {fmt(cell.value)}")
+
+
+def pool_text(cell: PoolCell) -> str:
+    vals = ", ".join(short(v) for v in cell.window.ravel())
+    if cell.mode == "max":
+        return f"max({vals}) = {fmt(cell.value)}"
+    return f"({signed_sum(cell.window.ravel())}) / {cell.window.size} = {fmt(cell.value)}"
+
+
+class ArithmeticPanel(QWidget):
+    """Up to three rows (one per channel): patch × kernel = products; then the sum."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conv-arithmetic")
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(4)
+        self.patches, self.kernels, self.products, self.tags, self.signs = [], [], [], [], []
+        for ch in range(3):
+            tag = QLabel(CHANNELS[ch])
+            p, k, m = CellGrid("signed"), CellGrid("signed"), CellGrid("signed")
+            times, eq = QLabel("×"), QLabel("=")
+            for lab in (times, eq, tag):
+                lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            for col, w in enumerate((tag, p, times, k, eq, m)):
+                self.grid.addWidget(w, ch, col)
+            self.patches.append(p)
+            self.kernels.append(k)
+            self.products.append(m)
+            self.tags.append(tag)
+            self.signs.append((times, eq))
+        for col in (1, 3, 5):
+            self.grid.setColumnStretch(col, 1)
+        self.result = QLabel()
+        self.result.setObjectName("conv-sum")
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addLayout(self.grid, 1)
+        lay.addWidget(self.result)
+
+    def _rows(self, n: int, tags: bool) -> None:
+        for ch in range(3):
+            on = ch < n
+            for w in (self.patches[ch], self.kernels[ch], self.products[ch], *self.signs[ch]):
+                w.setVisible(on)
+            self.tags[ch].setVisible(on and tags)
+            self.grid.setRowStretch(ch, 1 if on else 0)
+
+    def show_conv(self, cell: ConvCell | None, hint: str) -> None:
+        if cell is None:
+            self._rows(0, False)
+            self.title.setText(hint)
+            self.result.setText("")
+            return
+        c = cell.patch.shape[0]
+        self._rows(c, c == 3)
+        self.patches[0].mode = "signed"
+        vmax = float(max(np.abs(cell.patch).max(), np.abs(cell.products).max(), 1e-12))
+        kmax = float(max(np.abs(cell.kernel).max(), 1e-12))
+        for ch in range(c):
+            self.patches[ch].set_data(cell.patch[ch], vmax=vmax)
+            self.kernels[ch].set_data(cell.kernel[ch], vmax=kmax)
+            self.products[ch].set_data(cell.products[ch], vmax=vmax * kmax)
+        self.title.setText("Patch × kernel = products" + (" (R, G, B)" if c == 3 else ""))
+        self.result.setText(sum_text(cell))
+
+    def show_pool(self, cell: PoolCell) -> None:
+        self._rows(1, False)
+        for w in (self.kernels[0], self.products[0], *self.signs[0]):
+            w.setVisible(False)
+        self.patches[0].set_data(cell.window, marked=cell.winner)
+        name = "Max pooling: the largest cell wins" if cell.mode == "max" else \
+            "Average pooling: the mean of the window"
+        self.title.setText(name)
+        self.result.setText(pool_text(cell))
+
+    def apply_style(self, style: Style) -> None:
+        big = QFont(self.font())
+        big.setPointSizeF(style.pt(11))
+        big.setBold(True)
+        self.result.setFont(big)
+        for lab in (*self.tags, *(s for pair in self.signs for s in pair)):
+            lab.setFont(big)
+        for g in (*self.patches, *self.kernels, *self.products):
+            g.apply_style(style)

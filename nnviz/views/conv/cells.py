@@ -1,0 +1,178 @@
+"""Painted cell grids: an image, a kernel, a feature map, with numbers and outlines.
+
+One QWidget paints a whole matrix (no item per cell). Colours: ``ink`` (0 white →
+1 black, the digits), ``rgb`` (a (3, H, W) picture), ``signed`` (negative vermillion,
+positive blue, scaled by ``vmax``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from nnviz.views.style import Style, current_style
+
+
+def short(v: float, places: int = 4) -> str:
+    """A number in a cell: up to ``places`` decimals, trailing zeros dropped."""
+    s = f"{float(v):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    t = min(1.0, max(0.0, t))
+    return QColor(round(a.red() + (b.red() - a.red()) * t),
+                  round(a.green() + (b.green() - a.green()) * t),
+                  round(a.blue() + (b.blue() - a.blue()) * t))
+
+
+class CellGrid(QWidget):
+    """A matrix of square cells; ``cell_pressed(row, col, button)`` on clicks and drags."""
+
+    cell_pressed = Signal(int, int, int)   # row, column, 1 = left button, 2 = right
+    stroke_ended = Signal()
+
+    def __init__(self, mode: str = "signed", numbers: bool = True, min_cell: int = 8,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode, self.numbers, self.min_cell = mode, numbers, min_cell
+        self.values = np.zeros((1, 1))
+        self.shown: np.ndarray | None = None      # bool (H, W): cells filled in so far
+        self.outline: tuple[int, int, int, int] | None = None  # top, left, rows, cols
+        self.marked: tuple[int, int] | None = None
+        self.pad = 0                  # this many outer rings are padding (drawn dashed)
+        self.vmax = 1.0
+        self.places = 4
+        self.style_ = current_style()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(40, 40)
+
+    # ------------------------------------------------------------ data
+    def set_data(self, values: np.ndarray, shown: np.ndarray | None = None,
+                 outline: tuple[int, int, int, int] | None = None,
+                 marked: tuple[int, int] | None = None, pad: int = 0,
+                 vmax: float | None = None) -> None:
+        self.values = np.asarray(values, dtype=float)
+        self.shown, self.outline, self.marked, self.pad = shown, outline, marked, pad
+        if vmax is None:   # the whole map's scale: colours do not change while stepping
+            vmax = float(np.max(np.abs(self.values))) if self.values.size else 1.0
+        self.vmax = vmax if vmax > 0 else 1.0
+        self.update()
+
+    @property
+    def rows(self) -> int:
+        return self.values.shape[-2]
+
+    @property
+    def cols(self) -> int:
+        return self.values.shape[-1]
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(self.cols * 34, self.rows * 34)
+
+    # ------------------------------------------------------------ geometry
+    def cell_size(self) -> float:
+        return max(1.0, min(self.width() / self.cols, self.height() / self.rows))
+
+    def origin(self) -> tuple[float, float]:
+        s = self.cell_size()
+        return (self.width() - s * self.cols) / 2, (self.height() - s * self.rows) / 2
+
+    def cell_rect(self, r: int, c: int) -> QRectF:
+        s = self.cell_size()
+        x0, y0 = self.origin()
+        return QRectF(x0 + c * s, y0 + r * s, s, s)
+
+    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
+        s = self.cell_size()
+        x0, y0 = self.origin()
+        c, r = int((x - x0) // s), int((y - y0) // s)
+        return (r, c) if 0 <= r < self.rows and 0 <= c < self.cols else None
+
+    # ------------------------------------------------------------ painting
+    def colour(self, r: int, c: int) -> QColor:
+        st = self.style_
+        bg = QColor(st.background)
+        if self.mode == "rgb":
+            rgb = np.clip(self.values[:, r, c], 0, 1)
+            return QColor(*(round(255 * v) for v in rgb))
+        v = float(self.values[r, c])
+        if self.mode == "ink":
+            return _mix(QColor("#FFFFFF"), QColor("#000000"), v)
+        t = abs(v) / self.vmax
+        return _mix(bg, QColor(st.positive if v >= 0 else st.negative), 0.85 * t)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        st = self.style_
+        s = self.cell_size()
+        grid_pen = QPen(QColor(st.muted), 1)
+        texts = self._texts()
+        if texts is not None:
+            longest = max((len(t) for t in texts.ravel()), default=1)
+            px = int(min(0.36 * s, 0.92 * s / (0.6 * max(longest, 2))))
+            font = QFont(self.font())
+            font.setPixelSize(max(1, px))
+            p.setFont(font)
+            if px < 8:
+                texts = None   # too small to read: colours only
+        for r in range(self.rows):
+            for c in range(self.cols):
+                rect = self.cell_rect(r, c)
+                hidden = self.shown is not None and not self.shown[r, c]
+                is_pad = self.pad and (r < self.pad or c < self.pad or r >= self.rows - self.pad
+                                       or c >= self.cols - self.pad)
+                p.fillRect(rect, QColor(st.panel) if hidden else self.colour(r, c))
+                grid_pen.setStyle(Qt.PenStyle.DashLine if is_pad else Qt.PenStyle.SolidLine)
+                p.setPen(grid_pen)
+                p.drawRect(rect)
+                if texts is not None and not hidden:
+                    p.setPen(self._text_colour(r, c))
+                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r, c])
+        self._paint_marks(p, s)
+        p.end()
+
+    def _texts(self) -> np.ndarray | None:
+        """The numbers written in the cells (None: colours only)."""
+        if not self.numbers or self.mode == "rgb":
+            return None
+        return np.array([[short(v, self.places) for v in row] for row in self.values])
+
+    def _text_colour(self, r: int, c: int) -> QColor:
+        col = self.colour(r, c)
+        return QColor("#000000") if col.lightness() > 140 else QColor("#FFFFFF")
+
+    def _paint_marks(self, p: QPainter, s: float) -> None:
+        st = self.style_
+        if self.marked is not None:
+            p.setPen(QPen(QColor(st.accent), max(2.0, 3 * st.scale)))
+            p.drawRect(self.cell_rect(*self.marked).adjusted(2, 2, -2, -2))
+        if self.outline is not None:
+            top, left, h, w = self.outline
+            a, b = self.cell_rect(top, left), self.cell_rect(top + h - 1, left + w - 1)
+            p.setPen(QPen(QColor(st.highlight), max(3.0, 4 * st.scale)))
+            p.drawRect(a.united(b))
+
+    # ------------------------------------------------------------ mouse (painting)
+    def mousePressEvent(self, e) -> None:  # noqa: N802 - Qt API
+        self._press(e)
+
+    def mouseMoveEvent(self, e) -> None:  # noqa: N802 - Qt API
+        if e.buttons() & (Qt.MouseButton.LeftButton | Qt.MouseButton.RightButton):
+            self._press(e)
+
+    def mouseReleaseEvent(self, _e) -> None:  # noqa: N802 - Qt API
+        self.stroke_ended.emit()
+
+    def _press(self, e) -> None:
+        cell = self.cell_at(e.position().x(), e.position().y())
+        if cell is not None:
+            right = e.buttons() & Qt.MouseButton.RightButton
+            self.cell_pressed.emit(cell[0], cell[1], 2 if right else 1)

@@ -1,0 +1,211 @@
+"""The CNN page: the small network learning the digits live — its learned kernels, the
+feature maps of one test digit, the backward pass through the pooling, the confusion
+matrix and the test accuracy per epoch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.conv_cnn import CNNController
+from nnviz.views.conv.cells import CellGrid
+from nnviz.views.conv.conv_page import titled
+from nnviz.views.style import Style, current_style
+
+
+class MapGrid(QWidget):
+    """Up to 16 small maps in rows of ``columns``, no numbers (colours only)."""
+
+    def __init__(self, columns: int = 4, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.lay = QGridLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(3)
+        self.grids: list[CellGrid] = []
+
+    def set_maps(self, maps: np.ndarray, style: Style, vmax: float | None = None) -> None:
+        while len(self.grids) < len(maps):
+            g = CellGrid("signed", numbers=False)
+            g.setMinimumSize(16, 16)
+            i = len(self.grids)
+            self.lay.addWidget(g, i // self.columns, i % self.columns)
+            self.grids.append(g)
+        for i, g in enumerate(self.grids):
+            g.setVisible(i < len(maps))
+            if i < len(maps):
+                g.style_ = style
+                g.set_data(maps[i], vmax=vmax if vmax else None)
+
+
+class CNNPage(QWidget):
+    """Controls and scores on the left; forward, backward and confusion on the right."""
+
+    def __init__(self, ctl: CNNController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        self.play = QPushButton("▶ Train")
+        self.play.setObjectName("cnn-play")
+        self.play.clicked.connect(ctl.toggle)
+        self.step = QPushButton("One batch")
+        self.step.clicked.connect(lambda: ctl.step(1))
+        self.reset = QPushButton("New network")
+        self.reset.clicked.connect(ctl.reset)
+        self.kernels = QSpinBox()
+        self.kernels.setRange(1, 16)
+        self.pool = QComboBox()
+        self.pool.addItems(["max", "average"])
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(4)
+        self.lr.setRange(0.0001, 1.0)
+        self.lr.setSingleStep(0.005)
+        for w in (self.kernels, self.lr):
+            w.editingFinished.connect(self._configure)
+        self.pool.activated.connect(lambda _i: self._configure())
+        self.example = QSpinBox()
+        self.example.setObjectName("cnn-example")
+        self.example.setRange(0, len(ctl.trainer.x_test) - 1)
+        self.example.valueChanged.connect(ctl.set_example)
+        self.scores = QLabel()
+        self.scores.setObjectName("cnn-scores")
+        self.scores.setWordWrap(True)
+        form = QFormLayout()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.play)
+        buttons.addWidget(self.step)
+        form.addRow(buttons)
+        form.addRow(self.reset)
+        form.addRow("Kernels", self.kernels)
+        form.addRow("Pooling", self.pool)
+        form.addRow("Adam rate", self.lr)
+        form.addRow("Test digit", self.example)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.scores, 1)
+        self.left = QWidget()
+        self.left.setLayout(left)
+        self._build_right()
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.left)
+        lay.addLayout(self.right, 1)
+        ctl.trained.connect(self.refresh)
+        ctl.settings_changed.connect(self._sync_settings)
+        ctl.running_changed.connect(self._on_running)
+        self._sync_settings()
+
+    def _build_right(self) -> None:
+        self.input = CellGrid("ink", numbers=False)
+        self.learned = MapGrid(4)
+        self.maps = MapGrid(4)
+        self.routed = MapGrid(4)
+        self.dkernels = MapGrid(4)
+        self.confusion = CellGrid("signed", numbers=True)
+        self.confusion.setObjectName("cnn-confusion")
+        self.confusion.places = 0
+        self.curve = pg.PlotWidget()
+        self.curve.setObjectName("cnn-accuracy")
+        self.curve.setMouseEnabled(False, False)
+        self.curve.setMenuEnabled(False)
+        self.curve.hideButtons()
+        self.curve.setYRange(0, 1)
+        self.curve_line = self.curve.plot([], [])
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        boxes = [titled("Test digit", self.input), titled("Learned kernels", self.learned),
+                 titled("Its feature maps", self.maps),
+                 titled("Accuracy (test)", self.curve),
+                 titled("Kernel gradients", self.dkernels),
+                 titled("δ through pooling", self.routed),
+                 titled("Confusion (test)", self.confusion)]
+        self.titles = [lab for _, lab in boxes]
+        places = [(0, 0, 1), (0, 1, 1), (0, 2, 1), (1, 0, 1), (1, 1, 1), (1, 2, 1), (0, 3, 2)]
+        for (box, _), (r, c, span) in zip(boxes, places):
+            grid.addWidget(box, r, c, span, 1)
+        self.explain = QLabel(
+            "Backward pass of this digit: max pooling sends each δ to the cell that won the "
+            "maximum, average pooling spreads it evenly; a kernel's gradient is the "
+            "correlation of the input with its δ map (input ⋆ δ).")
+        self.explain.setObjectName("cnn-backward-text")
+        self.explain.setWordWrap(True)
+        grid.addWidget(self.explain, 2, 0, 1, 4)
+        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer")
+        self.right = grid
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 1)
+        for c, s in enumerate((2, 3, 3, 4)):
+            grid.setColumnStretch(c, s)
+
+    # ------------------------------------------------------------ actions
+    def _configure(self) -> None:
+        c = self.ctl
+        want = (self.kernels.value(), self.pool.currentText(), round(self.lr.value(), 6))
+        if want == (c.kernels, c.pool, round(c.lr, 6)):
+            return
+        try:
+            c.configure(*want, c.seed)
+        except ValueError as e:
+            QMessageBox.information(self, "CNN", str(e))
+            self._sync_settings()
+
+    def _sync_settings(self) -> None:
+        c = self.ctl
+        for w, v in ((self.kernels, c.kernels), (self.lr, c.lr), (self.example, c.example)):
+            with QSignalBlocker(w):
+                w.setValue(v)
+        with QSignalBlocker(self.pool):
+            self.pool.setCurrentText(c.pool)
+        self.refresh()
+
+    def _on_running(self, running: bool) -> None:
+        self.play.setText("⏸ Pause" if running else "▶ Train")
+
+    # ------------------------------------------------------------ redraw
+    def refresh(self) -> None:
+        c, t, st = self.ctl, self.ctl.trainer, self.style_
+        fwd, g, label = c.example_records()
+        self.input.style_ = st
+        self.input.set_data(fwd.x[0, 0])
+        self.learned.set_maps(t.net.conv_w[:, 0], st)
+        self.maps.set_maps(fwd.a[0], st, float(np.abs(fwd.a).max()) or 1.0)
+        self.routed.set_maps(g.d_a[0], st)
+        self.dkernels.set_maps(g.grads[0][:, 0], st)
+        self.confusion.style_ = st
+        self.confusion.set_data(c.confusion())
+        hist = t.history
+        self.curve_line.setData([r.epoch for r in hist], [r.test_accuracy for r in hist])
+        pred = int(np.argmax(fwd.out[0]))
+        last = hist[-1] if hist else None
+        acc = f"{100 * last.test_accuracy:.1f} %" if last else "—"
+        lines = [f"Epoch {t.epochs} · batch {t.steps}"]
+        if last:
+            lines.append(f"cost {last.cost:.4f}")
+        lines += [f"test accuracy {acc}", "",
+                  f"Digit {label}: the network says {pred} ({100 * fwd.out[0, pred]:.0f} %)"]
+        self.scores.setText("\n".join(lines))
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.curve.setBackground(style.background)
+        self.curve_line.setPen(pg.mkPen(style.accent, width=2 * style.scale))
+        self.left.setMaximumWidth(int(200 * min(style.scale, 1.5)))
+        small = QFont(self.font())
+        small.setPointSizeF(style.pt(8))
+        self.explain.setFont(small)
+        self.refresh()

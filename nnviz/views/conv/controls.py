@@ -1,0 +1,190 @@
+"""The convolution page's controls: image, kernels, stride, padding, pooling; and the
+kernel editor (one small table per channel, every cell editable and undoable)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from nnviz.controllers.conv import ConvController
+from nnviz.engine.conv_setup import MAX_KERNELS
+from nnviz.engine.conv_steps import PRESETS
+from nnviz.views.conv.cells import short
+
+SOURCES = {"digit": "A digit", "paint": "Paint", "rgb": "RGB picture"}
+
+
+def _spin(lo: int, hi: int, name: str) -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(lo, hi)
+    s.setObjectName(name)
+    return s
+
+
+class ConvControls(QWidget):
+    """A form over the controller; every change goes through its undoable setters."""
+
+    def __init__(self, ctl: ConvController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        form = QFormLayout(self)
+        form.setContentsMargins(4, 4, 4, 4)
+        self.source = QComboBox()
+        self.source.setObjectName("conv-source")
+        for key, text in SOURCES.items():
+            self.source.addItem(text, key)
+        self.source.activated.connect(lambda i: self._do(ctl.set_source,
+                                                         self.source.itemData(i)))
+        self.digit = _spin(0, 1796, "conv-digit")
+        self.digit.valueChanged.connect(lambda v: self._do(ctl.set_option, "digit", v))
+        self.preset = QComboBox()
+        self.preset.setObjectName("conv-preset")
+        self.preset.addItem("Preset…", "")
+        for key, (title, _) in PRESETS.items():
+            self.preset.addItem(title, key)
+        self.preset.activated.connect(self._on_preset)
+        self.n_kernels = _spin(1, MAX_KERNELS, "conv-kernels")
+        self.n_kernels.valueChanged.connect(lambda v: self._do(ctl.set_kernel_count, v))
+        self.active = _spin(1, MAX_KERNELS, "conv-active")
+        self.active.valueChanged.connect(lambda v: ctl.set_active(v - 1))
+        self.bias = QDoubleSpinBox()
+        self.bias.setObjectName("conv-bias")
+        self.bias.setRange(-1000, 1000)
+        self.bias.setDecimals(3)
+        self.bias.setSingleStep(0.5)
+        self.bias.valueChanged.connect(lambda v: self._do(ctl.set_bias, v))
+        self.stride = _spin(1, 4, "conv-stride")
+        self.stride.valueChanged.connect(lambda v: self._do(ctl.set_option, "stride", v))
+        self.padding = _spin(0, 3, "conv-padding")
+        self.padding.valueChanged.connect(lambda v: self._do(ctl.set_option, "padding", v))
+        self.relu = QCheckBox("ReLU on the map")
+        self.relu.toggled.connect(lambda on: self._do(ctl.set_option, "relu", on))
+        self.pool = QComboBox()
+        self.pool.setObjectName("conv-pool")
+        self.pool.addItem("max", "max")
+        self.pool.addItem("average", "average")
+        self.pool.activated.connect(lambda i: self._do(ctl.set_option, "pool",
+                                                       self.pool.itemData(i)))
+        self.pool_size = _spin(1, 4, "conv-pool-size")
+        self.pool_size.valueChanged.connect(lambda v: self._do(ctl.set_option, "pool_size", v))
+        self.pool_stride = _spin(1, 4, "conv-pool-stride")
+        self.pool_stride.valueChanged.connect(
+            lambda v: self._do(ctl.set_option, "pool_stride", v))
+        self.clear = QPushButton("Clear painting")
+        self.clear.clicked.connect(lambda: self._do(ctl.clear_paint))
+        self.relu.setText("ReLU")
+        for w in (self.digit, self.n_kernels, self.active, self.bias, self.stride,
+                  self.padding, self.pool_size, self.pool_stride):
+            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("-1000.000") + 40)
+        for w in (self.source, self.preset, self.pool):
+            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("Horizontal edge") + 50)
+        for label, w in (("Image", self.source), ("Digit no.", self.digit), ("", self.clear),
+                         ("Kernel", self.preset), ("Kernels", self.n_kernels),
+                         ("Shown", self.active), ("Bias b", self.bias),
+                         ("Stride", self.stride), ("Padding", self.padding),
+                         ("", self.relu), ("Pooling", self.pool),
+                         ("Window", self.pool_size), ("Pool stride", self.pool_stride)):
+            form.addRow(label, w)
+        self.refresh()
+
+    def _do(self, fn, *args) -> None:
+        try:
+            fn(*args)
+        except ValueError as e:
+            QMessageBox.information(self, "Convolution", str(e))
+            self.refresh()
+
+    def _on_preset(self, i: int) -> None:
+        key = self.preset.itemData(i)
+        if key:
+            self._do(self.ctl.apply_preset, key)
+        with QSignalBlocker(self.preset):
+            self.preset.setCurrentIndex(0)
+
+    def refresh(self) -> None:
+        s = self.ctl.setup
+        pairs = ((self.digit, s.digit), (self.n_kernels, len(s.kernels)),
+                 (self.active, s.active + 1), (self.stride, s.stride),
+                 (self.padding, s.padding), (self.pool_size, s.pool_size),
+                 (self.pool_stride, s.pool_stride))
+        for w, v in pairs:
+            with QSignalBlocker(w):
+                w.setValue(v)
+        with QSignalBlocker(self.active):
+            self.active.setMaximum(len(s.kernels))
+        with QSignalBlocker(self.bias):
+            self.bias.setValue(float(s.biases[s.active]))
+        with QSignalBlocker(self.relu):
+            self.relu.setChecked(s.relu)
+        for combo, key in ((self.source, s.source), (self.pool, s.pool)):
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(combo.findData(key))
+        self.digit.setEnabled(s.source == "digit")
+        self.clear.setVisible(s.source == "paint")
+
+
+class KernelEditor(QWidget):
+    """The active kernel as one k×k table per channel; typing a number is one undo step."""
+
+    def __init__(self, ctl: ConvController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.tables: list[QTableWidget] = []
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for ch in range(3):
+            t = QTableWidget()
+            t.setObjectName(f"conv-kernel-{ch}")
+            t.horizontalHeader().setVisible(False)
+            t.verticalHeader().setVisible(False)
+            t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            t.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                              | QAbstractItemView.EditTrigger.EditKeyPressed
+                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
+            t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            t.itemChanged.connect(lambda item, ch=ch: self._on_edit(ch, item))
+            lay.addWidget(t)
+            self.tables.append(t)
+        self.refresh()
+
+    def _on_edit(self, ch: int, item: QTableWidgetItem) -> None:
+        try:
+            value = float(item.text().replace("−", "-"))
+            self.ctl.set_kernel_cell(ch, item.row(), item.column(), value)
+        except ValueError as e:
+            msg = str(e) if "between" in str(e) else f"{item.text()!r} is not a number"
+            QMessageBox.information(self, "Kernel", msg)
+            self.refresh()
+
+    def refresh(self) -> None:
+        s = self.ctl.setup
+        kernel = s.kernels[s.active]
+        for ch, t in enumerate(self.tables):
+            t.setVisible(ch < kernel.shape[0])
+            if ch >= kernel.shape[0]:
+                continue
+            with QSignalBlocker(t):
+                k = kernel.shape[-1]
+                t.setRowCount(k)
+                t.setColumnCount(k)
+                for u in range(k):
+                    for v in range(k):
+                        item = QTableWidgetItem(short(kernel[ch, u, v]))
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                        t.setItem(u, v, item)

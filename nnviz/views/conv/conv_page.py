@@ -1,0 +1,214 @@
+"""The convolution page: the image with the patch outlined, the kernel, the arithmetic
+of the position shown, the feature map filling in, the stack of all kernels' maps and
+the pooled map."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.conv import ConvController
+from nnviz.views.conv.arithmetic import ArithmeticPanel
+from nnviz.views.conv.cells import CellGrid
+from nnviz.views.conv.controls import ConvControls, KernelEditor
+from nnviz.views.style import Style, current_style
+
+HINT = ("→ / Space: next position · Shift+→: finish the row · Ctrl+→: the whole map · "
+        "←: back")
+
+
+def titled(title: str, w: QWidget, stretch: int = 1) -> tuple[QWidget, QLabel]:
+    box = QWidget()
+    lay = QVBoxLayout(box)
+    lay.setContentsMargins(2, 2, 2, 2)
+    lay.setSpacing(2)
+    label = QLabel(title)
+    label.setWordWrap(True)
+    lay.addWidget(label)
+    lay.addWidget(w, stretch)
+    return box, label
+
+
+class MapStack(QWidget):
+    """k feature maps side by side (one per kernel); the one being stepped outlined."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lay = QHBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(4)
+        self.grids: list[CellGrid] = []
+
+    def set_maps(self, maps: np.ndarray, active: int, style: Style) -> None:
+        while len(self.grids) < len(maps):
+            g = CellGrid("signed", numbers=False)
+            g.setMinimumSize(24, 24)
+            self.lay.addWidget(g)
+            self.grids.append(g)
+        for i, g in enumerate(self.grids):
+            g.setVisible(i < len(maps))
+            if i < len(maps):
+                g.apply_style(style)
+                h, w = maps[i].shape
+                g.set_data(maps[i], outline=(0, 0, h, w) if i == active else None)
+
+
+class ConvPage(QWidget):
+    """Everything of one convolutional layer, stepped by the clicker keys."""
+
+    def __init__(self, ctl: ConvController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        self.controls = ConvControls(ctl)
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.scroll = scroll
+        self.image = CellGrid("ink", numbers=False)
+        self.image.setObjectName("conv-image")
+        self.image.cell_pressed.connect(self._on_paint)
+        self.image.stroke_ended.connect(self._end_stroke)
+        self._stroke = 0
+        self.kernel = KernelEditor(ctl)
+        self.fmap = CellGrid("signed")
+        self.fmap.setObjectName("conv-feature-map")
+        self.fmap.places = 2
+        self.pooled = CellGrid("signed")
+        self.pooled.places = 2
+        self.pooled.setObjectName("conv-pooled")
+        self.arith = ArithmeticPanel()
+        self.stack = MapStack()
+        self.position = QLabel()
+        self.position.setObjectName("conv-position")
+        self.position.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        img_box, self.image_title = titled("Image", self.image)
+        k_box, self.kernel_title = titled("Kernel", self.kernel)
+        self.kernel.setToolTip("Double-click a cell (or type) to change it; Ctrl+Z undoes")
+        f_box, self.fmap_title = titled("Feature map", self.fmap)
+        p_box, self.pool_title = titled("Pooled", self.pooled)
+        s_box, self.stack_title = titled("Feature maps", self.stack)
+        grid.addWidget(img_box, 0, 0)
+        grid.addWidget(k_box, 0, 1)
+        grid.addWidget(f_box, 0, 2)
+        grid.addWidget(p_box, 0, 3)
+        grid.addWidget(self.arith, 1, 0, 1, 3)
+        grid.addWidget(s_box, 1, 3)
+        grid.setRowStretch(0, 5)
+        grid.setRowStretch(1, 4)
+        for c, stretch in enumerate((2, 2, 3, 2)):
+            grid.setColumnStretch(c, stretch)
+        right = QVBoxLayout()
+        right.addWidget(self.position)
+        right.addLayout(grid, 1)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(scroll)
+        lay.addLayout(right, 1)
+        self.refresh()
+
+    # ------------------------------------------------------------ painting the image
+    def _on_paint(self, r: int, c: int, button: int) -> None:
+        s = self.ctl.setup
+        if s.source != "paint":
+            return
+        p = r - s.padding if self.image.pad else r
+        q = c - s.padding if self.image.pad else c
+        if 0 <= p < s.paint.shape[0] and 0 <= q < s.paint.shape[1]:
+            self.ctl.paint(p, q, 0.0 if button == 2 else 1.0, self._stroke)
+
+    def _end_stroke(self) -> None:
+        self._stroke += 1
+
+    # ------------------------------------------------------------ redraw
+    def refresh(self) -> None:
+        c, s = self.ctl, self.ctl.setup
+        self.controls.refresh()
+        self.kernel.refresh()
+        img = c.image if s.padding == 0 else np.pad(
+            c.image, ((0, 0), (s.padding, s.padding), (s.padding, s.padding)))
+        self.image.mode = "rgb" if s.source == "rgb" else "ink"
+        cell = c.cell()
+        ks = s.kernels.shape[-1]
+        outline = (cell.top, cell.left, ks, ks) if cell is not None and c.stage == "conv" \
+            else None
+        self.image.set_data(img if self.image.mode == "rgb" else img[0], outline=outline,
+                            pad=s.padding)
+        fmap = c.activated[s.active] if c.stage == "pool" else c.maps[s.active]
+        oh, ow = fmap.shape
+        shown = np.zeros(oh * ow, bool)
+        shown[:c.shown_conv()] = True
+        pc = c.pool_cell()
+        f_outline = (pc.top, pc.left, s.pool_size, s.pool_size) if pc is not None else (
+            (cell.row, cell.col, 1, 1) if cell is not None else None)
+        marked = (pc.top + pc.winner[0], pc.left + pc.winner[1]) if pc is not None and \
+            pc.winner is not None else None
+        self.fmap.set_data(fmap, shown.reshape(oh, ow), f_outline, marked,
+                           vmax=float(np.abs(c.maps[s.active]).max()))
+        pooled = c.pooled[s.active]
+        pshown = np.zeros(pooled.size, bool)
+        pshown[:c.shown_pool()] = True
+        self.pooled.set_data(pooled, pshown.reshape(pooled.shape),
+                             (pc.row, pc.col, 1, 1) if pc is not None else None,
+                             vmax=float(np.abs(c.maps[s.active]).max()))
+        self.stack.set_maps(c.activated, s.active, self.style_)
+        self._titles(fmap.shape, pooled.shape)
+        if pc is not None:
+            self.arith.show_pool(pc)
+        else:
+            self.arith.show_conv(cell, "Press → to place the kernel on the first patch.")
+        self.position.setText(self.position_text())
+
+    def _titles(self, fshape, pshape) -> None:
+        c, s = self.ctl, self.ctl.setup
+        img = c.image
+        dims = f"{img.shape[1]}×{img.shape[2]}" + ("×3" if img.shape[0] == 3 else "")
+        self.image_title.setText(f"Image {dims}")
+        ks = s.kernels.shape
+        self.kernel_title.setText(f"Kernel {ks[2]}×{ks[3]}" + ("×3" if ks[1] == 3 else ""))
+        relu = "ReLU(map)" if s.relu and c.stage == "pool" else "Map"
+        self.fmap_title.setText(f"{relu} {fshape[0]}×{fshape[1]}")
+        name = "Max" if s.pool == "max" else "Avg"
+        self.pool_title.setText(f"{name} pool {pshape[0]}×{pshape[1]}")
+        self.stack_title.setText(f"{ks[0]} map{'s' if ks[0] > 1 else ''} "
+                                 f"{ks[0]}×{fshape[0]}×{fshape[1]}")
+
+    def position_text(self) -> str:
+        c, s = self.ctl, self.ctl.setup
+        ks = s.kernels.shape
+        setting = (f"kernel {s.active + 1} of {ks[0]}, b = {s.biases[s.active]:g}, stride "
+                   f"{s.stride}, padding {s.padding}; pool {s.pool_size}×{s.pool_size} "
+                   f"stride {s.pool_stride}; maps to 2 decimals")
+        if self.style_.presentation:   # one line at projector size; the status bar has all
+            setting = f"stride {s.stride}, padding {s.padding}"
+        if c.k == 0:
+            return f"Start · {setting} · {HINT}"
+        if c.stage == "conv":
+            return f"Position {c.k} of {c.n_conv} · {setting}"
+        return f"Pooling window {c.k - c.n_conv} of {c.n_pool} · {setting}"
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        for g in (self.image, self.fmap, self.pooled):
+            g.apply_style(style)
+        self.arith.apply_style(style)
+        small = QFont(self.font())
+        small.setPointSizeF(style.pt(8))
+        for t in self.kernel.tables:
+            t.setFont(small)
+        self.refresh()
+        self.controls.adjustSize()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setFixedWidth(self.controls.sizeHint().width() + bar + 4)
