@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 LESSON_OF = {"workbench": "mazur-2-2-2", "universality": "relu-approximation",
-             "surface": "sigmoid-neuron", "training": "spiral", "neuron": "perceptron-nand"}
+             "surface": "sigmoid-neuron", "training": "spiral", "neuron": "perceptron-nand",
+             "conv": "conv-edge"}
 
 
 def _largest_label_font(lab) -> float:

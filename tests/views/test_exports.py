@@ -24,6 +24,7 @@ LABS = {
     "surface": ("xor-landscape", "1-D slice"),
     "training": ("spiral", "epoch"),
     "neuron": ("perceptron-and", "x1"),
+    "conv": ("conv-edge", "Image 8×8"),
 }
 DRAWING = {"path", "rect", "polyline", "polygon", "ellipse", "circle", "line"}
 

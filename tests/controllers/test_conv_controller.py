@@ -1,0 +1,165 @@
+"""The convolution lab's controllers: stepping, undoable edits, workspace state, live CNN."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.controllers.conv import ConvController
+from nnviz.controllers.conv_cnn import CNNController
+from nnviz.controllers.document import Document
+from nnviz.engine.conv_steps import preset_kernel
+
+
+@pytest.fixture
+def ctl(qtbot):
+    doc = Document()
+    c = ConvController(doc)
+    doc.load_lesson("conv-edge")
+    return c
+
+
+def test_a_lesson_sets_up_the_page(ctl):
+    s = ctl.setup
+    assert s.source == "digit" and s.digit == 1 and s.stride == 1 and s.padding == 0
+    np.testing.assert_array_equal(s.kernels[0], preset_kernel("edge_vertical"))
+    assert (ctl.k, ctl.n_conv, ctl.n_pool) == (0, 36, 9)
+    assert ctl.cell() is None and ctl.pool_cell() is None
+
+
+def test_stepping_rows_maps_and_pooling(ctl, qtbot):
+    with qtbot.waitSignal(ctl.changed):
+        assert ctl.step_forward()
+    cell = ctl.cell()
+    assert (cell.row, cell.col, cell.value) == (0, 0, -0.1875)
+    ctl.step_forward()
+    assert ctl.cell().value == -2.375
+    ctl.finish_row()
+    assert ctl.k == 6
+    ctl.finish_row()
+    assert ctl.k == 12 and (ctl.cell().row, ctl.cell().col) == (1, 5)
+    ctl.finish_map()
+    assert ctl.k == 36 and ctl.stage == "conv" and ctl.shown_conv() == 36
+    ctl.step_forward()
+    pc = ctl.pool_cell()
+    assert ctl.stage == "pool" and pc.mode == "max" and (pc.row, pc.col) == (0, 0)
+    assert pc.value == ctl.pooled[0, 0, 0]
+    ctl.finish_row()
+    assert ctl.shown_pool() == 3
+    ctl.finish_map()
+    assert ctl.k == 45 and not ctl.step_forward()
+    assert ctl.step_back() and ctl.k == 44
+    ctl.restart()
+    assert ctl.k == 0 and not ctl.step_back()
+
+
+def test_the_pooling_lesson_starts_with_the_whole_map(qtbot):
+    doc = Document()
+    c = ConvController(doc)
+    doc.load_lesson("pooling")
+    assert c.k == c.n_conv == 36 and c.shown_pool() == 0
+
+
+def test_kernel_edits_are_undoable(ctl):
+    doc = ctl.doc
+    before = ctl.maps.copy()
+    ctl.set_kernel_cell(0, 1, 1, 2.5)
+    assert ctl.setup.kernels[0, 0, 1, 1] == 2.5
+    assert not np.array_equal(ctl.maps, before) and doc.is_modified
+    doc.undo_stack.undo()
+    assert ctl.setup.kernels[0, 0, 1, 1] == 0.0
+    np.testing.assert_array_equal(ctl.maps, before)
+    doc.undo_stack.redo()
+    assert ctl.setup.kernels[0, 0, 1, 1] == 2.5
+    ctl.apply_preset("blur")
+    np.testing.assert_array_equal(ctl.setup.kernels[0], preset_kernel("blur"))
+    doc.undo_stack.undo()
+    assert ctl.setup.kernels[0, 0, 1, 1] == 2.5
+
+
+def test_bad_edits_change_nothing(ctl):
+    n = ctl.doc.undo_stack.count()
+    with pytest.raises(ValueError):
+        ctl.set_kernel_cell(0, 0, 0, float("nan"))
+    with pytest.raises(ValueError):
+        ctl.set_option("stride", 9)
+    ctl.set_option("stride", 4)                 # (8 - 3) // 4 + 1 = 2: fits
+    assert ctl.n_conv == 4
+    with pytest.raises(ValueError, match="window"):
+        ctl.set_option("pool_size", 4)          # a 4x4 pool on a 2x2 map
+    assert ctl.setup.pool_size == 2 and ctl.doc.undo_stack.count() == n + 1
+
+
+def test_a_paint_stroke_is_one_undo_step(ctl):
+    ctl.set_source("paint")
+    assert ctl.image.shape == (1, 8, 8)
+    n = ctl.doc.undo_stack.count()
+    for c in range(5):
+        ctl.paint(3, c, 1.0, stroke=7)
+    assert ctl.setup.paint[3, :5].tolist() == [1.0] * 5
+    assert ctl.doc.undo_stack.count() == n + 1
+    ctl.doc.undo_stack.undo()
+    assert ctl.setup.paint.sum() == 0
+
+
+def test_rgb_source_gives_three_channel_kernels_and_back(ctl):
+    ctl.set_kernel_count(3)
+    ctl.set_source("rgb")
+    assert ctl.setup.kernels.shape == (3, 3, 3, 3) and ctl.image.shape[0] == 3
+    ctl.step_forward()
+    assert ctl.cell().products.shape == (3, 3, 3)
+    ctl.set_source("digit")
+    assert ctl.setup.kernels.shape == (3, 1, 3, 3)
+    np.testing.assert_allclose(ctl.setup.kernels[0, 0], preset_kernel("edge_vertical")[0])
+
+
+def test_k_kernels_give_k_maps(ctl):
+    ctl.set_kernel_count(4)
+    assert ctl.maps.shape == (4, 6, 6) and ctl.pooled.shape == (4, 3, 3)
+    ctl.set_active(2)
+    ctl.step_forward()
+    np.testing.assert_array_equal(ctl.cell().kernel, ctl.setup.kernels[2])
+
+
+def test_state_round_trip_and_refusal(ctl, qtbot):
+    ctl.set_kernel_count(2)
+    ctl.set_option("padding", 1)
+    ctl.go_to(20)
+    st = ctl.state()
+    doc2 = Document()
+    other = ConvController(doc2)
+    other.restore_state(st)
+    assert other.k == 20 and other.state() == st
+    np.testing.assert_array_equal(other.maps, ctl.maps)
+    for bad in ({"stride": 0}, {"k": -1}, {"kernels": "nope"}, {"k": True}, [],
+                {"biases": [1e308 * 10]}):
+        with pytest.raises(ValueError):
+            other.restore_state(bad)
+        assert other.state() == st
+
+
+def test_cnn_steps_plays_and_round_trips(qtbot):
+    c = CNNController()
+    c.step(3)
+    assert c.trainer.steps == 3
+    with qtbot.waitSignal(c.running_changed):
+        c.play()
+    qtbot.waitUntil(lambda: c.trainer.steps > 10, timeout=10_000)
+    c.pause()
+    assert not c.running
+    fwd, g, label = c.example_records()
+    assert fwd.a.shape == (1, 8, 8, 8) and g.d_a.shape == fwd.a.shape
+    assert c.confusion().sum() == len(c.trainer.x_test)
+    st = c.state()
+    d = CNNController()
+    d.restore_state(st)
+    for p, q in zip(c.trainer.net.params, d.trainer.net.params):
+        np.testing.assert_array_equal(p, q)
+    assert d.trainer.steps == c.trainer.steps
+    bad = dict(st, params=st["params"][:3])
+    with pytest.raises(ValueError):
+        d.restore_state(bad)
+    with pytest.raises(ValueError):
+        d.restore_state(dict(st, kernels=4))     # the saved arrays are for 8 kernels
+    with pytest.raises(ValueError):
+        c.configure(0, "max", 0.01, 0)

@@ -1,0 +1,214 @@
+"""The Convolution lab in the real main window, driven by key presses and clicks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QMessageBox
+
+from nnviz.engine.conv_setup import parse_setup
+from nnviz.engine.conv_worked import conv_markdown
+from nnviz.engine.lessons import load_lesson
+
+SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+
+
+def press(qtbot, win, key, n=1, mod=Qt.KeyboardModifier.NoModifier):
+    for _ in range(n):
+        qtbot.keyClick(win.focusWidget() or win, key, mod)
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("conv-edge")
+    assert win.current_lab_name == "conv"
+    qtbot.wait(30)
+    return win.current_lab
+
+
+def _page(lab, qtbot):
+    qtbot.wait(20)          # the coalesced redraw
+    return lab.conv_page
+
+
+def test_ctrl_6_shows_the_sixth_lab(main_window, qtbot):
+    win = main_window
+    assert win.lab_names.index("conv") == 5
+    qtbot.keyClick(win, Qt.Key.Key_6, CTRL)
+    assert win.current_lab_name == "conv"
+    assert win.current_lab.title == "Convolution"
+
+
+def test_keys_step_the_kernel_and_fill_the_map(lab, main_window, qtbot):
+    win = main_window
+    page = _page(lab, qtbot)
+    assert page.arith.result.text() == "" and "Start" in page.position.text()
+    press(qtbot, win, Qt.Key.Key_Right, 2)
+    page = _page(lab, qtbot)
+    assert page.position.text().startswith("Position 2 of 36")
+    assert page.image.outline == (0, 1, 3, 3)            # the patch outlined on the image
+    assert page.arith.result.text() == "Σ 9 products = -2.375;   out(1,2) = -2.375 + 0 = -2.375"
+    assert page.fmap.shown.sum() == 2 and page.fmap.outline == (0, 1, 1, 1)
+    np.testing.assert_array_equal(page.arith.products[0].values,
+                                  page.arith.patches[0].values * page.arith.kernels[0].values)
+    press(qtbot, win, Qt.Key.Key_Space)
+    press(qtbot, win, Qt.Key.Key_PageDown)
+    assert lab.ctl.k == 4
+    press(qtbot, win, Qt.Key.Key_Right, 1, SHIFT)          # finish the row
+    assert lab.ctl.k == 6
+    press(qtbot, win, Qt.Key.Key_Left)
+    press(qtbot, win, Qt.Key.Key_Backspace)
+    assert lab.ctl.k == 4
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)           # the whole map
+    page = _page(lab, qtbot)
+    assert lab.ctl.k == 36 and page.fmap.shown.all()
+    assert "Position 36 of 36" in win.status_label.text()
+
+
+def test_pooling_is_stepped_with_the_max_cell_marked(lab, main_window, qtbot):
+    win = main_window
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    press(qtbot, win, Qt.Key.Key_Right)
+    page = _page(lab, qtbot)
+    pc = lab.ctl.pool_cell()
+    assert page.fmap.outline == (0, 0, 2, 2)
+    assert page.fmap.marked == (pc.winner[0], pc.winner[1])
+    assert page.arith.result.text().startswith("max(") and page.arith.title.text().startswith(
+        "Max pooling")
+    lab.conv_page.controls.pool.setCurrentIndex(1)
+    lab.conv_page.controls.pool.activated.emit(1)          # choose "average"
+    page = _page(lab, qtbot)
+    assert lab.ctl.setup.pool == "average" and page.fmap.marked is None
+    assert " / 4 = " in page.arith.result.text()
+
+
+def test_editing_a_kernel_cell_by_typing_and_undo(lab, main_window, qtbot):
+    win = main_window
+    table = lab.conv_page.kernel.tables[0]
+    rect = table.visualRect(table.model().index(1, 1))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = table.findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    QTest.keyClicks(editor, "4")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: lab.ctl.setup.kernels[0, 0, 1, 1] == 4.0)   # a queued commit
+    assert lab.ctl.setup.kernels[0, 0, 1, 1] == 4.0
+    assert "*" in win.windowTitle()
+    qtbot.keyClick(win, Qt.Key.Key_Z, CTRL)
+    assert lab.ctl.setup.kernels[0, 0, 1, 1] == 0.0
+    qtbot.wait(20)
+    assert table.item(1, 1).text() == "0"
+
+
+def test_painting_the_grid_with_the_mouse(lab, qtbot):
+    c = lab.conv_page.controls
+    c.source.setCurrentIndex(c.source.findData("paint"))
+    c.source.activated.emit(c.source.currentIndex())
+    qtbot.wait(20)
+    grid = lab.conv_page.image
+    centre = grid.cell_rect(2, 3).center()
+    QTest.mouseClick(grid, Qt.MouseButton.LeftButton, pos=QPoint(int(centre.x()),
+                                                                 int(centre.y())))
+    assert lab.ctl.setup.paint[2, 3] == 1.0
+    lab.doc.undo_stack.undo()
+    assert lab.ctl.setup.paint[2, 3] == 0.0
+
+
+def test_rgb_lesson_shows_three_channel_patches(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("conv-rgb")
+    lab = win.current_lab
+    press(qtbot, win, Qt.Key.Key_Right)
+    page = _page(lab, qtbot)
+    assert page.image.mode == "rgb" and page.image.values.shape == (3, 9, 9)  # padding 1
+    assert all(g.isVisible() for g in page.arith.patches)
+    assert [t.text() for t in page.arith.tags] == ["R", "G", "B"]
+    assert page.arith.result.text().startswith("Σ 27 products")
+    assert len(lab.conv_page.kernel.tables) == 3 and lab.conv_page.kernel.tables[2].isVisible()
+
+
+def test_k_kernels_are_shown_as_a_stack(lab, qtbot):
+    lab.conv_page.controls.n_kernels.setValue(3)
+    page = _page(lab, qtbot)
+    shown = [g for g in page.stack.grids if g.isVisible()]
+    assert len(shown) == 3 and shown[0].outline is not None and shown[1].outline is None
+    assert "3 maps 3×6×6" in page.stack_title.text()
+
+
+def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("cnn-digits")
+    lab = win.current_lab
+    assert lab.page == "cnn"
+    press(qtbot, win, Qt.Key.Key_Right)                    # one mini-batch
+    assert lab.cnn.trainer.steps == 1
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_P)
+    assert lab.cnn.running
+    qtbot.waitUntil(lambda: lab.cnn.trainer.epochs >= 1, timeout=20_000)
+    qtbot.keyClick(win, Qt.Key.Key_1, CTRL)                # another lab: training pauses
+    assert not lab.cnn.running
+    page = lab.cnn_page
+    assert "test accuracy" in page.scores.text() and "%" in page.scores.text()
+    assert page.confusion.values.sum() == len(lab.cnn.trainer.x_test)
+    hist = lab.history()
+    assert hist is not None and len(hist["epoch"]) == lab.cnn.trainer.epochs
+
+
+def test_workspace_round_trip(lab, main_window, qtbot, tmp_path):
+    win = main_window
+    lab.ctl.set_kernel_cell(0, 0, 0, 3.0)
+    press(qtbot, win, Qt.Key.Key_Right, 5)
+    lab.cnn.step(2)
+    path = tmp_path / "conv.nnviz"
+    assert win.files.save_to(str(path))
+    saved = lab.state()
+    lab.ctl.set_kernel_cell(0, 0, 0, -1.0)
+    lab.ctl.restart()
+    lab.cnn.reset()
+    win.files.open_path(str(path))
+    qtbot.waitUntil(lambda: win.files.prompt is not None and win.files.prompt.isVisible())
+    qtbot.mouseClick(win.files.prompt.button(QMessageBox.StandardButton.Discard),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.files.prompt is None)
+    qtbot.wait(20)
+    lab = win.labs["conv"]
+    assert lab.state() == saved and lab.ctl.k == 5 and lab.cnn.trainer.steps == 2
+
+
+def test_a_bad_lab_state_changes_nothing(lab):
+    before = lab.state()
+    for bad in ({"page": "x"}, {"conv": {"stride": 77}}, {"cnn": {"params": [[1]]}}):
+        with pytest.raises(ValueError):
+            lab.restore_state(bad)
+        assert lab.state() == before
+
+
+def test_exported_markdown_is_the_worked_example(lab, main_window):
+    from nnviz.views.exports import worked_for
+
+    md = worked_for(main_window)
+    lesson = load_lesson("conv-edge")
+    assert md == conv_markdown(parse_setup(lesson.settings), lesson.title, "")
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
+def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
+    win = main_window
+    win.resize(*size)
+    assert win.open_lesson("conv-rgb")
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    press(qtbot, win, Qt.Key.Key_Right, 3)
+    qtbot.wait(50)
+    assert (win.width(), win.height()) == size
+    page = win.current_lab.conv_page
+    assert page.arith.result.isVisible() and page.fmap.cell_size() >= 12
+    lab = win.current_lab
+    lab.show_page("cnn")
+    qtbot.wait(50)
+    assert (win.width(), win.height()) == size
+    qtbot.keyClick(win, Qt.Key.Key_F5)
