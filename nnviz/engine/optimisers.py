@@ -322,7 +322,7 @@ class Adam(Optimiser):
     slot_names = ("m", "v")
     nonneg_slots = ("v",)
     formula = ("m ← β₁·m + (1−β₁)·g;   v ← β₂·v + (1−β₂)·g²;   "
-               "m̂ = m/(1−β₁ᵗ);   v̂ = v/(1−β₂ᵗ);   w ← w − η·m̂ / (√v̂ + ε)")
+               "m^ = m/(1−β₁ᵗ);   v^ = v/(1−β₂ᵗ);   w ← w − η·m^ / (√v^ + ε)")
 
     def _update(self, p, g, lr, s):
         b1, b2, eps = self.hyper["beta1"], self.hyper["beta2"], self.hyper["eps"]
@@ -344,8 +344,8 @@ class Adam(Optimiser):
 _CLASSES = (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
 OPTIMISERS: dict[str, type[Optimiser]] = {c.name: c for c in _CLASSES}
 #: display symbols of the numbers ``describe_update`` returns
-SYMBOLS = {"t": "t", "g": "g", "v": "v", "G": "G", "s": "s", "m": "m", "m_hat": "m̂",
-           "v_hat": "v̂", "step": "Δw"}
+SYMBOLS = {"t": "t", "g": "g", "v": "v", "G": "G", "s": "s", "m": "m", "m_hat": "m^",
+           "v_hat": "v^", "step": "Δw"}
 
 
 def make_optimiser(name: str, **hyper: Any) -> Optimiser:

@@ -1,6 +1,6 @@
 """The error-surface lab: the loss over two parameters of the real network (or a
-plane through parameter space), gradient descent rolling down it, and the
-learning-slowdown comparison of two costs."""
+plane through parameter space), gradient descent rolling down it, the
+learning-slowdown comparison of two costs, and the optimiser race."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.race import RaceController, parse_race
 from nnviz.controllers.slowdown import SlowdownController
 from nnviz.controllers.surface import SurfaceController
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.page import SurfacePage
+from nnviz.views.surface.race import RacePage
 from nnviz.views.surface.slowdown import SlowdownPage
 
-PAGES = ("surface", "slowdown")
+PAGES = ("surface", "slowdown", "race")
 
 
 class SurfaceLab(Lab):
@@ -30,12 +32,17 @@ class SurfaceLab(Lab):
         super().__init__(doc, parent)
         self.controller = SurfaceController(doc, self)
         self.slowdown = SlowdownController(doc, self)
+        self.racer = RaceController(self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("surface-tabs")
         self.page = SurfacePage(self.controller)
         self.slow_page = SlowdownPage(self.slowdown)
         self.tabs.addTab(self.page, "Error surface")
         self.tabs.addTab(self.slow_page, "Learning slowdown")
+        self.race_page = RacePage(self.racer)
+        self.tabs.addTab(self.race_page, "Optimiser race")
+        self.racer.message.connect(self.status)
+        self.racer.race_changed.connect(self._emit_status)
         self.setCentralWidget(self.tabs)
         self.controller.message.connect(self.status)
         self.controller.path_changed.connect(self._emit_status)
@@ -48,7 +55,12 @@ class SurfaceLab(Lab):
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
         mode = lesson.settings.get("mode") if lesson is not None else None
-        self.tabs.setCurrentIndex(1 if mode == "slowdown" else 0)
+        if mode == "race":
+            try:
+                self.racer.apply_settings(lesson.settings.get("race", {}))
+            except ValueError as e:
+                self.status.emit(f"Race settings ignored: {e}")
+        self.tabs.setCurrentIndex({"slowdown": 1, "race": 2}.get(mode, 0))
 
     @property
     def page_name(self) -> str:
@@ -59,32 +71,43 @@ class SurfaceLab(Lab):
         if self.page_name == "slowdown":
             s = self.slowdown
             self.status.emit(f"Learning slowdown · epoch {s.epochs}")
+        elif self.page_name == "race":
+            steps = max((r.steps for r in self.racer.race.racers), default=0)
+            self.status.emit(f"Optimiser race · {self.racer.surface.title} · step {steps}")
         elif c.costs:
             self.status.emit(f"Error surface · step {c.steps} · loss {c.costs[-1]:.6g}")
 
     # -- hooks -------------------------------------------------------------
     def activate(self) -> None:
         self.controller.set_active(True)
+        self.racer.set_active(True)
 
     def deactivate(self) -> None:
         self.controller.pause()
         self.slowdown.pause()
         self.controller.set_active(False)  # no grids for lessons opened elsewhere
+        self.racer.set_active(False)
 
     def step_forward(self) -> None:
-        if self.page_name == "slowdown":
+        if self.page_name == "race":
+            self.racer.step(1)
+        elif self.page_name == "slowdown":
             self.slowdown.step(1)
         else:
             self.controller.step(1)
 
     def step_back(self) -> None:
-        if self.page_name == "slowdown":
+        if self.page_name in ("slowdown", "race"):
             return
         self.controller.step_back()
 
     def advance(self, steps: int) -> None:
         """``steps`` descent steps at once, then wait for the surface (screenshots)."""
-        if self.page_name == "slowdown":
+        if self.page_name == "race":
+            if steps > 0:
+                self.racer.step(steps)
+            self.racer.wait_idle()
+        elif self.page_name == "slowdown":
             self.slowdown.step(max(0, steps))
             self.slowdown.wait_idle()
         else:
@@ -95,7 +118,8 @@ class SurfaceLab(Lab):
             self.controller.wait_idle()
 
     def zoom(self, factor: float | None) -> None:
-        maps = (self.page.heatmap,) if self.page_name == "surface" else tuple(self.slow_page.maps)
+        maps = {"surface": (self.page.heatmap,), "race": (self.race_page.map,)}.get(
+            self.page_name, tuple(self.slow_page.maps))
         for m in maps:
             if factor is None:
                 m.reset_view()
@@ -108,9 +132,10 @@ class SurfaceLab(Lab):
         self.setFont(font)
         self.page.apply_style(style)
         self.slow_page.apply_style(style)
+        self.race_page.apply_style(style)
 
     def state(self) -> dict[str, Any]:
-        return {"page": self.page_name, **self.controller.state()}
+        return {"page": self.page_name, "race": self.racer.state(), **self.controller.state()}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         if not isinstance(state, dict):
@@ -118,7 +143,11 @@ class SurfaceLab(Lab):
         page = state.get("page", "surface")
         if page not in PAGES:
             raise ValueError(f"surface lab state: page {page!r} is not one of {', '.join(PAGES)}")
-        self.controller.restore_state({k: v for k, v in state.items() if k != "page"})
+        parse_race(state.get("race", {}))  # validated before anything changes
+        self.controller.restore_state({k: v for k, v in state.items()
+                                       if k not in ("page", "race")})
+        if "race" in state:
+            self.racer.apply_settings(state["race"])
         self.tabs.setCurrentIndex(PAGES.index(page))
 
     def main_view(self) -> QWidget:
@@ -127,5 +156,6 @@ class SurfaceLab(Lab):
     def shutdown(self) -> None:
         self.controller.shutdown()
         self.slowdown.shutdown()
+        self.racer.shutdown()
         self.page._path_timer.stop()
         self.slow_page._timer.stop()

@@ -1,0 +1,113 @@
+"""The optimiser race, driven like a user through the real main window and surface lab."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from nnviz.controllers.race import parse_race
+
+
+def _open(win, qtbot, lesson):
+    assert win.open_lesson(lesson)
+    lab = win.current_lab
+    assert lab.name == "surface" and lab.page_name == "race"
+    qtbot.waitUntil(lambda: lab.racer.grid is not None and not lab.racer.busy(), timeout=30_000)
+    return lab, lab.racer, lab.race_page
+
+
+def test_a_lesson_opens_the_race_and_the_step_button_moves_every_racer(main_window, qtbot):
+    lab, ctl, page = _open(main_window, qtbot, "momentum-ravine")
+    assert [r.name for r in ctl.race.racers] == ["sgd", "momentum", "nesterov"]
+    assert page.surface.currentText() == "A long narrow ravine"
+    assert page.formula.text() == "L = x²/20 + 5·y²"
+    assert page.checks["sgd"].isChecked() and not page.checks["adam"].isChecked()
+    assert not page.details["adam"].isVisible() and page.details["sgd"].isVisible()
+    qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
+    assert all(r.steps == 2 for r in ctl.race.racers)
+    text = page.details["momentum"].text()
+    assert "step 2 · loss" in text and "v ← μ·v − η·g" in text and "v = (" in text
+    # the numbers shown are the optimiser's: velocity of x after two steps of the rule
+    v = ctl.race.racers[1].opt.slots[0]["v"]
+    g0 = -9.0 / 10.0
+    v1 = -0.03 * g0
+    x1 = -9.0 + v1
+    g1 = x1 / 10.0
+    assert v[0] == pytest.approx(0.9 * v1 - 0.03 * g1, rel=1e-12)
+    # each path is drawn: start plus two points, in its colour
+    halo, line, head = page.items["momentum"]
+    assert len(line.getData()[0]) == 3 and line.isVisible()
+    assert line.opts["pen"].color().name().upper() == "#0072B2"
+    assert not page.items["adam"][1].isVisible()
+
+
+def test_race_plays_pauses_and_clicking_the_map_moves_the_start(main_window, qtbot):
+    lab, ctl, page = _open(main_window, qtbot, "adam")
+    qtbot.mouseClick(page.play, Qt.MouseButton.LeftButton)
+    assert ctl.playing() and page.play.text() == "⏸ Pause"
+    qtbot.waitUntil(lambda: ctl.race.racers[0].steps >= 5, timeout=10_000)
+    qtbot.mouseClick(page.play, Qt.MouseButton.LeftButton)
+    assert not ctl.playing() and page.play.text() == "▶ Race"
+    pos = page.map.view_to_widget(1.0, -1.5)
+    QTest.mouseClick(page.map.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, pos)
+    x, y = ctl.race.start
+    assert abs(x - 1.0) < 0.05 and abs(y + 1.5) < 0.05
+    assert all(r.steps == 0 and r.path == [ctl.race.start] for r in ctl.race.racers)
+    assert "step 0" in page.details["adam"].text()
+
+
+def test_ticking_racers_changing_rates_and_surfaces(main_window, qtbot):
+    lab, ctl, page = _open(main_window, qtbot, "adam")
+    page.checks["momentum"].click()
+    assert [r.name for r in ctl.race.racers] == ["sgd", "momentum", "rmsprop", "adam"]
+    page.lrs["adam"].setValue(0.2)
+    assert ctl.race.racers[-1].lr == 0.2
+    page.surface.setCurrentIndex(page.surface.findData("xor"))
+    page.surface.activated.emit(page.surface.currentIndex())
+    qtbot.waitUntil(lambda: ctl.grid is not None and not ctl.busy(), timeout=30_000)
+    assert ctl.surface.name == "xor" and page.map.getAxis("bottom").labelText == "v₁"
+    assert ctl.race.start == (-6.0, -2.0)
+    main_window.act_next.trigger()  # the clicker's "next" steps the race
+    assert ctl.race.racers[0].steps == 1
+
+
+def test_race_state_is_saved_and_a_bad_one_refused_whole(main_window, qtbot):
+    lab, ctl, page = _open(main_window, qtbot, "momentum-ravine")
+    st = lab.state()
+    assert st["page"] == "race" and st["race"]["surface"] == "ravine"
+    new = {**st, "race": {**st["race"], "optimisers": ["adam"], "rates": {"adam": 0.7},
+                          "start": [1.0, 1.0]}}
+    lab.restore_state(new)
+    assert [r.name for r in ctl.race.racers] == ["adam"] and ctl.race.racers[0].lr == 0.7
+    assert ctl.race.start == (1.0, 1.0)
+    for bad in ({"optimisers": ["adam", "adam"]}, {"rates": {"sgd": -1}}, {"start": [1e400]},
+                {"surface": "moon"}, {"steps_per_tick": 0}, {"extra": 1}, [1]):
+        with pytest.raises(ValueError):
+            lab.restore_state({**st, "race": bad, "span": 2.0})
+    assert [r.name for r in ctl.race.racers] == ["adam"] and lab.controller.span != 2.0
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot, size):
+    main_window.resize(*size)
+    lab, ctl, page = _open(main_window, qtbot, "optimiser-race")
+    main_window.toggle_presentation()
+    try:
+        qtbot.wait(50)
+        assert page.map.height() > 300 and page.map.width() > 400
+        board = page.details["sgd"].parentWidget()
+        assert board.width() > 0.35 * page.width()
+        assert page.checks["adam"].isVisible()
+        assert page.play.isVisible() and page.play.width() >= page.play.sizeHint().width()
+    finally:
+        main_window.toggle_presentation()
+
+
+def test_parse_race_accepts_the_shipped_lessons():
+    from nnviz.engine.lessons import load_lesson
+
+    for name in ("optimiser-race", "momentum-ravine", "adam"):
+        parse_race(load_lesson(name).settings["race"])
