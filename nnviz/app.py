@@ -134,7 +134,8 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
 
 
 def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tuple[int, int],
-                      presentation: bool, theme: str, out: str) -> None:
+                      presentation: bool, theme: str, out: str,
+                      matrix: str | None = None) -> None:
     """Render the main window headlessly after ``steps`` steps and save it as PNG."""
     import os
     import tempfile
@@ -163,6 +164,11 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     win.apply_style(make_style(theme, presentation))
     win.show()
     app.processEvents()
+    if matrix is not None:
+        if not hasattr(win.current_lab, "show_matrices"):
+            raise ValueError("--matrix needs the workbench")
+        win.current_lab.matrix.set_batch(matrix == "batch")
+        win.current_lab.show_matrices(True)
     if win.current_lab is not None and steps:
         win.current_lab.advance(steps)
     win.statusBar().clearMessage()

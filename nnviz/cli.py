@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--size", default="1280x720", help="window size WxH")
     s.add_argument("--presentation", action="store_true")
     s.add_argument("--theme", choices=["light", "dark"], default="light")
+    s.add_argument("--matrix", choices=["one", "batch"], default=None,
+                   help="workbench: the matrix view (one example or a mini-batch)")
     s.add_argument("--out", required=True)
 
     e = sub.add_parser("exercise", help="write an exercise sheet with its worked solution "
@@ -91,7 +93,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     try:
         render_screenshot(lesson=args.lesson, lab=args.lab, steps=args.steps,
                           size=_size(args.size), presentation=args.presentation,
-                          theme=args.theme, out=args.out)
+                          theme=args.theme, out=args.out, matrix=args.matrix)
     except (ValueError, OSError) as e:
         print(f"nnviz screenshot: {e}", file=sys.stderr)
         return 2

@@ -70,6 +70,7 @@ class Document(QObject):
         self.y = np.zeros((0, 1))
         self.example_x = np.zeros(1)
         self.example_y = np.zeros(1)
+        self.layer_base = 1   # the input layer is layer 1, as notes 002 and 004
 
     # ------------------------------------------------------------ lessons
     def load_lesson(self, lesson: str | Lesson) -> None:
@@ -136,18 +137,34 @@ class Document(QObject):
 
     @property
     def naming(self):
-        """The lesson's names, or layer notation once the structure no longer matches them."""
+        """The lesson's names, or layer notation once the structure no longer matches them,
+        numbered with the input layer as layer ``layer_base``."""
         if self.network is None:
             return None
         nm = self.lesson.naming if self.lesson else None
         sizes = self.network.sizes
-        if nm is None or [len(n) for n in nm.neurons] != sizes:
-            if getattr(self, "_naming_sizes", None) != sizes:
+        base = self.layer_base
+        if nm is None or [len(n) for n in nm.neurons] != sizes or nm.layer_notation:
+            if getattr(self, "_naming_key", None) != (sizes, base):
                 from nnviz.engine.naming import Naming
 
-                self._naming_sizes, self._naming = sizes, Naming.layered(sizes)
+                self._naming_key, self._naming = (sizes, base), Naming.layered(sizes, base)
             return self._naming
+        if nm.base != base:
+            from dataclasses import replace
+
+            if getattr(self, "_flat_key", None) != (id(nm), base):
+                self._flat_key, self._flat = (id(nm), base), replace(nm, base=base)
+            return self._flat
         return nm
+
+    def set_layer_base(self, base: int) -> None:
+        """Number the input layer 1 (the notes) or 0; every name and title follows."""
+        if base not in (0, 1):
+            raise ValueError("the input layer is layer 0 or layer 1")
+        if base != self.layer_base:
+            self.layer_base = base
+            self.settings_changed.emit()
 
     @property
     def loss(self):

@@ -38,6 +38,8 @@ class StepController(QObject):
         self.t = 0
         self.speed = 2.0            # micro-steps per second when playing
         self.error = ""             # why there is no trace (shown by the views)
+        self.tick = None            # what Play steps (the matrix view's next), else next
+        self.tick_position = lambda: 0
         self._trace: Trace | None = None
         self._dirty = True
         self._installing = False
@@ -85,7 +87,7 @@ class StepController(QObject):
         return tr.steps[self.k - 1] if tr is not None and self.k else None
 
     def status_text(self) -> str:
-        """E.g. "Forward · layer 1 · neuron h1 · step 3 of 32 · training step 0"."""
+        """E.g. "Forward · layer 2 · neuron h1 · step 3 of 32 · training step 0"."""
         n = len(self)
         if self.trace is None:
             return self.error or "No network"
@@ -142,12 +144,13 @@ class StepController(QObject):
         self.set_position(earlier[-1] if earlier else 0)
 
     # ------------------------------------------------------------ training steps
-    def train_step(self) -> bool:
-        """Forward, backward and update at once: apply the update and start the next pass."""
+    def train_step(self, after: Network | None = None, text: str | None = None) -> bool:
+        """Forward, backward and update at once: apply the update and start the next pass
+        (``after``: another update of this network, e.g. the matrix view's mini-batch)."""
         tr = self.trace
         if tr is None:
             return False
-        after = tr.net_after
+        after = tr.net_after if after is None else after
         if not after.is_finite():
             self.pause()
             self.doc.message.emit("The update gives infinite or NaN weights; training paused. "
@@ -158,7 +161,7 @@ class StepController(QObject):
         if len(self.timeline) > MAX_TIMELINE:
             del self.timeline[0]
         self.t = len(self.timeline) - 1
-        self._install(after, f"Training step {self.t}")
+        self._install(after, text or f"Training step {self.t}")
         self.k = 0
         self.timeline_changed.emit()
         self.position_changed.emit()
@@ -250,9 +253,9 @@ class StepController(QObject):
         self.pause() if self.playing else self.play()
 
     def _on_tick(self) -> None:
-        before = (self.t, self.k)
-        self.next()
-        if (self.t, self.k) == before:
+        before = (self.t, self.k, self.tick_position())
+        (self.tick or self.next)()
+        if (self.t, self.k, self.tick_position()) == before:
             self.pause()
 
     # ------------------------------------------------------------ document signals

@@ -4,9 +4,9 @@
 mini-batch with explicit matrix algebra on column vectors, as notes 002 and 004 do:
 
 - forward: z^l = W^l a^(l-1) + b^l, a^l = σ(z^l) (W^l has rows j and columns k, w^l_jk);
-- BP1: δ^L = ∇_a C ⊙ σ′(z^L);   BP2: δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l);
+- BP1: δ^L = ∇ₐC ⊙ σ′(z^L);   BP2: δ^l = ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l);
 - BP3: ∂C/∂b^l = δ^l;           BP4: ∂C/∂W^l = δ^l (a^(l-1))ᵀ, read "a_in · δ_out";
-- mini-batch (notes 004, algorithm 5.3): W^l ← W^l − (η/m) Σ_x δ^(x,l) (a^(x,l-1))ᵀ.
+- mini-batch (notes 004, algorithm 5.3): W^l ← W^l − (η/m) Σₓ δ^(x,l) (a^(x,l-1))ᵀ.
 
 It does not call :func:`nnviz.engine.network.backward`: the tests compare the two, and
 the neuron-by-neuron trace, at every step. Each step is a list of lines of tokens, a
@@ -16,91 +16,16 @@ Layers are numbered with the input layer as layer ``base`` (1 as in the notes, o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from nnviz.engine.losses import Loss
+from nnviz.engine.matrix_tokens import Mat, MatrixStep, MatrixTrace, col, row
 from nnviz.engine.naming import fmt
 from nnviz.engine.network import Network
 
 Array = np.ndarray
-Token = "Mat | str"
-
-
-@dataclass(frozen=True)
-class Mat:
-    """A matrix or vector to draw: its name (under the bracket) and its values (2-D).
-
-    ``names`` are the entries' symbols where the notes write them (w5, h1), ``digits``
-    the decimals shown when the notes print rounded values (None: as the app prints).
-    """
-
-    name: str
-    values: Array
-    names: tuple[tuple[str, ...], ...] | None = None
-    digits: int | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class MatrixStep:
-    """One step of the layer-by-layer trace.
-
-    ``layer`` is the network layer concerned (0 = inputs, as :class:`MicroStep`),
-    ``label`` BP1-BP4 where the notes name the equation, ``formula`` the symbolic
-    equation, ``lines`` the equation with the numbers (tokens), ``value`` the step's
-    result (what the tests compare), ``example`` the example x in a mini-batch.
-    """
-
-    index: int
-    phase: str
-    kind: str
-    layer: int
-    label: str
-    title: str
-    formula: str
-    lines: tuple[tuple, ...]
-    value: Array
-    note: str = ""
-    example: int | None = None
-
-
-@dataclass
-class MatrixTrace:
-    """All steps of one gradient step, with the updated network."""
-
-    net_before: Network
-    net_after: Network
-    x: Array                 # (m, n_in)
-    y: Array                 # (m, n_out)
-    eta: float
-    base: int
-    total_error: float
-    total_after: float
-    steps: list[MatrixStep] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    @property
-    def m(self) -> int:
-        return len(self.x)
-
-
-def col(v: Array, name: str, names=None, digits: int | None = None) -> Mat:
-    """A column vector."""
-    v = np.asarray(v, dtype=np.float64).reshape(-1, 1)
-    return Mat(name, v, tuple((n,) for n in names) if names is not None else None, digits)
-
-
-def row(v: Array, name: str, names=None, digits: int | None = None) -> Mat:
-    """A row vector."""
-    v = np.asarray(v, dtype=np.float64).reshape(1, -1)
-    return Mat(name, v, (tuple(names),) if names is not None else None, digits)
+__all__ = ["Mat", "MatrixStep", "MatrixTrace", "build_matrix_trace", "col", "neuron_position",
+           "row"]
 
 
 class _Builder:
@@ -130,6 +55,15 @@ class _Builder:
                                      formula, tuple(tuple(t) for t in lines),
                                      np.array(value, dtype=np.float64), note, example))
 
+    def weight_names(self, l: int) -> tuple[tuple[str, ...], ...] | None:
+        """The notes' names of weight layer l's entries (rows j, columns k), if named."""
+        nm = self.names
+        if nm is None:
+            return None
+        W = self.net.weights[l]
+        return tuple(tuple(nm.weight(l, j, k) for k in range(W.shape[1]))
+                     for j in range(W.shape[0]))
+
     def trains_bias(self, l: int) -> bool:
         return bool(self.net.use_bias[l]) and not self.freeze
 
@@ -149,7 +83,7 @@ def _forward(b: _Builder, xv: Array, x: int | None) -> tuple[list[Array], list[A
         bias = net.biases[l].reshape(-1, 1) if net.use_bias[l] else np.zeros((W.shape[0], 1))
         z = W @ a_in + bias
         s, s0 = b.sup(l + 1, x), b.sup(l, x)
-        Wm = Mat(f"W^{b.sup(l + 1)}", W)
+        Wm = Mat(f"W^{b.sup(l + 1)}", W, b.weight_names(l))
         lines = [[Wm, "·", col(a_in, f"a^{s0}"), "+", col(bias, f"b^{b.sup(l + 1)}"), "=",
                   col(z, f"z^{s}")]]
         b.add("forward", "z", l + 1, "", f"z^{s} = W^{b.sup(l + 1)} a^{s0} + b^{b.sup(l + 1)}",
@@ -168,22 +102,22 @@ def _forward(b: _Builder, xv: Array, x: int | None) -> tuple[list[Array], list[A
 
 
 def _cost_lines(b: _Builder, a: Array, y: Array, x: int | None) -> tuple[str, list, Array, str]:
-    """The error of one example and ∇_a C (with the factor 2 of the unhalved square)."""
+    """The error of one example and ∇ₐC (with the factor 2 of the unhalved square)."""
     kind = b.loss.kind
     s = b.sup(b.net.n_layers, x)
     if kind == "quadratic":
         grad = a - y
-        formula = f"C = Σ_j ½(a^{s}_j − y_j)²   ∇_a C = a^{s} − y"
-        lines = [[col(a, f"a^{s}"), "−", col(y, "y"), "=", col(grad, "∇_a C")],
-                 ["with C = Σ_j (a_j − y_j)²:", "2·", col(grad, "a − y"), "=",
+        formula = f"C = Σⱼ ½(a^{s}_j − y_j)²   ∇ₐC = a^{s} − y"
+        lines = [[col(a, f"a^{s}"), "−", col(y, "y"), "=", col(grad, "∇ₐC")],
+                 ["with C = Σⱼ (a_j − y_j)²:", "2·", col(grad, "a − y"), "=",
                   col(2 * grad, "2(a − y)")]]
-        note = ("The notes' E = ½(target − out)² gives ∇_a C = a − y; without the ½ (notes "
+        note = ("The notes' E = ½(target − out)² gives ∇ₐC = a − y; without the ½ (notes "
                 "002, chain-rule section) the chain rule brings down the factor 2(a − y).")
     else:
         grad = b.loss.grad(a.T, y.T).T
         name = "(a − y) / (a(1 − a))" if kind == "bce" else "−y / a"
-        formula = f"C = {b.loss.formula}   ∇_a C = {name}"
-        lines = [[col(a, f"a^{s}"), ",", col(y, "y"), "→", col(grad, "∇_a C")]]
+        formula = f"C = {b.loss.formula}   ∇ₐC = {name}"
+        lines = [[col(a, f"a^{s}"), ",", col(y, "y"), "→", col(grad, "∇ₐC")]]
         note = ""
     return formula, lines, grad, note
 
@@ -195,22 +129,22 @@ def _bp1(b: _Builder, z: Array, a: Array, y: Array, grad: Array, x: int | None) 
     s = b.sup(L, x)
     if b.loss.combined_delta(act.name):
         delta = a * float(np.sum(y)) - y if act.vector else a - y
-        form = "a − y" if not act.vector or np.isclose(np.sum(y), 1.0) else "a·Σ_j y_j − y"
-        b.add("backward", "delta", L, "BP1", f"δ^{s} = ∇_a C ⊙ σ′(z^{s}) = {form}",
+        form = "a − y" if not act.vector or np.isclose(np.sum(y), 1.0) else "a·Σⱼ y_j − y"
+        b.add("backward", "delta", L, "BP1", f"δ^{s} = ∇ₐC ⊙ σ′(z^{s}) = {form}",
               [[col(a, f"a^{s}"), "−", col(y, "y"), "=", col(delta, f"δ^{s}")]], delta,
               f"{act.title} with {b.loss.title}: the σ′ cancels, δ^{s} = {form}.", x)
         return delta
     if act.vector:
         J = np.diag(a[:, 0]) - a @ a.T
         delta = J.T @ grad
-        b.add("backward", "delta", L, "BP1", f"δ^{s} = (∂a^{s}/∂z^{s})ᵀ ∇_a C",
-              [[Mat("Jᵀ", J.T), "·", col(grad, "∇_a C"), "=", col(delta, f"δ^{s}")]], delta,
+        b.add("backward", "delta", L, "BP1", f"δ^{s} = (∂a^{s}/∂z^{s})ᵀ ∇ₐC",
+              [[Mat("Jᵀ", J.T), "·", col(grad, "∇ₐC"), "=", col(delta, f"δ^{s}")]], delta,
               "Softmax: BP1's Hadamard product becomes the Jacobian J = diag(a) − a aᵀ.", x)
         return delta
     sp = _sigma_prime(act, z, a)
     delta = grad * sp
-    b.add("backward", "delta", L, "BP1", f"δ^{s} = ∇_a C ⊙ σ′(z^{s})",
-          [[col(grad, "∇_a C"), "⊙", col(sp, f"σ′(z^{s})"), "=", col(delta, f"δ^{s}")]],
+    b.add("backward", "delta", L, "BP1", f"δ^{s} = ∇ₐC ⊙ σ′(z^{s})",
+          [[col(grad, "∇ₐC"), "⊙", col(sp, f"σ′(z^{s})"), "=", col(delta, f"δ^{s}")]],
           delta, "⊙ is the Hadamard product: element by element.", x)
     return delta
 
@@ -223,6 +157,8 @@ def _bp2(b: _Builder, l: int, z: Array, a: Array, d_up: Array, x: int | None) ->
     act = net.activations[l]
     s, su = b.sup(l + 1, x), b.sup(l + 2, x)
     wname = f"(W^{b.sup(l + 2)})ᵀ"
+    names = b.weight_names(l + 1)
+    tnames = tuple(zip(*names)) if names is not None else None
     if act.vector:
         J = np.diag(a[:, 0]) - a @ a.T
         delta = J.T @ back
@@ -234,7 +170,8 @@ def _bp2(b: _Builder, l: int, z: Array, a: Array, d_up: Array, x: int | None) ->
     sp = _sigma_prime(act, z, a)
     delta = back * sp
     b.add("backward", "delta", l + 1, "BP2", f"δ^{s} = ((W^{b.sup(l + 2)})ᵀ δ^{su}) ⊙ σ′(z^{s})",
-          [[Mat(wname, WT), "·", col(d_up, f"δ^{su}"), "=", col(back, f"{wname}δ^{su}")],
+          [[Mat(wname, WT, tnames), "·", col(d_up, f"δ^{su}"), "=",
+            col(back, f"{wname}δ^{su}")],
            [col(back, f"{wname}δ^{su}"), "⊙", col(sp, f"σ′(z^{s})"), "=", col(delta, f"δ^{s}")]],
           delta, "The transpose sends each output's δ back along the weights it came "
           "through: row j of Wᵀ holds the weights leaving neuron j.", x)
@@ -252,8 +189,8 @@ def _bp3_bp4(b: _Builder, l: int, delta: Array, a_in: Array, x: int | None) -> N
         if net.shared_bias[l]:
             value = np.full_like(delta, np.sum(delta))
             note = ("The neurons share one bias: its gradient is the sum of the δ's, "
-                    f"Σ_j δ^{s}_j = {np.sum(delta):.9g}.")
-            lines.append(["Σ_j δ_j =", Mat(f"∂C/∂b^{s}", np.array([[np.sum(delta)]]))])
+                    f"Σⱼ δ^{s}_j = {np.sum(delta):.9g}.")
+            lines.append(["Σⱼ δ_j =", Mat(f"∂C/∂b^{s}", np.array([[np.sum(delta)]]))])
         if b.freeze:
             note += " The biases are frozen: this gradient is not applied."
         b.add("backward", "grad_b", l + 1, "BP3", f"∂C/∂b^{s} = δ^{s}", lines, value,
@@ -308,8 +245,13 @@ def _sum_step(b: _Builder, l: int, per_x: list[Array], kind: str, scale: float) 
     note = ("The cost is the sum over the examples (the notes' E_total): no 1/m."
             if scale == 1 else "C is the mean over the m examples: the sum is divided by m.")
     b.add("update", kind, l + 1, "BP4" if kind == "sum_w" else "BP3",
-          f"∂C/∂{what}^{s} = {factor}Σ_x {one}", [toks], total, note)
+          f"∂C/∂{what}^{s} = {factor}Σₓ {one}", [toks], total, note)
     return total
+
+
+def _minus(v: float) -> str:
+    """A number with the typographic minus, as the view prints the matrices' entries."""
+    return fmt(v).replace("-", "−")
 
 
 def _notes_form(b: _Builder, l: int, delta: Array, a_in: Array, new: Array,
@@ -331,13 +273,13 @@ def _notes_form(b: _Builder, l: int, delta: Array, a_in: Array, new: Array,
     if nm is not None:
         a_names = [nm.out(l, k) for k in range(WT.shape[0])]
     if delta.size == 1:                       # one neuron: δ is the notes' scalar Δ
-        head += [f"{fmt(b.eta)}·({fmt(delta[0, 0])})·", col(a_in, f"a^{b.sup(l)}", a_names)]
+        head += [f"{fmt(b.eta)}·({_minus(delta[0, 0])})·", col(a_in, f"a^{b.sup(l)}", a_names)]
     elif above and net.activations[l].name == "linear":
         big = float(b.delta_up[l + 1][0, 0])
         wn = None
         if nm is not None:
             wn = [nm.weight(l + 1, 0, j) for j in range(WT.shape[1])]
-        head += [f"{fmt(b.eta)}·({fmt(big)})·", col(a_in, f"a^{b.sup(l)}", a_names), "·",
+        head += [f"{fmt(b.eta)}·({_minus(big)})·", col(a_in, f"a^{b.sup(l)}", a_names), "·",
                  row(net.weights[l + 1], f"W^{b.sup(l + 2)}", wn)]
     else:
         head += [f"{fmt(b.eta)}·", col(a_in, f"a^{b.sup(l)}", a_names), "·",
@@ -352,12 +294,13 @@ def _update(b: _Builder, l: int, gw: Array, gb: Array, after: Network,
     net = b.net
     s = b.sup(l + 1)
     W, W_new = net.weights[l], after.weights[l]
-    lines = [[Mat(f"W^{s}", W), "−", f"{fmt(b.eta)} ·", Mat(f"∂C/∂W^{s}", gw), "=",
+    lines = [[Mat(f"W^{s}", W, b.weight_names(l)), "−", f"{fmt(b.eta)} ·", Mat(f"∂C/∂W^{s}", gw), "=",
               Mat(f"W^{s} new", W_new)]]
     note = "Every layer is updated after the whole backward pass (BP2 used the old W)."
-    if b.m == 1:
+    if b.m == 1 and digits is not None:
         lines += _notes_form(b, l, b.delta_up[l], b.a_in[l], W_new, digits)
-        note += " Second line: the same update as notes 003 write it, rows = inputs."
+        note += (" Second line: the same update as notes 003 write it (rows = inputs), "
+                 f"rounded as the notes print it ({digits[0]} and {digits[1]} decimals).")
     b.add("update", "update_w", l + 1, "", f"W^{s} ← W^{s} − η ∂C/∂W^{s}", lines, W_new, note)
     if b.trains_bias(l):
         bb, b_new = net.biases[l], after.biases[l]

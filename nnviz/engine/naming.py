@@ -2,7 +2,8 @@
 
 Flat names follow the notes (i1, h1, o1, w1..w8, b1, b2); without them the
 layer notation of Nielsen is used (a^l_j, z^l_j, w^l_jk, b^l_j, delta^l_j),
-with the input layer as layer 0.
+with the input layer as layer ``base``: 1 as notes 002 and 004 number it (the
+first hidden layer's weights are w^2_jk), or 0.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ class _LayerWeightNames(Sequence):
     part of the start-up (every lesson is read for the Lessons menu).
     """
 
-    def __init__(self, l: int, n_in: int, n_out: int) -> None:
-        self.l, self.n_in, self.n_out = l, n_in, n_out
+    def __init__(self, l: int, n_in: int, n_out: int, base: int = 1) -> None:
+        self.l, self.n_in, self.n_out, self.base = l, n_in, n_out, base
         self._rows: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
@@ -48,7 +49,7 @@ class _LayerWeightNames(Sequence):
         row = self._rows.get(j)
         if row is None:
             sep = "" if max(self.n_in, self.n_out) < 10 else ","
-            head = f"w^{self.l + 1}_{j + 1}{sep}"
+            head = f"w^{self.l + self.base + 1}_{j + 1}{sep}"
             row = self._rows[j] = [f"{head}{k + 1}" for k in range(self.n_in)]
         return row
 
@@ -57,7 +58,7 @@ class _LayerWeightNames(Sequence):
             list(a) == list(b) for a, b in zip(self, other))
 
     def __repr__(self) -> str:
-        return f"<weight names of layer {self.l + 1}: {self.n_out} x {self.n_in}>"
+        return f"<weight names of layer {self.l + self.base + 1}: {self.n_out} x {self.n_in}>"
 
 
 @dataclass
@@ -80,17 +81,28 @@ class Naming:
     delta_t: str = "δ_{n}"
     total_error: str = "E_total"
     layer_notation: bool = False
+    base: int = 1          # the number of the input layer in titles and superscripts
 
     @classmethod
-    def layered(cls, sizes: list[int]) -> Naming:
-        """Layer notation: inputs x1.., neurons a^l_j, weights w^l_jk, biases b^l_j."""
+    def layered(cls, sizes: list[int], base: int = 1) -> Naming:
+        """Layer notation: inputs x1.., neurons a^l_j, weights w^l_jk, biases b^l_j, the
+        input layer being layer ``base`` (1 as the notes, or 0)."""
+        if base not in (0, 1):
+            raise ValueError("the input layer is layer 0 or layer 1")
         neurons = [[f"x{k + 1}" for k in range(sizes[0])]]
-        neurons += [[f"{l}_{j + 1}" for j in range(n)] for l, n in enumerate(sizes[1:], 1)]
-        weights = [_LayerWeightNames(l, n_in, n_out)
+        neurons += [[f"{l + base}_{j + 1}" for j in range(n)]
+                    for l, n in enumerate(sizes[1:], 1)]
+        weights = [_LayerWeightNames(l, n_in, n_out, base)
                    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
-        biases = [[f"b^{l + 1}_{j + 1}" for j in range(n)] for l, n in enumerate(sizes[1:])]
+        biases = [[f"b^{l + base + 1}_{j + 1}" for j in range(n)]
+                  for l, n in enumerate(sizes[1:])]
         return cls(neurons, weights, biases, net_t="z^{n}", out_t="a^{n}", target_t="y_{j}",
-                   error_t="C_{j}", delta_t="δ^{n}", total_error="C", layer_notation=True)
+                   error_t="C_{j}", delta_t="δ^{n}", total_error="C", layer_notation=True,
+                   base=base)
+
+    def layer_number(self, layer: int) -> int:
+        """The printed number of network layer ``layer`` (0 = the inputs)."""
+        return layer + self.base
 
     def label(self, l: int, j: int) -> str:
         """Short label drawn on a neuron (i1, h1, a^1_2)."""

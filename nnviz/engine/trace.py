@@ -320,7 +320,7 @@ def build_trace(
         idx = len(steps) + 1
         where = ""
         if j is not None:
-            where = f" · layer {layer} · neuron {naming.label(layer, j)}"
+            where = f" · layer {naming.layer_number(layer)} · neuron {naming.label(layer, j)}"
         title = f"{phase.capitalize()}{where}"
         steps.append(MicroStep(idx, phase, kind_, layer, j, k, eq, details, factors, title))
         return idx

@@ -72,6 +72,7 @@ def worked_markdown(lesson: Lesson, trace: Trace | None = None, upto: int | None
         if phase in ("forward", "backward", "update") and s.layer != layer:
             layer = s.layer
             kind = "output layer" if layer == L else "hidden layer"
-            lines += ([] if lines[-1] == "" else [""]) + [f"### Layer {layer} ({kind})", ""]
+            lines += ([] if lines[-1] == "" else [""]) + [
+                f"### Layer {nm.layer_number(layer)} ({kind})", ""]
         lines += step_markdown(s)
     return "\n".join(lines).rstrip() + "\n"

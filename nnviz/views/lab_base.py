@@ -44,7 +44,7 @@ class Lab(QMainWindow):
 
     name = ""
     title = ""
-    #: text for the main window's status bar (e.g. "Forward · layer 1 · neuron h1 · step 3 of 32")
+    #: text for the main window's status bar (e.g. "Forward · layer 2 · neuron h1 · step 3 of 32")
     status = Signal(str)
     #: emitted when caption_position() changes (the caption bar re-reads it)
     position_changed = Signal()
@@ -96,6 +96,10 @@ class Lab(QMainWindow):
     def open_csv(self, path: str) -> bool:
         """Take a CSV data file; False if this lab does not take CSVs, ValueError if bad."""
         return False
+
+    def menu_actions(self) -> list:
+        """The lab's own entries for the Step menu (QActions), shown while it is."""
+        return []
 
     def main_view(self) -> QWidget:
         """The widget exported as PNG/SVG for 'export view'."""

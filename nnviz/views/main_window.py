@@ -200,9 +200,10 @@ class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
                   self.act_captions, None, self.act_zoom_in, self.act_zoom_out,
                   self.act_zoom_reset, None, *self.pen.actions):
             m.addAction(a) if a is not None else m.addSeparator()
-        m = mb.addMenu("&Step")
+        m = self.step_menu = mb.addMenu("&Step")
         m.addAction(self.act_next)
         m.addAction(self.act_prev)
+        self._step_menu_lab: list = []   # the shown lab's own entries (Lab.menu_actions)
         m = mb.addMenu("&Help")
         m.addAction(self.act_shortcuts)
         m.addAction(self.act_about)
@@ -243,6 +244,11 @@ class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
         for n, a in self._lab_actions.items():
             a.setChecked(n == name)
         page.activate()
+        for a in self._step_menu_lab:
+            self.step_menu.removeAction(a)
+        self._step_menu_lab = ([self.step_menu.addSeparator()] + page.menu_actions()
+                               if page.menu_actions() else [])
+        self.step_menu.addActions(self._step_menu_lab[1:])
         self.status_label.setText(self._lab_status.get(name, ""))
         self.lab_changed.emit(name)
         self.refresh_caption()

@@ -23,7 +23,7 @@ def test_positions_follow_the_trace(stepper):
         stepper.next()
     assert stepper.k == 5
     assert stepper.step.equation.text() == tr.steps[4].equation.text()
-    assert "Forward · layer 2 · neuron o1 · step 5 of 32" in stepper.status_text()
+    assert "Forward · layer 3 · neuron o1 · step 5 of 32" in stepper.status_text()
     stepper.prev()
     assert stepper.k == 4
     stepper.home()

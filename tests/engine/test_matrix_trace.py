@@ -143,7 +143,7 @@ def test_linear_2_2_1_notes_003_forms_with_the_notes_rounding():
     notes = mats(out_upd)
     assert notes["(W^3)ᵀ"].names == (("w5",), ("w6",))             # [w5; w6]
     assert notes["a^2"].names == (("h1",), ("h2",))                 # − aΔ [h1; h2]
-    assert "0.05·(-0.809)·" in out_upd.lines[1]
+    assert "0.05·(−0.809)·" in out_upd.lines[1]
     prod = notes["η a δᵀ"]
     assert np.round(prod.values, 3).ravel().tolist() == [-0.034, -0.019] and prod.digits == 3
     new = notes["(W^3)ᵀ new"]
@@ -159,7 +159,7 @@ def test_linear_2_2_1_notes_003_forms_with_the_notes_rounding():
 
 
 def test_mini_batch_is_notes_004_algorithm_5_3():
-    """W ← W − (η/m) Σ_x δ^(x,l) (a^(x,l−1))ᵀ, written out here with Nielsen's loops."""
+    """W ← W − (η/m) Σₓ δ^(x,l) (a^(x,l−1))ᵀ, written out here with Nielsen's loops."""
     rng = np.random.default_rng(7)
     net = Network.create([3, 4, 2], "sigmoid", rng, init="uniform", init_scale=1.0, bias=0.1)
     X, Y = rng.normal(size=(5, 3)), rng.random((5, 2))
@@ -186,7 +186,7 @@ def test_mini_batch_is_notes_004_algorithm_5_3():
     per_x = [s for s in mt.steps if s.label in ("BP1", "BP2")]
     assert len(per_x) == 2 * m and {s.example for s in per_x} == set(range(m))
     sums = [s for s in mt.steps if s.kind == "sum_w"]
-    assert [s.formula for s in sums][0] == "∂C/∂W^2 = (1/m) Σ_x δ^(x,2) (a^(x,1))ᵀ"
+    assert [s.formula for s in sums][0] == "∂C/∂W^2 = (1/m) Σₓ δ^(x,2) (a^(x,1))ᵀ"
     g = backward(net, forward(net, X), Y, get_loss("mse"))
     assert np.allclose(sums[1].value, g[1].dw)
 
@@ -200,7 +200,7 @@ def test_sigmoid_neuron_two_point_sums_reach_the_notes_epoch_one():
     assert round(mt.total_error, 10) == 0.4158199010
     assert round(mt.total_after, 10) == 0.4157298551
     s = next(s for s in mt.steps if s.kind == "sum_w")
-    assert s.formula == "∂C/∂W^2 = Σ_x δ^(x,2) (a^(x,1))ᵀ"   # E_total is a sum: no 1/m
+    assert s.formula == "∂C/∂W^2 = Σₓ δ^(x,2) (a^(x,1))ᵀ"   # E_total is a sum: no 1/m
     assert len([t for t in s.lines[0] if isinstance(t, Mat)]) == 3
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from nnviz.engine import get_loss
 from nnviz.engine.lessons import load_lesson
+from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network, backward, forward
 from nnviz.engine.trace import build_trace
 from nnviz.engine.worked import lesson_trace
@@ -29,7 +30,7 @@ def test_mazur_trace_order_and_first_formula():
     assert np.isclose(np.prod([v for _, v in grad_w5.factors]), grad_w5.value)
     # 8 forward, 3 error, 4 deltas + 8 gradients, 8 updates (biases frozen), 1 result
     assert len(tr) == 32
-    assert tr.steps[0].title == "Forward · layer 1 · neuron h1"
+    assert tr.steps[0].title == "Forward · layer 2 · neuron h1"   # the inputs are layer 1
 
 
 def test_state_after_each_step_reveals_in_order_and_back():
@@ -94,7 +95,14 @@ def test_layer_notation_without_lesson_names():
     net = Network.create([2, 3, 1], ["sigmoid", "sigmoid"], rng)
     tr = build_trace(net, [0.5, -1.0], [1.0], get_loss("half_sse"), 0.5)
     first = tr.steps[0].equation.text()
-    assert first.startswith("z^1_1 = w^1_11*x1 + w^1_12*x2 + b^1_1*1 = ")
-    assert tr.steps[1].equation.text().startswith("a^1_1 = 1/(1+e^(-z^1_1))")
+    # the input layer is layer 1, as notes 002 and 004: the first hidden layer is layer 2
+    assert first.startswith("z^2_1 = w^2_11*x1 + w^2_12*x2 + b^2_1*1 = ")
+    assert tr.steps[1].equation.text().startswith("a^2_1 = 1/(1+e^(-z^2_1))")
     lhs = {s.equation.lhs for s in tr.steps}
-    assert {"δ^2_1", "δ^1_3", "∂C/∂w^2_13", "w^1_32⁺", "C"} <= lhs
+    assert {"δ^3_1", "δ^2_3", "∂C/∂w^3_13", "w^2_32⁺", "C"} <= lhs
+    assert tr.steps[0].title == "Forward · layer 2 · neuron a^2_1"
+    # 0-based as an option: Nielsen's code numbering
+    tr0 = build_trace(net, [0.5, -1.0], [1.0], get_loss("half_sse"), 0.5,
+                      naming=Naming.layered(net.sizes, base=0))
+    assert tr0.steps[0].equation.text().startswith("z^1_1 = w^1_11*x1 + w^1_12*x2 + b^1_1*1")
+    assert tr0.steps[0].title == "Forward · layer 1 · neuron a^1_1"

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QScrollArea, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QScrollArea,
+    QStackedWidget,
+    QTextBrowser,
+    QWidget,
+)
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.matrix_stepper import MatrixController
 from nnviz.controllers.stepper import StepController
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
@@ -26,6 +34,7 @@ from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
+from nnviz.views.workbench.matrix_view import MatrixView
 from nnviz.views.workbench.present import graph_state
 from nnviz.views.workbench.timeline import TimelinePanel
 
@@ -44,14 +53,20 @@ class WorkbenchLab(Lab):
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("workbench-graph")
         self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCentralWidget(self.graph)
+        self.matrix = MatrixController(self.stepper, self)
+        self.matrix_view = MatrixView(self.matrix)
+        self.matrix_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.graph)
+        self.centre.addWidget(self.matrix_view)
+        self.setCentralWidget(self.centre)
         self._build_actions()
         self.equations = EquationPanel(self.stepper)
         self.inspector = Inspector(self.stepper)
         self.lesson_text = QTextBrowser()
         self.timeline = TimelinePanel(self.stepper, [
             self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
-            self.act_next_layer, self.act_train, self.act_labels])
+            self.act_next_layer, self.act_train, self.act_labels, self.act_matrix])
         self.setDockNestingEnabled(True)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.dock_eq = self._dock("Equation", self.equations, right)
@@ -72,6 +87,7 @@ class WorkbenchLab(Lab):
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
         self.stepper.playing_changed.connect(self._on_playing_changed)
+        self.matrix.changed.connect(self._on_position_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)
         self.graph.neuron_clicked.connect(lambda l, j: self.inspector.select(("neuron", l, j)))
         self.graph.bias_clicked.connect(lambda l, j: self.inspector.select(("neuron", l + 1, j)))
@@ -103,17 +119,30 @@ class WorkbenchLab(Lab):
         self.addAction(a)
         return a
 
+    def _stepping(self):
+        """What the step keys move: the matrix trace when its view is shown, else the
+        neuron-by-neuron stepper."""
+        return self.matrix if self.matrix.active else self.stepper
+
     def _build_actions(self) -> None:
         s = self.stepper
-        self.act_next = self._action("▶ Step", s.next, None, "Next micro-step (Right, Space)")
-        self.act_prev = self._action("◀ Back", s.prev, None, "Previous micro-step (Left)")
-        self.act_next_layer = self._action("Layer ▶▶", s.next_layer, "Shift+Right",
-                                           "Next layer")
-        self.act_prev_layer = self._action("◀◀ Layer", s.prev_layer, "Shift+Left",
-                                           "Previous layer")
-        self.act_train = self._action("Train step", s.train_step, "Ctrl+Right",
+        self.act_next = self._action("▶ Step", lambda: self._stepping().next(), None,
+                                     "Next micro-step (Right, Space)")
+        self.act_prev = self._action("◀ Back", lambda: self._stepping().prev(), None,
+                                     "Previous micro-step (Left)")
+        self.act_next_layer = self._action("Layer ▶▶", lambda: self._stepping().next_layer(),
+                                           "Shift+Right", "Next layer")
+        self.act_prev_layer = self._action("◀◀ Layer", lambda: self._stepping().prev_layer(),
+                                           "Shift+Left", "Previous layer")
+        self.act_train = self._action("Train step", lambda: self._stepping().train_step(),
+                                      "Ctrl+Right",
                                       "Whole training step: forward, backward, update")
-        self.act_home = self._action("|◀ Start", s.home, "Home", "Back to the start of the pass")
+        self.act_home = self._action("|◀ Start", lambda: self._stepping().home(), "Home",
+                                     "Back to the start of the pass")
+        self.act_matrix = self._action("Matrices", self.show_matrices, "M",
+                                       "Matrix view: the pass layer by layer as the notes "
+                                       "write it (z = W a + b, BP1-BP4); the same keys step",
+                                       checkable=True)
         self.act_play = self._action("Play", s.toggle_play, "P",
                                      "Play or pause through the micro-steps", checkable=True)
         self.act_labels = self._action("Weights", self.graph.show_weight_labels, "L",
@@ -143,6 +172,18 @@ class WorkbenchLab(Lab):
             self._editor.apply_style(self.style_)
             self._editor_scroll.setWidget(self._editor)
         return self._editor
+
+    def show_matrices(self, on: bool | None = None) -> None:
+        """Toggle the matrix view in the centre (the graph comes back when it is off)."""
+        on = self.act_matrix.isChecked() if on is None else bool(on)
+        with QSignalBlocker(self.act_matrix):
+            self.act_matrix.setChecked(on)
+        self.matrix.set_active(on)
+        self.centre.setCurrentWidget(self.matrix_view if on else self.graph)
+        self.stepper.tick = self.matrix.next if on else None
+        self.stepper.tick_position = (lambda: self.matrix.m) if on else (lambda: 0)
+        (self.matrix_view if on else self.graph).setFocus()
+        self._refresher.request()
 
     # ------------------------------------------------------------ refresh
     def _on_position_changed(self) -> None:
@@ -181,26 +222,30 @@ class WorkbenchLab(Lab):
         self.equations.refresh()
         self.inspector.refresh()
         self.timeline.refresh()
-        self.status.emit(st.status_text())
+        if self.matrix.active:
+            self.matrix_view.refresh()
+        self.status.emit(self.matrix.status_text() if self.matrix.active else st.status_text())
         self.graph.flush()
 
     # ------------------------------------------------------------ Lab hooks
     def step_forward(self) -> None:
-        self.stepper.next()
+        self._stepping().next()
 
     def step_back(self) -> None:
-        self.stepper.prev()
+        self._stepping().prev()
 
     def advance(self, steps: int) -> None:
         for _ in range(max(0, int(steps))):
-            self.stepper.next()
+            self._stepping().next()
         self._refresh()
 
     def activate(self) -> None:
-        self.status.emit(self.stepper.status_text())
+        self.status.emit(self.matrix.status_text() if self.matrix.active
+                         else self.stepper.status_text())
         fw = QApplication.focusWidget()
         if fw is None or not self.isAncestorOf(fw):
-            self.graph.setFocus()      # so the lab's own shortcuts (Shift+Right …) work
+            # so the lab's own shortcuts (Shift+Right …) work
+            (self.matrix_view if self.matrix.active else self.graph).setFocus()
 
     def deactivate(self) -> None:
         self.stepper.pause()
@@ -213,6 +258,7 @@ class WorkbenchLab(Lab):
         self.style_ = style
         self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
+        self.matrix_view.apply_style(style)
         for p in (self.equations, self.inspector, self.timeline, self._editor):
             if p is not None:
                 p.apply_style(style)
@@ -271,8 +317,11 @@ class WorkbenchLab(Lab):
         step = self.stepper.step
         return self.stepper.k, (step.phase if step is not None else "start")
 
+    def menu_actions(self) -> list:
+        return [self.act_matrix]
+
     def main_view(self) -> QWidget:
-        return self.graph
+        return self.matrix_view if self.matrix.active else self.graph
 
     def history(self) -> dict[str, list[float]] | None:
         """The timeline's cost per training step (File > Export > Training history)."""

@@ -1,0 +1,332 @@
+"""The Workbench's matrix view: the current layer-level step drawn as the notes write it,
+matrices and vectors in brackets with their numbers, the operators between them (·, ⊙, ᵀ),
+the BP1-BP4 label, the symbolic equation and a note on what it means."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.matrix_stepper import MatrixController
+from nnviz.engine.matrix_trace import Mat, MatrixStep
+from nnviz.engine.naming import fmt
+from nnviz.views.items.math_text import escape, math_html
+from nnviz.views.style import Style, current_style
+
+MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
+GAP = 10.0             # between tokens
+BRACKET = 7.0          # width of a bracket's serif
+
+
+def shown_indices(n: int) -> list[int | None]:
+    """Which rows (or columns) of n to draw: all, or the first ones, None for ⋯, the last."""
+    if n <= MAX_SHOWN:
+        return list(range(n))
+    return list(range(MAX_SHOWN - 2)) + [None, n - 1]
+
+
+def number_text(m: Mat, v: float) -> str:
+    """A value as the step prints it: the notes' rounding where they round, else fmt."""
+    if m.digits is not None:
+        return f"{v:.{m.digits}f}".replace("-", "−")
+    return fmt(v).replace("-", "−")
+
+
+class MatrixCanvas(QWidget):
+    """Paints one MatrixStep; lays its tokens out in rows that fit the width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.step: MatrixStep | None = None
+        self.placeholder = ""
+        self.style_ = current_style()
+        self._texts: list[str] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    # ------------------------------------------------------------ state
+    def set_step(self, step: MatrixStep | None, placeholder: str = "") -> None:
+        self.step, self.placeholder = step, placeholder
+        self.updateGeometry()
+        self.update()
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.updateGeometry()
+        self.update()
+
+    def texts(self) -> list[str]:
+        """Every text the last paint drew (for tests and screen readers)."""
+        return list(self._texts)
+
+    # ------------------------------------------------------------ fonts
+    def _font(self, size: float, bold: bool = False) -> QFont:
+        f = QFont(self.font())
+        f.setPointSizeF(self.style_.pt(size))
+        f.setBold(bold)
+        return f
+
+    def _rich(self, html: str, font: QFont, width: float = -1) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(0)
+        if width > 0:
+            doc.setTextWidth(width)
+        doc.setHtml(f'<span style="color:{self.style_.foreground}">{html}</span>')
+        return doc
+
+    # ------------------------------------------------------------ tokens
+    def _mat_size(self, m: Mat) -> tuple[float, float, list[float], float]:
+        """Width, body height, column widths and row height of a matrix."""
+        fm = QFontMetricsF(self._font(11))
+        small = QFontMetricsF(self._font(8))
+        rows, cols = shown_indices(m.shape[0]), shown_indices(m.shape[1])
+        widths = []
+        for c in cols:
+            w = fm.horizontalAdvance("⋯")
+            for r in rows:
+                if r is not None and c is not None:
+                    w = max(w, fm.horizontalAdvance(number_text(m, m.values[r, c])))
+                    if m.names is not None:
+                        w = max(w, small.horizontalAdvance(m.names[r][c]))
+            widths.append(w + 12)
+        row_h = fm.height() * 1.25 + (small.height() if m.names is not None else 0)
+        return sum(widths) + 2 * BRACKET + 4, row_h * len(rows), widths, row_h
+
+    def _label_doc(self, m: Mat) -> QTextDocument:
+        return self._rich(math_html(m.name), self._font(9))
+
+    def _token_size(self, tok) -> tuple[float, float]:
+        if isinstance(tok, Mat):
+            w, h, _cw, _rh = self._mat_size(tok)
+            lab = self._label_doc(tok)
+            return max(w, lab.idealWidth()), h + lab.size().height() + 4
+        doc = self._rich(math_html(tok), self._font(12))
+        return doc.idealWidth(), doc.size().height()
+
+    def _layout(self, width: float) -> list[tuple[object, QRectF]]:
+        """Each line's tokens placed left to right, wrapped at the width."""
+        if self.step is None:
+            return []
+        placed = []
+        y = 0.0
+        for line in self.step.lines:
+            x, row_h, row = 0.0, 0.0, []
+            for tok in line:
+                w, h = self._token_size(tok)
+                if row and x + w > width:
+                    placed += [(t, QRectF(r.x(), y + (row_h - r.height()) / 2, r.width(),
+                                          r.height())) for t, r in row]
+                    y += row_h + GAP
+                    x, row_h, row = 24.0, 0.0, []
+                row.append((tok, QRectF(x, 0, w, h)))
+                x += w + GAP
+                row_h = max(row_h, h)
+            placed += [(t, QRectF(r.x(), y + (row_h - r.height()) / 2, r.width(), r.height()))
+                       for t, r in row]
+            y += row_h + 2 * GAP
+        return placed
+
+    def _head(self, width: float) -> list[QTextDocument]:
+        s = self.step
+        if s is None:
+            return [self._rich(escape(self.placeholder), self._font(12), width)]
+        label = (f'<span style="color:{self.style_.gradient}"><b>{escape(s.label)}</b></span>'
+                 " · " if s.label else "")
+        title = s.title.split(": ", 1)[-1]
+        return [self._rich(f"{label}<b>{escape(title)}</b>", self._font(12), width),
+                self._rich(math_html(s.formula), self._font(14), width)]
+
+    def _foot(self, width: float) -> QTextDocument | None:
+        if self.step is None or not self.step.note:
+            return None
+        return self._rich(f'<i>{math_html(self.step.note)}</i>', self._font(10), width)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(600, int(self.heightForWidth(max(300, self.width()))))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        w = max(200.0, width - 24.0)
+        h = sum(d.size().height() + GAP for d in self._head(w))
+        placed = self._layout(w)
+        if placed:
+            h += max(r.bottom() for _t, r in placed) + 2 * GAP
+        foot = self._foot(w)
+        if foot is not None:
+            h += foot.size().height() + GAP
+        return int(h + 24)
+
+    # ------------------------------------------------------------ painting
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor(self.style_.background))
+        self._texts = []
+        w = max(200.0, self.width() - 24.0)
+        y = 12.0
+        s = self.step
+        sources = [self.placeholder] if s is None else [
+            f"{s.label} · {s.title.split(': ', 1)[-1]}" if s.label else s.title, s.formula]
+        for doc, src in zip(self._head(w), sources):
+            self._draw_doc(p, doc, QPointF(12, y), src)
+            y += doc.size().height() + GAP
+        for tok, r in self._layout(w):
+            r = r.translated(12, y)
+            if isinstance(tok, Mat):
+                self._draw_mat(p, tok, r)
+            else:
+                doc = self._rich(math_html(tok), self._font(12))
+                self._draw_doc(p, doc, r.topLeft(), tok)
+        placed = self._layout(w)
+        if placed:
+            y += max(r.bottom() for _t, r in placed) + 2 * GAP
+        foot = self._foot(w)
+        if foot is not None:
+            self._draw_doc(p, foot, QPointF(12, y), self.step.note)
+        p.end()
+
+    def _draw_doc(self, p: QPainter, doc: QTextDocument, at: QPointF,
+                  source: str | None = None) -> None:
+        """Draw rich text; remember its source (w^2_11, not the rendered w211)."""
+        p.save()
+        p.translate(at)
+        doc.drawContents(p)
+        p.restore()
+        self._texts.append(source if source is not None else doc.toPlainText())
+
+    def _draw_mat(self, p: QPainter, m: Mat, r: QRectF) -> None:
+        """Brackets, the numbers (names above them where the notes name them), the label."""
+        width, body_h, widths, row_h = self._mat_size(m)
+        x0 = r.x() + (r.width() - width) / 2
+        top = r.y()
+        grad = m.name.startswith(("δ", "∂", "∇", "σ′", "η", "(δ", "x ="))
+        colour = QColor(self.style_.gradient if grad else self.style_.foreground)
+        pen = QPen(colour, max(1.5, 1.5 * self.style_.scale))
+        p.setPen(pen)
+        left, right = x0 + 2, x0 + width - 2
+        for xb, sgn in ((left, 1), (right, -1)):
+            p.drawLine(QPointF(xb, top), QPointF(xb, top + body_h))
+            p.drawLine(QPointF(xb, top), QPointF(xb + sgn * BRACKET, top))
+            p.drawLine(QPointF(xb, top + body_h), QPointF(xb + sgn * BRACKET, top + body_h))
+        num_font, small = self._font(11), self._font(8)
+        rows, cols = shown_indices(m.shape[0]), shown_indices(m.shape[1])
+        fg, muted = QColor(self.style_.foreground), QColor(self.style_.muted)
+        for i, rr in enumerate(rows):
+            cx = x0 + BRACKET + 2
+            cy = top + i * row_h
+            for j, cc in enumerate(cols):
+                cell = QRectF(cx, cy, widths[j], row_h)
+                if rr is None or cc is None:
+                    text = "⋮" if rr is None else "⋯"
+                    p.setFont(num_font)
+                    p.setPen(muted)
+                    p.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
+                else:
+                    if m.names is not None:
+                        p.setFont(small)
+                        p.setPen(muted)
+                        p.drawText(cell, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                                   m.names[rr][cc])
+                        self._texts.append(m.names[rr][cc])
+                    text = number_text(m, float(m.values[rr, cc]))
+                    p.setFont(num_font)
+                    p.setPen(fg)
+                    flags = Qt.AlignmentFlag.AlignHCenter | (
+                        Qt.AlignmentFlag.AlignBottom if m.names is not None
+                        else Qt.AlignmentFlag.AlignVCenter)
+                    p.drawText(cell, flags, text)
+                    self._texts.append(text)
+                cx += widths[j]
+        lab = self._label_doc(m)
+        self._draw_doc(p, lab, QPointF(r.x() + (r.width() - lab.idealWidth()) / 2,
+                                       top + body_h + 4), m.name)
+
+
+class MatrixView(QWidget):
+    """The matrix view: options on top, the current step below (scrolls when long)."""
+
+    def __init__(self, ctl: MatrixController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workbench-matrix-view")
+        self.ctl = ctl
+        self.style_ = current_style()
+        self.batch = QCheckBox("Mini-batch")
+        self.batch.setObjectName("matrix-batch")
+        self.batch.setToolTip("Several examples at once (notes 004, algorithm 5.3): each "
+                              "example's δ and a, then the update (η/m) Σ_x δ^x (a^x)ᵀ")
+        self.batch.toggled.connect(ctl.set_batch)
+        self.numbering = QComboBox()
+        self.numbering.setObjectName("matrix-numbering")
+        self.numbering.addItem("Input layer = layer 1 (notes)", 1)
+        self.numbering.addItem("Input layer = layer 0", 0)
+        self.numbering.currentIndexChanged.connect(
+            lambda i: ctl.set_base(self.numbering.itemData(i)))
+        self.where = QLabel()
+        self.where.setObjectName("matrix-where")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 2, 6, 2)
+        top.addWidget(self.batch)
+        top.addWidget(self.numbering)
+        top.addStretch(1)
+        top.addWidget(self.where)
+        self.canvas = MatrixCanvas()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(top)
+        lay.addWidget(self.scroll, 1)
+        ctl.changed.connect(self.refresh)
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        for w in (self.batch, self.numbering, self.where):
+            f = w.font()
+            f.setPointSizeF(style.pt(9.5))
+            w.setFont(f)
+        self.canvas.apply_style(style)
+
+    def refresh(self) -> None:
+        """Re-read the controller."""
+        c = self.ctl
+        with QSignalBlocker(self.batch):
+            self.batch.setChecked(c.batch)
+        with QSignalBlocker(self.numbering):
+            self.numbering.setCurrentIndex(self.numbering.findData(c.base))
+        tr = c.trace
+        if tr is None:
+            self.canvas.set_step(None, c.error or "No network")
+            self.where.setText("")
+            return
+        batch = ""
+        if c.batch:
+            _x, _y, n = c.batch_rows()
+            batch = f" · mini-batch of {tr.m}" + (f" of {n} examples" if n > tr.m else "")
+        self.where.setText(f"Step {c.m} of {len(tr)}{batch}")
+        start = ("Start of the pass. Right steps layer by layer: z = W a + b, a = σ(z), then "
+                 "BP1-BP4 and the update, as notes 002 and 004 write them.")
+        self.canvas.set_step(c.step, start)
+
+    def shown_text(self) -> str:
+        """What the view shows, as plain text (the last paint)."""
+        return "\n".join([self.where.text()] + self.canvas.texts())
+
+    def value_array(self) -> np.ndarray | None:
+        s = self.ctl.step
+        return None if s is None else s.value
