@@ -207,6 +207,11 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     assert (win.width(), win.height()) == size
     page = win.current_lab.conv_page
     assert page.arith.result.isVisible() and page.fmap.cell_size() >= 12
+    assert not page.scroll.isVisible()                       # settings hidden for room
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_S)
+    assert page.scroll.isVisible()
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_S)
+    assert not page.scroll.isVisible()
     lab = win.current_lab
     lab.show_page("cnn")
     qtbot.wait(50)

@@ -72,6 +72,9 @@ class ConvLab(Lab):
         self.act_home = self._action("Start", self.ctl.restart, "Home", "Back to the start")
         self.act_play = self._action("Train / pause", self.cnn.toggle, "P",
                                      "Train the CNN or pause it")
+        self.act_settings = self._action("Settings panel", self._toggle_settings, "S",
+                                         "Show or hide the settings (hidden in presentation "
+                                         "mode, for room)")
 
     # ------------------------------------------------------------ pages
     def show_page(self, name: str) -> None:
@@ -141,6 +144,10 @@ class ConvLab(Lab):
         else:
             self.cnn.step(len(self.cnn.trainer.x_train) // self.cnn.trainer.batch_size + 1)
 
+    def _toggle_settings(self) -> None:
+        scroll = self.conv_page.scroll
+        scroll.setVisible(not scroll.isVisibleTo(self.conv_page))
+
     def caption_position(self) -> tuple[int, str]:
         """Positions shown (pooling windows on a pooling lesson; batches on the CNN page)."""
         if self.page == "cnn":
@@ -158,6 +165,7 @@ class ConvLab(Lab):
         for page in (self.conv_page, self.cnn_page):
             page.setFont(font)
             page.apply_style(style)
+        self.conv_page.scroll.setVisible(not style.presentation)   # S shows it again
 
     def state(self) -> dict[str, Any]:
         return {"page": self.page, "conv": self.ctl.state(), "cnn": self.cnn.state()}

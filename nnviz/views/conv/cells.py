@@ -74,7 +74,7 @@ class CellGrid(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.cols * 34, self.rows * 34)
+        return QSize(self.cols * 12, self.rows * 12)   # small: the layout stretches decide
 
     # ------------------------------------------------------------ geometry
     def cell_size(self) -> float:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -87,11 +88,7 @@ class ConvControls(QWidget):
         self.clear = QPushButton("Clear painting")
         self.clear.clicked.connect(lambda: self._do(ctl.clear_paint))
         self.relu.setText("ReLU")
-        for w in (self.digit, self.n_kernels, self.active, self.bias, self.stride,
-                  self.padding, self.pool_size, self.pool_stride):
-            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("-1000.000") + 40)
-        for w in (self.source, self.preset, self.pool):
-            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("Horizontal edge") + 50)
+        self.fit_widths()
         for label, w in (("Image", self.source), ("Digit no.", self.digit), ("", self.clear),
                          ("Kernel", self.preset), ("Kernels", self.n_kernels),
                          ("Shown", self.active), ("Bias b", self.bias),
@@ -100,6 +97,14 @@ class ConvControls(QWidget):
                          ("Window", self.pool_size), ("Pool stride", self.pool_stride)):
             form.addRow(label, w)
         self.refresh()
+
+    def fit_widths(self) -> None:
+        """Fields as wide as their longest text in the current font (presentation mode)."""
+        for w in (self.digit, self.n_kernels, self.active, self.bias, self.stride,
+                  self.padding, self.pool_size, self.pool_stride):
+            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("-1000.000") + 40)
+        for w in (self.source, self.preset, self.pool):
+            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("Horizontal edge") + 50)
 
     def _do(self, fn, *args) -> None:
         try:
@@ -151,6 +156,13 @@ class KernelEditor(QWidget):
             t.setObjectName(f"conv-kernel-{ch}")
             t.horizontalHeader().setVisible(False)
             t.verticalHeader().setVisible(False)
+            t.setTextElideMode(Qt.TextElideMode.ElideNone)
+            t.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            t.setMinimumSize(36, 60)
+            t.setWordWrap(False)
+            for h in (t.horizontalHeader(), t.verticalHeader()):
+                h.setMinimumSectionSize(8)
+            t.setToolTip("RGB"[ch] + " slice of the kernel" if ch else "The kernel")
             t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             t.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked

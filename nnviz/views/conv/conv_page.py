@@ -23,7 +23,7 @@ from nnviz.views.conv.controls import ConvControls, KernelEditor
 from nnviz.views.style import Style, current_style
 
 HINT = ("→ / Space: next position · Shift+→: finish the row · Ctrl+→: the whole map · "
-        "←: back")
+        "←: back · S: settings")
 
 
 def titled(title: str, w: QWidget, stretch: int = 1) -> tuple[QWidget, QLabel]:
@@ -93,6 +93,7 @@ class ConvPage(QWidget):
         self.position.setObjectName("conv-position")
         self.position.setWordWrap(True)
         grid = QGridLayout()
+        self.grid = grid
         grid.setSpacing(6)
         img_box, self.image_title = titled("Image", self.image)
         k_box, self.kernel_title = titled("Kernel", self.kernel)
@@ -140,6 +141,7 @@ class ConvPage(QWidget):
         img = c.image if s.padding == 0 else np.pad(
             c.image, ((0, 0), (s.padding, s.padding), (s.padding, s.padding)))
         self.image.mode = "rgb" if s.source == "rgb" else "ink"
+        self.grid.setRowStretch(1, 7 if s.source == "rgb" else 4)   # three channel rows
         cell = c.cell()
         ks = s.kernels.shape[-1]
         outline = (cell.top, cell.left, ks, ks) if cell is not None and c.stage == "conv" \
@@ -209,6 +211,7 @@ class ConvPage(QWidget):
         for t in self.kernel.tables:
             t.setFont(small)
         self.refresh()
+        self.controls.fit_widths()
         self.controls.adjustSize()
         bar = self.scroll.verticalScrollBar().sizeHint().width()
         self.scroll.setFixedWidth(self.controls.sizeHint().width() + bar + 4)
