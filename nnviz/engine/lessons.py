@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.captions import parse_template, parse_when
 from nnviz.engine.losses import LOSSES, get_loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network
@@ -54,6 +55,8 @@ class Caption:
     question: str = ""
     step: int | None = None
     phase: str | None = None
+    #: progress conditions (nnviz.engine.captions): shown while a lab's step/loss match
+    when: dict[str, float] | None = None
 
 
 @dataclass
@@ -403,6 +406,14 @@ def _parse_captions(cs: Any) -> list[Caption]:
         where = f"captions[{i}]"
         text = as_str(need(c, "text", where), f"{where}.text", 2000)
         q = as_str(c.get("question", ""), f"{where}.question", 2000)
+        parse_template(text, f"{where}.text")       # templates: nnviz.engine.captions
+        parse_template(q, f"{where}.question")
+        when = parse_when(c, where)
+        if when is not None:
+            if "at" in c:
+                raise FormatError(f"{where}: use either 'at' or 'when', not both")
+            out.append(Caption(text, q, None, None, when))
+            continue
         at = c.get("at", "start")
         if isinstance(at, str):
             if at not in PHASE_NAMES:

@@ -7,7 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from nnviz.engine.captions import progress_matches
 from nnviz.engine.lessons import Caption, Lesson
+from nnviz.views.caption_text import shown_captions
 from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 
@@ -19,6 +21,24 @@ def captions_at(lesson: Lesson | None, k: int, phase: str) -> list[Caption]:
     found = lesson.captions_for(k, phase)
     exact = [c for c in found if c.step is not None]
     return exact or found
+
+
+def lab_captions(lesson: Lesson | None, lab, sizes: list[int] | None
+                 ) -> tuple[list[Caption], list[Caption]]:
+    """(the captions for where ``lab`` is now, every caption of the lesson), both as shown:
+    step captions by the lab's micro-step, ``when`` captions by its progress (descent step
+    or epoch, loss), templates filled from its live values."""
+    if lesson is None or lab is None:
+        return [], []
+    k, phase = lab.caption_position()
+    found = captions_at(lesson, int(k), str(phase))
+    progress = lab.caption_progress()
+    step, loss = progress if progress is not None else (0, None)
+    found += [c for c in lesson.captions
+              if c.when is not None and progress_matches(c.when, int(step), loss)]
+    values = lab.caption_values()
+    return (shown_captions(lesson, found, values, sizes),
+            shown_captions(lesson, lesson.captions, values, None))
 
 
 class CaptionBar(QFrame):

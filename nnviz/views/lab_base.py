@@ -19,6 +19,8 @@ Hooks (all optional; the defaults are safe):
   (0 = none) and ``phase`` is the phase of step k ("start" when k == 0, else one of
   forward, error, backward, update, result). Emit ``position_changed`` (or ``status``)
   whenever it changes so the caption bar follows.
+- ``caption_progress() -> (step, loss) | None`` and ``caption_values() -> dict | None``:
+  what ``when`` captions and caption templates read (nnviz.engine.captions).
 - ``history() -> dict[str, list[float]] | None``: the training history as equal-length
   columns (e.g. {"epoch": [...], "cost": [...]}) for File > Export > History as CSV.
 - ``open_csv(path) -> bool``: a CSV file was dropped or opened; return True if the lab
@@ -88,6 +90,16 @@ class Lab(QMainWindow):
     def caption_position(self) -> tuple[int, str]:
         """(k, phase): micro-steps shown and the phase of step k; (0, "start") by default."""
         return 0, "start"
+
+    def caption_progress(self) -> tuple[int, float | None] | None:
+        """(step, loss) for captions with ``when`` conditions: the descent step or epoch
+        and the loss now; None if the lab has no such progress."""
+        return None
+
+    def caption_values(self) -> dict[str, float] | None:
+        """Live values that caption templates quote by name ({w5}, {out_o1}...); None:
+        the lab has none, and the lesson's own worked example is quoted."""
+        return None
 
     def history(self) -> dict[str, list[float]] | None:
         """Training history as equal-length named columns, or None if the lab has none."""

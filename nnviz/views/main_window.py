@@ -26,7 +26,7 @@ from nnviz.controllers.settings_store import (
 from nnviz.engine.csvio import MAX_CSV_BYTES
 from nnviz.engine.lessons import builtin_id, lesson_names
 from nnviz.engine.validate import FormatError, read_text
-from nnviz.views.caption_bar import CaptionBar, captions_at
+from nnviz.views.caption_bar import CaptionBar, lab_captions
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
@@ -267,15 +267,14 @@ class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
 
     def refresh_caption(self) -> None:
         """Show the lesson's caption for the position of the lab shown."""
-        lab = self.current_lab
-        k, phase = lab.caption_position() if lab is not None else (0, "start")
         lesson = self.doc.lesson
         # a lesson's captions belong to its own lab: other labs show none
         own = lesson if lesson is not None and self.caption_lab() == self.current_lab_name \
             else None
-        self.caption_bar.show_captions(captions_at(own, int(k), str(phase)),
-                                       own.captions if own is not None else [],
-                                       (id(own), self.width()))
+        sizes = self.doc.network.sizes if self.doc.network is not None else None
+        now, every = lab_captions(own, self.current_lab, sizes)
+        self.caption_bar.show_captions(now, every, (id(own), self.width(),
+                                                    hash(tuple(c.text for c in every))))
 
     def caption_lab(self) -> str:
         """The lab the lesson's captions are written for: its own lab, or (when this build

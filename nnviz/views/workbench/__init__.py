@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.matrix_stepper import MatrixController
 from nnviz.controllers.stepper import StepController
+from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
@@ -319,6 +320,19 @@ class WorkbenchLab(Lab):
 
     def menu_actions(self) -> list:
         return [self.act_matrix]
+
+    def caption_values(self) -> dict[str, float] | None:
+        """The live trace's values for caption templates (once per trace)."""
+        tr, lesson = self.stepper.trace, self.doc.lesson
+        if tr is None or lesson is None:
+            return None
+        if not quotes_values(lesson.captions):
+            return {}
+        if getattr(self, "_values_of", None) is not tr:
+            from nnviz.engine.captions import trace_values
+
+            self._values_of, self._values = tr, trace_values(tr)
+        return self._values
 
     def main_view(self) -> QWidget:
         return self.matrix_view if self.matrix.active else self.graph

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.stepper import StepController
+from nnviz.engine.captions import trace_values
+from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.present import equation_html, step_summary
 
@@ -75,11 +77,14 @@ class EquationPanel(QWidget):
         if lesson is not None and lesson.lab == "workbench" and st.t == 0:
             phase = st.step.phase if st.step else None
             first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
-            for c in lesson.captions:
-                if (c.step is not None and c.step == st.k) or (
-                        c.step is None and ((c.phase == "start" and st.k == 0)
-                                            or (first_of_phase and c.phase == phase))):
-                    captions.append(c.text)
+            found = [c for c in lesson.captions
+                     if (c.step is not None and c.step == st.k) or (
+                         c.step is None and ((c.phase == "start" and st.k == 0)
+                                             or (first_of_phase and c.phase == phase)))]
+            # the same text as the caption bar: live values, parts that still exist
+            values = trace_values(tr) if quotes_values(found) else {}
+            captions = [c.text for c in shown_captions(lesson, found, values,
+                                                       st.doc.network.sizes)]
         self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions))
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:

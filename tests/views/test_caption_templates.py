@@ -1,0 +1,130 @@
+"""Captions stay honest under edits, on the real window: templated numbers come from the
+live network (the same in the Equation panel, its italic note and the caption bar), the
+notes' values stand beside them labelled, and captions naming parts that no longer exist
+hide. Engine-level: the template syntax is tiny and safe."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from nnviz.engine.captions import parse_template, render, trace_values
+from nnviz.engine.lessons import load_lesson
+from nnviz.engine.naming import fmt
+from nnviz.engine.validate import FormatError
+from nnviz.engine.worked import lesson_trace
+
+
+def _bar(win) -> str:
+    return win.caption_bar.text_label.text() + " " + win.caption_bar.question_label.text()
+
+
+def _go_to(win, qtbot, lab, k: int) -> None:
+    lab.graph.setFocus()
+    while lab.stepper.k < k:
+        qtbot.keyClick(lab.graph, Qt.Key.Key_Right)
+    qtbot.wait(5)   # the caption follows once per event
+
+
+def test_the_notes_numbers_without_edits(main_window, qtbot):
+    win = main_window
+    lab = win.current_lab
+    _go_to(win, qtbot, lab, 28)
+    assert "w5+ = 0.4 - 0.5 * 0.082167041 = 0.35891648" in _bar(win)
+    assert "notes' values" not in _bar(win)
+    assert "w5+ = 0.4 - 0.5 * 0.082167041 = 0.35891648" in lab.equations.plain_text()
+
+
+def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
+    win = main_window
+    lab = win.current_lab
+    lab.inspector.select(("edge", 1, 0, 0))   # w5, as a click on its edge does
+    spin = lab.inspector.spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "0.5")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert win.doc.network.weights[1][0, 0] == 0.5
+    _go_to(win, qtbot, lab, 28)
+    panel = lab.equations.plain_text()
+    bar = _bar(win)
+    assert "0.459562844" in panel.split("w5+ =")[0]   # the equation itself
+    # the italic note under the equation and the caption bar say the same
+    assert "w5+ = 0.5 - 0.5 * 0.080874312 = 0.459562844" in bar
+    assert "w5+ = 0.5 - 0.5 * 0.080874312 = 0.459562844" in panel
+    assert "0.35891648" not in bar.split("[")[0]
+    # the notes' own numbers beside them, labelled as such
+    assert "[the notes' values: w5 = 0.4" in bar and "w5+ = 0.35891648" in bar
+    # steps 13 (the gradient) and 32 (the result) also follow the live network
+    _go_to(win, qtbot, lab, 32)
+    tr = lab.stepper.trace
+    live = f"goes from {fmt(tr.total_error)} to {fmt(tr.total_after)}"
+    assert live in _bar(win) and live in lab.equations.plain_text()
+    assert fmt(tr.total_error) != "0.298371109"   # not the notes' number
+    lab.stepper.set_position(13)
+    qtbot.wait(5)
+    assert "= 0.080874312: how the error changes" in _bar(win)
+
+
+def test_captions_naming_parts_that_are_gone_hide(main_window, qtbot):
+    win = main_window
+    lab = win.current_lab
+    assert "o1" in _bar(win)
+    lab.dock_editor.show()
+    lab.dock_editor.raise_()
+    editor = lab.editor
+    qtbot.mouseClick(editor.add_layer, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert len(win.doc.network.sizes) == 4
+    qtbot.wait(5)
+    assert "o1" not in _bar(win) and "0.01" not in _bar(win)
+    _go_to(win, qtbot, lab, lab.stepper.trace.phase_start("backward") + 1)
+    assert lab.caption_position()[1] == "backward"
+    assert "w5..w8" not in _bar(win)          # the question about w5..w8 is gone
+    assert "Backward pass" in _bar(win)       # the caption naming no part stays
+    assert "w5" not in lab.equations.plain_text().split("Backward pass")[-1][:400]
+    # undo brings the lesson's network, and its captions, back
+    win.act_undo.trigger()
+    lab.stepper.home()
+    qtbot.wait(5)
+    assert "will o1 be near 0.01?" in _bar(win)
+
+
+# ------------------------------------------------------------ the template syntax
+def test_templates_fill_from_a_trace_with_digits():
+    lesson = load_lesson("mazur-2-2-2")
+    vals = trace_values(lesson_trace(lesson))
+    assert render("{w5+} {w5⁺} {dE_total/dw5} {∂E_total/∂w5} {i2:2} {eta:0}", vals) == \
+        "0.35891648 0.35891648 0.082167041 0.082167041 0.10 0"
+    assert render("{{w5}} = {w5}", vals) == "{w5} = 0.4"
+    assert render("{w99}", vals) is None              # a part that does not exist
+    assert render("plain text", vals) == "plain text"
+
+
+@pytest.mark.parametrize("bad", ["{", "}", "{w5", "{w5:12}", "{w5:x}", "{w5!r}",
+                                 "{w5.__class__}", "{0}", "{w5:>10}", "{ w5 }",
+                                 "{" + "a" * 41 + "}", "{x}" * 25])
+def test_anything_but_the_tiny_syntax_is_refused(bad):
+    with pytest.raises(FormatError):
+        parse_template(bad)
+
+
+def test_a_lesson_with_a_bad_template_is_refused_naming_the_caption():
+    import copy
+    import json
+
+    from nnviz.engine.lessons import LessonError, parse_lesson
+    from nnviz.engine.resources import lessons_dir
+
+    d = json.loads((lessons_dir() / "mazur-2-2-2.json").read_text(encoding="utf-8"))
+    d = copy.deepcopy(d)
+    d["captions"][0]["text"] = "w5 = {w5.__globals__}"
+    with pytest.raises(LessonError, match=r"captions\[0\]\.text"):
+        parse_lesson(d)
+
+
+def test_output_is_bounded():
+    vals = {"x": 1e300}
+    out = render("{x}" * 24 + "y" * 1990, vals)
+    assert out is not None and len(out) <= 4000
