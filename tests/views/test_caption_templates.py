@@ -128,3 +128,58 @@ def test_output_is_bounded():
     vals = {"x": 1e300}
     out = render("{x}" * 24 + "y" * 1990, vals)
     assert out is not None and len(out) <= 4000
+
+
+# ------------------------------------------------------------ captions by progress
+def test_the_surface_lab_caption_follows_the_descent(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("sigmoid-neuron")
+    lab = win.current_lab
+    qtbot.waitUntil(lambda: "almost flat" in _bar(win))
+    assert "w = -2.00, b = -2.00 with error 0.4158" in _bar(win)
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_PageDown)      # one descent step
+    qtbot.waitUntil(lambda: "Step 1," in _bar(win))
+    assert "on the plateau" in _bar(win) and "almost flat" not in _bar(win)
+    lab.advance(422)                              # to step 423, loss about 4e-6
+    qtbot.waitUntil(lambda: lab.controller.steps == 423)
+    qtbot.waitUntil(lambda: "Step 423" in _bar(win))
+    assert lab.controller.costs[-1] < 1e-5
+    assert "in the valley at w = 1.78, b = -2.26" in _bar(win)
+    assert "almost flat" not in _bar(win) and "plateau" not in _bar(win)
+    assert f"error {fmt(lab.controller.costs[-1])}" in _bar(win)
+
+
+def test_the_training_lab_caption_follows_the_epochs(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("spiral")
+    lab = win.current_lab
+    qtbot.waitUntil(lambda: "Press Play" in _bar(win))
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_PageDown)      # one epoch
+    qtbot.waitUntil(lambda: "Epoch 1:" in _bar(win))
+    assert "Press Play" not in _bar(win)
+    h = lab.ctl.history
+    assert f"training loss {h.train_loss[-1]:.4f}" in _bar(win)
+    assert f"test accuracy {100 * h.test_acc[-1]:.1f} %" in _bar(win)
+    lab.deactivate()
+
+
+def test_when_conditions_are_validated():
+    import copy
+    import json
+
+    from nnviz.engine.lessons import LessonError, parse_lesson
+    from nnviz.engine.resources import lessons_dir
+
+    base = json.loads((lessons_dir() / "sigmoid-neuron.json").read_text(encoding="utf-8"))
+    for when in ({}, [], {"step_from": -1}, {"loss_below": -0.1}, {"loss_above": float("inf")},
+                 {"step_until": 2**40}, {"epoch": 3}, {"step_from": "1"}, {"step_from": True}):
+        d = copy.deepcopy(base)
+        d["captions"][0]["when"] = when
+        with pytest.raises(LessonError, match="when"):
+            parse_lesson(d)
+    d = copy.deepcopy(base)
+    d["captions"][0]["at"] = "start"
+    with pytest.raises(LessonError, match="either 'at' or 'when'"):
+        parse_lesson(d)

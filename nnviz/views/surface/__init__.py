@@ -13,6 +13,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.race import RaceController, parse_race
 from nnviz.controllers.slowdown import SlowdownController
 from nnviz.controllers.surface import SurfaceController
+from nnviz.engine.captions import canonical
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.page import SurfacePage
@@ -149,6 +150,26 @@ class SurfaceLab(Lab):
         if "race" in state:
             self.racer.apply_settings(state["race"])
         self.tabs.setCurrentIndex(PAGES.index(page))
+
+    def caption_progress(self) -> tuple[int, float | None] | None:
+        """Descent step and loss (the slowdown page: its epoch) for ``when`` captions."""
+        if self.page_name == "slowdown":
+            return self.slowdown.epochs, None
+        c = self.controller
+        return c.steps, (c.costs[-1] if c.costs else None)
+
+    def caption_values(self) -> dict[str, float] | None:
+        """{step}, {loss} and the network's parameters by name ({w}, {b}) for templates."""
+        c = self.controller
+        if self.page_name == "slowdown":
+            return {"step": float(self.slowdown.epochs), "epoch": float(self.slowdown.epochs)}
+        vals = {"step": float(c.steps)}
+        if c.costs:
+            vals["loss"] = c.costs[-1]
+        if c.net is not None and len(c.params()) <= 200:
+            for ref, name in zip(c.params(), c.param_names()):
+                vals[canonical(name)] = ref.get(c.net)
+        return vals
 
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()

@@ -31,6 +31,7 @@ from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import warn
 from nnviz.views.style import Style, current_style
+from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.colours import classes_image, diverging
 from nnviz.views.training.maps import MapView, Thumbnails
@@ -42,7 +43,7 @@ GRAPH_S = 0.25
 REMOVE_RADIUS = 0.3
 
 
-class TrainingLab(Lab):
+class TrainingLab(TrainingCaptionsMixin, Lab):
     """Train the document's network live on a data set and watch what it learns."""
 
     name = "training"
