@@ -28,7 +28,9 @@ def test_every_shipped_lesson_is_in_a_known_chapter_once():
     entries = shipped_syllabus()
     assert sorted(e.name for e in entries) == lesson_names()
     for e in entries:
-        assert e.chapter in CHAPTER_TITLES, e.name
+        assert e.chapter in CHAPTER_TITLES, (
+            f"{e.name}: give the lesson a \"chapter\" and an \"order\" (the syllabus, "
+            "resources/lessons/README.md)")
     titles = [t for t, _ in chapters(entries)]
     assert titles[:5] == ["Neurons and perceptrons", "Backpropagation", "Training",
                           "Deep networks and their troubles", "Universality"]
