@@ -210,7 +210,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         deadline = start + self.slice_budget(start)
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
-                if self.speed or time.perf_counter() >= deadline:
+                if self.speed or not self.running or time.perf_counter() >= deadline:
                     break
         self._last_slice_end = time.perf_counter()  # what the views do next is drawing time
         self._announce()
@@ -268,7 +268,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self.epoch += 1
             if scores is not None:
                 self._record(scores)
-            if time.perf_counter() >= deadline:
+            if not self.running or time.perf_counter() >= deadline:  # early stop pauses
                 return True
 
     def _fast_trainer(self) -> FastTrainer | None:

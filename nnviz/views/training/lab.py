@@ -35,6 +35,7 @@ from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.colours import classes_image, diverging
 from nnviz.views.training.maps import MapView, Thumbnails
+from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.panels import DataPanel, RunPanel
 
 REDRAW_MS = 16
@@ -59,6 +60,8 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         side = QWidget()
         sl = QVBoxLayout(side)
         sl.addWidget(self.run_panel)
+        self.optimiser_box = OptimiserBox(self.ctl)
+        sl.addWidget(self.optimiser_box)
         sl.addWidget(self.data_panel)
         sl.addStretch(1)
         scroll = QScrollArea()
