@@ -23,6 +23,8 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("engine_train.a.samples_per_s", None, "min", "samples/s"),
     ("engine_train.b.samples_per_s", 460_000, "min", "samples/s"),
     ("engine_train.c.samples_per_s", 130_000, "min", "samples/s"),
+    *[(f"optimiser_train.{o}.{n}.samples_per_s", None, "min", "samples/s")
+      for o in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam") for n in "abc"],
     ("live_train.a.samples_per_s", 140_000, "min", "samples/s"),
     ("live_train.a.fps", 30, "min", "fps"),
     ("live_train.b.samples_per_s", 70_000, "min", "samples/s"),
@@ -113,6 +115,13 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     log("engine training ...")
     data["engine_train"] = {n: engine_bench.engine_train(n, 0.15 if quick else 1.5,
                                                          1 if quick else 3) for n in "abc"}
+    log("fast trainer with each optimiser ...")
+    from nnviz.engine.optimisers import OPTIMISERS
+
+    data["optimiser_train"] = {
+        o: {n: {"samples_per_s": engine_bench.optimiser_train(n, o, 0.05 if quick else 0.4,
+                                                              1 if quick else 2)}
+            for n in "abc"} for o in OPTIMISERS}
     log("convolutional network ...")
     from nnviz.bench import conv_bench
 

@@ -4,7 +4,7 @@ speed of a 101 x 101 loss grid against a plain matrix product."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -83,6 +83,25 @@ def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
 
 
 # ------------------------------------------------------------ loss surface
+def optimiser_train(name: str, optimiser: str, seconds: float, repeats: int) -> float:
+    """Samples per second of the fast trainer on set-up ``name`` with ``optimiser``
+    (Playground's rate and batch; momentum 0.9 where it has one), best of ``repeats``."""
+    s = playground(name)
+    mu = 0.9 if optimiser in ("momentum", "nesterov") else 0.0
+    cfg = replace(PLAYGROUND_CFG, optimiser=optimiser, momentum=mu)
+    trainer = FastTrainer(s.net, get_loss("mse"), cfg)
+    if not trainer.fast:  # pragma: no cover - every optimiser runs on the fast path
+        raise RuntimeError(trainer.reason)
+    rng = np.random.default_rng(1)
+    trainer.train_epoch(s.x_train, s.y_train, rng)
+    best = 0.0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        epochs = trainer.train_for(s.x_train, s.y_train, rng, seconds)
+        best = max(best, epochs * len(s.x_train) / (time.perf_counter() - t0))
+    return best
+
+
 def _grid_loss_own(net: Network, x: np.ndarray, y: np.ndarray, va: np.ndarray,
                    vb: np.ndarray, chunk: int = 8) -> np.ndarray:
     """Mean squared error for every (w[0][0,0], w[0][0,1]) = (va[i], vb[i]), dense and batched.
