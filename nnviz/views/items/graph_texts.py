@@ -132,6 +132,8 @@ class TextsMixin:
                 return True
             lines = max((len(v) for (ll, _), v in self.state.node_text.items() if ll == l),
                         default=1 if l == 0 else 2)
+            if not py > 0:   # not laid out yet (a lab made but never shown): no room
+                return False
             gap = (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
             return gap >= self._node_size(l) + (4 + 16 * lines) * self.style_.scale
 
