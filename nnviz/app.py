@@ -135,7 +135,7 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
 
 def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tuple[int, int],
                       presentation: bool, theme: str, out: str,
-                      matrix: str | None = None) -> None:
+                      matrix: str | None = None, overlay: str | None = None) -> None:
     """Render the main window headlessly after ``steps`` steps and save it as PNG."""
     import os
     import tempfile
@@ -171,6 +171,8 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
         win.current_lab.show_matrices(True)
     if win.current_lab is not None and steps:
         win.current_lab.advance(steps)
+    if overlay is not None:   # "shortcuts" (F1) or "lessons" (G)
+        win.show_shortcuts() if overlay == "shortcuts" else win.show_picker()
     win.statusBar().clearMessage()
     for _ in range(5):
         app.processEvents()

@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--theme", choices=["light", "dark"], default="light")
     s.add_argument("--matrix", choices=["one", "batch"], default=None,
                    help="workbench: the matrix view (one example or a mini-batch)")
+    s.add_argument("--overlay", choices=["shortcuts", "lessons"], default=None,
+                   help="open the shortcut sheet (F1) or the lesson picker (G) over the lab")
     s.add_argument("--out", required=True)
 
     e = sub.add_parser("exercise", help="write an exercise sheet with its worked solution "
@@ -93,7 +95,8 @@ def _screenshot(args: argparse.Namespace) -> int:
     try:
         render_screenshot(lesson=args.lesson, lab=args.lab, steps=args.steps,
                           size=_size(args.size), presentation=args.presentation,
-                          theme=args.theme, out=args.out, matrix=args.matrix)
+                          theme=args.theme, out=args.out, matrix=args.matrix,
+                          overlay=args.overlay)
     except (ValueError, OSError) as e:
         print(f"nnviz screenshot: {e}", file=sys.stderr)
         return 2

@@ -37,7 +37,9 @@ def action_row(a: QAction) -> Row | None:
         tip = tip[:m.start()]   # "(Shift+Right)": the keys column says it already
     tip = tip.rstrip(".…")
     if tip and tip != what and len(tip) <= 48:
-        what = tip if what.lower() in tip.lower() or len(what) < 14 else f"{what}: {tip}"
+        same_start = what.split()[:1] == tip.split()[:1]
+        what = tip if what.lower() in tip.lower() or len(what) < 14 or same_start \
+            else f"{what}: {tip}"
     return keys, what
 
 
@@ -122,9 +124,9 @@ def sheet_html(sections: list[tuple[str, list[Row]]], style: Style, columns: int
             parts.append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}"
                          f"</b></td></tr>")
             for keys, what in rows:
-                k = ", ".join(f"<span style='white-space:nowrap'>{html.escape(p)}</span>"
-                              for p in keys.split(", "))
-                parts.append(f"<tr><td width='36%' style='padding-right:10px; color:{key_colour}'>"
+                # one key a line, never broken inside ("Ctrl+Shift+S" stays whole)
+                k = "<br>".join(html.escape(p) for p in keys.split(", "))
+                parts.append(f"<tr><td nowrap style='padding-right:12px; color:{key_colour}'>"
                              f"<b>{k}</b></td><td>{html.escape(what)}</td></tr>")
         parts.append("</table>")
         cells.append(f"<td valign='top' style='padding-right:18px'>{''.join(parts)}</td>")

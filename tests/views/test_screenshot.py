@@ -37,3 +37,22 @@ def test_presentation_and_theme_change_the_picture(qapp, tmp_path):
     ink = sum(_dark_rows(shots["pres"], x) for x in range(10, 300, 3))
     ink_plain = sum(_dark_rows(shots["plain"], x) for x in range(10, 300, 3))
     assert ink > ink_plain * 1.3
+
+
+def test_screenshots_of_the_picker_and_the_shortcut_sheet(qapp, tmp_path):
+    """--overlay opens the lesson picker or the shortcut sheet over the lab: its orange
+    frame is in the picture, and not in the plain one."""
+    def orange_rows(img: QImage) -> int:
+        x = img.width() // 30 + 1      # the overlay panel's left border
+        return sum(1 for y in range(img.height())
+                   if (lambda c: c.red() > 200 and 130 < c.green() < 180 and c.blue() < 60)(
+                       img.pixelColor(x, y)))
+
+    seen = {}
+    for overlay in (None, "lessons", "shortcuts"):
+        out = tmp_path / f"{overlay}.png"
+        render_screenshot("mazur-2-2-2", None, 0, (1280, 720), False, "light", str(out),
+                          overlay=overlay)
+        seen[overlay] = orange_rows(QImage(str(out)))
+    assert seen[None] < 50
+    assert seen["lessons"] > 500 and seen["shortcuts"] > 500
