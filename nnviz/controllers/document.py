@@ -150,11 +150,17 @@ class Document(QObject):
 
                 self._naming_key, self._naming = (sizes, base), Naming.layered(sizes, base)
             return self._naming
-        if nm.base != base:
+        # one bias name a layer (b1) but unshared biases: one name a neuron (b1(h1))
+        split = [len(b) == 1 and u and not s and n > 1 for b, s, u, n in
+                 zip(nm.biases, self.network.shared_bias, self.network.use_bias, sizes[1:])]
+        if nm.base != base or any(split):
             from dataclasses import replace
 
-            if getattr(self, "_flat_key", None) != (id(nm), base):
-                self._flat_key, self._flat = (id(nm), base), replace(nm, base=base)
+            key = (id(nm), base, tuple(split))
+            if getattr(self, "_flat_key", None) != key:
+                biases = [[f"{b[0]}({nm.neurons[l + 1][j]})" for j in range(sizes[l + 1])]
+                          if sp else b for l, (b, sp) in enumerate(zip(nm.biases, split))]
+                self._flat_key, self._flat = key, replace(nm, base=base, biases=biases)
             return self._flat
         return nm
 

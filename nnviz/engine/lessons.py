@@ -83,6 +83,7 @@ class Lesson:
     raw: dict[str, Any] = field(default_factory=dict)
     init: tuple[str, float, float] = ("xavier", 0.5, 0.0)   # method, scale, bias
     notes_digits: tuple[int, int] | None = None   # notes' rounding in a matrix update
+    notes_numbers: list = field(default_factory=list)   # NotesNumber: printed vs exact
     chapter: str = ""        # the syllabus (nnviz.engine.syllabus): chapter id or title
     order: int = MAX_ORDER   # place in the chapter
 
@@ -236,12 +237,15 @@ def _parse(d: Any, origin: str) -> Lesson:
         except FormatError as e:
             raise FormatError(f"settings.{e}") from None
     method, scale, _seed, bias0 = init_spec(need(d, "network", "lesson"))
+    from nnviz.engine.notes_numbers import parse_notes_numbers
+
+    notes_numbers = parse_notes_numbers(settings, net.sizes)
     return Lesson(
         name=name, title=title, description=description, network=net, naming=naming,
         loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,
         data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
         settings=settings, raw=d, init=(method, scale, bias0),
-        notes_digits=_notes_digits(settings),
+        notes_digits=_notes_digits(settings), notes_numbers=notes_numbers,
         chapter=chapter, order=order,
     )
 

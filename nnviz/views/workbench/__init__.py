@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.matrix_stepper import MatrixController
+from nnviz.controllers.repeat_trainer import RepeatTrainer
 from nnviz.controllers.stepper import StepController
+from nnviz.engine.notes_numbers import pass_remarks
 from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
@@ -38,6 +41,7 @@ from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.matrix_view import MatrixView
 from nnviz.views.workbench.present import graph_state
 from nnviz.views.workbench.timeline import TimelinePanel
+from nnviz.views.workbench.train_n import TrainNPanel
 
 
 class WorkbenchLab(Lab):
@@ -68,6 +72,9 @@ class WorkbenchLab(Lab):
         self.timeline = TimelinePanel(self.stepper, [
             self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
             self.act_next_layer, self.act_train, self.act_labels, self.act_matrix])
+        self.repeat = RepeatTrainer(self.stepper, self)
+        self.train_n = TrainNPanel(self.repeat)
+        self.timeline.add_row(self.train_n)
         self.setDockNestingEnabled(True)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.dock_eq = self._dock("Equation", self.equations, right)
@@ -199,8 +206,27 @@ class WorkbenchLab(Lab):
         self.graph.set_selected(neuron=sel[1:] if sel and sel[0] == "neuron" else None,
                                 edge=sel[1:] if sel and sel[0] == "edge" else None)
 
+    def _notes_remarks(self) -> list[str]:
+        """The notes' printed numbers that belong to the step shown (first pass only)."""
+        d, lesson = self.doc, self.doc.lesson
+        if lesson is None or not lesson.notes_numbers or d.network is None:
+            return []
+        mat = self.matrix.active
+        step = self.matrix.step if mat else self.stepper.step
+        tr = self.matrix.trace if mat else self.stepper.trace
+        x, y = lesson.example()
+        if (step is None or tr is None or (mat and self.matrix.batch)
+                or not d.network.equals(lesson.network)
+                or not np.array_equal(d.example_x, x) or not np.array_equal(d.example_y, y)):
+            return []
+        neuron = None if mat else step.neuron
+        return pass_remarks(lesson.notes_numbers, step.kind, step.layer, neuron,
+                            tr.net_before, tr.net_after, x, y, d.loss)
+
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
+        if lesson is not None:
+            self.train_n.set_default_steps(lesson.epochs)
         if lesson is not None:
             show_markdown(self.lesson_text, f"## {lesson.title}\n\n{lesson.description}\n\n"
                           + (f"*{lesson.source}*" if lesson.source else ""))
@@ -223,6 +249,9 @@ class WorkbenchLab(Lab):
         self.equations.refresh()
         self.inspector.refresh()
         self.timeline.refresh()
+        remarks = self._notes_remarks()
+        self.train_n.set_step_remarks(remarks)
+        self.matrix_view.canvas.remarks = remarks if self.matrix.active else []
         if self.matrix.active:
             self.matrix_view.refresh()
         self.status.emit(self.matrix.status_text() if self.matrix.active else st.status_text())
@@ -260,7 +289,7 @@ class WorkbenchLab(Lab):
         self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
         self.matrix_view.apply_style(style)
-        for p in (self.equations, self.inspector, self.timeline, self._editor):
+        for p in (self.equations, self.inspector, self.timeline, self.train_n, self._editor):
             if p is not None:
                 p.apply_style(style)
         f = self.lesson_text.font()
@@ -342,5 +371,6 @@ class WorkbenchLab(Lab):
         return self.stepper.history()
 
     def shutdown(self) -> None:
+        self.repeat.cancel()
         self.stepper.pause()
         self._refresher.cancel()

@@ -66,6 +66,11 @@ class NetworkEditor(QWidget):
         self.eta.setObjectName("editor-eta")
         self.eta.setToolTip("Learning rate η (a number ≥ 0); press Enter")
         self.freeze = QCheckBox("Freeze biases (do not update them)")
+        self.unshare = QPushButton("Unshare biases")
+        self.unshare.setObjectName("editor-unshare-biases")
+        self.unshare.setToolTip("Give every neuron its own bias, starting from the shared "
+                                "value (undoable); with the biases trained, one step of the "
+                                "2-2-2 example gives E_total = 0.280471447")
         self.example = QTableWidget(0, 2)
         self.example.setObjectName("editor-example")
         self.example.setHorizontalHeaderLabels(["Input", "Target"])
@@ -79,8 +84,9 @@ class NetworkEditor(QWidget):
         form.addRow("Loss", self.loss)
         form.addRow("Learning rate η", self.eta)
         form.addRow("", self.freeze)
+        form.addRow("", self.unshare)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel("Layers (1 = first hidden … last = output)"))
+        lay.addWidget(QLabel("Layers (from the first hidden to the output)"))
         lay.addWidget(self.layers, 2)
         lay.addLayout(buttons)
         lay.addLayout(form)
@@ -92,6 +98,8 @@ class NetworkEditor(QWidget):
         self.loss.activated.connect(self._on_loss)
         self.eta.editingFinished.connect(self._on_eta)
         self.freeze.toggled.connect(self._on_freeze)
+        self.unshare.clicked.connect(lambda: self._set_network(
+            lambda: edit.unshare_biases(self.doc.network), "Unshare biases"))
         self.example.itemChanged.connect(self._on_example_item)
         for sig in (doc.network_changed, doc.settings_changed, doc.data_changed):
             sig.connect(self._on_document_changed)
@@ -155,6 +163,7 @@ class NetworkEditor(QWidget):
             self.eta.setText(fmt(self.doc.config.eta))
         with QSignalBlocker(self.freeze):
             self.freeze.setChecked(self.doc.config.freeze_biases)
+        self.unshare.setEnabled(any(s and u for s, u in zip(net.shared_bias, net.use_bias)))
         self._fill_example()
 
     def _fill_example(self) -> None:

@@ -50,6 +50,7 @@ class MatrixCanvas(QWidget):
         super().__init__(parent)
         self.step: MatrixStep | None = None
         self.placeholder = ""
+        self.remarks: list[str] = []     # the notes' printed numbers at this step
         self.style_ = current_style()
         self._texts: list[str] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -147,10 +148,17 @@ class MatrixCanvas(QWidget):
         return [self._rich(f"{label}<b>{escape(title)}</b>", self._font(12), width),
                 self._rich(math_html(s.formula), self._font(14), width)]
 
+    def _foot_source(self) -> str:
+        note = self.step.note if self.step is not None else ""
+        return "\n".join([note] * bool(note) + [f"Notes: {r}" for r in self.remarks])
+
     def _foot(self, width: float) -> QTextDocument | None:
-        if self.step is None or not self.step.note:
+        if self.step is None or not (self.step.note or self.remarks):
             return None
-        return self._rich(f'<i>{math_html(self.step.note)}</i>', self._font(10), width)
+        parts = [f"<i>{math_html(self.step.note)}</i>"] if self.step.note else []
+        parts += [f'<b style="color:{self.style_.highlight}">Notes:</b> {escape(r)}'
+                  for r in self.remarks]
+        return self._rich("<br>".join(parts), self._font(10), width)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(600, int(self.heightForWidth(max(300, self.width()))))
@@ -195,7 +203,7 @@ class MatrixCanvas(QWidget):
             y += max(r.bottom() for _t, r in placed) + 2 * GAP
         foot = self._foot(w)
         if foot is not None:
-            self._draw_doc(p, foot, QPointF(12, y), self.step.note)
+            self._draw_doc(p, foot, QPointF(12, y), self._foot_source())
         p.end()
 
     def _draw_doc(self, p: QPainter, doc: QTextDocument, at: QPointF,

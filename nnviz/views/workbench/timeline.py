@@ -50,7 +50,7 @@ class TimelinePanel(QWidget):
             buttons.addWidget(b)
         buttons.addWidget(self.speed)
         buttons.addStretch(1)
-        grid = QGridLayout(self)
+        grid = self.grid = QGridLayout(self)
         grid.setContentsMargins(4, 2, 4, 2)
         grid.addLayout(buttons, 0, 0, 1, 4)
         grid.addWidget(LabelHost(self.train_label), 1, 0)
@@ -62,6 +62,10 @@ class TimelinePanel(QWidget):
         self.train_slider.valueChanged.connect(self._on_train_slider)
         self.micro_slider.valueChanged.connect(self.stepper.set_position)
         self.speed.valueChanged.connect(self.stepper.set_speed)
+
+    def add_row(self, widget: QWidget) -> None:
+        """Another row under the sliders (the Workbench's Train N steps)."""
+        self.grid.addWidget(widget, self.grid.rowCount(), 0, 1, 4)
 
     def apply_style(self, style: Style) -> None:
         for w in (self.train_label, self.micro_label, self.speed):

@@ -1,0 +1,129 @@
+"""The numbers the notes print, beside the ones nnviz computes.
+
+A lesson lists them in ``settings.notes_numbers``: what the notes print after some
+training steps (E_total and the outputs after 10,000 updates) or inside the pass where the
+notes worked from rounded intermediates (E_total after one update 0.291027924, exact
+0.291027774). Each entry names a quantity nnviz computes exactly, so the app can show both,
+labelled. Also here: the Workbench's training step repeated N times (plain gradient
+descent on the lesson's example, frozen biases left alone), to reach the former.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.engine.losses import Loss
+from nnviz.engine.network import Network, backward, forward
+from nnviz.engine.validate import FormatError, as_int, as_str
+
+Array = np.ndarray
+QUANTITIES = ("total_error", "output", "backprop_term")
+MAX_REPEAT = 1_000_000
+
+
+@dataclass(frozen=True)
+class NotesNumber:
+    """One printed number: ``quantity`` with its indices, after ``steps`` training steps
+    from the lesson's network (0 = in the first pass), as ``printed``, and ``why`` it
+    differs (empty: it is a rounding of the exact value)."""
+
+    label: str
+    quantity: str
+    index: tuple[int, ...]
+    steps: int
+    printed: str
+    why: str = ""
+
+    def exact(self, net: Network, x: Array, y: Array, loss: Loss) -> float:
+        """The exact value of the quantity for ``net`` on the example (x, y)."""
+        fwd = forward(net, x)
+        yy = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
+        if self.quantity == "total_error":
+            return float(loss.value(fwd.output, yy))
+        if self.quantity == "output":
+            return float(fwd.output[0, self.index[0]])
+        # backprop_term (l, j, q): weight layer l (0-based) from neuron j below to neuron q:
+        # q's share δ_q · w_qj of ∂E/∂out_j (∂E_o2/∂out_h1 = δ_o2 · w7 is (1, 0, 1))
+        l, j, q = self.index
+        g = backward(net, fwd, yy, loss)
+        return float(g[l].delta[0, q] * net.weights[l][q, j])
+
+    def remark(self, exact: float) -> str:
+        """E.g. "E_total after 1 step: the notes print 0.291027924 (they round an
+        intermediate); nnviz computes 0.291027774"."""
+        why = f" ({self.why})" if self.why else ""
+        return (f"{self.label}: the notes print {self.printed}{why}; nnviz computes "
+                f"{self.as_printed(exact)}")
+
+    def as_printed(self, v: float) -> str:
+        """``v`` with as many decimals as the notes print (0.0000351019 beside 0.0000351085)."""
+        d = len(self.printed.split(".")[1]) if "." in self.printed else 0
+        return f"{v:.{max(d, 1)}f}"
+
+
+def parse_notes_numbers(settings: dict, sizes: list[int]) -> list[NotesNumber]:
+    """``settings.notes_numbers`` validated against the network's sizes (FormatError)."""
+    raw = settings.get("notes_numbers", [])
+    if not isinstance(raw, list) or len(raw) > 50:
+        raise FormatError("settings.notes_numbers: expected a list (of at most 50)")
+    out = []
+    for i, d in enumerate(raw):
+        where = f"settings.notes_numbers[{i}]"
+        if not isinstance(d, dict):
+            raise FormatError(f"{where}: expected an object")
+        q = as_str(d.get("quantity"), f"{where}.quantity")
+        if q not in QUANTITIES:
+            raise FormatError(f"{where}.quantity: one of {', '.join(QUANTITIES)}")
+        idx = d.get("index", [])
+        if not isinstance(idx, list):
+            raise FormatError(f"{where}.index: expected a list of integers")
+        need = {"total_error": 0, "output": 1, "backprop_term": 3}[q]
+        if len(idx) != need:
+            raise FormatError(f"{where}.index: {q} takes {need} indices")
+        idx = tuple(as_int(v, f"{where}.index", 0, 10**6) for v in idx)
+        if q == "output" and idx[0] >= sizes[-1]:
+            raise FormatError(f"{where}.index: no output {idx[0]}")
+        if q == "backprop_term" and not (1 <= idx[0] < len(sizes) - 1 and idx[1] < sizes[idx[0]]
+                                         and idx[2] < sizes[idx[0] + 1]):
+            raise FormatError(f"{where}.index: no weight layer {idx[0]} from neuron {idx[1]} "
+                              f"to neuron {idx[2]}")
+        printed = as_str(d.get("printed"), f"{where}.printed")
+        try:
+            float(printed)
+        except ValueError:
+            raise FormatError(f"{where}.printed: expected a number as text") from None
+        out.append(NotesNumber(as_str(d.get("label"), f"{where}.label"), q, idx,
+                               as_int(d.get("steps", 0), f"{where}.steps", 0, MAX_REPEAT),
+                               printed, as_str(d.get("why", ""), f"{where}.why")))
+    return out
+
+
+def sgd_steps(net: Network, x: Array, y: Array, loss: Loss, eta: float, n: int,
+              freeze_biases: bool) -> None:
+    """The Workbench's training step (plain gradient descent on one example, all updates
+    after the backward pass) n times, in place; frozen or absent biases stay."""
+    x = np.asarray(x, dtype=np.float64).reshape(1, -1)
+    y = np.asarray(y, dtype=np.float64).reshape(1, -1)
+    for _ in range(int(n)):
+        grads = backward(net, forward(net, x), y, loss)
+        for l, g in enumerate(grads):
+            net.weights[l] -= eta * g.dw
+            if net.use_bias[l] and not freeze_biases:
+                net.biases[l] -= eta * g.db
+
+
+def pass_remarks(numbers: list[NotesNumber], kind: str, layer: int, neuron: int | None,
+                 net: Network, after: Network, x: Array, y: Array, loss: Loss) -> list[str]:
+    """The notes' numbers that belong to a step of the first pass from the lesson's network
+    ``net`` (``after``: the network after its update): a backprop term at the δ of its
+    neuron (``kind`` "delta", network ``layer``), E_total after one update at the result."""
+    out = []
+    for num in numbers:
+        if (num.quantity == "backprop_term" and num.steps == 0 and kind == "delta"
+                and layer == num.index[0] and neuron in (None, num.index[1])):
+            out.append(num.remark(num.exact(net, x, y, loss)))
+        elif num.steps == 1 and kind == "result":
+            out.append(num.remark(num.exact(after, x, y, loss)))
+    return out

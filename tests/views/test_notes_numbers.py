@@ -1,0 +1,110 @@
+"""Every number the notes print is reachable in the Workbench, and where the notes' value
+differs from nnviz's (a rounded intermediate, the notes' own long run) both are shown,
+labelled: Train N steps, the step keys, the matrix view, unshared biases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+
+@pytest.fixture
+def lab(main_window, qtbot):
+    main_window.activateWindow()
+    lab = main_window.current_lab
+    assert lab.name == "workbench"
+    lab.graph.setFocus()
+    return lab
+
+
+def press(qtbot, win, key, n=1, mod=Qt.KeyboardModifier.NoModifier):
+    for _ in range(n):
+        qtbot.keyClick(win.focusWidget() or win, key, mod)
+
+
+def train_n(lab, qtbot, n: int) -> str:
+    """Type n into the Train box and click Train N steps; wait for the run to finish."""
+    spin = lab.train_n.steps
+    spin.selectAll()
+    qtbot.keyClicks(spin, str(n))
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert spin.value() == n
+    qtbot.mouseClick(lab.train_n.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.repeat.running, timeout=60_000)
+    return lab.train_n.plain_text()
+
+
+def test_train_10000_steps_reaches_the_notes_numbers_with_frozen_biases(lab, main_window,
+                                                                        qtbot):
+    win = main_window
+    assert lab.train_n.steps.value() == 10_000        # the lesson's own count
+    text = train_n(lab, qtbot, 10_000)
+    # nnviz's exact float64 values (REFERENCE: 0.0000351019, 0.01591362 / 0.98406427) ...
+    assert "E_total = 0.0000351019" in text
+    assert "out_o1 = 0.015913620" in text and "out_o2 = 0.984064274" in text
+    # ... beside the notes' printed ones, labelled as the notes'
+    assert "E_total after 10,000 updates: the notes print 0.0000351085" in text
+    assert "out_o1 after 10,000 updates: the notes print 0.015912196" in text
+    assert "out_o2 after 10,000 updates: the notes print 0.984065734" in text
+    assert "nnviz computes 0.0000351019" in text
+    net = win.doc.network
+    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.6, 0.6]
+    assert lab.stepper.t == 1                          # one entry of the timeline
+    out = net.weights
+    win.doc.undo_stack.undo()                          # undoable as one step
+    assert not np.array_equal(win.doc.network.weights[0], out[0])
+
+
+def test_first_pass_shows_the_notes_rounded_values_beside_the_exact(lab, main_window, qtbot):
+    win = main_window
+    press(qtbot, win, Qt.Key.Key_Right, 18)            # δ_h1: ∂E/∂out_h1 = ... + ∂E_o2/∂out_h1
+    assert lab.stepper.step.kind == "delta" and lab.stepper.step.neuron == 0
+    qtbot.waitUntil(lambda: "-0.019049119" in lab.train_n.plain_text(), timeout=2000)
+    text = lab.train_n.plain_text()
+    assert "∂E_o2/∂out_h1: the notes print -0.019049119" in text
+    assert "nnviz computes -0.019049118" in text
+    assert lab.train_n.notes.isVisible() and "-0.019049119" in lab.train_n.notes.text()
+    press(qtbot, win, Qt.Key.Key_Right, 32 - 18)       # the result of the pass
+    qtbot.waitUntil(lambda: "0.291027924" in lab.train_n.plain_text(), timeout=2000)
+    assert "nnviz computes 0.291027774" in lab.train_n.plain_text()
+    # the matrix view shows them at its own steps
+    press(qtbot, win, Qt.Key.Key_M)
+    assert lab.matrix.step.kind == "result"
+    qtbot.wait(30)
+    lab.matrix_view.canvas.grab()
+    assert any("0.291027924" in t for t in lab.matrix_view.canvas.texts())
+    press(qtbot, win, Qt.Key.Key_Left, 14 - 9)         # BP2 of the hidden layer
+    qtbot.wait(30)
+    lab.matrix_view.canvas.grab()
+    assert any("-0.019049119" in t for t in lab.matrix_view.canvas.texts())
+
+
+def test_train_one_step_equals_the_step_keys(lab, main_window, qtbot):
+    text = train_n(lab, qtbot, 1)
+    assert "E_total = 0.2910277737" in text
+    assert "E_total after one update: the notes print 0.291027924" in text
+    w = main_window.doc.network.weights[1]
+    assert np.round(w, 9).tolist() == [[0.35891648, 0.408666186], [0.51130127, 0.561370121]]
+
+
+def test_unshare_biases_gives_the_reference_sheets_trained_bias_figure(lab, main_window, qtbot):
+    """REFERENCE: 'If the biases were also trained, one update would give E_total =
+    0.280471447' — per-neuron biases, not frozen."""
+    win = main_window
+    lab.dock_editor.show()
+    lab.dock_editor.raise_()
+    editor = lab.editor
+    qtbot.mouseClick(editor.freeze, Qt.MouseButton.LeftButton)      # train the biases
+    assert not win.doc.config.freeze_biases
+    assert editor.unshare.isEnabled()
+    qtbot.mouseClick(editor.unshare, Qt.MouseButton.LeftButton)
+    assert win.doc.network.shared_bias == [False, False] and not editor.unshare.isEnabled()
+    assert win.doc.naming.bias(0, 1) == "b1(h2)"
+    text = train_n(lab, qtbot, 1)
+    assert "E_total = 0.2804714468" in text
+    press(qtbot, win, Qt.Key.Key_Home)
+    win.doc.undo_stack.undo()                          # back to the unshared start
+    n = len(lab.stepper)
+    press(qtbot, win, Qt.Key.Key_Right, n)
+    qtbot.waitUntil(lambda: "0.280471447" in lab.equations.plain_text(), timeout=2000)
