@@ -183,3 +183,19 @@ def test_when_conditions_are_validated():
     d["captions"][0]["at"] = "start"
     with pytest.raises(LessonError, match="either 'at' or 'when'"):
         parse_lesson(d)
+
+
+def test_every_workbench_caption_template_renders_with_its_own_example():
+    """No shipped workbench caption quotes a name its worked example lacks (it would never
+    show), and rendered captions have no braces left."""
+    from nnviz.engine.lessons import lesson_names
+    from nnviz.views.caption_text import shown_captions
+
+    for name in lesson_names():
+        lesson = load_lesson(name)
+        if lesson.lab != "workbench":
+            continue
+        shown = shown_captions(lesson, lesson.captions, None, None)
+        assert len(shown) == len(lesson.captions), name
+        for c in shown:
+            assert "{" not in c.text + c.question and "}" not in c.text + c.question, name
