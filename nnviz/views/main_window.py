@@ -26,7 +26,7 @@ from nnviz.controllers.settings_store import (
 from nnviz.engine.csvio import MAX_CSV_BYTES
 from nnviz.engine.lessons import builtin_id, lesson_names
 from nnviz.engine.validate import FormatError, read_text
-from nnviz.views.caption_bar import CaptionBar, lab_captions
+from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
@@ -38,11 +38,12 @@ from nnviz.views.lesson_nav import LessonNavigator
 from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
+from nnviz.views.window_captions import CaptionsMixin
 from nnviz.views.window_style import WindowStyleMixin
 from nnviz.views.window_syllabus import SyllabusMixin
 
 
-class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
+class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
     """Holds the document and the lab pages; routes clicker keys to the page shown."""
 
     lab_changed = Signal(str)
@@ -251,41 +252,6 @@ class MainWindow(SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.step_menu.addActions(self._step_menu_lab[1:])
         self.status_label.setText(self._lab_status.get(name, ""))
         self.lab_changed.emit(name)
-        self.refresh_caption()
-
-    def _on_lab_status(self, name: str, text: str) -> None:
-        self._lab_status[name] = text
-        if name == self.current_lab_name:
-            self.status_label.setText(text)
-            self._caption_refresher.request()
-
-    def _on_lab_position_changed(self, name: str) -> None:
-        if name == self.current_lab_name:
-            # once per event (a lesson load moves the lab several times, and each move
-            # could rebuild the workbench's trace), before the window repaints
-            self._caption_refresher.request()
-
-    def refresh_caption(self) -> None:
-        """Show the lesson's caption for the position of the lab shown."""
-        lesson = self.doc.lesson
-        # a lesson's captions belong to its own lab: other labs show none
-        own = lesson if lesson is not None and self.caption_lab() == self.current_lab_name \
-            else None
-        sizes = self.doc.network.sizes if self.doc.network is not None else None
-        now, every = lab_captions(own, self.current_lab, sizes)
-        self.caption_bar.show_captions(now, every, (id(own), self.width(),
-                                                    hash(tuple(c.text for c in every))))
-
-    def caption_lab(self) -> str:
-        """The lab the lesson's captions are written for: its own lab, or (when this build
-        has not got it) the first lab, where the lesson then opens."""
-        lesson = self.doc.lesson
-        if lesson is None:
-            return ""
-        return lesson.lab if lesson.lab in self.lab_names else self.lab_names[0]
-
-    def _toggle_captions(self) -> None:
-        self.caption_bar.enabled_by_user = self.act_captions.isChecked()
         self.refresh_caption()
 
     def step_forward(self) -> None:
