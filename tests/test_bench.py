@@ -26,6 +26,8 @@ def _needs(key: str) -> bool:
     labs = available_labs()
     if key.startswith("live_train."):
         return "training" in labs
+    if key.startswith("live_conv."):
+        return "conv" in labs
     if key.startswith("step_latency_ms."):
         return "workbench" in labs
     if key.startswith("graph_redraw."):

@@ -37,6 +37,8 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("step_latency_ms.64-32-64-10.p95", None, "max", "ms"),
     ("graph_redraw.784-100-10.fps", 30, "min", "fps"),
     ("conv_train.digits.samples_per_s", None, "min", "samples/s"),
+    ("live_conv.cnn-digits.samples_per_s", None, "min", "samples/s"),
+    ("live_conv.cnn-digits.fps", None, "min", "fps"),
     ("surface.b_101.seconds", None, "max", "s"),
     ("surface.b_101.matmul_efficiency", 0.3, "min", ""),
     ("startup.seconds", None, "max", "s"),
@@ -139,6 +141,7 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     from nnviz.bench.gui_bench import gui_figures
 
     data.update(gui_figures(quick))
+    data["live_conv"] = {"cnn-digits": conv_bench.conv_live(0.4 if quick else 4.0)}
     data["peak_rss_mb"] = machine.peak_rss_mb()
     data["machine"]["load_average_end"] = machine.load_average()
     data["bench_seconds"] = time.perf_counter() - t_start

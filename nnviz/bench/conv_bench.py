@@ -19,3 +19,32 @@ def conv_train(seconds: float, repeats: int) -> dict[str, float]:
         dt = time.perf_counter() - t0
         best = max(best, (t.steps - s0) * t.batch_size / dt)
     return {"samples_per_s": best, "test_accuracy": t.test_accuracy()}
+
+
+def conv_live(seconds: float) -> dict[str, float] | None:
+    """The convolution lab training its CNN at full speed in the real window: training
+    samples per second and frames per second of the CNN page (None without the lab)."""
+    from nnviz.bench.gui_bench import FrameCounter, _close, _run_loop, _spin, _window
+    from nnviz.views.labs import available_labs
+
+    if "conv" not in available_labs():
+        return None
+    win = _window("cnn-digits")
+    try:
+        win.show_lab("conv")
+        lab = win.current_lab
+        lab.show_page("cnn")
+        _spin(0.2)
+        counter = FrameCounter(lab.cnn_page)
+        t = lab.cnn.trainer
+        s0, t0 = t.steps, time.perf_counter()
+        lab.cnn.play()
+        _run_loop(seconds)
+        lab.cnn.pause()
+        dt = time.perf_counter() - t0
+        _spin(0.05)
+        counter.close()
+        return {"samples_per_s": (lab.cnn.trainer.steps - s0) * t.batch_size / dt,
+                "fps": counter.frames / dt}
+    finally:
+        _close(win)

@@ -145,8 +145,13 @@ def forward(net: CNN, x: Array) -> CNNForward:
     return CNNForward(x, z, a, p, flat, zd, _SOFTMAX.fn(zd), cc, pc)
 
 
-def predict(net: CNN, x: Array, chunk: int = 512) -> Array:
-    """Softmax outputs (N, classes), computed in chunks to bound the memory."""
+def predict(net: CNN, x: Array, chunk: int = 64) -> Array:
+    """Softmax outputs (N, classes), in chunks of ``chunk`` samples.
+
+    Small chunks are faster, not only leaner: above ~4,000 patch rows (64 digits) the BLAS
+    product goes multi-threaded, which on a shared 2-core machine was measured 5-8 times
+    slower than single-threaded chunks (14 ms against 110 ms for the 1,437 training digits).
+    """
     x = as_images(x, net.shape)
     return np.concatenate([forward(net, x[i:i + chunk]).out for i in range(0, len(x), chunk)]
                           or [np.zeros((0, net.shape.classes))])

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nnviz.controllers.conv import ConvController
 from nnviz.controllers.conv_cnn import CNNController
@@ -163,3 +167,44 @@ def test_cnn_steps_plays_and_round_trips(qtbot):
         d.restore_state(dict(st, kernels=4))     # the saved arrays are for 8 kernels
     with pytest.raises(ValueError):
         c.configure(0, "max", 0.01, 0)
+
+
+@functools.cache
+def _cnn() -> CNNController:
+    """One network for the hostile-state test (building one loads the data)."""
+    return CNNController()
+
+
+hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=6),
+                    st.lists(st.floats(allow_nan=True), max_size=3),
+                    st.lists(st.lists(st.integers(-2, 2), max_size=3), max_size=3))
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(conv=st.dictionaries(st.sampled_from(["page", "source", "digit", "paint", "kernels",
+                                             "biases", "active", "stride", "padding", "k",
+                                             "pool", "pool_size", "pool_stride"]), hostile),
+       cnn=st.dictionaries(st.sampled_from(["kernels", "pool", "lr", "seed", "params",
+                                            "history", "steps", "epochs", "example"]), hostile))
+def test_hostile_saved_states_are_refused_or_installed_whole(ctl, conv, cnn):
+    """A valid-looking lab state with hostile values: ValueError and no change, or a
+    state that reads back as it was installed."""
+    before = ctl.state()
+    try:
+        ctl.restore_state(conv)
+    except ValueError:
+        assert ctl.state() == before
+    else:
+        assert np.all(np.isfinite(ctl.maps)) and 0 <= ctl.k <= ctl.n_steps
+        ctl.restore_state(before)
+    c = _cnn()
+    saved = c.state()
+    try:
+        c.restore_state(cnn)
+    except ValueError:
+        assert c.state() == saved
+    else:
+        assert all(np.all(np.isfinite(p)) for p in c.trainer.net.params)
+        c.restore_state(saved)

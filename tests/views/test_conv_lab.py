@@ -217,3 +217,14 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     qtbot.wait(50)
     assert (win.width(), win.height()) == size
     qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+def test_captions_follow_the_kernel(lab, main_window, qtbot):
+    win = main_window
+    lesson = load_lesson("conv-edge")
+    by_step = {c.step: c.text for c in lesson.captions if c.step is not None}
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[0])
+    press(qtbot, win, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[36])

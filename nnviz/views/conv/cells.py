@@ -8,8 +8,8 @@ positive blue, scaled by ``vmax``).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from nnviz.views.style import Style, current_style
@@ -21,11 +21,9 @@ def short(v: float, places: int = 4) -> str:
     return "0" if s in ("-0", "") else s
 
 
-def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    t = min(1.0, max(0.0, t))
-    return QColor(round(a.red() + (b.red() - a.red()) * t),
-                  round(a.green() + (b.green() - a.green()) * t),
-                  round(a.blue() + (b.blue() - a.blue()) * t))
+def _rgb(colour: str) -> np.ndarray:
+    c = QColor(colour)
+    return np.array([c.red(), c.green(), c.blue()], dtype=float)
 
 
 class CellGrid(QWidget):
@@ -96,58 +94,69 @@ class CellGrid(QWidget):
         return (r, c) if 0 <= r < self.rows and 0 <= c < self.cols else None
 
     # ------------------------------------------------------------ painting
-    def colour(self, r: int, c: int) -> QColor:
+    def colours(self) -> np.ndarray:
+        """Every cell's colour at once: (H, W, 3) uint8 (hidden cells in the panel colour)."""
         st = self.style_
-        bg = QColor(st.background)
         if self.mode == "rgb":
-            rgb = np.clip(self.values[:, r, c], 0, 1)
-            return QColor(*(round(255 * v) for v in rgb))
-        v = float(self.values[r, c])
-        if self.mode == "ink":
-            return _mix(QColor("#FFFFFF"), QColor("#000000"), v)
-        t = abs(v) / self.vmax
-        return _mix(bg, QColor(st.positive if v >= 0 else st.negative), 0.85 * t)
+            out = np.clip(self.values, 0, 1).transpose(1, 2, 0) * 255
+        elif self.mode == "ink":
+            out = np.repeat(((1 - np.clip(self.values, 0, 1)) * 255)[..., None], 3, axis=2)
+        else:
+            bg = _rgb(st.background)
+            t = 0.85 * np.clip(np.abs(self.values) / self.vmax, 0, 1)[..., None]
+            tip = np.where(self.values[..., None] >= 0, _rgb(st.positive), _rgb(st.negative))
+            out = bg + (tip - bg) * t
+        out = np.rint(out).astype(np.uint8)
+        if self.shown is not None:
+            out[~self.shown] = _rgb(st.panel)
+        return np.ascontiguousarray(out)
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        st = self.style_
         s = self.cell_size()
-        grid_pen = QPen(QColor(st.muted), 1)
+        x0, y0 = self.origin()
+        cols = self.colours()
+        h, w = cols.shape[:2]
+        img = QImage(cols.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        p.drawImage(QRectF(x0, y0, w * s, h * s), img)    # one image, not a rect a cell
+        self._paint_grid(p, s, x0, y0)
         texts = self._texts()
         if texts is not None:
             longest = max((len(t) for t in texts.ravel()), default=1)
             px = int(min(0.36 * s, 0.92 * s / (0.6 * max(longest, 2))))
-            font = QFont(self.font())
-            font.setPixelSize(max(1, px))
-            p.setFont(font)
-            if px < 8:
-                texts = None   # too small to read: colours only
-        for r in range(self.rows):
-            for c in range(self.cols):
-                rect = self.cell_rect(r, c)
-                hidden = self.shown is not None and not self.shown[r, c]
-                is_pad = self.pad and (r < self.pad or c < self.pad or r >= self.rows - self.pad
-                                       or c >= self.cols - self.pad)
-                p.fillRect(rect, QColor(st.panel) if hidden else self.colour(r, c))
-                grid_pen.setStyle(Qt.PenStyle.DashLine if is_pad else Qt.PenStyle.SolidLine)
-                p.setPen(grid_pen)
-                p.drawRect(rect)
-                if texts is not None and not hidden:
-                    p.setPen(self._text_colour(r, c))
-                    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, texts[r, c])
+            if px >= 8:    # smaller is unreadable: colours only
+                font = QFont(self.font())
+                font.setPixelSize(px)
+                p.setFont(font)
+                light = cols.astype(int).sum(axis=2) > 3 * 150
+                for r in range(self.rows):
+                    for c in range(self.cols):
+                        if self.shown is None or self.shown[r, c]:
+                            p.setPen(QColor("#000000") if light[r, c] else QColor("#FFFFFF"))
+                            p.drawText(self.cell_rect(r, c), Qt.AlignmentFlag.AlignCenter,
+                                       texts[r, c])
         self._paint_marks(p, s)
         p.end()
+
+    def _paint_grid(self, p: QPainter, s: float, x0: float, y0: float) -> None:
+        """Cell borders as lines; the padding ring dashed."""
+        p.setPen(QPen(QColor(self.style_.muted), 1))
+        for r in range(self.rows + 1):
+            p.drawLine(QPointF(x0, y0 + r * s), QPointF(x0 + self.cols * s, y0 + r * s))
+        for c in range(self.cols + 1):
+            p.drawLine(QPointF(x0 + c * s, y0), QPointF(x0 + c * s, y0 + self.rows * s))
+        if self.pad:
+            a = self.cell_rect(self.pad, self.pad)
+            b = self.cell_rect(self.rows - self.pad - 1, self.cols - self.pad - 1)
+            p.setPen(QPen(QColor(self.style_.foreground), 2, Qt.PenStyle.DashLine))
+            p.drawRect(a.united(b))
 
     def _texts(self) -> np.ndarray | None:
         """The numbers written in the cells (None: colours only)."""
         if not self.numbers or self.mode == "rgb":
             return None
         return np.array([[short(v, self.places) for v in row] for row in self.values])
-
-    def _text_colour(self, r: int, c: int) -> QColor:
-        col = self.colour(r, c)
-        return QColor("#000000") if col.lightness() > 140 else QColor("#FFFFFF")
 
     def _paint_marks(self, p: QPainter, s: float) -> None:
         st = self.style_
