@@ -54,7 +54,7 @@ class PathMixin(TimerPlayback):
         t0 = time.perf_counter()
         for _ in range(k):
             last = net.get_params()
-            S.gd_step(net, x, y, loss, eta, only)
+            S.gd_step(net, x, y, loss, eta, only, self.doc.config.freeze_biases)
             with np.errstate(over="ignore", invalid="ignore"):
                 c = cost(net, x, y, loss) if net.is_finite() else float("nan")
             if not np.isfinite(c):

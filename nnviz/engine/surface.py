@@ -232,19 +232,20 @@ def unflatten_batch(net: Network, thetas: Array) -> tuple[list[Array], list[Arra
 
 # ------------------------------------------------------------ descent
 def gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
-            only: Sequence[ParamRef] | None = None) -> float:
+            only: Sequence[ParamRef] | None = None, freeze_biases: bool = False) -> float:
     """One full-batch gradient-descent step on ``net`` in place; returns the cost before it.
 
     With ``only`` just those parameters move (the path then lies exactly on the
-    surface of those two parameters); otherwise every weight and bias moves.
+    surface of those two parameters); otherwise every weight and bias moves, except
+    frozen biases (the 2-2-2 lesson: "the biases stay fixed, as in the notes").
     Overflow gives inf/NaN values (no warnings): callers check ``net.is_finite()``.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        return _gd_step(net, x, y, loss, eta, only)
+        return _gd_step(net, x, y, loss, eta, only, freeze_biases)
 
 
 def _gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
-             only: Sequence[ParamRef] | None) -> float:
+             only: Sequence[ParamRef] | None, freeze_biases: bool = False) -> float:
     fwd = forward(net, x)
     y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
     c = loss.value(fwd.output, y)
@@ -252,11 +253,13 @@ def _gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
     if only is None:
         for l, g in enumerate(grads):
             net.weights[l] -= eta * g.dw
-            if net.use_bias[l]:
+            if net.use_bias[l] and not freeze_biases:
                 net.biases[l] -= eta * g.db
     else:
         new = []
         for r in only:
+            if r.kind != "w" and freeze_biases:
+                continue
             g = grads[r.layer].dw[r.j, r.k] if r.kind == "w" else grads[r.layer].db[r.j]
             new.append((r, r.get(net) - eta * g))
         for r, v in new:
@@ -265,7 +268,8 @@ def _gd_step(net: Network, x: Array, y: Array, loss: Loss, eta: float,
 
 
 def descent_path(net: Network, x: Array, y: Array, loss: Loss, eta: float, steps: int,
-                 only: Sequence[ParamRef] | None = None) -> tuple[Array, Array]:
+                 only: Sequence[ParamRef] | None = None,
+                 freeze_biases: bool = False) -> tuple[Array, Array]:
     """Run ``steps`` gradient-descent steps on a copy of ``net``.
 
     Returns
@@ -281,7 +285,7 @@ def descent_path(net: Network, x: Array, y: Array, loss: Loss, eta: float, steps
     thetas = [net.get_params()]
     costs = []
     for _ in range(steps):
-        costs.append(gd_step(net, x, y, loss, eta, only))
+        costs.append(gd_step(net, x, y, loss, eta, only, freeze_biases))
         thetas.append(net.get_params())
     costs.append(cost(net, x, y, loss))
     return np.array(thetas), np.array(costs)

@@ -108,3 +108,24 @@ def test_unshare_biases_gives_the_reference_sheets_trained_bias_figure(lab, main
     n = len(lab.stepper)
     press(qtbot, win, Qt.Key.Key_Right, n)
     qtbot.waitUntil(lambda: "0.280471447" in lab.equations.plain_text(), timeout=2000)
+
+
+def test_surface_lab_descent_keeps_the_lessons_frozen_biases(main_window, qtbot):
+    """mazur-2-2-2 says 'the biases stay fixed, as in the notes': the error-surface lab's
+    descent keeps them, and 10,000 steps reach the notes' E_total (to about 1e-5)."""
+    win = main_window
+    assert win.open_lesson("mazur-2-2-2")
+    win.show_lab("surface")
+    lab = win.current_lab
+    ctl = lab.controller
+    qtbot.waitUntil(lambda: not ctl.busy() and ctl.surface is not None, timeout=30_000)
+    win.current_lab.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Right)             # one descent step by the clicker key
+    assert ctl.steps == 1
+    assert win.doc.network.biases[1].tolist() == [0.6, 0.6]
+    lab.advance(9_999)
+    assert ctl.steps == 10_000
+    net = win.doc.network
+    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.6, 0.6]
+    assert abs(ctl.current_cost() - 0.0000351085) < 1e-5       # the notes' value
+    assert abs(ctl.current_cost() - 0.0000351019) < 1e-10      # float64 exact
