@@ -24,9 +24,14 @@ class RepeatTrainer(QObject):
     progress = Signal(int, int)       # steps done, steps asked
     finished = Signal()
 
-    def __init__(self, stepper: StepController, parent: QObject | None = None) -> None:
+    def __init__(self, stepper: StepController, parent: QObject | None = None,
+                 batch=None) -> None:
         super().__init__(parent)
         self.stepper = stepper
+        # the examples of a step: the example, or (the matrix view's mini-batch mode) the
+        # batch it shows; ``batch()`` returns (x, y) or None
+        self._batch = batch or (lambda: None)
+        self._xy = None
         self.doc = stepper.doc
         self.asked = 0
         self.done = 0
@@ -52,6 +57,8 @@ class RepeatTrainer(QObject):
         self.stepper.pause()
         self.cancel()
         self._start_net = self.doc.network.copy()
+        b = self._batch()
+        self._xy = b if b is not None else (self.doc.example_x, self.doc.example_y)
         self._net = self.doc.network.copy()
         self.asked, self.done, self._chunk = n, 0, FIRST_CHUNK
         self.result, self.remarks = "", []
@@ -71,8 +78,7 @@ class RepeatTrainer(QObject):
         k = min(self._chunk, self.asked - self.done)
         t0 = time.perf_counter()
         with np.errstate(all="ignore"):
-            sgd_steps(self._net, d.example_x, d.example_y, d.loss, d.config.eta, k,
-                      d.config.freeze_biases)
+            sgd_steps(self._net, *self._xy, d.loss, d.config.eta, k, d.config.freeze_biases)
         dt = time.perf_counter() - t0
         self.done += k
         # aim at one slice's time budget next time
@@ -92,23 +98,30 @@ class RepeatTrainer(QObject):
     def _finish(self) -> None:
         d, net, n = self.doc, self._net, self.asked
         self._net = None
+        x, y = self._xy
+        m = len(np.asarray(x).reshape(-1, net.sizes[0]))
         self.stepper.train_step(after=net, text=f"Train {n:,} steps")
-        out = net.copy()
         from nnviz.engine.network import forward
 
-        fwd = forward(out, d.example_x)
+        fwd = forward(net, x)
         loss = d.loss
-        total = loss.value(fwd.output, d.example_y.reshape(fwd.output.shape))
-        outs = ", ".join(f"{d.naming.out(len(out.sizes) - 1, j)} = {v:.9f}"
-                         for j, v in enumerate(fwd.output[0][:4]))
+        total = loss.value(fwd.output, np.asarray(y).reshape(fwd.output.shape))
+        outs = ", ".join(f"{d.naming.out(len(net.sizes) - 1, j)} = {v:.9f}"
+                         for j, v in enumerate(fwd.output[0][:4])) if m == 1 else ""
+        params = ", ".join(f"{d.naming.weight(l, j, k)} = {net.weights[l][j, k]:.10f}"
+                           for l in range(net.n_layers) for j in range(net.sizes[l + 1])
+                           for k in range(net.sizes[l])) if net.n_params() <= 4 else ""
+        bias = ", ".join(f"{d.naming.bias(l, 0)} = {net.biases[l][0]:.10f}"
+                         for l in range(net.n_layers) if net.use_bias[l]) if params else ""
         frozen = " (biases frozen, as set)" if d.config.freeze_biases else ""
-        self.result = (f"After {n:,} steps{frozen}: {d.naming.total_error} = {total:.10f}; "
-                       f"{outs}")
+        batch = f" on {m} examples at once" if m > 1 else ""
+        shown = f"{total:.10f}" if abs(total) >= 1e-6 else f"{total:.3g}"
+        self.result = (f"After {n:,} steps{batch}{frozen}: {d.naming.total_error} = "
+                       f"{shown}" + "".join(f"; {s}" for s in (outs, params, bias) if s))
         lesson = d.lesson
         self.remarks = []
-        if lesson is not None and self._start_net.equals(lesson.network):
+        if lesson is not None and self._start_net.equals(lesson.network) and m == 1:
             for num in lesson.notes_numbers:
                 if num.steps == n:
-                    self.remarks.append(num.remark(num.exact(net, d.example_x, d.example_y,
-                                                             loss)))
+                    self.remarks.append(num.remark(num.exact(net, x, y, loss)))
         self.finished.emit()

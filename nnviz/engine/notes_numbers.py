@@ -102,10 +102,11 @@ def parse_notes_numbers(settings: dict, sizes: list[int]) -> list[NotesNumber]:
 
 def sgd_steps(net: Network, x: Array, y: Array, loss: Loss, eta: float, n: int,
               freeze_biases: bool) -> None:
-    """The Workbench's training step (plain gradient descent on one example, all updates
-    after the backward pass) n times, in place; frozen or absent biases stay."""
-    x = np.asarray(x, dtype=np.float64).reshape(1, -1)
-    y = np.asarray(y, dtype=np.float64).reshape(1, -1)
+    """The Workbench's training step (plain gradient descent on the example, or on the
+    examples x (m, n_in) as one batch, all updates after the backward pass) n times, in
+    place; frozen or absent biases stay."""
+    x = np.asarray(x, dtype=np.float64).reshape(-1, net.sizes[0])
+    y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
     for _ in range(int(n)):
         grads = backward(net, forward(net, x), y, loss)
         for l, g in enumerate(grads):

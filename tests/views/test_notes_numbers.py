@@ -129,3 +129,23 @@ def test_surface_lab_descent_keeps_the_lessons_frozen_biases(main_window, qtbot)
     assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.6, 0.6]
     assert abs(ctl.current_cost() - 0.0000351085) < 1e-5       # the notes' value
     assert abs(ctl.current_cost() - 0.0000351019) < 1e-10      # float64 exact
+
+
+def test_sigmoid_neuron_epochs_by_train_n_in_mini_batch_mode(lab, main_window, qtbot):
+    """REFERENCE section 6 through the Workbench: the matrix view's mini-batch (both points,
+    the summed error), then Train N steps: 100 and 1000 epochs."""
+    win = main_window
+    assert win.open_lesson("sigmoid-neuron", switch_lab=False)
+    assert lab.train_n.steps.value() == 1000          # the lesson's epochs
+    press(qtbot, win, Qt.Key.Key_M)
+    qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
+    text = train_n(lab, qtbot, 1)
+    assert "on 2 examples at once" in text
+    assert "w = -1.9945076808" in text and "b = -1.9922888408" in text
+    assert "error = 0.4157298551" in text
+    text = train_n(lab, qtbot, 99)
+    assert "w = 1.0029902114" in text and "b = -1.0507858881" in text
+    assert "error = 0.0177410096" in text
+    text = train_n(lab, qtbot, 900)
+    assert "w = 1.7917198301" in text and "b = -2.2821180729" in text
+    assert "error = 2.43e-11" in text

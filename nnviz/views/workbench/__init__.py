@@ -72,7 +72,10 @@ class WorkbenchLab(Lab):
         self.timeline = TimelinePanel(self.stepper, [
             self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
             self.act_next_layer, self.act_train, self.act_labels, self.act_matrix])
-        self.repeat = RepeatTrainer(self.stepper, self)
+        self.repeat = RepeatTrainer(
+            self.stepper, self, batch=lambda: (self.matrix.batch_rows()[:2]
+                                               if self.matrix.active and self.matrix.batch
+                                               else None))
         self.train_n = TrainNPanel(self.repeat)
         self.timeline.add_row(self.train_n)
         self.setDockNestingEnabled(True)
