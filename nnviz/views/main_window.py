@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -30,6 +30,7 @@ from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
+from nnviz.views.fit import give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
@@ -41,6 +42,10 @@ from nnviz.views.style import Style, current_style, make_style, set_current_styl
 from nnviz.views.window_captions import CaptionsMixin
 from nnviz.views.window_style import WindowStyleMixin
 from nnviz.views.window_syllabus import SyllabusMixin
+
+#: the smallest the main window can be made (Qt would otherwise make it as large as the
+#: minimum sizes of everything in it, whatever the screen)
+WINDOW_FLOOR = QSize(640, 480)
 
 
 class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
@@ -66,6 +71,10 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         lay.addWidget(self.stack, 1)
         lay.addWidget(self.caption_bar)
         self.setCentralWidget(central)
+        # an explicit floor: the window's minimum is no longer the sum of its contents'
+        # minimums, so no panel can push the window past the edge of its screen (the
+        # panels are built to fit down to 1024x768 in presentation mode)
+        self.setMinimumSize(WINDOW_FLOOR)
         self.blank_overlay = BlankOverlay(self)
         self.labs: dict[str, Lab] = {}
         self.lab_names = available_labs() or ["info"]
@@ -224,6 +233,8 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
             page = cls(self.doc, self)
             self.labs[name] = page
             self.stack.addWidget(page)
+            give_way(page)
+            size_to_current_page(self.stack)
             page.status.connect(lambda text, n=name: self._on_lab_status(n, text))
             page.position_changed.connect(lambda n=name: self._on_lab_position_changed(n))
             page.apply_style(current_style())

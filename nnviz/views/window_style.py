@@ -22,6 +22,7 @@ class WindowStyleMixin:
         self.caption_bar.apply_style(style)
         for page in self.labs.values():
             page.apply_style(style)
+        self.refresh_caption()  # the caption's reserved height, measured in the new type
         if style.presentation:
             self.statusBar().showMessage("Presentation mode: F5 or Esc to leave, B blanks the "
                                          "screen, F11 full screen", 10000)

@@ -147,8 +147,8 @@ def test_slowdown_page(main_window, qtbot):
         qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
     qtbot.wait(30)
     assert "Epoch 100" in page.epoch_label.text()
-    a_quad = float(re.search(r"a = ([0-9.]+)", page.readouts[0].text()).group(1))
-    a_ce = float(re.search(r"a = ([0-9.]+)", page.readouts[1].text()).group(1))
+    a_quad = float(re.search(r"a\s=\s([0-9.]+)", page.readouts[0].text()).group(1))
+    a_ce = float(re.search(r"a\s=\s([0-9.]+)", page.readouts[1].text()).group(1))
     assert a_quad > 0.9 and a_ce < 0.1
     assert len(page.curves[0].getData()[0]) == 101
     costs = [page.loss_curves[i].getData()[1] for i in range(2)]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron import PLANE, SHADE, WEIGHT_RANGE, NeuronController
 from nnviz.engine.naming import fmt
 from nnviz.engine.neuron import RULE_TEXT
+from nnviz.views.fit import SidePanelScroll
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -102,7 +104,7 @@ class PerceptronPage(QWidget):
         self.speed.currentIndexChanged.connect(
             lambda i: self.ctl.set_speed(self.speed.itemData(i)))
         controls.addWidget(self.speed)
-        controls.addWidget(self.iter_label, 1)
+        controls.addStretch(1)
         self.step_label = QLabel()
         self.step_label.setObjectName("step-detail")
         self.step_label.setWordWrap(True)
@@ -118,6 +120,7 @@ class PerceptronPage(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.plot, 1)
         left.addLayout(controls)
+        left.addWidget(self.iter_label)
         left.addWidget(self.step_label)
         left.addLayout(status_row)
 
@@ -179,19 +182,21 @@ class PerceptronPage(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, 999_999)
         self.seed.valueChanged.connect(self.ctl.set_seed)
-        grid.addWidget(QLabel("Data"), 0, 0)
-        grid.addWidget(self.data_combo, 0, 1)
-        grid.addWidget(QLabel("Click adds"), 0, 2)
-        grid.addWidget(self.click_class, 0, 3)
+        for combo in (self.data_combo, self.click_class, self.start_combo, self.speed):
+            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.btn_clear = QPushButton("Clear points")
         self.btn_clear.clicked.connect(self.ctl.clear_points)
-        grid.addWidget(QLabel("Start"), 1, 0)
-        grid.addWidget(self.start_combo, 1, 1)
-        grid.addWidget(QLabel("Seed"), 1, 2)
-        grid.addWidget(self.seed, 1, 3)
-        grid.addWidget(self.btn_clear, 2, 2, 1, 2)
+        # one control a row: two a row made the page wider than a 1024-pixel projector
+        for row, (text, w) in enumerate((("Data", self.data_combo),
+                                         ("Click adds", self.click_class),
+                                         ("Start", self.start_combo), ("Seed", self.seed))):
+            grid.addWidget(QLabel(text), row, 0)
+            grid.addWidget(w, row, 1)
+        grid.addWidget(self.btn_clear, 4, 1)
 
-        right = QVBoxLayout()
+        panel = QWidget()
+        right = QVBoxLayout(panel)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(wbox)
         right.addWidget(self.table)
         right.addWidget(self.convention_note)
@@ -199,7 +204,7 @@ class PerceptronPage(QWidget):
         right.addStretch(1)
         lay = QHBoxLayout(self)
         lay.addLayout(left, 3)
-        lay.addLayout(right, 2)
+        lay.addWidget(SidePanelScroll(panel), 2)
 
     # ------------------------------------------------------------ handlers
     def _on_perceptron_changed(self) -> None:
@@ -220,6 +225,7 @@ class PerceptronPage(QWidget):
                 if t.differs[r]:
                     item.setBackground(pg.mkColor(rgba(self.style_.highlight, 90)))
                 self.table.setItem(r, col, item)
+        self._fit_table()
         if t.differs.any():
             where = ", ".join(_vec(p) for p in t.inputs[t.differs])
             self.convention_note.setText(f"z = 0 at {where}: the two conventions disagree "
@@ -339,6 +345,11 @@ class PerceptronPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(row)
         self.table.horizontalHeader().setFont(self.table.font())
         self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
+        # every column whole, the y column too: the table is never narrower than its text
+        hh = self.table.horizontalHeader()
+        cols = sum(max(hh.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+                   for c in range(self.table.columnCount()))
+        self.table.setMinimumWidth(cols + 2 * self.table.frameWidth() + 4)
 
     def reset_zoom(self) -> None:
         (x0, x1), (y0, y1) = PLANE

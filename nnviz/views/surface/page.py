@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
+from nnviz.views.fit import SidePanelScroll
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
@@ -39,7 +40,7 @@ class SurfacePage(QWidget):
         root.setContentsMargins(4, 4, 4, 4)
         self._style = current_style()
         self.controls = self._build_controls()
-        root.addWidget(self.controls)
+        root.addWidget(SidePanelScroll(self.controls))
         split = QSplitter(Qt.Orientation.Vertical)
         top = QSplitter(Qt.Orientation.Horizontal)
         self.heatmap = HeatmapPlot()

@@ -51,6 +51,14 @@ class ParamPicker(QWidget):
         elif net is not None:
             self.hint.setText(f"{net.n_params():,} parameters: pick them from the lists.")
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # the splitter this pane sits in knows nothing of wrapped text: reserve the
+        # hint's height at the pane's width, so no line of it is cut off
+        need = self.hint.heightForWidth(max(1, self.width()))
+        if need > 0 and need != self.hint.minimumHeight():
+            self.hint.setMinimumHeight(need)
+
     def _on_neuron(self, layer: int, j: int) -> None:
         net = self._net
         if net is None or layer < 1 or not net.use_bias[layer - 1]:

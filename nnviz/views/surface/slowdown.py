@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.slowdown import SlowdownController
 from nnviz.engine.naming import fmt
+from nnviz.views.fit import NBSP, formula_breaks
 from nnviz.views.style import OKABE_ITO, Style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import spin_box
@@ -51,6 +52,7 @@ class SlowdownPage(QWidget):
             row.addWidget(w)
         self.epoch_label = QLabel()
         self.epoch_label.setObjectName("slowdown-epoch")
+        self.epoch_label.setWordWrap(True)  # two lines rather than a window wider than the screen
         row.addWidget(self.epoch_label, 1)
         lay.addLayout(row)
         grid = QGridLayout()
@@ -60,6 +62,7 @@ class SlowdownPage(QWidget):
         for i in range(2):
             t = QLabel()
             t.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            t.setWordWrap(True)  # a third of 1024 pixels is narrow for 1.75× type
             t.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             hm = HeatmapPlot(colorbar=True)
             hm.path.setPen(pg.mkPen(COLOURS[i], width=2.5))
@@ -67,6 +70,7 @@ class SlowdownPage(QWidget):
             r = QLabel()
             r.setObjectName(f"slowdown-readout-{i}")
             r.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            r.setWordWrap(True)
             r.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(t, 0, i)
             grid.addWidget(hm, 1, i)
@@ -95,6 +99,7 @@ class SlowdownPage(QWidget):
         self.curves_note = QLabel("<b>Output a and cost C per epoch</b><br>target y dashed")
         self.curves_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.curves_note.setWordWrap(True)
         grid.addWidget(self.curves_note, 0, 2)
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#8A8F98", style=Qt.PenStyle.DashLine))
         self.curves_plot.addItem(self.target_line)
@@ -121,7 +126,7 @@ class SlowdownPage(QWidget):
             self.speed.setValue(ctl.steps_per_tick)
         for i, r in enumerate(ctl.runs):
             self.titles[i].setText(f"<b style='color:{COLOURS[i]}'>{r.loss.title}</b><br>"
-                                   f"{r.loss.formula}")
+                                   f"{formula_breaks(r.loss.formula)}")
         if len(ctl.doc.y):
             self.target_line.setValue(float(np.mean(ctl.doc.y[:, 0])))
         self._on_surfaces_changed()
@@ -145,9 +150,12 @@ class SlowdownPage(QWidget):
             self.maps[i].set_path(p)
             self.curves[i].setData(np.arange(len(r.outputs)), np.array(r.outputs))
             self.loss_curves[i].setData(np.arange(len(r.costs)), np.array(r.costs))
-            self.readouts[i].setText(
-                f"a = {fmt(round(r.outputs[-1], 6))}   C = {fmt(round(r.costs[-1], 6))}\n"
-                f"{xl} = {fmt(round(p[-1, 0], 4))}   {yl} = {fmt(round(p[-1, 1], 4))}")
+            pairs = ((("a", r.outputs[-1], 6), ("C", r.costs[-1], 6)),
+                     ((xl, p[-1, 0], 4), (yl, p[-1, 1], 4)))
+            # each "name = value" stays whole; a narrow column wraps between them
+            self.readouts[i].setText("\n".join(
+                "   ".join(f"{n}{NBSP}={NBSP}{fmt(round(float(v), d))}" for n, v, d in row)
+                for row in pairs))
         self.epoch_label.setText(f"Epoch {ctl.epochs}   (same start, same η = {fmt(ctl.eta)})")
 
     def apply_style(self, style: Style) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSlider,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,16 +44,23 @@ class TimelinePanel(QWidget):
         self.speed.setSuffix(" steps/s")
         self.speed.setValue(stepper.speed)
         self.speed.setToolTip("Play speed in micro-steps per second")
-        buttons = QHBoxLayout()
+        self.buttons: list[QWidget] = []
         for a in actions:
             b = QToolButton()
             b.setDefaultAction(a)
-            buttons.addWidget(b)
-        buttons.addWidget(self.speed)
-        buttons.addStretch(1)
+            self.buttons.append(b)
+        self.buttons.append(self.speed)
+        # the transport buttons go in one row, or in two when one row would be wider
+        # than the window (presentation type at 1024 pixels)
+        self.rows = (QHBoxLayout(), QHBoxLayout())
+        self._split = -1
+        rows = QVBoxLayout()
+        rows.setSpacing(2)
+        for r in self.rows:
+            rows.addLayout(r)
         grid = self.grid = QGridLayout(self)
         grid.setContentsMargins(4, 2, 4, 2)
-        grid.addLayout(buttons, 0, 0, 1, 4)
+        grid.addLayout(rows, 0, 0, 1, 4)
         grid.addWidget(LabelHost(self.train_label), 1, 0)
         grid.addWidget(self.train_slider, 1, 1)
         grid.addWidget(LabelHost(self.micro_label), 1, 2)
@@ -62,6 +70,49 @@ class TimelinePanel(QWidget):
         self.train_slider.valueChanged.connect(self._on_train_slider)
         self.micro_slider.valueChanged.connect(self.stepper.set_position)
         self.speed.valueChanged.connect(self.stepper.set_speed)
+        self._arrange(len(self.buttons))
+
+    def _row_width(self, widgets: list[QWidget]) -> int:
+        gap = self.rows[0].spacing() if self.rows[0].spacing() >= 0 else 6
+        return sum(w.sizeHint().width() + gap for w in widgets)
+
+    def _arrange(self, split: int) -> None:
+        """Buttons [0, split) in the first row, the rest in the second."""
+        if split == self._split:
+            return
+        self._split = split
+        for r in self.rows:
+            while r.count():
+                r.takeAt(0)
+        for i, b in enumerate(self.buttons):
+            self.rows[0 if i < split else 1].addWidget(b)
+        for r in self.rows:
+            r.addStretch(1)
+        self.updateGeometry()
+
+    def _fit_rows(self) -> None:
+        m = self.layout().contentsMargins()
+        room = self.width() - m.left() - m.right()
+        one_row = self._row_width(self.buttons) <= room
+        self._arrange(len(self.buttons) if one_row else (len(self.buttons) + 1) // 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        """As narrow as the two-row arrangement, as tall as the arrangement shown."""
+        hint = super().minimumSizeHint()
+        half = (len(self.buttons) + 1) // 2
+        m = self.layout().contentsMargins()
+        two_rows = max(self._row_width(self.buttons[:half]), self._row_width(self.buttons[half:]))
+        width = max(two_rows, self._slider_row_width()) + m.left() + m.right()
+        return QSize(width, hint.height())
+
+    def _slider_row_width(self) -> int:
+        grid = self.layout()
+        return sum(grid.itemAtPosition(1, c).minimumSize().width() for c in range(4)) + \
+            3 * max(0, grid.horizontalSpacing())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_rows()
 
     def add_row(self, widget: QWidget) -> None:
         """Another row under the sliders (the Workbench's Train N steps)."""
@@ -72,6 +123,7 @@ class TimelinePanel(QWidget):
             f = w.font()
             f.setPointSizeF(style.pt(10))
             w.setFont(f)
+        self._fit_rows()
 
     def refresh(self) -> None:
         st = self.stepper

@@ -1,0 +1,102 @@
+"""Layouts that give way instead of growing the window.
+
+A QStackedWidget (and so every QTabWidget) asks for the largest minimum size of ALL its
+pages, shown or not: one wide tab somewhere in one lab made the whole main window wider
+than the screen as soon as that lab had been visited. Here the pages that are not shown
+ask for nothing, so a stack is exactly as demanding as the page on screen.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QStackedWidget, QWidget
+
+_IGNORED = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+
+class _CurrentPageSizer(QObject):
+    """Keeps the pages of one stack that are not shown at an Ignored size policy."""
+
+    def __init__(self, stack: QStackedWidget) -> None:
+        super().__init__(stack)
+        self.setObjectName("current-page-sizer")
+        self.stack = stack
+        self.policies: dict[int, QSizePolicy] = {}  # id(page) -> its own policy
+        stack.currentChanged.connect(self.update)
+        stack.widgetRemoved.connect(self.update)
+        self.update()
+
+    def update(self, _index: int = -1) -> None:
+        current = self.stack.currentWidget()
+        alive = set()
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            key = id(page)
+            alive.add(key)
+            if key not in self.policies:
+                self.policies[key] = QSizePolicy(page.sizePolicy())
+            page.setSizePolicy(self.policies[key] if page is current else _IGNORED)
+        self.policies = {k: v for k, v in self.policies.items() if k in alive}
+        # a hidden page's new policy does not reach the stack's layout by itself
+        self.stack.layout().invalidate()
+        self.stack.updateGeometry()
+
+
+def size_to_current_page(stack: QStackedWidget) -> None:
+    """Make ``stack`` (as big as its largest page by default) as big as its current page;
+    call again after adding pages (QStackedWidget does not announce additions)."""
+    sizer = stack.findChild(_CurrentPageSizer, "current-page-sizer")
+    if sizer is None:
+        _CurrentPageSizer(stack)
+    else:
+        sizer.update()
+
+
+def give_way(root: QWidget) -> None:
+    """Every stack and tab widget inside ``root`` sizes to the page it shows."""
+    for stack in root.findChildren(QStackedWidget):
+        size_to_current_page(stack)
+
+
+class SidePanelScroll(QScrollArea):
+    """A panel of controls that scrolls up and down when the window is too short for it,
+    never sideways: it asks for its content's whole width but only ``floor`` pixels of
+    height, so a short screen shortens the panel instead of growing the window."""
+
+    def __init__(self, content: QWidget, floor: int = 160, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.floor = floor
+        self.setObjectName("side-panel-scroll")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        inner = self.widget().minimumSizeHint().expandedTo(self.widget().minimumSize())
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar + 2 * self.frameWidth(), min(self.floor, inner.height()))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        inner = self.widget().sizeHint()
+        return QSize(self.minimumSizeHint().width(), inner.height() + 2 * self.frameWidth())
+
+
+NBSP = "\u00a0"
+
+
+def formula_breaks(text: str) -> str:
+    """``text`` (plain) with its spaces made unbreakable except where a formula may wrap:
+    after "=" and before "+" or "−" outside parentheses, so a narrow label wraps between
+    terms, never inside a number, a name or a bracket."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch != " ":
+            out.append(ch)
+            continue
+        before, after = text[i - 1:i], text[i + 1:i + 2]
+        breakable = depth <= 0 and (before == "=" or after in "+−-" and after != "")
+        out.append(" " if breakable else NBSP)
+    return "".join(out)

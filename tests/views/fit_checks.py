@@ -1,0 +1,146 @@
+"""Checks that what a window shows fits: no elided or clipped label, button or combo box
+text, nothing pushed outside the window, no window grown past its screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
+    QToolButton,
+    QWidget,
+)
+
+
+def _shown(w: QWidget, root: QWidget) -> bool:
+    return w.isVisible() and w.width() > 0 and w.height() > 0 and w.window() is root.window()
+
+
+def _in_scroll_area(w: QWidget, root: QWidget) -> bool:
+    """Inside a scroll area's viewport (there it may lie outside the view: it scrolls)."""
+    p = w.parentWidget()
+    while p is not None and p is not root:
+        if isinstance(p.parentWidget(), QAbstractScrollArea) and \
+                p is p.parentWidget().viewport():
+            return True
+        p = p.parentWidget()
+    return False
+
+
+def _text_size(fm: QFontMetrics, text: str) -> tuple[int, int]:
+    lines = text.replace("&&", "\0").replace("&", "").replace("\0", "&").split("\n")
+    return max(fm.horizontalAdvance(t) for t in lines), fm.height() * len(lines)
+
+
+def _label_problem(lab: QLabel) -> str | None:
+    text = lab.text()
+    if not text.strip():
+        return None
+    rect = lab.contentsRect()
+    if lab.textFormat() == Qt.TextFormat.RichText or (
+            lab.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)):
+        doc = QTextDocument()
+        doc.setDefaultFont(lab.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(text)
+        if lab.wordWrap():
+            doc.setTextWidth(rect.width())
+            need_w, need_h = doc.idealWidth(), doc.size().height()
+        else:
+            need_w, need_h = doc.idealWidth(), doc.size().height()
+    elif lab.wordWrap():
+        br = lab.fontMetrics().boundingRect(QRect(0, 0, rect.width(), 100_000),
+                                            Qt.TextFlag.TextWordWrap, text)
+        need_w, need_h = br.width(), br.height()
+    else:
+        need_w, need_h = _text_size(lab.fontMetrics(), text)
+    if need_w > rect.width() + 1 or need_h > rect.height() + 1:
+        return f"needs {need_w:.0f}x{need_h:.0f}, has {rect.width()}x{rect.height()}"
+    return None
+
+
+def _button_problem(b: QAbstractButton) -> str | None:
+    text = b.text()
+    if not text.strip():
+        return None
+    need_w, need_h = _text_size(b.fontMetrics(), text)
+    if isinstance(b, (QCheckBox, QRadioButton)):
+        pm = (QStyle.PixelMetric.PM_IndicatorWidth if isinstance(b, QCheckBox)
+              else QStyle.PixelMetric.PM_ExclusiveIndicatorWidth)
+        room_w = b.width() - b.style().pixelMetric(pm, None, b) - \
+            b.style().pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, b)
+        room_h = b.height()
+    elif isinstance(b, QPushButton):
+        opt = QStyleOptionButton()
+        b.initStyleOption(opt) if hasattr(b, "initStyleOption") else opt.initFrom(b)
+        r = b.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, b)
+        room_w, room_h = r.width(), r.height()
+        if not b.icon().isNull():
+            room_w -= b.iconSize().width() + 4
+    elif isinstance(b, QToolButton):
+        room_w, room_h = b.width() - 4, b.height() - 2
+    else:
+        room_w, room_h = b.width(), b.height()
+    if need_w > room_w or need_h > room_h + 2:
+        return f"needs {need_w}x{need_h}, has {room_w}x{room_h}"
+    return None
+
+
+def _combo_problem(c: QComboBox) -> str | None:
+    text = c.currentText()
+    if not text.strip():
+        return None
+    opt = QStyleOptionComboBox()
+    c.initStyleOption(opt)
+    r = c.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                 QStyle.SubControl.SC_ComboBoxEditField, c)
+    need = c.fontMetrics().horizontalAdvance(text)
+    if not c.itemIcon(c.currentIndex()).isNull():
+        need += c.iconSize().width() + 4
+    if need > r.width() + 1:
+        return f"needs {need}, has {r.width()}"
+    return None
+
+
+def text_problems(root: QWidget) -> list[str]:
+    """Every shown label, button and combo box under ``root`` whose text does not fit, or
+    that lies (partly) outside the window without being in a scroll area."""
+    win = root.window()
+    win_rect = win.rect()
+    out = []
+    for w in root.findChildren(QWidget):
+        if not isinstance(w, (QLabel, QAbstractButton, QComboBox)) or not _shown(w, root):
+            continue
+        if isinstance(w, QLabel):
+            problem = _label_problem(w)
+        elif isinstance(w, QComboBox):
+            problem = _combo_problem(w)
+        else:
+            problem = _button_problem(w)
+        text = w.currentText() if isinstance(w, QComboBox) else w.text()
+        where = QRect(w.mapTo(win, w.rect().topLeft()), w.size())
+        if problem is None and text.strip() and not win_rect.contains(where) \
+                and not _in_scroll_area(w, root):
+            problem = f"outside the window at {where.getRect()}"
+        if problem is not None:
+            out.append(f"{type(w).__name__} {w.objectName() or ''} {text[:40]!r}: {problem}")
+    return out
+
+
+def squeezed(win: QWidget) -> str | None:
+    """The central widget is given less than it needs (its content would be squeezed)."""
+    c = win.centralWidget()
+    need, has = c.minimumSizeHint(), c.size()
+    if need.width() > has.width() or need.height() > has.height():
+        return f"central widget needs {need.toTuple()}, has {has.toTuple()}"
+    return None
