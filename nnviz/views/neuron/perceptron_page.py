@@ -163,11 +163,11 @@ class PerceptronPage(QWidget):
         self.convention_note.setWordWrap(True)
 
         # learning options
-        self.rule_box = lbox = QGroupBox("Perceptron learning rule (notes 003)")
+        self.rule_box = lbox = QGroupBox("Perceptron learning rule")
         grid = QGridLayout(lbox)
         self.rule_text = QLabel()
         self.rule_text.setWordWrap(True)
-        grid.addWidget(self.rule_text, 3, 0, 1, 4)
+        grid.addWidget(self.rule_text, 0, 0, 1, 2)
         self.data_combo = QComboBox()
         self.data_combo.addItems(DATA_CHOICES)
         self.data_combo.textActivated.connect(self._on_data_chosen)
@@ -190,9 +190,9 @@ class PerceptronPage(QWidget):
         for row, (text, w) in enumerate((("Data", self.data_combo),
                                          ("Click adds", self.click_class),
                                          ("Start", self.start_combo), ("Seed", self.seed))):
-            grid.addWidget(QLabel(text), row, 0)
-            grid.addWidget(w, row, 1)
-        grid.addWidget(self.btn_clear, 4, 1)
+            grid.addWidget(QLabel(text), row + 1, 0)
+            grid.addWidget(w, row + 1, 1)
+        grid.addWidget(self.btn_clear, 5, 1)
 
         panel = QWidget()
         right = QVBoxLayout(panel)
@@ -214,8 +214,9 @@ class PerceptronPage(QWidget):
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(c.convention))
         title, lines = RULE_TEXT[c.convention]
-        self.rule_box.setTitle(f"Perceptron learning rule: {title}")
-        self.rule_text.setText("; ".join(lines) + ".")
+        # the box's title stays short (a title never wraps, and would widen the page past
+        # a 1024-pixel projector); the convention's name heads the wrapped rule text
+        self.rule_text.setText(f"{title}:\n" + ";\n".join(lines) + ".")
         t = c.truth_table()
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
