@@ -199,3 +199,30 @@ def test_every_workbench_caption_template_renders_with_its_own_example():
         assert len(shown) == len(lesson.captions), name
         for c in shown:
             assert "{" not in c.text + c.question and "}" not in c.text + c.question, name
+
+
+def test_the_neuron_lab_caption_quotes_the_live_perceptron(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("perceptron-and")
+    lab = win.current_lab
+    qtbot.waitUntil(lambda: "w = (2, 2), b = -3." in _bar(win))
+    slider = lab.perceptron_page.sliders["w1"].slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Right)      # w1 + 0.1, as the user drags it
+    qtbot.waitUntil(lambda: "w = (2.1, 2), b = -3." in _bar(win))
+    assert "With the notes' w = (2, 2), b = -3" in _bar(win)
+
+
+def test_the_neuron_lab_caption_follows_the_learning_rule(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("perceptron-xor")
+    lab = win.current_lab
+    qtbot.waitUntil(lambda: "Does the line ever settle?" in _bar(win))
+    win.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(win, Qt.Key.Key_PageDown)  # three steps of the learning rule
+    qtbot.waitUntil(lambda: "Iteration 3," in _bar(win))
+    c = lab.ctl
+    assert f"{c.updates()} updates so far: w = ({c.w[0]:.2f}, {c.w[1]:.2f}), b = {c.b:.2f}" \
+        in _bar(win)
+    assert "Does the line ever settle?" not in _bar(win)

@@ -148,6 +148,17 @@ class NeuronLab(Lab):
             page.setFont(font)
             page.apply_style(style)
 
+    def caption_progress(self) -> tuple[int, float | None] | None:
+        """The perceptron learning rule's iteration, for ``when`` captions."""
+        return (self.ctl.cursor if self.page == "perceptron" else 0), None
+
+    def caption_values(self) -> dict[str, float] | None:
+        """The perceptron's live weights and bias ({w1}, {w2}, {b}), its iteration ({step})
+        and updates so far ({updates}), for caption templates."""
+        c = self.ctl
+        return {"w1": float(c.w[0]), "w2": float(c.w[1]), "b": float(c.b),
+                "step": float(c.cursor), "updates": float(c.updates())}
+
     def state(self) -> dict[str, Any]:
         return {"page": self.page, **self.ctl.state()}
 
