@@ -27,7 +27,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import DataEdits
-from nnviz.controllers.training_edits import NetworkEdits
+from nnviz.controllers.training_edits import NetworkEdits, check_gain
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import ScheduleStop
 from nnviz.engine.data import (
@@ -78,6 +78,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self.steps = 0
         self.speed = 0
         self.init_method = "xavier"
+        self.init_gain = 1.0
         self.last_record: StepRecord | None = None
         self.last_finite: Network | None = None
         self.blowup_message = ""
@@ -396,7 +397,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:
-        return {**self.data_state(), "speed": self.speed, "init": self.init_method}
+        return {**self.data_state(), "speed": self.speed, "init": self.init_method,
+                "init_gain": self.init_gain}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Validate then apply; ValueError (nothing changed) on bad input."""
@@ -408,9 +410,10 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         init = state.get("init", "xavier")
         if init not in INITIALISERS:
             raise ValueError(f"training state: unknown initialiser {init!r}")
+        gain = check_gain(state.get("init_gain", 1.0))
         ds, edited = self.restored_data(state, self._opened)
         self.set_speed(speed)
-        self.init_method = init
+        self.init_method, self.init_gain = init, gain
         self._install(ds, edited)
 
     def shutdown(self) -> None:

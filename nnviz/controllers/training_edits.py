@@ -6,9 +6,17 @@ import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.data import encode
-from nnviz.engine.init import INITIALISERS, init_weights
+from nnviz.engine.init import GAIN_RANGE, INITIALISERS, init_weights
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState
+
+
+def check_gain(gain) -> float:
+    """A weight scale from the user or a file, or ValueError."""
+    if isinstance(gain, bool) or not isinstance(gain, (int, float)) or not (
+            np.isfinite(gain) and GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]):
+        raise ValueError(f"the weight scale must be a number in [0, {GAIN_RANGE[1]:g}]")
+    return float(gain)
 
 
 class NetworkEdits:
@@ -22,7 +30,7 @@ class NetworkEdits:
         self._resets += 1
         rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)
         _method, scale, bias = self.doc.lesson.init     # the lesson's U(±scale) (keras: 0.05)
-        weights = init_weights(old.sizes, self.init_method, rng, scale)
+        weights = init_weights(old.sizes, self.init_method, rng, scale, self.init_gain)
         net = Network(weights, [np.full_like(b, bias) for b in old.biases], list(old.activations),
                       list(old.shared_bias), list(old.use_bias))
         self.doc.set_network(net, "Reset training")
@@ -56,6 +64,10 @@ class NetworkEdits:
             ds.y = encode(ds.labels, new.sizes[-1], name)
             self._install(ds, self.edited)
         self._announce()
+
+    def set_init_gain(self, gain: float) -> None:
+        """The weight-scale factor of the next reset (every drawn weight times ``gain``)."""
+        self.init_gain = check_gain(gain)
 
     def set_init(self, method: str) -> None:
         """The initialiser used by the next reset."""

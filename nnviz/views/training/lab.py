@@ -34,6 +34,7 @@ from nnviz.views.style import Style, current_style
 from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.colours import classes_image, diverging
+from nnviz.views.training.depth_view import install as install_depth
 from nnviz.views.training.maps import MapView, Thumbnails
 from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.panels import DataPanel, RunPanel
@@ -136,6 +137,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.map.clicked.connect(self._on_map_clicked)
         self.data_panel.import_csv.clicked.connect(self.import_csv)
         self.data_panel.export_csv.clicked.connect(self.export_csv)
+        install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
         self._on_lesson_changed()
 
     # ------------------------------------------------------------ updates
@@ -367,6 +369,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.map.apply_style(style)
         self.graph.apply_style(style)
         self.bars.apply_style(style)
+        self.depth_panel.apply_style(style)
         self._schedule()
 
     def state(self) -> dict[str, Any]:

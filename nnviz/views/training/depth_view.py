@@ -1,0 +1,184 @@
+"""Initialisation and what it does across depth: the Training lab's *Initialisation*
+group (initialiser, weight scale, draw new weights) and a dock of per-layer histograms of
+the weighted inputs z and the activations a of the current network on the training
+inputs, so a class sees sigmoid saturation with large weights and the signal fading with
+small ones. ``install(lab)`` adds both to a TrainingLab."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFormLayout,
+    QGroupBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.engine.depth import layer_histograms
+from nnviz.engine.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
+from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import spin_box
+
+#: at most this many training inputs go through the network for the histograms
+SAMPLES = 500
+Z_COLOUR = "#0072B2"
+A_COLOUR = "#E69F00"
+
+
+class DepthPanel(QWidget):
+    """Two rows of histograms, one column per layer: z above (one range for all layers),
+    a below (the activation's range); titles give the spread and the saturated share."""
+
+    def __init__(self, ctl, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("layer-histograms")
+        self.ctl = ctl
+        self.plots = pg.GraphicsLayoutWidget()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.plots)
+        self.style_ = current_style()
+        self.hists: list = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)    # at most five redraws a second while training
+        self._timer.timeout.connect(self.refresh)
+        ctl.trained.connect(self.schedule)
+        ctl.doc.network_changed.connect(self.schedule)
+        ctl.data_changed.connect(self.schedule)
+
+    def schedule(self) -> None:
+        if self.isVisible() and not self._timer.isActive():
+            self._timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute and redraw the histograms of the current network."""
+        net, x = self.ctl.doc.network, self.ctl.data.x_train[:SAMPLES]
+        self.plots.clear()
+        if net is None or not len(x):
+            self.hists = []
+            return
+        self.hists = layer_histograms(net, x)
+        st = self.style_
+        font = QFont()
+        font.setPointSizeF(st.pt(8))
+        for col, h in enumerate(self.hists):
+            last = col == len(self.hists) - 1
+            name = "out" if last else f"h{h.layer}"
+            a_title = (f"a: {100 * h.saturated:.0f}% saturated" if h.activation in
+                       ("sigmoid", "tanh") else f"a: std {h.a_std:.2g}")
+            for row, (edges, counts, colour, title) in enumerate((
+                    (h.z_edges, h.z_counts, Z_COLOUR, f"{name} z: std {h.z_std:.2g}"),
+                    (h.a_edges, h.a_counts, A_COLOUR, a_title))):
+                p = self.plots.addPlot(row=row, col=col)
+                p.setMinimumWidth(40)
+                p.setMenuEnabled(False)
+                p.setMouseEnabled(False, False)
+                p.hideButtons()
+                p.setTitle(title, color=st.foreground, size=f"{st.pt(8):.0f}pt")
+                widths = np.diff(edges)
+                p.addItem(pg.BarGraphItem(x0=edges[:-1], width=widths, height=counts,
+                                          brush=colour, pen=pg.mkPen(None)))
+                p.getAxis("left").hide()
+                ax = p.getAxis("bottom")
+                ax.setStyle(tickFont=font)
+                ax.setPen(st.foreground)
+                ax.setTextPen(st.foreground)
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self.plots.setBackground(style.background)
+        if self.isVisible():
+            self.refresh()
+
+
+class InitBox(QGroupBox):
+    """Initialiser, weight scale, 'Draw new weights' and the histogram dock's switch."""
+
+    def __init__(self, ctl, dock: QDockWidget, parent: QWidget | None = None) -> None:
+        super().__init__("Initialisation", parent)
+        self.setObjectName("init-box")
+        self.ctl, self.dock = ctl, dock
+        self.method = QComboBox()
+        self.method.setObjectName("init-method")
+        for name in INITIALISERS:
+            self.method.addItem(INIT_LABELS[name], name)
+        self.gain = spin_box(GAIN_RANGE[0], GAIN_RANGE[1], 2, 0.1)
+        self.gain.setObjectName("init-gain")
+        self.gain.setPrefix("× ")
+        self.redraw = QPushButton("Draw new weights")
+        self.redraw.setObjectName("init-redraw")
+        self.redraw.setToolTip("Reset: new weights from this initialiser, epoch 0 (undoable)")
+        self.show_hists = QCheckBox("layer histograms")
+        self.show_hists.setObjectName("show-layer-histograms")
+        form = QFormLayout(self)
+        form.addRow(self.method)
+        form.addRow("weight scale", self.gain)
+        form.addRow(self.redraw)
+        form.addRow(self.show_hists)
+        self.method.activated.connect(lambda i: self._apply(ctl.set_init,
+                                                            self.method.itemData(i)))
+        self.gain.valueChanged.connect(lambda v: self._apply(ctl.set_init_gain, v))
+        self.redraw.clicked.connect(ctl.reset)
+        self.show_hists.toggled.connect(dock.setVisible)
+        dock.visibilityChanged.connect(self._on_dock_visible)
+        ctl.doc.lesson_changed.connect(self._on_lesson)
+        ctl.trained.connect(self.sync)
+        self.sync()
+
+    def _apply(self, setter, value) -> None:
+        try:
+            setter(value)
+        except ValueError as e:
+            self.ctl.doc.message.emit(str(e))
+        self.sync()
+
+    def _on_dock_visible(self, visible: bool) -> None:
+        with QSignalBlocker(self.show_hists):
+            self.show_hists.setChecked(visible)
+
+    def _on_lesson(self) -> None:
+        lesson = self.ctl.doc.lesson
+        want = bool(lesson is not None and lesson.lab == "training"
+                    and lesson.settings.get("layer_histograms") is True)
+        self.dock.setVisible(want)
+
+    def sync(self) -> None:
+        with QSignalBlocker(self.method):
+            self.method.setCurrentIndex(max(0, self.method.findData(self.ctl.init_method)))
+        with QSignalBlocker(self.gain):
+            self.gain.setValue(self.ctl.init_gain)
+
+
+def install(lab) -> InitBox:
+    """Add the Initialisation group to ``lab``'s side panel and the histogram dock (hidden
+    unless the lesson asks for it)."""
+    panel = DepthPanel(lab.ctl)
+    dock = QDockWidget("Layers: z and a", lab)
+    dock.setObjectName("layer-histograms-dock")
+    dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                     | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                     | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+    dock.setWidget(panel)
+    lab.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    dock.hide()
+    dock.visibilityChanged.connect(  # shown: two fifths of the lab's height
+        lambda on: on and not dock.isFloating() and lab.resizeDocks(
+            [dock], [int(lab.height() * 0.4)], Qt.Orientation.Vertical))
+    box = InitBox(lab.ctl, dock)
+    side = lab._side_scroll.widget().layout()
+    side.insertWidget(max(0, side.count() - 1), box)   # above the stretch at the end
+    lab.depth_panel, lab.init_box, lab.depth_dock = panel, box, dock
+    box._on_lesson()
+    return box
