@@ -1,11 +1,14 @@
 """Training the small CNN on the 8×8 digits in time-budgeted slices.
 
-Mini-batches come from :func:`nnviz.engine.training.batches` (the same shuffling
-as the dense networks), the loss from :mod:`nnviz.engine.losses` (softmax +
-cross-entropy) and the update from the shared optimisers
-(:func:`nnviz.engine.optimisers.make_optimiser`). ``run_for(budget_s)`` trains
-whole mini-batch steps until the budget is spent, so a GUI timer can call it
-without ever blocking for long; an epoch's end records the costs and accuracies.
+The dense networks' training machinery drives it: a
+:class:`~nnviz.engine.training.TrainConfig` (optimiser and its settings, learning-rate
+schedule, batch size, L1/L2, clipping), the optimiser held by an
+:class:`~nnviz.engine.training.OptimizerState`, mini-batches from
+:func:`~nnviz.engine.training.batches` and the loss from :mod:`nnviz.engine.losses`
+(softmax + cross-entropy). Only the forward and backward passes are the CNN's own.
+``run_for(budget_s)`` trains whole mini-batch steps until the budget is spent, so a GUI
+timer can call it without ever blocking for long; an epoch's end records the costs and
+accuracies.
 """
 
 from __future__ import annotations
@@ -17,8 +20,7 @@ import numpy as np
 
 from nnviz.engine import cnn
 from nnviz.engine.losses import get_loss
-from nnviz.engine.optimisers import make_optimiser
-from nnviz.engine.training import batches
+from nnviz.engine.training import OptimizerState, TrainConfig, batches
 
 Array = np.ndarray
 TEST_FRACTION = 0.2
@@ -72,17 +74,45 @@ class CNNTrainer:
     batch_size: int = 32
     seed: int = 0
     loss_name: str = "cross_entropy"
-    steps: int = 0
-    epochs: int = 0
     history: list[EpochRecord] = field(default_factory=list)
+    cfg: TrainConfig | None = None
 
     def __post_init__(self) -> None:
         self.loss = get_loss(self.loss_name)
         self.y_train = one_hot(self.labels_train, self.net.shape.classes)
-        self.opt = make_optimiser(self.optimiser)
+        if self.cfg is None:   # the dense networks' configuration: optimiser, schedule, …
+            self.cfg = TrainConfig(eta=self.lr, batch_size=self.batch_size,
+                                   optimiser=self.optimiser)
+        self.cfg.validate()
+        if self.cfg.dropout:
+            raise ValueError("dropout is for dense hidden layers; the CNN has none")
+        self.batch_size = self.cfg.batch_size or len(self.x_train)   # the one in force
+        self.lr = self.cfg.eta
+        self.state = OptimizerState()
         self.rng = np.random.default_rng(self.seed)
         self._queue: list[Array] = []
         self.last_cost = float("nan")
+
+    @property
+    def steps(self) -> int:
+        return self.state.steps
+
+    @steps.setter
+    def steps(self, v: int) -> None:
+        self.state.steps = int(v)
+
+    @property
+    def epochs(self) -> int:
+        return self.state.epochs
+
+    @epochs.setter
+    def epochs(self, v: int) -> None:
+        self.state.epochs = int(v)
+
+    @property
+    def opt(self):
+        """The shared optimiser object (its state carried between steps)."""
+        return self.state.optimiser_for(self.cfg)
 
     @classmethod
     def digits(cls, shape: cnn.CNNShape | None = None, seed: int = 0, **kw) -> CNNTrainer:
@@ -94,21 +124,43 @@ class CNNTrainer:
     def step(self) -> float:
         """One mini-batch update; returns the batch's cost before it."""
         if not self._queue:
-            self._queue = batches(len(self.x_train), self.batch_size, self.rng)[::-1]
+            self._queue = batches(len(self.x_train), self.cfg.batch_size, self.rng,
+                                  self.cfg.shuffle)[::-1]
         idx = self._queue.pop()
         fwd = cnn.forward(self.net, self.x_train[idx])
         y = self.y_train[idx]
         c = self.loss.value(fwd.out, y)
-        g = cnn.backward(self.net, fwd, y, self.loss)
-        self.opt.step(self.net.params, g.grads, self.lr)
-        self.steps += 1
+        grads = cnn.backward(self.net, fwd, y, self.loss).grads
+        self._regularise_and_clip(grads)
+        # the shared optimiser and learning-rate schedule, as train_step uses them
+        self.opt.step(self.net.params, grads, self.cfg.rate(self.epochs))
+        self.state.steps += 1
         self.last_cost = c
         if not self._queue:
             self._end_epoch()
         return c
 
+    def _regularise_and_clip(self, grads: list[Array]) -> None:
+        """The configuration's L1/L2 on the weights (lambda/n, n = training-set size, not
+        the biases) and gradient clipping by value, then by global norm, in place."""
+        cfg, n = self.cfg, len(self.x_train)
+        for i in (0, 2):                       # conv_w and dense_w
+            w = self.net.params[i]
+            if cfg.l2:
+                grads[i] += (cfg.l2 / n) * w
+            if cfg.l1:
+                grads[i] += (cfg.l1 / n) * np.sign(w)
+        if cfg.clip_value is not None:
+            for g in grads:
+                np.clip(g, -cfg.clip_value, cfg.clip_value, out=g)
+        if cfg.clip_norm is not None:
+            norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+            if norm > cfg.clip_norm:
+                for g in grads:
+                    g *= cfg.clip_norm / norm
+
     def _end_epoch(self) -> None:
-        self.epochs += 1
+        self.state.epochs += 1
         out = cnn.predict(self.net, self.x_train)
         self.history.append(EpochRecord(
             self.epochs, self.loss.value(out, self.y_train),
@@ -147,9 +199,8 @@ class CNNTrainer:
         fresh = cnn.CNN.create(self.net.shape, np.random.default_rng(self.seed))
         for p, q in zip(self.net.params, fresh.params):
             p[...] = q
-        self.opt.reset()
+        self.state = OptimizerState()
         self.rng = np.random.default_rng(self.seed)
         self._queue = []
-        self.steps = self.epochs = 0
         self.history = []
         self.last_cost = float("nan")

@@ -95,3 +95,32 @@ def test_shapes_that_do_not_fit_are_refused():
         cnn.CNNShape(height=2, width=2, padding=0, kernel_size=3)
     with pytest.raises(ValueError):
         cnn.CNNShape(pool="median")
+
+
+def test_one_step_is_the_optimisers_update_written_out():
+    """SGD through the shared configuration: p <- p - eta * (dC/dp + l2/n * w for weights)."""
+    from nnviz.engine.training import TrainConfig
+
+    cfg = TrainConfig(eta=0.3, batch_size=16, optimiser="sgd", l2=0.5, shuffle=False)
+    t = CNNTrainer.digits(cnn.CNNShape(kernels=2), seed=2, cfg=cfg)
+    before = [p.copy() for p in t.net.params]
+    x, y = t.x_train[:16], t.y_train[:16]
+    g = cnn.backward(t.net, cnn.forward(t.net, x), y, t.loss).grads
+    t.step()
+    n = len(t.x_train)
+    for i, (p0, p1, gi) in enumerate(zip(before, t.net.params, g)):
+        reg = 0.5 / n * p0 if i in (0, 2) else 0.0
+        np.testing.assert_allclose(p1, p0 - 0.3 * (gi + reg), rtol=1e-12, atol=1e-15)
+    assert t.steps == 1 and t.state.opt.name == "sgd"
+
+
+def test_the_learning_rate_schedule_applies_per_epoch():
+    from nnviz.engine.training import TrainConfig
+
+    cfg = TrainConfig(eta=0.01, batch_size=32, optimiser="adam", schedule="step",
+                      lr_gamma=0.5, lr_every=1)
+    t = CNNTrainer.digits(seed=0, cfg=cfg)
+    t.train_epochs(1)
+    assert t.cfg.rate(t.epochs) == 0.005
+    with pytest.raises(ValueError):
+        CNNTrainer.digits(seed=0, cfg=TrainConfig(dropout=0.5))
