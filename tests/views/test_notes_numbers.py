@@ -149,3 +149,21 @@ def test_sigmoid_neuron_epochs_by_train_n_in_mini_batch_mode(lab, main_window, q
     text = train_n(lab, qtbot, 900)
     assert "w = 1.7917198301" in text and "b = -2.2821180729" in text
     assert "error = 2.43e-11" in text
+
+
+def test_relu_approximation_has_a_goal_and_a_score(main_window, qtbot):
+    """'Not even close' can be judged: a goal curve and the score, about 16 for six lines
+    and about 0.7 once ReLU bends them."""
+    win = main_window
+    assert win.open_lesson("relu-approximation")
+    lab = win.current_lab
+    qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+    linear = lab.ctl.score()
+    assert linear is not None and 15 < linear < 18
+    assert f"{linear:.4f}" in lab.controls.score_label.text()
+    x, g = lab.plots.goal_curve.getData()            # the goal is drawn
+    np.testing.assert_allclose(g, 0.45 * x ** 3 + 0.4 * x ** 2 + 0.3 * x - 0.4)
+    qtbot.keyClick(win, Qt.Key.Key_Right)              # ReLU
+    qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+    relu = lab.ctl.score()
+    assert relu < 1 and f"{relu:.4f}" in lab.controls.score_label.text()
