@@ -57,3 +57,25 @@ def test_sgd_steps_equal_engine_training_steps():
 def test_hostile_notes_numbers_are_refused(entry):
     with pytest.raises(FormatError):
         parse_notes_numbers({"notes_numbers": [entry]}, [2, 2, 2])
+
+
+def test_keras_lab_notes_has_the_notes_settings_and_learns_little_in_50_epochs():
+    """Notes 000's code: init='uniform' (±0.05), ReLU, Dropout(0.5), softmax, categorical
+    cross-entropy, optimizer='sgd' (lr 0.01), nb_epoch=50, batch_size=128."""
+    from nnviz.engine.network import predict
+    from nnviz.engine.training import OptimizerState, train_epoch
+
+    les = load_lesson("keras-lab-notes")
+    cfg = les.train
+    assert (cfg.eta, cfg.batch_size, les.epochs, cfg.dropout) == (0.01, 128, 50, 0.5)
+    assert les.init == ("uniform", 0.05, 0.0) and les.loss == "cross_entropy"
+    assert [a.name for a in les.network.activations] == ["relu", "relu", "softmax"]
+    x, y = les.dataset()
+    rng = np.random.default_rng(0)
+    idx = rng.permutation(len(x))
+    train, test = idx[: len(x) // 2], idx[len(x) // 2:]
+    net, state = les.network.copy(), OptimizerState()
+    for _ in range(les.epochs):
+        train_epoch(net, x[train], y[train], loss_of(les), cfg, state, rng)
+    acc = float(np.mean(predict(net, x[test]).argmax(1) == y[test].argmax(1)))
+    assert acc < 0.2                    # the description: "still guesses (about 10 %)"
