@@ -115,3 +115,33 @@ def test_f1_sheet_in_presentation_mode_and_esc_closes_only_the_sheet(main_window
     assert current_style().presentation   # Esc closed the sheet, not presentation mode
     qtbot.keyClick(win, Qt.Key.Key_Escape)
     assert not current_style().presentation
+
+
+def test_every_lab_shows_its_own_lessons_caption_and_no_other(main_window, qtbot):
+    from nnviz.engine.syllabus import shipped_syllabus
+    from nnviz.views.caption_bar import lab_captions
+
+    win = main_window
+    by_lab: dict[str, str] = {}
+    for e in shipped_syllabus():
+        lab = load_lab_of(e.name)
+        by_lab.setdefault(lab, e.name)
+    assert set(by_lab) >= {"workbench", "universality", "surface", "training", "neuron"}
+    for lab_name, lesson in by_lab.items():
+        assert win.nav.go(lesson)
+        assert win.current_lab_name == lab_name
+        now, _ = lab_captions(win.doc.lesson, win.current_lab, win.doc.network.sizes)
+        assert now, lesson
+        qtbot.waitUntil(lambda t=now[0].text: t in _caption(win))
+        assert "{" not in _caption(win)
+        other = next(n for n in win.lab_names if n != lab_name)
+        win.show_lab(other)
+        qtbot.wait(5)
+        assert _caption(win) == "", (lesson, other)
+        win.show_lab(lab_name)
+
+
+def load_lab_of(name: str) -> str:
+    from nnviz.engine.lessons import load_lesson
+
+    return load_lesson(name).lab

@@ -158,3 +158,23 @@ def test_the_picker_by_mouse(main_window, qtbot):
     qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
                      pos=lst.visualItemRect(lst.item(0)).center())
     assert win.picker.isVisible() and win.doc.lesson.name == "spiral"
+
+
+def test_lesson_keys_work_wherever_focus_is_and_stop_at_the_ends(main_window, qtbot):
+    win = main_window
+    first = shipped_syllabus()[0].name
+    assert win.nav.go(first) and win.current_lab_name == "neuron"
+    tabs = win.current_lab.tabs
+    tabs.setFocus()                       # a tab widget has Ctrl+PgUp/PgDown of its own
+    page = tabs.currentIndex()
+    qtbot.keyClick(tabs, Qt.Key.Key_PageUp, CTRL)
+    assert win.doc.lesson.name == first and tabs.currentIndex() == page
+    assert "first lesson" in win.statusBar().currentMessage()
+    qtbot.keyClick(tabs, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == shipped_syllabus()[1].name and _no_dialog(win)
+    last = shipped_syllabus()[-1].name
+    assert win.nav.go(last)
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == last
+    assert "last lesson" in win.statusBar().currentMessage()
