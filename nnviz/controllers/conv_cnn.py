@@ -25,6 +25,7 @@ class CNNController(QObject):
     trained = Signal()
     settings_changed = Signal()
     running_changed = Signal(bool)
+    message = Signal(str)          # for the status bar (a refused setting)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -228,3 +228,39 @@ def test_captions_follow_the_kernel(lab, main_window, qtbot):
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[36])
+
+
+def test_a_conv_lesson_left_and_found_again_keeps_its_place(lab, main_window, qtbot):
+    win = main_window
+    lab.ctl.set_kernel_cell(0, 2, 2, 7.0)
+    press(qtbot, win, Qt.Key.Key_Right, 7)
+    lab.cnn.step(3)
+    saved = lab.state()
+    assert win.nav.go("mazur-2-2-2") and win.current_lab_name == "workbench"
+    assert win.nav.go("conv-edge") and win.current_lab_name == "conv"
+    qtbot.wait(30)
+    assert win.current_lab.state() == saved
+
+
+def test_the_shortcut_sheet_lists_the_lab_keys(lab, main_window):
+    from nnviz.views.shortcut_sheet import sheet_sections
+
+    rows = dict(sheet_sections(main_window))["Convolution lab"]
+    keys = " ".join(k for k, _ in rows)
+    for key in ("Shift+Right", "Ctrl+Right", "Home", "P", "S"):
+        assert key in keys, (key, rows)
+
+
+def test_a_bad_kernel_entry_is_refused_with_a_message(lab, main_window, qtbot):
+    win = main_window
+    table = lab.conv_page.kernel.tables[0]
+    rect = table.visualRect(table.model().index(0, 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = table.findChild(QLineEdit)
+    editor.selectAll()
+    QTest.keyClicks(editor, "abc")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "not a number" in win.statusBar().currentMessage())
+    assert lab.ctl.setup.kernels[0, 0, 0, 0] == 1.0 and table.item(0, 0).text() == "1"
+    assert lab.doc.undo_stack.count() == 0

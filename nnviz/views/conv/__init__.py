@@ -48,6 +48,7 @@ class ConvLab(Lab):
         self.ctl.changed.connect(self._refresher.request)
         self.ctl.page_requested.connect(self.show_page)
         self.cnn.trained.connect(lambda: self.status.emit(self._status_text()))
+        self.cnn.message.connect(doc.message)
         self.tabs.currentChanged.connect(lambda _i: self._on_moved())
         self._build_actions()
         doc.lesson_changed.connect(self._on_lesson_changed)

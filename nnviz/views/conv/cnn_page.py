@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -161,7 +160,7 @@ class CNNPage(QWidget):
         try:
             c.configure(*want, c.seed)
         except ValueError as e:
-            QMessageBox.information(self, "CNN", str(e))
+            self.ctl.message.emit(f"Not changed: {e}")
             self._sync_settings()
 
     def _sync_settings(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -110,7 +109,7 @@ class ConvControls(QWidget):
         try:
             fn(*args)
         except ValueError as e:
-            QMessageBox.information(self, "Convolution", str(e))
+            self.ctl.doc.message.emit(f"Not changed: {e}")   # status bar; nothing changed
             self.refresh()
 
     def _on_preset(self, i: int) -> None:
@@ -181,7 +180,7 @@ class KernelEditor(QWidget):
             self.ctl.set_kernel_cell(ch, item.row(), item.column(), value)
         except ValueError as e:
             msg = str(e) if "between" in str(e) else f"{item.text()!r} is not a number"
-            QMessageBox.information(self, "Kernel", msg)
+            self.ctl.doc.message.emit(f"Kernel not changed: {msg}")
             self.refresh()
 
     def refresh(self) -> None:
