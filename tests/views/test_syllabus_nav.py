@@ -178,3 +178,24 @@ def test_lesson_keys_work_wherever_focus_is_and_stop_at_the_ends(main_window, qt
     qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
     assert win.doc.lesson.name == last
     assert "last lesson" in win.statusBar().currentMessage()
+
+
+def test_no_key_is_taken_twice(main_window):
+    """The lesson keys (and every other window key) are free: no two actions of the window,
+    nor a lab's action and a window action, share a key (each lab's own keys are active
+    only while it is shown, so labs may reuse each other's)."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    win = main_window
+
+    def keys(actions) -> list[str]:
+        return [s.toString(QKeySequence.SequenceFormat.PortableText)
+                for a in actions for s in a.shortcuts() if not s.isEmpty()]
+
+    window_keys = keys(win.actions())
+    assert len(window_keys) == len(set(window_keys)), window_keys
+    for k in ("Ctrl+PgDown", "Ctrl+PgUp", "G", "F1"):
+        assert window_keys.count(k) == 1, k
+    for name in win.lab_names:
+        lab_keys = keys(win.lab(name).findChildren(QAction))
+        assert not set(lab_keys) & set(window_keys), (name, set(lab_keys) & set(window_keys))
