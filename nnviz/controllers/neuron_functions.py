@@ -14,6 +14,9 @@ from nnviz.engine.neuron import saturation_regions
 GALLERY = ("step", "perceptron", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "piecewise",
            "linear")
 Z_RANGE = 6.0
+#: the activations with a parameter α, and the α the gallery starts with: notes 002 use 0.1
+ALPHA_START = {"leaky_relu": 0.1, "elu": 0.1}
+ALPHA_RANGE = (0.0, 2.0)
 
 
 class FunctionsController(QObject):
@@ -31,6 +34,7 @@ class FunctionsController(QObject):
         self.compare_prev = 0.8
         self.gallery_name = "sigmoid"
         self.gallery_z = 0.0
+        self.gallery_alpha = dict(ALPHA_START)
         self.softmax_z = np.array([2.0, 1.0, 0.1, -1.0])
         self.softmax_scale = 1.0
     # ------------------------------------------------------------ perceptron vs sigmoid
@@ -76,16 +80,30 @@ class FunctionsController(QObject):
         self.gallery_z = float(np.clip(z, -6.0, 6.0))
         self.gallery_changed.emit()
 
+    def set_gallery_alpha(self, name: str, alpha: float) -> None:
+        """α of Leaky ReLU or ELU (0 to 2; the notes use 0.1)."""
+        alpha = float(alpha)
+        if name not in ALPHA_START:
+            raise ValueError(f"{name} has no parameter α")
+        if not (np.isfinite(alpha) and ALPHA_RANGE[0] <= alpha <= ALPHA_RANGE[1]):
+            raise ValueError(f"α must be from {ALPHA_RANGE[0]} to {ALPHA_RANGE[1]}")
+        self.gallery_alpha = {**self.gallery_alpha, name: alpha}
+        self.gallery_changed.emit()
+
+    def gallery_activation(self, name: str):
+        """The engine's activation with the gallery's α where it has one."""
+        return get_activation(name, self.gallery_alpha.get(name))
+
     def gallery_curve(self, name: str, lo: float = -6.0, hi: float = 6.0, n: int = 1201):
         """(z, f(z), f'(z), saturation intervals) from the engine's activation."""
-        act = get_activation(name)
+        act = self.gallery_activation(name)
         z = np.linspace(lo, hi, n)
         a = act.fn(z)
         fp = act.prime(z, a)
         return z, a, fp, saturation_regions(z, fp)
 
     def gallery_at(self, name: str) -> tuple[float, float]:
-        act = get_activation(name)
+        act = self.gallery_activation(name)
         z = np.array([self.gallery_z])
         return float(act.fn(z)[0]), float(act.prime(z)[0])
 
@@ -117,7 +135,8 @@ class FunctionsController(QObject):
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:
         return {"compare_w": self.compare_w, "gallery": self.gallery_name, "z": self.gallery_z,
-                "softmax_z": self.softmax_z.tolist(), "softmax_scale": self.softmax_scale}
+                "softmax_z": self.softmax_z.tolist(), "softmax_scale": self.softmax_scale,
+                "alpha": dict(self.gallery_alpha)}
 
     def parse_state(self, s: dict[str, Any]) -> dict[str, Any]:
         """Validated values of :meth:`state` (ValueError/FormatError/KeyError on bad input)."""
@@ -129,12 +148,23 @@ class FunctionsController(QObject):
                 "gallery": s["gallery"],
                 "z": float(np.clip(as_number(s["z"], "z"), -Z_RANGE, Z_RANGE)),
                 "softmax_z": as_array(s["softmax_z"], "softmax_z", shape=(4,)),
-                "softmax_scale": as_number(s["softmax_scale"], "softmax_scale", 0.0, 1e6)}
+                "softmax_scale": as_number(s["softmax_scale"], "softmax_scale", 0.0, 1e6),
+                "alpha": self._parse_alpha(s.get("alpha", ALPHA_START))}
+
+    @staticmethod
+    def _parse_alpha(v: Any) -> dict[str, float]:
+        from nnviz.engine.validate import as_number
+
+        if not isinstance(v, dict) or set(v) - set(ALPHA_START):
+            raise ValueError("alpha: expected {\"leaky_relu\": number, \"elu\": number}")
+        return {**ALPHA_START, **{k: as_number(x, f"alpha.{k}", *ALPHA_RANGE)
+                                  for k, x in v.items()}}
 
     def apply_state(self, v: dict[str, Any]) -> None:
         """Install values from :meth:`parse_state`."""
         self.compare_w = self.compare_prev = float(v["compare_w"])
         self.gallery_name, self.gallery_z = v["gallery"], float(v["z"])
+        self.gallery_alpha = dict(v.get("alpha", ALPHA_START))
         self.softmax_z, self.softmax_scale = np.asarray(v["softmax_z"], float), v["softmax_scale"]
         self.compare_changed.emit()
         self.gallery_changed.emit()

@@ -185,7 +185,7 @@ def test_gallery_plots_the_engine_functions(lab, qtbot):
     for name in ("sigmoid", "relu", "elu", "tanh"):
         z, f = g.f_items[name].getData()
         _, fp = g.fp_items[name].getData()
-        act = get_activation(name)
+        act = get_activation(name, 0.1 if name == "elu" else None)   # the notes' α
         assert np.array_equal(f, act.fn(z)) and np.array_equal(fp, act.prime(z))
     # drag the tanh marker with the mouse from z = 0 to about z = 2
     p = g.plots["tanh"]
@@ -293,3 +293,37 @@ def test_every_neuron_lesson_opens_its_page(main_window):
     main_window.open_lesson("perceptron-and")
     assert lab.ctl.truth_table().y.tolist() == [0, 0, 0, 1]
     assert lab.ctl.data_name == "AND"
+
+
+def test_gallery_alpha_of_leaky_relu_and_elu_starts_at_the_notes_0_1(lab, main_window, qtbot):
+    lab.show_page("gallery")
+    g, f = lab.gallery_page, lab.ctl.functions
+    main_window.setFocus()
+    while f.gallery_name != "leaky_relu":              # the clicker keys select a function
+        QTest.keyClick(main_window, Qt.Key.Key_Right)
+    g.flush()
+    assert g.alpha_slider.isEnabled() and g.alpha_slider.value_label.text() == "0.1"
+    z, y = g.f_items["leaky_relu"].getData()
+    i = int(np.argmin(np.abs(z + 2.0)))
+    assert y[i] == pytest.approx(0.1 * z[i])          # f(z) = αz for z < 0, α = 0.1
+    g.alpha_slider.slider.setValue(30)                 # drag α to 0.3
+    g.flush()
+    assert f.gallery_alpha["leaky_relu"] == pytest.approx(0.3)
+    z, y = g.f_items["leaky_relu"].getData()
+    _, yp = g.fp_items["leaky_relu"].getData()
+    assert y[i] == pytest.approx(0.3 * z[i]) and yp[i] == pytest.approx(0.3)
+    assert "α = 0.3" in g.legend.text()
+    QTest.keyClick(main_window, Qt.Key.Key_Right)      # ELU: its own α, also 0.1
+    g.flush()
+    assert f.gallery_name == "elu" and g.alpha_slider.value_label.text() == "0.1"
+    z, y = g.f_items["elu"].getData()
+    assert y[i] == pytest.approx(0.1 * np.expm1(z[i]))
+    QTest.keyClick(main_window, Qt.Key.Key_Right)      # piecewise: no α
+    g.flush()
+    assert not g.alpha_slider.isEnabled()
+    st = f.state()
+    assert st["alpha"] == {"leaky_relu": pytest.approx(0.3), "elu": 0.1}
+    with pytest.raises(ValueError):
+        f.parse_state({**st, "alpha": {"leaky_relu": 1e9}})
+    with pytest.raises(ValueError):
+        f.parse_state({**st, "alpha": {"sigmoid": 1}})

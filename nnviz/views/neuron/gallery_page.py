@@ -7,8 +7,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from nnviz.controllers.neuron_functions import GALLERY, Z_RANGE, FunctionsController
-from nnviz.engine.activations import get_activation
+from nnviz.controllers.neuron_functions import (
+    ALPHA_RANGE,
+    ALPHA_START,
+    GALLERY,
+    Z_RANGE,
+    FunctionsController,
+)
 from nnviz.engine.naming import fmt
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
@@ -40,6 +45,7 @@ class GalleryPage(QWidget):
         self.markers: dict[str, pg.InfiniteLine] = {}
         self.dots: dict[str, pg.ScatterPlotItem] = {}
         self.regions: dict[str, list[pg.LinearRegionItem]] = {}
+        self._alpha_drawn = dict(ctl.gallery_alpha)
         for i, name in enumerate(GALLERY):
             p = self.view.addPlot(row=i // 3, col=i % 3)
             p.setMenuEnabled(False)
@@ -48,34 +54,57 @@ class GalleryPage(QWidget):
             p.setXRange(-5, 5, padding=0)
             p.setYRange(*BOUNDED.get(name, UNBOUNDED), padding=0)
             p.showGrid(x=True, y=True, alpha=0.15)
-            z, f, fp, regions = ctl.gallery_curve(name, -Z_RANGE, Z_RANGE)
+            self.plots[name] = p
             self.regions[name] = []
-            for lo, hi in regions:
-                r = pg.LinearRegionItem((lo, hi), movable=False)
-                r.setZValue(-10)
-                p.addItem(r)
-                self.regions[name].append(r)
-            self.f_items[name] = p.plot(z, f)
-            self.fp_items[name] = p.plot(z, fp)
+            self.f_items[name] = p.plot()
+            self.fp_items[name] = p.plot()
+            self._set_curve(name)
             m = pg.InfiniteLine(pos=0.0, angle=90, movable=True, bounds=(-Z_RANGE, Z_RANGE))
             m.sigPositionChanged.connect(lambda line: self.ctl.set_gallery_z(line.value()))
             p.addItem(m)
             self.markers[name] = m
             self.dots[name] = pg.ScatterPlotItem(size=9)
             p.addItem(self.dots[name])
-            self.plots[name] = p
         self.z_slider = ValueSlider("z", -Z_RANGE, Z_RANGE, 0.05, decimals=2)
         self.z_slider.value_changed.connect(lambda v, _d: self.ctl.set_gallery_z(v))
+        self.alpha_slider = ValueSlider("α", *ALPHA_RANGE, 0.01, decimals=2)
+        self.alpha_slider.setObjectName("gallery-alpha")
+        self.alpha_slider.setToolTip("α of the selected Leaky ReLU or ELU (notes 002: 0.1); "
+                                     "the keys select a function")
+        self.alpha_slider.value_changed.connect(self._on_alpha)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.z_slider)
+        lay.addWidget(self.alpha_slider)
         lay.addWidget(self.legend)
         self._redraw = Throttle(self._draw, 16, self)
         ctl.gallery_changed.connect(self._on_gallery_changed)
         self.apply_style(self.style_)
+
+    def _set_curve(self, name: str) -> None:
+        """f, f' and the shaded saturation of one activation (again when its α changes)."""
+        p = self.plots[name]
+        z, f, fp, regions = self.ctl.gallery_curve(name, -Z_RANGE, Z_RANGE)
+        for r in self.regions[name]:
+            p.removeItem(r)
+        self.regions[name] = []
+        for lo, hi in regions:
+            r = pg.LinearRegionItem((lo, hi), movable=False)
+            r.setZValue(-10)
+            r.setBrush(pg.mkBrush(rgba(self.style_.muted, 60)))
+            for ln in r.lines:
+                ln.setPen(pg.mkPen(None))
+            p.addItem(r)
+            self.regions[name].append(r)
+        self.f_items[name].setData(z, f)
+        self.fp_items[name].setData(z, fp)
+
+    def _on_alpha(self, value: float, _drag: bool) -> None:
+        if self.ctl.gallery_name in ALPHA_START:
+            self.ctl.set_gallery_alpha(self.ctl.gallery_name, value)
 
     def _on_gallery_changed(self) -> None:
         self._redraw.request()
@@ -84,6 +113,15 @@ class GalleryPage(QWidget):
         c, st = self.ctl, self.style_
         z = c.gallery_z
         self.z_slider.set_value(z)
+        for name, alpha in c.gallery_alpha.items():
+            if self._alpha_drawn.get(name) != alpha:
+                self._alpha_drawn[name] = alpha
+                self._set_curve(name)
+        has_alpha = c.gallery_name in ALPHA_START
+        self.alpha_slider.setEnabled(has_alpha)
+        if has_alpha:
+            with QSignalBlocker(self.alpha_slider):
+                self.alpha_slider.set_value(c.gallery_alpha[c.gallery_name])
         for name in GALLERY:
             f, fp = c.gallery_at(name)
             with QSignalBlocker(self.markers[name]):
@@ -96,14 +134,15 @@ class GalleryPage(QWidget):
             self.plots[name].setTitle(
                 f"<b>{SHORT[name]}</b>: f = {_num(f)}, f′ = {_num(fp)}",
                 color=colour, size=f"{st.pt(9):.0f}pt")
-        act = get_activation(c.gallery_name)
+        act = c.gallery_activation(c.gallery_name)
+        alpha = f" (α = {_num(act.alpha)})" if has_alpha else ""
         f, fp = c.gallery_at(c.gallery_name)
         self.legend.setText(
             f"<span style='color:{st.positive}'><b>━ f(z)</b></span> &nbsp; "
             f"<span style='color:{st.gradient}'><b>┅ f′(z)</b></span> &nbsp; "
             f"<span style='background:{st.muted};color:{st.background}'>&nbsp;shaded&nbsp;</span>"
             " = saturated, |f′(z)| &lt; 0.01: gradients vanish there. Drag a marker or the "
-            f"slider. &nbsp; <b>{act.title}</b>: {act.formula}; {act.prime_formula}; "
+            f"slider. &nbsp; <b>{act.title}</b>{alpha}: {act.formula}; {act.prime_formula}; "
             f"at z = {_num(z)}: f = {_num(f)}, f′ = {_num(fp)}.")
 
     def select(self, step: int) -> None:
