@@ -7,6 +7,7 @@ soon as the lab is there).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import math
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _needs(key: str) -> bool:
     """True if the build has what the figure ``key`` needs."""
     labs = available_labs()
+    if "after_3d" in key:
+        return _gl_display() and {"training", "workbench", "surface"} <= set(labs)
     if key.startswith("live_train."):
         return "training" in labs
     if key.startswith("live_conv."):
@@ -33,6 +36,26 @@ def _needs(key: str) -> bool:
     if key.startswith("graph_redraw."):
         return importlib.util.find_spec("nnviz.views.items.network_graph") is not None
     return True
+
+
+@functools.cache
+def _gl_display() -> bool:
+    """True if the after-3-D figures can be measured here (X11 with OpenGL)."""
+    import shutil
+
+    from nnviz.bench.gl_after import SCREEN
+
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    code = ("from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from nnviz.views.gl import gl_status; print(gl_status()[0])")
+    cmd = [sys.executable, "-c", code]
+    if not env.get("DISPLAY"):
+        if shutil.which("xvfb-run") is None:
+            return False
+        cmd = ["xvfb-run", "-a", "-s", SCREEN] + cmd
+    r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    return r.stdout.strip().endswith("True")
 
 
 def test_quick_bench_writes_every_available_figure(tmp_path):

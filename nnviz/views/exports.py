@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
 from nnviz.engine.workspace import read_weights, save_weights
+from nnviz.views.gl import GLView
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import inform, warn
 
@@ -35,6 +36,11 @@ def render_into(widget: QWidget, painter: QPainter) -> None:
     flags = QWidget.RenderFlag.DrawWindowBackground | QWidget.RenderFlag.DrawChildren
     with _export_mode(widget):
         QWidget.render(widget, painter, QPoint(0, 0), QRegion(), flags)
+    views = widget.findChildren(GLView) + ([widget] if isinstance(widget, GLView) else [])
+    for v in views:   # 3-D views are windows of their own: their picture, in their place
+        if v.isVisible():
+            painter.drawImage(QRect(v.mapTo(widget, QPoint(0, 0)), v.size()),
+                              v.grabFramebuffer())
 
 
 @contextmanager

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 
 @cache
 def gl_status() -> tuple[bool, str]:
@@ -36,3 +40,54 @@ def gl_status() -> tuple[bool, str]:
     ctx.doneCurrent()
     surface.destroy()
     return True, ""
+
+
+def _gl_window_class():
+    """pyqtgraph's 3-D view as a QOpenGLWindow (imported on first use: PyOpenGL is slow
+    to import and absent on some machines)."""
+    from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+    from PySide6.QtOpenGL import QOpenGLWindow
+
+    class GLWindow(GLViewMixin, QOpenGLWindow):
+        """The view's own native OpenGL window. Unlike a QOpenGLWidget it does not switch
+        the whole main window to composing every repaint through OpenGL (which, with
+        software OpenGL, slowed every later repaint of every lab, for good)."""
+
+        frames = 0   # pictures rendered (tests: a hidden view renders none)
+
+        def devicePixelRatioF(self) -> float:  # noqa: N802 - the mixin's Qt-style call
+            return float(self.devicePixelRatio())
+
+        def paintGL(self) -> None:  # noqa: N802 - Qt API
+            self.frames += 1
+            super().paintGL()
+
+    return GLWindow
+
+
+class GLView(QWidget):
+    """A pyqtgraph 3-D view (same API as ``pyqtgraph.opengl.GLViewWidget``: addItem,
+    setCameraPosition, setBackgroundColor, grabFramebuffer …) in a native child window.
+
+    The window renders only while it is exposed, so a hidden view costs nothing. Being a
+    window of its own, it is not painted by QWidget.render: exports draw
+    :meth:`grabFramebuffer` in its place (see nnviz.views.exports)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.gl_window = _gl_window_class()()
+        self.container = QWidget.createWindowContainer(self.gl_window, self)
+        self.container.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.container.setMinimumSize(40, 40)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.container)
+
+    def __getattr__(self, name: str):
+        if name == "gl_window":
+            raise AttributeError(name)
+        return getattr(self.gl_window, name)
+
+    def grabFramebuffer(self) -> QImage:  # noqa: N802 - Qt API
+        """The view's current picture (renders it first if it was never exposed)."""
+        return self.gl_window.grabFramebuffer()

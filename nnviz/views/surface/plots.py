@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QTransform
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from nnviz.views.gl import gl_status
+from nnviz.views.gl import GLView, gl_status
 from nnviz.views.style import Style
 
 CMAP = "viridis"
@@ -163,7 +163,7 @@ class Surface3D(QWidget):
             return
         import pyqtgraph.opengl as gl
 
-        self.view = gl.GLViewWidget()
+        self.view = GLView()
         self.view.setObjectName("surface-3d")
         self.view.setCameraPosition(distance=34, elevation=32, azimuth=-60)
         self.view.setBackgroundColor("w")

@@ -34,7 +34,7 @@ class TwoInputPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.dirty = True
-        from nnviz.views.gl import gl_status
+        from nnviz.views.gl import GLView, gl_status
 
         ok, why = gl_status()
         lay = QHBoxLayout(self)
@@ -62,7 +62,7 @@ class TwoInputPage(QWidget):
             import pyqtgraph.opengl as gl
             from PySide6.QtGui import QVector3D
 
-            self.view3d = gl.GLViewWidget()
+            self.view3d = GLView()
             self.view3d.setCameraPosition(pos=QVector3D(0, 0, 0.3), distance=2.0, elevation=30,
                                           azimuth=-60)
             grid = gl.GLGridItem()
