@@ -58,6 +58,8 @@ class SlowdownController(TimerPlayback, QObject):
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
         self._closed = False
+        self.active = True
+        self._stale_grids: Network | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(30)
         self._timer.timeout.connect(lambda: self.step(self.steps_per_tick))
@@ -110,8 +112,18 @@ class SlowdownController(TimerPlayback, QObject):
         """The mean output of the first output neuron over the data (the neuron's a)."""
         return float(np.mean(predict(net, self.doc.x)[:, 0]))
 
+    def set_active(self, active: bool) -> None:
+        """While the lab is hidden no grid is computed; showing it again catches up."""
+        self.active = bool(active)
+        if self.active and self._stale_grids is not None:
+            start, self._stale_grids = self._stale_grids, None
+            self._request_grids(start)
+
     def _request_grids(self, start: Network) -> None:
         if self._closed:
+            return
+        if not self.active:
+            self._stale_grids = start   # computed when the lab is shown again
             return
         x, y, px, py, xs, ys = self.doc.x.copy(), self.doc.y.copy(), self.px, self.py, \
             self.xs, self.ys

@@ -82,12 +82,14 @@ class SurfaceLab(Lab):
     def activate(self) -> None:
         self.controller.set_active(True)
         self.racer.set_active(True)
+        self.slowdown.set_active(True)
 
     def deactivate(self) -> None:
         self.controller.pause()
         self.slowdown.pause()
         self.controller.set_active(False)  # no grids for lessons opened elsewhere
         self.racer.set_active(False)
+        self.slowdown.set_active(False)
 
     def step_forward(self) -> None:
         if self.page_name == "race":

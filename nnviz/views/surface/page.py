@@ -199,8 +199,14 @@ class SurfacePage(QWidget):
 
     # ------------------------------------------------------------ model -> view
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        # a hidden page only notes what changed (it costs nothing while another lab or
+        # tab is shown) and catches up here, before its first paint
         if getattr(self, "_setup_stale", False):
             self._on_setup_changed()
+        if getattr(self, "_surface_stale", False):
+            self._on_surface_changed()
+        elif getattr(self, "_path_stale", False):
+            self._on_path_changed()
         super().showEvent(ev)
 
     def _on_setup_changed(self) -> None:
@@ -256,7 +262,8 @@ class SurfacePage(QWidget):
 
     def _on_surface_changed(self) -> None:
         s = self.ctl.surface
-        if s is None:
+        self._surface_stale = not self.isVisible()
+        if s is None or self._surface_stale:
             return
         self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
@@ -275,7 +282,8 @@ class SurfacePage(QWidget):
 
     def _on_path_changed(self) -> None:
         ctl = self.ctl
-        if ctl.surface is None or ctl.px is None:
+        self._path_stale = not self.isVisible()
+        if ctl.surface is None or ctl.px is None or self._path_stale:
             return
         coords = ctl.path_coords()
         self.heatmap.set_path(coords)

@@ -132,8 +132,16 @@ class SlowdownPage(QWidget):
         self._on_surfaces_changed()
         self._on_paths_changed()
 
+    def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        if getattr(self, "_stale", False):   # hidden, it only noted the change
+            self._on_surfaces_changed()
+        super().showEvent(ev)
+
     def _on_surfaces_changed(self) -> None:
         ctl = self.ctl
+        self._stale = not self.isVisible()
+        if self._stale:
+            return
         xl, yl = ctl.names() if ctl.px is not None else ("", "")
         for i, r in enumerate(ctl.runs):
             if r.z is not None:
@@ -142,6 +150,9 @@ class SlowdownPage(QWidget):
 
     def _on_paths_changed(self) -> None:
         ctl = self.ctl
+        if not self.isVisible():
+            self._stale = True
+            return
         if not ctl.runs:
             return
         xl, yl = ctl.names()

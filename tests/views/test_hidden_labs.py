@@ -1,0 +1,34 @@
+"""A hidden lab costs nothing: lessons opened while another lab is shown compute no grid
+and redraw nothing in the error-surface lab; showing it again catches up."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def test_hidden_surface_lab_neither_computes_nor_redraws(main_window, qtbot, monkeypatch):
+    win = main_window
+    win.open_lesson("learning-slowdown")
+    lab = win.current_lab
+    assert lab.name == "surface"
+    qtbot.waitUntil(lambda: all(r.z is not None for r in lab.slowdown.runs), timeout=30_000)
+    lab.controller.wait_idle()
+    win.show_lab("workbench")
+    work = []
+    monkeypatch.setattr(lab.slowdown.runner, "submit", lambda job: work.append("slow grid"))
+    monkeypatch.setattr(lab.controller.runner, "submit", lambda job: work.append("grid") or 0)
+    monkeypatch.setattr(lab.controller, "slice_values", lambda: work.append("slice"))
+    for m in ("set_surface", "set_path"):
+        for hm in lab.slow_page.maps:
+            monkeypatch.setattr(hm, m, lambda *a, m=m: work.append(m))
+    for name in ("xor-mlp", "mazur-2-2-2"):
+        win.open_lesson(name)
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        qtbot.wait(30)
+    assert win.current_lab_name == "workbench"
+    assert work == []
+    monkeypatch.undo()
+    win.open_lesson("learning-slowdown")      # shown again: grids and pictures catch up
+    qtbot.waitUntil(lambda: all(r.z is not None for r in lab.slowdown.runs), timeout=30_000)
+    qtbot.wait(50)
+    assert "Epoch 0" in lab.slow_page.epoch_label.text()
