@@ -37,8 +37,9 @@ def lab_captions(lesson: Lesson | None, lab, sizes: list[int] | None
     found += [c for c in lesson.captions
               if c.when is not None and progress_matches(c.when, int(step), loss)]
     values = lab.caption_values()
-    return (shown_captions(lesson, found, values, sizes),
-            shown_captions(lesson, lesson.captions, values, None))
+    worked = lab.captions_quote_worked_example
+    return (shown_captions(lesson, found, values, sizes, worked),
+            shown_captions(lesson, lesson.captions, values, None, worked))
 
 
 class CaptionBar(QFrame):

@@ -50,22 +50,25 @@ def part_names(lesson: Lesson) -> list[str]:
 
 
 def shown_captions(lesson: Lesson | None, captions: list[Caption],
-                   values: dict[str, float] | None, live_sizes: list[int] | None
-                   ) -> list[Caption]:
+                   values: dict[str, float] | None, live_sizes: list[int] | None,
+                   worked_example: bool = True) -> list[Caption]:
     """``captions`` as the class sees them now.
 
     ``values`` are the live values (None: the lab has none, the notes' own are used);
     ``live_sizes`` the live network's layer sizes: when they are not the lesson's, a
     caption naming a neuron or weight of the lesson is left out (it may not exist).
+    ``worked_example``: the values are the lesson's worked example computed live (the
+    Workbench), so the notes' own values are shown beside them where they differ; other
+    labs quote their own state (a descent step, an epoch), which the notes do not print.
     """
     if lesson is None:
         return []
-    notes = notes_values(lesson)
+    notes = notes_values(lesson) if worked_example or values is None else {}
     changed = live_sizes is not None and list(live_sizes) != list(lesson.network.sizes)
     names = part_names(lesson) if changed else []
     out = []
     vals = notes if values is None else values
-    label = None if values is None else notes
+    label = notes if values is not None and worked_example else None
     for c in captions:
         text = None if names and names_mentioned(c.text, names) else render(c.text, vals, label)
         if text is None:

@@ -50,6 +50,9 @@ class Lab(QMainWindow):
     status = Signal(str)
     #: emitted when caption_position() changes (the caption bar re-reads it)
     position_changed = Signal()
+    #: caption_values() are the lesson's worked example computed live (the notes' own
+    #: numbers are then shown beside them where they differ)
+    captions_quote_worked_example = False
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -148,6 +148,8 @@ def test_the_surface_lab_caption_follows_the_descent(main_window, qtbot):
     assert "in the valley at w = 1.78, b = -2.26" in _bar(win)
     assert "almost flat" not in _bar(win) and "plateau" not in _bar(win)
     assert f"error {fmt(lab.controller.costs[-1])}" in _bar(win)
+    # the lab's own state is not the worked example: no "notes' values" beside it
+    assert "notes' values" not in _bar(win)
 
 
 def test_the_training_lab_caption_follows_the_epochs(main_window, qtbot):

@@ -49,6 +49,7 @@ class WorkbenchLab(Lab):
 
     name = "workbench"
     title = "Workbench"
+    captions_quote_worked_example = True
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(doc, parent)
