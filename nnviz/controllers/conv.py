@@ -207,6 +207,25 @@ class ConvController(QObject):
             s.active = min(s.active, n - 1)
         self._edit(f"{n} kernels", f)
 
+    def set_kernel_size(self, k: int) -> None:
+        """Every kernel k×k (1-5): centred in zeros when it grows, its middle when it
+        shrinks (a 3×3 edge kernel stays an edge kernel)."""
+        k = int(k)
+        if not 1 <= k <= 5:
+            raise ValueError("the kernel size must be between 1 and 5")
+        old = self.setup.kernels.shape[-1]
+        if k == old:
+            return
+
+        def f(s: ConvSetup) -> None:
+            n, c = s.kernels.shape[:2]
+            out = np.zeros((n, c, k, k))
+            m = min(k, old)
+            a, b = (k - m) // 2, (old - m) // 2
+            out[:, :, a:a + m, a:a + m] = s.kernels[:, :, b:b + m, b:b + m]
+            s.kernels = out
+        self._edit(f"Kernel size {k}×{k}", f)
+
     def set_active(self, a: int) -> None:
         if not 0 <= a < len(self.setup.kernels) or a == self.setup.active:
             return

@@ -208,3 +208,18 @@ def test_hostile_saved_states_are_refused_or_installed_whole(ctl, conv, cnn):
     else:
         assert all(np.all(np.isfinite(p)) for p in c.trainer.net.params)
         c.restore_state(saved)
+
+
+def test_kernel_size_grows_in_zeros_and_shrinks_to_the_middle(ctl):
+    ctl.set_kernel_size(5)
+    k = ctl.setup.kernels[0, 0]
+    assert k.shape == (5, 5) and ctl.maps.shape == (1, 4, 4)
+    np.testing.assert_array_equal(k[1:4, 1:4], preset_kernel("edge_vertical")[0])
+    assert k[0].sum() == 0 and k[:, 0].sum() == 0
+    ctl.set_kernel_size(1)
+    assert ctl.setup.kernels.shape == (1, 1, 1, 1) and ctl.setup.kernels[0, 0, 0, 0] == 0
+    ctl.doc.undo_stack.undo()
+    ctl.doc.undo_stack.undo()
+    np.testing.assert_array_equal(ctl.setup.kernels[0], preset_kernel("edge_vertical"))
+    with pytest.raises(ValueError):
+        ctl.set_kernel_size(6)

@@ -264,3 +264,10 @@ def test_a_bad_kernel_entry_is_refused_with_a_message(lab, main_window, qtbot):
     qtbot.waitUntil(lambda: "not a number" in win.statusBar().currentMessage())
     assert lab.ctl.setup.kernels[0, 0, 0, 0] == 1.0 and table.item(0, 0).text() == "1"
     assert lab.doc.undo_stack.count() == 0
+
+
+def test_kernel_size_from_the_settings(lab, qtbot):
+    lab.conv_page.controls.ksize.setValue(5)
+    page = _page(lab, qtbot)
+    assert page.kernel.tables[0].rowCount() == 5 and lab.ctl.n_conv == 16
+    assert page.fmap_title.text() == "Map 4×4"

@@ -76,7 +76,8 @@ class CellGrid(QWidget):
 
     # ------------------------------------------------------------ geometry
     def cell_size(self) -> float:
-        return max(1.0, min(self.width() / self.cols, self.height() / self.rows))
+        # one pixel spare so the last border line is not clipped
+        return max(1.0, min((self.width() - 1) / self.cols, (self.height() - 1) / self.rows))
 
     def origin(self) -> tuple[float, float]:
         s = self.cell_size()

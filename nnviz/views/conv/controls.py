@@ -57,6 +57,8 @@ class ConvControls(QWidget):
         for key, (title, _) in PRESETS.items():
             self.preset.addItem(title, key)
         self.preset.activated.connect(self._on_preset)
+        self.ksize = _spin(1, 5, "conv-kernel-size")
+        self.ksize.valueChanged.connect(lambda v: self._do(ctl.set_kernel_size, v))
         self.n_kernels = _spin(1, MAX_KERNELS, "conv-kernels")
         self.n_kernels.valueChanged.connect(lambda v: self._do(ctl.set_kernel_count, v))
         self.active = _spin(1, MAX_KERNELS, "conv-active")
@@ -89,7 +91,8 @@ class ConvControls(QWidget):
         self.relu.setText("ReLU")
         self.fit_widths()
         for label, w in (("Image", self.source), ("Digit no.", self.digit), ("", self.clear),
-                         ("Kernel", self.preset), ("Kernels", self.n_kernels),
+                         ("Kernel", self.preset), ("Size k×k", self.ksize),
+                         ("Kernels", self.n_kernels),
                          ("Shown", self.active), ("Bias b", self.bias),
                          ("Stride", self.stride), ("Padding", self.padding),
                          ("", self.relu), ("Pooling", self.pool),
@@ -99,7 +102,7 @@ class ConvControls(QWidget):
 
     def fit_widths(self) -> None:
         """Fields as wide as their longest text in the current font (presentation mode)."""
-        for w in (self.digit, self.n_kernels, self.active, self.bias, self.stride,
+        for w in (self.digit, self.ksize, self.n_kernels, self.active, self.bias, self.stride,
                   self.padding, self.pool_size, self.pool_stride):
             w.setMaximumWidth(w.fontMetrics().horizontalAdvance("-1000.000") + 40)
         for w in (self.source, self.preset, self.pool):
@@ -121,7 +124,8 @@ class ConvControls(QWidget):
 
     def refresh(self) -> None:
         s = self.ctl.setup
-        pairs = ((self.digit, s.digit), (self.n_kernels, len(s.kernels)),
+        pairs = ((self.digit, s.digit), (self.ksize, s.kernels.shape[-1]),
+                 (self.n_kernels, len(s.kernels)),
                  (self.active, s.active + 1), (self.stride, s.stride),
                  (self.padding, s.padding), (self.pool_size, s.pool_size),
                  (self.pool_stride, s.pool_stride))
