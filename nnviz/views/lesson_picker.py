@@ -1,8 +1,8 @@
 """The lesson picker (G): chapters and lessons over the window, by keyboard or mouse.
 
-Up/Down (or the clicker's Page keys) move, Enter or a click opens, typing a title's
-first letters jumps to it, Esc or G closes. Lessons left earlier are marked: they open
-as they were left.
+Up/Down (or the clicker's Page keys) move, Enter or a click opens, a digit jumps to
+that chapter, a letter to the next lesson whose title starts with it, Esc or G closes.
+Lessons left earlier are marked: they open as they were left.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from nnviz.views.overlay import Overlay
 PICKER_KEYS = (("Up, Down, PgUp, PgDown", "move through the lessons"),
                ("Left, Right", "previous or next column"),
                ("Enter, a click", "open the lesson"),
-               ("a letter", "jump to a lesson by its title"),
+               ("1 … 9", "jump to that chapter"),
+               ("a letter", "the next lesson whose title starts with it"),
                ("Esc, G", "close the picker"))
 KEPT_MARK = "  ◀ as you left it"
 NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -114,7 +115,32 @@ class LessonPicker(Overlay):
             if event.key() in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
                 self._move(1 if event.key() == Qt.Key.Key_PageDown else -1)
                 return True
+            text = event.text()
+            if len(text) == 1 and text.isalnum() and not event.modifiers() & ~(
+                    Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier):
+                self._jump(text)
+                return True
         return super().eventFilter(obj, event)
+
+    def _jump(self, key: str) -> None:
+        """A digit: the first lesson of that chapter; a letter: the next lesson (after the
+        current one, wrapping) whose title starts with it."""
+        rows = [i for i in range(self.list.count()) if self.list.item(i).data(NAME_ROLE)]
+        if key.isdigit():
+            heads = [i for i in range(self.list.count())
+                     if not self.list.item(i).data(NAME_ROLE)]
+            n = int(key) - 1
+            if 0 <= n < len(heads):
+                after = [r for r in rows if r > heads[n]]
+                if after:
+                    self.list.setCurrentRow(after[0])
+            return
+        cur = self.list.currentRow()
+        order = [r for r in rows if r > cur] + [r for r in rows if r <= cur]
+        for r in order:
+            if self.list.item(r).text().strip().lower().startswith(key.lower()):
+                self.list.setCurrentRow(r)
+                return
 
     def _move(self, by: int) -> None:
         """One lesson on (clickers send Page Down / Page Up), skipping chapter titles."""

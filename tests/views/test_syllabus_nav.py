@@ -199,3 +199,29 @@ def test_no_key_is_taken_twice(main_window):
     for name in win.lab_names:
         lab_keys = keys(win.lab(name).findChildren(QAction))
         assert not set(lab_keys) & set(window_keys), (name, set(lab_keys) & set(window_keys))
+
+
+def test_the_picker_jumps_by_chapter_digit_and_title_letter(main_window, qtbot):
+    win = main_window
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_G)
+    lst = win.picker.list
+
+    def current() -> str:
+        return lst.currentItem().data(Qt.ItemDataRole.UserRole)
+
+    chapters_ = chapters(shipped_syllabus())
+    qtbot.keyClick(lst, Qt.Key.Key_5)
+    assert current() == chapters_[4][1][0].name        # the universality chapter
+    qtbot.keyClick(lst, Qt.Key.Key_3)
+    assert current() == chapters_[2][1][0].name
+    qtbot.keyClick(lst, Qt.Key.Key_L)
+    title = lst.currentItem().text().strip()
+    assert title.startswith("L") and current() != chapters_[2][1][0].name
+    qtbot.keyClick(lst, Qt.Key.Key_L)                   # the next one starting with L
+    assert lst.currentItem().text().strip().startswith("L")
+    assert lst.currentItem().text().strip() != title
+    qtbot.keyClick(lst, Qt.Key.Key_5)
+    qtbot.keyClick(lst, Qt.Key.Key_Enter)
+    assert not win.picker.isVisible()
+    assert win.doc.lesson.name == chapters_[4][1][0].name and _no_dialog(win)
