@@ -155,8 +155,18 @@ def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
     assert "Never converges" in p.status_label.text()
     assert "not linearly" in p.status_label.text()
     assert p.btn_xor.isVisible()
+    cursor = lab.ctl.cursor
     qtbot.mouseClick(p.btn_xor, Qt.MouseButton.LeftButton)
     assert main_window.doc.lesson.name == "xor-mlp"
+    # a lesson switch: coming back finds the learning rule where it was left
+    qtbot.keyClick(main_window, Qt.Key.Key_G)
+    picker = main_window.picker
+    row = next(i for i in range(picker.list.count())
+               if picker.list.item(i).data(Qt.ItemDataRole.UserRole) == "perceptron-xor")
+    picker.list.setCurrentRow(row)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert main_window.doc.lesson.name == "perceptron-xor"
+    assert lab.ctl.cursor == cursor and cursor > 0
 
 
 def test_mp_page_inhibitory_checkbox(lab, qtbot):

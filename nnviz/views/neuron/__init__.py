@@ -77,7 +77,9 @@ class NeuronLab(Lab):
 
     def _open_lesson(self, name: str) -> None:
         win = self.window()
-        if hasattr(win, "open_lesson"):
+        if hasattr(win, "nav"):          # a lesson switch: the lesson left is kept as it is
+            win.nav.go(name)
+        elif hasattr(win, "open_lesson"):
             win.open_lesson(name)
         else:
             self.doc.try_load_lesson(name)
