@@ -114,6 +114,9 @@ class RepeatTrainer(QObject):
         bias = ", ".join(f"{d.naming.bias(l, 0)} = {net.biases[l][0]:.10f}"
                          for l in range(net.n_layers) if net.use_bias[l]) if params else ""
         frozen = " (biases frozen, as set)" if d.config.freeze_biases else ""
+        if not self.stepper.options().plain:
+            frozen += (" (plain gradient descent: L1/L2, momentum, clipping and dropout are "
+                       "shown step by step, not applied here)")
         batch = f" on {m} examples at once" if m > 1 else ""
         shown = f"{total:.10f}" if abs(total) >= 1e-6 else f"{total:.3g}"
         self.result = (f"After {n:,} steps{batch}{frozen}: {d.naming.total_error} = "

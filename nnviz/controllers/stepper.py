@@ -38,6 +38,7 @@ class StepController(QObject):
         self.t = 0
         self.speed = 2.0            # micro-steps per second when playing
         self.error = ""             # why there is no trace (shown by the views)
+        self.velocity: dict[int, tuple] = {}   # momentum velocities reached at step t
         self.tick = None            # what Play steps (the matrix view's next), else next
         self.tick_position = lambda: 0
         self._trace: Trace | None = None
@@ -66,12 +67,23 @@ class StepController(QObject):
                 try:
                     with np.errstate(all="ignore"):
                         self._trace = build_trace(d.network, d.example_x, d.example_y, d.loss,
-                                                  d.config.eta, d.naming, d.config.freeze_biases)
+                                                  d.config.eta, d.naming, d.config.freeze_biases,
+                                                  self.options())
                 except (ValueError, IndexError) as e:
                     self.error = f"Cannot trace this network: {e}"
             if self._trace is not None:
                 self.k = min(self.k, len(self._trace))
         return self._trace
+
+    def options(self):
+        """The document's L1/L2 (λ/n, n the data set's size), momentum (the velocity this
+        timeline step reached), clipping and dropout (masks drawn per training step)."""
+        from nnviz.engine.trace_options import StepOptions
+
+        d = self.doc
+        seed = (d.lesson.seed if d.lesson is not None else 0) + self.t
+        return StepOptions.from_config(d.config, d.network, max(1, len(d.x)),
+                                       np.random.default_rng(seed), self.velocity.get(self.t))
 
     def __len__(self) -> int:
         tr = self.trace
@@ -157,9 +169,13 @@ class StepController(QObject):
                                   "Lower the learning rate or undo the last edit.")
             return False
         del self.timeline[self.t + 1:]
+        self.velocity = {t: v for t, v in self.velocity.items() if t <= self.t}
+        if tr.velocity is not None and after is tr.net_after:
+            self.velocity[self.t + 1] = tr.velocity
         self.timeline.append(after.copy())
         if len(self.timeline) > MAX_TIMELINE:
             del self.timeline[0]
+            self.velocity = {t - 1: v for t, v in self.velocity.items() if t > 0}
         self.t = len(self.timeline) - 1
         self._install(after, text or f"Training step {self.t}")
         self.k = 0
@@ -261,6 +277,7 @@ class StepController(QObject):
     # ------------------------------------------------------------ document signals
     def _on_lesson_changed(self) -> None:
         self.pause()
+        self.velocity = {}
         self.timeline = [self.doc.network.copy()] if self.doc.network is not None else []
         self.t = 0
         self.k = 0

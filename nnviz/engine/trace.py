@@ -133,6 +133,7 @@ class Trace:
     idx_error: Array = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     idx_total: int = 0
     idx_result: int = 0
+    velocity: tuple | None = None    # momentum velocities after the step (w, b), if used
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -263,6 +264,19 @@ def _paren(x: float) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
+def _bias_update(bn: str, l: int, j: int, net: Network, after: Network, grads, eta: float,
+                 E: str, opts, applied) -> tuple[Equation, tuple[Equation, ...]]:
+    """The update equation of bias j of weight layer l (and its terms with options)."""
+    if applied is not None:
+        from nnviz.engine.trace_options import update_equation
+
+        return update_equation(opts, applied, E, bn, l, (j,), net.biases[l][j],
+                               grads[l].db[j], eta, after.biases[l][j], bias=True)
+    return Equation(f"{bn}⁺", (f"{bn} - η*∂{E}/∂{bn}", f"{fmt(net.biases[l][j])} - "
+                                                    f"{fmt(eta)}*{_paren(grads[l].db[j])}"),
+                    after.biases[l][j]), ()
+
+
 # ---------------------------------------------------------------- builder
 def build_trace(
     net: Network,
@@ -272,18 +286,29 @@ def build_trace(
     eta: float,
     naming: Naming | None = None,
     freeze_biases: bool = False,
+    options=None,
 ) -> Trace:
-    """The micro-step trace of one SGD step of ``net`` on the single example (x, y)."""
+    """The micro-step trace of one SGD step of ``net`` on the single example (x, y);
+    ``options`` (a :class:`~nnviz.engine.trace_options.StepOptions`) adds L1/L2,
+    momentum, clipping and dropout, each written out in the steps."""
+    from nnviz.engine.trace_options import apply_options, update_equation
+
     x = np.asarray(x, dtype=np.float64).reshape(1, -1)
     y = np.asarray(y, dtype=np.float64).reshape(1, -1)
     naming = naming or Naming.layered(net.sizes)
-    fwd = forward(net, x)
+    opts = options if options is not None and not options.plain else None
+    fwd = forward(net, x, opts.masks if opts is not None else None)
     grads = backward(net, fwd, y, loss)
-    after = net.copy()
-    for l, g in enumerate(grads):
-        after.weights[l] -= eta * g.dw
-        if net.use_bias[l] and not freeze_biases:
-            after.biases[l] -= eta * g.db
+    applied = None
+    if opts is not None:
+        applied = apply_options(net, grads, eta, freeze_biases, opts)
+        after = applied.after
+    else:
+        after = net.copy()
+        for l, g in enumerate(grads):
+            after.weights[l] -= eta * g.dw
+            if net.use_bias[l] and not freeze_biases:
+                after.biases[l] -= eta * g.db
     out = fwd.output[0]
     kind = _loss_kind(loss)
     if kind == "quadratic":
@@ -352,8 +377,11 @@ def build_trace(
                     [f"e^({fmt(v)})" for v in z_vals[l]]) + ")"
             else:
                 num_o = _act_expr(act.name, _paren(z_vals[l][j]), act.alpha)
-            eq = Equation(naming.out(l + 1, j), (_act_expr(act.name, zname, act.alpha), num_o),
-                          a_vals[l + 1][j])
+            sym_o = _act_expr(act.name, zname, act.alpha)
+            m = fwd.masks[l]
+            if m is not None:     # inverted dropout: the output times 0 or 1/(1 - p)
+                sym_o, num_o = f"({sym_o})*m", f"({num_o})*{fmt(m[0, j])}"
+            eq = Equation(naming.out(l + 1, j), (sym_o, num_o), a_vals[l + 1][j])
             tr.idx_out[l][j] = add("forward", "out", l + 1, j, None, eq)
 
     # ---- errors
@@ -482,27 +510,30 @@ def build_trace(
             if n_in <= MAX_TERMS:
                 for k in range(n_in):
                     wn = naming.weight(l, j, k)
-                    eq = Equation(f"{wn}⁺", (f"{wn} - η*∂{E}/∂{wn}",
-                                             f"{fmt(w_old[j, k])} - {fmt(eta)}*{_paren(grads[l].dw[j, k])}"),
-                                  w_new[j, k])
-                    tr.idx_w[l][j, k] = add("update", "update_w", layer, j, k, eq)
+                    details = ()
+                    if applied is not None:
+                        eq, details = update_equation(
+                            opts, applied, E, wn, l, (j, k), w_old[j, k], grads[l].dw[j, k],
+                            eta, w_new[j, k])
+                    else:
+                        eq = Equation(f"{wn}⁺", (f"{wn} - η*∂{E}/∂{wn}",
+                                                 f"{fmt(w_old[j, k])} - {fmt(eta)}*"
+                                                 f"{_paren(grads[l].dw[j, k])}"), w_new[j, k])
+                    tr.idx_w[l][j, k] = add("update", "update_w", layer, j, k, eq, details)
             else:
                 wn = naming.weight(l, j, 0)
                 eq = Equation(f"{wn}⁺…", (f"w - η*∂{E}/∂w for the {n_in} weights into "
                                           f"{naming.label(layer, j)}",), w_new[j, 0])
                 tr.idx_w[l][j, :] = add("update", "update_row", layer, j, None, eq)
             if net.use_bias[l] and not freeze_biases and not net.shared_bias[l]:
-                bn = naming.bias(l, j)
-                eq = Equation(f"{bn}⁺", (f"{bn} - η*∂{E}/∂{bn}",
-                                         f"{fmt(net.biases[l][j])} - {fmt(eta)}*{_paren(grads[l].db[j])}"),
-                              after.biases[l][j])
-                tr.idx_b[l][j] = add("update", "update_b", layer, j, None, eq)
+                tr.idx_b[l][j] = add("update", "update_b", layer, j, None, *_bias_update(
+                    naming.bias(l, j), l, j, net, after, grads, eta, E, opts, applied))
         if net.use_bias[l] and not freeze_biases and net.shared_bias[l]:
-            bn = naming.bias(l, 0)
-            eq = Equation(f"{bn}⁺", (f"{bn} - η*∂{E}/∂{bn}",
-                                     f"{fmt(net.biases[l][0])} - {fmt(eta)}*{_paren(grads[l].db[0])}"),
-                          after.biases[l][0])
-            tr.idx_b[l][:] = add("update", "update_b", layer, None, None, eq)
+            tr.idx_b[l][:] = add("update", "update_b", layer, None, None, *_bias_update(
+                naming.bias(l, 0), l, 0, net, after, grads, eta, E, opts, applied))
+
+    if applied is not None and opts.momentum:
+        tr.velocity = (applied.velocity_w, applied.velocity_b)
 
     # ---- the error after the update
     eq = Equation(f"{E}⁺", (f"{E} with the new weights (was {fmt(total)})",), total_after)

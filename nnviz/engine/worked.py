@@ -15,11 +15,53 @@ PHASE_TITLES = {
 }
 
 
+def lesson_options(lesson: Lesson):
+    """The lesson's L1/L2 (λ/n with n its training-set size), momentum (from zero),
+    clipping and dropout (masks drawn with the lesson's seed) for its worked step."""
+    import numpy as np
+
+    from nnviz.engine.trace_options import StepOptions
+
+    try:
+        n = len(lesson.dataset()[0])
+    except (ValueError, OSError):
+        n = 1
+    return StepOptions.from_config(lesson.train, lesson.network, n,
+                                   np.random.default_rng(lesson.seed))
+
+
 def lesson_trace(lesson: Lesson) -> Trace:
-    """The micro-step trace of one training step on the lesson's example."""
+    """The micro-step trace of one training step on the lesson's example, with the
+    lesson's training options."""
     x, y = lesson.example()
     return build_trace(lesson.network, x, y, loss_of(lesson), lesson.train.eta, lesson.naming,
-                       lesson.train.freeze_biases)
+                       lesson.train.freeze_biases, lesson_options(lesson))
+
+
+def options_markdown(lesson: Lesson) -> list[str]:
+    """Set-up lines for the training options the worked step applies."""
+    o = lesson_options(lesson)
+    lines = []
+    if o.l2:
+        lines.append(f"- L2 (weight decay): λ2 = {fmt(o.l2)}, n = {o.n}: "
+                     "`g = ∂E/∂w + λ2/n·w` (biases are not decayed)")
+    if o.l1:
+        lines.append(f"- L1: λ1 = {fmt(o.l1)}, n = {o.n}: `g = ∂E/∂w + λ1/n·sgn(w)`")
+    if o.clip_value is not None:
+        lines.append(f"- Clipping by value: `g′ = clip(g, −{fmt(o.clip_value)}, "
+                     f"{fmt(o.clip_value)})`")
+    if o.clip_norm is not None:
+        lines.append(f"- Clipping by norm: `g′ = g·c/‖g‖` when ‖g‖ > c = {fmt(o.clip_norm)} "
+                     "(‖g‖ over the parameters being trained)")
+    if o.momentum:
+        lines.append(f"- Momentum μ = {fmt(o.momentum)}: `v = μ·v − η·g; w⁺ = w + v` "
+                     "(v starts at 0)")
+    if o.masks is not None:
+        keep = 1 / (1 - o.dropout)
+        lines.append(f"- Dropout p = {fmt(o.dropout)} on the hidden layers (inverted: a kept "
+                     f"output is multiplied by m = 1/(1 − p) = {fmt(keep)}, a dropped one by "
+                     f"m = 0; masks drawn with the lesson's seed {lesson.seed})")
+    return lines
 
 
 def typeset(text: str) -> str:
@@ -53,7 +95,7 @@ def worked_markdown(lesson: Lesson, trace: Trace | None = None, upto: int | None
         + ("; biases are not updated" if lesson.train.freeze_biases else ""),
         "- Input: " + ", ".join(f"`{nm.out(0, k)} = {fmt(v)}`" for k, v in enumerate(tr.x)),
         "- Target: " + ", ".join(f"`{nm.target(j)} = {fmt(v)}`" for j, v in enumerate(tr.y)),
-    ]
+    ] + options_markdown(lesson)
     for l in range(L):
         for j in range(net.sizes[l + 1]):
             ws = ", ".join(f"{nm.weight(l, j, k)} = {fmt(net.weights[l][j, k])}"

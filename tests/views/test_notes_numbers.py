@@ -167,3 +167,31 @@ def test_relu_approximation_has_a_goal_and_a_score(main_window, qtbot):
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
     relu = lab.ctl.score()
     assert relu < 1 and f"{relu:.4f}" in lab.controls.score_label.text()
+
+
+def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qtbot):
+    """The options set in the training lab (the shared document) appear in the Workbench's
+    update steps: the decay term, the velocity carried from one training step to the next."""
+    win = main_window
+    win.doc.set_config(l2=0.2, momentum=0.9)
+    n = len(lab.stepper)
+    press(qtbot, win, Qt.Key.Key_Right, 28)                # w5⁺
+    step = lab.stepper.step
+    assert step.equation.lhs == "w5⁺"
+    qtbot.waitUntil(lambda: "μ·vw5 - η·gw5" in lab.equations.plain_text(), timeout=2000)
+    text = lab.equations.plain_text()                      # v_w5 drawn with a subscript
+    assert "∂Etotal/∂w5 + λ2/n·w5" in text and "0.082167041 + 0.2/1·0.4" in text
+    g5 = step.details[0].value
+    assert step.details[-1].value == pytest.approx(-0.5 * g5)      # v = 0.9·0 − η g
+    press(qtbot, win, Qt.Key.Key_Right, n - 28 + 1)         # past the end: the training step
+    assert lab.stepper.t == 1 and lab.stepper.velocity.get(1) is not None
+    press(qtbot, win, Qt.Key.Key_Right, 28)
+    step = lab.stepper.step
+    v0 = lab.stepper.velocity[1][0][1][0, 0]
+    assert step.details[-1].value == pytest.approx(0.9 * v0 - 0.5 * step.details[-2].value)
+    # and nnviz worked prints the same terms for a lesson that sets them
+    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.worked import worked_markdown
+
+    md = worked_markdown(load_lesson("overfitting-l2"))
+    assert "L2 (weight decay): λ2 = 1, n = 400" in md and "λ2/n·w" in md

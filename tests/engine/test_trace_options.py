@@ -1,0 +1,137 @@
+"""A worked step with the lesson's options: L1, L2, momentum, clipping and dropout, each
+written out in the update equations, each update checked against its formula written out
+here and against the training engine's train_step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.engine import get_loss
+from nnviz.engine.lessons import load_lesson, loss_of
+from nnviz.engine.network import Network, backward, forward
+from nnviz.engine.trace import build_trace
+from nnviz.engine.trace_options import StepOptions
+from nnviz.engine.training import OptimizerState, TrainConfig, train_step
+
+
+def _mazur():
+    les = load_lesson("mazur-2-2-2")
+    x, y = les.example()
+    return les, les.network.copy(), x, y, loss_of(les)
+
+
+def _plain_grads(net, x, y, loss):
+    return backward(net, forward(net, x.reshape(1, -1)), y.reshape(1, -1), loss)
+
+
+def test_l2_and_l1_update_is_w_minus_eta_times_the_regularised_gradient():
+    les, net, x, y, loss = _mazur()
+    lam2, lam1, n, eta = 0.2, 0.05, 4, 0.5
+    opts = StepOptions(l1=lam1, l2=lam2, n=n)
+    tr = build_trace(net, x, y, loss, eta, les.naming, True, opts)
+    g = _plain_grads(net, x, y, loss)
+    for l in range(2):
+        w = net.weights[l]
+        expect = w - eta * (g[l].dw + lam2 / n * w + lam1 / n * np.sign(w))   # written out
+        assert np.allclose(tr.net_after.weights[l], expect, rtol=0, atol=1e-15)
+    w5 = next(s for s in tr.steps if s.equation.lhs == "w5⁺")
+    assert w5.equation.text().startswith("w5⁺ = w5 - η*g_w5 = 0.4 - 0.5*")
+    d = w5.details[0]
+    assert d.lhs == "g_w5" and "λ2/n*w5" in d.text() and "λ1/n*sgn(w5)" in d.text()
+    assert "0.2/4*0.4" in d.text() and "0.05/4*1" in d.text()
+    assert np.isclose(d.value, g[1].dw[0, 0] + 0.2 / 4 * 0.4 + 0.05 / 4)
+    cfg = TrainConfig(eta=eta, l1=lam1, l2=lam2, freeze_biases=True)
+    ref = net.copy()
+    train_step(ref, x.reshape(1, -1), y.reshape(1, -1), loss, cfg, n_train=n)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in
+               zip(ref.weights, tr.net_after.weights))
+
+
+def test_momentum_velocity_written_out_over_two_steps():
+    les, net, x, y, loss = _mazur()
+    mu, eta = 0.9, 0.5
+    tr1 = build_trace(net, x, y, loss, eta, les.naming, True, StepOptions(momentum=mu))
+    g1 = _plain_grads(net, x, y, loss)
+    v1 = [-eta * g.dw for g in g1]                                     # v = μ·0 − η g
+    assert all(np.allclose(a, w + v) for a, w, v in zip(tr1.net_after.weights, net.weights, v1))
+    net2 = tr1.net_after
+    vw, vb = tr1.velocity
+    tr2 = build_trace(net2, x, y, loss, eta, les.naming, True,
+                      StepOptions(momentum=mu, velocity_w=vw, velocity_b=vb))
+    g2 = _plain_grads(net2, x, y, loss)
+    v2 = [mu * a - eta * g.dw for a, g in zip(v1, g2)]                 # v = μ v − η g
+    assert all(np.allclose(a, w + v, rtol=0, atol=1e-15)
+               for a, w, v in zip(tr2.net_after.weights, net2.weights, v2))
+    s = next(s for s in tr2.steps if s.equation.lhs == "w5⁺")
+    assert s.equation.text().startswith("w5⁺ = w5 + v_w5 = ")
+    assert s.details[-1].lhs == "v_w5" and s.details[-1].text().startswith(
+        "v_w5 = μ*v_w5 - η*g_w5 = 0.9*")
+    # the engine's momentum optimiser over the same two steps
+    ref, state = net.copy(), OptimizerState()
+    cfg = TrainConfig(eta=eta, momentum=mu, freeze_biases=True)
+    for _ in range(2):
+        train_step(ref, x.reshape(1, -1), y.reshape(1, -1), loss, cfg, state)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in
+               zip(ref.weights, tr2.net_after.weights))
+
+
+@pytest.mark.parametrize("kind", ["value", "norm"])
+def test_clipping_written_out(kind):
+    les, net, x, y, loss = _mazur()
+    eta = 0.5
+    g = _plain_grads(net, x, y, loss)
+    if kind == "value":
+        c = 0.05
+        opts = StepOptions(clip_value=c)
+        expect = [net.weights[l] - eta * np.clip(g[l].dw, -c, c) for l in range(2)]
+    else:
+        c = 0.01
+        opts = StepOptions(clip_norm=c)
+        norm = np.sqrt(sum(float(np.sum(gl.dw ** 2)) for gl in g))    # biases frozen
+        expect = [net.weights[l] - eta * g[l].dw * c / norm for l in range(2)]
+    tr = build_trace(net, x, y, loss, eta, les.naming, True, opts)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in zip(tr.net_after.weights,
+                                                                      expect))
+    w5 = next(s for s in tr.steps if s.equation.lhs == "w5⁺")
+    assert w5.details[-1].lhs == "g_w5′"
+    assert ("clip(g_w5, -0.05, 0.05)" if kind == "value" else "g_w5*c/‖g‖") in \
+        w5.details[-1].text()
+    cfg = TrainConfig(eta=eta, freeze_biases=True, **{f"clip_{kind}": c})
+    ref = net.copy()
+    train_step(ref, x.reshape(1, -1), y.reshape(1, -1), loss, cfg)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in
+               zip(ref.weights, tr.net_after.weights))
+
+
+def test_dropout_mask_on_the_hidden_outputs_written_out():
+    rng = np.random.default_rng(3)
+    net = Network.create([3, 6, 2], ["tanh", "sigmoid"], rng, bias=0.1)
+    x, y = np.array([0.5, -1.0, 2.0]), np.array([0.2, 0.7])
+    loss = get_loss("half_sse")
+    cfg = TrainConfig(eta=0.3, dropout=0.5)
+    opts = StepOptions.from_config(cfg, net, 1, np.random.default_rng(11))
+    m = opts.masks[0][0]
+    assert set(np.unique(m)) <= {0.0, 2.0} and opts.masks[1] is None
+    tr = build_trace(net, x, y, loss, 0.3, None, False, opts)
+    # forward written out: out_j = tanh(net_j)·m_j with m_j in {0, 1/(1 − p)}
+    h = np.tanh(net.weights[0] @ x + net.biases[0]) * m
+    outs = [s for s in tr.steps if s.kind == "out" and s.layer == 1]
+    assert np.allclose([s.value for s in outs], h)
+    assert outs[0].equation.text().startswith("a^2_1 = (tanh(z^2_1))*m = ")
+    # a dropped neuron's incoming weights get no gradient
+    dropped = np.flatnonzero(m == 0)
+    for j in dropped:
+        assert np.array_equal(tr.net_after.weights[0][j], net.weights[0][j])
+    ref = net.copy()
+    train_step(ref, x.reshape(1, -1), y.reshape(1, -1), loss, cfg,
+               rng=np.random.default_rng(11))
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in
+               zip(ref.weights, tr.net_after.weights))
+
+
+def test_plain_options_change_nothing():
+    les, net, x, y, loss = _mazur()
+    a = build_trace(net, x, y, loss, 0.5, les.naming, True)
+    b = build_trace(net, x, y, loss, 0.5, les.naming, True, StepOptions())
+    assert [s.equation.text() for s in a.steps] == [s.equation.text() for s in b.steps]
