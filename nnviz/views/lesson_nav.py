@@ -82,6 +82,18 @@ class LessonNavigator(QObject):
             return self._restore(name, kept)
         return self.win.open_lesson(name)
 
+    def restart(self) -> None:
+        """The lesson on screen afresh, as its file has it, after the unsaved-changes
+        question (opening a file asks; only switching lessons does not)."""
+        lesson = self.win.doc.lesson
+        if lesson is None:
+            return
+        source = builtin_id(lesson) or (str(lesson.path) if lesson.path else None)
+        if source is None:
+            self.win.doc.message.emit("This lesson came from a workspace: open its file again.")
+            return
+        self.win.files.confirm_discard(lambda: self.win.open_lesson(source))
+
     def keep_current(self) -> None:
         """Remember the lesson on screen as it is now."""
         win = self.win

@@ -170,6 +170,9 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
                                             "The next lesson of the syllabus")
         self.act_prev_lesson = self._action("&Previous lesson", self.previous_lesson,
                                             "Ctrl+PgUp", "The previous lesson of the syllabus")
+        self.act_restart_lesson = self._action(
+            "&Start this lesson afresh", self.restart_lesson, None,
+            "Open the lesson on screen as its file has it (asks about unsaved changes)")
         self.act_pick_lesson = self._action("&Choose a lesson…", self.show_picker, "G",
                                             "Every lesson by chapter, over the window")
         self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
@@ -201,7 +204,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         m.addAction(self.act_redo)
         self.lessons_menu = mb.addMenu("&Lessons")
         self.nav.fill_menu(self.lessons_menu, [self.act_next_lesson, self.act_prev_lesson,
-                                               self.act_pick_lesson])
+                                               self.act_pick_lesson, self.act_restart_lesson])
         self.lab_menu = mb.addMenu("La&b")
         for a in self._lab_actions.values():
             self.lab_menu.addAction(a)

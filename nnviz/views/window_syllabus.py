@@ -21,6 +21,10 @@ class SyllabusMixin:
     def previous_lesson(self) -> None:
         self.nav.step(-1)
 
+    def restart_lesson(self) -> None:
+        """Lessons > Start this lesson afresh: like opening its file, so it asks first."""
+        self.nav.restart()
+
     def show_picker(self) -> None:
         """The lesson picker over the window (G)."""
         if self.picker is None:

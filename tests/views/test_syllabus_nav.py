@@ -225,3 +225,18 @@ def test_the_picker_jumps_by_chapter_digit_and_title_letter(main_window, qtbot):
     qtbot.keyClick(lst, Qt.Key.Key_Enter)
     assert not win.picker.isVisible()
     assert win.doc.lesson.name == chapters_[4][1][0].name and _no_dialog(win)
+
+
+def test_start_this_lesson_afresh_asks_first(main_window, qtbot):
+    win = main_window
+    win.doc.set_weight(1, 0, 0, 0.5)
+    win.act_restart_lesson.trigger()
+    qtbot.waitUntil(lambda: win.files.prompt is not None)
+    win.files.prompt.button(QMessageBox.StandardButton.Cancel).click()
+    qtbot.waitUntil(lambda: win.files.prompt is None)
+    assert win.doc.network.weights[1][0, 0] == 0.5
+    win.act_restart_lesson.trigger()
+    qtbot.waitUntil(lambda: win.files.prompt is not None)
+    win.files.prompt.button(QMessageBox.StandardButton.Discard).click()
+    qtbot.waitUntil(lambda: win.doc.network.weights[1][0, 0] == 0.4)
+    assert win.doc.lesson.name == "mazur-2-2-2" and not win.doc.is_modified
