@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.batchnorm import BatchNorm
 from nnviz.engine.data import encode
 from nnviz.engine.init import GAIN_RANGE, INITIALISERS, init_weights
 from nnviz.engine.network import Network
@@ -32,7 +33,8 @@ class NetworkEdits:
         _method, scale, bias = self.doc.lesson.init     # the lesson's U(±scale) (keras: 0.05)
         weights = init_weights(old.sizes, self.init_method, rng, scale, self.init_gain)
         net = Network(weights, [np.full_like(b, bias) for b in old.biases], list(old.activations),
-                      list(old.shared_bias), list(old.use_bias))
+                      list(old.shared_bias), list(old.use_bias),
+                      [None if bn is None else BatchNorm.new(bn.size) for bn in old.norms])
         self.doc.set_network(net, "Reset training")
         self._restart(clear_history=True)
         self._record()
@@ -63,6 +65,20 @@ class NetworkEdits:
             ds = self.data
             ds.y = encode(ds.labels, new.sizes[-1], name)
             self._install(ds, self.edited)
+        self._announce()
+
+    def set_batch_norm(self, layer: int, on: bool) -> None:
+        """Batch normalisation of hidden layer ``layer`` (0 = the first) on (gamma = 1,
+        beta = 0) or off, keeping the weights (undoable)."""
+        net = self.doc.network
+        if not 0 <= layer < net.n_layers - 1:
+            raise ValueError("only hidden layers are batch-normalised")
+        if (net.norms[layer] is not None) == bool(on):
+            return
+        new = net.copy()
+        new.norms[layer] = BatchNorm.new(new.sizes[layer + 1]) if on else None
+        self.doc.set_network(new, f"Hidden layer {layer + 1}: batch norm {'on' if on else 'off'}")
+        self._opt = OptimizerState()   # gamma and beta: the optimiser starts afresh
         self._announce()
 
     def set_init_gain(self, gain: float) -> None:

@@ -109,3 +109,30 @@ class BatchNorm:
         n = g.shape[0]
         dz = (self.gamma * cache.inv_std / n) * (n * g - dbeta - x_hat * dgamma)
         return dz, dgamma, dbeta
+
+
+def bn_to_dict(bn: BatchNorm) -> dict:
+    """A JSON-ready object (exact floats)."""
+    return {"gamma": bn.gamma.tolist(), "beta": bn.beta.tolist(),
+            "running_mean": bn.running_mean.tolist(), "running_var": bn.running_var.tolist(),
+            "eps": bn.eps, "momentum": bn.momentum}
+
+
+def bn_from_dict(d, where: str, m: int) -> BatchNorm:
+    """Validate a :func:`bn_to_dict` object of a layer of ``m`` neurons (FormatError)."""
+    from nnviz.engine.validate import FormatError, as_array, as_number
+
+    if not isinstance(d, dict):
+        raise FormatError(f"{where}: expected an object")
+    unknown = set(d) - {"gamma", "beta", "running_mean", "running_var", "eps", "momentum"}
+    if unknown:
+        raise FormatError(f"{where}.{str(sorted(unknown)[0])[:40]}: unknown setting")
+    arrays = {k: as_array(d.get(k, default), f"{where}.{k}", (m,)) for k, default in (
+        ("gamma", [1.0] * m), ("beta", [0.0] * m), ("running_mean", [0.0] * m),
+        ("running_var", [1.0] * m))}
+    if (arrays["running_var"] < 0).any():
+        raise FormatError(f"{where}.running_var: a variance cannot be negative")
+    eps = as_number(d.get("eps", EPS), f"{where}.eps", 1e-12, 1.0)
+    momentum = as_number(d.get("momentum", MOMENTUM), f"{where}.momentum", 0.0, 0.999)
+    return BatchNorm(arrays["gamma"], arrays["beta"], arrays["running_mean"],
+                     arrays["running_var"], eps, momentum)

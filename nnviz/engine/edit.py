@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.activations import get_activation
+from nnviz.engine.batchnorm import BatchNorm
 from nnviz.engine.network import Network
 
 MAX_NEURONS = 1024
@@ -49,7 +50,10 @@ def resize_layer(net: Network, layer: int, size: int, rng: np.random.Generator) 
     w_out = _xavier(net.sizes[layer + 1], size, rng)
     w_out[:, :keep] = net.weights[l + 1][:, :keep]
     out.weights[l], out.biases[l], out.weights[l + 1] = w_in, b, w_out
-    return Network(out.weights, out.biases, out.activations, out.shared_bias, out.use_bias)
+    if out.norms[l] is not None:   # batch norm of the resized layer starts afresh
+        out.norms[l] = BatchNorm.new(size)
+    return Network(out.weights, out.biases, out.activations, out.shared_bias, out.use_bias,
+                   out.norms)
 
 
 def insert_layer(net: Network, layer: int, size: int, activation: str,
@@ -76,7 +80,9 @@ def insert_layer(net: Network, layer: int, size: int, activation: str,
     acts.insert(l, act)
     shared.insert(l, False)
     use.insert(l, True)
-    return Network(ws, bs, acts, shared, use)
+    norms = [None if bn is None else bn.copy() for bn in net.norms]
+    norms.insert(l, None)
+    return Network(ws, bs, acts, shared, use, norms)
 
 
 def remove_layer(net: Network, layer: int, rng: np.random.Generator) -> Network:
@@ -85,10 +91,11 @@ def remove_layer(net: Network, layer: int, rng: np.random.Generator) -> Network:
     l = layer - 1
     ws, bs = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
     acts, shared, use = list(net.activations), list(net.shared_bias), list(net.use_bias)
-    for lst in (ws, bs, acts, shared, use):
+    norms = [None if bn is None else bn.copy() for bn in net.norms]
+    for lst in (ws, bs, acts, shared, use, norms):
         del lst[l]
     ws[l] = _xavier(net.sizes[layer + 1], net.sizes[layer - 1], rng)
-    return Network(ws, bs, acts, shared, use)
+    return Network(ws, bs, acts, shared, use, norms)
 
 
 def unshare_biases(net: Network) -> Network:

@@ -84,6 +84,8 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
         return f"loss {loss.name}"
     if cfg.dropout > 0:
         return "dropout"
+    if net.has_batch_norm:
+        return "batch normalisation"
     if cfg.clip_value is not None or cfg.clip_norm is not None:
         return "gradient clipping"
     if any(s and u for s, u in zip(net.shared_bias, net.use_bias)):

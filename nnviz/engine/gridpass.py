@@ -215,6 +215,9 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     -------
     ndarray, shape (G,)
     """
+    if net.has_batch_norm:
+        raise ValueError("the error surface leaves batch normalisation out: "
+                         "switch it off to see the surface")
     l0 = min(r.layer for r, _ in varied)
     fwd = forward(net, x)
     n = len(fwd.zs[0])

@@ -299,7 +299,7 @@ def _parse_network(nd: Any) -> Network:
     from nnviz.engine.init import init_weights
 
     drawn: list[np.ndarray] = []  # every layer's initial weights, drawn only if one needs them
-    weights, biases, acts, shared, used = [], [], [], [], []
+    weights, biases, acts, shared, used, norms = [], [], [], [], [], []
     for l, ld in enumerate(layers):
         where = f"network.layers[{l}]"
         n_in, n_out = sizes[l], sizes[l + 1]
@@ -332,7 +332,19 @@ def _parse_network(nd: Any) -> Network:
         if sb and isinstance(b, list) and len(set(b)) > 1:
             raise FormatError(f"{where}.bias: a shared bias must be one value")
         shared.append(sb)
-    return Network(weights, biases, acts, shared, used)
+        norms.append(_lesson_norm(ld, where, n_out, l == len(layers) - 1))
+    return Network(weights, biases, acts, shared, used, norms)
+
+
+def _lesson_norm(ld: dict, where: str, m: int, output: bool):
+    """``"batch_norm": true`` on a hidden layer: batch normalisation with gamma = 1, beta = 0."""
+    from nnviz.engine.batchnorm import BatchNorm
+
+    if not as_bool(ld.get("batch_norm", False), f"{where}.batch_norm"):
+        return None
+    if output:
+        raise FormatError(f"{where}.batch_norm: only hidden layers are batch-normalised")
+    return BatchNorm.new(m)
 
 
 def _parse_names(nd: Any, net: Network) -> Naming:

@@ -322,6 +322,8 @@ def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float,
     :class:`~nnviz.engine.naming.Naming`) labels the entries where the lesson names them;
     ``notes_digits`` (products, results) prints notes 003's rounded form.
     """
+    if net.has_batch_norm:
+        raise ValueError("batch normalisation is not stepped here (the Training lab shows it)")
     x = np.asarray(x, dtype=np.float64).reshape(-1, net.sizes[0])
     y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
     if len(x) == 0 or y.shape[1] != net.sizes[-1]:

@@ -32,6 +32,9 @@ class Network:
     activations : list of Activation, one per layer
     shared_bias : list of bool; True if the layer's neurons share one bias value
     use_bias : list of bool; False if the layer has no bias (it stays 0)
+    norms : list of BatchNorm or None; batch normalisation of a hidden layer's z before
+        its activation (:mod:`nnviz.engine.batchnorm`); None (the default) for none.
+        gamma and beta are not in :meth:`get_params` (the labs' flat parameters).
     """
 
     weights: list[Array]
@@ -39,6 +42,7 @@ class Network:
     activations: list[Activation]
     shared_bias: list[bool] = field(default_factory=list)
     use_bias: list[bool] = field(default_factory=list)
+    norms: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = len(self.weights)
@@ -48,6 +52,13 @@ class Network:
             self.shared_bias = [False] * n
         if not self.use_bias:
             self.use_bias = [True] * n
+        if not self.norms:
+            self.norms = [None] * n
+        if len(self.norms) != n or self.norms[-1] is not None:
+            raise ValueError("batch normalisation: one entry a layer, none for the output")
+        for l, bn in enumerate(self.norms):
+            if bn is not None and bn.size != self.weights[l].shape[0]:
+                raise ValueError(f"layer {l + 1}: batch normalisation of the wrong size")
         if not (len(self.biases) == len(self.activations) == len(self.shared_bias)
                 == len(self.use_bias) == n):
             raise ValueError("weights, biases, activations and bias flags need one entry a layer")
@@ -102,7 +113,12 @@ class Network:
             list(self.activations),
             list(self.shared_bias),
             list(self.use_bias),
+            [None if bn is None else bn.copy() for bn in self.norms],
         )
+
+    @property
+    def has_batch_norm(self) -> bool:
+        return any(bn is not None for bn in self.norms)
 
     # ------------------------------------------------------------ properties
     @property
@@ -138,6 +154,8 @@ class Network:
             and self.use_bias == other.use_bias
             and all(np.array_equal(a, b) for a, b in zip(self.weights, other.weights))
             and all(np.array_equal(a, b) for a, b in zip(self.biases, other.biases))
+            and all((a is None and b is None) or (a is not None and b is not None and a.equals(b))
+                    for a, b in zip(self.norms, other.norms))
         )
 
     # ------------------------------------------------------ flat parameters
@@ -191,6 +209,10 @@ class ForwardPass:
     zs: list[Array]
     activations: list[Array]
     masks: list[Array | None]
+    #: with batch normalisation: per layer the z before it (``zs`` holds gamma x_hat + beta,
+    #: what the activation sees) and its cache, else None
+    pre_norm: list[Array | None] = field(default_factory=list)
+    norm_caches: list = field(default_factory=list)
 
     @property
     def output(self) -> Array:
@@ -213,6 +235,8 @@ class LayerGrad:
     delta: Array
     dw: Array
     db: Array
+    dgamma: Array | None = None   # batch normalisation's gamma and beta (else None)
+    dbeta: Array | None = None
 
 
 def as_batch(x: Array, n_in: int) -> Array:
@@ -225,16 +249,31 @@ def as_batch(x: Array, n_in: int) -> Array:
     return x
 
 
-def forward(net: Network, x: Array, masks: Sequence[Array | None] | None = None) -> ForwardPass:
-    """Feed ``x`` (n, n_in) forward; ``masks`` are per-layer dropout masks (or None)."""
+def forward(net: Network, x: Array, masks: Sequence[Array | None] | None = None,
+            training: bool = False) -> ForwardPass:
+    """Feed ``x`` (n, n_in) forward; ``masks`` are per-layer dropout masks (or None).
+
+    Batch-normalised layers use the batch's statistics (and update their running
+    averages) when ``training``, else the running averages.
+    """
     a = as_batch(x, net.sizes[0])
     zs: list[Array] = []
     acts = [a]
     used_masks: list[Array | None] = []
+    pre: list[Array | None] = []
+    caches: list = []
     for l in range(net.n_layers):
         z = a @ net.weights[l].T
         if net.use_bias[l]:
             z += net.biases[l]
+        bn = net.norms[l]
+        if bn is not None:
+            pre.append(z)
+            z, cache = bn.forward(z, training)
+            caches.append(cache)
+        else:
+            pre.append(None)
+            caches.append(None)
         a = net.activations[l].fn(z)
         m = masks[l] if masks is not None else None
         if m is not None:
@@ -242,7 +281,7 @@ def forward(net: Network, x: Array, masks: Sequence[Array | None] | None = None)
         zs.append(z)
         acts.append(a)
         used_masks.append(m)
-    return ForwardPass(zs, acts, used_masks)
+    return ForwardPass(zs, acts, used_masks, pre, caches)
 
 
 def predict(net: Network, x: Array) -> Array:
@@ -276,6 +315,11 @@ def backward(net: Network, fwd: ForwardPass, y: Array, loss: Loss) -> list[Layer
     grads: list[LayerGrad | None] = [None] * L
     for l in range(L - 1, -1, -1):
         a_in = fwd.activations[l]
+        dgamma = dbeta = None
+        bn = net.norms[l]
+        if bn is not None:  # delta is dC/dy of y = gamma x_hat + beta: on to the z before it
+            delta, dgamma, dbeta = bn.backward(delta, fwd.norm_caches[l])
+            dgamma, dbeta = dgamma * scale, dbeta * scale
         dw = (delta.T @ a_in) * scale
         if net.use_bias[l]:
             db = np.sum(delta, axis=0) * scale
@@ -283,7 +327,7 @@ def backward(net: Network, fwd: ForwardPass, y: Array, loss: Loss) -> list[Layer
                 db = np.full_like(db, np.sum(db))
         else:
             db = np.zeros(delta.shape[1])
-        grads[l] = LayerGrad(fwd.zs[l], fwd.activations[l + 1], delta, dw, db)
+        grads[l] = LayerGrad(fwd.zs[l], fwd.activations[l + 1], delta, dw, db, dgamma, dbeta)
         if l > 0:
             grad_a = delta @ net.weights[l]
             m = fwd.masks[l - 1]

@@ -135,6 +135,9 @@ def batched_loss(net: Network, x: Array, y: Array, loss: Loss,
 
 def _batched_loss(net: Network, x: Array, y: Array, loss: Loss,
                   weights: Sequence[Array], biases: Sequence[Array], start: int) -> Array:
+    if net.has_batch_norm:
+        raise ValueError("the error surface leaves batch normalisation out: "
+                         "switch it off to see the surface")
     a = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64).reshape(a.shape[-2], -1)
     g = max([a.shape[0] if a.ndim == 3 else 1] + [w.shape[0] for w in weights if w.ndim == 3]

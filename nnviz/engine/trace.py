@@ -293,6 +293,8 @@ def build_trace(
     momentum, clipping and dropout, each written out in the steps."""
     from nnviz.engine.trace_options import apply_options, update_equation
 
+    if net.has_batch_norm:
+        raise ValueError("batch normalisation is not stepped here (the Training lab shows it)")
     x = np.asarray(x, dtype=np.float64).reshape(1, -1)
     y = np.asarray(y, dtype=np.float64).reshape(1, -1)
     naming = naming or Naming.layered(net.sizes)

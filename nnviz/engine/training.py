@@ -26,6 +26,7 @@ from nnviz.engine.optimisers import OPTIMISERS, Optimiser, make_optimiser
 from nnviz.engine.schedules import SCHEDULES, check_schedule
 
 Array = np.ndarray
+_NONE = np.zeros(0)   # the place of a layer without batch normalisation (never updated)
 
 
 @dataclass
@@ -221,7 +222,7 @@ def train_step(
         if rng is None:
             raise ValueError("dropout needs a random generator")
         masks = dropout_masks(net, n, cfg.dropout, rng)
-    fwd = forward(net, x, masks)
+    fwd = forward(net, x, masks, training=True)
     y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
     c = loss.value(fwd.output, y)
     grads = backward(net, fwd, y, loss)
@@ -251,6 +252,11 @@ def apply_update(net: Network, grads: list[LayerGrad], cfg: TrainConfig,
     for l, g in enumerate(grads):
         params += [net.weights[l], net.biases[l]]
         gs += [g.dw, g.db if net.use_bias[l] and not cfg.freeze_biases else None]
+    if net.has_batch_norm:  # gamma and beta after every W and b: [..., g0, beta0, g1, ...]
+        for l, g in enumerate(grads):
+            bn = net.norms[l]
+            params += [bn.gamma, bn.beta] if bn is not None else [_NONE, _NONE]
+            gs += [g.dgamma, g.dbeta] if bn is not None else [None, None]
     opt.step(params, gs, cfg.eta if lr is None else lr)
 
 

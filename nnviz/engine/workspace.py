@@ -22,6 +22,7 @@ import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.atomic import write_atomic
+from nnviz.engine.batchnorm import BatchNorm, bn_from_dict, bn_to_dict
 from nnviz.engine.lessons import PHASE_NAMES, Lesson, LessonError, parse_lesson
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.network import Network
@@ -94,6 +95,8 @@ def network_to_dict(net: Network) -> dict[str, Any]:
                               "shared_bias": bool(net.shared_bias[l])}
         if act.name in ("leaky_relu", "elu"):
             ld["alpha"] = float(act.alpha)
+        if net.norms[l] is not None:
+            ld["batch_norm"] = bn_to_dict(net.norms[l])
         layers.append(ld)
     return {"sizes": [int(s) for s in net.sizes], "layers": layers}
 
@@ -109,9 +112,10 @@ def network_from_dict(d: Any, where: str = "network") -> Network:
     layers = need(d, "layers", where)
     if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
         raise FormatError(f"{where}.layers: expected {len(sizes) - 1} layers")
-    ws, bs, acts, shared, used = [], [], [], [], []
+    ws, bs, acts, shared, used, norms = [], [], [], [], [], []
     for l, ld in enumerate(layers):
         lw = f"{where}.layers[{l}]"
+        norms.append(_norm_of(ld, lw, sizes[l + 1], l == len(layers) - 1))
         name = as_str(need(ld, "activation", lw), f"{lw}.activation", 40)
         if name not in ACTIVATIONS:
             raise FormatError(f"{lw}.activation: {name!r} is not one of {', '.join(ACTIVATIONS)}")
@@ -131,7 +135,16 @@ def network_from_dict(d: Any, where: str = "network") -> Network:
         bs.append(b)
         shared.append(sb)
         used.append(ub)
-    return Network(ws, bs, acts, shared, used)
+    return Network(ws, bs, acts, shared, used, norms)
+
+
+def _norm_of(ld: Any, where: str, m: int, output: bool) -> BatchNorm | None:
+    """A saved layer's batch normalisation (None without one; never on the output)."""
+    if not isinstance(ld, dict) or ld.get("batch_norm") is None:
+        return None
+    if output:
+        raise FormatError(f"{where}.batch_norm: only hidden layers are batch-normalised")
+    return bn_from_dict(ld["batch_norm"], f"{where}.batch_norm", m)
 
 
 # ---------------------------------------------------------------- config

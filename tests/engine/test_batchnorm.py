@@ -89,3 +89,117 @@ def test_bad_settings_are_refused(bad):
         BatchNorm(np.ones(2), np.zeros(2), np.zeros(2), np.ones(2), **bad)
     with pytest.raises(ValueError):
         BatchNorm(np.ones(2), np.zeros(3), np.zeros(2), np.ones(2))
+
+
+def _bn_net(seed=0, sizes=(2, 5, 4, 1)):
+    from nnviz.engine.network import Network
+
+    rng = np.random.default_rng(seed)
+    net = Network.create(list(sizes), "sigmoid", rng, init="normal")
+    net.norms = [_bn(s, rng) for s in sizes[1:-1]] + [None]
+    return net
+
+
+def test_the_network_gradients_with_batch_norm_match_central_differences():
+    from nnviz.engine.losses import get_loss
+    from nnviz.engine.network import backward, forward
+
+    net = _bn_net()
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(8, 2)), rng.uniform(size=(8, 1))
+    loss = get_loss("mse")
+
+    def cost(n):
+        return loss.value(forward(n.copy(), x, training=True).output, y)
+
+    grads = backward(net, forward(net.copy(), x, training=True), y, loss)
+    h = 1e-6
+    for l in range(net.n_layers):
+        pairs = [("weights", None, grads[l].dw), ("biases", None, grads[l].db)]
+        if net.norms[l]:
+            pairs += [("norms", "gamma", grads[l].dgamma), ("norms", "beta", grads[l].dbeta)]
+        for attr, sub, g in pairs:
+            def arr(n, attr=attr, sub=sub, l=l):
+                a = getattr(n, attr)[l]
+                return getattr(a, sub) if sub else a
+            for idx in np.ndindex(arr(net).shape):
+                p, m = net.copy(), net.copy()
+                arr(p)[idx] += h
+                arr(m)[idx] -= h
+                assert g[idx] == pytest.approx((cost(p) - cost(m)) / (2 * h), rel=1e-5, abs=1e-9)
+    assert grads[-1].dgamma is None and grads[0].dgamma is not None
+
+
+def test_a_training_step_moves_gamma_and_beta_by_the_optimiser_and_updates_running_averages():
+    from nnviz.engine.losses import get_loss
+    from nnviz.engine.network import backward, forward
+    from nnviz.engine.training import OptimizerState, TrainConfig, train_step
+
+    net = _bn_net(1)
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(10, 2)), rng.uniform(size=(10, 1))
+    ref = net.copy()
+    g = backward(ref, forward(ref.copy(), x, training=True), y, get_loss("mse"))
+    rm = ref.norms[0].running_mean.copy()
+    train_step(net, x, y, get_loss("mse"), TrainConfig(eta=0.3), OptimizerState())
+    np.testing.assert_allclose(net.norms[0].gamma, ref.norms[0].gamma - 0.3 * g[0].dgamma)
+    np.testing.assert_allclose(net.norms[1].beta, ref.norms[1].beta - 0.3 * g[1].dbeta)
+    np.testing.assert_allclose(net.weights[0], ref.weights[0] - 0.3 * g[0].dw)
+    z0 = x @ ref.weights[0].T + ref.biases[0]
+    np.testing.assert_allclose(net.norms[0].running_mean, 0.9 * rm + 0.1 * z0.mean(axis=0))
+    # the fast trainer leaves batch norm to the reference engine and says so
+    from nnviz.engine.fast import FastTrainer
+
+    t = FastTrainer(net, get_loss("mse"), TrainConfig())
+    assert not t.fast and t.reason == "batch normalisation"
+
+
+def test_copies_and_equality_include_batch_norm():
+    net = _bn_net(2)
+    c = net.copy()
+    assert c.equals(net) and c.norms[0] is not net.norms[0]
+    c.norms[1].beta[0] += 1e-12
+    assert not c.equals(net)
+    from nnviz.engine.network import Network
+
+    with pytest.raises(ValueError):
+        Network(net.weights, net.biases, net.activations,
+                norms=[None, None, _bn(1, np.random.default_rng(0))])
+
+
+def test_batch_norm_is_saved_exactly_and_validated_on_open():
+    import json
+
+    from nnviz.engine.validate import FormatError
+    from nnviz.engine.workspace import network_from_dict, network_to_dict
+
+    net = _bn_net(3)
+    d = json.loads(json.dumps(network_to_dict(net)))
+    assert network_from_dict(d).equals(net)
+    assert "batch_norm" not in d["layers"][-1]
+    for mutate in (lambda d: d["layers"][0]["batch_norm"].update(gamma=[1.0]),
+                   lambda d: d["layers"][0]["batch_norm"].update(running_var=[-1.0] * 5),
+                   lambda d: d["layers"][1]["batch_norm"].update(eps=0.0),
+                   lambda d: d["layers"][1]["batch_norm"].update(momentum=1.5),
+                   lambda d: d["layers"][1]["batch_norm"].update(extra=1),
+                   lambda d: d["layers"][2].update(batch_norm={}),
+                   lambda d: d["layers"][0].update(batch_norm=[1])):
+        bad = json.loads(json.dumps(d))
+        mutate(bad)
+        with pytest.raises(FormatError):
+            network_from_dict(bad)
+
+
+def test_a_lesson_layer_can_ask_for_batch_norm():
+    from nnviz.engine.lessons import parse_lesson
+    from nnviz.engine.validate import FormatError
+
+    raw = {"format": "nnviz-lesson", "version": 1, "name": "t", "title": "t",
+           "network": {"sizes": [2, 3, 1], "layers": [
+               {"activation": "sigmoid", "batch_norm": True}, {"activation": "sigmoid"}]},
+           "example": {"input": [0, 1], "target": [1]}}
+    net = parse_lesson(raw).network
+    assert net.norms[0] is not None and np.array_equal(net.norms[0].gamma, np.ones(3))
+    raw["network"]["layers"][1]["batch_norm"] = True
+    with pytest.raises(FormatError):
+        parse_lesson(raw)

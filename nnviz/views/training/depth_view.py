@@ -2,7 +2,8 @@
 group (initialiser, weight scale, draw new weights) and a dock of per-layer histograms of
 the weighted inputs z and the activations a of the current network on the training
 inputs, so a class sees sigmoid saturation with large weights and the signal fading with
-small ones. ``install(lab)`` adds both to a TrainingLab."""
+small ones. ``install(lab)`` adds both, and the batch-normalisation group, to a
+TrainingLab."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.depth import layer_histograms
 from nnviz.engine.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
 from nnviz.views.style import Style, current_style
+from nnviz.views.training.bn_box import BatchNormBox
 from nnviz.views.widgets import spin_box
 
 #: at most this many training inputs go through the network for the histograms
@@ -177,8 +179,10 @@ def install(lab) -> InitBox:
         lambda on: on and not dock.isFloating() and lab.resizeDocks(
             [dock], [int(lab.height() * 0.4)], Qt.Orientation.Vertical))
     box = InitBox(lab.ctl, dock)
+    bn = BatchNormBox(lab.ctl)
     side = lab._side_scroll.widget().layout()
     side.insertWidget(max(0, side.count() - 1), box)   # above the stretch at the end
-    lab.depth_panel, lab.init_box, lab.depth_dock = panel, box, dock
+    side.insertWidget(max(0, side.count() - 1), bn)
+    lab.depth_panel, lab.init_box, lab.depth_dock, lab.bn_box = panel, box, dock, bn
     box._on_lesson()
     return box

@@ -370,6 +370,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.graph.apply_style(style)
         self.bars.apply_style(style)
         self.depth_panel.apply_style(style)
+        self.bn_box.apply_style(style)
         self._schedule()
 
     def state(self) -> dict[str, Any]:

@@ -1,0 +1,80 @@
+"""Batch normalisation in the real Training lab: switches, the one-neuron histograms, the
+lesson, and the labs that leave it out saying so."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.engine.network import forward
+
+
+def _lab(win, lesson="batch-norm"):
+    assert win.open_lesson(lesson)
+    win.show_lab("training")
+    return win.current_lab
+
+
+def test_the_lesson_normalises_every_hidden_layer_and_shows_one_neuron(main_window, qtbot):
+    lab = _lab(main_window)
+    box = lab.bn_box
+    net = main_window.doc.network
+    assert [bn is not None for bn in net.norms] == [True] * 5 + [False]
+    assert [s.isChecked() for s in box.switches] == [True] * 5
+    lab._side_scroll.ensureWidgetVisible(box)
+    box.layer.setCurrentIndex(1)
+    box.neuron.setValue(3)
+    box.refresh()
+    z, y, n = box.neuron_values()
+    x = lab.ctl.data.x_train[:100]
+    fwd = forward(net.copy(), x, training=True)
+    np.testing.assert_array_equal(z, fwd.pre_norm[1][:, 3])
+    assert n["mu"] == pytest.approx(z.mean()) and n["sigma"] == pytest.approx(z.std())
+    np.testing.assert_allclose(y, n["gamma"] * (z - z.mean()) / np.sqrt(z.var() + 1e-5)
+                               + n["beta"], rtol=1e-12)
+    assert "μ_B = " in box.numbers.text() and "γ = 1" in box.numbers.text()
+    # viewing changes nothing: the running averages are the network's own
+    assert np.array_equal(net.norms[1].running_mean, np.zeros(8))
+
+
+def test_training_with_batch_norm_learns_and_the_switch_is_undoable(main_window, qtbot):
+    lab = _lab(main_window)
+    ctl = lab.ctl
+    ctl.run_epochs(15)
+    assert ctl.history.test_acc[-1] > 0.8
+    assert not np.array_equal(main_window.doc.network.norms[0].running_mean, np.zeros(8))
+    lab.bn_box.switches[0].click()
+    assert main_window.doc.network.norms[0] is None and lab.bn_box.layer.count() == 4
+    main_window.act_undo.trigger()
+    assert main_window.doc.network.norms[0] is not None
+    assert lab.bn_box.switches[0].isChecked()
+
+
+def test_reset_keeps_batch_norm_afresh_and_a_workspace_keeps_it(main_window, qtbot, tmp_path):
+    lab = _lab(main_window)
+    lab.ctl.run_epochs(2)
+    lab.ctl.reset()
+    bn = main_window.doc.network.norms[0]
+    assert bn is not None and np.array_equal(bn.gamma, np.ones(8))
+    lab.ctl.run_epochs(2)
+    saved = main_window.doc.network.copy()
+    path = tmp_path / "bn.nnviz"
+    assert main_window.files.save_to(str(path))
+    from nnviz.engine.workspace import read_workspace
+
+    assert read_workspace(path).network.equals(saved)   # gamma, beta, running averages too
+
+
+def test_labs_that_leave_batch_norm_out_say_so(main_window, qtbot):
+    from nnviz.engine import surface as S
+    from nnviz.engine.losses import get_loss
+    from nnviz.engine.trace import build_trace
+
+    _lab(main_window)
+    net = main_window.doc.network
+    with pytest.raises(ValueError, match="batch normalisation"):
+        build_trace(net, np.zeros(2), np.zeros(1), get_loss("mse"), 0.1)
+    refs = S.default_pair(net)
+    with pytest.raises(ValueError, match="batch normalisation"):
+        S.loss_grid(net, np.zeros((3, 2)), np.zeros((3, 1)), get_loss("mse"), *refs,
+                    np.linspace(-1, 1, 3), np.linspace(-1, 1, 3))
