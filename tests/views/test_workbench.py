@@ -332,6 +332,9 @@ def test_every_lesson_steps_to_the_end(lab, main_window, qtbot):
     for name in lesson_names():
         main_window.doc.load_lesson(name)
         n = len(lab.stepper)
+        if main_window.doc.network.has_batch_norm:  # declined, with a message
+            assert n == 0 and "batch normalisation" in lab.stepper.error, name
+            continue
         assert n > 0, name
         lab.advance(n)
         assert lab.stepper.k == n
