@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
 from nnviz.engine.activations import get_activation
+from nnviz.views.neuron.perceptron_page import PAUSE_TEXT, PLAY_TEXT
 
 
 @pytest.fixture
@@ -139,9 +140,9 @@ def test_play_runs_until_converged(lab, qtbot):
     p.seed.setValue(1)                  # this seed converges after 21 steps
     assert lab.ctl.seed == 1
     qtbot.mouseClick(p.btn_play, Qt.MouseButton.LeftButton)
-    assert p.btn_play.text() == "Pause"
+    assert p.btn_play.text() == PAUSE_TEXT
     qtbot.waitUntil(lambda: lab.ctl.status() == "converged", timeout=10000)
-    assert not lab.ctl.playing and p.btn_play.text() == "Play"
+    assert not lab.ctl.playing and p.btn_play.text() == PLAY_TEXT
 
 
 def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
@@ -251,8 +252,9 @@ def test_clicker_keys_on_each_page(lab, main_window):
     assert f.compare_w == pytest.approx(w + 0.1)
     lab.show_page("softmax")
     c = f.softmax_scale
-    QTest.keyClick(main_window, Qt.Key.Key_Right)
-    assert f.softmax_scale == pytest.approx(c + 0.5)
+    QTest.keyClick(main_window, Qt.Key.Key_PageDown)   # c is a setting: left alone
+    assert f.softmax_scale == c
+    assert "No next step" in main_window.statusBar().currentMessage()
     lab.show_page("gallery")
     name = f.gallery_name
     QTest.keyClick(main_window, Qt.Key.Key_Right)

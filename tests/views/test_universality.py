@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from nnviz.engine.universality import GOAL_PRESETS, relu_formula
+from nnviz.views.widgets import PAUSE
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_train_from_here_runs_and_pauses_and_undoes(lab, qtbot):
     ctl = lab.ctl
     before = ctl.net.v.copy()
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
-    assert ctl.training and lab.controls.train_button.text().startswith("⏸")
+    assert ctl.training and lab.controls.train_button.text().startswith(PAUSE)
     qtbot.waitUntil(lambda: ctl.epochs > 5, timeout=5000)
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
     assert not ctl.training and "training steps" in lab.controls.score_label.text()

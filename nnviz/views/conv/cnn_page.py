@@ -25,6 +25,7 @@ from nnviz.controllers.conv_cnn import CNNController
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.conv_page import titled
 from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import PAUSE, PLAY
 
 
 class MapGrid(QWidget):
@@ -59,7 +60,7 @@ class CNNPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.style_ = current_style()
-        self.play = QPushButton("▶ Train")
+        self.play = QPushButton(f"{PLAY} Train")
         self.play.setObjectName("cnn-play")
         self.play.clicked.connect(ctl.toggle)
         self.step = QPushButton("One batch")
@@ -173,7 +174,7 @@ class CNNPage(QWidget):
         self.refresh()
 
     def _on_running(self, running: bool) -> None:
-        self.play.setText("⏸ Pause" if running else "▶ Train")
+        self.play.setText(f"{PAUSE} Pause" if running else f"{PLAY} Train")
 
     # ------------------------------------------------------------ redraw
     def refresh(self) -> None:

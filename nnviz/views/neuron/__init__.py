@@ -98,7 +98,7 @@ class NeuronLab(Lab):
 
     def step_forward(self) -> bool:
         """Clicker 'next' on the current page: a learning step, the next activation or MP
-        preset, w + 0.1 (perceptron vs sigmoid) or c + 0.5 (softmax)."""
+        preset or w + 0.1 (perceptron vs sigmoid); nothing on the softmax page (says so)."""
         return self._step(1)
 
     def step_back(self) -> bool:
@@ -113,7 +113,10 @@ class NeuronLab(Lab):
         elif self.page == "compare":
             f.set_compare_w(round(min(5.0, max(-3.0, f.compare_w + 0.1 * d)), 10))
         elif self.page == "softmax":
-            f.set_softmax_scale(round(min(5.0, max(0.0, f.softmax_scale + 0.5 * d)), 10))
+            # c is the lesson's setting, not a step: a clicker key leaves it alone
+            self.doc.message.emit("No next step on the softmax page: drag the z sliders "
+                                  "or change c")
+            return False
         else:
             return self.ctl.step_forward() if d > 0 else self.ctl.step_back()
         return True

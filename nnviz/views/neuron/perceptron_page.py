@@ -27,9 +27,11 @@ from nnviz.engine.neuron import RULE_TEXT
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import BACK, PAUSE, PLAY, fix_width
 
 CONVENTION_TEXT = {"perceptron": "output 1 if w·x + b > 0  (notes 002)",
                    "step": "output 1 if w·x + b ≥ 0  (notes 003)"}
+PLAY_TEXT, PAUSE_TEXT = f"{PLAY} Play", f"{PAUSE} Pause"
 DATA_CHOICES = ("AND", "OR", "NAND", "NOR", "XOR", "custom")
 
 
@@ -82,9 +84,9 @@ class PerceptronPage(QWidget):
         self.reset_zoom()
 
         # learning controls under the plane
-        self.btn_back = QPushButton("◀ Back")
-        self.btn_step = QPushButton("Step ▶")
-        self.btn_play = QPushButton("Play")
+        self.btn_back = QPushButton(f"{BACK} Back")
+        self.btn_step = QPushButton(f"Step {PLAY}")
+        self.btn_play = QPushButton(PLAY_TEXT)
         self.btn_reset = QPushButton("Reset")
         self.btn_back.clicked.connect(self.ctl.step_back)
         self.btn_step.clicked.connect(self.ctl.step_forward)
@@ -118,8 +120,10 @@ class PerceptronPage(QWidget):
         status_row.addWidget(self.status_label, 1)
         status_row.addWidget(self.btn_xor, 0, Qt.AlignmentFlag.AlignTop)
         left = QVBoxLayout()
-        left.addWidget(self.plot, 1)
+        # the transport row is above the plot, so the texts under the plot (whose length
+        # changes from step to step) never move the buttons a lecturer is clicking
         left.addLayout(controls)
+        left.addWidget(self.plot, 1)
         left.addWidget(self.iter_label)
         left.addWidget(self.step_label)
         left.addLayout(status_row)
@@ -247,7 +251,7 @@ class PerceptronPage(QWidget):
             self.start_combo.setCurrentIndex(self.start_combo.findData(c.start_mode))
         with QSignalBlocker(self.seed):
             self.seed.setValue(min(c.seed, self.seed.maximum()))
-        self.btn_play.setText("Pause" if c.playing else "Play")
+        self.btn_play.setText(PAUSE_TEXT if c.playing else PLAY_TEXT)
         st = c.status()
         self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()} · "
                                 f"w = (b, w1, w2) = {_vec(c.current_aug())}")
@@ -365,6 +369,9 @@ class PerceptronPage(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
+        for b in (self.btn_back, self.btn_step, self.btn_reset):
+            fix_width(b)
+        fix_width(self.btn_play, PLAY_TEXT, PAUSE_TEXT)
         self.plot.setBackground(style.background)
         style_plot(self.plot.getPlotItem(), style)
         self._fit_table()

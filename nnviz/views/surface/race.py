@@ -28,7 +28,7 @@ from nnviz.engine.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.engine.race import COLOURS, SURFACES
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
-from nnviz.views.widgets import spin_box
+from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 #: a marker per optimiser (pyqtgraph symbol, and the same shape as text)
 MARKERS = {"sgd": ("o", "●"), "momentum": ("s", "■"), "nesterov": ("d", "◆"),
@@ -93,7 +93,7 @@ class RacePage(QWidget):
         ctl.race_changed.connect(self._on_race)
         ctl.setup_changed.connect(self._on_setup)
         ctl.running_changed.connect(
-            lambda on: self.play.setText("⏸ Pause" if on else "▶ Race"))
+            lambda on: self.play.setText(f"{PAUSE} Pause" if on else f"{PLAY} Race"))
         self._on_setup()
         self._on_grid()
         self._on_race()
@@ -110,7 +110,7 @@ class RacePage(QWidget):
         self.formula = QLabel()
         self.formula.setObjectName("race-formula")
         self.formula.setWordWrap(True)
-        self.play = QPushButton("▶ Race")
+        self.play = QPushButton(f"{PLAY} Race")
         self.play.setObjectName("race-play")
         self.play.clicked.connect(
             lambda: self.ctl.pause() if self.ctl.playing() else self.ctl.play())

@@ -102,11 +102,21 @@ class UniversalityLab(Lab):
         self.ctl.pause_training()
 
     def step_forward(self) -> None:
+        """The lesson's next stage; in free mode on the one-input page, one gradient step.
+        Otherwise nothing: a clicker key never switches the mode (training would switch
+        bumps and steps to free mode) - the status bar says what to do instead."""
         m = self.ctl.m
         if m.stages and m.stage < len(m.stages) - 1:
             self.ctl.set_stage(m.stage + 1)
-        else:
+        elif self.tabs.currentIndex() == 0 and m.mode == "free":
             self.ctl.train_for(1)
+        elif self.tabs.currentIndex() == 0:
+            self.doc.message.emit(f"No next step in {m.mode} mode: drag a bar or a step, "
+                                  "or press Train to let gradient descent move every "
+                                  "weight (that switches to free mode)")
+        else:
+            self.doc.message.emit("No next step on the towers page: change the towers per "
+                                  "side, the tower weight or the goal")
 
     def step_back(self) -> None:
         m = self.ctl.m

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS
 from nnviz.views.style import Style
-from nnviz.views.widgets import spin_box
+from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
                ("linear", "None (linear)")]
@@ -117,7 +117,7 @@ class OneInputControls(QWidget):
         row = QHBoxLayout()
         self.fit_button = QPushButton("Auto-fit")
         self.fit_button.setToolTip("Least-squares bump heights (or output weights)")
-        self.train_button = QPushButton("▶ Train from here")
+        self.train_button = QPushButton(f"{PLAY} Train from here")
         self.train_button.setCheckable(True)
         row.addWidget(self.fit_button)
         row.addWidget(self.train_button)
@@ -227,7 +227,7 @@ class OneInputControls(QWidget):
         with QSignalBlocker(self.eta):
             self.eta.setValue(ctl.eta)
         self.train_button.setChecked(ctl.training)
-        self.train_button.setText("⏸ Pause" if ctl.training else "▶ Train from here")
+        self.train_button.setText(f"{PAUSE} Pause" if ctl.training else f"{PLAY} Train from here")
         score = ctl.score()
         caption = "Score (mean |output − goal|): " + ("—" if score is None else f"{score:.4f}")
         if ctl.training or ctl.epochs:
