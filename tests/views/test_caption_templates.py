@@ -228,3 +228,19 @@ def test_the_neuron_lab_caption_follows_the_learning_rule(main_window, qtbot):
     assert f"{c.updates()} updates so far: w = ({c.w[0]:.2f}, {c.w[1]:.2f}), b = {c.b:.2f}" \
         in _bar(win)
     assert "Does the line ever settle?" not in _bar(win)
+
+
+def test_after_a_training_step_note_and_caption_bar_agree(main_window, qtbot):
+    win = main_window
+    lab = win.current_lab
+    lab.graph.setFocus()
+    qtbot.keyClick(lab.graph, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert lab.stepper.t == 1
+    _go_to(win, qtbot, lab, 28)
+    tr = lab.stepper.trace
+    w5, w5_new = tr.net_before.weights[1][0, 0], tr.net_after.weights[1][0, 0]
+    line = f"w5+ = {fmt(w5)} - 0.5 * "
+    bar, panel = _bar(win), lab.equations.plain_text()
+    assert line in bar and line in panel
+    assert f"= {fmt(w5_new)}: a smaller w5" in bar and f"= {fmt(w5_new)}: a smaller w5" in panel
+    assert "[the notes' values: w5 = 0.4" in bar and "[the notes' values: w5 = 0.4" in panel

@@ -74,7 +74,8 @@ class EquationPanel(QWidget):
             return
         captions = []
         lesson = st.doc.lesson
-        if lesson is not None and lesson.lab == "workbench" and st.t == 0:
+        # at any training step: the numbers are the live ones, the notes' beside them
+        if lesson is not None and lesson.lab == "workbench":
             phase = st.step.phase if st.step else None
             first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
             found = [c for c in lesson.captions
