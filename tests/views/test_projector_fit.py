@@ -136,3 +136,60 @@ def test_presentation_screenshot_has_the_size_asked_for(lesson, size, tmp_path, 
                       theme="light", out=str(out))
     img = QImage(str(out))
     assert (img.width(), img.height()) == size
+
+
+def _breaks_inside_words(text_edit) -> list[str]:
+    """Every place where the laid-out document wraps a line between two characters
+    that are not separated by a space (inside a number, a name or a subscript)."""
+    bad = []
+    block = text_edit.document().begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount() - 1):
+            line = layout.lineAt(i)
+            end = line.textStart() + line.textLength()
+            if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()):
+                bad.append(f"{text[max(0, end - 12):end]}|{text[end:end + 12]}")
+        block = block.next()
+    return bad
+
+
+@pytest.mark.parametrize("presentation", [True, False], ids=["F5", "normal"])
+def test_workbench_texts_never_overlap_or_break_inside_a_number(window, qtbot, presentation):
+    """Through the whole pass of the notes' 2-2-2 network: no two graph texts overlap and
+    none covers a neuron; the bias values are shown; the Equation panel wraps lines only
+    at spaces (its layout breaks between terms) and shows the step's result in view."""
+    from nnviz.views.items.graph_place import overlapping
+
+    win = window
+    _set_presentation(win, qtbot, presentation)
+    assert win.open_lesson("mazur-2-2-2")
+    lab = win.current_lab
+    graph, eq = lab.graph, lab.equations
+    problems = []
+    for k in range(len(lab.stepper) + 1):
+        if k:
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+        _settle(2)
+        assert lab.stepper.k == k
+        rects = graph.text_rects()
+        problems += [f"step {k}: {a!r} overlaps {b!r}" for a, b in overlapping(rects)]
+        nodes = [("neuron", r) for r in graph.node_rects()]
+        problems += [f"step {k}: {a!r} covers a neuron"
+                     for a, b in overlapping(graph.text_rects(names=False) + nodes)
+                     if b == "neuron" and a != "neuron"]
+        texts = graph.label_texts()
+        if not all(any(t.startswith(f"{b} = ") for t in texts) for b in ("b1", "b2")):
+            problems.append(f"step {k}: bias values not shown: {texts}")
+        problems += [f"step {k}: equation broken at {b!r}" for b in _breaks_inside_words(eq.text)]
+        if k:   # the result: in the first screenful of the panel, without scrolling
+            value = eq.text.document().toPlainText()
+            step = lab.stepper.step
+            from nnviz.engine.naming import fmt
+
+            at = value.find(fmt(step.value))
+            cursor = eq.text.document().find(fmt(step.value))
+            top = eq.text.cursorRect(cursor).bottom()
+            if at < 0 or top > eq.text.viewport().height():
+                problems.append(f"step {k}: result {fmt(step.value)} not in view")
+    assert not problems, "\n".join(problems[:40])

@@ -196,3 +196,4 @@ class TextsMixin:
             a, b = self._pos[l][k], self._pos[l + 1][j]
             item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
             _show(item, self.weight_labels_on and not crowded and not self.compact)
+        self._resolve_overlaps()

@@ -29,6 +29,15 @@ class GraphLabel(QGraphicsTextItem):
 
     def setHtml(self, html: str) -> None:  # noqa: N802 - Qt API
         super().setHtml(html)
+        self._anchor_transform()
+
+    def set_anchor(self, anchor: tuple[float, float]) -> None:
+        """Place the text by another of its points."""
+        if anchor != self.anchor:
+            self.anchor = anchor
+            self._anchor_transform()
+
+    def _anchor_transform(self) -> None:
         r = super().boundingRect()
         ax, ay = self.anchor
         self.setTransform(QTransform.fromTranslate(-ax * r.width(), -ay * r.height()))

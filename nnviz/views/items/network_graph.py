@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLay
 from nnviz.engine.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgesMixin
+from nnviz.views.items.graph_place import PlacingMixin
 from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
@@ -81,7 +82,7 @@ def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
+class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWidget):
     """The network drawn as circles and batched edge paths. See the module docstring."""
 
     neuron_clicked = Signal(int, int)
@@ -142,6 +143,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
         self._edge_labels: list[tuple] = []
         self._auto_fit = True
         self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
+        self._ppu_x = 1e9       # and from one layer to the next
         # the texts keep a size in pixels: place them again when the view's scale changes,
         # once per event (a fit or a window layout changes it several times)
         self._placer = Coalescer(self._place_texts, self)
@@ -225,14 +227,19 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
             sc = self.style_.scale
             lpx = (60 if small else 20) * sc
             rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
+            lpx, rpx = self._measured_margins(lpx, rpx)
             wpx = max(200.0, float(self.view.width()) or 600.0)
             span = L + 0.3
             ppu = max(40.0, (wpx - lpx - rpx) / span)
+            if abs(ppu - self._ppu_x) > 0.5:   # the circles shrink where layers are close
+                self._ppu_x = ppu
+                self._redraw_nodes()
             # vertical margins in pixels: three lines of values above the top neurons and
             # below the bottom ones, then the layer captions
             hpx = max(100.0, float(self.view.height()) or 400.0)
             top = (78 if small else 12) * sc
-            bottom = (30 if self._any_shared() else 120 if small else 34) * sc
+            # (with bias nodes: room under them for the layer captions)
+            bottom = (48 if self._any_shared() else 120 if small else 34) * sc
             if self.compact:    # only the neurons' names are shown: no room kept for texts
                 lpx = rpx = top = bottom = (22 + 6) * sc   # a circle's radius and a gap
             ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
@@ -244,6 +251,23 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
                 self._ppu_y = ppu_y
                 self._redraw_nodes()
                 self._placer.request()   # the texts keep their distance from the circles
+
+    def _measured_margins(self, lpx: float, rpx: float) -> tuple[float, float]:
+        """The side margins from the widest input value and target text shown, where
+        there are any (a fixed guess wasted a third of a 1024-pixel projector)."""
+        sc = self.style_.scale
+
+        def widest(items) -> float:
+            return max((it.boundingRect().width() for it in items
+                        if getattr(it, "_nnviz_html", "")), default=0.0)
+
+        inputs = widest(it for (l, _), it in self._value_items.items() if l == 0)
+        targets = widest(self._target_items.values())
+        if inputs:
+            lpx = inputs + (self._node_size(0) / 2 + 12 * sc) if self._sizes else lpx
+        if targets:
+            rpx = targets + (self._node_size(len(self._sizes) - 1) / 2 + 16 * sc)
+        return lpx, rpx
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
@@ -333,11 +357,14 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PickingMixin, QWidget):
     def _node_size(self, l: int) -> float:
         """Circle diameter in pixels: 44 (scaled) where it fits the spacing on screen."""
         n = self._sizes[l]
-        base = 44 * self.style_.scale
+        # at most 40 % of the distance between layers: the rest is room for weight labels
+        base = min(44 * self.style_.scale, max(24.0, 0.4 * self._ppu_x))
         if n < 2:
             return base
         gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y
-        return float(max(3.0, min(base, 0.8 * gap_px)))
+        # neurons with texts keep 40 % of the gap free: the weight labels go there
+        share = 0.6 if n <= MAX_NODE_TEXT else 0.8
+        return float(max(3.0, min(base, share * gap_px)))
 
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:

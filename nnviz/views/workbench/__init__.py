@@ -172,7 +172,7 @@ class WorkbenchLab(Lab):
         h, w = max(300, self.height()), max(600, self.width())
         self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.66), int(h * 0.2)],
                          Qt.Orientation.Vertical)
-        frac = 0.31 if self.style_.presentation else 0.34  # the graph needs room at 1.75x
+        frac = 0.36 if self.style_.presentation else 0.34  # the graph needs room at 1.75x
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
 
     @property
@@ -248,7 +248,8 @@ class WorkbenchLab(Lab):
             self.graph.set_network(tr.net_before, st.doc.naming)
             self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them
             self.graph.set_targets(tr.y, redraw=False)
-            self.graph.set_state(graph_state(tr, tr.state_at(st.k), st.doc.naming))
+            self.graph.set_state(graph_state(tr, tr.state_at(st.k), st.doc.naming,
+                                             self.style_.presentation))
             self._on_selection_changed()
         self.equations.refresh()
         self.inspector.refresh()

@@ -3,7 +3,8 @@ list of steps done so far (click one to jump there)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QTextOption
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -35,6 +36,12 @@ class EquationPanel(QWidget):
         # a scroll bar that came and went with the length of each step's text re-laid-out
         # the panel at every key press (and made the text jump sideways on the projector)
         self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        # lines break between words only, never inside a number or a name (the layout
+        # below breaks long equations between terms itself)
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.text.viewport().installEventFilter(self)
+        self._laid_out_width = -1
+        self._metrics: dict[float, QFontMetricsF] = {}
         self.steps = QListWidget()
         self.steps.setObjectName("steps-done")
         self.steps.itemClicked.connect(self._on_item_clicked)
@@ -55,10 +62,32 @@ class EquationPanel(QWidget):
     def plain_text(self) -> str:
         return self.text.toPlainText()
 
+    def measure(self, text: str, pt: float) -> float:
+        """Width in pixels of ``text`` in the panel's type at ``pt`` points."""
+        fm = self._metrics.get(pt)
+        if fm is None:
+            f = QFont(self.text.font())
+            f.setPointSizeF(pt)
+            f.setBold(True)   # the result is bold: measure generously
+            fm = self._metrics[pt] = QFontMetricsF(f)
+        return fm.horizontalAdvance(text)
+
+    def layout_width(self) -> float:
+        """Room for an equation's lines: the text area less its margins and cell gaps."""
+        margin = self.text.document().documentMargin()
+        return max(120.0, self.text.viewport().width() - 2 * margin - 24)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
+            if abs(self.text.viewport().width() - self._laid_out_width) > 4:
+                self.refresh()   # lay the lines out again for the new width
+        return False
+
     def apply_style(self, style: Style) -> None:
         self.style_ = style
+        self._metrics.clear()
         f = self.steps.font()
-        f.setPointSizeF(style.pt(10))
+        f.setPointSizeF(style.pt(10.5))
         self.steps.setFont(f)
         self.text.setStyleSheet(f"background:{style.background};")
         self.steps.setStyleSheet(f"background:{style.background}; color:{style.foreground};")
@@ -86,7 +115,9 @@ class EquationPanel(QWidget):
             values = trace_values(tr) if quotes_values(found) else {}
             captions = [c.text for c in shown_captions(lesson, found, values,
                                                        st.doc.network.sizes)]
-        self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions))
+        self._laid_out_width = self.text.viewport().width()
+        self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions,
+                                        self.layout_width(), self.measure))
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
                 self.steps.clear()

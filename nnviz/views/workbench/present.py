@@ -5,6 +5,8 @@ Formatting only (numbers printed with the engine's ``fmt``); no maths.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from nnviz.engine.naming import Naming, fmt
@@ -12,10 +14,23 @@ from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
 from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style
+from nnviz.views.workbench.equation_layout import Measure, equation_block, equation_rows
 
 
-def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
-    """The graph's view of the pass after ``st.k`` micro-steps."""
+def short(x: float) -> str:
+    """A number in four significant digits (the graph in presentation mode; the Equation
+    panel beside it prints every digit)."""
+    x = float(x)
+    if not np.isfinite(x) or x == 0 or abs(x) >= 1e4:
+        return fmt(x)
+    return f"{x:.4g}" if abs(x) < 1e-3 else fmt(float(f"{x:.4g}"))
+
+
+def graph_state(trace: Trace, st: TraceState, naming: Naming,
+                brief: bool = False) -> GraphState:
+    """The graph's view of the pass after ``st.k`` micro-steps; ``brief`` prints its
+    numbers in four significant digits (presentation mode: less text, no overlaps)."""
+    num = short if brief else fmt
     net = trace.net_before
     sizes = net.sizes
     L = net.n_layers
@@ -30,15 +45,15 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
         for j in range(sizes[layer]):
             lines = []
             if st.net_known[l][j]:
-                lines.append((f"net {fmt(st.net[l][j])}", "value"))
+                lines.append((f"net {num(st.net[l][j])}", "value"))
             if st.out_known[layer][j]:
-                lines.append((f"out {fmt(st.out[layer][j])}", "value"))
+                lines.append((f"out {num(st.out[layer][j])}", "value"))
             if st.delta_known[l][j]:
-                lines.append((f"δ {fmt(st.delta[l][j])}", "gradient"))
+                lines.append((f"δ {num(st.delta[l][j])}", "gradient"))
             if net.use_bias[l] and not net.shared_bias[l] and sum(sizes[1:]) <= 12:
-                b = f"{naming.bias(l, j)} = {fmt(st.biases[l][j])}"
+                b = f"{naming.bias(l, j)} = {num(st.biases[l][j])}"
                 if st.b_updated[l][j]:
-                    b = f"{naming.bias(l, j)}: {fmt(net.biases[l][j])} → {fmt(st.biases[l][j])}"
+                    b = f"{naming.bias(l, j)}: {num(net.biases[l][j])} → {num(st.biases[l][j])}"
                 lines.append((b, "muted"))
             node_text[(layer, j)] = lines
     edge_text: dict = {}
@@ -51,27 +66,27 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
                     active_update = (step is not None and step.kind == "update_w"
                                      and (step.layer - 1, step.neuron, step.source) == (l, j, k))
                     if active_update:
-                        lines = [(f"{name}: {fmt(net.weights[l][j, k])} → {fmt(w[j, k])}",
+                        lines = [(f"{name}: {num(net.weights[l][j, k])} → {num(w[j, k])}",
                                   "highlight")]
                     elif st.w_updated[l][j, k]:
-                        lines = [(f"{name}⁺ = {fmt(w[j, k])}", role)]
+                        lines = [(f"{name}⁺ = {num(w[j, k])}", role)]
                     else:
-                        lines = [(f"{name} = {fmt(w[j, k])}", role)]
+                        lines = [(f"{name} = {num(w[j, k])}", role)]
                     if st.dw_known[l][j, k] and not st.w_updated[l][j, k]:
-                        lines.append((f"∂ {fmt(st.dw[l][j, k])}", "gradient"))
+                        lines.append((f"∂ {num(st.dw[l][j, k])}", "gradient"))
                     edge_text[(l, j, k)] = lines
     target_text: dict = {}
     if sizes[-1] <= MAX_NODE_TEXT:
         for j in range(sizes[-1]):
-            lines = [(f"{naming.target(j)} = {fmt(trace.y[j])}", "muted")]
+            lines = [(f"{naming.target(j)} = {num(trace.y[j])}", "muted")]
             if st.errors_known[j]:
                 role = "highlight" if step is not None and step.kind == "error" \
                     and step.neuron == j else "value"
-                lines.append((f"{naming.error(j)} = {fmt(st.errors[j])}", role))
+                lines.append((f"{naming.error(j)} = {num(st.errors[j])}", role))
             if j == sizes[-1] - 1 and st.total_error is not None:
-                lines.append((f"{naming.total_error} = {fmt(st.total_error)}", "value"))
+                lines.append((f"{naming.total_error} = {num(st.total_error)}", "value"))
             if j == sizes[-1] - 1 and st.total_after is not None:
-                lines.append((f"{naming.total_error}⁺ = {fmt(st.total_after)}", "highlight"))
+                lines.append((f"{naming.total_error}⁺ = {num(st.total_after)}", "highlight"))
             target_text[j] = lines
     active = None
     active_edges = [np.zeros(w.shape, bool) for w in net.weights]
@@ -91,20 +106,28 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming) -> GraphState:
 
 
 # ------------------------------------------------------------------ equations
-def equation_rows(eq: Equation) -> list[tuple[str, str]]:
-    """(left, right) rows: the first holds the lhs, later rows continue with '='."""
-    parts = eq.text().split(" = ")
-    lhs, rest = parts[0], parts[1:]
-    rows = [(lhs, rest[0] if rest else "")]
-    rows += [("", r) for r in rest[1:]]
-    return rows
+def _natural_width(text: str, pt: float) -> float:
+    """No measuring: every stage on one line (Markdown, tests without a panel)."""
+    return 0.0
+
+
+_JOIN = re.compile(r"(?<=\S)([/-])(?=\S)")
+
+
+def joined(text: str) -> str:
+    """``text`` with a word joiner after each '/' or '-' inside a word, so a wrapped line
+    never ends inside a name such as dE_total/dout_h1."""
+    return _JOIN.sub("\\1\u2060", text)
 
 
 def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
-                  captions: list[str] = ()) -> str:
-    """The equation panel: title, chain-rule factors, the equation in aligned rows."""
+                  captions: list[str] = (), width: float = 1e9,
+                  measure: Measure = _natural_width) -> str:
+    """The equation panel for a panel ``width`` pixels wide (text measured by ``measure``):
+    the title, the step's result in large type (always in view, however long the
+    derivation), the equation in lines broken between terms, and its chain-rule factors."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
-    big, mid = style.pt(14), style.pt(10.5)
+    big, eq_pt, mid = style.pt(14), style.pt(12), style.pt(10.5)
     out = [f'<div style="color:{fg}; font-family:sans-serif">']
     if step is None:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">Start of the pass '
@@ -113,34 +136,21 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     else:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
                    f' · step {k} of {n}</p>')
-        # the step's own equation first (always visible), then its chain-rule factors
-        out.append(f'<table style="font-size:{big:.1f}pt" cellspacing="3">')
-        out.append(_rows_html(step.equation, result_colour=hi))
-        out.append("</table>")
+        result = Equation(step.equation.lhs, (), step.equation.value, 0)
+        out.append(equation_block(equation_rows(result, width, big, measure),
+                                  f"font-size:{big:.1f}pt; color:{hi}", 2, hi))
+        out.append(equation_block(equation_rows(step.equation, width, eq_pt, measure),
+                                  f"font-size:{eq_pt:.1f}pt", 3, hi))
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
-            out.append(f'<table style="font-size:{mid:.1f}pt; color:{grad}" cellspacing="2">')
             for d in step.details:
-                out.append(_rows_html(d))
-            out.append("</table>")
+                out.append(equation_block(equation_rows(d, width, mid, measure),
+                                          f"font-size:{mid:.1f}pt; color:{grad}", 2))
     for c in captions:
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{escape(c)}</i></p>')
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{joined(escape(c))}</i>'
+                   '</p>')
     out.append("</div>")
     return "".join(out)
-
-
-def _rows_html(eq: Equation, result_colour: str | None = None) -> str:
-    rows = equation_rows(eq)
-    cells = []
-    for i, (left, right) in enumerate(rows):
-        last = i == len(rows) - 1
-        r = math_html(right)
-        if last and result_colour:
-            r = f'<b style="color:{result_colour}">{r}</b>'
-        cells.append(f'<tr><td align="right" style="white-space:nowrap">{math_html(left)}</td>'
-                     f'<td>=</td>'
-                     f'<td>{r}</td></tr>')
-    return "".join(cells)
 
 
 def step_summary(step: MicroStep) -> str:

@@ -1,0 +1,159 @@
+"""Where the network graph's texts go: each label measured as a rectangle on screen and
+put at the first of a few candidate places where it covers no neuron and no other label
+(or hidden, if it fits nowhere). The active neuron's values are placed first."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF
+
+from nnviz.views.items.graph_texts import MAX_NODE_TEXT
+
+Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
+GAP = 2.0                                   # pixels kept free around every label
+
+#: where along its edge (from the source neuron) a weight label may sit, best first
+EDGE_SPOTS = (0.3, 0.42, 0.2, 0.55, 0.66, 0.76)
+
+
+def _hits(r: Rect, taken: list[Rect]) -> bool:
+    x0, y0, x1, y1 = r
+    return any(x0 < b[2] + GAP and b[0] < x1 + GAP and y0 < b[3] + GAP and b[1] < y1 + GAP
+               for b in taken)
+
+
+class PlacingMixin:
+    """Overlap-free placement for NetworkGraphWidget (after TextsMixin placed defaults)."""
+
+    def _device_map(self):
+        """view point (x, y) -> pixel point, as an origin and a scale per axis."""
+        o = self.view.mapViewToDevice(QPointF(0.0, 0.0))
+        e = self.view.mapViewToDevice(QPointF(1.0, 1.0))
+        if o is None or e is None:
+            return None
+        ox, oy = o.x(), o.y()
+        sx, sy = e.x() - ox, e.y() - oy
+        return lambda x, y: (ox + sx * x, oy + sy * y)
+
+    def _label_rect(self, item, dev, x: float, y: float, anchor) -> Rect:
+        r = item.textItem.boundingRect()   # pixels: the label ignores the zoom
+        px, py = dev(x, y)
+        x0, y0 = px - anchor[0] * r.width(), py - anchor[1] * r.height()
+        return x0, y0, x0 + r.width(), y0 + r.height()
+
+    def node_rects(self) -> list[Rect]:
+        """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
+        dev = self._device_map()
+        if dev is None or not self._sizes:
+            return []
+        out = []
+        for l, n in enumerate(self._sizes):
+            if n > MAX_NODE_TEXT:
+                continue
+            h = self._node_size(l) / 2
+            for x, y in self._pos[l]:
+                cx, cy = dev(x, y)
+                out.append((cx - h, cy - h, cx + h, cy + h))
+        h = 9 * self.style_.scale
+        for l in range(len(self._sizes) - 1):
+            if self.net is not None and self.net.use_bias[l] and self.net.shared_bias[l]:
+                cx, cy = dev(*self._bias_pos[l])
+                out.append((cx - h, cy - h, cx + h, cy + h))
+        return out
+
+    def text_rects(self, names: bool = True) -> list[tuple[str, Rect]]:
+        """(plain text, rectangle) of every visible label, in the view's pixels
+        (``names=False``: without the neurons' names, which sit inside their circles)."""
+        dev = self._device_map()
+        if dev is None:
+            return []
+        out = []
+        inside = set() if names else {id(t) for t in self._name_items.values()}
+        for item in self._texts + [t for t, _ in self._edge_labels]:
+            if item.isVisible() and id(item) not in inside:
+                p = item.pos()
+                out.append((item.toPlainText(), self._label_rect(item, dev, p.x(), p.y(),
+                                                                 item.anchor)))
+        return out
+
+    def _try(self, item, spots, taken: list[Rect], dev, bounds: Rect) -> bool:
+        """Put ``item`` at the first free spot ((x, y, anchor) in view units); hide it if
+        none is free."""
+        for x, y, anchor in spots:
+            r = self._label_rect(item, dev, x, y, anchor)
+            inside = r[0] >= bounds[0] and r[2] <= bounds[2] and r[1] >= bounds[1] \
+                and r[3] <= bounds[3]
+            if inside and not _hits(r, taken):
+                item.set_anchor(anchor)
+                item.setPos(x, y)
+                taken.append(r)
+                item.setVisible(True)
+                return True
+        item.setVisible(False)
+        return False
+
+    def _value_spots(self, l: int, j: int, px: float, down: float):
+        x, y = self._pos[l][j]
+        r = self._node_size(l) / 2 + 4
+        above, below = (x, y - r * down, (0.5, 1.0)), (x, y + r * down, (0.5, 0.0))
+        right, left = (x + r * px, y, (0.0, 0.5)), (x - r * px, y, (1.0, 0.5))
+        if l == 0:
+            return [left, above, below]
+        first = [above, below] if j < self._sizes[l] / 2 else [below, above]
+        return first + [right, left]
+
+    def _resolve_overlaps(self) -> None:
+        """Place every shown text where it overlaps nothing (see the module docstring)."""
+        dev = self._device_map()
+        if dev is None or self.compact or not self._sizes:
+            return
+        px, py = self.view.viewPixelSize()
+        if not (px > 0 and py > 0):
+            return
+        # view units per pixel downwards on the screen
+        down = py if dev(0.0, 1.0)[1] > dev(0.0, 0.0)[1] else -py
+        w, h = float(self.view.width()), float(self.view.height())
+        bounds = (0.0, 0.0, w, h)
+        taken = self.node_rects()
+        fixed = [*self._target_items.values()]
+        for item in fixed:
+            if item.isVisible():
+                p = item.pos()
+                taken.append(self._label_rect(item, dev, p.x(), p.y(), item.anchor))
+        values = [(k, it) for k, it in self._value_items.items() if it.toPlainText().strip()
+                  and (k[0] == 0 or k in self.state.node_text)]
+        values.sort(key=lambda kv: kv[0] != self.state.active)
+        for (l, j), item in values:
+            self._try(item, self._value_spots(l, j, px, down), taken, dev, bounds)
+        gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
+        for l, item in self._bias_items.items():
+            # not in a thumbnail: only where the value is narrower than a layer's step
+            if self.net.shared_bias[l] and self.net.use_bias[l] \
+                    and item.boundingRect().width() <= 0.95 * gap:
+                x, y = self._bias_pos[l]
+                s = 14 * self.style_.scale
+                spots = [(x + s * px, y, (0.0, 0.5)), (x, y + s * down, (0.5, 0.0)),
+                         (x - s * px, y, (1.0, 0.5))]
+                self._try(item, spots, taken, dev, bounds)
+        if self.weight_labels_on:
+            for item, (l, j, k) in self._edge_labels:
+                a, b = self._pos[l][k], self._pos[l + 1][j]
+                spots = [(*(a + t * (b - a)), (0.5, 0.5)) for t in EDGE_SPOTS]
+                self._try(item, spots, taken, dev, bounds)
+        for item in self._caption_items.values():
+            if item.isVisible():   # the layer captions: where placed, or a little lower
+                p = item.pos()   # set afresh by _place_texts before every placing
+                spots = [(p.x(), p.y() + d * down, item.anchor) for d in (0, 8, 16, 24)]
+                self._try(item, spots, taken, dev, bounds)
+
+
+def overlapping(rects: list[tuple[str, Rect]]) -> list[tuple[str, str]]:
+    """Pairs of texts whose rectangles overlap (for tests and checks)."""
+    out = []
+    arr = np.array([r for _, r in rects], float).reshape(-1, 4)
+    for i in range(len(rects)):
+        for j in range(i + 1, len(rects)):
+            a, b = arr[i], arr[j]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                out.append((rects[i][0], rects[j][0]))
+    return out
