@@ -45,13 +45,19 @@ class StepOptions:
                     velocity: tuple[list[Array], list[Array]] | None = None) -> StepOptions:
         """The options of a TrainConfig for one example (masks drawn from ``rng`` as
         :func:`nnviz.engine.training.train_step` draws them)."""
+        from nnviz.engine.optimisers import OPTIMISERS
         from nnviz.engine.training import dropout_masks
 
+        name, hyper = cfg.optimiser_spec()
+        if name not in ("sgd", "momentum"):  # the update would not be the one written out
+            raise ValueError(f"the worked step writes out SGD and momentum updates; "
+                             f"{OPTIMISERS[name].label} is trained in the Training lab")
         masks = None
         if cfg.dropout > 0:
             masks = dropout_masks(net, 1, cfg.dropout, rng or np.random.default_rng(0))
         vw, vb = velocity if velocity is not None else (None, None)
-        return cls(cfg.l1, cfg.l2, max(1, int(n)), cfg.momentum, vw, vb, cfg.clip_value,
+        return cls(cfg.l1, cfg.l2, max(1, int(n)), hyper.get("momentum", 0.0), vw, vb,
+                   cfg.clip_value,
                    cfg.clip_norm, cfg.dropout, masks)
 
     @property

@@ -216,3 +216,20 @@ def test_hostile_saved_states_are_refused_or_valid(name, t, shape, data, hyper):
             assert np.isfinite(a).all()
     for v in opt.hyper.values():
         assert np.isfinite(v)
+
+
+def test_the_worked_step_declines_an_optimiser_it_does_not_write_out():
+    from nnviz.engine.network import Network
+    from nnviz.engine.trace_options import StepOptions
+    from nnviz.engine.training import TrainConfig
+
+    net = Network.create([2, 2, 1], "sigmoid")
+    for name in ("nesterov", "adagrad", "rmsprop", "adam"):
+        with pytest.raises(ValueError, match="Training lab"):
+            StepOptions.from_config(TrainConfig(optimiser=name, momentum=0.9), net, 4, None)
+    # SGD with a momentum is the momentum optimiser, written out with its mu
+    assert StepOptions.from_config(TrainConfig(momentum=0.5), net, 4, None).momentum == 0.5
+    # Adam ignores the momentum field; plain SGD has none
+    assert StepOptions.from_config(TrainConfig(optimiser="sgd"), net, 4, None).momentum == 0.0
+    assert StepOptions.from_config(TrainConfig(optimiser="momentum", momentum=0.3), net, 4,
+                                   None).momentum == 0.3
