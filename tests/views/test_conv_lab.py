@@ -78,11 +78,13 @@ def test_pooling_is_stepped_with_the_max_cell_marked(lab, main_window, qtbot):
     assert page.fmap.marked == (pc.winner[0], pc.winner[1])
     assert page.arith.result.text().startswith("max(") and page.arith.title.text().startswith(
         "Max pooling")
+    assert "all of δ goes to the marked cell" in page.arith.result.text()
     lab.conv_page.controls.pool.setCurrentIndex(1)
     lab.conv_page.controls.pool.activated.emit(1)          # choose "average"
     page = _page(lab, qtbot)
     assert lab.ctl.setup.pool == "average" and page.fmap.marked is None
-    assert " / 4 = " in page.arith.result.text()
+    assert " / 4 = " in page.arith.result.text() and "every cell gets δ/4" in \
+        page.arith.result.text()
 
 
 def test_editing_a_kernel_cell_by_typing_and_undo(lab, main_window, qtbot):

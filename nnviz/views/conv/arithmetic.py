@@ -25,10 +25,14 @@ def sum_text(cell: ConvCell) -> str:
 
 
 def pool_text(cell: PoolCell) -> str:
+    """The forward arithmetic, and where the gradient goes backward."""
     vals = ", ".join(short(v) for v in cell.window.ravel())
+    n = cell.window.size
     if cell.mode == "max":
-        return f"max({vals}) = {fmt(cell.value)}"
-    return f"({signed_sum(cell.window.ravel())}) / {cell.window.size} = {fmt(cell.value)}"
+        return (f"max({vals}) = {fmt(cell.value)}\n"
+                "Backward: all of δ goes to the marked cell")
+    return (f"({signed_sum(cell.window.ravel())}) / {n} = {fmt(cell.value)}\n"
+            f"Backward: every cell gets δ/{n}")
 
 
 class ArithmeticPanel(QWidget):
