@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +23,7 @@ from nnviz.controllers.conv import ConvController
 from nnviz.engine.conv_setup import MAX_KERNELS
 from nnviz.engine.conv_steps import PRESETS
 from nnviz.views.conv.cells import short
+from nnviz.views.widgets import spin_box
 
 SOURCES = {"digit": "A digit", "paint": "Paint", "rgb": "RGB picture"}
 
@@ -63,11 +63,8 @@ class ConvControls(QWidget):
         self.n_kernels.valueChanged.connect(lambda v: self._do(ctl.set_kernel_count, v))
         self.active = _spin(1, MAX_KERNELS, "conv-active")
         self.active.valueChanged.connect(lambda v: ctl.set_active(v - 1))
-        self.bias = QDoubleSpinBox()
+        self.bias = spin_box(-1000, 1000, 3, 0.5)   # applied when typing is done
         self.bias.setObjectName("conv-bias")
-        self.bias.setRange(-1000, 1000)
-        self.bias.setDecimals(3)
-        self.bias.setSingleStep(0.5)
         self.bias.valueChanged.connect(lambda v: self._do(ctl.set_bias, v))
         self.stride = _spin(1, 4, "conv-stride")
         self.stride.valueChanged.connect(lambda v: self._do(ctl.set_option, "stride", v))
