@@ -202,6 +202,7 @@ def _parse(d: Any, origin: str) -> Lesson:
         l1=as_number(tr.get("l1", 0.0), "training.l1", 0.0, 1e3),
         l2=as_number(tr.get("l2", 0.0), "training.l2", 0.0, 1e3),
         dropout=as_number(tr.get("dropout", 0.0), "training.dropout", 0.0, 0.95),
+        dropout_mode=_dropout_mode(tr.get("dropout_mode", "inverted"), "training"),
         clip_value=_opt_pos(tr.get("clip_value"), "training.clip_value"),
         clip_norm=_opt_pos(tr.get("clip_norm"), "training.clip_norm"),
         freeze_biases=as_bool(tr.get("freeze_biases", False), "training.freeze_biases"),
@@ -248,6 +249,14 @@ def _parse(d: Any, origin: str) -> Lesson:
         notes_digits=_notes_digits(settings), notes_numbers=notes_numbers,
         chapter=chapter, order=order,
     )
+
+
+def _dropout_mode(v: Any, where: str) -> str:
+    from nnviz.engine.training import DROPOUT_MODES
+
+    if v not in DROPOUT_MODES:
+        raise FormatError(f"{where}.dropout_mode: one of {', '.join(DROPOUT_MODES)}")
+    return v
 
 
 def _opt_pos(v: Any, where: str) -> float | None:

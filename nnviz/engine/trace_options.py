@@ -39,6 +39,7 @@ class StepOptions:
     clip_norm: float | None = None
     dropout: float = 0.0
     masks: list[Array | None] | None = None
+    dropout_mode: str = "inverted"
 
     @classmethod
     def from_config(cls, cfg, net: Network, n: int, rng: np.random.Generator | None,
@@ -54,11 +55,11 @@ class StepOptions:
                              f"{OPTIMISERS[name].label} is trained in the Training lab")
         masks = None
         if cfg.dropout > 0:
-            masks = dropout_masks(net, 1, cfg.dropout, rng or np.random.default_rng(0))
+            masks = dropout_masks(net, 1, cfg.dropout, rng or np.random.default_rng(0),
+                                  cfg.dropout_mode)
         vw, vb = velocity if velocity is not None else (None, None)
         return cls(cfg.l1, cfg.l2, max(1, int(n)), hyper.get("momentum", 0.0), vw, vb,
-                   cfg.clip_value,
-                   cfg.clip_norm, cfg.dropout, masks)
+                   cfg.clip_value, cfg.clip_norm, cfg.dropout, masks, cfg.dropout_mode)
 
     @property
     def plain(self) -> bool:

@@ -29,6 +29,11 @@ Array = np.ndarray
 _NONE = np.zeros(0)   # the place of a layer without batch normalisation (never updated)
 
 
+#: "inverted": kept outputs × 1/(1 − p) in training, the network unchanged at test time;
+#: "notes": kept outputs × 1 in training, outgoing weights × (1 − p) at test time
+DROPOUT_MODES = ("inverted", "notes")
+
+
 @dataclass
 class TrainConfig:
     """Hyper-parameters of gradient descent.
@@ -51,6 +56,7 @@ class TrainConfig:
     clip_norm: float | None = None
     freeze_biases: bool = False
     shuffle: bool = True
+    dropout_mode: str = "inverted"   # or "notes": masks 0/1, weights × (1 − p) at test time
     schedule: str = "constant"
     lr_gamma: float = 0.5
     lr_every: int = 10
@@ -71,6 +77,8 @@ class TrainConfig:
             raise ValueError("regularisation lambda must be >= 0")
         if not 0 <= self.dropout < 1:
             raise ValueError("dropout probability must be in [0, 1)")
+        if self.dropout_mode not in DROPOUT_MODES:
+            raise ValueError(f"dropout_mode must be one of {', '.join(DROPOUT_MODES)}")
         if self.batch_size is not None and self.batch_size < 0:
             raise ValueError("batch size must be >= 1 (or 0/None for the full batch)")
         for name in ("clip_value", "clip_norm"):
@@ -142,16 +150,30 @@ class StepRecord:
     masks: list[Array | None]
 
 
-def dropout_masks(net: Network, n: int, p: float, rng: np.random.Generator) -> list[Array | None]:
-    """Inverted-dropout masks (0 or 1/(1-p)) for every hidden layer, None for the output."""
+def dropout_masks(net: Network, n: int, p: float, rng: np.random.Generator,
+                  mode: str = "inverted") -> list[Array | None]:
+    """Dropout masks for every hidden layer, None for the output: 0 or 1/(1-p) (inverted
+    dropout), or 0 or 1 (the notes: the weights are scaled at test time instead)."""
     masks: list[Array | None] = []
     for l, size in enumerate(net.sizes[1:]):
         if p > 0 and l < net.n_layers - 1:
             keep = rng.random((n, size)) >= p
-            masks.append(keep / (1.0 - p))
+            masks.append(keep / (1.0 - p) if mode == "inverted" else keep.astype(np.float64))
         else:
             masks.append(None)
     return masks
+
+
+def test_time_network(net: Network, p: float, mode: str = "inverted") -> Network:
+    """The network to use after training with dropout p: unchanged under inverted dropout;
+    under the notes' rule every hidden layer's outgoing weights times 1 - p (halved for
+    p = 0.5), which gives each neuron below the expected input it had in training."""
+    if mode == "inverted" or p <= 0:
+        return net
+    out = net.copy()
+    for l in range(1, out.n_layers):
+        out.weights[l] = out.weights[l] * (1.0 - p)
+    return out
 
 
 def regularisation_cost(net: Network, l1: float, l2: float, n: int) -> float:
@@ -221,7 +243,7 @@ def train_step(
     if cfg.dropout > 0:
         if rng is None:
             raise ValueError("dropout needs a random generator")
-        masks = dropout_masks(net, n, cfg.dropout, rng)
+        masks = dropout_masks(net, n, cfg.dropout, rng, cfg.dropout_mode)
     fwd = forward(net, x, masks, training=True)
     y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
     c = loss.value(fwd.output, y)

@@ -58,9 +58,23 @@ def options_markdown(lesson: Lesson) -> list[str]:
                      "(v starts at 0)")
     if o.masks is not None:
         keep = 1 / (1 - o.dropout)
-        lines.append(f"- Dropout p = {fmt(o.dropout)} on the hidden layers (inverted: a kept "
-                     f"output is multiplied by m = 1/(1 − p) = {fmt(keep)}, a dropped one by "
-                     f"m = 0; masks drawn with the lesson's seed {lesson.seed})")
+        if o.dropout_mode == "inverted":
+            lines.append(
+                f"- Dropout p = {fmt(o.dropout)} on the hidden layers, *inverted* (nnviz's "
+                f"default): a kept output is multiplied by m = 1/(1 − p) = {fmt(keep)}, a "
+                "dropped one by m = 0, so at test time the network is used as it is. The "
+                f"notes instead keep m = 1 and multiply the outgoing weights by 1 − p = "
+                f"{fmt(1 - o.dropout)} at test time; both give each neuron the same expected "
+                f"input (masks drawn with the lesson's seed {lesson.seed})")
+        else:
+            lines.append(
+                f"- Dropout p = {fmt(o.dropout)} on the hidden layers, *as the notes*: a kept "
+                "output is multiplied by m = 1, a dropped one by m = 0; at test time every "
+                f"hidden layer's outgoing weights are multiplied by 1 − p = "
+                f"{fmt(1 - o.dropout)} (halved for p = 0.5). nnviz's default, inverted "
+                f"dropout, scales kept outputs by 1/(1 − p) = {fmt(keep)} instead and leaves "
+                f"the test-time network alone (masks drawn with the lesson's seed "
+                f"{lesson.seed})")
     return lines
 
 

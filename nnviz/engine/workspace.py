@@ -155,6 +155,14 @@ def config_to_dict(cfg: TrainConfig) -> dict[str, Any]:
     return d
 
 
+def _dropout_mode(v: Any, where: str) -> str:
+    from nnviz.engine.training import DROPOUT_MODES
+
+    if not isinstance(v, str) or v not in DROPOUT_MODES:
+        raise FormatError(f"{where}.dropout_mode: one of {', '.join(DROPOUT_MODES)}")
+    return v
+
+
 def config_from_dict(d: Any, where: str = "training") -> TrainConfig:
     """Validate hyper-parameters (every key optional, defaults as TrainConfig)."""
     if not isinstance(d, dict):
@@ -177,6 +185,7 @@ def config_from_dict(d: Any, where: str = "training") -> TrainConfig:
         l1=as_number(d.get("l1", base.l1), f"{where}.l1", 0.0, 1e6),
         l2=as_number(d.get("l2", base.l2), f"{where}.l2", 0.0, 1e6),
         dropout=as_number(d.get("dropout", base.dropout), f"{where}.dropout", 0.0, 0.95),
+        dropout_mode=_dropout_mode(d.get("dropout_mode", base.dropout_mode), where),
         clip_value=opt("clip_value", 1e-12, 1e12),
         clip_norm=opt("clip_norm", 1e-12, 1e12),
         freeze_biases=as_bool(d.get("freeze_biases", base.freeze_biases),

@@ -135,3 +135,51 @@ def test_plain_options_change_nothing():
     a = build_trace(net, x, y, loss, 0.5, les.naming, True)
     b = build_trace(net, x, y, loss, 0.5, les.naming, True, StepOptions())
     assert [s.equation.text() for s in a.steps] == [s.equation.text() for s in b.steps]
+
+
+def test_dropout_both_ways_the_notes_halving_and_inverted():
+    """Notes: train with masks 0/1, then halve the outgoing weights (p = 0.5); inverted:
+    masks 0 or 2 in training, the network as it is at test time. Written out here: both
+    give each next-layer neuron the same expected input."""
+    from nnviz.engine.training import dropout_masks, test_time_network
+
+    rng = np.random.default_rng(5)
+    net = Network.create([4, 50, 3], ["relu", "linear"], rng, bias=0.2)
+    p = 0.5
+    m_inv = dropout_masks(net, 20_000, p, np.random.default_rng(1))[0]
+    m_notes = dropout_masks(net, 20_000, p, np.random.default_rng(1), "notes")[0]
+    assert set(np.unique(m_inv)) == {0.0, 2.0} and set(np.unique(m_notes)) == {0.0, 1.0}
+    assert np.array_equal(m_inv, 2 * m_notes)                   # the same neurons dropped
+    halved = test_time_network(net, p, "notes")
+    assert np.array_equal(halved.weights[1], 0.5 * net.weights[1])
+    assert np.array_equal(halved.weights[0], net.weights[0])    # inputs are not dropped
+    assert test_time_network(net, p, "inverted") is net
+    x = rng.normal(size=(1, 4))
+    h = np.maximum(net.weights[0] @ x[0] + net.biases[0], 0)
+    z_train_notes = (m_notes * h) @ net.weights[1].T + net.biases[1]      # (N, 3)
+    z_train_inv = (m_inv * h) @ net.weights[1].T + net.biases[1]
+    z_test_notes = halved.weights[1] @ h + net.biases[1]
+    z_test_inv = net.weights[1] @ h + net.biases[1]
+    assert np.allclose(z_train_notes.mean(0), z_test_notes, atol=0.05 * np.abs(z_test_notes).max())
+    assert np.allclose(z_train_inv.mean(0), z_test_inv, atol=0.1 * np.abs(z_test_inv).max())
+    # train_step in the notes' mode uses 0/1 masks
+    cfg = TrainConfig(eta=0.1, dropout=p, dropout_mode="notes")
+    rec = train_step(net.copy(), x, np.zeros((1, 3)), get_loss("half_sse"), cfg,
+                     rng=np.random.default_rng(2))
+    assert set(np.unique(rec.masks[0])) <= {0.0, 1.0}
+    with pytest.raises(ValueError):
+        TrainConfig(dropout_mode="halve").validate()
+
+
+def test_worked_markdown_explains_dropout_both_ways():
+    from dataclasses import replace
+
+    from nnviz.engine.worked import worked_markdown
+
+    les = load_lesson("overfitting-dropout")
+    md = worked_markdown(les)
+    assert "*inverted* (nnviz's default)" in md and "The notes instead keep m = 1" in md
+    assert ")·m = " in md                                   # the mask in the forward steps
+    les.train = replace(les.train, dropout_mode="notes")
+    md = worked_markdown(les)
+    assert "*as the notes*" in md and "halved for p = 0.5" in md
