@@ -36,6 +36,7 @@ class CNNController(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._tick)
         self._confusion: tuple[int, np.ndarray] | None = None
+        self._stop_at: int | None = None   # pause when this many epochs are done
 
     def _build(self) -> CNNTrainer:
         shape = cnn.CNNShape(kernels=self.kernels, pool=self.pool)
@@ -67,7 +68,13 @@ class CNNController(QObject):
             self._timer.start()
             self.running_changed.emit(True)
 
+    def run_epoch(self) -> None:
+        """Train to the end of the current epoch in timer slices (the GUI stays live)."""
+        self._stop_at = self.trainer.epochs + 1
+        self.play()
+
     def pause(self) -> None:
+        self._stop_at = None
         if self.running:
             self._timer.stop()
             self.running_changed.emit(False)
@@ -82,9 +89,11 @@ class CNNController(QObject):
 
     def _tick(self) -> None:
         t0 = time.perf_counter()
-        self.trainer.run_for(SLICE_S)
+        limit = self.trainer.steps_left_in_epoch() if self._stop_at is not None else None
+        self.trainer.run_for(SLICE_S, max_steps=limit)
         self.last_slice_s = time.perf_counter() - t0
-        if self.trainer.epochs >= MAX_EPOCHS:
+        if self.trainer.epochs >= MAX_EPOCHS or (
+                self._stop_at is not None and self.trainer.epochs >= self._stop_at):
             self.pause()
         self.trained.emit()
 

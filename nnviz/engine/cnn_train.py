@@ -179,6 +179,10 @@ class CNNTrainer:
                 break
         return done
 
+    def steps_left_in_epoch(self) -> int:
+        """Mini-batch steps until the current epoch ends."""
+        return len(self._queue) or -(-len(self.x_train) // self.batch_size)
+
     def train_epochs(self, n: int) -> None:
         """Train until ``n`` more epochs are complete."""
         target = self.epochs + n

@@ -124,3 +124,13 @@ def test_the_learning_rate_schedule_applies_per_epoch():
     assert t.cfg.rate(t.epochs) == 0.005
     with pytest.raises(ValueError):
         CNNTrainer.digits(seed=0, cfg=TrainConfig(dropout=0.5))
+
+
+def test_steps_left_in_epoch_counts_down():
+    t = CNNTrainer.digits(seed=0)
+    n = -(-len(t.x_train) // t.batch_size)
+    assert t.steps_left_in_epoch() == n
+    t.step()
+    assert t.steps_left_in_epoch() == n - 1
+    t.run_for(60.0, max_steps=t.steps_left_in_epoch())
+    assert t.epochs == 1 and t.steps_left_in_epoch() == n

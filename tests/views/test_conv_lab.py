@@ -273,3 +273,15 @@ def test_kernel_size_from_the_settings(lab, qtbot):
     page = _page(lab, qtbot)
     assert page.kernel.tables[0].rowCount() == 5 and lab.ctl.n_conv == 16
     assert page.fmap_title.text() == "Map 4×4"
+
+
+def test_ctrl_right_on_the_cnn_page_trains_one_epoch_in_slices(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("cnn-digits")
+    lab = win.current_lab
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    assert lab.cnn.running and lab.cnn.trainer.epochs == 0      # not done in one block
+    qtbot.waitUntil(lambda: not lab.cnn.running, timeout=20_000)
+    t = lab.cnn.trainer
+    assert t.epochs == 1 and len(t.history) == 1
+    assert t.steps == -(-len(t.x_train) // t.batch_size)       # stopped at the epoch's end

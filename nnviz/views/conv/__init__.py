@@ -143,7 +143,7 @@ class ConvLab(Lab):
         if self.page == "conv":
             self.ctl.finish_map()
         else:
-            self.cnn.step(len(self.cnn.trainer.x_train) // self.cnn.trainer.batch_size + 1)
+            self.cnn.run_epoch()      # in timer slices, never one long block
 
     def _toggle_settings(self) -> None:
         scroll = self.conv_page.scroll
