@@ -67,6 +67,8 @@ def test_early_stopping_marks_pauses_and_restore_puts_the_best_back(main_window,
     assert best is not None and ctl.epoch - best == 3 and not ctl.blowup_message
     qtbot.wait(30)
     assert f"best test epoch: {best}" in box.best.text()
+    assert box.marker.isVisible() and box.marker.value() == best   # marked on the loss chart
+    assert box.marker in lab.curves.loss_plot.getPlotItem().items
     assert box.restore.isEnabled()
     qtbot.mouseClick(box.restore, Qt.MouseButton.LeftButton)
     assert np.array_equal(main_window.doc.network.get_params(), ctl.early.best_params)

@@ -185,4 +185,5 @@ def install(lab) -> InitBox:
     side.insertWidget(max(0, side.count() - 1), bn)
     lab.depth_panel, lab.init_box, lab.depth_dock, lab.bn_box = panel, box, dock, bn
     box._on_lesson()
+    lab.optimiser_box.attach_marker(lab.curves.loss_plot)   # the best test epoch
     return box

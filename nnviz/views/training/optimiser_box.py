@@ -5,7 +5,8 @@ test epoch and a button to go back to it). Self-contained: it reads and writes
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -106,7 +107,18 @@ class OptimiserBox(QGroupBox):
         self.restore.clicked.connect(ctl.restore_best)
         self.doc.settings_changed.connect(self.sync)
         ctl.trained.connect(self.refresh)
+        self.marker = None
         self.sync()
+
+    def attach_marker(self, plot) -> None:
+        """Mark the best test epoch on ``plot`` (the lab's loss chart) with a dashed line."""
+        self.marker = pg.InfiniteLine(angle=90, movable=False,
+                                      pen=pg.mkPen("#009E73", width=2, style=Qt.PenStyle.DashLine),
+                                      label="best", labelOpts={"position": 0.9,
+                                                               "color": "#009E73"})
+        self.marker.hide()
+        plot.addItem(self.marker)
+        self.refresh()
 
     # ------------------------------------------------------------ edits
     def _config(self, **changes) -> None:
@@ -181,3 +193,7 @@ class OptimiserBox(QGroupBox):
         else:
             self.best.setText(f"best test epoch: {best} (test loss {fmt(ctl.early.best_loss)})")
         self.restore.setEnabled(best is not None and best != ctl.epoch)
+        if self.marker is not None:
+            self.marker.setVisible(best is not None)
+            if best is not None:
+                self.marker.setValue(best)
