@@ -13,6 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from nnviz.controllers.merge_ids import merge_id
 from nnviz.engine.lessons import Lesson, LessonError, load_lesson
 from nnviz.engine.losses import get_loss
 from nnviz.engine.network import Network
@@ -183,7 +184,7 @@ class Document(QObject):
         after = self.network.copy()
         after.weights[layer][j, k] = value
         name = self.naming.weight(layer, j, k) if self.naming else f"w[{layer}][{j},{k}]"
-        mid = (1_000_000 + layer * 10_000 + j * 100 + k) if merge else -1
+        mid = merge_id("weight", layer, j, k) if merge else -1
         self._push(after, f"Set {name} = {value:.6g}", mid)
 
     def set_bias(self, layer: int, j: int, value: float, merge: bool = False) -> None:
@@ -197,7 +198,7 @@ class Document(QObject):
         else:
             after.biases[layer][j] = value
         name = self.naming.bias(layer, j) if self.naming else f"b[{layer}][{j}]"
-        mid = (2_000_000 + layer * 10_000 + j) if merge else -1
+        mid = merge_id("bias", layer, j) if merge else -1
         self._push(after, f"Set {name} = {value:.6g}", mid)
 
     def set_network(self, net: Network, text: str = "Change network") -> None:

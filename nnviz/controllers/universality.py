@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.merge_ids import merge_id
 from nnviz.controllers.universality_model import (
     MAX_BUMPS,
     MAX_NEURONS,
@@ -155,8 +156,8 @@ class UniversalityController(QObject):
 
     # ------------------------------------------------------------ editing
     def _mid(self, base: int, merge: bool) -> int:
-        """Undo merge id: edits of one drag merge into one command."""
-        return (self._drag_serial % 1000) * 100_000 + base if merge else -1
+        """Undo merge id: edits of one drag (of one thing, ``base``) merge into one command."""
+        return merge_id("universality", self._drag_serial, base) if merge else -1
 
     def end_drag(self) -> None:
         """A drag (or a typed value) is finished: the next edit is a new undo command."""

@@ -128,3 +128,28 @@ def test_names_follow_the_structure(doc):
     assert doc.naming.weight(1, 0, 0) != "w5"
     doc.undo_stack.undo()
     assert doc.naming.weight(1, 0, 0) == "w5"
+
+
+def test_merge_ids_of_a_784_100_10_network_never_collide(qtbot):
+    """Every weight and bias of 784-100-10 has its own merge id (the old code
+    1_000_000 + layer*10_000 + j*100 + k gave w[0][0,100] and w[0][1,0] the same one),
+    and dragging one weight right after another keeps two undo entries."""
+    from nnviz.controllers.merge_ids import merge_id
+    from nnviz.engine.network import Network
+
+    net = Network.create([784, 100, 10], "sigmoid", np.random.default_rng(0))
+    ids = {merge_id("weight", l, j, k) for l, W in enumerate(net.weights)
+           for j in range(W.shape[0]) for k in range(W.shape[1])}
+    ids |= {merge_id("bias", l, j) for l, b in enumerate(net.biases) for j in range(len(b))}
+    assert len(ids) == net.n_params() == 79_510
+    assert merge_id("weight", 0, 0, 100) == merge_id("weight", 0, 0, 100)
+
+    d = Document()
+    d.load_lesson("wide-784-100-10")
+    d.set_weight(0, 0, 100, 0.5, merge=True)
+    d.set_weight(0, 1, 0, 0.25, merge=True)   # another weight: its own undo entry
+    assert d.undo_stack.count() == 2
+    d.undo_stack.undo()
+    assert d.network.weights[0][0, 100] == 0.5
+    d.undo_stack.undo()
+    assert d.network.weights[0][0, 100] != 0.5
