@@ -62,9 +62,17 @@ class FunctionsController(QObject):
         return out
 
     def compare_curves(self, lo: float = -3.0, hi: float = 5.0, n: int = 801):
+        """The outputs over w in [lo, hi]: the perceptron's as the corners of its step
+        (one exact vertical jump at w = -b/x; sampling it drew a slanted, doubled-looking
+        segment between two samples) and the sigmoid's sampled at ``n`` points. Returns
+        ((w, perceptron), (w, sigmoid))."""
+        per, sig = get_activation("perceptron"), get_activation("sigmoid")
         ws = np.linspace(lo, hi, n)
-        z = ws * self.COMPARE_X + self.COMPARE_B
-        return ws, get_activation("perceptron").fn(z), get_activation("sigmoid").fn(z)
+        jump = -self.COMPARE_B / self.COMPARE_X
+        step_w = np.array([lo, jump, jump, hi])
+        step_y = per.fn(np.array([lo, jump, hi]) * self.COMPARE_X + self.COMPARE_B)
+        step_y = np.array([step_y[0], step_y[1], step_y[2], step_y[2]])
+        return (step_w, step_y), (ws, sig.fn(ws * self.COMPARE_X + self.COMPARE_B))
 
     # ------------------------------------------------------------ gallery
     def set_gallery(self, name: str) -> None:

@@ -17,6 +17,7 @@ class BumpBars(pg.GraphicsObject):
     """
 
     height_dragged = Signal(int, float)
+    drag_started = Signal()
     drag_finished = Signal()
 
     def __init__(self) -> None:
@@ -110,6 +111,8 @@ class BumpBars(pg.GraphicsObject):
             return
         if ev.isStart():
             self._drag = self._index_at(ev.buttonDownPos().x())
+            if self._drag is not None:
+                self.drag_started.emit()
         if self._drag is None:
             ev.ignore()
             return

@@ -53,7 +53,7 @@ class ComparePage(QWidget):
         row.addWidget(plus)
         self.view = pg.GraphicsLayoutWidget()
         self.plots, self.curves, self.now, self.before, self.labels = {}, {}, {}, {}, {}
-        ws, per, sig = ctl.compare_curves()
+        per, sig = ctl.compare_curves()
         plots = QHBoxLayout()
         for i, (key, title, ys) in enumerate((("perceptron", "Perceptron: y = 1 if z > 0", per),
                                               ("sigmoid", "Sigmoid neuron: y = σ(z)", sig))):
@@ -64,7 +64,7 @@ class ComparePage(QWidget):
             p.setYRange(-0.1, 1.1, padding=0)
             p.setLabel("bottom", "w")
             p.showGrid(x=True, y=True, alpha=0.15)
-            self.curves[key] = p.plot(ws, ys)
+            self.curves[key] = p.plot(*ys)
             self.before[key] = pg.ScatterPlotItem(size=12, symbol="o")
             self.now[key] = pg.ScatterPlotItem(size=16, symbol="o")
             p.addItem(self.before[key])

@@ -27,6 +27,10 @@ from nnviz.views.widgets import spin_box
 COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
 
 
+#: the epoch axis shows at least 0..10, then 0..the epochs run
+MIN_EPOCHS_SHOWN = 10
+
+
 class SlowdownPage(QWidget):
     """Side by side: the same network under two costs, stepped together."""
 
@@ -92,6 +96,11 @@ class SlowdownPage(QWidget):
         self.loss_plot.setLabel("left", "cost C")
         self.loss_curves = [self.loss_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
                             for i in range(2)]
+        for plot in (self.curves_plot, self.loss_plot):
+            # epochs are whole numbers from 0: no "×0.001" prefix, no range around 0
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            plot.getPlotItem().enableAutoRange(x=False)
+            plot.setXRange(0, MIN_EPOCHS_SHOWN, padding=0.02)
         right = QVBoxLayout()
         right.addWidget(self.curves_plot, 1)
         right.addWidget(self.loss_plot, 1)
@@ -168,6 +177,8 @@ class SlowdownPage(QWidget):
                 "   ".join(f"{n}{NBSP}={NBSP}{fmt(round(float(v), d))}" for n, v, d in row)
                 for row in pairs))
         self.epoch_label.setText(f"Epoch {ctl.epochs}   (same start, same η = {fmt(ctl.eta)})")
+        for plot in (self.curves_plot, self.loss_plot):
+            plot.setXRange(0, max(MIN_EPOCHS_SHOWN, ctl.epochs), padding=0.02)
 
     def apply_style(self, style: Style) -> None:
         for hm in self.maps:

@@ -53,7 +53,8 @@ class OneInputPlots(QWidget):
         self.bars = BumpBars()
         self.main.addItem(self.bars)
         self.bars.height_dragged.connect(self._on_bar_dragged)
-        self.bars.drag_finished.connect(self.ctl.end_drag)
+        self.bars.drag_started.connect(self._hold_range)
+        self.bars.drag_finished.connect(self._drag_done)
         self.goal_curve = self.main.plot(name="goal f(x)")
         self.out_curve = self.main.plot(name="network output")
         self.goal_curve.setZValue(5)
@@ -136,7 +137,7 @@ class OneInputPlots(QWidget):
             line = pg.InfiniteLine(angle=90, movable=True)
             line.setZValue(10)
             line.sigDragged.connect(lambda ln, j=j: self._on_marker_dragged(j, ln))
-            line.sigPositionChangeFinished.connect(lambda _ln: self.ctl.end_drag())
+            line.sigPositionChangeFinished.connect(lambda _ln: self._drag_done())
             line.sigClicked.connect(lambda _ln, _ev, j=j: self.neuron_selected.emit(j))
             self.main.addItem(line)
             self.markers.append(line)
@@ -154,7 +155,17 @@ class OneInputPlots(QWidget):
                 line.blockSignals(False)
 
     # ------------------------------------------------------------ user edits
+    def _hold_range(self) -> None:
+        """While a bar or a step is dragged the axes stay put (a range following the
+        curve would move the bar away under the mouse)."""
+        self.main.getViewBox().disableAutoRange()
+
+    def _drag_done(self) -> None:
+        self.ctl.end_drag()
+        self.main.enableAutoRange(axis="y")   # let go: the range may follow again
+
     def _on_marker_dragged(self, j: int, line: pg.InfiniteLine) -> None:
+        self._hold_range()
         self.neuron_selected.emit(j)
         self.ctl.set_step_position(j, float(line.value()), merge=True)
 
