@@ -187,6 +187,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         if not self.running and len(self.data.x_train):
             self._remember()  # step back undoes the whole run
             self._last_slice_end = None
+            self._play_from_epoch = self.epoch
             self._timer.start()
             self.running_changed.emit(True)
 
@@ -211,10 +212,22 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         deadline = start + self.slice_budget(start)
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
-                if self.speed or not self.running or time.perf_counter() >= deadline:
+                if (self.speed or not self.running or time.perf_counter() >= deadline
+                        or self._at_lesson_epochs()):
                     break
+        if self.running and self._at_lesson_epochs():
+            self.pause()
+            self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
+                                  "(as the notes' fit). Play again to go on.")
         self._last_slice_end = time.perf_counter()  # what the views do next is drawing time
         self._announce()
+
+    def _at_lesson_epochs(self) -> bool:
+        """Play stops when it reaches the lesson's epoch count (a run started past it goes
+        on): keras-lab-notes stops at 50 epochs, as the notes' model.fit(nb_epoch=50)."""
+        target = self.doc.lesson.epochs if self.doc.lesson is not None else 0
+        return (target > 1 and self.epoch == target and self._cursor >= len(self._order)
+                and getattr(self, "_play_from_epoch", 0) < target)
 
     def slice_budget(self, now: float) -> float:
         """Seconds of training for the slice starting at ``now``: the rest of a frame of
@@ -269,7 +282,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self.epoch += 1
             if scores is not None:
                 self._record(scores)
-            if not self.running or time.perf_counter() >= deadline:  # early stop pauses
+            if (not self.running or time.perf_counter() >= deadline  # early stop pauses
+                    or self._at_lesson_epochs()):
                 return True
 
     def _fast_trainer(self) -> FastTrainer | None:

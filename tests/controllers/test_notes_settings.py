@@ -22,3 +22,37 @@ def test_keras_lab_reset_draws_from_the_lessons_uniform_0_05(qtbot):
     finally:
         ctl.shutdown()
         doc.undo_stack.blockSignals(True)
+
+
+def test_play_stops_at_the_lessons_epoch_count(qtbot):
+    """keras-lab-notes: model.fit(nb_epoch=50) - Play stops at epoch 50 (and goes on when
+    played again)."""
+    doc = Document()
+    ctl = TrainingController(doc)
+    try:
+        doc.load_lesson("keras-lab-notes")
+        assert doc.lesson.epochs == 50
+        ctl.play()
+        qtbot.waitUntil(lambda: not ctl.running, timeout=120_000)
+        assert ctl.epoch == 50
+        ctl.play()                                   # past the count: no longer stops there
+        qtbot.waitUntil(lambda: ctl.epoch >= 51, timeout=30_000)
+        ctl.pause()
+    finally:
+        ctl.shutdown()
+        doc.undo_stack.blockSignals(True)
+
+
+def test_play_stops_at_the_lessons_epochs_on_the_fast_path(qtbot):
+    doc = Document()
+    ctl = TrainingController(doc)
+    try:
+        doc.load_lesson("spiral")
+        target = doc.lesson.epochs
+        assert target > 1 and ctl._fast_trainer() is not None
+        ctl.play()
+        qtbot.waitUntil(lambda: not ctl.running, timeout=120_000)
+        assert ctl.epoch == target
+    finally:
+        ctl.shutdown()
+        doc.undo_stack.blockSignals(True)
