@@ -194,7 +194,7 @@ class ConvPage(QWidget):
                    f"{s.stride}, padding {s.padding}; pool {s.pool_size}×{s.pool_size} "
                    f"stride {s.pool_stride}; maps to 2 decimals")
         if self.style_.presentation:   # one line at projector size; the status bar has all
-            setting = f"stride {s.stride}, padding {s.padding}"
+            setting = f"stride {s.stride}, padding {s.padding}; maps to 2 decimals"
         if c.k == 0:
             return f"Start · {setting} · {HINT}"
         if c.stage == "conv":
