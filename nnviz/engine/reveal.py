@@ -59,16 +59,20 @@ def printed_decimals(value: float) -> int:
 
 def judge(text: str, value: float) -> Verdict:
     """The verdict on the guess ``text`` of the result ``value`` (raises ValueError if
-    ``text`` is not a number)."""
+    ``text`` is not a number). Only a right guess's message gives the result; the others
+    say how far off the guess is without giving it away."""
     guess, typed = parse_guess(text)
-    shown = fmt(value)
     need = min(ENOUGH, printed_decimals(value))
     agrees = abs(guess - round(value, typed)) <= 0.5 * 10.0 ** -(typed + 6) + 1e-15
-    off = abs(guess - value)
     if agrees and typed >= need:
-        return Verdict("right", f"Right: {shown}", guess)
-    if agrees or off <= CLOSE * max(abs(value), 1e-12):
-        more = " — give more decimals" if agrees else ""
-        return Verdict("close", f"Close{more}: it is {shown} (off by {fmt(off)})", guess)
-    rel = f", {off / abs(value):.0%}" if value != 0 and off / abs(value) < 100 else ""
-    return Verdict("wrong", f"Not quite: it is {shown} (off by {fmt(off)}{rel})", guess)
+        return Verdict("right", f"Right: {fmt(value)}", guess)
+    if agrees:
+        return Verdict("close", f"Close: right to {typed} decimal{'s' * (typed != 1)}; "
+                                f"give {need} or more", guess)
+    way = "too high" if guess > value else "too low"
+    off = abs(guess - value)
+    if value != 0 and off <= CLOSE * abs(value):
+        return Verdict("close", f"Close: {way}, by less than 1 %", guess)
+    if value != 0 and off / abs(value) < 100:
+        return Verdict("wrong", f"Not quite: {way}, by about {off / abs(value):.0%}", guess)
+    return Verdict("wrong", f"Not quite: {way}", guess)

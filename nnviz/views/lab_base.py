@@ -26,6 +26,9 @@ Hooks (all optional; the defaults are safe):
 - ``open_csv(path) -> bool``: a CSV file was dropped or opened; return True if the lab
   took it, False if it does not take CSV files; raise ValueError with a clear message
   if the file is bad (nothing may change then).
+- ``reveal_current() -> bool``: predict-then-reveal (R): show the hidden result of the
+  step on screen; False if the lab hides nothing now. ``result_hidden()``: a result is
+  hidden now (the caption bar then shows no caption: it may quote the answer).
 - ``main_view()``: the widget exported as PNG/SVG.
 - ``shutdown()``: stop timers and threads before the window closes.
 """
@@ -110,6 +113,14 @@ class Lab(QMainWindow):
 
     def open_csv(self, path: str) -> bool:
         """Take a CSV data file; False if this lab does not take CSVs, ValueError if bad."""
+        return False
+
+    def reveal_current(self) -> bool:
+        """Show the step's hidden result (predict, then reveal); False if none is hidden."""
+        return False
+
+    def result_hidden(self) -> bool:
+        """Is a step's result hidden now (predict, then reveal)?"""
         return False
 
     def menu_actions(self) -> list:

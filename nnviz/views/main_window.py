@@ -98,6 +98,10 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         from nnviz.views.pen import PresenterPen
 
         self.pen = PresenterPen(self)
+        from nnviz.views.window_reveal import RevealActions
+
+        self.reveal_actions = RevealActions(self)
+        self.reveal = self.reveal_actions.controller   # shared by the labs that step
         self._build_menus()
 
     # ------------------------------------------------------------ building
@@ -216,6 +220,8 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         m = self.step_menu = mb.addMenu("&Step")
         m.addAction(self.act_next)
         m.addAction(self.act_prev)
+        for a in self.reveal_actions.actions:
+            m.addAction(a)
         self._step_menu_lab: list = []   # the shown lab's own entries (Lab.menu_actions)
         m = mb.addMenu("&Help")
         m.addAction(self.act_shortcuts)

@@ -31,6 +31,8 @@ class CaptionsMixin:
             else None
         sizes = self.doc.network.sizes if self.doc.network is not None else None
         now, every = lab_captions(own, self.current_lab, sizes)
+        if self.current_lab is not None and self.current_lab.result_hidden():
+            now = []   # predict, then reveal: a caption may quote the hidden result
         self.caption_bar.show_captions(now, every, (id(own), self.width(),
                                                     hash(tuple(c.text for c in every))))
 

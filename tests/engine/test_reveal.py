@@ -16,11 +16,15 @@ def test_out_h1(text, kind):
     assert judge(text, 0.593269992).kind == kind
 
 
-def test_messages_say_how_far_off():
-    v = judge("0.75", 0.593269992)
-    assert v.message == "Not quite: it is 0.593269992 (off by 0.156730008, 26%)"
-    assert judge("0.59", 0.593269992).message.startswith("Close — give more decimals")
+def test_messages_say_how_far_off_without_giving_the_result_away():
+    assert judge("0.75", 0.593269992).message == "Not quite: too high, by about 26%"
+    assert judge("0.59", 0.593269992).message == "Close: right to 2 decimals; give 4 or more"
+    assert judge("0.5932", 0.593269992).message == "Close: too low, by less than 1 %"
+    assert judge("-5", 0.593269992).message == "Not quite: too low, by about 943%"
+    assert judge("-500", 0.593269992).message == "Not quite: too low"
     assert judge("0.3775", 0.3775).message == "Right: 0.3775"
+    for text in ("0.75", "0.59", "0.5932", "0.6"):
+        assert "0.593269992" not in judge(text, 0.593269992).message
 
 
 def test_short_printed_values_need_only_their_decimals():

@@ -96,6 +96,10 @@ class WorkbenchLab(Lab):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self._sized = False
         self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
+        from nnviz.views.workbench.reveal import WorkbenchReveal
+
+        self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
+        self.equations.set_guess_bar(self.reveal.bar)
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
         self.stepper.playing_changed.connect(self._on_playing_changed)
@@ -201,6 +205,9 @@ class WorkbenchLab(Lab):
     def _on_position_changed(self) -> None:
         self._refresher.request()
 
+    def request_refresh(self) -> None:
+        self._refresher.request()
+
     def _on_playing_changed(self, playing: bool) -> None:
         self.act_play.setChecked(playing)
         self.act_play.setText("Pause" if playing else "Play")
@@ -244,14 +251,16 @@ class WorkbenchLab(Lab):
         self._refresher.cancel()
         st = self.stepper
         tr = st.trace
+        hidden = self.reveal.hidden()
         if tr is not None:
             self.graph.set_network(tr.net_before, st.doc.naming)
             self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them
             self.graph.set_targets(tr.y, redraw=False)
-            self.graph.set_state(graph_state(tr, tr.state_at(st.k), st.doc.naming,
-                                             self.style_.presentation))
+            shown = self.reveal.state(tr, st.k) if hidden else tr.state_at(st.k)
+            self.graph.set_state(graph_state(tr, shown, st.doc.naming, self.style_.presentation))
             self._on_selection_changed()
-        self.equations.refresh()
+        self.reveal.sync()
+        self.equations.refresh(hidden)
         self.inspector.refresh()
         self.timeline.refresh()
         remarks = self._notes_remarks()
@@ -265,6 +274,12 @@ class WorkbenchLab(Lab):
     # ------------------------------------------------------------ Lab hooks
     def step_forward(self) -> None:
         self._stepping().next()
+
+    def reveal_current(self) -> bool:
+        return self.reveal.reveal()
+
+    def result_hidden(self) -> bool:
+        return self.reveal.hidden()
 
     def step_back(self) -> None:
         self._stepping().prev()
@@ -294,7 +309,8 @@ class WorkbenchLab(Lab):
         self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
         self.matrix_view.apply_style(style)
-        for p in (self.equations, self.inspector, self.timeline, self.train_n, self._editor):
+        for p in (self.equations, self.inspector, self.timeline, self.train_n, self._editor,
+                  self.reveal.bar):
             if p is not None:
                 p.apply_style(style)
         f = self.lesson_text.font()

@@ -93,8 +93,12 @@ class EquationPanel(QWidget):
         self.steps.setStyleSheet(f"background:{style.background}; color:{style.foreground};")
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the stepper."""
+    def set_guess_bar(self, bar: QWidget) -> None:
+        """Put the predict-then-reveal bar above the equation."""
+        self.layout().insertWidget(0, bar)
+
+    def refresh(self, hidden: bool = False) -> None:
+        """Re-read the stepper (``hidden``: the current step's result is not shown)."""
         st = self.stepper
         tr = st.trace
         if tr is None:
@@ -104,7 +108,7 @@ class EquationPanel(QWidget):
         captions = []
         lesson = st.doc.lesson
         # at any training step: the numbers are the live ones, the notes' beside them
-        if lesson is not None and lesson.lab == "workbench":
+        if lesson is not None and lesson.lab == "workbench" and not hidden:
             phase = st.step.phase if st.step else None
             first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
             found = [c for c in lesson.captions
@@ -117,7 +121,7 @@ class EquationPanel(QWidget):
                                                        st.doc.network.sizes)]
         self._laid_out_width = self.text.viewport().width()
         self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions,
-                                        self.layout_width(), self.measure))
+                                        self.layout_width(), self.measure, hidden))
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
                 self.steps.clear()
@@ -129,6 +133,7 @@ class EquationPanel(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, i + 1)
                 self.steps.addItem(item)
             if st.k:
+                self.steps.item(st.k - 1).setText(step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
                 self.steps.scrollToItem(self.steps.item(st.k - 1))
 

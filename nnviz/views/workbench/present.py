@@ -106,6 +106,14 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
 
 
 # ------------------------------------------------------------------ equations
+class HiddenResult(Equation):
+    """An equation whose result is hidden (predict, then reveal): '... = ?'."""
+
+    def text(self) -> str:
+        shown = Equation.text(self)
+        return (shown.rsplit(" = ", 1)[0] if " = " in shown else shown) + " = ?"
+
+
 def _natural_width(text: str, pt: float) -> float:
     """No measuring: every stage on one line (Markdown, tests without a panel)."""
     return 0.0
@@ -122,10 +130,11 @@ def joined(text: str) -> str:
 
 def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                   captions: list[str] = (), width: float = 1e9,
-                  measure: Measure = _natural_width) -> str:
+                  measure: Measure = _natural_width, hidden: bool = False) -> str:
     """The equation panel for a panel ``width`` pixels wide (text measured by ``measure``):
     the title, the step's result in large type (always in view, however long the
-    derivation), the equation in lines broken between terms, and its chain-rule factors."""
+    derivation), the equation in lines broken between terms, and its chain-rule factors.
+    ``hidden``: the result is '?' (predict, then reveal)."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
     big, eq_pt, mid = style.pt(14), style.pt(12), style.pt(10.5)
     out = [f'<div style="color:{fg}; font-family:sans-serif">']
@@ -136,10 +145,13 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     else:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
                    f' · step {k} of {n}</p>')
-        result = Equation(step.equation.lhs, (), step.equation.value, 0)
+        shown = HiddenResult if hidden else Equation
+        eq = step.equation
+        result = shown(eq.lhs, (), eq.value, 0)
         out.append(equation_block(equation_rows(result, width, big, measure),
                                   f"font-size:{big:.1f}pt; color:{hi}", 2, hi))
-        out.append(equation_block(equation_rows(step.equation, width, eq_pt, measure),
+        eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
+        out.append(equation_block(equation_rows(eq, width, eq_pt, measure),
                                   f"font-size:{eq_pt:.1f}pt", 3, hi))
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
@@ -153,6 +165,6 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     return "".join(out)
 
 
-def step_summary(step: MicroStep) -> str:
-    """One line for the list of steps done: 'net_h1 = 0.3775'."""
-    return f"{step.index}. {step.equation.lhs} = {fmt(step.value)}"
+def step_summary(step: MicroStep, hidden: bool = False) -> str:
+    """One line for the list of steps done: 'net_h1 = 0.3775' ('= ?' while hidden)."""
+    return f"{step.index}. {step.equation.lhs} = {'?' if hidden else fmt(step.value)}"

@@ -1,0 +1,53 @@
+"""Predict, then reveal on the main window: Q switches the mode for every lab that
+steps (each hides its current step's result until it is guessed or revealed), R
+reveals the result on screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+from nnviz.controllers.reveal import RevealController
+
+if TYPE_CHECKING:
+    from nnviz.views.main_window import MainWindow
+
+
+class RevealActions(QObject):
+    """The mode's controller (shared by the labs) and its two actions."""
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.controller = RevealController(self)
+        self.act_mode = self._action("Predict, then &reveal", self._toggle, "Q",
+                                     "Hide each step's result until a guess is right or R "
+                                     "reveals it", checkable=True)
+        self.act_reveal = self._action("&Reveal the result", self._reveal, "R",
+                                       "Show the hidden result of the step on screen")
+        self.actions = [self.act_mode, self.act_reveal]
+
+    def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
+        a = QAction(text, self.win)
+        a.setShortcut(QKeySequence(key))
+        a.setToolTip(f"{tip} ({key})")
+        a.setStatusTip(tip)
+        a.setCheckable(checkable)
+        a.triggered.connect(lambda _=False: slot())
+        self.win.addAction(a)
+        return a
+
+    def _toggle(self) -> None:
+        on = self.act_mode.isChecked()
+        self.controller.set_enabled(on)
+        self.win.statusBar().showMessage(
+            "Predict mode on" if on else "Results are shown again", 6000)
+
+    def _reveal(self) -> None:
+        lab = self.win.current_lab
+        if lab is None or not lab.reveal_current():
+            self.win.statusBar().showMessage(
+                "Nothing is hidden here" + ("" if self.controller.enabled
+                                            else " (Q hides each step's result)"), 4000)
