@@ -45,8 +45,11 @@ def make_palette(style: Style) -> QPalette:
     light = style.theme == "light"
     window = QColor("#F4F4F4") if light else (QColor("#000000") if style.presentation
                                                else QColor("#1D2126"))
-    p = QPalette()
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+    p = QPalette(panel, window)   # derives the shading roles (Light, Mid, Dark …) from these
+    # every group, Disabled included: roles left unset there would keep Qt's light
+    # defaults (disabled combo boxes and buttons light grey on the dark theme)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+                  QPalette.ColorGroup.Disabled):
         p.setColor(group, QPalette.ColorRole.Window, window)
         p.setColor(group, QPalette.ColorRole.WindowText, fg)
         p.setColor(group, QPalette.ColorRole.Base, bg)

@@ -308,6 +308,7 @@ class SurfacePage(QWidget):
         self.controls.setFixedWidth(int(min(270 * style.scale, 420)))
         self.heatmap.apply_style(style)
         self.view3d.apply_style(style)
+        self.picker.apply_style(style)
         self.slice.setBackground(style.background)
         font = QFont()
         font.setPointSizeF(style.pt(9))

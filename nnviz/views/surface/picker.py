@@ -51,6 +51,10 @@ class ParamPicker(QWidget):
         elif net is not None:
             self.hint.setText(f"{net.n_params():,} parameters: pick them from the lists.")
 
+    def apply_style(self, style) -> None:
+        """The small graph in the theme's colours (it was left light on the dark theme)."""
+        self.graph.apply_style(style)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         # the splitter this pane sits in knows nothing of wrapped text: reserve the

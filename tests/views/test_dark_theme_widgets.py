@@ -1,0 +1,37 @@
+"""The dark theme reaches every widget: the error-surface lab's small network graph and
+disabled controls are drawn dark, not in Qt's light defaults. Real window, View menu."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+
+
+def _lightness(widget, x_frac=0.5, y_frac=0.5) -> int:
+    img = widget.grab().toImage()
+    return img.pixelColor(int(img.width() * x_frac), int(img.height() * y_frac)).lightness()
+
+
+def test_dark_theme_reaches_the_picker_graph_and_disabled_widgets(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("xor-landscape")
+    lab = win.current_lab
+    page = lab.page
+    qtbot.waitUntil(lambda: page.picker.graph.isVisible())
+    win.act_dark.trigger()
+    qtbot.wait(50)
+    try:
+        graph = page.picker.graph
+        assert _lightness(graph, 0.02, 0.05) < 60        # background, not white
+        disabled = [c for c in (page.x_param, page.y_param) if not c.isEnabled()]
+        assert disabled, "the PCA plane disables the parameter lists"
+        for c in disabled:
+            pal = c.palette()
+            for role in (QPalette.ColorRole.Button, QPalette.ColorRole.Base,
+                         QPalette.ColorRole.Window, QPalette.ColorRole.Light,
+                         QPalette.ColorRole.Midlight):
+                assert pal.color(QPalette.ColorGroup.Disabled, role).lightness() < 90, role
+            assert _lightness(c, 0.1, 0.5) < 90            # drawn dark
+            text = pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+            assert 90 < text.lightness() < 200            # muted, still readable
+    finally:
+        win.act_dark.trigger()
