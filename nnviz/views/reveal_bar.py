@@ -1,9 +1,13 @@
 """The guess bar of predict-then-reveal: type the step's result, Check (Enter) or
-Reveal (R); the verdict and the lesson's tally are shown beside it."""
+Reveal (R); the verdict and the lesson's tally are shown beside it. :class:`LabReveal`
+is a lab's side of the shared :class:`RevealController`: it asks the lab for the
+question on screen and drives the bar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -13,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.controllers.reveal import RevealController
 from nnviz.engine.reveal import MAX_GUESS_CHARS, Verdict
 from nnviz.views.style import Style, current_style
 
@@ -52,8 +57,8 @@ class GuessBar(QFrame):
         grid.addWidget(self.edit, 1, 0)
         grid.addWidget(self.check, 1, 1)
         grid.addWidget(self.reveal, 1, 2)
-        grid.addWidget(self.verdict, 2, 0, 1, 3)
-        grid.addWidget(self.tally, 3, 0, 1, 3)
+        grid.addWidget(self.verdict, 2, 0, 1, 2)
+        grid.addWidget(self.tally, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 1)
         self.apply_style(current_style())
         self.hide()
@@ -102,3 +107,63 @@ class GuessBar(QFrame):
             w.setFont(f)
         self.setStyleSheet(f"#guess-bar {{ border: {max(1, round(2 * style.scale))}px solid "
                            f"{style.highlight}; }} #guess-tally {{ color: {style.muted}; }}")
+
+
+#: (key, name of the hidden value, value) of the question on screen, or None
+Question = tuple[Hashable, str, float] | None
+
+
+class LabReveal(QObject):
+    """One lab's predict-then-reveal: ``question()`` names what is on screen; the lab asks
+    :meth:`hidden` while it draws and calls :meth:`sync` after."""
+
+    def __init__(self, lab, controller: RevealController | None,
+                 question: Callable[[], Question]) -> None:
+        super().__init__(lab)
+        self.lab = lab
+        self.question = question
+        self.rc = controller if controller is not None else RevealController(self)
+        self.bar = GuessBar()
+        self.bar.guessed.connect(self._on_guess)
+        self.bar.reveal_requested.connect(self.reveal)
+
+    def lesson(self) -> str:
+        lesson = self.lab.doc.lesson
+        return lesson.name if lesson is not None else ""
+
+    def hidden(self) -> bool:
+        """Is the result of the question on screen hidden?"""
+        q = self.question()
+        return q is not None and self.rc.hidden(q[0])
+
+    def reveal(self) -> bool:
+        q = self.question()
+        if q is None or not self.rc.hidden(q[0]):
+            return False
+        self.rc.reveal(q[0])
+        return True
+
+    def sync(self) -> None:
+        """Show, refresh or hide the guess bar for the question on screen."""
+        q = self.question()
+        if not self.rc.enabled or q is None:
+            self.bar.hide()
+            return
+        tally = self.rc.tally_text(self.lesson())
+        self.bar.ask(f"Your guess for {q[1]}:", tally)
+        if self.rc.hidden(q[0]):
+            self.bar.reopen()
+        else:
+            self.bar.done(tally)
+
+    def _on_guess(self, text: str) -> None:
+        q = self.question()
+        if q is None or not self.rc.hidden(q[0]):
+            return
+        try:
+            v = self.rc.guess(q[0], self.lesson(), text, q[2])
+        except ValueError as e:
+            self.bar.show_error(str(e))
+            return
+        self.bar.show_verdict(v)
+        self.sync()

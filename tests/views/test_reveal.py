@@ -81,3 +81,28 @@ def test_r_where_nothing_is_hidden_says_so(main_window, qtbot):
     win = main_window
     qtbot.keyClick(win, Qt.Key.Key_R)
     assert "Nothing is hidden" in win.statusBar().currentMessage()
+
+
+def test_convolution_cells_are_hidden_until_guessed(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("conv-edge")
+    QApplication.processEvents()
+    lab = win.lab("conv")
+    assert win.current_lab is lab
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for _ in range(4):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    key, name, value = lab._question()
+    assert name == "out(1,4)" and value == lab.ctl.cell().value
+    page = lab.conv_page
+    assert page.arith.result.text().endswith("out(1,4) = ?")
+    assert not page.arith.products[0].isVisible()
+    assert lab.result_hidden() and win.caption_bar.text_label.text() == ""
+    _type(qtbot, lab.reveal.bar.edit, "123")
+    assert lab.reveal.bar.verdict.text().startswith("Not quite")
+    assert lab.result_hidden()
+    _type(qtbot, lab.reveal.bar.edit, repr(value))
+    assert lab.reveal.bar.verdict.text().startswith("Right")
+    assert not lab.result_hidden() and page.arith.products[0].isVisible()
+    assert "?" not in page.arith.result.text()

@@ -22,6 +22,7 @@ from nnviz.views.coalesce import Coalescer
 from nnviz.views.conv.cnn_page import CNNPage
 from nnviz.views.conv.conv_page import ConvPage
 from nnviz.views.lab_base import Lab
+from nnviz.views.reveal_bar import LabReveal
 from nnviz.views.style import Style
 
 PAGES = ("conv", "cnn")
@@ -51,6 +52,9 @@ class ConvLab(Lab):
         self.cnn.message.connect(doc.message)
         self.tabs.currentChanged.connect(lambda _i: self._on_moved())
         self._build_actions()
+        self.reveal = LabReveal(self, getattr(parent, "reveal", None), self._question)
+        self.reveal.rc.changed.connect(self._refresher.request)
+        self.conv_page.set_reveal(self.reveal)
         doc.lesson_changed.connect(self._on_lesson_changed)
         if doc.lesson is not None and doc.lesson.lab == "conv":
             self.ctl._on_lesson_changed()
@@ -77,6 +81,30 @@ class ConvLab(Lab):
                                          "Show or hide the settings (hidden in presentation "
                                          "mode, for room)")
 
+    def _question(self):
+        """Predict, then reveal: the output cell (or pooled cell) at the position shown."""
+        if self.page != "conv":
+            return None
+        c = self.ctl
+        pc = c.pool_cell()
+        if pc is not None:
+            return (self._lesson_name(), "conv", c.k), f"pooled({pc.row + 1},{pc.col + 1})", \
+                pc.value
+        cell = c.cell()
+        if cell is None:
+            return None
+        return (self._lesson_name(), "conv", c.k), f"out({cell.row + 1},{cell.col + 1})", \
+            cell.value
+
+    def _lesson_name(self) -> str:
+        return self.doc.lesson.name if self.doc.lesson is not None else ""
+
+    def reveal_current(self) -> bool:
+        return self.reveal.reveal()
+
+    def result_hidden(self) -> bool:
+        return self.reveal.hidden()
+
     # ------------------------------------------------------------ pages
     def show_page(self, name: str) -> None:
         if name not in PAGES:
@@ -95,6 +123,7 @@ class ConvLab(Lab):
 
     def _refresh(self) -> None:
         self.conv_page.refresh()
+        self.reveal.sync()
         self._on_moved()
 
     def _on_moved(self) -> None:
@@ -166,6 +195,7 @@ class ConvLab(Lab):
         for page in (self.conv_page, self.cnn_page):
             page.setFont(font)
             page.apply_style(style)
+        self.reveal.bar.apply_style(style)
         self.conv_page.scroll.setVisible(not style.presentation)   # S shows it again
 
     def state(self) -> dict[str, Any]:

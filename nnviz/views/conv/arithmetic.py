@@ -17,17 +17,21 @@ from nnviz.views.style import Style
 CHANNELS = ("R", "G", "B")
 
 
-def sum_text(cell: ConvCell) -> str:
-    """'Σ of the 9 products = t;  + bias b  =  v' in plain text."""
+def sum_text(cell: ConvCell, hidden: bool = False) -> str:
+    """'Σ of the 9 products = t;  + bias b  =  v' in plain text ('= ?' while hidden)."""
     n = cell.products.size
+    if hidden:
+        return f"Σ {n} products + bias {fmt(cell.bias)}:   out({cell.row + 1},{cell.col + 1}) = ?"
     return (f"Σ {n} products = {fmt(cell.total)};   out({cell.row + 1},{cell.col + 1}) = "
             f"{signed_sum([cell.total, cell.bias])} = {fmt(cell.value)}")
 
 
-def pool_text(cell: PoolCell) -> str:
-    """The forward arithmetic, and where the gradient goes backward."""
+def pool_text(cell: PoolCell, hidden: bool = False) -> str:
+    """The forward arithmetic, and where the gradient goes backward ('= ?' while hidden)."""
     vals = ", ".join(short(v) for v in cell.window.ravel())
     n = cell.window.size
+    if hidden:
+        return f"{cell.mode if cell.mode == 'max' else 'mean'}({vals}) = ?"
     if cell.mode == "max":
         return (f"max({vals}) = {fmt(cell.value)}\n"
                 "Backward: all of δ goes to the marked cell")
@@ -79,7 +83,7 @@ class ArithmeticPanel(QWidget):
             self.tags[ch].setVisible(on and tags)
             self.grid.setRowStretch(ch, 1 if on else 0)
 
-    def show_conv(self, cell: ConvCell | None, hint: str) -> None:
+    def show_conv(self, cell: ConvCell | None, hint: str, hidden: bool = False) -> None:
         if cell is None:
             self._rows(0, False)
             self.title.setText(hint)
@@ -94,18 +98,20 @@ class ArithmeticPanel(QWidget):
             self.patches[ch].set_data(cell.patch[ch], vmax=vmax)
             self.kernels[ch].set_data(cell.kernel[ch], vmax=kmax)
             self.products[ch].set_data(cell.products[ch], vmax=vmax * kmax)
+            self.products[ch].setVisible(not hidden)   # predict: the products are the work
+            self.signs[ch][1].setVisible(not hidden)
         self.title.setText("Patch × kernel = products" + (" (R, G, B)" if c == 3 else ""))
-        self.result.setText(sum_text(cell))
+        self.result.setText(sum_text(cell, hidden))
 
-    def show_pool(self, cell: PoolCell) -> None:
+    def show_pool(self, cell: PoolCell, hidden: bool = False) -> None:
         self._rows(1, False)
         for w in (self.kernels[0], self.products[0], *self.signs[0]):
             w.setVisible(False)
-        self.patches[0].set_data(cell.window, marked=cell.winner)
+        self.patches[0].set_data(cell.window, marked=None if hidden else cell.winner)
         name = "Max pooling: the largest cell wins" if cell.mode == "max" else \
             "Average pooling: the mean of the window"
         self.title.setText(name)
-        self.result.setText(pool_text(cell))
+        self.result.setText(pool_text(cell, hidden))
 
     def apply_style(self, style: Style) -> None:
         big = QFont(self.font())

@@ -112,12 +112,20 @@ class ConvPage(QWidget):
         for c, stretch in enumerate((2, 2, 3, 2)):
             grid.setColumnStretch(c, stretch)
         right = QVBoxLayout()
+        self.right = right
+        self.reveal = None   # the lab's predict-then-reveal, once it has one
         right.addWidget(self.position)
         right.addLayout(grid, 1)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(scroll)
         lay.addLayout(right, 1)
+        self.refresh()
+
+    def set_reveal(self, reveal) -> None:
+        """Predict, then reveal: its guess bar goes under the position line."""
+        self.reveal = reveal
+        self.right.insertWidget(1, reveal.bar)
         self.refresh()
 
     # ------------------------------------------------------------ painting the image
@@ -136,6 +144,7 @@ class ConvPage(QWidget):
     # ------------------------------------------------------------ redraw
     def refresh(self) -> None:
         c, s = self.ctl, self.ctl.setup
+        hidden = self.reveal is not None and self.reveal.hidden()   # the new cell is not shown
         self.controls.refresh()
         self.kernel.refresh()
         img = c.image if s.padding == 0 else np.pad(
@@ -151,26 +160,26 @@ class ConvPage(QWidget):
         fmap = c.activated[s.active] if c.stage == "pool" else c.maps[s.active]
         oh, ow = fmap.shape
         shown = np.zeros(oh * ow, bool)
-        shown[:c.shown_conv()] = True
+        shown[:c.shown_conv() - (hidden and c.stage == "conv")] = True
         pc = c.pool_cell()
         f_outline = (pc.top, pc.left, s.pool_size, s.pool_size) if pc is not None else (
             (cell.row, cell.col, 1, 1) if cell is not None else None)
         marked = (pc.top + pc.winner[0], pc.left + pc.winner[1]) if pc is not None and \
-            pc.winner is not None else None
+            pc.winner is not None and not hidden else None
         self.fmap.set_data(fmap, shown.reshape(oh, ow), f_outline, marked,
                            vmax=float(np.abs(c.maps[s.active]).max()))
         pooled = c.pooled[s.active]
         pshown = np.zeros(pooled.size, bool)
-        pshown[:c.shown_pool()] = True
+        pshown[:c.shown_pool() - (hidden and c.stage == "pool")] = True
         self.pooled.set_data(pooled, pshown.reshape(pooled.shape),
                              (pc.row, pc.col, 1, 1) if pc is not None else None,
                              vmax=float(np.abs(c.maps[s.active]).max()))
         self.stack.set_maps(c.activated, s.active, self.style_)
         self._titles(fmap.shape, pooled.shape)
         if pc is not None:
-            self.arith.show_pool(pc)
+            self.arith.show_pool(pc, hidden)
         else:
-            self.arith.show_conv(cell, "Press → to place the kernel on the first patch.")
+            self.arith.show_conv(cell, "Press → to place the kernel on the first patch.", hidden)
         self.position.setText(self.position_text())
 
     def _titles(self, fshape, pshape) -> None:
