@@ -170,7 +170,7 @@ def test_mini_batch_mode_sums_the_sigmoid_neurons_two_points(lab, main_window, q
     assert round(float(net.biases[0][0]), 10) == -1.9922888408
 
 
-@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
 def test_readable_in_presentation_mode(lab, main_window, qtbot, size):
     win = main_window
     win.resize(*size)
@@ -180,7 +180,10 @@ def test_readable_in_presentation_mode(lab, main_window, qtbot, size):
         press(qtbot, win, Qt.Key.Key_Right)
         qtbot.wait(5)
         shown(lab)
-        # nothing runs off the side: wide lines wrap instead of scrolling sideways
+        # nothing runs off the side: wide lines wrap instead of scrolling sideways; and the
+        # type shrinks a little (not below 80 %) so the whole step is in view, no scrolling
         assert not lab.matrix_view.scroll.horizontalScrollBar().isVisible(), lab.matrix.step
+        assert not lab.matrix_view.scroll.verticalScrollBar().isVisible(), lab.matrix.step
+        assert lab.matrix_view.canvas.fit >= 0.8
     assert lab.matrix_view.canvas.font().pointSizeF() > 0
     qtbot.keyClick(win, Qt.Key.Key_F5)

@@ -25,6 +25,7 @@ from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.style import Style, current_style
 
 MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
+FITS = (1.0, 0.92, 0.85, 0.8)   # type scales tried so a step fits the view without scrolling
 GAP = 10.0             # between tokens
 BRACKET = 7.0          # width of a bracket's serif
 
@@ -53,18 +54,31 @@ class MatrixCanvas(QWidget):
         self.remarks: list[str] = []     # the notes' printed numbers at this step
         self.style_ = current_style()
         self._texts: list[str] = []
+        self.fit = 1.0               # the type scale that lets the step fit (FITS)
+        self.avail_height = 0        # the visible height (the scroll area's viewport)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     # ------------------------------------------------------------ state
     def set_step(self, step: MatrixStep | None, placeholder: str = "") -> None:
         self.step, self.placeholder = step, placeholder
+        self.refit()
+
+    def refit(self) -> None:
+        """The largest type scale of FITS at which the step fits the visible height (a
+        projector at 1024 x 768 shows the whole equation); the smallest otherwise, and the
+        view scrolls."""
+        self.fit = 1.0
+        if self.avail_height > 0:
+            for f in FITS:
+                self.fit = f
+                if self._content_height(self.width()) <= self.avail_height:
+                    break
         self.updateGeometry()
         self.update()
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
-        self.updateGeometry()
-        self.update()
+        self.refit()
 
     def texts(self) -> list[str]:
         """Every text the last paint drew (for tests and screen readers)."""
@@ -73,7 +87,7 @@ class MatrixCanvas(QWidget):
     # ------------------------------------------------------------ fonts
     def _font(self, size: float, bold: bool = False) -> QFont:
         f = QFont(self.font())
-        f.setPointSizeF(self.style_.pt(size))
+        f.setPointSizeF(self.style_.pt(size) * self.fit)
         f.setBold(bold)
         return f
 
@@ -167,6 +181,9 @@ class MatrixCanvas(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return self._content_height(width)
+
+    def _content_height(self, width: int) -> int:
         w = max(200.0, width - 24.0)
         h = sum(d.size().height() + GAP for d in self._head(w))
         placed = self._layout(w)
@@ -295,12 +312,22 @@ class MatrixView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.canvas)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.viewport().installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addLayout(top)
         lay.addWidget(self.scroll, 1)
         ctl.changed.connect(self.refresh)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        """The viewport's size decides the type scale (refit on resize)."""
+        if obj is self.scroll.viewport() and event.type() == event.Type.Resize:
+            h = self.scroll.viewport().height()
+            if h != self.canvas.avail_height:
+                self.canvas.avail_height = h
+                self.canvas.refit()
+        return False
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style

@@ -67,7 +67,7 @@ class TrainNPanel(QWidget):
 
     def set_default_steps(self, n: int) -> None:
         """The lesson's step count (the notes' 10,000), if it has one."""
-        if n > 1 and not self.trainer.running:
+        if n >= 1 and not self.trainer.running:
             self.steps.setValue(min(n, MAX_REPEAT))
 
     def set_step_remarks(self, remarks: list[str]) -> None:
