@@ -8,8 +8,17 @@ ask for nothing, so a stack is exactly as demanding as the page on screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 _IGNORED = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
 
@@ -71,6 +80,14 @@ class SidePanelScroll(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(content)
+        content.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        # the content's needs changed (a wider choice, larger type): tell our layout,
+        # which a scroll area does not do by itself
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(obj, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         inner = self.widget().minimumSizeHint().expandedTo(self.widget().minimumSize())
@@ -100,3 +117,16 @@ def formula_breaks(text: str) -> str:
         breakable = depth <= 0 and (before == "=" or after in "+−-" and after != "")
         out.append(" " if breakable else NBSP)
     return "".join(out)
+
+
+def fit_combo(combo: QComboBox) -> None:
+    """Keep ``combo`` at least as wide as its longest choice in its present type (Qt
+    remembers the width it measured at the first show, before presentation mode)."""
+    fm = combo.fontMetrics()
+    text = max((fm.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())),
+               default=0)
+    opt = QStyleOptionComboBox()
+    combo.initStyleOption(opt)
+    size = combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
+                                          QSize(text, fm.height()), combo)
+    combo.setMinimumWidth(size.width())

@@ -123,10 +123,18 @@ class PerceptronPage(QWidget):
         # the transport row is above the plot, so the texts under the plot (whose length
         # changes from step to step) never move the buttons a lecturer is clicking
         left.addLayout(controls)
-        left.addWidget(self.plot, 1)
-        left.addWidget(self.iter_label)
-        left.addWidget(self.step_label)
-        left.addLayout(status_row)
+        left.addWidget(self.plot, 3)
+        # the texts under the plane scroll when they are long (a cycle's explanation in
+        # presentation type) instead of squeezing the plane to a strip
+        texts = QWidget()
+        tl = QVBoxLayout(texts)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.iter_label)
+        tl.addWidget(self.step_label)
+        tl.addLayout(status_row)
+        tl.addStretch(1)
+        self.plot.setMinimumHeight(180)
+        left.addWidget(SidePanelScroll(texts, floor=120), 2)
 
         # weights
         wbox = QGroupBox("Perceptron  y = f(w1·x1 + w2·x2 + b)")

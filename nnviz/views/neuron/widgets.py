@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from nnviz.engine.naming import fmt
+from nnviz.views.axes import style_axes
 from nnviz.views.style import Style
 
 
@@ -62,16 +63,7 @@ class ValueSlider(QWidget):
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
     """Axis pens and fonts from the style."""
-    from PySide6.QtGui import QFont
-
-    font = QFont()
-    font.setPointSizeF(style.pt(9))
-    for name in ("left", "bottom"):
-        ax = plot.getAxis(name)
-        ax.setPen(pg.mkPen(style.muted))
-        ax.setTextPen(pg.mkPen(style.foreground))
-        ax.setStyle(tickFont=font)
-        ax.label.setFont(font)
+    style_axes(plot, style, pen=style.muted)
 
 
 def rgba(hex_colour: str, alpha: int) -> tuple[int, int, int, int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
+from nnviz.views.axes import style_axes
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
@@ -310,13 +310,6 @@ class SurfacePage(QWidget):
         self.view3d.apply_style(style)
         self.picker.apply_style(style)
         self.slice.setBackground(style.background)
-        font = QFont()
-        font.setPointSizeF(style.pt(9))
-        for name in ("bottom", "left"):
-            ax = self.slice.getAxis(name)
-            ax.setPen(style.foreground)
-            ax.setTextPen(style.foreground)
-            ax.setStyle(tickFont=font)
-            ax.label.setFont(font)
+        style_axes(self.slice, style)
         self._on_surface_changed()
         self.slice_dot.setBrush(pg.mkBrush(style.highlight))

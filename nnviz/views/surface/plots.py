@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QFont, QTransform
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from nnviz.views.axes import style_axes
 from nnviz.views.gl import GLView, gl_status
 from nnviz.views.style import Style
 
@@ -126,14 +127,9 @@ class HeatmapPlot(pg.PlotWidget):
 
     def apply_style(self, style: Style) -> None:
         self.setBackground(style.background)
+        style_axes(self, style)
         font = QFont()
         font.setPointSizeF(style.pt(9))
-        for name in ("bottom", "left"):
-            ax = self.getAxis(name)
-            ax.setPen(style.foreground)
-            ax.setTextPen(style.foreground)
-            ax.setStyle(tickFont=font)
-            ax.label.setFont(font)
         self.path.setPen(pg.mkPen(style.highlight, width=2.5 * style.scale))
         self.point.setBrush(pg.mkBrush(style.highlight))
         self.point.setSize(14 * style.scale)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.slowdown import SlowdownController
 from nnviz.engine.naming import fmt
+from nnviz.views.axes import style_axes
 from nnviz.views.fit import NBSP, formula_breaks
 from nnviz.views.style import OKABE_ITO, Style
 from nnviz.views.surface.plots import HeatmapPlot
@@ -185,15 +185,8 @@ class SlowdownPage(QWidget):
             hm.apply_style(style)
             hm.path.setPen(pg.mkPen(COLOURS[self.maps.index(hm)], width=2.5 * style.scale))
             hm.point.setBrush(pg.mkBrush(COLOURS[self.maps.index(hm)]))
-        font = QFont()
-        font.setPointSizeF(style.pt(9))
         for plot in (self.curves_plot, self.loss_plot):
             plot.setBackground(style.background)
-            for name in ("bottom", "left"):
-                ax = plot.getAxis(name)
-                ax.setPen(style.foreground)
-                ax.setTextPen(style.foreground)
-                ax.setStyle(tickFont=font)
-                ax.label.setFont(font)
+            style_axes(plot, style)
         for c in self.curves + self.loss_curves:
             c.setPen(pg.mkPen(c.opts["pen"].color(), width=2.5 * style.scale))

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.universality import UniversalityController
+from nnviz.views.fit import SidePanelScroll
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style, current_style
@@ -51,11 +50,8 @@ class UniversalityLab(Lab):
         left.addWidget(self.plots, 1)
         lay.addLayout(left, 1)
         self.controls = OneInputControls(self.ctl)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(340)
+        # as narrow as the controls allow: the plots take the rest of a projector's width
+        scroll = SidePanelScroll(self.controls)
         scroll.setMaximumWidth(460)
         self._scroll = scroll
         lay.addWidget(scroll)
@@ -143,7 +139,6 @@ class UniversalityLab(Lab):
         cf = self.caption.font()
         cf.setPointSizeF(style.pt(13))
         self.caption.setFont(cf)
-        self._scroll.setMinimumWidth(int(340 * style.scale))
         self._scroll.setMaximumWidth(int(460 * style.scale))
         self.plots.apply_style(style)
         self.controls.apply_style(style)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS
+from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
@@ -86,6 +88,8 @@ class OneInputControls(QWidget):
         for key, title in ACTIVATIONS:
             self.activation.addItem(title, key)
         form.addRow("Activation", self.activation)
+        for combo in (self.mode, self.activation):   # every choice readable in full
+            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.count = QSpinBox()
         self.count.setKeyboardTracking(False)  # typing "25" must not build 2 bumps first
         self.count_label = QLabel("Bumps")
@@ -250,6 +254,8 @@ class OneInputControls(QWidget):
         self.s.setEnabled(bool(np.isfinite(s)))
 
     def apply_style(self, style: Style) -> None:
+        for combo in (self.mode, self.activation):   # every choice readable in full
+            fit_combo(combo)
         f = self.score_label.font()
         f.setPointSizeF(style.pt(12))
         f.setBold(True)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.controllers.universality import UniversalityController
+from nnviz.views.axes import style_axes
 from nnviz.views.items.bump_bars import BumpBars
 from nnviz.views.style import Style, current_style
 
@@ -178,13 +179,11 @@ class OneInputPlots(QWidget):
         self._style = style
         self.graphics.setBackground(style.background)
         for plot in (self.main, self.hidden, self.errors):
+            style_axes(plot, style)
             for ax in ("left", "bottom"):
                 a = plot.getAxis(ax)
                 a.setSIPrefixEnableRanges(((np.inf, np.inf),))  # never rescale to x0.001
-                a.setPen(style.foreground)
-                a.setTextPen(style.foreground)
                 a.label.setFont(_font(style, 10))
-                a.setTickFont(_font(style, 9))
         self.goal_curve.setPen(pg.mkPen(style.foreground, width=2.5 * style.scale,
                                         style=Qt.PenStyle.DashLine))
         self.out_curve.setPen(pg.mkPen(style.positive, width=3 * style.scale))
