@@ -187,3 +187,39 @@ def test_readable_in_presentation_mode(lab, main_window, qtbot, size):
         assert lab.matrix_view.canvas.fit >= 0.8
     assert lab.matrix_view.canvas.font().pointSizeF() > 0
     qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+def test_a_784_100_10_network_steps_in_the_matrix_view(lab, main_window, qtbot):
+    """Big matrices are drawn abbreviated (first rows, ⋯, the last) and every step works."""
+    win = main_window
+    assert win.open_lesson("wide-784-100-10")
+    press(qtbot, win, Qt.Key.Key_M)
+    n = len(lab.matrix)
+    assert n > 0
+    for _ in range(n):
+        press(qtbot, win, Qt.Key.Key_Right)
+        shown(lab)
+    lab.matrix.home()
+    press(qtbot, win, Qt.Key.Key_Right)
+    text = shown(lab)
+    texts = lab.matrix_view.canvas.texts()
+    assert "W^2" in text and "⋮" in texts and "⋯" in texts     # 100 x 784: abbreviated
+    assert lab.matrix.step.value.shape == (100, 1)
+    qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
+    assert lab.matrix.trace is not None and lab.matrix.trace.m >= 1
+
+
+def test_matrix_view_state_survives_saving_and_hostile_state_is_refused(lab, main_window,
+                                                                        qtbot):
+    press(qtbot, main_window, Qt.Key.Key_M)
+    lab.matrix_view.numbering.setCurrentIndex(lab.matrix_view.numbering.findData(0))
+    st = lab.state()
+    assert st["matrix"] == {"on": True, "batch": False, "input_layer": 0}
+    press(qtbot, main_window, Qt.Key.Key_M)
+    lab.matrix_view.numbering.setCurrentIndex(lab.matrix_view.numbering.findData(1))
+    lab.restore_state(st)
+    assert lab.matrix.active and main_window.doc.layer_base == 0
+    for bad in ({"on": "yes"}, {"input_layer": 2}, {"input_layer": True}, {"x": 1}, [1]):
+        with pytest.raises(ValueError):
+            lab.restore_state({**st, "matrix": bad})
+    assert lab.matrix.active and main_window.doc.layer_base == 0   # nothing changed

@@ -334,7 +334,9 @@ class WorkbenchLab(Lab):
 
     def state(self) -> dict[str, Any]:
         st = self.stepper
-        d: dict[str, Any] = {"k": st.k, "t": st.t, "weight_labels": self.act_labels.isChecked()}
+        d: dict[str, Any] = {"k": st.k, "t": st.t, "weight_labels": self.act_labels.isChecked(),
+                             "matrix": {"on": self.matrix.active, "batch": self.matrix.batch,
+                                        "input_layer": self.doc.layer_base}}
         timeline = st.timeline_state()   # so a reopened workspace can still scrub back
         if timeline is not None:
             d["timeline"] = timeline
@@ -352,6 +354,13 @@ class WorkbenchLab(Lab):
         labels = state.get("weight_labels", True)
         if not isinstance(labels, bool):
             raise ValueError("workbench state: 'weight_labels' must be true or false")
+        mat = state.get("matrix", {"on": False, "batch": False, "input_layer": 1})
+        if (not isinstance(mat, dict) or set(mat) - {"on", "batch", "input_layer"}
+                or not all(isinstance(mat.get(k, False), bool) for k in ("on", "batch"))
+                or mat.get("input_layer", 1) not in (0, 1)
+                or isinstance(mat.get("input_layer", 1), bool)):
+            raise ValueError("workbench state: 'matrix' must be {\"on\": true/false, "
+                             "\"batch\": true/false, \"input_layer\": 0 or 1}")
         saved = state.get("timeline")
         if saved is not None:   # validated before anything changes
             try:
@@ -360,6 +369,9 @@ class WorkbenchLab(Lab):
                 raise ValueError(f"workbench state: {e}") from None
         self.act_labels.setChecked(labels)
         self.graph.show_weight_labels(labels)
+        self.doc.set_layer_base(mat.get("input_layer", 1))
+        self.matrix.set_batch(mat.get("batch", False))
+        self.show_matrices(mat.get("on", False))
         if saved is None:
             self.stepper.scrub(vals["t"], vals["k"])
 

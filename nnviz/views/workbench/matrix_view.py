@@ -259,6 +259,7 @@ class MatrixCanvas(QWidget):
                     p.setFont(num_font)
                     p.setPen(muted)
                     p.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
+                    self._texts.append(text)
                 else:
                     if m.names is not None:
                         p.setFont(small)
