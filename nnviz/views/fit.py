@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QStatusBar,
     QStyle,
     QStyleOptionComboBox,
     QWidget,
@@ -130,3 +131,33 @@ def fit_combo(combo: QComboBox) -> None:
     size = combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
                                           QSize(text, fm.height()), combo)
     combo.setMinimumWidth(size.width())
+
+
+class FittingStatusBar(QStatusBar):
+    """A status bar with :meth:`show_fitting`: a passing message in the longest of its
+    variants that fits left of the permanent text (the step status), so the two never
+    run into each other."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._permanent: list[QWidget] = []
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802
+        self._permanent.append(widget)
+        super().addPermanentWidget(widget, stretch)
+
+    def message_room(self) -> int:
+        """Pixels free for a message, left of the permanent widgets."""
+        shown = [w for w in self._permanent if w.isVisible()]
+        right = min((w.geometry().left() for w in shown), default=self.width())
+        if shown:   # the permanent text's own width, also before the bar is laid out
+            right = min(right, self.width() - sum(w.sizeHint().width() for w in shown) - 12)
+        return max(0, right - 16)
+
+    def show_fitting(self, variants: list[str], timeout: int = 0) -> None:
+        """Show the first of ``variants`` (longest first) that fits, else the last cut."""
+        fm, room = self.fontMetrics(), self.message_room()
+        text = next((v for v in variants if fm.horizontalAdvance(v) <= room), None)
+        if text is None:
+            text = fm.elidedText(variants[-1], Qt.TextElideMode.ElideRight, room)
+        super().showMessage(text, timeout)

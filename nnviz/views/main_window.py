@@ -30,7 +30,7 @@ from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
-from nnviz.views.fit import give_way, size_to_current_page
+from nnviz.views.fit import FittingStatusBar, give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
@@ -84,6 +84,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self._caption_refresher = Coalescer(self.refresh_caption, self)
         self._lab_status: dict[str, str] = {}  # each lab's last status text
         self.status_label = plain_label(QLabel())
+        self.setStatusBar(FittingStatusBar())   # messages never run into the step status
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.doc.lesson_changed.connect(self._on_lesson_changed)

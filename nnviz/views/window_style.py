@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
+
 from nnviz.views.presentation import apply_app_style
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 
@@ -24,8 +26,14 @@ class WindowStyleMixin:
             page.apply_style(style)
         self.refresh_caption()  # the caption's reserved height, measured in the new type
         if style.presentation:
-            self.statusBar().showMessage("Presentation mode: F5 or Esc to leave, B blanks the "
-                                         "screen, F11 full screen", 10000)
+            # measured once the new type has reached the status bar
+            QTimer.singleShot(0, self._show_presentation_hint)
+
+    def _show_presentation_hint(self) -> None:
+        if current_style().presentation:
+            self.statusBar().show_fitting(
+                ["Presentation mode: F5 or Esc to leave, B blanks the screen, F11 full screen",
+                 "F5 or Esc: leave · B: blank · F11: full screen", "F5 or Esc: leave"], 10000)
 
     def toggle_presentation(self) -> None:
         s = current_style()

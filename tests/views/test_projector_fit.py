@@ -193,3 +193,17 @@ def test_workbench_texts_never_overlap_or_break_inside_a_number(window, qtbot, p
             if at < 0 or top > eq.text.viewport().height():
                 problems.append(f"step {k}: result {fmt(step.value)} not in view")
     assert not problems, "\n".join(problems[:40])
+
+
+def test_presentation_hint_never_runs_into_the_step_status(window, qtbot):
+    win = window
+    _set_presentation(win, qtbot, False)
+    assert win.open_lesson("mazur-2-2-2")
+    for _ in range(13):   # a long step status: "Backward · layer 3 · neuron o1 · …"
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    _set_presentation(win, qtbot, True)
+    bar = win.statusBar()
+    message = bar.currentMessage()
+    assert message.startswith("F5 or Esc") or message.startswith("Presentation mode")
+    assert bar.fontMetrics().horizontalAdvance(message) <= bar.message_room()
+    _set_presentation(win, qtbot, False)
