@@ -57,6 +57,10 @@ class NotesNumber:
         return (f"{self.label}: the notes print {self.printed}{why}; nnviz computes "
                 f"{self.as_printed(exact)}")
 
+    def short_remark(self, exact: float) -> str:
+        """E.g. "the notes print 0.291027924 (nnviz 0.291027774)" for a status line."""
+        return f"the notes print {self.printed} (nnviz {self.as_printed(exact)})"
+
     def as_printed(self, v: float) -> str:
         """``v`` with as many decimals as the notes print (0.0000351019 beside 0.0000351085)."""
         d = len(self.printed.split(".")[1]) if "." in self.printed else 0
@@ -116,7 +120,8 @@ def sgd_steps(net: Network, x: Array, y: Array, loss: Loss, eta: float, n: int,
 
 
 def pass_remarks(numbers: list[NotesNumber], kind: str, layer: int, neuron: int | None,
-                 net: Network, after: Network, x: Array, y: Array, loss: Loss) -> list[str]:
+                 net: Network, after: Network, x: Array, y: Array, loss: Loss,
+                 short: bool = False) -> list[str]:
     """The notes' numbers that belong to a step of the first pass from the lesson's network
     ``net`` (``after``: the network after its update): a backprop term at the δ of its
     neuron (``kind`` "delta", network ``layer``), E_total after one update at the result."""
@@ -124,7 +129,9 @@ def pass_remarks(numbers: list[NotesNumber], kind: str, layer: int, neuron: int 
     for num in numbers:
         if (num.quantity == "backprop_term" and num.steps == 0 and kind == "delta"
                 and layer == num.index[0] and neuron in (None, num.index[1])):
-            out.append(num.remark(num.exact(net, x, y, loss)))
+            v = num.exact(net, x, y, loss)
+            out.append(num.short_remark(v) if short else num.remark(v))
         elif num.steps == 1 and kind == "result":
-            out.append(num.remark(num.exact(after, x, y, loss)))
+            v = num.exact(after, x, y, loss)
+            out.append(num.short_remark(v) if short else num.remark(v))
     return out

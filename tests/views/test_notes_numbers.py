@@ -68,6 +68,9 @@ def test_first_pass_shows_the_notes_rounded_values_beside_the_exact(lab, main_wi
     press(qtbot, win, Qt.Key.Key_Right, 32 - 18)       # the result of the pass
     qtbot.waitUntil(lambda: "0.291027924" in lab.train_n.plain_text(), timeout=2000)
     assert "nnviz computes 0.291027774" in lab.train_n.plain_text()
+    # in the status bar too (it stays in presentation mode, where the Timeline dock hides)
+    qtbot.waitUntil(lambda: "the notes print 0.291027924 (nnviz 0.291027774)"
+                    in win.status_label.text(), timeout=2000)
     # the matrix view shows them at its own steps
     press(qtbot, win, Qt.Key.Key_M)
     assert lab.matrix.step.kind == "result"

@@ -217,7 +217,7 @@ class WorkbenchLab(Lab):
         self.graph.set_selected(neuron=sel[1:] if sel and sel[0] == "neuron" else None,
                                 edge=sel[1:] if sel and sel[0] == "edge" else None)
 
-    def _notes_remarks(self) -> list[str]:
+    def _notes_remarks(self, short: bool = False) -> list[str]:
         """The notes' printed numbers that belong to the step shown (first pass only)."""
         d, lesson = self.doc, self.doc.lesson
         if lesson is None or not lesson.notes_numbers or d.network is None:
@@ -232,7 +232,7 @@ class WorkbenchLab(Lab):
             return []
         neuron = None if mat else step.neuron
         return pass_remarks(lesson.notes_numbers, step.kind, step.layer, neuron,
-                            tr.net_before, tr.net_after, x, y, d.loss)
+                            tr.net_before, tr.net_after, x, y, d.loss, short)
 
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
@@ -268,7 +268,9 @@ class WorkbenchLab(Lab):
         self.matrix_view.canvas.remarks = remarks if self.matrix.active else []
         if self.matrix.active:
             self.matrix_view.refresh()
-        self.status.emit(self.matrix.status_text() if self.matrix.active else st.status_text())
+        status = self.matrix.status_text() if self.matrix.active else st.status_text()
+        short = self._notes_remarks(short=True)   # in view in presentation mode too
+        self.status.emit(" · ".join([status] + short))
         self.graph.flush()
 
     # ------------------------------------------------------------ Lab hooks
