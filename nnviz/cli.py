@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nnviz", description="See how neural networks compute and learn.")
     p.add_argument("--lesson", help="lesson name or lesson file to open")
     p.add_argument("--lab", help="lab to show first (workbench, universality, surface, "
-                                 "training, neuron, conv)")
+                                 "training, neuron, conv, general)")
     p.add_argument("file", nargs="?", help="a .nnviz workspace, lesson or CSV file to open")
     sub = p.add_subparsers(dest="command")
 

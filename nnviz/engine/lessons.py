@@ -39,7 +39,7 @@ from nnviz.engine.validate import (
 
 FORMAT = "nnviz-lesson"
 VERSION = 1
-LABS = ("workbench", "universality", "surface", "training", "neuron", "conv")
+LABS = ("workbench", "universality", "surface", "training", "neuron", "conv", "general")
 PHASE_NAMES = ("start", "forward", "error", "backward", "update", "result")
 
 
@@ -237,6 +237,13 @@ def _parse(d: Any, origin: str) -> Lesson:
             parse_setup(settings)
         except FormatError as e:
             raise FormatError(f"settings.{e}") from None
+    if lab == "general":
+        from nnviz.engine.general_setup import parse_setup as parse_general
+
+        try:
+            parse_general(settings)
+        except FormatError as e:
+            raise FormatError(f"settings: {e}") from None
     method, scale, _seed, bias0 = init_spec(need(d, "network", "lesson"))
     from nnviz.engine.notes_numbers import parse_notes_numbers
 

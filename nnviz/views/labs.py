@@ -13,6 +13,7 @@ LAB_CLASSES: dict[str, str] = {
     "training": "nnviz.views.training:TrainingLab",
     "neuron": "nnviz.views.neuron:NeuronLab",
     "conv": "nnviz.views.conv:ConvLab",
+    "general": "nnviz.views.general:GeneralLab",
 }
 
 LAB_TITLES: dict[str, str] = {
@@ -22,6 +23,7 @@ LAB_TITLES: dict[str, str] = {
     "training": "Training",
     "neuron": "Neuron",
     "conv": "Convolution",
+    "general": "Generalisation",
 }
 
 

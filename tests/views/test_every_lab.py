@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 LESSON_OF = {"workbench": "mazur-2-2-2", "universality": "relu-approximation",
              "surface": "sigmoid-neuron", "training": "spiral", "neuron": "perceptron-nand",
-             "conv": "conv-edge"}
+             "conv": "conv-edge", "general": "bias-variance"}
 
 
 def _largest_label_font(lab) -> float:

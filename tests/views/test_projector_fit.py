@@ -22,11 +22,12 @@ LAB_LESSONS = {
     "surface": ["sigmoid-neuron", "learning-slowdown", "xor-landscape"],
     "universality": ["universality-bumps", "universality-towers", "relu-approximation"],
     "training": ["spiral", "keras-lab"],
+    "general": ["bias-variance", "regularisation-polynomial"],
 }
 #: labs whose texts are checked too. The Training lab is being redesigned for the
 #: projector by another helper (issue 15, item 4); its clipped buttons are their work, so
 #: it is in the window-size checks only until that lands.
-TEXT_CHECKED = ["workbench", "neuron", "surface", "universality"]
+TEXT_CHECKED = ["workbench", "neuron", "surface", "universality", "general"]
 
 
 def _settle(n: int = 3) -> None:

@@ -1,0 +1,198 @@
+"""The Generalisation lab (notes 002 and 003): bias and variance, why regularisation
+helps, L1 against L2, more data, dropout as an ensemble, data augmentation and transfer
+learning — one tab each.
+
+Keys: P trains or pauses the tab's experiment, N resamples the K training sets (bias and
+variance); the clicker keys (Right/Space/PgDown, Left/PgUp) move λ or the degree on the
+polynomial tabs and train or pause on the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from nnviz.controllers.document import Document
+from nnviz.controllers.general import GeneralController
+from nnviz.engine.general_setup import PAGE_TITLES, PAGES
+from nnviz.engine.validate import FormatError
+from nnviz.views.coalesce import Coalescer
+from nnviz.views.general.bv_page import BiasVariancePage
+from nnviz.views.general.common import Page
+from nnviz.views.general.reg_page import RegularisationPage, lambda_to_slider, slider_to_lambda
+from nnviz.views.lab_base import Lab
+from nnviz.views.style import Style
+
+#: page -> its class (pages not listed are not in this build yet)
+PAGE_CLASSES: dict[str, type[Page]] = {
+    "bias-variance": BiasVariancePage,
+    "regularisation": RegularisationPage,
+}
+
+
+class GeneralLab(Lab):
+    """One tab per generalisation topic."""
+
+    name = "general"
+    title = "Generalisation"
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(doc, parent)
+        self.ctl = GeneralController(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("general-tabs")
+        self.tabs.setUsesScrollButtons(True)
+        self.pages: dict[str, Page] = {}
+        for name in PAGES:
+            if name in PAGE_CLASSES:
+                page = PAGE_CLASSES[name](self.ctl)
+                self.pages[name] = page
+                self.tabs.addTab(page, PAGE_TITLES[name])
+        self.setCentralWidget(self.tabs)
+        self._refresher = Coalescer(self._refresh, self)
+        self.ctl.changed.connect(self._refresher.request)
+        self.ctl.edited.connect(doc.mark_modified)
+        self.ctl.page_requested.connect(self.show_page)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self._build_actions()
+        doc.lesson_changed.connect(self._on_lesson_changed)
+        self._on_lesson_changed()
+        self._refresh()
+
+    def _action(self, text: str, slot, shortcut: str, tip: str) -> QAction:
+        a = QAction(text, self)
+        a.setShortcut(QKeySequence(shortcut))
+        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setToolTip(f"{tip} ({shortcut})")
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        self.act_play = self._action("Train / pause", self._toggle, "P",
+                                     "Train the tab's experiment or pause it")
+        self.act_resample = self._action("Resample", self.ctl.new_samples, "N",
+                                         "Draw K new training sets (bias and variance)")
+
+    # ------------------------------------------------------------ pages
+    @property
+    def page(self) -> str:
+        w = self.tabs.currentWidget()
+        return next((n for n, p in self.pages.items() if p is w), PAGES[0])
+
+    def show_page(self, name: str) -> None:
+        if name not in PAGES:
+            raise ValueError(f"unknown page {name!r}; choose one of {', '.join(PAGES)}")
+        if name in self.pages:
+            self.tabs.setCurrentWidget(self.pages[name])
+
+    def _on_tab(self, _i: int) -> None:
+        # a hidden tab costs nothing: only the shown tab's experiment may run
+        for name, r in self.ctl.runners.items():
+            if name != self.page:
+                r.pause()
+        if self.ctl.setup.page != self.page:
+            self.ctl.set(page=self.page)
+        self.pages[self.page].refresh()
+        self._moved()
+
+    def _on_lesson_changed(self) -> None:
+        lesson = self.doc.lesson
+        if lesson is None or lesson.lab != self.name:
+            return
+        try:
+            self.ctl.restore_state(lesson.settings)
+        except (FormatError, ValueError) as e:   # validated when the lesson was opened
+            self.doc.message.emit(f"lesson settings: {e}")
+        self.show_page(self.ctl.setup.page)
+
+    def _refresh(self) -> None:
+        self.pages[self.page].refresh()
+        self._moved()
+
+    def _moved(self) -> None:
+        self.status.emit(self._status_text())
+        self.position_changed.emit()
+
+    def _status_text(self) -> str:
+        s = self.ctl.setup
+        if self.page == "bias-variance":
+            r = self.ctl.resampled
+            return (f"Bias and variance · degree {s.degree} · K = {s.k} sets of {s.n} · "
+                    f"bias² {r.bias2:.4g} · variance {r.variance:.4g}")
+        if self.page == "regularisation":
+            return f"Why regularisation helps · degree {s.reg_degree} · λ = {s.reg_lambda:.3g}"
+        return PAGE_TITLES[self.page]
+
+    # ------------------------------------------------------------ hooks
+    def activate(self) -> None:
+        self.tabs.currentWidget().setFocus()
+
+    def deactivate(self) -> None:
+        self.ctl.pause_all()
+
+    def _toggle(self) -> None:
+        if self.page in self.ctl.runners:
+            self.ctl.toggle(self.page)
+
+    def step_forward(self) -> bool:
+        return self._step(+1)
+
+    def step_back(self) -> bool:
+        return self._step(-1)
+
+    def _step(self, d: int) -> bool:
+        s = self.ctl.setup
+        if self.page == "regularisation":
+            v = min(max(lambda_to_slider(s.reg_lambda) + 10 * d, 0), 91)
+            self.ctl.set(reg_lambda=slider_to_lambda(v))
+            return True
+        if self.page == "bias-variance":
+            self.ctl.set(degree=min(max(s.degree + d, 0), 15))
+            return True
+        if d > 0 and self.page in self.ctl.runners:
+            self.ctl.toggle(self.page)
+            return True
+        return False
+
+    def advance(self, steps: int) -> None:
+        """Screenshots: ``steps`` > 0 runs the tab's experiment to its end."""
+        if steps > 0 and self.page in self.ctl.runners:
+            r = self.ctl.runners[self.page]
+            if r.value is None or r.done:
+                self.ctl.start(self.page)
+            r.finish()
+        self._refresher.cancel()
+        self._refresh()
+
+    def caption_position(self) -> tuple[int, str]:
+        r = self.ctl.runners.get(self.page)
+        k = 1 if r is not None and r.value is not None else 0
+        return k, ("start" if k == 0 else "result")
+
+    def apply_style(self, style: Style) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(style.pt(10))
+        self.tabs.setFont(font)
+        for page in self.pages.values():
+            page.setFont(font)
+            page.apply_style(style)
+
+    def state(self) -> dict[str, Any]:
+        return self.ctl.state()
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """All-or-nothing: every value checked before any changes (ValueError if bad)."""
+        self.ctl.restore_state(state)
+        self.show_page(self.ctl.setup.page)
+
+    def main_view(self) -> QWidget:
+        return self.tabs.currentWidget()
+
+    def shutdown(self) -> None:
+        self.ctl.pause_all()
+        self._refresher.cancel()

@@ -1,0 +1,184 @@
+"""What the Generalisation lab's pages share: a page with a scrolling side panel of
+controls and a grid of plots, plot styling, and a Train/Pause button tied to a runner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPen
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.general import GeneralController
+from nnviz.views.fit import SidePanelScroll
+from nnviz.views.style import OKABE_ITO, Style, current_style
+from nnviz.views.widgets import PAUSE, PLAY, fix_width
+
+COLOURS = {"truth": "#000000", "mean": OKABE_ITO["orange"], "fit": "#9AA0A8",
+           "a": OKABE_ITO["vermillion"], "b": OKABE_ITO["blue"], "c": OKABE_ITO["green"],
+           "d": OKABE_ITO["purple"], "points": OKABE_ITO["blue"]}
+
+
+#: the side panel's width (pixels) in normal and presentation mode
+PANEL_NORMAL, PANEL_PRESENTATION = 220, 300
+
+
+def make_plot(x_label: str = "", y_label: str = "") -> pg.PlotWidget:
+    """A plot without a title of its own (a long pyqtgraph title widens the plot past its
+    widget and is clipped; pages put a wrapping QLabel above instead)."""
+    p = pg.PlotWidget()
+    p.setMenuEnabled(False)
+    p.hideButtons()
+    p.setMouseEnabled(x=False, y=False)
+    if x_label:
+        p.setLabel("bottom", x_label)
+    if y_label:
+        p.setLabel("left", y_label)
+    p.setMinimumSize(80, 60)
+    return p
+
+
+def style_plot(plot: pg.PlotWidget, style: Style) -> None:
+    """Background, axes and title in the style's colours and sizes."""
+    plot.setBackground(style.background)
+    for name in ("left", "bottom"):
+        ax = plot.getAxis(name)
+        ax.setPen(pg.mkPen(style.foreground))
+        ax.setTextPen(pg.mkPen(style.foreground))
+        f = QFont()
+        f.setPointSizeF(8.0 * style.scale)
+        ax.setStyle(tickFont=f)
+        if ax.label is not None:
+            ax.label.setFont(f)
+
+
+def pen(colour: str, width: float = 2.0, dash: bool = False) -> QPen:
+    p = pg.mkPen(colour, width=width * current_style().scale)
+    if dash:
+        p.setStyle(Qt.PenStyle.DashLine)
+    return p
+
+
+def fmt(v: float | None, digits: int = 4) -> str:
+    if v is None or not np.isfinite(v):
+        return "–"
+    return f"{v:.{digits}g}"
+
+
+class Page(QWidget):
+    """A side panel (scrolls when short) on the left, plots in a grid on the right."""
+
+    page = ""
+
+    def __init__(self, ctl: GeneralController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctl = ctl
+        self.style_ = current_style()
+        self.panel = QWidget()
+        self.panel_lay = QVBoxLayout(self.panel)
+        self.panel_lay.setContentsMargins(4, 4, 4, 4)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.panel_lay.addLayout(self.form)
+        self.scroll = SidePanelScroll(self.panel)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        right = QWidget()
+        right.setLayout(self.grid)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.scroll, 0)
+        lay.addWidget(right, 1)
+        self.plots: list[pg.PlotWidget] = []
+        self.titles: dict[int, QLabel] = {}
+        self.legends: list[pg.LegendItem] = []
+        self.run_button: QPushButton | None = None
+
+    def add_plot(self, plot: pg.PlotWidget, title: str, row: int, col: int, rows: int = 1,
+                 cols: int = 1) -> pg.PlotWidget:
+        """``plot`` under a wrapping title label, in the grid."""
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        label = QLabel(title)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        lay.addWidget(label)
+        lay.addWidget(plot, 1)
+        self.plots.append(plot)
+        self.titles[id(plot)] = label
+        self.grid.addWidget(box, row, col, rows, cols)
+        return plot
+
+    def add_legend(self, plot: pg.PlotWidget, offset=(4, 4)) -> pg.LegendItem:
+        legend = plot.addLegend(offset=offset)
+        self.legends.append(legend)
+        return legend
+
+    def set_title(self, plot: pg.PlotWidget, text: str) -> None:
+        self.titles[id(plot)].setText(text)
+
+    def note(self, text: str = "", name: str = "") -> QLabel:
+        """A wrapped plain-text label in the side panel."""
+        label = QLabel(text)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        if name:
+            label.setObjectName(name)
+        self.panel_lay.addWidget(label)
+        return label
+
+    def button(self, text: str, slot, name: str = "") -> QPushButton:
+        b = QPushButton(text)
+        if name:
+            b.setObjectName(name)
+        b.clicked.connect(slot)
+        self.panel_lay.addWidget(b)
+        return b
+
+    def add_run_button(self) -> QPushButton:
+        """Train/Pause for the page's experiment; Enter on the page does the same."""
+        runner = self.ctl.runners[self.page]
+        b = self.button(f"{PLAY} Train", lambda: self.ctl.toggle(self.page),
+                        name=f"general-{self.page}-run")
+        b.setToolTip("Train the experiment, or pause it (P)")
+        self.run_button = b
+        runner.running_changed.connect(self._on_running)
+        runner.progressed.connect(lambda _v: self.refresh())
+        return b
+
+    def _on_running(self, running: bool) -> None:
+        if self.run_button is not None:
+            self.run_button.setText(f"{PAUSE} Pause" if running else f"{PLAY} Train")
+
+    def finish_panel(self) -> None:
+        self.panel_lay.addStretch(1)
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        for p in self.plots:
+            style_plot(p, style)
+        if self.run_button is not None:
+            fix_width(self.run_button, f"{PLAY} Train", f"{PAUSE} Pause")
+        self.panel.setFixedWidth(PANEL_PRESENTATION if style.presentation else PANEL_NORMAL)
+        for legend in self.legends:
+            legend.setLabelTextColor(style.foreground)
+            legend.setLabelTextSize(f"{7.5 * style.scale:.0f}pt")
+            for _sample, label in legend.items:
+                label.setText(label.text, color=style.foreground,
+                              size=f"{7.5 * style.scale:.0f}pt")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from the controller (subclasses)."""
