@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from typing import Any
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.training_back import MAX_BACK, StepBack
-from nnviz.controllers.training_data import DataEdits
-from nnviz.controllers.training_edits import NetworkEdits, check_gain
+from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
+from nnviz.controllers.training_edits import NetworkEdits
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import ScheduleStop
 from nnviz.engine.data import (
@@ -37,7 +37,7 @@ from nnviz.engine.data import (
     spec_from_settings,
 )
 from nnviz.engine.fast import FastTrainer
-from nnviz.engine.init import INITIALISERS
+from nnviz.engine.features import PLAIN, expand
 from nnviz.engine.monitor import (
     BufferedForward,
     GridEvaluator,
@@ -56,8 +56,6 @@ FRAME_TARGET_S = 0.025
 #: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S
 MIN_BUDGET_S = 0.003
 MAX_BUDGET_S = 0.010
-#: steps per second offered by the speed control; 0 = as fast as possible
-SPEEDS = (1, 2, 5, 10, 30, 100, 0)
 
 
 class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, QObject):
@@ -93,6 +91,10 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._epoch_start: Network | None = None
         self._lesson_spec = self._wanted = DataSpec()
         self.edited = False  # the rows are the user's (points added/removed, a CSV), not the spec's
+        self.features: tuple[str, ...] = PLAIN   # what the network reads of 2-D points
+        self.example_point: np.ndarray | None = None
+        self._net_ds = self.data                 # the data as the network reads them
+        self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
         self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
         self._grid = GridEvaluator()
         self._last_slice_end: float | None = None
@@ -119,7 +121,11 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         # the rows the document was opened with (a workspace's own rows): the lesson's data
         # made below replace them, and a workspace's restore_state takes them back
         self._opened = (self.doc.x, self.doc.y)
+        ex = self.doc.example_x
+        self.example_point = ex.copy() if len(ex) == 2 else None  # the example's (x1, x2)
         self._rng = np.random.default_rng(lesson.seed)
+        self._edit_rng = np.random.default_rng(lesson.seed + 7)
+        self.features = PLAIN
         init = lesson.raw.get("network", {}).get("init", {})
         self.init_method = init.get("method", "xavier") if isinstance(init, dict) else "xavier"
         try:
@@ -138,6 +144,10 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self._sizes = list(self.doc.network.sizes)
             self.pause()
             self._restart(clear_history=True)
+            if self.doc.network.sizes[0] != len(self.features):
+                self.features = PLAIN  # a structure edit elsewhere: the plain inputs
+            if self._keep_data():
+                return
             for spec in (self._wanted, self._lesson_spec, DataSpec(source="table", split=0.9)):
                 if (spec.source != "table" or len(self.doc.x)) and self._rebuild(spec, quiet=True):
                     return
@@ -148,9 +158,11 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
                  quiet: bool = False) -> bool:
         net = self.doc.network
         if spec.source == "table" and table is None:
-            table = (self.doc.x, self.doc.y)
+            table = (self.doc.x, self.doc.y) if self.features == PLAIN else (self.data.x,
+                                                                              self.data.y)
         try:
-            ds = make_dataset(spec, net.sizes[0], net.sizes[-1], net.activations[-1].name, table)
+            ds = make_dataset(spec, self.points_in(), net.sizes[-1], net.activations[-1].name,
+                              table)
         except ValueError as e:
             if not quiet:
                 self.doc.message.emit(f"Data not changed: {e}")
@@ -158,14 +170,30 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._install(ds, edited=spec.source == "table")
         return True
 
+    def points_in(self) -> int:
+        """Coordinates of a data point: 2 when the network reads features of the plane,
+        else the network's inputs."""
+        return 2 if self.features != PLAIN else self.doc.network.sizes[0]
+
+    def _keep_data(self) -> bool:
+        """After a structure edit that keeps the data's shape (neurons, hidden layers,
+        features): the same points, the same split; False if they no longer fit."""
+        ds, net = self.data, self.doc.network
+        if not len(ds.x) or ds.x.shape[1] != self.points_in() or ds.y.shape[1] != net.sizes[-1]:
+            return False
+        self._install(ds, self.edited)
+        return True
+
     def _install(self, ds: DataSet, edited: bool = True) -> None:
         self.forget_steps()  # snapshots index the old training set
         self.data = ds
         self.edited = edited
+        self._net_ds = ds if self.features == PLAIN else replace(ds, x=expand(ds.x,
+                                                                               self.features))
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
         if len(ds.x):  # an empty set (no data fit the network) leaves the document's data
-            self.doc.set_data(ds.x, ds.y)
+            self.doc.set_data(self._net_ds.x, ds.y)
             self._wanted = ds.spec  # what to rebuild when the network's shape changes
         if not len(self.history):
             self._record()
@@ -184,7 +212,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         return self._timer.isActive()
 
     def play(self) -> None:
-        if not self.running and len(self.data.x_train):
+        if not self.running and len(self._net_ds.x_train):
             self._remember()  # step back undoes the whole run
             self._last_slice_end = None
             self._play_from_epoch = self.epoch
@@ -250,7 +278,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         trainer = self._fast_trainer()
         if trainer is None:
             return False
-        xtr, ytr = self.data.x_train, self.data.y_train
+        xtr, ytr = self._net_ds.x_train, self._net_ds.y_train
         while self._cursor < len(self._order):  # finish a started epoch step by step
             if not self._step(self._batch_size()) or time.perf_counter() >= deadline:
                 return True
@@ -289,7 +317,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     def _fast_trainer(self) -> FastTrainer | None:
         """The FastTrainer for the current network, loss and settings (cached), or None."""
         net, cfg, loss = self.doc.network, self.doc.config, self.doc.loss
-        if net is None or not len(self.data.x_train):
+        if net is None or not len(self._net_ds.x_train):
             return None
         sig = (list(net.sizes), [a.name for a in net.activations], cfg, loss.name)
         c = self._fast
@@ -320,13 +348,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._announce()
 
     def _batch_size(self) -> int:
-        n = len(self.data.x_train)
+        n = len(self._net_ds.x_train)
         bs = self.doc.config.batch_size
         return n if not bs else min(int(bs), n)
 
     def _step(self, size: int) -> bool:
         """One gradient step on the next ``size`` training samples; False if it blew up."""
-        xtr, ytr = self.data.x_train, self.data.y_train
+        xtr, ytr = self._net_ds.x_train, self._net_ds.y_train
         if not len(xtr):
             return False
         if self._cursor >= len(self._order):
@@ -371,7 +399,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     def _scores(self) -> tuple:
         """((train loss, accuracy), (test loss, accuracy)) of the network now: one forward
         pass over both sets, in reused buffers (after every epoch at full speed)."""
-        ds = self.data
+        ds = self._net_ds
         src = (ds, ds.x, ds.y, ds.test, ds.labels)
         if any(a is not b for a, b in zip(src, self._eval_src)):  # once per data set
             self._eval_src = src
@@ -408,27 +436,6 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._epoch_start = None
         if clear_history:
             self.history.clear()
-
-    # ------------------------------------------------------------ workspace
-    def state(self) -> dict[str, Any]:
-        return {**self.data_state(), "speed": self.speed, "init": self.init_method,
-                "init_gain": self.init_gain}
-
-    def restore_state(self, state: dict[str, Any]) -> None:
-        """Validate then apply; ValueError (nothing changed) on bad input."""
-        if not isinstance(state, dict):
-            raise ValueError("training state: expected an object")
-        speed = state.get("speed", 0)
-        if speed not in SPEEDS:
-            raise ValueError(f"training state: speed must be one of {SPEEDS}")
-        init = state.get("init", "xavier")
-        if init not in INITIALISERS:
-            raise ValueError(f"training state: unknown initialiser {init!r}")
-        gain = check_gain(state.get("init_gain", 1.0))
-        ds, edited = self.restored_data(state, self._opened)
-        self.set_speed(speed)
-        self.init_method, self.init_gain = init, gain
-        self._install(ds, edited)
 
     def shutdown(self) -> None:
         self.pause()

@@ -44,7 +44,7 @@ class StepBack:
     def _remember(self) -> None:
         """Snapshot the state before a step the user asked for."""
         net = self.doc.network
-        if net is None or not len(self.data.x_train):
+        if net is None or not len(self._net_ds.x_train):
             return
         self._back.append(_Snapshot(
             net.get_params(), list(net.sizes), self.epoch, self.steps,

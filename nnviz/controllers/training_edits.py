@@ -1,12 +1,16 @@
-"""Network edits of the training controller: reset, revert, activations, initialiser."""
+"""Network edits of the training controller: reset, revert, activations, initialiser,
+neurons and hidden layers, input features (all undoable)."""
 
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtGui import QUndoCommand
 
+from nnviz.engine import edit
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.batchnorm import BatchNorm
 from nnviz.engine.data import encode
+from nnviz.engine.features import PLAIN, expand, rewire, toggled
 from nnviz.engine.init import GAIN_RANGE, INITIALISERS, init_weights
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState
@@ -18,6 +22,25 @@ def check_gain(gain) -> float:
             np.isfinite(gain) and GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]):
         raise ValueError(f"the weight scale must be a number in [0, {GAIN_RANGE[1]:g}]")
     return float(gain)
+
+
+class _SetFeatures(QUndoCommand):
+    """A new choice of input features with its network (one undo step for both)."""
+
+    def __init__(self, ctl, before: tuple, after: tuple, text: str) -> None:
+        super().__init__(text)
+        self._ctl, self._before, self._after = ctl, before, after
+
+    def _apply(self, features: tuple[str, ...], net: Network) -> None:
+        self._ctl.features = features  # before the network: its inputs are these features
+        self._ctl.doc._install_network(net.copy())
+        self._ctl.sync_example()
+
+    def redo(self) -> None:
+        self._apply(*self._after)
+
+    def undo(self) -> None:
+        self._apply(*self._before)
 
 
 class NetworkEdits:
@@ -90,3 +113,65 @@ class NetworkEdits:
         if method not in INITIALISERS:
             raise ValueError(f"unknown initialiser {method!r}")
         self.init_method = method
+
+    def sync_example(self) -> None:
+        """The Workbench's example reads the same features as the network (its point of the
+        plane, as the lesson gave it, through the features chosen)."""
+        doc = self.doc
+        if len(doc.example_x) != doc.network.sizes[0] and self.example_point is not None:
+            doc.set_example(expand(self.example_point[None], self.features)[0], doc.example_y)
+
+    # ------------------------------------------------------------ structure
+    def resize_layer(self, layer: int, delta: int) -> bool:
+        """One neuron more (+1) or less (-1) in hidden neuron layer ``layer`` (undoable);
+        False (with a message) if that is not possible."""
+        net = self.doc.network
+        size = net.sizes[layer] + delta if 1 <= layer < len(net.sizes) - 1 else 0
+        return self._edit(lambda: edit.resize_layer(net, layer, size, self._edit_rng),
+                          f"Hidden layer {layer}: {size} neuron{'s' if size != 1 else ''}")
+
+    def change_layers(self, delta: int) -> bool:
+        """Add a hidden layer before the output (like the last hidden one) or remove the last
+        hidden layer (undoable); False (with a message) if that is not possible."""
+        net = self.doc.network
+        L = len(net.sizes) - 1
+        if delta > 0:
+            size = net.sizes[-2] if L > 1 else 4
+            act = net.activations[-2].name if L > 1 else "tanh"
+            return self._edit(lambda: edit.insert_layer(net, L, size, act, self._edit_rng),
+                              "Add a hidden layer")
+        if L < 2:
+            self.doc.message.emit("There is no hidden layer to remove.")
+            return False
+        return self._edit(lambda: edit.remove_layer(net, L - 1, self._edit_rng),
+                          "Remove the last hidden layer")
+
+    def _edit(self, make, text: str) -> bool:
+        try:
+            new = make()
+        except ValueError as e:
+            self.doc.message.emit(str(e))
+            return False
+        self.doc.set_network(new, text)
+        return True
+
+    def toggle_feature(self, name: str) -> bool:
+        """Switch an input feature on or off (undoable, with the network's new first
+        layer); False (with a message) for a network that does not read the plane."""
+        net = self.doc.network
+        if self.points_in() != 2 or not len(self.data.x) or self.data.x.shape[1] != 2:
+            self.doc.message.emit("Input features need a data set of 2-D points.")
+            return False
+        try:
+            after = toggled(self.features, name)
+        except ValueError as e:
+            self.doc.message.emit(str(e))
+            return False
+        new = net.copy()
+        new.weights[0] = rewire(net.weights[0], self.features, after, self._edit_rng)
+        new = Network(new.weights, new.biases, new.activations, new.shared_bias, new.use_bias,
+                      new.norms)  # checked again: the first layer reads the new features
+        text = "Input features: " + ", ".join(after if after != PLAIN else PLAIN)
+        self.doc.undo_stack.push(_SetFeatures(self, (self.features, net.copy()),
+                                              (after, new), text))
+        return True

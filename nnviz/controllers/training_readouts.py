@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.engine.features import FEATURES, expand
 from nnviz.engine.monitor import GridEval, Health, curve, gradient_health
 
 #: gradient health is measured on this many training samples
@@ -18,15 +19,24 @@ class Readouts:
         """Every neuron over the input plane (2-input networks), else None; the arrays are
         reused by the next call (views draw them at once)."""
         net = self.doc.network
-        if net.sizes[0] != 2:
+        if self.points_in() != 2 or net.sizes[0] != len(self.features):
             return None
         with np.errstate(all="ignore"):
-            return self._grid(net, -6.0, 6.0, res)
+            return self._grid(net, -6.0, 6.0, res, self.features)
+
+    def feature_maps(self, res: int = 50) -> np.ndarray:
+        """Every offered input feature over the plane, (res, res, 7) (made once)."""
+        if getattr(self, "_feature_maps", None) is None or self._feature_maps.shape[0] != res:
+            xs = np.linspace(-6.0, 6.0, res)
+            gx, gy = np.meshgrid(xs, xs)
+            pts = np.stack([gx.ravel(), gy.ravel()], axis=1)
+            self._feature_maps = expand(pts, tuple(FEATURES)).reshape(res, res, -1)
+        return self._feature_maps
 
     def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D network's curve over the data range, else None."""
         net = self.doc.network
-        if net.sizes[0] != 1 or net.sizes[-1] != 1:
+        if self.points_in() != 1 or net.sizes[-1] != 1:
             return None
         x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])
         lo, hi = float(min(x.min(), -3.0)), float(max(x.max(), 3.0))
@@ -35,7 +45,7 @@ class Readouts:
 
     def health(self) -> Health | None:
         """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
-        x, y = self.data.x_train[:HEALTH_SAMPLES], self.data.y_train[:HEALTH_SAMPLES]
+        x, y = self._net_ds.x_train[:HEALTH_SAMPLES], self._net_ds.y_train[:HEALTH_SAMPLES]
         if not len(x):
             return None
         with np.errstate(all="ignore"):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from nnviz.engine.activations import apply_in_place
+from nnviz.engine.features import PLAIN, expand
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network, backward, forward
 
@@ -90,14 +91,14 @@ class GridEvaluator:
         self._forward = BufferedForward()
 
     def __call__(self, net: Network, lo: float = -6.0, hi: float = 6.0,
-                 res: int = 100) -> GridEval:
-        if net.sizes[0] != 2:
-            raise ValueError("decision maps need a network with 2 inputs")
-        key = (float(lo), float(hi), int(res))
+                 res: int = 100, features: tuple[str, ...] = PLAIN) -> GridEval:
+        if net.sizes[0] != len(features):
+            raise ValueError(f"decision maps need a network with {len(features)} inputs")
+        key = (float(lo), float(hi), int(res), tuple(features))
         if key != self._key:
             self._xs = np.linspace(lo, hi, res)
             gx, gy = np.meshgrid(self._xs, self._xs)
-            self._x = np.stack([gx.ravel(), gy.ravel()], axis=1)
+            self._x = expand(np.stack([gx.ravel(), gy.ravel()], axis=1), tuple(features))
             self._key = key
         acts = [b.reshape(res, res, -1) for b in self._forward(net, self._x)]
         return GridEval(self._xs, self._xs, acts[-1], acts[:-1])

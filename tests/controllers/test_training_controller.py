@@ -276,3 +276,70 @@ def test_a_workspace_keeps_the_users_rows_and_split(ctl):
         with pytest.raises(ValueError):
             ctl.restore_state(bad)
     assert np.array_equal(ctl.data.x, rows[0])
+
+
+def test_input_features_train_on_the_features_and_undo(ctl):
+    from nnviz.engine.features import expand
+
+    ctl.doc.load_lesson("spiral")
+    ctl.add_point((5.5, -5.5), label=0)
+    points = ctl.data.x.copy()
+    w1 = ctl.doc.network.weights[0].copy()
+    assert ctl.toggle_feature("x1²") and ctl.toggle_feature("sin x2")
+    feats = ("x1", "x2", "x1²", "sin x2")
+    assert ctl.features == feats and ctl.doc.network.sizes[0] == 4
+    assert np.array_equal(ctl.doc.network.weights[0][:, :2], w1)  # kept features keep weights
+    assert np.array_equal(ctl.data.x, points) and ctl.edited  # the same points, the same split
+    assert np.array_equal(ctl.doc.x, expand(points, feats))     # the network reads features
+    ctl.run_epochs(2)
+    assert ctl.epoch == 2 and np.isfinite(ctl.history.train_loss[-1])
+    grid = ctl.grid()
+    assert grid is not None and grid.output.shape == (100, 100, 1)
+    st = ctl.state()
+    assert st["features"] == list(feats) and len(st["points"]) == 401
+    ctl.doc.undo_stack.undo()   # sin x2 off again, with its network
+    assert ctl.features == ("x1", "x2", "x1²") and ctl.doc.network.sizes[0] == 3
+    ctl.doc.undo_stack.undo()
+    assert ctl.features == ("x1", "x2") and np.array_equal(ctl.doc.network.weights[0], w1)
+    assert np.array_equal(ctl.doc.x, points)
+    ctl.doc.undo_stack.redo()
+    ctl.doc.undo_stack.redo()
+    assert ctl.features == feats
+    # a workspace: the network with 4 inputs, the points and the features come back
+    net, rows = ctl.doc.network.copy(), (ctl.doc.x.copy(), ctl.doc.y.copy())
+    ctl.doc.restore_workspace(ctl.doc.lesson, net, *rows, ctl.doc.example_x,
+                              ctl.doc.example_y, ctl.doc.config, ctl.doc.loss_name)
+    ctl.restore_state(st)
+    assert ctl.features == feats and np.array_equal(ctl.data.x, points)
+    for bad in ({**st, "features": ["x1", "x3"]}, {**st, "features": ["x1"]},
+                {**st, "points": [[0, 0]]}, {k: v for k, v in st.items() if k != "points"}):
+        with pytest.raises(ValueError):
+            ctl.restore_state(bad)
+    assert ctl.features == feats
+
+
+def test_features_need_points_of_the_plane(ctl):
+    ctl.doc.load_lesson("exploding-gradients")  # 1-D regression
+    assert not ctl.toggle_feature("x1²") and ctl.features == ("x1", "x2")
+
+
+def test_neurons_and_hidden_layers_added_and_removed_keep_the_data(ctl):
+    ctl.doc.load_lesson("spiral")
+    ctl.add_point((5.5, -5.5), label=0)
+    x = ctl.data.x.copy()
+    sizes = list(ctl.doc.network.sizes)
+    ctl.run_epochs(1)
+    assert ctl.resize_layer(1, +1) and ctl.doc.network.sizes == [2, sizes[1] + 1] + sizes[2:]
+    assert ctl.epoch == 0 and np.array_equal(ctl.data.x, x)
+    assert ctl.resize_layer(2, -1) and ctl.doc.network.sizes[2] == sizes[2] - 1
+    assert ctl.change_layers(+1) and len(ctl.doc.network.sizes) == len(sizes) + 1
+    assert ctl.change_layers(-1) and ctl.change_layers(-1) and ctl.change_layers(-1)
+    assert ctl.doc.network.sizes == [2, 1]
+    assert not ctl.change_layers(-1) and not ctl.resize_layer(1, 1)
+    assert np.array_equal(ctl.data.x, x)
+    for _ in range(4):  # the three removals and the added layer
+        ctl.doc.undo_stack.undo()
+    assert ctl.doc.network.sizes == [2, sizes[1] + 1, sizes[2] - 1, 1]
+    ctl.doc.undo_stack.undo()
+    ctl.doc.undo_stack.undo()
+    assert ctl.doc.network.sizes == sizes

@@ -18,29 +18,139 @@ def lab(main_window, qtbot):
 
 
 def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
-    qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)  # the first frame drawn
+    # the first frame: every offered feature, each hidden neuron and the output in its node
+    qtbot.waitUntil(lambda: lab.graph.image_counts() == [7, 16, 16, 1])
     assert lab.map.isVisible() and lab.map.mode == "map"
     assert lab.map.point_counts() == (200, 200)
-    assert "Epoch 0" in lab.run_panel.epoch.text()
+    assert lab.readout.epoch.value.text() == "0"
+    h = lab.ctl.history
+    assert lab.readout.train_loss.value.text() == f"{h.train_loss[-1]:.4g}"
+    assert lab.readout.accuracy.value.text() == f"{100 * h.test_acc[-1]:.1f} %"
 
 
-def test_thumbnails_show_each_neurons_map(lab, qtbot):
-    qtbot.waitUntil(lambda: len(lab.thumbs.cells) == 16 + 16 + 1)
-    lab.redraw()
+def _node_colours(lab, layer, j):
+    shot = lab.graph.grab().toImage()
+    r = lab.graph.node_rect(layer, j).toRect().adjusted(2, 2, -2, -2)
+    return {shot.pixelColor(x, y).getRgb()[:3] for x in range(r.left(), r.right() + 1)
+            for y in range(r.top(), r.bottom() + 1)}
+
+
+def test_each_node_shows_its_neurons_map(lab, qtbot):
     from nnviz.engine.monitor import GridEvaluator
     from nnviz.views.training.colours import diverging
 
+    qtbot.waitUntil(lambda: lab.graph.image_counts() == [7, 16, 16, 1])
+    lab.redraw()
     grid = GridEvaluator()(lab.doc.network)
-    shot = lab.thumbs.canvas.grab().toImage()
-    for cell, (layer, j) in ((0, (0, 0)), (17, (1, 1))):
-        want = diverging(grid.hidden[layer][::2, ::2, j], -1, 1, lab.style_)
+    for layer, j in ((1, 0), (2, 1)):
+        want = diverging(grid.hidden[layer - 1][::2, ::2, j], -1, 1, lab.style_)
         colours = {tuple(int(v) for v in c[:3]) for c in want.reshape(-1, 4)}
-        r = lab.thumbs.cells[cell]
-        shown = {shot.pixelColor(x, y).getRgb()[:3] for x in range(r.left(), r.right() + 1)
-                 for y in range(r.top(), r.bottom() + 1)}
+        shown = _node_colours(lab, layer, j)
         assert len(shown) > 3 and shown <= colours  # this neuron's colours, nothing else
-    assert lab.thumbs.tip_at(17) == "hidden layer 2, neuron 2"
-    assert lab.thumbs.tip_at(32) == "output"
+    assert lab.graph.tip(2, 1).startswith("hidden layer 2, neuron 2")
+    assert lab.graph.tip(3, 0).startswith("output")
+    assert lab.graph.tip(0, 2).startswith("input feature x1² (off)")
+
+
+def _click_node(lab, qtbot, layer, j):
+    lab.redraw()
+    qtbot.mouseClick(lab.graph, Qt.MouseButton.LeftButton,
+                     pos=lab.graph.node_rect(layer, j).center().toPoint())
+
+
+def test_a_click_on_a_neuron_shows_its_map_large(lab, qtbot):
+    from nnviz.engine.monitor import GridEvaluator
+    from nnviz.views.training.colours import diverging
+
+    _click_node(lab, qtbot, 1, 3)
+    lab.redraw()
+    grid = GridEvaluator()(lab.doc.network)
+    want = diverging(grid.hidden[0][..., 3], -1, 1, lab.style_)
+    shown = np.transpose(lab.map.image.image, (1, 0, 2))
+    assert np.array_equal(shown, want)
+    assert lab.map.caption.text().startswith("Hidden layer 1, neuron 4")
+    assert lab.graph.selected == (1, 3)
+    _click_node(lab, qtbot, 1, 3)   # again: the output
+    lab.redraw()
+    assert lab.map.caption.text().startswith("The network's output")
+    assert lab.graph.selected is None
+
+
+def test_hovering_a_neuron_shows_it_until_the_mouse_leaves(lab, qtbot):
+    lab.redraw()
+    QTest.mouseMove(lab.graph, lab.graph.node_rect(2, 5).center().toPoint())
+    qtbot.waitUntil(lambda: lab.map.caption.text().startswith("Hidden layer 2, neuron 6"))
+    QTest.mouseMove(lab.graph, QPoint(2, lab.graph.height() - 2))
+    qtbot.waitUntil(lambda: lab.map.caption.text().startswith("The network's output"))
+
+
+def test_plus_and_minus_change_neurons_and_layers_undoably(main_window, lab, qtbot):
+    g = lab.graph
+    sizes = list(lab.doc.network.sizes)
+    lab.redraw()
+    qtbot.mouseClick(g.plus[0], Qt.MouseButton.LeftButton)
+    assert lab.doc.network.sizes == [2, sizes[1] + 1] + sizes[2:]
+    qtbot.mouseClick(g.minus[1], Qt.MouseButton.LeftButton)
+    assert lab.doc.network.sizes[2] == sizes[2] - 1
+    qtbot.waitUntil(lambda: lab.graph.image_counts() == [7, 17, 15, 1])
+    qtbot.mouseClick(g.add_layer, Qt.MouseButton.LeftButton)
+    assert len(lab.doc.network.sizes) == 5
+    qtbot.waitUntil(lambda: len(lab.graph.plus) == 3 and lab.graph.image_counts()[3] == 15)
+    assert lab.map.point_counts() == (200, 200)   # the same data
+    qtbot.mouseClick(g.remove_layer, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(g.remove_layer, Qt.MouseButton.LeftButton)
+    assert lab.doc.network.sizes == [2, sizes[1] + 1, 1]
+    main_window.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lab.doc.network.sizes == [2, sizes[1] + 1, sizes[2], 1]
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lab.doc.network.sizes == sizes
+    qtbot.waitUntil(lambda: lab.graph.image_counts() == [7, 16, 16, 1])
+
+
+def test_a_click_on_a_feature_switches_it(main_window, lab, qtbot):
+    from nnviz.engine.features import expand
+
+    _click_node(lab, qtbot, 0, 2)   # x1²
+    assert lab.ctl.features == ("x1", "x2", "x1²") and lab.doc.network.sizes[0] == 3
+    _click_node(lab, qtbot, 0, 6)   # sin x2
+    feats = ("x1", "x2", "x1²", "sin x2")
+    assert lab.ctl.features == feats
+    assert np.array_equal(lab.doc.x, expand(lab.ctl.data.x, feats))
+    lab.advance(2)
+    assert lab.map.mode == "map" and "inputs: x1, x2, x1², sin x2" in lab.map.caption.text()
+    assert lab.readout.epoch.value.text() == "2"
+    main_window.setFocus()
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lab.ctl.features == ("x1", "x2", "x1²") and lab.doc.network.sizes[0] == 3
+
+
+def _no_dialogs(monkeypatch) -> list:
+    """Modal warnings would block an offscreen test: record them instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+def test_features_survive_save_and_open(main_window, lab, qtbot, tmp_path, monkeypatch):
+    win = main_window
+    shown = _no_dialogs(monkeypatch)
+    _click_node(lab, qtbot, 0, 4)   # x1·x2
+    _click(lab, 5.5, -5.5)           # and a point of the user's
+    x = lab.ctl.data.x.copy()
+    path = tmp_path / "f.nnviz"
+    assert win.files.save_to(str(path))
+    assert win.open_lesson("overfitting")
+    win.files.open_path(str(path))
+    assert not shown
+    qtbot.waitUntil(lambda: win.doc.lesson.name == "spiral")
+    assert lab.ctl.features == ("x1", "x2", "x1·x2") and np.array_equal(lab.ctl.data.x, x)
+    assert np.array_equal(win.doc.example_x, [*win.doc.example_x[:2], np.prod(win.doc.example_x[:2])])
+    lab.redraw()
+    assert lab.map.mode == "map" and lab.graph.image_counts() == [7, 16, 16, 1]
 
 
 def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
@@ -125,6 +235,9 @@ def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
 def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
     assert main_window.open_lesson("vanishing-gradients")
     lab = main_window.current_lab
+    bar = lab.charts.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert lab.bars.isVisible()
     lab.redraw()
     d = lab.bars.delta
     assert len(d) == 6 and np.all(np.diff(d) > 0)
@@ -422,6 +535,7 @@ def _csv_through_the_button(lab, qtbot, monkeypatch, path):
 def test_save_then_open_keeps_the_users_data(main_window, lab, qtbot, tmp_path, monkeypatch,
                                              how):
     win = main_window
+    shown = _no_dialogs(monkeypatch)
     if how == "csv":
         src = tmp_path / "mine.csv"
         src.write_text("x1,x2,label\n1,2,1\n-1,-2,0\n3,-1,1\n-2,2.5,0\n0.5,0.25,1\n")
@@ -436,6 +550,7 @@ def test_save_then_open_keeps_the_users_data(main_window, lab, qtbot, tmp_path, 
     assert win.files.save_to(str(path))
     assert win.open_lesson("overfitting")
     win.files.open_path(str(path))
+    assert not shown
     qtbot.waitUntil(lambda: win.doc.lesson.name == "spiral")
     page = win.current_lab
     assert page is lab

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.views.style import Style
@@ -35,12 +36,35 @@ def style_plot(plot, style: Style) -> None:
         ax = plot.getAxis(name)
         ax.setPen(pg.mkPen(style.foreground))
         ax.setTextPen(pg.mkPen(style.foreground))
-        f = ax.font() if hasattr(ax, "font") else None
-        if f is not None:
-            f.setPointSizeF(8.5 * style.scale)
-            ax.setStyle(tickFont=f)
+        f = QFont(ax.font())
+        f.setPointSizeF(8.5 * style.scale)
+        ax.setTickFont(f)
+        ax.enableAutoSIPrefix(False)  # "epoch", never "epoch (x0.001)"
+        ax.label.setFont(f)
     title = plot.getPlotItem().titleLabel
     title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
+    if not getattr(plot, "_fits_ticks", False):  # from now on, whenever it resizes or pans
+        plot._fits_ticks = True
+        for sig in (plot.getViewBox().sigResized, plot.getViewBox().sigRangeChanged):
+            sig.connect(lambda *_a, pl=plot: fit_ticks(pl))
+    fit_ticks(plot)
+
+
+def fit_ticks(plot) -> None:
+    """One level of ticks, as many as the axes have room for at their tick font's size, so
+    labels never run into each other (a projector's large type on a small chart)."""
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    for name, lo, hi, length in (("left", y0, y1, vb.height()), ("bottom", x0, x1, vb.width())):
+        ax = plot.getAxis(name)
+        if getattr(ax, "_fixed_ticks", False):
+            continue
+        fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
+        room = (2.0 * fm.height() if name == "left" else
+                1.8 * fm.horizontalAdvance(f"{max(abs(lo), abs(hi)):.4g}") + fm.height())
+        n = max(1, int(length // max(room, 1.0)))
+        step = nice_ceiling((hi - lo) / n) if hi > lo else 1.0
+        ax.setTickSpacing(levels=[(step, 0.0)])
 
 
 class Curves(QWidget):
@@ -54,7 +78,7 @@ class Curves(QWidget):
             p.setMenuEnabled(False)
             p.hideButtons()
             p.setLabel("bottom", "epoch")
-            p.setTitle(title)
+            p.setLabel("left", title)  # a label, not a title: the chart keeps its height
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
         self.acc_plot.setYRange(0, 1.02)
@@ -69,7 +93,7 @@ class Curves(QWidget):
         self.acc_plot.addItem(self.cursors[1])
         for c in self.cursors:
             c.hide()
-        self.hint = "solid: train, dashed: test · move the mouse over a curve to read it"
+        self.hint = "solid: training · dashed: test · point at a curve to read it"
         self.readout = QLabel(self.hint)
         self.readout.setWordWrap(True)
         row = QHBoxLayout()
@@ -160,6 +184,9 @@ class HealthBars(QWidget):
         self.plot.setTitle("gradient health (log scale)")
         self.plot.setMinimumWidth(100)
         self.plot.getViewBox().setMouseEnabled(False, False)
+        self.plot.setLabel("bottom", "weight layer (inputs first)")
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name)._fixed_ticks = True  # set_values places them
         self.delta_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
         self.dw_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
         self.plot.addItem(self.delta_bars)
@@ -192,10 +219,12 @@ class HealthBars(QWidget):
         self.dw_bars.setOpts(x=x + 0.2, y0=floor, height=logs_w - floor,
                              brush=pg.mkBrush(s.accent), pen=pg.mkPen(s.foreground))
         ax = self.plot.getAxis("bottom")
-        ax.setTicks([[(float(i), f"layer {i}") for i in range(1, n + 1)]])
+        ax.setTicks([[(float(i), f"{i}") for i in range(1, n + 1)]])
         top = max(logs_d.max(initial=0), logs_w.max(initial=0))
         left = self.plot.getAxis("left")
-        step = max(1, int(np.ceil((top - floor) / 6)))  # at most about six labels
+        fm = QFontMetricsF(left.style.get("tickFont") or left.font())
+        fit = max(1, int(self.plot.getViewBox().height() // (2.0 * fm.height())))
+        step = max(1, int(np.ceil((top - floor) / min(6, fit))))  # labels that fit
         left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)

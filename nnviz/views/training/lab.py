@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,30 +22,31 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.training import TrainingController
 from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
-from nnviz.engine.monitor import threshold_for
-from nnviz.engine.naming import Naming
 from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.coalesce import flush_scenes
-from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import warn
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
-from nnviz.views.training.colours import classes_image, diverging
 from nnviz.views.training.depth_view import install as install_depth
+from nnviz.views.training.frame import MAP_TIP, REMOVE_RADIUS, draw
 from nnviz.views.training.maps import MapView, Thumbnails
+from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.panels import DataPanel, RunPanel
+from nnviz.views.training.readout import ReadoutBar
 
 REDRAW_MS = 16
-SLOW_S = 0.1
-GRAPH_S = 0.25
-REMOVE_RADIUS = 0.3
+#: the side panel folds away when less than this is left for the network and the map
+MIN_CENTRE = 640
+__all__ = ["REMOVE_RADIUS", "TrainingLab"]
 
 
 class TrainingLab(TrainingCaptionsMixin, Lab):
-    """Train the document's network live on a data set and watch what it learns."""
+    """Train the document's network live on a data set and watch what it learns: the
+    network in the middle (every neuron a small map), the decision map beside it, the
+    live loss above, the controls in a side panel that folds away."""
 
     name = "training"
     title = "Training"
@@ -57,79 +57,100 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.ctl = TrainingController(doc, self)
         self.run_panel = RunPanel(self.ctl)
         self.data_panel = DataPanel(self.ctl)
-        self.discrete = QCheckBox("discretised map")
-        side = QWidget()
-        sl = QVBoxLayout(side)
-        sl.addWidget(self.run_panel)
-        self.optimiser_box = OptimiserBox(self.ctl)
-        sl.addWidget(self.optimiser_box)
-        sl.addWidget(self.data_panel)
-        sl.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        dock = QDockWidget("Training controls", self)
-        dock.setObjectName("training-controls")
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setWidget(scroll)
-        scroll.setMinimumWidth(300)
-        self._side_scroll = scroll
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-
+        self._build_side()
+        self.readout = ReadoutBar(self.run_panel.play)
         self.map = MapView()
+        self.map.plot.setToolTip(MAP_TIP)
+        self.discrete = QCheckBox("discretised map")
         self.map.layout().addWidget(self.discrete)
         self.thumbs = Thumbnails()
-        self.graph_slot = QFrame()
-        self.graph_slot.setFrameShape(QFrame.Shape.StyledPanel)
-        gl = QVBoxLayout(self.graph_slot)
-        gl.setContentsMargins(0, 0, 0, 0)
-        self.graph = NetworkGraphWidget()
-        legend = getattr(self.graph, "legend", None)
-        if legend is not None:  # let the graph's one-line legend wrap in this narrow column
-            legend.setWordWrap(True)
-        gl.addWidget(self.graph)
+        self.graph = NetView()
         self.curves = Curves()
         self.bars = HealthBars()
+        self.charts = QTabWidget()
+        self.charts.setDocumentMode(True)
+        self.charts.addTab(self.curves, "Loss and accuracy")
+        self.charts.addTab(self.bars, "Gradient health")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("training-message")
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.map)
-        thumbs_scroll = QScrollArea()
-        thumbs_scroll.setWidget(self.thumbs)
-        thumbs_scroll.setWidgetResizable(True)
-        thumbs_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left.addWidget(thumbs_scroll)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 1)
-        left.setSizes([440, 180])
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.graph_slot)
-        right.addWidget(self.curves)
-        right.addWidget(self.bars)
-        right.setSizes([170, 220, 200])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(left)
-        main.addWidget(right)
-        main.setSizes([470, 480])
-        self.map.apply_style(self.style_)
-        centre = QWidget()
-        cl = QVBoxLayout(centre)
-        cl.setContentsMargins(2, 2, 2, 2)
-        cl.addWidget(self.message)
-        cl.addWidget(main, 1)
-        self.setCentralWidget(centre)
+        self._build_centre()
         self.message.hide()
-
+        self._focus: tuple[int, int] | None = None    # the neuron clicked (shown large)
+        self._hover: tuple[int, int] | None = None    # the neuron under the mouse
+        self._panel_choice: bool | None = None         # the user's own show/hide, if any
+        self._input_images: tuple | None = None       # (style, images) of the features
         self._slow_at = self._graph_at = 0.0
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
         self._redraw_timer.timeout.connect(self.redraw)
-        self.ctl.trained.connect(self._on_trained)
-        self.ctl.data_changed.connect(self._schedule)
-        self.ctl.blowup.connect(self._on_blowup_changed)
+        self._connect()
+        install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
+        self.map.apply_style(self.style_)
+        self._on_lesson_changed()
+
+    def _build_side(self) -> None:
+        """The side panel: run and data controls (and room for more group boxes)."""
+        side = QWidget()
+        self.side_layout = QVBoxLayout(side)
+        self.side_layout.addWidget(self.run_panel)
+        self.optimiser_box = OptimiserBox(self.ctl)
+        self.side_layout.addWidget(self.optimiser_box)
+        self.side_layout.addWidget(self.data_panel)
+        self.side_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.dock = QDockWidget("Training controls", self)
+        self.dock.setObjectName("training-controls")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.dock.setWidget(scroll)
+        self._side_scroll = scroll
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+
+    def add_side_box(self, box: QWidget) -> None:
+        """One more group box in the side panel (after the others)."""
+        self.side_layout.insertWidget(self.side_layout.count() - 1, box)
+        self.apply_style(self.style_)
+
+    def _build_centre(self) -> None:
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(self.graph)
+        left.addWidget(self.charts)
+        left.setStretchFactor(0, 2)
+        left.setStretchFactor(1, 1)
+        self.thumbs_scroll = QScrollArea()
+        self.thumbs_scroll.setWidget(self.thumbs)
+        self.thumbs_scroll.setWidgetResizable(True)
+        self.thumbs_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.map, 1)
+        rl.addWidget(self.thumbs_scroll, 1)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.addWidget(left)
+        self.body.addWidget(right)
+        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(1, 1)
+        for w in (left, right, self.charts, self.map):
+            w.setMinimumSize(120, 100)
+        self._left = left
+        centre = QWidget()
+        cl = QVBoxLayout(centre)
+        cl.setContentsMargins(2, 2, 2, 2)
+        cl.addWidget(self.readout)
+        cl.addWidget(self.message)
+        cl.addWidget(self.body, 1)
+        self.setCentralWidget(centre)
+
+    def _connect(self) -> None:
+        ctl, doc = self.ctl, self.doc
+        ctl.trained.connect(self._on_trained)
+        ctl.data_changed.connect(self._schedule)
+        ctl.blowup.connect(self._on_blowup_changed)
         doc.network_changed.connect(self._schedule)
         doc.settings_changed.connect(self._schedule)
         doc.lesson_changed.connect(self._on_lesson_changed)
@@ -137,8 +158,15 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.map.clicked.connect(self._on_map_clicked)
         self.data_panel.import_csv.clicked.connect(self.import_csv)
         self.data_panel.export_csv.clicked.connect(self.export_csv)
-        install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
-        self._on_lesson_changed()
+        self.readout.controls.toggled.connect(self._on_controls_toggled)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility)
+        self.charts.currentChanged.connect(self._schedule)
+        g = self.graph
+        g.chosen.connect(self._on_neuron_chosen)
+        g.hovered.connect(self._on_neuron_hovered)
+        g.feature_clicked.connect(ctl.toggle_feature)
+        g.resize.connect(ctl.resize_layer)
+        g.layers.connect(ctl.change_layers)
 
     # ------------------------------------------------------------ updates
     def _schedule(self) -> None:
@@ -158,6 +186,8 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.message.hide()  # the lesson's caption is in the window's caption bar
         self.message.setText("")
         self.curves.clear_readout()  # nothing read on the last lesson's curves stays on
+        self._focus = self._hover = None
+        self.graph.selected = None
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:
@@ -166,121 +196,51 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.status.emit(text)
         self._schedule()
 
+    def _on_neuron_chosen(self, layer: int, j: int) -> None:
+        """A click on a neuron shows its map large; a second click, the output again."""
+        self._focus = None if self._focus == (layer, j) else (layer, j)
+        self.graph.selected = self._focus
+        self._schedule()
+
+    def _on_neuron_hovered(self, layer: int, j: int) -> None:
+        self._hover = (layer, j) if layer >= 0 else None
+        self._schedule()
+
+    def _on_controls_toggled(self, on: bool) -> None:
+        self._panel_choice = on
+        self.dock.setVisible(on)
+
+    def _on_dock_visibility(self, _visible: bool) -> None:
+        with QSignalBlocker(self.readout.controls):
+            self.readout.controls.setChecked(not self.dock.isHidden())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        self._fit_panel()
+
+    def _fit_panel(self) -> None:
+        """The side panel gives way in a narrow window (the user's own choice wins)."""
+        if self._panel_choice is not None:
+            return
+        centre = MIN_CENTRE * min(self.style_.scale, 1.4)
+        want = self.width() - self._side_scroll.minimumWidth() >= centre
+        if want == self.dock.isHidden():
+            self.dock.setVisible(want)
+        with QSignalBlocker(self.readout.controls):
+            self.readout.controls.setChecked(want)
+
     def redraw(self) -> None:
         """Re-read the controller and draw everything once."""
         self._redraw_timer.stop()
         t0 = time.perf_counter()
         try:
-            self._redraw()
+            draw(self)
             flush_scenes(self)  # the map, curves, bars and graph in one repaint
         finally:
             # redraws asked for by other changes (not training frames, which draw at once)
             # take at most about half of the GUI thread's time, the rest is left for input
             spent_ms = 1000 * (time.perf_counter() - t0)
             self._redraw_timer.setInterval(int(max(REDRAW_MS, min(250, 2 * spent_ms))))
-
-    def _redraw(self) -> None:
-        s, ctl, ds = self.style_, self.ctl, self.ctl.data
-        self.run_panel.refresh()
-        self.curves.set_history(ctl.history.arrays(), not ds.regression)
-        net = self.doc.network
-        now = time.monotonic()
-        if not ctl.running or now - self._slow_at >= SLOW_S:
-            # the bars refresh at most ten times a second while training runs
-            self._slow_at = now
-            h = ctl.health()
-            if h is not None:
-                self.bars.set_values(h.delta, h.dw)
-        if net.is_finite() and (not ctl.running or now - self._graph_at >= GRAPH_S):
-            # the graph redraws at most four times a second while training runs (it is the
-            # costliest view); after a blow-up it keeps showing the last finite weights
-            self._graph_at = now
-            self._update_graph(net)
-        grid = ctl.grid()
-        if not len(ds.x):
-            self.map.show_nothing("")
-            self.thumbs.set_images("No data set fits this network's inputs and outputs: choose "
-                                   "a data set or import a CSV file.", [], 40, [])
-        elif grid is not None and not ds.regression and ds.labels is not None and len(ds.x):
-            thr = threshold_for(ds.y)
-            self.map.show_map(grid, ds, s, self.discrete.isChecked(), thr)
-            self.map.caption.setText("Output over the input plane · filled dots: training "
-                                     "data · rings: test data · click to add, click a point "
-                                     "to remove; Shift+click adds a test point")
-            rows, tips = [], []
-            for l, layer in enumerate(grid.hidden):
-                lo, hi = self._range(net.activations[l].name)
-                img = diverging(layer[::2, ::2], lo, hi, s)  # (50, 50, n, 4): all at once
-                rows.append([img[:, :, j] for j in range(layer.shape[-1])])
-                tips.append([f"hidden layer {l + 1}, neuron {j + 1}" for j in range(layer.shape[-1])])
-            out = grid.output
-            small = out[::2, ::2]
-            rows.append([classes_image(small, s)] if out.shape[-1] > 1 else
-                        [diverging(small[..., 0], *((-1, 1) if thr == 0 else (0, 1)), s)])
-            tips.append(["output"])
-            per_row = max(len(r) for r in rows)
-            avail = max(200, self.thumbs.width() - 12)
-            px = int(min(44, max(18, avail / min(per_row, 16) - 3)))
-            self.thumbs.set_images("What every neuron computes (hidden layers, then the output)",
-                                   rows, px, tips, per_row=min(per_row, 16))
-        elif ds.regression and ctl.curve() is not None:
-            xs, ys = ctl.curve()
-            self.map.show_curve(xs, ys, ds, s)
-            self.map.caption.setText("The network's curve over the data · filled: training, "
-                                     "rings: test · click to add a point (Shift: a test point), "
-                                     "click one to remove")
-            self.thumbs.set_images("", [], 40, [])
-        elif net.sizes[0] == 64:
-            self.map.show_nothing("")
-            w = net.weights[0]
-            lim = 0.7 * float(np.nanmax(np.abs(w))) or 1.0
-            imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
-            px = int(min(72, max(24, (self.thumbs.width() - 12) / 8 - 3)))
-            acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
-            head = (f"<b>Epoch {ctl.epoch} · test accuracy {100 * acc:.1f} %</b><br>"
-                    if np.isfinite(acc) else "")
-            self.thumbs.set_images(head + "The digits have 64 inputs, so there is no map of the "
-                                   "input plane. Each image: one first-layer neuron's 64 incoming "
-                                   "weights as 8×8 pixels (blue +, red −).", [imgs], px,
-                                   [[f"neuron {j + 1}" for j in range(len(imgs))]],
-                                   per_row=8, flip=False)
-        else:
-            self.map.show_nothing("")
-            self.thumbs.set_images(f"No map: the network has {net.sizes[0]} inputs.", [], 40, [])
-        self.map.setVisible(self.map.mode != "none")
-        if ctl.last_finite is None and self.message.text().startswith("⚠"):
-            self.message.hide()
-        acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
-        text = f"Training · epoch {ctl.epoch}"
-        if np.isfinite(acc):
-            text += f" · test accuracy {100 * acc:.1f} %"
-        self.status.emit(text)
-
-    def _update_graph(self, net) -> None:
-        g, ctl = self.graph, self.ctl
-        dropped = (ctl.dropped() if self.doc.config.dropout > 0 and ctl.last_record is not None
-                   else None)  # the neurons dropped in the last training step: grey
-        if g.net is None or g.net.sizes != net.sizes:
-            g.set_dropped(None)
-            g.set_network(net, self._graph_naming(net))
-            g.set_dropped(dropped)
-        else:
-            g.dropped = dropped  # one redraw (set_network) instead of two
-            g.set_network(net, self._graph_naming(net))
-
-    def _graph_naming(self, net) -> Naming:
-        """The lesson's names for small networks; no per-neuron labels in layers of more
-        than four neurons (they would overlap in this small graph)."""
-        if self.doc.naming is not None and max(net.sizes) <= 4:
-            return self.doc.naming
-        base = Naming.layered(net.sizes)
-        neurons = [["" if n > 4 else base.label(l, j) for j in range(n)]
-                   for l, n in enumerate(net.sizes)]
-        return replace(base, neurons=neurons, layer_notation=False)
-
-    @staticmethod
-    def _range(act: str) -> tuple[float, float]:
-        return (0.0, 1.0) if act in ("sigmoid", "step") else (-1.0, 1.0)
 
     # ------------------------------------------------------------ user actions
     def _on_map_clicked(self, x: float, y: float, right: bool, shift: bool = False) -> None:
@@ -352,7 +312,6 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
             self.redraw()
         else:
             vb.scaleBy((1 / factor, 1 / factor))
-        self.graph.zoom(factor)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -361,16 +320,18 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.setFont(f)
         # wide enough for the controls at this type size (nothing clipped on a projector)
         scroll = self._side_scroll
-        scroll.widget().adjustSize()
-        need = (scroll.widget().minimumSizeHint().width()
+        scroll.widget().layout().activate()
+        need = (scroll.widget().sizeHint().width()
                 + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
         scroll.setMinimumWidth(int(max(300 * min(style.scale, 1.2), need)))
+        self.readout.apply_style(style, f.pointSizeF())
         self.curves.apply_style(style)
         self.map.apply_style(style)
         self.graph.apply_style(style)
         self.bars.apply_style(style)
         self.depth_panel.apply_style(style)
         self.bn_box.apply_style(style)
+        self._fit_panel()
         self._schedule()
 
     def state(self) -> dict[str, Any]:

@@ -23,7 +23,6 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
-from nnviz.views.label_host import LabelHost
 from nnviz.views.widgets import spin_box
 
 
@@ -49,9 +48,9 @@ class RunPanel(QGroupBox):
         for s in SPEEDS:
             self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
         grid = QGridLayout()
-        for i, w in enumerate((self.play, LabelHost(self.epoch), self.step_sample, self.step_batch,
-                               self.step_epoch, self.back, self.reset, self.revert,
-                               self.speed)):
+        # Play and the epoch are in the lab's top bar, always in view
+        for i, w in enumerate((self.step_sample, self.step_batch, self.step_epoch, self.back,
+                               self.reset, self.revert, self.speed)):
             grid.addWidget(w, i // 2, i % 2)
         self.eta = spin_box(0, 1000, 5, 0.01)  # bounded: larger rates only ever blow up
         self.batch = QSpinBox()

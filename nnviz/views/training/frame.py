@@ -1,0 +1,151 @@
+"""One frame of the Training lab: the controller's state read once and drawn into the
+readout, the network (each neuron's map in its node), the large map, the charts."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from nnviz.engine.features import FEATURES, PLAIN
+from nnviz.engine.monitor import threshold_for
+from nnviz.views.training.colours import diverging
+
+#: the charts' slow parts (gradient health) at most ten times a second while training runs
+SLOW_S = 0.1
+#: the network's edges at most four times a second while training runs (the costliest part)
+GRAPH_S = 0.25
+#: a click this near a point (in data units) removes it
+REMOVE_RADIUS = 0.3
+MAP_CAPTION = "dots: training · rings: test · click: add or remove a point"
+#: the map's tooltip: the rest of what a click does
+MAP_TIP = ("Click to add a training point of the class chosen in the side panel (right button: "
+           "the other class; Shift+click: a test point); click a point to remove it.")
+
+
+def act_range(act: str) -> tuple[float, float]:
+    return (0.0, 1.0) if act in ("sigmoid", "step") else (-1.0, 1.0)
+
+
+def draw(lab) -> None:
+    """Re-read the controller and draw everything once."""
+    ctl, ds = lab.ctl, lab.ctl.data
+    h = ctl.history.arrays()
+    lab.run_panel.refresh()
+    lab.readout.set_values(ctl.epoch, h, not ds.regression)
+    lab.curves.set_history(h, not ds.regression)
+    net = lab.doc.network
+    now = time.monotonic()
+    if lab.bars.isVisible() and (not ctl.running or now - lab._slow_at >= SLOW_S):
+        lab._slow_at = now
+        health = ctl.health()
+        if health is not None:
+            lab.bars.set_values(health.delta, health.dw)
+    plane = ctl.points_in() == 2 and len(ds.x) > 0
+    if net.is_finite() and (not ctl.running or now - lab._graph_at >= GRAPH_S):
+        # after a blow-up the graph keeps showing the last finite weights
+        lab._graph_at = now
+        names = list(FEATURES) if plane else []
+        active = [n in ctl.features for n in names]
+        lab.graph.set_network(net.sizes, net.weights, names, active, True)
+        lab.graph.dropped = (ctl.dropped() if lab.doc.config.dropout > 0
+                             and ctl.last_record is not None else None)
+    grid = ctl.grid() if plane else None
+    if not len(ds.x):
+        lab.map.show_nothing("")
+        lab.graph.set_images([])
+        lab.thumbs.set_images("No data set fits this network's inputs and outputs: choose "
+                              "a data set or import a CSV file.", [], 40, [])
+    elif grid is not None and not ds.regression and ds.labels is not None:
+        _draw_plane(lab, grid)
+    elif ds.regression and ctl.curve() is not None:
+        xs, ys = ctl.curve()
+        lab.map.show_curve(xs, ys, ds, lab.style_)
+        lab.map.caption.setText("The network's curve · " + MAP_CAPTION)
+        lab.graph.set_images([])
+        lab.thumbs.set_images("", [], 40, [])
+    elif net.sizes[0] == 64:
+        _draw_digits(lab)
+    else:
+        lab.map.show_nothing("")
+        lab.graph.set_images([])
+        lab.thumbs.set_images(f"No map: the network has {net.sizes[0]} inputs.", [], 40, [])
+    lab.map.setVisible(lab.map.mode != "none")
+    lab.thumbs_scroll.setVisible(lab.map.mode == "none")
+    if ctl.last_finite is None and lab.message.text().startswith("⚠"):
+        lab.message.hide()
+    acc = h["test_acc"][-1] if len(h["test_acc"]) else float("nan")
+    text = f"Training · epoch {ctl.epoch}"
+    if np.isfinite(acc):
+        text += f" · test accuracy {100 * acc:.1f} %"
+    lab.status.emit(text)
+
+
+def _input_images(lab) -> list[np.ndarray]:
+    """Each offered feature over the plane (made once per style)."""
+    if lab._input_images is None or lab._input_images[0] != lab.style_:
+        maps = lab.ctl.feature_maps(50)
+        imgs = []
+        for k in range(maps.shape[-1]):
+            lim = float(np.max(np.abs(maps[..., k]))) or 1.0
+            imgs.append(diverging(maps[..., k], -lim, lim, lab.style_))
+        lab._input_images = (lab.style_, imgs)
+    return lab._input_images[1]
+
+
+def _draw_plane(lab, grid) -> None:
+    """The nodes' small maps, and the output's (or the chosen neuron's) map large."""
+    s, ds, net = lab.style_, lab.ctl.data, lab.doc.network
+    thr = threshold_for(ds.y)
+    rows = [_input_images(lab)]
+    for l, layer in enumerate(grid.hidden):
+        img = diverging(layer[::2, ::2], *act_range(net.activations[l].name), s)
+        rows.append([img[:, :, j] for j in range(layer.shape[-1])])
+    out = grid.output
+    small = out[::2, ::2]
+    out_lim = (-1, 1) if thr == 0 else (0, 1)
+    if out.shape[-1] > 1:  # one map per class: its probability
+        rows.append([diverging(small[..., k], 0, 1, s) for k in range(out.shape[-1])])
+    else:
+        rows.append([diverging(small[..., 0], *out_lim, s)])
+    lab.graph.set_images(rows)
+    lab.thumbs.set_images("", [], 40, [])
+    focus = lab._hover or lab._focus
+    L = len(net.sizes) - 1
+    if focus is not None and 0 < focus[0] < L and focus[1] < net.sizes[focus[0]]:
+        l, j = focus
+        lo, hi = act_range(net.activations[l - 1].name)
+        what = f"Hidden layer {l}, neuron {j + 1} ({net.activations[l - 1].name})"
+        lab.map.show_map(replace(grid, output=grid.hidden[l - 1][..., j:j + 1]), ds, s,
+                         lab.discrete.isChecked(), 0.0 if lo < 0 else 0.5)
+    elif focus is not None and focus[0] == 0 and focus[1] < len(FEATURES):
+        name = list(FEATURES)[focus[1]]
+        maps = lab.ctl.feature_maps(100)[..., focus[1]]
+        lim = float(np.max(np.abs(maps))) or 1.0
+        what = f"Input feature {name}" + ("" if name in lab.ctl.features else " (off)")
+        lab.map.show_map(replace(grid, output=maps[..., None] / lim), ds, s, False, 0.0)
+    else:
+        what = "The network's output"
+        lab.map.show_map(grid, ds, s, lab.discrete.isChecked(), thr)
+    feats = lab.ctl.features
+    tail = "" if feats == PLAIN else " · inputs: " + ", ".join(feats)
+    lab.map.caption.setText(f"{what}{tail} · {MAP_CAPTION}")
+
+
+def _draw_digits(lab) -> None:
+    """64 inputs, no plane: each first-layer neuron's weights as an 8×8 image."""
+    s, ctl, net = lab.style_, lab.ctl, lab.doc.network
+    lab.map.show_nothing("")
+    lab.graph.set_images([])
+    w = net.weights[0]
+    lim = 0.7 * float(np.nanmax(np.abs(w))) or 1.0
+    imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
+    px = int(min(72, max(24, (lab.thumbs_scroll.width() - 12) / 8 - 3)))
+    acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
+    head = (f"<b>Epoch {ctl.epoch} · test accuracy {100 * acc:.1f} %</b><br>"
+            if np.isfinite(acc) else "")
+    lab.thumbs.set_images(head + "The digits have 64 inputs, so there is no map of the input "
+                          "plane. Each image: one first-layer neuron's 64 incoming weights as "
+                          "8×8 pixels (blue +, red −).", [imgs], px,
+                          [[f"neuron {j + 1}" for j in range(len(imgs))]], per_row=8, flip=False)

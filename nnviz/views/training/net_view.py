@@ -1,0 +1,330 @@
+"""The Training lab's network, Playground-style: every neuron a small map of what it
+computes over the input plane, edges coloured by sign and drawn as wide as |w|, +/- to
+add or remove neurons and hidden layers, and the input features to click on and off."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
+
+from nnviz.views.style import Style
+
+#: at most this many edges are drawn (the largest |w|): a 784-input layer stays smooth
+MAX_EDGES = 4000
+#: widths of the edge buckets, per sign (times the style's scale)
+WIDTHS = (0.6, 1.4, 2.6, 4.0)
+
+
+class NetView(QWidget):
+    """Columns of neurons (inputs on the left) joined by their weights.
+
+    Signals: ``chosen(layer, j)`` on a click on a neuron (neuron layers, 0 = inputs),
+    ``hovered(layer, j)`` ((-1, -1) when the mouse leaves), ``feature_clicked(name)`` on a
+    click on an input feature, ``resize(layer, delta)`` from a hidden layer's +/- and
+    ``layers(delta)`` from the hidden-layer +/-.
+    """
+
+    chosen = Signal(int, int)
+    hovered = Signal(int, int)
+    feature_clicked = Signal(str)
+    resize = Signal(int, int)
+    layers = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(160, 140)
+        self.style_ = Style()
+        self.sizes: list[int] = []
+        self.weights: list[np.ndarray] = []
+        self.names: list[str] = []       # column 0: the input features (all offered)
+        self.active: list[bool] = []     # which of them feed the network
+        self.editable = True
+        self.dropped: list[np.ndarray | None] | None = None  # greyed: dropped out last step
+        self.selected: tuple[int, int] | None = None
+        self.hover: tuple[int, int] | None = None
+        self._images: list[list[tuple[QImage, QRect]]] = []
+        self._arrays: list[np.ndarray] = []
+        self._nodes: list[list[QRectF]] = []
+        self._paths: list[tuple[QPen, QPainterPath]] = []
+        self._edges_dirty = True
+        self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
+        self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
+        self.plus: list[QToolButton] = []
+        self.minus: list[QToolButton] = []
+
+    def _button(self, text: str, tip: str, delta=None, layer: int = 0) -> QToolButton:
+        b = QToolButton(self)
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAutoRaise(False)
+        if layer:
+            b.clicked.connect(lambda: self.resize.emit(layer, 1 if text == "+" else -1))
+        else:
+            b.clicked.connect(lambda: self.layers.emit(delta()))
+        return b
+
+    # ------------------------------------------------------------ data
+    def set_network(self, sizes: list[int], weights: list[np.ndarray], names: list[str],
+                    active: list[bool], editable: bool) -> None:
+        """The structure and weights; ``names``/``active``: the input column's features."""
+        if list(sizes) != self.sizes or names != self.names or active != self.active:
+            self.sizes, self.names, self.active = list(sizes), list(names), list(active)
+            self._make_buttons()
+            self._layout()
+        self.editable = editable
+        for b in self.plus + self.minus + [self.add_layer, self.remove_layer]:
+            b.setVisible(editable)
+        self.weights = weights
+        self._edges_dirty = True
+        self.update()
+
+    def set_images(self, rows: list[list[np.ndarray] | None]) -> None:
+        """Per neuron layer (inputs first: one per offered feature) the RGBA maps
+        (h, w, 4) of its neurons, or None to draw plain nodes."""
+        images, arrays = [], []
+        for imgs in rows:
+            if not imgs:
+                images.append([])
+                continue
+            arr = np.ascontiguousarray(np.stack(imgs)[:, ::-1], dtype=np.uint8)  # row 0 up
+            n, h, w = arr.shape[:3]
+            img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGBA8888)
+            arrays.append(arr)
+            images.append([(img, QRect(0, k * h, w, h)) for k in range(n)])
+        self._images, self._arrays = images, arrays
+        self.update()
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        self._layout()
+        self._edges_dirty = True
+        self.update()
+
+    # ------------------------------------------------------------ geometry
+    def _make_buttons(self) -> None:
+        for b in self.plus + self.minus:
+            b.deleteLater()
+        hidden = range(1, len(self.sizes) - 1)
+        self.plus = [self._button("+", f"One more neuron in hidden layer {l}", layer=l)
+                     for l in hidden]
+        self.minus = [self._button("−", f"One neuron less in hidden layer {l}", layer=l)
+                      for l in hidden]
+        for b in self.plus + self.minus:
+            b.show()
+
+    def image_counts(self) -> list[int]:
+        """How many small maps each column shows (inputs first)."""
+        return [len(r) for r in self._images]
+
+    def node_rect(self, layer: int, j: int) -> QRectF:
+        """Where neuron j of neuron layer ``layer`` is drawn (column 0: offered features)."""
+        return self._nodes[layer][j]
+
+    def _header(self) -> int:
+        """Above the nodes: the layer buttons, the neuron buttons, the column captions."""
+        return int(self._caption_y() + self.fontMetrics().height() + 4)
+
+    def _caption_y(self) -> int:
+        return int(2 * (self.fontMetrics().height() + 8) + 4)
+
+    def _layout(self) -> None:
+        """Node rectangles and button positions for the widget's size."""
+        fm = self.fontMetrics()
+        sizes = list(self.sizes)
+        if not sizes:
+            self._nodes = []
+            return
+        counts = [len(self.names) if self.names else sizes[0]] + sizes[1:]
+        top, bottom = self._header(), self.height() - 4
+        label_w = (max(fm.horizontalAdvance(n) for n in self.names) + 8) if self.names else 4
+        left, right = label_w, self.width() - 4
+        gap = (right - left) / max(1, len(counts))
+        avail = max(10, bottom - top)
+        self._nodes = []
+        for l, n in enumerate(counts):
+            # each column as large as its neurons allow (a few features: large nodes)
+            s = max(3.0, min(0.62 * gap, avail / (n * 1.18), 80 * self.style_.scale))
+            cx = left + gap * (l + 0.5)
+            step = min(avail / n, s * 1.35)
+            y0 = top + (avail - step * n) / 2 + (step - s) / 2
+            self._nodes.append([QRectF(cx - s / 2, y0 + k * step, s, s) for k in range(n)])
+        # the hidden-layer buttons: "+ −" above each hidden column, in the second header row
+        bh = fm.height() + 6
+        bw = int(min(fm.horizontalAdvance("+") * 2.6 + 8, gap * 0.46))
+        row2 = fm.height() + 10
+        for i, (p, m) in enumerate(zip(self.plus, self.minus)):
+            cx = left + gap * (i + 1.5)
+            m.setGeometry(int(cx - bw - 1), row2, bw, bh)
+            p.setGeometry(int(cx + 1), row2, bw, bh)
+        lw = int(fm.horizontalAdvance("+") * 2.6 + 8)
+        self.remove_layer.setGeometry(2, 2, lw, bh - 2)
+        self.add_layer.setGeometry(2 + lw + 2, 2, lw, bh - 2)
+        self._edges_dirty = True
+
+    def resizeEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        self._layout()
+
+    def changeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(ev)
+        if ev.type() == ev.Type.FontChange:
+            self._layout()
+
+    def _inputs(self) -> list[int]:
+        """Node index in column 0 of each network input."""
+        if not self.names:
+            return list(range(self.sizes[0] if self.sizes else 0))
+        return [i for i, a in enumerate(self.active) if a]
+
+    def _edges(self) -> None:
+        """One path per (sign, width bucket): a handful of strokes however many edges."""
+        self._paths = []
+        self._edges_dirty = False
+        if not self._nodes or len(self.weights) != len(self.sizes) - 1:
+            return
+        ins = self._inputs()
+        segs = []   # (x0, y0, x1, y1, w)
+        for l, w in enumerate(self.weights):
+            src = [self._nodes[0][i] for i in ins] if l == 0 else self._nodes[l]
+            dst = self._nodes[l + 1]
+            if w.shape != (len(dst), len(src)):
+                return
+            a = np.array([[r.right(), r.center().y()] for r in src])
+            b = np.array([[r.left(), r.center().y()] for r in dst])
+            jj, kk = np.meshgrid(np.arange(len(dst)), np.arange(len(src)), indexing="ij")
+            segs.append(np.column_stack([a[kk.ravel()], b[jj.ravel()], w.ravel()]))
+        seg = np.concatenate(segs) if segs else np.zeros((0, 5))
+        seg = seg[np.isfinite(seg[:, 4])]
+        if len(seg) > MAX_EDGES:
+            seg = seg[np.argsort(-np.abs(seg[:, 4]))[:MAX_EDGES]]
+        mag = np.abs(seg[:, 4])
+        top = float(mag.max()) if len(mag) else 1.0
+        bucket = np.minimum((mag / (top or 1.0) * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
+        s = self.style_
+        for sign, colour in ((1, s.positive), (-1, s.negative)):
+            for k, width in enumerate(WIDTHS):
+                sel = seg[(np.sign(seg[:, 4]) == sign) & (bucket == k)]
+                if not len(sel):
+                    continue
+                path = QPainterPath()
+                for x0, y0, x1, y1, _w in sel:
+                    path.moveTo(x0, y0)
+                    path.lineTo(x1, y1)
+                c = QColor(colour)
+                c.setAlphaF(0.35 + 0.15 * k)
+                pen = QPen(c, width * max(1.0, 0.7 * s.scale))
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                self._paths.append((pen, path))
+
+    # ------------------------------------------------------------ painting
+    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        if self._edges_dirty:
+            self._edges()
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        s = self.style_
+        fg, muted = QColor(s.foreground), QColor(s.muted)
+        for pen, path in self._paths:
+            p.setPen(pen)
+            p.drawPath(path)
+        ins = set(self._inputs())
+        for l, col in enumerate(self._nodes):
+            imgs = self._images[l] if l < len(self._images) else []
+            gone = self.dropped[l] if self.dropped and l < len(self.dropped) else None
+            for j, r in enumerate(col):
+                on = (l > 0 or j in ins) and not (gone is not None and j < len(gone) and gone[j])
+                p.setOpacity(1.0 if on else 0.3)
+                if j < len(imgs):
+                    img, src = imgs[j]
+                    p.drawImage(r, img, QRectF(src))
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                else:
+                    p.setBrush(QColor(s.panel))
+                p.setPen(QPen(fg if on else muted, 1))
+                p.drawRect(r) if j < len(imgs) else p.drawEllipse(r)
+        p.setOpacity(1.0)
+        for mark, colour in ((self.hover, muted), (self.selected, QColor(s.highlight))):
+            if mark is not None and mark[0] < len(self._nodes) and mark[1] < len(
+                    self._nodes[mark[0]]):
+                p.setPen(QPen(colour, 3 * s.scale))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(self._nodes[mark[0]][mark[1]].adjusted(-3, -3, 3, 3))
+        self._paint_labels(p, fg, muted)
+        p.end()
+
+    def _paint_labels(self, p: QPainter, fg: QColor, muted: QColor) -> None:
+        fm = self.fontMetrics()
+        if not self._nodes:
+            return
+        p.setPen(fg)
+        lw = self.add_layer.geometry().right() + 8
+        hidden = len(self.sizes) - 2
+        p.drawText(QRectF(lw, 2, self.width() - lw, fm.height() + 4),
+                   Qt.AlignmentFlag.AlignVCenter,
+                   f"{hidden} hidden layer{'s' if hidden != 1 else ''}")
+        caption_y = self._caption_y()
+        for l, col in enumerate(self._nodes):
+            if not col:
+                continue
+            cx = col[0].center().x()
+            text = ("features" if self.names else "inputs") if l == 0 else (
+                "output" if l == len(self._nodes) - 1 else f"{len(col)}")
+            w = fm.horizontalAdvance(text)
+            p.drawText(QPointF(cx - w / 2, caption_y + fm.ascent()), text)
+        if self.names and len(self._nodes[0]) and self._nodes[0][0].height() + 4 >= fm.height() * 0.8:
+            for j, (name, r) in enumerate(zip(self.names, self._nodes[0])):
+                p.setPen(fg if self.active[j] else muted)
+                w = fm.horizontalAdvance(name)
+                p.drawText(QPointF(r.left() - w - 4, r.center().y() + fm.ascent() / 2 - 1), name)
+
+    # ------------------------------------------------------------ mouse
+    def node_at(self, pos) -> tuple[int, int] | None:
+        for l, col in enumerate(self._nodes):
+            for j, r in enumerate(col):
+                if r.adjusted(-2, -2, 2, 2).contains(QPointF(pos)):
+                    return l, j
+        return None
+
+    def mouseMoveEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        hit = self.node_at(ev.position())
+        if hit != self.hover:
+            self.hover = hit
+            self.hovered.emit(*(hit if hit else (-1, -1)))
+            self.update()
+
+    def leaveEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        if self.hover is not None:
+            self.hover = None
+            self.hovered.emit(-1, -1)
+            self.update()
+
+    def mousePressEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        hit = self.node_at(ev.position())
+        if hit is None:
+            return
+        if hit[0] == 0 and self.names:
+            self.feature_clicked.emit(self.names[hit[1]])
+        else:
+            self.chosen.emit(*hit)
+
+    def event(self, ev) -> bool:
+        if ev.type() == ev.Type.ToolTip:
+            hit = self.node_at(ev.pos())
+            if hit is None:
+                QToolTip.hideText()
+                return True
+            QToolTip.showText(ev.globalPos(), self.tip(*hit), self)
+            return True
+        return super().event(ev)
+
+    def tip(self, layer: int, j: int) -> str:
+        if layer == 0:
+            if self.names:
+                on = "on" if self.active[j] else "off"
+                return f"input feature {self.names[j]} ({on}): click to switch it"
+            return f"input {j + 1}"
+        if layer == len(self.sizes) - 1:
+            return f"output {j + 1}: click to show it in the map"
+        return f"hidden layer {layer}, neuron {j + 1}: click to show it large in the map"

@@ -1,0 +1,113 @@
+"""The Training lab's top bar: the controls toggle, Play, and the live numbers in large type."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.views.style import Style
+
+#: the live numbers are this much larger than the lab's text (less if the bar is narrow)
+BIG = (1.7, 1.45, 1.2, 1.0)
+
+
+def _fmt(v: float) -> str:
+    return "–" if not np.isfinite(v) else f"{v:.4g}" if v < 1e4 else f"{v:.3g}"
+
+
+class _Figure(QWidget):
+    """A small caption over a large number."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.caption = QLabel(caption)
+        self.value = QLabel("–")
+        self.value.setObjectName("readout-value")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 0, 6, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.value)
+
+
+class ReadoutBar(QWidget):
+    """☰ Controls · ▶ Play · epoch · training loss · test loss · test accuracy."""
+
+    def __init__(self, play: QPushButton, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("training-readout")
+        self.controls = QToolButton()
+        self.controls.setText("☰ Controls")
+        self.controls.setCheckable(True)
+        self.controls.setToolTip("Show or hide the training and data controls")
+        self.play = play
+        self.epoch = _Figure("Epoch")
+        self.train_loss = _Figure("Training loss")
+        self.test_loss = _Figure("Test loss")
+        self.accuracy = _Figure("Test accuracy")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addWidget(self.controls, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addWidget(self.play, 0, Qt.AlignmentFlag.AlignVCenter)
+        for f in (self.epoch, self.train_loss, self.test_loss, self.accuracy):
+            lay.addWidget(f)
+        lay.addStretch(1)
+        # never wider than the window gives: the numbers' type shrinks instead (_fit)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._base_pt = 9.0
+
+    def _figures(self) -> tuple[_Figure, ...]:
+        return (self.epoch, self.train_loss, self.test_loss, self.accuracy)
+
+    def _fit(self) -> None:
+        """The largest type for the numbers that lets the whole bar fit its width."""
+        for k in BIG:
+            for f in self._figures():
+                font = f.value.font()
+                font.setPointSizeF(self._base_pt * k)
+                font.setBold(True)
+                f.value.setFont(font)
+            self.layout().activate()
+            if self.needed_width() <= self.width():
+                return
+
+    def needed_width(self) -> int:
+        """The bar's width with nothing squeezed."""
+        lay = self.layout()
+        m = lay.contentsMargins()
+        shown = [w for w in (self.controls, self.play, *self._figures()) if not w.isHidden()]
+        return (sum(w.sizeHint().width() for w in shown) + lay.spacing() * (len(shown) - 1)
+                + m.left() + m.right())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        self._fit()
+
+    def apply_style(self, style: Style, base_pt: float) -> None:
+        self._base_pt = base_pt
+        self._fit()
+        colours = ((self.train_loss, style.positive), (self.test_loss, style.negative))
+        for f, c in colours:
+            f.value.setStyleSheet(f"color: {c}")
+
+    def set_values(self, epoch: int, h: dict[str, np.ndarray], classification: bool) -> None:
+        """The epoch and the last recorded losses and test accuracy."""
+        self.epoch.value.setText(f"{epoch:,}".replace(",", "\u2009"))
+        last = {k: float(h[k][-1]) if len(h[k]) else float("nan")
+                for k in ("train_loss", "test_loss", "test_acc")}
+        self.train_loss.value.setText(_fmt(last["train_loss"]))
+        self.test_loss.value.setText(_fmt(last["test_loss"]))
+        acc = last["test_acc"]
+        if self.accuracy.isHidden() == classification:
+            self.accuracy.setVisible(classification)
+            self._fit()
+        self.accuracy.value.setText("–" if not np.isfinite(acc) else f"{100 * acc:.1f} %")
