@@ -61,7 +61,9 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.readout = ReadoutBar(self.run_panel.play)
         self.map = MapView()
         self.map.plot.setToolTip(MAP_TIP)
-        self.discrete = QCheckBox("discretised map")
+        self.discrete = QCheckBox("discrete")
+        self.discrete.setToolTip("Colour the map by the class the network predicts, without "
+                                 "shades of confidence")
         self.map.layout().addWidget(self.discrete)
         self.thumbs = Thumbnails()
         self.graph = NetView()

@@ -54,39 +54,60 @@ class ReadoutBar(QWidget):
         self.train_loss = _Figure("Training loss")
         self.test_loss = _Figure("Test loss")
         self.accuracy = _Figure("Test accuracy")
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 2, 4, 2)
-        lay.addWidget(self.controls, 0, Qt.AlignmentFlag.AlignVCenter)
-        lay.addWidget(self.play, 0, Qt.AlignmentFlag.AlignVCenter)
-        for f in (self.epoch, self.train_loss, self.test_loss, self.accuracy):
-            lay.addWidget(f)
-        lay.addStretch(1)
-        # never wider than the window gives: the numbers' type shrinks instead (_fit)
+        lay.setSpacing(0)
+        self.rows = (QHBoxLayout(), QHBoxLayout())
+        for row in self.rows:
+            lay.addLayout(row)
+        self.rows[0].addWidget(self.controls, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.rows[0].addWidget(self.play, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.rows[0].addWidget(self.epoch)
+        self._place(one_row=True)
+        # never wider than the window gives: the numbers' type shrinks, or the losses go to
+        # a second row (_fit)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._base_pt = 9.0
 
     def _figures(self) -> tuple[_Figure, ...]:
         return (self.epoch, self.train_loss, self.test_loss, self.accuracy)
 
+    def _place(self, one_row: bool) -> None:
+        """The losses and accuracy after the epoch, or in a second row."""
+        row = self.rows[0 if one_row else 1]
+        for f in self._figures()[1:]:
+            row.addWidget(f)  # moves it (a widget is in one layout only)
+        for r in self.rows:  # each row ends in one stretch
+            last = r.itemAt(r.count() - 1) if r.count() else None
+            if last is not None and last.spacerItem() is not None:
+                r.takeAt(r.count() - 1)
+            r.addStretch(1)
+        self.one_row = one_row
+
     def _fit(self) -> None:
-        """The largest type for the numbers that lets the whole bar fit its width."""
-        for k in BIG:
-            for f in self._figures():
-                font = f.value.font()
-                font.setPointSizeF(self._base_pt * k)
-                font.setBold(True)
-                f.value.setFont(font)
-            self.layout().activate()
-            if self.needed_width() <= self.width():
-                return
+        """The largest type for the numbers, in one row if it fits, else in two."""
+        for one_row in (True, False):
+            if one_row != getattr(self, "one_row", None):
+                self._place(one_row)
+            for k in BIG:
+                for f in self._figures():
+                    font = f.value.font()
+                    font.setPointSizeF(self._base_pt * k)
+                    font.setBold(True)
+                    f.value.setFont(font)
+                if self.needed_width() <= self.width():
+                    return
 
     def needed_width(self) -> int:
-        """The bar's width with nothing squeezed."""
-        lay = self.layout()
-        m = lay.contentsMargins()
-        shown = [w for w in (self.controls, self.play, *self._figures()) if not w.isHidden()]
-        return (sum(w.sizeHint().width() for w in shown) + lay.spacing() * (len(shown) - 1)
-                + m.left() + m.right())
+        """The bar's width with nothing squeezed (its wider row)."""
+        m = self.layout().contentsMargins()
+        widths = []
+        for row in self.rows:
+            shown = [row.itemAt(i).widget() for i in range(row.count())]
+            shown = [w for w in shown if w is not None and not w.isHidden()]
+            widths.append(sum(w.sizeHint().width() for w in shown)
+                          + row.spacing() * max(0, len(shown) - 1))
+        return max(widths) + m.left() + m.right()
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(ev)

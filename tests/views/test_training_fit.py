@@ -1,0 +1,141 @@
+"""The Training lab at the sizes an audience sees, in presentation mode (F5) and not: the
+window keeps its size, no button or label is clipped, no texts overlap, chart ticks fit."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QWidget
+
+SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
+
+
+def _shown(w: QWidget, lab) -> bool:
+    return w.isVisible() and w.isVisibleTo(lab) and w.width() > 0
+
+
+def _clipped(lab) -> list[str]:
+    """Every visible text in the lab that does not fit its widget."""
+    bad = []
+    for b in lab.findChildren(QAbstractButton):
+        if _shown(b, lab) and b.text():
+            need = b.fontMetrics().horizontalAdvance(b.text().replace("&", "")) + 6
+            if b.width() < need:
+                bad.append(f"button {b.text()!r}: {b.width()} < {need}")
+    for c in lab.findChildren(QComboBox):
+        if _shown(c, lab) and c.currentText() and not c.isEditable():
+            need = c.fontMetrics().horizontalAdvance(c.currentText()) + 20
+            if c.width() < need:
+                bad.append(f"combo {c.currentText()!r}: {c.width()} < {need}")
+    for lbl in lab.findChildren(QLabel):
+        text = lbl.text()
+        if not _shown(lbl, lab) or not text or "<" in text:
+            continue
+        if lbl.wordWrap():
+            if lbl.heightForWidth(lbl.width()) > lbl.height() + 1:
+                bad.append(f"label {text[:30]!r}: wraps to {lbl.heightForWidth(lbl.width())} "
+                           f"> {lbl.height()}")
+        elif lbl.fontMetrics().horizontalAdvance(text) > lbl.width():
+            bad.append(f"label {text!r}: {lbl.fontMetrics().horizontalAdvance(text)} > "
+                       f"{lbl.width()}")
+    return bad
+
+
+def _overlaps(rects: list[tuple[str, QRect]]) -> list[str]:
+    return [f"{a} overlaps {b}" for i, (a, ra) in enumerate(rects)
+            for b, rb in rects[i + 1:] if ra.intersects(rb)]
+
+
+def _graph_texts(g) -> list[tuple[str, QRect]]:
+    """The graph's buttons, column captions and feature labels as rectangles."""
+    fm = g.fontMetrics()
+    out = [(f"button {b.toolTip()}", b.geometry()) for b in
+           [g.add_layer, g.remove_layer, *g.plus, *g.minus] if b.isVisible()]
+    y = g._caption_y()
+    for l in range(len(g.sizes)):
+        cx = g.node_rect(l, 0).center().x()
+        text = "caption"
+        w = fm.horizontalAdvance("features" if l == 0 else "output")
+        out.append((f"{text} {l}", QRect(int(cx - w / 2), y, w, fm.height())))
+    for j, name in enumerate(g.names):
+        r = g.node_rect(0, j)
+        w = fm.horizontalAdvance(name)
+        out.append((f"feature {name}", QRect(int(r.left() - w - 4), int(r.center().y()
+                                                                         - fm.height() / 2),
+                                             w, fm.height() - 2)))
+    return out
+
+
+def _ticks_fit(plot) -> list[str]:
+    from PySide6.QtGui import QFontMetricsF
+
+    bad = []
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    for name, lo, hi, length in (("left", y0, y1, vb.height()), ("bottom", x0, x1, vb.width())):
+        ax = plot.getAxis(name)
+        fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
+        levels = ax.tickValues(lo, hi, length)
+        labelled = [(sp, vals) for sp, vals in levels if len(vals)]
+        for spacing, values in labelled[:1]:
+            px = spacing / (hi - lo) * length
+            texts = ax.tickStrings(values, ax.scale, spacing)
+            need = (fm.height() if name == "left" else
+                    max(fm.horizontalAdvance(t) for t in texts) + 4)
+            if len(values) > 1 and px < need:
+                bad.append(f"{name} ticks {texts}: {px:.0f} px apart, need {need:.0f}")
+    return bad
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_training_lab_fits(main_window, qtbot, size, presentation):
+    win = main_window
+    win.resize(*size)
+    assert win.open_lesson("spiral")
+    lab = win.current_lab
+    if presentation:
+        win.setFocus()
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+        assert lab.style_.presentation
+    lab.advance(30)
+    qtbot.wait(30)
+    lab.redraw()
+    qtbot.wait(10)
+    assert win.size() == QSize(*size)
+    clipped = _clipped(lab)
+    assert clipped == [], "\n".join(clipped)
+    assert _overlaps(_graph_texts(lab.graph)) == []
+    g = lab.graph
+    assert all(g.rect().contains(b.geometry()) for b in g.plus + g.minus)
+    for p in (lab.curves.loss_plot, lab.curves.acc_plot):
+        assert _ticks_fit(p) == []
+    # the decision map gets a large share of the window; the graph is as large
+    share = lab.map.plot.width() * lab.map.plot.height() / (size[0] * size[1])
+    assert share > 0.12
+    assert lab.graph.width() * lab.graph.height() > 0.8 * lab.map.plot.width() * lab.map.plot.height()
+    if presentation:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+        assert not lab.style_.presentation and win.size() == QSize(*size)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
+def test_the_side_panel_opens_and_folds_without_growing_the_window(main_window, qtbot, size):
+    win = main_window
+    win.resize(*size)
+    assert win.open_lesson("spiral")
+    lab = win.current_lab
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    qtbot.wait(20)
+    toggle = lab.readout.controls
+    assert not lab.dock.isVisible() and not toggle.isChecked()  # folded on a projector
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lab.dock.isVisible)
+    qtbot.wait(20)
+    assert win.size() == QSize(*size)
+    clipped = _clipped(lab)
+    assert clipped == [], "\n".join(clipped)
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.dock.isVisible())
+    assert win.size() == QSize(*size)
