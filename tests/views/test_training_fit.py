@@ -110,10 +110,10 @@ def test_the_training_lab_fits(main_window, qtbot, size, presentation):
     assert all(g.rect().contains(b.geometry()) for b in g.plus + g.minus)
     for p in (lab.curves.loss_plot, lab.curves.acc_plot):
         assert _ticks_fit(p) == []
-    # the decision map gets a large share of the window; the graph is as large
-    share = lab.map.plot.width() * lab.map.plot.height() / (size[0] * size[1])
-    assert share > 0.12
-    assert lab.graph.width() * lab.graph.height() > 0.8 * lab.map.plot.width() * lab.map.plot.height()
+    # the (square) decision map gets a large share of the window, the network about as much
+    side = min(lab.map.plot.width(), lab.map.plot.height())
+    assert side * side / (size[0] * size[1]) > 0.12
+    assert lab.graph.width() * lab.graph.height() > 0.6 * side * side
     if presentation:
         qtbot.keyClick(win, Qt.Key.Key_F5)
         assert not lab.style_.presentation and win.size() == QSize(*size)

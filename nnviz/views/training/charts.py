@@ -57,13 +57,16 @@ def fit_ticks(plot) -> None:
     (x0, x1), (y0, y1) = vb.viewRange()
     for name, lo, hi, length in (("left", y0, y1, vb.height()), ("bottom", x0, x1, vb.width())):
         ax = plot.getAxis(name)
-        if getattr(ax, "_fixed_ticks", False):
+        if getattr(ax, "_fixed_ticks", False) or not hi > lo or length <= 0:
             continue
         fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
-        room = (2.0 * fm.height() if name == "left" else
-                1.8 * fm.horizontalAdvance(f"{max(abs(lo), abs(hi)):.4g}") + fm.height())
-        n = max(1, int(length // max(room, 1.0)))
-        step = nice_ceiling((hi - lo) / n) if hi > lo else 1.0
+        step = nice_ceiling((hi - lo) / max(1.0, length // (2.0 * fm.height())))
+        while name == "bottom":  # widen the step until the widest label has room
+            dec = max(0, int(-np.floor(np.log10(step))))
+            widest = max(fm.horizontalAdvance(f"{v:.{dec}f}") for v in (lo, hi, lo + step))
+            if step / (hi - lo) * length >= widest + fm.height() or step >= hi - lo:
+                break
+            step = nice_ceiling(step * 1.5)
         ax.setTickSpacing(levels=[(step, 0.0)])
 
 
@@ -79,6 +82,7 @@ class Curves(QWidget):
             p.hideButtons()
             p.setLabel("bottom", "epoch")
             p.setLabel("left", title)  # a label, not a title: the chart keeps its height
+            p.setToolTip("Point at a curve to read the epoch's losses and accuracies")
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
         self.acc_plot.setYRange(0, 1.02)
@@ -93,7 +97,7 @@ class Curves(QWidget):
         self.acc_plot.addItem(self.cursors[1])
         for c in self.cursors:
             c.hide()
-        self.hint = "solid: training · dashed: test · point at a curve to read it"
+        self.hint = "solid: training · dashed: test"
         self.readout = QLabel(self.hint)
         self.readout.setWordWrap(True)
         row = QHBoxLayout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QRect, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -81,6 +81,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._focus: tuple[int, int] | None = None    # the neuron clicked (shown large)
         self._hover: tuple[int, int] | None = None    # the neuron under the mouse
         self._panel_choice: bool | None = None         # the user's own show/hide, if any
+        self._body_dragged = False                     # the user moved the map's divider
         self._input_images: tuple | None = None       # (style, images) of the features
         self._slow_at = self._graph_at = 0.0
         self._redraw_timer = QTimer(self)
@@ -163,6 +164,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.readout.controls.toggled.connect(self._on_controls_toggled)
         self.dock.visibilityChanged.connect(self._on_dock_visibility)
         self.charts.currentChanged.connect(self._schedule)
+        self.body.splitterMoved.connect(lambda *_a: setattr(self, "_body_dragged", True))
         g = self.graph
         g.chosen.connect(self._on_neuron_chosen)
         g.hovered.connect(self._on_neuron_hovered)
@@ -209,8 +211,23 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._schedule()
 
     def _on_controls_toggled(self, on: bool) -> None:
+        """Show or hide the side panel; where the window has no room for it beside the
+        network and the map, it opens as a drawer over the network instead of squeezing
+        them (and never makes the window larger)."""
         self._panel_choice = on
+        if on and not self._room_for_panel():
+            top = self.readout.mapTo(self, self.readout.rect().bottomLeft())
+            h = max(200, self.height() - top.y())
+            w = min(self._side_scroll.minimumWidth() + 24, self.width() - 40)
+            self.dock.setFloating(True)
+            self.dock.setGeometry(QRect(self.mapToGlobal(top), QSize(w, h)))
+        elif on:
+            self.dock.setFloating(False)
         self.dock.setVisible(on)
+
+    def _room_for_panel(self) -> bool:
+        return (self.width() - self._side_scroll.minimumWidth()
+                >= MIN_CENTRE * min(self.style_.scale, 1.4))
 
     def _on_dock_visibility(self, _visible: bool) -> None:
         with QSignalBlocker(self.readout.controls):
@@ -219,13 +236,25 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(ev)
         self._fit_panel()
+        QTimer.singleShot(0, self._share_body)
+
+    def _share_body(self) -> None:
+        """The map column about as wide as it can be square, the network the rest (until
+        the user drags the divider)."""
+        if self._body_dragged:
+            return
+        w, h = self.body.width(), self.body.height()
+        caption = self.map.caption.sizeHint().height() + self.discrete.sizeHint().height()
+        map_w = int(max(120, min(0.5 * w, h - caption + 40)))
+        self.body.setSizes([w - map_w, map_w])
 
     def _fit_panel(self) -> None:
         """The side panel gives way in a narrow window (the user's own choice wins)."""
         if self._panel_choice is not None:
             return
-        centre = MIN_CENTRE * min(self.style_.scale, 1.4)
-        want = self.width() - self._side_scroll.minimumWidth() >= centre
+        want = self._room_for_panel()
+        if self.dock.isFloating():
+            self.dock.setFloating(False)
         if want == self.dock.isHidden():
             self.dock.setVisible(want)
         with QSignalBlocker(self.readout.controls):
@@ -322,10 +351,18 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.setFont(f)
         # wide enough for the controls at this type size (nothing clipped on a projector)
         scroll = self._side_scroll
-        scroll.widget().layout().activate()
-        need = (scroll.widget().sizeHint().width()
+        lay = scroll.widget().layout()
+        lay.activate()
+        # every box at its preferred width (buttons and fields unclipped); a box whose
+        # preferred width is a long line of text wraps it instead
+        boxes = [lay.itemAt(i).widget() for i in range(lay.count())]
+        box_w = max((min(b.sizeHint().width(), int(1.3 * b.minimumSizeHint().width()))
+                     for b in boxes if b is not None), default=0)
+        m = lay.contentsMargins()
+        need = (box_w + m.left() + m.right()
                 + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
         scroll.setMinimumWidth(int(max(300 * min(style.scale, 1.2), need)))
+        self.resizeDocks([self.dock], [scroll.minimumWidth()], Qt.Orientation.Horizontal)
         self.readout.apply_style(style, f.pointSizeF())
         self.curves.apply_style(style)
         self.map.apply_style(style)
