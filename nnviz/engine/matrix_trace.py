@@ -301,7 +301,11 @@ def _update(b: _Builder, l: int, gw: Array, gb: Array, after: Network,
         lines += _notes_form(b, l, b.delta_up[l], b.a_in[l], W_new, digits)
         note += (" Second line: the same update as notes 003 write it (rows = inputs), "
                  f"rounded as the notes print it ({digits[0]} and {digits[1]} decimals).")
-    b.add("update", "update_w", l + 1, "", f"W^{s} ← W^{s} − η ∂C/∂W^{s}", lines, W_new, note)
+    formula = f"W^{s} ← W^{s} − η ∂C/∂W^{s}"
+    if b.m > 1:   # notes 004's algorithm 5.3 / Nielsen's update_mini_batch
+        eta_m = "η" if b.loss.scale(b.m) == 1 else "(η/m)"
+        formula += f" = W^{s} − {eta_m} Σₓ δ^(x,{s}) (a^(x,{b.sup(l)}))ᵀ"
+    b.add("update", "update_w", l + 1, "", formula, lines, W_new, note)
     if b.trains_bias(l):
         bb, b_new = net.biases[l], after.biases[l]
         gshow = gb[:1] if net.shared_bias[l] else gb

@@ -187,6 +187,8 @@ def test_mini_batch_is_notes_004_algorithm_5_3():
     assert len(per_x) == 2 * m and {s.example for s in per_x} == set(range(m))
     sums = [s for s in mt.steps if s.kind == "sum_w"]
     assert [s.formula for s in sums][0] == "∂C/∂W^2 = (1/m) Σₓ δ^(x,2) (a^(x,1))ᵀ"
+    upd = next(s for s in mt.steps if s.kind == "update_w")
+    assert upd.formula.endswith("= W^2 − (η/m) Σₓ δ^(x,2) (a^(x,1))ᵀ")
     g = backward(net, forward(net, X), Y, get_loss("mse"))
     assert np.allclose(sums[1].value, g[1].dw)
 
