@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF
 
-from nnviz.views.items.graph_texts import MAX_NODE_TEXT
+from nnviz.views.items.graph_texts import MAX_NODE_TEXT, _set_html
 
 Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
 GAP = 2.0                                   # pixels kept free around every label
@@ -136,9 +136,19 @@ class PlacingMixin:
                          (x - s * px, y, (1.0, 0.5))]
                 self._try(item, spots, taken, dev, bounds)
         if self.weight_labels_on:
+            # whole labels first; then, where one fits nowhere, its numbers alone
+            unplaced = []
             for item, (l, j, k) in self._edge_labels:
                 a, b = self._pos[l][k], self._pos[l + 1][j]
                 spots = [(*(a + t * (b - a)), (0.5, 0.5)) for t in EDGE_SPOTS]
+                full = getattr(item, "full_html", None)
+                if full is not None:
+                    _set_html(item, full)
+                if not self._try(item, spots, taken, dev, bounds) and full is not None \
+                        and item.short_html != full:
+                    unplaced.append((item, spots))
+            for item, spots in unplaced:
+                _set_html(item, item.short_html)
                 self._try(item, spots, taken, dev, bounds)
         for item in self._caption_items.values():
             if item.isVisible():   # the layer captions: where placed, or a little lower

@@ -22,6 +22,9 @@ class GraphLabel(QGraphicsTextItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.anchor = anchor
         self.fill: QBrush | None = None
+        # a thin margin: the placing measures each label, and a default 4-pixel margin
+        # made every one of them 8 pixels wider than its text
+        self.document().setDocumentMargin(1)
 
     @property
     def textItem(self) -> GraphLabel:  # noqa: N802 - the name pyqtgraph's TextItem uses
