@@ -31,6 +31,9 @@ Hooks (all optional; the defaults are safe):
   hidden now (the caption bar then shows no caption: it may quote the answer).
 - ``main_view()``: the widget exported as PNG/SVG.
 - ``shutdown()``: stop timers and threads before the window closes.
+
+A lab's own keys (QActions with shortcuts) also go in ``nnviz/views/lab_keys.py``, which
+the shortcut sheet (F1) reads for labs not made yet; a test checks the two agree.
 """
 
 from __future__ import annotations

@@ -93,11 +93,15 @@ def lab_rows(lab: QWidget) -> list[Row]:
 
 def sheet_sections(win) -> list[tuple[str, list[Row]]]:
     """Everything on the sheet: the window's menus, each lab, the overlays."""
+    from nnviz.views.lab_keys import LAB_KEYS
     from nnviz.views.labs import LAB_TITLES
 
     sections = window_sections(win)
     for name in win.lab_names:
-        rows = lab_rows(win.lab(name))
+        if name in win.labs or name not in LAB_KEYS:   # made: its actions say it
+            rows = lab_rows(win.lab(name))
+        else:                                          # not made yet (that costs seconds)
+            rows = list(LAB_KEYS[name])
         if rows:
             sections.append((f"{LAB_TITLES.get(name, name)} lab", rows))
     for title, rows in getattr(win, "overlay_key_tables", lambda: [])():

@@ -77,14 +77,28 @@ def _window_keys(win) -> list[str]:
 
 
 def test_f1_shows_every_key_of_the_window_and_every_lab(main_window, qtbot):
+    from nnviz.views.lab_keys import LAB_KEYS
+    from nnviz.views.shortcut_sheet import lab_rows
+
     win = main_window
     win.setFocus()
+    made = set(win.labs)
     qtbot.keyClick(win, Qt.Key.Key_F1)
     sheet = win.shortcut_sheet
     assert sheet is not None and sheet.isVisible()
+    assert set(win.labs) == made       # F1 opens at once: it makes no lab (seconds each)
+    before = sheet.plain_text()
+    for name in win.lab_names:         # the labs not made yet are listed from their table
+        for keys, what in LAB_KEYS[name]:
+            assert keys in before and what in before, (name, keys)
+    qtbot.keyClick(sheet, Qt.Key.Key_F1)
+    assert not sheet.isVisible()
+    # the table is exactly what each lab's actions say: it cannot go stale
+    for name in win.lab_names:
+        assert lab_rows(win.lab(name)) == list(LAB_KEYS[name]), name
+    qtbot.keyClick(win, Qt.Key.Key_F1)
     text = sheet.plain_text()
-    # every lab exists now (the sheet lists them all), so every key of every lab is known
-    assert set(win.labs) == set(win.lab_names)
+    assert text == before              # the same sheet from the actions themselves
     keys = _window_keys(win)
     assert len(keys) > 25
     missing = [k for k in keys if k not in text]
