@@ -6,7 +6,6 @@ parse and hold the drawing, CSV/Markdown/JSON read back exactly."""
 from __future__ import annotations
 
 import csv
-import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -27,32 +26,6 @@ LABS = {
     "conv": ("conv-edge", "Image 8×8"),
 }
 DRAWING = {"path", "rect", "polyline", "polygon", "ellipse", "circle", "line"}
-
-
-@pytest.fixture
-def save_as(monkeypatch):
-    """The save dialog answers with the paths appended to the returned list, in order."""
-    answers: list[str] = []
-
-    def answer(*_a, **_k):
-        return (answers.pop(0) if answers else "", "")
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
-    return answers
-
-
-@pytest.fixture
-def error_dialogs(monkeypatch, main_window):
-    """The app's exception hook is installed (as in nnviz's main); what it would show in
-    its "Something went wrong" dialog is collected, and the test fails if anything is."""
-    from nnviz import app
-
-    shown: list[str] = []
-    monkeypatch.setattr(app, "_show_error_dialog",
-                        lambda parent, message, details: shown.append(details))
-    monkeypatch.setattr(sys, "excepthook", app.exception_hook(lambda: main_window))
-    yield shown
-    assert shown == [], "an exception dialog was shown:\n" + "\n".join(shown)
 
 
 def _menu_action(win, text: str):
