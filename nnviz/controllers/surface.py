@@ -337,8 +337,11 @@ class SurfaceController(PathMixin, QObject):
             return None
         if s.mode == "params" and self.mode == "params" and (
                 self.net.n_params() * max(1, len(self.doc.x)) <= 200_000):
-            return s.xs, S.loss_slice(self.net, self.doc.x, self.doc.y, self.doc.loss,
-                                      self.px, s.xs)
+            try:
+                return s.xs, S.loss_slice(self.net, self.doc.x, self.doc.y, self.doc.loss,
+                                          self.px, s.xs)
+            except ValueError:   # e.g. batch normalisation switched on since: no slice
+                return None
         return s.xs, s.slice_z
 
     # ------------------------------------------------------------ path

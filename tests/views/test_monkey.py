@@ -1,7 +1,10 @@
 """A monkey test: thousands of random user actions across every lab, with a fixed seed.
 
-No exception (pytest-qt fails the test on an exception in any slot), no Qt warning
-(qt_log_level_fail), no leaked window or running timer after the window closes. On
+The actions include the menus' actions (File, Edit, View, Lessons and every Export,
+writing to temporary paths) and lesson switches through the Lessons menu. No exception
+(the app's own exception hook is installed and the test fails if its "Something went
+wrong" dialog would have shown), no Qt warning (qt_log_level_fail), no leaked window or
+running timer after the window closes. On
 failure the seed and the log of actions are printed so the run can be replayed:
 ``NNVIZ_MONKEY_SEED=123 NNVIZ_MONKEY_ACTIONS=2000 pytest tests/views/test_monkey.py``.
 """
@@ -50,15 +53,66 @@ SKIP_TEXT = ("quit", "open", "save", "export", "import", "browse", "…", "...",
 
 @pytest.fixture
 def no_dialogs(monkeypatch, tmp_path):
-    """Modal dialogs answer at once, so random clicks never block the test."""
+    """Modal dialogs answer at once, so random clicks never block the test: save dialogs
+    with a file in tmp_path named like the suggested one, open dialogs cancel, the
+    exercise-sheet dialog is accepted, recorded steps stop after a few frames."""
+    from pathlib import Path
+
+    from nnviz.views import handouts
+
+    monkeypatch.setattr(handouts, "MAX_FRAMES", 3)
+    monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *a, **k: str(tmp_path)))
+    monkeypatch.setattr(QMessageBox, "about", staticmethod(lambda *a, **k: None))
     for name in ("warning", "information", "critical"):
         monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("", "")))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(tmp_path / "monkey.nnviz"), "")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda _p=None, _t="", start="", *a, **k: (str(tmp_path / (Path(start).name
+                                                                   or "monkey.nnviz")), "")))
     yield
+
+
+@pytest.fixture
+def exception_dialogs(monkeypatch, main_window):
+    """The app's exception hook, its dialog replaced by a list the test checks."""
+    import sys
+
+    from nnviz import app
+
+    shown: list[str] = []
+    monkeypatch.setattr(app, "_show_error_dialog", lambda parent, msg, det: shown.append(det))
+    monkeypatch.setattr(sys, "excepthook", app.exception_hook(lambda: main_window))
+    return shown
+
+
+def _menu_actions(win) -> list:
+    """The File (but Quit), Edit, View, Lessons and Export menus' actions."""
+    out = []
+
+    def walk(menu) -> None:
+        for a in menu.actions():
+            if a.menu() is not None:
+                walk(a.menu())
+            elif not a.isSeparator() and a is not win.act_quit:
+                out.append(a)
+
+    for top in win.menuBar().actions():
+        if top.text().replace("&", "") in ("File", "Edit", "View", "Lessons"):
+            walk(top.menu())
+    return out
+
+
+def _settle(win) -> None:
+    """Answer an unsaved-changes prompt (Discard), bring back a blanked screen."""
+    box = win.files.prompt
+    if box is not None:
+        box.button(QMessageBox.StandardButton.Discard).click()
+    if win.blank_overlay.isVisible():
+        QTest.keyClick(win.blank_overlay, Qt.Key.Key_Space)
 
 
 def _widgets(lab: QWidget, kind) -> list:
@@ -69,12 +123,13 @@ def _random_point(w: QWidget, rng: random.Random) -> QPoint:
     return QPoint(rng.randrange(max(1, w.width())), rng.randrange(max(1, w.height())))
 
 
-def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
+def test_monkey(main_window, qtbot, no_dialogs, exception_dialogs, tmp_path):
     from nnviz.engine.lessons import lesson_names
 
     win = main_window
     rng = random.Random(SEED)
     lessons = lesson_names()
+    menu_actions = _menu_actions(win)
     log: list[str] = []
 
     def act(i: int) -> None:
@@ -92,6 +147,12 @@ def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
             name = rng.choice(lessons)
             log.append(f"{i} lesson {name}")
             win.open_lesson(name)
+        elif r < 0.46:
+            a = rng.choice(menu_actions)
+            log.append(f"{i} menu {a.text()}")
+            if a.isEnabled():
+                a.trigger()
+            _settle(win)
         elif r < 0.49:
             path = str(tmp_path / f"monkey-{i % 3}.nnviz")
             log.append(f"{i} save and reopen {path}")
@@ -163,11 +224,13 @@ def test_monkey(main_window, qtbot, no_dialogs, tmp_path):
                                        Qt.KeyboardModifier.NoModifier, b)
         if i % 25 == 0:
             QApplication.processEvents()
+        assert not exception_dialogs, "exception dialog:\n" + exception_dialogs[0]
 
     try:
         for i in range(N_ACTIONS):
             act(i)
         QApplication.processEvents()
+        _settle(win)
     except BaseException:
         print(f"monkey failed: seed {SEED}; last actions:\n" + "\n".join(log[-40:]))
         raise
