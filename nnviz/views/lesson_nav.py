@@ -111,8 +111,11 @@ class LessonNavigator(QObject):
         win = self.win
         try:
             win.files.install(kept.workspace)
-        except FormatError:
-            return win.open_lesson(name)
+        except FormatError as e:
+            opened = win.open_lesson(name)
+            win.doc.message.emit(f"The lesson could not be put back as it was left ({e}); "
+                                 "it opened afresh.")
+            return opened
         win.files.path = kept.path
         if kept.modified:
             win.doc.mark_modified()

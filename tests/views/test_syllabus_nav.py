@@ -240,3 +240,28 @@ def test_start_this_lesson_afresh_asks_first(main_window, qtbot):
     win.files.prompt.button(QMessageBox.StandardButton.Discard).click()
     qtbot.waitUntil(lambda: win.doc.network.weights[1][0, 0] == 0.4)
     assert win.doc.lesson.name == "mazur-2-2-2" and not win.doc.is_modified
+
+
+def test_a_lesson_that_cannot_be_put_back_opens_afresh_and_says_so(main_window, qtbot,
+                                                                    monkeypatch):
+    win = main_window
+    win.setFocus()
+    win.doc.set_weight(1, 0, 0, 0.5)
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
+    assert win.doc.lesson.name == "step-network"
+
+    lab = win.labs["workbench"]
+    calls = []
+    real = lab.restore_state
+
+    def refuse_once(state):   # the kept state is refused; the roll-back is taken
+        calls.append(state)
+        if len(calls) == 1:
+            raise ValueError("refused")
+        real(state)
+
+    monkeypatch.setattr(lab, "restore_state", refuse_once)
+    qtbot.keyClick(win, Qt.Key.Key_PageUp, CTRL)
+    assert win.doc.lesson.name == "mazur-2-2-2" and _no_dialog(win)
+    assert win.doc.network.weights[1][0, 0] == 0.4      # the lesson's own network
+    assert "opened afresh" in win.statusBar().currentMessage()
