@@ -409,11 +409,17 @@ def build_trace(
                             f"{fmt(factors[0][1])} * {_paren(factors[1][1])} * {_paren(a_in)}"),
                             g.dw[j, k])
                         f3 = factors + ((dnet.lhs, a_in),)
+                        # the same as the delta rule, as notes 001 rewrite it: δ_o1 · out_h1
+                        rule = Equation(f"∂{E}/∂{w_name}", (f"{d_name} * {in_name}",
+                                                            f"{fmt(dv)} * {_paren(a_in)}"),
+                                        g.dw[j, k])
+                        extra: tuple[Equation, ...] = (dnet, rule)
                     else:
                         eq = Equation(f"∂{E}/∂{w_name}", (f"{d_name} * {in_name}",
                                                           f"{fmt(dv)} * {_paren(a_in)}"), g.dw[j, k])
                         f3 = ((d_name, dv), (dnet.lhs, a_in))
-                    tr.idx_dw[l][j, k] = add("backward", "grad_w", layer, j, k, eq, (dnet,), f3)
+                        extra = (dnet,)
+                    tr.idx_dw[l][j, k] = add("backward", "grad_w", layer, j, k, eq, extra, f3)
             else:
                 eq = Equation(f"∂{E}/∂{naming.weight(l, j, 0)}…", (
                     f"{d_name}*{naming.out(l, 0)}, …, {d_name}*{naming.out(l, n_in - 1)}",

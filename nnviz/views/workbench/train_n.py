@@ -37,16 +37,21 @@ class TrainNPanel(QWidget):
         self.notes.setObjectName("notes-numbers")
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.RichText)
-        row = QHBoxLayout()
+        # one row: the controls, then what the run reached over the notes' values (so the
+        # dock takes little height from the Equation panel above it)
+        texts = QVBoxLayout()
+        texts.setContentsMargins(0, 0, 0, 0)
+        texts.setSpacing(0)
+        texts.addWidget(self.result)
+        texts.addWidget(self.notes)
+        row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Train"))
-        row.addWidget(self.steps)
-        row.addWidget(self.button)
-        row.addWidget(self.result, 1)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(row)
-        lay.addWidget(self.notes)
+        label = QLabel("Train")
+        label.setFixedHeight(self.steps.sizeHint().height())   # level with the spin box
+        row.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.steps, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(texts, 1)
         self._step_remarks: list[str] = []
         self._reserve()
         trainer.progress.connect(self._on_progress)
@@ -61,9 +66,11 @@ class TrainNPanel(QWidget):
         self._reserve()
 
     def _reserve(self) -> None:
-        """Room for two lines of the notes' values, so stepping onto one does not resize
-        the docks (and the graph above them)."""
-        self.notes.setMinimumHeight(int(2.2 * self.notes.fontMetrics().height()))
+        """Room for a line of the result and one of the notes' values, so stepping onto a
+        value of the notes does not resize the docks (and the graph above them)."""
+        h = self.notes.fontMetrics().height()
+        self.result.setMinimumHeight(int(1.1 * h))
+        self.notes.setMinimumHeight(int(1.1 * h))
 
     def set_default_steps(self, n: int) -> None:
         """The lesson's step count (the notes' 10,000), if it has one."""
