@@ -20,7 +20,7 @@ from nnviz.engine.workspace import read_weights
 LABS = {
     "workbench": ("mazur-2-2-2", "w1 = 0.15"),
     "universality": ("universality-bumps", "goal f(x)"),
-    "surface": ("xor-landscape", "1-D slice"),
+    "surface": ("xor-landscape", "Slice: loss along"),
     "training": ("spiral", "epoch"),
     "neuron": ("perceptron-and", "x1"),
     "conv": ("conv-edge", "Image 8×8"),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
 from nnviz.views.axes import style_axes
-from nnviz.views.fit import SidePanelScroll
+from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
@@ -87,7 +87,7 @@ class SurfacePage(QWidget):
     def _build_controls(self) -> QWidget:
         box = QWidget()
         box.setObjectName("surface-controls")
-        box.setFixedWidth(270)
+        box.setMaximumWidth(270)   # as narrow as its controls allow, up to this
         lay = QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
         form = QFormLayout()
@@ -269,9 +269,9 @@ class SurfacePage(QWidget):
         self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.slice.setLabel("bottom", s.x_label)
         self.slice.setTitle(
-            f"1-D slice: the loss against {s.x_label}, everything else held"
-            if s.mode == "params" else
-            "1-D slice: the loss along direction 1 through the plane's centre",
+            # short: the slice is narrow beside the picker on a 1024-pixel projector
+            f"Slice: loss against {s.x_label}, the rest held"
+            if s.mode == "params" else "Slice: loss along direction 1",
             color=self._style.foreground, size=f"{self._style.pt(10):.0f}pt")
         self._update_explanation()
         self._on_path_changed()
@@ -305,7 +305,8 @@ class SurfacePage(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self._style = style
-        self.controls.setFixedWidth(int(min(270 * style.scale, 420)))
+        self.controls.setMaximumWidth(int(min(270 * style.scale, 420)))
+        fit_combo(self.mode)   # its longest choice whole in the new type
         self.heatmap.apply_style(style)
         self.view3d.apply_style(style)
         self.picker.apply_style(style)
