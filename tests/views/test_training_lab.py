@@ -235,13 +235,22 @@ def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
 def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
     assert main_window.open_lesson("vanishing-gradients")
     lab = main_window.current_lab
+    assert lab.bars.isVisible()  # the lesson talks about the bars: their tab is open
+    lab.redraw()
+    d = lab.bars.delta
+    assert len(d) == 6 and np.all(np.diff(d) > 0)
+    assert f"1: {d[0]:.2g}" in lab.bars.label.toolTip()
+
+
+def test_the_chart_tabs_follow_the_lesson_and_clicks(main_window, lab, qtbot):
+    assert lab.curves.isVisible() and not lab.bars.isVisible()
     bar = lab.charts.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
     assert lab.bars.isVisible()
     lab.redraw()
-    d = lab.bars.delta
-    assert len(d) == 6 and np.all(np.diff(d) > 0)
-    assert "1:" in lab.bars.label.text()
+    assert len(lab.bars.delta) == 3
+    assert main_window.open_lesson("overfitting")
+    assert lab.curves.isVisible()
 
 
 def test_digits_show_weight_images(main_window, qtbot):

@@ -81,7 +81,11 @@ class Curves(QWidget):
             p.setMenuEnabled(False)
             p.hideButtons()
             p.setLabel("bottom", "epoch")
-            p.setLabel("left", title)  # a label, not a title: the chart keeps its height
+            # the name inside the plot's corner: no title row, no rotated label to cut off
+            name = pg.TextItem(title, anchor=(0, 0))
+            name.setParentItem(p.getViewBox())
+            name.setPos(4, 0)
+            p.name_item = name
             p.setToolTip("Point at a curve to read the epoch's losses and accuracies")
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
@@ -129,6 +133,10 @@ class Curves(QWidget):
             c.setPen(pg.mkPen(style.muted, width=1))
         for p in (self.loss_plot, self.acc_plot):
             style_plot(p, style)
+            f = QFont(p.name_item.textItem.font())
+            f.setPointSizeF(9 * style.scale)
+            p.name_item.setFont(f)
+            p.name_item.setColor(style.muted)
 
     def set_history(self, h: dict[str, np.ndarray], classification: bool) -> None:
         self._h = h
@@ -185,10 +193,13 @@ class HealthBars(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setTitle("gradient health (log scale)")
         self.plot.setMinimumWidth(100)
         self.plot.getViewBox().setMouseEnabled(False, False)
-        self.plot.setLabel("bottom", "weight layer (inputs first)")
+        self.plot.setLabel("bottom", "layer (inputs first)")
+        name = pg.TextItem("log scale", anchor=(0, 0))
+        name.setParentItem(self.plot.getViewBox())
+        name.setPos(4, 0)
+        self.name_item = name
         for name in ("left", "bottom"):
             self.plot.getAxis(name)._fixed_ticks = True  # set_values places them
         self.delta_bars = pg.BarGraphItem(x=[], height=[], width=0.38)
@@ -208,6 +219,10 @@ class HealthBars(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         style_plot(self.plot, style)
+        f = QFont(self.name_item.textItem.font())
+        f.setPointSizeF(9 * style.scale)
+        self.name_item.setFont(f)
+        self.name_item.setColor(style.muted)
 
     def set_values(self, delta: np.ndarray, dw: np.ndarray) -> None:
         """Mean |delta| and |dC/dw| per weight layer, input side first."""
@@ -234,4 +249,5 @@ class HealthBars(QWidget):
         self.plot.setYRange(floor, top + 0.3, padding=0)
         parts = [f"{i + 1}: {_short(d)} / {_short(w)}"
                  for i, (d, w) in enumerate(zip(self.delta, self.dw))]
-        self.label.setText("mean |δ| (purple) / |∂C/∂w| (green): " + " · ".join(parts))
+        self.label.setText("purple: mean |δ| · green: mean |∂C/∂w|")
+        self.label.setToolTip("mean |δ| / |∂C/∂w| per layer: " + " · ".join(parts))

@@ -192,6 +192,9 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.curves.clear_readout()  # nothing read on the last lesson's curves stays on
         self._focus = self._hover = None
         self.graph.selected = None
+        lesson = self.doc.lesson
+        chart = lesson.settings.get("chart") if lesson is not None else None
+        self.charts.setCurrentIndex(1 if chart == "gradient_health" else 0)
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:

@@ -203,8 +203,9 @@ class NetView(QWidget):
         top = float(mag.max()) if len(mag) else 1.0
         bucket = np.minimum((mag / (top or 1.0) * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
         s = self.style_
-        for sign, colour in ((1, s.positive), (-1, s.negative)):
-            for k, width in enumerate(WIDTHS):
+        fade = min(1.0, float(np.sqrt(600 / max(1, len(seg)))))  # many edges: lighter
+        for k, width in enumerate(WIDTHS):  # thin first, both signs per width (no colour on top)
+            for sign, colour in ((1, s.positive), (-1, s.negative)):
                 sel = seg[(np.sign(seg[:, 4]) == sign) & (bucket == k)]
                 if not len(sel):
                     continue
@@ -213,7 +214,7 @@ class NetView(QWidget):
                     path.moveTo(x0, y0)
                     path.lineTo(x1, y1)
                 c = QColor(colour)
-                c.setAlphaF(0.35 + 0.15 * k)
+                c.setAlphaF((0.35 + 0.15 * k) * (fade if k < 2 else 1.0))
                 pen = QPen(c, width * max(1.0, 0.7 * s.scale))
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 self._paths.append((pen, path))

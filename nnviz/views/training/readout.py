@@ -74,13 +74,14 @@ class ReadoutBar(QWidget):
 
     def _place(self, one_row: bool) -> None:
         """The losses and accuracy after the epoch, or in a second row."""
+        for r in self.rows:  # the stretches out first: each row ends in one
+            for i in reversed(range(r.count())):
+                if r.itemAt(i).spacerItem() is not None:
+                    r.takeAt(i)
         row = self.rows[0 if one_row else 1]
         for f in self._figures()[1:]:
             row.addWidget(f)  # moves it (a widget is in one layout only)
-        for r in self.rows:  # each row ends in one stretch
-            last = r.itemAt(r.count() - 1) if r.count() else None
-            if last is not None and last.spacerItem() is not None:
-                r.takeAt(r.count() - 1)
+        for r in self.rows:
             r.addStretch(1)
         self.one_row = one_row
 
