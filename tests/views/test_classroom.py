@@ -1,8 +1,9 @@
 """Presentation mode, themes, clicker keys, the blank screen, zoom keys and captions,
-driven by real key presses on the window."""
+driven by real key presses on the real window with the real Workbench lab."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
@@ -11,12 +12,24 @@ from nnviz.engine.lessons import load_lesson
 from nnviz.views.style import PRESENTATION_SCALE, current_style
 
 
+@pytest.fixture
+def window(main_window, qtbot):
+    """The real window on the Workbench with mazur-2-2-2, active, as a lecturer finds it."""
+    win = main_window
+    assert win.open_lesson("mazur-2-2-2")
+    assert win.current_lab_name == "workbench"
+    win.activateWindow()
+    win.setFocus()
+    qtbot.wait(20)
+    return win
+
+
 def _luma(color) -> float:
     return 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
 
 
-def test_f5_enlarges_type_hides_chrome_and_reaches_the_lab(dummy_window, qtbot):
-    win = dummy_window
+def test_f5_enlarges_type_hides_chrome_and_reaches_the_lab(window, qtbot):
+    win = window
     lab = win.current_lab
     before_app = QApplication.font().pointSizeF()
     before_label = win.status_label.font().pointSizeF()
@@ -27,7 +40,7 @@ def test_f5_enlarges_type_hides_chrome_and_reaches_the_lab(dummy_window, qtbot):
     assert win.status_label.font().pointSizeF() > before_label * 1.5
     assert win.caption_bar.text_label.font().pointSizeF() > before_label * 1.5
     assert not win.menuBar().isVisible() and not win.toolbar.isVisible()
-    assert lab.styles[-1].presentation and lab.styles[-1].scale == PRESENTATION_SCALE
+    assert lab.style_.presentation and lab.style_.scale == PRESENTATION_SCALE
     assert win.act_presentation.isChecked()
     # high contrast: pure white background, black text
     pal = QApplication.palette()
@@ -38,22 +51,22 @@ def test_f5_enlarges_type_hides_chrome_and_reaches_the_lab(dummy_window, qtbot):
     assert not current_style().presentation
     assert QApplication.font().pointSizeF() == before_app
     assert win.menuBar().isVisible() and win.toolbar.isVisible()
-    assert lab.styles[-1].scale == 1.0
+    assert lab.style_.scale == 1.0
 
 
-def test_dark_theme_in_both_modes(dummy_window, qtbot):
-    win = dummy_window
+def test_dark_theme_in_both_modes(window, qtbot):
+    win = window
     lab = win.current_lab
     light_window = QApplication.palette().color(QPalette.ColorRole.Window)
     win.act_dark.trigger()
-    assert current_style().theme == "dark" and lab.styles[-1].theme == "dark"
+    assert current_style().theme == "dark" and lab.style_.theme == "dark"
     dark = QApplication.palette()
     assert _luma(dark.color(QPalette.ColorRole.Window)) < 60 < _luma(light_window)
     assert _luma(dark.color(QPalette.ColorRole.WindowText)) > 200
     assert _luma(win.status_label.palette().color(QPalette.ColorRole.WindowText)) > 200
     qtbot.keyClick(win, Qt.Key.Key_F5)
     s = current_style()
-    assert s.theme == "dark" and s.presentation and lab.styles[-1] == s
+    assert s.theme == "dark" and s.presentation and lab.style_ == s
     assert QApplication.palette().color(QPalette.ColorRole.Base).name() == "#000000"
     assert QApplication.palette().color(QPalette.ColorRole.Text).name() == "#ffffff"
     import pyqtgraph as pg
@@ -63,25 +76,26 @@ def test_dark_theme_in_both_modes(dummy_window, qtbot):
     assert current_style().theme == "light" and current_style().presentation
 
 
-def test_clicker_keys_step_the_lab_in_both_modes(dummy_window, qtbot):
-    win = dummy_window
+def test_clicker_keys_step_the_lab_in_both_modes(window, qtbot):
+    win = window
     lab = win.current_lab
     for key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Right):
         qtbot.keyClick(win, key)
-    assert lab.k == 3
+    assert lab.stepper.k == 3
     qtbot.keyClick(win, Qt.Key.Key_PageUp)
     qtbot.keyClick(win, Qt.Key.Key_Left)
-    assert lab.k == 1
+    assert lab.stepper.k == 1
     qtbot.keyClick(win, Qt.Key.Key_F5)
     qtbot.keyClick(win, Qt.Key.Key_PageDown)
     qtbot.keyClick(win, Qt.Key.Key_PageDown)
     qtbot.keyClick(win, Qt.Key.Key_PageUp)
-    assert lab.k == 2
-    assert win.status_label.text() == "step 2"
+    assert lab.stepper.k == 2
+    qtbot.waitUntil(lambda: "step 2 of" in win.status_label.text())
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
 
 
-def test_b_blanks_and_any_key_restores(dummy_window, qtbot):
-    win = dummy_window
+def test_b_blanks_and_any_key_restores(window, qtbot):
+    win = window
     lab = win.current_lab
     qtbot.keyClick(win, Qt.Key.Key_B)
     overlay = win.blank_overlay
@@ -91,25 +105,32 @@ def test_b_blanks_and_any_key_restores(dummy_window, qtbot):
     assert img.pixelColor(win.width() // 2, win.height() // 2).name() == "#000000"
     qtbot.keyClick(overlay, Qt.Key.Key_Space)  # restores, but does not step
     assert not overlay.isVisible()
-    assert lab.k == 0
+    assert lab.stepper.k == 0
     qtbot.keyClick(win, Qt.Key.Key_B)
     assert overlay.isVisible()
     qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton)
     assert not overlay.isVisible()
 
 
-def test_zoom_keys_reach_the_lab(dummy_window, qtbot):
-    win = dummy_window
-    lab = win.current_lab
+def test_zoom_keys_reach_the_lab(window, qtbot):
+    win = window
+    vb = win.current_lab.graph.view
+    qtbot.wait(50)
+
+    def width() -> float:
+        return vb.viewRange()[0][1] - vb.viewRange()[0][0]
+
+    fitted = width()
     qtbot.keyClick(win, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert width() == pytest.approx(fitted / 1.25)      # zoomed in: less of the scene
     qtbot.keyClick(win, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert width() == pytest.approx(fitted / 1.25 / 0.8)
     qtbot.keyClick(win, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert [c for c in lab.calls if c[0] == "zoom"] == [("zoom", 1.25), ("zoom", 0.8),
-                                                       ("zoom", None)]
+    qtbot.waitUntil(lambda: width() == pytest.approx(fitted))
 
 
-def test_caption_bar_follows_the_lab(dummy_window, qtbot):
-    win = dummy_window
+def test_caption_bar_follows_the_lab(window, qtbot):
+    win = window
     from nnviz.views.caption_text import shown_captions
 
     lesson = load_lesson("mazur-2-2-2")
@@ -189,20 +210,17 @@ def test_numbers_in_step_captions_match_the_worked_example():
                 assert number in md, (name, number)
 
 
-def test_f11_toggles_full_screen(dummy_window, qtbot):
-    win = dummy_window
+def test_f11_toggles_full_screen(window, qtbot):
+    win = window
     qtbot.keyClick(win, Qt.Key.Key_F11)
     assert win.isFullScreen() and win.act_fullscreen.isChecked()
     qtbot.keyClick(win, Qt.Key.Key_F11)
     assert not win.isFullScreen() and not win.act_fullscreen.isChecked()
 
 
-def test_the_dark_theme_is_remembered(qtbot, settings, monkeypatch):
+def test_the_dark_theme_is_remembered(qtbot, settings):
     from nnviz.views import main_window as mw
-    from tests.views.dummy_lab import DummyLab
 
-    monkeypatch.setattr(mw, "available_labs", lambda: ["dummy"])
-    monkeypatch.setattr(mw, "lab_class", lambda name: DummyLab)
     win = mw.MainWindow(settings=settings)
     qtbot.addWidget(win)
     win.start()
@@ -213,5 +231,5 @@ def test_the_dark_theme_is_remembered(qtbot, settings, monkeypatch):
     qtbot.addWidget(win2)
     win2.start()
     assert current_style().theme == "dark" and win2.act_dark.isChecked()
-    assert win2.current_lab.styles[-1].theme == "dark"
+    assert win2.current_lab.style_.theme == "dark"
     win2.close()

@@ -22,12 +22,20 @@ def _edit(win) -> None:
     win.doc.network_updated()
 
 
+@pytest.fixture
+def window(main_window):
+    """The real window with the real labs on the Workbench with mazur-2-2-2."""
+    win = main_window
+    assert win.open_lesson("mazur-2-2-2")
+    assert win.current_lab_name == "workbench"
+    win.activateWindow()
+    win.setFocus()
+    return win
+
+
 def _new_window(qtbot, settings, monkeypatch):
     from nnviz.views import main_window as mw
-    from tests.views.dummy_lab import DummyLab
 
-    monkeypatch.setattr(mw, "available_labs", lambda: ["dummy"])
-    monkeypatch.setattr(mw, "lab_class", lambda name: DummyLab)
     win = mw.MainWindow(settings=settings)
     qtbot.addWidget(win)
     win.resize(800, 600)
@@ -44,9 +52,9 @@ def _answer(qtbot, win, button) -> None:
     qtbot.waitUntil(lambda: win.files.prompt is None)
 
 
-def test_save_close_open_round_trips_bit_for_bit(dummy_window, qtbot, tmp_path, settings,
+def test_save_close_open_round_trips_bit_for_bit(window, qtbot, tmp_path, settings,
                                                  monkeypatch):
-    win = dummy_window
+    win = window
     _edit(win)
     win.doc.set_config(eta=0.37, momentum=0.25)
     win.doc.set_data(win.doc.x + 1 / 3, win.doc.y)
@@ -73,14 +81,14 @@ def test_save_close_open_round_trips_bit_for_bit(dummy_window, qtbot, tmp_path, 
     assert np.array_equal(win2.doc.x, saved_x) and np.array_equal(win2.doc.y, saved_y)
     assert win2.doc.config.eta == 0.37 and win2.doc.config.momentum == 0.25
     lab2 = win2.current_lab
-    assert lab2.k == 5 and lab2.history() == saved_hist
+    assert lab2.stepper.k == 5 and lab2.history() == saved_hist
     qtbot.waitUntil(lambda: win2.caption_bar.text_label.text() == saved_caption)
     assert not win2.doc.is_modified
     assert win2.files.recent_files()[0] == str(path)
 
 
-def test_interrupted_save_keeps_the_previous_file(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_interrupted_save_keeps_the_previous_file(window, tmp_path, monkeypatch):
+    win = window
     folder = tmp_path / "saves"
     folder.mkdir()
     path = folder / "w.nnviz"
@@ -101,8 +109,8 @@ def test_interrupted_save_keeps_the_previous_file(dummy_window, tmp_path, monkey
     assert win.doc.is_modified  # still unsaved
 
 
-def test_quit_asks_about_unsaved_changes(dummy_window, qtbot):
-    win = dummy_window
+def test_quit_asks_about_unsaved_changes(window, qtbot):
+    win = window
     _edit(win)
     assert win.windowTitle().endswith("*")
     win.act_quit.trigger()
@@ -113,14 +121,14 @@ def test_quit_asks_about_unsaved_changes(dummy_window, qtbot):
     qtbot.waitUntil(lambda: not win.isVisible())
 
 
-def test_quit_without_changes_does_not_ask(dummy_window, qtbot):
-    dummy_window.act_quit.trigger()
-    assert dummy_window.files.prompt is None
-    qtbot.waitUntil(lambda: not dummy_window.isVisible())
+def test_quit_without_changes_does_not_ask(window, qtbot):
+    window.act_quit.trigger()
+    assert window.files.prompt is None
+    qtbot.waitUntil(lambda: not window.isVisible())
 
 
-def test_opening_asks_and_save_first_writes_the_file(dummy_window, qtbot, tmp_path):
-    win = dummy_window
+def test_opening_asks_and_save_first_writes_the_file(window, qtbot, tmp_path):
+    win = window
     path = tmp_path / "a.nnviz"
     assert win.files.save_to(str(path))
     _edit(win)
@@ -143,8 +151,8 @@ def test_opening_asks_and_save_first_writes_the_file(dummy_window, qtbot, tmp_pa
 @pytest.mark.parametrize("content", ["", "{not json", "\x00\x01binary",
                                      '{"format": "nnviz-workspace", "version": 9}',
                                      '{"format": "nnviz-workspace", "version": 1}'])
-def test_bad_workspace_changes_nothing(dummy_window, tmp_path, monkeypatch, content):
-    win = dummy_window
+def test_bad_workspace_changes_nothing(window, tmp_path, monkeypatch, content):
+    win = window
     qtbot_keys = win.current_lab
     qtbot_keys.step_forward()
     before = win.doc.network.copy()
@@ -155,16 +163,16 @@ def test_bad_workspace_changes_nothing(dummy_window, tmp_path, monkeypatch, cont
     win.files.open_path(str(p))
     assert shown and "bad.nnviz" in shown[0]
     assert win.doc.network.equals(before) and win.doc.lesson.name == "mazur-2-2-2"
-    assert win.current_lab.k == 1 and win.files.path is None
+    assert win.current_lab.stepper.k == 1 and win.files.path is None
 
 
-def test_a_lab_refusing_its_state_rolls_everything_back(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_a_lab_refusing_its_state_rolls_everything_back(window, tmp_path, monkeypatch):
+    win = window
     p = tmp_path / "w.nnviz"
     _edit(win)
     win.files.save_to(str(p))
     d = json.loads(p.read_text())
-    d["labs"]["dummy"]["k"] = -4
+    d["labs"]["workbench"]["k"] = -4
     d["network"]["layers"][0]["weights"][0][0] = 9.5
     p.write_text(json.dumps(d))
     win.current_lab.step_forward()
@@ -173,7 +181,7 @@ def test_a_lab_refusing_its_state_rolls_everything_back(dummy_window, tmp_path, 
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     win.files.open_path(str(p))
     assert shown and "refused" in shown[0]
-    assert win.doc.network.equals(before) and win.current_lab.k == 1
+    assert win.doc.network.equals(before) and win.current_lab.stepper.k == 1
 
 
 def _drop(win, path):
@@ -190,8 +198,8 @@ def _drop(win, path):
     return True
 
 
-def test_drop_workspace_lesson_and_csv(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_drop_workspace_lesson_and_csv(window, tmp_path, monkeypatch):
+    win = window
     p = tmp_path / "w.nnviz"
     win.files.save_to(str(p))
     from nnviz.engine.resources import lessons_dir
@@ -203,7 +211,8 @@ def test_drop_workspace_lesson_and_csv(dummy_window, tmp_path, monkeypatch):
     csv = tmp_path / "data.csv"
     csv.write_text("x1,x2,y\n0,1,1\n")
     assert _drop(win, csv)
-    assert win.current_lab.csv_paths == [str(csv)]
+    assert win.current_lab_name == "training"          # the Training lab took the data
+    assert win.doc.x.tolist() == [[0.0, 1.0]]
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,y\nbad\n")
     shown = []
@@ -215,9 +224,9 @@ def test_drop_workspace_lesson_and_csv(dummy_window, tmp_path, monkeypatch):
     assert not _drop(win, txt)  # not accepted
 
 
-def test_autosave_writes_a_recovery_file_offered_after_a_crash(dummy_window, qtbot, settings,
+def test_autosave_writes_a_recovery_file_offered_after_a_crash(window, qtbot, settings,
                                                                monkeypatch):
-    win = dummy_window
+    win = window
     rec = win.files.recovery_path
     assert not rec.exists()
     win.files.autosave_timer.setInterval(20)
@@ -242,8 +251,8 @@ def test_autosave_writes_a_recovery_file_offered_after_a_crash(dummy_window, qtb
     assert not rec.exists()
 
 
-def test_discarding_the_recovery_removes_it(dummy_window, qtbot):
-    win = dummy_window
+def test_discarding_the_recovery_removes_it(window, qtbot):
+    win = window
     _edit(win)
     assert win.files.autosave_now()
     win.files.offer_recovery()
@@ -251,8 +260,8 @@ def test_discarding_the_recovery_removes_it(dummy_window, qtbot):
     assert not win.files.recovery_path.exists()
 
 
-def test_recent_files_menu(dummy_window, tmp_path, monkeypatch):
-    win = dummy_window
+def test_recent_files_menu(window, tmp_path, monkeypatch):
+    win = window
     paths = []
     for i in range(3):
         p = tmp_path / f"w{i}.nnviz"
@@ -269,7 +278,7 @@ def test_recent_files_menu(dummy_window, tmp_path, monkeypatch):
     assert paths[1] not in win.files.recent_files()
 
 
-def test_random_malformed_workspaces_never_change_the_window(dummy_window, tmp_path,
+def test_random_malformed_workspaces_never_change_the_window(window, tmp_path,
                                                             monkeypatch):
     """Random mutations of a saved file: opened cleanly, or refused with a message and
     nothing changed; never another exception."""
@@ -278,7 +287,7 @@ def test_random_malformed_workspaces_never_change_the_window(dummy_window, tmp_p
 
     from tests.engine.test_workspace import _mutated, _paths
 
-    win = dummy_window
+    win = window
     good = tmp_path / "good.nnviz"
     win.files.save_to(str(good))
     base = json.loads(good.read_text())
@@ -292,14 +301,14 @@ def test_random_malformed_workspaces_never_change_the_window(dummy_window, tmp_p
     def check(data):
         win.files.open_path(str(good))  # a known state
         win.current_lab.step_forward()
-        before_net, before_k = win.doc.network.copy(), win.current_lab.k
+        before_net, before_k = win.doc.network.copy(), win.current_lab.stepper.k
         d = _mutated(base, paths, data)
         bad = tmp_path / "bad.nnviz"
         bad.write_text(json.dumps(d))
         n = len(shown)
         win.files.open_path(str(bad))
         if len(shown) > n:  # refused: nothing changed
-            assert win.doc.network.equals(before_net) and win.current_lab.k == before_k
+            assert win.doc.network.equals(before_net) and win.current_lab.stepper.k == before_k
         else:  # accepted: what is on screen is what the file says
             assert win.files.path == str(bad)
 
@@ -319,8 +328,8 @@ class _WindowManagerClose:
         self.ignored = True
 
 
-def test_the_close_button_asks_about_unsaved_changes(dummy_window, qtbot):
-    win = dummy_window
+def test_the_close_button_asks_about_unsaved_changes(window, qtbot):
+    win = window
     _edit(win)
     ev = _WindowManagerClose()
     win.closeEvent(ev)
@@ -329,9 +338,9 @@ def test_the_close_button_asks_about_unsaved_changes(dummy_window, qtbot):
     qtbot.waitUntil(lambda: not win.isVisible())
 
 
-def test_a_workspace_given_on_the_command_line_is_opened(dummy_window, qtbot, tmp_path,
+def test_a_workspace_given_on_the_command_line_is_opened(window, qtbot, tmp_path,
                                                          settings, monkeypatch):
-    win = dummy_window
+    win = window
     _edit(win)
     edited = win.doc.network.copy()
     p = tmp_path / "cli.nnviz"
@@ -341,8 +350,8 @@ def test_a_workspace_given_on_the_command_line_is_opened(dummy_window, qtbot, tm
     assert win2.doc.network.equals(edited) and win2.files.path == str(p)
 
 
-def test_a_fresh_lesson_is_unmodified_even_if_a_view_adjusts_settings(dummy_window):
-    win = dummy_window
+def test_a_fresh_lesson_is_unmodified_even_if_a_view_adjusts_settings(window):
+    win = window
     win.doc.lesson_changed.connect(lambda: win.doc.set_config(momentum=0.1))
     assert win.open_lesson("xor-mlp")
     assert not win.doc.is_modified and not win.windowTitle().endswith("*")
