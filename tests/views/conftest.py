@@ -1,31 +1,10 @@
-"""Fixtures of the window tests: answers for the file dialogs, the app's exception hook
-(a test fails if its "Something went wrong" dialog would show), and a main window whose
-only lab is the recording DummyLab (for the window's own plumbing, never for a path a
-user takes: those tests use ``main_window`` with the real labs)."""
+"""Fixtures of the window tests: answers for the save dialog and the app's exception hook
+(a test fails if its "Something went wrong" dialog would show). Window tests use
+``main_window`` (tests/conftest.py): the real window with the real labs, no stand-ins."""
 
 from __future__ import annotations
 
 import pytest
-
-
-@pytest.fixture
-def dummy_window(qtbot, settings, monkeypatch):
-    from nnviz.views import main_window as mw
-    from tests.views.dummy_lab import DummyLab
-
-    monkeypatch.setattr(mw, "available_labs", lambda: ["dummy"])
-    monkeypatch.setattr(mw, "lab_class", lambda name: DummyLab)
-    win = mw.MainWindow(settings=settings)
-    qtbot.addWidget(win)
-    win.resize(1280, 720)
-    win.start(lesson="mazur-2-2-2")
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.setFocus()
-    yield win
-    for page in win.labs.values():
-        page.shutdown()
 
 
 @pytest.fixture
