@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
@@ -140,3 +141,69 @@ def test_presentation_fits_every_tab(main_window, qtbot, size):
             problems.append(f"{name}: {s}")
     qtbot.keyClick(win, Qt.Key.Key_F5)
     assert not problems, "\n".join(problems)
+
+
+#: small settings so each experiment trains in well under a second
+QUICK = {"l_n": 40, "l_epochs": 2, "steps": 50, "d_epochs": 1, "members": 3,
+         "a_per_class": 1, "a_epochs": 2, "t_per_class": 1, "t_epochs": 2}
+
+
+@pytest.mark.parametrize(("lesson", "page", "numbers"), [
+    ("l1-vs-l2", "l1-l2", "general-l1l2-numbers"),
+    ("more-data", "more-data", "general-more-data-numbers"),
+    ("dropout-ensemble", "dropout", "general-dropout-numbers"),
+    ("augmentation", "augmentation", "general-augmentation-numbers"),
+    ("transfer-learning", "transfer", "general-transfer-numbers"),
+])
+def test_each_experiment_trains_from_its_button(main_window, qtbot, lesson, page, numbers):
+    from PySide6.QtWidgets import QLabel
+
+    win = main_window
+    assert win.open_lesson(lesson)
+    lab = win.current_lab
+    assert lab.page == page and lab.tabs.currentWidget() is lab.pages[page]
+    lab.ctl.set(**QUICK)
+    label = lab.findChild(QLabel, numbers)
+    assert "press ▶ Train" in label.text()
+    click(qtbot, lab, f"general-{page}-run")
+    runner = lab.ctl.runners[page]
+    assert runner.running
+    qtbot.waitUntil(lambda: runner.done, timeout=30000)
+    qtbot.wait(20)
+    assert "press ▶ Train" not in label.text()
+    assert "done" in win.status_label.text()
+
+
+def test_l1_l2_rules_are_written_out_with_the_live_numbers(main_window, qtbot):
+    from nnviz.views.general.l1l2_page import NOTES_MISPRINT, SHOWN
+
+    win = main_window
+    assert win.open_lesson("l1-vs-l2")
+    lab = win.current_lab
+    lab.ctl.set(**QUICK)
+    press(qtbot, win, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: lab.ctl.runners["l1-l2"].done, timeout=30000)
+    qtbot.wait(20)
+    page = lab.pages["l1-l2"]
+    text = page.rules_label.text()
+    pair = lab.ctl.result("l1-l2")
+    k = 0.5 * 0.5 / 40
+    w1 = pair.nets["L1"].weights[0][SHOWN[1], SHOWN[2]]
+    w2 = pair.nets["L2"].weights[0][SHOWN[1], SHOWN[2]]
+    assert f"ηλ/n = 0.5 × 0.5 / 40 = {k:.6g}" in text
+    assert f"= {w1:.5f} − {k:.6g} × ({int(np.sign(w1)):+d}) = {w1 - k * np.sign(w1):.5f}" in text
+    assert f"= {1 - k:.6g} × {w2:.5f} = {(1 - k) * w2:.5f}" in text
+    assert NOTES_MISPRINT in text
+    assert f"L1 {pair.zeros('L1')}, L2 {pair.zeros('L2')}" in page.numbers.text()
+
+
+def test_switching_tab_pauses_the_hidden_experiment(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("augmentation")
+    lab = win.current_lab
+    press(qtbot, win, Qt.Key.Key_P)
+    runner = lab.ctl.runners["augmentation"]
+    assert runner.running
+    qtbot.mouseClick(lab.tabs.tabBar(), LEFT, pos=lab.tabs.tabBar().tabRect(0).center())
+    assert lab.page == "bias-variance" and not runner.running
+    assert not any(r.running for r in lab.ctl.runners.values())

@@ -22,14 +22,22 @@ from nnviz.engine.validate import FormatError
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.general.bv_page import BiasVariancePage
 from nnviz.views.general.common import Page
+from nnviz.views.general.data_pages import AugmentationPage, MoreDataPage, TransferPage
+from nnviz.views.general.dropout_page import DropoutPage
+from nnviz.views.general.l1l2_page import L1L2Page
 from nnviz.views.general.reg_page import RegularisationPage, lambda_to_slider, slider_to_lambda
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style
 
-#: page -> its class (pages not listed are not in this build yet)
+#: page -> its class, one for each of PAGES
 PAGE_CLASSES: dict[str, type[Page]] = {
     "bias-variance": BiasVariancePage,
     "regularisation": RegularisationPage,
+    "l1-l2": L1L2Page,
+    "more-data": MoreDataPage,
+    "dropout": DropoutPage,
+    "augmentation": AugmentationPage,
+    "transfer": TransferPage,
 }
 
 
@@ -47,14 +55,16 @@ class GeneralLab(Lab):
         self.tabs.setUsesScrollButtons(True)
         self.pages: dict[str, Page] = {}
         for name in PAGES:
-            if name in PAGE_CLASSES:
-                page = PAGE_CLASSES[name](self.ctl)
-                self.pages[name] = page
-                self.tabs.addTab(page, PAGE_TITLES[name])
+            page = PAGE_CLASSES[name](self.ctl)
+            self.pages[name] = page
+            self.tabs.addTab(page, PAGE_TITLES[name])
         self.setCentralWidget(self.tabs)
         self._refresher = Coalescer(self._refresh, self)
         self.ctl.changed.connect(self._refresher.request)
         self.ctl.edited.connect(doc.mark_modified)
+        for runner in self.ctl.runners.values():   # status and captions follow a run
+            runner.running_changed.connect(lambda _on: self._moved())
+            runner.finished.connect(lambda _v: self._moved())
         self.ctl.page_requested.connect(self.show_page)
         self.tabs.currentChanged.connect(self._on_tab)
         self._build_actions()
@@ -87,8 +97,7 @@ class GeneralLab(Lab):
     def show_page(self, name: str) -> None:
         if name not in PAGES:
             raise ValueError(f"unknown page {name!r}; choose one of {', '.join(PAGES)}")
-        if name in self.pages:
-            self.tabs.setCurrentWidget(self.pages[name])
+        self.tabs.setCurrentWidget(self.pages[name])
 
     def _on_tab(self, _i: int) -> None:
         # a hidden tab costs nothing: only the shown tab's experiment may run
@@ -126,7 +135,10 @@ class GeneralLab(Lab):
                     f"bias² {r.bias2:.4g} · variance {r.variance:.4g}")
         if self.page == "regularisation":
             return f"Why regularisation helps · degree {s.reg_degree} · λ = {s.reg_lambda:.3g}"
-        return PAGE_TITLES[self.page]
+        r = self.ctl.runners[self.page]
+        state = "training" if r.running else ("done" if r.done else
+                                             ("paused" if r.value is not None else "P trains"))
+        return f"{PAGE_TITLES[self.page]} · {state}"
 
     # ------------------------------------------------------------ hooks
     def activate(self) -> None:

@@ -3,9 +3,11 @@ controls and a grid of plots, plot styling, and a Train/Pause button tied to a r
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -27,6 +29,8 @@ COLOURS = {"truth": "#000000", "mean": OKABE_ITO["orange"], "fit": "#9AA0A8",
            "d": OKABE_ITO["purple"], "points": OKABE_ITO["blue"]}
 
 
+#: redraws a second while an experiment trains (the display rate, or below)
+REDRAW_HZ = 30
 #: the side panel's width (pixels) in normal and presentation mode
 PANEL_NORMAL, PANEL_PRESENTATION = 220, 300
 
@@ -73,6 +77,36 @@ def fmt(v: float | None, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
+class WrapLabel(QLabel):
+    """A word-wrapped plain-text label that asks for the height its font metrics wrap the
+    text to (QLabel's own text layout may count a line fewer than it then draws)."""
+
+    def heightForWidth(self, w: int) -> int:  # noqa: N802 - Qt API
+        m = self.contentsMargins()
+        inner = max(1, w - m.left() - m.right())
+        br = self.fontMetrics().boundingRect(QRect(0, 0, inner, 100_000),
+                                             Qt.TextFlag.TextWordWrap, self.text())
+        return max(super().heightForWidth(w), br.height() + m.top() + m.bottom())
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width())
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        super().setText(text)
+        self._fit()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+
+
 class Page(QWidget):
     """A side panel (scrolls when short) on the left, plots in a grid on the right."""
 
@@ -89,6 +123,7 @@ class Page(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.panel_lay.addLayout(self.form)
         self.scroll = SidePanelScroll(self.panel)
+        self.panel.installEventFilter(self)
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(4)
@@ -102,6 +137,7 @@ class Page(QWidget):
         self.titles: dict[int, QLabel] = {}
         self.legends: list[pg.LegendItem] = []
         self.run_button: QPushButton | None = None
+        self._drawn = 0.0
 
     def add_plot(self, plot: pg.PlotWidget, title: str, row: int, col: int, rows: int = 1,
                  cols: int = 1) -> pg.PlotWidget:
@@ -131,7 +167,7 @@ class Page(QWidget):
 
     def note(self, text: str = "", name: str = "") -> QLabel:
         """A wrapped plain-text label in the side panel."""
-        label = QLabel(text)
+        label = WrapLabel(text)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         if name:
@@ -155,12 +191,35 @@ class Page(QWidget):
         b.setToolTip("Train the experiment, or pause it (P)")
         self.run_button = b
         runner.running_changed.connect(self._on_running)
-        runner.progressed.connect(lambda _v: self.refresh())
+        runner.progressed.connect(self._on_progress)
         return b
+
+    def _on_progress(self, value) -> None:
+        """Redraw at most REDRAW_HZ times a second while training; always at the end."""
+        now = time.perf_counter()
+        runner = self.ctl.runners[self.page]
+        if value is None or runner.done or now - self._drawn >= 1.0 / REDRAW_HZ:
+            self._drawn = now
+            self.refresh()
 
     def _on_running(self, running: bool) -> None:
         if self.run_button is not None:
             self.run_button.setText(f"{PAUSE} Pause" if running else f"{PLAY} Train")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if obj is self.panel and event.type() in (QEvent.Type.LayoutRequest,
+                                                  QEvent.Type.Resize):
+            self.fit_panel()
+        return super().eventFilter(obj, event)
+
+    def fit_panel(self) -> None:
+        """The panel as tall as its wrapped texts need at its width (a QScrollArea gives
+        its content only its layout's minimum, which under-counts wrapped labels)."""
+        lay = self.panel_lay
+        if lay.hasHeightForWidth():
+            need = lay.heightForWidth(self.panel.width())
+            if need != self.panel.minimumHeight():
+                self.panel.setMinimumHeight(need)
 
     def finish_panel(self) -> None:
         self.panel_lay.addStretch(1)
