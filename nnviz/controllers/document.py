@@ -74,20 +74,22 @@ class Document(QObject):
         self.layer_base = 1   # the input layer is layer 1, as notes 002 and 004
 
     # ------------------------------------------------------------ lessons
-    def load_lesson(self, lesson: str | Lesson) -> None:
+    def load_lesson(self, lesson: str | Lesson, clear_undo: bool = True) -> None:
         """Open a lesson by name, path or object; LessonError leaves everything as it was."""
         if not isinstance(lesson, Lesson):
             lesson = load_lesson(lesson)
         x, y = lesson.dataset()
         ex_x, ex_y = lesson.example()
         self.restore_workspace(lesson, lesson.network, x, y, ex_x, ex_y, lesson.train,
-                               lesson.loss)
+                               lesson.loss, clear_undo)
         self.message.emit(f"Opened lesson: {lesson.title}")
 
     def restore_workspace(self, lesson: Lesson, network: Network, x: np.ndarray, y: np.ndarray,
                           example_x: np.ndarray, example_y: np.ndarray, config: TrainConfig,
-                          loss_name: str) -> None:
-        """Install a whole saved workspace (already validated); clears undo, emits every signal."""
+                          loss_name: str, clear_undo: bool = True) -> None:
+        """Install a whole saved workspace (already validated); emits every signal and
+        clears undo (unless ``clear_undo`` is False: a transaction clears it once the
+        whole open has succeeded, so a refused open keeps the history)."""
         get_loss(loss_name)
         config.validate()
         if not network.is_finite():
@@ -98,7 +100,8 @@ class Document(QObject):
         self.config = replace(config)
         self.x, self.y = np.array(x, float), np.array(y, float)
         self.example_x, self.example_y = np.array(example_x, float), np.array(example_y, float)
-        self.undo_stack.clear()
+        if clear_undo:
+            self.undo_stack.clear()
         self.lesson_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()

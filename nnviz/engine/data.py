@@ -312,13 +312,18 @@ def spec_from_settings(settings: dict[str, Any], data: dict[str, Any]) -> DataSp
             goal_function(goal)
         except ValueError as e:
             raise FormatError(f"settings.goal: {e}") from None
+    n = as_int(s.get("n", 400), "settings.n", 4, MAX_POINTS)
+    classes = as_int(s.get("classes", 2), "settings.classes", 2, 10)
+    if src in GENERATORS and n < 2 * classes:
+        raise FormatError(f"settings.n: {n} samples are too few for {classes} classes (at "
+                          f"least {2 * classes})")
     return DataSpec(
         source=src,
-        n=as_int(s.get("n", 400), "settings.n", 4, MAX_POINTS),
+        n=n,
         noise=as_number(s.get("noise", 0.0), "settings.noise", 0.0, 0.5),
         split=as_number(s.get("split", 0.5), "settings.split", 0.1, 0.9),
         seed=as_int(s.get("seed", 0), "settings.seed", 0, 2**32 - 1),
-        classes=as_int(s.get("classes", 2), "settings.classes", 2, 10),
+        classes=classes,
         gate=g, goal=goal,
     )
 

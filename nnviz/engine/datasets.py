@@ -138,6 +138,9 @@ def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int) -> tuple[np.n
                               "2 inputs")
         if n_out == 1 and classes > 2:
             raise FormatError("data.classes: more than two classes need one output per class")
+        if n < 2 * classes:
+            raise FormatError(f"data.n: {n} samples are too few for {classes} classes (at "
+                              f"least {2 * classes})")
         x, labels = generate(kind, n, noise, seed, classes)
         return x, encode_labels(labels, n_out, scheme)
     if "dataset" in spec:

@@ -33,8 +33,11 @@ from nnviz.engine.validate import (
     as_number,
     as_str,
     check_header,
+    loads_json,
     need,
+    read_bytes,
     read_json,
+    with_line,
 )
 
 FORMAT = "nnviz-lesson"
@@ -157,13 +160,16 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
             raise LessonError(f"no lesson named {str(name_or_path)!r}; shipped lessons: "
                               f"{', '.join(lesson_names())}")
         p = candidate
+    raw = b""
     try:
-        data = read_json(p)
-        lesson = parse_lesson(data, origin=p.name)
-    except LessonError:
-        raise
+        raw = read_bytes(p)
+        data = loads_json(raw)
     except FormatError as e:
-        raise LessonError(str(e)) from None
+        raise LessonError(f"{p.name}: {e}" if raw else str(e)) from None
+    try:
+        lesson = parse_lesson(data, origin="")
+    except FormatError as e:
+        raise LessonError(f"{p.name}: {with_line(raw, str(e))}") from None
     lesson.path = p
     return lesson
 
@@ -175,11 +181,16 @@ def parse_lesson(data: Any, origin: str = "lesson") -> Lesson:
     except LessonError:
         raise
     except FormatError as e:
-        raise LessonError(f"{origin}: {e}") from None
+        raise LessonError(f"{origin}: {e}" if origin else str(e)) from None
 
 
 def _parse(d: Any, origin: str) -> Lesson:
     check_header(d, FORMAT, VERSION, "lesson")
+    from nnviz.engine.file_schema import check_lesson
+    from nnviz.engine.lesson_checks import check_lab_settings
+
+    check_lesson(d)  # every key declared, typed and bounded before anything is built
+    check_lab_settings(d)
     name = as_str(need(d, "name", "lesson"), "name", 80)
     title = as_str(need(d, "title", "lesson"), "title", 200)
     description = as_str(d.get("description", ""), "description")
@@ -409,11 +420,6 @@ def _parse_names(nd: Any, net: Network) -> Naming:
                       ("error", "error_t"), ("delta", "delta_t"), ("total_error", "total_error")):
         if key in t:
             v = as_str(t[key], f"names.templates.{key}", 40)
-            if key != "total_error":
-                try:
-                    v.format(n="x", j=1)
-                except (KeyError, IndexError, ValueError, AttributeError, TypeError):
-                    raise FormatError(f"names.templates.{key}: use only {{n}} and {{j}}") from None
             kw[attr] = v
     if flat:
         base = dict(net_t="net_{n}", out_t="out_{n}", target_t="target_{n}", error_t="E_{n}",

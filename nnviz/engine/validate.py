@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LAYER_SIZE = 4096
 MAX_LAYERS = 64
 MAX_PARAMS = 2_000_000
+MAX_DIGITS = 300
 
 
 class FormatError(ValueError):
@@ -95,7 +97,7 @@ def loads_json(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:
         raise FormatError(f"the file is over the limit of {max_bytes} bytes")
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise FormatError(f"not a UTF-8 text file (byte {e.start})") from None
     try:
@@ -108,7 +110,44 @@ def loads_json(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Any:
     except FormatError:
         raise
     except ValueError as e:  # e.g. an integer with thousands of digits
-        raise FormatError(str(e)[:200]) from None
+        raise FormatError(_big_number_where(text) or str(e)[:200]) from None
+
+
+_KEY_PATH = re.compile(r"^([A-Za-z_][\w.\[\]]*): ")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def key_line(text: str | bytes, key: str) -> int | None:
+    """The line of the file where the key path ``key`` (``settings.losses[1]``) is
+    written: its names are looked for one after the other (indices are skipped)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    pos, found = 0, False
+    for name in _NAME.findall(key):
+        m = re.compile('"' + re.escape(name) + r'"\s*:').search(text, pos)
+        if m is None:
+            break
+        pos, found = m.start(), True
+    return text.count("\n", 0, pos) + 1 if found else None
+
+
+def with_line(text: str | bytes, message: str) -> str:
+    """``message`` (which starts with a key path) with the line of that key in front."""
+    m = _KEY_PATH.match(message)
+    line = key_line(text, m.group(1)) if m else None
+    return f"line {line}: {message}" if line else message
+
+
+def _big_number_where(text: str) -> str:
+    """Where the first over-long integer of ``text`` is: its line and key."""
+    m = re.search(r"\d{1000,}", text)
+    if m is None:
+        return ""
+    line = text.count("\n", 0, m.start()) + 1
+    keys = re.findall(r'"([^"\\]{1,60})"\s*:', text[max(0, m.start() - 2000):m.start()])
+    key = f"key '{keys[-1]}': " if keys else ""
+    return (f"line {line}: {key}a whole number of {m.end() - m.start()} digits is too long "
+            f"(at most {MAX_DIGITS})")
 
 
 def finite_float(text: str) -> float:

@@ -267,6 +267,9 @@ def loads_workspace(text: str | bytes, max_bytes: int = MAX_FILE_BYTES) -> Works
 def parse_workspace(d: Any) -> Workspace:
     """Validate a decoded workspace object and build the Workspace."""
     check_header(d, FORMAT, VERSION, "workspace")
+    from nnviz.engine.workspace_schema import check_workspace
+
+    check_workspace(d)  # every key declared, typed and bounded before anything is built
     ld = need(d, "lesson", "workspace")
     raw = need(ld, "raw", "lesson")
     try:
@@ -317,7 +320,11 @@ def parse_workspace(d: Any) -> Workspace:
         if not isinstance(st, dict):
             raise FormatError(f"labs.{name}: expected an object")
         labs[name] = _plain(st, f"labs.{name}")
-    return Workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, lab, labs, (k, phase), spec)
+    ws = Workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, lab, labs, (k, phase), spec)
+    from nnviz.engine.workspace_checks import check_workspace_labs
+
+    check_workspace_labs(ws)
+    return ws
 
 
 # ---------------------------------------------------------------- weights files

@@ -28,6 +28,7 @@ from nnviz.engine.workspace import (
     save_workspace,
 )
 from nnviz.views.safe_text import warn
+from nnviz.views.transaction import all_or_nothing
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -80,22 +81,14 @@ class FileManager(QObject):
                          data_spec_for(doc.lesson, doc.x, doc.y))
 
     def install(self, ws: Workspace) -> None:
-        """Put a validated workspace on screen; on a lab's ValueError roll everything back."""
-        try:
-            before = self.current_workspace()
-        except (AttributeError, TypeError, ValueError):
-            before = None
-        try:
-            self._install(ws)
-        except ValueError as e:
-            if before is not None:
-                self._install(before)
-            raise FormatError(f"a lab refused its saved state: {e}") from None
+        """Put a validated workspace on screen, all or nothing (FormatError if anything
+        went wrong; the window, its undo history and its labs are then as before)."""
+        all_or_nothing(self.win, lambda: self._install(ws), "a lab refused the workspace")
 
     def _install(self, ws: Workspace) -> None:
         win = self.win
         self.doc.restore_workspace(ws.lesson, ws.network, ws.x, ws.y, ws.example_x,
-                                   ws.example_y, ws.config, ws.loss)
+                                   ws.example_y, ws.config, ws.loss, clear_undo=False)
         for name, st in ws.labs.items():
             if name in win.lab_names:
                 win.lab(name).restore_state(st)

@@ -24,7 +24,7 @@ from nnviz.controllers.settings_store import (
     put_bytes,
 )
 from nnviz.engine.csvio import MAX_CSV_BYTES
-from nnviz.engine.lessons import builtin_id, lesson_names
+from nnviz.engine.lessons import builtin_id, lesson_names, load_lesson
 from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
@@ -39,6 +39,7 @@ from nnviz.views.lesson_nav import LessonNavigator
 from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
+from nnviz.views.transaction import all_or_nothing
 from nnviz.views.window_captions import CaptionsMixin
 from nnviz.views.window_style import WindowStyleMixin
 from nnviz.views.window_syllabus import SyllabusMixin
@@ -290,9 +291,12 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
     # ------------------------------------------------------------ lessons and files
     def open_lesson(self, name: str, switch_lab: bool = True) -> bool:
         """Open a lesson; on a bad file show the message and change nothing."""
-        err = self.doc.try_load_lesson(name)
-        if err:
-            warn(self, "Cannot open lesson", err)
+        try:
+            lesson = load_lesson(name)  # validated completely before anything changes
+            all_or_nothing(self, lambda: self.doc.load_lesson(lesson, clear_undo=False),
+                           f"{lesson.name}: a lab refused the lesson")
+        except (FormatError, OSError) as e:
+            warn(self, "Cannot open lesson", str(e))
             return False
         self.files.path = None
         lab = self.doc.lesson.lab

@@ -23,6 +23,9 @@ def open_via_menu(win, monkeypatch, path) -> list[str]:
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(path), "")))
     win.act_open.trigger()
+    box = win.files.prompt  # unsaved changes: "Discard" them, as a user would to open
+    if box is not None:
+        box.button(QMessageBox.StandardButton.Discard).click()
     return shown
 
 

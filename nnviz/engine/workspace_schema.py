@@ -1,0 +1,198 @@
+"""The declared schema of workspace (``.nnviz``) files, including every lab's saved
+state: each key once, with type, bounds and meaning (see ``nnviz.engine.schema``).
+``check_workspace`` runs before anything is built; ``docs/workspace-format.md`` is
+generated from these declarations.
+
+A lab that saves a new key declares it here, in ``LAB_STATES[lab]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.data import MAX_POINTS
+from nnviz.engine.data import SOURCES as DATA_SOURCES
+from nnviz.engine.datasets import GATES
+from nnviz.engine.file_schema import (
+    BIG,
+    DATA,
+    NAME,
+    PHASES,
+    SEED,
+    TRAINING,
+)
+from nnviz.engine.init import INITIALISERS
+from nnviz.engine.losses import LOSSES
+from nnviz.engine.neuron import CONVENTIONS
+from nnviz.engine.schema import (
+    Bool,
+    Enum,
+    Expr,
+    Field,
+    Grid,
+    Int,
+    List,
+    Num,
+    Obj,
+    Opt,
+    Str,
+)
+from nnviz.engine.universality import HIDDEN_ACTIVATIONS
+from nnviz.engine.validate import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMS
+
+WEIGHT = 1e300     # weights and biases: any finite float64 a training run can reach
+VALUE = 1e12       # data values
+LAB_VALUE = BIG    # numbers a lab draws or edits (a spin box, a plot's range)
+
+NETWORK = Obj({
+    "sizes": Field(List(Int(1, MAX_LAYER_SIZE), MAX_LAYERS + 1, 2), "layer sizes, input "
+                   "first", True),
+    "layers": Field(List(Obj({
+        "activation": Field(Enum(*ACTIVATIONS), "the layer's activation (softmax only last)",
+                            True),
+        "alpha": Field(Num(0.0, 10.0), "slope or scale of leaky_relu / elu"),
+        "weights": Field(Grid(2, MAX_PARAMS, -WEIGHT, WEIGHT), "n_out rows of n_in numbers",
+                         True),
+        "bias": Field(Grid(1, MAX_LAYER_SIZE, -WEIGHT, WEIGHT), "n_out numbers (all equal if "
+                      "shared, all 0 without bias)", True),
+        "use_bias": Field(Bool(), "the layer has a bias"),
+        "shared_bias": Field(Bool(), "one bias value for the whole layer"),
+    }), MAX_LAYERS), "one object per layer after the input", True),
+})
+
+UNIVERSALITY = Obj({
+    "controller": Field(Obj({
+        "mode": Field(Enum("free", "step", "bumps"), "the lab's mode", True),
+        "activation": Field(Enum(*HIDDEN_ACTIVATIONS), "hidden activation", True),
+        "output": Field(Enum("linear", "sigmoid"), "output activation", True),
+        "w": Field(Grid(1, 100, -LAB_VALUE, LAB_VALUE), "hidden weights (1–100)", True),
+        "b": Field(Grid(1, 100, -LAB_VALUE, LAB_VALUE), "hidden biases", True),
+        "v": Field(Grid(1, 100, -LAB_VALUE, LAB_VALUE), "output weights", True),
+        "w_big": Field(Num(1e-6, 1e9), "the large weight of step mode", True),
+        "goal": Field(Opt(Expr(("x",))), "the goal f(x)", True),
+        "x_range": Field(List(Num(-LAB_VALUE, LAB_VALUE), 2, 2), "plotted range [min, max]",
+                         True),
+        "towers": Field(Int(1, 20), "towers per side", True),
+        "gain": Field(Num(1e-6, 1e4), "the towers' gain h", True),
+        "goal2d": Field(Expr(("x", "y")), "the two-input goal", True),
+        "eta": Field(Num(1e-9, 1e3), "learning rate of Train from here"),
+    }), "the model", True),
+    "tab": Field(Int(0, 1), "0: one input, 1: two inputs"),
+    "selected": Field(Int(0, 99), "the selected hidden neuron"),
+})
+
+SURFACE = Obj({
+    "page": Field(Enum("surface", "slowdown"), "the page shown"),
+    "mode": Field(Enum("params", "random", "pca"), "which plane of parameters"),
+    "params": Field(List(NAME, 2, 2), "the two parameters' names"),
+    "center": Field(List(Num(-LAB_VALUE, LAB_VALUE), 2, 2), "centre of the plotted square"),
+    "span": Field(Num(1e-9, LAB_VALUE), "half-width of the plotted square"),
+    "resolution": Field(Int(21, 301), "grid points per side"),
+    "only_two": Field(Bool(), "train only the two plotted parameters"),
+    "steps_per_tick": Field(Int(1, 1000), "descent steps per animation frame"),
+})
+
+TRAINING_LAB = Obj({
+    "controller": Field(Obj({
+        "data": Field(Obj({
+            "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
+            "n": Field(Int(4, MAX_POINTS), "number of samples"),
+            "noise": Field(Num(0.0, 0.5), "noise"),
+            "split": Field(Num(0.1, 0.9), "fraction used for training"),
+            "seed": Field(SEED, "random seed of the data"),
+            "classes": Field(Int(2, 10), "number of classes"),
+            "gate": Field(Enum(*GATES), "the gate"),
+            "goal": Field(Expr(("x",)), "the regression goal"),
+        }), "the data settings"),
+        "rows": Field(Enum("spec", "document"), "data made from the settings, or the "
+                      "workspace's own rows (edited or imported)"),
+        "test": Field(List(Int(0, MAX_POINTS), MAX_POINTS), "indices of the test samples"),
+        "speed": Field(Int(0, 100), "epochs per frame (0: as fast as possible)"),
+        "init": Field(Enum(*INITIALISERS), "the initialiser of Reset"),
+    }), "the training controller"),
+    "discrete": Field(Bool(), "discrete colours in the output map"),
+})
+
+NEURON = Obj({
+    "page": Field(Enum("mp", "perceptron", "compare", "gallery", "softmax"), "the page shown"),
+    "mp": Field(Obj({
+        "inhibitory": Field(List(Bool(), 4, 1), "which inputs inhibit", True),
+        "theta": Field(Int(0, 4), "threshold", True),
+    }), "the McCulloch-Pitts unit", True),
+    "w": Field(List(Num(-LAB_VALUE, LAB_VALUE), 2, 2), "the perceptron's weights", True),
+    "b": Field(Num(-LAB_VALUE, LAB_VALUE), "the perceptron's bias", True),
+    "convention": Field(Enum(*CONVENTIONS), "perceptron or step", True),
+    "points": Field(Grid(2, 400, -LAB_VALUE, LAB_VALUE), "up to 200 points (x1, x2)", True),
+    "labels": Field(List(Int(0, 1), 200), "one class per point", True),
+    "data_name": Field(Str(20), "the data's name", True),
+    "seed": Field(SEED, "random seed of the rule", True),
+    "start": Field(Enum("random", "current"), "start of a run", True),
+    "run": Field(Opt(Obj({
+        "start": Field(List(Num(-LAB_VALUE, LAB_VALUE), 3, 3), "w at the start", True),
+        "cursor": Field(Int(0, 20_000), "steps taken", True),
+    })), "the perceptron rule's run", True),
+    "compare_w": Field(Num(-LAB_VALUE, LAB_VALUE), "w of the comparison page", True),
+    "gallery": Field(Enum(*ACTIVATIONS), "activation of the gallery", True),
+    "z": Field(Num(-LAB_VALUE, LAB_VALUE), "z of the gallery", True),
+    "softmax_z": Field(List(Num(-LAB_VALUE, LAB_VALUE), 4, 4), "softmax inputs", True),
+    "softmax_scale": Field(Num(0.0, LAB_VALUE), "softmax scale", True),
+})
+
+LAB_STATES: dict[str, Obj] = {
+    "workbench": Obj({
+        "k": Field(Int(0, 10**9), "micro-step shown"),
+        "t": Field(Int(0, 10**6), "training step shown"),
+        "weight_labels": Field(Bool(), "weight labels on the edges"),
+        "timeline": Field(Grid(2, 4_000_000, -WEIGHT, WEIGHT), "the parameters of every "
+                          "network of the timeline (left out when too big)"),
+    }),
+    "universality": UNIVERSALITY,
+    "surface": SURFACE,
+    "training": TRAINING_LAB,
+    "neuron": NEURON,
+    "info": Obj(),
+}
+BUILTIN_LABS = tuple(LAB_STATES)  # the documented ones (tests register a stand-in lab)
+
+WORKSPACE = Obj({
+    "format": Field(Enum("nnviz-workspace"), "the file's kind", True),
+    "version": Field(Int(1, 1), "the format version", True),
+    "app": Field(Str(100), "the nnviz version that wrote the file (informational)"),
+    "lesson": Field(Obj({
+        "name": Field(Str(200), "the lesson's name (informational, never a path)"),
+        "raw": Field(Obj(open=True), "the complete lesson object, checked like a lesson file",
+                     True),
+    }), "the lesson", True),
+    "network": Field(NETWORK, "the live network", True),
+    "data": Field(Obj({
+        "inputs": Field(Grid(2, MAX_PARAMS, -VALUE, VALUE), "n rows of n_in numbers"),
+        "targets": Field(Grid(2, MAX_PARAMS, -VALUE, VALUE), "n rows of n_out numbers"),
+        "spec": Field(DATA, "a generator, gate or data-set spec, as in lessons"),
+    }), "the data set: `inputs` and `targets`, or `spec`", True),
+    "example": Field(Obj({
+        "input": Field(Grid(1, MAX_LAYER_SIZE, -VALUE, VALUE), "n_in numbers", True),
+        "target": Field(Grid(1, MAX_LAYER_SIZE, -VALUE, VALUE), "n_out numbers", True),
+    }), "the example the workbench steps through", True),
+    "training": Field(Obj({k: f for k, f in TRAINING.fields.items()
+                           if k not in ("epochs", "seed")}), "the hyper-parameters", True),
+    "loss": Field(Enum(*LOSSES), "the loss", True),
+    "lab": Field(Str(40), "the lab shown (the lesson's lab if this build has no such lab)"),
+    "position": Field(Obj({
+        "k": Field(Int(0, 10**9), "micro-steps shown", True),
+        "phase": Field(Enum(*PHASES), "the phase of step k", True),
+    }), "the position of the lab shown"),
+    "labs": Field(Obj(), "one object per lab: `labs.<lab>` below"),
+})
+
+
+def labs_schema() -> Obj:
+    """The ``labs`` object: one declared state per lab of ``LAB_STATES``."""
+    return Obj({name: Field(node, f"the {name} lab's state") for name, node in
+                LAB_STATES.items()})
+
+
+def check_workspace(d: Any) -> None:
+    """Check a decoded workspace against the schema (FormatError naming the key)."""
+    WORKSPACE.fields["labs"].node = labs_schema()  # labs may register (tests' stand-in lab)
+    WORKSPACE.check(d, "")

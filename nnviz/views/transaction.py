@@ -1,0 +1,97 @@
+"""Opening a file is all-or-nothing: the new state is applied inside a transaction that,
+if anything at all goes wrong (a lab's exception, even one raised in a slot, which Qt
+reports to ``sys.excepthook`` instead of raising), puts the window back as it was —
+document, every lab's state, the lab shown, the file name and the modified flag — and
+keeps the undo history (the undo stack is only cleared once the new state is in place).
+
+Files are validated completely before this (``nnviz.engine.file_schema``,
+``workspace_schema``), so the rollback is a last resort, never the normal refusal.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from nnviz.engine.validate import FormatError
+
+if TYPE_CHECKING:
+    from nnviz.views.main_window import MainWindow
+
+
+@contextmanager
+def slot_errors() -> Iterator[list[BaseException]]:
+    """Collect the exceptions raised in slots while the block runs."""
+    got: list[BaseException] = []
+    old = sys.excepthook
+    sys.excepthook = lambda _t, e, _tb: got.append(e)
+    try:
+        yield got
+    finally:
+        sys.excepthook = old
+
+
+@dataclass
+class Snapshot:
+    doc: tuple
+    dirty: bool
+    labs: dict[str, Any]
+    lab: str
+    path: str | None
+
+
+def take(win: MainWindow) -> Snapshot:
+    """Everything a failed open must restore."""
+    d = win.doc
+    docs = (d.lesson, d.network.copy() if d.network is not None else None, d.x.copy(),
+            d.y.copy(), d.example_x.copy(), d.example_y.copy(), replace(d.config), d.loss_name)
+    states = {}
+    for name, page in win.labs.items():
+        try:
+            states[name] = page.state()
+        except Exception:  # noqa: BLE001 - a lab that cannot say its state keeps its own
+            continue
+    return Snapshot(docs, d._dirty, states, win.current_lab_name, win.files.path)
+
+
+def restore(win: MainWindow, snap: Snapshot) -> None:
+    """Put the window back to ``snap`` (best effort; each part on its own)."""
+    d = win.doc
+    lesson, net, x, y, ex_x, ex_y, cfg, loss = snap.doc
+    if lesson is not None and net is not None:
+        d.restore_workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, clear_undo=False)
+    for name, st in snap.labs.items():
+        try:
+            win.labs[name].restore_state(st)
+        except Exception:  # noqa: BLE001 - the other labs are still restored
+            continue
+    if snap.lab:
+        win.show_lab(snap.lab)
+    d._dirty = snap.dirty
+    d.modified_changed.emit(d.is_modified)
+    win.files.path = snap.path
+    win.update_title()
+
+
+def all_or_nothing(win: MainWindow, apply: Callable[[], object], what: str) -> None:
+    """Run ``apply``; on any exception (raised or in a slot) restore the window and raise
+    FormatError with the reason. On success the undo history of the old state is
+    cleared (it belongs to the document that was replaced)."""
+    snap = take(win)
+    try:
+        with slot_errors() as errors:
+            apply()
+        if errors:
+            raise errors[0]
+    except Exception as e:  # noqa: BLE001 - the last resort: whatever went wrong
+        try:
+            with slot_errors():
+                restore(win, snap)
+        except Exception:  # noqa: BLE001
+            pass
+        raise FormatError(f"{what}: {type(e).__name__}: {str(e)[:300]} — nothing was "
+                          "changed") from None
+    win.doc.undo_stack.clear()
