@@ -48,6 +48,7 @@ from nnviz.engine.schema import (
     Template,
 )
 from nnviz.engine.train_settings import HYPERS
+from nnviz.engine.training import DROPOUT_MODES
 from nnviz.engine.universality import HIDDEN_ACTIVATIONS
 from nnviz.engine.validate import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMS, FormatError
 
@@ -122,6 +123,8 @@ TRAINING = Obj({
     "l1": Field(Num(0.0, 1e3), "L1 penalty"),
     "l2": Field(Num(0.0, 1e3), "L2 penalty"),
     "dropout": Field(Num(0.0, 0.95), "dropout rate of hidden layers"),
+    "dropout_mode": Field(Enum(*DROPOUT_MODES), "inverted (scale while training) or notes "
+                          "(weights × (1 − p) at test time)"),
     "clip_value": Field(Opt(Num(1e-12, 1e12)), "clip each gradient entry"),
     "clip_norm": Field(Opt(Num(1e-12, 1e12)), "clip the gradient's norm"),
     "freeze_biases": Field(Bool(), "biases do not learn"),

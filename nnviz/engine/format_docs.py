@@ -31,8 +31,10 @@ def workspace_tables() -> str:
     out = ["### Keys of a workspace", "", markdown_table(WORKSPACE)]
     for lab in BUILTIN_LABS:
         node = LAB_STATES[lab]
-        if node.fields:
+        if isinstance(node, Obj) and node.fields:
             out += [f"### `labs.{lab}`", "", markdown_table(node, f"labs.{lab}")]
+    out.append("`labs.general`: the generalisation lab's settings, as in a `general` "
+               "lesson's `settings`.\n")
     return "\n".join(out)
 
 

@@ -21,18 +21,22 @@ from nnviz.engine.file_schema import (
     PHASES,
     SEED,
     TRAINING,
+    _general,
+    _race,
 )
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.neuron import CONVENTIONS
 from nnviz.engine.schema import (
     Bool,
+    Checked,
     Enum,
     Expr,
     Field,
     Grid,
     Int,
     List,
+    Node,
     Num,
     Obj,
     Opt,
@@ -83,7 +87,8 @@ UNIVERSALITY = Obj({
 })
 
 SURFACE = Obj({
-    "page": Field(Enum("surface", "slowdown"), "the page shown"),
+    "page": Field(Enum("surface", "slowdown", "race"), "the page shown"),
+    "race": Field(Checked(_race, "the optimiser race's settings (as in lessons)"), "the race"),
     "mode": Field(Enum("params", "random", "pca"), "which plane of parameters"),
     "params": Field(List(NAME, 2, 2), "the two parameters' names"),
     "center": Field(List(Num(-LAB_VALUE, LAB_VALUE), 2, 2), "centre of the plotted square"),
@@ -110,6 +115,7 @@ TRAINING_LAB = Obj({
         "test": Field(List(Int(0, MAX_POINTS), MAX_POINTS), "indices of the test samples"),
         "speed": Field(Int(0, 100), "epochs per frame (0: as fast as possible)"),
         "init": Field(Enum(*INITIALISERS), "the initialiser of Reset"),
+        "init_gain": Field(Num(0.0, 100.0), "the weight scale of Reset"),
     }), "the training controller"),
     "discrete": Field(Bool(), "discrete colours in the output map"),
 })
@@ -139,14 +145,27 @@ NEURON = Obj({
     "softmax_scale": Field(Num(0.0, LAB_VALUE), "softmax scale", True),
 })
 
-LAB_STATES: dict[str, Obj] = {
+LAB_STATES: dict[str, Node] = {
     "workbench": Obj({
         "k": Field(Int(0, 10**9), "micro-step shown"),
         "t": Field(Int(0, 10**6), "training step shown"),
         "weight_labels": Field(Bool(), "weight labels on the edges"),
         "timeline": Field(Grid(2, 4_000_000, -WEIGHT, WEIGHT), "the parameters of every "
                           "network of the timeline (left out when too big)"),
+        "matrix": Field(Obj({
+            "on": Field(Bool(), "the matrix view is shown"),
+            "batch": Field(Bool(), "the whole batch at once"),
+            "input_layer": Field(Int(0, 1), "the input layer's number (0 or 1)"),
+        }), "the matrix form of the step"),
     }),
+    "conv": Obj({
+        "page": Field(Enum("conv", "cnn"), "the tab shown"),
+        "conv": Field(Obj(open=True), "the convolution page: the keys of a conv lesson's "
+                      "settings and `k`; checked by the lab before anything changes"),
+        "cnn": Field(Obj(open=True), "the CNN tab (kernels, pool, lr, seed, example, steps, "
+                     "epochs, params, history); checked by the lab before anything changes"),
+    }),
+    "general": Checked(_general, "the generalisation lab's settings (as in lessons)"),
     "universality": UNIVERSALITY,
     "surface": SURFACE,
     "training": TRAINING_LAB,

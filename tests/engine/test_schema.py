@@ -21,6 +21,15 @@ def test_format_documents_match_the_schema():
             f"{path.name} is stale: run python -m nnviz.engine.format_docs")
 
 
+def test_every_training_setting_is_declared():
+    from dataclasses import fields
+
+    from nnviz.engine.file_schema import TRAINING
+    from nnviz.engine.training import TrainConfig
+
+    assert {f.name for f in fields(TrainConfig)} <= set(TRAINING.fields)
+
+
 def test_every_declared_lesson_key_is_documented():
     text = format_docs.LESSON_DOC.read_text(encoding="utf-8")
     for key in LESSON.fields:

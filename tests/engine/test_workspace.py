@@ -47,9 +47,9 @@ def _workspace(name: str = "mazur-2-2-2", seed: int = 1) -> Workspace:
                                                              schedule="step", lr_gamma=0.3,
                                                              lr_every=4, patience=12),
                      lesson.loss, "workbench",
-                     {"workbench": {"k": 3, "weight_labels": False,
-                                    "timeline": [[0.1, 1 / 3, 2e-300]]},
-                      "training": {"discrete": True, "controller": {"speed": 5}}},
+                     {"workbench": {"k": 3, "weight_labels": False},
+                      "conv": {"cnn": {"history": [[0.1, 1 / 3, 2e-300]]}},
+                      "training": {"discrete": True}},
                      (3, "forward"), data_spec_for(lesson, x, y))
 
 
@@ -89,11 +89,11 @@ def test_generated_data_is_stored_as_its_spec_and_edited_data_as_arrays():
 
 def test_lab_state_with_numpy_values_is_converted_and_nan_refused():
     ws = _workspace()
-    ws.labs = {"workbench": {"timeline": np.array([[0.5, 0.25]]), "k": np.int64(3)}}
+    ws.labs = {"conv": {"cnn": {"cost": np.array([0.5, 0.25]), "n": np.int64(3)}}}
     back = loads_workspace(dumps_workspace(ws))
-    assert back.labs == {"workbench": {"timeline": [[0.5, 0.25]], "k": 3}}
-    ws.labs = {"workbench": {"timeline": [[float("nan")]]}}
-    with pytest.raises(FormatError, match="labs.workbench.timeline"):
+    assert back.labs == {"conv": {"cnn": {"cost": [0.5, 0.25], "n": 3}}}
+    ws.labs = {"conv": {"cnn": {"cost": [float("nan")]}}}
+    with pytest.raises(FormatError, match="labs.conv.cnn.cost"):
         dumps_workspace(ws)
 
 
