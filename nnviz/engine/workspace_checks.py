@@ -4,7 +4,6 @@ never fails half-way. Each failure is a FormatError naming the key."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -21,10 +20,6 @@ def check_workspace_labs(ws: Any) -> None:
         _workbench(ws, labs["workbench"])
     if isinstance(labs.get("surface"), dict):
         _surface(ws, labs["surface"])
-    tr = labs.get("training", {}).get("controller") if isinstance(labs.get("training"),
-                                                                   dict) else None
-    if isinstance(tr, dict):
-        _training(ws, tr)
     un = labs.get("universality", {}).get("controller") if isinstance(
         labs.get("universality"), dict) else None
     if isinstance(un, dict):
@@ -62,26 +57,6 @@ def _surface(ws: Any, st: dict) -> None:
     names = {p.name(nm) for p in all_params(net)}
     if pair[0] == pair[1] or not all(p in names for p in pair):
         raise FormatError("labs.surface.params: two different parameters of the network")
-
-
-def _training(ws: Any, st: dict) -> None:
-    from nnviz.engine.data import make_dataset, mask_from_rows, spec_from_settings
-
-    spec = spec_from_settings(st.get("data", {}), {})
-    net = ws.network
-    shape = (net.sizes[0], net.sizes[-1], net.activations[-1].name)
-    which = st.get("rows", "document" if spec.source == "table" else "spec")
-    try:
-        if which == "spec" and spec.source != "table":
-            ds = make_dataset(spec, *shape)
-        else:
-            ds = make_dataset(replace(spec, source="table"), *shape, (ws.x, ws.y))
-    except FormatError:
-        raise
-    except ValueError as e:
-        raise FormatError(f"labs.training.controller.data: {e}") from None
-    if "test" in st:
-        mask_from_rows(st["test"], len(ds.x), "labs.training.controller.test")
 
 
 def _universality(st: dict) -> None:

@@ -14,6 +14,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import MAX_POINTS
 from nnviz.engine.data import SOURCES as DATA_SOURCES
 from nnviz.engine.datasets import GATES
+from nnviz.engine.features import FEATURES
 from nnviz.engine.file_schema import (
     BIG,
     DATA,
@@ -116,6 +117,9 @@ TRAINING_LAB = Obj({
         "speed": Field(Int(0, 100), "epochs per frame (0: as fast as possible)"),
         "init": Field(Enum(*INITIALISERS), "the initialiser of Reset"),
         "init_gain": Field(Num(0.0, 100.0), "the weight scale of Reset"),
+        "features": Field(List(Enum(*FEATURES), len(FEATURES), 1), "the input features"),
+        "points": Field(Grid(2, 2 * MAX_POINTS, -VALUE, VALUE), "the 2-D points under "
+                        "derived features"),
     }), "the training controller"),
     "discrete": Field(Bool(), "discrete colours in the output map"),
 })
