@@ -106,3 +106,22 @@ def test_convolution_cells_are_hidden_until_guessed(main_window, qtbot):
     assert lab.reveal.bar.verdict.text().startswith("Right")
     assert not lab.result_hidden() and page.arith.products[0].isVisible()
     assert "?" not in page.arith.result.text()
+
+
+def test_the_matrix_view_hides_the_result_matrix(main_window, qtbot):
+    win = main_window
+    wb = win.lab("workbench")
+    qtbot.keyClick(win, Qt.Key.Key_M)
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for _ in range(6):                      # BP1: δ^3 = ∇C ⊙ σ'(z^3)
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    assert wb.matrix.active and wb.matrix.step.label == "BP1"
+    text = wb.matrix_view.shown_text()
+    assert "0.138498562" not in text and "?" in text
+    assert wb.reveal.bar.question.text() == "Your guess for δ^3 (first entry):"
+    _type(qtbot, wb.reveal.bar.edit, "0.1385")
+    assert wb.reveal.bar.verdict.text() == "Right: 0.138498562"
+    QApplication.processEvents()
+    assert "0.138498562" in wb.matrix_view.shown_text()
+    assert "−0.038098237" in wb.matrix_view.shown_text()

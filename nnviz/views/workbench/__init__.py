@@ -100,6 +100,7 @@ class WorkbenchLab(Lab):
 
         self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
         self.equations.set_guess_bar(self.reveal.bar)
+        self.matrix_view.is_hidden = self.reveal.hidden
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
         self.stepper.playing_changed.connect(self._on_playing_changed)
@@ -256,7 +257,8 @@ class WorkbenchLab(Lab):
             self.graph.set_network(tr.net_before, st.doc.naming)
             self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them
             self.graph.set_targets(tr.y, redraw=False)
-            shown = self.reveal.state(tr, st.k) if hidden else tr.state_at(st.k)
+            masked = hidden and st.k > 0 and not self.matrix.active
+            shown = self.reveal.state(tr, st.k) if masked else tr.state_at(st.k)
             self.graph.set_state(graph_state(tr, shown, st.doc.naming, self.style_.presentation))
             self._on_selection_changed()
         self.reveal.sync()

@@ -4,6 +4,9 @@ the BP1-BP4 label, the symbolic equation and a note on what it means."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
@@ -38,7 +41,10 @@ def shown_indices(n: int) -> list[int | None]:
 
 
 def number_text(m: Mat, v: float) -> str:
-    """A value as the step prints it: the notes' rounding where they round, else fmt."""
+    """A value as the step prints it: the notes' rounding where they round, else fmt
+    ("?" for a hidden result: NaN)."""
+    if v != v:
+        return "?"
     if m.digits is not None:
         return f"{v:.{m.digits}f}".replace("-", "−")
     return fmt(v).replace("-", "−")
@@ -281,6 +287,20 @@ class MatrixCanvas(QWidget):
                                        top + body_h + 4), m.name)
 
 
+def result_mat(step: MatrixStep) -> Mat:
+    """The step's result: the last matrix of its last line."""
+    return step.lines[-1][-1]
+
+
+def hidden_result(step: MatrixStep | None) -> MatrixStep | None:
+    """``step`` with its result's entries shown as "?" (predict, then reveal)."""
+    if step is None or not step.lines or not isinstance(step.lines[-1][-1], Mat):
+        return step
+    m = result_mat(step)
+    masked = replace(m, values=np.full(m.values.shape, np.nan))
+    return replace(step, lines=(*step.lines[:-1], (*step.lines[-1][:-1], masked)))
+
+
 class MatrixView(QWidget):
     """The matrix view: options on top, the current step below (scrolls when long)."""
 
@@ -319,6 +339,7 @@ class MatrixView(QWidget):
         lay.setSpacing(0)
         lay.addLayout(top)
         lay.addWidget(self.scroll, 1)
+        self.is_hidden: Callable[[], bool] = lambda: False   # predict, then reveal
         ctl.changed.connect(self.refresh)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
@@ -357,7 +378,7 @@ class MatrixView(QWidget):
         self.where.setText(f"Step {c.m} of {len(tr)}{batch}")
         start = ("Start of the pass. Right steps layer by layer: z = W a + b, a = σ(z), then "
                  "BP1-BP4 and the update, as notes 002 and 004 write them.")
-        self.canvas.set_step(c.step, start)
+        self.canvas.set_step(hidden_result(c.step) if self.is_hidden() else c.step, start)
 
     def shown_text(self) -> str:
         """What the view shows, as plain text (the last paint)."""

@@ -156,6 +156,8 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
             for d in step.details:
+                if hidden and (d.lhs == step.equation.lhs or d.value == step.value):
+                    d = HiddenResult(d.lhs, d.stages, d.value, d.n_symbolic)  # the same result
                 out.append(equation_block(equation_rows(d, width, mid, measure),
                                           f"font-size:{mid:.1f}pt; color:{grad}", 2))
     for c in captions:

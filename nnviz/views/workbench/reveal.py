@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from nnviz.controllers.reveal import RevealController
+from nnviz.engine.matrix_tokens import Mat
 from nnviz.engine.trace import Trace, TraceState
 from nnviz.views.reveal_bar import LabReveal, Question
+from nnviz.views.workbench.matrix_view import result_mat
 
 if TYPE_CHECKING:
     from nnviz.views.workbench import WorkbenchLab
@@ -24,8 +28,16 @@ class WorkbenchReveal(LabReveal):
         self.rc.changed.connect(lab.position_changed)   # the caption bar asks again
 
     def _question(self) -> Question:
-        st = self.lab.stepper
-        if st.trace is None or st.step is None or self.lab.matrix.active:
+        st, mx = self.lab.stepper, self.lab.matrix
+        if mx.active:   # the matrix view: the result's first entry is asked
+            step = mx.step
+            if mx.trace is None or step is None or not isinstance(step.lines[-1][-1], Mat):
+                return None
+            m = result_mat(step)
+            where = " (first entry)" if m.values.size > 1 else ""
+            return ((self.lesson(), "matrix", st.t, mx.batch, mx.m), f"{m.name}{where}",
+                    float(np.asarray(m.values).reshape(-1)[0]))
+        if st.trace is None or st.step is None:
             return None
         return (self.lesson(), "workbench", st.t, st.k), st.step.equation.lhs, st.step.value
 
