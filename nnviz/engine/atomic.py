@@ -9,22 +9,38 @@ is removed and the previous file is untouched.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
+import time
 from pathlib import Path
+
+TEMP_PREFIX = ".nnviz-"
+TEMP_SUFFIX = ".tmp"
+STALE_SECONDS = 600   # a temporary file this old was left by a killed save
 
 
 def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` atomically; raise OSError on failure (old file intact)."""
-    p = Path(path)
+    """Write ``data`` to ``path`` atomically; raise OSError on failure (old file intact).
+
+    A symbolic link is written through (its target is replaced, the link stays); the
+    file keeps its permissions (a new file gets the usual 0666 minus the umask, e.g.
+    0644); the temporary name is short, so names of up to 255 characters work; and
+    temporary files left by a killed save are removed."""
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
     raw = data.encode(encoding) if isinstance(data, str) else bytes(data)
-    folder = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+    folder = target.parent if str(target.parent) else Path(".")
+    mode = _mode_for(target)
+    _remove_stale(folder)
+    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
-        os.replace(tmp, p)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -32,6 +48,33 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
             pass
         raise
     _fsync_dir(folder)
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the file should have: the old file's, else 0666 & ~umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove this module's temporary files older than STALE_SECONDS (a killed save)."""
+    try:
+        names = [n for n in os.listdir(folder)
+                 if n.startswith(TEMP_PREFIX) and n.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for n in names:
+        p = folder / n
+        try:
+            if p.is_file() and not p.is_symlink() and now - p.stat().st_mtime > STALE_SECONDS:
+                p.unlink()
+        except OSError:
+            continue
 
 
 def _fsync_dir(folder: Path) -> None:
