@@ -27,6 +27,7 @@ from nnviz.engine.workspace import (
     read_workspace,
     save_workspace,
 )
+from nnviz.views.recovery import RecoveryFiles
 from nnviz.views.safe_text import warn
 from nnviz.views.transaction import all_or_nothing
 
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 8
-RECOVERY_NAME = "nnviz-recovery.nnviz"
 DROP_SUFFIXES = (SUFFIX, ".json", ".csv")
 
 
@@ -67,6 +67,7 @@ class FileManager(QObject):
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start()
         self.doc.modified_changed.connect(self._on_modified_changed)
+        self.recovery = RecoveryFiles(win.settings.fileName())
 
     # ------------------------------------------------------------ collecting
     def current_workspace(self) -> Workspace:
@@ -257,20 +258,21 @@ class FileManager(QObject):
     # ------------------------------------------------------------ autosave and recovery
     @property
     def recovery_path(self) -> Path:
-        """The recovery file, next to the settings file."""
-        return Path(self.win.settings.fileName()).resolve().parent / RECOVERY_NAME
+        """This window's recovery file (its own; other windows have theirs)."""
+        return self.recovery.path
 
     def _on_modified_changed(self, modified: bool) -> None:
         self.win.update_title()
 
     def autosave_now(self) -> bool:
-        """Write the recovery file if there are unsaved changes; never raises."""
+        """Write this window's recovery file if there are unsaved changes; never raises."""
         if not self.doc.is_modified or self.doc.lesson is None:
             return False
         from nnviz import __version__
 
         try:
-            self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.recovery.claim():
+                raise OSError("the recovery file is locked by another window")
             save_workspace(self.recovery_path, self.current_workspace(), __version__)
         except (OSError, FormatError) as e:
             self.doc.message.emit(f"Autosave failed: {e}")
@@ -278,16 +280,16 @@ class FileManager(QObject):
         return True
 
     def remove_recovery(self) -> None:
-        try:
-            self.recovery_path.unlink()
-        except OSError:
-            pass
+        """Remove this window's own recovery file (its work was saved or discarded)."""
+        self.recovery.discard(self.recovery_path)
 
     def offer_recovery(self) -> None:
-        """After a crash: offer the recovery file (Restore or Discard)."""
-        p = self.recovery_path
-        if not p.exists() or self.prompt is not None:
+        """After a crash: offer the newest recovery file of a window that is not running
+        (Restore or Discard); running windows' files are never offered."""
+        orphans = self.recovery.orphans()
+        if not orphans or self.prompt is not None:
             return
+        p = max(orphans, key=lambda q: q.stat().st_mtime if q.exists() else 0)
         box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?",
                           "nnviz did not close cleanly last time. Restore the work that was "
                           "autosaved?", QMessageBox.StandardButton.Open
@@ -296,21 +298,24 @@ class FileManager(QObject):
 
         def done(clicked) -> None:
             if clicked == QMessageBox.StandardButton.Open:
-                self.recover()
+                self.recover(p)
             else:
-                self.remove_recovery()
+                self.recovery.discard(p)
 
         self._ask(box, done)
 
-    def recover(self) -> bool:
-        """Load the recovery file as an unsaved workspace."""
+    def recover(self, p: Path | None = None) -> bool:
+        """Load a recovery file as an unsaved workspace; one that cannot be read is kept
+        (renamed ``….unreadable``) and the user is told where, never deleted unasked."""
+        p = p or self.recovery_path
         try:
-            ws = read_workspace(self.recovery_path)
+            ws = read_workspace(p)
             self.install(ws)
         except FormatError as e:
-            warn(self.win, "Cannot recover", str(e))
-            self.remove_recovery()
+            aside = self.recovery.set_aside(p)
+            warn(self.win, "Cannot recover", f"{e}\n\nThe file was kept as {aside}")
             return False
+        self.recovery.discard(p)
         self.path = None
         self.doc.mark_modified()
         self.win.update_title()
@@ -318,8 +323,6 @@ class FileManager(QObject):
         return True
 
     def shutdown(self) -> None:
-        """Clean exit: stop the autosave and remove the recovery file."""
+        """Clean exit: stop the autosave, remove this window's recovery file and lock."""
         self.autosave_timer.stop()
-        self.remove_recovery()
-
-
+        self.recovery.release(remove_file=True)

@@ -235,7 +235,15 @@ def test_autosave_writes_a_recovery_file_offered_after_a_crash(window, qtbot, se
     _edit(win)
     qtbot.waitUntil(rec.exists)
     edited = win.doc.network.copy()
-    # "crash": a second window starts while the recovery file is still there
+    # a second window while the first runs: no prompt, the first's file is not touched
+    live = _new_window(qtbot, settings, monkeypatch)
+    live.files.offer_recovery()
+    assert live.files.prompt is None
+    live.close()
+    assert rec.exists()
+    # "crash": the first window's process dies (its lock is free, its file stays)
+    win.files.autosave_timer.stop()
+    win.files.recovery.release(remove_file=False)
     win2 = _new_window(qtbot, settings, monkeypatch)
     assert not win2.doc.network.equals(edited)
     win2.files.offer_recovery()
@@ -245,19 +253,37 @@ def test_autosave_writes_a_recovery_file_offered_after_a_crash(window, qtbot, se
     qtbot.waitUntil(lambda: win2.files.prompt is None)
     assert win2.doc.network.equals(edited)
     assert win2.doc.is_modified  # recovered work is not saved yet
-    # a clean exit removes the recovery file
-    win.files.autosave_timer.stop()
+    assert not rec.exists()  # recovered: the orphan is gone; win2 autosaves to its own
     win2.close()
-    assert not rec.exists()
+    assert not win2.files.recovery_path.exists()
 
 
-def test_discarding_the_recovery_removes_it(window, qtbot):
+def test_discarding_the_recovery_removes_it(window, qtbot, settings, monkeypatch):
     win = window
     _edit(win)
     assert win.files.autosave_now()
-    win.files.offer_recovery()
-    _answer(qtbot, win, QMessageBox.StandardButton.Discard)
-    assert not win.files.recovery_path.exists()
+    rec = win.files.recovery_path
+    win.files.recovery.release(remove_file=False)  # as if its process had died
+    win2 = _new_window(qtbot, settings, monkeypatch)
+    win2.files.offer_recovery()
+    _answer(qtbot, win2, QMessageBox.StandardButton.Discard)
+    assert not rec.exists()
+
+
+def test_an_unreadable_recovery_file_is_kept(window, qtbot, settings, monkeypatch):
+    win = window
+    _edit(win)
+    assert win.files.autosave_now()
+    rec = win.files.recovery_path
+    win.files.recovery.release(remove_file=False)
+    rec.write_text("{broken")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    win2 = _new_window(qtbot, settings, monkeypatch)
+    win2.files.offer_recovery()
+    _answer(qtbot, win2, QMessageBox.StandardButton.Open)
+    assert shown and "kept as" in shown[0]
+    assert not rec.exists() and rec.with_name(rec.name + ".unreadable").exists()
 
 
 def test_recent_files_menu(window, tmp_path, monkeypatch):
