@@ -74,7 +74,12 @@ def _worked(args: argparse.Namespace) -> int:
 
         sys.stdout.write(lesson_conv_markdown(lesson))
         return 0
-    sys.stdout.write(worked_markdown(lesson))
+    try:
+        text = worked_markdown(lesson)
+    except ValueError as e:  # e.g. batch normalisation, or an optimiser not written out
+        print(f"nnviz worked: {args.lesson}: {e}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
     return 0
 
 

@@ -27,7 +27,11 @@ class LessonInfoLab(Lab):
         from nnviz.engine.worked import worked_markdown
 
         if self.doc.lesson is not None:
-            show_markdown(self.text, worked_markdown(self.doc.lesson))
+            try:
+                text = worked_markdown(self.doc.lesson)
+            except ValueError as e:   # batch normalisation: no worked step
+                text = f"No worked example: {e}"
+            show_markdown(self.text, text)
 
     def apply_style(self, style: Style) -> None:
         from nnviz.views.presentation import scaled_font

@@ -78,3 +78,17 @@ def test_labs_that_leave_batch_norm_out_say_so(main_window, qtbot):
     with pytest.raises(ValueError, match="batch normalisation"):
         S.loss_grid(net, np.zeros((3, 2)), np.zeros((3, 1)), get_loss("mse"), *refs,
                     np.linspace(-1, 1, 3), np.linspace(-1, 1, 3))
+
+
+def test_nnviz_worked_declines_the_batch_norm_lesson_with_a_message():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(root))
+    r = subprocess.run([sys.executable, "-m", "nnviz", "worked", "--lesson", "batch-norm"],
+                       capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert r.returncode == 2 and "batch normalisation" in r.stderr and not r.stdout
+    assert "Traceback" not in r.stderr
