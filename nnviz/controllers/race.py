@@ -178,7 +178,7 @@ def parse_race(race: Any) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"race.{str(sorted(unknown)[0])[:40]}: unknown setting")
     surface = race.get("surface", "sigmoid-neuron")
-    if surface not in SURFACES:
+    if not isinstance(surface, str) or surface not in SURFACES:
         raise ValueError(f"race.surface: one of {', '.join(SURFACES)}")
     names = race.get("optimisers", list(DEFAULT_RACERS))
     if not isinstance(names, list) or not all(isinstance(n, str) and n in OPTIMISERS
@@ -188,7 +188,7 @@ def parse_race(race: Any) -> dict[str, Any]:
     if not isinstance(rates, dict):
         raise ValueError("race.rates: expected an object")
     for n, lr in rates.items():
-        if n not in OPTIMISERS or isinstance(lr, bool) or not isinstance(lr, (int, float)) \
+        if not isinstance(n, str) or n not in OPTIMISERS or isinstance(lr, bool) or not isinstance(lr, (int, float)) \
                 or not (math.isfinite(lr) and 0 < lr <= 1e3):
             raise ValueError(f"race.rates.{str(n)[:40]}: a learning rate in (0, 1000]")
     start = race.get("start")

@@ -333,7 +333,7 @@ class SurfaceController(PathMixin, QObject):
     def slice_values(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D slice along the x axis through the current point: (values, loss)."""
         s = self.surface
-        if s is None:
+        if s is None or self.net.has_batch_norm:  # the surface leaves batch norm out
             return None
         if s.mode == "params" and self.mode == "params" and (
                 self.net.n_params() * max(1, len(self.doc.x)) <= 200_000):

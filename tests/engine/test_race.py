@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnviz.engine.optimisers import make_optimiser
 from nnviz.engine.race import COLOURS, MAX_STEPS, SURFACES, Race, default_entries
@@ -106,3 +108,32 @@ def test_colours_are_okabe_ito_and_distinct():
     okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
                  "#000000"}
     assert set(COLOURS.values()) <= okabe_ito and len(set(COLOURS.values())) == len(COLOURS)
+
+
+_hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
+                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                     st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(surface=st.one_of(st.sampled_from(list(SURFACES)), _hostile),
+       names=st.one_of(st.lists(st.sampled_from(["sgd", "adam", "momentum", "nope"]),
+                                max_size=4), _hostile),
+       rates=st.one_of(st.dictionaries(st.sampled_from(["sgd", "adam", "x"]), _hostile,
+                                       max_size=2), _hostile),
+       start=_hostile, k=_hostile)
+def test_hostile_race_settings_are_refused_or_make_a_valid_race(surface, names, rates, start, k):
+    from nnviz.controllers.race import parse_race
+
+    d = {"surface": surface, "optimisers": names, "rates": rates, "start": start,
+         "steps_per_tick": k}
+    try:
+        v = parse_race(d)
+    except ValueError:
+        return
+    s = SURFACES[v["surface"]]()
+    race = Race(s, [(n, v["rates"].get(n, s.rates[n]), {}) for n in v["optimisers"]],
+                v["start"])
+    race.step(3)
+    for r in race.racers:
+        assert np.isfinite(r.p).all() and np.isfinite(r.losses).all()
