@@ -188,8 +188,8 @@ def parse_race(race: Any) -> dict[str, Any]:
     if not isinstance(rates, dict):
         raise ValueError("race.rates: expected an object")
     for n, lr in rates.items():
-        if not isinstance(n, str) or n not in OPTIMISERS or isinstance(lr, bool) or not isinstance(lr, (int, float)) \
-                or not (math.isfinite(lr) and 0 < lr <= 1e3):
+        if not isinstance(n, str) or n not in OPTIMISERS or isinstance(lr, bool) \
+                or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and 0 < lr <= 1e3):
             raise ValueError(f"race.rates.{str(n)[:40]}: a learning rate in (0, 1000]")
     start = race.get("start")
     if start is not None and not (isinstance(start, list) and len(start) == 2 and all(
