@@ -569,3 +569,17 @@ def test_save_then_open_keeps_the_users_data(main_window, lab, qtbot, tmp_path, 
     assert lab.map.point_counts() == (int((~test).sum()), int(test.sum()))
     assert lab.data_panel.counts.text() == (f"{int((~test).sum())} training and "
                                             f"{int(test.sum())} test samples")
+
+
+def test_the_edges_are_stroked_again_only_when_they_look_different(lab, qtbot):
+    g = lab.graph
+    lab.redraw()
+    g.grab()
+    first = g._edge_picture()
+    net = lab.doc.network
+    g.set_network(net.sizes, [w * 1.0001 for w in net.weights], g.names, g.active, True)
+    assert g._edge_picture() is first        # the same signs and widths: copied, not stroked
+    flipped = [w.copy() for w in net.weights]
+    flipped[1][0, 0] = -flipped[1][0, 0]
+    g.set_network(net.sizes, flipped, g.names, g.active, True)
+    assert g._edge_picture() is not first    # one edge changed colour: stroked again

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from nnviz.views.style import Style
@@ -49,6 +49,8 @@ class NetView(QWidget):
         self._arrays: list[np.ndarray] = []
         self._nodes: list[list[QRectF]] = []
         self._paths: list[tuple[QPen, QPainterPath]] = []
+        self._edge_pixmap: QPixmap | None = None
+        self._drawn_key = b""
         self._edges_dirty = True
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
@@ -78,8 +80,23 @@ class NetView(QWidget):
         for b in self.plus + self.minus + [self.add_layer, self.remove_layer]:
             b.setVisible(editable)
         self.weights = weights
-        self._edges_dirty = True
-        self.update()
+        key = self._edge_key(weights)
+        if key != self._drawn_key:  # a stroke moved to another colour or width bucket
+            self._drawn_key = key
+            self._edges_dirty = True
+            self.update()
+
+    @staticmethod
+    def _edge_key(weights: list[np.ndarray]) -> bytes:
+        """Each weight's sign and width bucket: the edges look the same while it holds
+        (training moves most weights too little to change it from frame to frame)."""
+        if not weights:
+            return b""
+        flat = np.concatenate([w.ravel() for w in weights])
+        mag = np.nan_to_num(np.abs(flat), nan=0.0, posinf=0.0)
+        top = float(mag.max()) or 1.0
+        bucket = np.minimum((mag / top * len(WIDTHS)).astype(np.int8), len(WIDTHS) - 1) + 1
+        return (bucket * np.sign(flat).astype(np.int8)).tobytes()
 
     def set_images(self, rows: list[list[np.ndarray] | None]) -> None:
         """Per neuron layer (inputs first: one per offered feature) the RGBA maps
@@ -220,16 +237,35 @@ class NetView(QWidget):
                 self._paths.append((pen, path))
 
     # ------------------------------------------------------------ painting
-    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
-        if self._edges_dirty:
+    def _edge_picture(self) -> QPixmap:
+        """The edges, stroked once into a pixmap when the weights, the size or the style
+        change (at most four times a second while training runs); a frame that only
+        recolours the neurons' maps copies it."""
+        dpr = self.devicePixelRatioF()
+        pm = self._edge_pixmap
+        if self._edges_dirty or pm is None or pm.size() != self.size() * dpr:
             self._edges()
+            pm = QPixmap(self.size() * dpr)
+            pm.setDevicePixelRatio(dpr)
+            pm.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pm)
+            for pen, path in self._paths:
+                # antialiasing ten times the cost of a plain stroke: only for the widest
+                # (the strongest, fewest) edges, where jagged steps would show
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, pen.widthF() >= 3.0)
+                p.setPen(pen)
+                p.drawPath(path)
+            p.end()
+            self._edge_pixmap = pm
+        return pm
+
+    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+        edges = self._edge_picture()
         p = QPainter(self)
+        p.drawPixmap(0, 0, edges)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         s = self.style_
         fg, muted = QColor(s.foreground), QColor(s.muted)
-        for pen, path in self._paths:
-            p.setPen(pen)
-            p.drawPath(path)
         ins = set(self._inputs())
         for l, col in enumerate(self._nodes):
             imgs = self._images[l] if l < len(self._images) else []
