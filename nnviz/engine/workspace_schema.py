@@ -63,6 +63,16 @@ NETWORK = Obj({
                       "shared, all 0 without bias)", True),
         "use_bias": Field(Bool(), "the layer has a bias"),
         "shared_bias": Field(Bool(), "one bias value for the whole layer"),
+        "batch_norm": Field(Obj({
+            "gamma": Field(Grid(1, MAX_LAYER_SIZE, -WEIGHT, WEIGHT), "γ, one per neuron"),
+            "beta": Field(Grid(1, MAX_LAYER_SIZE, -WEIGHT, WEIGHT), "β, one per neuron"),
+            "running_mean": Field(Grid(1, MAX_LAYER_SIZE, -WEIGHT, WEIGHT),
+                                  "running average of μ_B (used at test time)"),
+            "running_var": Field(Grid(1, MAX_LAYER_SIZE, 0.0, WEIGHT),
+                                 "running average of σ_B² (unbiased)"),
+            "eps": Field(Num(1e-12, 1.0), "ε under the root"),
+            "momentum": Field(Num(0.0, 0.999), "weight of the old running average"),
+        }), "batch normalisation of a hidden layer's z before its activation"),
     }), MAX_LAYERS), "one object per layer after the input", True),
 })
 
