@@ -27,6 +27,19 @@ LESSONS = [
        "the truth.", "question": "Raise the degree to 12. What happens to the grey curves?"},
       {"at": "result", "text": "The U curve: training error falls with the degree, test "
        "error falls, then rises.", "question": "Which degree would you choose, and why?"}]),
+    ("bias-variance-network", 15, "Bias and variance of a small network: K networks, K "
+     "training sets",
+     "The same K resampled training sets as the polynomial lesson, but the model is a "
+     "1-h-1 tanh network trained by gradient descent (Adam): its complexity is the number "
+     "of hidden units h. Train K nets trains one network per training set in slices; their "
+     "spread is the variance, the distance of their mean from sin(pi x) the bias.",
+     "Lecture notes 003 (Bias, Variance & their trade-off)", SMALL,
+     {"page": "bias-variance", "model": "network", "hidden": 3, "n": 15, "noise": 0.3,
+      "k": 10, "mlp_epochs": 600},
+     [{"at": "start", "text": "Train K nets: one network per training set, drawn as each "
+       "finishes.", "question": "With 1 hidden unit, high bias or high variance?"},
+      {"at": "result", "text": "Orange: the mean of the K networks. Grey: their spread.",
+       "question": "What will 20 hidden units do to the spread?"}]),
     ("regularisation-polynomial", 20, "Why regularisation helps: a 9th-order polynomial "
      "against y = 2x",
      "Ten points lie near y = 2x. A 9th-order polynomial goes through every one of them; "

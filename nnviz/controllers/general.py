@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.engine import digit_tasks, reg_nets
 from nnviz.engine.general_setup import PAGES, GeneralSetup, case_setup, check, parse_setup
-from nnviz.engine.generalisation import FIT_PANELS, Resampled, Sweep, resample
+from nnviz.engine.generalisation import FIT_PANELS, Resampled, Sweep, resample, resample_mlp
 from nnviz.engine.polyfit import RegFit, notes_line_points, regularised_polynomial
 from nnviz.engine.validate import FormatError
 
@@ -103,10 +103,22 @@ def _sweep_steps(s: GeneralSetup) -> Iterator[Sweep]:
                     np.array([r.variance for r in rows]))
 
 
+def _mlp_steps(s: GeneralSetup) -> Iterator[Resampled | int]:
+    """K networks trained one after the other: the networks so far once two are done,
+    else the number of epochs trained (progress)."""
+    last: Resampled | int = 0
+    epochs = 0
+    for r in resample_mlp("sine", s.hidden, s.n, s.noise, s.k, s.mlp_epochs, s.seed):
+        epochs += 1
+        last = r if r is not None else (last if isinstance(last, Resampled) else epochs)
+        yield last
+
+
 def experiment(page: str, s: GeneralSetup) -> Iterator:
     """The generator that trains the page's experiment with settings ``s``."""
     makers: dict[str, Callable[[], Iterator]] = {
-        "bias-variance": lambda: _sweep_steps(s),
+        "bias-variance": lambda: (_sweep_steps(s) if s.model == "polynomial" else
+                                  _mlp_steps(s)),
         "l1-l2": lambda: reg_nets.l1_vs_l2(s.l_lambda, s.l_eta, s.l_n, s.l_epochs, s.seed),
         "more-data": lambda: digit_tasks.learning_curve(seed=s.seed, steps=s.steps),
         "dropout": lambda: reg_nets.dropout_ensemble(s.p, m=s.members, epochs=s.d_epochs,
@@ -149,8 +161,11 @@ class GeneralController(QObject):
         self.edited.emit()
 
     def new_samples(self) -> None:
-        """Resample: K new training sets (the next seed)."""
+        """Resample: K new training sets (the next seed); with the network model, their K
+        networks start training at once (in slices)."""
         self.set(seed=(self.setup.seed + 1) % 2**31)
+        if self.setup.model == "network":
+            self.start("bias-variance")
 
     def _after(self, old: GeneralSetup) -> None:
         self._update_pictures()
@@ -173,6 +188,13 @@ class GeneralController(QObject):
         self.line_points = notes_line_points(s.seed)
         self.regfit: RegFit = regularised_polynomial(*self.line_points, s.reg_degree,
                                                      s.reg_lambda)
+
+    def shown_resampled(self) -> Resampled | None:
+        """The K fits on screen: the polynomial ones, or the networks trained so far."""
+        if self.setup.model == "polynomial":
+            return self.resampled
+        v = self.result("bias-variance")
+        return v if isinstance(v, Resampled) else None
 
     # ------------------------------------------------------------ experiments
     def result(self, page: str) -> Any:
@@ -214,7 +236,8 @@ class GeneralController(QObject):
 
 def experiment_inputs(page: str, s: GeneralSetup) -> tuple:
     """The settings a page's experiment depends on (a change restarts it)."""
-    keys = {"bias-variance": ("n", "noise", "k", "bv_lambda", "seed"),
+    keys = {"bias-variance": ("n", "noise", "k", "bv_lambda", "seed", "model", "hidden",
+                              "mlp_epochs"),
             "l1-l2": ("l_lambda", "l_eta", "l_n", "l_epochs", "seed"),
             "more-data": ("steps", "seed"), "dropout": ("p", "members", "d_epochs", "seed"),
             "augmentation": ("a_per_class", "a_epochs", "seed"),

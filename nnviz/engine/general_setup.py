@@ -28,6 +28,7 @@ PAGE_TITLES = {
     "transfer": "Transfer learning",
 }
 MAX_SEED = 2**31 - 1
+MODELS = ("polynomial", "network")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class GeneralSetup:
     k: int = 20
     bv_lambda: float = 0.001
     seed: int = 0
+    model: str = "polynomial"        # or "network": 1-hidden-1 tanh, complexity = hidden
+    hidden: int = 3
+    mlp_epochs: int = 600
     # why regularisation helps (ten points near y = 2x)
     reg_degree: int = 9
     reg_lambda: float = 0.0
@@ -70,7 +74,8 @@ class GeneralSetup:
 #: (low, high) of every number; ints where the default is an int
 BOUNDS: dict[str, tuple[float, float]] = {
     "degree": (0, MAX_DEGREE), "n": (2, 200), "noise": (0.0, 2.0), "k": (2, 50),
-    "bv_lambda": (0.0, 100.0), "seed": (0, MAX_SEED),
+    "bv_lambda": (0.0, 100.0), "seed": (0, MAX_SEED), "hidden": (1, 50),
+    "mlp_epochs": (10, 5000),
     "reg_degree": (1, MAX_DEGREE), "reg_lambda": (0.0, 1000.0),
     "l_lambda": (0.0, 20.0), "l_eta": (0.001, 5.0), "l_n": (20, 1000), "l_epochs": (1, 500),
     "steps": (50, 5000),
@@ -86,6 +91,11 @@ def check(name: str, value: Any) -> Any:
         v = as_str(value, "page", 40)
         if v not in PAGES:
             raise FormatError(f"page: {v!r} is not one of {', '.join(PAGES)}")
+        return v
+    if name == "model":
+        v = as_str(value, "model", 40)
+        if v not in MODELS:
+            raise FormatError(f"model: {v!r} is not one of {', '.join(MODELS)}")
         return v
     if name not in BOUNDS:
         raise FormatError(f"{name}: not a setting of the Generalisation lab")
@@ -109,8 +119,10 @@ def parse_setup(d: Any, base: GeneralSetup | None = None) -> GeneralSetup:
 
 
 def case_setup(setup: GeneralSetup, key: str) -> GeneralSetup:
-    """The setup with one of the notes' four bias/variance cases applied."""
+    """The setup with one of the notes' four bias/variance cases applied (they are made
+    with the polynomial model)."""
     for c in CASES:
         if c.key == key:
-            return parse_setup({"degree": c.degree, "n": c.n, "noise": c.noise}, setup)
+            return parse_setup({"model": "polynomial", "degree": c.degree, "n": c.n,
+                                "noise": c.noise}, setup)
     raise ValueError(f"unknown case {key!r}")

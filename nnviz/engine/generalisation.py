@@ -7,19 +7,26 @@ f̂_k. On a grid of x over the curve's range (x uniform, as the training inputs 
     variance = mean_x mean_k ( f̂_k(x) − f̄(x) )²
     noise    = σ²
 
-and the expected squared error on a fresh point is bias² + variance + noise.
+and the expected squared error on a fresh point is bias² + variance + noise. The model is
+a degree-d polynomial (ridge least squares) or a small 1-h-1 tanh network trained by the
+engine (:func:`resample_mlp`: complexity is the number of hidden units).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import Network, predict
 from nnviz.engine.polyfit import CURVES, poly_eval, ridge_fit, sample
+from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch
 
 Array = np.ndarray
 GRID = 201
+MSE = get_loss("mse")
 
 
 def bias_variance(preds: Array, truth: Array, noise: float) -> tuple[float, float, float]:
@@ -125,3 +132,51 @@ CASES: tuple[Case, ...] = (
 FIT_PANELS: tuple[tuple[str, int], ...] = (("Under-fitted (d = 1)", 1),
                                            ("Good fit (d = 4)", 4),
                                            ("Over-fitted (d = 14)", 14))
+
+
+# ----------------------------------------------------------------- a network instead
+def mlp_network(hidden: int, seed: int) -> Network:
+    """1 → hidden (tanh) → 1 (linear), Xavier-initialised from ``seed``."""
+    return Network.create([1, hidden, 1], "tanh", np.random.default_rng(seed),
+                          output_activation="linear")
+
+
+def mlp_fit(net: Network, x: Array, y: Array, epochs: int) -> Iterator[int]:
+    """Fit ``net`` to (x, y) by the engine's own training (Adam, η = 0.02, full batch,
+    mean squared error), yielding the epoch count after every epoch."""
+    cfg = TrainConfig(eta=0.02, optimiser="adam")
+    state = OptimizerState()
+    xs, ys = np.asarray(x, float).reshape(-1, 1), np.asarray(y, float).reshape(-1, 1)
+    for _ in range(epochs):
+        train_epoch(net, xs, ys, MSE, cfg, state, None)
+        yield state.epochs
+
+
+def resample_mlp(curve: str, hidden: int, n: int, noise: float, k: int, epochs: int,
+                 seed: int = 0, n_test: int = 500) -> Iterator[Resampled | None]:
+    """:func:`resample` with a network of ``hidden`` tanh units as the model: the same K
+    training sets (same seed), one network trained after the other. Yields None while a
+    network trains and the Resampled of the networks done so far after each one."""
+    f, _label, (lo, hi) = CURVES[curve]
+    rng = np.random.default_rng(seed)
+    grid = np.linspace(lo, hi, GRID)
+    truth = f(grid)
+    xt, yt = sample(curve, n_test, noise, np.random.default_rng(seed + 7919))
+    xs, ys, fits, tr, te = [], [], [], [], []
+    for i in range(k):
+        x, y = sample(curve, n, noise, rng)
+        net = mlp_network(hidden, seed + i)
+        yield from (None for _ in mlp_fit(net, x, y, epochs))
+
+        def at(v: Array, net: Network = net) -> Array:
+            return predict(net, np.asarray(v).reshape(-1, 1))[:, 0]
+
+        xs.append(x)
+        ys.append(y)
+        fits.append(at(grid))
+        tr.append(np.mean((at(x) - y) ** 2))
+        te.append(np.mean((at(xt) - yt) ** 2))
+        if len(fits) >= 2:
+            b2, var, nz = bias_variance(np.array(fits), truth, noise)
+            yield Resampled(grid, truth, np.array(fits), np.array(xs), np.array(ys), b2, var,
+                            nz, float(np.mean(tr)), float(np.mean(te)))

@@ -239,3 +239,26 @@ def test_hostile_settings_are_refused_or_in_bounds(d):
         return
     for key, (lo, hi) in BOUNDS.items():
         assert lo <= getattr(s, key) <= hi
+
+
+def test_network_model_is_trained_by_the_engine_and_measured_the_same_way():
+    from nnviz.engine.generalisation import MSE, mlp_fit, mlp_network, resample_mlp
+    from nnviz.engine.network import predict
+    from nnviz.engine.polyfit import sample
+    from nnviz.engine.training import OptimizerState, TrainConfig, train
+
+    r = digit_tasks.run_all(resample_mlp("sine", 4, 10, 0.3, 3, epochs=30, seed=2))
+    assert r.fits.shape == (3, len(r.grid))
+    # the same training sets as the polynomial model draws with this seed
+    poly = resample("sine", 1, 10, 0.3, 3, seed=2)
+    np.testing.assert_array_equal(r.xs, poly.xs)
+    # network 1 is the engine's Adam training written out with train()
+    net = mlp_network(4, 2 + 1)
+    train(net, r.xs[1].reshape(-1, 1), r.ys[1].reshape(-1, 1), MSE,
+          TrainConfig(eta=0.02, optimiser="adam"), 30, None, OptimizerState())
+    np.testing.assert_allclose(r.fits[1], predict(net, r.grid.reshape(-1, 1))[:, 0],
+                               atol=1e-12)
+    assert (r.bias2, r.variance) == pytest.approx(bias_variance(r.fits, r.truth, 0.3)[:2])
+    net2 = mlp_network(2, 0)
+    x, y = sample("sine", 5, 0.1, np.random.default_rng(0))
+    assert list(mlp_fit(net2, x, y, 3)) == [1, 2, 3]

@@ -207,3 +207,26 @@ def test_switching_tab_pauses_the_hidden_experiment(main_window, qtbot):
     qtbot.mouseClick(lab.tabs.tabBar(), LEFT, pos=lab.tabs.tabBar().tabRect(0).center())
     assert lab.page == "bias-variance" and not runner.running
     assert not any(r.running for r in lab.ctl.runners.values())
+
+
+def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
+    win = main_window
+    page = lab.pages["bias-variance"]
+    lab.ctl.set(k=3, mlp_epochs=20, n=10)
+    page.model.setFocus()
+    qtbot.keyClick(page.model, Qt.Key.Key_Down)              # polynomial → network
+    assert lab.ctl.setup.model == "network"
+    assert not page.degree.isEnabled() and page.hidden.isEnabled()
+    assert page.numbers.text().startswith("bias² = –")
+    assert "press ▶ Train K nets" in page.titles[id(page.main)].text()
+    click(qtbot, lab, "general-resample")                    # new sets: their nets train
+    runner = lab.ctl.runners["bias-variance"]
+    assert lab.ctl.setup.seed == 1 and runner.running
+    qtbot.waitUntil(lambda: runner.done, timeout=20000)
+    qtbot.wait(20)
+    r = lab.ctl.shown_resampled()
+    assert r.fits.shape[0] == 3
+    assert page.numbers.text().startswith(f"bias² = {r.bias2:.4g}")
+    assert "network, 3 hidden" in win.status_label.text()
+    press(qtbot, win, Qt.Key.Key_Right)                      # clicker: one more hidden unit
+    assert lab.ctl.setup.hidden == 4 and lab.ctl.shown_resampled() is None

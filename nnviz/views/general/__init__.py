@@ -130,9 +130,11 @@ class GeneralLab(Lab):
     def _status_text(self) -> str:
         s = self.ctl.setup
         if self.page == "bias-variance":
-            r = self.ctl.resampled
-            return (f"Bias and variance · degree {s.degree} · K = {s.k} sets of {s.n} · "
-                    f"bias² {r.bias2:.4g} · variance {r.variance:.4g}")
+            r = self.ctl.shown_resampled()
+            model = (f"degree {s.degree}" if s.model == "polynomial"
+                     else f"network, {s.hidden} hidden")
+            numbers = "" if r is None else f" · bias² {r.bias2:.4g} · variance {r.variance:.4g}"
+            return f"Bias and variance · {model} · K = {s.k} sets of {s.n}{numbers}"
         if self.page == "regularisation":
             return f"Why regularisation helps · degree {s.reg_degree} · λ = {s.reg_lambda:.3g}"
         r = self.ctl.runners[self.page]
@@ -164,7 +166,10 @@ class GeneralLab(Lab):
             self.ctl.set(reg_lambda=slider_to_lambda(v))
             return True
         if self.page == "bias-variance":
-            self.ctl.set(degree=min(max(s.degree + d, 0), 15))
+            if s.model == "polynomial":
+                self.ctl.set(degree=min(max(s.degree + d, 0), 15))
+            else:
+                self.ctl.set(hidden=min(max(s.hidden + d, 1), 50))
             return True
         if d > 0 and self.page in self.ctl.runners:
             self.ctl.toggle(self.page)

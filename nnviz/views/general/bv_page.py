@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QGridLayout, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QPushButton, QSpinBox, QWidget
 
+from nnviz.engine.general_setup import MODELS
 from nnviz.engine.generalisation import CASES, FIT_PANELS
 from nnviz.engine.polyfit import MAX_DEGREE
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
@@ -33,9 +34,21 @@ class BiasVariancePage(Page):
         self.k = QSpinBox()
         self.k.setRange(2, 50)
         self.lam = spin_box(0.0, 100.0, 4, 0.001)
-        for w in (self.degree, self.n, self.k):
+        self.model = QComboBox()
+        self.model.setObjectName("general-model")
+        self.model.addItems(["polynomial", "network"])
+        self.model.setToolTip("polynomial of degree d, or a 1-h-1 tanh network with h hidden "
+                              "units trained by gradient descent (Adam)")
+        self.model.activated.connect(lambda i: ctl.set(model=MODELS[i]))
+        self.hidden = QSpinBox()
+        self.hidden.setRange(1, 50)
+        self.hidden.setObjectName("general-hidden")
+        self.hidden.valueChanged.connect(lambda v: ctl.set(hidden=v))
+        for w in (self.degree, self.n, self.k, self.hidden):
             w.setKeyboardTracking(False)
+        self.form.addRow("model", self.model)
         self.form.addRow("degree d", self.degree)
+        self.form.addRow("hidden h", self.hidden)
         self.form.addRow("points n", self.n)
         self.form.addRow("noise σ", self.noise)
         self.form.addRow("sets K", self.k)
@@ -82,23 +95,45 @@ class BiasVariancePage(Page):
             p.setYRange(*Y_RANGE, padding=0)
             p.setXRange(-1, 1, padding=0.02)
 
+    def _run_text(self) -> str:
+        return "▶ U curve" if self.ctl.setup.model == "polynomial" else "▶ Train K nets"
+
     def _on_running(self, running: bool) -> None:
         if self.run_button is not None:
-            self.run_button.setText("▮▮ Pause" if running else "▶ U curve")
+            self.run_button.setText("▮▮ Pause" if running else self._run_text())
 
     def apply_style(self, style) -> None:
         super().apply_style(style)
         from nnviz.views.widgets import fix_width
 
-        fix_width(self.run_button, "▶ U curve", "▮▮ Pause")
+        fix_width(self.run_button, "▶ U curve", "▶ Train K nets", "▮▮ Pause")
 
     def refresh(self) -> None:
         s = self.ctl.setup
         for w, v in ((self.degree, s.degree), (self.n, s.n), (self.noise, s.noise),
-                     (self.k, s.k), (self.lam, s.bv_lambda)):
+                     (self.k, s.k), (self.lam, s.bv_lambda), (self.hidden, s.hidden)):
             with QSignalBlocker(w):
                 w.setValue(v)
-        r = self.ctl.resampled
+        with QSignalBlocker(self.model):
+            self.model.setCurrentIndex(MODELS.index(s.model))
+        poly = s.model == "polynomial"
+        self.degree.setEnabled(poly)
+        self.lam.setEnabled(poly)
+        self.hidden.setEnabled(not poly)
+        if self.run_button is not None and not self.ctl.runners[self.page].running:
+            self.run_button.setText(self._run_text())
+        r = self.ctl.shown_resampled()
+        self._draw_panels()
+        if r is None:
+            self.main.clear()
+            self.u_plot.setVisible(True)
+            self._draw_u()
+            running = self.ctl.runners[self.page].running
+            self.set_title(self.main, f"training {s.k} networks of {s.hidden} hidden units …"
+                           if running else f"press ▶ Train K nets: {s.k} networks of "
+                           f"{s.hidden} hidden units, one a training set")
+            self.numbers.setText("bias² = –\nvariance = –")
+            return
         self._draw_main(r)
         total = r.bias2 + r.variance + r.noise
         self.numbers.setText(
@@ -118,11 +153,14 @@ class BiasVariancePage(Page):
         p.plot(r.grid, np.clip(r.mean, -10, 10), pen=pen(COLOURS["mean"], 3.0))
         p.plot(r.xs[0], r.ys[0], pen=None, symbol="o", symbolSize=6 * self.style_.scale,
                symbolBrush=COLOURS["points"], symbolPen=None)
-        self.set_title(p, f"K = {len(r.fits)} fits (grey), their mean (orange), the truth "
+        what = "fits" if self.ctl.setup.model == "polynomial" else "networks"
+        self.set_title(p, f"K = {len(r.fits)} {what} (grey), their mean (orange), the truth "
                           f"(dashed)")
 
     def _draw_u(self) -> None:
         sw = self.ctl.result(self.page)
+        if self.ctl.setup.model != "polynomial":
+            sw = None
         colours = {"train": COLOURS["b"], "test": COLOURS["a"], "bias²": COLOURS["mean"],
                    "variance": COLOURS["d"]}
         sc = self.style_.scale
@@ -142,7 +180,9 @@ class BiasVariancePage(Page):
         self.u_plot.setXRange(0, MAX_DEGREE, padding=0.02)
         self.u_plot.setYRange(0, U_TOP, padding=0)
         self.set_title(self.u_plot, "error against degree" if sw is not None
-                       else "error against degree: press ▶ U curve")
+                       else "error against degree: press ▶ U curve"
+                       if self.ctl.setup.model == "polynomial"
+                       else "error against degree: polynomial model")
 
     def _draw_panels(self) -> None:
         x, y = self.ctl.panel_points
