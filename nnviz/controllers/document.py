@@ -20,6 +20,9 @@ from nnviz.engine.network import Network
 from nnviz.engine.training import TrainConfig
 
 DEFAULT_LESSON = "mazur-2-2-2"
+MAX_UNDO = 500
+MIN_UNDO = 4
+MAX_UNDO_BYTES = 256 * 1024 * 1024
 
 
 class _SetNetwork(QUndoCommand):
@@ -59,7 +62,7 @@ class Document(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.setUndoLimit(500)
+        self.undo_stack.setUndoLimit(MAX_UNDO)
         # a bound method (not a lambda) so Qt drops the connection when the document goes
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._dirty = False  # changed outside the undo stack (training, settings, data)
@@ -101,7 +104,7 @@ class Document(QObject):
         self.x, self.y = np.array(x, float), np.array(y, float)
         self.example_x, self.example_y = np.array(example_x, float), np.array(example_y, float)
         if clear_undo:
-            self.undo_stack.clear()
+            self.clear_undo()
         self.lesson_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()
@@ -109,6 +112,15 @@ class Document(QObject):
         # views may adjust settings while they hear the new lesson: still "unmodified"
         self._dirty = False
         self.modified_changed.emit(False)
+
+    def clear_undo(self) -> None:
+        """Empty the undo history and size its limit for this network: each step keeps two
+        copies of the parameters, so a 2 M-weight network keeps fewer steps than a small
+        one (MAX_UNDO_BYTES in all)."""
+        self.undo_stack.clear()
+        n = self.network.n_params() if self.network is not None else 0
+        per_step = max(1, 2 * 8 * n)
+        self.undo_stack.setUndoLimit(int(min(MAX_UNDO, max(MIN_UNDO, MAX_UNDO_BYTES // per_step))))
 
     # ------------------------------------------------------------ saved state
     @property

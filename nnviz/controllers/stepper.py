@@ -19,6 +19,7 @@ from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
 from nnviz.engine.validate import as_array
 
 MAX_TIMELINE = 1000
+MAX_TIMELINE_BYTES = 256 * 1024 * 1024   # networks (and momenta) kept for scrubbing back
 #: a workspace keeps the timeline up to this many numbers (parameters x steps)
 MAX_SAVED_TIMELINE_NUMBERS = 200_000
 
@@ -173,7 +174,8 @@ class StepController(QObject):
         if tr.velocity is not None and after is tr.net_after:
             self.velocity[self.t + 1] = tr.velocity
         self.timeline.append(after.copy())
-        if len(self.timeline) > MAX_TIMELINE:
+        while len(self.timeline) > 2 and (len(self.timeline) > MAX_TIMELINE
+                                          or self._timeline_bytes() > MAX_TIMELINE_BYTES):
             del self.timeline[0]
             self.velocity = {t - 1: v for t, v in self.velocity.items() if t > 0}
         self.t = len(self.timeline) - 1
@@ -212,6 +214,11 @@ class StepController(QObject):
             x, y = np.reshape(d.example_x, (1, -1)), np.reshape(d.example_y, (1, -1))
             costs = [float(cost(n, x, y, d.loss)) for n in self.timeline]
         return {"step": list(range(len(self.timeline))), "cost": costs}
+
+    def _timeline_bytes(self) -> int:
+        """Bytes held by the timeline's networks and momenta (float64 parameters)."""
+        n = self.timeline[-1].n_params() if self.timeline else 0
+        return (len(self.timeline) + len(self.velocity)) * n * 8
 
     def restore_timeline(self, saved: Any, t: int, k: int) -> None:
         """Install a timeline saved by :meth:`timeline_state` at training step t, micro-step

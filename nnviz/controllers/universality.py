@@ -32,6 +32,7 @@ from nnviz.controllers.universality_model import (
 )
 from nnviz.engine import universality as U
 from nnviz.engine.expr import Expression, ExpressionError, parse_expression
+from nnviz.engine.lesson_checks import MAX_GOAL
 
 ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)
 TICK_MS = 30
@@ -315,13 +316,19 @@ class UniversalityController(QObject):
         g = self.goal_values(x)
         if g is None:
             return "there is no goal to fit"
-        if not np.isfinite(g).all():
-            return "the goal is not finite everywhere"
-        if self.m.mode == "bumps":
-            net = U.with_heights(self.net, U.fit_heights(self.net, x, g))
-        else:
-            net = self.net.copy()
-            net.v = U.fit_output_weights(self.net, x, g)
+        if not np.isfinite(g).all() or np.max(np.abs(g)) > MAX_GOAL:
+            return f"the goal is not finite (or beyond ±{MAX_GOAL:g}) everywhere"
+        try:
+            with np.errstate(all="ignore"):
+                if self.m.mode == "bumps":
+                    net = U.with_heights(self.net, U.fit_heights(self.net, x, g))
+                else:
+                    net = self.net.copy()
+                    net.v = U.fit_output_weights(self.net, x, g)
+        except (ValueError, np.linalg.LinAlgError) as e:
+            return f"the goal cannot be fitted: {e}"
+        if not all(np.isfinite(a).all() for a in (net.w, net.b, net.v)):
+            return "the fit is not finite (the goal is too large for these neurons)"
         self._with_net("Auto-fit", net)
         return None
 

@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# what nnviz itself writes for the largest network it takes (2 M weights: ~55 MB as text)
+# plus a data set of the same size, with room to spare; saving refuses to write more
+MAX_FILE_BYTES = 160 * 1024 * 1024
 MAX_LAYER_SIZE = 4096
 MAX_LAYERS = 64
 MAX_PARAMS = 2_000_000

@@ -413,9 +413,13 @@ def _plain(v: Any, where: str, depth: int = 0) -> Any:
 
 def _dumps(obj: dict[str, Any]) -> str:
     try:
-        return json.dumps(obj, allow_nan=False, indent=1) + "\n"
+        text = json.dumps(obj, allow_nan=False, indent=1) + "\n"
     except (TypeError, ValueError) as e:
         raise FormatError(f"cannot write the file: {e}") from None
+    if len(text) > MAX_FILE_BYTES:  # never write what nnviz could not open again
+        raise FormatError(f"the file would be {len(text) / 2**20:.0f} MB, over the "
+                          f"{MAX_FILE_BYTES / 2**20:.0f} MB nnviz opens")
+    return text
 
 
 def _loads(text: str | bytes, max_bytes: int) -> Any:

@@ -94,4 +94,4 @@ def all_or_nothing(win: MainWindow, apply: Callable[[], object], what: str) -> N
             pass
         raise FormatError(f"{what}: {type(e).__name__}: {str(e)[:300]} — nothing was "
                           "changed") from None
-    win.doc.undo_stack.clear()
+    win.doc.clear_undo()

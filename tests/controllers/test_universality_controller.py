@@ -163,3 +163,14 @@ def test_towers_lesson_configures_the_grid(qapp):
     assert ctl.m.towers == 8 and ctl.m.gain == 40
     g = ctl.towers_grid(40)
     assert g["out"].shape == (40, 40) and g["score"] < 0.06
+
+
+@pytest.mark.parametrize("goal", ["1e308*x", "1e200*exp(x)", "-1e300*x^2"])
+@pytest.mark.parametrize("mode", ["bumps", "free"])
+def test_auto_fit_of_a_huge_goal_is_refused_with_a_message(ctl, goal, mode):
+    ctl.set_mode(mode)
+    assert ctl.set_goal_text(goal) is None
+    before = (ctl.net.w.copy(), ctl.net.b.copy(), ctl.net.v.copy())
+    err = ctl.auto_fit()
+    assert err and ("goal" in err or "fit" in err)
+    assert all(np.array_equal(a, b) for a, b in zip(before, (ctl.net.w, ctl.net.b, ctl.net.v)))
