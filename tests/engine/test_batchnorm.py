@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnviz.engine.batchnorm import BatchNorm
 
@@ -203,3 +205,33 @@ def test_a_lesson_layer_can_ask_for_batch_norm():
     raw["network"]["layers"][1]["batch_norm"] = True
     with pytest.raises(FormatError):
         parse_lesson(raw)
+
+
+_hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
+                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=5),
+                     st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(layer=st.integers(0, 2), key=st.sampled_from(
+    ["gamma", "beta", "running_mean", "running_var", "eps", "momentum", "other"]),
+    value=_hostile)
+def test_hostile_batch_norm_values_in_a_workspace_are_refused_or_valid(layer, key, value):
+    import json
+
+    from nnviz.engine.validate import FormatError
+    from nnviz.engine.workspace import network_from_dict, network_to_dict
+
+    d = json.loads(json.dumps(network_to_dict(_bn_net(4))))
+    bn = d["layers"][layer].setdefault("batch_norm", {})
+    bn[key] = value
+    try:
+        net = network_from_dict(d)
+    except (FormatError, ValueError):
+        return
+    for b in net.norms:
+        if b is not None:
+            assert all(np.isfinite(a).all() for a in (b.gamma, b.beta, b.running_mean,
+                                                      b.running_var))
+            assert (b.running_var >= 0).all() and 0 < b.eps <= 1 and 0 <= b.momentum < 1
+    assert net.norms[-1] is None
