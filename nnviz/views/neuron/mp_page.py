@@ -132,6 +132,9 @@ class MPPage(QWidget):
                     item.setBackground(on)
                 self.table.setItem(r, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setFont(self.table.font())  # readable from the back too
+        self.table.horizontalHeader().setSectionResizeMode(  # the widest heading whole
+            unit.n, QHeaderView.ResizeMode.ResizeToContents)
         rowh = self.table.fontMetrics().height() + 8
         self.table.verticalHeader().setDefaultSectionSize(rowh)
         self.table.setFixedHeight(min(8, len(t.y)) * rowh
@@ -193,9 +196,26 @@ class MPPage(QWidget):
             item.setPos(px, py)
             self.diagram.addItem(item)
             self.labels.append(item)
-        self.diagram.getPlotItem().vb.setRange(xRange=(-1.6, 4.6),
+        x0, x1 = self._x_range(texts)
+        self.diagram.getPlotItem().vb.setRange(xRange=(x0, x1),
                                                yRange=(-max(1.6, n / 2 + 0.6), n / 2 + 0.2),
                                                padding=0)
+
+    def _x_range(self, texts) -> tuple[float, float]:
+        """The diagram's x range with room for the input and output texts in their type
+        (large in presentation mode): they were cut off at the right edge."""
+        vb_w = max(100.0, float(self.diagram.getPlotItem().vb.width()))
+        x0, x1 = -1.6, 4.6
+        for _ in range(3):   # each widening makes a pixel worth more units: settle it
+            units = (x1 - x0) / vb_w
+            left = min((px - item.textItem.boundingRect().width() * units - 0.1
+                        for item, (_t, px, _py, a) in zip(self.labels, texts) if a[0] == 1),
+                       default=x0)
+            right = max((px + item.textItem.boundingRect().width() * units + 0.1
+                         for item, (_t, px, _py, a) in zip(self.labels, texts) if a[0] == 0),
+                        default=x1)
+            x0, x1 = min(-1.6, left), max(4.6, right)
+        return x0, x1
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
