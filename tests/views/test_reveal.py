@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from nnviz.engine.naming import fmt
+
 RESULT_13 = "0.082167041"   # dE_total/dw5, step 13 of mazur-2-2-2
 
 
@@ -125,3 +127,25 @@ def test_the_matrix_view_hides_the_result_matrix(main_window, qtbot):
     QApplication.processEvents()
     assert "0.138498562" in wb.matrix_view.shown_text()
     assert "−0.038098237" in wb.matrix_view.shown_text()
+
+
+def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("perceptron-and")
+    QApplication.processEvents()
+    lab = win.lab("neuron")
+    assert win.current_lab is lab and lab.page == "perceptron"
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    step = lab.ctl.last_step()
+    page = lab.perceptron_page
+    assert "w·x = ? → misclassified or correct?" in page.step_label.text()
+    assert "w = (b, w1, w2) = ?" in page.iter_label.text()
+    assert lab.reveal.bar.question.text() == "Your guess for w·x:"
+    _type(qtbot, lab.reveal.bar.edit, repr(step.wx + 10))
+    assert lab.reveal.bar.verdict.text().startswith("Not quite")
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    QApplication.processEvents()
+    assert "?" not in page.step_label.text()
+    assert f"w·x = {fmt(step.wx)} → " in page.step_label.text()

@@ -17,6 +17,7 @@ from nnviz.views.neuron.functions_pages import ComparePage, SoftmaxPage
 from nnviz.views.neuron.gallery_page import GalleryPage
 from nnviz.views.neuron.mp_page import MPPage
 from nnviz.views.neuron.perceptron_page import PerceptronPage
+from nnviz.views.reveal_bar import LabReveal
 from nnviz.views.style import Style
 
 PAGES = ("mp", "perceptron", "compare", "gallery", "softmax")
@@ -54,6 +55,9 @@ class NeuronLab(Lab):
         self.ctl.learning_changed.connect(self._on_learning_changed)
         self.tabs.currentChanged.connect(lambda _i: self._on_learning_changed())
         doc.lesson_changed.connect(self._on_lesson_changed)
+        self.reveal = LabReveal(self, getattr(parent, "reveal", None), self._question)
+        self.reveal.rc.changed.connect(self._on_reveal_changed)
+        self.perceptron_page.set_reveal(self.reveal)
         if doc.lesson is not None:
             self.ctl._on_lesson_changed()
             self._on_lesson_changed()
@@ -91,6 +95,25 @@ class NeuronLab(Lab):
                              f"{c.updates()} updates · {STATUS.get(c.status(), '')}")
         else:
             self.status.emit(self.tabs.tabText(self.tabs.currentIndex()))
+
+    # ------------------------------------------------------------ predict, then reveal
+    def _question(self):
+        """The learning rule's w·x for the point just picked (perceptron page)."""
+        s = self.ctl.last_step() if self.page == "perceptron" else None
+        if s is None:
+            return None
+        lesson = self.doc.lesson.name if self.doc.lesson is not None else ""
+        return (lesson, "perceptron", self.ctl.seed, self.ctl.cursor), "w·x", s.wx
+
+    def _on_reveal_changed(self) -> None:
+        self.perceptron_page._on_learning_changed()
+        self.position_changed.emit()
+
+    def reveal_current(self) -> bool:
+        return self.reveal.reveal()
+
+    def result_hidden(self) -> bool:
+        return self.reveal.hidden()
 
     # ------------------------------------------------------------ hooks
     def deactivate(self) -> None:
@@ -152,6 +175,7 @@ class NeuronLab(Lab):
                      self.softmax_page):
             page.setFont(font)
             page.apply_style(style)
+        self.reveal.bar.apply_style(style)
 
     def caption_progress(self) -> tuple[int, float | None] | None:
         """The perceptron learning rule's iteration, for ``when`` captions."""

@@ -253,8 +253,17 @@ class PerceptronPage(QWidget):
                                            DATA_CHOICES else "custom")
         self._redraw.request()
 
+    def set_reveal(self, reveal) -> None:
+        """Predict, then reveal: the guess bar goes above the learning rule's step text."""
+        self.reveal = reveal
+        lay = self.step_label.parentWidget().layout()
+        lay.insertWidget(lay.indexOf(self.step_label), reveal.bar)
+        self._on_learning_changed()
+
     def _on_learning_changed(self) -> None:
         c = self.ctl
+        reveal = getattr(self, "reveal", None)
+        hidden = reveal is not None and reveal.hidden()
         with QSignalBlocker(self.start_combo):
             self.start_combo.setCurrentIndex(self.start_combo.findData(c.start_mode))
         with QSignalBlocker(self.seed):
@@ -262,7 +271,7 @@ class PerceptronPage(QWidget):
         self.btn_play.setText(PAUSE_TEXT if c.playing else PLAY_TEXT)
         st = c.status()
         self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()} · "
-                                f"w = (b, w1, w2) = {_vec(c.current_aug())}")
+                                f"w = (b, w1, w2) = {'?' if hidden else _vec(c.current_aug())}")
         s = c.last_step()
         if s is None:
             self.step_label.setText("Step the rule: pick a random point x = (1, x1, x2), "
@@ -276,8 +285,12 @@ class PerceptronPage(QWidget):
                           f"{_vec(s.x)} = <b>{_vec(s.w_after)}</b>")
             else:
                 action = "correct → no change"
+            if hidden:   # predict, then reveal: w·x (and so the update) is asked
+                action, wx = "misclassified or correct?", "?"
+            else:
+                wx = fmt(s.wx)
             self.step_label.setText(f"Picked x = {_vec(s.x)}, {cls}; w = {_vec(s.w_before)}, "
-                                    f"w·x = {fmt(s.wx)} → {action}")
+                                    f"w·x = {wx} → {action}")
         n_wrong = len(c.misclassified()) if len(c.x) else 0
         texts = {
             "empty": "No points: click the plane to add some (Shift+click: the other class).",
@@ -297,6 +310,8 @@ class PerceptronPage(QWidget):
                               "separable.")
         self.status_label.setText(texts.get(st, ""))
         self.btn_xor.setVisible(st == "cycle" or c.data_name == "XOR")
+        if reveal is not None:
+            reveal.sync()
         self._redraw.request()
 
     def _on_data_chosen(self, text: str) -> None:
