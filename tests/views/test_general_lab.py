@@ -230,3 +230,20 @@ def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
     assert "network, 3 hidden" in win.status_label.text()
     press(qtbot, win, Qt.Key.Key_Right)                      # clicker: one more hidden unit
     assert lab.ctl.setup.hidden == 4 and lab.ctl.shown_resampled() is None
+
+
+def test_next_disputed_digit_finds_a_split_vote(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("dropout-ensemble")
+    lab = win.current_lab
+    lab.ctl.set(d_epochs=1, members=6, p=0.8)
+    press(qtbot, win, Qt.Key.Key_P)
+    runner = lab.ctl.runners["dropout"]
+    qtbot.waitUntil(lambda: runner.done, timeout=30000)
+    click(qtbot, lab, "general-dropout-disputed")
+    page = lab.pages["dropout"]
+    i = page.digit.value()
+    votes = lab.ctl.result("dropout").thinned[:, i].argmax(axis=1)
+    assert len(set(votes.tolist())) > 1
+    label = int(lab.ctl.result("dropout").test_labels[i])
+    assert f"digit #{i} (a {label})" in page.titles[id(page.votes)].text()

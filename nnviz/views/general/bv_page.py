@@ -177,6 +177,7 @@ class BiasVariancePage(Page):
                 curve.setData(sw.degrees, np.minimum(ys, U_TOP))
         self.u_line.setPen(pen(COLOURS["truth"], 1.0, True))
         self.u_line.setValue(self.ctl.setup.degree)
+        self.u_line.setVisible(self.ctl.setup.model == "polynomial")
         self.u_plot.setXRange(0, MAX_DEGREE, padding=0.02)
         self.u_plot.setYRange(0, U_TOP, padding=0)
         self.set_title(self.u_plot, "error against degree" if sw is not None

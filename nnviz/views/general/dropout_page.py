@@ -34,6 +34,10 @@ class DropoutPage(Page):
         self.epochs.valueChanged.connect(lambda v: ctl.set(d_epochs=v))
         self.digit.valueChanged.connect(lambda _v: self.refresh())
         self.add_run_button()
+        self.disputed = self.button("Next disputed digit", self._next_disputed,
+                                    "general-dropout-disputed")
+        self.disputed.setToolTip("The next test digit on which the thinned networks do not "
+                                 "all vote for the same class")
         self.numbers = self.note(name="general-dropout-numbers")
         self.note("Inverted dropout: in training the kept neurons are scaled up by 1 / (1 − p), "
                   "so the full network is used unchanged afterwards. The notes halve the "
@@ -77,6 +81,16 @@ class DropoutPage(Page):
         self.numbers.setText(f"thinned: {min(accs):.3f} to {max(accs):.3f}\n"
                              f"average of {m}: {avg:.3f}\nfull network: {full:.3f}")
         self._draw_digit(ens, self.digit.value())
+
+    def _next_disputed(self) -> None:
+        ens = self.ctl.result(self.page)
+        if ens is None or ens.thinned is None:
+            return
+        votes = np.argmax(ens.thinned, axis=2)                      # (m, N)
+        split = np.flatnonzero((votes != votes[0]).any(axis=0))
+        if len(split):
+            later = split[split > self.digit.value()]
+            self.digit.setValue(int(later[0] if len(later) else split[0]))
 
     def _draw_digit(self, ens, i: int) -> None:
         v = self.votes
