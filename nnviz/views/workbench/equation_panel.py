@@ -44,6 +44,10 @@ class EquationPanel(QWidget):
         self._metrics: dict[float, QFontMetricsF] = {}
         self.steps = QListWidget()
         self.steps.setObjectName("steps-done")
+        # a long step wraps at its spaces rather than hiding behind a sideways scroll bar
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.steps.itemClicked.connect(self._on_item_clicked)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.text)
