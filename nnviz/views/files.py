@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from nnviz.controllers.settings_store import get_str_list, put_str_list
+from nnviz.engine.lessons import load_lesson
 from nnviz.engine.validate import FormatError
 from nnviz.engine.workspace import (
     SUFFIX,
@@ -27,6 +28,7 @@ from nnviz.engine.workspace import (
     read_workspace,
     save_workspace,
 )
+from nnviz.views.background import BIG_AUTOSAVE_PARAMS, BIG_FILE_BYTES, Background
 from nnviz.views.recovery import RecoveryFiles
 from nnviz.views.safe_text import warn
 from nnviz.views.transaction import all_or_nothing
@@ -68,6 +70,7 @@ class FileManager(QObject):
         self.autosave_timer.start()
         self.doc.modified_changed.connect(self._on_modified_changed)
         self.recovery = RecoveryFiles(win.settings.fileName())
+        self.background = Background(self)
 
     # ------------------------------------------------------------ collecting
     def current_workspace(self) -> Workspace:
@@ -168,13 +171,41 @@ class FileManager(QObject):
 
     def _open_now(self, path: str, kind: str) -> bool:
         if kind == "lesson":
-            if self.win.open_lesson(path):
-                self.path = None
-                self.win.update_title()
+            if _size(path) > BIG_FILE_BYTES:  # read and check it off the GUI thread
+                self.background.run(lambda: load_lesson(path),
+                                    lambda lesson, err: self._finish_lesson(path, lesson, err),
+                                    f"Opening {Path(path).name}…", self.win)
                 return True
-            return False
+            return self._finish_lesson(path, path, None)
+        if _size(path) > BIG_FILE_BYTES:  # read and check it off the GUI thread
+            self.background.run(lambda: read_workspace(path),
+                                lambda ws, err: self._finish_open(path, ws, err),
+                                f"Opening {Path(path).name}…", self.win)
+            return True
         try:
             ws = read_workspace(path)
+        except FormatError as e:
+            ws, err = None, e
+        else:
+            err = None
+        return self._finish_open(path, ws, err)
+
+    def _finish_lesson(self, path: str, lesson, err: BaseException | None) -> bool:
+        if err is not None:
+            warn(self.win, "Cannot open lesson", str(err) if isinstance(err, FormatError)
+                 else f"{Path(path).name}: {type(err).__name__}: {err}")
+            return False
+        if self.win.open_lesson(lesson):
+            self.path = None
+            self.win.update_title()
+            return True
+        return False
+
+    def _finish_open(self, path: str, ws: Workspace | None, err: BaseException | None) -> bool:
+        try:
+            if err is not None:
+                raise err if isinstance(err, FormatError) else FormatError(
+                    f"{Path(path).name}: {type(err).__name__}: {err}")
             self.install(ws)
         except FormatError as e:
             warn(self.win, "Cannot open workspace", str(e))
@@ -270,10 +301,18 @@ class FileManager(QObject):
             return False
         from nnviz import __version__
 
+        if self.background.busy:
+            return False  # the last autosave is still being written
         try:
             if not self.recovery.claim():
                 raise OSError("the recovery file is locked by another window")
-            save_workspace(self.recovery_path, self.current_workspace(), __version__)
+            ws, path = self.current_workspace(), self.recovery_path
+            if ws.network.n_params() > BIG_AUTOSAVE_PARAMS:  # write it off the GUI thread
+                self.background.run(lambda: save_workspace(path, ws, __version__),
+                                    lambda _r, err: err and self.doc.message.emit(
+                                        f"Autosave failed: {err}"))
+                return True
+            save_workspace(path, ws, __version__)
         except (OSError, FormatError) as e:
             self.doc.message.emit(f"Autosave failed: {e}")
             return False
@@ -325,4 +364,12 @@ class FileManager(QObject):
     def shutdown(self) -> None:
         """Clean exit: stop the autosave, remove this window's recovery file and lock."""
         self.autosave_timer.stop()
+        self.background.shutdown()  # an autosave being written finishes first
         self.recovery.release(remove_file=True)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the reader reports it

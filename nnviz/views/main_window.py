@@ -289,10 +289,12 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
             self.current_lab.zoom(factor)
 
     # ------------------------------------------------------------ lessons and files
-    def open_lesson(self, name: str, switch_lab: bool = True) -> bool:
-        """Open a lesson; on a bad file show the message and change nothing."""
+    def open_lesson(self, name, switch_lab: bool = True) -> bool:
+        """Open a lesson (a name, a path, or a Lesson already read and checked); on a bad
+        file show the message and change nothing."""
         try:
-            lesson = load_lesson(name)  # validated completely before anything changes
+            # validated completely before anything changes
+            lesson = name if hasattr(name, "network") else load_lesson(name)
             all_or_nothing(self, lambda: self.doc.load_lesson(lesson, clear_undo=False),
                            f"{lesson.name}: a lab refused the lesson")
         except (FormatError, OSError) as e:

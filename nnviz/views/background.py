@@ -1,0 +1,68 @@
+"""Long file work (reading and checking a large workspace or lesson, writing a large
+autosave) runs in a worker thread; the result comes back on the GUI thread, and an
+indeterminate progress dialog shows while a user-visible job runs. Small files stay
+synchronous (they take milliseconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+BIG_FILE_BYTES = 4 * 1024 * 1024      # larger files are read off the GUI thread
+BIG_AUTOSAVE_PARAMS = 200_000         # larger networks are autosaved off the GUI thread
+POLL_MS = 30
+
+
+class Background(QObject):
+    """One worker thread; ``run(fn, done)`` calls ``done(result, error)`` on the GUI thread."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-files")
+        self._jobs: list[tuple[Future, Callable[[Any, BaseException | None], None],
+                               QProgressDialog | None]] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def run(self, fn: Callable[[], Any], done: Callable[[Any, BaseException | None], None],
+            label: str = "", parent: QWidget | None = None) -> None:
+        dialog = None
+        if label and parent is not None:
+            dialog = QProgressDialog(label, "", 0, 0, parent)
+            dialog.setCancelButton(None)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(300)
+            dialog.setValue(0)
+        self._jobs.append((self._pool.submit(fn), done, dialog))
+        self._timer.start()
+
+    def wait(self) -> None:
+        """Finish every job now (a clean exit, tests)."""
+        while self._jobs:
+            self._jobs[0][0].exception()  # blocks until that job is done
+            self._poll()
+
+    def _poll(self) -> None:
+        for job in [j for j in self._jobs if j[0].done()]:
+            self._jobs.remove(job)
+            future, done, dialog = job
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            err = future.exception()
+            done(None if err is not None else future.result(), err)
+        if not self._jobs:
+            self._timer.stop()
+
+    def shutdown(self) -> None:
+        self.wait()
+        self._pool.shutdown(wait=True)
