@@ -170,6 +170,12 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._install(ds, edited=spec.source == "table")
         return True
 
+    @property
+    def net_data(self) -> DataSet:
+        """The data set as the network reads it: the chosen features of the points (the
+        points themselves for the plain x1, x2)."""
+        return self._net_ds
+
     def points_in(self) -> int:
         """Coordinates of a data point: 2 when the network reads features of the plane,
         else the network's inputs."""

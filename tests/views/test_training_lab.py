@@ -583,3 +583,22 @@ def test_the_edges_are_stroked_again_only_when_they_look_different(lab, qtbot):
     flipped[1][0, 0] = -flipped[1][0, 0]
     g.set_network(net.sizes, flipped, g.names, g.active, True)
     assert g._edge_picture() is not first    # one edge changed colour: stroked again
+
+
+def test_histograms_and_batch_norm_read_the_features(main_window, qtbot):
+    from nnviz.engine.depth import layer_histograms
+
+    assert main_window.open_lesson("initialisation")
+    lab = main_window.current_lab
+    assert lab.ctl.points_in() == 2 and lab.depth_dock.isVisible()
+    _click_node(lab, qtbot, 0, 3)   # x2²: the network now has three inputs
+    assert lab.doc.network.sizes[0] == 3
+    panel = lab.depth_panel
+    panel.refresh()
+    want = layer_histograms(lab.doc.network, lab.ctl.net_data.x_train[:500])
+    assert len(panel.hists) == len(want) and [h.saturated for h in panel.hists] == [
+        h.saturated for h in want]
+    lab.bn_box.switches[0].click()   # batch norm of hidden layer 1 reads the features too
+    assert lab.bn_box.neuron_values() is not None
+    lab.ctl.run_epochs(1)
+    assert np.isfinite(lab.ctl.history.train_loss[-1])

@@ -118,7 +118,7 @@ class BatchNormBox(QGroupBox):
 
     def neuron_values(self) -> tuple[np.ndarray, np.ndarray, dict[str, float]] | None:
         """(z before, y after, numbers) of the chosen neuron on the shown mini-batch."""
-        net, x = self.doc.network, self.ctl.data.x_train[:BATCH]
+        net, x = self.doc.network, self.ctl.net_data.x_train[:BATCH]
         l = self.layer.currentData()
         if net is None or l is None or len(x) < 2 or net.norms[l] is None:
             return None
@@ -149,7 +149,7 @@ class BatchNormBox(QGroupBox):
             counts = np.histogram(v[np.isfinite(v)], bins=edges)[0]
             item.setOpts(x0=edges[:-1], width=np.diff(edges), height=counts)
         self.numbers.setText(
-            f"blue: z on {min(BATCH, len(self.ctl.data.x_train))} training samples; orange: "
+            f"blue: z on {min(BATCH, len(self.ctl.net_data.x_train))} training samples; orange: "
             f"γ·x^ + β.  μ_B = {fmt(round(n['mu'], 4))}, σ_B = {fmt(round(n['sigma'], 4))}, "
             f"γ = {fmt(round(n['gamma'], 4))}, β = {fmt(round(n['beta'], 4))}")
 

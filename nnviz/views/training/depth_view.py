@@ -66,7 +66,7 @@ class DepthPanel(QWidget):
 
     def refresh(self) -> None:
         """Recompute and redraw the histograms of the current network."""
-        net, x = self.ctl.doc.network, self.ctl.data.x_train[:SAMPLES]
+        net, x = self.ctl.doc.network, self.ctl.net_data.x_train[:SAMPLES]
         self.plots.clear()
         if net is None or not len(x):
             self.hists = []
