@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.universality import UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS_2D
+from nnviz.views.axes import style_axes
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
 
@@ -175,9 +176,7 @@ class TwoInputPage(QWidget):
         self.graphics.setBackground(style.background)
         for plot in (self.goal_plot, self.out_plot):
             plot.setTitle(plot.titleLabel.text, color=style.foreground, size=f"{11 * style.scale:.0f}pt")
-            for ax in ("left", "bottom"):
-                plot.getAxis(ax).setPen(style.foreground)
-                plot.getAxis(ax).setTextPen(style.foreground)
+            style_axes(plot, style)   # tick and axis-name type scale with presentation
         f = self.score_label.font()
         f.setPointSizeF(style.pt(12))
         f.setBold(True)
