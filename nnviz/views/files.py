@@ -145,7 +145,16 @@ class FileManager(QObject):
 
     def open_path(self, path: str) -> None:
         """Open a workspace, lesson, weights or CSV file, asking about unsaved changes first."""
-        kind = self.kind_of(path)
+        if Path(path).suffix.lower() == ".json" and _size(path) > BIG_FILE_BYTES:
+            # which kind of .json it is needs a parse: off the GUI thread for a large file
+            self.background.run(lambda: json_format(path),
+                                lambda fmt, _err: self._open_kind(
+                                    path, "weights" if fmt == WEIGHTS_FORMAT else "lesson"),
+                                f"Reading {Path(path).name}…", self.win)
+            return
+        self._open_kind(path, self.kind_of(path))
+
+    def _open_kind(self, path: str, kind: str) -> None:
         if kind == "csv":
             self.win.open_csv(path)
         elif kind == "weights":

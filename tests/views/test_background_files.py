@@ -56,3 +56,11 @@ def test_a_large_autosave_is_written_in_the_background(main_window, qtbot, every
     assert ws.network.weights[0][0, 0] == 0.125
     win.files.shutdown()
     assert not win.files.recovery_path.exists()
+
+
+def test_a_large_json_is_sorted_into_lesson_or_weights_in_the_background(
+        main_window, qtbot, monkeypatch, everything_big):
+    win = main_window
+    shown = open_via_menu(win, monkeypatch, HOSTILE / "rich-caption.json")
+    qtbot.waitUntil(lambda: win.doc.lesson.name == "rich-caption", timeout=20_000)
+    assert not shown
