@@ -343,3 +343,39 @@ def test_neurons_and_hidden_layers_added_and_removed_keep_the_data(ctl):
     ctl.doc.undo_stack.undo()
     ctl.doc.undo_stack.undo()
     assert ctl.doc.network.sizes == sizes
+
+
+def test_hostile_training_states_are_refused_and_change_nothing(ctl):
+    """Valid-looking lab states with hostile values in every field: refused with
+    ValueError (the data, the features and the speed as they were) or applied whole."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    ctl.doc.load_lesson("spiral")
+    good = ctl.state()
+    n = len(ctl.data.x)
+    hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
+                        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                        st.lists(st.integers(-3, n + 3), max_size=6),
+                        st.lists(st.sampled_from(["x1", "x2", "x1²", "sin x9", "x1"]),
+                                 max_size=9),
+                        st.lists(st.lists(st.floats(allow_nan=True), max_size=3), max_size=3))
+    keys = st.sampled_from(["rows", "test", "features", "points", "speed", "init",
+                            "init_gain", "data"])
+
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(keys, hostile, min_size=1, max_size=3))
+    def check(changes):
+        before = (ctl.data.x.copy(), ctl.data.test.copy(), ctl.features, ctl.speed)
+        try:
+            ctl.restore_state({**good, **changes})
+        except ValueError:
+            assert np.array_equal(ctl.data.x, before[0])
+            assert np.array_equal(ctl.data.test, before[1])
+            assert (ctl.features, ctl.speed) == before[2:]
+            return
+        assert len(ctl.data.x) == len(ctl.data.test) and ctl.data.x.shape[1] == 2
+        ctl.restore_state(good)
+
+    check()
