@@ -139,3 +139,21 @@ def test_the_side_panel_opens_and_folds_without_growing_the_window(main_window, 
     qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not lab.dock.isVisible())
     assert win.size() == QSize(*size)
+
+
+@pytest.mark.parametrize("lesson", ["vanishing-gradients", "keras-lab", "exploding-gradients"])
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=["1024x768", "1280x720"])
+def test_other_lessons_fit_on_a_projector(main_window, qtbot, size, lesson):
+    win = main_window
+    win.resize(*size)
+    assert win.open_lesson(lesson)
+    lab = win.current_lab
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    lab.advance(2)
+    qtbot.wait(30)
+    lab.redraw()
+    assert win.size() == QSize(*size)
+    clipped = _clipped(lab)
+    assert clipped == [], "\n".join(clipped)
+    assert _overlaps([t for t in _graph_texts(lab.graph) if not t[0].startswith("caption")]) == []
