@@ -235,7 +235,9 @@ class RacePage(QWidget):
         self.map.path.hide()
         self.map.point.hide()
         for name, check in self.checks.items():
-            check.setStyleSheet(f"QCheckBox {{ color: {COLOURS[name]}; font-weight: bold; "
+            # SGD's black reads on a light page; on a dark one its text takes the foreground
+            colour = style.foreground if COLOURS[name] == "#000000" else COLOURS[name]
+            check.setStyleSheet(f"QCheckBox {{ color: {colour}; font-weight: bold; "
                                 f"font-size: {style.pt(10):.1f}pt; }}")
             self.lrs[name].setMaximumWidth(int(105 * style.scale))
             self.details[name].setStyleSheet(f"color: {style.muted}; "
