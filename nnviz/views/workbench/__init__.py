@@ -96,6 +96,7 @@ class WorkbenchLab(Lab):
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self._sized = False
         self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
+        self._stale = False   # changed while hidden: refreshed when shown
         from nnviz.views.workbench.reveal import WorkbenchReveal
 
         self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
@@ -168,6 +169,9 @@ class WorkbenchLab(Lab):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        if self._stale:          # what changed while another lab was shown, before painting
+            self._stale = False
+            self._refresh()
         if not self._sized:
             self._sized = True
             QTimer.singleShot(0, self._size_docks)   # once the page has its real size
@@ -200,14 +204,20 @@ class WorkbenchLab(Lab):
         self.stepper.tick = self.matrix.next if on else None
         self.stepper.tick_position = (lambda: self.matrix.m) if on else (lambda: 0)
         (self.matrix_view if on else self.graph).setFocus()
-        self._refresher.request()
+        self.request_refresh()
 
     # ------------------------------------------------------------ refresh
     def _on_position_changed(self) -> None:
-        self._refresher.request()
+        self.request_refresh()
 
     def request_refresh(self) -> None:
-        self._refresher.request()
+        """Refresh once before the next repaint. A hidden Workbench only notes that it must
+        (a hidden lab costs nothing: the Training lab changes the network every frame)."""
+        if self.isVisible():
+            self._refresher.request()
+        else:
+            self._refresher.cancel()
+            self._stale = True
 
     def _on_playing_changed(self, playing: bool) -> None:
         self.act_play.setChecked(playing)
@@ -245,7 +255,7 @@ class WorkbenchLab(Lab):
         self.inspector.select(None)
         # after the whole load (the training lab may still replace the data, which would
         # make a trace built now stale), before the window repaints
-        self._refresher.request()
+        self.request_refresh()
 
     def _refresh(self) -> None:
         """Re-read the stepper and the document into every panel (coalesced)."""
@@ -322,7 +332,7 @@ class WorkbenchLab(Lab):
         self.lesson_text.setFont(f)
         if self.isVisible():
             self._size_docks()
-        self._refresher.request()  # once, before the repaint (not again at creation)
+        self.request_refresh()  # once, before the repaint (not again at creation)
 
     def _presentation_docks(self, on: bool, was: bool) -> None:
         """Presentation mode keeps the graph and the equation: the editing docks and the
