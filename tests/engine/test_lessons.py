@@ -86,8 +86,11 @@ def test_bad_files_are_refused(tmp_path, content, message):
 
 
 def test_huge_file_is_refused(tmp_path):
+    from nnviz.engine.validate import MAX_FILE_BYTES
+
     p = tmp_path / "big.json"
-    p.write_bytes(b" " * (21 * 1024 * 1024))
+    with open(p, "wb") as f:  # sparse: the size is refused before anything is read
+        f.truncate(MAX_FILE_BYTES + 1)
     with pytest.raises(LessonError, match="over the limit"):
         load_lesson(p)
 
