@@ -4,6 +4,9 @@ and redraw nothing in the error-surface lab; showing it again catches up."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from nnviz.controllers import stepper as stepper_module
 
 
 def test_hidden_surface_lab_neither_computes_nor_redraws(main_window, qtbot, monkeypatch):
@@ -32,3 +35,22 @@ def test_hidden_surface_lab_neither_computes_nor_redraws(main_window, qtbot, mon
     qtbot.waitUntil(lambda: all(r.z is not None for r in lab.slowdown.runs), timeout=30_000)
     qtbot.wait(50)
     assert "Epoch 0" in lab.slow_page.epoch_label.text()
+
+
+def test_a_hidden_workbench_waits_until_it_is_shown(main_window, monkeypatch):
+    win = main_window
+    wb = win.lab("workbench")
+    QApplication.processEvents()
+    built = []
+    real = stepper_module.build_trace
+    monkeypatch.setattr(stepper_module, "build_trace",
+                        lambda *a, **k: built.append(1) or real(*a, **k))
+    win.show_lab("neuron")
+    for v in (0.41, 0.42, 0.43):        # as training in another lab does, frame after frame
+        win.doc.set_weight(1, 0, 0, v)
+        QApplication.processEvents()
+    assert built == [] and not wb.isVisible()
+    win.show_lab("workbench")
+    QApplication.processEvents()
+    assert len(built) == 1
+    assert "w5 = 0.43" in " ".join(wb.graph.label_texts())
