@@ -247,3 +247,17 @@ def test_next_disputed_digit_finds_a_split_vote(main_window, qtbot):
     assert len(set(votes.tolist())) > 1
     label = int(lab.ctl.result("dropout").test_labels[i])
     assert f"digit #{i} (a {label})" in page.titles[id(page.votes)].text()
+
+
+def test_history_export_is_the_shown_curve(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("more-data")
+    lab = win.current_lab
+    assert lab.history() is None
+    lab.ctl.set(steps=50)
+    press(qtbot, win, Qt.Key.Key_P)
+    qtbot.waitUntil(lambda: lab.ctl.runners["more-data"].done, timeout=30000)
+    h = lab.history()
+    c = lab.ctl.result("more-data")
+    assert h == {"n": [float(n) for n in c.sizes], "train_accuracy": c.train,
+                 "test_accuracy": c.test}

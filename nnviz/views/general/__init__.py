@@ -207,6 +207,27 @@ class GeneralLab(Lab):
         self.ctl.restore_state(state)
         self.show_page(self.ctl.setup.page)
 
+    def history(self) -> dict[str, list[float]] | None:
+        """File > Export > History as CSV: the shown tab's curve as columns."""
+        if self.page not in self.ctl.runners:
+            return None
+        v = self.ctl.result(self.page)
+        page = self.page
+        if page == "bias-variance" and hasattr(v, "degrees"):
+            return {"degree": [float(d) for d in v.degrees], "train_mse": list(map(float, v.train)),
+                    "test_mse": list(map(float, v.test)), "bias2": list(map(float, v.bias2)),
+                    "variance": list(map(float, v.variance))}
+        if page == "more-data" and v is not None and v.sizes:
+            return {"n": [float(n) for n in v.sizes], "train_accuracy": list(v.train),
+                    "test_accuracy": list(v.test)}
+        if page in ("augmentation", "transfer") and v is not None and v.a:
+            names = {"augmentation": ("without_augmentation", "with_augmentation"),
+                     "transfer": ("from_scratch", "transfer")}[page]
+            k = min(len(v.a), len(v.b))
+            return {"epoch": [float(e) for e in range(1, k + 1)], names[0]: v.a[:k],
+                    names[1]: v.b[:k]}
+        return None
+
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()
 
