@@ -101,7 +101,7 @@ def test_perceptron_buttons_stay_put_while_stepping_and_playing(main_window, qtb
         assert where() == start
 
 
-def test_transport_glyphs_exist_in_the_stock_font():
+def test_transport_glyphs_exist_in_the_stock_font(qapp):
     """DejaVu Sans (fonts-dejavu-core) draws every transport glyph nnviz uses."""
     fm = QFontMetrics(QFont("DejaVu Sans"))
     if QFontMetrics(QFont("DejaVu Sans")).inFontUcs4(ord("A")) is False:
