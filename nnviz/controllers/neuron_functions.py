@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.engine.activations import get_activation, softmax
+from nnviz.engine.activations import ACTIVATIONS, get_activation, softmax
 from nnviz.engine.neuron import saturation_regions
 
-GALLERY = ("step", "perceptron", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "piecewise",
-           "linear")
+#: every activation of one neuron (softmax couples neurons: it has its own page)
+GALLERY = tuple(name for name, act in ACTIVATIONS.items() if not act.vector)
 Z_RANGE = 6.0
 #: the activations with a parameter α, and the α the gallery starts with: notes 002 use 0.1
-ALPHA_START = {"leaky_relu": 0.1, "elu": 0.1}
+ALPHA_START = {name: 0.1 for name in GALLERY if ACTIVATIONS[name].has_alpha}
 ALPHA_RANGE = (0.0, 2.0)
 
 

@@ -79,8 +79,8 @@ class NetworkEdits:
         net = self.doc.network
         if name not in ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r}")
-        if name == "softmax" and layer != net.n_layers - 1:
-            raise ValueError("softmax is only for the output layer")
+        if ACTIVATIONS[name].vector and layer != net.n_layers - 1:
+            raise ValueError(f"{name} is only for the output layer")
         new = net.copy()
         new.activations[layer] = get_activation(name)
         self.doc.set_network(new, f"Layer {layer + 1} activation: {name}")

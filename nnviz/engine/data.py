@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.engine.activations import get_activation
 from nnviz.engine.datasets import GATES, GENERATORS, gate, generate, load_digits
 from nnviz.engine.validate import FormatError, as_int, as_number, as_str
 
@@ -32,8 +33,6 @@ GOALS: dict[str, Callable[[Array], Array]] = {
 REGRESSION_RANGE = (-3.0, 3.0)
 PLANE = (-6.0, 6.0)
 MAX_POINTS = 100_000
-#: output activations whose natural two-class targets are -1/+1 (otherwise 0/1)
-PM1_OUTPUTS = ("tanh", "linear", "relu", "leaky_relu", "elu", "piecewise")
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def scheme_for(n_out: int, output_activation: str) -> str:
     """How class labels become targets: ``onehot``, ``pm1`` (-1/+1) or ``01``."""
     if n_out > 1:
         return "onehot"
-    return "pm1" if output_activation in PM1_OUTPUTS else "01"
+    return get_activation(output_activation).targets
 
 
 def encode(labels: Array, n_out: int, output_activation: str) -> Array:

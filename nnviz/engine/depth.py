@@ -12,9 +12,6 @@ from nnviz.engine.network import Network, forward
 
 Array = np.ndarray
 BINS = 30
-#: the activations' fixed ranges (so layers and initialisers compare at a glance)
-A_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "step": (0.0, 1.0),
-            "perceptron": (0.0, 1.0), "softmax": (0.0, 1.0)}
 #: |a - edge| below this counts as saturated (sigmoid, tanh)
 SATURATED = 0.02
 
@@ -63,14 +60,15 @@ def layer_histograms(net: Network, x: Array, bins: int = BINS, z_span: float | N
         z_span = max([float(f.max()) for f in finite if f.size] + [1e-3])
     out = []
     for l, (z, a) in enumerate(zip(fwd.zs, fwd.activations[1:])):
-        name = net.activations[l].name
+        act = net.activations[l]
+        name = act.name
         zr = (-z_span, z_span)
-        ar = _range(a, A_RANGES.get(name))
+        ar = _range(a, act.out_range)  # a bounded activation's own range: layers compare
         zc, ze = np.histogram(np.clip(z, *zr), bins=bins, range=zr)
         ac, ae = np.histogram(np.clip(a, *ar), bins=bins, range=ar)
         sat = 0.0
-        if name in ("sigmoid", "tanh"):
-            lo, hi = A_RANGES[name]
+        if act.saturates and act.out_range is not None:
+            lo, hi = act.out_range
             sat = float(np.mean((a - lo < SATURATED) | (hi - a < SATURATED)))
         out.append(LayerHist(l + 1, name, ze, zc, ae, ac, float(np.mean(z)), float(np.std(z)),
                              float(np.mean(a)), float(np.std(a)), sat))

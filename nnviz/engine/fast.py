@@ -25,9 +25,10 @@ That is 19 NumPy calls per step for a 2-8-8-1 network (reference: ~60). Results
 equal the reference engine to rounding (~1e-16 per step: the bias enters the dot
 product, the scaling happens in another order), with the same shuffling.
 
-Supported: activations tanh, sigmoid, relu, linear in any layer; losses
-``mse``/``half_sse`` with any of those outputs and ``binary_cross_entropy``
-with a sigmoid output; every optimiser of :mod:`nnviz.engine.optimisers` (the
+Supported: the activations with their own trainer kernels
+(``Activation.trainer_ops``: tanh, sigmoid, relu, linear) in any layer; quadratic
+losses with any of those outputs and a loss whose delta simplifies to a - y with its
+output (``binary_cross_entropy`` with sigmoid); every optimiser of :mod:`nnviz.engine.optimisers` (the
 same objects, run on the flat vector), options batch size, shuffle, L1, L2, frozen
 biases, layers without bias. Anything else (dropout, gradient clipping, shared
 biases, other activations or losses) falls back to the reference
@@ -63,24 +64,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nnviz.engine.activations import ACTIVATIONS, Activation, identity_in_place
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
 
 Array = np.ndarray
-_ACTS = ("tanh", "sigmoid", "relu", "linear")
+#: the activations with the fast trainer's kernels (``Activation.trainer_ops``)
+FAST_ACTIVATIONS = tuple(n for n, a in ACTIVATIONS.items() if a.trainer_ops is not None)
 
 
 def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
-    """Why the fast path cannot train this set-up ('' if it can)."""
-    names = [a.name for a in net.activations]
-    bad = [n for n in names if n not in _ACTS]
+    """Why the fast path cannot train this set-up ('' if it can): then the reference
+    engine trains it (this is the one place that chooses)."""
+    bad = [a.name for a in net.activations if a.trainer_ops is None]
     if bad:
-        return f"activation {bad[0]} (fast path: {', '.join(_ACTS)})"
-    if loss.name == "binary_cross_entropy":
-        if names[-1] != "sigmoid":
+        return f"activation {bad[0]} (fast path: {', '.join(FAST_ACTIVATIONS)})"
+    out = net.activations[-1]
+    if loss.kind != "quadratic" and not loss.combined_delta(out.name):
+        # the fast path's output delta is (a - y) f'(z), or a - y where it simplifies
+        if loss.kind == "bce":
             return "binary cross-entropy needs a sigmoid output on the fast path"
-    elif loss.name not in ("mse", "half_sse"):
         return f"loss {loss.name}"
     if cfg.dropout > 0:
         return "dropout"
@@ -105,7 +109,7 @@ class _Plan:
     der: Array       # flat: f'(z) in the same layout
     ones: Array      # flat ones in the same layout
     delta: Array     # flat: dC/dz, same layout
-    fwd: list        # per layer after the first: (W, a_in, z, act_fn)
+    fwd: list        # per layer after the first: (W, a_in, z, in-place f or None: identity)
     z0: Array        # output view of the first layer
     act0: object
     bwd: list        # per layer L-1..1: (G_l, delta_l, a_in.T, W_l.T, delta_below, der_below)
@@ -114,20 +118,13 @@ class _Plan:
     out: Array       # output activations (n_out, size)
     d_out: Array     # output delta
     der_out: Array
-    der_ops: list    # (kind, act view, der view, ones view)
+    der_ops: list    # (f' from a in place, act view, der view, ones view)
 
 
-def _apply(kind: str, z: Array) -> None:
-    """The activation in place (sigmoid as 0.5 tanh(z/2) + 0.5: overflow-free)."""
-    if kind == "tanh":
-        np.tanh(z, z)
-    elif kind == "sigmoid":
-        np.multiply(z, 0.5, z)
-        np.tanh(z, z)
-        np.multiply(z, 0.5, z)
-        np.add(z, 0.5, z)
-    elif kind == "relu":
-        np.maximum(z, 0.0, out=z)
+def _kernel(act: Activation):
+    """The activation's in-place kernel for the trainer; None for the identity."""
+    apply = act.trainer_ops[0]
+    return None if apply is identity_in_place else apply
 
 
 class FastTrainer:
@@ -144,6 +141,7 @@ class FastTrainer:
         sizes = net.sizes
         self.sizes = sizes
         self.kinds = [a.name for a in net.activations]
+        self.acts = list(net.activations)
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         offs = np.cumsum([0] + [a * b for a, b in shapes])
         self.P = np.zeros(offs[-1])
@@ -198,7 +196,8 @@ class FastTrainer:
         for a in acts[:-1]:
             a[-1] = 1.0
         zs = [acts[l][:sizes[l + 1]] for l in range(L)]
-        fwd = [(self.Ps[l], acts[l - 1], zs[l], self.kinds[l]) for l in range(1, L)]
+        fwd = [(self.Ps[l], acts[l - 1], zs[l], _kernel(self.acts[l]))
+               for l in range(1, L)]
         bwd = [(self.Gs[l], deltas[l][:sizes[l + 1]], acts[l - 1].T, self.Ps[l].T,
                 deltas[l - 1], ders[l - 1]) for l in range(L - 1, 0, -1)]
         # derivative ops over runs of layers with the same activation
@@ -208,11 +207,11 @@ class FastTrainer:
             while m + 1 < L and self.kinds[m + 1] == self.kinds[l]:
                 m += 1
             sl = slice(offs[l], offs[m + 1])
-            der_ops.append((self.kinds[l], act[sl], der[sl], ones[sl]))
+            der_ops.append((self.acts[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
             l = m + 1
         xs = np.ones((steps, sizes[0] + 1, size))
         ys = np.zeros((steps, sizes[-1], size))
-        plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0], self.kinds[0],
+        plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0], _kernel(self.acts[0]),
                      bwd, self.Gs[0], deltas[0][:sizes[1]], acts[-1], deltas[-1], ders[-1],
                      der_ops)
         self.plans[key] = plan
@@ -264,14 +263,14 @@ class FastTrainer:
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
         c = self._eta * scale if self.fold else scale
         upd, lr = self._opt_update, self._lr
-        bce = self.loss.name == "binary_cross_entropy"
-        all_tanh = len(plan.der_ops) == 1 and plan.der_ops[0][0] == "tanh"
+        # delta^L = a - y where the loss and the output activation simplify (sigmoid + BCE)
+        simple = self.loss.combined_delta(self.net.activations[-1].name)
+        one_op = plan.der_ops[0][0] if len(plan.der_ops) == 1 else None
         act, der, ones = plan.act, plan.der, plan.ones
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
         P0, g0, d0 = self.Ps[0], plan.g0, plan.d0
         out, d_out, der_out = plan.out, plan.d_out, plan.der_out
         plain = self.plain
-        tanh = np.tanh
         xs, ys = plan.xs, plan.ys
         xts = list(xs.transpose(0, 2, 1))
         xl = list(xs)
@@ -279,25 +278,20 @@ class FastTrainer:
         for s in range(steps):
             x = xl[s]
             mm(P0, x, z0)
-            if k0 == "tanh":
-                tanh(z0, z0)
-            else:
-                _apply(k0, z0)
-            for W, a_in, z, kind in fwd:
+            if k0 is not None:
+                k0(z0)
+            for W, a_in, z, kernel in fwd:
                 mm(W, a_in, z)
-                if kind == "tanh":
-                    tanh(z, z)
-                elif kind != "linear":
-                    _apply(kind, z)
+                if kernel is not None:
+                    kernel(z)
             # f'(z) of every layer, from the activations
-            if all_tanh:
-                mul(act, act, der)
-                sub(ones, der, der)
+            if one_op is not None:
+                one_op(act, der, ones)
             else:
                 self._derivatives(plan)
             # output delta, times eta * scale
             sub(out, yl[s], d_out)
-            if not bce:
+            if not simple:
                 mul(d_out, der_out, d_out)
             mul(d_out, c, d_out)
             for g, d, a_t, w_t, below, der_below in bwd:
@@ -311,17 +305,8 @@ class FastTrainer:
                 self._update()
 
     def _derivatives(self, plan: _Plan) -> None:
-        for kind, a, d, one in plan.der_ops:
-            if kind == "tanh":
-                np.multiply(a, a, d)
-                np.subtract(one, d, d)
-            elif kind == "sigmoid":
-                np.multiply(a, a, d)
-                np.subtract(a, d, d)
-            elif kind == "relu":
-                np.greater(a, 0.0, d)
-            else:
-                d[...] = 1.0
+        for prime, a, d, one in plan.der_ops:
+            prime(a, d, one)
 
     def _update(self) -> None:
         """L1/L2 and frozen biases on the scaled gradient G (= eta dC/dP for the rules

@@ -115,8 +115,7 @@ def _cost_lines(b: _Builder, a: Array, y: Array, x: int | None) -> tuple[str, li
                 "002, chain-rule section) the chain rule brings down the factor 2(a − y).")
     else:
         grad = b.loss.grad(a.T, y.T).T
-        name = "(a − y) / (a(1 − a))" if kind == "bce" else "−y / a"
-        formula = f"C = {b.loss.formula}   ∇ₐC = {name}"
+        formula = f"C = {b.loss.formula}   ∇ₐC = {b.loss.grad_text}"
         lines = [[col(a, f"a^{s}"), ",", col(y, "y"), "→", col(grad, "∇ₐC")]]
         note = ""
     return formula, lines, grad, note

@@ -21,11 +21,6 @@ from nnviz.engine.naming import Naming, fmt
 from nnviz.engine.network import ForwardPass, LayerGrad, Network, backward, forward
 from nnviz.engine.trace_text import (
     MAX_TERMS,
-    _act_expr,
-    _act_prime_expr,
-    _dloss_expr,
-    _loss_expr,
-    _loss_kind,
     _paren,
     _sum,
     _sum_n,
@@ -240,14 +235,7 @@ def build_trace(
             if net.use_bias[l] and not freeze_biases:
                 after.biases[l] -= eta * g.db
     out = fwd.output[0]
-    kind = _loss_kind(loss)
-    if kind == "quadratic":
-        errors = 0.5 * (y[0] - out) ** 2
-    elif kind == "bce":
-        errors = -(y[0] * np.log(np.maximum(out, 1e-300))
-                   + (1 - y[0]) * np.log(np.maximum(1 - out, 1e-300)))
-    else:
-        errors = -(y[0] * np.log(np.maximum(out, 1e-300)))
+    errors = loss.per_output(out, y[0])
     total = float(loss.value(fwd.output, y))
     total_after = float(loss.value(forward(after, x).output, y))
     L = net.n_layers
@@ -302,12 +290,12 @@ def build_trace(
                                                  _sum_n(num_term, n_terms)), z_vals[l][j])
             tr.idx_net[l][j] = add("forward", "net", l + 1, j, None, eq)
             zname = naming.net(l + 1, j)
-            if act.name == "softmax":
+            if act.vector:
                 num_o = f"e^({fmt(z_vals[l][j])}) / (" + _sum(
                     [f"e^({fmt(v)})" for v in z_vals[l]]) + ")"
             else:
-                num_o = _act_expr(act.name, _paren(z_vals[l][j]), act.alpha)
-            sym_o = _act_expr(act.name, zname, act.alpha)
+                num_o = act.expr(_paren(z_vals[l][j]))
+            sym_o = act.expr(zname)
             m = fwd.masks[l]
             if m is not None:     # inverted dropout: the output times 0 or 1/(1 - p)
                 sym_o, num_o = f"({sym_o})*m", f"({num_o})*{fmt(m[0, j])}"
@@ -318,8 +306,8 @@ def build_trace(
     n_out = net.sizes[-1]
     for j in range(n_out):
         t, o = naming.target(j), naming.out(L, j)
-        eq = Equation(naming.error(j), (_loss_expr(kind, t, o),
-                                        _loss_expr(kind, fmt(y[0, j]), _paren(out[j]))), errors[j])
+        eq = Equation(naming.error(j), (loss.expr(t, o),
+                                        loss.expr(fmt(y[0, j]), _paren(out[j]))), errors[j])
         tr.idx_error[j] = add("error", "error", L, j, None, eq)
     if n_out > 1 or naming.error(0) != E:
         eq = Equation(E, (_sum([naming.error(j) for j in range(n_out)]),
@@ -355,10 +343,10 @@ def build_trace(
                 factors: tuple = ((f"∂{E}/∂{n_name}", dv),)
             else:
                 if l == L - 1:
-                    ga = (fwd.output - y)[0] if kind == "quadratic" else loss.grad(fwd.output, y)[0]
+                    ga = loss.grad(fwd.output, y)[0]
                     dout = Equation(f"∂{E}/∂{o_name}", (
-                        _dloss_expr(kind, naming.target(j), o_name),
-                        _dloss_expr(kind, fmt(y[0, j]), _paren(out[j]))), ga[j])
+                        loss.dout_expr(naming.target(j), o_name),
+                        loss.dout_expr(fmt(y[0, j]), _paren(out[j]))), ga[j])
                 else:
                     nxt = grads[l + 1].delta[0]
                     wn = net.weights[l + 1]
@@ -387,9 +375,8 @@ def build_trace(
                 else:
                     fp = float(act.prime(np.array([z_vals[l][j]]), np.array([a_vals[l + 1][j]]))[0])
                     dact = Equation(f"∂{o_name}/∂{n_name}", (
-                        _act_prime_expr(act.name, n_name, o_name, act.alpha),
-                        _act_prime_expr(act.name, _paren(z_vals[l][j]), _paren(a_vals[l + 1][j]),
-                                        act.alpha)), fp)
+                        act.prime_expr(n_name, o_name),
+                        act.prime_expr(_paren(z_vals[l][j]), _paren(a_vals[l + 1][j]))), fp)
                 eq = Equation(d_name, (f"∂{E}/∂{o_name} * ∂{o_name}/∂{n_name}",
                                        f"{fmt(dout.value)} * {_paren(fp)}"), dv)
                 details = (dout, dact)

@@ -93,7 +93,7 @@ def network_to_dict(net: Network) -> dict[str, Any]:
         ld: dict[str, Any] = {"activation": act.name, "weights": net.weights[l].tolist(),
                               "bias": net.biases[l].tolist(), "use_bias": bool(net.use_bias[l]),
                               "shared_bias": bool(net.shared_bias[l])}
-        if act.name in ("leaky_relu", "elu"):
+        if act.has_alpha:
             ld["alpha"] = float(act.alpha)
         if net.norms[l] is not None:
             ld["batch_norm"] = bn_to_dict(net.norms[l])
@@ -119,8 +119,8 @@ def network_from_dict(d: Any, where: str = "network") -> Network:
         name = as_str(need(ld, "activation", lw), f"{lw}.activation", 40)
         if name not in ACTIVATIONS:
             raise FormatError(f"{lw}.activation: {name!r} is not one of {', '.join(ACTIVATIONS)}")
-        if name == "softmax" and l != len(layers) - 1:
-            raise FormatError(f"{lw}.activation: softmax is only for the output layer")
+        if ACTIVATIONS[name].vector and l != len(layers) - 1:
+            raise FormatError(f"{lw}.activation: {name} is only for the output layer")
         alpha = ld.get("alpha")
         acts.append(get_activation(name, None if alpha is None
                                    else as_number(alpha, f"{lw}.alpha", 0.0, 10.0)))

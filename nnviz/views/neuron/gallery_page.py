@@ -14,16 +14,22 @@ from nnviz.controllers.neuron_functions import (
     Z_RANGE,
     FunctionsController,
 )
+from nnviz.engine.activations import ACTIVATIONS, Activation
 from nnviz.engine.naming import fmt
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
-BOUNDED = {"step": (-0.3, 1.3), "perceptron": (-0.3, 1.3), "sigmoid": (-0.3, 1.3),
-           "piecewise": (-0.3, 1.3), "tanh": (-1.3, 1.3)}
 UNBOUNDED = (-1.5, 3.0)
-SHORT = {"step": "Step (≥ 0)", "perceptron": "Perceptron (> 0)", "sigmoid": "Sigmoid",
-         "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU",
-         "piecewise": "Piecewise-linear", "linear": "Linear"}
+#: the margin above and below a bounded activation's range
+MARGIN = 0.3
+
+
+def y_range(act: Activation) -> tuple[float, float]:
+    """The plot's y range: the activation's own range with a margin, or a fixed one."""
+    if act.out_range is None:
+        return UNBOUNDED
+    lo, hi = act.out_range
+    return lo - MARGIN, hi + MARGIN
 
 
 def _num(v: float) -> str:
@@ -52,7 +58,7 @@ class GalleryPage(QWidget):
             p.hideButtons()
             p.vb.setMouseEnabled(False, False)
             p.setXRange(-5, 5, padding=0)
-            p.setYRange(*BOUNDED.get(name, UNBOUNDED), padding=0)
+            p.setYRange(*y_range(ACTIVATIONS[name]), padding=0)
             p.showGrid(x=True, y=True, alpha=0.15)
             self.plots[name] = p
             self.regions[name] = []
@@ -132,7 +138,7 @@ class GalleryPage(QWidget):
             sel = name == c.gallery_name
             colour = st.highlight if sel else st.foreground
             self.plots[name].setTitle(
-                f"<b>{SHORT[name]}</b>: f = {_num(f)}, f′ = {_num(fp)}",
+                f"<b>{ACTIVATIONS[name].short}</b>: f = {_num(f)}, f′ = {_num(fp)}",
                 color=colour, size=f"{st.pt(9):.0f}pt")
         act = c.gallery_activation(c.gallery_name)
         alpha = f" (α = {_num(act.alpha)})" if has_alpha else ""

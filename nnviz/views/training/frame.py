@@ -24,10 +24,6 @@ MAP_TIP = ("Click to add a training point of the class chosen in the side panel 
            "the other class; Shift+click: a test point); click a point to remove it.")
 
 
-def act_range(act: str) -> tuple[float, float]:
-    return (0.0, 1.0) if act in ("sigmoid", "step") else (-1.0, 1.0)
-
-
 def draw(lab) -> None:
     """Re-read the controller and draw everything once."""
     ctl, ds = lab.ctl, lab.ctl.data
@@ -100,7 +96,7 @@ def _draw_plane(lab, grid) -> None:
     thr = threshold_for(ds.y)
     rows = [_input_images(lab)]
     for l, layer in enumerate(grid.hidden):
-        img = diverging(layer[::2, ::2], *act_range(net.activations[l].name), s)
+        img = diverging(layer[::2, ::2], *net.activations[l].colour_range, s)
         rows.append([img[:, :, j] for j in range(layer.shape[-1])])
     out = grid.output
     small = out[::2, ::2]
@@ -115,7 +111,7 @@ def _draw_plane(lab, grid) -> None:
     L = len(net.sizes) - 1
     if focus is not None and 0 < focus[0] < L and focus[1] < net.sizes[focus[0]]:
         l, j = focus
-        lo, hi = act_range(net.activations[l - 1].name)
+        lo, hi = net.activations[l - 1].colour_range
         what = f"Hidden layer {l}, neuron {j + 1} ({net.activations[l - 1].name})"
         lab.map.show_map(replace(grid, output=grid.hidden[l - 1][..., j:j + 1]), ds, s,
                          lab.discrete.isChecked(), 0.0 if lo < 0 else 0.5)

@@ -146,7 +146,7 @@ class RunPanel(QGroupBox):
             self.acts = []
             for l in range(net.n_layers):
                 box = QComboBox()
-                names = [a for a in ACTIVATIONS if a != "softmax" or l == net.n_layers - 1]
+                names = [n for n, a in ACTIVATIONS.items() if not a.vector or l == net.n_layers - 1]
                 box.addItems(names)
                 box.currentTextChanged.connect(lambda name, l=l: self._activation(l, name))
                 title = "output" if l == net.n_layers - 1 else f"hidden {l + 1}"
