@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
 from nnviz.views.style import OKABE_ITO, current_style
@@ -151,14 +151,7 @@ class PresenterPen(QObject):
         win.lab_changed.connect(lambda _name: self.overlay.on_step())
 
     def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
-        a = QAction(text, self.win)
-        a.setShortcut(QKeySequence(key))
-        a.setToolTip(f"{tip} ({key})")
-        a.setStatusTip(tip)
-        a.setCheckable(checkable)
-        a.triggered.connect(lambda _=False: slot())
-        self.win.addAction(a)
-        return a
+        return self.win._action(text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
 
     def _say(self, text: str) -> None:
         self.win.statusBar().showMessage(text, 4000)

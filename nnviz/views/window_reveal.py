@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from nnviz.controllers.reveal import RevealController
 
@@ -30,14 +30,7 @@ class RevealActions(QObject):
         self.actions = [self.act_mode, self.act_reveal]
 
     def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
-        a = QAction(text, self.win)
-        a.setShortcut(QKeySequence(key))
-        a.setToolTip(f"{tip} ({key})")
-        a.setStatusTip(tip)
-        a.setCheckable(checkable)
-        a.triggered.connect(lambda _=False: slot())
-        self.win.addAction(a)
-        return a
+        return self.win._action(text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
 
     def _toggle(self) -> None:
         on = self.act_mode.isChecked()
