@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QSpinBox,
     QWidget,
 )
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
 
 FIGURE_SIZE = (900, 520)
-MAX_FRAMES = 400
+MAX_FRAMES = 200
 
 
 def graph_pictures(trace, naming, ends: dict[str, int], size=FIGURE_SIZE) -> dict[str, QImage]:
@@ -199,18 +200,29 @@ class Handouts(QObject):
         win.show_lab("workbench")
         start, name = st.k, (win.doc.lesson.name if win.doc.lesson else "nnviz")
         count = min(len(st) + 1, MAX_FRAMES)
+        progress = QProgressDialog("Recording the steps…", "Stop", 0, count, win)
+        progress.setWindowTitle("Recorded steps")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)    # a short pass shows no dialog at all
+        written = 0
         try:
             for k in range(count):
+                if progress.wasCanceled():
+                    break
                 st.set_position(k)
-                QApplication.processEvents()
+                QApplication.processEvents()   # the lab redraws; the window stays alive
                 out = Path(folder) / f"{name}-{k:03d}.png"
                 if not win.centralWidget().grab().toImage().save(str(out), "PNG"):
                     raise OSError(f"could not write {out.name}")
+                written += 1
+                progress.setValue(written)
         except OSError as e:
             self._fail("recorded steps", e)
             return 0
         finally:
+            progress.close()
             st.set_position(start)
-        more = f" (the first {MAX_FRAMES} of {len(st) + 1})" if count < len(st) + 1 else ""
-        win.statusBar().showMessage(f"Exported {count} frames to {Path(folder).name}{more}", 8000)
-        return count
+        more = f" (of {len(st) + 1})" if written < len(st) + 1 else ""
+        win.statusBar().showMessage(f"Exported {written} frames{more} to {Path(folder).name}",
+                                    8000)
+        return written

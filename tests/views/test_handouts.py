@@ -122,3 +122,16 @@ def test_every_kind_of_sheet_has_a_question_part_and_a_solution_part(kind, tmp_p
         pytest.skip("pdftotext is not installed")
     assert "Questions" in texts[0] and "Worked solution" not in texts[0]
     assert any("Worked solution" in t for t in texts[1:])
+
+
+def test_recording_can_be_stopped(main_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QProgressDialog
+
+    win = main_window
+    asked = []
+    monkeypatch.setattr(QProgressDialog, "wasCanceled",
+                        lambda self: asked.append(1) or len(asked) > 3)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    _trigger(win, "Recorded steps")
+    assert len(list(tmp_path.glob("*.png"))) == 3
+    assert "Exported 3 frames (of 33)" in win.statusBar().currentMessage()

@@ -23,7 +23,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
-from nnviz.views.widgets import spin_box
+from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 
 class RunPanel(QGroupBox):
@@ -115,7 +115,7 @@ class RunPanel(QGroupBox):
             self._on_settings_changed()
 
     def _on_running_changed(self, running: bool) -> None:
-        self.play.setText("⏸ Pause" if running else "▶ Play")
+        self.play.setText(f"{PAUSE} Pause" if running else f"{PLAY} Play")
 
     def _on_settings_changed(self) -> None:
         c = self.doc.config
