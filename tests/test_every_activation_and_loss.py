@@ -104,8 +104,10 @@ def test_fast_trainer_or_its_fallback_equals_the_reference(act, loss):
     train_epoch(ref, x, y, lo, cfg, OptimizerState(), np.random.default_rng(5))
     trainer = FastTrainer(net, lo, cfg, OptimizerState())
     assert trainer.fast == (unsupported_reason(net, lo, cfg) == "")
+    # quadratic losses need the output's elementwise f' (softmax has none: CE only)
     assert trainer.fast == (a.trainer_ops is not None and net.activations[0].trainer_ops
-                            is not None and (lo.kind == "quadratic"
+                            is not None and ((lo.kind == "quadratic"
+                                              and a.trainer_ops[1] is not None)
                                              or lo.combined_delta(a.name)))
     trainer.train_epoch(x, y, np.random.default_rng(5))
     tol = 1e-12 if trainer.fast else 0.0
@@ -123,6 +125,12 @@ def test_in_place_kernels_equal_the_function(name):
     np.testing.assert_array_equal(got, want)  # the fallback and the kernels: bit-equal
     if act.trainer_ops is not None:
         apply, prime = act.trainer_ops
+        if act.vector:   # over each column of the trainer's feature-major (k, n) arrays
+            t = z.T.copy()
+            apply(t, buf=np.empty((1, t.shape[1])))
+            np.testing.assert_allclose(t.T, want, rtol=0, atol=1e-15)
+            assert prime is None     # used only with the combined delta a - y
+            return
         t = z.copy()
         apply(t)
         np.testing.assert_allclose(t, want, rtol=0, atol=1e-15)

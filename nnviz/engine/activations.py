@@ -68,6 +68,9 @@ class Activation:
         The fast trainer's in-place kernels (``apply(z)``, ``prime(a, out, ones)``, f'
         from the activation), equal to :meth:`fn` / :meth:`prime` to rounding; None:
         the fast trainer falls back to the reference engine (:mod:`nnviz.engine.fast`).
+        A ``vector`` activation's ``apply(z, buf)`` works on each column of z (k, n) with
+        a (1, n) buffer, and its prime is None: the trainer uses it only as an output
+        whose loss gives the combined delta (softmax + cross-entropy: a - y).
     """
 
     name: str
@@ -166,6 +169,17 @@ def identity_in_place(_z: Array) -> None:
     """The identity's kernel: nothing to do (callers may skip it)."""
 
 
+def _softmax_columns(z: Array, buf: Array) -> None:
+    """Softmax over each column (axis 0) in place, for the fast trainer's feature-major
+    arrays (k, n): the steps of :func:`softmax`; ``buf`` (1, n) holds the maxima and sums."""
+    np.clip(z, -1e150, 1e150, z)
+    np.max(z, axis=0, keepdims=True, out=buf)
+    np.subtract(z, buf, z)
+    np.exp(z, z)
+    np.sum(z, axis=0, keepdims=True, out=buf)
+    np.divide(z, buf, z)
+
+
 def _tanh_prime(a: Array, d: Array, one: Array) -> None:
     np.multiply(a, a, d)
     np.subtract(one, d, d)
@@ -247,7 +261,8 @@ ACTIVATIONS: dict[str, Activation] = {
                    lambda z, _a: softmax(z), lambda z, a, _al: a * (1.0 - a),
                    lambda z, b, _al: f"e^({b}) / (Σ_k e^(z_k))",
                    lambda z, a, _al: f"{a}*(1 - {a})",
-                   vector=True, short="Softmax", out_range=_UNIT, targets="01"),
+                   vector=True, short="Softmax", out_range=_UNIT, targets="01",
+                   trainer_ops=(_softmax_columns, None)),
     )
 }
 

@@ -28,8 +28,11 @@ product, the scaling happens in another order), with the same shuffling.
 Supported: the activations with their own trainer kernels
 (``Activation.trainer_ops``: tanh, sigmoid, relu, linear) in any layer; quadratic
 losses with any of those outputs and a loss whose delta simplifies to a - y with its
-output (``binary_cross_entropy`` with sigmoid); every optimiser of :mod:`nnviz.engine.optimisers` (the
-same objects, run on the flat vector), options batch size, shuffle, L1, L2, frozen
+output (``binary_cross_entropy`` with sigmoid, ``cross_entropy`` with a softmax
+output: softmax over each column of the feature-major output, and a sum(y) - y for
+targets that do not sum to 1, as in :func:`nnviz.engine.network.backward`); every
+optimiser of :mod:`nnviz.engine.optimisers` (the same objects, run on the flat
+vector), options batch size, shuffle, L1, L2, frozen
 biases, layers without bias. Anything else (dropout, gradient clipping, shared
 biases, other activations or losses) falls back to the reference
 :func:`~nnviz.engine.training.train_epoch` / ``train_step``; ``fast`` is then
@@ -61,6 +64,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -80,12 +84,20 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
     bad = [a.name for a in net.activations if a.trainer_ops is None]
     if bad:
         return f"activation {bad[0]} (fast path: {', '.join(FAST_ACTIVATIONS)})"
+    hidden_vector = [a.name for a in net.activations[:-1] if a.vector]
+    if hidden_vector:
+        return f"{hidden_vector[0]} in a hidden layer"
     out = net.activations[-1]
-    if loss.kind != "quadratic" and not loss.combined_delta(out.name):
+    combined = loss.combined_delta(out.name)
+    if loss.kind != "quadratic" and not combined:
         # the fast path's output delta is (a - y) f'(z), or a - y where it simplifies
         if loss.kind == "bce":
             return "binary cross-entropy needs a sigmoid output on the fast path"
+        if loss.kind == "ce":
+            return "cross-entropy needs a softmax output on the fast path"
         return f"loss {loss.name}"
+    if out.trainer_ops[1] is None and not combined:
+        return f"a {out.name} output needs cross-entropy on the fast path"
     if cfg.dropout > 0:
         return "dropout"
     if net.has_batch_norm:
@@ -119,11 +131,16 @@ class _Plan:
     d_out: Array     # output delta
     der_out: Array
     der_ops: list    # (f' from a in place, act view, der view, ones view)
+    buf: Array       # (1, size): a vector activation's column maxima and sums
+    ysum: Array      # (steps, 1, size): each target's sum (softmax + CE)
+    onehot: bool = True  # every target sums to exactly 1: the combined delta is a - y
 
 
-def _kernel(act: Activation):
+def _kernel(act: Activation, buf: Array):
     """The activation's in-place kernel for the trainer; None for the identity."""
     apply = act.trainer_ops[0]
+    if act.vector:
+        return partial(apply, buf=buf)
     return None if apply is identity_in_place else apply
 
 
@@ -142,6 +159,7 @@ class FastTrainer:
         self.sizes = sizes
         self.kinds = [a.name for a in net.activations]
         self.acts = list(net.activations)
+        self.combined = loss.combined_delta(self.kinds[-1])   # delta^L = a - y
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         offs = np.cumsum([0] + [a * b for a, b in shapes])
         self.P = np.zeros(offs[-1])
@@ -196,24 +214,26 @@ class FastTrainer:
         for a in acts[:-1]:
             a[-1] = 1.0
         zs = [acts[l][:sizes[l + 1]] for l in range(L)]
-        fwd = [(self.Ps[l], acts[l - 1], zs[l], _kernel(self.acts[l]))
+        buf = np.zeros((1, size))
+        fwd = [(self.Ps[l], acts[l - 1], zs[l], _kernel(self.acts[l], buf))
                for l in range(1, L)]
         bwd = [(self.Gs[l], deltas[l][:sizes[l + 1]], acts[l - 1].T, self.Ps[l].T,
                 deltas[l - 1], ders[l - 1]) for l in range(L - 1, 0, -1)]
-        # derivative ops over runs of layers with the same activation
-        der_ops, l = [], 0
-        while l < L:
+        # derivative ops over runs of layers with the same activation (not the output's
+        # when its delta is a - y)
+        der_ops, l, n_der = [], 0, L - 1 if self.combined else L
+        while l < n_der:
             m = l
-            while m + 1 < L and self.kinds[m + 1] == self.kinds[l]:
+            while m + 1 < n_der and self.kinds[m + 1] == self.kinds[l]:
                 m += 1
             sl = slice(offs[l], offs[m + 1])
             der_ops.append((self.acts[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
             l = m + 1
         xs = np.ones((steps, sizes[0] + 1, size))
         ys = np.zeros((steps, sizes[-1], size))
-        plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0], _kernel(self.acts[0]),
-                     bwd, self.Gs[0], deltas[0][:sizes[1]], acts[-1], deltas[-1], ders[-1],
-                     der_ops)
+        plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
+                     _kernel(self.acts[0], buf), bwd, self.Gs[0], deltas[0][:sizes[1]],
+                     acts[-1], deltas[-1], ders[-1], der_ops, buf, np.ones((steps, 1, size)))
         self.plans[key] = plan
         return plan
 
@@ -263,8 +283,10 @@ class FastTrainer:
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
         c = self._eta * scale if self.fold else scale
         upd, lr = self._opt_update, self._lr
-        # delta^L = a - y where the loss and the output activation simplify (sigmoid + BCE)
-        simple = self.loss.combined_delta(self.net.activations[-1].name)
+        # delta^L = a - y where the loss and the output activation simplify (sigmoid + BCE,
+        # softmax + CE; a sum(y) - y for softmax targets not summing to 1)
+        simple, scaled = self.combined, not plan.onehot
+        ysums = list(plan.ysum)
         one_op = plan.der_ops[0][0] if len(plan.der_ops) == 1 else None
         act, der, ones = plan.act, plan.der, plan.ones
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
@@ -290,7 +312,11 @@ class FastTrainer:
             else:
                 self._derivatives(plan)
             # output delta, times eta * scale
-            sub(out, yl[s], d_out)
+            if scaled:
+                mul(out, ysums[s], d_out)
+                sub(d_out, yl[s], d_out)
+            else:
+                sub(out, yl[s], d_out)
             if not simple:
                 mul(d_out, der_out, d_out)
             mul(d_out, c, d_out)
@@ -332,6 +358,9 @@ class FastTrainer:
         shape = (plan.steps, plan.size)
         plan.xs[:, :n_in, :] = x[idx].reshape(*shape, n_in).transpose(0, 2, 1)
         plan.ys[...] = y[idx].reshape(*shape, n_out).transpose(0, 2, 1)
+        if self.acts[-1].vector:
+            np.sum(plan.ys, axis=1, keepdims=True, out=plan.ysum)
+            plan.onehot = bool(np.all(plan.ysum == 1.0))
 
     def _epoch(self, x: Array, y: Array, rng: np.random.Generator | None) -> None:
         n = len(x)

@@ -103,9 +103,14 @@ def test_unsupported_options_fall_back_to_the_reference_and_say_why():
     train_epoch(ref, x, y, get_loss("mse"), cfg, None, np.random.default_rng(3))
     assert ref.equals(net)
     assert "clipping" in unsupported_reason(net, get_loss("mse"), TrainConfig(clip_norm=1.0))
-    assert "softmax" in unsupported_reason(
-        Network.create([2, 3], "softmax"), get_loss("cross_entropy"), TrainConfig())
-    assert unsupported_reason(net, get_loss("cross_entropy"), TrainConfig()).startswith("loss")
+    hidden_softmax = Network.create([2, 3, 2], "softmax")
+    assert "softmax" in unsupported_reason(hidden_softmax, get_loss("cross_entropy"),
+                                           TrainConfig())
+    assert unsupported_reason(Network.create([2, 3], "softmax"), get_loss("cross_entropy"),
+                              TrainConfig()) == ""
+    assert "softmax output" in unsupported_reason(net, get_loss("cross_entropy"), TrainConfig())
+    assert "cross-entropy" in unsupported_reason(
+        Network.create([2, 3], "softmax"), get_loss("mse"), TrainConfig())
 
 
 def test_a_changed_network_shape_is_refused():
@@ -187,3 +192,87 @@ def test_momentum_and_sgd_are_bit_identical_to_the_rule_before_the_optimisers():
                     p -= cfg.eta * g
             assert all(np.array_equal(p, q) for p, q in
                        zip(a.weights + a.biases, b.weights + b.biases))
+
+
+def _classes(hidden, acts, k=3, seed=0, targets="onehot"):
+    """A k-class problem for a softmax (or sigmoid, k = 1) output."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(130, 5))
+    labels = np.argmax(x[:, :k] + 0.3 * rng.normal(size=(130, k)), axis=1)
+    y = np.eye(k)[labels] if k > 1 else (x[:, :1] > 0).astype(float)
+    if targets == "smooth":      # label smoothing: sums 1 up to rounding
+        y = 0.9 * y + 0.1 / k
+    elif targets == "double":    # sums 2: the delta is a sum(y) - y, not a - y
+        y = 2.0 * y
+    net = Network.create([5, *hidden, k], acts[0], rng, init="uniform", init_scale=0.6,
+                         bias=0.1)
+    net.activations = [get_activation(a) for a in acts]
+    return x, y, net
+
+
+_OPTS = [dict(), dict(momentum=0.9), dict(optimiser="nesterov", momentum=0.7),
+         dict(optimiser="adam"), dict(optimiser="rmsprop"), dict(optimiser="adagrad")]
+_REGS = [dict(), dict(l2=0.2), dict(l1=0.01, freeze_biases=True)]
+
+
+@pytest.mark.parametrize("opt", _OPTS)
+@pytest.mark.parametrize("reg", _REGS)
+@pytest.mark.parametrize("out, loss_name, hidden_acts", [
+    ("softmax", "cross_entropy", ["relu", "relu"]),
+    ("softmax", "cross_entropy", ["sigmoid", "tanh"]),
+    ("sigmoid", "binary_cross_entropy", ["tanh", "sigmoid"]),
+])
+def test_combined_output_deltas_equal_the_reference(opt, reg, out, loss_name, hidden_acts):
+    k = 3 if out == "softmax" else 1
+    x, y, net = _classes([7, 4], [*hidden_acts, out], k)
+    cfg = TrainConfig(eta=0.05, batch_size=32, **opt, **reg)
+    loss = get_loss(loss_name)
+    ref, start = net.copy(), net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    r_ref, r_fast = np.random.default_rng(5), np.random.default_rng(5)
+    for _ in range(5):   # 130 = 4 * 32 + 2: a last, short batch every epoch
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    assert trainer.fast, trainer.reason
+    trainer.train_epochs(x, y, r_fast, 5)
+    assert _max_diff(ref, start) > 1e-3          # training moved the network
+    assert _max_diff(ref, net) < 1e-12
+    for p, q in zip(ref.weights + ref.biases, net.weights + net.biases):
+        np.testing.assert_allclose(q, p, rtol=1e-11, atol=1e-13)
+    _same_optimiser_state(s_ref, s_fast, 1e-12)
+    assert (s_fast.steps, s_fast.epochs) == (s_ref.steps, s_ref.epochs) == (25, 5)
+    if cfg.freeze_biases:
+        assert all(np.all(b == 0.1) for b in net.biases)
+
+
+@pytest.mark.parametrize("targets", ["smooth", "double"])
+@pytest.mark.parametrize("hidden", [[], [6]])
+def test_softmax_with_targets_not_one_hot_equals_the_reference(targets, hidden):
+    acts = ["tanh"] * len(hidden) + ["softmax"]
+    x, y, net = _classes(hidden, acts, 4, seed=3, targets=targets)
+    cfg, loss = TrainConfig(eta=0.1, batch_size=10, momentum=0.5), get_loss("cross_entropy")
+    ref, start = net.copy(), net.copy()
+    r_ref, r_fast = np.random.default_rng(1), np.random.default_rng(1)
+    s_ref = OptimizerState()
+    for _ in range(3):
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg)
+    assert trainer.fast, trainer.reason
+    trainer.train_epochs(x, y, r_fast, 3)
+    assert _max_diff(ref, start) > 1e-3
+    assert _max_diff(ref, net) < 1e-12
+
+
+def test_softmax_single_batches_equal_train_step_even_for_huge_inputs():
+    x, y, net = _classes([6], ["relu", "softmax"], 3, seed=4)
+    x = x * 1e3       # saturating: the shift by the column maximum keeps exp finite
+    loss, cfg = get_loss("cross_entropy"), TrainConfig(eta=0.01)
+    ref = net.copy()
+    trainer = FastTrainer(net, loss, cfg)
+    for i in range(4):
+        idx = slice(9 * i, 9 * i + 5 + i)
+        train_step(ref, x[idx], y[idx], loss, cfg, OptimizerState())
+        trainer.train_batch(x[idx], y[idx])
+    assert net.is_finite()
+    for p, q in zip(ref.weights + ref.biases, net.weights + net.biases):
+        np.testing.assert_allclose(q, p, rtol=1e-10, atol=1e-9)
