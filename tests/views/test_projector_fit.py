@@ -233,3 +233,30 @@ def test_presentation_hint_never_runs_into_the_step_status(window, qtbot):
     assert message.startswith("F5 or Esc") or message.startswith("Presentation mode")
     assert bar.fontMetrics().horizontalAdvance(message) <= bar.message_room()
     _set_presentation(win, qtbot, False)
+
+
+def test_equation_panel_type_is_readable_from_the_back(window, qtbot):
+    """In presentation mode no text of the Equation panel is set below 18 points."""
+    win = window
+    _set_presentation(win, qtbot, True)
+    assert win.open_lesson("mazur-2-2-2")
+    lab = win.current_lab
+    small, sizes = [], set()
+    for k in range(1, len(lab.stepper) + 1, 3):
+        lab.stepper.set_position(k)
+        _settle(2)
+        block = lab.equations.text.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                frag = it.fragment()
+                pt = frag.charFormat().font().pointSizeF()
+                sizes.add(round(pt, 1))
+                if frag.text().strip() and 0 < pt < 18:
+                    small.append((k, frag.text(), pt))
+                it += 1
+            block = block.next()
+    assert lab.equations.steps.font().pointSizeF() >= 18
+    assert max(sizes) > 20, sizes      # the sizes were read (the result is set large)
+    assert not small, small[:10]
+    _set_presentation(win, qtbot, False)
