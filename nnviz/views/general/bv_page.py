@@ -58,6 +58,7 @@ class BiasVariancePage(Page):
         self.noise.valueChanged.connect(lambda v: ctl.set(noise=v))
         self.k.valueChanged.connect(lambda v: ctl.set(k=v))
         self.lam.valueChanged.connect(lambda v: ctl.set(bv_lambda=v))
+        self.numbers = self.note(name="general-bv-numbers")   # first, in view on a projector
         self.resample = self.button("Resample: K new sets", ctl.new_samples,
                                     "general-resample")
         self.resample.setToolTip("Draw K new training sets (N)")
@@ -74,7 +75,6 @@ class BiasVariancePage(Page):
             grid.addWidget(b, i, 0)
             self.case_buttons[c.key] = b
         self.panel_lay.addWidget(cases)
-        self.numbers = self.note(name="general-bv-numbers")
         self.add_run_button().setText("▶ U curve")
         self.finish_panel()
         self.main = self.add_plot(make_plot("x", "y"), "", 0, 0, 1, 2)
