@@ -4,9 +4,12 @@ from __future__ import annotations
 
 
 class TimerPlayback:
-    """Mixin: ``play``/``pause``/``playing`` over ``self._timer`` (a QTimer), announcing
-    each change with the ``running_changed(bool)`` signal of the class it is mixed into."""
+    """Mixin: ``play``/``pause``/``toggle_play`` and the ``playing`` property (as the
+    Workbench stepper and the Neuron lab have it) over ``self._timer`` (a QTimer),
+    announcing each change with the ``running_changed(bool)`` signal of the class it is
+    mixed into."""
 
+    @property
     def playing(self) -> bool:
         return self._timer.isActive()
 
@@ -19,3 +22,6 @@ class TimerPlayback:
         if self._timer.isActive():
             self._timer.stop()
             self.running_changed.emit(False)
+
+    def toggle_play(self) -> None:
+        self.pause() if self.playing else self.play()

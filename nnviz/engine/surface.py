@@ -292,16 +292,3 @@ def descent_path(net: Network, x: Array, y: Array, loss: Loss, eta: float, steps
         thetas.append(net.get_params())
     costs.append(cost(net, x, y, loss))
     return np.array(thetas), np.array(costs)
-
-
-def neuron_outputs(net: Network, x: Array, thetas: Array) -> Array:
-    """The network's outputs (T, n, n_out) for each flat parameter vector of (T, P)."""
-    weights, biases = unflatten_batch(net, np.asarray(thetas, dtype=np.float64))
-    a = np.asarray(x, dtype=np.float64)
-    for l in range(net.n_layers):
-        z = a @ np.swapaxes(weights[l], -1, -2)
-        if net.use_bias[l]:
-            b = biases[l]
-            z = z + (b[:, None, :] if b.ndim == 2 else b)
-        a = net.activations[l].fn(z)
-    return a

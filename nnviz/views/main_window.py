@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -125,7 +125,6 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         f, ex = self.files, self.exporter
         self.act_open = self._action("&Open…", f.open_dialog, QKeySequence.StandardKey.Open,
                                      "Open a workspace (.nnviz), lesson (.json) or data (.csv)")
-        self.act_open_lesson = self.act_open
         self.act_save = self._action("&Save workspace", f.save, QKeySequence.StandardKey.Save,
                                      "Save everything on screen as a .nnviz workspace")
         self.act_save_as = self._action("Save workspace &as…", f.save_as, "Ctrl+Shift+S")
@@ -310,9 +309,6 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.refresh_caption()
         return True
 
-    def open_lesson_file(self) -> None:
-        self.files.open_dialog()
-
     def open_csv(self, path: str) -> bool:
         """Hand a CSV file to the lab shown, else to the training lab; explain otherwise."""
         try:  # an unreadable file is refused before any lab is created or asked
@@ -446,5 +442,3 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         if get_str(self.settings, "theme") == "dark" and current_style().theme != "dark":
             self.apply_style(make_style("dark", current_style().presentation))
 
-
-_ = Qt

@@ -106,7 +106,7 @@ def test_divergence_pauses_at_the_last_finite_point(qtbot):
         c.message.connect(msgs.append)
         c.set_eta(1e6)
         c.play()
-        qtbot.waitUntil(lambda: not c.playing(), timeout=10_000)
+        qtbot.waitUntil(lambda: not c.playing, timeout=10_000)
         assert msgs and "diverged" in msgs[-1]
         assert doc.network.is_finite() and np.isfinite(c.costs[-1])
         np.testing.assert_array_equal(doc.network.get_params(), c.thetas[-1])

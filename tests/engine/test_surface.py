@@ -153,11 +153,24 @@ def test_learning_slowdown_quadratic_stalls_cross_entropy_does_not():
     assert (net.weights[0][0, 0], net.biases[0][0], lesson.train.eta) == (2, 2, 0.15)
     quad, _ = S.descent_path(net, x, y, get_loss("half_sse"), lesson.train.eta, 100)
     ce, _ = S.descent_path(net, x, y, get_loss("binary_cross_entropy"), lesson.train.eta, 100)
-    a_quad = S.neuron_outputs(net, x, quad)[:, 0, 0]
-    a_ce = S.neuron_outputs(net, x, ce)[:, 0, 0]
+    a_quad = neuron_outputs(net, x, quad)[:, 0, 0]
+    a_ce = neuron_outputs(net, x, ce)[:, 0, 0]
     assert a_quad[100] > 0.9 and a_ce[100] < 0.1
     assert np.all(a_quad[1:] > a_ce[1:])  # the quadratic one stays further from target 0
     np.testing.assert_allclose(a_quad[100], cost_output(net, x, quad[100]), rtol=1e-14)
+
+
+def neuron_outputs(net: Network, x, thetas):
+    """The network's outputs (T, n, n_out) for each flat parameter vector of (T, P)."""
+    weights, biases = S.unflatten_batch(net, np.asarray(thetas, dtype=np.float64))
+    a = np.asarray(x, dtype=np.float64)
+    for l in range(net.n_layers):
+        z = a @ np.swapaxes(weights[l], -1, -2)
+        if net.use_bias[l]:
+            b = biases[l]
+            z = z + (b[:, None, :] if b.ndim == 2 else b)
+        a = net.activations[l].fn(z)
+    return a
 
 
 def cost_output(net, x, theta):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-
 from nnviz.controllers.document import DEFAULT_LESSON
 
 
@@ -60,7 +58,6 @@ def test_last_lesson_persists(qtbot, settings):
 def test_quit_closes_the_window(main_window, qtbot):
     main_window.act_quit.trigger()
     qtbot.waitUntil(lambda: not main_window.isVisible())
-    _ = Qt
 
 
 def test_first_start_fills_most_of_the_screen_and_later_starts_restore(qtbot, settings):

@@ -170,10 +170,7 @@ class SurfacePage(QWidget):
             self._on_setup_changed()  # back to the pair that is shown
 
     def _on_play_clicked(self) -> None:
-        if self.ctl.playing():
-            self.ctl.pause()
-        else:
-            self.ctl.play()
+        self.ctl.toggle_play()
 
     def _on_running_changed(self, running: bool) -> None:
         self.play_btn.setText("Pause" if running else "Play")

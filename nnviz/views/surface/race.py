@@ -112,8 +112,7 @@ class RacePage(QWidget):
         self.formula.setWordWrap(True)
         self.play = QPushButton(f"{PLAY} Race")
         self.play.setObjectName("race-play")
-        self.play.clicked.connect(
-            lambda: self.ctl.pause() if self.ctl.playing() else self.ctl.play())
+        self.play.clicked.connect(lambda: self.ctl.toggle_play())
         self.step = QPushButton("1 step")
         self.step.setObjectName("race-step")
         self.step.clicked.connect(lambda: self.ctl.step(1))

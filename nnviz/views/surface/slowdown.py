@@ -44,7 +44,7 @@ class SlowdownPage(QWidget):
         self.play_btn = QPushButton("Play")
         self.reset_btn = QPushButton("Reset")
         self.step_btn.clicked.connect(lambda: ctl.step(1))
-        self.play_btn.clicked.connect(lambda: ctl.pause() if ctl.playing() else ctl.play())
+        self.play_btn.clicked.connect(lambda: ctl.toggle_play())
         self.reset_btn.clicked.connect(ctl.reset)
         self.eta = spin_box(0.0, 1000.0, 4, 0.05)
         self.eta.valueChanged.connect(lambda v: ctl.doc.set_config(eta=float(v)))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.engine.activations import get_activation
 from nnviz.engine.depth import layer_histograms
 from nnviz.engine.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
 from nnviz.views.style import Style, current_style
@@ -78,8 +79,8 @@ class DepthPanel(QWidget):
         for col, h in enumerate(self.hists):
             last = col == len(self.hists) - 1
             name = "out" if last else f"h{h.layer}"
-            a_title = (f"a: {100 * h.saturated:.0f}% saturated" if h.activation in
-                       ("sigmoid", "tanh") else f"a: std {h.a_std:.2g}")
+            a_title = (f"a: {100 * h.saturated:.0f}% saturated"
+                       if get_activation(h.activation).saturates else f"a: std {h.a_std:.2g}")
             for row, (edges, counts, colour, title) in enumerate((
                     (h.z_edges, h.z_counts, Z_COLOUR, f"{name} z: std {h.z_std:.2g}"),
                     (h.a_edges, h.a_counts, A_COLOUR, a_title))):

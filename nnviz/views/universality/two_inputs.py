@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -185,5 +185,3 @@ class TwoInputPage(QWidget):
         if self.view3d is not None:
             self.view3d.setBackgroundColor(style.background)
 
-
-_ = Qt
