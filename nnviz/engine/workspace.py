@@ -23,6 +23,7 @@ import numpy as np
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.batchnorm import BatchNorm, bn_from_dict, bn_to_dict
+from nnviz.engine.drawing import drawing_from_list, drawing_to_list
 from nnviz.engine.lessons import PHASE_NAMES, Lesson, LessonError, parse_lesson
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.network import Network
@@ -68,6 +69,7 @@ class Workspace:
     labs : dict, lab name -> that lab's ``state()`` (JSON objects)
     position : (k, phase) of the lab shown
     data_spec : the lesson's data generator spec if x, y are exactly what it makes
+    drawing : the presenter's pen strokes (nnviz.engine.drawing), kept only when asked
     """
 
     lesson: Lesson
@@ -82,6 +84,7 @@ class Workspace:
     labs: dict[str, dict[str, Any]] = field(default_factory=dict)
     position: tuple[int, str] = (0, "start")
     data_spec: dict[str, Any] | None = None
+    drawing: list = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- network
@@ -237,6 +240,7 @@ def workspace_to_dict(ws: Workspace, app_version: str = "") -> dict[str, Any]:
         "lab": ws.lab,
         "position": {"k": int(k), "phase": phase},
         "labs": {name: _plain(st, f"labs.{name}") for name, st in ws.labs.items()},
+        **({"drawing": drawing_to_list(ws.drawing)} if ws.drawing else {}),
     }
 
 
@@ -320,7 +324,9 @@ def parse_workspace(d: Any) -> Workspace:
         if not isinstance(st, dict):
             raise FormatError(f"labs.{name}: expected an object")
         labs[name] = _plain(st, f"labs.{name}")
-    ws = Workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, lab, labs, (k, phase), spec)
+    drawing = drawing_from_list(d.get("drawing", []))
+    ws = Workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, lab, labs, (k, phase), spec,
+                   drawing)
     from nnviz.engine.workspace_checks import check_workspace_labs
 
     check_workspace_labs(ws)

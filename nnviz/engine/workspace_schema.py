@@ -14,6 +14,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import MAX_POINTS
 from nnviz.engine.data import SOURCES as DATA_SOURCES
 from nnviz.engine.datasets import GATES
+from nnviz.engine.drawing import MAX_PEN_POINTS, MAX_STROKES, PEN_COLOURS, POINT_RANGE, WIDTH_RANGE
 from nnviz.engine.features import FEATURES
 from nnviz.engine.file_schema import (
     BIG,
@@ -216,6 +217,13 @@ WORKSPACE = Obj({
         "phase": Field(Enum(*PHASES), "the phase of step k", True),
     }), "the position of the lab shown"),
     "labs": Field(Obj(open=True), "one object per lab: `labs.<lab>` below"),
+    "drawing": Field(List(Obj({
+        "colour": Field(Enum(*PEN_COLOURS), "the pen's colour", True),
+        "width": Field(Num(*WIDTH_RANGE), "the width in pixels at normal type", True),
+        "points": Field(Grid(2, 2 * MAX_PEN_POINTS, *POINT_RANGE), "[x, y] pairs, fractions of the "
+                        "window's width and height", True),
+    }), MAX_STROKES), "the presenter's pen strokes, only when View > Pen > Keep the drawing "
+       "in the workspace is on"),
 })
 
 

@@ -82,7 +82,7 @@ class FileManager(QObject):
         return Workspace(doc.lesson, doc.network.copy(), doc.x.copy(), doc.y.copy(),
                          doc.example_x.copy(), doc.example_y.copy(), doc.config, doc.loss_name,
                          win.current_lab_name, states, (int(position[0]), str(position[1])),
-                         data_spec_for(doc.lesson, doc.x, doc.y))
+                         data_spec_for(doc.lesson, doc.x, doc.y), win.pen.saved())
 
     def install(self, ws: Workspace) -> None:
         """Put a validated workspace on screen, all or nothing (FormatError if anything
@@ -98,6 +98,7 @@ class FileManager(QObject):
                 win.lab(name).restore_state(st)
         win.show_lab(ws.lab if ws.lab in win.lab_names else
                      (ws.lesson.lab if ws.lesson.lab in win.lab_names else win.lab_names[0]))
+        win.pen.restore(ws.drawing)
         win.refresh_caption()
 
     # ------------------------------------------------------------ save

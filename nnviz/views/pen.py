@@ -1,7 +1,8 @@
 """The presenter's pen: freehand strokes drawn over any lab, as in slide software.
 
 The strokes live on a transparent overlay above the window's content; they never
-reach the lab below (no click, no drag, no state) and are not saved. D toggles the
+reach the lab below (no click, no drag, no state) and are saved with a workspace only
+when asked (View > Pen > Keep the drawing in the workspace). D toggles the
 pen, C changes its colour (the colour-blind-safe palette), E erases every stroke,
 Shift+D pins the strokes so they stay when the lab steps (unpinned strokes go at
 the next step, lesson or lab).
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
+from nnviz.engine.drawing import PEN_COLOURS, Stroke
 from nnviz.views.style import OKABE_ITO, current_style
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
 
-PEN_COLOURS = ("vermillion", "blue", "green", "orange", "purple", "sky_blue", "yellow")
 
 
 class PenOverlay(QWidget):
@@ -35,7 +37,8 @@ class PenOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setCursor(Qt.CursorShape.CrossCursor)
-        self.strokes: list[tuple[QPainterPath, QColor, float]] = []
+        #: (path, colour name, width in pixels, points in pixels) per stroke
+        self.strokes: list[tuple[QPainterPath, str, float, list[QPointF]]] = []
         self.colour_index = 0
         self.pinned = False
         self.drawing = False
@@ -52,8 +55,31 @@ class PenOverlay(QWidget):
     def colour(self) -> QColor:
         return QColor(OKABE_ITO[self.colour_name])
 
-    def width(self) -> float:  # noqa: D401 - a pen width, not QWidget.width
+    def pen_width(self) -> float:
         return 4.0 * current_style().scale
+
+    def saved_strokes(self) -> list[Stroke]:
+        """The strokes as plain data: fractions of the window, width at normal type."""
+        w, h = max(1, self.width()), max(1, self.height())
+        scale = current_style().scale
+        return [Stroke(name, width / scale, np.array([(p.x() / w, p.y() / h) for p in pts]))
+                for _path, name, width, pts in self.strokes]
+
+    def restore_strokes(self, strokes: list[Stroke]) -> None:
+        """Show saved strokes (pinned, so the next step keeps them); [] clears."""
+        self.strokes.clear()
+        self._current = None
+        r = self.parentWidget().rect()
+        scale = current_style().scale
+        for st in strokes:
+            pts = [QPointF(x * r.width(), y * r.height()) for x, y in st.points]
+            path = QPainterPath(pts[0])
+            for p in pts[1:] or [pts[0] + QPointF(0.1, 0.1)]:
+                path.lineTo(p)
+            self.strokes.append((path, st.colour, st.width * scale, pts))
+        self.pinned = self.pinned or bool(strokes)
+        self.strokes_changed.emit()
+        self._sync()
 
     def set_drawing(self, on: bool) -> None:
         """Pen on: the overlay shows and takes the mouse. Pen off: strokes stay visible."""
@@ -96,13 +122,16 @@ class PenOverlay(QWidget):
         if not self.drawing or event.button() != Qt.MouseButton.LeftButton:
             event.ignore()
             return
-        self._current = QPainterPath(QPointF(event.position()))
-        self.strokes.append((self._current, self.colour, self.width()))
+        start = QPointF(event.position())
+        self._current = QPainterPath(start)
+        self.strokes.append((self._current, self.colour_name, self.pen_width(), [start]))
         event.accept()
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self._current is not None:
-            self._current.lineTo(QPointF(event.position()))
+            p = QPointF(event.position())
+            self._current.lineTo(p)
+            self.strokes[-1][3].append(p)
             self.update()
         event.accept()
 
@@ -121,8 +150,8 @@ class PenOverlay(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for path, colour, width in self.strokes:
-            pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+        for path, name, width, _pts in self.strokes:
+            pen = QPen(QColor(OKABE_ITO[name]), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                        Qt.PenJoinStyle.RoundJoin)
             p.setPen(pen)
             p.drawPath(path)
@@ -144,7 +173,11 @@ class PresenterPen(QObject):
                                       "Erase every stroke of the pen")
         self.act_pin = self._action("P&in drawing", self._pin, "Shift+D",
                                     "Keep the strokes when the lab steps", checkable=True)
-        self.actions = [self.act_pen, self.act_colour, self.act_erase, self.act_pin]
+        self.act_keep = self.win._action("&Keep the drawing in the workspace", lambda: None,
+                                         None, "Save the pen's strokes with the workspace "
+                                         "(they are left out otherwise)", True)
+        self.actions = [self.act_pen, self.act_colour, self.act_erase, self.act_pin,
+                        self.act_keep]
         for a in (win.act_next, win.act_prev):
             a.triggered.connect(self.overlay.on_step)
         win.doc.lesson_changed.connect(self.overlay.on_step)
@@ -152,6 +185,16 @@ class PresenterPen(QObject):
 
     def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
         return self.win._action(text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
+
+    def saved(self) -> list[Stroke]:
+        """What a workspace keeps of the drawing: nothing unless asked."""
+        return self.overlay.saved_strokes() if self.act_keep.isChecked() else []
+
+    def restore(self, strokes: list[Stroke]) -> None:
+        """A workspace was opened: its drawing (pinned), or none."""
+        self.overlay.restore_strokes(strokes)
+        self.act_keep.setChecked(bool(strokes))
+        self.act_pin.setChecked(self.overlay.pinned)
 
     def _say(self, text: str) -> None:
         self.win.statusBar().showMessage(text, 4000)

@@ -88,3 +88,81 @@ def test_changing_lab_clears_unpinned_strokes(main_window, qtbot):
     assert overlay.strokes
     win.show_lab("neuron")
     assert overlay.strokes == []
+
+
+def _reopen(win, path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    win.files.open_path(str(path))
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def test_the_drawing_is_saved_only_when_asked(main_window, qtbot, tmp_path):
+    import json
+
+    win = main_window
+    overlay = win.pen.overlay
+    qtbot.keyClick(win, Qt.Key.Key_D)
+    mid = win.rect().center()
+    _draw(overlay, mid - QPoint(100, 40), mid + QPoint(100, 40))
+    plain = tmp_path / "plain.nnviz"
+    assert win.files.save_to(str(plain))
+    assert "drawing" not in json.loads(plain.read_text(encoding="utf-8"))
+    win.pen.act_keep.trigger()
+    kept = tmp_path / "kept.nnviz"
+    assert win.files.save_to(str(kept))
+    saved = json.loads(kept.read_text(encoding="utf-8"))["drawing"]
+    assert len(saved) == 1 and saved[0]["colour"] == "vermillion"
+    xs = [p[0] for p in saved[0]["points"]]
+    assert 0.3 < min(xs) < max(xs) < 0.7          # fractions of the window
+    # a workspace without a drawing clears it; one with a drawing brings it back, pinned
+    _reopen(win, plain)
+    assert overlay.strokes == [] and not win.pen.act_keep.isChecked()
+    _reopen(win, kept)
+    assert len(overlay.strokes) == 1 and overlay.pinned and overlay.isVisible()
+    assert _colour_near(win.grab().toImage(), mid, OKABE_ITO["vermillion"])
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert len(overlay.strokes) == 1               # pinned: a step keeps it
+
+
+def test_a_hostile_drawing_is_refused_and_changes_nothing():
+    import pytest as _pytest
+
+    from nnviz.engine.drawing import drawing_from_list
+    from nnviz.engine.schema import FormatError
+    from nnviz.engine.workspace_schema import check_workspace  # noqa: F401 - the schema
+
+    good = {"colour": "blue", "width": 4, "points": [[0.1, 0.2], [0.3, 0.4]]}
+    assert len(drawing_from_list([good])) == 1
+    for bad in ([{**good, "colour": "<b>red</b>"}], [{**good, "width": 1e9}],
+                [{**good, "points": [[0.1, 0.2, 0.3]]}], [{**good, "points": [[1e300, 0]]}],
+                [{**good, "points": []}], [{**good, "points": [[0.5, 0.5]] * 20_001}], "x"):
+        with _pytest.raises(FormatError):
+            drawing_from_list(bad)
+
+
+def test_a_workspace_with_a_hostile_drawing_is_refused_whole(main_window, qtbot, tmp_path,
+                                                              monkeypatch):
+    import json
+
+    from tests.views.test_hostile_open import open_via_menu
+
+    win = main_window
+    overlay = win.pen.overlay
+    qtbot.keyClick(win, Qt.Key.Key_D)
+    mid = win.rect().center()
+    _draw(overlay, mid, mid + QPoint(50, 50))
+    win.pen.act_keep.trigger()
+    good = tmp_path / "good.nnviz"
+    assert win.files.save_to(str(good))
+    d = json.loads(good.read_text(encoding="utf-8"))
+    d["drawing"][0]["colour"] = "<img src=x>"
+    d["drawing"][0]["points"] = [[0.5, 0.5]] * 3
+    bad = tmp_path / "bad.nnviz"
+    bad.write_text(json.dumps(d), encoding="utf-8")
+    win.doc.set_weight(1, 0, 0, 0.5)
+    shown = open_via_menu(win, monkeypatch, bad)
+    assert len(shown) == 1 and "drawing[0].colour" in shown[0]
+    assert win.doc.network.weights[1][0, 0] == 0.5 and win.doc.undo_stack.count() == 1
+    assert len(overlay.strokes) == 1
