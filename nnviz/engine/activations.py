@@ -48,7 +48,8 @@ class Activation:
     name : str
         Key used in lessons and files (``"sigmoid"``).
     title : str
-        Display name (``"Sigmoid (logistic)"``); ``short`` is the gallery's label.
+        Display name (``"Sigmoid (logistic)"``); ``short`` is the gallery's label and
+        ``symbol`` the letter of f in matrix formulas (``"σ"``, else ``"f"``).
     formula, prime_formula : str
         Human-readable formulas of f and f' (the equation panel, the gallery).
     alpha : float
@@ -84,6 +85,7 @@ class Activation:
     alpha: float = 0.0
     vector: bool = False
     short: str = ""
+    symbol: str = "f"
     out_range: tuple[float, float] | None = None
     targets: str = "pm1"
     saturates: bool = False
@@ -217,7 +219,7 @@ ACTIVATIONS: dict[str, Activation] = {
                    "σ'(z) = σ(z)(1 − σ(z))",
                    lambda z, _a: sigmoid(z), lambda z, a, _al: a * (1.0 - a),
                    lambda z, b, _al: f"1/(1+e^(-{z}))", lambda z, a, _al: f"{a}*(1 - {a})",
-                   short="Sigmoid", out_range=_UNIT, targets="01", saturates=True,
+                   short="Sigmoid", symbol="σ", out_range=_UNIT, targets="01", saturates=True,
                    trainer_ops=(_sigmoid_fast, _sigmoid_prime)),
         Activation("tanh", "Hyperbolic tangent", "tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z))",
                    "tanh'(z) = 1 − tanh²(z)",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnviz.engine.activations import get_activation
 from nnviz.engine.losses import get_loss
 from nnviz.engine.naming import Naming, fmt
 from nnviz.engine.network import Network
@@ -69,11 +70,13 @@ def _names(sizes: list[int]) -> Naming:
 
 
 def _targets(rng: np.random.Generator, n: int, out_act: str) -> np.ndarray:
-    if out_act == "softmax":
+    """Round targets the output activation can reach (inside its own range)."""
+    act = get_activation(out_act)
+    if act.vector:
         return np.eye(n)[rng.integers(n)]
-    if out_act == "sigmoid":
+    if act.out_range == (0.0, 1.0):
         return rng.choice([0.01, 0.99], size=n)
-    if out_act == "tanh":
+    if act.out_range == (-1.0, 1.0):
         return _round_values(rng, n, -9, 9, 0.1)
     return _round_values(rng, n, 1, 10, 0.1)
 

@@ -157,11 +157,8 @@ def plan(work: int, g_max: int, n: int, macs: int) -> tuple[int, int]:
 # ------------------------------------------------------------ neuron-major helpers
 def activate(act: Activation, z: Array) -> None:
     """Apply ``act`` to z (neurons on axis 0) in place, as ``act.fn`` does."""
-    if act.name == "softmax":  # activations.softmax, over axis 0
-        np.clip(z, -1e150, 1e150, out=z)
-        np.subtract(z, z.max(axis=0), out=z)
-        np.exp(z, out=z)
-        np.divide(z, z.sum(axis=0), out=z)
+    if act.vector and act.trainer_ops is not None:  # its own kernel over axis 0
+        act.trainer_ops[0](z, np.empty((1,) + z.shape[1:]))
     elif act.vector:
         z[...] = np.moveaxis(act.fn(np.moveaxis(z, 0, -1)), -1, 0)
     else:

@@ -90,7 +90,7 @@ def _forward(b: _Builder, xv: Array, x: int | None) -> tuple[list[Array], list[A
               lines, z, "" if net.use_bias[l] else "This layer has no bias (b = 0).", x)
         act = net.activations[l]
         a = act.fn(z.T).T
-        sym = "σ" if act.name == "sigmoid" else "f"
+        sym = act.symbol
         b.add("forward", "a", l + 1, "", f"a^{s} = {sym}(z^{s})  ({act.title}, element-wise)",
               [[f"{sym}(", col(z, f"z^{s}"), ")", "=", col(a, f"a^{s}")]], a,
               "softmax couples the neurons: a_j = e^(z_j) / (Σ_k e^(z_k))" if act.vector else "",
