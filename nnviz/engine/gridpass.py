@@ -169,7 +169,8 @@ def costs(loss: Loss, a: Array, yt: Array) -> Array:
     """The cost of each setting from outputs a (n_out, G, n) and targets yt (n_out, n).
 
     Quadratic and categorical cross-entropy losses are computed in place in ``a``
-    (which is overwritten), as :meth:`Loss.sample` does.
+    (which is overwritten), as :meth:`Loss.sample` does; the sums over samples are
+    accumulated in float64 whatever a's type.
     """
     n = a.shape[2]
     if loss.kind in ("quadratic", "ce"):
@@ -178,19 +179,20 @@ def costs(loss: Loss, a: Array, yt: Array) -> Array:
             np.multiply(a, a, out=a)
             scale = 0.5
         else:                         # -sum_k y_k ln max(a_k, tiny)
-            np.maximum(a, np.finfo(np.float64).tiny, out=a)
+            np.maximum(a, np.finfo(a.dtype).tiny, out=a)
             np.log(a, out=a)
             np.multiply(a, yt[:, None, :], out=a)
             scale = -1.0
-        total = a[0].sum(axis=1) if a.shape[0] == 1 else a.sum(axis=(0, 2))
+        total = (a[0].sum(axis=1, dtype=np.float64) if a.shape[0] == 1
+                 else a.sum(axis=(0, 2), dtype=np.float64))
         return total * (scale * loss.scale(n))
-    per = loss.sample(np.moveaxis(a, 0, -1), yt.T)  # (G, n)
+    per = loss.sample(np.moveaxis(a, 0, -1).astype(np.float64), yt.T)  # (G, n)
     return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
 
 
 # ------------------------------------------------------------ the pass
 def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[Any, Array]],
-              progress: Progress | None, max_chunk: int = 4096) -> Array:
+              progress: Progress | None, max_chunk: int = 4096, dtype: Any = np.float64) -> Array:
     """The cost for G settings of some parameters, all others held.
 
     The layers below the lowest varied layer l0 are computed once; in layer l0
@@ -207,6 +209,10 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
         See :func:`run_chunks`.
     max_chunk : int
         At most this many settings per chunk.
+    dtype : np.float64 or np.float32
+        The type of the pass's arrays. The current point's forward pass, the
+        offsets and the sums over samples are float64 either way; float32 is for
+        pictures only (:func:`nnviz.engine.surface.loss_grid_picture`).
 
     Returns
     -------
@@ -227,7 +233,7 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     for ref, vals in varied:
         dv = np.asarray(vals, dtype=np.float64) - ref.get(net)
         if ref.layer > l0:
-            upper.setdefault(ref.layer, []).append((ref, dv[:, None]))
+            upper.setdefault(ref.layer, []).append((ref, dv[:, None].astype(dtype)))
         elif ref.kind == "w":
             terms.setdefault(ref.j, []).append((dv, a_in[:, ref.k]))
         else:
@@ -238,19 +244,23 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
             terms.setdefault(j, [])
     S = sorted(terms)
     pos = {j: i for i, j in enumerate(S)}
-    mats = [(np.column_stack([t[0] for t in terms[j]] + [np.ones(total)]),
-             np.vstack([t[1] for t in terms[j]] + [z0[:, j]])) for j in S]
+    mats = [(np.column_stack([t[0] for t in terms[j]] + [np.ones(total)]).astype(dtype),
+             np.vstack([t[1] for t in terms[j]] + [z0[:, j]]).astype(dtype)) for j in S]
     last = l0 == net.n_layers - 1
-    base_out = fwd.activations[l0 + 1].T  # (k0, n), the outputs of l0 now
-    yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T
+    now = fwd.activations[l0 + 1].T  # (k0, n), the outputs of l0 now
+    base_out = now.astype(dtype)
+    ws = [w.astype(dtype) for w in net.weights]
+    bs = [b.astype(dtype) for b in net.biases]
+    yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T.astype(dtype)
     if not last:
         w_next = net.weights[l0 + 1]
         if len(S) == k0:  # every neuron changes: z_next = W a + b, a plain layer
             b = net.biases[l0 + 1] if net.use_bias[l0 + 1] else np.zeros(len(w_next))
             shift = b[:, None, None]
         else:             # z_next = z_next(now) + W[:, S] (a_S - a_S(now))
-            shift = (fwd.zs[l0 + 1].T - w_next[:, S] @ base_out[S])[:, None, :]
-        w_cols = np.ascontiguousarray(w_next[:, S])
+            shift = (fwd.zs[l0 + 1].T - w_next[:, S] @ now[S])[:, None, :]
+        shift = shift.astype(dtype)
+        w_cols = np.ascontiguousarray(w_next[:, S], dtype=dtype)
         if len(S) == 1:
             w_cols = w_cols.reshape(-1, 1, 1)
     rows = [len(S)] + net.sizes[l0 + 2:] if not last else [k0]
@@ -263,8 +273,8 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     out = np.empty(total)
 
     def make_work() -> Callable[[int, int], None]:
-        bufs = [np.empty(r * g_max * n) for r in rows]
-        tmp = np.empty(g_max * n)
+        bufs = [np.empty(r * g_max * n, dtype) for r in rows]
+        tmp = np.empty(g_max * n, dtype)
         keep = [i for i in range(k0) if i not in terms] if last else []
 
         def below(a: Array, l: int, k: int) -> Array:
@@ -300,9 +310,9 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
                         np.matmul(w_cols, a.reshape(len(S), -1), out=nz.reshape(k, -1))
                     np.add(nz, shift, out=nz)
                 else:
-                    np.matmul(net.weights[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
+                    np.matmul(ws[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
                     if net.use_bias[l]:
-                        np.add(nz, net.biases[l][:, None, None], out=nz)
+                        np.add(nz, bs[l][:, None, None], out=nz)
                 for ref, dv in upper.get(l, ()):
                     if ref.kind == "w":
                         t = tmp[:g * n].reshape(g, n)

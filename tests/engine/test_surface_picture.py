@@ -1,0 +1,82 @@
+"""The float32 picture pass against the float64 grid pass (to PICTURE_RTOL), and the
+cases that stay float64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.engine import gridpass as GP
+from nnviz.engine import surface as S
+from nnviz.engine.losses import get_loss
+from nnviz.engine.network import Network
+
+W, B = "w", "b"
+
+
+def _setup(sizes, acts, seed=3, n=120):
+    rng = np.random.default_rng(seed)
+    net = Network.create(sizes, acts, rng, init="uniform", init_scale=1.0, bias=0.1)
+    x = rng.standard_normal((n, sizes[0]))
+    y = rng.uniform(-1, 1, (n, sizes[-1]))
+    return net, x, y
+
+
+CASES = [  # (sizes, activations, px, py): first layer, hidden, output, biases, two layers
+    ([2, 8, 8, 1], ["tanh", "tanh", "tanh"], S.ParamRef(W, 0, 0, 0), S.ParamRef(W, 0, 0, 1)),
+    ([2, 8, 8, 1], ["tanh", "tanh", "tanh"], S.ParamRef(W, 1, 3, 2), S.ParamRef(B, 1, 3)),
+    ([2, 8, 8, 1], ["tanh", "tanh", "tanh"], S.ParamRef(W, 0, 2, 1), S.ParamRef(W, 2, 0, 5)),
+    ([3, 5, 2], ["relu", "sigmoid"], S.ParamRef(W, 0, 1, 2), S.ParamRef(B, 0, 4)),
+    ([3, 5, 2], ["elu", "linear"], S.ParamRef(W, 1, 1, 0), S.ParamRef(B, 1, 1)),
+    ([2, 4, 3], ["leaky_relu", "softmax"], S.ParamRef(W, 0, 0, 0), S.ParamRef(W, 1, 2, 3)),
+]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("loss_name", ["mse", "half_sse"])
+@pytest.mark.parametrize("sizes, acts, px, py", CASES)
+def test_float32_picture_matches_the_float64_grid(sizes, acts, px, py, loss_name, threads,
+                                                  monkeypatch):
+    monkeypatch.setattr(GP, "THREADS", threads)
+    monkeypatch.setattr(GP, "THREAD_MIN_WORK", 0)
+    net, x, y = _setup(sizes, acts)
+    loss = get_loss(loss_name)
+    assert S.picture_dtype(net, loss) is np.float32
+    xs = px.get(net) + np.linspace(-3, 3, 31)
+    ys = py.get(net) + np.linspace(-3, 2, 23)
+    want = S.loss_grid(net, x, y, loss, px, py, xs, ys)
+    got = S.loss_grid_picture(net, x, y, loss, px, py, xs, ys)
+    assert got.dtype == np.float64 and got.shape == want.shape
+    scale = np.maximum(np.abs(want), np.ptp(want))
+    assert np.all(np.abs(got - want) <= S.PICTURE_RTOL * scale)
+    assert not np.array_equal(got, want)  # it really is a float32 pass
+
+
+def test_float32_picture_is_not_loose_beyond_its_tolerance():
+    """The tolerance is not vacuous: a grid off by 10x the tolerance fails the same check."""
+    net, x, y = _setup([2, 8, 8, 1], ["tanh"] * 3)
+    loss, px, py = get_loss("mse"), S.ParamRef(W, 0, 0, 0), S.ParamRef(W, 0, 0, 1)
+    xs = ys = np.linspace(-2, 2, 11)
+    want = S.loss_grid(net, x, y, loss, px, py, xs, ys)
+    got = S.loss_grid_picture(net, x, y, loss, px, py, xs, ys)
+    worst = np.max(np.abs(got - want) / np.maximum(np.abs(want), np.ptp(want)))
+    assert 0 < worst <= S.PICTURE_RTOL / 10  # the margin actually measured
+
+
+@pytest.mark.parametrize("sizes, acts, loss_name", [
+    ([2, 3, 1], ["tanh", "sigmoid"], "binary_cross_entropy"),
+    ([2, 3, 3], ["relu", "softmax"], "cross_entropy"),
+    ([2, 3, 1], ["step", "tanh"], "mse"),
+    ([2, 3, 1], ["tanh", "perceptron"], "half_sse"),
+])
+def test_logs_and_steps_stay_float64(sizes, acts, loss_name):
+    net, x, y = _setup(sizes, acts)
+    if loss_name.endswith("cross_entropy"):
+        y = (y > 0).astype(float) if sizes[-1] == 1 else np.eye(sizes[-1])[
+            np.argmax(y, axis=1)]
+    loss = get_loss(loss_name)
+    assert S.picture_dtype(net, loss) is np.float64
+    px, py = S.ParamRef(W, 0, 0, 0), S.ParamRef(B, 0, 1)
+    xs = ys = np.linspace(-1, 1, 7)
+    np.testing.assert_array_equal(S.loss_grid_picture(net, x, y, loss, px, py, xs, ys),
+                                  S.loss_grid(net, x, y, loss, px, py, xs, ys))
