@@ -18,6 +18,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
+from nnviz.controllers.surface_live import LiveGridMixin
 from nnviz.controllers.surface_path import PathMixin
 from nnviz.engine import surface as S
 from nnviz.engine.network import Network
@@ -25,7 +26,7 @@ from nnviz.engine.network import Network
 MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
 
 
-class SurfaceController(PathMixin, QObject):
+class SurfaceController(LiveGridMixin, PathMixin, QObject):
     """Chosen parameters, span, resolution, the grid and the descent path."""
 
     surface_changed = Signal()     # a new grid arrived
@@ -68,6 +69,7 @@ class SurfaceController(PathMixin, QObject):
         self._recompute.setSingleShot(True)
         self._recompute.setInterval(120)
         self._recompute.timeout.connect(self.request_grid)
+        self._init_live()
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
         doc.data_changed.connect(self._on_data_changed)
@@ -223,14 +225,6 @@ class SurfaceController(PathMixin, QObject):
                 "the others and is recomputed as they move.")
 
     # ------------------------------------------------------------ grid
-    def _schedule(self) -> None:
-        """Recompute soon, at most one grid at a time: while one runs, remember to
-        recompute when it is done (so a slow grid still finishes during play)."""
-        if self.runner.busy():
-            self._dirty = True
-        elif not self._recompute.isActive():
-            self._recompute.start()
-
     def _on_settings_changed(self) -> None:
         if self.doc.loss_name != self._loss_name:
             self._loss_name = self.doc.loss_name
@@ -238,8 +232,9 @@ class SurfaceController(PathMixin, QObject):
             self._schedule()
         self.setup_changed.emit()
 
-    def axis_values(self) -> tuple[np.ndarray, np.ndarray]:
-        n, s = self.resolution, self.span
+    def axis_values(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The grid's axes at ``n`` points each (default: the chosen resolution)."""
+        n, s = (n or self.resolution), self.span
         if self.mode == "params":
             cx, cy = self.center
             return np.linspace(cx - s, cx + s, n), np.linspace(cy - s, cy + s, n)
@@ -259,9 +254,12 @@ class SurfaceController(PathMixin, QObject):
             self._stale = False
             self.request_grid()
 
-    def request_grid(self) -> int:
-        """Compute the surface for the current set-up in the worker (replacing any older job)."""
+    def request_grid(self, resolution: int | None = None) -> int:
+        """Compute the surface for the current set-up in the worker (replacing any older
+        job), at ``resolution`` points per axis (default: the chosen resolution; params
+        mode only, planes always at the chosen one)."""
         self._recompute.stop()
+        self._live.stop()
         self._dirty = False
         if self._closed:
             return 0
@@ -270,14 +268,15 @@ class SurfaceController(PathMixin, QObject):
             return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
         self._grid_data = (x, y)
-        xs, ys = self.axis_values()
         mode, px, py = self.mode, self.px, self.py
+        self._requested = (resolution or self.resolution) if mode == "params" else self.resolution
+        xs, ys = self.axis_values(self._requested)
         if mode == "params":
             base = self._grid_base = self._base()
             xl, yl = self.name(px), self.name(py)
 
-            def job(progress):
-                z = S.loss_grid(net, x, y, loss, px, py, xs, ys, progress)
+            def job(progress):  # the picture (float32 for big grids); the slice in float64
+                z = S.loss_grid_picture(net, x, y, loss, px, py, xs, ys, progress)
                 sl = S.loss_slice(net, x, y, loss, px, xs)
                 return Surface(mode, xs, ys, z, xl, yl, sl, base=base)
         else:
@@ -301,11 +300,6 @@ class SurfaceController(PathMixin, QObject):
         self.surface_changed.emit()
         self.path_changed.emit()
         self._catch_up()
-
-    def _catch_up(self) -> None:
-        if self._dirty:
-            self._dirty = False
-            self._schedule()
 
     def _on_grid_failed(self, message: str) -> None:
         self.busy_changed.emit(False)
@@ -415,4 +409,5 @@ class SurfaceController(PathMixin, QObject):
         self._closed = True
         self.pause()
         self._recompute.stop()
+        self._live.stop()
         self.runner.shutdown()

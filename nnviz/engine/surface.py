@@ -195,16 +195,22 @@ def loss_grid(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef, py: Pa
 _JUMPS = ("step", "perceptron")
 
 
-def picture_dtype(net: Network, loss: Loss) -> type:
-    """The number type of a surface *picture*: float32 for quadratic losses of networks
-    of continuous activations, otherwise float64.
+#: pictures of less work than this (grid points x samples x neurons) stay float64
+PICTURE_F32_WORK = 1 << 20
+
+
+def picture_dtype(net: Network, loss: Loss, work: int = PICTURE_F32_WORK) -> type:
+    """The number type of a surface *picture*: float32 for big grids of quadratic losses
+    of networks of continuous activations, otherwise float64.
 
     float32 halves the memory traffic and NumPy's float32 ``tanh`` is ~4x faster;
     such a picture stays within :data:`PICTURE_RTOL` of float64's. Cross-entropy
     losses take logs of outputs that float32 saturates (a sigmoid is 1.0 in float32
-    from z ~ 17, in float64 from z ~ 37), and a step can flip: those stay float64.
+    from z ~ 17, in float64 from z ~ 37), and a step can flip: those stay float64, as
+    do small grids (the notes' hand-sized networks), where float64 is fast anyway.
     """
-    if loss.kind != "quadratic" or any(a.name in _JUMPS for a in net.activations):
+    if work < PICTURE_F32_WORK or loss.kind != "quadratic" or any(
+            a.name in _JUMPS for a in net.activations):
         return np.float64
     return np.float32
 
@@ -222,9 +228,10 @@ def loss_grid_picture(net: Network, x: Array, y: Array, loss: Loss, px: ParamRef
     if px == py:
         raise ValueError("pick two different parameters")
     gx, gy = np.meshgrid(np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64))
+    work = gx.size * len(x) * sum(net.sizes[1:])
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         out = gridpass.vary_pass(net, x, y, loss, [(px, gx.ravel()), (py, gy.ravel())],
-                                 progress, MAX_CHUNK, picture_dtype(net, loss))
+                                 progress, MAX_CHUNK, picture_dtype(net, loss, work))
     return out.reshape(gy.shape)
 
 

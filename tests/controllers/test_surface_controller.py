@@ -259,3 +259,89 @@ def test_clicking_a_plane_point_sets_every_parameter(qtbot):
     finally:
         c.shutdown()
         doc.undo_stack.clear()
+
+
+def _live_ctl(qtbot, lesson="xor-mlp"):
+    doc = Document()
+    doc.load_lesson(lesson)
+    c = SurfaceController(doc)
+    _wait_grid(qtbot, c)
+    assert len(c.surface.xs) == c.resolution == 101
+    shapes, started = [], []
+    c.surface_changed.connect(lambda: shapes.append(c.surface.z.shape))
+    c.runner.started.connect(lambda rid: started.append(rid))
+    return c, shapes, started
+
+
+def test_while_playing_coarse_grids_follow_and_a_pause_refines_once(qtbot):
+    """All parameters train: each step moves the slice, so live grids (coarse) keep
+    arriving; the pause asks for exactly one full-resolution grid."""
+    from nnviz.controllers.surface_live import LIVE_RESOLUTION
+
+    c, shapes, started = _live_ctl(qtbot)
+    try:
+        c.play()
+        qtbot.waitUntil(lambda: len(shapes) >= 3, timeout=30_000)
+        assert set(shapes) == {(LIVE_RESOLUTION, LIVE_RESOLUTION)}
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.pause()
+            after = len(started)
+        assert c.surface.z.shape == (101, 101) and len(shapes) >= 4
+        qtbot.wait(300)  # longer than any recompute delay: a further request would show
+        assert len(started) == after and not c.busy()
+        # the refined grid is the slice through the point where play stopped
+        net = c.doc.network.copy()
+        c.px.set(net, c.surface.xs[7])
+        c.py.set(net, c.surface.ys[93])
+        assert abs(c.surface.z[93, 7] - cost(net, c.doc.x, c.doc.y, c.doc.loss)) <= 1e-12
+    finally:
+        c.shutdown()
+
+
+def test_a_pause_during_a_live_grid_replaces_it_with_the_full_one(qtbot):
+    c, shapes, started = _live_ctl(qtbot)
+    gate = threading.Event()
+    c.runner.worker.chunk_hook = lambda rid, done, total: gate.wait(10)
+    try:
+        c.play()
+        qtbot.waitUntil(lambda: len(started) >= 1, timeout=30_000)  # a live grid held
+        with qtbot.waitSignal(c.surface_changed, timeout=30_000):
+            c.pause()
+            gate.set()
+        assert shapes == [(101, 101)]  # the coarse one was never delivered
+    finally:
+        gate.set()
+        c.shutdown()
+
+
+def test_only_two_or_a_plane_asks_for_no_live_grids(qtbot):
+    c, shapes, started = _live_ctl(qtbot)
+    try:
+        c.set_only_two(True)  # the other parameters hold: the slice does not move
+        c.play()
+        qtbot.waitUntil(lambda: c.steps >= 20, timeout=30_000)
+        c.pause()
+        qtbot.wait(200)
+        assert started == [] and shapes == []
+    finally:
+        c.shutdown()
+
+
+def test_playing_leaves_the_path_losses_float64_and_as_without_live_grids(qtbot):
+    """The descent path's losses are float64 costs of the path's own points, and the
+    path is exactly the one descent takes with no grid running."""
+    c, shapes, started = _live_ctl(qtbot)
+    try:
+        net0 = c.doc.network.copy()
+        c.play()
+        qtbot.waitUntil(lambda: len(shapes) >= 2 and c.steps >= 30, timeout=30_000)
+        c.pause()
+        thetas, costs = S.descent_path(net0, c.doc.x, c.doc.y, c.doc.loss,
+                                       c.doc.config.eta, c.steps)
+        np.testing.assert_array_equal(np.array(c.thetas), thetas)
+        for theta, got in zip(c.thetas, c.costs):
+            net = net0.copy()
+            net.set_params(theta)
+            assert type(got) is float and got == cost(net, c.doc.x, c.doc.y, c.doc.loss)
+    finally:
+        c.shutdown()

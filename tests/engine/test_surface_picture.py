@@ -37,11 +37,12 @@ CASES = [  # (sizes, activations, px, py): first layer, hidden, output, biases, 
 @pytest.mark.parametrize("sizes, acts, px, py", CASES)
 def test_float32_picture_matches_the_float64_grid(sizes, acts, px, py, loss_name, threads,
                                                   monkeypatch):
+    monkeypatch.setattr(S, "PICTURE_F32_WORK", 1)  # these small grids in float32 too
     monkeypatch.setattr(GP, "THREADS", threads)
     monkeypatch.setattr(GP, "THREAD_MIN_WORK", 0)
     net, x, y = _setup(sizes, acts)
     loss = get_loss(loss_name)
-    assert S.picture_dtype(net, loss) is np.float32
+    assert S.picture_dtype(net, loss, 2) is np.float32
     xs = px.get(net) + np.linspace(-3, 3, 31)
     ys = py.get(net) + np.linspace(-3, 2, 23)
     want = S.loss_grid(net, x, y, loss, px, py, xs, ys)
@@ -52,8 +53,9 @@ def test_float32_picture_matches_the_float64_grid(sizes, acts, px, py, loss_name
     assert not np.array_equal(got, want)  # it really is a float32 pass
 
 
-def test_float32_picture_is_not_loose_beyond_its_tolerance():
-    """The tolerance is not vacuous: a grid off by 10x the tolerance fails the same check."""
+def test_float32_picture_is_not_loose_beyond_its_tolerance(monkeypatch):
+    """The tolerance is not vacuous: the measured error is nonzero and 10x inside it."""
+    monkeypatch.setattr(S, "PICTURE_F32_WORK", 1)
     net, x, y = _setup([2, 8, 8, 1], ["tanh"] * 3)
     loss, px, py = get_loss("mse"), S.ParamRef(W, 0, 0, 0), S.ParamRef(W, 0, 0, 1)
     xs = ys = np.linspace(-2, 2, 11)
@@ -69,14 +71,25 @@ def test_float32_picture_is_not_loose_beyond_its_tolerance():
     ([2, 3, 1], ["step", "tanh"], "mse"),
     ([2, 3, 1], ["tanh", "perceptron"], "half_sse"),
 ])
-def test_logs_and_steps_stay_float64(sizes, acts, loss_name):
+def test_logs_and_steps_stay_float64(sizes, acts, loss_name, monkeypatch):
+    monkeypatch.setattr(S, "PICTURE_F32_WORK", 1)
     net, x, y = _setup(sizes, acts)
     if loss_name.endswith("cross_entropy"):
         y = (y > 0).astype(float) if sizes[-1] == 1 else np.eye(sizes[-1])[
             np.argmax(y, axis=1)]
     loss = get_loss(loss_name)
-    assert S.picture_dtype(net, loss) is np.float64
+    assert S.picture_dtype(net, loss, 10**9) is np.float64
     px, py = S.ParamRef(W, 0, 0, 0), S.ParamRef(B, 0, 1)
     xs = ys = np.linspace(-1, 1, 7)
+    np.testing.assert_array_equal(S.loss_grid_picture(net, x, y, loss, px, py, xs, ys),
+                                  S.loss_grid(net, x, y, loss, px, py, xs, ys))
+
+
+def test_small_grids_stay_float64():
+    """The notes' hand-sized networks: float64 pictures, equal to loss_grid exactly."""
+    net, x, y = _setup([2, 2, 2], ["sigmoid", "sigmoid"], n=4)
+    loss, px, py = get_loss("half_sse"), S.ParamRef(W, 0, 0, 0), S.ParamRef(W, 1, 1, 1)
+    xs = ys = np.linspace(-4, 4, 101)
+    assert S.picture_dtype(net, loss, xs.size * ys.size * len(x) * 4) is np.float64
     np.testing.assert_array_equal(S.loss_grid_picture(net, x, y, loss, px, py, xs, ys),
                                   S.loss_grid(net, x, y, loss, px, py, xs, ys))
