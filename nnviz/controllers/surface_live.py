@@ -34,7 +34,7 @@ class LiveGridMixin:
         display frame)."""
         if self.runner.busy():
             self._dirty = True
-        elif self.playing() and self.mode == "params":
+        elif self.playing and self.mode == "params":
             wait = self._live_at + LIVE_INTERVAL_MS / 1000 - time.monotonic()
             if wait <= 0:
                 self._request_live()
@@ -44,7 +44,7 @@ class LiveGridMixin:
             self._recompute.start()
 
     def _request_live(self) -> None:
-        if self.playing() and not self.runner.busy():
+        if self.playing and not self.runner.busy():
             self._live_at = time.monotonic()
             self.request_grid(min(self.resolution, LIVE_RESOLUTION))
 
