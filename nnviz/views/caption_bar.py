@@ -67,6 +67,7 @@ class CaptionBar(QFrame):
         lay.addWidget(self.text_host)
         lay.addWidget(self.question_host)
         self.enabled_by_user = True
+        self._reserved = (0, 0)   # heights kept for the text and the question
         self._style = Style()
         self.show_captions([])
 
@@ -87,6 +88,8 @@ class CaptionBar(QFrame):
         if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
             self._lesson_key = lesson_key
             self._fit_height(all_captions or [])
+        elif captions:   # a live caption (its numbers, its epoch) may be taller than the rest
+            self._grow_to(captions)
         show = self.enabled_by_user and bool(text or questions or all_captions)
         self.setVisible(show)
 
@@ -94,13 +97,8 @@ class CaptionBar(QFrame):
     def _question(questions: list[str]) -> str:
         return "Question for the class: " + " ".join(questions) if questions else ""
 
-    def _fit_height(self, captions: list[Caption]) -> None:
-        """Reserve the height of the tallest caption text and question at the bar's width."""
-        if not captions:
-            self.text_host.reserve_height(None)
-            self.question_host.reserve_height(None)
-            self.setMinimumHeight(0)
-            return
+    def _heights(self, captions: list[Caption]) -> tuple[int, int]:
+        """The tallest caption text and question of ``captions`` at the bar's width."""
         parent = self.parentWidget()
         w = max(200, (self.width() if self.isVisible() else parent.width() if parent else 800))
         m = self.layout().contentsMargins()
@@ -110,9 +108,30 @@ class CaptionBar(QFrame):
             return max(label.fontMetrics().boundingRect(
                 0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() for t in texts) + 2
 
-        th = tallest(self.text_label, [c.text for c in captions])
-        qh = tallest(self.question_label, [self._question([c.question]) if c.question else "x"
-                                           for c in captions])
+        return (tallest(self.text_label, ["\n".join(c.text for c in captions if c.text)]
+                        + [c.text for c in captions]),
+                tallest(self.question_label, [self._question([c.question]) if c.question
+                                              else "x" for c in captions]))
+
+    def _grow_to(self, captions: list[Caption]) -> None:
+        """Taller reservations if the captions shown need them (never shorter: no jumps)."""
+        th, qh = self._heights(captions)
+        if th > self._reserved[0] or qh > self._reserved[1]:
+            self._reserve(max(th, self._reserved[0]), max(qh, self._reserved[1]))
+
+    def _fit_height(self, captions: list[Caption]) -> None:
+        """Reserve the height of the tallest caption text and question at the bar's width."""
+        if not captions:
+            self.text_host.reserve_height(None)
+            self.question_host.reserve_height(None)
+            self.setMinimumHeight(0)
+            self._reserved = (0, 0)
+            return
+        self._reserve(*self._heights(captions))
+
+    def _reserve(self, th: int, qh: int) -> None:
+        self._reserved = (th, qh)
+        m = self.layout().contentsMargins()
         self.text_host.reserve_height(th)
         self.question_host.reserve_height(qh)
         self.setMinimumHeight(th + qh + m.top() + m.bottom() + self.layout().spacing() + 4)
