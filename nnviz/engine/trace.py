@@ -391,16 +391,15 @@ def build_trace(
                     in_name = naming.out(l, k)
                     dnet = Equation(f"∂{n_name}/∂{w_name}", (in_name,), a_in)
                     if len(factors) == 2:
+                        # the chain rule, then the same as the delta rule, as notes 001
+                        # rewrite it: ∂E/∂w5 = δ_o1 · out_h1
                         eq = Equation(f"∂{E}/∂{w_name}", (
                             f"∂{E}/∂{o_name} * ∂{o_name}/∂{n_name} * ∂{n_name}/∂{w_name}",
-                            f"{fmt(factors[0][1])} * {_paren(factors[1][1])} * {_paren(a_in)}"),
-                            g.dw[j, k])
+                            f"{d_name} * {in_name}",
+                            f"{fmt(factors[0][1])} * {_paren(factors[1][1])} * {_paren(a_in)}",
+                            f"{fmt(dv)} * {_paren(a_in)}"), g.dw[j, k], n_symbolic=2)
                         f3 = factors + ((dnet.lhs, a_in),)
-                        # the same as the delta rule, as notes 001 rewrite it: δ_o1 · out_h1
-                        rule = Equation(f"∂{E}/∂{w_name}", (f"{d_name} * {in_name}",
-                                                            f"{fmt(dv)} * {_paren(a_in)}"),
-                                        g.dw[j, k])
-                        extra: tuple[Equation, ...] = (dnet, rule)
+                        extra: tuple[Equation, ...] = (dnet,)
                     else:
                         eq = Equation(f"∂{E}/∂{w_name}", (f"{d_name} * {in_name}",
                                                           f"{fmt(dv)} * {_paren(a_in)}"), g.dw[j, k])
