@@ -16,7 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nnviz.bench import KEYS, NA, get, table
+from nnviz.bench import KEYS, NA, NO_TORCH, get, missing_text, table
+from nnviz.bench.dense_bench import torch_available
 from nnviz.views.labs import available_labs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _needs(key: str) -> bool:
     """True if the build has what the figure ``key`` needs."""
     labs = available_labs()
+    if key.endswith(".vs_torch"):
+        return torch_available()
     if "after_3d" in key:
         return _gl_display() and {"training", "workbench", "surface"} <= set(labs)
     if key.startswith("live_train."):
@@ -72,7 +75,10 @@ def test_quick_bench_writes_every_available_figure(tmp_path):
             assert isinstance(v, (int, float)) and math.isfinite(v) and v > 0, (key, v)
         else:
             assert v is None, key
-            assert any(line.startswith(key) and NA in line for line in r.stdout.splitlines())
+            assert any(line.startswith(key) and missing_text(key) in line
+                       for line in r.stdout.splitlines())
+    if not torch_available():   # the comparison is skipped, saying how to get it
+        assert "pip install torch" in r.stderr
     m = data["machine"]
     assert m["cores"] >= 1 and m["cpu"] and m["python"] and m["numpy"] and m["qt"]
     for key in KEYS:  # the table names every figure
@@ -89,3 +95,4 @@ def test_table_marks_targets_met_missed_and_missing():
     assert lines["engine_train.c.samples_per_s"].endswith("MISSED")
     assert lines["startup.ratio"].endswith("MISSED")
     assert NA in lines["graph_redraw.784-100-10.fps"]
+    assert NO_TORCH in lines["engine_train.wide.vs_torch"]

@@ -23,6 +23,10 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("engine_train.a.samples_per_s", None, "min", "samples/s"),
     ("engine_train.b.samples_per_s", 460_000, "min", "samples/s"),
     ("engine_train.c.samples_per_s", 130_000, "min", "samples/s"),
+    ("engine_train.keras.samples_per_s", None, "min", "samples/s"),
+    ("engine_train.keras.vs_torch", 5, "min", "×"),
+    ("engine_train.wide.samples_per_s", None, "min", "samples/s"),
+    ("engine_train.wide.vs_torch", 1.5, "min", "×"),
     *[(f"optimiser_train.{o}.{n}.samples_per_s", None, "min", "samples/s")
       for o in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam") for n in "abc"],
     ("live_train.a.samples_per_s", 140_000, "min", "samples/s"),
@@ -50,6 +54,12 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
 ]
 KEYS = [k for k, *_ in TARGETS]
 NA = "n/a (lab not available)"
+NO_TORCH = "n/a (PyTorch not installed: pip install torch)"
+
+
+def missing_text(key: str) -> str:
+    """What the table shows for a figure that was not measured."""
+    return NO_TORCH if key.endswith(".vs_torch") else NA
 
 
 def get(data: dict[str, Any], key: str) -> Any:
@@ -81,7 +91,7 @@ def table(data: dict[str, Any]) -> str:
     for key, target, sense, unit in TARGETS:
         v = get(data, key)
         if v is None:
-            rows.append((key, NA, "", ""))
+            rows.append((key, missing_text(key), "", ""))
             continue
         tgt = "" if target is None else ("≥ " if sense == "min" else "≤ ") + _fmt(target, unit)
         met = "" if target is None else ("met" if (v >= target if sense == "min"
@@ -119,6 +129,14 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     log("engine training ...")
     data["engine_train"] = {n: engine_bench.engine_train(n, 0.15 if quick else 1.5,
                                                          1 if quick else 3) for n in "abc"}
+    log("dense softmax networks (keras, wide), and PyTorch if installed ...")
+    from nnviz.bench import dense_bench
+
+    if not dense_bench.torch_available():
+        log(dense_bench.TORCH_HINT)
+    for n in dense_bench.SETUPS:
+        data["engine_train"][n] = dense_bench.dense_train(n, 0.15 if quick else 1.5,
+                                                          1 if quick else 3)
     log("fast trainer with each optimiser ...")
     from nnviz.engine.optimisers import OPTIMISERS
 
@@ -184,7 +202,7 @@ def main(quick: bool = False, json_path: str | None = None) -> int:
     print(table(data))
     missing = [k for k in KEYS if get(data, k) is None]
     if missing:
-        print(f"\nnot measured (lab not available in this build): {', '.join(missing)}")
+        print(f"\nnot measured (lab or PyTorch not available here): {', '.join(missing)}")
     if json_path:
         with open(json_path, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=2, sort_keys=False)
