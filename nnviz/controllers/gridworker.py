@@ -30,16 +30,18 @@ class _Worker(QObject):
         self.chunk_hook: Callable[[int, int, int], None] | None = None
 
     @Slot(int, object)
-    def run(self, rid: int, job: Job) -> None:
+    def run(self, rid: int, work: tuple[Job, bool]) -> None:
         if rid != self.latest:
             return  # replaced before it started
+        job, quiet = work
 
         def progress(done: int, total: int) -> bool:
             if self.chunk_hook is not None:
                 self.chunk_hook(rid, done, total)
             if rid != self.latest:
                 return False
-            self.progress.emit(rid, done, total)
+            if not quiet:
+                self.progress.emit(rid, done, total)
             return True
 
         try:
@@ -89,8 +91,9 @@ class GridRunner(QObject):
         """True while a request is outstanding."""
         return self.current != 0
 
-    def submit(self, job: Job) -> int:
-        """Queue ``job``; any earlier job is cancelled. Returns the request id."""
+    def submit(self, job: Job, quiet: bool = False) -> int:
+        """Queue ``job``; any earlier job is cancelled. Returns the request id. A ``quiet``
+        job reports no progress (a quick one: progress would only cost repaints)."""
         if self._stopped:
             raise RuntimeError("the grid worker has been shut down")
         self._next += 1
@@ -98,7 +101,7 @@ class GridRunner(QObject):
         self._worker.latest = rid
         self.current = rid
         self.started.emit(rid)
-        self._submit.emit(rid, job)
+        self._submit.emit(rid, (job, quiet))
         return rid
 
     def cancel(self) -> None:

@@ -254,10 +254,11 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
             self._stale = False
             self.request_grid()
 
-    def request_grid(self, resolution: int | None = None) -> int:
+    def request_grid(self, resolution: int | None = None, live: bool = False) -> int:
         """Compute the surface for the current set-up in the worker (replacing any older
         job), at ``resolution`` points per axis (default: the chosen resolution; params
-        mode only, planes always at the chosen one)."""
+        mode only, planes always at the chosen one). A ``live`` grid (while descent
+        plays) shows no progress and is drawn without contours."""
         self._recompute.stop()
         self._live.stop()
         self._dirty = False
@@ -269,8 +270,9 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
         self._grid_data = (x, y)
         mode, px, py = self.mode, self.px, self.py
-        self._requested = (resolution or self.resolution) if mode == "params" else self.resolution
-        xs, ys = self.axis_values(self._requested)
+        n = (resolution or self.resolution) if mode == "params" else self.resolution
+        live = self._live_pending = live and mode == "params"
+        xs, ys = self.axis_values(n)
         if mode == "params":
             base = self._grid_base = self._base()
             xl, yl = self.name(px), self.name(py)
@@ -278,7 +280,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
             def job(progress):  # the picture (float32 for big grids); the slice in float64
                 z = S.loss_grid_picture(net, x, y, loss, px, py, xs, ys, progress)
                 sl = S.loss_slice(net, x, y, loss, px, xs)
-                return Surface(mode, xs, ys, z, xl, yl, sl, base=base)
+                return Surface(mode, xs, ys, z, xl, yl, sl, base=base, live=live)
         else:
             theta = net.get_params()
             trajectory = np.array(self.thetas) if len(self.thetas) >= 3 else None
@@ -287,8 +289,9 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
             def job(progress):
                 return plane_job(net, x, y, loss, mode, theta, trajectory, eta, seed, span, n,
                                  progress)
-        rid = self.runner.submit(job)
-        self.busy_changed.emit(True)
+        rid = self.runner.submit(job, quiet=live)
+        if not live:
+            self.busy_changed.emit(True)
         return rid
 
     def _on_grid_finished(self, rid: int, result: Surface) -> None:

@@ -20,7 +20,8 @@ PCA_STEPS = 300
 @dataclass
 class Surface:
     """A computed grid: ``z[i, j]`` is the loss at (xs[j], ys[i]); ``slice_z`` is the
-    1-D slice along x through the current y."""
+    1-D slice along x through the current y; a ``live`` one was computed while descent
+    played (coarse, refined when it pauses)."""
 
     mode: str
     xs: np.ndarray
@@ -34,6 +35,7 @@ class Surface:
     d2: np.ndarray | None = None
     info: str = ""
     base: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    live: bool = False
 
 
 def plane_job(net: Network, x, y, loss, mode: str, theta: np.ndarray,

@@ -24,7 +24,7 @@ class LiveGridMixin:
         self._live.setSingleShot(True)
         self._live.timeout.connect(self._request_live)
         self._live_at = -1.0         # time.monotonic() of the last live request
-        self._requested = self.resolution  # points per axis of the last request
+        self._live_pending = False   # the last request was a live one
         self.running_changed.connect(self._on_running_changed)
 
     def _schedule(self) -> None:
@@ -46,7 +46,7 @@ class LiveGridMixin:
     def _request_live(self) -> None:
         if self.playing and not self.runner.busy():
             self._live_at = time.monotonic()
-            self.request_grid(min(self.resolution, LIVE_RESOLUTION))
+            self.request_grid(min(self.resolution, LIVE_RESOLUTION), live=True)
 
     def _on_running_changed(self, running: bool) -> None:
         """On a pause the full-resolution grid replaces a coarse live one at once."""
@@ -54,10 +54,9 @@ class LiveGridMixin:
             return
         self._live.stop()
         s = self.surface
-        live = self._dirty or self._recompute.isActive() or (
-            self.runner.busy() and self._requested != self.resolution)
-        if self.mode == "params" and (live or (s is not None and s.mode == "params"
-                                               and len(s.xs) != self.resolution)):
+        if self.mode == "params" and (
+                self._dirty or self._recompute.isActive() or (s is not None and s.live)
+                or (self.runner.busy() and self._live_pending)):
             self.request_grid()
 
     def _catch_up(self) -> None:

@@ -297,7 +297,7 @@ def test_hidden_surface_lab_computes_no_grid_until_shown(main_window, qtbot):
     win.show_lab("workbench")
     submitted = []
     orig = ctl.runner.submit
-    ctl.runner.submit = lambda job: submitted.append(job) or orig(job)
+    ctl.runner.submit = lambda job, **kw: submitted.append(job) or orig(job, **kw)
     try:
         assert win.open_lesson("xor-mlp")
         assert submitted == []

@@ -262,7 +262,8 @@ class SurfacePage(QWidget):
         self._surface_stale = not self.isVisible()
         if s is None or self._surface_stale:
             return
-        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
+        # a live picture (descent playing) has no contours: they cost more than the picture
+        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label, contours=not s.live)
         self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.slice.setLabel("bottom", s.x_label)
         self.slice.setTitle(

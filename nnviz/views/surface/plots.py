@@ -62,8 +62,9 @@ class HeatmapPlot(pg.PlotWidget):
         self._rect = QRectF()
 
     def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_label: str,
-                    y_label: str) -> None:
-        """Show ``z[i, j]`` (loss at xs[j], ys[i]) with contours and the colour bar."""
+                    y_label: str, contours: bool = True) -> None:
+        """Show ``z[i, j]`` (loss at xs[j], ys[i]) with the colour bar and (unless told
+        not to) contours."""
         dx = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
         dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1)
         finite = z[np.isfinite(z)]
@@ -82,16 +83,21 @@ class HeatmapPlot(pg.PlotWidget):
         step = max(1, int(np.ceil(len(xs) / 101)))  # contours on at most ~101 x 101 points
         zc = shown[::step, ::step]
         tr = QTransform(dx * step, 0, 0, dy * step, xs[0], ys[0])
-        for level in contour_levels(z):
+        for level in (contour_levels(z) if contours else ()):
             iso = pg.IsocurveItem(zc, float(level), pen=pg.mkPen((255, 255, 255, 150), width=1),
                                   axisOrder="row-major")
             iso.setTransform(tr)
             iso.setZValue(5)
             self.addItem(iso)
             self.contours.append(iso)
-        self.setLabel("bottom", x_label)
-        self.setLabel("left", y_label)
-        self.getViewBox().setRange(self._rect, padding=0)
+        # unchanged labels and range are not set again: each would regenerate the axes
+        # (a live picture arrives many times a second over the same grid)
+        key = (x_label, y_label, self._rect.getRect())
+        if key != getattr(self, "_framed", None):
+            self._framed = key
+            self.setLabel("bottom", x_label)
+            self.setLabel("left", y_label)
+            self.getViewBox().setRange(self._rect, padding=0)
 
     def set_path(self, coords: np.ndarray) -> None:
         """The path (T, 2) with its start and the current (last) point."""
