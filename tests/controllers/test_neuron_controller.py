@@ -188,15 +188,22 @@ def test_compare_perceptron_flips_sigmoid_moves_a_little():
     assert c["d_sigmoid_approx"] == pytest.approx(c["d_sigmoid"], rel=0.01)
 
 
-def test_odd_lesson_settings_are_ignored(make_doc):
+def test_odd_lesson_settings_are_refused_before_anything_changes(make_doc):
     import json
 
-    from nnviz.engine.lessons import lessons_dir, parse_lesson
+    import pytest
+
+    from nnviz.engine.lessons import LessonError, lessons_dir, parse_lesson
 
     raw = json.loads((lessons_dir() / "perceptron-xor.json").read_text())
-    raw["settings"] = {"mp": [1], "learning": "x", "page": 5, "gallery": [], "compare": "a"}
     doc = make_doc()
     c = NeuronController(doc)
     doc.load_lesson(parse_lesson(raw))
-    assert c.data_name == "XOR" and c.seed == 0 and c.start_mode == "random"
-    assert c.mp_preset == "AND"
+    before = (c.data_name, c.seed, c.start_mode, c.mp_preset)
+    for key, odd in (("page", 5), ("mp", [1]), ("learning", "x"), ("gallery", []),
+                     ("compare", "a")):
+        bad = dict(raw, settings={**raw.get("settings", {}), key: odd})
+        with pytest.raises(LessonError, match=f"settings.{key}"):
+            parse_lesson(bad)
+    assert (c.data_name, c.seed, c.start_mode, c.mp_preset) == before
+    assert doc.lesson.name == "perceptron-xor"
