@@ -300,9 +300,9 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
             self.span = float(result.xs[-1])
             self.setup_changed.emit()
         self.busy_changed.emit(False)
+        self._catch_up()  # the next grid (if one is due) computes while this one is drawn
         self.surface_changed.emit()
         self.path_changed.emit()
-        self._catch_up()
 
     def _on_grid_failed(self, message: str) -> None:
         self.busy_changed.emit(False)
