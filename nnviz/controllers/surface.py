@@ -221,8 +221,10 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
                     "the surface.")
         if self.only_two:
             return "Only these two parameters train: the path lies exactly on the surface."
+        live = self.surface is not None and self.surface.live
         return ("All parameters train: the surface is a slice through the current values of "
-                "the others and is recomputed as they move.")
+                "the others and is recomputed as they move"
+                + (" (coarse, no contours, while playing)." if live else "."))
 
     # ------------------------------------------------------------ grid
     def _on_settings_changed(self) -> None:

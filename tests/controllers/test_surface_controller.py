@@ -283,10 +283,12 @@ def test_while_playing_coarse_grids_follow_and_a_pause_refines_once(qtbot):
         c.play()
         qtbot.waitUntil(lambda: len(shapes) >= 3, timeout=30_000)
         assert set(shapes) == {(LIVE_RESOLUTION, LIVE_RESOLUTION)}
+        assert c.surface.live and "coarse, no contours, while playing" in c.explanation()
         with qtbot.waitSignal(c.surface_changed, timeout=30_000):
             c.pause()
             after = len(started)
         assert c.surface.z.shape == (101, 101) and len(shapes) >= 4
+        assert not c.surface.live and "coarse" not in c.explanation()
         qtbot.wait(300)  # longer than any recompute delay: a further request would show
         assert len(started) == after and not c.busy()
         # the refined grid is the slice through the point where play stopped
