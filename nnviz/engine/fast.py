@@ -33,8 +33,10 @@ output: softmax over each column of the feature-major output, and a sum(y) - y f
 targets that do not sum to 1, as in :func:`nnviz.engine.network.backward`); every
 optimiser of :mod:`nnviz.engine.optimisers` (the same objects, run on the flat
 vector), options batch size, shuffle, L1, L2, frozen
-biases, layers without bias. Anything else (dropout, gradient clipping, shared
-biases, other activations or losses) falls back to the reference
+biases, layers without bias, dropout on the hidden layers (both modes; the masks come
+from the same draws of the generator as the reference's, so both train alike). Anything
+else (gradient clipping, batch normalisation, shared biases, other activations or
+losses) falls back to the reference
 :func:`~nnviz.engine.training.train_epoch` / ``train_step``; ``fast`` is then
 False and ``reason`` says why.
 
@@ -52,8 +54,8 @@ API
 max_epochs) -> int``
     several epochs; ``train_for`` stops after the epoch that exceeds the time
     budget (for time-budgeted GUI slices) and returns the epochs done.
-``train_batch(x, y) -> None``
-    one gradient step on exactly this batch (like ``train_step``).
+``train_batch(x, y, rng=None) -> None``
+    one gradient step on exactly this batch (like ``train_step``; ``rng`` for dropout).
 
 Each call copies the network's arrays in at the start and out at the end, so
 edits made to ``net`` between calls are respected. The trainer must be rebuilt
@@ -63,7 +65,7 @@ when the network's structure, the loss or the configuration changes.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -98,8 +100,6 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
         return f"loss {loss.name}"
     if out.trainer_ops[1] is None and not combined:
         return f"a {out.name} output needs cross-entropy on the fast path"
-    if cfg.dropout > 0:
-        return "dropout"
     if net.has_batch_norm:
         return "batch normalisation"
     if cfg.clip_value is not None or cfg.clip_norm is not None:
@@ -134,6 +134,12 @@ class _Plan:
     buf: Array       # (1, size): a vector activation's column maxima and sums
     ysum: Array      # (steps, 1, size): each target's sum (softmax + CE)
     onehot: bool = True  # every target sums to exactly 1: the combined delta is a - y
+    # dropout: per hidden layer (f' from a, a, der, ones, z rows, der rows), the epoch's
+    # masks (steps, n_l, size), the uniform draws they come from; the output's (f', ones)
+    drops: list = field(default_factory=list)
+    masks: list = field(default_factory=list)
+    draws: Array | None = None
+    out_prime: tuple | None = None
 
 
 def _kernel(act: Activation, buf: Array):
@@ -234,8 +240,41 @@ class FastTrainer:
         plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
                      _kernel(self.acts[0], buf), bwd, self.Gs[0], deltas[0][:sizes[1]],
                      acts[-1], deltas[-1], ders[-1], der_ops, buf, np.ones((steps, 1, size)))
+        if self.cfg.dropout > 0:
+            ones_v = [ones[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
+            plan.drops = [(self.acts[l].trainer_ops[1], acts[l], ders[l], ones_v[l], zs[l],
+                           ders[l][:sizes[l + 1]]) for l in range(L - 1)]
+            plan.masks = [np.zeros((steps, n, size)) for n in sizes[1:-1]]
+            plan.draws = np.zeros((steps, size * sum(sizes[1:-1])))
+            plan.out_prime = (self.acts[-1].trainer_ops[1], ones_v[-1])
         self.plans[key] = plan
         return plan
+
+    def _draw_masks(self, plan: _Plan, rng: np.random.Generator | None) -> None:
+        """The dropout masks of the plan's steps, from the same draws as the reference's
+        ``dropout_masks`` (per step, per hidden layer, (size, n_l) uniforms), transposed."""
+        if not plan.drops:
+            return
+        if rng is None:
+            raise ValueError("dropout needs a random generator")
+        p, size = self.cfg.dropout, plan.size
+        rng.random(out=plan.draws)
+        off = 0
+        for m in plan.masks:
+            n = m.shape[1]
+            block = plan.draws[:, off * size:(off + n) * size]
+            np.greater_equal(block.reshape(plan.steps, size, n).transpose(0, 2, 1), p, out=m)
+            if self.cfg.dropout_mode == "inverted":
+                np.multiply(m, 1.0 / (1.0 - p), m)
+            off += n
+
+    def _drop(self, plan: _Plan, l: int, s: int) -> None:
+        """Layer l's f'(z) (times its mask, for the backward pass), then its masked output."""
+        prime, a, d, one, z, d_top = plan.drops[l]
+        m = plan.masks[l][s]
+        prime(a, d, one)
+        np.multiply(d_top, m, d_top)
+        np.multiply(z, m, z)
 
     def _load(self) -> None:
         net = self.net
@@ -287,6 +326,7 @@ class FastTrainer:
         # softmax + CE; a sum(y) - y for softmax targets not summing to 1)
         simple, scaled = self.combined, not plan.onehot
         ysums = list(plan.ysum)
+        drops, n_hidden = plan.drops, len(plan.drops)
         one_op = plan.der_ops[0][0] if len(plan.der_ops) == 1 else None
         act, der, ones = plan.act, plan.der, plan.ones
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
@@ -302,12 +342,19 @@ class FastTrainer:
             mm(P0, x, z0)
             if k0 is not None:
                 k0(z0)
-            for W, a_in, z, kernel in fwd:
+            if drops:
+                self._drop(plan, 0, s)
+            for i, (W, a_in, z, kernel) in enumerate(fwd, 1):
                 mm(W, a_in, z)
                 if kernel is not None:
                     kernel(z)
+                if drops and i < n_hidden:
+                    self._drop(plan, i, s)
             # f'(z) of every layer, from the activations
-            if one_op is not None:
+            if drops:
+                if not simple:
+                    plan.out_prime[0](out, der_out, plan.out_prime[1])
+            elif one_op is not None:
                 one_op(act, der, ones)
             else:
                 self._derivatives(plan)
@@ -372,10 +419,12 @@ class FastTrainer:
         if full:
             plan = self._plan(size, full)
             self._gather(plan, x, y, order[:full * size])
+            self._draw_masks(plan, rng)
             self._run(plan, full, self.loss.scale(size))
         if rest:
             plan = self._plan(rest, 1)
             self._gather(plan, x, y, order[full * size:])
+            self._draw_masks(plan, rng)
             self._run(plan, 1, self.loss.scale(rest))
 
     def _check(self, x: Array, y: Array) -> tuple[Array, Array]:
@@ -433,10 +482,11 @@ class FastTrainer:
                 break
         return done
 
-    def train_batch(self, x: Array, y: Array) -> None:
-        """One gradient step on exactly the batch (x, y), like ``train_step``."""
+    def train_batch(self, x: Array, y: Array, rng: np.random.Generator | None = None) -> None:
+        """One gradient step on exactly the batch (x, y), like ``train_step`` (``rng``
+        draws the dropout masks)."""
         if not self.fast:
-            train_step(self.net, x, y, self.loss, self.cfg, self.state)
+            train_step(self.net, x, y, self.loss, self.cfg, self.state, rng)
             return
         x, y = self._check(x, y)
         self._load()
@@ -444,5 +494,6 @@ class FastTrainer:
         self._n_train = len(x)
         plan = self._plan(len(x), 1)
         self._gather(plan, x, y, np.arange(len(x)))
+        self._draw_masks(plan, rng)
         self._run(plan, 1, self.loss.scale(len(x)))
         self._store(1, 0)

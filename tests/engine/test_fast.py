@@ -95,10 +95,10 @@ def test_single_batches_equal_train_step_and_edits_between_calls_count():
 
 def test_unsupported_options_fall_back_to_the_reference_and_say_why():
     x, y, net = _playground([4])
-    cfg = TrainConfig(eta=0.1, batch_size=10, dropout=0.3)
+    cfg = TrainConfig(eta=0.1, batch_size=10, clip_value=0.5)
     ref = net.copy()
     trainer = FastTrainer(net, get_loss("mse"), cfg)
-    assert not trainer.fast and trainer.reason == "dropout"
+    assert not trainer.fast and trainer.reason == "gradient clipping"
     trainer.train_epoch(x, y, np.random.default_rng(3))
     train_epoch(ref, x, y, get_loss("mse"), cfg, None, np.random.default_rng(3))
     assert ref.equals(net)
@@ -276,3 +276,39 @@ def test_softmax_single_batches_equal_train_step_even_for_huge_inputs():
     assert net.is_finite()
     for p, q in zip(ref.weights + ref.biases, net.weights + net.biases):
         np.testing.assert_allclose(q, p, rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("mode", ["inverted", "notes"])
+@pytest.mark.parametrize("out, loss_name, acts", [
+    ("softmax", "cross_entropy", ["relu", "relu"]),
+    ("sigmoid", "binary_cross_entropy", ["tanh", "sigmoid"]),
+    ("tanh", "mse", ["sigmoid", "relu"]),
+])
+@pytest.mark.parametrize("extra", [dict(), dict(momentum=0.9, l2=0.1),
+                                   dict(optimiser="adam", l1=0.01, freeze_biases=True)])
+def test_dropout_equals_the_reference_with_the_same_masks(mode, out, loss_name, acts, extra):
+    k = 3 if out == "softmax" else 1
+    x, y, net = _classes([7, 4], [*acts, out], k, seed=6)
+    cfg = TrainConfig(eta=0.05, batch_size=16, dropout=0.3, dropout_mode=mode, **extra)
+    loss = get_loss(loss_name)
+    ref, start = net.copy(), net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    r_ref, r_fast = np.random.default_rng(8), np.random.default_rng(8)
+    for _ in range(4):
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    train_step(ref, x[:5], y[:5], loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    assert trainer.fast, trainer.reason
+    trainer.train_epochs(x, y, r_fast, 4)
+    trainer.train_batch(x[:5], y[:5], r_fast)
+    assert _max_diff(ref, start) > 1e-3
+    assert _max_diff(ref, net) < 1e-12
+    _same_optimiser_state(s_ref, s_fast, 1e-12)
+    assert r_ref.random() == r_fast.random()    # the same number of draws
+
+
+def test_dropout_without_a_generator_is_refused_like_the_reference():
+    x, y, net = _classes([4], ["tanh", "softmax"], 3)
+    trainer = FastTrainer(net, get_loss("cross_entropy"), TrainConfig(dropout=0.5))
+    with pytest.raises(ValueError, match="random generator"):
+        trainer.train_batch(x[:4], y[:4])
