@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
+from nnviz.engine.naming import fmt
+
 
 def _open(main_window, qtbot, lesson):
     assert main_window.open_lesson(lesson)
@@ -337,3 +339,22 @@ def test_weights_too_large_for_a_finite_loss_show_inf_and_no_dot(main_window, qt
     assert re.search(r"loss = (inf|nan)\n", page.readout.text()), page.readout.text()
     assert len(page.slice_dot.data) == 0
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_while_playing_the_heatmap_follows_coarse_and_a_pause_refines_it(main_window, qtbot):
+    """XOR network, all parameters training: live pictures (51 x 51, no contours, said in
+    the explanation) while playing; Pause brings the full grid with its contours."""
+    lab, ctl = _open(main_window, qtbot, "xor-mlp")
+    page = lab.page
+    assert page.heatmap.image.image.shape == (101, 101) and page.heatmap.contours
+    shown = []
+    ctl.surface_changed.connect(lambda: shown.append(page.heatmap.image.image.shape))
+    qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(shown) >= 2, timeout=30_000)
+    assert set(shown) == {(51, 51)} and page.heatmap.contours == []
+    assert "coarse, no contours, while playing" in page.explain.text()
+    with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):
+        qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    assert page.heatmap.image.image.shape == (101, 101) and page.heatmap.contours
+    assert "coarse" not in page.explain.text()
+    assert f"loss = {fmt(ctl.costs[-1])}" in page.readout.text()  # the float64 path's loss
