@@ -215,8 +215,8 @@ def picture_dtype(net: Network, loss: Loss, work: int = PICTURE_F32_WORK) -> typ
     return np.float32
 
 
-#: a float32 picture point differs from float64's by at most this, relative to the
-#: larger of its value and the grid's spread (tests/engine/test_surface_picture.py)
+#: a float32 picture point differs from float64's by at most this, relative to its value
+#: and to the grid's spread (max - min) (tests/engine/test_surface_picture.py)
 PICTURE_RTOL = 1e-5
 
 
