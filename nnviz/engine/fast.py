@@ -32,10 +32,10 @@ output (``binary_cross_entropy`` with sigmoid, ``cross_entropy`` with a softmax
 output: softmax over each column of the feature-major output, and a sum(y) - y for
 targets that do not sum to 1, as in :func:`nnviz.engine.network.backward`); every
 optimiser of :mod:`nnviz.engine.optimisers` (the same objects, run on the flat
-vector), options batch size, shuffle, L1, L2, frozen
-biases, layers without bias, dropout on the hidden layers (both modes; the masks come
-from the same draws of the generator as the reference's, so both train alike). Anything
-else (gradient clipping, batch normalisation, shared biases, other activations or
+vector), options batch size, shuffle, L1, L2, frozen biases, layers without bias,
+gradient clipping by value and by norm, dropout on the hidden layers (both modes; the
+masks come from the same draws of the generator as the reference's, so both train
+alike). Anything else (batch normalisation, shared biases, other activations or
 losses) falls back to the reference
 :func:`~nnviz.engine.training.train_epoch` / ``train_step``; ``fast`` is then
 False and ``reason`` says why.
@@ -102,8 +102,6 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
         return f"a {out.name} output needs cross-entropy on the fast path"
     if net.has_batch_norm:
         return "batch normalisation"
-    if cfg.clip_value is not None or cfg.clip_norm is not None:
-        return "gradient clipping"
     if any(s and u for s, u in zip(net.shared_bias, net.use_bias)):
         return "shared biases"
     return ""
@@ -173,7 +171,8 @@ class FastTrainer:
         self.Ps = [self.P[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
         self.Gs = [self.G[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
         self.train_bias = [u and not cfg.freeze_biases for u in net.use_bias]
-        self.plain = not (cfg.l1 or cfg.l2 or not all(self.train_bias))
+        clip = cfg.clip_value is not None or cfg.clip_norm is not None
+        self.plain = not (cfg.l1 or cfg.l2 or clip or not all(self.train_bias))
         if not self.plain:
             wmask = np.zeros_like(self.P)
             tmask = np.zeros_like(self.P)
@@ -397,7 +396,20 @@ class FastTrainer:
             np.multiply(tmp, f * cfg.l1 / n, tmp)
             np.add(G, tmp, G)
         np.multiply(G, self.tmask, G)
+        if f > 0:
+            self._clip(f)
         self._opt_update(self._lr)
+
+    def _clip(self, f: float) -> None:
+        """Gradient clipping as :func:`~nnviz.engine.training.clip_gradients`, on G = f dC/dP:
+        by value, then by the norm of the trained parameters' gradient."""
+        cfg, G = self.cfg, self.G
+        if cfg.clip_value is not None:
+            np.clip(G, -f * cfg.clip_value, f * cfg.clip_value, G)
+        if cfg.clip_norm is not None:
+            norm = float(np.sqrt(np.dot(G, G))) / f
+            if norm > cfg.clip_norm:
+                np.multiply(G, cfg.clip_norm / norm, G)
 
     def _gather(self, plan: _Plan, x: Array, y: Array, idx: Array) -> None:
         """Copy the samples idx (steps * size of them) into the plan's batch arrays."""

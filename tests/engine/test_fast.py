@@ -97,12 +97,12 @@ def test_unsupported_options_fall_back_to_the_reference_and_say_why():
     x, y, net = _playground([4])
     cfg = TrainConfig(eta=0.1, batch_size=10, clip_value=0.5)
     ref = net.copy()
+    net.shared_bias[0] = ref.shared_bias[0] = True
     trainer = FastTrainer(net, get_loss("mse"), cfg)
-    assert not trainer.fast and trainer.reason == "gradient clipping"
+    assert not trainer.fast and trainer.reason == "shared biases"
     trainer.train_epoch(x, y, np.random.default_rng(3))
     train_epoch(ref, x, y, get_loss("mse"), cfg, None, np.random.default_rng(3))
     assert ref.equals(net)
-    assert "clipping" in unsupported_reason(net, get_loss("mse"), TrainConfig(clip_norm=1.0))
     hidden_softmax = Network.create([2, 3, 2], "softmax")
     assert "softmax" in unsupported_reason(hidden_softmax, get_loss("cross_entropy"),
                                            TrainConfig())
@@ -312,3 +312,34 @@ def test_dropout_without_a_generator_is_refused_like_the_reference():
     trainer = FastTrainer(net, get_loss("cross_entropy"), TrainConfig(dropout=0.5))
     with pytest.raises(ValueError, match="random generator"):
         trainer.train_batch(x[:4], y[:4])
+
+
+@pytest.mark.parametrize("clip", [dict(clip_value=0.05), dict(clip_norm=0.1),
+                                  dict(clip_value=0.08, clip_norm=0.15)])
+@pytest.mark.parametrize("extra", [dict(), dict(momentum=0.9, l2=0.3, freeze_biases=True),
+                                   dict(optimiser="rmsprop", l1=0.02, dropout=0.2)])
+@pytest.mark.parametrize("out, loss_name", [("softmax", "cross_entropy"),
+                                            ("sigmoid", "binary_cross_entropy")])
+def test_gradient_clipping_equals_the_reference(clip, extra, out, loss_name):
+    k = 3 if out == "softmax" else 1
+    x, y, net = _classes([8, 5], ["tanh", "relu", out], k, seed=9)
+    x = 3.0 * x       # large gradients: the clipping acts
+    cfg = TrainConfig(eta=0.05, batch_size=16, **clip, **extra)
+    loss = get_loss(loss_name)
+    ref, start = net.copy(), net.copy()
+    s_ref, s_fast = OptimizerState(), OptimizerState()
+    r_ref, r_fast = np.random.default_rng(3), np.random.default_rng(3)
+    for _ in range(4):
+        train_epoch(ref, x, y, loss, cfg, s_ref, r_ref)
+    trainer = FastTrainer(net, loss, cfg, s_fast)
+    assert trainer.fast, trainer.reason
+    trainer.train_epochs(x, y, r_fast, 4)
+    assert _max_diff(ref, start) > 1e-3
+    assert _max_diff(ref, net) < 1e-12
+    _same_optimiser_state(s_ref, s_fast, 1e-12)
+    # unclipped training ends elsewhere: the clipping acted
+    free, s_free, r_free = start.copy(), OptimizerState(), np.random.default_rng(3)
+    for _ in range(4):
+        train_epoch(free, x, y, loss, TrainConfig(eta=0.05, batch_size=16, **extra), s_free,
+                    r_free)
+    assert _max_diff(free, net) > 1e-4
