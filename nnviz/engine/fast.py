@@ -65,12 +65,11 @@ when the network's structure, the loss or the configuration changes.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 
-from nnviz.engine.activations import ACTIVATIONS, Activation, identity_in_place
+from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.fast_plan import Plan, build_plan, draw_masks, drop, gather
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
@@ -105,47 +104,6 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
     if any(s and u for s, u in zip(net.shared_bias, net.use_bias)):
         return "shared biases"
     return ""
-
-
-@dataclass
-class _Plan:
-    """Buffers and views for one batch size."""
-
-    size: int
-    steps: int
-    xs: Array        # (steps, n_in + 1, size) the epoch's inputs, last row ones
-    ys: Array        # (steps, n_out, size)
-    act: Array       # flat: every hidden/output layer's activations
-    der: Array       # flat: f'(z) in the same layout
-    ones: Array      # flat ones in the same layout
-    delta: Array     # flat: dC/dz, same layout
-    fwd: list        # per layer after the first: (W, a_in, z, in-place f or None: identity)
-    z0: Array        # output view of the first layer
-    act0: object
-    bwd: list        # per layer L-1..1: (G_l, delta_l, a_in.T, W_l.T, delta_below, der_below)
-    g0: Array
-    d0: Array
-    out: Array       # output activations (n_out, size)
-    d_out: Array     # output delta
-    der_out: Array
-    der_ops: list    # (f' from a in place, act view, der view, ones view)
-    buf: Array       # (1, size): a vector activation's column maxima and sums
-    ysum: Array      # (steps, 1, size): each target's sum (softmax + CE)
-    onehot: bool = True  # every target sums to exactly 1: the combined delta is a - y
-    # dropout: per hidden layer (f' from a, a, der, ones, z rows, der rows), the epoch's
-    # masks (steps, n_l, size), the uniform draws they come from; the output's (f', ones)
-    drops: list = field(default_factory=list)
-    masks: list = field(default_factory=list)
-    draws: Array | None = None
-    out_prime: tuple | None = None
-
-
-def _kernel(act: Activation, buf: Array):
-    """The activation's in-place kernel for the trainer; None for the identity."""
-    apply = act.trainer_ops[0]
-    if act.vector:
-        return partial(apply, buf=buf)
-    return None if apply is identity_in_place else apply
 
 
 class FastTrainer:
@@ -190,7 +148,7 @@ class FastTrainer:
         self._opt_update = self.fopt.bind([self.P], [self.G])
         self.slot_views = {k: [a[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
                            for k, a in self.fopt.slots[0].items()}
-        self.plans: dict[tuple[int, int], _Plan] = {}
+        self.plans: dict[tuple[int, int], Plan] = {}
 
     def _set_epoch(self, epoch: int) -> None:
         """The scheduled learning rate of ``epoch`` for the next steps."""
@@ -203,77 +161,14 @@ class FastTrainer:
         return bool(np.isfinite(self.P).all()) if self.fast else self.net.is_finite()
 
     # ------------------------------------------------------------ buffers
-    def _plan(self, size: int, steps: int) -> _Plan:
+    def _plan(self, size: int, steps: int) -> Plan:
         key = (size, steps)
         plan = self.plans.get(key)
-        if plan is not None:
-            return plan
-        sizes, L = self.sizes, len(self.sizes) - 1
-        rows = [n + 1 for n in sizes[1:-1]] + [sizes[-1]]   # hidden layers carry a ones row
-        offs = np.cumsum([0] + [r * size for r in rows])
-        act, der, delta = (np.zeros(offs[-1]) for _ in range(3))
-        ones = np.ones(offs[-1])
-        acts = [act[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
-        ders = [der[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
-        deltas = [delta[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
-        for a in acts[:-1]:
-            a[-1] = 1.0
-        zs = [acts[l][:sizes[l + 1]] for l in range(L)]
-        buf = np.zeros((1, size))
-        fwd = [(self.Ps[l], acts[l - 1], zs[l], _kernel(self.acts[l], buf))
-               for l in range(1, L)]
-        bwd = [(self.Gs[l], deltas[l][:sizes[l + 1]], acts[l - 1].T, self.Ps[l].T,
-                deltas[l - 1], ders[l - 1]) for l in range(L - 1, 0, -1)]
-        # derivative ops over runs of layers with the same activation (not the output's
-        # when its delta is a - y)
-        der_ops, l, n_der = [], 0, L - 1 if self.combined else L
-        while l < n_der:
-            m = l
-            while m + 1 < n_der and self.kinds[m + 1] == self.kinds[l]:
-                m += 1
-            sl = slice(offs[l], offs[m + 1])
-            der_ops.append((self.acts[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
-            l = m + 1
-        xs = np.ones((steps, sizes[0] + 1, size))
-        ys = np.zeros((steps, sizes[-1], size))
-        plan = _Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
-                     _kernel(self.acts[0], buf), bwd, self.Gs[0], deltas[0][:sizes[1]],
-                     acts[-1], deltas[-1], ders[-1], der_ops, buf, np.ones((steps, 1, size)))
-        if self.cfg.dropout > 0:
-            ones_v = [ones[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
-            plan.drops = [(self.acts[l].trainer_ops[1], acts[l], ders[l], ones_v[l], zs[l],
-                           ders[l][:sizes[l + 1]]) for l in range(L - 1)]
-            plan.masks = [np.zeros((steps, n, size)) for n in sizes[1:-1]]
-            plan.draws = np.zeros((steps, size * sum(sizes[1:-1])))
-            plan.out_prime = (self.acts[-1].trainer_ops[1], ones_v[-1])
-        self.plans[key] = plan
+        if plan is None:
+            plan = build_plan(self.Ps, self.Gs, self.acts, self.combined, self.cfg.dropout,
+                              size, steps)
+            self.plans[key] = plan
         return plan
-
-    def _draw_masks(self, plan: _Plan, rng: np.random.Generator | None) -> None:
-        """The dropout masks of the plan's steps, from the same draws as the reference's
-        ``dropout_masks`` (per step, per hidden layer, (size, n_l) uniforms), transposed."""
-        if not plan.drops:
-            return
-        if rng is None:
-            raise ValueError("dropout needs a random generator")
-        p, size = self.cfg.dropout, plan.size
-        rng.random(out=plan.draws)
-        off = 0
-        for m in plan.masks:
-            n = m.shape[1]
-            block = plan.draws[:, off * size:(off + n) * size]
-            np.greater_equal(block.reshape(plan.steps, size, n).transpose(0, 2, 1), p, out=m)
-            if self.cfg.dropout_mode == "inverted":
-                np.multiply(m, 1.0 / (1.0 - p), m)
-            off += n
-
-    def _drop(self, plan: _Plan, l: int, s: int) -> None:
-        """Layer l's f'(z) (times its mask, for the backward pass), then its masked output."""
-        prime, a, d, one, z, d_top = plan.drops[l]
-        m = plan.masks[l][s]
-        prime(a, d, one)
-        np.multiply(d_top, m, d_top)
-        np.multiply(z, m, z)
 
     def _load(self) -> None:
         net = self.net
@@ -316,7 +211,7 @@ class FastTrainer:
         st.epochs += epochs
 
     # ------------------------------------------------------------ training
-    def _run(self, plan: _Plan, steps: int, scale: float) -> None:
+    def _run(self, plan: Plan, steps: int, scale: float) -> None:
         """``steps`` SGD steps on the batches in plan.xs / plan.ys (hot loop)."""
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
         c = self._eta * scale if self.fold else scale
@@ -342,13 +237,13 @@ class FastTrainer:
             if k0 is not None:
                 k0(z0)
             if drops:
-                self._drop(plan, 0, s)
+                drop(plan, 0, s)
             for i, (W, a_in, z, kernel) in enumerate(fwd, 1):
                 mm(W, a_in, z)
                 if kernel is not None:
                     kernel(z)
                 if drops and i < n_hidden:
-                    self._drop(plan, i, s)
+                    drop(plan, i, s)
             # f'(z) of every layer, from the activations
             if drops:
                 if not simple:
@@ -376,7 +271,7 @@ class FastTrainer:
             else:
                 self._update()
 
-    def _derivatives(self, plan: _Plan) -> None:
+    def _derivatives(self, plan: Plan) -> None:
         for prime, a, d, one in plan.der_ops:
             prime(a, d, one)
 
@@ -411,16 +306,6 @@ class FastTrainer:
             if norm > cfg.clip_norm:
                 np.multiply(G, cfg.clip_norm / norm, G)
 
-    def _gather(self, plan: _Plan, x: Array, y: Array, idx: Array) -> None:
-        """Copy the samples idx (steps * size of them) into the plan's batch arrays."""
-        n_in, n_out = self.sizes[0], self.sizes[-1]
-        shape = (plan.steps, plan.size)
-        plan.xs[:, :n_in, :] = x[idx].reshape(*shape, n_in).transpose(0, 2, 1)
-        plan.ys[...] = y[idx].reshape(*shape, n_out).transpose(0, 2, 1)
-        if self.acts[-1].vector:
-            np.sum(plan.ys, axis=1, keepdims=True, out=plan.ysum)
-            plan.onehot = bool(np.all(plan.ysum == 1.0))
-
     def _epoch(self, x: Array, y: Array, rng: np.random.Generator | None) -> None:
         n = len(x)
         cfg = self.cfg
@@ -430,13 +315,13 @@ class FastTrainer:
         self._n_train = n
         if full:
             plan = self._plan(size, full)
-            self._gather(plan, x, y, order[:full * size])
-            self._draw_masks(plan, rng)
+            gather(plan, x, y, order[:full * size])
+            draw_masks(plan, self.cfg.dropout, self.cfg.dropout_mode, rng)
             self._run(plan, full, self.loss.scale(size))
         if rest:
             plan = self._plan(rest, 1)
-            self._gather(plan, x, y, order[full * size:])
-            self._draw_masks(plan, rng)
+            gather(plan, x, y, order[full * size:])
+            draw_masks(plan, self.cfg.dropout, self.cfg.dropout_mode, rng)
             self._run(plan, 1, self.loss.scale(rest))
 
     def _check(self, x: Array, y: Array) -> tuple[Array, Array]:
@@ -505,7 +390,7 @@ class FastTrainer:
         self._set_epoch(self.state.epochs)
         self._n_train = len(x)
         plan = self._plan(len(x), 1)
-        self._gather(plan, x, y, np.arange(len(x)))
-        self._draw_masks(plan, rng)
+        gather(plan, x, y, np.arange(len(x)))
+        draw_masks(plan, self.cfg.dropout, self.cfg.dropout_mode, rng)
         self._run(plan, 1, self.loss.scale(len(x)))
         self._store(1, 0)
