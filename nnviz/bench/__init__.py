@@ -23,6 +23,7 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("engine_train.a.samples_per_s", None, "min", "samples/s"),
     ("engine_train.b.samples_per_s", 460_000, "min", "samples/s"),
     ("engine_train.c.samples_per_s", 130_000, "min", "samples/s"),
+    *[(f"engine_train.{n}.vs_torch", 20, "min", "×") for n in "abc"],
     ("engine_train.keras.samples_per_s", None, "min", "samples/s"),
     ("engine_train.keras.vs_torch", 5, "min", "×"),
     ("engine_train.wide.samples_per_s", None, "min", "samples/s"),

@@ -107,8 +107,8 @@ def torch_available() -> bool:
 
 
 def _torch_model(torch, net: Network):
-    """The same layers as ``net`` (a copy of its weights), without the softmax: the loss
-    takes the logits (log-softmax + NLL, the same cross-entropy)."""
+    """The same layers as ``net`` (a copy of its weights), without a softmax output: the
+    loss takes the logits (log-softmax + NLL, the same cross-entropy)."""
     acts = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh}
     layers = []
     for l in range(net.n_layers):
@@ -117,30 +117,41 @@ def _torch_model(torch, net: Network):
             lin.weight.copy_(torch.from_numpy(net.weights[l]))
             lin.bias.copy_(torch.from_numpy(net.biases[l]))
         layers.append(lin)
-        if l < net.n_layers - 1:
-            layers.append(acts[net.activations[l].name]())
+        name = net.activations[l].name
+        if name != "linear" and not (l == net.n_layers - 1 and name == "softmax"):
+            layers.append(acts[name]())
     return torch.nn.Sequential(*layers)
 
 
-def _torch_epochs(torch, model, x, labels, orders, eta: float, size: int) -> None:
+def _torch_loss(torch, loss: Loss):
+    """The loss of a batch in PyTorch: cross-entropy of the logits and the class labels,
+    or ½ Σ (out − y)² summed or averaged over the batch, as nnviz's loss."""
+    if loss.kind == "ce":
+        return torch.nn.functional.cross_entropy
+    if loss.kind != "quadratic":  # pragma: no cover - the bench's set-ups use CE or MSE
+        raise ValueError(f"no PyTorch twin for {loss.name}")
+    mean = loss.reduction == "mean"
+    return lambda out, t: 0.5 * ((out - t) ** 2).sum() / (len(t) if mean else 1)
+
+
+def _torch_epochs(torch, model, loss, x, targets, orders, eta: float, size: int) -> None:
     opt = torch.optim.SGD(model.parameters(), lr=eta)
-    ce = torch.nn.functional.cross_entropy
     for order in orders:
         for s in range(0, len(order), size):
             idx = order[s:s + size]
             opt.zero_grad(set_to_none=True)
-            ce(model(x[idx]), labels[idx]).backward()
+            loss(model(x[idx]), targets[idx]).backward()
             opt.step()
 
 
-def _check_same_training(torch, s: DenseSetup, x, labels) -> None:
+def _check_same_training(torch, s: DenseSetup, x, targets) -> None:
     """One epoch from equal weights, in the same order, must end equal on both."""
     trainer = FastTrainer(s.net.copy(), s.loss, s.cfg)
     model = _torch_model(torch, s.net)
     order = np.random.default_rng(2).permutation(len(s.x))
     trainer.train_epoch(s.x, s.y, np.random.default_rng(2))
-    _torch_epochs(torch, model, x, labels, [torch.from_numpy(order)], s.cfg.eta,
-                  s.cfg.batch_size)
+    _torch_epochs(torch, model, _torch_loss(torch, s.loss), x, targets,
+                  [torch.from_numpy(order)], s.cfg.eta, s.cfg.batch_size)
     got = model[0].weight.detach().numpy()
     if not np.allclose(got, trainer.net.weights[0], rtol=1e-9, atol=1e-12):
         raise RuntimeError(f"PyTorch and nnviz trained {s.name} differently")
@@ -153,8 +164,10 @@ def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
     import torch
 
     x = torch.from_numpy(np.ascontiguousarray(s.x))
-    labels = torch.from_numpy(np.argmax(s.y, axis=1))
-    _check_same_training(torch, s, x, labels)
+    y = np.argmax(s.y, axis=1) if s.loss.kind == "ce" else np.ascontiguousarray(s.y)
+    targets = torch.from_numpy(y)
+    loss = _torch_loss(torch, s.loss)
+    _check_same_training(torch, s, x, targets)
     model = _torch_model(torch, s.net)
     rng = np.random.default_rng(1)
     best = 0.0
@@ -162,7 +175,8 @@ def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
         t0, n = time.perf_counter(), 0
         while n == 0 or time.perf_counter() - t0 < seconds:
             order = torch.from_numpy(rng.permutation(len(s.x)))
-            _torch_epochs(torch, model, x, labels, [order], s.cfg.eta, s.cfg.batch_size)
+            _torch_epochs(torch, model, loss, x, targets, [order], s.cfg.eta,
+                          s.cfg.batch_size)
             n += len(s.x)
         best = max(best, n / (time.perf_counter() - t0))
     return best

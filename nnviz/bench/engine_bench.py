@@ -77,9 +77,16 @@ def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
             if time.perf_counter() - t0 >= seconds / 2:
                 break
         ref_best = max(ref_best, n / (time.perf_counter() - t0))
-    return {"samples_per_s": best, "samples_per_cpu_s": best_cpu,
-            "reference_samples_per_s": ref_best,
-            "speedup": best / ref_best}
+    out = {"samples_per_s": best, "samples_per_cpu_s": best_cpu,
+           "reference_samples_per_s": ref_best, "speedup": best / ref_best}
+    from nnviz.bench.dense_bench import DenseSetup, torch_train
+
+    twin = DenseSetup(name, s.net, s.x_train, s.y_train, loss, PLAYGROUND_CFG)
+    torch_rate = torch_train(twin, seconds, repeats)   # None without PyTorch
+    if torch_rate is not None:
+        out["torch_samples_per_s"] = torch_rate
+        out["vs_torch"] = best / torch_rate
+    return out
 
 
 # ------------------------------------------------------------ loss surface
