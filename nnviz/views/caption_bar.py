@@ -97,8 +97,9 @@ class CaptionBar(QFrame):
     def _question(questions: list[str]) -> str:
         return "Question for the class: " + " ".join(questions) if questions else ""
 
-    def _heights(self, captions: list[Caption]) -> tuple[int, int]:
-        """The tallest caption text and question of ``captions`` at the bar's width."""
+    def _heights(self, captions: list[Caption], together: bool = False) -> tuple[int, int]:
+        """The tallest caption text and question of ``captions`` at the bar's width
+        (``together``: as shown at once, one under the other)."""
         parent = self.parentWidget()
         w = max(200, (self.width() if self.isVisible() else parent.width() if parent else 800))
         m = self.layout().contentsMargins()
@@ -108,14 +109,15 @@ class CaptionBar(QFrame):
             return max(label.fontMetrics().boundingRect(
                 0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() for t in texts) + 2
 
-        return (tallest(self.text_label, ["\n".join(c.text for c in captions if c.text)]
-                        + [c.text for c in captions]),
+        texts = ["\n".join(c.text for c in captions if c.text)] if together else \
+            [c.text for c in captions]
+        return (tallest(self.text_label, texts),
                 tallest(self.question_label, [self._question([c.question]) if c.question
                                               else "x" for c in captions]))
 
     def _grow_to(self, captions: list[Caption]) -> None:
         """Taller reservations if the captions shown need them (never shorter: no jumps)."""
-        th, qh = self._heights(captions)
+        th, qh = self._heights(captions, together=True)
         if th > self._reserved[0] or qh > self._reserved[1]:
             self._reserve(max(th, self._reserved[0]), max(qh, self._reserved[1]))
 

@@ -21,6 +21,8 @@ def test_a_taller_live_caption_is_not_cut_off(main_window):
     bar.show_captions(short[:1], short, ("lesson", 1))
     QApplication.processEvents()
     before = bar.text_host.height()
+    # the reservation is the tallest one caption, not all of them one under the other
+    assert before < 2 * bar.text_label.fontMetrics().lineSpacing() + 6
     long_text = ("Epoch 40: training loss 0.1234, test loss 0.2345, test accuracy 93.1 %. " * 6)
     bar.show_captions([Caption(long_text)], short, ("lesson", 1))   # same lesson: no refit
     QApplication.processEvents()
