@@ -94,10 +94,15 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
 def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     from nnviz.controllers.document import Document
     from nnviz.controllers.training import TrainingController
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.fast import unsupported_reason
 
     c = TrainingController(Document())
     c.doc.load_lesson("spiral")
-    c.doc.set_config(dropout=0.2)
+    net = c.doc.network.copy()
+    net.activations[0] = get_activation("elu")   # an activation with no fast kernels
+    c.doc.set_network(net)
+    assert unsupported_reason(c.doc.network, c.doc.loss, c.doc.config).startswith("activation")
     assert c._fast_trainer() is None
     c.play()
     qtbot.waitUntil(lambda: c.steps >= 3, timeout=20000)
