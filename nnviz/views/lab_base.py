@@ -40,7 +40,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from nnviz.controllers.document import Document
@@ -117,6 +118,21 @@ class Lab(QMainWindow):
     def open_csv(self, path: str) -> bool:
         """Take a CSV data file; False if this lab does not take CSVs, ValueError if bad."""
         return False
+
+    def _action(self, text: str, slot, shortcut: str | None, tip: str,
+                checkable: bool = False) -> QAction:
+        """A lab's own key: active while the lab (or a widget in it) has the focus."""
+        a = QAction(text, self)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            tip = f"{tip} ({shortcut})"
+        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.setCheckable(checkable)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
 
     def reveal_current(self) -> bool:
         """Show the step's hidden result (predict, then reveal); False if none is hidden."""

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
@@ -71,16 +70,6 @@ class GeneralLab(Lab):
         doc.lesson_changed.connect(self._on_lesson_changed)
         self._on_lesson_changed()
         self._refresh()
-
-    def _action(self, text: str, slot, shortcut: str, tip: str) -> QAction:
-        a = QAction(text, self)
-        a.setShortcut(QKeySequence(shortcut))
-        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        a.setToolTip(f"{tip} ({shortcut})")
-        a.setStatusTip(tip)
-        a.triggered.connect(slot)
-        self.addAction(a)
-        return a
 
     def _build_actions(self) -> None:
         self.act_play = self._action("Train / pause", self._toggle, "P",

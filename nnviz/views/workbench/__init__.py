@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -122,20 +121,6 @@ class WorkbenchLab(Lab):
         d.setWidget(widget)
         self.addDockWidget(area, d)
         return d
-
-    def _action(self, text: str, slot, shortcut: str | None, tip: str,
-                checkable: bool = False) -> QAction:
-        a = QAction(text, self)
-        if shortcut:
-            a.setShortcut(QKeySequence(shortcut))
-            tip = f"{tip} ({shortcut})"
-        a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        a.setToolTip(tip)
-        a.setStatusTip(tip)
-        a.setCheckable(checkable)
-        a.triggered.connect(slot)
-        self.addAction(a)
-        return a
 
     def _stepping(self):
         """What the step keys move: the matrix trace when its view is shown, else the
