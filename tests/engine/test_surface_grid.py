@@ -198,11 +198,13 @@ def test_progress_cancels_promptly_in_threads(pair, monkeypatch):
 
     def progress(done, total):
         calls.append((done, total))
-        return len(calls) < 2
+        return False
 
+    # cancelled at the first report, however far the helper thread got meanwhile (on a
+    # busy machine it may have done every other chunk), and no helper thread is left
     with pytest.raises(S.Cancelled):
         S.loss_grid(net, x, y, get_loss("mse"), *pair, np.zeros(30), np.zeros(30), progress)
-    assert len(calls) == 2 and calls[1][0] < calls[1][1] == 900
+    assert len(calls) == 1 and 0 < calls[0][0] <= calls[0][1] == 900
     assert not [t for t in threading.enumerate() if t.name == "nnviz-grid-helper"]
 
 
