@@ -8,6 +8,17 @@ import pytest
 
 
 @pytest.fixture
+def lab(main_window, qtbot):
+    """The real window's Workbench with its graph focused, so the lab's own keys reach it
+    (a test module of another lab defines its own ``lab``)."""
+    main_window.activateWindow()
+    lab = main_window.current_lab
+    assert lab.name == "workbench"
+    lab.graph.setFocus()
+    return lab
+
+
+@pytest.fixture
 def save_as(monkeypatch):
     """The save dialog answers with the paths appended to the returned list, in order
     (cancelled when the list is empty)."""

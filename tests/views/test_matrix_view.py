@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.views.workbench_keys import press
+
 NO = Qt.KeyboardModifier.NoModifier
 
 # (matrix step, numbers the notes print that this step shows) — REFERENCE section 1
@@ -28,18 +30,6 @@ MAZUR = [
 ]
 
 
-@pytest.fixture
-def lab(main_window, qtbot):
-    main_window.activateWindow()
-    lab = main_window.current_lab
-    assert lab.name == "workbench"
-    lab.graph.setFocus()
-    return lab
-
-
-def press(qtbot, win, key, n=1, mod=NO):
-    for _ in range(n):
-        qtbot.keyClick(win.focusWidget() or win, key, mod)
 
 
 def shows_number(text: str, printed: str) -> bool:

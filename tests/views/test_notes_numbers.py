@@ -8,19 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-
-@pytest.fixture
-def lab(main_window, qtbot):
-    main_window.activateWindow()
-    lab = main_window.current_lab
-    assert lab.name == "workbench"
-    lab.graph.setFocus()
-    return lab
-
-
-def press(qtbot, win, key, n=1, mod=Qt.KeyboardModifier.NoModifier):
-    for _ in range(n):
-        qtbot.keyClick(win.focusWidget() or win, key, mod)
+from tests.views.workbench_keys import press
 
 
 def train_n(lab, qtbot, n: int) -> str:

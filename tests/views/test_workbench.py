@@ -13,24 +13,13 @@ from nnviz.engine.lessons import load_lesson
 from nnviz.engine.losses import get_loss
 from nnviz.engine.network import forward
 from nnviz.engine.training import train_step
+from tests.views.workbench_keys import press
 
 # (micro-step, value printed in the lecture notes)
 NOTES = [(1, "0.3775"), (2, "0.593269992"), (6, "0.75136507"), (8, "0.772928465"),
          (11, "0.298371109"), (13, "0.082167041"), (28, "0.35891648")]
 
 
-@pytest.fixture
-def lab(main_window, qtbot):
-    main_window.activateWindow()
-    lab = main_window.current_lab
-    assert lab.name == "workbench"
-    lab.graph.setFocus()
-    return lab
-
-
-def press(qtbot, win, key, n=1, mod=Qt.KeyboardModifier.NoModifier):
-    for _ in range(n):
-        qtbot.keyClick(win.focusWidget() or win, key, mod)
 
 
 def shown(lab, qtbot, text) -> bool:
