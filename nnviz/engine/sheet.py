@@ -37,7 +37,7 @@ class Block:
 
 @dataclass
 class Sheet:
-    """A titled list of blocks; ``parts`` counts the parts a page break starts."""
+    """A titled list of blocks; ``parts`` counts the parts page breaks make."""
 
     title: str
     blocks: list[Block] = field(default_factory=list)
@@ -50,9 +50,6 @@ class Sheet:
     @property
     def parts(self) -> int:
         return 1 + sum(b.kind == "pagebreak" for b in self.blocks)
-
-    def figure_keys(self) -> list[str]:
-        return [b.key for b in self.blocks if b.kind == "figure"]
 
 
 # ---------------------------------------------------------------- LaTeX
