@@ -21,6 +21,8 @@ from nnviz.engine.pooling import MODES, PoolCache, pool2d_backward, pool2d_forwa
 
 Array = np.ndarray
 _SOFTMAX = get_activation("softmax")
+#: the places of the weights (regularised) and of the biases in :attr:`CNN.params`
+WEIGHTS, BIASES = (0, 2), (1, 3)
 
 
 @dataclass(frozen=True)

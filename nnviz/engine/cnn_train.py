@@ -5,7 +5,9 @@ The dense networks' training machinery drives it: a
 schedule, batch size, L1/L2, clipping), the optimiser held by an
 :class:`~nnviz.engine.training.OptimizerState`, mini-batches from
 :func:`~nnviz.engine.training.batches` and the loss from :mod:`nnviz.engine.losses`
-(softmax + cross-entropy). Only the forward and backward passes are the CNN's own.
+(softmax + cross-entropy), and the update (L1/L2, clipping, the optimiser's step at the
+scheduled rate) is :func:`~nnviz.engine.training.descend`, the one a dense network's
+``train_step`` makes. Only the forward and backward passes are the CNN's own.
 ``run_for(budget_s)`` trains whole mini-batch steps until the budget is spent, so a GUI
 timer can call it without ever blocking for long; an epoch's end records the costs and
 accuracies.
@@ -20,7 +22,7 @@ import numpy as np
 
 from nnviz.engine import cnn
 from nnviz.engine.losses import get_loss
-from nnviz.engine.training import OptimizerState, TrainConfig, batches
+from nnviz.engine.training import OptimizerState, TrainConfig, batches, descend
 
 Array = np.ndarray
 TEST_FRACTION = 0.2
@@ -131,33 +133,13 @@ class CNNTrainer:
         y = self.y_train[idx]
         c = self.loss.value(fwd.out, y)
         grads = cnn.backward(self.net, fwd, y, self.loss).grads
-        self._regularise_and_clip(grads)
-        # the shared optimiser and learning-rate schedule, as train_step uses them
-        self.opt.step(self.net.params, grads, self.cfg.rate(self.epochs))
-        self.state.steps += 1
+        # the dense networks' update: L1/L2, clipping, the optimiser, the schedule
+        descend(self.net.params, grads, self.cfg, self.state, len(self.x_train),
+                weights=cnn.WEIGHTS, biases=cnn.BIASES)
         self.last_cost = c
         if not self._queue:
             self._end_epoch()
         return c
-
-    def _regularise_and_clip(self, grads: list[Array]) -> None:
-        """The configuration's L1/L2 on the weights (lambda/n, n = training-set size, not
-        the biases) and gradient clipping by value, then by global norm, in place."""
-        cfg, n = self.cfg, len(self.x_train)
-        for i in (0, 2):                       # conv_w and dense_w
-            w = self.net.params[i]
-            if cfg.l2:
-                grads[i] += (cfg.l2 / n) * w
-            if cfg.l1:
-                grads[i] += (cfg.l1 / n) * np.sign(w)
-        if cfg.clip_value is not None:
-            for g in grads:
-                np.clip(g, -cfg.clip_value, cfg.clip_value, out=g)
-        if cfg.clip_norm is not None:
-            norm = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
-            if norm > cfg.clip_norm:
-                for g in grads:
-                    g *= cfg.clip_norm / norm
 
     def _end_epoch(self) -> None:
         self.state.epochs += 1

@@ -16,6 +16,7 @@ expectation, without having to rescale the weights afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,16 +188,46 @@ def regularisation_cost(net: Network, l1: float, l2: float, n: int) -> float:
     return total
 
 
+def grad_norm(arrays: Sequence[Array]) -> float:
+    """The length of the gradient made of ``arrays``: sqrt of the sum of every entry squared."""
+    return float(np.sqrt(sum(float(np.sum(a * a)) for a in arrays)))
+
+
 def trained_grad_norm(net: Network, grads: list[LayerGrad], freeze_biases: bool) -> float:
     """The length of the gradient of the parameters being trained: every weight, each
     trained bias once (a shared bias is one parameter; frozen or absent biases none)."""
-    sq = 0.0
+    arrays: list[Array] = []
     for l, g in enumerate(grads):
-        sq += float(np.sum(g.dw * g.dw))
+        arrays.append(g.dw)
         if net.use_bias[l] and not freeze_biases:
-            db = g.db[:1] if net.shared_bias[l] else g.db
-            sq += float(np.sum(db * db))
-    return float(np.sqrt(sq))
+            arrays.append(g.db[:1] if net.shared_bias[l] else g.db)
+    return grad_norm(arrays)
+
+
+def regularise(weights: Sequence[Array], dws: Sequence[Array], cfg: TrainConfig,
+               n: int) -> None:
+    """The notes' L2 and L1 on the weights' gradients, in place (biases are not
+    regularised): dC/dw += (lambda2/n) w + (lambda1/n) sgn(w), n = the training-set size."""
+    for w, g in zip(weights, dws):
+        if cfg.l2:
+            g += (cfg.l2 / n) * w
+        if cfg.l1:
+            g += (cfg.l1 / n) * np.sign(w)
+
+
+def clip_arrays(arrays: Sequence[Array], clip_value: float | None, clip_norm: float | None,
+                norm: Callable[[], float] | None = None) -> None:
+    """Gradient clipping in place: every entry into [-clip_value, clip_value], then all
+    arrays scaled by clip_norm / norm when the norm (``norm()``, computed after the
+    clipping by value; default the length of all ``arrays``) is larger than clip_norm."""
+    if clip_value is not None:
+        for a in arrays:
+            np.clip(a, -clip_value, clip_value, out=a)
+    if clip_norm is not None:
+        length = norm() if norm is not None else grad_norm(arrays)
+        if length > clip_norm:
+            for a in arrays:
+                a *= clip_norm / length
 
 
 def clip_gradients(grads: list[LayerGrad], clip_value: float | None,
@@ -204,21 +235,39 @@ def clip_gradients(grads: list[LayerGrad], clip_value: float | None,
                    freeze_biases: bool = False) -> None:
     """Clip gradient arrays in place, by value then by the norm of the trained parameters'
     gradient (:func:`trained_grad_norm`; without ``net`` every entry counts)."""
-    if clip_value is not None:
-        for g in grads:
-            np.clip(g.dw, -clip_value, clip_value, out=g.dw)
-            np.clip(g.db, -clip_value, clip_value, out=g.db)
-    if clip_norm is not None:
-        if net is not None:
-            norm = trained_grad_norm(net, grads, freeze_biases)
-        else:
-            norm = np.sqrt(sum(float(np.sum(g.dw * g.dw)) + float(np.sum(g.db * g.db))
-                               for g in grads))
-        if norm > clip_norm:
-            f = clip_norm / norm
-            for g in grads:
-                g.dw *= f
-                g.db *= f
+    arrays = [a for g in grads for a in (g.dw, g.db)]
+    norm = None if net is None else (lambda: trained_grad_norm(net, grads, freeze_biases))
+    clip_arrays(arrays, clip_value, clip_norm, norm)
+
+
+def optimiser_step(params: Sequence[Array], grads: Sequence[Array | None], cfg: TrainConfig,
+                   state: OptimizerState | None, lr: float) -> None:
+    """The optimiser's update of every ``params[i]`` in place from ``grads[i]`` (None: left
+    alone) with learning rate ``lr``; the state's optimiser carries its velocities and
+    averages and counts the step. Without a state every step starts from a fresh optimiser."""
+    opt = state.optimiser_for(cfg) if state is not None else cfg.make_optimiser()
+    opt.step(params, grads, lr)
+    if state is not None:
+        state.steps += 1
+
+
+def descend(params: Sequence[Array], grads: list[Array], cfg: TrainConfig,
+            state: OptimizerState | None, n_train: int, *, weights: Sequence[int] = (),
+            biases: Sequence[int] = (), epoch: int | None = None) -> None:
+    """One gradient-descent update of a model whose parameters are the arrays ``params``
+    (a CNN's kernels and dense layer) from ``grads`` (changed in place), the same way
+    :func:`train_step` updates a dense network: L1/L2 on ``params[i]`` for i in
+    ``weights``; clipping by value, then by the norm of the trained gradients (biases
+    frozen by ``cfg.freeze_biases`` do not count and are not updated); the optimiser at
+    the scheduled learning rate of ``epoch`` (default the state's epoch count)."""
+    regularise([params[i] for i in weights], [grads[i] for i in weights], cfg, n_train)
+    frozen = set(biases) if cfg.freeze_biases else set()
+    trained = [g for i, g in enumerate(grads) if i not in frozen]
+    clip_arrays(grads, cfg.clip_value, cfg.clip_norm, lambda: grad_norm(trained))
+    if epoch is None:
+        epoch = state.epochs if state is not None else 0
+    optimiser_step(params, [None if i in frozen else g for i, g in enumerate(grads)], cfg,
+                   state, cfg.rate(epoch))
 
 
 def train_step(
@@ -248,27 +297,18 @@ def train_step(
     y = np.asarray(y, dtype=np.float64).reshape(fwd.output.shape)
     c = loss.value(fwd.output, y)
     grads = backward(net, fwd, y, loss)
-    nn = n_train or n
-    for l, g in enumerate(grads):
-        if cfg.l2:
-            g.dw += (cfg.l2 / nn) * net.weights[l]
-        if cfg.l1:
-            g.dw += (cfg.l1 / nn) * np.sign(net.weights[l])
+    regularise(net.weights, [g.dw for g in grads], cfg, n_train or n)
     clip_gradients(grads, cfg.clip_value, cfg.clip_norm, net, cfg.freeze_biases)
     if epoch is None:
         epoch = state.epochs if state is not None else 0
     apply_update(net, grads, cfg, state, cfg.rate(epoch))
-    if state is not None:
-        state.steps += 1
     return StepRecord(c, grads, list(fwd.masks))
 
 
 def apply_update(net: Network, grads: list[LayerGrad], cfg: TrainConfig,
                  state: OptimizerState | None, lr: float | None = None) -> None:
     """The optimiser's update of [W0, b0, W1, b1, ...] with learning rate ``lr``
-    (default ``cfg.eta``); frozen or absent biases are left alone. Without a state
-    every step starts from a fresh optimiser."""
-    opt = state.optimiser_for(cfg) if state is not None else cfg.make_optimiser()
+    (default ``cfg.eta``); frozen or absent biases are left alone; counts the step."""
     params: list[Array] = []
     gs: list[Array | None] = []
     for l, g in enumerate(grads):
@@ -279,7 +319,7 @@ def apply_update(net: Network, grads: list[LayerGrad], cfg: TrainConfig,
             bn = net.norms[l]
             params += [bn.gamma, bn.beta] if bn is not None else [_NONE, _NONE]
             gs += [g.dgamma, g.dbeta] if bn is not None else [None, None]
-    opt.step(params, gs, cfg.eta if lr is None else lr)
+    optimiser_step(params, gs, cfg, state, cfg.eta if lr is None else lr)
 
 
 def batches(n: int, batch_size: int | None, rng: np.random.Generator | None,

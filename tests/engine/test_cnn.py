@@ -134,3 +134,74 @@ def test_steps_left_in_epoch_counts_down():
     assert t.steps_left_in_epoch() == n - 1
     t.run_for(60.0, max_steps=t.steps_left_in_epoch())
     assert t.epochs == 1 and t.steps_left_in_epoch() == n
+
+
+def _batch_grads(t, idx):
+    x, y = t.x_train[idx], t.y_train[idx]
+    return cnn.backward(t.net, cnn.forward(t.net, x), y, t.loss).grads
+
+
+def test_momentum_with_clipping_is_the_formula_written_out():
+    """Two steps: g clipped to norm c (all four arrays), v <- mu v - eta g, w <- w + v."""
+    from nnviz.engine.training import TrainConfig
+
+    eta, mu, c = 0.05, 0.8, 0.01
+    cfg = TrainConfig(eta=eta, batch_size=8, optimiser="sgd", momentum=mu, clip_norm=c,
+                      shuffle=False)
+    t = CNNTrainer.digits(cnn.CNNShape(kernels=2), seed=4, cfg=cfg)
+    w = [p.copy() for p in t.net.params]
+    v = [np.zeros_like(p) for p in w]
+    for step in range(2):
+        g = _batch_grads(t, slice(8 * step, 8 * step + 8))
+        norm = np.sqrt(sum(np.sum(gi ** 2) for gi in g))
+        assert norm > c                    # the clipping is exercised
+        g = [gi * (c / norm) for gi in g]
+        v = [mu * vi - eta * gi for vi, gi in zip(v, g)]
+        w = [wi + vi for wi, vi in zip(w, v)]
+        t.step()
+        for wi, p in zip(w, t.net.params):
+            np.testing.assert_allclose(p, wi, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(t.state.opt.slots[0]["v"], v[0], rtol=1e-12, atol=1e-15)
+    assert t.steps == 2
+
+
+def test_adam_with_l1_and_frozen_biases_is_the_formula_written_out():
+    """m = (1-b1) g, v = (1-b2) g^2, m^ = m/(1-b1), v^ = v/(1-b2), w <- w - eta m^/(sqrt v^ + eps);
+    L1 adds lambda/n sgn(w) to the weights' g; frozen biases stay where they are."""
+    from nnviz.engine.training import TrainConfig
+
+    eta, b1, b2, eps, lam = 0.01, 0.9, 0.999, 1e-8, 2.0
+    cfg = TrainConfig(eta=eta, batch_size=16, optimiser="adam", l1=lam, freeze_biases=True,
+                      shuffle=False)
+    t = CNNTrainer.digits(cnn.CNNShape(kernels=3, pool="average"), seed=5, cfg=cfg)
+    t.net.conv_b[:] = 0.25                 # a frozen bias that is not zero
+    w0 = [p.copy() for p in t.net.params]
+    g = _batch_grads(t, slice(0, 16))
+    n = len(t.x_train)
+    t.step()
+    for i in (0, 2):
+        gi = g[i] + lam / n * np.sign(w0[i])
+        m_hat = (1 - b1) * gi / (1 - b1)
+        v_hat = (1 - b2) * gi ** 2 / (1 - b2)
+        np.testing.assert_allclose(t.net.params[i], w0[i] - eta * m_hat / (np.sqrt(v_hat) + eps),
+                                   rtol=1e-12, atol=1e-15)
+    for i in (1, 3):
+        np.testing.assert_array_equal(t.net.params[i], w0[i])
+
+
+def test_the_cnn_updates_through_the_shared_descent(monkeypatch):
+    """No second training loop: every CNN step is training.descend's update."""
+    from nnviz.engine import cnn_train, training
+
+    calls = []
+
+    def spy(*args, **kw):
+        calls.append(kw)
+        return training.descend(*args, **kw)
+
+    monkeypatch.setattr(cnn_train, "descend", spy)
+    t = CNNTrainer.digits(cnn.CNNShape(kernels=2), seed=0)
+    before = t.net.conv_w.copy()
+    t.step()
+    assert calls == [{"weights": cnn.WEIGHTS, "biases": cnn.BIASES}]
+    assert not np.array_equal(before, t.net.conv_w)
