@@ -11,11 +11,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.engine import cnn
 from nnviz.engine.cnn_train import CNNTrainer, EpochRecord, one_hot
+from nnviz.engine.optimisers import Optimiser, optimiser_from_state
 from nnviz.engine.pooling import MODES
 
 #: seconds of training per timer tick: the GUI stays responsive between slices
 SLICE_S = 0.025
 MAX_EPOCHS = 10_000
+CNN_OPTIMISER = "adam"   # the CNN tab trains with Adam at the learning rate shown
 
 
 class CNNController(QObject):
@@ -40,7 +42,7 @@ class CNNController(QObject):
 
     def _build(self) -> CNNTrainer:
         shape = cnn.CNNShape(kernels=self.kernels, pool=self.pool)
-        return CNNTrainer.digits(shape, seed=self.seed, lr=self.lr)
+        return CNNTrainer.digits(shape, seed=self.seed, lr=self.lr, optimiser=CNN_OPTIMISER)
 
     # ------------------------------------------------------------ settings
     def configure(self, kernels: int, pool: str, lr: float, seed: int) -> None:
@@ -128,6 +130,7 @@ class CNNController(QObject):
         return {"kernels": self.kernels, "pool": self.pool, "lr": self.lr, "seed": self.seed,
                 "example": self.example, "steps": t.steps, "epochs": t.epochs,
                 "params": [p.tolist() for p in t.net.params],
+                "optimiser": None if t.state.opt is None else t.state.opt.state_dict(),
                 "history": [[r.epoch, r.cost, r.train_accuracy, r.test_accuracy]
                             for r in t.history]}
 
@@ -163,6 +166,7 @@ class CNNController(QObject):
             steps = as_int(d.get("steps", 0), "cnn.steps", 0, 10**9)
             epochs = as_int(d.get("epochs", len(h)), "cnn.epochs", 0, MAX_EPOCHS)
             example = as_int(d.get("example", 0), "cnn.example", 0, 10**6)
+            opt = _saved_optimiser(d.get("optimiser"), want)
         except FormatError as e:
             raise ValueError(str(e)) from None
         self.pause()
@@ -171,9 +175,30 @@ class CNNController(QObject):
         if params is not None:
             for p, q in zip(self.trainer.net.params, params):
                 p[...] = q
+        self.trainer.state.opt = opt   # its velocities and averages: training goes on as saved
         self.trainer.steps, self.trainer.epochs = steps, epochs
         self.trainer.history = [EpochRecord(int(r[0]), *map(float, r[1:])) for r in h]
         self.example = example % len(self.trainer.x_test)
         self._confusion = None
         self.settings_changed.emit()
         self.trained.emit()
+
+
+def _saved_optimiser(d: Any, shapes: list[tuple[int, ...]]) -> Optimiser | None:
+    """The saved optimiser state (None: none was saved), validated: the CNN's optimiser
+    (Adam) with one slot per parameter array, each the array's shape."""
+    from nnviz.engine.validate import FormatError
+
+    if d is None:
+        return None
+    try:
+        opt = optimiser_from_state(d)
+    except ValueError as e:
+        raise FormatError(f"cnn.optimiser: {e}") from None
+    if opt.name != CNN_OPTIMISER:
+        raise FormatError(f"cnn.optimiser: the CNN trains with {CNN_OPTIMISER}, not {opt.name}")
+    if len(opt.slots) > len(shapes) or any(
+            s is not None and any(a.shape != w for a in s.values())
+            for s, w in zip(opt.slots, shapes)):
+        raise FormatError("cnn.optimiser: its slots do not fit the network's parameters")
+    return opt

@@ -177,8 +177,18 @@ LAB_STATES: dict[str, Node] = {
         "page": Field(Enum("conv", "cnn"), "the tab shown"),
         "conv": Field(Obj(open=True), "the convolution page: the keys of a conv lesson's "
                       "settings and `k`; checked by the lab before anything changes"),
-        "cnn": Field(Obj(open=True), "the CNN tab (kernels, pool, lr, seed, example, steps, "
-                     "epochs, params, history); checked by the lab before anything changes"),
+        "cnn": Field(Obj({
+            "optimiser": Field(Opt(Obj({
+                "name": Field(Enum("adam"), "the CNN's optimiser", True),
+                "hyper": Field(Obj(open=True), "its settings (β₁, β₂, ε), in range"),
+                "t": Field(Int(0, 10**12), "steps it has taken (Adam's bias correction)"),
+                "slots": Field(List(Opt(Obj(open=True)), 4), "per parameter array (kernels, "
+                               "their biases, dense weights, dense biases) or null: `m` and "
+                               "`v`, each {shape, data} of that array's shape; finite, v ≥ 0"),
+            })), "Adam's running averages, so training goes on where it stopped (null: "
+                 "none yet)"),
+        }, open=True), "the CNN tab (kernels, pool, lr, seed, example, steps, epochs, params, "
+            "history, optimiser); checked by the lab before anything changes"),
     }),
     "general": Checked(_general, "the generalisation lab's settings (as in lessons)"),
     "universality": UNIVERSALITY,

@@ -169,6 +169,58 @@ def test_cnn_steps_plays_and_round_trips(qtbot):
         c.configure(0, "max", 0.01, 0)
 
 
+def test_the_optimiser_state_is_saved_and_training_goes_on_as_before(qtbot):
+    """Adam's t, m and v round-trip: the next step after opening equals the next step of
+    the network that was saved (the same batch)."""
+    c = CNNController()
+    c.step(4)
+    saved = c.state()
+    d = CNNController()
+    d.restore_state(saved)
+    a, b = c.trainer.state.opt, d.trainer.state.opt
+    assert b is not a and b.t == a.t == 4
+    for sa, sb in zip(a.slots, b.slots):
+        for k in ("m", "v"):
+            np.testing.assert_array_equal(sa[k], sb[k])
+            assert np.any(sb[k] != 0)
+    for t in (c.trainer, d.trainer):
+        t._queue = [np.arange(32, 64)]      # the same batch for both
+        t.step()
+    for p, q in zip(c.trainer.net.params, d.trainer.net.params):
+        np.testing.assert_array_equal(p, q)
+    fresh = CNNController()                 # without the state the step differs
+    fresh.restore_state(dict(saved, optimiser=None))
+    fresh.trainer._queue = [np.arange(32, 64)]
+    fresh.trainer.step()
+    assert not np.array_equal(fresh.trainer.net.conv_w, c.trainer.net.conv_w)
+
+
+def test_a_bad_optimiser_state_is_refused_and_changes_nothing(qtbot):
+    c = CNNController()
+    c.step(2)
+    saved = c.state()
+    opt = saved["optimiser"]
+    m0 = opt["slots"][0]["m"]
+    bad = [
+        dict(opt, name="momentum"),                               # not the CNN's optimiser
+        dict(opt, t=-1),
+        dict(opt, slots=[{"m": {"shape": [1, 1, 3, 3], "data": [0.0] * 9},
+                          "v": {"shape": [1, 1, 3, 3], "data": [0.0] * 9}}]),   # wrong shape
+        dict(opt, slots=[dict(opt["slots"][0], v=dict(m0, data=[-1.0] * len(m0["data"])))]),
+        dict(opt, slots=[dict(opt["slots"][0], m=dict(m0, data=[float("nan")] * len(
+            m0["data"])))]),
+        dict(opt, slots=opt["slots"] * 2),                        # more slots than arrays
+        dict(opt, hyper={"beta1": 2.0}),
+        "adam",
+    ]
+    d = CNNController()
+    before = d.state()
+    for b in bad:
+        with pytest.raises(ValueError, match="optimiser"):
+            d.restore_state(dict(saved, optimiser=b))
+        assert d.state() == before
+
+
 @functools.cache
 def _cnn() -> CNNController:
     """One network for the hostile-state test (building one loads the data)."""
@@ -187,7 +239,8 @@ hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
                                              "biases", "active", "stride", "padding", "k",
                                              "pool", "pool_size", "pool_stride"]), hostile),
        cnn=st.dictionaries(st.sampled_from(["kernels", "pool", "lr", "seed", "params",
-                                            "history", "steps", "epochs", "example"]), hostile))
+                                            "history", "steps", "epochs", "example",
+                                            "optimiser"]), hostile))
 def test_hostile_saved_states_are_refused_or_installed_whole(ctl, conv, cnn):
     """A valid-looking lab state with hostile values: ValueError and no change, or a
     state that reads back as it was installed."""

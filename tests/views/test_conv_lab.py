@@ -180,6 +180,7 @@ def test_workspace_round_trip(lab, main_window, qtbot, tmp_path):
     qtbot.wait(20)
     lab = win.labs["conv"]
     assert lab.state() == saved and lab.ctl.k == 5 and lab.cnn.trainer.steps == 2
+    assert saved["cnn"]["optimiser"]["t"] == lab.cnn.trainer.state.opt.t == 2   # Adam too
 
 
 def test_a_bad_lab_state_changes_nothing(lab):
