@@ -286,3 +286,33 @@ def test_ctrl_right_on_the_cnn_page_trains_one_epoch_in_slices(main_window, qtbo
     t = lab.cnn.trainer
     assert t.epochs == 1 and len(t.history) == 1
     assert t.steps == -(-len(t.x_train) // t.batch_size)       # stopped at the epoch's end
+
+
+def test_zoom_keys_zoom_the_pictures_of_both_pages(lab, main_window, qtbot):
+    """Ctrl+= makes the cells (and their numbers) larger and the pictures scroll, Ctrl+-
+    smaller, Ctrl+0 fits them again; on the CNN page too."""
+    win = main_window
+    page = _page(lab, qtbot)
+    press(qtbot, win, Qt.Key.Key_Right, 3)
+    qtbot.wait(20)
+    fitted = page.fmap.cell_size()
+    bars = page.zoom_area.horizontalScrollBar()
+    assert bars.maximum() == 0
+    qtbot.keyClick(win, Qt.Key.Key_Equal, CTRL)
+    qtbot.keyClick(win, Qt.Key.Key_Equal, CTRL)
+    qtbot.waitUntil(lambda: page.fmap.cell_size() > 1.4 * fitted)
+    assert bars.maximum() > 0                             # larger than the window: scrolls
+    qtbot.keyClick(win, Qt.Key.Key_0, CTRL)
+    qtbot.waitUntil(lambda: abs(page.fmap.cell_size() - fitted) < 1)
+    assert bars.maximum() == 0
+    qtbot.keyClick(win, Qt.Key.Key_Minus, CTRL)
+    qtbot.waitUntil(lambda: page.fmap.cell_size() < 0.9 * fitted)
+    qtbot.keyClick(win, Qt.Key.Key_0, CTRL)
+    lab.show_page("cnn")
+    grid = lab.cnn_page.confusion
+    qtbot.wait(20)
+    before = grid.cell_size()
+    qtbot.keyClick(win, Qt.Key.Key_Equal, CTRL)
+    qtbot.waitUntil(lambda: grid.cell_size() > 1.15 * before)
+    qtbot.keyClick(win, Qt.Key.Key_0, CTRL)
+    qtbot.waitUntil(lambda: abs(grid.cell_size() - before) < 1)

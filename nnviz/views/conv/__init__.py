@@ -153,6 +153,10 @@ class ConvLab(Lab):
         self._refresher.cancel()
         self._refresh()
 
+    def zoom(self, factor: float | None) -> None:
+        """Ctrl+= / Ctrl+- zoom the page's pictures (cells and numbers grow), Ctrl+0 fits."""
+        self.tabs.currentWidget().zoom_area.zoom(factor)
+
     def _finish_row(self) -> None:
         if self.page == "conv":
             self.ctl.finish_row()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.conv_cnn import CNNController
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.conv_page import titled
+from nnviz.views.conv.zoom import Canvas, ZoomArea
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY
 
@@ -104,7 +105,14 @@ class CNNPage(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.left)
-        lay.addLayout(self.right, 1)
+        canvas = Canvas()
+        canvas.setObjectName("cnn-canvas")
+        canvas.setLayout(self.right)
+        self.zoom_area = ZoomArea(canvas)
+        right = QVBoxLayout()
+        right.addWidget(self.zoom_area, 1)
+        right.addWidget(self.explain)     # text: not zoomed
+        lay.addLayout(right, 1)
         ctl.trained.connect(self.refresh)
         ctl.settings_changed.connect(self._sync_settings)
         ctl.running_changed.connect(self._on_running)
@@ -144,7 +152,6 @@ class CNNPage(QWidget):
             "correlation of the input with its δ map (input ⋆ δ).")
         self.explain.setObjectName("cnn-backward-text")
         self.explain.setWordWrap(True)
-        grid.addWidget(self.explain, 2, 0, 1, 4)
         self.confusion.setToolTip("Rows: the true digit; columns: the network's answer")
         self.right = grid
         grid.setRowStretch(0, 1)

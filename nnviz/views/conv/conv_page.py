@@ -20,6 +20,7 @@ from nnviz.controllers.conv import ConvController
 from nnviz.views.conv.arithmetic import ArithmeticPanel
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.controls import ConvControls, KernelEditor
+from nnviz.views.conv.zoom import Canvas, ZoomArea
 from nnviz.views.style import Style, current_style
 
 HINT = ("→ / Space: next position · Shift+→: finish the row · Ctrl+→: the whole map · "
@@ -115,7 +116,11 @@ class ConvPage(QWidget):
         self.right = right
         self.reveal = None   # the lab's predict-then-reveal, once it has one
         right.addWidget(self.position)
-        right.addLayout(grid, 1)
+        canvas = Canvas()
+        canvas.setObjectName("conv-canvas")
+        canvas.setLayout(grid)
+        self.zoom_area = ZoomArea(canvas)
+        right.addWidget(self.zoom_area, 1)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(scroll)
