@@ -18,7 +18,7 @@ from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
 from nnviz.engine import conv_steps as cs
-from nnviz.engine.conv_setup import MAX_KERNELS, ConvSetup, check_fits, parse_setup
+from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT, ConvSetup, check_fits, parse_setup
 from nnviz.engine.validate import FormatError
 
 Array = np.ndarray
@@ -277,6 +277,22 @@ class ConvController(QObject):
         def f(s: ConvSetup) -> None:
             s.paint[r, c] = value
         self._edit("Paint", f, merge=f"paint{stroke}")
+
+    def set_paint_size(self, rows: int, cols: int) -> None:
+        """The painted grid rows × cols (3 to MAX_PAINT each): what was painted keeps its
+        place from the top left, new cells are blank. Refused if the kernel no longer fits."""
+        rows, cols = int(rows), int(cols)
+        if not (3 <= rows <= MAX_PAINT and 3 <= cols <= MAX_PAINT):
+            raise ValueError(f"the painted grid has 3 to {MAX_PAINT} rows and columns")
+        if (rows, cols) == self.setup.paint.shape:
+            return
+
+        def f(s: ConvSetup) -> None:
+            grid = np.zeros((rows, cols))
+            r, c = min(rows, s.paint.shape[0]), min(cols, s.paint.shape[1])
+            grid[:r, :c] = s.paint[:r, :c]
+            s.paint = grid
+        self._edit(f"Painted grid {rows}×{cols}", f)
 
     def clear_paint(self) -> None:
         self._edit("Clear the painting", lambda s: s.paint.__setitem__(slice(None), 0.0))

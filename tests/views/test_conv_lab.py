@@ -316,3 +316,52 @@ def test_zoom_keys_zoom_the_pictures_of_both_pages(lab, main_window, qtbot):
     qtbot.waitUntil(lambda: grid.cell_size() > 1.15 * before)
     qtbot.keyClick(win, Qt.Key.Key_0, CTRL)
     qtbot.waitUntil(lambda: abs(grid.cell_size() - before) < 1)
+
+
+def _type_into(spin, text):
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    QTest.keyClicks(spin.lineEdit(), text)
+    QTest.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_the_painted_grid_size_is_the_users_choice(lab, main_window, qtbot):
+    """Rows × columns of the painted input (3-16), undoable; a size the kernel and the
+    pooling do not fit is refused with a message and nothing changes."""
+    win, c = main_window, lab.conv_page.controls
+    assert not c.paint_size.isVisible()                    # only for a painted input
+    c.source.setCurrentIndex(c.source.findData("paint"))
+    c.source.activated.emit(c.source.currentIndex())
+    page = _page(lab, qtbot)
+    assert c.paint_size.isVisible() and page.image.rows == 8
+    _type_into(c.paint_rows, "12")
+    _type_into(c.paint_cols, "5")
+    page = _page(lab, qtbot)
+    assert lab.ctl.setup.paint.shape == (12, 5) and (page.image.rows, page.image.cols) == (12, 5)
+    assert lab.ctl.maps.shape[1:] == (10, 3) and page.image_title.text() == "Image 12×5"
+    centre = page.image.cell_rect(11, 4).center()
+    QTest.mouseClick(page.image, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(centre.x()), int(centre.y())))
+    assert lab.ctl.setup.paint[11, 4] == 1.0                # the new cells can be painted
+    _type_into(c.paint_cols, "3")      # 3 columns: a 1-wide map, no 2×2 pooling window fits
+    qtbot.waitUntil(lambda: "Not changed" in win.statusBar().currentMessage())
+    assert lab.ctl.setup.paint.shape == (12, 5) and c.paint_cols.value() == 5
+    for _ in range(3):
+        lab.doc.undo_stack.undo()
+    assert lab.ctl.setup.paint.shape == (8, 8)
+
+
+def test_the_painted_grid_size_in_the_controller(lab):
+    ctl = lab.ctl
+    ctl.set_source("paint")
+    ctl.paint(7, 7, 1.0)
+    ctl.set_paint_size(16, 10)
+    assert ctl.setup.paint.shape == (16, 10) and ctl.setup.paint[7, 7] == 1.0
+    assert ctl.maps.shape[1:] == (14, 8) and ctl.pooled.shape[1:] == (7, 4)
+    with pytest.raises(ValueError, match="3 to 16"):
+        ctl.set_paint_size(17, 8)
+    with pytest.raises(ValueError, match="3 to 16"):
+        ctl.set_paint_size(8, 2)
+    saved = lab.state()
+    lab.restore_state(saved)
+    assert lab.ctl.setup.paint.shape == (16, 10)

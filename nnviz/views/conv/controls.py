@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.conv import ConvController
-from nnviz.engine.conv_setup import MAX_KERNELS
+from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT
 from nnviz.engine.conv_steps import PRESETS
 from nnviz.views.conv.cells import short
 from nnviz.views.widgets import spin_box
@@ -83,11 +84,27 @@ class ConvControls(QWidget):
         self.pool_stride = _spin(1, 4, "conv-pool-stride")
         self.pool_stride.valueChanged.connect(
             lambda v: self._do(ctl.set_option, "pool_stride", v))
+        self.paint_rows = _spin(3, MAX_PAINT, "conv-paint-rows")
+        self.paint_cols = _spin(3, MAX_PAINT, "conv-paint-cols")
+        for w in (self.paint_rows, self.paint_cols):
+            w.setToolTip(f"The painted grid's size (3 to {MAX_PAINT}); Ctrl+Z undoes")
+            w.valueChanged.connect(lambda _v: self._do(
+                ctl.set_paint_size, self.paint_rows.value(), self.paint_cols.value()))
+        self.paint_size = QWidget()
+        row = QHBoxLayout(self.paint_size)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.paint_rows)
+        row.addWidget(QLabel("×"))
+        row.addWidget(self.paint_cols)
         self.clear = QPushButton("Clear painting")
         self.clear.clicked.connect(lambda: self._do(ctl.clear_paint))
         self.relu.setText("ReLU")
         self.fit_widths()
-        for label, w in (("Image", self.source), ("Digit no.", self.digit), ("", self.clear),
+        form.addRow("Image", self.source)
+        form.addRow("Digit no.", self.digit)
+        form.addRow("Grid", self.paint_size)
+        self.paint_size_label = form.labelForField(self.paint_size)
+        for label, w in (("", self.clear),
                          ("Kernel", self.preset), ("Size k×k", self.ksize),
                          ("Kernels", self.n_kernels),
                          ("Shown", self.active), ("Bias b", self.bias),
@@ -102,6 +119,8 @@ class ConvControls(QWidget):
         for w in (self.digit, self.ksize, self.n_kernels, self.active, self.bias, self.stride,
                   self.padding, self.pool_size, self.pool_stride):
             w.setMaximumWidth(w.fontMetrics().horizontalAdvance("-1000.000") + 40)
+        for w in (self.paint_rows, self.paint_cols):
+            w.setMaximumWidth(w.fontMetrics().horizontalAdvance("000") + 40)
         for w in (self.source, self.preset, self.pool):
             w.setMaximumWidth(w.fontMetrics().horizontalAdvance("Horizontal edge") + 50)
 
@@ -125,7 +144,8 @@ class ConvControls(QWidget):
                  (self.n_kernels, len(s.kernels)),
                  (self.active, s.active + 1), (self.stride, s.stride),
                  (self.padding, s.padding), (self.pool_size, s.pool_size),
-                 (self.pool_stride, s.pool_stride))
+                 (self.pool_stride, s.pool_stride), (self.paint_rows, s.paint.shape[0]),
+                 (self.paint_cols, s.paint.shape[1]))
         for w, v in pairs:
             with QSignalBlocker(w):
                 w.setValue(v)
@@ -140,6 +160,8 @@ class ConvControls(QWidget):
                 combo.setCurrentIndex(combo.findData(key))
         self.digit.setEnabled(s.source == "digit")
         self.clear.setVisible(s.source == "paint")
+        self.paint_size.setVisible(s.source == "paint")
+        self.paint_size_label.setVisible(s.source == "paint")
 
 
 class KernelEditor(QWidget):
