@@ -107,8 +107,22 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     return images.reshape(len(images), -1) / 16.0, labels
 
 
-def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
-    """Build (inputs, targets) from a lesson's ``data`` object, validating it."""
+def _default_labels(n_out: int, output_activation: str | None) -> str:
+    if n_out > 1:
+        return "onehot"
+    if output_activation is None:
+        return "pm1"
+    from nnviz.engine.activations import ACTIVATIONS
+
+    act = ACTIVATIONS.get(output_activation)
+    return act.targets if act is not None else "pm1"
+
+
+def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int,
+                      output_activation: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Build (inputs, targets) from a lesson's ``data`` object, validating it. A generator's
+    two classes for one output become the targets of ``output_activation`` (0/1 for a
+    sigmoid, -1/+1 for tanh; -1/+1 when not given) unless ``labels`` says otherwise."""
     if "inputs" in spec:
         x = as_array(spec["inputs"], "data.inputs", (None, n_in))
         y = as_array(spec.get("targets"), "data.targets", (len(x), n_out))
@@ -130,7 +144,8 @@ def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int) -> tuple[np.n
         noise = as_number(spec.get("noise", 0.0), "data.noise", 0.0, 0.5)
         seed = as_int(spec.get("seed", 0), "data.seed", 0, 2**32 - 1)
         classes = as_int(spec.get("classes", 2), "data.classes", 2, 10)
-        scheme = as_str(spec.get("labels", "pm1" if n_out == 1 else "onehot"), "data.labels")
+        scheme = as_str(spec.get("labels", _default_labels(n_out, output_activation)),
+                        "data.labels")
         if scheme not in ("pm1", "01", "onehot"):
             raise FormatError("data.labels: use pm1, 01 or onehot")
         if n_in != 2:

@@ -105,7 +105,9 @@ class Lesson:
             if self.example_x is None:
                 raise LessonError(f"lesson {self.name}: no example and no data")
             return self.example_x.reshape(1, -1), self.example_y.reshape(1, -1)
-        return dataset_from_spec(self.data, self.network.sizes[0], self.network.sizes[-1])
+        net = self.network
+        return dataset_from_spec(self.data, net.sizes[0], net.sizes[-1],
+                                 net.activations[-1].name)
 
     def captions_for(self, k: int, phase: str | None) -> list[Caption]:
         """Captions shown at micro-step k (of the given phase)."""
@@ -233,7 +235,7 @@ def _parse(d: Any, origin: str) -> Lesson:
     if data:
         from nnviz.engine.datasets import dataset_from_spec
 
-        dataset_from_spec(data, net.sizes[0], net.sizes[-1])  # validates
+        dataset_from_spec(data, net.sizes[0], net.sizes[-1], net.activations[-1].name)
     if ex_x is None and not data:
         raise FormatError("a lesson needs an 'example' or 'data'")
     captions = _parse_captions(d.get("captions", []))

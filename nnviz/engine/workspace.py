@@ -294,7 +294,7 @@ def parse_workspace(d: Any) -> Workspace:
         from nnviz.engine.datasets import dataset_from_spec
 
         try:
-            x, y = dataset_from_spec(spec, n_in, n_out)
+            x, y = dataset_from_spec(spec, n_in, n_out, net.activations[-1].name)
         except FormatError as e:
             raise FormatError(f"data.spec: {e}") from None
     else:

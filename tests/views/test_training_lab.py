@@ -237,9 +237,22 @@ def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
     lab = main_window.current_lab
     assert lab.bars.isVisible()  # the lesson talks about the bars: their tab is open
     lab.redraw()
-    d = lab.bars.delta
+    d, dw = lab.bars.delta, lab.bars.dw
     assert len(d) == 6 and np.all(np.diff(d) > 0)
+    # numbered as the notes (input layer = layer 1): the first bar is layer 2
+    assert f"2: {d[0]:.2g}" in lab.bars.label.toolTip()
+    ticks = lab.bars.plot.getAxis("bottom")._tickLevels[0]
+    assert [t[1] for t in ticks] == ["2", "3", "4", "5", "6", "7"]
+    # the caption: "layer 2, the first hidden layer, gets about a ten-thousandth of the
+    # output layer's gradient"
+    assert "layer 2, the first hidden layer, gets about a ten-thousandth" in \
+        main_window.caption_bar.text_label.text()
+    for v in (d, dw):
+        assert 10**-4.5 < v[0] / v[-1] < 10**-3.5
+    main_window.doc.set_layer_base(0)   # the 0-based option renumbers the bars
+    lab.redraw()
     assert f"1: {d[0]:.2g}" in lab.bars.label.toolTip()
+    main_window.doc.set_layer_base(1)
 
 
 def test_the_chart_tabs_follow_the_lesson_and_clicks(main_window, lab, qtbot):

@@ -186,7 +186,8 @@ class Curves(QWidget):
 
 
 class HealthBars(QWidget):
-    """Per layer, bars of log10 mean |delta| and log10 mean |dC/dw| (input layer on the left)."""
+    """Per layer, bars of log10 mean |δ| and log10 mean |∂C/∂w| (input side on the left),
+    numbered as the document numbers layers (the notes: the input layer is layer 1)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,7 +196,8 @@ class HealthBars(QWidget):
         self.plot.hideButtons()
         self.plot.setMinimumWidth(100)
         self.plot.getViewBox().setMouseEnabled(False, False)
-        self.plot.setLabel("bottom", "layer (inputs first)")
+        self.input_layer = 1
+        self.plot.setLabel("bottom", "layer (input layer = 1)")
         name = pg.TextItem("log scale", anchor=(0, 0))
         name.setParentItem(self.plot.getViewBox())
         name.setPos(4, 0)
@@ -224,9 +226,13 @@ class HealthBars(QWidget):
         self.name_item.setFont(f)
         self.name_item.setColor(style.muted)
 
-    def set_values(self, delta: np.ndarray, dw: np.ndarray) -> None:
-        """Mean |delta| and |dC/dw| per weight layer, input side first."""
+    def set_values(self, delta: np.ndarray, dw: np.ndarray, input_layer: int = 1) -> None:
+        """Mean |δ| and |∂C/∂w| per weight layer, input side first; the input layer is
+        layer ``input_layer`` (1 as the notes, or 0), so the first bar is input_layer + 1."""
         self.delta, self.dw = np.asarray(delta, float), np.asarray(dw, float)
+        if input_layer != self.input_layer:
+            self.input_layer = input_layer
+            self.plot.setLabel("bottom", f"layer (input layer = {input_layer})")
         n = len(self.delta)
         logs_d = np.log10(np.maximum(np.nan_to_num(self.delta, nan=1e-12), 1e-12))
         logs_w = np.log10(np.maximum(np.nan_to_num(self.dw, nan=1e-12), 1e-12))
@@ -238,7 +244,7 @@ class HealthBars(QWidget):
         self.dw_bars.setOpts(x=x + 0.2, y0=floor, height=logs_w - floor,
                              brush=pg.mkBrush(s.accent), pen=pg.mkPen(s.foreground))
         ax = self.plot.getAxis("bottom")
-        ax.setTicks([[(float(i), f"{i}") for i in range(1, n + 1)]])
+        ax.setTicks([[(float(i), f"{i + input_layer}") for i in range(1, n + 1)]])
         top = max(logs_d.max(initial=0), logs_w.max(initial=0))
         left = self.plot.getAxis("left")
         fm = QFontMetricsF(left.style.get("tickFont") or left.font())
@@ -247,7 +253,7 @@ class HealthBars(QWidget):
         left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)
-        parts = [f"{i + 1}: {_short(d)} / {_short(w)}"
+        parts = [f"{i + 1 + input_layer}: {_short(d)} / {_short(w)}"
                  for i, (d, w) in enumerate(zip(self.delta, self.dw))]
         self.label.setText("purple: mean |δ| · green: mean |∂C/∂w|")
         self.label.setToolTip("mean |δ| / |∂C/∂w| per layer: " + " · ".join(parts))

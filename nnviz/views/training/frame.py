@@ -37,7 +37,7 @@ def draw(lab) -> None:
         lab._slow_at = now
         health = ctl.health()
         if health is not None:
-            lab.bars.set_values(health.delta, health.dw)
+            lab.bars.set_values(health.delta, health.dw, lab.doc.layer_base)
     plane = ctl.points_in() == 2 and len(ds.x) > 0
     if net.is_finite() and (not ctl.running or now - lab._graph_at >= GRAPH_S):
         # after a blow-up the graph keeps showing the last finite weights
