@@ -1,9 +1,10 @@
 """Step back in live training: the state before each step the user asked for.
 
-A snapshot (parameters, epoch, history, shuffle position, random generator and
-optimiser state) is taken before every single step (a sample, a batch, an epoch)
-and when Play starts, so "step back" undoes the last step, or a whole run of Play,
-and training on from there repeats exactly what happened. Snapshots belong to one
+A snapshot (parameters, batch normalisation's gamma, beta and running averages, epoch,
+history, shuffle position, random generator and optimiser state) is taken before every
+single step (a sample, a batch, an epoch) and when Play starts, so "step back" undoes
+the last step, or a whole run of Play, and training on from there repeats exactly what
+happened. Snapshots belong to one
 network and one data set: a new lesson, network shape, reset or data edit clears them.
 """
 
@@ -26,6 +27,7 @@ MAX_BACK = 100
 class _Snapshot:
     params: np.ndarray
     sizes: list[int]
+    norms: list   # BatchNorm copies (None where a layer has none)
     epoch: int
     steps: int
     history: History
@@ -47,7 +49,8 @@ class StepBack:
         if net is None or not len(self._net_ds.x_train):
             return
         self._back.append(_Snapshot(
-            net.get_params(), list(net.sizes), self.epoch, self.steps,
+            net.get_params(), list(net.sizes),
+            [None if bn is None else bn.copy() for bn in net.norms], self.epoch, self.steps,
             copy.deepcopy(self.history), copy.deepcopy(self._rng.bit_generator.state),
             self._opt.copy(), self._order.copy(), self._cursor, self.last_record))
 
@@ -64,11 +67,12 @@ class StepBack:
         net = self.doc.network
         while self._back:
             snap = self._back.pop()
-            if snap.sizes == list(net.sizes):
+            if snap.sizes == list(net.sizes) and _same_norms(snap.norms, net.norms):
                 break
         else:
             return False
         net.set_params(snap.params)
+        net.norms = [None if bn is None else bn.copy() for bn in snap.norms]
         self.epoch, self.steps = snap.epoch, snap.steps
         h = snap.history
         for name in ("cap", "stride", "epoch", "train_loss", "test_loss", "train_acc",
@@ -83,3 +87,9 @@ class StepBack:
         self._epoch_start = None
         self._announce()
         return True
+
+
+def _same_norms(saved: list, now: list) -> bool:
+    """The same layers batch-normalised, with the same sizes."""
+    return len(saved) == len(now) and all(
+        (a is None) == (b is None) and (a is None or a.size == b.size) for a, b in zip(saved, now))

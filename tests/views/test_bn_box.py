@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.engine.network import forward
+from nnviz.views.training.bn_box import sample_rows
 
 
 def _lab(win, lesson="batch-norm"):
@@ -26,13 +27,17 @@ def test_the_lesson_normalises_every_hidden_layer_and_shows_one_neuron(main_wind
     box.neuron.setValue(3)
     box.refresh()
     z, y, n = box.neuron_values()
-    x = lab.ctl.data.x_train[:100]
+    x_all = lab.ctl.net_data.x_train
+    rows = sample_rows(len(x_all))
+    assert len(rows) == len(x_all) == 200    # the lesson's 200 training samples, all shown
+    x = x_all[rows]
     fwd = forward(net.copy(), x, training=True)
     np.testing.assert_array_equal(z, fwd.pre_norm[1][:, 3])
     assert n["mu"] == pytest.approx(z.mean()) and n["sigma"] == pytest.approx(z.std())
     np.testing.assert_allclose(y, n["gamma"] * (z - z.mean()) / np.sqrt(z.var() + 1e-5)
                                + n["beta"], rtol=1e-12)
     assert "μ_B = " in box.numbers.text() and "γ = 1" in box.numbers.text()
+    assert "blue: z on all 200 training samples" in box.numbers.text()
     # viewing changes nothing: the running averages are the network's own
     assert np.array_equal(net.norms[1].running_mean, np.zeros(8))
 
@@ -92,3 +97,41 @@ def test_nnviz_worked_declines_the_batch_norm_lesson_with_a_message():
                        capture_output=True, text=True, env=env, cwd=root, timeout=120)
     assert r.returncode == 2 and "batch normalisation" in r.stderr and not r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_a_larger_set_is_sampled_from_all_of_it_not_its_first_rows():
+    rows = sample_rows(1000)
+    assert len(rows) == 200 and len(np.unique(rows)) == 200 and np.all(np.diff(rows) > 0)
+    # a set sorted by class (500 of each): both classes, about equally
+    assert 70 < np.sum(rows < 500) < 130
+    assert np.array_equal(rows, sample_rows(1000))          # the same rows every epoch
+
+
+def _bn_state(net):
+    return [(bn.gamma.copy(), bn.beta.copy(), bn.running_mean.copy(), bn.running_var.copy())
+            for bn in net.norms if bn is not None]
+
+
+def test_back_restores_gamma_beta_and_the_running_averages(main_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    lab = _lab(main_window)
+    panel = lab.run_panel
+    net = main_window.doc.network
+    start = (net.get_params(), _bn_state(net))
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    one = (net.get_params(), _bn_state(main_window.doc.network))
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    two = _bn_state(main_window.doc.network)
+    assert not all(np.array_equal(a, b) for s1, s2 in zip(one[1], two) for a, b in zip(s1, s2))
+    for want in (one, start):
+        qtbot.mouseClick(panel.back, Qt.MouseButton.LeftButton)
+        now = main_window.doc.network
+        assert np.array_equal(now.get_params(), want[0])
+        got = _bn_state(now)
+        assert len(got) == 5 and all(np.array_equal(a, b) for s1, s2 in zip(got, want[1])
+                                     for a, b in zip(s1, s2))
+    # training on from the start repeats the first epoch exactly (γ, β, averages too)
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    again = _bn_state(main_window.doc.network)
+    assert all(np.array_equal(a, b) for s1, s2 in zip(again, one[1]) for a, b in zip(s1, s2))

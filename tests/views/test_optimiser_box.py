@@ -94,3 +94,22 @@ def test_the_box_fits_the_side_panel_in_presentation_mode(main_window, qtbot, si
             assert w.width() >= min(w.sizeHint().width(), w.minimumSizeHint().width())
     finally:
         main_window.toggle_presentation()
+
+
+def test_one_control_sets_the_momentum(main_window, qtbot):
+    """Knowledge in one place: the optimiser box's μ is the lab's only momentum control."""
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    lab, box = _lab(main_window)
+    _pick(box.optimiser, "momentum")
+    lab._side_scroll.ensureWidgetVisible(box)
+    setters = []
+    for spin in lab.findChildren(QAbstractSpinBox):
+        if not spin.isVisibleTo(lab):
+            continue
+        before = main_window.doc.config.momentum
+        spin.stepBy(-1)
+        spin.stepBy(-1)
+        if main_window.doc.config.momentum != before:
+            setters.append(spin)
+    assert setters == [box.spins["momentum"]]

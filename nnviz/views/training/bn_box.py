@@ -21,9 +21,17 @@ from PySide6.QtWidgets import (
 from nnviz.engine.naming import fmt
 from nnviz.engine.network import forward
 
-#: the mini-batch shown: the first this many training samples (the same every epoch, so
-#: the histogram of z moves as the layers below learn)
-BATCH = 100
+#: the sample shown: this many training samples drawn at random from the whole training
+#: set (a fixed draw, the same every epoch, so the histogram of z moves only as the layers
+#: below learn; the first samples of a set sorted by class would show one class only)
+BATCH = 200
+
+
+def sample_rows(n: int, size: int = BATCH) -> np.ndarray:
+    """Indices of ``min(size, n)`` of ``n`` rows drawn at random, in order (a fixed draw)."""
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, size, replace=False))
 
 
 class BatchNormBox(QGroupBox):
@@ -118,7 +126,8 @@ class BatchNormBox(QGroupBox):
 
     def neuron_values(self) -> tuple[np.ndarray, np.ndarray, dict[str, float]] | None:
         """(z before, y after, numbers) of the chosen neuron on the shown mini-batch."""
-        net, x = self.doc.network, self.ctl.net_data.x_train[:BATCH]
+        net, x = self.doc.network, self.ctl.net_data.x_train
+        x = x[sample_rows(len(x))]
         l = self.layer.currentData()
         if net is None or l is None or len(x) < 2 or net.norms[l] is None:
             return None
@@ -148,10 +157,15 @@ class BatchNormBox(QGroupBox):
         for item, v in ((self.before, z), (self.after, y)):
             counts = np.histogram(v[np.isfinite(v)], bins=edges)[0]
             item.setOpts(x0=edges[:-1], width=np.diff(edges), height=counts)
+        total = len(self.ctl.net_data.x_train)
+        shown = min(BATCH, total)
+        which = (f"all {total} training samples" if shown == total else
+                 f"{shown} of the {total} training samples, drawn at random from the whole "
+                 "set (the same ones every epoch)")
         self.numbers.setText(
-            f"blue: z on {min(BATCH, len(self.ctl.net_data.x_train))} training samples; orange: "
-            f"γ·x^ + β.  μ_B = {fmt(round(n['mu'], 4))}, σ_B = {fmt(round(n['sigma'], 4))}, "
-            f"γ = {fmt(round(n['gamma'], 4))}, β = {fmt(round(n['beta'], 4))}")
+            f"blue: z on {which}; orange: γ·x^ + β.  μ_B = {fmt(round(n['mu'], 4))}, "
+            f"σ_B = {fmt(round(n['sigma'], 4))}, γ = {fmt(round(n['gamma'], 4))}, "
+            f"β = {fmt(round(n['beta'], 4))}")
 
     def apply_style(self, style) -> None:
         self.plot.setBackground(style.background)

@@ -27,7 +27,8 @@ from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 
 class RunPanel(QGroupBox):
-    """Play/pause, steps, reset, revert, speed, and every hyper-parameter."""
+    """Play/pause, steps, reset, revert, speed, and the hyper-parameters other than the
+    optimiser's (its momentum and the rest are in the OptimiserBox, the one place)."""
 
     def __init__(self, ctl: TrainingController, parent: QWidget | None = None) -> None:
         super().__init__("Training", parent)
@@ -57,7 +58,6 @@ class RunPanel(QGroupBox):
         self.batch.setRange(0, 100000)
         self.batch.setSpecialValueText("full batch")
         self.batch.setKeyboardTracking(False)
-        self.momentum = spin_box(0, 0.99, 2, 0.1)
         self.l1 = spin_box(0, 1000, 4, 0.1)
         self.l2 = spin_box(0, 1000, 4, 0.1)
         self.dropout = spin_box(0, 0.9, 2, 0.1)
@@ -71,7 +71,6 @@ class RunPanel(QGroupBox):
         form = QFormLayout()
         form.addRow("learning rate η", self.eta)
         form.addRow("batch size", self.batch)
-        form.addRow("momentum", self.momentum)
         form.addRow("L1 λ", self.l1)
         form.addRow("L2 λ", self.l2)
         form.addRow("dropout p", self.dropout)
@@ -95,7 +94,6 @@ class RunPanel(QGroupBox):
         self.speed.currentIndexChanged.connect(lambda _i: ctl.set_speed(self.speed.currentData()))
         self.eta.valueChanged.connect(lambda v: self._config(eta=v))
         self.batch.valueChanged.connect(lambda v: self._config(batch_size=v or None))
-        self.momentum.valueChanged.connect(lambda v: self._config(momentum=v))
         self.l1.valueChanged.connect(lambda v: self._config(l1=v))
         self.l2.valueChanged.connect(lambda v: self._config(l2=v))
         self.dropout.valueChanged.connect(lambda v: self._config(dropout=v))
@@ -119,9 +117,8 @@ class RunPanel(QGroupBox):
 
     def _on_settings_changed(self) -> None:
         c = self.doc.config
-        pairs = ((self.eta, c.eta), (self.batch, c.batch_size or 0), (self.momentum, c.momentum),
-                 (self.l1, c.l1), (self.l2, c.l2), (self.dropout, c.dropout),
-                 (self.clip, c.clip_norm or 0))
+        pairs = ((self.eta, c.eta), (self.batch, c.batch_size or 0), (self.l1, c.l1),
+                 (self.l2, c.l2), (self.dropout, c.dropout), (self.clip, c.clip_norm or 0))
         for w, v in pairs:
             with QSignalBlocker(w):
                 w.setValue(v)
