@@ -52,7 +52,11 @@ HIDDEN = {"adam": ("m", "v")}
 
 class RacePage(QWidget):
     """A bar of controls; the map with the racers' paths; the board of racers (tick,
-    learning rate, steps, loss, update rule and the numbers of its current update)."""
+    learning rate, steps, loss, update rule and the numbers of its current update).
+
+    Where every racer's update does not fit the board's height (a projector in
+    presentation mode), the board is *compact*: every racer's line (tick, rate, steps,
+    loss) and the update of one racer, the last one picked by its "update ▸" link."""
 
     def __init__(self, ctl: RaceController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +73,10 @@ class RacePage(QWidget):
         self.map.point.hide()
         self.map.clicked.connect(self._on_map_clicked)
         self.items: dict[str, tuple] = {}
+        self.compact = False
+        self.focus: str | None = None
+        self._status_texts: dict[str, tuple[str, str]] = {}
+        self._most = 0
         for name in OPTIMISERS:
             halo = pg.PlotDataItem(pen=pg.mkPen("#FFFFFF", width=5))
             line = pg.PlotDataItem(pen=pg.mkPen(COLOURS[name], width=2.5))
@@ -79,7 +87,7 @@ class RacePage(QWidget):
                 it.setZValue(10 + z)
                 self.map.addItem(it)
             self.items[name] = (halo, line, head)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(self._build_board())
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -139,6 +147,7 @@ class RacePage(QWidget):
         self.checks: dict[str, QCheckBox] = {}
         self.lrs: dict[str, object] = {}
         self.details: dict[str, QLabel] = {}
+        self.status: dict[str, QLabel] = {}
         for i, (name, cls) in enumerate(OPTIMISERS.items()):
             check = QCheckBox(f"{MARKERS[name][1]} {cls.label}")
             check.setObjectName(f"race-{name}")
@@ -151,12 +160,24 @@ class RacePage(QWidget):
             detail.setObjectName(f"race-detail-{name}")
             detail.setWordWrap(True)
             detail.setTextFormat(Qt.TextFormat.RichText)
-            grid.addWidget(check, 2 * i, 0)
-            grid.addWidget(lr, 2 * i, 1, Qt.AlignmentFlag.AlignLeft)
-            grid.addWidget(detail, 2 * i + 1, 0, 1, 3)
+            status = QLabel()
+            status.setObjectName(f"race-status-{name}")
+            status.setTextFormat(Qt.TextFormat.RichText)
+            status.setWordWrap(True)
+            status.setToolTip("In a compact board: click to write out this racer's update")
+            status.linkActivated.connect(self._on_focus)
+            grid.addWidget(check, 2 * i + 1, 0)
+            grid.addWidget(lr, 2 * i + 1, 1, Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(status, 2 * i + 1, 2)
+            grid.addWidget(detail, 2 * i + 2, 0, 1, 3)
             self.checks[name], self.lrs[name], self.details[name] = check, lr, detail
+            self.status[name] = status
+        self.heading = QLabel()
+        self.heading.setObjectName("race-heading")
+        self.heading.setWordWrap(True)
+        grid.addWidget(self.heading, 0, 0, 1, 3)
         grid.setColumnStretch(2, 1)
-        grid.setRowStretch(2 * len(OPTIMISERS), 1)
+        grid.setRowStretch(2 * len(OPTIMISERS) + 1, 1)
         return board
 
     def _set_rate(self, name: str, v: float) -> None:
@@ -167,6 +188,12 @@ class RacePage(QWidget):
 
     def _on_map_clicked(self, x: float, y: float) -> None:
         self.ctl.set_start(x, y)
+
+    def _on_focus(self, name: str) -> None:
+        """Compact board: write out this racer's update (its "update ▸" link)."""
+        if name in self.details:
+            self.focus = name
+            self._on_race()
 
     # ------------------------------------------------------------ updates
     def _on_setup(self) -> None:
@@ -198,11 +225,13 @@ class RacePage(QWidget):
     def _on_race(self) -> None:
         race = self.ctl.race
         racing = {r.name: (i, r) for i, r in enumerate(race.racers)}
+        most = max((r.steps for r in race.racers), default=0)
         for name, (halo, line, head) in self.items.items():
             for it in (halo, line, head):
                 it.setVisible(name in racing)
-            self.details[name].setVisible(name in racing)
+            self.status[name].setVisible(name in racing)
             if name not in racing:
+                self.details[name].hide()
                 continue
             i, r = racing[name]
             p = np.asarray(r.path)
@@ -210,22 +239,47 @@ class RacePage(QWidget):
             line.setData(p[:, 0], p[:, 1])
             head.setData([p[-1, 0]], [p[-1, 1]])
             stopped = f" · {r.stopped}" if r.stopped else ""
+            if r.steps != most:   # the racers step together; one that stopped says where
+                stopped = f" · step {r.steps}{stopped}"
             hidden = HIDDEN.get(name, ()) if self._style.presentation else ()
             numbers = "   ".join(
                 f"{SYMBOLS.get(k, k)} = ({_num(a)}, {_num(b)})" for k, (a, b) in race.describe(i)
                 if (k not in ("g", "step") or r.steps) and k not in hidden)
+            self._status_texts[name] = (_num(r.losses[-1]), html.escape(stopped))
             self.details[name].setText(
-                f"<span style='color:{self._style.foreground}; font-weight:bold'>step {r.steps}"
-                f" · loss {_num(r.losses[-1])}{html.escape(stopped)}</span> · "
                 f"{html.escape(r.opt.formula)}<br>"
                 + html.escape(numbers).replace("   ", "&nbsp;&nbsp; "))
         self.map.start.setData([race.start[0]], [race.start[1]])
+        self._most = most
+        self._fit([r.name for r in race.racers])
+
+    def _fit(self, racing: list[str]) -> None:
+        """Every racer's update where the board has the height for it, else compact."""
+        if self.focus not in racing:
+            self.focus = racing[0] if racing else None
+        width = self.scroll.viewport().width() - 4
+        rows = self.heading.heightForWidth(width) + sum(
+            max(self.checks[n].sizeHint().height(), self.lrs[n].sizeHint().height())
+            + self.details[n].heightForWidth(width) + 4 for n in racing)
+        self.compact = rows > self.scroll.viewport().height()
+        fg = self._style.foreground
+        self.heading.setText(f"step {self._most} · each racer's loss" + (
+            " (click one to write out its update)" if self.compact else ""))
+        for n in racing:
+            shown = not self.compact or n == self.focus
+            self.details[n].setVisible(shown)
+            loss, rest = self._status_texts.get(n, ("", ""))
+            loss = (f"<b>{loss}</b>" if shown else
+                    f"<a href='{n}' style='color:{fg}; font-weight:bold'>{loss}</a>")
+            self.status[n].setText(f"<span style='color:{fg}'>{loss}{rest}</span>")
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        if not self._user_split:  # the board keeps 45% until the user drags the divider
-            w = self.split.width()
-            self.split.setSizes([int(w * 0.55), w - int(w * 0.55)])
+        if not self._user_split:  # the board keeps 45% (a projector's larger type: 50%)
+            w = self.split.width()      # until the user drags the divider
+            share = 0.5 if self._style.presentation else 0.55
+            self.split.setSizes([int(w * share), w - int(w * share)])
+        self._fit([r.name for r in self.ctl.race.racers])
 
     # ------------------------------------------------------------ style
     def apply_style(self, style: Style) -> None:
@@ -238,9 +292,12 @@ class RacePage(QWidget):
             colour = style.foreground if COLOURS[name] == "#000000" else COLOURS[name]
             check.setStyleSheet(f"QCheckBox {{ color: {colour}; font-weight: bold; "
                                 f"font-size: {style.pt(10):.1f}pt; }}")
-            self.lrs[name].setMaximumWidth(int(105 * style.scale))
-            self.details[name].setStyleSheet(f"color: {style.muted}; "
-                                             f"font-size: {style.pt(9):.1f}pt;")
+            lr = self.lrs[name]   # wide enough for "η 10.0000" and its arrows, no wider
+            lr.setMaximumWidth(lr.fontMetrics().horizontalAdvance("η 10.0000") + int(34 * style.scale))
+            for label in (self.details[name], self.status[name]):
+                label.setStyleSheet(f"color: {style.muted}; font-size: {style.pt(9):.1f}pt;")
+        self.heading.setStyleSheet(f"color: {style.foreground}; font-weight: bold; "
+                                   f"font-size: {style.pt(9):.1f}pt;")
         for name, (halo, line, head) in self.items.items():
             halo.setPen(pg.mkPen("#FFFFFF", width=5 * style.scale))
             line.setPen(pg.mkPen(COLOURS[name], width=2.5 * style.scale))
