@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.merge_ids import merge_id
+from nnviz.controllers.undo_bytes import BoundedUndoStack
 from nnviz.engine.lessons import Lesson, LessonError, load_lesson
 from nnviz.engine.losses import get_loss
 from nnviz.engine.network import Network
@@ -21,7 +22,6 @@ from nnviz.engine.training import TrainConfig
 
 DEFAULT_LESSON = "mazur-2-2-2"
 MAX_UNDO = 500
-MIN_UNDO = 4
 MAX_UNDO_BYTES = 256 * 1024 * 1024
 
 
@@ -61,7 +61,9 @@ class Document(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
+        # at most MAX_UNDO steps holding at most MAX_UNDO_BYTES (measured after every push,
+        # so a network that grows mid-session keeps fewer of its bigger steps)
+        self.undo_stack = BoundedUndoStack(MAX_UNDO_BYTES, self)
         self.undo_stack.setUndoLimit(MAX_UNDO)
         # a bound method (not a lambda) so Qt drops the connection when the document goes
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -114,13 +116,10 @@ class Document(QObject):
         self.modified_changed.emit(False)
 
     def clear_undo(self) -> None:
-        """Empty the undo history and size its limit for this network: each step keeps two
-        copies of the parameters, so a 2 M-weight network keeps fewer steps than a small
-        one (MAX_UNDO_BYTES in all)."""
+        """Empty the undo history. Its size follows what the steps hold (BoundedUndoStack):
+        a 2 M-weight network keeps fewer steps than a small one, MAX_UNDO_BYTES in all."""
         self.undo_stack.clear()
-        n = self.network.n_params() if self.network is not None else 0
-        per_step = max(1, 2 * 8 * n)
-        self.undo_stack.setUndoLimit(int(min(MAX_UNDO, max(MIN_UNDO, MAX_UNDO_BYTES // per_step))))
+        self.undo_stack.setUndoLimit(MAX_UNDO)
 
     # ------------------------------------------------------------ saved state
     @property

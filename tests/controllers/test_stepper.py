@@ -90,23 +90,3 @@ def test_the_timeline_is_capped_by_bytes(stepper, monkeypatch):
     assert 2 <= len(stepper.timeline) <= 5
     assert stepper._timeline_bytes() <= 5 * n * 8
     assert stepper.timeline[-1].equals(stepper.doc.network)
-
-
-def test_the_undo_history_is_sized_by_bytes(qtbot):
-    import numpy as np
-
-    from nnviz.controllers import document as D
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.network import Network
-
-    doc = D.Document()
-    doc.load_lesson("mazur-2-2-2")
-    assert doc.undo_stack.undoLimit() == D.MAX_UNDO  # a small network: the full history
-    big = Network([np.zeros((1000, 1000)), np.zeros((1000, 1000))],
-                  [np.zeros(1000), np.zeros(1000)], [get_activation("sigmoid")] * 2,
-                  [False, False], [True, True])
-    doc.restore_workspace(doc.lesson, big, np.zeros((1, 1000)), np.zeros((1, 1000)),
-                          np.zeros(1000), np.zeros(1000), doc.config, "mse")
-    limit = doc.undo_stack.undoLimit()
-    assert D.MIN_UNDO <= limit and limit * 2 * 8 * big.n_params() <= max(
-        D.MAX_UNDO_BYTES, D.MIN_UNDO * 2 * 8 * big.n_params())

@@ -1,0 +1,125 @@
+"""An undo stack bounded by the bytes its commands hold, not only by their count.
+
+QUndoStack can limit the number of steps, and only while it is empty. A network that
+grows in the middle of a session (Network > Add hidden layer) makes every later step
+hold far bigger copies, so a count fixed when the file was opened is no bound at all.
+This stack measures what its commands keep (the NumPy arrays in their before/after
+states) after every push and, over ``max_bytes``, drops the oldest steps: the steps
+kept are re-pushed (wrapped, without being redone) in a fresh history with the same
+position and the same saved ("clean") state where that is still in the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+_PAYLOAD = ("_before", "_after")
+
+
+def payload_bytes(obj: Any, depth: int = 0) -> int:
+    """The bytes of the NumPy arrays reachable from ``obj`` (arrays, networks and other
+    objects' attributes, tuples, lists, dicts; a few levels deep)."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if depth > 4 or obj is None or isinstance(obj, (str, bytes, int, float, bool)):
+        return 0
+    if isinstance(obj, (tuple, list)):
+        return sum(payload_bytes(e, depth + 1) for e in obj)
+    if isinstance(obj, dict):
+        return sum(payload_bytes(e, depth + 1) for e in obj.values())
+    attrs = getattr(obj, "__dict__", None)
+    if attrs is None:
+        return 0
+    return sum(payload_bytes(v, depth + 1) for k, v in attrs.items() if not k.startswith("__"))
+
+
+def command_bytes(cmd: QUndoCommand) -> int:
+    """What one undo step keeps: its before and after states (measured once)."""
+    inner = cmd._inner if isinstance(cmd, _Kept) else cmd
+    cached = getattr(inner, "_undo_bytes", None)
+    if cached is None:
+        cached = sum(payload_bytes(getattr(inner, k, None)) for k in _PAYLOAD)
+        inner._undo_bytes = cached
+    return cached
+
+
+class _Kept(QUndoCommand):
+    """A step carried over into a rebuilt history: undo/redo/merge go to the original
+    command's own (Python) methods; its text and merge id are copied."""
+
+    def __init__(self, cmd: QUndoCommand, stack: BoundedUndoStack) -> None:
+        super().__init__(cmd.text())  # read while ``cmd`` is still in the old history
+        self._inner = cmd._inner if isinstance(cmd, _Kept) else cmd
+        self._stack, self._id = stack, cmd.id()
+        self._merges = type(self._inner).mergeWith is not QUndoCommand.mergeWith
+
+    def id(self) -> int:  # noqa: A003 - Qt API
+        return self._id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        if not self._merges or self._stack._replaying:
+            return False
+        return bool(self._inner.mergeWith(other))
+
+    def redo(self) -> None:
+        if not self._stack._replaying:
+            self._inner.redo()
+
+    def undo(self) -> None:
+        if not self._stack._replaying:
+            self._inner.undo()
+
+
+class BoundedUndoStack(QUndoStack):
+    """QUndoStack whose steps together keep at most ``max_bytes`` (at least one step
+    is always kept, and never a step still to be redone)."""
+
+    def __init__(self, max_bytes: int, parent=None) -> None:
+        super().__init__(parent)
+        self.max_bytes = max_bytes
+        self._replaying = False
+
+    def held_bytes(self) -> int:
+        return sum(command_bytes(self.command(i)) for i in range(self.count()))
+
+    def push(self, cmd: QUndoCommand) -> None:  # noqa: D102 - QUndoStack.push, then the cap
+        super().push(cmd)
+        self.trim()
+
+    def trim(self) -> bool:
+        """Drop the oldest steps until the rest fit in ``max_bytes``; True if any went."""
+        n = self.count()
+        sizes = [command_bytes(self.command(i)) for i in range(n)]
+        total, first = sum(sizes), 0
+        while total > self.max_bytes and first < min(n - 1, self.index()):
+            total -= sizes[first]
+            first += 1
+        if first == 0:
+            return False
+        self._rebuild(first)
+        return True
+
+    def _rebuild(self, first: int) -> None:
+        n, index, clean = self.count(), self.index(), self.cleanIndex()
+        kept = [self.command(i) for i in range(first, n)]
+        carried = [_Kept(c, self) for c in kept]
+        blocked = self.blockSignals(True)
+        self._replaying = True
+        try:
+            self.clear()
+            for i, c in enumerate(carried):
+                if i == clean - first:
+                    self.setClean()
+                QUndoStack.push(self, c)
+            if clean == n:
+                self.setClean()
+            elif clean < first:
+                self.resetClean()  # the saved state is no longer in the history
+            self.setIndex(index - first)
+        finally:
+            self._replaying = False
+            self.blockSignals(blocked)
+        self.cleanChanged.emit(self.isClean())

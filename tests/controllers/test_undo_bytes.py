@@ -1,0 +1,97 @@
+"""The undo history is bounded by the bytes its steps hold, measured after every step, so
+a network that grows mid-session (a structure edit) keeps fewer of its bigger steps
+(issue 17, item 12), and what is kept still undoes and redoes exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.controllers import document as D
+from nnviz.controllers.undo_bytes import command_bytes
+from nnviz.engine import edit
+
+
+@pytest.fixture
+def doc(qtbot):
+    d = D.Document()
+    d.load_lesson("mazur-2-2-2")
+    yield d
+    d.undo_stack.blockSignals(True)
+
+
+def _per_step(net) -> int:
+    """Two copies of the parameters (before and after) per step."""
+    return 2 * 8 * net.n_params()
+
+
+def test_a_structure_edit_mid_session_shrinks_the_history(doc):
+    small = doc.network.copy()
+    cap = 60 * _per_step(small)
+    doc.undo_stack.max_bytes = cap
+    for i in range(50):  # 50 small steps fit
+        doc.set_weight(0, 0, 0, 0.01 * i)
+    assert doc.undo_stack.count() == 50
+    doc.mark_saved()
+    rng = np.random.default_rng(1)
+    doc.set_network(edit.resize_layer(doc.network, 1, 40, rng), "Layer 1: 40 neurons")
+    grown = doc.network.copy()
+    assert _per_step(grown) > 5 * _per_step(small)
+    for i in range(40):  # bigger steps after the edit
+        doc.set_weight(0, 0, 1, 0.02 * i + 0.5)
+    stack = doc.undo_stack
+    held = stack.held_bytes()
+    assert held <= cap
+    assert held == sum(command_bytes(stack.command(i)) for i in range(stack.count()))
+    assert stack.count() < 40 < 50 + 1 + 40  # the cap, not the count, decided
+    assert stack.count() >= cap // command_bytes(stack.command(stack.count() - 1)) - 1
+    # the saved state went out of the history: every state left is "modified"
+    assert doc.is_modified
+    # what is kept undoes step by step to the oldest kept state, then stops
+    last = doc.network.copy()
+    want = [0.02 * i + 0.5 for i in range(40)][::-1]
+    for k in range(stack.count()):
+        assert doc.network.weights[0][0, 1] == pytest.approx(want[k])
+        stack.undo()
+    assert not stack.canUndo()
+    assert doc.network.weights[0][0, 1] == pytest.approx(want[stack.count()])
+    while stack.canRedo():
+        stack.redo()
+    assert doc.network.equals(last)
+
+
+def test_trimming_keeps_the_saved_state_and_merging(doc):
+    doc.set_weight(0, 0, 0, -1.0)
+    stack = doc.undo_stack
+    per = command_bytes(stack.command(0))  # every step of this network
+    stack.max_bytes = 10 * per
+    for i in range(7):
+        doc.set_weight(0, 0, 0, float(i))
+    doc.mark_saved()  # at step 8
+    for i in range(11):
+        doc.set_weight(0, 1, 0, float(i))
+    assert stack.held_bytes() <= 10 * per and stack.count() == 10
+    assert stack.cleanIndex() == -1  # step 8 was dropped: no state left is the saved one
+    for k in range(stack.count()):
+        stack.setIndex(k)
+        assert doc.is_modified
+    stack.setIndex(stack.count())
+    doc.mark_saved()
+    saved = doc.network.copy()
+    doc.set_weight(0, 1, 1, 1.0, merge=True)
+    doc.set_weight(0, 0, 1, 1.0)
+    doc.set_weight(0, 1, 1, 1.0, merge=True)  # a drag: these two merge into one step
+    doc.set_weight(0, 1, 1, 2.0, merge=True)
+    assert stack.count() == 10 and stack.cleanIndex() == 7
+    stack.setIndex(7)
+    assert not doc.is_modified and doc.network.equals(saved)
+    stack.setIndex(10)
+    assert doc.network.weights[0][1, 1] == 2.0
+    stack.undo()
+    assert doc.network.weights[0][1, 1] == 1.0  # the merged drag went back in one step
+
+
+def test_a_small_network_keeps_the_full_count(doc):
+    for i in range(D.MAX_UNDO + 20):
+        doc.set_weight(0, 0, 0, float(i % 7))
+    assert doc.undo_stack.count() == D.MAX_UNDO
