@@ -111,6 +111,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._timer.timeout.connect(self._tick)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
+        doc.settings_changed.connect(self._on_evaluation_settings)
         if doc.lesson is not None:
             self._on_lesson_changed()
 
@@ -413,7 +414,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self._eval_parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
                                 (len(ds.x_test), ds.y_test, ds.labels_of(True))]
             self._eval_threshold = threshold_for(ds.y)
-        net = self.doc.network
+        net = self.evaluated()   # the notes' dropout: outgoing weights x (1 - p) at test
         with np.errstate(all="ignore"):
             out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
                    else np.zeros((0, net.sizes[-1])))

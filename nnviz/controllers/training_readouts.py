@@ -6,6 +6,8 @@ import numpy as np
 
 from nnviz.engine.features import FEATURES, expand
 from nnviz.engine.monitor import GridEval, Health, curve, gradient_health
+from nnviz.engine.network import Network
+from nnviz.engine.training import test_time_network
 
 #: gradient health is measured on this many training samples
 HEALTH_SAMPLES = 256
@@ -15,10 +17,35 @@ class Readouts:
     """Methods of :class:`~nnviz.controllers.training.TrainingController` that compute what
     the views show: decision grid, curve, gradient health, dropped neurons."""
 
+    def evaluated(self) -> Network:
+        """The network as it is evaluated (losses, accuracy, maps, curve): the trained one,
+        or under the notes' dropout convention its hidden layers' outgoing weights times
+        1 − p (inverted dropout needs no change at test time)."""
+        cfg = self.doc.config
+        return test_time_network(self.doc.network, cfg.dropout, cfg.dropout_mode)
+
+    def _evaluation_factor(self) -> float:
+        cfg = self.doc.config
+        return 1.0 - cfg.dropout if cfg.dropout_mode == "notes" else 1.0
+
+    def _on_evaluation_settings(self) -> None:
+        """The dropout convention or p changed how the network is evaluated: the scores of
+        the epoch on screen are measured again (the earlier epochs keep theirs)."""
+        f = self._evaluation_factor()
+        if f == getattr(self, "_evaluated_with", 1.0):
+            return
+        self._evaluated_with = f
+        h = self.history
+        if len(h) and h.epoch[-1] == self.epoch:
+            (trl, tra), (tel, tea) = self._scores()
+            h.train_loss[-1], h.test_loss[-1] = float(trl), float(tel)
+            h.train_acc[-1], h.test_acc[-1] = float(tra), float(tea)
+            self.trained.emit()
+
     def grid(self, res: int = 100) -> GridEval | None:
         """Every neuron over the input plane (2-input networks), else None; the arrays are
         reused by the next call (views draw them at once)."""
-        net = self.doc.network
+        net = self.evaluated()
         if self.points_in() != 2 or net.sizes[0] != len(self.features):
             return None
         with np.errstate(all="ignore"):
@@ -35,7 +62,7 @@ class Readouts:
 
     def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D network's curve over the data range, else None."""
-        net = self.doc.network
+        net = self.evaluated()
         if self.points_in() != 1 or net.sizes[-1] != 1:
             return None
         x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])

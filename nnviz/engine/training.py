@@ -7,11 +7,12 @@ Adam), the one implementation every trainer uses. Options: L1 and L2
 regularisation with the notes' lambda/n scaling (n = training-set size),
 dropout on hidden layers, gradient clipping by value and by norm, frozen biases.
 
-Dropout convention: *inverted* dropout. During training each hidden neuron is
-kept with probability 1 - p and its output scaled by 1 / (1 - p), so the full
-network is used unchanged at test time. This equals the notes' rule (train
-with dropped neurons, then halve the outgoing weights for p = 0.5) in
-expectation, without having to rescale the weights afterwards.
+Dropout conventions (``dropout_mode``): *inverted* (the default, as Keras): during
+training each hidden neuron is kept with probability 1 - p and its output scaled by
+1 / (1 - p), so the full network is used unchanged at test time; *notes*: kept outputs
+are not scaled, and at test time every hidden layer's outgoing weights are multiplied by
+1 - p (halved for p = 0.5, notes 002; :func:`test_time_network`). The two agree in
+expectation.
 """
 
 from __future__ import annotations
@@ -33,6 +34,23 @@ _NONE = np.zeros(0)   # the place of a layer without batch normalisation (never 
 #: "inverted": kept outputs × 1/(1 − p) in training, the network unchanged at test time;
 #: "notes": kept outputs × 1 in training, outgoing weights × (1 − p) at test time
 DROPOUT_MODES = ("inverted", "notes")
+
+#: the two dropout conventions as a choice names them
+DROPOUT_CONVENTIONS = {"inverted": "inverted (nnviz, Keras)", "notes": "as the notes (002)"}
+
+
+def dropout_note(p: float, mode: str) -> str:
+    """What the chosen convention does, next to what the notes do, with p's numbers."""
+    keep = 1.0 - p
+    if mode == "notes":
+        return (f"As the notes: a kept neuron's output × 1 while training; at test (losses, "
+                f"accuracy, maps) every hidden layer's outgoing weights × (1 − p) = "
+                f"{keep:.2g}" + (" (halved)" if abs(p - 0.5) < 1e-12 else "") + ".")
+    # a word joiner after the slash: a narrow panel does not break 1/(1 − p) there
+    return (f"Inverted dropout: a kept neuron's output × 1/\u2060(1 − p) = {1 / keep:.3g} while "
+            f"training, the network unchanged at test. The notes (002) keep the output × 1 "
+            f"and multiply the outgoing weights by 1 − p = {keep:.2g} at test: the same in "
+            "expectation.")
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from nnviz.engine import get_loss
 from nnviz.engine.datasets import gate
@@ -170,3 +171,38 @@ def test_clip_norm_skips_frozen_biases_in_train_step():
     train_step(net, x, y, get_loss("half_sse"), cfg)
     assert np.allclose(w0 - net.weights[0][:, 0], 0.5 * gw / np.linalg.norm(gw))
     assert net.biases[0].tolist() == [0.4, -0.1]
+
+
+@pytest.mark.parametrize("mode,scale", [("notes", 1.0), ("inverted", 2.0)])
+def test_a_dropout_step_is_the_formula_written_out(mode, scale):
+    """One SGD step with dropout p = 0.5 on a 3-4-2 tanh-linear network, ½ squared error:
+    the mask m (0/1 kept, times 1 under the notes' rule, times 1/(1 − p) = 2 inverted)
+    multiplies the hidden output forward and f'(z) backward."""
+    rng = np.random.default_rng(11)
+    net = Network.create([3, 4, 2], ["tanh", "linear"], rng, bias=0.1)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    keep = np.random.default_rng(3).random((5, 4)) >= 0.5      # the draw train_step makes
+    m = keep * scale
+    w0, b0, w1, b1 = net.weights[0].copy(), net.biases[0].copy(), net.weights[1].copy(), \
+        net.biases[1].copy()
+    h = np.tanh(x @ w0.T + b0)
+    out = (m * h) @ w1.T + b1
+    d1 = (out - y) / 5                                  # ½ squared error averaged over 5
+    d0 = (d1 @ w1) * m * (1 - h * h)
+    eta = 0.3
+    cfg = TrainConfig(eta=eta, dropout=0.5, dropout_mode=mode, shuffle=False)
+    train_step(net, x, y, get_loss("mse"), cfg, rng=np.random.default_rng(3))
+    np.testing.assert_allclose(net.weights[1], w1 - eta * d1.T @ (m * h), rtol=1e-12)
+    np.testing.assert_allclose(net.biases[1], b1 - eta * d1.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(net.weights[0], w0 - eta * d0.T @ x, rtol=1e-12)
+    np.testing.assert_allclose(net.biases[0], b0 - eta * d0.sum(0), rtol=1e-12)
+
+
+def test_the_dropout_note_says_both_conventions_with_p_s_numbers():
+    from nnviz.engine.training import dropout_note
+
+    inv = dropout_note(0.5, "inverted").replace("\u2060", "")
+    assert "1/(1 − p) = 2 while training" in inv and "1 − p = 0.5 at test" in inv
+    assert "× (1 − p) = 0.5 (halved)" in dropout_note(0.5, "notes")
+    assert "× (1 − p) = 0.8." in dropout_note(0.2, "notes")
+    assert "1/\u2060(1 − p) = 1.25" in dropout_note(0.2, "inverted")

@@ -615,3 +615,59 @@ def test_histograms_and_batch_norm_read_the_features(main_window, qtbot):
     assert lab.bn_box.neuron_values() is not None
     lab.ctl.run_epochs(1)
     assert np.isfinite(lab.ctl.history.train_loss[-1])
+
+
+def _loss_by_formula(net, x, y, halve: float) -> float:
+    """Binary cross-entropy of a tanh-tanh-sigmoid network whose hidden layers' outgoing
+    weights are multiplied by ``halve``, written out here."""
+    a = x
+    for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+        z = a @ (w * (halve if l > 0 else 1.0)).T + b
+        a = np.tanh(z) if l < net.n_layers - 1 else 1.0 / (1.0 + np.exp(-z))
+    a = np.clip(a, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(a) + (1 - y) * np.log(1 - a)))
+
+
+def test_the_notes_dropout_convention_trains_and_evaluates_as_the_notes(main_window, qtbot):
+    assert main_window.open_lesson("overfitting-dropout")
+    lab = main_window.current_lab
+    panel, ctl, doc = lab.run_panel, lab.ctl, lab.doc
+    lab.readout.controls.setChecked(True)     # the side panel, as ☰ Controls opens it
+    qtbot.waitUntil(panel.dropout_mode.isVisible)
+    # inverted dropout by default, said on screen next to the notes' rule
+    assert doc.config.dropout == 0.5 and doc.config.dropout_mode == "inverted"
+    note = panel.dropout_note
+    assert note.isVisible()
+    text = note.text().replace("\u2060", "")
+    assert "Inverted dropout" in text and "1/(1 − p) = 2 while training" in text
+    assert "The notes (002)" in text and "1 − p = 0.5 at test" in text
+    panel.dropout_mode.setFocus()
+    qtbot.keyClick(panel.dropout_mode, Qt.Key.Key_Down)   # the user picks the notes' rule
+    assert doc.config.dropout_mode == "notes"
+    assert "As the notes" in note.text() and "× (1 − p) = 0.5 (halved)" in note.text()
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    lab.redraw()
+    ds = ctl.net_data
+    # the test loss shown is the network's with every hidden layer's outgoing weights halved
+    want = _loss_by_formula(doc.network, ds.x_test, ds.y_test, 0.5)
+    assert ctl.history.test_loss[-1] == pytest.approx(want, rel=1e-12)
+    assert lab.readout.test_loss.value.text() == f"{want:.4g}"
+    assert _loss_by_formula(doc.network, ds.x_test, ds.y_test, 1.0) != pytest.approx(want)
+    # the map shows the halved network's output
+    g = ctl.grid(20)
+    xs = np.linspace(-6.0, 6.0, 20)
+    gx, gy = np.meshgrid(xs, xs)
+    a = np.stack([gx.ravel(), gy.ravel()], axis=1)
+    for l, (w, b) in enumerate(zip(doc.network.weights, doc.network.biases)):
+        z = a @ (w * (0.5 if l > 0 else 1.0)).T + b
+        a = np.tanh(z) if l < 2 else 1.0 / (1.0 + np.exp(-z))
+    np.testing.assert_allclose(np.ravel(g.output), a[:, 0], rtol=1e-12, atol=1e-15)
+    # switching back re-measures the epoch on screen with the unchanged network
+    qtbot.keyClick(panel.dropout_mode, Qt.Key.Key_Up)
+    assert doc.config.dropout_mode == "inverted"
+    plain = _loss_by_formula(doc.network, ds.x_test, ds.y_test, 1.0)
+    assert ctl.history.test_loss[-1] == pytest.approx(plain, rel=1e-12)
+    qtbot.waitUntil(lambda: lab.readout.test_loss.value.text() == f"{plain:.4g}")
+    # no dropout: no note
+    panel.dropout.setValue(0)
+    assert not note.isVisible()

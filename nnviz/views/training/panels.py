@@ -23,6 +23,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS
 from nnviz.engine.losses import LOSSES
+from nnviz.engine.training import DROPOUT_CONVENTIONS, dropout_note
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 
@@ -61,6 +62,13 @@ class RunPanel(QGroupBox):
         self.l1 = spin_box(0, 1000, 4, 0.1)
         self.l2 = spin_box(0, 1000, 4, 0.1)
         self.dropout = spin_box(0, 0.9, 2, 0.1)
+        self.dropout_mode = QComboBox()
+        self.dropout_mode.setObjectName("dropout-mode")
+        for mode, text in DROPOUT_CONVENTIONS.items():
+            self.dropout_mode.addItem(text, mode)
+        self.dropout_note = QLabel()
+        self.dropout_note.setObjectName("dropout-note")
+        self.dropout_note.setWordWrap(True)
         self.clip = spin_box(0, 1e6, 3, 0.5, "off")
         self.loss = QComboBox()
         for name, loss in LOSSES.items():
@@ -74,6 +82,8 @@ class RunPanel(QGroupBox):
         form.addRow("L1 λ", self.l1)
         form.addRow("L2 λ", self.l2)
         form.addRow("dropout p", self.dropout)
+        form.addRow("dropout is", self.dropout_mode)
+        form.addRow(self.dropout_note)
         form.addRow("clip ‖g‖ at", self.clip)
         form.addRow("loss", self.loss)
         form.addRow("initialiser", self.init)
@@ -97,6 +107,8 @@ class RunPanel(QGroupBox):
         self.l1.valueChanged.connect(lambda v: self._config(l1=v))
         self.l2.valueChanged.connect(lambda v: self._config(l2=v))
         self.dropout.valueChanged.connect(lambda v: self._config(dropout=v))
+        self.dropout_mode.activated.connect(
+            lambda i: self._config(dropout_mode=self.dropout_mode.itemData(i)))
         self.clip.valueChanged.connect(lambda v: self._config(clip_norm=v or None))
         self.freeze.toggled.connect(lambda v: self._config(freeze_biases=v))
         self.loss.currentIndexChanged.connect(lambda _i: self.doc.set_loss(self.loss.currentData()))
@@ -124,6 +136,10 @@ class RunPanel(QGroupBox):
                 w.setValue(v)
         with QSignalBlocker(self.freeze):
             self.freeze.setChecked(c.freeze_biases)
+        with QSignalBlocker(self.dropout_mode):
+            self.dropout_mode.setCurrentIndex(max(0, self.dropout_mode.findData(c.dropout_mode)))
+        self.dropout_note.setText(dropout_note(c.dropout, c.dropout_mode))
+        self.dropout_note.setVisible(c.dropout > 0)
         with QSignalBlocker(self.loss):
             self.loss.setCurrentIndex(max(0, self.loss.findData(self.doc.loss_name)))
 
