@@ -27,6 +27,8 @@ LAB_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
         ("Shift+Right", "Finish the output row"),
         ("Ctrl+Right", "The whole feature map (again: the pooled map)"),
         ("Home", "Back to the start"),
+        ("K", "Bring the next feature map to the front"),
+        ("Shift+K", "Bring the previous feature map to the front"),
         ("P", "Train the CNN or pause it"),
         ("S", "Settings panel"),
     ),

@@ -134,12 +134,35 @@ def test_rgb_lesson_shows_three_channel_patches(main_window, qtbot):
     assert len(lab.conv_page.kernel.tables) == 3 and lab.conv_page.kernel.tables[2].isVisible()
 
 
-def test_k_kernels_are_shown_as_a_stack(lab, qtbot):
-    lab.conv_page.controls.n_kernels.setValue(3)
+def test_k_kernels_are_shown_as_a_stack(lab, main_window, qtbot):
+    """k maps stacked with the stepped one in front (filled in as far as the kernel
+    went); a click on a map behind or K / Shift+K brings another to the front."""
+    win = main_window
+    lab.ctl.set_kernel_count(3)
+    lab.ctl.set_active(1)                    # one redraw for both: the field still reads 2
+    assert _page(lab, qtbot).controls.active.value() == 2
+    lab.ctl.set_active(0)
+    press(qtbot, win, Qt.Key.Key_Right, 4)
     page = _page(lab, qtbot)
-    shown = [g for g in page.stack.grids if g.isVisible()]
-    assert len(shown) == 3 and shown[0].outline is not None and shown[1].outline is None
-    assert "3 maps 3×6×6" in page.stack_title.text()
+    stack = page.stack
+    np.testing.assert_array_equal(stack.maps, lab.ctl.maps)       # all three maps
+    assert stack.front == 0 and stack.shown.sum() == 4 and stack.cell == (0, 3)
+    assert "3 maps 3×6×6, map 1 in front" in page.stack_title.text()
+    front, behind = stack.card_rect(0), stack.card_rect(2)
+    assert behind.top() < front.top() and behind.left() > front.left()   # up and right
+    assert front.width() >= 60                                  # readable, not a thumbnail
+    spot = behind.topRight() + QPoint(-3, 3).toPointF()        # its visible corner
+    assert stack.map_at(spot.x(), spot.y()) == 2
+    QTest.mouseClick(stack, Qt.MouseButton.LeftButton, pos=spot.toPoint())
+    page = _page(lab, qtbot)
+    assert lab.ctl.setup.active == 2 and stack.front == 2
+    assert "map 3 in front" in page.stack_title.text() and page.controls.active.value() == 3
+    press(qtbot, win, Qt.Key.Key_K)
+    assert lab.ctl.setup.active == 0
+    press(qtbot, win, Qt.Key.Key_K, mod=SHIFT)
+    page = _page(lab, qtbot)
+    assert lab.ctl.setup.active == 2 and stack.front == 2
+    assert page.kernel.tables[0].item(0, 0).text() == "0.1111"   # kernel 3: the blur preset
 
 
 def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):

@@ -64,6 +64,10 @@ class ConvLab(Lab):
         self.act_map = self._action("Whole map", self._finish_map, "Ctrl+Right",
                                     "The whole feature map (again: the pooled map)")
         self.act_home = self._action("Start", self.ctl.restart, "Home", "Back to the start")
+        self.act_next_map = self._action("Next map", lambda: self._bring_forward(1), "K",
+                                         "Bring the next feature map to the front")
+        self.act_prev_map = self._action("Previous map", lambda: self._bring_forward(-1),
+                                         "Shift+K", "Bring the previous feature map to the front")
         self.act_play = self._action("Train / pause", self.cnn.toggle, "P",
                                      "Train the CNN or pause it")
         self.act_settings = self._action("Settings panel", self._toggle_settings, "S",
@@ -156,6 +160,12 @@ class ConvLab(Lab):
     def zoom(self, factor: float | None) -> None:
         """Ctrl+= / Ctrl+- zoom the page's pictures (cells and numbers grow), Ctrl+0 fits."""
         self.tabs.currentWidget().zoom_area.zoom(factor)
+
+    def _bring_forward(self, d: int) -> None:
+        """The next (previous) kernel's map to the front of the stack; it is stepped now."""
+        if self.page == "conv":
+            s = self.ctl.setup
+            self.ctl.set_active((s.active + d) % len(s.kernels))
 
     def _finish_row(self) -> None:
         if self.page == "conv":

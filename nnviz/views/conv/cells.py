@@ -26,6 +26,31 @@ def _rgb(colour: str) -> np.ndarray:
     return np.array([c.red(), c.green(), c.blue()], dtype=float)
 
 
+def cell_colours(values: np.ndarray, mode: str, vmax: float, st: Style,
+                 shown: np.ndarray | None = None) -> np.ndarray:
+    """(H, W, 3) uint8 colours of a matrix: ``ink``, ``rgb`` ((3, H, W) values) or
+    ``signed`` (scaled by ``vmax``); cells not ``shown`` in the panel colour."""
+    if mode == "rgb":
+        out = np.clip(values, 0, 1).transpose(1, 2, 0) * 255
+    elif mode == "ink":
+        out = np.repeat(((1 - np.clip(values, 0, 1)) * 255)[..., None], 3, axis=2)
+    else:
+        bg = _rgb(st.background)
+        t = 0.85 * np.clip(np.abs(values) / vmax, 0, 1)[..., None]
+        tip = np.where(values[..., None] >= 0, _rgb(st.positive), _rgb(st.negative))
+        out = bg + (tip - bg) * t
+    out = np.rint(out).astype(np.uint8)
+    if shown is not None:
+        out[~shown] = _rgb(st.panel)
+    return np.ascontiguousarray(out)
+
+
+def rgb_image(cols: np.ndarray) -> QImage:
+    """A QImage over (H, W, 3) uint8 colours (the array must outlive the painting)."""
+    h, w = cols.shape[:2]
+    return QImage(cols.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+
+
 class CellGrid(QWidget):
     """A matrix of square cells; ``cell_pressed(row, col, button)`` on clicks and drags."""
 
@@ -97,20 +122,7 @@ class CellGrid(QWidget):
     # ------------------------------------------------------------ painting
     def colours(self) -> np.ndarray:
         """Every cell's colour at once: (H, W, 3) uint8 (hidden cells in the panel colour)."""
-        st = self.style_
-        if self.mode == "rgb":
-            out = np.clip(self.values, 0, 1).transpose(1, 2, 0) * 255
-        elif self.mode == "ink":
-            out = np.repeat(((1 - np.clip(self.values, 0, 1)) * 255)[..., None], 3, axis=2)
-        else:
-            bg = _rgb(st.background)
-            t = 0.85 * np.clip(np.abs(self.values) / self.vmax, 0, 1)[..., None]
-            tip = np.where(self.values[..., None] >= 0, _rgb(st.positive), _rgb(st.negative))
-            out = bg + (tip - bg) * t
-        out = np.rint(out).astype(np.uint8)
-        if self.shown is not None:
-            out[~self.shown] = _rgb(st.panel)
-        return np.ascontiguousarray(out)
+        return cell_colours(self.values, self.mode, self.vmax, self.style_, self.shown)
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
@@ -119,8 +131,7 @@ class CellGrid(QWidget):
         x0, y0 = self.origin()
         cols = self.colours()
         h, w = cols.shape[:2]
-        img = QImage(cols.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        p.drawImage(QRectF(x0, y0, w * s, h * s), img)    # one image, not a rect a cell
+        p.drawImage(QRectF(x0, y0, w * s, h * s), rgb_image(cols))  # one image, not a rect a cell
         self._paint_grid(p, s, x0, y0)
         texts = self._texts()
         if texts is not None:

@@ -107,7 +107,7 @@ class ConvControls(QWidget):
         for label, w in (("", self.clear),
                          ("Kernel", self.preset), ("Size k×k", self.ksize),
                          ("Kernels", self.n_kernels),
-                         ("Shown", self.active), ("Bias b", self.bias),
+                         ("Front map", self.active), ("Bias b", self.bias),
                          ("Stride", self.stride), ("Padding", self.padding),
                          ("", self.relu), ("Pooling", self.pool),
                          ("Window", self.pool_size), ("Pool stride", self.pool_stride)):
@@ -140,6 +140,8 @@ class ConvControls(QWidget):
 
     def refresh(self) -> None:
         s = self.ctl.setup
+        with QSignalBlocker(self.active):   # the range first: a value above the old one stays
+            self.active.setMaximum(len(s.kernels))
         pairs = ((self.digit, s.digit), (self.ksize, s.kernels.shape[-1]),
                  (self.n_kernels, len(s.kernels)),
                  (self.active, s.active + 1), (self.stride, s.stride),
@@ -149,8 +151,6 @@ class ConvControls(QWidget):
         for w, v in pairs:
             with QSignalBlocker(w):
                 w.setValue(v)
-        with QSignalBlocker(self.active):
-            self.active.setMaximum(len(s.kernels))
         with QSignalBlocker(self.bias):
             self.bias.setValue(float(s.biases[s.active]))
         with QSignalBlocker(self.relu):

@@ -20,11 +20,12 @@ from nnviz.controllers.conv import ConvController
 from nnviz.views.conv.arithmetic import ArithmeticPanel
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.controls import ConvControls, KernelEditor
+from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
 from nnviz.views.style import Style, current_style
 
 HINT = ("→ / Space: next position · Shift+→: finish the row · Ctrl+→: the whole map · "
-        "←: back · S: settings")
+        "←: back · K: next map · S: settings")
 
 
 def titled(title: str, w: QWidget, stretch: int = 1) -> tuple[QWidget, QLabel]:
@@ -37,30 +38,6 @@ def titled(title: str, w: QWidget, stretch: int = 1) -> tuple[QWidget, QLabel]:
     lay.addWidget(label)
     lay.addWidget(w, stretch)
     return box, label
-
-
-class MapStack(QWidget):
-    """k feature maps side by side (one per kernel); the one being stepped outlined."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.lay = QHBoxLayout(self)
-        self.lay.setContentsMargins(0, 0, 0, 0)
-        self.lay.setSpacing(4)
-        self.grids: list[CellGrid] = []
-
-    def set_maps(self, maps: np.ndarray, active: int, style: Style) -> None:
-        while len(self.grids) < len(maps):
-            g = CellGrid("signed", numbers=False)
-            g.setMinimumSize(24, 24)
-            self.lay.addWidget(g)
-            self.grids.append(g)
-        for i, g in enumerate(self.grids):
-            g.setVisible(i < len(maps))
-            if i < len(maps):
-                g.apply_style(style)
-                h, w = maps[i].shape
-                g.set_data(maps[i], outline=(0, 0, h, w) if i == active else None)
 
 
 class ConvPage(QWidget):
@@ -90,6 +67,8 @@ class ConvPage(QWidget):
         self.pooled.setObjectName("conv-pooled")
         self.arith = ArithmeticPanel()
         self.stack = MapStack()
+        self.stack.setObjectName("conv-map-stack")
+        self.stack.map_clicked.connect(ctl.set_active)
         self.position = QLabel()
         self.position.setObjectName("conv-position")
         self.position.setWordWrap(True)
@@ -179,7 +158,9 @@ class ConvPage(QWidget):
         self.pooled.set_data(pooled, pshown.reshape(pooled.shape),
                              (pc.row, pc.col, 1, 1) if pc is not None else None,
                              vmax=float(np.abs(c.maps[s.active]).max()))
-        self.stack.set_maps(c.activated, s.active, self.style_)
+        self.stack.set_maps(c.activated if c.stage == "pool" else c.maps, s.active, self.style_,
+                            shown.reshape(oh, ow), (cell.row, cell.col)
+                            if cell is not None and c.stage == "conv" else None)
         self._titles(fmap.shape, pooled.shape)
         if pc is not None:
             self.arith.show_pool(pc, hidden)
@@ -198,8 +179,9 @@ class ConvPage(QWidget):
         self.fmap_title.setText(f"{relu} {fshape[0]}×{fshape[1]}")
         name = "Max" if s.pool == "max" else "Avg"
         self.pool_title.setText(f"{name} pool {pshape[0]}×{pshape[1]}")
-        self.stack_title.setText(f"{ks[0]} map{'s' if ks[0] > 1 else ''} "
-                                 f"{ks[0]}×{fshape[0]}×{fshape[1]}")
+        self.stack_title.setText(
+            f"{ks[0]} maps {ks[0]}×{fshape[0]}×{fshape[1]}, map {s.active + 1} in front (K)"
+            if ks[0] > 1 else f"1 map 1×{fshape[0]}×{fshape[1]}")
 
     def position_text(self) -> str:
         c, s = self.ctl, self.ctl.setup
