@@ -88,6 +88,35 @@ class StepBack:
         self._announce()
         return True
 
+    # ------------------------------------------------------------ progress (in memory)
+    _PROGRESS = ("epoch", "steps", "history", "_opt", "early", "_stopped_for", "_order",
+                 "_cursor", "last_record", "last_finite", "_epoch_start", "blowup_message")
+
+    def progress(self) -> dict:
+        """The whole training run as it is now (epoch, step count, history, optimiser,
+        shuffle and random state, best epoch, step-back snapshots), copied: a failed open
+        puts it back with :meth:`restore_progress`. Never written to a file."""
+        got = {k: copy.deepcopy(getattr(self, k, None)) for k in self._PROGRESS}
+        got["play_from"] = getattr(self, "_play_from_epoch", 0)
+        got["rng"] = copy.deepcopy(self._rng.bit_generator.state)
+        got["back"] = list(self._back)  # snapshots are never changed once taken
+        got["sizes"] = list(self.doc.network.sizes) if self.doc.network is not None else []
+        return got
+
+    def restore_progress(self, got: dict) -> None:
+        """Put back a :meth:`progress` of the same network shape (else nothing changes)."""
+        net = self.doc.network
+        if not got or net is None or got["sizes"] != list(net.sizes):
+            return
+        self.pause()
+        for k in self._PROGRESS:
+            setattr(self, k, copy.deepcopy(got[k]))
+        self._play_from_epoch = got["play_from"]
+        self._rng.bit_generator.state = got["rng"]
+        self._back.clear()
+        self._back.extend(got["back"])
+        self._fast = None  # the fast trainer's buffers belong to the run that was replaced
+        self.trained.emit()
 
 def _same_norms(saved: list, now: list) -> bool:
     """The same layers batch-normalised, with the same sizes."""

@@ -14,6 +14,9 @@ Hooks (all optional; the defaults are safe):
   JSON object; include the step position and, if the lab has one, the training
   history). ``restore_state`` is called after the document was restored; it must
   validate and raise ValueError on bad input (the window then rolls everything back).
+- ``progress()`` / ``restore_progress(p)``: what a run has built up in memory and a
+  workspace does not keep (the Training lab's epoch, history, optimiser state); a failed
+  open takes it before and puts it back after ``restore_state`` (never saved).
 - ``caption_position() -> (k, phase)``: where the lab is in the lesson's micro-step
   trace, for the caption bar and the Markdown export: ``k`` micro-steps are shown
   (0 = none) and ``phase`` is the phase of step k ("start" when k == 0, else one of
@@ -96,6 +99,13 @@ class Lab(QMainWindow):
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Inverse of :meth:`state`; must validate and raise ValueError on bad input."""
+
+    def progress(self) -> Any:
+        """In-memory progress a failed open must put back (None: nothing beyond state())."""
+        return None
+
+    def restore_progress(self, progress: Any) -> None:
+        """Inverse of :meth:`progress` (called after :meth:`restore_state`)."""
 
     def caption_position(self) -> tuple[int, str]:
         """(k, phase): micro-steps shown and the phase of step k; (0, "start") by default."""

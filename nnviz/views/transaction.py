@@ -1,7 +1,8 @@
 """Opening a file is all-or-nothing: the new state is applied inside a transaction that,
 if anything at all goes wrong (a lab's exception, even one raised in a slot, which Qt
 reports to ``sys.excepthook`` instead of raising), puts the window back as it was —
-document, every lab's state, the lab shown, the file name and the modified flag — and
+document, every lab's state and in-memory progress (the Training lab's epoch, history and
+optimiser), the lab shown, the file name and the modified flag — and
 keeps the undo history (the undo stack is only cleared once the new state is in place).
 
 Files are validated completely before this (``nnviz.engine.file_schema``,
@@ -39,6 +40,7 @@ class Snapshot:
     doc: tuple
     dirty: bool
     labs: dict[str, Any]
+    progress: dict[str, Any]
     lab: str
     path: str | None
 
@@ -48,13 +50,14 @@ def take(win: MainWindow) -> Snapshot:
     d = win.doc
     docs = (d.lesson, d.network.copy() if d.network is not None else None, d.x.copy(),
             d.y.copy(), d.example_x.copy(), d.example_y.copy(), replace(d.config), d.loss_name)
-    states = {}
+    states, progress = {}, {}
     for name, page in win.labs.items():
         try:
             states[name] = page.state()
+            progress[name] = page.progress()
         except Exception:  # noqa: BLE001 - a lab that cannot say its state keeps its own
             continue
-    return Snapshot(docs, d._dirty, states, win.current_lab_name, win.files.path)
+    return Snapshot(docs, d._dirty, states, progress, win.current_lab_name, win.files.path)
 
 
 def restore(win: MainWindow, snap: Snapshot) -> None:
@@ -66,6 +69,8 @@ def restore(win: MainWindow, snap: Snapshot) -> None:
     for name, st in snap.labs.items():
         try:
             win.labs[name].restore_state(st)
+            if snap.progress.get(name) is not None:
+                win.labs[name].restore_progress(snap.progress[name])
         except Exception:  # noqa: BLE001 - the other labs are still restored
             continue
     if snap.lab:

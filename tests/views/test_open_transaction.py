@@ -9,6 +9,7 @@ import copy
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.views.test_hostile_open import HOSTILE, open_via_menu, snapshot
@@ -102,6 +103,49 @@ def test_a_lab_failing_anyway_is_rolled_back(main_window, qtbot, tmp_path, monke
     assert snapshot(win) == before
     assert win.doc.undo_stack.count() == 1
     assert surface.state()  # the labs still answer
+
+
+def _run(win) -> tuple:
+    """What the Training lab shows of its run: the epoch, the history, the charts."""
+    lab = win.labs["training"]
+    lab.redraw()
+    h = lab.ctl.history
+    lines = tuple(tuple(a.tobytes() for a in line.getData() if a is not None)
+                  for line in lab.curves.lines.values())
+    return (lab.ctl.epoch, lab.ctl.steps, lab.readout.epoch.value.text(), tuple(h.epoch),
+            tuple(h.train_loss), tuple(h.test_loss), tuple(h.test_acc), lines,
+            lab.ctl.best_epoch(), lab.ctl.can_step_back())
+
+
+def test_a_rollback_brings_the_training_run_back(main_window, qtbot, tmp_path, monkeypatch):
+    """After a last-resort rollback the Training lab's run is back completely: the epoch,
+    the history and the charts drawn from it, and the optimiser, shuffle and random
+    state (one more epoch gives what it would have given), and step back still works."""
+    win = main_window
+    d = _saved(win, tmp_path)
+    ctl = _trained_window(win, qtbot)  # Adam-free spiral run: 3 epochs, one weight edit
+    win.doc.set_config(momentum=0.9)    # an optimiser state that must come back too
+    ctl.run_epochs(4)
+    shown_before = _run(win)
+    assert shown_before[0] == 7 and len(shown_before[3]) >= 7
+    ctl.step_epoch()  # the epoch that must follow, then back to where we were
+    expected = win.doc.network.get_params().copy()
+    assert ctl.step_back() and _run(win) == shown_before
+    path = tmp_path / "w.nnviz"
+    path.write_text(json.dumps(d))
+
+    def boom():
+        raise TypeError("a lab's bug")
+
+    win.doc.lesson_changed.connect(boom)
+    shown = open_via_menu(win, monkeypatch, path)
+    win.doc.lesson_changed.disconnect(boom)
+    assert len(shown) == 1 and "nothing was changed" in shown[0]
+    assert win.current_lab_name == "training"
+    assert _run(win) == shown_before
+    ctl.step_epoch()
+    assert np.array_equal(win.doc.network.get_params(), expected)
+    assert ctl.step_back() and _run(win) == shown_before
 
 
 @pytest.mark.parametrize("name", ["goal-overflow-fit", "losses-lists", "spiral-4-of-10",

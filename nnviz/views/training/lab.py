@@ -388,6 +388,12 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.ctl.restore_state(state.get("controller", {}))
         self.discrete.setChecked(discrete)
 
+    def progress(self) -> dict:
+        return self.ctl.progress()
+
+    def restore_progress(self, progress: dict) -> None:
+        self.ctl.restore_progress(progress)
+
     def history(self) -> dict[str, list[float]] | None:
         """The recorded train/test loss and accuracy per epoch (File > Export > History)."""
         h = self.ctl.history
