@@ -1,7 +1,8 @@
-"""The Workbench's "Train N steps": its own training step (plain gradient descent on the
-lesson's example, frozen biases left alone) repeated N times in time-budgeted slices, so
-the window stays live; the result becomes one entry of the timeline (undoable), and the
-numbers the notes print after those steps are shown beside nnviz's.
+"""The Workbench's "Train N steps": its own training step (Ctrl+→: on the lesson's example
+with the chosen optimiser, L1/L2, clipping, dropout and frozen biases; in the matrix view's
+mini-batch mode its plain mini-batch step) repeated N times in time-budgeted slices, so the
+window stays live; the result becomes one entry of the timeline (undoable), and the numbers
+the notes print after those steps are shown beside nnviz's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnviz.controllers.stepper import StepController
-from nnviz.engine.notes_numbers import MAX_REPEAT, sgd_steps
+from nnviz.engine.notes_numbers import (
+    MAX_REPEAT,
+    describe_update,
+    momentum_state,
+    sgd_steps,
+    velocity_of,
+    workbench_steps,
+)
 
 SLICE_SECONDS = 0.025      # one slice of steps, then the event loop runs
 FIRST_CHUNK = 20           # steps in the first slice, before the speed is known
@@ -60,6 +68,11 @@ class RepeatTrainer(QObject):
         b = self._batch()
         self._xy = b if b is not None else (self.doc.example_x, self.doc.example_y)
         self._net = self.doc.network.copy()
+        d, st = self.doc, self.stepper
+        self._cfg, self._n_train = d.config, max(1, len(d.x))
+        self._state = (momentum_state(d.config, self._net, st.velocity.get(st.t))
+                       if b is None else None)
+        self._seed = (d.lesson.seed if d.lesson is not None else 0) + st.t
         self.asked, self.done, self._chunk = n, 0, FIRST_CHUNK
         self.result, self.remarks = "", []
         self._timer.start()
@@ -78,7 +91,13 @@ class RepeatTrainer(QObject):
         k = min(self._chunk, self.asked - self.done)
         t0 = time.perf_counter()
         with np.errstate(all="ignore"):
-            sgd_steps(self._net, *self._xy, d.loss, d.config.eta, k, d.config.freeze_biases)
+            if self._state is None:   # the matrix view's mini-batch step: plain descent
+                sgd_steps(self._net, *self._xy, d.loss, d.config.eta, k,
+                          d.config.freeze_biases)
+            else:                     # the step keys' step, with every option it applies
+                workbench_steps(self._net, *self._xy, d.loss, self._cfg, k,
+                                n_train=self._n_train, seed=self._seed + self.done,
+                                state=self._state)
         dt = time.perf_counter() - t0
         self.done += k
         # aim at one slice's time budget next time
@@ -95,12 +114,28 @@ class RepeatTrainer(QObject):
             self._timer.stop()
             self._finish()
 
+    def _how(self) -> str:
+        """The update the run applied, e.g. " with Adam (η = 0.1, β₁ = 0.9, ...), started
+        afresh" or " with SGD" (the matrix view's mini-batch: plain gradient descent)."""
+        cfg = self._cfg
+        if self._state is None:
+            plain = not (cfg.l1 or cfg.l2 or cfg.clip_value or cfg.clip_norm or cfg.dropout
+                         or cfg.optimiser_spec()[0] != "sgd")
+            return "" if plain else (" (the mini-batch step is plain gradient descent: the "
+                                     "optimiser, L1/L2, clipping and dropout are not applied)")
+        how = f" with {describe_update(cfg, self._n_train)}, η = {cfg.eta:g}"
+        name = cfg.optimiser_spec()[0]
+        if name not in ("sgd", "momentum"):
+            how += " (its averages started afresh: the Workbench steps only SGD and momentum)"
+        return how
+
     def _finish(self) -> None:
         d, net, n = self.doc, self._net, self.asked
         self._net = None
         x, y = self._xy
         m = len(np.asarray(x).reshape(-1, net.sizes[0]))
-        self.stepper.train_step(after=net, text=f"Train {n:,} steps")
+        self.stepper.train_step(after=net, text=f"Train {n:,} steps",
+                                velocity=velocity_of(self._state, net))
         from nnviz.engine.network import forward
 
         fwd = forward(net, x)
@@ -114,9 +149,7 @@ class RepeatTrainer(QObject):
         bias = ", ".join(f"{d.naming.bias(l, 0)} = {net.biases[l][0]:.10f}"
                          for l in range(net.n_layers) if net.use_bias[l]) if params else ""
         frozen = " (biases frozen, as set)" if d.config.freeze_biases else ""
-        if not self.stepper.options().plain:
-            frozen += (" (plain gradient descent: L1/L2, momentum, clipping and dropout are "
-                       "shown step by step, not applied here)")
+        frozen += self._how()
         batch = f" on {m} examples at once" if m > 1 else ""
         shown = f"{total:.10f}" if abs(total) >= 1e-6 else f"{total:.3g}"
         self.result = (f"After {n:,} steps{batch}{frozen}: {d.naming.total_error} = "

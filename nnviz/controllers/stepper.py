@@ -157,11 +157,14 @@ class StepController(QObject):
         self.set_position(earlier[-1] if earlier else 0)
 
     # ------------------------------------------------------------ training steps
-    def train_step(self, after: Network | None = None, text: str | None = None) -> bool:
+    def train_step(self, after: Network | None = None, text: str | None = None,
+                   velocity: tuple | None = None) -> bool:
         """Forward, backward and update at once: apply the update and start the next pass
-        (``after``: another update of this network, e.g. the matrix view's mini-batch)."""
+        (``after``: another update of this network, e.g. the matrix view's mini-batch or
+        Train N steps, which may run an optimiser the trace cannot write out; ``velocity``:
+        the momentum velocities it reached)."""
         tr = self.trace
-        if tr is None:
+        if tr is None and after is None:
             return False
         after = tr.net_after if after is None else after
         if not after.is_finite():
@@ -171,7 +174,9 @@ class StepController(QObject):
             return False
         del self.timeline[self.t + 1:]
         self.velocity = {t: v for t, v in self.velocity.items() if t <= self.t}
-        if tr.velocity is not None and after is tr.net_after:
+        if velocity is not None:
+            self.velocity[self.t + 1] = velocity
+        elif tr is not None and tr.velocity is not None and after is tr.net_after:
             self.velocity[self.t + 1] = tr.velocity
         self.timeline.append(after.copy())
         while len(self.timeline) > 2 and (len(self.timeline) > MAX_TIMELINE

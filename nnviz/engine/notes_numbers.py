@@ -4,8 +4,9 @@ A lesson lists them in ``settings.notes_numbers``: what the notes print after so
 training steps (E_total and the outputs after 10,000 updates) or inside the pass where the
 notes worked from rounded intermediates (E_total after one update 0.291027924, exact
 0.291027774). Each entry names a quantity nnviz computes exactly, so the app can show both,
-labelled. Also here: the Workbench's training step repeated N times (plain gradient
-descent on the lesson's example, frozen biases left alone), to reach the former.
+labelled. Also here: the Workbench's training step repeated N times (on the lesson's
+example with the chosen optimiser and options; the matrix view's mini-batch step is plain
+gradient descent), to reach the former.
 """
 
 from __future__ import annotations
@@ -117,6 +118,75 @@ def sgd_steps(net: Network, x: Array, y: Array, loss: Loss, eta: float, n: int,
             net.weights[l] -= eta * g.dw
             if net.use_bias[l] and not freeze_biases:
                 net.biases[l] -= eta * g.db
+
+
+def workbench_steps(net: Network, x: Array, y: Array, loss: Loss, cfg, n: int, *,
+                    n_train: int = 1, seed: int = 0, state=None):
+    """The Workbench's training step (Ctrl+→) on the example n times, in place, with the
+    document's settings: the chosen optimiser at η (no schedule: the Workbench steps no
+    epochs), L1/L2 with the data set's size ``n_train``, clipping, frozen biases, and
+    dropout with step i's masks drawn from ``default_rng(seed + i)`` as step i draws them.
+    ``state`` (an OptimizerState: momentum's velocity, Adam's averages) carries on from an
+    earlier step; the state reached is returned."""
+    from nnviz.engine.training import OptimizerState, train_step
+
+    state = state if state is not None else OptimizerState()
+    x = np.asarray(x, dtype=np.float64).reshape(-1, net.sizes[0])
+    y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
+    for i in range(int(n)):
+        rng = np.random.default_rng(seed + i) if cfg.dropout > 0 else None
+        train_step(net, x, y, loss, cfg, state, rng, n_train=n_train, epoch=0)
+    return state
+
+
+def momentum_state(cfg, net: Network, velocity: tuple | None):
+    """An OptimizerState whose momentum velocities are the Workbench's (vw, vb) of the
+    step it stands at (None: zero, as a first step)."""
+    from nnviz.engine.training import OptimizerState
+
+    state = OptimizerState()
+    opt = state.optimiser_for(cfg)
+    if velocity is not None and opt.name == "momentum":
+        vw, vb = velocity
+        opt.slots = [{"v": np.array(a, dtype=np.float64)} for pair in zip(vw, vb)
+                     for a in pair]
+    return state
+
+
+def velocity_of(state, net: Network) -> tuple | None:
+    """The Workbench's (vw, vb) from a momentum optimiser's state, else None."""
+    opt = state.opt if state is not None else None
+    if opt is None or opt.name != "momentum":
+        return None
+    slots = list(opt.slots) + [None] * (2 * net.n_layers - len(opt.slots))
+    vw = [slots[2 * l]["v"].copy() if slots[2 * l] else np.zeros_like(w)
+          for l, w in enumerate(net.weights)]
+    vb = [slots[2 * l + 1]["v"].copy() if slots[2 * l + 1] else np.zeros_like(b)
+          for l, b in enumerate(net.biases)]
+    return vw, vb
+
+
+def describe_update(cfg, n_train: int) -> str:
+    """What one Workbench step applies, e.g. "momentum (μ = 0.9), L2 λ = 1 (n = 400),
+    dropout p = 0.5 (a new mask each step)"."""
+    from nnviz.engine.optimisers import OPTIMISERS
+
+    made = cfg.make_optimiser()
+    opt, hyper = OPTIMISERS[made.name], made.hyper
+    settings = ", ".join(f"{h.symbol} = {hyper[h.key]:g}" for h in opt.hypers
+                         if h.key in hyper)
+    parts = [opt.label + (f" ({settings})" if settings else "")]
+    if cfg.l2:
+        parts.append(f"L2 λ = {cfg.l2:g} (n = {n_train})")
+    if cfg.l1:
+        parts.append(f"L1 λ = {cfg.l1:g} (n = {n_train})")
+    if cfg.clip_value is not None:
+        parts.append(f"gradients clipped to ±{cfg.clip_value:g}")
+    if cfg.clip_norm is not None:
+        parts.append(f"‖g‖ clipped at {cfg.clip_norm:g}")
+    if cfg.dropout > 0:
+        parts.append(f"dropout p = {cfg.dropout:g} ({cfg.dropout_mode}; a new mask each step)")
+    return ", ".join(parts)
 
 
 def pass_remarks(numbers: list[NotesNumber], kind: str, layer: int, neuron: int | None,

@@ -79,3 +79,111 @@ def test_keras_lab_notes_has_the_notes_settings_and_learns_little_in_50_epochs()
         train_epoch(net, x[train], y[train], loss_of(les), cfg, state, rng)
     acc = float(np.mean(predict(net, x[test]).argmax(1) == y[test].argmax(1)))
     assert acc < 0.2                    # the description: "still guesses (about 10 %)"
+
+
+def _grads(net, x, y, loss):
+    from nnviz.engine.network import backward, forward
+
+    g = backward(net, forward(net, x.reshape(1, -1)), y.reshape(1, -1), loss)
+    return [a.dw for a in g], [a.db for a in g]
+
+
+def test_train_n_with_momentum_l2_and_frozen_biases_is_the_formula():
+    """v ← μ v − η (∂E/∂w + λ2/n · w); w ← w + v, biases frozen: three steps written out."""
+    from dataclasses import replace
+
+    from nnviz.engine.notes_numbers import momentum_state, velocity_of, workbench_steps
+
+    les = load_lesson("mazur-2-2-2")
+    x, y = les.example()
+    loss = loss_of(les)
+    cfg = replace(les.train, momentum=0.9, l2=0.5)
+    net = les.network.copy()
+    vw0 = [np.full_like(w, 0.01) for w in net.weights]      # a velocity reached earlier
+    vb0 = [np.zeros_like(b) for b in net.biases]
+    state = workbench_steps(net, x, y, loss, cfg, 3, n_train=4,
+                            state=momentum_state(cfg, net, (vw0, vb0)))
+    ws, vs = [w.copy() for w in les.network.weights], [v.copy() for v in vw0]
+    ref = les.network.copy()
+    for _ in range(3):
+        ref.weights = [w.copy() for w in ws]
+        gw, _gb = _grads(ref, x, y, loss)
+        for l in range(len(ws)):
+            vs[l] = 0.9 * vs[l] - 0.5 * (gw[l] + 0.5 / 4 * ws[l])
+            ws[l] = ws[l] + vs[l]
+    for l in range(len(ws)):
+        np.testing.assert_allclose(net.weights[l], ws[l], rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(velocity_of(state, net)[0][l], vs[l], rtol=1e-13, atol=1e-15)
+    assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.6, 0.6]
+
+
+def test_train_n_with_adam_is_the_formula():
+    """m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; m^ = m/(1−β₁ᵗ); v^ = v/(1−β₂ᵗ);
+    w ← w − η m^/(√v^ + ε), biases trained: four steps written out."""
+    from dataclasses import replace
+
+    from nnviz.engine.notes_numbers import describe_update, workbench_steps
+
+    les = load_lesson("mazur-2-2-2")
+    x, y = les.example()
+    loss = loss_of(les)
+    cfg = replace(les.train, optimiser="adam", eta=0.1, freeze_biases=False,
+                  hyper=(("beta1", 0.8), ("beta2", 0.99)))
+    net = les.network.copy()
+    workbench_steps(net, x, y, loss, cfg, 4)
+    ref = les.network.copy()
+    params = [a.copy() for pair in zip(ref.weights, ref.biases) for a in pair]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t in range(1, 5):
+        ref.weights, ref.biases = params[0::2], params[1::2]
+        gw, gb = _grads(ref, x, y, loss)
+        gs = [a for pair in zip(gw, gb) for a in pair]
+        new = []
+        for i, (p, g) in enumerate(zip(params, gs)):
+            m[i] = 0.8 * m[i] + 0.2 * g
+            v[i] = 0.99 * v[i] + 0.01 * g * g
+            mh, vh = m[i] / (1 - 0.8 ** t), v[i] / (1 - 0.99 ** t)
+            new.append(p - 0.1 * mh / (np.sqrt(vh) + 1e-8))
+        params = new
+    for l in range(net.n_layers):
+        np.testing.assert_allclose(net.weights[l], params[2 * l], rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(net.biases[l], params[2 * l + 1], rtol=1e-13, atol=1e-15)
+    assert describe_update(cfg, 1) == "Adam (β₁ = 0.8, β₂ = 0.99, ε = 1e-08)"
+
+
+def test_train_n_equals_the_step_keys_steps_with_every_option():
+    """N Workbench steps (the trace's update with momentum, L1, L2, clipping by norm and
+    dropout, each step's masks from the lesson's seed + the step) equal one Train N run."""
+    from dataclasses import replace
+
+    from nnviz.engine.notes_numbers import (
+        describe_update,
+        momentum_state,
+        velocity_of,
+        workbench_steps,
+    )
+    from nnviz.engine.trace import build_trace
+    from nnviz.engine.trace_options import StepOptions
+
+    les = load_lesson("mazur-2-2-2")
+    x, y = les.example()
+    loss = loss_of(les)
+    cfg = replace(les.train, momentum=0.5, l1=0.2, l2=0.3, clip_norm=0.05, dropout=0.4,
+                  freeze_biases=False)
+    net, velocity = les.network.copy(), None
+    for t in range(5):
+        opts = StepOptions.from_config(cfg, net, 3, np.random.default_rng(7 + t), velocity)
+        tr = build_trace(net, x, y, loss, cfg.eta, None, cfg.freeze_biases, opts)
+        net, velocity = tr.net_after, tr.velocity
+    run = les.network.copy()
+    state = workbench_steps(run, x, y, loss, cfg, 5, n_train=3, seed=7,
+                            state=momentum_state(cfg, run, None))
+    for l in range(net.n_layers):
+        np.testing.assert_allclose(run.weights[l], net.weights[l], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(run.biases[l], net.biases[l], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(velocity_of(state, run)[0][l], velocity[0][l], rtol=1e-12,
+                                   atol=1e-15)
+    assert describe_update(cfg, 3) == ("Momentum (μ = 0.5), L2 λ = 0.3 (n = 3), L1 λ = 0.2 "
+                                       "(n = 3), ‖g‖ clipped at 0.05, dropout p = 0.4 "
+                                       "(inverted; a new mask each step)")

@@ -186,3 +186,59 @@ def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qt
 
     md = worked_markdown(load_lesson("overfitting-l2"))
     assert "L2 (weight decay): λ2 = 1, n = 400" in md and "λ2/n·w" in md
+
+
+def test_train_n_trains_with_the_optimiser_chosen_in_the_training_lab(lab, main_window, qtbot):
+    """Momentum chosen in the Training lab: Train 3 steps equals three Ctrl+→ training steps
+    (the velocity carried); Adam, which the step keys cannot write out, is what Train N
+    runs then, and the result says so."""
+    from nnviz.engine.training import OptimizerState, train_step
+
+    win = main_window
+    start = win.doc.network.copy()
+    win.show_lab("training")
+    tl = win.current_lab
+    tl.readout.controls.setChecked(True)
+    box = tl.optimiser_box.optimiser
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)              # SGD -> Momentum (μ = 0.9)
+    assert win.doc.config.optimiser_spec() == ("momentum", {"momentum": 0.9})
+    win.show_lab("workbench")
+    lab.graph.setFocus()
+    press(qtbot, win, Qt.Key.Key_Right, 3, Qt.KeyboardModifier.ControlModifier)
+    assert lab.stepper.t == 3
+    by_keys = win.doc.network.copy()
+    for _ in range(3):
+        win.doc.undo_stack.undo()
+    assert win.doc.network.equals(start) and lab.stepper.t == 0
+    text = train_n(lab, qtbot, 3)
+    for a, b in zip(win.doc.network.weights, by_keys.weights):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
+    assert "with Momentum (μ = 0.9), η = 0.5" in text
+    assert "plain gradient descent" not in text
+    # the next step key goes on with the velocity Train N reached
+    press(qtbot, win, Qt.Key.Key_Right, 1, Qt.KeyboardModifier.ControlModifier)
+    assert lab.stepper.t == 2
+    win.doc.undo_stack.undo()
+    win.doc.undo_stack.undo()
+    assert win.doc.network.equals(start)
+    # Adam, chosen in the Optimiser box
+    win.show_lab("training")
+    box.setFocus()
+    while box.currentData() != "adam":
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert win.doc.config.optimiser_spec()[0] == "adam"
+    win.show_lab("workbench")
+    lab.graph.setFocus()
+    text = train_n(lab, qtbot, 4)
+    assert "with Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-08), η = 0.5" in text
+    assert "started afresh" in text
+    ref, state = start.copy(), OptimizerState()
+    cfg = win.doc.config
+    x, y = win.doc.example_x.reshape(1, -1), win.doc.example_y.reshape(1, -1)
+    for _ in range(4):
+        train_step(ref, x, y, win.doc.loss, cfg, state, n_train=len(win.doc.x), epoch=0)
+    for a, b in zip(win.doc.network.weights, ref.weights):
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
+    assert win.doc.network.biases[1].tolist() == [0.6, 0.6]   # still frozen

@@ -293,7 +293,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         self._legend_html = ("&nbsp;&nbsp;".join([
             sw.format(c=s.positive, t="positive weight"),
             sw.format(c=s.negative, t="negative weight"),
-            sw.format(c=s.gradient, t="gradient dC/dw known"),
+            sw.format(c=s.gradient, t="gradient ∂C/∂w known"),
             sw.format(c=s.highlight, t="active step"),
             "width ∝ |w|, fill ∝ activation"]))
         self._set_legend()

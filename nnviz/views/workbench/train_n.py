@@ -24,8 +24,9 @@ class TrainNPanel(QWidget):
         self.steps.setRange(1, MAX_REPEAT)
         self.steps.setGroupSeparatorShown(True)
         self.steps.setValue(10_000)
-        self.steps.setToolTip("How many of the Workbench's training steps (forward, backward, "
-                              "update on the example; frozen biases stay) to take at once")
+        self.steps.setToolTip("How many of the Workbench's training steps (forward, backward "
+                              "and the update with the chosen optimiser, L1/L2, clipping and "
+                              "dropout, on the example; frozen biases stay) to take at once")
         self.button = QPushButton("Train N steps")
         self.button.setObjectName("train-n-button")
         self.button.clicked.connect(self._on_clicked)
