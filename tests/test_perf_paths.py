@@ -80,9 +80,9 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
     for c in (fast, slow):
         c.doc.load_lesson(lesson)
     assert fast._fast_trainer() is not None, "this lesson should take the fast path"
-    fast.play()
+    fast.playback.play()
     qtbot.waitUntil(lambda: fast.epoch >= 3, timeout=20000)
-    fast.pause()
+    fast.playback.pause()
     slow.run_epochs(fast.epoch)  # one train_step per mini-batch
     assert slow.epoch == fast.epoch and slow.steps == fast.steps
     assert _max_diff(fast.doc.network, slow.doc.network) < 1e-11
@@ -104,9 +104,9 @@ def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     c.doc.set_network(net)
     assert unsupported_reason(c.doc.network, c.doc.loss, c.doc.config).startswith("activation")
     assert c._fast_trainer() is None
-    c.play()
+    c.playback.play()
     qtbot.waitUntil(lambda: c.steps >= 3, timeout=20000)
-    c.pause()
+    c.playback.pause()
     assert c.doc.network.is_finite() and c.last_record is not None
 
 

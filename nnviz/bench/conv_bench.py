@@ -38,9 +38,9 @@ def conv_live(seconds: float) -> dict[str, float] | None:
         counter = FrameCounter(lab.cnn_page)
         t = lab.cnn.trainer
         s0, t0 = t.steps, time.perf_counter()
-        lab.cnn.play()
+        lab.cnn.playback.play()
         _run_loop(seconds)
-        lab.cnn.pause()
+        lab.cnn.playback.pause()
         dt = time.perf_counter() - t0
         _spin(0.05)
         counter.close()

@@ -70,9 +70,9 @@ def _live_rate(win, chunk: float, runs: int) -> float:
     for _ in range(runs):
         s0 = gb._samples(ctl, PLAYGROUND_CFG.batch_size)
         t0 = time.perf_counter()
-        ctl.play()
+        ctl.playback.play()
         gb._run_loop(chunk)
-        ctl.pause()
+        ctl.playback.pause()
         dt = time.perf_counter() - t0
         best = max(best, (gb._samples(ctl, PLAYGROUND_CFG.batch_size) - s0) / dt)
         gb._spin(0.05)

@@ -146,9 +146,9 @@ def live_train(name: str, seconds: float) -> dict[str, float] | None:
         counter = FrameCounter(getattr(lab, "map", None) or lab.main_view())
         s0 = _samples(ctl, PLAYGROUND_CFG.batch_size)
         t0 = time.perf_counter()
-        ctl.play()
+        ctl.playback.play()
         _run_loop(seconds)
-        ctl.pause()
+        ctl.playback.pause()
         dt = time.perf_counter() - t0
         _spin(0.05)
         counter.close()

@@ -80,13 +80,13 @@ def live_b101(seconds: float) -> dict[str, Any] | None:
         shapes: list[tuple[int, ...]] = []
         ctl.surface_changed.connect(lambda: shapes.append(ctl.surface.z.shape))
         steps0, t0 = ctl.steps, time.perf_counter()
-        ctl.play()
+        ctl.playback.play()
         _run_loop(seconds)
         live = len(shapes)
         dt = time.perf_counter() - t0
         steps = ctl.steps - steps0
         t1 = time.perf_counter()
-        ctl.pause()
+        ctl.playback.pause()
         while ctl.busy() and time.perf_counter() - t1 < 30:
             _spin(0.002)
         refine = time.perf_counter() - t1

@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
+from nnviz.controllers.playback import Playback
 from nnviz.engine import cnn
 from nnviz.engine.cnn_train import CNNTrainer, EpochRecord, one_hot
 from nnviz.engine.optimisers import Optimiser, optimiser_from_state
@@ -26,7 +27,6 @@ class CNNController(QObject):
 
     trained = Signal()
     settings_changed = Signal()
-    running_changed = Signal(bool)
     message = Signal(str)          # for the status bar (a refused setting)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -34,9 +34,8 @@ class CNNController(QObject):
         self.kernels, self.pool, self.lr, self.seed = 8, "max", 0.01, 0
         self.example = 0
         self.trainer = self._build()
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._tick)
+        self.playback = Playback(self._tick, can_play=lambda: self.trainer.epochs < MAX_EPOCHS,
+                                 on_pause=self._forget_stop, parent=self)
         self._confusion: tuple[int, np.ndarray] | None = None
         self._stop_at: int | None = None   # pause when this many epochs are done
 
@@ -50,7 +49,7 @@ class CNNController(QObject):
         if not 1 <= int(kernels) <= 16 or pool not in MODES or not 1e-6 <= lr <= 10 \
                 or not 0 <= int(seed) < 2**32:
             raise ValueError("kernels 1-16, pooling max or average, learning rate 1e-6 to 10")
-        self.pause()
+        self.playback.pause()
         self.kernels, self.pool, self.lr, self.seed = int(kernels), pool, float(lr), int(seed)
         self.trainer = self._build()
         self._confusion = None
@@ -60,29 +59,15 @@ class CNNController(QObject):
     def reset(self) -> None:
         self.configure(self.kernels, self.pool, self.lr, self.seed)
 
-    # ------------------------------------------------------------ running
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
-
-    def play(self) -> None:
-        if not self.running and self.trainer.epochs < MAX_EPOCHS:
-            self._timer.start()
-            self.running_changed.emit(True)
-
+    # ------------------------------------------------------------ playing
     def run_epoch(self) -> None:
         """Train to the end of the current epoch in timer slices (the GUI stays live)."""
         self._stop_at = self.trainer.epochs + 1
-        self.play()
+        if not self.playback.play():
+            self._stop_at = None
 
-    def pause(self) -> None:
+    def _forget_stop(self) -> None:
         self._stop_at = None
-        if self.running:
-            self._timer.stop()
-            self.running_changed.emit(False)
-
-    def toggle(self) -> None:
-        self.pause() if self.running else self.play()
 
     def step(self, n: int = 1) -> None:
         """``n`` mini-batch updates now."""
@@ -96,7 +81,7 @@ class CNNController(QObject):
         self.last_slice_s = time.perf_counter() - t0
         if self.trainer.epochs >= MAX_EPOCHS or (
                 self._stop_at is not None and self.trainer.epochs >= self._stop_at):
-            self.pause()
+            self.playback.pause()
         self.trained.emit()
 
     def set_example(self, i: int) -> None:
@@ -169,7 +154,7 @@ class CNNController(QObject):
             opt = _saved_optimiser(d.get("optimiser"), want)
         except FormatError as e:
             raise ValueError(str(e)) from None
-        self.pause()
+        self.playback.pause()
         self.kernels, self.pool, self.lr, self.seed = kernels, pool, lr, seed
         self.trainer = self._build()
         if params is not None:

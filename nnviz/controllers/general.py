@@ -8,8 +8,9 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
+from nnviz.controllers.playback import Playback
 from nnviz.engine import digit_tasks, reg_nets
 from nnviz.engine.general_setup import PAGES, GeneralSetup, case_setup, check, parse_setup
 from nnviz.engine.generalisation import FIT_PANELS, Resampled, Sweep, resample, resample_mlp
@@ -22,43 +23,28 @@ SLICE_S = 0.02
 TRAINED = ("bias-variance", "l1-l2", "more-data", "dropout", "augmentation", "transfer")
 
 
-class SliceRunner(QObject):
-    """Runs a generator a slice at a time on a QTimer; ``progressed`` once per slice with
-    the latest value it yielded, ``finished`` when it is exhausted."""
+class SliceRunner(Playback):
+    """Plays a generator a slice at a time; ``progressed`` once per slice with the latest
+    value it yielded, ``finished`` when it is exhausted."""
 
     progressed = Signal(object)
     finished = Signal(object)
-    running_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, budget: float = SLICE_S) -> None:
-        super().__init__(parent)
+        super().__init__(self.tick, can_play=self._can_play_now, parent=parent)
         self.budget = budget
         self._gen: Iterator | None = None
         self.value: Any = None
         self.done = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.tick)
 
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
+    def _can_play_now(self) -> bool:
+        return self._gen is not None and not self.done
 
     def start(self, gen: Iterator) -> None:
         """Begin a new run (the old one is dropped)."""
         self.pause()
         self._gen, self.value, self.done = gen, None, False
-        self.resume()
-
-    def resume(self) -> None:
-        if self._gen is not None and not self.done and not self.running:
-            self._timer.start()
-            self.running_changed.emit(True)
-
-    def pause(self) -> None:
-        if self.running:
-            self._timer.stop()
-            self.running_changed.emit(False)
+        self.play()
 
     def tick(self) -> None:
         """One slice: next() until the budget is spent (at least once)."""
@@ -204,14 +190,15 @@ class GeneralController(QObject):
         """Train the page's experiment from the start, in slices."""
         self.runners[page].start(experiment(page, self.setup))
 
-    def toggle(self, page: str) -> None:
+    def train_or_pause(self, page: str) -> None:
+        """Pause the page's experiment, go on with it, or start it again when it is done."""
         r = self.runners[page]
-        if r.running:
+        if r.playing:
             r.pause()
         elif r.value is None or r.done:
             self.start(page)
         else:
-            r.resume()
+            r.play()
 
     def reset(self, page: str) -> None:
         r = self.runners[page]

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.neuron_commands import SetData, SetWeights
 from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
+from nnviz.controllers.playback import Playback
 from nnviz.engine import neuron as eng
 from nnviz.engine.datasets import GATES, gate
 
@@ -45,9 +46,8 @@ class NeuronController(QObject):
         self.seed = 0
         self.start_mode = "random"
         self._reset_run()
-        self.timer = QTimer(self)
-        self.timer.setInterval(400)
-        self.timer.timeout.connect(self._on_tick)
+        self.playback = Playback(self._on_tick, 400, can_play=self._can_learn, parent=self)
+        self.playback.playing_changed.connect(lambda _playing: self.learning_changed.emit())
         self.functions = FunctionsController(self)
         doc.lesson_changed.connect(self._on_lesson_changed)
 
@@ -56,7 +56,7 @@ class NeuronController(QObject):
         lesson = self.doc.lesson
         if lesson is None or lesson.lab != "neuron":
             return
-        self.pause()
+        self.playback.pause()
         net = self.doc.network
         if net.sizes == [2, 1]:
             self.w = net.weights[0][0].astype(float).copy()
@@ -143,7 +143,7 @@ class NeuronController(QObject):
         self.set_weights(*eng.PERCEPTRON_PRESETS[name], text=f"Perceptron preset {name}")
 
     def _install_weights(self, w1: float, w2: float, b: float) -> None:
-        self.pause()
+        self.playback.pause()
         self.w, self.b = np.array([w1, w2], dtype=float), float(b)
         self._reset_run()
         self.perceptron_changed.emit()
@@ -195,7 +195,7 @@ class NeuronController(QObject):
 
     def _install_data(self, x: np.ndarray, labels: np.ndarray, name: str) -> None:
         self.x, self.labels, self.data_name = x.copy(), labels.copy(), name
-        self.pause()
+        self.playback.pause()
         self._reset_run()
         self.data_changed.emit()
         self.learning_changed.emit()
@@ -221,17 +221,13 @@ class NeuronController(QObject):
 
     def reset_learning(self) -> None:
         """Forget the run; the next step starts a new one (same seed, same sequence)."""
-        self.pause()
+        self.playback.pause()
         if self.w_hist:                      # back to the weights the run started from
             w0 = self.w_hist[0]
             self.w, self.b = w0[1:].copy(), float(w0[0])
             self.perceptron_changed.emit()
         self._reset_run()
         self.learning_changed.emit()
-
-    @property
-    def running(self) -> bool:
-        return bool(self.w_hist)
 
     def status(self) -> str:
         """"idle", "empty", "converged", "cycle", "limit" or "learning"."""
@@ -285,7 +281,7 @@ class NeuronController(QObject):
             self._set_learned(w0)
         st = self.status()
         if st in ("converged", "limit"):
-            self.pause()
+            self.playback.pause()
             return False
         if self.cursor < len(self.steps):
             s = self.steps[self.cursor]
@@ -297,14 +293,14 @@ class NeuronController(QObject):
         self.cursor += 1
         self._set_learned(self.w_hist[self.cursor])
         if self.status() in ("converged", "cycle", "limit"):
-            self.pause()
+            self.playback.pause()
         self.learning_changed.emit()
         return True
 
     def step_back(self) -> bool:
         if self.cursor == 0:
             return False
-        self.pause()
+        self.playback.pause()
         self.cursor -= 1
         self._set_learned(self.w_hist[self.cursor])
         self.learning_changed.emit()
@@ -329,30 +325,19 @@ class NeuronController(QObject):
         """Milliseconds between learning steps while playing (20 to 2000)."""
         if not 20 <= int(ms) <= 2000:
             raise ValueError("the step interval must be between 20 and 2000 ms")
-        self.timer.setInterval(int(ms))
+        self.playback.set_interval(int(ms))
         self.learning_changed.emit()
 
     def _set_learned(self, w_aug: np.ndarray) -> None:
         self.w, self.b = np.array(w_aug[1:], dtype=float), float(w_aug[0])
         self.perceptron_changed.emit()
 
-    def play(self) -> None:
-        if self.status() not in ("converged", "cycle", "limit", "empty"):
-            self.timer.start()
-            self.learning_changed.emit()
-
-    def pause(self) -> None:
-        if self.timer.isActive():
-            self.timer.stop()
-            self.learning_changed.emit()
-
-    @property
-    def playing(self) -> bool:
-        return self.timer.isActive()
+    def _can_learn(self) -> bool:
+        return self.status() not in ("converged", "cycle", "limit", "empty")
 
     def _on_tick(self) -> None:
         if not self.step_forward():
-            self.pause()
+            self.playback.pause()
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:
@@ -397,7 +382,7 @@ class NeuronController(QObject):
             funcs = self.functions.parse_state(s)
         except (KeyError, TypeError, FormatError) as e:
             raise ValueError(f"bad neuron lab state: {e}") from None
-        self.pause()
+        self.playback.pause()
         self.mp, self.mp_preset = eng.MPUnit(inh, theta), "custom"
         self.w, self.b, self.convention = np.asarray(w, float), float(b), s["convention"]
         self.x, self.labels, self.data_name = pts, labels, data_name

@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from nnviz.controllers.gridworker import GridRunner
-from nnviz.controllers.playback import TimerPlayback
+from nnviz.controllers.playback import Playback
 from nnviz.engine.optimisers import OPTIMISERS
 from nnviz.engine.race import SURFACES, Race, RaceSurface
 
@@ -21,13 +21,12 @@ MAX_STEPS_PER_TICK = 200
 DEFAULT_RACERS = ("sgd", "momentum", "adam")
 
 
-class RaceController(TimerPlayback, QObject):
+class RaceController(QObject):
     """The race, its settings and the map grid."""
 
     grid_changed = Signal()        # a new map grid arrived
     race_changed = Signal()        # the racers moved (or were reset)
     setup_changed = Signal()       # surface, racers, rates or speed changed
-    running_changed = Signal(bool)
     busy_changed = Signal(bool)
     message = Signal(str)
 
@@ -44,9 +43,8 @@ class RaceController(TimerPlayback, QObject):
         self.race = Race(self.surface, [])
         self.active = True
         self._stale = False
-        self._timer = QTimer(self)
-        self._timer.setInterval(33)
-        self._timer.timeout.connect(self._tick)
+        self.playback = Playback(self._tick, 33, parent=self,
+                                 can_play=lambda: bool(self.race.running() and self.race.racers))
         self.set_surface("sigmoid-neuron")
 
     # ------------------------------------------------------------ set-up
@@ -54,7 +52,7 @@ class RaceController(TimerPlayback, QObject):
         """A preset surface (its rates for every optimiser); the racers start afresh."""
         if name not in SURFACES:
             raise ValueError(f"unknown race surface {name!r}; choose one of {', '.join(SURFACES)}")
-        self.pause()
+        self.playback.pause()
         self.surface = SURFACES[name]()
         self.rates = dict(self.surface.rates)
         self._rebuild(start)
@@ -80,7 +78,7 @@ class RaceController(TimerPlayback, QObject):
         """Every racer starts again from (x, y) (a click on the map)."""
         if not (math.isfinite(x) and math.isfinite(y)):
             raise ValueError("the start must be finite")
-        self.pause()
+        self.playback.pause()
         self.race.reset((x, y))
         self.race_changed.emit()
 
@@ -89,7 +87,7 @@ class RaceController(TimerPlayback, QObject):
         self.setup_changed.emit()
 
     def _rebuild(self, start) -> None:
-        self.pause()
+        self.playback.pause()
         entries = [(n, self.rates.get(n, 0.01), {}) for n in self.enabled]
         self.race = Race(self.surface, entries, start)
         self.setup_changed.emit()
@@ -99,17 +97,13 @@ class RaceController(TimerPlayback, QObject):
     def step(self, k: int = 1) -> None:
         self.race.step(max(1, int(k)))
         if not self.race.running():
-            self.pause()
+            self.playback.pause()
         self.race_changed.emit()
 
     def reset(self) -> None:
-        self.pause()
+        self.playback.pause()
         self.race.reset()
         self.race_changed.emit()
-
-    def play(self) -> None:
-        if self.race.running() and self.race.racers:
-            super().play()
 
     def _tick(self) -> None:
         self.step(self.steps_per_tick)
@@ -118,7 +112,7 @@ class RaceController(TimerPlayback, QObject):
     def set_active(self, active: bool) -> None:
         self.active = bool(active)
         if not active:
-            self.pause()
+            self.playback.pause()
         elif self._stale:
             self.request_grid()
 
@@ -151,7 +145,7 @@ class RaceController(TimerPlayback, QObject):
         """A lesson's or workspace's ``race`` object, validated first (ValueError, nothing
         changed): ``surface``, ``optimisers``, ``rates``, ``start``, ``steps_per_tick``."""
         v = parse_race(race)
-        self.pause()
+        self.playback.pause()
         self.enabled = v["optimisers"]
         self.steps_per_tick = v["steps_per_tick"]
         self.surface = SURFACES[v["surface"]]()
@@ -166,7 +160,7 @@ class RaceController(TimerPlayback, QObject):
                 "start": list(self.race.start), "steps_per_tick": self.steps_per_tick}
 
     def shutdown(self) -> None:
-        self.pause()
+        self.playback.pause()
         self.runner.shutdown()
 
 

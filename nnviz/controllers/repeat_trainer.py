@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
+from nnviz.controllers.playback import Playback
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.notes_numbers import (
     MAX_REPEAT,
@@ -48,21 +49,15 @@ class RepeatTrainer(QObject):
         self._net = None
         self._start_net = None
         self._chunk = FIRST_CHUNK
-        self._timer = QTimer(self)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._slice)
+        self.playback = Playback(self._slice, parent=self)
         self.doc.lesson_changed.connect(self.cancel)
-
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
 
     def start(self, n: int) -> None:
         """Train n steps from the document's network (n from 1 to a million)."""
         n = int(n)
         if not 1 <= n <= MAX_REPEAT or self.doc.network is None:
             raise ValueError(f"the number of steps must be from 1 to {MAX_REPEAT:,}")
-        self.stepper.pause()
+        self.stepper.playback.pause()
         self.cancel()
         self._start_net = self.doc.network.copy()
         b = self._batch()
@@ -75,13 +70,13 @@ class RepeatTrainer(QObject):
         self._seed = (d.lesson.seed if d.lesson is not None else 0) + st.t
         self.asked, self.done, self._chunk = n, 0, FIRST_CHUNK
         self.result, self.remarks = "", []
-        self._timer.start()
+        self.playback.play()
         self.progress.emit(0, n)
 
     def cancel(self) -> None:
         """Stop a run; the document keeps the network it had."""
-        if self._timer.isActive():
-            self._timer.stop()
+        if self.playback.playing:
+            self.playback.pause()
             self._net = None
             self.result = f"Stopped after {self.done:,} of {self.asked:,} steps (nothing applied)."
             self.finished.emit()
@@ -103,7 +98,7 @@ class RepeatTrainer(QObject):
         # aim at one slice's time budget next time
         self._chunk = max(1, min(100_000, int(k * SLICE_SECONDS / max(dt, 1e-6))))
         if not self._net.is_finite():
-            self._timer.stop()
+            self.playback.pause()
             self.result = (f"Stopped at step {self.done:,}: the weights became infinite or "
                            "NaN. Lower the learning rate.")
             self._net = None
@@ -111,7 +106,7 @@ class RepeatTrainer(QObject):
             return
         self.progress.emit(self.done, self.asked)
         if self.done >= self.asked:
-            self._timer.stop()
+            self.playback.pause()
             self._finish()
 
     def _how(self) -> str:

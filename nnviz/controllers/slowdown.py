@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
-from nnviz.controllers.playback import TimerPlayback
+from nnviz.controllers.playback import Playback
 from nnviz.engine import surface as S
 from nnviz.engine.losses import LOSSES, Loss, get_loss
 from nnviz.engine.network import Network, cost, predict
@@ -36,12 +36,11 @@ class Run:
     z: np.ndarray | None = None
 
 
-class SlowdownController(TimerPlayback, QObject):
+class SlowdownController(QObject):
     """Two copies of the network, one per cost, stepped together."""
 
     changed = Signal()             # paths / epochs moved
     surfaces_changed = Signal()    # new grids
-    running_changed = Signal(bool)
     setup_changed = Signal()
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
@@ -60,9 +59,7 @@ class SlowdownController(TimerPlayback, QObject):
         self._closed = False
         self.active = True
         self._stale_grids: Network | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(30)
-        self._timer.timeout.connect(lambda: self.step(self.steps_per_tick))
+        self.playback = Playback(lambda: self.step(self.steps_per_tick), 30, parent=self)
         doc.lesson_changed.connect(self.reset)
         doc.data_changed.connect(self.reset)
         if doc.lesson is not None:
@@ -74,7 +71,7 @@ class SlowdownController(TimerPlayback, QObject):
 
     def reset(self) -> None:
         """Start both runs again from the lesson's network."""
-        self.pause()
+        self.playback.pause()
         doc = self.doc
         if doc.lesson is None:
             return
@@ -156,7 +153,7 @@ class SlowdownController(TimerPlayback, QObject):
                 S.gd_step(r.net, x, y, r.loss, self.eta)
                 if not r.net.is_finite():
                     r.net.set_params(r.thetas[-1])
-                    self.pause()
+                    self.playback.pause()
                     return
                 r.thetas.append(r.net.get_params())
                 with np.errstate(over="ignore", invalid="ignore"):
@@ -177,5 +174,5 @@ class SlowdownController(TimerPlayback, QObject):
 
     def shutdown(self) -> None:
         self._closed = True
-        self.pause()
+        self.playback.pause()
         self.runner.shutdown()

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.playback import Playback
 from nnviz.engine.network import Network, cost
 from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
 from nnviz.engine.validate import as_array
@@ -29,7 +30,6 @@ class StepController(QObject):
 
     position_changed = Signal()    # k, the trace or the current step changed
     timeline_changed = Signal()    # training steps recorded / current index moved
-    playing_changed = Signal(bool)
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -45,9 +45,8 @@ class StepController(QObject):
         self._trace: Trace | None = None
         self._dirty = True
         self._installing = False
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._on_tick)
-        self.timer.setInterval(self._interval())
+        self.playback = Playback(self._on_tick, self._interval(), parent=self,
+                                 can_play=lambda: self.trace is not None)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
         doc.settings_changed.connect(self._on_inputs_changed)
@@ -168,7 +167,7 @@ class StepController(QObject):
             return False
         after = tr.net_after if after is None else after
         if not after.is_finite():
-            self.pause()
+            self.playback.pause()
             self.doc.message.emit("The update gives infinite or NaN weights; training paused. "
                                   "Lower the learning rate or undo the last edit.")
             return False
@@ -242,7 +241,7 @@ class StepController(QObject):
             nets.append(step)
         if not 0 <= t < len(nets) or not nets[t].equals(net):
             raise ValueError("the timeline does not hold the current network at its step")
-        self.pause()
+        self.playback.pause()
         self.timeline = nets
         self.t = t
         self.scrub(t, k)
@@ -261,34 +260,17 @@ class StepController(QObject):
 
     def set_speed(self, steps_per_second: float) -> None:
         self.speed = float(min(50.0, max(0.1, steps_per_second)))
-        self.timer.setInterval(self._interval())
-
-    @property
-    def playing(self) -> bool:
-        return self.timer.isActive()
-
-    def play(self) -> None:
-        if not self.playing and self.trace is not None:
-            self.timer.start(self._interval())
-            self.playing_changed.emit(True)
-
-    def pause(self) -> None:
-        if self.playing:
-            self.timer.stop()
-            self.playing_changed.emit(False)
-
-    def toggle_play(self) -> None:
-        self.pause() if self.playing else self.play()
+        self.playback.set_interval(self._interval())
 
     def _on_tick(self) -> None:
         before = (self.t, self.k, self.tick_position())
         (self.tick or self.next)()
         if (self.t, self.k, self.tick_position()) == before:
-            self.pause()
+            self.playback.pause()
 
     # ------------------------------------------------------------ document signals
     def _on_lesson_changed(self) -> None:
-        self.pause()
+        self.playback.pause()
         self.velocity = {}
         self.timeline = [self.doc.network.copy()] if self.doc.network is not None else []
         self.t = 0

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
+from nnviz.controllers.playback import Playback
 from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
 from nnviz.controllers.surface_live import LiveGridMixin
 from nnviz.controllers.surface_path import PathMixin
@@ -34,7 +35,6 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     progress = Signal(int)         # percent of the grid computed
     path_changed = Signal()        # the path or the current point moved
     setup_changed = Signal()       # mode, parameters, span, resolution, only-two changed
-    running_changed = Signal(bool)
     message = Signal(str)
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
@@ -62,9 +62,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         self._dirty = False
         self._grid_base = np.zeros(0)  # the other parameters of the last params-mode request
         self._grid_data = (np.zeros(0), np.zeros(0))
-        self._timer = QTimer(self)
-        self._timer.setInterval(16)
-        self._timer.timeout.connect(self._tick)
+        self.playback = Playback(self._tick, 16, parent=self)
         self._recompute = QTimer(self)
         self._recompute.setSingleShot(True)
         self._recompute.setInterval(120)
@@ -122,7 +120,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         return ref.name(self.doc.naming)
 
     def _on_lesson_changed(self) -> None:
-        self.pause()
+        self.playback.pause()
         settings = self.doc.lesson.settings if self.doc.lesson else {}
         mode = settings.get("mode")
         self.mode = mode if mode in MODES else "params"
@@ -361,7 +359,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
                 self._schedule()
 
     def _restructure(self) -> None:
-        self.pause()
+        self.playback.pause()
         self.px, self.py = S.default_pair(self.net)
         self.center = (self.px.get(self.net), self.py.get(self.net))
         self._reset_path()
@@ -380,7 +378,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         """Set the network to the surface point (u, v), undoably, through the document."""
         if not (np.isfinite(u) and np.isfinite(v)):
             raise ValueError("the point must be finite")
-        self.pause()
+        self.playback.pause()
         net = self.net.copy()
         s = self.surface
         if self.mode == "params" or s is None or s.origin is None:
@@ -412,7 +410,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def shutdown(self) -> None:
         """Stop the timers and the worker thread; later requests are ignored."""
         self._closed = True
-        self.pause()
+        self.playback.pause()
         self._recompute.stop()
         self._live.stop()
         self.runner.shutdown()

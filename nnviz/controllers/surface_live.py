@@ -25,7 +25,7 @@ class LiveGridMixin:
         self._live.timeout.connect(self._request_live)
         self._live_at = -1.0         # time.monotonic() of the last live request
         self._live_pending = False   # the last request was a live one
-        self.running_changed.connect(self._on_running_changed)
+        self.playback.playing_changed.connect(self._on_playing_changed)
 
     def _schedule(self) -> None:
         """Recompute soon, at most one grid at a time: while one runs, remember to
@@ -34,7 +34,7 @@ class LiveGridMixin:
         display frame)."""
         if self.runner.busy():
             self._dirty = True
-        elif self.playing and self.mode == "params":
+        elif self.playback.playing and self.mode == "params":
             wait = self._live_at + LIVE_INTERVAL_MS / 1000 - time.monotonic()
             if wait <= 0:
                 self._request_live()
@@ -44,13 +44,13 @@ class LiveGridMixin:
             self._recompute.start()
 
     def _request_live(self) -> None:
-        if self.playing and not self.runner.busy():
+        if self.playback.playing and not self.runner.busy():
             self._live_at = time.monotonic()
             self.request_grid(min(self.resolution, LIVE_RESOLUTION), live=True)
 
-    def _on_running_changed(self, running: bool) -> None:
+    def _on_playing_changed(self, playing: bool) -> None:
         """On a pause the full-resolution grid replaces a coarse live one at once."""
-        if running:
+        if playing:
             return
         self._live.stop()
         s = self.surface

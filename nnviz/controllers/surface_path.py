@@ -7,7 +7,6 @@ import time
 
 import numpy as np
 
-from nnviz.controllers.playback import TimerPlayback
 from nnviz.engine import planes as P
 from nnviz.engine import surface as S
 from nnviz.engine.naming import fmt
@@ -17,7 +16,7 @@ from nnviz.engine.network import cost
 MAX_PATH = 20_000
 
 
-class PathMixin(TimerPlayback):
+class PathMixin:
     """Path methods of :class:`nnviz.controllers.surface.SurfaceController` (uses its
     document, signals, timers and chosen parameters)."""
 
@@ -59,7 +58,7 @@ class PathMixin(TimerPlayback):
                 c = cost(net, x, y, loss) if net.is_finite() else float("nan")
             if not np.isfinite(c):
                 net.set_params(last)
-                self.pause()
+                self.playback.pause()
                 self.message.emit(
                     f"Gradient descent diverged at step {self.steps + 1} (η = {fmt(eta)}): the "
                     f"loss became {c}. Paused at the last finite point; lower the learning rate.")
@@ -82,7 +81,7 @@ class PathMixin(TimerPlayback):
         """Go back one point of the path (not undoable; the path is the history)."""
         if len(self.thetas) < 2:
             return
-        self.pause()
+        self.playback.pause()
         self.thetas.pop()
         self.costs.pop()
         self.steps = max(0, self.steps - 1)
@@ -101,7 +100,7 @@ class PathMixin(TimerPlayback):
 
     def reset_path(self) -> None:
         """Forget the path; it starts again at the current point."""
-        self.pause()
+        self.playback.pause()
         self._reset_path()
 
     # ------------------------------------------------------------ play

@@ -22,9 +22,10 @@ from collections import deque
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.playback import Playback
 from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
 from nnviz.controllers.training_edits import NetworkEdits
@@ -62,7 +63,6 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
-    running_changed = Signal(bool)
     data_changed = Signal()         # the data set or its split changed
     blowup = Signal(str)            # NaN/inf: training paused; the explanation
     speed_changed = Signal()
@@ -98,6 +98,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
         self._grid = GridEvaluator()
         self._last_slice_end: float | None = None
+        self._play_from_epoch = 0    # the epoch the running play started at
         self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
         # what _record scores: both sets' inputs stacked, the parts' targets and labels,
         # made again when the data set or one of its arrays is replaced
@@ -106,9 +107,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._eval_parts: list = []
         self._eval_threshold = 0.5
         self._eval_forward = BufferedForward()
-        self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_MS)
-        self._timer.timeout.connect(self._tick)
+        self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
+                                 on_play=self._on_play, parent=self)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
         doc.settings_changed.connect(self._on_evaluation_settings)
@@ -117,7 +117,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     # ------------------------------------------------------------ lessons / data
     def _on_lesson_changed(self) -> None:
-        self.pause()
+        self.playback.pause()
         lesson = self.doc.lesson
         # the rows the document was opened with (a workspace's own rows): the lesson's data
         # made below replace them, and a workspace's restore_state takes them back
@@ -143,7 +143,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     def _on_network_changed(self) -> None:
         if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
             self._sizes = list(self.doc.network.sizes)
-            self.pause()
+            self.playback.pause()
             self._restart(clear_history=True)
             if self.doc.network.sizes[0] != len(self.features):
                 self.features = PLAIN  # a structure edit elsewhere: the plain inputs
@@ -213,33 +213,18 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
                               np.zeros(0, dtype=bool), DataSpec(source="table")), edited=False)
 
-    # ------------------------------------------------------------ running
-    @property
-    def running(self) -> bool:
-        return self._timer.isActive()
-
-    def play(self) -> None:
-        if not self.running and len(self._net_ds.x_train):
-            self._remember()  # step back undoes the whole run
-            self._last_slice_end = None
-            self._play_from_epoch = self.epoch
-            self._timer.start()
-            self.running_changed.emit(True)
-
-    def pause(self) -> None:
-        if self.running:
-            self._timer.stop()
-            self.running_changed.emit(False)
-
-    def toggle(self) -> None:
-        self.pause() if self.running else self.play()
+    # ------------------------------------------------------------ playing
+    def _on_play(self) -> None:
+        self._remember()  # step back undoes the whole run
+        self._last_slice_end = None
+        self._play_from_epoch = self.epoch
 
     def set_speed(self, steps_per_second: int) -> None:
         """0 = as fast as possible (time-budgeted slices), else mini-batch steps per second."""
         if steps_per_second not in SPEEDS:
             raise ValueError(f"speed must be one of {SPEEDS}")
         self.speed = steps_per_second
-        self._timer.setInterval(FRAME_MS if not steps_per_second else 1000 // steps_per_second)
+        self.playback.set_interval(FRAME_MS if not steps_per_second else 1000 // steps_per_second)
         self.speed_changed.emit()
 
     def _tick(self) -> None:
@@ -247,11 +232,11 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         deadline = start + self.slice_budget(start)
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
-                if (self.speed or not self.running or time.perf_counter() >= deadline
+                if (self.speed or not self.playback.playing or time.perf_counter() >= deadline
                         or self._at_lesson_epochs()):
                     break
-        if self.running and self._at_lesson_epochs():
-            self.pause()
+        if self.playback.playing and self._at_lesson_epochs():
+            self.playback.pause()
             self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
                                   "(as the notes' fit). Play again to go on.")
         self._last_slice_end = time.perf_counter()  # what the views do next is drawing time
@@ -262,7 +247,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         on): keras-lab-notes stops at 50 epochs, as the notes' model.fit(nb_epoch=50)."""
         target = self.doc.lesson.epochs if self.doc.lesson is not None else 0
         return (target > 1 and self.epoch == target and self._cursor >= len(self._order)
-                and getattr(self, "_play_from_epoch", 0) < target)
+                and self._play_from_epoch < target)
 
     def slice_budget(self, now: float) -> float:
         """Seconds of training for the slice starting at ``now``: the rest of a frame of
@@ -317,7 +302,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self.epoch += 1
             if scores is not None:
                 self._record(scores)
-            if (not self.running or time.perf_counter() >= deadline  # early stop pauses
+            if (not self.playback.playing or time.perf_counter() >= deadline  # early stop pauses
                     or self._at_lesson_epochs()):
                 return True
 
@@ -394,7 +379,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
                 good = net.copy()
             self.last_finite = good
             self.blowup_message = msg
-            self.pause()
+            self.playback.pause()
             self.blowup.emit(msg)
             return False
         if self._cursor >= len(self._order):
@@ -445,4 +430,4 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self.history.clear()
 
     def shutdown(self) -> None:
-        self.pause()
+        self.playback.pause()

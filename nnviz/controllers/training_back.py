@@ -63,7 +63,7 @@ class StepBack:
 
     def step_back(self) -> bool:
         """Undo the last step (or run of Play); False if there is nothing to undo."""
-        self.pause()
+        self.playback.pause()
         net = self.doc.network
         while self._back:
             snap = self._back.pop()

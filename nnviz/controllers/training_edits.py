@@ -49,7 +49,7 @@ class NetworkEdits:
 
     def reset(self) -> None:
         """New initial weights (the chosen initialiser), epoch 0, empty history."""
-        self.pause()
+        self.playback.pause()
         old = self.doc.network
         self._resets += 1
         rng = np.random.default_rng(self.doc.lesson.seed + 1000 * self._resets)

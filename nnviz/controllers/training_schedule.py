@@ -34,7 +34,7 @@ class ScheduleStop:
         best = self.early.best_epoch
         if self.early.should_stop(patience) and self._stopped_for != best:
             self._stopped_for = best
-            self.pause()
+            self.playback.pause()
             self.doc.message.emit(
                 f"Early stopping: no lower test loss for {patience} epochs since epoch "
                 f"{best} (test loss {self.early.best_loss:.4g}); 'Restore best' goes back "
@@ -51,7 +51,7 @@ class ScheduleStop:
         if best is None or params is None or params.size != net.get_params().size:
             self.doc.message.emit("No best test epoch to restore yet.")
             return False
-        self.pause()
+        self.playback.pause()
         self._remember()
         net.set_params(params)
         loss = self.early.best_loss

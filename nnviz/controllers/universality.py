@@ -11,11 +11,12 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.merge_ids import merge_id
+from nnviz.controllers.playback import Playback
 from nnviz.controllers.universality_model import (
     MAX_BUMPS,
     MAX_NEURONS,
@@ -77,13 +78,13 @@ class UniversalityController(QObject):
         self.m = self._default_model()
         self.eta = 0.05
         self.epochs = 0
-        self.training = False
         self._drag_serial = 0
+        # the run being trained: its trainer and the model it started from (for one undo)
         self._trainer: GoalTrainer | None = None
         self._train_before: LabModel | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(TICK_MS)
-        self._timer.timeout.connect(self._on_tick)
+        self.playback = Playback(self._on_tick, TICK_MS, can_play=lambda: self.train_blocker() is None,
+                                 on_play=self._begin_run, on_pause=self._end_run, parent=self)
+        self.playback.playing_changed.connect(lambda _playing: self.changed.emit())
         self._curve_cache: tuple[Any, np.ndarray] | None = None
         doc.lesson_changed.connect(self._on_lesson_changed)
         if doc.lesson is not None:
@@ -165,7 +166,7 @@ class UniversalityController(QObject):
         self._drag_serial += 1
 
     def _edit(self, text: str, merge_id: int = -1, **changes: Any) -> None:
-        self.pause_training()
+        self.playback.pause()
         after = self.m.copy()
         for k, v in changes.items():
             setattr(after, k, v)
@@ -174,9 +175,9 @@ class UniversalityController(QObject):
         self.doc.undo_stack.push(_Snapshot(self, self.m.copy(), after, text, merge_id))
 
     def _install(self, m: LabModel) -> None:
-        if self.training:  # undo/redo during training: stop without recording
-            self._timer.stop()
-            self.training, self._train_before = False, None
+        if self.playback.playing:  # undo/redo during training: stop without recording
+            self._trainer = self._train_before = None
+            self.playback.pause()
         self.m = m
         self.changed.emit()
 
@@ -353,37 +354,37 @@ class UniversalityController(QObject):
 
     def train_for(self, steps: int) -> str | None:
         """``steps`` gradient steps at once, as one undoable edit (clicker / screenshots)."""
-        err = self.start_training(use_timer=False)
-        if err is None and steps > 0:
+        err = self.train_blocker()
+        if err is not None:
+            return err
+        self.playback.pause()
+        self._begin_run()
+        if steps > 0:
             self.train_steps(int(steps))
-        self.pause_training()
-        return err
+        self._end_run()
+        self.changed.emit()
+        return None
 
-    def start_training(self, use_timer: bool = True) -> str | None:
-        """Gradient descent from the current weights on samples of the goal, in timer slices."""
-        if self.training:
+    def train_blocker(self) -> str | None:
+        """Why training cannot start now (shown to the user), or None."""
+        if self.playback.playing:
             return None
-        x = self.sample_x(201)
-        g = self.goal_values(x)
+        g = self.goal_values(self.sample_x(201))
         if g is None or not np.isfinite(g).all():
             return "training needs a finite goal"
+        return None
+
+    def _begin_run(self) -> None:
+        """Gradient descent from the current weights on samples of the goal."""
+        x = self.sample_x(201)
         self._train_before = self.m.copy()
         if self.m.mode != "free":
             self.m = replace(self.m.copy(), mode="free")
             self.message.emit("Training moves every weight: switched to free mode.")
-        self._trainer = GoalTrainer(self.net, x, g)
-        self.training = True
-        if use_timer:
-            self._timer.start()
-        self.changed.emit()
-        return None
+        self._trainer = GoalTrainer(self.net, x, self.goal_values(x))
 
-    def pause_training(self, reason: str = "", revert: bool = False) -> None:
-        """Stop; the run becomes one undoable edit (or is undone if ``revert``)."""
-        if not self.training:
-            return
-        self._timer.stop()
-        self.training = False
+    def _end_run(self, reason: str = "", revert: bool = False) -> None:
+        """The run becomes one undoable edit (or is undone if ``revert``)."""
         before, self._train_before = self._train_before, None
         steps = self._trainer.steps if self._trainer is not None else 0
         self._trainer = None
@@ -394,13 +395,6 @@ class UniversalityController(QObject):
                                                f"Train {steps} steps", applied=True))
         if reason:
             self.message.emit(reason)
-        self.changed.emit()
-
-    def toggle_training(self) -> str | None:
-        if self.training:
-            self.pause_training()
-            return None
-        return self.start_training()
 
     def train_steps(self, steps: int) -> None:
         """``steps`` full-batch gradient steps (``advance`` and the clicker)."""
@@ -412,17 +406,18 @@ class UniversalityController(QObject):
     def _after_steps(self, done: int, finite: bool) -> None:
         self.epochs += done
         if not finite:
-            self.pause_training(f"Training paused after {self.epochs} steps: the weights became "
-                                "NaN or infinite (learning rate too large?). The weights from "
-                                "before this run are back; lower the learning rate and try "
-                                "again.", revert=True)
+            self._end_run(f"Training paused after {self.epochs} steps: the weights became NaN "
+                          "or infinite (learning rate too large?). The weights from before this "
+                          "run are back; lower the learning rate and try again.", revert=True)
+            self.playback.pause()
+            self.changed.emit()
             return
         self.m.net = self._trainer.model()
         self.changed.emit()
 
     def shutdown(self) -> None:
-        self._timer.stop()
-        self.training = False
+        self._trainer = self._train_before = None
+        self.playback.pause()
 
     # ------------------------------------------------------------ lessons and files
     def _default_model(self) -> LabModel:
@@ -434,7 +429,7 @@ class UniversalityController(QObject):
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
         if lesson is not None and lesson.lab == "universality":
-            self.pause_training()
+            self.playback.pause()
             try:
                 self.m = model_from_lesson(lesson)
             except ValueError as e:
@@ -453,6 +448,6 @@ class UniversalityController(QObject):
     def restore_state(self, state: dict[str, Any]) -> None:
         """Inverse of :meth:`state`; raises ValueError (nothing changes) on bad input."""
         m, eta = model_from_state(state)
-        self.pause_training()
+        self.playback.pause()
         self._install(m)
         self.eta = eta

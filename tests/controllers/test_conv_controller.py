@@ -146,11 +146,11 @@ def test_cnn_steps_plays_and_round_trips(qtbot):
     c = CNNController()
     c.step(3)
     assert c.trainer.steps == 3
-    with qtbot.waitSignal(c.running_changed):
-        c.play()
+    with qtbot.waitSignal(c.playback.playing_changed):
+        c.playback.play()
     qtbot.waitUntil(lambda: c.trainer.steps > 10, timeout=10_000)
-    c.pause()
-    assert not c.running
+    c.playback.pause()
+    assert not c.playback.playing
     fwd, g, label = c.example_records()
     assert fwd.a.shape == (1, 8, 8, 8) and g.d_a.shape == fwd.a.shape
     assert c.confusion().sum() == len(c.trainer.x_test)

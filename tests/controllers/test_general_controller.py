@@ -20,15 +20,15 @@ def test_slice_runner_runs_in_slices_and_finishes(qtbot):
     seen = []
     r.progressed.connect(seen.append)
     r.start(counting(5, log))
-    assert r.running and log == []           # nothing runs before the event loop
+    assert r.playing and log == []           # nothing runs before the event loop
     r.tick()
     assert log == [0] and seen == [0]
     r.pause()
     r.tick()                                 # a stray tick after pause still advances one
     assert log == [0, 1]
     with qtbot.waitSignal(r.finished, timeout=2000):
-        r.resume()
-    assert log == [0, 1, 2, 3, 4] and r.done and not r.running and r.value == 4
+        r.play()
+    assert log == [0, 1, 2, 3, 4] and r.done and not r.playing and r.value == 4
 
 
 def test_slice_runner_finish_and_restart(qtbot):

@@ -32,7 +32,7 @@ def ctl(make_doc):
     c = NeuronController(doc)
     doc.load_lesson("perceptron-nand")
     yield c
-    c.pause()
+    c.playback.pause()
 
 
 def test_lesson_loads_the_perceptron_and_its_data(ctl):

@@ -32,12 +32,12 @@ def test_play_stops_at_the_lessons_epoch_count(qtbot):
     try:
         doc.load_lesson("keras-lab-notes")
         assert doc.lesson.epochs == 50
-        ctl.play()
-        qtbot.waitUntil(lambda: not ctl.running, timeout=120_000)
+        ctl.playback.play()
+        qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=120_000)
         assert ctl.epoch == 50
-        ctl.play()                                   # past the count: no longer stops there
+        ctl.playback.play()                                   # past the count: no longer stops there
         qtbot.waitUntil(lambda: ctl.epoch >= 51, timeout=30_000)
-        ctl.pause()
+        ctl.playback.pause()
     finally:
         ctl.shutdown()
         doc.undo_stack.blockSignals(True)
@@ -50,8 +50,8 @@ def test_play_stops_at_the_lessons_epochs_on_the_fast_path(qtbot):
         doc.load_lesson("spiral")
         target = doc.lesson.epochs
         assert target > 1 and ctl._fast_trainer() is not None
-        ctl.play()
-        qtbot.waitUntil(lambda: not ctl.running, timeout=120_000)
+        ctl.playback.play()
+        qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=120_000)
         assert ctl.epoch == target
     finally:
         ctl.shutdown()

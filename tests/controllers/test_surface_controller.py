@@ -105,8 +105,8 @@ def test_divergence_pauses_at_the_last_finite_point(qtbot):
         msgs = []
         c.message.connect(msgs.append)
         c.set_eta(1e6)
-        c.play()
-        qtbot.waitUntil(lambda: not c.playing, timeout=10_000)
+        c.playback.play()
+        qtbot.waitUntil(lambda: not c.playback.playing, timeout=10_000)
         assert msgs and "diverged" in msgs[-1]
         assert doc.network.is_finite() and np.isfinite(c.costs[-1])
         np.testing.assert_array_equal(doc.network.get_params(), c.thetas[-1])
@@ -280,12 +280,12 @@ def test_while_playing_coarse_grids_follow_and_a_pause_refines_once(qtbot):
 
     c, shapes, started = _live_ctl(qtbot)
     try:
-        c.play()
+        c.playback.play()
         qtbot.waitUntil(lambda: len(shapes) >= 3, timeout=30_000)
         assert set(shapes) == {(LIVE_RESOLUTION, LIVE_RESOLUTION)}
         assert c.surface.live and "coarse, no contours, while playing" in c.explanation()
         with qtbot.waitSignal(c.surface_changed, timeout=30_000):
-            c.pause()
+            c.playback.pause()
             after = len(started)
         assert c.surface.z.shape == (101, 101) and len(shapes) >= 4
         assert not c.surface.live and "coarse" not in c.explanation()
@@ -305,10 +305,10 @@ def test_a_pause_during_a_live_grid_replaces_it_with_the_full_one(qtbot):
     gate = threading.Event()
     c.runner.worker.chunk_hook = lambda rid, done, total: gate.wait(10)
     try:
-        c.play()
+        c.playback.play()
         qtbot.waitUntil(lambda: len(started) >= 1, timeout=30_000)  # a live grid held
         with qtbot.waitSignal(c.surface_changed, timeout=30_000):
-            c.pause()
+            c.playback.pause()
             gate.set()
         assert shapes == [(101, 101)]  # the coarse one was never delivered
     finally:
@@ -320,9 +320,9 @@ def test_only_two_or_a_plane_asks_for_no_live_grids(qtbot):
     c, shapes, started = _live_ctl(qtbot)
     try:
         c.set_only_two(True)  # the other parameters hold: the slice does not move
-        c.play()
+        c.playback.play()
         qtbot.waitUntil(lambda: c.steps >= 20, timeout=30_000)
-        c.pause()
+        c.playback.pause()
         qtbot.wait(200)
         assert started == [] and shapes == []
     finally:
@@ -335,9 +335,9 @@ def test_playing_leaves_the_path_losses_float64_and_as_without_live_grids(qtbot)
     c, shapes, started = _live_ctl(qtbot)
     try:
         net0 = c.doc.network.copy()
-        c.play()
+        c.playback.play()
         qtbot.waitUntil(lambda: len(shapes) >= 2 and c.steps >= 30, timeout=30_000)
-        c.pause()
+        c.playback.pause()
         thetas, costs = S.descent_path(net0, c.doc.x, c.doc.y, c.doc.loss,
                                        c.doc.config.eta, c.steps)
         np.testing.assert_array_equal(np.array(c.thetas), thetas)

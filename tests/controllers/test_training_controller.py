@@ -60,8 +60,8 @@ def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot
     ctl.set_activation(0, "relu")
     ctl.set_activation(1, "relu")
     with qtbot.waitSignal(ctl.blowup, timeout=10000) as blocker:
-        ctl.play()
-    assert not ctl.running
+        ctl.playback.play()
+    assert not ctl.playback.playing
     assert "learning rate" in blocker.args[0] and "1e+06" in blocker.args[0]
     assert ctl.doc.network.is_finite()  # the blown-up step was undone: the last finite one
     assert ctl.last_finite is not None and ctl.last_finite.is_finite()
@@ -74,7 +74,7 @@ def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot
 def test_clipping_is_the_fix(ctl, qtbot):
     ctl.doc.load_lesson("exploding-gradients")
     with qtbot.waitSignal(ctl.blowup, timeout=10000):
-        ctl.play()
+        ctl.playback.play()
     assert ctl.revert()
     ctl.doc.set_config(clip_norm=1.0)
     ctl.run_epochs(50)
@@ -120,7 +120,7 @@ def test_state_round_trip_and_bad_state(ctl):
 def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
     ctl.doc.load_lesson("spiral")
     ctl.set_speed(1)
-    assert ctl._timer.interval() == 1000
+    assert ctl.playback.interval_ms == 1000
     ctl._tick()
     ctl._tick()
     assert ctl.steps == 2
@@ -148,7 +148,7 @@ def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
     steps = ctl.steps
     ctl._tick()
     assert ctl.steps > steps and drawn[-1] is not None and drawn[-1] > end
-    ctl.play()
+    ctl.playback.play()
     assert ctl.slice_budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
 
 
@@ -211,9 +211,9 @@ def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
     ctl.step_back()
     ctl.step_batch()
     assert np.array_equal(net.get_params(), again)
-    ctl.play()
+    ctl.playback.play()
     qtbot.waitUntil(lambda: ctl.epoch >= 4, timeout=20000)
-    ctl.pause()
+    ctl.playback.pause()
     assert ctl.step_back()                               # the whole run of Play
     assert ctl.epoch == 1 and np.array_equal(net.get_params(), again)
     assert ctl.step_back() and ctl.step_back()
@@ -240,8 +240,8 @@ def test_an_infinite_loss_pauses_play_like_an_infinite_weight(ctl, qtbot):
     assert ctl._fast_trainer() is not None  # Play takes the whole-epoch fast path
     messages = []
     ctl.blowup.connect(messages.append)
-    ctl.play()
-    qtbot.waitUntil(lambda: not ctl.running, timeout=5000)
+    ctl.playback.play()
+    qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=5000)
     assert ctl.epoch == 0 and ctl.steps == 1  # paused at the first step, which was undone
     assert np.all(ctl.doc.network.weights[0] == 1e160)
     assert len(messages) == 1 and "although every weight is finite" in messages[0]
@@ -251,7 +251,7 @@ def test_an_infinite_loss_pauses_play_like_an_infinite_weight(ctl, qtbot):
 def test_an_infinite_loss_pauses_a_single_epoch_too(ctl):
     _huge_linear(ctl)
     ctl.step_epoch()
-    assert not ctl.running and ctl.epoch == 0 and "infinite" in ctl.blowup_message
+    assert not ctl.playback.playing and ctl.epoch == 0 and "infinite" in ctl.blowup_message
 
 
 def test_a_workspace_keeps_the_users_rows_and_split(ctl):

@@ -62,16 +62,16 @@ def test_early_stopping_pauses_and_restores_the_best_epoch(ctl, qtbot):
         ctl._restart(clear_history=True)
         ctl._record()                         # epoch 0
         params_at = {}
-        ctl.play()
+        ctl.playback.play()
         for _ in range(7):
-            if not ctl.running:
+            if not ctl.playback.playing:
                 break
             ctl.run_epochs(1)
             params_at[ctl.epoch] = ctl.doc.network.get_params()
     finally:
         tr.score_parts = real
     assert ctl.best_epoch() == 2
-    assert not ctl.running and ctl.epoch == 5
+    assert not ctl.playback.playing and ctl.epoch == 5
     assert any("Early stopping" in m and "epoch 2" in m for m in messages)
     assert ctl.restore_best()
     assert np.array_equal(ctl.doc.network.get_params(), params_at[2])

@@ -110,7 +110,7 @@ def test_train_for_lowers_the_error_from_a_rough_start(ctl):
     before = ctl.score()
     ctl.set_eta(0.05)
     assert ctl.train_for(200) is None
-    assert ctl.score() < before and not ctl.training and ctl.epochs == 200
+    assert ctl.score() < before and not ctl.playback.playing and ctl.epochs == 200
 
 
 def test_state_round_trip_and_validation(ctl):

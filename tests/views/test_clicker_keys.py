@@ -31,7 +31,7 @@ def test_page_down_keeps_the_universality_mode_and_weights(main_window, qtbot, l
     undo = win.doc.undo_stack.count()
     for key in (Qt.Key.Key_PageDown, Qt.Key.Key_Right, Qt.Key.Key_Space):
         _press(win, qtbot, key)
-    assert ctl.m.mode == mode and not ctl.training
+    assert ctl.m.mode == mode and not ctl.playback.playing
     assert win.current_lab.controls.mode.currentData() == mode
     for a, b in zip(before, (ctl.net.v, ctl.net.w, ctl.net.b)):
         assert np.array_equal(a, b)
@@ -91,11 +91,11 @@ def test_perceptron_buttons_stay_put_while_stepping_and_playing(main_window, qtb
     for _ in range(12):   # texts under the plot change length from step to step
         qtbot.mouseClick(page.btn_step, Qt.MouseButton.LeftButton)
         assert where() == start
-    page.ctl.timer.setInterval(10_000)
+    page.ctl.playback.set_interval(10_000)
     qtbot.mouseClick(page.btn_play, Qt.MouseButton.LeftButton)
-    assert page.ctl.playing and where() == start
+    assert page.ctl.playback.playing and where() == start
     qtbot.mouseClick(page.btn_play, Qt.MouseButton.LeftButton)
-    assert not page.ctl.playing and where() == start
+    assert not page.ctl.playback.playing and where() == start
     for _ in range(12):
         qtbot.mouseClick(page.btn_back, Qt.MouseButton.LeftButton)
         assert where() == start
@@ -130,7 +130,7 @@ def test_no_button_of_a_lab_shows_a_missing_glyph(main_window, qtbot):
         check(win.current_lab)
     assert win.open_lesson("perceptron-and")
     page = win.current_lab.perceptron_page
-    page.ctl.timer.setInterval(10_000)
+    page.ctl.playback.set_interval(10_000)
     qtbot.mouseClick(page.btn_play, Qt.MouseButton.LeftButton)
     check(win.current_lab)
     qtbot.mouseClick(page.btn_play, Qt.MouseButton.LeftButton)

@@ -173,10 +173,10 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     press(qtbot, win, Qt.Key.Key_Right)                    # one mini-batch
     assert lab.cnn.trainer.steps == 1
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_P)
-    assert lab.cnn.running
+    assert lab.cnn.playback.playing
     qtbot.waitUntil(lambda: lab.cnn.trainer.epochs >= 1, timeout=20_000)
     qtbot.keyClick(win, Qt.Key.Key_1, CTRL)                # another lab: training pauses
-    assert not lab.cnn.running
+    assert not lab.cnn.playback.playing
     page = lab.cnn_page
     assert "test accuracy" in page.scores.text() and "%" in page.scores.text()
     assert page.confusion.values.sum() == len(lab.cnn.trainer.x_test)
@@ -304,8 +304,8 @@ def test_ctrl_right_on_the_cnn_page_trains_one_epoch_in_slices(main_window, qtbo
     assert win.open_lesson("cnn-digits")
     lab = win.current_lab
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
-    assert lab.cnn.running and lab.cnn.trainer.epochs == 0      # not done in one block
-    qtbot.waitUntil(lambda: not lab.cnn.running, timeout=20_000)
+    assert lab.cnn.playback.playing and lab.cnn.trainer.epochs == 0      # not done in one block
+    qtbot.waitUntil(lambda: not lab.cnn.playback.playing, timeout=20_000)
     t = lab.cnn.trainer
     assert t.epochs == 1 and len(t.history) == 1
     assert t.steps == -(-len(t.x_train) // t.batch_size)       # stopped at the epoch's end

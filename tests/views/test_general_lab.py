@@ -64,10 +64,10 @@ def test_resample_and_presets_change_what_is_shown(lab, main_window, qtbot):
 def test_u_curve_trains_in_slices_and_pauses_when_hidden(lab, main_window, qtbot):
     runner = lab.ctl.runners["bias-variance"]
     click(qtbot, lab, "general-bias-variance-run")
-    assert runner.running
+    assert runner.playing
     qtbot.waitUntil(lambda: runner.value is not None, timeout=5000)
     qtbot.keyClick(main_window, Qt.Key.Key_1, CTRL)          # another lab: nothing runs
-    assert not runner.running
+    assert not runner.playing
     qtbot.keyClick(main_window, Qt.Key.Key_7, CTRL)
     press(qtbot, main_window, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: runner.done, timeout=20000)
@@ -167,7 +167,7 @@ def test_each_experiment_trains_from_its_button(main_window, qtbot, lesson, page
     assert "press ▶ Train" in label.text()
     click(qtbot, lab, f"general-{page}-run")
     runner = lab.ctl.runners[page]
-    assert runner.running
+    assert runner.playing
     qtbot.waitUntil(lambda: runner.done, timeout=30000)
     qtbot.wait(20)
     assert "press ▶ Train" not in label.text()
@@ -203,10 +203,10 @@ def test_switching_tab_pauses_the_hidden_experiment(main_window, qtbot):
     lab = win.current_lab
     press(qtbot, win, Qt.Key.Key_P)
     runner = lab.ctl.runners["augmentation"]
-    assert runner.running
+    assert runner.playing
     qtbot.mouseClick(lab.tabs.tabBar(), LEFT, pos=lab.tabs.tabBar().tabRect(0).center())
-    assert lab.page == "bias-variance" and not runner.running
-    assert not any(r.running for r in lab.ctl.runners.values())
+    assert lab.page == "bias-variance" and not runner.playing
+    assert not any(r.playing for r in lab.ctl.runners.values())
 
 
 def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
@@ -221,7 +221,7 @@ def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
     assert "press ▶ Train K nets" in page.titles[id(page.main)].text()
     click(qtbot, lab, "general-resample")                    # new sets: their nets train
     runner = lab.ctl.runners["bias-variance"]
-    assert lab.ctl.setup.seed == 1 and runner.running
+    assert lab.ctl.setup.seed == 1 and runner.playing
     qtbot.waitUntil(lambda: runner.done, timeout=20000)
     qtbot.wait(20)
     r = lab.ctl.shown_resampled()

@@ -104,7 +104,7 @@ def test_shift_right_ctrl_right_and_play_step_the_matrix_trace(lab, main_window,
     press(qtbot, win, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: lab.matrix.m >= 3, timeout=3000)
     press(qtbot, win, Qt.Key.Key_P)
-    assert not lab.stepper.playing
+    assert not lab.stepper.playback.playing
 
 
 def test_input_layer_numbering_one_by_default_zero_as_an_option(lab, main_window, qtbot):

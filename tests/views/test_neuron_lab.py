@@ -136,13 +136,13 @@ def test_learning_rule_steps_with_buttons_and_keys(lab, main_window, qtbot):
 
 def test_play_runs_until_converged(lab, qtbot):
     p = lab.perceptron_page
-    lab.ctl.timer.setInterval(1)
+    lab.ctl.playback.set_interval(1)
     p.seed.setValue(1)                  # this seed converges after 21 steps
     assert lab.ctl.seed == 1
     qtbot.mouseClick(p.btn_play, Qt.MouseButton.LeftButton)
     assert p.btn_play.text() == PAUSE_TEXT
     qtbot.waitUntil(lambda: lab.ctl.status() == "converged", timeout=10000)
-    assert not lab.ctl.playing and p.btn_play.text() == PLAY_TEXT
+    assert not lab.ctl.playback.playing and p.btn_play.text() == PLAY_TEXT
 
 
 def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):

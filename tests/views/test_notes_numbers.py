@@ -19,7 +19,7 @@ def train_n(lab, qtbot, n: int) -> str:
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert spin.value() == n
     qtbot.mouseClick(lab.train_n.button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not lab.repeat.running, timeout=60_000)
+    qtbot.waitUntil(lambda: not lab.repeat.playback.playing, timeout=60_000)
     return lab.train_n.plain_text()
 
 

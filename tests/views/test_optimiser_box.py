@@ -61,8 +61,8 @@ def test_early_stopping_marks_pauses_and_restore_puts_the_best_back(main_window,
     assert main_window.doc.config.patience == 3
     ctl = lab.ctl
     ctl.doc.set_config(eta=3.0)   # a rate that overshoots: the test loss rises soon
-    ctl.play()
-    qtbot.waitUntil(lambda: not ctl.running, timeout=30_000)
+    ctl.playback.play()
+    qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=30_000)
     best = ctl.best_epoch()
     assert best is not None and ctl.epoch - best == 3 and not ctl.blowup_message
     qtbot.wait(30)

@@ -49,10 +49,10 @@ def test_a_lesson_opens_the_race_and_the_step_button_moves_every_racer(main_wind
 def test_race_plays_pauses_and_clicking_the_map_moves_the_start(main_window, qtbot):
     lab, ctl, page = _open(main_window, qtbot, "adam")
     qtbot.mouseClick(page.play, Qt.MouseButton.LeftButton)
-    assert ctl.playing and page.play.text() == f"{PAUSE} Pause"
+    assert ctl.playback.playing and page.play.text() == f"{PAUSE} Pause"
     qtbot.waitUntil(lambda: ctl.race.racers[0].steps >= 5, timeout=10_000)
     qtbot.mouseClick(page.play, Qt.MouseButton.LeftButton)
-    assert not ctl.playing and page.play.text() == f"{PLAY} Race"
+    assert not ctl.playback.playing and page.play.text() == f"{PLAY} Race"
     pos = page.map.view_to_widget(1.0, -1.5)
     QTest.mouseClick(page.map.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, pos)

@@ -80,7 +80,7 @@ def test_play_and_pause(main_window, qtbot):
     assert lab.page.play_btn.text() == "Pause"
     qtbot.waitUntil(lambda: ctl.steps >= 20, timeout=10_000)
     qtbot.mouseClick(lab.page.play_btn, Qt.MouseButton.LeftButton)
-    assert lab.page.play_btn.text() == "Play" and not ctl.playing
+    assert lab.page.play_btn.text() == "Play" and not ctl.playback.playing
     n = ctl.steps
     qtbot.wait(50)
     assert ctl.steps == n
@@ -253,7 +253,7 @@ def test_too_large_a_learning_rate_diverges_and_pauses_with_a_message(main_windo
     assert main_window.doc.config.eta == 999
     page.speed.setValue(200)
     qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not ctl.playing, timeout=20_000)
+    qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=20_000)
     assert "diverged" in page.message.text() and page.play_btn.text() == "Play"
     assert main_window.doc.network.is_finite()
 

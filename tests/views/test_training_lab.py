@@ -14,7 +14,7 @@ def lab(main_window, qtbot):
     page = main_window.current_lab
     assert page.name == "training"
     yield page
-    page.ctl.pause()
+    page.ctl.playback.pause()
 
 
 def test_spiral_lesson_opens_the_training_lab(lab, qtbot):
@@ -156,10 +156,10 @@ def test_features_survive_save_and_open(main_window, lab, qtbot, tmp_path, monke
 def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
     ctl = lab.ctl
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
-    assert ctl.running and "Pause" in lab.run_panel.play.text()
+    assert ctl.playback.playing and "Pause" in lab.run_panel.play.text()
     qtbot.waitUntil(lambda: ctl.epoch >= 3, timeout=20000)
     fired = []
-    QTimer.singleShot(0, lambda: fired.append(ctl.running))
+    QTimer.singleShot(0, lambda: fired.append(ctl.playback.playing))
     qtbot.waitUntil(lambda: bool(fired), timeout=5000)
     assert fired == [True]  # the timer ran while training was running
     # a key press into the learning-rate box is handled while training runs
@@ -168,7 +168,7 @@ def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
     box.lineEdit().selectAll()
     qtbot.keyClicks(box.lineEdit(), "0.01")
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
-    assert ctl.running and lab.doc.config.eta == pytest.approx(0.01)
+    assert ctl.playback.playing and lab.doc.config.eta == pytest.approx(0.01)
     epoch = ctl.epoch
     qtbot.waitUntil(lambda: ctl.epoch > epoch, timeout=20000)  # still training, not reset
     qtbot.waitUntil(lambda: lab.run_panel.epoch.text() != "Epoch 0", timeout=5000)
@@ -178,7 +178,7 @@ def test_play_trains_and_gui_events_are_handled_while_it_runs(lab, qtbot):
     qtbot.waitUntil(lambda: len(shown) >= 5, timeout=10000)
     assert all(text == f"Epoch {e}" for e, text in shown)
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
-    assert not ctl.running
+    assert not ctl.playback.playing
 
 
 def test_step_buttons(lab, qtbot):
@@ -220,7 +220,7 @@ def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
     assert main_window.open_lesson("exploding-gradients")
     lab = main_window.current_lab
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not lab.ctl.running, timeout=20000)
+    qtbot.waitUntil(lambda: not lab.ctl.playback.playing, timeout=20000)
     qtbot.waitUntil(lambda: lab.message.isVisible() and "NaN" in lab.message.text())
     assert "learning rate" in lab.message.text()
     huge = max(float(np.abs(w).max()) for w in lab.doc.network.weights)
@@ -443,7 +443,7 @@ def test_a_network_no_data_fits_is_handled(lab, qtbot):
     qtbot.waitUntil(lambda: "No data set fits" in lab.thumbs.title.text())
     assert len(lab.ctl.data.x) == 0 and not lab.map.isVisible()
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
-    assert not lab.ctl.running  # nothing to train on
+    assert not lab.ctl.playback.playing  # nothing to train on
     lab.doc.undo_stack.undo()  # back to the 2-input network: the spiral returns
     qtbot.waitUntil(lambda: lab.ctl.data.spec.source == "spiral" and len(lab.ctl.data.x) == 400)
     qtbot.waitUntil(lab.map.isVisible)
@@ -540,7 +540,7 @@ def test_an_infinite_loss_pauses_play_with_a_message(main_window, lab, qtbot):
     net.weights[0][:] = 1e160   # finite weights, every loss infinite
     lab.doc.set_network(net, "Huge weights")
     qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not lab.ctl.running, timeout=5000)
+    qtbot.waitUntil(lambda: not lab.ctl.playback.playing, timeout=5000)
     qtbot.waitUntil(lambda: lab.message.isVisible())
     assert "although every weight is finite" in lab.message.text()
     assert "Play" in lab.run_panel.play.text() and lab.ctl.epoch == 0

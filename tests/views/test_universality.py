@@ -178,10 +178,10 @@ def test_train_from_here_runs_and_pauses_and_undoes(lab, qtbot):
     ctl = lab.ctl
     before = ctl.net.v.copy()
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
-    assert ctl.training and lab.controls.train_button.text().startswith(PAUSE)
+    assert ctl.playback.playing and lab.controls.train_button.text().startswith(PAUSE)
     qtbot.waitUntil(lambda: ctl.epochs > 5, timeout=5000)
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
-    assert not ctl.training and "training steps" in lab.controls.score_label.text()
+    assert not ctl.playback.playing and "training steps" in lab.controls.score_label.text()
     assert not np.array_equal(ctl.net.v, before)
     lab.doc.undo_stack.undo()
     np.testing.assert_array_equal(ctl.net.v, before)
@@ -197,7 +197,7 @@ def test_nan_during_training_pauses_with_an_explanation(main_window, qtbot):
     with qtbot.waitSignal(ctl.message, timeout=5000,
                           check_params_cb=lambda text: "NaN" in text):
         qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not ctl.training)
+    qtbot.waitUntil(lambda: not ctl.playback.playing)
     np.testing.assert_array_equal(ctl.net.w, before)
     assert ctl.net.is_finite()
 

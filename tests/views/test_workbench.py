@@ -239,10 +239,10 @@ def test_drag_on_edge_changes_weight(lab, main_window, qtbot):
 def test_play_pause(lab, main_window, qtbot):
     lab.timeline.speed.setValue(50)
     press(qtbot, main_window, Qt.Key.Key_P)
-    assert lab.stepper.playing and lab.act_play.isChecked()
+    assert lab.stepper.playback.playing and lab.act_play.isChecked()
     qtbot.waitUntil(lambda: lab.stepper.k >= 3, timeout=3000)
     press(qtbot, main_window, Qt.Key.Key_P)
-    assert not lab.stepper.playing
+    assert not lab.stepper.playback.playing
     k = lab.stepper.k
     qtbot.wait(60)
     assert lab.stepper.k == k

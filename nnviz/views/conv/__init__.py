@@ -68,7 +68,7 @@ class ConvLab(Lab):
                                          "Bring the next feature map to the front")
         self.act_prev_map = self._action("Previous map", lambda: self._bring_forward(-1),
                                          "Shift+K", "Bring the previous feature map to the front")
-        self.act_play = self._action("Train / pause", self.cnn.toggle, "P",
+        self.act_play = self._action("Train / pause", self.cnn.playback.toggle, "P",
                                      "Train the CNN or pause it")
         self.act_settings = self._action("Settings panel", self._toggle_settings, "S",
                                          "Show or hide the settings (hidden in presentation "
@@ -136,7 +136,7 @@ class ConvLab(Lab):
         self.tabs.currentWidget().setFocus()
 
     def deactivate(self) -> None:
-        self.cnn.pause()
+        self.cnn.playback.pause()
 
     def step_forward(self) -> bool:
         if self.page == "cnn":
@@ -244,5 +244,5 @@ class ConvLab(Lab):
         return self.tabs.currentWidget()
 
     def shutdown(self) -> None:
-        self.cnn.pause()
+        self.cnn.playback.pause()
         self._refresher.cancel()

@@ -63,7 +63,7 @@ class CNNPage(QWidget):
         self.style_ = current_style()
         self.play = QPushButton(f"{PLAY} Train")
         self.play.setObjectName("cnn-play")
-        self.play.clicked.connect(ctl.toggle)
+        self.play.clicked.connect(ctl.playback.toggle)
         self.step = QPushButton("One batch")
         self.step.clicked.connect(lambda: ctl.step(1))
         self.reset = QPushButton("New network")
@@ -115,7 +115,7 @@ class CNNPage(QWidget):
         lay.addLayout(right, 1)
         ctl.trained.connect(self.refresh)
         ctl.settings_changed.connect(self._sync_settings)
-        ctl.running_changed.connect(self._on_running)
+        ctl.playback.playing_changed.connect(self._on_playing_changed)
         self._sync_settings()
 
     def _build_right(self) -> None:
@@ -180,8 +180,8 @@ class CNNPage(QWidget):
             self.pool.setCurrentText(c.pool)
         self.refresh()
 
-    def _on_running(self, running: bool) -> None:
-        self.play.setText(f"{PAUSE} Pause" if running else f"{PLAY} Train")
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play.setText(f"{PAUSE} Pause" if playing else f"{PLAY} Train")
 
     # ------------------------------------------------------------ redraw
     def refresh(self) -> None:

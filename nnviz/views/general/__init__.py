@@ -62,7 +62,7 @@ class GeneralLab(Lab):
         self.ctl.changed.connect(self._refresher.request)
         self.ctl.edited.connect(doc.mark_modified)
         for runner in self.ctl.runners.values():   # status and captions follow a run
-            runner.running_changed.connect(lambda _on: self._moved())
+            runner.playing_changed.connect(lambda _on: self._moved())
             runner.finished.connect(lambda _v: self._moved())
         self.ctl.page_requested.connect(self.show_page)
         self.tabs.currentChanged.connect(self._on_tab)
@@ -127,7 +127,7 @@ class GeneralLab(Lab):
         if self.page == "regularisation":
             return f"Why regularisation helps · degree {s.reg_degree} · λ = {s.reg_lambda:.3g}"
         r = self.ctl.runners[self.page]
-        state = "training" if r.running else ("done" if r.done else
+        state = "training" if r.playing else ("done" if r.done else
                                              ("paused" if r.value is not None else "P trains"))
         return f"{PAGE_TITLES[self.page]} · {state}"
 
@@ -140,7 +140,7 @@ class GeneralLab(Lab):
 
     def _toggle(self) -> None:
         if self.page in self.ctl.runners:
-            self.ctl.toggle(self.page)
+            self.ctl.train_or_pause(self.page)
 
     def step_forward(self) -> bool:
         return self._step(+1)
@@ -161,7 +161,7 @@ class GeneralLab(Lab):
                 self.ctl.set(hidden=min(max(s.hidden + d, 1), 50))
             return True
         if d > 0 and self.page in self.ctl.runners:
-            self.ctl.toggle(self.page)
+            self.ctl.train_or_pause(self.page)
             return True
         return False
 

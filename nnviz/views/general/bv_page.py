@@ -98,9 +98,9 @@ class BiasVariancePage(Page):
     def _run_text(self) -> str:
         return "▶ U curve" if self.ctl.setup.model == "polynomial" else "▶ Train K nets"
 
-    def _on_running(self, running: bool) -> None:
+    def _on_playing_changed(self, playing: bool) -> None:
         if self.run_button is not None:
-            self.run_button.setText("▮▮ Pause" if running else self._run_text())
+            self.run_button.setText("▮▮ Pause" if playing else self._run_text())
 
     def apply_style(self, style) -> None:
         super().apply_style(style)
@@ -120,7 +120,7 @@ class BiasVariancePage(Page):
         self.degree.setEnabled(poly)
         self.lam.setEnabled(poly)
         self.hidden.setEnabled(not poly)
-        if self.run_button is not None and not self.ctl.runners[self.page].running:
+        if self.run_button is not None and not self.ctl.runners[self.page].playing:
             self.run_button.setText(self._run_text())
         r = self.ctl.shown_resampled()
         self._draw_panels()
@@ -128,7 +128,7 @@ class BiasVariancePage(Page):
             self.main.clear()
             self.u_plot.setVisible(True)
             self._draw_u()
-            running = self.ctl.runners[self.page].running
+            running = self.ctl.runners[self.page].playing
             self.set_title(self.main, f"training {s.k} networks of {s.hidden} hidden units …"
                            if running else f"press ▶ Train K nets: {s.k} networks of "
                            f"{s.hidden} hidden units, one a training set")

@@ -186,11 +186,11 @@ class Page(QWidget):
     def add_run_button(self) -> QPushButton:
         """Train/Pause for the page's experiment; Enter on the page does the same."""
         runner = self.ctl.runners[self.page]
-        b = self.button(f"{PLAY} Train", lambda: self.ctl.toggle(self.page),
+        b = self.button(f"{PLAY} Train", lambda: self.ctl.train_or_pause(self.page),
                         name=f"general-{self.page}-run")
         b.setToolTip("Train the experiment, or pause it (P)")
         self.run_button = b
-        runner.running_changed.connect(self._on_running)
+        runner.playing_changed.connect(self._on_playing_changed)
         runner.progressed.connect(self._on_progress)
         return b
 
@@ -202,9 +202,9 @@ class Page(QWidget):
             self._drawn = now
             self.refresh()
 
-    def _on_running(self, running: bool) -> None:
+    def _on_playing_changed(self, playing: bool) -> None:
         if self.run_button is not None:
-            self.run_button.setText(f"{PAUSE} Pause" if running else f"{PLAY} Train")
+            self.run_button.setText(f"{PAUSE} Pause" if playing else f"{PLAY} Train")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if obj is self.panel and event.type() in (QEvent.Type.LayoutRequest,

@@ -117,7 +117,7 @@ class NeuronLab(Lab):
 
     # ------------------------------------------------------------ hooks
     def deactivate(self) -> None:
-        self.ctl.pause()
+        self.ctl.playback.pause()
 
     def step_forward(self) -> bool:
         """Clicker 'next' on the current page: a learning step, the next activation or MP
@@ -201,4 +201,4 @@ class NeuronLab(Lab):
         return self.tabs.currentWidget()
 
     def shutdown(self) -> None:
-        self.ctl.pause()
+        self.ctl.playback.pause()

@@ -268,7 +268,7 @@ class PerceptronPage(QWidget):
             self.start_combo.setCurrentIndex(self.start_combo.findData(c.start_mode))
         with QSignalBlocker(self.seed):
             self.seed.setValue(min(c.seed, self.seed.maximum()))
-        self.btn_play.setText(PAUSE_TEXT if c.playing else PLAY_TEXT)
+        self.btn_play.setText(PAUSE_TEXT if c.playback.playing else PLAY_TEXT)
         st = c.status()
         self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()} · "
                                 f"w = (b, w1, w2) = {'?' if hidden else _vec(c.current_aug())}")
@@ -320,10 +320,7 @@ class PerceptronPage(QWidget):
         self.ctl.set_data_gate(text)
 
     def _toggle_play(self) -> None:
-        if self.ctl.playing:
-            self.ctl.pause()
-        else:
-            self.ctl.play()
+        self.ctl.playback.toggle()
 
     def _on_click(self, ev) -> None:
         if ev.button() != Qt.MouseButton.LeftButton or ev.double():

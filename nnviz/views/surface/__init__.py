@@ -85,8 +85,8 @@ class SurfaceLab(Lab):
         self.slowdown.set_active(True)
 
     def deactivate(self) -> None:
-        self.controller.pause()
-        self.slowdown.pause()
+        self.controller.playback.pause()
+        self.slowdown.playback.pause()
         self.controller.set_active(False)  # no grids for lessons opened elsewhere
         self.racer.set_active(False)
         self.slowdown.set_active(False)

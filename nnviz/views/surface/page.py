@@ -72,7 +72,7 @@ class SurfacePage(QWidget):
         ctl.setup_changed.connect(self._on_setup_changed)
         ctl.busy_changed.connect(self._on_busy_changed)
         ctl.progress.connect(self.progress.setValue)
-        ctl.running_changed.connect(self._on_running_changed)
+        ctl.playback.playing_changed.connect(self._on_playing_changed)
         ctl.message.connect(self._on_message)
         ctl.doc.settings_changed.connect(self._on_setup_changed)
         self._path_timer = QTimer(self)
@@ -170,11 +170,11 @@ class SurfacePage(QWidget):
             self._on_setup_changed()  # back to the pair that is shown
 
     def _on_play_clicked(self) -> None:
-        self.ctl.toggle_play()
+        self.ctl.playback.toggle()
 
-    def _on_running_changed(self, running: bool) -> None:
-        self.play_btn.setText("Pause" if running else "Play")
-        if running:
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_btn.setText("Pause" if playing else "Play")
+        if playing:
             self._on_message("")
 
     def _on_message(self, text: str) -> None:

@@ -100,7 +100,7 @@ class RacePage(QWidget):
         ctl.grid_changed.connect(self._on_grid)
         ctl.race_changed.connect(self._on_race)
         ctl.setup_changed.connect(self._on_setup)
-        ctl.running_changed.connect(
+        ctl.playback.playing_changed.connect(
             lambda on: self.play.setText(f"{PAUSE} Pause" if on else f"{PLAY} Race"))
         self._on_setup()
         self._on_grid()
@@ -120,7 +120,7 @@ class RacePage(QWidget):
         self.formula.setWordWrap(True)
         self.play = QPushButton(f"{PLAY} Race")
         self.play.setObjectName("race-play")
-        self.play.clicked.connect(lambda: self.ctl.toggle_play())
+        self.play.clicked.connect(lambda: self.ctl.playback.toggle())
         self.step = QPushButton("1 step")
         self.step.setObjectName("race-step")
         self.step.clicked.connect(lambda: self.ctl.step(1))

@@ -44,7 +44,7 @@ class SlowdownPage(QWidget):
         self.play_btn = QPushButton("Play")
         self.reset_btn = QPushButton("Reset")
         self.step_btn.clicked.connect(lambda: ctl.step(1))
-        self.play_btn.clicked.connect(lambda: ctl.toggle_play())
+        self.play_btn.clicked.connect(lambda: ctl.playback.toggle())
         self.reset_btn.clicked.connect(ctl.reset)
         self.eta = spin_box(0.0, 1000.0, 4, 0.05)
         self.eta.valueChanged.connect(lambda v: ctl.doc.set_config(eta=float(v)))
@@ -123,7 +123,7 @@ class SlowdownPage(QWidget):
         ctl.changed.connect(self._timer.start)
         ctl.surfaces_changed.connect(self._on_surfaces_changed)
         ctl.setup_changed.connect(self._on_setup_changed)
-        ctl.running_changed.connect(lambda r: self.play_btn.setText("Pause" if r else "Play"))
+        ctl.playback.playing_changed.connect(lambda r: self.play_btn.setText("Pause" if r else "Play"))
         ctl.doc.settings_changed.connect(self._on_setup_changed)
         self._on_setup_changed()
 

@@ -33,13 +33,13 @@ def draw(lab) -> None:
     lab.curves.set_history(h, not ds.regression)
     net = lab.doc.network
     now = time.monotonic()
-    if lab.bars.isVisible() and (not ctl.running or now - lab._slow_at >= SLOW_S):
+    if lab.bars.isVisible() and (not ctl.playback.playing or now - lab._slow_at >= SLOW_S):
         lab._slow_at = now
         health = ctl.health()
         if health is not None:
             lab.bars.set_values(health.delta, health.dw, lab.doc.layer_base)
     plane = ctl.points_in() == 2 and len(ds.x) > 0
-    if net.is_finite() and (not ctl.running or now - lab._graph_at >= GRAPH_S):
+    if net.is_finite() and (not ctl.playback.playing or now - lab._graph_at >= GRAPH_S):
         # after a blow-up the graph keeps showing the last finite weights
         lab._graph_at = now
         names = list(FEATURES) if plane else []

@@ -181,7 +181,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
     def _on_trained(self) -> None:
         """While training runs, every slice is drawn at once, so a frame is one slice, one
         redraw and one repaint (the controller sizes its slices to leave time for these)."""
-        if self.ctl.running and self.isVisible():
+        if self.ctl.playback.playing and self.isVisible():
             self.redraw()
         else:
             self._schedule()
@@ -324,7 +324,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     # ------------------------------------------------------------ hooks
     def deactivate(self) -> None:
-        self.ctl.pause()
+        self.ctl.playback.pause()
 
     def step_forward(self) -> None:
         self.ctl.step_epoch()

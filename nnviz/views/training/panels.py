@@ -94,7 +94,7 @@ class RunPanel(QGroupBox):
         lay.addLayout(grid)
         lay.addLayout(form)
         lay.addLayout(self.acts_form)
-        self.play.clicked.connect(ctl.toggle)
+        self.play.clicked.connect(ctl.playback.toggle)
         self.step_sample.clicked.connect(ctl.step_sample)
         self.step_batch.clicked.connect(ctl.step_batch)
         self.step_epoch.clicked.connect(ctl.step_epoch)
@@ -113,7 +113,7 @@ class RunPanel(QGroupBox):
         self.freeze.toggled.connect(lambda v: self._config(freeze_biases=v))
         self.loss.currentIndexChanged.connect(lambda _i: self.doc.set_loss(self.loss.currentData()))
         self.init.currentTextChanged.connect(ctl.set_init)
-        ctl.running_changed.connect(self._on_running_changed)
+        ctl.playback.playing_changed.connect(self._on_playing_changed)
         self.doc.settings_changed.connect(self._on_settings_changed)
         self._on_settings_changed()
 
@@ -124,8 +124,8 @@ class RunPanel(QGroupBox):
             self.doc.message.emit(str(e))
             self._on_settings_changed()
 
-    def _on_running_changed(self, running: bool) -> None:
-        self.play.setText(f"{PAUSE} Pause" if running else f"{PLAY} Play")
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play.setText(f"{PAUSE} Pause" if playing else f"{PLAY} Play")
 
     def _on_settings_changed(self) -> None:
         c = self.doc.config

@@ -95,7 +95,7 @@ class UniversalityLab(Lab):
         self._on_model_changed()
 
     def deactivate(self) -> None:
-        self.ctl.pause_training()
+        self.ctl.playback.pause()
 
     def step_forward(self) -> None:
         """The lesson's next stage; in free mode on the one-input page, one gradient step.

@@ -199,9 +199,12 @@ class OneInputControls(QWidget):
         self.goal_error.setText(err or "")
 
     def _on_train_clicked(self) -> None:
-        err = self.ctl.toggle_training()
+        err = self.ctl.train_blocker()
         if err:
             self.goal_error.setText(f"Cannot train: {err}")
+            self._on_model_changed()    # the button is not left checked
+            return
+        self.ctl.playback.toggle()
 
     def select(self, j: int) -> None:
         self.selected = j
@@ -230,11 +233,11 @@ class OneInputControls(QWidget):
             self.goal_edit.setCursorPosition(0)
         with QSignalBlocker(self.eta):
             self.eta.setValue(ctl.eta)
-        self.train_button.setChecked(ctl.training)
-        self.train_button.setText(f"{PAUSE} Pause" if ctl.training else f"{PLAY} Train from here")
+        self.train_button.setChecked(ctl.playback.playing)
+        self.train_button.setText(f"{PAUSE} Pause" if ctl.playback.playing else f"{PLAY} Train from here")
         score = ctl.score()
         caption = "Score (mean |output − goal|): " + ("—" if score is None else f"{score:.4f}")
-        if ctl.training or ctl.epochs:
+        if ctl.playback.playing or ctl.epochs:
             caption += f"   ·   {ctl.epochs} training steps"
         self.score_label.setText(caption)
         j = min(self.selected, net.n - 1)

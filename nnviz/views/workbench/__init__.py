@@ -103,7 +103,7 @@ class WorkbenchLab(Lab):
         self.matrix_view.is_hidden = self.reveal.hidden
         self.stepper.position_changed.connect(self._on_position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
-        self.stepper.playing_changed.connect(self._on_playing_changed)
+        self.stepper.playback.playing_changed.connect(self._on_playing_changed)
         self.matrix.changed.connect(self._on_position_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)
         self.graph.neuron_clicked.connect(lambda l, j: self.inspector.select(("neuron", l, j)))
@@ -146,7 +146,7 @@ class WorkbenchLab(Lab):
                                        "Matrix view: the pass layer by layer as the notes "
                                        "write it (z = W a + b, BP1-BP4); the same keys step",
                                        checkable=True)
-        self.act_play = self._action("Play", s.toggle_play, "P",
+        self.act_play = self._action("Play", s.playback.toggle, "P",
                                      "Play or pause through the micro-steps", checkable=True)
         self.act_labels = self._action("Weights", self.graph.show_weight_labels, "L",
                                        "Show or hide the weight labels", checkable=True)
@@ -297,7 +297,7 @@ class WorkbenchLab(Lab):
             (self.matrix_view if self.matrix.active else self.graph).setFocus()
 
     def deactivate(self) -> None:
-        self.stepper.pause()
+        self.stepper.playback.pause()
 
     def zoom(self, factor: float | None) -> None:
         self.graph.zoom(factor)
@@ -404,5 +404,5 @@ class WorkbenchLab(Lab):
 
     def shutdown(self) -> None:
         self.repeat.cancel()
-        self.stepper.pause()
+        self.stepper.playback.pause()
         self._refresher.cancel()

@@ -75,7 +75,7 @@ class TrainNPanel(QWidget):
 
     def set_default_steps(self, n: int) -> None:
         """The lesson's step count (the notes' 10,000), if it has one."""
-        if n >= 1 and not self.trainer.running:
+        if n >= 1 and not self.trainer.playback.playing:
             self.steps.setValue(min(n, MAX_REPEAT))
 
     def set_step_remarks(self, remarks: list[str]) -> None:
@@ -92,7 +92,7 @@ class TrainNPanel(QWidget):
         return "\n".join([self.result.text()] + self._step_remarks + self.trainer.remarks)
 
     def _on_clicked(self) -> None:
-        if self.trainer.running:
+        if self.trainer.playback.playing:
             self.trainer.cancel()
         else:
             self.trainer.start(self.steps.value())
