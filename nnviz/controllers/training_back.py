@@ -97,7 +97,7 @@ class StepBack:
         shuffle and random state, best epoch, step-back snapshots), copied: a failed open
         puts it back with :meth:`restore_progress`. Never written to a file."""
         got = {k: copy.deepcopy(getattr(self, k, None)) for k in self._PROGRESS}
-        got["play_from"] = getattr(self, "_play_from_epoch", 0)
+        got["play_from"] = self._play_from_epoch
         got["rng"] = copy.deepcopy(self._rng.bit_generator.state)
         got["back"] = list(self._back)  # snapshots are never changed once taken
         got["sizes"] = list(self.doc.network.sizes) if self.doc.network is not None else []
@@ -108,7 +108,7 @@ class StepBack:
         net = self.doc.network
         if not got or net is None or got["sizes"] != list(net.sizes):
             return
-        self.pause()
+        self.playback.pause()
         for k in self._PROGRESS:
             setattr(self, k, copy.deepcopy(got[k]))
         self._play_from_epoch = got["play_from"]
