@@ -10,6 +10,7 @@ windows of its (ReLU'd) map. Views read :meth:`cell`, :meth:`pool_cell`, the map
 from __future__ import annotations
 
 import copy
+import weakref
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,10 @@ class SetSetup(QUndoCommand):
     def __init__(self, ctl: ConvController, before: ConvSetup, after: ConvSetup, text: str,
                  merge: str = "") -> None:
         super().__init__(text)
-        self._ctl, self._before, self._after, self._merge = ctl, before, after, merge
+        # a weak reference: the document's history must not keep the controller in a
+        # reference cycle (collecting such a cycle of Qt objects crashed, see the test)
+        self._ctl = weakref.ref(ctl)
+        self._before, self._after, self._merge = before, after, merge
 
     def id(self) -> int:  # noqa: A003 - Qt API
         return 8_000_001 if self._merge else -1
@@ -43,10 +47,14 @@ class SetSetup(QUndoCommand):
         return True
 
     def redo(self) -> None:
-        self._ctl._install(copy.deepcopy(self._after))
+        ctl = self._ctl()
+        if ctl is not None:
+            ctl._install(copy.deepcopy(self._after))
 
     def undo(self) -> None:
-        self._ctl._install(copy.deepcopy(self._before))
+        ctl = self._ctl()
+        if ctl is not None:
+            ctl._install(copy.deepcopy(self._before))
 
 
 class ConvController(QObject):

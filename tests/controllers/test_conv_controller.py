@@ -276,3 +276,23 @@ def test_kernel_size_grows_in_zeros_and_shrinks_to_the_middle(ctl):
     np.testing.assert_array_equal(ctl.setup.kernels[0], preset_kernel("edge_vertical"))
     with pytest.raises(ValueError):
         ctl.set_kernel_size(6)
+
+
+def test_a_document_and_its_conv_history_are_collected_without_a_crash(qtbot):
+    """Two undo steps that held the controller strongly made doc → history → step →
+    controller → doc a cycle of Qt objects, and collecting it crashed (segfault) at a
+    random later point of the test run; the steps now hold the controller weakly."""
+    import gc
+    import weakref
+
+    doc = Document()
+    c = ConvController(doc)
+    doc.load_lesson("conv-edge")
+    c.set_kernel_cell(0, 0, 0, 3.0)
+    c.set_bias(0.5)
+    doc.undo_stack.undo()
+    assert c.setup.kernels[0, 0, 0, 0] == 3.0 and c.setup.biases[0] == 0.0
+    gone = weakref.ref(c)
+    del doc, c
+    gc.collect()
+    assert gone() is None
