@@ -100,8 +100,11 @@ class CaptionBar(QFrame):
     def _heights(self, captions: list[Caption], together: bool = False) -> tuple[int, int]:
         """The tallest caption text and question of ``captions`` at the bar's width
         (``together``: as shown at once, one under the other)."""
-        parent = self.parentWidget()
-        w = max(200, (self.width() if self.isVisible() else parent.width() if parent else 800))
+        # not shown yet (a lesson opened before the window is): the bar will span the
+        # window (its parent is not laid out yet, and was measured too narrow, too tall)
+        top = self.window()
+        w = max(200, (self.width() if self.isVisible() else top.width() if top is not self
+                      else 800))
         m = self.layout().contentsMargins()
         inner = w - m.left() - m.right()
 

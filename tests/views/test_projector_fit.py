@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 from nnviz.engine.lessons import lesson_titles
 from nnviz.views.style import current_style
 from tests.views.fit_checks import squeezed, text_problems
+from tests.views.graph_geometry import weight_label_problems
 
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
 
@@ -141,19 +142,26 @@ def test_presentation_screenshot_has_the_size_asked_for(lesson, size, tmp_path, 
     assert (img.width(), img.height()) == size
 
 
-def edge_values(lab) -> set[str]:
-    """The texts a weight label may show for its value: full or four digits, before or
-    after the update."""
+def _weight_texts_problems(lab) -> list[str]:
+    """Each weight label shows its weight's value (whole or in four digits, before or
+    after the update), and its dC/dw once known (until the update)."""
     from nnviz.engine.naming import fmt
     from nnviz.views.workbench.present import short
 
-    tr = lab.stepper.trace
-    st = tr.state_at(lab.stepper.k)
-    out = set()
-    for ws in (tr.net_before.weights, st.weights):
-        for w in ws:
-            out |= {f(float(v)) for v in w.ravel() for f in (fmt, short)}
-    return out
+    tr, k = lab.stepper.trace, lab.stepper.k
+    st = tr.state_at(k)
+    problems = []
+    for item, (l, j, i) in lab.graph._edge_labels:
+        lines = item.toPlainText().split("\n")
+        value = lines[0].replace("⁺", "").split(" = ")[-1].split("→")[-1].strip()
+        shown = {f(float(w[l][j, i])) for w in (tr.net_before.weights, st.weights)
+                 for f in (fmt, short)}
+        if value not in shown:
+            problems.append(f"w{(l, j, i)} shows {lines[0]!r}, not one of {shown}")
+        if st.dw_known[l][j, i] and not st.w_updated[l][j, i] and \
+                not any(t.startswith("∂") for t in lines[1:]):
+            problems.append(f"w{(l, j, i)}: dC/dw known but not shown: {lines}")
+    return problems
 
 
 def _breaks_inside_words(text_edit) -> list[str]:
@@ -172,52 +180,50 @@ def _breaks_inside_words(text_edit) -> list[str]:
     return bad
 
 
-@pytest.mark.parametrize("presentation", [True, False], ids=["F5", "normal"])
-def test_workbench_texts_never_overlap_or_break_inside_a_number(window, qtbot, presentation):
-    """Through the whole pass of the notes' 2-2-2 network: no two graph texts overlap and
-    none covers a neuron; the bias values are shown; the Equation panel wraps lines only
-    at spaces (its layout breaks between terms) and shows the step's result in view."""
+def _workbench_step_problems(lab) -> list[str]:
+    """The graph's texts and the Equation panel at the stepper's position."""
+    from nnviz.engine.naming import fmt
     from nnviz.views.items.graph_place import overlapping
 
-    win = window
-    _set_presentation(win, qtbot, presentation)
-    assert win.open_lesson("mazur-2-2-2")
-    lab = win.current_lab
-    graph, eq = lab.graph, lab.equations
-    # every weight label in normal mode and on a large screen; at projector sizes in
-    # presentation type some give way (the Equation panel has every value)
-    least_weights = 6 if not presentation else 8 if win.requested == (1920, 1080) else 0
-    problems = []
-    for k in range(len(lab.stepper) + 1):
-        if k:
-            qtbot.keyClick(win, Qt.Key.Key_Right)
-        _settle(2)
-        assert lab.stepper.k == k
-        rects = graph.text_rects()
-        problems += [f"step {k}: {a!r} overlaps {b!r}" for a, b in overlapping(rects)]
-        nodes = [("neuron", r) for r in graph.node_rects()]
-        problems += [f"step {k}: {a!r} covers a neuron"
-                     for a, b in overlapping(graph.text_rects(names=False) + nodes)
-                     if b == "neuron" and a != "neuron"]
-        texts = graph.label_texts()
-        n_weights = sum(1 for t in texts if t.split("\n")[0].replace("⁺", "")
-                        .split(" = ")[-1].split(": ")[-1].split(" → ")[-1]
-                        in edge_values(lab))
-        if n_weights < least_weights:
-            problems.append(f"step {k}: only {n_weights} weight labels shown")
-        if not all(any(t.startswith(f"{b} = ") for t in texts) for b in ("b1", "b2")):
-            problems.append(f"step {k}: bias values not shown: {texts}")
-        problems += [f"step {k}: equation broken at {b!r}" for b in _breaks_inside_words(eq.text)]
-        if k:   # the result: in the first screenful of the panel, without scrolling
-            value = eq.text.document().toPlainText()
-            step = lab.stepper.step
-            from nnviz.engine.naming import fmt
+    graph, eq, k = lab.graph, lab.equations, lab.stepper.k
+    floor = 12.0 if current_style().presentation else 7.0
+    problems = weight_label_problems(graph, floor) + _weight_texts_problems(lab)
+    problems += [f"{a!r} overlaps {b!r}" for a, b in overlapping(graph.text_rects())]
+    nodes = [("neuron", r) for r in graph.node_rects()]
+    problems += [f"{a!r} covers a neuron" for a, b in
+                 overlapping(graph.text_rects(names=False) + nodes)
+                 if b == "neuron" and a != "neuron"]
+    texts = graph.label_texts()
+    if not all(any(t.startswith(f"{b} = ") for t in texts) for b in ("b1", "b2")):
+        problems.append(f"bias values not shown: {texts}")
+    problems += [f"equation broken at {b!r}" for b in _breaks_inside_words(eq.text)]
+    if k:   # the result: in the first screenful of the panel, without scrolling
+        value = fmt(lab.stepper.step.value)
+        cursor = eq.text.document().find(value)
+        if cursor.isNull() or eq.text.cursorRect(cursor).bottom() > eq.text.viewport().height():
+            problems.append(f"result {value} not in view")
+    return [f"step {k}: {p}" for p in problems]
 
-            at = value.find(fmt(step.value))
-            cursor = eq.text.document().find(fmt(step.value))
-            top = eq.text.cursorRect(cursor).bottom()
-            if at < 0 or top > eq.text.viewport().height():
-                problems.append(f"step {k}: result {fmt(step.value)} not in view")
+
+def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
+    """Through the whole pass of the notes' 2-2-2 network, stepped by the → key, in
+    presentation mode and not: every weight label is shown (with dC/dw once known), inside
+    the view, over no neuron and no other text, in readable type; no two graph texts
+    overlap; the bias values are shown; the Equation panel wraps lines only at spaces (its
+    layout breaks between terms) and shows the step's result in view."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("mazur-2-2-2")
+        lab = win.current_lab
+        lab.graph.setFocus()
+        for k in range(len(lab.stepper) + 1):
+            if k:
+                qtbot.keyClick(win, Qt.Key.Key_Right)
+            _settle(2)
+            assert lab.stepper.k == k
+            problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
     assert not problems, "\n".join(problems[:40])
 
 

@@ -7,22 +7,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF
 
-from nnviz.views.items.graph_texts import MAX_NODE_TEXT, _set_html
-
-Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
-GAP = 2.0                                   # pixels kept free around every label
-
-#: where along its edge (from the source neuron) a weight label may sit, best first
-EDGE_SPOTS = (0.3, 0.42, 0.2, 0.55, 0.66, 0.76)
+from nnviz.views.items.graph_texts import MAX_NODE_TEXT
+from nnviz.views.items.graph_weights import Rect, WeightsMixin
+from nnviz.views.items.graph_weights import hits as _hits
 
 
-def _hits(r: Rect, taken: list[Rect]) -> bool:
-    x0, y0, x1, y1 = r
-    return any(x0 < b[2] + GAP and b[0] < x1 + GAP and y0 < b[3] + GAP and b[1] < y1 + GAP
-               for b in taken)
-
-
-class PlacingMixin:
+class PlacingMixin(WeightsMixin):
     """Overlap-free placement for NetworkGraphWidget (after TextsMixin placed defaults)."""
 
     def _device_map(self):
@@ -95,11 +85,15 @@ class PlacingMixin:
     def _value_spots(self, l: int, j: int, px: float, down: float):
         x, y = self._pos[l][j]
         r = self._node_size(l) / 2 + 4
-        above, below = (x, y - r * down, (0.5, 1.0)), (x, y + r * down, (0.5, 0.0))
+        # above or below, a little further out if a neighbour's text is in the way,
+        # before beside it (there the edges and their weight labels are)
+        sc = self.style_.scale
+        above = [(x, y - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 6, 12, 20)]
+        below = [(x, y + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 6, 12, 20)]
         right, left = (x + r * px, y, (0.0, 0.5)), (x - r * px, y, (1.0, 0.5))
         if l == 0:
-            return [left, above, below]
-        first = [above, below] if j < self._sizes[l] / 2 else [below, above]
+            return [left, *above[:1], *below[:1]]
+        first = [*above, *below] if j < self._sizes[l] / 2 else [*below, *above]
         return first + [right, left]
 
     def _resolve_overlaps(self) -> None:
@@ -136,20 +130,7 @@ class PlacingMixin:
                          (x - s * px, y, (1.0, 0.5))]
                 self._try(item, spots, taken, dev, bounds)
         if self.weight_labels_on:
-            # whole labels first; then, where one fits nowhere, its numbers alone
-            unplaced = []
-            for item, (l, j, k) in self._edge_labels:
-                a, b = self._pos[l][k], self._pos[l + 1][j]
-                spots = [(*(a + t * (b - a)), (0.5, 0.5)) for t in EDGE_SPOTS]
-                full = getattr(item, "full_html", None)
-                if full is not None:
-                    _set_html(item, full)
-                if not self._try(item, spots, taken, dev, bounds) and full is not None \
-                        and item.short_html != full:
-                    unplaced.append((item, spots))
-            for item, spots in unplaced:
-                _set_html(item, item.short_html)
-                self._try(item, spots, taken, dev, bounds)
+            self._place_weights(taken, dev, bounds)
         for item in self._caption_items.values():
             if item.isVisible():   # the layer captions: where placed, or a little lower
                 p = item.pos()   # set afresh by _place_texts before every placing

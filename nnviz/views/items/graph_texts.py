@@ -32,14 +32,6 @@ def _show(item, on: bool) -> None:
         item.setVisible(on)
 
 
-def _value_part(text: str) -> str:
-    """'w5 = 0.4' -> '0.4', 'w5: 0.4 → 0.359' -> '0.4 → 0.359' (other texts unchanged)."""
-    for sep in (" = ", ": "):
-        if sep in text:
-            return text.split(sep, 1)[1]
-    return text
-
-
 class TextsMixin:
     """Text items for NetworkGraphWidget."""
 
@@ -124,11 +116,8 @@ class TextsMixin:
             if lines is None:
                 lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
                           "positive" if w[l][j, k] >= 0 else "negative")]
-            item.full_html = lines_html(lines, s, s.pt(9))
-            # where the whole label fits nowhere: the numbers alone (the edge says which
-            # weight it is; the Equation panel names it)
-            item.short_html = lines_html([(_value_part(t), r) for t, r in lines], s, s.pt(9))
-            _set_html(item, item.full_html)
+            item.lines = lines   # the placing picks the form (whole, numbers alone, size)
+            _set_html(item, lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
         self._place_texts()
 

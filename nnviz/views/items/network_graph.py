@@ -228,8 +228,10 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
             lpx = (60 if small else 20) * sc
             rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
             lpx, rpx = self._measured_margins(lpx, rpx)
+            # at least a large circle's radius and a gap beyond the outer layers
+            lpx, rpx = max(lpx, 26 * sc), max(rpx, 26 * sc)
             wpx = max(200.0, float(self.view.width()) or 600.0)
-            span = L + 0.3
+            span = L + 0.02
             ppu = max(40.0, (wpx - lpx - rpx) / span)
             if abs(ppu - self._ppu_x) > 0.5:   # the circles shrink where layers are close
                 self._ppu_x = ppu
@@ -244,7 +246,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
                 lpx = rpx = top = bottom = (22 + 6) * sc   # a circle's radius and a gap
             ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
             y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
-            self.view.setRange(xRange=(-0.15 - lpx / ppu, L + 0.15 + rpx / ppu),
+            self.view.setRange(xRange=(-0.01 - lpx / ppu, L + 0.01 + rpx / ppu),
                                yRange=(y0, y1), padding=0)
             ppu_y = hpx / (y1 - y0)
             if abs(ppu_y - self._ppu_y) > 0.5:
@@ -357,8 +359,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
     def _node_size(self, l: int) -> float:
         """Circle diameter in pixels: 44 (scaled) where it fits the spacing on screen."""
         n = self._sizes[l]
-        # at most 40 % of the distance between layers: the rest is room for weight labels
-        base = min(44 * self.style_.scale, max(24.0, 0.4 * self._ppu_x))
+        # at most 30 % of the distance between layers: the rest is room for weight labels
+        base = min(44 * self.style_.scale, max(24.0, 0.3 * self._ppu_x))
         if n < 2:
             return base
         gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y

@@ -1,0 +1,185 @@
+"""Where the network graph's weight labels go: every label shown, none covering a neuron
+or another text. Each label may sit at many places along its edge (on the line, or just
+above or below it); all labels of the graph are placed together by a small search, in
+the largest form that lets every one of them fit: the whole text, then the numbers alone,
+then in smaller type down to a floor (the Equation panel prints every digit and name)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.views.items.graph_support import lines_html
+
+Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
+GAP = 2.0                                   # pixels kept free around every label
+
+#: where along its edge (from the source neuron) a weight label may sit, best first
+EDGE_SPOTS = (0.3, 0.42, 0.2, 0.5, 0.55, 0.36, 0.46, 0.25, 0.66, 0.6, 0.15, 0.72, 0.78, 0.85)
+#: the label's point put on the edge: its centre, its bottom (above the line), its top
+ANCHORS = ((0.5, 0.5), (0.5, 1.0), (0.5, 0.0))
+#: the forms tried, largest first: (numbers alone?, font size in points before scaling)
+FORMS = ((False, 9.0), (True, 9.0), (False, 8.0), (True, 8.0), (True, 7.5), (True, 7.0))
+#: candidates tried per form before a smaller one is (the search is cut off there)
+SEARCH_BUDGET = 300
+#: networks with at most this many weight labels get the search; larger ones a greedy pass
+SEARCH_LABELS = 16
+
+
+def _set_html(item, html: str) -> None:
+    if getattr(item, "_nnviz_html", None) != html:
+        item.setHtml(html)
+        item._nnviz_html = html
+
+
+def hits(r: Rect, taken: list[Rect]) -> bool:
+    x0, y0, x1, y1 = r
+    return any(x0 < b[2] + GAP and b[0] < x1 + GAP and y0 < b[3] + GAP and b[1] < y1 + GAP
+               for b in taken)
+
+
+def value_part(text: str) -> str:
+    """'w5 = 0.4' -> '0.4', 'w5: 0.4 → 0.359' -> '→ 0.359' (the new value; the Equation
+    panel shows the old), other texts unchanged."""
+    if " → " in text:
+        return "→ " + text.rsplit(" → ", 1)[1]
+    for sep in (" = ", ": "):
+        if sep in text:
+            return text.split(sep, 1)[1]
+    return text
+
+
+def conflicts(rects: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(n, m) booleans: rectangle i of ``rects`` comes within GAP of j of ``others``."""
+    a, b = rects[:, None, :], others[None, :, :]
+    return ((a[..., 0] < b[..., 2] + GAP) & (b[..., 0] < a[..., 2] + GAP)
+            & (a[..., 1] < b[..., 3] + GAP) & (b[..., 1] < a[..., 3] + GAP))
+
+
+def greedy(cands: list[np.ndarray]) -> list[int] | None:
+    """The first free candidate of each label in turn, or None if one has none left."""
+    chosen = np.zeros((0, 4))
+    out = []
+    for r in cands:
+        free = np.flatnonzero(~conflicts(r, chosen).any(axis=1)) if len(chosen) else [0]
+        if not len(free):
+            return None
+        out.append(int(free[0]))
+        chosen = np.vstack([chosen, r[free[0]]])
+    return out
+
+
+def search(cands: list[np.ndarray], budget: int = SEARCH_BUDGET) -> list[int] | None:
+    """One candidate index per label ((n_i, 4) rectangles each) such that no two chosen
+    rectangles overlap, or None if none is found within ``budget`` tries. The label with
+    the fewest free spots left is placed next (and a dead end is seen at once)."""
+    n = len(cands)
+    start = np.cumsum([0] + [len(c) for c in cands])
+    flat = np.concatenate(cands).reshape(-1, 4)
+    clash = conflicts(flat, flat)
+    choice: list[int] = [-1] * n
+    visits = 0
+
+    def go(blocked: np.ndarray, placed: np.ndarray) -> bool:
+        nonlocal visits
+        if placed.all():
+            return True
+        free = np.add.reduceat(~blocked, start[:-1])
+        free[placed] = np.iinfo(free.dtype).max
+        i = int(np.argmin(free))
+        if free[i] == 0:
+            return False
+        placed = placed.copy()
+        placed[i] = True
+        for c in np.flatnonzero(~blocked[start[i]:start[i + 1]]):
+            visits += 1
+            if visits > budget:
+                return False
+            if go(blocked | clash[start[i] + c], placed):
+                choice[i] = int(c)
+                return True
+        return False
+
+    return choice if go(np.zeros(len(flat), bool), np.zeros(n, bool)) else None
+
+
+class WeightsMixin:
+    """Weight-label placing for NetworkGraphWidget (see the module docstring)."""
+
+    def _weight_spots(self, l: int, j: int, k: int) -> list:
+        a, b = self._pos[l][k], self._pos[l + 1][j]
+        return [(*(a + t * (b - a)), anchor) for t in EDGE_SPOTS for anchor in ANCHORS]
+
+    def _spots_in_pixels(self, dev) -> None:
+        """Every label's spots as pixel points and anchors (the order of _weight_spots)."""
+        o, e = np.array(dev(0.0, 0.0)), np.array(dev(1.0, 1.0))
+        t = np.repeat(np.array(EDGE_SPOTS), len(ANCHORS))[:, None]
+        anchors = np.tile(np.array(ANCHORS, float), (len(EDGE_SPOTS), 1))
+        self._spot_px = []
+        for _, (l, j, k) in self._edge_labels:
+            a, b = self._pos[l][k], self._pos[l + 1][j]
+            self._spot_px.append((o + (a + t * (b - a)) * (e - o), anchors))
+
+    def _label_size(self, item, html: str) -> tuple[float, float]:
+        """The label's size in pixels with this text (remembered per text)."""
+        sizes: dict = self.__dict__.setdefault("_label_sizes", {})
+        if html not in sizes:
+            if len(sizes) > 4096:
+                sizes.clear()
+            _set_html(item, html)
+            r = item.boundingRect()
+            sizes[html] = (r.width(), r.height())
+        return sizes[html]
+
+    def _form_html(self, item, short: bool, size: float) -> str:
+        lines = getattr(item, "lines", None) or []
+        if short:
+            lines = [(value_part(t), r) for t, r in lines]
+        return lines_html(lines, self.style_, self.style_.pt(size))
+
+    def _candidates(self, htmls: list[str], taken: np.ndarray, dev, bounds: Rect) -> list:
+        """Per label, its free spots: (indices into its spots, (n, 4) rectangles)."""
+        out = []
+        for (item, _), html, (pts, anchors) in zip(self._edge_labels, htmls, self._spot_px):
+            w, h = self._label_size(item, html)
+            x0 = pts[:, 0] - anchors[:, 0] * w
+            y0 = pts[:, 1] - anchors[:, 1] * h
+            r = np.column_stack([x0, y0, x0 + w, y0 + h])
+            ok = (r[:, 0] >= bounds[0]) & (r[:, 2] <= bounds[2]) & (r[:, 1] >= bounds[1]) \
+                & (r[:, 3] <= bounds[3])
+            if len(taken):
+                ok &= ~conflicts(r, taken).any(axis=1)
+            idx = np.flatnonzero(ok)
+            out.append((idx, r[idx]))
+        return out
+
+    def _place_weights(self, taken: list[Rect], dev, bounds: Rect) -> None:
+        """Every weight label in the largest form in which all of them fit; if none does,
+        the smallest form, with those that fit nowhere hidden."""
+        if not self._edge_labels:
+            return
+        self._spots_in_pixels(dev)
+        fixed = np.array(taken, float).reshape(-1, 4)
+        for short, size in FORMS:
+            htmls = [self._form_html(item, short, size) for item, _ in self._edge_labels]
+            cands = self._candidates(htmls, fixed, dev, bounds)
+            if not all(len(idx) for idx, _ in cands):
+                continue
+            rects = [r for _, r in cands]
+            # a full search where the labels are few (a 2-2-2 network: 8); else in turn
+            pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
+            if pick is None:
+                continue
+            for (item, (l, j, k)), html, (idx, rects), i in zip(self._edge_labels, htmls,
+                                                                cands, pick):
+                x, y, anchor = self._weight_spots(l, j, k)[idx[i]]
+                _set_html(item, html)
+                item.set_anchor(anchor)
+                item.setPos(x, y)
+                item.setVisible(True)
+                taken.append(tuple(rects[i]))
+            self.weight_form = (short, size)
+            return
+        self.weight_form = FORMS[-1]
+        for item, (l, j, k) in self._edge_labels:   # greedy: as many as fit
+            _set_html(item, self._form_html(item, *FORMS[-1]))
+            self._try(item, self._weight_spots(l, j, k), taken, dev, bounds)

@@ -1,0 +1,70 @@
+"""The network graph's texts and neurons as Qt draws them: rectangles in scene coordinates,
+measured from the items themselves (not from the placing code's own arithmetic)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF
+
+
+def item_scene_rect(item) -> QRectF:
+    """Where a graph label is painted, in scene coordinates (the labels ignore the view's
+    zoom, so their scene rectangle is their device rectangle mapped back)."""
+    view = item.scene().views()[0]
+    vt = view.viewportTransform()
+    device = item.deviceTransform(vt).mapRect(item.boundingRect())
+    return vt.inverted()[0].mapRect(device)
+
+
+def neuron_scene_rects(graph) -> list[QRectF]:
+    """The squares around the neurons and bias nodes as drawn by their scatter items."""
+    out = []
+    for scatter in (graph.nodes, graph.bias_nodes):
+        for spot in scatter.points():
+            c = graph.view.mapViewToScene(QPointF(spot.pos()))
+            h = spot.size() / 2
+            out.append(QRectF(c.x() - h, c.y() - h, 2 * h, 2 * h))
+    return out
+
+
+def weight_label_problems(graph, floor_pt: float) -> list[str]:
+    """Every weight label: shown, inside the graph's view, over no neuron and no other
+    text, its type at least ``floor_pt`` points."""
+    problems = []
+    view_rect = graph.view.sceneBoundingRect()
+    weights = [(item, e) for item, e in graph._edge_labels]
+    others = [(t.toPlainText(), item_scene_rect(t)) for t in graph._texts if t.isVisible()
+              and t not in graph._name_items.values()]
+    nodes = neuron_scene_rects(graph)
+    for i, (item, edge) in enumerate(weights):
+        text = item.toPlainText().replace("\n", " / ")
+        if not item.isVisible():
+            problems.append(f"weight label {edge} not shown")
+            continue
+        r = item_scene_rect(item)
+        if not view_rect.contains(r):
+            problems.append(f"{text!r} outside the view: {r.getRect()} not in "
+                            f"{view_rect.getRect()}")
+        if any(r.intersects(n) for n in nodes):
+            problems.append(f"{text!r} covers a neuron")
+        problems += [f"{text!r} overlaps {o!r}" for o, ro in others if r.intersects(ro)]
+        problems += [f"{text!r} overlaps {o.toPlainText()!r}" for o, _ in weights[i + 1:]
+                     if o.isVisible() and r.intersects(item_scene_rect(o))]
+        pt = _point_size(item)
+        if pt < floor_pt - 0.01:
+            problems.append(f"{text!r} set in {pt:.1f} pt (< {floor_pt:.1f})")
+    return problems
+
+
+def _point_size(item) -> float:
+    """The smallest type size in a label's laid-out text."""
+    sizes = []
+    block = item.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.text().strip():
+                sizes.append(frag.charFormat().font().pointSizeF())
+            it += 1
+        block = block.next()
+    return min(sizes) if sizes else 0.0
