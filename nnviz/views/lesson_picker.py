@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem
 
 from nnviz.engine.syllabus import chapters
+from nnviz.views.cells import resize_list, set_row
 from nnviz.views.overlay import Overlay
 
 #: the picker's keys, for the shortcut sheet
@@ -56,22 +57,25 @@ class LessonPicker(Overlay):
     def _fill(self) -> None:
         nav = self.win.nav
         kept = set(nav.kept_names())
-        self.list.clear()
+        rows: list[tuple[str, str | None]] = []   # (text, lesson name; None: a heading)
+        for i, (title, entries) in enumerate(chapters(nav.entries), 1):
+            rows.append((f"{i}  {title}", None))
+            rows += [(f"    {e.title}{KEPT_MARK if e.name in kept else ''}", e.name)
+                     for e in entries]
         bold = QFont(self.list.font())
         bold.setBold(True)
-        for i, (title, entries) in enumerate(chapters(nav.entries), 1):
-            head = QListWidgetItem(f"{i}  {title}")
-            head.setFlags(Qt.ItemFlag.NoItemFlags)
-            head.setFont(bold)
-            self.list.addItem(head)
-            for e in entries:
-                mark = KEPT_MARK if e.name in kept else ""
-                item = QListWidgetItem(f"    {e.title}{mark}")
-                item.setData(NAME_ROLE, e.name)
-                item.setToolTip(e.name)
-                self.list.addItem(item)
-                if e.name == nav.current:
-                    self.list.setCurrentItem(item)
+        resize_list(self.list, 0)   # rows made by Qt, never by Python: see views/cells.py
+        resize_list(self.list, len(rows))
+        model = self.list.model()
+        for r, (text, name) in enumerate(rows):
+            set_row(self.list, r, text, name)
+            index = model.index(r, 0)
+            model.setData(index, name, Qt.ItemDataRole.ToolTipRole)
+            if name is None:
+                model.setData(index, bold, Qt.ItemDataRole.FontRole)
+                self.list.item(r).setFlags(Qt.ItemFlag.NoItemFlags)
+            elif name == nav.current:
+                self.list.setCurrentRow(r)
         if self.list.currentItem() is None and self.list.count() > 1:
             self.list.setCurrentRow(1)
 

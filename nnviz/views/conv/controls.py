@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.conv import ConvController
 from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT
 from nnviz.engine.conv_steps import PRESETS
+from nnviz.views.cells import set_cell
 from nnviz.views.conv.cells import short
 from nnviz.views.widgets import spin_box
 
@@ -219,6 +220,5 @@ class KernelEditor(QWidget):
                 t.setColumnCount(k)
                 for u in range(k):
                     for v in range(k):
-                        item = QTableWidgetItem(short(kernel[ch, u, v]))
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                        t.setItem(u, v, item)
+                        set_cell(t, u, v, short(kernel[ch, u, v]),
+                                 align=Qt.AlignmentFlag.AlignCenter)

@@ -11,13 +11,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.controllers.neuron_functions import FunctionsController
 from nnviz.engine.naming import fmt
+from nnviz.views.cells import set_cell
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -181,9 +181,7 @@ class SoftmaxPage(QWidget):
             self.texts[j].setText(_num(a[j]), color=st.foreground)
             self.texts[j].setPos(j + 1, a[j] + 0.01)
             for col, v in enumerate((c.softmax_z[j], cz[j], e[j], a[j])):
-                item = QTableWidgetItem(_num(v))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(j, col, item)
+                set_cell(self.table, j, col, _num(v), align=Qt.AlignmentFlag.AlignCenter)
         self.sum_label.setText(f"Σ a_j = {fmt(round(float(a.sum()), 9))}")
 
     def apply_style(self, style: Style) -> None:

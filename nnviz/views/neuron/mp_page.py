@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.controllers.neuron import NeuronController
 from nnviz.engine.neuron import MP_PRESETS
+from nnviz.views.cells import set_cell
 from nnviz.views.neuron.widgets import rgba
 from nnviz.views.style import Style, current_style
 
@@ -126,11 +126,8 @@ class MPPage(QWidget):
             vals = [*(str(v) for v in t.inputs[r]), str(t.g[r]),
                     "yes" if t.inhibited[r] else "no", str(t.y[r])]
             for col, text in enumerate(vals):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if t.y[r] == 1:
-                    item.setBackground(on)
-                self.table.setItem(r, col, item)
+                set_cell(self.table, r, col, text, align=Qt.AlignmentFlag.AlignCenter,
+                         background=on if t.y[r] == 1 else None)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setFont(self.table.font())  # readable from the back too
         self.table.horizontalHeader().setSectionResizeMode(  # the widest heading whole

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron import PLANE, SHADE, WEIGHT_RANGE, NeuronController
 from nnviz.engine.naming import fmt
 from nnviz.engine.neuron import RULE_TEXT
+from nnviz.views.cells import set_cell
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
@@ -233,11 +233,9 @@ class PerceptronPage(QWidget):
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
             for col, text in enumerate(vals):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if t.differs[r]:
-                    item.setBackground(pg.mkColor(rgba(self.style_.highlight, 90)))
-                self.table.setItem(r, col, item)
+                set_cell(self.table, r, col, text, align=Qt.AlignmentFlag.AlignCenter,
+                         background=pg.mkColor(rgba(self.style_.highlight, 90))
+                         if t.differs[r] else None)
         self._fit_table()
         if t.differs.any():
             where = ", ".join(_vec(p) for p in t.inputs[t.differs])

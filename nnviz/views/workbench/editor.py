@@ -5,7 +5,7 @@ document (network changes are undoable); bad entries are refused with a message.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,7 @@ from nnviz.engine import edit
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.naming import fmt
+from nnviz.views.cells import set_cell
 from nnviz.views.style import Style
 
 MAX_EXAMPLE_ROWS = 64
@@ -179,10 +180,8 @@ class NetworkEditor(QWidget):
             labels = []
             for r in range(rows):
                 for c, arr in enumerate((x, y)):
-                    item = QTableWidgetItem(fmt(arr[r]) if r < len(arr) else "")
-                    if r >= len(arr):
-                        item.setFlags(Qt.ItemFlag.NoItemFlags)
-                    self.example.setItem(r, c, item)
+                    set_cell(self.example, r, c, fmt(arr[r]) if r < len(arr) else "",
+                             editable=r < len(arr))
                 labels.append(nm.out(0, r) if nm and r < len(x) else str(r + 1))
             self.example.setVerticalHeaderLabels(labels)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.captions import trace_values
 from nnviz.views.caption_text import quotes_values, shown_captions
+from nnviz.views.cells import resize_list, set_row
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.present import equation_html, step_summary
 
@@ -128,18 +129,16 @@ class EquationPanel(QWidget):
                                         self.layout_width(), self.measure, hidden))
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
-                self.steps.clear()
+                resize_list(self.steps, 0)
                 self._shown_trace = tr
-            while self.steps.count() > st.k:
-                self.steps.takeItem(self.steps.count() - 1)
-            for i in range(self.steps.count(), st.k):
-                item = QListWidgetItem(step_summary(tr.steps[i]))
-                item.setData(Qt.ItemDataRole.UserRole, i + 1)
-                self.steps.addItem(item)
+            first = min(self.steps.count(), st.k)
+            resize_list(self.steps, st.k)
+            for i in range(first, st.k):
+                set_row(self.steps, i, step_summary(tr.steps[i]), i + 1)
             if st.k:
-                self.steps.item(st.k - 1).setText(step_summary(tr.steps[st.k - 1], hidden))
+                set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
-                self.steps.scrollToItem(self.steps.item(st.k - 1))
+                self.steps.scrollTo(self.steps.model().index(st.k - 1, 0))
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
         self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
