@@ -17,9 +17,8 @@ from nnviz.controllers.stepper import StepController
 from nnviz.engine.notes_numbers import (
     MAX_REPEAT,
     describe_update,
-    momentum_state,
+    optimiser_state,
     sgd_steps,
-    velocity_of,
     workbench_steps,
 )
 
@@ -65,8 +64,7 @@ class RepeatTrainer(QObject):
         self._net = self.doc.network.copy()
         d, st = self.doc, self.stepper
         self._cfg, self._n_train = d.config, max(1, len(d.x))
-        self._state = (momentum_state(d.config, self._net, st.velocity.get(st.t))
-                       if b is None else None)
+        self._state = optimiser_state(d.config, st.opt_states.get(st.t)) if b is None else None
         self._seed = (d.lesson.seed if d.lesson is not None else 0) + st.t
         self.asked, self.done, self._chunk = n, 0, FIRST_CHUNK
         self.result, self.remarks = "", []
@@ -110,19 +108,16 @@ class RepeatTrainer(QObject):
             self._finish()
 
     def _how(self) -> str:
-        """The update the run applied, e.g. " with Adam (η = 0.1, β₁ = 0.9, ...), started
-        afresh" or " with SGD" (the matrix view's mini-batch: plain gradient descent)."""
+        """The update the run applied, e.g. " with Adam (β₁ = 0.9, ...), η = 0.1" (its state
+        carried on from the step the Workbench stands at, and on to the next step key), or
+        what the matrix view's mini-batch step (plain gradient descent) leaves out."""
         cfg = self._cfg
         if self._state is None:
             plain = not (cfg.l1 or cfg.l2 or cfg.clip_value or cfg.clip_norm or cfg.dropout
                          or cfg.optimiser_spec()[0] != "sgd")
             return "" if plain else (" (the mini-batch step is plain gradient descent: the "
                                      "optimiser, L1/L2, clipping and dropout are not applied)")
-        how = f" with {describe_update(cfg, self._n_train)}, η = {cfg.eta:g}"
-        name = cfg.optimiser_spec()[0]
-        if name not in ("sgd", "momentum"):
-            how += " (its averages started afresh: the Workbench steps only SGD and momentum)"
-        return how
+        return f" with {describe_update(cfg, self._n_train)}, η = {cfg.eta:g}"
 
     def _finish(self) -> None:
         d, net, n = self.doc, self._net, self.asked
@@ -130,7 +125,7 @@ class RepeatTrainer(QObject):
         x, y = self._xy
         m = len(np.asarray(x).reshape(-1, net.sizes[0]))
         self.stepper.train_step(after=net, text=f"Train {n:,} steps",
-                                velocity=velocity_of(self._state, net))
+                                optimiser=self._state.opt if self._state is not None else None)
         from nnviz.engine.network import forward
 
         fwd = forward(net, x)

@@ -39,7 +39,7 @@ class StepController(QObject):
         self.t = 0
         self.speed = 2.0            # micro-steps per second when playing
         self.error = ""             # why there is no trace (shown by the views)
-        self.velocity: dict[int, tuple] = {}   # momentum velocities reached at step t
+        self.opt_states: dict[int, object] = {}   # the optimiser (its state) at step t
         self.tick = None            # what Play steps (the matrix view's next), else next
         self.tick_position = lambda: 0
         self._trace: Trace | None = None
@@ -76,14 +76,14 @@ class StepController(QObject):
         return self._trace
 
     def options(self):
-        """The document's L1/L2 (λ/n, n the data set's size), momentum (the velocity this
+        """The document's L1/L2 (λ/n, n the data set's size), optimiser (the state this
         timeline step reached), clipping and dropout (masks drawn per training step)."""
         from nnviz.engine.trace_options import StepOptions
 
         d = self.doc
         seed = (d.lesson.seed if d.lesson is not None else 0) + self.t
         return StepOptions.from_config(d.config, d.network, max(1, len(d.x)),
-                                       np.random.default_rng(seed), self.velocity.get(self.t))
+                                       np.random.default_rng(seed), self.opt_states.get(self.t))
 
     def __len__(self) -> int:
         tr = self.trace
@@ -157,11 +157,10 @@ class StepController(QObject):
 
     # ------------------------------------------------------------ training steps
     def train_step(self, after: Network | None = None, text: str | None = None,
-                   velocity: tuple | None = None) -> bool:
+                   optimiser=None) -> bool:
         """Forward, backward and update at once: apply the update and start the next pass
         (``after``: another update of this network, e.g. the matrix view's mini-batch or
-        Train N steps, which may run an optimiser the trace cannot write out; ``velocity``:
-        the momentum velocities it reached)."""
+        Train N steps; ``optimiser``: the optimiser state it reached)."""
         tr = self.trace
         if tr is None and after is None:
             return False
@@ -172,16 +171,16 @@ class StepController(QObject):
                                   "Lower the learning rate or undo the last edit.")
             return False
         del self.timeline[self.t + 1:]
-        self.velocity = {t: v for t, v in self.velocity.items() if t <= self.t}
-        if velocity is not None:
-            self.velocity[self.t + 1] = velocity
-        elif tr is not None and tr.velocity is not None and after is tr.net_after:
-            self.velocity[self.t + 1] = tr.velocity
+        self.opt_states = {t: v for t, v in self.opt_states.items() if t <= self.t}
+        if optimiser is not None:
+            self.opt_states[self.t + 1] = optimiser
+        elif tr is not None and tr.optimiser is not None and after is tr.net_after:
+            self.opt_states[self.t + 1] = tr.optimiser
         self.timeline.append(after.copy())
         while len(self.timeline) > 2 and (len(self.timeline) > MAX_TIMELINE
                                           or self._timeline_bytes() > MAX_TIMELINE_BYTES):
             del self.timeline[0]
-            self.velocity = {t - 1: v for t, v in self.velocity.items() if t > 0}
+            self.opt_states = {t - 1: v for t, v in self.opt_states.items() if t > 0}
         self.t = len(self.timeline) - 1
         self._install(after, text or f"Training step {self.t}")
         self.k = 0
@@ -220,9 +219,10 @@ class StepController(QObject):
         return {"step": list(range(len(self.timeline))), "cost": costs}
 
     def _timeline_bytes(self) -> int:
-        """Bytes held by the timeline's networks and momenta (float64 parameters)."""
+        """Bytes held by the timeline's networks and optimiser states (float64)."""
         n = self.timeline[-1].n_params() if self.timeline else 0
-        return (len(self.timeline) + len(self.velocity)) * n * 8
+        slots = sum(len(o.slot_names) for o in self.opt_states.values())
+        return (len(self.timeline) + slots) * n * 8
 
     def restore_timeline(self, saved: Any, t: int, k: int) -> None:
         """Install a timeline saved by :meth:`timeline_state` at training step t, micro-step
@@ -271,7 +271,7 @@ class StepController(QObject):
     # ------------------------------------------------------------ document signals
     def _on_lesson_changed(self) -> None:
         self.playback.pause()
-        self.velocity = {}
+        self.opt_states = {}
         self.timeline = [self.doc.network.copy()] if self.doc.network is not None else []
         self.t = 0
         self.k = 0

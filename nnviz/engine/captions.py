@@ -116,9 +116,13 @@ def canonical(name: str) -> str:
 
 
 def trace_values(trace) -> dict[str, float]:
-    """Every value a template may quote, from a worked-example trace."""
+    """Every value a template may quote, from a worked-example trace. The updated values
+    (``w5+``) only where the update is plain w − η·∂E/∂w: a lesson's caption that writes
+    that rule out is hidden under another optimiser, L1/L2 or clipping."""
     vals: dict[str, float] = {}
     for s in trace.steps:
+        if s.phase == "update" and not getattr(trace, "plain", True):
+            continue
         vals.setdefault(canonical(s.equation.lhs), float(s.equation.value))
         for d in s.details:
             vals.setdefault(canonical(d.lhs), float(d.value))

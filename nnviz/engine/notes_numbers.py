@@ -139,31 +139,15 @@ def workbench_steps(net: Network, x: Array, y: Array, loss: Loss, cfg, n: int, *
     return state
 
 
-def momentum_state(cfg, net: Network, velocity: tuple | None):
-    """An OptimizerState whose momentum velocities are the Workbench's (vw, vb) of the
-    step it stands at (None: zero, as a first step)."""
+def optimiser_state(cfg, opt=None):
+    """An OptimizerState carrying on from the Workbench's optimiser ``opt`` (its state at
+    the step it stands at; a copy), with ``cfg``'s settings; afresh, as a first step, if
+    ``opt`` is None or another optimiser than ``cfg`` asks for."""
     from nnviz.engine.training import OptimizerState
 
-    state = OptimizerState()
-    opt = state.optimiser_for(cfg)
-    if velocity is not None and opt.name == "momentum":
-        vw, vb = velocity
-        opt.slots = [{"v": np.array(a, dtype=np.float64)} for pair in zip(vw, vb)
-                     for a in pair]
+    state = OptimizerState(opt.copy() if opt is not None else None)
+    state.optimiser_for(cfg)
     return state
-
-
-def velocity_of(state, net: Network) -> tuple | None:
-    """The Workbench's (vw, vb) from a momentum optimiser's state, else None."""
-    opt = state.opt if state is not None else None
-    if opt is None or opt.name != "momentum":
-        return None
-    slots = list(opt.slots) + [None] * (2 * net.n_layers - len(opt.slots))
-    vw = [slots[2 * l]["v"].copy() if slots[2 * l] else np.zeros_like(w)
-          for l, w in enumerate(net.weights)]
-    vb = [slots[2 * l + 1]["v"].copy() if slots[2 * l + 1] else np.zeros_like(b)
-          for l, b in enumerate(net.biases)]
-    return vw, vb
 
 
 def describe_update(cfg, n_train: int) -> str:

@@ -37,8 +37,10 @@ from typing import Any
 
 import numpy as np
 
+from nnviz.engine.naming import fmt
+from nnviz.engine.optimiser_io import MAX_STATE_VALUES
+
 Array = np.ndarray
-MAX_STATE_VALUES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,21 @@ class Optimiser:
     def _derived(self, numbers: dict[str, float]) -> dict[str, float]:
         return {}
 
+    def worked(self, w: str, g: str, s0: dict[str, float], s1: dict[str, float], gv: float,
+               eta: float, old: float) -> tuple[list[Line], tuple[str, str]]:
+        """One parameter's update written out (a worked step): the lines of the state
+        (lhs, symbols, numbers, value) and the new value's (symbols, numbers). ``w`` and
+        ``g`` name the parameter and its gradient (value ``gv``), ``s0``/``s1`` are its
+        slot values before/after this step (``t`` already counted), ``old`` its value."""
+        return [], (f"{w} - η*{g}", f"{fmt(old)} - {fmt(eta)}*{_p(gv)}")
+
+    def _root_step(self, w: str, g: str, avg: str, gv: float, a1: float, eta: float,
+                   old: float) -> tuple[str, str]:
+        """w − η·g/(√avg + ε), AdaGrad's and RMSProp's step."""
+        eps = fmt(self.hyper["eps"])
+        return (f"{w} - η*{g} / (√({avg}) + ε)",
+                f"{fmt(old)} - {fmt(eta)}*{_p(gv)} / (√({fmt(a1)}) + {eps})")
+
     def settings_text(self) -> str:
         """'μ = 0.9, ε = 1e-08' (empty for plain SGD)."""
         return ", ".join(f"{h.symbol} = {self.hyper[h.key]:g}" for h in self.hypers)
@@ -218,37 +235,21 @@ class Optimiser:
         self.hyper, self.t, self.slots, self.last = checked, t, parsed, []
 
     def _parse_slot(self, s: Any) -> dict[str, Array]:
-        if not isinstance(s, dict) or set(s) != set(self.slot_names):
-            raise ValueError(f"a {self.label} slot needs {', '.join(self.slot_names)}")
-        out, shape0 = {}, None
-        for k in self.slot_names:
-            e = s[k]
-            if not isinstance(e, dict):
-                raise ValueError("a slot entry must hold shape and data")
-            shape, data = e.get("shape"), e.get("data")
-            if (not isinstance(shape, list) or len(shape) > 4 or not all(
-                    isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 10**6
-                    for n in shape)):
-                raise ValueError("a slot shape must be a short list of sizes")
-            size = math.prod(shape)
-            if (not isinstance(data, list) or len(data) != size or size > MAX_STATE_VALUES
-                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                               for v in data)):
-                raise ValueError("slot data must be a list of numbers matching its shape")
-            a = np.asarray(data, dtype=np.float64).reshape(shape)
-            if not np.isfinite(a).all():
-                raise ValueError("optimiser state must be finite")
-            if k in self.nonneg_slots and (a < 0).any():
-                raise ValueError("a squared-gradient average cannot be negative")
-            if shape0 is not None and list(a.shape) != shape0:
-                raise ValueError("the arrays of one slot must have one shape")
-            shape0 = list(a.shape)
-            out[k] = a
-        return out
+        from nnviz.engine.optimiser_io import parse_slot
+
+        return parse_slot(s, self.slot_names, self.nonneg_slots, self.label)
 
 
 def _scaled(g: Array, lr: float) -> Array:
     return g if lr == 1.0 else lr * g
+
+Line = tuple[str, str, str, float]
+
+
+def _p(x: float) -> str:
+    """A number, in parentheses if negative (as a factor or a term after an operator)."""
+    s = fmt(x)
+    return f"({s})" if s.startswith("-") else s
 
 
 class SGD(Optimiser):
@@ -273,8 +274,16 @@ class Momentum(Optimiser):
         v -= g if lr == 1.0 else lr * g
         p += v
 
+    def _velocity(self, w, g, s0, s1, gv, eta) -> Line:
+        return (f"v_{w}", f"μ*v_{w} - η*{g}", f"{fmt(self.hyper['momentum'])}*{_p(s0['v'])} - "
+                f"{fmt(eta)}*{_p(gv)}", s1["v"])
 
-class Nesterov(Optimiser):
+    def worked(self, w, g, s0, s1, gv, eta, old):
+        return [self._velocity(w, g, s0, s1, gv, eta)], (f"{w} + v_{w}",
+                                                         f"{fmt(old)} + {_p(s1['v'])}")
+
+
+class Nesterov(Momentum):
     name, label = "nesterov", "Nesterov"
     hypers = (MU,)
     slot_names = ("v",)
@@ -287,6 +296,11 @@ class Nesterov(Optimiser):
         v -= eg
         p += mu * v - eg
 
+    def worked(self, w, g, s0, s1, gv, eta, old):
+        mu = fmt(self.hyper["momentum"])
+        return [self._velocity(w, g, s0, s1, gv, eta)], (
+            f"{w} + μ*v_{w} - η*{g}", f"{fmt(old)} + {mu}*{_p(s1['v'])} - {fmt(eta)}*{_p(gv)}")
+
 
 class AdaGrad(Optimiser):
     name, label = "adagrad", "AdaGrad"
@@ -298,6 +312,10 @@ class AdaGrad(Optimiser):
         G = s["G"]
         G += g * g
         p -= lr * g / (np.sqrt(G) + self.hyper["eps"])
+
+    def worked(self, w, g, s0, s1, gv, eta, old):
+        return [(f"G_{w}", f"G_{w} + {g}^2", f"{_p(s0['G'])} + {_p(gv)}^2", s1["G"])], \
+            self._root_step(w, g, f"G_{w}", gv, s1["G"], eta, old)
 
 
 class RMSProp(Optimiser):
@@ -312,6 +330,12 @@ class RMSProp(Optimiser):
         sq *= rho
         sq += (1.0 - rho) * (g * g)
         p -= lr * g / (np.sqrt(sq) + self.hyper["eps"])
+
+    def worked(self, w, g, s0, s1, gv, eta, old):
+        rho = self.hyper["rho"]
+        return [(f"s_{w}", f"ρ*s_{w} + (1 - ρ)*{g}^2",
+                 f"{fmt(rho)}*{_p(s0['s'])} + {fmt(1.0 - rho)}*{_p(gv)}^2", s1["s"])], \
+            self._root_step(w, g, f"s_{w}", gv, s1["s"], eta, old)
 
 
 class Adam(Optimiser):
@@ -334,6 +358,19 @@ class Adam(Optimiser):
         m_hat = m / (1.0 - b1 ** self.t)
         v_hat = v / (1.0 - b2 ** self.t)
         p -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+    def worked(self, w, g, s0, s1, gv, eta, old):
+        b1, b2, t = self.hyper["beta1"], self.hyper["beta2"], self.t
+        hat = self._derived(s1)
+        m, v, mh, vh = f"m_{w}", f"v_{w}", f"mˆ_{w}", f"vˆ_{w}"
+        return [(m, f"β₁*{m} + (1 - β₁)*{g}",
+                 f"{fmt(b1)}*{_p(s0['m'])} + {fmt(1.0 - b1)}*{_p(gv)}", s1["m"]),
+                (v, f"β₂*{v} + (1 - β₂)*{g}^2",
+                 f"{fmt(b2)}*{_p(s0['v'])} + {fmt(1.0 - b2)}*{_p(gv)}^2", s1["v"]),
+                (mh, f"{m}/(1 - β₁^t)", f"{_p(s1['m'])}/(1 - {fmt(b1)}^{t})", hat["m_hat"]),
+                (vh, f"{v}/(1 - β₂^t)", f"{fmt(s1['v'])}/(1 - {fmt(b2)}^{t})", hat["v_hat"])], (
+            f"{w} - η*{mh} / (√({vh}) + ε)", f"{fmt(old)} - {fmt(eta)}*{_p(hat['m_hat'])} / "
+            f"(√({fmt(hat['v_hat'])}) + {fmt(self.hyper['eps'])})")
 
     def _derived(self, numbers):
         t = max(self.t, 1)

@@ -138,7 +138,8 @@ class Trace:
     idx_error: Array = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     idx_total: int = 0
     idx_result: int = 0
-    velocity: tuple | None = None    # momentum velocities after the step (w, b), if used
+    optimiser: object = None    # the optimiser after the step (its state), if not plain SGD
+    plain: bool = True          # the update is w - η ∂E/∂w (no optimiser, L1/L2, clipping)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -212,8 +213,8 @@ def build_trace(
     options=None,
 ) -> Trace:
     """The micro-step trace of one SGD step of ``net`` on the single example (x, y);
-    ``options`` (a :class:`~nnviz.engine.trace_options.StepOptions`) adds L1/L2,
-    momentum, clipping and dropout, each written out in the steps."""
+    ``options`` (a :class:`~nnviz.engine.trace_options.StepOptions`) adds L1/L2, the
+    optimiser, clipping and dropout, each written out in the steps."""
     from nnviz.engine.trace_options import apply_options, update_equation
 
     if net.has_batch_norm:
@@ -454,8 +455,8 @@ def build_trace(
             tr.idx_b[l][:] = add("update", "update_b", layer, None, None, *_bias_update(
                 naming.bias(l, 0), l, 0, net, after, grads, eta, E, opts, applied))
 
-    if applied is not None and opts.momentum:
-        tr.velocity = (applied.velocity_w, applied.velocity_b)
+    if applied is not None:
+        tr.optimiser, tr.plain = applied.optimiser, False
 
     # ---- the error after the update
     eq = Equation(f"{E}⁺", (f"{E} with the new weights (was {fmt(total)})",), total_after)

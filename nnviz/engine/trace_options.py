@@ -1,10 +1,12 @@
-"""The training options a worked step shows: L1 and L2 (the notes' λ/n), momentum (the
-velocity), gradient clipping (by value, or by the norm of the trained parameters'
-gradient) and dropout (the mask on each hidden output).
+"""The training options a worked step shows: L1 and L2 (the notes' λ/n), the optimiser
+(SGD, momentum, Nesterov, AdaGrad, RMSProp or Adam, its state written out with numbers),
+gradient clipping (by value, or by the norm of the trained parameters' gradient) and
+dropout (the mask on each hidden output).
 
 :func:`nnviz.engine.trace.build_trace` takes a :class:`StepOptions`: the forward pass uses
 its masks, the update is :func:`apply_options` (equal to
-:func:`nnviz.engine.training.train_step` with the same settings, masks and velocity) and
+:func:`nnviz.engine.training.train_step` with the same settings, masks and optimiser
+state: the same optimiser objects, slots in train_step's order [W0, b0, W1, b1, ...]) and
 each weight's update is written out by :func:`update_equation`, its terms as details.
 """
 
@@ -16,6 +18,7 @@ import numpy as np
 
 from nnviz.engine.naming import fmt
 from nnviz.engine.network import LayerGrad, Network
+from nnviz.engine.optimisers import Optimiser
 
 Array = np.ndarray
 
@@ -24,17 +27,15 @@ Array = np.ndarray
 class StepOptions:
     """What one worked training step applies besides plain gradient descent.
 
-    ``n`` is the training-set size of the λ/n scaling; ``velocity_w``/``velocity_b`` the
-    momentum velocities before the step (None: zero, a first step); ``masks`` the
+    ``n`` is the training-set size of the λ/n scaling; ``optimiser`` the optimiser with
+    its state before the step (None: plain SGD; a fresh one: a first step); ``masks`` the
     inverted-dropout masks of the layers (None where no dropout).
     """
 
     l1: float = 0.0
     l2: float = 0.0
     n: int = 1
-    momentum: float = 0.0
-    velocity_w: list[Array] | None = None
-    velocity_b: list[Array] | None = None
+    optimiser: Optimiser | None = None
     clip_value: float | None = None
     clip_norm: float | None = None
     dropout: float = 0.0
@@ -43,48 +44,44 @@ class StepOptions:
 
     @classmethod
     def from_config(cls, cfg, net: Network, n: int, rng: np.random.Generator | None,
-                    velocity: tuple[list[Array], list[Array]] | None = None) -> StepOptions:
+                    state: Optimiser | None = None) -> StepOptions:
         """The options of a TrainConfig for one example (masks drawn from ``rng`` as
-        :func:`nnviz.engine.training.train_step` draws them)."""
-        from nnviz.engine.optimisers import OPTIMISERS
+        :func:`nnviz.engine.training.train_step` draws them); ``state``: the optimiser
+        reached so far (kept if it is the one ``cfg`` asks for, with its settings)."""
+        from nnviz.engine.notes_numbers import optimiser_state
         from nnviz.engine.training import dropout_masks
 
-        name, hyper = cfg.optimiser_spec()
-        if name not in ("sgd", "momentum"):  # the update would not be the one written out
-            raise ValueError(f"the worked step writes out SGD and momentum updates; "
-                             f"{OPTIMISERS[name].label} is trained in the Training lab")
+        opt = optimiser_state(cfg, state).opt
         masks = None
         if cfg.dropout > 0:
             masks = dropout_masks(net, 1, cfg.dropout, rng or np.random.default_rng(0),
                                   cfg.dropout_mode)
-        vw, vb = velocity if velocity is not None else (None, None)
-        return cls(cfg.l1, cfg.l2, max(1, int(n)), hyper.get("momentum", 0.0), vw, vb,
+        return cls(cfg.l1, cfg.l2, max(1, int(n)), None if opt.name == "sgd" else opt,
                    cfg.clip_value, cfg.clip_norm, cfg.dropout, masks, cfg.dropout_mode)
 
     @property
     def plain(self) -> bool:
-        return not (self.l1 or self.l2 or self.momentum or self.clip_value or self.clip_norm
-                    or self.masks)
+        return not (self.l1 or self.l2 or self.optimiser is not None or self.clip_value
+                    or self.clip_norm or self.masks)
 
 
 @dataclass
 class Applied:
     """The gradients actually used (regularised, clipped), the clipping factor, the
-    network after the step and the velocities after it."""
+    network after the step and the optimiser after it (None: plain SGD)."""
 
     gw: list[Array]
     gb: list[Array]
     norm: float | None
     factor: float
     after: Network
-    velocity_w: list[Array]
-    velocity_b: list[Array]
+    optimiser: Optimiser | None = None
 
 
 def apply_options(net: Network, grads: list[LayerGrad], eta: float, freeze: bool,
                   o: StepOptions) -> Applied:
-    """g = ∂E/∂w + (λ2/n) w + (λ1/n) sgn(w), clipped; then w ← w − η g, or with momentum
-    v ← μ v − η g, w ← w + v (the training engine's order)."""
+    """g = ∂E/∂w + (λ2/n) w + (λ1/n) sgn(w), clipped; then w ← w − η g, or the optimiser's
+    step on [W0, b0, W1, b1, ...] (the training engine's order and objects)."""
     from nnviz.engine.training import trained_grad_norm
 
     gw = [g.dw + (o.l2 / o.n) * w + (o.l1 / o.n) * np.sign(w) if (o.l1 or o.l2) else
@@ -102,23 +99,19 @@ def apply_options(net: Network, grads: list[LayerGrad], eta: float, freeze: bool
             gw = [g * factor for g in gw]
             gb = [g * factor for g in gb]
     after = net.copy()
-    vw = [v.copy() for v in o.velocity_w] if o.velocity_w else [np.zeros_like(w)
-                                                                 for w in net.weights]
-    vb = [v.copy() for v in o.velocity_b] if o.velocity_b else [np.zeros_like(b)
-                                                                 for b in net.biases]
+    opt = o.optimiser.copy() if o.optimiser is not None else None
+    if opt is not None:
+        params, grads_used = [], []
+        for l in range(net.n_layers):
+            params += [after.weights[l], after.biases[l]]
+            grads_used += [gw[l], gb[l] if net.use_bias[l] and not freeze else None]
+        opt.step(params, grads_used, eta)
+        return Applied(gw, gb, norm, factor, after, opt)
     for l in range(net.n_layers):
-        train_b = net.use_bias[l] and not freeze
-        if o.momentum:
-            vw[l] = o.momentum * vw[l] - eta * gw[l]
-            after.weights[l] = net.weights[l] + vw[l]
-            if train_b:
-                vb[l] = o.momentum * vb[l] - eta * gb[l]
-                after.biases[l] = net.biases[l] + vb[l]
-        else:
-            after.weights[l] = net.weights[l] - eta * gw[l]
-            if train_b:
-                after.biases[l] = net.biases[l] - eta * gb[l]
-    return Applied(gw, gb, norm, factor, after, vw, vb)
+        after.weights[l] = net.weights[l] - eta * gw[l]
+        if net.use_bias[l] and not freeze:
+            after.biases[l] = net.biases[l] - eta * gb[l]
+    return Applied(gw, gb, norm, factor, after)
 
 
 def _p(x: float) -> str:
@@ -129,7 +122,8 @@ def _p(x: float) -> str:
 def update_equation(o: StepOptions, ap: Applied, E: str, name: str, l: int, idx: tuple,
                     old: float, g0: float, eta: float, new: float, bias: bool = False):
     """The update of one parameter (weight (j, k) or bias (j,)) with its terms as details:
-    the regularised gradient, the clipped gradient, the velocity; then the new value."""
+    the regularised gradient, the clipped gradient, the optimiser's state (velocity,
+    averages of g and g², bias-corrected moments); then the new value."""
     from nnviz.engine.trace import Equation
 
     details = []
@@ -156,15 +150,18 @@ def update_equation(o: StepOptions, ap: Applied, E: str, name: str, l: int, idx:
         details.append(Equation(f"{g}′", (f"{g}*c/‖g‖", f"{fmt(val)}*{fmt(o.clip_norm)}/"
                                           f"{fmt(ap.norm)}"), used))
     gname = details[-1].lhs
-    if o.momentum:
-        v_old = (o.velocity_b if bias else o.velocity_w)
-        v0 = float(v_old[l][idx]) if v_old else 0.0
-        v = (ap.velocity_b if bias else ap.velocity_w)[l][idx]
-        details.append(Equation(f"v_{name}", (f"μ*v_{name} - η*{gname}",
-                                              f"{fmt(o.momentum)}*{_p(v0)} - {fmt(eta)}*"
-                                              f"{_p(used)}"), v))
-        eq = Equation(f"{name}⁺", (f"{name} + v_{name}", f"{fmt(old)} + {_p(v)}"), new)
-    else:
+    if ap.optimiser is None:
         eq = Equation(f"{name}⁺", (f"{name} - η*{gname}", f"{fmt(old)} - {fmt(eta)}*{_p(used)}"),
                       new)
-    return eq, tuple(details)
+        return eq, tuple(details)
+    slot = 2 * l + (1 if bias else 0)
+    lines, update = ap.optimiser.worked(name, gname, _slot_values(o.optimiser, slot, idx),
+                                        _slot_values(ap.optimiser, slot, idx), used, eta, old)
+    details += [Equation(lhs, (sym, num), value) for lhs, sym, num, value in lines]
+    return Equation(f"{name}⁺", update, new), tuple(details)
+
+
+def _slot_values(opt: Optimiser, i: int, idx: tuple) -> dict[str, float]:
+    """The state of one element of parameter array ``i`` (zero before its first step)."""
+    s = opt.slots[i] if i < len(opt.slots) else None
+    return {k: float(s[k][idx]) if s is not None else 0.0 for k in opt.slot_names}

@@ -16,7 +16,7 @@ PHASE_TITLES = {
 
 
 def lesson_options(lesson: Lesson):
-    """The lesson's L1/L2 (λ/n with n its training-set size), momentum (from zero),
+    """The lesson's L1/L2 (λ/n with n its training-set size), optimiser (from zero),
     clipping and dropout (masks drawn with the lesson's seed) for its worked step."""
     import numpy as np
 
@@ -53,9 +53,10 @@ def options_markdown(lesson: Lesson) -> list[str]:
     if o.clip_norm is not None:
         lines.append(f"- Clipping by norm: `g′ = g·c/‖g‖` when ‖g‖ > c = {fmt(o.clip_norm)} "
                      "(‖g‖ over the parameters being trained)")
-    if o.momentum:
-        lines.append(f"- Momentum μ = {fmt(o.momentum)}: `v = μ·v − η·g; w⁺ = w + v` "
-                     "(v starts at 0)")
+    if o.optimiser is not None:
+        opt = o.optimiser
+        lines.append(f"- {opt.label} ({opt.settings_text()}): `{opt.formula}` (the state "
+                     "starts at 0, t counts the steps)")
     if o.masks is not None:
         keep = 1 / (1 - o.dropout)
         if o.dropout_mode == "inverted":

@@ -92,7 +92,8 @@ def test_train_n_with_momentum_l2_and_frozen_biases_is_the_formula():
     """v ← μ v − η (∂E/∂w + λ2/n · w); w ← w + v, biases frozen: three steps written out."""
     from dataclasses import replace
 
-    from nnviz.engine.notes_numbers import momentum_state, velocity_of, workbench_steps
+    from nnviz.engine.notes_numbers import optimiser_state, workbench_steps
+    from nnviz.engine.optimisers import make_optimiser
 
     les = load_lesson("mazur-2-2-2")
     x, y = les.example()
@@ -101,8 +102,10 @@ def test_train_n_with_momentum_l2_and_frozen_biases_is_the_formula():
     net = les.network.copy()
     vw0 = [np.full_like(w, 0.01) for w in net.weights]      # a velocity reached earlier
     vb0 = [np.zeros_like(b) for b in net.biases]
+    earlier = make_optimiser("momentum", momentum=0.9)
+    earlier.slots = [{"v": a.copy()} for pair in zip(vw0, vb0) for a in pair]   # [W1, b1, ...]
     state = workbench_steps(net, x, y, loss, cfg, 3, n_train=4,
-                            state=momentum_state(cfg, net, (vw0, vb0)))
+                            state=optimiser_state(cfg, earlier))
     ws, vs = [w.copy() for w in les.network.weights], [v.copy() for v in vw0]
     ref = les.network.copy()
     for _ in range(3):
@@ -113,7 +116,7 @@ def test_train_n_with_momentum_l2_and_frozen_biases_is_the_formula():
             ws[l] = ws[l] + vs[l]
     for l in range(len(ws)):
         np.testing.assert_allclose(net.weights[l], ws[l], rtol=1e-13, atol=1e-15)
-        np.testing.assert_allclose(velocity_of(state, net)[0][l], vs[l], rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(state.opt.slots[2 * l]["v"], vs[l], rtol=1e-13, atol=1e-15)
     assert net.biases[0].tolist() == [0.35, 0.35] and net.biases[1].tolist() == [0.6, 0.6]
 
 
@@ -152,17 +155,14 @@ def test_train_n_with_adam_is_the_formula():
     assert describe_update(cfg, 1) == "Adam (β₁ = 0.8, β₂ = 0.99, ε = 1e-08)"
 
 
-def test_train_n_equals_the_step_keys_steps_with_every_option():
-    """N Workbench steps (the trace's update with momentum, L1, L2, clipping by norm and
-    dropout, each step's masks from the lesson's seed + the step) equal one Train N run."""
+@pytest.mark.parametrize("name", ["momentum", "adam"])
+def test_train_n_equals_the_step_keys_steps_with_every_option(name):
+    """N Workbench steps (the trace's update with momentum or Adam, L1, L2, clipping by
+    norm and dropout, each step's masks from the lesson's seed + the step) equal one Train
+    N run, the optimiser's state too."""
     from dataclasses import replace
 
-    from nnviz.engine.notes_numbers import (
-        describe_update,
-        momentum_state,
-        velocity_of,
-        workbench_steps,
-    )
+    from nnviz.engine.notes_numbers import describe_update, optimiser_state, workbench_steps
     from nnviz.engine.trace import build_trace
     from nnviz.engine.trace_options import StepOptions
 
@@ -170,20 +170,24 @@ def test_train_n_equals_the_step_keys_steps_with_every_option():
     x, y = les.example()
     loss = loss_of(les)
     cfg = replace(les.train, momentum=0.5, l1=0.2, l2=0.3, clip_norm=0.05, dropout=0.4,
-                  freeze_biases=False)
-    net, velocity = les.network.copy(), None
+                  freeze_biases=False, optimiser=name)
+    net, opt = les.network.copy(), None
     for t in range(5):
-        opts = StepOptions.from_config(cfg, net, 3, np.random.default_rng(7 + t), velocity)
+        opts = StepOptions.from_config(cfg, net, 3, np.random.default_rng(7 + t), opt)
         tr = build_trace(net, x, y, loss, cfg.eta, None, cfg.freeze_biases, opts)
-        net, velocity = tr.net_after, tr.velocity
+        net, opt = tr.net_after, tr.optimiser
     run = les.network.copy()
     state = workbench_steps(run, x, y, loss, cfg, 5, n_train=3, seed=7,
-                            state=momentum_state(cfg, run, None))
+                            state=optimiser_state(cfg))
+    assert state.opt.name == opt.name == name and state.opt.t == opt.t == 5
     for l in range(net.n_layers):
         np.testing.assert_allclose(run.weights[l], net.weights[l], rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(run.biases[l], net.biases[l], rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(velocity_of(state, run)[0][l], velocity[0][l], rtol=1e-12,
-                                   atol=1e-15)
+        for i in (2 * l, 2 * l + 1):
+            for k, a in state.opt.slots[i].items():
+                np.testing.assert_allclose(a, opt.slots[i][k], rtol=1e-12, atol=1e-15)
+    if name == "adam":
+        return
     assert describe_update(cfg, 3) == ("Momentum (μ = 0.5), L2 λ = 0.3 (n = 3), L1 λ = 0.2 "
                                        "(n = 3), ‖g‖ clipped at 0.05, dropout p = 0.4 "
                                        "(inverted; a new mask each step)")

@@ -218,18 +218,24 @@ def test_hostile_saved_states_are_refused_or_valid(name, t, shape, data, hyper):
         assert np.isfinite(v)
 
 
-def test_the_worked_step_declines_an_optimiser_it_does_not_write_out():
+def test_the_worked_step_keeps_the_optimiser_the_config_asks_for():
     from nnviz.engine.network import Network
     from nnviz.engine.trace_options import StepOptions
     from nnviz.engine.training import TrainConfig
 
     net = Network.create([2, 2, 1], "sigmoid")
+
+    def opt(cfg, state=None):
+        return StepOptions.from_config(cfg, net, 4, None, state).optimiser
+
     for name in ("nesterov", "adagrad", "rmsprop", "adam"):
-        with pytest.raises(ValueError, match="Training lab"):
-            StepOptions.from_config(TrainConfig(optimiser=name, momentum=0.9), net, 4, None)
-    # SGD with a momentum is the momentum optimiser, written out with its mu
-    assert StepOptions.from_config(TrainConfig(momentum=0.5), net, 4, None).momentum == 0.5
-    # Adam ignores the momentum field; plain SGD has none
-    assert StepOptions.from_config(TrainConfig(optimiser="sgd"), net, 4, None).momentum == 0.0
-    assert StepOptions.from_config(TrainConfig(optimiser="momentum", momentum=0.3), net, 4,
-                                   None).momentum == 0.3
+        assert opt(TrainConfig(optimiser=name, momentum=0.9)).name == name
+    # SGD with a momentum is the momentum optimiser, with its mu; plain SGD has none
+    assert opt(TrainConfig(momentum=0.5)).hyper == {"momentum": 0.5}
+    assert opt(TrainConfig(optimiser="sgd")) is None
+    # the state reached is carried on (a copy), with the settings of now
+    state = make_optimiser("adam")
+    state.t = 3
+    got = opt(TrainConfig(optimiser="adam", hyper=(("beta1", 0.5),)), state)
+    assert got is not state and got.t == 3 and got.hyper["beta1"] == 0.5
+    assert opt(TrainConfig(optimiser="rmsprop"), state).t == 0     # another one: afresh

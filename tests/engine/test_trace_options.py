@@ -9,7 +9,9 @@ import pytest
 
 from nnviz.engine import get_loss
 from nnviz.engine.lessons import load_lesson, loss_of
+from nnviz.engine.naming import fmt
 from nnviz.engine.network import Network, backward, forward
+from nnviz.engine.optimisers import make_optimiser
 from nnviz.engine.trace import build_trace
 from nnviz.engine.trace_options import StepOptions
 from nnviz.engine.training import OptimizerState, TrainConfig, train_step
@@ -51,14 +53,14 @@ def test_l2_and_l1_update_is_w_minus_eta_times_the_regularised_gradient():
 def test_momentum_velocity_written_out_over_two_steps():
     les, net, x, y, loss = _mazur()
     mu, eta = 0.9, 0.5
-    tr1 = build_trace(net, x, y, loss, eta, les.naming, True, StepOptions(momentum=mu))
+    tr1 = build_trace(net, x, y, loss, eta, les.naming, True,
+                      StepOptions(optimiser=make_optimiser("momentum", momentum=mu)))
     g1 = _plain_grads(net, x, y, loss)
     v1 = [-eta * g.dw for g in g1]                                     # v = μ·0 − η g
     assert all(np.allclose(a, w + v) for a, w, v in zip(tr1.net_after.weights, net.weights, v1))
     net2 = tr1.net_after
-    vw, vb = tr1.velocity
     tr2 = build_trace(net2, x, y, loss, eta, les.naming, True,
-                      StepOptions(momentum=mu, velocity_w=vw, velocity_b=vb))
+                      StepOptions(optimiser=tr1.optimiser))
     g2 = _plain_grads(net2, x, y, loss)
     v2 = [mu * a - eta * g.dw for a, g in zip(v1, g2)]                 # v = μ v − η g
     assert all(np.allclose(a, w + v, rtol=0, atol=1e-15)
@@ -183,3 +185,86 @@ def test_worked_markdown_explains_dropout_both_ways():
     les.train = replace(les.train, dropout_mode="notes")
     md = worked_markdown(les)
     assert "*as the notes*" in md and "halved for p = 0.5" in md
+
+
+#: settings away from the defaults, so a wrong constant shows
+HYPER = {"momentum": {"momentum": 0.8}, "nesterov": {"momentum": 0.7},
+         "adagrad": {"eps": 1e-3}, "rmsprop": {"rho": 0.6, "eps": 1e-4},
+         "adam": {"beta1": 0.8, "beta2": 0.9, "eps": 1e-3}}
+
+
+def _rule(name, h, w, g, s, t, eta):
+    """One update by the textbook rule, written out here (s: the state, updated in place)."""
+    if name == "momentum":
+        s["v"] = h["momentum"] * s["v"] - eta * g
+        return w + s["v"]
+    if name == "nesterov":
+        s["v"] = h["momentum"] * s["v"] - eta * g
+        return w + h["momentum"] * s["v"] - eta * g
+    if name == "adagrad":
+        s["G"] = s["G"] + g ** 2
+        return w - eta * g / (np.sqrt(s["G"]) + h["eps"])
+    if name == "rmsprop":
+        s["s"] = h["rho"] * s["s"] + (1 - h["rho"]) * g ** 2
+        return w - eta * g / (np.sqrt(s["s"]) + h["eps"])
+    s["m"] = h["beta1"] * s["m"] + (1 - h["beta1"]) * g
+    s["v"] = h["beta2"] * s["v"] + (1 - h["beta2"]) * g ** 2
+    s["m_hat"] = s["m"] / (1 - h["beta1"] ** t)
+    s["v_hat"] = s["v"] / (1 - h["beta2"] ** t)
+    return w - eta * s["m_hat"] / (np.sqrt(s["v_hat"]) + h["eps"])
+
+
+@pytest.mark.parametrize("name", list(HYPER))
+def test_every_optimiser_written_out_over_two_steps(name):
+    rng = np.random.default_rng(5)
+    net = Network.create([3, 4, 2], ["tanh", "sigmoid"], rng, bias=0.1)
+    x, y = np.array([0.5, -1.0, 2.0]), np.array([0.2, 0.7])
+    loss, eta, h = get_loss("half_sse"), 0.3, HYPER[name]
+    zero = {k: 0.0 for k in ("v", "G", "s", "m")}
+    states = {(l, kind): {k: np.zeros_like(a) for k in zero} for l in range(2)
+              for kind, a in (("w", net.weights[l]), ("b", net.biases[l]))}
+    opts = StepOptions(optimiser=make_optimiser(name, **h))
+    cur = net
+    for t in (1, 2):
+        tr = build_trace(cur, x, y, loss, eta, None, False, opts)
+        g = _plain_grads(cur, x, y, loss)
+        before = {key: {k: a.copy() for k, a in s.items()} for key, s in states.items()}
+        for l in range(2):
+            want_w = _rule(name, h, cur.weights[l], g[l].dw, states[(l, "w")], t, eta)
+            want_b = _rule(name, h, cur.biases[l], g[l].db, states[(l, "b")], t, eta)
+            np.testing.assert_allclose(tr.net_after.weights[l], want_w, rtol=1e-13, atol=1e-15)
+            np.testing.assert_allclose(tr.net_after.biases[l], want_b, rtol=1e-13, atol=1e-15)
+        # the update of w^2_10 written out: its state lines and the new value, with numbers
+        step = tr.steps[tr.idx_w[1][1, 0] - 1]
+        s0, s1 = before[(1, "w")], states[(1, "w")]
+        shown = {d.lhs.split("_")[0]: d for d in step.details[1:]}
+        assert step.equation.value == tr.net_after.weights[1][1, 0]
+        for key, d in shown.items():
+            k = {"mˆ": "m_hat", "vˆ": "v_hat"}.get(key, key)
+            assert d.value == pytest.approx(s1[k][1, 0], rel=1e-13, abs=1e-300), (key, t)
+        text = step.equation.text()
+        if name in ("momentum", "nesterov"):
+            assert set(shown) == {"v"}
+            assert shown["v"].stages[1].startswith(f"{h['momentum']:g}*")
+            assert fmt(s0["v"][1, 0]) in shown["v"].stages[1]
+        elif name == "adam":
+            assert set(shown) == {"m", "v", "mˆ", "vˆ"}
+            w = step.equation.lhs[:-1]                  # the weight's name, without ⁺
+            assert shown["mˆ"].stages[0] == f"m_{w}/(1 - β₁^t)"
+            assert text.startswith(f"{w}⁺ = {w} - η*mˆ_{w} / (√(vˆ_{w}) + ε) = ")
+            assert shown["mˆ"].stages[1].endswith(f"/(1 - 0.8^{t})")
+            assert shown["vˆ"].stages[1].endswith(f"/(1 - 0.9^{t})")
+            assert "√(" in text and "+ 0.001)" in text
+        else:
+            assert set(shown) == {"G" if name == "adagrad" else "s"}
+            assert "√(" in text
+        cur, opts = tr.net_after, StepOptions(optimiser=tr.optimiser)   # the state carried on
+    # and the training engine's train_step with the same optimiser: the same networks
+    ref, state = net.copy(), OptimizerState()
+    mu = h.get("momentum", 0.0)
+    cfg = TrainConfig(eta=eta, optimiser=name, momentum=mu,
+                      hyper=tuple(sorted((k, v) for k, v in h.items() if k != "momentum")))
+    for _ in range(2):
+        train_step(ref, x.reshape(1, -1), y.reshape(1, -1), loss, cfg, state)
+    assert all(np.allclose(a, b, rtol=0, atol=1e-15) for a, b in
+               zip(ref.weights + ref.biases, cur.weights + cur.biases))

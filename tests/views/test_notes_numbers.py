@@ -175,10 +175,10 @@ def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qt
     g5 = step.details[0].value
     assert step.details[-1].value == pytest.approx(-0.5 * g5)      # v = 0.9·0 − η g
     press(qtbot, win, Qt.Key.Key_Right, n - 28 + 1)         # past the end: the training step
-    assert lab.stepper.t == 1 and lab.stepper.velocity.get(1) is not None
+    assert lab.stepper.t == 1 and lab.stepper.opt_states.get(1) is not None
     press(qtbot, win, Qt.Key.Key_Right, 28)
     step = lab.stepper.step
-    v0 = lab.stepper.velocity[1][0][1][0, 0]
+    v0 = lab.stepper.opt_states[1].slots[2]["v"][0, 0]    # [W1, b1, W2, ...]: W2
     assert step.details[-1].value == pytest.approx(0.9 * v0 - 0.5 * step.details[-2].value)
     # and nnviz worked prints the same terms for a lesson that sets them
     from nnviz.engine.lessons import load_lesson
@@ -190,8 +190,8 @@ def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qt
 
 def test_train_n_trains_with_the_optimiser_chosen_in_the_training_lab(lab, main_window, qtbot):
     """Momentum chosen in the Training lab: Train 3 steps equals three Ctrl+→ training steps
-    (the velocity carried); Adam, which the step keys cannot write out, is what Train N
-    runs then, and the result says so."""
+    (the velocity carried); Adam is what Train N runs then, and the result says so; the
+    next step key goes on from Adam's state."""
     from nnviz.engine.training import OptimizerState, train_step
 
     win = main_window
@@ -233,7 +233,7 @@ def test_train_n_trains_with_the_optimiser_chosen_in_the_training_lab(lab, main_
     lab.graph.setFocus()
     text = train_n(lab, qtbot, 4)
     assert "with Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-08), η = 0.5" in text
-    assert "started afresh" in text
+    assert lab.stepper.opt_states[1].name == "adam" and lab.stepper.opt_states[1].t == 4
     ref, state = start.copy(), OptimizerState()
     cfg = win.doc.config
     x, y = win.doc.example_x.reshape(1, -1), win.doc.example_y.reshape(1, -1)
@@ -242,3 +242,40 @@ def test_train_n_trains_with_the_optimiser_chosen_in_the_training_lab(lab, main_
     for a, b in zip(win.doc.network.weights, ref.weights):
         np.testing.assert_allclose(a, b, rtol=1e-13, atol=1e-16)
     assert win.doc.network.biases[1].tolist() == [0.6, 0.6]   # still frozen
+
+
+def test_workbench_writes_out_adam_chosen_in_the_training_lab(lab, main_window, qtbot):
+    """Any optimiser the app offers is written out in the worked step: Adam, picked in the
+    Training lab's optimiser box, with its moments and bias correction in the Workbench."""
+    win = main_window
+    win.show_lab("training")
+    box = win.current_lab.optimiser_box
+    box.optimiser.setCurrentIndex(box.optimiser.findData("adam"))
+    box.optimiser.activated.emit(box.optimiser.currentIndex())
+    win.show_lab("workbench")
+    lab.graph.setFocus()
+    eta = win.doc.config.eta
+    n = len(lab.stepper)
+    press(qtbot, win, Qt.Key.Key_Right, 28)                # w5⁺
+    step = lab.stepper.step
+    assert step.equation.lhs == "w5⁺"
+    g = step.details[0].value
+    m, v, m_hat, v_hat = (d.value for d in step.details[1:])
+    assert (m, v) == (pytest.approx(0.1 * g, rel=1e-15), pytest.approx(0.001 * g * g))
+    assert (m_hat, v_hat) == (pytest.approx(g, rel=1e-14), pytest.approx(g * g, rel=1e-14))
+    assert step.equation.value == pytest.approx(0.4 - eta * g / (abs(g) + 1e-8), rel=1e-14)
+    shown = lambda: lab.equations.plain_text().replace("\n", " ")   # noqa: E731
+    qtbot.waitUntil(lambda: "mˆw5 = mw5/(1 - β₁t)" in shown(), timeout=2000)
+    tight = shown().replace(" ", "").replace("−", "-")     # as one line or broken in lines
+    assert "w5-η·mˆw5/(√(vˆw5)+ε)" in tight and "0.008216704/(1-0.91)" in tight
+    # the lesson's caption here writes out w5 − η·∂E/∂w5: not shown for an Adam step
+    qtbot.wait(10)
+    assert "w5+ = 0.4 - 0.5 *" not in win.caption_bar.text_label.text()
+    press(qtbot, win, Qt.Key.Key_Right, n - 28 + 1)         # the training step
+    assert lab.stepper.t == 1 and lab.stepper.opt_states[1].t == 1
+    press(qtbot, win, Qt.Key.Key_Right, 28)
+    step = lab.stepper.step
+    m0 = lab.stepper.opt_states[1].slots[2]["m"][0, 0]      # [W1, b1, W2, ...]: w5 in W2
+    g2 = step.details[0].value
+    assert step.details[1].value == pytest.approx(0.9 * m0 + 0.1 * g2, rel=1e-14)
+    assert step.details[3].stages[1].endswith("/(1 - 0.9^2)")

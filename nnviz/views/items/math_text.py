@@ -8,7 +8,7 @@ from functools import lru_cache
 
 _SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
 _SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
-_SUB = re.compile(r"(?<=[A-Za-zδη>])_([A-Za-z0-9,]+)")
+_SUB = re.compile(r"(?<=[A-Za-zδη>ˆ])_([A-Za-z0-9,]+)")   # ˆ (U+02C6): Adam's mˆ_w5
 
 
 def escape(text: str, quote: bool = True) -> str:

@@ -1,9 +1,10 @@
 """An equation laid out in lines for a panel of a given width.
 
 Lines break only at "=" and between terms (before "+" or "−", or between the factors
-of a product), never inside a number, a name or a subscript: every piece is set in one
-unbreakable cell. A stage that fits the width stays on one line; one that does not is
-set one term a line under its "=", and a term still too wide one factor a line.
+of a product or the two sides of a spaced quotient " / "), never inside a number, a name
+or a subscript: every piece is set in one unbreakable cell. A stage that fits the width
+stays on one line; one that does not is set one term a line under its "=", and a term
+still too wide one factor a line.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from nnviz.views.items.math_text import math_html
 Measure = Callable[[str, float], float]
 
 _SUMS = (" + ", " - ", " − ")
-_PRODUCTS = (" * ", "*")
-_SHOWN_OP = {"+": "+", "-": "−", "−": "−", "*": "·"}
+_PRODUCTS = (" * ", "*", " / ")   # " / ": a quotient written with spaces may break there
+_SHOWN_OP = {"+": "+", "-": "−", "−": "−", "*": "·", "/": "/"}
 
 
 def split_top(text: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
