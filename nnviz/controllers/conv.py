@@ -2,9 +2,11 @@
 the pooling windows; every edit of the set-up is undoable on the document's stack.
 
 The cursor ``k`` counts the positions shown: 1..n_conv are the output cells of the
-active kernel's feature map (reading order), n_conv+1..n_conv+n_pool the pooling
-windows of its (ReLU'd) map. Views read :meth:`cell`, :meth:`pool_cell`, the maps and
-:attr:`setup`; they hear ``changed`` after every change.
+active kernel's feature map (reading order), then the pooling windows of its (ReLU'd)
+map; then the backward pass (:mod:`nnviz.engine.conv_backsteps`): the pooling windows
+again (δp routed), then the output cells again (δ, ∂C/∂w and ∂C/∂b summed). Views read
+:meth:`cell`, :meth:`pool_cell`, :meth:`pool_back_cell`, :meth:`conv_back_cell`, the
+maps and :attr:`setup`; they hear ``changed`` after every change.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
+from nnviz.engine import conv_backsteps as cb
 from nnviz.engine import conv_steps as cs
 from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT, ConvSetup, check_fits, parse_setup
 from nnviz.engine.validate import FormatError
@@ -91,16 +94,44 @@ class ConvController(QObject):
         self.pooled = cs.pooled(self.activated, s.pool_size, s.pool_stride, s.pool)
         self.n_conv = self.maps.shape[1] * self.maps.shape[2]
         self.n_pool = self.pooled.shape[1] * self.pooled.shape[2]
+        a = s.active
+        self.back = cb.layer_grads(self.image, s.kernels[a], float(s.biases[a]), s.stride,
+                                   s.padding, s.relu, s.pool, s.pool_size, s.pool_stride)
         self.k = min(self.k, self.n_steps)
 
+    def phases(self) -> list[tuple[str, int, int]]:
+        """(stage, positions, positions per row) in stepping order: forward, then backward."""
+        ow, pw = self.maps.shape[2], self.pooled.shape[2]
+        return [("conv", self.n_conv, ow), ("pool", self.n_pool, pw),
+                ("pool_back", self.n_pool, pw), ("conv_back", self.n_conv, ow)]
+
     @property
-    def n_steps(self) -> int:
+    def n_forward(self) -> int:
         return self.n_conv + self.n_pool
 
     @property
+    def n_steps(self) -> int:
+        return 2 * self.n_forward
+
+    def _phase(self, k: int, ahead: bool = False) -> tuple[str, int, int, int]:
+        """(stage, first position - 1, positions, per row) of the phase of position k
+        (with ``ahead``: of the position after k)."""
+        start = 0
+        for name, n, row in self.phases():
+            if (k < start + n) if ahead else (k <= start + n):
+                return name, start, n, row
+            start += n
+        return name, start - n, n, row
+
+    @property
     def stage(self) -> str:
-        """"conv" while the kernel slides (k <= n_conv), then "pool"."""
-        return "conv" if self.k <= self.n_conv else "pool"
+        """"conv" while the kernel slides (k <= n_conv), "pool", then backward
+        "pool_back" and "conv_back"."""
+        return self._phase(self.k)[0]
+
+    @property
+    def backward(self) -> bool:
+        return self.k > self.n_forward
 
     def cell(self) -> cs.ConvCell | None:
         """The output cell at the cursor (the last one once pooling has begun)."""
@@ -112,19 +143,41 @@ class ConvController(QObject):
                             s.padding, i)
 
     def pool_cell(self) -> cs.PoolCell | None:
-        """The pooling window at the cursor, None before pooling."""
-        if self.k <= self.n_conv:
+        """The pooling window at the cursor, None outside the forward pooling."""
+        if self.stage != "pool":
             return None
         s = self.setup
         return cs.pool_cell(self.activated[s.active], s.pool_size, s.pool_stride, s.pool,
                             self.k - self.n_conv - 1)
+
+    def pool_back_cell(self) -> cb.PoolBackCell | None:
+        """The pooling window at the cursor in the backward pass (δp routed)."""
+        if self.stage != "pool_back":
+            return None
+        s = self.setup
+        return cb.pool_back_cell(self.activated[s.active], self.pooled[s.active], s.pool_size,
+                                 s.pool_stride, s.pool, self.k - self.n_forward - 1)
+
+    def conv_back_cell(self) -> cb.ConvBackCell | None:
+        """The output cell at the cursor in the backward pass (δ, ∂C/∂w, ∂C/∂b so far)."""
+        if self.stage != "conv_back":
+            return None
+        s = self.setup
+        return cb.conv_back_cell(self.image, self.maps[s.active], self.back.da,
+                                 s.kernels.shape[-1], s.stride, s.padding, s.relu,
+                                 self.k - self.n_forward - self.n_pool - 1)
 
     def shown_conv(self) -> int:
         """How many cells of the active feature map are filled in."""
         return min(self.k, self.n_conv)
 
     def shown_pool(self) -> int:
-        return max(0, self.k - self.n_conv)
+        return min(self.n_pool, max(0, self.k - self.n_conv))
+
+    def shown_back(self) -> tuple[int, int]:
+        """Backward positions shown: (pooling windows, output cells)."""
+        j = max(0, self.k - self.n_forward)
+        return min(j, self.n_pool), max(0, j - self.n_pool)
 
     # ------------------------------------------------------------ stepping
     def go_to(self, k: int) -> None:
@@ -146,18 +199,18 @@ class ConvController(QObject):
         return True
 
     def finish_row(self) -> None:
-        """To the last position of the current output row (the next row's if at its end)."""
-        if self.k < self.n_conv:
-            ow = self.maps.shape[2]
-            self.go_to((self.k // ow + 1) * ow)
-        else:
-            pw = self.pooled.shape[2]
-            j = self.k - self.n_conv
-            self.go_to(self.n_conv + min(self.n_pool, (j // pw + 1) * pw))
+        """To the last position of the current row (the next row's if at its end; the
+        first row of the next stage at a stage's end)."""
+        if self.k < self.n_steps:
+            _, start, n, row = self._phase(self.k, ahead=True)
+            self.go_to(start + min(n, ((self.k - start) // row + 1) * row))
 
     def finish_map(self) -> None:
-        """The whole feature map (then, pressed again, the whole pooled map)."""
-        self.go_to(self.n_conv if self.k < self.n_conv else self.n_steps)
+        """The whole feature map (pressed again: the pooled map, its backward pass, the
+        convolution's backward pass)."""
+        if self.k < self.n_steps:
+            _, start, n, _ = self._phase(self.k, ahead=True)
+            self.go_to(start + n)
 
     def restart(self) -> None:
         self.go_to(0)

@@ -25,7 +25,7 @@ LAB_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "neuron": (),
     "conv": (
         ("Shift+Right", "Finish the output row"),
-        ("Ctrl+Right", "The whole feature map (again: the pooled map)"),
+        ("Ctrl+Right", "The whole map (again: pooled, then backward)"),
         ("Home", "Back to the start"),
         ("K", "Bring the next feature map to the front"),
         ("Shift+K", "Bring the previous feature map to the front"),

@@ -51,10 +51,41 @@ def test_stepping_rows_maps_and_pooling(ctl, qtbot):
     ctl.finish_row()
     assert ctl.shown_pool() == 3
     ctl.finish_map()
-    assert ctl.k == 45 and not ctl.step_forward()
-    assert ctl.step_back() and ctl.k == 44
+    assert ctl.k == 45 == ctl.n_forward and ctl.stage == "pool" and not ctl.backward
+    ctl.go_to(ctl.n_steps)
+    assert ctl.k == 90 and not ctl.step_forward()
+    assert ctl.step_back() and ctl.k == 89 and ctl.stage == "conv_back"
     ctl.restart()
     assert ctl.k == 0 and not ctl.step_back()
+
+
+def test_the_backward_pass_is_stepped_after_the_forward_pass(ctl):
+    """Pooling windows backward (δp routed), then output cells (δ, ∂C/∂w and ∂C/∂b
+    summed); Shift+→ / Ctrl+→ by rows and stages; the sums end at the whole gradient."""
+    ctl.go_to(ctl.n_forward)
+    assert ctl.pool_back_cell() is None and ctl.conv_back_cell() is None
+    ctl.step_forward()
+    pb = ctl.pool_back_cell()
+    assert ctl.stage == "pool_back" and ctl.backward and ctl.pool_cell() is None
+    assert (pb.row, pb.col) == (0, 0) and pb.delta == ctl.pooled[0, 0, 0] - 1.0
+    assert ctl.shown_back() == (1, 0)
+    ctl.finish_row()
+    assert ctl.shown_back() == (3, 0)
+    ctl.finish_map()
+    assert ctl.shown_back() == (9, 0)
+    np.testing.assert_allclose(ctl.pool_back_cell().da_after, ctl.back.da)
+    ctl.step_forward()
+    cb = ctl.conv_back_cell()
+    assert ctl.stage == "conv_back" and (cb.row, cb.col) == (0, 0) and cb.db_before == 0
+    ctl.finish_row()
+    assert ctl.shown_back() == (9, 6) and ctl.conv_back_cell().col == 5
+    ctl.finish_map()
+    last = ctl.conv_back_cell()
+    assert ctl.k == ctl.n_steps and (last.row, last.col) == (5, 5)
+    np.testing.assert_allclose(last.dw_after, ctl.back.dw[None][0], rtol=1e-12, atol=1e-15)
+    assert last.db_after == pytest.approx(ctl.back.db, rel=1e-12)
+    ctl.step_back()
+    assert ctl.conv_back_cell().db_after == last.db_before
 
 
 def test_the_pooling_lesson_starts_with_the_whole_map(qtbot):

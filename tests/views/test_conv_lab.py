@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 from nnviz.engine.conv_setup import parse_setup
 from nnviz.engine.conv_worked import conv_markdown
 from nnviz.engine.lessons import load_lesson
+from nnviz.engine.naming import fmt
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 
@@ -388,3 +389,66 @@ def test_the_painted_grid_size_in_the_controller(lab):
     saved = lab.state()
     lab.restore_state(saved)
     assert lab.ctl.setup.paint.shape == (16, 10)
+
+
+def test_the_backward_pass_is_stepped_with_every_number_shown(lab, main_window, qtbot):
+    """After the pooling, → goes on backward: δp routed to the max cell, then δ cell by
+    cell with its patch outlined, δ × patch and ∂C/∂w, ∂C/∂b summed; ← steps back."""
+    win = main_window
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)            # the whole pooled map
+    press(qtbot, win, Qt.Key.Key_Right)
+    page = _page(lab, qtbot)
+    c, back = lab.ctl, lab.ctl.back
+    pb = c.pool_back_cell()
+    assert c.stage == "pool_back" and "Backward, pooling window 1 of 9" in page.position.text()
+    assert page.arith.result.text().startswith(
+        f"δp(1,1) = p − t = {c.pooled[0, 0, 0]:g} − 1")
+    u, v = pb.winner
+    assert page.fmap.marked == (u, v) and page.fmap.values[u, v] == pb.delta
+    assert np.count_nonzero(page.fmap.values) <= 1             # only the winner so far
+    assert page.pooled.shown.sum() == 1 and page.fmap_title.text().startswith("∂C/∂a")
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)            # every window routed
+    press(qtbot, win, Qt.Key.Key_Right, 7)
+    page = _page(lab, qtbot)
+    cb = c.conv_back_cell()
+    assert (cb.row, cb.col) == (1, 0) and c.stage == "conv_back"
+    assert page.image.outline == (1, 0, 3, 3)                 # the patch δ(2,1) reaches
+    assert page.kernel_box.currentWidget() is page.dw and page.dw.grids[0].isVisible()
+    np.testing.assert_allclose(page.dw.grids[0].values, cb.dw_after[0])
+    np.testing.assert_allclose(page.arith.products[0].values, cb.delta * cb.patch[0])
+    assert page.arith.kernels[0].values[0, 0] == cb.delta
+    text = page.arith.result.text()
+    assert "δ(2,1) = ∂C/∂a · ReLU′(z) = " in text and "∂C/∂b = " in text
+    press(qtbot, win, Qt.Key.Key_Right, 2, CTRL)            # to the end: the whole gradient
+    page = _page(lab, qtbot)
+    assert c.k == c.n_steps and "output cell 36 of 36" in page.position.text()
+    np.testing.assert_allclose(page.dw.grids[0].values, back.dw[0], rtol=1e-12, atol=1e-15)
+    assert page.arith.result.text().endswith(f"= {fmt(c.conv_back_cell().db_after)}")
+    press(qtbot, win, Qt.Key.Key_Left)
+    assert c.k == c.n_steps - 1
+    press(qtbot, win, Qt.Key.Key_Home)
+    page = _page(lab, qtbot)
+    assert c.k == 0 and page.kernel_box.currentWidget() is page.kernel
+    assert lab.caption_position() == (0, "start")
+
+
+def test_rgb_and_average_pooling_backward(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("conv-rgb")
+    lab = win.current_lab
+    lab.ctl.set_option("pool", "average")
+    c = lab.ctl
+    c.go_to(c.n_forward + 1)
+    page = _page(lab, qtbot)
+    pb = c.pool_back_cell()
+    n = pb.window.size
+    np.testing.assert_allclose(page.arith.products[0].values, np.full((2, 2), pb.delta / n))
+    assert f"every one of the {n} cells" in page.arith.result.text()
+    c.go_to(c.n_steps)
+    page = _page(lab, qtbot)
+    assert all(g.isVisible() for g in page.dw.grids) and all(
+        g.isVisible() for g in page.arith.patches)               # R, G and B
+    np.testing.assert_allclose(np.stack([g.values for g in page.dw.grids]), c.back.dw,
+                               rtol=1e-12, atol=1e-15)
+    assert lab.caption_position() == (c.n_steps, "backward")

@@ -3,8 +3,10 @@ time, ReLU and pooling stepped the same way, k kernels giving k feature maps; an
 small CNN learning the digits live.
 
 Keys: Right/Space/PgDown next position, Left/Backspace/PgUp back, Shift+Right finish
-the row, Ctrl+Right the whole map (again: the whole pooled map), Home start; on the CNN
-page the clicker keys train one mini-batch and P plays or pauses.
+the row, Ctrl+Right the whole map (again: the whole pooled map, then the backward pass
+of the pooling and of the convolution), Home start; K / Shift+K bring another feature
+map to the front; on the CNN page the clicker keys train one mini-batch and P plays or
+pauses.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class ConvLab(Lab):
         self.act_row = self._action("Finish the row", self._finish_row, "Shift+Right",
                                     "Finish the output row")
         self.act_map = self._action("Whole map", self._finish_map, "Ctrl+Right",
-                                    "The whole feature map (again: the pooled map)")
+                                    "The whole map (again: pooled, then backward)")
         self.act_home = self._action("Start", self.ctl.restart, "Home", "Back to the start")
         self.act_next_map = self._action("Next map", lambda: self._bring_forward(1), "K",
                                          "Bring the next feature map to the front")
@@ -76,7 +78,7 @@ class ConvLab(Lab):
 
     def _question(self):
         """Predict, then reveal: the output cell (or pooled cell) at the position shown."""
-        if self.page != "conv":
+        if self.page != "conv" or self.ctl.backward:   # the backward pass hides nothing
             return None
         c = self.ctl
         pc = c.pool_cell()
@@ -189,7 +191,9 @@ class ConvLab(Lab):
             k = self.ctl.shown_pool()
         else:
             k = self.ctl.k
-        return k, ("start" if k == 0 else "forward")
+        if k == 0:
+            return 0, "start"
+        return k, ("backward" if self.page == "conv" and self.ctl.backward else "forward")
 
     def apply_style(self, style: Style) -> None:
         font = QFont(self.font())

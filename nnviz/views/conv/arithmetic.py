@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.engine.conv_backsteps import ConvBackCell, PoolBackCell
 from nnviz.engine.conv_steps import ConvCell, PoolCell
 from nnviz.engine.conv_worked import signed_sum
 from nnviz.engine.naming import fmt
@@ -37,6 +38,27 @@ def pool_text(cell: PoolCell, hidden: bool = False) -> str:
                 "Backward: all of δ goes to the marked cell")
     return (f"({signed_sum(cell.window.ravel())}) / {n} = {fmt(cell.value)}\n"
             f"Backward: every cell gets δ/{n}")
+
+
+def pool_back_text(cell: PoolBackCell) -> str:
+    """'δp(1,2) = p − t = …; where it goes' in plain text."""
+    n = cell.window.size
+    head = (f"δp({cell.row + 1},{cell.col + 1}) = p − t = "
+            f"{signed_sum([cell.p, -cell.target])} = {fmt(cell.delta)}")
+    if cell.winner is not None:
+        u, v = cell.winner
+        return (f"{head}\n∂C/∂a({cell.top + u + 1},{cell.left + v + 1}) += {fmt(cell.delta)}; "
+                f"the other {n - 1} cells of the window get 0")
+    return f"{head}\nevery one of the {n} cells: ∂C/∂a += {fmt(cell.delta)} / {n} = " \
+        f"{fmt(cell.delta / n)}"
+
+
+def conv_back_text(cell: ConvBackCell) -> str:
+    """δ of the cell and the bias's running sum in plain text."""
+    at = f"({cell.row + 1},{cell.col + 1})"
+    return (f"δ{at} = ∂C/∂a · ReLU′(z) = {fmt(cell.da)} × {fmt(cell.relu_grad)} = "
+            f"{fmt(cell.delta)}\n"
+            f"∂C/∂b = {signed_sum([cell.db_before, cell.delta])} = {fmt(cell.db_after)}")
 
 
 class ArithmeticPanel(QWidget):
@@ -83,7 +105,13 @@ class ArithmeticPanel(QWidget):
             self.tags[ch].setVisible(on and tags)
             self.grid.setRowStretch(ch, 1 if on else 0)
 
+    def _signs(self, first: str, second: str) -> None:
+        for times, eq in self.signs:
+            times.setText(first)
+            eq.setText(second)
+
     def show_conv(self, cell: ConvCell | None, hint: str, hidden: bool = False) -> None:
+        self._signs("×", "=")
         if cell is None:
             self._rows(0, False)
             self.title.setText(hint)
@@ -104,6 +132,7 @@ class ArithmeticPanel(QWidget):
         self.result.setText(sum_text(cell, hidden))
 
     def show_pool(self, cell: PoolCell, hidden: bool = False) -> None:
+        self._signs("×", "=")
         self._rows(1, False)
         for w in (self.kernels[0], self.products[0], *self.signs[0]):
             w.setVisible(False)
@@ -112,6 +141,33 @@ class ArithmeticPanel(QWidget):
             "Average pooling: the mean of the window"
         self.title.setText(name)
         self.result.setText(pool_text(cell, hidden))
+
+    # ------------------------------------------------------------ backward
+    def show_pool_back(self, cell: PoolBackCell) -> None:
+        """The window of a, δp, and what each window cell receives."""
+        self._rows(1, False)
+        self._signs("δp", "→")
+        self.patches[0].set_data(cell.window, marked=cell.winner)
+        self.kernels[0].set_data(np.array([[cell.delta]]))
+        self.products[0].set_data(cell.share, vmax=max(abs(cell.delta), 1e-12))
+        self.title.setText("Max pooling backward: δp goes to the cell that won"
+                           if cell.mode == "max" else
+                           "Average pooling backward: every cell gets δp / n")
+        self.result.setText(pool_back_text(cell))
+
+    def show_conv_back(self, cell: ConvBackCell) -> None:
+        """patch × δ = δ·patch (per channel for RGB): what this cell adds to ∂C/∂w;
+        δ and ∂C/∂b written out below."""
+        c = cell.patch.shape[0]
+        self._rows(c, c == 3)
+        self._signs("×", "=")
+        vmax = float(max(np.abs(cell.patch).max(), np.abs(cell.contribution).max(), 1e-12))
+        for ch in range(c):
+            self.patches[ch].set_data(cell.patch[ch], vmax=vmax)
+            self.kernels[ch].set_data(np.array([[cell.delta]]))
+            self.products[ch].set_data(cell.contribution[ch], vmax=vmax)
+        self.title.setText("Patch × δ = what this position adds to ∂C/∂w")
+        self.result.setText(conv_back_text(cell))
 
     def apply_style(self, style: Style) -> None:
         big = QFont(self.font())

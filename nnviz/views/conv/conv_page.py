@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.controllers.conv import ConvController
+from nnviz.engine.conv_backsteps import TARGET
 from nnviz.views.conv.arithmetic import ArithmeticPanel
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.controls import ConvControls, KernelEditor
@@ -38,6 +40,26 @@ def titled(title: str, w: QWidget, stretch: int = 1) -> tuple[QWidget, QLabel]:
     lay.addWidget(label)
     lay.addWidget(w, stretch)
     return box, label
+
+
+class GradKernel(QWidget):
+    """∂C/∂w of the kernel (C, k, k) as it sums up: one grid per channel, numbers shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conv-kernel-gradient")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.grids = [CellGrid("signed") for _ in range(3)]
+        for g in self.grids:
+            lay.addWidget(g)
+
+    def set_kernel(self, dw: np.ndarray, style: Style) -> None:
+        for ch, g in enumerate(self.grids):
+            g.setVisible(ch < len(dw))
+            if ch < len(dw):
+                g.apply_style(style)
+                g.set_data(dw[ch], vmax=float(np.abs(dw).max()))
 
 
 class ConvPage(QWidget):
@@ -76,7 +98,11 @@ class ConvPage(QWidget):
         self.grid = grid
         grid.setSpacing(6)
         img_box, self.image_title = titled("Image", self.image)
-        k_box, self.kernel_title = titled("Kernel", self.kernel)
+        self.dw = GradKernel()
+        self.kernel_box = QStackedWidget()   # the kernel; its gradient in the backward pass
+        self.kernel_box.addWidget(self.kernel)
+        self.kernel_box.addWidget(self.dw)
+        k_box, self.kernel_title = titled("Kernel", self.kernel_box)
         self.kernel.setToolTip("Double-click a cell (or type) to change it; Ctrl+Z undoes")
         f_box, self.fmap_title = titled("Feature map", self.fmap)
         p_box, self.pool_title = titled("Pooled", self.pooled)
@@ -135,6 +161,10 @@ class ConvPage(QWidget):
             c.image, ((0, 0), (s.padding, s.padding), (s.padding, s.padding)))
         self.image.mode = "rgb" if s.source == "rgb" else "ink"
         self.grid.setRowStretch(1, 7 if s.source == "rgb" else 4)   # three channel rows
+        self.kernel_box.setCurrentIndex(1 if c.stage == "conv_back" else 0)
+        if c.backward:
+            self._refresh_back(img)
+            return
         cell = c.cell()
         ks = s.kernels.shape[-1]
         outline = (cell.top, cell.left, ks, ks) if cell is not None and c.stage == "conv" \
@@ -168,6 +198,43 @@ class ConvPage(QWidget):
             self.arith.show_conv(cell, "Press → to place the kernel on the first patch.", hidden)
         self.position.setText(self.position_text())
 
+    def _refresh_back(self, img: np.ndarray) -> None:
+        """The backward pass: δp on the pooled map, ∂C/∂a routed into the map (pooling),
+        then δ cell by cell with the patch it reaches outlined on the image."""
+        c, s = self.ctl, self.ctl.setup
+        back, ks = c.back, s.kernels.shape[-1]
+        pb, cb = c.pool_back_cell(), c.conv_back_cell()
+        n_pool, n_cells = c.shown_back()
+        self.image.set_data(img if self.image.mode == "rgb" else img[0], pad=s.padding,
+                            outline=(cb.top, cb.left, ks, ks) if cb is not None else None)
+        pshown = np.zeros(back.dp.size, bool)
+        pshown[:n_pool] = True
+        self.pooled.set_data(back.dp, pshown.reshape(back.dp.shape),
+                             (pb.row, pb.col, 1, 1) if pb is not None else None)
+        if pb is not None:
+            win = (pb.top, pb.left, s.pool_size, s.pool_size)
+            marked = (pb.top + pb.winner[0], pb.left + pb.winner[1]) if pb.winner else None
+            self.fmap.set_data(pb.da_after, None, win, marked,
+                               vmax=float(np.abs(back.da).max()))
+            self.arith.show_pool_back(pb)
+        else:
+            shown = np.zeros(back.delta.size, bool)
+            shown[:n_cells] = True
+            self.fmap.set_data(back.delta, shown.reshape(back.delta.shape),
+                               (cb.row, cb.col, 1, 1), vmax=float(np.abs(back.delta).max()))
+            self.arith.show_conv_back(cb)
+            self.dw.set_kernel(cb.dw_after, self.style_)
+        self.stack.set_maps(c.activated, s.active, self.style_)
+        self._titles(back.da.shape, back.dp.shape)
+        self.fmap_title.setText(("∂C/∂a " if pb is not None else "δ = ∂C/∂z ")
+                                + f"{back.da.shape[0]}×{back.da.shape[1]}")
+        self.pool_title.setText(f"δp = p − t (t = {TARGET:g})")
+        if cb is not None:
+            self.kernel_title.setText(f"∂C/∂w = Σ δ·patch ({n_cells}/{c.n_conv})")
+            self.kernel_title.setToolTip("One kernel is shared by every position, so its "
+                                         "gradient is the sum of δ × patch over all of them")
+        self.position.setText(self.position_text())
+
     def _titles(self, fshape, pshape) -> None:
         c, s = self.ctl, self.ctl.setup
         img = c.image
@@ -195,7 +262,13 @@ class ConvPage(QWidget):
             return f"Start · {setting} · {HINT}"
         if c.stage == "conv":
             return f"Position {c.k} of {c.n_conv} · {setting}"
-        return f"Pooling window {c.k - c.n_conv} of {c.n_pool} · {setting}"
+        if c.stage == "pool":
+            return f"Pooling window {c.k - c.n_conv} of {c.n_pool} · {setting}"
+        n_pool, n_cells = c.shown_back()
+        cost = f"C = ½ Σ (p − t)² = {c.back.cost:.4f}"
+        if c.stage == "pool_back":
+            return f"Backward, pooling window {n_pool} of {c.n_pool} · {cost}"
+        return f"Backward, output cell {n_cells} of {c.n_conv} · {cost}"
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
