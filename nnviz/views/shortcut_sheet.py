@@ -7,7 +7,6 @@ added to a lab appears on it without anyone editing this module.
 
 from __future__ import annotations
 
-import html
 import re
 
 from PySide6.QtCore import Qt
@@ -15,9 +14,11 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QTextBrowser, QWidget
 
 from nnviz.views.overlay import Overlay
-from nnviz.views.style import Style
+from nnviz.views.sheet_layout import Row, SheetFitter, plain
 
-Row = tuple[str, str]  # (keys, what they do)
+TITLE = "Keyboard shortcuts · F1 or Esc closes"
+#: the smallest type of the sheet, in points before the presentation scale
+FLOOR_PT = 6.0
 
 
 def key_text(seqs) -> str:
@@ -26,7 +27,10 @@ def key_text(seqs) -> str:
                      if not s.isEmpty())
 
 
-def action_row(a: QAction) -> Row | None:
+def action_row(a: QAction, brief: bool = False) -> Row | None:
+    """(keys, what they do) of an action with keys; ``brief``: its text alone where the
+    tooltip would only add a second sentence (the window's menus, on a sheet that must
+    fit one screen)."""
     keys = key_text(a.shortcuts())
     if not keys:
         return None
@@ -38,8 +42,10 @@ def action_row(a: QAction) -> Row | None:
     tip = tip.rstrip(".…")
     if tip and tip != what and len(tip) <= 48:
         same_start = what.split()[:1] == tip.split()[:1]
-        what = tip if what.lower() in tip.lower() or len(what) < 14 or same_start \
-            else f"{what}: {tip}"
+        if what.lower() in tip.lower() or len(what) < 14 or same_start:
+            what = tip
+        elif not brief:
+            what = f"{what}: {tip}"
     return keys, what
 
 
@@ -62,13 +68,13 @@ def window_sections(win) -> list[tuple[str, list[Row]]]:
             continue
         rows = []
         for a in _menu_actions(menu):
-            row = action_row(a)
+            row = action_row(a, brief=True)
             if row is not None and id(a) not in seen:
                 seen.add(id(a))
                 rows.append(row)
         if rows:
             sections.append((menu.title().replace("&", ""), rows))
-    rest = [r for a in win.actions() if id(a) not in seen and (r := action_row(a))]
+    rest = [r for a in win.actions() if id(a) not in seen and (r := action_row(a, True))]
     if rest:
         sections.append(("Window", rest))
     return sections
@@ -110,41 +116,16 @@ def sheet_sections(win) -> list[tuple[str, list[Row]]]:
     return sections
 
 
-def sheet_html(sections: list[tuple[str, list[Row]]], style: Style, columns: int) -> str:
-    """The sections as tables in ``columns`` columns of about equal length."""
-    total = sum(len(r) + 2 for _, r in sections)
-    cols: list[list[tuple[str, list[Row]]]] = [[] for _ in range(columns)]
-    filled, c = 0, 0
-    for sec in sections:
-        if c < columns - 1 and filled >= total * (c + 1) / columns:
-            c += 1
-        cols[c].append(sec)
-        filled += len(sec[1]) + 2
-    key_colour = style.highlight if style.theme == "dark" else "#0072B2"
-    cells = []
-    for col in cols:   # one table per column, so its keys line up
-        parts = ["<table cellspacing='0' cellpadding='1'>"]
-        for title, rows in col:
-            parts.append(f"<tr><td colspan='2' style='padding-top:8px'><b>{html.escape(title)}"
-                         f"</b></td></tr>")
-            for keys, what in rows:
-                # one key a line, never broken inside ("Ctrl+Shift+S" stays whole)
-                k = "<br>".join(html.escape(p) for p in keys.split(", "))
-                parts.append(f"<tr><td nowrap style='padding-right:12px; color:{key_colour}'>"
-                             f"<b>{k}</b></td><td>{html.escape(what)}</td></tr>")
-        parts.append("</table>")
-        cells.append(f"<td valign='top' style='padding-right:18px'>{''.join(parts)}</td>")
-    return (f"<div style='color:{style.foreground}'><table width='100%'><tr>{''.join(cells)}"
-            f"</tr></table></div>")
-
-
 class ShortcutSheet(Overlay):
     """The sheet over the window; F1 or Esc closes it."""
 
     close_keys = ("F1",)
 
     def __init__(self, win) -> None:
-        super().__init__(win, "Keyboard shortcuts · F1 or Esc closes · ↓ PgDown scroll")
+        super().__init__(win, TITLE)
+        self.fits = True
+        self.type_size = 0.0
+        self._laid_out: tuple = ()   # (view size, style, sections) the sheet was fitted to
         self.win = win
         self.text = QTextBrowser()
         self.text.setObjectName("shortcut-sheet")
@@ -160,18 +141,30 @@ class ShortcutSheet(Overlay):
         self.refresh()
 
     def plain_text(self) -> str:
-        return self.text.toPlainText()
+        return plain(self.text.toPlainText())
 
     def refresh(self) -> None:
-        width = self.panel.width()
-        em = max(1, self.fontMetrics().horizontalAdvance("M"))
-        columns = max(1, min(3, width // (em * 22)))
+        """The sheet in the largest type (down to a floor) and the columns in which it
+        fits the panel without scrolling; it scrolls only where even that is too tall."""
+        view = self.text.viewport()
+        key = (view.size().toTuple(), self.style_, tuple(self.sections))
+        if key == self._laid_out:
+            return
+        self._laid_out = key
         self.text.setStyleSheet(f"background: {self.style_.background};")
-        self.text.setHtml(sheet_html(self.sections, self.style_, columns))
+        fitter = SheetFitter(self.sections, self.style_, self.text.font(),
+                             self.text.document().documentMargin(), view.width(),
+                             view.height())
+        floor = FLOOR_PT * self.style_.scale
+        best = fitter.largest(self.text.font().pointSizeF(), floor)
+        self.fits = best is not None
+        text, self.type_size = best or (fitter.html(3, floor)[0], floor)
+        self.text.setHtml(text)
+        self.title.setText(TITLE if self.fits else TITLE + " · ↓ PgDown scroll")
 
     def _fit(self) -> None:
         super()._fit()
-        if self.sections:
+        if self.sections and self.isVisible():
             self.refresh()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API

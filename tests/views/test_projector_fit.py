@@ -266,3 +266,51 @@ def test_equation_panel_type_is_readable_from_the_back(window, qtbot):
     assert max(sizes) > 20, sizes      # the sizes were read (the result is set large)
     assert not small, small[:10]
     _set_presentation(win, qtbot, False)
+
+
+def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
+    """F1, in presentation mode and not: the whole sheet in view (no scroll bar), no key
+    or word broken across lines, its type no smaller than a floor."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        win.setFocus()
+        qtbot.keyClick(win, Qt.Key.Key_F1)
+        sheet = win.shortcut_sheet
+        qtbot.waitUntil(sheet.isVisible)
+        _settle()
+        where = f"F5={presentation}"
+        text = sheet.text
+        doc_h = text.document().size().height()
+        if text.verticalScrollBar().maximum() or doc_h > text.viewport().height():
+            problems.append(f"{where}: scrolls ({doc_h:.0f} > {text.viewport().height()})")
+        if text.horizontalScrollBar().maximum():
+            problems.append(f"{where}: scrolls sideways")
+        # (a line may end after a hyphen of the prose, "micro-|steps"; never in a key)
+        problems += [f"{where}: broken at {b!r}" for b in _breaks_inside_words(text)
+                     if not b.split("|")[0].endswith("-")]
+        floor = 10.5 if presentation else 8.0
+        sizes = {round(f, 2) for f in _fragment_sizes(text.document())}
+        if min(sizes) < floor:
+            problems.append(f"{where}: type of {min(sizes)} pt")
+        if "↓" in sheet.title.text():
+            problems.append(f"{where}: the title still says to scroll")
+        qtbot.keyClick(sheet, Qt.Key.Key_F1)
+        assert not sheet.isVisible()
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def _fragment_sizes(doc) -> list[float]:
+    out = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.text().strip():
+                out.append(frag.charFormat().font().pointSizeF())
+            it += 1
+        block = block.next()
+    return out
