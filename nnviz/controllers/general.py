@@ -158,9 +158,9 @@ class GeneralController(QObject):
         for page in TRAINED:
             if experiment_inputs(page, old) != experiment_inputs(page, self.setup):
                 self.reset(page)
-        if old.page != self.setup.page:
-            self.page_requested.emit(self.setup.page)
         self.changed.emit()
+        if old.page != self.setup.page:     # after changed: the tab's redraw includes it
+            self.page_requested.emit(self.setup.page)
 
     def _update_pictures(self) -> None:
         s = self.setup

@@ -54,3 +54,31 @@ def test_a_hidden_workbench_waits_until_it_is_shown(main_window, monkeypatch):
     QApplication.processEvents()
     assert len(built) == 1
     assert "w5 = 0.43" in " ".join(wb.graph.label_texts())
+
+
+def test_a_hidden_generalisation_lab_redraws_once_when_shown(main_window, qtbot, monkeypatch):
+    """Lessons and settings changed while the Generalisation lab is hidden redraw none of
+    its pages; showing it redraws the shown page once, with the latest settings."""
+    win = main_window
+    assert win.open_lesson("regularisation-polynomial")
+    lab = win.current_lab
+    assert lab.name == "general" and lab.page == "regularisation"
+    win.show_lab("workbench")
+    drawn = []
+    for name, page in lab.pages.items():
+        monkeypatch.setattr(page, "refresh", lambda real=page.refresh, n=name: (drawn.append(n),
+                                                                              real()))
+    for name in ("l1-vs-l2", "bias-variance", "regularisation-polynomial"):
+        assert win.open_lesson(name, switch_lab=False)
+        QApplication.processEvents()
+    lab.ctl.set(reg_lambda=0.5)                     # a setting changed while hidden, too
+    QApplication.processEvents()
+    assert win.current_lab_name == "workbench" and not lab.isVisible()
+    assert drawn == []
+    win.show_lab("general")
+    QApplication.processEvents()
+    assert drawn == ["regularisation"]
+    assert lab.pages["regularisation"].lam_label.text() == "λ = 0.5"
+    assert win.open_lesson("bias-variance")         # opened with the switch: drawn once
+    QApplication.processEvents()
+    assert drawn == ["regularisation", "bias-variance"]

@@ -59,6 +59,7 @@ class GeneralLab(Lab):
             self.tabs.addTab(page, PAGE_TITLES[name])
         self.setCentralWidget(self.tabs)
         self._refresher = Coalescer(self._refresh, self)
+        # one redraw for a burst of changes (a lesson: settings, tab, show); none while hidden
         self.ctl.changed.connect(self._refresher.request)
         self.ctl.edited.connect(doc.mark_modified)
         for runner in self.ctl.runners.values():   # status and captions follow a run
@@ -95,8 +96,7 @@ class GeneralLab(Lab):
                 r.pause()
         if self.ctl.setup.page != self.page:
             self.ctl.set(page=self.page)
-        self.pages[self.page].refresh()
-        self._moved()
+        self._redraw_now()
 
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
@@ -109,8 +109,19 @@ class GeneralLab(Lab):
         self.show_page(self.ctl.setup.page)
 
     def _refresh(self) -> None:
-        self.pages[self.page].refresh()
+        self.pages[self.page].request_refresh()
         self._moved()
+
+    def _redraw_now(self) -> None:
+        """Redraw at once (a tab or the lab was just shown); a coalesced request waiting
+        is part of it."""
+        self._refresher.cancel()
+        self._refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.pages[self.page].stale or self._refresher.pending():
+            self._redraw_now()              # changed while hidden: redrawn as it is seen
 
     def _moved(self) -> None:
         self.status.emit(self._status_text())

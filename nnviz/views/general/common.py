@@ -138,6 +138,7 @@ class Page(QWidget):
         self.legends: list[pg.LegendItem] = []
         self.run_button: QPushButton | None = None
         self._drawn = 0.0
+        self.stale = False          # a redraw was asked for while hidden
 
     def add_plot(self, plot: pg.PlotWidget, title: str, row: int, col: int, rows: int = 1,
                  cols: int = 1) -> pg.PlotWidget:
@@ -200,7 +201,7 @@ class Page(QWidget):
         runner = self.ctl.runners[self.page]
         if value is None or runner.done or now - self._drawn >= 1.0 / REDRAW_HZ:
             self._drawn = now
-            self.refresh()
+            self.request_refresh()
 
     def _on_playing_changed(self, playing: bool) -> None:
         if self.run_button is not None:
@@ -237,7 +238,16 @@ class Page(QWidget):
             for _sample, label in legend.items:
                 label.setText(label.text, color=style.foreground,
                               size=f"{7.5 * style.scale:.0f}pt")
-        self.refresh()
+        self.request_refresh()
+
+    def request_refresh(self) -> None:
+        """Redraw now if the page is on screen; a hidden page (another tab, another lab)
+        costs nothing: it is marked stale, and the lab redraws it when it is shown."""
+        if self.isVisible():
+            self.stale = False
+            self.refresh()
+        else:
+            self.stale = True
 
     def refresh(self) -> None:
         """Redraw from the controller (subclasses)."""
