@@ -255,6 +255,12 @@ def test_captions_follow_the_kernel(lab, main_window, qtbot):
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[36])
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)          # the pooling, then backward
+    press(qtbot, win, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[46])
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    press(qtbot, win, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[55])
 
 
 def test_a_conv_lesson_left_and_found_again_keeps_its_place(lab, main_window, qtbot):
