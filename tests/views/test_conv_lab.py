@@ -240,6 +240,15 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_S)
     assert not page.scroll.isVisible()
     lab = win.current_lab
+    for source in ("rgb", "digit"):           # the backward pass: every number written
+        lab.ctl.set_source(source)
+        lab.ctl.go_to(lab.ctl.n_steps - 20)
+        page = _page(lab, qtbot)
+        grids = [g for g in (*page.arith.patches, *page.arith.kernels, *page.arith.products,
+                             *page.dw.grids) if g.isVisibleTo(page)]
+        assert len(grids) == (12 if source == "rgb" else 4)
+        qtbot.waitUntil(lambda gs=grids: all(g.numbers_drawn() for g in gs), timeout=2000)
+        assert (win.width(), win.height()) == size
     lab.show_page("cnn")
     qtbot.wait(50)
     assert (win.width(), win.height()) == size

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from nnviz.views.style import Style, current_style
 
+MIN_TEXT_PX = 8   # numbers smaller than this are left out (colours only)
+
 
 def short(v: float, places: int = 4) -> str:
     """A number in a cell: up to ``places`` decimals, trailing zeros dropped."""
@@ -135,9 +137,8 @@ class CellGrid(QWidget):
         self._paint_grid(p, s, x0, y0)
         texts = self._texts()
         if texts is not None:
-            longest = max((len(t) for t in texts.ravel()), default=1)
-            px = int(min(0.36 * s, 0.92 * s / (0.6 * max(longest, 2))))
-            if px >= 8:    # smaller is unreadable: colours only
+            px = self._text_px(texts)
+            if px >= MIN_TEXT_PX:    # smaller is unreadable: colours only
                 font = QFont(self.font())
                 font.setPixelSize(px)
                 p.setFont(font)
@@ -163,6 +164,17 @@ class CellGrid(QWidget):
             b = self.cell_rect(self.rows - self.pad - 1, self.cols - self.pad - 1)
             p.setPen(QPen(QColor(self.style_.foreground), 2, Qt.PenStyle.DashLine))
             p.drawRect(a.united(b))
+
+    def _text_px(self, texts: np.ndarray) -> int:
+        """The pixel size of the numbers: the longest must fit its cell."""
+        s = self.cell_size()
+        longest = max((len(t) for t in texts.ravel()), default=1)
+        return int(min(0.36 * s, 0.92 * s / (0.6 * max(longest, 2))))
+
+    def numbers_drawn(self) -> bool:
+        """Are the cells' numbers written (large enough to read), not colours only?"""
+        texts = self._texts()
+        return texts is not None and self._text_px(texts) >= MIN_TEXT_PX
 
     def _texts(self) -> np.ndarray | None:
         """The numbers written in the cells (None: colours only)."""

@@ -162,6 +162,10 @@ class ConvPage(QWidget):
         self.image.mode = "rgb" if s.source == "rgb" else "ink"
         self.grid.setRowStretch(1, 7 if s.source == "rgb" else 4)   # three channel rows
         self.kernel_box.setCurrentIndex(1 if c.stage == "conv_back" else 0)
+        # ∂C/∂w of an RGB kernel is three grids of numbers: its column gets more room
+        wide = c.stage == "conv_back" and c.image.shape[0] == 3
+        self.grid.setColumnStretch(1, 4 if wide else 2)
+        self.grid.setRowStretch(0, 3 if wide else 5)   # and three rows of sums below
         if c.backward:
             self._refresh_back(img)
             return
