@@ -144,6 +144,9 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from nnviz import blas_threads
+
+    blas_threads.limit()  # before anything imports NumPy (see nnviz/blas_threads.py)
     args = _parser().parse_args(argv)
     if args.command == "worked":
         return _worked(args)

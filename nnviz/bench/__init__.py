@@ -106,7 +106,8 @@ def table(data: dict[str, Any]) -> str:
     m = data.get("machine", {})
     lines.append("")
     lines.append(f"machine: {m.get('cpu')}, {m.get('cores')} cores; Python {m.get('python')}, "
-                 f"NumPy {m.get('numpy')} ({m.get('blas')}), Qt {m.get('qt')}, "
+                 f"NumPy {m.get('numpy')} ({m.get('blas')}, "
+                 f"{m.get('blas_threads')} BLAS thread(s)), Qt {m.get('qt')}, "
                  f"pyqtgraph {m.get('pyqtgraph')}; load average {m.get('load_average_1min')} "
                  f"at start, {m.get('load_average_end')} at end")
     return "\n".join(lines)

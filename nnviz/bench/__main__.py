@@ -2,7 +2,11 @@
 
 import argparse
 
-from nnviz.bench import main
+from nnviz import blas_threads
+
+blas_threads.limit()  # before nnviz.bench's measurements import NumPy
+
+from nnviz.bench import main  # noqa: E402
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(prog="python -m nnviz.bench", description="nnviz performance figures")

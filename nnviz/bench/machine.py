@@ -44,6 +44,9 @@ def machine_info() -> dict[str, Any]:
         info["blas"] = cfg["Build Dependencies"]["blas"]["name"]
     except Exception:  # noqa: BLE001 - informative only
         info["blas"] = "unknown"
+    from nnviz.blas_threads import current
+
+    info["blas_threads"] = current()
     try:
         import PySide6
         from PySide6.QtCore import qVersion
