@@ -158,9 +158,13 @@ def _check_same_training(torch, s: DenseSetup, x, targets) -> None:
 
 
 def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
-    """Samples per second of the same training in PyTorch (None without PyTorch)."""
+    """Samples per second of the same training in PyTorch (None without PyTorch): the
+    better of one thread and PyTorch's default (one per core), so PyTorch is not held to
+    the one BLAS thread nnviz asks for at start-up (nnviz/blas_threads.py)."""
     if not torch_available():
         return None
+    import os
+
     import torch
 
     x = torch.from_numpy(np.ascontiguousarray(s.x))
@@ -168,6 +172,18 @@ def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
     targets = torch.from_numpy(y)
     loss = _torch_loss(torch, s.loss)
     _check_same_training(torch, s, x, targets)
+    before = torch.get_num_threads()
+    best = 0.0
+    try:
+        for threads in sorted({1, os.cpu_count() or 1}):
+            torch.set_num_threads(threads)
+            best = max(best, _torch_rate(torch, s, x, targets, loss, seconds, repeats))
+    finally:
+        torch.set_num_threads(before)
+    return best
+
+
+def _torch_rate(torch, s: DenseSetup, x, targets, loss, seconds: float, repeats: int) -> float:
     model = _torch_model(torch, s.net)
     rng = np.random.default_rng(1)
     best = 0.0
