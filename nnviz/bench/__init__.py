@@ -30,13 +30,18 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("engine_train.wide.vs_torch", 1.5, "min", "×"),
     *[(f"optimiser_train.{o}.{n}.samples_per_s", None, "min", "samples/s")
       for o in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam") for n in "abc"],
-    ("live_train.a.samples_per_s", 140_000, "min", "samples/s"),
+    ("live_train.a.samples_per_s", 415_000, "min", "samples/s"),
     ("live_train.a.fps", 30, "min", "fps"),
-    ("live_train.b.samples_per_s", 70_000, "min", "samples/s"),
+    ("live_train.a.engine_share", 0.5, "min", ""),
+    ("live_train.b.samples_per_s", 170_000, "min", "samples/s"),
     ("live_train.b.fps", 30, "min", "fps"),
+    ("live_train.b.engine_share", 0.5, "min", ""),
     ("live_train.b.after_3d_ratio", 0.9, "min", ""),
-    ("live_train.c.samples_per_s", 34_000, "min", "samples/s"),
+    ("live_train.c.samples_per_s", 91_000, "min", "samples/s"),
     ("live_train.c.fps", 30, "min", "fps"),
+    ("live_train.c.engine_share", 0.5, "min", ""),
+    ("live_train.keras.samples_per_s", 200_000, "min", "samples/s"),
+    ("live_train.keras.fps", 30, "min", "fps"),
     ("step_latency_ms.mazur-2-2-2.median", 16, "max", "ms"),
     ("step_latency_ms.mazur-2-2-2.p95", None, "max", "ms"),
     ("step_latency_ms.mazur-2-2-2.after_3d_ratio", 1.1, "max", ""),
@@ -167,6 +172,7 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     from nnviz.bench.gui_bench import gui_figures
 
     data.update(gui_figures(quick))
+    _add_engine_share(data)
     live = surface_bench.live_b101(0.5 if quick else 4.0)
     data["surface"]["b_101"].update(live or {})
     data["live_conv"] = {"cnn-digits": conv_bench.conv_live(0.4 if quick else 4.0)}
@@ -176,6 +182,16 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     data["machine"]["load_average_end"] = machine.load_average()
     data["bench_seconds"] = time.perf_counter() - t_start
     return _clean(data)
+
+
+def _add_engine_share(data: dict[str, Any]) -> None:
+    """live_train.X.engine_share: the live rate over the engine-only rate of the same
+    network (both measured in this run)."""
+    for name in "abc":
+        live = data.get("live_train", {}).get(name)
+        engine = get(data, f"engine_train.{name}.samples_per_s")
+        if isinstance(live, dict) and engine:
+            live["engine_share"] = live["samples_per_s"] / engine
 
 
 def _add_after_3d(data: dict[str, Any], quick: bool) -> None:

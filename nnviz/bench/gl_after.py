@@ -60,7 +60,6 @@ def after_3d(quick: bool) -> dict[str, Any] | None:
 def _live_rate(win, chunk: float, runs: int) -> float:
     """Best samples per second of the training lab training at full speed."""
     from nnviz.bench import gui_bench as gb
-    from nnviz.bench.engine_bench import PLAYGROUND_CFG
 
     win.show_lab("training")
     ctl = win.current_lab.ctl
@@ -68,13 +67,13 @@ def _live_rate(win, chunk: float, runs: int) -> float:
     gb._spin(0.2)
     best = 0.0
     for _ in range(runs):
-        s0 = gb._samples(ctl, PLAYGROUND_CFG.batch_size)
+        s0 = gb._samples(ctl)
         t0 = time.perf_counter()
         ctl.playback.play()
         gb._run_loop(chunk)
         ctl.playback.pause()
         dt = time.perf_counter() - t0
-        best = max(best, (gb._samples(ctl, PLAYGROUND_CFG.batch_size) - s0) / dt)
+        best = max(best, (gb._samples(ctl) - s0) / dt)
         gb._spin(0.05)
     return best
 

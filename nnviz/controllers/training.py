@@ -52,11 +52,21 @@ from nnviz.engine.training import OptimizerState, StepRecord, train_step
 from nnviz.engine.validate import FormatError
 
 FRAME_MS = 16
-#: a training frame (slice + redraw + repaint) aims at this length (40 frames/s) ...
-FRAME_TARGET_S = 0.025
-#: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S
+#: a training frame (slice + redraw + repaint) aims at this length (33 frames/s) ...
+FRAME_TARGET_S = 0.030
+#: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S, and at least
+#: TRAIN_SHARE times the time the frame's drawing took: on a busy machine, where drawing
+#: alone takes longer than a frame, training keeps 60 % of the time (fewer frames, each
+#: showing more training) instead of a slice squeezed to MIN_BUDGET_S
 MIN_BUDGET_S = 0.003
-MAX_BUDGET_S = 0.010
+MAX_BUDGET_S = 0.040
+TRAIN_SHARE = 1.5
+#: slices and drawing are timed in the GUI thread's CPU time, so a frame is the same
+#: work on a busy machine as on an idle one (fewer frames per second there, not a slice
+#: squeezed by time the thread spent waiting for a core); a slice still ends after
+#: MAX_WALL_S of wall-clock time, so input is never kept waiting longer
+MAX_WALL_S = 0.1
+_cpu = time.thread_time
 
 
 class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, QObject):
@@ -97,7 +107,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
         self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
         self._grid = GridEvaluator()
-        self._last_slice_end: float | None = None
+        self._last_slice_end: float | None = None   # the GUI thread's CPU clock (_cpu)
+        self._wall_end = float("inf")               # the current slice's wall-clock end
         self._play_from_epoch = 0    # the epoch the running play started at
         self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
         # what _record scores: both sets' inputs stacked, the parts' targets and labels,
@@ -228,18 +239,19 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self.speed_changed.emit()
 
     def _tick(self) -> None:
-        start = time.perf_counter()
+        start = _cpu()
         deadline = start + self.slice_budget(start)
+        self._wall_end = time.perf_counter() + MAX_WALL_S
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
-                if (self.speed or not self.playback.playing or time.perf_counter() >= deadline
+                if (self.speed or not self.playback.playing or self._over(deadline)
                         or self._at_lesson_epochs()):
                     break
         if self.playback.playing and self._at_lesson_epochs():
             self.playback.pause()
             self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
                                   "(as the notes' fit). Play again to go on.")
-        self._last_slice_end = time.perf_counter()  # what the views do next is drawing time
+        self._last_slice_end = _cpu()  # what the views do next is drawing time
         self._announce()
 
     def _at_lesson_epochs(self) -> bool:
@@ -252,11 +264,18 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     def slice_budget(self, now: float) -> float:
         """Seconds of training for the slice starting at ``now``: the rest of a frame of
         ``FRAME_TARGET_S`` after what the GUI thread did since the last slice ended
-        (drawing the last one, repainting, input), within [MIN_BUDGET_S, MAX_BUDGET_S]."""
+        (drawing the last one, repainting, input), but at least ``TRAIN_SHARE`` times
+        that, within [MIN_BUDGET_S, MAX_BUDGET_S]."""
         if self._last_slice_end is None:
             return MAX_BUDGET_S
         other = max(0.0, now - self._last_slice_end)
-        return min(MAX_BUDGET_S, max(MIN_BUDGET_S, FRAME_TARGET_S - other))
+        want = max(FRAME_TARGET_S - other, TRAIN_SHARE * other)
+        return min(MAX_BUDGET_S, max(MIN_BUDGET_S, want))
+
+    def _over(self, deadline: float) -> bool:
+        """The slice's time is up: ``deadline`` on the GUI thread's CPU clock, or its
+        wall-clock limit."""
+        return _cpu() >= deadline or time.perf_counter() >= self._wall_end
 
     def _fast_epochs(self, deadline: float) -> bool:
         """Whole epochs with the engine's FastTrainer until ``deadline``; False (nothing
@@ -272,7 +291,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             return False
         xtr, ytr = self._net_ds.x_train, self._net_ds.y_train
         while self._cursor < len(self._order):  # finish a started epoch step by step
-            if not self._step(self._batch_size()) or time.perf_counter() >= deadline:
+            if not self._step(self._batch_size()) or self._over(deadline):
                 return True
         net = self.doc.network
         per_epoch = -(-len(xtr) // self._batch_size())
@@ -302,7 +321,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self.epoch += 1
             if scores is not None:
                 self._record(scores)
-            if (not self.playback.playing or time.perf_counter() >= deadline  # early stop pauses
+            if (not self.playback.playing or self._over(deadline)  # early stop pauses
                     or self._at_lesson_epochs()):
                 return True
 

@@ -48,17 +48,24 @@ class Coalescer(QObject):
         return super().event(ev)
 
 
-def flush_scenes(root) -> None:
-    """Hand every graphics scene under ``root`` its pending item changes now.
-
-    QGraphicsScene queues the changes of its items and tells its views later, behind the
-    window's pending repaint, so each plot would be painted in a pass of its own after the
-    rest of the window. Called at the end of a redraw, everything lands in one repaint.
-    """
+def scenes_under(root) -> list:
+    """The graphics scenes of every QGraphicsView under ``root`` (and of ``root`` itself)."""
     from PySide6.QtWidgets import QGraphicsView
 
     views = root.findChildren(QGraphicsView)
     if isinstance(root, QGraphicsView):
         views.append(root)
-    for scene in {id(v.scene()): v.scene() for v in views if v.scene() is not None}.values():
+    return list({id(v.scene()): v.scene() for v in views if v.scene() is not None}.values())
+
+
+def flush_scenes(root, scenes: list | None = None) -> None:
+    """Hand every graphics scene under ``root`` its pending item changes now.
+
+    QGraphicsScene queues the changes of its items and tells its views later, behind the
+    window's pending repaint, so each plot would be painted in a pass of its own after the
+    rest of the window. Called at the end of a redraw, everything lands in one repaint.
+    ``scenes`` (from :func:`scenes_under`) saves the search of the widget tree, which costs
+    about 1 ms in a lab: a caller that redraws every frame keeps the list.
+    """
+    for scene in scenes_under(root) if scenes is None else scenes:
         QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)

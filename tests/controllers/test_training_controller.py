@@ -141,8 +141,15 @@ def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
     # the views took 5 ms since the slice ended: the slice gets the rest of the frame
     assert ctl.slice_budget(end + 0.005) == pytest.approx(
         min(tr.MAX_BUDGET_S, tr.FRAME_TARGET_S - 0.005))
-    # slow drawing (30 ms): the slice shrinks to its minimum but training still moves
-    assert ctl.slice_budget(end + 0.030) == tr.MIN_BUDGET_S
+    # slow drawing (30 ms, e.g. a busy machine): training keeps TRAIN_SHARE times that
+    assert ctl.slice_budget(end + 0.020) == pytest.approx(tr.TRAIN_SHARE * 0.020)
+    assert ctl.slice_budget(end + 1.0) == tr.MAX_BUDGET_S
+    ctl._last_slice_end = end = 0.0
+    monkeypatch.setattr(tr, "MAX_BUDGET_S", 1.0)
+    assert ctl.slice_budget(0.001) == pytest.approx(tr.FRAME_TARGET_S - 0.001)
+    monkeypatch.setattr(tr, "FRAME_TARGET_S", 0.001)
+    assert ctl.slice_budget(0.001) == tr.MIN_BUDGET_S  # no time left: the smallest slice
+    monkeypatch.undo()
     drawn = []
     ctl.trained.connect(lambda: drawn.append(ctl._last_slice_end))
     steps = ctl.steps
@@ -150,6 +157,22 @@ def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
     assert ctl.steps > steps and drawn[-1] is not None and drawn[-1] > end
     ctl.playback.play()
     assert ctl.slice_budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
+
+
+def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ctl,
+                                                                              monkeypatch):
+    """Slices are timed on the GUI thread's CPU clock; a thread that gets no CPU (a busy
+    machine) still ends its slice after MAX_WALL_S of real time."""
+
+    from nnviz.controllers import training as tr
+
+    ctl.doc.load_lesson("spiral")   # Play stops by itself at the lesson's 200 epochs
+    monkeypatch.setattr(tr, "_cpu", lambda: 0.0)
+    monkeypatch.setattr(tr, "MAX_WALL_S", 0.005)
+    assert ctl.playback.play()
+    ctl._tick()   # called here while playing (no event loop runs the timer meanwhile)
+    assert 0 < ctl.epoch < 200 and ctl.playback.playing
+    ctl.playback.pause()
 
 
 def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):

@@ -14,8 +14,11 @@ from nnviz.views.training.colours import diverging
 
 #: the charts' slow parts (gradient health) at most ten times a second while training runs
 SLOW_S = 0.1
-#: the network's edges at most four times a second while training runs (the costliest part)
+#: the network's edges at most four times a second while training runs (the costliest part),
+#: and at most a tenth of the time: a large network's edges (4,736 in 64-32-64-10, ~180 ms
+#: to stroke on a loaded machine) are stroked every 10 x their last cost
 GRAPH_S = 0.25
+GRAPH_SHARE = 10.0
 #: a click this near a point (in data units) removes it
 REMOVE_RADIUS = 0.3
 MAP_CAPTION = "dots: training · rings: test · click: add or remove a point"
@@ -39,7 +42,8 @@ def draw(lab) -> None:
         if health is not None:
             lab.bars.set_values(health.delta, health.dw, lab.doc.layer_base)
     plane = ctl.points_in() == 2 and len(ds.x) > 0
-    if net.is_finite() and (not ctl.playback.playing or now - lab._graph_at >= GRAPH_S):
+    every = max(GRAPH_S, GRAPH_SHARE * lab.graph.edge_seconds)
+    if net.is_finite() and (not ctl.playback.playing or now - lab._graph_at >= every):
         # after a blow-up the graph keeps showing the last finite weights
         lab._graph_at = now
         names = list(FEATURES) if plane else []

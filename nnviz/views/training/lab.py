@@ -23,7 +23,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.training import TrainingController
 from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
 from nnviz.engine.validate import FormatError, read_text
-from nnviz.views.coalesce import flush_scenes
+from nnviz.views.coalesce import flush_scenes, scenes_under
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import warn
 from nnviz.views.style import Style, current_style
@@ -84,6 +84,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._body_dragged = False                     # the user moved the map's divider
         self._input_images: tuple | None = None       # (style, images) of the features
         self._slow_at = self._graph_at = 0.0
+        self._scenes: list | None = None   # the graphics scenes flushed at each redraw
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
@@ -269,7 +270,11 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         t0 = time.perf_counter()
         try:
             draw(self)
-            flush_scenes(self)  # the map, curves, bars and graph in one repaint
+            # the map, curves, bars and graph in one repaint; the scenes are searched for
+            # again on every redraw but the training frames (the lab's widgets are the same)
+            if not self.ctl.playback.playing or self._scenes is None:
+                self._scenes = scenes_under(self)
+            flush_scenes(self, self._scenes)
         finally:
             # redraws asked for by other changes (not training frames, which draw at once)
             # take at most about half of the GUI thread's time, the rest is left for input

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from nnviz.views.style import Style
-from nnviz.views.training.colours import class_colour, classes_image, diverging
+from nnviz.views.training.colours import class_colour, classes_image, diverging, rgb32
 
 
 class MapView(QWidget):
@@ -229,9 +229,9 @@ class Thumbnails(QWidget):
                       else [[a] for a in imgs])
             for group in groups:  # one image per group of same-sized arrays, stacked
                 arr = np.stack(group)
-                arr = np.ascontiguousarray(arr[:, ::-1] if flip else arr, dtype=np.uint8)
+                arr = rgb32(arr[:, ::-1] if flip else arr)
                 n, h, w = arr.shape[:3]
-                img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGBA8888)
+                img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGB32)
                 arrays.append(arr)
                 sources += [(img, QRect(0, k * h, w, h)) for k in range(n)]
             for i in range(len(imgs)):

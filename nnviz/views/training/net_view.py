@@ -4,12 +4,15 @@ add or remove neurons and hidden layers, and the input features to click on and 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from nnviz.views.style import Style
+from nnviz.views.training.colours import rgb32
 
 #: at most this many edges are drawn (the largest |w|): a 784-input layer stays smooth
 MAX_EDGES = 4000
@@ -52,6 +55,7 @@ class NetView(QWidget):
         self._edge_pixmap: QPixmap | None = None
         self._drawn_key = b""
         self._edges_dirty = True
+        self.edge_seconds = 0.0   # CPU time of the last stroking of the edges
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
         self.plus: list[QToolButton] = []
@@ -106,9 +110,9 @@ class NetView(QWidget):
             if not imgs:
                 images.append([])
                 continue
-            arr = np.ascontiguousarray(np.stack(imgs)[:, ::-1], dtype=np.uint8)  # row 0 up
+            arr = rgb32(np.stack(imgs)[:, ::-1])  # row 0 up
             n, h, w = arr.shape[:3]
-            img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGBA8888)
+            img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGB32)
             arrays.append(arr)
             images.append([(img, QRect(0, k * h, w, h)) for k in range(n)])
         self._images, self._arrays = images, arrays
@@ -244,6 +248,7 @@ class NetView(QWidget):
         dpr = self.devicePixelRatioF()
         pm = self._edge_pixmap
         if self._edges_dirty or pm is None or pm.size() != self.size() * dpr:
+            t0 = time.process_time()
             self._edges()
             pm = QPixmap(self.size() * dpr)
             pm.setDevicePixelRatio(dpr)
@@ -257,6 +262,7 @@ class NetView(QWidget):
                 p.drawPath(path)
             p.end()
             self._edge_pixmap = pm
+            self.edge_seconds = time.process_time() - t0
         return pm
 
     def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
