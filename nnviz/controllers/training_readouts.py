@@ -42,6 +42,23 @@ class Readouts:
             h.train_acc[-1], h.test_acc[-1] = float(tra), float(tea)
             self.trained.emit()
 
+    def keras_lines(self) -> list:
+        """The Keras code of this set-up (:func:`nnviz.engine.keras_code.keras_code`):
+        what Reset and training with the lab's settings will do, line by line."""
+        from nnviz.engine.batchnorm import EPS, MOMENTUM
+        from nnviz.engine.keras_code import Setup, describe_data, keras_code
+
+        d = self.doc
+        lesson = d.lesson
+        _m, scale, bias = lesson.init if lesson is not None else ("", 0.5, 0.0)
+        setup = Setup(loss=d.loss_name, init=self.init_method, scale=scale,
+                      gain=self.init_gain, bias=bias, features=tuple(self.features),
+                      data=describe_data(self.data.spec) if len(self.data.x) else "",
+                      n_train=len(self._net_ds.x_train),
+                      epochs=lesson.epochs if lesson is not None else 0,
+                      bn_momentum=MOMENTUM, bn_eps=EPS)
+        return keras_code(d.network, d.config, setup)
+
     def grid(self, res: int = 100) -> GridEval | None:
         """Every neuron over the input plane (2-input networks), else None; the arrays are
         reused by the next call (views draw them at once)."""

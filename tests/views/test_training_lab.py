@@ -674,3 +674,63 @@ def test_the_notes_dropout_convention_trains_and_evaluates_as_the_notes(main_win
     # no dropout: no note
     panel.dropout.setValue(0)
     assert not note.isVisible()
+
+
+def test_the_keras_code_follows_the_controls_and_points_at_them(main_window, qtbot):
+    """keras-lab-notes opens the Keras code tab: the notes' model as code; pointing at a line
+    outlines its control, selecting one (↓ / a click) also scrolls it into view, and
+    changing a control rewrites its line at once."""
+    assert main_window.open_lesson("keras-lab-notes")
+    lab = main_window.current_lab
+    code = lab.keras
+    qtbot.waitUntil(code.isVisible)
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert "model.add(layers.Dropout(0.5))" in texts
+    assert "          batch_size=128," in texts and "    learning_rate=0.01," in texts
+    assert "          epochs=50,  # Play stops there" in texts
+    assert "init = initializers.RandomUniform(-0.05, 0.05)" in texts
+    panel = lab.run_panel
+    lab.readout.controls.setChecked(True)
+    qtbot.waitUntil(panel.eta.isVisible)
+    # point at the learning-rate line: the η spin box is outlined
+    row = texts.index("    learning_rate=0.01,")
+    code.list.scrollToItem(code.list.item(row), code.list.ScrollHint.PositionAtCenter)
+    qtbot.wait(10)
+    rect = code.list.visualItemRect(code.list.item(row))
+    at = QPoint(20, rect.center().y())
+    assert code.list.viewport().rect().contains(at)
+    QTest.mouseMove(code.list.viewport(), at)
+    # the rate's line: η and the schedule (a schedule replaces the number)
+    qtbot.waitUntil(lambda: code.lit == [panel.eta, lab.optimiser_box.schedule])
+    assert "border: 3px solid" in panel.eta.styleSheet()
+    # click it, then ↓ through the lines to batch_size: the batch box is outlined instead
+    qtbot.mouseClick(code.list.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert code.list.currentRow() == row
+    target = texts.index("          batch_size=128,")
+    code.list.setFocus()
+    while code.list.currentRow() < target:
+        qtbot.keyClick(code.list, Qt.Key.Key_Down)
+    assert code.lit == [panel.batch] and panel.eta.styleSheet() == ""
+    # changing the control rewrites the line (and marks it)
+    panel.batch.setFocus()
+    panel.batch.selectAll()
+    qtbot.keyClicks(panel.batch, "64")
+    qtbot.keyClick(panel.batch, Qt.Key.Key_Return)
+    assert lab.doc.config.batch_size == 64
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert "          batch_size=64," in texts
+    assert code.changed == {texts.index("          batch_size=64,")}
+    # the optimiser chosen in its box: Adam's line and its settings, each linked
+    box = lab.optimiser_box.optimiser
+    box.setFocus()
+    while box.currentData() != "adam":
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert "opt = optimizers.Adam(" in texts and "    beta_1=0.9," in texts
+    code.list.setCurrentRow(texts.index("    beta_1=0.9,"))
+    assert code.lit == [lab.optimiser_box.spins["beta1"]]
+    # dropout as the notes: said in the code
+    panel.dropout_mode.setFocus()
+    qtbot.keyClick(panel.dropout_mode, Qt.Key.Key_Down)
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert any("Keras's Dropout is inverted" in t for t in texts)

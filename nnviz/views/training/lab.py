@@ -31,6 +31,7 @@ from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.depth_view import install as install_depth
 from nnviz.views.training.frame import MAP_TIP, REMOVE_RADIUS, draw
+from nnviz.views.training.keras_view import KerasCode
 from nnviz.views.training.maps import MapView, Thumbnails
 from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
@@ -73,6 +74,8 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.charts.setDocumentMode(True)
         self.charts.addTab(self.curves, "Loss and accuracy")
         self.charts.addTab(self.bars, "Gradient health")
+        self.keras = KerasCode(self)      # the set-up as Keras code, linked to the controls
+        self.charts.addTab(self.keras, "Keras")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("training-message")
@@ -195,7 +198,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.graph.selected = None
         lesson = self.doc.lesson
         chart = lesson.settings.get("chart") if lesson is not None else None
-        self.charts.setCurrentIndex(1 if chart == "gradient_health" else 0)
+        self.charts.setCurrentIndex({"gradient_health": 1, "keras_code": 2}.get(chart, 0))
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:
@@ -376,6 +379,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.map.apply_style(style)
         self.graph.apply_style(style)
         self.bars.apply_style(style)
+        self.keras.apply_style(style)
         self.depth_panel.apply_style(style)
         self.bn_box.apply_style(style)
         self._fit_panel()

@@ -1,0 +1,203 @@
+"""The Training lab's "Keras code" tab: the Keras code of the set-up on screen (notes 000
+teach the lab network as Keras code), one line per row, each linked to the control that
+sets it. Pointing at a line outlines its control; selecting it (click, ↑/↓) also opens the
+side panel and scrolls the control into view; changing a control rewrites the code at
+once and marks the lines that changed. The code is made by the engine
+(:mod:`nnviz.engine.keras_code`) from the controller's state, so it always says what will
+train."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.views.style import Style, current_style
+
+HINT = "Keras code of this set-up: point at or select a line to find its control"
+
+
+class KerasCode(QWidget):
+    """The code, one row a line; ``controls_of(keys)`` gives the widgets of a line."""
+
+    def __init__(self, lab, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keras-code")
+        self.lab, self.ctl = lab, lab.ctl
+        self.hint = QLabel()            # only when no code can be written (says why)
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        self.setToolTip(HINT)
+        self.list = QListWidget()
+        self.list.setObjectName("keras-lines")
+        self.list.setMouseTracking(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.list, 1)
+        self.lines: list = []
+        self.changed: set[int] = set()     # rows that differ from the code before the change
+        self.lit: list[QWidget] = []       # the controls outlined now
+        self._stale = True
+        self.list.viewport().setMouseTracking(True)
+        self._hover = -1
+        self.list.currentRowChanged.connect(lambda row: self._light(row, True))
+        self.list.viewport().installEventFilter(self)
+        doc = lab.doc
+        for sig in (doc.settings_changed, doc.network_changed, doc.lesson_changed,
+                    self.ctl.data_changed):
+            sig.connect(self._on_setup_changed)
+        self.apply_style(current_style())
+
+    # ------------------------------------------------------------ the code
+    def _on_setup_changed(self) -> None:
+        """Rewrite now if on screen, else when shown (a hidden tab costs nothing)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+        self._make_room(True)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().hideEvent(event)
+        self._make_room(False)
+
+    def _make_room(self, on: bool) -> None:
+        """While the code shows, the charts' pane gets at least half of the column under
+        the network (a projector shows a few lines otherwise); then the sizes it had."""
+        split = self.lab.charts.parentWidget()
+        if not isinstance(split, QSplitter):
+            return
+        sizes = split.sizes()
+        if on and len(sizes) == 2 and sizes[1] < sizes[0]:
+            self._sizes = sizes
+            half = sum(sizes) // 2
+            split.setSizes([sum(sizes) - half, half])
+        elif not on and getattr(self, "_sizes", None):
+            split.setSizes(self._sizes)
+            self._sizes = None
+
+    def refresh(self) -> None:
+        """Write the code of the set-up now; mark the lines that changed."""
+        self._stale = False
+        try:
+            lines = self.ctl.keras_lines()
+        except (ValueError, KeyError) as e:     # a set-up Keras code cannot be made of
+            lines = []
+            self.hint.setText(f"No Keras code for this set-up: {e}")
+        self.hint.setVisible(not lines)
+        old = [line.text for line in self.lines]
+        if [line.text for line in lines] == old:
+            return
+        old_set = set(old)
+        self.changed = ({i for i, line in enumerate(lines) if line.text not in old_set}
+                        if old else set())
+        row = self.list.currentRow()
+        self.lines = lines
+        self.list.blockSignals(True)
+        self.list.clear()
+        for i, line in enumerate(lines):
+            item = QListWidgetItem(line.text)   # plain text, never markup
+            item.setToolTip(self._tip(line.controls))
+            if i in self.changed:
+                item.setBackground(QBrush(QColor(self.style_.highlight)))
+            self.list.addItem(item)
+        if 0 <= row < len(lines):
+            self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+
+    @staticmethod
+    def _tip(keys: tuple[str, ...]) -> str:
+        return ("set by: " + ", ".join(keys)) if keys else "not set by a control"
+
+    # ------------------------------------------------------------ linking
+    def controls_of(self, keys: tuple[str, ...]) -> list[QWidget]:
+        """The widgets of the Training lab that set a line (see keras_code's keys)."""
+        lab = self.lab
+        rp, ob = lab.run_panel, lab.optimiser_box
+        fixed = {"eta": rp.eta, "batch": rp.batch, "l1": rp.l1, "l2": rp.l2,
+                 "dropout": rp.dropout, "dropout_mode": rp.dropout_mode, "clip": rp.clip,
+                 "loss": rp.loss, "init": rp.init, "freeze": rp.freeze,
+                 "optimiser": ob.optimiser, "schedule": ob.schedule,
+                 "patience": ob.patience, "hyper:eps": ob.eps, "data": lab.data_panel.source,
+                 "epochs": lab.readout.epoch, "features": lab.graph}
+        out: list[QWidget] = []
+        for key in keys:
+            w = fixed.get(key)
+            kind, _, arg = key.partition(":")
+            if w is None and kind == "hyper":
+                w = ob.spins.get(arg)
+            elif w is None and kind == "act" and int(arg) < len(rp.acts):
+                w = rp.acts[int(arg)]
+            elif w is None and kind == "bn" and int(arg) < len(lab.bn_box.switches):
+                w = lab.bn_box.switches[int(arg)]
+            if w is not None and w not in out:
+                out.append(w)
+        return out
+
+    def _light(self, row: int, reveal: bool) -> None:
+        """Outline the controls of line ``row`` (none for -1); ``reveal``: open the side
+        panel and scroll the first one into view."""
+        self._unlight()
+        if not 0 <= row < len(self.lines):
+            return
+        widgets = self.controls_of(self.lines[row].controls)
+        if reveal and widgets and widgets[0] is not self.lab.graph:
+            self._reveal(widgets[0])
+        colour = self.style_.highlight
+        for w in widgets:
+            w.setProperty("keras_before", w.styleSheet())
+            w.setStyleSheet(f"{w.metaObject().className()} {{ border: 3px solid {colour}; }}")
+            self.lit.append(w)
+
+    def _reveal(self, w: QWidget) -> None:
+        """Open the side panel (a drawer where the window is narrow) and scroll ``w`` into
+        view, when ``w`` lives there."""
+        lab = self.lab
+        scroll = lab._side_scroll
+        if not scroll.widget().isAncestorOf(w):
+            return
+        if not lab.readout.controls.isChecked():
+            lab.readout.controls.setChecked(True)
+        scroll.ensureWidgetVisible(w, 20, 20)
+
+    def _unlight(self) -> None:
+        for w in self.lit:
+            w.setStyleSheet(w.property("keras_before") or "")
+        self.lit = []
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        t = event.type()
+        if t == event.Type.MouseMove:           # the line under the pointer
+            row = self.list.indexAt(event.position().toPoint()).row()
+            if row != self._hover:
+                self._hover = row
+                self._light(row if row >= 0 else self.list.currentRow(), False)
+        elif t == event.Type.Leave:             # the pointer left: back to the selection
+            self._hover = -1
+            self._light(self.list.currentRow(), False)
+        return False
+
+    def apply_style(self, style: Style) -> None:
+        self.style_ = style
+        f = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        f.setPointSizeF(style.pt(9))
+        self.list.setFont(f)
+        h = self.hint.font()
+        h.setPointSizeF(style.pt(8))
+        self.hint.setFont(h)
