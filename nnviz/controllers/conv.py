@@ -12,52 +12,19 @@ maps and :attr:`setup`; they hear ``changed`` after every change.
 from __future__ import annotations
 
 import copy
-import weakref
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.undo import Change
 from nnviz.engine import conv_backsteps as cb
 from nnviz.engine import conv_steps as cs
 from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT, ConvSetup, check_fits, parse_setup
 from nnviz.engine.validate import FormatError
 
 Array = np.ndarray
-
-
-class SetSetup(QUndoCommand):
-    """Replace the lab's set-up; consecutive edits with the same ``merge`` key merge
-    (a paint stroke, typing in one cell)."""
-
-    def __init__(self, ctl: ConvController, before: ConvSetup, after: ConvSetup, text: str,
-                 merge: str = "") -> None:
-        super().__init__(text)
-        # a weak reference: the document's history must not keep the controller in a
-        # reference cycle (collecting such a cycle of Qt objects crashed, see the test)
-        self._ctl = weakref.ref(ctl)
-        self._before, self._after, self._merge = before, after, merge
-
-    def id(self) -> int:  # noqa: A003 - Qt API
-        return 8_000_001 if self._merge else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
-        if not (isinstance(other, SetSetup) and self._merge and other._merge == self._merge):
-            return False
-        self._after = other._after
-        return True
-
-    def redo(self) -> None:
-        ctl = self._ctl()
-        if ctl is not None:
-            ctl._install(copy.deepcopy(self._after))
-
-    def undo(self) -> None:
-        ctl = self._ctl()
-        if ctl is not None:
-            ctl._install(copy.deepcopy(self._before))
 
 
 class ConvController(QObject):
@@ -224,7 +191,8 @@ class ConvController(QObject):
             check_fits(after)
         except FormatError as e:
             raise ValueError(str(e).removeprefix("settings: ")) from None
-        self.doc.undo_stack.push(SetSetup(self, copy.deepcopy(self.setup), after, text, merge))
+        self.doc.undo_stack.push(Change(text, self._install, copy.deepcopy(self.setup), after,
+                                        ("conv", merge) if merge else None, copy=copy.deepcopy))
 
     def _install(self, setup: ConvSetup) -> None:
         self.setup = setup

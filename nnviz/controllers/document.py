@@ -11,9 +11,8 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
 
-from nnviz.controllers.merge_ids import merge_id
+from nnviz.controllers.undo import Change
 from nnviz.controllers.undo_bytes import BoundedUndoStack
 from nnviz.engine.lessons import Lesson, LessonError, load_lesson
 from nnviz.engine.losses import get_loss
@@ -23,30 +22,6 @@ from nnviz.engine.training import TrainConfig
 DEFAULT_LESSON = "mazur-2-2-2"
 MAX_UNDO = 500
 MAX_UNDO_BYTES = 256 * 1024 * 1024
-
-
-class _SetNetwork(QUndoCommand):
-    """Replace the network's parameters (or whole network) with another copy."""
-
-    def __init__(self, doc: Document, before: Network, after: Network, text: str,
-                 merge_id: int = -1) -> None:
-        super().__init__(text)
-        self._doc, self._before, self._after, self._merge = doc, before, after, merge_id
-
-    def id(self) -> int:  # noqa: A003 - Qt API
-        return self._merge
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
-        if not isinstance(other, _SetNetwork) or other.id() != self.id() or self._merge < 0:
-            return False
-        self._after = other._after
-        return True
-
-    def redo(self) -> None:
-        self._doc._install_network(self._after.copy())
-
-    def undo(self) -> None:
-        self._doc._install_network(self._before.copy())
 
 
 class Document(QObject):
@@ -198,8 +173,7 @@ class Document(QObject):
         after = self.network.copy()
         after.weights[layer][j, k] = value
         name = self.naming.weight(layer, j, k) if self.naming else f"w[{layer}][{j},{k}]"
-        mid = merge_id("weight", layer, j, k) if merge else -1
-        self._push(after, f"Set {name} = {value:.6g}", mid)
+        self._push(after, f"Set {name} = {value:.6g}", ("weight", layer, j, k) if merge else None)
 
     def set_bias(self, layer: int, j: int, value: float, merge: bool = False) -> None:
         """Set the bias of neuron j in weight layer ``layer`` (all of them if shared)."""
@@ -212,14 +186,13 @@ class Document(QObject):
         else:
             after.biases[layer][j] = value
         name = self.naming.bias(layer, j) if self.naming else f"b[{layer}][{j}]"
-        mid = merge_id("bias", layer, j) if merge else -1
-        self._push(after, f"Set {name} = {value:.6g}", mid)
+        self._push(after, f"Set {name} = {value:.6g}", ("bias", layer, j) if merge else None)
 
     def set_network(self, net: Network, text: str = "Change network") -> None:
         """Replace the whole network, undoably."""
         if not net.is_finite():
             raise ValueError("the network has non-finite weights")
-        self._push(net.copy(), text, -1)
+        self._push(net.copy(), text)
 
     def network_updated(self) -> None:
         """Tell the views the network changed in place (training); not undoable."""
@@ -265,8 +238,10 @@ class Document(QObject):
         self.data_changed.emit()
         self.mark_modified()
 
-    def _push(self, after: Network, text: str, merge_id: int) -> None:
-        self.undo_stack.push(_SetNetwork(self, self.network.copy(), after, text, merge_id))
+    def _push(self, after: Network, text: str, key: tuple | None = None) -> None:
+        """Replace the network undoably; edits with the same ``key`` merge (a drag)."""
+        self.undo_stack.push(Change(text, self._install_network, self.network.copy(), after, key,
+                                    copy=Network.copy))
 
     def _install_network(self, net: Network) -> None:
         self.network = net

@@ -9,9 +9,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.neuron_commands import SetData, SetWeights
 from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
 from nnviz.controllers.playback import Playback
+from nnviz.controllers.undo import Change
 from nnviz.engine import neuron as eng
 from nnviz.engine.datasets import GATES, gate
 
@@ -45,6 +45,7 @@ class NeuronController(QObject):
         self.labels = y[:, 0].astype(np.int64)
         self.seed = 0
         self.start_mode = "random"
+        self._edit_serial = 0           # counts weight edits: a drag's steps share one
         self._reset_run()
         self.playback = Playback(self._on_tick, 400, can_play=self._can_learn, parent=self)
         self.playback.playing_changed.connect(lambda _playing: self.learning_changed.emit())
@@ -126,7 +127,10 @@ class NeuronController(QObject):
         before = (float(self.w[0]), float(self.w[1]), self.b)
         text = text or f"Set w = ({vals[0]:g}, {vals[1]:g}), b = {vals[2]:g}"
         self.start_mode = "current"
-        self.doc.undo_stack.push(SetWeights(self, before, tuple(vals), text, merge))
+        if not merge:                   # a new edit; its drag's continuations merge into it
+            self._edit_serial += 1
+        self.doc.undo_stack.push(Change(text, self._install_weights, before, tuple(vals),
+                                        ("neuron weights", self._edit_serial)))
 
     def set_weight(self, which: str, value: float, merge: bool = False) -> None:
         """Change one of "w1", "w2", "b"; ``merge`` continues the previous edit (a drag)."""
@@ -142,7 +146,8 @@ class NeuronController(QObject):
             raise ValueError(f"unknown preset {name!r}")
         self.set_weights(*eng.PERCEPTRON_PRESETS[name], text=f"Perceptron preset {name}")
 
-    def _install_weights(self, w1: float, w2: float, b: float) -> None:
+    def _install_weights(self, wb: tuple[float, float, float]) -> None:
+        w1, w2, b = wb
         self.playback.pause()
         self.w, self.b = np.array([w1, w2], dtype=float), float(b)
         self._reset_run()
@@ -191,9 +196,10 @@ class NeuronController(QObject):
 
     def _push_data(self, x: np.ndarray, labels: np.ndarray, name: str, text: str) -> None:
         before = (self.x.copy(), self.labels.copy(), self.data_name)
-        self.doc.undo_stack.push(SetData(self, before, (x, labels, name), text))
+        self.doc.undo_stack.push(Change(text, self._install_data, before, (x, labels, name)))
 
-    def _install_data(self, x: np.ndarray, labels: np.ndarray, name: str) -> None:
+    def _install_data(self, data: tuple[np.ndarray, np.ndarray, str]) -> None:
+        x, labels, name = data
         self.x, self.labels, self.data_name = x.copy(), labels.copy(), name
         self.playback.pause()
         self._reset_run()

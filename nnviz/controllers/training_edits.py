@@ -4,8 +4,8 @@ neurons and hidden layers, input features (all undoable)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QUndoCommand
 
+from nnviz.controllers.undo import Change
 from nnviz.engine import edit
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.batchnorm import BatchNorm
@@ -22,25 +22,6 @@ def check_gain(gain) -> float:
             np.isfinite(gain) and GAIN_RANGE[0] <= gain <= GAIN_RANGE[1]):
         raise ValueError(f"the weight scale must be a number in [0, {GAIN_RANGE[1]:g}]")
     return float(gain)
-
-
-class _SetFeatures(QUndoCommand):
-    """A new choice of input features with its network (one undo step for both)."""
-
-    def __init__(self, ctl, before: tuple, after: tuple, text: str) -> None:
-        super().__init__(text)
-        self._ctl, self._before, self._after = ctl, before, after
-
-    def _apply(self, features: tuple[str, ...], net: Network) -> None:
-        self._ctl.features = features  # before the network: its inputs are these features
-        self._ctl.doc._install_network(net.copy())
-        self._ctl.sync_example()
-
-    def redo(self) -> None:
-        self._apply(*self._after)
-
-    def undo(self) -> None:
-        self._apply(*self._before)
 
 
 class NetworkEdits:
@@ -172,6 +153,13 @@ class NetworkEdits:
         new = Network(new.weights, new.biases, new.activations, new.shared_bias, new.use_bias,
                       new.norms)  # checked again: the first layer reads the new features
         text = "Input features: " + ", ".join(after if after != PLAIN else PLAIN)
-        self.doc.undo_stack.push(_SetFeatures(self, (self.features, net.copy()),
-                                              (after, new), text))
+        self.doc.undo_stack.push(Change(text, self._install_features, (self.features, net.copy()),
+                                        (after, new)))
         return True
+
+    def _install_features(self, state: tuple[tuple[str, ...], Network]) -> None:
+        """A choice of input features with its network (one undo step for both)."""
+        features, net = state
+        self.features = features  # before the network: its inputs are these features
+        self.doc._install_network(net.copy())
+        self.sync_example()

@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.merge_ids import merge_id
 from nnviz.controllers.playback import Playback
+from nnviz.controllers.undo import Change
 from nnviz.controllers.universality_model import (
     MAX_BUMPS,
     MAX_NEURONS,
@@ -38,32 +37,6 @@ from nnviz.engine.lesson_checks import MAX_GOAL
 ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)
 TICK_MS = 30
 BUDGET_S = 0.012
-
-
-class _Snapshot(QUndoCommand):
-    def __init__(self, ctl: UniversalityController, before: LabModel, after: LabModel,
-                 text: str, merge_id: int = -1, applied: bool = False) -> None:
-        super().__init__(text)
-        self._ctl, self._before, self._after, self._merge = ctl, before, after, merge_id
-        self._skip = applied
-
-    def id(self) -> int:  # noqa: A003 - Qt API
-        return self._merge
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
-        if not isinstance(other, _Snapshot) or self._merge < 0 or other.id() != self._merge:
-            return False
-        self._after = other._after
-        return True
-
-    def redo(self) -> None:
-        if self._skip:
-            self._skip = False
-            return
-        self._ctl._install(self._after.copy())
-
-    def undo(self) -> None:
-        self._ctl._install(self._before.copy())
 
 
 class UniversalityController(QObject):
@@ -157,22 +130,23 @@ class UniversalityController(QObject):
         return st[self.m.stage].get("caption", "") if st else ""
 
     # ------------------------------------------------------------ editing
-    def _mid(self, base: int, merge: bool) -> int:
-        """Undo merge id: edits of one drag (of one thing, ``base``) merge into one command."""
-        return merge_id("universality", self._drag_serial, base) if merge else -1
+    def _key(self, merge: bool, *thing: Any) -> tuple | None:
+        """Undo merge key: edits of one drag of one ``thing`` merge into one command."""
+        return ("universality", self._drag_serial, *thing) if merge else None
 
     def end_drag(self) -> None:
         """A drag (or a typed value) is finished: the next edit is a new undo command."""
         self._drag_serial += 1
 
-    def _edit(self, text: str, merge_id: int = -1, **changes: Any) -> None:
+    def _edit(self, text: str, key: tuple | None = None, **changes: Any) -> None:
         self.playback.pause()
         after = self.m.copy()
         for k, v in changes.items():
             setattr(after, k, v)
         if not after.net.is_finite():
             raise ValueError("the weights must be finite numbers")
-        self.doc.undo_stack.push(_Snapshot(self, self.m.copy(), after, text, merge_id))
+        self.doc.undo_stack.push(Change(text, self._install, self.m.copy(), after, key,
+                                        copy=LabModel.copy))
 
     def _install(self, m: LabModel) -> None:
         if self.playback.playing:  # undo/redo during training: stop without recording
@@ -181,8 +155,9 @@ class UniversalityController(QObject):
         self.m = m
         self.changed.emit()
 
-    def _with_net(self, text: str, net: U.OneInput, merge_id: int = -1, **changes: Any) -> None:
-        self._edit(text, merge_id, net=net, **changes)
+    def _with_net(self, text: str, net: U.OneInput, key: tuple | None = None,
+                  **changes: Any) -> None:
+        self._edit(text, key, net=net, **changes)
 
     def set_weight(self, j: int, value: float, merge: bool = False) -> None:
         """Hidden weight w_j; in step mode the step position s stays where it is."""
@@ -191,12 +166,12 @@ class UniversalityController(QObject):
         net.w[j] = float(value)
         if self.m.mode != "free" and np.isfinite(s):
             net.b[j] = float(U.bias_for_step(s, value))
-        self._with_net(f"Set w{j} = {value:.6g}", net, self._mid(10_000 + j, merge))
+        self._with_net(f"Set w{j} = {value:.6g}", net, self._key(merge, "w", j))
 
     def set_bias(self, j: int, value: float, merge: bool = False) -> None:
         net = self.net.copy()
         net.b[j] = float(value)
-        self._with_net(f"Set b{j} = {value:.6g}", net, self._mid(20_000 + j, merge))
+        self._with_net(f"Set b{j} = {value:.6g}", net, self._key(merge, "b", j))
 
     def set_output_weight(self, j: int, value: float, merge: bool = False) -> None:
         """Output weight v_j; in bump mode its partner keeps -v (the bump's height)."""
@@ -205,20 +180,20 @@ class UniversalityController(QObject):
             return
         net = self.net.copy()
         net.v[j] = float(value)
-        self._with_net(f"Set v{j} = {value:.6g}", net, self._mid(30_000 + j, merge))
+        self._with_net(f"Set v{j} = {value:.6g}", net, self._key(merge, "v", j))
 
     def set_step_position(self, j: int, s: float, merge: bool = False) -> None:
         """Move neuron j's step to s (b = -w s)."""
         net = self.net.copy()
         net.b[j] = float(U.bias_for_step(float(s), net.w[j]))
-        self._with_net(f"Move step {j} to {s:.4g}", net, self._mid(40_000 + j, merge))
+        self._with_net(f"Move step {j} to {s:.4g}", net, self._key(merge, "step", j))
 
     def set_height(self, i: int, h: float, merge: bool = False) -> None:
         """Height of bump i (output weights h and -h)."""
         heights = self.heights()
         heights[i] = float(h)
         self._with_net(f"Set bump {i + 1} height = {h:.4g}", U.with_heights(self.net, heights),
-                       self._mid(50_000 + i, merge))
+                       self._key(merge, "height", i))
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -239,7 +214,7 @@ class UniversalityController(QObject):
         if not (np.isfinite(w_big) and w_big > 0):
             raise ValueError("the step weight must be a positive number")
         net = self.net if self.m.mode == "free" else as_steps(self.net, w_big, self.m.x_range)
-        self._with_net(f"Step weight = {w_big:g}", net, self._mid(60_000, True), w_big=w_big)
+        self._with_net(f"Step weight = {w_big:g}", net, self._key(True, "w_big"), w_big=w_big)
 
     def set_count(self, n: int) -> None:
         """Number of bumps (bump mode) or of hidden neurons (free and step mode)."""
@@ -309,7 +284,7 @@ class UniversalityController(QObject):
         gain = float(gain)
         if not (np.isfinite(gain) and 0 < gain <= 1e4):
             raise ValueError("the tower weight h must be in (0, 10000]")
-        self._edit(f"Tower weight h = {gain:g}", self._mid(70_000, True), gain=gain)
+        self._edit(f"Tower weight h = {gain:g}", self._key(True, "gain"), gain=gain)
 
     def auto_fit(self) -> str | None:
         """Least-squares bump heights (bump mode) or output weights; returns an error or None."""
@@ -391,8 +366,8 @@ class UniversalityController(QObject):
         if revert and before is not None:
             self.m = before
         elif before is not None and steps:
-            self.doc.undo_stack.push(_Snapshot(self, before, self.m.copy(),
-                                               f"Train {steps} steps", applied=True))
+            self.doc.undo_stack.push(Change(f"Train {steps} steps", self._install, before,
+                                            self.m.copy(), copy=LabModel.copy, applied=True))
         if reason:
             self.message.emit(reason)
 

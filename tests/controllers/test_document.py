@@ -134,7 +134,7 @@ def test_merge_ids_of_a_784_100_10_network_never_collide(qtbot):
     """Every weight and bias of 784-100-10 has its own merge id (the old code
     1_000_000 + layer*10_000 + j*100 + k gave w[0][0,100] and w[0][1,0] the same one),
     and dragging one weight right after another keeps two undo entries."""
-    from nnviz.controllers.merge_ids import merge_id
+    from nnviz.controllers.undo import merge_id
     from nnviz.engine.network import Network
 
     net = Network.create([784, 100, 10], "sigmoid", np.random.default_rng(0))
