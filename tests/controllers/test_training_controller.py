@@ -178,8 +178,12 @@ def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ct
 def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):
     ctl.doc.load_lesson("keras-lab")
     assert ctl.data.spec.source == "digits" and ctl.doc.network.sizes == [64, 32, 64, 10]
-    ctl.run_epochs(60)
-    assert ctl.history.test_acc[-1] > 0.85
+    ctl.run_epochs(50)
+    # keras-lab-notes' description: keras-lab "reaches about 90 % in the same 50 epochs"
+    assert 0.88 <= ctl.history.test_acc[-1] < 0.92
+    ctl.run_epochs(10)
+    # keras-lab's description: "After 60 epochs it classifies about 93 %"
+    assert 0.92 <= ctl.history.test_acc[-1] < 0.94
 
 
 @pytest.mark.parametrize("name", ["spiral", "vanishing-gradients", "vanishing-gradients-relu",
@@ -402,3 +406,24 @@ def test_hostile_training_states_are_refused_and_change_nothing(ctl):
         ctl.restore_state(good)
 
     check()
+
+
+def test_batch_norm_lesson_learns_and_without_it_the_network_gives_one_class(ctl):
+    """batch-norm's words: about 95 % in 40 epochs; unticked and Reset, the same network
+    puts every point in one class (43 % or 57 % of the test points right)."""
+    from nnviz.engine.network import predict
+
+    ctl.doc.load_lesson("batch-norm")
+    ctl.run_epochs(40)
+    assert 0.93 <= ctl.history.test_acc[-1] <= 0.97
+    for l in range(ctl.doc.network.n_layers - 1):
+        ctl.set_batch_norm(l, False)
+    ctl.reset()
+    ds = ctl.net_data
+    shares = {round(float(np.mean(ds.labels_of(True) == k)), 2) for k in (0, 1)}
+    assert shares == {0.43, 0.57}
+    for _ in range(4):
+        ctl.run_epochs(10)
+        assert round(ctl.history.test_acc[-1], 2) in shares
+        out = predict(ctl.doc.network, ds.x_test)
+        assert len(np.unique(out[:, 0] > 0.5)) == 1          # one class for every point

@@ -134,3 +134,20 @@ def test_the_mazur_result_caption_quotes_the_notes_10000_step_error_as_printed()
     # 0.0000351 is both the notes' printed 0.0000351085 and nnviz's exact 0.0000351019
     # rounded to the digits the caption prints
     assert round(0.0000351085, 7) == round(0.0000351019, 7) == 0.0000351
+
+
+def test_the_overfitting_lesson_counts_its_parameters_right():
+    lesson = load_lesson("overfitting")
+    n = lesson.network.n_params()
+    assert n == 2 * 32 + 32 + 32 * 32 + 32 + 32 + 1 == 1185
+    assert f"with {n:,} parameters" in lesson.description
+
+
+def test_keras_lab_notes_counts_its_updates_right():
+    """"how far can 400 updates move the network?": 50 epochs of ⌈899 / 128⌉ = 8 batches
+    (half of the 1,797 digits for training)."""
+    lesson = load_lesson("keras-lab-notes")
+    n_train = round(1797 * lesson.settings["split"])
+    updates = lesson.epochs * -(-n_train // lesson.train.batch_size)
+    assert updates == 400
+    assert f"{updates} updates" in lesson.captions[0].question
