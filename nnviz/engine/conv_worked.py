@@ -1,5 +1,6 @@
 """The convolution lab's worked example as Markdown: every output cell's patch,
-products and sum, the ReLU, then every pooling window (``nnviz worked``)."""
+products and sum, the ReLU, then every pooling window, then the backward pass as the
+lab steps it (``nnviz worked``)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,13 @@ def pool_lines(cell: PoolCell) -> list[str]:
             f"{fmt(cell.value)}`"]
 
 
+def _shares(a: np.ndarray) -> str:
+    """A (C, k, k) array as `[..]` (one channel) or R `[..]`, G `[..]`, B `[..]`."""
+    if len(a) == 1:
+        return f"`{_grid(a[0])}`"
+    return ", ".join(f"{CHANNELS[ch]} `{_grid(a[ch])}`" for ch in range(len(a)))
+
+
 def _map_lines(title: str, m: np.ndarray) -> list[str]:
     return [f"## {title}", ""] + [f"    {'  '.join(f'{fmt(v):>8}' for v in row)}"
                                   for row in m] + [""]
@@ -138,7 +146,50 @@ def conv_markdown(setup: ConvSetup, title: str = "", description: str = "") -> s
     for c in cells:
         lines += pool_lines(c)
     lines += [""] + _map_lines("Pooled map", np.array([c.value for c in cells]).reshape(ph, pw))
+    lines += backward_lines(setup, img, kernel, bias)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def backward_lines(setup: ConvSetup, img: np.ndarray, kernel: np.ndarray,
+                   bias: float) -> list[str]:
+    """The backward pass as the lab steps it (:mod:`nnviz.engine.conv_backsteps`): every
+    pooling window's δp routed, then every output cell's δ and its share of ∂C/∂w, ∂C/∂b."""
+    from nnviz.engine import conv_backsteps as cb
+
+    s = setup
+    g = cb.layer_grads(img, kernel, bias, s.stride, s.padding, s.relu, s.pool, s.pool_size,
+                       s.pool_stride)
+    z = feature_maps(img, kernel[None], np.array([bias]), s.stride, s.padding)[0]
+    a = np.maximum(z, 0.0) if s.relu else z
+    p = g.dp + cb.TARGET
+    lines = [f"## Backward pass: C = ½ Σ (p − t)², t = {fmt(cb.TARGET)}, C = {fmt(g.cost)}",
+             "", "### Pooling, backward: δp = p − t", ""]
+    for i in range(p.size):
+        c = cb.pool_back_cell(a, p, s.pool_size, s.pool_stride, s.pool, i)
+        head = (f"- window ({c.row + 1}, {c.col + 1}): `δp = {signed_sum([c.p, -c.target])} = "
+                f"{fmt(c.delta)}`")
+        if c.winner is not None:
+            u, v = c.winner
+            lines.append(head + f" → all to cell ({c.top + u + 1}, {c.left + v + 1})")
+        else:
+            lines.append(head + f" → `{fmt(c.delta)} / {c.window.size} = "
+                         f"{fmt(c.delta / c.window.size)}` to each of its cells")
+    lines += [""] + _map_lines("∂C/∂a", g.da)
+    relu = "ReLU′(z)" if s.relu else "1 (no ReLU)"
+    lines += [f"### Convolution, backward: δ = ∂C/∂a · {relu}; ∂C/∂w += δ·patch, "
+              "∂C/∂b += δ", ""]
+    for i in range(z.size):
+        c = cb.conv_back_cell(img, z, g.da, kernel.shape[-1], s.stride, s.padding, s.relu, i)
+        lines.append(f"- cell ({c.row + 1}, {c.col + 1}): `δ = {product(c.da, c.relu_grad)} = "
+                     f"{fmt(c.delta)}`; `∂C/∂b = {signed_sum([c.db_before, c.delta])} = "
+                     f"{fmt(c.db_after)}`" + ("" if c.delta == 0 else
+                                            f"; adds {_shares(c.contribution)} to ∂C/∂w"))
+    lines += [""] + _map_lines("δ = ∂C/∂z", g.delta)
+    for ch in range(len(g.dw)):
+        tag = f" ({CHANNELS[ch]})" if len(g.dw) == 3 else ""
+        lines += _map_lines(f"∂C/∂w{tag} = Σ δ·patch", g.dw[ch])
+    lines += [f"## ∂C/∂b = Σ δ = {fmt(g.db)}", ""]
+    return lines
 
 
 def lesson_conv_markdown(lesson) -> str:

@@ -110,7 +110,22 @@ def test_worked_conv_edge_prints_every_cell_and_the_pooling():
     assert md.count("### Output cell") == 36
     assert "- **`out(1,2) = -2.375 + 0 = -2.375`**" in md
     assert "0·1 + 0·0 + 0.75·(-1)" in md
-    assert "## Max pooling (2×2, stride 2)" in md and md.count("- window (") == 9
+    assert "## Max pooling (2×2, stride 2)" in md and md.count("- window (") == 9 + 9
+
+
+def test_worked_conv_edge_prints_the_backward_pass():
+    """Every window's δp and where it goes, every cell's δ and share, the sums; the digit's
+    numbers checked by hand: δ is 0.5625, 2, 2, 1.3125, 1.0625, 2 at six cells."""
+    lesson = load_lesson("conv-edge")
+    md = conv_markdown(parse_setup(lesson.settings))
+    back = md[md.index("## Backward pass"):]
+    assert back.startswith("## Backward pass: C = ½ Σ (p − t)², t = 1, C = 9.083984375")
+    assert "- window (1, 2): `δp = 1.5625 − 1 = 0.5625` → all to cell (2, 4)" in back
+    assert back.count("- cell (") == 36 and back.count("to ∂C/∂w") == 6
+    assert ("- cell (2, 4): `δ = 0.5625·1 = 0.5625`; `∂C/∂b = 0 + 0.5625 = 0.5625`; adds "
+            "`[0.38671875 0.5625 0.31640625; 0.52734375 0.5625 0.2109375; 0.5625 0.5625 "
+            "0.0703125]` to ∂C/∂w") in back
+    assert back.rstrip().endswith("## ∂C/∂b = Σ δ = 8.9375")
 
 
 def test_signed_sum():
