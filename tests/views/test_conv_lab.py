@@ -240,6 +240,10 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_S)
     assert not page.scroll.isVisible()
     lab = win.current_lab
+    lab.ctl.set_kernel_count(4)               # the stack: the front map large, the others
+    stack = _page(lab, qtbot).stack           # numbered on their visible strips
+    front, behind = stack.card_rect(stack.front), stack.card_rect((stack.front + 1) % 4)
+    assert front.width() >= 100 and behind.left() - front.left() >= 9
     for source in ("rgb", "digit"):           # the backward pass: every number written
         lab.ctl.set_source(source)
         lab.ctl.go_to(lab.ctl.n_steps - 20)
