@@ -4,7 +4,6 @@ time-budgeted QTimer slices by :class:`SliceRunner`, never in one block)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.playback import Playback
 from nnviz.engine import digit_tasks, reg_nets
+from nnviz.engine.budget import run_for
 from nnviz.engine.general_setup import PAGES, GeneralSetup, case_setup, check, parse_setup
 from nnviz.engine.generalisation import FIT_PANELS, Resampled, Sweep, resample, resample_mlp
 from nnviz.engine.polyfit import RegFit, notes_line_points, regularised_polynomial
@@ -51,12 +51,8 @@ class SliceRunner(Playback):
         if self._gen is None or self.done:
             self.pause()
             return
-        end = time.perf_counter() + self.budget
         try:
-            while True:
-                self.value = next(self._gen)
-                if time.perf_counter() >= end:
-                    break
+            run_for(self._next, self.budget)
         except StopIteration:
             self.done = True
             self.pause()
@@ -64,6 +60,9 @@ class SliceRunner(Playback):
             self.finished.emit(self.value)
             return
         self.progressed.emit(self.value)
+
+    def _next(self) -> None:
+        self.value = next(self._gen)
 
     def finish(self) -> Any:
         """Run to the end now (tests, screenshots): the final value."""

@@ -3,12 +3,11 @@ time-budgeted timer slices, stepping back, divergence."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from nnviz.engine import planes as P
 from nnviz.engine import surface as S
+from nnviz.engine.budget import run_for
 from nnviz.engine.naming import fmt
 from nnviz.engine.network import cost
 
@@ -46,29 +45,9 @@ class PathMixin:
     def step(self, k: int = 1, budget: float | None = None) -> int:
         """Take up to ``k`` gradient-descent steps (stopping after ``budget`` seconds);
         returns how many were taken. Divergence pauses at the last finite point."""
-        x, y, loss, eta = self.doc.x, self.doc.y, self.doc.loss, self.doc.config.eta
-        only = (self.px, self.py) if (self.only_two and self.mode == "params") else None
-        net = self.net
-        done = 0
-        t0 = time.perf_counter()
-        for _ in range(k):
-            last = net.get_params()
-            S.gd_step(net, x, y, loss, eta, only, self.doc.config.freeze_biases)
-            with np.errstate(over="ignore", invalid="ignore"):
-                c = cost(net, x, y, loss) if net.is_finite() else float("nan")
-            if not np.isfinite(c):
-                net.set_params(last)
-                self.playback.pause()
-                self.message.emit(
-                    f"Gradient descent diverged at step {self.steps + 1} (η = {fmt(eta)}): the "
-                    f"loss became {c}. Paused at the last finite point; lower the learning rate.")
-                break
-            self.thetas.append(net.get_params())
-            self.costs.append(c)
-            self.steps += 1
-            done += 1
-            if budget is not None and time.perf_counter() - t0 > budget:
-                break
+        start = self.steps
+        run_for(self._descend_once, budget, max(0, int(k)))
+        done = self.steps - start
         if len(self.thetas) > MAX_PATH:  # keep the start, thin the middle
             self.thetas = self.thetas[:1] + self.thetas[2::2]
             self.costs = self.costs[:1] + self.costs[2::2]
@@ -97,6 +76,28 @@ class PathMixin:
             self.doc.network_updated()
         finally:
             self._own_change = False
+
+    def _descend_once(self) -> bool:
+        """One gradient-descent step along the path; False if it diverged (then the point
+        stays at the last finite one and play pauses)."""
+        x, y, loss, eta = self.doc.x, self.doc.y, self.doc.loss, self.doc.config.eta
+        only = (self.px, self.py) if (self.only_two and self.mode == "params") else None
+        net = self.net
+        last = net.get_params()
+        S.gd_step(net, x, y, loss, eta, only, self.doc.config.freeze_biases)
+        with np.errstate(over="ignore", invalid="ignore"):
+            c = cost(net, x, y, loss) if net.is_finite() else float("nan")
+        if not np.isfinite(c):
+            net.set_params(last)
+            self.playback.pause()
+            self.message.emit(
+                f"Gradient descent diverged at step {self.steps + 1} (η = {fmt(eta)}): the "
+                f"loss became {c}. Paused at the last finite point; lower the learning rate.")
+            return False
+        self.thetas.append(net.get_params())
+        self.costs.append(c)
+        self.steps += 1
+        return True
 
     def reset_path(self) -> None:
         """Forget the path; it starts again at the current point."""

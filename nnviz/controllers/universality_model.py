@@ -5,13 +5,13 @@ No Qt here: plain data checked with the engine's validators.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from nnviz.engine import universality as U
+from nnviz.engine.budget import run_for
 from nnviz.engine.expr import ExpressionError, parse_expression
 from nnviz.engine.lessons import Lesson
 from nnviz.engine.losses import get_loss
@@ -103,17 +103,15 @@ class GoalTrainer:
             budget_s: float | None = None) -> tuple[int, bool]:
         """Steps until ``max_steps`` or ``budget_s`` seconds; returns (steps done, finite)."""
         cfg = TrainConfig(eta=eta)
-        t0, done = time.perf_counter(), 0
+
+        def step() -> bool:
+            train_step(self.net, self.x, self.y, self.loss, cfg, self.state)
+            return self.net.is_finite()
+
         with np.errstate(all="ignore"):  # a blow-up is reported by the finite flag
-            while ((max_steps is None or done < max_steps)
-                   and (budget_s is None or time.perf_counter() - t0 < budget_s)):
-                train_step(self.net, self.x, self.y, self.loss, cfg, self.state)
-                done += 1
-                if not self.net.is_finite():
-                    self.steps += done
-                    return done, False
+            done = run_for(step, budget_s, max_steps)
         self.steps += done
-        return done, True
+        return done, self.net.is_finite()
 
     def model(self) -> U.OneInput:
         return U.OneInput.from_network(self.net)

@@ -15,12 +15,12 @@ accuracies.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from nnviz.engine import cnn
+from nnviz.engine.budget import run_for
 from nnviz.engine.losses import get_loss
 from nnviz.engine.training import OptimizerState, TrainConfig, batches, descend
 
@@ -152,14 +152,7 @@ class CNNTrainer:
     def run_for(self, budget_s: float, max_steps: int | None = None) -> int:
         """Train whole steps until ``budget_s`` seconds have passed (at least one step)
         or ``max_steps`` were taken; returns the steps taken."""
-        t0 = time.perf_counter()
-        done = 0
-        while max_steps is None or done < max_steps:
-            self.step()
-            done += 1
-            if time.perf_counter() - t0 >= budget_s:
-                break
-        return done
+        return run_for(self.step, budget_s, max_steps)
 
     def steps_left_in_epoch(self) -> int:
         """Mini-batch steps until the current epoch ends."""

@@ -64,11 +64,10 @@ when the network's structure, the loss or the configuration changes.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS
+from nnviz.engine.budget import run_for
 from nnviz.engine.fast_plan import Plan, build_plan, draw_masks, drop, gather
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network
@@ -357,27 +356,23 @@ class FastTrainer:
             return self._fallback_for(x, y, rng, seconds, max_epochs)
         x, y = self._check(x, y)
         self._load()
-        t_end = time.perf_counter() + seconds
         done = 0
+
+        def epoch() -> None:
+            nonlocal done
+            self._set_epoch(self.state.epochs + done)
+            self._epoch(x, y, rng)
+            done += 1
+
         try:
-            while done < max_epochs:
-                self._set_epoch(self.state.epochs + done)
-                self._epoch(x, y, rng)
-                done += 1
-                if time.perf_counter() >= t_end:
-                    break
+            run_for(epoch, seconds, max_epochs)
         finally:
             self._store(done * self._steps_per_epoch(len(x)), done)
         return done
 
     def _fallback_for(self, x, y, rng, seconds, max_epochs) -> int:
-        t_end, done = time.perf_counter() + seconds, 0
-        while done < max_epochs:
-            train_epoch(self.net, x, y, self.loss, self.cfg, self.state, rng)
-            done += 1
-            if time.perf_counter() >= t_end:
-                break
-        return done
+        return run_for(lambda: train_epoch(self.net, x, y, self.loss, self.cfg, self.state, rng),
+                       seconds, max_epochs)
 
     def train_batch(self, x: Array, y: Array, rng: np.random.Generator | None = None) -> None:
         """One gradient step on exactly the batch (x, y), like ``train_step`` (``rng``
