@@ -79,8 +79,8 @@ def _initialiser(s: Setup) -> list[CodeLine]:
 
 def _dense(net: Network, cfg: TrainConfig, s: Setup, l: int) -> list[CodeLine]:
     args = [str(net.sizes[l + 1]), "kernel_initializer=init"]
-    frozen_zero = cfg.freeze_biases and s.bias == 0
-    if frozen_zero:
+    frozen_zero = not net.use_bias[l] or (cfg.freeze_biases and s.bias == 0)
+    if frozen_zero:      # a bias that stays 0 is no bias
         args.append("use_bias=False")
     elif s.bias != 0:   # Keras's biases start at 0 unless told
         args.append(f"bias_initializer=initializers.Constant({_g(s.bias)})")
@@ -92,6 +92,9 @@ def _dense(net: Network, cfg: TrainConfig, s: Setup, l: int) -> list[CodeLine]:
     if cfg.freeze_biases and not frozen_zero:
         out.append(CodeLine(f"# biases frozen at {_g(s.bias)}: Keras cannot freeze a Dense "
                             "layer's bias alone (nnviz keeps them)", ("freeze",)))
+    if net.use_bias[l] and net.shared_bias[l] and net.sizes[l + 1] > 1:
+        out.append(CodeLine("# one bias shared by the layer's neurons (the notes' b1, b2): "
+                            "Keras gives each neuron its own"))
     return out
 
 

@@ -111,3 +111,17 @@ def test_what_keras_cannot_do_is_said_in_a_comment():
     # frozen biases that start at 0 stay 0: no bias at all is the same network
     code = _code(keras_code(net, cfg, Setup(bias=0.0)))
     assert "use_bias=False" in code and "biases frozen" not in code
+
+
+def test_biases_as_the_network_has_them():
+    from nnviz.engine.lessons import load_lesson
+
+    les = load_lesson("mazur-2-2-2")         # shared biases b1, b2
+    code = _code(keras_code(les.network, replace(les.train, freeze_biases=False),
+                            Setup(loss="half_sse", init="uniform", bias=0.35)))
+    assert code.count("one bias shared by the layer's neurons") == 2
+    net = Network.create([2, 3, 1], ["tanh", "sigmoid"], np.random.default_rng(0))
+    net.use_bias[1] = False
+    code = _code(keras_code(net, TrainConfig(), Setup(loss="binary_cross_entropy")))
+    dense = [t for t in code.splitlines() if "Dense(" in t]
+    assert "use_bias" not in dense[0] and "use_bias=False" in dense[1]

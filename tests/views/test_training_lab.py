@@ -734,3 +734,9 @@ def test_the_keras_code_follows_the_controls_and_points_at_them(main_window, qtb
     qtbot.keyClick(panel.dropout_mode, Qt.Key.Key_Down)
     texts = [code.list.item(i).text() for i in range(code.list.count())]
     assert any("Keras's Dropout is inverted" in t for t in texts)
+    # another tab: no control stays outlined
+    spin = lab.optimiser_box.spins["beta1"]
+    assert code.lit == [spin] and "border" in spin.styleSheet()
+    bar = lab.charts.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    assert not code.isVisible() and code.lit == [] and spin.styleSheet() == ""

@@ -75,6 +75,7 @@ class KerasCode(QWidget):
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().hideEvent(event)
+        self._unlight()                  # no outline left on a control when the tab goes
         self._make_room(False)
 
     def _make_room(self, on: bool) -> None:
@@ -107,7 +108,7 @@ class KerasCode(QWidget):
         old_set = set(old)
         self.changed = ({i for i, line in enumerate(lines) if line.text not in old_set}
                         if old else set())
-        row = self.list.currentRow()
+        row = self._same_line(self.list.currentRow(), lines)
         self.lines = lines
         self.list.blockSignals(True)
         self.list.clear()
@@ -120,6 +121,16 @@ class KerasCode(QWidget):
         if 0 <= row < len(lines):
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        self._light(self.list.currentRow(), False)   # the line's controls may have moved
+
+    def _same_line(self, row: int, lines: list) -> int:
+        """The row of the selected line in the new code: the nearest line set by the same
+        controls (its text changes with their values), else the same row."""
+        if not 0 <= row < len(self.lines) or not self.lines[row].controls:
+            return row
+        keys = self.lines[row].controls
+        same = [i for i, line in enumerate(lines) if line.controls == keys]
+        return min(same, key=lambda i: abs(i - row)) if same else row
 
     @staticmethod
     def _tip(keys: tuple[str, ...]) -> str:
@@ -183,6 +194,8 @@ class KerasCode(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         t = event.type()
+        if not self.isVisible():                # hidden: nothing stays outlined
+            return False
         if t == event.Type.MouseMove:           # the line under the pointer
             row = self.list.indexAt(event.position().toPoint()).row()
             if row != self._hover:
