@@ -58,8 +58,13 @@ class RepeatTrainer(QObject):
             raise ValueError(f"the number of steps must be from 1 to {MAX_REPEAT:,}")
         self.stepper.playback.pause()
         self.cancel()
-        self._start_net = self.doc.network.copy()
         b = self._batch()
+        if b is None and self.doc.network.has_batch_norm:   # one example has no batch statistics
+            self.result = ("Batch normalisation needs a mini-batch: tick Mini-batch in the "
+                           "matrix view (M), then Train N steps trains on that batch.")
+            self.finished.emit()
+            return
+        self._start_net = self.doc.network.copy()
         self._xy = b if b is not None else (self.doc.example_x, self.doc.example_y)
         self._net = self.doc.network.copy()
         d, st = self.doc, self.stepper

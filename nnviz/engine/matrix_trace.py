@@ -325,13 +325,17 @@ def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float,
     :class:`~nnviz.engine.naming.Naming`) labels the entries where the lesson names them;
     ``notes_digits`` (products, results) prints notes 003's rounded form.
     """
-    if net.has_batch_norm:
-        raise ValueError("batch normalisation is not stepped here (the Training lab shows it)")
     x = np.asarray(x, dtype=np.float64).reshape(-1, net.sizes[0])
     y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
     if len(x) == 0 or y.shape[1] != net.sizes[-1]:
         raise ValueError("need at least one example whose target fits the output layer")
     b = _Builder(net, loss, float(eta), int(base), len(x), freeze_biases)
+    if net.has_batch_norm:   # the batch's statistics couple the examples: a batch at once
+        if len(x) < 2:
+            raise ValueError("batch normalisation needs a mini-batch: tick Mini-batch")
+        from nnviz.engine.matrix_bn import bn_batch_trace
+
+        return bn_batch_trace(b, x, y)
     b.names = names if names is not None and not names.layer_notation else None
     L = net.n_layers
     per_w: list[list[Array]] = [[] for _ in range(L)]

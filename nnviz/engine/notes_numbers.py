@@ -109,9 +109,18 @@ def sgd_steps(net: Network, x: Array, y: Array, loss: Loss, eta: float, n: int,
               freeze_biases: bool) -> None:
     """The Workbench's training step (plain gradient descent on the example, or on the
     examples x (m, n_in) as one batch, all updates after the backward pass) n times, in
-    place; frozen or absent biases stay."""
+    place; frozen or absent biases stay. A batch-normalised network uses the batch's
+    statistics and trains γ and β, its running averages following (the matrix view's
+    mini-batch step, :mod:`nnviz.engine.matrix_bn`)."""
     x = np.asarray(x, dtype=np.float64).reshape(-1, net.sizes[0])
     y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
+    if net.has_batch_norm:
+        from nnviz.engine.training import TrainConfig, train_step
+
+        cfg = TrainConfig(eta=eta, freeze_biases=freeze_biases)
+        for _ in range(int(n)):
+            train_step(net, x, y, loss, cfg)
+        return
     for _ in range(int(n)):
         grads = backward(net, forward(net, x), y, loss)
         for l, g in enumerate(grads):

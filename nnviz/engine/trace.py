@@ -218,7 +218,8 @@ def build_trace(
     from nnviz.engine.trace_options import apply_options, update_equation
 
     if net.has_batch_norm:
-        raise ValueError("batch normalisation is not stepped here (the Training lab shows it)")
+        raise ValueError("the neuron-by-neuron steps leave batch normalisation out (it needs "
+                         "a batch): the matrix view (M) with Mini-batch steps it")
     x = np.asarray(x, dtype=np.float64).reshape(1, -1)
     y = np.asarray(y, dtype=np.float64).reshape(1, -1)
     naming = naming or Naming.layered(net.sizes)

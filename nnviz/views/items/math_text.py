@@ -8,7 +8,8 @@ from functools import lru_cache
 
 _SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
 _SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
-_SUB = re.compile(r"(?<=[A-Za-zδη>ˆ])_([A-Za-z0-9,]+)")   # ˆ (U+02C6): Adam's mˆ_w5
+# after a Latin or Greek letter (μ_B, σ_B, Δ_y), a tag or Adam's hat ˆ (U+02C6: mˆ_w5)
+_SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9,]+)")
 
 
 def escape(text: str, quote: bool = True) -> str:

@@ -30,14 +30,16 @@ from nnviz.views.style import Style, current_style
 MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
 FITS = (1.0, 0.92, 0.85, 0.8)   # type scales tried so a step fits the view without scrolling
 GAP = 10.0             # between tokens
+FOOT_GAP = 15.0        # between the last line and the note under it
 BRACKET = 7.0          # width of a bracket's serif
 
 
-def shown_indices(n: int) -> list[int | None]:
-    """Which rows (or columns) of n to draw: all, or the first ones, None for ⋯, the last."""
-    if n <= MAX_SHOWN:
+def shown_indices(n: int, most: int = MAX_SHOWN) -> list[int | None]:
+    """Which rows (or columns) of n to draw: all, or the first ones, None for ⋯, the last
+    (``most`` entries in all, at least 3)."""
+    if n <= most:
         return list(range(n))
-    return list(range(MAX_SHOWN - 2)) + [None, n - 1]
+    return list(range(most - 2)) + [None, n - 1]
 
 
 def number_text(m: Mat, v: float) -> str:
@@ -61,6 +63,8 @@ class MatrixCanvas(QWidget):
         self.style_ = current_style()
         self._texts: list[str] = []
         self.fit = 1.0               # the type scale that lets the step fit (FITS)
+        self._room = 1e9             # the width a matrix may take (set by each layout)
+        self._rows_most = MAX_SHOWN  # rows drawn of a taller matrix (fewer to fit)
         self.avail_height = 0        # the visible height (the scroll area's viewport)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -71,14 +75,16 @@ class MatrixCanvas(QWidget):
 
     def refit(self) -> None:
         """The largest type scale of FITS at which the step fits the visible height (a
-        projector at 1024 x 768 shows the whole equation); the smallest otherwise, and the
-        view scrolls."""
-        self.fit = 1.0
-        if self.avail_height > 0:
-            for f in FITS:
-                self.fit = f
+        projector at 1024 x 768 shows the whole equation), with taller matrices cut to 4
+        rows if it takes that; the smallest otherwise, and the view scrolls."""
+        self.fit, self._rows_most = 1.0, MAX_SHOWN
+        if self.avail_height > 0:   # the type first, then fewer rows (first, ⋮, last)
+            tries = [(r, f) for r in (MAX_SHOWN, 4) for f in FITS]
+            for self._rows_most, self.fit in tries:
                 if self._content_height(self.width()) <= self.avail_height:
                     break
+        # what does not fit scrolls (the scroll area would squeeze the canvas otherwise)
+        self.setMinimumHeight(self._content_height(self.width()))
         self.updateGeometry()
         self.update()
 
@@ -107,29 +113,36 @@ class MatrixCanvas(QWidget):
         return doc
 
     # ------------------------------------------------------------ tokens
-    def _mat_size(self, m: Mat) -> tuple[float, float, list[float], float]:
-        """Width, body height, column widths and row height of a matrix."""
+    def _mat_size(self, m: Mat) -> tuple[float, float, list[float], float, list]:
+        """Width, body height, column widths, row height and the columns drawn of a matrix:
+        up to MAX_SHOWN columns, fewer (down to first, ⋯, last) where the line is narrower."""
         fm = QFontMetricsF(self._font(11))
         small = QFontMetricsF(self._font(8))
-        rows, cols = shown_indices(m.shape[0]), shown_indices(m.shape[1])
-        widths = []
-        for c in cols:
+        rows = shown_indices(m.shape[0], self._rows_most)
+
+        def col_width(c: int | None) -> float:
             w = fm.horizontalAdvance("⋯")
             for r in rows:
                 if r is not None and c is not None:
                     w = max(w, fm.horizontalAdvance(number_text(m, m.values[r, c])))
                     if m.names is not None:
                         w = max(w, small.horizontalAdvance(m.names[r][c]))
-            widths.append(w + 12)
+            return w + 12
+
+        for most in range(MAX_SHOWN, 2, -1):
+            cols = shown_indices(m.shape[1], most)
+            widths = [col_width(c) for c in cols]
+            if sum(widths) + 2 * BRACKET + 4 <= self._room or len(cols) <= 3:
+                break
         row_h = fm.height() * 1.25 + (small.height() if m.names is not None else 0)
-        return sum(widths) + 2 * BRACKET + 4, row_h * len(rows), widths, row_h
+        return sum(widths) + 2 * BRACKET + 4, row_h * len(rows), widths, row_h, cols
 
     def _label_doc(self, m: Mat) -> QTextDocument:
         return self._rich(math_html(m.name), self._font(9))
 
     def _token_size(self, tok) -> tuple[float, float]:
         if isinstance(tok, Mat):
-            w, h, _cw, _rh = self._mat_size(tok)
+            w, h, _cw, _rh, _cols = self._mat_size(tok)
             lab = self._label_doc(tok)
             return max(w, lab.idealWidth()), h + lab.size().height() + 4
         doc = self._rich(math_html(tok), self._font(12))
@@ -139,6 +152,7 @@ class MatrixCanvas(QWidget):
         """Each line's tokens placed left to right, wrapped at the width."""
         if self.step is None:
             return []
+        self._room = width - 24.0        # a wrapped line starts 24 px in
         placed = []
         y = 0.0
         for line in self.step.lines:
@@ -180,6 +194,11 @@ class MatrixCanvas(QWidget):
                   for r in self.remarks]
         return self._rich("<br>".join(parts), self._font(10), width)
 
+    def content_width(self) -> float:
+        """How far right the step's tokens reach (more than the width: cut off)."""
+        placed = self._layout(max(200.0, self.width() - 24.0))
+        return 12 + max((r.right() for _t, r in placed), default=0.0)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(600, int(self.heightForWidth(max(300, self.width()))))
 
@@ -194,11 +213,11 @@ class MatrixCanvas(QWidget):
         h = sum(d.size().height() + GAP for d in self._head(w))
         placed = self._layout(w)
         if placed:
-            h += max(r.bottom() for _t, r in placed) + 2 * GAP
+            h += max(r.bottom() for _t, r in placed) + FOOT_GAP
         foot = self._foot(w)
         if foot is not None:
-            h += foot.size().height() + GAP
-        return int(h + 24)
+            h += foot.size().height()
+        return int(h + 16)        # 12 above the heading (as painted), 4 below the last line
 
     # ------------------------------------------------------------ painting
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
@@ -223,7 +242,7 @@ class MatrixCanvas(QWidget):
                 self._draw_doc(p, doc, r.topLeft(), tok)
         placed = self._layout(w)
         if placed:
-            y += max(r.bottom() for _t, r in placed) + 2 * GAP
+            y += max(r.bottom() for _t, r in placed) + FOOT_GAP
         foot = self._foot(w)
         if foot is not None:
             self._draw_doc(p, foot, QPointF(12, y), self._foot_source())
@@ -240,7 +259,7 @@ class MatrixCanvas(QWidget):
 
     def _draw_mat(self, p: QPainter, m: Mat, r: QRectF) -> None:
         """Brackets, the numbers (names above them where the notes name them), the label."""
-        width, body_h, widths, row_h = self._mat_size(m)
+        width, body_h, widths, row_h, cols = self._mat_size(m)
         x0 = r.x() + (r.width() - width) / 2
         top = r.y()
         grad = m.name.startswith(("δ", "∂", "∇", "σ′", "η", "(δ", "x ="))
@@ -253,7 +272,7 @@ class MatrixCanvas(QWidget):
             p.drawLine(QPointF(xb, top), QPointF(xb + sgn * BRACKET, top))
             p.drawLine(QPointF(xb, top + body_h), QPointF(xb + sgn * BRACKET, top + body_h))
         num_font, small = self._font(11), self._font(8)
-        rows, cols = shown_indices(m.shape[0]), shown_indices(m.shape[1])
+        rows = shown_indices(m.shape[0], self._rows_most)
         fg, muted = QColor(self.style_.foreground), QColor(self.style_.muted)
         for i, rr in enumerate(rows):
             cx = x0 + BRACKET + 2
@@ -333,6 +352,7 @@ class MatrixView(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.canvas)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._seen_width = 0
         self.scroll.viewport().installEventFilter(self)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -345,9 +365,9 @@ class MatrixView(QWidget):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         """The viewport's size decides the type scale (refit on resize)."""
         if obj is self.scroll.viewport() and event.type() == event.Type.Resize:
-            h = self.scroll.viewport().height()
-            if h != self.canvas.avail_height:
-                self.canvas.avail_height = h
+            size = self.scroll.viewport().size()
+            if (size.height(), size.width()) != (self.canvas.avail_height, self._seen_width):
+                self.canvas.avail_height, self._seen_width = size.height(), size.width()
                 self.canvas.refit()
         return False
 

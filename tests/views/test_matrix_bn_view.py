@@ -1,0 +1,120 @@
+"""Batch normalisation stepped in the Workbench's matrix view, like a student: M, Mini-batch,
+the step keys through μ_B, σ_B², x̂, γx̂ + β and back through them, the update, step back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nnviz.engine.naming import fmt
+from tests.views.workbench_keys import press
+
+BN_KINDS = {"bn_mu", "bn_var", "bn_xhat", "bn_y", "grad_gamma", "grad_beta", "bn_proj",
+            "bn_inner", "delta_bn", "update_bn", "running"}
+
+
+def _shown(lab) -> str:
+    lab.matrix_view.canvas.grab()
+    return lab.matrix_view.shown_text()
+
+
+def _norms(net):
+    return [np.concatenate([bn.gamma, bn.beta, bn.running_mean, bn.running_var])
+            for bn in net.norms if bn is not None]
+
+
+def test_batch_norm_steps_forward_backward_update_and_back(lab, main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("batch-norm", switch_lab=False)
+    start = win.doc.network.copy()
+    press(qtbot, win, Qt.Key.Key_M)
+    assert lab.matrix.trace is None and "needs a mini-batch" in lab.matrix.status_text()
+    qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
+    tr = lab.matrix.trace
+    assert tr is not None and tr.m == 8
+    seen, mu = set(), None
+    for _ in range(len(tr)):
+        press(qtbot, win, Qt.Key.Key_Right)
+        step = lab.matrix.step
+        seen.add(step.kind)
+        if step.kind == "bn_mu" and mu is None:          # layer 2's μ_B, on screen
+            mu = step.value
+            text = _shown(lab)
+            assert "μ_B = (1/m) Σₓ z^(x,2)" in text and "mini-batch of 8" in text
+            assert fmt(mu[0]) in text.replace("−", "-")
+            z = win.doc.network.weights[0] @ tr.x.T + win.doc.network.biases[0][:, None]
+            np.testing.assert_allclose(mu, z.mean(axis=1), rtol=1e-13)
+        if step.kind == "delta_bn" and step.layer == 1:
+            text = _shown(lab)
+            assert "Δ^2 = γ/(m√(σ_B² + ε)) ⊙ P" in text
+    assert BN_KINDS <= seen
+    assert lab.matrix.step.kind == "result"
+    press(qtbot, win, Qt.Key.Key_Left)                   # step back one matrix step
+    assert lab.matrix.step is tr.steps[-2] and lab.matrix.m == len(tr) - 1
+    press(qtbot, win, Qt.Key.Key_Right, 2)               # past the end: the batch's update
+    net = win.doc.network
+    assert lab.stepper.t == 1 and lab.matrix.m == 0
+    assert all(np.array_equal(a, b) for a, b in zip(_norms(net), _norms(tr.net_after)))
+    assert not all(np.array_equal(a, b) for a, b in zip(_norms(net), _norms(start)))
+    press(qtbot, win, Qt.Key.Key_Left)                   # back to the end of the last step
+    assert lab.stepper.t == 0 and lab.matrix.m == len(lab.matrix)
+    assert win.doc.network.equals(start)                 # γ, β and running averages too
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_batch_norm_steps_do_not_run_off_the_side(lab, main_window, qtbot, size):
+    win = main_window
+    win.resize(*size)
+    assert win.open_lesson("batch-norm", switch_lab=False)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    try:
+        press(qtbot, win, Qt.Key.Key_M)
+        qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
+        tall = 0
+        for _ in range(len(lab.matrix)):
+            press(qtbot, win, Qt.Key.Key_Right)
+            if lab.matrix.step.kind in BN_KINDS:
+                qtbot.wait(5)
+                _shown(lab)
+                canvas, scroll = lab.matrix_view.canvas, lab.matrix_view.scroll
+                # nothing cut off at the side (wide matrices show fewer columns, ⋯), and
+                # what is taller than the view scrolls; the type at least 80 %
+                assert canvas.content_width() <= canvas.width(), lab.matrix.step.kind
+                assert not scroll.horizontalScrollBar().isVisible()
+                if canvas.minimumHeight() > scroll.viewport().height():
+                    assert scroll.verticalScrollBar().isVisible(), lab.matrix.step.kind
+                    tall += 1
+                assert canvas.fit >= 0.8
+        assert tall <= 5     # at most one step a layer (P, the widest) scrolls a little
+    finally:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+def _train_n(lab, qtbot, n: int) -> str:
+    spin = lab.train_n.steps
+    spin.selectAll()
+    qtbot.keyClicks(spin, str(n))
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    qtbot.mouseClick(lab.train_n.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not lab.repeat.playback.playing, timeout=30_000)
+    return lab.train_n.plain_text()
+
+
+def test_train_n_steps_needs_the_mini_batch_and_repeats_its_step(lab, main_window, qtbot):
+    from nnviz.engine.matrix_trace import build_matrix_trace
+
+    win = main_window
+    assert win.open_lesson("batch-norm", switch_lab=False)
+    start = win.doc.network.copy()
+    assert "needs a mini-batch" in _train_n(lab, qtbot, 2)
+    assert win.doc.network.equals(start)                 # nothing changed
+    press(qtbot, win, Qt.Key.Key_M)
+    qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
+    tr = lab.matrix.trace
+    want = build_matrix_trace(tr.net_after, tr.x, tr.y, win.doc.loss, tr.eta).net_after
+    _train_n(lab, qtbot, 2)
+    assert all(np.allclose(a, b, rtol=1e-12, atol=1e-14)
+               for a, b in zip(_norms(win.doc.network), _norms(want)))
+    assert all(np.allclose(a, b, rtol=1e-12, atol=1e-14)
+               for a, b in zip(win.doc.network.weights, want.weights))
