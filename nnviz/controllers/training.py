@@ -310,6 +310,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
                 # longer finite: replay this epoch step by step from its start (same shuffle,
                 # same optimiser state), which pauses at the exact step that blew up
                 net.set_params(start.get_params())
+                net.norms = [None if bn is None else bn.copy() for bn in start.norms]
                 self._rng.bit_generator.state = rng_state
                 self._opt = opt
                 self._order, self._cursor = np.zeros(0, dtype=int), 0

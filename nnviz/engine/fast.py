@@ -35,8 +35,9 @@ optimiser of :mod:`nnviz.engine.optimisers` (the same objects, run on the flat
 vector), options batch size, shuffle, L1, L2, frozen biases, layers without bias,
 gradient clipping by value and by norm, dropout on the hidden layers (both modes; the
 masks come from the same draws of the generator as the reference's, so both train
-alike). Anything else (batch normalisation, shared biases, other activations or
-losses) falls back to the reference
+alike), batch normalisation of hidden layers and shared biases
+(:mod:`nnviz.engine.fast_norm`). Anything else (other activations or losses) falls
+back to the reference
 :func:`~nnviz.engine.training.train_epoch` / ``train_step``; ``fast`` is then
 False and ``reason`` says why.
 
@@ -66,9 +67,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.engine import fast_norm as fn
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.budget import run_for
 from nnviz.engine.fast_plan import Plan, build_plan, draw_masks, drop, gather
+from nnviz.engine.fast_state import load, store
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
@@ -98,10 +101,6 @@ def unsupported_reason(net: Network, loss: Loss, cfg: TrainConfig) -> str:
         return f"loss {loss.name}"
     if out.trainer_ops[1] is None and not combined:
         return f"a {out.name} output needs cross-entropy on the fast path"
-    if net.has_batch_norm:
-        return "batch normalisation"
-    if any(s and u for s, u in zip(net.shared_bias, net.use_bias)):
-        return "shared biases"
     return ""
 
 
@@ -123,23 +122,20 @@ class FastTrainer:
         self.combined = loss.combined_delta(self.kinds[-1])   # delta^L = a - y
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         offs = np.cumsum([0] + [a * b for a, b in shapes])
-        self.P = np.zeros(offs[-1])
-        self.G = np.zeros(offs[-1])
+        # [W | b] of every layer, then gamma and beta of every normalised layer
+        self.P = np.zeros(offs[-1] + fn.norm_size(net))
+        self.G = np.zeros_like(self.P)
         self.Ps = [self.P[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
         self.Gs = [self.G[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
+        self.norm_layers, _ = fn.norm_layers(net, self.P, self.G, offs[-1])
+        self.G_wb = self.G[:offs[-1]]     # what clipping sees (not gamma, beta)
         self.train_bias = [u and not cfg.freeze_biases for u in net.use_bias]
+        self.shared = [self.Gs[l][:, -1] for l, sh in enumerate(net.shared_bias)
+                       if sh and self.train_bias[l]]
         clip = cfg.clip_value is not None or cfg.clip_norm is not None
         self.plain = not (cfg.l1 or cfg.l2 or clip or not all(self.train_bias))
         if not self.plain:
-            wmask = np.zeros_like(self.P)
-            tmask = np.zeros_like(self.P)
-            for l, s in enumerate(shapes):
-                wmask[offs[l]:offs[l + 1]].reshape(s)[:, :-1] = 1.0
-                t = tmask[offs[l]:offs[l + 1]].reshape(s)
-                t[:, :-1] = 1.0
-                t[:, -1] = 1.0 if self.train_bias[l] else 0.0
-            self.wmask, self.tmask = wmask, tmask
-            self.tmp = np.zeros_like(self.P)
+            self._masks(shapes, offs)
         # the optimiser on the flat vector; its slots mirror the state's per-array slots
         self.fopt = cfg.make_optimiser()
         self.fold = self.fopt.lr_folds     # G carries eta (exact for the linear rules)
@@ -147,7 +143,23 @@ class FastTrainer:
         self._opt_update = self.fopt.bind([self.P], [self.G])
         self.slot_views = {k: [a[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
                            for k, a in self.fopt.slots[0].items()}
+        self.norm_slots = {k: fn.norm_layers(net, a, a, offs[-1])[0]
+                           for k, a in self.fopt.slots[0].items()}
         self.plans: dict[tuple[int, int], Plan] = {}
+
+    def _masks(self, shapes: list, offs) -> None:
+        """Which entries of P are weights (L1, L2), which are trained (not frozen
+        biases), and how each counts in the clipping norm (a shared bias once)."""
+        wmask, tmask = np.zeros_like(self.P), np.ones_like(self.P)
+        nmask = np.ones_like(self.G_wb)
+        for l, s in enumerate(shapes):
+            wmask[offs[l]:offs[l + 1]].reshape(s)[:, :-1] = 1.0
+            tmask[offs[l]:offs[l + 1]].reshape(s)[:, -1] = 1.0 if self.train_bias[l] else 0.0
+            if self.net.shared_bias[l]:
+                nmask[offs[l]:offs[l + 1]].reshape(s)[:, -1] = 1.0 / s[0]
+        self.wmask, self.tmask = wmask, tmask
+        self.nmask = nmask if any(self.net.shared_bias) else None
+        self.tmp = np.zeros_like(self.P)
 
     def _set_epoch(self, epoch: int) -> None:
         """The scheduled learning rate of ``epoch`` for the next steps."""
@@ -166,48 +178,16 @@ class FastTrainer:
         if plan is None:
             plan = build_plan(self.Ps, self.Gs, self.acts, self.combined, self.cfg.dropout,
                               size, steps)
+            if self.net.has_batch_norm:
+                plan.norms = fn.norm_steps(self.norm_layers, size)
             self.plans[key] = plan
         return plan
 
     def _load(self) -> None:
-        net = self.net
-        if net.sizes != self.sizes or [a.name for a in net.activations] != self.kinds:
-            raise ValueError("the network changed shape; make a new FastTrainer")
-        for l, p in enumerate(self.Ps):
-            p[:, :-1] = net.weights[l]
-            p[:, -1] = net.biases[l] if net.use_bias[l] else 0.0
-        opt = self.state.optimiser_for(self.cfg)
-        self.fopt.t = opt.t
-        slots = opt.slots
-        for k, views in self.slot_views.items():
-            for l, v in enumerate(views):
-                ws = slots[2 * l] if 2 * l < len(slots) else None
-                bs = slots[2 * l + 1] if 2 * l + 1 < len(slots) else None
-                ok_w = ws is not None and ws[k].shape == v[:, :-1].shape
-                v[:, :-1] = ws[k] if ok_w else 0.0
-                # a frozen bias keeps its saved state; here it is 0 (and its gradient 0),
-                # so every optimiser leaves it where it is
-                ok_b = self.train_bias[l] and bs is not None and bs[k].shape == v[:, -1].shape
-                v[:, -1] = bs[k] if ok_b else 0.0
+        load(self)
 
     def _store(self, steps: int, epochs: int) -> None:
-        net = self.net
-        for l, p in enumerate(self.Ps):
-            net.weights[l][...] = p[:, :-1]
-            if self.train_bias[l]:
-                net.biases[l][...] = p[:, -1]
-        st = self.state
-        opt = st.optimiser_for(self.cfg)
-        opt.t = self.fopt.t
-        for l in range(len(self.Ps)):
-            ws = opt._slot(2 * l, net.weights[l])
-            bs = opt._slot(2 * l + 1, net.biases[l]) if self.train_bias[l] else None
-            for k, views in self.slot_views.items():
-                ws[k][...] = views[l][:, :-1]
-                if bs is not None:
-                    bs[k][...] = views[l][:, -1]
-        st.steps += steps
-        st.epochs += epochs
+        store(self, steps, epochs)
 
     # ------------------------------------------------------------ training
     def _run(self, plan: Plan, steps: int, scale: float) -> None:
@@ -225,7 +205,11 @@ class FastTrainer:
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
         P0, g0, d0 = self.Ps[0], plan.g0, plan.d0
         out, d_out, der_out = plan.out, plan.d_out, plan.der_out
-        plain = self.plain
+        plain, shared = self.plain, self.shared
+        # batch normalisation: per layer its buffers or None; the backward list's order
+        norms = plan.norms if any(st is not None for st in plan.norms) else None
+        n0 = norms[0] if norms else None
+        bnorms = [norms[l] for l in range(len(fwd), 0, -1)] if norms else None
         xs, ys = plan.xs, plan.ys
         xts = list(xs.transpose(0, 2, 1))
         xl = list(xs)
@@ -233,12 +217,16 @@ class FastTrainer:
         for s in range(steps):
             x = xl[s]
             mm(P0, x, z0)
+            if n0 is not None:
+                fn.norm_forward(n0, z0)
             if k0 is not None:
                 k0(z0)
             if drops:
                 drop(plan, 0, s)
             for i, (W, a_in, z, kernel) in enumerate(fwd, 1):
                 mm(W, a_in, z)
+                if norms and norms[i] is not None:
+                    fn.norm_forward(norms[i], z)
                 if kernel is not None:
                     kernel(z)
                 if drops and i < n_hidden:
@@ -260,11 +248,17 @@ class FastTrainer:
             if not simple:
                 mul(d_out, der_out, d_out)
             mul(d_out, c, d_out)
-            for g, d, a_t, w_t, below, der_below in bwd:
+            for j, (g, d, a_t, w_t, below, der_below) in enumerate(bwd):
+                if bnorms and bnorms[j] is not None:
+                    fn.norm_backward(bnorms[j], d)
                 mm(d, a_t, g)
                 mm(w_t, d, below)
                 mul(below, der_below, below)
+            if n0 is not None:
+                fn.norm_backward(n0, d0)
             mm(d0, xts[s], g0)
+            if shared:
+                fn.share_biases(shared)
             if plain:
                 upd(lr)
             else:
@@ -297,11 +291,17 @@ class FastTrainer:
     def _clip(self, f: float) -> None:
         """Gradient clipping as :func:`~nnviz.engine.training.clip_gradients`, on G = f dC/dP:
         by value, then by the norm of the trained parameters' gradient."""
-        cfg, G = self.cfg, self.G
+        cfg, G = self.cfg, self.G_wb   # gamma and beta are not clipped (clip_gradients)
         if cfg.clip_value is not None:
             np.clip(G, -f * cfg.clip_value, f * cfg.clip_value, G)
         if cfg.clip_norm is not None:
-            norm = float(np.sqrt(np.dot(G, G))) / f
+            if self.nmask is None:
+                sq = np.dot(G, G)
+            else:   # a shared bias is one parameter: its n equal entries count once
+                tmp = self.tmp[:len(G)]
+                np.multiply(G, self.nmask, tmp)
+                sq = np.dot(G, tmp)
+            norm = float(np.sqrt(sq)) / f
             if norm > cfg.clip_norm:
                 np.multiply(G, cfg.clip_norm / norm, G)
 

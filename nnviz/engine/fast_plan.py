@@ -46,6 +46,7 @@ class Plan:
     draws: Array | None = None
     out_prime: tuple | None = None
     vector_out: bool = False   # softmax output: gather the targets' sums
+    norms: list = field(default_factory=list)  # batch norm: fast_norm.NormStep or None a layer
 
 
 def kernel(act: Activation, buf: Array):

@@ -71,6 +71,37 @@ def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot
     assert ctl.doc.network.is_finite() and ctl.doc.network.equals(good)
 
 
+def test_a_blow_up_with_batch_norm_on_the_fast_path_pauses_where_step_by_step_would(ctl,
+                                                                                    qtbot):
+    """Batch norm trains on the fast path; an epoch that blows up is replayed step by step
+    from its start, batch norm's gamma, beta and running averages included, so the pause
+    comes at the same step with the same network as training step by step all along."""
+    def blow_up(fast: bool):
+        ctl.doc.load_lesson("spiral")
+        ctl.set_batch_norm(1, True)
+        ctl.doc.set_config(eta=1e6)
+        ctl.set_activation(2, "linear")
+        ctl.set_activation(0, "relu")
+        ctl.set_activation(1, "relu")
+        if not fast:
+            ctl._fast_trainer = lambda: None
+        else:
+            assert ctl._fast_trainer() is not None   # batch norm is on the fast path
+        with qtbot.waitSignal(ctl.blowup, timeout=20000):
+            ctl.playback.play()
+        return ctl.steps, ctl.doc.network.copy()
+
+    steps_fast, fast = blow_up(True)
+    steps_ref, ref = blow_up(False)
+    assert steps_fast == steps_ref and fast.is_finite()
+    assert fast.norms[1] is not None
+    for a, b in zip(fast.weights + fast.biases, ref.weights + ref.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9)
+    for u, v in ((fast.norms[1].gamma, ref.norms[1].gamma),
+                 (fast.norms[1].running_var, ref.norms[1].running_var)):
+        np.testing.assert_allclose(u, v, rtol=1e-9, atol=1e-9)
+
+
 def test_clipping_is_the_fix(ctl, qtbot):
     ctl.doc.load_lesson("exploding-gradients")
     with qtbot.waitSignal(ctl.blowup, timeout=10000):

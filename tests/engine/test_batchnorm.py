@@ -149,11 +149,16 @@ def test_a_training_step_moves_gamma_and_beta_by_the_optimiser_and_updates_runni
     np.testing.assert_allclose(net.weights[0], ref.weights[0] - 0.3 * g[0].dw)
     z0 = x @ ref.weights[0].T + ref.biases[0]
     np.testing.assert_allclose(net.norms[0].running_mean, 0.9 * rm + 0.1 * z0.mean(axis=0))
-    # the fast trainer leaves batch norm to the reference engine and says so
+    # the fast trainer takes the same step (tests/engine/test_fast_norm.py in depth)
     from nnviz.engine.fast import FastTrainer
 
-    t = FastTrainer(net, get_loss("mse"), TrainConfig())
-    assert not t.fast and t.reason == "batch normalisation"
+    fast = ref.copy()
+    t = FastTrainer(fast, get_loss("mse"), TrainConfig(eta=0.3))
+    assert t.fast
+    t.train_batch(x, y)
+    np.testing.assert_allclose(fast.norms[0].gamma, net.norms[0].gamma, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(fast.norms[0].running_mean, net.norms[0].running_mean,
+                               rtol=0, atol=1e-14)
 
 
 def test_copies_and_equality_include_batch_norm():
