@@ -76,6 +76,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
     data_changed = Signal()         # the data set or its split changed
     blowup = Signal(str)            # NaN/inf: training paused; the explanation
     speed_changed = Signal()
+    init_changed = Signal()         # the initialiser or weight scale of the next Reset
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -87,13 +87,18 @@ class NetworkEdits:
 
     def set_init_gain(self, gain: float) -> None:
         """The weight-scale factor of the next reset (every drawn weight times ``gain``)."""
-        self.init_gain = check_gain(gain)
+        gain = check_gain(gain)
+        if gain != self.init_gain:
+            self.init_gain = gain
+            self.init_changed.emit()
 
     def set_init(self, method: str) -> None:
         """The initialiser used by the next reset."""
         if method not in INITIALISERS:
             raise ValueError(f"unknown initialiser {method!r}")
-        self.init_method = method
+        if method != self.init_method:
+            self.init_method = method
+            self.init_changed.emit()
 
     def sync_example(self) -> None:
         """The Workbench's example reads the same features as the network (its point of the

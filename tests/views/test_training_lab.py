@@ -720,6 +720,20 @@ def test_the_keras_code_follows_the_controls_and_points_at_them(main_window, qtb
     texts = [code.list.item(i).text() for i in range(code.list.count())]
     assert "          batch_size=64," in texts
     assert code.changed == {texts.index("          batch_size=64,")}
+    # the initialiser and weight scale of the next Reset (the Initialisation group)
+    lab.init_box.method.setFocus()
+    while lab.init_box.method.currentData() != "he":
+        qtbot.keyClick(lab.init_box.method, Qt.Key.Key_Down)
+    gain = lab.init_box.gain
+    gain.setFocus()
+    gain.selectAll()
+    qtbot.keyClicks(gain, "2")
+    qtbot.keyClick(gain, Qt.Key.Key_Return)
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert "init = initializers.VarianceScaling(8, 'fan_in', 'untruncated_normal')" in texts
+    code.list.setCurrentRow(texts.index(
+        "init = initializers.VarianceScaling(8, 'fan_in', 'untruncated_normal')"))
+    assert code.lit == [panel.init, lab.init_box.method, gain]
     # the optimiser chosen in its box: Adam's line and its settings, each linked
     box = lab.optimiser_box.optimiser
     box.setFocus()

@@ -56,7 +56,7 @@ class KerasCode(QWidget):
         self.list.viewport().installEventFilter(self)
         doc = lab.doc
         for sig in (doc.settings_changed, doc.network_changed, doc.lesson_changed,
-                    self.ctl.data_changed):
+                    self.ctl.data_changed, self.ctl.init_changed):
             sig.connect(self._on_setup_changed)
         self.apply_style(current_style())
 
@@ -157,8 +157,10 @@ class KerasCode(QWidget):
                 w = rp.acts[int(arg)]
             elif w is None and kind == "bn" and int(arg) < len(lab.bn_box.switches):
                 w = lab.bn_box.switches[int(arg)]
-            if w is not None and w not in out:
-                out.append(w)
+            also = ([lab.init_box.method, lab.init_box.gain] if key == "init" else [])
+            for x in [w] + also:   # the initialiser is also set in the Initialisation group
+                if x is not None and x not in out:
+                    out.append(x)
         return out
 
     def _light(self, row: int, reveal: bool) -> None:
