@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nnviz.engine.keras_code import Setup, keras_code
-from nnviz.engine.lessons import load_lesson
+from nnviz.engine.lessons import lesson_names, load_lesson
 from nnviz.engine.network import Network
 from nnviz.engine.training import TrainConfig
 
@@ -125,3 +125,17 @@ def test_biases_as_the_network_has_them():
     code = _code(keras_code(net, TrainConfig(), Setup(loss="binary_cross_entropy")))
     dense = [t for t in code.splitlines() if "Dense(" in t]
     assert "use_bias" not in dense[0] and "use_bias=False" in dense[1]
+
+
+@pytest.mark.parametrize("name", [n for n in lesson_names()
+                                  if load_lesson(n).lab == "training"])
+def test_every_training_lesson_gives_python_with_every_line_linked(name):
+    les = load_lesson(name)
+    method, scale, bias = les.init
+    lines = keras_code(les.network, les.train, Setup(loss=les.loss, init=method, scale=scale,
+                                                     bias=bias, n_train=100,
+                                                     epochs=les.epochs))
+    ast.parse(_code(lines))
+    keys = {k for line in lines for k in line.controls}
+    assert {"loss", "optimiser", "eta", "batch", "epochs", "init"} <= keys
+    assert sum(1 for line in lines if "layers.Dense(" in line.text) == les.network.n_layers
