@@ -244,19 +244,33 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     stack = _page(lab, qtbot).stack           # numbered on their visible strips
     front, behind = stack.card_rect(stack.front), stack.card_rect((stack.front + 1) % 4)
     assert front.width() >= 100 and behind.left() - front.left() >= 9
-    for source in ("rgb", "digit"):           # the backward pass: every number written
-        lab.ctl.set_source(source)
-        lab.ctl.go_to(lab.ctl.n_steps - 20)
-        page = _page(lab, qtbot)
-        grids = [g for g in (*page.arith.patches, *page.arith.kernels, *page.arith.products,
-                             *page.dw.grids) if g.isVisibleTo(page)]
-        assert len(grids) == (12 if source == "rgb" else 4)
-        qtbot.waitUntil(lambda gs=grids: all(g.numbers_drawn() for g in gs), timeout=2000)
-        assert (win.width(), win.height()) == size
+    for presentation in (True, False):        # the backward pass: every number written
+        if not presentation:
+            qtbot.keyClick(win, Qt.Key.Key_F5)
+        _every_backward_number_written(win, qtbot, size)
     lab.show_page("cnn")
     qtbot.wait(50)
     assert (win.width(), win.height()) == size
-    qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+def _every_backward_number_written(win, qtbot, size) -> None:
+    """Grey and RGB, routing δp and summing ∂C/∂w: every grid with numbers (the maps
+    δp, ∂C/∂a and δ at the top, the arithmetic, ∂C/∂w) is large enough to write them."""
+    lab = win.current_lab
+    for source in ("rgb", "digit"):
+        lab.ctl.set_source(source)
+        for k, stage in ((lab.ctl.n_forward + 3, "pool_back"), (lab.ctl.n_steps - 20,
+                                                                "conv_back")):
+            lab.ctl.go_to(k)
+            page = _page(lab, qtbot)
+            assert lab.ctl.stage == stage
+            grids = [g for g in (page.fmap, page.pooled, *page.arith.patches,
+                                 *page.arith.kernels, *page.arith.products, *page.dw.grids)
+                     if g.isVisibleTo(page)]
+            assert len(grids) == {("rgb", "conv_back"): 14, ("digit", "conv_back"): 6}.get(
+                (source, stage), 5)
+            qtbot.waitUntil(lambda gs=grids: all(g.numbers_drawn() for g in gs), timeout=2000)
+            assert (win.width(), win.height()) == size
 
 
 def test_captions_follow_the_kernel(lab, main_window, qtbot):

@@ -107,12 +107,12 @@ class ConvPage(QWidget):
         f_box, self.fmap_title = titled("Feature map", self.fmap)
         p_box, self.pool_title = titled("Pooled", self.pooled)
         s_box, self.stack_title = titled("Feature maps", self.stack)
+        self.fmap_box, self.stack_box = f_box, s_box
         grid.addWidget(img_box, 0, 0)
         grid.addWidget(k_box, 0, 1)
-        grid.addWidget(f_box, 0, 2)
         grid.addWidget(p_box, 0, 3)
         grid.addWidget(self.arith, 1, 0, 1, 3)
-        grid.addWidget(s_box, 1, 3)
+        self._place_maps(False)
         grid.setRowStretch(0, 5)
         grid.setRowStretch(1, 4)
         for c, stretch in enumerate((2, 2, 3, 2)):
@@ -131,6 +131,18 @@ class ConvPage(QWidget):
         lay.addWidget(scroll)
         lay.addLayout(right, 1)
         self.refresh()
+
+    def _place_maps(self, swapped: bool) -> None:
+        """The feature map above the stack, or (``swapped``, an RGB kernel's backward
+        pass, whose ∂C/∂w takes the top row's room) the δ map beside the arithmetic, where
+        it is large enough for its numbers, and the stack (colours only) above."""
+        if getattr(self, "_swapped", None) is swapped:
+            return
+        self._swapped = swapped
+        top, below = (self.stack_box, self.fmap_box) if swapped else (self.fmap_box,
+                                                                      self.stack_box)
+        self.grid.addWidget(top, 0, 2)
+        self.grid.addWidget(below, 1, 3)
 
     def set_reveal(self, reveal) -> None:
         """Predict, then reveal: its guess bar goes under the position line."""
@@ -164,8 +176,10 @@ class ConvPage(QWidget):
         self.kernel_box.setCurrentIndex(1 if c.stage == "conv_back" else 0)
         # ∂C/∂w of an RGB kernel is three grids of numbers: its column gets more room
         wide = c.stage == "conv_back" and c.image.shape[0] == 3
-        self.grid.setColumnStretch(1, 4 if wide else 2)
+        for col, stretch in enumerate((2, 4, 2, 3) if wide else (2, 2, 3, 2)):
+            self.grid.setColumnStretch(col, stretch)
         self.grid.setRowStretch(0, 3 if wide else 5)   # and three rows of sums below
+        self._place_maps(wide)
         if c.backward:
             self._refresh_back(img)
             return
