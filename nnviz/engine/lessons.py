@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.captions import parse_template, parse_when
+from nnviz.engine.lesson_network import init_spec, parse_names, parse_network
 from nnviz.engine.losses import LOSSES, get_loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network
@@ -23,9 +23,6 @@ from nnviz.engine.syllabus import MAX_ORDER, parse_place
 from nnviz.engine.train_settings import parse_optimiser, parse_schedule
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import (
-    MAX_LAYER_SIZE,
-    MAX_LAYERS,
-    MAX_PARAMS,
     FormatError,
     as_array,
     as_bool,
@@ -199,9 +196,45 @@ def _parse(d: Any, origin: str) -> Lesson:
     lab = as_str(d.get("lab", "workbench"), "lab")
     if lab not in LABS:
         raise FormatError(f"lab: {lab!r} is not one of {', '.join(LABS)}")
-    net = _parse_network(need(d, "network", "lesson"))
-    naming = _parse_names(d.get("names"), net)
-    tr = d.get("training", {})
+    net = parse_network(need(d, "network", "lesson"))
+    naming = parse_names(d.get("names"), net)
+    loss, cfg, epochs, seed = _training(d.get("training", {}))
+    ex_x = ex_y = None
+    if "example" in d:
+        ex = d["example"]
+        ex_x = as_array(need(ex, "input", "example"), "example.input", (net.sizes[0],))
+        ex_y = as_array(need(ex, "target", "example"), "example.target", (net.sizes[-1],))
+    data = d.get("data", {})
+    if not isinstance(data, dict):
+        raise FormatError("data: expected an object")
+    if data:
+        from nnviz.engine.datasets import dataset_from_spec
+
+        dataset_from_spec(data, net.sizes[0], net.sizes[-1], net.activations[-1].name)
+    if ex_x is None and not data:
+        raise FormatError("a lesson needs an 'example' or 'data'")
+    captions = _parse_captions(d.get("captions", []))
+    chapter, order = parse_place(d)
+    settings = d.get("settings", {})
+    if not isinstance(settings, dict):
+        raise FormatError("settings: expected an object")
+    _check_settings(lab, settings)
+    method, scale, _seed, bias0 = init_spec(need(d, "network", "lesson"))
+    from nnviz.engine.notes_numbers import parse_notes_numbers
+
+    notes_numbers = parse_notes_numbers(settings, net.sizes)
+    return Lesson(
+        name=name, title=title, description=description, network=net, naming=naming,
+        loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,
+        data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
+        settings=settings, raw=d, init=(method, scale, bias0),
+        notes_digits=_notes_digits(settings), notes_numbers=notes_numbers,
+        chapter=chapter, order=order,
+    )
+
+
+def _training(tr: Any) -> tuple[str, TrainConfig, int, int]:
+    """The lesson's ``training``: (loss name, settings, epochs, seed)."""
     if not isinstance(tr, dict):
         raise FormatError("training: expected an object")
     loss = as_str(tr.get("loss", "half_sse"), "training.loss")
@@ -224,25 +257,11 @@ def _parse(d: Any, origin: str) -> Lesson:
     )
     epochs = as_int(tr.get("epochs", 1), "training.epochs", 0, 10**7)
     seed = as_int(tr.get("seed", 0), "training.seed", 0, 2**32 - 1)
-    ex_x = ex_y = None
-    if "example" in d:
-        ex = d["example"]
-        ex_x = as_array(need(ex, "input", "example"), "example.input", (net.sizes[0],))
-        ex_y = as_array(need(ex, "target", "example"), "example.target", (net.sizes[-1],))
-    data = d.get("data", {})
-    if not isinstance(data, dict):
-        raise FormatError("data: expected an object")
-    if data:
-        from nnviz.engine.datasets import dataset_from_spec
+    return loss, cfg, epochs, seed
 
-        dataset_from_spec(data, net.sizes[0], net.sizes[-1], net.activations[-1].name)
-    if ex_x is None and not data:
-        raise FormatError("a lesson needs an 'example' or 'data'")
-    captions = _parse_captions(d.get("captions", []))
-    chapter, order = parse_place(d)
-    settings = d.get("settings", {})
-    if not isinstance(settings, dict):
-        raise FormatError("settings: expected an object")
+
+def _check_settings(lab: str, settings: dict) -> None:
+    """The Convolution and Generalisation labs' own settings are checked by their parsers."""
     if lab == "conv":
         from nnviz.engine.conv_setup import parse_setup
 
@@ -257,18 +276,6 @@ def _parse(d: Any, origin: str) -> Lesson:
             parse_general(settings)
         except FormatError as e:
             raise FormatError(f"settings: {e}") from None
-    method, scale, _seed, bias0 = init_spec(need(d, "network", "lesson"))
-    from nnviz.engine.notes_numbers import parse_notes_numbers
-
-    notes_numbers = parse_notes_numbers(settings, net.sizes)
-    return Lesson(
-        name=name, title=title, description=description, network=net, naming=naming,
-        loss=loss, train=cfg, epochs=epochs, seed=seed, example_x=ex_x, example_y=ex_y,
-        data=data, lab=lab, source=as_str(d.get("source", ""), "source"), captions=captions,
-        settings=settings, raw=d, init=(method, scale, bias0),
-        notes_digits=_notes_digits(settings), notes_numbers=notes_numbers,
-        chapter=chapter, order=order,
-    )
 
 
 def _dropout_mode(v: Any, where: str) -> str:
@@ -283,24 +290,6 @@ def _opt_pos(v: Any, where: str) -> float | None:
     return None if v is None else as_number(v, where, 1e-12, 1e12)
 
 
-def init_spec(nd: Any) -> tuple[str, float, int, float]:
-    """The lesson's initialiser (method, scale, seed, bias) from ``network.init``; the
-    training lab's Reset draws from the same distribution (keras-lab: U(±0.05))."""
-    init = nd.get("init", {}) if isinstance(nd, dict) else {}
-    if not isinstance(init, dict):
-        raise FormatError("network.init: expected an object")
-    method = as_str(init.get("method", "xavier"), "network.init.method")
-    scale = as_number(init.get("scale", 0.5), "network.init.scale", 0.0, 1e3)
-    seed = as_int(init.get("seed", 0), "network.init.seed", 0, 2**32 - 1)
-    bias0 = as_number(init.get("bias", 0.0), "network.init.bias", -1e3, 1e3)
-    from nnviz.engine.init import INITIALISERS
-
-    if method not in INITIALISERS:
-        raise FormatError(f"network.init.method: {method!r} is not one of "
-                          f"{', '.join(INITIALISERS)}")
-    return method, float(scale), int(seed), float(bias0)
-
-
 def _notes_digits(settings: dict) -> tuple[int, int] | None:
     """``settings.matrix_notes_digits``: the decimals notes print in a matrix update
     (products, results), e.g. [3, 2] for notes 003's linear example."""
@@ -311,131 +300,6 @@ def _notes_digits(settings: dict) -> tuple[int, int] | None:
         raise FormatError("settings.matrix_notes_digits: expected two integers")
     return (as_int(v[0], "settings.matrix_notes_digits[0]", 0, 9),
             as_int(v[1], "settings.matrix_notes_digits[1]", 0, 9))
-
-
-def _parse_network(nd: Any) -> Network:
-    sizes_raw = need(nd, "sizes", "network")
-    if not isinstance(sizes_raw, list) or not 2 <= len(sizes_raw) <= MAX_LAYERS + 1:
-        raise FormatError(f"network.sizes: expected a list of 2 to {MAX_LAYERS + 1} layer sizes")
-    sizes = [as_int(s, f"network.sizes[{i}]", 1, MAX_LAYER_SIZE) for i, s in enumerate(sizes_raw)]
-    if sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) > MAX_PARAMS:
-        raise FormatError(f"network.sizes: more than {MAX_PARAMS} weights")
-    layers = need(nd, "layers", "network")
-    if not isinstance(layers, list) or len(layers) != len(sizes) - 1:
-        raise FormatError(f"network.layers: expected {len(sizes) - 1} layers (one per size after "
-                          f"the input)")
-    method, scale, seed, bias0 = init_spec(nd)
-    from nnviz.engine.init import init_weights
-
-    drawn: list[np.ndarray] = []  # every layer's initial weights, drawn only if one needs them
-    weights, biases, acts, shared, used, norms = [], [], [], [], [], []
-    for l, ld in enumerate(layers):
-        where = f"network.layers[{l}]"
-        n_in, n_out = sizes[l], sizes[l + 1]
-        act_name = as_str(need(ld, "activation", where), f"{where}.activation")
-        if act_name not in ACTIVATIONS:
-            raise FormatError(f"{where}.activation: {act_name!r} is not one of "
-                              f"{', '.join(ACTIVATIONS)}")
-        if act_name == "softmax" and l != len(layers) - 1:
-            raise FormatError(f"{where}.activation: softmax is only for the output layer")
-        alpha = ld.get("alpha")
-        acts.append(get_activation(act_name, None if alpha is None
-                                   else as_number(alpha, f"{where}.alpha", 0.0, 10.0)))
-        if "weights" in ld:
-            weights.append(as_array(ld["weights"], f"{where}.weights", (n_out, n_in)))
-        else:
-            if not drawn:
-                drawn = init_weights(sizes, method, np.random.default_rng(seed), scale)
-            weights.append(drawn[l])
-        sb = as_bool(ld.get("shared_bias", False), f"{where}.shared_bias")
-        b = ld.get("bias", bias0)
-        if b is None:
-            used.append(False)
-            biases.append(np.zeros(n_out))
-        elif isinstance(b, list):
-            used.append(True)
-            biases.append(as_array(b, f"{where}.bias", (n_out,)))
-        else:
-            used.append(True)
-            biases.append(np.full(n_out, as_number(b, f"{where}.bias")))
-        if sb and isinstance(b, list) and len(set(b)) > 1:
-            raise FormatError(f"{where}.bias: a shared bias must be one value")
-        shared.append(sb)
-        norms.append(_lesson_norm(ld, where, n_out, l == len(layers) - 1))
-    return Network(weights, biases, acts, shared, used, norms)
-
-
-def _lesson_norm(ld: dict, where: str, m: int, output: bool):
-    """``"batch_norm": true`` on a hidden layer: batch normalisation with gamma = 1, beta = 0."""
-    from nnviz.engine.batchnorm import BatchNorm
-
-    if not as_bool(ld.get("batch_norm", False), f"{where}.batch_norm"):
-        return None
-    if output:
-        raise FormatError(f"{where}.batch_norm: only hidden layers are batch-normalised")
-    return BatchNorm.new(m)
-
-
-def _parse_names(nd: Any, net: Network) -> Naming:
-    sizes = net.sizes
-    default = Naming.layered(sizes)
-    if nd is None:
-        return default
-    if not isinstance(nd, dict):
-        raise FormatError("names: expected an object")
-    neurons = nd.get("neurons")
-    if neurons is not None:
-        if not isinstance(neurons, list) or len(neurons) != len(sizes):
-            raise FormatError(f"names.neurons: expected {len(sizes)} lists (one per layer)")
-        for l, row in enumerate(neurons):
-            if not isinstance(row, list) or len(row) != sizes[l]:
-                raise FormatError(f"names.neurons[{l}]: expected {sizes[l]} names")
-            for j, s in enumerate(row):
-                as_str(s, f"names.neurons[{l}][{j}]", 40)
-    weights = nd.get("weights")
-    if weights is not None:
-        if not isinstance(weights, list) or len(weights) != len(sizes) - 1:
-            raise FormatError(f"names.weights: expected {len(sizes) - 1} matrices")
-        for l, m in enumerate(weights):
-            if not isinstance(m, list) or len(m) != sizes[l + 1]:
-                raise FormatError(f"names.weights[{l}]: expected {sizes[l + 1]} rows")
-            for j, row in enumerate(m):
-                if not isinstance(row, list) or len(row) != sizes[l]:
-                    raise FormatError(f"names.weights[{l}][{j}]: expected {sizes[l]} names")
-                for k, s in enumerate(row):
-                    as_str(s, f"names.weights[{l}][{j}][{k}]", 40)
-    biases = nd.get("biases")
-    if biases is not None:
-        if not isinstance(biases, list) or len(biases) != len(sizes) - 1:
-            raise FormatError(f"names.biases: expected {len(sizes) - 1} lists")
-        for l, row in enumerate(biases):
-            if not isinstance(row, list) or len(row) not in (1, sizes[l + 1]):
-                raise FormatError(f"names.biases[{l}]: expected 1 or {sizes[l + 1]} names")
-            for j, s in enumerate(row):
-                as_str(s, f"names.biases[{l}][{j}]", 40)
-    t = nd.get("templates", {})
-    if not isinstance(t, dict):
-        raise FormatError("names.templates: expected an object")
-    flat = neurons is not None
-    kw = {}
-    for key, attr in (("net", "net_t"), ("out", "out_t"), ("target", "target_t"),
-                      ("error", "error_t"), ("delta", "delta_t"), ("total_error", "total_error")):
-        if key in t:
-            v = as_str(t[key], f"names.templates.{key}", 40)
-            kw[attr] = v
-    if flat:
-        base = dict(net_t="net_{n}", out_t="out_{n}", target_t="target_{n}", error_t="E_{n}",
-                    delta_t="δ_{n}", total_error="E_total")
-        base.update(kw)
-        return Naming(neurons, weights or default.weights, biases or default.biases, **base,
-                      layer_notation=False)
-    for attr, v in kw.items():
-        setattr(default, attr, v)
-    if weights:
-        default.weights = weights
-    if biases:
-        default.biases = biases
-    return default
 
 
 def _parse_captions(cs: Any) -> list[Caption]:
