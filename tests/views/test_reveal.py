@@ -3,6 +3,7 @@ result hidden everywhere it shows, a wrong guess, a right one, R, and the tally.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -149,3 +150,55 @@ def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
     QApplication.processEvents()
     assert "?" not in page.step_label.text()
     assert f"w·x = {fmt(step.wx)} → " in page.step_label.text()
+
+
+def test_the_convolution_backward_pass_is_hidden_until_guessed(main_window, qtbot):
+    """Backward, the routed δp and then each cell's δ are asked: until guessed or
+    revealed, neither they nor what is made from them (the shares routed into ∂C/∂a,
+    δ × patch, ∂C/∂w and ∂C/∂b) are shown."""
+    win = main_window
+    assert win.open_lesson("conv-edge")
+    QApplication.processEvents()
+    lab = win.lab("conv")
+    c, page = lab.ctl, lab.conv_page
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for _ in range(2):                                   # the whole map, the pooled map
+        qtbot.keyClick(win, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(win, Qt.Key.Key_Right)                # backward: the first window
+    QApplication.processEvents()
+    pb = c.pool_back_cell()
+    assert lab.reveal.bar.question.text() == "Your guess for δp(1,1):"
+    text = page.arith.result.text()
+    assert text.startswith(f"δp(1,1) = ∂C/∂p with p = {fmt(pb.p)}, t = 1:  δp = ?")
+    assert fmt(pb.delta) not in text and page.pooled.shown.sum() == 0
+    assert not page.fmap.values.any() and page.fmap.marked is None     # nothing routed yet
+    assert not page.arith.products[0].shown.any() and lab.result_hidden()   # blank
+    assert not page.arith.kernels[0].shown.any()
+    _type(qtbot, lab.reveal.bar.edit, repr(pb.delta + 1))
+    assert lab.reveal.bar.verdict.text().startswith("Not quite") and lab.result_hidden()
+    _type(qtbot, lab.reveal.bar.edit, repr(pb.delta))
+    assert lab.reveal.bar.verdict.text().startswith("Right")
+    assert page.arith.result.text().startswith(f"δp(1,1) = p − t = {fmt(pb.p)} − 1 = ")
+    assert page.pooled.shown.sum() == 1 and page.arith.products[0].shown is None
+    np.testing.assert_array_equal(page.fmap.values, pb.da_after)
+    qtbot.keyClick(win, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(10):                                  # output cell (2,4): δ = 0.5625
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    cb = c.conv_back_cell()
+    assert (cb.row, cb.col, cb.delta) == (1, 3, 0.5625)
+    assert lab.reveal.bar.question.text() == "Your guess for δ(2,4):"
+    z = c.maps[0][1, 3]
+    assert page.arith.result.text() == (f"δ(2,4) = ∂C/∂a · ReLU′(z) = {fmt(cb.da)} × "
+                                        f"ReLU′({fmt(z)}) = ?\n∂C/∂b = {fmt(cb.db_before)}"
+                                        " + δ(2,4) = ?")
+    np.testing.assert_array_equal(page.dw.grids[0].values, cb.dw_before[0])  # not yet added
+    assert not page.arith.products[0].shown.any() and page.fmap.shown.sum() == 9
+    assert win.caption_bar.text_label.text() == ""
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    QApplication.processEvents()
+    assert not lab.result_hidden() and page.arith.products[0].shown is None
+    np.testing.assert_allclose(page.dw.grids[0].values, cb.dw_after[0])
+    assert "δ(2,4) = ∂C/∂a · ReLU′(z) = " in page.arith.result.text()
+    assert page.arith.result.text().endswith(f"= {fmt(cb.db_after)}")
+    assert page.fmap.shown.sum() == 10

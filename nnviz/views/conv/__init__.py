@@ -77,19 +77,25 @@ class ConvLab(Lab):
                                          "mode, for room)")
 
     def _question(self):
-        """Predict, then reveal: the output cell (or pooled cell) at the position shown."""
-        if self.page != "conv" or self.ctl.backward:   # the backward pass hides nothing
+        """Predict, then reveal: the result of the position shown. Forward: the output
+        cell (or pooled cell); backward: δp routed through the pooling, then δ of the
+        output cell (its share of ∂C/∂w and ∂C/∂b follow from it)."""
+        if self.page != "conv":
             return None
         c = self.ctl
+        key = (self._lesson_name(), "conv", c.k)
+        pb, cb = c.pool_back_cell(), c.conv_back_cell()
+        if pb is not None:
+            return key, f"δp({pb.row + 1},{pb.col + 1})", pb.delta
+        if cb is not None:
+            return key, f"δ({cb.row + 1},{cb.col + 1})", cb.delta
         pc = c.pool_cell()
         if pc is not None:
-            return (self._lesson_name(), "conv", c.k), f"pooled({pc.row + 1},{pc.col + 1})", \
-                pc.value
+            return key, f"pooled({pc.row + 1},{pc.col + 1})", pc.value
         cell = c.cell()
         if cell is None:
             return None
-        return (self._lesson_name(), "conv", c.k), f"out({cell.row + 1},{cell.col + 1})", \
-            cell.value
+        return key, f"out({cell.row + 1},{cell.col + 1})", cell.value
 
     def _lesson_name(self) -> str:
         return self.doc.lesson.name if self.doc.lesson is not None else ""

@@ -40,11 +40,14 @@ def pool_text(cell: PoolCell, hidden: bool = False) -> str:
             f"Backward: every cell gets δ/{n}")
 
 
-def pool_back_text(cell: PoolBackCell) -> str:
-    """'δp(1,2) = p − t = …; where it goes' in plain text."""
+def pool_back_text(cell: PoolBackCell, hidden: bool = False) -> str:
+    """'δp(1,2) = p − t = …; where it goes' in plain text ('?' while hidden)."""
     n = cell.window.size
-    head = (f"δp({cell.row + 1},{cell.col + 1}) = p − t = "
-            f"{signed_sum([cell.p, -cell.target])} = {fmt(cell.delta)}")
+    at = f"({cell.row + 1},{cell.col + 1})"
+    if hidden:
+        return (f"δp{at} = ∂C/∂p with p = {fmt(cell.p)}, t = {fmt(cell.target)}:  δp = ?\n"
+                f"and where does it go in the {n} cells of the window?")
+    head = f"δp{at} = p − t = {signed_sum([cell.p, -cell.target])} = {fmt(cell.delta)}"
     if cell.winner is not None:
         u, v = cell.winner
         return (f"{head}\n∂C/∂a({cell.top + u + 1},{cell.left + v + 1}) += {fmt(cell.delta)}; "
@@ -53,12 +56,23 @@ def pool_back_text(cell: PoolBackCell) -> str:
         f"{fmt(cell.delta / n)}"
 
 
-def conv_back_text(cell: ConvBackCell) -> str:
-    """δ of the cell and the bias's running sum in plain text."""
+def conv_back_text(cell: ConvBackCell, hidden: bool = False, z: float | None = None) -> str:
+    """δ of the cell and the bias's running sum in plain text; while hidden, ∂C/∂a and
+    z are given (``z``: the map before ReLU) and δ, ∂C/∂b are '?'."""
     at = f"({cell.row + 1},{cell.col + 1})"
+    if hidden:
+        grad = f"ReLU′({fmt(z)})" if z is not None else fmt(cell.relu_grad)
+        return (f"δ{at} = ∂C/∂a · ReLU′(z) = {fmt(cell.da)} × {grad} = ?\n"
+                f"∂C/∂b = {fmt(cell.db_before)} + δ{at} = ?")
     return (f"δ{at} = ∂C/∂a · ReLU′(z) = {fmt(cell.da)} × {fmt(cell.relu_grad)} = "
             f"{fmt(cell.delta)}\n"
             f"∂C/∂b = {signed_sum([cell.db_before, cell.delta])} = {fmt(cell.db_after)}")
+
+
+def _blank(shape: tuple[int, ...], hidden: bool) -> np.ndarray | None:
+    """Cells shown: none while the result is hidden (the grid keeps its place, so the
+    picture does not jump when it is revealed), else all."""
+    return np.zeros(shape, bool) if hidden else None
 
 
 class ArithmeticPanel(QWidget):
@@ -143,31 +157,35 @@ class ArithmeticPanel(QWidget):
         self.result.setText(pool_text(cell, hidden))
 
     # ------------------------------------------------------------ backward
-    def show_pool_back(self, cell: PoolBackCell) -> None:
-        """The window of a, δp, and what each window cell receives."""
+    def show_pool_back(self, cell: PoolBackCell, hidden: bool = False) -> None:
+        """The window of a, δp, and what each window cell receives (δp and its shares
+        not shown while ``hidden``)."""
         self._rows(1, False)
         self._signs("δp", "→")
-        self.patches[0].set_data(cell.window, marked=cell.winner)
-        self.kernels[0].set_data(np.array([[cell.delta]]))
-        self.products[0].set_data(cell.share, vmax=max(abs(cell.delta), 1e-12))
+        self.patches[0].set_data(cell.window, marked=None if hidden else cell.winner)
+        self.kernels[0].set_data(np.array([[cell.delta]]), _blank((1, 1), hidden))
+        self.products[0].set_data(cell.share, _blank(cell.share.shape, hidden),
+                                  vmax=max(abs(cell.delta), 1e-12))
         self.title.setText("Max pooling backward: δp goes to the cell that won"
                            if cell.mode == "max" else
                            "Average pooling backward: every cell gets δp / n")
-        self.result.setText(pool_back_text(cell))
+        self.result.setText(pool_back_text(cell, hidden))
 
-    def show_conv_back(self, cell: ConvBackCell) -> None:
+    def show_conv_back(self, cell: ConvBackCell, hidden: bool = False,
+                       z: float | None = None) -> None:
         """patch × δ = δ·patch (per channel for RGB): what this cell adds to ∂C/∂w;
-        δ and ∂C/∂b written out below."""
+        δ and ∂C/∂b written out below (δ and its share not shown while ``hidden``)."""
         c = cell.patch.shape[0]
         self._rows(c, c == 3)
         self._signs("×", "=")
         vmax = float(max(np.abs(cell.patch).max(), np.abs(cell.contribution).max(), 1e-12))
         for ch in range(c):
             self.patches[ch].set_data(cell.patch[ch], vmax=vmax)
-            self.kernels[ch].set_data(np.array([[cell.delta]]))
-            self.products[ch].set_data(cell.contribution[ch], vmax=vmax)
+            self.kernels[ch].set_data(np.array([[cell.delta]]), _blank((1, 1), hidden))
+            self.products[ch].set_data(cell.contribution[ch],
+                                       _blank(cell.patch.shape[1:], hidden), vmax=vmax)
         self.title.setText("Patch × δ = what this position adds to ∂C/∂w")
-        self.result.setText(conv_back_text(cell))
+        self.result.setText(conv_back_text(cell, hidden, z))
 
     def apply_style(self, style: Style) -> None:
         big = QFont(self.font())

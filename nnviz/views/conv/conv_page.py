@@ -218,37 +218,42 @@ class ConvPage(QWidget):
 
     def _refresh_back(self, img: np.ndarray) -> None:
         """The backward pass: δp on the pooled map, ∂C/∂a routed into the map (pooling),
-        then δ cell by cell with the patch it reaches outlined on the image."""
+        then δ cell by cell with the patch it reaches outlined on the image. While the
+        step's result is hidden (predict, then reveal), its δp or δ and everything made
+        from it (the shares, ∂C/∂w and ∂C/∂b) are shown as before the step."""
         c, s = self.ctl, self.ctl.setup
+        hidden = self.reveal is not None and self.reveal.hidden()
         back, ks = c.back, s.kernels.shape[-1]
         pb, cb = c.pool_back_cell(), c.conv_back_cell()
         n_pool, n_cells = c.shown_back()
         self.image.set_data(img if self.image.mode == "rgb" else img[0], pad=s.padding,
                             outline=(cb.top, cb.left, ks, ks) if cb is not None else None)
         pshown = np.zeros(back.dp.size, bool)
-        pshown[:n_pool] = True
+        pshown[:n_pool - (hidden and pb is not None)] = True
         self.pooled.set_data(back.dp, pshown.reshape(back.dp.shape),
                              (pb.row, pb.col, 1, 1) if pb is not None else None)
         if pb is not None:
             win = (pb.top, pb.left, s.pool_size, s.pool_size)
-            marked = (pb.top + pb.winner[0], pb.left + pb.winner[1]) if pb.winner else None
-            self.fmap.set_data(pb.da_after, None, win, marked,
+            marked = (pb.top + pb.winner[0], pb.left + pb.winner[1]) if pb.winner and \
+                not hidden else None
+            self.fmap.set_data(pb.da_before if hidden else pb.da_after, None, win, marked,
                                vmax=float(np.abs(back.da).max()))
-            self.arith.show_pool_back(pb)
+            self.arith.show_pool_back(pb, hidden)
         else:
             shown = np.zeros(back.delta.size, bool)
-            shown[:n_cells] = True
+            shown[:n_cells - hidden] = True
             self.fmap.set_data(back.delta, shown.reshape(back.delta.shape),
                                (cb.row, cb.col, 1, 1), vmax=float(np.abs(back.delta).max()))
-            self.arith.show_conv_back(cb)
-            self.dw.set_kernel(cb.dw_after, self.style_)
+            self.arith.show_conv_back(cb, hidden, float(c.maps[s.active][cb.row, cb.col])
+                                      if s.relu else None)
+            self.dw.set_kernel(cb.dw_before if hidden else cb.dw_after, self.style_)
         self.stack.set_maps(c.activated, s.active, self.style_)
         self._titles(back.da.shape, back.dp.shape)
         self.fmap_title.setText(("∂C/∂a " if pb is not None else "δ = ∂C/∂z ")
                                 + f"{back.da.shape[0]}×{back.da.shape[1]}")
         self.pool_title.setText(f"δp = p − t (t = {TARGET:g})")
         if cb is not None:
-            self.kernel_title.setText(f"∂C/∂w = Σ δ·patch ({n_cells}/{c.n_conv})")
+            self.kernel_title.setText(f"∂C/∂w = Σ δ·patch ({n_cells - hidden}/{c.n_conv})")
             self.kernel_title.setToolTip("One kernel is shared by every position, so its "
                                          "gradient is the sum of δ × patch over all of them")
         self.position.setText(self.position_text())
