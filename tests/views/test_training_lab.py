@@ -754,3 +754,17 @@ def test_the_keras_code_follows_the_controls_and_points_at_them(main_window, qtb
     bar = lab.charts.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
     assert not code.isVisible() and code.lit == [] and spin.styleSheet() == ""
+
+
+def test_another_lesson_gives_its_own_keras_code_unmarked(main_window, qtbot):
+    assert main_window.open_lesson("keras-lab-notes")
+    code = main_window.current_lab.keras
+    qtbot.waitUntil(code.isVisible)
+    assert main_window.open_lesson("keras-lab")          # same lab, the curves' tab
+    lab = main_window.current_lab
+    bar = lab.charts.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(2).center())
+    qtbot.waitUntil(code.isVisible)
+    texts = [code.list.item(i).text() for i in range(code.list.count())]
+    assert "          batch_size=32," in texts and "    learning_rate=0.1," in texts
+    assert code.changed == set() and code.list.currentRow() == -1 and code.lit == []

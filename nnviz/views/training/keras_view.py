@@ -54,10 +54,12 @@ class KerasCode(QWidget):
         self._hover = -1
         self.list.currentRowChanged.connect(lambda row: self._light(row, True))
         self.list.viewport().installEventFilter(self)
+        self._sizes: list[int] | None = None   # the splitter's sizes before the code showed
         doc = lab.doc
-        for sig in (doc.settings_changed, doc.network_changed, doc.lesson_changed,
-                    self.ctl.data_changed, self.ctl.init_changed):
+        for sig in (doc.settings_changed, doc.network_changed, self.ctl.data_changed,
+                    self.ctl.init_changed):
             sig.connect(self._on_setup_changed)
+        doc.lesson_changed.connect(self._on_lesson_changed)
         self.apply_style(current_style())
 
     # ------------------------------------------------------------ the code
@@ -66,6 +68,13 @@ class KerasCode(QWidget):
         self._stale = True
         if self.isVisible():
             self.refresh()
+
+    def _on_lesson_changed(self) -> None:
+        """Another lesson: its code, with nothing marked as changed and no line selected."""
+        self.lines = []
+        self.list.clear()
+        self._unlight()
+        self._on_setup_changed()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
@@ -89,7 +98,7 @@ class KerasCode(QWidget):
             self._sizes = sizes
             half = sum(sizes) // 2
             split.setSizes([sum(sizes) - half, half])
-        elif not on and getattr(self, "_sizes", None):
+        elif not on and self._sizes:
             split.setSizes(self._sizes)
             self._sizes = None
 
