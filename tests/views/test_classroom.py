@@ -162,7 +162,9 @@ def lesson_trace_steps(lesson):
 
 def conv_positions(lesson) -> int:
     """Positions the convolution lab steps through (pooling windows on a pooling page;
-    the CNN page counts mini-batches, without end)."""
+    on a convolution page the forward pass, then the backward pass through the same
+    positions, as ConvController.n_steps; the CNN page counts mini-batches, without
+    end)."""
     from nnviz.engine.conv_setup import parse_setup
     from nnviz.engine.conv_steps import feature_maps, map_shape
 
@@ -172,7 +174,7 @@ def conv_positions(lesson) -> int:
     img = s.image()
     maps = feature_maps(img, s.kernels, s.biases, s.stride, s.padding)
     ph, pw = map_shape(*maps.shape[1:], s.pool_size, s.pool_stride, 0)
-    return ph * pw if s.page == "pool" else maps[0].size + ph * pw
+    return ph * pw if s.page == "pool" else 2 * (maps[0].size + ph * pw)
 
 
 def test_every_shipped_caption_is_reachable():
