@@ -73,23 +73,9 @@ def from_csv(text: str, n_features: int, classes: int | None) -> tuple[Array, Ar
         if len(fields) != width:
             raise CsvError(f"line {no}: {len(fields)} values; expected {width} "
                            f"({n_features} features and a {'label' if classes else 'target'})")
-        for i, v in enumerate(nums):
-            if v is None:
-                raise CsvError(f"line {no}, column {i + 1}: {fields[i][:40]!r} is not a number")
-            if not math.isfinite(v):
-                raise CsvError(f"line {no}, column {i + 1}: the value is not finite")
-        last = nums[-1]
-        if classes is not None:
-            if last != int(last):
-                raise CsvError(f"line {no}: the label {fields[-1][:40]!r} is not a whole number")
-            lab = int(last)
-            if classes == 2 and lab == -1:
-                lab = 0
-            if not 0 <= lab < classes:
-                raise CsvError(f"line {no}: the label {lab} is not a class 0..{classes - 1}")
-            last = lab
+        _check_numbers(no, fields, nums)
         rows.append(nums[:-1])  # type: ignore[arg-type]
-        labels.append(last)  # type: ignore[arg-type]
+        labels.append(nums[-1] if classes is None else _label(no, nums[-1], fields[-1], classes))
         if len(rows) > MAX_ROWS:
             raise CsvError(f"line {no}: more than {MAX_ROWS} rows")
     if not rows:
@@ -97,6 +83,27 @@ def from_csv(text: str, n_features: int, classes: int | None) -> tuple[Array, Ar
     x = np.array(rows, dtype=np.float64)
     col = np.array(labels, dtype=int if classes is not None else np.float64)
     return x, col
+
+
+def _check_numbers(no: int, fields: list[str], nums: list[float | None]) -> None:
+    """Every field of line ``no`` is a finite number."""
+    for i, v in enumerate(nums):
+        if v is None:
+            raise CsvError(f"line {no}, column {i + 1}: {fields[i][:40]!r} is not a number")
+        if not math.isfinite(v):
+            raise CsvError(f"line {no}, column {i + 1}: the value is not finite")
+
+
+def _label(no: int, last: float, field: str, classes: int) -> int:
+    """The class of line ``no``: a whole number 0..classes-1 (-1 is class 0 of two)."""
+    if last != int(last):
+        raise CsvError(f"line {no}: the label {field[:40]!r} is not a whole number")
+    lab = int(last)
+    if classes == 2 and lab == -1:
+        lab = 0
+    if not 0 <= lab < classes:
+        raise CsvError(f"line {no}: the label {lab} is not a class 0..{classes - 1}")
+    return lab
 
 
 def _first_content(lines: list[str]) -> int:

@@ -157,23 +157,9 @@ def make_dataset(spec: DataSpec, n_in: int, n_out: int, output_activation: str,
     ``table`` gives (x (n, n_in), y (n, n_out)) for ``source == "table"``.
     Raises ValueError (with a message for the user) when the data do not fit the network.
     """
-    rng = np.random.default_rng(spec.seed)
     src = spec.source
     if src in GENERATORS or src == "gate":
-        if n_in != 2:
-            raise ValueError(f"{src} makes 2-D points but the network has {n_in} inputs")
-        k = max(2, spec.classes) if src in ("spiral", "gaussians") else 2
-        if k > 2 and n_out != k:
-            raise ValueError(f"{k} classes need {k} outputs (the network has {n_out})")
-        if src == "gate":
-            x, t = gate(spec.gate)
-            labels = t.ravel().astype(int)
-        else:
-            x, labels = generate(src, spec.n, spec.noise, spec.seed, k)
-        if n_out not in (1, k):
-            raise ValueError(f"{k} classes need 1 or {k} outputs (the network has {n_out})")
-        spec = replace(spec, classes=k)
-        y = encode(labels, n_out, output_activation)
+        x, labels, y, spec = _points(spec, n_in, n_out, output_activation)
     elif src == "digits":
         if n_in != 64 or n_out != 10:
             raise ValueError("the digits need 64 inputs and 10 outputs")
@@ -181,32 +167,63 @@ def make_dataset(spec: DataSpec, n_in: int, n_out: int, output_activation: str,
         spec = replace(spec, classes=10)
         y = encode(labels, 10, output_activation)
     elif src == "regression":
-        if n_in != 1 or n_out != 1:
-            raise ValueError("1-D regression needs a network with 1 input and 1 output")
-        f = goal_function(spec.goal)
-        lo, hi = REGRESSION_RANGE
-        x = np.sort(rng.uniform(lo, hi, spec.n)).reshape(-1, 1)
-        clean = np.asarray(f(x), dtype=np.float64).reshape(x.shape)
-        if not np.isfinite(clean).all():
-            raise ValueError(f"the goal {spec.goal!r} is not finite everywhere on "
-                             f"[{lo:g}, {hi:g}]")
-        spread = float(np.ptp(clean)) or 1.0
-        y = clean + spec.noise * spread * rng.normal(0, 1, clean.shape)
+        x, y = _regression(spec, n_in, n_out)
         labels = None
     elif src == "table":
-        if table is None:
-            raise ValueError("no table given")
-        x, y = (np.asarray(a, dtype=np.float64) for a in table)
-        if x.ndim != 2 or y.ndim != 2 or x.shape[1] != n_in or y.shape != (len(x), n_out):
-            raise ValueError(f"the table has {x.shape[-1]} inputs and {y.shape[-1]} targets; "
-                             f"the network needs {n_in} and {n_out}")
-        labels = labels_from_targets(y, output_activation)
-        if labels is not None:
-            spec = replace(spec, classes=max(2, y.shape[1]))
+        x, labels, y, spec = _table(spec, table, n_in, n_out, output_activation)
     else:
         raise ValueError(f"unknown data source {src!r}; choose one of {', '.join(SOURCES)}")
     test = split_mask(len(x), spec.split, spec.seed)
     return DataSet(np.asarray(x, np.float64), labels, np.asarray(y, np.float64), test, spec)
+
+
+def _points(spec: DataSpec, n_in: int, n_out: int, output_activation: str):
+    """2-D points of a generator or a logic gate: (x, labels, targets, spec with classes)."""
+    src = spec.source
+    if n_in != 2:
+        raise ValueError(f"{src} makes 2-D points but the network has {n_in} inputs")
+    k = max(2, spec.classes) if src in ("spiral", "gaussians") else 2
+    if k > 2 and n_out != k:
+        raise ValueError(f"{k} classes need {k} outputs (the network has {n_out})")
+    if src == "gate":
+        x, t = gate(spec.gate)
+        labels = t.ravel().astype(int)
+    else:
+        x, labels = generate(src, spec.n, spec.noise, spec.seed, k)
+    if n_out not in (1, k):
+        raise ValueError(f"{k} classes need 1 or {k} outputs (the network has {n_out})")
+    return x, labels, encode(labels, n_out, output_activation), replace(spec, classes=k)
+
+
+def _regression(spec: DataSpec, n_in: int, n_out: int) -> tuple[Array, Array]:
+    """1-D inputs on REGRESSION_RANGE and the goal plus noise (a share of its range)."""
+    if n_in != 1 or n_out != 1:
+        raise ValueError("1-D regression needs a network with 1 input and 1 output")
+    rng = np.random.default_rng(spec.seed)
+    f = goal_function(spec.goal)
+    lo, hi = REGRESSION_RANGE
+    x = np.sort(rng.uniform(lo, hi, spec.n)).reshape(-1, 1)
+    clean = np.asarray(f(x), dtype=np.float64).reshape(x.shape)
+    if not np.isfinite(clean).all():
+        raise ValueError(f"the goal {spec.goal!r} is not finite everywhere on "
+                         f"[{lo:g}, {hi:g}]")
+    spread = float(np.ptp(clean)) or 1.0
+    return x, clean + spec.noise * spread * rng.normal(0, 1, clean.shape)
+
+
+def _table(spec: DataSpec, table: tuple[Array, Array] | None, n_in: int, n_out: int,
+           output_activation: str):
+    """Rows given as (x, y): (x, labels if they look like classes, y, spec)."""
+    if table is None:
+        raise ValueError("no table given")
+    x, y = (np.asarray(a, dtype=np.float64) for a in table)
+    if x.ndim != 2 or y.ndim != 2 or x.shape[1] != n_in or y.shape != (len(x), n_out):
+        raise ValueError(f"the table has {x.shape[-1]} inputs and {y.shape[-1]} targets; "
+                         f"the network needs {n_in} and {n_out}")
+    labels = labels_from_targets(y, output_activation)
+    if labels is not None:
+        spec = replace(spec, classes=max(2, y.shape[1]))
+    return x, labels, y, spec
 
 
 def labels_from_targets(y: Array, output_activation: str) -> Array | None:
@@ -282,18 +299,7 @@ def spec_from_settings(settings: dict[str, Any], data: dict[str, Any]) -> DataSp
     """
     if not isinstance(settings, dict):
         raise FormatError("settings: expected an object")
-    base: dict[str, Any] = {}
-    if "generator" in data:
-        base = {"source": data["generator"], "n": data.get("n", 400),
-                "noise": data.get("noise", 0.0), "seed": data.get("seed", 0),
-                "classes": data.get("classes", 2)}
-    elif "gate" in data:
-        base = {"source": "gate", "gate": data["gate"]}
-    elif data.get("dataset") == "digits":
-        base = {"source": "digits"}
-    elif "inputs" in data:
-        base = {"source": "table", "split": 0.9}
-    s = dict(base)
+    s = _spec_of_data(data)
     if "dataset" in settings:
         s["source"] = as_str(settings["dataset"], "settings.dataset")
     for key in ("n", "noise", "split", "seed", "classes", "gate", "goal"):
@@ -305,12 +311,7 @@ def spec_from_settings(settings: dict[str, Any], data: dict[str, Any]) -> DataSp
     g = as_str(s.get("gate", "XOR"), "settings.gate")
     if g not in GATES:
         raise FormatError(f"settings.gate: {g!r} is not one of {', '.join(GATES)}")
-    goal = as_str(s.get("goal", "sin(2*x)"), "settings.goal", 200)
-    if src == "regression":
-        try:
-            goal_function(goal)
-        except ValueError as e:
-            raise FormatError(f"settings.goal: {e}") from None
+    goal = _checked_goal(s, src)
     n = as_int(s.get("n", 400), "settings.n", 4, MAX_POINTS)
     classes = as_int(s.get("classes", 2), "settings.classes", 2, 10)
     if src in GENERATORS and n < 2 * classes:
@@ -325,6 +326,32 @@ def spec_from_settings(settings: dict[str, Any], data: dict[str, Any]) -> DataSp
         classes=classes,
         gate=g, goal=goal,
     )
+
+
+def _spec_of_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The settings a lesson's ``data`` object implies (its generator, gate or table)."""
+    if "generator" in data:
+        return {"source": data["generator"], "n": data.get("n", 400),
+                "noise": data.get("noise", 0.0), "seed": data.get("seed", 0),
+                "classes": data.get("classes", 2)}
+    if "gate" in data:
+        return {"source": "gate", "gate": data["gate"]}
+    if data.get("dataset") == "digits":
+        return {"source": "digits"}
+    if "inputs" in data:
+        return {"source": "table", "split": 0.9}
+    return {}
+
+
+def _checked_goal(s: dict[str, Any], src: str) -> str:
+    """The regression goal (an expression of x), checked where the source uses it."""
+    goal = as_str(s.get("goal", "sin(2*x)"), "settings.goal", 200)
+    if src == "regression":
+        try:
+            goal_function(goal)
+        except ValueError as e:
+            raise FormatError(f"settings.goal: {e}") from None
+    return goal
 
 
 def test_rows(test: Array) -> list[int]:

@@ -137,27 +137,7 @@ def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int,
             raise FormatError("data.gate: a gate needs 2 inputs and 1 output")
         return gate(g)
     if "generator" in spec:
-        kind = as_str(spec["generator"], "data.generator")
-        if kind not in GENERATORS:
-            raise FormatError(f"data.generator: {kind!r} is not one of {', '.join(GENERATORS)}")
-        n = as_int(spec.get("n", 500), "data.n", 4, 100_000)
-        noise = as_number(spec.get("noise", 0.0), "data.noise", 0.0, 0.5)
-        seed = as_int(spec.get("seed", 0), "data.seed", 0, 2**32 - 1)
-        classes = as_int(spec.get("classes", 2), "data.classes", 2, 10)
-        scheme = as_str(spec.get("labels", _default_labels(n_out, output_activation)),
-                        "data.labels")
-        if scheme not in ("pm1", "01", "onehot"):
-            raise FormatError("data.labels: use pm1, 01 or onehot")
-        if n_in != 2:
-            raise FormatError("data.generator: generators make 2-D points; the network needs "
-                              "2 inputs")
-        if n_out == 1 and classes > 2:
-            raise FormatError("data.classes: more than two classes need one output per class")
-        if n < 2 * classes:
-            raise FormatError(f"data.n: {n} samples are too few for {classes} classes (at "
-                              f"least {2 * classes})")
-        x, labels = generate(kind, n, noise, seed, classes)
-        return x, encode_labels(labels, n_out, scheme)
+        return _generated(spec, n_in, n_out, output_activation)
     if "dataset" in spec:
         name = as_str(spec["dataset"], "data.dataset")
         if name != "digits":
@@ -167,3 +147,29 @@ def dataset_from_spec(spec: dict[str, Any], n_in: int, n_out: int,
         x, labels = load_digits()
         return x, encode_labels(labels, 10, "onehot")
     raise FormatError("data: expected 'inputs', 'gate', 'generator' or 'dataset'")
+
+
+def _generated(spec: dict[str, Any], n_in: int, n_out: int,
+               output_activation: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """The points of a lesson's ``generator`` and their targets (``labels`` scheme)."""
+    kind = as_str(spec["generator"], "data.generator")
+    if kind not in GENERATORS:
+        raise FormatError(f"data.generator: {kind!r} is not one of {', '.join(GENERATORS)}")
+    n = as_int(spec.get("n", 500), "data.n", 4, 100_000)
+    noise = as_number(spec.get("noise", 0.0), "data.noise", 0.0, 0.5)
+    seed = as_int(spec.get("seed", 0), "data.seed", 0, 2**32 - 1)
+    classes = as_int(spec.get("classes", 2), "data.classes", 2, 10)
+    scheme = as_str(spec.get("labels", _default_labels(n_out, output_activation)),
+                    "data.labels")
+    if scheme not in ("pm1", "01", "onehot"):
+        raise FormatError("data.labels: use pm1, 01 or onehot")
+    if n_in != 2:
+        raise FormatError("data.generator: generators make 2-D points; the network needs "
+                          "2 inputs")
+    if n_out == 1 and classes > 2:
+        raise FormatError("data.classes: more than two classes need one output per class")
+    if n < 2 * classes:
+        raise FormatError(f"data.n: {n} samples are too few for {classes} classes (at "
+                          f"least {2 * classes})")
+    x, labels = generate(kind, n, noise, seed, classes)
+    return x, encode_labels(labels, n_out, scheme)

@@ -71,21 +71,7 @@ def _tokenize(text: str) -> list[_Tok]:
         if c in " \t":
             i += 1
         elif c.isascii() and (c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit())):
-            j = i
-            while j < n and text[j].isascii() and text[j].isdigit():
-                j += 1
-            if j < n and text[j] == ".":
-                j += 1
-                while j < n and text[j].isascii() and text[j].isdigit():
-                    j += 1
-            if j < n and text[j] in "eE":
-                k = j + 1
-                if k < n and text[k] in "+-":
-                    k += 1
-                if k < n and text[k].isascii() and text[k].isdigit():
-                    while k < n and text[k].isascii() and text[k].isdigit():
-                        k += 1
-                    j = k
+            j = _number_end(text, i)
             literal = text[i:j]
             value = float(literal)
             if not math.isfinite(value):
@@ -108,6 +94,29 @@ def _tokenize(text: str) -> list[_Tok]:
             raise ExpressionError(f"unexpected character {c!r}", i)
     toks.append(_Tok("end", "", n))
     return toks
+
+
+def _digits_end(text: str, j: int) -> int:
+    """The end of the run of ASCII digits starting at j."""
+    while j < len(text) and text[j].isascii() and text[j].isdigit():
+        j += 1
+    return j
+
+
+def _number_end(text: str, i: int) -> int:
+    """The end of the number starting at i: digits, an optional fraction, and an exponent
+    only if digits follow the e (so "2e" is the number 2 and the name e)."""
+    n = len(text)
+    j = _digits_end(text, i)
+    if j < n and text[j] == ".":
+        j = _digits_end(text, j + 1)
+    if j < n and text[j] in "eE":
+        k = j + 1
+        if k < n and text[k] in "+-":
+            k += 1
+        if k < n and text[k].isascii() and text[k].isdigit():
+            j = _digits_end(text, k)
+    return j
 
 
 # A node is a function (values: dict[str, Array]) -> Array.

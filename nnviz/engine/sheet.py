@@ -182,41 +182,57 @@ def sheet_latex(sheet: Sheet, figure_files: dict[str, str] | None = None) -> str
         r"\begin{document}",
         r"\maketitle",
     ]
-    in_list = False
-    for b in sheet.blocks:
-        if in_list and b.kind != "question":
-            lines.append(r"\end{enumerate}")
-            in_list = False
-        if b.kind == "heading":
-            lines.append(r"\section*{" + latex_text(b.text) + "}")
-        elif b.kind == "subheading":
-            lines.append(r"\subsection*{" + latex_text(b.text) + "}")
-        elif b.kind == "text":
-            lines.append(latex_text(b.text) + "\n")
-        elif b.kind == "formula":
-            lines += [r"\begin{align*}", _break_formula(latex_math(b.text)), r"\end{align*}"]
-        elif b.kind == "question":
-            if not in_list:
-                lines.append(r"\begin{enumerate}")
-                in_list = True
-            lines.append(r"\item " + latex_text(b.text))
-        elif b.kind == "values":
-            lines.append(", ".join(f"${latex_math(v)}$" for v in b.text.split(", ")) + "\n")
-        elif b.kind == "grid":
-            body = r" \\ ".join(" & ".join(latex_math(c) for c in row) for row in b.rows)
-            lines.append(latex_text(b.text) + r": \[ \begin{bmatrix} " + body
-                         + r" \end{bmatrix} \]")
-        elif b.kind == "figure":
-            lines.append(r"\begin{figure}[h]\centering")
-            if b.key in figure_files:
-                lines.append(r"\includegraphics[width=0.8\textwidth]{" + figure_files[b.key] + "}")
-            lines += [r"\caption*{" + latex_text(b.text) + "}", r"\end{figure}"]
-        elif b.kind == "pagebreak":
-            lines.append(r"\clearpage")
-    if in_list:
-        lines.append(r"\end{enumerate}")
+    lines += render_blocks(sheet.blocks, lambda b: _latex_block(b, figure_files),
+                           r"\begin{enumerate}", r"\end{enumerate}")
     lines.append(r"\end{document}")
     return "\n".join(lines) + "\n"
+
+
+def render_blocks(blocks, render, open_list: str, close_list: str) -> list[str]:
+    """Every block's lines from ``render(block)``, a run of questions wrapped in a
+    numbered list (``open_list`` ... ``close_list``)."""
+    out: list[str] = []
+    in_list = False
+    for b in blocks:
+        if in_list != (b.kind == "question"):
+            out.append(close_list if in_list else open_list)
+            in_list = not in_list
+        out += render(b)
+    if in_list:
+        out.append(close_list)
+    return out
+
+
+def _latex_figure(b, figure_files: dict[str, str]) -> list[str]:
+    lines = [r"\begin{figure}[h]\centering"]
+    if b.key in figure_files:
+        lines.append(r"\includegraphics[width=0.8\textwidth]{" + figure_files[b.key] + "}")
+    return lines + [r"\caption*{" + latex_text(b.text) + "}", r"\end{figure}"]
+
+
+def _latex_grid(b) -> list[str]:
+    body = r" \\ ".join(" & ".join(latex_math(c) for c in row) for row in b.rows)
+    return [latex_text(b.text) + r": \[ \begin{bmatrix} " + body + r" \end{bmatrix} \]"]
+
+
+#: block kind -> its LaTeX lines
+_LATEX = {
+    "heading": lambda b: [r"\section*{" + latex_text(b.text) + "}"],
+    "subheading": lambda b: [r"\subsection*{" + latex_text(b.text) + "}"],
+    "text": lambda b: [latex_text(b.text) + "\n"],
+    "formula": lambda b: [r"\begin{align*}", _break_formula(latex_math(b.text)), r"\end{align*}"],
+    "question": lambda b: [r"\item " + latex_text(b.text)],
+    "values": lambda b: [", ".join(f"${latex_math(v)}$" for v in b.text.split(", ")) + "\n"],
+    "grid": _latex_grid,
+    "pagebreak": lambda b: [r"\clearpage"],
+}
+
+
+def _latex_block(b, figure_files: dict[str, str]) -> list[str]:
+    if b.kind == "figure":
+        return _latex_figure(b, figure_files)
+    render = _LATEX.get(b.kind)
+    return render(b) if render is not None else []
 
 
 def _break_formula(math: str) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from nnviz.engine.atomic import write_atomic
-from nnviz.engine.sheet import Sheet
+from nnviz.engine.sheet import Sheet, render_blocks
 from nnviz.views.items.math_text import escape, math_html
 
 _CSS = """
@@ -46,40 +46,41 @@ def sheet_html(sheet: Sheet, images: dict[str, str] | None = None) -> str:
     """The sheet as the HTML subset QTextDocument typesets (``images``: key -> resource name)."""
     images = images or {}
     out = [f"<html><head><style>{_CSS}</style></head><body>", f"<h1>{escape(sheet.title)}</h1>"]
-    in_list = False
-    for b in sheet.blocks:
-        if in_list and b.kind != "question":
-            out.append("</ol>")
-            in_list = False
-        if b.kind == "heading":
-            out.append(f"<h2>{escape(b.text)}</h2>")
-        elif b.kind == "subheading":
-            out.append(f"<h3>{escape(b.text)}</h3>")
-        elif b.kind == "text":
-            out.append(f"<p>{escape(b.text)}</p>")
-        elif b.kind == "formula":
-            out.append(formula_html(b.text))
-        elif b.kind == "values":
-            out.append("<p>" + ", ".join(math_html(v) for v in b.text.split(", ")) + "</p>")
-        elif b.kind == "question":
-            if not in_list:
-                out.append("<ol>")
-                in_list = True
-            out.append(f"<li>{escape(b.text)}</li>")
-        elif b.kind == "grid":
-            cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-                            for row in b.rows)
-            out.append(f"<p>{escape(b.text)}:</p><table class='g'>{cells}</table>")
-        elif b.kind == "figure":
-            if b.key in images:
-                out.append(f"<p align='center'><img src='{images[b.key]}' width='520'></p>")
-            out.append(f"<p class='cap' align='center'>{escape(b.text)}</p>")
-        elif b.kind == "pagebreak":
-            out.append("<p style='page-break-after: always'>&nbsp;</p>")
-    if in_list:
-        out.append("</ol>")
+    out += render_blocks(sheet.blocks, lambda b: _html_block(b, images), "<ol>", "</ol>")
     out.append("</body></html>")
     return "".join(out)
+
+
+def _html_grid(b) -> list[str]:
+    cells = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                    for row in b.rows)
+    return [f"<p>{escape(b.text)}:</p><table class='g'>{cells}</table>"]
+
+
+def _html_figure(b, images: dict[str, str]) -> list[str]:
+    img = ([f"<p align='center'><img src='{images[b.key]}' width='520'></p>"]
+           if b.key in images else [])
+    return img + [f"<p class='cap' align='center'>{escape(b.text)}</p>"]
+
+
+#: block kind -> its HTML
+_HTML = {
+    "heading": lambda b: [f"<h2>{escape(b.text)}</h2>"],
+    "subheading": lambda b: [f"<h3>{escape(b.text)}</h3>"],
+    "text": lambda b: [f"<p>{escape(b.text)}</p>"],
+    "formula": lambda b: [formula_html(b.text)],
+    "values": lambda b: ["<p>" + ", ".join(math_html(v) for v in b.text.split(", ")) + "</p>"],
+    "question": lambda b: [f"<li>{escape(b.text)}</li>"],
+    "grid": _html_grid,
+    "pagebreak": lambda b: ["<p style='page-break-after: always'>&nbsp;</p>"],
+}
+
+
+def _html_block(b, images: dict[str, str]) -> list[str]:
+    if b.kind == "figure":
+        return _html_figure(b, images)
+    render = _HTML.get(b.kind)
+    return render(b) if render is not None else []
 
 
 def sheet_pdf_bytes(sheet: Sheet, figures: dict[str, QImage] | None = None) -> bytes:
