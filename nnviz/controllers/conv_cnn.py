@@ -27,12 +27,14 @@ class CNNController(QObject):
 
     trained = Signal()
     settings_changed = Signal()
+    front_changed = Signal()       # another feature map brought to the front
     message = Signal(str)          # for the status bar (a refused setting)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.kernels, self.pool, self.lr, self.seed = 8, "max", 0.01, 0
         self.example = 0
+        self.front = 0             # the kernel whose feature map is in front of the stack
         self.trainer = self._build()
         self.playback = Playback(self._tick, can_play=lambda: self.trainer.epochs < MAX_EPOCHS,
                                  on_pause=self._forget_stop, parent=self)
@@ -51,6 +53,7 @@ class CNNController(QObject):
             raise ValueError("kernels 1-16, pooling max or average, learning rate 1e-6 to 10")
         self.playback.pause()
         self.kernels, self.pool, self.lr, self.seed = int(kernels), pool, float(lr), int(seed)
+        self.front = min(self.front, self.kernels - 1)
         self.trainer = self._build()
         self._confusion = None
         self.settings_changed.emit()
@@ -84,6 +87,19 @@ class CNNController(QObject):
             self.playback.pause()
         self.trained.emit()
 
+    def set_front(self, i: int) -> None:
+        """Kernel ``i``'s feature map to the front of the stack (a view choice, not undone)."""
+        i = int(i)
+        if not 0 <= i < self.kernels:
+            raise ValueError(f"there are {self.kernels} feature maps")
+        if i != self.front:
+            self.front = i
+            self.front_changed.emit()
+
+    def bring_forward(self, d: int) -> None:
+        """The next (``d`` = 1) or previous (-1) map to the front, round the stack."""
+        self.set_front((self.front + d) % self.kernels)
+
     def set_example(self, i: int) -> None:
         n = len(self.trainer.x_test)
         self.example = int(i) % n
@@ -113,7 +129,7 @@ class CNNController(QObject):
     def state(self) -> dict[str, Any]:
         t = self.trainer
         return {"kernels": self.kernels, "pool": self.pool, "lr": self.lr, "seed": self.seed,
-                "example": self.example, "steps": t.steps, "epochs": t.epochs,
+                "example": self.example, "front": self.front, "steps": t.steps, "epochs": t.epochs,
                 "params": [p.tolist() for p in t.net.params],
                 "optimiser": None if t.state.opt is None else t.state.opt.state_dict(),
                 "history": [[r.epoch, r.cost, r.train_accuracy, r.test_accuracy]
@@ -151,6 +167,7 @@ class CNNController(QObject):
             steps = as_int(d.get("steps", 0), "cnn.steps", 0, 10**9)
             epochs = as_int(d.get("epochs", len(h)), "cnn.epochs", 0, MAX_EPOCHS)
             example = as_int(d.get("example", 0), "cnn.example", 0, 10**6)
+            front = as_int(d.get("front", 0), "cnn.front", 0, kernels - 1)
             opt = _saved_optimiser(d.get("optimiser"), want)
         except FormatError as e:
             raise ValueError(str(e)) from None
@@ -164,6 +181,7 @@ class CNNController(QObject):
         self.trainer.steps, self.trainer.epochs = steps, epochs
         self.trainer.history = [EpochRecord(int(r[0]), *map(float, r[1:])) for r in h]
         self.example = example % len(self.trainer.x_test)
+        self.front = front
         self._confusion = None
         self.settings_changed.emit()
         self.trained.emit()

@@ -185,6 +185,44 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     assert hist is not None and len(hist["epoch"]) == lab.cnn.trainer.epochs
 
 
+def test_the_cnn_feature_maps_are_a_stack(main_window, qtbot):
+    """As on the first page: the test digit's 8 maps stacked, map 1 in front; K, Shift+K
+    and a click on a map behind bring another to the front, and its kernel, gradient and
+    routed δ are outlined in their grids."""
+    win = main_window
+    assert win.open_lesson("cnn-digits")
+    lab = win.current_lab
+    page = lab.cnn_page
+    qtbot.wait(20)
+    fwd, _, _ = lab.cnn.example_records()
+    stack = page.maps
+    np.testing.assert_array_equal(stack.maps, fwd.a[0])           # all 8 maps, after ReLU
+    assert stack.front == 0 and page.titles[2].text() == "8 feature maps 8×8, map 1 in front (K)"
+    assert page.learned.grids[0].outline == (0, 0, 3, 3) and page.learned.grids[1].outline is None
+    press(qtbot, win, Qt.Key.Key_K)
+    assert lab.cnn.front == 1 and stack.front == 1 and "map 2 in front" in page.titles[2].text()
+    assert page.learned.grids[1].outline is not None and page.learned.grids[0].outline is None
+    assert page.dkernels.grids[1].outline is not None and page.routed.grids[1].outline
+    press(qtbot, win, Qt.Key.Key_K, 2, SHIFT)                     # round the stack
+    assert stack.front == 7
+    behind = stack.card_rect(3)
+    spot = behind.topRight() + QPoint(-3, 3).toPointF()           # its visible corner
+    QTest.mouseClick(stack, Qt.MouseButton.LeftButton, pos=spot.toPoint())
+    assert lab.cnn.front == 3 and stack.front == 3 and "map 4 in front" in page.titles[2].text()
+    press(qtbot, win, Qt.Key.Key_Right)                            # training keeps the front
+    np.testing.assert_array_equal(stack.maps, lab.cnn.example_records()[0].a[0])
+    assert stack.front == 3
+    saved = lab.state()
+    assert saved["cnn"]["front"] == 3
+    lab.cnn.configure(2, "max", 0.01, 0)                            # fewer kernels: clamped
+    assert lab.cnn.front == 1 and page.titles[2].text().endswith("map 2 in front (K)")
+    lab.restore_state(saved)
+    assert lab.cnn.front == 3 and stack.front == 3
+    with pytest.raises(ValueError):
+        lab.restore_state({**saved, "cnn": {**saved["cnn"], "front": 8}})
+    assert lab.cnn.front == 3
+
+
 def test_workspace_round_trip(lab, main_window, qtbot, tmp_path):
     win = main_window
     lab.ctl.set_kernel_cell(0, 0, 0, 3.0)
@@ -248,9 +286,14 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
         if not presentation:
             qtbot.keyClick(win, Qt.Key.Key_F5)
         _every_backward_number_written(win, qtbot, size)
-    lab.show_page("cnn")
-    qtbot.wait(50)
-    assert (win.width(), win.height()) == size
+        lab.show_page("cnn")                  # the CNN's 8 maps: a stack as readable
+        qtbot.wait(50)
+        stack = lab.cnn_page.maps
+        front, behind = stack.card_rect(stack.front), stack.card_rect((stack.front + 1) % 8)
+        assert len(stack.maps) == 8 and front.width() >= 100
+        assert behind.left() - front.left() >= 9             # room for each map's number
+        assert (win.width(), win.height()) == size
+        lab.show_page("conv")
 
 
 def _every_backward_number_written(win, qtbot, size) -> None:

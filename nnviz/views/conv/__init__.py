@@ -170,10 +170,13 @@ class ConvLab(Lab):
         self.tabs.currentWidget().zoom_area.zoom(factor)
 
     def _bring_forward(self, d: int) -> None:
-        """The next (previous) kernel's map to the front of the stack; it is stepped now."""
-        if self.page == "conv":
-            s = self.ctl.setup
-            self.ctl.set_active((s.active + d) % len(s.kernels))
+        """The next (previous) kernel's map to the front of the stack (on the first page,
+        it is the map stepped now)."""
+        if self.page == "cnn":
+            self.cnn.bring_forward(d)
+            return
+        s = self.ctl.setup
+        self.ctl.set_active((s.active + d) % len(s.kernels))
 
     def _finish_row(self) -> None:
         if self.page == "conv":

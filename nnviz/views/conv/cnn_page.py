@@ -24,13 +24,15 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.conv_cnn import CNNController
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.conv_page import titled
+from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY
 
 
 class MapGrid(QWidget):
-    """Up to 16 small maps in rows of ``columns``, no numbers (colours only)."""
+    """Up to 16 small maps in rows of ``columns``, no numbers (colours only); the one of
+    the kernel whose feature map is in front of the stack outlined."""
 
     def __init__(self, columns: int = 4, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +42,8 @@ class MapGrid(QWidget):
         self.lay.setSpacing(3)
         self.grids: list[CellGrid] = []
 
-    def set_maps(self, maps: np.ndarray, style: Style, vmax: float | None = None) -> None:
+    def set_maps(self, maps: np.ndarray, style: Style, vmax: float | None = None,
+                 front: int | None = None) -> None:
         while len(self.grids) < len(maps):
             g = CellGrid("signed", numbers=False)
             g.setMinimumSize(16, 16)
@@ -51,7 +54,9 @@ class MapGrid(QWidget):
             g.setVisible(i < len(maps))
             if i < len(maps):
                 g.style_ = style
-                g.set_data(maps[i], vmax=vmax if vmax else None)
+                h, w = maps[i].shape
+                g.set_data(maps[i], outline=(0, 0, h, w) if i == front else None,
+                           vmax=vmax if vmax else None)
 
 
 class CNNPage(QWidget):
@@ -96,12 +101,15 @@ class CNNPage(QWidget):
         form.addRow("Pooling", self.pool)
         form.addRow("Adam rate", self.lr)
         form.addRow("Test digit", self.example)
+        self._build_right()
         left = QVBoxLayout()
         left.addLayout(form)
-        left.addWidget(self.scores, 1)
+        left.addWidget(self.scores)
+        curve_box, curve_title = titled("Accuracy (test)", self.curve)
+        self.titles.append(curve_title)
+        left.addWidget(curve_box, 1)       # under the scores: the pictures get the room
         self.left = QWidget()
         self.left.setLayout(left)
-        self._build_right()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.left)
@@ -115,13 +123,16 @@ class CNNPage(QWidget):
         lay.addLayout(right, 1)
         ctl.trained.connect(self.refresh)
         ctl.settings_changed.connect(self._sync_settings)
+        ctl.front_changed.connect(self.refresh)
         ctl.playback.playing_changed.connect(self._on_playing_changed)
         self._sync_settings()
 
     def _build_right(self) -> None:
         self.input = CellGrid("ink", numbers=False)
         self.learned = MapGrid(4)
-        self.maps = MapGrid(4)
+        self.maps = MapStack()        # as on the first page: k maps, one in front
+        self.maps.setObjectName("cnn-map-stack")
+        self.maps.map_clicked.connect(self.ctl.set_front)
         self.routed = MapGrid(4)
         self.dkernels = MapGrid(4)
         self.confusion = CellGrid("signed", numbers=True)
@@ -138,12 +149,13 @@ class CNNPage(QWidget):
         grid.setSpacing(6)
         boxes = [titled("Test digit", self.input), titled("Learned kernels", self.learned),
                  titled("Its feature maps", self.maps),
-                 titled("Accuracy (test)", self.curve),
                  titled("Kernel gradients", self.dkernels),
                  titled("δ through pooling", self.routed),
                  titled("Confusion (test)", self.confusion)]
         self.titles = [lab for _, lab in boxes]
-        places = [(0, 0, 1), (0, 1, 1), (0, 2, 1), (1, 0, 1), (1, 1, 1), (1, 2, 1), (0, 3, 2)]
+        # forward above, backward below; the stack of feature maps and the confusion matrix
+        # take both rows, large enough to read at projector size
+        places = [(0, 0, 1), (0, 1, 1), (0, 2, 2), (1, 0, 1), (1, 1, 1), (0, 3, 2)]
         for (box, _), (r, c, span) in zip(boxes, places):
             grid.addWidget(box, r, c, span, 1)
         self.explain = QLabel(
@@ -156,7 +168,7 @@ class CNNPage(QWidget):
         self.right = grid
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
-        for c, s in enumerate((2, 3, 3, 4)):
+        for c, s in enumerate((3, 3, 5, 4)):
             grid.setColumnStretch(c, s)
 
     # ------------------------------------------------------------ actions
@@ -189,10 +201,14 @@ class CNNPage(QWidget):
         fwd, g, label = c.example_records()
         self.input.style_ = st
         self.input.set_data(fwd.x[0, 0])
-        self.learned.set_maps(t.net.conv_w[:, 0], st)
-        self.maps.set_maps(fwd.a[0], st, float(np.abs(fwd.a).max()) or 1.0)
-        self.routed.set_maps(g.d_a[0], st)
-        self.dkernels.set_maps(g.grads[0][:, 0], st)
+        front = c.front
+        self.learned.set_maps(t.net.conv_w[:, 0], st, front=front)
+        self.maps.set_maps(fwd.a[0], front, st)
+        self.routed.set_maps(g.d_a[0], st, front=front)
+        self.dkernels.set_maps(g.grads[0][:, 0], st, front=front)
+        k, h, w = fwd.a[0].shape
+        self.titles[2].setText(f"{k} feature maps {h}×{w}, map {front + 1} in front (K)"
+                               if k > 1 else f"Its feature map {h}×{w}")
         self.confusion.style_ = st
         self.confusion.set_data(c.confusion())
         hist = t.history
