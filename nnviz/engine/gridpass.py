@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.activations import Activation, apply_in_place
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network, forward
+from nnviz.engine.neuron_major import activate, costs
 
 Array = np.ndarray
 #: progress(done, total) -> False to cancel
@@ -69,57 +69,87 @@ def run_chunks(total: int, chunk: int, make_work: Callable[[], Callable[[int, in
     """
     starts = list(range(0, total, chunk))
     if threads <= 1 or len(starts) < 2:
-        work = make_work()
-        for s in starts:
-            e = min(s + chunk, total)
-            work(s, e)
-            if progress is not None and not progress(e, total):
-                raise Cancelled()
-        return
-    lock = threading.Lock()
-    todo = iter(starts)
-    state: dict[str, Any] = {"done": 0, "stop": False, "error": None}
+        _run_serial(starts, chunk, total, make_work, progress)
+    else:
+        _run_threaded(_Chunks(starts, chunk, total), make_work, progress, threads)
 
-    def take() -> int | None:
-        with lock:
-            return None if state["stop"] else next(todo, None)
 
-    def finish(s: int) -> int:
-        with lock:
-            state["done"] += min(s + chunk, total) - s
-            return state["done"]
+def _run_serial(starts: list[int], chunk: int, total: int,
+                make_work: Callable[[], Callable[[int, int], Any]],
+                progress: Progress | None) -> None:
+    work = make_work()
+    for s in starts:
+        e = min(s + chunk, total)
+        work(s, e)
+        if progress is not None and not progress(e, total):
+            raise Cancelled()
 
-    def helper() -> None:
-        try:
-            work = make_work()
-            while (s := take()) is not None:
-                work(s, min(s + chunk, total))
-                finish(s)
-        except BaseException as exc:  # handed to the calling thread
-            state["error"] = exc
-            state["stop"] = True
 
+class _Chunks:
+    """The chunks still to do, shared by the threads: ``take`` the next, ``finish`` it."""
+
+    def __init__(self, starts: list[int], chunk: int, total: int) -> None:
+        self._todo = iter(starts)
+        self._lock = threading.Lock()
+        self.chunk, self.total = chunk, total
+        self.done = 0
+        self.stop = False                      # a thread failed or the caller cancelled
+        self.error: BaseException | None = None
+
+    def take(self) -> int | None:
+        with self._lock:
+            return None if self.stop else next(self._todo, None)
+
+    def finish(self, s: int) -> int:
+        with self._lock:
+            self.done += min(s + self.chunk, self.total) - s
+            return self.done
+
+    def work_through(self, work: Callable[[int, int], Any],
+                     after: Callable[[int], None] | None = None) -> None:
+        """Do chunks until none is left; ``after(done)`` once each is finished."""
+        while (s := self.take()) is not None:
+            work(s, min(s + self.chunk, self.total))
+            done = self.finish(s)
+            if after is not None:
+                after(done)
+
+
+def _helper(chunks: _Chunks, make_work: Callable[[], Callable[[int, int], Any]]) -> None:
+    try:
+        chunks.work_through(make_work())
+    except BaseException as exc:  # handed to the calling thread
+        chunks.error = exc
+        chunks.stop = True
+
+
+def _run_threaded(chunks: _Chunks, make_work: Callable[[], Callable[[int, int], Any]],
+                  progress: Progress | None, threads: int) -> None:
     # each helper runs in a copy of this context: it keeps the caller's np.errstate
-    helpers = [threading.Thread(target=contextvars.copy_context().run, args=(helper,),
+    helpers = [threading.Thread(target=contextvars.copy_context().run,
+                                args=(_helper, chunks, make_work),
                                 name="nnviz-grid-helper", daemon=True)
                for _ in range(threads - 1)]
     for t in helpers:
         t.start()
     reported = 0
+
+    def report(done: int) -> None:
+        nonlocal reported
+        reported = done
+        if progress is not None and not progress(done, chunks.total):
+            raise Cancelled()
+
     try:
-        work = make_work()
-        while (s := take()) is not None:
-            work(s, min(s + chunk, total))
-            reported = finish(s)
-            if progress is not None and not progress(reported, total):
-                raise Cancelled()
+        chunks.work_through(make_work(), report)
     finally:
-        state["stop"] = True
+        chunks.stop = True
         for t in helpers:
             t.join()
-    if state["error"] is not None:
-        raise state["error"]
-    if progress is not None and reported < total and not progress(total, total):
+    if chunks.error is not None:
+        raise chunks.error
+    if progress is not None and reported < chunks.total and not progress(chunks.total,
+                                                                           chunks.total):
         raise Cancelled()
 
 
@@ -154,42 +184,6 @@ def plan(work: int, g_max: int, n: int, macs: int) -> tuple[int, int]:
     return g_max, 1
 
 
-# ------------------------------------------------------------ neuron-major helpers
-def activate(act: Activation, z: Array) -> None:
-    """Apply ``act`` to z (neurons on axis 0) in place, as ``act.fn`` does."""
-    if act.vector and act.trainer_ops is not None:  # its own kernel over axis 0
-        act.trainer_ops[0](z, np.empty((1,) + z.shape[1:]))
-    elif act.vector:
-        z[...] = np.moveaxis(act.fn(np.moveaxis(z, 0, -1)), -1, 0)
-    else:
-        apply_in_place(act, z)
-
-
-def costs(loss: Loss, a: Array, yt: Array) -> Array:
-    """The cost of each setting from outputs a (n_out, G, n) and targets yt (n_out, n).
-
-    Quadratic and categorical cross-entropy losses are computed in place in ``a``
-    (which is overwritten), as :meth:`Loss.sample` does; the sums over samples are
-    accumulated in float64 whatever a's type.
-    """
-    n = a.shape[2]
-    if loss.kind in ("quadratic", "ce"):
-        if loss.kind == "quadratic":  # 1/2 sum_k (a_k - y_k)^2
-            np.subtract(a, yt[:, None, :], out=a)
-            np.multiply(a, a, out=a)
-            scale = 0.5
-        else:                         # -sum_k y_k ln max(a_k, tiny)
-            np.maximum(a, np.finfo(a.dtype).tiny, out=a)
-            np.log(a, out=a)
-            np.multiply(a, yt[:, None, :], out=a)
-            scale = -1.0
-        total = (a[0].sum(axis=1, dtype=np.float64) if a.shape[0] == 1
-                 else a.sum(axis=(0, 2), dtype=np.float64))
-        return total * (scale * loss.scale(n))
-    per = loss.sample(np.moveaxis(a, 0, -1).astype(np.float64), yt.T)  # (G, n)
-    return per.sum(axis=-1) if loss.reduction == "sum" else per.mean(axis=-1)
-
-
 # ------------------------------------------------------------ the pass
 def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[Any, Array]],
               progress: Progress | None, max_chunk: int = 4096, dtype: Any = np.float64) -> Array:
@@ -221,112 +215,164 @@ def vary_pass(net: Network, x: Array, y: Array, loss: Loss, varied: list[tuple[A
     if net.has_batch_norm:
         raise ValueError("the error surface leaves batch normalisation out: "
                          "switch it off to see the surface")
-    l0 = min(r.layer for r, _ in varied)
-    fwd = forward(net, x)
-    n = len(fwd.zs[0])
-    k0 = net.weights[l0].shape[0]
-    a_in, z0 = fwd.activations[l0], fwd.zs[l0]
-    total = varied[0][1].size
-    # per changed neuron j of l0: offsets (total, m + 1) and coefficients (m + 1, n)
-    terms: dict[int, list[tuple[Array, Array]]] = {}
-    upper: dict[int, list[tuple[Any, Array]]] = {}
-    for ref, vals in varied:
-        dv = np.asarray(vals, dtype=np.float64) - ref.get(net)
-        if ref.layer > l0:
-            upper.setdefault(ref.layer, []).append((ref, dv[:, None].astype(dtype)))
-        elif ref.kind == "w":
-            terms.setdefault(ref.j, []).append((dv, a_in[:, ref.k]))
-        else:
-            for j in (range(k0) if net.shared_bias[l0] else [ref.j]):
-                terms.setdefault(j, []).append((dv, np.ones(n)))
-    if net.activations[l0].vector:  # softmax couples the layer: every neuron changes
-        for j in range(k0):
-            terms.setdefault(j, [])
-    S = sorted(terms)
-    pos = {j: i for i, j in enumerate(S)}
-    mats = [(np.column_stack([t[0] for t in terms[j]] + [np.ones(total)]).astype(dtype),
-             np.vstack([t[1] for t in terms[j]] + [z0[:, j]]).astype(dtype)) for j in S]
-    last = l0 == net.n_layers - 1
-    now = fwd.activations[l0 + 1].T  # (k0, n), the outputs of l0 now
-    base_out = now.astype(dtype)
-    ws = [w.astype(dtype) for w in net.weights]
-    bs = [b.astype(dtype) for b in net.biases]
-    yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T.astype(dtype)
-    if not last:
+    p = _VaryPlan(net, x, y, loss, varied, max_chunk, dtype)
+    run_chunks(p.total, p.g_max, p.make_work, progress, p.threads)
+    return p.out
+
+
+class _VaryPlan:
+    """What every chunk of :func:`vary_pass` shares: the lowest varied layer l0, the
+    changed neurons S of l0 with their offset and coefficient matrices, the varied
+    parameters above l0, the next layer's fixed part, and the chunk size and threads."""
+
+    def __init__(self, net: Network, x: Array, y: Array, loss: Loss,
+                 varied: list[tuple[Any, Array]], max_chunk: int, dtype: Any) -> None:
+        self.net, self.loss, self.dtype = net, loss, dtype
+        self.l0 = l0 = min(r.layer for r, _ in varied)
+        fwd = forward(net, x)
+        self.n = n = len(fwd.zs[0])
+        self.k0 = k0 = net.weights[l0].shape[0]
+        self.total = varied[0][1].size
+        self.terms, self.upper = self._split(varied, fwd.activations[l0])
+        self.S = S = sorted(self.terms)
+        self.pos = {j: i for i, j in enumerate(S)}
+        z0, total = fwd.zs[l0], self.total
+        self.mats = [(np.column_stack([t[0] for t in self.terms[j]] + [np.ones(total)]
+                                      ).astype(dtype),
+                      np.vstack([t[1] for t in self.terms[j]] + [z0[:, j]]).astype(dtype))
+                     for j in S]
+        self.last = l0 == net.n_layers - 1
+        now = fwd.activations[l0 + 1].T  # (k0, n), the outputs of l0 now
+        self.base_out = now.astype(dtype)
+        self.ws = [w.astype(dtype) for w in net.weights]
+        self.bs = [b.astype(dtype) for b in net.biases]
+        self.yt = np.asarray(y, dtype=np.float64).reshape(n, -1).T.astype(dtype)
+        if not self.last:
+            self.shift, self.w_cols = self._next_layer(fwd, now)
+        self.rows = [len(S)] + net.sizes[l0 + 2:] if not self.last else [k0]
+        self.g_max, self.threads = self._chunking(max_chunk)
+        self.out = np.empty(total)
+
+    def _split(self, varied: list[tuple[Any, Array]], a_in: Array):
+        """Per changed neuron j of l0: its (offsets (total,), coefficients (n,)) terms;
+        per layer above l0: its varied parameters and their offsets (total, 1)."""
+        net, l0, k0, n = self.net, self.l0, self.k0, len(a_in)
+        terms: dict[int, list[tuple[Array, Array]]] = {}
+        upper: dict[int, list[tuple[Any, Array]]] = {}
+        for ref, vals in varied:
+            dv = np.asarray(vals, dtype=np.float64) - ref.get(net)
+            if ref.layer > l0:
+                upper.setdefault(ref.layer, []).append((ref, dv[:, None].astype(self.dtype)))
+            elif ref.kind == "w":
+                terms.setdefault(ref.j, []).append((dv, a_in[:, ref.k]))
+            else:
+                for j in (range(k0) if net.shared_bias[l0] else [ref.j]):
+                    terms.setdefault(j, []).append((dv, np.ones(n)))
+        if net.activations[l0].vector:  # softmax couples the layer: every neuron changes
+            for j in range(k0):
+                terms.setdefault(j, [])
+        return terms, upper
+
+    def _next_layer(self, fwd, now: Array) -> tuple[Array, Array]:
+        """Layer l0 + 1's weighted input is shift + w_cols @ a_S."""
+        net, l0, S, dtype = self.net, self.l0, self.S, self.dtype
         w_next = net.weights[l0 + 1]
-        if len(S) == k0:  # every neuron changes: z_next = W a + b, a plain layer
+        if len(S) == self.k0:  # every neuron changes: z_next = W a + b, a plain layer
             b = net.biases[l0 + 1] if net.use_bias[l0 + 1] else np.zeros(len(w_next))
             shift = b[:, None, None]
-        else:             # z_next = z_next(now) + W[:, S] (a_S - a_S(now))
+        else:                  # z_next = z_next(now) + W[:, S] (a_S - a_S(now))
             shift = (fwd.zs[l0 + 1].T - w_next[:, S] @ now[S])[:, None, :]
-        shift = shift.astype(dtype)
         w_cols = np.ascontiguousarray(w_next[:, S], dtype=dtype)
         if len(S) == 1:
             w_cols = w_cols.reshape(-1, 1, 1)
-    rows = [len(S)] + net.sizes[l0 + 2:] if not last else [k0]
-    g_max = int(max(1, min(total, max_chunk, FAST_BUDGET // max(1, n * max(rows)))))
-    # multiply-adds per column (setting and sample) of the largest matrix product
-    macs = max([len(terms[j]) + 1 for j in S]
-               + [len(S) * net.sizes[l0 + 2] if not last and len(S) > 1 else 0]
-               + [net.sizes[l] * net.sizes[l + 1] for l in range(l0 + 2, net.n_layers)])
-    g_max, threads = plan(total * n * sum(rows), g_max, n, macs)
-    out = np.empty(total)
+        return shift.astype(dtype), w_cols
 
-    def make_work() -> Callable[[int, int], None]:
-        bufs = [np.empty(r * g_max * n, dtype) for r in rows]
-        tmp = np.empty(g_max * n, dtype)
-        keep = [i for i in range(k0) if i not in terms] if last else []
+    def _chunking(self, max_chunk: int) -> tuple[int, int]:
+        """Settings per chunk and threads (see :func:`plan`)."""
+        net, l0, S, n, rows, total = self.net, self.l0, self.S, self.n, self.rows, self.total
+        g_max = int(max(1, min(total, max_chunk, FAST_BUDGET // max(1, n * max(rows)))))
+        # multiply-adds per column (setting and sample) of the largest matrix product
+        macs = max([len(self.terms[j]) + 1 for j in S]
+                   + [len(S) * net.sizes[l0 + 2] if not self.last and len(S) > 1 else 0]
+                   + [net.sizes[l] * net.sizes[l + 1] for l in range(l0 + 2, net.n_layers)])
+        return plan(total * n * sum(rows), g_max, n, macs)
 
-        def below(a: Array, l: int, k: int) -> Array:
-            """Output k of layer l - 1 (a holds only the rows S when that is l0)."""
-            if l - 1 > l0:
-                return a[k]
-            return a[pos[k]] if k in pos else base_out[k]
+    def make_work(self) -> Callable[[int, int], None]:
+        return _VaryWork(self)
 
-        def work(s: int, e: int) -> None:
-            g = e - s
-            z = bufs[0][:rows[0] * g * n].reshape(rows[0], g, n)
-            for i, (j, (dmat, cmat)) in enumerate(zip(S, mats)):
-                np.matmul(dmat[s:e], cmat, out=z[j if last else i])
-            if last:
-                z[keep] = base_out[keep, None, :]  # outputs of the unchanged neurons
-                act = net.activations[l0]
-                if act.vector or len(S) == k0:
-                    activate(act, z)
+
+class _VaryWork:
+    """One thread's work on chunks [s, e) of the settings, in its own buffers."""
+
+    def __init__(self, p: _VaryPlan) -> None:
+        self.p = p
+        self.bufs = [np.empty(r * p.g_max * p.n, p.dtype) for r in p.rows]
+        self.tmp = np.empty(p.g_max * p.n, p.dtype)
+        self.keep = [i for i in range(p.k0) if i not in p.terms] if p.last else []
+
+    def __call__(self, s: int, e: int) -> None:
+        p = self.p
+        g = e - s
+        z = self.bufs[0][:p.rows[0] * g * p.n].reshape(p.rows[0], g, p.n)
+        for i, (j, (dmat, cmat)) in enumerate(zip(p.S, p.mats)):
+            np.matmul(dmat[s:e], cmat, out=z[j if p.last else i])
+        if p.last:
+            self._output_layer(z, s, e)
+        else:
+            self._layers_above(z, s, e)
+
+    def _output_layer(self, z: Array, s: int, e: int) -> None:
+        """l0 is the output layer: the unchanged outputs, the changed ones activated."""
+        p = self.p
+        z[self.keep] = p.base_out[self.keep, None, :]  # outputs of the unchanged neurons
+        act = p.net.activations[p.l0]
+        if act.vector or len(p.S) == p.k0:
+            activate(act, z)
+        else:
+            for j in p.S:
+                activate(act, z[j])
+        p.out[s:e] = costs(p.loss, z, p.yt)
+
+    def _layers_above(self, z: Array, s: int, e: int) -> None:
+        p, net = self.p, self.p.net
+        g, n = e - s, p.n
+        activate(net.activations[p.l0], z)
+        a = z
+        for l in range(p.l0 + 1, net.n_layers):
+            k = net.weights[l].shape[0]
+            nz = self.bufs[l - p.l0][:k * g * n].reshape(k, g, n)
+            if l == p.l0 + 1:
+                if len(p.S) == 1:
+                    np.multiply(p.w_cols, a, out=nz)  # (k1, 1, 1) * (1, g, n)
                 else:
-                    for j in S:
-                        activate(act, z[j])
-                out[s:e] = costs(loss, z, yt)
-                return
-            activate(net.activations[l0], z)
-            a = z
-            for l in range(l0 + 1, net.n_layers):
-                k = net.weights[l].shape[0]
-                nz = bufs[l - l0][:k * g * n].reshape(k, g, n)
-                if l == l0 + 1:
-                    if len(S) == 1:
-                        np.multiply(w_cols, a, out=nz)  # (k1, 1, 1) * (1, g, n)
-                    else:
-                        np.matmul(w_cols, a.reshape(len(S), -1), out=nz.reshape(k, -1))
-                    np.add(nz, shift, out=nz)
-                else:
-                    np.matmul(ws[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
-                    if net.use_bias[l]:
-                        np.add(nz, bs[l][:, None, None], out=nz)
-                for ref, dv in upper.get(l, ()):
-                    if ref.kind == "w":
-                        t = tmp[:g * n].reshape(g, n)
-                        np.multiply(dv[s:e], below(a, l, ref.k), out=t)
-                        nz[ref.j] += t
-                    elif net.shared_bias[l]:
-                        nz += dv[None, s:e]
-                    else:
-                        nz[ref.j] += dv[s:e]
-                activate(net.activations[l], nz)
-                a = nz
-            out[s:e] = costs(loss, a, yt)
+                    np.matmul(p.w_cols, a.reshape(len(p.S), -1), out=nz.reshape(k, -1))
+                np.add(nz, p.shift, out=nz)
+            else:
+                np.matmul(p.ws[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
+                if net.use_bias[l]:
+                    np.add(nz, p.bs[l][:, None, None], out=nz)
+            self._add_varied(nz, a, l, s, e)
+            activate(net.activations[l], nz)
+            a = nz
+        p.out[s:e] = costs(p.loss, a, p.yt)
 
-        return work
+    def _add_varied(self, nz: Array, a: Array, l: int, s: int, e: int) -> None:
+        """The varied parameters of layer l above l0: dv * a_k in row j for w_jk, dv in
+        row j (every row for a shared bias) for a bias."""
+        p = self.p
+        for ref, dv in p.upper.get(l, ()):
+            if ref.kind == "w":
+                t = self.tmp[:(e - s) * p.n].reshape(e - s, p.n)
+                np.multiply(dv[s:e], self._below(a, l, ref.k), out=t)
+                nz[ref.j] += t
+            elif p.net.shared_bias[l]:
+                nz += dv[None, s:e]
+            else:
+                nz[ref.j] += dv[s:e]
 
-    run_chunks(total, g_max, make_work, progress, threads)
-    return out
+    def _below(self, a: Array, l: int, k: int) -> Array:
+        """Output k of layer l - 1 (a holds only the rows S when that is l0)."""
+        p = self.p
+        if l - 1 > p.l0:
+            return a[k]
+        return a[p.pos[k]] if k in p.pos else p.base_out[k]
