@@ -134,7 +134,7 @@ def test_signed_sum():
 
 
 def test_conv_lessons_load():
-    for name in ("conv-edge", "conv-rgb", "pooling", "cnn-digits"):
+    for name in ("conv-edge", "conv-feature-maps", "conv-rgb", "pooling", "cnn-digits"):
         lesson = load_lesson(name)
         assert lesson.lab == "conv" and lesson.captions
         assert any(c.question for c in lesson.captions)

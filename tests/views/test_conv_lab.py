@@ -185,6 +185,33 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     assert hist is not None and len(hist["epoch"]) == lab.cnn.trainer.epochs
 
 
+def test_the_feature_maps_lesson_shows_a_stack_of_three(main_window, qtbot):
+    """conv-feature-maps: three kernels on a 0, three maps stacked; the words of its
+    description hold (vertical edges on the sides, horizontal on the top and bottom)."""
+    win = main_window
+    assert win.open_lesson("conv-feature-maps")
+    lab = win.current_lab
+    page = _page(lab, qtbot)
+    lesson = load_lesson("conv-feature-maps")
+    assert win.caption_bar.text_label.text() == lesson.captions[0].text
+    assert page.stack_title.text() == "3 maps 3×6×6, map 1 in front (K)"
+    assert len(page.stack.maps) == 3 and page.stack.front == 0
+    vertical, horizontal, blur = lab.ctl.maps
+    assert set(np.argmax(vertical, axis=1)) <= {2, 5}      # the strokes' right sides
+    assert set(np.argmin(vertical, axis=1)) == {0}         # the 0's left side
+    assert np.argmax(horizontal) // 6 == 1 and np.argmin(horizontal) // 6 == 4  # top, bottom
+    np.testing.assert_allclose(blur, [[np.mean(lab.ctl.image[0, i:i + 3, j:j + 3])
+                                       for j in range(6)] for i in range(6)])
+    press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == lesson.captions[2].text)
+    press(qtbot, win, Qt.Key.Key_K)
+    page = _page(lab, qtbot)
+    assert page.stack.front == 1 and page.stack.shown.all()      # already computed
+    np.testing.assert_array_equal(page.fmap.values, horizontal)
+    assert page.kernel.tables[0].item(0, 0).text() == "1" and "map 2 in front" in \
+        page.stack_title.text()
+
+
 def test_the_cnn_feature_maps_are_a_stack(main_window, qtbot):
     """As on the first page: the test digit's 8 maps stacked, map 1 in front; K, Shift+K
     and a click on a map behind bring another to the front, and its kernel, gradient and
