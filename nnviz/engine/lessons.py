@@ -165,10 +165,16 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
         data = loads_json(raw)
     except FormatError as e:
         raise LessonError(f"{p.name}: {e}" if raw else str(e)) from None
+    return lesson_from(data, p, raw)
+
+
+def lesson_from(data: Any, p: Path, raw: bytes = b"") -> Lesson:
+    """Validate the decoded lesson file ``p`` (messages name it, and the line of the key
+    when its text ``raw`` is given)."""
     try:
         lesson = parse_lesson(data, origin="")
     except FormatError as e:
-        raise LessonError(f"{p.name}: {with_line(raw, str(e))}") from None
+        raise LessonError(f"{p.name}: {with_line(raw, str(e)) if raw else e}") from None
     lesson.path = p
     return lesson
 

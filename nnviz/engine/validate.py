@@ -225,8 +225,64 @@ def as_int(v: Any, where: str, lo: int = -(2**31), hi: int = 2**31) -> int:
     return int(v)
 
 
+_NUMBER_TYPES = frozenset((float, int))
+
+
+def leaf_rows(v: Any, depth: int) -> list[list] | None:
+    """The innermost lists of ``depth``-deep nested lists whose leaves are all plain
+    numbers (float or int, never bool), or None if anything is else (the caller's
+    element-by-element check then names the fault). One C-level pass per row."""
+    rows = [v]
+    for _ in range(depth - 1):
+        nxt: list = []
+        for r in rows:
+            if type(r) is not list:
+                return None
+            nxt.extend(r)
+        rows = nxt
+    for r in rows:
+        if type(r) is not list or not _NUMBER_TYPES.issuperset(map(type, r)):
+            return None
+    return rows
+
+
+def numbers_of(rows: list[list]) -> np.ndarray | None:
+    """The numbers of :func:`leaf_rows` as one flat float64 array (row by row, so no
+    single call runs long), or None if one does not fit a float64 (a huge integer)."""
+    try:
+        parts = [np.array(r, dtype=np.float64) for r in rows]
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _fast_array(v: Any, shape: tuple[int | None, ...]) -> np.ndarray | None:
+    """:func:`as_array`'s result for a well-formed finite numeric list of 1 or 2 levels;
+    None for anything else (the full check then finds and names the fault)."""
+    if len(shape) not in (1, 2) or type(v) is not list or len(v) > MAX_PARAMS \
+            or (len(shape) == 2 and not v):
+        return None
+    if shape[0] is not None and len(v) != shape[0]:
+        return None
+    rows = leaf_rows(v, len(shape))
+    if rows is None:
+        return None
+    if len(shape) == 2:
+        width = shape[1] if shape[1] is not None else (len(rows[0]) if rows else 0)
+        if any(len(r) != width for r in rows):
+            return None
+    flat = numbers_of(rows)
+    if flat is None or not np.isfinite(flat).all():
+        return None
+    return flat.reshape((len(v),) if len(shape) == 1 else (len(v), width))
+
+
 def as_array(v: Any, where: str, shape: tuple[int | None, ...]) -> np.ndarray:
     """A finite float64 array of the given shape (None = any length)."""
+    fast = _fast_array(v, shape)
+    if fast is not None:
+        return fast
+
     def check(x: Any, depth: int, path: str) -> None:
         if depth == len(shape):
             as_number(x, path)

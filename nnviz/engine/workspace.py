@@ -256,7 +256,11 @@ def save_workspace(path: str | Path, ws: Workspace, app_version: str = "") -> No
 
 def read_workspace(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Workspace:
     """Read and validate a workspace file; FormatError (naming file and key) on any fault."""
-    obj = read_json(path, max_bytes)
+    return workspace_from(read_json(path, max_bytes), path)
+
+
+def workspace_from(obj: Any, path: str | Path) -> Workspace:
+    """Validate the decoded object of the workspace file ``path`` (messages name it)."""
     try:
         return parse_workspace(obj)
     except FormatError as e:
@@ -349,23 +353,33 @@ def parse_weights(d: Any, like: Network | None = None) -> Network:
     check_header(d, WEIGHTS_FORMAT, VERSION, "weights file")
     net = network_from_dict(need(d, "network", "weights file"))
     if like is not None:
-        if net.sizes != like.sizes:
-            raise FormatError(f"network.sizes: the file has layers {net.sizes}, the current "
-                              f"network {like.sizes}")
-        for l, (a, b) in enumerate(zip(net.activations, like.activations)):
-            if a.name != b.name:
-                raise FormatError(f"network.layers[{l}].activation: the file has {a.name}, the "
-                                  f"current network {b.name}")
-        for l in range(net.n_layers):
-            if (net.shared_bias[l], net.use_bias[l]) != (like.shared_bias[l], like.use_bias[l]):
-                raise FormatError(f"network.layers[{l}]: the bias kind (shared or not, used or "
-                                  f"not) differs from the current network")
+        check_like(net, like)
     return net
+
+
+def check_like(net: Network, like: Network) -> None:
+    """FormatError unless ``net`` has the sizes, activations and bias kinds of ``like``
+    (imported weights replace the current network's values, not its structure)."""
+    if net.sizes != like.sizes:
+        raise FormatError(f"network.sizes: the file has layers {net.sizes}, the current "
+                          f"network {like.sizes}")
+    for l, (a, b) in enumerate(zip(net.activations, like.activations)):
+        if a.name != b.name:
+            raise FormatError(f"network.layers[{l}].activation: the file has {a.name}, the "
+                              f"current network {b.name}")
+    for l in range(net.n_layers):
+        if (net.shared_bias[l], net.use_bias[l]) != (like.shared_bias[l], like.use_bias[l]):
+            raise FormatError(f"network.layers[{l}]: the bias kind (shared or not, used or "
+                              f"not) differs from the current network")
 
 
 def read_weights(path: str | Path, like: Network | None = None) -> Network:
     """Read and validate a weights file (see :func:`parse_weights`)."""
-    obj = read_json(path)
+    return weights_from(read_json(path), path, like)
+
+
+def weights_from(obj: Any, path: str | Path, like: Network | None = None) -> Network:
+    """Validate the decoded object of the weights file ``path`` (messages name it)."""
     try:
         return parse_weights(obj, like)
     except FormatError as e:
