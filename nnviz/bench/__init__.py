@@ -55,6 +55,8 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("surface.b_101.float64_seconds", None, "max", "s"),
     ("surface.b_101.live_fps", 15, "min", "fps"),
     ("surface.b_101.refine_seconds", 0.25, "max", "s"),
+    *[(f"file_open.{k}.{f}", None, "max", u) for k in ("workspace", "weights")
+      for f, u in (("gui_stall_ms", "ms"), ("redraw_stall_ms", "ms"), ("seconds", "s"))],
     ("startup.seconds", None, "max", "s"),
     ("startup.bare_qt_seconds", None, "max", "s"),
     ("startup.ratio", 1.3, "max", ""),
@@ -176,6 +178,10 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     live = surface_bench.live_b101(0.5 if quick else 4.0)
     data["surface"]["b_101"].update(live or {})
     data["live_conv"] = {"cnn-digits": conv_bench.conv_live(0.4 if quick else 4.0)}
+    log("opening a 50 MB workspace, importing 50 MB of weights ...")
+    from nnviz.bench.file_bench import file_figures
+
+    data.update(file_figures(quick))
     log("after a 3-D view (X11 with OpenGL, in a subprocess) ...")
     _add_after_3d(data, quick)
     data["peak_rss_mb"] = machine.peak_rss_mb()

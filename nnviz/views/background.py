@@ -1,10 +1,13 @@
-"""Long file work (reading and checking a large workspace or lesson, writing a large
-autosave) runs in a worker thread; the result comes back on the GUI thread, and an
-indeterminate progress dialog shows while a user-visible job runs. Small files stay
-synchronous (they take milliseconds)."""
+"""Long file work (reading and checking a large workspace, lesson or weights file, writing
+a large autosave) runs in a worker thread; the result comes back on the GUI thread, and an
+indeterminate progress dialog shows while a user-visible job runs (with Cancel when the job
+can stop). Reading a large file also hands its parsing to a child process
+(``nnviz.views.big_reads``). Small files stay synchronous (they take milliseconds)."""
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -17,6 +20,14 @@ BIG_AUTOSAVE_PARAMS = 200_000         # larger networks are autosaved off the GU
 POLL_MS = 30
 
 
+def file_size(path: str) -> int:
+    """The size of ``path`` in bytes (0 if it cannot be read: the reader reports that)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 class Background(QObject):
     """One worker thread; ``run(fn, done)`` calls ``done(result, error)`` on the GUI thread."""
 
@@ -25,6 +36,7 @@ class Background(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-files")
         self._jobs: list[tuple[Future, Callable[[Any, BaseException | None], None],
                                QProgressDialog | None]] = []
+        self._stops: list[threading.Event] = []  # of the jobs that can stop early
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -34,16 +46,25 @@ class Background(QObject):
         return bool(self._jobs)
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any, BaseException | None], None],
-            label: str = "", parent: QWidget | None = None) -> None:
+            label: str = "", parent: QWidget | None = None,
+            stop: threading.Event | None = None) -> QProgressDialog | None:
+        """Run ``fn`` in the worker; with ``label`` and ``parent`` a progress dialog shows,
+        whose Cancel sets ``stop`` (no Cancel without one). Returns the dialog."""
         dialog = None
         if label and parent is not None:
-            dialog = QProgressDialog(label, "", 0, 0, parent)
-            dialog.setCancelButton(None)
+            dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+            if stop is None:
+                dialog.setCancelButton(None)
+            else:
+                dialog.canceled.connect(stop.set)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(300)
             dialog.setValue(0)
         self._jobs.append((self._pool.submit(fn), done, dialog))
+        if stop is not None:
+            self._stops.append(stop)
         self._timer.start()
+        return dialog
 
     def wait(self) -> None:
         """Finish every job now (a clean exit, tests)."""
@@ -62,7 +83,12 @@ class Background(QObject):
             done(None if err is not None else future.result(), err)
         if not self._jobs:
             self._timer.stop()
+            self._stops.clear()
 
     def shutdown(self) -> None:
+        """Stop the reads that can stop (a closing window opens nothing), finish the rest
+        (an autosave being written)."""
+        for stop in self._stops:
+            stop.set()
         self.wait()
         self._pool.shutdown(wait=True)

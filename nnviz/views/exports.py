@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import read_weights, save_weights
+from nnviz.engine.workspace import check_like, read_weights, save_weights
+from nnviz.views.big_reads import read_big
 from nnviz.views.gl import GLView
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import inform, warn
@@ -229,11 +230,28 @@ class Exporter:
             path, _ = QFileDialog.getOpenFileName(self.win, "Import weights", "", "JSON (*.json)")
         if not path:
             return False
+        if self.win.files.is_big(path):  # read and check it off the GUI thread
+            read_big(self.win.files, path, "weights",
+                     lambda _kind, net: self.apply_weights(path, net))
+            return True
+        try:
+            net = read_weights(path)
+        except FormatError as e:
+            warn(self.win, "Cannot import weights", str(e))
+            return False
+        return self.apply_weights(path, net)
+
+    def apply_weights(self, path: str, net) -> bool:
+        """Put a validated weights file's network in place of the current one's values
+        (same structure only), undoably; a mismatch is shown and changes nothing."""
         doc = self.win.doc
         try:
-            net = read_weights(path, like=doc.network)
+            check_like(net, doc.network)
             doc.set_network(net, "Import weights")
-        except (FormatError, ValueError) as e:
+        except FormatError as e:
+            warn(self.win, "Cannot import weights", f"{Path(path).name}: {e}")
+            return False
+        except ValueError as e:
             warn(self.win, "Cannot import weights", str(e))
             return False
         doc.message.emit(f"Imported weights from {path}")

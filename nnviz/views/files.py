@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from nnviz.controllers.settings_store import get_str_list, put_str_list
-from nnviz.engine.lessons import load_lesson
 from nnviz.engine.validate import FormatError
 from nnviz.engine.workspace import (
     SUFFIX,
@@ -28,7 +27,8 @@ from nnviz.engine.workspace import (
     read_workspace,
     save_workspace,
 )
-from nnviz.views.background import BIG_AUTOSAVE_PARAMS, BIG_FILE_BYTES, Background
+from nnviz.views.background import BIG_AUTOSAVE_PARAMS, BIG_FILE_BYTES, Background, file_size
+from nnviz.views.big_reads import read_big
 from nnviz.views.recovery import RecoveryFiles
 from nnviz.views.safe_text import warn
 from nnviz.views.transaction import all_or_nothing
@@ -146,14 +146,18 @@ class FileManager(QObject):
 
     def open_path(self, path: str) -> None:
         """Open a workspace, lesson, weights or CSV file, asking about unsaved changes first."""
-        if Path(path).suffix.lower() == ".json" and _size(path) > BIG_FILE_BYTES:
-            # which kind of .json it is needs a parse: off the GUI thread for a large file
-            self.background.run(lambda: json_format(path),
-                                lambda fmt, _err: self._open_kind(
-                                    path, "weights" if fmt == WEIGHTS_FORMAT else "lesson"),
-                                f"Reading {Path(path).name}…", self.win)
+        if Path(path).suffix.lower() == ".json" and self.is_big(path):
+            # which kind of .json it is needs a parse: read (and check) it once, off the
+            # GUI thread, then import the weights or ask about unsaved changes and open
+            read_big(self, path, "json", lambda kind, value: self._open_read(path, kind, value))
             return
         self._open_kind(path, self.kind_of(path))
+
+    def _open_read(self, path: str, kind: str, value) -> None:
+        if kind == "weights":
+            self.win.exporter.apply_weights(path, value)
+        else:
+            self.confirm_discard(lambda: self._finish_lesson(path, value, None))
 
     def _open_kind(self, path: str, kind: str) -> None:
         if kind == "csv":
@@ -165,6 +169,11 @@ class FileManager(QObject):
         else:
             warn(self.win, "Cannot open", f"{path}:\nnnviz opens {SUFFIX} "
                                 "workspaces, lesson or weights .json files and .csv data files.")
+
+    @staticmethod
+    def is_big(path: str) -> bool:
+        """True if ``path`` is read off the GUI thread (over BIG_FILE_BYTES)."""
+        return file_size(path) > BIG_FILE_BYTES
 
     @staticmethod
     def kind_of(path: str) -> str:
@@ -180,18 +189,12 @@ class FileManager(QObject):
         return ""
 
     def _open_now(self, path: str, kind: str) -> bool:
-        if kind == "lesson":
-            if _size(path) > BIG_FILE_BYTES:  # read and check it off the GUI thread
-                self.background.run(lambda: load_lesson(path),
-                                    lambda lesson, err: self._finish_lesson(path, lesson, err),
-                                    f"Opening {Path(path).name}…", self.win)
-                return True
-            return self._finish_lesson(path, path, None)
-        if _size(path) > BIG_FILE_BYTES:  # read and check it off the GUI thread
-            self.background.run(lambda: read_workspace(path),
-                                lambda ws, err: self._finish_open(path, ws, err),
-                                f"Opening {Path(path).name}…", self.win)
+        if self.is_big(path):  # read and check it off the GUI thread
+            finish = self._finish_lesson if kind == "lesson" else self._finish_open
+            read_big(self, path, kind, lambda _kind, value: finish(path, value, None))
             return True
+        if kind == "lesson":
+            return self._finish_lesson(path, path, None)
         try:
             ws = read_workspace(path)
         except FormatError as e:
@@ -377,9 +380,3 @@ class FileManager(QObject):
         self.background.shutdown()  # an autosave being written finishes first
         self.recovery.release(remove_file=True)
 
-
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0  # the reader reports it

@@ -4,6 +4,8 @@ installed (or refused, changing nothing) when the worker is done."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PySide6.QtCore import QTimer
 
@@ -64,3 +66,116 @@ def test_a_large_json_is_sorted_into_lesson_or_weights_in_the_background(
     shown = open_via_menu(win, monkeypatch, HOSTILE / "rich-caption.json")
     qtbot.waitUntil(lambda: win.doc.lesson.name == "rich-caption", timeout=20_000)
     assert not shown
+
+
+@pytest.fixture
+def big_pair(tmp_path):
+    """A workspace and a weights file of a 2-120-120-2 network (another network's values)."""
+    from nnviz.bench.file_bench import big_files
+
+    return big_files(tmp_path, 120)
+
+
+def _nowhere_here(monkeypatch):
+    """Parsing a file's text in the app's own process fails the test: the child does it."""
+    from nnviz.engine import validate
+
+    def parse_here(*_a, **_k):
+        raise AssertionError("a file's text was parsed in the app's process")
+
+    monkeypatch.setattr(validate, "loads_json", parse_here)
+
+
+def test_the_window_keeps_running_while_a_big_workspace_is_read(main_window, qtbot, monkeypatch,
+                                                               everything_big, big_pair):
+    """The file is parsed and checked in a child process: the GUI thread keeps processing
+    events (a timer keeps ticking, the progress dialog with Cancel is there) until the
+    checked workspace is installed."""
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    win = main_window
+    ws_path, _ = big_pair
+    _nowhere_here(monkeypatch)
+    ticks: list[bool] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(win.files.background.busy))
+    timer.start(1)
+    shown = open_via_menu(win, monkeypatch, ws_path)
+    assert win.files.background.busy  # File > Open returned at once
+    dialog = win.findChild(QProgressDialog)
+    assert dialog is not None and dialog.findChild(QPushButton).text() == "Cancel"
+    qtbot.waitUntil(lambda: win.files.path == str(ws_path), timeout=60_000)
+    timer.stop()
+    assert not shown
+    assert sum(ticks) >= 3  # the event loop ran while the file was being read
+    monkeypatch.undo()
+    assert win.doc.network.equals(read_workspace(ws_path).network)
+    assert win.doc.network.sizes == [2, 120, 120, 2] and not win.doc.is_modified
+
+
+def test_cancel_changes_nothing(main_window, qtbot, monkeypatch, everything_big, big_pair):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    win = main_window
+    ws_path, _ = big_pair
+    said: list[str] = []
+    win.doc.message.connect(said.append)
+    before = snapshot(win)
+    shown = open_via_menu(win, monkeypatch, ws_path)
+    dialog = win.findChild(QProgressDialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not win.files.background.busy, timeout=60_000)
+    assert not shown and snapshot(win) == before
+    assert any(m.startswith("Cancelled reading big.nnviz") for m in said)
+
+
+def test_a_big_weights_import_is_read_elsewhere_and_all_or_nothing(
+        main_window, qtbot, monkeypatch, tmp_path, everything_big, big_pair):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from nnviz.engine.workspace import read_weights, save_weights
+    from tests.engine.test_big_files import _net
+
+    win = main_window
+    ws_path, w_path = big_pair
+    open_via_menu(win, monkeypatch, ws_path)
+    qtbot.waitUntil(lambda: win.files.path == str(ws_path), timeout=60_000)
+    opened = win.doc.network.copy()
+    steps = win.doc.undo_stack.count()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    answer = [str(w_path)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (answer[0], "")))
+    _nowhere_here(monkeypatch)
+    win.act_import_weights.trigger()  # File > Import weights
+    assert win.files.background.busy
+    qtbot.waitUntil(lambda: not win.files.background.busy, timeout=60_000)
+    assert not shown and win.doc.undo_stack.count() == steps + 1
+    imported = win.doc.network.copy()
+    assert not imported.equals(opened)
+    win.doc.undo_stack.undo()  # one undoable step
+    assert win.doc.network.equals(opened)
+    win.doc.undo_stack.redo()
+    # another network's weights, and a hostile value: refused with the key, nothing changes
+    other = tmp_path / "other.json"
+    save_weights(other, _net(3))
+    hostile = tmp_path / "hostile.json"
+    d = json.loads(w_path.read_text())
+    d["network"]["layers"][1]["weights"][5][7] = "0.5"
+    hostile.write_text(json.dumps(d))
+    for path, says in ((other, "network.sizes"), (hostile, "layers[1].weights[5][7]")):
+        answer[0] = str(path)
+        win.act_import_weights.trigger()
+        qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+        assert says in shown[-1] and path.name in shown[-1], shown
+        assert win.doc.network.equals(imported) and win.doc.undo_stack.count() == steps + 1
+        shown.clear()
+    # File > Open of the same weights file sorts it as weights and imports it too
+    win.doc.undo_stack.undo()
+    open_via_menu(win, monkeypatch, w_path)
+    qtbot.waitUntil(lambda: not win.files.background.busy, timeout=60_000)
+    monkeypatch.undo()
+    assert win.doc.network.equals(read_weights(w_path)) and win.files.path == str(ws_path)
