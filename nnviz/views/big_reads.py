@@ -37,12 +37,13 @@ def build(kind: str, obj: Any, path: str) -> Any:
     return weights_from(obj, path)
 
 
-def read_big(files: FileManager, path: str, kind: str,
-             then: Callable[[str, Any], object]) -> threading.Event:
+def read_big(files: FileManager, path: str, kind: str, then: Callable[[str, Any], object],
+             failed: Callable[[str], object] | None = None) -> threading.Event:
     """Read ``path`` (``kind``: workspace, lesson, weights, or json for a lesson or
     weights file) off the GUI thread; ``then(kind, value)`` runs on the GUI thread with
-    the validated result. A refusal is shown (titled by the kind); Cancel or an error
-    changes nothing. Returns the event that cancels it."""
+    the validated result. A refusal is shown (titled by the kind), or given to
+    ``failed(message)``; Cancel or an error changes nothing. Returns the event that
+    cancels it."""
     stop = threading.Event()
 
     def job() -> tuple[str, Any]:
@@ -60,8 +61,12 @@ def read_big(files: FileManager, path: str, kind: str,
             win.doc.message.emit(f"Cancelled reading {Path(path).name}: nothing changed")
             return
         if err is not None:
-            warn(win, TITLES.get(kind, "Cannot open"), str(err) if isinstance(err, FormatError)
-                 else f"{Path(path).name}: {type(err).__name__}: {err}")
+            text = (str(err) if isinstance(err, FormatError)
+                    else f"{Path(path).name}: {type(err).__name__}: {err}")
+            if failed is not None:
+                failed(text)
+            else:
+                warn(win, TITLES.get(kind, "Cannot open"), text)
             return
         then(*result)
 

@@ -358,21 +358,35 @@ class FileManager(QObject):
 
     def recover(self, p: Path | None = None) -> bool:
         """Load a recovery file as an unsaved workspace; one that cannot be read is kept
-        (renamed ``….unreadable``) and the user is told where, never deleted unasked."""
+        (renamed ``….unreadable``) and the user is told where, never deleted unasked. A
+        large one is read off the GUI thread (True then means it is being read)."""
         p = p or self.recovery_path
+        if self.is_big(str(p)):
+            read_big(self, str(p), "workspace", lambda _kind, ws: self._recovered(p, ws),
+                     lambda message: self._unrecoverable(p, message))
+            return True
         try:
             ws = read_workspace(p)
+        except FormatError as e:
+            return self._unrecoverable(p, str(e))
+        return self._recovered(p, ws)
+
+    def _recovered(self, p: Path, ws: Workspace) -> bool:
+        try:
             self.install(ws)
         except FormatError as e:
-            aside = self.recovery.set_aside(p)
-            warn(self.win, "Cannot recover", f"{e}\n\nThe file was kept as {aside}")
-            return False
+            return self._unrecoverable(p, str(e))
         self.recovery.discard(p)
         self.path = None
         self.doc.mark_modified()
         self.win.update_title()
         self.doc.message.emit("Recovered the autosaved work (not saved yet)")
         return True
+
+    def _unrecoverable(self, p: Path, message: str) -> bool:
+        aside = self.recovery.set_aside(p)
+        warn(self.win, "Cannot recover", f"{message}\n\nThe file was kept as {aside}")
+        return False
 
     def shutdown(self) -> None:
         """Clean exit: stop the autosave, remove this window's recovery file and lock."""

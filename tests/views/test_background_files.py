@@ -179,3 +179,40 @@ def test_a_big_weights_import_is_read_elsewhere_and_all_or_nothing(
     qtbot.waitUntil(lambda: not win.files.background.busy, timeout=60_000)
     monkeypatch.undo()
     assert win.doc.network.equals(read_weights(w_path)) and win.files.path == str(ws_path)
+
+
+def test_a_large_recovery_file_is_restored_in_the_background(main_window, qtbot, settings,
+                                                             monkeypatch, everything_big):
+    """After a crash, Restore reads a large recovery file off the GUI thread; a broken
+    one is kept aside (never deleted) with a message."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.views.test_files import _answer, _edit, _new_window
+
+    win = main_window
+    for broken in (False, True):
+        _edit(win)
+        assert win.files.autosave_now()
+        win.files.background.wait()
+        rec = win.files.recovery_path
+        edited = win.doc.network.copy()
+        if broken:
+            rec.write_text('{"format": "nnviz-workspace", "version": 1}')
+        win.files.recovery.release(remove_file=False)  # as if its process had died
+        shown: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda *a, s=shown, **k: s.append(a[2]))
+        win2 = _new_window(qtbot, settings, monkeypatch)
+        with pytest.MonkeyPatch.context() as here:
+            _nowhere_here(here)
+            win2.files.offer_recovery()
+            _answer(qtbot, win2, QMessageBox.StandardButton.Open)
+            assert win2.files.background.busy  # being read
+            qtbot.waitUntil(lambda w=win2: not w.files.background.busy, timeout=60_000)
+        if broken:
+            assert shown and "kept as" in shown[0] and "lesson" in shown[0]
+            assert not rec.exists() and rec.with_name(rec.name + ".unreadable").exists()
+        else:
+            assert not shown and win2.doc.network.equals(edited) and win2.doc.is_modified
+            assert not rec.exists()
+        win2.close()
+        win.files.recovery.claim()
