@@ -82,17 +82,22 @@ class UniversalityController(QObject):
     def curves(self) -> dict[str, Any]:
         """x (S,), hidden outputs (S, N), weighted sum (S,), output (S,), goal (S,) or None."""
         x = self.sample_x()
-        return {"x": x, "hidden": U.hidden_outputs(self.net, x),
-                "sum": U.weighted_sum(self.net, x), "out": U.output(self.net, x),
-                "goal": self.goal_values(x)}
+        with np.errstate(over="ignore", invalid="ignore"):   # huge weights: not drawn
+            curves = {"hidden": U.hidden_outputs(self.net, x),
+                      "sum": U.weighted_sum(self.net, x), "out": U.output(self.net, x)}
+        curves = {k: np.where(np.isfinite(v), v, np.nan) for k, v in curves.items()}
+        return {"x": x, **curves, "goal": self.goal_values(x)}
 
     def score(self) -> float | None:
-        """Average absolute deviation from the goal (None without a goal)."""
+        """Average absolute deviation from the goal (None without a goal, or when the
+        output is not a finite number)."""
         x = self.sample_x()
         g = self.goal_values(x)
         if g is None or not np.isfinite(g).all():
             return None
-        return U.score(self.net, x, g)
+        with np.errstate(over="ignore", invalid="ignore"):
+            score = U.score(self.net, x, g)
+        return score if np.isfinite(score) else None   # (weights so big the output overflows)
 
     def step_positions(self) -> np.ndarray:
         return U.step_position(self.net.w, self.net.b)

@@ -104,14 +104,17 @@ class GoalTrainer:
         """Steps until ``max_steps`` or ``budget_s`` seconds; returns (steps done, finite)."""
         cfg = TrainConfig(eta=eta)
 
-        def step() -> bool:
-            train_step(self.net, self.x, self.y, self.loss, cfg, self.state)
-            return self.net.is_finite()
+        finite = [True]
+
+        def step() -> bool:   # finite weights can still overflow the output: a blow-up
+            cost = train_step(self.net, self.x, self.y, self.loss, cfg, self.state).cost
+            finite[0] = self.net.is_finite() and bool(np.isfinite(cost))
+            return finite[0]
 
         with np.errstate(all="ignore"):  # a blow-up is reported by the finite flag
             done = run_for(step, budget_s, max_steps)
         self.steps += done
-        return done, self.net.is_finite()
+        return done, finite[0]
 
     def model(self) -> U.OneInput:
         return U.OneInput.from_network(self.net)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from nnviz.engine.universality import GOAL_PRESETS, relu_formula
 from nnviz.views.widgets import PAUSE
@@ -311,3 +312,25 @@ def test_bars_follow_the_real_step_positions(lab, qtbot):
     qtbot.keyClicks(spin.lineEdit(), "0.37")
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: lab.plots.bars.bar_centre(3).x() == pytest.approx((0.3 + 0.37) / 2))
+
+
+def test_weights_so_big_the_output_overflows(lab, qtbot, main_window):
+    """Finite weights whose weighted sum overflows (a workspace may hold 1e308): the
+    plots and score draw without a numeric warning (the suite turns those into errors),
+    the score says "—", and training from there stops at once as a blow-up, with the
+    message, the weights as they were."""
+    ctl = lab.ctl
+    ctl.set_mode("free")
+    for j in range(3):
+        ctl.set_output_weight(j, 1.5e308)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
+    assert ctl.score() is None
+    assert "Score (mean |output − goal|): —" in lab.controls.score_label.text()
+    total = ctl.curves()["sum"]
+    assert np.isnan(total).any() and not np.isinf(total).any()   # overflow: not drawn
+    before = ctl.net.v.copy()
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not ctl.playback.playing)
+    assert "NaN or infinite" in main_window.statusBar().currentMessage()
+    assert np.array_equal(ctl.net.v, before)

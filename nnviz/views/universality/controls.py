@@ -60,8 +60,11 @@ class SliderSpin(QWidget):
     def set_value(self, v: float) -> None:
         with QSignalBlocker(self.slider), QSignalBlocker(self.spin):
             self.spin.setValue(v)
-            k = (v - self._lo) / (self._hi - self._lo) * 1000 if self._hi > self._lo else 0
-            self.slider.setValue(int(round(min(max(k, 0), 1000))))
+            if self._hi > self._lo:   # (clamped first: a value far outside would overflow)
+                k = (min(max(v, self._lo), self._hi) - self._lo) / (self._hi - self._lo)
+                self.slider.setValue(int(round(1000 * k)))
+            else:
+                self.slider.setValue(0)
 
 
 class OneInputControls(QWidget):
