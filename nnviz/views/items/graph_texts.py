@@ -125,20 +125,32 @@ class TextsMixin:
         if not self._sizes:
             return
         px, py = self.view.viewPixelSize()
+        self._place_node_texts(px, py)
+        self._place_biases_and_captions(px, py)
+        if self.compact:    # a thumbnail: the neurons' names only
+            for item in (*self._value_items.values(), *self._target_items.values(),
+                         *self._bias_items.values(), *self._caption_items.values()):
+                _show(item, False)
+        self._place_edge_labels(px, py)
+        self._resolve_overlaps()
+
+    def _roomy_layer(self, l: int, py: float) -> bool:
+        """Is there room between neighbours for the text above/below each neuron?"""
+        if self._sizes[l] < 2:
+            return True
+        lines = max((len(v) for (ll, _), v in self.state.node_text.items() if ll == l),
+                    default=1 if l == 0 else 2)
+        if not py > 0:   # not laid out yet (a lab made but never shown): no room
+            return False
+        gap = (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
+        return gap >= self._node_size(l) + (4 + 16 * lines) * self.style_.scale
+
+    def _place_node_texts(self, px: float, py: float) -> None:
+        """Names in the neurons (where they fit), values beside them (where there is
+        room, and always the active neuron's), targets right of the outputs."""
         L = len(self._sizes) - 1
         fits = {l: self._node_size(l) >= 24 * self.style_.scale for l in range(L + 1)}
-        def roomy_layer(l: int) -> bool:
-            """Is there room between neighbours for the text above/below each neuron?"""
-            if self._sizes[l] < 2:
-                return True
-            lines = max((len(v) for (ll, _), v in self.state.node_text.items() if ll == l),
-                        default=1 if l == 0 else 2)
-            if not py > 0:   # not laid out yet (a lab made but never shown): no room
-                return False
-            gap = (self._pos[l][1, 1] - self._pos[l][0, 1]) / py
-            return gap >= self._node_size(l) + (4 + 16 * lines) * self.style_.scale
-
-        roomy = {l: roomy_layer(l) for l in range(L + 1)}
+        roomy = {l: self._roomy_layer(l, py) for l in range(L + 1)}
         for (l, j), item in self._name_items.items():
             item.setPos(*self._pos[l][j])
             _show(item, fits[l])
@@ -156,8 +168,12 @@ class TextsMixin:
         for j, item in self._target_items.items():
             x, y = self._pos[L][j]
             item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)
-        # bias values and layer captions only where they fit between the layers (not in a
-        # thumbnail such as the surface lab's picker, where they would run into each other)
+
+    def _place_biases_and_captions(self, px: float, py: float) -> None:
+        """Bias values and layer captions only where they fit between the layers (not in
+        a thumbnail such as the surface lab's picker, where they would run into each
+        other)."""
+        L = len(self._sizes) - 1
         gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
         sc = self.style_.scale
         for l, item in self._bias_items.items():
@@ -169,22 +185,23 @@ class TextsMixin:
         captions_fit = all((a + b) / 2 + 4 * sc <= gap for a, b in zip(widths, widths[1:]))
         for l, item in self._caption_items.items():
             _show(item, captions_fit)
-            ys = self._pos[l][:, 1]
-            if self._any_shared():
-                y = self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
-            elif max(self._sizes) <= MAX_NODE_TEXT:   # below the values under the neurons
-                y = max(p[:, 1].max() for p in self._pos) + (
-                    max(self._node_size(ll) for ll in range(L + 1)) / 2 + 70
-                    * self.style_.scale) * py
-            else:
-                y = ys.max() + (self._node_size(l) / 2 + 4) * py
-            item.setPos(l, y)
-        if self.compact:    # a thumbnail: the neurons' names only
-            for item in (*self._value_items.values(), *self._target_items.values(),
-                         *self._bias_items.values(), *self._caption_items.values()):
-                _show(item, False)
-        # weight labels a quarter of the way along the edge from the source neuron; hidden
-        # when labels are off or neighbouring labels would overlap on screen
+            item.setPos(l, self._caption_y(l, py))
+
+    def _caption_y(self, l: int, py: float) -> float:
+        """Below the shared biases, else below the values under the neurons."""
+        L = len(self._sizes) - 1
+        if self._any_shared():
+            return self._bias_pos[:, 1].max() + 14 * self.style_.scale * py
+        if max(self._sizes) <= MAX_NODE_TEXT:
+            return max(p[:, 1].max() for p in self._pos) + (
+                max(self._node_size(ll) for ll in range(L + 1)) / 2 + 70
+                * self.style_.scale) * py
+        return self._pos[l][:, 1].max() + (self._node_size(l) / 2 + 4) * py
+
+    def _place_edge_labels(self, px: float, py: float) -> None:
+        """Weight labels a quarter of the way along the edge from the source neuron;
+        hidden when labels are off or neighbouring labels would overlap on screen."""
+        L = len(self._sizes) - 1
         crowded = False
         lines = max((len(self.state.edge_text.get(e, [1])) for _, e in self._edge_labels),
                     default=1)
@@ -197,4 +214,3 @@ class TextsMixin:
             a, b = self._pos[l][k], self._pos[l + 1][j]
             item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
             _show(item, self.weight_labels_on and not crowded and not self.compact)
-        self._resolve_overlaps()

@@ -380,56 +380,68 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
     def _redraw_nodes(self) -> None:
         if self.net is None or not self._sizes:
             return
-        s, st = self.style_, self.state
         pos, sizes, brushes, pens = [], [], [], []
-        # few distinct brushes and pens, kept across redraws: pyqtgraph renders and caches
-        # one symbol per pen/brush *object*, so new objects every redraw re-render all nodes
-        cache: dict = self.__dict__.setdefault("_symbol_cache", {})
-        if len(cache) > 4096:
-            cache.clear()
-
-        def brush(colour) -> object:
-            key = ("b", QColor(colour).name())
-            if key not in cache:
-                cache[key] = pg.mkBrush(colour)
-            return cache[key]
-
-        def pen(colour, width: float) -> object:
-            key = ("p", None if colour is None else QColor(colour).name(), width)
-            if key not in cache:
-                cache[key] = pg.mkPen(colour, width=width) if colour else pg.mkPen(None)
-            return cache[key]
-
         for l, n in enumerate(self._sizes):
-            vals = None
-            if st.node_values is not None and l < len(st.node_values):
-                vals = st.node_values[l]
-            elif l == 0 and self.x is not None and len(self.x) == n:
-                vals = self.x
+            vals = self._node_values(l, n)
             drop = self.dropped[l] if self.dropped and l < len(self.dropped) else None
             for j in range(n):
-                v = np.nan if vals is None else float(vals[j])
-                if drop is not None and drop[j]:
-                    brushes.append(brush(s.muted))
-                elif np.isfinite(v):
-                    c = s.positive if v >= 0 else s.negative
-                    level = round(min(1.0, abs(v)) * 20) / 20     # 21 shades
-                    brushes.append(brush(mix(s.background, c, 0.15 + 0.55 * level)))
-                else:
-                    brushes.append(brush(s.background))
-                if st.active == (l, j):
-                    pens.append(pen(s.highlight, 4 * s.scale))
-                elif self.selected_neuron == (l, j):
-                    pens.append(pen(s.accent, 3.5 * s.scale))
-                elif n > MAX_NODE_TEXT:
-                    pens.append(pen(None, 0))
-                else:
-                    pens.append(pen(s.foreground, 1.2 * s.scale))
+                dropped = drop is not None and bool(drop[j])
+                brushes.append(self._node_brush(np.nan if vals is None else float(vals[j]),
+                                                dropped))
+                pens.append(self._node_pen(l, j, n))
             pos.append(self._pos[l])
             sizes += [self._node_size(l)] * n
-        p = np.concatenate(pos)
-        # a micro-step changes a fill or two and the highlighted outline: restyle the points
-        # in place (setData rebuilds every point) and only when something changed
+        self._restyle_nodes(np.concatenate(pos), sizes, brushes, pens)
+        self._redraw_bias_nodes()
+
+    def _node_values(self, l: int, n: int):
+        """The values layer l's neurons are coloured by (the inputs by default), or None."""
+        st = self.state
+        if st.node_values is not None and l < len(st.node_values):
+            return st.node_values[l]
+        if l == 0 and self.x is not None and len(self.x) == n:
+            return self.x
+        return None
+
+    def _symbol(self, key: tuple, make):
+        """Few distinct brushes and pens, kept across redraws: pyqtgraph renders and caches
+        one symbol per pen/brush *object*, so new objects every redraw re-render all nodes."""
+        cache: dict = self.__dict__.setdefault("_symbol_cache", {})
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = make()
+        return cache[key]
+
+    def _node_brush(self, v: float, dropped: bool):
+        s = self.style_
+        if dropped:
+            colour = s.muted
+        elif np.isfinite(v):
+            c = s.positive if v >= 0 else s.negative
+            level = round(min(1.0, abs(v)) * 20) / 20     # 21 shades
+            colour = mix(s.background, c, 0.15 + 0.55 * level)
+        else:
+            colour = s.background
+        return self._symbol(("b", QColor(colour).name()), lambda: pg.mkBrush(colour))
+
+    def _node_pen(self, l: int, j: int, n: int):
+        s = self.style_
+        if self.state.active == (l, j):
+            colour, width = s.highlight, 4 * s.scale
+        elif self.selected_neuron == (l, j):
+            colour, width = s.accent, 3.5 * s.scale
+        elif n > MAX_NODE_TEXT:
+            colour, width = None, 0
+        else:
+            colour, width = s.foreground, 1.2 * s.scale
+        key = ("p", None if colour is None else QColor(colour).name(), width)
+        return self._symbol(key, lambda: pg.mkPen(colour, width=width) if colour
+                            else pg.mkPen(None))
+
+    def _restyle_nodes(self, p: np.ndarray, sizes: list, brushes: list, pens: list) -> None:
+        """A micro-step changes a fill or two and the highlighted outline: restyle the
+        points in place (setData rebuilds every point) and only when something changed."""
         key = (p.tobytes(), tuple(sizes))
         marks = (tuple(map(id, brushes)), tuple(map(id, pens)))
         if key != getattr(self, "_nodes_key", None):
@@ -439,6 +451,10 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
             self.nodes.setBrush(brushes, update=False)
             self.nodes.setPen(pens)
             self._node_marks = marks
+
+    def _redraw_bias_nodes(self) -> None:
+        """The squares of the shared biases, when their places or the style changed."""
+        s = self.style_
         shared = [l for l in range(len(self._sizes) - 1)
                   if self.net.use_bias[l] and self.net.shared_bias[l]]
         bp = self._bias_pos[shared] if shared else np.zeros((0, 2))

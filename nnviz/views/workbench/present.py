@@ -32,13 +32,21 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
     numbers in four significant digits (presentation mode: less text, no overlaps)."""
     num = short if brief else fmt
     net = trace.net_before
-    sizes = net.sizes
-    L = net.n_layers
-    step = st.step
     values = [np.asarray(trace.x, float)]
-    values += [np.where(st.out_known[l + 1], st.out[l + 1], np.nan) for l in range(L)]
+    values += [np.where(st.out_known[l + 1], st.out[l + 1], np.nan) for l in range(net.n_layers)]
+    return GraphState(node_values=values, node_text=_node_texts(net, st, naming, num),
+                      edge_text=_edge_texts(net, st, naming, num),
+                      target_text=_target_texts(trace, st, naming, num),
+                      active=_active_node(st.step), active_edges=_active_edges(net, st.step),
+                      gradient_edges=[k & ~u for k, u in zip(st.dw_known, st.w_updated)],
+                      weights=st.weights, biases=st.biases)
+
+
+def _node_texts(net, st: TraceState, naming: Naming, num) -> dict:
+    """(layer, j) -> the lines beside a neuron: net, out, δ and its bias, as far as known."""
+    sizes = net.sizes
     node_text: dict = {}
-    for l in range(L):
+    for l in range(net.n_layers):
         layer = l + 1
         if sizes[layer] > MAX_NODE_TEXT:
             continue
@@ -51,58 +59,80 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
             if st.delta_known[l][j]:
                 lines.append((f"δ {num(st.delta[l][j])}", "gradient"))
             if net.use_bias[l] and not net.shared_bias[l] and sum(sizes[1:]) <= 12:
-                b = f"{naming.bias(l, j)} = {num(st.biases[l][j])}"
-                if st.b_updated[l][j]:
-                    b = f"{naming.bias(l, j)}: {num(net.biases[l][j])} → {num(st.biases[l][j])}"
-                lines.append((b, "muted"))
+                lines.append((_bias_text(net, st, naming, num, l, j), "muted"))
             node_text[(layer, j)] = lines
+    return node_text
+
+
+def _bias_text(net, st: TraceState, naming: Naming, num, l: int, j: int) -> str:
+    if st.b_updated[l][j]:
+        return f"{naming.bias(l, j)}: {num(net.biases[l][j])} → {num(st.biases[l][j])}"
+    return f"{naming.bias(l, j)} = {num(st.biases[l][j])}"
+
+
+def _edge_texts(net, st: TraceState, naming: Naming, num) -> dict:
+    """(l, j, k) -> the lines on a weight (small networks only): its value, its update
+    (the one being made highlighted) and its gradient until it is applied."""
     edge_text: dict = {}
-    if sum(w.size for w in net.weights) <= 48:
-        for l, w in enumerate(st.weights):
-            for j in range(w.shape[0]):
-                for k in range(w.shape[1]):
-                    name = naming.weight(l, j, k)
-                    role = "positive" if w[j, k] >= 0 else "negative"
-                    active_update = (step is not None and step.kind == "update_w"
-                                     and (step.layer - 1, step.neuron, step.source) == (l, j, k))
-                    if active_update:
-                        lines = [(f"{name}: {num(net.weights[l][j, k])} → {num(w[j, k])}",
-                                  "highlight")]
-                    elif st.w_updated[l][j, k]:
-                        lines = [(f"{name}⁺ = {num(w[j, k])}", role)]
-                    else:
-                        lines = [(f"{name} = {num(w[j, k])}", role)]
-                    if st.dw_known[l][j, k] and not st.w_updated[l][j, k]:
-                        lines.append((f"∂ {num(st.dw[l][j, k])}", "gradient"))
-                    edge_text[(l, j, k)] = lines
+    if sum(w.size for w in net.weights) > 48:
+        return edge_text
+    step = st.step
+    for l, w in enumerate(st.weights):
+        for j, k in np.ndindex(w.shape):
+            name = naming.weight(l, j, k)
+            role = "positive" if w[j, k] >= 0 else "negative"
+            if (step is not None and step.kind == "update_w"
+                    and (step.layer - 1, step.neuron, step.source) == (l, j, k)):
+                lines = [(f"{name}: {num(net.weights[l][j, k])} → {num(w[j, k])}", "highlight")]
+            elif st.w_updated[l][j, k]:
+                lines = [(f"{name}⁺ = {num(w[j, k])}", role)]
+            else:
+                lines = [(f"{name} = {num(w[j, k])}", role)]
+            if st.dw_known[l][j, k] and not st.w_updated[l][j, k]:
+                lines.append((f"∂ {num(st.dw[l][j, k])}", "gradient"))
+            edge_text[(l, j, k)] = lines
+    return edge_text
+
+
+def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
+    """j -> the lines beside output j: its target, its error, and under the last one the
+    total error before and after the update."""
+    n_out = trace.net_before.sizes[-1]
     target_text: dict = {}
-    if sizes[-1] <= MAX_NODE_TEXT:
-        for j in range(sizes[-1]):
-            lines = [(f"{naming.target(j)} = {num(trace.y[j])}", "muted")]
-            if st.errors_known[j]:
-                role = "highlight" if step is not None and step.kind == "error" \
-                    and step.neuron == j else "value"
-                lines.append((f"{naming.error(j)} = {num(st.errors[j])}", role))
-            if j == sizes[-1] - 1 and st.total_error is not None:
-                lines.append((f"{naming.total_error} = {num(st.total_error)}", "value"))
-            if j == sizes[-1] - 1 and st.total_after is not None:
-                lines.append((f"{naming.total_error}⁺ = {num(st.total_after)}", "highlight"))
-            target_text[j] = lines
-    active = None
+    if n_out > MAX_NODE_TEXT:
+        return target_text
+    step = st.step
+    for j in range(n_out):
+        lines = [(f"{naming.target(j)} = {num(trace.y[j])}", "muted")]
+        if st.errors_known[j]:
+            role = ("highlight" if step is not None and step.kind == "error"
+                    and step.neuron == j else "value")
+            lines.append((f"{naming.error(j)} = {num(st.errors[j])}", role))
+        if j == n_out - 1 and st.total_error is not None:
+            lines.append((f"{naming.total_error} = {num(st.total_error)}", "value"))
+        if j == n_out - 1 and st.total_after is not None:
+            lines.append((f"{naming.total_error}⁺ = {num(st.total_after)}", "highlight"))
+        target_text[j] = lines
+    return target_text
+
+
+def _active_node(step: MicroStep | None) -> tuple[int, int] | None:
+    return None if step is None or step.neuron is None else (step.layer, step.neuron)
+
+
+def _active_edges(net, step: MicroStep | None) -> list[np.ndarray]:
+    """The weights the current micro-step reads or writes."""
     active_edges = [np.zeros(w.shape, bool) for w in net.weights]
-    if step is not None and step.neuron is not None:
-        active = (step.layer, step.neuron)
-        l, j = step.layer - 1, step.neuron
-        if step.kind in ("net", "out", "grad_row", "update_row"):
-            active_edges[l][j, :] = True
-        elif step.kind in ("grad_w", "update_w") and step.source is not None:
-            active_edges[l][j, step.source] = True
-        elif step.kind == "delta" and step.layer < L:
-            active_edges[step.layer][:, j] = True
-    gradient = [k & ~u for k, u in zip(st.dw_known, st.w_updated)]
-    return GraphState(node_values=values, node_text=node_text, edge_text=edge_text,
-                      target_text=target_text, active=active, active_edges=active_edges,
-                      gradient_edges=gradient, weights=st.weights, biases=st.biases)
+    if step is None or step.neuron is None:
+        return active_edges
+    l, j = step.layer - 1, step.neuron
+    if step.kind in ("net", "out", "grad_row", "update_row"):
+        active_edges[l][j, :] = True
+    elif step.kind in ("grad_w", "update_w") and step.source is not None:
+        active_edges[l][j, step.source] = True
+    elif step.kind == "delta" and step.layer < net.n_layers:
+        active_edges[step.layer][:, j] = True
+    return active_edges
 
 
 # ------------------------------------------------------------------ equations
