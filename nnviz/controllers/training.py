@@ -29,6 +29,7 @@ from nnviz.controllers.playback import Playback
 from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
 from nnviz.controllers.training_edits import NetworkEdits
+from nnviz.controllers.training_fast import FastSlices
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import ScheduleStop
 from nnviz.engine.data import (
@@ -37,7 +38,6 @@ from nnviz.engine.data import (
     make_dataset,
     spec_from_settings,
 )
-from nnviz.engine.fast import FastTrainer
 from nnviz.engine.features import PLAIN, expand
 from nnviz.engine.monitor import (
     BufferedForward,
@@ -69,7 +69,8 @@ MAX_WALL_S = 0.1
 _cpu = time.thread_time
 
 
-class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, QObject):
+class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, FastSlices,
+                         QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -278,67 +279,6 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         wall-clock limit."""
         return _cpu() >= deadline or time.perf_counter() >= self._wall_end
 
-    def _fast_epochs(self, deadline: float) -> bool:
-        """Whole epochs with the engine's FastTrainer until ``deadline``; False (nothing
-        done) where it does not support the settings (dropout, clipping, ...).
-
-        The result equals the step-by-step path to rounding, with the same shuffles from
-        the same generator. NaN/inf is checked after every epoch; an epoch that blew up
-        is replayed step by step, so the blow-up is handled exactly as without the fast
-        path.
-        """
-        trainer = self._fast_trainer()
-        if trainer is None:
-            return False
-        xtr, ytr = self._net_ds.x_train, self._net_ds.y_train
-        while self._cursor < len(self._order):  # finish a started epoch step by step
-            if not self._step(self._batch_size()) or self._over(deadline):
-                return True
-        net = self.doc.network
-        per_epoch = -(-len(xtr) // self._batch_size())
-        while True:
-            start = self._epoch_start = net.copy()
-            self._opt.epochs = self.epoch  # the schedule's epoch
-            rng_state, opt = self._rng.bit_generator.state, self._opt.copy()
-            with np.errstate(all="ignore"):
-                trainer.train_epoch(xtr, ytr, self._rng)
-            self.last_record = None
-            scores = (self._scores() if trainer.params_finite()
-                      and self.history.wants(self.epoch + 1) else None)
-            if not trainer.params_finite() or (scores is not None
-                                               and not np.isfinite(scores[0][0])):
-                # the weights or the loss (finite weights can overflow the outputs) are no
-                # longer finite: replay this epoch step by step from its start (same shuffle,
-                # same optimiser state), which pauses at the exact step that blew up
-                net.set_params(start.get_params())
-                net.norms = [None if bn is None else bn.copy() for bn in start.norms]
-                self._rng.bit_generator.state = rng_state
-                self._opt = opt
-                self._order, self._cursor = np.zeros(0, dtype=int), 0
-                target = self.epoch + 1
-                while self.epoch < target and self._step(self._batch_size()):
-                    pass
-                return True
-            self.steps += per_epoch
-            self.epoch += 1
-            if scores is not None:
-                self._record(scores)
-            if (not self.playback.playing or self._over(deadline)  # early stop pauses
-                    or self._at_lesson_epochs()):
-                return True
-
-    def _fast_trainer(self) -> FastTrainer | None:
-        """The FastTrainer for the current network, loss and settings (cached), or None."""
-        net, cfg, loss = self.doc.network, self.doc.config, self.doc.loss
-        if net is None or not len(self._net_ds.x_train):
-            return None
-        sig = (list(net.sizes), [a.name for a in net.activations], cfg, loss.name)
-        c = self._fast
-        if c is None or c[0] is not net or c[1] is not self._opt or c[2] != sig:
-            trainer = FastTrainer(net, loss, cfg, self._opt)
-            self._fast = (net, self._opt, sig, trainer if trainer.fast else None)
-        return self._fast[3]
-
     def step_sample(self) -> None:
         self._remember()
         self._step(1)
@@ -411,7 +351,17 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     def _scores(self) -> tuple:
         """((train loss, accuracy), (test loss, accuracy)) of the network now: one forward
-        pass over both sets, in reused buffers (after every epoch at full speed)."""
+        pass over both sets, in reused buffers."""
+        self._scores_source()
+        net = self.evaluated()   # the notes' dropout: outgoing weights x (1 - p) at test
+        with np.errstate(all="ignore"):
+            out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
+                   else np.zeros((0, net.sizes[-1])))
+            return score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
+
+    def _scores_source(self) -> None:
+        """What the scores read: both sets' inputs stacked, the parts' targets and labels
+        (made again when the data set or one of its arrays was replaced)."""
         ds = self._net_ds
         src = (ds, ds.x, ds.y, ds.test, ds.labels)
         if any(a is not b for a, b in zip(src, self._eval_src)):  # once per data set
@@ -420,17 +370,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
             self._eval_parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
                                 (len(ds.x_test), ds.y_test, ds.labels_of(True))]
             self._eval_threshold = threshold_for(ds.y)
-        net = self.evaluated()   # the notes' dropout: outgoing weights x (1 - p) at test
-        with np.errstate(all="ignore"):
-            out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
-                   else np.zeros((0, net.sizes[-1])))
-            return score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
 
-    def _record(self, scores: tuple | None = None) -> None:
-        """Append the train and test loss and accuracy (``scores``, else measured now)."""
+    def _record(self, scores: tuple | None = None, params=None) -> None:
+        """Append the train and test loss and accuracy (``scores``, else measured now);
+        ``params`` gives the epoch's flat parameters if they are not the network's now."""
         tr, te = scores if scores is not None else self._scores()
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
-        self._observe_epoch(te[0])
+        self._observe_epoch(te[0], params)
 
     def _announce(self) -> None:
         self.doc.network_updated()

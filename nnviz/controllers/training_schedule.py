@@ -24,12 +24,12 @@ class ScheduleStop:
         e = self.early.best_epoch
         return e if e is not None and e <= self.epoch else None
 
-    def _observe_epoch(self, test_loss: float) -> None:
-        """After each recorded epoch: mark a new best; pause when patience ran out."""
-        net = self.doc.network
+    def _observe_epoch(self, test_loss: float, params=None) -> None:
+        """After each recorded epoch: mark a new best; pause when patience ran out.
+        ``params()`` gives the epoch's flat parameters (default: the network's now)."""
         if self.early.best_epoch is not None and self.early.best_epoch > self.epoch:
             self.early.reset()   # stepped back past the best: start watching again
-        self.early.observe(self.epoch, test_loss, net.get_params())
+        self.early.observe(self.epoch, test_loss, params or self.doc.network.get_params)
         patience = self.doc.config.patience
         best = self.early.best_epoch
         if self.early.should_stop(patience) and self._stopped_for != best:

@@ -55,6 +55,8 @@ API
 max_epochs) -> int``
     several epochs; ``train_for`` stops after the epoch that exceeds the time
     budget (for time-budgeted GUI slices) and returns the epochs done.
+``train_until(x, y, rng, over, max_epochs, snaps) -> int``
+    a live slice's epochs in one call, the parameters after each in a row of ``snaps``.
 ``train_batch(x, y, rng=None) -> None``
     one gradient step on exactly this batch (like ``train_step``; ``rng`` for dropout).
 
@@ -64,6 +66,8 @@ when the network's structure, the loss or the configuration changes.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -122,6 +126,7 @@ class FastTrainer:
         self.combined = loss.combined_delta(self.kinds[-1])   # delta^L = a - y
         shapes = [(n_out, n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
         offs = np.cumsum([0] + [a * b for a, b in shapes])
+        self.shapes, self.offs = shapes, offs
         # [W | b] of every layer, then gamma and beta of every normalised layer
         self.P = np.zeros(offs[-1] + fn.norm_size(net))
         self.G = np.zeros_like(self.P)
@@ -354,15 +359,40 @@ class FastTrainer:
         """
         if not self.fast:
             return self._fallback_for(x, y, rng, seconds, max_epochs)
+        return self._epochs(x, y, rng, seconds, max_epochs)
+
+    def train_until(self, x: Array, y: Array, rng: np.random.Generator | None,
+                    over: Callable[[], bool], max_epochs: int, snaps: Array) -> int:
+        """Whole epochs in one load and store of the trainer's state (a live slice): at
+        least one, then until ``over()`` is true after an epoch, ``max_epochs`` are done or
+        an epoch left a parameter that is not finite (that epoch is the last).
+
+        Row k of ``snaps`` (at least ``max_epochs`` rows of ``P.size``) gets the flat
+        parameters after epoch k + 1, for the losses of every epoch in one pass afterwards
+        (:mod:`nnviz.engine.fast_scores`). Returns the number of epochs done.
+        """
+        if not self.fast:
+            raise ValueError(f"the fast trainer cannot train this set-up: {self.reason}")
+        return self._epochs(x, y, rng, None, max_epochs, over, snaps)
+
+    def _epochs(self, x: Array, y: Array, rng: np.random.Generator | None,
+                seconds: float | None, max_epochs: int,
+                over: Callable[[], bool] | None = None, snaps: Array | None = None) -> int:
         x, y = self._check(x, y)
         self._load()
         done = 0
 
-        def epoch() -> None:
+        def epoch() -> bool:
             nonlocal done
             self._set_epoch(self.state.epochs + done)
             self._epoch(x, y, rng)
             done += 1
+            if snaps is not None:
+                row = snaps[done - 1]
+                np.copyto(row, self.P)
+                if not np.isfinite(row).all():
+                    return False
+            return over is None or not over()
 
         try:
             run_for(epoch, seconds, max_epochs)

@@ -16,6 +16,7 @@ epochs have passed without a better one (patience 0: only mark the best).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,13 +81,16 @@ class EarlyStopping:
         self.best_params: np.ndarray | None = None
         self.last_epoch: int | None = None
 
-    def observe(self, epoch: int, test_loss: float, params: np.ndarray) -> bool:
-        """Record one epoch's test loss (``params``: the flat parameters then, copied if
-        best). True if this epoch is the new best."""
+    def observe(self, epoch: int, test_loss: float,
+                params: np.ndarray | Callable[[], np.ndarray]) -> bool:
+        """Record one epoch's test loss (``params``: the flat parameters then, or a function
+        giving them, called only if this epoch is the best; copied). True if this epoch is
+        the new best."""
         self.last_epoch = epoch
         if math.isfinite(test_loss) and test_loss < self.best_loss:
             self.best_epoch, self.best_loss = epoch, float(test_loss)
-            self.best_params = np.array(params, dtype=np.float64, copy=True)
+            self.best_params = np.array(params() if callable(params) else params,
+                                        dtype=np.float64, copy=True)
             return True
         return False
 

@@ -183,15 +183,22 @@ def dropout_masks(net: Network, n: int, p: float, rng: np.random.Generator,
     return masks
 
 
+def dropout_test_factor(p: float, mode: str = "inverted") -> float:
+    """What every hidden layer's outgoing weights are multiplied by at test time after
+    training with dropout p: 1 under inverted dropout, 1 - p under the notes' rule."""
+    return 1.0 if mode == "inverted" or p <= 0 else 1.0 - p
+
+
 def test_time_network(net: Network, p: float, mode: str = "inverted") -> Network:
     """The network to use after training with dropout p: unchanged under inverted dropout;
     under the notes' rule every hidden layer's outgoing weights times 1 - p (halved for
     p = 0.5), which gives each neuron below the expected input it had in training."""
-    if mode == "inverted" or p <= 0:
+    f = dropout_test_factor(p, mode)
+    if f == 1.0:
         return net
     out = net.copy()
     for l in range(1, out.n_layers):
-        out.weights[l] = out.weights[l] * (1.0 - p)
+        out.weights[l] = out.weights[l] * f
     return out
 
 
