@@ -196,11 +196,14 @@ class Optimiser:
         return [], (f"{w} - η*{g}", f"{fmt(old)} - {fmt(eta)}*{_p(gv)}")
 
     def _root_step(self, w: str, g: str, avg: str, gv: float, a1: float, eta: float,
-                   old: float) -> tuple[str, str]:
-        """w − η·g/(√avg + ε), AdaGrad's and RMSProp's step."""
-        eps = fmt(self.hyper["eps"])
-        return (f"{w} - η*{g} / (√({avg}) + ε)",
-                f"{fmt(old)} - {fmt(eta)}*{_p(gv)} / (√({fmt(a1)}) + {eps})")
+                   old: float) -> tuple[Line, tuple[str, str]]:
+        """w − η·g / (√avg + ε) (AdaGrad, RMSProp, Adam with mˆ): the denominator worked
+        out on a line of its own, so the update's numbers stay short."""
+        den = float(np.sqrt(a1) + self.hyper["eps"])
+        nums = f"√{fmt(a1)} + {fmt(self.hyper['eps'])}"
+        line = (f"√({avg}) + ε", nums, nums, den)
+        return line, (f"{w} - η*{g} / (√({avg}) + ε)",
+                      f"{fmt(old)} - {fmt(eta)}*{_p(gv)} / {fmt(den)}")
 
     def settings_text(self) -> str:
         """'μ = 0.9, ε = 1e-08' (empty for plain SGD)."""
@@ -314,8 +317,8 @@ class AdaGrad(Optimiser):
         p -= lr * g / (np.sqrt(G) + self.hyper["eps"])
 
     def worked(self, w, g, s0, s1, gv, eta, old):
-        return [(f"G_{w}", f"G_{w} + {g}^2", f"{_p(s0['G'])} + {_p(gv)}^2", s1["G"])], \
-            self._root_step(w, g, f"G_{w}", gv, s1["G"], eta, old)
+        den, update = self._root_step(w, g, f"G_{w}", gv, s1["G"], eta, old)
+        return [(f"G_{w}", f"G_{w} + {g}^2", f"{_p(s0['G'])} + {_p(gv)}^2", s1["G"]), den], update
 
 
 class RMSProp(Optimiser):
@@ -333,9 +336,9 @@ class RMSProp(Optimiser):
 
     def worked(self, w, g, s0, s1, gv, eta, old):
         rho = self.hyper["rho"]
+        den, update = self._root_step(w, g, f"s_{w}", gv, s1["s"], eta, old)
         return [(f"s_{w}", f"ρ*s_{w} + (1 - ρ)*{g}^2",
-                 f"{fmt(rho)}*{_p(s0['s'])} + {fmt(1.0 - rho)}*{_p(gv)}^2", s1["s"])], \
-            self._root_step(w, g, f"s_{w}", gv, s1["s"], eta, old)
+                 f"{fmt(rho)}*{_p(s0['s'])} + {fmt(1.0 - rho)}*{_p(gv)}^2", s1["s"]), den], update
 
 
 class Adam(Optimiser):
@@ -363,14 +366,14 @@ class Adam(Optimiser):
         b1, b2, t = self.hyper["beta1"], self.hyper["beta2"], self.t
         hat = self._derived(s1)
         m, v, mh, vh = f"m_{w}", f"v_{w}", f"mˆ_{w}", f"vˆ_{w}"
+        den, update = self._root_step(w, mh, vh, hat["m_hat"], hat["v_hat"], eta, old)
         return [(m, f"β₁*{m} + (1 - β₁)*{g}",
                  f"{fmt(b1)}*{_p(s0['m'])} + {fmt(1.0 - b1)}*{_p(gv)}", s1["m"]),
                 (v, f"β₂*{v} + (1 - β₂)*{g}^2",
                  f"{fmt(b2)}*{_p(s0['v'])} + {fmt(1.0 - b2)}*{_p(gv)}^2", s1["v"]),
                 (mh, f"{m}/(1 - β₁^t)", f"{_p(s1['m'])}/(1 - {fmt(b1)}^{t})", hat["m_hat"]),
-                (vh, f"{v}/(1 - β₂^t)", f"{fmt(s1['v'])}/(1 - {fmt(b2)}^{t})", hat["v_hat"])], (
-            f"{w} - η*{mh} / (√({vh}) + ε)", f"{fmt(old)} - {fmt(eta)}*{_p(hat['m_hat'])} / "
-            f"(√({fmt(hat['v_hat'])}) + {fmt(self.hyper['eps'])})")
+                (vh, f"{v}/(1 - β₂^t)", f"{fmt(s1['v'])}/(1 - {fmt(b2)}^{t})", hat["v_hat"]),
+                den], update
 
     def _derived(self, numbers):
         t = max(self.t, 1)

@@ -260,7 +260,8 @@ def test_workbench_writes_out_adam_chosen_in_the_training_lab(lab, main_window, 
     step = lab.stepper.step
     assert step.equation.lhs == "w5⁺"
     g = step.details[0].value
-    m, v, m_hat, v_hat = (d.value for d in step.details[1:])
+    m, v, m_hat, v_hat, den = (d.value for d in step.details[1:])
+    assert den == pytest.approx(np.sqrt(v_hat) + 1e-8, rel=1e-15)
     assert (m, v) == (pytest.approx(0.1 * g, rel=1e-15), pytest.approx(0.001 * g * g))
     assert (m_hat, v_hat) == (pytest.approx(g, rel=1e-14), pytest.approx(g * g, rel=1e-14))
     assert step.equation.value == pytest.approx(0.4 - eta * g / (abs(g) + 1e-8), rel=1e-14)
