@@ -22,6 +22,8 @@ from nnviz.engine.schema import Grid
 from nnviz.engine.validate import FormatError, as_array, read_json
 from nnviz.engine.workspace import read_weights, read_workspace, save_weights
 from tests.engine.test_big_files import _net
+from tests.engine.test_hostile_fuzz import WORKSPACES
+from tests.hostile_strategies import hostile_variant
 
 HOSTILE = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "hostile"
 
@@ -180,3 +182,33 @@ def test_grid_accepts_and_refuses_as_the_element_checks(v):
     except FormatError:
         got = False
     assert got == ok
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from(sorted(WORKSPACES)).flatmap(lambda n: hostile_variant(WORKSPACES[n])))
+def test_a_hostile_workspace_read_by_the_child_is_judged_as_the_synchronous_open(variant):
+    """Valid-looking workspaces with a hostile value: the child path refuses exactly what
+    the synchronous open refuses (with its message) and otherwise gives the same file."""
+    import tempfile
+    from pathlib import Path
+
+    from nnviz.engine.workspace import workspace_from
+
+    d, _desc = variant
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "hostile.nnviz"
+        path.write_text(json.dumps(d))
+        try:
+            read_workspace(path)
+            sync = None
+        except FormatError as e:
+            sync = str(e)
+        try:
+            kind, obj = FC.read_checked(path, "workspace")
+            child = None
+        except FormatError as e:
+            child = str(e)
+        assert child == sync
+        if sync is None:
+            assert kind == "workspace" and obj == json.loads(path.read_text())
+            workspace_from(obj, path)  # and the app's own check agrees
