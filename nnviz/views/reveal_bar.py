@@ -51,17 +51,41 @@ class GuessBar(QFrame):
         self.tally = QLabel()
         self.tally.setObjectName("guess-tally")
         self.tally.setTextFormat(Qt.TextFormat.PlainText)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(4, 4, 4, 4)
-        grid.addWidget(self.question, 0, 0, 1, 3)
-        grid.addWidget(self.edit, 1, 0)
-        grid.addWidget(self.check, 1, 1)
-        grid.addWidget(self.reveal, 1, 2)
-        grid.addWidget(self.verdict, 2, 0, 1, 2)
-        grid.addWidget(self.tally, 2, 2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(0, 1)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(4, 4, 4, 4)
+        self._place(compact=False)
         self.apply_style(current_style())
         self.hide()
+
+    def _place(self, compact: bool) -> None:
+        """Three rows (question; guess and buttons; verdict and tally), or two (question,
+        guess and buttons on one line) where a lab's pictures need the height."""
+        grid, right = self.grid, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        for w in (self.question, self.edit, self.check, self.reveal, self.verdict, self.tally):
+            grid.removeWidget(w)
+        for c in range(4):
+            grid.setColumnStretch(c, 0)
+        if compact:
+            grid.addWidget(self.question, 0, 0)
+            grid.addWidget(self.edit, 0, 1)
+            grid.addWidget(self.check, 0, 2)
+            grid.addWidget(self.reveal, 0, 3)
+            grid.addWidget(self.verdict, 1, 0, 1, 3)
+            grid.addWidget(self.tally, 1, 3, right)
+            grid.setColumnStretch(1, 1)
+        else:
+            grid.addWidget(self.question, 0, 0, 1, 3)
+            grid.addWidget(self.edit, 1, 0)
+            grid.addWidget(self.check, 1, 1)
+            grid.addWidget(self.reveal, 1, 2)
+            grid.addWidget(self.verdict, 2, 0, 1, 2)
+            grid.addWidget(self.tally, 2, 2, right)
+            grid.setColumnStretch(0, 1)
+
+    def set_compact(self, on: bool) -> None:
+        """Two rows instead of three (the question beside the guess)."""
+        self.question.setWordWrap(not on)
+        self._place(bool(on))
 
     def ask(self, question: str, tally: str) -> None:
         """Show the bar for a hidden result (a new question clears the old guess)."""

@@ -125,6 +125,7 @@ class ConvLab(Lab):
     def _refresh(self) -> None:
         self.conv_page.refresh()
         self.reveal.sync()
+        self.conv_page.fit_reveal()
         self._on_moved()
 
     def _on_moved(self) -> None:

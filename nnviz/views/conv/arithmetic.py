@@ -84,7 +84,8 @@ class ArithmeticPanel(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.grid = QGridLayout()
-        self.grid.setSpacing(4)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(1)   # three channel rows: the height goes to the grids
         self.patches, self.kernels, self.products, self.tags, self.signs = [], [], [], [], []
         for ch in range(3):
             tag = QLabel(CHANNELS[ch])

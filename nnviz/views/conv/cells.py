@@ -99,7 +99,9 @@ class CellGrid(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(self.cols * 12, self.rows * 12)   # small: the layout stretches decide
+        """Small (a grid without numbers smaller still): the layout stretches decide."""
+        per = 12 if self.numbers and self.mode != "rgb" else 8
+        return QSize(self.cols * per, self.rows * per)
 
     # ------------------------------------------------------------ geometry
     def cell_size(self) -> float:

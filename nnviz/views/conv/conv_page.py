@@ -144,11 +144,38 @@ class ConvPage(QWidget):
         self.grid.addWidget(top, 0, 2)
         self.grid.addWidget(below, 1, 3)
 
+    def _arrange(self, three: bool, wide: bool) -> None:
+        """Room where the numbers are: ``three`` channel rows of arithmetic get the height;
+        ``wide`` (an RGB kernel's ∂C/∂w, three grids) gets a wider column and the top row
+        only what it asks for (the arithmetic's three rows of sums take the rest)."""
+        self.grid.setRowStretch(0, 3 if wide else 5)
+        self.grid.setRowStretch(1, 7 if three else 4)
+        for col, stretch in enumerate((2, 4, 2, 3) if wide else (2, 2, 3, 2)):
+            self.grid.setColumnStretch(col, stretch)
+        self._place_maps(wide)
+
+    def _show_kernel_page(self, i: int) -> None:
+        """The kernel (0) or its gradient (1); the page not shown asks for no room (a
+        stacked widget is as large as its largest page: the kernel's tables would take
+        the height ∂C/∂w's arithmetic needs below)."""
+        self.kernel_box.setCurrentIndex(i)
+        for j in range(self.kernel_box.count()):
+            pol = QSizePolicy.Policy.Preferred if j == i else QSizePolicy.Policy.Ignored
+            self.kernel_box.widget(j).setSizePolicy(pol, pol)
+
     def set_reveal(self, reveal) -> None:
         """Predict, then reveal: its guess bar goes under the position line."""
         self.reveal = reveal
+        reveal.bar.set_compact(True)      # two rows: the pictures keep their numbers
         self.right.insertWidget(1, reveal.bar)
         self.refresh()
+
+    def fit_reveal(self) -> None:
+        """In presentation mode the guess bar takes the position line's place (the status
+        bar says the position too; the bar names the cell asked): the pictures keep the
+        height their numbers need."""
+        asking = self.reveal is not None and self.reveal.bar.isVisibleTo(self)
+        self.position.setVisible(not (asking and self.style_.presentation))
 
     # ------------------------------------------------------------ painting the image
     def _on_paint(self, r: int, c: int, button: int) -> None:
@@ -172,14 +199,9 @@ class ConvPage(QWidget):
         img = c.image if s.padding == 0 else np.pad(
             c.image, ((0, 0), (s.padding, s.padding), (s.padding, s.padding)))
         self.image.mode = "rgb" if s.source == "rgb" else "ink"
-        self.grid.setRowStretch(1, 7 if s.source == "rgb" else 4)   # three channel rows
-        self.kernel_box.setCurrentIndex(1 if c.stage == "conv_back" else 0)
-        # ∂C/∂w of an RGB kernel is three grids of numbers: its column gets more room
-        wide = c.stage == "conv_back" and c.image.shape[0] == 3
-        for col, stretch in enumerate((2, 4, 2, 3) if wide else (2, 2, 3, 2)):
-            self.grid.setColumnStretch(col, stretch)
-        self.grid.setRowStretch(0, 3 if wide else 5)   # and three rows of sums below
-        self._place_maps(wide)
+        self._show_kernel_page(1 if c.stage == "conv_back" else 0)
+        self._arrange(s.source == "rgb" and c.stage in ("conv", "conv_back"),
+                      c.stage == "conv_back" and c.image.shape[0] == 3)
         if c.backward:
             self._refresh_back(img)
             return
@@ -269,6 +291,10 @@ class ConvPage(QWidget):
         self.fmap_title.setText(f"{relu} {fshape[0]}×{fshape[1]}")
         name = "Max" if s.pool == "max" else "Avg"
         self.pool_title.setText(f"{name} pool {pshape[0]}×{pshape[1]}")
+        if self._swapped:      # a narrow column above the arithmetic: one short line
+            self.stack_title.setText(f"{ks[0]} maps, {s.active + 1} in front" if ks[0] > 1
+                                     else "1 map")
+            return
         self.stack_title.setText(
             f"{ks[0]} maps {ks[0]}×{fshape[0]}×{fshape[1]}, map {s.active + 1} in front (K)"
             if ks[0] > 1 else f"1 map 1×{fshape[0]}×{fshape[1]}")
@@ -303,6 +329,7 @@ class ConvPage(QWidget):
         for t in self.kernel.tables:
             t.setFont(small)
         self.refresh()
+        self.fit_reveal()
         self.controls.fit_widths()
         self.controls.adjustSize()
         bar = self.scroll.verticalScrollBar().sizeHint().width()

@@ -37,14 +37,20 @@ class MapStack(QWidget):
     def set_maps(self, maps: np.ndarray, front: int, style: Style,
                  shown: np.ndarray | None = None, cell: tuple[int, int] | None = None) -> None:
         """All maps on one colour scale (their largest magnitude), ``front`` in front."""
+        shape = self.maps.shape
         self.maps = np.asarray(maps, dtype=float)
+        if self.maps.shape != shape:
+            self.updateGeometry()      # its size hint follows the maps' shape
         self.front, self.style_, self.shown, self.cell = int(front), style, shown, cell
         m = float(np.max(np.abs(self.maps))) if self.maps.size else 0.0
         self.vmax = m if m > 0 else 1.0
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(120, 120)
+        """Small (8 px a cell): the layout's stretch factors decide its size."""
+        k, h, w = self.maps.shape
+        depth = (k - 1) * OFFSET
+        return QSize(max(40, round(8 * (w + depth))), max(40, round(8 * (h + depth))))
 
     # ------------------------------------------------------------ geometry
     def _layout(self) -> tuple[float, float, float, float]:
