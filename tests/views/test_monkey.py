@@ -123,116 +123,150 @@ def _random_point(w: QWidget, rng: random.Random) -> QPoint:
     return QPoint(rng.randrange(max(1, w.width())), rng.randrange(max(1, w.height())))
 
 
+class _Monkey:
+    """Random user actions, drawn from one seeded generator (the same seed, the same
+    actions): keys, lessons, menus, saving and reopening, labs, and the shown lab's
+    sliders, spin boxes, combo boxes, buttons, text fields and pictures."""
+
+    def __init__(self, win, rng: random.Random, tmp_path) -> None:
+        from nnviz.engine.lessons import lesson_names
+
+        self.win, self.rng, self.tmp_path = win, rng, tmp_path
+        self.lessons = lesson_names()
+        self.menu_actions = _menu_actions(win)
+        self.log: list[str] = []
+
+    def act(self, i: int) -> None:
+        """One action: where r falls among the limits picks it (as likely as its share)."""
+        lab = self.win.current_lab
+        r = self.rng.random()
+        for limit, action, needs_lab in self.ACTIONS:
+            if r < limit:
+                if lab is not None or not needs_lab:
+                    action(self, i, lab)
+                return
+
+    def key(self, i, lab) -> None:
+        key = self.rng.choice(KEYS)
+        self.log.append(f"{i} key {key.name}")
+        QTest.keyClick(self.win, key)
+
+    def mod_key(self, i, lab) -> None:
+        key, mod = self.rng.choice(MOD_KEYS)
+        self.log.append(f"{i} key {mod.name}+{key.name}")
+        QTest.keyClick(self.win, key, mod)
+
+    def lesson(self, i, lab) -> None:
+        name = self.rng.choice(self.lessons)
+        self.log.append(f"{i} lesson {name}")
+        self.win.open_lesson(name)
+
+    def menu(self, i, lab) -> None:
+        a = self.rng.choice(self.menu_actions)
+        self.log.append(f"{i} menu {a.text()}")
+        if a.isEnabled():
+            a.trigger()
+        _settle(self.win)
+
+    def save_and_reopen(self, i, lab) -> None:
+        win = self.win
+        path = str(self.tmp_path / f"monkey-{i % 3}.nnviz")
+        self.log.append(f"{i} save and reopen {path}")
+        if win.files.save_to(path):
+            before = win.doc.network.copy()
+            win.files.open_path(path)
+            assert win.doc.network.equals(before), "reopened workspace differs"
+
+    def show_lab(self, i, lab) -> None:
+        name = self.rng.choice(self.win.lab_names)
+        self.log.append(f"{i} lab {name}")
+        self.win.show_lab(name)
+
+    def slider(self, i, lab) -> None:
+        sliders = _widgets(lab, QAbstractSlider)
+        if sliders:
+            s = self.rng.choice(sliders)
+            v = self.rng.randint(s.minimum(), s.maximum())
+            self.log.append(f"{i} slider {s.objectName() or type(s).__name__} -> {v}")
+            s.setValue(v)
+
+    def spin(self, i, lab) -> None:
+        spins = _widgets(lab, QAbstractSpinBox)
+        if spins:
+            s = self.rng.choice(spins)
+            if isinstance(s, (QSpinBox, QDoubleSpinBox)):
+                v = self.rng.uniform(s.minimum(), s.maximum())
+                self.log.append(f"{i} spin {s.objectName() or type(s).__name__} -> {v:.4g}")
+                s.setValue(int(v) if isinstance(s, QSpinBox) else v)
+
+    def combo(self, i, lab) -> None:
+        combos = _widgets(lab, QComboBox)
+        if combos:
+            c = self.rng.choice(combos)
+            if c.count():
+                idx = self.rng.randrange(c.count())
+                self.log.append(f"{i} combo {c.objectName() or type(c).__name__} -> {idx}")
+                c.setCurrentIndex(idx)
+
+    def button(self, i, lab) -> None:
+        buttons = [b for b in _widgets(lab, QAbstractButton)
+                   if not any(t in b.text().lower() for t in SKIP_TEXT)]
+        if buttons:
+            b = self.rng.choice(buttons)
+            self.log.append(f"{i} click {b.text() or b.objectName() or type(b).__name__}")
+            if isinstance(b, QCheckBox):
+                b.toggle()
+            else:
+                b.click()
+
+    def type_text(self, i, lab) -> None:
+        edits = [e for e in _widgets(lab, QLineEdit) if not e.isReadOnly()]
+        if edits:
+            e = self.rng.choice(edits)
+            text = self.rng.choice(["0.5", "-3", "1e6", "abc", "", "x^2", "sin(15*x)", "1/0",
+                                    "__import__('os')", "9" * 40])
+            self.log.append(f"{i} type {text!r} into {e.objectName() or type(e).__name__}")
+            e.setText(text)
+            QTest.keyClick(e, Qt.Key.Key_Return)
+
+    def mouse(self, i, lab) -> None:
+        rng = self.rng
+        view = lab.main_view()
+        target = view.viewport() if hasattr(view, "viewport") else view
+        if target.width() <= 2 or target.height() <= 2:
+            return
+        a, b = _random_point(target, rng), _random_point(target, rng)
+        button = rng.choice([Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton])
+        if rng.random() < 0.5:
+            self.log.append(f"{i} click {button.name} at {a.x()},{a.y()}")
+            QTest.mouseClick(target, button, Qt.KeyboardModifier.NoModifier, a)
+        else:
+            self.log.append(f"{i} drag {a.x()},{a.y()} -> {b.x()},{b.y()}")
+            QTest.mousePress(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+            QTest.mouseMove(target, b)
+            QTest.mouseRelease(target, Qt.MouseButton.LeftButton,
+                               Qt.KeyboardModifier.NoModifier, b)
+
+    #: (upper limit of r, action, needs a lab): the cumulative shares of the actions
+    ACTIONS = ((0.30, key, False), (0.38, mod_key, False), (0.42, lesson, False),
+               (0.46, menu, False), (0.49, save_and_reopen, False), (0.53, show_lab, False),
+               (0.60, slider, True), (0.68, spin, True), (0.73, combo, True),
+               (0.80, button, True), (0.84, type_text, True), (2.0, mouse, True))
+
+
 def test_monkey(main_window, qtbot, no_dialogs, exception_dialogs, tmp_path):
-    from nnviz.engine.lessons import lesson_names
-
     win = main_window
-    rng = random.Random(SEED)
-    lessons = lesson_names()
-    menu_actions = _menu_actions(win)
-    log: list[str] = []
-
-    def act(i: int) -> None:
-        lab = win.current_lab
-        r = rng.random()
-        if r < 0.30:
-            key = rng.choice(KEYS)
-            log.append(f"{i} key {key.name}")
-            QTest.keyClick(win, key)
-        elif r < 0.38:
-            key, mod = rng.choice(MOD_KEYS)
-            log.append(f"{i} key {mod.name}+{key.name}")
-            QTest.keyClick(win, key, mod)
-        elif r < 0.42:
-            name = rng.choice(lessons)
-            log.append(f"{i} lesson {name}")
-            win.open_lesson(name)
-        elif r < 0.46:
-            a = rng.choice(menu_actions)
-            log.append(f"{i} menu {a.text()}")
-            if a.isEnabled():
-                a.trigger()
-            _settle(win)
-        elif r < 0.49:
-            path = str(tmp_path / f"monkey-{i % 3}.nnviz")
-            log.append(f"{i} save and reopen {path}")
-            if win.files.save_to(path):
-                before = win.doc.network.copy()
-                win.files.open_path(path)
-                assert win.doc.network.equals(before), "reopened workspace differs"
-        elif r < 0.53:
-            name = rng.choice(win.lab_names)
-            log.append(f"{i} lab {name}")
-            win.show_lab(name)
-        elif r < 0.60 and lab is not None:
-            sliders = _widgets(lab, QAbstractSlider)
-            if sliders:
-                s = rng.choice(sliders)
-                v = rng.randint(s.minimum(), s.maximum())
-                log.append(f"{i} slider {s.objectName() or type(s).__name__} -> {v}")
-                s.setValue(v)
-        elif r < 0.68 and lab is not None:
-            spins = _widgets(lab, QAbstractSpinBox)
-            if spins:
-                s = rng.choice(spins)
-                if isinstance(s, (QSpinBox, QDoubleSpinBox)):
-                    v = rng.uniform(s.minimum(), s.maximum())
-                    log.append(f"{i} spin {s.objectName() or type(s).__name__} -> {v:.4g}")
-                    s.setValue(int(v) if isinstance(s, QSpinBox) else v)
-        elif r < 0.73 and lab is not None:
-            combos = _widgets(lab, QComboBox)
-            if combos:
-                c = rng.choice(combos)
-                if c.count():
-                    idx = rng.randrange(c.count())
-                    log.append(f"{i} combo {c.objectName() or type(c).__name__} -> {idx}")
-                    c.setCurrentIndex(idx)
-        elif r < 0.80 and lab is not None:
-            buttons = [b for b in _widgets(lab, QAbstractButton)
-                       if not any(t in b.text().lower() for t in SKIP_TEXT)]
-            if buttons:
-                b = rng.choice(buttons)
-                log.append(f"{i} click {b.text() or b.objectName() or type(b).__name__}")
-                if isinstance(b, QCheckBox):
-                    b.toggle()
-                else:
-                    b.click()
-        elif r < 0.84 and lab is not None:
-            edits = [e for e in _widgets(lab, QLineEdit) if not e.isReadOnly()]
-            if edits:
-                e = rng.choice(edits)
-                text = rng.choice(["0.5", "-3", "1e6", "abc", "", "x^2", "sin(15*x)", "1/0",
-                                   "__import__('os')", "9" * 40])
-                log.append(f"{i} type {text!r} into {e.objectName() or type(e).__name__}")
-                e.setText(text)
-                QTest.keyClick(e, Qt.Key.Key_Return)
-        elif lab is not None:
-            view = lab.main_view()
-            target = view.viewport() if hasattr(view, "viewport") else view
-            if target.width() > 2 and target.height() > 2:
-                a, b = _random_point(target, rng), _random_point(target, rng)
-                button = rng.choice([Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton])
-                if rng.random() < 0.5:
-                    log.append(f"{i} click {button.name} at {a.x()},{a.y()}")
-                    QTest.mouseClick(target, button, Qt.KeyboardModifier.NoModifier, a)
-                else:
-                    log.append(f"{i} drag {a.x()},{a.y()} -> {b.x()},{b.y()}")
-                    QTest.mousePress(target, Qt.MouseButton.LeftButton,
-                                     Qt.KeyboardModifier.NoModifier, a)
-                    QTest.mouseMove(target, b)
-                    QTest.mouseRelease(target, Qt.MouseButton.LeftButton,
-                                       Qt.KeyboardModifier.NoModifier, b)
-        if i % 25 == 0:
-            QApplication.processEvents()
-        assert not exception_dialogs, "exception dialog:\n" + exception_dialogs[0]
-
+    monkey = _Monkey(win, random.Random(SEED), tmp_path)
     try:
         for i in range(N_ACTIONS):
-            act(i)
+            monkey.act(i)
+            if i % 25 == 0:
+                QApplication.processEvents()
+            assert not exception_dialogs, "exception dialog:\n" + exception_dialogs[0]
         QApplication.processEvents()
         _settle(win)
     except BaseException:
-        print(f"monkey failed: seed {SEED}; last actions:\n" + "\n".join(log[-40:]))
+        print(f"monkey failed: seed {SEED}; last actions:\n" + "\n".join(monkey.log[-40:]))
         raise
 
     # every lab is shut down cleanly: no running timers, no extra top-level windows
