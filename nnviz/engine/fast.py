@@ -195,7 +195,7 @@ class FastTrainer:
         store(self, steps, epochs)
 
     # ------------------------------------------------------------ training
-    def _run(self, plan: Plan, steps: int, scale: float) -> None:
+    def _run(self, plan: Plan, steps: int, scale: float) -> None:  # noqa: C901 - hot loop
         """``steps`` SGD steps on the batches in plan.xs / plan.ys (hot loop)."""
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
         c = self._eta * scale if self.fold else scale
