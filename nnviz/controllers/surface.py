@@ -20,6 +20,7 @@ from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
 from nnviz.controllers.surface_live import LiveGridMixin
+from nnviz.controllers.surface_params import ParamList
 from nnviz.controllers.surface_path import PathMixin
 from nnviz.engine import surface as S
 from nnviz.engine.network import Network
@@ -40,6 +41,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.param_list = ParamList(doc)    # every parameter, named, once per structure
         self.runner = GridRunner(self)
         self.runner.finished.connect(self._on_grid_finished)
         self.runner.progress.connect(self.progress)
@@ -81,41 +83,6 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def net(self) -> Network:
         return self.doc.network
 
-    def params_key(self) -> tuple:
-        """Identifies the parameter list: it changes only with the network's structure."""
-        net = self.net
-        if net is None:
-            return ()
-        return (tuple(net.sizes), tuple(net.use_bias), tuple(net.shared_bias),
-                id(self.doc.naming))
-
-    def params(self) -> list[S.ParamRef]:
-        return self._params_and_names()[0]
-
-    def param_names(self) -> list[str]:
-        """Display names of :meth:`params`, in the same order (cached per structure)."""
-        return self._params_and_names()[1]
-
-    def _params_and_names(self) -> tuple[list[S.ParamRef], list[str]]:
-        # a 784-100-10 network has 79,510 parameters: list and name them once per structure
-        key = self.params_key()
-        cached = getattr(self, "_param_cache", None)
-        if cached is None or cached[0] != key:
-            refs = S.all_params(self.net) if self.net is not None else []
-            naming = self.doc.naming
-            cached = (key, refs, [r.name(naming) for r in refs],
-                      {r: i for i, r in enumerate(refs)})
-            self._param_cache = cached
-        return cached[1], cached[2]
-
-    def param_index(self, ref: S.ParamRef) -> int:
-        """Position of ``ref`` in :meth:`params` (ValueError if absent)."""
-        self._params_and_names()
-        try:
-            return self._param_cache[3][ref]
-        except KeyError:
-            raise ValueError(f"{ref} is not a parameter of the network") from None
-
     def name(self, ref: S.ParamRef) -> str:
         return ref.name(self.doc.naming)
 
@@ -127,7 +94,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         self.px, self.py = S.default_pair(self.net)
         pair = settings.get("params")
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
-            names = dict(zip(self.param_names(), self.params()))  # only lessons that name two
+            names = dict(zip(self.param_list.names(), self.param_list.refs()))  # only lessons that name two
             if all(p in names for p in pair):
                 self.px, self.py = names[pair[0]], names[pair[1]]
         span = settings.get("span")
@@ -214,7 +181,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         if self.mode != "params":
             return ("All parameters train; the surface is a fixed plane through the parameter "
                     "space and the path is the trajectory projected on it.")
-        if len(self.params()) <= 2:
+        if len(self.param_list.refs()) <= 2:
             return ("These two are all the network's parameters: the path lies exactly on "
                     "the surface.")
         if self.only_two:
@@ -398,7 +365,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
 
     def restore_state(self, st: dict[str, Any]) -> None:
         """Validate everything first; on any error raise ValueError and change nothing."""
-        names = dict(zip(self.param_names(), self.params()))
+        names = dict(zip(self.param_list.names(), self.param_list.refs()))
         v = validate_state(st, self.state(), names)
         self.mode, self.px, self.py = v["mode"], names[v["params"][0]], names[v["params"][1]]
         self.center = tuple(v["center"])

@@ -320,7 +320,7 @@ def test_a_hidden_surface_lab_lists_the_parameters_when_shown(main_window, qtbot
     main_window.show_lab("workbench")
     assert page.x_param.count() == 2      # nobody sees the combo boxes: they wait
     main_window.show_lab("surface")
-    n = len(ctl.params())
+    n = len(ctl.param_list.refs())
     assert n == 10 and page.x_param.count() == n   # 8 weights and 2 shared biases
     assert page.x_param.currentText() == ctl.name(ctl.px)
 

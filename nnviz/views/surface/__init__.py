@@ -168,8 +168,8 @@ class SurfaceLab(Lab):
         vals = {"step": float(c.steps)}
         if c.costs:
             vals["loss"] = c.costs[-1]
-        if c.net is not None and len(c.params()) <= 200:
-            for ref, name in zip(c.params(), c.param_names()):
+        if c.net is not None and len(c.param_list.refs()) <= 200:
+            for ref, name in zip(c.param_list.refs(), c.param_list.names()):
                 vals[canonical(name)] = ref.get(c.net)
         return vals
 

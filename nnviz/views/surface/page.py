@@ -161,7 +161,7 @@ class SurfacePage(QWidget):
         return box
 
     def _on_pair_picked(self) -> None:
-        refs = self.ctl.params()
+        refs = self.ctl.param_list.refs()
         try:
             self.ctl.set_pair(refs[self.x_param.currentIndex()],
                               refs[self.y_param.currentIndex()])
@@ -216,18 +216,18 @@ class SurfacePage(QWidget):
         self._setup_stale = not self.isVisible()
         if self._setup_stale:
             return
-        if self.picker.graph.isVisible() or ctl.params_key() != getattr(self, "_picker_key", None):
-            self._picker_key = ctl.params_key()
+        if self.picker.graph.isVisible() or ctl.param_list.key() != getattr(self, "_picker_key", None):
+            self._picker_key = ctl.param_list.key()
             self.picker.set_network(ctl.net, ctl.doc.naming)
-        refs = ctl.params()
-        key = ctl.params_key()
+        refs = ctl.param_list.refs()
+        key = ctl.param_list.key()
         for combo, ref in ((self.x_param, ctl.px), (self.y_param, ctl.py)):
             with QSignalBlocker(combo):
                 if combo.property("params_key") != repr(key):
                     combo.clear()
-                    combo.addItems(ctl.param_names())
+                    combo.addItems(ctl.param_list.names())
                     combo.setProperty("params_key", repr(key))
-                combo.setCurrentIndex(ctl.param_index(ref))
+                combo.setCurrentIndex(ctl.param_list.index(ref))
                 combo.setEnabled(ctl.mode == "params")
         with QSignalBlocker(self.mode):
             self.mode.setCurrentIndex(MODES.index(ctl.mode))
