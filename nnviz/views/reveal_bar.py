@@ -85,6 +85,7 @@ class GuessBar(QFrame):
     def set_compact(self, on: bool) -> None:
         """Two rows instead of three (the question beside the guess)."""
         self.question.setWordWrap(not on)
+        self.edit.setPlaceholderText("e.g. 0.5933" if on else "your guess, e.g. 0.5933")
         self._place(bool(on))
 
     def ask(self, question: str, tally: str) -> None:

@@ -202,3 +202,16 @@ def test_the_convolution_backward_pass_is_hidden_until_guessed(main_window, qtbo
     assert "δ(2,4) = ∂C/∂a · ReLU′(z) = " in page.arith.result.text()
     assert page.arith.result.text().endswith(f"= {fmt(cb.db_after)}")
     assert page.fmap.shown.sum() == 10
+
+
+def test_the_convolution_guess_bar_is_two_rows(main_window, qtbot):
+    """In the Convolution lab the question, the guess and the buttons share a line (the
+    pictures keep their height); the Workbench's bar keeps three rows."""
+    win = main_window
+    conv_bar, wb_bar = win.lab("conv").reveal.bar, win.lab("workbench").reveal.bar
+    for bar, rows in ((conv_bar, 2), (wb_bar, 3)):
+        row = {w: bar.grid.getItemPosition(bar.grid.indexOf(w))[0]
+               for w in (bar.question, bar.edit, bar.check, bar.reveal, bar.verdict, bar.tally)}
+        assert max(row.values()) == rows - 1
+        assert (row[bar.edit] == row[bar.question]) == (rows == 2)
+    assert conv_bar.edit.placeholderText() == "e.g. 0.5933"
