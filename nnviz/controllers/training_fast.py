@@ -23,7 +23,7 @@ from nnviz.engine.training import dropout_test_factor
 #: at most this many epochs in one slice's call ...
 MAX_SLICE_EPOCHS = 512
 #: ... and their parameter rows at most this many floats (a wide network: fewer epochs)
-MAX_SNAP_FLOATS = 4_000_000
+MAX_SNAP_FLOATS = 1_000_000
 
 
 class FastSlices:
