@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -34,13 +34,14 @@ from nnviz.views.fit import FittingStatusBar, give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
 from nnviz.views.lab_base import Lab
 from nnviz.views.label_host import LabelHost
-from nnviz.views.labs import LAB_TITLES, available_labs, lab_class
+from nnviz.views.labs import available_labs, lab_class
 from nnviz.views.lesson_nav import LessonNavigator
 from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 from nnviz.views.transaction import all_or_nothing
 from nnviz.views.window_captions import CaptionsMixin
+from nnviz.views.window_menus import build_actions, build_menus
 from nnviz.views.window_style import WindowStyleMixin
 from nnviz.views.window_syllabus import SyllabusMixin
 
@@ -96,7 +97,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.handouts = Handouts(self)
         self.nav = LessonNavigator(self)
         self.setAcceptDrops(True)
-        self._build_actions()
+        build_actions(self)
         from nnviz.views.pen import PresenterPen
 
         self.pen = PresenterPen(self)
@@ -104,136 +105,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
 
         self.reveal_actions = RevealActions(self)
         self.reveal = self.reveal_actions.controller   # shared by the labs that step
-        self._build_menus()
-
-    # ------------------------------------------------------------ building
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable=False) -> QAction:
-        a = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, (list, tuple)):
-                a.setShortcuts([QKeySequence(s) for s in shortcut])
-            else:
-                a.setShortcut(QKeySequence(shortcut))
-        a.setToolTip(tip or text)
-        a.setStatusTip(tip or text)
-        a.setCheckable(checkable)
-        a.triggered.connect(slot)
-        self.addAction(a)
-        return a
-
-    def _build_actions(self) -> None:
-        f, ex = self.files, self.exporter
-        self.act_open = self._action("&Open…", f.open_dialog, QKeySequence.StandardKey.Open,
-                                     "Open a workspace (.nnviz), lesson (.json) or data (.csv)")
-        self.act_save = self._action("&Save workspace", f.save, QKeySequence.StandardKey.Save,
-                                     "Save everything on screen as a .nnviz workspace")
-        self.act_save_as = self._action("Save workspace &as…", f.save_as, "Ctrl+Shift+S")
-        self.act_export_png = self._action("View as &PNG…", lambda: ex.png(1.0))
-        self.act_export_png2 = self._action("View as PNG (&2×)…", lambda: ex.png(2.0))
-        self.act_export_svg = self._action("View as &SVG…", lambda: ex.svg())
-        self.act_export_csv = self._action("Training &history as CSV…", lambda: ex.history())
-        self.act_export_md = self._action("&Worked example as Markdown…", lambda: ex.markdown())
-        self.act_export_weights = self._action("&Weights as JSON…", lambda: ex.weights())
-        self.act_import_weights = self._action("&Import weights…",
-                                               lambda: ex.import_weights())
-        self.act_quit = self._action("&Quit", self.request_quit, QKeySequence.StandardKey.Quit)
-        self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.addAction(self.act_undo)
-        self.addAction(self.act_redo)
-        self.act_next = self._action("&Next step", self.step_forward,
-                                     ["Right", "Space", "PgDown"],
-                                     "Next step (Right, Space, Page Down)")
-        self.act_prev = self._action("&Previous step", self.step_back,
-                                     ["Left", "Backspace", "PgUp"],
-                                     "Previous step (Left, Backspace, Page Up)")
-        self.act_zoom_in = self._action("Zoom &in", lambda: self._zoom(1.25),
-                                        ["Ctrl+=", "Ctrl++"], "Zoom the view in")
-        self.act_zoom_out = self._action("Zoom &out", lambda: self._zoom(0.8), "Ctrl+-",
-                                         "Zoom the view out")
-        self.act_zoom_reset = self._action("&Fit view", lambda: self._zoom(None), "Ctrl+0",
-                                           "Fit the view to the window")
-        self.act_presentation = self._action("&Presentation mode", self.toggle_presentation,
-                                             "F5", "Large type and high contrast for a "
-                                             "projector (F5 or Esc to leave)", checkable=True)
-        self.act_leave_presentation = self._action("Leave presentation mode",
-                                                   self.leave_presentation, "Esc")
-        self.act_leave_presentation.setEnabled(False)
-        self.act_fullscreen = self._action("&Full screen", self.toggle_fullscreen, "F11",
-                                           checkable=True)
-        self.act_dark = self._action("&Dark theme", self.toggle_dark, None, checkable=True)
-        self.act_blank = self._action("&Blank the screen", self.blank, "B",
-                                      "Black screen; any key or click brings it back")
-        self.act_captions = self._action("&Captions", self._toggle_captions, None,
-                                         "Show the lesson's captions and questions",
-                                         checkable=True)
-        self.act_captions.setChecked(True)
-        self.act_about = self._action("&About nnviz", self.about)
-        self.act_next_lesson = self._action("&Next lesson", self.next_lesson, "Ctrl+PgDown",
-                                            "The next lesson of the syllabus")
-        self.act_prev_lesson = self._action("&Previous lesson", self.previous_lesson,
-                                            "Ctrl+PgUp", "The previous lesson of the syllabus")
-        self.act_restart_lesson = self._action(
-            "&Start this lesson afresh", self.restart_lesson, None,
-            "Open the lesson on screen as its file has it (asks about unsaved changes)")
-        self.act_pick_lesson = self._action("&Choose a lesson…", self.show_picker, "G",
-                                            "Every lesson by chapter, over the window")
-        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, "F1",
-                                          "Every key of the window and of every lab")
-        for i, name in enumerate(self.lab_names):
-            title = LAB_TITLES.get(name, "Lesson")
-            a = self._action(title, lambda _=False, n=name: self.show_lab(n), f"Ctrl+{i + 1}",
-                             f"Show the {title} lab", checkable=True)
-            self._lab_actions[name] = a
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        m = mb.addMenu("&File")
-        for a in (self.act_open, self.files.recent_menu.menuAction(), None, self.act_save,
-                  self.act_save_as, None):
-            m.addAction(a) if a is not None else m.addSeparator()
-        self.export_menu = m.addMenu("&Export")
-        for a in (self.act_export_png, self.act_export_png2, self.act_export_svg,
-                  self.act_export_csv, self.act_export_md, self.act_export_weights):
-            self.export_menu.addAction(a)
-        self.export_menu.addSeparator()
-        for a in self.handouts.actions:
-            self.export_menu.addAction(a)
-        m.addAction(self.act_import_weights)
-        m.addSeparator()
-        m.addAction(self.act_quit)
-        m = mb.addMenu("&Edit")
-        m.addAction(self.act_undo)
-        m.addAction(self.act_redo)
-        self.lessons_menu = mb.addMenu("&Lessons")
-        self.nav.fill_menu(self.lessons_menu, [self.act_next_lesson, self.act_prev_lesson,
-                                               self.act_pick_lesson, self.act_restart_lesson])
-        self.lab_menu = mb.addMenu("La&b")
-        for a in self._lab_actions.values():
-            self.lab_menu.addAction(a)
-        m = mb.addMenu("&View")
-        for a in (self.act_presentation, self.act_fullscreen, self.act_dark, self.act_blank,
-                  self.act_captions, None, self.act_zoom_in, self.act_zoom_out,
-                  self.act_zoom_reset, None, *self.pen.actions):
-            m.addAction(a) if a is not None else m.addSeparator()
-        m = self.step_menu = mb.addMenu("&Step")
-        m.addAction(self.act_next)
-        m.addAction(self.act_prev)
-        for a in self.reveal_actions.actions:
-            m.addAction(a)
-        self._step_menu_lab: list = []   # the shown lab's own entries (Lab.menu_actions)
-        m = mb.addMenu("&Help")
-        m.addAction(self.act_shortcuts)
-        m.addAction(self.act_about)
-        self.toolbar = tb = self.addToolBar("Main")
-        tb.setObjectName("main-toolbar")
-        tb.addAction(self.act_prev)
-        tb.addAction(self.act_next)
-        tb.addSeparator()
-        for a in self._lab_actions.values():
-            tb.addAction(a)
+        build_menus(self)
 
     # ------------------------------------------------------------ labs
     def lab(self, name: str) -> Lab:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnviz.engine.drawing import PEN_COLOURS, Stroke
 from nnviz.views.style import OKABE_ITO, current_style
+from nnviz.views.window_menus import add_action
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -173,7 +174,7 @@ class PresenterPen(QObject):
                                       "Erase every stroke of the pen")
         self.act_pin = self._action("P&in drawing", self._pin, "Shift+D",
                                     "Keep the strokes when the lab steps", checkable=True)
-        self.act_keep = self.win._action("&Keep the drawing in the workspace", lambda: None,
+        self.act_keep = add_action(self.win, "&Keep the drawing in the workspace", lambda: None,
                                          None, "Save the pen's strokes with the workspace "
                                          "(they are left out otherwise)", True)
         self.actions = [self.act_pen, self.act_colour, self.act_erase, self.act_pin,
@@ -184,7 +185,7 @@ class PresenterPen(QObject):
         win.lab_changed.connect(lambda _name: self.overlay.on_step())
 
     def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
-        return self.win._action(text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
+        return add_action(self.win, text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
 
     def saved(self) -> list[Stroke]:
         """What a workspace keeps of the drawing: nothing unless asked."""

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from nnviz.controllers.reveal import RevealController
+from nnviz.views.window_menus import add_action
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -30,7 +31,7 @@ class RevealActions(QObject):
         self.actions = [self.act_mode, self.act_reveal]
 
     def _action(self, text: str, slot, key: str, tip: str, checkable: bool = False) -> QAction:
-        return self.win._action(text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
+        return add_action(self.win, text, lambda _=False: slot(), key, f"{tip} ({key})", checkable)
 
     def _toggle(self) -> None:
         on = self.act_mode.isChecked()
