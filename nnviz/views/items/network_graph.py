@@ -31,49 +31,23 @@ light; weight labels and per-neuron text appear only where they fit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgesMixin
+from nnviz.views.items.graph_nodes import NodeSymbols
 from nnviz.views.items.graph_place import PlacingMixin
-from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, mix
+from nnviz.views.items.graph_state import GraphState
+from nnviz.views.items.graph_support import GraphViewBox, PickingMixin
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
 
 __all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS", "EDGE_BUDGET",
            "N_BUCKETS"]
-
-
-@dataclass
-class GraphState:
-    """What the graph shows on top of the network; every field is optional.
-
-    ``node_values[l]``: (n_l,) values filling the circles of layer l (NaN = unknown).
-    ``node_text[(l, j)]``: lines ``(text, role)`` shown beside neuron j of layer l,
-    role one of "value", "gradient", "muted", "highlight".
-    ``edge_text[(l, j, k)]``: lines replacing the default label of weight w[l][j, k].
-    ``target_text[j]``: lines shown right of output neuron j (replace the default).
-    ``active``: the spotlighted neuron (layer, j).
-    ``active_edges`` / ``gradient_edges``: per weight layer boolean (n_out, n_in) masks.
-    ``weights`` / ``biases``: arrays drawn instead of the network's.
-    """
-
-    node_values: list[np.ndarray] | None = None
-    node_text: dict[tuple[int, int], list[tuple[str, str]]] = field(default_factory=dict)
-    edge_text: dict[tuple[int, int, int], list[tuple[str, str]]] = field(default_factory=dict)
-    target_text: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
-    active: tuple[int, int] | None = None
-    active_edges: list[np.ndarray] | None = None
-    gradient_edges: list[np.ndarray] | None = None
-    weights: list[np.ndarray] | None = None
-    biases: list[np.ndarray] | None = None
 
 
 def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
@@ -93,6 +67,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.style_ = current_style()
+        self.symbols = NodeSymbols()     # the neurons' brushes and pens, kept across redraws
         self.editable = True
         self.net = None
         self.naming: Naming | None = None
@@ -403,41 +378,19 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
             return self.x
         return None
 
-    def _symbol(self, key: tuple, make):
-        """Few distinct brushes and pens, kept across redraws: pyqtgraph renders and caches
-        one symbol per pen/brush *object*, so new objects every redraw re-render all nodes."""
-        cache: dict = self.__dict__.setdefault("_symbol_cache", {})
-        if key not in cache:
-            if len(cache) > 4096:
-                cache.clear()
-            cache[key] = make()
-        return cache[key]
-
     def _node_brush(self, v: float, dropped: bool):
-        s = self.style_
-        if dropped:
-            colour = s.muted
-        elif np.isfinite(v):
-            c = s.positive if v >= 0 else s.negative
-            level = round(min(1.0, abs(v)) * 20) / 20     # 21 shades
-            colour = mix(s.background, c, 0.15 + 0.55 * level)
-        else:
-            colour = s.background
-        return self._symbol(("b", QColor(colour).name()), lambda: pg.mkBrush(colour))
+        return self.symbols.fill(self.style_, v, dropped)
 
     def _node_pen(self, l: int, j: int, n: int):
-        s = self.style_
         if self.state.active == (l, j):
-            colour, width = s.highlight, 4 * s.scale
+            role = "active"
         elif self.selected_neuron == (l, j):
-            colour, width = s.accent, 3.5 * s.scale
+            role = "selected"
         elif n > MAX_NODE_TEXT:
-            colour, width = None, 0
+            role = "none"
         else:
-            colour, width = s.foreground, 1.2 * s.scale
-        key = ("p", None if colour is None else QColor(colour).name(), width)
-        return self._symbol(key, lambda: pg.mkPen(colour, width=width) if colour
-                            else pg.mkPen(None))
+            role = "plain"
+        return self.symbols.outline(self.style_, role)
 
     def _restyle_nodes(self, p: np.ndarray, sizes: list, brushes: list, pens: list) -> None:
         """A micro-step changes a fill or two and the highlighted outline: restyle the

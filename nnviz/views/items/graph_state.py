@@ -1,0 +1,32 @@
+"""What the network graph shows on top of the network (values, texts, highlights)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class GraphState:
+    """What the graph shows on top of the network; every field is optional.
+
+    ``node_values[l]``: (n_l,) values filling the circles of layer l (NaN = unknown).
+    ``node_text[(l, j)]``: lines ``(text, role)`` shown beside neuron j of layer l,
+    role one of "value", "gradient", "muted", "highlight".
+    ``edge_text[(l, j, k)]``: lines replacing the default label of weight w[l][j, k].
+    ``target_text[j]``: lines shown right of output neuron j (replace the default).
+    ``active``: the spotlighted neuron (layer, j).
+    ``active_edges`` / ``gradient_edges``: per weight layer boolean (n_out, n_in) masks.
+    ``weights`` / ``biases``: arrays drawn instead of the network's.
+    """
+
+    node_values: list[np.ndarray] | None = None
+    node_text: dict[tuple[int, int], list[tuple[str, str]]] = field(default_factory=dict)
+    edge_text: dict[tuple[int, int, int], list[tuple[str, str]]] = field(default_factory=dict)
+    target_text: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    active: tuple[int, int] | None = None
+    active_edges: list[np.ndarray] | None = None
+    gradient_edges: list[np.ndarray] | None = None
+    weights: list[np.ndarray] | None = None
+    biases: list[np.ndarray] | None = None
