@@ -30,6 +30,7 @@ from nnviz.controllers.training_back import MAX_BACK, StepBack
 from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
 from nnviz.controllers.training_edits import NetworkEdits
 from nnviz.controllers.training_fast import FastSlices
+from nnviz.controllers.training_grid import BigGrid
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import ScheduleStop
 from nnviz.engine.data import (
@@ -109,6 +110,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
         self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
         self._grid = GridEvaluator()
+        self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
         self._last_slice_end: float | None = None   # the GUI thread's CPU clock (_cpu)
         self._wall_end = float("inf")               # the current slice's wall-clock end
         self._play_from_epoch = 0    # the epoch the running play started at
@@ -398,3 +400,4 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     def shutdown(self) -> None:
         self.playback.pause()
+        self.big_grid.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnviz.controllers.training_grid import ASYNC_WEIGHTS
 from nnviz.engine.features import FEATURES, expand
 from nnviz.engine.monitor import GridEval, Health, curve, gradient_health
 from nnviz.engine.network import Network
@@ -65,8 +66,16 @@ class Readouts:
         net = self.evaluated()
         if self.points_in() != 2 or net.sizes[0] != len(self.features):
             return None
+        if self.grid_is_big():  # off the GUI thread: None until it is computed
+            return self.big_grid.get(net, self.features, res)
         with np.errstate(all="ignore"):
             return self._grid(net, -6.0, 6.0, res, self.features)
+
+    def grid_is_big(self) -> bool:
+        """True when the maps are computed off the GUI thread (:mod:`training_grid`): then
+        :meth:`grid` is None until the worker is done and hidden layers keep only their
+        drawn neurons' maps."""
+        return sum(w.size for w in self.doc.network.weights) > ASYNC_WEIGHTS
 
     def feature_maps(self, res: int = 50) -> np.ndarray:
         """Every offered input feature over the plane, (res, res, 7) (made once)."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from nnviz.engine.features import FEATURES, PLAIN
 from nnviz.engine.monitor import threshold_for
+from nnviz.engine.summary import shown_neurons
 from nnviz.views.training.colours import diverging
 
 #: the charts' slow parts (gradient health) at most ten times a second while training runs
@@ -59,6 +60,8 @@ def draw(lab) -> None:
                               "a data set or import a CSV file.", [], 40, [])
     elif grid is not None and not ds.regression and ds.labels is not None:
         _draw_plane(lab, grid)
+    elif plane and ctl.grid_is_big() and not ds.regression and ds.labels is not None:
+        _draw_waiting(lab)
     elif ds.regression and ctl.curve() is not None:
         xs, ys = ctl.curve()
         lab.map.show_curve(xs, ys, ds, lab.style_)
@@ -94,30 +97,55 @@ def _input_images(lab) -> list[np.ndarray]:
     return lab._input_images[1]
 
 
+def _draw_waiting(lab) -> None:
+    """A large network's maps are being computed off the GUI thread (or could not be)."""
+    ctl, net = lab.ctl, lab.doc.network
+    n = sum(w.size for w in net.weights)
+    text = (f"No map: {ctl.big_grid.error}" if ctl.big_grid.error else
+            f"Computing the decision map of this large network ({n:,} weights) in the "
+            "background; the window stays usable and the map appears when it is done.")
+    lab.map.show_nothing(text)
+    lab.graph.set_images([])
+    lab.thumbs.set_images(text, [], 40, [])
+
+
+def _drawn(layer: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """A layer's maps (res, res, n) cut to the drawn neurons (a large network's grid
+    comes already cut)."""
+    return layer if layer.shape[-1] == len(shown) else layer[..., shown]
+
+
 def _draw_plane(lab, grid) -> None:
     """The nodes' small maps, and the output's (or the chosen neuron's) map large."""
     s, ds, net = lab.style_, lab.ctl.data, lab.doc.network
     thr = threshold_for(ds.y)
     rows = [_input_images(lab)]
     for l, layer in enumerate(grid.hidden):
-        img = diverging(layer[::2, ::2], *net.activations[l].colour_range, s)
-        rows.append([img[:, :, j] for j in range(layer.shape[-1])])
+        drawn = _drawn(layer, shown_neurons(net.sizes[l + 1]))
+        img = diverging(drawn[::2, ::2], *net.activations[l].colour_range, s)
+        rows.append([img[:, :, j] for j in range(drawn.shape[-1])])
     out = grid.output
-    small = out[::2, ::2]
+    small = _drawn(out, shown_neurons(out.shape[-1]))[::2, ::2]
     out_lim = (-1, 1) if thr == 0 else (0, 1)
     if out.shape[-1] > 1:  # one map per class: its probability
-        rows.append([diverging(small[..., k], 0, 1, s) for k in range(out.shape[-1])])
+        rows.append([diverging(small[..., k], 0, 1, s) for k in range(small.shape[-1])])
     else:
         rows.append([diverging(small[..., 0], *out_lim, s)])
     lab.graph.set_images(rows)
     lab.thumbs.set_images("", [], 40, [])
     focus = lab._hover or lab._focus
     L = len(net.sizes) - 1
+    if focus is not None and 0 < focus[0] < L and focus[1] not in shown_neurons(
+            net.sizes[focus[0]]) and grid.hidden[focus[0] - 1].shape[-1] != net.sizes[focus[0]]:
+        focus = None  # a neuron the summarised grid has no map of
     if focus is not None and 0 < focus[0] < L and focus[1] < net.sizes[focus[0]]:
         l, j = focus
         lo, hi = net.activations[l - 1].colour_range
         what = f"Hidden layer {l}, neuron {j + 1} ({net.activations[l - 1].name})"
-        lab.map.show_map(replace(grid, output=grid.hidden[l - 1][..., j:j + 1]), ds, s,
+        layer = grid.hidden[l - 1]
+        if layer.shape[-1] != net.sizes[l]:  # cut to the drawn neurons (a large network)
+            j = int(np.searchsorted(shown_neurons(net.sizes[l]), j))
+        lab.map.show_map(replace(grid, output=layer[..., j:j + 1]), ds, s,
                          lab.discrete.isChecked(), 0.0 if lo < 0 else 0.5)
     elif focus is not None and focus[0] == 0 and focus[1] < len(FEATURES):
         name = list(FEATURES)[focus[1]]

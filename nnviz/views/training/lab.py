@@ -158,6 +158,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         ctl.trained.connect(self._on_trained)
         ctl.data_changed.connect(self._schedule)
         ctl.blowup.connect(self._on_blowup_changed)
+        ctl.big_grid.ready.connect(self._schedule)
         doc.network_changed.connect(self._schedule)
         doc.settings_changed.connect(self._schedule)
         doc.lesson_changed.connect(self._on_lesson_changed)

@@ -1,6 +1,10 @@
 """The Training lab's network, Playground-style: every neuron a small map of what it
 computes over the input plane, edges coloured by sign and drawn as wide as |w|, +/- to
-add or remove neurons and hidden layers, and the input features to click on and off."""
+add or remove neurons and hidden layers, and the input features to click on and off.
+
+A layer of more than :data:`~nnviz.engine.summary.MAX_SHOWN` neurons is summarised: evenly
+spaced neurons of it and the weights between drawn neurons are drawn, its caption gives
+its size and a line under the network says how it is summarised."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
+from nnviz.engine.summary import shown_neurons, summary_text
 from nnviz.views.style import Style
 from nnviz.views.training.colours import rgb32
 
@@ -41,6 +46,7 @@ class NetView(QWidget):
         self.setMinimumSize(160, 140)
         self.style_ = Style()
         self.sizes: list[int] = []
+        self.shown: list[np.ndarray] = []  # per column, the neurons drawn (all but big layers)
         self.weights: list[np.ndarray] = []
         self.names: list[str] = []       # column 0: the input features (all offered)
         self.active: list[bool] = []     # which of them feed the network
@@ -78,13 +84,15 @@ class NetView(QWidget):
         """The structure and weights; ``names``/``active``: the input column's features."""
         if list(sizes) != self.sizes or names != self.names or active != self.active:
             self.sizes, self.names, self.active = list(sizes), list(names), list(active)
+            self.shown = ([np.arange(len(names))] if names else [shown_neurons(sizes[0])]) + [
+                shown_neurons(n) for n in sizes[1:]]
             self._make_buttons()
             self._layout()
         self.editable = editable
         for b in self.plus + self.minus + [self.add_layer, self.remove_layer]:
             b.setVisible(editable)
         self.weights = weights
-        key = self._edge_key(weights)
+        key = self._edge_key(self._drawn_weights())
         if key != self._drawn_key:  # a stroke moved to another colour or width bucket
             self._drawn_key = key
             self._edges_dirty = True
@@ -101,6 +109,35 @@ class NetView(QWidget):
         top = float(mag.max()) or 1.0
         bucket = np.minimum((mag / top * len(WIDTHS)).astype(np.int8), len(WIDTHS) - 1) + 1
         return (bucket * np.sign(flat).astype(np.int8)).tobytes()
+
+    def _drawn_weights(self) -> list[np.ndarray]:
+        """Each weight layer cut to the drawn neurons (its columns: the network's inputs in
+        column 0 when it shows features)."""
+        out = []
+        for l, w in enumerate(self.weights):
+            if l + 1 >= len(self.shown):
+                return []
+            cols = np.arange(w.shape[1]) if (l == 0 and self.names) else self.shown[l]
+            rows = self.shown[l + 1]
+            if len(rows) and rows[-1] >= w.shape[0] or len(cols) and cols[-1] >= w.shape[1]:
+                return []
+            out.append(w[np.ix_(rows, cols)])
+        return out
+
+    def summary(self) -> str:
+        """The line under a summarised network saying what is drawn ("" if all is)."""
+        big = sorted({n for n, sh in zip(self.sizes, self.shown) if len(sh) < n})
+        if not big:
+            return ""
+        return ("Large layers summarised: " + "; ".join(summary_text(n) for n in big)
+                + "; only the weights between drawn neurons are drawn.")
+
+    def _pos(self, layer: int, j: int) -> int | None:
+        """Where neuron j of a column is drawn (None: not drawn)."""
+        if layer >= len(self.shown):
+            return None
+        k = int(np.searchsorted(self.shown[layer], j))
+        return k if k < len(self.shown[layer]) and self.shown[layer][k] == j else None
 
     def set_images(self, rows: list[list[np.ndarray] | None]) -> None:
         """Per neuron layer (inputs first: one per offered feature) the RGBA maps
@@ -141,8 +178,12 @@ class NetView(QWidget):
         return [len(r) for r in self._images]
 
     def node_rect(self, layer: int, j: int) -> QRectF:
-        """Where neuron j of neuron layer ``layer`` is drawn (column 0: offered features)."""
-        return self._nodes[layer][j]
+        """Where neuron j of neuron layer ``layer`` is drawn (column 0: offered features);
+        KeyError for a neuron a summarised layer does not draw."""
+        k = self._pos(layer, j)
+        if k is None:
+            raise KeyError(f"neuron {j + 1} of layer {layer} is not drawn")
+        return self._nodes[layer][k]
 
     def _header(self) -> int:
         """Above the nodes: the layer buttons, the neuron buttons, the column captions."""
@@ -158,8 +199,8 @@ class NetView(QWidget):
         if not sizes:
             self._nodes = []
             return
-        counts = [len(self.names) if self.names else sizes[0]] + sizes[1:]
-        top, bottom = self._header(), self.height() - 4
+        counts = [len(sh) for sh in self.shown]
+        top, bottom = self._header(), self.height() - 4 - self._footer_height()
         label_w = (max(fm.horizontalAdvance(n) for n in self.names) + 8) if self.names else 4
         left, right = label_w, self.width() - 4
         gap = (right - left) / max(1, len(counts))
@@ -185,6 +226,14 @@ class NetView(QWidget):
         self.add_layer.setGeometry(2 + lw + 2, 2, lw, bh - 2)
         self._edges_dirty = True
 
+    def _footer_height(self) -> int:
+        text = self.summary()
+        if not text:
+            return 0
+        r = self.fontMetrics().boundingRect(QRect(0, 0, max(50, self.width() - 8), 1000),
+                                            int(Qt.TextFlag.TextWordWrap.value), text)
+        return r.height() + 6
+
     def resizeEvent(self, _ev) -> None:  # noqa: N802 - Qt API
         self._layout()
 
@@ -196,7 +245,7 @@ class NetView(QWidget):
     def _inputs(self) -> list[int]:
         """Node index in column 0 of each network input."""
         if not self.names:
-            return list(range(self.sizes[0] if self.sizes else 0))
+            return list(range(len(self.shown[0]) if self.shown else 0))
         return [i for i, a in enumerate(self.active) if a]
 
     def _edges(self) -> None:
@@ -207,7 +256,10 @@ class NetView(QWidget):
             return
         ins = self._inputs()
         segs = []   # (x0, y0, x1, y1, w)
-        for l, w in enumerate(self.weights):
+        drawn = self._drawn_weights()
+        if len(drawn) != len(self.weights):
+            return
+        for l, w in enumerate(drawn):
             src = [self._nodes[0][i] for i in ins] if l == 0 else self._nodes[l]
             dst = self._nodes[l + 1]
             if w.shape != (len(dst), len(src)):
@@ -277,7 +329,8 @@ class NetView(QWidget):
             imgs = self._images[l] if l < len(self._images) else []
             gone = self.dropped[l] if self.dropped and l < len(self.dropped) else None
             for j, r in enumerate(col):
-                on = (l > 0 or j in ins) and not (gone is not None and j < len(gone) and gone[j])
+                jj = self.shown[l][j] if l < len(self.shown) and j < len(self.shown[l]) else j
+                on = (l > 0 or j in ins) and not (gone is not None and jj < len(gone) and gone[jj])
                 p.setOpacity(1.0 if on else 0.3)
                 if j < len(imgs):
                     img, src = imgs[j]
@@ -289,11 +342,11 @@ class NetView(QWidget):
                 p.drawRect(r) if j < len(imgs) else p.drawEllipse(r)
         p.setOpacity(1.0)
         for mark, colour in ((self.hover, muted), (self.selected, QColor(s.highlight))):
-            if mark is not None and mark[0] < len(self._nodes) and mark[1] < len(
-                    self._nodes[mark[0]]):
+            k = None if mark is None else self._pos(*mark)
+            if k is not None and mark[0] < len(self._nodes) and k < len(self._nodes[mark[0]]):
                 p.setPen(QPen(colour, 3 * s.scale))
                 p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(self._nodes[mark[0]][mark[1]].adjusted(-3, -3, 3, 3))
+                p.drawRect(self._nodes[mark[0]][k].adjusted(-3, -3, 3, 3))
         self._paint_labels(p, fg, muted)
         p.end()
 
@@ -312,8 +365,13 @@ class NetView(QWidget):
             if not col:
                 continue
             cx = col[0].center().x()
+            n = self.sizes[l] if l < len(self.sizes) else len(col)
             text = ("features" if self.names else "inputs") if l == 0 else (
-                "output" if l == len(self._nodes) - 1 else f"{len(col)}")
+                "output" if l == len(self._nodes) - 1 else f"{n:,}")
+            gap = (self._nodes[1][0].center().x() - self._nodes[0][0].center().x()
+                   if len(self._nodes) > 1 and self._nodes[1] else self.width())
+            if len(col) < n and fm.horizontalAdvance(f"{text} ({len(col)} drawn)") < 0.95 * gap:
+                text += f" ({len(col)} drawn)"
             w = fm.horizontalAdvance(text)
             p.drawText(QPointF(cx - w / 2, caption_y + fm.ascent()), text)
         if self.names and len(self._nodes[0]) and self._nodes[0][0].height() + 4 >= fm.height() * 0.8:
@@ -321,13 +379,20 @@ class NetView(QWidget):
                 p.setPen(fg if self.active[j] else muted)
                 w = fm.horizontalAdvance(name)
                 p.drawText(QPointF(r.left() - w - 4, r.center().y() + fm.ascent() / 2 - 1), name)
+        footer = self.summary()
+        if footer:
+            h = self._footer_height()
+            p.setPen(fg)
+            p.drawText(QRectF(4, self.height() - h, self.width() - 8, h),
+                       int(Qt.TextFlag.TextWordWrap.value) | int(Qt.AlignmentFlag.AlignBottom.value),
+                       footer)
 
     # ------------------------------------------------------------ mouse
     def node_at(self, pos) -> tuple[int, int] | None:
         for l, col in enumerate(self._nodes):
             for j, r in enumerate(col):
                 if r.adjusted(-2, -2, 2, 2).contains(QPointF(pos)):
-                    return l, j
+                    return l, int(self.shown[l][j]) if l < len(self.shown) else j
         return None
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802 - Qt API
@@ -368,6 +433,8 @@ class NetView(QWidget):
                 on = "on" if self.active[j] else "off"
                 return f"input feature {self.names[j]} ({on}): click to switch it"
             return f"input {j + 1}"
+        drawn = (f" (one of the {len(self.shown[layer])} of {self.sizes[layer]:,} drawn)"
+                 if len(self.shown[layer]) < self.sizes[layer] else "")
         if layer == len(self.sizes) - 1:
-            return f"output {j + 1}: click to show it in the map"
-        return f"hidden layer {layer}, neuron {j + 1}: click to show it large in the map"
+            return f"output {j + 1}{drawn}: click to show it in the map"
+        return f"hidden layer {layer}, neuron {j + 1}{drawn}: click to show it large in the map"
