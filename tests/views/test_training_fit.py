@@ -114,6 +114,7 @@ def test_the_training_lab_fits(main_window, qtbot, size, presentation):
     side = min(lab.map.plot.width(), lab.map.plot.height())
     assert side * side / (size[0] * size[1]) > 0.12
     assert lab.graph.width() * lab.graph.height() > 0.6 * side * side
+    _check_keras_code(win, lab, qtbot, size)
     if presentation:
         qtbot.keyClick(win, Qt.Key.Key_F5)
         assert not lab.style_.presentation and win.size() == QSize(*size)
@@ -157,3 +158,64 @@ def test_other_lessons_fit_on_a_projector(main_window, qtbot, size, lesson):
     clipped = _clipped(lab)
     assert clipped == [], "\n".join(clipped)
     assert _overlaps([t for t in _graph_texts(lab.graph) if not t[0].startswith("caption")]) == []
+
+
+def _global(w: QWidget, r: QRect | None = None) -> QRect:
+    r = w.rect() if r is None else r
+    return QRect(w.mapToGlobal(r.topLeft()), r.size())
+
+
+def _check_keras_code(win, lab, qtbot, size) -> None:
+    """The Keras tab at this size: no sideways scrolling, the type no smaller than a floor
+    and, above the floor, every line of code (not its trailing comment) whole on one row
+    (at the floor a longer line wraps), every line within the width, ten lines or more
+    in view; selecting the learning rate's line (↓) shows its control beside it, not over
+    it."""
+    from nnviz.views.training.keras_view import TYPE_FLOOR
+
+    bar = lab.charts.tabBar()
+    lab.charts.setFocus()
+    for _ in range(2):       # Ctrl+Tab: the next tab
+        qtbot.keyClick(lab.charts, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert lab.charts.currentIndex() == 2
+    code = lab.keras
+    qtbot.waitUntil(code.isVisible)
+    qtbot.wait(20)
+    lst = code.list
+    assert lst.horizontalScrollBar().maximum() == 0
+    floor = lab.style_.pt(TYPE_FLOOR)
+    assert lst.font().pointSizeF() >= floor - 0.01
+    at_floor = lst.font().pointSizeF() <= floor + 0.01
+    fm = lst.fontMetrics()
+    room = lst.viewport().width()
+    texts = [lst.item(i).text() for i in range(lst.count())]
+    for i, t in enumerate(texts):
+        rect = lst.visualItemRect(lst.item(i))
+        assert rect.right() <= room, (t, rect, room)     # wrapped, never past the edge
+        if not t.lstrip().startswith("#") and not at_floor:   # one row for the code,
+            assert fm.horizontalAdvance(t.split("  #")[0]) <= room, (t, room)  # or wraps
+    whole = [i for i in range(lst.count())
+             if lst.viewport().rect().contains(lst.visualItemRect(lst.item(i)))]
+    assert len(whole) >= 10, (size, len(whole))
+    # select the learning rate's line by keys: the drawer or panel shows η, beside the line
+    row = next(i for i, t in enumerate(texts) if "learning_rate=" in t)
+    lst.setFocus()
+    lst.setCurrentRow(0)
+    for _ in range(row):
+        qtbot.keyClick(lst, Qt.Key.Key_Down)
+    assert lst.currentRow() == row
+    eta = lab.run_panel.eta
+    qtbot.waitUntil(lambda: lab.dock.isVisible() and eta.isVisible())
+    qtbot.wait(30)
+    line = _global(lst.viewport(), lst.visualItemRect(lst.currentItem()))
+    view = _global(lst.viewport())
+    assert view.contains(line), (line, view)                  # the line in view ...
+    assert not _global(eta).intersects(view), (_global(eta), view)   # ... not under η
+    if lab.dock.isFloating():
+        assert not lab.dock.frameGeometry().intersects(line)
+    assert not eta.visibleRegion().isEmpty()
+    assert _global(win).contains(_global(eta))
+    assert win.size() == QSize(*size)
+    lab.readout.controls.setChecked(False)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    assert not code.isVisible()

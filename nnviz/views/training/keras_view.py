@@ -8,11 +8,12 @@ train."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFontDatabase, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -23,6 +24,11 @@ from PySide6.QtWidgets import (
 from nnviz.views.style import Style, current_style
 
 HINT = "Keras code of this set-up: point at or select a line to find its control"
+#: the code's type in points (times the presentation scale): as large as fits the longest
+#: line of code, at most TYPE_MAX, never under TYPE_FLOOR (longer lines wrap instead)
+TYPE_MAX, TYPE_FLOOR = 10.0, 8.0
+#: the share of the column under the network that the code takes while it shows
+CODE_SHARE = 0.8
 
 
 class KerasCode(QWidget):
@@ -40,7 +46,12 @@ class KerasCode(QWidget):
         self.list.setObjectName("keras-lines")
         self.list.setMouseTracking(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # never sideways: the type fits the longest line of code (down to a floor), and a
+        # longer line (a comment) wraps
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -88,19 +99,49 @@ class KerasCode(QWidget):
         self._make_room(False)
 
     def _make_room(self, on: bool) -> None:
-        """While the code shows, the charts' pane gets at least half of the column under
-        the network (a projector shows a few lines otherwise); then the sizes it had."""
+        """While the code shows it takes most of the column under the network, and that
+        column most of the width (the map keeps what a drawer of controls would cover, so
+        the drawer opens over the map, beside the code); then the sizes they had."""
         split = self.lab.charts.parentWidget()
-        if not isinstance(split, QSplitter):
-            return
-        sizes = split.sizes()
-        if on and len(sizes) == 2 and sizes[1] < sizes[0]:
-            self._sizes = sizes
-            half = sum(sizes) // 2
-            split.setSizes([sum(sizes) - half, half])
-        elif not on and self._sizes:
-            split.setSizes(self._sizes)
-            self._sizes = None
+        if isinstance(split, QSplitter):
+            sizes = split.sizes()
+            if on and len(sizes) == 2 and sizes[1] < CODE_SHARE * sum(sizes) - 1:
+                self._sizes = self._sizes or sizes
+                code = int(CODE_SHARE * sum(sizes))
+                split.setSizes([sum(sizes) - code, code])
+            elif not on and self._sizes:
+                split.setSizes(self._sizes)
+                self._sizes = None
+        QTimer.singleShot(0, self.lab._share_body)
+
+    def map_width(self, body: int) -> int:
+        """The map's share of the body's width ``body`` while the code shows: what the
+        drawer of controls covers while it is open (it opens over the map), else a little."""
+        dock = self.lab.dock
+        if dock.isFloating() and dock.isVisible():
+            return int(max(120, min(self.lab.drawer_width() + 4, body - 240)))
+        return int(max(120, 0.25 * body))
+
+    def _fit_type(self) -> None:
+        """The largest type, from TYPE_FLOOR to TYPE_MAX points, at which the longest line
+        of code (a trailing comment may wrap) fits the list's width."""
+        s = self.style_
+        f = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        f.setPointSizeF(s.pt(TYPE_MAX))
+        code = [line.text.split("  #")[0] for line in self.lines
+                if not line.text.lstrip().startswith("#")]
+        room = self.list.viewport().width() - 2 * self.list.spacing() - 8
+        need = max((QFontMetricsF(f).horizontalAdvance(t) for t in code), default=0.0)
+        pt = s.pt(TYPE_MAX) * min(1.0, room / need) if need > 0 and room > 0 else s.pt(TYPE_MAX)
+        pt = max(s.pt(TYPE_FLOOR), pt)
+        while pt > s.pt(TYPE_FLOOR):      # the width is not quite linear in the size
+            f.setPointSizeF(pt)
+            if max((QFontMetricsF(f).horizontalAdvance(t) for t in code), default=0) <= room:
+                break
+            pt = max(s.pt(TYPE_FLOOR), pt - 0.25)
+        f.setPointSizeF(round(pt, 2))
+        if abs(self.list.font().pointSizeF() - f.pointSizeF()) > 0.01:
+            self.list.setFont(f)
 
     def refresh(self) -> None:
         """Write the code of the set-up now; mark the lines that changed."""
@@ -130,6 +171,7 @@ class KerasCode(QWidget):
         if 0 <= row < len(lines):
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
+        self._fit_type()
         self._light(self.list.currentRow(), False)   # the line's controls may have moved
 
     def _same_line(self, row: int, lines: list) -> int:
@@ -197,6 +239,12 @@ class KerasCode(QWidget):
         if not lab.readout.controls.isChecked():
             lab.readout.controls.setChecked(True)
         scroll.ensureWidgetVisible(w, 20, 20)
+        QTimer.singleShot(0, self._keep_selection_in_view)   # the code may have moved
+
+    def _keep_selection_in_view(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.list.scrollToItem(item)
 
     def _unlight(self) -> None:
         for w in self.lit:
@@ -207,6 +255,9 @@ class KerasCode(QWidget):
         t = event.type()
         if not self.isVisible():                # hidden: nothing stays outlined
             return False
+        if t == QEvent.Type.Resize:             # another width: another type size
+            self._fit_type()
+            self._keep_selection_in_view()
         if t == event.Type.MouseMove:           # the line under the pointer
             row = self.list.indexAt(event.position().toPoint()).row()
             if row != self._hover:
@@ -219,9 +270,7 @@ class KerasCode(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
-        f = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        f.setPointSizeF(style.pt(9))
-        self.list.setFont(f)
+        self._fit_type()
         h = self.hint.font()
         h.setPointSizeF(style.pt(8))
         self.hint.setFont(h)

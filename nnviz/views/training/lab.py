@@ -226,12 +226,20 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         if on and not self._room_for_panel():
             top = self.readout.mapTo(self, self.readout.rect().bottomLeft())
             h = max(200, self.height() - top.y())
-            w = min(self._side_scroll.minimumWidth() + 24, self.width() - 40)
+            w = self.drawer_width()
+            if self.keras.isVisible():   # over the map, beside the code (keras_view.py)
+                top.setX(self.width() - w)
             self.dock.setFloating(True)
             self.dock.setGeometry(QRect(self.mapToGlobal(top), QSize(w, h)))
         elif on:
             self.dock.setFloating(False)
         self.dock.setVisible(on)
+        if self.keras.isVisible():
+            self._share_body()    # the code gives way to the drawer, or takes its room back
+
+    def drawer_width(self) -> int:
+        """The width of the side panel when it opens as a drawer."""
+        return min(self._side_scroll.minimumWidth() + 24, self.width() - 40)
 
     def _room_for_panel(self) -> bool:
         return (self.width() - self._side_scroll.minimumWidth()
@@ -254,6 +262,8 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         w, h = self.body.width(), self.body.height()
         caption = self.map.caption.sizeHint().height() + self.discrete.sizeHint().height()
         map_w = int(max(120, min(0.5 * w, h - caption + 40)))
+        if self.keras.isVisible():   # the code gets the width (keras_view.py)
+            map_w = self.keras.map_width(w)
         self.body.setSizes([w - map_w, map_w])
 
     def _fit_panel(self) -> None:
