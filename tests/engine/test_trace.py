@@ -107,3 +107,23 @@ def test_layer_notation_without_lesson_names():
                       naming=Naming.layered(net.sizes, base=0))
     assert tr0.steps[0].equation.text().startswith("z^1_1 = w^1_11*x1 + w^1_12*x2 + b^1_1*1")
     assert tr0.steps[0].title == "Forward · layer 1 · neuron a^1_1"
+
+
+def test_the_neuron_steps_decline_a_large_network_and_point_to_the_matrix_view():
+    import pytest
+
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.trace import MAX_TRACE_NEURONS
+
+    def net(hidden: int) -> Network:
+        sizes = [2, hidden, 2]
+        rng = np.random.default_rng(0)
+        return Network([rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])],
+                       [np.zeros(b) for b in sizes[1:]], [get_activation("sigmoid")] * 2)
+
+    x, y, loss = np.array([0.5, -0.5]), np.array([1.0, 0.0]), get_loss("half_sse")
+    at_limit = build_trace(net(MAX_TRACE_NEURONS - 2), x, y, loss, 0.5)  # 254 + 2 neurons
+    assert len(at_limit) > MAX_TRACE_NEURONS
+    with pytest.raises(ValueError, match=r"stop at 256 neurons, and this network has 257 in "
+                                         r"its hidden and output layers: the matrix view \(M\)"):
+        build_trace(net(MAX_TRACE_NEURONS - 1), x, y, loss, 0.5)

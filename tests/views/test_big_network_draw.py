@@ -77,3 +77,29 @@ def test_a_small_network_is_not_summarised(main_window):
     lab.redraw()
     assert lab.graph.summary() == "" and not lab.ctl.grid_is_big()
     assert lab.graph.image_counts()[1:] == win.doc.network.sizes[1:]
+
+
+def test_the_workbench_declines_a_big_network_and_its_matrix_view_steps_it(
+        main_window, qtbot, monkeypatch, big_workspace, everything_big):  # noqa: F811
+    win = main_window
+    shown = open_via_menu(win, monkeypatch, big_workspace)
+    qtbot.waitUntil(lambda: win.doc.network.sizes == [2, 300, 300, 2], timeout=30_000)
+    win.show_lab("workbench")
+    bench = win.current_lab
+    qtbot.waitUntil(lambda: "matrix view (M)" in bench.equations.plain_text())
+    assert not shown
+    assert ("stop at 256 neurons, and this network has 602 in its hidden and output layers"
+            in bench.equations.plain_text())
+    assert bench.stepper.trace is None
+    win.activateWindow()
+    bench.graph.setFocus()
+    from PySide6.QtWidgets import QAbstractButton
+
+    button = next(b for b in bench.findChildren(QAbstractButton) if b.text() == "Matrices")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert bench.centre.currentWidget() is bench.matrix_view
+    step = next(b for b in bench.findChildren(QAbstractButton) if b.text() == "▶ Step")
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)  # one matrix step: z = W a + b
+    qtbot.waitUntil(lambda: bench.matrix.m == 1)
+    bench.matrix_view.canvas.grab()
+    assert "W" in bench.matrix_view.shown_text()
