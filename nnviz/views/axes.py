@@ -1,9 +1,14 @@
-"""Chart axes in the current style: one place for the pens, the fonts and how many ticks
-an axis may carry, so tick labels grow with presentation mode without jamming together."""
+"""Chart axes and titles in the current style: one place for the pens, the fonts, how many
+ticks an axis may carry (tick labels grow with presentation mode without jamming together)
+and how large a title may be (it shrinks to fit its plot instead of widening it)."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+import types
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 
 from nnviz.views.style import Style
 
@@ -19,6 +24,33 @@ def style_axis(axis, style: Style, size: float = 9.0, pen: str | None = None) ->
     axis.setStyle(tickFont=font, hideOverlappingLabels=True)
     axis.label.setFont(font)
     axis.setTickDensity(1.0 / style.scale)
+    space_ticks(axis)
+
+
+#: multiples of a tick step tried, smallest first, until its labels have room
+_WIDER = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
+    """pyqtgraph's tick levels, but with labels never closer than their own size: on a
+    small chart in large type ("0 20 40" on an 80-pixel axis) the labelled step widens
+    (x2, x5, x10, ...) and the finer levels are dropped."""
+    levels = pg.AxisItem.tickSpacing(axis, lo, hi, size)
+    if not levels or not hi > lo or size <= 0 or axis._tickSpacing is not None:
+        return levels
+    fm = QFontMetricsF(axis.style.get("tickFont") or axis.font())
+    major = levels[0][0]
+    for f in _WIDER:
+        step = major * f
+        if axis.orientation in ("left", "right"):
+            need = fm.ascent()
+        else:
+            first = np.ceil(lo / step) * step
+            texts = axis.tickStrings([first, first + step], axis.scale, step)
+            need = max(fm.horizontalAdvance(t) for t in texts) + fm.height()
+        if step / (hi - lo) * size >= need:
+            break
+    return levels if step == major else [(step, 0.0)]
 
 
 def style_axes(plot, style: Style, size: float = 9.0, names=("left", "bottom"),
@@ -26,3 +58,67 @@ def style_axes(plot, style: Style, size: float = 9.0, names=("left", "bottom"),
     """:func:`style_axis` for the named axes of a PlotItem or PlotWidget."""
     for name in names:
         style_axis(plot.getAxis(name), style, size, pen)
+
+
+def space_ticks(axis) -> None:
+    """Tick labels of ``axis`` never closer than their own size (see _spaced_ticks)."""
+    if not getattr(axis, "_nnviz_spaced", False):
+        axis._nnviz_spaced = True
+        axis.tickSpacing = types.MethodType(_spaced_ticks, axis)
+
+
+def title_width(html: str, pt: float, font: QFont) -> float:
+    """The width in pixels a plot title (pyqtgraph's LabelItem) takes in ``pt`` points."""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setHtml(f"<span style='font-size:{pt:.1f}pt'>{html}</span>")
+    return doc.idealWidth() + 2 * doc.documentMargin()
+
+
+def fitting_title_pt(plot, html: str, pt: float, floor: float) -> float:
+    """The largest size from ``pt`` down to ``floor`` (half points) at which ``html`` fits
+    the width of the plot's view box (``pt`` while the plot is not laid out yet)."""
+    room = plot.getViewBox().width()
+    font = plot.titleLabel.item.font()
+    while room > 0 and pt > floor and title_width(html, pt, font) > room:
+        pt -= 0.5
+    return max(pt, floor)
+
+
+def set_title(plot, html: str, color: str, pt: float) -> None:
+    """The plot's title in ``pt`` points that never widens the plot: pyqtgraph makes a
+    title's width the plot's minimum, which pushed plots out of their windows."""
+    title = plot.titleLabel
+    if not getattr(title, "_nnviz_narrow", False):   # whoever sets its text next, too
+        title._nnviz_narrow = True
+        title.updateMin = types.MethodType(_height_only_minimum, title)
+    plot.setTitle(html, color=color, size=f"{pt:.1f}pt")
+    for view in plot.scene().views() if plot.scene() is not None else ():
+        if getattr(view, "centralWidget", None) is plot:
+            # a plot alone in its view is laid out by the view's resizes only: give it
+            # the view's width again now that the title no longer holds it wider
+            pg.GraphicsView.setRange(view, view.range, padding=0, disableAutoPixel=False)
+
+
+def _height_only_minimum(label) -> None:
+    """LabelItem.updateMin without the width: the text's height, any width."""
+    pg.LabelItem.updateMin(label)
+    label.setMinimumWidth(0)
+
+
+def fit_title(plot, html: str, color: str, pt: float, floor: float) -> None:
+    """:func:`set_title` at the largest size from ``pt`` down to ``floor`` that fits, fitted
+    again whenever the plot is resized."""
+    plot._nnviz_title = (html, color, pt, floor)
+    if not getattr(plot, "_nnviz_title_fits", False):
+        plot._nnviz_title_fits = True
+        plot.getViewBox().sigResized.connect(lambda *_a, p=plot: _refit_title(p))
+    _refit_title(plot)
+
+
+def _refit_title(plot) -> None:
+    html, color, pt, floor = plot._nnviz_title
+    size = fitting_title_pt(plot, html, pt, floor)
+    if getattr(plot, "_nnviz_title_set", None) != (html, color, size):
+        plot._nnviz_title_set = (html, color, size)
+        set_title(plot, html, color, size)

@@ -88,8 +88,8 @@ class CaptionBar(QFrame):
         if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
             self._lesson_key = lesson_key
             self._fit_height(all_captions or [])
-        elif captions:   # a live caption (its numbers, its epoch) may be taller than the rest
-            self._grow_to(captions)
+        if captions:   # those shown at once (a live one with its numbers and epoch, or two
+            self._grow_to(captions)   # together) may be taller than any one measured alone
         show = self.enabled_by_user and bool(text or questions or all_captions)
         self.setVisible(show)
 

@@ -3,6 +3,7 @@ text, nothing pushed outside the window, no window grown past its screen."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
@@ -144,3 +145,86 @@ def squeezed(win: QWidget) -> str | None:
     if need.width() > has.width() or need.height() > has.height():
         return f"central widget needs {need.toTuple()}, has {has.toTuple()}"
     return None
+
+
+def _tick_problems(plot) -> list[str]:
+    """Tick labels of the plot's left and bottom axes closer than their own size."""
+    from PySide6.QtGui import QFontMetricsF
+
+    bad = []
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    for name, lo, hi, length in (("left", y0, y1, vb.height()), ("bottom", x0, x1, vb.width())):
+        ax = plot.getAxis(name)
+        if not ax.isVisible() or not ax.style.get("showValues", True) or hi <= lo \
+                or length < 2:
+            continue
+        fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
+        if ax._tickLevels is not None:   # ticks set by hand: those are drawn
+            shown = sorted((v, t) for v, t in (ax._tickLevels or [[]])[0] if lo <= v <= hi)
+            levels = [(min(np.diff([v for v, _ in shown]), default=hi - lo),
+                       [v for v, _ in shown])] if shown else []
+            strings = {v: t for v, t in shown}
+        else:
+            levels = [lv for lv in ax.tickValues(lo, hi, length) if len(lv[1])]
+            strings = None
+        for spacing, values in levels[:1]:
+            texts = [strings[v] for v in values] if strings is not None else \
+                ax.tickStrings(values, ax.scale, spacing)
+            px = spacing / (hi - lo) * length
+            # stacked labels may touch (digits fill the ascent); side by side they need a gap
+            need = fm.ascent() if name == "left" else max(fm.horizontalAdvance(t)
+                                                         for t in texts) + 4
+            if len(values) > 1 and px < need:
+                bad.append(f"{name} ticks {texts}: {px:.0f} px apart, need {need:.0f}")
+    return bad
+
+
+def plot_problems(root: QWidget) -> list[str]:
+    """Every shown pyqtgraph plot under ``root`` that is cut off by its view, whose title
+    does not fit above it, or whose tick labels run into each other."""
+    import pyqtgraph as pg
+
+    out = []
+    for view in root.findChildren(pg.GraphicsView):
+        if not _shown(view, root) or view.scene() is None:
+            continue
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        for item in view.scene().items():
+            if not isinstance(item, pg.PlotItem) or not item.isVisible():
+                continue
+            title = item.titleLabel
+            name = title.text or view.objectName() or type(view.parentWidget()).__name__
+            r = item.sceneBoundingRect()
+            if r.width() < 2 or r.height() < 2:
+                continue
+            if not seen.adjusted(-1, -1, 1, 1).contains(r):
+                out.append(f"plot {name[:40]!r} cut off by its view: {r.getRect()} not in "
+                           f"{seen.getRect()}")
+            if title.isVisible() and title.text:
+                need, has = title.item.boundingRect().width(), title.boundingRect().width()
+                if need > has + 1:
+                    out.append(f"plot title {name[:40]!r} needs {need:.0f} px, has {has:.0f}")
+            out += [f"plot {name[:40]!r}: {p}" for p in _tick_problems(item)]
+    return out
+
+
+def header_problems(root: QWidget) -> list[str]:
+    """Every shown table header section whose text is wider than the section."""
+    from PySide6.QtWidgets import QHeaderView
+
+    out = []
+    for h in root.findChildren(QHeaderView):
+        if not _shown(h, root) or h.orientation() != Qt.Orientation.Horizontal:
+            continue
+        model = h.model()
+        fm = h.fontMetrics()
+        pad = h.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, h) * 2
+        for i in range(h.count()):
+            if h.isSectionHidden(i):
+                continue
+            text = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
+            need = max((fm.horizontalAdvance(t) for t in text.split("\n")), default=0) + pad
+            if text.strip() and need > h.sectionSize(i):
+                out.append(f"header {text!r}: needs {need}, has {h.sectionSize(i)}")
+    return out

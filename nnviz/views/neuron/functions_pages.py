@@ -137,10 +137,13 @@ class SoftmaxPage(QWidget):
         left.addWidget(self.scale)
         self.table = QTableWidget(4, 4)
         self.table.setObjectName("softmax-table")
-        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(cz − max)", "a_j"])
+        # the long heading in two lines: four columns share a narrow panel on a projector
+        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(cz\n− max)", "a_j"])
         self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(4)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(   # its heading whole
+            2, QHeaderView.ResizeMode.ResizeToContents)
         left.addWidget(self.table)
         self.sum_label = QLabel()
         self.sum_label.setObjectName("softmax-sum")
@@ -161,8 +164,10 @@ class SoftmaxPage(QWidget):
         for t in self.texts:
             p.addItem(t)
         lay = QHBoxLayout(self)
-        lay.addLayout(left, 2)
-        lay.addWidget(self.plot, 3)
+        # half the width for the text, sliders and table: on a 1024x768 projector at 2:3
+        # they ran out of height and the introduction lost its last line
+        lay.addLayout(left, 1)
+        lay.addWidget(self.plot, 1)
         ctl.softmax_changed.connect(self._on_softmax_changed)
         self.apply_style(self.style_)
 

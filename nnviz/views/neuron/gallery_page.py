@@ -16,6 +16,7 @@ from nnviz.controllers.neuron_functions import (
 )
 from nnviz.engine.activations import ACTIVATIONS, Activation
 from nnviz.engine.naming import fmt
+from nnviz.views.axes import fitting_title_pt, set_title
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -36,6 +37,10 @@ def _num(v: float) -> str:
     return fmt(round(v, 4))
 
 
+def _title(name: str, f: str, fp: str) -> str:
+    return f"<b>{ACTIVATIONS[name].short}</b>: f = {f}, f′ = {fp}"
+
+
 class GalleryPage(QWidget):
     """A 3 x 3 grid of plots; the z marker is shared (dragging one moves all)."""
 
@@ -52,6 +57,7 @@ class GalleryPage(QWidget):
         self.dots: dict[str, pg.ScatterPlotItem] = {}
         self.regions: dict[str, list[pg.LinearRegionItem]] = {}
         self._alpha_drawn = dict(ctl.gallery_alpha)
+        self._title_pt: dict[str, float] = {}
         for i, name in enumerate(GALLERY):
             p = self.view.addPlot(row=i // 3, col=i % 3)
             p.setMenuEnabled(False)
@@ -137,9 +143,8 @@ class GalleryPage(QWidget):
                                     pen=pg.mkPen(st.foreground), size=9 * st.scale)
             sel = name == c.gallery_name
             colour = st.highlight if sel else st.foreground
-            self.plots[name].setTitle(
-                f"<b>{ACTIVATIONS[name].short}</b>: f = {_num(f)}, f′ = {_num(fp)}",
-                color=colour, size=f"{st.pt(9):.0f}pt")
+            set_title(self.plots[name], _title(name, _num(f), _num(fp)), colour,
+                      self._title_pt.get(name, st.pt(9)))
         act = c.gallery_activation(c.gallery_name)
         alpha = f" (α = {_num(act.alpha)})" if has_alpha else ""
         f, fp = c.gallery_at(c.gallery_name)
@@ -150,6 +155,24 @@ class GalleryPage(QWidget):
             " = saturated, |f′(z)| &lt; 0.01: gradients vanish there. Drag a marker or the "
             f"slider. &nbsp; <b>{act.title}</b>{alpha}: {act.formula}; {act.prime_formula}; "
             f"at z = {_num(z)}: f = {_num(f)}, f′ = {_num(fp)}.")
+
+    def _fit_titles(self) -> None:
+        """The titles' type: the largest (down to a floor) at which each fits above its
+        plot with the longest numbers it can show, so none changes size while z moves."""
+        st = self.style_
+        self._title_pt = {}
+        for name, p in self.plots.items():
+            rng = ACTIVATIONS[name].out_range
+            sign = "-" if rng is None or rng[0] < 0 else ""   # f′ of these is never < 0
+            self._title_pt[name] = fitting_title_pt(
+                p, _title(name, f"{sign}0.9999", "0.9999"), st.pt(9), st.pt(6.5))
+        low = min(self._title_pt.values(), default=st.pt(9))   # one size: an even grid
+        self._title_pt = dict.fromkeys(self._title_pt, low)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_titles()
+        self._redraw.request()
 
     def select(self, step: int) -> None:
         """Highlight the next/previous activation (clicker keys on this page)."""
@@ -174,4 +197,5 @@ class GalleryPage(QWidget):
                 r.setBrush(pg.mkBrush(rgba(style.muted, 60)))
                 for ln in r.lines:
                     ln.setPen(pg.mkPen(None))
+        self._fit_titles()
         self._draw()

@@ -130,8 +130,9 @@ class MPPage(QWidget):
                          background=on if t.y[r] == 1 else None)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setFont(self.table.font())  # readable from the back too
-        self.table.horizontalHeader().setSectionResizeMode(  # the widest heading whole
-            unit.n, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (unit.n, unit.n + 1):   # the widest headings whole
+            self.table.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents)
         rowh = self.table.fontMetrics().height() + 8
         self.table.verticalHeader().setDefaultSectionSize(rowh)
         self.table.setFixedHeight(min(8, len(t.y)) * rowh

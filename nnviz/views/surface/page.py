@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
-from nnviz.views.axes import style_axes
+from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
@@ -266,11 +266,10 @@ class SurfacePage(QWidget):
         self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label, contours=not s.live)
         self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
         self.slice.setLabel("bottom", s.x_label)
-        self.slice.setTitle(
-            # short: the slice is narrow beside the picker on a 1024-pixel projector
-            f"Slice: loss against {s.x_label}, the rest held"
-            if s.mode == "params" else "Slice: loss along direction 1",
-            color=self._style.foreground, size=f"{self._style.pt(10):.0f}pt")
+        # in smaller type where the slice is narrow (beside the picker on a projector)
+        fit_title(self.slice.getPlotItem(), f"Slice: loss against {s.x_label}, the rest held"
+                  if s.mode == "params" else "Slice: loss along direction 1",
+                  self._style.foreground, self._style.pt(10), self._style.pt(7))
         self._update_explanation()
         self._on_path_changed()
 

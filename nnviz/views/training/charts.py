@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from nnviz.views.axes import space_ticks
 from nnviz.views.style import Style
 
 
@@ -41,6 +42,7 @@ def style_plot(plot, style: Style) -> None:
         ax.setTickFont(f)
         ax.enableAutoSIPrefix(False)  # "epoch", never "epoch (x0.001)"
         ax.label.setFont(f)
+        space_ticks(ax)   # before a chart places its own ticks, too
     title = plot.getPlotItem().titleLabel
     title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
     if not getattr(plot, "_fits_ticks", False):  # from now on, whenever it resizes or pans

@@ -164,6 +164,7 @@ class NetView(QWidget):
     # ------------------------------------------------------------ geometry
     def _make_buttons(self) -> None:
         for b in self.plus + self.minus:
+            b.hide()   # at once: deleteLater waits for the event loop, showing old buttons
             b.deleteLater()
         hidden = range(1, len(self.sizes) - 1)
         self.plus = [self._button("+", f"One more neuron in hidden layer {l}", layer=l)

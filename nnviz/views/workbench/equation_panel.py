@@ -50,6 +50,7 @@ class EquationPanel(QWidget):
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.steps.itemClicked.connect(self._on_item_clicked)
+        self.steps.viewport().installEventFilter(self)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.text)
         split.addWidget(self.steps)
@@ -86,7 +87,18 @@ class EquationPanel(QWidget):
         if obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
             if abs(self.text.viewport().width() - self._laid_out_width) > 4:
                 self.refresh()   # lay the lines out again for the new width
+        elif obj is self.steps.viewport() and event.type() == QEvent.Type.Resize:
+            self._show_current_step()   # its rows wrap anew: keep the current one in view
         return False
+
+    def _show_current_step(self) -> None:
+        row = self.steps.currentRow()
+        if row >= 0:
+            # the rows' heights first (a long step wraps to two lines): scrolling by the
+            # old layout left the current step half out of view
+            self.steps.doItemsLayout()
+            self.steps.scrollTo(self.steps.model().index(row, 0),
+                                QListWidget.ScrollHint.PositionAtBottom)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -138,7 +150,7 @@ class EquationPanel(QWidget):
             if st.k:
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
-                self.steps.scrollTo(self.steps.model().index(st.k - 1, 0))
+                self._show_current_step()
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
         self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
