@@ -62,6 +62,13 @@ def _g(v: float) -> str:
     return f"{v:.6g}"
 
 
+def _float(v: float) -> str:
+    """A float literal: Keras takes ``learning_rate=1`` (an int) for neither a rate nor a
+    schedule and refuses it."""
+    s = _g(v)
+    return s if any(c in s for c in ".en") else s + ".0"
+
+
 def _initialiser(s: Setup) -> list[CodeLine]:
     g2 = s.gain * s.gain
     table = {
@@ -167,7 +174,7 @@ def _optimiser(cfg: TrainConfig, s: Setup, steps_per_epoch: int) -> list[CodeLin
 
 
 def _schedule(cfg: TrainConfig, spe: int) -> str:
-    eta = _g(cfg.eta)
+    eta = _float(cfg.eta)
     if cfg.schedule == "step":
         return (f"optimizers.schedules.ExponentialDecay({eta}, {cfg.lr_every * spe}, "
                 f"{_g(cfg.lr_gamma)}, staircase=True)")

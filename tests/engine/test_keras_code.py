@@ -135,7 +135,14 @@ def test_every_training_lesson_gives_python_with_every_line_linked(name):
     lines = keras_code(les.network, les.train, Setup(loss=les.loss, init=method, scale=scale,
                                                      bias=bias, n_train=100,
                                                      epochs=les.epochs))
-    ast.parse(_code(lines))
+    tree = ast.parse(_code(lines))
+    # Keras takes a rate that is a float or a schedule, not an int (the batch-norm lesson's
+    # η = 1 was written "learning_rate=1", which Keras refuses: tools/keras_check.py)
+    rates = [k.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+             for k in node.keywords if k.arg == "learning_rate"]
+    assert len(rates) == 1
+    rate = rates[0].args[0] if isinstance(rates[0], ast.Call) else rates[0]
+    assert isinstance(rate, ast.Constant) and isinstance(rate.value, float), ast.dump(rate)
     keys = {k for line in lines for k in line.controls}
     assert {"loss", "optimiser", "eta", "batch", "epochs", "init"} <= keys
     assert sum(1 for line in lines if "layers.Dense(" in line.text) == les.network.n_layers
