@@ -47,7 +47,7 @@ def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
         else:
             first = np.ceil(lo / step) * step
             texts = axis.tickStrings([first, first + step], axis.scale, step)
-            need = max(fm.horizontalAdvance(t) for t in texts) + fm.height()
+            need = max(fm.horizontalAdvance(t) for t in texts) + fm.height() / 2
         if step / (hi - lo) * size >= need:
             break
     return levels if step == major else [(step, 0.0)]
