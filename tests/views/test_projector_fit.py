@@ -241,6 +241,23 @@ def _breaks_inside_words(text_edit) -> list[str]:
     return bad
 
 
+def _equation_fit_problems(eq) -> list[str]:
+    """The Equation panel's laid-out lines all within its width (nothing cut off on the
+    right, no sideways scrolling), wrapped only at spaces, in type no smaller than a floor
+    (18 pt on a projector)."""
+    problems = [f"equation broken at {b!r}" for b in _breaks_inside_words(eq.text)]
+    text = eq.text
+    wide, room = text.document().idealWidth(), text.viewport().width()
+    if wide > room or text.horizontalScrollBar().maximum():
+        problems.append(f"equation {wide:.0f} px wide in {room} px: "
+                        f"{eq.plain_text()[:60]!r}")
+    floor = 18 if current_style().presentation else 8
+    small = [pt for pt in _fragment_sizes(text.document()) if pt < floor]
+    if small:
+        problems.append(f"equation type of {min(small)} pt")
+    return problems
+
+
 def _workbench_step_problems(lab) -> list[str]:
     """The graph's texts and the Equation panel at the stepper's position."""
     from nnviz.engine.naming import fmt
@@ -257,7 +274,7 @@ def _workbench_step_problems(lab) -> list[str]:
     texts = graph.label_texts()
     if not all(any(t.startswith(f"{b} = ") for t in texts) for b in ("b1", "b2")):
         problems.append(f"bias values not shown: {texts}")
-    problems += [f"equation broken at {b!r}" for b in _breaks_inside_words(eq.text)]
+    problems += _equation_fit_problems(eq)
     steps = eq.steps
     if k and not steps.viewport().rect().contains(steps.visualItemRect(steps.currentItem())):
         problems.append(f"the step {steps.currentItem().text()!r} is cut off in the list")
@@ -288,6 +305,50 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
             _settle(2)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
+    assert not problems, "\n".join(problems[:40])
+
+
+def _choose_optimiser(win, qtbot, name: str) -> None:
+    """Pick ``name`` in the Training lab's optimiser box with the arrow keys, back to the
+    Workbench."""
+    win.show_lab("training")
+    win.current_lab.readout.controls.setChecked(True)
+    box = win.current_lab.optimiser_box.optimiser
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    key = Qt.Key.Key_Down if box.findData(name) > box.currentIndex() else Qt.Key.Key_Up
+    for _ in range(box.count()):
+        if box.currentData() == name:
+            break
+        qtbot.keyClick(box, key)
+    assert win.doc.config.optimiser_spec()[0] == name
+    win.show_lab("workbench")
+    _settle()
+
+
+@pytest.mark.parametrize("optimiser", ["adam", "rmsprop"])
+def test_equation_lines_fit_with_every_optimiser(window, qtbot, optimiser):
+    """With an optimiser whose worked update writes its moments and √(…) + ε lines
+    (chosen in the Training lab), every micro-step's headline and lines fit the Equation
+    panel, stepped by the → key, in presentation mode and not."""
+    win = window
+    assert win.open_lesson("mazur-2-2-2")
+    start = win.doc.config.optimiser_spec()[0]
+    _choose_optimiser(win, qtbot, optimiser)
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        lab = win.current_lab
+        lab.stepper.set_position(0)
+        lab.graph.setFocus()
+        for k in range(1, len(lab.stepper) + 1):
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+            _settle(1)
+            assert lab.stepper.k == k
+            problems += [f"F5={presentation} step {k}: {p}"
+                         for p in _equation_fit_problems(lab.equations)]
+    _set_presentation(win, qtbot, False)
+    _choose_optimiser(win, qtbot, start)
     assert not problems, "\n".join(problems[:40])
 
 

@@ -9,6 +9,7 @@ still too wide one factor a line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from nnviz.engine.trace import Equation
@@ -20,6 +21,15 @@ Measure = Callable[[str, float], float]
 _SUMS = (" + ", " - ", " − ")
 _PRODUCTS = (" * ", "*", " / ")   # " / ": a quotient written with spaces may break there
 _SHOWN_OP = {"+": "+", "-": "−", "−": "−", "*": "·", "/": "/"}
+
+
+_JOIN = re.compile(r"(?<=\S)([/-])(?=\S)")
+
+
+def joined(text: str) -> str:
+    """``text`` with a word joiner after each '/' or '-' inside a word, so a wrapped line
+    never ends inside a name such as dE_total/dout_h1 or e^(-net_h1)."""
+    return _JOIN.sub("\\1\u2060", text)
 
 
 def split_top(text: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -64,16 +74,17 @@ def stage_lines(stage: str, room: float, pt: float, measure: Measure) -> list[tu
     return lines
 
 
-def equation_rows(eq: Equation, width: float, pt: float, measure: Measure
-                  ) -> list[tuple[str, str, str]]:
+def equation_rows(eq: Equation, width: float, pt: float, measure: Measure,
+                  lhs_share: float = 0.45) -> list[tuple[str, str, str]]:
     """(left, operator, right) rows: the lhs, then each stage after its "=", broken into
-    terms where the stage is wider than the room beside the lhs column."""
+    terms where the stage is wider than the room beside the lhs column. An lhs wider than
+    ``lhs_share`` of the width gets a line of its own (0: always)."""
     parts = eq.text().split(" = ")
     lhs, stages = parts[0], parts[1:] or [""]
     lhs_w = measure(plain(lhs), pt)
     op_w = measure(" = ", pt)
     rows: list[tuple[str, str, str]] = []
-    if lhs_w > 0.45 * width:    # a long lhs gets its own line; the stages go under it
+    if lhs_w > lhs_share * width:    # a long lhs gets its own line; the stages go under it
         rows.append((lhs, "", ""))
         lhs, lhs_w = "", measure("  ", pt)
     room = max(1.0, width - lhs_w - 2 * op_w - 16)
@@ -95,10 +106,13 @@ def equation_block(rows: list[tuple[str, str, str]], style: str, spacing: int,
     cells = []
     last = max((i for i, r in enumerate(rows) if r[2]), default=-1)
     for i, (left, op, right) in enumerate(rows):
-        r = math_html(right)
+        # a right-hand text with spaces (a sum in parentheses, words) may still wrap at
+        # them where the panel is narrower than its widest term: never inside a number
+        wrap = " " in right.strip()
+        r = math_html(joined(right) if wrap else right)
         if i == last and result_colour:
             r = f'<b style="color:{result_colour}">{r}</b>'
         cells.append(f'<tr><td align="right" style="white-space:nowrap">{math_html(left)}</td>'
                      f'<td style="white-space:nowrap">{op}</td>'
-                     f'<td style="white-space:nowrap">{r}</td></tr>')
+                     f'<td style="white-space:{"normal" if wrap else "nowrap"}">{r}</td></tr>')
     return f'{head}<table style="{style}" cellspacing="{spacing}">{"".join(cells)}</table>'

@@ -21,6 +21,11 @@ from nnviz.views.cells import resize_list, set_row
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.present import equation_html, step_summary
 
+#: the sizes tried, largest first, until a step's lines fit the panel's width
+SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
+#: no type of the panel below these points: 18 on a projector (the back of the room)
+FLOOR_PT = {True: 18.0, False: 8.0}
+
 
 class EquationPanel(QWidget):
     """Shows the stepper's current step; clicking a done step jumps to it."""
@@ -66,7 +71,8 @@ class EquationPanel(QWidget):
         return QSize(460, 900)
 
     def plain_text(self) -> str:
-        return self.text.toPlainText()
+        """The text shown, without the invisible word joiners that keep names whole."""
+        return self.text.toPlainText().replace("\u2060", "")
 
     def measure(self, text: str, pt: float) -> float:
         """Width in pixels of ``text`` in the panel's type at ``pt`` points."""
@@ -137,8 +143,7 @@ class EquationPanel(QWidget):
             captions = [c.text for c in shown_captions(lesson, found, values,
                                                        st.doc.network.sizes)]
         self._laid_out_width = self.text.viewport().width()
-        self.text.setHtml(equation_html(st.step, st.k, len(tr), self.style_, captions,
-                                        self.layout_width(), self.measure, hidden))
+        self._set_fitting_html(st, captions, hidden)
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
                 resize_list(self.steps, 0)
@@ -151,6 +156,20 @@ class EquationPanel(QWidget):
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
+
+    def _set_fitting_html(self, st: StepController, captions: list[str], hidden: bool) -> None:
+        """The step's HTML in the largest type whose lines all fit the panel's width (the
+        measured layout is the judge: a line wider than the text area sets the whole step
+        smaller, down to a floor readable from the back of the room)."""
+        floor = FLOOR_PT[bool(self.style_.presentation)]
+        doc = self.text.document()
+        # at each size, a second try with every left-hand side on a line of its own
+        for scale, narrow in ((s, n) for s in SCALES for n in (False, True)):
+            self.text.setHtml(equation_html(st.step, st.k, len(st.trace), self.style_,
+                                            captions, self.layout_width(), self.measure,
+                                            hidden, scale, floor, narrow))
+            if doc.idealWidth() <= self.text.viewport().width():
+                return
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
         self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))

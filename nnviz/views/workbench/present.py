@@ -5,8 +5,6 @@ Formatting only (numbers printed with the engine's ``fmt``); no maths.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from nnviz.engine.naming import Naming, fmt
@@ -14,7 +12,12 @@ from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
 from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style
-from nnviz.views.workbench.equation_layout import Measure, equation_block, equation_rows
+from nnviz.views.workbench.equation_layout import (
+    Measure,
+    equation_block,
+    equation_rows,
+    joined,
+)
 
 
 def short(x: float) -> str:
@@ -149,24 +152,19 @@ def _natural_width(text: str, pt: float) -> float:
     return 0.0
 
 
-_JOIN = re.compile(r"(?<=\S)([/-])(?=\S)")
-
-
-def joined(text: str) -> str:
-    """``text`` with a word joiner after each '/' or '-' inside a word, so a wrapped line
-    never ends inside a name such as dE_total/dout_h1."""
-    return _JOIN.sub("\\1\u2060", text)
-
-
 def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                   captions: list[str] = (), width: float = 1e9,
-                  measure: Measure = _natural_width, hidden: bool = False) -> str:
+                  measure: Measure = _natural_width, hidden: bool = False,
+                  scale: float = 1.0, floor: float = 0.0, narrow: bool = False) -> str:
     """The equation panel for a panel ``width`` pixels wide (text measured by ``measure``):
     the title, the step's result in large type (always in view, however long the
     derivation), the equation in lines broken between terms, and its chain-rule factors.
-    ``hidden``: the result is '?' (predict, then reveal)."""
+    ``hidden``: the result is '?' (predict, then reveal). ``scale`` sets every size smaller
+    (a panel too narrow for the whole lines), none below ``floor`` points; ``narrow`` sets
+    every left-hand side on a line of its own."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
-    big, eq_pt, mid = style.pt(14), style.pt(12), style.pt(10.5)
+    big, eq_pt, mid = (max(floor, style.pt(s) * scale) for s in (14, 12, 10.5))
+    share = 0.0 if narrow else 0.45
     out = [f'<div style="color:{fg}; font-family:sans-serif">']
     if step is None:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">Start of the pass '
@@ -178,17 +176,17 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
         shown = HiddenResult if hidden else Equation
         eq = step.equation
         result = shown(eq.lhs, (), eq.value, 0)
-        out.append(equation_block(equation_rows(result, width, big, measure),
+        out.append(equation_block(equation_rows(result, width, big, measure, share),
                                   f"font-size:{big:.1f}pt; color:{hi}", 2, hi))
         eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
-        out.append(equation_block(equation_rows(eq, width, eq_pt, measure),
+        out.append(equation_block(equation_rows(eq, width, eq_pt, measure, share),
                                   f"font-size:{eq_pt:.1f}pt", 3, hi))
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
             for d in step.details:
                 if hidden and (d.lhs == step.equation.lhs or d.value == step.value):
                     d = HiddenResult(d.lhs, d.stages, d.value, d.n_symbolic)  # the same result
-                out.append(equation_block(equation_rows(d, width, mid, measure),
+                out.append(equation_block(equation_rows(d, width, mid, measure, share),
                                           f"font-size:{mid:.1f}pt; color:{grad}", 2))
     for c in captions:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}"><i>{joined(escape(c))}</i>'
