@@ -103,3 +103,19 @@ def test_the_workbench_declines_a_big_network_and_its_matrix_view_steps_it(
     qtbot.waitUntil(lambda: bench.matrix.m == 1)
     bench.matrix_view.canvas.grab()
     assert "W" in bench.matrix_view.shown_text()
+
+
+def test_a_hidden_training_lab_draws_nothing_until_it_is_shown(main_window, qtbot):
+    win = main_window
+    assert win.open_lesson("mazur-2-2-2")
+    win.show_lab("training")
+    lab = win.lab("training")
+    drawn = []
+    real = lab.redraw
+    lab.redraw = lambda: (drawn.append(1), real())[1]
+    win.show_lab("workbench")
+    win.doc.set_weight(0, 0, 0, 0.125)
+    qtbot.wait(300)
+    assert not drawn and not lab.isVisible()
+    win.show_lab("training")
+    qtbot.waitUntil(lambda: bool(drawn))

@@ -91,7 +91,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
-        self._redraw_timer.timeout.connect(self.redraw)
+        self._redraw_timer.timeout.connect(self._on_redraw_timer)
         self._connect()
         install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
         self.map.apply_style(self.style_)
@@ -179,9 +179,25 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     # ------------------------------------------------------------ updates
     def _schedule(self) -> None:
-        """Coalesce: at most one redraw per frame however many changes arrive."""
+        """Coalesce: at most one redraw per frame however many changes arrive; a hidden lab
+        draws nothing (and asks for no maps) until it is shown."""
+        if not self.isVisible():
+            self._stale = True
+            return
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
+
+    def _on_redraw_timer(self) -> None:
+        if self.isVisible():
+            self.redraw()
+        else:
+            self._stale = True
+
+    def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().showEvent(ev)
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self._schedule()
 
     def _on_trained(self) -> None:
         """While training runs, every slice is drawn at once, so a frame is one slice, one
