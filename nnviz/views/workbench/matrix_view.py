@@ -29,6 +29,8 @@ from nnviz.views.style import Style, current_style
 
 MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
 FITS = (1.0, 0.92, 0.85, 0.8)   # type scales tried so a step fits the view without scrolling
+#: and with taller matrices cut to 4 rows, down to this (numbers 12.5 pt on a projector)
+FITS_4_ROWS = (*FITS, 0.75, 0.7, 0.65)
 GAP = 10.0             # between tokens
 FOOT_GAP = 15.0        # between the last line and the note under it
 BRACKET = 7.0          # width of a bracket's serif
@@ -79,7 +81,7 @@ class MatrixCanvas(QWidget):
         rows if it takes that; the smallest otherwise, and the view scrolls."""
         self.fit, self._rows_most = 1.0, MAX_SHOWN
         if self.avail_height > 0:   # the type first, then fewer rows (first, ⋮, last)
-            tries = [(r, f) for r in (MAX_SHOWN, 4) for f in FITS]
+            tries = [(MAX_SHOWN, f) for f in FITS] + [(4, f) for f in FITS_4_ROWS]
             for self._rows_most, self.fit in tries:
                 if self._content_height(self.width()) <= self.avail_height:
                     break
