@@ -24,8 +24,19 @@ PAGE_TITLES = {
     "l1-l2": "L1 vs L2",
     "more-data": "More data",
     "dropout": "Dropout as an ensemble",
-    "augmentation": "Augmentation",
+    "augmentation": "Augment",
     "transfer": "Transfer learning",
+}
+# the tabs' own short names, so all seven tabs fit a 1024-pixel projector in presentation
+# mode (the full title is the tab's tooltip and heads the status line)
+TAB_TITLES = {
+    "bias-variance": "Bias/variance",
+    "regularisation": "Regularise",
+    "l1-l2": "L1 vs L2",
+    "more-data": "More data",
+    "dropout": "Dropout",
+    "augmentation": "Augment",
+    "transfer": "Transfer",
 }
 MAX_SEED = 2**31 - 1
 MODELS = ("polynomial", "network")

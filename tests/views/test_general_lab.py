@@ -261,3 +261,24 @@ def test_history_export_is_the_shown_curve(main_window, qtbot):
     c = lab.ctl.result("more-data")
     assert h == {"n": [float(n) for n in c.sizes], "train_accuracy": c.train,
                  "test_accuracy": c.test}
+
+
+def test_every_topic_tab_is_in_view_on_a_projector(main_window, qtbot):
+    """At 1024x768 in presentation mode the seven topics' tabs all fit the tab bar (no
+    scroll arrows, no tab cut at the right); each tab's tooltip has the full title."""
+    from PySide6.QtWidgets import QApplication, QToolButton
+
+    from nnviz.engine.general_setup import PAGE_TITLES
+
+    win = main_window
+    win.resize(1024, 768)
+    assert win.open_lesson("bias-variance")
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    win.resize(1024, 768)
+    QApplication.processEvents()
+    bar = win.current_lab.tabs.tabBar()
+    assert bar.count() == len(PAGES)
+    assert bar.tabRect(bar.count() - 1).right() < bar.width()
+    assert not any(b.isVisible() for b in bar.findChildren(QToolButton))
+    assert [bar.tabToolTip(i) for i in range(bar.count())] == [PAGE_TITLES[p] for p in PAGES]
+    qtbot.keyClick(win, Qt.Key.Key_F5)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.general import GeneralController
-from nnviz.engine.general_setup import PAGE_TITLES, PAGES
+from nnviz.engine.general_setup import PAGE_TITLES, PAGES, TAB_TITLES
 from nnviz.engine.validate import FormatError
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.general.bv_page import BiasVariancePage
@@ -56,7 +56,8 @@ class GeneralLab(Lab):
         for name in PAGES:
             page = PAGE_CLASSES[name](self.ctl)
             self.pages[name] = page
-            self.tabs.addTab(page, PAGE_TITLES[name])
+            self.tabs.addTab(page, TAB_TITLES[name])
+            self.tabs.setTabToolTip(self.tabs.count() - 1, PAGE_TITLES[name])
         self.setCentralWidget(self.tabs)
         self._refresher = Coalescer(self._refresh, self)
         # one redraw for a burst of changes (a lesson: settings, tab, show); none while hidden
