@@ -25,6 +25,7 @@ LAB_LESSONS = {
     "universality": ["universality-bumps", "universality-towers", "relu-approximation"],
     "training": ["spiral", "keras-lab"],
     "general": ["bias-variance", "regularisation-polynomial"],
+    "conv": ["conv-edge", "conv-feature-maps", "conv-rgb", "pooling", "cnn-digits"],
 }
 
 
@@ -93,6 +94,14 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
     return problems
 
 
+def _train_cnn(lab, epochs: int) -> None:
+    """The CNN tab trained until its accuracy curve has ``epochs`` points."""
+    trainer = lab.cnn.trainer
+    while len(trainer.history) < epochs:
+        lab.advance(trainer.steps_left_in_epoch())
+    _settle()
+
+
 def test_every_lab_fits_the_screen(window, qtbot):
     """Every lab with its lessons, in presentation mode and not: the window keeps its size,
     no label, button or combo box text is cut, no plot is cut off by its view or has its
@@ -109,6 +118,8 @@ def test_every_lab_fits_the_screen(window, qtbot):
                 if lab == "training":   # a few epochs: live captions, curves, numbers
                     win.current_lab.advance(3)
                     win.current_lab.redraw()
+                if lesson == "cnn-digits":   # epochs on its accuracy curve
+                    _train_cnn(win.current_lab, epochs=3)
                 _settle()
                 # every tab with the lab's first lesson; the others in the tab they open
                 problems += _check(win, lesson, every_tab=i == 0)

@@ -138,7 +138,7 @@ class ConvLab(Lab):
             acc = t.history[-1].test_accuracy if t.history else None
             return (f"CNN · epoch {t.epochs} · batch {t.steps}"
                     + (f" · test accuracy {100 * acc:.1f} %" if acc is not None else ""))
-        return self.conv_page.position_text()
+        return self.conv_page.status_text()
 
     # ------------------------------------------------------------ hooks
     def activate(self) -> None:

@@ -319,6 +319,21 @@ class ConvPage(QWidget):
             return f"Backward, pooling window {n_pool} of {c.n_pool} · {cost}"
         return f"Backward, output cell {n_cells} of {c.n_conv} · {cost}"
 
+    def status_text(self) -> str:
+        """The position alone, short enough for the status bar at projector size (the
+        position line above the pictures has the settings and the keys)."""
+        c = self.ctl
+        if c.k == 0:
+            return "Start"
+        if c.stage == "conv":
+            return f"Position {c.k} of {c.n_conv}"
+        if c.stage == "pool":
+            return f"Pooling window {c.k - c.n_conv} of {c.n_pool}"
+        n_pool, n_cells = c.shown_back()
+        if c.stage == "pool_back":
+            return f"Backward · pooling window {n_pool} of {c.n_pool}"
+        return f"Backward · output cell {n_cells} of {c.n_conv} · C = {c.back.cost:.4f}"
+
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         for g in (self.image, self.fmap, self.pooled):
