@@ -335,6 +335,9 @@ def _choose_optimiser(win, qtbot, name: str) -> None:
     assert win.doc.config.optimiser_spec()[0] == name
     win.show_lab("workbench")
     _settle()
+    win.activateWindow()
+    win.current_lab.graph.setFocus()   # the window's keys (F5, →) away from the combo box
+    _settle()
 
 
 @pytest.mark.parametrize("optimiser", ["adam", "rmsprop"])
