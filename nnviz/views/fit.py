@@ -8,6 +8,8 @@ ask for nothing, so a stack is exactly as demanding as the page on screen.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -141,10 +143,30 @@ class FittingStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
+        # the message shown by show_fitting: its variants, deadline and text shown
+        self._fitting: tuple[list[str], float | None, str] | None = None
+        self.messageChanged.connect(self._on_message_changed)
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802
         self._permanent.append(widget)
+        widget.installEventFilter(self)
         super().addPermanentWidget(widget, stretch)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt API
+        # the step status grew (a step after the message was shown): fit the message again
+        if ev.type() == QEvent.Type.Resize and self._fitting is not None:
+            self._refit()
+        return super().eventFilter(obj, ev)
+
+    def _on_message_changed(self, text: str) -> None:
+        if self._fitting is not None and text != self._fitting[2]:
+            self._fitting = None   # timed out, cleared or replaced by another message
+
+    def _refit(self) -> None:
+        variants, deadline, _ = self._fitting
+        left = None if deadline is None else int((deadline - time.monotonic()) * 1000)
+        if left is None or left > 0:
+            self.show_fitting(variants, left or 0)
 
     def message_room(self) -> int:
         """Pixels free for a message, left of the permanent widgets."""
@@ -160,4 +182,7 @@ class FittingStatusBar(QStatusBar):
         text = next((v for v in variants if fm.horizontalAdvance(v) <= room), None)
         if text is None:
             text = fm.elidedText(variants[-1], Qt.TextElideMode.ElideRight, room)
+        self._fitting = None   # (showMessage below signals the change)
         super().showMessage(text, timeout)
+        self._fitting = (variants, time.monotonic() + timeout / 1000 if timeout else None,
+                         text)
