@@ -57,7 +57,10 @@ class _CurrentPageSizer(QObject):
 def size_to_current_page(stack: QStackedWidget) -> None:
     """Make ``stack`` (as big as its largest page by default) as big as its current page;
     call again after adding pages (QStackedWidget does not announce additions)."""
-    sizer = stack.findChild(_CurrentPageSizer, "current-page-sizer")
+    # its own sizer only: a recursive search finds a sizer of a stack inside a page (the
+    # Workbench's graph/matrix stack), and the main stack then never got one of its own
+    sizer = stack.findChild(_CurrentPageSizer, "current-page-sizer",
+                            Qt.FindChildOption.FindDirectChildrenOnly)
     if sizer is None:
         _CurrentPageSizer(stack)
     else:

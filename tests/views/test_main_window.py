@@ -76,3 +76,20 @@ def test_first_start_fills_most_of_the_screen_and_later_starts_restore(qtbot, se
     qtbot.addWidget(again)
     again.restore_settings()
     assert (again.width(), again.height()) == (700, 500)
+
+
+def test_the_lab_stack_asks_only_for_the_shown_lab(main_window):
+    """After visiting labs (the Workbench has a stack of its own inside), the main stack's
+    minimum size is the shown lab's: a lab visited before (the Convolution lab needs 501
+    px) must not make the window too small for the caption of the next lesson."""
+    from PySide6.QtWidgets import QApplication, QSizePolicy
+
+    win = main_window
+    for name in ("conv-edge", "mazur-2-2-2", "batch-norm"):
+        assert win.open_lesson(name)
+        QApplication.processEvents()
+    st, shown = win.stack, win.current_lab
+    hidden = [st.widget(i) for i in range(st.count()) if st.widget(i) is not shown]
+    assert len(hidden) >= 2
+    assert all(p.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Ignored for p in hidden)
+    assert st.minimumSizeHint().height() <= max(shown.minimumSizeHint().height(), 0) + 1

@@ -170,7 +170,10 @@ class RunPanel(QGroupBox):
                 box.setCurrentText(net.activations[l].name)
 
     def _activation(self, layer: int, name: str) -> None:
-        if name != self.doc.network.activations[layer].name:
+        acts = self.doc.network.activations
+        if layer >= len(acts):   # a combo of a layer just removed, before the next refresh
+            return
+        if name != acts[layer].name:
             self.ctl.set_activation(layer, name)
 
 
