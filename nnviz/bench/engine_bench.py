@@ -152,7 +152,7 @@ def _grid_loss_own(net: Network, x: np.ndarray, y: np.ndarray, va: np.ndarray,
     return out
 
 
-def _time_best(fn, repeats: int) -> float:
+def time_best(fn, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -212,18 +212,18 @@ def surface_b101(repeats: int) -> dict[str, Any]:
 
     if not np.isclose(grid[42, 17], cost(probe, x, y, loss), rtol=1e-9, atol=1e-12):
         raise RuntimeError("the loss grid does not match the network's cost")
-    seconds = _time_best(run, repeats)
+    seconds = time_best(run, repeats)
     macs = xs.size * ys.size * len(x) * sum(w.size for w in net.weights)
     m = max(1, round(macs ** (1 / 3)))
     a = np.random.default_rng(0).random((m, m))
     b = np.random.default_rng(1).random((m, m))
-    t_mm = _time_best(lambda: a @ b, max(3, repeats))
+    t_mm = time_best(lambda: a @ b, max(3, repeats))
     mm_rate = m ** 3 / t_mm
     rate = macs / seconds
     # what bounds it: the tanh that cannot be skipped (NumPy speed, `threads` threads), and
     # the multiply-adds that cannot, at the matrix product's rate
     z = np.random.default_rng(2).random(200_000)
-    t_tanh = _time_best(lambda: np.tanh(z, out=z), 5) / z.size
+    t_tanh = time_best(lambda: np.tanh(z, out=z), 5) / z.size
     n_tanh = xs.size * ys.size * len(x) * tanh_per
     needed = xs.size * ys.size * len(x) * macs_per
     bound = (macs / mm_rate) / (n_tanh * t_tanh / threads + needed / mm_rate)

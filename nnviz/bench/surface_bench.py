@@ -19,21 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.bench.engine_bench import playground
+from nnviz.bench.engine_bench import playground, time_best
 from nnviz.engine import surface as S
 from nnviz.engine.losses import get_loss
 from nnviz.engine.network import cost
 
 PAIR = (S.ParamRef("w", 0, 0, 0), S.ParamRef("w", 0, 0, 1))
-
-
-def _best(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def picture_b101(repeats: int) -> dict[str, Any]:
@@ -54,9 +45,9 @@ def picture_b101(repeats: int) -> dict[str, Any]:
     if not np.isclose(exact[42, 17], cost(probe, x, y, loss), rtol=1e-9, atol=1e-12):
         raise RuntimeError("the loss grid does not match the network's cost")
     diff = float(np.max(np.abs(pic - exact)) / np.ptp(exact))
-    return {"seconds": _best(lambda: S.loss_grid_picture(net, x, y, loss, px, py, xs, ys),
+    return {"seconds": time_best(lambda: S.loss_grid_picture(net, x, y, loss, px, py, xs, ys),
                              repeats),
-            "float64_seconds": _best(lambda: S.loss_grid(net, x, y, loss, px, py, xs, ys),
+            "float64_seconds": time_best(lambda: S.loss_grid(net, x, y, loss, px, py, xs, ys),
                                      repeats),
             "max_rel_diff": diff,
             "dtype": np.dtype(S.picture_dtype(net, loss, exact.size * len(x) * 17)).name}
