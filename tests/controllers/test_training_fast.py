@@ -8,17 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.controllers.document import Document
-from nnviz.controllers.training import TrainingController
-
 
 @pytest.fixture
-def ctl(qtbot):
-    doc = Document()
-    c = TrainingController(doc)
-    yield c
-    c.shutdown()
-    doc.undo_stack.blockSignals(True)
+def ctl(training_ctl):
+    return training_ctl
 
 
 def _play(ctl, lesson: str, path: str, setup=None) -> dict:
