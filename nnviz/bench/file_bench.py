@@ -43,7 +43,8 @@ def big_files(folder: Path, n: int) -> tuple[Path, Path]:
     """A workspace and a weights file of a 2-n-n-2 network (mazur-2-2-2's lesson)."""
     from nnviz.engine.lessons import load_lesson
     from nnviz.engine.training import TrainConfig
-    from nnviz.engine.workspace import Workspace, save_weights, save_workspace
+    from nnviz.engine.weights_file import save_weights
+    from nnviz.engine.workspace import Workspace, save_workspace
 
     lesson, net = load_lesson("mazur-2-2-2"), _big_network(n)
     x = np.random.default_rng(1).normal(size=(8, 2))

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.validate import FormatError, leaf_rows, loads_json, read_bytes, read_json
+from nnviz.engine.validate import FormatError, leaf_rows, read_json
 
 KINDS = ("workspace", "lesson", "weights", "json")  # json: a lesson or a weights file
 MIN_PACKED = 256          # lists of fewer floats stay in the skeleton
@@ -168,8 +168,9 @@ def child_main(path: str, kind: str, out) -> None:
 
 
 def _answer(p: Path, kind: str) -> bytes:
-    from nnviz.engine.lessons import LessonError, lesson_from
-    from nnviz.engine.workspace import WEIGHTS_FORMAT, weights_from, workspace_from
+    from nnviz.engine.lessons import lesson_from, read_lesson_json
+    from nnviz.engine.weights_file import WEIGHTS_FORMAT, weights_from
+    from nnviz.engine.workspace import workspace_from
 
     if kind == "workspace":
         obj = read_json(p)
@@ -178,12 +179,7 @@ def _answer(p: Path, kind: str) -> bytes:
         obj = read_json(p)
         weights_from(obj, p)
     else:
-        raw = b""
-        try:
-            raw = read_bytes(p)
-            obj = loads_json(raw)
-        except FormatError as e:
-            raise LessonError(f"{p.name}: {e}" if raw else str(e)) from None
+        obj, raw = read_lesson_json(p)
         fmt = obj.get("format") if isinstance(obj, dict) else None
         if kind == "json" and fmt == WEIGHTS_FORMAT:
             kind = "weights"

@@ -18,6 +18,7 @@ from nnviz.engine.lesson_network import init_spec, parse_names, parse_network
 from nnviz.engine.losses import LOSSES, get_loss
 from nnviz.engine.naming import Naming
 from nnviz.engine.network import Network
+from nnviz.engine.network_io import dropout_mode
 from nnviz.engine.resources import lessons_dir
 from nnviz.engine.syllabus import MAX_ORDER, parse_place
 from nnviz.engine.train_settings import parse_optimiser, parse_schedule
@@ -159,13 +160,19 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
             raise LessonError(f"no lesson named {str(name_or_path)!r}; shipped lessons: "
                               f"{', '.join(lesson_names())}")
         p = candidate
+    data, raw = read_lesson_json(p)
+    return lesson_from(data, p, raw)
+
+
+def read_lesson_json(p: Path) -> tuple[Any, bytes]:
+    """The decoded JSON of the file ``p`` and its bytes (bounded read); LessonError, naming
+    the file once it was read, if it cannot be read or is not JSON."""
     raw = b""
     try:
         raw = read_bytes(p)
-        data = loads_json(raw)
+        return loads_json(raw), raw
     except FormatError as e:
         raise LessonError(f"{p.name}: {e}" if raw else str(e)) from None
-    return lesson_from(data, p, raw)
 
 
 def lesson_from(data: Any, p: Path, raw: bytes = b"") -> Lesson:
@@ -254,7 +261,7 @@ def _training(tr: Any) -> tuple[str, TrainConfig, int, int]:
         l1=as_number(tr.get("l1", 0.0), "training.l1", 0.0, 1e3),
         l2=as_number(tr.get("l2", 0.0), "training.l2", 0.0, 1e3),
         dropout=as_number(tr.get("dropout", 0.0), "training.dropout", 0.0, 0.95),
-        dropout_mode=_dropout_mode(tr.get("dropout_mode", "inverted"), "training"),
+        dropout_mode=dropout_mode(tr.get("dropout_mode", "inverted"), "training"),
         clip_value=_opt_pos(tr.get("clip_value"), "training.clip_value"),
         clip_norm=_opt_pos(tr.get("clip_norm"), "training.clip_norm"),
         freeze_biases=as_bool(tr.get("freeze_biases", False), "training.freeze_biases"),
@@ -282,14 +289,6 @@ def _check_settings(lab: str, settings: dict) -> None:
             parse_general(settings)
         except FormatError as e:
             raise FormatError(f"settings: {e}") from None
-
-
-def _dropout_mode(v: Any, where: str) -> str:
-    from nnviz.engine.training import DROPOUT_MODES
-
-    if v not in DROPOUT_MODES:
-        raise FormatError(f"{where}.dropout_mode: one of {', '.join(DROPOUT_MODES)}")
-    return v
 
 
 def _opt_pos(v: Any, where: str) -> float | None:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from nnviz.engine.file_child import Cancelled, read_checked
 from nnviz.engine.lessons import lesson_from
 from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import weights_from, workspace_from
+from nnviz.engine.weights_file import weights_from
+from nnviz.engine.workspace import workspace_from
 from nnviz.views.safe_text import warn
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import check_like, read_weights, save_weights
+from nnviz.engine.weights_file import check_like, read_weights, save_weights
 from nnviz.views.big_reads import read_big
 from nnviz.views.gl import GLView
 from nnviz.views.lab_base import Lab

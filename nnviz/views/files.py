@@ -17,16 +17,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from nnviz.controllers.settings_store import get_str_list, put_str_list
+from nnviz.engine.json_text import json_format
 from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import (
-    SUFFIX,
-    WEIGHTS_FORMAT,
-    Workspace,
-    data_spec_for,
-    json_format,
-    read_workspace,
-    save_workspace,
-)
+from nnviz.engine.weights_file import WEIGHTS_FORMAT
+from nnviz.engine.workspace import SUFFIX, Workspace, data_spec_for, read_workspace, save_workspace
 from nnviz.views.background import BIG_AUTOSAVE_PARAMS, BIG_FILE_BYTES, Background, file_size
 from nnviz.views.big_reads import read_big
 from nnviz.views.recovery import RecoveryFiles

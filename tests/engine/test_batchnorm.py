@@ -177,8 +177,8 @@ def test_copies_and_equality_include_batch_norm():
 def test_batch_norm_is_saved_exactly_and_validated_on_open():
     import json
 
+    from nnviz.engine.network_io import network_from_dict, network_to_dict
     from nnviz.engine.validate import FormatError
-    from nnviz.engine.workspace import network_from_dict, network_to_dict
 
     net = _bn_net(3)
     d = json.loads(json.dumps(network_to_dict(net)))
@@ -224,8 +224,8 @@ _hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
 def test_hostile_batch_norm_values_in_a_workspace_are_refused_or_valid(layer, key, value):
     import json
 
+    from nnviz.engine.network_io import network_from_dict, network_to_dict
     from nnviz.engine.validate import FormatError
-    from nnviz.engine.workspace import network_from_dict, network_to_dict
 
     d = json.loads(json.dumps(network_to_dict(_bn_net(4))))
     bn = d["layers"][layer].setdefault("batch_norm", {})

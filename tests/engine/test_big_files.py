@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import workspace as W
+from nnviz.engine import weights_file as W
 from nnviz.engine.activations import get_activation
 from nnviz.engine.network import Network
 from nnviz.engine.validate import FormatError
@@ -28,7 +28,9 @@ def test_a_2m_weight_network_reopens(tmp_path):
 
 
 def test_saving_refuses_what_could_not_be_opened(tmp_path, monkeypatch):
-    monkeypatch.setattr(W, "MAX_FILE_BYTES", 10_000)
+    from nnviz.engine import json_text
+
+    monkeypatch.setattr(json_text, "MAX_FILE_BYTES", 10_000)
     with pytest.raises(FormatError, match="over the 0 MB nnviz opens|nnviz opens"):
         W.save_weights(tmp_path / "w.json", _net(30))
     assert not (tmp_path / "w.json").exists()

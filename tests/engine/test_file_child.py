@@ -20,7 +20,8 @@ from nnviz.engine import file_child as FC
 from nnviz.engine.lessons import LessonError, load_lesson
 from nnviz.engine.schema import Grid
 from nnviz.engine.validate import FormatError, as_array, read_json
-from nnviz.engine.workspace import read_weights, read_workspace, save_weights
+from nnviz.engine.weights_file import read_weights, save_weights
+from nnviz.engine.workspace import read_workspace
 from tests.engine.test_big_files import _net
 from tests.engine.test_hostile_fuzz import WORKSPACES
 from tests.hostile_strategies import hostile_variant

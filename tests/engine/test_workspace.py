@@ -16,19 +16,21 @@ from nnviz.engine import atomic
 from nnviz.engine.lessons import load_lesson
 from nnviz.engine.training import TrainConfig
 from nnviz.engine.validate import FormatError
+from nnviz.engine.weights_file import (
+    loads_weights,
+    parse_weights,
+    read_weights,
+    save_weights,
+    weights_to_dict,
+)
 from nnviz.engine.workspace import (
     Workspace,
     data_spec_for,
     dumps_workspace,
-    loads_weights,
     loads_workspace,
-    parse_weights,
     parse_workspace,
-    read_weights,
     read_workspace,
-    save_weights,
     save_workspace,
-    weights_to_dict,
     workspace_to_dict,
 )
 

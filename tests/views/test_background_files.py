@@ -135,7 +135,7 @@ def test_a_big_weights_import_is_read_elsewhere_and_all_or_nothing(
         main_window, qtbot, monkeypatch, tmp_path, everything_big, big_pair):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from nnviz.engine.workspace import read_weights, save_weights
+    from nnviz.engine.weights_file import read_weights, save_weights
     from tests.engine.test_big_files import _net
 
     win = main_window

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from nnviz.engine.workspace import read_weights
+from nnviz.engine.weights_file import read_weights
 from nnviz.views.labs import available_labs
 
 #: a lesson of each lab, and a text its exported view must show
