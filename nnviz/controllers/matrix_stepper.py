@@ -5,6 +5,11 @@ document's network and a position m in it. With one example it keeps the neuron 
 in step (its k follows, so the graph and the equation panel show the same moment, and the
 matrix view resumes where the neuron view was); with a mini-batch it shows each example's
 δ and a, then the summed update, which a whole training step then applies.
+
+The trace of a large network (over :data:`ASYNC_WEIGHTS` weights: a 2-1400-1400-2
+network's is about ten copies and products of 2 M numbers, 0.5-1.5 s on the GUI thread
+before) is built on a worker thread from a copy of the network; meanwhile ``trace`` is None and
+:meth:`MatrixController.why_none` says it is being built.
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.stepper import StepController
 from nnviz.engine.matrix_trace import MatrixStep, MatrixTrace, build_matrix_trace, neuron_position
+from nnviz.engine.network import Network
 
 #: a mini-batch shows at most this many examples (each one's δ and a, then the sum)
 MAX_BATCH = 8
+#: above this many weights the trace is built off the GUI thread; every shipped lesson
+#: (784-100-10, 79,400 weights, the largest: ~15 ms) is built at once
+ASYNC_WEIGHTS = 100_000
 
 
 class MatrixController(QObject):
@@ -34,6 +43,8 @@ class MatrixController(QObject):
         self.error = ""
         self._trace: MatrixTrace | None = None
         self._dirty = True
+        self.building = ""            # what is being built off the GUI thread ("": nothing)
+        self._runner = None           # the worker, made for the first large network
         self._neuron_trace = None
         self._syncing = False
         for sig in (self.doc.lesson_changed, self.doc.network_changed, self.doc.settings_changed,
@@ -59,23 +70,58 @@ class MatrixController(QObject):
             self._neuron_trace, self._dirty = ntr, True
         if self._dirty:
             self._dirty = False
-            self._trace, self.error = None, ""
-            d = self.doc
-            if d.network is not None:
-                x, y = (self.batch_rows()[:2] if self.batch else (d.example_x, d.example_y))
-                lesson = d.lesson
-                try:
-                    with np.errstate(all="ignore"):
-                        self._trace = build_matrix_trace(
-                            d.network, x, y, d.loss, d.config.eta,
-                            freeze_biases=d.config.freeze_biases, base=self.base,
-                            names=d.naming,
-                            notes_digits=lesson.notes_digits if lesson is not None else None)
-                except (ValueError, IndexError) as e:
-                    self.error = f"Cannot trace this network: {e}"
-            if self._trace is not None:
-                self.m = min(self.m, len(self._trace))
+            self._trace, self.error, self.building = None, "", ""
+            if self.doc.network is not None:
+                self._build()
         return self._trace
+
+    def _build(self) -> None:
+        """Build the trace of the document now, or start building it off the GUI thread."""
+        d = self.doc
+        x, y = (self.batch_rows()[:2] if self.batch else (d.example_x, d.example_y))
+        lesson = d.lesson
+        kw = {"freeze_biases": d.config.freeze_biases, "base": self.base, "names": d.naming,
+              "notes_digits": lesson.notes_digits if lesson is not None else None}
+        weights = sum(w.size for w in d.network.weights)
+        if weights <= ASYNC_WEIGHTS:
+            self._installed(*_trace_job(d.network, x, y, d.loss, d.config.eta, **kw)(None))
+            return
+        self.building = (f"Building the matrix steps of this large network ({weights:,} "
+                         "weights) in the background …")
+        # from copies: the Training lab may change the network in place meanwhile
+        self.runner().submit(_trace_job(d.network.copy(), np.array(x, float),
+                                        np.array(y, float), d.loss, d.config.eta, **kw),
+                             quiet=True)
+
+    def _installed(self, trace: MatrixTrace | None, error: str) -> None:
+        self._trace, self.error, self.building = trace, error, ""
+        if trace is not None:
+            self.m = min(self.m, len(trace))
+
+    def runner(self):
+        if self._runner is None:
+            from nnviz.controllers.gridworker import GridRunner
+
+            self._runner = GridRunner(self)
+            self._runner.finished.connect(self._on_built)
+            self._runner.failed.connect(lambda e: self._on_built(0, (None, e)))
+        return self._runner
+
+    def _on_built(self, _rid: int, got: object) -> None:
+        if self._dirty or not self.building:
+            return   # asked for again meanwhile: a newer build is coming
+        self._installed(*got)
+        if self.active:
+            self._follow_stepper()
+        self.changed.emit()
+
+    def why_none(self) -> str:
+        """Why there is no trace: being built, the error, or no network."""
+        return self.building or self.error or "No network"
+
+    def shutdown(self) -> None:
+        if self._runner is not None:
+            self._runner.shutdown()
 
     @property
     def step(self) -> MatrixStep | None:
@@ -88,6 +134,8 @@ class MatrixController(QObject):
 
     def _invalidate(self) -> None:
         self._dirty = True
+        if self._runner is not None:
+            self._runner.cancel()   # a build of the old network is never installed
         if self.active:
             self.changed.emit()
 
@@ -201,7 +249,19 @@ class MatrixController(QObject):
     def status_text(self) -> str:
         """E.g. "BP1: Backward · layer 3 · matrix step 6 of 14 · training step 0"."""
         if self.trace is None:
-            return self.error or "No network"
+            return self.why_none()
         head = self.step.title if self.step else "Start of the pass"
         return (f"{head} · matrix step {self.m} of {len(self)} · "
                 f"training step {self.stepper.t}")
+
+
+def _trace_job(net: Network, x: np.ndarray, y: np.ndarray, loss, eta: float, **kw):
+    """A job (for the grid worker, or called at once) building the matrix trace of these
+    inputs: (trace, "") or (None, the reason it cannot be built)."""
+    def job(_progress) -> tuple[MatrixTrace | None, str]:
+        try:
+            with np.errstate(all="ignore"):
+                return build_matrix_trace(net, x, y, loss, eta, **kw), ""
+        except (ValueError, IndexError) as e:
+            return None, f"Cannot trace this network: {e}"
+    return job

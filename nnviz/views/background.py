@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 BIG_FILE_BYTES = 4 * 1024 * 1024      # larger files are read off the GUI thread
 BIG_AUTOSAVE_PARAMS = 200_000         # larger networks are autosaved off the GUI thread
@@ -77,8 +77,7 @@ class Background(QObject):
             self._jobs.remove(job)
             future, done, dialog = job
             if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
+                _close_dialog(dialog)
             err = future.exception()
             done(None if err is not None else future.result(), err)
         if not self._jobs:
@@ -92,3 +91,15 @@ class Background(QObject):
             stop.set()
         self.wait()
         self._pool.shutdown(wait=True)
+
+
+def _close_dialog(dialog: QProgressDialog) -> None:
+    """Close a progress dialog and give its window back the keys: without a window
+    manager to do it (or with one that does not), no window was active after the modal
+    dialog went, and a lab's own keys (the Workbench's M) did nothing."""
+    was_active = dialog.isActiveWindow()
+    dialog.reset()
+    dialog.deleteLater()
+    parent = dialog.parentWidget()
+    if parent is not None and (was_active or QApplication.activeWindow() is None):
+        parent.window().activateWindow()

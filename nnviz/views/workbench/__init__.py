@@ -404,5 +404,6 @@ class WorkbenchLab(Lab):
 
     def shutdown(self) -> None:
         self.repeat.cancel()
+        self.matrix.shutdown()
         self.stepper.playback.pause()
         self._refresher.cancel()

@@ -390,7 +390,7 @@ class MatrixView(QWidget):
             self.numbering.setCurrentIndex(self.numbering.findData(c.base))
         tr = c.trace
         if tr is None:
-            self.canvas.set_step(None, c.error or "No network")
+            self.canvas.set_step(None, c.why_none())
             self.where.setText("")
             return
         batch = ""
