@@ -228,3 +228,13 @@ def header_problems(root: QWidget) -> list[str]:
             if text.strip() and need > h.sectionSize(i):
                 out.append(f"header {text!r}: needs {need}, has {h.sectionSize(i)}")
     return out
+
+
+def scrolling_panels(root: QWidget) -> list[str]:
+    """Every shown side panel under ``root`` whose content is taller than its view (it
+    needs its scroll bar)."""
+    from nnviz.views.fit import SidePanelScroll
+
+    return [f"side panel scrolls: {s.widget().height()} px in {s.viewport().height()}"
+            for s in root.findChildren(SidePanelScroll)
+            if _shown(s, root) and s.verticalScrollBar().maximum() > 0]

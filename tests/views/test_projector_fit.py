@@ -12,7 +12,13 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 
 from nnviz.engine.lessons import lesson_titles
 from nnviz.views.style import current_style
-from tests.views.fit_checks import header_problems, plot_problems, squeezed, text_problems
+from tests.views.fit_checks import (
+    header_problems,
+    plot_problems,
+    scrolling_panels,
+    squeezed,
+    text_problems,
+)
 from tests.views.graph_geometry import weight_label_problems
 
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
@@ -27,6 +33,9 @@ LAB_LESSONS = {
     "general": ["bias-variance", "regularisation-polynomial"],
     "conv": ["conv-edge", "conv-feature-maps", "conv-rgb", "pooling", "cnn-digits"],
 }
+
+#: labs whose side panels fit without scrolling (the others' may still scroll)
+PANELS_FIT = {"general"}
 
 
 def _settle(n: int = 3) -> None:
@@ -90,6 +99,8 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
         if s:
             problems.append(f"{where}: {s}")
         found = text_problems(win) + plot_problems(win) + header_problems(win)
+        if win.current_lab_name in PANELS_FIT:
+            found += scrolling_panels(win.current_lab)
         problems += [f"{where}: {p}" for p in found]
     return problems
 
@@ -159,6 +170,49 @@ def test_the_training_lab_on_a_projector(window, qtbot):
             problems += _check(win, lesson, every_tab=False)
             problems += [f"{lesson}: {p}" for p in training_lab_problems(
                 win.current_lab, win.requested, captions=False, shares=False)]
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def test_generalisation_panels_fit_without_scrolling(window, qtbot):
+    """Every tab of the Generalisation lab, the transfer tab trained (its numbers at their
+    longest), in presentation mode and not: no side panel scrolls and no text is cut; a
+    long explanation folds only where it must: unfolded by a click, its panel scrolls,
+    and a second click folds it again."""
+    win = window
+    assert win.open_lesson("transfer-learning")
+    lab = win.current_lab
+    lab.advance(1)
+    problems, folded = [], []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        for i in range(lab.tabs.count()):
+            lab.tabs.setCurrentIndex(i)
+            _settle()
+            page = lab.pages[lab.page]
+            where = f"{lab.page} F5={presentation}"
+            problems += [f"{where}: {p}" for p in scrolling_panels(page) + text_problems(page)]
+            ex = page.explanation
+            if ex is not None and not ex.is_open():
+                assert not ex.text.isVisible() and "▸" in ex.toggle.text()
+                folded.append((presentation, i))
+    if win.requested in ((1024, 768), (1280, 720)):
+        transfer = lab.tabs.indexOf(lab.pages["transfer"])
+        assert (True, transfer) in folded, "the trained transfer tab's explanation folds"
+    for presentation, i in folded[:2]:   # unfolded by a click: it did not fit
+        _set_presentation(win, qtbot, presentation)
+        lab.tabs.setCurrentIndex(i)
+        _settle()
+        page = lab.pages[lab.page]
+        ex = page.explanation
+        qtbot.mouseClick(ex.toggle, Qt.MouseButton.LeftButton)
+        _settle()
+        assert ex.text.isVisible() and "▾" in ex.toggle.text()
+        if not page.scroll.verticalScrollBar().maximum():
+            problems.append(f"{lab.page} F5={presentation}: folded, but fits unfolded")
+        qtbot.mouseClick(ex.toggle, Qt.MouseButton.LeftButton)
+        _settle()
+        assert not ex.text.isVisible() and not scrolling_panels(page)
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QComboBox, QGridLayout, QPushButton, QSpinBox, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QSpinBox, QWidget
 
 from nnviz.engine.general_setup import MODELS
 from nnviz.engine.generalisation import CASES, FIT_PANELS
@@ -62,19 +63,23 @@ class BiasVariancePage(Page):
         self.resample = self.button("Resample: K new sets", ctl.new_samples,
                                     "general-resample")
         self.resample.setToolTip("Draw K new training sets (N)")
-        cases = QWidget()
-        grid = QGridLayout(cases)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(2)
-        self.case_buttons: dict[str, QPushButton] = {}
-        for i, c in enumerate(CASES):
-            b = QPushButton(c.title)
-            b.setObjectName(f"general-case-{c.key}")
-            b.setToolTip(c.why)
-            b.clicked.connect(lambda _=False, key=c.key: ctl.apply_case(key))
-            grid.addWidget(b, i, 0)
-            self.case_buttons[c.key] = b
-        self.panel_lay.addWidget(cases)
+        # the four cases in one menu: four buttons made the panel scroll on a projector
+        self.presets = QPushButton("Preset cases")
+        self.presets.setObjectName("general-presets")
+        self.panel_lay.addWidget(self.presets)
+        self.presets.setToolTip("The four cases of bias and variance: degree, points and "
+                                "noise set for each")
+        menu = QMenu(self.presets)
+        menu.setObjectName("general-presets-menu")
+        menu.setToolTipsVisible(True)
+        self.case_actions: dict[str, QAction] = {}
+        for c in CASES:
+            a = menu.addAction(c.title)
+            a.setObjectName(f"general-case-{c.key}")
+            a.setToolTip(c.why)
+            a.triggered.connect(lambda _=False, key=c.key: ctl.apply_case(key))
+            self.case_actions[c.key] = a
+        self.presets.setMenu(menu)
         self.add_run_button().setText("▶ U curve")
         self.finish_panel()
         self.main = self.add_plot(make_plot("x", "y"), "", 0, 0, 1, 2)
@@ -117,9 +122,10 @@ class BiasVariancePage(Page):
         with QSignalBlocker(self.model):
             self.model.setCurrentIndex(MODELS.index(s.model))
         poly = s.model == "polynomial"
-        self.degree.setEnabled(poly)
-        self.lam.setEnabled(poly)
-        self.hidden.setEnabled(not poly)
+        # only the rows of the model chosen (a projector's panel has no room for the others)
+        for w, shown in ((self.degree, poly), (self.lam, poly), (self.hidden, not poly)):
+            w.setEnabled(shown)
+            self.form.setRowVisible(w, shown)
         if self.run_button is not None and not self.ctl.runners[self.page].playing:
             self.run_button.setText(self._run_text())
         r = self.ctl.shown_resampled()

@@ -175,12 +175,13 @@ class TransferPage(RacePage):
         self.epochs.valueChanged.connect(lambda v: ctl.set(t_epochs=v))
         self.add_run_button()
         self.numbers = self.note(name="general-transfer-numbers")
-        self.note("Transfer: a 64-30-5 network learns the digits 0 to 4 from all their "
-                  "images; its first layer (64 × 30 weights and 30 biases) is kept frozen and "
-                  "only a new output layer (30 × 5 + 5) learns 5 to 9. From scratch: all "
-                  "2105 parameters learn from the same few. Here the features made to tell "
-                  "0 to 4 apart serve 5 to 9 worse than raw pixels do; transfer pays when "
-                  "the first task's features are general.")
+        self.explain("What is frozen",
+                     "Transfer: a 64-30-5 network learns the digits 0 to 4 from all their "
+                     "images; its first layer (64 × 30 weights and 30 biases) is kept frozen "
+                     "and only a new output layer (30 × 5 + 5) learns 5 to 9. From scratch: "
+                     "all 2105 parameters learn from the same few. Here the features made to "
+                     "tell 0 to 4 apart serve 5 to 9 worse than raw pixels do; transfer pays "
+                     "when the first task's features are general.")
         self.finish_panel()
         self.race_plot("test accuracy on the held-out 5–9 digits", 0, 0)
 

@@ -39,9 +39,11 @@ class DropoutPage(Page):
         self.disputed.setToolTip("The next test digit on which the thinned networks do not "
                                  "all vote for the same class")
         self.numbers = self.note(name="general-dropout-numbers")
-        self.note("Inverted dropout: in training the kept neurons are scaled up by 1 / (1 − p), "
-                  "so the full network is used unchanged afterwards. The notes halve the "
-                  "outgoing weights instead (p = ½): the same expected input.")
+        self.explain("Inverted dropout",
+                     "Inverted dropout: in training the kept neurons are scaled up by "
+                     "1 / (1 − p), so the full network is used unchanged afterwards. The "
+                     "notes halve the outgoing weights instead (p = ½): the same expected "
+                     "input.")
         self.finish_panel()
         self.acc = self.add_plot(make_plot("network"), "test accuracy", 0, 0, 1, 2)
         self.acc_bars = pg.BarGraphItem(x=[], height=[], width=0.7)

@@ -51,9 +51,10 @@ class RegularisationPage(Page):
         self.lam_label = self.note(name="general-lambda-value")
         self.panel_lay.addWidget(self.slider)
         self.numbers = self.note(name="general-reg-numbers")
-        self.note("L2 cost: C = C₀ + λ/(2n)·Σ a_j² (the constant a₀ is not penalised, as "
-                  "biases are not). Drag λ up: the wiggles go, the polynomial comes back to "
-                  "the line.")
+        self.explain("The L2 cost",
+                     "L2 cost: C = C₀ + λ/(2n)·Σ a_j² (the constant a₀ is not penalised, as "
+                     "biases are not). Drag λ up: the wiggles go, the polynomial comes back "
+                     "to the line.")
         self.finish_panel()
         self.fit_plot = self.add_plot(make_plot("x", "y"), "ten points near y = 2x (data in "
                                       "[−1, 1], dotted lines)", 0, 0)
