@@ -26,6 +26,28 @@ def neuron_scene_rects(graph) -> list[QRectF]:
     return out
 
 
+def visible_view_rect(graph) -> QRectF:
+    """The part of the scene the graph's view box shows on screen (its rectangle, cut by
+    the viewport of the graphics view)."""
+    vw = graph.view_widget
+    seen = vw.mapToScene(vw.viewport().rect()).boundingRect()
+    return seen.intersected(graph.view.sceneBoundingRect())
+
+
+def texts_outside_view(graph) -> list[str]:
+    """Every shown text of the graph (names, values, targets and errors, biases, captions,
+    weights) whose painted rectangle is not wholly inside the visible view."""
+    seen = visible_view_rect(graph)
+    out = []
+    for item in graph._texts + [t for t, _ in graph._edge_labels]:
+        if item.isVisible() and item.toPlainText().strip():
+            r = item_scene_rect(item)
+            if not seen.adjusted(-0.5, -0.5, 0.5, 0.5).contains(r):
+                out.append(f"{item.toPlainText()!r} outside the view: {r.getRect()} not in "
+                           f"{seen.getRect()}")
+    return out
+
+
 def weight_label_problems(graph, floor_pt: float) -> list[str]:
     """Every weight label: shown, inside the graph's view, over no neuron and no other
     text, its type at least ``floor_pt`` points."""

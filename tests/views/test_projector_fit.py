@@ -19,7 +19,7 @@ from tests.views.fit_checks import (
     squeezed,
     text_problems,
 )
-from tests.views.graph_geometry import weight_label_problems
+from tests.views.graph_geometry import texts_outside_view, weight_label_problems
 
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
 
@@ -331,6 +331,7 @@ def _workbench_step_problems(lab) -> list[str]:
     graph, eq, k = lab.graph, lab.equations, lab.stepper.k
     floor = 12.0 if current_style().presentation else 7.0
     problems = weight_label_problems(graph, floor) + _weight_texts_problems(lab)
+    problems += texts_outside_view(graph)   # e.g. "E_total = …" cut at the right
     problems += [f"{a!r} overlaps {b!r}" for a, b in overlapping(graph.text_rects())]
     nodes = [("neuron", r) for r in graph.node_rects()]
     problems += [f"{a!r} covers a neuron" for a, b in
@@ -355,11 +356,14 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     """Through the whole pass of the notes' 2-2-2 network, stepped by the → key, in
     presentation mode and not: every weight label is shown (with dC/dw once known), inside
     the view, over no neuron and no other text, in readable type; no two graph texts
-    overlap; the bias values are shown; the Equation panel wraps lines only at spaces (its
+    overlap, every one inside the view (the errors beside the outputs too); the bias
+    values are shown; the Equation panel wraps lines only at spaces (its
     layout breaks between terms) and shows the step's result in view."""
     win = window
     problems = []
-    for presentation in (True, False):
+    # normal mode first: leaving F5 at the last step fitted the graph to the texts of
+    # that step, and hid that the errors appearing later were once cut at the right
+    for presentation in (False, True):
         _set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
         lab = win.current_lab

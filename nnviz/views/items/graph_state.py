@@ -16,6 +16,9 @@ class GraphState:
     role one of "value", "gradient", "muted", "highlight".
     ``edge_text[(l, j, k)]``: lines replacing the default label of weight w[l][j, k].
     ``target_text[j]``: lines shown right of output neuron j (replace the default).
+    ``target_room[j]``: the longest lines output j will show later (its error, the total
+    error): room is kept for them at the right, so they never run out of the view and
+    the network does not move when they appear.
     ``active``: the spotlighted neuron (layer, j).
     ``active_edges`` / ``gradient_edges``: per weight layer boolean (n_out, n_in) masks.
     ``weights`` / ``biases``: arrays drawn instead of the network's.
@@ -25,6 +28,7 @@ class GraphState:
     node_text: dict[tuple[int, int], list[tuple[str, str]]] = field(default_factory=dict)
     edge_text: dict[tuple[int, int, int], list[tuple[str, str]]] = field(default_factory=dict)
     target_text: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    target_room: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     active: tuple[int, int] | None = None
     active_edges: list[np.ndarray] | None = None
     gradient_edges: list[np.ndarray] | None = None

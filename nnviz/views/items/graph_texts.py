@@ -100,6 +100,7 @@ class TextsMixin:
                 lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
             _set_html(item, lines_html(lines, s, pt))
             _show(item, bool(lines))
+        self._refit_for_targets()
         b = self._biases()
         for l, item in self._bias_items.items():  # shown or not: _place_texts decides
             if self.net.shared_bias[l] and self.net.use_bias[l]:
@@ -120,6 +121,33 @@ class TextsMixin:
             _set_html(item, lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
         self._place_texts()
+
+    def _refit_for_targets(self) -> None:
+        """Fit again (once, soon) if the targets need other room at the right than the
+        last fit gave them."""
+        if self._auto_fit and abs(self._targets_width()
+                                  - getattr(self, "_fitted_targets", 0.0)) > 0.5:
+            self._fitter.request()
+
+    def _targets_width(self) -> float:
+        """Pixels the texts right of the outputs need: the widest shown now, or of the
+        lines kept room for (``state.target_room``: what the pass will show later)."""
+        shown = max((it.boundingRect().width() for it in self._target_items.values()
+                     if getattr(it, "_nnviz_html", "")), default=0.0)
+        room = [lines for j, lines in self.state.target_room.items()
+                if j in self._target_items]
+        if not room:
+            return shown
+        key = (tuple(tuple(r) for r in room), self.style_)
+        if getattr(self, "_room_key", None) != key:
+            probe = GraphLabel()   # measured as the target labels are laid out
+            pt = self.style_.pt(9.5)
+            self._room_key = key
+            self._room_width = 0.0
+            for lines in room:
+                probe.setHtml(lines_html(lines, self.style_, pt))
+                self._room_width = max(self._room_width, probe.boundingRect().width())
+        return max(shown, self._room_width)
 
     def _place_texts(self) -> None:
         if not self._sizes:

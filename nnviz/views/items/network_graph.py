@@ -239,7 +239,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
                         if getattr(it, "_nnviz_html", "")), default=0.0)
 
         inputs = widest(it for (l, _), it in self._value_items.items() if l == 0)
-        targets = widest(self._target_items.values())
+        targets = self._fitted_targets = self._targets_width()
         if inputs:
             lpx = inputs + (self._node_size(0) / 2 + 12 * sc) if self._sizes else lpx
         if targets:

@@ -5,6 +5,8 @@ Formatting only (numbers printed with the engine's ``fmt``); no maths.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from nnviz.engine.naming import Naming, fmt
@@ -40,6 +42,7 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
     return GraphState(node_values=values, node_text=_node_texts(net, st, naming, num),
                       edge_text=_edge_texts(net, st, naming, num),
                       target_text=_target_texts(trace, st, naming, num),
+                      target_room=_target_room(trace, naming, num),
                       active=_active_node(st.step), active_edges=_active_edges(net, st.step),
                       gradient_edges=[k & ~u for k, u in zip(st.dw_known, st.w_updated)],
                       weights=st.weights, biases=st.biases)
@@ -117,6 +120,16 @@ def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
             lines.append((f"{naming.total_error}⁺ = {num(st.total_after)}", "highlight"))
         target_text[j] = lines
     return target_text
+
+
+def _target_room(trace: Trace, naming: Naming, num) -> dict:
+    """The target lines at the end of the pass (every error known): the room kept for
+    them from the start."""
+    n = len(trace)
+    end = SimpleNamespace(step=None, errors_known=trace.idx_error <= n, errors=trace.errors,
+                          total_error=trace.total_error if trace.idx_total <= n else None,
+                          total_after=trace.total_after if trace.idx_result <= n else None)
+    return _target_texts(trace, end, naming, num)
 
 
 def _active_node(step: MicroStep | None) -> tuple[int, int] | None:
