@@ -377,6 +377,41 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     assert not problems, "\n".join(problems[:40])
 
 
+def test_the_matrix_view_fits(window, qtbot):
+    """The Workbench's matrix view (key M), its mini-batch off and on, some steps taken
+    with →, in presentation mode and not: the window keeps its size and every option shows
+    its whole text (the numbering's "Input layer = layer 1 (notes)" was cut at 1024x768
+    in F5 once the mini-batch's position text took its room)."""
+    from tests.views.workbench_keys import press
+
+    win = window
+    problems = []
+    for presentation in (False, True):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("mazur-2-2-2")
+        lab = win.current_lab
+        lab.graph.setFocus()
+        press(qtbot, win, Qt.Key.Key_M)
+        view = lab.matrix_view
+        assert lab.matrix.active and view.isVisible()
+        for batch in (False, True):
+            if view.batch.isChecked() != batch:
+                qtbot.mouseClick(view.batch, Qt.MouseButton.LeftButton)
+            assert lab.matrix.batch == batch
+            view.setFocus()
+            press(qtbot, win, Qt.Key.Key_Right, 3)
+            _settle()
+            # the position, as long as it fits: with the mini-batch's size, or without
+            assert view.where.text().startswith(f"Step {lab.matrix.m} of ")
+            problems += [f"mini-batch={batch}: {p}" for p in _check(win, "matrix view", False)]
+        qtbot.mouseClick(view.batch, Qt.MouseButton.LeftButton)
+        view.setFocus()
+        press(qtbot, win, Qt.Key.Key_M)
+        assert not lab.matrix.active
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
 def _choose_optimiser(win, qtbot, name: str) -> None:
     """Pick ``name`` in the Training lab's optimiser box with the arrow keys, back to the
     Workbench."""

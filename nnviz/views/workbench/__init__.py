@@ -163,10 +163,17 @@ class WorkbenchLab(Lab):
 
     def _size_docks(self) -> None:
         """The equation panel gets most of the right side, wider in presentation mode."""
-        h, w = max(300, self.height()), max(600, self.width())
+        h = max(300, self.height())
         self.resizeDocks([self.dock_eq, self.dock_inspector], [int(h * 0.66), int(h * 0.2)],
                          Qt.Orientation.Vertical)
-        frac = 0.36 if self.style_.presentation else 0.34  # the graph needs room at 1.75x
+        self._size_equation_width()
+
+    def _size_equation_width(self) -> None:
+        """The equation panel's share of the width: more in presentation mode (the graph
+        needs room at 1.75x), less beside the matrix view there (a batch-norm step's
+        matrices need the width to fit without scrolling)."""
+        frac = (0.31 if self.matrix.active else 0.36) if self.style_.presentation else 0.34
+        w = max(600, self.width())
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
 
     @property
@@ -186,6 +193,8 @@ class WorkbenchLab(Lab):
             self.act_matrix.setChecked(on)
         self.matrix.set_active(on)
         self.centre.setCurrentWidget(self.matrix_view if on else self.graph)
+        if self.style_.presentation and self._sized:
+            self._size_equation_width()
         self.stepper.tick = self.matrix.next if on else None
         self.stepper.tick_position = (lambda: self.matrix.m) if on else (lambda: 0)
         (self.matrix_view if on else self.graph).setFocus()

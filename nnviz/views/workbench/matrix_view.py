@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -24,8 +23,10 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.matrix_stepper import MatrixController
 from nnviz.engine.matrix_trace import Mat, MatrixStep
 from nnviz.engine.naming import fmt
+from nnviz.views.fit import fit_combo
 from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.style import Style, current_style
+from nnviz.views.widgets import FittingLabel
 
 MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
 FITS = (1.0, 0.92, 0.85, 0.8)   # type scales tried so a step fits the view without scrolling
@@ -341,14 +342,16 @@ class MatrixView(QWidget):
         self.numbering.addItem("Input layer = layer 0", 0)
         self.numbering.currentIndexChanged.connect(
             lambda i: ctl.set_base(self.numbering.itemData(i)))
-        self.where = QLabel()
+        # a long position ("… · mini-batch of 8 of 40 examples") shortens itself instead
+        # of squeezing the numbering's choice out of its box
+        self.where = FittingLabel()
         self.where.setObjectName("matrix-where")
+        self.where.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 2)
         top.addWidget(self.batch)
         top.addWidget(self.numbering)
-        top.addStretch(1)
-        top.addWidget(self.where)
+        top.addWidget(self.where, 1)
         self.canvas = MatrixCanvas()
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -379,6 +382,7 @@ class MatrixView(QWidget):
             f = w.font()
             f.setPointSizeF(style.pt(9.5))
             w.setFont(f)
+        fit_combo(self.numbering)   # its whole choice in the new type
         self.canvas.apply_style(style)
 
     def refresh(self) -> None:
@@ -391,13 +395,16 @@ class MatrixView(QWidget):
         tr = c.trace
         if tr is None:
             self.canvas.set_step(None, c.why_none())
-            self.where.setText("")
+            self.where.set_variants([""])
             return
-        batch = ""
+        where = f"Step {c.m} of {len(tr)}"
+        variants = [where]
         if c.batch:
             _x, _y, n = c.batch_rows()
-            batch = f" · mini-batch of {tr.m}" + (f" of {n} examples" if n > tr.m else "")
-        self.where.setText(f"Step {c.m} of {len(tr)}{batch}")
+            batch = f"{where} · mini-batch of {tr.m}"
+            variants = [batch + (f" of {n} examples" if n > tr.m else ""), batch,
+                        f"{where} · m = {tr.m}", where]
+        self.where.set_variants(variants)
         start = ("Start of the pass. Right steps layer by layer: z = W a + b, a = σ(z), then "
                  "BP1-BP4 and the update, as notes 002 and 004 write them.")
         self.canvas.set_step(hidden_result(c.step) if self.is_hidden() else c.step, start)
