@@ -75,8 +75,7 @@ class GridRunner(QObject):
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._thread.finished.connect(self._worker.deleteLater)
-        self._thread.start()
-        self._stopped = False
+        self._stopped = False   # the thread starts with the first job (a hidden lab's none)
         app = QCoreApplication.instance()
         if app is not None:  # never leave a running thread behind at exit
             app.aboutToQuit.connect(self.shutdown)
@@ -96,6 +95,8 @@ class GridRunner(QObject):
         job reports no progress (a quick one: progress would only cost repaints)."""
         if self._stopped:
             raise RuntimeError("the grid worker has been shut down")
+        if not self._thread.isRunning():
+            self._thread.start()
         self._next += 1
         rid = self._next
         self._worker.latest = rid

@@ -30,7 +30,7 @@ class RaceController(QObject):
     busy_changed = Signal(bool)
     message = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, active: bool = True) -> None:
         super().__init__(parent)
         self.runner = GridRunner(self)
         self.runner.finished.connect(self._on_grid)
@@ -41,7 +41,7 @@ class RaceController(QObject):
         self.rates: dict[str, float] = {}
         self.surface: RaceSurface = SURFACES["sigmoid-neuron"]()
         self.race = Race(self.surface, [])
-        self.active = True
+        self.active = active   # inactive (a hidden lab): no grid until set_active(True)
         self._stale = False
         self.playback = Playback(self._tick, 33, parent=self,
                                  can_play=lambda: bool(self.race.running() and self.race.racers))

@@ -43,7 +43,8 @@ class SlowdownController(QObject):
     surfaces_changed = Signal()    # new grids
     setup_changed = Signal()
 
-    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+    def __init__(self, doc: Document, parent: QObject | None = None,
+                 active: bool = True) -> None:
         super().__init__(parent)
         self.doc = doc
         self.runner = GridRunner(self)
@@ -57,7 +58,7 @@ class SlowdownController(QObject):
         self.xs = np.zeros(0)
         self.ys = np.zeros(0)
         self._closed = False
-        self.active = True
+        self.active = active   # inactive (a hidden lab): no grid until set_active(True)
         self._stale_grids: Network | None = None
         self.playback = Playback(lambda: self.step(self.steps_per_tick), 30, parent=self)
         doc.lesson_changed.connect(self.reset)

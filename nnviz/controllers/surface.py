@@ -38,9 +38,11 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     setup_changed = Signal()       # mode, parameters, span, resolution, only-two changed
     message = Signal(str)
 
-    def __init__(self, doc: Document, parent: QObject | None = None) -> None:
+    def __init__(self, doc: Document, parent: QObject | None = None,
+                 active: bool = True) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.active = active   # inactive (a hidden lab): no grid until set_active(True)
         self.param_list = ParamList(doc)    # every parameter, named, once per structure
         self.runner = GridRunner(self)
         self.runner.finished.connect(self._on_grid_finished)

@@ -158,6 +158,9 @@ NEURON = Obj({
     "z": Field(Num(-LAB_VALUE, LAB_VALUE), "z of the gallery", True),
     "softmax_z": Field(List(Num(-LAB_VALUE, LAB_VALUE), 4, 4), "softmax inputs", True),
     "softmax_scale": Field(Num(0.0, LAB_VALUE), "softmax scale", True),
+    "alpha": Field(Obj({name: Field(Num(0.0, 2.0), f"α of {name} in the gallery")
+                        for name, act in ACTIVATIONS.items() if act.has_alpha}),
+                   "the gallery's α of the functions that have one"),
 })
 
 LAB_STATES: dict[str, Node] = {

@@ -72,7 +72,7 @@ class FileManager(QObject):
         doc, win = self.doc, self.win
         lab = win.current_lab
         position = lab.caption_position() if lab is not None else (0, "start")
-        states = {name: page.state() for name, page in win.labs.items() if name != "info"}
+        states = win.session.state()   # from the controllers: no lab page need exist
         return Workspace(doc.lesson, doc.network.copy(), doc.x.copy(), doc.y.copy(),
                          doc.example_x.copy(), doc.example_y.copy(), doc.config, doc.loss_name,
                          win.current_lab_name, states, (int(position[0]), str(position[1])),
@@ -87,9 +87,7 @@ class FileManager(QObject):
         win = self.win
         self.doc.restore_workspace(ws.lesson, ws.network, ws.x, ws.y, ws.example_x,
                                    ws.example_y, ws.config, ws.loss, clear_undo=False)
-        for name, st in ws.labs.items():
-            if name in win.lab_names:
-                win.lab(name).restore_state(st)
+        win.session.restore_state(ws.labs)
         win.show_lab(ws.lab if ws.lab in win.lab_names else
                      (ws.lesson.lab if ws.lesson.lab in win.lab_names else win.lab_names[0]))
         win.pen.restore(ws.drawing)

@@ -10,13 +10,14 @@ Hooks (all optional; the defaults are safe):
   pens: width * ``style.scale``, colours: ``style.background`` etc.). The main window
   already scales the application font and sets the widget palette; a lab redraws its
   own pictures (pyqtgraph backgrounds, pens, item fonts).
-- ``state()`` / ``restore_state(d)``: the lab's part of a ``.nnviz`` workspace (a plain
-  JSON object; include the step position and, if the lab has one, the training
-  history). ``restore_state`` is called after the document was restored; it must
-  validate and raise ValueError on bad input (the window then rolls everything back).
+- ``state()`` / ``restore_state(d)``: the lab's part of a ``.nnviz`` workspace, read
+  from and written to its controllers (``self.parts``, nnviz.controllers.lab_parts,
+  made by the window's Session before the page): the page need not exist for a
+  workspace round trip. A page with choices of its own (a tab, a check box) says them
+  in ``view_state()`` and takes them in ``apply_view_state(view)`` (also called when
+  the parts are attached, so a workspace opened before the page was built shows).
 - ``progress()`` / ``restore_progress(p)``: what a run has built up in memory and a
-  workspace does not keep (the Training lab's epoch, history, optimiser state); a failed
-  open takes it before and puts it back after ``restore_state`` (never saved).
+  workspace does not keep (the Training lab's epoch, history, optimiser state).
 - ``caption_position() -> (k, phase)``: where the lab is in the lesson's micro-step
   trace, for the caption bar and the Markdown export: ``k`` micro-steps are shown
   (0 = none) and ``phase`` is the phase of step k ("start" when k == 0, else one of
@@ -48,6 +49,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from nnviz.controllers.document import Document
+from nnviz.controllers.lab_parts import LabParts
+from nnviz.controllers.session import LAB_PARTS, parts_class
 from nnviz.views.style import Style
 
 
@@ -64,10 +67,14 @@ class Lab(QMainWindow):
     #: numbers are then shown beside them where they differ)
     captions_quote_worked_example = False
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: LabParts | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.setObjectName(f"lab-{self.name}")
+        if parts is None and self.name in LAB_PARTS:   # a page on its own: its own parts
+            parts = parts_class(self.name)(doc, self)
+        self.parts = parts
 
     # -- called by the main window ------------------------------------------
     def activate(self) -> None:
@@ -94,18 +101,29 @@ class Lab(QMainWindow):
         """Presentation mode or theme changed: update fonts, pens and colours."""
 
     def state(self) -> dict[str, Any]:
-        """Lab-specific state for a workspace file (JSON-serialisable)."""
-        return {}
+        """Lab-specific state for a workspace file (JSON-serialisable): its parts'."""
+        return self.parts.state() if self.parts is not None else {}
 
     def restore_state(self, state: dict[str, Any]) -> None:
         """Inverse of :meth:`state`; must validate and raise ValueError on bad input."""
+        if self.parts is not None:
+            self.parts.restore_state(state)
+
+    def view_state(self) -> dict[str, Any]:
+        """The page's own choices a workspace keeps (see LabParts.view)."""
+        return {}
+
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        """Show the choices of :meth:`view_state` (already validated by the parts)."""
 
     def progress(self) -> Any:
         """In-memory progress a failed open must put back (None: nothing beyond state())."""
-        return None
+        return self.parts.progress() if self.parts is not None else None
 
     def restore_progress(self, progress: Any) -> None:
         """Inverse of :meth:`progress` (called after :meth:`restore_state`)."""
+        if self.parts is not None:
+            self.parts.restore_progress(progress)
 
     def caption_position(self) -> tuple[int, str]:
         """(k, phase): micro-steps shown and the phase of step k; (0, "start") by default."""

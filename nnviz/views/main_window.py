@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import DEFAULT_LESSON, Document
+from nnviz.controllers.session import Session
 from nnviz.controllers.settings_store import (
     get_bytes,
     get_str,
@@ -62,7 +63,10 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         from nnviz.views.keys import InputKeyGuard
 
         self._key_guard = InputKeyGuard(self)
-        self.doc = doc or Document(self)
+        self.lab_names = available_labs() or ["info"]
+        # the document and every lab's controllers, made before any lab's page
+        self.session = Session(self.lab_names, doc, self)
+        self.doc = self.session.doc
         self.settings = make_safe(settings or open_settings())
         self.stack = QStackedWidget()
         self.caption_bar = CaptionBar()
@@ -79,7 +83,6 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.setMinimumSize(WINDOW_FLOOR)
         self.blank_overlay = BlankOverlay(self)
         self.labs: dict[str, Lab] = {}
-        self.lab_names = available_labs() or ["info"]
         self.current_lab_name = ""
         self._lab_actions: dict[str, QAction] = {}
         self._close_confirmed = False
@@ -111,8 +114,10 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
     def lab(self, name: str) -> Lab:
         """The lab page ``name``, created on first use."""
         if name not in self.labs:
-            cls = LessonInfoLab if name == "info" else lab_class(name)
-            page = cls(self.doc, self)
+            if name == "info":
+                page = LessonInfoLab(self.doc, self)
+            else:
+                page = lab_class(name)(self.doc, self, self.session.lab(name))
             self.labs[name] = page
             self.stack.addWidget(page)
             give_way(page)
@@ -133,10 +138,14 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         page = self.lab(name)
         if old is not None and old is not page:
             old.deactivate()
+            if old.parts is not None:
+                old.parts.set_active(False)
         self.stack.setCurrentWidget(page)
         self.current_lab_name = name
         for n, a in self._lab_actions.items():
             a.setChecked(n == name)
+        if page.parts is not None:
+            page.parts.set_active(True)
         page.activate()
         for a in self._step_menu_lab:
             self.step_menu.removeAction(a)
@@ -286,6 +295,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.files.shutdown()
         for page in self.labs.values():
             page.shutdown()
+        self.session.shutdown()
         if current_style() != Style():
             set_current_style(Style())
             restore_app_style()

@@ -51,10 +51,10 @@ def take(win: MainWindow) -> Snapshot:
     docs = (d.lesson, d.network.copy() if d.network is not None else None, d.x.copy(),
             d.y.copy(), d.example_x.copy(), d.example_y.copy(), replace(d.config), d.loss_name)
     states, progress = {}, {}
-    for name, page in win.labs.items():
+    for name, parts in win.session.parts.items():
         try:
-            states[name] = page.state()
-            progress[name] = page.progress()
+            states[name] = parts.state()
+            progress[name] = parts.progress()
         except Exception:  # noqa: BLE001 - a lab that cannot say its state keeps its own
             continue
     return Snapshot(docs, d._dirty, states, progress, win.current_lab_name, win.files.path)
@@ -68,9 +68,9 @@ def restore(win: MainWindow, snap: Snapshot) -> None:
         d.restore_workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, clear_undo=False)
     for name, st in snap.labs.items():
         try:
-            win.labs[name].restore_state(st)
+            win.session.parts[name].restore_state(st)
             if snap.progress.get(name) is not None:
-                win.labs[name].restore_progress(snap.progress[name])
+                win.session.parts[name].restore_progress(snap.progress[name])
         except Exception:  # noqa: BLE001 - the other labs are still restored
             continue
     if snap.lab:

@@ -16,9 +16,8 @@ from typing import Any
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from nnviz.controllers.conv import ConvController
-from nnviz.controllers.conv_cnn import CNNController
 from nnviz.controllers.document import Document
+from nnviz.controllers.lab_parts import ConvParts
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.conv.cnn_page import CNNPage
 from nnviz.views.conv.conv_page import ConvPage
@@ -35,10 +34,11 @@ class ConvLab(Lab):
     name = "conv"
     title = "Convolution"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.ctl = ConvController(doc, self)
-        self.cnn = CNNController(self)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: ConvParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
+        self.ctl = self.parts.ctl
+        self.cnn = self.parts.cnn
         self.conv_page = ConvPage(self.ctl)
         self.cnn_page = CNNPage(self.cnn)
         self.tabs = QTabWidget()
@@ -59,6 +59,7 @@ class ConvLab(Lab):
         doc.lesson_changed.connect(self._on_lesson_changed)
         if doc.lesson is not None and doc.lesson.lab == "conv":
             self.ctl._on_lesson_changed()
+        self.parts.attach(self)
 
     def _build_actions(self) -> None:
         self.act_row = self._action("Finish the row", self._finish_row, "Shift+Right",
@@ -215,22 +216,11 @@ class ConvLab(Lab):
         self.reveal.bar.apply_style(style)
         self.conv_page.scroll.setVisible(not style.presentation)   # S shows it again
 
-    def state(self) -> dict[str, Any]:
-        return {"page": self.page, "conv": self.ctl.state(), "cnn": self.cnn.state()}
+    def view_state(self) -> dict[str, Any]:
+        return {"page": self.page}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        """All-or-nothing: both parts are validated before either changes."""
-        if not isinstance(state, dict) or state.get("page", "conv") not in PAGES:
-            raise ValueError("bad convolution lab state: 'page' must be conv or cnn")
-        backup = (self.ctl.state(), self.cnn.state())
-        try:
-            self.ctl.restore_state(state.get("conv", {}))
-            self.cnn.restore_state(state.get("cnn", {}))
-        except ValueError:
-            self.ctl.restore_state(backup[0])
-            self.cnn.restore_state(backup[1])
-            raise
-        self.show_page(state.get("page", "conv"))
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.show_page(view["page"])
 
     def history(self) -> dict[str, list[float]] | None:
         h = self.cnn.trainer.history

@@ -15,9 +15,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.general import GeneralController
+from nnviz.controllers.lab_parts import GeneralParts
 from nnviz.engine.general_setup import PAGE_TITLES, PAGES, TAB_TITLES
-from nnviz.engine.validate import FormatError
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.general.bv_page import BiasVariancePage
 from nnviz.views.general.common import Page
@@ -46,9 +45,10 @@ class GeneralLab(Lab):
     name = "general"
     title = "Generalisation"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.ctl = GeneralController(self)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: GeneralParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
+        self.ctl = self.parts.ctl
         self.tabs = QTabWidget()
         self.tabs.setObjectName("general-tabs")
         self.tabs.setUsesScrollButtons(True)
@@ -62,7 +62,6 @@ class GeneralLab(Lab):
         self._refresher = Coalescer(self._refresh, self)
         # one redraw for a burst of changes (a lesson: settings, tab, show); none while hidden
         self.ctl.changed.connect(self._refresher.request)
-        self.ctl.edited.connect(doc.mark_modified)
         for runner in self.ctl.runners.values():   # status and captions follow a run
             runner.playing_changed.connect(lambda _on: self._moved())
             runner.finished.connect(lambda _v: self._moved())
@@ -72,6 +71,7 @@ class GeneralLab(Lab):
         doc.lesson_changed.connect(self._on_lesson_changed)
         self._on_lesson_changed()
         self._refresh()
+        self.parts.attach(self)
 
     def _build_actions(self) -> None:
         self.act_play = self._action("Train / pause", self._toggle, "P",
@@ -103,11 +103,7 @@ class GeneralLab(Lab):
         lesson = self.doc.lesson
         if lesson is None or lesson.lab != self.name:
             return
-        try:
-            self.ctl.restore_state(lesson.settings)
-        except (FormatError, ValueError) as e:   # validated when the lesson was opened
-            self.doc.message.emit(f"lesson settings: {e}")
-        self.show_page(self.ctl.setup.page)
+        self.show_page(self.ctl.setup.page)   # the parts took the lesson's settings
 
     def _refresh(self) -> None:
         self.pages[self.page].request_refresh()
@@ -200,13 +196,8 @@ class GeneralLab(Lab):
             page.setFont(font)
             page.apply_style(style)
 
-    def state(self) -> dict[str, Any]:
-        return self.ctl.state()
-
-    def restore_state(self, state: dict[str, Any]) -> None:
-        """All-or-nothing: every value checked before any changes (ValueError if bad)."""
-        self.ctl.restore_state(state)
-        self.show_page(self.ctl.setup.page)
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.show_page(self.ctl.setup.page)   # the tab is one of the controller's settings
 
     def history(self) -> dict[str, list[float]] | None:
         """File > Export > History as CSV: the shown tab's curve as columns."""

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.neuron import NeuronController
+from nnviz.controllers.lab_parts import NeuronParts
 from nnviz.views.lab_base import Lab
 from nnviz.views.neuron.functions_pages import ComparePage, SoftmaxPage
 from nnviz.views.neuron.gallery_page import GalleryPage
@@ -32,9 +32,10 @@ class NeuronLab(Lab):
     name = "neuron"
     title = "Neuron"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.ctl = NeuronController(doc, self)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: NeuronParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
+        self.ctl = self.parts.ctl
         self.mp_page = MPPage(self.ctl)
         self.perceptron_page = PerceptronPage(self.ctl)
         self.compare_page = ComparePage(self.ctl.functions)
@@ -61,6 +62,7 @@ class NeuronLab(Lab):
         if doc.lesson is not None:
             self.ctl._on_lesson_changed()
             self._on_lesson_changed()
+        self.parts.attach(self)
 
     # ------------------------------------------------------------ lessons
     def _on_lesson_changed(self) -> None:
@@ -188,14 +190,11 @@ class NeuronLab(Lab):
         return {"w1": float(c.w[0]), "w2": float(c.w[1]), "b": float(c.b),
                 "step": float(c.cursor), "updates": float(c.updates())}
 
-    def state(self) -> dict[str, Any]:
-        return {"page": self.page, **self.ctl.state()}
+    def view_state(self) -> dict[str, Any]:
+        return {"page": self.page}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict) or state.get("page", "perceptron") not in PAGES:
-            raise ValueError("bad neuron lab state: 'page' must be one of " + ", ".join(PAGES))
-        self.ctl.restore_state(state)
-        self.show_page(state.get("page", "perceptron"))
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.show_page(view["page"])
 
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()

@@ -10,9 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.race import RaceController, parse_race
-from nnviz.controllers.slowdown import SlowdownController
-from nnviz.controllers.surface import SurfaceController
+from nnviz.controllers.lab_parts import SurfaceParts
 from nnviz.engine.captions import canonical
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
@@ -29,11 +27,12 @@ class SurfaceLab(Lab):
     name = "surface"
     title = "Error surface"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.controller = SurfaceController(doc, self)
-        self.slowdown = SlowdownController(doc, self)
-        self.racer = RaceController(self)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: SurfaceParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
+        self.controller = self.parts.controller
+        self.slowdown = self.parts.slowdown
+        self.racer = self.parts.racer
         self.tabs = QTabWidget()
         self.tabs.setObjectName("surface-tabs")
         self.page = SurfacePage(self.controller)
@@ -52,6 +51,7 @@ class SurfaceLab(Lab):
         doc.lesson_changed.connect(self._on_lesson_changed)
         self._on_lesson_changed()
         self.apply_style(current_style())
+        self.parts.attach(self)
 
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
@@ -80,16 +80,10 @@ class SurfaceLab(Lab):
 
     # -- hooks -------------------------------------------------------------
     def activate(self) -> None:
-        self.controller.set_active(True)
-        self.racer.set_active(True)
-        self.slowdown.set_active(True)
+        self.parts.set_active(True)
 
     def deactivate(self) -> None:
-        self.controller.playback.pause()
-        self.slowdown.playback.pause()
-        self.controller.set_active(False)  # no grids for lessons opened elsewhere
-        self.racer.set_active(False)
-        self.slowdown.set_active(False)
+        self.parts.set_active(False)   # no grids for lessons opened elsewhere
 
     def step_forward(self) -> None:
         if self.page_name == "race":
@@ -137,21 +131,11 @@ class SurfaceLab(Lab):
         self.slow_page.apply_style(style)
         self.race_page.apply_style(style)
 
-    def state(self) -> dict[str, Any]:
-        return {"page": self.page_name, "race": self.racer.state(), **self.controller.state()}
+    def view_state(self) -> dict[str, Any]:
+        return {"page": self.page_name}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict):
-            raise ValueError("surface lab state: expected an object")
-        page = state.get("page", "surface")
-        if page not in PAGES:
-            raise ValueError(f"surface lab state: page {page!r} is not one of {', '.join(PAGES)}")
-        parse_race(state.get("race", {}))  # validated before anything changes
-        self.controller.restore_state({k: v for k, v in state.items()
-                                       if k not in ("page", "race")})
-        if "race" in state:
-            self.racer.apply_settings(state["race"])
-        self.tabs.setCurrentIndex(PAGES.index(page))
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.tabs.setCurrentIndex(PAGES.index(view["page"]))
 
     def caption_progress(self) -> tuple[int, float | None] | None:
         """Descent step and loss (the slowdown page: its epoch) for ``when`` captions."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.training import TrainingController
+from nnviz.controllers.lab_parts import TrainingParts
 from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
 from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.coalesce import flush_scenes, scenes_under
@@ -52,10 +52,11 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
     name = "training"
     title = "Training"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: TrainingParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
         self.style_ = current_style()
-        self.ctl = TrainingController(doc, self)
+        self.ctl = self.parts.ctl
         self.run_panel = RunPanel(self.ctl)
         self.data_panel = DataPanel(self.ctl)
         self._build_side()
@@ -96,6 +97,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
         self.map.apply_style(self.style_)
         self._on_lesson_changed()
+        self.parts.attach(self)
 
     def _build_side(self) -> None:
         """The side panel: run and data controls (and room for more group boxes)."""
@@ -412,23 +414,11 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._fit_panel()
         self._schedule()
 
-    def state(self) -> dict[str, Any]:
-        return {"controller": self.ctl.state(), "discrete": self.discrete.isChecked()}
+    def view_state(self) -> dict[str, Any]:
+        return {"discrete": self.discrete.isChecked()}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict):
-            raise ValueError("training lab state: expected an object")
-        discrete = state.get("discrete", False)
-        if not isinstance(discrete, bool):
-            raise ValueError("training lab state: 'discrete' must be true or false")
-        self.ctl.restore_state(state.get("controller", {}))
-        self.discrete.setChecked(discrete)
-
-    def progress(self) -> dict:
-        return self.ctl.progress()
-
-    def restore_progress(self, progress: dict) -> None:
-        self.ctl.restore_progress(progress)
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.discrete.setChecked(view["discrete"])
 
     def history(self) -> dict[str, list[float]] | None:
         """The recorded train/test loss and accuracy per epoch (File > Export > History)."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.universality import UniversalityController
+from nnviz.controllers.lab_parts import UniversalityParts
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import plain_label
@@ -32,9 +32,10 @@ class UniversalityLab(Lab):
     name = "universality"
     title = "Universality"
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
-        self.ctl = UniversalityController(doc, self)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: UniversalityParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
+        self.ctl = self.parts.ctl
         self.tabs = QTabWidget()
         self.setCentralWidget(self.tabs)
 
@@ -67,6 +68,7 @@ class UniversalityLab(Lab):
         doc.lesson_changed.connect(self._on_lesson_changed)
         self._on_lesson_changed()
         self._on_model_changed()
+        self.parts.attach(self)
 
     # ------------------------------------------------------------ selection and captions
     def _on_neuron_selected(self, j: int) -> None:
@@ -144,19 +146,12 @@ class UniversalityLab(Lab):
         self.controls.apply_style(style)
         self.two.apply_style(style)
 
-    def state(self) -> dict[str, Any]:
-        return {"controller": self.ctl.state(), "tab": self.tabs.currentIndex(),
-                "selected": self.controls.selected}
+    def view_state(self) -> dict[str, Any]:
+        return {"tab": self.tabs.currentIndex(), "selected": self.controls.selected}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict):
-            raise ValueError("universality lab state: expected an object")
-        tab, sel = state.get("tab", 0), state.get("selected", 0)
-        if tab not in (0, 1) or isinstance(sel, bool) or not isinstance(sel, int) or sel < 0:
-            raise ValueError("universality lab state: bad tab or selected neuron")
-        self.ctl.restore_state(state.get("controller"))
-        self.tabs.setCurrentIndex(tab)
-        self._on_neuron_selected(sel)
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.tabs.setCurrentIndex(view["tab"])
+        self._on_neuron_selected(view["selected"])
 
     def main_view(self) -> QWidget:
         return self.plots

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.matrix_stepper import MatrixController
+from nnviz.controllers.lab_parts import WorkbenchParts
 from nnviz.controllers.repeat_trainer import RepeatTrainer
-from nnviz.controllers.stepper import StepController
 from nnviz.engine.notes_numbers import pass_remarks
 from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
@@ -50,15 +49,16 @@ class WorkbenchLab(Lab):
     title = "Workbench"
     captions_quote_worked_example = True
 
-    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
-        super().__init__(doc, parent)
+    def __init__(self, doc: Document, parent: QWidget | None = None,
+                 parts: WorkbenchParts | None = None) -> None:
+        super().__init__(doc, parent, parts)
         self.style_ = current_style()
-        self.stepper = StepController(doc, self)
+        self.stepper = self.parts.stepper
         self.stepper.position_changed.connect(self.position_changed)
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("workbench-graph")
         self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.matrix = MatrixController(self.stepper, self)
+        self.matrix = self.parts.matrix
         self.matrix_view = MatrixView(self.matrix)
         self.matrix_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.centre = QStackedWidget()
@@ -113,6 +113,7 @@ class WorkbenchLab(Lab):
         self.inspector.selection_changed.connect(self._on_selection_changed)
         self.equations.jump_requested.connect(self.stepper.set_position)
         self._on_lesson_changed()
+        self.parts.attach(self)
 
     # ------------------------------------------------------------ building
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -340,48 +341,14 @@ class WorkbenchLab(Lab):
             for d, shown in zip(docks, getattr(self, "_docks_before", [True] * len(docks))):
                 d.setVisible(shown)
 
-    def state(self) -> dict[str, Any]:
-        st = self.stepper
-        d: dict[str, Any] = {"k": st.k, "t": st.t, "weight_labels": self.act_labels.isChecked(),
-                             "matrix": {"on": self.matrix.active, "batch": self.matrix.batch,
-                                        "input_layer": self.doc.layer_base}}
-        timeline = st.timeline_state()   # so a reopened workspace can still scrub back
-        if timeline is not None:
-            d["timeline"] = timeline
-        return d
+    def view_state(self) -> dict[str, Any]:
+        return {"weight_labels": self.act_labels.isChecked(), "matrix_on": self.matrix.active}
 
-    def restore_state(self, state: dict[str, Any]) -> None:
-        if not isinstance(state, dict):
-            raise ValueError("workbench state must be an object")
-        vals = {}
-        for key in ("k", "t"):
-            v = state.get(key, 0)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-                raise ValueError(f"workbench state: {key!r} must be an integer >= 0")
-            vals[key] = v
-        labels = state.get("weight_labels", True)
-        if not isinstance(labels, bool):
-            raise ValueError("workbench state: 'weight_labels' must be true or false")
-        mat = state.get("matrix", {"on": False, "batch": False, "input_layer": 1})
-        if (not isinstance(mat, dict) or set(mat) - {"on", "batch", "input_layer"}
-                or not all(isinstance(mat.get(k, False), bool) for k in ("on", "batch"))
-                or mat.get("input_layer", 1) not in (0, 1)
-                or isinstance(mat.get("input_layer", 1), bool)):
-            raise ValueError("workbench state: 'matrix' must be {\"on\": true/false, "
-                             "\"batch\": true/false, \"input_layer\": 0 or 1}")
-        saved = state.get("timeline")
-        if saved is not None:   # validated before anything changes
-            try:
-                self.stepper.restore_timeline(saved, vals["t"], vals["k"])
-            except ValueError as e:
-                raise ValueError(f"workbench state: {e}") from None
-        self.act_labels.setChecked(labels)
-        self.graph.show_weight_labels(labels)
-        self.doc.set_layer_base(mat.get("input_layer", 1))
-        self.matrix.set_batch(mat.get("batch", False))
-        self.show_matrices(mat.get("on", False))
-        if saved is None:
-            self.stepper.scrub(vals["t"], vals["k"])
+    def apply_view_state(self, view: dict[str, Any]) -> None:
+        self.act_labels.setChecked(view["weight_labels"])
+        self.graph.show_weight_labels(view["weight_labels"])
+        if view["matrix_on"] != self.matrix.active:
+            self.show_matrices(view["matrix_on"])
 
     def caption_position(self) -> tuple[int, str]:
         """Micro-steps shown and the phase of the last one, for the caption bar and exports."""

@@ -1,0 +1,69 @@
+"""The window's Session: every lab's page is handed the controllers the session made, and
+a workspace saved with every lab opens in a new window without building their pages,
+each page showing its part when first shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+#: a page's attribute -> its parts' attribute, per lab
+HANDED = {
+    "workbench": {"stepper": "stepper", "matrix": "matrix"},
+    "training": {"ctl": "ctl"},
+    "universality": {"ctl": "ctl"},
+    "general": {"ctl": "ctl"},
+    "conv": {"ctl": "ctl", "cnn": "cnn"},
+    "neuron": {"ctl": "ctl"},
+    "surface": {"controller": "controller", "slowdown": "slowdown", "racer": "racer"},
+}
+
+
+def test_every_page_is_handed_the_sessions_controllers(main_window):
+    win = main_window
+    assert win.doc is win.session.doc
+    assert sorted(HANDED) == sorted(win.lab_names)
+    for name, attrs in HANDED.items():
+        made = name in win.labs
+        parts = win.session.lab(name)         # exists before its page is shown
+        ctls = {a: getattr(parts, p) for a, p in attrs.items()}
+        assert all(c.doc is win.doc for c in ctls.values() if hasattr(c, "doc"))
+        win.show_lab(name)
+        page = win.labs[name]
+        assert page.parts is parts, name
+        for attr, ctl in ctls.items():
+            assert getattr(page, attr) is ctl, (name, attr, made)
+
+
+def test_a_workspace_opens_in_a_new_window_without_building_its_labs(main_window, qtbot,
+                                                                      tmp_path):
+    win = main_window
+    win.open_lesson("xor-mlp")
+    for name in ("neuron", "surface", "training", "workbench"):
+        win.show_lab(name)
+    win.labs["neuron"].show_page("softmax")
+    win.labs["surface"].tabs.setCurrentIndex(2)           # the optimiser race
+    win.labs["training"].discrete.setChecked(True)
+    win.labs["workbench"].act_labels.trigger()            # weight labels off
+    path = str(tmp_path / "all.nnviz")
+    assert win.files.save_to(path)
+    saved = win.session.state()
+
+    from nnviz.views.main_window import MainWindow
+
+    other = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(other)
+    other.resize(1280, 720)
+    other.files.open_path(path)
+    assert other.files.path == path
+    assert sorted(other.labs) == ["workbench"]            # the lab shown, no other page
+    assert sorted(other.session.parts) == sorted(saved)   # every lab's controllers
+    assert other.session.state() == saved
+    other.show_lab("neuron")
+    assert other.labs["neuron"].page == "softmax"
+    other.show_lab("surface")
+    assert other.labs["surface"].page_name == "race"
+    other.show_lab("training")
+    assert other.labs["training"].discrete.isChecked()
+    other.show_lab("workbench")
+    assert not other.labs["workbench"].act_labels.isChecked()
+    other.close()
