@@ -3,6 +3,7 @@ one mini-batch at a time, the current example's forward and backward records."""
 
 from __future__ import annotations
 
+import copy
 import time
 from typing import Any
 
@@ -134,6 +135,22 @@ class CNNController(QObject):
                 "optimiser": None if t.state.opt is None else t.state.opt.state_dict(),
                 "history": [[r.epoch, r.cost, r.train_accuracy, r.test_accuracy]
                             for r in t.history]}
+
+    def progress(self) -> dict[str, Any]:
+        """The whole run as it is (the trainer: network, optimiser, the epoch's remaining
+        mini-batches, the shuffle's random state, history) and the settings, copied: a
+        failed open puts it back with :meth:`restore_progress`. Never written to a file."""
+        return {"trainer": copy.deepcopy(self.trainer), "example": self.example,
+                "front": self.front, "settings": (self.kernels, self.pool, self.lr, self.seed)}
+
+    def restore_progress(self, got: dict[str, Any]) -> None:
+        self.playback.pause()
+        self.kernels, self.pool, self.lr, self.seed = got["settings"]
+        self.trainer = copy.deepcopy(got["trainer"])
+        self.example, self.front = got["example"], got["front"]
+        self._confusion = None
+        self.settings_changed.emit()
+        self.trained.emit()
 
     def restore_state(self, d: Any) -> None:
         """Validate the whole saved network first; ValueError and no change if bad."""

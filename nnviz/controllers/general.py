@@ -64,6 +64,18 @@ class SliceRunner(Playback):
     def _next(self) -> None:
         self.value = next(self._gen)
 
+    def run_state(self) -> tuple:
+        """The run as it is: its generator (paused, it does not move), its latest value,
+        whether it is done and playing. Not a copy: a failed open only drops runs."""
+        return self._gen, self.value, self.done, self.playing
+
+    def restore_run(self, got: tuple) -> None:
+        self.pause()
+        self._gen, self.value, self.done = got[:3]
+        self.progressed.emit(self.value)
+        if got[3]:
+            self.play()
+
     def finish(self) -> Any:
         """Run to the end now (tests, screenshots): the final value."""
         self.pause()
@@ -212,6 +224,18 @@ class GeneralController(QObject):
     # ------------------------------------------------------------ files
     def state(self) -> dict[str, Any]:
         return self.setup.to_dict()
+
+    def progress(self) -> dict[str, Any]:
+        """Every experiment's run as it is, for a failed open to put back."""
+        return {"setup": self.setup, "runs": {p: r.run_state() for p, r in self.runners.items()}}
+
+    def restore_progress(self, got: dict[str, Any]) -> None:
+        if self.setup != got["setup"]:
+            old, self.setup = self.setup, got["setup"]
+            self._after(old)
+        for page, run in got["runs"].items():
+            self.runners[page].restore_run(run)
+        self.changed.emit()
 
     def restore_state(self, d: Any) -> None:
         """All-or-nothing: parsed first (FormatError, a ValueError), then applied."""

@@ -29,6 +29,7 @@ class LabParts(QObject):
 
     name = ""
     what = ""   # the lab as error messages name it
+    RUN = ""    # the controller (attribute) whose in-memory run progress() copies
     #: the page-only choices and their values before any workspace says otherwise
     VIEW_DEFAULTS: dict[str, Any] = {}
 
@@ -81,11 +82,14 @@ class LabParts(QObject):
             raise ValueError(f"{self.what} state: expected an object")
 
     def progress(self) -> Any:
-        """In-memory progress a failed open must put back (None: nothing beyond state())."""
-        return None
+        """In-memory progress a failed open must put back (None: nothing beyond state()):
+        the run of the controller named by ``RUN``, copied by its ``progress()``."""
+        return getattr(self, self.RUN).progress() if self.RUN else None
 
     def restore_progress(self, progress: Any) -> None:
         """Inverse of :meth:`progress`."""
+        if progress is not None and self.RUN:
+            getattr(self, self.RUN).restore_progress(progress)
 
     def set_active(self, active: bool) -> None:
         """The page is shown (True) or another is (False): a hidden lab computes nothing."""
@@ -169,6 +173,7 @@ class WorkbenchParts(LabParts):
 class TrainingParts(LabParts):
     """The Training lab's controller (its data set, history and run)."""
 
+    RUN = "ctl"
     name = "training"
     what = "training lab"
     VIEW_DEFAULTS = {"discrete": False}
@@ -188,12 +193,6 @@ class TrainingParts(LabParts):
         self.ctl.restore_state(state.get("controller", {}))
         self._set_view({"discrete": discrete})
 
-    def progress(self) -> dict:
-        return self.ctl.progress()
-
-    def restore_progress(self, progress: dict) -> None:
-        self.ctl.restore_progress(progress)
-
     def set_active(self, active: bool) -> None:
         if not active:
             self.ctl.playback.pause()
@@ -205,6 +204,7 @@ class TrainingParts(LabParts):
 class UniversalityParts(LabParts):
     """The Universality lab's model and its training."""
 
+    RUN = "ctl"
     name = "universality"
     what = "universality lab"
     VIEW_DEFAULTS = {"tab": 0, "selected": 0}
@@ -238,6 +238,7 @@ class UniversalityParts(LabParts):
 class GeneralParts(LabParts):
     """The Generalisation lab's settings, pictures and runs (the tab is a setting)."""
 
+    RUN = "ctl"
     name = "general"
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
@@ -277,6 +278,7 @@ class GeneralParts(LabParts):
 class ConvParts(LabParts):
     """The stepped convolution and the live CNN."""
 
+    RUN = "cnn"   # the stepped convolution: state() is all it has
     name = "conv"
     PAGES = ("conv", "cnn")
     VIEW_DEFAULTS = {"page": "conv"}

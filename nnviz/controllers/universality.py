@@ -425,6 +425,18 @@ class UniversalityController(QObject):
                 "w_big": m.w_big, "goal": m.goal_text, "x_range": list(m.x_range),
                 "towers": m.towers, "gain": m.gain, "goal2d": m.goal2d_text, "eta": self.eta}
 
+    def progress(self) -> dict[str, Any]:
+        """The model as it is (its stage and the lesson's stages too, which state() leaves
+        to the lesson), the training-step count and the rate, copied: a failed open puts
+        them back with :meth:`restore_progress`."""
+        return {"m": self.m.copy(), "epochs": self.epochs, "eta": self.eta}
+
+    def restore_progress(self, got: dict[str, Any]) -> None:
+        self.playback.pause()
+        self.m, self.epochs, self.eta = got["m"].copy(), got["epochs"], got["eta"]
+        self._curve_cache = None
+        self.changed.emit()
+
     def restore_state(self, state: dict[str, Any]) -> None:
         """Inverse of :meth:`state`; raises ValueError (nothing changes) on bad input."""
         m, eta = model_from_state(state)

@@ -1,8 +1,10 @@
 """Opening a file is all-or-nothing: the new state is applied inside a transaction that,
 if anything at all goes wrong (a lab's exception, even one raised in a slot, which Qt
 reports to ``sys.excepthook`` instead of raising), puts the window back as it was —
-document, every lab's state and in-memory progress (the Training lab's epoch, history and
-optimiser), the lab shown, the file name and the modified flag — and
+document, every lab's state and in-memory progress (each lab's ``progress()``: the
+Training lab's and the CNN's runs with their optimiser, shuffle and random state, the
+Generalisation lab's experiments part-way through, the Universality lab's model with its
+stage and step count), the lab shown, the file name and the modified flag — and
 keeps the undo history (the undo stack is only cleared once the new state is in place).
 
 Files are validated completely before this (``nnviz.engine.file_schema``,
