@@ -250,9 +250,9 @@ def test_a_lesson_that_cannot_be_put_back_opens_afresh_and_says_so(main_window, 
     qtbot.keyClick(win, Qt.Key.Key_PageDown, CTRL)
     assert win.doc.lesson.name == "step-network"
 
-    lab = win.labs["workbench"]
+    parts = win.session.lab("workbench")   # the workbench's state: its controllers'
     calls = []
-    real = lab.restore_state
+    real = parts.restore_state
 
     def refuse_once(state):   # the kept state is refused; the roll-back is taken
         calls.append(state)
@@ -260,7 +260,7 @@ def test_a_lesson_that_cannot_be_put_back_opens_afresh_and_says_so(main_window, 
             raise ValueError("refused")
         real(state)
 
-    monkeypatch.setattr(lab, "restore_state", refuse_once)
+    monkeypatch.setattr(parts, "restore_state", refuse_once)
     qtbot.keyClick(win, Qt.Key.Key_PageUp, CTRL)
     assert win.doc.lesson.name == "mazur-2-2-2" and _no_dialog(win)
     assert win.doc.network.weights[1][0, 0] == 0.4      # the lesson's own network
