@@ -60,6 +60,7 @@ class SlowdownController(QObject):
         self._closed = False
         self.active = active   # inactive (a hidden lab): no grid until set_active(True)
         self._stale_grids: Network | None = None
+        self._stale_reset = False     # a reset waits for the lab to be shown
         self.playback = Playback(lambda: self.step(self.steps_per_tick), 30, parent=self)
         doc.lesson_changed.connect(self.reset)
         doc.data_changed.connect(self.reset)
@@ -71,8 +72,12 @@ class SlowdownController(QObject):
         return self.doc.config.eta
 
     def reset(self) -> None:
-        """Start both runs again from the lesson's network."""
+        """Start both runs again from the lesson's network (while the lab is hidden: when
+        it is shown again)."""
         self.playback.pause()
+        self._stale_reset = not self.active
+        if self._stale_reset:
+            return
         doc = self.doc
         if doc.lesson is None:
             return
@@ -113,7 +118,10 @@ class SlowdownController(QObject):
     def set_active(self, active: bool) -> None:
         """While the lab is hidden no grid is computed; showing it again catches up."""
         self.active = bool(active)
-        if self.active and self._stale_grids is not None:
+        if self.active and self._stale_reset:
+            self._stale_grids = None
+            self.reset()
+        elif self.active and self._stale_grids is not None:
             start, self._stale_grids = self._stale_grids, None
             self._request_grids(start)
 

@@ -43,6 +43,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         super().__init__(parent)
         self.doc = doc
         self.active = active   # inactive (a hidden lab): no grid until set_active(True)
+        self._path_stale = False   # the path's cost waits for set_active(True)
         self.param_list = ParamList(doc)    # every parameter, named, once per structure
         self.runner = GridRunner(self)
         self.runner.finished.connect(self._on_grid_finished)
@@ -219,6 +220,8 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def set_active(self, active: bool) -> None:
         """While the lab is hidden no grid is computed; showing it again catches up."""
         self.active = bool(active)
+        if self.active and self._path_stale:
+            self._reset_path()
         if self.active and getattr(self, "_stale", False):
             self._stale = False
             self.request_grid()

@@ -20,9 +20,16 @@ class PathMixin:
     document, signals, timers and chosen parameters)."""
 
     def _reset_path(self) -> None:
+        """The path starts again at the network; while the lab is hidden its cost is not
+        computed (training elsewhere changes the network every frame): set_active(True)
+        does it."""
         self.thetas = [self.net.get_params()]
-        self.costs = [cost(self.net, self.doc.x, self.doc.y, self.doc.loss)]
         self.steps = 0
+        self._path_stale = not self.active
+        if self._path_stale:
+            self.costs = [float("nan")]
+            return
+        self.costs = [cost(self.net, self.doc.x, self.doc.y, self.doc.loss)]
         self.path_changed.emit()
 
     def point(self) -> tuple[float, float]:

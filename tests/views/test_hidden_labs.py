@@ -82,3 +82,35 @@ def test_a_hidden_generalisation_lab_redraws_once_when_shown(main_window, qtbot,
     assert win.open_lesson("bias-variance")         # opened with the switch: drawn once
     QApplication.processEvents()
     assert drawn == ["regularisation", "bias-variance"]
+
+
+def test_a_hidden_error_surface_computes_no_loss_while_the_network_changes(main_window,
+                                                                          monkeypatch):
+    """Training in another lab changes the network every frame: the error-surface lab,
+    visited before and hidden now, evaluates no loss over the data for it (nor the
+    learning-slowdown runs for a new lesson); shown again, it does, once."""
+    from nnviz.controllers import slowdown as slowdown_module
+    from nnviz.controllers import surface_path
+
+    win = main_window
+    lab = win.lab("surface")
+    win.show_lab("surface")
+    QApplication.processEvents()
+    win.show_lab("workbench")
+    evaluated = []
+    real, real_slow = surface_path.cost, slowdown_module.cost
+    monkeypatch.setattr(surface_path, "cost", lambda *a: evaluated.append(1) or real(*a))
+    monkeypatch.setattr(slowdown_module, "cost",
+                        lambda *a: evaluated.append(2) or real_slow(*a))
+    for v in (0.41, 0.42, 0.43):
+        win.doc.set_weight(1, 0, 0, v)
+        win.doc.network_updated()
+        QApplication.processEvents()
+    assert win.open_lesson("xor-mlp", switch_lab=False)
+    QApplication.processEvents()
+    assert evaluated == [] and not lab.isVisible()
+    win.show_lab("surface")
+    QApplication.processEvents()
+    assert evaluated.count(1) == 1 and evaluated.count(2) == len(lab.slowdown.runs)
+    c = lab.controller
+    assert c.costs == [real(win.doc.network, win.doc.x, win.doc.y, win.doc.loss)]
