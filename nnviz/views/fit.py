@@ -139,16 +139,65 @@ def fit_combo(combo: QComboBox) -> None:
 
 
 class FittingStatusBar(QStatusBar):
-    """A status bar with :meth:`show_fitting`: a passing message in the longest of its
-    variants that fits left of the permanent text (the step status), so the two never
-    run into each other."""
+    """A status bar whose passing messages never run into its permanent text (the step
+    status). A message that fits left of the step status is shown there; a longer one
+    takes the step status's place (the whole bar, cut in the middle only if even that is
+    too narrow) until it times out, another message comes, or the step status changes
+    once the message has been on screen (:meth:`permanent_changed`: the next step shows
+    its status again). :meth:`show_fitting` shows the longest of a hint's variants that
+    fits beside the step status instead."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._permanent: list[QWidget] = []
         # the message shown by show_fitting: its variants, deadline and text shown
         self._fitting: tuple[list[str], float | None, str] | None = None
+        # the message shown in the step status's place, the widgets it hid, and whether
+        # it has been painted since
+        self._replacing: str | None = None
+        self._hidden: list[QWidget] = []
+        self._painted = False
         self.messageChanged.connect(self._on_message_changed)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 - Qt API
+        self._restore()
+        fm = self.fontMetrics()
+        if not text or fm.horizontalAdvance(text) <= self.message_room():
+            super().showMessage(text, timeout)
+            return
+        self._hidden = [w for w in self._permanent if w.isVisible()]
+        for w in self._hidden:
+            w.hide()
+        room = max(0, self.width() - 24)
+        shown = text if fm.horizontalAdvance(text) <= room else \
+            fm.elidedText(text, Qt.TextElideMode.ElideMiddle, room)
+        self._replacing, self._painted = shown, False
+        self.setToolTip(text)
+        super().showMessage(shown, timeout)
+
+    def replacing(self) -> bool:
+        """Is a message shown in the step status's place?"""
+        return self._replacing is not None
+
+    def permanent_changed(self) -> None:
+        """The step status changed: it comes back if a message took its place and has
+        been seen (a change in the same event as the message, e.g. the lesson it opened
+        or the edit it reports, leaves the message)."""
+        if self._replacing is not None and self._painted:
+            self.clearMessage()
+
+    def _restore(self) -> None:
+        if self._replacing is not None:
+            self._replacing = None
+            self.setToolTip("")
+            for w in self._hidden:
+                w.show()
+            self._hidden = []
+
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(ev)
+        if self._replacing is not None:
+            self._painted = True
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802
         self._permanent.append(widget)
@@ -164,6 +213,8 @@ class FittingStatusBar(QStatusBar):
     def _on_message_changed(self, text: str) -> None:
         if self._fitting is not None and text != self._fitting[2]:
             self._fitting = None   # timed out, cleared or replaced by another message
+        if self._replacing is not None and text != self._replacing:
+            self._restore()        # the step status is shown again
 
     def _refit(self) -> None:
         variants, deadline, _ = self._fitting
@@ -181,6 +232,7 @@ class FittingStatusBar(QStatusBar):
 
     def show_fitting(self, variants: list[str], timeout: int = 0) -> None:
         """Show the first of ``variants`` (longest first) that fits, else the last cut."""
+        self._restore()   # measured beside the step status
         fm, room = self.fontMetrics(), self.message_room()
         text = next((v for v in variants if fm.horizontalAdvance(v) <= room), None)
         if text is None:

@@ -153,6 +153,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
                                if page.menu_actions() else [])
         self.step_menu.addActions(self._step_menu_lab[1:])
         self.status_label.setText(self._lab_status.get(name, ""))
+        self.statusBar().permanent_changed()
         self.lab_changed.emit(name)
         self.refresh_caption()
 

@@ -14,7 +14,9 @@ class CaptionsMixin:
     def _on_lab_status(self, name: str, text: str) -> None:
         self._lab_status[name] = text
         if name == self.current_lab_name:
-            self.status_label.setText(text)
+            if text != self.status_label.text():
+                self.status_label.setText(text)
+                self.statusBar().permanent_changed()   # a long message gives way
             self._caption_refresher.request()
 
     def _on_lab_position_changed(self, name: str) -> None:

@@ -490,6 +490,70 @@ def test_presentation_hint_never_runs_into_the_step_status(window, qtbot):
     assert not problems, "\n".join(problems)
 
 
+def _message_problem(win) -> str | None:
+    """The status bar's message running into the step status, or past the bar's end."""
+    bar, host = win.statusBar(), win.status_label.parentWidget()
+    message = bar.currentMessage()
+    end = 8 + bar.fontMetrics().horizontalAdvance(message)   # the bar draws it from x≈6
+    if message and host.isVisible() and end > host.geometry().left():
+        return (f"{message!r} ends at {end}, the step status "
+                f"{win.status_label.text()[:30]!r} starts at {host.geometry().left()}")
+    if message and end > bar.width() - 8:
+        return f"{message!r} ends at {end}, past the bar's end {bar.width()}"
+    return None
+
+
+def _shows_whole(shown: str, message: str) -> bool:
+    """``shown`` is ``message``, or it cut in the middle only (both ends kept)."""
+    if "…" not in shown:
+        return shown == message
+    head, tail = shown.split("…", 1)
+    return message.startswith(head) and message.endswith(tail) and len(head) > 5 \
+        and len(tail) > 5
+
+
+def test_messages_never_run_into_the_step_status(window, qtbot, tmp_path):
+    """After a save (a long path) and a lesson switch, at a long step status, in
+    presentation mode and not: the message never runs into the step status (a long one
+    takes its place, cut in the middle at worst) and the next step shows the step status
+    again. At 1024x768 in F5 'Saved /…' was written into 'Backward · layer 3 · …'."""
+    win = window
+    bar, host = win.statusBar(), win.status_label.parentWidget()
+    path = tmp_path / "week-3-backpropagation-the-worked-example-for-the-lecture.nnviz"
+    problems = []
+    for presentation in (False, True):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("mazur-2-2-2")
+        lab = win.current_lab
+        lab.stepper.set_position(0)
+        lab.graph.setFocus()
+        for _ in range(13):   # a long step status: "Backward · layer 3 · neuron o1 · …"
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+        _settle()
+        assert win.files.save_to(str(path))
+        _settle()
+        where = f"F5={presentation} saved"
+        problems += [f"{where}: {p}" for p in [_message_problem(win)] if p]
+        if not _shows_whole(bar.currentMessage(), f"Saved {path}"):
+            problems.append(f"{where}: shows {bar.currentMessage()!r}")
+        qtbot.keyClick(win, Qt.Key.Key_Right)   # the next step: its status is shown again
+        _settle()
+        if not host.isVisible() or "step 14 of 32" not in win.status_label.text():
+            problems.append(f"F5={presentation}: after → the step status is not shown")
+        problems += [f"F5={presentation} →: {p}" for p in [_message_problem(win)] if p]
+        assert win.open_lesson("wide-784-100-10")   # the message and a new step status
+        _settle()
+        message = bar.currentMessage()
+        if not message.startswith("Opened lesson"):
+            problems.append(f"F5={presentation}: the lesson's message went: {message!r}")
+        problems += [f"F5={presentation} lesson: {p}" for p in [_message_problem(win)] if p]
+        bar.clearMessage()
+        _settle()
+        assert host.isVisible()
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
 def test_equation_panel_type_is_readable_from_the_back(window, qtbot):
     """In presentation mode no text of the Equation panel is set below 18 points."""
     win = window
