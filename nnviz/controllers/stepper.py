@@ -101,8 +101,9 @@ class StepController(QObject):
     def status_text(self) -> str:
         """E.g. "Forward · layer 2 · neuron h1 · step 3 of 32 · training step 0"."""
         n = len(self)
-        if self.trace is None:
-            return self.error or "No network"
+        if self.trace is None:   # (the reason, often long, is in the Equation panel)
+            return "Cannot trace this network: the Equation panel says why" if self.error \
+                else "No network"
         head = self.step.title if self.step else "Start of the pass"
         return f"{head} · step {self.k} of {n} · training step {self.t}"
 

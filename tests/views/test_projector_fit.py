@@ -412,6 +412,61 @@ def test_the_matrix_view_fits(window, qtbot):
     assert not problems, "\n".join(problems)
 
 
+def _declined_problems(win) -> list[str]:
+    """The Equation panel's reason for a network the stepper declines: all of it in view,
+    wrapped at spaces (or after a hyphen of the prose), no sideways scrolling, in type no
+    smaller than the panel's floor; the step status within the status bar; the graph
+    showing the network itself."""
+    lab = win.current_lab
+    eq, text = lab.equations, lab.equations.text
+    problems = []
+    if lab.stepper.trace is not None or not eq.plain_text().startswith("Cannot trace"):
+        return [f"not declined: {eq.plain_text()[:60]!r}"]
+    wide, room = text.document().idealWidth(), text.viewport().width()
+    if wide > room or text.horizontalScrollBar().maximum():
+        problems.append(f"{wide:.0f} px wide in {room} px (scrolls sideways)")
+    if text.document().size().height() > text.viewport().height():
+        problems.append("the reason does not fit the panel's height")
+    problems += [f"broken at {b!r}" for b in _breaks_inside_words(text)
+                 if not b.split("|")[0].endswith("-")]
+    floor = 18 if current_style().presentation else 8
+    small = [pt for pt in _fragment_sizes(text.document()) if pt < floor]
+    if small:
+        problems.append(f"type of {min(small)} pt")
+    host, bar = win.status_label.parentWidget(), win.statusBar()
+    if host.geometry().right() > bar.width() or \
+            host.width() < win.status_label.sizeHint().width():
+        problems.append(f"step status {win.status_label.text()!r} cut by the bar")
+    if lab.graph._sizes != list(win.doc.network.sizes):
+        problems.append(f"the graph shows {lab.graph._sizes}, not the network")
+    return problems
+
+
+def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
+    """A network the neuron stepper declines (batch normalisation; over 256 neurons), in
+    presentation mode and not: the Equation panel's "Cannot trace this network …" wraps
+    and fits (no sideways scrolling), the status bar says so in a line that fits, the
+    graph shows the network (it kept the previous network's pass)."""
+    from nnviz.engine.network import Network
+
+    win = window
+    problems = []
+    for presentation in (False, True):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("mazur-2-2-2")
+        win.current_lab.advance(13)
+        assert win.open_lesson("batch-norm")
+        win.show_lab("workbench")
+        _settle()
+        problems += [f"F5={presentation} batch-norm: {p}" for p in _declined_problems(win)]
+        win.doc.set_network(Network.create([2, 300, 2], "sigmoid"))
+        _settle()
+        problems += [f"F5={presentation} 2-300-2: {p}" for p in _declined_problems(win)]
+    _set_presentation(win, qtbot, False)
+    assert win.open_lesson("mazur-2-2-2")
+    assert not problems, "\n".join(problems)
+
+
 def _choose_optimiser(win, qtbot, name: str) -> None:
     """Pick ``name`` in the Training lab's optimiser box with the arrow keys, back to the
     Workbench."""

@@ -266,6 +266,9 @@ class WorkbenchLab(Lab):
             shown = self.reveal.state(tr, st.k) if masked else tr.state_at(st.k)
             self.graph.set_state(graph_state(tr, shown, st.doc.naming, self.style_.presentation))
             self._on_selection_changed()
+        elif st.doc.network is not None:   # declined (the Equation panel says why): the
+            self.graph.set_network(st.doc.network, st.doc.naming)   # network, not a pass
+            self.graph.set_state(None)
         self.reveal.sync()
         self.equations.refresh(hidden)
         self.inspector.refresh()

@@ -18,6 +18,7 @@ from nnviz.controllers.stepper import StepController
 from nnviz.engine.captions import trace_values
 from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row
+from nnviz.views.items.math_text import escape
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.present import equation_html, step_summary
 
@@ -125,9 +126,10 @@ class EquationPanel(QWidget):
         st = self.stepper
         tr = st.trace
         if tr is None:
-            self.text.setHtml(f"<p>{st.error or 'No network.'}</p>")
+            self._show_message(st.error or "No network.")
             self.steps.clear()
             return
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         captions = []
         lesson = st.doc.lesson
         # at any training step: the numbers are the live ones, the notes' beside them
@@ -156,6 +158,15 @@ class EquationPanel(QWidget):
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
+
+    def _show_message(self, text: str) -> None:
+        """Why there are no steps (e.g. "Cannot trace this network: …"), as plain text in
+        the panel's type, wrapped to its width: at spaces, and inside a word only if the
+        word alone is wider than the panel (never a sideways scroll bar)."""
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        pt = max(FLOOR_PT[bool(self.style_.presentation)], self.style_.pt(11))
+        self.text.setHtml(f'<p style="font-size:{pt:.1f}pt; color:{self.style_.foreground}">'
+                          f"{escape(text)}</p>")
 
     def _set_fitting_html(self, st: StepController, captions: list[str], hidden: bool) -> None:
         """The step's HTML in the largest type whose lines all fit the panel's width (the
