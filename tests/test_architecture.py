@@ -59,3 +59,35 @@ def test_engine_runs_without_qt_loaded():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        cwd=PKG.parent)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+#: modules still over MAX_LINES (issue 18 splits them); a waived module that gets shorter
+#: must leave this list, so it only shrinks
+LONG_MODULES_WAIVED = {
+    "nnviz/controllers/neuron.py",
+    "nnviz/controllers/universality.py",
+    "nnviz/engine/matrix_trace.py",
+    "nnviz/engine/optimisers.py",
+    "nnviz/engine/fast.py",
+    "nnviz/engine/workspace.py",
+    "nnviz/views/workbench/__init__.py",
+    "nnviz/views/workbench/matrix_view.py",
+    "nnviz/views/items/network_graph.py",
+    "nnviz/views/training/net_view.py",
+    "nnviz/views/training/lab.py",
+}
+MAX_LINES = 400
+
+
+def _module_lengths() -> dict[str, int]:
+    return {f.relative_to(PKG.parent).as_posix(): len(f.read_text("utf-8").splitlines())
+            for f in sorted(PKG.rglob("*.py"))}
+
+
+def test_no_module_is_over_400_lines():
+    """A module over MAX_LINES holds more than one concern: split it by concern (a piece
+    with its own state as its own class and module, composed)."""
+    lengths = _module_lengths()
+    long = {name for name, n in lengths.items() if n > MAX_LINES}
+    assert long - LONG_MODULES_WAIVED == set(), {n: lengths[n] for n in long}
+    assert LONG_MODULES_WAIVED - long == set(), "split: take them off the waiver list"

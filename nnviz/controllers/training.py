@@ -5,20 +5,15 @@ with ``doc.network_updated()`` at most once per timer tick, so every lab sees
 the same network. Hyper-parameters are read from ``doc.config`` / ``doc.loss``
 before every step: they can be changed while training runs.
 
-At full speed each tick trains for a time slice and then returns to the event
-loop (ticks every ``FRAME_MS``), so a small network trains many epochs per
-frame and the window never freezes. The slice shares a frame with drawing: it
-is what is left of ``FRAME_TARGET_S`` after the time the GUI thread spent since
-the last slice (redraw, repaint, input), kept between ``MIN_BUDGET_S`` and
-``MAX_BUDGET_S``; a view that draws slowly therefore still gets its frames,
-and training still moves. At a set speed (steps per second) each tick takes one
-mini-batch step.
+At full speed each tick trains for a time slice (:mod:`training_clock`) and then
+returns to the event loop; at a set speed (steps per second) each tick takes one
+mini-batch step. The controller is a QtCore shell around parts with their own state:
+the step-back snapshots (:class:`StepBack`), the views' readouts (:class:`Readouts`),
+the epoch scores (:class:`EpochScores`) and the slice clock (:class:`SliceClock`).
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
 from dataclasses import replace
 
 import numpy as np
@@ -26,13 +21,15 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.playback import Playback
-from nnviz.controllers.training_back import MAX_BACK, StepBack
+from nnviz.controllers.training_back import StepBack
+from nnviz.controllers.training_clock import FRAME_MS, SliceClock
 from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
 from nnviz.controllers.training_edits import NetworkEdits
 from nnviz.controllers.training_fast import FastSlices
 from nnviz.controllers.training_grid import BigGrid
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import ScheduleStop
+from nnviz.controllers.training_scores import EpochScores
 from nnviz.engine.data import (
     DataSet,
     DataSpec,
@@ -40,38 +37,13 @@ from nnviz.engine.data import (
     spec_from_settings,
 )
 from nnviz.engine.features import PLAIN, expand
-from nnviz.engine.monitor import (
-    BufferedForward,
-    GridEvaluator,
-    History,
-    explain_blowup,
-    score_parts,
-    threshold_for,
-)
+from nnviz.engine.monitor import History, explain_blowup
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, StepRecord, train_step
 from nnviz.engine.validate import FormatError
 
-FRAME_MS = 16
-#: a training frame (slice + redraw + repaint) aims at this length (33 frames/s) ...
-FRAME_TARGET_S = 0.030
-#: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S, and at least
-#: TRAIN_SHARE times the time the frame's drawing took: on a busy machine, where drawing
-#: alone takes longer than a frame, training keeps 60 % of the time (fewer frames, each
-#: showing more training) instead of a slice squeezed to MIN_BUDGET_S
-MIN_BUDGET_S = 0.003
-MAX_BUDGET_S = 0.040
-TRAIN_SHARE = 1.5
-#: slices and drawing are timed in the GUI thread's CPU time, so a frame is the same
-#: work on a busy machine as on an idle one (fewer frames per second there, not a slice
-#: squeezed by time the thread spent waiting for a core); a slice still ends after
-#: MAX_WALL_S of wall-clock time, so input is never kept waiting longer
-MAX_WALL_S = 0.1
-_cpu = time.thread_time
 
-
-class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleStop, FastSlices,
-                         QObject):
+class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -109,19 +81,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._net_ds = self.data                 # the data as the network reads them
         self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
         self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
-        self._grid = GridEvaluator()
-        self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
-        self._last_slice_end: float | None = None   # the GUI thread's CPU clock (_cpu)
-        self._wall_end = float("inf")               # the current slice's wall-clock end
         self._play_from_epoch = 0    # the epoch the running play started at
-        self._back: deque = deque(maxlen=MAX_BACK)   # StepBack's snapshots
-        # what _record scores: both sets' inputs stacked, the parts' targets and labels,
-        # made again when the data set or one of its arrays is replaced
-        self._eval_src: tuple = (None,) * 5
-        self._eval_x = np.zeros((0, 0))
-        self._eval_parts: list = []
-        self._eval_threshold = 0.5
-        self._eval_forward = BufferedForward()
+        self._evaluated_with = 1.0   # the dropout factor the epoch on screen was scored with
+        self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
+        self.readouts = Readouts(self)    # what the views draw
+        self.back = StepBack(self)        # snapshots before each step the user asked for
+        self.scores = EpochScores()       # an epoch's losses and accuracies
+        self.clock = SliceClock()         # a full-speed slice's time budget
         self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
                                  on_play=self._on_play, parent=self)
         doc.lesson_changed.connect(self._on_lesson_changed)
@@ -207,7 +173,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         return True
 
     def _install(self, ds: DataSet, edited: bool = True) -> None:
-        self.forget_steps()  # snapshots index the old training set
+        self.back.forget()  # snapshots index the old training set
         self.data = ds
         self.edited = edited
         self._net_ds = ds if self.features == PLAIN else replace(ds, x=expand(ds.x,
@@ -230,8 +196,8 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     # ------------------------------------------------------------ playing
     def _on_play(self) -> None:
-        self._remember()  # step back undoes the whole run
-        self._last_slice_end = None
+        self.back.remember()  # step back undoes the whole run
+        self.clock.restart()
         self._play_from_epoch = self.epoch
 
     def set_speed(self, steps_per_second: int) -> None:
@@ -243,19 +209,17 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self.speed_changed.emit()
 
     def _tick(self) -> None:
-        start = _cpu()
-        deadline = start + self.slice_budget(start)
-        self._wall_end = time.perf_counter() + MAX_WALL_S
+        deadline = self.clock.begin()
         if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
-                if (self.speed or not self.playback.playing or self._over(deadline)
+                if (self.speed or not self.playback.playing or self.clock.over(deadline)
                         or self._at_lesson_epochs()):
                     break
         if self.playback.playing and self._at_lesson_epochs():
             self.playback.pause()
             self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
                                   "(as the notes' fit). Play again to go on.")
-        self._last_slice_end = _cpu()  # what the views do next is drawing time
+        self.clock.end()  # what the views do next is drawing time
         self._announce()
 
     def _at_lesson_epochs(self) -> bool:
@@ -265,29 +229,13 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         return (target > 1 and self.epoch == target and self._cursor >= len(self._order)
                 and self._play_from_epoch < target)
 
-    def slice_budget(self, now: float) -> float:
-        """Seconds of training for the slice starting at ``now``: the rest of a frame of
-        ``FRAME_TARGET_S`` after what the GUI thread did since the last slice ended
-        (drawing the last one, repainting, input), but at least ``TRAIN_SHARE`` times
-        that, within [MIN_BUDGET_S, MAX_BUDGET_S]."""
-        if self._last_slice_end is None:
-            return MAX_BUDGET_S
-        other = max(0.0, now - self._last_slice_end)
-        want = max(FRAME_TARGET_S - other, TRAIN_SHARE * other)
-        return min(MAX_BUDGET_S, max(MIN_BUDGET_S, want))
-
-    def _over(self, deadline: float) -> bool:
-        """The slice's time is up: ``deadline`` on the GUI thread's CPU clock, or its
-        wall-clock limit."""
-        return _cpu() >= deadline or time.perf_counter() >= self._wall_end
-
     def step_sample(self) -> None:
-        self._remember()
+        self.back.remember()
         self._step(1)
         self._announce()
 
     def step_batch(self) -> None:
-        self._remember()
+        self.back.remember()
         self._step(self._batch_size())
         self._announce()
 
@@ -296,7 +244,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
 
     def run_epochs(self, k: int) -> None:
         """Train ``k`` whole epochs now (the rest of the current one counts as the first)."""
-        self._remember()
+        self.back.remember()
         target = self.epoch + max(0, int(k))
         while self.epoch < target and self._step(self._batch_size()):
             pass
@@ -352,26 +300,24 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         return True
 
     def _scores(self) -> tuple:
-        """((train loss, accuracy), (test loss, accuracy)) of the network now: one forward
-        pass over both sets, in reused buffers."""
-        self._scores_source()
-        net = self.evaluated()   # the notes' dropout: outgoing weights x (1 - p) at test
-        with np.errstate(all="ignore"):
-            out = (self._eval_forward(net, self._eval_x)[-1] if len(self._eval_x)
-                   else np.zeros((0, net.sizes[-1])))
-            return score_parts(out, self._eval_parts, self.doc.loss, self._eval_threshold)
+        """((train loss, accuracy), (test loss, accuracy)) of the network now, as it is
+        evaluated (the notes' dropout: outgoing weights x (1 - p) at test)."""
+        return self.scores(self.readouts.evaluated(), self._net_ds, self.doc.loss)
 
-    def _scores_source(self) -> None:
-        """What the scores read: both sets' inputs stacked, the parts' targets and labels
-        (made again when the data set or one of its arrays was replaced)."""
-        ds = self._net_ds
-        src = (ds, ds.x, ds.y, ds.test, ds.labels)
-        if any(a is not b for a, b in zip(src, self._eval_src)):  # once per data set
-            self._eval_src = src
-            self._eval_x = np.concatenate([ds.x_train, ds.x_test])
-            self._eval_parts = [(len(ds.x_train), ds.y_train, ds.labels_of(False)),
-                                (len(ds.x_test), ds.y_test, ds.labels_of(True))]
-            self._eval_threshold = threshold_for(ds.y)
+    def _on_evaluation_settings(self) -> None:
+        """The dropout convention or p changed how the network is evaluated: the scores of
+        the epoch on screen are measured again (the earlier epochs keep theirs)."""
+        cfg = self.doc.config
+        f = 1.0 - cfg.dropout if cfg.dropout_mode == "notes" else 1.0
+        if f == self._evaluated_with:
+            return
+        self._evaluated_with = f
+        h = self.history
+        if len(h) and h.epoch[-1] == self.epoch:
+            (trl, tra), (tel, tea) = self._scores()
+            h.train_loss[-1], h.test_loss[-1] = float(trl), float(tel)
+            h.train_acc[-1], h.test_acc[-1] = float(tra), float(tea)
+            self.trained.emit()
 
     def _record(self, scores: tuple | None = None, params=None) -> None:
         """Append the train and test loss and accuracy (``scores``, else measured now);
@@ -385,7 +331,7 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self.trained.emit()
 
     def _restart(self, clear_history: bool) -> None:
-        self.forget_steps()
+        self.back.forget()
         self.epoch = 0
         self.steps = 0
         self._opt = OptimizerState()
@@ -397,6 +343,29 @@ class TrainingController(DataEdits, NetworkEdits, Readouts, StepBack, ScheduleSt
         self._epoch_start = None
         if clear_history:
             self.history.clear()
+
+    # ------------------------------------------------------------ step back
+    def can_step_back(self) -> bool:
+        return self.back.can_go_back()
+
+    def step_back(self) -> bool:
+        """Undo the last step (or run of Play); False if there is nothing to undo."""
+        self.playback.pause()
+        if not self.back.go_back():
+            return False
+        self._announce()
+        return True
+
+    def progress(self) -> dict:
+        """The whole run in memory (:meth:`StepBack.progress`), for a failed open."""
+        return self.back.progress()
+
+    def restore_progress(self, got: dict) -> None:
+        """Put back a :meth:`progress` of the same network shape (else nothing changes)."""
+        if self.back.restore_progress(got):
+            self.playback.pause()
+            self._fast = None  # the fast trainer's buffers belong to the replaced run
+            self.trained.emit()
 
     def shutdown(self) -> None:
         self.playback.pause()

@@ -4,8 +4,8 @@ A snapshot (parameters, batch normalisation's gamma, beta and running averages, 
 history, shuffle position, random generator and optimiser state) is taken before every
 single step (a sample, a batch, an epoch) and when Play starts, so "step back" undoes
 the last step, or a whole run of Play, and training on from there repeats exactly what
-happened. Snapshots belong to one
-network and one data set: a new lesson, network shape, reset or data edit clears them.
+happened. Snapshots belong to one network and one data set: a new lesson, network shape,
+reset or data edit clears them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from __future__ import annotations
 import copy
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nnviz.engine.monitor import History
 from nnviz.engine.training import OptimizerState, StepRecord
+
+if TYPE_CHECKING:
+    from nnviz.controllers.training import TrainingController
 
 #: how many steps back are kept
 MAX_BACK = 100
@@ -39,84 +43,91 @@ class _Snapshot:
 
 
 class StepBack:
-    """Mixin for TrainingController (which makes ``_back``, a deque of MAX_BACK snapshots)."""
+    """The training controller's snapshots (its own deque of at most MAX_BACK) and the
+    in-memory copy of a whole run (:meth:`progress`). It reads and puts back the run's
+    position that the controller owns: network, epoch, steps, history, generator,
+    optimiser, shuffle order and cursor, last record."""
 
-    _back: deque
+    #: the controller's run fields a :meth:`progress` copies
+    PROGRESS = ("epoch", "steps", "history", "_opt", "early", "_stopped_for", "_order",
+                "_cursor", "last_record", "last_finite", "_epoch_start", "blowup_message",
+                "_play_from_epoch")
 
-    def _remember(self) -> None:
+    def __init__(self, ctl: TrainingController) -> None:
+        self._ctl = ctl
+        self._snaps: deque[_Snapshot] = deque(maxlen=MAX_BACK)
+
+    def __len__(self) -> int:
+        return len(self._snaps)
+
+    def remember(self) -> None:
         """Snapshot the state before a step the user asked for."""
-        net = self.doc.network
-        if net is None or not len(self._net_ds.x_train):
+        c = self._ctl
+        net = c.doc.network
+        if net is None or not len(c.net_data.x_train):
             return
-        self._back.append(_Snapshot(
+        self._snaps.append(_Snapshot(
             net.get_params(), list(net.sizes),
-            [None if bn is None else bn.copy() for bn in net.norms], self.epoch, self.steps,
-            copy.deepcopy(self.history), copy.deepcopy(self._rng.bit_generator.state),
-            self._opt.copy(), self._order.copy(), self._cursor, self.last_record))
+            [None if bn is None else bn.copy() for bn in net.norms], c.epoch, c.steps,
+            copy.deepcopy(c.history), copy.deepcopy(c._rng.bit_generator.state),
+            c._opt.copy(), c._order.copy(), c._cursor, c.last_record))
 
-    def forget_steps(self) -> None:
+    def forget(self) -> None:
         """Drop every snapshot (the network's shape or the data changed)."""
-        self._back.clear()
+        self._snaps.clear()
 
-    def can_step_back(self) -> bool:
-        return bool(self._back)
+    def can_go_back(self) -> bool:
+        return bool(self._snaps)
 
-    def step_back(self) -> bool:
-        """Undo the last step (or run of Play); False if there is nothing to undo."""
-        self.playback.pause()
-        net = self.doc.network
-        while self._back:
-            snap = self._back.pop()
+    def go_back(self) -> bool:
+        """Put back the newest snapshot that fits the network (older ones that do not
+        are dropped); False if there is none."""
+        c = self._ctl
+        net = c.doc.network
+        while self._snaps:
+            snap = self._snaps.pop()
             if snap.sizes == list(net.sizes) and _same_norms(snap.norms, net.norms):
                 break
         else:
             return False
         net.set_params(snap.params)
         net.norms = [None if bn is None else bn.copy() for bn in snap.norms]
-        self.epoch, self.steps = snap.epoch, snap.steps
-        h = snap.history
-        for name in ("cap", "stride", "epoch", "train_loss", "test_loss", "train_acc",
-                     "test_acc"):
-            setattr(self.history, name, getattr(h, name))
-        self._rng.bit_generator.state = snap.rng
-        self._opt = snap.opt
-        self._order, self._cursor = snap.order, snap.cursor
-        self.last_record = snap.last_record
-        self.last_finite = None
-        self.blowup_message = ""
-        self._epoch_start = None
-        self._announce()
+        c.epoch, c.steps = snap.epoch, snap.steps
+        c.history.assign(snap.history)
+        c._rng.bit_generator.state = snap.rng
+        c._opt = snap.opt
+        c._order, c._cursor = snap.order, snap.cursor
+        c.last_record = snap.last_record
+        c.last_finite = None
+        c.blowup_message = ""
+        c._epoch_start = None
         return True
-
-    # ------------------------------------------------------------ progress (in memory)
-    _PROGRESS = ("epoch", "steps", "history", "_opt", "early", "_stopped_for", "_order",
-                 "_cursor", "last_record", "last_finite", "_epoch_start", "blowup_message")
 
     def progress(self) -> dict:
         """The whole training run as it is now (epoch, step count, history, optimiser,
         shuffle and random state, best epoch, step-back snapshots), copied: a failed open
         puts it back with :meth:`restore_progress`. Never written to a file."""
-        got = {k: copy.deepcopy(getattr(self, k, None)) for k in self._PROGRESS}
-        got["play_from"] = self._play_from_epoch
-        got["rng"] = copy.deepcopy(self._rng.bit_generator.state)
-        got["back"] = list(self._back)  # snapshots are never changed once taken
-        got["sizes"] = list(self.doc.network.sizes) if self.doc.network is not None else []
+        c = self._ctl
+        got = {k: copy.deepcopy(getattr(c, k)) for k in self.PROGRESS}
+        got["rng"] = copy.deepcopy(c._rng.bit_generator.state)
+        got["back"] = list(self._snaps)  # snapshots are never changed once taken
+        got["sizes"] = list(c.doc.network.sizes) if c.doc.network is not None else []
         return got
 
-    def restore_progress(self, got: dict) -> None:
-        """Put back a :meth:`progress` of the same network shape (else nothing changes)."""
-        net = self.doc.network
+    def restore_progress(self, got: dict) -> bool:
+        """Put back a :meth:`progress` of the same network shape; False (nothing changed)
+        for another shape."""
+        c = self._ctl
+        net = c.doc.network
         if not got or net is None or got["sizes"] != list(net.sizes):
-            return
-        self.playback.pause()
-        for k in self._PROGRESS:
-            setattr(self, k, copy.deepcopy(got[k]))
-        self._play_from_epoch = got["play_from"]
-        self._rng.bit_generator.state = got["rng"]
-        self._back.clear()
-        self._back.extend(got["back"])
-        self._fast = None  # the fast trainer's buffers belong to the run that was replaced
-        self.trained.emit()
+            return False
+        for k in self.PROGRESS:
+            setattr(c, k, copy.deepcopy(got[k]))
+        c._rng.bit_generator.state = got["rng"]
+        self._snaps.clear()
+        self._snaps.extend(got["back"])
+        return True
+
 
 def _same_norms(saved: list, now: list) -> bool:
     """The same layers batch-normalised, with the same sizes."""

@@ -47,7 +47,7 @@ class FastSlices:
         if self._fast_trainer() is None:
             return False
         while self._cursor < len(self._order):  # finish a started epoch step by step
-            if not self._step(self._batch_size()) or self._over(deadline):
+            if not self._step(self._batch_size()) or self.clock.over(deadline):
                 return True
         while not self._fast_slice(deadline):
             pass
@@ -75,7 +75,7 @@ class FastSlices:
         start, opt, rng_state = net.copy(), self._opt.copy(), self._rng.bit_generator.state
         self._epoch_start = start
         with np.errstate(all="ignore"):
-            done = trainer.train_until(xtr, ytr, self._rng, lambda: self._over(deadline),
+            done = trainer.train_until(xtr, ytr, self._rng, lambda: self.clock.over(deadline),
                                        cap, snaps)
         self.last_record = None
         scores = self._slice_scores(trainer, snaps[:done])
@@ -102,7 +102,7 @@ class FastSlices:
                 if k + 1 < done:
                     self._rewind(start, opt, rng_state, k + 1)
                 return True
-        return self._over(deadline)
+        return self.clock.over(deadline)
 
     def _snapshot_rows(self, cap: int, size: int) -> np.ndarray:
         rows = getattr(self, "_snaps", None)
@@ -121,10 +121,10 @@ class FastSlices:
         keep = [k for k, w in enumerate(wanted) if w and np.isfinite(rows[k]).all()]
         out: list = [None] * len(rows)
         if keep:
-            self._scores_source()
+            sc = self.scores
+            sc.source(self._net_ds)
             cfg = self.doc.config
-            got = epoch_scores(trainer, rows[keep], self._eval_x, self._eval_parts,
-                               self.doc.loss, self._eval_threshold,
+            got = epoch_scores(trainer, rows[keep], sc.x, sc.parts, self.doc.loss, sc.threshold,
                                dropout_test_factor(cfg.dropout, cfg.dropout_mode))
             for k, s in zip(keep, got):
                 out[k] = s

@@ -1,47 +1,40 @@
-"""What the training lab's views read from the training controller."""
+"""What the training lab's views read from the training controller: decision grid, curve,
+gradient health, dropped neurons, the set-up's Keras code."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nnviz.controllers.training_grid import ASYNC_WEIGHTS
 from nnviz.engine.features import FEATURES, expand
-from nnviz.engine.monitor import GridEval, Health, curve, gradient_health
+from nnviz.engine.monitor import GridEval, GridEvaluator, Health, curve, gradient_health
 from nnviz.engine.network import Network
 from nnviz.engine.training import test_time_network
+
+if TYPE_CHECKING:
+    from nnviz.controllers.training import TrainingController
 
 #: gradient health is measured on this many training samples
 HEALTH_SAMPLES = 256
 
 
 class Readouts:
-    """Methods of :class:`~nnviz.controllers.training.TrainingController` that compute what
-    the views show: decision grid, curve, gradient health, dropped neurons."""
+    """Computes the views' pictures of the training controller's network and data (read
+    through its public attributes); owns the grid's buffers and the feature maps."""
+
+    def __init__(self, ctl: TrainingController) -> None:
+        self._ctl = ctl
+        self._grid = GridEvaluator()
+        self._feature_maps: np.ndarray | None = None
 
     def evaluated(self) -> Network:
         """The network as it is evaluated (losses, accuracy, maps, curve): the trained one,
         or under the notes' dropout convention its hidden layers' outgoing weights times
         1 − p (inverted dropout needs no change at test time)."""
-        cfg = self.doc.config
-        return test_time_network(self.doc.network, cfg.dropout, cfg.dropout_mode)
-
-    def _evaluation_factor(self) -> float:
-        cfg = self.doc.config
-        return 1.0 - cfg.dropout if cfg.dropout_mode == "notes" else 1.0
-
-    def _on_evaluation_settings(self) -> None:
-        """The dropout convention or p changed how the network is evaluated: the scores of
-        the epoch on screen are measured again (the earlier epochs keep theirs)."""
-        f = self._evaluation_factor()
-        if f == getattr(self, "_evaluated_with", 1.0):
-            return
-        self._evaluated_with = f
-        h = self.history
-        if len(h) and h.epoch[-1] == self.epoch:
-            (trl, tra), (tel, tea) = self._scores()
-            h.train_loss[-1], h.test_loss[-1] = float(trl), float(tel)
-            h.train_acc[-1], h.test_acc[-1] = float(tra), float(tea)
-            self.trained.emit()
+        cfg = self._ctl.doc.config
+        return test_time_network(self._ctl.doc.network, cfg.dropout, cfg.dropout_mode)
 
     def keras_lines(self) -> list:
         """The Keras code of this set-up (:func:`nnviz.engine.keras_code.keras_code`):
@@ -49,13 +42,14 @@ class Readouts:
         from nnviz.engine.batchnorm import EPS, MOMENTUM
         from nnviz.engine.keras_code import Setup, describe_data, keras_code
 
-        d = self.doc
+        c = self._ctl
+        d = c.doc
         lesson = d.lesson
         _m, scale, bias = lesson.init if lesson is not None else ("", 0.5, 0.0)
-        setup = Setup(loss=d.loss_name, init=self.init_method, scale=scale,
-                      gain=self.init_gain, bias=bias, features=tuple(self.features),
-                      data=describe_data(self.data.spec) if len(self.data.x) else "",
-                      n_train=len(self._net_ds.x_train),
+        setup = Setup(loss=d.loss_name, init=c.init_method, scale=scale,
+                      gain=c.init_gain, bias=bias, features=tuple(c.features),
+                      data=describe_data(c.data.spec) if len(c.data.x) else "",
+                      n_train=len(c.net_data.x_train),
                       epochs=lesson.epochs if lesson is not None else 0,
                       bn_momentum=MOMENTUM, bn_eps=EPS)
         return keras_code(d.network, d.config, setup)
@@ -63,23 +57,24 @@ class Readouts:
     def grid(self, res: int = 100) -> GridEval | None:
         """Every neuron over the input plane (2-input networks), else None; the arrays are
         reused by the next call (views draw them at once)."""
+        c = self._ctl
         net = self.evaluated()
-        if self.points_in() != 2 or net.sizes[0] != len(self.features):
+        if c.points_in() != 2 or net.sizes[0] != len(c.features):
             return None
         if self.grid_is_big():  # off the GUI thread: None until it is computed
-            return self.big_grid.get(net, self.features, res)
+            return c.big_grid.get(net, c.features, res)
         with np.errstate(all="ignore"):
-            return self._grid(net, -6.0, 6.0, res, self.features)
+            return self._grid(net, -6.0, 6.0, res, c.features)
 
     def grid_is_big(self) -> bool:
         """True when the maps are computed off the GUI thread (:mod:`training_grid`): then
         :meth:`grid` is None until the worker is done and hidden layers keep only their
         drawn neurons' maps."""
-        return sum(w.size for w in self.doc.network.weights) > ASYNC_WEIGHTS
+        return sum(w.size for w in self._ctl.doc.network.weights) > ASYNC_WEIGHTS
 
     def feature_maps(self, res: int = 50) -> np.ndarray:
         """Every offered input feature over the plane, (res, res, 7) (made once)."""
-        if getattr(self, "_feature_maps", None) is None or self._feature_maps.shape[0] != res:
+        if self._feature_maps is None or self._feature_maps.shape[0] != res:
             xs = np.linspace(-6.0, 6.0, res)
             gx, gy = np.meshgrid(xs, xs)
             pts = np.stack([gx.ravel(), gy.ravel()], axis=1)
@@ -88,25 +83,28 @@ class Readouts:
 
     def curve(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D network's curve over the data range, else None."""
+        c = self._ctl
         net = self.evaluated()
-        if self.points_in() != 1 or net.sizes[-1] != 1:
+        if c.points_in() != 1 or net.sizes[-1] != 1:
             return None
-        x = self.data.x[:, 0] if len(self.data.x) else np.array([-3.0, 3.0])
+        x = c.data.x[:, 0] if len(c.data.x) else np.array([-3.0, 3.0])
         lo, hi = float(min(x.min(), -3.0)), float(max(x.max(), 3.0))
         with np.errstate(all="ignore"):
             return curve(net, lo, hi)
 
     def health(self) -> Health | None:
         """Mean |delta| and |dC/dw| per layer on (up to 256) training samples."""
-        x, y = self._net_ds.x_train[:HEALTH_SAMPLES], self._net_ds.y_train[:HEALTH_SAMPLES]
+        ds = self._ctl.net_data
+        x, y = ds.x_train[:HEALTH_SAMPLES], ds.y_train[:HEALTH_SAMPLES]
         if not len(x):
             return None
         with np.errstate(all="ignore"):
-            return gradient_health(self.doc.network, x, y, self.doc.loss)
+            return gradient_health(self._ctl.doc.network, x, y, self._ctl.doc.loss)
 
     def dropped(self) -> list[np.ndarray | None]:
         """Per neuron layer (inputs first, None = none dropped), True for the neurons dropped
         in the first sample of the last training step."""
-        if self.last_record is None:
+        rec = self._ctl.last_record
+        if rec is None:
             return []
-        return [None] + [None if m is None else (m[0] == 0) for m in self.last_record.masks]
+        return [None] + [None if m is None else (m[0] == 0) for m in rec.masks]

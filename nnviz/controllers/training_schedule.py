@@ -52,7 +52,7 @@ class ScheduleStop:
             self.doc.message.emit("No best test epoch to restore yet.")
             return False
         self.playback.pause()
-        self._remember()
+        self.back.remember()
         net.set_params(params)
         loss = self.early.best_loss
         self.doc.message.emit(f"Restored the weights of epoch {best} "

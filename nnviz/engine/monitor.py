@@ -246,6 +246,13 @@ class History:
         for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
             getattr(self, name).clear()
 
+    def assign(self, other: History) -> None:
+        """Become ``other`` (its lists shared: ``other`` is a snapshot never changed),
+        keeping this object, which views may hold."""
+        for name in ("cap", "stride", "epoch", "train_loss", "test_loss", "train_acc",
+                     "test_acc"):
+            setattr(self, name, getattr(other, name))
+
     def __len__(self) -> int:
         return len(self.epoch)
 

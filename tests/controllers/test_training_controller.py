@@ -156,31 +156,31 @@ def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
 
 
 def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
-    from nnviz.controllers import training as tr
+    from nnviz.controllers import training_clock as tr
 
     ctl.doc.load_lesson("spiral")
-    assert ctl.slice_budget(100.0) == tr.MAX_BUDGET_S  # nothing drawn yet: a full slice
+    assert ctl.clock.budget(100.0) == tr.MAX_BUDGET_S  # nothing drawn yet: a full slice
     ctl._tick()
-    end = ctl._last_slice_end
+    end = ctl.clock.last_end
     # the views took 5 ms since the slice ended: the slice gets the rest of the frame
-    assert ctl.slice_budget(end + 0.005) == pytest.approx(
+    assert ctl.clock.budget(end + 0.005) == pytest.approx(
         min(tr.MAX_BUDGET_S, tr.FRAME_TARGET_S - 0.005))
     # slow drawing (30 ms, e.g. a busy machine): training keeps TRAIN_SHARE times that
-    assert ctl.slice_budget(end + 0.020) == pytest.approx(tr.TRAIN_SHARE * 0.020)
-    assert ctl.slice_budget(end + 1.0) == tr.MAX_BUDGET_S
-    ctl._last_slice_end = end = 0.0
+    assert ctl.clock.budget(end + 0.020) == pytest.approx(tr.TRAIN_SHARE * 0.020)
+    assert ctl.clock.budget(end + 1.0) == tr.MAX_BUDGET_S
+    ctl.clock.last_end = end = 0.0
     monkeypatch.setattr(tr, "MAX_BUDGET_S", 1.0)
-    assert ctl.slice_budget(0.001) == pytest.approx(tr.FRAME_TARGET_S - 0.001)
+    assert ctl.clock.budget(0.001) == pytest.approx(tr.FRAME_TARGET_S - 0.001)
     monkeypatch.setattr(tr, "FRAME_TARGET_S", 0.001)
-    assert ctl.slice_budget(0.001) == tr.MIN_BUDGET_S  # no time left: the smallest slice
+    assert ctl.clock.budget(0.001) == tr.MIN_BUDGET_S  # no time left: the smallest slice
     monkeypatch.undo()
     drawn = []
-    ctl.trained.connect(lambda: drawn.append(ctl._last_slice_end))
+    ctl.trained.connect(lambda: drawn.append(ctl.clock.last_end))
     steps = ctl.steps
     ctl._tick()
     assert ctl.steps > steps and drawn[-1] is not None and drawn[-1] > end
     ctl.playback.play()
-    assert ctl.slice_budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
+    assert ctl.clock.budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
 
 
 def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ctl,
@@ -188,7 +188,7 @@ def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ct
     """Slices are timed on the GUI thread's CPU clock; a thread that gets no CPU (a busy
     machine) still ends its slice after MAX_WALL_S of real time."""
 
-    from nnviz.controllers import training as tr
+    from nnviz.controllers import training_clock as tr
 
     ctl.doc.load_lesson("spiral")   # Play stops by itself at the lesson's 200 epochs
     monkeypatch.setattr(tr, "_cpu", lambda: 0.0)
@@ -344,7 +344,7 @@ def test_input_features_train_on_the_features_and_undo(ctl):
     assert np.array_equal(ctl.doc.x, expand(points, feats))     # the network reads features
     ctl.run_epochs(2)
     assert ctl.epoch == 2 and np.isfinite(ctl.history.train_loss[-1])
-    grid = ctl.grid()
+    grid = ctl.readouts.grid()
     assert grid is not None and grid.output.shape == (100, 100, 1)
     st = ctl.state()
     assert st["features"] == list(feats) and len(st["points"]) == 401

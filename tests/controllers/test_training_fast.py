@@ -22,7 +22,7 @@ def _play(ctl, lesson: str, path: str, setup=None) -> dict:
     ctl.doc.load_lesson(lesson)
     if setup is not None:
         setup(ctl)
-    ctl._over = lambda deadline: False
+    ctl.clock.over = lambda deadline: False
     calls = []
     real_cap = ctl._slice_cap
     if path == "epochs":

@@ -44,10 +44,10 @@ def test_a_big_network_is_drawn_without_blocking_and_summarised(
                for t in while_pending)
 
     # the map is the network's own output over the plane
-    net = ctl.evaluated()
+    net = ctl.readouts.evaluated()
     with np.errstate(all="ignore"):
         full = GridEvaluator()(net, -6.0, 6.0, 100, ctl.features)
-    grid = ctl.grid()
+    grid = ctl.readouts.grid()
     assert np.array_equal(grid.output, full.output)
     drawn = shown_neurons(300)
     assert len(drawn) == SUMMARY_SHOWN and drawn[0] == 0 and drawn[-1] == 299
@@ -75,7 +75,7 @@ def test_a_small_network_is_not_summarised(main_window):
     win.show_lab("training")
     lab = win.lab("training")
     lab.redraw()
-    assert lab.graph.summary() == "" and not lab.ctl.grid_is_big()
+    assert lab.graph.summary() == "" and not lab.ctl.readouts.grid_is_big()
     assert lab.graph.image_counts()[1:] == win.doc.network.sizes[1:]
 
 

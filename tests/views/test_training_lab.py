@@ -657,7 +657,7 @@ def test_the_notes_dropout_convention_trains_and_evaluates_as_the_notes(main_win
     assert lab.readout.test_loss.value.text() == f"{want:.4g}"
     assert _loss_by_formula(doc.network, ds.x_test, ds.y_test, 1.0) != pytest.approx(want)
     # the map shows the halved network's output
-    g = ctl.grid(20)
+    g = ctl.readouts.grid(20)
     xs = np.linspace(-6.0, 6.0, 20)
     gx, gy = np.meshgrid(xs, xs)
     a = np.stack([gx.ravel(), gy.ravel()], axis=1)

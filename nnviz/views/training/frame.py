@@ -39,7 +39,7 @@ def draw(lab) -> None:
     now = time.monotonic()
     if lab.bars.isVisible() and (not ctl.playback.playing or now - lab._slow_at >= SLOW_S):
         lab._slow_at = now
-        health = ctl.health()
+        health = ctl.readouts.health()
         if health is not None:
             lab.bars.set_values(health.delta, health.dw, lab.doc.layer_base)
     plane = ctl.points_in() == 2 and len(ds.x) > 0
@@ -50,9 +50,9 @@ def draw(lab) -> None:
         names = list(FEATURES) if plane else []
         active = [n in ctl.features for n in names]
         lab.graph.set_network(net.sizes, net.weights, names, active, True)
-        lab.graph.dropped = (ctl.dropped() if lab.doc.config.dropout > 0
+        lab.graph.dropped = (ctl.readouts.dropped() if lab.doc.config.dropout > 0
                              and ctl.last_record is not None else None)
-    grid = ctl.grid() if plane else None
+    grid = ctl.readouts.grid() if plane else None
     if not len(ds.x):
         lab.map.show_nothing("")
         lab.graph.set_images([])
@@ -60,10 +60,10 @@ def draw(lab) -> None:
                               "a data set or import a CSV file.", [], 40, [])
     elif grid is not None and not ds.regression and ds.labels is not None:
         _draw_plane(lab, grid)
-    elif plane and ctl.grid_is_big() and not ds.regression and ds.labels is not None:
+    elif plane and ctl.readouts.grid_is_big() and not ds.regression and ds.labels is not None:
         _draw_waiting(lab)
-    elif ds.regression and ctl.curve() is not None:
-        xs, ys = ctl.curve()
+    elif ds.regression and ctl.readouts.curve() is not None:
+        xs, ys = ctl.readouts.curve()
         lab.map.show_curve(xs, ys, ds, lab.style_)
         lab.map.caption.setText("The network's curve · " + MAP_CAPTION)
         lab.graph.set_images([])
@@ -88,7 +88,7 @@ def draw(lab) -> None:
 def _input_images(lab) -> list[np.ndarray]:
     """Each offered feature over the plane (made once per style)."""
     if lab._input_images is None or lab._input_images[0] != lab.style_:
-        maps = lab.ctl.feature_maps(50)
+        maps = lab.ctl.readouts.feature_maps(50)
         imgs = []
         for k in range(maps.shape[-1]):
             lim = float(np.max(np.abs(maps[..., k]))) or 1.0
@@ -149,7 +149,7 @@ def _draw_plane(lab, grid) -> None:
                          lab.discrete.isChecked(), 0.0 if lo < 0 else 0.5)
     elif focus is not None and focus[0] == 0 and focus[1] < len(FEATURES):
         name = list(FEATURES)[focus[1]]
-        maps = lab.ctl.feature_maps(100)[..., focus[1]]
+        maps = lab.ctl.readouts.feature_maps(100)[..., focus[1]]
         lim = float(np.max(np.abs(maps))) or 1.0
         what = f"Input feature {name}" + ("" if name in lab.ctl.features else " (off)")
         lab.map.show_map(replace(grid, output=maps[..., None] / lim), ds, s, False, 0.0)

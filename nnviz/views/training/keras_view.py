@@ -147,7 +147,7 @@ class KerasCode(QWidget):
         """Write the code of the set-up now; mark the lines that changed."""
         self._stale = False
         try:
-            lines = self.ctl.keras_lines()
+            lines = self.ctl.readouts.keras_lines()
         except (ValueError, KeyError) as e:     # a set-up Keras code cannot be made of
             lines = []
             self.hint.setText(f"No Keras code for this set-up: {e}")
