@@ -14,6 +14,7 @@ from nnviz.controllers.playback import Playback
 from nnviz.controllers.undo import Change
 from nnviz.engine import neuron as eng
 from nnviz.engine.datasets import GATES, gate
+from nnviz.engine.perceptron_steps import RuleSteps
 
 WEIGHT_RANGE = 6.0            # sliders span [-6, 6]
 PLANE = ((-0.5, 1.5), (-0.5, 1.5))      # where points can be added (and the initial view)
@@ -46,7 +47,7 @@ class NeuronController(QObject):
         self.seed = 0
         self.start_mode = "random"
         self._edit_serial = 0           # counts weight edits: a drag's steps share one
-        self._reset_run()
+        self.run = RuleSteps()          # the learning rule's steps, forwards and back
         self.playback = Playback(self._on_tick, 400, can_play=self._can_learn, parent=self)
         self.playback.playing_changed.connect(lambda _playing: self.learning_changed.emit())
         self.functions = FunctionsController(self)
@@ -83,7 +84,7 @@ class NeuronController(QObject):
                 and all(isinstance(v, (int, float)) and abs(v) < 1e6 for v in pair)):
             for v in pair:                      # before and after a small change of w
                 self.functions.set_compare_w(float(v))
-        self._reset_run()
+        self.run = RuleSteps()
         self.perceptron_changed.emit()
         self.data_changed.emit()
         self.learning_changed.emit()
@@ -150,7 +151,7 @@ class NeuronController(QObject):
         w1, w2, b = wb
         self.playback.pause()
         self.w, self.b = np.array([w1, w2], dtype=float), float(b)
-        self._reset_run()
+        self.run = RuleSteps()
         self.perceptron_changed.emit()
         self.learning_changed.emit()
 
@@ -159,7 +160,7 @@ class NeuronController(QObject):
             raise ValueError(f"unknown convention {convention!r}")
         if convention != self.convention:
             self.convention = convention
-            self._reset_run()
+            self.run = RuleSteps()
             self.perceptron_changed.emit()
             self.learning_changed.emit()
 
@@ -202,17 +203,11 @@ class NeuronController(QObject):
         x, labels, name = data
         self.x, self.labels, self.data_name = x.copy(), labels.copy(), name
         self.playback.pause()
-        self._reset_run()
+        self.run = RuleSteps()
         self.data_changed.emit()
         self.learning_changed.emit()
 
     # ------------------------------------------------------------ learning rule
-    def _reset_run(self) -> None:
-        self.steps: list[eng.LearnStep] = []
-        self.w_hist: list[np.ndarray] = []     # w_hist[k] = (w0, w1, w2) after k steps
-        self.cursor = 0
-        self._rng: np.random.Generator | None = None
-
     def set_seed(self, seed: int) -> None:
         if not 0 <= int(seed) < 2**32:
             raise ValueError("the seed must be between 0 and 2^32 - 1")
@@ -228,24 +223,24 @@ class NeuronController(QObject):
     def reset_learning(self) -> None:
         """Forget the run; the next step starts a new one (same seed, same sequence)."""
         self.playback.pause()
-        if self.w_hist:                      # back to the weights the run started from
-            w0 = self.w_hist[0]
+        if self.run.started:                 # back to the weights the run started from
+            w0 = self.run.w_hist[0]
             self.w, self.b = w0[1:].copy(), float(w0[0])
             self.perceptron_changed.emit()
-        self._reset_run()
+        self.run = RuleSteps()
         self.learning_changed.emit()
 
     def status(self) -> str:
         """"idle", "empty", "converged", "cycle", "limit" or "learning"."""
         if len(self.x) == 0:
             return "empty"
-        if not self.w_hist:
+        if not self.run.started:
             return "idle"
         if len(self.misclassified()) == 0:
             return "converged"
-        if self.cycle() is not None:
+        if self.run.cycle() is not None:
             return "cycle"
-        if self.cursor >= MAX_STEPS:
+        if self.run.cursor >= MAX_STEPS:
             return "limit"
         return "learning"
 
@@ -256,69 +251,37 @@ class NeuronController(QObject):
         return eng.misclassified(self.current_aug(), eng.augment(self.x), self.labels,
                                  self.convention)
 
-    def updates(self) -> int:
-        return sum(1 for s in self.steps[:self.cursor] if s.update)
-
-    def cycle(self) -> tuple[int, int] | None:
-        """(earlier step, later step) with the same w after updates, if any, up to the cursor."""
-        if not self.w_hist:
-            return None
-        seen = {eng.weight_key(self.w_hist[0]): 0}
-        for k, s in enumerate(self.steps[:self.cursor], start=1):
-            if s.update:
-                key = eng.weight_key(s.w_after)
-                if key in seen:
-                    return seen[key], k
-                seen[key] = k
-        return None
-
-    def last_step(self) -> eng.LearnStep | None:
-        return self.steps[self.cursor - 1] if self.cursor > 0 else None
-
     def step_forward(self) -> bool:
         """One step of the learning rule; False (and a message) if there is nothing to do."""
         if len(self.x) == 0:
             self.message.emit("Add some points first")
             return False
-        if not self.w_hist:
-            self._rng = np.random.default_rng(self.seed)
-            w0 = eng.random_init(self._rng) if self.start_mode == "random" else self.current_aug()
-            self.w_hist = [w0]
-            self._set_learned(w0)
+        if not self.run.started:
+            start = None if self.start_mode == "random" else self.current_aug()
+            self._set_learned(self.run.start(self.seed, start))
         st = self.status()
         if st in ("converged", "limit"):
             self.playback.pause()
             return False
-        if self.cursor < len(self.steps):
-            s = self.steps[self.cursor]
-        else:
-            s = eng.learn_step(self.w_hist[self.cursor], eng.augment(self.x), self.labels,
-                               eng.pick(self._rng, len(self.x)), self.convention)
-            self.steps.append(s)
-            self.w_hist.append(s.w_after)
-        self.cursor += 1
-        self._set_learned(self.w_hist[self.cursor])
+        self._set_learned(self.run.forward(eng.augment(self.x), self.labels, self.convention))
         if self.status() in ("converged", "cycle", "limit"):
             self.playback.pause()
         self.learning_changed.emit()
         return True
 
     def step_back(self) -> bool:
-        if self.cursor == 0:
+        if self.run.cursor == 0:
             return False
         self.playback.pause()
-        self.cursor -= 1
-        self._set_learned(self.w_hist[self.cursor])
+        self._set_learned(self.run.back())
         self.learning_changed.emit()
         return True
 
     def _replay(self, start: np.ndarray, cursor: int) -> None:
         """Re-run a saved learning run: same seed, same start, ``cursor`` steps (quietly)."""
-        self._rng = np.random.default_rng(self.seed)
-        if self.start_mode == "random":
-            eng.random_init(self._rng)          # consume the same draws as the original run
-        self.w_hist = [np.asarray(start, dtype=float).copy()]
-        self.w, self.b = self.w_hist[0][1:].copy(), float(self.w_hist[0][0])
+        self.run.resume(self.seed, self.start_mode == "random", start)
+        w0 = self.run.w_hist[0]
+        self.w, self.b = w0[1:].copy(), float(w0[0])
         blocked = self.blockSignals(True)
         try:
             for _ in range(cursor):
@@ -352,8 +315,8 @@ class NeuronController(QObject):
                 "convention": self.convention, "points": self.x.tolist(),
                 "labels": self.labels.tolist(), "data_name": self.data_name,
                 "seed": self.seed, "start": self.start_mode,
-                "run": ({"start": self.w_hist[0].tolist(), "cursor": self.cursor}
-                        if self.w_hist else None),
+                "run": ({"start": self.run.w_hist[0].tolist(), "cursor": self.run.cursor}
+                        if self.run.started else None),
                 **self.functions.state()}
 
     def restore_state(self, s: dict[str, Any]) -> None:
@@ -393,7 +356,7 @@ class NeuronController(QObject):
         self.w, self.b, self.convention = np.asarray(w, float), float(b), s["convention"]
         self.x, self.labels, self.data_name = pts, labels, data_name
         self.seed, self.start_mode = seed, s["start"]
-        self._reset_run()
+        self.run = RuleSteps()
         if run is not None:
             self._replay(*run)
         for sig in (self.mp_changed, self.perceptron_changed, self.data_changed,

@@ -20,7 +20,6 @@ from nnviz.controllers.universality_model import (
     MAX_BUMPS,
     MAX_NEURONS,
     MODES,
-    SAMPLES,
     GoalTrainer,
     LabModel,
     as_bumps,
@@ -28,13 +27,12 @@ from nnviz.controllers.universality_model import (
     model_from_lesson,
     model_from_state,
     resized,
-    towers_grid,
 )
+from nnviz.controllers.universality_readouts import Readouts
 from nnviz.engine import universality as U
-from nnviz.engine.expr import Expression, ExpressionError, parse_expression
+from nnviz.engine.expr import ExpressionError, parse_expression
 from nnviz.engine.lesson_checks import MAX_GOAL
 
-ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)
 TICK_MS = 30
 BUDGET_S = 0.012
 
@@ -58,7 +56,7 @@ class UniversalityController(QObject):
         self.playback = Playback(self._on_tick, TICK_MS, can_play=lambda: self.train_blocker() is None,
                                  on_play=self._begin_run, on_pause=self._end_run, parent=self)
         self.playback.playing_changed.connect(lambda _playing: self.changed.emit())
-        self._curve_cache: tuple[Any, np.ndarray] | None = None
+        self.readouts = Readouts(self)   # the curves, scores and grids the views draw
         doc.lesson_changed.connect(self._on_lesson_changed)
         if doc.lesson is not None:
             self._on_lesson_changed()
@@ -67,68 +65,6 @@ class UniversalityController(QObject):
     @property
     def net(self) -> U.OneInput:
         return self.m.net
-
-    @property
-    def goal(self) -> Expression | None:
-        return None if self.m.goal_text is None else parse_expression(self.m.goal_text)
-
-    def sample_x(self, n: int = SAMPLES) -> np.ndarray:
-        return np.linspace(*self.m.x_range, n)
-
-    def goal_values(self, x: np.ndarray) -> np.ndarray | None:
-        g = self.goal
-        return None if g is None else g.evaluate(x)
-
-    def curves(self) -> dict[str, Any]:
-        """x (S,), hidden outputs (S, N), weighted sum (S,), output (S,), goal (S,) or None."""
-        x = self.sample_x()
-        with np.errstate(over="ignore", invalid="ignore"):   # huge weights: not drawn
-            curves = {"hidden": U.hidden_outputs(self.net, x),
-                      "sum": U.weighted_sum(self.net, x), "out": U.output(self.net, x)}
-        curves = {k: np.where(np.isfinite(v), v, np.nan) for k, v in curves.items()}
-        return {"x": x, **curves, "goal": self.goal_values(x)}
-
-    def score(self) -> float | None:
-        """Average absolute deviation from the goal (None without a goal, or when the
-        output is not a finite number)."""
-        x = self.sample_x()
-        g = self.goal_values(x)
-        if g is None or not np.isfinite(g).all():
-            return None
-        with np.errstate(over="ignore", invalid="ignore"):
-            score = U.score(self.net, x, g)
-        return score if np.isfinite(score) else None   # (weights so big the output overflows)
-
-    def step_positions(self) -> np.ndarray:
-        return U.step_position(self.net.w, self.net.b)
-
-    def bump_spans(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each bump starts and ends: the step positions of its two neurons (N,), (N,)."""
-        s = self.step_positions()
-        mid = sum(self.m.x_range) / 2
-        s = np.where(np.isfinite(s), s, mid)
-        return s[0::2], s[1::2]
-
-    def heights(self) -> np.ndarray:
-        return U.bump_heights(self.net)
-
-    def error_curve(self) -> tuple[np.ndarray, np.ndarray]:
-        """N and the best auto-fitted error with N bumps (cached)."""
-        key = (self.m.goal_text, self.m.w_big, self.net.activation, self.net.output, self.m.x_range)
-        if self._curve_cache is None or self._curve_cache[0] != key:
-            x = self.sample_x(201)  # coarser: this curve is a sketch, recomputed on changes
-            g = self.goal_values(x)
-            if g is None or not np.isfinite(g).all():
-                errs = np.full(len(ERROR_NS), np.nan)
-            else:
-                errs = U.error_curve(ERROR_NS, x, g, self.m.w_big, self.net.activation,
-                                     self.net.output, self.m.x_range)
-            self._curve_cache = (key, errs)
-        return np.array(ERROR_NS, float), self._curve_cache[1]
-
-    def towers_grid(self, n: int = 80) -> dict[str, Any]:
-        """Grid (n, n) of the towers' output and the 2-D goal, and the average deviation."""
-        return towers_grid(self.m, n)
 
     def stage_caption(self) -> str:
         st = self.m.stages
@@ -167,7 +103,7 @@ class UniversalityController(QObject):
     def set_weight(self, j: int, value: float, merge: bool = False) -> None:
         """Hidden weight w_j; in step mode the step position s stays where it is."""
         net = self.net.copy()
-        s = self.step_positions()[j]
+        s = self.readouts.step_positions()[j]
         net.w[j] = float(value)
         if self.m.mode != "free" and np.isfinite(s):
             net.b[j] = float(U.bias_for_step(s, value))
@@ -195,7 +131,7 @@ class UniversalityController(QObject):
 
     def set_height(self, i: int, h: float, merge: bool = False) -> None:
         """Height of bump i (output weights h and -h)."""
-        heights = self.heights()
+        heights = self.readouts.heights()
         heights[i] = float(h)
         self._with_net(f"Set bump {i + 1} height = {h:.4g}", U.with_heights(self.net, heights),
                        self._key(merge, "height", i))
@@ -258,7 +194,7 @@ class UniversalityController(QObject):
             return None
         try:
             expr = parse_expression(text)
-            _, ok = expr.finite(self.sample_x())
+            _, ok = expr.finite(self.readouts.sample_x())
         except ExpressionError as e:
             return str(e)
         if not ok:
@@ -293,8 +229,8 @@ class UniversalityController(QObject):
 
     def auto_fit(self) -> str | None:
         """Least-squares bump heights (bump mode) or output weights; returns an error or None."""
-        x = self.sample_x()
-        g = self.goal_values(x)
+        x = self.readouts.sample_x()
+        g = self.readouts.goal_values(x)
         if g is None:
             return "there is no goal to fit"
         if not np.isfinite(g).all() or np.max(np.abs(g)) > MAX_GOAL:
@@ -349,19 +285,19 @@ class UniversalityController(QObject):
         """Why training cannot start now (shown to the user), or None."""
         if self.playback.playing:
             return None
-        g = self.goal_values(self.sample_x(201))
+        g = self.readouts.goal_values(self.readouts.sample_x(201))
         if g is None or not np.isfinite(g).all():
             return "training needs a finite goal"
         return None
 
     def _begin_run(self) -> None:
         """Gradient descent from the current weights on samples of the goal."""
-        x = self.sample_x(201)
+        x = self.readouts.sample_x(201)
         self._train_before = self.m.copy()
         if self.m.mode != "free":
             self.m = replace(self.m.copy(), mode="free")
             self.message.emit("Training moves every weight: switched to free mode.")
-        self._trainer = GoalTrainer(self.net, x, self.goal_values(x))
+        self._trainer = GoalTrainer(self.net, x, self.readouts.goal_values(x))
 
     def _end_run(self, reason: str = "", revert: bool = False) -> None:
         """The run becomes one undoable edit (or is undone if ``revert``)."""

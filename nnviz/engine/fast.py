@@ -76,6 +76,7 @@ from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.budget import run_for
 from nnviz.engine.fast_plan import Plan, build_plan, draw_masks, drop, gather
 from nnviz.engine.fast_state import load, store
+from nnviz.engine.fast_update import FlatUpdate
 from nnviz.engine.losses import Loss
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
@@ -137,39 +138,15 @@ class FastTrainer:
         self.train_bias = [u and not cfg.freeze_biases for u in net.use_bias]
         self.shared = [self.Gs[l][:, -1] for l, sh in enumerate(net.shared_bias)
                        if sh and self.train_bias[l]]
-        clip = cfg.clip_value is not None or cfg.clip_norm is not None
-        self.plain = not (cfg.l1 or cfg.l2 or clip or not all(self.train_bias))
-        if not self.plain:
-            self._masks(shapes, offs)
-        # the optimiser on the flat vector; its slots mirror the state's per-array slots
-        self.fopt = cfg.make_optimiser()
-        self.fold = self.fopt.lr_folds     # G carries eta (exact for the linear rules)
-        self._set_epoch(self.state.epochs)
-        self._opt_update = self.fopt.bind([self.P], [self.G])
+        # L1, L2, frozen biases, clipping and the optimiser on the flat vector
+        self.upd = FlatUpdate(net, cfg, self.P, self.G, self.G_wb, self.train_bias, shapes, offs)
+        self.upd.set_epoch(self.state.epochs)
+        # the optimiser's slots as views per layer: they mirror the state's per-array slots
+        slots = self.upd.opt.slots[0]
         self.slot_views = {k: [a[offs[l]:offs[l + 1]].reshape(s) for l, s in enumerate(shapes)]
-                           for k, a in self.fopt.slots[0].items()}
-        self.norm_slots = {k: fn.norm_layers(net, a, a, offs[-1])[0]
-                           for k, a in self.fopt.slots[0].items()}
+                           for k, a in slots.items()}
+        self.norm_slots = {k: fn.norm_layers(net, a, a, offs[-1])[0] for k, a in slots.items()}
         self.plans: dict[tuple[int, int], Plan] = {}
-
-    def _masks(self, shapes: list, offs) -> None:
-        """Which entries of P are weights (L1, L2), which are trained (not frozen
-        biases), and how each counts in the clipping norm (a shared bias once)."""
-        wmask, tmask = np.zeros_like(self.P), np.ones_like(self.P)
-        nmask = np.ones_like(self.G_wb)
-        for l, s in enumerate(shapes):
-            wmask[offs[l]:offs[l + 1]].reshape(s)[:, :-1] = 1.0
-            tmask[offs[l]:offs[l + 1]].reshape(s)[:, -1] = 1.0 if self.train_bias[l] else 0.0
-            if self.net.shared_bias[l]:
-                nmask[offs[l]:offs[l + 1]].reshape(s)[:, -1] = 1.0 / s[0]
-        self.wmask, self.tmask = wmask, tmask
-        self.nmask = nmask if any(self.net.shared_bias) else None
-        self.tmp = np.zeros_like(self.P)
-
-    def _set_epoch(self, epoch: int) -> None:
-        """The scheduled learning rate of ``epoch`` for the next steps."""
-        self._eta = self.cfg.rate(epoch)
-        self._lr = 1.0 if self.fold else self._eta
 
     def params_finite(self) -> bool:
         """True if every weight and bias is finite: one check of the flat parameter vector
@@ -198,8 +175,9 @@ class FastTrainer:
     def _run(self, plan: Plan, steps: int, scale: float) -> None:  # noqa: C901 - hot loop
         """``steps`` SGD steps on the batches in plan.xs / plan.ys (hot loop)."""
         mm, mul, sub = np.dot, np.multiply, np.subtract  # dot: less overhead than matmul
-        c = self._eta * scale if self.fold else scale
-        upd, lr = self._opt_update, self._lr
+        u = self.upd
+        c = u.eta * scale if u.fold else scale
+        upd, lr, full_update = u.step, u.lr, u.apply
         # delta^L = a - y where the loss and the output activation simplify (sigmoid + BCE,
         # softmax + CE; a sum(y) - y for softmax targets not summing to 1)
         simple, scaled = self.combined, not plan.onehot
@@ -210,7 +188,7 @@ class FastTrainer:
         fwd, bwd, z0, k0 = plan.fwd, plan.bwd, plan.z0, plan.act0
         P0, g0, d0 = self.Ps[0], plan.g0, plan.d0
         out, d_out, der_out = plan.out, plan.d_out, plan.der_out
-        plain, shared = self.plain, self.shared
+        plain, shared = u.plain, self.shared
         # batch normalisation: per layer its buffers or None; the backward list's order
         norms = plan.norms if any(st is not None for st in plan.norms) else None
         n0 = norms[0] if norms else None
@@ -267,48 +245,11 @@ class FastTrainer:
             if plain:
                 upd(lr)
             else:
-                self._update()
+                full_update()
 
     def _derivatives(self, plan: Plan) -> None:
         for prime, a, d, one in plan.der_ops:
             prime(a, d, one)
-
-    def _update(self) -> None:
-        """L1/L2 and frozen biases on the scaled gradient G (= eta dC/dP for the rules
-        linear in it, else dC/dP), then the optimiser."""
-        cfg, P, G, tmp = self.cfg, self.P, self.G, self.tmp
-        n = self._n_train
-        f = self._eta if self.fold else 1.0
-        if cfg.l2:
-            np.multiply(P, self.wmask, tmp)
-            np.multiply(tmp, f * cfg.l2 / n, tmp)
-            np.add(G, tmp, G)
-        if cfg.l1:
-            np.sign(P, tmp)
-            np.multiply(tmp, self.wmask, tmp)
-            np.multiply(tmp, f * cfg.l1 / n, tmp)
-            np.add(G, tmp, G)
-        np.multiply(G, self.tmask, G)
-        if f > 0:
-            self._clip(f)
-        self._opt_update(self._lr)
-
-    def _clip(self, f: float) -> None:
-        """Gradient clipping as :func:`~nnviz.engine.training.clip_gradients`, on G = f dC/dP:
-        by value, then by the norm of the trained parameters' gradient."""
-        cfg, G = self.cfg, self.G_wb   # gamma and beta are not clipped (clip_gradients)
-        if cfg.clip_value is not None:
-            np.clip(G, -f * cfg.clip_value, f * cfg.clip_value, G)
-        if cfg.clip_norm is not None:
-            if self.nmask is None:
-                sq = np.dot(G, G)
-            else:   # a shared bias is one parameter: its n equal entries count once
-                tmp = self.tmp[:len(G)]
-                np.multiply(G, self.nmask, tmp)
-                sq = np.dot(G, tmp)
-            norm = float(np.sqrt(sq)) / f
-            if norm > cfg.clip_norm:
-                np.multiply(G, cfg.clip_norm / norm, G)
 
     def _epoch(self, x: Array, y: Array, rng: np.random.Generator | None) -> None:
         n = len(x)
@@ -316,7 +257,7 @@ class FastTrainer:
         order = rng.permutation(n) if (cfg.shuffle and rng is not None) else np.arange(n)
         size = n if not cfg.batch_size else min(int(cfg.batch_size), n)
         full, rest = divmod(n, size)
-        self._n_train = n
+        self.upd.n_train = n
         if full:
             plan = self._plan(size, full)
             gather(plan, x, y, order[:full * size])
@@ -384,7 +325,7 @@ class FastTrainer:
 
         def epoch() -> bool:
             nonlocal done
-            self._set_epoch(self.state.epochs + done)
+            self.upd.set_epoch(self.state.epochs + done)
             self._epoch(x, y, rng)
             done += 1
             if snaps is not None:
@@ -412,8 +353,8 @@ class FastTrainer:
             return
         x, y = self._check(x, y)
         self._load()
-        self._set_epoch(self.state.epochs)
-        self._n_train = len(x)
+        self.upd.set_epoch(self.state.epochs)
+        self.upd.n_train = len(x)
         plan = self._plan(len(x), 1)
         gather(plan, x, y, np.arange(len(x)))
         draw_masks(plan, self.cfg.dropout, self.cfg.dropout_mode, rng)

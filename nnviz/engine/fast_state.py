@@ -16,7 +16,7 @@ def load(tr) -> None:
         p[:, :-1] = net.weights[l]
         p[:, -1] = net.biases[l] if net.use_bias[l] else 0.0
     opt = tr.state.optimiser_for(tr.cfg)
-    tr.fopt.t = opt.t
+    tr.upd.opt.t = opt.t
     slots = opt.slots
     for k, views in tr.slot_views.items():
         for l, v in enumerate(views):
@@ -60,7 +60,7 @@ def store(tr, steps: int, epochs: int) -> None:
             net.biases[l][...] = p[:, -1]
     st = tr.state
     opt = st.optimiser_for(tr.cfg)
-    opt.t = tr.fopt.t
+    opt.t = tr.upd.opt.t
     for l in range(len(tr.Ps)):
         ws = opt._slot(2 * l, net.weights[l])
         bs = opt._slot(2 * l + 1, net.biases[l]) if tr.train_bias[l] else None

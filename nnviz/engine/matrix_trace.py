@@ -20,7 +20,7 @@ import numpy as np
 
 from nnviz.engine.losses import Loss
 from nnviz.engine.matrix_tokens import Mat, MatrixStep, MatrixTrace, col, row
-from nnviz.engine.naming import fmt
+from nnviz.engine.matrix_update import sum_step, update_step
 from nnviz.engine.network import Network
 
 Array = np.ndarray
@@ -28,7 +28,7 @@ __all__ = ["Mat", "MatrixStep", "MatrixTrace", "build_matrix_trace", "col", "neu
            "row"]
 
 
-class _Builder:
+class Builder:
     """Collects the steps; knows the layer names in the chosen numbering."""
 
     def __init__(self, net: Network, loss: Loss, eta: float, base: int, m: int,
@@ -73,7 +73,7 @@ def _sigma_prime(act, z: Array, a: Array) -> Array:
     return act.prime(z, a)
 
 
-def _forward(b: _Builder, xv: Array, x: int | None) -> tuple[list[Array], list[Array]]:
+def _forward(b: Builder, xv: Array, x: int | None) -> tuple[list[Array], list[Array]]:
     """z^l and a^l of one example as column vectors, one step each."""
     net = b.net
     a_in = xv.reshape(-1, 1)
@@ -101,7 +101,7 @@ def _forward(b: _Builder, xv: Array, x: int | None) -> tuple[list[Array], list[A
     return zs, acts
 
 
-def _cost_lines(b: _Builder, a: Array, y: Array, x: int | None) -> tuple[str, list, Array, str]:
+def _cost_lines(b: Builder, a: Array, y: Array, x: int | None) -> tuple[str, list, Array, str]:
     """The error of one example and ∇ₐC (with the factor 2 of the unhalved square)."""
     kind = b.loss.kind
     s = b.sup(b.net.n_layers, x)
@@ -121,7 +121,7 @@ def _cost_lines(b: _Builder, a: Array, y: Array, x: int | None) -> tuple[str, li
     return formula, lines, grad, note
 
 
-def _bp1(b: _Builder, z: Array, a: Array, y: Array, grad: Array, x: int | None) -> Array:
+def _bp1(b: Builder, z: Array, a: Array, y: Array, grad: Array, x: int | None) -> Array:
     """BP1 for the output layer; a − y where the loss and activation combine."""
     L = b.net.n_layers
     act = b.net.activations[-1]
@@ -148,7 +148,7 @@ def _bp1(b: _Builder, z: Array, a: Array, y: Array, grad: Array, x: int | None) 
     return delta
 
 
-def _bp2(b: _Builder, l: int, z: Array, a: Array, d_up: Array, x: int | None) -> Array:
+def _bp2(b: Builder, l: int, z: Array, a: Array, d_up: Array, x: int | None) -> Array:
     """BP2: the error of weight layer l (0-based) from the layer above, through Wᵀ."""
     net = b.net
     WT = net.weights[l + 1].T
@@ -177,7 +177,7 @@ def _bp2(b: _Builder, l: int, z: Array, a: Array, d_up: Array, x: int | None) ->
     return delta
 
 
-def _bp3_bp4(b: _Builder, l: int, delta: Array, a_in: Array, x: int | None) -> None:
+def _bp3_bp4(b: Builder, l: int, delta: Array, a_in: Array, x: int | None) -> None:
     """BP3 (bias gradient) and BP4 (weight gradient, an outer product) of one example."""
     net = b.net
     s, s0 = b.sup(l + 1, x), b.sup(l, x)
@@ -201,7 +201,7 @@ def _bp3_bp4(b: _Builder, l: int, delta: Array, a_in: Array, x: int | None) -> N
           "∂E/∂w = δ · out of the notes.", x)
 
 
-def _example(b: _Builder, xv: Array, yv: Array, x: int | None):
+def _example(b: Builder, xv: Array, yv: Array, x: int | None):
     """Forward, error, BP1-BP4 of one example; returns its gradients and cost."""
     net = b.net
     L = net.n_layers
@@ -220,102 +220,6 @@ def _example(b: _Builder, xv: Array, yv: Array, x: int | None):
     return deltas, acts, c
 
 
-def _sum_step(b: _Builder, l: int, per_x: list[Array], kind: str, scale: float) -> Array:
-    """The mini-batch gradient of weight layer l: the scaled sum over the examples."""
-    s = b.sup(l + 1)
-    total = np.sum(per_x, axis=0) * scale
-    what = "W" if kind == "sum_w" else "b"
-    one = "δ^(x,{s}) (a^(x,{s0}))ᵀ" if kind == "sum_w" else "δ^(x,{s})"
-    one = one.format(s=s, s0=b.sup(l))
-    factor = "" if scale == 1 else "(1/m) "
-    toks: list = []
-    shown = per_x if len(per_x) <= 4 else per_x[:3]
-    for x, g in enumerate(shown):
-        toks += [Mat(f"x = {x + 1}", g if kind == "sum_w" else g.reshape(-1, 1)), "+"]
-    if len(per_x) > 4:
-        toks += [f"… ({len(per_x)} examples)", "+"]
-    toks[-1] = "="
-    if scale != 1:
-        toks = [f"1/{b.m} ·", "("] + toks[:-1] + [")", "="]
-    shape = total if kind == "sum_w" else total.reshape(-1, 1)
-    toks.append(Mat(f"∂C/∂{what}^{s}", shape))
-    if kind == "sum_b" and b.net.shared_bias[l]:
-        total = np.full_like(total, np.sum(total))
-    note = ("The cost is the sum over the examples (the notes' E_total): no 1/m."
-            if scale == 1 else "C is the mean over the m examples: the sum is divided by m.")
-    b.add("update", kind, l + 1, "BP4" if kind == "sum_w" else "BP3",
-          f"∂C/∂{what}^{s} = {factor}Σₓ {one}", [toks], total, note)
-    return total
-
-
-def _minus(v: float) -> str:
-    """A number with the typographic minus, as the view prints the matrices' entries."""
-    return fmt(v).replace("-", "−")
-
-
-def _notes_form(b: _Builder, l: int, delta: Array, a_in: Array, new: Array,
-                digits: tuple[int, int] | None) -> list:
-    """Notes 003's orientation (rows = inputs): (W)ᵀ − η a_in δᵀ, with δ written as
-    Δ times the weights above where the layer is linear and feeds one neuron."""
-    net, nm = b.net, b.names
-    WT = net.weights[l].T
-    names = None
-    if nm is not None:
-        names = tuple(tuple(nm.weight(l, j, k) for j in range(WT.shape[1]))
-                      for k in range(WT.shape[0]))
-    d_prod, d_res = digits if digits else (None, None)
-    prod = b.eta * a_in @ delta.T
-    s = b.sup(l + 1)
-    head = [Mat(f"(W^{s})ᵀ", WT, names), "−"]
-    above = l + 1 < net.n_layers and net.weights[l + 1].shape[0] == 1
-    a_names = None
-    if nm is not None:
-        a_names = [nm.out(l, k) for k in range(WT.shape[0])]
-    if delta.size == 1:                       # one neuron: δ is the notes' scalar Δ
-        head += [f"{fmt(b.eta)}·({_minus(delta[0, 0])})·", col(a_in, f"a^{b.sup(l)}", a_names)]
-    elif above and net.activations[l].name == "linear":
-        big = float(b.delta_up[l + 1][0, 0])
-        wn = None
-        if nm is not None:
-            wn = [nm.weight(l + 1, 0, j) for j in range(WT.shape[1])]
-        head += [f"{fmt(b.eta)}·({_minus(big)})·", col(a_in, f"a^{b.sup(l)}", a_names), "·",
-                 row(net.weights[l + 1], f"W^{b.sup(l + 2)}", wn)]
-    else:
-        head += [f"{fmt(b.eta)}·", col(a_in, f"a^{b.sup(l)}", a_names), "·",
-                 row(delta, f"(δ^{s})ᵀ")]
-    return [head + ["=", Mat(f"(W^{s})ᵀ", WT, names), "−", Mat("η a δᵀ", prod, None, d_prod),
-                    "=", Mat(f"(W^{s})ᵀ new", new.T, None, d_res)]]
-
-
-def _update(b: _Builder, l: int, gw: Array, gb: Array, after: Network,
-            digits: tuple[int, int] | None) -> None:
-    """W^l ← W^l − η ∂C/∂W^l and b^l ← b^l − η ∂C/∂b^l (unless frozen)."""
-    net = b.net
-    s = b.sup(l + 1)
-    W, W_new = net.weights[l], after.weights[l]
-    lines = [[Mat(f"W^{s}", W, b.weight_names(l)), "−", f"{fmt(b.eta)} ·", Mat(f"∂C/∂W^{s}", gw), "=",
-              Mat(f"W^{s} new", W_new)]]
-    note = "Every layer is updated after the whole backward pass (BP2 used the old W)."
-    if b.m == 1 and digits is not None:
-        lines += _notes_form(b, l, b.delta_up[l], b.a_in[l], W_new, digits)
-        note += (" Second line: the same update as notes 003 write it (rows = inputs), "
-                 f"rounded as the notes print it ({digits[0]} and {digits[1]} decimals).")
-    formula = f"W^{s} ← W^{s} − η ∂C/∂W^{s}"
-    if b.m > 1:   # notes 004's algorithm 5.3 / Nielsen's update_mini_batch
-        eta_m = "η" if b.loss.scale(b.m) == 1 else "(η/m)"
-        formula += f" = W^{s} − {eta_m} Σₓ δ^(x,{s}) (a^(x,{b.sup(l)}))ᵀ"
-    b.add("update", "update_w", l + 1, "", formula, lines, W_new, note)
-    if b.trains_bias(l):
-        bb, b_new = net.biases[l], after.biases[l]
-        gshow = gb[:1] if net.shared_bias[l] else gb
-        old = bb[:1] if net.shared_bias[l] else bb
-        res = b_new[:1] if net.shared_bias[l] else b_new
-        b.add("update", "update_b", l + 1, "", f"b^{s} ← b^{s} − η ∂C/∂b^{s}",
-              [[col(old, f"b^{s}"), "−", f"{fmt(b.eta)} ·", col(gshow, f"∂C/∂b^{s}"), "=",
-                col(res, f"b^{s} new")]], b_new,
-              "The neurons share this one bias." if net.shared_bias[l] else "")
-
-
 def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float, *,
                        freeze_biases: bool = False, base: int = 1, names=None,
                        notes_digits: tuple[int, int] | None = None) -> MatrixTrace:
@@ -329,7 +233,7 @@ def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float,
     y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
     if len(x) == 0 or y.shape[1] != net.sizes[-1]:
         raise ValueError("need at least one example whose target fits the output layer")
-    b = _Builder(net, loss, float(eta), int(base), len(x), freeze_biases)
+    b = Builder(net, loss, float(eta), int(base), len(x), freeze_biases)
     if net.has_batch_norm:   # the batch's statistics couple the examples: a batch at once
         if len(x) < 2:
             raise ValueError("batch normalisation needs a mini-batch: tick Mini-batch")
@@ -353,8 +257,8 @@ def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float,
     grads = []
     for l in range(L):
         if len(x) > 1:
-            gw = _sum_step(b, l, per_w[l], "sum_w", scale)
-            gb = _sum_step(b, l, per_b[l], "sum_b", scale) if net.use_bias[l] else None
+            gw = sum_step(b, l, per_w[l], "sum_w", scale)
+            gb = sum_step(b, l, per_b[l], "sum_b", scale) if net.use_bias[l] else None
         else:
             gw = per_w[l][0]
             gb = per_b[l][0]
@@ -365,7 +269,7 @@ def build_matrix_trace(net: Network, x: Array, y: Array, loss: Loss, eta: float,
         if b.trains_bias(l):
             after.biases[l] = net.biases[l] - eta * gb
     for l in range(L):
-        _update(b, l, grads[l][0], grads[l][1], after, notes_digits)
+        update_step(b, l, grads[l][0], grads[l][1], after, notes_digits)
     total = float(np.sum(costs) * scale)
     from nnviz.engine.network import forward
 

@@ -64,7 +64,7 @@ def test_learning_steps_forward_and_back(ctl):
     for _ in range(12):
         assert ctl.step_forward()
         ws.append(ctl.current_aug().copy())
-    assert ctl.cursor == 12
+    assert ctl.run.cursor == 12
     for k in range(11, 0, -1):
         assert ctl.step_back()
         assert np.array_equal(ctl.current_aug(), ws[k - 1])
@@ -92,14 +92,14 @@ def test_learning_cycle_on_xor(make_doc):
         if c.status() == "cycle":
             break
     assert c.status() == "cycle"
-    k0, k1 = c.cycle()
-    assert k0 < k1 and np.array_equal(c.w_hist[k0], c.w_hist[k1])
+    k0, k1 = c.run.cycle()
+    assert k0 < k1 and np.array_equal(c.run.w_hist[k0], c.run.w_hist[k1])
 
 
 def test_added_points_snap_and_reset_learning(ctl):
     ctl.step_forward()
     ctl.add_point(0.512, 0.733, 1)
-    assert ctl.data_name == "custom" and ctl.cursor == 0
+    assert ctl.data_name == "custom" and ctl.run.cursor == 0
     assert ctl.x[-1] == pytest.approx([0.5, 0.75])
     assert ctl.labels[-1] == 1
     with pytest.raises(ValueError):
@@ -119,9 +119,9 @@ def test_data_edits_are_undoable(ctl):
 def test_reset_returns_to_the_start_weights(ctl):
     for _ in range(10):
         ctl.step_forward()
-    w0 = ctl.w_hist[0].copy()
+    w0 = ctl.run.w_hist[0].copy()
     ctl.reset_learning()
-    assert np.array_equal(ctl.current_aug(), w0) and ctl.cursor == 0
+    assert np.array_equal(ctl.current_aug(), w0) and ctl.run.cursor == 0
 
 
 def test_state_keeps_the_learning_run(ctl, make_doc):
@@ -130,10 +130,10 @@ def test_state_keeps_the_learning_run(ctl, make_doc):
     s = ctl.state()
     c2 = NeuronController(make_doc())
     c2.restore_state(s)
-    assert c2.cursor == 15 and np.array_equal(c2.current_aug(), ctl.current_aug())
-    assert [st.index for st in c2.steps] == [st.index for st in ctl.steps[:15]]
+    assert c2.run.cursor == 15 and np.array_equal(c2.current_aug(), ctl.current_aug())
+    assert [st.index for st in c2.run.steps] == [st.index for st in ctl.run.steps[:15]]
     c2.step_back()
-    assert np.array_equal(c2.current_aug(), ctl.w_hist[14])
+    assert np.array_equal(c2.current_aug(), ctl.run.w_hist[14])
 
 
 def test_state_round_trip_and_bad_state(ctl, make_doc):

@@ -42,7 +42,7 @@ def test_drag_edits_merge_into_one_undo_step(ctl):
     ctl.set_height(0, 0.4, merge=True)
     assert ctl.doc.undo_stack.count() == n + 2
     ctl.doc.undo_stack.undo()
-    assert ctl.heights()[0] == 0.3
+    assert ctl.readouts.heights()[0] == 0.3
 
 
 def test_step_mode_keeps_step_positions_and_w_big(ctl):
@@ -53,23 +53,23 @@ def test_step_mode_keeps_step_positions_and_w_big(ctl):
     assert ctl.net.w[3] == 1000
     assert step_position(ctl.net.w[3], ctl.net.b[3]) == pytest.approx(0.3)
     ctl.set_w_big(50)
-    assert ctl.net.w[3] == 50 and ctl.step_positions()[3] == pytest.approx(0.3)
+    assert ctl.net.w[3] == 50 and ctl.readouts.step_positions()[3] == pytest.approx(0.3)
     ctl.set_weight(3, 2000)  # in step mode s stays put
-    assert ctl.step_positions()[3] == pytest.approx(0.3)
+    assert ctl.readouts.step_positions()[3] == pytest.approx(0.3)
 
 
 def test_counts_and_auto_fit(ctl):
     ctl.set_count(25)
     assert ctl.m.n_bumps == 25 and ctl.net.n == 50
     assert ctl.auto_fit() is None
-    fitted = ctl.score()
+    fitted = ctl.readouts.score()
     ctl.set_count(5)
     ctl.auto_fit()
-    assert ctl.score() > fitted
+    assert ctl.readouts.score() > fitted
     ctl.set_mode("free")
     ctl.set_count(12)
     assert ctl.net.n == 12
-    assert ctl.auto_fit() is None and ctl.score() < 0.2
+    assert ctl.auto_fit() is None and ctl.readouts.score() < 0.2
     with pytest.raises(ValueError):
         ctl.set_count(0)
 
@@ -83,10 +83,10 @@ def test_bad_goal_changes_nothing(ctl):
 
 
 def test_sigmoid_output_fits_inverse_sigmoid(ctl):
-    linear = ctl.score()
+    linear = ctl.readouts.score()
     ctl.set_output("sigmoid")
     ctl.auto_fit()
-    assert ctl.net.output == "sigmoid" and ctl.score() < linear + 0.01
+    assert ctl.net.output == "sigmoid" and ctl.readouts.score() < linear + 0.01
 
 
 def test_relu_lesson_stages(qapp):
@@ -95,11 +95,11 @@ def test_relu_lesson_stages(qapp):
     doc.load_lesson("relu-approximation")
     # a goal curve, so "not even close" is judged by the score (issue 19)
     assert ctl.net.activation == "linear" and ctl.m.goal_text is not None
-    assert 15 < ctl.score() < 18
+    assert 15 < ctl.readouts.score() < 18
     assert ctl.m.x_range == (-3.0, 3.0)
     ctl.set_stage(1)
     assert ctl.net.activation == "relu" and "ReLU" in ctl.stage_caption()
-    assert ctl.score() < 1
+    assert ctl.readouts.score() < 1
     doc.undo_stack.undo()
     assert ctl.net.activation == "linear"
 
@@ -107,10 +107,10 @@ def test_relu_lesson_stages(qapp):
 def test_train_for_lowers_the_error_from_a_rough_start(ctl):
     ctl.set_count(8)
     ctl.set_mode("free")  # free mode: gradient descent may move every weight
-    before = ctl.score()
+    before = ctl.readouts.score()
     ctl.set_eta(0.05)
     assert ctl.train_for(200) is None
-    assert ctl.score() < before and not ctl.playback.playing and ctl.epochs == 200
+    assert ctl.readouts.score() < before and not ctl.playback.playing and ctl.epochs == 200
 
 
 def test_state_round_trip_and_validation(ctl):
@@ -136,24 +136,24 @@ def test_new_lessons_load_and_configure(qapp, name, mode):
     doc = Document()
     ctl = UniversalityController(doc)
     doc.load_lesson(lesson)
-    assert ctl.m.mode == mode and ctl.net.n == 20 and ctl.score() < 0.06
+    assert ctl.m.mode == mode and ctl.net.n == 20 and ctl.readouts.score() < 0.06
     if mode == "step":
-        np.testing.assert_allclose(ctl.step_positions()[1::2], np.linspace(0.1, 1, 10))
+        np.testing.assert_allclose(ctl.readouts.step_positions()[1::2], np.linspace(0.1, 1, 10))
 
 
 def test_step_mode_survives_a_zero_weight(ctl):
     ctl.set_mode("step")
     ctl.set_weight(0, 0.0)
-    assert np.isnan(ctl.step_positions()[0])
+    assert np.isnan(ctl.readouts.step_positions()[0])
     ctl.set_w_big(200)  # an undefined step goes to mid-range instead of NaN
-    assert ctl.net.is_finite() and ctl.step_positions()[0] == pytest.approx(0.5)
+    assert ctl.net.is_finite() and ctl.readouts.step_positions()[0] == pytest.approx(0.5)
 
 
 def test_new_neurons_do_not_change_the_output(ctl):
     ctl.set_mode("free")
-    before = ctl.curves()["out"]
+    before = ctl.readouts.curves()["out"]
     ctl.set_count(30)
-    np.testing.assert_allclose(ctl.curves()["out"], before, atol=1e-12)
+    np.testing.assert_allclose(ctl.readouts.curves()["out"], before, atol=1e-12)
 
 
 def test_towers_lesson_configures_the_grid(qapp):
@@ -161,7 +161,7 @@ def test_towers_lesson_configures_the_grid(qapp):
     ctl = UniversalityController(doc)
     doc.load_lesson("universality-towers")
     assert ctl.m.towers == 8 and ctl.m.gain == 40
-    g = ctl.towers_grid(40)
+    g = ctl.readouts.towers_grid(40)
     assert g["out"].shape == (40, 40) and g["score"] < 0.06
 
 

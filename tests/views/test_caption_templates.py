@@ -225,7 +225,7 @@ def test_the_neuron_lab_caption_follows_the_learning_rule(main_window, qtbot):
         qtbot.keyClick(win, Qt.Key.Key_PageDown)  # three steps of the learning rule
     qtbot.waitUntil(lambda: "Iteration 3," in _bar(win))
     c = lab.ctl
-    assert f"{c.updates()} updates so far: w = ({c.w[0]:.2f}, {c.w[1]:.2f}), b = {c.b:.2f}" \
+    assert f"{c.run.updates()} updates so far: w = ({c.w[0]:.2f}, {c.w[1]:.2f}), b = {c.b:.2f}" \
         in _bar(win)
     assert "Does the line ever settle?" not in _bar(win)
 

@@ -122,10 +122,10 @@ def test_learning_rule_steps_with_buttons_and_keys(lab, main_window, qtbot):
     main_window.setFocus()
     for _ in range(5):
         QTest.keyClick(main_window, Qt.Key.Key_Right)
-    assert lab.ctl.cursor == 6
+    assert lab.ctl.run.cursor == 6
     for _ in range(5):
         QTest.keyClick(main_window, Qt.Key.Key_Left)
-    assert lab.ctl.cursor == 1
+    assert lab.ctl.run.cursor == 1
     assert np.array_equal(lab.ctl.current_aug(), w1)
     _line_ok(lab, qtbot)
     lab.advance(500)
@@ -156,7 +156,7 @@ def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
     assert "Never converges" in p.status_label.text()
     assert "not linearly" in p.status_label.text()
     assert p.btn_xor.isVisible()
-    cursor = lab.ctl.cursor
+    cursor = lab.ctl.run.cursor
     qtbot.mouseClick(p.btn_xor, Qt.MouseButton.LeftButton)
     assert main_window.doc.lesson.name == "xor-mlp"
     # a lesson switch: coming back finds the learning rule where it was left
@@ -167,7 +167,7 @@ def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
     picker.list.setCurrentRow(row)
     qtbot.keyClick(picker.list, Qt.Key.Key_Return)
     assert main_window.doc.lesson.name == "perceptron-xor"
-    assert lab.ctl.cursor == cursor and cursor > 0
+    assert lab.ctl.run.cursor == cursor and cursor > 0
 
 
 def test_mp_page_inhibitory_checkbox(lab, qtbot):
@@ -264,7 +264,7 @@ def test_clicker_keys_on_each_page(lab, main_window):
     lab.show_page("mp")
     QTest.keyClick(main_window, Qt.Key.Key_Right)
     assert lab.ctl.mp_preset == "OR"
-    assert lab.ctl.cursor == 0                       # no learning step on these pages
+    assert lab.ctl.run.cursor == 0                       # no learning step on these pages
 
 
 def test_state_and_zoom(lab):

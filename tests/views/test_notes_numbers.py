@@ -149,14 +149,14 @@ def test_relu_approximation_has_a_goal_and_a_score(main_window, qtbot):
     assert win.open_lesson("relu-approximation")
     lab = win.current_lab
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
-    linear = lab.ctl.score()
+    linear = lab.ctl.readouts.score()
     assert linear is not None and 15 < linear < 18
     assert f"{linear:.4f}" in lab.controls.score_label.text()
     x, g = lab.plots.goal_curve.getData()            # the goal is drawn
     np.testing.assert_allclose(g, 0.45 * x ** 3 + 0.4 * x ** 2 + 0.3 * x - 0.4)
     qtbot.keyClick(win, Qt.Key.Key_Right)              # ReLU
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
-    relu = lab.ctl.score()
+    relu = lab.ctl.readouts.score()
     assert relu < 1 and f"{relu:.4f}" in lab.controls.score_label.text()
 
 

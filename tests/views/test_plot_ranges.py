@@ -16,7 +16,7 @@ def test_dragging_a_bar_keeps_the_plot_range(main_window, qtbot):
     plots = lab.plots
     qtbot.waitUntil(lambda: not plots._timer.isActive())
     vb = plots.main.getViewBox()
-    i = int(np.argmax(lab.ctl.heights()))
+    i = int(np.argmax(lab.ctl.readouts.heights()))
     centre = plots.bars.bar_centre(i)
     vp = plots.graphics.viewport()
     start = plots.graphics.mapFromScene(vb.mapViewToScene(QPointF(centre.x(), centre.y())))
@@ -32,7 +32,7 @@ def test_dragging_a_bar_keeps_the_plot_range(main_window, qtbot):
         qtbot.wait(20)
         assert [list(r) for r in vb.viewRange()] == before, f"range moved at step {k}"
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
-    assert lab.ctl.heights()[i] > centre.y()          # the drag did set the height
+    assert lab.ctl.readouts.heights()[i] > centre.y()          # the drag did set the height
     assert lab.doc.undo_stack.count() >= 1
 
 

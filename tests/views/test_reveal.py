@@ -139,7 +139,7 @@ def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
     qtbot.keyClick(win, Qt.Key.Key_Q)
     qtbot.keyClick(win, Qt.Key.Key_Right)
     QApplication.processEvents()
-    step = lab.ctl.last_step()
+    step = lab.ctl.run.last_step()
     page = lab.perceptron_page
     assert "w·x = ? → misclassified or correct?" in page.step_label.text()
     assert "w = (b, w1, w2) = ?" in page.iter_label.text()

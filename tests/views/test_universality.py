@@ -49,11 +49,11 @@ def test_lesson_configures_ten_fitted_bumps(lab):
     ctl = lab.ctl
     assert ctl.m.mode == "bumps" and ctl.m.n_bumps == 10 and ctl.net.n == 20
     assert lab.controls.count.value() == 10
-    score = ctl.score()
+    score = ctl.readouts.score()
     assert f"{score:.4f}" in lab.controls.score_label.text()
-    np.testing.assert_allclose(lab.plots.bars.heights(), ctl.heights())
+    np.testing.assert_allclose(lab.plots.bars.heights(), ctl.readouts.heights())
     x, y = lab.plots.out_curve.getData()
-    assert np.abs(y - ctl.goal_values(x)).mean() == pytest.approx(score)
+    assert np.abs(y - ctl.readouts.goal_values(x)).mean() == pytest.approx(score)
 
 
 def test_dragging_a_bar_sets_the_output_weights(lab, qtbot):
@@ -65,14 +65,14 @@ def test_dragging_a_bar_sets_the_output_weights(lab, qtbot):
     end = start + QPoint(0, -60)
     target = _data_at(plots.graphics, plots.main, end).y()
     _drag(qtbot, plots.graphics, start, end)
-    qtbot.waitUntil(lambda: abs(ctl.heights()[i] - target) < 0.02)
-    h = ctl.heights()[i]
+    qtbot.waitUntil(lambda: abs(ctl.readouts.heights()[i] - target) < 0.02)
+    h = ctl.readouts.heights()[i]
     assert h > centre.y() + 0.05
     assert ctl.net.v[2 * i] == h and ctl.net.v[2 * i + 1] == -h
     qtbot.waitUntil(lambda: plots.bars.heights()[i] == h)
     assert lab.doc.undo_stack.count() == undo_before + 1  # one drag, one undo step
     lab.doc.undo_stack.undo()
-    assert ctl.heights()[i] == pytest.approx(centre.y())
+    assert ctl.readouts.heights()[i] == pytest.approx(centre.y())
 
 
 def test_editing_a_weight_moves_the_bar(lab, qtbot):
@@ -82,7 +82,7 @@ def test_editing_a_weight_moves_the_bar(lab, qtbot):
     spin.selectAll()
     qtbot.keyClicks(spin.lineEdit(), "0.625")
     qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
-    assert lab.ctl.heights()[2] == pytest.approx(0.625)
+    assert lab.ctl.readouts.heights()[2] == pytest.approx(0.625)
     assert lab.ctl.net.v[5] == pytest.approx(-0.625)
     qtbot.waitUntil(lambda: lab.plots.bars.heights()[2] == pytest.approx(0.625))
 
@@ -102,8 +102,8 @@ def test_dragging_a_step_marker_moves_the_step(lab, qtbot):
     end = start + QPoint(35, 0)
     target = _data_at(plots.graphics, plots.main, end).x()
     _drag(qtbot, plots.graphics, start, end)
-    qtbot.waitUntil(lambda: abs(ctl.step_positions()[j] - target) < 0.01)
-    s = ctl.step_positions()[j]
+    qtbot.waitUntil(lambda: abs(ctl.readouts.step_positions()[j] - target) < 0.01)
+    s = ctl.readouts.step_positions()[j]
     assert s > s0 + 0.01
     assert ctl.net.w[j] == 1000 and ctl.net.b[j] == pytest.approx(-1000 * s)
     qtbot.waitUntil(lambda: controls.selected == j)
@@ -152,7 +152,7 @@ def test_presets_and_typed_goal_are_accepted(lab, qtbot):
     assert lab.controls.goal_error.text() == ""
     assert lab.ctl.m.goal_text == "0.5 + 0.3 sin(6x)"
     qtbot.mouseClick(lab.controls.fit_button, Qt.MouseButton.LeftButton)
-    assert lab.ctl.score() < 0.05
+    assert lab.ctl.readouts.score() < 0.05
 
 
 def test_relu_example_not_even_close_then_relu(main_window, qtbot):
@@ -208,14 +208,14 @@ def test_state_round_trip_and_bad_state_changes_nothing(lab):
     st = lab.state()
     lab.ctl.set_height(0, 0.1)
     lab.restore_state(st)
-    assert lab.ctl.heights()[0] == 0.42
+    assert lab.ctl.readouts.heights()[0] == 0.42
     for bad in [None, {"controller": {}}, {"controller": dict(st["controller"], w=[1, "x"])},
                 {"controller": dict(st["controller"], goal="__import__('os')")},
                 {"controller": dict(st["controller"], mode="bumps", v=[1.0] * 20)},
                 dict(st, tab=7)]:
         with pytest.raises(ValueError):
             lab.restore_state(bad)
-        assert lab.ctl.heights()[0] == 0.42
+        assert lab.ctl.readouts.heights()[0] == 0.42
 
 
 def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
@@ -224,9 +224,9 @@ def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
     qtbot.waitUntil(lambda: two.out_img.image is not None)
     assert "Score" in two.score_label.text()
     assert two.view3d is None and "offscreen" in two.gl_label.text()
-    score_before = lab.ctl.towers_grid()["score"]
+    score_before = lab.ctl.readouts.towers_grid()["score"]
     two.towers.setValue(12)
-    assert lab.ctl.m.towers == 12 and lab.ctl.towers_grid()["score"] < score_before
+    assert lab.ctl.m.towers == 12 and lab.ctl.readouts.towers_grid()["score"] < score_before
     assert two.bias_label.text() == f"{-1.5 * lab.ctl.m.gain:.6g}"
 
 
@@ -287,7 +287,7 @@ def test_every_mode_and_activation_from_the_controls(lab, qtbot):
             assert ctl.net.activation == controls.activation.itemData(i)
             qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
             x, y = lab.plots.out_curve.getData()
-            np.testing.assert_allclose(y, ctl.curves()["out"])
+            np.testing.assert_allclose(y, ctl.readouts.curves()["out"])
         controls.activation.setCurrentIndex(0)
         controls.activation.activated.emit(0)
         controls.count.setValue(7)
@@ -295,7 +295,7 @@ def test_every_mode_and_activation_from_the_controls(lab, qtbot):
     qtbot.mouseClick(controls.sigmoid_out, Qt.MouseButton.LeftButton)
     assert ctl.net.output == "sigmoid"
     qtbot.mouseClick(controls.fit_button, Qt.MouseButton.LeftButton)
-    assert ctl.score() < 0.1
+    assert ctl.readouts.score() < 0.1
     controls.w_big.setValue(50)
     assert ctl.m.w_big == 50 and np.all(np.abs(ctl.net.w) == 50)
     count = lab.doc.undo_stack.count()
@@ -325,9 +325,9 @@ def test_weights_so_big_the_output_overflows(lab, qtbot, main_window):
         ctl.set_output_weight(j, 1.5e308)
     QApplication.processEvents()
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
-    assert ctl.score() is None
+    assert ctl.readouts.score() is None
     assert "Score (mean |output − goal|): —" in lab.controls.score_label.text()
-    total = ctl.curves()["sum"]
+    total = ctl.readouts.curves()["sum"]
     assert np.isnan(total).any() and not np.isinf(total).any()   # overflow: not drawn
     before = ctl.net.v.copy()
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)

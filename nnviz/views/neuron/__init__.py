@@ -93,19 +93,19 @@ class NeuronLab(Lab):
     def _on_learning_changed(self) -> None:
         c = self.ctl
         if self.page == "perceptron":
-            self.status.emit(f"Perceptron learning rule · iteration {c.cursor} · "
-                             f"{c.updates()} updates · {STATUS.get(c.status(), '')}")
+            self.status.emit(f"Perceptron learning rule · iteration {c.run.cursor} · "
+                             f"{c.run.updates()} updates · {STATUS.get(c.status(), '')}")
         else:
             self.status.emit(self.tabs.tabText(self.tabs.currentIndex()))
 
     # ------------------------------------------------------------ predict, then reveal
     def _question(self):
         """The learning rule's w·x for the point just picked (perceptron page)."""
-        s = self.ctl.last_step() if self.page == "perceptron" else None
+        s = self.ctl.run.last_step() if self.page == "perceptron" else None
         if s is None:
             return None
         lesson = self.doc.lesson.name if self.doc.lesson is not None else ""
-        return (lesson, "perceptron", self.ctl.seed, self.ctl.cursor), "w·x", s.wx
+        return (lesson, "perceptron", self.ctl.seed, self.ctl.run.cursor), "w·x", s.wx
 
     def _on_reveal_changed(self) -> None:
         self.perceptron_page._on_learning_changed()
@@ -181,14 +181,14 @@ class NeuronLab(Lab):
 
     def caption_progress(self) -> tuple[int, float | None] | None:
         """The perceptron learning rule's iteration, for ``when`` captions."""
-        return (self.ctl.cursor if self.page == "perceptron" else 0), None
+        return (self.ctl.run.cursor if self.page == "perceptron" else 0), None
 
     def caption_values(self) -> dict[str, float] | None:
         """The perceptron's live weights and bias ({w1}, {w2}, {b}), its iteration ({step})
         and updates so far ({updates}), for caption templates."""
         c = self.ctl
         return {"w1": float(c.w[0]), "w2": float(c.w[1]), "b": float(c.b),
-                "step": float(c.cursor), "updates": float(c.updates())}
+                "step": float(c.run.cursor), "updates": float(c.run.updates())}
 
     def view_state(self) -> dict[str, Any]:
         return {"page": self.page}

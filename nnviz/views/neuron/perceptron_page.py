@@ -268,9 +268,9 @@ class PerceptronPage(QWidget):
             self.seed.setValue(min(c.seed, self.seed.maximum()))
         self.btn_play.setText(PAUSE_TEXT if c.playback.playing else PLAY_TEXT)
         st = c.status()
-        self.iter_label.setText(f"Iteration {c.cursor} · updates {c.updates()} · "
+        self.iter_label.setText(f"Iteration {c.run.cursor} · updates {c.run.updates()} · "
                                 f"w = (b, w1, w2) = {'?' if hidden else _vec(c.current_aug())}")
-        s = c.last_step()
+        s = c.run.last_step()
         if s is None:
             self.step_label.setText("Step the rule: pick a random point x = (1, x1, x2), "
                                     "compare w·x with 0, and if it is on the wrong side add "
@@ -294,14 +294,14 @@ class PerceptronPage(QWidget):
             "empty": "No points: click the plane to add some (Shift+click: the other class).",
             "idle": f"{n_wrong} of {len(c.x)} points misclassified. Step or Play to learn.",
             "learning": f"{n_wrong} of {len(c.x)} points still misclassified.",
-            "converged": f"Converged after {c.updates()} updates: all {len(c.x)} points "
+            "converged": f"Converged after {c.run.updates()} updates: all {len(c.x)} points "
                          "are on the right side of the line.",
             "limit": "Stopped: too many steps without converging.",
         }
         if st == "cycle":
-            k0, k1 = c.cycle()
+            k0, k1 = c.run.cycle()
             texts["cycle"] = (f"Never converges: after step {k1} the weights are "
-                              f"{_vec(c.w_hist[k1])} again, as after step {k0}, while "
+                              f"{_vec(c.run.w_hist[k1])} again, as after step {k0}, while "
                               f"{n_wrong} points are still wrong. If some line (weights u) "
                               "separated the classes, every update would increase u·w, so w "
                               "could never come back: the classes are not linearly "
@@ -358,7 +358,7 @@ class PerceptronPage(QWidget):
         self.wrong.setData(pos=wrong, pen=pg.mkPen(st.negative, width=2,
                                                    style=Qt.PenStyle.DashLine),
                            size=28 * st.scale, brush=None)
-        s = c.last_step()
+        s = c.run.last_step()
         picked = s.x[None, 1:] if s is not None else np.zeros((0, 2))
         self.picked.setData(pos=picked, pen=pg.mkPen(st.highlight, width=4),
                             size=36 * st.scale, brush=None)

@@ -238,7 +238,7 @@ class OneInputControls(QWidget):
             self.eta.setValue(ctl.eta)
         self.train_button.setChecked(ctl.playback.playing)
         self.train_button.setText(f"{PAUSE} Pause" if ctl.playback.playing else f"{PLAY} Train from here")
-        score = ctl.score()
+        score = ctl.readouts.score()
         caption = "Score (mean |output − goal|): " + ("—" if score is None else f"{score:.4f}")
         if ctl.playback.playing or ctl.epochs:
             caption += f"   ·   {ctl.epochs} training steps"
@@ -252,7 +252,7 @@ class OneInputControls(QWidget):
         self.w.set_range(-big if m.mode != "free" else -100, big if m.mode != "free" else 100)
         self.b.set_range(-big if m.mode != "free" else -100, big if m.mode != "free" else 100)
         self.s.set_range(lo, hi)
-        s = ctl.step_positions()[j]
+        s = ctl.readouts.step_positions()[j]
         self.w.set_value(net.w[j])
         self.b.set_value(net.b[j])
         self.s.set_value(float(s) if np.isfinite(s) else lo)

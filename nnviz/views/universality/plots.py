@@ -81,7 +81,7 @@ class OneInputPlots(QWidget):
         self._timer.start()
 
     def redraw(self) -> None:
-        c = self.ctl.curves()
+        c = self.ctl.readouts.curves()
         st = self._style
         x = c["x"]
         has_goal = c["goal"] is not None
@@ -97,8 +97,8 @@ class OneInputPlots(QWidget):
         self.out_curve.setData(x, c["out"])
         mode = self.ctl.m.mode
         if mode == "bumps":
-            left, right = self.ctl.bump_spans()
-            self.bars.set_data(left, right, self.ctl.heights(), self.selected // 2)
+            left, right = self.ctl.readouts.bump_spans()
+            self.bars.set_data(left, right, self.ctl.readouts.heights(), self.selected // 2)
             self.bars.show()
         else:
             self.bars.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
@@ -116,11 +116,11 @@ class OneInputPlots(QWidget):
             curve.setPen(pg.mkPen(st.highlight if sel else st.muted, width=(3 if sel else 1.2)
                                   * st.scale))
             curve.setZValue(10 if sel else 0)
-        ns, errs = self.ctl.error_curve()
+        ns, errs = self.ctl.readouts.error_curve()
         ok = np.isfinite(errs)
         self.error_curve.setData(ns[ok], errs[ok])
         self.errors.setVisible(bool(ok.any()))
-        score = self.ctl.score()
+        score = self.ctl.readouts.score()
         if mode == "bumps" and score is not None and score > 0:
             self.error_marker.setData([self.ctl.m.n_bumps], [score])
         else:
@@ -132,7 +132,7 @@ class OneInputPlots(QWidget):
             self.main.enableAutoRange(axis="y")
 
     def _update_markers(self, show: bool) -> None:
-        s = self.ctl.step_positions() if show else np.zeros(0)
+        s = self.ctl.readouts.step_positions() if show else np.zeros(0)
         while len(self.markers) < len(s):
             j = len(self.markers)
             line = pg.InfiniteLine(angle=90, movable=True)

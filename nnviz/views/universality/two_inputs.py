@@ -155,7 +155,7 @@ class TwoInputPage(QWidget):
             self.redraw()
 
     def redraw(self) -> None:
-        g = self.ctl.towers_grid()
+        g = self.ctl.readouts.towers_grid()
         lo = float(min(g["goal"].min(), g["out"].min()))
         hi = float(max(g["goal"].max(), g["out"].max()))
         hi = hi if hi > lo else lo + 1
