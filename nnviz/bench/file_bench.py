@@ -103,7 +103,7 @@ def file_figures(quick: bool) -> dict[str, Any]:
         lab = win.lab("training")
         # the map of the new network drawn (its summarised hidden maps: 24 a layer)
         def drawn() -> bool:
-            return (not lab.ctl.big_grid.pending and not lab._redraw_timer.isActive()
+            return (not lab.ctl.big_grid.pending and not lab.pacer.pending()
                     and lab.graph.sizes == win.doc.network.sizes)
 
         win.doc.mark_saved()  # nothing unsaved: no question before the open

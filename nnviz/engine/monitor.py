@@ -253,6 +253,12 @@ class History:
                      "test_acc"):
             setattr(self, name, getattr(other, name))
 
+    def columns(self) -> dict[str, list[float]]:
+        """The record as named columns (File > Export > Training history)."""
+        return {"epoch": [float(e) for e in self.epoch], "train_loss": list(self.train_loss),
+                "test_loss": list(self.test_loss), "train_accuracy": list(self.train_acc),
+                "test_accuracy": list(self.test_acc)}
+
     def __len__(self) -> int:
         return len(self.epoch)
 

@@ -18,7 +18,7 @@ def item_scene_rect(item) -> QRectF:
 def neuron_scene_rects(graph) -> list[QRectF]:
     """The squares around the neurons and bias nodes as drawn by their scatter items."""
     out = []
-    for scatter in (graph.nodes, graph.bias_nodes):
+    for scatter in (graph.node_layer.nodes, graph.node_layer.bias_nodes):
         for spot in scatter.points():
             c = graph.view.mapViewToScene(QPointF(spot.pos()))
             h = spot.size() / 2

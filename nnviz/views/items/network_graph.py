@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgesMixin
-from nnviz.views.items.graph_nodes import NodeSymbols
+from nnviz.views.items.graph_nodes import NodeLayer
 from nnviz.views.items.graph_place import PlacingMixin
 from nnviz.views.items.graph_state import GraphState
 from nnviz.views.items.graph_support import GraphViewBox, PickingMixin
@@ -67,7 +67,6 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.style_ = current_style()
-        self.symbols = NodeSymbols()     # the neurons' brushes and pens, kept across redraws
         self.editable = True
         self.net = None
         self.naming: Naming | None = None
@@ -96,12 +95,6 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         lay.setSpacing(2)
         lay.addWidget(self.view_widget, 1)
         lay.addWidget(self.legend)
-        self.nodes = pg.ScatterPlotItem(pxMode=True)
-        self.nodes.setZValue(10)
-        self.bias_nodes = pg.ScatterPlotItem(pxMode=True, symbol="s")
-        self.bias_nodes.setZValue(10)
-        for it in (self.nodes, self.bias_nodes):   # clicks go to the view box's picking
-            it.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.edge_items = [QGraphicsPathItem() for _ in range(2 * N_BUCKETS)]
         self.muted_item = QGraphicsPathItem()
         self.bias_edge_item = QGraphicsPathItem()
@@ -112,8 +105,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
                                 self.gradient_item, self.active_item, self.selected_item]):
             it.setZValue(1 + z * 0.1)
             self.view.addItem(it)
-        self.view.addItem(self.nodes)
-        self.view.addItem(self.bias_nodes)
+        self.node_layer = NodeLayer(self.view)   # the neurons and shared-bias squares
         self._texts: list = []   # neuron names, values, targets, biases, captions
         self._edge_labels: list[tuple] = []
         self._auto_fit = True
@@ -355,19 +347,20 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
     def _redraw_nodes(self) -> None:
         if self.net is None or not self._sizes:
             return
-        pos, sizes, brushes, pens = [], [], [], []
+        sizes, fills, roles = [], [], []
         for l, n in enumerate(self._sizes):
             vals = self._node_values(l, n)
             drop = self.dropped[l] if self.dropped and l < len(self.dropped) else None
             for j in range(n):
-                dropped = drop is not None and bool(drop[j])
-                brushes.append(self._node_brush(np.nan if vals is None else float(vals[j]),
-                                                dropped))
-                pens.append(self._node_pen(l, j, n))
-            pos.append(self._pos[l])
+                fills.append((np.nan if vals is None else float(vals[j]),
+                              drop is not None and bool(drop[j])))
+                roles.append(self._node_role(l, j, n))
             sizes += [self._node_size(l)] * n
-        self._restyle_nodes(np.concatenate(pos), sizes, brushes, pens)
-        self._redraw_bias_nodes()
+        self.node_layer.draw(self.style_, np.concatenate(self._pos), sizes, fills, roles)
+        shared = [l for l in range(len(self._sizes) - 1)
+                  if self.net.use_bias[l] and self.net.shared_bias[l]]
+        self.node_layer.draw_biases(self.style_, self._bias_pos[shared] if shared
+                               else np.zeros((0, 2)))
 
     def _node_values(self, l: int, n: int):
         """The values layer l's neurons are coloured by (the inputs by default), or None."""
@@ -378,45 +371,13 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
             return self.x
         return None
 
-    def _node_brush(self, v: float, dropped: bool):
-        return self.symbols.fill(self.style_, v, dropped)
-
-    def _node_pen(self, l: int, j: int, n: int):
+    def _node_role(self, l: int, j: int, n: int) -> str:
+        """How neuron j of layer l is outlined (:data:`graph_nodes.OUTLINES`)."""
         if self.state.active == (l, j):
-            role = "active"
-        elif self.selected_neuron == (l, j):
-            role = "selected"
-        elif n > MAX_NODE_TEXT:
-            role = "none"
-        else:
-            role = "plain"
-        return self.symbols.outline(self.style_, role)
-
-    def _restyle_nodes(self, p: np.ndarray, sizes: list, brushes: list, pens: list) -> None:
-        """A micro-step changes a fill or two and the highlighted outline: restyle the
-        points in place (setData rebuilds every point) and only when something changed."""
-        key = (p.tobytes(), tuple(sizes))
-        marks = (tuple(map(id, brushes)), tuple(map(id, pens)))
-        if key != getattr(self, "_nodes_key", None):
-            self.nodes.setData(x=p[:, 0], y=p[:, 1], size=sizes, brush=brushes, pen=pens)
-            self._nodes_key, self._node_marks = key, marks
-        elif marks != self._node_marks:
-            self.nodes.setBrush(brushes, update=False)
-            self.nodes.setPen(pens)
-            self._node_marks = marks
-
-    def _redraw_bias_nodes(self) -> None:
-        """The squares of the shared biases, when their places or the style changed."""
-        s = self.style_
-        shared = [l for l in range(len(self._sizes) - 1)
-                  if self.net.use_bias[l] and self.net.shared_bias[l]]
-        bp = self._bias_pos[shared] if shared else np.zeros((0, 2))
-        key = (bp.tobytes(), s)
-        if key != getattr(self, "_bias_nodes_key", None):
-            self._bias_nodes_key = key
-            self.bias_nodes.setData(x=bp[:, 0], y=bp[:, 1], size=18 * s.scale, symbol="s",
-                                    brush=pg.mkBrush(s.background),
-                                    pen=pg.mkPen(s.muted, width=1.5))
+            return "active"
+        if self.selected_neuron == (l, j):
+            return "selected"
+        return "none" if n > MAX_NODE_TEXT else "plain"
 
     def _set_legend(self) -> None:
         html = getattr(self, "_legend_html", "")

@@ -43,7 +43,7 @@ def draw(lab) -> None:
         if health is not None:
             lab.bars.set_values(health.delta, health.dw, lab.doc.layer_base)
     plane = ctl.points_in() == 2 and len(ds.x) > 0
-    every = max(GRAPH_S, GRAPH_SHARE * lab.graph.edge_seconds)
+    every = max(GRAPH_S, GRAPH_SHARE * lab.graph.edges.seconds)
     if net.is_finite() and (not ctl.playback.playing or now - lab._graph_at >= every):
         # after a blow-up the graph keeps showing the last finite weights
         lab._graph_at = now

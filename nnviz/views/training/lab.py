@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from PySide6.QtCore import QRect, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
-    QFileDialog,
     QFrame,
     QLabel,
     QScrollArea,
@@ -21,12 +19,10 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import TrainingParts
-from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
-from nnviz.engine.validate import FormatError, read_text
 from nnviz.views.coalesce import flush_scenes, scenes_under
 from nnviz.views.lab_base import Lab
-from nnviz.views.safe_text import warn
 from nnviz.views.style import Style, current_style
+from nnviz.views.training import csv_files
 from nnviz.views.training.captions import TrainingCaptionsMixin
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.depth_view import install as install_depth
@@ -35,10 +31,10 @@ from nnviz.views.training.keras_view import KerasCode
 from nnviz.views.training.maps import MapView, Thumbnails
 from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
+from nnviz.views.training.pacing import RedrawPacer
 from nnviz.views.training.panels import DataPanel, RunPanel
 from nnviz.views.training.readout import ReadoutBar
 
-REDRAW_MS = 16
 #: the side panel folds away when less than this is left for the network and the map
 MIN_CENTRE = 640
 __all__ = ["REMOVE_RADIUS", "TrainingLab"]
@@ -89,10 +85,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._input_images: tuple | None = None       # (style, images) of the features
         self._slow_at = self._graph_at = 0.0
         self._scenes: list | None = None   # the graphics scenes flushed at each redraw
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(REDRAW_MS)
-        self._redraw_timer.timeout.connect(self._on_redraw_timer)
+        self.pacer = RedrawPacer(self, self.redraw)   # at most one redraw per frame
         self._connect()
         install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
         self.map.apply_style(self.style_)
@@ -181,25 +174,11 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     # ------------------------------------------------------------ updates
     def _schedule(self) -> None:
-        """Coalesce: at most one redraw per frame however many changes arrive; a hidden lab
-        draws nothing (and asks for no maps) until it is shown."""
-        if not self.isVisible():
-            self._stale = True
-            return
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
-
-    def _on_redraw_timer(self) -> None:
-        if self.isVisible():
-            self.redraw()
-        else:
-            self._stale = True
+        self.pacer.request()
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().showEvent(ev)
-        if getattr(self, "_stale", False):
-            self._stale = False
-            self._schedule()
+        self.pacer.shown()
 
     def _on_trained(self) -> None:
         """While training runs, every slice is drawn at once, so a frame is one slice, one
@@ -298,20 +277,13 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     def redraw(self) -> None:
         """Re-read the controller and draw everything once."""
-        self._redraw_timer.stop()
-        t0 = time.perf_counter()
-        try:
+        with self.pacer.drawing():
             draw(self)
             # the map, curves, bars and graph in one repaint; the scenes are searched for
             # again on every redraw but the training frames (the lab's widgets are the same)
             if not self.ctl.playback.playing or self._scenes is None:
                 self._scenes = scenes_under(self)
             flush_scenes(self, self._scenes)
-        finally:
-            # redraws asked for by other changes (not training frames, which draw at once)
-            # take at most about half of the GUI thread's time, the rest is left for input
-            spent_ms = 1000 * (time.perf_counter() - t0)
-            self._redraw_timer.setInterval(int(max(REDRAW_MS, min(250, 2 * spent_ms))))
 
     # ------------------------------------------------------------ user actions
     def _on_map_clicked(self, x: float, y: float, right: bool, shift: bool = False) -> None:
@@ -334,30 +306,10 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
             self.doc.message.emit(str(e))
 
     def import_csv(self, path: str | None = None) -> bool:
-        """Read a CSV file (a dialog if no path); a bad file is reported and changes nothing."""
-        if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV (*.csv)")
-            if not path:
-                return False
-        try:
-            self.ctl.import_csv(read_text(path, MAX_CSV_BYTES))
-        except (OSError, UnicodeDecodeError, CsvError, ValueError) as e:
-            warn(self, "Data not imported", f"{path}:\n{e}")
-            return False
-        return True
+        return csv_files.import_csv(self, self.ctl, path)
 
     def export_csv(self, path: str | None = None) -> bool:
-        if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV (*.csv)")
-            if not path:
-                return False
-        try:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(self.ctl.export_csv())
-        except OSError as e:
-            warn(self, "Data not exported", f"{path}:\n{e}")
-            return False
-        return True
+        return csv_files.export_csv(self, self.ctl, path)
 
     # ------------------------------------------------------------ hooks
     def deactivate(self) -> None:
@@ -422,24 +374,14 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     def history(self) -> dict[str, list[float]] | None:
         """The recorded train/test loss and accuracy per epoch (File > Export > History)."""
-        h = self.ctl.history
-        if not len(h):
-            return None
-        return {"epoch": [float(e) for e in h.epoch], "train_loss": list(h.train_loss),
-                "test_loss": list(h.test_loss), "train_accuracy": list(h.train_acc),
-                "test_accuracy": list(h.test_acc)}
+        return self.ctl.history.columns() if len(self.ctl.history) else None
 
     def open_csv(self, path: str) -> bool:
-        """A dropped or opened CSV becomes the data set; a bad file raises ValueError."""
-        try:
-            self.ctl.import_csv(read_text(path, MAX_CSV_BYTES))
-        except (OSError, UnicodeDecodeError, CsvError, FormatError) as e:
-            raise ValueError(str(e)) from None
-        return True
+        return csv_files.open_csv(self.ctl, path)
 
     def main_view(self) -> QWidget:
         return self.centralWidget()
 
     def shutdown(self) -> None:
         self.ctl.shutdown()
-        self._redraw_timer.stop()
+        self.pacer.stop()

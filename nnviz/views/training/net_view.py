@@ -8,21 +8,15 @@ its size and a line under the network says how it is summarised."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from nnviz.engine.summary import shown_neurons, summary_text
 from nnviz.views.style import Style
 from nnviz.views.training.colours import rgb32
-
-#: at most this many edges are drawn (the largest |w|): a 784-input layer stays smooth
-MAX_EDGES = 4000
-#: widths of the edge buckets, per sign (times the style's scale)
-WIDTHS = (0.6, 1.4, 2.6, 4.0)
+from nnviz.views.training.net_edges import EdgeStrokes, segments
 
 
 class NetView(QWidget):
@@ -57,11 +51,7 @@ class NetView(QWidget):
         self._images: list[list[tuple[QImage, QRect]]] = []
         self._arrays: list[np.ndarray] = []
         self._nodes: list[list[QRectF]] = []
-        self._paths: list[tuple[QPen, QPainterPath]] = []
-        self._edge_pixmap: QPixmap | None = None
-        self._drawn_key = b""
-        self._edges_dirty = True
-        self.edge_seconds = 0.0   # CPU time of the last stroking of the edges
+        self.edges = EdgeStrokes()   # the weights' strokes, made again when they look different
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
         self.plus: list[QToolButton] = []
@@ -92,23 +82,8 @@ class NetView(QWidget):
         for b in self.plus + self.minus + [self.add_layer, self.remove_layer]:
             b.setVisible(editable)
         self.weights = weights
-        key = self._edge_key(self._drawn_weights())
-        if key != self._drawn_key:  # a stroke moved to another colour or width bucket
-            self._drawn_key = key
-            self._edges_dirty = True
+        if self.edges.set_weights(self._drawn_weights()):  # a stroke changed bucket
             self.update()
-
-    @staticmethod
-    def _edge_key(weights: list[np.ndarray]) -> bytes:
-        """Each weight's sign and width bucket: the edges look the same while it holds
-        (training moves most weights too little to change it from frame to frame)."""
-        if not weights:
-            return b""
-        flat = np.concatenate([w.ravel() for w in weights])
-        mag = np.nan_to_num(np.abs(flat), nan=0.0, posinf=0.0)
-        top = float(mag.max()) or 1.0
-        bucket = np.minimum((mag / top * len(WIDTHS)).astype(np.int8), len(WIDTHS) - 1) + 1
-        return (bucket * np.sign(flat).astype(np.int8)).tobytes()
 
     def _drawn_weights(self) -> list[np.ndarray]:
         """Each weight layer cut to the drawn neurons (its columns: the network's inputs in
@@ -158,7 +133,7 @@ class NetView(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self._layout()
-        self._edges_dirty = True
+        self.edges.invalidate()
         self.update()
 
     # ------------------------------------------------------------ geometry
@@ -225,7 +200,7 @@ class NetView(QWidget):
         lw = int(fm.horizontalAdvance("+") * 2.6 + 8)
         self.remove_layer.setGeometry(2, 2, lw, bh - 2)
         self.add_layer.setGeometry(2 + lw + 2, 2, lw, bh - 2)
-        self._edges_dirty = True
+        self.edges.invalidate()
 
     def _footer_height(self) -> int:
         text = self.summary()
@@ -249,74 +224,21 @@ class NetView(QWidget):
             return list(range(len(self.shown[0]) if self.shown else 0))
         return [i for i, a in enumerate(self.active) if a]
 
-    def _edges(self) -> None:
-        """One path per (sign, width bucket): a handful of strokes however many edges."""
-        self._paths = []
-        self._edges_dirty = False
-        if not self._nodes or len(self.weights) != len(self.sizes) - 1:
-            return
-        ins = self._inputs()
-        segs = []   # (x0, y0, x1, y1, w)
+    def _segments(self) -> np.ndarray:
+        """Every drawn edge's (x0, y0, x1, y1, w) between the laid-out nodes."""
         drawn = self._drawn_weights()
-        if len(drawn) != len(self.weights):
-            return
-        for l, w in enumerate(drawn):
-            src = [self._nodes[0][i] for i in ins] if l == 0 else self._nodes[l]
-            dst = self._nodes[l + 1]
-            if w.shape != (len(dst), len(src)):
-                return
-            a = np.array([[r.right(), r.center().y()] for r in src])
-            b = np.array([[r.left(), r.center().y()] for r in dst])
-            jj, kk = np.meshgrid(np.arange(len(dst)), np.arange(len(src)), indexing="ij")
-            segs.append(np.column_stack([a[kk.ravel()], b[jj.ravel()], w.ravel()]))
-        seg = np.concatenate(segs) if segs else np.zeros((0, 5))
-        seg = seg[np.isfinite(seg[:, 4])]
-        if len(seg) > MAX_EDGES:
-            seg = seg[np.argsort(-np.abs(seg[:, 4]))[:MAX_EDGES]]
-        mag = np.abs(seg[:, 4])
-        top = float(mag.max()) if len(mag) else 1.0
-        bucket = np.minimum((mag / (top or 1.0) * len(WIDTHS)).astype(int), len(WIDTHS) - 1)
-        s = self.style_
-        fade = min(1.0, float(np.sqrt(600 / max(1, len(seg)))))  # many edges: lighter
-        for k, width in enumerate(WIDTHS):  # thin first, both signs per width (no colour on top)
-            for sign, colour in ((1, s.positive), (-1, s.negative)):
-                sel = seg[(np.sign(seg[:, 4]) == sign) & (bucket == k)]
-                if not len(sel):
-                    continue
-                path = QPainterPath()
-                for x0, y0, x1, y1, _w in sel:
-                    path.moveTo(x0, y0)
-                    path.lineTo(x1, y1)
-                c = QColor(colour)
-                c.setAlphaF((0.35 + 0.15 * k) * (fade if k < 2 else 1.0))
-                pen = QPen(c, width * max(1.0, 0.7 * s.scale))
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-                self._paths.append((pen, path))
+        if (not self._nodes or len(self.weights) != len(self.sizes) - 1
+                or len(drawn) != len(self.weights)):
+            return np.zeros((0, 5))
+        columns = [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
+        return segments(drawn, columns)
 
-    # ------------------------------------------------------------ painting
-    def _edge_picture(self) -> QPixmap:
+    def _edge_picture(self):
         """The edges, stroked once into a pixmap when the weights, the size or the style
         change (at most four times a second while training runs); a frame that only
         recolours the neurons' maps copies it."""
-        dpr = self.devicePixelRatioF()
-        pm = self._edge_pixmap
-        if self._edges_dirty or pm is None or pm.size() != self.size() * dpr:
-            t0 = time.process_time()
-            self._edges()
-            pm = QPixmap(self.size() * dpr)
-            pm.setDevicePixelRatio(dpr)
-            pm.fill(Qt.GlobalColor.transparent)
-            p = QPainter(pm)
-            for pen, path in self._paths:
-                # antialiasing ten times the cost of a plain stroke: only for the widest
-                # (the strongest, fewest) edges, where jagged steps would show
-                p.setRenderHint(QPainter.RenderHint.Antialiasing, pen.widthF() >= 3.0)
-                p.setPen(pen)
-                p.drawPath(path)
-            p.end()
-            self._edge_pixmap = pm
-            self.edge_seconds = time.process_time() - t0
-        return pm
+        return self.edges.picture(self.size(), self.devicePixelRatioF(), self._segments,
+                                  self.style_)
 
     def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
         edges = self._edge_picture()
