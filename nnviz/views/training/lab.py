@@ -85,7 +85,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._input_images: tuple | None = None       # (style, images) of the features
         self._slow_at = self._graph_at = 0.0
         self._scenes: list | None = None   # the graphics scenes flushed at each redraw
-        self.pacer = RedrawPacer(self, self.redraw)   # at most one redraw per frame
+        self.pacer = RedrawPacer(self, lambda: self.redraw())   # one redraw a frame at most
         self._connect()
         install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
         self.map.apply_style(self.style_)
