@@ -28,7 +28,7 @@ from nnviz.controllers.training_edits import NetworkEdits
 from nnviz.controllers.training_fast import FastSlices
 from nnviz.controllers.training_grid import BigGrid
 from nnviz.controllers.training_readouts import Readouts
-from nnviz.controllers.training_schedule import ScheduleStop
+from nnviz.controllers.training_schedule import EarlyStop
 from nnviz.controllers.training_scores import EpochScores
 from nnviz.engine.data import (
     DataSet,
@@ -43,7 +43,7 @@ from nnviz.engine.training import OptimizerState, StepRecord, train_step
 from nnviz.engine.validate import FormatError
 
 
-class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObject):
+class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -66,7 +66,7 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
         self.last_finite: Network | None = None
         self.blowup_message = ""
         self._opt = OptimizerState()
-        self._init_early_stop()
+        self.early = EarlyStop(self)      # the best test epoch; the pause after patience
         self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
@@ -220,7 +220,7 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
             self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
                                   "(as the notes' fit). Play again to go on.")
         self.clock.end()  # what the views do next is drawing time
-        self._announce()
+        self.announce()
 
     def _at_lesson_epochs(self) -> bool:
         """Play stops when it reaches the lesson's epoch count (a run started past it goes
@@ -232,12 +232,12 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
     def step_sample(self) -> None:
         self.back.remember()
         self._step(1)
-        self._announce()
+        self.announce()
 
     def step_batch(self) -> None:
         self.back.remember()
         self._step(self._batch_size())
-        self._announce()
+        self.announce()
 
     def step_epoch(self) -> None:
         self.run_epochs(1)
@@ -248,7 +248,7 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
         target = self.epoch + max(0, int(k))
         while self.epoch < target and self._step(self._batch_size()):
             pass
-        self._announce()
+        self.announce()
 
     def _batch_size(self) -> int:
         n = len(self._net_ds.x_train)
@@ -324,9 +324,13 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
         ``params`` gives the epoch's flat parameters if they are not the network's now."""
         tr, te = scores if scores is not None else self._scores()
         self.history.append(self.epoch, tr[0], te[0], tr[1], te[1])
-        self._observe_epoch(te[0], params)
+        self.early.observe(te[0], params)
 
-    def _announce(self) -> None:
+    def current_rate(self) -> float:
+        """The learning rate the next step uses (the schedule at the current epoch)."""
+        return self.doc.config.rate(self.epoch)
+
+    def announce(self) -> None:
         self.doc.network_updated()
         self.trained.emit()
 
@@ -335,7 +339,7 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
         self.epoch = 0
         self.steps = 0
         self._opt = OptimizerState()
-        self._reset_early_stop()
+        self.early.reset()
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
         self.last_record = None
@@ -353,7 +357,7 @@ class TrainingController(DataEdits, NetworkEdits, ScheduleStop, FastSlices, QObj
         self.playback.pause()
         if not self.back.go_back():
             return False
-        self._announce()
+        self.announce()
         return True
 
     def progress(self) -> dict:

@@ -49,7 +49,7 @@ class StepBack:
     optimiser, shuffle order and cursor, last record."""
 
     #: the controller's run fields a :meth:`progress` copies
-    PROGRESS = ("epoch", "steps", "history", "_opt", "early", "_stopped_for", "_order",
+    PROGRESS = ("epoch", "steps", "history", "_opt", "_order",
                 "_cursor", "last_record", "last_finite", "_epoch_start", "blowup_message",
                 "_play_from_epoch")
 
@@ -110,6 +110,7 @@ class StepBack:
         c = self._ctl
         got = {k: copy.deepcopy(getattr(c, k)) for k in self.PROGRESS}
         got["rng"] = copy.deepcopy(c._rng.bit_generator.state)
+        got["early"] = c.early.state()
         got["back"] = list(self._snaps)  # snapshots are never changed once taken
         got["sizes"] = list(c.doc.network.sizes) if c.doc.network is not None else []
         return got
@@ -124,6 +125,7 @@ class StepBack:
         for k in self.PROGRESS:
             setattr(c, k, copy.deepcopy(got[k]))
         c._rng.bit_generator.state = got["rng"]
+        c.early.set_state(got["early"])
         self._snaps.clear()
         self._snaps.extend(got["back"])
         return True

@@ -42,7 +42,7 @@ class NetworkEdits:
         self.doc.set_network(net, "Reset training")
         self._restart(clear_history=True)
         self._record()
-        self._announce()
+        self.announce()
 
     def revert(self) -> bool:
         """Go back to the last finite network after a blow-up; False if there is none."""
@@ -52,7 +52,7 @@ class NetworkEdits:
         self.last_finite = None
         self.blowup_message = ""
         self._opt = OptimizerState()
-        self._announce()
+        self.announce()
         return True
 
     def set_activation(self, layer: int, name: str) -> None:
@@ -69,7 +69,7 @@ class NetworkEdits:
             ds = self.data
             ds.y = encode(ds.labels, new.sizes[-1], name)
             self._install(ds, self.edited)
-        self._announce()
+        self.announce()
 
     def set_batch_norm(self, layer: int, on: bool) -> None:
         """Batch normalisation of hidden layer ``layer`` (0 = the first) on (gamma = 1,
@@ -83,7 +83,7 @@ class NetworkEdits:
         new.norms[layer] = BatchNorm.new(new.sizes[layer + 1]) if on else None
         self.doc.set_network(new, f"Hidden layer {layer + 1}: batch norm {'on' if on else 'off'}")
         self._opt = OptimizerState()   # gamma and beta: the optimiser starts afresh
-        self._announce()
+        self.announce()
 
     def set_init_gain(self, gain: float) -> None:
         """The weight-scale factor of the next reset (every drawn weight times ``gain``)."""

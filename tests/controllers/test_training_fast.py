@@ -46,8 +46,8 @@ def _play(ctl, lesson: str, path: str, setup=None) -> dict:
     ctl.doc.message.disconnect(messages.append)
     ctl.blowup.disconnect(messages.append)
     return {"params": ctl.doc.network.get_params(), "epoch": ctl.epoch, "steps": ctl.steps,
-            "history": ctl.history.arrays(), "best": ctl.best_epoch(),
-            "best_params": ctl.early.best_params, "messages": messages, "caps": calls,
+            "history": ctl.history.arrays(), "best": ctl.early.best_epoch(),
+            "best_params": ctl.early.record.best_params, "messages": messages, "caps": calls,
             "net": ctl.doc.network.copy()}
 
 

@@ -63,10 +63,10 @@ def test_early_stopping_pauses_and_restores_the_best_epoch(ctl, qtbot):
             params_at[ctl.epoch] = ctl.doc.network.get_params()
     finally:
         tr.score_parts = real
-    assert ctl.best_epoch() == 2
+    assert ctl.early.best_epoch() == 2
     assert not ctl.playback.playing and ctl.epoch == 5
     assert any("Early stopping" in m and "epoch 2" in m for m in messages)
-    assert ctl.restore_best()
+    assert ctl.early.restore_best()
     assert np.array_equal(ctl.doc.network.get_params(), params_at[2])
     assert ctl.step_back()  # the restore is undoable
     assert np.array_equal(ctl.doc.network.get_params(), params_at[5])

@@ -114,7 +114,7 @@ def _run(win) -> tuple:
                   for line in lab.curves.lines.values())
     return (lab.ctl.epoch, lab.ctl.steps, lab.readout.epoch.value.text(), tuple(h.epoch),
             tuple(h.train_loss), tuple(h.test_loss), tuple(h.test_acc), lines,
-            lab.ctl.best_epoch(), lab.ctl.can_step_back())
+            lab.ctl.early.best_epoch(), lab.ctl.can_step_back())
 
 
 def test_a_rollback_brings_the_training_run_back(main_window, qtbot, tmp_path, monkeypatch):

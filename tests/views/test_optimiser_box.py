@@ -63,7 +63,7 @@ def test_early_stopping_marks_pauses_and_restore_puts_the_best_back(main_window,
     ctl.doc.set_config(eta=3.0)   # a rate that overshoots: the test loss rises soon
     ctl.playback.play()
     qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=30_000)
-    best = ctl.best_epoch()
+    best = ctl.early.best_epoch()
     assert best is not None and ctl.epoch - best == 3 and not ctl.blowup_message
     qtbot.wait(30)
     assert f"best test epoch: {best}" in box.best.text()
@@ -71,7 +71,7 @@ def test_early_stopping_marks_pauses_and_restore_puts_the_best_back(main_window,
     assert box.marker in lab.curves.loss_plot.getPlotItem().items
     assert box.restore.isEnabled()
     qtbot.mouseClick(box.restore, Qt.MouseButton.LeftButton)
-    assert np.array_equal(main_window.doc.network.get_params(), ctl.early.best_params)
+    assert np.array_equal(main_window.doc.network.get_params(), ctl.early.record.best_params)
 
 
 def test_bad_values_from_the_boxes_change_nothing(main_window, qtbot):

@@ -104,7 +104,7 @@ class OptimiserBox(QGroupBox):
         self.every.valueChanged.connect(lambda v: self._config(lr_every=v))
         self.k.valueChanged.connect(lambda v: self._config(lr_k=v))
         self.patience.valueChanged.connect(lambda v: self._config(patience=v))
-        self.restore.clicked.connect(ctl.restore_best)
+        self.restore.clicked.connect(ctl.early.restore_best)
         self.doc.settings_changed.connect(self.sync)
         ctl.trained.connect(self.refresh)
         self.marker = None
@@ -187,11 +187,11 @@ class OptimiserBox(QGroupBox):
         ctl = self.ctl
         formula = SCHEDULES[self.doc.config.schedule].formula
         self.rate.setText(f"{formula}: η now = {fmt(ctl.current_rate())} (epoch {ctl.epoch})")
-        best = ctl.best_epoch()
+        best = ctl.early.best_epoch()
         if best is None:
             self.best.setText("best test epoch: none yet")
         else:
-            self.best.setText(f"best test epoch: {best} (test loss {fmt(ctl.early.best_loss)})")
+            self.best.setText(f"best test epoch: {best} (test loss {fmt(ctl.early.record.best_loss)})")
         self.restore.setEnabled(best is not None and best != ctl.epoch)
         if self.marker is not None:
             self.marker.setVisible(best is not None)
