@@ -57,6 +57,9 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("surface.b_101.refine_seconds", 0.25, "max", "s"),
     *[(f"file_open.{k}.{f}", None, "max", u) for k in ("workspace", "weights")
       for f, u in (("gui_stall_ms", "ms"), ("redraw_stall_ms", "ms"), ("seconds", "s"))],
+    ("file_autosave.gui_ms", 50, "max", "ms"),
+    ("file_autosave.gui_stall_ms", None, "max", "ms"),
+    ("file_autosave.seconds", None, "max", "s"),
     ("startup.seconds", None, "max", "s"),
     ("startup.bare_qt_seconds", None, "max", "s"),
     ("startup.ratio", 1.3, "max", ""),

@@ -12,6 +12,7 @@ import os
 import secrets
 import stat
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_PREFIX = ".nnviz-"
@@ -19,15 +20,18 @@ TEMP_SUFFIX = ".tmp"
 STALE_SECONDS = 600   # a temporary file this old was left by a killed save
 
 
-def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` atomically; raise OSError on failure (old file intact).
+def write_atomic(path: str | Path, data: str | bytes | Iterable[str],
+                 encoding: str = "utf-8") -> None:
+    """Write ``data`` (or its pieces, written as they come: a large file is never one
+    string) to ``path`` atomically; raise OSError on failure, or what the pieces raise
+    (the old file intact either way).
 
     A symbolic link is written through (its target is replaced, the link stays); the
     file keeps its permissions (a new file gets the usual 0666 minus the umask, e.g.
     0644); the temporary name is short, so names of up to 255 characters work; and
     temporary files left by a killed save are removed."""
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
-    raw = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    pieces = [data] if isinstance(data, (str, bytes, bytearray)) else data
     folder = target.parent if str(target.parent) else Path(".")
     mode = _mode_for(target)
     _remove_stale(folder)
@@ -35,7 +39,8 @@ def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            for piece in pieces:
+                f.write(piece.encode(encoding) if isinstance(piece, str) else bytes(piece))
             f.flush()
             if hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), mode)

@@ -11,6 +11,7 @@ import numpy as np
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.batchnorm import BatchNorm, bn_from_dict, bn_to_dict
+from nnviz.engine.json_text import as_lists
 from nnviz.engine.network import Network
 from nnviz.engine.train_settings import parse_optimiser, parse_schedule
 from nnviz.engine.training import DROPOUT_MODES, TrainConfig
@@ -34,7 +35,7 @@ def network_to_dict(net: Network) -> dict[str, Any]:
     layers = []
     for l in range(net.n_layers):
         act = net.activations[l]
-        ld: dict[str, Any] = {"activation": act.name, "weights": net.weights[l].tolist(),
+        ld: dict[str, Any] = {"activation": act.name, "weights": as_lists(net.weights[l]),
                               "bias": net.biases[l].tolist(), "use_bias": bool(net.use_bias[l]),
                               "shared_bias": bool(net.shared_bias[l])}
         if act.has_alpha:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from nnviz.engine.atomic import write_atomic
-from nnviz.engine.json_text import dumps_file
+from nnviz.engine.json_text import file_pieces
 from nnviz.engine.network import Network
 from nnviz.engine.network_io import network_from_dict, network_to_dict
 from nnviz.engine.validate import (
@@ -30,7 +30,7 @@ def weights_to_dict(net: Network) -> dict[str, Any]:
 
 def save_weights(path: str | Path, net: Network) -> None:
     """Write the network's weights as JSON, atomically."""
-    write_atomic(path, dumps_file(weights_to_dict(net)))
+    write_atomic(path, file_pieces(weights_to_dict(net)))
 
 
 def parse_weights(d: Any, like: Network | None = None) -> Network:

@@ -21,7 +21,7 @@ import numpy as np
 
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.drawing import drawing_from_list, drawing_to_list
-from nnviz.engine.json_text import dumps_file, plain
+from nnviz.engine.json_text import as_lists, dumps_file, file_pieces, plain
 from nnviz.engine.lessons import PHASE_NAMES, Lesson, LessonError, parse_lesson
 from nnviz.engine.losses import LOSSES
 from nnviz.engine.network import Network
@@ -105,7 +105,7 @@ def workspace_to_dict(ws: Workspace, app_version: str = "") -> dict[str, Any]:
     if ws.data_spec is not None:
         data = {"spec": ws.data_spec}
     else:
-        data = {"inputs": ws.x.tolist(), "targets": ws.y.tolist()}
+        data = {"inputs": as_lists(ws.x), "targets": as_lists(ws.y)}
     k, phase = ws.position
     return {
         "format": FORMAT,
@@ -130,8 +130,9 @@ def dumps_workspace(ws: Workspace, app_version: str = "") -> str:
 
 
 def save_workspace(path: str | Path, ws: Workspace, app_version: str = "") -> None:
-    """Write a workspace file atomically (the old file survives any failure)."""
-    write_atomic(path, dumps_workspace(ws, app_version))
+    """Write a workspace file atomically (the old file survives any failure), piece by
+    piece (a large one is written on a worker thread: no long call holds the GIL)."""
+    write_atomic(path, file_pieces(workspace_to_dict(ws, app_version)))
 
 
 def read_workspace(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Workspace:
