@@ -40,11 +40,12 @@ def test_m_and_right_step_a_large_network_in_the_workbench(
                     timeout=60_000)
     lab = win.current_lab
     assert lab.name == "workbench" and win.doc.network.sizes == [2, 400, 400, 2]
-    # → in the neuron view: the steps are declined, and the status line says why
+    # → in the neuron view: the steps are declined, and the Equation panel says why
     press(qtbot, win, Qt.Key.Key_Right)
     assert lab.stepper.trace is None
-    assert "stop at 256 neurons" in win.status_label.text()
-    assert "matrix view (M)" in win.status_label.text()
+    assert "Cannot trace this network" in win.status_label.text()
+    why = lab.equations.plain_text()
+    assert "stop at 256 neurons" in why and "matrix view (M)" in why
 
     # the matrix trace is built on the worker: held there until the test lets it go
     gate, started = threading.Event(), threading.Event()
