@@ -73,14 +73,14 @@ def test_click_neuron_and_edge(graph, qtbot):
 def test_dropped_neurons_are_muted(graph):
     net = Network.create([3, 5, 2], rng=np.random.default_rng(3))
     graph.set_network(net)
-    assert graph.muted_item.path().isEmpty()
+    assert graph.edges.muted_item.path().isEmpty()
     n_items = graph.item_count()
     graph.set_dropped([None, np.array([True, False, False, True, False]), None])
     # edges into and out of the two dropped neurons: 2*3 + 2*2 = 10 muted segments
-    assert graph.muted_item.path().elementCount() == 20
+    assert graph.edges.muted_item.path().elementCount() == 20
     assert graph.item_count() == n_items
     graph.set_dropped(None)
-    assert graph.muted_item.path().isEmpty()
+    assert graph.edges.muted_item.path().isEmpty()
 
 
 def test_graph_draws_a_diverged_network(qtbot):
@@ -110,14 +110,14 @@ def test_large_network_draws_only_its_strongest_weights(graph, qtbot):
 
     net = Network.create([784, 100, 10], rng=np.random.default_rng(2))
     graph.set_network(net)
-    drawn = sum(item.path().elementCount() // 2 for item in graph.edge_items)
+    drawn = sum(item.path().elementCount() // 2 for item in graph.edges.edge_items)
     assert drawn == EDGE_BUDGET
     assert f"showing the {EDGE_BUDGET:,} strongest of 79,400 weights" in graph.legend.text()
     # the strongest are the ones drawn: the weakest drawn is at least the strongest hidden
     w = np.abs(np.concatenate([a.ravel() for a in net.weights]))
     threshold = np.sort(w)[-EDGE_BUDGET]
     assert (w >= threshold).sum() == EDGE_BUDGET
-    assert len(graph.edge_items) == 2 * N_BUCKETS
+    assert len(graph.edges.edge_items) == 2 * N_BUCKETS
     # a small network draws every edge and says nothing
     graph.set_network(Network.create([2, 3, 1], rng=np.random.default_rng(3)))
     assert "strongest" not in graph.legend.text()
@@ -126,7 +126,7 @@ def test_large_network_draws_only_its_strongest_weights(graph, qtbot):
 def _look(g):
     """What the graph draws: edge paths and pens, node fills and outlines."""
     edges = [(it.path().elementCount(), it.path().boundingRect().getRect(), it.pen().color().name(),
-              it.pen().widthF()) for it in g.edge_items + [g.active_item, g.gradient_item]]
+              it.pen().widthF()) for it in g.edges.edge_items + [g.edges.active_item, g.edges.gradient_item]]
     pts = g.node_layer.nodes.data
     nodes = [(p["brush"].color().name(), p["pen"].color().name(), p["pen"].widthF()) for p in pts]
     return edges, nodes
@@ -137,8 +137,8 @@ def test_a_micro_step_restyles_only_what_changed_and_draws_like_a_fresh_graph(gr
     net = Network.create([2, 3, 2], rng=rng)
     graph.set_network(net)
     built = []
-    make_path = graph._path
-    graph._path = lambda mask: built.append(int(mask.sum())) or make_path(mask)
+    make_path = graph.edges._path
+    graph.edges._path = lambda mask: built.append(int(mask.sum())) or make_path(mask)
     vals = [np.array([0.5, -0.2]), np.array([0.9, np.nan, -0.4]), np.full(2, np.nan)]
     active = [np.zeros((3, 2), bool), np.zeros((2, 3), bool)]
     active[0][1] = True
@@ -147,7 +147,7 @@ def test_a_micro_step_restyles_only_what_changed_and_draws_like_a_fresh_graph(gr
     # the weights did not change: only the overlays (muted, gradient, active) are rebuilt,
     # not the 2 x N_BUCKETS weight-edge paths that span the whole view
     assert built == [0, 0, 2]
-    assert graph.active_item.path().elementCount() == 4   # two highlighted edges
+    assert graph.edges.active_item.path().elementCount() == 4   # two highlighted edges
     fresh = NetworkGraphWidget()
     qtbot.addWidget(fresh)
     fresh.resize(900, 600)

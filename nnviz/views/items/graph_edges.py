@@ -8,6 +8,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from nnviz.views.style import Style
 
 #: weight magnitudes are drawn in this many widths
 N_BUCKETS = 4
@@ -17,8 +20,51 @@ N_BUCKETS = 4
 EDGE_BUDGET = 1200
 
 
-class EdgesMixin:
-    """Edge drawing for NetworkGraphWidget."""
+def dropped_edges(dropped: list | None, sizes: list[int], offsets: np.ndarray) -> np.ndarray:
+    """Per edge (w[l].ravel() order, layer after layer), True where the neuron it leaves
+    or enters is dropped out (``dropped``: per neuron layer a boolean array or None)."""
+    muted = np.zeros(int(offsets[-1]), bool)
+    if not dropped:
+        return muted
+    for l in range(len(sizes) - 1):
+        d_in = dropped[l] if l < len(dropped) else None
+        d_out = dropped[l + 1] if l + 1 < len(dropped) else None
+        m = np.zeros((sizes[l + 1], sizes[l]), bool)
+        if d_in is not None:
+            m |= np.asarray(d_in, bool)[None, :]
+        if d_out is not None:
+            m |= np.asarray(d_out, bool)[:, None]
+        muted[offsets[l]:offsets[l + 1]] = m.ravel()
+    return muted
+
+
+class EdgeLayer:
+    """The network graph's edges, composed into NetworkGraphWidget: its own path items
+    (weights by sign and width bucket, dropped, shared-bias links, gradient known, active
+    step, the selected edge), the edges' end points of the current layout, and the key of
+    what each item last drew, so a redraw re-sets only the paths that changed."""
+
+    def __init__(self, view) -> None:
+        self.edge_items = [QGraphicsPathItem() for _ in range(2 * N_BUCKETS)]
+        self.muted_item = QGraphicsPathItem()
+        self.bias_edge_item = QGraphicsPathItem()
+        self.gradient_item = QGraphicsPathItem()
+        self.active_item = QGraphicsPathItem()
+        self.selected_item = QGraphicsPathItem()
+        for z, it in enumerate([self.muted_item, self.bias_edge_item, *self.edge_items,
+                                self.gradient_item, self.active_item, self.selected_item]):
+            it.setZValue(1 + z * 0.1)
+            view.addItem(it)
+        self._src = self._dst = np.zeros((0, 2))
+        self._weights_key: tuple | None = None
+        self._overlay_key: tuple | None = None
+        self.counts = (0, 0)   # edges in all, edges drawn (the strongest EDGE_BUDGET)
+
+    def relayout(self, src: np.ndarray, dst: np.ndarray) -> None:
+        """Every edge's end points (rows in w[l].ravel() order, layer after layer): new
+        positions, so every item is drawn again."""
+        self._src, self._dst = src, dst
+        self._weights_key = self._overlay_key = None
 
     def _path(self, mask: np.ndarray) -> QPainterPath:
         src, dst = self._src[mask], self._dst[mask]
@@ -35,42 +81,35 @@ class EdgesMixin:
             return np.zeros(len(self._src), bool)
         return np.concatenate([np.asarray(a).ravel() for a in arrays])
 
-    def _redraw_edges(self) -> None:
-        w = np.concatenate([a.ravel() for a in self._weights()])
+    def draw(self, s: Style, weights: list[np.ndarray], muted: np.ndarray,
+             gradient: list[np.ndarray] | None, active: list[np.ndarray] | None,
+             bias_links: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+        """The weights' edges (``muted``: per edge, dropped), the gradient-known and active
+        masks per weight layer and each shared bias's (point, neuron points); True if the
+        counts of edges (in all, drawn) changed."""
+        w = np.concatenate([a.ravel() for a in weights])
         # a diverged network must still draw: NaN as 0, infinities as the largest weights
         w = np.nan_to_num(w, nan=0.0, posinf=1e300, neginf=-1e300)
         n = len(w)
-        muted = np.zeros(n, bool)
-        if self.dropped:
-            for l in range(len(self._sizes) - 1):
-                d_in = self.dropped[l] if l < len(self.dropped) else None
-                d_out = self.dropped[l + 1] if l + 1 < len(self.dropped) else None
-                m = np.zeros((self._sizes[l + 1], self._sizes[l]), bool)
-                if d_in is not None:
-                    m |= np.asarray(d_in, bool)[None, :]
-                if d_out is not None:
-                    m |= np.asarray(d_out, bool)[:, None]
-                muted[self._offsets[l]:self._offsets[l + 1]] = m.ravel()
         hidden = np.zeros(n, bool)
         if n > EDGE_BUDGET:
             hidden[np.argpartition(np.abs(w), n - EDGE_BUDGET)[:n - EDGE_BUDGET]] = True
         counts = (n, n - int(hidden.sum()))
-        if counts != getattr(self, "_edge_counts", None):
-            self._edge_counts = counts
-            self._set_legend()
-        self._redraw_weight_edges(w, muted, hidden, counts)
-        self._redraw_overlays(muted, hidden)
+        changed, self.counts = counts != self.counts, counts
+        self._draw_weights(s, w, muted, hidden, counts)
+        self._draw_overlays(s, muted, hidden, self._flat(gradient) & ~hidden,
+                            self._flat(active), bias_links)
+        return changed
 
-    def _redraw_weight_edges(self, w: np.ndarray, muted: np.ndarray, hidden: np.ndarray,
-                             counts: tuple[int, int]) -> None:
+    def _draw_weights(self, s: Style, w: np.ndarray, muted: np.ndarray, hidden: np.ndarray,
+                      counts: tuple[int, int]) -> None:
         """The edges by sign and weight bucket, only when the weights (or what hides or mutes
         edges) changed: a micro-step usually changes only the overlays, and re-setting every
         edge path would repaint the whole view."""
-        s = self.style_
         key = (w.tobytes(), muted.tobytes(), hidden.tobytes(), s)
-        if key == getattr(self, "_edges_key", None):
+        if key == self._weights_key:
             return
-        self._edges_key = key
+        self._weights_key = key
         n = len(w)
         mag = np.abs(w) / max(float(np.max(np.abs(w))) if n else 1.0, 1e-12)
         bucket = np.minimum((mag * N_BUCKETS).astype(int), N_BUCKETS - 1)
@@ -88,21 +127,20 @@ class EdgesMixin:
                 pen.setCosmetic(True)
                 item.setPen(pen)
 
-    def _redraw_overlays(self, muted: np.ndarray, hidden: np.ndarray) -> None:
+    def _draw_overlays(self, s: Style, muted: np.ndarray, hidden: np.ndarray,
+                       grad: np.ndarray, active: np.ndarray,
+                       bias_links: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Muted (dropped), gradient-known, active and shared-bias edges, each item only when
         its edges changed."""
-        s, st = self.style_, self.state
-        grad = self._flat(st.gradient_edges) & ~hidden
-        active = self._flat(st.active_edges)
         key = (muted.tobytes(), hidden.tobytes(), grad.tobytes(), active.tobytes(), s,
-               tuple(self.net.use_bias), tuple(self.net.shared_bias))
-        if key == getattr(self, "_overlay_key", None):
+               tuple((float(b[0]), float(b[1])) for b, _ in bias_links))
+        if key == self._overlay_key:
             return
         self._overlay_key = key
         mc = QColor(s.muted)
         mc.setAlpha(90)
         self.muted_item.setPath(self._path(muted & ~hidden))
-        self.muted_item.setPen(self._pen(mc, 0.8))
+        self.muted_item.setPen(_pen(s, mc, 0.8))
         self.gradient_item.setPath(self._path(grad))
         n_grad = int(grad.sum())
         if n_grad > 200:    # many: translucent hairlines (dashed wide pens paint slowly)
@@ -110,7 +148,7 @@ class EdgesMixin:
             gc.setAlpha(int(max(8, min(160, 160 * 200 / n_grad))))
             pen = QPen(gc, 0)
         else:
-            pen = self._pen(QColor(s.gradient), 2.5)
+            pen = _pen(s, QColor(s.gradient), 2.5)
             pen.setStyle(Qt.PenStyle.DashLine)
         self.gradient_item.setPen(pen)
         self.active_item.setPath(self._path(active))
@@ -118,30 +156,28 @@ class EdgesMixin:
         many = count > 40
         hc = QColor(s.highlight)
         hc.setAlpha(int(max(12, min(255, 110 * 40 / count))) if many else 255)
-        self.active_item.setPen(self._pen(hc, 1.0 if many else 4.5))
+        self.active_item.setPen(_pen(s, hc, 1.0 if many else 4.5))
         bpath = QPainterPath()
-        for l in range(len(self._sizes) - 1):
-            if self.net.use_bias[l] and self.net.shared_bias[l]:
-                bx, by = self._bias_pos[l]
-                for x, y in self._pos[l + 1]:
-                    bpath.moveTo(QPointF(bx, by))
-                    bpath.lineTo(QPointF(x, y))
+        for (bx, by), points in bias_links:
+            for x, y in points:
+                bpath.moveTo(QPointF(bx, by))
+                bpath.lineTo(QPointF(x, y))
         self.bias_edge_item.setPath(bpath)
-        pen = self._pen(QColor(s.muted), 1.0)
+        pen = _pen(s, QColor(s.muted), 1.0)
         pen.setStyle(Qt.PenStyle.DotLine)
         self.bias_edge_item.setPen(pen)
 
-    def _redraw_selected_edge(self) -> None:
+    def draw_selected(self, s: Style, ends: tuple | None) -> None:
+        """The selected edge from ``ends`` = (start point, end point), or none."""
         path = QPainterPath()
-        if self.selected_edge is not None and self._sizes:
-            l, j, k = self.selected_edge
-            if l < len(self._sizes) - 1 and j < self._sizes[l + 1] and k < self._sizes[l]:
-                path.moveTo(QPointF(*self._pos[l][k]))
-                path.lineTo(QPointF(*self._pos[l + 1][j]))
+        if ends is not None:
+            path.moveTo(QPointF(*ends[0]))
+            path.lineTo(QPointF(*ends[1]))
         self.selected_item.setPath(path)
-        self.selected_item.setPen(self._pen(QColor(self.style_.accent), 6))
+        self.selected_item.setPen(_pen(s, QColor(s.accent), 6))
 
-    def _pen(self, colour: QColor, width: float) -> QPen:
-        pen = QPen(colour, width * self.style_.scale)
-        pen.setCosmetic(True)
-        return pen
+
+def _pen(s: Style, colour: QColor, width: float) -> QPen:
+    pen = QPen(colour, width * s.scale)
+    pen.setCosmetic(True)
+    return pen

@@ -34,11 +34,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
-from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgesMixin
+from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgeLayer, dropped_edges
 from nnviz.views.items.graph_nodes import NodeLayer
 from nnviz.views.items.graph_place import PlacingMixin
 from nnviz.views.items.graph_state import GraphState
@@ -56,7 +56,7 @@ def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWidget):
+class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
     """The network drawn as circles and batched edge paths. See the module docstring."""
 
     neuron_clicked = Signal(int, int)
@@ -95,20 +95,12 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         lay.setSpacing(2)
         lay.addWidget(self.view_widget, 1)
         lay.addWidget(self.legend)
-        self.edge_items = [QGraphicsPathItem() for _ in range(2 * N_BUCKETS)]
-        self.muted_item = QGraphicsPathItem()
-        self.bias_edge_item = QGraphicsPathItem()
-        self.gradient_item = QGraphicsPathItem()
-        self.active_item = QGraphicsPathItem()
-        self.selected_item = QGraphicsPathItem()
-        for z, it in enumerate([self.muted_item, self.bias_edge_item, *self.edge_items,
-                                self.gradient_item, self.active_item, self.selected_item]):
-            it.setZValue(1 + z * 0.1)
-            self.view.addItem(it)
+        self.edges = EdgeLayer(self.view)   # the weights' edges and their overlays
         self.node_layer = NodeLayer(self.view)   # the neurons and shared-bias squares
         self._texts: list = []   # neuron names, values, targets, biases, captions
         self._edge_labels: list[tuple] = []
         self._auto_fit = True
+        self._legend_html = ""   # the colours' legend (set by apply_style)
         self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
         self._ppu_x = 1e9       # and from one layer to the next
         # the texts keep a size in pixels: place them again when the view's scale changes,
@@ -309,7 +301,7 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         self._src = np.concatenate(self._edge_src)
         self._dst = np.concatenate(self._edge_dst)
         self._offsets = np.cumsum([0] + [sizes[l] * sizes[l + 1] for l in range(len(sizes) - 1)])
-        self._edges_key = self._overlay_key = None  # new positions: every edge item again
+        self.edges.relayout(self._src, self._dst)  # new positions: every edge item again
         self._make_texts()
 
     def _any_shared(self) -> bool:
@@ -343,6 +335,23 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         self._redraw_edges()
         self._redraw_selected_edge()
         self._redraw_texts()
+
+    def _redraw_edges(self) -> None:
+        muted = dropped_edges(self.dropped, self._sizes, self._offsets)
+        links = [(self._bias_pos[l], self._pos[l + 1]) for l in range(len(self._sizes) - 1)
+                 if self.net.use_bias[l] and self.net.shared_bias[l]]
+        st = self.state
+        if self.edges.draw(self.style_, self._weights(), muted, st.gradient_edges,
+                           st.active_edges, links):
+            self._set_legend()
+
+    def _redraw_selected_edge(self) -> None:
+        ends = None
+        if self.selected_edge is not None and self._sizes:
+            l, j, k = self.selected_edge
+            if l < len(self._sizes) - 1 and j < self._sizes[l + 1] and k < self._sizes[l]:
+                ends = (self._pos[l][k], self._pos[l + 1][j])
+        self.edges.draw_selected(self.style_, ends)
 
     def _redraw_nodes(self) -> None:
         if self.net is None or not self._sizes:
@@ -380,8 +389,8 @@ class NetworkGraphWidget(EdgesMixin, TextsMixin, PlacingMixin, PickingMixin, QWi
         return "none" if n > MAX_NODE_TEXT else "plain"
 
     def _set_legend(self) -> None:
-        html = getattr(self, "_legend_html", "")
-        n, shown = getattr(self, "_edge_counts", (0, 0))
+        html = self._legend_html
+        n, shown = self.edges.counts
         if shown < n:
             html += (f"&nbsp;&nbsp;<i>showing the {shown:,} strongest of {n:,} weights</i>")
         if self.legend.text() != html:
