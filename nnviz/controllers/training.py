@@ -9,7 +9,9 @@ At full speed each tick trains for a time slice (:mod:`training_clock`) and then
 returns to the event loop; at a set speed (steps per second) each tick takes one
 mini-batch step. The controller is a QtCore shell around parts with their own state:
 the step-back snapshots (:class:`StepBack`), the views' readouts (:class:`Readouts`),
-the epoch scores (:class:`EpochScores`) and the slice clock (:class:`SliceClock`).
+the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`) and early
+stopping (:class:`EarlyStop`); the data and network edits and the fast slices are still
+mixins over the run's fields (epoch, order, cursor, optimiser, generator).
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         self._opt = OptimizerState()
         self.early = EarlyStop(self)      # the best test epoch; the pause after patience
         self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
+        self._snaps: np.ndarray | None = None  # a fast slice's parameters after each epoch
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0

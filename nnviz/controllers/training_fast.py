@@ -105,7 +105,7 @@ class FastSlices:
         return self.clock.over(deadline)
 
     def _snapshot_rows(self, cap: int, size: int) -> np.ndarray:
-        rows = getattr(self, "_snaps", None)
+        rows = self._snaps
         if rows is None or rows.shape[1] != size or len(rows) < cap:
             rows = self._snaps = np.empty((cap, size))
         return rows
