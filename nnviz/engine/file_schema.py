@@ -240,7 +240,7 @@ LESSON_SETTINGS: dict[str, dict[str, Field]] = {
         "gate": Field(Enum(*GATES), "the gate of the `gate` source"),
         "goal": Field(Expr(("x",)), "the regression goal f(x)"),
         "layer_histograms": Field(Bool(), "open the dock of per-layer histograms"),
-        "chart": Field(Str(40), "`gradient_health` opens the Gradient health tab, "
+        "chart": Field(Str(40), "`gradient_health` opens the Gradients tab, "
                                 "`keras_code` the Keras tab"),
     },
     "neuron": {

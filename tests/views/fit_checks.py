@@ -147,8 +147,25 @@ def squeezed(win: QWidget) -> str | None:
     return None
 
 
-def _tick_problems(plot) -> list[str]:
-    """Tick labels of the plot's left and bottom axes closer than their own size."""
+def _cut_tick_labels(plot, values: list[float], fm, seen) -> list[str]:
+    """Left-axis tick labels (drawn centred on their ticks) that reach past the top or
+    bottom of the view showing the plot: cut in half by the widget's edge."""
+    from PySide6.QtCore import QPointF
+
+    vb = plot.getViewBox()
+    x = vb.viewRange()[0][0]
+    half = fm.height() / 2 - 1
+    cut = []
+    for v in values:
+        y = vb.mapViewToScene(QPointF(x, v)).y()
+        if y - half < seen.top() or y + half > seen.bottom():
+            cut.append(f"left tick label {v:g} cut by the view's edge")
+    return cut
+
+
+def _tick_problems(plot, seen=None) -> list[str]:
+    """Tick labels of the plot's left and bottom axes closer than their own size (and,
+    given the scene rectangle ``seen`` of its view, left ones cut by the view's edge)."""
     from PySide6.QtGui import QFontMetricsF
 
     bad = []
@@ -177,12 +194,15 @@ def _tick_problems(plot) -> list[str]:
                                                          for t in texts) + 4
             if len(values) > 1 and px < need:
                 bad.append(f"{name} ticks {texts}: {px:.0f} px apart, need {need:.0f}")
+            if name == "left" and seen is not None:
+                bad += _cut_tick_labels(plot, list(values), fm, seen)
     return bad
 
 
-def plot_problems(root: QWidget) -> list[str]:
+def plot_problems(root: QWidget, cut_ticks: bool = False) -> list[str]:
     """Every shown pyqtgraph plot under ``root`` that is cut off by its view, whose title
-    does not fit above it, or whose tick labels run into each other."""
+    does not fit above it, or whose tick labels run into each other (with ``cut_ticks``:
+    or whose left tick labels are cut by the view's edge)."""
     import pyqtgraph as pg
 
     out = []
@@ -205,7 +225,8 @@ def plot_problems(root: QWidget) -> list[str]:
                 need, has = title.item.boundingRect().width(), title.boundingRect().width()
                 if need > has + 1:
                     out.append(f"plot title {name[:40]!r} needs {need:.0f} px, has {has:.0f}")
-            out += [f"plot {name[:40]!r}: {p}" for p in _tick_problems(item)]
+            out += [f"plot {name[:40]!r}: {p}"
+                    for p in _tick_problems(item, seen if cut_ticks else None)]
     return out
 
 
@@ -238,3 +259,21 @@ def scrolling_panels(root: QWidget) -> list[str]:
     return [f"side panel scrolls: {s.widget().height()} px in {s.viewport().height()}"
             for s in root.findChildren(SidePanelScroll)
             if _shown(s, root) and s.verticalScrollBar().maximum() > 0]
+
+
+def tab_bar_problems(root: QWidget) -> list[str]:
+    """Every shown tab bar under ``root`` whose tabs do not all fit its width (Qt then
+    adds scroll arrows or cuts the titles)."""
+    from PySide6.QtWidgets import QTabBar
+
+    out = []
+    for bar in root.findChildren(QTabBar):
+        if not _shown(bar, root) or bar.shape() not in (QTabBar.Shape.RoundedNorth,
+                                                        QTabBar.Shape.TriangularNorth):
+            continue
+        need = sum(bar.tabSizeHint(i).width() for i in range(bar.count()))
+        arrows = any(b.isVisible() for b in bar.findChildren(QToolButton))
+        if need > bar.width() or arrows:
+            titles = [bar.tabText(i) for i in range(bar.count())]
+            out.append(f"tabs {titles} need {need} px, have {bar.width()}")
+    return out

@@ -17,6 +17,7 @@ from tests.views.fit_checks import (
     plot_problems,
     scrolling_panels,
     squeezed,
+    tab_bar_problems,
     text_problems,
 )
 from tests.views.graph_geometry import texts_outside_view, weight_label_problems
@@ -36,6 +37,8 @@ LAB_LESSONS = {
 
 #: labs whose side panels fit without scrolling (the others' may still scroll)
 PANELS_FIT = {"general"}
+#: labs whose plots' left tick labels are never cut by the plot's edge (the others' may be)
+TICKS_WHOLE = {"training", "general"}
 
 
 def _settle(n: int = 3) -> None:
@@ -98,7 +101,8 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
         s = squeezed(win)
         if s:
             problems.append(f"{where}: {s}")
-        found = text_problems(win) + plot_problems(win) + header_problems(win)
+        found = text_problems(win) + header_problems(win) + tab_bar_problems(win) + \
+            plot_problems(win, cut_ticks=win.current_lab_name in TICKS_WHOLE)
         if win.current_lab_name in PANELS_FIT:
             found += scrolling_panels(win.current_lab)
         problems += [f"{where}: {p}" for p in found]

@@ -36,7 +36,7 @@ def training_lab_problems(lab, size: tuple[int, int], captions: bool = True,
     """The graph's texts apart and its +/- buttons inside it; with ``shares``: the (square)
     decision map a large share of the window and the network about as much."""
     g = lab.graph
-    problems = overlaps(graph_texts(g, captions))
+    problems = overlaps(graph_texts(g, captions)) + chart_problems(lab)
     problems += [f"button {b.toolTip()!r} outside the graph" for b in g.plus + g.minus
                  if b.isVisible() and not g.rect().contains(b.geometry())]
     if not shares:
@@ -46,4 +46,42 @@ def training_lab_problems(lab, size: tuple[int, int], captions: bool = True,
         problems.append(f"decision map only {side}x{side}")
     if g.width() * g.height() <= 0.6 * side * side:
         problems.append(f"network graph only {g.width()}x{g.height()}")
+    return problems
+
+
+def _left_labels(plot) -> list[float]:
+    """The values the plot's left axis labels (its first level of ticks in view)."""
+    ax, vb = plot.getAxis("left"), plot.getViewBox()
+    lo, hi = vb.viewRange()[1]
+    if ax._tickLevels is not None:   # placed by hand
+        return [v for v, _t in (ax._tickLevels or [[]])[0] if lo <= v <= hi]
+    levels = [vals for _sp, vals in ax.tickValues(lo, hi, vb.height()) if len(vals)]
+    return list(levels[0]) if levels else []
+
+
+def chart_problems(lab) -> list[str]:
+    """The charts shown below the network: each value axis labels at least two values
+    (a scale to read), and each chart's name inside it lies clear of its curves."""
+    from PySide6.QtCore import QPointF
+
+    c = lab.curves
+    plots = [p for p in (c.loss_plot, c.acc_plot, lab.bars.plot) if p.isVisible()]
+    problems = [f"{getattr(p, 'name_item', lab.bars.name_item).toPlainText()!r}: "
+                f"left axis labels {_left_labels(p)}" for p in plots
+                if len(_left_labels(p)) < 2]
+    lines = {id(c.loss_plot): ("train_loss", "test_loss"),
+             id(c.acc_plot): ("train_acc", "test_acc")}
+    for p in plots:
+        if id(p) not in lines:
+            continue
+        name = p.name_item.sceneBoundingRect()
+        vb = p.getViewBox()
+        for key in lines[id(p)]:
+            xs, ys = c.lines[key].getData()
+            if xs is None:
+                continue
+            hit = [x for x, y in zip(xs, ys) if name.contains(vb.mapViewToScene(QPointF(x, y)))]
+            if hit:
+                problems.append(f"{p.name_item.toPlainText()!r} covers the {key} curve at "
+                                f"epochs {hit[:3]}")
     return problems

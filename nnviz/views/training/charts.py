@@ -10,6 +10,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from nnviz.views.axes import space_ticks
 from nnviz.views.style import Style
 
+#: stacked tick labels stand at least this many lines apart (a short chart on a projector
+#: still shows two values of its scale)
+TICK_GAP = 1.25
+#: a chart's least height in lines of its tick labels (the bottom axis with its title
+#: takes about two and a half)
+MIN_PLOT_LINES = 6.0
+
 
 def nice_ceiling(v: float) -> float:
     """The smallest 1, 2 or 5 times a power of ten that is >= v (1 for v <= 0)."""
@@ -45,6 +52,12 @@ def style_plot(plot, style: Style) -> None:
         space_ticks(ax)   # before a chart places its own ticks, too
     title = plot.getPlotItem().titleLabel
     title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
+    # half a tick label of room above the plot: a tick at the top of the range is drawn
+    # centred on it, and was cut in half by the widget's edge
+    line = QFontMetricsF(f).height()
+    plot.getPlotItem().layout.setContentsMargins(1, max(1, int(np.ceil(line / 2))), 1, 1)
+    # tall enough for its axis and three tick labels stacked above it, in any type size
+    plot.setMinimumHeight(int(MIN_PLOT_LINES * line))
     if not getattr(plot, "_fits_ticks", False):  # from now on, whenever it resizes or pans
         plot._fits_ticks = True
         for sig in (plot.getViewBox().sigResized, plot.getViewBox().sigRangeChanged):
@@ -62,7 +75,13 @@ def fit_ticks(plot) -> None:
         if getattr(ax, "_fixed_ticks", False) or not hi > lo or length <= 0:
             continue
         fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
-        step = nice_ceiling((hi - lo) / max(1.0, length // (2.0 * fm.height())))
+        count = max(1.0, length // (2.0 * fm.height()))
+        if name == "left":   # a short chart still shows two values of its scale if they
+            count = max(count, 2.0)   # stand TICK_GAP lines apart
+            step = nice_ceiling(max((hi - lo) / count,
+                                    (hi - lo) * TICK_GAP * fm.height() / length))
+        else:
+            step = nice_ceiling((hi - lo) / count)
         while name == "bottom":  # widen the step until the widest label has room
             dec = max(0, int(-np.floor(np.log10(step))))
             widest = max(fm.horizontalAdvance(f"{v:.{dec}f}") for v in (lo, hi, lo + step))
@@ -72,6 +91,12 @@ def fit_ticks(plot) -> None:
         ax.setTickSpacing(levels=[(step, 0.0)])
 
 
+def _place_name(name: pg.TextItem, corner: int) -> None:
+    """A plot's name in its view's bottom-left (``corner`` 0) or bottom-right (1) corner."""
+    rect = name.parentItem().boundingRect()
+    name.setPos(rect.right() - 4 if corner else rect.left() + 4, rect.bottom())
+
+
 class Curves(QWidget):
     """Loss and accuracy against the epoch; the mouse over a plot reads the nearest epoch."""
 
@@ -79,15 +104,18 @@ class Curves(QWidget):
         super().__init__(parent)
         self.loss_plot = pg.PlotWidget()
         self.acc_plot = pg.PlotWidget()
-        for p, title in ((self.loss_plot, "loss"), (self.acc_plot, "accuracy")):
+        # each name inside a bottom corner of its plot: no title row, no rotated label to
+        # cut off, and clear of the curve (a loss falls from the top left, an accuracy
+        # rises to the top right)
+        for p, title, corner in ((self.loss_plot, "loss", 0), (self.acc_plot, "accuracy", 1)):
             p.setMenuEnabled(False)
             p.hideButtons()
             p.setLabel("bottom", "epoch")
-            # the name inside the plot's corner: no title row, no rotated label to cut off
-            name = pg.TextItem(title, anchor=(0, 0))
+            name = pg.TextItem(title, anchor=(corner, 1))
             name.setParentItem(p.getViewBox())
-            name.setPos(4, 0)
             p.name_item = name
+            vb = p.getViewBox()
+            vb.sigResized.connect(lambda _vb, n=name, c=corner: _place_name(n, c))
             p.setToolTip("Point at a curve to read the epoch's losses and accuracies")
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
@@ -250,8 +278,10 @@ class HealthBars(QWidget):
         top = max(logs_d.max(initial=0), logs_w.max(initial=0))
         left = self.plot.getAxis("left")
         fm = QFontMetricsF(left.style.get("tickFont") or left.font())
-        fit = max(1, int(self.plot.getViewBox().height() // (2.0 * fm.height())))
-        step = max(1, int(np.ceil((top - floor) / min(6, fit))))  # labels that fit
+        height = max(1.0, self.plot.getViewBox().height())
+        # every decade, or every few: at most six labels, a line and a quarter apart
+        step = max(1, int(np.ceil(max((top - floor) * TICK_GAP * fm.height() / height,
+                                      (top - floor) / 6))))
         left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)

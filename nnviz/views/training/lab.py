@@ -35,6 +35,9 @@ from nnviz.views.training.pacing import RedrawPacer
 from nnviz.views.training.panels import DataPanel, RunPanel
 from nnviz.views.training.readout import ReadoutBar
 
+#: the chart tabs in order: the lesson setting "chart" that opens each, and its title
+#: (short: all three fit beside the map on a projector, also with the Keras code wide)
+CHART_TABS = (("curves", "Curves"), ("gradient_health", "Gradients"), ("keras_code", "Keras"))
 #: the side panel folds away when less than this is left for the network and the map
 MIN_CENTRE = 640
 __all__ = ["REMOVE_RADIUS", "TrainingLab"]
@@ -69,10 +72,12 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.bars = HealthBars()
         self.charts = QTabWidget()
         self.charts.setDocumentMode(True)
-        self.charts.addTab(self.curves, "Loss and accuracy")
-        self.charts.addTab(self.bars, "Gradient health")
         self.keras = KerasCode(self)      # the set-up as Keras code, linked to the controls
-        self.charts.addTab(self.keras, "Keras")
+        for page, (_key, title) in zip((self.curves, self.bars, self.keras), CHART_TABS):
+            self.charts.addTab(page, title)
+        self.charts.setTabToolTip(0, "Training and test loss and accuracy against the epoch")
+        self.charts.setTabToolTip(1, "Gradient health: mean |δ| and |∂C/∂w| per layer")
+        self.charts.setTabToolTip(2, "The network and its training as Keras code")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("training-message")
@@ -137,8 +142,9 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.body.addWidget(right)
         self.body.setStretchFactor(0, 1)
         self.body.setStretchFactor(1, 1)
-        for w in (left, right, self.charts, self.map):
+        for w in (left, right, self.map):
             w.setMinimumSize(120, 100)
+        self.charts.setMinimumWidth(120)   # its height: what its charts need (charts.py)
         self._left = left
         centre = QWidget()
         cl = QVBoxLayout(centre)
@@ -196,7 +202,8 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.graph.selected = None
         lesson = self.doc.lesson
         chart = lesson.settings.get("chart") if lesson is not None else None
-        self.charts.setCurrentIndex({"gradient_health": 1, "keras_code": 2}.get(chart, 0))
+        keys = [key for key, _title in CHART_TABS]
+        self.charts.setCurrentIndex(keys.index(chart) if chart in keys else 0)
         self._schedule()
 
     def _on_blowup_changed(self, text: str) -> None:
