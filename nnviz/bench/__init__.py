@@ -181,7 +181,7 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     live = surface_bench.live_b101(0.5 if quick else 4.0)
     data["surface"]["b_101"].update(live or {})
     data["live_conv"] = {"cnn-digits": conv_bench.conv_live(0.4 if quick else 4.0)}
-    log("opening a 50 MB workspace, importing 50 MB of weights ...")
+    log("opening a 39 MB workspace, importing 39 MB of weights, autosaving ...")
     from nnviz.bench.file_bench import file_figures
 
     data.update(file_figures(quick))

@@ -1,6 +1,6 @@
 """Opening large files: how long the GUI thread goes without running its event loop.
 
-A 50 MB workspace (a 2-1400-1400-2 network, about two million weights, what nnviz
+A 39 MB workspace (a 2-1400-1400-2 network, about two million weights, what nnviz
 itself saves for its largest networks; it shows the Training lab) is opened through the
 main window's File > Open path, then a weights file of the same network is opened (it is
 imported as File > Import weights does). A 5 ms timer records when the event loop ran;
