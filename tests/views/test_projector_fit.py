@@ -109,6 +109,14 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
     return problems
 
 
+def _focus(win, widget) -> None:
+    """The keyboard focus on ``widget`` of the (active) window, as a click would put it."""
+    win.activateWindow()
+    widget.setFocus()
+    _settle()
+    assert win.focusWidget() is widget
+
+
 def _train_cnn(lab, epochs: int) -> None:
     """The CNN tab trained until its accuracy curve has ``epochs`` points."""
     trainer = lab.cnn.trainer
@@ -394,7 +402,7 @@ def test_the_matrix_view_fits(window, qtbot):
         _set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
         lab = win.current_lab
-        lab.graph.setFocus()
+        _focus(win, lab.graph)   # (an earlier test may have left it on another lab's box)
         press(qtbot, win, Qt.Key.Key_M)
         view = lab.matrix_view
         assert lab.matrix.active and view.isVisible()
@@ -467,7 +475,7 @@ def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
         _settle()
         problems += [f"F5={presentation} batch-norm: {p}" for p in _declined_problems(win)]
         lab = win.current_lab   # beside the matrix view, which steps it as a mini-batch
-        lab.graph.setFocus()
+        _focus(win, lab.graph)
         press(qtbot, win, Qt.Key.Key_M)
         qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
         lab.matrix_view.setFocus()
