@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from nnviz.engine.lessons import lesson_names, load_lesson
 from nnviz.views.labs import available_labs
 
+from .windows import visible_dialogs
+
 
 def _lesson_for(lab: str) -> str:
     return next(n for n in lesson_names() if load_lesson(n).lab == lab)
@@ -80,9 +82,8 @@ def _settle(win, qtbot) -> None:
         QApplication.processEvents()
     if win.blank_overlay.isVisible():
         qtbot.keyClick(win.blank_overlay, Qt.Key.Key_Space)
-    for w in QApplication.topLevelWidgets():   # the F1 sheet and other overlays
-        if w is not win and w.isVisible() and isinstance(w, QDialog):
-            w.close()
+    for w in visible_dialogs(win):              # a progress dialog, the exercise sheet
+        w.close()
 
 
 def _trigger(win, qtbot, action, times: int = 1) -> None:

@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .windows import other_windows
+
 SEED = int(os.environ.get("NNVIZ_MONKEY_SEED", "20261121"))
 N_ACTIONS = int(os.environ.get("NNVIZ_MONKEY_ACTIONS", "2000"))
 
@@ -276,7 +278,6 @@ def test_monkey(main_window, qtbot, no_dialogs, exception_dialogs, tmp_path):
     running = [t for page in win.labs.values() for t in page.findChildren(QTimer)
                if t.isActive()]
     assert running == [], f"timers still running after shutdown: {running}"
-    extra = [w for w in QApplication.topLevelWidgets()
-             if w.isVisible() and w is not win and not isinstance(w, (QDialog, QDockWidget))]
+    extra = other_windows(win, (QDialog, QDockWidget))
     assert extra == [], f"leaked windows: {extra}"
     print(f"monkey: {N_ACTIONS} actions with seed {SEED} over labs {sorted(win.labs)}")

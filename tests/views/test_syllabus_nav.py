@@ -5,17 +5,18 @@ without any question, and the question on quit still asked."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from nnviz.engine.syllabus import chapters, shipped_syllabus
 from nnviz.views.style import current_style
+
+from .windows import visible_dialogs
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _no_dialog(win) -> bool:
-    boxes = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, QMessageBox) and w.isVisible()]
+    boxes = visible_dialogs(win, QMessageBox)
     return win.files.prompt is None and not boxes
 
 

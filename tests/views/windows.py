@@ -1,0 +1,33 @@
+"""Finding the dialogs and windows a test must answer or must not leave behind, without
+enumerating every top-level widget of the process.
+
+``QApplication.topLevelWidgets()`` wraps every top-level widget in a Python object:
+hundreds of pyqtgraph's never-shown context menus and Qt's own popups, and the widgets of
+earlier tests' windows waiting for deletion. Two CI runs crashed (SIGSEGV) inside that
+call, in test code; nnviz itself never makes it. These helpers look only at what belongs
+to the window under test, and at the native windows that exist (``topLevelWindows``)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+
+def visible_dialogs(win: QWidget, kind: type = QDialog) -> list:
+    """The visible dialogs of ``kind`` parented (at any depth) to ``win``, and the active
+    modal widget if it is one."""
+    found = [d for d in win.findChildren(kind) if d.isVisible()]
+    modal = QApplication.activeModalWidget()
+    if isinstance(modal, kind) and modal not in found:
+        found.append(modal)
+    return found
+
+
+def other_windows(win: QWidget, allowed: tuple[type, ...] = ()) -> list:
+    """Visible native windows other than ``win``'s and those of its children of the
+    ``allowed`` kinds (dialogs, floating docks)."""
+    own = {win.windowHandle()}
+    for kind in allowed:
+        own.update(w.windowHandle() for w in win.findChildren(kind))
+    return [w for w in QGuiApplication.topLevelWindows()
+            if w.isVisible() and w not in own]
