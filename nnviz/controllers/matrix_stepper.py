@@ -47,8 +47,8 @@ class MatrixController(QObject):
         self._runner = None           # the worker, made for the first large network
         self._neuron_trace = None
         self._syncing = False
-        for sig in (self.doc.lesson_changed, self.doc.network_changed, self.doc.settings_changed,
-                    self.doc.data_changed):
+        self.doc.lesson_changed.connect(self._from_the_start)
+        for sig in (self.doc.network_changed, self.doc.settings_changed, self.doc.data_changed):
             sig.connect(self._invalidate)
         stepper.position_changed.connect(self._on_stepper_moved)
 
@@ -131,6 +131,12 @@ class MatrixController(QObject):
     def __len__(self) -> int:
         tr = self.trace
         return len(tr) if tr is not None else 0
+
+    def _from_the_start(self) -> None:
+        """A lesson opened (or opened afresh) starts at its first matrix step, like the
+        neuron stepper, even in mini-batch mode where the stepper does not move it."""
+        self.m = 0
+        self._invalidate()
 
     def _invalidate(self) -> None:
         self._dirty = True
