@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from .windows import other_windows
 
 SEED = int(os.environ.get("NNVIZ_MONKEY_SEED", "20261121"))
-N_ACTIONS = int(os.environ.get("NNVIZ_MONKEY_ACTIONS", "2000"))
+N_ACTIONS = int(os.environ.get("NNVIZ_MONKEY_ACTIONS", "1200"))
 
 KEYS = [Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Space, Qt.Key.Key_PageDown,
         Qt.Key.Key_PageUp, Qt.Key.Key_Backspace, Qt.Key.Key_Home]
@@ -109,7 +109,13 @@ def _menu_actions(win) -> list:
 
 
 def _settle(win) -> None:
-    """Answer an unsaved-changes prompt (Discard), bring back a blanked screen."""
+    """Answer an unsaved-changes prompt (Discard), bring back a blanked screen, close an
+    open popup menu (as Esc would: a button's menu stays open until the user leaves it)."""
+    for _ in range(5):
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            break
+        QTest.keyClick(popup, Qt.Key.Key_Escape)
     box = win.files.prompt
     if box is not None:
         box.button(QMessageBox.StandardButton.Discard).click()
