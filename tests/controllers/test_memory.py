@@ -1,4 +1,5 @@
-"""Long sessions keep memory bounded: 100,000 training steps, thousands of workbench passes."""
+"""Long sessions keep memory bounded: tens of thousands of training steps, thousands of
+workbench passes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _sizes(obj) -> int:
     return sum(w.nbytes + b.nbytes for n in nets for w, b in zip(n.weights, n.biases))
 
 
-def test_100000_training_steps_keep_the_history_bounded(doc):
+def test_20000_training_steps_keep_the_history_bounded(doc):
     from nnviz.controllers.training import TrainingController
     from nnviz.engine.monitor import History
 
@@ -31,13 +32,13 @@ def test_100000_training_steps_keep_the_history_bounded(doc):
     doc.load_lesson(lesson)
     doc.set_config(eta=0.05)
     assert ctl._batch_size() == len(ctl.data.x_train)
-    ctl.run_epochs(100_000)
-    assert ctl.steps >= 100_000 and ctl.epoch >= 100_000
     cap = History().cap
+    ctl.run_epochs(10 * cap)           # ten times the record's cap: thinned several times
+    assert ctl.steps >= 10 * cap and ctl.epoch >= 10 * cap
     assert len(ctl.history) <= cap + 1
     assert all(len(getattr(ctl.history, k)) == len(ctl.history.epoch)
                for k in ("train_loss", "test_loss", "train_acc", "test_acc"))
-    assert ctl.history.epoch[-1] > 90_000  # thinned, not truncated: the recent past is there
+    assert ctl.history.epoch[-1] > 9 * cap  # thinned, not truncated: the recent past is there
     assert doc.undo_stack.count() <= 500
     ctl.shutdown()
 

@@ -95,7 +95,7 @@ _json = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.dictionaries(st.text(max_size=4), _json, max_size=4))
 def test_pack_and_unpack_give_back_the_parsed_object_exactly(obj):
     text = json.dumps(obj)
