@@ -378,6 +378,7 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     for presentation in (False, True):
         _set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
+        _settle()   # from the wide network's graph: the fit, then the texts placed anew
         lab = win.current_lab
         lab.graph.setFocus()
         for k in range(len(lab.stepper) + 1):
@@ -386,6 +387,13 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
             _settle(2)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
+        # a wide network: its layers' captions and the ten targets inside the view too
+        assert win.open_lesson("wide-784-100-10")
+        for k in (0, len(lab.stepper)):
+            lab.stepper.set_position(k)
+            _settle(2)
+            problems += [f"F5={presentation} 784-100-10 step {k}: {p}"
+                         for p in texts_outside_view(lab.graph)]
     assert not problems, "\n".join(problems[:40])
 
 

@@ -31,6 +31,15 @@ class PlacingMixin(WeightsMixin):
         x0, y0 = px - anchor[0] * r.width(), py - anchor[1] * r.height()
         return x0, y0, x0 + r.width(), y0 + r.height()
 
+    def _view_bounds(self) -> Rect:
+        """The view box on screen, in the pixels the device map gives (the box sits a
+        few pixels into the graphics view: (0, 0, width, height) let texts stick out)."""
+        vw = self.view_widget
+        r = vw.mapFromScene(self.view.sceneBoundingRect()).boundingRect()
+        r = r.intersected(vw.viewport().rect())
+        return float(r.left()), float(r.top()), float(r.left() + r.width()), \
+            float(r.top() + r.height())
+
     def node_rects(self) -> list[Rect]:
         """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
         dev = self._device_map()
@@ -106,8 +115,7 @@ class PlacingMixin(WeightsMixin):
             return
         # view units per pixel downwards on the screen
         down = py if dev(0.0, 1.0)[1] > dev(0.0, 0.0)[1] else -py
-        w, h = float(self.view.width()), float(self.view.height())
-        bounds = (0.0, 0.0, w, h)
+        bounds = self._view_bounds()
         taken = self.node_rects()
         fixed = [*self._target_items.values()]
         for item in fixed:

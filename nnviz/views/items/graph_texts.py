@@ -100,7 +100,6 @@ class TextsMixin:
                 lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
             _set_html(item, lines_html(lines, s, pt))
             _show(item, bool(lines))
-        self._refit_for_targets()
         b = self._biases()
         for l, item in self._bias_items.items():  # shown or not: _place_texts decides
             if self.net.shared_bias[l] and self.net.use_bias[l]:
@@ -120,14 +119,25 @@ class TextsMixin:
             item.lines = lines   # the placing picks the form (whole, numbers alone, size)
             _set_html(item, lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
+        self._refit_for_texts()
         self._place_texts()
 
-    def _refit_for_targets(self) -> None:
-        """Fit again (once, soon) if the targets need other room at the right than the
-        last fit gave them."""
-        if self._auto_fit and abs(self._targets_width()
-                                  - getattr(self, "_fitted_targets", 0.0)) > 0.5:
+    def _refit_for_texts(self) -> None:
+        """Fit again (once, soon) if the texts at the sides (the targets, the outer
+        layers' captions) need other room than the last fit gave them."""
+        fitted = getattr(self, "_fitted_needs", None)
+        if self._auto_fit and (fitted is None or max(
+                abs(a - b) for a, b in zip(self._side_needs(), fitted)) > 0.5):
             self._fitter.request()
+
+    def _side_needs(self) -> tuple[float, float, float]:
+        """Pixels the side texts need: the targets' width, and half the first and the last
+        layer's caption (centred under their layers)."""
+        L = len(self._sizes) - 1
+        half = [self._caption_items[l].boundingRect().width() / 2
+                if l in self._caption_items and self._caption_items[l].toPlainText() else 0.0
+                for l in (0, L)]
+        return self._targets_width(), half[0], half[1]
 
     def _targets_width(self) -> float:
         """Pixels the texts right of the outputs need: the widest shown now, or of the

@@ -223,12 +223,13 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
                         if getattr(it, "_nnviz_html", "")), default=0.0)
 
         inputs = widest(it for (l, _), it in self._value_items.items() if l == 0)
-        targets = self._fitted_targets = self._targets_width()
+        targets, cap_left, cap_right = self._fitted_needs = self._side_needs()
         if inputs:
             lpx = inputs + (self._node_size(0) / 2 + 12 * sc) if self._sizes else lpx
         if targets:
             rpx = targets + (self._node_size(len(self._sizes) - 1) / 2 + 16 * sc)
-        return lpx, rpx
+        # the outer layers' captions, centred under them, inside the view too
+        return max(lpx, cap_left + 4 * sc), max(rpx, cap_right + 4 * sc)
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
