@@ -314,8 +314,7 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
             qtbot.keyClick(win, Qt.Key.Key_F5)
         _every_backward_number_written(win, qtbot, size)
         qtbot.keyClick(win, Qt.Key.Key_Q)     # predict, then reveal: the guess bar's room
-        _every_backward_number_written(win, qtbot, size, asking=True,
-                                       squeezed=presentation and size == (1280, 720))
+        _every_backward_number_written(win, qtbot, size, asking=True)
         qtbot.keyClick(win, Qt.Key.Key_Q)
         lab.show_page("cnn")                  # the CNN's 8 maps: a stack as readable
         qtbot.wait(50)
@@ -327,21 +326,18 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
         lab.show_page("conv")
 
 
-def _every_backward_number_written(win, qtbot, size, asking=False, squeezed=False) -> None:
+def _every_backward_number_written(win, qtbot, size, asking=False) -> None:
     """Grey and RGB, stepping the kernel and the pooling, routing δp and summing ∂C/∂w:
     every grid with numbers (the maps at the top, the arithmetic, ∂C/∂w) is large
     enough to write them; ``asking``: with the guess bar up and the step's result hidden
-    (every number shown is written). Known gap (``squeezed``, 1280×720 in presentation
-    mode): under the guess bar an RGB kernel's forward arithmetic, three rows of patch
-    and kernel, is drawn in colours only (Ctrl+= zooms); its backward pass is checked."""
+    (every number shown is written; an RGB kernel's three channels then stand side by
+    side where the panel is wide and short)."""
     lab = win.current_lab
     for source in ("rgb", "digit"):
         lab.ctl.set_source(source)
         c = lab.ctl
         for k, stage in ((5, "conv"), (c.n_conv + 2, "pool"), (c.n_forward + 3, "pool_back"),
                          (c.n_steps - 20, "conv_back")):
-            if squeezed and source == "rgb" and stage == "conv":
-                continue
             lab.ctl.go_to(k)
             page = _page(lab, qtbot)
             assert lab.ctl.stage == stage and lab.result_hidden() == asking

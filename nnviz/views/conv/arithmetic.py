@@ -4,7 +4,7 @@ their products and the sum (plus bias); or the pooling window and its max or mea
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
@@ -78,6 +78,8 @@ def _blank(shape: tuple[int, ...], hidden: bool) -> np.ndarray | None:
 class ArithmeticPanel(QWidget):
     """Up to three rows (one per channel): patch × kernel = products; then the sum."""
 
+    arranged = Signal(bool)   # the channels now stand side by side (True) or stacked
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("conv-arithmetic")
@@ -87,21 +89,22 @@ class ArithmeticPanel(QWidget):
         self.grid.setHorizontalSpacing(4)
         self.grid.setVerticalSpacing(1)   # three channel rows: the height goes to the grids
         self.patches, self.kernels, self.products, self.tags, self.signs = [], [], [], [], []
+        self._cells: list[tuple[QWidget, ...]] = []   # per channel: tag, p, ×, k, =, m
         for ch in range(3):
             tag = QLabel(CHANNELS[ch])
             p, k, m = CellGrid("signed"), CellGrid("signed"), CellGrid("signed")
             times, eq = QLabel("×"), QLabel("=")
             for lab in (times, eq, tag):
                 lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            for col, w in enumerate((tag, p, times, k, eq, m)):
-                self.grid.addWidget(w, ch, col)
+            self._cells.append((tag, p, times, k, eq, m))
             self.patches.append(p)
             self.kernels.append(k)
             self.products.append(m)
             self.tags.append(tag)
             self.signs.append((times, eq))
-        for col in (1, 3, 5):
-            self.grid.setColumnStretch(col, 1)
+        self.one_row = None      # the channels side by side (True) or one under another
+        self._n = 0              # channels shown
+        self._place(False)
         self.result = QLabel()
         self.result.setObjectName("conv-sum")
         self.result.setWordWrap(True)
@@ -112,13 +115,60 @@ class ArithmeticPanel(QWidget):
         lay.addLayout(self.grid, 1)
         lay.addWidget(self.result)
 
+    def _place(self, one_row: bool) -> None:
+        """The channels' rows one under another, or side by side in one row (a wide,
+        short panel: a projector's 1280x720 with the guess bar up gave each of three
+        stacked grids too few pixels to write its numbers)."""
+        if one_row == self.one_row:
+            return
+        self.one_row = one_row
+        for ch, widgets in enumerate(self._cells):
+            for i, w in enumerate(widgets):
+                self.grid.addWidget(w, 0 if one_row else ch, 6 * ch + i if one_row else i)
+        for col in range(18):
+            self.grid.setColumnStretch(col, 1 if col % 6 in (1, 3, 5) and
+                                       (one_row or col < 6) else 0)
+        for ch in range(3):
+            self.grid.setRowStretch(ch, 1 if (ch == 0 or not one_row and ch < self._n) else 0)
+        self.arranged.emit(one_row)
+
+    def _grid_side(self, one_row: bool) -> float:
+        """The side of each square grid in that arrangement, in the room the panel has."""
+        room = self.grid.geometry()
+        if room.width() <= 0 or self._n < 2:
+            return 0.0
+        label = max(w.sizeHint().width() for w in self._cells[0] if isinstance(w, QLabel))
+        per_row = self._n if one_row else 1
+        width = (room.width() - 3 * per_row * (label + self.grid.horizontalSpacing())) \
+            / (3 * per_row)
+        height = room.height() / (1 if one_row else self._n)
+        return min(width, height)
+
+    def _arrange(self) -> None:
+        """Side by side where that gives the grids a tenth more room than stacked."""
+        if self._n < 2:
+            self._place(False)
+            return
+        stacked, row = self._grid_side(False), self._grid_side(True)
+        if row > 1.1 * stacked:
+            self._place(True)
+        elif stacked > 1.1 * row:
+            self._place(False)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange()
+
     def _rows(self, n: int, tags: bool) -> None:
+        self._n = n
         for ch in range(3):
             on = ch < n
             for w in (self.patches[ch], self.kernels[ch], self.products[ch], *self.signs[ch]):
                 w.setVisible(on)
             self.tags[ch].setVisible(on and tags)
-            self.grid.setRowStretch(ch, 1 if on else 0)
+        self.one_row, one_row = None, bool(self.one_row) and n > 1
+        self._place(one_row)
+        self._arrange()
 
     def _signs(self, first: str, second: str) -> None:
         for times, eq in self.signs:

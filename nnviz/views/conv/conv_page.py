@@ -88,6 +88,8 @@ class ConvPage(QWidget):
         self.pooled.places = 2
         self.pooled.setObjectName("conv-pooled")
         self.arith = ArithmeticPanel()
+        self.arith.arranged.connect(lambda _one_row: self._arrange(*self._arranged_for))
+        self._arranged_for = (False, False)
         self.stack = MapStack()
         self.stack.setObjectName("conv-map-stack")
         self.stack.map_clicked.connect(ctl.set_active)
@@ -148,8 +150,10 @@ class ConvPage(QWidget):
         """Room where the numbers are: ``three`` channel rows of arithmetic get the height;
         ``wide`` (an RGB kernel's ∂C/∂w, three grids) gets a wider column and the top row
         only what it asks for (the arithmetic's three rows of sums take the rest)."""
+        self._arranged_for = (three, wide)
+        three = three and not self.arith.one_row   # side by side: one row's height
         self.grid.setRowStretch(0, 3 if wide else 5)
-        self.grid.setRowStretch(1, 7 if three else 4)
+        self.grid.setRowStretch(1, 7 if three else 3 if self.arith.one_row else 4)
         for col, stretch in enumerate((2, 4, 2, 3) if wide else (2, 2, 3, 2)):
             self.grid.setColumnStretch(col, stretch)
         self._place_maps(wide)
