@@ -14,12 +14,20 @@ from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 
 
-def captions_at(lesson: Lesson | None, k: int, phase: str) -> list[Caption]:
-    """The captions for micro-step k of ``phase``: step captions win over phase captions."""
+def captions_at(lesson: Lesson | None, k: int, phase: str, hold: int | None = None
+                ) -> list[Caption]:
+    """The captions for micro-step k of ``phase``: step captions win over phase captions;
+    with ``hold`` (the first step of k's phase), where none is for k, those of the last
+    captioned step of the phase before k."""
     if lesson is None:
         return []
     found = lesson.captions_for(k, phase)
     exact = [c for c in found if c.step is not None]
+    if not found and hold is not None and k > 0:
+        before = [c.step for c in lesson.captions
+                  if c.step is not None and max(1, hold) <= c.step < k]
+        if before:
+            exact = [c for c in lesson.captions if c.step == max(before)]
     return exact or found
 
 
@@ -31,7 +39,7 @@ def lab_captions(lesson: Lesson | None, lab, sizes: list[int] | None
     if lesson is None or lab is None:
         return [], []
     k, phase = lab.caption_position()
-    found = captions_at(lesson, int(k), str(phase))
+    found = captions_at(lesson, int(k), str(phase), lab.caption_hold_from())
     progress = lab.caption_progress()
     step, loss = progress if progress is not None else (0, None)
     found += [c for c in lesson.captions

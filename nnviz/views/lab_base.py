@@ -67,6 +67,12 @@ class Lab(QMainWindow):
     #: numbers are then shown beside them where they differ)
     captions_quote_worked_example = False
 
+    def caption_hold_from(self) -> int | None:
+        """None, or the first micro-step of the phase shown: a step caption from there on
+        stays up until the next captioned step (the Convolution lab's captions describe
+        the positions after them too; its caption bar stood empty between them)."""
+        return None
+
     def __init__(self, doc: Document, parent: QWidget | None = None,
                  parts: LabParts | None = None) -> None:
         super().__init__(parent)

@@ -360,6 +360,12 @@ def test_captions_follow_the_kernel(lab, main_window, qtbot):
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[0])
     press(qtbot, win, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
+    press(qtbot, win, Qt.Key.Key_Right, 2)           # no caption of its own: step 1's holds
+    assert lab.ctl.k == 3 and 3 not in by_step
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
+    press(qtbot, win, Qt.Key.Key_Right, 4)           # past the next captioned step (6)
+    assert lab.ctl.k == 7 and 7 not in by_step
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[6])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[36])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)          # the pooling, then backward
@@ -368,6 +374,16 @@ def test_captions_follow_the_kernel(lab, main_window, qtbot):
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
     press(qtbot, win, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[55])
+    for name in ("conv-rgb", "conv-feature-maps"):   # a forward caption holds until the
+        assert win.open_lesson(name)                  # backward pass's own, never into it
+        ctl = win.current_lab.ctl
+        steps = {c.step: c.text for c in load_lesson(name).captions if c.step is not None}
+        back = min(s for s in steps if s > ctl.n_forward)
+        ctl.go_to(ctl.n_forward)
+        qtbot.waitUntil(lambda s=steps, n=ctl.n_forward: win.caption_bar.text_label.text()
+                        == s[max(k for k in s if k <= n)])
+        ctl.go_to(back + 2)
+        qtbot.waitUntil(lambda t=steps[back]: win.caption_bar.text_label.text() == t)
 
 
 def test_a_conv_lesson_left_and_found_again_keeps_its_place(lab, main_window, qtbot):

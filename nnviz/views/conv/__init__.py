@@ -206,6 +206,12 @@ class ConvLab(Lab):
             return 0, "start"
         return k, ("backward" if self.page == "conv" and self.ctl.backward else "forward")
 
+    def caption_hold_from(self) -> int:
+        """A caption describes the positions after it, until the next, within its pass
+        (the forward pass's captions do not run on into the backward pass)."""
+        backward = self.caption_position()[1] == "backward"
+        return self.ctl.n_forward + 1 if backward else 1
+
     def apply_style(self, style: Style) -> None:
         font = QFont(self.font())
         font.setPointSizeF(style.pt(10))
