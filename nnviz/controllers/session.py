@@ -19,6 +19,7 @@ import importlib
 from collections.abc import Iterable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject
 
 from nnviz.controllers.document import Document
@@ -62,6 +63,14 @@ class Session(QObject):
                 raise KeyError(name)
             self.parts[name] = parts_class(name)(self.doc, self)
         return self.parts[name]
+
+    def forget(self, name: str) -> None:
+        """Drop lab ``name``'s controllers at once (made afresh when next asked): a failed
+        open takes back the ones it made. Only for parts no page shows."""
+        parts = self.parts.pop(name, None)
+        if parts is not None:
+            parts.shutdown()
+            shiboken6.delete(parts)   # now, with its controllers: none hears the document
 
     def make_all(self) -> None:
         """Make every lab's controllers now."""

@@ -45,6 +45,7 @@ class Snapshot:
     progress: dict[str, Any]
     lab: str
     path: str | None
+    made: tuple[str, ...] = ()   # the labs whose controllers the session had made
 
 
 def take(win: MainWindow) -> Snapshot:
@@ -59,12 +60,16 @@ def take(win: MainWindow) -> Snapshot:
             progress[name] = parts.progress()
         except Exception:  # noqa: BLE001 - a lab that cannot say its state keeps its own
             continue
-    return Snapshot(docs, d._dirty, states, progress, win.current_lab_name, win.files.path)
+    return Snapshot(docs, d._dirty, states, progress, win.current_lab_name, win.files.path,
+                    tuple(win.session.parts))
 
 
 def restore(win: MainWindow, snap: Snapshot) -> None:
     """Put the window back to ``snap`` (best effort; each part on its own)."""
     d = win.doc
+    for name in set(win.session.parts) - set(snap.made):
+        if name not in win.labs:   # made by the open, shown by no page: as if never made
+            win.session.forget(name)   # (before the document is put back: none hears it)
     lesson, net, x, y, ex_x, ex_y, cfg, loss = snap.doc
     if lesson is not None and net is not None:
         d.restore_workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, clear_undo=False)

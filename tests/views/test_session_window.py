@@ -67,3 +67,39 @@ def test_a_workspace_opens_in_a_new_window_without_building_its_labs(main_window
     other.show_lab("workbench")
     assert not other.labs["workbench"].act_labels.isChecked()
     other.close()
+
+
+def test_a_failed_open_leaves_no_lab_controllers_it_made(main_window, qtbot, tmp_path,
+                                                         monkeypatch):
+    """The last-resort rollback also undoes the labs' controllers the open made: none is
+    left holding the refused file's state, and none changes the document put back (the
+    Training controller would replace mazur-2-2-2's one example by 400 points)."""
+    from tests.views.test_hostile_open import open_via_menu, snapshot
+
+    win = main_window
+    win.show_lab("general")
+    win.lab("general").ctl.set(seed=5)
+    win.show_lab("training")
+    win.show_lab("workbench")   # the file's lab: the one page the open builds
+    path = tmp_path / "labs.nnviz"
+    assert win.files.save_to(str(path))
+
+    from nnviz.views.main_window import MainWindow
+
+    other = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(other)
+    other.start(lesson="mazur-2-2-2")
+    assert sorted(other.session.parts) == ["workbench"] and len(other.doc.x) == 1
+    before = snapshot(other)
+
+    def late_fault(_strokes):   # after every lab took the file's state
+        assert sorted(other.session.parts) == ["general", "training", "workbench"]
+        raise TypeError("a lab's bug")
+
+    monkeypatch.setattr(other.pen, "restore", late_fault)
+    shown = open_via_menu(other, monkeypatch, path)
+    assert len(shown) == 1 and "nothing was changed" in shown[0]
+    assert snapshot(other) == before and len(other.doc.x) == 1
+    assert sorted(other.session.parts) == ["workbench"]
+    assert other.session.lab("general").ctl.setup.seed != 5    # made afresh when asked
+    other.close()
