@@ -28,7 +28,8 @@ class Document(QObject):
     """The current lesson and its live state, shared by all labs."""
 
     lesson_changed = Signal()      # a new lesson: everything is new
-    network_changed = Signal()     # weights, biases or structure changed
+    network_changed = Signal()     # anything in the network changed (every change)
+    structure_changed = Signal()   # its shape changed (see network_shape): a new network
     data_changed = Signal()        # the data set changed
     settings_changed = Signal()    # loss or hyper-parameters changed
     modified_changed = Signal(bool)
@@ -83,6 +84,7 @@ class Document(QObject):
         if clear_undo:
             self.clear_undo()
         self.lesson_changed.emit()
+        self.structure_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()
         self.settings_changed.emit()
@@ -244,8 +246,19 @@ class Document(QObject):
                                     copy=Network.copy))
 
     def _install_network(self, net: Network) -> None:
+        new_shape = self.network is None or network_shape(net) != network_shape(self.network)
         self.network = net
+        if new_shape:
+            self.structure_changed.emit()
         self.network_changed.emit()
+
+
+def network_shape(net: Network) -> tuple:
+    """What ``structure_changed`` means: the layer sizes, activations, which layers have a
+    bias and whether it is shared, and which are batch-normalised. Weights, biases and
+    batch-norm parameters are not part of it (``network_changed`` alone)."""
+    return (tuple(net.sizes), tuple(a.name for a in net.activations), tuple(net.use_bias),
+            tuple(net.shared_bias), tuple(n is not None for n in net.norms))
 
 
 def _finite(v: float, what: str) -> float:

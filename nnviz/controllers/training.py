@@ -1,8 +1,10 @@
 """Live training: play/pause, single steps, time-budgeted slices, history, blow-ups.
 
 The network is the Document's (``doc.network``), trained in place and announced
-with ``doc.network_updated()`` at most once per timer tick, so every lab sees
-the same network. Hyper-parameters are read from ``doc.config`` / ``doc.loss``
+with ``doc.network_updated()`` after every step the user asks for and, while Play runs,
+at most once a display frame (``FRAME_MS``; at 100 steps/s the timer ticks every 10 ms)
+and at the pause, so every lab sees the same network. The lab's own views hear
+``trained`` every tick (they pace their redraws). Hyper-parameters are read from ``doc.config`` / ``doc.loss``
 before every step: they can be changed while training runs.
 
 At full speed each tick trains for a time slice (:mod:`training_clock`) and then
@@ -16,6 +18,7 @@ mixins over the run's fields (epoch, order, cursor, optimiser, generator).
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -93,14 +96,18 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         self.clock = SliceClock()         # a full-speed slice's time budget
         self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
                                  on_play=self._on_play, parent=self)
+        self._announced_at = -1.0    # time.monotonic() of the last network_updated
+        self._unannounced = False    # trained since then (a tick within the frame)
+        self.playback.playing_changed.connect(self._on_playing_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)
-        doc.network_changed.connect(self._on_network_changed)
+        doc.structure_changed.connect(self._on_structure_changed)
         doc.settings_changed.connect(self._on_evaluation_settings)
         if doc.lesson is not None:
             self._on_lesson_changed()
 
     # ------------------------------------------------------------ lessons / data
     def _on_lesson_changed(self) -> None:
+        self._unannounced = False   # a new network: nothing of the old one to announce
         self.playback.pause()
         lesson = self.doc.lesson
         # the rows the document was opened with (a workspace's own rows): the lesson's data
@@ -124,9 +131,10 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         if not self._rebuild(spec) and not self._rebuild(DataSpec(source="table", split=0.9)):
             self._install_empty()
 
-    def _on_network_changed(self) -> None:
+    def _on_structure_changed(self) -> None:
         if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
             self._sizes = list(self.doc.network.sizes)
+            self._unannounced = False   # a new network (an edit, an undo) replaced it
             self.playback.pause()
             self._restart(clear_history=True)
             if self.doc.network.sizes[0] != len(self.features):
@@ -223,7 +231,21 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
             self.doc.message.emit(f"Stopped at epoch {self.epoch}, the lesson's epoch count "
                                   "(as the notes' fit). Play again to go on.")
         self.clock.end()  # what the views do next is drawing time
-        self.announce()
+        self._announce_frame()
+
+    def _announce_frame(self) -> None:
+        """A play tick: the lab hears it (``trained``), the document - every other lab -
+        at most once a display frame; the pause announces what is left."""
+        if (self.playback.playing
+                and time.monotonic() - self._announced_at < FRAME_MS / 1000):
+            self._unannounced = True
+            self.trained.emit()
+        else:
+            self.announce()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing and self._unannounced:
+            self.announce()
 
     def _at_lesson_epochs(self) -> bool:
         """Play stops when it reaches the lesson's epoch count (a run started past it goes
@@ -334,6 +356,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         return self.doc.config.rate(self.epoch)
 
     def announce(self) -> None:
+        self._announced_at, self._unannounced = time.monotonic(), False
         self.doc.network_updated()
         self.trained.emit()
 

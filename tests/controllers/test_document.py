@@ -153,3 +153,42 @@ def test_merge_ids_of_a_784_100_10_network_never_collide(qtbot):
     assert d.network.weights[0][0, 100] == 0.5
     d.undo_stack.undo()
     assert d.network.weights[0][0, 100] != 0.5
+
+
+def _spy(doc):
+    seen = []
+    doc.network_changed.connect(lambda: seen.append("network"))
+    doc.structure_changed.connect(lambda: seen.append("structure"))
+    return seen
+
+
+def test_a_weight_edit_or_training_changes_the_network_but_not_its_structure(doc):
+    seen = _spy(doc)
+    doc.set_weight(1, 0, 0, 0.5)
+    doc.set_bias(0, 0, 0.25)
+    doc.network.weights[0][0, 0] += 0.1     # training changes it in place
+    doc.network_updated()
+    assert seen == ["network"] * 3
+    doc.undo_stack.undo()                   # undo of a weight edit: the same shape
+    assert seen == ["network"] * 4
+
+
+def test_adding_a_hidden_layer_changes_the_structure_and_undo_changes_it_back(doc):
+    from nnviz.engine import edit
+
+    seen = _spy(doc)
+    doc.set_network(edit.insert_layer(doc.network, 1, 3, "tanh", np.random.default_rng(0)),
+                    "Add layer")
+    assert doc.network.sizes == [2, 3, 2, 2]
+    assert seen == ["structure", "network"]
+    doc.undo_stack.undo()
+    assert doc.network.sizes == [2, 2, 2] and seen == ["structure", "network"] * 2
+    seen.clear()
+    doc.set_network(edit.set_activation(doc.network, 1, "relu"), "ReLU")   # same sizes
+    assert seen == ["structure", "network"]
+
+
+def test_a_new_lesson_or_workspace_announces_a_new_structure(doc):
+    seen = _spy(doc)
+    doc.load_lesson("mazur-2-2-2")        # even the same shape: a new network
+    assert seen == ["structure", "network"]

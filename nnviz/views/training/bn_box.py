@@ -77,7 +77,8 @@ class BatchNormBox(QGroupBox):
         self._timer.timeout.connect(self.refresh)
         self.layer.activated.connect(lambda _i: self.refresh())
         self.neuron.valueChanged.connect(lambda _v: self.refresh())
-        self.doc.network_changed.connect(self.sync)
+        self.doc.structure_changed.connect(self.sync)     # the switches: the shape
+        self.doc.network_changed.connect(self.schedule)   # the histograms: every change
         ctl.trained.connect(self.schedule)
         ctl.data_changed.connect(self.schedule)
         self.sync()

@@ -67,7 +67,7 @@ class KerasCode(QWidget):
         self.list.viewport().installEventFilter(self)
         self._sizes: list[int] | None = None   # the splitter's sizes before the code showed
         doc = lab.doc
-        for sig in (doc.settings_changed, doc.network_changed, self.ctl.data_changed,
+        for sig in (doc.settings_changed, doc.structure_changed, self.ctl.data_changed,
                     self.ctl.init_changed):
             sig.connect(self._on_setup_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)

@@ -102,7 +102,9 @@ class NetworkEditor(QWidget):
         self.unshare.clicked.connect(lambda: self._set_network(
             lambda: edit.unshare_biases(self.doc.network), "Unshare biases"))
         self.example.itemChanged.connect(self._on_example_item)
-        for sig in (doc.network_changed, doc.settings_changed, doc.data_changed):
+        # what it shows of the network is its shape: training and weight edits (every
+        # frame while the Training lab plays) change nothing here
+        for sig in (doc.structure_changed, doc.settings_changed, doc.data_changed):
             sig.connect(self._on_document_changed)
         self.refresh()
 
