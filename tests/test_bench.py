@@ -30,6 +30,8 @@ def _needs(key: str) -> bool:
         return torch_available()
     if "after_3d" in key:
         return _gl_display() and {"training", "workbench", "surface"} <= set(labs)
+    if key.startswith("after_workbench."):
+        return {"training", "workbench"} <= set(labs)
     if key.startswith("live_train."):
         return "training" in labs
     if key.startswith("live_conv."):

@@ -37,6 +37,9 @@ TARGETS: list[tuple[str, float | None, str, str]] = [
     ("live_train.b.fps", 30, "min", "fps"),
     ("live_train.b.engine_share", 0.5, "min", ""),
     ("live_train.b.after_3d_ratio", 0.9, "min", ""),
+    ("after_workbench.never_shown", None, "min", "samples/s"),
+    ("after_workbench.after_shown", None, "min", "samples/s"),
+    ("after_workbench.ratio", 0.95, "min", ""),
     ("live_train.c.samples_per_s", 91_000, "min", "samples/s"),
     ("live_train.c.fps", 30, "min", "fps"),
     ("live_train.c.engine_share", 0.5, "min", ""),
@@ -177,6 +180,10 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     from nnviz.bench.gui_bench import gui_figures
 
     data.update(gui_figures(quick))
+    from nnviz.bench.workbench_after import after_workbench
+
+    log("live training after the Workbench was shown ...")
+    data["after_workbench"] = after_workbench(quick)
     _add_engine_share(data)
     live = surface_bench.live_b101(0.5 if quick else 4.0)
     data["surface"]["b_101"].update(live or {})

@@ -1,11 +1,10 @@
 """Live training: play/pause, single steps, time-budgeted slices, history, blow-ups.
 
 The network is the Document's (``doc.network``), trained in place and announced
-with ``doc.network_updated()`` after every step the user asks for and, while Play runs,
-at most once a display frame (``FRAME_MS``; at 100 steps/s the timer ticks every 10 ms)
-and at the pause, so every lab sees the same network. The lab's own views hear
-``trained`` every tick (they pace their redraws). Hyper-parameters are read from ``doc.config`` / ``doc.loss``
-before every step: they can be changed while training runs.
+with ``doc.network_updated()`` after each step asked for and, while Play runs, at most
+once a display frame (``FRAME_MS``) and at the pause, so every lab sees the same network
+(the lab's own views hear ``trained`` every tick and pace their redraws). Hyper-parameters
+are read from ``doc.config`` / ``doc.loss`` before every step: they can change mid-run.
 
 At full speed each tick trains for a time slice (:mod:`training_clock`) and then
 returns to the event loop; at a set speed (steps per second) each tick takes one
@@ -96,8 +95,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         self.clock = SliceClock()         # a full-speed slice's time budget
         self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
                                  on_play=self._on_play, parent=self)
-        self._announced_at = -1.0    # time.monotonic() of the last network_updated
-        self._unannounced = False    # trained since then (a tick within the frame)
+        self._announced_at, self._unannounced = -1.0, False  # the last network_updated; since?
         self.playback.playing_changed.connect(self._on_playing_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.structure_changed.connect(self._on_structure_changed)

@@ -114,3 +114,42 @@ def test_a_hidden_error_surface_computes_no_loss_while_the_network_changes(main_
     assert evaluated.count(1) == 1 and evaluated.count(2) == len(lab.slowdown.runs)
     c = lab.controller
     assert c.costs == [real(win.doc.network, win.doc.x, win.doc.y, win.doc.loss)]
+
+
+def test_live_training_costs_a_shown_then_hidden_workbench_nothing(main_window, qtbot,
+                                                                   monkeypatch):
+    """The Workbench was shown (its network editor too), then the Training lab plays:
+    the Workbench builds no trace and its editor rewrites nothing (only the network's
+    shape is in it), the document hears the network at most once a display frame; the
+    Workbench shown again shows the trained network, built once."""
+    from PySide6.QtCore import Qt
+
+    from nnviz.controllers.training_clock import FRAME_MS
+
+    win = main_window
+    assert win.open_lesson("spiral")
+    win.show_lab("workbench")
+    wb = win.current_lab
+    editor = wb.editor
+    QApplication.processEvents()
+    win.show_lab("training")
+    lab = win.current_lab
+    lab.ctl.set_speed(100)                    # ticks every 10 ms: more often than frames
+    work, heard, ticks = [], [], []
+    real = stepper_module.build_trace
+    monkeypatch.setattr(stepper_module, "build_trace",
+                        lambda *a, **k: work.append("trace") or real(*a, **k))
+    monkeypatch.setattr(editor, "refresh", lambda: work.append("editor"))
+    win.doc.network_changed.connect(lambda: heard.append(1))
+    lab.ctl.trained.connect(lambda: ticks.append(1))
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert lab.ctl.playback.playing
+    qtbot.wait(400)
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not lab.ctl.playback.playing and lab.ctl.steps > 1
+    assert work == [] and not wb.isVisible()
+    assert 1 <= len(heard) <= 1 + (400 + 4 * FRAME_MS) / FRAME_MS and len(heard) < len(ticks)
+    win.show_lab("workbench")
+    QApplication.processEvents()
+    assert work == ["trace"]
+    assert wb.stepper.trace.net_before.equals(win.doc.network)

@@ -1,0 +1,83 @@
+"""After the Workbench: live training in the Training lab once the Workbench has been shown
+and left, against a window that never showed it (a hidden lab costs nothing).
+
+Two main windows in one app (offscreen), both on Playground's configuration b: A never
+shows the Workbench; B shows it (its graph, micro-step trace and panels built for the
+network) and goes to the Training lab. Then A and B take turns training at full speed
+(so a change in the machine's load hits both alike). Figures:
+``after_workbench.never_shown`` and ``after_workbench.after_shown`` (the median
+samples per second of each) and ``after_workbench.ratio``: the median of the turns'
+ratios B / A of samples per second of the process's CPU time (1 = the hidden Workbench
+costs nothing; the target is at least 0.95). Per CPU second, because on a shared
+machine the wall-clock rate of one-second turns scatters by +-30 % with the other
+processes' load, which would hide a 5 % cost; ``wall_ratio`` is the same ratio of
+samples per wall-clock second.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+
+def _show_workbench(win, seconds: float) -> bool:
+    """Show the Workbench for ``seconds`` (as a lecturer stepping the example would);
+    True if it was on screen."""
+    from nnviz.bench import gui_bench as gb
+
+    win.show_lab("workbench")
+    gb._spin(seconds)
+    return win.current_lab_name == "workbench" and win.current_lab.isVisible()
+
+
+def _turn(win, seconds: float) -> tuple[float, float]:
+    """Train at full speed for ``seconds``: (samples per second, samples per second of
+    this process's CPU time)."""
+    from nnviz.bench import gui_bench as gb
+
+    win.show_lab("training")
+    ctl = win.current_lab.ctl
+    ctl.set_speed(0)
+    gb._spin(0.1)
+    s0, t0, c0 = gb._samples(ctl), time.perf_counter(), time.process_time()
+    ctl.playback.play()
+    gb._run_loop(seconds)
+    ctl.playback.pause()
+    n, dt, dc = gb._samples(ctl) - s0, time.perf_counter() - t0, time.process_time() - c0
+    gb._spin(0.05)
+    return n / dt, n / max(dc, 1e-9)
+
+
+def after_workbench(quick: bool) -> dict[str, Any] | None:
+    """The figures, or None where the Training lab or the Workbench is not in this build."""
+    from nnviz.bench import gui_bench as gb
+    from nnviz.bench.gl_after import _front
+    from nnviz.views.labs import available_labs
+
+    if not {"training", "workbench"} <= set(available_labs()):
+        return None
+    chunk, pairs = (0.2, 1) if quick else (0.5, 16)
+    a = gb._window(gb._reference_lesson("b"))
+    b = gb._window(gb._reference_lesson("b"))
+    wins = (a, b)
+    try:
+        _front(b, wins)
+        shown = _show_workbench(b, 0.2 if quick else 1.0)
+        turns: dict[int, list[tuple[float, float]]] = {0: [], 1: []}
+        for _ in range(pairs):
+            for i, w in enumerate(wins):
+                _front(w, wins)
+                turns[i].append(_turn(w, chunk))
+        built = "workbench" in b.labs and "workbench" not in a.labs
+    finally:
+        for w in wins:
+            gb._close(w)
+
+    def ratio(k: int) -> float:
+        r = [tb[k] / ta[k] for ta, tb in zip(turns[0], turns[1]) if ta[k] > 0]
+        return statistics.median(r) if r else float("nan")
+
+    return {"never_shown": statistics.median(t[0] for t in turns[0]),
+            "after_shown": statistics.median(t[0] for t in turns[1]),
+            "ratio": ratio(1), "wall_ratio": ratio(0), "shown": shown and built}
