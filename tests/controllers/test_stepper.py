@@ -90,3 +90,28 @@ def test_the_timeline_is_capped_by_bytes(stepper, monkeypatch):
     assert 2 <= len(stepper.timeline) <= 5
     assert stepper._timeline_bytes() <= 5 * n * 8
     assert stepper.timeline[-1].equals(stepper.doc.network)
+
+
+def test_training_elsewhere_compares_few_timeline_steps_in_full(stepper, monkeypatch):
+    """The Training lab changes the network every frame while the Workbench's timeline
+    holds many steps: each change compares the steps' probes, not every step in full;
+    undo still finds the step it goes back to, however far."""
+    from nnviz.engine.network import Network
+
+    doc = stepper.doc
+    for _ in range(60):
+        stepper.train_step()
+    assert stepper.t == 60
+    full = []
+    real = Network.equals
+    monkeypatch.setattr(Network, "equals", lambda a, b: full.append(1) or real(a, b))
+    for _ in range(5):                       # training in place, announced each frame
+        doc.network.weights[0][0, 1] += 0.01
+        doc.network_updated()
+    assert len(full) <= 5 and stepper.t == 60 and len(stepper.timeline) == 61
+    assert stepper.timeline[60].equals(doc.network)
+    while doc.undo_stack.canUndo():          # back to the first step: found at step 0
+        doc.undo_stack.undo()
+    assert stepper.t == 0 and doc.network.equals(stepper.timeline[0])
+    doc.undo_stack.redo()
+    assert stepper.t == 1
