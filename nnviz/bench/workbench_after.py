@@ -3,7 +3,8 @@ and left, against a window that never showed it (a hidden lab costs nothing).
 
 Two main windows in one app (offscreen), both on Playground's configuration b: A never
 shows the Workbench; B shows it (its graph, micro-step trace and panels built for the
-network) and goes to the Training lab. Then A and B take turns training at full speed
+network), takes 999 training steps there (a timeline of 1,000 networks, its most) and
+goes to the Training lab. Then A and B take turns training at full speed
 (so a change in the machine's load hits both alike). Figures:
 ``after_workbench.never_shown`` and ``after_workbench.after_shown`` (the median
 samples per second of each) and ``after_workbench.ratio``: the median of the turns'
@@ -21,14 +22,19 @@ import time
 from typing import Any
 
 
-def _show_workbench(win, seconds: float) -> bool:
-    """Show the Workbench for ``seconds`` (as a lecturer stepping the example would);
-    True if it was on screen."""
+def _show_workbench(win, seconds: float, steps: int) -> bool:
+    """Show the Workbench for ``seconds`` and take ``steps`` of its training steps (as
+    Ctrl+Right does: its timeline then holds them, as after a lecture); True if it was on
+    screen with that timeline."""
     from nnviz.bench import gui_bench as gb
 
     win.show_lab("workbench")
+    wb = win.current_lab
     gb._spin(seconds)
-    return win.current_lab_name == "workbench" and win.current_lab.isVisible()
+    for _ in range(steps):
+        wb.stepper.train_step()
+    gb._spin(seconds)
+    return wb.isVisible() and len(wb.stepper.timeline) == steps + 1
 
 
 def _turn(win, seconds: float) -> tuple[float, float]:
@@ -63,7 +69,7 @@ def after_workbench(quick: bool) -> dict[str, Any] | None:
     wins = (a, b)
     try:
         _front(b, wins)
-        shown = _show_workbench(b, 0.2 if quick else 1.0)
+        shown = _show_workbench(b, 0.2 if quick else 1.0, 50 if quick else 999)
         turns: dict[int, list[tuple[float, float]]] = {0: [], 1: []}
         for _ in range(pairs):
             for i, w in enumerate(wins):
