@@ -149,6 +149,8 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         page.activate()
         for a in self._step_menu_lab:
             self.step_menu.removeAction(a)
+            if a.isSeparator():     # made for this lab's turn (the lab's own actions stay)
+                a.deleteLater()
         self._step_menu_lab = ([self.step_menu.addSeparator()] + page.menu_actions()
                                if page.menu_actions() else [])
         self.step_menu.addActions(self._step_menu_lab[1:])

@@ -93,3 +93,26 @@ def test_the_lab_stack_asks_only_for_the_shown_lab(main_window):
     assert len(hidden) >= 2
     assert all(p.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Ignored for p in hidden)
     assert st.minimumSizeHint().height() <= max(shown.minimumSizeHint().height(), 0) + 1
+
+
+def test_switching_labs_leaves_no_stale_step_menu_separators(main_window, qtbot):
+    """Each lab's turn in the Step menu adds a separator before its own actions; a lecture's
+    hundreds of lab switches must not pile them up (they were only taken out of the menu)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QApplication
+
+    win = main_window
+
+    def separators() -> int:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        return sum(a.isSeparator() for a in win.step_menu.findChildren(QAction))
+
+    win.show_lab("conv")                   # a lab with actions of its own in the Step menu
+    win.show_lab("workbench")
+    before = separators()
+    for _ in range(6):
+        for key in (Qt.Key.Key_6, Qt.Key.Key_1):     # Convolution, Workbench
+            qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+    assert win.current_lab_name == "workbench"
+    assert separators() == before
