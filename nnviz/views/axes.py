@@ -55,9 +55,22 @@ def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
 
 def style_axes(plot, style: Style, size: float = 9.0, names=("left", "bottom"),
                pen: str | None = None) -> None:
-    """:func:`style_axis` for the named axes of a PlotItem or PlotWidget."""
+    """:func:`style_axis` for the named axes of a PlotItem or PlotWidget (and room above
+    the plot for its top tick label)."""
     for name in names:
         style_axis(plot.getAxis(name), style, size, pen)
+    if "left" in names:
+        room_for_top_tick(plot, plot.getAxis("left").style.get("tickFont") or QFont())
+
+
+def room_for_top_tick(plot, font: QFont) -> None:
+    """Half a tick label of room above the plot: a tick at the top of the range is drawn
+    centred on it, and was cut in half by the widget's edge."""
+    item = plot.getPlotItem() if hasattr(plot, "getPlotItem") else plot
+    layout = getattr(item, "layout", None)
+    if layout is not None:
+        half = max(1, int(np.ceil(QFontMetricsF(font).height() / 2)))
+        layout.setContentsMargins(1, half, 1, 1)
 
 
 def space_ticks(axis) -> None:

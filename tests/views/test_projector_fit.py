@@ -38,7 +38,7 @@ LAB_LESSONS = {
 #: labs whose side panels fit without scrolling (the others' may still scroll)
 PANELS_FIT = {"general"}
 #: labs whose plots' left tick labels are never cut by the plot's edge (the others' may be)
-TICKS_WHOLE = {"training", "general"}
+TICKS_WHOLE = {"training", "general", "neuron", "surface", "universality", "conv"}
 
 
 def _settle(n: int = 3) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.conv_cnn import CNNController
+from nnviz.views.axes import style_axes
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.conv_page import titled
 from nnviz.views.conv.stack import MapStack
@@ -226,6 +227,7 @@ class CNNPage(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self.curve.setBackground(style.background)
+        style_axes(self.curve, style, size=8.0)   # ticks in the style's size, room above
         self.curve_line.setPen(pg.mkPen(style.accent, width=2 * style.scale))
         self.left.setMaximumWidth(int(200 * min(style.scale, 1.5)))
         small = QFont(self.font())

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPen
+from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.general import GeneralController
+from nnviz.views.axes import room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.style import OKABE_ITO, Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY, fix_width
@@ -63,10 +64,7 @@ def style_plot(plot: pg.PlotWidget, style: Style) -> None:
         ax.setStyle(tickFont=f)
         if ax.label is not None:
             ax.label.setFont(f)
-    # half a tick label of room above the plot: a tick at the top of the range is drawn
-    # centred on it (it was cut in half by the widget's edge)
-    half = int(np.ceil(QFontMetricsF(f).height() / 2))
-    plot.getPlotItem().layout.setContentsMargins(1, half, 1, 1)
+    room_for_top_tick(plot, f)
 
 
 def pen(colour: str, width: float = 2.0, dash: bool = False) -> QPen:

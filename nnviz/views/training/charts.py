@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnviz.views.axes import space_ticks
+from nnviz.views.axes import room_for_top_tick, space_ticks
 from nnviz.views.style import Style
 
 #: stacked tick labels stand at least this many lines apart (a short chart on a projector
@@ -52,10 +52,8 @@ def style_plot(plot, style: Style) -> None:
         space_ticks(ax)   # before a chart places its own ticks, too
     title = plot.getPlotItem().titleLabel
     title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
-    # half a tick label of room above the plot: a tick at the top of the range is drawn
-    # centred on it, and was cut in half by the widget's edge
+    room_for_top_tick(plot, f)
     line = QFontMetricsF(f).height()
-    plot.getPlotItem().layout.setContentsMargins(1, max(1, int(np.ceil(line / 2))), 1, 1)
     # tall enough for its axis and three tick labels stacked above it, in any type size
     plot.setMinimumHeight(int(MIN_PLOT_LINES * line))
     if not getattr(plot, "_fits_ticks", False):  # from now on, whenever it resizes or pans
