@@ -365,6 +365,8 @@ def _workbench_step_problems(lab) -> list[str]:
 
 
 def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
+    from nnviz.views.items.graph_place import overlapping
+
     """Through the whole pass of the notes' 2-2-2 network, stepped by the → key, in
     presentation mode and not: every weight label is shown (with dC/dw once known), inside
     the view, over no neuron and no other text, in readable type; no two graph texts
@@ -387,13 +389,17 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
             _settle(2)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
-        # a wide network: its layers' captions and the ten targets inside the view too
-        assert win.open_lesson("wide-784-100-10")
-        for k in (0, len(lab.stepper)):
-            lab.stepper.set_position(k)
-            _settle(2)
-            problems += [f"F5={presentation} 784-100-10 step {k}: {p}"
-                         for p in texts_outside_view(lab.graph)]
+        # a wide network: its layers' captions and the ten targets inside the view too;
+        # and no two texts overlapping there, nor in the one-output linear network whose
+        # output's name is wider than its circle
+        for lesson in ("linear-2-2-1", "wide-784-100-10"):
+            assert win.open_lesson(lesson)
+            for k in (0, len(lab.stepper)):
+                lab.stepper.set_position(k)
+                _settle(2)
+                found = texts_outside_view(lab.graph) + [
+                    f"{a!r} overlaps {b!r}" for a, b in overlapping(lab.graph.text_rects())]
+                problems += [f"F5={presentation} {lesson} step {k}: {p}" for p in found]
     assert not problems, "\n".join(problems[:40])
 
 
