@@ -122,6 +122,7 @@ class PlacingMixin(WeightsMixin):
             if item.isVisible():
                 p = item.pos()
                 taken.append(self._label_rect(item, dev, p.x(), p.y(), item.anchor))
+        self._place_wide_names(px, down, taken, dev, bounds)
         values = [(k, it) for k, it in self._value_items.items() if it.toPlainText().strip()
                   and (k[0] == 0 or k in self.state.node_text)]
         values.sort(key=lambda kv: kv[0] != self.state.active)
@@ -142,8 +143,24 @@ class PlacingMixin(WeightsMixin):
         for item in self._caption_items.values():
             if item.isVisible():   # the layer captions: where placed, or a little lower
                 p = item.pos()   # set afresh by _place_texts before every placing
-                spots = [(p.x(), p.y() + d * down, item.anchor) for d in (0, 8, 16, 24)]
+                spots = [(p.x(), p.y() + d * down, item.anchor)
+                         for d in (0, 8, 16, 24, 40, 56, 72)]
                 self._try(item, spots, taken, dev, bounds)
+
+
+    def _place_wide_names(self, px: float, down: float, taken: list[Rect], dev,
+                          bounds: Rect) -> None:
+        """A name wider than its circle ("prediction") below the neuron, else above or
+        left of it, where it covers nothing."""
+        for (l, j), item in self._name_items.items():
+            if not item.isVisible() or item.boundingRect().width() <= self._node_size(l):
+                continue
+            x, y = self._pos[l][j]
+            r = self._node_size(l) / 2 + 2
+            ds = [d * self.style_.scale for d in (0, 6, 12)]
+            spots = [(x, y + (r + d) * down, (0.5, 0.0)) for d in ds]
+            spots += [(x, y - (r + d) * down, (0.5, 1.0)) for d in ds]
+            self._try(item, spots + [(x - r * px, y, (1.0, 0.5))], taken, dev, bounds)
 
 
 def overlapping(rects: list[tuple[str, Rect]]) -> list[tuple[str, str]]:

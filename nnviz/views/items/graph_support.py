@@ -18,18 +18,22 @@ if TYPE_CHECKING:
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
 
-def lines_html(lines: list[tuple[str, str]], style: Style, size: float) -> str:
-    """Coloured lines of (text, role) as one HTML block (remembered per lines and style)."""
-    return _lines_html(tuple(lines), style, size)
+def lines_html(lines: list[tuple[str, str]], style: Style, size: float,
+               joined: int = 1) -> str:
+    """Coloured lines of (text, role) as one HTML block (remembered per lines and style);
+    the first ``joined`` lines share the first row, two spaces apart."""
+    return _lines_html(tuple(lines), style, size, max(1, joined))
 
 
 @lru_cache(maxsize=8192)
-def _lines_html(lines: tuple[tuple[str, str], ...], style: Style, size: float) -> str:
+def _lines_html(lines: tuple[tuple[str, str], ...], style: Style, size: float,
+                joined: int = 1) -> str:
     colours = {"value": style.foreground, "gradient": style.gradient, "muted": style.muted,
                "highlight": style.highlight, "positive": style.positive,
                "negative": style.negative}
     rows = [f'<span style="color:{colours.get(role, style.foreground)}">'
             f'{math_html(text)}</span>' for text, role in lines]
+    rows = ["&nbsp;&nbsp;".join(rows[:joined])] + rows[joined:] if rows else rows
     return (f'<div style="font-size:{size:.1f}pt; font-family:sans-serif">'
             + "<br>".join(rows) + "</div>")
 

@@ -98,8 +98,9 @@ class TextsMixin:
             lines = list(st.target_text.get(j, []))
             if not lines and self.y is not None and j < len(self.y):
                 lines = [(f"{nm.target(j)} = {fmt(self.y[j])}", "muted")]
-            _set_html(item, lines_html(lines, s, pt))
+            item.lines = lines   # set in the form the outputs' spacing allows
             _show(item, bool(lines))
+        self._set_target_html()
         b = self._biases()
         for l, item in self._bias_items.items():  # shown or not: _place_texts decides
             if self.net.shared_bias[l] and self.net.use_bias[l]:
@@ -148,16 +149,51 @@ class TextsMixin:
                 if j in self._target_items]
         if not room:
             return shown
-        key = (tuple(tuple(r) for r in room), self.style_)
+        one_line, pt = self._target_form()
+        key = (tuple(tuple(r) for r in room), self.style_, one_line, pt)
         if getattr(self, "_room_key", None) != key:
             probe = GraphLabel()   # measured as the target labels are laid out
-            pt = self.style_.pt(9.5)
             self._room_key = key
             self._room_width = 0.0
             for lines in room:
-                probe.setHtml(lines_html(lines, self.style_, pt))
+                probe.setHtml(lines_html(lines, self.style_, pt, 2 if one_line else 1))
                 self._room_width = max(self._room_width, probe.boundingRect().width())
         return max(shown, self._room_width)
+
+    def _target_form(self) -> tuple[bool, float]:
+        """(each output's target and error on one row, type size): one row where two
+        lines would run into the next output's texts, in type a little smaller where even
+        one row is taller than the outputs' spacing on screen."""
+        pt = self.style_.pt(9.5)
+        L = len(self._sizes) - 1
+        if not self._sizes or self._sizes[L] < 2:
+            return False, pt
+        gap = float(self._pos[L][1, 1] - self._pos[L][0, 1]) * self._ppu_y
+        key = (self.style_, pt)
+        if getattr(self, "_row_key", None) != key:
+            probe = GraphLabel()
+            probe.setHtml(lines_html([("y1 = 0", "muted")], self.style_, pt))
+            self._row_key, self._row_height = key, probe.boundingRect().height()
+        row = self._row_height
+        # the lines each output shows (at the end of the pass, to keep one form all along)
+        rows = [len(self.state.target_room.get(j) or getattr(it, "lines", None) or [1])
+                for j, it in sorted(self._target_items.items())]
+        if gap >= max(a + b for a, b in zip(rows, rows[1:])) / 2 * row + 2:
+            return False, pt
+        return True, round(pt * max(0.75, min(1.0, (gap - 1) / row)), 1)
+
+    def _set_target_html(self) -> None:
+        """The targets' texts in the form the outputs' spacing allows (one row each: the
+        last output's extra rows, the total error, hang below it, its own row centred)."""
+        one_line, pt = self._target_form()
+        last = len(self._target_items) - 1
+        for j, item in self._target_items.items():
+            lines = getattr(item, "lines", [])
+            if not lines:
+                continue
+            _set_html(item, lines_html(lines, self.style_, pt, 2 if one_line else 1))
+            rows = len(lines) - 1 if one_line and len(lines) > 1 else len(lines)
+            item.set_anchor((0, 0.5 / rows if one_line and j == last else 0.5))
 
     def _place_texts(self) -> None:
         if not self._sizes:
@@ -190,6 +226,7 @@ class TextsMixin:
         fits = {l: self._node_size(l) >= 24 * self.style_.scale for l in range(L + 1)}
         roomy = {l: self._roomy_layer(l, py) for l in range(L + 1)}
         for (l, j), item in self._name_items.items():
+            item.set_anchor((0.5, 0.5))   # in the circle (the placing moves a wide one out)
             item.setPos(*self._pos[l][j])
             _show(item, fits[l])
         for (l, j), item in self._value_items.items():
@@ -203,6 +240,7 @@ class TextsMixin:
                 item.setPos(x - r * px, y)
             else:   # upper half of the column: text above the neuron, lower half: below
                 item.setPos(x, y - r * py if j < self._sizes[l] / 2 else y + r * py)
+        self._set_target_html()   # (the spacing may have changed with the fit)
         for j, item in self._target_items.items():
             x, y = self._pos[L][j]
             item.setPos(x + (self._node_size(L) / 2 + 8) * px, y)

@@ -110,11 +110,16 @@ def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
     step = st.step
     for j in range(n_out):
         lines = [(f"{naming.target(j)} = {num(trace.y[j])}", "muted")]
+        # one output: its error is the total error, said once ("E_o1 = E_total = …")
+        alone = n_out == 1 and st.total_error is not None and st.errors_known[0] \
+            and np.isclose(st.errors[0], st.total_error, rtol=1e-12, atol=0.0)
         if st.errors_known[j]:
             role = ("highlight" if step is not None and step.kind == "error"
                     and step.neuron == j else "value")
-            lines.append((f"{naming.error(j)} = {num(st.errors[j])}", role))
-        if j == n_out - 1 and st.total_error is not None:
+            names = [naming.error(j)] + ([naming.total_error] if alone and
+                                         naming.total_error != naming.error(j) else [])
+            lines.append((f"{' = '.join(names)} = {num(st.errors[j])}", role))
+        if j == n_out - 1 and st.total_error is not None and not alone:
             lines.append((f"{naming.total_error} = {num(st.total_error)}", "value"))
         if j == n_out - 1 and st.total_after is not None:
             lines.append((f"{naming.total_error}⁺ = {num(st.total_after)}", "highlight"))
