@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.general import GeneralController
 from nnviz.views.axes import room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
+from nnviz.views.fold import Explanation, PanelFolder, WrapLabel
 from nnviz.views.style import OKABE_ITO, Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY, fix_width
 
@@ -80,87 +80,6 @@ def fmt(v: float | None, digits: int = 4) -> str:
     return f"{v:.{digits}g}"
 
 
-class WrapLabel(QLabel):
-    """A word-wrapped plain-text label that asks for the height its font metrics wrap the
-    text to (QLabel's own text layout may count a line fewer than it then draws)."""
-
-    def wrapped_height(self, w: int) -> int:
-        """The height the text wraps to at width ``w`` by its font metrics."""
-        m = self.contentsMargins()
-        inner = max(1, w - m.left() - m.right())
-        br = self.fontMetrics().boundingRect(QRect(0, 0, inner, 100_000),
-                                             Qt.TextFlag.TextWordWrap, self.text())
-        return br.height() + m.top() + m.bottom()
-
-    def heightForWidth(self, w: int) -> int:  # noqa: N802 - Qt API
-        return max(super().heightForWidth(w), self.wrapped_height(w))
-
-    def _fit(self) -> None:
-        # QLabel's own heightForWidth never answers less than the minimum height: measured
-        # with the minimum in place, a label once narrow (before presentation mode widened
-        # the panel) kept the height of its wrapped lines for good
-        self.setMinimumHeight(0)
-        self.setMinimumHeight(self.heightForWidth(self.width()))
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self._fit()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
-        super().setText(text)
-        self._fit()
-
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fit()
-
-
-class Explanation(QWidget):
-    """A long explanation under a "▸ title" toggle: unfolded while the side panel has room
-    for it, folded when it would make the panel scroll (a projector's short screen); a
-    click on the toggle unfolds or folds it for good."""
-
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.toggle = QToolButton()
-        self.toggle.setAutoRaise(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toggle.setObjectName("general-explanation-toggle")
-        self.toggle.clicked.connect(self._clicked)
-        self.text = WrapLabel(text)
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setWordWrap(True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
-        lay.addWidget(self.text)
-        self.chosen = False       # the user folded or unfolded it: no more automatic folding
-        self._open = False
-        self.set_open(True)
-
-    def is_open(self) -> bool:
-        return self._open
-
-    def set_open(self, on: bool) -> None:
-        self._open = on
-        self.toggle.setText(f"{'▾' if on else '▸'} {self.title}")
-        self.toggle.setToolTip(f"{'Fold' if on else 'Unfold'} the explanation")
-        self.text.setVisible(on)
-
-    def _clicked(self) -> None:
-        self.chosen = True
-        self.set_open(not self._open)
-
-    def text_height(self) -> int:
-        """The height the unfolded text adds to the panel (with its spacing)."""
-        # (not heightForWidth: QLabel's answer is never below its minimum height, which
-        # a folded text keeps from the width it had when last shown)
-        return self.text.wrapped_height(self.width()) + self.layout().spacing()
-
-
 class Page(QWidget):
     """A side panel (scrolls when short) on the left, plots in a grid on the right."""
 
@@ -177,8 +96,7 @@ class Page(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.panel_lay.addLayout(self.form)
         self.scroll = SidePanelScroll(self.panel)
-        self.panel.installEventFilter(self)
-        self.scroll.viewport().installEventFilter(self)   # its height: the room for the panel
+        self.folder = PanelFolder(self.panel_lay, self.scroll)
         self.explanation: Explanation | None = None
         self.grid = QGridLayout()
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -235,6 +153,7 @@ class Page(QWidget):
     def explain(self, title: str, text: str) -> Explanation:
         """The page's long explanation in the side panel, folded when there is no room."""
         self.explanation = Explanation(title, text)
+        self.folder.explanation = self.explanation
         self.explanation.text.setObjectName(f"general-{self.page}-explanation")
         self.panel_lay.addWidget(self.explanation)
         return self.explanation
@@ -270,30 +189,10 @@ class Page(QWidget):
         if self.run_button is not None:
             self.run_button.setText(f"{PAUSE} Pause" if playing else f"{PLAY} Train")
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Resize) and (
-                obj is self.panel or obj is self.scroll.viewport()):
-            self.fit_panel()
-        return super().eventFilter(obj, event)
-
     def fit_panel(self) -> None:
-        """The panel as tall as its wrapped texts need at its width (a QScrollArea gives
-        its content only its layout's minimum, which under-counts wrapped labels); the
-        explanation folded if the panel would not fit its view with it unfolded."""
-        lay = self.panel_lay
-        if not lay.hasHeightForWidth():
-            return
-        need = lay.heightForWidth(self.panel.width())
-        ex = self.explanation
-        if ex is not None and not ex.chosen:
-            extra = ex.text_height()
-            folded = need - extra if ex.is_open() else need
-            room = self.scroll.viewport().height()
-            if (folded + extra <= room) != ex.is_open():
-                ex.set_open(not ex.is_open())
-                need = folded + extra if ex.is_open() else folded
-        if need != self.panel.minimumHeight():
-            self.panel.setMinimumHeight(need)
+        """The panel as tall as its wrapped texts need; the explanation folded if the
+        panel would not fit its view with it unfolded (see :class:`PanelFolder`)."""
+        self.folder.fit()
 
     def finish_panel(self) -> None:
         self.panel_lay.addStretch(1)

@@ -24,6 +24,7 @@ from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
+from nnviz.views.fold import Explanation, PanelFolder
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D
@@ -40,7 +41,9 @@ class SurfacePage(QWidget):
         root.setContentsMargins(4, 4, 4, 4)
         self._style = current_style()
         self.controls = self._build_controls()
-        root.addWidget(SidePanelScroll(self.controls))
+        scroll = SidePanelScroll(self.controls)
+        self.folder = PanelFolder(self.controls.layout(), scroll, self.about)
+        root.addWidget(scroll)
         split = QSplitter(Qt.Orientation.Vertical)
         top = QSplitter(Qt.Orientation.Horizontal)
         self.heatmap = HeatmapPlot()
@@ -142,10 +145,11 @@ class SurfacePage(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setFormat("computing the surface… %p%")
         lay.addWidget(self.progress)
-        self.explain = QLabel()
+        # what the surface is: folded under its title where the panel has no room for it
+        self.about = Explanation("About this surface", "")
+        self.explain = self.about.text
         self.explain.setObjectName("surface-explanation")
-        self.explain.setWordWrap(True)
-        lay.addWidget(self.explain)
+        lay.addWidget(self.about)
         self.message = QLabel()
         self.message.setObjectName("surface-message")
         self.message.setWordWrap(True)
