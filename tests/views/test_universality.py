@@ -136,6 +136,7 @@ def test_bad_goal_is_refused_with_a_message_and_no_change(lab, qtbot):
         qtbot.keyClick(edit, Qt.Key.Key_Return)
         shown = lab.controls.goal_error.text()
         assert shown.startswith("Not changed:") and why in shown, (text, shown)
+        assert not lab.controls.goal_error.isHidden()   # (hidden while it has nothing to say)
         assert lab.ctl.m.goal_text == before and lab.doc.undo_stack.count() == count
 
 
@@ -149,7 +150,7 @@ def test_presets_and_typed_goal_are_accepted(lab, qtbot):
     edit.clear()
     qtbot.keyClicks(edit, "0.5 + 0.3 sin(6x)")
     qtbot.keyClick(edit, Qt.Key.Key_Return)
-    assert lab.controls.goal_error.text() == ""
+    assert lab.controls.goal_error.text() == "" and lab.controls.goal_error.isHidden()
     assert lab.ctl.m.goal_text == "0.5 + 0.3 sin(6x)"
     qtbot.mouseClick(lab.controls.fit_button, Qt.MouseButton.LeftButton)
     assert lab.ctl.readouts.score() < 0.05

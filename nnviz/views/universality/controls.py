@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -77,11 +76,14 @@ class OneInputControls(QWidget):
         self.ctl = ctl
         self.selected = 0
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(3)
         self.score_label = QLabel()
         self.score_label.setObjectName("score")
         self.score_label.setWordWrap(True)
         lay.addWidget(self.score_label)
         form = QFormLayout()
+        form.setVerticalSpacing(3)
         lay.addLayout(form)
         self.mode = QComboBox()
         for key, title in MODE_TITLES:
@@ -96,30 +98,32 @@ class OneInputControls(QWidget):
         self.count = QSpinBox()
         self.count.setKeyboardTracking(False)  # typing "25" must not build 2 bumps first
         self.count_label = QLabel("Bumps")
-        form.addRow(self.count_label, self.count)
         self.w_big = spin_box(0.1, 1e6, 1)
-        form.addRow("Step weight w", self.w_big)
+        pair = QHBoxLayout()   # one row for the two: the panel fits a short screen
+        pair.addWidget(self.count)
+        pair.addWidget(QLabel("step w"))
+        pair.addWidget(self.w_big)
+        form.addRow(self.count_label, pair)
         self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of goal)")
-        lay.addWidget(self.sigmoid_out)
 
-        goal_box = QGroupBox("Goal f(x)")
-        gl = QVBoxLayout(goal_box)
+        # compact rows (no group boxes): the panel fits a projector's short screen
         self.preset = QComboBox()
         self.preset.addItem("(choose a preset)", None)
         for name, text in GOAL_PRESETS.items():
             self.preset.addItem(name, text)
         self.preset.addItem("no goal", "")
-        gl.addWidget(self.preset)
+        form.addRow("Goal f(x)", self.preset)
         self.goal_edit = QLineEdit()
         self.goal_edit.setMinimumWidth(120)
         self.goal_edit.setPlaceholderText("a function of x, e.g. sin(2 pi x)")
         self.goal_edit.setToolTip("numbers, x, + - * / ^, ( ), sin cos tan exp log sqrt abs, pi, e")
-        gl.addWidget(self.goal_edit)
+        lay.addWidget(self.goal_edit)
         self.goal_error = QLabel()
         self.goal_error.setWordWrap(True)
         self.goal_error.setObjectName("goal-error")
-        gl.addWidget(self.goal_error)
-        lay.addWidget(goal_box)
+        self.goal_error.setVisible(False)   # shown only with a message
+        lay.addWidget(self.goal_error)
+        lay.addWidget(self.sigmoid_out)
 
         row = QHBoxLayout()
         self.fit_button = QPushButton("Auto-fit")
@@ -130,24 +134,22 @@ class OneInputControls(QWidget):
         row.addWidget(self.train_button)
         lay.addLayout(row)
         form2 = QFormLayout()
+        form2.setVerticalSpacing(3)
         self.eta = spin_box(0.0001, 100, 4, 0.01)
         form2.addRow("Learning rate η", self.eta)
         lay.addLayout(form2)
 
-        nbox = QGroupBox("Hidden neuron")
-        nf = QFormLayout(nbox)
         self.neuron = QSpinBox()
         self.neuron.setPrefix("N")  # the notes' names N0, N1, ...
-        nf.addRow("Neuron", self.neuron)
+        form2.addRow("Hidden neuron", self.neuron)
         self.w = SliderSpin(-100, 100)
         self.b = SliderSpin(-100, 100)
         self.s = SliderSpin(0, 1, 4)
         self.v = SliderSpin(-3, 3)
-        nf.addRow("w", self.w)
-        nf.addRow("b", self.b)
-        nf.addRow("step s = -b/w", self.s)
-        nf.addRow("output weight", self.v)
-        lay.addWidget(nbox)
+        form2.addRow("  its w", self.w)
+        form2.addRow("  its b", self.b)
+        form2.addRow("  step s = -b/w", self.s)
+        form2.addRow("  output weight", self.v)
         lay.addStretch(1)
 
         self.mode.activated.connect(lambda _i: self.ctl.set_mode(self.mode.currentData()))
@@ -193,18 +195,22 @@ class OneInputControls(QWidget):
     def _on_goal_entered(self) -> None:
         self._set_goal(self.goal_edit.text())
 
+    def _show_error(self, text: str) -> None:
+        self.goal_error.setText(text)
+        self.goal_error.setVisible(bool(text))
+
     def _set_goal(self, text: str | None) -> None:
         err = self.ctl.set_goal_text(text)
-        self.goal_error.setText("" if err is None else f"Not changed: {err}")
+        self._show_error("" if err is None else f"Not changed: {err}")
 
     def _on_fit_clicked(self) -> None:
         err = self.ctl.auto_fit()
-        self.goal_error.setText(err or "")
+        self._show_error(err or "")
 
     def _on_train_clicked(self) -> None:
         err = self.ctl.train_blocker()
         if err:
-            self.goal_error.setText(f"Cannot train: {err}")
+            self._show_error(f"Cannot train: {err}")
             self._on_model_changed()    # the button is not left checked
             return
         self.ctl.playback.toggle()
