@@ -93,7 +93,9 @@ class SurfacePage(QWidget):
         box.setMaximumWidth(270)   # as narrow as its controls allow, up to this
         lay = QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(3)   # compact rows: the panel fits a projector's short screen
         form = QFormLayout()
+        form.setVerticalSpacing(3)
         self.mode = QComboBox()
         for m in MODES:
             self.mode.addItem(MODE_TITLES[m], m)
