@@ -237,7 +237,11 @@ class HealthBars(QWidget):
         self.plot.addItem(self.delta_bars)
         self.plot.addItem(self.dw_bars)
         self.label = QLabel()
-        self.label.setWordWrap(True)
+        # one line, never wrapped: a wrapping label's height depends on a width the tab's
+        # layout does not ask about, and was sometimes 2 px short (cut) in presentation
+        # mode; unwrapped, its height is its line's. The width may still shrink (the
+        # projector tests check the text fits).
+        self.label.setMinimumWidth(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 1)
