@@ -91,15 +91,8 @@ class LabParts(QObject):
         if progress is not None and self.RUN:
             getattr(self, self.RUN).restore_progress(progress)
 
-    #: the controllers (attributes) whose playback pauses when the lab is hidden
-    PLAYBACKS: tuple[str, ...] = ()
-
     def set_active(self, active: bool) -> None:
-        """The page is shown (True) or another is (False): a hidden lab computes nothing
-        (its :attr:`PLAYBACKS` pause)."""
-        if not active:
-            for name in self.PLAYBACKS:
-                getattr(self, name).playback.pause()
+        """The page is shown (True) or another is (False): a hidden lab computes nothing."""
 
     def shutdown(self) -> None:
         """Stop timers and threads before the window closes."""
@@ -122,7 +115,6 @@ def _page(state: Any, pages: tuple[str, ...], default: str, message: str) -> str
 class WorkbenchParts(LabParts):
     """The micro-step stepper and the matrix view's stepper."""
 
-    PLAYBACKS = ("stepper",)
     name = "workbench"
     VIEW_DEFAULTS = {"weight_labels": True, "matrix_on": False}
 
@@ -173,11 +165,14 @@ class WorkbenchParts(LabParts):
         if saved is None:
             self.stepper.scrub(vals["t"], vals["k"])
 
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.stepper.playback.pause()
+
 
 class TrainingParts(LabParts):
     """The Training lab's controller (its data set, history and run)."""
 
-    PLAYBACKS = ("ctl",)
     RUN = "ctl"
     name = "training"
     what = "training lab"
@@ -198,6 +193,10 @@ class TrainingParts(LabParts):
         self.ctl.restore_state(state.get("controller", {}))
         self._set_view({"discrete": discrete})
 
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.ctl.playback.pause()
+
     def shutdown(self) -> None:
         self.ctl.shutdown()
 
@@ -205,7 +204,6 @@ class TrainingParts(LabParts):
 class UniversalityParts(LabParts):
     """The Universality lab's model and its training."""
 
-    PLAYBACKS = ("ctl",)
     RUN = "ctl"
     name = "universality"
     what = "universality lab"
@@ -228,6 +226,10 @@ class UniversalityParts(LabParts):
             raise ValueError("universality lab state: bad tab or selected neuron")
         self.ctl.restore_state(state.get("controller"))
         self._set_view({"tab": tab, "selected": sel})
+
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.ctl.playback.pause()
 
     def shutdown(self) -> None:
         self.ctl.shutdown()
@@ -276,7 +278,6 @@ class GeneralParts(LabParts):
 class ConvParts(LabParts):
     """The stepped convolution and the live CNN."""
 
-    PLAYBACKS = ("cnn",)
     RUN = "cnn"   # the stepped convolution: state() is all it has
     name = "conv"
     PAGES = ("conv", "cnn")
@@ -308,6 +309,10 @@ class ConvParts(LabParts):
             raise
         self._set_view({"page": page})
 
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.cnn.playback.pause()
+
     def shutdown(self) -> None:
         self.cnn.playback.pause()
 
@@ -315,7 +320,6 @@ class ConvParts(LabParts):
 class NeuronParts(LabParts):
     """One neuron: the McCulloch–Pitts unit, the perceptron, the activation functions."""
 
-    PLAYBACKS = ("ctl",)
     name = "neuron"
     PAGES = ("mp", "perceptron", "compare", "gallery", "softmax")
     VIEW_DEFAULTS = {"page": "perceptron"}
@@ -335,6 +339,10 @@ class NeuronParts(LabParts):
         self.ctl.restore_state(state)
         self._set_view({"page": page})
 
+    def set_active(self, active: bool) -> None:
+        if not active:
+            self.ctl.playback.pause()
+
     def shutdown(self) -> None:
         self.ctl.playback.pause()
 
@@ -343,7 +351,6 @@ class SurfaceParts(LabParts):
     """The error surface and its descent, the learning slowdown and the optimiser race.
     They start inactive: no grid is computed before the lab is shown."""
 
-    PLAYBACKS = ("controller", "slowdown")
     name = "surface"
     PAGES = ("surface", "slowdown", "race")
     VIEW_DEFAULTS = {"page": "surface"}
@@ -379,7 +386,9 @@ class SurfaceParts(LabParts):
         self._set_view({"page": page})
 
     def set_active(self, active: bool) -> None:
-        super().set_active(active)
+        if not active:
+            self.controller.playback.pause()
+            self.slowdown.playback.pause()
         self.controller.set_active(active)   # no grids for lessons opened elsewhere
         self.racer.set_active(active)
         self.slowdown.set_active(active)
