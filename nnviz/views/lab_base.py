@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
@@ -184,5 +184,13 @@ class Lab(QMainWindow):
         """The widget exported as PNG/SVG for 'export view'."""
         return self.centralWidget() or self
 
+    def stop_work(self) -> None:
+        """Stop the lab's own playbacks, workers and threads (a hook for :meth:`shutdown`)."""
+
     def shutdown(self) -> None:
-        """Stop timers and threads before the window closes."""
+        """Before the window closes: stop the lab's work, then every timer the page owns —
+        a redraw a user's last action scheduled a few milliseconds ago included, so nothing
+        of the page runs after it."""
+        self.stop_work()
+        for timer in self.findChildren(QTimer):
+            timer.stop()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .windows import other_windows
+from .windows import describe_timer, other_windows
 
 SEED = int(os.environ.get("NNVIZ_MONKEY_SEED", "20261121"))
 N_ACTIONS = int(os.environ.get("NNVIZ_MONKEY_ACTIONS", "1200"))
@@ -281,7 +281,7 @@ def test_monkey(main_window, qtbot, no_dialogs, exception_dialogs, tmp_path):
     for page in win.labs.values():
         page.shutdown()
     QApplication.processEvents()
-    running = [t for page in win.labs.values() for t in page.findChildren(QTimer)
+    running = [describe_timer(t) for page in win.labs.values() for t in page.findChildren(QTimer)
                if t.isActive()]
     assert running == [], f"timers still running after shutdown: {running}"
     extra = other_windows(win, (QDialog, QDockWidget))

@@ -31,3 +31,12 @@ def other_windows(win: QWidget, allowed: tuple[type, ...] = ()) -> list:
         own.update(w.windowHandle() for w in win.findChildren(kind))
     return [w for w in QGuiApplication.topLevelWindows()
             if w.isVisible() and w not in own]
+
+
+def describe_timer(timer) -> str:
+    """A timer as a failure message names it: interval and the classes of its parents."""
+    chain, obj = [], timer.parent()
+    while obj is not None:
+        chain.append(type(obj).__name__ + (f"({obj.objectName()})" if obj.objectName() else ""))
+        obj = obj.parent()
+    return f"{timer.interval()} ms timer of " + " < ".join(chain)

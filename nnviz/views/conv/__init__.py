@@ -253,6 +253,6 @@ class ConvLab(Lab):
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.cnn.playback.pause()
         self._refresher.cancel()

@@ -223,6 +223,6 @@ class GeneralLab(Lab):
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.ctl.pause_all()
         self._refresher.cancel()

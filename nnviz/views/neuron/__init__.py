@@ -199,5 +199,5 @@ class NeuronLab(Lab):
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.ctl.playback.pause()

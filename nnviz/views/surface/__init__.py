@@ -160,9 +160,7 @@ class SurfaceLab(Lab):
     def main_view(self) -> QWidget:
         return self.tabs.currentWidget()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.controller.shutdown()
         self.slowdown.shutdown()
         self.racer.shutdown()
-        self.page._path_timer.stop()
-        self.slow_page._timer.stop()

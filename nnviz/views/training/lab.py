@@ -389,6 +389,6 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
     def main_view(self) -> QWidget:
         return self.centralWidget()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.ctl.shutdown()
         self.pacer.stop()

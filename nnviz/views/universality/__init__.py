@@ -156,7 +156,7 @@ class UniversalityLab(Lab):
     def main_view(self) -> QWidget:
         return self.plots
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.ctl.shutdown()
 
 

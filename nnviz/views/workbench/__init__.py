@@ -381,7 +381,7 @@ class WorkbenchLab(Lab):
         """The timeline's cost per training step (File > Export > Training history)."""
         return self.stepper.history()
 
-    def shutdown(self) -> None:
+    def stop_work(self) -> None:
         self.repeat.cancel()
         self.matrix.shutdown()
         self.stepper.playback.pause()
