@@ -34,3 +34,16 @@ def test_shutdown_right_after_an_action_leaves_no_timer_running(main_window):
         assert running == [], f"{lab}: timers still running after shutdown: {running}"
     # the walk did close labs with redraws pending (the Training lab's are 200 ms and more)
     assert any(s.startswith("training") for s in scheduled), scheduled
+
+
+def test_no_lab_overrides_shutdown():
+    """A lab stops its own work in stop_work(); shutdown() stays the base class's, which
+    then stops the page's timers."""
+    from nnviz.views.lab_base import Lab
+    from nnviz.views.labs import available_labs, lab_class
+
+    classes = [lab_class(name) for name in available_labs()]
+    assert len(classes) == 7 and all(issubclass(c, Lab) for c in classes)
+    overriding = [c.__name__ for c in classes for k in c.__mro__
+                  if k is not Lab and "shutdown" in vars(k)]
+    assert overriding == []
