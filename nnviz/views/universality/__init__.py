@@ -18,7 +18,7 @@ from nnviz.controllers.lab_parts import UniversalityParts
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import plain_label
-from nnviz.views.style import Style, current_style
+from nnviz.views.style import Style
 from nnviz.views.universality.controls import OneInputControls
 from nnviz.views.universality.plots import OneInputPlots
 from nnviz.views.universality.two_inputs import TwoInputPage
@@ -159,5 +159,3 @@ class UniversalityLab(Lab):
     def stop_work(self) -> None:
         self.ctl.shutdown()
 
-
-_ = current_style
