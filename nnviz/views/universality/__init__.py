@@ -158,4 +158,3 @@ class UniversalityLab(Lab):
 
     def stop_work(self) -> None:
         self.ctl.shutdown()
-
