@@ -35,6 +35,9 @@ class WrapLabel(QLabel):
         self._fit()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        if text == self.text():
+            return  # (refitting would re-lay-out the whole panel: a live picture sets the
+            # same explanation many times a second)
         super().setText(text)
         self._fit()
 

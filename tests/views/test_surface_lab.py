@@ -347,14 +347,40 @@ def test_while_playing_the_heatmap_follows_coarse_and_a_pause_refines_it(main_wi
     lab, ctl = _open(main_window, qtbot, "xor-mlp")
     page = lab.page
     assert page.heatmap.image.image.shape == (101, 101) and page.heatmap.contours
-    shown = []
-    ctl.surface_changed.connect(lambda: shown.append(page.heatmap.image.image.shape))
+    shown, held = [], []
+
+    def on_picture():  # what the picture and the slice show (after the page drew them)
+        shown.append(page.heatmap.image.image.shape)
+        z, (lo, hi) = ctl.surface.z, page.heatmap.bar.levels()
+        curve = page.slice_curve.getData()[1]
+        y0, y1 = page.slice.getViewBox().viewRange()[1]
+        held.append(lo <= z.min() and z.max() <= hi and y0 <= curve.min()
+                    and curve.max() <= y1)
+
+    ctl.surface_changed.connect(on_picture)
     qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(shown) >= 2, timeout=30_000)
+    qtbot.waitUntil(lambda: len(shown) >= 3, timeout=30_000)
     assert set(shown) == {(51, 51)} and page.heatmap.contours == []
+    # steady scales while playing: every value still inside the colour bar and the slice
+    assert all(held)
     assert "coarse, no contours, while playing" in page.explain.text()
     with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):
         qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
     assert page.heatmap.image.image.shape == (101, 101) and page.heatmap.contours
+    z = ctl.surface.z  # paused: the colour bar and the slice fit the values again
+    assert page.heatmap.bar.levels() == (z.min(), z.max())
+    assert page.slice.getViewBox().autoRangeEnabled()[1]
     assert "coarse" not in page.explain.text()
     assert f"loss = {fmt(ctl.costs[-1])}" in page.readout.text()  # the float64 path's loss
+
+
+def test_steady_levels_keep_the_colour_scale_while_the_values_fill_it():
+    from nnviz.views.surface.plots import steady_levels
+
+    assert steady_levels(1.0, 2.0, None) == pytest.approx((0.9, 2.1))   # a tenth each way
+    assert steady_levels(1.0, 2.0, (0.9, 2.1)) == (0.9, 2.1)            # inside, fills it
+    assert steady_levels(0.95, 2.05, (0.9, 2.1)) == (0.9, 2.1)
+    assert steady_levels(0.8, 2.0, (0.9, 2.1)) == pytest.approx((0.68, 2.12))  # out: anew
+    assert steady_levels(1.2, 1.8, (0.9, 2.1)) == pytest.approx((1.14, 1.86))  # < 3/4
+    assert steady_levels(0.01, 3.0, None)[0] == 0.0       # a loss's scale stays >= 0
+    assert steady_levels(-1.0, 1.0, None) == pytest.approx((-1.2, 1.2))

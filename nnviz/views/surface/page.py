@@ -182,6 +182,8 @@ class SurfacePage(QWidget):
         self.play_btn.setText("Pause" if playing else "Play")
         if playing:
             self._on_message("")
+        else:  # the slice's loss axis fits the curve again (see _fit_slice)
+            self.slice.getViewBox().enableAutoRange(axis="y")
 
     def _on_message(self, text: str) -> None:
         self.message.setText(text)
@@ -269,17 +271,33 @@ class SurfacePage(QWidget):
         if s is None or self._surface_stale:
             return
         # a live picture (descent playing) has no contours: they cost more than the picture
-        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label, contours=not s.live)
+        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label, contours=not s.live,
+                                 steady=s.live)
         self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
-        self.slice.setLabel("bottom", s.x_label)
-        # in smaller type where the slice is narrow (beside the picker on a projector)
-        fit_title(self.slice.getPlotItem(), f"Slice: loss against {s.x_label}, the rest held"
-                  if s.mode == "params" else "Slice: loss along direction 1",
-                  self._style.foreground, self._style.pt(10), self._style.pt(7))
+        # unchanged, the label and title are not set again: each would regenerate the
+        # slice's axis (a live picture arrives many times a second)
+        key = (s.x_label, s.mode, self._style)
+        if key != getattr(self, "_slice_framed", None):
+            self._slice_framed = key
+            self.slice.setLabel("bottom", s.x_label)
+            # in smaller type where the slice is narrow (beside the picker on a projector)
+            fit_title(self.slice.getPlotItem(), f"Slice: loss against {s.x_label}, the rest "
+                      "held" if s.mode == "params" else "Slice: loss along direction 1",
+                      self._style.foreground, self._style.pt(10), self._style.pt(7))
         self._update_explanation()
         self._on_path_changed()
 
+    def _path_key(self) -> tuple:
+        """What the drawn path, slice and readout show (the same key: nothing to redraw)."""
+        c = self.ctl
+        return (id(c.surface), c.mode, c.px, c.py, id(c.thetas), len(c.thetas), c.steps,
+                c.costs[-1] if c.costs else None)
+
     def _schedule_path(self) -> None:
+        # a new picture draws the path at once and is followed by a path_changed that has
+        # nothing new to show (while descent plays: many times a second)
+        if self._path_key() == getattr(self, "_drawn_path", None):
+            return
         if not self._path_timer.isActive():
             self._path_timer.start()
 
@@ -288,6 +306,7 @@ class SurfacePage(QWidget):
         self._path_stale = not self.isVisible()
         if ctl.surface is None or ctl.px is None or self._path_stale:
             return
+        self._drawn_path = self._path_key()
         coords = ctl.path_coords()
         self.heatmap.set_path(coords)
         self.view3d.set_path(coords, np.array(ctl.costs))
@@ -297,11 +316,31 @@ class SurfacePage(QWidget):
             u0, c = coords[-1, 0], ctl.costs[-1]
             shown = bool(np.isfinite(u0) and np.isfinite(c))   # no dot for a blown-up loss
             self.slice_dot.setData([u0] if shown else [], [c] if shown else [])
+            self._fit_slice(sl[1], c)
         u, v = coords[-1]
         s = ctl.surface
         self.readout.setText(
             f"Step {ctl.steps}\nloss = {fmt(ctl.costs[-1])}\n"
             f"{s.x_label} = {fmt(u)}\n{s.y_label} = {fmt(v)}")
+
+    def _fit_slice(self, values: np.ndarray, current: float) -> None:
+        """While descent plays the slice's loss axis only widens (a new range at every
+        step would re-lay-out and repaint both its axes, about a third of a frame's
+        drawing); a pause fits it to the curve again."""
+        vb = self.slice.getViewBox()
+        if not self.ctl.playback.playing:
+            return
+        v = np.append(values, current)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            return
+        lo, hi = float(v.min()), float(v.max())
+        (y0, y1), auto = vb.viewRange()[1], vb.autoRangeEnabled()[1]
+        if not auto and y0 <= lo and hi <= y1:
+            return
+        pad = 0.05 * max(hi - lo, y1 - y0 if not auto else 0.0, 1e-12)
+        vb.setYRange(min(lo - pad, y0) if not auto else lo - pad,
+                     max(hi + pad, y1) if not auto else hi + pad, padding=0)
 
     def _on_heatmap_clicked(self, x: float, y: float) -> None:
         self.ctl.move_to(x, y)

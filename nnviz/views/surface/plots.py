@@ -30,6 +30,18 @@ def contour_levels(z: np.ndarray, n: int = N_CONTOURS) -> np.ndarray:
     return np.linspace(lo, hi, n + 2)[1:-1]
 
 
+def steady_levels(lo: float, hi: float, now: tuple[float, float] | None) -> tuple[float, float]:
+    """The colour scale for a live picture with values in [lo, hi]: the scale ``now`` if
+    it holds them and they span at least 3/4 of it, else [lo, hi] widened by a tenth of
+    its span each way (not below 0 when lo is not). A new scale at every picture would
+    redraw the colour bar's axis each time (a sixth of a live frame's drawing) and make
+    the colours flicker while descent plays."""
+    if now is not None and now[0] <= lo and hi <= now[1] and hi - lo >= 0.75 * (now[1] - now[0]):
+        return now
+    pad = 0.1 * (hi - lo)
+    return (max(0.0, lo - pad) if lo >= 0 else lo - pad), hi + pad
+
+
 class HeatmapPlot(pg.PlotWidget):
     """Loss heatmap in parameter coordinates; emits ``clicked(x, y)`` on a left click."""
 
@@ -62,20 +74,24 @@ class HeatmapPlot(pg.PlotWidget):
         self._rect = QRectF()
 
     def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_label: str,
-                    y_label: str, contours: bool = True) -> None:
+                    y_label: str, contours: bool = True, steady: bool = False) -> None:
         """Show ``z[i, j]`` (loss at xs[j], ys[i]) with the colour bar and (unless told
-        not to) contours."""
+        not to) contours. ``steady`` (live pictures while descent plays) keeps the colour
+        scale while the values stay inside it and fill most of it (see :func:`steady_levels`)."""
         dx = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
         dy = (ys[-1] - ys[0]) / max(1, len(ys) - 1)
         finite = z[np.isfinite(z)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if hi <= lo:
             hi = lo + 1e-12
+        if steady:
+            lo, hi = steady_levels(lo, hi, getattr(self, "_levels", None))
+        self._levels = (lo, hi)
         shown = np.where(np.isfinite(z), z, hi)
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
         self._rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
         self.image.setRect(self._rect)
-        if self.bar is not None:
+        if self.bar is not None and self.bar.levels() != (lo, hi):
             self.bar.setLevels((lo, hi))
         for c in self.contours:
             self.removeItem(c)
