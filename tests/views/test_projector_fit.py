@@ -36,7 +36,7 @@ LAB_LESSONS = {
 }
 
 #: labs whose side panels fit without scrolling (the others' may still scroll)
-PANELS_FIT = {"general", "surface"}
+PANELS_FIT = {"general", "surface", "universality"}
 #: labs whose plots' left tick labels are never cut by the plot's edge (the others' may be)
 TICKS_WHOLE = {"training", "general", "neuron", "surface", "universality", "conv"}
 

@@ -183,7 +183,10 @@ def test_train_from_here_runs_and_pauses_and_undoes(lab, qtbot):
     assert ctl.playback.playing and lab.controls.train_button.text().startswith(PAUSE)
     qtbot.waitUntil(lambda: ctl.epochs > 5, timeout=5000)
     qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
-    assert not ctl.playback.playing and "training steps" in lab.controls.score_label.text()
+    # the training steps so far beside the score (in the wording that fits the panel)
+    shown = lab.controls.score_label.text()
+    assert not ctl.playback.playing and f"· {ctl.epochs} " in shown and "steps" in shown
+    assert shown.endswith("steps") and "training steps" in lab.controls.score_label.toolTip()
     assert not np.array_equal(ctl.net.v, before)
     lab.doc.undo_stack.undo()
     np.testing.assert_array_equal(ctl.net.v, before)
@@ -327,7 +330,8 @@ def test_weights_so_big_the_output_overflows(lab, qtbot, main_window):
     QApplication.processEvents()
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
     assert ctl.readouts.score() is None
-    assert "Score (mean |output − goal|): —" in lab.controls.score_label.text()
+    score = lab.controls.score_label
+    assert score.text().endswith(": —") and score.toolTip() == "Score (mean |output − goal|): —"
     total = ctl.readouts.curves()["sum"]
     assert np.isnan(total).any() and not np.isinf(total).any()   # overflow: not drawn
     before = ctl.net.v.copy()

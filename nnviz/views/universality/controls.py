@@ -24,7 +24,7 @@ from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityC
 from nnviz.engine.universality import GOAL_PRESETS
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style
-from nnviz.views.widgets import PAUSE, PLAY, spin_box
+from nnviz.views.widgets import PAUSE, PLAY, FittingLabel, spin_box
 
 ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
                ("linear", "None (linear)")]
@@ -78,9 +78,10 @@ class OneInputControls(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(3)
-        self.score_label = QLabel()
+        # one line, the longest wording that fits (two wrapped lines made the panel scroll
+        # at 1280x720 in presentation mode); the whole wording is its tooltip
+        self.score_label = FittingLabel()
         self.score_label.setObjectName("score")
-        self.score_label.setWordWrap(True)
         lay.addWidget(self.score_label)
         form = QFormLayout()
         form.setVerticalSpacing(3)
@@ -244,11 +245,7 @@ class OneInputControls(QWidget):
             self.eta.setValue(ctl.eta)
         self.train_button.setChecked(ctl.playback.playing)
         self.train_button.setText(f"{PAUSE} Pause" if ctl.playback.playing else f"{PLAY} Train from here")
-        score = ctl.readouts.score()
-        caption = "Score (mean |output − goal|): " + ("—" if score is None else f"{score:.4f}")
-        if ctl.playback.playing or ctl.epochs:
-            caption += f"   ·   {ctl.epochs} training steps"
-        self.score_label.setText(caption)
+        self._show_score()
         j = min(self.selected, net.n - 1)
         with QSignalBlocker(self.neuron):
             self.neuron.setRange(0, net.n - 1)
@@ -264,6 +261,20 @@ class OneInputControls(QWidget):
         self.s.set_value(float(s) if np.isfinite(s) else lo)
         self.v.set_value(net.v[j])
         self.s.setEnabled(bool(np.isfinite(s)))
+
+    def _show_score(self) -> None:
+        ctl = self.ctl
+        score = ctl.readouts.score()
+        value = "—" if score is None else f"{score:.4f}"
+        long = short = ""
+        if ctl.playback.playing or ctl.epochs:
+            long, short = f"   ·   {ctl.epochs} training steps", f" · {ctl.epochs} steps"
+        variants = [f"Score (mean |output − goal|): {value}{long}",
+                    f"Score (mean |output − goal|): {value}{short}",
+                    f"Mean |output − goal|: {value}{short}", f"Score: {value}{short}",
+                    f"Score {value}{short}"]
+        self.score_label.set_variants(variants)
+        self.score_label.setToolTip(variants[0])
 
     def apply_style(self, style: Style) -> None:
         for combo in (self.mode, self.activation):   # every choice readable in full
