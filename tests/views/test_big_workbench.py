@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from nnviz.controllers import matrix_stepper
 from nnviz.engine.matrix_trace import build_matrix_trace
@@ -66,8 +67,16 @@ def test_m_and_right_step_a_large_network_in_the_workbench(
     # whose keys do nothing clicks into the graph: so does the test, then.
     if not lab.isAncestorOf(win.focusWidget()):
         lab.graph.setFocus()
+    # Shortcuts fire only in the active window. The progress dialog of the open (shown
+    # when the read takes over 0.3 s, i.e. on a loaded machine) gives the activation back
+    # when it closes; offscreen, without a window manager, that request is asynchronous.
+    if QApplication.activeWindow() is not win:
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
     press(qtbot, win, Qt.Key.Key_M)   # to the focused widget, as a user's key press
-    assert lab.matrix.active and lab.centre.currentWidget() is lab.matrix_view
+    assert lab.matrix.active and lab.centre.currentWidget() is lab.matrix_view, (
+        f"M did nothing: focus on {type(win.focusWidget()).__name__}, "
+        f"active window {type(QApplication.activeWindow()).__name__}")
     qtbot.waitUntil(started.is_set, timeout=10_000)
     qtbot.wait(50)
     assert ticks  # the event loop runs while the steps are built
