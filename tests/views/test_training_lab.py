@@ -493,6 +493,42 @@ def test_diverging_colours_any_memory_layout():
     assert got.shape == (5, 6, 4, 4) and np.array_equal(got, want)
 
 
+def test_rgb32_colours_are_the_diverging_colours():
+    """The neurons' maps are coloured straight into QImage RGB32 pixels: the same colours
+    as the RGBA table, from any memory layout, NaN and infinities included."""
+    from nnviz.views.style import Style
+    from nnviz.views.training.colours import diverging, diverging_rgb32, rgb32
+
+    v = np.random.default_rng(1).uniform(-2, 2, size=(20, 20, 3))
+    v[0, 0, 0], v[1, 1, 1], v[2, 2, 2] = np.nan, np.inf, -np.inf
+    view = np.moveaxis(v, -1, 0)[:, ::-1]      # a stack of maps, rows flipped: a view
+    for style in (Style(), Style(positive="#112233", negative="#ddeeff")):
+        got = diverging_rgb32(view, -1.0, 1.0, style)
+        want = rgb32(diverging(view, -1.0, 1.0, style)).view(np.uint32)[..., 0]
+        assert got.dtype == np.uint32 and got.flags.c_contiguous
+        assert np.array_equal(got, want)
+
+
+def test_each_neurons_node_shows_its_map(lab, qtbot):
+    """Every drawn node image is its neuron's map over the plane (row 0 at the top, every
+    second grid point), coloured by its activation's range."""
+    from nnviz.views.training.colours import diverging, rgb32
+
+    lab.advance(3)
+    grid = lab.ctl.readouts.grid()
+    net = lab.doc.network
+    for layer in (1, 2):
+        maps = grid.hidden[layer - 1]
+        for j in (0, maps.shape[-1] - 1):
+            img, src = lab.graph._images[layer][j]
+            shown = img.copy(src).convertToFormat(img.Format.Format_RGB32)
+            got = np.frombuffer(shown.constBits(), np.uint32).reshape(src.height(), -1)
+            rgba = diverging(maps[::2, ::2, j], *net.activations[layer - 1].colour_range,
+                             lab.style_)
+            want = rgb32(rgba[::-1]).view(np.uint32)[..., 0]
+            assert np.array_equal(got[:, :src.width()], want)
+
+
 def _hover(lab, epoch: float) -> str:
     from PySide6.QtCore import QEvent, QPointF
     from PySide6.QtGui import QMouseEvent

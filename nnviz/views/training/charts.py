@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.views.axes import room_for_top_tick, space_ticks
 from nnviz.views.style import Style
+from nnviz.views.thin import column_peaks
 
 #: stacked tick labels stand at least this many lines apart (a short chart on a projector
 #: still shows two values of its scale)
@@ -63,6 +64,13 @@ def style_plot(plot, style: Style) -> None:
     fit_ticks(plot)
 
 
+def cache_axes(plot) -> None:
+    """The plot's axes painted once into pixmaps that are copied while only the data
+    change (a training frame), and painted again when their range, ticks or style do."""
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
 def fit_ticks(plot) -> None:
     """One level of ticks, as many as the axes have room for at their tick font's size, so
     labels never run into each other (a projector's large type on a small chart)."""
@@ -108,6 +116,7 @@ class Curves(QWidget):
         for p, title, corner in ((self.loss_plot, "loss", 0), (self.acc_plot, "accuracy", 1)):
             p.setMenuEnabled(False)
             p.hideButtons()
+            cache_axes(p)
             p.setLabel("bottom", "epoch")
             name = pg.TextItem(title, anchor=(corner, 1))
             name.setParentItem(p.getViewBox())
@@ -140,6 +149,8 @@ class Curves(QWidget):
         lay.addLayout(row, 1)
         lay.addWidget(self.readout)
         self._h: dict[str, np.ndarray] = {}
+        for p in (self.loss_plot, self.acc_plot):  # the curves are cut to the plot's pixels
+            p.getViewBox().sigResized.connect(lambda *_a: self._draw_lines())
         self._read_epoch: float | None = None  # the epoch the readout and cursors show
         self.apply_style(Style())
 
@@ -171,10 +182,6 @@ class Curves(QWidget):
         ep = h["epoch"]
         if self._read_epoch is not None and (not len(ep) or self._read_epoch > ep[-1]):
             self.clear_readout()  # that epoch is gone (a new lesson, a reset, a step back)
-        for key, line in self.lines.items():
-            v = h[key]
-            ok = np.isfinite(v)
-            line.setData(ep[ok], v[ok])
         self.acc_plot.setVisible(classification)
         # Ranges grow in 1-2-5 steps instead of following every new point: an axis whose
         # range changes is rebuilt and repainted, which was a third of a training frame.
@@ -189,6 +196,25 @@ class Curves(QWidget):
             for p in (self.loss_plot, self.acc_plot):
                 p.setXRange(0, x_max, padding=0.02)
             self.loss_plot.setYRange(y_min, y_max, padding=0.02)
+        self._draw_lines()
+
+    def _draw_lines(self) -> None:
+        """The curves of the history, each cut to two points per pixel column of its plot
+        (:func:`column_peaks`: a long run's 2,000 epochs drawn with a few hundred points
+        that look the same; the readout reads the whole history)."""
+        h = self._h
+        if not h:
+            return
+        ep = h["epoch"]
+        for key, line in self.lines.items():
+            plot = self.loss_plot if key.endswith("loss") else self.acc_plot
+            v = h[key]
+            ok = np.isfinite(v)
+            vb = plot.getViewBox()
+            (lo, hi), _ = vb.viewRange()
+            columns = int(vb.width() * plot.devicePixelRatioF())
+            x, y = column_peaks(ep[ok], v[ok], lo, hi, columns)
+            line.setData(x, y, skipFiniteCheck=True)
 
     def read(self, epoch: float) -> str:
         """The readout text for the recorded epoch nearest ``epoch``."""

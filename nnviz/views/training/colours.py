@@ -43,13 +43,8 @@ def _lut(style: Style) -> np.ndarray:
 _LUTS: dict[tuple[str, str], np.ndarray] = {}
 
 
-def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = False) -> np.ndarray:
-    """Values (any shape) to RGBA uint8 (shape + (4,)): negative colour at lo, white at the
-    middle, positive colour at hi (a 256-colour table; NaN shows as the middle).
-
-    One temporary array and one 32-bit table look-up per value: it colours every
-    hidden neuron's map on every training frame.
-    """
+def _levels(v: np.ndarray, lo: float, hi: float, steps: bool) -> np.ndarray:
+    """Values to indices 0..255 of the colour table (C order whatever v's layout)."""
     mid = 0.5 * (lo + hi)
     half = 0.5 * (hi - lo) or 1.0
     t = np.subtract(v, mid, dtype=np.float64)
@@ -60,9 +55,33 @@ def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = F
         t = np.where(t >= 0, 0.75, -0.75)
     t += 1.0
     t *= 127.5
-    idx = t.astype(np.uint8, order="C")      # C order whatever v's layout: viewed below
+    return t.astype(np.uint8, order="C")
+
+
+def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = False) -> np.ndarray:
+    """Values (any shape) to RGBA uint8 (shape + (4,)): negative colour at lo, white at the
+    middle, positive colour at hi (a 256-colour table; NaN shows as the middle).
+
+    One temporary array and one 32-bit table look-up per value: it colours every
+    hidden neuron's map on every training frame.
+    """
+    idx = _levels(v, lo, hi, steps)
     lut = _lut(style)
     return lut.view(np.uint32).reshape(256)[idx].view(np.uint8).reshape(idx.shape + (4,))
+
+
+def diverging_rgb32(v: np.ndarray, lo: float, hi: float, style: Style) -> np.ndarray:
+    """The colours of :func:`diverging` as ``QImage.Format_RGB32`` pixels (uint32
+    0xffRRGGBB, v's shape, C-contiguous): a stack of maps becomes one image without a
+    copy per map or a reordering of bytes."""
+    key = (style.positive, style.negative)
+    if key not in _LUTS32:
+        c = _lut(style).astype(np.uint32)
+        _LUTS32[key] = (0xFF << 24) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
+    return _LUTS32[key][_levels(v, lo, hi, False)]
+
+
+_LUTS32: dict[tuple[str, str], np.ndarray] = {}
 
 
 def classes_image(p: np.ndarray, style: Style, steps: bool = False) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 from nnviz.engine.features import FEATURES, PLAIN
 from nnviz.engine.monitor import threshold_for
 from nnviz.engine.summary import shown_neurons
-from nnviz.views.training.colours import diverging
+from nnviz.views.training.colours import diverging, diverging_rgb32
 
 #: the charts' slow parts (gradient health) at most ten times a second while training runs
 SLOW_S = 0.1
@@ -85,16 +85,22 @@ def draw(lab) -> None:
     lab.status.emit(text)
 
 
-def _input_images(lab) -> list[np.ndarray]:
-    """Each offered feature over the plane (made once per style)."""
+def _input_images(lab) -> np.ndarray:
+    """Each offered feature over the plane as RGB32 pixels (n, 50, 50) (made once per
+    style)."""
     if lab._input_images is None or lab._input_images[0] != lab.style_:
         maps = lab.ctl.readouts.feature_maps(50)
-        imgs = []
-        for k in range(maps.shape[-1]):
-            lim = float(np.max(np.abs(maps[..., k]))) or 1.0
-            imgs.append(diverging(maps[..., k], -lim, lim, lab.style_))
+        lims = [float(np.max(np.abs(maps[..., k]))) or 1.0 for k in range(maps.shape[-1])]
+        imgs = np.stack([_pixels(maps[..., k:k + 1], -lim, lim, lab.style_)[0]
+                         for k, lim in enumerate(lims)])
         lab._input_images = (lab.style_, imgs)
     return lab._input_images[1]
+
+
+def _pixels(maps: np.ndarray, lo: float, hi: float, style) -> np.ndarray:
+    """A layer's maps (res, res, n) coloured as one stack of RGB32 images (n, res, res),
+    row 0 at the top: one colour look-up for the whole layer."""
+    return diverging_rgb32(np.moveaxis(maps, -1, 0)[:, ::-1], lo, hi, style)
 
 
 def _draw_waiting(lab) -> None:
@@ -122,15 +128,14 @@ def _draw_plane(lab, grid) -> None:
     rows = [_input_images(lab)]
     for l, layer in enumerate(grid.hidden):
         drawn = _drawn(layer, shown_neurons(net.sizes[l + 1]))
-        img = diverging(drawn[::2, ::2], *net.activations[l].colour_range, s)
-        rows.append([img[:, :, j] for j in range(drawn.shape[-1])])
+        rows.append(_pixels(drawn[::2, ::2], *net.activations[l].colour_range, s))
     out = grid.output
     small = _drawn(out, shown_neurons(out.shape[-1]))[::2, ::2]
     out_lim = (-1, 1) if thr == 0 else (0, 1)
     if out.shape[-1] > 1:  # one map per class: its probability
-        rows.append([diverging(small[..., k], 0, 1, s) for k in range(small.shape[-1])])
+        rows.append(_pixels(small, 0, 1, s))
     else:
-        rows.append([diverging(small[..., 0], *out_lim, s)])
+        rows.append(_pixels(small[..., :1], *out_lim, s))
     lab.graph.set_images(rows)
     lab.thumbs.set_images("", [], 40, [])
     focus = lab._hover or lab._focus

@@ -6,9 +6,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from nnviz.views.style import Style
+from nnviz.views.training.charts import cache_axes
 from nnviz.views.training.colours import class_colour, classes_image, diverging, rgb32
 
 
@@ -27,6 +28,7 @@ class MapView(QWidget):
         self.plot.setAspectLocked(True)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
+        cache_axes(self.plot)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.line = pg.PlotDataItem(pen=pg.mkPen("#333333", width=3))
@@ -59,7 +61,8 @@ class MapView(QWidget):
         self.mode = "map"
         self.plot.show()
         self.plot.setAspectLocked(True)
-        self.line.setData([], [])
+        if self.line.xData is not None and len(self.line.xData):
+            self.line.setData([], [])   # (a frame of a map never has a curve to clear)
         out = grid.output
         if out.shape[-1] > 1:
             rgba = classes_image(out, style, discrete)
@@ -105,6 +108,9 @@ class MapView(QWidget):
                     item = pg.ScatterPlotItem(pos=pos, brush=pg.mkBrush(col),
                                               pen=pg.mkPen(fg, width=1), size=8 * style.scale)
                 item.data_test = test
+                # painted once into a pixmap that each training frame copies over the
+                # new map (made again when the points, their view or the style change)
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
                 self.plot.addItem(item)
                 self._point_items.append(item)
 

@@ -114,15 +114,20 @@ class NetView(QWidget):
         k = int(np.searchsorted(self.shown[layer], j))
         return k if k < len(self.shown[layer]) and self.shown[layer][k] == j else None
 
-    def set_images(self, rows: list[list[np.ndarray] | None]) -> None:
-        """Per neuron layer (inputs first: one per offered feature) the RGBA maps
-        (h, w, 4) of its neurons, or None to draw plain nodes."""
+    def set_images(self, rows: list) -> None:
+        """Per neuron layer (inputs first: one per offered feature) its neurons' maps: a
+        list of RGBA arrays (h, w, 4) with row 0 at the bottom, or one array (n, h, w) of
+        ``QImage.Format_RGB32`` pixels with row 0 at the top (:func:`diverging_rgb32`,
+        drawn as it is); None or empty draws plain nodes."""
         images, arrays = [], []
         for imgs in rows:
-            if not imgs:
+            if imgs is None or not len(imgs):
                 images.append([])
                 continue
-            arr = rgb32(np.stack(imgs)[:, ::-1])  # row 0 up
+            if isinstance(imgs, np.ndarray) and imgs.dtype == np.uint32:
+                arr = np.ascontiguousarray(imgs)
+            else:
+                arr = rgb32(np.stack(imgs)[:, ::-1])  # row 0 up
             n, h, w = arr.shape[:3]
             img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGB32)
             arrays.append(arr)
