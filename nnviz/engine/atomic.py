@@ -9,7 +9,6 @@ is removed and the previous file is untouched.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterable
@@ -35,7 +34,8 @@ def write_atomic(path: str | Path, data: str | bytes | Iterable[str],
     folder = target.parent if str(target.parent) else Path(".")
     mode = _mode_for(target)
     _remove_stale(folder)
-    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    # (secrets.token_hex(6), without importing secrets: hmac and hashlib at start-up)
+    tmp = folder / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as f:

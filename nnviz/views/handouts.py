@@ -1,5 +1,8 @@
 """File > Export for the course: a handout of the worked example (PDF or LaTeX), an
-exercise sheet with its worked solution, and the stepping recorded as PNG frames."""
+exercise sheet with its worked solution, and the stepping recorded as PNG frames.
+
+The sheets' modules are imported when a sheet is made (not at start-up: the window
+only needs the menu actions)."""
 
 from __future__ import annotations
 
@@ -21,10 +24,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
-
-from nnviz.engine.exercise import HIDDEN_ACTIVATIONS, KINDS, LOSSES, make_exercise
-from nnviz.engine.handout import handout_sheet, phase_ends
-from nnviz.views.sheet_pdf import write_sheet
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
@@ -66,6 +65,8 @@ class ExerciseDialog(QDialog):
 
     def __init__(self, parent: QWidget, shape: str) -> None:
         super().__init__(parent)
+        from nnviz.engine.exercise import HIDDEN_ACTIVATIONS, KINDS, LOSSES
+
         self.setWindowTitle("Exercise sheet")
         form = QFormLayout(self)
         self.kind = QComboBox()
@@ -148,6 +149,9 @@ class Handouts(QObject):
             return False
         if not path.lower().endswith((".pdf", ".tex")):
             path += ".pdf"
+        from nnviz.engine.handout import handout_sheet, phase_ends
+        from nnviz.views.sheet_pdf import write_sheet
+
         sheet = handout_sheet(doc.lesson, tr, upto)
         try:
             write_sheet(sheet, path, graph_pictures(tr, doc.naming, phase_ends(tr, upto)))
@@ -166,6 +170,9 @@ class Handouts(QObject):
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return False
             choice = dlg.choice()
+        from nnviz.engine.exercise import make_exercise
+        from nnviz.views.sheet_pdf import write_sheet
+
         try:
             ex = make_exercise(**choice)
         except ValueError as e:
