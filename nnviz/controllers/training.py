@@ -9,7 +9,7 @@ are read from ``doc.config`` / ``doc.loss`` before every step: they can change m
 At full speed each tick trains for a time slice (:mod:`training_clock`) and then
 returns to the event loop; at a set speed (steps per second) each tick takes one
 mini-batch step. The controller is a QtCore shell around parts with their own state:
-the step-back snapshots (:class:`StepBack`), the views' readouts (:class:`Readouts`),
+the steps on the document's history (:class:`StepBack`), the views' readouts (:class:`Readouts`),
 the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`) and early
 stopping (:class:`EarlyStop`); the data and network edits and the fast slices are still
 mixins over the run's fields (epoch, order, cursor, optimiser, generator).
@@ -90,7 +90,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         self._evaluated_with = 1.0   # the dropout factor the epoch on screen was scored with
         self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
         self.readouts = Readouts(self)    # what the views draw
-        self.back = StepBack(self)        # snapshots before each step the user asked for
+        self.back = StepBack(self)        # each step asked for: an entry of the history
         self.scores = EpochScores()       # an epoch's losses and accuracies
         self.clock = SliceClock()         # a full-speed slice's time budget
         self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
@@ -106,6 +106,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
     # ------------------------------------------------------------ lessons / data
     def _on_lesson_changed(self) -> None:
         self._unannounced = False   # a new network: nothing of the old one to announce
+        self.back.forget()          # a run under way belonged to the old lesson
         self.playback.pause()
         lesson = self.doc.lesson
         # the rows the document was opened with (a workspace's own rows): the lesson's data
@@ -133,6 +134,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
             self._sizes = list(self.doc.network.sizes)
             self._unannounced = False   # a new network (an edit, an undo) replaced it
+            self.back.forget()          # not recorded: the edit is being pushed now
             self.playback.pause()
             self._restart(clear_history=True)
             if self.doc.network.sizes[0] != len(self.features):
@@ -242,8 +244,10 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
             self.announce()
 
     def _on_playing_changed(self, playing: bool) -> None:
-        if not playing and self._unannounced:
-            self.announce()
+        if not playing:
+            if self._unannounced:
+                self.announce()
+            self.back.record()      # the run of Play: one entry on the history
 
     def _at_lesson_epochs(self) -> bool:
         """Play stops when it reaches the lesson's epoch count (a run started past it goes
@@ -253,13 +257,15 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
                 and self._play_from_epoch < target)
 
     def step_sample(self) -> None:
-        self.back.remember()
-        self._step(1)
-        self.announce()
+        self._one_step(1, "Train one sample")
 
     def step_batch(self) -> None:
+        self._one_step(self._batch_size(), "Train one batch")
+
+    def _one_step(self, size: int, text: str) -> None:
         self.back.remember()
-        self._step(self._batch_size())
+        self._step(size)
+        self.back.record(text)
         self.announce()
 
     def step_epoch(self) -> None:
@@ -271,6 +277,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         target = self.epoch + max(0, int(k))
         while self.epoch < target and self._step(self._batch_size()):
             pass
+        self.back.record()
         self.announce()
 
     def _batch_size(self) -> int:
@@ -360,15 +367,11 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
 
     def _restart(self, clear_history: bool) -> None:
         self.back.forget()
-        self.epoch = 0
-        self.steps = 0
+        self.epoch = self.steps = 0
         self._opt = OptimizerState()
         self.early.reset()
-        self._order = np.zeros(0, dtype=int)
-        self._cursor = 0
-        self.last_record = None
-        self.last_finite = None
-        self._epoch_start = None
+        self._order, self._cursor = np.zeros(0, dtype=int), 0
+        self.last_record = self.last_finite = self._epoch_start = None
         if clear_history:
             self.history.clear()
 
@@ -377,12 +380,9 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         return self.back.can_go_back()
 
     def step_back(self) -> bool:
-        """Undo the last step (or run of Play); False if there is nothing to undo."""
+        """Undo the last step or run of Play (under way too); False if it is not training."""
         self.playback.pause()
-        if not self.back.go_back():
-            return False
-        self.announce()
-        return True
+        return self.back.go_back()
 
     def progress(self) -> dict:
         """The whole run in memory (:meth:`StepBack.progress`), for a failed open."""
@@ -391,10 +391,9 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
     def restore_progress(self, got: dict) -> None:
         """Put back a :meth:`progress` of the same network shape (else nothing changes)."""
         if self.back.restore_progress(got):
-            self.playback.pause()
-            self._fast = None  # the fast trainer's buffers belong to the replaced run
             self.trained.emit()
 
     def shutdown(self) -> None:
+        self.back.forget()
         self.playback.pause()
         self.big_grid.shutdown()

@@ -271,8 +271,62 @@ def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
     assert np.array_equal(net.get_params(), start) and ctl.epoch == 0 and ctl.steps == 0
     assert not ctl.step_back()
     ctl.step_epoch()
-    ctl.add_point((0.5, 0.5), 1)                         # new data: the old steps are gone
-    assert not ctl.can_step_back()
+    n = len(ctl.data.x)
+    ctl.add_point((0.5, 0.5), 1)            # new data (not an entry of the history) ...
+    assert ctl.step_back() and np.array_equal(net.get_params(), start)  # ... keeps Back
+    assert len(ctl.data.x) == n + 1 and ctl.epoch == 0
+    ctl.step_epoch()                        # a new epoch's order over the larger set
+    assert ctl.epoch == 1 and np.all(np.isfinite(net.get_params()))
+
+
+def test_training_is_on_the_documents_one_history(ctl, qtbot):
+    """Edits and training steps are entries of one undo stack, undone and redone in order:
+    Undo after training undoes the training (not the edit before it), Redo repeats the
+    trained state exactly, and a run of Play is one entry."""
+    doc = ctl.doc
+    doc.load_lesson("spiral")
+    net = doc.network
+    stack = doc.undo_stack
+    start = net.get_params()
+    doc.set_weight(0, 0, 0, 0.125)
+    edited = doc.network.get_params()
+    ctl.step_epoch()
+    ctl.step_batch()
+    trained = doc.network.get_params()
+    assert [stack.text(i) for i in range(stack.count())][-2:] == ["Train 1 epoch",
+                                                                  "Train one batch"]
+    stack.undo()
+    stack.undo()
+    assert np.array_equal(doc.network.get_params(), edited) and ctl.epoch == 0
+    assert not ctl.can_step_back()          # the newest entry now is the edit
+    stack.undo()
+    assert np.array_equal(doc.network.get_params(), start)
+    stack.redo()
+    stack.redo()
+    stack.redo()
+    assert np.array_equal(doc.network.get_params(), trained) and ctl.epoch == 1
+    ctl.step_epoch()                        # training on from a redone step: as before
+    again = doc.network.get_params()
+    stack.undo()
+    ctl.step_epoch()
+    assert np.array_equal(doc.network.get_params(), again)
+    n = stack.count()
+    ctl.playback.play()
+    qtbot.waitUntil(lambda: ctl.epoch >= 5, timeout=20000)
+    ctl.playback.pause()
+    assert stack.count() == n + 1 and stack.text(n).startswith("Train ")
+    stack.undo()
+    assert np.array_equal(doc.network.get_params(), again) and ctl.epoch == 2
+
+
+def test_back_while_playing_undoes_the_run_under_way(ctl, qtbot):
+    ctl.doc.load_lesson("spiral")
+    ctl.step_epoch()
+    one = ctl.doc.network.get_params()
+    ctl.playback.play()
+    qtbot.waitUntil(lambda: ctl.epoch >= 3, timeout=20000)
+    assert ctl.step_back() and not ctl.playback.playing
+    assert ctl.epoch == 1 and np.array_equal(ctl.doc.network.get_params(), one)
 
 
 def _huge_linear(ctl):
@@ -348,6 +402,8 @@ def test_input_features_train_on_the_features_and_undo(ctl):
     assert grid is not None and grid.output.shape == (100, 100, 1)
     st = ctl.state()
     assert st["features"] == list(feats) and len(st["points"]) == 401
+    ctl.doc.undo_stack.undo()   # the two epochs (the newest entry of the history)
+    assert ctl.epoch == 0 and ctl.features == feats
     ctl.doc.undo_stack.undo()   # sin x2 off again, with its network
     assert ctl.features == ("x1", "x2", "x1²") and ctl.doc.network.sizes[0] == 3
     ctl.doc.undo_stack.undo()

@@ -16,14 +16,15 @@ from tests.views.test_hostile_open import HOSTILE, open_via_menu, snapshot
 
 
 def _trained_window(win, qtbot):
-    """The spiral lesson in the training lab after a few epochs, with one undoable edit."""
+    """The spiral lesson in the training lab after a few epochs (an entry of the history)
+    and one undoable edit."""
     assert win.open_lesson("spiral")
     win.show_lab("training")
     ctl = win.labs["training"].ctl
     ctl.run_epochs(3)
     qtbot.waitUntil(lambda: ctl.epoch >= 3)
     win.doc.set_weight(0, 0, 0, 0.25)
-    assert win.doc.undo_stack.count() == 1
+    assert win.doc.undo_stack.count() == 2
     return ctl
 
 
@@ -74,7 +75,7 @@ def test_hostile_workspace_is_refused_and_nothing_changes(main_window, qtbot, tm
     assert len(shown) == 1, shown
     assert "hostile.nnviz" in shown[0]
     assert _state(win, ctl) == before
-    assert win.doc.undo_stack.count() == 2
+    assert win.doc.undo_stack.count() == 3
 
 
 def test_a_lab_failing_anyway_is_rolled_back(main_window, qtbot, tmp_path, monkeypatch):
@@ -101,7 +102,7 @@ def test_a_lab_failing_anyway_is_rolled_back(main_window, qtbot, tmp_path, monke
     win.doc.lesson_changed.disconnect(boom)
     assert len(shown) == 1 and "TypeError" in shown[0] and "nothing was changed" in shown[0]
     assert snapshot(win) == before
-    assert win.doc.undo_stack.count() == 1
+    assert win.doc.undo_stack.count() == 2
     assert surface.state()  # the labs still answer
 
 

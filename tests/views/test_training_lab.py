@@ -123,6 +123,9 @@ def test_a_click_on_a_feature_switches_it(main_window, lab, qtbot):
     assert lab.readout.epoch.value.text() == "2"
     main_window.setFocus()
     qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    lab.redraw()                            # the two epochs were the newest entry
+    assert lab.readout.epoch.value.text() == "0" and lab.ctl.features == feats
+    qtbot.keyClick(main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert lab.ctl.features == ("x1", "x2", "x1²") and lab.doc.network.sizes[0] == 3
 
 
@@ -478,6 +481,27 @@ def test_back_button_and_page_up_undo_training_steps(lab, qtbot):
     assert len(lab.curves.lines["train_loss"].getData()[0]) == 1   # the curve went back too
     qtbot.keyClick(win, Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: "Nothing to step back to" in win.status_label.text())
+
+
+def test_training_steps_are_entries_of_the_edit_menus_history(lab, qtbot):
+    """One history: an edit after training disables Back (its newest entry is not
+    training); Edit > Undo takes the edit back, then Back (or Undo) the epoch, and Redo
+    brings the trained epoch back exactly."""
+    panel, win = lab.run_panel, lab.window()
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 0")
+    qtbot.mouseClick(panel.step_epoch, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 1" and panel.back.isEnabled())
+    trained = lab.doc.network.get_params()
+    assert win.act_undo.text().endswith("Train 1 epoch")
+    lab.doc.set_weight(0, 0, 0, 0.5)
+    assert not panel.back.isEnabled()
+    win.act_undo.trigger()                  # the edit
+    assert panel.back.isEnabled() and np.array_equal(lab.doc.network.get_params(), trained)
+    qtbot.mouseClick(panel.back, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 0")
+    win.act_redo.trigger()
+    qtbot.waitUntil(lambda: panel.epoch.text() == "Epoch 1")
+    assert np.array_equal(lab.doc.network.get_params(), trained)
 
 
 def test_diverging_colours_any_memory_layout():

@@ -327,8 +327,9 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     def step_back(self) -> None:
         if not self.ctl.step_back():
-            self.status.emit("Nothing to step back to: step back undoes the steps, epochs "
-                             "and runs of Play since the data or the network last changed.")
+            self.status.emit("Nothing to step back to: Back undoes the last training step "
+                             "or run of Play; the last change was not training (Edit > Undo "
+                             "undoes it).")
 
     def advance(self, steps: int) -> None:
         """``steps`` epochs at once (``nnviz screenshot --steps``)."""

@@ -99,6 +99,9 @@ class RunPanel(QGroupBox):
         self.step_batch.clicked.connect(ctl.step_batch)
         self.step_epoch.clicked.connect(ctl.step_epoch)
         self.back.clicked.connect(ctl.step_back)
+        # Back undoes the history's newest entry when it is training: an edit, an undo or
+        # a redo anywhere changes whether it is
+        self.doc.undo_stack.indexChanged.connect(self._sync_back)
         self.reset.clicked.connect(ctl.reset)
         self.revert.clicked.connect(ctl.revert)
         self.speed.currentIndexChanged.connect(lambda _i: ctl.set_speed(self.speed.currentData()))
@@ -143,11 +146,14 @@ class RunPanel(QGroupBox):
         with QSignalBlocker(self.loss):
             self.loss.setCurrentIndex(max(0, self.loss.findData(self.doc.loss_name)))
 
+    def _sync_back(self, _index: int = 0) -> None:
+        self.back.setEnabled(self.ctl.can_step_back())
+
     def refresh(self) -> None:
         """Re-read the epoch, the revert state, the speed, the initialiser and the activations."""
         self.epoch.setText(f"Epoch {self.ctl.epoch}")
         self.revert.setEnabled(self.ctl.last_finite is not None)
-        self.back.setEnabled(self.ctl.can_step_back())
+        self._sync_back()
         with QSignalBlocker(self.speed):
             self.speed.setCurrentIndex(max(0, self.speed.findData(self.ctl.speed)))
         with QSignalBlocker(self.init):
