@@ -83,10 +83,11 @@ class StepBack:
 
     def record(self, text: str | None = None) -> None:
         """The step (or run) remembered is done: one entry on the document's history,
-        named ``text`` (else by what it trained). Nothing if nothing was trained."""
+        named ``text`` (else by what it trained). Nothing if nothing changed."""
         before, self._before = self._before, None
         after = self._snapshot() if before is not None else None
-        if after is None or after.steps == before.steps or after.sizes != before.sizes:
+        if after is None or after.sizes != before.sizes or (
+                after.steps == before.steps and np.array_equal(after.params, before.params)):
             return
         self._ctl.doc.undo_stack.push(TrainingStep(text or _describe(before, after),
                                                    self._put_back, before, after,

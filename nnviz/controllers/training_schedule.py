@@ -51,7 +51,8 @@ class EarlyStop:
                 "to its weights.")
 
     def restore_best(self) -> bool:
-        """Put the weights of the best test epoch back (undoable with step back)."""
+        """Put the weights of the best test epoch back (an entry of the history: Back or
+        Undo takes it back)."""
         c = self._ctl
         best, params = self.best_epoch(), self.record.best_params
         net = c.doc.network
@@ -61,6 +62,7 @@ class EarlyStop:
         c.playback.pause()
         c.back.remember()
         net.set_params(params)
+        c.back.record(f"Restore the weights of epoch {best}")
         loss = self.record.best_loss
         c.doc.message.emit(f"Restored the weights of epoch {best} "
                            f"(test loss {loss:.4g})" if math.isfinite(loss) else
