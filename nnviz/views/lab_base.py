@@ -32,7 +32,8 @@ Hooks (all optional; the defaults are safe):
   if the file is bad (nothing may change then).
 - ``reveal_current() -> bool``: predict-then-reveal (R): show the hidden result of the
   step on screen; False if the lab hides nothing now. ``result_hidden()``: a result is
-  hidden now (the caption bar then shows no caption: it may quote the answer).
+  hidden now (the caption bar then shows no caption: it may quote the answer; it says
+  what to predict instead, from ``reveal_prompt()``).
 - ``main_view()``: the widget exported as PNG/SVG.
 - ``shutdown()``: stop timers and threads before the window closes.
 
@@ -175,6 +176,13 @@ class Lab(QMainWindow):
     def result_hidden(self) -> bool:
         """Is a step's result hidden now (predict, then reveal)?"""
         return False
+
+    def reveal_prompt(self) -> str:
+        """Predict, then reveal: what the caption bar says about the step's result (what
+        to predict, how to reveal it); "" if the lab asks nothing now. Labs that predict
+        have a :class:`nnviz.views.reveal_bar.LabReveal` as ``reveal``."""
+        reveal = getattr(self, "reveal", None)
+        return reveal.prompt() if hasattr(reveal, "prompt") else ""
 
     def menu_actions(self) -> list:
         """The lab's own entries for the Step menu (QActions), shown while it is."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,7 +39,7 @@ class GuessBar(QFrame):
         self.edit = QLineEdit()
         self.edit.setObjectName("guess-edit")
         self.edit.setMaxLength(MAX_GUESS_CHARS)
-        self.edit.setPlaceholderText("your guess, e.g. 0.5933")
+        self.edit.setPlaceholderText("e.g. 0.5933")   # the question says what to guess
         self.edit.returnPressed.connect(self._on_return)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._on_return)
@@ -53,16 +54,23 @@ class GuessBar(QFrame):
         self.tally.setTextFormat(Qt.TextFormat.PlainText)
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(4, 4, 4, 4)
+        self._rows = (QHBoxLayout(), QHBoxLayout())   # the guess row, the result row
         self._place(compact=False)
         self.apply_style(current_style())
         self.hide()
 
     def _place(self, compact: bool) -> None:
         """Three rows (question; guess and buttons; verdict and tally), or two (question,
-        guess and buttons on one line) where a lab's pictures need the height."""
+        guess and buttons on one line) where a lab's pictures need the height. In three
+        rows each row shares its width out alone (in one grid the tally's width made the
+        Reveal button as wide and left the guess field a few pixels: "y…")."""
         grid, right = self.grid, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
-        for w in (self.question, self.edit, self.check, self.reveal, self.verdict, self.tally):
-            grid.removeWidget(w)
+        for lay in (grid, *self._rows):
+            for w in (self.question, self.edit, self.check, self.reveal, self.verdict,
+                      self.tally):
+                lay.removeWidget(w)
+        for row in self._rows:
+            grid.removeItem(row)
         for c in range(4):
             grid.setColumnStretch(c, 0)
         if compact:
@@ -74,18 +82,20 @@ class GuessBar(QFrame):
             grid.addWidget(self.tally, 1, 3, right)
             grid.setColumnStretch(1, 1)
         else:
-            grid.addWidget(self.question, 0, 0, 1, 3)
-            grid.addWidget(self.edit, 1, 0)
-            grid.addWidget(self.check, 1, 1)
-            grid.addWidget(self.reveal, 1, 2)
-            grid.addWidget(self.verdict, 2, 0, 1, 2)
-            grid.addWidget(self.tally, 2, 2, right)
+            guess, result = self._rows
+            grid.addWidget(self.question, 0, 0)
+            guess.addWidget(self.edit, 1)
+            guess.addWidget(self.check)
+            guess.addWidget(self.reveal)
+            result.addWidget(self.verdict, 1)
+            result.addWidget(self.tally, 0, right)
+            grid.addLayout(guess, 1, 0)
+            grid.addLayout(result, 2, 0)
             grid.setColumnStretch(0, 1)
 
     def set_compact(self, on: bool) -> None:
         """Two rows instead of three (the question beside the guess)."""
         self.question.setWordWrap(not on)
-        self.edit.setPlaceholderText("e.g. 0.5933" if on else "your guess, e.g. 0.5933")
         self._place(bool(on))
 
     def ask(self, question: str, tally: str) -> None:
@@ -130,6 +140,10 @@ class GuessBar(QFrame):
             f.setPointSizeF(style.pt(pt))
             f.setBold(bold)
             w.setFont(f)
+        # room for the example (and a guess of as many digits) whatever the row leaves
+        fm = self.edit.fontMetrics()
+        self.edit.setMinimumWidth(fm.horizontalAdvance(self.edit.placeholderText()) +
+                                  fm.averageCharWidth() * 2 + 8)
         self.setStyleSheet(f"#guess-bar {{ border: {max(1, round(2 * style.scale))}px solid "
                            f"{style.highlight}; }} #guess-tally {{ color: {style.muted}; }}")
 
@@ -160,6 +174,18 @@ class LabReveal(QObject):
         """Is the result of the question on screen hidden?"""
         q = self.question()
         return q is not None and self.rc.hidden(q[0])
+
+    def prompt(self) -> str:
+        """What the caption bar says in predict mode about the question on screen: what
+        to predict and how to see it while it is hidden, what next once it is shown; ""
+        when the mode is off or nothing is asked."""
+        q = self.question()
+        if not self.rc.enabled or q is None:
+            return ""
+        if self.rc.hidden(q[0]):
+            return (f"Predict {q[1]} before it is shown: type your guess and press Enter, "
+                    "or press R to reveal it.")
+        return f"{q[1]} is shown. Press → for the next step, and predict its result."
 
     def reveal(self) -> bool:
         q = self.question()

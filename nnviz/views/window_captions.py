@@ -4,6 +4,7 @@ shown (never another lab's)."""
 
 from __future__ import annotations
 
+from nnviz.engine.lessons import Caption
 from nnviz.views.caption_bar import lab_captions
 
 
@@ -33,8 +34,14 @@ class CaptionsMixin:
             else None
         sizes = self.doc.network.sizes if self.doc.network is not None else None
         now, every = lab_captions(own, self.current_lab, sizes)
-        if self.current_lab is not None and self.current_lab.result_hidden():
-            now = []   # predict, then reveal: a caption may quote the hidden result
+        lab = self.current_lab
+        prompt = lab.reveal_prompt() if lab is not None else ""
+        # predict, then reveal: a caption may quote the hidden result, so the bar says what
+        # to predict instead (and, once it is shown, what next where the lesson says nothing)
+        if lab is not None and lab.result_hidden():
+            now = [Caption(prompt)] if prompt else []
+        elif prompt and not now:
+            now = [Caption(prompt)]
         self.caption_bar.show_captions(now, every, (id(own), self.width(),
                                                     hash(tuple(c.text for c in every))))
 

@@ -90,3 +90,46 @@ def _point_size(item) -> float:
             it += 1
         block = block.next()
     return min(sizes) if sizes else 0.0
+
+
+def _segments_in_rect(p0, p1, r: QRectF):
+    """Per segment p0[i]→p1[i] (scene points, arrays n×2): does it cross the rectangle
+    (Liang–Barsky clipping)?"""
+    import numpy as np
+
+    d = p1 - p0
+    t0, t1 = np.zeros(len(p0)), np.ones(len(p0))
+    for p, q in ((-d[:, 0], p0[:, 0] - r.left()), (d[:, 0], r.right() - p0[:, 0]),
+                 (-d[:, 1], p0[:, 1] - r.top()), (d[:, 1], r.bottom() - p0[:, 1])):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = q / p
+        parallel = p == 0
+        out = parallel & (q < 0)
+        t0 = np.where(~parallel & (p < 0), np.maximum(t0, t), t0)
+        t1 = np.where(~parallel & (p > 0), np.minimum(t1, t), t1)
+        t0 = np.where(out, 2.0, t0)
+    return t0 <= t1
+
+
+def value_labels_over_edges(graph, share: float) -> list[str]:
+    """Every shown value label of a neuron (net, out, δ) that lies over more than
+    ``share`` of the edges running into or out of its layer (beside a neuron of a
+    crowded column a label hid the edges running in)."""
+    import numpy as np
+
+    vb = graph.view
+    o, e = vb.mapViewToScene(QPointF(0, 0)), vb.mapViewToScene(QPointF(1, 1))
+    scale = np.array([e.x() - o.x(), e.y() - o.y()])
+    origin = np.array([o.x(), o.y()])
+    src, dst = graph._src * scale + origin, graph._dst * scale + origin
+    layer = np.concatenate([np.full(len(s), l) for l, s in enumerate(graph._edge_src)])
+    out = []
+    for (l, j), item in graph._value_items.items():
+        if l == 0 or not item.isVisible() or not item.toPlainText().strip():
+            continue
+        near = (layer == l - 1) | (layer == l)
+        crossed = _segments_in_rect(src[near], dst[near], item_scene_rect(item)).mean()
+        if crossed > share:
+            out.append(f"values of neuron {(l, j)} {item.toPlainText()!r} lie over "
+                       f"{crossed:.1%} of the edges of their layer")
+    return out

@@ -91,7 +91,11 @@ class PlacingMixin(WeightsMixin):
         item.setVisible(False)
         return False
 
-    def _value_spots(self, l: int, j: int, px: float, down: float):
+    def _value_spots(self, l: int, j: int, px: float, down: float, roomy: bool = True):
+        """Where neuron (l, j)'s values may go. In a layer without room for every
+        neuron's values (``roomy`` False: only the active one's are shown) not beside the
+        neuron, where its label would cover the edges running in, but above the top
+        neuron of the column or below the bottom one, where it is free."""
         x, y = self._pos[l][j]
         r = self._node_size(l) / 2 + 4
         # above or below, a little further out if a neighbour's text is in the way,
@@ -103,7 +107,13 @@ class PlacingMixin(WeightsMixin):
         if l == 0:
             return [left, *above[:1], *below[:1]]
         first = [*above, *below] if j < self._sizes[l] / 2 else [*below, *above]
-        return first + [right, left]
+        if roomy:
+            return first + [right, left]
+        ys = self._pos[l][:, 1]
+        top, bottom = (ys.min(), ys.max()) if down > 0 else (ys.max(), ys.min())
+        ends = [(x, top - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 12)] + \
+            [(x, bottom + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 12)]
+        return first[:1] + first[4:5] + ends
 
     def _resolve_overlaps(self) -> None:
         """Place every shown text where it overlaps nothing (see the module docstring)."""
@@ -123,21 +133,28 @@ class PlacingMixin(WeightsMixin):
                 p = item.pos()
                 taken.append(self._label_rect(item, dev, p.x(), p.y(), item.anchor))
         self._place_wide_names(px, down, taken, dev, bounds)
+        # (a crowded layer shows the active neuron's values only: the others' would go
+        # beside their neurons, over the edges)
+        roomy = {l: self._roomy_layer(l, py) for l in range(len(self._sizes))}
         values = [(k, it) for k, it in self._value_items.items() if it.toPlainText().strip()
-                  and (k[0] == 0 or k in self.state.node_text)]
+                  and (k[0] == 0 or k in self.state.node_text)
+                  and (roomy[k[0]] or k == self.state.active)]
         values.sort(key=lambda kv: kv[0] != self.state.active)
         for (l, j), item in values:
-            self._try(item, self._value_spots(l, j, px, down), taken, dev, bounds)
+            self._try(item, self._value_spots(l, j, px, down, roomy[l]), taken, dev, bounds)
         gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
         for l, item in self._bias_items.items():
-            # not in a thumbnail: only where the value is narrower than a layer's step
-            if self.net.shared_bias[l] and self.net.use_bias[l] \
-                    and item.boundingRect().width() <= 0.95 * gap:
+            # beside its square where the value (in one line or two: _place_texts chose)
+            # is narrower than a layer's step, else under it (layers close together on a
+            # projector: "b1 = 0.35" went missing)
+            if self.net.shared_bias[l] and self.net.use_bias[l]:
                 x, y = self._bias_pos[l]
                 s = 14 * self.style_.scale
-                spots = [(x + s * px, y, (0.0, 0.5)), (x, y + s * down, (0.5, 0.0)),
-                         (x - s * px, y, (1.0, 0.5))]
-                self._try(item, spots, taken, dev, bounds)
+                beside = [(x + s * px, y, (0.0, 0.5)), (x - s * px, y, (1.0, 0.5))]
+                below = (x, y + s * down, (0.5, 0.0))
+                narrow = item.boundingRect().width() <= 0.95 * gap
+                self._try(item, [beside[0], below, beside[1]] if narrow else [below],
+                          taken, dev, bounds)
         if self.weight_labels_on:
             self._place_weights(taken, dev, bounds)
         for item in self._caption_items.values():

@@ -3,6 +3,7 @@ graph take drags and Shift+wheel on edges, and picking (what is under the mouse)
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -156,3 +157,34 @@ class PickingMixin:
     def edge_scene_pos(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
         a, b = self._pos[l][k], self._pos[l + 1][j]
         return self.view.mapViewToScene(QPointF(*(a + t * (b - a))))
+
+
+#: between two items of the legend: the only place its lines may break
+LEGEND_GAP = "&nbsp;&nbsp; "
+
+
+def legend_items(items: list[str]) -> str:
+    """Legend items (HTML) in a row that wraps between items, never inside one (its
+    spaces are non-breaking: "gradient ∂C/∂w | known" was split at the window's edge)."""
+    return LEGEND_GAP.join(_unbreakable(t) for t in items)
+
+
+def _unbreakable(html: str) -> str:
+    """``html`` with the spaces of its text (not of its tags) made non-breaking."""
+    return re.sub(r"(^|>)([^<]*)", lambda m: m.group(1) + m.group(2).replace(" ", "&nbsp;"),
+                  html)
+
+
+def colour_legend(s: Style) -> str:
+    """The legend of the graph's colours and widths (HTML)."""
+    sw = '<span style="color:{c}; font-weight:bold">━━</span> {t}'
+    return legend_items([sw.format(c=s.positive, t="positive weight"),
+                         sw.format(c=s.negative, t="negative weight"),
+                         sw.format(c=s.gradient, t="gradient ∂C/∂w known"),
+                         sw.format(c=s.highlight, t="active step"),
+                         "width ∝ |w|, fill ∝ activation"])
+
+
+def culled(shown: int, n: int) -> str:
+    """The legend's item saying that only the strongest weights are drawn."""
+    return LEGEND_GAP + legend_items([f"<i>showing the {shown:,} strongest of {n:,} weights</i>"])

@@ -82,7 +82,6 @@ class TextsMixin:
             return
         s, nm, st = self.style_, self.naming, self.state
         pt = s.pt(9.5)
-        L = len(self._sizes) - 1
         fill = pg.mkBrush(translucent(s.background, 200))
         for (l, j), item in self._name_items.items():
             _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
@@ -104,13 +103,12 @@ class TextsMixin:
         b = self._biases()
         for l, item in self._bias_items.items():  # shown or not: _place_texts decides
             if self.net.shared_bias[l] and self.net.use_bias[l]:
-                _set_html(item, lines_html([(f"{nm.bias(l, 0)} = {fmt(b[l][0])}", "value")], s, pt))
+                name, value = nm.bias(l, 0), fmt(b[l][0])   # in one line, or two if narrow
+                item.forms = (lines_html([(f"{name} = {value}", "value")], s, pt),
+                              lines_html([(f"{name} =", "value"), (value, "value")], s, pt))
+                _set_html(item, item.forms[getattr(item, "form", 0)])
         for l, item in self._caption_items.items():
-            n = self._sizes[l]
-            kind = ("input" + ("s" if n != 1 else "")) if l == 0 else (
-                "output" if l == L else "hidden")
-            act = "" if l == 0 else f" · {self.net.activations[l - 1].name}"
-            _set_html(item, lines_html([(f"{n} {kind}{act}", "muted")], s, s.pt(9)))
+            self._set_caption_forms(l, item)
         w = self._weights()
         for item, (l, j, k) in self._edge_labels:
             lines = st.edge_text.get((l, j, k))
@@ -122,6 +120,24 @@ class TextsMixin:
             item.fill = pg.mkBrush(QColor(s.background))
         self._refit_for_texts()
         self._place_texts()
+
+    def _set_caption_forms(self, l: int, item) -> None:
+        """Layer l's caption in one line ("2 hidden · sigmoid") and in two (the
+        activation under the count, for layers closer than the line is wide); the item
+        keeps the form the placing chose last, and the one-line width (the fit keeps
+        room for it: a form chosen by the room would change the room)."""
+        s, n, L = self.style_, self._sizes[l], len(self._sizes) - 1
+        kind = ("input" + ("s" if n != 1 else "")) if l == 0 else (
+            "output" if l == L else "hidden")
+        act = "" if l == 0 else self.net.activations[l - 1].name
+        one = lines_html([(f"{n} {kind}" + (f" · {act}" if act else ""), "muted")], s, s.pt(9))
+        if getattr(item, "forms", (None,))[0] != one:
+            two = lines_html([(f"{n} {kind}", "muted")] + ([(act, "muted")] if act else []),
+                             s, s.pt(9)).replace("<div ", '<div align="center" ', 1)
+            _set_html(item, one)
+            item.one_width = item.boundingRect().width()
+            item.forms = (one, two)
+        _set_html(item, item.forms[getattr(item, "form", 0)])
 
     def _refit_for_texts(self) -> None:
         """Fit again (once, soon) if the texts at the sides (the targets, the outer
@@ -135,7 +151,7 @@ class TextsMixin:
         """Pixels the side texts need: the targets' width, and half the first and the last
         layer's caption (centred under their layers)."""
         L = len(self._sizes) - 1
-        half = [self._caption_items[l].boundingRect().width() / 2
+        half = [getattr(self._caption_items[l], "one_width", 0.0) / 2
                 if l in self._caption_items and self._caption_items[l].toPlainText() else 0.0
                 for l in (0, L)]
         return self._targets_width(), half[0], half[1]
@@ -255,10 +271,23 @@ class TextsMixin:
         for l, item in self._bias_items.items():
             x, y = self._bias_pos[l]
             item.setPos(x + 14 * sc * px, y)
-            fits = (14 + 8) * sc + item.boundingRect().width() <= gap
+            fits = False
+            for form in range(len(getattr(item, "forms", ()))):   # one line, else two
+                item.form = form
+                _set_html(item, item.forms[form])
+                fits = (14 + 8) * sc + item.boundingRect().width() <= gap
+                if fits:
+                    break
             _show(item, self.net.shared_bias[l] and self.net.use_bias[l] and fits)
-        widths = [self._caption_items[l].boundingRect().width() for l in range(L + 1)]
-        captions_fit = all((a + b) / 2 + 4 * sc <= gap for a, b in zip(widths, widths[1:]))
+        items = [self._caption_items[l] for l in range(L + 1)]
+        for form in (0, 1):   # in one line each where they fit, else in two
+            for item in items:
+                item.form = form
+                _set_html(item, item.forms[form])
+            widths = [item.boundingRect().width() for item in items]
+            captions_fit = all((a + b) / 2 + 4 * sc <= gap for a, b in zip(widths, widths[1:]))
+            if captions_fit:
+                break
         for l, item in self._caption_items.items():
             _show(item, captions_fit)
             item.setPos(l, self._caption_y(l, py))

@@ -3,6 +3,8 @@ an anchor at a point of the view, on an optional background."""
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
@@ -31,7 +33,11 @@ class GraphLabel(QGraphicsTextItem):
         return self
 
     def setHtml(self, html: str) -> None:  # noqa: N802 - Qt API
+        self.setTextWidth(-1)
         super().setHtml(html)
+        if 'align="center"' in html:   # lines centred on the widest (a width to centre in)
+            doc = self.document()
+            self.setTextWidth(math.ceil(doc.idealWidth() + 2 * doc.documentMargin()) + 1)
         self._anchor_transform()
 
     def set_anchor(self, anchor: tuple[float, float]) -> None:

@@ -42,7 +42,7 @@ from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgeLayer, dro
 from nnviz.views.items.graph_nodes import NodeLayer
 from nnviz.views.items.graph_place import PlacingMixin
 from nnviz.views.items.graph_state import GraphState
-from nnviz.views.items.graph_support import GraphViewBox, PickingMixin
+from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, colour_legend, culled
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
 from nnviz.views.style import Style, current_style
 
@@ -251,13 +251,7 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         self.style_ = style
         self.view_widget.setBackground(style.background)
         s = style
-        sw = '<span style="color:{c}; font-weight:bold">━━</span> {t}'
-        self._legend_html = ("&nbsp;&nbsp;".join([
-            sw.format(c=s.positive, t="positive weight"),
-            sw.format(c=s.negative, t="negative weight"),
-            sw.format(c=s.gradient, t="gradient ∂C/∂w known"),
-            sw.format(c=s.highlight, t="active step"),
-            "width ∝ |w|, fill ∝ activation"]))
+        self._legend_html = colour_legend(s)
         self._set_legend()
         f = self.legend.font()
         f.setPointSizeF(s.pt(9))
@@ -393,6 +387,6 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         html = self._legend_html
         n, shown = self.edges.counts
         if shown < n:
-            html += (f"&nbsp;&nbsp;<i>showing the {shown:,} strongest of {n:,} weights</i>")
+            html += culled(shown, n)
         if self.legend.text() != html:
             self.legend.setText(html)

@@ -1,0 +1,180 @@
+"""Details of the projector layouts of issue 15, on the real main window at 1024x768 and
+1280x720, in presentation mode (F5) and not: the caption bar in predict mode, the
+Workbench graph's layer captions, bias values and value labels in a crowded layer, and its
+legend's line breaks. One window per size is shared by the tests of that size."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication
+
+from nnviz.views.style import current_style
+from tests.views.fit_checks import text_problems
+from tests.views.graph_geometry import texts_outside_view, value_labels_over_edges
+from tests.views.workbench_keys import press
+
+SIZES = [(1024, 768), (1280, 720)]
+
+
+def _settle(n: int = 3) -> None:
+    for _ in range(n):
+        QApplication.processEvents()
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def window(request, qapp, tmp_path_factory):
+    """One real main window per size, shared by the tests of that size."""
+    from nnviz.views.main_window import MainWindow
+
+    path = tmp_path_factory.mktemp("details") / "settings.ini"
+    win = MainWindow(settings=QSettings(str(path), QSettings.Format.IniFormat))
+    win.resize(*request.param)
+    win.start(lesson="mazur-2-2-2")
+    win.show()
+    _settle()
+    win.requested = request.param
+    yield win
+    if current_style().presentation:
+        win.leave_presentation()
+    for page in win.labs.values():
+        page.shutdown()
+    win.close()
+    win.deleteLater()
+    _settle()
+
+
+def _set_presentation(win, qtbot, on: bool) -> None:
+    if current_style().presentation != on:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert current_style().presentation == on
+    _settle()
+
+
+def _workbench(win, lesson: str):
+    assert win.open_lesson(lesson)
+    win.show_lab("workbench")
+    lab = win.current_lab
+    win.activateWindow()
+    lab.graph.setFocus()
+    _settle()
+    return lab
+
+
+def test_predict_mode_says_what_to_predict(window, qtbot):
+    """Q, then →: the caption bar says what to predict and how to reveal it (it was an
+    empty strip); the guess field shows its whole example; the bias values stay shown
+    (they went missing where the guess bar narrowed the graph). R: the bar goes on
+    saying something."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        lab = _workbench(win, "mazur-2-2-2")
+        lab.stepper.set_position(0)
+        press(qtbot, win, Qt.Key.Key_Q)
+        press(qtbot, win, Qt.Key.Key_Right, 3)
+        _settle()
+        where = f"F5={presentation}"
+        assert lab.stepper.k == 3 and lab.result_hidden()
+        bar, text = win.caption_bar, win.caption_bar.text_label.text()
+        if not (bar.isVisible() and "net_h2" in text and "press R" in text):
+            problems.append(f"{where}: the caption bar says {text!r}")
+        if "0.3925" in text:   # net_h2 itself
+            problems.append(f"{where}: the caption gives the result away: {text!r}")
+        problems += [f"{where}: {p}" for p in text_problems(bar) + text_problems(lab.reveal.bar)]
+        edit = lab.reveal.bar.edit
+        need = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+        if edit.width() < need + 8:
+            problems.append(f"{where}: guess field {edit.width()} px for {need} px of text")
+        shown = lab.graph.label_texts()
+        if not all(any(t.startswith(f"{b} =") for t in shown) for b in ("b1", "b2")):
+            problems.append(f"{where}: bias values not shown: {shown}")
+        press(qtbot, win, Qt.Key.Key_R)
+        _settle()
+        if lab.result_hidden() or not win.caption_bar.text_label.text().strip():
+            problems.append(f"{where}: after R the caption bar says nothing")
+        press(qtbot, win, Qt.Key.Key_Q)
+        assert not win.reveal_actions.act_mode.isChecked()
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_wide_network_keeps_its_captions_and_edges_in_view(window, qtbot):
+    """The 784-100-10 network at its first and last steps and at steps on its outputs
+    (forward, backward, update), in presentation mode and not: every layer's caption
+    shown (at 1024x768 in F5 all three were hidden: too wide for the layers' spacing)
+    and inside the view, no two texts overlapping, and the values of a crowded layer's
+    neurons not laid over the edges running in (they were put beside the outputs, over
+    half of the edges)."""
+    from nnviz.views.items.graph_place import overlapping
+
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        lab = _workbench(win, "wide-784-100-10")
+        n = len(lab.stepper)
+        for k in (0, 222, 259, n - 1, n):
+            lab.stepper.set_position(k)
+            _settle(2)
+            g, where = lab.graph, f"F5={presentation} step {k}"
+            hidden = [c.toPlainText() for c in g._caption_items.values() if not c.isVisible()]
+            found = [f"caption {t!r} hidden" for t in hidden]
+            found += texts_outside_view(g) + value_labels_over_edges(g, 0.05)
+            found += [f"{a!r} overlaps {b!r}" for a, b in overlapping(g.text_rects())]
+            problems += [f"{where}: {p}" for p in found]
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def _legend_breaks(label) -> list[str]:
+    """Where the legend's laid-out lines break inside an item (items are set apart by
+    two non-breaking spaces and a space; inside an item every space is non-breaking)."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    doc.setHtml(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    bad = []
+    block = doc.begin()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for i in range(layout.lineCount() - 1):
+            line = layout.lineAt(i)
+            end = line.textStart() + line.textLength()
+            if not text[:end].endswith("\xa0\xa0 "):
+                bad.append(f"{text[max(0, end - 16):end]}|{text[end:end + 16]}")
+        block = block.next()
+    return bad
+
+
+def test_the_graph_legend_breaks_only_between_items(window, qtbot):
+    """The legend under the Workbench graph, with the mazur network and with the wide one
+    (its "showing the 1,200 strongest …" item), beside the guess bar too: whole on
+    screen, and where it needs two lines it breaks between items, never inside one
+    ("gradient ∂C/∂w | known" at the window's edge). In normal mode at 1280x720 it
+    takes one line."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        for lesson in ("mazur-2-2-2", "wide-784-100-10"):
+            lab = _workbench(win, lesson)
+            for predict in (False, True):
+                if predict:   # the guess bar widens the Equation panel
+                    press(qtbot, win, Qt.Key.Key_Q)
+                    press(qtbot, win, Qt.Key.Key_Right)
+                    _settle()
+                legend, where = lab.graph.legend, f"F5={presentation} {lesson} Q={predict}"
+                problems += [f"{where}: broken at {b!r}" for b in _legend_breaks(legend)]
+                problems += [f"{where}: {p}" for p in text_problems(legend)]
+                if predict:
+                    press(qtbot, win, Qt.Key.Key_Q)
+            if not presentation and lesson == "mazur-2-2-2" and win.requested == (1280, 720):
+                lines = round(legend.height() / legend.fontMetrics().lineSpacing())
+                if lines != 1:
+                    problems.append(f"the legend takes {lines} lines at 1280x720")
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
