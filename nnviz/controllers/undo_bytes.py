@@ -11,9 +11,12 @@ position and the same saved ("clean") state where that is still in the history.
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import count
 from typing import Any
 
 import numpy as np
+import shiboken6
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 _PAYLOAD = ("_before", "_after")
@@ -73,6 +76,22 @@ class _Kept(QUndoCommand):
             self._inner.undo()
 
 
+#: The Python objects of the commands each stack holds, kept here, outside the stack.
+#: A document that ends in a reference cycle is freed by the garbage collector, which may
+#: free a command's Python object before the document: the stack's C++ destructor then
+#: deleted a command whose wrapper was gone, and the process crashed (SIGSEGV in
+#: QUndoStack::clear during gc.collect, reproduced with a Document, a Training controller
+#: and one pushed step). Held here, a command outlives its C++ object; the entries go when
+#: the stack is destroyed, and the commands Qt deleted (merged, dropped, cleared) are
+#: pruned as the stack changes.
+_HELD: dict[int, list[QUndoCommand]] = {}
+_stack_keys = count()
+
+
+def _release(key: int, *_args: Any) -> None:
+    _HELD.pop(key, None)
+
+
 class BoundedUndoStack(QUndoStack):
     """QUndoStack whose steps together keep at most ``max_bytes`` (at least one step
     is always kept, and never a step still to be redone)."""
@@ -81,13 +100,30 @@ class BoundedUndoStack(QUndoStack):
         super().__init__(parent)
         self.max_bytes = max_bytes
         self._replaying = False
+        self._key = next(_stack_keys)
+        _HELD[self._key] = []
+        self.destroyed.connect(partial(_release, self._key))
 
     def held_bytes(self) -> int:
         return sum(command_bytes(self.command(i)) for i in range(self.count()))
 
     def push(self, cmd: QUndoCommand) -> None:  # noqa: D102 - QUndoStack.push, then the cap
+        self._hold(cmd)
         super().push(cmd)
         self.trim()
+        self._prune()
+
+    def clear(self) -> None:  # noqa: D102 - QUndoStack.clear, then forget the commands
+        super().clear()
+        self._prune()
+
+    def _hold(self, cmd: QUndoCommand) -> None:
+        _HELD.setdefault(self._key, []).append(cmd)
+
+    def _prune(self) -> None:
+        held = _HELD.get(self._key)
+        if held is not None:
+            held[:] = [c for c in held if shiboken6.isValid(c)]
 
     def trim(self) -> bool:
         """Drop the oldest steps until the rest fit in ``max_bytes``; True if any went."""
@@ -113,6 +149,7 @@ class BoundedUndoStack(QUndoStack):
             for i, c in enumerate(carried):
                 if i == clean - first:
                     self.setClean()
+                self._hold(c)
                 QUndoStack.push(self, c)
             if clean == n:
                 self.setClean()

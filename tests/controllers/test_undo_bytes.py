@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import shiboken6
 
 from nnviz.controllers import document as D
 from nnviz.controllers.undo_bytes import command_bytes
@@ -95,3 +96,60 @@ def test_a_small_network_keeps_the_full_count(doc):
     for i in range(D.MAX_UNDO + 20):
         doc.set_weight(0, 0, 0, float(i % 7))
     assert doc.undo_stack.count() == D.MAX_UNDO
+
+
+_CYCLE_SCRIPT = """
+import gc, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from nnviz.controllers.document import Document
+from nnviz.controllers.training import TrainingController
+
+
+def make():
+    doc = Document()
+    ctl = TrainingController(doc)
+    doc.load_lesson("spiral")
+    ctl.step_epoch()            # one entry on the document's history
+    ctl.shutdown()
+
+
+make()
+gc.collect()                    # the document, its history and the controller, in a cycle
+print("collected")
+"""
+
+
+def test_a_document_freed_by_the_garbage_collector_does_not_crash(tmp_path):
+    """A Document with a pushed step, freed with its controller by gc.collect(), crashed
+    the process (SIGSEGV in QUndoStack::clear): in a child process, so a crash fails this
+    test instead of ending the suite."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
+    r = subprocess.run([sys.executable, "-c", _CYCLE_SCRIPT], capture_output=True, text=True,
+                       env=env, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0 and "collected" in r.stdout, (r.returncode, r.stderr[-2000:])
+
+
+def test_the_commands_held_for_a_stack_are_only_those_it_still_has(qtbot):
+    from nnviz.controllers import undo_bytes
+    from nnviz.controllers.undo import Change
+
+    stack = undo_bytes.BoundedUndoStack(10**9)
+    for i in range(5):
+        stack.push(Change(f"step {i}", lambda s: None, i, i + 1, ("same",)))  # they merge
+    assert stack.count() == 1 and len(undo_bytes._HELD[stack._key]) == 1
+    stack.push(Change("other", lambda s: None, 0, 1))
+    stack.undo()
+    stack.push(Change("instead", lambda s: None, 0, 2))   # drops the undone step
+    assert stack.count() == 2 and len(undo_bytes._HELD[stack._key]) == 2
+    stack.clear()
+    assert undo_bytes._HELD[stack._key] == []
+    key = stack._key
+    shiboken6.delete(stack)
+    assert key not in undo_bytes._HELD
