@@ -11,9 +11,10 @@ import numpy as np
 from nnviz.engine.features import FEATURES, PLAIN
 from nnviz.engine.monitor import threshold_for
 from nnviz.engine.summary import shown_neurons
-from nnviz.views.training.colours import diverging, diverging_rgb32
+from nnviz.views.training.colours import diverging_rgb32
 
-#: the charts' slow parts (gradient health) at most ten times a second while training runs
+#: the charts' slow parts (gradient health) and the status text at most ten times a second
+#: while training runs
 SLOW_S = 0.1
 #: the network's edges at most four times a second while training runs (the costliest part),
 #: and at most a tenth of the time: a large network's edges (4,736 in 64-32-64-10, ~180 ms
@@ -82,7 +83,9 @@ def draw(lab) -> None:
     text = f"Training · epoch {ctl.epoch}"
     if np.isfinite(acc):
         text += f" · test accuracy {100 * acc:.1f} %"
-    lab.status.emit(text)
+    if not ctl.playback.playing or now - lab._text_at >= SLOW_S:
+        lab._text_at = now   # while training runs, the status bar (and the captions that
+        lab.status.emit(text)  # follow it) at most ten times a second
 
 
 def _input_images(lab) -> np.ndarray:
@@ -173,7 +176,7 @@ def _draw_digits(lab) -> None:
     lab.graph.set_images([])
     w = net.weights[0]
     lim = 0.7 * float(np.nanmax(np.abs(w))) or 1.0
-    imgs = [diverging(w[j].reshape(8, 8), -lim, lim, s) for j in range(w.shape[0])]
+    imgs = diverging_rgb32(w.reshape(-1, 8, 8), -lim, lim, s)   # one look-up for all
     px = int(min(72, max(24, (lab.thumbs_scroll.width() - 12) / 8 - 3)))
     acc = ctl.history.test_acc[-1] if len(ctl.history) else float("nan")
     head = (f"<b>Epoch {ctl.epoch} · test accuracy {100 * acc:.1f} %</b><br>"

@@ -88,7 +88,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self._panel_choice: bool | None = None         # the user's own show/hide, if any
         self._body_dragged = False                     # the user moved the map's divider
         self._input_images: tuple | None = None       # (style, images) of the features
-        self._slow_at = self._graph_at = 0.0
+        self._slow_at = self._graph_at = self._text_at = 0.0
         self._scenes: list | None = None   # the graphics scenes flushed at each redraw
         self.pacer = RedrawPacer(self, lambda: self.redraw())   # one redraw a frame at most
         self._connect()

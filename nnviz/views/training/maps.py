@@ -224,18 +224,25 @@ class Thumbnails(QWidget):
 
     def set_images(self, title: str, rows: list[list[np.ndarray]], px: int, tips: list[list[str]],
                    per_row: int = 16, flip: bool = True) -> None:
-        """``rows`` of RGBA arrays (rows, cols, 4); each is drawn as a px x px cell (row 0
-        at the bottom if ``flip``) with its tooltip; a row wraps after ``per_row`` cells."""
-        self.title.setText(title)
+        """``rows`` of RGBA arrays (rows, cols, 4), or of one array (n, rows, cols) of
+        ``QImage.Format_RGB32`` pixels (drawn as they are); each is drawn as a px x px cell
+        (row 0 at the bottom if ``flip``) with its tooltip; a row wraps after ``per_row``
+        cells."""
+        if title != self.title.text():
+            self.title.setText(title)
         step = px + self.GAP
         rects, sources, flat_tips, arrays = [], [], [], []
         line = 0
         for r, imgs in enumerate(rows):
-            groups = ([imgs] if imgs and all(a.shape == imgs[0].shape for a in imgs)
+            pixels = isinstance(imgs, np.ndarray) and imgs.dtype == np.uint32
+            groups = ([imgs] if pixels or (imgs and all(a.shape == imgs[0].shape for a in imgs))
                       else [[a] for a in imgs])
             for group in groups:  # one image per group of same-sized arrays, stacked
-                arr = np.stack(group)
-                arr = rgb32(arr[:, ::-1] if flip else arr)
+                if pixels:
+                    arr = np.ascontiguousarray(group)
+                else:
+                    arr = np.stack(group)
+                    arr = rgb32(arr[:, ::-1] if flip else arr)
                 n, h, w = arr.shape[:3]
                 img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGB32)
                 arrays.append(arr)

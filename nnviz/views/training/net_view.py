@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from nnviz.engine.summary import shown_neurons, summary_text
@@ -51,6 +51,8 @@ class NetView(QWidget):
         self._images: list[list[tuple[QImage, QRect]]] = []
         self._arrays: list[np.ndarray] = []
         self._nodes: list[list[QRectF]] = []
+        self._node_region: QRegion | None = None   # every node's rectangle (and its border)
+        self._marks: tuple | None = None   # (hover, selected) as last painted
         self.edges = EdgeStrokes()   # the weights' strokes, made again when they look different
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
@@ -132,8 +134,14 @@ class NetView(QWidget):
             img = QImage(arr.data, w, n * h, 4 * w, QImage.Format.Format_RGB32)
             arrays.append(arr)
             images.append([(img, QRect(0, k * h, w, h)) for k in range(n)])
+        same = [len(r) for r in images] == [len(r) for r in self._images]
         self._images, self._arrays = images, arrays
-        self.update()
+        if same and self._node_region is not None and self._marks == (self.hover, self.selected):
+            # only the maps inside the nodes changed (a training frame): repaint those,
+            # not the edges, the captions and the buttons around them
+            self.update(self._node_region)
+        else:
+            self.update()
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -179,6 +187,7 @@ class NetView(QWidget):
         sizes = list(self.sizes)
         if not sizes:
             self._nodes = []
+            self._node_region = None
             return
         counts = [len(sh) for sh in self.shown]
         top, bottom = self._header(), self.height() - 4 - self._footer_height()
@@ -194,6 +203,10 @@ class NetView(QWidget):
             step = min(avail / n, s * 1.35)
             y0 = top + (avail - step * n) / 2 + (step - s) / 2
             self._nodes.append([QRectF(cx - s / 2, y0 + k * step, s, s) for k in range(n)])
+        self._node_region = QRegion()
+        for col in self._nodes:
+            for r in col:
+                self._node_region += r.toAlignedRect().adjusted(-1, -1, 1, 1)
         # the hidden-layer buttons: "+ −" above each hidden column, in the second header row
         bh = fm.height() + 6
         bw = int(min(fm.horizontalAdvance("+") * 2.6 + 8, gap * 0.46))
@@ -245,7 +258,7 @@ class NetView(QWidget):
         return self.edges.picture(self.size(), self.devicePixelRatioF(), self._segments,
                                   self.style_)
 
-    def paintEvent(self, _ev) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, ev) -> None:  # noqa: N802 - Qt API
         edges = self._edge_picture()
         p = QPainter(self)
         p.drawPixmap(0, 0, edges)
@@ -269,13 +282,15 @@ class NetView(QWidget):
                 p.setPen(QPen(fg if on else muted, 1))
                 p.drawRect(r) if j < len(imgs) else p.drawEllipse(r)
         p.setOpacity(1.0)
+        self._marks = (self.hover, self.selected)
         for mark, colour in ((self.hover, muted), (self.selected, QColor(s.highlight))):
             k = None if mark is None else self._pos(*mark)
             if k is not None and mark[0] < len(self._nodes) and k < len(self._nodes[mark[0]]):
                 p.setPen(QPen(colour, 3 * s.scale))
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(self._nodes[mark[0]][k].adjusted(-3, -3, 3, 3))
-        self._paint_labels(p, fg, muted)
+        if self._node_region is None or not ev.region().subtracted(self._node_region).isEmpty():
+            self._paint_labels(p, fg, muted)   # (a frame that repaints only the nodes: none)
         p.end()
 
     def _paint_labels(self, p: QPainter, fg: QColor, muted: QColor) -> None:
