@@ -44,17 +44,18 @@ _LUTS: dict[tuple[str, str], np.ndarray] = {}
 
 
 def _levels(v: np.ndarray, lo: float, hi: float, steps: bool) -> np.ndarray:
-    """Values to indices 0..255 of the colour table (C order whatever v's layout)."""
+    """Values to indices 0..255 of the colour table, C order whatever v's layout: lo to 0,
+    hi to 255 (clipped), NaN to the middle. Four passes over the values when they are all
+    finite (one sum tells): every hidden neuron's map goes through here each frame."""
     mid = 0.5 * (lo + hi)
-    half = 0.5 * (hi - lo) or 1.0
-    t = np.subtract(v, mid, dtype=np.float64)
-    t /= half
-    np.clip(t, -1.0, 1.0, out=t)              # +-inf -> +-1; NaN stays NaN ...
-    np.nan_to_num(t, copy=False, nan=0.0)     # ... and shows as the middle
+    a = 127.5 / (0.5 * (hi - lo) or 1.0)
+    t = np.multiply(v, a, dtype=np.float64)
+    t += 127.5 - mid * a
+    if not np.isfinite(t.sum()):              # NaN shows as the middle (+-inf: clipped)
+        np.copyto(t, 127.5, where=np.isnan(t))
     if steps:
-        t = np.where(t >= 0, 0.75, -0.75)
-    t += 1.0
-    t *= 127.5
+        return np.where(t >= 127.5, np.uint8(223), np.uint8(31))
+    np.clip(t, 0.0, 255.0, out=t)
     return t.astype(np.uint8, order="C")
 
 
@@ -66,8 +67,8 @@ def diverging(v: np.ndarray, lo: float, hi: float, style: Style, steps: bool = F
     hidden neuron's map on every training frame.
     """
     idx = _levels(v, lo, hi, steps)
-    lut = _lut(style)
-    return lut.view(np.uint32).reshape(256)[idx].view(np.uint8).reshape(idx.shape + (4,))
+    lut = _lut(style).view(np.uint32).reshape(256)
+    return np.take(lut, idx).view(np.uint8).reshape(idx.shape + (4,))
 
 
 def diverging_rgb32(v: np.ndarray, lo: float, hi: float, style: Style) -> np.ndarray:
@@ -78,7 +79,7 @@ def diverging_rgb32(v: np.ndarray, lo: float, hi: float, style: Style) -> np.nda
     if key not in _LUTS32:
         c = _lut(style).astype(np.uint32)
         _LUTS32[key] = (0xFF << 24) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
-    return _LUTS32[key][_levels(v, lo, hi, False)]
+    return np.take(_LUTS32[key], _levels(v, lo, hi, False))
 
 
 _LUTS32: dict[tuple[str, str], np.ndarray] = {}
