@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 
 FRAME_MS = 16
-#: a training frame (slice + redraw + repaint) aims at this length (33 frames/s) ...
-FRAME_TARGET_S = 0.030
+#: a training frame (slice + redraw + repaint) aims at this length (32 frames/s) ...
+FRAME_TARGET_S = 0.031
 #: ... with a slice of at least MIN_BUDGET_S and at most MAX_BUDGET_S, and at least
 #: TRAIN_SHARE times the time the frame's drawing took: on a busy machine, where drawing
 #: alone takes longer than a frame, training keeps 60 % of the time (fewer frames, each
@@ -40,10 +40,13 @@ class SliceClock:
     def __init__(self) -> None:
         self.last_end: float | None = None   # the GUI thread's CPU clock when a slice ended
         self._wall_end = float("inf")        # the current slice's wall-clock end
+        self._deadline: float | None = None  # the current slice's deadline (CPU clock)
+        self.carry = 0.0   # how far the last slice ran past its deadline (scoring its epochs)
 
     def restart(self) -> None:
         """A new run of frames (Play pressed): the next slice gets a full budget."""
         self.last_end = None
+        self._deadline, self.carry = None, 0.0
 
     def budget(self, now: float) -> float:
         """Seconds of training for the slice starting at ``now``: the rest of a frame of
@@ -57,10 +60,13 @@ class SliceClock:
         return min(MAX_BUDGET_S, max(MIN_BUDGET_S, want))
 
     def begin(self) -> float:
-        """Start a slice now; its deadline on the CPU clock."""
+        """Start a slice now; its deadline on the CPU clock: the budget less what the last
+        slice ran past its own (a slice's epochs are scored after its deadline), so a
+        frame keeps its length instead of growing by that much."""
         start = _cpu()
         self._wall_end = time.perf_counter() + MAX_WALL_S
-        return start + self.budget(start)
+        self._deadline = start + max(MIN_BUDGET_S, self.budget(start) - self.carry)
+        return self._deadline
 
     def over(self, deadline: float) -> bool:
         """The slice's time is up: ``deadline`` on the GUI thread's CPU clock, or its
@@ -70,3 +76,5 @@ class SliceClock:
     def end(self) -> None:
         """The slice is over: what the GUI thread does next is drawing time."""
         self.last_end = _cpu()
+        over = 0.0 if self._deadline is None else self.last_end - self._deadline
+        self.carry = min(MAX_BUDGET_S, max(0.0, over))

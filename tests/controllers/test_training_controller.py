@@ -183,6 +183,34 @@ def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
     assert ctl.clock.budget(1e9) == tr.MAX_BUDGET_S  # play starts a new run of frames
 
 
+def test_a_slice_that_ran_past_its_deadline_shortens_the_next(monkeypatch):
+    """A slice's epochs are scored after its deadline: the next slice is that much
+    shorter, so a frame (slice + drawing) keeps FRAME_TARGET_S instead of growing."""
+    from nnviz.controllers import training_clock as tr
+
+    now = [10.0]
+    monkeypatch.setattr(tr, "_cpu", lambda: now[0])
+    clock = tr.SliceClock()
+    first = clock.begin()                 # nothing drawn yet: a full slice
+    assert first == pytest.approx(10.0 + tr.MAX_BUDGET_S)
+    now[0] = first + 0.004                # scoring ran 4 ms past the deadline
+    clock.end()
+    assert clock.carry == pytest.approx(0.004)
+    now[0] += 0.008                       # the frame's drawing took 8 ms
+    second = clock.begin()
+    assert second - now[0] == pytest.approx(tr.FRAME_TARGET_S - 0.008 - 0.004)
+    now[0] = second - 0.001               # ended before its deadline: nothing carried
+    clock.end()
+    assert clock.carry == 0.0
+    now[0] += 0.001
+    assert clock.begin() - now[0] == pytest.approx(tr.FRAME_TARGET_S - 0.001)
+    now[0] += 1.0                         # a slice far past its deadline (a blow-up's
+    clock.end()                           # replay): the next one is the smallest
+    assert clock.begin() - now[0] == pytest.approx(tr.MIN_BUDGET_S)
+    clock.restart()                       # Play: a new run of frames, nothing carried
+    assert clock.carry == 0.0 and clock.begin() - now[0] == pytest.approx(tr.MAX_BUDGET_S)
+
+
 def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ctl,
                                                                               monkeypatch):
     """Slices are timed on the GUI thread's CPU clock; a thread that gets no CPU (a busy
