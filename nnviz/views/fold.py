@@ -4,7 +4,10 @@ its panel has no room for it (a projector's short screen), so the panel never sc
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 
@@ -45,6 +48,25 @@ class WrapLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fit()
+
+
+class RichWrapLabel(WrapLabel):
+    """A word-wrapped rich-text label (bold, sub- and superscripts from the app's own
+    texts, never from a file) that asks for the height its text document wraps to."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+
+    def wrapped_height(self, w: int) -> int:
+        m = self.contentsMargins()
+        doc = QTextDocument()
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(self.text())
+        doc.setTextWidth(max(1, w - m.left() - m.right()))
+        return math.ceil(doc.size().height()) + m.top() + m.bottom()
 
 
 class Explanation(QWidget):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QTabWidget
+from PySide6.QtWidgets import QApplication, QStackedWidget, QTabWidget
 
 from nnviz.engine.lessons import lesson_titles
 from nnviz.views.style import current_style
@@ -36,7 +36,7 @@ LAB_LESSONS = {
 }
 
 #: labs whose side panels fit without scrolling (the others' may still scroll)
-PANELS_FIT = {"general", "surface", "universality"}
+PANELS_FIT = {"general", "surface", "universality", "neuron"}
 #: labs whose plots' left tick labels are never cut by the plot's edge (the others' may be)
 TICKS_WHOLE = {"training", "general", "neuron", "surface", "universality", "conv"}
 
@@ -75,14 +75,27 @@ def _set_presentation(win, qtbot, on: bool) -> None:
     _settle()
 
 
+def _bring_up(tabs: QTabWidget) -> None:
+    """A tab widget inside another's page (the perceptron page's panel) shown: each tab
+    widget around it at the page holding it."""
+    w = tabs
+    while w.parentWidget() is not None:
+        outer = w.parentWidget()
+        if isinstance(outer, QStackedWidget) and isinstance(outer.parentWidget(), QTabWidget):
+            outer.parentWidget().setCurrentWidget(w)
+        w = outer
+    _settle()
+
+
 def _views(win, every_tab: bool = True):
-    """Each tab of each tab widget of the lab shown, in turn (one pass if it has none, or
-    if not ``every_tab``: the lesson's own tab)."""
+    """Each tab of each tab widget of the lab shown, in turn, tab widgets inside another's
+    tab too (one pass if it has none, or if not ``every_tab``: the lesson's own tab)."""
     tabs = win.current_lab.findChildren(QTabWidget)
     if not tabs or not every_tab:
         yield "-"
         return
     for t in tabs:
+        _bring_up(t)
         for i in range(t.count()):
             if t.isVisible():
                 t.setCurrentIndex(i)
@@ -128,8 +141,9 @@ def _train_cnn(lab, epochs: int) -> None:
 def test_every_lab_fits_the_screen(window, qtbot):
     """Every lab with its lessons, in presentation mode and not: the window keeps its size,
     no label, button or combo box text is cut, no plot is cut off by its view or has its
-    title cut or its tick labels run together, no table heading is cut (the Training lab
-    after a few epochs: its live texts and charts)."""
+    title cut or its tick labels run together, no table heading is cut, the side panels of
+    PANELS_FIT never scroll (the Training lab after a few epochs: its live texts and charts;
+    perceptron-xor in its cycle: its longest explanation)."""
     win = window
     problems = []
     for presentation in (True, False):
@@ -141,6 +155,8 @@ def test_every_lab_fits_the_screen(window, qtbot):
                 if lab == "training":   # a few epochs: live captions, curves, numbers
                     win.current_lab.advance(3)
                     win.current_lab.redraw()
+                if lesson == "perceptron-xor":   # the learning rule caught in its cycle:
+                    win.current_lab.advance(18)  # the longest texts under the plane
                 if lesson == "cnn-digits":   # epochs on its accuracy curve
                     _train_cnn(win.current_lab, epochs=3)
                 _settle()

@@ -8,31 +8,28 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from nnviz.controllers.neuron import PLANE, SHADE, WEIGHT_RANGE, NeuronController
+from nnviz.controllers.neuron import PLANE, SHADE, NeuronController
 from nnviz.engine.naming import fmt
 from nnviz.engine.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell
-from nnviz.views.fit import SidePanelScroll
-from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
+from nnviz.views.fit import SidePanelScroll, fit_combo
+from nnviz.views.fold import RichWrapLabel, WrapLabel
+from nnviz.views.neuron.perceptron_panel import DATA_CHOICES, PerceptronPanel
+from nnviz.views.neuron.widgets import Throttle, rgba, style_plot
 from nnviz.views.style import Style, current_style
-from nnviz.views.widgets import BACK, PAUSE, PLAY, fix_width
+from nnviz.views.widgets import BACK, PAUSE, PLAY, FittingLabel, fix_width
 
-CONVENTION_TEXT = {"perceptron": "output 1 if w·x + b > 0  (notes 002)",
-                   "step": "output 1 if w·x + b ≥ 0  (notes 003)"}
 PLAY_TEXT, PAUSE_TEXT = f"{PLAY} Play", f"{PAUSE} Pause"
-DATA_CHOICES = ("AND", "OR", "NAND", "NOR", "XOR", "custom")
+#: the most the texts under the plane ask for (a cycle's explanation with its step, in
+#: presentation type): above it they scroll instead of growing the window
+TEXTS_FLOOR = 320
 
 
 def _vec(v) -> str:
@@ -59,6 +56,80 @@ class PerceptronPage(QWidget):
 
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
+        self._build_plot()
+        # the transport row is above the plot, so the texts under the plot (whose length
+        # changes from step to step) never move the buttons a lecturer is clicking
+        self.btn_back = QPushButton(f"{BACK} Back")
+        self.btn_step = QPushButton(f"Step {PLAY}")
+        self.btn_play = QPushButton(PLAY_TEXT)
+        self.btn_reset = QPushButton("Reset")
+        self.btn_back.clicked.connect(self.ctl.step_back)
+        self.btn_step.clicked.connect(self.ctl.step_forward)
+        self.btn_play.clicked.connect(self._toggle_play)
+        self.btn_reset.clicked.connect(self.ctl.reset_learning)
+        controls = QHBoxLayout()
+        for w in (self.btn_back, self.btn_step, self.btn_play, self.btn_reset):
+            controls.addWidget(w)
+        self.speed = QComboBox()
+        for text, ms in (("slow", 1000), ("normal", 400), ("fast", 100), ("fastest", 20)):
+            self.speed.addItem(text, ms)
+        self.speed.setCurrentIndex(1)
+        self.speed.setToolTip("Time between learning steps while playing")
+        self.speed.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.speed.currentIndexChanged.connect(
+            lambda i: self.ctl.set_speed(self.speed.itemData(i)))
+        controls.addWidget(self.speed)
+        controls.addStretch(1)
+        left = QVBoxLayout()
+        left.addLayout(controls)
+        left.addWidget(self.plot, 1)
+        left.addWidget(self._build_texts())
+        self.panel = PerceptronPanel(self.ctl)
+        for name in ("preset_buttons", "sliders", "convention", "table", "convention_note",
+                     "rule_text", "data_combo", "click_class", "start_combo", "seed",
+                     "btn_clear"):
+            setattr(self, name, getattr(self.panel, name))
+        self.data_combo.textActivated.connect(self._on_data_chosen)
+        self.start_combo.currentIndexChanged.connect(
+            lambda i: self.ctl.set_start_mode(self.start_combo.itemData(i)))
+        self.seed.valueChanged.connect(self.ctl.set_seed)
+        self.btn_clear.clicked.connect(self.ctl.clear_points)
+        lay = QHBoxLayout(self)
+        lay.addLayout(left, 3)
+        lay.addWidget(self.panel, 2)
+
+    def _build_texts(self) -> SidePanelScroll:
+        """The texts under the plane: the iteration, the step just taken and the outcome,
+        as tall as they wrap to (the plane gives way); they scroll only when even the
+        plane's floor would not leave them room (a window smaller than a projector's)."""
+        # one line, the longest wording that fits beside the xor-mlp button (the iteration
+        # is also in the status bar and in the lesson's caption)
+        self.iter_label = FittingLabel()
+        self.iter_label.setObjectName("iteration")
+        self.step_label = RichWrapLabel()
+        self.step_label.setObjectName("step-detail")
+        self.status_label = WrapLabel()
+        self.status_label.setObjectName("learning-status")
+        self.status_label.setWordWrap(True)
+        self.btn_xor = QPushButton("Open xor-mlp")
+        self.btn_xor.setToolTip("The lesson xor-mlp: a hidden layer of two neurons solves XOR")
+        self.btn_xor.clicked.connect(lambda: self.open_lesson.emit("xor-mlp"))
+        texts = QWidget()
+        tl = QVBoxLayout(texts)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.iter_label, 1)
+        top.addWidget(self.btn_xor)
+        tl.addLayout(top)
+        tl.addWidget(self.step_label)
+        tl.addWidget(self.status_label)
+        tl.addStretch(1)
+        scroll = SidePanelScroll(texts, floor=TEXTS_FLOOR)
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        return scroll
+
+    def _build_plot(self) -> None:
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("perceptron-plane")
         self.plot.setToolTip("Click to add a point of the chosen class; Shift+click adds the "
@@ -82,143 +153,8 @@ class PerceptronPage(QWidget):
         self.region.setZValue(-10)
         self.plot.scene().sigMouseClicked.connect(self._on_click)
         self.reset_zoom()
-
-        # learning controls under the plane
-        self.btn_back = QPushButton(f"{BACK} Back")
-        self.btn_step = QPushButton(f"Step {PLAY}")
-        self.btn_play = QPushButton(PLAY_TEXT)
-        self.btn_reset = QPushButton("Reset")
-        self.btn_back.clicked.connect(self.ctl.step_back)
-        self.btn_step.clicked.connect(self.ctl.step_forward)
-        self.btn_play.clicked.connect(self._toggle_play)
-        self.btn_reset.clicked.connect(self.ctl.reset_learning)
-        self.iter_label = QLabel()
-        self.iter_label.setObjectName("iteration")
-        self.iter_label.setWordWrap(True)
-        controls = QHBoxLayout()
-        for w in (self.btn_back, self.btn_step, self.btn_play, self.btn_reset):
-            controls.addWidget(w)
-        self.speed = QComboBox()
-        for text, ms in (("slow", 1000), ("normal", 400), ("fast", 100), ("fastest", 20)):
-            self.speed.addItem(text, ms)
-        self.speed.setCurrentIndex(1)
-        self.speed.setToolTip("Time between learning steps while playing")
-        self.speed.currentIndexChanged.connect(
-            lambda i: self.ctl.set_speed(self.speed.itemData(i)))
-        controls.addWidget(self.speed)
-        controls.addStretch(1)
-        self.step_label = QLabel()
-        self.step_label.setObjectName("step-detail")
-        self.step_label.setWordWrap(True)
-        self.step_label.setTextFormat(Qt.TextFormat.RichText)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("learning-status")
-        self.status_label.setWordWrap(True)
-        self.btn_xor = QPushButton("Open xor-mlp:\na hidden layer\nsolves XOR")
-        self.btn_xor.clicked.connect(lambda: self.open_lesson.emit("xor-mlp"))
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status_label, 1)
-        status_row.addWidget(self.btn_xor, 0, Qt.AlignmentFlag.AlignTop)
-        left = QVBoxLayout()
-        # the transport row is above the plot, so the texts under the plot (whose length
-        # changes from step to step) never move the buttons a lecturer is clicking
-        left.addLayout(controls)
-        left.addWidget(self.plot, 3)
-        # the texts under the plane scroll when they are long (a cycle's explanation in
-        # presentation type) instead of squeezing the plane to a strip
-        texts = QWidget()
-        tl = QVBoxLayout(texts)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.iter_label)
-        tl.addWidget(self.step_label)
-        tl.addLayout(status_row)
-        tl.addStretch(1)
         self.plot.setMinimumHeight(180)
-        left.addWidget(SidePanelScroll(texts, floor=120), 2)
 
-        # weights
-        wbox = QGroupBox("Perceptron  y = f(w1·x1 + w2·x2 + b)")
-        wl = QVBoxLayout(wbox)
-        presets = QHBoxLayout()
-        presets.addWidget(QLabel("Presets:"))
-        self.preset_buttons = {}
-        for name in ("NAND", "AND", "OR"):
-            b = QPushButton(name)
-            b.clicked.connect(lambda _=False, n=name: self.ctl.set_preset(n))
-            presets.addWidget(b)
-            self.preset_buttons[name] = b
-        wl.addLayout(presets)
-        self.sliders = {}
-        for key in ("w1", "w2", "b"):
-            s = ValueSlider(key, -WEIGHT_RANGE, WEIGHT_RANGE, 0.1, decimals=1)
-            s.value_changed.connect(lambda v, same, k=key: self.ctl.set_weight(k, v, same))
-            wl.addWidget(s)
-            self.sliders[key] = s
-        self.convention = QComboBox()
-        for key, text in CONVENTION_TEXT.items():
-            self.convention.addItem(text, key)
-        self.convention.currentIndexChanged.connect(
-            lambda i: self.ctl.set_convention(self.convention.itemData(i)))
-        wl.addWidget(self.convention)
-
-        self.table = QTableWidget(4, 4)
-        self.table.setObjectName("truth-table")
-        self.table.setHorizontalHeaderLabels(["x1", "x2", "z = w·x + b", "y"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        hh = self.table.horizontalHeader()
-        for col in range(4):
-            hh.setSectionResizeMode(col, hh.ResizeMode.Stretch if col == 2
-                                    else hh.ResizeMode.ResizeToContents)
-        self._fit_table()
-        self.convention_note = QLabel()
-        self.convention_note.setWordWrap(True)
-
-        # learning options
-        self.rule_box = lbox = QGroupBox("Perceptron learning rule")
-        grid = QGridLayout(lbox)
-        self.rule_text = QLabel()
-        self.rule_text.setWordWrap(True)
-        grid.addWidget(self.rule_text, 0, 0, 1, 2)
-        self.data_combo = QComboBox()
-        self.data_combo.addItems(DATA_CHOICES)
-        self.data_combo.textActivated.connect(self._on_data_chosen)
-        self.click_class = QComboBox()
-        self.click_class.addItem("class 1 (P)", 1)
-        self.click_class.addItem("class 0 (N)", 0)
-        self.start_combo = QComboBox()
-        self.start_combo.addItem("random w", "random")
-        self.start_combo.addItem("current w", "current")
-        self.start_combo.currentIndexChanged.connect(
-            lambda i: self.ctl.set_start_mode(self.start_combo.itemData(i)))
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 999_999)
-        self.seed.valueChanged.connect(self.ctl.set_seed)
-        for combo in (self.data_combo, self.click_class, self.start_combo, self.speed):
-            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-        self.btn_clear = QPushButton("Clear points")
-        self.btn_clear.clicked.connect(self.ctl.clear_points)
-        # one control a row: two a row made the page wider than a 1024-pixel projector
-        for row, (text, w) in enumerate((("Data", self.data_combo),
-                                         ("Click adds", self.click_class),
-                                         ("Start", self.start_combo), ("Seed", self.seed))):
-            grid.addWidget(QLabel(text), row + 1, 0)
-            grid.addWidget(w, row + 1, 1)
-        grid.addWidget(self.btn_clear, 5, 1)
-
-        panel = QWidget()
-        right = QVBoxLayout(panel)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(wbox)
-        right.addWidget(self.table)
-        right.addWidget(self.convention_note)
-        right.addWidget(lbox)
-        right.addStretch(1)
-        lay = QHBoxLayout(self)
-        lay.addLayout(left, 3)
-        lay.addWidget(SidePanelScroll(panel), 2)
-
-    # ------------------------------------------------------------ handlers
     def _on_perceptron_changed(self) -> None:
         c = self.ctl
         for key, v in (("w1", c.w[0]), ("w2", c.w[1]), ("b", c.b)):
@@ -226,9 +162,9 @@ class PerceptronPage(QWidget):
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(c.convention))
         title, lines = RULE_TEXT[c.convention]
-        # the box's title stays short (a title never wraps, and would widen the page past
-        # a 1024-pixel projector); the convention's name heads the wrapped rule text
-        self.rule_text.setText(f"{title}:\n" + ";\n".join(lines) + ".")
+        # the convention's name heads the wrapped rule text
+        self.rule_text.setText(f"{title}:\n" + ";\n".join(lines) +
+                               ".\nHere x = (1, x1, x2) and w = (b, w1, w2).")
         t = c.truth_table()
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
@@ -236,7 +172,7 @@ class PerceptronPage(QWidget):
                 set_cell(self.table, r, col, text, align=Qt.AlignmentFlag.AlignCenter,
                          background=pg.mkColor(rgba(self.style_.highlight, 90))
                          if t.differs[r] else None)
-        self._fit_table()
+        self.panel.fit_table()
         if t.differs.any():
             where = ", ".join(_vec(p) for p in t.inputs[t.differs])
             self.convention_note.setText(f"z = 0 at {where}: the two conventions disagree "
@@ -268,8 +204,11 @@ class PerceptronPage(QWidget):
             self.seed.setValue(min(c.seed, self.seed.maximum()))
         self.btn_play.setText(PAUSE_TEXT if c.playback.playing else PLAY_TEXT)
         st = c.status()
-        self.iter_label.setText(f"Iteration {c.run.cursor} · updates {c.run.updates()} · "
-                                f"w = (b, w1, w2) = {'?' if hidden else _vec(c.current_aug())}")
+        w = "?" if hidden else _vec(c.current_aug())
+        head = f"Iteration {c.run.cursor} · updates {c.run.updates()}"
+        self.iter_label.set_variants([f"{head} · w = (b, w1, w2) = {w}", f"{head} · w = {w}",
+                                      head])
+        self.iter_label.setToolTip(f"{head} · w = (b, w1, w2) = {w}")
         s = c.run.last_step()
         if s is None:
             self.step_label.setText("Step the rule: pick a random point x = (1, x1, x2), "
@@ -300,12 +239,11 @@ class PerceptronPage(QWidget):
         }
         if st == "cycle":
             k0, k1 = c.run.cycle()
-            texts["cycle"] = (f"Never converges: after step {k1} the weights are "
-                              f"{_vec(c.run.w_hist[k1])} again, as after step {k0}, while "
-                              f"{n_wrong} points are still wrong. If some line (weights u) "
-                              "separated the classes, every update would increase u·w, so w "
-                              "could never come back: the classes are not linearly "
-                              "separable.")
+            texts["cycle"] = (f"Never converges: w = {_vec(c.run.w_hist[k1])} after step {k1}, "
+                              f"as after step {k0}, with {n_wrong} points still wrong. A line "
+                              "(weights u) separating the classes would make every update "
+                              "increase u·w, so w could not come back: the classes are not "
+                              "linearly separable.")
         self.status_label.setText(texts.get(st, ""))
         self.btn_xor.setVisible(st == "cycle" or c.data_name == "XOR")
         if reveal is not None:
@@ -363,17 +301,6 @@ class PerceptronPage(QWidget):
         self.picked.setData(pos=picked, pen=pg.mkPen(st.highlight, width=4),
                             size=36 * st.scale, brush=None)
 
-    def _fit_table(self) -> None:
-        row = self.table.fontMetrics().height() + 6
-        self.table.verticalHeader().setDefaultSectionSize(row)
-        self.table.horizontalHeader().setFont(self.table.font())
-        self.table.setFixedHeight(4 * row + self.table.horizontalHeader().sizeHint().height() + 4)
-        # every column whole, the y column too: the table is never narrower than its text
-        hh = self.table.horizontalHeader()
-        cols = sum(max(hh.sectionSizeHint(c), self.table.sizeHintForColumn(c))
-                   for c in range(self.table.columnCount()))
-        self.table.setMinimumWidth(cols + 2 * self.table.frameWidth() + 4)
-
     def reset_zoom(self) -> None:
         (x0, x1), (y0, y1) = PLANE
         self.plot.getPlotItem().vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
@@ -390,8 +317,9 @@ class PerceptronPage(QWidget):
         for b in (self.btn_back, self.btn_step, self.btn_reset):
             fix_width(b)
         fix_width(self.btn_play, PLAY_TEXT, PAUSE_TEXT)
+        fit_combo(self.speed)
         self.plot.setBackground(style.background)
         style_plot(self.plot.getPlotItem(), style)
-        self._fit_table()
+        self.panel.fit_table()
         self._on_perceptron_changed()
         self._on_learning_changed()

@@ -1,0 +1,149 @@
+"""The perceptron page's side panel: two tabs, so it fits a projector's short screen
+without scrolling. *Weights* holds what the class looks at while the line moves (presets,
+the w1, w2, b sliders, the output convention and the live truth table); *Learning rule*
+holds the rule as the notes write it and the set-up of a run (data, the class a click
+adds, the start, the seed, clearing the plane)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.controllers.neuron import WEIGHT_RANGE, NeuronController
+from nnviz.views.fit import SidePanelScroll
+from nnviz.views.fold import WrapLabel
+from nnviz.views.neuron.widgets import ValueSlider
+
+#: (short: the panel fits beside the plane on a 1024-pixel projector)
+CONVENTION_TEXT = {"perceptron": "y = 1 if z > 0  (notes 002)",
+                   "step": "y = 1 if z ≥ 0  (notes 003)"}
+DATA_CHOICES = ("AND", "OR", "NAND", "NOR", "XOR", "custom")
+TABS = ("Weights", "Learning rule")
+
+
+def _wrapped(text: str = "") -> WrapLabel:
+    label = WrapLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+def _page(parent: QTabWidget, title: str) -> QVBoxLayout:
+    """A tab whose content scrolls only on a window smaller than any projector's."""
+    content = QWidget()
+    lay = QVBoxLayout(content)
+    lay.setContentsMargins(4, 4, 4, 4)
+    lay.setSpacing(4)
+    parent.addTab(SidePanelScroll(content, floor=120), title)
+    return lay
+
+
+class PerceptronPanel(QTabWidget):
+    """The widgets of the two tabs; the page reads and fills them."""
+
+    def __init__(self, ctl: NeuronController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("perceptron-panel")
+        self.ctl = ctl
+        self._build_weights(_page(self, TABS[0]))
+        self._build_learning(_page(self, TABS[1]))
+
+    def _build_weights(self, lay: QVBoxLayout) -> None:
+        self.formula = QLabel("y = f(z),  z = w1·x1 + w2·x2 + b")
+        self.formula.setObjectName("perceptron-formula")
+        lay.addWidget(self.formula)
+        presets = QHBoxLayout()
+        presets.addWidget(QLabel("Presets"))
+        self.preset_buttons = {}
+        for name in ("NAND", "AND", "OR"):
+            b = QPushButton(name)
+            b.setToolTip(f"The weights and bias of {name}")
+            b.clicked.connect(lambda _=False, n=name: self.ctl.set_preset(n))
+            presets.addWidget(b)
+            self.preset_buttons[name] = b
+        lay.addLayout(presets)
+        self.sliders = {}
+        for key in ("w1", "w2", "b"):
+            s = ValueSlider(key, -WEIGHT_RANGE, WEIGHT_RANGE, 0.1, decimals=1)
+            s.value_changed.connect(lambda v, same, k=key: self.ctl.set_weight(k, v, same))
+            lay.addWidget(s)
+            self.sliders[key] = s
+        self.convention = QComboBox()
+        for key, text in CONVENTION_TEXT.items():
+            self.convention.addItem(text, key)
+        self.convention.currentIndexChanged.connect(
+            lambda i: self.ctl.set_convention(self.convention.itemData(i)))
+        lay.addWidget(self.convention)
+        self.table = QTableWidget(4, 4)
+        self.table.setObjectName("truth-table")
+        self.table.setHorizontalHeaderLabels(["x1", "x2", "z = w·x + b", "y"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        hh = self.table.horizontalHeader()
+        for col in range(4):
+            hh.setSectionResizeMode(col, hh.ResizeMode.Stretch if col == 2
+                                    else hh.ResizeMode.ResizeToContents)
+        lay.addWidget(self.table)
+        self.convention_note = _wrapped()
+        lay.addWidget(self.convention_note)
+        lay.addStretch(1)
+        self.fit_table()
+
+    def _build_learning(self, lay: QVBoxLayout) -> None:
+        self.rule_text = _wrapped()
+        self.rule_text.setObjectName("rule-text")
+        lay.addWidget(self.rule_text)
+        grid = QGridLayout()
+        grid.setVerticalSpacing(4)
+        self.data_combo = QComboBox()
+        self.data_combo.addItems(DATA_CHOICES)
+        self.click_class = QComboBox()
+        self.click_class.addItem("class 1 (P)", 1)
+        self.click_class.addItem("class 0 (N)", 0)
+        self.click_class.setToolTip("The class a click on the plane adds (Shift+click: "
+                                    "the other class)")
+        self.start_combo = QComboBox()
+        self.start_combo.addItem("random w", "random")
+        self.start_combo.addItem("current w", "current")
+        self.start_combo.setToolTip("The weights the learning rule starts from")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 999_999)
+        self.seed.setToolTip("Seed of the random start and of the order points are picked in")
+        for combo in (self.data_combo, self.click_class, self.start_combo):
+            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.btn_clear = QPushButton("Clear points")
+        # one control a row: two a row made the page wider than a 1024-pixel projector
+        for row, (text, w) in enumerate((("Data", self.data_combo),
+                                         ("Click adds", self.click_class),
+                                         ("Start", self.start_combo), ("Seed", self.seed))):
+            grid.addWidget(QLabel(text), row, 0)
+            grid.addWidget(w, row, 1)
+        grid.addWidget(self.btn_clear, 4, 1)
+        lay.addLayout(grid)
+        lay.addStretch(1)
+
+    def fit_table(self) -> None:
+        """The truth table exactly as tall as its four rows and as wide as its texts."""
+        t = self.table
+        row = t.fontMetrics().height() + 4
+        t.verticalHeader().setDefaultSectionSize(row)
+        t.horizontalHeader().setFont(t.font())
+        t.setFixedHeight(4 * row + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth())
+        # every column whole, the y column too: the table is never narrower than its text
+        hh = t.horizontalHeader()
+        cols = sum(max(hh.sectionSizeHint(c), t.sizeHintForColumn(c))
+                   for c in range(t.columnCount()))
+        t.setMinimumWidth(cols + 2 * t.frameWidth() + 4)
