@@ -117,7 +117,7 @@ def test_learning_rule_steps_with_buttons_and_keys(lab, main_window, qtbot):
     p = lab.perceptron_page
     qtbot.mouseClick(p.btn_step, Qt.MouseButton.LeftButton)
     assert p.iter_label.text().startswith("Iteration 1 ")
-    assert "Picked x = (1, " in p.step_label.text()
+    assert "Picked x = (1, " in p.step_label.text().replace("\xa0", " ")  # (no-break spaces)
     w1 = lab.ctl.current_aug().copy()
     main_window.setFocus()
     for _ in range(5):

@@ -143,7 +143,8 @@ def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
     QApplication.processEvents()
     step = lab.ctl.run.last_step()
     page = lab.perceptron_page
-    assert "w·x = ? → misclassified or correct?" in page.step_label.text()
+    shown = page.step_label.text().replace("\xa0", " ")   # (formulas: no-break spaces)
+    assert "w·x = ? → misclassified or correct?" in shown
     # w after the step is asked too (in whichever wording fits, if any shows w)
     assert "w = (b, w1, w2) = ?" in page.iter_label.toolTip()
     assert page.iter_label.text().endswith(" = ?") or "w =" not in page.iter_label.text()
@@ -153,7 +154,7 @@ def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
     qtbot.keyClick(win, Qt.Key.Key_R)
     QApplication.processEvents()
     assert "?" not in page.step_label.text()
-    assert f"w·x = {fmt(step.wx)} → " in page.step_label.text()
+    assert f"w·x = {fmt(step.wx)} → " in page.step_label.text().replace("\xa0", " ")
 
 
 def test_the_convolution_backward_pass_is_hidden_until_guessed(main_window, qtbot):

@@ -19,9 +19,9 @@ from nnviz.controllers.neuron import PLANE, SHADE, NeuronController
 from nnviz.engine.naming import fmt
 from nnviz.engine.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell
-from nnviz.views.fit import SidePanelScroll, fit_combo
+from nnviz.views.fit import NBSP, SidePanelScroll, fit_combo
 from nnviz.views.fold import RichWrapLabel, WrapLabel
-from nnviz.views.neuron.perceptron_panel import DATA_CHOICES, PerceptronPanel
+from nnviz.views.neuron.perceptron_panel import DATA_CHOICES, PerceptronPanel, rule_text
 from nnviz.views.neuron.widgets import Throttle, rgba, style_plot
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import BACK, PAUSE, PLAY, FittingLabel, fix_width
@@ -33,7 +33,13 @@ TEXTS_FLOOR = 320
 
 
 def _vec(v) -> str:
-    return "(" + ", ".join(fmt(float(x)) for x in v) + ")"
+    """A vector that never wraps inside its brackets."""
+    return "(" + f",{NBSP}".join(fmt(float(x)) for x in v) + ")"
+
+
+def _eq(name: str, value: str) -> str:
+    """``name = value`` that never wraps around its "="."""
+    return f"{name}{NBSP}={NBSP}{value}"
 
 
 class PerceptronPage(QWidget):
@@ -161,10 +167,7 @@ class PerceptronPage(QWidget):
             self.sliders[key].set_value(float(v))
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(c.convention))
-        title, lines = RULE_TEXT[c.convention]
-        # the convention's name heads the wrapped rule text
-        self.rule_text.setText(f"{title}:\n" + ";\n".join(lines) +
-                               ".\nHere x = (1, x1, x2) and w = (b, w1, w2).")
+        self.rule_text.setText(rule_text(*RULE_TEXT[c.convention]))
         t = c.truth_table()
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
@@ -175,10 +178,11 @@ class PerceptronPage(QWidget):
         self.panel.fit_table()
         if t.differs.any():
             where = ", ".join(_vec(p) for p in t.inputs[t.differs])
-            self.convention_note.setText(f"z = 0 at {where}: the two conventions disagree "
-                                         "there (> 0 gives 0, ≥ 0 gives 1).")
+            self.convention_note.setText(f"{_eq('z', '0')} at {where}: the two conventions "
+                                         f"disagree there (>{NBSP}0 gives 0, ≥{NBSP}0 gives 1).")
         else:
-            self.convention_note.setText("No corner lies on the line: > 0 and ≥ 0 agree.")
+            self.convention_note.setText(f"No corner lies on the line: >{NBSP}0 and ≥{NBSP}0 "
+                                         "agree.")
         self._redraw.request()
 
     def _on_data_changed(self) -> None:
@@ -211,23 +215,25 @@ class PerceptronPage(QWidget):
         self.iter_label.setToolTip(f"{head} · w = (b, w1, w2) = {w}")
         s = c.run.last_step()
         if s is None:
-            self.step_label.setText("Step the rule: pick a random point x = (1, x1, x2), "
-                                    "compare w·x with 0, and if it is on the wrong side add "
-                                    "(class 1) or subtract (class 0) x. Here w = (b, w1, w2).")
+            self.step_label.setText(f"Step the rule: pick a random point "
+                                    f"{_eq('x', f'(1,{NBSP}x1,{NBSP}x2)')}, compare w·x with 0, "
+                                    "and if it is on the wrong side add (class 1) or subtract "
+                                    f"(class 0) x. Here {_eq('w', f'(b,{NBSP}w1,{NBSP}w2)')}.")
         else:
             cls = "class 1 (P)" if s.label == 1 else "class 0 (N)"
             if s.update:
                 op = "+" if s.update > 0 else "−"
-                action = (f"<b>misclassified</b> → w = w {op} x = {_vec(s.w_before)} {op} "
-                          f"{_vec(s.x)} = <b>{_vec(s.w_after)}</b>")
+                action = (f"<b>misclassified</b> → {_eq('w', f'w{NBSP}{op}{NBSP}x')} = "
+                          f"{_vec(s.w_before)}{NBSP}{op} {_vec(s.x)} = "
+                          f"<b>{_vec(s.w_after)}</b>")
             else:
                 action = "correct → no change"
             if hidden:   # predict, then reveal: w·x (and so the update) is asked
                 action, wx = "misclassified or correct?", "?"
             else:
                 wx = fmt(s.wx)
-            self.step_label.setText(f"Picked x = {_vec(s.x)}, {cls}; w = {_vec(s.w_before)}, "
-                                    f"w·x = {wx} → {action}")
+            self.step_label.setText(f"Picked {_eq('x', _vec(s.x))}, {cls}; "
+                                    f"{_eq('w', _vec(s.w_before))}, {_eq('w·x', wx)} → {action}")
         n_wrong = len(c.misclassified()) if len(c.x) else 0
         texts = {
             "empty": "No points: click the plane to add some (Shift+click: the other class).",

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron import WEIGHT_RANGE, NeuronController
-from nnviz.views.fit import SidePanelScroll
+from nnviz.views.fit import NBSP, SidePanelScroll
 from nnviz.views.fold import WrapLabel
 from nnviz.views.neuron.widgets import ValueSlider
 
@@ -31,6 +31,25 @@ CONVENTION_TEXT = {"perceptron": "y = 1 if z > 0  (notes 002)",
                    "step": "y = 1 if z ≥ 0  (notes 003)"}
 DATA_CHOICES = ("AND", "OR", "NAND", "NOR", "XOR", "custom")
 TABS = ("Weights", "Learning rule")
+
+
+def _breaking_at(text: str, *words: str) -> str:
+    """``text`` that wraps only at the spaces around ``words``, never inside a formula."""
+    out = text.replace(" ", NBSP)
+    for w in words:
+        out = out.replace(f"{NBSP}{w}{NBSP}", f" {w} ")
+    return out
+
+
+def rule_text(title: str, lines: tuple[str, ...]) -> str:
+    """The learning rule as the notes write it (the convention's name first), each line
+    wrapping only before "then", never inside "w = w + x"."""
+    rules = ";\n".join(_breaking_at(line, "then") for line in lines)
+    head, _, bracket = title.partition(" (")   # "(output 1 if w·x > 0)" kept whole
+    head = head.replace("> 0", f">{NBSP}0")
+    head = f"{head} ({_breaking_at(bracket, '')}" if bracket else head
+    return (f"{head}:\n{rules}.\n"
+            f"{_breaking_at('Here x = (1, x1, x2) and w = (b, w1, w2).', 'and')}")
 
 
 def _wrapped(text: str = "") -> WrapLabel:
