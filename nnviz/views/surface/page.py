@@ -27,7 +27,7 @@ from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.fold import Explanation, PanelFolder
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
-from nnviz.views.surface.plots import HeatmapPlot, Surface3D
+from nnviz.views.surface.plots import HeatmapPlot, Surface3D, steady_levels
 from nnviz.views.widgets import spin_box
 
 
@@ -324,23 +324,24 @@ class SurfacePage(QWidget):
             f"{s.x_label} = {fmt(u)}\n{s.y_label} = {fmt(v)}")
 
     def _fit_slice(self, values: np.ndarray, current: float) -> None:
-        """While descent plays the slice's loss axis only widens (a new range at every
-        step would re-lay-out and repaint both its axes, about a third of a frame's
-        drawing); a pause fits it to the curve again."""
-        vb = self.slice.getViewBox()
+        """While descent plays the slice's loss axis stays put while the curve fills most
+        of it (:func:`steady_levels`, as the colour scale): a new range at every step
+        re-laid-out and repainted both its axes, about a third of a frame's drawing. A
+        pause fits it to the curve again."""
         if not self.ctl.playback.playing:
             return
         v = np.append(values, current)
         v = v[np.isfinite(v)]
         if v.size == 0:
             return
+        vb = self.slice.getViewBox()
+        now = None if vb.autoRangeEnabled()[1] else tuple(vb.viewRange()[1])
         lo, hi = float(v.min()), float(v.max())
-        (y0, y1), auto = vb.viewRange()[1], vb.autoRangeEnabled()[1]
-        if not auto and y0 <= lo and hi <= y1:
-            return
-        pad = 0.05 * max(hi - lo, y1 - y0 if not auto else 0.0, 1e-12)
-        vb.setYRange(min(lo - pad, y0) if not auto else lo - pad,
-                     max(hi + pad, y1) if not auto else hi + pad, padding=0)
+        if hi <= lo:
+            hi = lo + 1e-12
+        want = steady_levels(lo, hi, now)
+        if want != now:
+            vb.setYRange(*want, padding=0)
 
     def _on_heatmap_clicked(self, x: float, y: float) -> None:
         self.ctl.move_to(x, y)
