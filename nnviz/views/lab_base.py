@@ -68,6 +68,11 @@ class Lab(QMainWindow):
     #: numbers are then shown beside them where they differ)
     captions_quote_worked_example = False
 
+    def refresh_pending(self) -> bool:
+        """True while a coalesced refresh of the lab is posted and not yet run (it emits
+        ``status``, which refreshes the caption bar: nothing else need ask meanwhile)."""
+        return False
+
     def caption_hold_from(self) -> int | None:
         """None, or the first micro-step of the phase shown: a step caption from there on
         stays up until the next captioned step (the Convolution lab's captions describe

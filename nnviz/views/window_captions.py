@@ -21,7 +21,7 @@ class CaptionsMixin:
             self._caption_refresher.request()
 
     def _on_lab_position_changed(self, name: str) -> None:
-        if name == self.current_lab_name:
+        if name == self.current_lab_name and not self.current_lab.refresh_pending():
             # once per event (a lesson load moves the lab several times, and each move
             # could rebuild the workbench's trace), before the window repaints
             self._caption_refresher.request()

@@ -159,3 +159,25 @@ def load_lab_of(name: str) -> str:
     from nnviz.engine.lessons import load_lesson
 
     return load_lesson(name).lab
+
+
+def test_a_workbench_step_reads_the_captions_once(main_window, qtbot, monkeypatch):
+    """A step moves the lab and then its coalesced refresh shows the new status: the
+    caption bar waits for that refresh and reads the lesson's captions once a step (it
+    read them twice, a tenth of a step's time), showing the step's caption."""
+    import nnviz.views.window_captions as wc
+    from nnviz.views.caption_bar import lab_captions
+
+    win = main_window
+    assert win.current_lab_name == "workbench"
+    reads = []
+    monkeypatch.setattr(wc, "lab_captions", lambda *a: reads.append(1) or lab_captions(*a))
+    win.setFocus()
+    for _ in range(3):
+        before, reads[:] = win.status_label.text(), []
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda: win.status_label.text() != before and len(reads) >= 1)
+        qtbot.wait(5)   # anything else posted by the step
+        assert len(reads) == 1
+        now, _every = lab_captions(win.doc.lesson, win.current_lab, win.doc.network.sizes)
+        assert all(c.text in _caption(win) for c in now)

@@ -54,7 +54,6 @@ class WorkbenchLab(Lab):
         super().__init__(doc, parent, parts)
         self.style_ = current_style()
         self.stepper = self.parts.stepper
-        self.stepper.position_changed.connect(self.position_changed)
         self.graph = NetworkGraphWidget()
         self.graph.setObjectName("workbench-graph")
         self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -102,6 +101,9 @@ class WorkbenchLab(Lab):
         self.equations.set_guess_bar(self.reveal.bar)
         self.matrix_view.is_hidden = self.reveal.hidden
         self.stepper.position_changed.connect(self._on_position_changed)
+        # after the refresh is asked for: the caption bar then waits for it (one caption
+        # refresh a step, after the status it shows)
+        self.stepper.position_changed.connect(self.position_changed)
         self.stepper.timeline_changed.connect(self._on_position_changed)
         self.stepper.playback.playing_changed.connect(self._on_playing_changed)
         self.matrix.changed.connect(self._on_position_changed)
@@ -204,6 +206,9 @@ class WorkbenchLab(Lab):
     # ------------------------------------------------------------ refresh
     def _on_position_changed(self) -> None:
         self.request_refresh()
+
+    def refresh_pending(self) -> bool:
+        return self._refresher.pending()
 
     def request_refresh(self) -> None:
         """Refresh once before the next repaint. A hidden Workbench only notes that it must
