@@ -176,7 +176,7 @@ def test_a_workbench_step_reads_the_captions_once(main_window, qtbot, monkeypatc
     for _ in range(3):
         before, reads[:] = win.status_label.text(), []
         qtbot.keyClick(win, Qt.Key.Key_Right)
-        qtbot.waitUntil(lambda: win.status_label.text() != before and len(reads) >= 1)
+        qtbot.waitUntil(lambda b=before: win.status_label.text() != b and len(reads) >= 1)
         qtbot.wait(5)   # anything else posted by the step
         assert len(reads) == 1
         now, _every = lab_captions(win.doc.lesson, win.current_lab, win.doc.network.sizes)
