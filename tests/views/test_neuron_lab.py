@@ -339,3 +339,34 @@ def test_gallery_alpha_of_leaky_relu_and_elu_starts_at_the_notes_0_1(lab, main_w
         f.parse_state({**st, "alpha": {"leaky_relu": 1e9}})
     with pytest.raises(ValueError):
         f.parse_state({**st, "alpha": {"sigmoid": 1}})
+
+
+def test_the_perceptron_panel_is_one_page_when_tall_and_two_tabs_when_short(lab, main_window,
+                                                                             qtbot):
+    """In a tall window the learning rule's set-up shows under the weights (no tabs); in
+    presentation mode at 1024x768 it is the panel's second tab (the panel never scrolls),
+    and a tall window makes it one page again."""
+    page = lab.perceptron_page
+    panel = page.panel
+    main_window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: panel.stacked)
+    assert panel.count() == 1 and not panel.tabBar().isVisible()
+    assert page.data_combo.isVisible() and page.sliders["w1"].isVisible()
+    assert page.panel.learning_title.isVisible()
+    main_window.resize(1024, 768)
+    qtbot.keyClick(main_window, Qt.Key.Key_F5)
+    try:
+        qtbot.waitUntil(lambda: not panel.stacked)
+        assert [panel.tabText(i) for i in range(panel.count())] == ["Weights", "Learning rule"]
+        assert panel.tabBar().isVisible() and not page.panel.learning_title.isVisible()
+        assert page.sliders["w1"].isVisible() and not page.data_combo.isVisible()
+        qtbot.mouseClick(panel.tabBar(), Qt.MouseButton.LeftButton,
+                         pos=panel.tabBar().tabRect(1).center())
+        assert page.data_combo.isVisible() and not page.sliders["w1"].isVisible()
+        page.data_combo.textActivated.emit("OR")      # its set-up still drives the lab
+        assert lab.ctl.data_name == "OR"
+    finally:
+        qtbot.keyClick(main_window, Qt.Key.Key_F5)
+    main_window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: panel.stacked)
+    assert page.data_combo.isVisible() and page.sliders["w1"].isVisible()

@@ -6,7 +6,8 @@ adds, the start, the seed, clearing the plane)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -76,8 +77,58 @@ class PerceptronPanel(QTabWidget):
         super().__init__(parent)
         self.setObjectName("perceptron-panel")
         self.ctl = ctl
-        self._build_weights(_page(self, TABS[0]))
-        self._build_learning(_page(self, TABS[1]))
+        self.weights_lay = _page(self, TABS[0])
+        self._build_weights(self.weights_lay)
+        self.learning_lay = _page(self, TABS[1])
+        self.learning = QWidget()
+        self.learning.setObjectName("learning-rule")
+        self._build_learning(QVBoxLayout(self.learning))
+        self.learning_lay.addWidget(self.learning)
+        self.learning_lay.addStretch(1)
+        self._learning_page = self.widget(1)
+        self.stacked = False   # both sections on one page (a tall panel), no tabs
+        self._pending = False
+        self.widget(0).viewport().installEventFilter(self)
+
+    # ------------------------------------------------------------ one page or two tabs
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Resize and not self._pending:
+            self._pending = True   # after the layout pass that resized the view
+            QTimer.singleShot(0, self.arrange)
+        return super().eventFilter(obj, event)
+
+    @staticmethod
+    def _need(lay, width: int) -> int:
+        return lay.heightForWidth(width) if lay.hasHeightForWidth() else \
+            lay.minimumSize().height()
+
+    def arrange(self) -> None:
+        """Both sections on one page when the panel is tall enough for them (no tab bar),
+        else the two tabs."""
+        self._pending = False
+        scroll = self.widget(0)
+        width = scroll.widget().width()
+        total = self._need(self.weights_lay, width)
+        title = self.learning_title.sizeHint().height() + self.weights_lay.spacing()
+        learning = self._need(self.learning.layout(), width) + \
+            (0 if self.stacked else title + self.weights_lay.spacing())
+        weights = total - learning if self.stacked else total
+        room = scroll.viewport().height() + (0 if self.stacked else self.tabBar().height())
+        stack = weights + learning <= room - 8 and self.isVisible()
+        if stack != self.stacked:
+            self.set_stacked(stack)
+
+    def set_stacked(self, on: bool) -> None:
+        self.stacked = on
+        self.learning_title.setVisible(on)
+        if on:
+            self.removeTab(1)
+            self.weights_lay.insertWidget(self.weights_lay.count() - 1, self.learning)
+        else:
+            self.learning_lay.insertWidget(0, self.learning)
+            self.insertTab(1, self._learning_page, TABS[1])
+        self.learning.show()   # (moved into a shown page: a moved widget stays hidden)
+        self.tabBar().setVisible(not on)
 
     def _build_weights(self, lay: QVBoxLayout) -> None:
         self.formula = QLabel("y = f(z),  z = w1·x1 + w2·x2 + b")
@@ -122,6 +173,15 @@ class PerceptronPanel(QTabWidget):
         self.fit_table()
 
     def _build_learning(self, lay: QVBoxLayout) -> None:
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        self.learning_title = QLabel(TABS[1])   # its heading on a page with the weights
+        self.learning_title.setObjectName("learning-rule-title")
+        self.learning_title.setVisible(False)
+        bold = QFont()   # (only the weight: the size follows the page's, as F5 sets it)
+        bold.setBold(True)
+        self.learning_title.setFont(bold)
+        lay.addWidget(self.learning_title)
         self.rule_text = _wrapped()
         self.rule_text.setObjectName("rule-text")
         lay.addWidget(self.rule_text)
@@ -152,7 +212,6 @@ class PerceptronPanel(QTabWidget):
             grid.addWidget(w, row, 1)
         grid.addWidget(self.btn_clear, 4, 1)
         lay.addLayout(grid)
-        lay.addStretch(1)
 
     def fit_table(self) -> None:
         """The truth table exactly as tall as its four rows and as wide as its texts."""
