@@ -1,7 +1,8 @@
 """Details of the projector layouts of issue 15, on the real main window at 1024x768 and
 1280x720, in presentation mode (F5) and not: the caption bar in predict mode, the
-Workbench graph's layer captions, bias values and value labels in a crowded layer, and its
-legend's line breaks. One window per size is shared by the tests of that size."""
+Workbench graph's layer captions, bias values and value labels in a crowded layer, its
+legend's line breaks, and the Training lab's network beside its Keras code. One window per
+size is shared by the tests of that size."""
 
 from __future__ import annotations
 
@@ -176,5 +177,38 @@ def test_the_graph_legend_breaks_only_between_items(window, qtbot):
                 lines = round(legend.height() / legend.fontMetrics().lineSpacing())
                 if lines != 1:
                     problems.append(f"the legend takes {lines} lines at 1280x720")
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_keras_code_leaves_the_network_room(window, qtbot):
+    """keras-lab after a few epochs, its Keras tab open, in presentation mode and not: the
+    network keeps at least 100 pixels to draw in under its buttons and captions (at
+    1024x768 in F5 the code took 80 % of the column and left it a 40-pixel strip), its
+    buttons and captions apart, and the code still gets a good part of the column."""
+    from tests.views.training_checks import graph_texts, overlaps
+
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("keras-lab")
+        win.show_lab("training")
+        lab = win.current_lab
+        lab.advance(2)
+        lab.redraw()
+        lab.charts.setCurrentWidget(lab.keras)
+        _settle(5)
+        g, where = lab.graph, f"F5={presentation}"
+        room = g.height() - g.chrome_height()
+        if room < 100:
+            problems.append(f"{where}: the network has {room} px to draw in ({g.height()} "
+                            f"px, {g.chrome_height()} for buttons and captions)")
+        problems += [f"{where}: {p}" for p in overlaps(graph_texts(g))]   # "− 32 +"
+        if lab.keras.list.height() < 0.3 * lab._left.height():
+            problems.append(f"{where}: the code only {lab.keras.list.height()} px of "
+                            f"{lab._left.height()}")
+        lab.charts.setCurrentWidget(lab.curves)
+        _settle()
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)

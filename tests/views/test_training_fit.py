@@ -47,23 +47,10 @@ def _overlaps(rects: list[tuple[str, QRect]]) -> list[str]:
 
 
 def _graph_texts(g) -> list[tuple[str, QRect]]:
-    """The graph's buttons, column captions and feature labels as rectangles."""
-    fm = g.fontMetrics()
-    out = [(f"button {b.toolTip()}", b.geometry()) for b in
-           [g.add_layer, g.remove_layer, *g.plus, *g.minus] if b.isVisible()]
-    y = g._caption_y()
-    for l in range(len(g.sizes)):
-        cx = g.node_rect(l, 0).center().x()
-        text = "caption"
-        w = fm.horizontalAdvance("features" if l == 0 else "output")
-        out.append((f"{text} {l}", QRect(int(cx - w / 2), y, w, fm.height())))
-    for j, name in enumerate(g.names):
-        r = g.node_rect(0, j)
-        w = fm.horizontalAdvance(name)
-        out.append((f"feature {name}", QRect(int(r.left() - w - 4), int(r.center().y()
-                                                                         - fm.height() / 2),
-                                             w, fm.height() - 2)))
-    return out
+    """The graph's buttons, column captions (as drawn) and feature labels as rectangles."""
+    from tests.views.training_checks import graph_texts
+
+    return graph_texts(g)
 
 
 def _ticks_fit(plot) -> list[str]:

@@ -17,11 +17,8 @@ def graph_texts(g, captions: bool = True) -> list[tuple[str, QRect]]:
     fm = g.fontMetrics()
     out = [(f"button {b.toolTip()}", b.geometry()) for b in
            [g.add_layer, g.remove_layer, *g.plus, *g.minus] if b.isVisible()]
-    y = g._caption_y()
-    for l in range(len(g.sizes)) if captions else ():
-        cx = g.node_rect(l, 0).center().x()
-        w = fm.horizontalAdvance("features" if l == 0 else "output")
-        out.append((f"caption {l}", QRect(int(cx - w / 2), y, w, fm.height())))
+    for l, (text, r) in enumerate(g.captions() if captions else ()):   # as drawn
+        out.append((f"caption {l} {text!r}", r.toAlignedRect()))
     for j, name in enumerate(g.names):
         r = g.node_rect(0, j)
         w = fm.horizontalAdvance(name)

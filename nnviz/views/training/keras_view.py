@@ -27,8 +27,14 @@ HINT = "Keras code of this set-up: point at or select a line to find its control
 #: the code's type in points (times the presentation scale): as large as fits the longest
 #: line of code, at most TYPE_MAX, never under TYPE_FLOOR (longer lines wrap instead)
 TYPE_MAX, TYPE_FLOOR = 10.0, 8.0
-#: the share of the column under the network that the code takes while it shows
+#: the share of the column under the network that the code takes while it shows ...
 CODE_SHARE = 0.8
+#: ... leaving the network at least this many pixels (times the presentation scale) to
+#: draw in, or half the column (at 1024x768 in presentation mode it was left a strip)
+NET_ROOM = 200
+#: the lines of code in view while the code shows, where the network keeps NET_FLOOR
+#: pixels to draw in (not scaled: the floor of a projector's small screen)
+CODE_LINES, NET_FLOOR = 10, 104
 
 
 class KerasCode(QWidget):
@@ -99,20 +105,34 @@ class KerasCode(QWidget):
         self._make_room(False)
 
     def _make_room(self, on: bool) -> None:
-        """While the code shows it takes most of the column under the network, and that
-        column most of the width (the map keeps what a drawer of controls would cover, so
-        the drawer opens over the map, beside the code); then the sizes they had."""
+        """While the code shows it takes most of the column under the network (the lab
+        sets the share: :meth:`code_height`), and that column most of the width (the map
+        keeps what a drawer of controls would cover, so the drawer opens over the map,
+        beside the code); then the sizes they had."""
         split = self.lab.charts.parentWidget()
         if isinstance(split, QSplitter):
-            sizes = split.sizes()
-            if on and len(sizes) == 2 and sizes[1] < CODE_SHARE * sum(sizes) - 1:
-                self._sizes = self._sizes or sizes
-                code = int(CODE_SHARE * sum(sizes))
-                split.setSizes([sum(sizes) - code, code])
-            elif not on and self._sizes:
+            if on:
+                self._sizes = self._sizes or split.sizes()
+            elif self._sizes:
                 split.setSizes(self._sizes)
                 self._sizes = None
         QTimer.singleShot(0, self.lab._share_body)
+
+    def code_height(self, total: int) -> int:
+        """The code's share of the column of height ``total`` under the network: most of
+        it, but the network keeps NET_ROOM pixels to draw in (or half the column) where
+        the code still shows CODE_LINES lines, and never less than NET_FLOOR (at 1024x768
+        in presentation mode, under a long caption, the code then shows fewer lines and
+        scrolls: the network had been left a 40-pixel strip)."""
+        sc, chrome = self.style_.scale, self.lab.graph.chrome_height()
+        net = min(total // 2, chrome + int(NET_ROOM * sc))
+        self.list.doItemsLayout()   # the rows' heights at the list's width now (a wrap)
+        rows = [self.list.visualItemRect(self.list.item(i)).height()
+                for i in range(min(CODE_LINES, self.list.count()))]
+        lines = (sum(rows) + 2 * self.list.frameWidth()
+                 + self.lab.charts.tabBar().sizeHint().height() + 4)
+        return min(int(CODE_SHARE * total), max(lines, total - net),
+                   total - chrome - NET_FLOOR)
 
     def map_width(self, body: int) -> int:
         """The map's share of the body's width ``body`` while the code shows: what the
@@ -142,6 +162,8 @@ class KerasCode(QWidget):
         f.setPointSizeF(round(pt, 2))
         if abs(self.list.font().pointSizeF() - f.pointSizeF()) > 0.01:
             self.list.setFont(f)
+            if self.isVisible():   # taller rows: the code's share of the column again
+                QTimer.singleShot(0, self.lab._share_body)
 
     def refresh(self) -> None:
         """Write the code of the set-up now; mark the lines that changed."""

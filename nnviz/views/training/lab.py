@@ -266,8 +266,12 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         w, h = self.body.width(), self.body.height()
         caption = self.map.caption.sizeHint().height() + self.discrete.sizeHint().height()
         map_w = int(max(120, min(0.5 * w, h - caption + 40)))
-        if self.keras.isVisible():   # the code gets the width (keras_view.py)
+        if self.keras.isVisible():   # the code gets the width and the column's height
             map_w = self.keras.map_width(w)
+            total = sum(self._left.sizes())
+            code = self.keras.code_height(total)
+            if abs(self._left.sizes()[1] - code) > 1:
+                self._left.setSizes([total - code, code])
         self.body.setSizes([w - map_w, map_w])
 
     def _fit_panel(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 from nnviz.engine.summary import shown_neurons, summary_text
 from nnviz.views.style import Style
 from nnviz.views.training.colours import rgb32
+from nnviz.views.training.net_captions import column_captions
 from nnviz.views.training.net_edges import EdgeStrokes, segments
 
 
@@ -53,6 +54,8 @@ class NetView(QWidget):
         self._nodes: list[list[QRectF]] = []
         self._node_region: QRegion | None = None   # every node's rectangle (and its border)
         self._marks: tuple | None = None   # (hover, selected) as last painted
+        self._compact = False   # the captions between the hidden layers' − and + (_layout)
+        self._button_w = 20
         self.edges = EdgeStrokes()   # the weights' strokes, made again when they look different
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
@@ -174,12 +177,24 @@ class NetView(QWidget):
             raise KeyError(f"neuron {j + 1} of layer {layer} is not drawn")
         return self._nodes[layer][k]
 
+    def chrome_height(self) -> int:
+        """The height of what is not the network itself: the buttons and captions above
+        it, the summary below."""
+        return self._header() + 4 + self._footer_height()
+
     def _header(self) -> int:
         """Above the nodes: the layer buttons, the neuron buttons, the column captions."""
         return int(self._caption_y() + self.fontMetrics().height() + 4)
 
     def _caption_y(self) -> int:
-        return int(2 * (self.fontMetrics().height() + 8) + 4)
+        fm = self.fontMetrics()
+        if getattr(self, "_compact", False):   # between each hidden layer's − and +
+            return int(fm.height() + 10 + 3)
+        return int(2 * (fm.height() + 8) + 4)
+
+    def captions(self) -> list[tuple[str, QRectF]]:
+        """Each column's caption and where it is drawn (net_captions.py)."""
+        return column_captions(self)
 
     def _layout(self) -> None:
         """Node rectangles and button positions for the widget's size."""
@@ -190,10 +205,13 @@ class NetView(QWidget):
             self._node_region = None
             return
         counts = [len(sh) for sh in self.shown]
-        top, bottom = self._header(), self.height() - 4 - self._footer_height()
         label_w = (max(fm.horizontalAdvance(n) for n in self.names) + 8) if self.names else 4
         left, right = label_w, self.width() - 4
         gap = (right - left) / max(1, len(counts))
+        bw = self._button_w = int(min(fm.horizontalAdvance("+") * 2.6 + 8, gap * 0.46))
+        self._compact = all(fm.horizontalAdvance(f"{n:,}") + 2 * bw + 8 <= 0.95 * gap
+                            for n in sizes[1:-1])
+        top, bottom = self._header(), self.height() - 4 - self._footer_height()
         avail = max(10, bottom - top)
         self._nodes = []
         for l, n in enumerate(counts):
@@ -209,12 +227,12 @@ class NetView(QWidget):
                 self._node_region += r.toAlignedRect().adjusted(-1, -1, 1, 1)
         # the hidden-layer buttons: "+ −" above each hidden column, in the second header row
         bh = fm.height() + 6
-        bw = int(min(fm.horizontalAdvance("+") * 2.6 + 8, gap * 0.46))
         row2 = fm.height() + 10
         for i, (p, m) in enumerate(zip(self.plus, self.minus)):
             cx = left + gap * (i + 1.5)
-            m.setGeometry(int(cx - bw - 1), row2, bw, bh)
-            p.setGeometry(int(cx + 1), row2, bw, bh)
+            half = fm.horizontalAdvance(f"{sizes[i + 1]:,}") / 2 + 4 if self._compact else 1
+            m.setGeometry(int(cx - half - bw), row2, bw, bh)
+            p.setGeometry(int(cx + half), row2, bw, bh)
         lw = int(fm.horizontalAdvance("+") * 2.6 + 8)
         self.remove_layer.setGeometry(2, 2, lw, bh - 2)
         self.add_layer.setGeometry(2 + lw + 2, 2, lw, bh - 2)
@@ -303,20 +321,8 @@ class NetView(QWidget):
         p.drawText(QRectF(lw, 2, self.width() - lw, fm.height() + 4),
                    Qt.AlignmentFlag.AlignVCenter,
                    f"{hidden} hidden layer{'s' if hidden != 1 else ''}")
-        caption_y = self._caption_y()
-        for l, col in enumerate(self._nodes):
-            if not col:
-                continue
-            cx = col[0].center().x()
-            n = self.sizes[l] if l < len(self.sizes) else len(col)
-            text = ("features" if self.names else "inputs") if l == 0 else (
-                "output" if l == len(self._nodes) - 1 else f"{n:,}")
-            gap = (self._nodes[1][0].center().x() - self._nodes[0][0].center().x()
-                   if len(self._nodes) > 1 and self._nodes[1] else self.width())
-            if len(col) < n and fm.horizontalAdvance(f"{text} ({len(col)} drawn)") < 0.95 * gap:
-                text += f" ({len(col)} drawn)"
-            w = fm.horizontalAdvance(text)
-            p.drawText(QPointF(cx - w / 2, caption_y + fm.ascent()), text)
+        for text, r in self.captions():
+            p.drawText(QPointF(r.left(), r.top() + fm.ascent()), text)
         if self.names and len(self._nodes[0]) and self._nodes[0][0].height() + 4 >= fm.height() * 0.8:
             for j, (name, r) in enumerate(zip(self.names, self._nodes[0])):
                 p.setPen(fg if self.active[j] else muted)
