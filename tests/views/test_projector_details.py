@@ -212,3 +212,32 @@ def test_the_keras_code_leaves_the_network_room(window, qtbot):
         _settle()
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def test_the_layer_histograms_leave_the_network_room(window, qtbot):
+    """The initialisation lesson opens the layer histograms under the Training lab: in
+    presentation mode the network keeps at least 100 pixels to draw in (at 1024x768 and
+    1280x720 the histograms, the charts and the caption left it a strip), the charts fold
+    away while the histograms show and come back when they are closed; no histogram is
+    cut off."""
+    from tests.views.fit_checks import plot_problems
+
+    win = window
+    _set_presentation(win, qtbot, True)
+    assert win.open_lesson("initialisation")
+    lab = win.current_lab
+    lab.advance(2)
+    lab.redraw()
+    _settle(5)
+    g, dock = lab.graph, lab.depth_dock
+    assert dock.isVisible()
+    problems = plot_problems(dock)
+    room = g.height() - g.chrome_height()
+    if room < 100:
+        problems.append(f"the network has {room} px to draw in")
+    dock.close()
+    _settle(3)
+    if lab.charts.height() < lab.charts.minimumSizeHint().height():
+        problems.append(f"the charts did not come back: {lab.charts.height()} px")
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

@@ -176,9 +176,7 @@ def install(lab) -> InitBox:
     dock.setWidget(panel)
     lab.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    dock.visibilityChanged.connect(  # shown: two fifths of the lab's height
-        lambda on: on and not dock.isFloating() and lab.resizeDocks(
-            [dock], [int(lab.height() * 0.4)], Qt.Orientation.Vertical))
+    dock.visibilityChanged.connect(lambda on: _share_height(lab, dock, on))
     box = InitBox(lab.ctl, dock)
     bn = BatchNormBox(lab.ctl)
     side = lab._side_scroll.widget().layout()
@@ -188,3 +186,26 @@ def install(lab) -> InitBox:
     box._on_lesson()
     lab.optimiser_box.attach_marker(lab.curves.loss_plot)   # the best test epoch
     return box
+
+
+def _share_height(lab, dock: QDockWidget, on: bool) -> None:
+    """The shown histograms take two fifths of the lab's height. Where the network, the
+    charts and the map would then be squeezed (1024x768 and 1280x720 in presentation
+    mode: the charts were cut in half, the map's caption ran over it) the charts fold
+    away while the histograms show (they are what the lesson looks at), and come back
+    when they are closed."""
+    left = lab._left
+    if not on:
+        if getattr(lab, "_charts_before", None):
+            left.setSizes(lab._charts_before)
+            lab._charts_before = None
+        return
+    if dock.isFloating():
+        return
+    h = int(lab.height() * 0.4)
+    need = (lab.readout.sizeHint().height() + lab.graph.chrome_height() + 100
+            + lab.charts.minimumSizeHint().height() + 12)
+    if lab.height() - h < need and not getattr(lab, "_charts_before", None):
+        lab._charts_before = left.sizes()
+        left.setSizes([sum(left.sizes()), 0])
+    lab.resizeDocks([dock], [h], Qt.Orientation.Vertical)
