@@ -78,12 +78,6 @@ def test_m_and_right_step_a_large_network_in_the_workbench(
     qtbot.waitUntil(lambda: _active(win))
     if not lab.isAncestorOf(win.focusWidget()):
         lab.graph.setFocus()
-    # Shortcuts fire only in the active window. The progress dialog of the open (shown
-    # when the read takes over 0.3 s, i.e. on a loaded machine) gives the activation back
-    # when it closes; offscreen, without a window manager, that request is asynchronous.
-    if QApplication.activeWindow() is not win:
-        win.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5000)
     press(qtbot, win, Qt.Key.Key_M)   # to the focused widget, as a user's key press
     assert lab.matrix.active and lab.centre.currentWidget() is lab.matrix_view, (
         f"M did nothing: focus on {type(win.focusWidget()).__name__}, "
