@@ -828,3 +828,37 @@ def test_another_lesson_gives_its_own_keras_code_unmarked(main_window, qtbot):
     texts = [code.list.item(i).text() for i in range(code.list.count())]
     assert "          batch_size=32," in texts and "    learning_rate=0.1," in texts
     assert code.changed == set() and code.list.currentRow() == -1 and code.lit == []
+
+
+def test_the_network_repaints_when_its_greyed_neurons_change(main_window, qtbot):
+    """The digits' plain nodes are repainted when the neurons greyed as dropped out
+    change, and not on a frame where nothing about them changed."""
+    from PySide6.QtCore import QEvent, QObject
+
+    assert main_window.open_lesson("keras-lab")
+    lab = main_window.current_lab
+    lab.advance(1)
+    graph, paints = lab.graph, []
+
+    class Paints(QObject):
+        def eventFilter(self, obj, ev):  # noqa: N802 - Qt API
+            if obj is graph and ev.type() == QEvent.Type.Paint:
+                paints.append(1)
+            return False
+
+    spy = Paints()
+    graph.installEventFilter(spy)
+    qtbot.wait(20)
+    paints.clear()
+    masks = [None, np.zeros(32, bool), np.zeros(64, bool), None]
+    masks[1][3] = True
+    graph.dropped = masks
+    qtbot.waitUntil(lambda: len(paints) > 0)
+    paints.clear()
+    graph.dropped = [None, masks[1].copy(), masks[2].copy(), None]   # the same neurons
+    graph.set_images([])                                              # plain nodes again
+    qtbot.wait(20)
+    assert not paints
+    graph.dropped = None
+    qtbot.waitUntil(lambda: len(paints) > 0)
+    graph.removeEventFilter(spy)

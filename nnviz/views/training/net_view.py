@@ -46,7 +46,7 @@ class NetView(QWidget):
         self.names: list[str] = []       # column 0: the input features (all offered)
         self.active: list[bool] = []     # which of them feed the network
         self.editable = True
-        self.dropped: list[np.ndarray | None] | None = None  # greyed: dropped out last step
+        self._dropped: list[np.ndarray | None] | None = None  # greyed: dropped out last step
         self.selected: tuple[int, int] | None = None
         self.hover: tuple[int, int] | None = None
         self._images: list[list[tuple[QImage, QRect]]] = []
@@ -119,6 +119,17 @@ class NetView(QWidget):
         k = int(np.searchsorted(self.shown[layer], j))
         return k if k < len(self.shown[layer]) and self.shown[layer][k] == j else None
 
+    @property
+    def dropped(self) -> list[np.ndarray | None] | None:
+        """Per neuron layer (inputs first): True for the neurons greyed (dropped out)."""
+        return self._dropped
+
+    @dropped.setter
+    def dropped(self, masks: list[np.ndarray | None] | None) -> None:
+        old, self._dropped = self._dropped, masks
+        if not _same_masks(old, masks):
+            self.update()
+
     def set_images(self, rows: list) -> None:
         """Per neuron layer (inputs first: one per offered feature) its neurons' maps: a
         list of RGBA arrays (h, w, 4) with row 0 at the bottom, or one array (n, h, w) of
@@ -138,6 +149,8 @@ class NetView(QWidget):
             arrays.append(arr)
             images.append([(img, QRect(0, k * h, w, h)) for k in range(n)])
         same = [len(r) for r in images] == [len(r) for r in self._images]
+        if same and not arrays and not any(self._images):
+            return   # plain nodes before and after (the digits): nothing to repaint
         self._images, self._arrays = images, arrays
         if same and self._node_region is not None and self._marks == (self.hover, self.selected):
             # only the maps inside the nodes changed (a training frame): repaint those,
@@ -286,7 +299,7 @@ class NetView(QWidget):
         ins = set(self._inputs())
         for l, col in enumerate(self._nodes):
             imgs = self._images[l] if l < len(self._images) else []
-            gone = self.dropped[l] if self.dropped and l < len(self.dropped) else None
+            gone = self._dropped[l] if self._dropped and l < len(self._dropped) else None
             for j, r in enumerate(col):
                 jj = self.shown[l][j] if l < len(self.shown) and j < len(self.shown[l]) else j
                 on = (l > 0 or j in ins) and not (gone is not None and jj < len(gone) and gone[jj])
@@ -387,3 +400,11 @@ class NetView(QWidget):
         if layer == len(self.sizes) - 1:
             return f"output {j + 1}{drawn}: click to show it in the map"
         return f"hidden layer {layer}, neuron {j + 1}{drawn}: click to show it large in the map"
+
+
+def _same_masks(a: list | None, b: list | None) -> bool:
+    """Two lists of dropped-neuron masks (None or boolean arrays) say the same."""
+    if a is None or b is None:
+        return a is b
+    return len(a) == len(b) and all(x is y or (x is not None and y is not None
+                                               and np.array_equal(x, y)) for x, y in zip(a, b))
