@@ -131,10 +131,9 @@ class NetView(QWidget):
             self.update()
 
     def set_images(self, rows: list) -> None:
-        """Per neuron layer (inputs first: one per offered feature) its neurons' maps: a
-        list of RGBA arrays (h, w, 4) with row 0 at the bottom, or one array (n, h, w) of
-        ``QImage.Format_RGB32`` pixels with row 0 at the top (:func:`diverging_rgb32`,
-        drawn as it is); None or empty draws plain nodes."""
+        """Per neuron layer (inputs first) its neurons' maps: RGBA arrays (h, w, 4), row 0
+        at the bottom, or an (n, h, w) stack of RGB32 pixels drawn as it is; None or empty:
+        plain nodes."""
         images, arrays = [], []
         for imgs in rows:
             if imgs is None or not len(imgs):
@@ -153,9 +152,7 @@ class NetView(QWidget):
             return   # plain nodes before and after (the digits): nothing to repaint
         self._images, self._arrays = images, arrays
         if same and self._node_region is not None and self._marks == (self.hover, self.selected):
-            # only the maps inside the nodes changed (a training frame): repaint those,
-            # not the edges, the captions and the buttons around them
-            self.update(self._node_region)
+            self.update(self._node_region)   # only the maps changed: not edges, captions
         else:
             self.update()
 
@@ -403,8 +400,7 @@ class NetView(QWidget):
 
 
 def _same_masks(a: list | None, b: list | None) -> bool:
-    """Two lists of dropped-neuron masks (None or boolean arrays) say the same."""
-    if a is None or b is None:
+    if a is None or b is None:   # two lists of masks (None or boolean arrays) alike?
         return a is b
     return len(a) == len(b) and all(x is y or (x is not None and y is not None
                                                and np.array_equal(x, y)) for x, y in zip(a, b))
