@@ -120,15 +120,16 @@ class NetView(QWidget):
         return k if k < len(self.shown[layer]) and self.shown[layer][k] == j else None
 
     @property
-    def dropped(self) -> list[np.ndarray | None] | None:
-        """Per neuron layer (inputs first): True for the neurons greyed (dropped out)."""
+    def dropped(self) -> list[np.ndarray | None] | None:   # per layer: greyed neurons
         return self._dropped
 
     @dropped.setter
     def dropped(self, masks: list[np.ndarray | None] | None) -> None:
-        old, self._dropped = self._dropped, masks
-        if not _same_masks(old, masks):
+        def key(m):   # None, or per neuron layer None or its mask's bytes
+            return None if m is None else [None if x is None else x.tobytes() for x in m]
+        if key(masks) != key(self._dropped):
             self.update()
+        self._dropped = masks
 
     def set_images(self, rows: list) -> None:
         """Per neuron layer (inputs first) its neurons' maps: RGBA arrays (h, w, 4), row 0
@@ -397,10 +398,3 @@ class NetView(QWidget):
         if layer == len(self.sizes) - 1:
             return f"output {j + 1}{drawn}: click to show it in the map"
         return f"hidden layer {layer}, neuron {j + 1}{drawn}: click to show it large in the map"
-
-
-def _same_masks(a: list | None, b: list | None) -> bool:
-    if a is None or b is None:   # two lists of masks (None or boolean arrays) alike?
-        return a is b
-    return len(a) == len(b) and all(x is y or (x is not None and y is not None
-                                               and np.array_equal(x, y)) for x, y in zip(a, b))
