@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -177,6 +177,8 @@ def install(lab) -> InitBox:
     lab.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
     dock.visibilityChanged.connect(lambda on: _share_height(lab, dock, on))
+    for w in (lab.body, lab.map.caption):   # a shorter body, a new caption: the map anew
+        _ShareOnResize(w, lab._share_body)
     box = InitBox(lab.ctl, dock)
     bn = BatchNormBox(lab.ctl)
     side = lab._side_scroll.widget().layout()
@@ -209,3 +211,18 @@ def _share_height(lab, dock: QDockWidget, on: bool) -> None:
         lab._charts_before = left.sizes()
         left.setSizes([sum(left.sizes()), 0])
     lab.resizeDocks([dock], [h], Qt.Orientation.Vertical)
+
+
+class _ShareOnResize(QObject):
+    """Calls ``share`` after every resize of ``body`` (the histograms' dock showing or
+    going changes the lab's body, not the lab; a new text resizes the map's caption)."""
+
+    def __init__(self, body: QWidget, share) -> None:
+        super().__init__(body)
+        self.share = share
+        body.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.share)
+        return False

@@ -28,7 +28,7 @@ from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.depth_view import install as install_depth
 from nnviz.views.training.frame import MAP_TIP, REMOVE_RADIUS, draw
 from nnviz.views.training.keras_view import KerasCode
-from nnviz.views.training.maps import MapView, Thumbnails
+from nnviz.views.training.maps import MapView, Thumbnails, map_column_width
 from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.pacing import RedrawPacer
@@ -264,8 +264,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         if self._body_dragged:
             return
         w, h = self.body.width(), self.body.height()
-        caption = self.map.caption.sizeHint().height() + self.discrete.sizeHint().height()
-        map_w = int(max(120, min(0.5 * w, h - caption + 40)))
+        map_w = map_column_width(self.map.caption, self.discrete.sizeHint().height(), 0.5 * w, h)
         if self.keras.isVisible():   # the code gets the width and the column's height
             map_w = self.keras.map_width(w)
             total = sum(self._left.sizes())

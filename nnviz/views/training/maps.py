@@ -257,3 +257,17 @@ class Thumbnails(QWidget):
         width = min(per_row, max((len(r) for r in rows), default=0)) * step
         c.setFixedSize(max(1, width), max(1, line * step))
         c.update()
+
+
+def map_column_width(caption, below: int, most: float, h: int) -> int:
+    """The map column's width (at least 120, at most ``most``) that gives the map the
+    largest side in a column ``h`` high, its ``caption`` label (wrapping: taller when
+    narrow) and ``below`` pixels more under it: as narrow as that allows (a short
+    column, under the layer histograms in presentation mode, made the caption five
+    lines high and ran it over the map)."""
+    best_w, best_side = 120, -1e9
+    for w in range(120, max(121, int(most) + 1), 16):
+        side = min(w - 40, h - caption.heightForWidth(max(1, w - 8)) - below)
+        if side > best_side + 1:
+            best_w, best_side = w, side
+    return best_w
