@@ -16,14 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from nnviz.bench import KEYS, NA, NO_TORCH, get, missing_text, table
 from nnviz.bench.dense_bench import torch_available
 from nnviz.views.labs import available_labs
-
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,6 @@ import pytest
 from nnviz.controllers.document import Document
 from nnviz.engine.lessons import load_lesson
 
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture
 def doc(qtbot):

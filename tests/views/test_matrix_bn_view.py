@@ -4,14 +4,10 @@ the step keys through μ_B, σ_B², x̂, γx̂ + β and back through them, the u
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.engine.naming import fmt
 from tests.views.workbench_keys import press
-
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
 
 BN_KINDS = {"bn_mu", "bn_var", "bn_xhat", "bn_y", "grad_gamma", "grad_beta", "bn_proj",
             "bn_inner", "delta_bn", "update_bn", "running"}

@@ -17,9 +17,6 @@ from nnviz.views.labs import available_labs
 
 from .windows import visible_dialogs
 
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
-
 
 def _lesson_for(lab: str) -> str:
     return next(n for n in lesson_names() if load_lesson(n).lab == lab)

@@ -36,9 +36,6 @@ from PySide6.QtWidgets import (
 
 from .windows import describe_timer, other_windows
 
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
-
 SEED = int(os.environ.get("NNVIZ_MONKEY_SEED", "20261121"))
 N_ACTIONS = int(os.environ.get("NNVIZ_MONKEY_ACTIONS", "1200"))
 

@@ -22,9 +22,6 @@ from tests.views.fit_checks import (
 )
 from tests.views.graph_geometry import texts_outside_view, weight_label_problems
 
-#: one of the longest modules: a parallel run starts it first (tests/conftest.py)
-pytestmark = pytest.mark.slow
-
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
 
 #: representative lessons of each lab (the Neuron lab's tabs are all visited anyway)
