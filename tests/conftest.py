@@ -64,6 +64,42 @@ def _private_settings(tmp_path_factory):
     yield
 
 
+#: every main window made by the tests, held until the next test starts (see below)
+_WINDOWS: list = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hold_windows():
+    """Hold every MainWindow a test makes (see :func:`_windows_die_in_qt`)."""
+    from nnviz.views.main_window import MainWindow
+
+    made = MainWindow.__init__
+
+    def init(self, *args, **kwargs):
+        made(self, *args, **kwargs)
+        _WINDOWS.append(self)
+
+    MainWindow.__init__ = init
+    yield
+    MainWindow.__init__ = made
+
+
+@pytest.fixture(autouse=True)
+def _windows_die_in_qt(_hold_windows):
+    """Before each test, Qt deletes the windows earlier tests closed (pytest-qt closes a
+    test's widgets and calls deleteLater), and only then are they let go. A window left
+    to Python's garbage collector was freed in an order that crashed the process (SIGSEGV
+    in gc.collect while a later test built its window: the collector freed a child item's
+    Python object before the window that deleted it, as with the undo commands of
+    controllers/undo_bytes.py)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _WINDOWS.clear()
+    yield
+
+
 @pytest.fixture
 def settings(tmp_path):
     """A fresh, empty settings file for one test."""
