@@ -183,9 +183,10 @@ class LabReveal(QObject):
         if not self.rc.enabled or q is None:
             return ""
         if self.rc.hidden(q[0]):
-            return (f"Predict {q[1]} before it is shown: type your guess and press Enter, "
-                    "or press R to reveal it.")
-        return f"{q[1]} is shown. Press → for the next step, and predict its result."
+            # one short line: the guess bar under it asks the question too, and a longer
+            # prompt took the Convolution lab's numbers' room at 1024x768 in F5
+            return f"Predict {q[1]} before it is shown: Enter checks a guess, press R reveals it."
+        return f"{q[1]} is shown. Press → for the next step."
 
     def reveal(self) -> bool:
         q = self.question()
