@@ -10,11 +10,9 @@ At full speed each tick trains for a time slice (:mod:`training_clock`) and then
 returns to the event loop; at a set speed (steps per second) each tick takes one
 mini-batch step. The controller is a QtCore shell around parts with their own state:
 the steps on the document's history (:class:`StepBack`), the views' readouts (:class:`Readouts`),
-the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`), early
-stopping (:class:`EarlyStop`) and the full-speed slices (:class:`FastSlices`), all made in
-``__init__``. The data set is the document's; the data and network edits are still mixins
-(their methods are the lab's API) over the run's fields (epoch, order, cursor, optimiser,
-generator).
+the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`) and early
+stopping (:class:`EarlyStop`); the data and network edits and the fast slices are still
+mixins over the run's fields (epoch, order, cursor, optimiser, generator).
 """
 
 from __future__ import annotations
@@ -42,7 +40,7 @@ from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, StepRecord, train_step
 
 
-class TrainingController(DataEdits, NetworkEdits, QObject):
+class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -65,7 +63,8 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self.blowup_message = ""
         self._opt = OptimizerState()
         self.early = EarlyStop(self)      # the best test epoch; the pause after patience
-        self.fast = FastSlices(self)      # full-speed slices: the FastTrainer, its buffers
+        self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
+        self._snaps: np.ndarray | None = None  # a fast slice's parameters after each epoch
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
@@ -196,7 +195,7 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
 
     def _tick(self) -> None:
         deadline = self.clock.begin()
-        if self.speed or not self.fast.epochs(deadline):
+        if self.speed or not self._fast_epochs(deadline):
             while self._step(self._batch_size()):
                 if (self.speed or not self.playback.playing or self.clock.over(deadline)
                         or self._at_lesson_epochs()):

@@ -24,16 +24,16 @@ def _play(ctl, lesson: str, path: str, setup=None) -> dict:
         setup(ctl)
     ctl.clock.over = lambda deadline: False
     calls = []
-    real_cap = ctl.fast.slice_cap
+    real_cap = ctl._slice_cap
     if path == "epochs":
-        ctl.fast.slice_cap = lambda trainer: 1
-        ctl.fast.slice_scores = lambda trainer, rows: [
+        ctl._slice_cap = lambda trainer: 1
+        ctl._slice_scores = lambda trainer, rows: [
             ctl._scores() if ctl.history.wants(ctl.epoch + 1) and trainer.params_finite()
             else None]
     elif path == "steps":
-        ctl.fast.trainer = lambda: None
+        ctl._fast_trainer = lambda: None
     else:
-        ctl.fast.slice_cap = lambda trainer: calls.append(real_cap(trainer)) or calls[-1]
+        ctl._slice_cap = lambda trainer: calls.append(real_cap(trainer)) or calls[-1]
     messages = []
     ctl.doc.message.connect(messages.append)
     ctl.blowup.connect(messages.append)
