@@ -32,7 +32,7 @@ class FastSlices:
     def _fast_trainer(self) -> FastTrainer | None:
         """The FastTrainer for the current network, loss and settings (cached), or None."""
         net, cfg, loss = self.doc.network, self.doc.config, self.doc.loss
-        if net is None or not len(self.net_data.x_train):
+        if net is None or not len(self._net_ds.x_train):
             return None
         sig = (list(net.sizes), [a.name for a in net.activations], cfg, loss.name)
         c = self._fast
@@ -68,7 +68,7 @@ class FastSlices:
         """One FastTrainer call for the slice's epochs, then each epoch recorded in
         order; True when the slice is over (time, a pause, a blow-up, the lesson's end)."""
         trainer = self._fast_trainer()
-        net, xtr, ytr = self.doc.network, self.net_data.x_train, self.net_data.y_train
+        net, xtr, ytr = self.doc.network, self._net_ds.x_train, self._net_ds.y_train
         cap = self._slice_cap(trainer)
         snaps = self._snapshot_rows(cap, trainer.P.size)
         self._opt.epochs = self.epoch  # the schedule's epoch
@@ -122,7 +122,7 @@ class FastSlices:
         out: list = [None] * len(rows)
         if keep:
             sc = self.scores
-            sc.source(self.net_data)
+            sc.source(self._net_ds)
             cfg = self.doc.config
             got = epoch_scores(trainer, rows[keep], sc.x, sc.parts, self.doc.loss, sc.threshold,
                                dropout_test_factor(cfg.dropout, cfg.dropout_mode))
@@ -140,5 +140,5 @@ class FastSlices:
         self._opt = opt
         if epochs:
             with np.errstate(all="ignore"):
-                self._fast_trainer().train_epochs(self.net_data.x_train, self.net_data.y_train,
+                self._fast_trainer().train_epochs(self._net_ds.x_train, self._net_ds.y_train,
                                                   self._rng, epochs)
