@@ -13,8 +13,8 @@ from nnviz.engine.monitor import threshold_for
 from nnviz.engine.summary import shown_neurons
 from nnviz.views.training.colours import diverging_rgb32
 
-#: the charts' slow parts (gradient health) and the texts beside the readout at most ten
-#: times a second while training runs
+#: the charts' slow parts (gradient health) and the status text at most ten times a second
+#: while training runs
 SLOW_S = 0.1
 #: the network's edges at most four times a second while training runs (the costliest part),
 #: and at most a tenth of the time: a large network's edges (4,736 in 64-32-64-10, ~180 ms
@@ -33,16 +33,11 @@ def draw(lab) -> None:
     """Re-read the controller and draw everything once."""
     ctl, ds = lab.ctl, lab.ctl.data
     h = ctl.history.arrays()
-    now = time.monotonic()
-    # while training runs, the texts beside the readout (the side panel's epoch, the
-    # status bar and the captions that follow it) change at most ten times a second
-    texts = not ctl.playback.playing or now - lab._text_at >= SLOW_S
-    if texts:
-        lab._text_at = now
-        lab.run_panel.refresh()
+    lab.run_panel.refresh()
     lab.readout.set_values(ctl.epoch, h, not ds.regression)
     lab.curves.set_history(h, not ds.regression)
     net = lab.doc.network
+    now = time.monotonic()
     if lab.bars.isVisible() and (not ctl.playback.playing or now - lab._slow_at >= SLOW_S):
         lab._slow_at = now
         health = ctl.readouts.health()
@@ -84,16 +79,13 @@ def draw(lab) -> None:
     lab.thumbs_scroll.setVisible(lab.map.mode == "none")
     if ctl.last_finite is None and lab.message.text().startswith("⚠"):
         lab.message.hide()
-    if texts:
-        _status(lab, h)
-
-
-def _status(lab, h) -> None:
     acc = h["test_acc"][-1] if len(h["test_acc"]) else float("nan")
-    text = f"Training · epoch {lab.ctl.epoch}"
+    text = f"Training · epoch {ctl.epoch}"
     if np.isfinite(acc):
         text += f" · test accuracy {100 * acc:.1f} %"
-    lab.status.emit(text)
+    if not ctl.playback.playing or now - lab._text_at >= SLOW_S:
+        lab._text_at = now   # while training runs, the status bar (and the captions that
+        lab.status.emit(text)  # follow it) at most ten times a second
 
 
 def _input_images(lab) -> np.ndarray:

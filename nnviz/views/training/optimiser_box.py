@@ -5,8 +5,6 @@ test epoch and a button to go back to it). Self-contained: it reads and writes
 
 from __future__ import annotations
 
-import time
-
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
@@ -27,8 +25,6 @@ from nnviz.views.widgets import spin_box
 
 #: the settings with a number box (epsilon has a list of powers of ten instead)
 SPIN_HYPERS = ("momentum", "rho", "beta1", "beta2")
-#: while training runs, the texts change at most this often (seconds)
-TEXT_S = 0.1
 EPSILONS = (1e-10, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
 
 
@@ -112,7 +108,6 @@ class OptimiserBox(QGroupBox):
         self.doc.settings_changed.connect(self.sync)
         ctl.trained.connect(self.refresh)
         self.marker = None
-        self._texts_at = 0.0
         self.sync()
 
     def attach_marker(self, plot) -> None:
@@ -188,22 +183,16 @@ class OptimiserBox(QGroupBox):
         self.form.setRowVisible(field, shown)
 
     def refresh(self) -> None:
-        """The rate in use now and the best test epoch (after every training slice; while
-        training runs, the texts at most ten times a second, the chart's marker always)."""
+        """The rate in use now and the best test epoch (after every training slice)."""
         ctl = self.ctl
+        formula = SCHEDULES[self.doc.config.schedule].formula
+        self.rate.setText(f"{formula}: η now = {fmt(ctl.current_rate())} (epoch {ctl.epoch})")
         best = ctl.early.best_epoch()
-        now = time.monotonic()
-        if not ctl.playback.playing or now - self._texts_at >= TEXT_S:
-            self._texts_at = now
-            formula = SCHEDULES[self.doc.config.schedule].formula
-            self.rate.setText(f"{formula}: η now = {fmt(ctl.current_rate())} "
-                              f"(epoch {ctl.epoch})")
-            if best is None:
-                self.best.setText("best test epoch: none yet")
-            else:
-                self.best.setText(f"best test epoch: {best} "
-                                  f"(test loss {fmt(ctl.early.record.best_loss)})")
-            self.restore.setEnabled(best is not None and best != ctl.epoch)
+        if best is None:
+            self.best.setText("best test epoch: none yet")
+        else:
+            self.best.setText(f"best test epoch: {best} (test loss {fmt(ctl.early.record.best_loss)})")
+        self.restore.setEnabled(best is not None and best != ctl.epoch)
         if self.marker is not None:
             self.marker.setVisible(best is not None)
             if best is not None:
