@@ -38,6 +38,9 @@ def _menu_action(win, text: str):
 def _open(win, qtbot, lesson: str, lab: str) -> None:
     assert win.open_lesson(lesson)
     assert win.current_lab_name == lab
+    ctl = getattr(win.current_lab, "controller", None)
+    if lab == "surface":   # the Error surface computes its grid off the GUI thread
+        qtbot.waitUntil(lambda: not ctl.busy() and ctl.surface is not None, timeout=30_000)
     qtbot.wait(50)   # coalesced refreshes and first layouts
 
 
