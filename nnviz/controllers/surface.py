@@ -9,27 +9,29 @@ the training trajectory).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
-from nnviz.controllers.surface_live import LiveGridMixin
+from nnviz.controllers.surface_live import GridSchedule
 from nnviz.controllers.surface_params import ParamList
-from nnviz.controllers.surface_path import PathMixin
+from nnviz.controllers.surface_path import DescentPath
 from nnviz.engine import surface as S
 from nnviz.engine.network import Network
 
 MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
 
 
-class SurfaceController(LiveGridMixin, PathMixin, QObject):
-    """Chosen parameters, span, resolution, the grid and the descent path."""
+class SurfaceController(QObject):
+    """Chosen parameters, span, resolution, the grid and the descent path: a QtCore shell
+    over its parts, each made here with its own state: the parameter list, the grid's
+    worker (``runner``), when grids are asked for (``grids``), the descent path
+    (``path``) and its playback."""
 
     surface_changed = Signal()     # a new grid arrived
     busy_changed = Signal(bool)    # a grid is being computed
@@ -43,7 +45,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         super().__init__(parent)
         self.doc = doc
         self.active = active   # inactive (a hidden lab): no grid until set_active(True)
-        self._path_stale = False   # the path's cost waits for set_active(True)
+        self._stale = False    # a grid waits for set_active(True)
         self.param_list = ParamList(doc)    # every parameter, named, once per structure
         self.runner = GridRunner(self)
         self.runner.finished.connect(self._on_grid_finished)
@@ -59,20 +61,14 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         self.steps_per_tick = 5
         self.seed = 0
         self.surface: Surface | None = None
-        self.thetas: list[np.ndarray] = []
-        self.costs: list[float] = []
-        self.steps = 0
-        self._own_change = False
+        self.path = DescentPath(self)   # its steps are the lab's: ctl.step(k), ctl.step_back()
+        self.step, self.step_back, self.path_coords = (self.path.step, self.path.step_back,
+                                                       self.path.coords)
         self._closed = False
-        self._dirty = False
         self._grid_base = np.zeros(0)  # the other parameters of the last params-mode request
         self._grid_data = (np.zeros(0), np.zeros(0))
         self.playback = Playback(self._tick, 16, parent=self)
-        self._recompute = QTimer(self)
-        self._recompute.setSingleShot(True)
-        self._recompute.setInterval(120)
-        self._recompute.timeout.connect(self.request_grid)
-        self._init_live()
+        self.grids = GridSchedule(self)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.network_changed.connect(self._on_network_changed)
         doc.data_changed.connect(self._on_data_changed)
@@ -108,7 +104,7 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         c = settings.get("center")
         if isinstance(c, list) and len(c) == 2 and all(isinstance(v, (int, float)) for v in c):
             self.center = (float(c[0]), float(c[1]))
-        self._reset_path()
+        self.path.reset()
         self.setup_changed.emit()
         self.request_grid()
 
@@ -198,8 +194,8 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def _on_settings_changed(self) -> None:
         if self.doc.loss_name != self._loss_name:
             self._loss_name = self.doc.loss_name
-            self._reset_path()
-            self._schedule()
+            self.path.reset()
+            self.grids.schedule()
         self.setup_changed.emit()
 
     def axis_values(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -220,9 +216,9 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
     def set_active(self, active: bool) -> None:
         """While the lab is hidden no grid is computed; showing it again catches up."""
         self.active = bool(active)
-        if self.active and self._path_stale:
-            self._reset_path()
-        if self.active and getattr(self, "_stale", False):
+        if self.active and self.path.stale:
+            self.path.reset()
+        if self.active and self._stale:
             self._stale = False
             self.request_grid()
 
@@ -231,19 +227,17 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         job), at ``resolution`` points per axis (default: the chosen resolution; params
         mode only, planes always at the chosen one). A ``live`` grid (while descent
         plays) shows no progress and is drawn without contours."""
-        self._recompute.stop()
-        self._live.stop()
-        self._dirty = False
+        self.grids.stop()
         if self._closed:
             return 0
-        if not getattr(self, "active", True):
+        if not self.active:
             self._stale = True  # computed when the lab is shown again
             return 0
         net, x, y, loss = self.net.copy(), self.doc.x.copy(), self.doc.y.copy(), self.doc.loss
         self._grid_data = (x, y)
         mode, px, py = self.mode, self.px, self.py
         n = (resolution or self.resolution) if mode == "params" else self.resolution
-        live = self._live_pending = live and mode == "params"
+        live = self.grids.live_pending = live and mode == "params"
         xs, ys = self.axis_values(n)
         if mode == "params":
             base = self._grid_base = self._base()
@@ -255,7 +249,8 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
                 return Surface(mode, xs, ys, z, xl, yl, sl, base=base, live=live)
         else:
             theta = net.get_params()
-            trajectory = np.array(self.thetas) if len(self.thetas) >= 3 else None
+            thetas = self.path.thetas
+            trajectory = np.array(thetas) if len(thetas) >= 3 else None
             eta, seed, span, n = self.doc.config.eta, self.seed, self.span, self.resolution
 
             def job(progress):
@@ -272,32 +267,21 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
             self.span = float(result.xs[-1])
             self.setup_changed.emit()
         self.busy_changed.emit(False)
-        self._catch_up()  # the next grid (if one is due) computes while this one is drawn
+        self.grids.catch_up()  # the next grid (if one is due) computes while this one is drawn
         self.surface_changed.emit()
         self.path_changed.emit()
 
     def _on_grid_failed(self, message: str) -> None:
         self.busy_changed.emit(False)
         self.message.emit(f"The surface could not be computed: {message}")
-        self._catch_up()
+        self.grids.catch_up()
 
     def busy(self) -> bool:
         return self.runner.busy()
 
     def wait_idle(self, timeout_s: float = 120.0) -> bool:
         """Process events until the grid is done (for screenshots and scripts)."""
-        if self._recompute.isActive() or self._dirty:
-            self.request_grid()
-        deadline = time.monotonic() + timeout_s
-        loop = QEventLoop()
-        self.busy_changed.connect(loop.quit)
-        try:
-            while self.busy() and time.monotonic() < deadline:
-                QTimer.singleShot(200, loop.quit)
-                loop.exec()
-        finally:
-            self.busy_changed.disconnect(loop.quit)
-        return not self.busy()
+        return self.grids.wait_idle(timeout_s)
 
     def slice_values(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The 1-D slice along the x axis through the current point: (values, loss)."""
@@ -313,28 +297,55 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
                 return None
         return s.xs, s.slice_z
 
-    # ------------------------------------------------------------ path
+    # ------------------------------------------------------------ path (self.path)
+    @property
+    def thetas(self) -> list[np.ndarray]:
+        return self.path.thetas
+
+    @property
+    def costs(self) -> list[float]:
+        return self.path.costs
+
+    @property
+    def steps(self) -> int:
+        return self.path.steps
+
+    def reset_path(self) -> None:
+        """Forget the path; it starts again at the current point."""
+        self.playback.pause()
+        self.path.reset()
+
+    def point(self) -> tuple[float, float]:
+        """The current point in the surface's coordinates."""
+        return tuple(self.path.coords()[-1])  # type: ignore[return-value]
+
+    def current_cost(self) -> float:
+        return self.path.costs[-1]
+
+    def _tick(self) -> None:
+        self.step(self.steps_per_tick, budget=0.008)
+
     def _on_network_changed(self) -> None:
         if self.net is None:
             return
         if self.px is None:
             return  # no lesson yet
         if not (self.px.valid_for(self.net) and self.py.valid_for(self.net)) or (
-                self.thetas and self.thetas[0].size != self.net.n_params()):
+                self.path.thetas and self.path.thetas[0].size != self.net.n_params()):
             self._restructure()  # another shape of network: start again on its default pair
             return
-        if not self._own_change:
-            self._reset_path()
+        if not self.path.own_change:
+            self.path.reset()
         if self.mode == "params":
             base = self._base()
             if base.shape != self._grid_base.shape or not np.array_equal(base, self._grid_base):
-                self._schedule()
+                self.grids.schedule()
 
     def _restructure(self) -> None:
         self.playback.pause()
         self.px, self.py = S.default_pair(self.net)
         self.center = (self.px.get(self.net), self.py.get(self.net))
-        self._reset_path()
+        self.path.reset()
         self.setup_changed.emit()
         self.request_grid()
 
@@ -343,8 +354,8 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         if gx.shape == self.doc.x.shape and gy.shape == self.doc.y.shape and np.array_equal(
                 gx, self.doc.x) and np.array_equal(gy, self.doc.y):
             return  # e.g. a lesson just opened: its grid is already on the way
-        self._reset_path()
-        self._schedule()
+        self.path.reset()
+        self.grids.schedule()
 
     def move_to(self, u: float, v: float) -> None:
         """Set the network to the surface point (u, v), undoably, through the document."""
@@ -383,6 +394,5 @@ class SurfaceController(LiveGridMixin, PathMixin, QObject):
         """Stop the timers and the worker thread; later requests are ignored."""
         self._closed = True
         self.playback.pause()
-        self._recompute.stop()
-        self._live.stop()
+        self.grids.stop()
         self.runner.shutdown()

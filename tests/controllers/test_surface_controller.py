@@ -131,7 +131,7 @@ def test_normal_mode_recomputes_the_slice_when_others_move(qtbot):
         p0 = doc.network.get_params()[others]
         c.step(5)
         assert np.array_equal(doc.network.get_params()[others], p0)
-        assert not c._recompute.isActive()
+        assert not c.grids.recompute.isActive()
     finally:
         c.shutdown()
 
