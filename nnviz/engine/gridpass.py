@@ -32,9 +32,10 @@ from nnviz.engine.neuron_major import activate, costs
 Array = np.ndarray
 #: progress(done, total) -> False to cancel
 Progress = Callable[[int, int], bool]
-#: float64 numbers in the widest array of a chunk (neurons x G x n), per thread: ~1 MB
-#: stays in a core's L2 cache (surface.b_101: 1.2-1.6x faster than 128 KB or 8 MB)
-FAST_BUDGET = 131_072
+#: bytes in the widest array of a chunk (neurons x G x n), per thread: ~1 MB stays in a
+#: core's L2 cache (surface.b_101: 1.2-1.6x faster than 128 KB or 8 MB); a float32 pass
+#: takes twice the settings per chunk (fewer chunks, less Python per grid)
+FAST_BUDGET_BYTES = 1 << 20
 #: threads sharing a big grid: the machine's cores, at most 2 (measured on 2 cores)
 THREADS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                      else (os.cpu_count() or 1)))
@@ -251,6 +252,11 @@ class _VaryPlan:
             self.shift, self.w_cols = self._next_layer(fwd, now)
         self.rows = [len(S)] + net.sizes[l0 + 2:] if not self.last else [k0]
         self.g_max, self.threads = self._chunking(max_chunk)
+        if not self.last and self.shift.shape[2] > 1:
+            # laid out over a whole chunk once: an add of two arrays of one shape runs
+            # over a chunk's rows in one loop (a broadcast over G loops row by row)
+            self.shift = np.ascontiguousarray(
+                np.broadcast_to(self.shift, (self.shift.shape[0], self.g_max, n)))
         self.out = np.empty(total)
 
     def _split(self, varied: list[tuple[Any, Array]], a_in: Array):
@@ -290,7 +296,8 @@ class _VaryPlan:
     def _chunking(self, max_chunk: int) -> tuple[int, int]:
         """Settings per chunk and threads (see :func:`plan`)."""
         net, l0, S, n, rows, total = self.net, self.l0, self.S, self.n, self.rows, self.total
-        g_max = int(max(1, min(total, max_chunk, FAST_BUDGET // max(1, n * max(rows)))))
+        budget = FAST_BUDGET_BYTES // np.dtype(self.dtype).itemsize
+        g_max = int(max(1, min(total, max_chunk, budget // max(1, n * max(rows)))))
         # multiply-adds per column (setting and sample) of the largest matrix product
         macs = max([len(self.terms[j]) + 1 for j in S]
                    + [len(S) * net.sizes[l0 + 2] if not self.last and len(S) > 1 else 0]
@@ -346,7 +353,7 @@ class _VaryWork:
                     np.multiply(p.w_cols, a, out=nz)  # (k1, 1, 1) * (1, g, n)
                 else:
                     np.matmul(p.w_cols, a.reshape(len(p.S), -1), out=nz.reshape(k, -1))
-                np.add(nz, p.shift, out=nz)
+                np.add(nz, p.shift[:, :g] if p.shift.shape[1] > 1 else p.shift, out=nz)
             else:
                 np.matmul(p.ws[l], a.reshape(a.shape[0], -1), out=nz.reshape(k, -1))
                 if net.use_bias[l]:

@@ -166,6 +166,23 @@ def test_one_layer_network(threads):
     _check(net, x, y, get_loss("mse"), P(W, 0, 0, 2), P(W, 0, 1, 0))
 
 
+@pytest.mark.parametrize("case", ["same neuron, layer 0", "two neurons, layer 0",
+                                  "next layer's bias"])
+def test_a_last_chunk_shorter_than_the_others(case, threads, monkeypatch):
+    """35 settings in chunks of 4 (the last holds 3): the next layer's fixed part, laid
+    out once for a whole chunk, is cut to each chunk, in float64 and in float32."""
+    monkeypatch.setattr(S, "MAX_CHUNK", 4)
+    net = _net([2, 8, 8, 1], "tanh")
+    x, y = _data(2, 1)
+    px, py = TANH_CASES[case]
+    z = _check(net, x, y, get_loss("mse"), px, py)
+    monkeypatch.setattr(S, "PICTURE_F32_WORK", 1)
+    xs = px.get(net) + np.linspace(-1.7, 2.3, 7)
+    ys = py.get(net) + np.linspace(-2.1, 1.4, 5)
+    pic = S.loss_grid_picture(net, x, y, get_loss("mse"), px, py, xs, ys)
+    assert np.all(np.abs(pic - z) <= S.PICTURE_RTOL * np.abs(z)) and not np.array_equal(pic, z)
+
+
 def test_threads_give_the_same_grid_bit_for_bit(monkeypatch):
     net = _net([2, 8, 8, 1], "tanh")
     x, y = _data(2, 1, n=200)
