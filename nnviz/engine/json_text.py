@@ -2,10 +2,9 @@
 never larger than nnviz opens; and a JSON file's declared "format".
 
 A large file is written on a worker thread (an autosave of a 2 M-weight network), so the
-writing never makes one long call that holds the interpreter lock: arrays become lists
-row by row (:func:`as_lists`) and the text is encoded a list of numbers at a time
-(:func:`dumps_file`; one ``json.dumps`` of a 1400 x 1400 matrix is a 3 s call), so the
-GUI thread runs between the pieces."""
+writing never makes one long call that holds the interpreter lock: arrays become text row
+by row as they are written (:func:`file_pieces`; one ``json.dumps`` of a 1400 x 1400
+matrix is a 3 s call), so the GUI thread runs between the pieces."""
 
 from __future__ import annotations
 
@@ -83,7 +82,8 @@ def file_pieces(obj: dict[str, Any]) -> Iterator[str]:
     """The text of a file in pieces (``write_atomic`` writes them as they come): exact
     floats (``repr``, as ``json``); FormatError if a value is not plain finite JSON or
     the text grows over the size nnviz opens. Objects and lists of lists are indented one
-    space a level; a list of numbers is one line."""
+    space a level; a list of numbers is one line. A NumPy array gives the text of its
+    :func:`as_lists`, converted piece by piece."""
     size = 0
     try:
         for piece in _pieces(obj, 0):
@@ -101,7 +101,9 @@ def file_pieces(obj: dict[str, Any]) -> Iterator[str]:
 
 def _pieces(v: Any, level: int) -> Iterator[str]:
     """The JSON text of ``v`` in pieces, each from a short call."""
-    if isinstance(v, dict):
+    if isinstance(v, np.ndarray):
+        yield from _array_pieces(v, level)
+    elif isinstance(v, dict):
         items = [(_key(k), e) for k, e in v.items()]
         yield from _container("{", "}", items, level)
     elif isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple, dict)):
@@ -114,6 +116,28 @@ def _pieces(v: Any, level: int) -> Iterator[str]:
         yield "]"
     else:   # a number, a text, a short list of them (anything nested in it: one call)
         yield json.dumps(v, allow_nan=False)
+
+
+def _array_pieces(a: np.ndarray, level: int) -> Iterator[str]:
+    """An array's text exactly as :func:`as_lists` of it would give, converted as it is
+    written (a row, or SLICE numbers, at a time): a 2 M-weight network never exists as
+    Python lists, whose millions of objects would cost the garbage collector and the
+    memory allocator long calls that hold the interpreter lock."""
+    if a.ndim == 0:
+        yield json.dumps(a.item(), allow_nan=False)
+    elif a.ndim > 1:
+        if len(a):
+            yield from _container("[", "]", [(None, row) for row in a], level)
+        else:
+            yield "[]"
+    elif len(a) > SLICE:
+        yield "["
+        for i in range(0, len(a), SLICE):
+            part = json.dumps(a[i:i + SLICE].tolist(), allow_nan=False)[1:-1]
+            yield part if i == 0 else ", " + part
+        yield "]"
+    else:
+        yield json.dumps(a.tolist(), allow_nan=False)
 
 
 def _container(open_: str, close: str, items: list, level: int) -> Iterator[str]:

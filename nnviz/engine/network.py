@@ -106,10 +106,10 @@ class Network:
         return cls(weights, biases, acts)
 
     def copy(self) -> Network:
-        """A deep copy (arrays copied)."""
+        """A deep copy (arrays copied, once: by ``__post_init__``)."""
         return Network(
-            [w.copy() for w in self.weights],
-            [b.copy() for b in self.biases],
+            list(self.weights),
+            list(self.biases),
             list(self.activations),
             list(self.shared_bias),
             list(self.use_bias),

@@ -30,13 +30,17 @@ from nnviz.engine.validate import (
 
 
 # ---------------------------------------------------------------- network
-def network_to_dict(net: Network) -> dict[str, Any]:
-    """A JSON-ready description of ``net`` (exact floats)."""
+def network_to_dict(net: Network, arrays: bool = False) -> dict[str, Any]:
+    """A JSON-ready description of ``net`` (exact floats); with ``arrays`` its weights and
+    biases stay the network's arrays, for :func:`nnviz.engine.json_text.file_pieces`,
+    which converts them as it writes them (the same text)."""
     layers = []
     for l in range(net.n_layers):
         act = net.activations[l]
-        ld: dict[str, Any] = {"activation": act.name, "weights": as_lists(net.weights[l]),
-                              "bias": net.biases[l].tolist(), "use_bias": bool(net.use_bias[l]),
+        w, b = net.weights[l], net.biases[l]
+        ld: dict[str, Any] = {"activation": act.name, "weights": w if arrays else as_lists(w),
+                              "bias": b if arrays else b.tolist(),
+                              "use_bias": bool(net.use_bias[l]),
                               "shared_bias": bool(net.shared_bias[l])}
         if act.has_alpha:
             ld["alpha"] = float(act.alpha)

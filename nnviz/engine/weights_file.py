@@ -23,14 +23,16 @@ WEIGHTS_FORMAT = "nnviz-weights"
 VERSION = 1
 
 
-def weights_to_dict(net: Network) -> dict[str, Any]:
-    """A weights file: the network's structure and parameters."""
-    return {"format": WEIGHTS_FORMAT, "version": VERSION, "network": network_to_dict(net)}
+def weights_to_dict(net: Network, arrays: bool = False) -> dict[str, Any]:
+    """A weights file: the network's structure and parameters (``arrays``: see
+    :func:`nnviz.engine.network_io.network_to_dict`)."""
+    return {"format": WEIGHTS_FORMAT, "version": VERSION,
+            "network": network_to_dict(net, arrays)}
 
 
 def save_weights(path: str | Path, net: Network) -> None:
     """Write the network's weights as JSON, atomically."""
-    write_atomic(path, file_pieces(weights_to_dict(net)))
+    write_atomic(path, file_pieces(weights_to_dict(net, arrays=True)))
 
 
 def parse_weights(d: Any, like: Network | None = None) -> Network:

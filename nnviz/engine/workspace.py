@@ -99,11 +99,15 @@ def data_spec_for(lesson: Lesson, x: np.ndarray, y: np.ndarray) -> dict[str, Any
     return None
 
 
-def workspace_to_dict(ws: Workspace, app_version: str = "") -> dict[str, Any]:
-    """The JSON-ready object of a workspace file."""
+def workspace_to_dict(ws: Workspace, app_version: str = "",
+                      arrays: bool = False) -> dict[str, Any]:
+    """The JSON-ready object of a workspace file; with ``arrays`` the network and data set
+    stay arrays (for :func:`file_pieces`, which gives the same text)."""
     data: dict[str, Any]
     if ws.data_spec is not None:
         data = {"spec": ws.data_spec}
+    elif arrays:
+        data = {"inputs": ws.x, "targets": ws.y}
     else:
         data = {"inputs": as_lists(ws.x), "targets": as_lists(ws.y)}
     k, phase = ws.position
@@ -112,7 +116,7 @@ def workspace_to_dict(ws: Workspace, app_version: str = "") -> dict[str, Any]:
         "version": VERSION,
         "app": f"nnviz {app_version}".strip(),
         "lesson": {"name": ws.lesson.name, "raw": ws.lesson.raw},
-        "network": network_to_dict(ws.network),
+        "network": network_to_dict(ws.network, arrays),
         "data": data,
         "example": {"input": ws.example_x.tolist(), "target": ws.example_y.tolist()},
         "training": config_to_dict(ws.config),
@@ -132,7 +136,7 @@ def dumps_workspace(ws: Workspace, app_version: str = "") -> str:
 def save_workspace(path: str | Path, ws: Workspace, app_version: str = "") -> None:
     """Write a workspace file atomically (the old file survives any failure), piece by
     piece (a large one is written on a worker thread: no long call holds the GIL)."""
-    write_atomic(path, file_pieces(workspace_to_dict(ws, app_version)))
+    write_atomic(path, file_pieces(workspace_to_dict(ws, app_version, arrays=True)))
 
 
 def read_workspace(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Workspace:

@@ -17,11 +17,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from nnviz.controllers.settings_store import get_str_list, put_str_list
-from nnviz.engine.json_text import json_format
+from nnviz.engine.json_text import json_format, plain
+from nnviz.engine.network import Network
 from nnviz.engine.validate import FormatError
 from nnviz.engine.weights_file import WEIGHTS_FORMAT
 from nnviz.engine.workspace import SUFFIX, Workspace, data_spec_for, read_workspace, save_workspace
-from nnviz.views.background import BIG_AUTOSAVE_PARAMS, BIG_FILE_BYTES, Background, file_size
+from nnviz.views.autosave import Autosaver
+from nnviz.views.background import BIG_FILE_BYTES, Background, file_size
 from nnviz.views.big_reads import read_big
 from nnviz.views.recovery import RecoveryFiles
 from nnviz.views.safe_text import warn
@@ -65,15 +67,22 @@ class FileManager(QObject):
         self.doc.modified_changed.connect(self._on_modified_changed)
         self.recovery = RecoveryFiles(win.settings.fileName())
         self.background = Background(self)
+        self.autosaver = Autosaver(self)
 
     # ------------------------------------------------------------ collecting
-    def current_workspace(self) -> Workspace:
-        """The workspace of what is on screen now."""
+    def current_workspace(self, network: Network | None = None,
+                          detached: bool = False) -> Workspace:
+        """The workspace of what is on screen now, with a copy of the document's network
+        (or ``network``, a copy made by the caller); ``detached``: the labs' parts copied
+        as plain JSON values too (the workspace is then written on another thread)."""
         doc, win = self.doc, self.win
         lab = win.current_lab
         position = lab.caption_position() if lab is not None else (0, "start")
         states = win.session.state()   # from the controllers: no lab page need exist
-        return Workspace(doc.lesson, doc.network.copy(), doc.x.copy(), doc.y.copy(),
+        if detached:
+            states = {name: plain(st, f"labs.{name}") for name, st in states.items()}
+        network = doc.network.copy() if network is None else network
+        return Workspace(doc.lesson, network, doc.x.copy(), doc.y.copy(),
                          doc.example_x.copy(), doc.example_y.copy(), doc.config, doc.loss_name,
                          win.current_lab_name, states, (int(position[0]), str(position[1])),
                          data_spec_for(doc.lesson, doc.x, doc.y), win.pen.saved())
@@ -299,32 +308,17 @@ class FileManager(QObject):
 
     def _on_modified_changed(self, modified: bool) -> None:
         self.win.update_title()
+        if modified:
+            self.autosaver.prepare()
 
     def autosave_now(self) -> bool:
-        """Write this window's recovery file if there are unsaved changes; never raises."""
-        if not self.doc.is_modified or self.doc.lesson is None:
-            return False
-        from nnviz import __version__
-
-        if self.background.busy:
-            return False  # the last autosave is still being written
-        try:
-            if not self.recovery.claim():
-                raise OSError("the recovery file is locked by another window")
-            ws, path = self.current_workspace(), self.recovery_path
-            if ws.network.n_params() > BIG_AUTOSAVE_PARAMS:  # write it off the GUI thread
-                self.background.run(lambda: save_workspace(path, ws, __version__),
-                                    lambda _r, err: err and self.doc.message.emit(
-                                        f"Autosave failed: {err}"))
-                return True
-            save_workspace(path, ws, __version__)
-        except (OSError, FormatError) as e:
-            self.doc.message.emit(f"Autosave failed: {e}")
-            return False
-        return True
+        """Write this window's recovery file if there are unsaved changes (a large network's
+        off the GUI thread, see :mod:`nnviz.views.autosave`); never raises."""
+        return self.autosaver.now()
 
     def remove_recovery(self) -> None:
         """Remove this window's own recovery file (its work was saved or discarded)."""
+        self.autosaver.removed()
         self.recovery.discard(self.recovery_path)
 
     def offer_recovery(self) -> None:
@@ -383,6 +377,7 @@ class FileManager(QObject):
     def shutdown(self) -> None:
         """Clean exit: stop the autosave, remove this window's recovery file and lock."""
         self.autosave_timer.stop()
+        self.autosaver.closing = True
         self.background.shutdown()  # an autosave being written finishes first
         self.recovery.release(remove_file=True)
 

@@ -67,3 +67,41 @@ def test_a_file_over_the_open_limit_is_refused_part_way_and_the_old_file_stays(
         write_atomic(path, file_pieces({"w": as_lists(np.ones((100, 100)))}))
     assert path.read_text() == "old\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]
+
+
+_shapes = st.one_of(st.tuples(), st.tuples(st.integers(0, 3)),
+                    st.tuples(st.integers(0, 3), st.integers(0, 4)),
+                    st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 3)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_shapes, st.sampled_from(["float64", "int64", "bool"]), st.integers(0, 2**32 - 1))
+def test_an_array_is_written_as_its_lists_are(shape, dtype, seed):
+    """file_pieces of an array (converted as it is written) gives the very text of
+    file_pieces of its as_lists: 0-d, empty, ragged-free 1-, 2- and 3-d, every dtype."""
+    rng = np.random.default_rng(seed)
+    a = np.asarray(rng.normal(size=shape) * 1e3).astype(dtype)
+    obj = {"a": a, "nested": {"b": a}, "list": [1, 2]}
+    lists = {"a": as_lists(a), "nested": {"b": as_lists(a)}, "list": [1, 2]}
+    assert "".join(file_pieces(obj)) == dumps_file(lists)
+
+
+def test_long_rows_and_vectors_of_arrays_are_written_as_their_lists_in_slices():
+    rng = np.random.default_rng(5)
+    w = rng.normal(size=(3, 2 * SLICE + 11))
+    v = rng.normal(size=SLICE + 1)
+    obj = {"w": w, "v": v, "short": v[:5], "exact": v[:SLICE]}
+    pieces = list(file_pieces(obj))
+    assert "".join(pieces) == dumps_file({k: as_lists(x) for k, x in obj.items()})
+    assert max(len(p) for p in pieces) < SLICE * 26
+
+
+def test_an_array_json_cannot_hold_is_refused_and_the_old_file_stays(tmp_path):
+    path = tmp_path / "f.json"
+    path.write_text('{"old": true}\n')
+    w = np.ones((4, 3))
+    w[2, 1] = math.nan
+    with pytest.raises(FormatError, match="cannot write the file"):
+        write_atomic(path, file_pieces({"w": w}))
+    assert path.read_text() == '{"old": true}\n'
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(TEMP_PREFIX)]

@@ -75,6 +75,26 @@ def test_round_trip_is_bit_exact(tmp_path, name):
     assert dumps_workspace(back, "0.1") == p.read_text()
 
 
+def test_a_large_network_is_written_from_its_arrays_as_from_lists(tmp_path):
+    """save_workspace converts the arrays as it writes them: the same text as the lists
+    (rows and bias vectors of a slice's length: the largest layer, and edited data)."""
+    from nnviz.engine.activations import get_activation
+    from nnviz.engine.json_text import SLICE
+    from nnviz.engine.network import Network
+
+    ws = _workspace()
+    rng = np.random.default_rng(4)
+    n = SLICE
+    ws.network = Network([rng.normal(size=(n, 2)), rng.normal(size=(2, n))],
+                         [rng.normal(size=n), rng.normal(size=2)],
+                         [get_activation("sigmoid")] * 2)
+    ws.x, ws.data_spec = ws.x + 0.25, None
+    p = tmp_path / "big.nnviz"
+    save_workspace(p, ws, "0.1")
+    assert p.read_text() == dumps_workspace(ws, "0.1")
+    assert read_workspace(p).network.equals(ws.network)
+
+
 def test_generated_data_is_stored_as_its_spec_and_edited_data_as_arrays():
     lesson = load_lesson("xor-mlp")
     x, y = lesson.dataset()

@@ -15,10 +15,10 @@ from tests.views.test_hostile_open import HOSTILE, open_via_menu, snapshot
 
 @pytest.fixture
 def everything_big(monkeypatch):
-    from nnviz.views import files
+    from nnviz.views import autosave, files
 
     monkeypatch.setattr(files, "BIG_FILE_BYTES", 0)
-    monkeypatch.setattr(files, "BIG_AUTOSAVE_PARAMS", 0)
+    monkeypatch.setattr(autosave, "BIG_AUTOSAVE_PARAMS", 0)
 
 
 def test_a_large_workspace_opens_in_the_background(main_window, qtbot, tmp_path,
