@@ -284,4 +284,7 @@ def test_run_chunks_cancel_stops_the_helper_threads():
 
     with pytest.raises(S.Cancelled):
         GP.run_chunks(1000, 1, make_work, lambda d, t: False, threads=2)
-    assert len(done) < 10
+    # cancelled at the first report: the helper stops long before the 1,000 chunks (how
+    # many it did first depends on the machine's load: 19 at load 9, so no tight bound)
+    assert len(done) < 500
+    assert not [t for t in threading.enumerate() if t.name == "nnviz-grid-helper"]
