@@ -277,3 +277,139 @@ def tab_bar_problems(root: QWidget) -> list[str]:
             titles = [bar.tabText(i) for i in range(bar.count())]
             out.append(f"tabs {titles} need {need} px, have {bar.width()}")
     return out
+
+
+def drawn_tick_labels(axis) -> list[tuple]:
+    """The tick labels pyqtgraph draws on ``axis`` (after leaving out those that would
+    overlap or run past its ends): (rectangle in the axis' coordinates, text)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    img = QImage(4, 4, QImage.Format.Format_ARGB32)
+    painter = QPainter(img)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [] if specs is None else [(rect, text) for rect, _flags, text in specs[2]]
+
+
+def axis_problems(root: QWidget, least: int = 2, gap: float = 3.0) -> list[str]:
+    """Every shown plot's left and bottom axes under ``root`` (those showing values) that
+    draw fewer than ``least`` tick labels (tanh's "0" alone), and axis labels closer than
+    ``gap`` pixels to a tick label (the Softmax page's "a_j" touched its ticks)."""
+    import pyqtgraph as pg
+
+    out = []
+    for view in root.findChildren(pg.GraphicsView):
+        if not _shown(view, root) or view.scene() is None:
+            continue
+        for item in view.scene().items():
+            if not isinstance(item, pg.PlotItem) or not item.isVisible():
+                continue
+            name = item.titleLabel.text or view.objectName() or type(view.parentWidget()).__name__
+            for side in ("left", "bottom"):
+                ax = item.getAxis(side)
+                if not ax.isVisible() or not ax.style.get("showValues", True) \
+                        or ax.height() < 2 or ax.width() < 2:
+                    continue
+                ticks = drawn_tick_labels(ax)
+                if len(ticks) < least:
+                    out.append(f"plot {name[:40]!r} {side} axis: tick labels "
+                               f"{[t for _r, t in ticks]} (fewer than {least})")
+                if not ax.label.isVisible() or not ax.labelText:
+                    continue
+                lab = ax.label.mapRectToParent(ax.label.boundingRect())
+                for rect, text in ticks:
+                    if lab.adjusted(-gap, -gap, gap, gap).intersects(rect):
+                        out.append(f"plot {name[:40]!r}: axis label {ax.labelText!r} "
+                                   f"touches tick label {text!r}")
+                        break
+    return out
+
+
+def _laid_out(label: QLabel) -> QTextDocument:
+    """The label's text laid out as a word-wrapped QLabel lays it out (its width)."""
+    doc = QTextDocument()
+    doc.setDefaultFont(label.font())
+    doc.setDocumentMargin(0)
+    if label.textFormat() == Qt.TextFormat.RichText or (
+            label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())):
+        doc.setHtml(label.text())
+    else:
+        doc.setPlainText(label.text())
+    doc.setTextWidth(label.contentsRect().width())
+    doc.size()   # (laid out only when asked)
+    return doc
+
+
+def line_breaks(label: QLabel) -> list[tuple[str, int]]:
+    """Where the word-wrapped ``label`` breaks its lines: (paragraph text, offset)."""
+    doc, out = _laid_out(label), []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount() - 1):
+            line = layout.lineAt(i)
+            out.append((block.text(), line.textStart() + line.textLength()))
+        block = block.next()
+    return out
+
+
+def broken_texts(root: QWidget, keep: tuple[str, ...] = ()) -> list[str]:
+    """Every shown word-wrapped label under ``root`` that breaks a line inside a word or
+    number (not at a space: "σ′ | (z)·x·Δw") or inside one of the phrases ``keep``
+    (formulas such as "σ(z)(1 − σ(z))", whose spaces must not break either)."""
+    out = []
+    for lab in root.findChildren(QLabel):
+        if not _shown(lab, root) or not lab.wordWrap() or not lab.text().strip():
+            continue
+        for text, end in line_breaks(lab):
+            flat = text.replace("\xa0", " ")
+            where = f"{text[max(0, end - 16):end]}|{text[end:end + 16]}"
+            if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()):
+                out.append(f"label broken inside a word: {where!r}")
+                continue
+            for phrase in keep:
+                start = flat.find(phrase)
+                while start >= 0:
+                    if start < end < start + len(phrase):
+                        out.append(f"formula {phrase!r} broken: {where!r}")
+                    start = flat.find(phrase, start + 1)
+    return out
+
+
+def wrapped_headers(root: QWidget) -> list[str]:
+    """Every shown horizontal table heading under ``root`` set in more than one line (a
+    formula such as "e^(cz − max)" broken in two)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    out = []
+    for h in root.findChildren(QHeaderView):
+        if not _shown(h, root) or h.orientation() != Qt.Orientation.Horizontal:
+            continue
+        for i in range(h.count()):
+            text = str(h.model().headerData(i, Qt.Orientation.Horizontal) or "")
+            if "\n" in text.strip():
+                out.append(f"heading {text!r} in {text.count(chr(10)) + 1} lines")
+    return out
+
+
+def cell_problems(root: QWidget) -> list[str]:
+    """Every shown table cell under ``root`` whose text is wider than its column (Qt
+    elides it: "0.63…")."""
+    from PySide6.QtWidgets import QTableWidget
+
+    out = []
+    for t in root.findChildren(QTableWidget):
+        if not _shown(t, root):
+            continue
+        fm = t.fontMetrics()
+        for r in range(t.rowCount()):
+            for c in range(t.columnCount()):
+                item = t.item(r, c)
+                if item is None or t.isColumnHidden(c) or not item.text():
+                    continue
+                need = fm.horizontalAdvance(item.text()) + 6
+                if need > t.columnWidth(c):
+                    out.append(f"cell {item.text()!r}: needs {need}, has {t.columnWidth(c)}")
+    return out

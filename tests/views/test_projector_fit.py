@@ -13,12 +13,16 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QTabWidget
 from nnviz.engine.lessons import lesson_titles
 from nnviz.views.style import current_style
 from tests.views.fit_checks import (
+    axis_problems,
+    broken_texts,
+    cell_problems,
     header_problems,
     plot_problems,
     scrolling_panels,
     squeezed,
     tab_bar_problems,
     text_problems,
+    wrapped_headers,
 )
 from tests.views.graph_geometry import texts_outside_view, weight_label_problems
 
@@ -746,3 +750,90 @@ def _fragment_sizes(doc) -> list[float]:
             it += 1
         block = block.next()
     return out
+
+
+#: formulas of the Neuron lab's texts that must stay on one line (their spaces too)
+NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 1",
+                   "a_j = e^(c·z_j) / Σ_k e^(c·z_k)", "Σ a_j = 1")
+
+
+def _gallery_formulas() -> tuple[str, ...]:
+    from nnviz.controllers.neuron_functions import GALLERY
+    from nnviz.engine.activations import ACTIVATIONS
+
+    return tuple(f for n in GALLERY for f in (ACTIVATIONS[n].formula,
+                                              ACTIVATIONS[n].prime_formula))
+
+
+def _mp_diagram_overlaps(page) -> list[str]:
+    """Texts of the McCulloch–Pitts diagram touching a node or another text (the inputs'
+    "x1 = 1" ran into their nodes in presentation type)."""
+    from PySide6.QtCore import QRectF
+
+    vb = page.diagram.getPlotItem().vb
+    rects = [(t.toPlainText().replace("\n", " "), t.sceneBoundingRect()) for t in page.labels]
+    nodes = []
+    for spot in page.nodes.points():
+        c, r = vb.mapViewToScene(spot.pos()), spot.size() / 2
+        nodes.append(("node", QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r)))
+    unit = page.unit_item.mapRectToScene(page.unit_item.rect())
+    out = []
+    for i, (a, ra) in enumerate(rects):
+        if not vb.sceneBoundingRect().contains(ra):
+            out.append(f"{a!r} outside the diagram")
+        for b, rb in rects[i + 1:] + nodes + ([("unit", unit)] if "θ" not in a else []):
+            if ra.adjusted(-2, -2, 2, 2).intersects(rb):
+                out.append(f"{a!r} touches {b!r}")
+    return out
+
+
+def _neuron_page_problems(win, lab, keep) -> list[str]:
+    page = lab.tabs.currentWidget()
+    found = text_problems(page) + header_problems(page) + wrapped_headers(page) + \
+        plot_problems(page, cut_ticks=True) + axis_problems(page) + \
+        broken_texts(page, keep) + cell_problems(page)
+    if lab.page == "mp":
+        found += _mp_diagram_overlaps(page)
+    if lab.page == "perceptron":   # the plane the class watches, not a strip above texts
+        share = page.plot.height() / page.height()
+        if share < 0.5:
+            found.append(f"the plane is {page.plot.height()} px of the page's "
+                         f"{page.height()} ({share:.0%})")
+    return found
+
+
+def test_the_neuron_lab_reads_from_the_back(window, qtbot):
+    """Ctrl+5, each Neuron-lab lesson on its page, in presentation mode and not (the
+    gallery with each function selected by Page Down; perceptron-xor in its cycle, the
+    longest texts): no text cut or set over another, no word, number or formula broken
+    across lines ("σ(z)(1 − | σ(z))", "σ′ | (z)"), no table heading in two lines or cell
+    cut, every
+    axis with at least two tick labels apart from its axis label (tanh showed only "0";
+    "a_j" touched its ticks), the McCulloch–Pitts texts off their nodes and the
+    perceptron's plane at least half its page high."""
+    win = window
+    keep = NEURON_FORMULAS + _gallery_formulas()
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        for lesson in ("mp-neuron", "perceptron-xor", "perceptron-vs-sigmoid",
+                       "softmax-outputs", "activation-gallery"):
+            assert win.open_lesson(lesson, switch_lab=False)
+            qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+            lab = win.current_lab
+            assert win.current_lab_name == "neuron"
+            if lesson == "perceptron-xor":   # caught in its cycle
+                qtbot.keyClick(win, Qt.Key.Key_PageDown)
+                lab.advance(17)
+            rounds = 9 if lab.page == "gallery" else 1
+            for _ in range(rounds):
+                _settle()
+                where = f"{lesson} [{lab.page}] F5={presentation}"
+                if lab.page == "gallery":
+                    where += f" {lab.ctl.functions.gallery_name}"
+                problems += [f"{where}: {p}" for p in _neuron_page_problems(win, lab, keep)]
+                if rounds > 1:
+                    qtbot.keyClick(win, Qt.Key.Key_PageDown)
+                    lab.gallery_page.flush()
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

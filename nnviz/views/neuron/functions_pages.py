@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron_functions import FunctionsController
 from nnviz.engine.naming import fmt
 from nnviz.views.cells import set_cell
+from nnviz.views.fit import NBSP
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -30,6 +31,11 @@ def _signed(v: float) -> str:
     return ("+" if v > 0 else "") + _num(v)
 
 
+def kept(formula: str) -> str:
+    """A formula that never wraps inside (its spaces non-breaking)."""
+    return formula.replace(" ", NBSP)
+
+
 class ComparePage(QWidget):
     """z = w·x + b with x = 1, b = −1: a perceptron and a sigmoid neuron, the same w."""
 
@@ -39,8 +45,9 @@ class ComparePage(QWidget):
         self.style_ = current_style()
         intro = QLabel("Notes 002: a small change in a weight can flip a perceptron's output "
                        "completely, while a sigmoid neuron's output changes only a little, "
-                       "Δσ ≈ σ′(z)·x·Δw. Both neurons here have x = 1 and b = −1, so "
-                       "z = w − 1; one slider sets w for both.")
+                       f"{kept('Δσ ≈ σ′(z)·x·Δw')}. Both neurons here have {kept('x = 1')} "
+                       f"and {kept('b = −1')}, so {kept('z = w − 1')}; one slider sets w "
+                       "for both.")
         intro.setWordWrap(True)
         self.slider = ValueSlider("w", -3.0, 5.0, 0.05, decimals=2)
         self.slider.value_changed.connect(lambda v, _d: self.ctl.set_compare_w(v))
@@ -92,16 +99,16 @@ class ComparePage(QWidget):
                                      brush=pg.mkBrush(st.muted), pen=pg.mkPen(st.muted))
             self.now[key].setData([c["w"]], [c[key]], brush=pg.mkBrush(st.highlight),
                                   pen=pg.mkPen(st.foreground), size=16 * st.scale)
+        n = {k: _num(v) for k, v in c.items()}
         dp = c["d_perceptron"]
-        flip = "  → the output FLIPPED" if dp != 0 else "  (no change)"
-        self.labels["perceptron"].setText(
-            f"w: {_num(c['prev_w'])} → {_num(c['w'])} (Δw = {_signed(c['dw'])}), "
-            f"z = {_num(c['z'])}\ny = {_num(c['prev_perceptron'])} → {_num(c['perceptron'])}"
-            f", Δy = {_signed(dp)}{flip}")
-        self.labels["sigmoid"].setText(
-            f"w: {_num(c['prev_w'])} → {_num(c['w'])} (Δw = {_signed(c['dw'])}), "
-            f"z = {_num(c['z'])}\nσ = {_num(c['prev_sigmoid'])} → {_num(c['sigmoid'])}, "
-            f"Δσ = {_signed(c['d_sigmoid'])}  ≈ σ′(z)·x·Δw = {_signed(c['d_sigmoid_approx'])}")
+        flip = "→ the output FLIPPED" if dp != 0 else "(no change)"
+        w = ", ".join(kept(t) for t in (f"w: {n['prev_w']} → {n['w']} (Δw = {_signed(c['dw'])})",
+                                        f"z = {n['z']}"))
+        y = [f"y = {n['prev_perceptron']} → {n['perceptron']},", f"Δy = {_signed(dp)}", flip]
+        sig = [f"σ = {n['prev_sigmoid']} → {n['sigmoid']},",
+               f"Δσ = {_signed(c['d_sigmoid'])}\n≈ σ′(z)·x·Δw = {_signed(c['d_sigmoid_approx'])}"]
+        self.labels["perceptron"].setText(f"{w}\n" + " ".join(kept(t) for t in y))
+        self.labels["sigmoid"].setText(f"{w}\n" + " ".join(kept(t) for t in sig))
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -121,7 +128,7 @@ class SoftmaxPage(QWidget):
         self.ctl = ctl
         self.style_ = current_style()
         left = QVBoxLayout()
-        intro = QLabel("Softmax (notes 002): a_j = e^(c·z_j) / Σ_k e^(c·z_k). The outputs "
+        intro = QLabel(f"Softmax (notes 002): {kept('a_j = e^(c·z_j) / Σ_k e^(c·z_k)')}. The outputs "
                        "are positive and always sum to 1. Scaling all z by c > 1 sharpens "
                        "them towards the largest; c → 0 makes them uniform.")
         intro.setWordWrap(True)
@@ -137,13 +144,13 @@ class SoftmaxPage(QWidget):
         left.addWidget(self.scale)
         self.table = QTableWidget(4, 4)
         self.table.setObjectName("softmax-table")
-        # the long heading in two lines: four columns share a narrow panel on a projector
-        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(cz\n− max)", "a_j"])
+        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(c·z − max)", "a_j"])
         self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(4)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(   # its heading whole
-            2, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (2, 3):   # the long heading whole, a_j's four decimals whole
+            self.table.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents)
         left.addWidget(self.table)
         self.sum_label = QLabel()
         self.sum_label.setObjectName("softmax-sum")

@@ -3,8 +3,11 @@ and the saturation regions (f' near 0) shaded."""
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.controllers.neuron_functions import (
@@ -37,6 +40,24 @@ def _num(v: float) -> str:
     return fmt(round(v, 4))
 
 
+def unbroken(formula: str) -> str:
+    """A formula as rich text that never wraps inside (every space non-breaking)."""
+    return html.escape(formula, quote=False).replace(" ", "&nbsp;")
+
+
+def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | None:
+    """Tick labels of a bounded activation's y axis: its range's ends (tanh's −1 and 1
+    beside 0), and the middle too where the labels are ``room`` pixels apart; None for
+    an unbounded one (pyqtgraph's own ticks)."""
+    if act.out_range is None:
+        return None
+    lo, hi = act.out_range
+    values = [lo, (lo + hi) / 2, hi]
+    if (hi - lo) / 2 * px_per_unit < room:
+        values = [lo, hi]
+    return [[(v, fmt(v)) for v in values]]
+
+
 def _title(name: str, f: str, fp: str) -> str:
     return f"<b>{ACTIVATIONS[name].short}</b>: f = {f}, f′ = {fp}"
 
@@ -67,6 +88,7 @@ class GalleryPage(QWidget):
             p.setYRange(*y_range(ACTIVATIONS[name]), padding=0)
             p.showGrid(x=True, y=True, alpha=0.15)
             self.plots[name] = p
+            p.getViewBox().sigResized.connect(lambda *_a, n=name: self._fit_ticks(n))
             self.regions[name] = []
             self.f_items[name] = p.plot()
             self.fp_items[name] = p.plot()
@@ -87,6 +109,8 @@ class GalleryPage(QWidget):
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setToolTip("Drag a marker or the z slider; Page Down / Page Up select "
+                               "the next or previous function")
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         lay.addWidget(self.z_slider)
@@ -148,13 +172,15 @@ class GalleryPage(QWidget):
         act = c.gallery_activation(c.gallery_name)
         alpha = f" (α = {_num(act.alpha)})" if has_alpha else ""
         f, fp = c.gallery_at(c.gallery_name)
+        at = ", ".join(unbroken(t) for t in (f"z = {_num(z)}", f"f = {_num(f)}",
+                                              f"f′ = {_num(fp)}"))
         self.legend.setText(
-            f"<span style='color:{st.positive}'><b>━ f(z)</b></span> &nbsp; "
-            f"<span style='color:{st.gradient}'><b>┅ f′(z)</b></span> &nbsp; "
+            f"<span style='color:{st.positive}'><b>━&nbsp;f(z)</b></span> &nbsp; "
+            f"<span style='color:{st.gradient}'><b>┅&nbsp;f′(z)</b></span> &nbsp; "
             f"<span style='background:{st.muted};color:{st.background}'>&nbsp;shaded&nbsp;</span>"
-            " = saturated, |f′(z)| &lt; 0.01: gradients vanish there. Drag a marker or the "
-            f"slider. &nbsp; <b>{act.title}</b>{alpha}: {act.formula}; {act.prime_formula}; "
-            f"at z = {_num(z)}: f = {_num(f)}, f′ = {_num(fp)}.")
+            " = saturated, |f′(z)|&nbsp;&lt;&nbsp;0.01: gradients vanish there. &nbsp; "
+            f"<b>{act.title}</b>{alpha}: {unbroken(act.formula)}; "
+            f"{unbroken(act.prime_formula)}; at {at}.")
 
     def _fit_titles(self) -> None:
         """The titles' type: the largest (down to a floor) at which each fits above its
@@ -168,6 +194,21 @@ class GalleryPage(QWidget):
                 p, _title(name, f"{sign}0.9999", "0.9999"), st.pt(9), st.pt(6.5))
         low = min(self._title_pt.values(), default=st.pt(9))   # one size: an even grid
         self._title_pt = dict.fromkeys(self._title_pt, low)
+
+    def _fit_ticks(self, name: str) -> None:
+        """A bounded activation's y ticks at its range's ends (pyqtgraph left tanh's axis
+        with "0" alone on a small plot in large type), with room above and below the range
+        for half a label (else the end labels are left out), again whenever it resizes."""
+        p, act = self.plots[name], ACTIVATIONS[name]
+        ax, vb = p.getAxis("left"), p.getViewBox()
+        fh = QFontMetricsF(ax.style.get("tickFont") or ax.font()).height()
+        lo, hi = y_range(act)
+        if act.out_range is not None and vb.height() > 2 * fh:
+            a, b = act.out_range
+            m = max(MARGIN, (fh / 2 + 2) * (b - a) / (vb.height() - fh - 4))
+            lo, hi = a - m, b + m
+            p.setYRange(lo, hi, padding=0)
+        ax.setTicks(bounded_ticks(act, vb.height() / (hi - lo), fh))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -197,5 +238,6 @@ class GalleryPage(QWidget):
                 r.setBrush(pg.mkBrush(rgba(style.muted, 60)))
                 for ln in r.lines:
                     ln.setPen(pg.mkPen(None))
+            self._fit_ticks(name)
         self._fit_titles()
         self._draw()

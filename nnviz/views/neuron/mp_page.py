@@ -178,10 +178,10 @@ class MPPage(QWidget):
                              pen=pg.mkPen(st.negative, width=2.5))
         for lab in self.labels:
             self.diagram.removeItem(lab)
-        texts = [(f"x{i + 1} = {x[i]}" + (" (inh)" if unit.inhibitory[i] else ""), -0.25, yi,
+        texts = [(f"x{i + 1} = {x[i]}" + (" (inh)" if unit.inhibitory[i] else ""), 0.0, yi,
                   (1, 0.5)) for i, yi in enumerate(ys)]
         texts += [(f"g = {t.g[r]}\nθ = {unit.theta}", 2.0, 0.0, (0.5, 0.5)),
-                  (f"y = {t.y[r]}", 3.9, 0.0, (0, 0.5))]
+                  (f"y = {t.y[r]}", 3.6, 0.0, (0, 0.5))]
         why = ("an inhibitory input is on, so y = 0" if t.inhibited[r] else
                f"g = {t.g[r]} {'≥' if t.g[r] >= unit.theta else '<'} θ = {unit.theta}")
         texts.append((why, 2.0, -max(1.0, n / 2), (0.5, 0)))
@@ -194,26 +194,32 @@ class MPPage(QWidget):
             item.setPos(px, py)
             self.diagram.addItem(item)
             self.labels.append(item)
-        x0, x1 = self._x_range(texts)
-        self.diagram.getPlotItem().vb.setRange(xRange=(x0, x1),
-                                               yRange=(-max(1.6, n / 2 + 0.6), n / 2 + 0.2),
-                                               padding=0)
+        y_range = (-max(1.6, n / 2 + 0.6), n / 2 + 0.2)
+        x0, x1, away = self._x_range(texts, y_range, 17 * st.scale + 6)
+        for item, (_t, px, py, anchor) in zip(self.labels, texts):
+            if anchor[0] != 0.5:   # beside a node: its radius and a gap away from it
+                item.setPos(px - away if anchor[0] == 1 else px + away, py)
+        self.diagram.getPlotItem().vb.setRange(xRange=(x0, x1), yRange=y_range, padding=0)
 
-    def _x_range(self, texts) -> tuple[float, float]:
+    def _x_range(self, texts, y_range, gap_px: float) -> tuple[float, float, float]:
         """The diagram's x range with room for the input and output texts in their type
-        (large in presentation mode): they were cut off at the right edge."""
-        vb_w = max(100.0, float(self.diagram.getPlotItem().vb.width()))
+        (large in presentation mode; they were cut off at the right edge), and how far in
+        x a text beside a node sits from its centre (``gap_px`` pixels: in presentation
+        type "x1 = 1" touched its node)."""
+        vb = self.diagram.getPlotItem().vb
+        vb_w, vb_h = max(100.0, float(vb.width())), max(60.0, float(vb.height()))
         x0, x1 = -1.6, 4.6
-        for _ in range(3):   # each widening makes a pixel worth more units: settle it
-            units = (x1 - x0) / vb_w
-            left = min((px - item.textItem.boundingRect().width() * units - 0.1
+        for _ in range(4):   # each widening makes a pixel worth more units: settle it
+            units = max((x1 - x0) / vb_w, (y_range[1] - y_range[0]) / vb_h)  # aspect locked
+            away = gap_px * units
+            left = min((px - away - item.textItem.boundingRect().width() * units - 0.1
                         for item, (_t, px, _py, a) in zip(self.labels, texts) if a[0] == 1),
                        default=x0)
-            right = max((px + item.textItem.boundingRect().width() * units + 0.1
+            right = max((px + away + item.textItem.boundingRect().width() * units + 0.1
                          for item, (_t, px, _py, a) in zip(self.labels, texts) if a[0] == 0),
                         default=x1)
             x0, x1 = min(-1.6, left), max(4.6, right)
-        return x0, x1
+        return x0, x1, away
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style

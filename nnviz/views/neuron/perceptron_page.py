@@ -30,6 +30,9 @@ PLAY_TEXT, PAUSE_TEXT = f"{PLAY} Play", f"{PAUSE} Pause"
 #: the most the texts under the plane ask for (a cycle's explanation with its step, in
 #: presentation type): above it they scroll instead of growing the window
 TEXTS_FLOOR = 320
+CYCLE_WHY = ("A line (weights u) separating the classes would make every update increase u·w, "
+             "so w could not come back: a w seen before means the classes are not linearly "
+             "separable.")
 
 
 def _vec(v) -> str:
@@ -245,12 +248,12 @@ class PerceptronPage(QWidget):
         }
         if st == "cycle":
             k0, k1 = c.run.cycle()
-            texts["cycle"] = (f"Never converges: w = {_vec(c.run.w_hist[k1])} after step {k1}, "
-                              f"as after step {k0}, with {n_wrong} points still wrong. A line "
-                              "(weights u) separating the classes would make every update "
-                              "increase u·w, so w could not come back: the classes are not "
-                              "linearly separable.")
+            # short: the plane keeps the room (why it cannot come back: the tooltip)
+            texts["cycle"] = (f"Never converges: {_eq('w', _vec(c.run.w_hist[k1]))} after "
+                              f"step {k1} as after step {k0}, {n_wrong} points still wrong: "
+                              "not linearly separable.")
         self.status_label.setText(texts.get(st, ""))
+        self.status_label.setToolTip(CYCLE_WHY if st == "cycle" else "")
         self.btn_xor.setVisible(st == "cycle" or c.data_name == "XOR")
         if reveal is not None:
             reveal.sync()
