@@ -799,18 +799,23 @@ def _neuron_page_problems(win, lab, keep) -> list[str]:
         if share < 0.5:
             found.append(f"the plane is {page.plot.height()} px of the page's "
                          f"{page.height()} ({share:.0%})")
+    if lab.page == "gallery":   # three rows of plots: their curves, not margins, get the room
+        column = sum(page.plots[n].getViewBox().height() for n in ("step", "tanh", "elu"))
+        if column < 0.45 * page.height():
+            found.append(f"the plots draw in {column:.0f} px of the page's {page.height()}")
     return found
 
 
 def test_the_neuron_lab_reads_from_the_back(window, qtbot):
     """Ctrl+5, each Neuron-lab lesson on its page, in presentation mode and not (the
-    gallery with each function selected by Page Down; perceptron-xor in its cycle, the
-    longest texts): no text cut or set over another, no word, number or formula broken
-    across lines ("σ(z)(1 − | σ(z))", "σ′ | (z)"), no table heading in two lines or cell
-    cut, every
+    gallery with each function and the McCulloch–Pitts unit with each preset, selected by
+    Page Down; perceptron-xor in its cycle, the longest texts, its panel on both tabs): no
+    text cut or set over another, no word, number or formula broken across lines
+    ("σ(z)(1 − | σ(z))", "σ′ | (z)"), no table heading in two lines or cell cut, every
     axis with at least two tick labels apart from its axis label (tanh showed only "0";
-    "a_j" touched its ticks), the McCulloch–Pitts texts off their nodes and the
-    perceptron's plane at least half its page high."""
+    "a_j" touched its ticks), the McCulloch–Pitts texts off their nodes, the perceptron's
+    plane at least half its page high and the gallery's plots drawing in close to half of
+    theirs."""
     win = window
     keep = NEURON_FORMULAS + _gallery_formulas()
     problems = []
@@ -825,15 +830,24 @@ def test_the_neuron_lab_reads_from_the_back(window, qtbot):
             if lesson == "perceptron-xor":   # caught in its cycle
                 qtbot.keyClick(win, Qt.Key.Key_PageDown)
                 lab.advance(17)
-            rounds = 9 if lab.page == "gallery" else 1
-            for _ in range(rounds):
+            # the gallery with each function, the McCulloch–Pitts unit with each preset
+            # (NOR's "(inh)" inputs), the perceptron's panel on each tab
+            rounds = {"gallery": 9, "mp": 5, "perceptron": 2}.get(lab.page, 1)
+            for i in range(rounds):
                 _settle()
                 where = f"{lesson} [{lab.page}] F5={presentation}"
                 if lab.page == "gallery":
                     where += f" {lab.ctl.functions.gallery_name}"
+                elif lab.page == "mp":
+                    where += f" {lab.ctl.mp_preset}"
+                elif lab.page == "perceptron":
+                    lab.perceptron_page.panel.setCurrentIndex(i)
+                    _settle()
+                    where += f" {lab.perceptron_page.panel.tabText(i)}"
                 problems += [f"{where}: {p}" for p in _neuron_page_problems(win, lab, keep)]
-                if rounds > 1:
+                if lab.page in ("gallery", "mp"):
                     qtbot.keyClick(win, Qt.Key.Key_PageDown)
                     lab.gallery_page.flush()
+            lab.perceptron_page.panel.setCurrentIndex(0)
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)

@@ -8,7 +8,7 @@ import html
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.controllers.neuron_functions import (
     ALPHA_RANGE,
@@ -111,10 +111,15 @@ class GalleryPage(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setToolTip("Drag a marker or the z slider; Page Down / Page Up select "
                                "the next or previous function")
+        # the plots get the height: both sliders in one row, no margins around the grid
+        self.view.ci.layout.setContentsMargins(0, 0, 0, 0)
+        sliders = QHBoxLayout()
+        sliders.addWidget(self.z_slider, 3)
+        sliders.addSpacing(12)
+        sliders.addWidget(self.alpha_slider, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
-        lay.addWidget(self.z_slider)
-        lay.addWidget(self.alpha_slider)
+        lay.addLayout(sliders)
         lay.addWidget(self.legend)
         self._redraw = Throttle(self._draw, 16, self)
         ctl.gallery_changed.connect(self._on_gallery_changed)
@@ -229,6 +234,7 @@ class GalleryPage(QWidget):
         self.view.setBackground(style.background)
         for name, p in self.plots.items():
             style_plot(p, style)
+            p.layout.setContentsMargins(1, 0, 1, 1)   # (the title above leaves the top tick room)
             self.f_items[name].setPen(pg.mkPen(style.positive, width=2.5 * style.scale))
             self.fp_items[name].setPen(pg.mkPen(style.gradient, width=2 * style.scale,
                                                 style=Qt.PenStyle.DashLine))
