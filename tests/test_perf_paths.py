@@ -24,7 +24,7 @@ def test_graph_sets_label_html_only_when_the_text_changes(qtbot):
     from nnviz.views.items.network_graph import GraphState
 
     g = _graph(qtbot)
-    item = next(iter(g._value_items.values()))   # the first input's value label
+    item = next(iter(g.texts.values.values()))   # the first input's value label
     calls = []
     orig = item.setHtml
     item.setHtml = lambda html: (calls.append(html), orig(html))[1]
@@ -54,10 +54,10 @@ def test_graph_keeps_its_node_brushes_across_redraws(qtbot):
     g = _graph(qtbot)
     vals = [np.array([0.9, -0.9]), np.array([0.2, 0.2, 0.2]), np.array([0.5])]
     seen = []
-    orig, orig_brush = g.node_layer.nodes.setData, g.node_layer.nodes.setBrush
-    g.node_layer.nodes.setData = lambda *a, **k: (seen.append(k["brush"]), orig(*a, **k))[1]
+    orig, orig_brush = g.nodes.nodes.setData, g.nodes.nodes.setBrush
+    g.nodes.nodes.setData = lambda *a, **k: (seen.append(k["brush"]), orig(*a, **k))[1]
     # a fill change restyles the points in place (setData would rebuild them all)
-    g.node_layer.nodes.setBrush = lambda b, **k: (seen.append(b), orig_brush(b, **k))[1]
+    g.nodes.nodes.setBrush = lambda b, **k: (seen.append(b), orig_brush(b, **k))[1]
     g.set_state(GraphState(node_values=vals))
     g.set_state(GraphState(node_values=[vals[0] * 0.5, vals[1], vals[2]]))
     first, second = seen[-2], seen[-1]

@@ -18,7 +18,7 @@ def item_scene_rect(item) -> QRectF:
 def neuron_scene_rects(graph) -> list[QRectF]:
     """The squares around the neurons and bias nodes as drawn by their scatter items."""
     out = []
-    for scatter in (graph.node_layer.nodes, graph.node_layer.bias_nodes):
+    for scatter in (graph.nodes.nodes, graph.nodes.bias_nodes):
         for spot in scatter.points():
             c = graph.view.mapViewToScene(QPointF(spot.pos()))
             h = spot.size() / 2
@@ -39,7 +39,7 @@ def texts_outside_view(graph) -> list[str]:
     weights) whose painted rectangle is not wholly inside the visible view."""
     seen = visible_view_rect(graph)
     out = []
-    for item in graph._texts + [t for t, _ in graph._edge_labels]:
+    for item in graph.texts.all_items():
         if item.isVisible() and item.toPlainText().strip():
             r = item_scene_rect(item)
             if not seen.adjusted(-0.5, -0.5, 0.5, 0.5).contains(r):
@@ -53,9 +53,9 @@ def weight_label_problems(graph, floor_pt: float) -> list[str]:
     text, its type at least ``floor_pt`` points."""
     problems = []
     view_rect = graph.view.sceneBoundingRect()
-    weights = [(item, e) for item, e in graph._edge_labels]
-    others = [(t.toPlainText(), item_scene_rect(t)) for t in graph._texts if t.isVisible()
-              and t not in graph._name_items.values()]
+    weights = [(item, e) for item, e in graph.texts.edge_labels]
+    others = [(t.toPlainText(), item_scene_rect(t)) for t in graph.texts.items if t.isVisible()
+              and t not in graph.texts.names.values()]
     nodes = neuron_scene_rects(graph)
     for i, (item, edge) in enumerate(weights):
         text = item.toPlainText().replace("\n", " / ")
@@ -121,10 +121,10 @@ def value_labels_over_edges(graph, share: float) -> list[str]:
     o, e = vb.mapViewToScene(QPointF(0, 0)), vb.mapViewToScene(QPointF(1, 1))
     scale = np.array([e.x() - o.x(), e.y() - o.y()])
     origin = np.array([o.x(), o.y()])
-    src, dst = graph._src * scale + origin, graph._dst * scale + origin
-    layer = np.concatenate([np.full(len(s), l) for l, s in enumerate(graph._edge_src)])
+    src, dst = graph.coords.src * scale + origin, graph.coords.dst * scale + origin
+    layer = np.concatenate([np.full(len(s), l) for l, s in enumerate(graph.coords.edge_src)])
     out = []
-    for (l, j), item in graph._value_items.items():
+    for (l, j), item in graph.texts.values.items():
         if l == 0 or not item.isVisible() or not item.toPlainText().strip():
             continue
         near = (layer == l - 1) | (layer == l)

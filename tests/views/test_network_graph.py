@@ -128,7 +128,7 @@ def _look(g):
     """What the graph draws: edge paths and pens, node fills and outlines."""
     edges = [(it.path().elementCount(), it.path().boundingRect().getRect(), it.pen().color().name(),
               it.pen().widthF()) for it in g.edges.edge_items + [g.edges.active_item, g.edges.gradient_item]]
-    pts = g.node_layer.nodes.data
+    pts = g.nodes.nodes.data
     nodes = [(p["brush"].color().name(), p["pen"].color().name(), p["pen"].widthF()) for p in pts]
     return edges, nodes
 
@@ -183,9 +183,9 @@ def test_weight_labels_are_never_cut_off_by_a_neuron(graph, qtbot):
     whole value stays readable (w8 = 0.55 must not read "w8 = 0.5")."""
     lesson = load_lesson("mazur-2-2-2")
     graph.set_network(lesson.network, lesson.naming)
-    labels = [t for t, _ in graph._edge_labels]
+    labels = [t for t, _ in graph.texts.edge_labels]
     assert len(labels) == 8
-    assert all(t.zValue() > graph.node_layer.nodes.zValue() for t in labels)
+    assert all(t.zValue() > graph.nodes.nodes.zValue() for t in labels)
 
 
 def test_a_compact_graph_shows_only_the_names_and_fills_its_widget(graph, qtbot):

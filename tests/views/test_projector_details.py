@@ -121,7 +121,7 @@ def test_a_wide_network_keeps_its_captions_and_edges_in_view(window, qtbot):
             lab.stepper.set_position(k)
             _settle(2)
             g, where = lab.graph, f"F5={presentation} step {k}"
-            hidden = [c.toPlainText() for c in g._caption_items.values() if not c.isVisible()]
+            hidden = [c.toPlainText() for c in g.texts.captions.values() if not c.isVisible()]
             found = [f"caption {t!r} hidden" for t in hidden]
             found += texts_outside_view(g) + value_labels_over_edges(g, 0.05)
             found += [f"{a!r} overlaps {b!r}" for a, b in overlapping(g.text_rects())]

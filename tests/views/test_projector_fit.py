@@ -309,7 +309,7 @@ def _weight_texts_problems(lab) -> list[str]:
     tr, k = lab.stepper.trace, lab.stepper.k
     st = tr.state_at(k)
     problems = []
-    for item, (l, j, i) in lab.graph._edge_labels:
+    for item, (l, j, i) in lab.graph.texts.edge_labels:
         lines = item.toPlainText().split("\n")
         value = lines[0].replace("⁺", "").split(" = ")[-1].split("→")[-1].strip()
         shown = {f(float(w[l][j, i])) for w in (tr.net_before.weights, st.weights)
@@ -487,8 +487,8 @@ def _declined_problems(win) -> list[str]:
     if host.geometry().right() > bar.width() or \
             host.width() < win.status_label.sizeHint().width():
         problems.append(f"step status {win.status_label.text()!r} cut by the bar")
-    if lab.graph._sizes != list(win.doc.network.sizes):
-        problems.append(f"the graph shows {lab.graph._sizes}, not the network")
+    if lab.graph.coords.sizes != list(win.doc.network.sizes):
+        problems.append(f"the graph shows {lab.graph.coords.sizes}, not the network")
     return problems
 
 

@@ -1,41 +1,50 @@
-"""Where the network graph's texts go: each label measured as a rectangle on screen and
-put at the first of a few candidate places where it covers no neuron and no other label
-(or hidden, if it fits nowhere). The active neuron's values are placed first."""
+"""Where the network graph's texts go (:class:`Placement`, ``graph.placement``): each
+label measured as a rectangle on screen and put at the first of a few candidate places
+where it covers no neuron and no other label (or hidden, if it fits nowhere). The active
+neuron's values are placed first; the weight labels last, by their own search
+(:class:`~nnviz.views.items.graph_weights.WeightLabels`)."""
 
 from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF
 
-from nnviz.views.items.graph_texts import MAX_NODE_TEXT
-from nnviz.views.items.graph_weights import Rect, WeightsMixin
-from nnviz.views.items.graph_weights import hits as _hits
+from nnviz.views.items.graph_coords import MAX_NODE_TEXT
+from nnviz.views.items.graph_weights import Rect, WeightLabels, label_rect, try_spots
+
+if TYPE_CHECKING:
+    from nnviz.views.items.graph_texts import TextLayer
+    from nnviz.views.items.network_graph import NetworkGraphWidget
 
 
-class PlacingMixin(WeightsMixin):
-    """Overlap-free placement for NetworkGraphWidget (after TextsMixin placed defaults)."""
+class Placement:
+    """Overlap-free places for the graph's texts (after :meth:`TextLayer.place` put them
+    at their defaults)."""
+
+    def __init__(self, graph: NetworkGraphWidget, texts: TextLayer) -> None:
+        self._g = weakref.proxy(graph)   # its view, coordinates, state (no cycle)
+        self.texts = texts
+        self.weights = WeightLabels(graph, texts)   # the weight labels' own search
 
     def _device_map(self):
         """view point (x, y) -> pixel point, as an origin and a scale per axis."""
-        o = self.view.mapViewToDevice(QPointF(0.0, 0.0))
-        e = self.view.mapViewToDevice(QPointF(1.0, 1.0))
+        view = self._g.view
+        o = view.mapViewToDevice(QPointF(0.0, 0.0))
+        e = view.mapViewToDevice(QPointF(1.0, 1.0))
         if o is None or e is None:
             return None
         ox, oy = o.x(), o.y()
         sx, sy = e.x() - ox, e.y() - oy
         return lambda x, y: (ox + sx * x, oy + sy * y)
 
-    def _label_rect(self, item, dev, x: float, y: float, anchor) -> Rect:
-        r = item.textItem.boundingRect()   # pixels: the label ignores the zoom
-        px, py = dev(x, y)
-        x0, y0 = px - anchor[0] * r.width(), py - anchor[1] * r.height()
-        return x0, y0, x0 + r.width(), y0 + r.height()
-
     def _view_bounds(self) -> Rect:
         """The view box on screen, in the pixels the device map gives (the box sits a
         few pixels into the graphics view: (0, 0, width, height) let texts stick out)."""
-        vw = self.view_widget
-        r = vw.mapFromScene(self.view.sceneBoundingRect()).boundingRect()
+        vw = self._g.view_widget
+        r = vw.mapFromScene(self._g.view.sceneBoundingRect()).boundingRect()
         r = r.intersected(vw.viewport().rect())
         return float(r.left()), float(r.top()), float(r.left() + r.width()), \
             float(r.top() + r.height())
@@ -43,21 +52,21 @@ class PlacingMixin(WeightsMixin):
     def node_rects(self) -> list[Rect]:
         """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
         dev = self._device_map()
-        if dev is None or not self._sizes:
+        c = self._g.coords
+        if dev is None or not c.sizes:
             return []
         out = []
-        for l, n in enumerate(self._sizes):
+        for l, n in enumerate(c.sizes):
             if n > MAX_NODE_TEXT:
                 continue
-            h = self._node_size(l) / 2
-            for x, y in self._pos[l]:
+            h = c.node_size(l) / 2
+            for x, y in c.pos[l]:
                 cx, cy = dev(x, y)
                 out.append((cx - h, cy - h, cx + h, cy + h))
-        h = 9 * self.style_.scale
-        for l in range(len(self._sizes) - 1):
-            if self.net is not None and self.net.use_bias[l] and self.net.shared_bias[l]:
-                cx, cy = dev(*self._bias_pos[l])
-                out.append((cx - h, cy - h, cx + h, cy + h))
+        h = 9 * self._g.style_.scale
+        for l in self._g.shared_layers():
+            cx, cy = dev(*c.bias_pos[l])
+            out.append((cx - h, cy - h, cx + h, cy + h))
         return out
 
     def text_rects(self, names: bool = True) -> list[tuple[str, Rect]]:
@@ -67,117 +76,106 @@ class PlacingMixin(WeightsMixin):
         if dev is None:
             return []
         out = []
-        inside = set() if names else {id(t) for t in self._name_items.values()}
-        for item in self._texts + [t for t, _ in self._edge_labels]:
+        inside = set() if names else {id(t) for t in self.texts.names.values()}
+        for item in self.texts.all_items():
             if item.isVisible() and id(item) not in inside:
                 p = item.pos()
-                out.append((item.toPlainText(), self._label_rect(item, dev, p.x(), p.y(),
-                                                                 item.anchor)))
+                out.append((item.toPlainText(), label_rect(item, dev, p.x(), p.y(),
+                                                           item.anchor)))
         return out
-
-    def _try(self, item, spots, taken: list[Rect], dev, bounds: Rect) -> bool:
-        """Put ``item`` at the first free spot ((x, y, anchor) in view units); hide it if
-        none is free."""
-        for x, y, anchor in spots:
-            r = self._label_rect(item, dev, x, y, anchor)
-            inside = r[0] >= bounds[0] and r[2] <= bounds[2] and r[1] >= bounds[1] \
-                and r[3] <= bounds[3]
-            if inside and not _hits(r, taken):
-                item.set_anchor(anchor)
-                item.setPos(x, y)
-                taken.append(r)
-                item.setVisible(True)
-                return True
-        item.setVisible(False)
-        return False
 
     def _value_spots(self, l: int, j: int, px: float, down: float, roomy: bool = True):
         """Where neuron (l, j)'s values may go. In a layer without room for every
         neuron's values (``roomy`` False: only the active one's are shown) not beside the
         neuron, where its label would cover the edges running in, but above the top
         neuron of the column or below the bottom one, where it is free."""
-        x, y = self._pos[l][j]
-        r = self._node_size(l) / 2 + 4
+        c = self._g.coords
+        x, y = c.pos[l][j]
+        r = c.node_size(l) / 2 + 4
         # above or below, a little further out if a neighbour's text is in the way,
         # before beside it (there the edges and their weight labels are)
-        sc = self.style_.scale
+        sc = self._g.style_.scale
         above = [(x, y - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 6, 12, 20)]
         below = [(x, y + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 6, 12, 20)]
         right, left = (x + r * px, y, (0.0, 0.5)), (x - r * px, y, (1.0, 0.5))
         if l == 0:
             return [left, *above[:1], *below[:1]]
-        first = [*above, *below] if j < self._sizes[l] / 2 else [*below, *above]
+        first = [*above, *below] if j < c.sizes[l] / 2 else [*below, *above]
         if roomy:
             return first + [right, left]
-        ys = self._pos[l][:, 1]
+        ys = c.pos[l][:, 1]
         top, bottom = (ys.min(), ys.max()) if down > 0 else (ys.max(), ys.min())
         ends = [(x, top - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 12)] + \
             [(x, bottom + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 12)]
         return first[:1] + first[4:5] + ends
 
-    def _resolve_overlaps(self) -> None:
+    def resolve(self) -> None:
         """Place every shown text where it overlaps nothing (see the module docstring)."""
+        g, texts = self._g, self.texts
         dev = self._device_map()
-        if dev is None or self.compact or not self._sizes:
+        if dev is None or g.compact or not g.coords.sizes:
             return
-        px, py = self.view.viewPixelSize()
+        px, py = g.view.viewPixelSize()
         if not (px > 0 and py > 0):
             return
         # view units per pixel downwards on the screen
         down = py if dev(0.0, 1.0)[1] > dev(0.0, 0.0)[1] else -py
         bounds = self._view_bounds()
         taken = self.node_rects()
-        fixed = [*self._target_items.values()]
-        for item in fixed:
+        for item in texts.targets.values():
             if item.isVisible():
                 p = item.pos()
-                taken.append(self._label_rect(item, dev, p.x(), p.y(), item.anchor))
+                taken.append(label_rect(item, dev, p.x(), p.y(), item.anchor))
         self._place_wide_names(px, down, taken, dev, bounds)
         # (a crowded layer shows the active neuron's values only: the others' would go
         # beside their neurons, over the edges)
-        roomy = {l: self._roomy_layer(l, py) for l in range(len(self._sizes))}
-        values = [(k, it) for k, it in self._value_items.items() if it.toPlainText().strip()
-                  and (k[0] == 0 or k in self.state.node_text)
-                  and (roomy[k[0]] or k == self.state.active)]
-        values.sort(key=lambda kv: kv[0] != self.state.active)
+        st = g.state
+        roomy = {l: texts.roomy_layer(l, py) for l in range(len(g.coords.sizes))}
+        values = [(k, it) for k, it in texts.values.items() if it.toPlainText().strip()
+                  and (k[0] == 0 or k in st.node_text) and (roomy[k[0]] or k == st.active)]
+        values.sort(key=lambda kv: kv[0] != st.active)
         for (l, j), item in values:
-            self._try(item, self._value_spots(l, j, px, down, roomy[l]), taken, dev, bounds)
-        gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
-        for l, item in self._bias_items.items():
-            # beside its square where the value (in one line or two: _place_texts chose)
-            # is narrower than a layer's step, else under it (layers close together on a
-            # projector: "b1 = 0.35" went missing)
-            if self.net.shared_bias[l] and self.net.use_bias[l]:
-                x, y = self._bias_pos[l]
-                s = 14 * self.style_.scale
-                beside = [(x + s * px, y, (0.0, 0.5)), (x - s * px, y, (1.0, 0.5))]
-                below = (x, y + s * down, (0.5, 0.0))
-                narrow = item.boundingRect().width() <= 0.95 * gap
-                self._try(item, [beside[0], below, beside[1]] if narrow else [below],
-                          taken, dev, bounds)
-        if self.weight_labels_on:
-            self._place_weights(taken, dev, bounds)
-        for item in self._caption_items.values():
+            try_spots(item, self._value_spots(l, j, px, down, roomy[l]), taken, dev, bounds)
+        self._place_biases(px, down, taken, dev, bounds)
+        if g.weight_labels_on:
+            self.weights.place(taken, dev, bounds)
+        for item in texts.captions.values():
             if item.isVisible():   # the layer captions: where placed, or a little lower
-                p = item.pos()   # set afresh by _place_texts before every placing
+                p = item.pos()   # set afresh by TextLayer.place before every placing
                 spots = [(p.x(), p.y() + d * down, item.anchor)
                          for d in (0, 8, 16, 24, 40, 56, 72)]
-                self._try(item, spots, taken, dev, bounds)
+                try_spots(item, spots, taken, dev, bounds)
 
+    def _place_biases(self, px: float, down: float, taken: list[Rect], dev,
+                      bounds: Rect) -> None:
+        """Each shared bias's value beside its square where the value (in one line or two:
+        TextLayer.place chose) is narrower than a layer's step, else under it (layers
+        close together on a projector: "b1 = 0.35" went missing)."""
+        gap = 1.0 / max(px, 1e-12)    # pixels from one layer to the next
+        s = 14 * self._g.style_.scale
+        for l in self._g.shared_layers():
+            item = self.texts.biases[l]
+            x, y = self._g.coords.bias_pos[l]
+            beside = [(x + s * px, y, (0.0, 0.5)), (x - s * px, y, (1.0, 0.5))]
+            below = (x, y + s * down, (0.5, 0.0))
+            narrow = item.boundingRect().width() <= 0.95 * gap
+            try_spots(item, [beside[0], below, beside[1]] if narrow else [below],
+                      taken, dev, bounds)
 
     def _place_wide_names(self, px: float, down: float, taken: list[Rect], dev,
                           bounds: Rect) -> None:
         """A name wider than its circle ("prediction") below the neuron, else above or
         left of it, where it covers nothing."""
-        for (l, j), item in self._name_items.items():
-            if not item.isVisible() or item.boundingRect().width() <= self._node_size(l):
+        c = self._g.coords
+        for (l, j), item in self.texts.names.items():
+            if not item.isVisible() or item.boundingRect().width() <= c.node_size(l):
                 continue
-            x, y = self._pos[l][j]
-            r = self._node_size(l) / 2 + 2
-            ds = [d * self.style_.scale for d in (0, 6, 12)]
+            x, y = c.pos[l][j]
+            r = c.node_size(l) / 2 + 2
+            ds = [d * self._g.style_.scale for d in (0, 6, 12)]
             spots = [(x, y + (r + d) * down, (0.5, 0.0)) for d in ds]
             spots += [(x, y - (r + d) * down, (0.5, 1.0)) for d in ds]
-            self._try(item, spots + [(x - r * px, y, (1.0, 0.5))], taken, dev, bounds)
+            try_spots(item, spots + [(x - r * px, y, (1.0, 0.5))], taken, dev, bounds)
 
 
 def overlapping(rects: list[tuple[str, Rect]]) -> list[tuple[str, str]]:

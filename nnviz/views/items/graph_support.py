@@ -4,6 +4,7 @@ graph take drags and Shift+wheel on edges, and picking (what is under the mouse)
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,7 @@ class GraphViewBox(pg.ViewBox):
 
     def __init__(self, graph: NetworkGraphWidget) -> None:
         super().__init__(invertY=True, enableMenu=False)
-        self._graph = graph
+        self._graph = weakref.proxy(graph)   # (no cycle through the graph)
         self._drag_edge: tuple[int, int, int] | None = None
 
     def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 - pyqtgraph API
@@ -85,78 +86,59 @@ class GraphViewBox(pg.ViewBox):
         super().wheelEvent(ev, axis)
 
 
-class PickingMixin:
-    """Hit tests in screen pixels for NetworkGraphWidget."""
+class Picker:
+    """What is under a point of the graph's view, in screen pixels (a neuron, a shared-bias
+    node, an edge), and where each of them is in the scene."""
 
-    # ------------------------------------------------------------ picking
+    def __init__(self, graph: NetworkGraphWidget) -> None:
+        self._g = weakref.proxy(graph)   # its view, coordinates, network (no cycle)
+
     def _pixel_dist(self, pts: np.ndarray, p: QPointF) -> np.ndarray:
-        px, py = self.view.viewPixelSize()
+        px, py = self._g.view.viewPixelSize()
         return np.hypot((pts[:, 0] - p.x()) / px, (pts[:, 1] - p.y()) / py)
 
     def neuron_at(self, p: QPointF) -> tuple[int, int] | None:
         """The neuron (layer, j) under view point ``p``, if any."""
-        if not self._sizes:
-            return None
+        c = self._g.coords
         best, hit = 1e9, None
-        for l in range(len(self._sizes)):
-            d = self._pixel_dist(self._pos[l], p)
+        for l in range(len(c.sizes)):
+            d = self._pixel_dist(c.pos[l], p)
             j = int(np.argmin(d))
-            if d[j] <= max(self._node_size(l) / 2 + 2, 5) and d[j] < best:
+            if d[j] <= max(c.node_size(l) / 2 + 2, 5) and d[j] < best:
                 best, hit = d[j], (l, j)
         return hit
 
     def bias_at(self, p: QPointF) -> int | None:
-        if not self._sizes or self.net is None:
+        """The weight layer whose shared-bias node is under view point ``p``, if any."""
+        g = self._g
+        if not g.coords.sizes or g.net is None:
             return None
-        d = self._pixel_dist(self._bias_pos, p)
+        shared = g.shared_layers()
+        d = self._pixel_dist(g.coords.bias_pos, p)
         for l in np.argsort(d):
-            if d[l] <= 12 * self.style_.scale and self.net.shared_bias[l] and self.net.use_bias[l]:
+            if d[l] <= 12 * g.style_.scale and l in shared:
                 return int(l)
         return None
 
     def edge_at(self, p: QPointF) -> tuple[int, int, int] | None:
         """The weight (l, j, k) whose edge passes within a few pixels of ``p``."""
-        if not self._sizes or not len(self._src):
+        c = self._g.coords
+        if not len(c.src):
             return None
-        px, py = self.view.viewPixelSize()
-        a = self._src / (px, py)
-        b = self._dst / (px, py)
+        px, py = self._g.view.viewPixelSize()
+        a = c.src / (px, py)
+        b = c.dst / (px, py)
         q = np.array([p.x() / px, p.y() / py])
         ab = b - a
         t = np.clip(np.einsum("ij,ij->i", q - a, ab) / np.maximum(
             np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
         d = np.hypot(*(a + t[:, None] * ab - q).T)
         i = int(np.argmin(d))
-        return self._edge_index(i) if d[i] <= 6 else None
+        return c.edge_index(i) if d[i] <= 6 else None
 
-    def _on_scene_clicked(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton and not ev.double():
-            self._click(self.view.mapSceneToView(ev.scenePos()))
-
-    def _click(self, p: QPointF) -> None:
-        hit = self.neuron_at(p)
-        if hit is not None:
-            self.neuron_clicked.emit(*hit)
-            return
-        bl = self.bias_at(p)
-        if bl is not None:
-            self.bias_clicked.emit(bl, 0)
-            return
-        edge = self.edge_at(p)
-        if edge is not None:
-            self.edge_clicked.emit(*edge)
-
-    def bias_scene_pos(self, l: int) -> QPointF:
-        """Where the shared-bias node of weight layer l is in scene coordinates."""
-        return self.view.mapViewToScene(QPointF(*self._bias_pos[l]))
-
-    def node_scene_pos(self, layer: int, j: int) -> QPointF:
-        """Where neuron (layer, j) is in scene coordinates (for tests and overlays)."""
-        return self.view.mapViewToScene(QPointF(*self._pos[layer][j]))
-
-    def edge_scene_pos(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
-        a, b = self._pos[l][k], self._pos[l + 1][j]
-        return self.view.mapViewToScene(QPointF(*(a + t * (b - a))))
+    def scene_pos(self, x: float, y: float) -> QPointF:
+        """View point (x, y) in scene coordinates."""
+        return self._g.view.mapViewToScene(QPointF(float(x), float(y)))
 
 
 #: between two items of the legend: the only place its lines may break

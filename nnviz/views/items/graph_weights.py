@@ -6,9 +6,16 @@ then in smaller type down to a floor (the Equation panel prints every digit and 
 
 from __future__ import annotations
 
+import weakref
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from nnviz.views.items.graph_support import lines_html
+
+if TYPE_CHECKING:
+    from nnviz.views.items.graph_texts import TextLayer
+    from nnviz.views.items.network_graph import NetworkGraphWidget
 
 Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
 GAP = 2.0                                   # pixels kept free around every label
@@ -23,12 +30,6 @@ FORMS = ((False, 9.0), (True, 9.0), (False, 8.0), (True, 8.0), (True, 7.5), (Tru
 SEARCH_BUDGET = 300
 #: networks with at most this many weight labels get the search; larger ones a greedy pass
 SEARCH_LABELS = 16
-
-
-def _set_html(item, html: str) -> None:
-    if getattr(item, "_nnviz_html", None) != html:
-        item.setHtml(html)
-        item._nnviz_html = html
 
 
 def hits(r: Rect, taken: list[Rect]) -> bool:
@@ -102,11 +103,46 @@ def search(cands: list[np.ndarray], budget: int = SEARCH_BUDGET) -> list[int] | 
     return choice if go(np.zeros(len(flat), bool), np.zeros(n, bool)) else None
 
 
-class WeightsMixin:
-    """Weight-label placing for NetworkGraphWidget (see the module docstring)."""
+def label_rect(item, dev, x: float, y: float, anchor) -> Rect:
+    """The label's rectangle on screen (pixels) with ``anchor`` at view point (x, y);
+    ``dev`` maps view points to pixels."""
+    r = item.textItem.boundingRect()   # pixels: the label ignores the zoom
+    px, py = dev(x, y)
+    x0, y0 = px - anchor[0] * r.width(), py - anchor[1] * r.height()
+    return x0, y0, x0 + r.width(), y0 + r.height()
+
+
+def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect) -> bool:
+    """Put ``item`` at the first free spot ((x, y, anchor) in view units) inside
+    ``bounds``, covering nothing ``taken`` (which it joins); hide it if none is free."""
+    for x, y, anchor in spots:
+        r = label_rect(item, dev, x, y, anchor)
+        inside = r[0] >= bounds[0] and r[2] <= bounds[2] and r[1] >= bounds[1] \
+            and r[3] <= bounds[3]
+        if inside and not hits(r, taken):
+            item.set_anchor(anchor)
+            item.setPos(x, y)
+            taken.append(r)
+            item.setVisible(True)
+            return True
+    item.setVisible(False)
+    return False
+
+
+class WeightLabels:
+    """Where the weight labels (``texts.edge_labels``) go, and in which form; owned by
+    the graph's :class:`~nnviz.views.items.graph_place.Placement`."""
+
+    def __init__(self, graph: NetworkGraphWidget, texts: TextLayer) -> None:
+        self._g = weakref.proxy(graph)   # its coordinates and style (no cycle through it)
+        self.texts = texts
+        self.form = FORMS[0]   # the (numbers alone?, size) the labels were last placed in
+        self._sizes: dict[str, tuple[float, float]] = {}   # a label's size per text
+        self._spot_px: list = []   # per label, its spots as pixel points and anchors
 
     def _weight_spots(self, l: int, j: int, k: int) -> list:
-        a, b = self._pos[l][k], self._pos[l + 1][j]
+        pos = self._g.coords.pos
+        a, b = pos[l][k], pos[l + 1][j]
         return [(*(a + t * (b - a)), anchor) for t in EDGE_SPOTS for anchor in ANCHORS]
 
     def _spots_in_pixels(self, dev) -> None:
@@ -115,31 +151,33 @@ class WeightsMixin:
         t = np.repeat(np.array(EDGE_SPOTS), len(ANCHORS))[:, None]
         anchors = np.tile(np.array(ANCHORS, float), (len(EDGE_SPOTS), 1))
         self._spot_px = []
-        for _, (l, j, k) in self._edge_labels:
-            a, b = self._pos[l][k], self._pos[l + 1][j]
+        pos = self._g.coords.pos
+        for _, (l, j, k) in self.texts.edge_labels:
+            a, b = pos[l][k], pos[l + 1][j]
             self._spot_px.append((o + (a + t * (b - a)) * (e - o), anchors))
 
     def _label_size(self, item, html: str) -> tuple[float, float]:
         """The label's size in pixels with this text (remembered per text)."""
-        sizes: dict = self.__dict__.setdefault("_label_sizes", {})
+        sizes = self._sizes
         if html not in sizes:
             if len(sizes) > 4096:
                 sizes.clear()
-            _set_html(item, html)
+            item.set_html_once(html)
             r = item.boundingRect()
             sizes[html] = (r.width(), r.height())
         return sizes[html]
 
     def _form_html(self, item, short: bool, size: float) -> str:
-        lines = getattr(item, "lines", None) or []
+        lines = item.lines
         if short:
             lines = [(value_part(t), r) for t, r in lines]
-        return lines_html(lines, self.style_, self.style_.pt(size))
+        style = self._g.style_
+        return lines_html(lines, style, style.pt(size))
 
     def _candidates(self, htmls: list[str], taken: np.ndarray, dev, bounds: Rect) -> list:
         """Per label, its free spots: (indices into its spots, (n, 4) rectangles)."""
         out = []
-        for (item, _), html, (pts, anchors) in zip(self._edge_labels, htmls, self._spot_px):
+        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, self._spot_px):
             w, h = self._label_size(item, html)
             x0 = pts[:, 0] - anchors[:, 0] * w
             y0 = pts[:, 1] - anchors[:, 1] * h
@@ -152,15 +190,16 @@ class WeightsMixin:
             out.append((idx, r[idx]))
         return out
 
-    def _place_weights(self, taken: list[Rect], dev, bounds: Rect) -> None:
+    def place(self, taken: list[Rect], dev, bounds: Rect) -> None:
         """Every weight label in the largest form in which all of them fit; if none does,
         the smallest form, with those that fit nowhere hidden."""
-        if not self._edge_labels:
+        labels = self.texts.edge_labels
+        if not labels:
             return
         self._spots_in_pixels(dev)
         fixed = np.array(taken, float).reshape(-1, 4)
         for short, size in FORMS:
-            htmls = [self._form_html(item, short, size) for item, _ in self._edge_labels]
+            htmls = [self._form_html(item, short, size) for item, _ in labels]
             cands = self._candidates(htmls, fixed, dev, bounds)
             if not all(len(idx) for idx, _ in cands):
                 continue
@@ -169,17 +208,17 @@ class WeightsMixin:
             pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
             if pick is None:
                 continue
-            for (item, (l, j, k)), html, (idx, rects), i in zip(self._edge_labels, htmls,
+            for (item, (l, j, k)), html, (idx, rects), i in zip(labels, htmls,
                                                                 cands, pick):
                 x, y, anchor = self._weight_spots(l, j, k)[idx[i]]
-                _set_html(item, html)
+                item.set_html_once(html)
                 item.set_anchor(anchor)
                 item.setPos(x, y)
                 item.setVisible(True)
                 taken.append(tuple(rects[i]))
-            self.weight_form = (short, size)
+            self.form = (short, size)
             return
-        self.weight_form = FORMS[-1]
-        for item, (l, j, k) in self._edge_labels:   # greedy: as many as fit
-            _set_html(item, self._form_html(item, *FORMS[-1]))
-            self._try(item, self._weight_spots(l, j, k), taken, dev, bounds)
+        self.form = FORMS[-1]
+        for item, (l, j, k) in labels:   # greedy: as many as fit
+            item.set_html_once(self._form_html(item, *FORMS[-1]))
+            try_spots(item, self._weight_spots(l, j, k), taken, dev, bounds)

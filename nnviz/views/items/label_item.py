@@ -24,6 +24,14 @@ class GraphLabel(QGraphicsTextItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.anchor = anchor
         self.fill: QBrush | None = None
+        self.html = ""   # the text last set by set_html_once
+        #: what the graph's placing chooses among: the lines (text, role) of a target or
+        #: weight label, a bias's or caption's forms (one line, two lines), the form
+        #: shown, and a caption's one-line width
+        self.lines: list[tuple[str, str]] = []
+        self.forms: tuple[str, ...] = ()
+        self.form = 0
+        self.one_width = 0.0
         # a thin margin: the placing measures each label, and a default 4-pixel margin
         # made every one of them 8 pixels wider than its text
         self.document().setDocumentMargin(1)
@@ -39,6 +47,13 @@ class GraphLabel(QGraphicsTextItem):
             doc = self.document()
             self.setTextWidth(math.ceil(doc.idealWidth() + 2 * doc.documentMargin()) + 1)
         self._anchor_transform()
+
+    def set_html_once(self, html: str) -> None:
+        """setHtml only when the text changed: laying out rich text is the slow part of a
+        redraw, and most labels keep their text from one frame to the next."""
+        if html != self.html:
+            self.setHtml(html)
+            self.html = html
 
     def set_anchor(self, anchor: tuple[float, float]) -> None:
         """Place the text by another of its points."""

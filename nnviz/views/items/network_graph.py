@@ -31,19 +31,22 @@ light; weight labels and per-neuron text appear only where they fit.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
+from nnviz.views.items.graph_coords import MAX_NODE_TEXT, GraphCoords
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgeLayer, dropped_edges
 from nnviz.views.items.graph_nodes import NodeLayer
-from nnviz.views.items.graph_place import PlacingMixin
+from nnviz.views.items.graph_place import Placement
 from nnviz.views.items.graph_state import GraphState
-from nnviz.views.items.graph_support import GraphViewBox, PickingMixin, colour_legend, culled
-from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, MAX_NODE_TEXT, TextsMixin
+from nnviz.views.items.graph_support import GraphViewBox, Picker, colour_legend, culled
+from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, TextLayer
 from nnviz.views.style import Style, current_style
 
 __all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS", "EDGE_BUDGET",
@@ -56,8 +59,13 @@ def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
-    """The network drawn as circles and batched edge paths. See the module docstring."""
+class NetworkGraphWidget(QWidget):
+    """The network drawn as circles and batched edge paths. See the module docstring.
+
+    Its parts, each made here with its own state: ``coords`` (where every neuron and edge
+    is), ``edges`` and ``nodes`` (the drawn items), ``texts`` (the labels and their
+    texts), ``placement`` (where each label goes, covering nothing) and ``picker`` (what
+    is under the mouse)."""
 
     neuron_clicked = Signal(int, int)
     bias_clicked = Signal(int, int)
@@ -79,7 +87,7 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         self.weight_labels_on = True
         #: a thumbnail (e.g. the surface lab's picker): small margins, only the neurons' names
         self.compact = False
-        self._sizes: list[int] = []
+        self.coords = GraphCoords()
         self.view_widget = pg.GraphicsLayoutWidget()
         # one full repaint per frame: clipping 79,400-segment paths to many small update
         # rectangles is far slower than painting them once
@@ -96,18 +104,19 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         lay.addWidget(self.view_widget, 1)
         lay.addWidget(self.legend)
         self.edges = EdgeLayer(self.view)   # the weights' edges and their overlays
-        self.node_layer = NodeLayer(self.view)   # the neurons and shared-bias squares
-        self._texts: list = []   # neuron names, values, targets, biases, captions
-        self._edge_labels: list[tuple] = []
+        self.nodes = NodeLayer(self.view)   # the neurons and shared-bias squares
+        self.texts = TextLayer(self)   # neuron names, values, targets, biases, captions
+        self.placement = Placement(self, self.texts)
+        self.picker = Picker(self)
+        self._net_key: tuple | None = None   # what set_network last drew
         self._auto_fit = True
         self._legend_html = ""   # the colours' legend (set by apply_style)
-        self._ppu_y = 160.0     # pixels per layout unit vertically, set by fit()
-        self._ppu_x = 1e9       # and from one layer to the next
         # the texts keep a size in pixels: place them again when the view's scale changes,
         # once per event (a fit or a window layout changes it several times)
-        self._placer = Coalescer(self._place_texts, self)
-        self.view.sigTransformChanged.connect(self._placer.request)
-        self._fitter = Coalescer(lambda: self._auto_fit and self.fit(), self)
+        me = weakref.ref(self)   # (the widget is in no cycle: it dies when let go)
+        self._place_soon = Coalescer(lambda: (g := me()) and g._place_texts(), self)
+        self.view.sigTransformChanged.connect(self._place_soon.request)
+        self._fitter = Coalescer(lambda: (g := me()) and g._auto_fit and g.fit(), self)
         self.view.sigResized.connect(self._on_resized)
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -116,23 +125,24 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
     # ------------------------------------------------------------ public API
     def set_network(self, net, naming: Naming | None = None) -> None:
         """Show ``net`` (an engine Network), named by ``naming`` (default: layer notation)."""
-        naming = naming or (self.naming if net.sizes == self._sizes and self.naming
+        naming = naming or (self.naming if net.sizes == self.coords.sizes and self.naming
                             else Naming.layered(net.sizes))
         key = (tuple(hash(w.tobytes()) for w in net.weights),
                tuple(hash(b.tobytes()) for b in net.biases),
                tuple(a.name for a in net.activations), tuple(net.shared_bias),
                tuple(net.use_bias), id(naming))
-        if net.sizes == self._sizes and key == getattr(self, "_net_key", None):
+        if net.sizes == self.coords.sizes and key == self._net_key:
             self.net = net      # nothing visible changed (e.g. the next micro-step)
             return
         self._net_key = key
         self.net = net
         self.naming = naming
-        if net.sizes != self._sizes:
-            self._sizes = list(net.sizes)
+        if net.sizes != self.coords.sizes:
             self.state, self.dropped = GraphState(), None   # they belonged to the old shape
             self.selected_neuron = self.selected_edge = None
-            self._layout()
+            self.coords.relayout(net.sizes)
+            self.edges.relayout(self.coords.src, self.coords.dst)  # every edge item again
+            self.texts.make()
             self.fit()
         self._redraw()
 
@@ -176,60 +186,43 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         """Show the whole network with room for its texts. Only the circles' sizes follow
         the scale (the edges are drawn in view units; the texts, placed in pixels, are
         placed again whenever the view's transform changes)."""
-        if self._sizes:
-            L = len(self._sizes) - 1
-            ys = np.concatenate([p[:, 1] for p in self._pos]
-                                + ([self._bias_pos[:, 1]] if self._any_shared() else []))
-            self._auto_fit = True
-            small = max(self._sizes) <= MAX_NODE_TEXT
-            # margins in pixels for the input values (left) and targets/errors (right)
-            sc = self.style_.scale
-            lpx = (60 if small else 20) * sc
-            rpx = (175 if self._sizes[-1] <= MAX_NODE_TEXT else 20) * sc
-            lpx, rpx = self._measured_margins(lpx, rpx)
-            # at least a large circle's radius and a gap beyond the outer layers
-            lpx, rpx = max(lpx, 26 * sc), max(rpx, 26 * sc)
-            wpx = max(200.0, float(self.view.width()) or 600.0)
-            span = L + 0.02
-            ppu = max(40.0, (wpx - lpx - rpx) / span)
-            if abs(ppu - self._ppu_x) > 0.5:   # the circles shrink where layers are close
-                self._ppu_x = ppu
-                self._redraw_nodes()
-            # vertical margins in pixels: three lines of values above the top neurons and
-            # below the bottom ones, then the layer captions
-            hpx = max(100.0, float(self.view.height()) or 400.0)
-            top = (78 if small else 12) * sc
-            # (with bias nodes: room under them for the layer captions)
-            bottom = (48 if self._any_shared() else 120 if small else 34) * sc
-            if self.compact:    # only the neurons' names are shown: no room kept for texts
-                lpx = rpx = top = bottom = (22 + 6) * sc   # a circle's radius and a gap
-            ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
-            y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
-            self.view.setRange(xRange=(-0.01 - lpx / ppu, L + 0.01 + rpx / ppu),
-                               yRange=(y0, y1), padding=0)
-            ppu_y = hpx / (y1 - y0)
-            if abs(ppu_y - self._ppu_y) > 0.5:
-                self._ppu_y = ppu_y
-                self._redraw_nodes()
-                self._placer.request()   # the texts keep their distance from the circles
-
-    def _measured_margins(self, lpx: float, rpx: float) -> tuple[float, float]:
-        """The side margins from the widest input value and target text shown, where
-        there are any (a fixed guess wasted a third of a 1024-pixel projector)."""
+        c = self.coords
+        if not c.sizes:
+            return
+        L = len(c.sizes) - 1
+        shared = bool(self.shared_layers())
+        ys = np.concatenate([p[:, 1] for p in c.pos] + ([c.bias_pos[:, 1]] if shared else []))
+        self._auto_fit = True
+        small = max(c.sizes) <= MAX_NODE_TEXT
+        # margins in pixels for the input values (left) and targets/errors (right)
         sc = self.style_.scale
-
-        def widest(items) -> float:
-            return max((it.boundingRect().width() for it in items
-                        if getattr(it, "_nnviz_html", "")), default=0.0)
-
-        inputs = widest(it for (l, _), it in self._value_items.items() if l == 0)
-        targets, cap_left, cap_right = self._fitted_needs = self._side_needs()
-        if inputs:
-            lpx = inputs + (self._node_size(0) / 2 + 12 * sc) if self._sizes else lpx
-        if targets:
-            rpx = targets + (self._node_size(len(self._sizes) - 1) / 2 + 16 * sc)
-        # the outer layers' captions, centred under them, inside the view too
-        return max(lpx, cap_left + 4 * sc), max(rpx, cap_right + 4 * sc)
+        lpx = (60 if small else 20) * sc
+        rpx = (175 if c.sizes[-1] <= MAX_NODE_TEXT else 20) * sc
+        lpx, rpx = self.texts.margins(lpx, rpx)
+        # at least a large circle's radius and a gap beyond the outer layers
+        lpx, rpx = max(lpx, 26 * sc), max(rpx, 26 * sc)
+        wpx = max(200.0, float(self.view.width()) or 600.0)
+        ppu = max(40.0, (wpx - lpx - rpx) / (L + 0.02))
+        if abs(ppu - c.ppu_x) > 0.5:   # the circles shrink where layers are close
+            c.ppu_x = ppu
+            self._redraw_nodes()
+        # vertical margins in pixels: three lines of values above the top neurons and
+        # below the bottom ones, then the layer captions
+        hpx = max(100.0, float(self.view.height()) or 400.0)
+        top = (78 if small else 12) * sc
+        # (with bias nodes: room under them for the layer captions)
+        bottom = (48 if shared else 120 if small else 34) * sc
+        if self.compact:    # only the neurons' names are shown: no room kept for texts
+            lpx = rpx = top = bottom = (22 + 6) * sc   # a circle's radius and a gap
+        ppu_y = max(10.0, (hpx - top - bottom) / max(float(np.ptp(ys)), 1.0))
+        y0, y1 = ys.min() - top / ppu_y, ys.max() + bottom / ppu_y
+        self.view.setRange(xRange=(-0.01 - lpx / ppu, L + 0.01 + rpx / ppu),
+                           yRange=(y0, y1), padding=0)
+        ppu_y = hpx / (y1 - y0)
+        if abs(ppu_y - c.ppu_y) > 0.5:
+            c.ppu_y = ppu_y
+            self._redraw_nodes()
+            self._place_soon.request()   # the texts keep their distance from the circles
 
     def zoom(self, factor: float | None) -> None:
         if factor is None:
@@ -238,19 +231,17 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
             self._auto_fit = False
             self.view.scaleBy((1 / factor, 1 / factor))
 
-    def _on_resized(self) -> None:
-        # a window being laid out resizes the view several times in one event: fit (and
-        # redraw the texts) once, before the repaint
+    def _on_resized(self) -> None:   # (a window being laid out resizes it several times)
         if self._auto_fit:
             self._fitter.request()
 
-    def _on_manual_range(self, *_) -> None:
+    def _on_manual_range(self, *_) -> None:   # the user moved the view: no more fitting
         self._auto_fit = False
 
     def apply_style(self, style: Style) -> None:
-        self.style_ = style
+        self.style_ = s = style
+        self.coords.scale = style.scale
         self.view_widget.setBackground(style.background)
-        s = style
         self._legend_html = colour_legend(s)
         self._set_legend()
         f = self.legend.font()
@@ -258,13 +249,11 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         self.legend.setFont(f)
         self.legend.setStyleSheet(f"color:{s.foreground}; background:{s.background};")
         self._redraw()
-        if getattr(self, "_auto_fit", False) and self._sizes:
+        if self._auto_fit and self.coords.sizes:
             self.fit()
 
-    def label_texts(self) -> list[str]:
-        """Plain text of every visible label item (neuron values, weights, targets...)."""
-        items = self._texts + [t for t, _ in self._edge_labels]
-        return [t.textItem.toPlainText() for t in items if t.isVisible()]
+    def label_texts(self) -> list[str]:   # (see TextLayer.label_texts)
+        return self.texts.label_texts()
 
     def flush(self) -> None:
         """Hand the scene's pending item changes to the view now, so they are painted in the
@@ -276,95 +265,114 @@ class NetworkGraphWidget(TextsMixin, PlacingMixin, PickingMixin, QWidget):
         """Number of graphics items in the view (stays small for any network size)."""
         return len(self.view_widget.scene().items())
 
-    # ------------------------------------------------------------ geometry
-    def _layout(self) -> None:
-        sizes = self._sizes
-        self._pos = []
-        for l, n in enumerate(sizes):
-            gap = 1.0 if n <= MAX_NODE_TEXT else MAX_NODE_TEXT / n
-            ys = (np.arange(n) - (n - 1) / 2) * gap
-            self._pos.append(np.column_stack([np.full(n, float(l)), ys]))
-        low = max(p[:, 1].max() for p in self._pos) + 1.05
-        bp = [(l + 0.5, low) for l in range(len(sizes) - 1)]
-        self._bias_pos = np.array(bp, float).reshape(-1, 2)
-        # all edges, flattened per layer in w[l].ravel() order (j major, k minor)
-        self._edge_src, self._edge_dst, self._edge_layer = [], [], []
-        for l in range(len(sizes) - 1):
-            n_in, n_out = sizes[l], sizes[l + 1]
-            self._edge_src.append(np.tile(self._pos[l], (n_out, 1)))
-            self._edge_dst.append(np.repeat(self._pos[l + 1], n_in, axis=0))
-        self._src = np.concatenate(self._edge_src)
-        self._dst = np.concatenate(self._edge_dst)
-        self._offsets = np.cumsum([0] + [sizes[l] * sizes[l + 1] for l in range(len(sizes) - 1)])
-        self.edges.relayout(self._src, self._dst)  # new positions: every edge item again
-        self._make_texts()
+    # ------------------------------------------------------------ geometry and picking
+    def neuron_at(self, p: QPointF) -> tuple[int, int] | None:
+        return self.picker.neuron_at(p)
 
-    def _any_shared(self) -> bool:
-        """True if some layer's bias is drawn as its own node (shared bias)."""
-        return self.net is not None and any(
-            u and s for u, s in zip(self.net.use_bias, self.net.shared_bias))
+    def bias_at(self, p: QPointF) -> int | None:
+        return self.picker.bias_at(p)
 
-    def _edge_index(self, i: int) -> tuple[int, int, int]:
-        l = int(np.searchsorted(self._offsets, i, side="right") - 1)
-        r = i - self._offsets[l]
-        n_in = self._sizes[l]
-        return l, int(r // n_in), int(r % n_in)
+    def edge_at(self, p: QPointF) -> tuple[int, int, int] | None:
+        return self.picker.edge_at(p)
 
-    def _node_size(self, l: int) -> float:
-        """Circle diameter in pixels: 44 (scaled) where it fits the spacing on screen."""
-        n = self._sizes[l]
-        # at most 30 % of the distance between layers: the rest is room for weight labels
-        base = min(44 * self.style_.scale, max(24.0, 0.3 * self._ppu_x))
-        if n < 2:
-            return base
-        gap_px = float(self._pos[l][1, 1] - self._pos[l][0, 1]) * self._ppu_y
-        # neurons with texts keep 40 % of the gap free: the weight labels go there
-        share = 0.6 if n <= MAX_NODE_TEXT else 0.8
-        return float(max(3.0, min(base, share * gap_px)))
+    def node_scene_pos(self, layer: int, j: int) -> QPointF:
+        """Where neuron (layer, j) is in scene coordinates (for tests and overlays)."""
+        return self.picker.scene_pos(*self.coords.pos[layer][j])
+
+    def edge_scene_pos(self, l: int, j: int, k: int, t: float = 0.5) -> QPointF:
+        a, b = self.coords.pos[l][k], self.coords.pos[l + 1][j]
+        return self.picker.scene_pos(*(a + t * (b - a)))
+
+    def bias_scene_pos(self, l: int) -> QPointF:
+        """Where the shared-bias node of weight layer l is in scene coordinates."""
+        return self.picker.scene_pos(*self.coords.bias_pos[l])
+
+    def node_rects(self) -> list:
+        """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
+        return self.placement.node_rects()
+
+    def text_rects(self, names: bool = True) -> list:
+        """(plain text, rectangle) of every visible label, in the view's pixels."""
+        return self.placement.text_rects(names)
+
+    def _on_scene_clicked(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and not ev.double():
+            p = self.view.mapSceneToView(ev.scenePos())
+            if (hit := self.neuron_at(p)) is not None:
+                self.neuron_clicked.emit(*hit)
+            elif (bl := self.bias_at(p)) is not None:
+                self.bias_clicked.emit(bl, 0)
+            elif (edge := self.edge_at(p)) is not None:
+                self.edge_clicked.emit(*edge)
+
+    def shared_layers(self) -> list[int]:
+        """The weight layers whose bias is drawn as its own node (shared bias)."""
+        net = self.net
+        pairs = zip(net.use_bias, net.shared_bias) if net is not None else ()
+        return [l for l, (used, shared) in enumerate(pairs) if used and shared]
+
+    def shown_weights(self) -> list[np.ndarray]:
+        """The weights drawn: the state's (e.g. half-updated) or the network's."""
+        return self.state.weights if self.state.weights is not None else self.net.weights
+
+    def shown_biases(self) -> list[np.ndarray]:   # (the same for the biases)
+        return self.state.biases if self.state.biases is not None else self.net.biases
 
     # ------------------------------------------------------------ drawing
     def _redraw(self) -> None:
-        if self.net is None or not self._sizes:
+        if self.net is None or not self.coords.sizes:
             return
         self._redraw_nodes()
         self._redraw_edges()
         self._redraw_selected_edge()
         self._redraw_texts()
 
+    def _redraw_texts(self) -> None:
+        if self.net is None or not self.coords.sizes:
+            return
+        self.texts.redraw()
+        if self._auto_fit and self.texts.needs_refit():
+            self._fitter.request()   # once, soon: the side texts need other room
+        self._place_texts()
+
+    def _place_texts(self) -> None:
+        if self.coords.sizes:
+            self.texts.place()
+            self.placement.resolve()
+
     def _redraw_edges(self) -> None:
-        muted = dropped_edges(self.dropped, self._sizes, self._offsets)
-        links = [(self._bias_pos[l], self._pos[l + 1]) for l in range(len(self._sizes) - 1)
-                 if self.net.use_bias[l] and self.net.shared_bias[l]]
+        c = self.coords
+        muted = dropped_edges(self.dropped, c.sizes, c.offsets)
+        links = [(c.bias_pos[l], c.pos[l + 1]) for l in self.shared_layers()]
         st = self.state
-        if self.edges.draw(self.style_, self._weights(), muted, st.gradient_edges,
+        if self.edges.draw(self.style_, self.shown_weights(), muted, st.gradient_edges,
                            st.active_edges, links):
             self._set_legend()
 
     def _redraw_selected_edge(self) -> None:
-        ends = None
-        if self.selected_edge is not None and self._sizes:
+        c, ends = self.coords, None
+        if self.selected_edge is not None and c.sizes:
             l, j, k = self.selected_edge
-            if l < len(self._sizes) - 1 and j < self._sizes[l + 1] and k < self._sizes[l]:
-                ends = (self._pos[l][k], self._pos[l + 1][j])
+            if l < len(c.sizes) - 1 and j < c.sizes[l + 1] and k < c.sizes[l]:
+                ends = (c.pos[l][k], c.pos[l + 1][j])
         self.edges.draw_selected(self.style_, ends)
 
     def _redraw_nodes(self) -> None:
-        if self.net is None or not self._sizes:
+        c = self.coords
+        if self.net is None or not c.sizes:
             return
         sizes, fills, roles = [], [], []
-        for l, n in enumerate(self._sizes):
+        for l, n in enumerate(c.sizes):
             vals = self._node_values(l, n)
             drop = self.dropped[l] if self.dropped and l < len(self.dropped) else None
             for j in range(n):
                 fills.append((np.nan if vals is None else float(vals[j]),
                               drop is not None and bool(drop[j])))
                 roles.append(self._node_role(l, j, n))
-            sizes += [self._node_size(l)] * n
-        self.node_layer.draw(self.style_, np.concatenate(self._pos), sizes, fills, roles)
-        shared = [l for l in range(len(self._sizes) - 1)
-                  if self.net.use_bias[l] and self.net.shared_bias[l]]
-        self.node_layer.draw_biases(self.style_, self._bias_pos[shared] if shared
-                               else np.zeros((0, 2)))
+            sizes += [c.node_size(l)] * n
+        self.nodes.draw(self.style_, np.concatenate(c.pos), sizes, fills, roles)
+        shared = self.shared_layers()
+        self.nodes.draw_biases(self.style_, c.bias_pos[shared] if shared else np.zeros((0, 2)))
 
     def _node_values(self, l: int, n: int):
         """The values layer l's neurons are coloured by (the inputs by default), or None."""
