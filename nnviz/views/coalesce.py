@@ -4,32 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
-
-_EVENT = QEvent.Type(QEvent.registerEventType())
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 
 
 class Coalescer(QObject):
     """Calls ``fn`` once, soon after the current event, however often :meth:`request` is
     called before then.
 
-    The call comes from a posted event of normal priority. Qt posts its repaint requests
-    at low priority, so ``fn`` runs before the window repaints: whatever ``fn`` redraws is
-    painted in the same pass as the change that asked for it (a zero-interval timer runs
-    after that repaint and costs a second one).
+    The call comes from a queued signal: Qt posts it as an event of normal priority, and
+    its repaint requests at low priority, so ``fn`` runs before the window repaints:
+    whatever ``fn`` redraws is painted in the same pass as the change that asked for it (a
+    zero-interval timer runs after that repaint and costs a second one).
+
+    The posted event is made by Qt, not by Python: a QEvent made in Python and handed to
+    ``QCoreApplication.postEvent`` crashed the process now and then (SIGSEGV in
+    ``Shiboken::Object::destroy`` when Qt deleted the delivered event: its Python wrapper
+    had already been freed; core dump of a CI run, 2026-12-02).
     """
+
+    _due = Signal()
 
     def __init__(self, fn: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._fn = fn
         self._pending = False
         self._posted = False
+        self._due.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def request(self) -> None:
         self._pending = True
         if not self._posted:
             self._posted = True
-            QCoreApplication.postEvent(self, QEvent(_EVENT))
+            self._due.emit()
 
     def cancel(self) -> None:
         """Forget a pending request (the posted event then does nothing)."""
@@ -38,14 +44,11 @@ class Coalescer(QObject):
     def pending(self) -> bool:
         return self._pending
 
-    def event(self, ev: QEvent) -> bool:  # noqa: N802 - Qt API
-        if ev.type() == _EVENT:
-            self._posted = False
-            if self._pending:
-                self._pending = False
-                self._fn()
-            return True
-        return super().event(ev)
+    def _deliver(self) -> None:
+        self._posted = False
+        if self._pending:
+            self._pending = False
+            self._fn()
 
 
 def scenes_under(root) -> list:
