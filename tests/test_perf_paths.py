@@ -85,7 +85,7 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
         # the spiral's 200 epochs in one slice, where rounding differences between the two
         # paths grow to 0.1) compares the same short run as a slow one
         c.doc.lesson = replace(c.doc.lesson, epochs=3)
-    assert fast._fast_trainer() is not None, "this lesson should take the fast path"
+    assert fast.fast.trainer() is not None, "this lesson should take the fast path"
     fast.playback.play()
     qtbot.waitUntil(lambda: not fast.playback.playing, timeout=20000)
     assert fast.epoch == 3
@@ -109,7 +109,7 @@ def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     net.activations[0] = get_activation("elu")   # an activation with no fast kernels
     c.doc.set_network(net)
     assert unsupported_reason(c.doc.network, c.doc.loss, c.doc.config).startswith("activation")
-    assert c._fast_trainer() is None
+    assert c.fast.trainer() is None
     c.playback.play()
     qtbot.waitUntil(lambda: c.steps >= 3, timeout=20000)
     c.playback.pause()

@@ -10,9 +10,10 @@ At full speed each tick trains for a time slice (:mod:`training_clock`) and then
 returns to the event loop; at a set speed (steps per second) each tick takes one
 mini-batch step. The controller is a QtCore shell around parts with their own state:
 the steps on the document's history (:class:`StepBack`), the views' readouts (:class:`Readouts`),
-the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`) and early
-stopping (:class:`EarlyStop`); the data and network edits and the fast slices are still
-mixins over the run's fields (epoch, order, cursor, optimiser, generator).
+the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`), early
+stopping (:class:`EarlyStop`) and the full-speed slices (:class:`FastSlices`), all made in
+``__init__``; the data and network edits are still mixins over the run's fields (epoch,
+order, cursor, optimiser, generator).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from nnviz.engine.training import OptimizerState, StepRecord, train_step
 from nnviz.engine.validate import FormatError
 
 
-class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
+class TrainingController(DataEdits, NetworkEdits, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -71,8 +72,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
         self.blowup_message = ""
         self._opt = OptimizerState()
         self.early = EarlyStop(self)      # the best test epoch; the pause after patience
-        self._fast: tuple | None = None   # (net, state, settings, FastTrainer or None)
-        self._snaps: np.ndarray | None = None  # a fast slice's parameters after each epoch
+        self.fast = FastSlices(self)      # full-speed slices: the FastTrainer, its buffers
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
@@ -221,7 +221,7 @@ class TrainingController(DataEdits, NetworkEdits, FastSlices, QObject):
 
     def _tick(self) -> None:
         deadline = self.clock.begin()
-        if self.speed or not self._fast_epochs(deadline):
+        if self.speed or not self.fast.epochs(deadline):
             while self._step(self._batch_size()):
                 if (self.speed or not self.playback.playing or self.clock.over(deadline)
                         or self._at_lesson_epochs()):

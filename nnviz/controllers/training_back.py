@@ -136,7 +136,7 @@ class StepBack:
         c.last_finite = None
         c.blowup_message = ""
         c._epoch_start = None
-        c._fast = None              # the fast trainer's buffers belong to the replaced run
+        c.fast.forget()             # the fast trainer's buffers belong to the replaced run
         c.announce()
 
     def progress(self) -> dict:
@@ -163,7 +163,7 @@ class StepBack:
         c._rng.bit_generator.state = got["rng"]
         c.early.set_state(got["early"])
         c.playback.pause()
-        c._fast = None              # the fast trainer's buffers belong to the replaced run
+        c.fast.forget()             # the fast trainer's buffers belong to the replaced run
         return True
 
 

@@ -49,7 +49,7 @@ def test_play_stops_at_the_lessons_epochs_on_the_fast_path(qtbot):
     try:
         doc.load_lesson("spiral")
         target = doc.lesson.epochs
-        assert target > 1 and ctl._fast_trainer() is not None
+        assert target > 1 and ctl.fast.trainer() is not None
         ctl.playback.play()
         qtbot.waitUntil(lambda: not ctl.playback.playing, timeout=120_000)
         assert ctl.epoch == target

@@ -77,9 +77,9 @@ def test_a_blow_up_with_batch_norm_on_the_fast_path_pauses_where_step_by_step_wo
         ctl.set_activation(0, "relu")
         ctl.set_activation(1, "relu")
         if not fast:
-            ctl._fast_trainer = lambda: None
+            ctl.fast.trainer = lambda: None
         else:
-            assert ctl._fast_trainer() is not None   # batch norm is on the fast path
+            assert ctl.fast.trainer() is not None   # batch norm is on the fast path
         with qtbot.waitSignal(ctl.blowup, timeout=20000):
             ctl.playback.play()
         return ctl.steps, ctl.doc.network.copy()
@@ -370,7 +370,7 @@ def _huge_linear(ctl):
 
 def test_an_infinite_loss_pauses_play_like_an_infinite_weight(ctl, qtbot):
     _huge_linear(ctl)
-    assert ctl._fast_trainer() is not None  # Play takes the whole-epoch fast path
+    assert ctl.fast.trainer() is not None  # Play takes the whole-epoch fast path
     messages = []
     ctl.blowup.connect(messages.append)
     ctl.playback.play()

@@ -24,16 +24,16 @@ def _play(ctl, lesson: str, path: str, setup=None) -> dict:
         setup(ctl)
     ctl.clock.over = lambda deadline: False
     calls = []
-    real_cap = ctl._slice_cap
+    real_cap = ctl.fast.slice_cap
     if path == "epochs":
-        ctl._slice_cap = lambda trainer: 1
-        ctl._slice_scores = lambda trainer, rows: [
+        ctl.fast.slice_cap = lambda trainer: 1
+        ctl.fast.slice_scores = lambda trainer, rows: [
             ctl._scores() if ctl.history.wants(ctl.epoch + 1) and trainer.params_finite()
             else None]
     elif path == "steps":
-        ctl._fast_trainer = lambda: None
+        ctl.fast.trainer = lambda: None
     else:
-        ctl._slice_cap = lambda trainer: calls.append(real_cap(trainer)) or calls[-1]
+        ctl.fast.slice_cap = lambda trainer: calls.append(real_cap(trainer)) or calls[-1]
     messages = []
     ctl.doc.message.connect(messages.append)
     ctl.blowup.connect(messages.append)
@@ -127,3 +127,25 @@ def test_a_blow_up_inside_a_slice_pauses_at_the_step_where_step_by_step_training
     # blow-up the fast path's rounding, ~1e-16 a step, has grown a billion times)
     assert (steps["epoch"], steps["steps"]) == (slices["epoch"], slices["steps"])
     assert steps["messages"] and steps["net"].is_finite()
+
+
+def test_the_fast_part_keeps_one_trainer_per_network_optimiser_and_settings(ctl):
+    """ctl.fast's own state: the FastTrainer made for the network, the optimiser state and
+    the settings is kept while they stay (its buffers are reused), and made again when one
+    of them changes or the run is replaced (forget)."""
+    ctl.doc.load_lesson("spiral")
+    fast = ctl.fast
+    first = fast.trainer()
+    assert first is not None and fast.trainer() is first
+    ctl.step_epoch()
+    assert fast.trainer() is first            # the same run: the same trainer
+    ctl.doc.set_config(eta=ctl.doc.config.eta / 2)
+    second = fast.trainer()
+    assert second is not None and second is not first   # other settings
+    fast.forget()
+    third = fast.trainer()
+    assert third is not None and third is not second     # a replaced run
+    # one slice's rows of parameters are reused while they are large enough
+    rows = fast._snapshot_rows(4, third.P.size)
+    assert rows.shape == (4, third.P.size) and fast._snapshot_rows(3, third.P.size) is rows
+    assert fast._snapshot_rows(5, third.P.size) is not rows

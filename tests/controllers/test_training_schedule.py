@@ -31,7 +31,7 @@ def test_the_live_fast_path_and_the_step_path_agree_under_a_schedule(ctl):
     ctl._restart(clear_history=True)
     ctl._rng = np.random.default_rng(ctl.doc.lesson.seed)
     for _ in range(3):
-        assert ctl._fast_epochs(0.0)  # a past deadline: one whole epoch a call
+        assert ctl.fast.epochs(0.0)  # a past deadline: one whole epoch a call
     assert ctl.epoch == 3 and ctl._opt.opt.name == "adam" and ctl._opt.opt.t == ctl.steps
     assert np.max(np.abs(ctl.doc.network.get_params() - stepped)) < 1e-10
     assert not np.allclose(stepped, start)
