@@ -144,9 +144,10 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from nnviz import blas_threads
+    from nnviz import blas_threads, gui_threads
 
     blas_threads.limit()  # before anything imports NumPy (see nnviz/blas_threads.py)
+    gui_threads.serial_painting()  # before Qt paints (see nnviz/gui_threads.py)
     args = _parser().parse_args(argv)
     if args.command == "worked":
         return _worked(args)

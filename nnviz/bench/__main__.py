@@ -2,9 +2,10 @@
 
 import argparse
 
-from nnviz import blas_threads
+from nnviz import blas_threads, gui_threads
 
 blas_threads.limit()  # before nnviz.bench's measurements import NumPy
+gui_threads.serial_painting()  # Qt paints on the GUI thread alone (nnviz/gui_threads.py)
 
 from nnviz.bench import main  # noqa: E402
 

@@ -14,7 +14,8 @@ class LabelHost(QWidget):
     climbs to the top-level window and costs extra repaint passes after every key press.
     This host has no layout: the label fills it, and the host tells its own layout about
     a new size only when the label needs more room than it has had (widths only grow,
-    until the font changes) or when :meth:`reserve_height` fixes the height (captions
+    until the font changes; a word-wrapped label's height only grows, until the font or
+    the host's width changes) or when :meth:`reserve_height` fixes the height (captions
     reserve their tallest text per lesson).
     """
 
@@ -26,6 +27,7 @@ class LabelHost(QWidget):
         self._hint = QSize(0, 0)
         self._font = None
         self._line = 0
+        self._wrap_w = 0   # the width a wrapped label's height was measured at
         policy = QSizePolicy(label.sizePolicy())
         policy.setHeightForWidth(False)
         self.setSizePolicy(policy)
@@ -37,6 +39,11 @@ class LabelHost(QWidget):
         self._hint = QSize(0, 0)
         self._refit()
 
+    def refit(self) -> None:
+        """Measure the label now (its font or text just changed) instead of at its next
+        layout request."""
+        self._refit()
+
     def _refit(self) -> None:
         font = self.label.font().key()
         if font != self._font:  # a new type size: measure afresh
@@ -46,8 +53,16 @@ class LabelHost(QWidget):
             self._line = probe.sizeHint().height()
         want = self.label.sizeHint()
         w = 0 if self.label.wordWrap() else max(want.width(), self._hint.width())
-        h = (self._height if self._height is not None
-             else max(want.height(), self._hint.height(), self._line))
+        if self._height is not None:
+            h = self._height
+        elif self.label.wordWrap() and self.width() > 0:
+            # a wrapped text: its lines at the host's width (the most it has needed at
+            # this width; a new width measures afresh, see resizeEvent)
+            grown = self._hint.height() if self._wrap_w == self.width() else 0
+            self._wrap_w = self.width()
+            h = max(self.label.heightForWidth(self.width()), grown, self._line)
+        else:
+            h = max(want.height(), self._hint.height(), self._line)
         if QSize(w, h) != self._hint:
             self._hint = QSize(w, h)
             self.updateGeometry()
@@ -70,3 +85,5 @@ class LabelHost(QWidget):
 
     def resizeEvent(self, _ev) -> None:  # noqa: N802 - Qt API
         self.label.setGeometry(self.rect())
+        if self.label.wordWrap() and self.width() != self._wrap_w:
+            self._refit()   # a wrapped text takes as many lines as this width needs

@@ -101,3 +101,34 @@ def test_no_module_posts_an_event_made_in_python():
     assert found == {}
     assert _posts_events("from PySide6.QtCore import QCoreApplication, QEvent\n"
                          "QCoreApplication.postEvent(obj, QEvent(t))\n") == [2]
+
+
+def test_label_host_gives_a_wrapped_label_the_lines_its_width_needs(qtbot):
+    top = QWidget()
+    qtbot.addWidget(top)
+    top.setFixedWidth(160)
+    lay = QVBoxLayout(top)
+    label = QLabel("rate now = 0.1 (epoch 1)")
+    label.setWordWrap(True)
+    host = LabelHost(label)
+    lay.addWidget(host)
+    lay.addWidget(QLabel("neighbour"))
+    top.show()
+    qtbot.waitExposed(top)
+    QApplication.processEvents()
+    one_line = host.height()
+    assert host.height() >= label.heightForWidth(host.width())
+    spy = LayoutRequests(top)
+    top.installEventFilter(spy)
+    for k in range(2, 6):   # the same number of lines: the window's layout never hears
+        label.setText(f"rate now = 0.1 (epoch {k})")
+        QApplication.processEvents()
+        assert host.height() == one_line and label.size() == host.size()
+    assert spy.count == 0
+    label.setText("a text long enough to need several lines at this width, so it wraps")
+    qtbot.waitUntil(lambda: host.height() > one_line)   # it gets the lines it needs
+    assert host.height() >= label.heightForWidth(host.width())
+    assert label.size() == host.size()
+    top.setFixedWidth(900)   # wide: a new width measures the lines afresh
+    qtbot.waitUntil(lambda: host.height() < label.heightForWidth(160))
+    assert host.height() >= label.heightForWidth(host.width())

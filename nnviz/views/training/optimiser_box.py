@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.naming import fmt
 from nnviz.engine.optimisers import OPTIMISERS
 from nnviz.engine.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
+from nnviz.views.label_host import LabelHost
 from nnviz.views.widgets import spin_box
 
 #: the settings with a number box (epsilon has a list of powers of ten instead)
@@ -90,9 +91,11 @@ class OptimiserBox(QGroupBox):
         form.addRow("γ", self.gamma)
         form.addRow("every s", self.every)
         form.addRow("k", self.k)
-        form.addRow(self.rate)
+        # the rate and the best epoch change at every frame while training runs: in hosts,
+        # so that does not lay out the side panel again each time (label_host.py)
+        form.addRow(LabelHost(self.rate))
         form.addRow("early stop", self.patience)
-        form.addRow(self.best)
+        form.addRow(LabelHost(self.best))
         form.addRow(self.restore)
         self.form = form
         lay = QVBoxLayout(self)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 
 #: the live numbers are this much larger than the lab's text (less if the bar is narrow)
@@ -25,18 +26,29 @@ def _fmt(v: float) -> str:
 
 
 class _Figure(QWidget):
-    """A small caption over a large number."""
+    """A small caption over a large number.
+
+    The number sits in a :class:`LabelHost`: it changes every frame while training runs,
+    and a bare QLabel would ask the window to lay itself out again each time (the bar,
+    the lab and the side panel moved and repainted: a large part of a frame's drawing);
+    the host asks only when the number needs more room than it has had."""
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = QLabel(caption)
         self.value = QLabel("–")
         self.value.setObjectName("readout-value")
+        self.host = LabelHost(self.value)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 0)
         lay.setSpacing(0)
         lay.addWidget(self.caption)
-        lay.addWidget(self.value)
+        lay.addWidget(self.host)
+
+    def set_value_font(self, font) -> None:
+        """The number's type; its room is measured afresh at once (the bar fits by it)."""
+        self.value.setFont(font)
+        self.host.refit()
 
 
 class ReadoutBar(QWidget):
@@ -95,7 +107,7 @@ class ReadoutBar(QWidget):
                     font = f.value.font()
                     font.setPointSizeF(self._base_pt * k)
                     font.setBold(True)
-                    f.value.setFont(font)
+                    f.set_value_font(font)
                 if self.needed_width() <= self.width():
                     return
 
