@@ -39,6 +39,14 @@ class LabelHost(QWidget):
         self._hint = QSize(0, 0)
         self._refit()
 
+    def set_text(self, text: str) -> None:
+        """The label's text, its room measured at once (not one event-loop pass later, at
+        the label's layout request: the window's layout then sees a larger text in the
+        same pass as a bare label's would)."""
+        if text != self.label.text():
+            self.label.setText(text)
+            self._refit()
+
     def refit(self) -> None:
         """Measure the label now (its font or text just changed) instead of at its next
         layout request."""

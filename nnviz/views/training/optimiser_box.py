@@ -93,9 +93,10 @@ class OptimiserBox(QGroupBox):
         form.addRow("k", self.k)
         # the rate and the best epoch change at every frame while training runs: in hosts,
         # so that does not lay out the side panel again each time (label_host.py)
-        form.addRow(LabelHost(self.rate))
+        self.rate_host, self.best_host = LabelHost(self.rate), LabelHost(self.best)
+        form.addRow(self.rate_host)
         form.addRow("early stop", self.patience)
-        form.addRow(LabelHost(self.best))
+        form.addRow(self.best_host)
         form.addRow(self.restore)
         self.form = form
         lay = QVBoxLayout(self)
@@ -189,12 +190,13 @@ class OptimiserBox(QGroupBox):
         """The rate in use now and the best test epoch (after every training slice)."""
         ctl = self.ctl
         formula = SCHEDULES[self.doc.config.schedule].formula
-        self.rate.setText(f"{formula}: η now = {fmt(ctl.current_rate())} (epoch {ctl.epoch})")
+        self.rate_host.set_text(f"{formula}: η now = {fmt(ctl.current_rate())} (epoch {ctl.epoch})")
         best = ctl.early.best_epoch()
         if best is None:
-            self.best.setText("best test epoch: none yet")
+            self.best_host.set_text("best test epoch: none yet")
         else:
-            self.best.setText(f"best test epoch: {best} (test loss {fmt(ctl.early.record.best_loss)})")
+            self.best_host.set_text(
+                f"best test epoch: {best} (test loss {fmt(ctl.early.record.best_loss)})")
         self.restore.setEnabled(best is not None and best != ctl.epoch)
         if self.marker is not None:
             self.marker.setVisible(best is not None)

@@ -135,13 +135,13 @@ class ReadoutBar(QWidget):
 
     def set_values(self, epoch: int, h: dict[str, np.ndarray], classification: bool) -> None:
         """The epoch and the last recorded losses and test accuracy."""
-        self.epoch.value.setText(f"{epoch:,}".replace(",", "\u2009"))
+        self.epoch.host.set_text(f"{epoch:,}".replace(",", "\u2009"))
         last = {k: float(h[k][-1]) if len(h[k]) else float("nan")
                 for k in ("train_loss", "test_loss", "test_acc")}
-        self.train_loss.value.setText(_fmt(last["train_loss"]))
-        self.test_loss.value.setText(_fmt(last["test_loss"]))
+        self.train_loss.host.set_text(_fmt(last["train_loss"]))
+        self.test_loss.host.set_text(_fmt(last["test_loss"]))
         acc = last["test_acc"]
         if self.accuracy.isHidden() == classification:
             self.accuracy.setVisible(classification)
             self._fit()
-        self.accuracy.value.setText("–" if not np.isfinite(acc) else f"{100 * acc:.1f} %")
+        self.accuracy.host.set_text("–" if not np.isfinite(acc) else f"{100 * acc:.1f} %")
