@@ -14,6 +14,17 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.undo import Change
 from nnviz.controllers.undo_bytes import BoundedUndoStack
+from nnviz.engine.data import DataSet, DataSpec, make_dataset
+from nnviz.engine.data_state import (
+    DocData,
+    data_state,
+    empty,
+    lesson_data,
+    lesson_spec,
+    opened_data,
+    refit,
+    restored_data,
+)
 from nnviz.engine.lessons import Lesson, LessonError, load_lesson
 from nnviz.engine.losses import get_loss
 from nnviz.engine.network import Network
@@ -48,29 +59,52 @@ class Document(QObject):
         self.network: Network | None = None
         self.loss_name = "half_sse"
         self.config = TrainConfig()
-        self.x = np.zeros((0, 1))
-        self.y = np.zeros((0, 1))
+        self.dataset: DocData = empty(1, 1)   # the data set, its split and input features
+        self._lesson_spec = DataSpec()          # what the lesson makes (when nothing else fits)
+        self._opened_rows = (np.zeros((0, 1)), np.zeros((0, 1)))   # as the lesson / file gave
         self.example_x = np.zeros(1)
         self.example_y = np.zeros(1)
         self.layer_base = 1   # the input layer is layer 1, as notes 002 and 004
 
     # ------------------------------------------------------------ lessons
     def load_lesson(self, lesson: str | Lesson, clear_undo: bool = True) -> None:
-        """Open a lesson by name, path or object; LessonError leaves everything as it was."""
+        """Open a lesson by name, path or object; LessonError leaves everything as it was.
+        Its data set is made here, whole (with its split), from the lesson alone."""
         if not isinstance(lesson, Lesson):
             lesson = load_lesson(lesson)
-        x, y = lesson.dataset()
+        rows = lesson.dataset()
         ex_x, ex_y = lesson.example()
-        self.restore_workspace(lesson, lesson.network, x, y, ex_x, ex_y, lesson.train,
-                               lesson.loss, clear_undo)
+        spec, why = lesson_spec(lesson)
+        self._install_all(lesson, lesson.network, lesson_data(spec, lesson.network, rows),
+                          rows, (ex_x, ex_y), lesson.train, lesson.loss, clear_undo)
+        if why:
+            self.message.emit(why)
         self.message.emit(f"Opened lesson: {lesson.title}")
 
     def restore_workspace(self, lesson: Lesson, network: Network, x: np.ndarray, y: np.ndarray,
                           example_x: np.ndarray, example_y: np.ndarray, config: TrainConfig,
-                          loss_name: str, clear_undo: bool = True) -> None:
+                          loss_name: str, clear_undo: bool = True,
+                          dataset: dict[str, Any] | DocData | None = None) -> None:
         """Install a whole saved workspace (already validated); emits every signal and
         clears undo (unless ``clear_undo`` is False: a transaction clears it once the
-        whole open has succeeded, so a refused open keeps the history)."""
+        whole open has succeeded, so a refused open keeps the history). ``dataset`` is
+        the data's saved split and settings (:func:`data_state`, or the document's own
+        :class:`DocData` to put back); without it the rows
+        are the lesson's data set if they are what it makes, else a table of the rows.
+        ValueError (nothing changed) if anything does not fit."""
+        rows = (np.array(x, float), np.array(y, float))
+        if isinstance(dataset, DocData):
+            data = dataset
+        elif dataset is not None:
+            data = restored_data(dataset, rows, network)
+        else:
+            data = opened_data(lesson_spec(lesson)[0], network, rows)
+        self._install_all(lesson, network, data, rows, (example_x, example_y), config,
+                          loss_name, clear_undo)
+
+    def _install_all(self, lesson: Lesson, network: Network, data: DocData, rows: tuple,
+                     example: tuple, config: TrainConfig, loss_name: str,
+                     clear_undo: bool) -> None:
         get_loss(loss_name)
         config.validate()
         if not network.is_finite():
@@ -79,18 +113,18 @@ class Document(QObject):
         self.network = network.copy()
         self.loss_name = loss_name
         self.config = replace(config)
-        self.x, self.y = np.array(x, float), np.array(y, float)
-        self.example_x, self.example_y = np.array(example_x, float), np.array(example_y, float)
+        self._lesson_spec = lesson_spec(lesson)[0]
+        self.dataset, self._opened_rows = data, rows
+        self.example_x, self.example_y = (np.array(a, float) for a in example)
         if clear_undo:
             self.clear_undo()
+        self._dirty = False   # what the labs do when they hear it is a change
         self.lesson_changed.emit()
         self.structure_changed.emit()
         self.network_changed.emit()
         self.data_changed.emit()
         self.settings_changed.emit()
-        # views may adjust settings while they hear the new lesson: still "unmodified"
-        self._dirty = False
-        self.modified_changed.emit(False)
+        self.modified_changed.emit(self.is_modified)
 
     def clear_undo(self) -> None:
         """Empty the undo history. Its size follows what the steps hold (BoundedUndoStack):
@@ -168,6 +202,26 @@ class Document(QObject):
     def loss(self):
         return get_loss(self.loss_name)
 
+    @property
+    def x(self) -> np.ndarray:
+        """The inputs (n, n_in) as the network reads them (the input features)."""
+        return self.dataset.net.x
+
+    @property
+    def y(self) -> np.ndarray:
+        """The targets (n, n_out)."""
+        return self.dataset.data.y
+
+    @property
+    def data(self) -> DataSet:
+        """The data set: its points, labels, targets, train/test split and settings."""
+        return self.dataset.data
+
+    @property
+    def net_data(self) -> DataSet:
+        """The data set as the network reads it (the features of the points)."""
+        return self.dataset.net
+
     # ------------------------------------------------------------ editing
     def set_weight(self, layer: int, j: int, k: int, value: float, merge: bool = False) -> None:
         """Set weight w[layer][j, k] (layer is the 0-based weight layer), undoably."""
@@ -217,14 +271,51 @@ class Document(QObject):
         self.mark_modified()
 
     def set_data(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Replace the data set (n, n_in) / (n, n_out)."""
+        """Replace the rows (n, n_in) / (n, n_out) as a table, read as they are (no input
+        features); the split is kept for as many rows, else drawn again."""
         x = np.asarray(x, float)
         y = np.asarray(y, float).reshape(len(x), -1)
         if not (np.isfinite(x).all() and np.isfinite(y).all()):
             raise ValueError("the data contain NaN or infinite values")
-        self.x, self.y = x, y
+        old = self.dataset.data
+        ds = make_dataset(replace(old.spec, source="table"), x.shape[1], y.shape[1],
+                          self.network.activations[-1].name if self.network else "linear",
+                          (x, y))
+        if len(old.test) == len(x):
+            ds.test = old.test.copy()
+        self._set_dataset(DocData(ds, True, wanted=self.dataset.wanted))
+
+    def set_training_data(self, ds: DataSet, edited: bool = True) -> None:
+        """Replace the data set (its points, for the input features now read) and split;
+        ``edited``: the rows are the user's, not made from its settings."""
+        self._set_dataset(self.dataset.with_data(ds, edited))
+
+    def restore_data_state(self, state: dict[str, Any]) -> None:
+        """The data of a saved :func:`data_state` over the rows the document was opened
+        with (validated first: ValueError changes nothing)."""
+        self._set_dataset(restored_data(state, self._opened_rows, self.network))
+
+    def data_state(self) -> dict[str, Any]:
+        """The data's part of a workspace (see :func:`data_state`)."""
+        return data_state(self.dataset)
+
+    def _set_dataset(self, data: DocData) -> None:
+        self.dataset = data
         self.data_changed.emit()
         self.mark_modified()
+
+    def set_features(self, features: tuple[str, ...], net: Network, text: str) -> None:
+        """Read other input features of the points, with the network that reads them: one
+        undo step for both."""
+        self.undo_stack.push(Change(text, self._install_features,
+                                    (self.dataset.features, self.network.copy()),
+                                    (tuple(features), net.copy())))
+
+    def _install_features(self, state: tuple[tuple[str, ...], Network]) -> None:
+        features, net = state
+        before, d = self.dataset, self.dataset
+        self.dataset = DocData(d.data, d.edited, features, d.wanted)
+        self._install_network(net.copy(), before)
 
     def set_example(self, x: np.ndarray, y: np.ndarray) -> None:
         """Replace the example the workbench steps through: input (n_in,), target (n_out,)."""
@@ -245,12 +336,20 @@ class Document(QObject):
         self.undo_stack.push(Change(text, self._install_network, self.network.copy(), after, key,
                                     copy=Network.copy))
 
-    def _install_network(self, net: Network) -> None:
+    def _install_network(self, net: Network, data_before: DocData | None = None) -> None:
+        """The network (and, when its shape changed, the data fitted to it) installed."""
         new_shape = self.network is None or network_shape(net) != network_shape(self.network)
         self.network = net
+        before = data_before or self.dataset
+        why = None
         if new_shape:
+            self.dataset, why = refit(self.dataset, net, self._lesson_spec)
             self.structure_changed.emit()
         self.network_changed.emit()
+        if self.dataset is not before:
+            self.data_changed.emit()
+        if why:
+            self.message.emit(why)
 
 
 def network_shape(net: Network) -> tuple:

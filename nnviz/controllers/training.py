@@ -19,7 +19,6 @@ order, cursor, optimiser, generator).
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -35,17 +34,11 @@ from nnviz.controllers.training_grid import BigGrid
 from nnviz.controllers.training_readouts import Readouts
 from nnviz.controllers.training_schedule import EarlyStop
 from nnviz.controllers.training_scores import EpochScores
-from nnviz.engine.data import (
-    DataSet,
-    DataSpec,
-    make_dataset,
-    spec_from_settings,
-)
-from nnviz.engine.features import PLAIN, expand
+from nnviz.engine.data import DataSet, DataSpec, make_dataset
+from nnviz.engine.features import PLAIN
 from nnviz.engine.monitor import History, explain_blowup
 from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, StepRecord, train_step
-from nnviz.engine.validate import FormatError
 
 
 class TrainingController(DataEdits, NetworkEdits, QObject):
@@ -60,7 +53,6 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
-        self.data = DataSet(np.zeros((0, 2)), None, np.zeros((0, 1)), np.zeros(0, bool))
         self.history = History()
         self.epoch = 0
         self.steps = 0
@@ -79,13 +71,9 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self._resets = 0
         self._sizes: list[int] = []
         self._epoch_start: Network | None = None
-        self._lesson_spec = self._wanted = DataSpec()
-        self.edited = False  # the rows are the user's (points added/removed, a CSV), not the spec's
-        self.features: tuple[str, ...] = PLAIN   # what the network reads of 2-D points
         self.example_point: np.ndarray | None = None
-        self._net_ds = self.data                 # the data as the network reads them
         self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
-        self._opened = (np.zeros((0, 2)), np.zeros((0, 1)))  # the document's rows when opened
+        self._data_seen = None       # the document's data set the run's order is of
         self._play_from_epoch = 0    # the epoch the running play started at
         self._evaluated_with = 1.0   # the dropout factor the epoch on screen was scored with
         self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
@@ -93,42 +81,53 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self.back = StepBack(self)        # each step asked for: an entry of the history
         self.scores = EpochScores()       # an epoch's losses and accuracies
         self.clock = SliceClock()         # a full-speed slice's time budget
-        self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self._net_ds.x_train) > 0,
+        self.playback = Playback(self._tick, FRAME_MS, can_play=lambda: len(self.net_data.x_train) > 0,
                                  on_play=self._on_play, parent=self)
         self._announced_at, self._unannounced = -1.0, False  # the last network_updated; since?
         self.playback.playing_changed.connect(self._on_playing_changed)
         doc.lesson_changed.connect(self._on_lesson_changed)
         doc.structure_changed.connect(self._on_structure_changed)
         doc.settings_changed.connect(self._on_evaluation_settings)
+        doc.data_changed.connect(self._on_data_changed)
         if doc.lesson is not None:
             self._on_lesson_changed()
 
     # ------------------------------------------------------------ lessons / data
+    @property
+    def data(self) -> DataSet:
+        """The document's data set: the points, labels, targets and split."""
+        return self.doc.data
+
+    @property
+    def net_data(self) -> DataSet:
+        """The data set as the network reads it: the chosen features of the points (the
+        points themselves for the plain x1, x2)."""
+        return self.doc.net_data
+
+    @property
+    def edited(self) -> bool:
+        """The rows are the user's (points added/removed, a CSV), not the settings'."""
+        return self.doc.dataset.edited
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """What the network reads of 2-D points."""
+        return self.doc.dataset.features
+
     def _on_lesson_changed(self) -> None:
         self._unannounced = False   # a new network: nothing of the old one to announce
         self.back.forget()          # a run under way belonged to the old lesson
         self.playback.pause()
         lesson = self.doc.lesson
-        # the rows the document was opened with (a workspace's own rows): the lesson's data
-        # made below replace them, and a workspace's restore_state takes them back
-        self._opened = (self.doc.x, self.doc.y)
         ex = self.doc.example_x
         self.example_point = ex.copy() if len(ex) == 2 else None  # the example's (x1, x2)
         self._rng = np.random.default_rng(lesson.seed)
         self._edit_rng = np.random.default_rng(lesson.seed + 7)
-        self.features = PLAIN
         init = lesson.raw.get("network", {}).get("init", {})
         self.init_method = init.get("method", "xavier") if isinstance(init, dict) else "xavier"
-        try:
-            spec = spec_from_settings(lesson.settings, lesson.data)
-        except FormatError as e:
-            self.doc.message.emit(f"Training settings ignored: {e}")
-            spec = DataSpec(source="table", split=0.9)
         self._sizes = list(self.doc.network.sizes)
-        self._lesson_spec = spec
         self._restart(clear_history=True)
-        if not self._rebuild(spec) and not self._rebuild(DataSpec(source="table", split=0.9)):
-            self._install_empty()
+        self._data_installed()
 
     def _on_structure_changed(self) -> None:
         if self.doc.network is not None and list(self.doc.network.sizes) != self._sizes:
@@ -137,22 +136,30 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
             self.back.forget()          # not recorded: the edit is being pushed now
             self.playback.pause()
             self._restart(clear_history=True)
-            if self.doc.network.sizes[0] != len(self.features):
-                self.features = PLAIN  # a structure edit elsewhere: the plain inputs
-            if self._keep_data():
-                return
-            for spec in (self._wanted, self._lesson_spec, DataSpec(source="table", split=0.9)):
-                if (spec.source != "table" or len(self.doc.x)) and self._rebuild(spec, quiet=True):
-                    return
-            self.doc.message.emit("No data set fits this network: choose one or import a CSV.")
-            self._install_empty()
+            self._data_installed()   # the document fitted its data to the network
+
+    def _on_data_changed(self) -> None:
+        if self.doc.dataset is not self._data_seen:   # not only the Workbench's example
+            self._data_installed()
+
+    def _data_installed(self) -> None:
+        """The document's data set is new: a new order of the training rows (and the
+        Workbench's example read through new input features)."""
+        seen, self._data_seen = self._data_seen, self.doc.dataset
+        if seen is not None and seen.features != self.features:
+            self.sync_example()
+        self.back.forget()  # snapshots index the old training set
+        self._order = np.zeros(0, dtype=int)
+        self._cursor = 0
+        if not len(self.history):
+            self._record()
+        self.data_changed.emit()
 
     def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None,
                  quiet: bool = False) -> bool:
         net = self.doc.network
         if spec.source == "table" and table is None:
-            table = (self.doc.x, self.doc.y) if self.features == PLAIN else (self.data.x,
-                                                                              self.data.y)
+            table = (self.data.x, self.data.y)
         try:
             ds = make_dataset(spec, self.points_in(), net.sizes[-1], net.activations[-1].name,
                               table)
@@ -163,47 +170,14 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self._install(ds, edited=spec.source == "table")
         return True
 
-    @property
-    def net_data(self) -> DataSet:
-        """The data set as the network reads it: the chosen features of the points (the
-        points themselves for the plain x1, x2)."""
-        return self._net_ds
-
     def points_in(self) -> int:
         """Coordinates of a data point: 2 when the network reads features of the plane,
         else the network's inputs."""
         return 2 if self.features != PLAIN else self.doc.network.sizes[0]
 
-    def _keep_data(self) -> bool:
-        """After a structure edit that keeps the data's shape (neurons, hidden layers,
-        features): the same points, the same split; False if they no longer fit."""
-        ds, net = self.data, self.doc.network
-        if not len(ds.x) or ds.x.shape[1] != self.points_in() or ds.y.shape[1] != net.sizes[-1]:
-            return False
-        self._install(ds, self.edited)
-        return True
-
     def _install(self, ds: DataSet, edited: bool = True) -> None:
-        self.back.forget()  # snapshots index the old training set
-        self.data = ds
-        self.edited = edited
-        self._net_ds = ds if self.features == PLAIN else replace(ds, x=expand(ds.x,
-                                                                               self.features))
-        self._order = np.zeros(0, dtype=int)
-        self._cursor = 0
-        if len(ds.x):  # an empty set (no data fit the network) leaves the document's data
-            self.doc.set_data(self._net_ds.x, ds.y)
-            self._wanted = ds.spec  # what to rebuild when the network's shape changes
-        if not len(self.history):
-            self._record()
-        self.data_changed.emit()
-
-    def _install_empty(self) -> None:
-        """No data fits the network: an empty set of the right shape (nothing to train on)."""
-        n_in, n_out = self.doc.network.sizes[0], self.doc.network.sizes[-1]
-        self.history.clear()
-        self._install(DataSet(np.zeros((0, n_in)), None, np.zeros((0, n_out)),
-                              np.zeros(0, dtype=bool), DataSpec(source="table")), edited=False)
+        """The document's data set replaced (its data_changed restarts the order)."""
+        self.doc.set_training_data(ds, edited)
 
     # ------------------------------------------------------------ playing
     def _on_play(self) -> None:
@@ -281,13 +255,13 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self.announce()
 
     def _batch_size(self) -> int:
-        n = len(self._net_ds.x_train)
+        n = len(self.net_data.x_train)
         bs = self.doc.config.batch_size
         return n if not bs else min(int(bs), n)
 
     def _step(self, size: int) -> bool:
         """One gradient step on the next ``size`` training samples; False if it blew up."""
-        xtr, ytr = self._net_ds.x_train, self._net_ds.y_train
+        xtr, ytr = self.net_data.x_train, self.net_data.y_train
         if not len(xtr):
             return False
         if self._cursor >= len(self._order):
@@ -332,7 +306,7 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
     def _scores(self) -> tuple:
         """((train loss, accuracy), (test loss, accuracy)) of the network now, as it is
         evaluated (the notes' dropout: outgoing weights x (1 - p) at test)."""
-        return self.scores(self.readouts.evaluated(), self._net_ds, self.doc.loss)
+        return self.scores(self.readouts.evaluated(), self.net_data, self.doc.loss)
 
     def _on_evaluation_settings(self) -> None:
         """The dropout convention or p changed how the network is evaluated: the scores of

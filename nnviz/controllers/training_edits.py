@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnviz.controllers.undo import Change
 from nnviz.engine import edit
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.engine.batchnorm import BatchNorm
-from nnviz.engine.data import encode
 from nnviz.engine.features import PLAIN, expand, rewire, toggled
 from nnviz.engine.init import GAIN_RANGE, INITIALISERS, init_weights
 from nnviz.engine.network import Network
@@ -64,11 +62,8 @@ class NetworkEdits:
             raise ValueError(f"{name} is only for the output layer")
         new = net.copy()
         new.activations[layer] = get_activation(name)
+        # the document encodes the class targets for the new output (its refit)
         self.doc.set_network(new, f"Layer {layer + 1} activation: {name}")
-        if layer == net.n_layers - 1 and self.data.labels is not None:
-            ds = self.data
-            ds.y = encode(ds.labels, new.sizes[-1], name)
-            self._install(ds, self.edited)
         self.announce()
 
     def set_batch_norm(self, layer: int, on: bool) -> None:
@@ -158,13 +153,5 @@ class NetworkEdits:
         new = Network(new.weights, new.biases, new.activations, new.shared_bias, new.use_bias,
                       new.norms)  # checked again: the first layer reads the new features
         text = "Input features: " + ", ".join(after if after != PLAIN else PLAIN)
-        self.doc.undo_stack.push(Change(text, self._install_features, (self.features, net.copy()),
-                                        (after, new)))
+        self.doc.set_features(after, new, text)
         return True
-
-    def _install_features(self, state: tuple[tuple[str, ...], Network]) -> None:
-        """A choice of input features with its network (one undo step for both)."""
-        features, net = state
-        self.features = features  # before the network: its inputs are these features
-        self.doc._install_network(net.copy())
-        self.sync_example()

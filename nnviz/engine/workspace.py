@@ -67,6 +67,8 @@ class Workspace:
     position : (k, phase) of the lab shown
     data_spec : the lesson's data generator spec if x, y are exactly what it makes
     drawing : the presenter's pen strokes (nnviz.engine.drawing), kept only when asked
+    dataset : the data set's settings, split and input features
+        (:func:`nnviz.engine.data_state.data_state`), or None (older files: the rows alone)
     """
 
     lesson: Lesson
@@ -82,6 +84,7 @@ class Workspace:
     position: tuple[int, str] = (0, "start")
     data_spec: dict[str, Any] | None = None
     drawing: list = field(default_factory=list)
+    dataset: dict[str, Any] | None = None
 
 
 # ---------------------------------------------------------------- workspace
@@ -125,6 +128,7 @@ def workspace_to_dict(ws: Workspace, app_version: str = "",
         "position": {"k": int(k), "phase": phase},
         "labs": {name: plain(st, f"labs.{name}") for name, st in ws.labs.items()},
         **({"drawing": drawing_to_list(ws.drawing)} if ws.drawing else {}),
+        **({"dataset": plain(ws.dataset, "dataset")} if ws.dataset is not None else {}),
     }
 
 
@@ -183,8 +187,16 @@ def parse_workspace(d: Any) -> Workspace:
     lab = as_str(d.get("lab", ""), "lab", MAX_LAB_NAME)
     position, labs = _position_of(d), _labs_of(d)
     drawing = drawing_from_list(d.get("drawing", []))
+    dataset = d.get("dataset")
+    if dataset is not None:
+        from nnviz.engine.data_state import restored_data
+
+        try:   # made here once, so opening it cannot fail half-way
+            restored_data(dataset, (x, y), net)
+        except ValueError as e:
+            raise FormatError(f"dataset: {e}") from None
     ws = Workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, lab, labs, position, spec,
-                   drawing)
+                   drawing, dataset)
     from nnviz.engine.workspace_checks import check_workspace_labs
 
     check_workspace_labs(ws)

@@ -110,28 +110,33 @@ SURFACE = Obj({
     "steps_per_tick": Field(Int(1, 1000), "descent steps per animation frame"),
 })
 
+#: the data set's settings, split and input features (the rows are the workspace's ``data``)
+DATASET = Obj({
+    "data": Field(Obj({
+        "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
+        "n": Field(Int(4, MAX_POINTS), "number of samples"),
+        "noise": Field(Num(0.0, 0.5), "noise"),
+        "split": Field(Num(0.1, 0.9), "fraction used for training"),
+        "seed": Field(SEED, "random seed of the data"),
+        "classes": Field(Int(2, 10), "number of classes"),
+        "gate": Field(Enum(*GATES), "the gate"),
+        "goal": Field(Expr(("x",)), "the regression goal"),
+    }), "the data settings"),
+    "rows": Field(Enum("spec", "document"), "data made from the settings, or the "
+                  "workspace's own rows (edited or imported)"),
+    "test": Field(List(Int(0, MAX_POINTS), MAX_POINTS), "indices of the test samples"),
+    "features": Field(List(Enum(*FEATURES), len(FEATURES), 1), "the input features"),
+    "points": Field(Grid(2, 2 * MAX_POINTS, -VALUE, VALUE), "the 2-D points under "
+                    "derived features"),
+})
+
 TRAINING_LAB = Obj({
     "controller": Field(Obj({
-        "data": Field(Obj({
-            "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
-            "n": Field(Int(4, MAX_POINTS), "number of samples"),
-            "noise": Field(Num(0.0, 0.5), "noise"),
-            "split": Field(Num(0.1, 0.9), "fraction used for training"),
-            "seed": Field(SEED, "random seed of the data"),
-            "classes": Field(Int(2, 10), "number of classes"),
-            "gate": Field(Enum(*GATES), "the gate"),
-            "goal": Field(Expr(("x",)), "the regression goal"),
-        }), "the data settings"),
-        "rows": Field(Enum("spec", "document"), "data made from the settings, or the "
-                      "workspace's own rows (edited or imported)"),
-        "test": Field(List(Int(0, MAX_POINTS), MAX_POINTS), "indices of the test samples"),
+        **DATASET.fields,   # files written before the data set was the document's
         "speed": Field(Int(0, 100), "epochs per frame (0: as fast as possible)"),
         "init": Field(Enum(*INITIALISERS), "the initialiser of Reset"),
         "init_gain": Field(Num(0.0, 100.0), "the weight scale of Reset"),
-        "features": Field(List(Enum(*FEATURES), len(FEATURES), 1), "the input features"),
-        "points": Field(Grid(2, 2 * MAX_POINTS, -VALUE, VALUE), "the 2-D points under "
-                        "derived features"),
-    }), "the training controller"),
+    }), "the training controller (the data keys: as `dataset`, read from older files)"),
     "discrete": Field(Bool(), "discrete colours in the output map"),
 })
 
@@ -217,6 +222,8 @@ WORKSPACE = Obj({
         "targets": Field(Grid(2, MAX_PARAMS, -VALUE, VALUE), "n rows of n_out numbers"),
         "spec": Field(DATA, "a generator, gate or data-set spec, as in lessons"),
     }), "the data set: `inputs` and `targets`, or `spec`", True),
+    "dataset": Field(DATASET, "the data set's settings, train/test split and input "
+                     "features"),
     "example": Field(Obj({
         "input": Field(Grid(1, MAX_LAYER_SIZE, -VALUE, VALUE), "n_in numbers", True),
         "target": Field(Grid(1, MAX_LAYER_SIZE, -VALUE, VALUE), "n_out numbers", True),

@@ -85,7 +85,8 @@ class FileManager(QObject):
         return Workspace(doc.lesson, network, doc.x.copy(), doc.y.copy(),
                          doc.example_x.copy(), doc.example_y.copy(), doc.config, doc.loss_name,
                          win.current_lab_name, states, (int(position[0]), str(position[1])),
-                         data_spec_for(doc.lesson, doc.x, doc.y), win.pen.saved())
+                         data_spec_for(doc.lesson, doc.x, doc.y), win.pen.saved(),
+                         dataset=doc.data_state())
 
     def install(self, ws: Workspace) -> None:
         """Put a validated workspace on screen, all or nothing (FormatError if anything
@@ -95,7 +96,8 @@ class FileManager(QObject):
     def _install(self, ws: Workspace) -> None:
         win = self.win
         self.doc.restore_workspace(ws.lesson, ws.network, ws.x, ws.y, ws.example_x,
-                                   ws.example_y, ws.config, ws.loss, clear_undo=False)
+                                   ws.example_y, ws.config, ws.loss, clear_undo=False,
+                                   dataset=ws.dataset)
         win.session.restore_state(ws.labs)
         win.show_lab(ws.lab if ws.lab in win.lab_names else
                      (ws.lesson.lab if ws.lesson.lab in win.lab_names else win.lab_names[0]))

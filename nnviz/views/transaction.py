@@ -52,7 +52,8 @@ def take(win: MainWindow) -> Snapshot:
     """Everything a failed open must restore."""
     d = win.doc
     docs = (d.lesson, d.network.copy() if d.network is not None else None, d.x.copy(),
-            d.y.copy(), d.example_x.copy(), d.example_y.copy(), replace(d.config), d.loss_name)
+            d.y.copy(), d.example_x.copy(), d.example_y.copy(), replace(d.config), d.loss_name,
+            d.dataset)
     states, progress = {}, {}
     for name, parts in win.session.parts.items():
         try:
@@ -70,9 +71,10 @@ def restore(win: MainWindow, snap: Snapshot) -> None:
     for name in set(win.session.parts) - set(snap.made):
         if name not in win.labs:   # made by the open, shown by no page: as if never made
             win.session.forget(name)   # (before the document is put back: none hears it)
-    lesson, net, x, y, ex_x, ex_y, cfg, loss = snap.doc
+    lesson, net, x, y, ex_x, ex_y, cfg, loss, data = snap.doc
     if lesson is not None and net is not None:
-        d.restore_workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, clear_undo=False)
+        d.restore_workspace(lesson, net, x, y, ex_x, ex_y, cfg, loss, clear_undo=False,
+                            dataset=data)
     for name, st in snap.labs.items():
         try:
             win.session.parts[name].restore_state(st)
