@@ -49,7 +49,10 @@ def big_files(folder: Path, n: int) -> tuple[Path, Path]:
 
     lesson, net = load_lesson("mazur-2-2-2"), _big_network(n)
     x = np.random.default_rng(1).normal(size=(8, 2))
-    ws = Workspace(lesson, net, x, x, x[0], x[0], TrainConfig(), "half_sse", "training")
+    # two classes (the quadrants where x1 x2 > 0 and < 0), one-hot for the two outputs:
+    # the workspace's data set, so the Training lab draws the network's decision map
+    y = np.eye(2)[(x[:, 0] * x[:, 1] > 0).astype(int)]
+    ws = Workspace(lesson, net, x, y, x[0], y[0], TrainConfig(), "half_sse", "training")
     save_workspace(folder / "big.nnviz", ws)
     save_weights(folder / "big-weights.json", _big_network(n, seed=2))
     return folder / "big.nnviz", folder / "big-weights.json"

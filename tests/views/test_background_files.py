@@ -97,7 +97,7 @@ def test_the_window_keeps_running_while_a_big_workspace_is_read(main_window, qtb
     ws_path, _ = big_pair
     _nowhere_here(monkeypatch)
     ticks: list[bool] = []
-    timer = QTimer()
+    timer = QTimer(win)  # dies with the window, even if the test fails
     timer.timeout.connect(lambda: ticks.append(win.files.background.busy))
     timer.start(1)
     shown = open_via_menu(win, monkeypatch, ws_path)

@@ -28,7 +28,7 @@ def test_a_big_network_is_drawn_without_blocking_and_summarised(
     win.show_lab("training")
     lab, ctl = win.lab("training"), win.lab("training").ctl
     while_pending = []
-    timer = QTimer()
+    timer = QTimer(lab)  # dies with the lab: a failure below leaves no 1 ms timer behind
     timer.timeout.connect(lambda: while_pending.append(lab.thumbs.title.text())
                           if ctl.big_grid.pending else None)
     timer.start(1)

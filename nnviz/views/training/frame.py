@@ -74,7 +74,9 @@ def draw(lab) -> None:
     else:
         lab.map.show_nothing("")
         lab.graph.set_images([])
-        lab.thumbs.set_images(f"No map: the network has {net.sizes[0]} inputs.", [], 40, [])
+        why = ("the targets are numbers, not classes (a map shows classes)"
+               if plane else f"the network has {net.sizes[0]} inputs")
+        lab.thumbs.set_images(f"No map: {why}.", [], 40, [])
     lab.map.setVisible(lab.map.mode != "none")
     lab.thumbs_scroll.setVisible(lab.map.mode == "none")
     if ctl.last_finite is None and lab.message.text().startswith("⚠"):
