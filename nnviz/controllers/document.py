@@ -283,16 +283,28 @@ class Document(QObject):
                           (x, y))
         if len(old.test) == len(x):
             ds.test = old.test.copy()
-        self._set_dataset(DocData(ds, True, wanted=self.dataset.wanted))
+        self._push_dataset(DocData(ds, True, wanted=self.dataset.wanted), "Replace the data")
 
-    def set_training_data(self, ds: DataSet, edited: bool = True) -> None:
-        """Replace the data set (its points, for the input features now read) and split;
+    def set_training_data(self, ds: DataSet, edited: bool = True, text: str = "Change the data",
+                          key: tuple | None = None) -> None:
+        """Replace the data set (its points, for the input features now read) and split,
+        undoably (``key``: consecutive edits of one setting merge into one step);
         ``edited``: the rows are the user's, not made from its settings."""
-        self._set_dataset(self.dataset.with_data(ds, edited))
+        self._push_dataset(self.dataset.with_data(ds, edited), text, key)
+
+    def _push_dataset(self, data: DocData, text: str, key: tuple | None = None) -> None:
+        self.undo_stack.push(Change(text, self._install_dataset, self.dataset, data,
+                                    None if key is None else ("data", *key)))
+
+    def _install_dataset(self, data: DocData) -> None:
+        """A data set of the history (never changed in place: shared, not copied)."""
+        self.dataset = data
+        self.data_changed.emit()
 
     def restore_data_state(self, state: dict[str, Any]) -> None:
         """The data of a saved :func:`data_state` over the rows the document was opened
-        with (validated first: ValueError changes nothing)."""
+        with (validated first: ValueError changes nothing). Part of opening a workspace:
+        not an undo step."""
         self._set_dataset(restored_data(state, self._opened_rows, self.network))
 
     def data_state(self) -> dict[str, Any]:

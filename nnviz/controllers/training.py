@@ -156,7 +156,8 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self.data_changed.emit()
 
     def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None,
-                 quiet: bool = False) -> bool:
+                 quiet: bool = False, text: str = "Data settings",
+                 key: tuple | None = None) -> bool:
         net = self.doc.network
         if spec.source == "table" and table is None:
             table = (self.data.x, self.data.y)
@@ -167,7 +168,7 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
             if not quiet:
                 self.doc.message.emit(f"Data not changed: {e}")
             return False
-        self._install(ds, edited=spec.source == "table")
+        self._install(ds, spec.source == "table", text, key)
         return True
 
     def points_in(self) -> int:
@@ -175,9 +176,11 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         else the network's inputs."""
         return 2 if self.features != PLAIN else self.doc.network.sizes[0]
 
-    def _install(self, ds: DataSet, edited: bool = True) -> None:
-        """The document's data set replaced (its data_changed restarts the order)."""
-        self.doc.set_training_data(ds, edited)
+    def _install(self, ds: DataSet, edited: bool = True, text: str = "Change the data",
+                 key: tuple | None = None) -> None:
+        """The document's data set replaced, one undo step (``key``: consecutive edits of
+        one setting merge); its data_changed restarts the order."""
+        self.doc.set_training_data(ds, edited, text, key)
 
     # ------------------------------------------------------------ playing
     def _on_play(self) -> None:

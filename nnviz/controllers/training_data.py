@@ -29,7 +29,11 @@ class DataEdits:
         table = (self.data.x, self.data.y) if spec.source == "table" else None
         if spec.source == "table" and self.data.spec.source != "table":
             table = None
-        return self._rebuild(spec, table)
+        names = tuple(sorted(changes))
+        text = "Data: " + ", ".join(names)
+        # the steps of a spin box (n, noise, split) merge into one undo step; new points not
+        key = None if "seed" in names or "source" in names else ("spec", *names)
+        return self._rebuild(spec, table, text=text, key=key)
 
     def regenerate(self) -> bool:
         """New random points: the same settings with the next seed."""
@@ -38,14 +42,15 @@ class DataEdits:
     def add_point(self, point, label: int | None = None, target: float | None = None,
                   test: bool = False) -> None:
         """Add a training point, or a test point (a class label, or a regression target)."""
-        self._install(with_point(self.data, point, label, target, test))
+        self._install(with_point(self.data, point, label, target, test),
+                      text="Add a test point" if test else "Add a point")
 
     def remove_point_near(self, point, radius: float) -> bool:
         """Remove the sample nearest ``point`` within ``radius``; False if there is none."""
         i = nearest(self.data, point, radius)
         if i is None or len(self.data.x) <= 1:
             return False
-        self._install(without_point(self.data, i))
+        self._install(without_point(self.data, i), text="Remove a point")
         return True
 
     def export_csv(self) -> str:
@@ -70,7 +75,7 @@ class DataEdits:
                           (x, y))
         if classes is not None:
             ds.labels = col.astype(int)
-        self._install(ds)
+        self._install(ds, text="Import CSV data")
 
 
     # ------------------------------------------------------------ workspace

@@ -38,8 +38,6 @@ class DocData:
     the network's shape changes (``wanted``: the last non-empty set's). Never changed in
     place: an edit makes a new one."""
 
-    __slots__ = ("data", "edited", "features", "wanted", "net")
-
     def __init__(self, data: DataSet, edited: bool = False,
                  features: tuple[str, ...] = PLAIN, wanted: DataSpec | None = None) -> None:
         self.data, self.edited, self.features = data, bool(edited), tuple(features)
@@ -150,6 +148,8 @@ def data_state(dd: DocData) -> dict[str, Any]:
 def restored_data(state: dict[str, Any], rows: tuple, net: Network) -> DocData:
     """The data set of a saved :func:`data_state` (validated; ValueError if bad): made
     again from the settings, or the saved ``rows`` (x, y) with the saved split."""
+    if not isinstance(state, dict):
+        raise ValueError("training state: the data set must be an object")
     try:
         spec = spec_from_settings(state.get("data", {}), {})
         features = parse_features(state.get("features", list(PLAIN)), "training.features")

@@ -307,11 +307,15 @@ def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
     assert not ctl.step_back()
     ctl.step_epoch()
     n = len(ctl.data.x)
-    ctl.add_point((0.5, 0.5), 1)            # new data (not an entry of the history) ...
-    assert ctl.step_back() and np.array_equal(net.get_params(), start)  # ... keeps Back
-    assert len(ctl.data.x) == n + 1 and ctl.epoch == 0
+    ctl.add_point((0.5, 0.5), 1)            # new data: an entry of the one history ...
+    assert not ctl.step_back() and len(ctl.data.x) == n + 1   # ... Back undoes training only
+    ctl.doc.undo_stack.undo()               # Undo takes the point away; then Back steps back
+    assert len(ctl.data.x) == n and ctl.step_back() and np.array_equal(net.get_params(), start)
+    ctl.doc.undo_stack.redo()               # the epoch, then the point, again
+    ctl.doc.undo_stack.redo()
+    assert len(ctl.data.x) == n + 1 and ctl.epoch == 1
     ctl.step_epoch()                        # a new epoch's order over the larger set
-    assert ctl.epoch == 1 and np.all(np.isfinite(net.get_params()))
+    assert ctl.epoch == 2 and np.all(np.isfinite(net.get_params()))
 
 
 def test_training_is_on_the_documents_one_history(ctl, qtbot):

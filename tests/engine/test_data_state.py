@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nnviz.engine import data_state as D
 from nnviz.engine.lessons import load_lesson
@@ -79,3 +81,74 @@ def test_a_workspace_file_with_a_data_set_that_does_not_fit_is_refused():
     ws.dataset = {**D.data_state(d), "test": [400]}
     with pytest.raises(FormatError, match="dataset"):
         loads_workspace(dumps_workspace(ws))
+
+
+def _dataset_workspaces() -> dict[str, dict]:
+    """Saved workspaces whose 'dataset' says each thing it can: made from the settings;
+    the document's own rows (a point removed) with a test split; input features with
+    their points."""
+    import json
+
+    from nnviz.engine.data import without_point
+    from nnviz.engine.features import expand, rewire
+    from nnviz.engine.network import Network
+    from nnviz.engine.workspace import Workspace, workspace_to_dict
+
+    lesson = load_lesson("spiral")
+    made = _made("spiral")
+    own = made.with_data(without_point(made.data, 3), True)
+    feats = ("x1", "x2", "x1²")
+    n = lesson.network
+    w = [rewire(n.weights[0], ("x1", "x2"), feats, np.random.default_rng(0)), *n.weights[1:]]
+    wide = Network(w, n.biases, n.activations, n.shared_bias, n.use_bias, n.norms)
+    out = {}
+    for name, d, net in (("spec", made, lesson.network), ("own", own, lesson.network),
+                         ("features", D.DocData(own.data, True, feats), wide)):
+        x = d.data.x if d.features == ("x1", "x2") else expand(d.data.x, d.features)
+        ws = Workspace(lesson, net, x, d.data.y, x[0], d.data.y[0], lesson.train,
+                       lesson.loss, dataset=D.data_state(d))
+        out[name] = json.loads(json.dumps(workspace_to_dict(ws)))
+    return out
+
+
+DATASET_WORKSPACES = _dataset_workspaces()
+
+
+def test_the_unmutated_data_sets_are_read_back():
+    from nnviz.engine.workspace import parse_workspace
+
+    assert set(DATASET_WORKSPACES) == {"spec", "own", "features"}
+    for d in DATASET_WORKSPACES.values():
+        ws = parse_workspace(d)
+        assert ws.dataset == d["dataset"]
+
+
+def _hostile_dataset():
+    """A saved workspace with one hostile value (or a removed or unknown key) in any field
+    of its 'dataset', or in place of the whole section."""
+    from tests.hostile_strategies import HOSTILE_VALUES, leaf_paths, mutate
+
+    @st.composite
+    def variant(draw):
+        d = DATASET_WORKSPACES[draw(st.sampled_from(sorted(DATASET_WORKSPACES)))]
+        path = draw(st.sampled_from([p for p in leaf_paths(d) if p[0] == "dataset"]))
+        action = draw(st.sampled_from(["replace", "replace", "replace", "remove", "add"]))
+        return mutate(d, path, draw(st.sampled_from(HOSTILE_VALUES)), action)
+    return variant()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_hostile_dataset())
+def test_a_hostile_data_set_is_refused_or_read_whole(d):
+    """parse_workspace validates the whole 'dataset' (FormatError, never another
+    exception); what it accepts the document can install (restored_data again)."""
+    from nnviz.engine.validate import FormatError
+    from nnviz.engine.workspace import parse_workspace
+
+    try:
+        ws = parse_workspace(d)
+    except FormatError:
+        return
+    if ws.dataset is not None:
+        got = D.restored_data(ws.dataset, (ws.x, ws.y), ws.network)
+        assert len(got.data.x) == len(got.data.test) and np.isfinite(got.net.x).all()

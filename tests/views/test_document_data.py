@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from nnviz.engine.workspace import workspace_to_dict
 
@@ -92,3 +93,66 @@ def test_data_edits_in_the_training_lab_are_the_documents_and_undo_follows(main_
     assert set(np.unique(win.doc.y)) == {0.0, 1.0}    # the targets follow the output
     win.doc.undo_stack.undo()
     assert set(np.unique(win.doc.y)) == {-1.0, 1.0} and np.array_equal(win.doc.data.x, points)
+
+
+def _keys(win, qtbot, *, redo: bool = False) -> None:
+    """Ctrl+Z (or Ctrl+Shift+Z) in the main window, as a user presses them."""
+    win.setFocus()
+    mods = Qt.KeyboardModifier.ControlModifier
+    if redo:
+        mods |= Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(win, Qt.Key.Key_Z, mods)
+
+
+def test_each_data_edit_in_the_training_lab_is_one_undo_step(main_window, qtbot, tmp_path):
+    """Points clicked onto the map, a change of the split (two key presses in its box: one
+    step), new points and a CSV import are undone and redone with Ctrl+Z / Ctrl+Shift+Z;
+    the Training lab shows the data of each step, and undoing them all leaves the
+    document unmodified."""
+    from tests.views.test_training_lab import _click
+
+    win = main_window
+    assert win.open_lesson("spiral")
+    lab = win.current_lab
+    assert lab.name == "training" and not win.doc.is_modified
+    first = _seen(win)
+
+    lab.data_panel.click_class.setCurrentIndex(0)
+    _click(lab, 5.5, -5.5)
+    _click(lab, -5.5, -5.5, mod=Qt.KeyboardModifier.ShiftModifier)  # a test point
+    assert len(win.doc.x) == 402 and win.doc.is_modified
+    lab.data_panel.split.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(lab.data_panel.split, Qt.Key.Key_Down)
+    assert win.doc.data.spec.split == pytest.approx(0.48)
+    qtbot.mouseClick(lab.data_panel.regenerate, Qt.MouseButton.LeftButton)
+    csv = tmp_path / "four.csv"
+    csv.write_text("x1,x2,label\n1,1,1\n-1,-1,1\n1,-1,0\n-1,1,0\n")
+    assert lab.import_csv(str(csv))
+    assert len(win.doc.x) == 4 and win.doc.dataset.edited
+    steps = [win.doc.undo_stack.text(i) for i in range(win.doc.undo_stack.count())]
+    assert steps == ["Add a point", "Add a test point", "Data: split", "Data: seed",
+                     "Import CSV data"]
+
+    _keys(win, qtbot)                                   # the CSV
+    lab.redraw()
+    assert len(win.doc.x) == 400 and lab.map.point_counts() == (192, 208)
+    _keys(win, qtbot)                                   # the new points
+    assert win.doc.data.spec.seed == first[3].seed
+    _keys(win, qtbot)                                   # the split, both key presses
+    assert win.doc.data.spec.split == first[3].split and len(win.doc.x) == 402
+    _keys(win, qtbot)
+    _keys(win, qtbot)
+    for a, b in zip(first[:3], _seen(win)[:3]):
+        assert np.array_equal(a, b)
+    assert _seen(win)[3:] == first[3:] and not win.doc.is_modified
+    lab.redraw()
+    assert lab.map.point_counts() == (200, 200)
+
+    _keys(win, qtbot, redo=True)
+    assert len(win.doc.x) == 401 and win.doc.is_modified
+    assert np.allclose(win.doc.data.x[-1], (5.5, -5.5), atol=0.15)
+    for _ in range(4):
+        _keys(win, qtbot, redo=True)
+    lab.redraw()
+    assert len(win.doc.x) == 4 and lab.map.point_counts()[0] + lab.map.point_counts()[1] == 4
