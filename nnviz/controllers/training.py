@@ -11,9 +11,9 @@ returns to the event loop; at a set speed (steps per second) each tick takes one
 mini-batch step. The controller is a QtCore shell around parts with their own state:
 the steps on the document's history (:class:`StepBack`), the views' readouts (:class:`Readouts`),
 the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`), early
-stopping (:class:`EarlyStop`) and the full-speed slices (:class:`FastSlices`), all made in
-``__init__``; the data and network edits are still mixins over the run's fields (epoch,
-order, cursor, optimiser, generator).
+stopping (:class:`EarlyStop`), the full-speed slices (:class:`FastSlices`) and the network
+edits (:class:`NetworkEdits`), all made in ``__init__``; the data edits are still a mixin
+over the run's fields (epoch, order, cursor, optimiser, generator).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState, StepRecord, train_step
 
 
-class TrainingController(DataEdits, NetworkEdits, QObject):
+class TrainingController(DataEdits, QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -68,14 +68,13 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         self._rng = np.random.default_rng(0)
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0
-        self._resets = 0
         self._sizes: list[int] = []
         self._epoch_start: Network | None = None
         self.example_point: np.ndarray | None = None
-        self._edit_rng = np.random.default_rng(0)  # new weights of structure edits
         self._data_seen = None       # the document's data set the run's order is of
         self._play_from_epoch = 0    # the epoch the running play started at
         self._evaluated_with = 1.0   # the dropout factor the epoch on screen was scored with
+        self.edits = NetworkEdits(self)   # reset, revert, activations, layers, features
         self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
         self.readouts = Readouts(self)    # what the views draw
         self.back = StepBack(self)        # each step asked for: an entry of the history
@@ -122,7 +121,7 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         ex = self.doc.example_x
         self.example_point = ex.copy() if len(ex) == 2 else None  # the example's (x1, x2)
         self._rng = np.random.default_rng(lesson.seed)
-        self._edit_rng = np.random.default_rng(lesson.seed + 7)
+        self.edits.start(lesson.seed)
         init = lesson.raw.get("network", {}).get("init", {})
         self.init_method = init.get("method", "xavier") if isinstance(init, dict) else "xavier"
         self._sizes = list(self.doc.network.sizes)
@@ -147,7 +146,7 @@ class TrainingController(DataEdits, NetworkEdits, QObject):
         Workbench's example read through new input features)."""
         seen, self._data_seen = self._data_seen, self.doc.dataset
         if seen is not None and seen.features != self.features:
-            self.sync_example()
+            self.edits.sync_example()
         self.back.forget()  # snapshots index the old training set
         self._order = np.zeros(0, dtype=int)
         self._cursor = 0

@@ -14,7 +14,7 @@ def test_keras_lab_reset_draws_from_the_lessons_uniform_0_05(qtbot):
     try:
         doc.load_lesson("keras-lab")
         assert doc.lesson.init == ("uniform", 0.05, 0.0)
-        ctl.reset()
+        ctl.edits.reset()
         ws = doc.network.weights
         biggest = max(float(np.max(np.abs(w))) for w in ws)
         assert 0.04 < biggest <= 0.05                       # U(±0.05), not U(±0.5)

@@ -48,16 +48,16 @@ def test_hyper_parameters_change_while_training_without_reset(ctl, qtbot):
     w = ctl.doc.network.weights[0]
     assert not np.array_equal(w, before.weights[0])
     assert np.max(np.abs(w - before.weights[0])) < 0.1  # small steps with the new eta
-    ctl.set_activation(0, "relu")
+    ctl.edits.set_activation(0, "relu")
     assert ctl.doc.network.activations[0].name == "relu" and ctl.epoch == 4
 
 
 def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot):
     ctl.doc.load_lesson("spiral")
     ctl.doc.set_config(eta=1e6)
-    ctl.set_activation(2, "linear")
-    ctl.set_activation(0, "relu")
-    ctl.set_activation(1, "relu")
+    ctl.edits.set_activation(2, "linear")
+    ctl.edits.set_activation(0, "relu")
+    ctl.edits.set_activation(1, "relu")
     with qtbot.waitSignal(ctl.blowup, timeout=10000) as blocker:
         ctl.playback.play()
     assert not ctl.playback.playing
@@ -66,7 +66,7 @@ def test_nan_pauses_with_a_message_and_revert_restores_finite_weights(ctl, qtbot
     assert ctl.last_finite is not None and ctl.last_finite.is_finite()
     assert not ctl.last_finite.equals(ctl.doc.network)
     good = ctl.last_finite.copy()
-    assert ctl.revert()
+    assert ctl.edits.revert()
     assert ctl.doc.network.is_finite() and ctl.doc.network.equals(good)
 
 
@@ -77,11 +77,11 @@ def test_a_blow_up_with_batch_norm_on_the_fast_path_pauses_where_step_by_step_wo
     comes at the same step with the same network as training step by step all along."""
     def blow_up(fast: bool):
         ctl.doc.load_lesson("spiral")
-        ctl.set_batch_norm(1, True)
+        ctl.edits.set_batch_norm(1, True)
         ctl.doc.set_config(eta=1e6)
-        ctl.set_activation(2, "linear")
-        ctl.set_activation(0, "relu")
-        ctl.set_activation(1, "relu")
+        ctl.edits.set_activation(2, "linear")
+        ctl.edits.set_activation(0, "relu")
+        ctl.edits.set_activation(1, "relu")
         if not fast:
             ctl.fast.trainer = lambda: None
         else:
@@ -105,7 +105,7 @@ def test_clipping_is_the_fix(ctl, qtbot):
     ctl.doc.load_lesson("exploding-gradients")
     with qtbot.waitSignal(ctl.blowup, timeout=10000):
         ctl.playback.play()
-    assert ctl.revert()
+    assert ctl.edits.revert()
     ctl.doc.set_config(clip_norm=1.0)
     ctl.run_epochs(50)
     assert ctl.doc.network.is_finite() and ctl.last_finite is None
@@ -430,7 +430,7 @@ def test_input_features_train_on_the_features_and_undo(ctl):
     ctl.add_point((5.5, -5.5), label=0)
     points = ctl.data.x.copy()
     w1 = ctl.doc.network.weights[0].copy()
-    assert ctl.toggle_feature("x1²") and ctl.toggle_feature("sin x2")
+    assert ctl.edits.toggle_feature("x1²") and ctl.edits.toggle_feature("sin x2")
     feats = ("x1", "x2", "x1²", "sin x2")
     assert ctl.features == feats and ctl.doc.network.sizes[0] == 4
     assert np.array_equal(ctl.doc.network.weights[0][:, :2], w1)  # kept features keep weights
@@ -467,7 +467,7 @@ def test_input_features_train_on_the_features_and_undo(ctl):
 
 def test_features_need_points_of_the_plane(ctl):
     ctl.doc.load_lesson("exploding-gradients")  # 1-D regression
-    assert not ctl.toggle_feature("x1²") and ctl.features == ("x1", "x2")
+    assert not ctl.edits.toggle_feature("x1²") and ctl.features == ("x1", "x2")
 
 
 def test_neurons_and_hidden_layers_added_and_removed_keep_the_data(ctl):
@@ -476,13 +476,13 @@ def test_neurons_and_hidden_layers_added_and_removed_keep_the_data(ctl):
     x = ctl.data.x.copy()
     sizes = list(ctl.doc.network.sizes)
     ctl.run_epochs(1)
-    assert ctl.resize_layer(1, +1) and ctl.doc.network.sizes == [2, sizes[1] + 1] + sizes[2:]
+    assert ctl.edits.resize_layer(1, +1) and ctl.doc.network.sizes == [2, sizes[1] + 1] + sizes[2:]
     assert ctl.epoch == 0 and np.array_equal(ctl.data.x, x)
-    assert ctl.resize_layer(2, -1) and ctl.doc.network.sizes[2] == sizes[2] - 1
-    assert ctl.change_layers(+1) and len(ctl.doc.network.sizes) == len(sizes) + 1
-    assert ctl.change_layers(-1) and ctl.change_layers(-1) and ctl.change_layers(-1)
+    assert ctl.edits.resize_layer(2, -1) and ctl.doc.network.sizes[2] == sizes[2] - 1
+    assert ctl.edits.change_layers(+1) and len(ctl.doc.network.sizes) == len(sizes) + 1
+    assert ctl.edits.change_layers(-1) and ctl.edits.change_layers(-1) and ctl.edits.change_layers(-1)
     assert ctl.doc.network.sizes == [2, 1]
-    assert not ctl.change_layers(-1) and not ctl.resize_layer(1, 1)
+    assert not ctl.edits.change_layers(-1) and not ctl.edits.resize_layer(1, 1)
     assert np.array_equal(ctl.data.x, x)
     for _ in range(4):  # the three removals and the added layer
         ctl.doc.undo_stack.undo()
@@ -537,8 +537,8 @@ def test_batch_norm_lesson_learns_and_without_it_the_network_gives_one_class(ctl
     ctl.run_epochs(40)
     assert 0.93 <= ctl.history.test_acc[-1] <= 0.97
     for l in range(ctl.doc.network.n_layers - 1):
-        ctl.set_batch_norm(l, False)
-    ctl.reset()
+        ctl.edits.set_batch_norm(l, False)
+    ctl.edits.reset()
     ds = ctl.net_data
     shares = {round(float(np.mean(ds.labels_of(True) == k)), 2) for k in (0, 1)}
     assert shares == {0.43, 0.57}

@@ -114,8 +114,8 @@ def test_a_blow_up_inside_a_slice_pauses_at_the_step_where_step_by_step_training
     slice goes back to the start of that epoch and replays it step by step."""
     def unstable(c):
         c.doc.set_config(eta=0.5)
-        c.set_activation(2, "linear")
-        c.set_activation(0, "relu")
+        c.edits.set_activation(2, "linear")
+        c.edits.set_activation(0, "relu")
 
     slices = _play(ctl, "spiral", "slices", unstable)
     assert slices["caps"] and slices["caps"][0] > slices["epoch"] > 1

@@ -58,7 +58,7 @@ def test_training_with_batch_norm_learns_and_the_switch_is_undoable(main_window,
 def test_reset_keeps_batch_norm_afresh_and_a_workspace_keeps_it(main_window, qtbot, tmp_path):
     lab = _lab(main_window)
     lab.ctl.run_epochs(2)
-    lab.ctl.reset()
+    lab.ctl.edits.reset()
     bn = main_window.doc.network.norms[0]
     assert bn is not None and np.array_equal(bn.gamma, np.ones(8))
     lab.ctl.run_epochs(2)

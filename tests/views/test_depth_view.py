@@ -62,10 +62,10 @@ def test_the_histograms_are_hidden_by_default_and_cost_nothing(main_window, qtbo
 
 def test_the_weight_scale_is_saved_and_a_bad_one_refused(main_window, qtbot):
     lab = _lab(main_window, "initialisation")
-    lab.ctl.set_init_gain(2.5)
+    lab.ctl.edits.set_init_gain(2.5)
     st = lab.state()
     assert st["controller"]["init_gain"] == 2.5
-    lab.ctl.set_init_gain(1.0)
+    lab.ctl.edits.set_init_gain(1.0)
     lab.restore_state(st)
     assert lab.ctl.init_gain == 2.5
     for bad in (-1, 1e9, "2", True, float("nan")):

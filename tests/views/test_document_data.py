@@ -79,7 +79,7 @@ def test_data_edits_in_the_training_lab_are_the_documents_and_undo_follows(main_
     ctl.add_point((5.5, -5.5), label=0)
     assert len(win.doc.x) == n + 1 and win.doc.dataset.edited and win.doc.is_modified
     points = win.doc.data.x.copy()
-    assert ctl.toggle_feature("x1²")
+    assert ctl.edits.toggle_feature("x1²")
     feats = ("x1", "x2", "x1²")
     assert win.doc.dataset.features == feats
     assert np.array_equal(win.doc.x, expand(points, feats))
@@ -89,7 +89,7 @@ def test_data_edits_in_the_training_lab_are_the_documents_and_undo_follows(main_
     win.doc.undo_stack.redo()
     assert np.array_equal(win.doc.x, expand(points, feats))
     assert set(np.unique(win.doc.y)) == {-1.0, 1.0}   # tanh's class targets
-    ctl.set_activation(len(win.doc.network.sizes) - 2, "sigmoid")
+    ctl.edits.set_activation(len(win.doc.network.sizes) - 2, "sigmoid")
     assert set(np.unique(win.doc.y)) == {0.0, 1.0}    # the targets follow the output
     win.doc.undo_stack.undo()
     assert set(np.unique(win.doc.y)) == {-1.0, 1.0} and np.array_equal(win.doc.data.x, points)

@@ -580,7 +580,7 @@ def test_the_hover_readout_does_not_survive_a_lesson_switch(main_window, lab, qt
     assert not any(c.isVisible() for c in lab.curves.cursors)
     lab.advance(2)  # the readout works again in the new lesson
     qtbot.waitUntil(lambda: _hover(lab, 1).startswith("epoch 1:"))
-    lab.ctl.reset()  # a reset to epoch 0 drops it too
+    lab.ctl.edits.reset()  # a reset to epoch 0 drops it too
     qtbot.waitUntil(lambda: lab.curves.readout.text() == lab.curves.hint)
 
 

@@ -111,7 +111,7 @@ class BatchNormBox(QGroupBox):
 
     def _switch(self, layer: int, on: bool) -> None:
         try:
-            self.ctl.set_batch_norm(layer, on)
+            self.ctl.edits.set_batch_norm(layer, on)
         except ValueError as e:
             self.doc.message.emit(str(e))
             self.sync()

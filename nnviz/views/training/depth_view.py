@@ -130,10 +130,10 @@ class InitBox(QGroupBox):
         form.addRow("weight scale", self.gain)
         form.addRow(self.redraw)
         form.addRow(self.show_hists)
-        self.method.activated.connect(lambda i: self._apply(ctl.set_init,
+        self.method.activated.connect(lambda i: self._apply(ctl.edits.set_init,
                                                             self.method.itemData(i)))
-        self.gain.valueChanged.connect(lambda v: self._apply(ctl.set_init_gain, v))
-        self.redraw.clicked.connect(ctl.reset)
+        self.gain.valueChanged.connect(lambda v: self._apply(ctl.edits.set_init_gain, v))
+        self.redraw.clicked.connect(ctl.edits.reset)
         self.show_hists.toggled.connect(dock.setVisible)
         dock.visibilityChanged.connect(self._on_dock_visible)
         ctl.doc.lesson_changed.connect(self._on_lesson)

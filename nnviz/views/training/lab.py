@@ -174,9 +174,9 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         g = self.graph
         g.chosen.connect(self._on_neuron_chosen)
         g.hovered.connect(self._on_neuron_hovered)
-        g.feature_clicked.connect(ctl.toggle_feature)
-        g.resize.connect(ctl.resize_layer)
-        g.layers.connect(ctl.change_layers)
+        g.feature_clicked.connect(ctl.edits.toggle_feature)
+        g.resize.connect(ctl.edits.resize_layer)
+        g.layers.connect(ctl.edits.change_layers)
 
     # ------------------------------------------------------------ updates
     def _schedule(self) -> None:

@@ -102,8 +102,8 @@ class RunPanel(QGroupBox):
         # Back undoes the history's newest entry when it is training: an edit, an undo or
         # a redo anywhere changes whether it is
         self.doc.undo_stack.indexChanged.connect(self._sync_back)
-        self.reset.clicked.connect(ctl.reset)
-        self.revert.clicked.connect(ctl.revert)
+        self.reset.clicked.connect(ctl.edits.reset)
+        self.revert.clicked.connect(ctl.edits.revert)
         self.speed.currentIndexChanged.connect(lambda _i: ctl.set_speed(self.speed.currentData()))
         self.eta.valueChanged.connect(lambda v: self._config(eta=v))
         self.batch.valueChanged.connect(lambda v: self._config(batch_size=v or None))
@@ -115,7 +115,7 @@ class RunPanel(QGroupBox):
         self.clip.valueChanged.connect(lambda v: self._config(clip_norm=v or None))
         self.freeze.toggled.connect(lambda v: self._config(freeze_biases=v))
         self.loss.currentIndexChanged.connect(lambda _i: self.doc.set_loss(self.loss.currentData()))
-        self.init.currentTextChanged.connect(ctl.set_init)
+        self.init.currentTextChanged.connect(ctl.edits.set_init)
         ctl.playback.playing_changed.connect(self._on_playing_changed)
         self.doc.settings_changed.connect(self._on_settings_changed)
         self._on_settings_changed()
@@ -180,7 +180,7 @@ class RunPanel(QGroupBox):
         if layer >= len(acts):   # a combo of a layer just removed, before the next refresh
             return
         if name != acts[layer].name:
-            self.ctl.set_activation(layer, name)
+            self.ctl.edits.set_activation(layer, name)
 
 
 class DataPanel(QGroupBox):
