@@ -82,8 +82,10 @@ class StepController(QObject):
 
         d = self.doc
         seed = (d.lesson.seed if d.lesson is not None else 0) + self.t
-        return StepOptions.from_config(d.config, d.network, max(1, len(d.x)),
-                                       np.random.default_rng(seed), self.opt_states.get(self.t))
+        # a generator only where masks are drawn (numpy.random is a 30 ms import at start)
+        rng = np.random.default_rng(seed) if d.config.dropout > 0 else None
+        return StepOptions.from_config(d.config, d.network, max(1, len(d.x)), rng,
+                                       self.opt_states.get(self.t))
 
     def __len__(self) -> int:
         tr = self.trace

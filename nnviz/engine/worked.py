@@ -26,8 +26,8 @@ def lesson_options(lesson: Lesson):
         n = len(lesson.dataset()[0])
     except (ValueError, OSError):
         n = 1
-    return StepOptions.from_config(lesson.train, lesson.network, n,
-                                   np.random.default_rng(lesson.seed))
+    rng = np.random.default_rng(lesson.seed) if lesson.train.dropout > 0 else None
+    return StepOptions.from_config(lesson.train, lesson.network, n, rng)  # (rng: masks)
 
 
 def lesson_trace(lesson: Lesson) -> Trace:

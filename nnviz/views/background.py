@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 BIG_FILE_BYTES = 4 * 1024 * 1024      # larger files are read off the GUI thread
 BIG_AUTOSAVE_PARAMS = 200_000         # larger networks are autosaved off the GUI thread
@@ -33,7 +35,7 @@ class Background(QObject):
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-files")
+        self._pool: ThreadPoolExecutor | None = None   # made with the first job
         self._jobs: list[tuple[Future, Callable[[Any, BaseException | None], None],
                                QProgressDialog | None]] = []
         self._stops: list[threading.Event] = []  # of the jobs that can stop early
@@ -60,6 +62,10 @@ class Background(QObject):
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(300)
             dialog.setValue(0)
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-files")
         self._jobs.append((self._pool.submit(fn), done, dialog))
         if stop is not None:
             self._stops.append(stop)
@@ -90,7 +96,8 @@ class Background(QObject):
         for stop in self._stops:
             stop.set()
         self.wait()
-        self._pool.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 def _close_dialog(dialog: QProgressDialog) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 from nnviz.engine.atomic import write_atomic
 from nnviz.engine.validate import FormatError
 from nnviz.engine.weights_file import check_like, read_weights, save_weights
-from nnviz.views.big_reads import read_big
 from nnviz.views.gl import GLView
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import inform, warn
@@ -231,6 +230,8 @@ class Exporter:
         if not path:
             return False
         if self.win.files.is_big(path):  # read and check it off the GUI thread
+            from nnviz.views.big_reads import read_big  # (imported when first needed)
+
             read_big(self.win.files, path, "weights",
                      lambda _kind, net: self.apply_weights(path, net))
             return True

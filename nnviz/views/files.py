@@ -24,7 +24,6 @@ from nnviz.engine.weights_file import WEIGHTS_FORMAT
 from nnviz.engine.workspace import SUFFIX, Workspace, data_spec_for, read_workspace, save_workspace
 from nnviz.views.autosave import Autosaver
 from nnviz.views.background import BIG_FILE_BYTES, Background, file_size
-from nnviz.views.big_reads import read_big
 from nnviz.views.recovery import RecoveryFiles
 from nnviz.views.safe_text import warn
 from nnviz.views.transaction import all_or_nothing
@@ -35,6 +34,13 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 8
 DROP_SUFFIXES = (SUFFIX, ".json", ".csv")
+
+
+def read_big(*args) -> None:
+    """:func:`nnviz.views.big_reads.read_big`, imported when a large file is first read."""
+    from nnviz.views.big_reads import read_big as read
+
+    read(*args)
 
 
 def dropped_path(event) -> str | None:

@@ -123,8 +123,8 @@ class NetworkGraphWidget(QWidget):
         self.apply_style(self.style_)
 
     # ------------------------------------------------------------ public API
-    def set_network(self, net, naming: Naming | None = None) -> None:
-        """Show ``net`` (an engine Network), named by ``naming`` (default: layer notation)."""
+    def set_network(self, net, naming: Naming | None = None, redraw: bool = True) -> None:
+        """Show ``net`` named by ``naming`` (``redraw=False``: a set_state draws it)."""
         naming = naming or (self.naming if net.sizes == self.coords.sizes and self.naming
                             else Naming.layered(net.sizes))
         key = (tuple(hash(w.tobytes()) for w in net.weights),
@@ -144,11 +144,11 @@ class NetworkGraphWidget(QWidget):
             self.edges.relayout(self.coords.src, self.coords.dst)  # every edge item again
             self.texts.make()
             self.fit()
-        self._redraw()
+        if redraw:
+            self._redraw()
 
     def set_inputs(self, x: np.ndarray | None, redraw: bool = True) -> None:
-        """The input values shown left of the inputs (``redraw=False``: a set_state
-        follows and draws them)."""
+        """The input values left of the inputs (``redraw=False``: a set_state draws them)."""
         x = None if x is None else np.asarray(x, float).reshape(-1)
         if not _same(x, self.x):
             self.x = x

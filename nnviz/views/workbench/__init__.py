@@ -264,15 +264,16 @@ class WorkbenchLab(Lab):
         tr = st.trace
         hidden = self.reveal.hidden()
         if tr is not None:
-            self.graph.set_network(tr.net_before, st.doc.naming)
-            self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them
+            self.graph.set_network(tr.net_before, st.doc.naming, redraw=False)
+            self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them all
             self.graph.set_targets(tr.y, redraw=False)
             masked = hidden and st.k > 0 and not self.matrix.active
             shown = self.reveal.state(tr, st.k) if masked else tr.state_at(st.k)
             self.graph.set_state(graph_state(tr, shown, st.doc.naming, self.style_.presentation))
             self._on_selection_changed()
         elif st.doc.network is not None:   # declined (the Equation panel says why): the
-            self.graph.set_network(st.doc.network, st.doc.naming)   # network, not a pass
+            self.graph.set_network(st.doc.network, st.doc.naming,   # network, not a pass
+                                   redraw=False)
             self.graph.set_state(None)
         self.reveal.sync()
         self.equations.refresh(hidden)

@@ -1,0 +1,39 @@
+"""Start-up imports only what the first window shows: a fresh process that starts the main
+window as `python -m nnviz` does (default lesson, Workbench) has not imported NumPy's
+random generators (the dropout masks' only user), the file worker's thread pool or the
+large-file readers by the time the window has painted."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOT_AT_START = ("numpy.random", "concurrent.futures", "nnviz.views.big_reads",
+                "nnviz.engine.file_child")
+
+_SCRIPT = """
+import sys
+from PySide6.QtCore import QSettings
+from nnviz.app import make_app
+from nnviz.views.main_window import MainWindow
+app = make_app()
+win = MainWindow(settings=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+win.start()
+win.show()
+for _ in range(20):
+    app.processEvents()
+assert win.current_lab_name == "workbench" and win.isVisible()
+print(",".join(m for m in sys.argv[2].split(",") if m in sys.modules))
+"""
+
+
+def test_the_first_window_imports_nothing_it_does_not_show(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", _SCRIPT, str(tmp_path / "s.ini"),
+                        ",".join(NOT_AT_START)], env=env, capture_output=True, text=True,
+                       timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == ""
