@@ -130,18 +130,21 @@ def test_a_wide_network_keeps_its_captions_and_edges_in_view(window, qtbot):
     assert not problems, "\n".join(problems)
 
 
-def _legend_breaks(label) -> list[str]:
-    """Where the legend's laid-out lines break inside an item (items are set apart by
-    two non-breaking spaces and a space; inside an item every space is non-breaking)."""
+def _legend_breaks(label, width: float | None = None) -> list[str]:
+    """Where the legend's lines break inside an item (items are set apart by two
+    non-breaking spaces and a space; inside an item nothing may break), laid out as the
+    label lays them out: its font, no margin, its width (or ``width``)."""
     doc = QTextDocument()
     doc.setDefaultFont(label.font())
     doc.setDocumentMargin(0)
     doc.setHtml(label.text())
-    doc.setTextWidth(label.contentsRect().width())
+    doc.setTextWidth(label.contentsRect().width() if width is None else width)
+    doc.size()   # lays the text out (before that every block has no lines)
     bad = []
     block = doc.begin()
     while block.isValid():
         layout, text = block.layout(), block.text()
+        assert layout.lineCount() >= 1, "the legend was not laid out"
         for i in range(layout.lineCount() - 1):
             line = layout.lineAt(i)
             end = line.textStart() + line.textLength()
@@ -151,12 +154,19 @@ def _legend_breaks(label) -> list[str]:
     return bad
 
 
+def _legend_lines(label) -> int:
+    """How many lines the label shows (its height over the font's line spacing)."""
+    return round(label.contentsRect().height() / label.fontMetrics().lineSpacing())
+
+
 def test_the_graph_legend_breaks_only_between_items(window, qtbot):
     """The legend under the Workbench graph, with the mazur network and with the wide one
     (its "showing the 1,200 strongest …" item), beside the guess bar too: whole on
     screen, and where it needs two lines it breaks between items, never inside one
-    ("gradient ∂C/∂w | known" at the window's edge). In normal mode at 1280x720 it
-    takes one line."""
+    ("gradient ∂C/∂w | known" at the window's edge; "width ∝ |" / "w|" in the first
+    start's 870-pixel window: Unicode allows a break after "|"). In normal mode at
+    1280x720 it takes one line; at every width from its longest item's up to 1400
+    pixels it breaks between items only."""
     win = window
     problems = []
     for presentation in (True, False):
@@ -174,10 +184,34 @@ def test_the_graph_legend_breaks_only_between_items(window, qtbot):
                 if predict:
                     press(qtbot, win, Qt.Key.Key_Q)
             if not presentation and lesson == "mazur-2-2-2" and win.requested == (1280, 720):
-                lines = round(legend.height() / legend.fontMetrics().lineSpacing())
-                if lines != 1:
-                    problems.append(f"the legend takes {lines} lines at 1280x720")
+                if _legend_lines(legend) != 1:
+                    problems.append(f"the legend takes {_legend_lines(legend)} lines at 1280x720")
+            floor = 330 * current_style().scale   # wider than its longest item
+            for w in range(int(floor), 1400, 3):
+                problems += [f"{where} {w} px: broken at {b!r}"
+                             for b in _legend_breaks(legend, w)[:1]]
     _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_legend_in_the_first_start_window(window, qtbot):
+    """The window of a first start (870x652 on a 1024x768 screen): the Workbench
+    legend's two lines break between items ("width ∝ |" ended the first line)."""
+    win = window
+    if win.requested != (1024, 768):
+        pytest.skip("one window size is enough")
+    _set_presentation(win, qtbot, False)
+    lab = _workbench(win, "mazur-2-2-2")
+    win.resize(870, 652)
+    _settle(5)
+    try:
+        legend = lab.graph.legend
+        problems = [f"broken at {b!r}" for b in _legend_breaks(legend)]
+        problems += text_problems(legend)
+        assert _legend_lines(legend) <= 2, f"{_legend_lines(legend)} lines"
+    finally:
+        win.resize(*win.requested)
+        _settle(5)
     assert not problems, "\n".join(problems)
 
 

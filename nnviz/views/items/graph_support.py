@@ -151,10 +151,25 @@ def legend_items(items: list[str]) -> str:
     return LEGEND_GAP.join(_unbreakable(t) for t in items)
 
 
+#: U+2060 WORD JOINER: no line break on either side of it
+_JOIN = "&#8288;"
+
+
 def _unbreakable(html: str) -> str:
-    """``html`` with the spaces of its text (not of its tags) made non-breaking."""
-    return re.sub(r"(^|>)([^<]*)", lambda m: m.group(1) + m.group(2).replace(" ", "&nbsp;"),
-                  html)
+    """``html`` with its text (not its tags) unbreakable: spaces made non-breaking and a
+    word joiner after every other sign (Unicode line breaking allows a break after "|",
+    "-", "/" ...: "width ∝ |" ended a line and "w|" began the next)."""
+    def text(m: re.Match) -> str:
+        out = []
+        for tok in re.findall(r"&[#\w]+;|.", m.group(2), re.S):
+            if tok == " ":
+                tok = "&nbsp;"
+            elif len(tok) == 1 and not tok.isalnum():
+                tok += _JOIN
+            out.append(tok)
+        return m.group(1) + "".join(out)
+
+    return re.sub(r"(^|>)([^<]*)", text, html)
 
 
 def colour_legend(s: Style) -> str:
