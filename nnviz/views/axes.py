@@ -5,6 +5,7 @@ and how large a title may be (it shrinks to fit its plot instead of widening it)
 from __future__ import annotations
 
 import types
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -119,19 +120,32 @@ def _height_only_minimum(label) -> None:
     label.setMinimumWidth(0)
 
 
-def fit_title(plot, html: str, color: str, pt: float, floor: float) -> None:
+def fit_title(plot, html: str | Sequence[str], color: str, pt: float, floor: float) -> None:
     """:func:`set_title` at the largest size from ``pt`` down to ``floor`` that fits, fitted
-    again whenever the plot is resized."""
-    plot._nnviz_title = (html, color, pt, floor)
+    again whenever the plot is resized. ``html`` may be wordings, longest first: the first
+    that fits at ``floor`` or larger is shown (the last one, at ``floor``, if none does)."""
+    plot._nnviz_title = ((html,) if isinstance(html, str) else tuple(html), color, pt, floor)
     if not getattr(plot, "_nnviz_title_fits", False):
         plot._nnviz_title_fits = True
         plot.getViewBox().sigResized.connect(lambda *_a, p=plot: _refit_title(p))
     _refit_title(plot)
 
 
+def fitting_title(plot, wordings: tuple[str, ...], pt: float, floor: float) -> tuple[str, float]:
+    """The first of ``wordings`` that fits the plot's width at ``floor`` or larger, and the
+    largest size it fits at (the last wording at ``floor`` if none fits)."""
+    room = plot.getViewBox().width()
+    font = plot.titleLabel.item.font()
+    for html in wordings:
+        size = fitting_title_pt(plot, html, pt, floor)
+        if room <= 0 or title_width(html, size, font) <= room:
+            return html, size
+    return wordings[-1], floor
+
+
 def _refit_title(plot) -> None:
-    html, color, pt, floor = plot._nnviz_title
-    size = fitting_title_pt(plot, html, pt, floor)
+    wordings, color, pt, floor = plot._nnviz_title
+    html, size = fitting_title(plot, wordings, pt, floor)
     if getattr(plot, "_nnviz_title_set", None) != (html, color, size):
         plot._nnviz_title_set = (html, color, size)
         set_title(plot, html, color, size)

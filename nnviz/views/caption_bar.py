@@ -75,7 +75,7 @@ class CaptionBar(QFrame):
         lay.addWidget(self.text_host)
         lay.addWidget(self.question_host)
         self.enabled_by_user = True
-        self._reserved = (0, 0)   # heights kept for the text and the question
+        self._reserved = (-1, -1)   # heights kept for the text and the question
         self._style = Style()
         self.show_captions([])
 
@@ -83,21 +83,18 @@ class CaptionBar(QFrame):
                       lesson_key: object = None) -> None:
         """Show these captions.
 
-        ``all_captions`` are every caption of the lesson: while there are any the bar stays
-        up at the height of the tallest of them, so it never changes height from step to
-        step (that would resize and refit the view above it at each key press and make it
-        jump on the projector).
+        The bar is as tall as what it shows: the text, and the question only when there is
+        one (it kept the height of the lesson's tallest caption and question, a tall empty
+        strip under a short caption). It changes height only when the number of lines
+        does. While the lesson has captions (``all_captions``) it stays up, at least a line
+        high, where none is for this step.
         """
         text = "\n".join(c.text for c in captions if c.text)
         questions = [c.question for c in captions if c.question]
         self.text_label.setText(text)
         self.question_label.setText(self._question(questions))
-        self.question_host.setVisible(bool(questions) or bool(all_captions))
-        if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
-            self._lesson_key = lesson_key
-            self._fit_height(all_captions or [])
-        if captions:   # those shown at once (a live one with its numbers and epoch, or two
-            self._grow_to(captions)   # together) may be taller than any one measured alone
+        self.question_host.setVisible(bool(questions))
+        self._fit_height()
         show = self.enabled_by_user and bool(text or questions or all_captions)
         self.setVisible(show)
 
@@ -105,49 +102,45 @@ class CaptionBar(QFrame):
     def _question(questions: list[str]) -> str:
         return "Question for the class: " + " ".join(questions) if questions else ""
 
-    def _heights(self, captions: list[Caption], together: bool = False) -> tuple[int, int]:
-        """The tallest caption text and question of ``captions`` at the bar's width
-        (``together``: as shown at once, one under the other)."""
-        # not shown yet (a lesson opened before the window is): the bar will span the
-        # window (its parent is not laid out yet, and was measured too narrow, too tall)
+    def _inner_width(self) -> int:
+        """The labels' width: the bar's, or before it is shown the window's (a lesson
+        opened before the window is shown: the bar will span the window; its parent is not
+        laid out yet, and was measured too narrow, too tall)."""
         top = self.window()
         w = max(200, (self.width() if self.isVisible() else top.width() if top is not self
                       else 800))
         m = self.layout().contentsMargins()
-        inner = w - m.left() - m.right()
+        return w - m.left() - m.right()
 
-        def tallest(label: QLabel, texts: list[str]) -> int:
-            return max(label.fontMetrics().boundingRect(
-                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() for t in texts) + 2
+    def _fit_height(self) -> None:
+        """The text's and the question's heights at the bar's width, as shown now."""
+        inner = self._inner_width()
 
-        texts = ["\n".join(c.text for c in captions if c.text)] if together else \
-            [c.text for c in captions]
-        return (tallest(self.text_label, texts),
-                tallest(self.question_label, [self._question([c.question]) if c.question
-                                              else "x" for c in captions]))
+        def needed(label: QLabel) -> int:
+            text = label.text()
+            if not text:
+                return 0
+            return label.fontMetrics().boundingRect(
+                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2
 
-    def _grow_to(self, captions: list[Caption]) -> None:
-        """Taller reservations if the captions shown need them (never shorter: no jumps)."""
-        th, qh = self._heights(captions, together=True)
-        if th > self._reserved[0] or qh > self._reserved[1]:
-            self._reserve(max(th, self._reserved[0]), max(qh, self._reserved[1]))
-
-    def _fit_height(self, captions: list[Caption]) -> None:
-        """Reserve the height of the tallest caption text and question at the bar's width."""
-        if not captions:
-            self.text_host.reserve_height(None)
-            self.question_host.reserve_height(None)
-            self.setMinimumHeight(0)
-            self._reserved = (0, 0)
-            return
-        self._reserve(*self._heights(captions))
+        line = self.text_label.fontMetrics().height() + 2   # an empty bar: one line high
+        self._measured_at = inner
+        self._reserve(max(line, needed(self.text_label)), needed(self.question_label))
 
     def _reserve(self, th: int, qh: int) -> None:
+        if (th, qh) == self._reserved:
+            return   # the same lines: nothing above the bar moves
         self._reserved = (th, qh)
         m = self.layout().contentsMargins()
         self.text_host.reserve_height(th)
         self.question_host.reserve_height(qh)
-        self.setMinimumHeight(th + qh + m.top() + m.bottom() + self.layout().spacing() + 4)
+        gap = self.layout().spacing() if qh else 0
+        self.setMinimumHeight(th + qh + m.top() + m.bottom() + gap)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(ev)
+        if self._inner_width() != getattr(self, "_measured_at", None):
+            self._fit_height()   # the text wraps anew at the new width
 
     def apply_style(self, style: Style) -> None:
         self._style = style
@@ -158,7 +151,8 @@ class CaptionBar(QFrame):
         fq = QFont(f)
         fq.setItalic(True)
         self.question_label.setFont(fq)
-        self._lesson_key = object()  # the type size changed: measure again at the next show
+        self._reserved = (-1, -1)   # the type size changed: measure again
+        self._fit_height()
         self.setStyleSheet(
             f"#caption-bar {{ background: {style.panel}; border-top: {max(1, round(2 * style.scale))}px "
             f"solid {style.highlight}; }}"

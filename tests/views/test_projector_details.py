@@ -276,3 +276,53 @@ def test_the_layer_histograms_leave_the_network_room(window, qtbot):
         problems.append(f"the charts did not come back: {lab.charts.height()} px")
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def _surface_mode(win, qtbot, page, mode: str) -> None:
+    """The error surface's "Surface" box set to ``mode`` by arrow keys (as a user would),
+    then its grid waited for (it is computed off the GUI thread)."""
+    ctl = page.ctl
+    win.activateWindow()
+    page.mode.setFocus()
+    want = page.mode.findData(mode)
+    key = Qt.Key.Key_Down if want > page.mode.currentIndex() else Qt.Key.Key_Up
+    for _ in range(page.mode.count()):
+        if page.mode.currentIndex() == want:
+            break
+        qtbot.keyClick(page.mode, key)
+    assert ctl.mode == mode
+    qtbot.waitUntil(lambda: not ctl.busy() and ctl.surface is not None
+                    and ctl.surface.mode == mode, timeout=30_000)
+    _settle(5)
+
+
+def test_the_error_surface_reads_from_the_back(window, qtbot):
+    """xor-landscape on each of the lab's three tabs, its surface over two parameters and
+    over the PCA plane, in presentation mode and not: the colour bars carry at least two
+    tick labels (in F5 the bar, fixed at 45 px, drew none of "0.51 … 0.56"), no plot
+    title reaches past its view ("Slice: loss against w^2_11, the rest helc"), no text
+    cut."""
+    from tests.views.fit_checks import colour_bar_problems, plot_problems, title_problems
+
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("xor-landscape")
+        win.show_lab("surface")
+        lab = win.current_lab
+        for tab in range(lab.tabs.count()):
+            lab.tabs.setCurrentIndex(tab)
+            for mode in (("params", "pca") if tab == 0 else ("-",)):
+                if tab == 0:
+                    _surface_mode(win, qtbot, lab.page, mode)
+                else:
+                    lab.advance(0)
+                    _settle(5)
+                where = f"F5={presentation} {lab.tabs.tabText(tab)} {mode}"
+                found = colour_bar_problems(lab) + title_problems(lab) + text_problems(lab)
+                found += plot_problems(lab)
+                problems += [f"{where}: {p}" for p in found]
+        lab.tabs.setCurrentIndex(0)
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

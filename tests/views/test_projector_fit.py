@@ -5,6 +5,7 @@ is shared by all the checks of that size (a window costs seconds)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
@@ -16,12 +17,14 @@ from tests.views.fit_checks import (
     axis_problems,
     broken_texts,
     cell_problems,
+    colour_bar_problems,
     header_problems,
     plot_problems,
     scrolling_panels,
     squeezed,
     tab_bar_problems,
     text_problems,
+    title_problems,
     wrapped_headers,
 )
 from tests.views.graph_geometry import texts_outside_view, weight_label_problems
@@ -119,7 +122,8 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
         if s:
             problems.append(f"{where}: {s}")
         found = text_problems(win) + header_problems(win) + tab_bar_problems(win) + \
-            plot_problems(win, cut_ticks=win.current_lab_name in TICKS_WHOLE)
+            plot_problems(win, cut_ticks=win.current_lab_name in TICKS_WHOLE) + \
+            title_problems(win) + colour_bar_problems(win)
         if win.current_lab_name in PANELS_FIT:
             found += scrolling_panels(win.current_lab)
         problems += [f"{where}: {p}" for p in found]
@@ -247,6 +251,105 @@ def test_generalisation_panels_fit_without_scrolling(window, qtbot):
         assert not ex.text.isVisible() and not scrolling_panels(page)
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def _bar_outline_at_zero(plots) -> int:
+    """Pixels of the bump bars' outline colour along y = 0 in the middle half of the
+    first bar, as the plots are painted."""
+    from PySide6.QtCore import QPointF
+
+    bars, img = plots.bars, plots.graphics.grab().toImage()
+    left, right = bars._left[0], bars._right[0]
+    vb, hits = plots.main.getViewBox(), 0
+    line = bars._line
+    for f in np.linspace(0.25, 0.75, 9):
+        p = plots.graphics.mapFromScene(vb.mapViewToScene(QPointF(left + f * (right - left), 0)))
+        dpr = img.devicePixelRatio()
+        for dy in (-1, 0, 1):
+            c = img.pixelColor(round(p.x() * dpr), round((p.y() + dy) * dpr))
+            hits += abs(c.red() - line.red()) + abs(c.green() - line.green()) + \
+                abs(c.blue() - line.blue()) < 40
+    return hits
+
+
+def test_the_universality_controls_and_bars(window, qtbot):
+    """The one-input page in bumps mode, presentation mode and not: the selected neuron's
+    w, b, s and output-weight sliders are wide enough to drag (at 1024x768 in F5 they
+    were about 50 pixels beside number boxes sized for ±1e6), and no bar has an outline
+    along y = 0 (the selected first bar's thick bottom edge read as a flat box under it)."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("universality-bumps")
+        lab = win.current_lab
+        lab.tabs.setCurrentIndex(0)
+        lab.plots.redraw()
+        _settle(5)
+        floor = round(60 * current_style().scale)
+        for name in ("w", "b", "s", "v"):
+            slider = getattr(lab.controls, name).slider
+            if slider.width() < floor:
+                problems.append(f"F5={presentation}: slider {name} {slider.width()} px "
+                                f"(< {floor})")
+        if _bar_outline_at_zero(lab.plots):
+            problems.append(f"F5={presentation}: an outline along y = 0 under the first bar")
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_caption_bar_is_as_tall_as_its_text(window, qtbot):
+    """Under the Training lab (spiral: captions by epoch, some with a question), the
+    Workbench (mazur-2-2-2, stepped with →) and the Error surface, in presentation mode
+    and not: the caption bar is as tall as the text it shows (it kept the height of the
+    lesson's tallest caption and question: two empty lines under a short caption), and
+    stepping between captions of the same number of lines never changes its height."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        _set_presentation(win, qtbot, presentation)
+        for lesson, steps in (("spiral", (1, 3, 30)), ("mazur-2-2-2", range(1, 8)),
+                              ("learning-slowdown", (0, 30))):
+            assert win.open_lesson(lesson)
+            lab, bar = win.current_lab, win.caption_bar
+            last = None
+            for k in steps:
+                if lesson == "mazur-2-2-2":
+                    win.activateWindow()
+                    lab.graph.setFocus()
+                    qtbot.keyClick(win.focusWidget(), Qt.Key.Key_Right)
+                else:
+                    lab.advance(k - (last[0] if last else 0))
+                    if hasattr(lab, "redraw"):
+                        lab.redraw()
+                _settle(3)
+                lines = _caption_lines(bar)
+                m = bar.layout().contentsMargins()
+                need = sum(h for h, _n in lines.values()) + m.top() + m.bottom() + \
+                    (bar.layout().spacing() if len(lines) > 1 else 0)
+                where = f"F5={presentation} {lesson} {k}"
+                if bar.isVisible() and bar.height() > need + 8:
+                    problems.append(f"{where}: caption bar {bar.height()} px for {need} px "
+                                    f"of text {lines}")
+                counts = tuple(n for _h, n in lines.values())
+                if last is not None and last[1] == counts and last[2] != bar.height():
+                    problems.append(f"{where}: {last[2]} -> {bar.height()} px for "
+                                    f"the same lines {counts}")
+                last = (k, counts, bar.height())
+    _set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
+def _caption_lines(bar) -> dict:
+    """{label name: (height, lines)} of the caption bar's shown texts at its width."""
+    out = {}
+    for label in (bar.text_label, bar.question_label):
+        if label.text() and label.isVisible():
+            fm = label.fontMetrics()
+            h = fm.boundingRect(0, 0, label.width(), 10_000, Qt.TextFlag.TextWordWrap,
+                                label.text()).height()
+            out[label.objectName()] = (h, round(h / fm.lineSpacing()))
+    return out
 
 
 def test_moving_through_all_labs_never_grows_the_window(window, qtbot):

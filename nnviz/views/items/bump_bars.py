@@ -90,11 +90,17 @@ class BumpBars(pg.GraphicsObject):
             self._picture = QPicture()
             q = QPainter(self._picture)
             for i, h in enumerate(self._heights):
+                a, b = self._left[i], self._right[i]
+                q.setPen(Qt.PenStyle.NoPen)
+                q.setBrush(QBrush(self._fill))
+                q.drawRect(QRectF(a, 0.0, b - a, h))
+                # the sides and the top, not the bottom: a selected bar's thick outline
+                # along y = 0 read as a flat box under the bar
                 pen = QPen(self._line, 3 if i == self._selected else 1.5)
                 pen.setCosmetic(True)
                 q.setPen(pen)
-                q.setBrush(QBrush(self._fill))
-                q.drawRect(QRectF(self._left[i], 0.0, self._right[i] - self._left[i], h))
+                q.setBrush(Qt.BrushStyle.NoBrush)
+                q.drawPolyline([QPointF(a, 0.0), QPointF(a, h), QPointF(b, h), QPointF(b, 0.0)])
             q.end()
         self._picture.play(p)
 

@@ -280,10 +280,14 @@ class SurfacePage(QWidget):
         if key != getattr(self, "_slice_framed", None):
             self._slice_framed = key
             self.slice.setLabel("bottom", s.x_label)
-            # in smaller type where the slice is narrow (beside the picker on a projector)
-            fit_title(self.slice.getPlotItem(), f"Slice: loss against {s.x_label}, the rest "
-                      "held" if s.mode == "params" else "Slice: loss along direction 1",
-                      self._style.foreground, self._style.pt(10), self._style.pt(7))
+            # in smaller type, then shorter, where the slice is narrow (beside the picker
+            # on a projector): "…, the rest held" was cut off at 1024x768 in F5
+            x = s.x_label
+            titles = ((f"Slice: loss against {x}, the rest held", f"Loss against {x}, "
+                       "the rest held", f"Loss against {x}") if s.mode == "params" else
+                      ("Slice: loss along direction 1", "Loss along direction 1"))
+            fit_title(self.slice.getPlotItem(), titles, self._style.foreground,
+                      self._style.pt(10), self._style.pt(8))
         self._update_explanation()
         self._on_path_changed()
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from nnviz.views.axes import style_axes
 from nnviz.views.gl import GLView, gl_status
 from nnviz.views.style import Style
+from nnviz.views.widgets import FittingLabel
 
 CMAP = "viridis"
 N_CONTOURS = 9
@@ -156,7 +157,11 @@ class HeatmapPlot(pg.PlotWidget):
         self.point.setBrush(pg.mkBrush(style.highlight))
         self.point.setSize(14 * style.scale)
         if self.bar is not None:
+            # as wide as its tick labels (pyqtgraph fixes it at 45 px and leaves out every
+            # label that does not fit: "0.515" in presentation type left the bar blank)
             self.bar.axis.setStyle(tickFont=font)
+            self.bar.axis.setWidth(None)
+            self.bar.axis.setTickDensity(1.0 / style.scale)
             self.bar.axis.setPen(style.foreground)
             self.bar.axis.setTextPen(style.foreground)
 
@@ -195,11 +200,12 @@ class Surface3D(QWidget):
         self.view.addItem(self.dot)
         self.cmap = pg.colormap.get(CMAP)
         self._map = None
-        self.caption = QLabel()
+        # one line, the longest wording that fits (wrapped, it was cut off at the top and
+        # bottom where the view is narrow: 1024x768 in presentation mode)
+        self.caption = FittingLabel()
         self.caption.setObjectName("surface-3d-caption")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
-        self.caption.setWordWrap(True)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         lay.insertWidget(0, self.caption)
         lay.setStretch(1, 1)
 
@@ -207,7 +213,9 @@ class Surface3D(QWidget):
                     y_label: str = "y") -> None:
         if self.view is None:
             return
-        self.caption.setText(f"Loss over ({x_label}, {y_label}) · drag to rotate")
+        self.caption.set_variants([f"Loss over ({x_label}, {y_label}) · drag to rotate",
+                                   f"Loss over ({x_label}, {y_label})", "Loss · drag to rotate",
+                                   "Loss"])
         step = max(1, int(np.ceil(len(xs) / 101)))
         xs, ys, z = xs[::step], ys[::step], z[::step, ::step]
         finite = z[np.isfinite(z)]

@@ -97,8 +97,11 @@ class SlowdownPage(QWidget):
         self.loss_curves = [self.loss_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
                             for i in range(2)]
         for plot in (self.curves_plot, self.loss_plot):
-            # epochs are whole numbers from 0: no "×0.001" prefix, no range around 0
+            # epochs are whole numbers from 0: no "×0.001" prefix, no range around 0;
+            # outputs and costs are plain numbers too ("output a (×0.001)" over a single
+            # point's tiny range was cut off by the plot's edge)
             plot.getAxis("bottom").enableAutoSIPrefix(False)
+            plot.getAxis("left").enableAutoSIPrefix(False)
             plot.getPlotItem().enableAutoRange(x=False)
             plot.setXRange(0, MIN_EPOCHS_SHOWN, padding=0.02)
         right = QVBoxLayout()

@@ -4,7 +4,7 @@ the selected neuron's sliders."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,8 @@ from nnviz.views.widgets import PAUSE, PLAY, FittingLabel, spin_box
 
 ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
                ("linear", "None (linear)")]
+#: the sliders' least width at the 10-point type (wider in larger type)
+SLIDER_MIN = 64
 MODE_TITLES = [("free", "Free (w and b)"), ("step", "Step (w large, drag s)"),
                ("bumps", "Bumps (drag bars)")]
 
@@ -43,7 +45,8 @@ class SliderSpin(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 1000)
         self.spin = spin_box(-1e6, 1e6, decimals)
-        self.spin.setMinimumWidth(90)
+        self.slider.setMinimumWidth(SLIDER_MIN)
+        self._fit_spin()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.slider, 1)
@@ -52,6 +55,21 @@ class SliderSpin(QWidget):
             lambda k: self.edited.emit(self._lo + (self._hi - self._lo) * k / 1000, False))
         self.slider.sliderReleased.connect(lambda: self.edited.emit(self.spin.value(), True))
         self.spin.valueChanged.connect(lambda v: self.edited.emit(v, True))
+
+    def _fit_spin(self) -> None:
+        """The number box as wide as "-9999.0000" in its type, no wider (the four rows'
+        boxes line up): sized for its range (±1e6) it took the row and left the slider
+        50 pixels at 1024x768 in F5."""
+        probe = spin_box(-9999, 9999, 4)
+        probe.setFont(self.spin.font())
+        self.spin.setFixedWidth(probe.sizeHint().width())
+        probe.deleteLater()
+
+    def changeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(ev)
+        if ev.type() == QEvent.Type.FontChange:
+            self._fit_spin()
+            self.slider.setMinimumWidth(round(SLIDER_MIN * self.font().pointSizeF() / 10))
 
     def set_range(self, lo: float, hi: float) -> None:
         self._lo, self._hi = lo, hi
