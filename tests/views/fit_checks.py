@@ -471,3 +471,30 @@ def title_problems(root: QWidget) -> list[str]:
                            f"{r.left():.0f}..{r.right():.0f}, the view "
                            f"{seen.left():.0f}..{seen.right():.0f}")
     return out
+
+
+def long_tick_labels(root: QWidget, most: int = 9) -> list[str]:
+    """Every shown plot's left or bottom tick label longer than ``most`` characters (a
+    nearly flat curve got a range of 1e-14 and labels "3.80633205223881")."""
+    import pyqtgraph as pg
+
+    out = []
+    for view in root.findChildren(pg.GraphicsView):
+        if not _shown(view, root) or view.scene() is None:
+            continue
+        for item in view.scene().items():
+            if not isinstance(item, pg.PlotItem) or not item.isVisible():
+                continue
+            vb = item.getViewBox()
+            for name, (lo, hi), length in (("left", vb.viewRange()[1], vb.height()),
+                                           ("bottom", vb.viewRange()[0], vb.width())):
+                ax = item.getAxis(name)
+                if not ax.isVisible() or hi <= lo or length < 2:
+                    continue
+                for spacing, values in ax.tickValues(lo, hi, length)[:1]:
+                    texts = ax.tickStrings(values, ax.autoSIPrefixScale * ax.scale, spacing)
+                    long = [t for t in texts if len(t) > most]
+                    if long:
+                        out.append(f"{name} tick labels {long[:2]} of "
+                                   f"{ax.labelText or 'a plot'!r}")
+    return out

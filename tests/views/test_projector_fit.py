@@ -19,6 +19,7 @@ from tests.views.fit_checks import (
     cell_problems,
     colour_bar_problems,
     header_problems,
+    long_tick_labels,
     plot_problems,
     scrolling_panels,
     squeezed,
@@ -276,7 +277,9 @@ def test_the_universality_controls_and_bars(window, qtbot):
     """The one-input page in bumps mode, presentation mode and not: the selected neuron's
     w, b, s and output-weight sliders are wide enough to drag (at 1024x768 in F5 they
     were about 50 pixels beside number boxes sized for ±1e6), and no bar has an outline
-    along y = 0 (the selected first bar's thick bottom edge read as a flat box under it)."""
+    along y = 0 (the selected first bar's thick bottom edge read as a flat box under it);
+    relu-approximation's linear stage: no tick label of more than 9 characters (the
+    flat "best error" curve was labelled 3.80633205223881)."""
     win = window
     problems = []
     for presentation in (True, False):
@@ -294,6 +297,10 @@ def test_the_universality_controls_and_bars(window, qtbot):
                                 f"(< {floor})")
         if _bar_outline_at_zero(lab.plots):
             problems.append(f"F5={presentation}: an outline along y = 0 under the first bar")
+        assert win.open_lesson("relu-approximation")   # a linear network: flat best errors
+        lab.plots.redraw()
+        _settle(3)
+        problems += [f"F5={presentation} relu: {p}" for p in long_tick_labels(lab)]
     _set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
@@ -509,7 +516,9 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
         for k in range(len(lab.stepper) + 1):
             if k:
                 qtbot.keyClick(win, Qt.Key.Key_Right)
-            _settle(2)
+            # (a caption of more or fewer lines resizes the graph: its fit and texts
+            # follow in posted events, all before the window repaints)
+            _settle(5)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
         # a wide network: its layers' captions and the ten targets inside the view too;

@@ -175,10 +175,12 @@ def _unbreakable(html: str) -> str:
 def colour_legend(s: Style) -> str:
     """The legend of the graph's colours and widths (HTML)."""
     sw = '<span style="color:{c}; font-weight:bold">━━</span> {t}'
+    # (in this order the row wraps into two lines, not three, at 1024x768 in F5: the
+    # short items first, the two long ones together)
     return legend_items([sw.format(c=s.positive, t="positive weight"),
                          sw.format(c=s.negative, t="negative weight"),
-                         sw.format(c=s.gradient, t="gradient ∂C/∂w known"),
                          sw.format(c=s.highlight, t="active step"),
+                         sw.format(c=s.gradient, t="gradient ∂C/∂w known"),
                          "width ∝ |w|, fill ∝ activation"])
 
 

@@ -107,7 +107,9 @@ class TextLayer:
         g = self._g
         s, nm, st = g.style_, g.naming, g.state
         pt = s.pt(9.5)
-        fill = pg.mkBrush(translucent(s.background, 200))
+        # nearly opaque: the dotted bias links run in under the bottom neuron's values
+        # (no free spot beside their neuron at 1024x768 in F5), and showed through them
+        fill = pg.mkBrush(translucent(s.background, 240))
         for (l, j), item in self.names.items():
             _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
                          f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')

@@ -11,7 +11,8 @@ from nnviz.views.items.network_graph import NetworkGraphWidget
 #: larger networks are picked from the lists (their graph would cost more than it helps here)
 MAX_PICK_PARAMS = 2000
 #: short: in presentation mode the pane is narrow and every line takes room from the graph
-HINT = "Click a weight or a neuron (its bias): x axis. Shift+click: y axis."
+#: (no line break inside "x axis" or "y axis": "x" ended a line, "axis." began the next)
+HINT = "Click a weight or a neuron (its bias): x\u00a0axis. Shift+click: y\u00a0axis."
 
 
 class ParamPicker(QWidget):

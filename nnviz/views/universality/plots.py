@@ -120,6 +120,7 @@ class OneInputPlots(QWidget):
         ok = np.isfinite(errs)
         self.error_curve.setData(ns[ok], errs[ok])
         self.errors.setVisible(bool(ok.any()))
+        _floor_span(self.errors, errs[ok])
         score = self.ctl.readouts.score()
         if mode == "bumps" and score is not None and score > 0:
             self.error_marker.setData([self.ctl.m.n_bumps], [score])
@@ -203,6 +204,21 @@ class OneInputPlots(QWidget):
             self.main.enableAutoRange(axis="y")
         else:
             self.main.getViewBox().scaleBy((1 / factor, 1 / factor))
+
+
+def _floor_span(plot, values: np.ndarray, rel: float = 1e-3) -> None:
+    """The y axis of ``plot`` over ``values`` at least ``rel`` of their size high: a
+    nearly flat curve (the best error of a linear network, the same for every N) got a
+    range of 1e-14 and tick labels "3.80633205223881" a student cannot read."""
+    if len(values) == 0:
+        return
+    lo, hi = float(values.min()), float(values.max())
+    span = rel * max(abs(lo), abs(hi), 1e-9)
+    if hi - lo < span:
+        mid = (lo + hi) / 2
+        plot.setYRange(mid - span, mid + span, padding=0)
+    elif not plot.getViewBox().autoRangeEnabled()[1]:
+        plot.enableAutoRange(axis="y")
 
 
 def _font(style: Style, size: float):
