@@ -55,11 +55,16 @@ class MatrixCanvas(QWidget):
         self._room = 1e9             # the width a matrix may take (set by each layout)
         self._rows_most = MAX_SHOWN  # rows drawn of a taller matrix (fewer to fit)
         self.avail_height = 0        # the visible height (the scroll area's viewport)
+        #: measured token sizes of this step and style, by (token, scale, rows, room): a
+        #: layout measures every number of every matrix, and a step is laid out several
+        #: times (the fit's tries, the size hints, the paint)
+        self._sizes: dict = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     # ------------------------------------------------------------ state
     def set_step(self, step: MatrixStep | None, placeholder: str = "") -> None:
         self.step, self.placeholder = step, placeholder
+        self._sizes = {}
         self.refit()
 
     def refit(self) -> None:
@@ -79,6 +84,7 @@ class MatrixCanvas(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
+        self._sizes = {}
         self.refit()
 
     def texts(self) -> list[str]:
@@ -102,9 +108,22 @@ class MatrixCanvas(QWidget):
         return doc
 
     # ------------------------------------------------------------ tokens
+    def _measured(self, kind: str, tok, measure):
+        """``measure(tok)``, kept for this step, style, scale, row count and room (a
+        matrix by identity: the step holds it)."""
+        key = (kind, id(tok) if isinstance(tok, Mat) else tok, self.fit, self._rows_most,
+               self._room, self.font().key())
+        got = self._sizes.get(key)
+        if got is None:
+            got = self._sizes[key] = measure(tok)
+        return got
+
     def _mat_size(self, m: Mat) -> tuple[float, float, list[float], float, list]:
         """Width, body height, column widths, row height and the columns drawn of a matrix:
         up to MAX_SHOWN columns, fewer (down to first, ⋯, last) where the line is narrower."""
+        return self._measured("mat", m, self._measure_mat)
+
+    def _measure_mat(self, m: Mat) -> tuple[float, float, list[float], float, list]:
         fm = QFontMetricsF(self._font(11))
         small = QFontMetricsF(self._font(8))
         rows = shown_indices(m.shape[0], self._rows_most)
@@ -130,6 +149,9 @@ class MatrixCanvas(QWidget):
         return self._rich(math_html(m.name), self._font(9))
 
     def _token_size(self, tok) -> tuple[float, float]:
+        return self._measured("token", tok, self._measure_token)
+
+    def _measure_token(self, tok) -> tuple[float, float]:
         if isinstance(tok, Mat):
             w, h, _cw, _rh, _cols = self._mat_size(tok)
             lab = self._label_doc(tok)
