@@ -28,7 +28,7 @@ from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.depth_view import install as install_depth
 from nnviz.views.training.frame import MAP_TIP, REMOVE_RADIUS, draw
 from nnviz.views.training.keras_view import KerasCode
-from nnviz.views.training.maps import MapView, Thumbnails, map_column_width
+from nnviz.views.training.maps import MapView, Thumbnails, map_layout
 from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.pacing import RedrawPacer
@@ -65,7 +65,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         self.discrete = QCheckBox("discrete")
         self.discrete.setToolTip("Colour the map by the class the network predicts, without "
                                  "shades of confidence")
-        self.map.layout().addWidget(self.discrete)
+        self.map.add_note(self.discrete)
         self.thumbs = Thumbnails()
         self.graph = NetView()
         self.curves = Curves()
@@ -264,13 +264,15 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         if self._body_dragged:
             return
         w, h = self.body.width(), self.body.height()
-        map_w = map_column_width(self.map.caption, self.discrete.sizeHint().height(), 0.5 * w, h)
+        map_w, beside = map_layout(self.map.caption, self.discrete.sizeHint().height(),
+                                   0.5 * w, h)
         if self.keras.isVisible():   # the code gets the width and the column's height
-            map_w = self.keras.map_width(w)
+            map_w, beside = self.keras.map_width(w), None
             total = sum(self._left.sizes())
             code = self.keras.code_height(total)
             if abs(self._left.sizes()[1] - code) > 1:
                 self._left.setSizes([total - code, code])
+        self.map.set_beside(beside)
         self.body.setSizes([w - map_w, map_w])
 
     def _fit_panel(self) -> None:

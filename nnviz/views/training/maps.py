@@ -6,7 +6,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QGraphicsItem, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGraphicsItem,
+    QLabel,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nnviz.views.style import Style
 from nnviz.views.training.charts import cache_axes
@@ -38,13 +45,38 @@ class MapView(QWidget):
         self._points_ds = None
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        lay = QVBoxLayout(self)
+        # the caption and what goes with it: under the map, or beside it (set_beside)
+        self.notes = QWidget()
+        notes = QVBoxLayout(self.notes)
+        notes.setContentsMargins(0, 0, 0, 0)
+        notes.addWidget(self.caption)
+        notes.addStretch(0)
+        lay = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 1)
-        lay.addWidget(self.caption)
+        lay.addWidget(self.notes)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.mode = "map"
         self.zoomed = False  # True after Ctrl+=/-: the frames keep the user's view
+
+    def add_note(self, widget: QWidget) -> None:
+        """A widget under the caption (it moves with it)."""
+        lay = self.notes.layout()
+        lay.insertWidget(lay.count() - 1, widget)
+
+    def set_beside(self, width: int | None) -> None:
+        """The caption in a column ``width`` pixels wide beside the map (a short, wide map
+        column: under the layer histograms), or under it (None)."""
+        lay = self.layout()
+        if width is None:
+            lay.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.notes.setMinimumWidth(0)
+            self.notes.setMaximumWidth(16777215)
+            self.notes.layout().setStretch(self.notes.layout().count() - 1, 0)
+        else:
+            lay.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.notes.setFixedWidth(width)
+            self.notes.layout().setStretch(self.notes.layout().count() - 1, 1)
 
     def _on_scene_clicked(self, ev) -> None:
         vb = self.plot.getViewBox()
@@ -265,9 +297,40 @@ def map_column_width(caption, below: int, most: float, h: int) -> int:
     narrow) and ``below`` pixels more under it: as narrow as that allows (a short
     column, under the layer histograms in presentation mode, made the caption five
     lines high and ran it over the map)."""
+    return _under(caption, below, most, h)[0]
+
+
+def _under(caption, below: int, most: float, h: int) -> tuple[int, float]:
     best_w, best_side = 120, -1e9
     for w in range(120, max(121, int(most) + 1), 16):
         side = min(w - 40, h - caption.heightForWidth(max(1, w - 8)) - below)
         if side > best_side + 1:
             best_w, best_side = w, side
-    return best_w
+    return best_w, best_side
+
+
+#: how much larger the map must be with its caption beside it to leave the usual layout
+BESIDE_GAIN = 1.25
+#: the widest a caption beside the map gets
+NOTES_MOST = 260
+
+
+def map_layout(caption, below: int, most: float, h: int) -> tuple[int, int | None]:
+    """The map column's width and, where the column is short and wide (under the layer
+    histograms on a projector the map was about 100 pixels high in a column 450 wide),
+    the width of a caption column beside the map (else None: the caption under it)."""
+    w_under, side_under = _under(caption, below, most, h)
+    best = None
+    for tw in range(140, max(141, int(0.6 * most)), 16):
+        if caption.heightForWidth(tw) + below > h:
+            continue
+        side = min(h, most - 46 - tw)
+        if best is None or side > best[1] + 1:
+            best = (tw, side)
+    if best is None or best[1] < BESIDE_GAIN * side_under:
+        return w_under, None
+    # the caption as wide as the column the map had under it leaves room for (fewer lines;
+    # the network keeps its width: narrower, its feature names were left out)
+    tw, side = best
+    tw = int(max(tw, min(w_under - 46 - side, NOTES_MOST)))
+    return int(min(most, side + 46 + tw)), tw
