@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -179,6 +180,7 @@ def install(lab) -> InitBox:
     dock.visibilityChanged.connect(lambda on: _share_height(lab, dock, on))
     for w in (lab.body, lab.map.caption):   # a shorter body, a new caption: the map anew
         _ShareOnResize(w, lab._share_body)
+    _ShareOnResize(lab, lambda: _reshare(lab, dock))   # a taller caption bar, F5: anew
     box = InitBox(lab.ctl, dock)
     bn = BatchNormBox(lab.ctl)
     side = lab._side_scroll.widget().layout()
@@ -204,6 +206,7 @@ def _share_height(lab, dock: QDockWidget, on: bool) -> None:
         return
     if dock.isFloating():
         return
+    lab._histograms_shared_at = lab.height()
     h = int(lab.height() * 0.4)
     need = (lab.readout.sizeHint().height() + lab.graph.chrome_height() + 100
             + lab.charts.minimumSizeHint().height() + 12)
@@ -211,6 +214,15 @@ def _share_height(lab, dock: QDockWidget, on: bool) -> None:
         lab._charts_before = left.sizes()
         left.setSizes([sum(left.sizes()), 0])
     lab.resizeDocks([dock], [h], Qt.Orientation.Vertical)
+
+
+def _reshare(lab, dock: QDockWidget) -> None:
+    """The lab's height changed while the histograms show (the caption bar under it grew
+    for a longer caption, presentation mode): share it again (a width change keeps the
+    split the user may have dragged)."""
+    if (shiboken6.isValid(lab) and shiboken6.isValid(dock) and dock.isVisible()
+            and lab.height() != getattr(lab, "_histograms_shared_at", None)):
+        _share_height(lab, dock, True)
 
 
 class _ShareOnResize(QObject):
