@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QListWidget,
-    QListWidgetItem,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -184,12 +183,15 @@ class KerasCode(QWidget):
         self.lines = lines
         self.list.blockSignals(True)
         self.list.clear()
+        # the items are made by Qt (plain text, never markup), not in Python: an item made
+        # in Python and owned by the list is deleted by clear() through its Python wrapper
+        # (the crash class of coalesce.py's posted events)
+        self.list.addItems([line.text for line in lines])
         for i, line in enumerate(lines):
-            item = QListWidgetItem(line.text)   # plain text, never markup
+            item = self.list.item(i)
             item.setToolTip(self._tip(line.controls))
             if i in self.changed:
                 item.setBackground(QBrush(QColor(self.style_.highlight)))
-            self.list.addItem(item)
         if 0 <= row < len(lines):
             self.list.setCurrentRow(row)
         self.list.blockSignals(False)
