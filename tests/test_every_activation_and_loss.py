@@ -179,7 +179,7 @@ def test_worked_markdown_writes_every_formula(act, loss):
 
 
 def test_the_gallery_shows_every_one_neuron_activation(qapp):
-    from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
+    from nnviz.controllers.neuron.functions import GALLERY, FunctionsController
 
     assert set(GALLERY) == {n for n, a in ACTIVATIONS.items() if not a.vector}
     ctl = FunctionsController()

@@ -76,7 +76,7 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
     from dataclasses import replace
 
     from nnviz.controllers.document import Document
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
     fast, slow = TrainingController(Document()), TrainingController(Document())
     for c in (fast, slow):
@@ -99,7 +99,7 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
 
 def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     from nnviz.controllers.document import Document
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
     from nnviz.engine.activations import get_activation
     from nnviz.engine.fast import unsupported_reason
 

@@ -120,8 +120,8 @@ class WorkbenchParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.matrix_stepper import MatrixController
-        from nnviz.controllers.stepper import StepController
+        from nnviz.controllers.workbench.matrix_stepper import MatrixController
+        from nnviz.controllers.workbench.stepper import StepController
 
         self.stepper = StepController(doc, self)
         self.matrix = MatrixController(self.stepper, self)
@@ -180,7 +180,7 @@ class TrainingParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.training import TrainingController
+        from nnviz.controllers.training.controller import TrainingController
 
         self.ctl = TrainingController(doc, self)
 
@@ -211,7 +211,7 @@ class UniversalityParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.universality import UniversalityController
+        from nnviz.controllers.universality.controller import UniversalityController
 
         self.ctl = UniversalityController(doc, self)
 
@@ -243,7 +243,7 @@ class GeneralParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.general import GeneralController
+        from nnviz.controllers.general.controller import GeneralController
 
         self.ctl = GeneralController(self)
         self.ctl.edited.connect(doc.mark_modified)
@@ -285,8 +285,8 @@ class ConvParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.conv import ConvController
-        from nnviz.controllers.conv_cnn import CNNController
+        from nnviz.controllers.conv.cnn import CNNController
+        from nnviz.controllers.conv.controller import ConvController
 
         self.ctl = ConvController(doc, self)
         self.cnn = CNNController(self)
@@ -326,7 +326,7 @@ class NeuronParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.neuron import NeuronController
+        from nnviz.controllers.neuron.controller import NeuronController
 
         self.ctl = NeuronController(doc, self)
 
@@ -357,9 +357,9 @@ class SurfaceParts(LabParts):
 
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(doc, parent)
-        from nnviz.controllers.race import RaceController
-        from nnviz.controllers.slowdown import SlowdownController
-        from nnviz.controllers.surface import SurfaceController
+        from nnviz.controllers.surface.controller import SurfaceController
+        from nnviz.controllers.surface.race import RaceController
+        from nnviz.controllers.surface.slowdown import SlowdownController
 
         self.controller = SurfaceController(doc, self, active=False)
         self.slowdown = SlowdownController(doc, self, active=False)
@@ -370,7 +370,7 @@ class SurfaceParts(LabParts):
                 **self.controller.state()}
 
     def restore_state(self, state: dict[str, Any]) -> None:
-        from nnviz.controllers.race import parse_race
+        from nnviz.controllers.surface.race import parse_race
 
         if not isinstance(state, dict):
             raise ValueError("surface lab state: expected an object")

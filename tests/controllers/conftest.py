@@ -10,7 +10,7 @@ def training_ctl(qtbot):
     """A Training controller on its own Document, shut down after the test (its undo
     stack silenced first, so teardown emits nothing into a dying test)."""
     from nnviz.controllers.document import Document
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
     doc = Document()
     c = TrainingController(doc)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.controllers.conv import ConvController
-from nnviz.controllers.conv_cnn import CNNController
+from nnviz.controllers.conv.cnn import CNNController
+from nnviz.controllers.conv.controller import ConvController
 from nnviz.controllers.document import Document
 from nnviz.engine.conv_steps import preset_kernel
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnviz.controllers.general import GeneralController, SliceRunner
+from nnviz.controllers.general.controller import GeneralController, SliceRunner
 from nnviz.engine.validate import FormatError
 
 

@@ -24,7 +24,7 @@ def _sizes(obj) -> int:
 
 
 def test_20000_training_steps_keep_the_history_bounded(doc):
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
     from nnviz.engine.monitor import History
 
     ctl = TrainingController(doc)
@@ -44,7 +44,7 @@ def test_20000_training_steps_keep_the_history_bounded(doc):
 
 
 def test_thousands_of_workbench_passes_keep_the_timeline_bounded(doc):
-    from nnviz.controllers.stepper import MAX_TIMELINE, StepController
+    from nnviz.controllers.workbench.stepper import MAX_TIMELINE, StepController
 
     doc.load_lesson("mazur-2-2-2")
     st = StepController(doc)
@@ -62,7 +62,7 @@ def test_a_large_networks_decision_maps_are_computed_in_bounded_memory(monkeypat
     a fraction of its memory (a 2-1400-1400-2 network's had taken ~650 MB)."""
     import tracemalloc
 
-    from nnviz.controllers import training_grid
+    from nnviz.controllers.training import grid as training_grid
     from nnviz.engine.activations import get_activation
     from nnviz.engine.features import PLAIN
     from nnviz.engine.monitor import GridEvaluator

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.neuron import NeuronController
-from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
+from nnviz.controllers.neuron.controller import NeuronController
+from nnviz.controllers.neuron.functions import GALLERY, FunctionsController
 from nnviz.engine.activations import get_activation
 
 

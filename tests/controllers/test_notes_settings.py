@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.training import TrainingController
+from nnviz.controllers.training.controller import TrainingController
 
 
 def test_keras_lab_reset_draws_from_the_lessons_uniform_0_05(qtbot):

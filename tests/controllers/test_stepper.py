@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.worked import lesson_trace
 
 
@@ -81,7 +81,7 @@ def test_lesson_change_resets(stepper):
 
 
 def test_the_timeline_is_capped_by_bytes(stepper, monkeypatch):
-    from nnviz.controllers import stepper as S
+    from nnviz.controllers.workbench import stepper as S
 
     n = stepper.doc.network.n_params()
     monkeypatch.setattr(S, "MAX_TIMELINE_BYTES", 5 * n * 8)  # room for five networks

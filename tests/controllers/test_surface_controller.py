@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.surface import SurfaceController
+from nnviz.controllers.surface.controller import SurfaceController
 from nnviz.engine import surface as S
 from nnviz.engine.network import cost
 
@@ -276,7 +276,7 @@ def _live_ctl(qtbot, lesson="xor-mlp"):
 def test_while_playing_coarse_grids_follow_and_a_pause_refines_once(qtbot):
     """All parameters train: each step moves the slice, so live grids (coarse) keep
     arriving; the pause asks for exactly one full-resolution grid."""
-    from nnviz.controllers.surface_live import LIVE_RESOLUTION
+    from nnviz.controllers.surface.live import LIVE_RESOLUTION
 
     c, shapes, started = _live_ctl(qtbot)
     try:

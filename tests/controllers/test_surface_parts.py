@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.controllers import surface_path
 from nnviz.controllers.document import Document
-from nnviz.controllers.surface import SurfaceController
-from nnviz.controllers.surface_live import LIVE_RESOLUTION
+from nnviz.controllers.surface import path as surface_path
+from nnviz.controllers.surface.controller import SurfaceController
+from nnviz.controllers.surface.live import LIVE_RESOLUTION
 from nnviz.engine.network import cost
 
 

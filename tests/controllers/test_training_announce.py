@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from nnviz.controllers.training_clock import FRAME_MS
+from nnviz.controllers.training.clock import FRAME_MS
 
 
 @pytest.mark.parametrize("speed", [100, 0])
@@ -34,7 +34,7 @@ def test_playing_announces_the_network_at_most_at_the_display_rate(training_ctl,
 
 def test_ticks_within_a_frame_are_announced_once_and_the_pause_announces_the_rest(
         training_ctl, monkeypatch):
-    from nnviz.controllers import training as training_module
+    from nnviz.controllers.training import controller as training_module
 
     ctl = training_ctl
     ctl.doc.load_lesson("spiral")

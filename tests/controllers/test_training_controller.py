@@ -163,7 +163,7 @@ def test_a_set_speed_takes_one_step_per_tick(ctl, qtbot):
 
 
 def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
-    from nnviz.controllers import training_clock as tr
+    from nnviz.controllers.training import clock as tr
 
     ctl.doc.load_lesson("spiral")
     assert ctl.clock.budget(100.0) == tr.MAX_BUDGET_S  # nothing drawn yet: a full slice
@@ -193,7 +193,7 @@ def test_slices_leave_the_rest_of_a_frame_to_drawing(ctl, qtbot, monkeypatch):
 def test_a_slice_that_ran_past_its_deadline_shortens_the_next(monkeypatch):
     """A slice's epochs are scored after its deadline: the next slice is that much
     shorter, so a frame (slice + drawing) keeps FRAME_TARGET_S instead of growing."""
-    from nnviz.controllers import training_clock as tr
+    from nnviz.controllers.training import clock as tr
 
     now = [10.0]
     monkeypatch.setattr(tr, "_cpu", lambda: now[0])
@@ -223,7 +223,7 @@ def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ct
     """Slices are timed on the GUI thread's CPU clock; a thread that gets no CPU (a busy
     machine) still ends its slice after MAX_WALL_S of real time."""
 
-    from nnviz.controllers import training_clock as tr
+    from nnviz.controllers.training import clock as tr
 
     ctl.doc.load_lesson("spiral")   # Play stops by itself at the lesson's 200 epochs
     monkeypatch.setattr(tr, "_cpu", lambda: 0.0)

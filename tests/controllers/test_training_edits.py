@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.training import TrainingController
+from nnviz.controllers.training.controller import TrainingController
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_early_stopping_pauses_and_restores_the_best_epoch(ctl, qtbot):
     ctl.doc.message.connect(messages.append)
     # a test loss that rises after epoch 2: fake it by a test-loss sequence
     losses = iter([1.0, 0.8, 0.5, 0.6, 0.7, 0.9, 1.0, 1.1])
-    import nnviz.controllers.training_scores as tr
+    import nnviz.controllers.training.scores as tr
     real = tr.score_parts
 
     def fake(out, parts, loss, threshold):

@@ -103,7 +103,7 @@ import gc, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 from nnviz.controllers.document import Document
-from nnviz.controllers.training import TrainingController
+from nnviz.controllers.training.controller import TrainingController
 
 
 def make():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.universality import UniversalityController
+from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.lessons import load_lesson
 from nnviz.engine.universality import DEFAULT_GOAL, step_position
 

@@ -68,9 +68,9 @@ def test_time_budgeted_loops_use_run_for():
     root = Path(__file__).resolve().parents[2] / "nnviz"
     measured = {
         "engine/budget.py": "run_for itself",
-        "controllers/training_clock.py": "the slice's CPU-time deadline and wall-clock limit",
-        "controllers/conv_cnn.py": "how long the last slice took (the bench reads it)",
-        "controllers/repeat_trainer.py": "steps per slice sized from the last slice's speed",
+        "controllers/training/clock.py": "the slice's CPU-time deadline and wall-clock limit",
+        "controllers/conv/cnn.py": "how long the last slice took (the bench reads it)",
+        "controllers/workbench/repeat_trainer.py": "steps per slice sized from the last slice's speed",
     }
     readers = {p.relative_to(root).as_posix() for sub in ("engine", "controllers")
                for p in (root / sub).rglob("*.py") if "perf_counter" in p.read_text("utf-8")}

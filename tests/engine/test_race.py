@@ -123,7 +123,7 @@ _hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
                                        max_size=2), _hostile),
        start=_hostile, k=_hostile)
 def test_hostile_race_settings_are_refused_or_make_a_valid_race(surface, names, rates, start, k):
-    from nnviz.controllers.race import parse_race
+    from nnviz.controllers.surface.race import parse_race
 
     d = {"surface": surface, "optimisers": names, "rates": rates, "start": start,
          "steps_per_tick": k}

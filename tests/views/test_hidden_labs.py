@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from nnviz.controllers import stepper as stepper_module
+from nnviz.controllers.workbench import stepper as stepper_module
 
 
 def test_hidden_surface_lab_neither_computes_nor_redraws(main_window, qtbot, monkeypatch):
@@ -89,8 +89,8 @@ def test_a_hidden_error_surface_computes_no_loss_while_the_network_changes(main_
     """Training in another lab changes the network every frame: the error-surface lab,
     visited before and hidden now, evaluates no loss over the data for it (nor the
     learning-slowdown runs for a new lesson); shown again, it does, once."""
-    from nnviz.controllers import slowdown as slowdown_module
-    from nnviz.controllers import surface_path
+    from nnviz.controllers.surface import path as surface_path
+    from nnviz.controllers.surface import slowdown as slowdown_module
 
     win = main_window
     lab = win.lab("surface")
@@ -127,7 +127,7 @@ def test_live_training_costs_a_shown_then_hidden_workbench_nothing(main_window, 
 
     from PySide6.QtCore import Qt
 
-    from nnviz.controllers.training_clock import FRAME_MS
+    from nnviz.controllers.training.clock import FRAME_MS
 
     win = main_window
     assert win.open_lesson("spiral")

@@ -870,7 +870,7 @@ NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 
 
 
 def _gallery_formulas() -> tuple[str, ...]:
-    from nnviz.controllers.neuron_functions import GALLERY
+    from nnviz.controllers.neuron.functions import GALLERY
     from nnviz.engine.activations import ACTIVATIONS
 
     return tuple(f for n in GALLERY for f in (ACTIVATIONS[n].formula,

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from nnviz.controllers.race import parse_race
+from nnviz.controllers.surface.race import parse_race
 from nnviz.views.widgets import PAUSE, PLAY
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.conv_cnn import CNNController
+from nnviz.controllers.conv.cnn import CNNController
 from nnviz.views.axes import style_axes
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.conv_page import titled

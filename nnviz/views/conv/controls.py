@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.conv import ConvController
+from nnviz.controllers.conv.controller import ConvController
 from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT
 from nnviz.engine.conv_steps import PRESETS
 from nnviz.views.cells import set_cell

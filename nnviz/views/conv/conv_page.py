@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.conv import ConvController
+from nnviz.controllers.conv.controller import ConvController
 from nnviz.engine.conv_backsteps import TARGET
 from nnviz.views.conv.arithmetic import ArithmeticPanel
 from nnviz.views.conv.cells import CellGrid

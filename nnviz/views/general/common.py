@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.general import GeneralController
+from nnviz.controllers.general.controller import GeneralController
 from nnviz.views.axes import room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.fold import Explanation, PanelFolder, WrapLabel

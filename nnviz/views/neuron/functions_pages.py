@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.neuron_functions import FunctionsController
+from nnviz.controllers.neuron.functions import FunctionsController
 from nnviz.engine.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import NBSP

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnviz.controllers.neuron_functions import (
+from nnviz.controllers.neuron.functions import (
     ALPHA_RANGE,
     ALPHA_START,
     GALLERY,

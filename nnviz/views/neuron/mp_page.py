@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.neuron import NeuronController
+from nnviz.controllers.neuron.controller import NeuronController
 from nnviz.engine.neuron import MP_PRESETS
 from nnviz.views.cells import set_cell
 from nnviz.views.neuron.widgets import rgba

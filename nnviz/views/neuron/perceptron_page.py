@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.neuron import PLANE, SHADE, NeuronController
+from nnviz.controllers.neuron.controller import PLANE, SHADE, NeuronController
 from nnviz.engine.naming import fmt
 from nnviz.engine.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell

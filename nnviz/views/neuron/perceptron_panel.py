@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.neuron import WEIGHT_RANGE, NeuronController
+from nnviz.controllers.neuron.controller import WEIGHT_RANGE, NeuronController
 from nnviz.views.fit import NBSP, SidePanelScroll
 from nnviz.views.fold import WrapLabel
 from nnviz.views.neuron.widgets import ValueSlider

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.surface import MODE_TITLES, MODES, SurfaceController
+from nnviz.controllers.surface.controller import MODE_TITLES, MODES, SurfaceController
 from nnviz.engine.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo

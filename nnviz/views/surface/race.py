@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.race import MAX_STEPS_PER_TICK, RaceController
+from nnviz.controllers.surface.race import MAX_STEPS_PER_TICK, RaceController
 from nnviz.engine.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.engine.race import COLOURS, SURFACES
 from nnviz.views.style import Style, current_style

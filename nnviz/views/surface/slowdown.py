@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.slowdown import SlowdownController
+from nnviz.controllers.surface.slowdown import SlowdownController
 from nnviz.engine.naming import fmt
 from nnviz.views.axes import style_axes
 from nnviz.views.fit import NBSP, formula_breaks

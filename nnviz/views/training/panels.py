@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.training import SPEEDS, TrainingController
+from nnviz.controllers.training.controller import SPEEDS, TrainingController
 from nnviz.engine.activations import ACTIVATIONS
 from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.engine.init import INITIALISERS

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.universality import MAX_BUMPS, MAX_NEURONS, UniversalityController
+from nnviz.controllers.universality.controller import MAX_BUMPS, MAX_NEURONS, UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from nnviz.controllers.universality import UniversalityController
+from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.views.axes import style_axes
 from nnviz.views.items.bump_bars import BumpBars
 from nnviz.views.style import Style, current_style

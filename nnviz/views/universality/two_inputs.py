@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.universality import UniversalityController
+from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.universality import GOAL_PRESETS_2D
 from nnviz.views.axes import style_axes
 from nnviz.views.style import Style, current_style

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import WorkbenchParts
-from nnviz.controllers.repeat_trainer import RepeatTrainer
+from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
 from nnviz.engine.notes_numbers import pass_remarks
 from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.captions import trace_values
 from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row

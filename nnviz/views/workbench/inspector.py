@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.naming import fmt
 from nnviz.views.items.math_text import math_html
 from nnviz.views.safe_text import plain_label

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.matrix_stepper import MatrixController
+from nnviz.controllers.workbench.matrix_stepper import MatrixController
 from nnviz.engine.matrix_trace import Mat, MatrixStep
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style, current_style

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.naming import fmt
 from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style

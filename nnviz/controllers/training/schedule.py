@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from nnviz.engine.schedules import EarlyStopping
 
 if TYPE_CHECKING:
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
 
 class EarlyStop:

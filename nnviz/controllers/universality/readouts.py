@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnviz.controllers.universality_model import SAMPLES, towers_grid
+from nnviz.controllers.universality.model import SAMPLES, towers_grid
 from nnviz.engine import universality as U
 from nnviz.engine.expr import Expression, parse_expression
 
 if TYPE_CHECKING:
-    from nnviz.controllers.universality import UniversalityController
+    from nnviz.controllers.universality.controller import UniversalityController
 
 #: the numbers of bumps of the error curve
 ERROR_NS = (1, 2, 3, 5, 8, 10, 15, 20, 30, 40, 50)

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
-from nnviz.controllers.neuron_functions import GALLERY, FunctionsController
+from nnviz.controllers.neuron.functions import GALLERY, FunctionsController
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.undo import Change
 from nnviz.engine import neuron as eng

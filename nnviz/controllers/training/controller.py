@@ -25,15 +25,15 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.playback import Playback
-from nnviz.controllers.training_back import StepBack
-from nnviz.controllers.training_clock import FRAME_MS, SliceClock
-from nnviz.controllers.training_data import SPEEDS, DataEdits  # noqa: F401 - the views' import
-from nnviz.controllers.training_edits import NetworkEdits
-from nnviz.controllers.training_fast import FastSlices
-from nnviz.controllers.training_grid import BigGrid
-from nnviz.controllers.training_readouts import Readouts
-from nnviz.controllers.training_schedule import EarlyStop
-from nnviz.controllers.training_scores import EpochScores
+from nnviz.controllers.training.back import StepBack
+from nnviz.controllers.training.clock import FRAME_MS, SliceClock
+from nnviz.controllers.training.data import SPEEDS, DataEdits  # noqa: F401 - the views' import
+from nnviz.controllers.training.edits import NetworkEdits
+from nnviz.controllers.training.fast import FastSlices
+from nnviz.controllers.training.grid import BigGrid
+from nnviz.controllers.training.readouts import Readouts
+from nnviz.controllers.training.schedule import EarlyStop
+from nnviz.controllers.training.scores import EpochScores
 from nnviz.engine.data import DataSet, DataSpec, make_dataset
 from nnviz.engine.features import PLAIN
 from nnviz.engine.monitor import History, explain_blowup

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 
 if TYPE_CHECKING:
-    from nnviz.controllers.surface import SurfaceController
+    from nnviz.controllers.surface.controller import SurfaceController
 
 #: grid points per axis of the picture while descent plays and moves the slice (coarse
 #: first: it keeps up with the steps; the full resolution follows when play pauses)

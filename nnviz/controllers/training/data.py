@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from nnviz.controllers.training_edits import check_gain
+from nnviz.controllers.training.edits import check_gain
 from nnviz.engine.csvio import from_csv, to_csv
 from nnviz.engine.data import encode, make_dataset, nearest, with_point, without_point
 from nnviz.engine.features import PLAIN
@@ -19,7 +19,7 @@ DATA_KEYS = ("data", "rows", "test", "features", "points")
 
 
 class DataEdits:
-    """Methods of :class:`~nnviz.controllers.training.TrainingController` that change its
+    """Methods of :class:`~nnviz.controllers.training.controller.TrainingController` that change its
     data set; each ends in ``_install`` (one ``data_changed`` signal)."""
 
     def set_data_spec(self, **changes: Any) -> bool:

@@ -18,7 +18,7 @@ from nnviz.engine.network import Network
 from nnviz.engine.training import OptimizerState
 
 if TYPE_CHECKING:
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
 
 def check_gain(gain) -> float:
@@ -31,7 +31,7 @@ def check_gain(gain) -> float:
 
 class NetworkEdits:
     """The edits that replace the document's network (undoable) and restart or resume
-    the training of a :class:`~nnviz.controllers.training.TrainingController`, whose run
+    the training of a :class:`~nnviz.controllers.training.controller.TrainingController`, whose run
     fields (optimiser, last finite network, the initialiser chosen) they read and set.
     Their own state: how many Resets there were and the generator of structure edits'
     new weights."""

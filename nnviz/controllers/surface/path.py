@@ -1,6 +1,6 @@
 """The gradient-descent path of the error-surface lab (:class:`DescentPath`): the
 parameters and the loss at every point, stepping in time-budgeted slices, stepping back,
-divergence. It belongs to a :class:`~nnviz.controllers.surface.SurfaceController`, whose
+divergence. It belongs to a :class:`~nnviz.controllers.surface.controller.SurfaceController`, whose
 set-up (the network, the two parameters, the surface's plane) it reads."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from nnviz.engine.naming import fmt
 from nnviz.engine.network import cost
 
 if TYPE_CHECKING:
-    from nnviz.controllers.surface import SurfaceController
+    from nnviz.controllers.surface.controller import SurfaceController
 
 #: longest path kept (older points are thinned)
 MAX_PATH = 20_000

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.matrix_trace import MatrixStep, MatrixTrace, build_matrix_trace, neuron_position
 from nnviz.engine.network import Network
 

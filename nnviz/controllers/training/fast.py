@@ -25,7 +25,7 @@ from nnviz.engine.fast_scores import epoch_scores, params_of
 from nnviz.engine.training import dropout_test_factor
 
 if TYPE_CHECKING:
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
 #: at most this many epochs in one slice's call ...
 MAX_SLICE_EPOCHS = 512
@@ -34,7 +34,7 @@ MAX_SNAP_FLOATS = 1_000_000
 
 
 class FastSlices:
-    """The full-speed slices of a :class:`~nnviz.controllers.training.TrainingController`
+    """The full-speed slices of a :class:`~nnviz.controllers.training.controller.TrainingController`
     (its run: epoch, order, cursor, optimiser, generator, history), with their own state:
     the cached FastTrainer and the rows of a slice's parameters after each epoch."""
 

@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.playback import Playback
-from nnviz.controllers.stepper import StepController
+from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.notes_numbers import (
     MAX_REPEAT,
     describe_update,

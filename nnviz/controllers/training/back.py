@@ -23,7 +23,7 @@ from nnviz.engine.monitor import History
 from nnviz.engine.training import OptimizerState, StepRecord
 
 if TYPE_CHECKING:
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
 
 @dataclass

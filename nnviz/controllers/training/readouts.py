@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nnviz.controllers.training_grid import ASYNC_WEIGHTS
+from nnviz.controllers.training.grid import ASYNC_WEIGHTS
 from nnviz.engine.features import FEATURES, expand
 from nnviz.engine.monitor import GridEval, GridEvaluator, Health, curve, gradient_health
 from nnviz.engine.network import Network
 from nnviz.engine.training import test_time_network
 
 if TYPE_CHECKING:
-    from nnviz.controllers.training import TrainingController
+    from nnviz.controllers.training.controller import TrainingController
 
 #: gradient health is measured on this many training samples
 HEALTH_SAMPLES = 256

@@ -17,10 +17,10 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
-from nnviz.controllers.surface_jobs import MODES, Surface, plane_job, validate_state
-from nnviz.controllers.surface_live import GridSchedule
-from nnviz.controllers.surface_params import ParamList
-from nnviz.controllers.surface_path import DescentPath
+from nnviz.controllers.surface.jobs import MODES, Surface, plane_job, validate_state
+from nnviz.controllers.surface.live import GridSchedule
+from nnviz.controllers.surface.params import ParamList
+from nnviz.controllers.surface.path import DescentPath
 from nnviz.engine import surface as S
 from nnviz.engine.network import Network
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.undo import Change
-from nnviz.controllers.universality_model import (
+from nnviz.controllers.universality.model import (
     MAX_BUMPS,
     MAX_NEURONS,
     MODES,
@@ -28,7 +28,7 @@ from nnviz.controllers.universality_model import (
     model_from_state,
     resized,
 )
-from nnviz.controllers.universality_readouts import Readouts
+from nnviz.controllers.universality.readouts import Readouts
 from nnviz.engine import universality as U
 from nnviz.engine.expr import ExpressionError, parse_expression
 from nnviz.engine.lesson_checks import MAX_GOAL

@@ -1,0 +1,1 @@
+"""The Generalisation lab's state."""

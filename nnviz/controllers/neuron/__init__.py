@@ -1,0 +1,1 @@
+"""The Neuron lab: MP unit, perceptron, sigmoid comparison and the function pages."""
