@@ -83,17 +83,24 @@ class CaptionBar(QFrame):
                       lesson_key: object = None) -> None:
         """Show these captions.
 
-        The bar is as tall as what it shows: the text, and the question only when there is
-        one (it kept the height of the lesson's tallest caption and question, a tall empty
-        strip under a short caption). It changes height only when the number of lines
-        does. While the lesson has captions (``all_captions``) it stays up, at least a line
-        high, where none is for this step.
+        Within a lesson (``lesson_key``) the bar keeps one height while the user steps:
+        the tallest of the lesson's captions (``all_captions``) at the bar's width, and a
+        question's line only if one of them asks a question; a caption taller than those
+        (a live one with its numbers) makes it taller, never shorter, until the next
+        lesson (a bar that followed each caption's lines resized the view above it at key
+        presses, and the graph jumped on the projector). While the lesson has captions it
+        stays up, at least a line high, where none is for this step.
         """
         text = "\n".join(c.text for c in captions if c.text)
         questions = [c.question for c in captions if c.question]
         self.text_label.setText(text)
         self.question_label.setText(self._question(questions))
-        self.question_host.setVisible(bool(questions))
+        if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
+            self._lesson_key = lesson_key
+            self._lesson_captions = list(all_captions or [])
+            self._reserved = (-1, -1)
+        asks = bool(questions) or any(c.question for c in self._lesson_captions)
+        self.question_host.setVisible(asks)
         self._fit_height()
         show = self.enabled_by_user and bool(text or questions or all_captions)
         self.setVisible(show)
@@ -123,9 +130,21 @@ class CaptionBar(QFrame):
             return label.fontMetrics().boundingRect(
                 0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2
 
+        def tallest(label: QLabel, texts: list[str]) -> int:
+            return max((label.fontMetrics().boundingRect(
+                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() + 2
+                for t in texts if t), default=0)
+
+        lesson = getattr(self, "_lesson_captions", [])
         line = self.text_label.fontMetrics().height() + 2   # an empty bar: one line high
+        th = max(line, needed(self.text_label), tallest(self.text_label,
+                                                        [c.text for c in lesson]))
+        qh = max(needed(self.question_label), tallest(
+            self.question_label, [self._question([c.question]) for c in lesson if c.question]))
+        if inner == getattr(self, "_measured_at", None):   # the same width: never shorter
+            th, qh = max(th, self._reserved[0]), max(qh, self._reserved[1])
         self._measured_at = inner
-        self._reserve(max(line, needed(self.text_label)), needed(self.question_label))
+        self._reserve(th, qh)
 
     def _reserve(self, th: int, qh: int) -> None:
         if (th, qh) == self._reserved:
