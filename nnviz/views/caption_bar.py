@@ -98,6 +98,7 @@ class CaptionBar(QFrame):
         if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
             self._lesson_key = lesson_key
             self._lesson_captions = list(all_captions or [])
+            self._lesson_serial = getattr(self, "_lesson_serial", 0) + 1
             self._reserved = (-1, -1)
         asks = bool(questions) or any(c.question for c in self._lesson_captions)
         self.question_host.setVisible(asks)
@@ -136,11 +137,15 @@ class CaptionBar(QFrame):
                 for t in texts if t), default=0)
 
         lesson = getattr(self, "_lesson_captions", [])
+        key = (getattr(self, "_lesson_serial", 0), inner, self.text_label.font().key())
+        if getattr(self, "_floor_key", None) != key:   # once per lesson, width and type
+            self._floor_key = key                      # (a live caption changes each frame)
+            self._floor = (tallest(self.text_label, [c.text for c in lesson]), tallest(
+                self.question_label,
+                [self._question([c.question]) for c in lesson if c.question]))
         line = self.text_label.fontMetrics().height() + 2   # an empty bar: one line high
-        th = max(line, needed(self.text_label), tallest(self.text_label,
-                                                        [c.text for c in lesson]))
-        qh = max(needed(self.question_label), tallest(
-            self.question_label, [self._question([c.question]) for c in lesson if c.question]))
+        th = max(line, needed(self.text_label), self._floor[0])
+        qh = max(needed(self.question_label), self._floor[1])
         if inner == getattr(self, "_measured_at", None):   # the same width: never shorter
             th, qh = max(th, self._reserved[0]), max(qh, self._reserved[1])
         self._measured_at = inner
