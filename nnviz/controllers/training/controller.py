@@ -373,3 +373,4 @@ class TrainingController(DataEdits, QObject):
         self.back.forget()
         self.playback.pause()
         self.big_grid.shutdown()
+        self.fast.shutdown()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nnviz.controllers.training.score_ahead import ScoreAhead
 from nnviz.engine.fast import FastTrainer
 from nnviz.engine.fast_scores import epoch_scores, params_of
 from nnviz.engine.training import dropout_test_factor
@@ -42,6 +43,12 @@ class FastSlices:
         self._ctl = weakref.proxy(ctl)   # its owner (no cycle through it)
         self._cache: tuple | None = None   # (net, optimiser state, settings, FastTrainer or None)
         self._snaps: np.ndarray | None = None  # a slice's parameters after each epoch
+        self.ahead = ScoreAhead()   # scores a slice's trained epochs while it trains on
+        self._ahead = False         # the slice under way is scored ahead
+
+    def shutdown(self) -> None:
+        """The lab is closing: the scoring helper thread stops."""
+        self.ahead.close()
 
     def forget(self) -> None:
         """The run was replaced: the trainer's buffers belong to the old one."""
@@ -96,9 +103,17 @@ class FastSlices:
         c._opt.epochs = c.epoch  # the schedule's epoch
         start, opt, rng_state = net.copy(), c._opt.copy(), c._rng.bit_generator.state
         c._epoch_start = start
+        self._ahead = (cap > 1 and not net.has_batch_norm
+                       and self.ahead.begin(self._scorer(trainer, snaps[:cap])))
+        trained = [0]
+
+        def over() -> bool:   # after each epoch: its row may be scored
+            if self._ahead:
+                trained[0] += 1
+                self.ahead.ready(trained[0])
+            return c.clock.over(deadline)
         with np.errstate(all="ignore"):
-            done = trainer.train_until(xtr, ytr, c._rng, lambda: c.clock.over(deadline),
-                                       cap, snaps)
+            done = trainer.train_until(xtr, ytr, c._rng, over, cap, snaps)
         c.last_record = None
         scores = self.slice_scores(trainer, snaps[:done])
         per_epoch = -(-len(xtr) // c._batch_size())
@@ -137,21 +152,35 @@ class FastSlices:
         history does not record it: one batched pass, or with batch norm (one epoch a call)
         the network's own forward pass."""
         c = self._ctl
-        wanted = [c.history.wants(c.epoch + k + 1) for k in range(len(rows))]
         if c.doc.network.has_batch_norm:
-            ok = wanted[0] and trainer.params_finite()
+            ok = c.history.wants(c.epoch + 1) and trainer.params_finite()
             return [c._scores() if ok else None]
-        keep = [k for k, w in enumerate(wanted) if w and np.isfinite(rows[k]).all()]
-        out: list = [None] * len(rows)
-        if keep:
-            sc = c.scores
-            sc.source(c.net_data)
-            cfg = c.doc.config
-            got = epoch_scores(trainer, rows[keep], sc.x, sc.parts, c.doc.loss, sc.threshold,
-                               dropout_test_factor(cfg.dropout, cfg.dropout_mode))
-            for k, s in zip(keep, got):
-                out[k] = s
-        return out
+        if self._ahead:   # scored while the slice trained (score_ahead.py)
+            self._ahead = False
+            return self.ahead.finish(len(rows))
+        return self._scorer(trainer, rows)(0, len(rows))
+
+    def _scorer(self, trainer: FastTrainer, rows: np.ndarray):
+        """``score(lo, hi)``: the scores of rows lo..hi-1 of a slice starting now (None
+        where the history does not record the epoch or the row is not finite); it reads
+        only what is fixed while the slice runs, so the helper thread may call it."""
+        c = self._ctl
+        sc = c.scores
+        sc.source(c.net_data)
+        cfg = c.doc.config
+        x, parts, loss, thr = sc.x, sc.parts, c.doc.loss, sc.threshold
+        factor = dropout_test_factor(cfg.dropout, cfg.dropout_mode)
+        wanted = [c.history.wants(c.epoch + k + 1) for k in range(len(rows))]
+
+        def score(lo: int, hi: int) -> list:
+            keep = [k for k in range(lo, hi) if wanted[k] and np.isfinite(rows[k]).all()]
+            out: list = [None] * (hi - lo)
+            if keep:
+                got = epoch_scores(trainer, rows[keep], x, parts, loss, thr, factor)
+                for k, s in zip(keep, got):
+                    out[k - lo] = s
+            return out
+        return score
 
     def _rewind(self, start, opt, rng_state, epochs: int) -> None:
         """The network, optimiser and generator as after ``epochs`` of this slice's epochs:
