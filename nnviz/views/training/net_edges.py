@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
 
@@ -107,10 +108,10 @@ def _strokes(seg: np.ndarray, s: Style) -> list[tuple[QPen, QPainterPath]]:
             sel = seg[(np.sign(seg[:, 4]) == sign) & (bucket == k)]
             if not len(sel):
                 continue
-            path = QPainterPath()
-            for x0, y0, x1, y1, _w in sel:
-                path.moveTo(x0, y0)
-                path.lineTo(x1, y1)
+            # a moveTo and a lineTo per edge, built from the arrays in one call (a Python
+            # loop over 4,736 edges was a quarter of the keras graph's stroking)
+            path = pg.arrayToQPath(sel[:, [0, 2]].ravel(), sel[:, [1, 3]].ravel(),
+                                   connect="pairs", finiteCheck=False)
             c = QColor(colour)
             c.setAlphaF((0.35 + 0.15 * k) * (fade if k < 2 else 1.0))
             pen = QPen(c, width * max(1.0, 0.7 * s.scale))
