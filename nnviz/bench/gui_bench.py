@@ -27,16 +27,34 @@ from nnviz.views.labs import available_labs
 
 
 class FrameCounter(QObject):
-    """Counts repaint cycles of ``root.window()`` that painted something inside ``root``."""
+    """Counts repaint cycles of ``root.window()`` that painted something inside ``root``.
 
-    def __init__(self, root: QWidget) -> None:
+    ``each_widget``: the filter sits on the window and on ``root``'s widgets (those made
+    later are added at each repaint cycle) instead of on the whole application. An
+    application-wide Python filter is called for every event of every object, and PySide
+    wraps each in Python objects: in a live-training frame that cost about a tenth of the
+    drawing, which the app itself never pays."""
+
+    def __init__(self, root: QWidget, each_widget: bool = False) -> None:
         super().__init__()
         self.root = root
         self.top = root.window()
         self.frames = 0
         self.paints = 0
         self._painted = False
-        QApplication.instance().installEventFilter(self)
+        self._watched: dict[int, QWidget] = {}
+        if each_widget:
+            self.top.installEventFilter(self)
+            self._watch()
+        else:
+            QApplication.instance().installEventFilter(self)
+        self._app_wide = not each_widget
+
+    def _watch(self) -> None:
+        for w in (self.root, *self.root.findChildren(QWidget)):
+            if id(w) not in self._watched:
+                self._watched[id(w)] = w
+                w.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         t = event.type()
@@ -46,6 +64,8 @@ class FrameCounter(QObject):
                 self.paints += 1
         elif t == QEvent.Type.UpdateRequest and obj is self.top:
             self.flush()
+            if not self._app_wide:
+                self._watch()
         return False
 
     def flush(self) -> None:
@@ -55,7 +75,15 @@ class FrameCounter(QObject):
 
     def close(self) -> None:
         self.flush()
-        QApplication.instance().removeEventFilter(self)
+        if self._app_wide:
+            QApplication.instance().removeEventFilter(self)
+            return
+        import shiboken6
+
+        for w in (self.top, *self._watched.values()):
+            if shiboken6.isValid(w):
+                w.removeEventFilter(self)
+        self._watched.clear()
 
 
 def _window(lesson=None):
@@ -162,7 +190,7 @@ def _live(lesson, seconds: float, frame_widget, past_stop: bool = False) -> dict
         # a frame: a repaint of the decision map or the weight images (they repaint only
         # when their image changed; other widgets, e.g. the run panel's labels, repaint
         # more often)
-        counter = FrameCounter(frame_widget(lab))
+        counter = FrameCounter(frame_widget(lab), each_widget=True)
         s0, e0 = _samples(ctl), ctl.epoch
         t0 = time.perf_counter()
         ctl.playback.play()

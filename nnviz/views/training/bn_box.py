@@ -71,6 +71,7 @@ class BatchNormBox(QGroupBox):
         lay.addLayout(pick)
         lay.addWidget(self.plot)
         lay.addWidget(self.numbers)
+        self._empty = False   # the histograms show nothing (no layer normalised)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
@@ -128,10 +129,10 @@ class BatchNormBox(QGroupBox):
     def neuron_values(self) -> tuple[np.ndarray, np.ndarray, dict[str, float]] | None:
         """(z before, y after, numbers) of the chosen neuron on the shown mini-batch."""
         net, x = self.doc.network, self.ctl.net_data.x_train
-        x = x[sample_rows(len(x))]
         l = self.layer.currentData()
         if net is None or l is None or len(x) < 2 or net.norms[l] is None:
-            return None
+            return None   # (before drawing the rows: five times a second while training)
+        x = x[sample_rows(len(x))]
         self.neuron.setMaximum(net.sizes[l + 1] - 1)
         j = min(self.neuron.value(), net.sizes[l + 1] - 1)
         with np.errstate(all="ignore"):
@@ -144,10 +145,14 @@ class BatchNormBox(QGroupBox):
     def refresh(self) -> None:
         got = self.neuron_values()
         if got is None:
+            if self._empty:   # nothing to draw again (the plot repainted at every refresh)
+                return
+            self._empty = True
             for item in (self.before, self.after):
                 item.setOpts(x0=[], width=[], height=[])
             self.numbers.setText("Tick a hidden layer to normalise its weighted inputs.")
             return
+        self._empty = False
         z, y, n = got
         both = np.concatenate([z, y])
         both = both[np.isfinite(both)]
