@@ -65,6 +65,8 @@ class CaptionBar(QFrame):
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lab.setTextFormat(Qt.TextFormat.PlainText)
+            # at the top of its host: the room a shorter caption leaves is below it
+            lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 6, 12, 6)
         lay.setSpacing(2)
@@ -121,45 +123,51 @@ class CaptionBar(QFrame):
         return w - m.left() - m.right()
 
     def _fit_height(self) -> None:
-        """The text's and the question's heights at the bar's width, as shown now."""
+        """The bar's height at its width: the tallest caption of the lesson with its own
+        question (captions are shown one at a time, each with its question: the tallest
+        text and the tallest question were never shown together, and at 1024x768 in F5
+        their sum left ~60 px empty under the Workbench's three-line caption), or what is
+        shown now if that is taller; within the bar the text goes first, the question
+        right under it and the room left below them."""
         inner = self._inner_width()
+        line = self.text_label.fontMetrics().height() + 2   # an empty bar: one line high
+        asks = not self.question_host.isHidden()
+        gap = self.layout().spacing() if asks else 0
 
-        def needed(label: QLabel) -> int:
-            text = label.text()
-            if not text:
-                return 0
+        def needed(label: QLabel, text: str) -> int:
             return label.fontMetrics().boundingRect(
-                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2
+                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2 \
+                if text else 0
 
-        def tallest(label: QLabel, texts: list[str]) -> int:
-            return max((label.fontMetrics().boundingRect(
-                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, t).height() + 2
-                for t in texts if t), default=0)
+        def total(text: str, question: str) -> tuple[int, int]:
+            th = max(line, needed(self.text_label, text))
+            return th, th + (gap + needed(self.question_label, question) if asks else 0)
 
         lesson = getattr(self, "_lesson_captions", [])
-        key = (getattr(self, "_lesson_serial", 0), inner, self.text_label.font().key())
+        key = (getattr(self, "_lesson_serial", 0), inner, self.text_label.font().key(), asks)
         if getattr(self, "_floor_key", None) != key:   # once per lesson, width and type
             self._floor_key = key                      # (a live caption changes each frame)
-            self._floor = (tallest(self.text_label, [c.text for c in lesson]), tallest(
-                self.question_label,
-                [self._question([c.question]) for c in lesson if c.question]))
-        line = self.text_label.fontMetrics().height() + 2   # an empty bar: one line high
-        th = max(line, needed(self.text_label), self._floor[0])
-        qh = max(needed(self.question_label), self._floor[1])
+            self._floor = max((total(c.text, self._question([c.question] if c.question
+                                                               else []))[1]
+                               for c in lesson), default=0)
+        th, need = total(self.text_label.text(), self.question_label.text())
+        need = max(need, self._floor)
         if inner == getattr(self, "_measured_at", None):   # the same width: never shorter
-            th, qh = max(th, self._reserved[0]), max(qh, self._reserved[1])
+            kept_t, kept_q = self._reserved
+            need = max(need, kept_t + (kept_q + gap if kept_q >= 0 else 0))
         self._measured_at = inner
-        self._reserve(th, qh)
+        self._reserve(th, need - th - gap) if asks else self._reserve(need, -1)
 
     def _reserve(self, th: int, qh: int) -> None:
+        """The text's host ``th`` high, the question's ``qh`` (-1: no question line)."""
         if (th, qh) == self._reserved:
             return   # the same lines: nothing above the bar moves
         self._reserved = (th, qh)
         m = self.layout().contentsMargins()
         self.text_host.reserve_height(th)
-        self.question_host.reserve_height(qh)
-        gap = self.layout().spacing() if qh else 0
-        self.setMinimumHeight(th + qh + m.top() + m.bottom() + gap)
+        self.question_host.reserve_height(max(qh, 0))
+        gap = self.layout().spacing() if qh >= 0 else 0
+        self.setMinimumHeight(th + max(qh, 0) + m.top() + m.bottom() + gap)
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(ev)

@@ -36,7 +36,7 @@ class LabelHost(QWidget):
     def reserve_height(self, height: int | None) -> None:
         """Fix the height (None: follow the label)."""
         self._height = height
-        self._hint = QSize(0, 0)
+        self._hint = QSize(-1, -1)   # measured afresh, and told to the layout (even 0 high)
         self._refit()
 
     def set_text(self, text: str) -> None:

@@ -316,7 +316,7 @@ def test_the_caption_bar_is_as_tall_as_the_lessons_captions(window, qtbot):
     problems = []
     for presentation in (True, False):
         _set_presentation(win, qtbot, presentation)
-        for lesson, steps in (("spiral", (1, 3, 30)), ("mazur-2-2-2", range(1, 8)),
+        for lesson, steps in (("spiral", (1, 3, 30)), ("mazur-2-2-2", range(1, 33)),
                               ("learning-slowdown", (0, 30))):
             assert win.open_lesson(lesson)
             lab, bar = win.current_lab, win.caption_bar
@@ -351,18 +351,21 @@ def test_the_caption_bar_is_as_tall_as_the_lessons_captions(window, qtbot):
 
 
 def _lesson_caption_height(bar, captions) -> int:
-    """The bar's height for the tallest caption text and question of a lesson."""
-    def tallest(label, texts):
-        fm = label.fontMetrics()
-        return max((fm.boundingRect(0, 0, label.width(), 10_000, Qt.TextFlag.TextWordWrap,
-                                    t).height() for t in texts if t), default=0)
+    """The bar's height for the lesson's tallest caption with its own question (each
+    caption is shown with its question; the tallest text and the tallest question of
+    different captions are never shown together)."""
+    def height(label, text):
+        return label.fontMetrics().boundingRect(0, 0, label.width(), 10_000,
+                                                Qt.TextFlag.TextWordWrap, text).height() \
+            if text else 0
 
     m = bar.layout().contentsMargins()
-    th = max(bar.text_label.fontMetrics().height(),
-             tallest(bar.text_label, [c.text for c in captions]))
-    qh = tallest(bar.question_label, ["Question for the class: " + c.question
-                                      for c in captions if c.question])
-    return th + qh + m.top() + m.bottom() + (bar.layout().spacing() + 4 if qh else 2)
+    line = bar.text_label.fontMetrics().height()
+    tallest = max((max(line, height(bar.text_label, c.text)) + (
+        bar.layout().spacing() + 2 + height(bar.question_label,
+                                            "Question for the class: " + c.question)
+        if c.question else 0) for c in captions), default=line)
+    return tallest + m.top() + m.bottom() + 2
 
 
 def _caption_lines(bar) -> dict:
