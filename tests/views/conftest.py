@@ -19,6 +19,19 @@ def lab(main_window, qtbot):
 
 
 @pytest.fixture
+def graph(qtbot):
+    """A network graph on its own, 900 × 600, shown offscreen (the graph's own tests)."""
+    from nnviz.views.items.network_graph import NetworkGraphWidget
+
+    g = NetworkGraphWidget()
+    qtbot.addWidget(g)
+    g.resize(900, 600)
+    g.show()
+    qtbot.waitExposed(g)
+    return g
+
+
+@pytest.fixture
 def save_as(monkeypatch):
     """The save dialog answers with the paths appended to the returned list, in order
     (cancelled when the list is empty)."""

@@ -12,7 +12,6 @@ from nnviz.engine.network import Network
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT, GraphCoords
 from nnviz.views.items.graph_place import overlapping
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS
-from nnviz.views.items.network_graph import NetworkGraphWidget
 
 
 def test_coords_lay_out_each_layer_and_number_the_edges_as_the_weights():
@@ -44,16 +43,6 @@ def test_coords_pack_a_large_layer_and_shrink_its_circles():
     assert c.node_size(0) == 88.0                 # a projector's larger circles
     c.ppu_x = 100.0
     assert c.node_size(0) == 30.0                 # layers close: 30 % of their distance
-
-
-@pytest.fixture
-def graph(qtbot):
-    g = NetworkGraphWidget()
-    qtbot.addWidget(g)
-    g.resize(900, 600)
-    g.show()
-    qtbot.waitExposed(g)
-    return g
 
 
 def test_the_text_layer_makes_labels_only_where_the_network_is_small_enough(graph):

@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from nnviz.engine.lessons import load_lesson
 from nnviz.engine.network import Network
 from nnviz.views.items.network_graph import GraphState, NetworkGraphWidget
-
-
-@pytest.fixture
-def graph(qtbot):
-    g = NetworkGraphWidget()
-    qtbot.addWidget(g)
-    g.resize(900, 600)
-    g.show()
-    qtbot.waitExposed(g)
-    return g
 
 
 def _view_point(graph, scene_pos) -> QPoint:

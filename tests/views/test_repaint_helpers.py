@@ -51,17 +51,25 @@ class LayoutRequests(QObject):
         return False
 
 
-def test_label_host_keeps_text_changes_from_relaying_out_the_window(qtbot):
+def _hosted(qtbot, label: QLabel, width: int | None = None) -> tuple[QWidget, LabelHost]:
+    """``label`` in a LabelHost above a neighbour in a shown window (of fixed ``width``)."""
     top = QWidget()
     qtbot.addWidget(top)
+    if width is not None:
+        top.setFixedWidth(width)
     lay = QVBoxLayout(top)
-    label = QLabel("step 10 of 32")
     host = LabelHost(label)
     lay.addWidget(host)
     lay.addWidget(QLabel("neighbour"))
     top.show()
     qtbot.waitExposed(top)
     QApplication.processEvents()
+    return top, host
+
+
+def test_label_host_keeps_text_changes_from_relaying_out_the_window(qtbot):
+    label = QLabel("step 10 of 32")
+    top, host = _hosted(qtbot, label)
     spy = LayoutRequests(top)
     top.installEventFilter(spy)
     size = host.size()
@@ -104,18 +112,9 @@ def test_no_module_posts_an_event_made_in_python():
 
 
 def test_label_host_gives_a_wrapped_label_the_lines_its_width_needs(qtbot):
-    top = QWidget()
-    qtbot.addWidget(top)
-    top.setFixedWidth(160)
-    lay = QVBoxLayout(top)
     label = QLabel("rate now = 0.1 (epoch 1)")
     label.setWordWrap(True)
-    host = LabelHost(label)
-    lay.addWidget(host)
-    lay.addWidget(QLabel("neighbour"))
-    top.show()
-    qtbot.waitExposed(top)
-    QApplication.processEvents()
+    top, host = _hosted(qtbot, label, width=160)
     one_line = host.height()
     assert host.height() >= label.heightForWidth(host.width())
     spy = LayoutRequests(top)
