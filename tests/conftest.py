@@ -6,7 +6,6 @@ import atexit
 import os
 import shutil
 import subprocess
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
@@ -16,24 +15,50 @@ def _start_xvfb() -> None:
     """Give offscreen Qt an X server so OpenGL contexts can be made (3-D views).
 
     Without Xvfb (or with DISPLAY already set) nothing happens; GL tests then run
-    if a context can be made and skip with the reason otherwise.
+    if a context can be made and skip with the reason otherwise. Xvfb picks a free
+    display itself (-displayfd): two test processes starting at once (pytest-xdist's
+    workers) never race for one, and lock files left by a killed server are no reason
+    to go without (a machine whose displays :90 to :109 all had stale locks ran every
+    GL test as skipped). The server ends with the process that started it.
     """
     if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
         return
-    for n in range(90, 110):
-        if os.path.exists(f"/tmp/.X{n}-lock"):
-            continue
-        proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1600x1200x24", "-nolisten",
-                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(50):
-            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
-                os.environ["DISPLAY"] = f":{n}"
-                atexit.register(proc.terminate)
-                return
-            if proc.poll() is not None:
+    import select
+
+    read_end, write_end = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1600x1200x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
+        preexec_fn=_die_with_parent)
+    os.close(write_end)
+    number = b""
+    try:
+        while select.select([read_end], [], [], 10.0)[0]:
+            chunk = os.read(read_end, 16)
+            if not chunk:
                 break
-            time.sleep(0.05)
+            number += chunk
+            if number.endswith(b"\n"):
+                break
+    finally:
+        os.close(read_end)
+    if number.strip().isdigit():
+        os.environ["DISPLAY"] = f":{number.strip().decode()}"
+        atexit.register(proc.terminate)
+    else:
         proc.terminate()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent dies (Linux), so a test process
+    that is killed leaves no X server running."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 _start_xvfb()
