@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.views.thin import column_peaks
+from nnviz.views.thin import GrowingPeaks, column_peaks
 
 
 def _columns(x, lo, hi, columns):
@@ -57,3 +57,27 @@ def test_any_curve_keeps_every_columns_extremes(n, columns, seed, pad):
     x = np.cumsum(rng.uniform(0.1, 2.0, n))
     y = np.round(rng.normal(size=n), 1)   # ties too
     _check(x, y, float(x[0]) - pad, float(x[-1]) + pad, columns)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), columns=st.integers(1, 40))
+def test_a_growing_curve_cut_again_at_each_frame_is_cut_as_a_whole_curve(seed, columns):
+    """GrowingPeaks (a live chart's lines) looks again only from the last column on:
+    after every change a live history goes through - points appended, the last value
+    changed (a dropout setting re-scores the epoch on screen), the history thinned to
+    every other point, the range doubled - it gives exactly what column_peaks gives."""
+    rng = np.random.default_rng(seed)
+    grow, x, y, hi = GrowingPeaks(), np.zeros(0), np.zeros(0), float(rng.integers(40, 800))
+    for _ in range(120):
+        k = int(rng.integers(0, 25))
+        x = np.r_[x, len(x) + np.arange(k, dtype=float)]
+        y = np.r_[y, rng.integers(0, 4, k).astype(float)]   # ties too
+        event = rng.random()
+        if event < 0.05 and len(y):
+            y[-1] = 9.0
+        elif event < 0.08:
+            x, y = x[::2].copy(), y[::2].copy()
+        elif event < 0.12:
+            hi *= 2
+        got, want = grow(x, y, 0.0, hi, columns), column_peaks(x, y, 0.0, hi, columns)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

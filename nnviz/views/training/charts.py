@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, Q
 
 from nnviz.views.axes import room_for_top_tick, space_ticks
 from nnviz.views.style import Style
-from nnviz.views.thin import column_peaks
+from nnviz.views.thin import GrowingPeaks
 
 #: stacked tick labels stand at least this many lines apart (a short chart on a projector
 #: still shows two values of its scale)
@@ -133,6 +133,7 @@ class Curves(QWidget):
             "train_acc": self.acc_plot.plot(),
             "test_acc": self.acc_plot.plot(),
         }
+        self._thin = {key: GrowingPeaks() for key in self.lines}   # each line's, kept
         self.cursors = [pg.InfiniteLine(angle=90, movable=False) for _ in range(2)]
         self.loss_plot.addItem(self.cursors[0])
         self.acc_plot.addItem(self.cursors[1])
@@ -200,8 +201,9 @@ class Curves(QWidget):
 
     def _draw_lines(self) -> None:
         """The curves of the history, each cut to two points per pixel column of its plot
-        (:func:`column_peaks`: a long run's 2,000 epochs drawn with a few hundred points
-        that look the same; the readout reads the whole history)."""
+        (:func:`~nnviz.views.thin.column_peaks`: a long run's 2,000 epochs drawn with a
+        few hundred points that look the same; the readout reads the whole history), each
+        line's cut kept so a frame looks again only at its last column on."""
         h = self._h
         if not h:
             return
@@ -213,7 +215,7 @@ class Curves(QWidget):
             vb = plot.getViewBox()
             (lo, hi), _ = vb.viewRange()
             columns = int(vb.width() * plot.devicePixelRatioF())
-            x, y = column_peaks(ep[ok], v[ok], lo, hi, columns)
+            x, y = self._thin[key](ep[ok], v[ok], lo, hi, columns)
             line.setData(x, y, skipFiniteCheck=True)
 
     def read(self, epoch: float) -> str:
