@@ -245,6 +245,7 @@ class History:
         self.stride = 1
         for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
             getattr(self, name).clear()
+        self._arrays_seen = None   # the same lists, emptied: arrays() starts again
 
     def assign(self, other: History) -> None:
         """Become ``other`` (its lists shared: ``other`` is a snapshot never changed),
@@ -262,7 +263,29 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def __getstate__(self) -> dict:
+        """What a copy takes (step back's snapshots): the record, not arrays()' buffers."""
+        state = dict(self.__dict__)
+        state.pop("_arrays_seen", None)
+        return state
+
     def arrays(self) -> dict[str, Array]:
-        """The record as float arrays (epoch as float too)."""
-        return {k: np.asarray(getattr(self, k), dtype=np.float64)
-                for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")}
+        """The record as float arrays (epoch as float too).
+
+        A live chart asks at every frame: the arrays are views of buffers kept between
+        calls, and only what was appended since the last call (and the last value again:
+        the epoch on screen may be re-scored in place) is copied; new lists (thinned,
+        assigned) or a cleared record are copied whole."""
+        names = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+        lists = [getattr(self, k) for k in names]
+        n = min(len(v) for v in lists)
+        seen = getattr(self, "_arrays_seen", None)   # (lists, length, buffer): not a field
+        if (seen is None or any(a is not b for a, b in zip(seen[0], lists)) or seen[1] > n
+                or seen[2].shape[1] < n):
+            buf, start = np.empty((len(names), max(64, 2 * n))), 0
+        else:
+            buf, start = seen[2], max(0, seen[1] - 1)
+        for row, v in zip(buf, lists):
+            row[start:n] = v[start:n]
+        self._arrays_seen = (lists, n, buf)
+        return {k: buf[i, :n] for i, k in enumerate(names)}

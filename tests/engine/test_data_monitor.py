@@ -252,6 +252,35 @@ def test_history_is_bounded_and_thinned():
     assert h.epoch == sorted(h.epoch) and h.epoch[-1] > 900
 
 
+def test_history_arrays_follow_every_change_of_the_record():
+    """arrays() copies only what was appended since its last call (a live chart asks at
+    every frame): after appends, thinning, the last value re-scored in place, a clear and
+    a step back's assign of a copy it still equals the lists as arrays."""
+    import copy
+
+    rng = np.random.default_rng(0)
+    h, e = History(cap=50), 0
+    for step in range(2000):
+        r = rng.random()
+        if r < 0.6:
+            e += 1
+            if h.wants(e):
+                h.append(e, *rng.random(4))
+        elif r < 0.65 and len(h):
+            h.train_loss[-1], h.test_acc[-1] = 9.0, 0.25
+        elif r < 0.66:
+            h.clear()
+            e = 0
+        elif r < 0.67:
+            snap = copy.deepcopy(h)
+            assert "_arrays_seen" not in vars(snap)   # snapshots hold the record only
+            h.assign(snap)
+        got = h.arrays()
+        for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
+            assert np.array_equal(got[k], np.asarray(getattr(h, k), dtype=float)), (step, k)
+            assert got[k].dtype == np.float64
+
+
 def test_blowup_is_explained():
     net = Network.create([2, 2, 1], "linear", np.random.default_rng(0))
     assert explain_blowup(1.0, net, 0.5, False) is None
