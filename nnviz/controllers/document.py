@@ -31,7 +31,8 @@ from nnviz.engine.network import Network
 from nnviz.engine.training import TrainConfig
 
 DEFAULT_LESSON = "mazur-2-2-2"
-MAX_UNDO = 500
+#: the Workbench timeline's steps are on this history: step 0 and 999 steps (MAX_TIMELINE)
+MAX_UNDO = 999
 MAX_UNDO_BYTES = 256 * 1024 * 1024
 
 
@@ -44,6 +45,8 @@ class Document(QObject):
     data_changed = Signal()        # the data set changed
     settings_changed = Signal()    # loss or hyper-parameters changed
     modified_changed = Signal(bool)
+    history_moved = Signal()       # the undo history's index moved (undo, redo, a new step)
+    history_cleared = Signal()     # the undo history was emptied (a lesson or file opened)
     message = Signal(str)          # something to tell the user (status bar)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -54,6 +57,7 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(MAX_UNDO)
         # a bound method (not a lambda) so Qt drops the connection when the document goes
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.undo_stack.indexChanged.connect(self._on_index_changed)
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
@@ -131,6 +135,7 @@ class Document(QObject):
         a 2 M-weight network keeps fewer steps than a small one, MAX_UNDO_BYTES in all."""
         self.undo_stack.clear()
         self.undo_stack.setUndoLimit(MAX_UNDO)
+        self.history_cleared.emit()
 
     # ------------------------------------------------------------ saved state
     @property
@@ -140,6 +145,9 @@ class Document(QObject):
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.modified_changed.emit(self.is_modified)
+
+    def _on_index_changed(self, _index: int) -> None:
+        self.history_moved.emit()
 
     def mark_saved(self) -> None:
         """The current state has been saved: no unsaved changes."""
@@ -344,18 +352,38 @@ class Document(QObject):
         self.mark_modified()
 
     def _push(self, after: Network, text: str, key: tuple | None = None) -> None:
-        """Replace the network undoably; edits with the same ``key`` merge (a drag)."""
-        self.undo_stack.push(Change(text, self._install_network, self.network.copy(), after, key,
-                                    copy=Network.copy))
+        """Replace the network undoably; edits with the same ``key`` merge (a drag). A new
+        shape carries the data set before and the one fitted to it: undo puts back the
+        data as they were (the user's rows, split and features), never fits them again."""
+        before = self.network.copy()
+        if network_shape(after) == network_shape(self.network):
+            self.undo_stack.push(self.network_command(text, after, before, key=key))
+            return
+        fitted = refit(self.dataset, after, self._lesson_spec)
+        self.undo_stack.push(Change(text, self._install_shaped, (before, (self.dataset, None)),
+                                    (after, fitted), key, copy=_copy_shaped))
 
-    def _install_network(self, net: Network, data_before: DocData | None = None) -> None:
-        """The network (and, when its shape changed, the data fitted to it) installed."""
+    def network_command(self, text: str, after: Network, before: Network | None = None,
+                        kind: type[Change] = Change, **kw: Any) -> Change:
+        """The undo command (a ``kind``, not pushed) that replaces a network of this shape
+        by ``after`` (``before``: the document's network)."""
+        return kind(text, self._install_network,
+                    self.network.copy() if before is None else before, after,
+                    copy=Network.copy, **kw)
+
+    def _install_shaped(self, state: tuple[Network, tuple[DocData, str | None]]) -> None:
+        self._install_network(state[0], fitted=state[1])
+
+    def _install_network(self, net: Network, data_before: DocData | None = None,
+                         fitted: tuple[DocData, str | None] | None = None) -> None:
+        """The network (and, when its shape changed, the data fitted to it, or ``fitted``:
+        the data set and message its undo step carries) installed."""
         new_shape = self.network is None or network_shape(net) != network_shape(self.network)
         self.network = net
         before = data_before or self.dataset
         why = None
         if new_shape:
-            self.dataset, why = refit(self.dataset, net, self._lesson_spec)
+            self.dataset, why = fitted or refit(self.dataset, net, self._lesson_spec)
             self.structure_changed.emit()
         self.network_changed.emit()
         if self.dataset is not before:
@@ -370,6 +398,12 @@ def network_shape(net: Network) -> tuple:
     batch-norm parameters are not part of it (``network_changed`` alone)."""
     return (tuple(net.sizes), tuple(a.name for a in net.activations), tuple(net.use_bias),
             tuple(net.shared_bias), tuple(n is not None for n in net.norms))
+
+
+def _copy_shaped(state: tuple) -> tuple:
+    """A shape change's state for installing: the network copied, the data shared (never
+    changed in place)."""
+    return state[0].copy(), state[1]
 
 
 def _finite(v: float, what: str) -> float:

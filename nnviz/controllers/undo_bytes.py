@@ -138,6 +138,11 @@ class BoundedUndoStack(QUndoStack):
         self._rebuild(first)
         return True
 
+    def drop_oldest(self, n: int) -> None:
+        """Drop the ``n`` oldest steps (only steps already done: at most up to the index)."""
+        if 0 < n <= self.index():
+            self._rebuild(n)
+
     def _rebuild(self, first: int) -> None:
         n, index, clean = self.count(), self.index(), self.cleanIndex()
         kept = [self.command(i) for i in range(first, n)]

@@ -192,3 +192,44 @@ def test_a_new_lesson_or_workspace_announces_a_new_structure(doc):
     seen = _spy(doc)
     doc.load_lesson("mazur-2-2-2")        # even the same shape: a new network
     assert seen == ["structure", "network"]
+
+
+def test_undo_of_a_shape_change_puts_the_data_back_as_they_were(qtbot):
+    """A new output layer the user's rows do not fit: the data are made again for it; undo
+    puts back the user's own rows and split (it fitted them again from the lesson's
+    settings before: 7 edited rows became XOR's 4), redo the same fitted set."""
+    from nnviz.engine.network import Network
+
+    doc = Document()
+    doc.load_lesson("xor-mlp")
+    x = np.random.default_rng(1).normal(size=(7, 2))
+    doc.set_data(x, (x[:, :1] > 0).astype(float))
+    mine, net = doc.dataset, doc.network
+    wider = Network([w.copy() for w in net.weights[:-1]] + [np.vstack([net.weights[-1]] * 2)],
+                    [b.copy() for b in net.biases[:-1]] + [np.tile(net.biases[-1], 2)],
+                    list(net.activations), list(net.shared_bias), list(net.use_bias))
+    seen = _spy(doc)
+    doc.data_changed.connect(lambda: seen.append("data"))
+    doc.set_network(wider, "Two outputs")
+    fitted = doc.dataset
+    assert fitted is not mine and doc.y.shape[1] == 2 and not fitted.edited
+    assert seen == ["structure", "network", "data"]
+    doc.undo_stack.undo()
+    assert doc.dataset is mine and np.array_equal(doc.x, x) and doc.dataset.edited
+    assert doc.network.equals(net) and seen[3:] == ["structure", "network", "data"]
+    doc.undo_stack.redo()
+    assert doc.dataset is fitted and doc.network.equals(wider)
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()                     # the rows' own entry: the lesson's data
+    assert len(doc.x) == 4
+
+
+def test_a_hidden_layer_added_and_undone_keeps_the_data_set(doc):
+    from nnviz.engine import edit
+
+    data = doc.dataset
+    doc.set_network(edit.insert_layer(doc.network, 1, 3, "tanh", np.random.default_rng(0)),
+                    "Add layer")
+    assert doc.dataset is data
+    doc.undo_stack.undo()
+    assert doc.dataset is data

@@ -69,7 +69,7 @@ class RepeatTrainer(QObject):
         self._net = self.doc.network.copy()
         d, st = self.doc, self.stepper
         self._cfg, self._n_train = d.config, max(1, len(d.x))
-        self._state = optimiser_state(d.config, st.opt_states.get(st.t)) if b is None else None
+        self._state = optimiser_state(d.config, st.past.optimiser_at(st.t)) if b is None else None
         self._seed = (d.lesson.seed if d.lesson is not None else 0) + st.t
         self.asked, self.done, self._chunk = n, 0, FIRST_CHUNK
         self.result, self.remarks = "", []

@@ -2,8 +2,9 @@
 
 The StepController owns the engine trace of the document's current network on its
 example and a position k (0 = before the first micro-step, len = all done). A whole
-training step applies the trace's updated network to the document (undoable) and
-records it in the timeline; scrubbing back and continuing drops the later history.
+training step applies the trace's updated network to the document: one entry of the
+document's undo stack, from which the timeline is read (:mod:`.history`); scrubbing is
+undo and redo, and continuing from an earlier step drops the later ones.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.controllers.document import Document
+from nnviz.controllers.document import Document, network_shape
 from nnviz.controllers.playback import Playback
+from nnviz.controllers.workbench.history import MAX_TIMELINE, StepHistory
 from nnviz.engine.network import Network, cost
 from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
 from nnviz.engine.validate import as_array
 
-MAX_TIMELINE = 1000
-MAX_TIMELINE_BYTES = 256 * 1024 * 1024   # networks (and momenta) kept for scrubbing back
 #: a workspace keeps the timeline up to this many numbers (parameters x steps)
 MAX_SAVED_TIMELINE_NUMBERS = 200_000
 
@@ -34,21 +34,20 @@ class StepController(QObject):
     def __init__(self, doc: Document, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.past = StepHistory(doc)
         self.k = 0
-        self.timeline: list[Network] = []
-        self.t = 0
         self.speed = 2.0            # micro-steps per second when playing
         self.error = ""             # why there is no trace (shown by the views)
-        self.opt_states: dict[int, object] = {}   # the optimiser (its state) at step t
         self.tick = None            # what Play steps (the matrix view's next), else next
         self.tick_position = lambda: 0
         self._trace: Trace | None = None
         self._dirty = True
-        self._installing = False
         self.playback = Playback(self._on_tick, self._interval(), parent=self,
                                  can_play=lambda: self.trace is not None)
         doc.lesson_changed.connect(self._on_lesson_changed)
-        doc.network_changed.connect(self._on_network_changed)
+        doc.network_changed.connect(self._on_inputs_changed)
+        doc.history_moved.connect(self._on_history_moved)
+        doc.history_cleared.connect(self._on_history_cleared)
         doc.settings_changed.connect(self._on_inputs_changed)
         doc.data_changed.connect(self._on_inputs_changed)
         if doc.network is not None:
@@ -85,7 +84,7 @@ class StepController(QObject):
         # a generator only where masks are drawn (numpy.random is a 30 ms import at start)
         rng = np.random.default_rng(seed) if d.config.dropout > 0 else None
         return StepOptions.from_config(d.config, d.network, max(1, len(d.x)), rng,
-                                       self.opt_states.get(self.t))
+                                       self.past.optimiser_at(self.t))
 
     def __len__(self) -> int:
         tr = self.trace
@@ -159,11 +158,28 @@ class StepController(QObject):
         self.set_position(earlier[-1] if earlier else 0)
 
     # ------------------------------------------------------------ training steps
+    @property
+    def t(self) -> int:
+        """The training step the Workbench stands at (read from the document's history)."""
+        return self.past.t
+
+    @property
+    def timeline(self) -> list[Network]:
+        """The networks of training steps 0, 1, ... (read from the history; not copies)."""
+        return self.past.networks()
+
+    @property
+    def opt_states(self) -> dict[int, object]:
+        """The optimiser (its state) each training step reached, by step."""
+        return {i: c.optimiser for i, c in enumerate(self.past.steps(), 1)
+                if c.optimiser is not None}
+
     def train_step(self, after: Network | None = None, text: str | None = None,
                    optimiser=None) -> bool:
         """Forward, backward and update at once: apply the update and start the next pass
         (``after``: another update of this network, e.g. the matrix view's mini-batch or
-        Train N steps; ``optimiser``: the optimiser state it reached)."""
+        Train N steps; ``optimiser``: the optimiser state it reached). One entry of the
+        document's history."""
         tr = self.trace
         if tr is None and after is None:
             return False
@@ -173,64 +189,50 @@ class StepController(QObject):
             self.doc.message.emit("The update gives infinite or NaN weights; training paused. "
                                   "Lower the learning rate or undo the last edit.")
             return False
-        del self.timeline[self.t + 1:]
-        self.opt_states = {t: v for t, v in self.opt_states.items() if t <= self.t}
-        if optimiser is not None:
-            self.opt_states[self.t + 1] = optimiser
-        elif tr is not None and tr.optimiser is not None and after is tr.net_after:
-            self.opt_states[self.t + 1] = tr.optimiser
-        self.timeline.append(after.copy())
-        while len(self.timeline) > 2 and (len(self.timeline) > MAX_TIMELINE
-                                          or self._timeline_bytes() > MAX_TIMELINE_BYTES):
-            del self.timeline[0]
-            self.opt_states = {t - 1: v for t, v in self.opt_states.items() if t > 0}
-        self.t = len(self.timeline) - 1
-        self._install(after, text or f"Training step {self.t}")
+        if optimiser is None and tr is not None and after is tr.net_after:
+            optimiser = tr.optimiser
+        self.past.push(after, text or f"Training step {self.t + 1}", optimiser)
         self.k = 0
-        self.timeline_changed.emit()
-        self.position_changed.emit()
+        self._moved()
         return True
 
     def scrub(self, t: int, k: int = 0) -> None:
-        """Go back (or forward) to training step t of the timeline, at micro-step k (-1 = end)."""
-        if not self.timeline:
-            return
-        t = max(0, min(int(t), len(self.timeline) - 1))
-        if t != self.t or not self.doc.network.equals(self.timeline[t]):
-            self.t = t
-            self._install(self.timeline[t], f"Go to training step {t}")
+        """Go back (or forward) to training step t of the timeline, at micro-step k (-1 =
+        end): the document's history undone (or redone) to there."""
+        t = max(0, min(int(t), len(self.past.steps())))
+        index = self.past.index_of(t)
+        if index != self.doc.undo_stack.index():
+            self.doc.undo_stack.setIndex(index)
         self.k = len(self) if k < 0 else max(0, min(int(k), len(self)))
-        self.timeline_changed.emit()
-        self.position_changed.emit()
+        self._moved()
 
     def timeline_state(self) -> list[list[float]] | None:
         """The timeline's parameters (one list per training step) for a workspace, or None
-        where it is too big to save (a 784-100-10 step is 79,510 numbers)."""
-        if sum(n.n_params() for n in self.timeline) > MAX_SAVED_TIMELINE_NUMBERS:
+        where it is too big to save (a 784-100-10 step is 79,510 numbers) or holds
+        networks of another shape than the document's (a layer added since)."""
+        nets = self.timeline
+        if (sum(n.n_params() for n in nets) > MAX_SAVED_TIMELINE_NUMBERS
+                or any(network_shape(n) != network_shape(self.doc.network) for n in nets)):
             return None
-        return [n.get_params().tolist() for n in self.timeline]
+        return [n.get_params().tolist() for n in nets]
 
     def history(self) -> dict[str, list[float]] | None:
         """The cost on the example at every training step of the timeline (step 0 = the
         network before training), or None before the first training step."""
         d = self.doc
-        if len(self.timeline) < 2:
+        nets = self.timeline
+        if len(nets) < 2:
             return None
         with np.errstate(all="ignore"):
             x, y = np.reshape(d.example_x, (1, -1)), np.reshape(d.example_y, (1, -1))
-            costs = [float(cost(n, x, y, d.loss)) for n in self.timeline]
-        return {"step": list(range(len(self.timeline))), "cost": costs}
-
-    def _timeline_bytes(self) -> int:
-        """Bytes held by the timeline's networks and optimiser states (float64)."""
-        n = self.timeline[-1].n_params() if self.timeline else 0
-        slots = sum(len(o.slot_names) for o in self.opt_states.values())
-        return (len(self.timeline) + slots) * n * 8
+            costs = [float(cost(n, x, y, d.loss)) for n in nets]
+        return {"step": list(range(len(nets))), "cost": costs}
 
     def restore_timeline(self, saved: Any, t: int, k: int) -> None:
         """Install a timeline saved by :meth:`timeline_state` at training step t, micro-step
         k. Step t must be the document's network, so restoring changes nothing in the
-        document; anything else raises ValueError and changes nothing."""
+        document; anything else raises ValueError and changes nothing. The steps go on
+        the document's history when an open empties it (see StepHistory.restore)."""
         net = self.doc.network
         n = net.n_params()
         if (not isinstance(saved, list) or not saved or len(saved) > MAX_TIMELINE
@@ -245,17 +247,13 @@ class StepController(QObject):
         if not 0 <= t < len(nets) or not nets[t].equals(net):
             raise ValueError("the timeline does not hold the current network at its step")
         self.playback.pause()
-        self.timeline = nets
-        self.t = t
-        self.scrub(t, k)
+        self.past.restore(nets, t)
+        self.set_position(k)
 
-    def _install(self, net: Network, text: str) -> None:
-        self._installing = True
-        try:
-            self.doc.set_network(net, text)
-        finally:
-            self._installing = False
+    def _moved(self) -> None:
         self._dirty = True
+        self.timeline_changed.emit()
+        self.position_changed.emit()
 
     # ------------------------------------------------------------ play
     def _interval(self) -> int:
@@ -274,39 +272,19 @@ class StepController(QObject):
     # ------------------------------------------------------------ document signals
     def _on_lesson_changed(self) -> None:
         self.playback.pause()
-        self.opt_states = {}
-        self.timeline = [self.doc.network.copy()] if self.doc.network is not None else []
-        self.t = 0
+        self.past.changed()
         self.k = 0
-        self._dirty = True
-        self.timeline_changed.emit()
-        self.position_changed.emit()
+        self._moved()
 
-    def _on_network_changed(self) -> None:
-        self._dirty = True
-        net = self.doc.network
-        if not self._installing and net is not None and self.timeline:
-            # an edit, undo or redo: find the network in the timeline (undo of a training
-            # step), otherwise the edit replaces this step and later history is dropped
-            # two numbers of each step first (the Training lab announces every frame and
-            # the timeline holds up to MAX_TIMELINE steps): equals() only where they match
-            probe = _probe(net)
-            hit = min((i for i, n in enumerate(self.timeline)
-                       if _probe(n) == probe and n.equals(net)),
-                      key=lambda i: abs(i - self.t), default=None)
-            if hit is not None:
-                self.t = hit
-            else:
-                del self.timeline[self.t + 1:]
-                self.timeline[self.t] = net.copy()
-            self.timeline_changed.emit()
-        self.position_changed.emit()
+    def _on_history_moved(self) -> None:
+        """An undo, redo or new entry: the step the Workbench stands at may have moved."""
+        self.past.changed()
+        self._moved()
+
+    def _on_history_cleared(self) -> None:
+        self.past.on_cleared()
+        self._moved()
 
     def _on_inputs_changed(self) -> None:
         self._dirty = True
         self.position_changed.emit()
-
-
-def _probe(net: Network) -> tuple[float, float]:
-    """Two parameters of ``net``: equal networks have equal probes (a quick rejection)."""
-    return float(net.weights[0].flat[0]), float(net.weights[-1].flat[-1])
