@@ -353,20 +353,19 @@ class Document(QObject):
 
     def _push(self, after: Network, text: str, key: tuple | None = None) -> None:
         """Replace the network undoably; edits with the same ``key`` merge (a drag). A new
-        shape carries the data set before and the one fitted to it: undo puts back the
-        data as they were (the user's rows, split and features), never fits them again."""
+        shape carries the data before and those fitted to it: undo puts them back as they
+        were (the user's rows, split, features), never fits them again."""
         before = self.network.copy()
         if network_shape(after) == network_shape(self.network):
             self.undo_stack.push(self.network_command(text, after, before, key=key))
             return
         fitted = refit(self.dataset, after, self._lesson_spec)
         self.undo_stack.push(Change(text, self._install_shaped, (before, (self.dataset, None)),
-                                    (after, fitted), key, copy=_copy_shaped))
+                                    (after, fitted), key, copy=lambda s: (s[0].copy(), s[1])))
 
     def network_command(self, text: str, after: Network, before: Network | None = None,
                         kind: type[Change] = Change, **kw: Any) -> Change:
-        """The undo command (a ``kind``, not pushed) that replaces a network of this shape
-        by ``after`` (``before``: the document's network)."""
+        """The undo command (a ``kind``, not pushed) replacing the network by ``after``."""
         return kind(text, self._install_network,
                     self.network.copy() if before is None else before, after,
                     copy=Network.copy, **kw)
@@ -398,12 +397,6 @@ def network_shape(net: Network) -> tuple:
     batch-norm parameters are not part of it (``network_changed`` alone)."""
     return (tuple(net.sizes), tuple(a.name for a in net.activations), tuple(net.use_bias),
             tuple(net.shared_bias), tuple(n is not None for n in net.norms))
-
-
-def _copy_shaped(state: tuple) -> tuple:
-    """A shape change's state for installing: the network copied, the data shared (never
-    changed in place)."""
-    return state[0].copy(), state[1]
 
 
 def _finite(v: float, what: str) -> float:
