@@ -95,6 +95,43 @@ def test_timeline_scrub_restores_earlier_state(lab, main_window, qtbot):
     assert not doc.network.equals(after3)
 
 
+def test_undo_and_redo_move_the_timeline_and_a_live_run_between_keeps_it(lab, main_window,
+                                                                           qtbot):
+    """Ctrl+Z / Ctrl+Y are the timeline's back and forward (one history); the Training
+    lab's live run from an earlier step is one entry that drops the later steps."""
+    win, doc = main_window, main_window.doc
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    label = lab.timeline.train_label.text
+    press(qtbot, win, Qt.Key.Key_Right, 3, ctrl)
+    nets = [n.copy() for n in lab.stepper.timeline]
+    for _ in range(2):
+        qtbot.keyClick(win, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: "Training step 1 / 3" in label(), timeout=2000)
+    assert lab.timeline.train_slider.value() == 1 and doc.network.equals(nets[1])
+    qtbot.keyClick(win, Qt.Key.Key_Y, ctrl)
+    qtbot.waitUntil(lambda: "Training step 2 / 3" in label(), timeout=2000)
+    assert doc.network.equals(nets[2])
+    lab.timeline.train_slider.setValue(0)            # the scrubber: the history's index
+    assert doc.undo_stack.index() == 0 and doc.undo_stack.count() == 3
+    qtbot.keyClick(win, Qt.Key.Key_Y, ctrl)
+    qtbot.waitUntil(lambda: lab.timeline.train_slider.value() == 1, timeout=2000)
+    win.show_lab("training")
+    tl = win.current_lab
+    qtbot.mouseClick(tl.run_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tl.ctl.steps >= 20, timeout=10000)   # frames announced live
+    qtbot.mouseClick(tl.run_panel.play, Qt.MouseButton.LeftButton)
+    trained = doc.network.copy()
+    assert not trained.equals(nets[1])
+    win.show_lab("workbench")
+    qtbot.waitUntil(lambda: "Training step 1 / 1" in label(), timeout=2000)
+    assert lab.stepper.timeline[0].equals(nets[0]) and lab.stepper.timeline[1] is doc.network
+    qtbot.keyClick(win, Qt.Key.Key_Z, ctrl)           # the run, then step 1
+    assert doc.network.equals(nets[1]) and lab.stepper.t == 1
+    qtbot.keyClick(win, Qt.Key.Key_Z, ctrl)
+    qtbot.waitUntil(lambda: "Training step 0 / 1" in label(), timeout=2000)
+    assert doc.network.equals(nets[0])
+
+
 def _set_spin(qtbot, spin, text):
     spin.setFocus()
     spin.selectAll()
