@@ -57,7 +57,7 @@ class Document(QObject):
         self.undo_stack.setUndoLimit(MAX_UNDO)
         # a bound method (not a lambda) so Qt drops the connection when the document goes
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.undo_stack.indexChanged.connect(self._on_index_changed)
+        self.undo_stack.indexChanged.connect(self.history_moved)
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
@@ -146,9 +146,6 @@ class Document(QObject):
     def _on_clean_changed(self, _clean: bool) -> None:
         self.modified_changed.emit(self.is_modified)
 
-    def _on_index_changed(self, _index: int) -> None:
-        self.history_moved.emit()
-
     def mark_saved(self) -> None:
         """The current state has been saved: no unsaved changes."""
         self._dirty = False
@@ -188,8 +185,6 @@ class Document(QObject):
         split = [len(b) == 1 and u and not s and n > 1 for b, s, u, n in
                  zip(nm.biases, self.network.shared_bias, self.network.use_bias, sizes[1:])]
         if nm.base != base or any(split):
-            from dataclasses import replace
-
             key = (id(nm), base, tuple(split))
             if getattr(self, "_flat_key", None) != key:
                 biases = [[f"{b[0]}({nm.neurons[l + 1][j]})" for j in range(sizes[l + 1])]
@@ -353,8 +348,7 @@ class Document(QObject):
 
     def _push(self, after: Network, text: str, key: tuple | None = None) -> None:
         """Replace the network undoably; edits with the same ``key`` merge (a drag). A new
-        shape carries the data before and those fitted to it: undo puts them back as they
-        were (the user's rows, split, features), never fits them again."""
+        shape carries the data before and after: undo puts them back, never fits again."""
         before = self.network.copy()
         if network_shape(after) == network_shape(self.network):
             self.undo_stack.push(self.network_command(text, after, before, key=key))

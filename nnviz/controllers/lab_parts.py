@@ -159,21 +159,11 @@ class WorkbenchParts(LabParts):
                 self.stepper.restore_timeline(saved, vals["t"], vals["k"])
             except ValueError as e:
                 raise ValueError(f"workbench state: {e}") from None
-        else:                   # no steps to go back to: step 0 (of the history to come)
-            self.stepper.past.forget_restore()
         self.doc.set_layer_base(mat.get("input_layer", 1))
         self.matrix.set_batch(mat.get("batch", False))
         self._set_view({"weight_labels": labels, "matrix_on": mat.get("on", False)})
-        if saved is None:
+        if saved is None:       # no steps to go back to: step 0 of the history to come
             self.stepper.set_position(vals["k"])
-
-    def progress(self) -> dict:
-        """Nothing to copy (the timeline is on the document's history, which a failed open
-        keeps); given back, it drops the timeline that open had restored."""
-        return {}
-
-    def restore_progress(self, progress: Any) -> None:
-        self.stepper.past.forget_restore()
 
     def set_active(self, active: bool) -> None:
         if not active:

@@ -411,6 +411,33 @@ def test_the_timeline_survives_saving_and_reopening_the_workspace(lab, main_wind
     assert again.doc.network.equals(st.timeline[0])
 
 
+@pytest.mark.parametrize("steps_before", [0, 2])
+def test_a_failed_open_leaves_the_timeline_and_history_as_they_were(lab, main_window, qtbot,
+                                                                    tmp_path, monkeypatch,
+                                                                    steps_before):
+    """A workspace's timeline goes on the history while it opens; if the open fails after
+    that (a part failing last), the history and the timeline are as before, empty or not."""
+    from tests.views.test_hostile_open import open_via_menu, snapshot
+
+    win = main_window
+    press(qtbot, win, Qt.Key.Key_Right, 3, Qt.KeyboardModifier.ControlModifier)
+    path = str(tmp_path / "steps.nnviz")
+    assert win.files.save_to(path)
+    assert win.open_lesson("mazur-2-2-2")
+    lab.graph.setFocus()
+    press(qtbot, win, Qt.Key.Key_Right, steps_before, Qt.KeyboardModifier.ControlModifier)
+    before = snapshot(win) + ([n.get_params().tobytes() for n in lab.stepper.timeline],)
+
+    def boom(_drawing):
+        raise TypeError("a part's bug")
+
+    monkeypatch.setattr(win.pen, "restore", boom)
+    shown = open_via_menu(win, monkeypatch, path)
+    assert len(shown) == 1 and "nothing was changed" in shown[0]
+    after = snapshot(win) + ([n.get_params().tobytes() for n in lab.stepper.timeline],)
+    assert after == before and lab.stepper.t == steps_before
+
+
 def test_a_bad_saved_timeline_is_refused(lab, main_window):
     st = lab.state()
     n = main_window.doc.network.n_params()

@@ -272,7 +272,7 @@ class StepController(QObject):
     # ------------------------------------------------------------ document signals
     def _on_lesson_changed(self) -> None:
         self.playback.pause()
-        self.past.changed()
+        self.past.forget_restore()   # (a failed open: the old one is put back)
         self.k = 0
         self._moved()
 
