@@ -240,3 +240,20 @@ def test_the_training_labs_run_in_between_keeps_the_timeline(stepper):
     assert stepper.train_step() and stepper.t == 2
     assert stepper.timeline[1].equals(lab)      # step 2 trained on from the lab's network
     ctl.shutdown()
+
+
+def test_the_cost_chart_skips_steps_of_another_shape_than_the_example(stepper):
+    """An output neuron added after a step: the example has fewer targets than that
+    network, which has no cost on it (NaN) instead of an error in File > Export."""
+    from nnviz.engine.network import Network
+
+    doc = stepper.doc
+    stepper.train_step()
+    net = doc.network
+    wider = Network([net.weights[0].copy(), np.vstack([net.weights[1], net.weights[1][:1]])],
+                    [net.biases[0].copy(), np.append(net.biases[1], 0.6)],
+                    list(net.activations), list(net.shared_bias), list(net.use_bias))
+    doc.set_network(wider, "Three outputs")
+    assert stepper.t == 1 and len(stepper.timeline) == 2
+    costs = stepper.history()["cost"]
+    assert np.isfinite(costs[0]) and np.isnan(costs[1])

@@ -218,14 +218,16 @@ class StepController(QObject):
 
     def history(self) -> dict[str, list[float]] | None:
         """The cost on the example at every training step of the timeline (step 0 = the
-        network before training), or None before the first training step."""
+        network before training; NaN at a step whose network has other inputs or outputs
+        than the example: edited since), or None before the first training step."""
         d = self.doc
         nets = self.timeline
         if len(nets) < 2:
             return None
         with np.errstate(all="ignore"):
             x, y = np.reshape(d.example_x, (1, -1)), np.reshape(d.example_y, (1, -1))
-            costs = [float(cost(n, x, y, d.loss)) for n in nets]
+            costs = [float(cost(n, x, y, d.loss)) if (n.sizes[0], n.sizes[-1]) == (
+                x.shape[1], y.shape[1]) else float("nan") for n in nets]
         return {"step": list(range(len(nets))), "cost": costs}
 
     def restore_timeline(self, saved: Any, t: int, k: int) -> None:
