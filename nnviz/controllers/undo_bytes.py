@@ -118,6 +118,29 @@ class BoundedUndoStack(QUndoStack):
             self.trim()
         self._prune()
 
+    def push_all(self, cmds: list[QUndoCommand], index: int) -> None:
+        """Push ``cmds`` (a saved history put back), then stand at ``index``: measured and
+        pruned once, and the stack's signals told once, of the end state."""
+        blocked = self.blockSignals(True)
+        try:
+            for cmd in cmds:
+                self._hold(cmd)
+                self._bound += command_bytes(cmd)
+                super().push(cmd)
+            self.setIndex(index)
+            if self._bound > self.max_bytes:
+                self.trim()
+            self._prune()
+        finally:
+            self.blockSignals(blocked)
+        for signal, value in ((self.indexChanged, self.index()),
+                              (self.canUndoChanged, self.canUndo()),
+                              (self.canRedoChanged, self.canRedo()),
+                              (self.undoTextChanged, self.undoText()),
+                              (self.redoTextChanged, self.redoText()),
+                              (self.cleanChanged, self.isClean())):
+            signal.emit(value)
+
     def clear(self) -> None:  # noqa: D102 - QUndoStack.clear, then forget the commands
         super().clear()
         self._bound = 0

@@ -153,3 +153,22 @@ def test_the_commands_held_for_a_stack_are_only_those_it_still_has(qtbot):
     key = stack._key
     shiboken6.delete(stack)
     assert key not in undo_bytes._HELD
+
+
+def test_push_all_tells_the_end_state_once(qtbot):
+    """A saved history put back in one go: the Edit menu hears its end state once (not a
+    signal per step: a 999-step timeline emitted thousands while a workspace opened)."""
+    from nnviz.controllers import undo_bytes
+    from nnviz.controllers.undo import Change
+
+    stack = undo_bytes.BoundedUndoStack(10**9)
+    got = []
+    for sig in ("indexChanged", "canUndoChanged", "canRedoChanged", "undoTextChanged",
+                "redoTextChanged"):
+        getattr(stack, sig).connect(lambda v, s=sig: got.append((s, v)))
+    done = []
+    stack.push_all([Change(f"step {i}", done.append, i, i + 1) for i in range(3)], 1)
+    assert (stack.count(), stack.index()) == (3, 1) and done == [1, 2, 3, 2, 1]   # redo, undo
+    assert got == [("indexChanged", 1), ("canUndoChanged", True), ("canRedoChanged", True),
+                   ("undoTextChanged", "step 0"), ("redoTextChanged", "step 1")]
+    assert len(undo_bytes._HELD[stack._key]) == 3

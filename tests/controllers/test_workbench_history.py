@@ -135,3 +135,15 @@ def test_a_timeline_restored_on_an_empty_history_is_there_at_once(doc):
     doc.set_weight(0, 0, 0, 0.5)                   # not only the restored steps now
     past.forget_restore()
     assert stack.count() == 2
+
+
+def test_a_steps_bytes_are_what_payload_bytes_counts(doc):
+    """The quick count of a network's arrays agrees with the stack's own measure, with
+    batch normalisation too."""
+    from nnviz.controllers.undo_bytes import payload_bytes
+    from nnviz.engine.batchnorm import BatchNorm
+
+    net = doc.network.copy()
+    assert H._net_bytes(net) == payload_bytes(net)
+    net.norms = [BatchNorm.new(2), None]
+    assert H._net_bytes(net) == payload_bytes(net) > H._net_bytes(doc.network)

@@ -43,8 +43,8 @@ class WorkbenchStep(Change):
         super().__init__(text, install, previous.after if shared else before, after, **kw)
         self.optimiser = optimiser     # the optimiser (its state) after this step, or None
         self.quiet = False             # True: undo and redo install nothing (a restore)
-        self._undo_bytes = (payload_bytes(after) + payload_bytes(optimiser)
-                            + (0 if shared else payload_bytes(before)))
+        self._undo_bytes = (_net_bytes(after) + payload_bytes(optimiser)
+                            + (0 if shared else _net_bytes(before)))
 
     @property
     def before(self) -> Network:
@@ -61,6 +61,12 @@ class WorkbenchStep(Change):
     def undo(self) -> None:
         if not self.quiet:
             super().undo()
+
+
+def _net_bytes(net: Network) -> int:
+    """The bytes of a network's arrays (payload_bytes' count, without walking it)."""
+    return sum(w.nbytes + b.nbytes for w, b in zip(net.weights, net.biases)) + (
+        payload_bytes(net.norms) if any(n is not None for n in net.norms) else 0)
 
 
 def _step(cmd) -> WorkbenchStep | None:
@@ -209,9 +215,7 @@ class StepHistory:
             prev.quiet = True
             cmds.append(prev)
         clean = stack.isClean()
-        for c in cmds:
-            stack.push(c)
-        stack.setIndex(t)
+        stack.push_all(cmds, t)
         if clean:
             stack.setClean()
         for c in cmds:
