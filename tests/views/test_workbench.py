@@ -438,6 +438,33 @@ def test_a_failed_open_leaves_the_timeline_and_history_as_they_were(lab, main_wi
     assert after == before and lab.stepper.t == steps_before
 
 
+def test_a_timeline_saved_by_the_old_code_opens_on_the_history(main_window, qtbot):
+    """tests/data/workbench-timeline-875d894.nnviz was saved by the code before the one
+    history (875d894: four Ctrl+Right steps, back to step 2, micro-step 6): it opens at
+    step 2 and Ctrl+Z / Ctrl+Y walk its five networks, each the engine's step."""
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "data" / "workbench-timeline-875d894.nnviz"
+    win = main_window
+    win.files.open_path(str(path))
+    st = win.current_lab.stepper
+    assert (st.t, st.k, len(st.timeline)) == (2, 6, 5) and not win.doc.is_modified
+    lesson = load_lesson("mazur-2-2-2")
+    net, (x, y) = lesson.network.copy(), lesson.example()
+    nets = [net.copy()]
+    for _ in range(4):
+        train_step(net, x.reshape(1, -1), y.reshape(1, -1), get_loss(lesson.loss), lesson.train)
+        nets.append(net.copy())
+    for a, b in zip(st.timeline, nets):
+        np.testing.assert_allclose(a.get_params(), b.get_params(), rtol=1e-15, atol=0)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(win, Qt.Key.Key_Z, ctrl)
+    assert st.t == 1 and win.doc.network.equals(st.timeline[1])
+    for _ in range(3):
+        qtbot.keyClick(win, Qt.Key.Key_Y, ctrl)
+    assert st.t == 4 and win.doc.network.equals(st.timeline[4])
+
+
 def test_a_bad_saved_timeline_is_refused(lab, main_window):
     st = lab.state()
     n = main_window.doc.network.n_params()
