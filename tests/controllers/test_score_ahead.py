@@ -86,10 +86,12 @@ def _helper_takes_every_row(ahead: ScoreAhead) -> list:
     return counts
 
 
-@pytest.mark.parametrize("lesson", ["keras-lab", "spiral"])
-def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, lesson):
+@pytest.mark.parametrize("lesson, helped", [("keras-lab", True), ("spiral", False)])
+def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, lesson, helped):
     """The whole played history (every epoch's losses and accuracies) and the network
-    are equal to the last bit with the helper scoring and with the slice scoring alone."""
+    are equal to the last bit with the helper scoring and with the slice scoring alone.
+    The helper takes part only where an epoch's scores are heavy (the digits: 8.5 M
+    multiply-adds; spiral's 2-8-8-1: 44 k, scored alone after the slice)."""
     ctl = training_ctl
     runs = []
     for helper in (True, False):
@@ -106,7 +108,10 @@ def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, les
             ctl._tick()
         assert not ctl.playback.playing and ctl.epoch == ctl.doc.lesson.epochs
         runs.append((ctl.history.arrays(), ctl.doc.network.get_params()))
-    assert sum(counts) >= ctl.doc.lesson.epochs - len(counts)   # the helper scored them
+    if helped:
+        assert sum(counts) >= ctl.doc.lesson.epochs - len(counts)   # the helper scored them
+    else:
+        assert counts == []   # never begun
     (h1, p1), (h2, p2) = runs
     assert np.array_equal(p1, p2)
     for k in h1:

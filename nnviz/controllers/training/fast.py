@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 MAX_SLICE_EPOCHS = 512
 #: ... and their parameter rows at most this many floats (a wide network: fewer epochs)
 MAX_SNAP_FLOATS = 1_000_000
+#: a helper thread scores a slice's epochs while it trains (score_ahead.py) only where an
+#: epoch's scores take at least this many multiply-adds (the keras lab's digits: 8.5 M);
+#: a small network's (Playground's b: 44 k) cost less than handing them over, and scored
+#: four at a time on the helper they held Python's lock longer than all at once after
+MIN_AHEAD_WORK = 1_000_000
 
 
 class FastSlices:
@@ -103,7 +108,8 @@ class FastSlices:
         c._opt.epochs = c.epoch  # the schedule's epoch
         start, opt, rng_state = net.copy(), c._opt.copy(), c._rng.bit_generator.state
         c._epoch_start = start
-        self._ahead = (cap > 1 and not net.has_batch_norm
+        heavy = self._scoring_work() >= MIN_AHEAD_WORK
+        self._ahead = (cap > 1 and heavy and not net.has_batch_norm
                        and self.ahead.begin(self._scorer(trainer, snaps[:cap])))
         trained = [0]
 
@@ -140,6 +146,13 @@ class FastSlices:
                     self._rewind(start, opt, rng_state, k + 1)
                 return True
         return c.clock.over(deadline)
+
+    def _scoring_work(self) -> int:
+        """Multiply-adds of one epoch's scores: both data sets through every layer."""
+        c = self._ctl
+        sizes = c.doc.network.sizes
+        rows = len(c.net_data.x_train) + len(c.net_data.x_test)
+        return rows * sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
     def _snapshot_rows(self, cap: int, size: int) -> np.ndarray:
         rows = self._snaps
