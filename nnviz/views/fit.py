@@ -108,10 +108,18 @@ class SidePanelScroll(QScrollArea):
 NBSP = "\u00a0"
 
 
-def formula_breaks(text: str) -> str:
+def unbreakable(text: str) -> str:
+    """``text`` (plain) that never wraps inside: its spaces non-breaking (a formula such as
+    "σ(z)(1 − σ(z))" or a term "m^ = m/(1−β₁ᵗ)" kept on one line)."""
+    return text.replace(" ", NBSP)
+
+
+def formula_breaks(text: str, at_equals: bool = True) -> str:
     """``text`` (plain) with its spaces made unbreakable except where a formula may wrap:
-    after "=" and before "+" or "−" outside parentheses, so a narrow label wraps between
-    terms, never inside a number, a name or a bracket."""
+    between terms (a run of spaces, or after ";" outside parentheses) and, if
+    ``at_equals``, after "=" or "←" and before "+" or "−" outside parentheses. A narrow
+    label so wraps between terms, never inside a number, a name or a bracket; without
+    ``at_equals`` each term ("m^ = m/(1−β₁ᵗ)", "g = (0.1, 0.2)") stays whole."""
     out, depth = [], 0
     for i, ch in enumerate(text):
         depth += ch == "("
@@ -120,7 +128,12 @@ def formula_breaks(text: str) -> str:
             out.append(ch)
             continue
         before, after = text[i - 1:i], text[i + 1:i + 2]
-        breakable = depth <= 0 and (before == "=" or after in "+−-" and after != "")
+        if after == " ":   # a run of spaces keeps its width (in rich text too): breakable
+            out.append(NBSP)   # at its last space only
+            continue
+        between = before in (" ", ";")
+        inside = before in ("=", "←") or after in ("+", "−", "-") and after != ""
+        breakable = depth <= 0 and (between or at_equals and inside)
         out.append(" " if breakable else NBSP)
     return "".join(out)
 

@@ -28,7 +28,7 @@ def test_a_lesson_opens_the_race_and_the_step_button_moves_every_racer(main_wind
     qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
     assert all(r.steps == 2 for r in ctl.race.racers)
-    text = page.details["momentum"].text()
+    text = page.details["momentum"].text().replace("\xa0", " ")   # (unbreakable spaces)
     assert page.heading.text().startswith("step 2 · each racer's loss")
     assert page.status["momentum"].isVisible() and page.status["momentum"].text()
     assert "v ← μ·v − η·g" in text and "v = (" in text
@@ -128,7 +128,7 @@ def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot):
                 qtbot.wait(20)
                 shown = [n for n in page.details if page.details[n].isVisible()]
                 assert shown == [name], (size, name)
-                assert "g = (" in page.details[name].text()
+                assert "g\xa0=\xa0(" in page.details[name].text()
                 assert all(page.checks[n].isVisible() and page.status[n].isVisible()
                            for n in page.details)
                 assert _fits(page), (size, name)
@@ -141,3 +141,33 @@ def test_parse_race_accepts_the_shipped_lessons():
 
     for name in ("optimiser-race", "momentum-ravine", "adam"):
         parse_race(load_lesson(name).settings["race"])
+
+
+def test_update_rules_break_only_between_terms_on_a_projector(main_window, qtbot):
+    """At 1024x768 in presentation mode (F5), each racer's update written out (its "update
+    ▸" link in the compact board) breaks its lines only between the rule's terms and
+    between its numbers, never inside one (Adam's wrapped "m^" | "= m/(1−β₁ᵗ)")."""
+    from tests.views.fit_checks import broken_texts
+
+    win = main_window
+    win.resize(1024, 768)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    try:
+        lab, ctl, page = _open(win, qtbot, "optimiser-race")
+        for _ in range(3):
+            qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
+        problems = []
+        for r in ctl.race.racers:
+            if page.compact:
+                page.status[r.name].linkActivated.emit(r.name)   # its "update ▸" link
+            label = page.details[r.name]
+            assert label.isVisible(), r.name
+            numbers = label.text().split("<br>")[1].replace("\xa0", " ").replace("&nbsp;", " ")
+            terms = [t.strip() for t in r.opt.formula.split(";")] + \
+                [t.strip() for t in numbers.split("   ") if t.strip()]
+            assert len(terms) >= 3, terms
+            problems += [f"{r.name}: {p}" for p in broken_texts(label.parentWidget(), keep=terms)]
+        assert page.compact   # (the board at 1024x768 in F5 is compact: the link was used)
+        assert not problems, "\n".join(problems)
+    finally:
+        qtbot.keyClick(win, Qt.Key.Key_F5)

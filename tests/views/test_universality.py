@@ -339,3 +339,59 @@ def test_weights_so_big_the_output_overflows(lab, qtbot, main_window):
     qtbot.waitUntil(lambda: not ctl.playback.playing)
     assert "NaN or infinite" in main_window.statusBar().currentMessage()
     assert np.array_equal(ctl.net.v, before)
+
+
+def _goal_field_problems(field) -> list[str]:
+    """The goal field's text cut off (a line out of the field's view, or a one-line field
+    narrower than its text) or a line broken inside a term ("0.05 | cos(50x)")."""
+    text = field.text()
+    if not hasattr(field, "document"):   # a one-line field
+        fm = field.fontMetrics()
+        room = field.contentsRect().width() - 8
+        return [] if fm.horizontalAdvance(text) <= room else [
+            f"{text!r} ({fm.horizontalAdvance(text)} px) in a field of {room} px"]
+    out, block = [], field.document().begin()
+    bottom = field.blockBoundingGeometry(block).translated(field.contentOffset()).bottom()
+    if bottom > field.viewport().height() + 1 or field.horizontalScrollBar().maximum():
+        out.append(f"{text!r}: drawn {bottom:.0f} px high in {field.viewport().height()} px")
+    layout, shown = block.layout(), block.text()
+    for i in range(layout.lineCount() - 1):
+        end = layout.lineAt(i).textStart() + layout.lineAt(i).textLength()
+        if shown[end:end + 1] not in ("+", "-", "−"):   # a sum's terms: "… sin(15x) | + 0.05"
+            out.append(f"broken inside a term: {shown[:end]!r} | {shown[end:]!r}")
+    return out
+
+
+def test_the_goal_field_shows_its_whole_goal_at_projector_sizes(main_window, qtbot):
+    """A long goal (Nielsen's, of the bumps lesson) at 1024x768, 1280x720, 1366x768 and
+    1920x1080, in presentation mode (F5) and not: the goal field shows all of it, its
+    lines breaking only between the sum's terms (at 1024x768 the one-line field cut it
+    off after "0.05 cos("); a typed goal is taken with Enter and shown whole too."""
+    from nnviz.views.style import current_style
+
+    win = main_window
+    assert win.open_lesson("universality-bumps")
+    field = win.current_lab.controls.goal_edit
+    long_goal = "0.2 + 0.4x^2 + 0.3x sin(15x) + 0.05 cos(50x)"
+    assert field.text() == long_goal
+    problems = []
+    for size in ((1024, 768), (1280, 720), (1366, 768), (1920, 1080)):
+        win.resize(*size)
+        for presentation in (True, False):
+            if current_style().presentation != presentation:
+                qtbot.keyClick(win, Qt.Key.Key_F5)
+            for _ in range(3):
+                QApplication.processEvents()
+            where = f"{size} F5={presentation}"
+            assert win.size().toTuple() == size, where
+            problems += [f"{where}: {p}" for p in _goal_field_problems(field)]
+    typed = "0.5 + 0.25 sin(2 pi x) + 0.125 cos(4 pi x) - 0.0625 sin(8 pi x)"
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, typed)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert win.current_lab.ctl.m.goal_text == typed and field.text() == typed
+    problems += [f"typed: {p}" for p in _goal_field_problems(field)]
+    if current_style().presentation:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert not problems, "\n".join(problems)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron.functions import FunctionsController
 from nnviz.engine.naming import fmt
 from nnviz.views.cells import set_cell
-from nnviz.views.fit import NBSP
+from nnviz.views.fit import unbreakable
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -31,11 +31,6 @@ def _signed(v: float) -> str:
     return ("+" if v > 0 else "") + _num(v)
 
 
-def kept(formula: str) -> str:
-    """A formula that never wraps inside (its spaces non-breaking)."""
-    return formula.replace(" ", NBSP)
-
-
 class ComparePage(QWidget):
     """z = w·x + b with x = 1, b = −1: a perceptron and a sigmoid neuron, the same w."""
 
@@ -45,8 +40,8 @@ class ComparePage(QWidget):
         self.style_ = current_style()
         intro = QLabel("Notes 002: a small change in a weight can flip a perceptron's output "
                        "completely, while a sigmoid neuron's output changes only a little, "
-                       f"{kept('Δσ ≈ σ′(z)·x·Δw')}. Both neurons here have {kept('x = 1')} "
-                       f"and {kept('b = −1')}, so {kept('z = w − 1')}; one slider sets w "
+                       f"{unbreakable('Δσ ≈ σ′(z)·x·Δw')}. Both neurons here have {unbreakable('x = 1')} "
+                       f"and {unbreakable('b = −1')}, so {unbreakable('z = w − 1')}; one slider sets w "
                        "for both.")
         intro.setWordWrap(True)
         self.slider = ValueSlider("w", -3.0, 5.0, 0.05, decimals=2)
@@ -102,13 +97,13 @@ class ComparePage(QWidget):
         n = {k: _num(v) for k, v in c.items()}
         dp = c["d_perceptron"]
         flip = "→ the output FLIPPED" if dp != 0 else "(no change)"
-        w = ", ".join(kept(t) for t in (f"w: {n['prev_w']} → {n['w']} (Δw = {_signed(c['dw'])})",
+        w = ", ".join(unbreakable(t) for t in (f"w: {n['prev_w']} → {n['w']} (Δw = {_signed(c['dw'])})",
                                         f"z = {n['z']}"))
         y = [f"y = {n['prev_perceptron']} → {n['perceptron']},", f"Δy = {_signed(dp)}", flip]
         sig = [f"σ = {n['prev_sigmoid']} → {n['sigmoid']},",
                f"Δσ = {_signed(c['d_sigmoid'])}\n≈ σ′(z)·x·Δw = {_signed(c['d_sigmoid_approx'])}"]
-        self.labels["perceptron"].setText(f"{w}\n" + " ".join(kept(t) for t in y))
-        self.labels["sigmoid"].setText(f"{w}\n" + " ".join(kept(t) for t in sig))
+        self.labels["perceptron"].setText(f"{w}\n" + " ".join(unbreakable(t) for t in y))
+        self.labels["sigmoid"].setText(f"{w}\n" + " ".join(unbreakable(t) for t in sig))
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -128,7 +123,7 @@ class SoftmaxPage(QWidget):
         self.ctl = ctl
         self.style_ = current_style()
         left = QVBoxLayout()
-        intro = QLabel(f"Softmax (notes 002): {kept('a_j = e^(c·z_j) / Σ_k e^(c·z_k)')}. The outputs "
+        intro = QLabel(f"Softmax (notes 002): {unbreakable('a_j = e^(c·z_j) / Σ_k e^(c·z_k)')}. The outputs "
                        "are positive and always sum to 1. Scaling all z by c > 1 sharpens "
                        "them towards the largest; c → 0 makes them uniform.")
         intro.setWordWrap(True)

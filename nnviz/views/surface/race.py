@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.surface.race import MAX_STEPS_PER_TICK, RaceController
 from nnviz.engine.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.engine.race import COLOURS, SURFACES
+from nnviz.views.fit import formula_breaks
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
@@ -246,9 +247,11 @@ class RacePage(QWidget):
                 f"{SYMBOLS.get(k, k)} = ({_num(a)}, {_num(b)})" for k, (a, b) in race.describe(i)
                 if (k not in ("g", "step") or r.steps) and k not in hidden)
             self._status_texts[name] = (_num(r.losses[-1]), html.escape(stopped))
+            # lines break between the update's terms and numbers only, never inside one
+            # ("m^" | "= m/(1−β₁ᵗ)" at 1024x768 in F5)
             self.details[name].setText(
-                f"{html.escape(r.opt.formula)}<br>"
-                + html.escape(numbers).replace("   ", "&nbsp;&nbsp; "))
+                f"{html.escape(formula_breaks(r.opt.formula, at_equals=False))}<br>"
+                + html.escape(formula_breaks(numbers, at_equals=False)))
         self.map.start.setData([race.start[0]], [race.start[1]])
         self._most = most
         self._fit([r.name for r in race.racers])

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.naming import fmt
 from nnviz.engine.optimisers import OPTIMISERS
 from nnviz.engine.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
+from nnviz.views.fit import formula_breaks
 from nnviz.views.label_host import LabelHost
 from nnviz.views.widgets import spin_box
 
@@ -158,7 +159,7 @@ class OptimiserBox(QGroupBox):
         cls = OPTIMISERS[name]
         with QSignalBlocker(self.optimiser):
             self.optimiser.setCurrentIndex(self.optimiser.findData(name))
-        self.formula.setText(cls.formula)
+        self.formula.setText(formula_breaks(cls.formula, at_equals=False))
         own = {h.key: h for h in cls.hypers}
         for key, spin in self.spins.items():
             self._show_row(spin, key in own)

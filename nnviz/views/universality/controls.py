@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -24,6 +23,7 @@ from nnviz.controllers.universality.controller import MAX_BUMPS, MAX_NEURONS, Un
 from nnviz.engine.universality import GOAL_PRESETS
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style
+from nnviz.views.universality.goal_edit import GoalEdit
 from nnviz.views.widgets import PAUSE, PLAY, FittingLabel, spin_box
 
 ACTIVATIONS = [("sigmoid", "Sigmoid"), ("step", "Step"), ("tanh", "tanh"), ("relu", "ReLU"),
@@ -132,8 +132,7 @@ class OneInputControls(QWidget):
             self.preset.addItem(name, text)
         self.preset.addItem("no goal", "")
         form.addRow("Goal f(x)", self.preset)
-        self.goal_edit = QLineEdit()
-        self.goal_edit.setMinimumWidth(120)
+        self.goal_edit = GoalEdit()   # wraps: a long goal is shown whole
         self.goal_edit.setPlaceholderText("a function of x, e.g. sin(2 pi x)")
         self.goal_edit.setToolTip("numbers, x, + - * / ^, ( ), sin cos tan exp log sqrt abs, pi, e")
         lay.addWidget(self.goal_edit)
