@@ -31,6 +31,8 @@ SHEET = """
 """
 NUMBER = re.compile(r"(?<![\w.^])-?\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?(?![\w^])")
 PARTIAL_AS_D = re.compile(r"(?<![\w{])d[A-Za-z_]+\d*/d[A-Za-z_]")
+#: a derivative written with an apostrophe: "sigma'(z)", "f' is", "σ'(z)" (on screen: ′)
+APOSTROPHE_PRIME = re.compile(r"(?<![\w'])(?:[A-Za-z]|σ|sigma|relu|ReLU|tanh)'(?=[(\s])")
 NOTES_LABS = ("workbench", "neuron", "surface", "universality")
 
 
@@ -57,6 +59,15 @@ def test_partial_derivatives_are_written_with_the_partial_sign(name):
         assert not PARTIAL_AS_D.search(_literal_text(text)), text
         for p in parse_template(text):   # a placeholder is printed as its value, but say ∂
             assert p.name is None or not PARTIAL_AS_D.search(" " + p.name), text
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_derivatives_are_written_with_the_prime_sign(name):
+    """σ′(z), f′ with the prime U+2032 as the screen shows them, not an apostrophe
+    ("sigma'(z)" read as a quote on a projector)."""
+    for text in _texts(load_lesson(name)):
+        found = APOSTROPHE_PRIME.findall(text)
+        assert not found, (found, text)
 
 
 @pytest.mark.parametrize("name", lesson_names())

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
-from nnviz.engine.activations import get_activation
+from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.views.neuron.perceptron_page import PAUSE_TEXT, PLAY_TEXT
 
 
@@ -216,6 +219,26 @@ def test_gallery_plots_the_engine_functions(lab, qtbot):
     fp = float(get_activation("tanh").prime(np.array([z]))[0])
     assert f"f′ = {round(fp, 4):g}" in p.titleLabel.text
     assert len(g.regions["relu"]) == 1 and g.regions["linear"] == []
+
+
+def test_the_gallery_writes_each_derivative_with_the_prime_sign(lab, qtbot, main_window):
+    """Each function's derivative under the gallery, selected by Page Down, is written
+    σ′(z), tanh′(z), f′(z) with the prime U+2032, never an apostrophe (read as a quote from
+    the back of a room), and the legend's font draws the prime (fonts-dejavu has it)."""
+    lab.show_page("gallery")
+    g, f = lab.gallery_page, lab.ctl.functions
+    seen = set()
+    for _ in range(len(ACTIVATIONS)):
+        g.flush()
+        act = ACTIVATIONS[f.gallery_name]
+        text = g.legend.text()
+        assert html.unescape(act.prime_formula.replace(" ", "\xa0")) in html.unescape(
+            text.replace("&nbsp;", "\xa0")), (f.gallery_name, text)
+        assert "'(" not in act.prime_formula and "′" in act.prime_formula, act.prime_formula
+        seen.add(f.gallery_name)
+        qtbot.keyClick(main_window, Qt.Key.Key_PageDown)
+    assert {"sigmoid", "tanh", "relu"} <= seen
+    assert QFontMetrics(g.legend.font()).inFontUcs4(0x2032)
 
 
 def test_compare_page_one_slider_two_neurons(lab, qtbot):

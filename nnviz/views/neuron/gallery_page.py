@@ -20,6 +20,7 @@ from nnviz.controllers.neuron.functions import (
 from nnviz.engine.activations import ACTIVATIONS, Activation
 from nnviz.engine.naming import fmt
 from nnviz.views.axes import fitting_title_pt, set_title
+from nnviz.views.fit import unbreakable
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -42,7 +43,7 @@ def _num(v: float) -> str:
 
 def unbroken(formula: str) -> str:
     """A formula as rich text that never wraps inside (every space non-breaking)."""
-    return html.escape(formula, quote=False).replace(" ", "&nbsp;")
+    return html.escape(unbreakable(formula), quote=False)
 
 
 def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | None:
