@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 from nnviz.engine.activations import ACTIVATIONS, get_activation
 from nnviz.views.neuron.perceptron_page import PAUSE_TEXT, PLAY_TEXT
@@ -393,3 +393,35 @@ def test_the_perceptron_panel_is_one_page_when_tall_and_two_tabs_when_short(lab,
     main_window.resize(1920, 1080)
     qtbot.waitUntil(lambda: panel.stacked)
     assert page.data_combo.isVisible() and page.sliders["w1"].isVisible()
+
+
+def test_gallery_tick_labels_have_room_on_a_projector(main_window, qtbot):
+    """At 1024x768 and 1280x720 in presentation mode (F5) and not, every gallery plot's y
+    tick labels keep a gap before them (the step and sigmoid plots' "0.5" sat flush with
+    the axis' edge, against the plot on its left or the page's edge at 1024x768 in F5),
+    and every plot's axes still show at least two tick labels apart from their labels."""
+    from nnviz.views.style import current_style
+    from tests.views.fit_checks import axis_problems, drawn_tick_labels
+
+    win = main_window
+    assert win.open_lesson("activation-gallery")
+    g = win.current_lab.gallery_page
+    problems = []
+    for size in ((1024, 768), (1280, 720)):
+        win.resize(*size)
+        for presentation in (True, False):
+            if current_style().presentation != presentation:
+                qtbot.keyClick(win, Qt.Key.Key_F5)
+            g.flush()
+            QApplication.processEvents()
+            where = f"{size} F5={presentation}"
+            room = 4 * current_style().scale
+            for name, plot in g.plots.items():
+                for rect, text in drawn_tick_labels(plot.getAxis("left")):
+                    if rect.left() < room:
+                        problems.append(f"{where} {name}: y tick {text!r} "
+                                        f"{rect.left():.1f} px from the axis' edge")
+            problems += [f"{where}: {p}" for p in axis_problems(g)]
+    if current_style().presentation:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert not problems, "\n".join(problems)

@@ -46,6 +46,12 @@ def unbroken(formula: str) -> str:
     return html.escape(unbreakable(formula), quote=False)
 
 
+#: pixels (at the 10-point type) left free before a plot's widest y tick label, and the
+#: widest labels the gallery's y axes show (a bounded range's middle; the others' ticks)
+TICK_ROOM = 6
+Y_TICK_TEXTS = ("0.5", "-1", "-2")
+
+
 def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | None:
     """Tick labels of a bounded activation's y axis: its range's ends (tanh's −1 and 1
     beside 0), and the middle too where the labels are ``room`` pixels apart; None for
@@ -215,6 +221,13 @@ class GalleryPage(QWidget):
             lo, hi = a - m, b + m
             p.setYRange(lo, hi, padding=0)
         ax.setTicks(bounded_ticks(act, vb.height() / (hi - lo), fh))
+        # one width for every plot's y axis: room for its widest tick label and a gap
+        # before it, so no label ("0.5" of the step and sigmoid plots, flush with the axis'
+        # edge at 1024x768 in F5) touches the plot on its left or the page's edge
+        fm = QFontMetricsF(ax.style.get("tickFont") or ax.font())
+        offset = ax.style.get("tickTextOffset", [5, 2])[0]
+        widest = max(fm.horizontalAdvance(t) for t in Y_TICK_TEXTS)
+        ax.setWidth(int(widest + offset + TICK_ROOM * self.style_.scale + 1))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
