@@ -106,12 +106,19 @@ class SidePanelScroll(QScrollArea):
 
 
 NBSP = "\u00a0"
+#: U+2060 WORD JOINER, set after a prime: Qt breaks a line between "′" and "(" ("f′" | "(z)")
+JOINER = "\u2060"
+
+
+def _primes_joined(text: str) -> str:
+    return text.replace("′", "′" + JOINER)
 
 
 def unbreakable(text: str) -> str:
-    """``text`` (plain) that never wraps inside: its spaces non-breaking (a formula such as
-    "σ(z)(1 − σ(z))" or a term "m^ = m/(1−β₁ᵗ)" kept on one line)."""
-    return text.replace(" ", NBSP)
+    """``text`` (plain) that never wraps inside: its spaces non-breaking and its primes
+    joined to what follows (a formula such as "σ′(z) = σ(z)(1 − σ(z))" or a term
+    "m^ = m/(1−β₁ᵗ)" kept on one line)."""
+    return _primes_joined(text.replace(" ", NBSP))
 
 
 def formula_breaks(text: str, at_equals: bool = True) -> str:
@@ -135,7 +142,7 @@ def formula_breaks(text: str, at_equals: bool = True) -> str:
         inside = before in ("=", "←") or after in ("+", "−", "-") and after != ""
         breakable = depth <= 0 and (between or at_equals and inside)
         out.append(" " if breakable else NBSP)
-    return "".join(out)
+    return _primes_joined("".join(out))
 
 
 def fit_combo(combo: QComboBox) -> None:

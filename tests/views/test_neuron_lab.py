@@ -232,8 +232,8 @@ def test_the_gallery_writes_each_derivative_with_the_prime_sign(lab, qtbot, main
         g.flush()
         act = ACTIVATIONS[f.gallery_name]
         text = g.legend.text()
-        assert html.unescape(act.prime_formula.replace(" ", "\xa0")) in html.unescape(
-            text.replace("&nbsp;", "\xa0")), (f.gallery_name, text)
+        shown = html.unescape(text.replace("&nbsp;", " ")).replace("\xa0", " ")
+        assert act.prime_formula in shown.replace("\u2060", ""), (f.gallery_name, text)
         assert "'(" not in act.prime_formula and "′" in act.prime_formula, act.prime_formula
         seen.add(f.gallery_name)
         qtbot.keyClick(main_window, Qt.Key.Key_PageDown)

@@ -25,7 +25,7 @@ def test_choosing_adam_shows_its_settings_and_trains_with_it(main_window, qtbot)
     _pick(box.optimiser, "adam")
     cfg = main_window.doc.config
     assert cfg.optimiser == "adam" and cfg.optimiser_spec()[0] == "adam"
-    assert box.formula.text().startswith("m ← β₁·m")
+    assert box.formula.text().replace("\xa0", " ").startswith("m ← β₁·m")   # (no-break spaces)
     assert box.spins["beta1"].isVisible() and not box.spins["momentum"].isVisible()
     box.spins["beta2"].setValue(0.99)
     assert dict(main_window.doc.config.hyper)["beta2"] == 0.99

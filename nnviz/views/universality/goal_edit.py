@@ -11,19 +11,16 @@ from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QSizePolicy, QWidget
 
 from nnviz.engine.expr import MAX_LENGTH
-from nnviz.views.fit import NBSP, formula_breaks
+from nnviz.views.fit import JOINER, NBSP, formula_breaks
 
 #: the most characters the field takes: one more than the parser's limit, so a text that
 #: long is refused with the parser's message, and a paste of a book cannot grow the field
 MAX_GOAL_CHARS = MAX_LENGTH + 1
 
 
-#: U+2060 WORD JOINER: Qt breaks a line after an ASCII "-" ("… cos(4 pi x) -" | "0.06…")
-JOINER = "\u2060"
-
-
 def _shown(text: str) -> str:
     """``text`` as the field shows it: breakable between terms only."""
+    # a word joiner after an ASCII "-": Qt breaks a line there ("… cos(4 pi x) -" | "0.06…")
     return formula_breaks(text).replace(f"-{NBSP}", f"-{JOINER}{NBSP}")
 
 
