@@ -154,7 +154,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     win = MainWindow(settings=settings)
     win.resize(*size)
     if lesson is not None:
-        from nnviz.engine.lessons import load_lesson
+        from nnviz.engine.teaching.lessons import load_lesson
 
         win.doc.load_lesson(load_lesson(lesson))
         win.show_lab(lab or win.doc.lesson.lab if (lab or win.doc.lesson.lab) in

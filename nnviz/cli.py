@@ -58,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _worked(args: argparse.Namespace) -> int:
-    from nnviz.engine.lessons import LessonError, load_lesson
-    from nnviz.engine.worked import worked_markdown
+    from nnviz.engine.stepping.worked import worked_markdown
+    from nnviz.engine.teaching.lessons import LessonError, load_lesson
 
     try:
         lesson = load_lesson(args.lesson)
@@ -70,7 +70,7 @@ def _worked(args: argparse.Namespace) -> int:
         print(f"nnviz worked: cannot read {args.lesson}: {e}", file=sys.stderr)
         return 2
     if lesson.lab == "conv":
-        from nnviz.engine.conv_worked import lesson_conv_markdown
+        from nnviz.engine.labs.conv_worked import lesson_conv_markdown
 
         sys.stdout.write(lesson_conv_markdown(lesson))
         return 0
@@ -109,7 +109,7 @@ def _screenshot(args: argparse.Namespace) -> int:
 
 
 def _exercise(args: argparse.Namespace) -> int:
-    from nnviz.engine.exercise import make_exercise
+    from nnviz.engine.teaching.exercise import make_exercise
 
     try:
         ex = make_exercise(args.kind, args.shape, args.activation, args.loss, args.seed)

@@ -41,6 +41,25 @@ def test_controllers_import_no_widgets_or_pyqtgraph():
     assert _violations("controllers", ("PySide6.QtWidgets", "pyqtgraph", "PyQt5", "PyQt6")) == []
 
 
+def test_engine_modules_are_grouped_by_concern():
+    """No flat engine modules: each lives in the package of its concern (core, learning,
+    stepping, labs, sets, files, teaching), and each package says what it holds."""
+    assert sorted(p.name for p in (PKG / "engine").glob("*.py")) == ["__init__.py"]
+    packages = [p for p in (PKG / "engine").iterdir() if (p / "__init__.py").exists()]
+    assert len(packages) >= 5
+    for pkg in packages:
+        assert ast.get_docstring(ast.parse((pkg / "__init__.py").read_text())), pkg.name
+
+
+def test_network_maths_depends_only_on_itself():
+    """engine/core (the network, activations, losses) imports no lab, trainer, trace or
+    lesson module: everything else is built on it (reading a saved batch norm may use the
+    file validators)."""
+    others = ("learning", "stepping", "labs", "sets", "teaching", "files")
+    bad = _violations("engine/core", tuple(f"nnviz.engine.{o}" for o in others))
+    assert [b for b in bad if "nnviz.engine.files.validate" not in b] == []
+
+
 def test_checker_catches_a_violation(tmp_path):
     bad = tmp_path / "m.py"
     bad.write_text("from PySide6 import QtWidgets\nimport pyqtgraph as pg\n")
@@ -52,8 +71,9 @@ def test_engine_runs_without_qt_loaded():
     import subprocess
     import sys
 
-    code = ("import sys, nnviz.engine.lessons, nnviz.engine.worked, nnviz.engine.trace, "
-            "nnviz.engine.training, nnviz.engine.datasets;"
+    code = ("import sys, pkgutil, importlib, nnviz.engine as e;"
+            "[importlib.import_module(m.name) for m in "
+            "pkgutil.walk_packages(e.__path__, 'nnviz.engine.')];"
             "bad=[m for m in sys.modules if m.startswith(('PySide6','pyqtgraph'))];"
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -79,3 +99,38 @@ def test_no_module_is_over_400_lines():
     long = {name for name, n in lengths.items() if n > MAX_LINES}
     assert long - LONG_MODULES_WAIVED == set(), {n: lengths[n] for n in long}
     assert LONG_MODULES_WAIVED - long == set(), "split: take them off the waiver list"
+
+
+#: functions longer than MAX_FUNCTION_LINES, waived until split (widget constructors that
+#: build a panel control by control); the list only shrinks
+LONG_FUNCTIONS_WAIVED = {
+    "nnviz/views/universality/controls.py:__init__",
+    "nnviz/views/universality/two_inputs.py:__init__",
+    "nnviz/views/training/panels.py:__init__",
+    "nnviz/views/training/optimiser_box.py:__init__",
+    "nnviz/views/surface/page.py:_build_controls",
+    "nnviz/engine/learning/fast.py:_run",
+    "nnviz/bench/engine_bench.py:surface_b101",
+    "nnviz/views/workbench/__init__.py:__init__",
+    "nnviz/bench/__init__.py:run",
+}
+MAX_FUNCTION_LINES = 60
+
+
+def _long_functions() -> dict[str, int]:
+    out = {}
+    for f in sorted(PKG.rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                n = node.end_lineno - node.lineno + 1
+                if n > MAX_FUNCTION_LINES:
+                    out[f"{f.relative_to(PKG.parent).as_posix()}:{node.name}"] = n
+    return out
+
+
+def test_no_function_is_over_60_lines():
+    """A function over MAX_FUNCTION_LINES does more than one thing: split it into named
+    pieces (ruff's complexity check, C901 in pyproject.toml, counts its decisions)."""
+    long = _long_functions()
+    assert set(long) - LONG_FUNCTIONS_WAIVED == set(), long
+    assert LONG_FUNCTIONS_WAIVED - set(long) == set(), "split: take them off the waiver list"

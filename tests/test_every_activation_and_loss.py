@@ -8,15 +8,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.activations import ACTIVATIONS, apply_in_place, get_activation
-from nnviz.engine.data import encode, scheme_for
-from nnviz.engine.fast import FastTrainer, unsupported_reason
-from nnviz.engine.lessons import Lesson
-from nnviz.engine.losses import LOSSES
-from nnviz.engine.naming import Naming
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch
-from nnviz.engine.worked import typeset, worked_markdown
+from nnviz.engine.core.activations import ACTIVATIONS, apply_in_place, get_activation
+from nnviz.engine.core.losses import LOSSES
+from nnviz.engine.core.naming import Naming
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.learning.fast import FastTrainer, unsupported_reason
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch
+from nnviz.engine.sets.data import encode, scheme_for
+from nnviz.engine.stepping.worked import typeset, worked_markdown
+from nnviz.engine.teaching.lessons import Lesson
 
 
 def _valid(act: str, loss: str) -> bool:
@@ -52,7 +52,7 @@ def test_the_cases_cover_every_activation_and_loss():
 
 @pytest.mark.parametrize("act, loss", CASES)
 def test_trace_chain_equals_backward(act, loss):
-    from nnviz.engine.trace import build_trace
+    from nnviz.engine.stepping.trace import build_trace
 
     net, x, y, a, lo = _setup(act, loss)
     tr = build_trace(net, x, y, lo, 0.5)

@@ -28,5 +28,5 @@ def test_functions_stay_under_complexity_12():
              if p.name != "test_lint.py"]
     waived = [f"{p.relative_to(ROOT).as_posix()}: {m.group(1)}" for p in files
               for m in re.finditer(r"def (\w+)\(.*noqa: C901", p.read_text("utf-8"))]
-    assert waived == ["nnviz/engine/fast.py: _run"]
+    assert waived == ["nnviz/engine/learning/fast.py: _run"]
     assert sum(p.read_text("utf-8").count("noqa: C901") for p in files) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
 
 
 def _graph(qtbot):
@@ -100,8 +100,8 @@ def test_full_speed_training_equals_step_by_step_epochs(qtbot, lesson):
 def test_settings_without_a_fast_path_train_step_by_step(qtbot):
     from nnviz.controllers.document import Document
     from nnviz.controllers.training.controller import TrainingController
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.fast import unsupported_reason
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.learning.fast import unsupported_reason
 
     c = TrainingController(Document())
     c.doc.load_lesson("spiral")

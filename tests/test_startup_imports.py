@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_AT_START = ("numpy.random", "concurrent.futures", "nnviz.views.big_reads",
-                "nnviz.engine.file_child")
+                "nnviz.engine.files.file_child")
 
 _SCRIPT = """
 import sys

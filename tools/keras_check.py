@@ -1,4 +1,4 @@
-"""Run the Training lab's Keras code (nnviz.engine.keras_code) in real Keras 3 and compare
+"""Run the Training lab's Keras code (nnviz.engine.labs.keras_code) in real Keras 3 and compare
 one training step with nnviz's engine.
 
 Keras is never an nnviz dependency: run this with a Python that has Keras 3 and a backend
@@ -46,11 +46,11 @@ if "--as-is" not in sys.argv:   # float64 really float64 (see above)
 import contextlib  # noqa: E402
 import io  # noqa: E402
 
-from nnviz.engine.batchnorm import EPS, MOMENTUM  # noqa: E402
-from nnviz.engine.keras_code import Setup, keras_code  # noqa: E402
-from nnviz.engine.lessons import load_lesson  # noqa: E402
-from nnviz.engine.losses import get_loss  # noqa: E402
-from nnviz.engine.training import OptimizerState, train_step  # noqa: E402
+from nnviz.engine.core.batchnorm import EPS, MOMENTUM  # noqa: E402
+from nnviz.engine.core.losses import get_loss  # noqa: E402
+from nnviz.engine.labs.keras_code import Setup, keras_code  # noqa: E402
+from nnviz.engine.learning.training import OptimizerState, train_step  # noqa: E402
+from nnviz.engine.teaching.lessons import load_lesson  # noqa: E402
 
 TOL = 1e-12
 COLS = ["W", "b", "gamma/beta", "running mean", "running var"]
@@ -171,7 +171,7 @@ def _with(**kw):
 
 
 def _bn(net, cfg):
-    from nnviz.engine.batchnorm import BatchNorm
+    from nnviz.engine.core.batchnorm import BatchNorm
 
     norms = [BatchNorm.new(net.sizes[l + 1]) if l < net.n_layers - 1 else None
              for l in range(net.n_layers)]

@@ -155,7 +155,7 @@ def run(quick: bool, log=print) -> dict[str, Any]:
         data["engine_train"][n] = dense_bench.dense_train(n, 0.15 if quick else 1.5,
                                                           1 if quick else 3)
     log("fast trainer with each optimiser ...")
-    from nnviz.engine.optimisers import OPTIMISERS
+    from nnviz.engine.learning.optimisers import OPTIMISERS
 
     data["optimiser_train"] = {
         o: {n: {"samples_per_s": engine_bench.optimiser_train(n, o, 0.05 if quick else 0.4,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from nnviz.engine.cnn_train import CNNTrainer
+from nnviz.engine.labs.cnn_train import CNNTrainer
 
 
 def conv_train(seconds: float, repeats: int) -> dict[str, float]:

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.losses import Loss, get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.training import TrainConfig
+from nnviz.engine.core.losses import Loss, get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.training import TrainConfig
 
 Array = np.ndarray
 SOFTMAX_CFG = TrainConfig(eta=0.1, batch_size=32)
@@ -48,7 +48,7 @@ def _one_hot(labels: Array, k: int) -> Array:
 
 def keras_setup(seed: int = 0) -> DenseSetup:
     """64-32-64-10, ReLU, softmax, cross-entropy on the keras lab's 1,437 training digits."""
-    from nnviz.engine.cnn_train import digits_split
+    from nnviz.engine.labs.cnn_train import digits_split
 
     x, labels, _xt, _lt = digits_split()
     net = Network.create([64, 32, 64, 10], "relu", np.random.default_rng(seed),

@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine.datasets import encode_labels, generate
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.training import TrainConfig, train_epoch
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.training import TrainConfig, train_epoch
+from nnviz.engine.sets.datasets import encode_labels, generate
 
 #: TensorFlow Playground's reference networks (hidden layers) and the data each is timed on
 CONFIGS: dict[str, tuple[tuple[int, ...], str]] = {
@@ -113,7 +113,7 @@ def _grid_loss_own(net: Network, x: np.ndarray, y: np.ndarray, va: np.ndarray,
                    vb: np.ndarray, chunk: int = 8) -> np.ndarray:
     """Mean squared error for every (w[0][0,0], w[0][0,1]) = (va[i], vb[i]), dense and batched.
 
-    Used when nnviz.engine.surface is not in this build. Every grid point evaluates every
+    Used when nnviz.engine.labs.surface is not in this build. Every grid point evaluates every
     neuron on every sample; chunks of 8 grid points keep the (8 * n, width) arrays in
     cache (and below OpenBLAS's threading threshold), the layers above the first are
     one 2-D matrix product per chunk, and all
@@ -176,7 +176,7 @@ def surface_b101(repeats: int) -> dict[str, Any]:
     neuron above it; the other 7 first-layer neurons do not change) and
     2 + 8 + 8 = 18 multiply-adds (that neuron's inputs, its effect on the next
     layer, the output layer). The bench's own dense grid (without
-    nnviz.engine.surface) needs all 17 tanh and 88 multiply-adds, in one thread.
+    nnviz.engine.labs.surface) needs all 17 tanh and 88 multiply-adds, in one thread.
     """
     s = playground("b")
     net = s.net
@@ -187,12 +187,12 @@ def surface_b101(repeats: int) -> dict[str, Any]:
     xs = np.linspace(w00 - 3.0, w00 + 3.0, 101)
     ys = np.linspace(w01 - 3.0, w01 + 3.0, 101)
     try:
-        from nnviz.engine import surface as surf
+        from nnviz.engine.labs import surface as surf
         px, py = surf.ParamRef("w", 0, 0, 0), surf.ParamRef("w", 0, 0, 1)
 
         def run():
             return surf.loss_grid(net, x, y, loss, px, py, xs, ys)
-        impl = "nnviz.engine.surface.loss_grid"
+        impl = "nnviz.engine.labs.surface.loss_grid"
         # neuron 0 of layer 1 and all neurons above it; the engine's threads
         tanh_per = 1 + sum(net.sizes[2:])
         macs_per = net.sizes[0] + net.sizes[2] + sum(w.size for w in net.weights[2:])
@@ -202,13 +202,13 @@ def surface_b101(repeats: int) -> dict[str, Any]:
 
         def run():
             return _grid_loss_own(net, x, y, gx.ravel(), gy.ravel()).reshape(gx.shape)
-        impl = "bench's own batched grid (nnviz.engine.surface not in this build)"
+        impl = "bench's own batched grid (nnviz.engine.labs.surface not in this build)"
         tanh_per, threads = sum(net.sizes[1:]), 1
         macs_per = sum(w.size for w in net.weights)
     grid = run()  # warm-up, and a check of the result
     probe = net.copy()
     probe.weights[0][0, 0], probe.weights[0][0, 1] = xs[17], ys[42]
-    from nnviz.engine.network import cost
+    from nnviz.engine.core.network import cost
 
     if not np.isclose(grid[42, 17], cost(probe, x, y, loss), rtol=1e-9, atol=1e-12):
         raise RuntimeError("the loss grid does not match the network's cost")

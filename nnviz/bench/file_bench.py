@@ -30,8 +30,8 @@ TICK_MS = 5
 
 
 def _big_network(n: int, seed: int = 0):
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.core.network import Network
 
     rng = np.random.default_rng(seed)
     sizes = [2, n, n, 2]
@@ -42,10 +42,10 @@ def _big_network(n: int, seed: int = 0):
 
 def big_files(folder: Path, n: int) -> tuple[Path, Path]:
     """A workspace and a weights file of a 2-n-n-2 network (mazur-2-2-2's lesson)."""
-    from nnviz.engine.lessons import load_lesson
-    from nnviz.engine.training import TrainConfig
-    from nnviz.engine.weights_file import save_weights
-    from nnviz.engine.workspace import Workspace, save_workspace
+    from nnviz.engine.files.weights_file import save_weights
+    from nnviz.engine.files.workspace import Workspace, save_workspace
+    from nnviz.engine.learning.training import TrainConfig
+    from nnviz.engine.teaching.lessons import load_lesson
 
     lesson, net = load_lesson("mazur-2-2-2"), _big_network(n)
     x = np.random.default_rng(1).normal(size=(8, 2))

@@ -129,8 +129,8 @@ def _spin(seconds: float) -> None:
 # ------------------------------------------------------------ live training
 def _reference_lesson(name: str):
     """Playground's configuration a, b or c as a training-lab lesson."""
-    from nnviz.engine.lessons import parse_lesson
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
+    from nnviz.engine.teaching.lessons import parse_lesson
 
     s = playground(name)
     kind = {"a": "circle", "b": "spiral", "c": "spiral"}[name]
@@ -168,7 +168,7 @@ def live_train_keras(seconds: float) -> dict[str, float] | None:
     where Play stops (as the notes' fit), then timed as a run that goes on."""
     if "training" not in available_labs():
         return None
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.teaching.lessons import load_lesson
 
     return _live(load_lesson("keras-lab"), seconds, lambda lab: lab.thumbs, past_stop=True)
 
@@ -207,7 +207,7 @@ def _live(lesson, seconds: float, frame_widget, past_stop: bool = False) -> dict
 
 # ------------------------------------------------------------ micro-step latency
 def _latency_lesson(key: str):
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.teaching.lessons import load_lesson
 
     return load_lesson("mazur-2-2-2" if key == "mazur-2-2-2" else "keras-lab")
 
@@ -270,8 +270,8 @@ def graph_redraw(seconds: float) -> dict[str, float] | None:
         from nnviz.views.items.network_graph import NetworkGraphWidget
     except ImportError:
         return None
-    from nnviz.engine.naming import Naming
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.naming import Naming
+    from nnviz.engine.core.network import Network
 
     rng = np.random.default_rng(0)
     net = Network.create([784, 100, 10], "sigmoid", rng)

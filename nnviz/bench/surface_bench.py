@@ -2,7 +2,7 @@
 
 - ``surface.b_101.seconds``: one 101 × 101 picture over two first-layer weights
   (w[0][0,0], w[0][0,1], ± 3) on all 500 points, as the lab computes it
-  (:func:`nnviz.engine.surface.loss_grid_picture`: float32 for this grid), best of
+  (:func:`nnviz.engine.labs.surface.loss_grid_picture`: float32 for this grid), best of
   ``repeats``; ``float64_seconds`` is the float64 grid pass for comparison and
   ``max_rel_diff`` the largest difference between the two, relative to the grid's
   spread.
@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from nnviz.bench.engine_bench import playground, time_best
-from nnviz.engine import surface as S
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import cost
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import cost
+from nnviz.engine.labs import surface as S
 
 PAIR = (S.ParamRef("w", 0, 0, 0), S.ParamRef("w", 0, 0, 1))
 

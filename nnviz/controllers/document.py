@@ -14,8 +14,11 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.undo import Change
 from nnviz.controllers.undo_bytes import BoundedUndoStack
-from nnviz.engine.data import DataSet, DataSpec, make_dataset
-from nnviz.engine.data_state import (
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.training import TrainConfig
+from nnviz.engine.sets.data import DataSet, DataSpec, make_dataset
+from nnviz.engine.sets.data_state import (
     DocData,
     data_state,
     empty,
@@ -25,10 +28,7 @@ from nnviz.engine.data_state import (
     refit,
     restored_data,
 )
-from nnviz.engine.lessons import Lesson, LessonError, load_lesson
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.training import TrainConfig
+from nnviz.engine.teaching.lessons import Lesson, LessonError, load_lesson
 
 DEFAULT_LESSON = "mazur-2-2-2"
 #: the Workbench timeline's steps are on this history: step 0 and 999 steps (MAX_TIMELINE)
@@ -177,7 +177,7 @@ class Document(QObject):
         base = self.layer_base
         if nm is None or [len(n) for n in nm.neurons] != sizes or nm.layer_notation:
             if getattr(self, "_naming_key", None) != (sizes, base):
-                from nnviz.engine.naming import Naming
+                from nnviz.engine.core.naming import Naming
 
                 self._naming_key, self._naming = (sizes, base), Naming.layered(sizes, base)
             return self._naming

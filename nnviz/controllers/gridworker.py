@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from nnviz.engine.surface import Cancelled
+from nnviz.engine.labs.surface import Cancelled
 
 Job = Callable[[Callable[[int, int], bool]], Any]
 

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from nnviz.controllers.document import Document
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
 
 
 def _no_page() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Hashable
 
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.engine.reveal import Verdict, judge
+from nnviz.engine.teaching.reveal import Verdict, judge
 
 
 class RevealController(QObject):

@@ -20,8 +20,8 @@ import os
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from nnviz.engine.atomic import write_atomic
-from nnviz.engine.validate import FormatError, read_bytes
+from nnviz.engine.files.atomic import write_atomic
+from nnviz.engine.files.validate import FormatError, read_bytes
 
 MAX_SETTINGS_BYTES = 1024 * 1024
 MAX_VALUE = 64 * 1024

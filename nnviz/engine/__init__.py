@@ -4,9 +4,9 @@ Layers, activations, losses, backpropagation (BP1-BP4), training, the
 step-by-step trace of one training example, lessons and data sets.
 """
 
-from nnviz.engine.activations import ACTIVATIONS, Activation, get_activation
-from nnviz.engine.losses import LOSSES, Loss, get_loss
-from nnviz.engine.network import Network
+from nnviz.engine.core.activations import ACTIVATIONS, Activation, get_activation
+from nnviz.engine.core.losses import LOSSES, Loss, get_loss
+from nnviz.engine.core.network import Network
 
 __all__ = [
     "ACTIVATIONS",

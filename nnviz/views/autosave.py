@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nnviz.engine.network import Network
-from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import save_workspace
+from nnviz.engine.core.network import Network
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.workspace import save_workspace
 from nnviz.views.background import BIG_AUTOSAVE_PARAMS
 
 if TYPE_CHECKING:

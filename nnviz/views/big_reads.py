@@ -1,6 +1,6 @@
 """Opening or importing a large file without freezing the window.
 
-The file is read, parsed and checked in a child process (``nnviz.engine.file_child``:
+The file is read, parsed and checked in a child process (``nnviz.engine.files.file_child``:
 ``json.loads`` of 50 MB holds the interpreter lock for seconds, which no thread can hide);
 the worker thread rebuilds the decoded object from the child's plain answer and checks it
 again with the same validators before building the workspace, lesson or network; the GUI
@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nnviz.engine.file_child import Cancelled, read_checked
-from nnviz.engine.lessons import lesson_from
-from nnviz.engine.validate import FormatError
-from nnviz.engine.weights_file import weights_from
-from nnviz.engine.workspace import workspace_from
+from nnviz.engine.files.file_child import Cancelled, read_checked
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.weights_file import weights_from
+from nnviz.engine.files.workspace import workspace_from
+from nnviz.engine.teaching.lessons import lesson_from
 from nnviz.views.safe_text import warn
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from nnviz.engine.captions import progress_matches
-from nnviz.engine.lessons import Caption, Lesson
+from nnviz.engine.teaching.captions import progress_matches
+from nnviz.engine.teaching.lessons import Caption, Lesson
 from nnviz.views.caption_text import shown_captions
 from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nnviz.engine.captions import names_mentioned, placeholders, render, trace_values
-from nnviz.engine.lessons import Caption, Lesson, LessonError
+from nnviz.engine.teaching.captions import names_mentioned, placeholders, render, trace_values
+from nnviz.engine.teaching.lessons import Caption, Lesson, LessonError
 
 _notes_cache: dict[int, tuple[Lesson, dict[str, float]]] = {}
 
@@ -20,7 +20,7 @@ def notes_values(lesson: Lesson) -> dict[str, float]:
         return hit[1]
     vals: dict[str, float] = {}
     if any(placeholders(c.text) or placeholders(c.question) for c in lesson.captions):
-        from nnviz.engine.worked import lesson_trace
+        from nnviz.engine.stepping.worked import lesson_trace
 
         try:
             vals = trace_values(lesson_trace(lesson))

@@ -15,9 +15,9 @@ from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
 from PySide6.QtGui import QImage, QPainter, QRegion
 from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
 
-from nnviz.engine.atomic import write_atomic
-from nnviz.engine.validate import FormatError
-from nnviz.engine.weights_file import check_like, read_weights, save_weights
+from nnviz.engine.files.atomic import write_atomic
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.weights_file import check_like, read_weights, save_weights
 from nnviz.views.gl import GLView
 from nnviz.views.lab_base import Lab
 from nnviz.views.safe_text import inform, warn
@@ -144,8 +144,8 @@ def _num(v) -> str:
 def worked_for(win: MainWindow) -> str:
     """The worked example up to the current step of the lab shown (all of it if the lab
     does not step through the trace)."""
-    from nnviz.engine.trace import build_trace
-    from nnviz.engine.worked import worked_markdown
+    from nnviz.engine.stepping.trace import build_trace
+    from nnviz.engine.stepping.worked import worked_markdown
 
     custom = getattr(win.current_lab, "worked_markdown", None)
     if callable(custom):   # a lab with arithmetic of its own (the convolution lab)

@@ -17,11 +17,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from nnviz.controllers.settings_store import get_str_list, put_str_list
-from nnviz.engine.json_text import json_format, plain
-from nnviz.engine.network import Network
-from nnviz.engine.validate import FormatError
-from nnviz.engine.weights_file import WEIGHTS_FORMAT
-from nnviz.engine.workspace import SUFFIX, Workspace, data_spec_for, read_workspace, save_workspace
+from nnviz.engine.core.network import Network
+from nnviz.engine.files.json_text import json_format, plain
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.weights_file import WEIGHTS_FORMAT
+from nnviz.engine.files.workspace import SUFFIX, Workspace, data_spec_for, read_workspace, save_workspace
 from nnviz.views.autosave import Autosaver
 from nnviz.views.background import BIG_FILE_BYTES, Background, file_size
 from nnviz.views.recovery import RecoveryFiles

@@ -65,7 +65,7 @@ class ExerciseDialog(QDialog):
 
     def __init__(self, parent: QWidget, shape: str) -> None:
         super().__init__(parent)
-        from nnviz.engine.exercise import HIDDEN_ACTIVATIONS, KINDS, LOSSES
+        from nnviz.engine.teaching.exercise import HIDDEN_ACTIVATIONS, KINDS, LOSSES
 
         self.setWindowTitle("Exercise sheet")
         form = QFormLayout(self)
@@ -149,7 +149,7 @@ class Handouts(QObject):
             return False
         if not path.lower().endswith((".pdf", ".tex")):
             path += ".pdf"
-        from nnviz.engine.handout import handout_sheet, phase_ends
+        from nnviz.engine.teaching.handout import handout_sheet, phase_ends
         from nnviz.views.sheet_pdf import write_sheet
 
         sheet = handout_sheet(doc.lesson, tr, upto)
@@ -170,7 +170,7 @@ class Handouts(QObject):
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return False
             choice = dlg.choice()
-        from nnviz.engine.exercise import make_exercise
+        from nnviz.engine.teaching.exercise import make_exercise
         from nnviz.views.sheet_pdf import write_sheet
 
         try:

@@ -24,7 +24,7 @@ class LessonInfoLab(Lab):
         self._on_lesson_changed()
 
     def _on_lesson_changed(self) -> None:
-        from nnviz.engine.worked import worked_markdown
+        from nnviz.engine.stepping.worked import worked_markdown
 
         if self.doc.lesson is not None:
             try:

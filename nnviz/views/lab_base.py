@@ -24,7 +24,7 @@ Hooks (all optional; the defaults are safe):
   forward, error, backward, update, result). Emit ``position_changed`` (or ``status``)
   whenever it changes so the caption bar follows.
 - ``caption_progress() -> (step, loss) | None`` and ``caption_values() -> dict | None``:
-  what ``when`` captions and caption templates read (nnviz.engine.captions).
+  what ``when`` captions and caption templates read (nnviz.engine.teaching.captions).
 - ``history() -> dict[str, list[float]] | None``: the training history as equal-length
   columns (e.g. {"epoch": [...], "cost": [...]}) for File > Export > History as CSV.
 - ``open_csv(path) -> bool``: a CSV file was dropped or opened; return True if the lab

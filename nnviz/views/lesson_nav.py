@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from nnviz.engine.lessons import builtin_id
-from nnviz.engine.syllabus import Entry, chapters, neighbour, shipped_syllabus
-from nnviz.engine.workspace import Workspace
+from nnviz.engine.files.workspace import Workspace
+from nnviz.engine.teaching.lessons import builtin_id
+from nnviz.engine.teaching.syllabus import Entry, chapters, neighbour, shipped_syllabus
 
 
 @dataclass
@@ -106,7 +106,7 @@ class LessonNavigator(QObject):
         self._kept[self.current] = _Kept(ws, win.doc.is_modified, win.files.path)
 
     def _restore(self, name: str, kept: _Kept) -> bool:
-        from nnviz.engine.validate import FormatError
+        from nnviz.engine.files.validate import FormatError
 
         win = self.win
         try:

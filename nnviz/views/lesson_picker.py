@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem
 
-from nnviz.engine.syllabus import chapters
+from nnviz.engine.teaching.syllabus import chapters
 from nnviz.views.cells import resize_list, set_row
 from nnviz.views.overlay import Overlay
 

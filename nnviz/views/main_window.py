@@ -24,9 +24,9 @@ from nnviz.controllers.settings_store import (
     open_settings,
     put_bytes,
 )
-from nnviz.engine.csvio import MAX_CSV_BYTES
-from nnviz.engine.lessons import builtin_id, lesson_names, load_lesson
-from nnviz.engine.validate import FormatError, read_text
+from nnviz.engine.files.validate import FormatError, read_text
+from nnviz.engine.sets.csvio import MAX_CSV_BYTES
+from nnviz.engine.teaching.lessons import builtin_id, lesson_names, load_lesson
 from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.exports import Exporter

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
-from nnviz.engine.drawing import PEN_COLOURS, Stroke
+from nnviz.engine.teaching.drawing import PEN_COLOURS, Stroke
 from nnviz.views.style import OKABE_ITO, current_style
 from nnviz.views.window_menus import add_action
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.reveal import RevealController
-from nnviz.engine.reveal import MAX_GUESS_CHARS, Verdict
+from nnviz.engine.teaching.reveal import MAX_GUESS_CHARS, Verdict
 from nnviz.views.style import Style, current_style
 
 

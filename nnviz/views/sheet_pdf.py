@@ -1,4 +1,4 @@
-"""Typeset a :class:`~nnviz.engine.sheet.Sheet` as a PDF with Qt's own PDF writer.
+"""Typeset a :class:`~nnviz.engine.teaching.sheet.Sheet` as a PDF with Qt's own PDF writer.
 
 Formulas are laid out as in the Equation panel: sub- and superscripts, and one "=" a
 line under the one before when a formula is long. Every text is escaped: a sheet's
@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from nnviz.engine.atomic import write_atomic
-from nnviz.engine.sheet import Sheet, render_blocks
+from nnviz.engine.files.atomic import write_atomic
+from nnviz.engine.teaching.sheet import Sheet, render_blocks
 from nnviz.views.items.math_text import escape, math_html
 
 _CSS = """
@@ -111,7 +111,7 @@ def sheet_pdf_bytes(sheet: Sheet, figures: dict[str, QImage] | None = None) -> b
 
 def write_sheet(sheet: Sheet, path: str | Path, figures: dict[str, QImage] | None = None) -> Path:
     """Write the sheet as PDF (``.pdf``) or LaTeX (``.tex``, figures as PNGs beside it)."""
-    from nnviz.engine.sheet import sheet_latex
+    from nnviz.engine.teaching.sheet import sheet_latex
 
     path = Path(path)
     if path.suffix.lower() == ".tex":

@@ -7,7 +7,7 @@ Generalisation lab's experiments part-way through, the Universality lab's model 
 stage and step count), the lab shown, the file name and the modified flag — and
 keeps the undo history (the undo stack is only cleared once the new state is in place).
 
-Files are validated completely before this (``nnviz.engine.file_schema``,
+Files are validated completely before this (``nnviz.engine.files.file_schema``,
 ``workspace_schema``), so the rollback is a last resort, never the normal refusal.
 """
 
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
 
 if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow

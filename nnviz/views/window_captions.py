@@ -4,7 +4,7 @@ shown (never another lab's)."""
 
 from __future__ import annotations
 
-from nnviz.engine.lessons import Caption
+from nnviz.engine.teaching.lessons import Caption
 from nnviz.views.caption_bar import lab_captions
 
 

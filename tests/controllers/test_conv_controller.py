@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from nnviz.controllers.conv.cnn import CNNController
 from nnviz.controllers.conv.controller import ConvController
 from nnviz.controllers.document import Document
-from nnviz.engine.conv_steps import preset_kernel
+from nnviz.engine.labs.conv_steps import preset_kernel
 
 
 @pytest.fixture

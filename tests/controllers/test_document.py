@@ -120,7 +120,7 @@ def test_a_lesson_that_cannot_be_opened_leaves_the_document_as_it_was(doc, tmp_p
 
 def test_names_follow_the_structure(doc):
     assert doc.naming.weight(1, 0, 0) == "w5"
-    from nnviz.engine.edit import insert_layer
+    from nnviz.engine.core.edit import insert_layer
 
     doc.set_network(insert_layer(doc.network, 1, 3, "sigmoid", np.random.default_rng(0)),
                     "Add layer")
@@ -135,7 +135,7 @@ def test_merge_ids_of_a_784_100_10_network_never_collide(qtbot):
     1_000_000 + layer*10_000 + j*100 + k gave w[0][0,100] and w[0][1,0] the same one),
     and dragging one weight right after another keeps two undo entries."""
     from nnviz.controllers.undo import merge_id
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     net = Network.create([784, 100, 10], "sigmoid", np.random.default_rng(0))
     ids = {merge_id("weight", l, j, k) for l, W in enumerate(net.weights)
@@ -174,7 +174,7 @@ def test_a_weight_edit_or_training_changes_the_network_but_not_its_structure(doc
 
 
 def test_adding_a_hidden_layer_changes_the_structure_and_undo_changes_it_back(doc):
-    from nnviz.engine import edit
+    from nnviz.engine.core import edit
 
     seen = _spy(doc)
     doc.set_network(edit.insert_layer(doc.network, 1, 3, "tanh", np.random.default_rng(0)),
@@ -198,7 +198,7 @@ def test_undo_of_a_shape_change_puts_the_data_back_as_they_were(qtbot):
     """A new output layer the user's rows do not fit: the data are made again for it; undo
     puts back the user's own rows and split (it fitted them again from the lesson's
     settings before: 7 edited rows became XOR's 4), redo the same fitted set."""
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     doc = Document()
     doc.load_lesson("xor-mlp")
@@ -225,7 +225,7 @@ def test_undo_of_a_shape_change_puts_the_data_back_as_they_were(qtbot):
 
 
 def test_a_hidden_layer_added_and_undone_keeps_the_data_set(doc):
-    from nnviz.engine import edit
+    from nnviz.engine.core import edit
 
     data = doc.dataset
     doc.set_network(edit.insert_layer(doc.network, 1, 3, "tanh", np.random.default_rng(0)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nnviz.controllers.general.controller import GeneralController, SliceRunner
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
 
 
 def counting(n, log):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nnviz.controllers.document import Document
-from nnviz.engine.lessons import load_lesson
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def _sizes(obj) -> int:
 
 def test_20000_training_steps_keep_the_history_bounded(doc):
     from nnviz.controllers.training.controller import TrainingController
-    from nnviz.engine.monitor import History
+    from nnviz.engine.learning.monitor import History
 
     ctl = TrainingController(doc)
     lesson = load_lesson("xor-mlp")  # 4 samples, full batch: one step per epoch
@@ -63,11 +63,11 @@ def test_a_large_networks_decision_maps_are_computed_in_bounded_memory(monkeypat
     import tracemalloc
 
     from nnviz.controllers.training import grid as training_grid
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.features import PLAIN
-    from nnviz.engine.monitor import GridEvaluator
-    from nnviz.engine.network import Network
-    from nnviz.engine.summary import shown_neurons
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.core.network import Network
+    from nnviz.engine.core.summary import shown_neurons
+    from nnviz.engine.learning.monitor import GridEvaluator
+    from nnviz.engine.sets.features import PLAIN
 
     rng = np.random.default_rng(0)
     sizes = [2, 300, 300, 2]

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from nnviz.controllers.document import Document
 from nnviz.controllers.neuron.controller import NeuronController
 from nnviz.controllers.neuron.functions import GALLERY, FunctionsController
-from nnviz.engine.activations import get_activation
+from nnviz.engine.core.activations import get_activation
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def test_odd_lesson_settings_are_refused_before_anything_changes(make_doc):
 
     import pytest
 
-    from nnviz.engine.lessons import LessonError, lessons_dir, parse_lesson
+    from nnviz.engine.teaching.lessons import LessonError, lessons_dir, parse_lesson
 
     raw = json.loads((lessons_dir() / "perceptron-xor.json").read_text())
     doc = make_doc()

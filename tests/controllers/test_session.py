@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.controllers.lab_parts import LabParts
 from nnviz.controllers.session import LAB_PARTS, Session
-from nnviz.engine.workspace import Workspace, data_spec_for, read_workspace, save_workspace
+from nnviz.engine.files.workspace import Workspace, data_spec_for, read_workspace, save_workspace
 
 
 def _session(lesson: str = "mazur-2-2-2") -> Session:

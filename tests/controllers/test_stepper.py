@@ -7,7 +7,7 @@ import pytest
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.worked import lesson_trace
+from nnviz.engine.stepping.worked import lesson_trace
 
 
 @pytest.fixture
@@ -245,7 +245,7 @@ def test_the_training_labs_run_in_between_keeps_the_timeline(stepper):
 def test_the_cost_chart_skips_steps_of_another_shape_than_the_example(stepper):
     """An output neuron added after a step: the example has fewer targets than that
     network, which has no cost on it (NaN) instead of an error in File > Export."""
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     doc = stepper.doc
     stepper.train_step()

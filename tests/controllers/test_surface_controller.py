@@ -10,8 +10,8 @@ import pytest
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.surface.controller import SurfaceController
-from nnviz.engine import surface as S
-from nnviz.engine.network import cost
+from nnviz.engine.core.network import cost
+from nnviz.engine.labs import surface as S
 
 
 @pytest.fixture
@@ -221,7 +221,7 @@ def test_one_grid_per_lesson_and_new_structures_are_followed(ctl, qtbot):
     assert len(ids) == 1
     _wait_grid(qtbot, ctl)
     # another network shape through the document (as another lab would do it)
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     bigger = Network.create([2, 3, 1], "sigmoid", np.random.default_rng(0))
     with qtbot.waitSignal(ctl.surface_changed, timeout=30_000):

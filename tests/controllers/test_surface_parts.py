@@ -12,7 +12,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.surface import path as surface_path
 from nnviz.controllers.surface.controller import SurfaceController
 from nnviz.controllers.surface.live import LIVE_RESOLUTION
-from nnviz.engine.network import cost
+from nnviz.engine.core.network import cost
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def test_points_and_csv(ctl, tmp_path):
     assert not ctl.remove_point_near((5.8, -5.75), 0.01)
     text = ctl.export_csv()
     before = ctl.data.x.copy()
-    from nnviz.engine.csvio import CsvError
+    from nnviz.engine.sets.csvio import CsvError
 
     with pytest.raises(CsvError, match="line 3"):
         ctl.import_csv("x1,x2,label\n1,1,1\n1,1,1,1\n")
@@ -249,8 +249,8 @@ def test_keras_lab_trains_on_the_digits_and_reports_test_accuracy(ctl):
                                   "exploding-gradients", "overfitting", "overfitting-l2",
                                   "overfitting-dropout", "keras-lab"])
 def test_training_lessons_have_valid_settings(ctl, name):
-    from nnviz.engine.data import spec_from_settings
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.sets.data import spec_from_settings
+    from nnviz.engine.teaching.lessons import load_lesson
 
     lesson = load_lesson(name)
     assert lesson.lab == "training" and len(lesson.description) > 50
@@ -370,7 +370,7 @@ def test_back_while_playing_undoes_the_run_under_way(ctl, qtbot):
 
 def _huge_linear(ctl):
     """A 2-1 linear network with weights 1e160: finite weights, every loss infinite."""
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     ctl.doc.load_lesson("spiral")
     net = Network.create([2, 1], "linear")
@@ -424,7 +424,7 @@ def test_a_workspace_keeps_the_users_rows_and_split(ctl):
 
 
 def test_input_features_train_on_the_features_and_undo(ctl):
-    from nnviz.engine.features import expand
+    from nnviz.engine.sets.features import expand
 
     ctl.doc.load_lesson("spiral")
     ctl.add_point((5.5, -5.5), label=0)
@@ -531,7 +531,7 @@ def test_hostile_training_states_are_refused_and_change_nothing(ctl):
 def test_batch_norm_lesson_learns_and_without_it_the_network_gives_one_class(ctl):
     """batch-norm's words: about 95 % in 40 epochs; unticked and Reset, the same network
     puts every point in one class (43 % or 57 % of the test points right)."""
-    from nnviz.engine.network import predict
+    from nnviz.engine.core.network import predict
 
     ctl.doc.load_lesson("batch-norm")
     ctl.run_epochs(40)

@@ -10,7 +10,7 @@ import shiboken6
 
 from nnviz.controllers import document as D
 from nnviz.controllers.undo_bytes import command_bytes
-from nnviz.engine import edit
+from nnviz.engine.core import edit
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.universality.controller import UniversalityController
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.universality import DEFAULT_GOAL, step_position
+from nnviz.engine.labs.universality import DEFAULT_GOAL, step_position
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 @pytest.fixture

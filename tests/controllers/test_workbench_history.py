@@ -141,7 +141,7 @@ def test_a_steps_bytes_are_what_payload_bytes_counts(doc):
     """The quick count of a network's arrays agrees with the stack's own measure, with
     batch normalisation too."""
     from nnviz.controllers.undo_bytes import payload_bytes
-    from nnviz.engine.batchnorm import BatchNorm
+    from nnviz.engine.core.batchnorm import BatchNorm
 
     net = doc.network.copy()
     assert H._net_bytes(net) == payload_bytes(net)

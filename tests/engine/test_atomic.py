@@ -7,7 +7,7 @@ import os
 import stat
 import time
 
-from nnviz.engine.atomic import STALE_SECONDS, TEMP_PREFIX, write_atomic
+from nnviz.engine.files.atomic import STALE_SECONDS, TEMP_PREFIX, write_atomic
 
 
 def _mode(p) -> int:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.batchnorm import BatchNorm
+from nnviz.engine.core.batchnorm import BatchNorm
 
 
 def _bn(m, rng):
@@ -94,7 +94,7 @@ def test_bad_settings_are_refused(bad):
 
 
 def _bn_net(seed=0, sizes=(2, 5, 4, 1)):
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     rng = np.random.default_rng(seed)
     net = Network.create(list(sizes), "sigmoid", rng, init="normal")
@@ -103,8 +103,8 @@ def _bn_net(seed=0, sizes=(2, 5, 4, 1)):
 
 
 def test_the_network_gradients_with_batch_norm_match_central_differences():
-    from nnviz.engine.losses import get_loss
-    from nnviz.engine.network import backward, forward
+    from nnviz.engine.core.losses import get_loss
+    from nnviz.engine.core.network import backward, forward
 
     net = _bn_net()
     rng = np.random.default_rng(5)
@@ -133,9 +133,9 @@ def test_the_network_gradients_with_batch_norm_match_central_differences():
 
 
 def test_a_training_step_moves_gamma_and_beta_by_the_optimiser_and_updates_running_averages():
-    from nnviz.engine.losses import get_loss
-    from nnviz.engine.network import backward, forward
-    from nnviz.engine.training import OptimizerState, TrainConfig, train_step
+    from nnviz.engine.core.losses import get_loss
+    from nnviz.engine.core.network import backward, forward
+    from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_step
 
     net = _bn_net(1)
     rng = np.random.default_rng(6)
@@ -150,7 +150,7 @@ def test_a_training_step_moves_gamma_and_beta_by_the_optimiser_and_updates_runni
     z0 = x @ ref.weights[0].T + ref.biases[0]
     np.testing.assert_allclose(net.norms[0].running_mean, 0.9 * rm + 0.1 * z0.mean(axis=0))
     # the fast trainer takes the same step (tests/engine/test_fast_norm.py in depth)
-    from nnviz.engine.fast import FastTrainer
+    from nnviz.engine.learning.fast import FastTrainer
 
     fast = ref.copy()
     t = FastTrainer(fast, get_loss("mse"), TrainConfig(eta=0.3))
@@ -167,7 +167,7 @@ def test_copies_and_equality_include_batch_norm():
     assert c.equals(net) and c.norms[0] is not net.norms[0]
     c.norms[1].beta[0] += 1e-12
     assert not c.equals(net)
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     with pytest.raises(ValueError):
         Network(net.weights, net.biases, net.activations,
@@ -177,8 +177,8 @@ def test_copies_and_equality_include_batch_norm():
 def test_batch_norm_is_saved_exactly_and_validated_on_open():
     import json
 
-    from nnviz.engine.network_io import network_from_dict, network_to_dict
-    from nnviz.engine.validate import FormatError
+    from nnviz.engine.files.network_io import network_from_dict, network_to_dict
+    from nnviz.engine.files.validate import FormatError
 
     net = _bn_net(3)
     d = json.loads(json.dumps(network_to_dict(net)))
@@ -198,8 +198,8 @@ def test_batch_norm_is_saved_exactly_and_validated_on_open():
 
 
 def test_a_lesson_layer_can_ask_for_batch_norm():
-    from nnviz.engine.lessons import parse_lesson
-    from nnviz.engine.validate import FormatError
+    from nnviz.engine.files.validate import FormatError
+    from nnviz.engine.teaching.lessons import parse_lesson
 
     raw = {"format": "nnviz-lesson", "version": 1, "name": "t", "title": "t",
            "network": {"sizes": [2, 3, 1], "layers": [
@@ -224,8 +224,8 @@ _hostile = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
 def test_hostile_batch_norm_values_in_a_workspace_are_refused_or_valid(layer, key, value):
     import json
 
-    from nnviz.engine.network_io import network_from_dict, network_to_dict
-    from nnviz.engine.validate import FormatError
+    from nnviz.engine.files.network_io import network_from_dict, network_to_dict
+    from nnviz.engine.files.validate import FormatError
 
     d = json.loads(json.dumps(network_to_dict(_bn_net(4))))
     bn = d["layers"][layer].setdefault("batch_norm", {})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import weights_file as W
-from nnviz.engine.activations import get_activation
-from nnviz.engine.network import Network
-from nnviz.engine.validate import FormatError
+from nnviz.engine.core.activations import get_activation
+from nnviz.engine.core.network import Network
+from nnviz.engine.files import weights_file as W
+from nnviz.engine.files.validate import FormatError
 
 
 def _net(n: int) -> Network:
@@ -28,7 +28,7 @@ def test_a_2m_weight_network_reopens(tmp_path):
 
 
 def test_saving_refuses_what_could_not_be_opened(tmp_path, monkeypatch):
-    from nnviz.engine import json_text
+    from nnviz.engine.files import json_text
 
     monkeypatch.setattr(json_text, "MAX_FILE_BYTES", 10_000)
     with pytest.raises(FormatError, match="over the 0 MB nnviz opens|nnviz opens"):

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from nnviz.engine.csvio import CsvError, from_csv
-from nnviz.engine.validate import FormatError, read_bytes, read_json, read_text
+from nnviz.engine.files.validate import FormatError, read_bytes, read_json, read_text
+from nnviz.engine.sets.csvio import CsvError, from_csv
 
 
 def test_only_regular_files_are_read(tmp_path):

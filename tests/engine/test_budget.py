@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnviz.engine.budget import run_for
+from nnviz.engine.learning.budget import run_for
 
 
 class FakeClock:
@@ -67,7 +67,7 @@ def test_time_budgeted_loops_use_run_for():
 
     root = Path(__file__).resolve().parents[2] / "nnviz"
     measured = {
-        "engine/budget.py": "run_for itself",
+        "engine/learning/budget.py": "run_for itself",
         "controllers/training/clock.py": "the slice's CPU-time deadline and wall-clock limit",
         "controllers/conv/cnn.py": "how long the last slice took (the bench reads it)",
         "controllers/workbench/repeat_trainer.py": "steps per slice sized from the last slice's speed",

@@ -10,10 +10,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.captions import MAX_OUTPUT, parse_template, render
-from nnviz.engine.lessons import LessonError, parse_lesson
-from nnviz.engine.resources import lessons_dir
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.resources import lessons_dir
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.teaching.captions import MAX_OUTPUT, parse_template, render
+from nnviz.engine.teaching.lessons import LessonError, parse_lesson
 
 BASE = json.loads((lessons_dir() / "mazur-2-2-2.json").read_text(encoding="utf-8"))
 hostile_text = st.text(alphabet=st.sampled_from(list("{}:0123456789w5+⁺∂dE_/.!r %sx<>&\n")),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import cnn
-from nnviz.engine.cnn_train import CNNTrainer, digits_split
-from nnviz.engine.losses import get_loss
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.labs import cnn
+from nnviz.engine.labs.cnn_train import CNNTrainer, digits_split
 
 
 @pytest.mark.parametrize("pool", ["max", "average"])
@@ -99,7 +99,7 @@ def test_shapes_that_do_not_fit_are_refused():
 
 def test_one_step_is_the_optimisers_update_written_out():
     """SGD through the shared configuration: p <- p - eta * (dC/dp + l2/n * w for weights)."""
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.learning.training import TrainConfig
 
     cfg = TrainConfig(eta=0.3, batch_size=16, optimiser="sgd", l2=0.5, shuffle=False)
     t = CNNTrainer.digits(cnn.CNNShape(kernels=2), seed=2, cfg=cfg)
@@ -115,7 +115,7 @@ def test_one_step_is_the_optimisers_update_written_out():
 
 
 def test_the_learning_rate_schedule_applies_per_epoch():
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.learning.training import TrainConfig
 
     cfg = TrainConfig(eta=0.01, batch_size=32, optimiser="adam", schedule="step",
                       lr_gamma=0.5, lr_every=1)
@@ -143,7 +143,7 @@ def _batch_grads(t, idx):
 
 def test_momentum_with_clipping_is_the_formula_written_out():
     """Two steps: g clipped to norm c (all four arrays), v <- mu v - eta g, w <- w + v."""
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.learning.training import TrainConfig
 
     eta, mu, c = 0.05, 0.8, 0.01
     cfg = TrainConfig(eta=eta, batch_size=8, optimiser="sgd", momentum=mu, clip_norm=c,
@@ -168,7 +168,7 @@ def test_momentum_with_clipping_is_the_formula_written_out():
 def test_adam_with_l1_and_frozen_biases_is_the_formula_written_out():
     """m = (1-b1) g, v = (1-b2) g^2, m^ = m/(1-b1), v^ = v/(1-b2), w <- w - eta m^/(sqrt v^ + eps);
     L1 adds lambda/n sgn(w) to the weights' g; frozen biases stay where they are."""
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.learning.training import TrainConfig
 
     eta, b1, b2, eps, lam = 0.01, 0.9, 0.999, 1e-8, 2.0
     cfg = TrainConfig(eta=eta, batch_size=16, optimiser="adam", l1=lam, freeze_biases=True,
@@ -191,7 +191,8 @@ def test_adam_with_l1_and_frozen_biases_is_the_formula_written_out():
 
 def test_the_cnn_updates_through_the_shared_descent(monkeypatch):
     """No second training loop: every CNN step is training.descend's update."""
-    from nnviz.engine import cnn_train, training
+    from nnviz.engine.labs import cnn_train
+    from nnviz.engine.learning import training
 
     calls = []
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.conv import col2im, conv2d, conv2d_backward, conv2d_forward, im2col
-from nnviz.engine.pooling import pool2d, pool2d_backward, pool2d_forward
+from nnviz.engine.labs.conv import col2im, conv2d, conv2d_backward, conv2d_forward, im2col
+from nnviz.engine.labs.pooling import pool2d, pool2d_backward, pool2d_forward
 
 
 def loop_conv(x, w, b, stride, padding):

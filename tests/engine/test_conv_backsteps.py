@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import conv_backsteps as cb
+from nnviz.engine.labs import conv_backsteps as cb
 
 
 def _cost(image, kernel, bias, stride, padding, relu, pool, size, pstride, t):
@@ -64,8 +64,8 @@ def test_the_gradients_match_central_finite_differences(case):
 @pytest.mark.parametrize("case", CASES)
 def test_stepping_cell_by_cell_adds_up_to_the_whole_backward_pass(case):
     """The running sums after the last step are conv2d_backward's and pool2d_backward's."""
-    from nnviz.engine.conv import conv2d
-    from nnviz.engine.pooling import pool2d
+    from nnviz.engine.labs.conv import conv2d
+    from nnviz.engine.labs.pooling import pool2d
 
     c, h, w, k, s, pad, relu, pool, size, ps = case
     rng = np.random.default_rng(7)

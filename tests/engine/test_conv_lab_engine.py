@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.conv_setup import parse_setup
-from nnviz.engine.conv_steps import (
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.labs.conv_setup import parse_setup
+from nnviz.engine.labs.conv_steps import (
     conv_cell,
     feature_maps,
     pool_cell,
@@ -16,9 +17,8 @@ from nnviz.engine.conv_steps import (
     preset_kernel,
     rgb_image,
 )
-from nnviz.engine.conv_worked import conv_markdown, signed_sum
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.validate import FormatError
+from nnviz.engine.labs.conv_worked import conv_markdown, signed_sum
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 @pytest.mark.parametrize("stride,padding", [(1, 0), (2, 1), (1, 2), (3, 0)])

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.csvio import CsvError, from_csv, to_csv
+from nnviz.engine.sets.csvio import CsvError, from_csv, to_csv
 
 cells = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
                   st.integers(-5, 12).map(str), st.text(max_size=6),

@@ -5,8 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.csvio import CsvError, from_csv, to_csv
-from nnviz.engine.data import (
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network, cost, forward
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.learning.monitor import (
+    History,
+    accuracy,
+    evaluate,
+    explain_blowup,
+    gradient_health,
+)
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch
+from nnviz.engine.sets.csvio import CsvError, from_csv, to_csv
+from nnviz.engine.sets.data import (
     DataSpec,
     make_dataset,
     nearest,
@@ -15,17 +26,6 @@ from nnviz.engine.data import (
     with_point,
     without_point,
 )
-from nnviz.engine.losses import get_loss
-from nnviz.engine.monitor import (
-    History,
-    accuracy,
-    evaluate,
-    explain_blowup,
-    gradient_health,
-)
-from nnviz.engine.network import Network, cost, forward
-from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch
-from nnviz.engine.validate import FormatError
 
 
 def _train(net, ds, loss, cfg, epochs, seed=0):
@@ -59,7 +59,7 @@ def test_xor_gate_is_solved():
     out = net.weights  # the outputs are near the targets, not just on the right side
     pred = (ds.x @ out[0].T + net.biases[0])
     assert pred.shape == (4, 4)
-    from nnviz.engine.network import predict
+    from nnviz.engine.core.network import predict
 
     assert np.all(np.abs(predict(net, ds.x)[:, 0] - ds.y[:, 0]) < 0.2)
 
@@ -163,7 +163,7 @@ def test_settings_are_validated():
 
 def _plain_grid(net, lo, hi, res):
     """Every neuron over the grid by the plain forward pass (the reference)."""
-    from nnviz.engine.network import forward
+    from nnviz.engine.core.network import forward
 
     xs = np.linspace(lo, hi, res)
     gx, gy = np.meshgrid(xs, xs)
@@ -172,13 +172,13 @@ def _plain_grid(net, lo, hi, res):
 
 
 def test_decision_grid_is_one_batched_pass_over_every_neuron():
-    from nnviz.engine.monitor import GridEvaluator
+    from nnviz.engine.learning.monitor import GridEvaluator
 
     net = Network.create([2, 3, 4, 1], "tanh", np.random.default_rng(0))
     g = GridEvaluator()(net, -6, 6, 100)
     assert g.output.shape == (100, 100, 1)
     assert [h.shape for h in g.hidden] == [(100, 100, 3), (100, 100, 4)]
-    from nnviz.engine.network import predict
+    from nnviz.engine.core.network import predict
 
     assert np.allclose(g.output[10, 20], predict(net, [g.xs[20], g.ys[10]]))
 
@@ -186,8 +186,8 @@ def test_decision_grid_is_one_batched_pass_over_every_neuron():
 @pytest.mark.parametrize("acts", [["tanh", "tanh", "tanh"], ["relu", "sigmoid", "softmax"],
                                   ["linear", "elu", "sigmoid"]])
 def test_grid_evaluator_gives_the_plain_forward_pass(acts):
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.monitor import GridEvaluator
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.learning.monitor import GridEvaluator
 
     rng = np.random.default_rng(3)
     ev = GridEvaluator()
@@ -208,8 +208,8 @@ def test_grid_evaluator_gives_the_plain_forward_pass(acts):
 @pytest.mark.parametrize("acts", [["tanh", "tanh", "tanh"], ["relu", "sigmoid", "softmax"],
                                   ["linear", "elu", "sigmoid"]])
 def test_buffered_forward_gives_the_plain_forward_pass_bit_for_bit(acts):
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.monitor import BufferedForward
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.learning.monitor import BufferedForward
 
     rng = np.random.default_rng(4)
     fwd = BufferedForward()
@@ -225,7 +225,7 @@ def test_buffered_forward_gives_the_plain_forward_pass_bit_for_bit(acts):
 
 
 def test_score_parts_equals_evaluate_per_part():
-    from nnviz.engine.monitor import evaluate, score_parts
+    from nnviz.engine.learning.monitor import evaluate, score_parts
 
     rng = np.random.default_rng(5)
     net = Network.create([2, 4, 1], "tanh", rng)
@@ -293,19 +293,19 @@ def test_custom_goals_use_the_expression_parser_when_present(monkeypatch):
     import sys
     import types
 
-    from nnviz.engine.data import goal_function
+    from nnviz.engine.sets.data import goal_function
 
     if not _has_expr():  # without the parser only the built-in goals are offered
         with pytest.raises(ValueError, match="unknown goal"):
             goal_function("x^3")
-    fake = types.ModuleType("nnviz.engine.expr")
+    fake = types.ModuleType("nnviz.engine.labs.expr")
 
     class _Expr:
         def evaluate(self, x):
             return np.asarray(x) ** 3
 
     fake.parse_expression = lambda text: _Expr()
-    monkeypatch.setitem(sys.modules, "nnviz.engine.expr", fake)
+    monkeypatch.setitem(sys.modules, "nnviz.engine.labs.expr", fake)
     ds = make_dataset(DataSpec("regression", 30, 0.0, 0.5, 0, goal="x^3"), 1, 1, "linear")
     assert np.allclose(ds.y[:, 0], ds.x[:, 0] ** 3)
     fake.parse_expression = lambda text: types.SimpleNamespace(evaluate=lambda x: 1 / (x * 0))
@@ -315,14 +315,14 @@ def test_custom_goals_use_the_expression_parser_when_present(monkeypatch):
 
 
 def _has_expr():
-    from nnviz.engine.data import custom_goals_available
+    from nnviz.engine.sets.data import custom_goals_available
 
     return custom_goals_available()
 
 
 def test_evaluate_parts_equals_evaluate_per_part():
-    from nnviz.engine.losses import get_loss
-    from nnviz.engine.monitor import evaluate, evaluate_parts
+    from nnviz.engine.core.losses import get_loss
+    from nnviz.engine.learning.monitor import evaluate, evaluate_parts
 
     rng = np.random.default_rng(1)
     net = Network.create([2, 5, 3], "tanh", rng)

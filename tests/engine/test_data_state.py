@@ -1,4 +1,4 @@
-"""The document's data set made in one place (nnviz.engine.data_state): from the lesson
+"""The document's data set made in one place (nnviz.engine.sets.data_state): from the lesson
 alone, the same every time; fitted again to a new network; its workspace part."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import data_state as D
-from nnviz.engine.lessons import load_lesson
+from nnviz.engine.sets import data_state as D
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 def _made(name: str) -> D.DocData:
@@ -43,7 +43,7 @@ def test_a_workspace_of_the_lessons_rows_is_the_lessons_set_else_a_table():
 
 
 def test_refit_encodes_the_class_targets_for_the_output_and_keeps_the_points():
-    from nnviz.engine.activations import get_activation
+    from nnviz.engine.core.activations import get_activation
 
     lesson = load_lesson("spiral")   # tanh output: -1/+1 targets
     d = _made("spiral")
@@ -69,8 +69,8 @@ def test_the_workspace_part_round_trips_and_bad_parts_are_refused():
 
 
 def test_a_workspace_file_with_a_data_set_that_does_not_fit_is_refused():
-    from nnviz.engine.validate import FormatError
-    from nnviz.engine.workspace import Workspace, dumps_workspace, loads_workspace
+    from nnviz.engine.files.validate import FormatError
+    from nnviz.engine.files.workspace import Workspace, dumps_workspace, loads_workspace
 
     lesson = load_lesson("spiral")
     d = _made("spiral")
@@ -89,10 +89,10 @@ def _dataset_workspaces() -> dict[str, dict]:
     their points."""
     import json
 
-    from nnviz.engine.data import without_point
-    from nnviz.engine.features import expand, rewire
-    from nnviz.engine.network import Network
-    from nnviz.engine.workspace import Workspace, workspace_to_dict
+    from nnviz.engine.core.network import Network
+    from nnviz.engine.files.workspace import Workspace, workspace_to_dict
+    from nnviz.engine.sets.data import without_point
+    from nnviz.engine.sets.features import expand, rewire
 
     lesson = load_lesson("spiral")
     made = _made("spiral")
@@ -115,7 +115,7 @@ DATASET_WORKSPACES = _dataset_workspaces()
 
 
 def test_the_unmutated_data_sets_are_read_back():
-    from nnviz.engine.workspace import parse_workspace
+    from nnviz.engine.files.workspace import parse_workspace
 
     assert set(DATASET_WORKSPACES) == {"spec", "own", "features"}
     for d in DATASET_WORKSPACES.values():
@@ -142,8 +142,8 @@ def _hostile_dataset():
 def test_a_hostile_data_set_is_refused_or_read_whole(d):
     """parse_workspace validates the whole 'dataset' (FormatError, never another
     exception); what it accepts the document can install (restored_data again)."""
-    from nnviz.engine.validate import FormatError
-    from nnviz.engine.workspace import parse_workspace
+    from nnviz.engine.files.validate import FormatError
+    from nnviz.engine.files.workspace import parse_workspace
 
     try:
         ws = parse_workspace(d)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.depth import layer_histograms
-from nnviz.engine.init import INITIALISERS, init_weights
-from nnviz.engine.network import Network
+from nnviz.engine.core.depth import layer_histograms
+from nnviz.engine.core.init import INITIALISERS, init_weights
+from nnviz.engine.core.network import Network
 
 
 @pytest.mark.parametrize("init, mean, var", [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import edit
-from nnviz.engine.network import Network, forward
+from nnviz.engine.core import edit
+from nnviz.engine.core.network import Network, forward
 
 
 @pytest.fixture

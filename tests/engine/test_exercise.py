@@ -9,15 +9,15 @@ import subprocess
 import numpy as np
 import pytest
 
-from nnviz.engine.exercise import (
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.teaching.exercise import (
     conv_exercise,
     dense_exercise,
     make_exercise,
     parse_shape,
     perceptron_exercise,
 )
-from nnviz.engine.naming import fmt
-from nnviz.engine.sheet import balanced_environments, latex_math, sheet_latex
+from nnviz.engine.teaching.sheet import balanced_environments, latex_math, sheet_latex
 
 
 def _solution_text(ex) -> str:

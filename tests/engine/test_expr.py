@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.expr import MAX_LENGTH, ExpressionError, parse_expression
-from nnviz.engine.universality import DEFAULT_GOAL, GOAL_PRESETS, GOAL_PRESETS_2D
+from nnviz.engine.labs.expr import MAX_LENGTH, ExpressionError, parse_expression
+from nnviz.engine.labs.universality import DEFAULT_GOAL, GOAL_PRESETS, GOAL_PRESETS_2D
 
 X = np.linspace(0, 1, 101)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.activations import get_activation
-from nnviz.engine.datasets import encode_labels, generate
-from nnviz.engine.fast import FastTrainer, unsupported_reason
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.core.activations import get_activation
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.fast import FastTrainer, unsupported_reason
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.sets.datasets import encode_labels, generate
 
 
 def _playground(hidden, kind="circle", seed=0, acts=None):
@@ -171,7 +171,7 @@ def test_every_optimiser_trains_the_same_on_both_paths(name, extra):
 
 
 def test_momentum_and_sgd_are_bit_identical_to_the_rule_before_the_optimisers():
-    # the update the trainers made before nnviz.engine.optimisers existed, written out:
+    # the update the trainers made before nnviz.engine.learning.optimisers existed, written out:
     # v *= mu; v -= eta g; w += v  (and w -= eta g without momentum)
     x, y, net = _playground([5, 3])
     loss = get_loss("mse")

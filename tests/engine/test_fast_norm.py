@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.batchnorm import BatchNorm
-from nnviz.engine.datasets import encode_labels, generate
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network, forward
-from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.core.batchnorm import BatchNorm
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network, forward
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.sets.datasets import encode_labels, generate
 
 TOL = 1e-12
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import training as T
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.fast_scores import epoch_scores, params_of
-from nnviz.engine.losses import get_loss
-from nnviz.engine.monitor import evaluate_parts
-from nnviz.engine.network import Network
-from nnviz.engine.training import TrainConfig, dropout_test_factor
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning import training as T
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.fast_scores import epoch_scores, params_of
+from nnviz.engine.learning.monitor import evaluate_parts
+from nnviz.engine.learning.training import TrainConfig, dropout_test_factor
 
 
 def _setup(kind: str):

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from nnviz.engine.features import FEATURES, PLAIN, expand, parse_features, rewire, toggled
-from nnviz.engine.monitor import GridEvaluator
-from nnviz.engine.network import Network, forward
-from nnviz.engine.validate import FormatError
+from nnviz.engine.core.network import Network, forward
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.learning.monitor import GridEvaluator
+from nnviz.engine.sets.features import FEATURES, PLAIN, expand, parse_features, rewire, toggled
 
 
 def test_every_feature_against_its_formula_written_out():

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import file_child as FC
-from nnviz.engine.lessons import LessonError, load_lesson
-from nnviz.engine.schema import Grid
-from nnviz.engine.validate import FormatError, as_array, read_json
-from nnviz.engine.weights_file import read_weights, save_weights
-from nnviz.engine.workspace import read_workspace
+from nnviz.engine.files import file_child as FC
+from nnviz.engine.files.schema import Grid
+from nnviz.engine.files.validate import FormatError, as_array, read_json
+from nnviz.engine.files.weights_file import read_weights, save_weights
+from nnviz.engine.files.workspace import read_workspace
+from nnviz.engine.teaching.lessons import LessonError, load_lesson
 from tests.engine.test_big_files import _net
 from tests.engine.test_hostile_fuzz import WORKSPACES
 from tests.hostile_strategies import hostile_variant
@@ -193,7 +193,7 @@ def test_a_hostile_workspace_read_by_the_child_is_judged_as_the_synchronous_open
     import tempfile
     from pathlib import Path
 
-    from nnviz.engine.workspace import workspace_from
+    from nnviz.engine.files.workspace import workspace_from
 
     d, _desc = variant
     with tempfile.TemporaryDirectory() as tmp:

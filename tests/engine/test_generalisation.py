@@ -8,10 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import augment, digit_tasks, reg_nets
-from nnviz.engine.general_setup import BOUNDS, GeneralSetup, case_setup, parse_setup
-from nnviz.engine.generalisation import CASES, bias_variance, complexity_sweep, resample
-from nnviz.engine.polyfit import (
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.labs import digit_tasks, reg_nets
+from nnviz.engine.labs.general_setup import BOUNDS, GeneralSetup, case_setup, parse_setup
+from nnviz.engine.labs.generalisation import CASES, bias_variance, complexity_sweep, resample
+from nnviz.engine.labs.polyfit import (
     CURVES,
     notes_line_points,
     poly_eval,
@@ -19,7 +20,7 @@ from nnviz.engine.polyfit import (
     regularised_polynomial,
     ridge_fit,
 )
-from nnviz.engine.validate import FormatError
+from nnviz.engine.sets import augment
 
 
 # ----------------------------------------------------------------- ridge
@@ -152,9 +153,9 @@ def test_l1_and_l2_rules_written_out():
 def test_trained_l1_and_l2_follow_the_written_out_rules():
     """One step of the lab's L1/L2 training on a batch equals the rules above applied to
     every weight with the unregularised gradient."""
-    from nnviz.engine.losses import get_loss
-    from nnviz.engine.network import backward, forward
-    from nnviz.engine.training import TrainConfig, train_step
+    from nnviz.engine.core.losses import get_loss
+    from nnviz.engine.core.network import backward, forward
+    from nnviz.engine.learning.training import TrainConfig, train_step
 
     x, labels = digit_tasks.load_digits()
     y = np.eye(10)[labels[:20]]
@@ -242,10 +243,10 @@ def test_hostile_settings_are_refused_or_in_bounds(d):
 
 
 def test_network_model_is_trained_by_the_engine_and_measured_the_same_way():
-    from nnviz.engine.generalisation import MSE, mlp_fit, mlp_network, resample_mlp
-    from nnviz.engine.network import predict
-    from nnviz.engine.polyfit import sample
-    from nnviz.engine.training import OptimizerState, TrainConfig, train
+    from nnviz.engine.core.network import predict
+    from nnviz.engine.labs.generalisation import MSE, mlp_fit, mlp_network, resample_mlp
+    from nnviz.engine.labs.polyfit import sample
+    from nnviz.engine.learning.training import OptimizerState, TrainConfig, train
 
     r = digit_tasks.run_all(resample_mlp("sine", 4, 10, 0.3, 3, epochs=30, seed=2))
     assert r.fits.shape == (3, len(r.grid))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from nnviz.engine import ACTIVATIONS, LOSSES, get_activation, get_loss
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.training import regularisation_cost
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.learning.training import regularisation_cost
 
 SMOOTH = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "piecewise"]
 

@@ -9,10 +9,10 @@ import tracemalloc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.lessons import lesson_names, load_lesson, parse_lesson
-from nnviz.engine.surface import all_params
-from nnviz.engine.validate import FormatError
-from nnviz.engine.workspace import Workspace, parse_workspace, workspace_to_dict
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.workspace import Workspace, parse_workspace, workspace_to_dict
+from nnviz.engine.labs.surface import all_params
+from nnviz.engine.teaching.lessons import lesson_names, load_lesson, parse_lesson
 from tests.hostile_strategies import hostile_variant
 
 MEMORY_CAP = 200 * 1024 * 1024

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import json_text
-from nnviz.engine.atomic import TEMP_PREFIX, write_atomic
-from nnviz.engine.json_text import SLICE, as_lists, dumps_file, file_pieces
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files import json_text
+from nnviz.engine.files.atomic import TEMP_PREFIX, write_atomic
+from nnviz.engine.files.json_text import SLICE, as_lists, dumps_file, file_pieces
+from nnviz.engine.files.validate import FormatError
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20),
                      st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8))

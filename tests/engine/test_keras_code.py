@@ -9,10 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnviz.engine.keras_code import Setup, keras_code
-from nnviz.engine.lessons import lesson_names, load_lesson
-from nnviz.engine.network import Network
-from nnviz.engine.training import TrainConfig
+from nnviz.engine.core.network import Network
+from nnviz.engine.labs.keras_code import Setup, keras_code
+from nnviz.engine.learning.training import TrainConfig
+from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 
 
 def _code(lines) -> str:
@@ -114,7 +114,7 @@ def test_what_keras_cannot_do_is_said_in_a_comment():
 
 
 def test_biases_as_the_network_has_them():
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.teaching.lessons import load_lesson
 
     les = load_lesson("mazur-2-2-2")         # shared biases b1, b2
     code = _code(keras_code(les.network, replace(les.train, freeze_biases=False),

@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.lessons import LessonError, lesson_names, load_lesson, parse_lesson
+from nnviz.engine.teaching.lessons import LessonError, lesson_names, load_lesson, parse_lesson
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12)

@@ -9,8 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from nnviz.engine.captions import parse_template
-from nnviz.engine.lessons import lesson_names, load_lesson
+from nnviz.engine.teaching.captions import parse_template
+from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 
 # the reference sheet's numbers, as printed there (copied so the test runs anywhere; the
 # values are the sheet's sections 1-7, checked independently by tests/engine/test_reference.py)
@@ -125,7 +125,7 @@ def test_every_number_a_caption_prints_is_the_reference_sheets_or_the_lessons(na
     values = _sheet() + _numbers_of(lesson.raw) + counts
     race = lesson.settings.get("race", {}).get("surface")
     if race is not None:   # a race's start and learning rates are its surface's
-        from nnviz.engine.race import SURFACES
+        from nnviz.engine.labs.race import SURFACES
 
         surf = SURFACES[race]()
         values += [float(v) for v in surf.start] + [float(v) for v in surf.rates.values()]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from nnviz.engine.lessons import LessonError, lesson_names, load_lesson, parse_lesson
+from nnviz.engine.teaching.lessons import LessonError, lesson_names, load_lesson, parse_lesson
 
 REQUIRED = ["mazur-2-2-2", "linear-2-2-1", "step-network", "perceptron-nand", "perceptron-and",
             "perceptron-or", "xor-mlp", "sigmoid-neuron", "relu-approximation", "keras-lab"]
@@ -86,7 +86,7 @@ def test_bad_files_are_refused(tmp_path, content, message):
 
 
 def test_huge_file_is_refused(tmp_path):
-    from nnviz.engine.validate import MAX_FILE_BYTES
+    from nnviz.engine.files.validate import MAX_FILE_BYTES
 
     p = tmp_path / "big.json"
     with open(p, "wb") as f:  # sparse: the size is refused before anything is read
@@ -101,7 +101,7 @@ def test_unknown_lesson_name():
 
 
 def test_lesson_titles_for_the_menu_match_the_lessons():
-    from nnviz.engine.lessons import lesson_titles
+    from nnviz.engine.teaching.lessons import lesson_titles
 
     titles = lesson_titles()
     assert set(titles) == set(lesson_names())

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from nnviz.engine import get_loss
-from nnviz.engine.batchnorm import BatchNorm
-from nnviz.engine.matrix_trace import build_matrix_trace
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.training import OptimizerState, TrainConfig, train_step
+from nnviz.engine.core.batchnorm import BatchNorm
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_step
+from nnviz.engine.stepping.matrix_trace import build_matrix_trace
 
 CASES = {   # (sizes, activations, loss, output activation)
     "sigmoid-mse": ([3, 4, 3, 2], ["sigmoid", "tanh", "sigmoid"], "mse"),
@@ -138,7 +138,7 @@ def test_one_example_is_refused_with_what_to_do():
 def test_train_n_on_the_batch_repeats_the_matrix_views_step():
     """Train N steps in the mini-batch mode: N times the step the matrix view writes out
     (γ, β and the running averages included)."""
-    from nnviz.engine.notes_numbers import sgd_steps
+    from nnviz.engine.teaching.notes_numbers import sgd_steps
 
     net, x, y, loss = _net("sigmoid-mse", np.random.default_rng(6))
     want = net

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from nnviz.engine import get_loss
-from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.lessons import load_lesson, loss_of
-from nnviz.engine.matrix_trace import Mat, build_matrix_trace, neuron_position
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.trace import build_trace
+from nnviz.engine.core.activations import ACTIVATIONS
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.stepping.matrix_trace import Mat, build_matrix_trace, neuron_position
+from nnviz.engine.stepping.trace import build_trace
+from nnviz.engine.teaching.lessons import load_lesson, loss_of
 
 BIG = 10**9
 

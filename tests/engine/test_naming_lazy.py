@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def test_layered_weight_names_are_made_on_demand_and_unchanged():
-    from nnviz.engine.naming import Naming
+    from nnviz.engine.core.naming import Naming
 
     for sizes, base in (([2, 2, 2], 1), ([784, 100, 10], 1), ([64, 32, 64, 10], 0)):
         nm = Naming.layered(sizes, base)

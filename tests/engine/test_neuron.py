@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import neuron as eng
-from nnviz.engine.datasets import GATES, gate
+from nnviz.engine.labs import neuron as eng
+from nnviz.engine.sets.datasets import GATES, gate
 
 # truth tables in counting order 00, 01, 10, 11 (notes 003's MP examples)
 MP_EXPECTED = {
@@ -151,7 +151,7 @@ def test_separable_data_never_reported_as_a_cycle(seed):
 
 
 def test_saturation_regions_of_the_sigmoid():
-    from nnviz.engine.activations import get_activation
+    from nnviz.engine.core.activations import get_activation
 
     z = np.linspace(-6, 6, 1201)
     fp = get_activation("sigmoid").prime(z)

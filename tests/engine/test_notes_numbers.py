@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.lessons import load_lesson, loss_of
-from nnviz.engine.notes_numbers import parse_notes_numbers, sgd_steps
-from nnviz.engine.training import TrainConfig, train_step
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.learning.training import TrainConfig, train_step
+from nnviz.engine.teaching.lessons import load_lesson, loss_of
+from nnviz.engine.teaching.notes_numbers import parse_notes_numbers, sgd_steps
 
 
 def test_mazur_notes_numbers_and_their_exact_values():
@@ -62,8 +62,8 @@ def test_hostile_notes_numbers_are_refused(entry):
 def test_keras_lab_notes_has_the_notes_settings_and_learns_little_in_50_epochs():
     """Notes 000's code: init='uniform' (±0.05), ReLU, Dropout(0.5), softmax, categorical
     cross-entropy, optimizer='sgd' (lr 0.01), nb_epoch=50, batch_size=128."""
-    from nnviz.engine.network import predict
-    from nnviz.engine.training import OptimizerState, train_epoch
+    from nnviz.engine.core.network import predict
+    from nnviz.engine.learning.training import OptimizerState, train_epoch
 
     les = load_lesson("keras-lab-notes")
     cfg = les.train
@@ -82,7 +82,7 @@ def test_keras_lab_notes_has_the_notes_settings_and_learns_little_in_50_epochs()
 
 
 def _grads(net, x, y, loss):
-    from nnviz.engine.network import backward, forward
+    from nnviz.engine.core.network import backward, forward
 
     g = backward(net, forward(net, x.reshape(1, -1)), y.reshape(1, -1), loss)
     return [a.dw for a in g], [a.db for a in g]
@@ -92,8 +92,8 @@ def test_train_n_with_momentum_l2_and_frozen_biases_is_the_formula():
     """v ← μ v − η (∂E/∂w + λ2/n · w); w ← w + v, biases frozen: three steps written out."""
     from dataclasses import replace
 
-    from nnviz.engine.notes_numbers import optimiser_state, workbench_steps
-    from nnviz.engine.optimisers import make_optimiser
+    from nnviz.engine.learning.optimisers import make_optimiser
+    from nnviz.engine.teaching.notes_numbers import optimiser_state, workbench_steps
 
     les = load_lesson("mazur-2-2-2")
     x, y = les.example()
@@ -125,7 +125,7 @@ def test_train_n_with_adam_is_the_formula():
     w ← w − η m^/(√v^ + ε), biases trained: four steps written out."""
     from dataclasses import replace
 
-    from nnviz.engine.notes_numbers import describe_update, workbench_steps
+    from nnviz.engine.teaching.notes_numbers import describe_update, workbench_steps
 
     les = load_lesson("mazur-2-2-2")
     x, y = les.example()
@@ -162,9 +162,9 @@ def test_train_n_equals_the_step_keys_steps_with_every_option(name):
     N run, the optimiser's state too."""
     from dataclasses import replace
 
-    from nnviz.engine.notes_numbers import describe_update, optimiser_state, workbench_steps
-    from nnviz.engine.trace import build_trace
-    from nnviz.engine.trace_options import StepOptions
+    from nnviz.engine.stepping.trace import build_trace
+    from nnviz.engine.stepping.trace_options import StepOptions
+    from nnviz.engine.teaching.notes_numbers import describe_update, optimiser_state, workbench_steps
 
     les = load_lesson("mazur-2-2-2")
     x, y = les.example()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.optimisers import OPTIMISERS, make_optimiser, optimiser_from_state
+from nnviz.engine.learning.optimisers import OPTIMISERS, make_optimiser, optimiser_from_state
 
 
 def _rule(name, h):
@@ -219,9 +219,9 @@ def test_hostile_saved_states_are_refused_or_valid(name, t, shape, data, hyper):
 
 
 def test_the_worked_step_keeps_the_optimiser_the_config_asks_for():
-    from nnviz.engine.network import Network
-    from nnviz.engine.trace_options import StepOptions
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.core.network import Network
+    from nnviz.engine.learning.training import TrainConfig
+    from nnviz.engine.stepping.trace_options import StepOptions
 
     net = Network.create([2, 2, 1], "sigmoid")
 

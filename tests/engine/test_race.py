@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine.optimisers import make_optimiser
-from nnviz.engine.race import COLOURS, MAX_STEPS, SURFACES, Race, default_entries
+from nnviz.engine.labs.race import COLOURS, MAX_STEPS, SURFACES, Race, default_entries
+from nnviz.engine.learning.optimisers import make_optimiser
 
 
 @pytest.mark.parametrize("name", list(SURFACES))

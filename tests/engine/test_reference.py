@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from nnviz.engine import get_activation, get_loss
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.network import backward, forward, predict
-from nnviz.engine.trace import build_trace
-from nnviz.engine.training import TrainConfig, train_step
+from nnviz.engine.core.network import backward, forward, predict
+from nnviz.engine.learning.training import TrainConfig, train_step
+from nnviz.engine.stepping.trace import build_trace
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 def close(value: float, printed: str) -> None:

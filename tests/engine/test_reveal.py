@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nnviz.engine.reveal import judge, parse_guess, printed_decimals
+from nnviz.engine.teaching.reveal import judge, parse_guess, printed_decimals
 
 
 @pytest.mark.parametrize("text,kind", [

@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from nnviz.engine.datasets import encode_labels, generate
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
-from nnviz.engine.schedules import SCHEDULES, EarlyStopping
-from nnviz.engine.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.schedules import SCHEDULES, EarlyStopping
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch, train_step
+from nnviz.engine.sets.datasets import encode_labels, generate
 
 
 def test_each_schedule_follows_its_formula():

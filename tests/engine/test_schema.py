@@ -7,25 +7,25 @@ import json
 
 import pytest
 
-from nnviz.engine import format_docs
-from nnviz.engine.file_schema import LESSON, check_lesson
-from nnviz.engine.lessons import lesson_names
-from nnviz.engine.resources import lessons_dir
-from nnviz.engine.schema import Enum, Expr, Field, Grid, Int, List, Num, Obj, Template
-from nnviz.engine.validate import FormatError, key_line, loads_json, with_line
+from nnviz.engine.files import format_docs
+from nnviz.engine.files.file_schema import LESSON, check_lesson
+from nnviz.engine.files.resources import lessons_dir
+from nnviz.engine.files.schema import Enum, Expr, Field, Grid, Int, List, Num, Obj, Template
+from nnviz.engine.files.validate import FormatError, key_line, loads_json, with_line
+from nnviz.engine.teaching.lessons import lesson_names
 
 
 def test_format_documents_match_the_schema():
     for path, text in format_docs.documents().items():
         assert path.read_text(encoding="utf-8") == text, (
-            f"{path.name} is stale: run python -m nnviz.engine.format_docs")
+            f"{path.name} is stale: run python -m nnviz.engine.files.format_docs")
 
 
 def test_every_training_setting_is_declared():
     from dataclasses import fields
 
-    from nnviz.engine.file_schema import TRAINING
-    from nnviz.engine.training import TrainConfig
+    from nnviz.engine.files.file_schema import TRAINING
+    from nnviz.engine.learning.training import TrainConfig
 
     assert {f.name for f in fields(TrainConfig)} <= set(TRAINING.fields)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import planes as P
-from nnviz.engine import surface as S
-from nnviz.engine.lessons import load_lesson, parse_lesson
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network, cost
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network, cost
+from nnviz.engine.labs import planes as P
+from nnviz.engine.labs import surface as S
+from nnviz.engine.teaching.lessons import load_lesson, parse_lesson
 
 
 def _setup(name):
@@ -174,7 +174,7 @@ def neuron_outputs(net: Network, x, thetas):
 
 
 def cost_output(net, x, theta):
-    from nnviz.engine.network import predict
+    from nnviz.engine.core.network import predict
 
     n = net.copy()
     n.set_params(theta)
@@ -196,7 +196,7 @@ def test_param_refs_validate_and_name():
 
 
 def test_default_pair_lists_one_layer_only():
-    from nnviz.engine.activations import get_activation
+    from nnviz.engine.core.activations import get_activation
 
     rng = np.random.default_rng(0)
     big = Network.create([784, 100, 10], "sigmoid", rng)

@@ -7,11 +7,11 @@ import threading
 import numpy as np
 import pytest
 
-from nnviz.engine import gridpass as GP
-from nnviz.engine import surface as S
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network, cost
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network, cost
+from nnviz.engine.labs import gridpass as GP
+from nnviz.engine.labs import surface as S
+from nnviz.engine.teaching.lessons import load_lesson
 
 W, B = "w", "b"
 

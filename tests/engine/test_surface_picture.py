@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine import gridpass as GP
-from nnviz.engine import surface as S
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import Network
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.labs import gridpass as GP
+from nnviz.engine.labs import surface as S
 
 W, B = "w", "b"
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from nnviz.engine.lessons import LessonError, lesson_names, parse_lesson
-from nnviz.engine.resources import lessons_dir
-from nnviz.engine.syllabus import (
+from nnviz.engine.files.resources import lessons_dir
+from nnviz.engine.teaching.lessons import LessonError, lesson_names, parse_lesson
+from nnviz.engine.teaching.syllabus import (
     CHAPTER_TITLES,
     CHAPTERS,
     Entry,

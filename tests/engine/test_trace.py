@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine import get_loss
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.naming import Naming
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.trace import build_trace
-from nnviz.engine.worked import lesson_trace
+from nnviz.engine.core.naming import Naming
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.stepping.trace import build_trace
+from nnviz.engine.stepping.worked import lesson_trace
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 def test_mazur_trace_order_and_first_formula():
@@ -112,8 +112,8 @@ def test_layer_notation_without_lesson_names():
 def test_the_neuron_steps_decline_a_large_network_and_point_to_the_matrix_view():
     import pytest
 
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.trace import MAX_TRACE_NEURONS
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.stepping.trace import MAX_TRACE_NEURONS
 
     def net(hidden: int) -> Network:
         sizes = [2, hidden, 2]

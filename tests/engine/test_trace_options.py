@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from nnviz.engine import get_loss
-from nnviz.engine.lessons import load_lesson, loss_of
-from nnviz.engine.naming import fmt
-from nnviz.engine.network import Network, backward, forward
-from nnviz.engine.optimisers import make_optimiser
-from nnviz.engine.trace import build_trace
-from nnviz.engine.trace_options import StepOptions
-from nnviz.engine.training import OptimizerState, TrainConfig, train_step
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.core.network import Network, backward, forward
+from nnviz.engine.learning.optimisers import make_optimiser
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_step
+from nnviz.engine.stepping.trace import build_trace
+from nnviz.engine.stepping.trace_options import StepOptions
+from nnviz.engine.teaching.lessons import load_lesson, loss_of
 
 
 def _mazur():
@@ -143,7 +143,7 @@ def test_dropout_both_ways_the_notes_halving_and_inverted():
     """Notes: train with masks 0/1, then halve the outgoing weights (p = 0.5); inverted:
     masks 0 or 2 in training, the network as it is at test time. Written out here: both
     give each next-layer neuron the same expected input."""
-    from nnviz.engine.training import dropout_masks, test_time_network
+    from nnviz.engine.learning.training import dropout_masks, test_time_network
 
     rng = np.random.default_rng(5)
     net = Network.create([4, 50, 3], ["relu", "linear"], rng, bias=0.2)
@@ -176,7 +176,7 @@ def test_dropout_both_ways_the_notes_halving_and_inverted():
 def test_worked_markdown_explains_dropout_both_ways():
     from dataclasses import replace
 
-    from nnviz.engine.worked import worked_markdown
+    from nnviz.engine.stepping.worked import worked_markdown
 
     les = load_lesson("overfitting-dropout")
     md = worked_markdown(les)

@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 
 from nnviz.engine import get_loss
-from nnviz.engine.datasets import gate
-from nnviz.engine.network import Network, cost, predict
-from nnviz.engine.training import (
+from nnviz.engine.core.network import Network, cost, predict
+from nnviz.engine.learning.training import (
     OptimizerState,
     TrainConfig,
     batches,
@@ -17,6 +16,7 @@ from nnviz.engine.training import (
     train,
     train_step,
 )
+from nnviz.engine.sets.datasets import gate
 
 
 def test_training_reduces_the_loss_on_xor():
@@ -107,7 +107,7 @@ def test_dropout_masks_are_inverted_and_spare_the_output():
 
 
 def test_clipping_by_value_and_norm():
-    from nnviz.engine.network import LayerGrad
+    from nnviz.engine.core.network import LayerGrad
 
     g = [LayerGrad(None, None, None, np.array([[3.0, -4.0]]), np.array([12.0]))]
     clip_gradients(g, 5.0, None)
@@ -134,9 +134,9 @@ def test_cost_of_a_blown_up_network_is_inf_without_a_warning():
 def test_clip_norm_is_the_norm_of_the_trained_parameters_gradient():
     """A 1-2 network with one shared bias: the bias is one parameter (counted once) and a
     frozen bias is not trained (not counted); the norm written out here."""
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.network import backward, forward
-    from nnviz.engine.training import trained_grad_norm
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.core.network import backward, forward
+    from nnviz.engine.learning.training import trained_grad_norm
 
     net = Network([np.array([[0.3], [-0.6]])], [np.array([0.1, 0.1])],
                   [get_activation("linear")], shared_bias=[True])
@@ -159,7 +159,7 @@ def test_clip_norm_is_the_norm_of_the_trained_parameters_gradient():
 
 
 def test_clip_norm_skips_frozen_biases_in_train_step():
-    from nnviz.engine.activations import get_activation
+    from nnviz.engine.core.activations import get_activation
 
     net = Network([np.array([[0.3], [-0.6]])], [np.array([0.4, -0.1])],
                   [get_activation("linear")])
@@ -199,7 +199,7 @@ def test_a_dropout_step_is_the_formula_written_out(mode, scale):
 
 
 def test_the_dropout_note_says_both_conventions_with_p_s_numbers():
-    from nnviz.engine.training import dropout_note
+    from nnviz.engine.learning.training import dropout_note
 
     inv = dropout_note(0.5, "inverted").replace("\u2060", "")
     assert "1/(1 − p) = 2 while training" in inv and "1 − p = 0.5 at test" in inv

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.expr import parse_expression
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.network import predict
-from nnviz.engine.universality import (
+from nnviz.engine.core.network import predict
+from nnviz.engine.labs.expr import parse_expression
+from nnviz.engine.labs.universality import (
     DEFAULT_GOAL,
     GOAL_PRESETS_2D,
     OneInput,
@@ -30,6 +29,7 @@ from nnviz.engine.universality import (
     towers_output,
     with_heights,
 )
+from nnviz.engine.teaching.lessons import load_lesson
 
 X = np.linspace(0, 1, 401)
 GOAL = parse_expression(DEFAULT_GOAL).evaluate(X)

@@ -12,18 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnviz.engine import atomic
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.training import TrainConfig
-from nnviz.engine.validate import FormatError
-from nnviz.engine.weights_file import (
+from nnviz.engine.files import atomic
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.files.weights_file import (
     loads_weights,
     parse_weights,
     read_weights,
     save_weights,
     weights_to_dict,
 )
-from nnviz.engine.workspace import (
+from nnviz.engine.files.workspace import (
     Workspace,
     data_spec_for,
     dumps_workspace,
@@ -33,6 +31,8 @@ from nnviz.engine.workspace import (
     save_workspace,
     workspace_to_dict,
 )
+from nnviz.engine.learning.training import TrainConfig
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 def _workspace(name: str = "mazur-2-2-2", seed: int = 1) -> Workspace:
@@ -78,9 +78,9 @@ def test_round_trip_is_bit_exact(tmp_path, name):
 def test_a_large_network_is_written_from_its_arrays_as_from_lists(tmp_path):
     """save_workspace converts the arrays as it writes them: the same text as the lists
     (rows and bias vectors of a slice's length: the largest layer, and edited data)."""
-    from nnviz.engine.activations import get_activation
-    from nnviz.engine.json_text import SLICE
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.activations import get_activation
+    from nnviz.engine.core.network import Network
+    from nnviz.engine.files.json_text import SLICE
 
     ws = _workspace()
     rng = np.random.default_rng(4)

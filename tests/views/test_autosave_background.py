@@ -10,9 +10,9 @@ import threading
 import numpy as np
 import pytest
 
-from nnviz.engine.activations import get_activation
-from nnviz.engine.network import Network
-from nnviz.engine.workspace import read_workspace
+from nnviz.engine.core.activations import get_activation
+from nnviz.engine.core.network import Network
+from nnviz.engine.files.workspace import read_workspace
 from nnviz.views import autosave
 from nnviz.views.autosave import NetworkShadow
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from PySide6.QtCore import QTimer
 
-from nnviz.engine.workspace import read_workspace
+from nnviz.engine.files.workspace import read_workspace
 from tests.views.test_hostile_open import HOSTILE, open_via_menu, snapshot
 
 
@@ -78,7 +78,7 @@ def big_pair(tmp_path):
 
 def _nowhere_here(monkeypatch):
     """Parsing a file's text in the app's own process fails the test: the child does it."""
-    from nnviz.engine import validate
+    from nnviz.engine.files import validate
 
     def parse_here(*_a, **_k):
         raise AssertionError("a file's text was parsed in the app's process")
@@ -135,7 +135,7 @@ def test_a_big_weights_import_is_read_elsewhere_and_all_or_nothing(
         main_window, qtbot, monkeypatch, tmp_path, everything_big, big_pair):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from nnviz.engine.weights_file import read_weights, save_weights
+    from nnviz.engine.files.weights_file import read_weights, save_weights
     from tests.engine.test_big_files import _net
 
     win = main_window

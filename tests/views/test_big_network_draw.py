@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from nnviz.engine.monitor import GridEvaluator
-from nnviz.engine.summary import SUMMARY_SHOWN, shown_neurons
+from nnviz.engine.core.summary import SUMMARY_SHOWN, shown_neurons
+from nnviz.engine.learning.monitor import GridEvaluator
 from tests.views.test_background_files import everything_big  # noqa: F401 - a fixture
 from tests.views.test_hostile_open import open_via_menu
 

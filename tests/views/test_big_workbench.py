@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from nnviz.controllers.workbench import matrix_stepper as matrix_stepper
-from nnviz.engine.matrix_trace import build_matrix_trace
+from nnviz.engine.stepping.matrix_trace import build_matrix_trace
 from tests.views.test_background_files import everything_big  # noqa: F401 - a fixture
 from tests.views.test_hostile_open import open_via_menu
 from tests.views.workbench_keys import press

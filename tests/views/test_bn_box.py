@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.network import forward
+from nnviz.engine.core.network import forward
 from nnviz.views.training.bn_box import sample_rows
 
 
@@ -65,15 +65,15 @@ def test_reset_keeps_batch_norm_afresh_and_a_workspace_keeps_it(main_window, qtb
     saved = main_window.doc.network.copy()
     path = tmp_path / "bn.nnviz"
     assert main_window.files.save_to(str(path))
-    from nnviz.engine.workspace import read_workspace
+    from nnviz.engine.files.workspace import read_workspace
 
     assert read_workspace(path).network.equals(saved)   # gamma, beta, running averages too
 
 
 def test_labs_that_leave_batch_norm_out_say_so(main_window, qtbot):
-    from nnviz.engine import surface as S
-    from nnviz.engine.losses import get_loss
-    from nnviz.engine.trace import build_trace
+    from nnviz.engine.core.losses import get_loss
+    from nnviz.engine.labs import surface as S
+    from nnviz.engine.stepping.trace import build_trace
 
     _lab(main_window)
     net = main_window.doc.network

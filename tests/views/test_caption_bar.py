@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.lessons import Caption
+from nnviz.engine.teaching.lessons import Caption
 
 
 def _needed(label) -> int:

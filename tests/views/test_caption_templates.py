@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.captions import parse_template, render, trace_values
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.naming import fmt
-from nnviz.engine.validate import FormatError
-from nnviz.engine.worked import lesson_trace
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.stepping.worked import lesson_trace
+from nnviz.engine.teaching.captions import parse_template, render, trace_values
+from nnviz.engine.teaching.lessons import load_lesson
 
 
 def _bar(win) -> str:
@@ -114,8 +114,8 @@ def test_a_lesson_with_a_bad_template_is_refused_naming_the_caption():
     import copy
     import json
 
-    from nnviz.engine.lessons import LessonError, parse_lesson
-    from nnviz.engine.resources import lessons_dir
+    from nnviz.engine.files.resources import lessons_dir
+    from nnviz.engine.teaching.lessons import LessonError, parse_lesson
 
     d = json.loads((lessons_dir() / "mazur-2-2-2.json").read_text(encoding="utf-8"))
     d = copy.deepcopy(d)
@@ -171,8 +171,8 @@ def test_when_conditions_are_validated():
     import copy
     import json
 
-    from nnviz.engine.lessons import LessonError, parse_lesson
-    from nnviz.engine.resources import lessons_dir
+    from nnviz.engine.files.resources import lessons_dir
+    from nnviz.engine.teaching.lessons import LessonError, parse_lesson
 
     base = json.loads((lessons_dir() / "sigmoid-neuron.json").read_text(encoding="utf-8"))
     for when in ({}, [], {"step_from": -1}, {"loss_below": -0.1}, {"loss_above": float("inf")},
@@ -190,7 +190,7 @@ def test_when_conditions_are_validated():
 def test_every_workbench_caption_template_renders_with_its_own_example():
     """No shipped workbench caption quotes a name its worked example lacks (it would never
     show), and rendered captions have no braces left."""
-    from nnviz.engine.lessons import lesson_names
+    from nnviz.engine.teaching.lessons import lesson_names
     from nnviz.views.caption_text import shown_captions
 
     for name in lesson_names():

@@ -132,7 +132,7 @@ def test_f1_sheet_in_presentation_mode_and_esc_closes_only_the_sheet(main_window
 
 
 def test_every_lab_shows_its_own_lessons_caption_and_no_other(main_window, qtbot):
-    from nnviz.engine.syllabus import shipped_syllabus
+    from nnviz.engine.teaching.syllabus import shipped_syllabus
     from nnviz.views.caption_bar import lab_captions
 
     win = main_window
@@ -156,7 +156,7 @@ def test_every_lab_shows_its_own_lessons_caption_and_no_other(main_window, qtbot
 
 
 def load_lab_of(name: str) -> str:
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.teaching.lessons import load_lesson
 
     return load_lesson(name).lab
 

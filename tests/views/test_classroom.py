@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.lessons import load_lesson
+from nnviz.engine.teaching.lessons import load_lesson
 from nnviz.views.style import PRESENTATION_SCALE, current_style
 
 
@@ -155,7 +155,7 @@ def test_caption_bar_follows_the_lab(window, qtbot):
 
 
 def lesson_trace_steps(lesson):
-    from nnviz.engine.worked import lesson_trace
+    from nnviz.engine.stepping.worked import lesson_trace
 
     return lesson_trace(lesson).steps
 
@@ -165,8 +165,8 @@ def conv_positions(lesson) -> int:
     on a convolution page the forward pass, then the backward pass through the same
     positions, as ConvController.n_steps; the CNN page counts mini-batches, without
     end)."""
-    from nnviz.engine.conv_setup import parse_setup
-    from nnviz.engine.conv_steps import feature_maps, map_shape
+    from nnviz.engine.labs.conv_setup import parse_setup
+    from nnviz.engine.labs.conv_steps import feature_maps, map_shape
 
     s = parse_setup(lesson.settings)
     if s.page == "cnn":
@@ -179,7 +179,7 @@ def conv_positions(lesson) -> int:
 
 def test_every_shipped_caption_is_reachable():
     """Captions at step numbers must point inside the lesson's trace."""
-    from nnviz.engine.lessons import lesson_names
+    from nnviz.engine.teaching.lessons import lesson_names
 
     for name in lesson_names():
         lesson = load_lesson(name)
@@ -198,7 +198,7 @@ def test_numbers_in_step_captions_match_the_worked_example():
     """Every long number a caption quotes is one the worked example prints."""
     import re
 
-    from nnviz.engine.worked import worked_markdown
+    from nnviz.engine.stepping.worked import worked_markdown
 
     for name in ("mazur-2-2-2", "linear-2-2-1", "step-network"):
         from nnviz.views.caption_text import shown_captions

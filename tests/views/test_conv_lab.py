@@ -8,10 +8,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from nnviz.engine.conv_setup import parse_setup
-from nnviz.engine.conv_worked import conv_markdown
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.labs.conv_setup import parse_setup
+from nnviz.engine.labs.conv_worked import conv_markdown
+from nnviz.engine.teaching.lessons import load_lesson
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.engine.depth import layer_histograms
+from nnviz.engine.core.depth import layer_histograms
 
 
 def _lab(win, lesson):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.engine.workspace import workspace_to_dict
+from nnviz.engine.files.workspace import workspace_to_dict
 
 
 def _surface(win, qtbot):
@@ -69,7 +69,7 @@ def test_a_lesson_makes_the_same_data_every_time(main_window):
 def test_data_edits_in_the_training_lab_are_the_documents_and_undo_follows(main_window):
     """A point added in the Training lab is in the document (the error surface reads it);
     input features and structure edits are undone with the data the document fitted."""
-    from nnviz.engine.features import expand
+    from nnviz.engine.sets.features import expand
 
     win = main_window
     assert win.open_lesson("spiral")

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from nnviz.engine.weights_file import read_weights
+from nnviz.engine.files.weights_file import read_weights
 from nnviz.views.labs import available_labs
 
 #: a lesson of each lab, and a text its exported view must show
@@ -65,7 +65,7 @@ def _pixels(img: QImage) -> np.ndarray:
 
 def _lesson_and_text(lab: str) -> tuple[str, str | None]:
     """LABS' entry, or for a lab added since, its first lesson (and no text to look for)."""
-    from nnviz.engine.lessons import lesson_names, load_lesson
+    from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 
     if lab in LABS:
         return LABS[lab]
@@ -169,8 +169,8 @@ def test_markdown_of_the_current_step(main_window, qtbot, tmp_path, save_as, err
 
 def test_markdown_matches_nnviz_worked_when_all_steps_are_shown(main_window, qtbot, tmp_path,
                                                                 save_as, error_dialogs):
-    from nnviz.engine.lessons import load_lesson
-    from nnviz.engine.worked import lesson_trace, worked_markdown
+    from nnviz.engine.stepping.worked import lesson_trace, worked_markdown
+    from nnviz.engine.teaching.lessons import load_lesson
 
     win = main_window
     _open(win, qtbot, "mazur-2-2-2", "workbench")

@@ -26,7 +26,7 @@ def test_learning_rate_1e6_is_refused_with_a_message(main_window, qtbot):
 
 
 def test_neuron_counts_are_bounded(main_window, qtbot):
-    from nnviz.engine.edit import MAX_NEURONS
+    from nnviz.engine.core.edit import MAX_NEURONS
 
     ed = _editor(main_window)
     spin = ed.layers.cellWidget(0, 0)
@@ -44,7 +44,7 @@ def test_neuron_counts_are_bounded(main_window, qtbot):
 
 
 def test_too_many_layers_are_refused_with_a_message(main_window, qtbot):
-    from nnviz.engine.edit import MAX_HIDDEN_LAYERS
+    from nnviz.engine.core.edit import MAX_HIDDEN_LAYERS
 
     ed = _editor(main_window)
     for _ in range(MAX_HIDDEN_LAYERS + 3):

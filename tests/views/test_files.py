@@ -11,8 +11,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from nnviz.engine import atomic
-from nnviz.engine.workspace import read_workspace
+from nnviz.engine.files import atomic
+from nnviz.engine.files.workspace import read_workspace
 
 
 def _edit(win) -> None:
@@ -133,7 +133,7 @@ def test_opening_asks_and_save_first_writes_the_file(window, qtbot, tmp_path):
     assert win.files.save_to(str(path))
     _edit(win)
     edited = win.doc.network.copy()
-    from nnviz.engine.resources import lessons_dir
+    from nnviz.engine.files.resources import lessons_dir
 
     win.files.open_path(str(lessons_dir() / "xor-mlp.json"))   # opening a lesson file asks
     _answer(qtbot, win, QMessageBox.StandardButton.Save)  # saves to a.nnviz, then opens
@@ -202,7 +202,7 @@ def test_drop_workspace_lesson_and_csv(window, tmp_path, monkeypatch):
     win = window
     p = tmp_path / "w.nnviz"
     win.files.save_to(str(p))
-    from nnviz.engine.resources import lessons_dir
+    from nnviz.engine.files.resources import lessons_dir
 
     assert _drop(win, lessons_dir() / "xor-mlp.json")
     assert win.doc.lesson.name == "xor-mlp"

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from nnviz.engine.general_setup import PAGES
+from nnviz.engine.labs.general_setup import PAGES
 from tests.views.fit_checks import squeezed, text_problems
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -290,7 +290,7 @@ def test_every_topic_tab_is_in_view_on_a_projector(main_window, qtbot):
     scroll arrows, no tab cut at the right); each tab's tooltip has the full title."""
     from PySide6.QtWidgets import QApplication, QToolButton
 
-    from nnviz.engine.general_setup import PAGE_TITLES
+    from nnviz.engine.labs.general_setup import PAGE_TITLES
 
     win = main_window
     win.resize(1024, 768)

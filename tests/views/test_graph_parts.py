@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
+from nnviz.engine.teaching.lessons import load_lesson
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT, GraphCoords
 from nnviz.views.items.graph_place import overlapping
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS

@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
 from nnviz.cli import main as cli_main
-from nnviz.engine.sheet import balanced_environments
+from nnviz.engine.teaching.sheet import balanced_environments
 
 
 def _pages(pdf: bytes) -> int:

@@ -201,8 +201,8 @@ def test_lesson_name_is_never_replayed_as_a_path(main_window, monkeypatch, qtbot
 
 
 def test_weights_or_lesson_is_decided_by_parsing(tmp_path):
-    from nnviz.engine.lessons import load_lesson
-    from nnviz.engine.weights_file import weights_to_dict
+    from nnviz.engine.files.weights_file import weights_to_dict
+    from nnviz.engine.teaching.lessons import load_lesson
     from nnviz.views.files import FileManager
 
     w = weights_to_dict(load_lesson("mazur-2-2-2").network)

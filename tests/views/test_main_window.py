@@ -12,7 +12,7 @@ def test_starts_on_the_default_lesson(main_window):
 
 
 def test_lessons_menu_lists_every_lesson(main_window):
-    from nnviz.engine.lessons import lesson_names
+    from nnviz.engine.teaching.lessons import lesson_names
 
     texts = [a.text() for sub in main_window.lessons_menu.actions() if sub.menu()
              for a in sub.menu().actions()]

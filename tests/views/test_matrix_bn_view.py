@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from tests.views.workbench_keys import press
 
 BN_KINDS = {"bn_mu", "bn_var", "bn_xhat", "bn_y", "grad_gamma", "grad_beta", "bn_proj",
@@ -126,7 +126,7 @@ def _train_n(lab, qtbot, n: int) -> str:
 
 
 def test_train_n_steps_needs_the_mini_batch_and_repeats_its_step(lab, main_window, qtbot):
-    from nnviz.engine.matrix_trace import build_matrix_trace
+    from nnviz.engine.stepping.matrix_trace import build_matrix_trace
 
     win = main_window
     assert win.open_lesson("batch-norm", switch_lab=False)

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
-from nnviz.engine.lessons import lesson_names, load_lesson
+from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 from nnviz.views.labs import available_labs
 
 from .windows import visible_dialogs

@@ -137,7 +137,7 @@ class _Monkey:
     sliders, spin boxes, combo boxes, buttons, text fields and pictures."""
 
     def __init__(self, win, rng: random.Random, tmp_path) -> None:
-        from nnviz.engine.lessons import lesson_names
+        from nnviz.engine.teaching.lessons import lesson_names
 
         self.win, self.rng, self.tmp_path = win, rng, tmp_path
         self.lessons = lesson_names()

@@ -6,8 +6,8 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
+from nnviz.engine.teaching.lessons import load_lesson
 from nnviz.views.items.network_graph import GraphState, NetworkGraphWidget
 
 
@@ -76,7 +76,7 @@ def test_graph_draws_a_diverged_network(qtbot):
     """NaN and infinite weights (a blown-up training run) draw without warnings or errors."""
     import numpy as np
 
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
     g = NetworkGraphWidget()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
-from nnviz.engine.activations import ACTIVATIONS, get_activation
+from nnviz.engine.core.activations import ACTIVATIONS, get_activation
 from nnviz.views.neuron.perceptron_page import PAUSE_TEXT, PLAY_TEXT
 
 
@@ -313,7 +313,7 @@ def test_presentation_style(lab, main_window):
 
 
 def test_every_neuron_lesson_opens_its_page(main_window):
-    from nnviz.engine.lessons import lesson_names, load_lesson
+    from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 
     expected = {"perceptron-nand": "perceptron", "perceptron-and": "perceptron",
                 "perceptron-or": "perceptron", "perceptron-xor": "perceptron",

@@ -181,8 +181,8 @@ def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qt
     v0 = lab.stepper.opt_states[1].slots[2]["v"][0, 0]    # [W1, b1, W2, ...]: W2
     assert step.details[-1].value == pytest.approx(0.9 * v0 - 0.5 * step.details[-2].value)
     # and nnviz worked prints the same terms for a lesson that sets them
-    from nnviz.engine.lessons import load_lesson
-    from nnviz.engine.worked import worked_markdown
+    from nnviz.engine.stepping.worked import worked_markdown
+    from nnviz.engine.teaching.lessons import load_lesson
 
     md = worked_markdown(load_lesson("overfitting-l2"))
     assert "L2 (weight decay): λ2 = 1, n = 400" in md and "λ2/n·w" in md
@@ -192,7 +192,7 @@ def test_train_n_trains_with_the_optimiser_chosen_in_the_training_lab(lab, main_
     """Momentum chosen in the Training lab: Train 3 steps equals three Ctrl+→ training steps
     (the velocity carried); Adam is what Train N runs then, and the result says so; the
     next step key goes on from Adam's state."""
-    from nnviz.engine.training import OptimizerState, train_step
+    from nnviz.engine.learning.training import OptimizerState, train_step
 
     win = main_window
     start = win.doc.network.copy()

@@ -129,9 +129,9 @@ def test_the_drawing_is_saved_only_when_asked(main_window, qtbot, tmp_path):
 def test_a_hostile_drawing_is_refused_and_changes_nothing():
     import pytest as _pytest
 
-    from nnviz.engine.drawing import drawing_from_list
-    from nnviz.engine.schema import FormatError
-    from nnviz.engine.workspace_schema import check_workspace  # noqa: F401 - the schema
+    from nnviz.engine.files.schema import FormatError
+    from nnviz.engine.files.workspace_schema import check_workspace  # noqa: F401 - the schema
+    from nnviz.engine.teaching.drawing import drawing_from_list
 
     good = {"colour": "blue", "width": 4, "points": [[0.1, 0.2], [0.3, 0.4]]}
     assert len(drawing_from_list([good])) == 1

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QTabWidget
 
-from nnviz.engine.lessons import lesson_titles
+from nnviz.engine.teaching.lessons import lesson_titles
 from nnviz.views.style import current_style
 from tests.views.fit_checks import (
     axis_problems,
@@ -434,7 +434,7 @@ def test_presentation_screenshot_has_the_size_asked_for(lesson, size, tmp_path, 
 def _weight_texts_problems(lab) -> list[str]:
     """Each weight label shows its weight's value (whole or in four digits, before or
     after the update), and its dC/dw once known (until the update)."""
-    from nnviz.engine.naming import fmt
+    from nnviz.engine.core.naming import fmt
     from nnviz.views.workbench.present import short
 
     tr, k = lab.stepper.trace, lab.stepper.k
@@ -488,7 +488,7 @@ def _equation_fit_problems(eq) -> list[str]:
 
 def _workbench_step_problems(lab) -> list[str]:
     """The graph's texts and the Equation panel at the stepper's position."""
-    from nnviz.engine.naming import fmt
+    from nnviz.engine.core.naming import fmt
     from nnviz.views.items.graph_place import overlapping
 
     graph, eq, k = lab.graph, lab.equations, lab.stepper.k
@@ -632,7 +632,7 @@ def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
     graph shows the network (it kept the previous network's pass); beside the matrix view
     too, where the panel was narrowest (it scrolled sideways with the batch-norm lesson at
     1024x768 in F5)."""
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
     from tests.views.workbench_keys import press
 
     win = window
@@ -892,7 +892,7 @@ NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 
 
 def _gallery_formulas() -> tuple[str, ...]:
     from nnviz.controllers.neuron.functions import GALLERY
-    from nnviz.engine.activations import ACTIVATIONS
+    from nnviz.engine.core.activations import ACTIVATIONS
 
     return tuple(f for n in GALLERY for f in (ACTIVATIONS[n].formula,
                                               ACTIVATIONS[n].prime_formula))

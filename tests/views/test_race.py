@@ -137,7 +137,7 @@ def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot):
 
 
 def test_parse_race_accepts_the_shipped_lessons():
-    from nnviz.engine.lessons import load_lesson
+    from nnviz.engine.teaching.lessons import load_lesson
 
     for name in ("optimiser-race", "momentum-ravine", "adam"):
         parse_race(load_lesson(name).settings["race"])

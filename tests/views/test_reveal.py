@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 
 RESULT_13 = "0.082167041"   # dE_total/dw5, step 13 of mazur-2-2-2
 

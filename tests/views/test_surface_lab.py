@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 
 
 def _open(main_window, qtbot, lesson):
@@ -263,7 +263,7 @@ def test_parameters_are_picked_by_clicking_the_network(main_window, qtbot):
     from PySide6.QtCore import Qt as _Qt
     from PySide6.QtTest import QTest
 
-    from nnviz.engine.surface import ParamRef
+    from nnviz.engine.labs.surface import ParamRef
 
     win = main_window
     win.show_lab("surface")

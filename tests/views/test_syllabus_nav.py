@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from nnviz.engine.syllabus import chapters, shipped_syllabus
+from nnviz.engine.teaching.syllabus import chapters, shipped_syllabus
 from nnviz.views.style import current_style
 
 from .windows import visible_dialogs

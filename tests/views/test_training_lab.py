@@ -36,7 +36,7 @@ def _node_colours(lab, layer, j):
 
 
 def test_each_node_shows_its_neurons_map(lab, qtbot):
-    from nnviz.engine.monitor import GridEvaluator
+    from nnviz.engine.learning.monitor import GridEvaluator
     from nnviz.views.training.colours import diverging
 
     qtbot.waitUntil(lambda: lab.graph.image_counts() == [7, 16, 16, 1])
@@ -59,7 +59,7 @@ def _click_node(lab, qtbot, layer, j):
 
 
 def test_a_click_on_a_neuron_shows_its_map_large(lab, qtbot):
-    from nnviz.engine.monitor import GridEvaluator
+    from nnviz.engine.learning.monitor import GridEvaluator
     from nnviz.views.training.colours import diverging
 
     _click_node(lab, qtbot, 1, 3)
@@ -110,7 +110,7 @@ def test_plus_and_minus_change_neurons_and_layers_undoably(main_window, lab, qtb
 
 
 def test_a_click_on_a_feature_switches_it(main_window, lab, qtbot):
-    from nnviz.engine.features import expand
+    from nnviz.engine.sets.features import expand
 
     _click_node(lab, qtbot, 0, 2)   # x1²
     assert lab.ctl.features == ("x1", "x2", "x1²") and lab.doc.network.sizes[0] == 3
@@ -420,7 +420,7 @@ def test_regression_curve_clicks_add_points_with_their_height(main_window, qtbot
     vb = lab.map.plot.getViewBox()
     (x0, x1), (y0, y1) = vb.viewRange()
     x, y = 0.5 * (x0 + x1), y0 + 0.92 * (y1 - y0)  # above sin(2x) at x = 0: no point near
-    from nnviz.engine.data import nearest
+    from nnviz.engine.sets.data import nearest
     from nnviz.views.training.lab import REMOVE_RADIUS
 
     assert nearest(lab.ctl.data, (x, y), REMOVE_RADIUS) is None
@@ -443,7 +443,7 @@ def test_discretised_map_has_two_colours(lab, qtbot):
 
 
 def test_a_network_no_data_fits_is_handled(lab, qtbot):
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     lab.doc.set_network(Network.create([3, 4, 2], "tanh"), "Edit structure")
     qtbot.waitUntil(lambda: "No data set fits" in lab.thumbs.title.text())
@@ -597,7 +597,7 @@ def test_the_accuracy_chart_keeps_its_share_after_lesson_switches(main_window, l
 
 
 def test_an_infinite_loss_pauses_play_with_a_message(main_window, lab, qtbot):
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     net = Network.create([2, 1], "linear")
     net.weights[0][:] = 1e160   # finite weights, every loss infinite
@@ -662,7 +662,7 @@ def test_the_edges_are_stroked_again_only_when_they_look_different(lab, qtbot):
 
 
 def test_histograms_and_batch_norm_read_the_features(main_window, qtbot):
-    from nnviz.engine.depth import layer_histograms
+    from nnviz.engine.core.depth import layer_histograms
 
     assert main_window.open_lesson("initialisation")
     lab = main_window.current_lab

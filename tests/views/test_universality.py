@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.universality import GOAL_PRESETS, relu_formula
+from nnviz.engine.labs.universality import GOAL_PRESETS, relu_formula
 from nnviz.views.widgets import PAUSE
 
 

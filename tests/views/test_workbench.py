@@ -9,10 +9,10 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from nnviz.engine.lessons import load_lesson
-from nnviz.engine.losses import get_loss
-from nnviz.engine.network import forward
-from nnviz.engine.training import train_step
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.network import forward
+from nnviz.engine.learning.training import train_step
+from nnviz.engine.teaching.lessons import load_lesson
 from tests.views.workbench_keys import press
 
 # (micro-step, value printed in the lecture notes)
@@ -176,7 +176,7 @@ def test_click_neuron_shows_values(lab, main_window, qtbot):
 
 
 def test_large_network_in_workbench(lab, main_window, qtbot):
-    from nnviz.engine.network import Network
+    from nnviz.engine.core.network import Network
 
     doc = main_window.doc
     net = Network.create([784, 100, 10], rng=np.random.default_rng(0))
@@ -289,7 +289,7 @@ def test_blow_up_pauses_with_a_message(lab, main_window, qtbot):
     doc = main_window.doc
     messages = []
     doc.message.connect(messages.append)
-    from nnviz.engine.edit import set_activation
+    from nnviz.engine.core.edit import set_activation
 
     doc.set_network(set_activation(set_activation(doc.network, 1, "linear"), 2, "linear"))
     doc.set_weight(0, 0, 0, 1e300)
@@ -353,7 +353,7 @@ def test_click_bias_node_and_edit_shared_bias(lab, main_window, qtbot):
 
 
 def test_every_lesson_steps_to_the_end(lab, main_window, qtbot):
-    from nnviz.engine.lessons import lesson_names
+    from nnviz.engine.teaching.lessons import lesson_names
 
     for name in lesson_names():
         main_window.doc.load_lesson(name)

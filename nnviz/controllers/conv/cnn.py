@@ -11,10 +11,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.playback import Playback
-from nnviz.engine import cnn
-from nnviz.engine.cnn_train import CNNTrainer, EpochRecord, one_hot
-from nnviz.engine.optimisers import Optimiser, optimiser_from_state
-from nnviz.engine.pooling import MODES
+from nnviz.engine.labs import cnn
+from nnviz.engine.labs.cnn_train import CNNTrainer, EpochRecord, one_hot
+from nnviz.engine.labs.pooling import MODES
+from nnviz.engine.learning.optimisers import Optimiser, optimiser_from_state
 
 #: seconds of training per timer tick: the GUI stays responsive between slices
 SLICE_S = 0.025
@@ -154,7 +154,7 @@ class CNNController(QObject):
 
     def restore_state(self, d: Any) -> None:
         """Validate the whole saved network first; ValueError and no change if bad."""
-        from nnviz.engine.validate import FormatError, as_array, as_int, as_number, as_str
+        from nnviz.engine.files.validate import FormatError, as_array, as_int, as_number, as_str
 
         if not isinstance(d, dict):
             raise ValueError("CNN state: expected an object")
@@ -207,7 +207,7 @@ class CNNController(QObject):
 def _saved_optimiser(d: Any, shapes: list[tuple[int, ...]]) -> Optimiser | None:
     """The saved optimiser state (None: none was saved), validated: the CNN's optimiser
     (Adam) with one slot per parameter array, each the array's shape."""
-    from nnviz.engine.validate import FormatError
+    from nnviz.engine.files.validate import FormatError
 
     if d is None:
         return None

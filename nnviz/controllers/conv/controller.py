@@ -3,7 +3,7 @@ the pooling windows; every edit of the set-up is undoable on the document's stac
 
 The cursor ``k`` counts the positions shown: 1..n_conv are the output cells of the
 active kernel's feature map (reading order), then the pooling windows of its (ReLU'd)
-map; then the backward pass (:mod:`nnviz.engine.conv_backsteps`): the pooling windows
+map; then the backward pass (:mod:`nnviz.engine.labs.conv_backsteps`): the pooling windows
 again (δp routed), then the output cells again (δ, ∂C/∂w and ∂C/∂b summed). Views read
 :meth:`cell`, :meth:`pool_cell`, :meth:`pool_back_cell`, :meth:`conv_back_cell`, the
 maps and :attr:`setup`; they hear ``changed`` after every change.
@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.undo import Change
-from nnviz.engine import conv_backsteps as cb
-from nnviz.engine import conv_steps as cs
-from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT, ConvSetup, check_fits, parse_setup
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.labs import conv_backsteps as cb
+from nnviz.engine.labs import conv_steps as cs
+from nnviz.engine.labs.conv_setup import MAX_KERNELS, MAX_PAINT, ConvSetup, check_fits, parse_setup
 
 Array = np.ndarray
 

@@ -10,12 +10,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.playback import Playback
-from nnviz.engine import digit_tasks, reg_nets
-from nnviz.engine.budget import run_for
-from nnviz.engine.general_setup import PAGES, GeneralSetup, case_setup, check, parse_setup
-from nnviz.engine.generalisation import FIT_PANELS, Resampled, Sweep, resample, resample_mlp
-from nnviz.engine.polyfit import RegFit, notes_line_points, regularised_polynomial
-from nnviz.engine.validate import FormatError
+from nnviz.engine.files.validate import FormatError
+from nnviz.engine.labs import digit_tasks, reg_nets
+from nnviz.engine.labs.general_setup import PAGES, GeneralSetup, case_setup, check, parse_setup
+from nnviz.engine.labs.generalisation import FIT_PANELS, Resampled, Sweep, resample, resample_mlp
+from nnviz.engine.labs.polyfit import RegFit, notes_line_points, regularised_polynomial
+from nnviz.engine.learning.budget import run_for
 
 #: seconds of work per timer tick: the window stays responsive between slices
 SLICE_S = 0.02
@@ -177,7 +177,7 @@ class GeneralController(QObject):
         s = self.setup
         self.resampled = resample("sine", s.degree, s.n, s.noise, s.k, s.bv_lambda, s.seed)
         first = (self.resampled.xs[0], self.resampled.ys[0])
-        from nnviz.engine.polyfit import poly_eval, ridge_fit
+        from nnviz.engine.labs.polyfit import poly_eval, ridge_fit
 
         self.panels = [(title, poly_eval(ridge_fit(*first, d, s.bv_lambda), self.resampled.grid))
                        for title, d in FIT_PANELS]

@@ -12,9 +12,9 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.neuron.functions import GALLERY, FunctionsController
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.undo import Change
-from nnviz.engine import neuron as eng
-from nnviz.engine.datasets import GATES, gate
-from nnviz.engine.perceptron_steps import RuleSteps
+from nnviz.engine.labs import neuron as eng
+from nnviz.engine.labs.perceptron_steps import RuleSteps
+from nnviz.engine.sets.datasets import GATES, gate
 
 WEIGHT_RANGE = 6.0            # sliders span [-6, 6]
 PLANE = ((-0.5, 1.5), (-0.5, 1.5))      # where points can be added (and the initial view)
@@ -321,7 +321,7 @@ class NeuronController(QObject):
 
     def restore_state(self, s: dict[str, Any]) -> None:
         """Validate everything first; a bad state raises ValueError and changes nothing."""
-        from nnviz.engine.validate import FormatError, as_array, as_bool, as_int, as_number
+        from nnviz.engine.files.validate import FormatError, as_array, as_bool, as_int, as_number
 
         try:
             if not isinstance(s, dict):

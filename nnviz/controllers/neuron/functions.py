@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.engine.activations import ACTIVATIONS, get_activation, softmax
-from nnviz.engine.neuron import saturation_regions
+from nnviz.engine.core.activations import ACTIVATIONS, get_activation, softmax
+from nnviz.engine.labs.neuron import saturation_regions
 
 #: every activation of one neuron (softmax couples neurons: it has its own page)
 GALLERY = tuple(name for name, act in ACTIVATIONS.items() if not act.vector)
@@ -148,7 +148,7 @@ class FunctionsController(QObject):
 
     def parse_state(self, s: dict[str, Any]) -> dict[str, Any]:
         """Validated values of :meth:`state` (ValueError/FormatError/KeyError on bad input)."""
-        from nnviz.engine.validate import as_array, as_number
+        from nnviz.engine.files.validate import as_array, as_number
 
         if s["gallery"] not in GALLERY:
             raise ValueError("gallery: unknown activation")
@@ -161,7 +161,7 @@ class FunctionsController(QObject):
 
     @staticmethod
     def _parse_alpha(v: Any) -> dict[str, float]:
-        from nnviz.engine.validate import as_number
+        from nnviz.engine.files.validate import as_number
 
         if not isinstance(v, dict) or set(v) - set(ALPHA_START):
             raise ValueError("alpha: expected {\"leaky_relu\": number, \"elu\": number}")

@@ -21,8 +21,8 @@ from nnviz.controllers.surface.jobs import MODES, Surface, plane_job, validate_s
 from nnviz.controllers.surface.live import GridSchedule
 from nnviz.controllers.surface.params import ParamList
 from nnviz.controllers.surface.path import DescentPath
-from nnviz.engine import surface as S
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
+from nnviz.engine.labs import surface as S
 
 MODE_TITLES = {"params": "Two parameters", "random": "Random plane", "pca": "PCA plane"}
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine import planes as P
-from nnviz.engine import surface as S
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
+from nnviz.engine.labs import planes as P
+from nnviz.engine.labs import surface as S
 
 MODES = ("params", "random", "pca")
 #: steps of the trial run whose PCA plane is shown before there is a path

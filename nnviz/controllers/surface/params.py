@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nnviz.controllers.document import Document
-from nnviz.engine import surface as S
+from nnviz.engine.labs import surface as S
 
 
 class ParamList:

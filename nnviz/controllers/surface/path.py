@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nnviz.engine import planes as P
-from nnviz.engine import surface as S
-from nnviz.engine.budget import run_for
-from nnviz.engine.naming import fmt
-from nnviz.engine.network import cost
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.core.network import cost
+from nnviz.engine.labs import planes as P
+from nnviz.engine.labs import surface as S
+from nnviz.engine.learning.budget import run_for
 
 if TYPE_CHECKING:
     from nnviz.controllers.surface.controller import SurfaceController

@@ -12,8 +12,8 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
-from nnviz.engine.optimisers import OPTIMISERS
-from nnviz.engine.race import SURFACES, Race, RaceSurface
+from nnviz.engine.labs.race import SURFACES, Race, RaceSurface
+from nnviz.engine.learning.optimisers import OPTIMISERS
 
 GRID_RES = 121
 MAX_STEPS_PER_TICK = 200

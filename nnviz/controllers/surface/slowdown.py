@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
-from nnviz.engine import surface as S
-from nnviz.engine.losses import LOSSES, Loss, get_loss
-from nnviz.engine.network import Network, cost, predict
+from nnviz.engine.core.losses import LOSSES, Loss, get_loss
+from nnviz.engine.core.network import Network, cost, predict
+from nnviz.engine.labs import surface as S
 
 DEFAULT_LOSSES = ("half_sse", "binary_cross_entropy")
 #: the comparison is about one neuron; bigger networks get no runs (the page stays empty)

@@ -19,8 +19,8 @@ import numpy as np
 import shiboken6
 
 from nnviz.controllers.undo import Change
-from nnviz.engine.monitor import History
-from nnviz.engine.training import OptimizerState, StepRecord
+from nnviz.engine.learning.monitor import History
+from nnviz.engine.learning.training import OptimizerState, StepRecord
 
 if TYPE_CHECKING:
     from nnviz.controllers.training.controller import TrainingController

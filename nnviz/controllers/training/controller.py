@@ -34,11 +34,11 @@ from nnviz.controllers.training.grid import BigGrid
 from nnviz.controllers.training.readouts import Readouts
 from nnviz.controllers.training.schedule import EarlyStop
 from nnviz.controllers.training.scores import EpochScores
-from nnviz.engine.data import DataSet, DataSpec, make_dataset
-from nnviz.engine.features import PLAIN
-from nnviz.engine.monitor import History, explain_blowup
-from nnviz.engine.network import Network
-from nnviz.engine.training import OptimizerState, StepRecord, train_step
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.monitor import History, explain_blowup
+from nnviz.engine.learning.training import OptimizerState, StepRecord, train_step
+from nnviz.engine.sets.data import DataSet, DataSpec, make_dataset
+from nnviz.engine.sets.features import PLAIN
 
 
 class TrainingController(DataEdits, QObject):

@@ -7,10 +7,10 @@ from dataclasses import replace
 from typing import Any
 
 from nnviz.controllers.training.edits import check_gain
-from nnviz.engine.csvio import from_csv, to_csv
-from nnviz.engine.data import encode, make_dataset, nearest, with_point, without_point
-from nnviz.engine.features import PLAIN
-from nnviz.engine.init import INITIALISERS
+from nnviz.engine.core.init import INITIALISERS
+from nnviz.engine.sets.csvio import from_csv, to_csv
+from nnviz.engine.sets.data import encode, make_dataset, nearest, with_point, without_point
+from nnviz.engine.sets.features import PLAIN
 
 #: steps per second offered by the speed control; 0 = as fast as possible
 SPEEDS = (1, 2, 5, 10, 30, 100, 0)

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nnviz.engine import edit
-from nnviz.engine.activations import ACTIVATIONS, get_activation
-from nnviz.engine.batchnorm import BatchNorm
-from nnviz.engine.features import PLAIN, expand, rewire, toggled
-from nnviz.engine.init import GAIN_RANGE, INITIALISERS, init_weights
-from nnviz.engine.network import Network
-from nnviz.engine.training import OptimizerState
+from nnviz.engine.core import edit
+from nnviz.engine.core.activations import ACTIVATIONS, get_activation
+from nnviz.engine.core.batchnorm import BatchNorm
+from nnviz.engine.core.init import GAIN_RANGE, INITIALISERS, init_weights
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.training import OptimizerState
+from nnviz.engine.sets.features import PLAIN, expand, rewire, toggled
 
 if TYPE_CHECKING:
     from nnviz.controllers.training.controller import TrainingController

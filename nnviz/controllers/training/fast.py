@@ -1,7 +1,7 @@
 """The training controller's full-speed slices (:class:`FastSlices`, a part of the
 controller with its own state): the engine's FastTrainer runs all of a
 slice's epochs in one call, and every epoch's losses are scored afterwards in one
-batched forward pass (:mod:`nnviz.engine.fast_scores`).
+batched forward pass (:mod:`nnviz.engine.learning.fast_scores`).
 
 What the slice's epochs mean is unchanged from training them one at a time: the same
 shuffles from the same generator, every recorded epoch's train and test loss and
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.controllers.training.score_ahead import ScoreAhead
-from nnviz.engine.fast import FastTrainer
-from nnviz.engine.fast_scores import epoch_scores, params_of
-from nnviz.engine.training import dropout_test_factor
+from nnviz.engine.learning.fast import FastTrainer
+from nnviz.engine.learning.fast_scores import epoch_scores, params_of
+from nnviz.engine.learning.training import dropout_test_factor
 
 if TYPE_CHECKING:
     from nnviz.controllers.training.controller import TrainingController

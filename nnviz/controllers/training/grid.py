@@ -4,7 +4,7 @@ A 2-1400-1400-2 network's 100 x 100 grid is a 10,000 x 1,400 x 1,400 product and
 sigmoids: 5-15 s of CPU. Above :data:`ASYNC_WEIGHTS` weights the Training lab asks
 :class:`BigGrid` instead of computing the grid in its frame: the job runs on the grid
 worker from a copy of the network, keeps only the drawn neurons' maps of each hidden
-layer (:func:`nnviz.engine.summary.shown_neurons`), and ``ready`` is emitted when the
+layer (:func:`nnviz.engine.core.summary.shown_neurons`), and ``ready`` is emitted when the
 grid of the network on screen is there. A newer request replaces an older one.
 
 The grid goes through the network :data:`CHUNK_POINTS` points at a time: at once, the
@@ -18,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from nnviz.engine.features import expand
-from nnviz.engine.monitor import BufferedForward, GridEval
-from nnviz.engine.network import Network
-from nnviz.engine.summary import shown_neurons
+from nnviz.engine.core.network import Network
+from nnviz.engine.core.summary import shown_neurons
+from nnviz.engine.learning.monitor import BufferedForward, GridEval
+from nnviz.engine.sets.features import expand
 
 #: networks with more weights than this have their maps computed off the GUI thread
 #: (a 100 x 100 grid of 20,000 weights is about 0.2 G multiply-adds: ~0.1 s)
@@ -41,7 +41,7 @@ def fingerprint(net: Network, features: tuple[str, ...], res: int) -> tuple:
 
 def grid_job(net: Network, features: tuple[str, ...], res: int):
     """A job for the grid worker: the grid of ``net`` (a private copy) with each hidden
-    layer cut to its drawn neurons: :class:`nnviz.engine.monitor.GridEvaluator`'s values
+    layer cut to its drawn neurons: :class:`nnviz.engine.learning.monitor.GridEvaluator`'s values
     (the same bits when the chunks are a multiple of BLAS's blocks, as 1,000 of a 100 x 100
     grid; else equal to rounding), computed a chunk of points at a time."""
     def job(_progress) -> GridEval:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.controllers.training.grid import ASYNC_WEIGHTS
-from nnviz.engine.features import FEATURES, expand
-from nnviz.engine.monitor import GridEval, GridEvaluator, Health, curve, gradient_health
-from nnviz.engine.network import Network
-from nnviz.engine.training import test_time_network
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.monitor import GridEval, GridEvaluator, Health, curve, gradient_health
+from nnviz.engine.learning.training import test_time_network
+from nnviz.engine.sets.features import FEATURES, expand
 
 if TYPE_CHECKING:
     from nnviz.controllers.training.controller import TrainingController
@@ -37,10 +37,10 @@ class Readouts:
         return test_time_network(self._ctl.doc.network, cfg.dropout, cfg.dropout_mode)
 
     def keras_lines(self) -> list:
-        """The Keras code of this set-up (:func:`nnviz.engine.keras_code.keras_code`):
+        """The Keras code of this set-up (:func:`nnviz.engine.labs.keras_code.keras_code`):
         what Reset and training with the lab's settings will do, line by line."""
-        from nnviz.engine.batchnorm import EPS, MOMENTUM
-        from nnviz.engine.keras_code import Setup, describe_data, keras_code
+        from nnviz.engine.core.batchnorm import EPS, MOMENTUM
+        from nnviz.engine.labs.keras_code import Setup, describe_data, keras_code
 
         c = self._ctl
         d = c.doc

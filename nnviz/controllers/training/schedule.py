@@ -7,7 +7,7 @@ import copy
 import math
 from typing import TYPE_CHECKING
 
-from nnviz.engine.schedules import EarlyStopping
+from nnviz.engine.learning.schedules import EarlyStopping
 
 if TYPE_CHECKING:
     from nnviz.controllers.training.controller import TrainingController

@@ -3,7 +3,7 @@
 A full-speed slice trains its epochs in one FastTrainer call and leaves each epoch's
 parameters in a row of an array (:mod:`nnviz.controllers.training.fast`); every recorded
 epoch's losses and accuracies are a forward pass over both data sets with that row's
-parameters (:func:`nnviz.engine.fast_scores.epoch_scores`). On the keras lab's digits that
+parameters (:func:`nnviz.engine.learning.fast_scores.epoch_scores`). On the keras lab's digits that
 pass is about a third of a slice. Here a helper thread scores the rows of the epochs
 already trained while the GUI thread trains the next ones; when the slice ends, the GUI
 thread scores what the helper has not taken and waits for what it has (a block of a few

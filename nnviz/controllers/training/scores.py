@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnviz.engine.data import DataSet
-from nnviz.engine.losses import Loss
-from nnviz.engine.monitor import BufferedForward, score_parts, threshold_for
-from nnviz.engine.network import Network
+from nnviz.engine.core.losses import Loss
+from nnviz.engine.core.network import Network
+from nnviz.engine.learning.monitor import BufferedForward, score_parts, threshold_for
+from nnviz.engine.sets.data import DataSet
 
 
 class EpochScores:

@@ -29,9 +29,9 @@ from nnviz.controllers.universality.model import (
     resized,
 )
 from nnviz.controllers.universality.readouts import Readouts
-from nnviz.engine import universality as U
-from nnviz.engine.expr import ExpressionError, parse_expression
-from nnviz.engine.lesson_checks import MAX_GOAL
+from nnviz.engine.labs import universality as U
+from nnviz.engine.labs.expr import ExpressionError, parse_expression
+from nnviz.engine.teaching.lesson_checks import MAX_GOAL
 
 TICK_MS = 30
 BUDGET_S = 0.012

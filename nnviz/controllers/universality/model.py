@@ -10,13 +10,13 @@ from typing import Any
 
 import numpy as np
 
-from nnviz.engine import universality as U
-from nnviz.engine.budget import run_for
-from nnviz.engine.expr import ExpressionError, parse_expression
-from nnviz.engine.lessons import Lesson
-from nnviz.engine.losses import get_loss
-from nnviz.engine.training import OptimizerState, TrainConfig, train_step
-from nnviz.engine.validate import FormatError, as_array, as_bool, as_int, as_number, as_str
+from nnviz.engine.core.losses import get_loss
+from nnviz.engine.files.validate import FormatError, as_array, as_bool, as_int, as_number, as_str
+from nnviz.engine.labs import universality as U
+from nnviz.engine.labs.expr import ExpressionError, parse_expression
+from nnviz.engine.learning.budget import run_for
+from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_step
+from nnviz.engine.teaching.lessons import Lesson
 
 MODES = ("free", "step", "bumps")
 MAX_NEURONS = 100

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nnviz.controllers.universality.model import SAMPLES, towers_grid
-from nnviz.engine import universality as U
-from nnviz.engine.expr import Expression, parse_expression
+from nnviz.engine.labs import universality as U
+from nnviz.engine.labs.expr import Expression, parse_expression
 
 if TYPE_CHECKING:
     from nnviz.controllers.universality.controller import UniversalityController

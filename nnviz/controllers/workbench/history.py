@@ -21,7 +21,7 @@ import shiboken6
 
 from nnviz.controllers.undo import Change
 from nnviz.controllers.undo_bytes import payload_bytes
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
 
 if TYPE_CHECKING:
     from nnviz.controllers.document import Document

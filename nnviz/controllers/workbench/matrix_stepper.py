@@ -1,6 +1,6 @@
 """Stepping the pass layer by layer with matrices (the Workbench's matrix view).
 
-The MatrixController owns the layer-level trace (:mod:`nnviz.engine.matrix_trace`) of the
+The MatrixController owns the layer-level trace (:mod:`nnviz.engine.stepping.matrix_trace`) of the
 document's network and a position m in it. With one example it keeps the neuron stepper
 in step (its k follows, so the graph and the equation panel show the same moment, and the
 matrix view resumes where the neuron view was); with a mini-batch it shows each example's
@@ -18,8 +18,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.matrix_trace import MatrixStep, MatrixTrace, build_matrix_trace, neuron_position
-from nnviz.engine.network import Network
+from nnviz.engine.core.network import Network
+from nnviz.engine.stepping.matrix_trace import MatrixStep, MatrixTrace, build_matrix_trace, neuron_position
 
 #: a mini-batch shows at most this many examples (each one's δ and a, then the sum)
 MAX_BATCH = 8

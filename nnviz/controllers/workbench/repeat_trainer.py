@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.notes_numbers import (
+from nnviz.engine.teaching.notes_numbers import (
     MAX_REPEAT,
     describe_update,
     optimiser_state,
@@ -131,7 +131,7 @@ class RepeatTrainer(QObject):
         m = len(np.asarray(x).reshape(-1, net.sizes[0]))
         self.stepper.train_step(after=net, text=f"Train {n:,} steps",
                                 optimiser=self._state.opt if self._state is not None else None)
-        from nnviz.engine.network import forward
+        from nnviz.engine.core.network import forward
 
         fwd = forward(net, x)
         loss = d.loss

@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.document import Document, network_shape
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.workbench.history import MAX_TIMELINE, StepHistory
-from nnviz.engine.network import Network, cost
-from nnviz.engine.trace import MicroStep, Trace, TraceState, build_trace
-from nnviz.engine.validate import as_array
+from nnviz.engine.core.network import Network, cost
+from nnviz.engine.files.validate import as_array
+from nnviz.engine.stepping.trace import MicroStep, Trace, TraceState, build_trace
 
 #: a workspace keeps the timeline up to this many numbers (parameters x steps)
 MAX_SAVED_TIMELINE_NUMBERS = 200_000
@@ -77,7 +77,7 @@ class StepController(QObject):
     def options(self):
         """The document's L1/L2 (λ/n, n the data set's size), optimiser (the state this
         timeline step reached), clipping and dropout (masks drawn per training step)."""
-        from nnviz.engine.trace_options import StepOptions
+        from nnviz.engine.stepping.trace_options import StepOptions
 
         d = self.doc
         seed = (d.lesson.seed if d.lesson is not None else 0) + self.t

@@ -238,7 +238,7 @@ class ConvLab(Lab):
 
     def worked_markdown(self) -> str:
         """File > Export > Worked example: every cell of the set-up shown, and the pooling."""
-        from nnviz.engine.conv_worked import conv_markdown
+        from nnviz.engine.labs.conv_worked import conv_markdown
 
         lesson = self.doc.lesson
         setup = self.ctl.setup

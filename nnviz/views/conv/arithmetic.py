@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from nnviz.engine.conv_backsteps import ConvBackCell, PoolBackCell
-from nnviz.engine.conv_steps import ConvCell, PoolCell
-from nnviz.engine.conv_worked import signed_sum
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.labs.conv_backsteps import ConvBackCell, PoolBackCell
+from nnviz.engine.labs.conv_steps import ConvCell, PoolCell
+from nnviz.engine.labs.conv_worked import signed_sum
 from nnviz.views.conv.cells import CellGrid, short
 from nnviz.views.style import Style
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.conv.controller import ConvController
-from nnviz.engine.conv_setup import MAX_KERNELS, MAX_PAINT
-from nnviz.engine.conv_steps import PRESETS
+from nnviz.engine.labs.conv_setup import MAX_KERNELS, MAX_PAINT
+from nnviz.engine.labs.conv_steps import PRESETS
 from nnviz.views.cells import set_cell
 from nnviz.views.conv.cells import short
 from nnviz.views.widgets import spin_box

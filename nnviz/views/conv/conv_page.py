@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.conv.controller import ConvController
-from nnviz.engine.conv_backsteps import TARGET
+from nnviz.engine.labs.conv_backsteps import TARGET
 from nnviz.views.conv.arithmetic import ArithmeticPanel
 from nnviz.views.conv.cells import CellGrid
 from nnviz.views.conv.controls import ConvControls, KernelEditor

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import GeneralParts
-from nnviz.engine.general_setup import PAGE_TITLES, PAGES, TAB_TITLES
+from nnviz.engine.labs.general_setup import PAGE_TITLES, PAGES, TAB_TITLES
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.general.bv_page import BiasVariancePage
 from nnviz.views.general.common import Page

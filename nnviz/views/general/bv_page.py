@@ -11,9 +11,9 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QMenu, QPushButton, QSpinBox, QWidget
 
-from nnviz.engine.general_setup import MODELS
-from nnviz.engine.generalisation import CASES, FIT_PANELS
-from nnviz.engine.polyfit import MAX_DEGREE
+from nnviz.engine.labs.general_setup import MODELS
+from nnviz.engine.labs.generalisation import CASES, FIT_PANELS
+from nnviz.engine.labs.polyfit import MAX_DEGREE
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
 from nnviz.views.widgets import spin_box
 

@@ -8,8 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QSpinBox, QWidget
 
-from nnviz.engine import digit_tasks
-from nnviz.engine.augment import augment
+from nnviz.engine.labs import digit_tasks
+from nnviz.engine.sets.augment import augment
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
 
 

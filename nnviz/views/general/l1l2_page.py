@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QSpinBox, QWidget
 
-from nnviz.engine.digit_tasks import classifier
-from nnviz.engine.reg_nets import ZERO, all_weights
+from nnviz.engine.labs.digit_tasks import classifier
+from nnviz.engine.labs.reg_nets import ZERO, all_weights
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot
 from nnviz.views.widgets import spin_box
 

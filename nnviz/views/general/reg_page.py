@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QSlider, QSpinBox, QWidget
 
-from nnviz.engine.polyfit import MAX_DEGREE, poly_eval
+from nnviz.engine.labs.polyfit import MAX_DEGREE, poly_eval
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
 
 #: the slider: 0 is λ = 0, then λ = 10^(LOG_LO + (LOG_HI − LOG_LO)·(v − 1)/(STEPS − 1))

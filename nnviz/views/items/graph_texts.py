@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT
 from nnviz.views.items.graph_support import lines_html, translucent
 from nnviz.views.items.label_item import GraphLabel

@@ -155,7 +155,7 @@ class NeuronLab(Lab):
         self.gallery_page.flush()
 
     def _next_mp(self, d: int) -> None:
-        from nnviz.engine.neuron import MP_PRESETS
+        from nnviz.engine.labs.neuron import MP_PRESETS
 
         names = list(MP_PRESETS)
         i = names.index(self.ctl.mp_preset) if self.ctl.mp_preset in names else -d

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron.functions import FunctionsController
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import unbreakable
 from nnviz.views.neuron.widgets import ValueSlider, style_plot

@@ -17,8 +17,8 @@ from nnviz.controllers.neuron.functions import (
     Z_RANGE,
     FunctionsController,
 )
-from nnviz.engine.activations import ACTIVATIONS, Activation
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.activations import ACTIVATIONS, Activation
+from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fitting_title_pt, set_title
 from nnviz.views.fit import unbreakable
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot

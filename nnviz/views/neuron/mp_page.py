@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron.controller import NeuronController
-from nnviz.engine.neuron import MP_PRESETS
+from nnviz.engine.labs.neuron import MP_PRESETS
 from nnviz.views.cells import set_cell
 from nnviz.views.neuron.widgets import rgba
 from nnviz.views.style import Style, current_style

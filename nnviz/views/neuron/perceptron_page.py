@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron.controller import PLANE, SHADE, NeuronController
-from nnviz.engine.naming import fmt
-from nnviz.engine.neuron import RULE_TEXT
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.labs.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import NBSP, SidePanelScroll, fit_combo
 from nnviz.views.fold import RichWrapLabel, WrapLabel

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import SurfaceParts
-from nnviz.engine.captions import canonical
+from nnviz.engine.teaching.captions import canonical
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.page import SurfacePage

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.surface.controller import MODE_TITLES, MODES, SurfaceController
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.fold import Explanation, PanelFolder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from nnviz.engine.surface import ParamRef
+from nnviz.engine.labs.surface import ParamRef
 from nnviz.views.items.network_graph import NetworkGraphWidget
 
 #: larger networks are picked from the lists (their graph would cost more than it helps here)

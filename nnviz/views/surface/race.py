@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.surface.race import MAX_STEPS_PER_TICK, RaceController
-from nnviz.engine.optimisers import OPTIMISERS, SYMBOLS
-from nnviz.engine.race import COLOURS, SURFACES
+from nnviz.engine.labs.race import COLOURS, SURFACES
+from nnviz.engine.learning.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.views.fit import formula_breaks
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.surface.slowdown import SlowdownController
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import style_axes
 from nnviz.views.fit import NBSP, formula_breaks
 from nnviz.views.style import OKABE_ITO, Style

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.engine.naming import fmt
-from nnviz.engine.network import forward
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.core.network import forward
 
 #: the sample shown: this many training samples drawn at random from the whole training
 #: set (a fixed draw, the same every epoch, so the histogram of z moves only as the layers

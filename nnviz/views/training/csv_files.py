@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from nnviz.controllers.training.controller import TrainingController
-from nnviz.engine.csvio import MAX_CSV_BYTES, CsvError
-from nnviz.engine.validate import FormatError, read_text
+from nnviz.engine.files.validate import FormatError, read_text
+from nnviz.engine.sets.csvio import MAX_CSV_BYTES, CsvError
 from nnviz.views.safe_text import warn
 
 

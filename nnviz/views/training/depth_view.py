@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.engine.activations import get_activation
-from nnviz.engine.depth import layer_histograms
-from nnviz.engine.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
+from nnviz.engine.core.activations import get_activation
+from nnviz.engine.core.depth import layer_histograms
+from nnviz.engine.core.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.bn_box import BatchNormBox
 from nnviz.views.widgets import spin_box

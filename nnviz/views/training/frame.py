@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from nnviz.engine.features import FEATURES, PLAIN
-from nnviz.engine.monitor import threshold_for
-from nnviz.engine.summary import shown_neurons
+from nnviz.engine.core.summary import shown_neurons
+from nnviz.engine.learning.monitor import threshold_for
+from nnviz.engine.sets.features import FEATURES, PLAIN
 from nnviz.views.training.colours import diverging_rgb32
 
 #: the charts' slow parts (gradient health) and the status text at most ten times a second

@@ -3,7 +3,7 @@ teach the lab network as Keras code), one line per row, each linked to the contr
 sets it. Pointing at a line outlines its control; selecting it (click, ↑/↓) also opens the
 side panel and scrolls the control into view; changing a control rewrites the code at
 once and marks the lines that changed. The code is made by the engine
-(:mod:`nnviz.engine.keras_code`) from the controller's state, so it always says what will
+(:mod:`nnviz.engine.labs.keras_code`) from the controller's state, so it always says what will
 train."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 computes over the input plane, edges coloured by sign and drawn as wide as |w|, +/- to
 add or remove neurons and hidden layers, and the input features to click on and off.
 
-A layer of more than :data:`~nnviz.engine.summary.MAX_SHOWN` neurons is summarised: evenly
+A layer of more than :data:`~nnviz.engine.core.summary.MAX_SHOWN` neurons is summarised: evenly
 spaced neurons of it and the weights between drawn neurons are drawn, its caption gives
 its size and a line under the network says how it is summarised."""
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
-from nnviz.engine.summary import shown_neurons, summary_text
+from nnviz.engine.core.summary import shown_neurons, summary_text
 from nnviz.views.style import Style
 from nnviz.views.training.colours import rgb32
 from nnviz.views.training.net_captions import column_captions

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.engine.naming import fmt
-from nnviz.engine.optimisers import OPTIMISERS
-from nnviz.engine.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.learning.optimisers import OPTIMISERS
+from nnviz.engine.learning.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
 from nnviz.views.fit import formula_breaks
 from nnviz.views.label_host import LabelHost
 from nnviz.views.widgets import spin_box

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.training.controller import SPEEDS, TrainingController
-from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.data import GATES, GENERATORS, GOALS, custom_goals_available
-from nnviz.engine.init import INITIALISERS
-from nnviz.engine.losses import LOSSES
-from nnviz.engine.training import DROPOUT_CONVENTIONS, dropout_note
+from nnviz.engine.core.activations import ACTIVATIONS
+from nnviz.engine.core.init import INITIALISERS
+from nnviz.engine.core.losses import LOSSES
+from nnviz.engine.learning.training import DROPOUT_CONVENTIONS, dropout_note
+from nnviz.engine.sets.data import GATES, GENERATORS, GOALS, custom_goals_available
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.universality.controller import MAX_BUMPS, MAX_NEURONS, UniversalityController
-from nnviz.engine.universality import GOAL_PRESETS
+from nnviz.engine.labs.universality import GOAL_PRESETS
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style
 from nnviz.views.universality.goal_edit import GoalEdit

@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextOption
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QSizePolicy, QWidget
 
-from nnviz.engine.expr import MAX_LENGTH
+from nnviz.engine.labs.expr import MAX_LENGTH
 from nnviz.views.fit import JOINER, NBSP, formula_breaks
 
 #: the most characters the field takes: one more than the parser's limit, so a text that

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.universality.controller import UniversalityController
-from nnviz.engine.universality import GOAL_PRESETS_2D
+from nnviz.engine.labs.universality import GOAL_PRESETS_2D
 from nnviz.views.axes import style_axes
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import WorkbenchParts
 from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
-from nnviz.engine.notes_numbers import pass_remarks
+from nnviz.engine.teaching.notes_numbers import pass_remarks
 from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
@@ -375,7 +375,7 @@ class WorkbenchLab(Lab):
         if not quotes_values(lesson.captions):
             return {}
         if getattr(self, "_values_of", None) is not tr:
-            from nnviz.engine.captions import trace_values
+            from nnviz.engine.teaching.captions import trace_values
 
             self._values_of, self._values = tr, trace_values(tr)
         return self._values

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.document import Document
-from nnviz.engine import edit
-from nnviz.engine.activations import ACTIVATIONS
-from nnviz.engine.losses import LOSSES
-from nnviz.engine.naming import fmt
+from nnviz.engine.core import edit
+from nnviz.engine.core.activations import ACTIVATIONS
+from nnviz.engine.core.losses import LOSSES
+from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.style import Style
 

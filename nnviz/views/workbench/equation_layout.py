@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from nnviz.engine.trace import Equation
+from nnviz.engine.stepping.trace import Equation
 from nnviz.views.items.math_text import math_html
 
 #: measure(plain text, point size) -> its width in pixels

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.captions import trace_values
+from nnviz.engine.teaching.captions import trace_values
 from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row
 from nnviz.views.items.math_text import escape

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.items.math_text import math_html
 from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style, current_style

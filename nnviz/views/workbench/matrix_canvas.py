@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from nnviz.engine.matrix_trace import Mat, MatrixStep
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
+from nnviz.engine.stepping.matrix_trace import Mat, MatrixStep
 from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.style import Style, current_style
 

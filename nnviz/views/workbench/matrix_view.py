@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.workbench.matrix_stepper import MatrixController
-from nnviz.engine.matrix_trace import Mat, MatrixStep
+from nnviz.engine.stepping.matrix_trace import Mat, MatrixStep
 from nnviz.views.fit import fit_combo
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import FittingLabel

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from nnviz.engine.naming import Naming, fmt
-from nnviz.engine.trace import Equation, MicroStep, Trace, TraceState
+from nnviz.engine.core.naming import Naming, fmt
+from nnviz.engine.stepping.trace import Equation, MicroStep, Trace, TraceState
 from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style

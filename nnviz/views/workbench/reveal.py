@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.controllers.reveal import RevealController
-from nnviz.engine.matrix_tokens import Mat
-from nnviz.engine.trace import Trace, TraceState
+from nnviz.engine.stepping.matrix_tokens import Mat
+from nnviz.engine.stepping.trace import Trace, TraceState
 from nnviz.views.reveal_bar import LabReveal, Question
 from nnviz.views.workbench.matrix_view import result_mat
 

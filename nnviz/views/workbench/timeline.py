@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.workbench.stepper import StepController
-from nnviz.engine.naming import fmt
+from nnviz.engine.core.naming import fmt
 from nnviz.views.label_host import LabelHost
 from nnviz.views.style import Style
 

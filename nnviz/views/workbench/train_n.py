@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
-from nnviz.engine.notes_numbers import MAX_REPEAT
+from nnviz.engine.teaching.notes_numbers import MAX_REPEAT
 from nnviz.views.items.math_text import escape
 from nnviz.views.style import Style
 

@@ -1,0 +1,3 @@
+"""Network maths: activations, losses, the dense network, initialisers, batch normalisation, structural
+edits and the names of a network's parts.
+"""

@@ -1,0 +1,147 @@
+"""The fast trainer's buffers: one :class:`Plan` per batch size and step count (see
+:mod:`nnviz.engine.learning.fast`): feature-major activations with a ones row, the derivative
+runs, the epoch's gathered batches and dropout masks, all allocated once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from nnviz.engine.core.activations import Activation, identity_in_place
+
+Array = np.ndarray
+
+
+@dataclass
+class Plan:
+    """Buffers and views for one batch size."""
+
+    size: int
+    steps: int
+    xs: Array        # (steps, n_in + 1, size) the epoch's inputs, last row ones
+    ys: Array        # (steps, n_out, size)
+    act: Array       # flat: every hidden/output layer's activations
+    der: Array       # flat: f'(z) in the same layout
+    ones: Array      # flat ones in the same layout
+    delta: Array     # flat: dC/dz, same layout
+    fwd: list        # per layer after the first: (W, a_in, z, in-place f or None: identity)
+    z0: Array        # output view of the first layer
+    act0: object
+    bwd: list        # per layer L-1..1: (G_l, delta_l, a_in.T, W_l.T, delta_below, der_below)
+    g0: Array
+    d0: Array
+    out: Array       # output activations (n_out, size)
+    d_out: Array     # output delta
+    der_out: Array
+    der_ops: list    # (f' from a in place, act view, der view, ones view)
+    buf: Array       # (1, size): a vector activation's column maxima and sums
+    ysum: Array      # (steps, 1, size): each target's sum (softmax + CE)
+    onehot: bool = True  # every target sums to exactly 1: the combined delta is a - y
+    # dropout: per hidden layer (f' from a, a, der, ones, z rows, der rows), the epoch's
+    # masks (steps, n_l, size), the uniform draws they come from; the output's (f', ones)
+    drops: list = field(default_factory=list)
+    masks: list = field(default_factory=list)
+    draws: Array | None = None
+    out_prime: tuple | None = None
+    vector_out: bool = False   # softmax output: gather the targets' sums
+    norms: list = field(default_factory=list)  # batch norm: fast_norm.NormStep or None a layer
+
+
+def kernel(act: Activation, buf: Array):
+    """The activation's in-place kernel for the trainer; None for the identity."""
+    apply = act.trainer_ops[0]
+    if act.vector:
+        return partial(apply, buf=buf)
+    return None if apply is identity_in_place else apply
+
+
+def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], combined: bool,
+               dropout: float, size: int, steps: int) -> Plan:
+    """Buffers and views for ``steps`` batches of ``size``: ``Ps``/``Gs`` are the layers'
+    [W | b] views of the flat parameter and gradient vectors, ``combined`` says the output
+    delta is a - y (its f' is not needed), ``dropout`` > 0 adds the mask buffers."""
+    sizes = [Ps[0].shape[1] - 1] + [p.shape[0] for p in Ps]
+    L = len(Ps)
+    kinds = [a.name for a in acts_of]
+    rows = [n + 1 for n in sizes[1:-1]] + [sizes[-1]]   # hidden layers carry a ones row
+    offs = np.cumsum([0] + [r * size for r in rows])
+    act, der, delta = (np.zeros(offs[-1]) for _ in range(3))
+    ones = np.ones(offs[-1])
+    acts = [act[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
+    ders = [der[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
+    deltas = [delta[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
+    for a in acts[:-1]:
+        a[-1] = 1.0
+    zs = [acts[l][:sizes[l + 1]] for l in range(L)]
+    buf = np.zeros((1, size))
+    fwd = [(Ps[l], acts[l - 1], zs[l], kernel(acts_of[l], buf))
+           for l in range(1, L)]
+    bwd = [(Gs[l], deltas[l][:sizes[l + 1]], acts[l - 1].T, Ps[l].T,
+            deltas[l - 1], ders[l - 1]) for l in range(L - 1, 0, -1)]
+    # derivative ops over runs of layers with the same activation (not the output's
+    # when its delta is a - y)
+    der_ops, l, n_der = [], 0, L - 1 if combined else L
+    while l < n_der:
+        m = l
+        while m + 1 < n_der and kinds[m + 1] == kinds[l]:
+            m += 1
+        sl = slice(offs[l], offs[m + 1])
+        der_ops.append((acts_of[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
+        l = m + 1
+    xs = np.ones((steps, sizes[0] + 1, size))
+    ys = np.zeros((steps, sizes[-1], size))
+    plan = Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
+                 kernel(acts_of[0], buf), bwd, Gs[0], deltas[0][:sizes[1]],
+                 acts[-1], deltas[-1], ders[-1], der_ops, buf, np.ones((steps, 1, size)))
+    plan.vector_out = acts_of[-1].vector
+    if dropout > 0:
+        ones_v = [ones[offs[l]:offs[l + 1]].reshape(rows[l], size) for l in range(L)]
+        plan.drops = [(acts_of[l].trainer_ops[1], acts[l], ders[l], ones_v[l], zs[l],
+                       ders[l][:sizes[l + 1]]) for l in range(L - 1)]
+        plan.masks = [np.zeros((steps, n, size)) for n in sizes[1:-1]]
+        plan.draws = np.zeros((steps, size * sum(sizes[1:-1])))
+        plan.out_prime = (acts_of[-1].trainer_ops[1], ones_v[-1])
+    return plan
+
+
+def draw_masks(plan: Plan, p: float, mode: str, rng: np.random.Generator | None) -> None:
+    """The dropout masks of the plan's steps, from the same draws as the reference's
+    ``dropout_masks`` (per step, per hidden layer, (size, n_l) uniforms), transposed."""
+    if not plan.drops:
+        return
+    if rng is None:
+        raise ValueError("dropout needs a random generator")
+    size = plan.size
+    rng.random(out=plan.draws)
+    off = 0
+    for m in plan.masks:
+        n = m.shape[1]
+        block = plan.draws[:, off * size:(off + n) * size]
+        np.greater_equal(block.reshape(plan.steps, size, n).transpose(0, 2, 1), p, out=m)
+        if mode == "inverted":
+            np.multiply(m, 1.0 / (1.0 - p), m)
+        off += n
+
+
+def drop(plan: Plan, l: int, s: int) -> None:
+    """Layer l's f'(z) (times its mask, for the backward pass), then its masked output."""
+    prime, a, d, one, z, d_top = plan.drops[l]
+    m = plan.masks[l][s]
+    prime(a, d, one)
+    np.multiply(d_top, m, d_top)
+    np.multiply(z, m, z)
+
+
+def gather(plan: Plan, x: Array, y: Array, idx: Array) -> None:
+    """Copy the samples idx (steps * size of them) into the plan's batch arrays (and each
+    target's sum, for a vector output)."""
+    n_in, n_out = x.shape[1], y.shape[1]
+    shape = (plan.steps, plan.size)
+    plan.xs[:, :n_in, :] = x[idx].reshape(*shape, n_in).transpose(0, 2, 1)
+    plan.ys[...] = y[idx].reshape(*shape, n_out).transpose(0, 2, 1)
+    if plan.vector_out:
+        np.sum(plan.ys, axis=1, keepdims=True, out=plan.ysum)
+        plan.onehot = bool(np.all(plan.ysum == 1.0))
+
