@@ -4,9 +4,26 @@ prefix. Real window, real mouse."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+
+
+def _wait_for_steady_layout(qtbot, plot) -> None:
+    """Until the plot has kept its size (and so its auto range) for 100 ms: the lab's
+    panels take their sizes over a few passes of the event loop after a lesson opens, and
+    on a busy machine a fixed wait was too short."""
+    seen: list = [None, 0.0]   # the last state, and since when it has been so
+
+    def steady() -> bool:
+        state = (plot.size(), [list(r) for r in plot.getViewBox().viewRange()])
+        if state != seen[0]:
+            seen[:] = [state, time.monotonic()]
+        return time.monotonic() - seen[1] >= 0.1
+
+    qtbot.waitUntil(steady, timeout=5000)
 
 
 def test_dragging_a_bar_keeps_the_plot_range(main_window, qtbot):
@@ -16,6 +33,7 @@ def test_dragging_a_bar_keeps_the_plot_range(main_window, qtbot):
     plots = lab.plots
     qtbot.waitUntil(lambda: not plots._timer.isActive())
     vb = plots.main.getViewBox()
+    _wait_for_steady_layout(qtbot, plots.main)
     i = int(np.argmax(lab.ctl.readouts.heights()))
     centre = plots.bars.bar_centre(i)
     vp = plots.graphics.viewport()
@@ -23,7 +41,6 @@ def test_dragging_a_bar_keeps_the_plot_range(main_window, qtbot):
     top = plots.graphics.mapFromScene(vb.mapViewToScene(QPointF(centre.x(),
                                                                 vb.viewRange()[1][1])))
     end = QPoint(start.x(), max(2, top.y() - 5))   # to the top edge: the tallest bar yet
-    qtbot.wait(100)
     before = [list(r) for r in vb.viewRange()]
     QTest.mouseMove(vp, start)
     QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)

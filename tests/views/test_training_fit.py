@@ -169,6 +169,7 @@ def _check_keras_code(win, lab, qtbot, size) -> None:
     qtbot.waitUntil(code.isVisible)
     qtbot.wait(20)
     lst = code.list
+    lst.doItemsLayout()   # the rows' pending layout (delayed by a timer; late on a busy machine)
     assert lst.horizontalScrollBar().maximum() == 0
     floor = lab.style_.pt(TYPE_FLOOR)
     assert lst.font().pointSizeF() >= floor - 0.01

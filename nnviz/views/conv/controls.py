@@ -45,6 +45,29 @@ class ConvControls(QWidget):
         self.ctl = ctl
         form = QFormLayout(self)
         form.setContentsMargins(4, 4, 4, 4)
+        self._build_image_and_kernel()
+        self._build_map_options()
+        self.clear = QPushButton("Clear painting")
+        self.clear.clicked.connect(lambda: self._do(ctl.clear_paint))
+        self.relu.setText("ReLU")
+        self.fit_widths()
+        form.addRow("Image", self.source)
+        form.addRow("Digit no.", self.digit)
+        form.addRow("Grid", self.paint_size)
+        self.paint_size_label = form.labelForField(self.paint_size)
+        for label, w in (("", self.clear),
+                         ("Kernel", self.preset), ("Size k×k", self.ksize),
+                         ("Kernels", self.n_kernels),
+                         ("Front map", self.active), ("Bias b", self.bias),
+                         ("Stride", self.stride), ("Padding", self.padding),
+                         ("", self.relu), ("Pooling", self.pool),
+                         ("Window", self.pool_size), ("Pool stride", self.pool_stride)):
+            form.addRow(label, w)
+        self.refresh()
+
+    def _build_image_and_kernel(self) -> None:
+        """The image's source and digit, the kernel's preset, size, count, front map, bias."""
+        ctl = self.ctl
         self.source = QComboBox()
         self.source.setObjectName("conv-source")
         for key, text in SOURCES.items():
@@ -72,6 +95,10 @@ class ConvControls(QWidget):
         self.stride.valueChanged.connect(lambda v: self._do(ctl.set_option, "stride", v))
         self.padding = _spin(0, 3, "conv-padding")
         self.padding.valueChanged.connect(lambda v: self._do(ctl.set_option, "padding", v))
+
+    def _build_map_options(self) -> None:
+        """Stride, padding, ReLU, pooling and the painted grid's size."""
+        ctl = self.ctl
         self.relu = QCheckBox("ReLU on the map")
         self.relu.toggled.connect(lambda on: self._do(ctl.set_option, "relu", on))
         self.pool = QComboBox()
@@ -97,23 +124,6 @@ class ConvControls(QWidget):
         row.addWidget(self.paint_rows)
         row.addWidget(QLabel("×"))
         row.addWidget(self.paint_cols)
-        self.clear = QPushButton("Clear painting")
-        self.clear.clicked.connect(lambda: self._do(ctl.clear_paint))
-        self.relu.setText("ReLU")
-        self.fit_widths()
-        form.addRow("Image", self.source)
-        form.addRow("Digit no.", self.digit)
-        form.addRow("Grid", self.paint_size)
-        self.paint_size_label = form.labelForField(self.paint_size)
-        for label, w in (("", self.clear),
-                         ("Kernel", self.preset), ("Size k×k", self.ksize),
-                         ("Kernels", self.n_kernels),
-                         ("Front map", self.active), ("Bias b", self.bias),
-                         ("Stride", self.stride), ("Padding", self.padding),
-                         ("", self.relu), ("Pooling", self.pool),
-                         ("Window", self.pool_size), ("Pool stride", self.pool_stride)):
-            form.addRow(label, w)
-        self.refresh()
 
     def fit_widths(self) -> None:
         """Fields as wide as their longest text in the current font (presentation mode)."""

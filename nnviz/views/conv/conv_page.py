@@ -75,6 +75,28 @@ class ConvPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.scroll = scroll
+        self._build_maps()
+        self._swapped: bool | None = None   # where the feature map and the stack are
+        self.grid = self._build_grid()
+        right = QVBoxLayout()
+        self.right = right
+        self.reveal = None   # the lab's predict-then-reveal, once it has one
+        right.addWidget(self.position)
+        canvas = Canvas()
+        canvas.setObjectName("conv-canvas")
+        canvas.setLayout(self.grid)
+        self.zoom_area = ZoomArea(canvas)
+        right.addWidget(self.zoom_area, 1)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(scroll)
+        lay.addLayout(right, 1)
+        self.refresh()
+
+    def _build_maps(self) -> None:
+        """The image, kernel (and its gradient), feature map, pooled map, arithmetic, the
+        stack of feature maps and the position's text."""
+        ctl = self.ctl
         self.image = CellGrid("ink", numbers=False)
         self.image.setObjectName("conv-image")
         self.image.cell_pressed.connect(self._on_paint)
@@ -96,8 +118,10 @@ class ConvPage(QWidget):
         self.position = QLabel()
         self.position.setObjectName("conv-position")
         self.position.setWordWrap(True)
-        grid = QGridLayout()
-        self.grid = grid
+
+    def _build_grid(self) -> QGridLayout:
+        """The maps titled and placed: image, kernel, feature map, pooled; arithmetic below."""
+        grid = self.grid = QGridLayout()
         grid.setSpacing(6)
         img_box, self.image_title = titled("Image", self.image)
         self.dw = GradKernel()
@@ -119,26 +143,13 @@ class ConvPage(QWidget):
         grid.setRowStretch(1, 4)
         for c, stretch in enumerate((2, 2, 3, 2)):
             grid.setColumnStretch(c, stretch)
-        right = QVBoxLayout()
-        self.right = right
-        self.reveal = None   # the lab's predict-then-reveal, once it has one
-        right.addWidget(self.position)
-        canvas = Canvas()
-        canvas.setObjectName("conv-canvas")
-        canvas.setLayout(grid)
-        self.zoom_area = ZoomArea(canvas)
-        right.addWidget(self.zoom_area, 1)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(scroll)
-        lay.addLayout(right, 1)
-        self.refresh()
+        return grid
 
     def _place_maps(self, swapped: bool) -> None:
         """The feature map above the stack, or (``swapped``, an RGB kernel's backward
         pass, whose ∂C/∂w takes the top row's room) the δ map beside the arithmetic, where
         it is large enough for its numbers, and the stack (colours only) above."""
-        if getattr(self, "_swapped", None) is swapped:
+        if self._swapped is swapped:
             return
         self._swapped = swapped
         top, below = (self.stack_box, self.fmap_box) if swapped else (self.fmap_box,

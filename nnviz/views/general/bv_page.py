@@ -63,7 +63,14 @@ class BiasVariancePage(Page):
         self.resample = self.button("Resample: K new sets", ctl.new_samples,
                                     "general-resample")
         self.resample.setToolTip("Draw K new training sets (N)")
-        # the four cases in one menu: four buttons made the panel scroll on a projector
+        self._build_presets()
+        self.add_run_button().setText("▶ U curve")
+        self.finish_panel()
+        self._build_plots()
+
+    def _build_presets(self) -> None:
+        """The four cases in one menu: four buttons made the panel scroll on a projector."""
+        ctl = self.ctl
         self.presets = QPushButton("Preset cases")
         self.presets.setObjectName("general-presets")
         self.panel_lay.addWidget(self.presets)
@@ -80,8 +87,9 @@ class BiasVariancePage(Page):
             a.triggered.connect(lambda _=False, key=c.key: ctl.apply_case(key))
             self.case_actions[c.key] = a
         self.presets.setMenu(menu)
-        self.add_run_button().setText("▶ U curve")
-        self.finish_panel()
+
+    def _build_plots(self) -> None:
+        """The fits over the data, the U curve of error against degree, the four panels."""
         self.main = self.add_plot(make_plot("x", "y"), "", 0, 0, 1, 2)
         self.u_plot = self.add_plot(make_plot("degree d"), "error against degree", 0, 2)
         self.u_curves = {}

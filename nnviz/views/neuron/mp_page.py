@@ -41,6 +41,16 @@ class MPPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.style_ = current_style()
+        left = self._build_form()
+        right = self._build_table_and_diagram()
+        lay = QHBoxLayout(self)
+        lay.addLayout(left, 2)
+        lay.addLayout(right, 3)
+        ctl.mp_changed.connect(self._on_mp_changed)
+        self._on_mp_changed()
+
+    def _build_form(self) -> QVBoxLayout:
+        """The unit's preset, inputs, threshold and inhibitory inputs, and the rule."""
         box = QGroupBox("MP neuron")
         form = QFormLayout(box)
         self.preset = QComboBox()
@@ -68,6 +78,10 @@ class MPPage(QWidget):
         left.addWidget(box)
         left.addWidget(self.rule)
         left.addStretch(1)
+        return left
+
+    def _build_table_and_diagram(self) -> QVBoxLayout:
+        """The truth table, and the unit drawn computing the selected row."""
         self.table = QTableWidget()
         self.table.setObjectName("mp-table")
         self.table.verticalHeader().setVisible(False)
@@ -75,6 +89,16 @@ class MPPage(QWidget):
         self.table.currentCellChanged.connect(lambda r, *_: self._draw_unit())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self._build_diagram()
+        self.labels: list[pg.TextItem] = []
+        right = QVBoxLayout()
+        right.addWidget(self.table)
+        right.addWidget(QLabel("Select a row to see the unit compute it:"))
+        right.addWidget(self.diagram, 1)
+        right.addWidget(self.summary)
+        return right
+
+    def _build_diagram(self) -> None:
         self.diagram = pg.PlotWidget()
         self.diagram.setObjectName("mp-diagram")
         d = self.diagram.getPlotItem()
@@ -92,17 +116,6 @@ class MPPage(QWidget):
         self.unit_item = QGraphicsEllipseItem(QRectF(2.0 - r, -r, 2 * r, 2 * r))
         for it in (self.wires, self.inh_wires, self.unit_item, self.nodes, self.bubbles):
             d.addItem(it)
-        self.labels: list[pg.TextItem] = []
-        right = QVBoxLayout()
-        right.addWidget(self.table)
-        right.addWidget(QLabel("Select a row to see the unit compute it:"))
-        right.addWidget(self.diagram, 1)
-        right.addWidget(self.summary)
-        lay = QHBoxLayout(self)
-        lay.addLayout(left, 2)
-        lay.addLayout(right, 3)
-        ctl.mp_changed.connect(self._on_mp_changed)
-        self._on_mp_changed()
 
     def _on_mp_changed(self) -> None:
         unit = self.ctl.mp

@@ -39,6 +39,28 @@ class SlowdownPage(QWidget):
         self.ctl = ctl
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(self._build_controls())
+        grid = QGridLayout()
+        self._build_surfaces(grid)
+        self._build_curves(grid)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
+        grid.setRowStretch(1, 1)
+        lay.addLayout(grid, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self._on_paths_changed)
+        ctl.changed.connect(self._timer.start)
+        ctl.surfaces_changed.connect(self._on_surfaces_changed)
+        ctl.setup_changed.connect(self._on_setup_changed)
+        ctl.playback.playing_changed.connect(lambda r: self.play_btn.setText("Pause" if r else "Play"))
+        ctl.doc.settings_changed.connect(self._on_setup_changed)
+        self._on_setup_changed()
+
+    def _build_controls(self) -> QHBoxLayout:
+        """Step, Play, Reset, η, epochs per frame and the epoch readout, in one row."""
+        ctl = self.ctl
         row = QHBoxLayout()
         self.step_btn = QPushButton("Step")
         self.play_btn = QPushButton("Play")
@@ -58,8 +80,10 @@ class SlowdownPage(QWidget):
         self.epoch_label.setObjectName("slowdown-epoch")
         self.epoch_label.setWordWrap(True)  # two lines rather than a window wider than the screen
         row.addWidget(self.epoch_label, 1)
-        lay.addLayout(row)
-        grid = QGridLayout()
+        return row
+
+    def _build_surfaces(self, grid: QGridLayout) -> None:
+        """The two costs' columns: a title, the surface with its path, a readout."""
         self.titles: list[QLabel] = []
         self.maps: list[HeatmapPlot] = []
         self.readouts: list[QLabel] = []
@@ -82,28 +106,11 @@ class SlowdownPage(QWidget):
             self.titles.append(t)
             self.maps.append(hm)
             self.readouts.append(r)
-        self.curves_plot = pg.PlotWidget()
-        self.curves_plot.setObjectName("slowdown-curves")
-        self.curves_plot.getPlotItem().setMenuEnabled(False)
-        self.curves_plot.setLabel("bottom", "epoch")
-        self.curves_plot.setLabel("left", "output a")
-        self.curves = [self.curves_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
-                       for i in range(2)]
-        self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setObjectName("slowdown-losses")
-        self.loss_plot.getPlotItem().setMenuEnabled(False)
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.loss_plot.setLabel("left", "cost C")
-        self.loss_curves = [self.loss_plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5))
-                            for i in range(2)]
-        for plot in (self.curves_plot, self.loss_plot):
-            # epochs are whole numbers from 0: no "×0.001" prefix, no range around 0;
-            # outputs and costs are plain numbers too ("output a (×0.001)" over a single
-            # point's tiny range was cut off by the plot's edge)
-            plot.getAxis("bottom").enableAutoSIPrefix(False)
-            plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.getPlotItem().enableAutoRange(x=False)
-            plot.setXRange(0, MIN_EPOCHS_SHOWN, padding=0.02)
+
+    def _build_curves(self, grid: QGridLayout) -> None:
+        """The third column: output a and cost C per epoch, both runs, target dashed."""
+        self.curves_plot, self.curves = self._epoch_plot("slowdown-curves", "output a")
+        self.loss_plot, self.loss_curves = self._epoch_plot("slowdown-losses", "cost C")
         right = QVBoxLayout()
         right.addWidget(self.curves_plot, 1)
         right.addWidget(self.loss_plot, 1)
@@ -115,20 +122,23 @@ class SlowdownPage(QWidget):
         grid.addWidget(self.curves_note, 0, 2)
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#8A8F98", style=Qt.PenStyle.DashLine))
         self.curves_plot.addItem(self.target_line)
-        for c in range(3):
-            grid.setColumnStretch(c, 1)
-        grid.setRowStretch(1, 1)
-        lay.addLayout(grid, 1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(16)
-        self._timer.timeout.connect(self._on_paths_changed)
-        ctl.changed.connect(self._timer.start)
-        ctl.surfaces_changed.connect(self._on_surfaces_changed)
-        ctl.setup_changed.connect(self._on_setup_changed)
-        ctl.playback.playing_changed.connect(lambda r: self.play_btn.setText("Pause" if r else "Play"))
-        ctl.doc.settings_changed.connect(self._on_setup_changed)
-        self._on_setup_changed()
+
+    @staticmethod
+    def _epoch_plot(name: str, left: str) -> tuple[pg.PlotWidget, list]:
+        plot = pg.PlotWidget()
+        plot.setObjectName(name)
+        plot.getPlotItem().setMenuEnabled(False)
+        plot.setLabel("bottom", "epoch")
+        plot.setLabel("left", left)
+        curves = [plot.plot(pen=pg.mkPen(COLOURS[i], width=2.5)) for i in range(2)]
+        # epochs are whole numbers from 0: no "×0.001" prefix, no range around 0; outputs
+        # and costs are plain numbers too ("output a (×0.001)" over a single point's tiny
+        # range was cut off by the plot's edge)
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.getPlotItem().enableAutoRange(x=False)
+        plot.setXRange(0, MIN_EPOCHS_SHOWN, padding=0.02)
+        return plot, curves
 
     def _on_setup_changed(self) -> None:
         ctl = self.ctl
