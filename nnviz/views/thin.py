@@ -60,6 +60,10 @@ class GrowingPeaks:
             start, done = s[5], s[6]
         tail, last = _peaks(x[start:], y[start:], lo, hi, columns)
         last += start
-        keep = np.union1d(np.concatenate([done, tail + start]), [0, n - 1])
+        keep = np.concatenate([done, tail + start])   # ascending: done < start <= tail
+        if not len(keep) or keep[0] != 0:
+            keep = np.r_[0, keep]
+        if keep[-1] != n - 1:
+            keep = np.r_[keep, n - 1]
         self._seen = (lo, hi, columns, x.copy(), y.copy(), last, keep[keep < last])
         return x[keep], y[keep]
