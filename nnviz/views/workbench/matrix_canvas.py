@@ -59,12 +59,18 @@ class MatrixCanvas(QWidget):
         #: layout measures every number of every matrix, and a step is laid out several
         #: times (the fit's tries, the size hints, the paint)
         self._sizes: dict = {}
+        #: the step's laid-out texts, by (html, font, width): the heading, the formula and
+        #: the notes were set as HTML afresh at every fit try, size hint and paint
+        self._docs: dict = {}
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
     # ------------------------------------------------------------ state
     def set_step(self, step: MatrixStep | None, placeholder: str = "") -> None:
-        self.step, self.placeholder = step, placeholder
-        self._sizes = {}
+        if step is not self.step or placeholder != self.placeholder:
+            # the same step again (the lab's refresh after the controller's) keeps what
+            # was measured of it
+            self.step, self.placeholder = step, placeholder
+            self._sizes, self._docs = {}, {}
         self.refit()
 
     def refit(self) -> None:
@@ -84,7 +90,7 @@ class MatrixCanvas(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
-        self._sizes = {}
+        self._sizes, self._docs = {}, {}
         self.refit()
 
     def texts(self) -> list[str]:
@@ -99,12 +105,17 @@ class MatrixCanvas(QWidget):
         return f
 
     def _rich(self, html: str, font: QFont, width: float = -1) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(font)
-        doc.setDocumentMargin(0)
-        if width > 0:
-            doc.setTextWidth(width)
-        doc.setHtml(f'<span style="color:{self.style_.foreground}">{html}</span>')
+        """``html`` laid out in ``font`` (at ``width``), made once per step and style."""
+        html = f'<span style="color:{self.style_.foreground}">{html}</span>'
+        key = (html, font.key(), width)
+        doc = self._docs.get(key)
+        if doc is None:
+            doc = self._docs[key] = QTextDocument()
+            doc.setDefaultFont(font)
+            doc.setDocumentMargin(0)
+            if width > 0:
+                doc.setTextWidth(width)
+            doc.setHtml(html)
         return doc
 
     # ------------------------------------------------------------ tokens
