@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.undo import Change
-from nnviz.controllers.undo_bytes import BoundedUndoStack
+from nnviz.controllers.undo_bytes import BoundedUndoStack, weak_slot
 from nnviz.engine.core.losses import get_loss
 from nnviz.engine.core.network import Network
 from nnviz.engine.learning.training import TrainConfig
@@ -55,9 +55,9 @@ class Document(QObject):
         # so a network that grows mid-session keeps fewer of its bigger steps)
         self.undo_stack = BoundedUndoStack(MAX_UNDO_BYTES, self)
         self.undo_stack.setUndoLimit(MAX_UNDO)
-        # a bound method (not a lambda) so Qt drops the connection when the document goes
-        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
-        self.undo_stack.indexChanged.connect(self.history_moved)
+        # held weakly: the stack emits both while it is destroyed, after the document
+        self.undo_stack.cleanChanged.connect(weak_slot(self, Document._on_clean_changed))
+        self.undo_stack.indexChanged.connect(weak_slot(self, Document._on_index_changed))
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None
@@ -131,8 +131,7 @@ class Document(QObject):
         self.modified_changed.emit(self.is_modified)
 
     def clear_undo(self) -> None:
-        """Empty the undo history. Its size follows what the steps hold (BoundedUndoStack):
-        a 2 M-weight network keeps fewer steps than a small one, MAX_UNDO_BYTES in all."""
+        """Empty the undo history (its steps hold at most MAX_UNDO_BYTES in all)."""
         self.undo_stack.clear()
         self.undo_stack.setUndoLimit(MAX_UNDO)
         self.history_cleared.emit()
@@ -145,6 +144,9 @@ class Document(QObject):
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.modified_changed.emit(self.is_modified)
+
+    def _on_index_changed(self, _index: int) -> None:
+        self.history_moved.emit()
 
     def mark_saved(self) -> None:
         """The current state has been saved: no unsaved changes."""
@@ -360,17 +362,15 @@ class Document(QObject):
     def network_command(self, text: str, after: Network, before: Network | None = None,
                         kind: type[Change] = Change, **kw: Any) -> Change:
         """The undo command (a ``kind``, not pushed) replacing the network by ``after``."""
-        return kind(text, self._install_network,
-                    self.network.copy() if before is None else before, after,
-                    copy=Network.copy, **kw)
+        before = self.network.copy() if before is None else before
+        return kind(text, self._install_network, before, after, copy=Network.copy, **kw)
 
     def _install_shaped(self, state: tuple[Network, tuple[DocData, str | None]]) -> None:
         self._install_network(state[0], fitted=state[1])
 
     def _install_network(self, net: Network, data_before: DocData | None = None,
                          fitted: tuple[DocData, str | None] | None = None) -> None:
-        """The network (and, when its shape changed, the data fitted to it, or ``fitted``:
-        the data set and message its undo step carries) installed."""
+        """The network installed (a new shape: the data fitted, or ``fitted``: its step's)."""
         new_shape = self.network is None or network_shape(net) != network_shape(self.network)
         self.network = net
         before = data_before or self.dataset

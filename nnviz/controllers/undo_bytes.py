@@ -11,6 +11,7 @@ position and the same saved ("clean") state where that is still in the history.
 
 from __future__ import annotations
 
+import weakref
 from functools import partial
 from itertools import count
 from typing import Any
@@ -90,6 +91,20 @@ _stack_keys = count()
 
 def _release(key: int, *_args: Any) -> None:
     _HELD.pop(key, None)
+
+
+def weak_slot(owner: Any, fn: Any) -> partial:
+    """A slot calling ``fn(owner, *args)`` while ``owner`` lives, held weakly: for the
+    stack's own signals, which QUndoStack's destructor emits (it clears the stack). A
+    slot of the stack's owner then ran on an owner whose wrapper the garbage collector
+    had freed (SIGSEGV in PySide's SignalManager under QUndoStack::clear, gc.collect)."""
+    return partial(_call_weakly, weakref.ref(owner), fn)
+
+
+def _call_weakly(ref: weakref.ref, fn: Any, *args: Any) -> None:
+    owner = ref()
+    if owner is not None and shiboken6.isValid(owner):
+        fn(owner, *args)
 
 
 class BoundedUndoStack(QUndoStack):

@@ -172,3 +172,35 @@ def test_push_all_tells_the_end_state_once(qtbot):
     assert got == [("indexChanged", 1), ("canUndoChanged", True), ("canRedoChanged", True),
                    ("undoTextChanged", "step 0"), ("redoTextChanged", "step 1")]
     assert len(undo_bytes._HELD[stack._key]) == 3
+
+
+def test_a_weak_slot_calls_its_owner_only_while_it_lives(qtbot):
+    """The document's slots for its stack's signals hold it weakly: the stack emits them
+    from its destructor (QUndoStack::clear), when the garbage collector may already have
+    freed the document's wrapper - PySide then looked the slot up on it and crashed (seen
+    with test_workbench_history, test_stepper, test_document and test_undo_bytes in one
+    process: SIGSEGV in SignalManager::qt_metacall under QUndoStack::~QUndoStack)."""
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    from nnviz.controllers import undo_bytes
+
+    got = []
+    owner = QObject()
+    slot = undo_bytes.weak_slot(owner, lambda o, *a: got.append((o.objectName(), a)))
+    owner.setObjectName("doc")
+    slot(3)
+    assert got == [("doc", (3,))]
+    shiboken6.delete(owner)          # the C++ object gone, the wrapper still here
+    slot(4)
+    del owner
+    gc.collect()
+    slot(5)                          # the wrapper gone too
+    assert got == [("doc", (3,))]
+    other = QObject()
+    later = undo_bytes.weak_slot(other, lambda o, *a: got.append(a))
+    del other
+    gc.collect()
+    later(6)
+    assert got == [("doc", (3,))]
