@@ -29,7 +29,6 @@ from nnviz.engine.sets.csvio import MAX_CSV_BYTES
 from nnviz.engine.teaching.lessons import builtin_id, lesson_names, load_lesson
 from nnviz.views.caption_bar import CaptionBar
 from nnviz.views.coalesce import Coalescer
-from nnviz.views.exports import Exporter
 from nnviz.views.files import FileManager, dropped_path
 from nnviz.views.fit import FittingStatusBar, give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
@@ -94,7 +93,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.doc.lesson_changed.connect(self._on_lesson_changed)
         self.files = FileManager(self)
-        self.exporter = Exporter(self)
+        self._exporter = None   # the Export menu's actions, built at first use
         from nnviz.views.handouts import Handouts
 
         self.handouts = Handouts(self)
@@ -213,6 +212,16 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         inform(self, "CSV data", "CSV data files are opened by the Training "
                                 "lab, which is not part of this build.")
         return False
+
+    @property
+    def exporter(self):
+        """The Export menu's actions (built at first use: the exporter's module, with the
+        weights file and GL snapshot code, is not needed to open the first window)."""
+        if self._exporter is None:
+            from nnviz.views.exports import Exporter
+
+            self._exporter = Exporter(self)
+        return self._exporter
 
     def import_weights(self, path: str) -> bool:
         return self.exporter.import_weights(path)

@@ -32,20 +32,24 @@ def build_actions(win) -> None:
 
 def _file_actions(win) -> None:
     """Open, save, export, import, quit, undo and redo."""
-    f, ex = win.files, win.exporter
+    f = win.files
+
+    def ex():
+        return win.exporter   # built at first use (see MainWindow.exporter)
+
     win.act_open = add_action(win, "&Open…", f.open_dialog, QKeySequence.StandardKey.Open,
                               "Open a workspace (.nnviz), lesson (.json) or data (.csv)")
     win.act_save = add_action(win, "&Save workspace", f.save, QKeySequence.StandardKey.Save,
                               "Save everything on screen as a .nnviz workspace")
     win.act_save_as = add_action(win, "Save workspace &as…", f.save_as, "Ctrl+Shift+S")
-    win.act_export_png = add_action(win, "View as &PNG…", lambda: ex.png(1.0))
-    win.act_export_png2 = add_action(win, "View as PNG (&2×)…", lambda: ex.png(2.0))
-    win.act_export_svg = add_action(win, "View as &SVG…", lambda: ex.svg())
-    win.act_export_csv = add_action(win, "Training &history as CSV…", lambda: ex.history())
-    win.act_export_md = add_action(win, "&Worked example as Markdown…", lambda: ex.markdown())
-    win.act_export_weights = add_action(win, "&Weights as JSON…", lambda: ex.weights())
+    win.act_export_png = add_action(win, "View as &PNG…", lambda: ex().png(1.0))
+    win.act_export_png2 = add_action(win, "View as PNG (&2×)…", lambda: ex().png(2.0))
+    win.act_export_svg = add_action(win, "View as &SVG…", lambda: ex().svg())
+    win.act_export_csv = add_action(win, "Training &history as CSV…", lambda: ex().history())
+    win.act_export_md = add_action(win, "&Worked example as Markdown…", lambda: ex().markdown())
+    win.act_export_weights = add_action(win, "&Weights as JSON…", lambda: ex().weights())
     win.act_import_weights = add_action(win, "&Import weights…",
-                                        lambda: ex.import_weights())
+                                        lambda: ex().import_weights())
     win.act_quit = add_action(win, "&Quit", win.request_quit, QKeySequence.StandardKey.Quit)
     win.act_undo = win.doc.undo_stack.createUndoAction(win, "&Undo")
     win.act_undo.setShortcut(QKeySequence.StandardKey.Undo)

@@ -154,14 +154,16 @@ def builtin_id(lesson: Lesson) -> str | None:
 def load_lesson(name_or_path: str | Path) -> Lesson:
     """Load a shipped lesson by name, or a lesson file by path."""
     p = Path(name_or_path)
+    shipped = False
     if not p.suffix and not p.exists():
         candidate = lessons_dir() / f"{name_or_path}.json"
         if not candidate.exists():
             raise LessonError(f"no lesson named {str(name_or_path)!r}; shipped lessons: "
                               f"{', '.join(lesson_names())}")
-        p = candidate
+        # only a name of the shipped folder's own files, never a relative path out of it
+        p, shipped = candidate, str(name_or_path) in lesson_names()
     data, raw = read_lesson_json(p)
-    return lesson_from(data, p, raw)
+    return lesson_from(data, p, raw, schema=not shipped)
 
 
 def read_lesson_json(p: Path) -> tuple[Any, bytes]:
@@ -175,33 +177,41 @@ def read_lesson_json(p: Path) -> tuple[Any, bytes]:
         raise LessonError(f"{p.name}: {e}" if raw else str(e)) from None
 
 
-def lesson_from(data: Any, p: Path, raw: bytes = b"") -> Lesson:
+def lesson_from(data: Any, p: Path, raw: bytes = b"", schema: bool = True) -> Lesson:
     """Validate the decoded lesson file ``p`` (messages name it, and the line of the key
-    when its text ``raw`` is given)."""
+    when its text ``raw`` is given); ``schema`` as in parse_lesson."""
     try:
-        lesson = parse_lesson(data, origin="")
+        lesson = parse_lesson(data, origin="", schema=schema)
     except FormatError as e:
         raise LessonError(f"{p.name}: {with_line(raw, str(e)) if raw else e}") from None
     lesson.path = p
     return lesson
 
 
-def parse_lesson(data: Any, origin: str = "lesson") -> Lesson:
-    """Validate a lesson dictionary and build the Lesson; LessonError on any fault."""
+def parse_lesson(data: Any, origin: str = "lesson", schema: bool = True) -> Lesson:
+    """Validate a lesson dictionary and build the Lesson; LessonError on any fault.
+
+    ``schema=False`` skips only the file-format check (every key declared, typed and
+    bounded; see file_schema), for the shipped lessons opened by name: a test checks every
+    one of them against the schema, and leaving it out keeps the schema module (and every
+    lab's constants it imports) out of start-up. Every value is still validated as it is
+    read."""
     try:
-        return _parse(data, origin)
+        return _parse(data, origin, schema)
     except LessonError:
         raise
     except FormatError as e:
         raise LessonError(f"{origin}: {e}" if origin else str(e)) from None
 
 
-def _parse(d: Any, origin: str) -> Lesson:
+def _parse(d: Any, origin: str, schema: bool = True) -> Lesson:
     check_header(d, FORMAT, VERSION, "lesson")
-    from nnviz.engine.files.file_schema import check_lesson
     from nnviz.engine.teaching.lesson_checks import check_lab_settings
 
-    check_lesson(d)  # every key declared, typed and bounded before anything is built
+    if schema:
+        from nnviz.engine.files.file_schema import check_lesson
+
+        check_lesson(d)  # every key declared, typed and bounded before anything is built
     check_lab_settings(d)
     name = as_str(need(d, "name", "lesson"), "name", 80)
     title = as_str(need(d, "title", "lesson"), "title", 200)
