@@ -1,7 +1,8 @@
 """Start-up imports only what the first window shows: a fresh process that starts the main
 window as `python -m nnviz` does (default lesson, Workbench) has not imported NumPy's
-random generators (the dropout masks' only user), the file worker's thread pool or the
-large-file readers by the time the window has painted."""
+random generators (the dropout masks' only user), the file worker's thread pool, the
+large-file readers, the file-format schema or the exporter by the time the window has
+painted."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_AT_START = ("numpy.random", "concurrent.futures", "nnviz.views.big_reads",
-                "nnviz.engine.files.file_child")
+                "nnviz.engine.files.file_child",
+                # the file-format schema (shipped lessons opened by name skip it; a test
+                # checks each against it) and the labs' constants it imports; the exporter
+                "nnviz.engine.files.file_schema", "nnviz.engine.labs.conv_setup",
+                "nnviz.engine.labs.neuron", "nnviz.views.exports", "nnviz.views.gl")
 
 _SCRIPT = """
 import sys

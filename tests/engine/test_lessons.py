@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from nnviz.engine.files.resources import lessons_dir
 from nnviz.engine.teaching.lessons import LessonError, lesson_names, load_lesson, parse_lesson
 
 REQUIRED = ["mazur-2-2-2", "linear-2-2-1", "step-network", "perceptron-nand", "perceptron-and",
@@ -107,3 +108,25 @@ def test_lesson_titles_for_the_menu_match_the_lessons():
     assert set(titles) == set(lesson_names())
     for name, title in titles.items():
         assert load_lesson(name).title == title
+
+
+def test_only_shipped_lessons_opened_by_name_skip_the_schema(tmp_path, monkeypatch):
+    """A shipped lesson opened by name is not checked against the file-format schema
+    (test_schema checks every shipped lesson against it); a file opened by path, or a
+    name that leads out of the shipped folder, is."""
+    import nnviz.engine.files.file_schema as fs
+
+    calls = []
+    monkeypatch.setattr(fs, "check_lesson", lambda d: calls.append(d))
+    load_lesson("mazur-2-2-2")
+    assert calls == []
+    src = json.loads((lessons_dir() / "mazur-2-2-2.json").read_text(encoding="utf-8"))
+    (tmp_path / "own.json").write_text(json.dumps(src), encoding="utf-8")
+    load_lesson(tmp_path / "own.json")
+    assert len(calls) == 1
+    out = tmp_path / "shipped" / "x"
+    out.mkdir(parents=True)
+    (out.parent / "away.json").write_text(json.dumps(src), encoding="utf-8")
+    monkeypatch.setattr("nnviz.engine.teaching.lessons.lessons_dir", lambda: out)
+    load_lesson("../away")
+    assert len(calls) == 2
