@@ -109,10 +109,7 @@ LONG_FUNCTIONS_WAIVED = {
     "nnviz/views/training/panels.py:__init__",
     "nnviz/views/training/optimiser_box.py:__init__",
     "nnviz/views/surface/page.py:_build_controls",
-    "nnviz/engine/learning/fast.py:_run",
-    "nnviz/bench/engine_bench.py:surface_b101",
     "nnviz/views/workbench/__init__.py:__init__",
-    "nnviz/bench/__init__.py:run",
 }
 MAX_FUNCTION_LINES = 60
 
@@ -128,9 +125,16 @@ def _long_functions() -> dict[str, int]:
     return out
 
 
+#: functions allowed over MAX_FUNCTION_LINES for good, with why
+LONG_FUNCTIONS_ALLOWED = {
+    "nnviz/engine/learning/fast.py:_run": "the fast trainer's hot loop: every buffer a local "
+    "of one frame; a method call per step or phase would cost each of its steps",
+}
+
+
 def test_no_function_is_over_60_lines():
     """A function over MAX_FUNCTION_LINES does more than one thing: split it into named
     pieces (ruff's complexity check, C901 in pyproject.toml, counts its decisions)."""
-    long = _long_functions()
+    long = {k: n for k, n in _long_functions().items() if k not in LONG_FUNCTIONS_ALLOWED}
     assert set(long) - LONG_FUNCTIONS_WAIVED == set(), long
     assert LONG_FUNCTIONS_WAIVED - set(long) == set(), "split: take them off the waiver list"

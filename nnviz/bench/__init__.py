@@ -139,10 +139,23 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     """Every measurement; returns the nested figures."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from nnviz.bench import engine_bench, machine, startup
+    from nnviz.bench import machine
 
     t_start = time.perf_counter()
     data: dict[str, Any] = {"quick": quick, "machine": machine.machine_info()}
+    _engine_figures(data, quick, log)
+    _gui_figures(data, quick, log)
+    data["peak_rss_mb"] = machine.peak_rss_mb()
+    data["machine"]["load_average_end"] = machine.load_average()
+    data["bench_seconds"] = time.perf_counter() - t_start
+    return _clean(data)
+
+
+def _engine_figures(data: dict[str, Any], quick: bool, log) -> None:
+    """The engine alone: training a/b/c, the dense softmax networks, each optimiser, the
+    CNN, the loss surface's picture, and start-up."""
+    from nnviz.bench import engine_bench, startup
+
     log("engine training ...")
     data["engine_train"] = {n: engine_bench.engine_train(n, 0.15 if quick else 1.5,
                                                          1 if quick else 3) for n in "abc"}
@@ -172,6 +185,13 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     data["surface"] = {"b_101": surface_bench.picture_b101(1 if quick else 5)}
     log("start-up ...")
     data["startup"] = startup.startup(1 if quick else 21, warm_up=not quick)
+
+
+def _gui_figures(data: dict[str, Any], quick: bool, log) -> None:
+    """In a Qt application: live training, step latency, redraws, the Workbench, the live
+    surface and CNN, files, and the 3-D view's after-effect."""
+    from nnviz.bench import conv_bench, surface_bench
+
     log("GUI (live training, step latency, graph redraw) ...")
     from nnviz.app import make_app
 
@@ -194,11 +214,6 @@ def run(quick: bool, log=print) -> dict[str, Any]:
     data.update(file_figures(quick))
     log("after a 3-D view (X11 with OpenGL, in a subprocess) ...")
     _add_after_3d(data, quick)
-    data["peak_rss_mb"] = machine.peak_rss_mb()
-    data["machine"]["load_average_end"] = machine.load_average()
-    data["bench_seconds"] = time.perf_counter() - t_start
-    return _clean(data)
-
 
 def _add_engine_share(data: dict[str, Any]) -> None:
     """live_train.X.engine_share: the live rate over the engine-only rate of the same
