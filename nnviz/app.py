@@ -161,7 +161,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
                      win.lab_names else win.lab_names[0])
     else:
         win.start(lab=lab)
-    win.apply_style(make_style(theme, presentation))
+    win.window_style.apply(make_style(theme, presentation))
     win.show()
     app.processEvents()
     if matrix is not None:
@@ -172,7 +172,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     if win.current_lab is not None and steps:
         win.current_lab.advance(steps)
     if overlay is not None:   # "shortcuts" (F1) or "lessons" (G)
-        win.show_shortcuts() if overlay == "shortcuts" else win.show_picker()
+        win.syllabus.show_shortcuts() if overlay == "shortcuts" else win.syllabus.show_picker()
     win.statusBar().clearMessage()
     for _ in range(5):
         app.processEvents()

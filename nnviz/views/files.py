@@ -108,7 +108,7 @@ class FileManager(QObject):
         win.show_lab(ws.lab if ws.lab in win.lab_names else
                      (ws.lesson.lab if ws.lesson.lab in win.lab_names else win.lab_names[0]))
         win.pen.restore(ws.drawing)
-        win.refresh_caption()
+        win.captions.refresh()
 
     # ------------------------------------------------------------ save
     def save(self) -> bool:

@@ -28,7 +28,6 @@ from nnviz.engine.files.validate import FormatError, read_text
 from nnviz.engine.sets.csvio import MAX_CSV_BYTES
 from nnviz.engine.teaching.lessons import builtin_id, lesson_names, load_lesson
 from nnviz.views.caption_bar import CaptionBar
-from nnviz.views.coalesce import Coalescer
 from nnviz.views.files import FileManager, dropped_path
 from nnviz.views.fit import FittingStatusBar, give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
@@ -40,18 +39,24 @@ from nnviz.views.presentation import BlankOverlay, restore_app_style
 from nnviz.views.safe_text import inform, plain_label, warn
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 from nnviz.views.transaction import all_or_nothing
-from nnviz.views.window_captions import CaptionsMixin
+from nnviz.views.window_captions import WindowCaptions
 from nnviz.views.window_menus import build_actions, build_menus
-from nnviz.views.window_style import WindowStyleMixin
-from nnviz.views.window_syllabus import SyllabusMixin
+from nnviz.views.window_style import WindowStyle
+from nnviz.views.window_syllabus import WindowSyllabus
 
 #: the smallest the main window can be made (Qt would otherwise make it as large as the
 #: minimum sizes of everything in it, whatever the screen)
 WINDOW_FLOOR = QSize(640, 480)
 
 
-class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
-    """Holds the document and the lab pages; routes clicker keys to the page shown."""
+class MainWindow(QMainWindow):
+    """Holds the document and the lab pages; routes clicker keys to the page shown.
+
+    Its parts, each with its own state, are made in ``__init__``: ``captions`` (the
+    caption bar and each lab's status), ``window_style`` (presentation mode, theme, full
+    screen), ``syllabus`` (the lesson picker, the shortcut sheet, the quit questions),
+    ``files``, ``exporter``, ``handouts``, ``nav`` (the syllabus's lessons), ``pen`` and
+    ``reveal_actions``."""
 
     lab_changed = Signal(str)
 
@@ -85,9 +90,10 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self.current_lab_name = ""
         self._lab_actions: dict[str, QAction] = {}
         self._close_confirmed = False
-        self._caption_refresher = Coalescer(self.refresh_caption, self)
-        self._lab_status: dict[str, str] = {}  # each lab's last status text
         self.status_label = plain_label(QLabel())
+        self.captions = WindowCaptions(self, self.caption_bar, self.status_label)
+        self.window_style = WindowStyle(self)
+        self.syllabus = WindowSyllabus(self)
         self.setStatusBar(FittingStatusBar())   # messages never run into the step status
         self.statusBar().addPermanentWidget(LabelHost(self.status_label))
         self.doc.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -121,8 +127,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
             self.stack.addWidget(page)
             give_way(page)
             size_to_current_page(self.stack)
-            page.status.connect(lambda text, n=name: self._on_lab_status(n, text))
-            page.position_changed.connect(lambda n=name: self._on_lab_position_changed(n))
+            self.captions.watch(name, page)
             page.apply_style(current_style())
         return self.labs[name]
 
@@ -153,10 +158,9 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         self._step_menu_lab = ([self.step_menu.addSeparator()] + page.menu_actions()
                                if page.menu_actions() else [])
         self.step_menu.addActions(self._step_menu_lab[1:])
-        self.status_label.setText(self._lab_status.get(name, ""))
-        self.statusBar().permanent_changed()
+        self.captions.show_status_of(name)
         self.lab_changed.emit(name)
-        self.refresh_caption()
+        self.captions.refresh()
 
     def step_forward(self) -> None:
         if self.current_lab is not None:
@@ -189,7 +193,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         elif not self.current_lab_name:
             self.show_lab(self.lab_names[0])
         self.update_title()
-        self.refresh_caption()
+        self.captions.refresh()
         return True
 
     def open_csv(self, path: str) -> bool:
@@ -289,7 +293,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
 
     def request_quit(self) -> None:
         """Quit, asking first about unsaved changes."""
-        self.confirm_quit(self._close_now)
+        self.syllabus.confirm_quit(self._close_now)
 
     def _close_now(self) -> None:
         self._close_confirmed = True
@@ -301,7 +305,7 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
         if event.spontaneous() and not self._close_confirmed and (
                 self.doc.is_modified or self.nav.modified_elsewhere()):
             event.ignore()
-            self.confirm_quit(self._close_now)
+            self.syllabus.confirm_quit(self._close_now)
             return
         self.save_settings()
         self.files.shutdown()
@@ -334,5 +338,5 @@ class MainWindow(CaptionsMixin, SyllabusMixin, WindowStyleMixin, QMainWindow):
             if st is not None:
                 page.restoreState(st)
         if get_str(self.settings, "theme") == "dark" and current_style().theme != "dark":
-            self.apply_style(make_style("dark", current_style().presentation))
+            self.window_style.apply(make_style("dark", current_style().presentation))
 

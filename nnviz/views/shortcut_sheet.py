@@ -110,8 +110,9 @@ def sheet_sections(win) -> list[tuple[str, list[Row]]]:
             rows = list(LAB_KEYS[name])
         if rows:
             sections.append((f"{LAB_TITLES.get(name, name)} lab", rows))
-    for title, rows in getattr(win, "overlay_key_tables", lambda: [])():
-        sections.append((title, list(rows)))
+    from nnviz.views.lesson_picker import PICKER_KEYS
+
+    sections.append(("Lesson picker (G)", list(PICKER_KEYS)))   # the overlays' own keys
     sections.append(("Blank screen (B)", [("any key, a click", "bring the picture back")]))
     return sections
 

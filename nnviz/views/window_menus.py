@@ -73,18 +73,18 @@ def _step_and_view_actions(win) -> None:
                                   "Zoom the view out")
     win.act_zoom_reset = add_action(win, "&Fit view", lambda: win._zoom(None), "Ctrl+0",
                                     "Fit the view to the window")
-    win.act_presentation = add_action(win, "&Presentation mode", win.toggle_presentation,
+    win.act_presentation = add_action(win, "&Presentation mode", win.window_style.toggle_presentation,
                                       "F5", "Large type and high contrast for a "
                                       "projector (F5 or Esc to leave)", checkable=True)
     win.act_leave_presentation = add_action(win, "Leave presentation mode",
-                                            win.leave_presentation, "Esc")
+                                            win.window_style.leave_presentation, "Esc")
     win.act_leave_presentation.setEnabled(False)
-    win.act_fullscreen = add_action(win, "&Full screen", win.toggle_fullscreen, "F11",
+    win.act_fullscreen = add_action(win, "&Full screen", win.window_style.toggle_fullscreen, "F11",
                                     checkable=True)
-    win.act_dark = add_action(win, "&Dark theme", win.toggle_dark, None, checkable=True)
-    win.act_blank = add_action(win, "&Blank the screen", win.blank, "B",
+    win.act_dark = add_action(win, "&Dark theme", win.window_style.toggle_dark, None, checkable=True)
+    win.act_blank = add_action(win, "&Blank the screen", win.blank_overlay.blank, "B",
                                "Black screen; any key or click brings it back")
-    win.act_captions = add_action(win, "&Captions", win._toggle_captions, None,
+    win.act_captions = add_action(win, "&Captions", lambda on: win.captions.set_enabled(on), None,
                                   "Show the lesson's captions and questions",
                                   checkable=True)
     win.act_captions.setChecked(True)
@@ -93,16 +93,16 @@ def _step_and_view_actions(win) -> None:
 def _lesson_and_lab_actions(win) -> None:
     """About, the syllabus's lessons, the shortcut sheet, and one action per lab."""
     win.act_about = add_action(win, "&About nnviz", win.about)
-    win.act_next_lesson = add_action(win, "&Next lesson", win.next_lesson, "Ctrl+PgDown",
+    win.act_next_lesson = add_action(win, "&Next lesson", win.syllabus.next_lesson, "Ctrl+PgDown",
                                      "The next lesson of the syllabus")
-    win.act_prev_lesson = add_action(win, "&Previous lesson", win.previous_lesson,
+    win.act_prev_lesson = add_action(win, "&Previous lesson", win.syllabus.previous_lesson,
                                      "Ctrl+PgUp", "The previous lesson of the syllabus")
     win.act_restart_lesson = add_action(win,
-        "&Start this lesson afresh", win.restart_lesson, None,
+        "&Start this lesson afresh", win.syllabus.restart_lesson, None,
         "Open the lesson on screen as its file has it (asks about unsaved changes)")
-    win.act_pick_lesson = add_action(win, "&Choose a lesson…", win.show_picker, "G",
+    win.act_pick_lesson = add_action(win, "&Choose a lesson…", win.syllabus.show_picker, "G",
                                      "Every lesson by chapter, over the window")
-    win.act_shortcuts = add_action(win, "&Keyboard shortcuts", win.show_shortcuts, "F1",
+    win.act_shortcuts = add_action(win, "&Keyboard shortcuts", win.syllabus.show_shortcuts, "F1",
                                    "Every key of the window and of every lab")
     for i, name in enumerate(win.lab_names):
         title = LAB_TITLES.get(name, "Lesson")

@@ -84,7 +84,7 @@ def test_f1_shows_every_key_of_the_window_and_every_lab(main_window, qtbot):
     win.setFocus()
     made = set(win.labs)
     qtbot.keyClick(win, Qt.Key.Key_F1)
-    sheet = win.shortcut_sheet
+    sheet = win.syllabus.shortcut_sheet
     assert sheet is not None and sheet.isVisible()
     assert set(win.labs) == made       # F1 opens at once: it makes no lab (seconds each)
     before = sheet.plain_text()
@@ -119,7 +119,7 @@ def test_f1_sheet_in_presentation_mode_and_esc_closes_only_the_sheet(main_window
     qtbot.keyClick(win, Qt.Key.Key_F5)
     assert current_style().presentation
     qtbot.keyClick(win, Qt.Key.Key_F1)
-    sheet = win.shortcut_sheet
+    sheet = win.syllabus.shortcut_sheet
     assert sheet.isVisible()
     # readable from the back: the sheet's type is the presentation size
     assert sheet.text.font().pointSizeF() >= 14

@@ -164,7 +164,7 @@ def test_xor_never_converges_and_opens_xor_mlp(main_window, qtbot):
     assert main_window.doc.lesson.name == "xor-mlp"
     # a lesson switch: coming back finds the learning rule where it was left
     qtbot.keyClick(main_window, Qt.Key.Key_G)
-    picker = main_window.picker
+    picker = main_window.syllabus.picker
     row = next(i for i in range(picker.list.count())
                if picker.list.item(i).data(Qt.ItemDataRole.UserRole) == "perceptron-xor")
     picker.list.setCurrentRow(row)
@@ -307,9 +307,9 @@ def test_state_and_zoom(lab):
 def test_presentation_style(lab, main_window):
     from nnviz.views.style import Style
 
-    main_window.apply_style(Style(presentation=True, scale=1.6, theme="dark"))
+    main_window.window_style.apply(Style(presentation=True, scale=1.6, theme="dark"))
     assert lab.tabs.font().pointSizeF() == pytest.approx(16.0)
-    main_window.apply_style(Style())
+    main_window.window_style.apply(Style())
 
 
 def test_every_neuron_lesson_opens_its_page(main_window):

@@ -86,14 +86,14 @@ def test_the_box_fits_the_side_panel_in_presentation_mode(main_window, qtbot, si
     main_window.resize(*size)
     lab, box = _lab(main_window)
     _pick(box.optimiser, "adam")
-    main_window.toggle_presentation()
+    main_window.window_style.toggle_presentation()
     try:
         qtbot.wait(50)
         assert box.width() >= box.minimumSizeHint().width()
         for w in (box.optimiser, box.schedule, box.patience, box.restore):
             assert w.width() >= min(w.sizeHint().width(), w.minimumSizeHint().width())
     finally:
-        main_window.toggle_presentation()
+        main_window.window_style.toggle_presentation()
 
 
 def test_one_control_sets_the_momentum(main_window, qtbot):

@@ -38,7 +38,7 @@ def window(request, qapp, tmp_path_factory):
     win.requested = request.param
     yield win
     if current_style().presentation:
-        win.leave_presentation()
+        win.window_style.leave_presentation()
     for page in win.labs.values():
         page.shutdown()
     win.close()

@@ -68,7 +68,7 @@ def window(request, qapp, tmp_path_factory):
     win.requested = request.param
     yield win
     if current_style().presentation:
-        win.leave_presentation()
+        win.window_style.leave_presentation()
     for page in win.labs.values():
         page.shutdown()
     win.close()
@@ -846,7 +846,7 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
         _set_presentation(win, qtbot, presentation)
         win.setFocus()
         qtbot.keyClick(win, Qt.Key.Key_F1)
-        sheet = win.shortcut_sheet
+        sheet = win.syllabus.shortcut_sheet
         qtbot.waitUntil(sheet.isVisible)
         _settle()
         where = f"F5={presentation}"

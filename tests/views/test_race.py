@@ -110,7 +110,7 @@ def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot):
     assert all(page.details[n].isVisible() for n in page.details)
     for size in ((1024, 768), (1280, 720)):
         main_window.resize(*size)
-        main_window.toggle_presentation()
+        main_window.window_style.toggle_presentation()
         try:
             qtbot.wait(50)
             assert page.map.height() > 300 and page.map.width() > 400
@@ -133,7 +133,7 @@ def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot):
                            for n in page.details)
                 assert _fits(page), (size, name)
         finally:
-            main_window.toggle_presentation()
+            main_window.window_style.toggle_presentation()
 
 
 def test_parse_race_accepts_the_shipped_lessons():

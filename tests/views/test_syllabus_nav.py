@@ -110,7 +110,7 @@ def test_the_picker_by_keyboard(main_window, qtbot):
     win.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_F5)
     qtbot.keyClick(win, Qt.Key.Key_G)
-    picker = win.picker
+    picker = win.syllabus.picker
     assert picker.isVisible()
     qtbot.waitUntil(lambda: picker.geometry() == win.rect())
     assert picker.lesson_names() == [e.name for e in shipped_syllabus()]
@@ -145,20 +145,20 @@ def test_the_picker_by_mouse(main_window, qtbot):
     win = main_window
     win.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_G)
-    lst = win.picker.list
+    lst = win.syllabus.picker.list
     row = next(i for i in range(lst.count())
                if lst.item(i).data(Qt.ItemDataRole.UserRole) == "spiral")
     lst.scrollToItem(lst.item(row))
     rect = lst.visualItemRect(lst.item(row))
     qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert not win.picker.isVisible()
+    assert not win.syllabus.picker.isVisible()
     assert win.doc.lesson.name == "spiral" and win.current_lab_name == "training"
     # a chapter title is not a lesson: clicking it opens nothing
     qtbot.keyClick(win, Qt.Key.Key_G)
     lst.scrollToItem(lst.item(0))
     qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton,
                      pos=lst.visualItemRect(lst.item(0)).center())
-    assert win.picker.isVisible() and win.doc.lesson.name == "spiral"
+    assert win.syllabus.picker.isVisible() and win.doc.lesson.name == "spiral"
 
 
 def test_lesson_keys_work_wherever_focus_is_and_stop_at_the_ends(main_window, qtbot):
@@ -206,7 +206,7 @@ def test_the_picker_jumps_by_chapter_digit_and_title_letter(main_window, qtbot):
     win = main_window
     win.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_G)
-    lst = win.picker.list
+    lst = win.syllabus.picker.list
 
     def current() -> str:
         return lst.currentItem().data(Qt.ItemDataRole.UserRole)
@@ -224,7 +224,7 @@ def test_the_picker_jumps_by_chapter_digit_and_title_letter(main_window, qtbot):
     assert lst.currentItem().text().strip() != title
     qtbot.keyClick(lst, Qt.Key.Key_5)
     qtbot.keyClick(lst, Qt.Key.Key_Enter)
-    assert not win.picker.isVisible()
+    assert not win.syllabus.picker.isVisible()
     assert win.doc.lesson.name == chapters_[4][1][0].name and _no_dialog(win)
 
 

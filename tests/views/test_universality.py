@@ -237,13 +237,13 @@ def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
 def test_presentation_style_and_zoom(lab, main_window):
     from nnviz.views.style import Style
 
-    main_window.apply_style(Style(presentation=True, scale=1.6))
+    main_window.window_style.apply(Style(presentation=True, scale=1.6))
     assert lab.caption.font().pointSizeF() == pytest.approx(13 * 1.6)
     x0 = lab.plots.main.getViewBox().viewRange()[0]
     lab.zoom(2.0)
     x1 = lab.plots.main.getViewBox().viewRange()[0]
     assert (x1[1] - x1[0]) < (x0[1] - x0[0])
-    main_window.apply_style(Style())
+    main_window.window_style.apply(Style())
 
 
 GL_SCRIPT = r"""
