@@ -50,6 +50,14 @@ def lab_captions(lesson: Lesson | None, lab, sizes: list[int] | None
             shown_captions(lesson, lesson.captions, values, None, worked))
 
 
+def _text_height(label: QLabel, width: int, text: str) -> int:
+    """The height ``text`` takes in ``label``'s type wrapped at ``width`` (0 if empty)."""
+    if not text:
+        return 0
+    return label.fontMetrics().boundingRect(
+        0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2
+
+
 class CaptionBar(QFrame):
     """Shows the caption text and, when there is one, the question for the class."""
 
@@ -79,6 +87,15 @@ class CaptionBar(QFrame):
         self.enabled_by_user = True
         self._reserved = (-1, -1)   # heights kept for the text and the question
         self._style = Style()
+        # the lesson whose captions set the bar's height while it is stepped
+        self._lesson_key: object = None
+        self._lesson_captions: list[Caption] = []
+        self._lesson_serial = 0     # one more for each lesson: a new floor is measured
+        # the height of the lesson's tallest caption with its question, measured once per
+        # lesson, width and type (``_floor_key``): a live caption changes every frame
+        self._floor_key: tuple | None = None
+        self._floor = 0
+        self._measured_at: int | None = None   # the labels' width at the last fit
         self.show_captions([])
 
     def show_captions(self, captions: list[Caption], all_captions: list[Caption] | None = None,
@@ -97,10 +114,10 @@ class CaptionBar(QFrame):
         questions = [c.question for c in captions if c.question]
         self.text_label.setText(text)
         self.question_label.setText(self._question(questions))
-        if lesson_key != getattr(self, "_lesson_key", None) or all_captions is None:
+        if lesson_key != self._lesson_key or all_captions is None:
             self._lesson_key = lesson_key
             self._lesson_captions = list(all_captions or [])
-            self._lesson_serial = getattr(self, "_lesson_serial", 0) + 1
+            self._lesson_serial += 1
             self._reserved = (-1, -1)
         asks = bool(questions) or any(c.question for c in self._lesson_captions)
         self.question_host.setVisible(asks)
@@ -134,25 +151,20 @@ class CaptionBar(QFrame):
         asks = not self.question_host.isHidden()
         gap = self.layout().spacing() if asks else 0
 
-        def needed(label: QLabel, text: str) -> int:
-            return label.fontMetrics().boundingRect(
-                0, 0, inner, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2 \
-                if text else 0
-
         def total(text: str, question: str) -> tuple[int, int]:
-            th = max(line, needed(self.text_label, text))
-            return th, th + (gap + needed(self.question_label, question) if asks else 0)
+            th = max(line, _text_height(self.text_label, inner, text))
+            return th, th + (gap + _text_height(self.question_label, inner, question)
+                             if asks else 0)
 
-        lesson = getattr(self, "_lesson_captions", [])
-        key = (getattr(self, "_lesson_serial", 0), inner, self.text_label.font().key(), asks)
-        if getattr(self, "_floor_key", None) != key:   # once per lesson, width and type
-            self._floor_key = key                      # (a live caption changes each frame)
+        key = (self._lesson_serial, inner, self.text_label.font().key(), asks)
+        if self._floor_key != key:   # once per lesson, width and type
+            self._floor_key = key    # (a live caption changes each frame)
             self._floor = max((total(c.text, self._question([c.question] if c.question
                                                                else []))[1]
-                               for c in lesson), default=0)
+                               for c in self._lesson_captions), default=0)
         th, need = total(self.text_label.text(), self.question_label.text())
         need = max(need, self._floor)
-        if inner == getattr(self, "_measured_at", None):   # the same width: never shorter
+        if inner == self._measured_at:   # the same width: never shorter
             kept_t, kept_q = self._reserved
             need = max(need, kept_t + (kept_q + gap if kept_q >= 0 else 0))
         self._measured_at = inner
@@ -171,7 +183,7 @@ class CaptionBar(QFrame):
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(ev)
-        if self._inner_width() != getattr(self, "_measured_at", None):
+        if self._inner_width() != self._measured_at:
             self._fit_height()   # the text wraps anew at the new width
 
     def apply_style(self, style: Style) -> None:

@@ -52,3 +52,42 @@ def test_a_lesson_that_asks_keeps_the_questions_line(main_window):
     bar.show_captions(caps[1:], caps, ("asks", 1))
     QApplication.processEvents()
     assert bar.height() == first and "Which way" in bar.question_label.text()
+
+
+
+def test_the_lessons_tallest_caption_is_measured_once_per_lesson_width_and_type(
+        qtbot, monkeypatch):
+    """Live captions change every frame: the lesson's own captions are measured once per
+    lesson, width and type size, not at each caption shown (that cost live training a
+    quarter of its samples per second)."""
+    from nnviz.views import caption_bar as cb
+    from nnviz.views.style import Style
+
+    lesson = [Caption("One."), Caption("Two, a little longer."), Caption("Three.", question="?")]
+    own = {c.text for c in lesson}
+    floors = []   # the width of each measurement of the lesson's captions (the floor)
+    real = cb._text_height
+
+    def counting(label, width, text):
+        if text == "One.":   # only the floor measures the lesson's first caption here
+            floors.append(width)
+        return real(label, width, text)
+
+    monkeypatch.setattr(cb, "_text_height", counting)
+    bar = cb.CaptionBar()
+    qtbot.addWidget(bar)
+    bar.resize(600, 80)
+    bar.show()
+    for epoch in range(20):   # one lesson, a live caption each frame
+        bar.show_captions([Caption(f"Epoch {epoch}: loss {1 / (epoch + 1):.4f}")], lesson, "a")
+    assert len(floors) == 1 and bar.question_host.isVisible()
+    assert not own & {bar.text_label.text()}
+    bar.show_captions(lesson[1:2], lesson, "b")                  # the next lesson
+    assert len(floors) == 2
+    bar.apply_style(Style(presentation=True, scale=1.6))          # another type size
+    assert len(floors) == 3
+    bar.resize(400, bar.height())                                # another width
+    QApplication.processEvents()
+    assert len(floors) == 4 and floors[-1] < floors[0]
+    bar.show_captions(lesson[2:], lesson, "b")
+    assert len(floors) == 4
