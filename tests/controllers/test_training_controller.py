@@ -115,31 +115,31 @@ def test_clipping_is_the_fix(ctl, qtbot):
 def test_points_and_csv(ctl, tmp_path):
     ctl.doc.load_lesson("spiral")
     n = len(ctl.data.x)
-    ctl.add_point((5.8, -5.8), label=1)
+    ctl.data_edits.add_point((5.8, -5.8), label=1)
     assert len(ctl.data.x) == n + 1 and len(ctl.doc.x) == n + 1
-    assert ctl.remove_point_near((5.8, -5.75), 0.3)
-    assert not ctl.remove_point_near((5.8, -5.75), 0.01)
-    text = ctl.export_csv()
+    assert ctl.data_edits.remove_point_near((5.8, -5.75), 0.3)
+    assert not ctl.data_edits.remove_point_near((5.8, -5.75), 0.01)
+    text = ctl.data_edits.export_csv()
     before = ctl.data.x.copy()
     from nnviz.engine.sets.csvio import CsvError
 
     with pytest.raises(CsvError, match="line 3"):
-        ctl.import_csv("x1,x2,label\n1,1,1\n1,1,1,1\n")
+        ctl.data_edits.import_csv("x1,x2,label\n1,1,1\n1,1,1,1\n")
     assert np.array_equal(ctl.data.x, before)  # nothing changed
-    ctl.import_csv("1,1,1\n-1,-1,0\n")
+    ctl.data_edits.import_csv("1,1,1\n-1,-1,0\n")
     assert len(ctl.data.x) == 2 and ctl.data.labels.tolist() == [1, 0]
-    ctl.import_csv(text)
+    ctl.data_edits.import_csv(text)
     assert np.array_equal(ctl.data.x, before)
 
 
 def test_state_round_trip_and_bad_state(ctl):
     ctl.doc.load_lesson("spiral")
     ctl.set_speed(5)
-    ctl.set_data_spec(noise=0.2, split=0.3)
+    ctl.data_edits.set_data_spec(noise=0.2, split=0.3)
     assert set(ctl.state()) == {"speed", "init", "init_gain"}   # the data: the document's
     st = _older_state(ctl)
     ctl.set_speed(0)
-    ctl.set_data_spec(noise=0.0)
+    ctl.data_edits.set_data_spec(noise=0.0)
     ctl.restore_state(st)
     assert ctl.speed == 5 and ctl.data.spec.noise == 0.2 and ctl.data.spec.split == 0.3
     for bad in ({"speed": 3}, {"init": "bogus"}, {"data": {"split": 2}}, {"data": {"dataset": "digits"}}):
@@ -307,7 +307,7 @@ def test_step_back_undoes_steps_epochs_and_play_exactly(ctl, qtbot):
     assert not ctl.step_back()
     ctl.step_epoch()
     n = len(ctl.data.x)
-    ctl.add_point((0.5, 0.5), 1)            # new data: an entry of the one history ...
+    ctl.data_edits.add_point((0.5, 0.5), 1)            # new data: an entry of the one history ...
     assert not ctl.step_back() and len(ctl.data.x) == n + 1   # ... Back undoes training only
     ctl.doc.undo_stack.undo()               # Undo takes the point away; then Back steps back
     assert len(ctl.data.x) == n and ctl.step_back() and np.array_equal(net.get_params(), start)
@@ -400,8 +400,8 @@ def test_an_infinite_loss_pauses_a_single_epoch_too(ctl):
 
 def test_a_workspace_keeps_the_users_rows_and_split(ctl):
     ctl.doc.load_lesson("spiral")
-    ctl.add_point((5.5, -5.5), label=0)
-    ctl.add_point((-5.5, 5.5), label=1, test=True)
+    ctl.data_edits.add_point((5.5, -5.5), label=0)
+    ctl.data_edits.add_point((-5.5, 5.5), label=1, test=True)
     rows = (ctl.doc.x.copy(), ctl.doc.y.copy())
     test = ctl.data.test.copy()
     st = _older_state(ctl)
@@ -410,7 +410,7 @@ def test_a_workspace_keeps_the_users_rows_and_split(ctl):
     ctl.doc.restore_workspace(ctl.doc.lesson, ctl.doc.network, *rows, ctl.doc.example_x,
                               ctl.doc.example_y, ctl.doc.config, ctl.doc.loss_name)
     assert len(ctl.data.x) == 402 and ctl.edited  # the workspace's rows (not the lesson's) ...
-    ctl.set_data_spec(source="spiral")            # (replaced by the lesson's again)
+    ctl.data_edits.set_data_spec(source="spiral")            # (replaced by the lesson's again)
     ctl.restore_state(st)            # ... and the saved rows and split come back
     assert np.array_equal(ctl.data.x, rows[0]) and np.array_equal(ctl.data.y, rows[1])
     assert np.array_equal(ctl.data.test, test) and ctl.data.labels[-2:].tolist() == [0, 1]
@@ -427,7 +427,7 @@ def test_input_features_train_on_the_features_and_undo(ctl):
     from nnviz.engine.sets.features import expand
 
     ctl.doc.load_lesson("spiral")
-    ctl.add_point((5.5, -5.5), label=0)
+    ctl.data_edits.add_point((5.5, -5.5), label=0)
     points = ctl.data.x.copy()
     w1 = ctl.doc.network.weights[0].copy()
     assert ctl.edits.toggle_feature("x1²") and ctl.edits.toggle_feature("sin x2")
@@ -472,7 +472,7 @@ def test_features_need_points_of_the_plane(ctl):
 
 def test_neurons_and_hidden_layers_added_and_removed_keep_the_data(ctl):
     ctl.doc.load_lesson("spiral")
-    ctl.add_point((5.5, -5.5), label=0)
+    ctl.data_edits.add_point((5.5, -5.5), label=0)
     x = ctl.data.x.copy()
     sizes = list(ctl.doc.network.sizes)
     ctl.run_epochs(1)

@@ -76,7 +76,7 @@ def test_data_edits_in_the_training_lab_are_the_documents_and_undo_follows(main_
     win.show_lab("training")
     ctl = win.current_lab.ctl
     n = len(win.doc.x)
-    ctl.add_point((5.5, -5.5), label=0)
+    ctl.data_edits.add_point((5.5, -5.5), label=0)
     assert len(win.doc.x) == n + 1 and win.doc.dataset.edited and win.doc.is_modified
     points = win.doc.data.x.copy()
     assert ctl.edits.toggle_feature("x1²")

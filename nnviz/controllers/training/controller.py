@@ -12,13 +12,14 @@ mini-batch step. The controller is a QtCore shell around parts with their own st
 the steps on the document's history (:class:`StepBack`), the views' readouts (:class:`Readouts`),
 the epoch scores (:class:`EpochScores`), the slice clock (:class:`SliceClock`), early
 stopping (:class:`EarlyStop`), the full-speed slices (:class:`FastSlices`) and the network
-edits (:class:`NetworkEdits`), all made in ``__init__``; the data edits are still a mixin
-over the run's fields (epoch, order, cursor, optimiser, generator).
+edits (:class:`NetworkEdits`) and the data edits (:class:`DataEdits`), all made in
+``__init__``.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -27,21 +28,27 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.playback import Playback
 from nnviz.controllers.training.back import StepBack
 from nnviz.controllers.training.clock import FRAME_MS, SliceClock
-from nnviz.controllers.training.data import SPEEDS, DataEdits  # noqa: F401 - the views' import
-from nnviz.controllers.training.edits import NetworkEdits
+from nnviz.controllers.training.data import DataEdits
+from nnviz.controllers.training.edits import NetworkEdits, check_gain
 from nnviz.controllers.training.fast import FastSlices
 from nnviz.controllers.training.grid import BigGrid
 from nnviz.controllers.training.readouts import Readouts
 from nnviz.controllers.training.schedule import EarlyStop
 from nnviz.controllers.training.scores import EpochScores
+from nnviz.engine.core.init import INITIALISERS
 from nnviz.engine.core.network import Network
 from nnviz.engine.learning.monitor import History, explain_blowup
 from nnviz.engine.learning.training import OptimizerState, StepRecord, train_step
-from nnviz.engine.sets.data import DataSet, DataSpec, make_dataset
+from nnviz.engine.sets.data import DataSet
 from nnviz.engine.sets.features import PLAIN
 
+#: steps per second offered by the speed control; 0 = as fast as possible
+SPEEDS = (1, 2, 5, 10, 30, 100, 0)
+#: the data set's keys in the lab states of older workspace files
+DATA_KEYS = ("data", "rows", "test", "features", "points")
 
-class TrainingController(DataEdits, QObject):
+
+class TrainingController(QObject):
     """Trains ``doc.network`` on a data set with a train/test split."""
 
     trained = Signal()              # the network, epoch and history changed (once per tick)
@@ -75,6 +82,7 @@ class TrainingController(DataEdits, QObject):
         self._play_from_epoch = 0    # the epoch the running play started at
         self._evaluated_with = 1.0   # the dropout factor the epoch on screen was scored with
         self.edits = NetworkEdits(self)   # reset, revert, activations, layers, features
+        self.data_edits = DataEdits(self)  # the data set's settings, points and CSV tables
         self.big_grid = BigGrid(self)     # a large network's maps, off the GUI thread
         self.readouts = Readouts(self)    # what the views draw
         self.back = StepBack(self)        # each step asked for: an entry of the history
@@ -154,32 +162,10 @@ class TrainingController(DataEdits, QObject):
             self._record()
         self.data_changed.emit()
 
-    def _rebuild(self, spec: DataSpec, table: tuple[np.ndarray, np.ndarray] | None = None,
-                 quiet: bool = False, text: str = "Data settings",
-                 key: tuple | None = None) -> bool:
-        net = self.doc.network
-        if spec.source == "table" and table is None:
-            table = (self.data.x, self.data.y)
-        try:
-            ds = make_dataset(spec, self.points_in(), net.sizes[-1], net.activations[-1].name,
-                              table)
-        except ValueError as e:
-            if not quiet:
-                self.doc.message.emit(f"Data not changed: {e}")
-            return False
-        self._install(ds, spec.source == "table", text, key)
-        return True
-
     def points_in(self) -> int:
         """Coordinates of a data point: 2 when the network reads features of the plane,
         else the network's inputs."""
         return 2 if self.features != PLAIN else self.doc.network.sizes[0]
-
-    def _install(self, ds: DataSet, edited: bool = True, text: str = "Change the data",
-                 key: tuple | None = None) -> None:
-        """The document's data set replaced, one undo step (``key``: consecutive edits of
-        one setting merge); its data_changed restarts the order."""
-        self.doc.set_training_data(ds, edited, text, key)
 
     # ------------------------------------------------------------ playing
     def _on_play(self) -> None:
@@ -350,6 +336,33 @@ class TrainingController(DataEdits, QObject):
         self.last_record = self.last_finite = self._epoch_start = None
         if clear_history:
             self.history.clear()
+
+    # ------------------------------------------------------------ workspace
+    def state(self) -> dict[str, Any]:
+        """The lab's own settings (the data set's part of a workspace is the document's)."""
+        return {"speed": self.speed, "init": self.init_method, "init_gain": self.init_gain}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Validate then apply; ValueError (nothing changed) on bad input. The data keys
+        of files written before the data set was the document's go to the document."""
+        if not isinstance(state, dict):
+            raise ValueError("training state: expected an object")
+        speed = state.get("speed", 0)
+        if speed not in SPEEDS:
+            raise ValueError(f"training state: speed must be one of {SPEEDS}")
+        init = state.get("init", "xavier")
+        if init not in INITIALISERS:
+            raise ValueError(f"training state: unknown initialiser {init!r}")
+        gain = check_gain(state.get("init_gain", 1.0))
+        data = {k: v for k, v in state.items() if k in DATA_KEYS}
+        if data:
+            self.doc.restore_data_state(data)   # ValueError: nothing changed
+        self.set_speed(speed)
+        self.init_method, self.init_gain = init, gain
+        features = self.features
+        if data and features != PLAIN and {"x1", "x2"} <= set(features):
+            ex = self.doc.example_x  # the workspace's example, as features: its point
+            self.example_point = ex[[features.index("x1"), features.index("x2")]].copy()
 
     # ------------------------------------------------------------ step back
     def can_step_back(self) -> bool:

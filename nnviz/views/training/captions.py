@@ -4,15 +4,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-class TrainingCaptionsMixin:
-    """Mixed into the Training lab (uses its controller ``ctl``)."""
+if TYPE_CHECKING:
+    from nnviz.controllers.training.controller import TrainingController
 
-    def caption_progress(self) -> tuple[int, float | None] | None:
+
+class TrainingCaptions:
+    """Reads the training controller's epoch and history for the caption bar (the lab's
+    ``caption_progress`` and ``caption_values``); keeps nothing of its own."""
+
+    def __init__(self, ctl: TrainingController) -> None:
+        self.ctl = ctl
+
+    def progress(self) -> tuple[int, float | None]:
+        """(epoch, the last training loss or None before any is recorded)."""
         h = self.ctl.history
         return int(self.ctl.epoch), (h.train_loss[-1] if len(h) else None)
 
-    def caption_values(self) -> dict[str, float] | None:
+    def values(self) -> dict[str, float]:
+        """The values caption templates quote: epoch (also as step), and once recorded the
+        training and test loss and the test accuracy in per cent."""
         h = self.ctl.history
         vals = {"epoch": float(self.ctl.epoch), "step": float(self.ctl.epoch)}
         if len(h):

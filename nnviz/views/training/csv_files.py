@@ -18,7 +18,7 @@ def import_csv(parent: QWidget, ctl: TrainingController, path: str | None = None
         if not path:
             return False
     try:
-        ctl.import_csv(read_text(path, MAX_CSV_BYTES))
+        ctl.data_edits.import_csv(read_text(path, MAX_CSV_BYTES))
     except (OSError, UnicodeDecodeError, CsvError, ValueError) as e:
         warn(parent, "Data not imported", f"{path}:\n{e}")
         return False
@@ -33,7 +33,7 @@ def export_csv(parent: QWidget, ctl: TrainingController, path: str | None = None
             return False
     try:
         with open(path, "w", encoding="utf-8") as f:
-            f.write(ctl.export_csv())
+            f.write(ctl.data_edits.export_csv())
     except OSError as e:
         warn(parent, "Data not exported", f"{path}:\n{e}")
         return False
@@ -43,7 +43,7 @@ def export_csv(parent: QWidget, ctl: TrainingController, path: str | None = None
 def open_csv(ctl: TrainingController, path: str) -> bool:
     """A dropped or opened CSV becomes the data set; a bad file raises ValueError."""
     try:
-        ctl.import_csv(read_text(path, MAX_CSV_BYTES))
+        ctl.data_edits.import_csv(read_text(path, MAX_CSV_BYTES))
     except (OSError, UnicodeDecodeError, CsvError, FormatError) as e:
         raise ValueError(str(e)) from None
     return True

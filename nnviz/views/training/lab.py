@@ -23,7 +23,7 @@ from nnviz.views.coalesce import flush_scenes, scenes_under
 from nnviz.views.lab_base import Lab
 from nnviz.views.style import Style, current_style
 from nnviz.views.training import csv_files
-from nnviz.views.training.captions import TrainingCaptionsMixin
+from nnviz.views.training.captions import TrainingCaptions
 from nnviz.views.training.charts import Curves, HealthBars
 from nnviz.views.training.depth_view import install as install_depth
 from nnviz.views.training.frame import MAP_TIP, REMOVE_RADIUS, draw
@@ -43,7 +43,7 @@ MIN_CENTRE = 640
 __all__ = ["REMOVE_RADIUS", "TrainingLab"]
 
 
-class TrainingLab(TrainingCaptionsMixin, Lab):
+class TrainingLab(Lab):
     """Train the document's network live on a data set and watch what it learns: the
     network in the middle (every neuron a small map), the decision map beside it, the
     live loss above, the controls in a side panel that folds away."""
@@ -56,6 +56,7 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
         super().__init__(doc, parent, parts)
         self.style_ = current_style()
         self.ctl = self.parts.ctl
+        self.captions = TrainingCaptions(self.ctl)   # what the caption bar reads
         self.run_panel = RunPanel(self.ctl)
         self.data_panel = DataPanel(self.ctl)
         self._build_side()
@@ -301,19 +302,12 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
     def _on_map_clicked(self, x: float, y: float, right: bool, shift: bool = False) -> None:
         """Click: add a training point (right button: the other class); Shift+click: a test
         point; a click on a point removes it."""
-        ds = self.ctl.data
         if self.map.mode == "none":
             return
-        if self.ctl.remove_point_near((x, y), REMOVE_RADIUS):
-            return
         try:
-            if ds.regression:
-                self.ctl.add_point((x,), target=y, test=shift)
-            else:
-                k = self.data_panel.click_class.currentData() or 0
-                if right:
-                    k = (k + 1) % ds.n_classes if ds.n_classes > 2 else 1 - k
-                self.ctl.add_point((x, y), label=int(k), test=shift)
+            self.ctl.data_edits.click((x, y), REMOVE_RADIUS,
+                                      self.data_panel.click_class.currentData() or 0,
+                                      other=right, test=shift)
         except ValueError as e:
             self.doc.message.emit(str(e))
 
@@ -384,6 +378,12 @@ class TrainingLab(TrainingCaptionsMixin, Lab):
 
     def apply_view_state(self, view: dict[str, Any]) -> None:
         self.discrete.setChecked(view["discrete"])
+
+    def caption_progress(self) -> tuple[int, float | None] | None:
+        return self.captions.progress()
+
+    def caption_values(self) -> dict[str, float] | None:
+        return self.captions.values()
 
     def history(self) -> dict[str, list[float]] | None:
         """The recorded train/test loss and accuracy per epoch (File > Export > History)."""

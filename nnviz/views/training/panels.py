@@ -237,20 +237,22 @@ class DataPanel(QGroupBox):
         lay.addLayout(form)
         lay.addLayout(row)
         lay.addWidget(self.counts)
-        self.source.activated.connect(lambda i: ctl.set_data_spec(source=self.source.itemData(i)))
-        self.gate.activated.connect(lambda i: ctl.set_data_spec(gate=self.gate.itemText(i)))
-        self.goal.activated.connect(lambda i: ctl.set_data_spec(goal=self.goal.itemText(i)))
-        self.classes.valueChanged.connect(lambda v: ctl.set_data_spec(classes=v))
-        self.n.valueChanged.connect(lambda v: ctl.set_data_spec(n=v))
-        self.noise.valueChanged.connect(lambda v: ctl.set_data_spec(noise=v / 100))
-        self.split.valueChanged.connect(lambda v: ctl.set_data_spec(split=v / 100))
-        self.regenerate.clicked.connect(ctl.regenerate)
+        spec = ctl.data_edits.set_data_spec
+        self.source.activated.connect(lambda i: spec(source=self.source.itemData(i)))
+        self.gate.activated.connect(lambda i: spec(gate=self.gate.itemText(i)))
+        self.goal.activated.connect(lambda i: spec(goal=self.goal.itemText(i)))
+        self.classes.valueChanged.connect(lambda v: spec(classes=v))
+        self.n.valueChanged.connect(lambda v: spec(n=v))
+        self.noise.valueChanged.connect(lambda v: spec(noise=v / 100))
+        self.split.valueChanged.connect(lambda v: spec(split=v / 100))
+        self.regenerate.clicked.connect(ctl.data_edits.regenerate)
         ctl.data_changed.connect(self._on_data_changed)
         self._on_data_changed()
 
     def _on_goal_edited(self) -> None:
         text = self.goal.currentText().strip()
-        if text and text != self.ctl.data.spec.goal and not self.ctl.set_data_spec(goal=text):
+        if (text and text != self.ctl.data.spec.goal
+                and not self.ctl.data_edits.set_data_spec(goal=text)):
             self._on_data_changed()  # refused (message shown): show the goal in use again
 
     def _on_data_changed(self) -> None:
