@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.undo import Change
 from nnviz.controllers.undo_bytes import BoundedUndoStack, weak_slot
 from nnviz.engine.core.losses import get_loss
+from nnviz.engine.core.naming import Naming
 from nnviz.engine.core.network import Network
 from nnviz.engine.learning.training import TrainConfig
 from nnviz.engine.sets.data import DataSet, DataSpec, make_dataset
@@ -69,6 +70,7 @@ class Document(QObject):
         self.example_x = np.zeros(1)
         self.example_y = np.zeros(1)
         self.layer_base = 1   # the input layer is layer 1, as notes 002 and 004
+        self._layered = self._flat = (None, None)   # naming()'s (key, names) made last
 
     # ------------------------------------------------------------ lessons
     def load_lesson(self, lesson: str | Lesson, clear_undo: bool = True) -> None:
@@ -178,21 +180,19 @@ class Document(QObject):
         sizes = self.network.sizes
         base = self.layer_base
         if nm is None or [len(n) for n in nm.neurons] != sizes or nm.layer_notation:
-            if getattr(self, "_naming_key", None) != (sizes, base):
-                from nnviz.engine.core.naming import Naming
-
-                self._naming_key, self._naming = (sizes, base), Naming.layered(sizes, base)
-            return self._naming
+            if self._layered[0] != (sizes, base):
+                self._layered = (sizes, base), Naming.layered(sizes, base)
+            return self._layered[1]
         # one bias name a layer (b1) but unshared biases: one name a neuron (b1(h1))
         split = [len(b) == 1 and u and not s and n > 1 for b, s, u, n in
                  zip(nm.biases, self.network.shared_bias, self.network.use_bias, sizes[1:])]
         if nm.base != base or any(split):
             key = (id(nm), base, tuple(split))
-            if getattr(self, "_flat_key", None) != key:
+            if self._flat[0] != key:
                 biases = [[f"{b[0]}({nm.neurons[l + 1][j]})" for j in range(sizes[l + 1])]
                           if sp else b for l, (b, sp) in enumerate(zip(nm.biases, split))]
-                self._flat_key, self._flat = key, replace(nm, base=base, biases=biases)
-            return self._flat
+                self._flat = key, replace(nm, base=base, biases=biases)
+            return self._flat[1]
         return nm
 
     def set_layer_base(self, base: int) -> None:

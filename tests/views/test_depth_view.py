@@ -72,3 +72,23 @@ def test_the_weight_scale_is_saved_and_a_bad_one_refused(main_window, qtbot):
         with pytest.raises(ValueError):
             lab.restore_state({**st, "controller": {**st["controller"], "init_gain": bad}})
     assert lab.ctl.init_gain == 2.5
+
+
+def test_the_histograms_share_the_labs_height_and_give_the_charts_back(main_window, qtbot):
+    """HistogramShare: on a projector the charts fold away while the histograms show and
+    come back as they were when they close; the height shared is remembered."""
+    win = main_window
+    win.resize(1024, 768)
+    win.window_style.toggle_presentation()
+    lab = _lab(win, "spiral")
+    share = lab.histogram_share
+    assert share.dock is lab.depth_dock and share.charts_before is None
+    qtbot.waitUntil(lambda: lab._left.sizes()[1] > 0)
+    lab.init_box.show_hists.click()
+    qtbot.waitUntil(lambda: share.shared_at == lab.height())
+    assert share.charts_before and share.charts_before[1] > 0   # the split, to give back
+    assert lab._left.sizes()[1] == 0                             # the charts folded away
+    lab.init_box.show_hists.click()
+    assert not lab.depth_dock.isVisible() and share.charts_before is None
+    qtbot.waitUntil(lambda: lab._left.sizes()[1] > 0)
+    win.window_style.leave_presentation()

@@ -112,6 +112,7 @@ class ConvPage(QWidget):
         self.arith = ArithmeticPanel()
         self.arith.arranged.connect(lambda _one_row: self._arrange(*self._arranged_for))
         self._arranged_for = (False, False)
+        self._swapped: bool | None = None   # the δ map beside the arithmetic (_place_maps)
         self.stack = MapStack()
         self.stack.setObjectName("conv-map-stack")
         self.stack.map_clicked.connect(ctl.set_active)

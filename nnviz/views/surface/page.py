@@ -40,6 +40,11 @@ class SurfacePage(QWidget):
         root = QHBoxLayout(self)
         root.setContentsMargins(4, 4, 4, 4)
         self._style = current_style()
+        # a change that came while the page was hidden, drawn when it is shown again
+        self._setup_stale = self._surface_stale = self._path_stale = False
+        self._picker_key: tuple | None = None    # the parameter list the picker shows
+        self._slice_framed: tuple | None = None  # the slice the plot was framed for
+        self._drawn_path: tuple | None = None    # the path drawn last (_path_key)
         self.controls = self._build_controls()
         scroll = SidePanelScroll(self.controls)
         self.folder = PanelFolder(self.controls.layout(), scroll, self.about)
@@ -206,11 +211,11 @@ class SurfacePage(QWidget):
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
         # a hidden page only notes what changed (it costs nothing while another lab or
         # tab is shown) and catches up here, before its first paint
-        if getattr(self, "_setup_stale", False):
+        if self._setup_stale:
             self._on_setup_changed()
-        if getattr(self, "_surface_stale", False):
+        if self._surface_stale:
             self._on_surface_changed()
-        elif getattr(self, "_path_stale", False):
+        elif self._path_stale:
             self._on_path_changed()
         super().showEvent(ev)
 
@@ -224,7 +229,7 @@ class SurfacePage(QWidget):
         self._setup_stale = not self.isVisible()
         if self._setup_stale:
             return
-        if self.picker.graph.isVisible() or ctl.param_list.key() != getattr(self, "_picker_key", None):
+        if self.picker.graph.isVisible() or ctl.param_list.key() != self._picker_key:
             self._picker_key = ctl.param_list.key()
             self.picker.set_network(ctl.net, ctl.doc.naming)
         refs = ctl.param_list.refs()
@@ -277,7 +282,7 @@ class SurfacePage(QWidget):
         # unchanged, the label and title are not set again: each would regenerate the
         # slice's axis (a live picture arrives many times a second)
         key = (s.x_label, s.mode, self._style)
-        if key != getattr(self, "_slice_framed", None):
+        if key != self._slice_framed:
             self._slice_framed = key
             self.slice.setLabel("bottom", s.x_label)
             # in smaller type, then shorter, where the slice is narrow (beside the picker
@@ -300,7 +305,7 @@ class SurfacePage(QWidget):
     def _schedule_path(self) -> None:
         # a new picture draws the path at once and is followed by a path_changed that has
         # nothing new to show (while descent plays: many times a second)
-        if self._path_key() == getattr(self, "_drawn_path", None):
+        if self._path_key() == self._drawn_path:
             return
         if not self._path_timer.isActive():
             self._path_timer.start()

@@ -73,6 +73,8 @@ class HeatmapPlot(pg.PlotWidget):
         self.getViewBox().setDefaultPadding(0)
         self.scene().sigMouseClicked.connect(self._on_click)
         self._rect = QRectF()
+        self._levels: tuple[float, float] | None = None   # the colour scale shown
+        self._framed: tuple | None = None   # what the view was last framed for
 
     def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_label: str,
                     y_label: str, contours: bool = True, steady: bool = False) -> None:
@@ -86,7 +88,7 @@ class HeatmapPlot(pg.PlotWidget):
         if hi <= lo:
             hi = lo + 1e-12
         if steady:
-            lo, hi = steady_levels(lo, hi, getattr(self, "_levels", None))
+            lo, hi = steady_levels(lo, hi, self._levels)
         self._levels = (lo, hi)
         shown = np.where(np.isfinite(z), z, hi)
         self.image.setImage(shown, levels=(lo, hi), autoLevels=False)
@@ -110,7 +112,7 @@ class HeatmapPlot(pg.PlotWidget):
         # unchanged labels and range are not set again: each would regenerate the axes
         # (a live picture arrives many times a second over the same grid)
         key = (x_label, y_label, self._rect.getRect())
-        if key != getattr(self, "_framed", None):
+        if key != self._framed:
             self._framed = key
             self.setLabel("bottom", x_label)
             self.setLabel("left", y_label)

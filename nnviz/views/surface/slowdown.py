@@ -37,6 +37,7 @@ class SlowdownPage(QWidget):
     def __init__(self, ctl: SlowdownController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctl = ctl
+        self._stale = False   # changed while hidden: drawn when shown
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(self._build_controls())
@@ -155,7 +156,7 @@ class SlowdownPage(QWidget):
         self._on_paths_changed()
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
-        if getattr(self, "_stale", False):   # hidden, it only noted the change
+        if self._stale:   # hidden, it only noted the change
             self._on_surfaces_changed()
         super().showEvent(ev)
 

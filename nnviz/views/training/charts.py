@@ -153,6 +153,7 @@ class Curves(QWidget):
         for p in (self.loss_plot, self.acc_plot):  # the curves are cut to the plot's pixels
             p.getViewBox().sigResized.connect(lambda *_a: self._draw_lines())
         self._read_epoch: float | None = None  # the epoch the readout and cursors show
+        self._ranges: tuple | None = None   # (x max, y min, y max) the plots were given
         self.apply_style(Style())
 
     def clear_readout(self) -> None:
@@ -192,7 +193,7 @@ class Curves(QWidget):
         y_max = nice_ceiling(float(losses.max())) if losses.size else 1.0
         y_min = min(0.0, float(losses.min())) if losses.size else 0.0
         ranges = (x_max, y_min, y_max)
-        if ranges != getattr(self, "_ranges", None):
+        if ranges != self._ranges:
             self._ranges = ranges
             for p in (self.loss_plot, self.acc_plot):
                 p.setXRange(0, x_max, padding=0.02)

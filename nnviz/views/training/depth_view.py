@@ -177,10 +177,9 @@ def install(lab) -> InitBox:
     dock.setWidget(panel)
     lab.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
-    dock.visibilityChanged.connect(lambda on: _share_height(lab, dock, on))
+    lab.histogram_share = HistogramShare(lab, dock)
     for w in (lab.body, lab.map.caption):   # a shorter body, a new caption: the map anew
         _ShareOnResize(w, lab._share_body)
-    _ShareOnResize(lab, lambda: _reshare(lab, dock))   # a taller caption bar, F5: anew
     box = InitBox(lab.ctl, dock)
     bn = BatchNormBox(lab.ctl)
     side = lab._side_scroll.widget().layout()
@@ -192,37 +191,46 @@ def install(lab) -> InitBox:
     return box
 
 
-def _share_height(lab, dock: QDockWidget, on: bool) -> None:
-    """The shown histograms take two fifths of the lab's height. Where the network, the
-    charts and the map would then be squeezed (1024x768 and 1280x720 in presentation
-    mode: the charts were cut in half, the map's caption ran over it) the charts fold
-    away while the histograms show (they are what the lesson looks at), and come back
-    when they are closed."""
-    left = lab._left
-    if not on:
-        if getattr(lab, "_charts_before", None):
-            left.setSizes(lab._charts_before)
-            lab._charts_before = None
-        return
-    if dock.isFloating():
-        return
-    lab._histograms_shared_at = lab.height()
-    h = int(lab.height() * 0.4)
-    need = (lab.readout.sizeHint().height() + lab.graph.chrome_height() + 100
-            + lab.charts.minimumSizeHint().height() + 12)
-    if lab.height() - h < need and not getattr(lab, "_charts_before", None):
-        lab._charts_before = left.sizes()
-        left.setSizes([sum(left.sizes()), 0])
-    lab.resizeDocks([dock], [h], Qt.Orientation.Vertical)
+class HistogramShare(QObject):
+    """The histograms' dock's share of the Training lab's height: when shown, two fifths
+    of it. Where the network, the charts and the map would then be squeezed (1024x768
+    and 1280x720 in presentation mode: the charts were cut in half, the map's caption ran
+    over it) the charts fold away while the histograms show (they are what the lesson
+    looks at), and come back when they are closed."""
 
+    def __init__(self, lab, dock: QDockWidget) -> None:
+        super().__init__(dock)
+        self.lab, self.dock = lab, dock
+        self.charts_before: list[int] | None = None   # the charts' split before they folded
+        self.shared_at: int | None = None   # the lab's height when it was last shared
+        dock.visibilityChanged.connect(self.share)
+        _ShareOnResize(lab, self.reshare)   # a taller caption bar, F5: anew
 
-def _reshare(lab, dock: QDockWidget) -> None:
-    """The lab's height changed while the histograms show (the caption bar under it grew
-    for a longer caption, presentation mode): share it again (a width change keeps the
-    split the user may have dragged)."""
-    if (shiboken6.isValid(lab) and shiboken6.isValid(dock) and dock.isVisible()
-            and lab.height() != getattr(lab, "_histograms_shared_at", None)):
-        _share_height(lab, dock, True)
+    def share(self, on: bool) -> None:
+        lab, dock, left = self.lab, self.dock, self.lab._left
+        if not on:
+            if self.charts_before:
+                left.setSizes(self.charts_before)
+                self.charts_before = None
+            return
+        if dock.isFloating():
+            return
+        self.shared_at = lab.height()
+        h = int(lab.height() * 0.4)
+        need = (lab.readout.sizeHint().height() + lab.graph.chrome_height() + 100
+                + lab.charts.minimumSizeHint().height() + 12)
+        if lab.height() - h < need and not self.charts_before:
+            self.charts_before = left.sizes()
+            left.setSizes([sum(left.sizes()), 0])
+        lab.resizeDocks([dock], [h], Qt.Orientation.Vertical)
+
+    def reshare(self) -> None:
+        """The lab's height changed while the histograms show (the caption bar under it
+        grew for a longer caption, presentation mode): share it again (a width change
+        keeps the split the user may have dragged)."""
+        if (shiboken6.isValid(self.lab) and shiboken6.isValid(self.dock)
+                and self.dock.isVisible() and self.lab.height() != self.shared_at):
+            self.share(True)
 
 
 class _ShareOnResize(QObject):

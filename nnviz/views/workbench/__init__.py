@@ -95,6 +95,8 @@ class WorkbenchLab(Lab):
         self._sized = False
         self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
         self._stale = False   # changed while hidden: refreshed when shown
+        self._docks_before: list[bool] | None = None   # the docks shown before presentation
+        self._values_of = self._values = None   # the trace caption_values() last read
         from nnviz.views.workbench.reveal import WorkbenchReveal
 
         self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
@@ -347,7 +349,7 @@ class WorkbenchLab(Lab):
             for d in docks:
                 d.hide()
         elif was and not on:
-            for d, shown in zip(docks, getattr(self, "_docks_before", [True] * len(docks))):
+            for d, shown in zip(docks, self._docks_before or [True] * len(docks)):
                 d.setVisible(shown)
 
     def view_state(self) -> dict[str, Any]:
@@ -374,7 +376,7 @@ class WorkbenchLab(Lab):
             return None
         if not quotes_values(lesson.captions):
             return {}
-        if getattr(self, "_values_of", None) is not tr:
+        if self._values_of is not tr:
             from nnviz.engine.teaching.captions import trace_values
 
             self._values_of, self._values = tr, trace_values(tr)
