@@ -82,6 +82,28 @@ def test_bad_goal_changes_nothing(ctl):
     assert ctl.set_goal_text("sin(2 pi x)") is None and ctl.m.goal_text == "sin(2 pi x)"
 
 
+def test_bad_two_input_goal_changes_nothing(ctl):
+    before, count = ctl.m.goal2d_text, ctl.doc.undo_stack.count()
+    assert "finite everywhere on [0, 1]^2" in ctl.set_goal2d_text("1 / (x - y)")
+    assert ctl.set_goal2d_text("x + z")          # not a variable of the 2-D goal
+    assert ctl.set_goal2d_text("sin(2 pi x)") is None   # x alone is a goal of x and y
+    assert ctl.m.goal2d_text == "sin(2 pi x)" != before
+    assert ctl.doc.undo_stack.count() == count + 1
+    assert ctl.set_goal2d_text("x * y") is None and ctl.m.goal2d_text == "x * y"
+
+
+def test_a_goal_is_checked_on_its_own_grid():
+    from nnviz.controllers.universality.controller import checked_goal
+
+    x = np.linspace(-1, 1, 5)
+    assert checked_goal("x^2", ("x",), (x,), "here") == ("x^2", None)
+    goal, why = checked_goal("1/x", ("x",), (x,), "the range")
+    assert goal is None and why == "the goal is not finite everywhere on the range"
+    assert checked_goal("1/x", ("x",), (x + 10,), "the range")[1] is None
+    goal, why = checked_goal("y", ("x",), (x,), "the range")
+    assert goal is None and why
+
+
 def test_sigmoid_output_fits_inverse_sigmoid(ctl):
     linear = ctl.readouts.score()
     ctl.set_output("sigmoid")

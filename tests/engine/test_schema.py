@@ -30,6 +30,25 @@ def test_every_training_setting_is_declared():
     assert {f.name for f in fields(TrainConfig)} <= set(TRAINING.fields)
 
 
+def test_the_data_settings_are_one_declaration_for_lessons_and_workspaces():
+    """A lesson's training data settings and a workspace's data set settings (and the
+    Training lab's state in older workspaces) are one declaration, and every key of the
+    data set's spec is in it."""
+    from dataclasses import fields
+
+    from nnviz.engine.files.file_schema import DATA_SETTINGS, LESSON_SETTINGS
+    from nnviz.engine.files.workspace_schema import DATASET, TRAINING_LAB
+    from nnviz.engine.sets.data import DataSpec
+
+    lesson = LESSON_SETTINGS["training"]
+    assert all(lesson[k] is f for k, f in DATA_SETTINGS.items())
+    assert DATASET.fields["data"].node.fields is DATA_SETTINGS
+    older = TRAINING_LAB.fields["controller"].node.fields["data"].node
+    assert older.fields is DATA_SETTINGS
+    spec = {"source" if k == "dataset" else k for k in DATA_SETTINGS}
+    assert spec <= {f.name for f in fields(DataSpec)}
+
+
 def test_every_declared_lesson_key_is_documented():
     text = format_docs.LESSON_DOC.read_text(encoding="utf-8")
     for key in LESSON.fields:

@@ -37,6 +37,20 @@ TICK_MS = 30
 BUDGET_S = 0.012
 
 
+def checked_goal(text: str, names: tuple[str, ...], grid, where: str
+                 ) -> tuple[str | None, str | None]:
+    """(the goal as parsed, None), or (None, why not): ``text`` read as an expression of
+    ``names`` that is finite at every point of ``grid`` (one array per name)."""
+    try:
+        expr = parse_expression(text, names)
+        _, ok = expr.finite(*grid)
+    except ExpressionError as e:
+        return None, str(e)
+    if not ok:
+        return None, f"the goal is not finite everywhere on {where}"
+    return expr.text, None
+
+
 class UniversalityController(QObject):
     """State and edits of the universality lab."""
 
@@ -192,28 +206,19 @@ class UniversalityController(QObject):
         if text is None:
             self._edit("No goal", goal_text=None)
             return None
-        try:
-            expr = parse_expression(text)
-            _, ok = expr.finite(self.readouts.sample_x())
-        except ExpressionError as e:
-            return str(e)
-        if not ok:
-            return "the goal is not finite everywhere on the plotted range (e.g. 1/x at 0)"
-        self._edit(f"Goal {expr.text}", goal_text=expr.text)
-        return None
+        goal, error = checked_goal(text, ("x",), (self.readouts.sample_x(),),
+                                   "the plotted range (e.g. 1/x at 0)")
+        if goal is not None:
+            self._edit(f"Goal {goal}", goal_text=goal)
+        return error
 
     def set_goal2d_text(self, text: str) -> str | None:
-        try:
-            expr = parse_expression(text, ("x", "y"))
-            t = np.linspace(0, 1, 21)
-            gx, gy = np.meshgrid(t, t)
-            _, ok = expr.finite(gx, gy)
-        except ExpressionError as e:
-            return str(e)
-        if not ok:
-            return "the goal is not finite everywhere on [0, 1]^2"
-        self._edit(f"2-D goal {expr.text}", goal2d_text=expr.text)
-        return None
+        """Set the two-input goal f(x, y); returns the error message (nothing changes) or None."""
+        t = np.linspace(0, 1, 21)
+        goal, error = checked_goal(text, ("x", "y"), np.meshgrid(t, t), "[0, 1]^2")
+        if goal is not None:
+            self._edit(f"2-D goal {goal}", goal2d_text=goal)
+        return error
 
     def set_towers(self, k: int) -> None:
         k = int(k)

@@ -111,6 +111,19 @@ DATA = Obj({
     "dataset": Field(Enum("digits"), "a bundled data set"),
 })
 
+#: the Training lab's data set settings: a lesson's ``training`` settings, a workspace's
+#: ``dataset.data``
+DATA_SETTINGS = {
+    "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
+    "n": Field(Int(4, MAX_POINTS), "number of samples"),
+    "noise": Field(Num(0.0, 0.5), "noise"),
+    "split": Field(Num(0.1, 0.9), "fraction used for training"),
+    "seed": Field(SEED, "random seed of the data"),
+    "classes": Field(Int(2, 10), "number of classes"),
+    "gate": Field(Enum(*GATES), "the gate of the `gate` source"),
+    "goal": Field(Expr(("x",)), "the regression goal f(x)"),
+}
+
 TRAINING = Obj({
     "loss": Field(Enum(*LOSSES), "the loss"),
     "eta": Field(Num(0.0, 1e3), "learning rate"),
@@ -231,14 +244,7 @@ LESSON_SETTINGS: dict[str, dict[str, Field]] = {
         "losses": Field(List(Enum(*LOSSES), 2, 2), "the two losses of the slowdown page"),
     },
     "training": {
-        "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
-        "n": Field(Int(4, MAX_POINTS), "number of samples"),
-        "noise": Field(Num(0.0, 0.5), "noise"),
-        "split": Field(Num(0.1, 0.9), "fraction used for training"),
-        "seed": Field(SEED, "random seed of the data"),
-        "classes": Field(Int(2, 10), "number of classes"),
-        "gate": Field(Enum(*GATES), "the gate of the `gate` source"),
-        "goal": Field(Expr(("x",)), "the regression goal f(x)"),
+        **DATA_SETTINGS,
         "layer_histograms": Field(Bool(), "open the dock of per-layer histograms"),
         "chart": Field(Str(40), "`gradient_health` opens the Gradients tab, "
                                 "`keras_code` the Keras tab"),

@@ -16,6 +16,7 @@ from nnviz.engine.core.losses import LOSSES
 from nnviz.engine.files.file_schema import (
     BIG,
     DATA,
+    DATA_SETTINGS,
     NAME,
     PHASES,
     SEED,
@@ -42,8 +43,6 @@ from nnviz.engine.files.validate import MAX_LAYER_SIZE, MAX_LAYERS, MAX_PARAMS
 from nnviz.engine.labs.neuron import CONVENTIONS
 from nnviz.engine.labs.universality import HIDDEN_ACTIVATIONS
 from nnviz.engine.sets.data import MAX_POINTS
-from nnviz.engine.sets.data import SOURCES as DATA_SOURCES
-from nnviz.engine.sets.datasets import GATES
 from nnviz.engine.sets.features import FEATURES
 from nnviz.engine.teaching.drawing import MAX_PEN_POINTS, MAX_STROKES, PEN_COLOURS, POINT_RANGE, WIDTH_RANGE
 
@@ -112,16 +111,7 @@ SURFACE = Obj({
 
 #: the data set's settings, split and input features (the rows are the workspace's ``data``)
 DATASET = Obj({
-    "data": Field(Obj({
-        "dataset": Field(Enum(*DATA_SOURCES), "the data source"),
-        "n": Field(Int(4, MAX_POINTS), "number of samples"),
-        "noise": Field(Num(0.0, 0.5), "noise"),
-        "split": Field(Num(0.1, 0.9), "fraction used for training"),
-        "seed": Field(SEED, "random seed of the data"),
-        "classes": Field(Int(2, 10), "number of classes"),
-        "gate": Field(Enum(*GATES), "the gate"),
-        "goal": Field(Expr(("x",)), "the regression goal"),
-    }), "the data settings"),
+    "data": Field(Obj(DATA_SETTINGS), "the data settings"),
     "rows": Field(Enum("spec", "document"), "data made from the settings, or the "
                   "workspace's own rows (edited or imported)"),
     "test": Field(List(Int(0, MAX_POINTS), MAX_POINTS), "indices of the test samples"),

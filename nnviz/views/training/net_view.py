@@ -199,7 +199,7 @@ class NetView(QWidget):
 
     def _caption_y(self) -> int:
         fm = self.fontMetrics()
-        if getattr(self, "_compact", False):   # between each hidden layer's − and +
+        if self._compact:   # between each hidden layer's − and +
             return int(fm.height() + 10 + 3)
         return int(2 * (fm.height() + 8) + 4)
 
