@@ -104,8 +104,6 @@ def test_no_module_is_over_400_lines():
 #: functions longer than MAX_FUNCTION_LINES, waived until split (widget constructors that
 #: build a panel control by control); the list only shrinks
 LONG_FUNCTIONS_WAIVED = {
-    "nnviz/views/universality/controls.py:__init__",
-    "nnviz/views/universality/two_inputs.py:__init__",
     "nnviz/views/training/panels.py:__init__",
     "nnviz/views/training/optimiser_box.py:__init__",
     "nnviz/views/surface/page.py:_build_controls",

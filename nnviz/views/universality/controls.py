@@ -101,6 +101,15 @@ class OneInputControls(QWidget):
         self.score_label = FittingLabel()
         self.score_label.setObjectName("score")
         lay.addWidget(self.score_label)
+        form = self._build_network_rows(lay)
+        self._build_goal_rows(form, lay)
+        self._build_training_rows(lay)
+        self._connect()
+        ctl.changed.connect(self._on_model_changed)
+        self._on_model_changed()
+
+    def _build_network_rows(self, lay: QVBoxLayout) -> QFormLayout:
+        """Mode, activation, the count of bumps (or steps) and the step weight, the output."""
         form = QFormLayout()
         form.setVerticalSpacing(3)
         lay.addLayout(form)
@@ -125,6 +134,10 @@ class OneInputControls(QWidget):
         form.addRow(self.count_label, pair)
         self.sigmoid_out = QCheckBox("Sigmoid output (fit σ⁻¹ of goal)")
 
+        return form
+
+    def _build_goal_rows(self, form: QFormLayout, lay: QVBoxLayout) -> None:
+        """The goal: a preset, or a function of x typed in (its error under it)."""
         # compact rows (no group boxes): the panel fits a projector's short screen
         self.preset = QComboBox()
         self.preset.addItem("(choose a preset)", None)
@@ -143,6 +156,9 @@ class OneInputControls(QWidget):
         lay.addWidget(self.goal_error)
         lay.addWidget(self.sigmoid_out)
 
+    def _build_training_rows(self, lay: QVBoxLayout) -> None:
+        """Auto-fit and Train, the learning rate, and the selected hidden neuron's w, b,
+        step position and output weight."""
         row = QHBoxLayout()
         self.fit_button = QPushButton("Auto-fit")
         self.fit_button.setToolTip("Least-squares bump heights (or output weights)")
@@ -170,6 +186,8 @@ class OneInputControls(QWidget):
         form2.addRow("  output weight", self.v)
         lay.addStretch(1)
 
+    def _connect(self) -> None:
+        """Every control writes through the controller's setters."""
         self.mode.activated.connect(lambda _i: self.ctl.set_mode(self.mode.currentData()))
         self.activation.activated.connect(
             lambda _i: self.ctl.set_activation(self.activation.currentData()))
@@ -190,8 +208,6 @@ class OneInputControls(QWidget):
         for combo in (self.mode, self.activation, self.preset):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-        ctl.changed.connect(self._on_model_changed)
-        self._on_model_changed()
 
     # ------------------------------------------------------------ user edits
     def _edit(self, setter, value: float, final: bool) -> None:

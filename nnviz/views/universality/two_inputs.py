@@ -35,7 +35,7 @@ class TwoInputPage(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.dirty = True
-        from nnviz.views.gl import GLView, gl_status
+        from nnviz.views.gl import gl_status
 
         ok, why = gl_status()
         lay = QHBoxLayout(self)
@@ -43,6 +43,23 @@ class TwoInputPage(QWidget):
         lay.addLayout(left, 3)
         self.graphics = pg.GraphicsLayoutWidget()
         left.addWidget(self.graphics, 1 if ok else 2)
+        self._build_heatmaps(ok)
+        self._build_3d(ok, why, left)
+        self._build_controls(lay)
+        self.towers.valueChanged.connect(ctl.set_towers)
+        self.gain.valueChanged.connect(self._on_gain_edited)
+        self.preset.activated.connect(self._on_preset_chosen)
+        self.goal_edit.returnPressed.connect(lambda: self._set_goal(self.goal_edit.text()))
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(16)
+        self._timer.timeout.connect(self.redraw)
+        ctl.changed.connect(self._on_model_changed)
+        self._on_model_changed()
+        self.apply_style(current_style())
+
+    def _build_heatmaps(self, ok: bool) -> None:
+        """The goal and the towers as heatmaps over the unit square."""
         # with a 3-D view the heatmaps stack in a narrow column beside it
         self.goal_plot = self.graphics.addPlot(row=0, col=0, title="goal f(x, y)")
         self.out_plot = self.graphics.addPlot(row=1 if ok else 0, col=0 if ok else 1,
@@ -58,6 +75,11 @@ class TwoInputPage(QWidget):
             plot.setLabel("left", "y")
             img.setColorMap(self.cmap)
             img.setRect(0, 0, 1, 1)
+
+    def _build_3d(self, ok: bool, why: str, left) -> None:
+        """The towers in 3-D where OpenGL works, else the reason it does not."""
+        from nnviz.views.gl import GLView
+
         self.view3d, self.gl_label, self.surface = None, QLabel(), None
         if ok:
             import pyqtgraph.opengl as gl
@@ -83,6 +105,8 @@ class TwoInputPage(QWidget):
             self.gl_label.setObjectName("gl-status")
             left.addWidget(self.gl_label)
 
+    def _build_controls(self, lay: QHBoxLayout) -> None:
+        """Towers per side, their weight and threshold, the goal, the explanation."""
         right = QVBoxLayout()
         lay.addLayout(right, 1)
         self.score_label = QLabel()
@@ -111,18 +135,6 @@ class TwoInputPage(QWidget):
         text.setWordWrap(True)
         right.addWidget(text)
         right.addStretch(1)
-
-        self.towers.valueChanged.connect(ctl.set_towers)
-        self.gain.valueChanged.connect(self._on_gain_edited)
-        self.preset.activated.connect(self._on_preset_chosen)
-        self.goal_edit.returnPressed.connect(lambda: self._set_goal(self.goal_edit.text()))
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(16)
-        self._timer.timeout.connect(self.redraw)
-        ctl.changed.connect(self._on_model_changed)
-        self._on_model_changed()
-        self.apply_style(current_style())
 
     def _on_gain_edited(self, v: float) -> None:
         self.ctl.set_gain(v)
