@@ -99,6 +99,14 @@ class SurfacePage(QWidget):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(3)   # compact rows: the panel fits a projector's short screen
+        lay.addLayout(self._build_form())
+        self._build_buttons(lay)
+        self._build_texts(lay)
+        lay.addStretch(1)
+        return box
+
+    def _build_form(self) -> QFormLayout:
+        """The surface, its two axes, span and resolution, η and steps per frame."""
         form = QFormLayout()
         form.setVerticalSpacing(3)
         self.mode = QComboBox()
@@ -131,7 +139,10 @@ class SurfacePage(QWidget):
         form.addRow("Resolution", self.resolution)
         form.addRow("Learning rate η", self.eta)
         form.addRow("Steps / frame", self.speed)
-        lay.addLayout(form)
+        return form
+
+    def _build_buttons(self, lay: QVBoxLayout) -> None:
+        """Train only these two; Step, Play, Reset path; Recentre."""
         self.only_two = QCheckBox("Train only these two")
         self.only_two.toggled.connect(self.ctl.set_only_two)
         lay.addWidget(self.only_two)
@@ -148,6 +159,9 @@ class SurfacePage(QWidget):
         self.recentre_btn = QPushButton("Recentre on the current point")
         self.recentre_btn.clicked.connect(self.ctl.recentre)
         lay.addWidget(self.recentre_btn)
+
+    def _build_texts(self, lay: QVBoxLayout) -> None:
+        """The grid's progress, what the surface is, a message and the readout."""
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setFormat("computing the surface… %p%")
@@ -168,8 +182,6 @@ class SurfacePage(QWidget):
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.readout)
-        lay.addStretch(1)
-        return box
 
     def _on_pair_picked(self) -> None:
         refs = self.ctl.param_list.refs()

@@ -44,7 +44,26 @@ class OptimiserBox(QGroupBox):
         self.formula = QLabel()
         self.formula.setObjectName("optimiser-formula")
         self.formula.setWordWrap(True)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
+        self._build_optimiser_rows(form)
+        self._build_schedule_rows(form)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        self.optimiser.activated.connect(lambda i: self._choose(self.optimiser.itemData(i)))
+        self.schedule.activated.connect(
+            lambda i: self._config(schedule=self.schedule.itemData(i)))
+        self.gamma.valueChanged.connect(lambda v: self._config(lr_gamma=v))
+        self.every.valueChanged.connect(lambda v: self._config(lr_every=v))
+        self.k.valueChanged.connect(lambda v: self._config(lr_k=v))
+        self.patience.valueChanged.connect(lambda v: self._config(patience=v))
+        self.restore.clicked.connect(ctl.early.restore_best)
+        self.doc.settings_changed.connect(self.sync)
+        ctl.trained.connect(self.refresh)
+        self.marker = None
+        self.sync()
+
+    def _build_optimiser_rows(self, form: QFormLayout) -> None:
+        """The optimiser, its update rule, a spin box per hyper-parameter and ε."""
         form.addRow(self.optimiser)
         form.addRow(self.formula)
         self.spins: dict[str, object] = {}
@@ -63,6 +82,9 @@ class OptimiserBox(QGroupBox):
             self.eps.addItem(f"{e:g}", e)
         self.eps.activated.connect(lambda i: self._hyper("eps", self.eps.itemData(i)))
         form.addRow("ε", self.eps)
+
+    def _build_schedule_rows(self, form: QFormLayout) -> None:
+        """The learning-rate schedule (γ, every s, k, the rate now) and early stopping."""
         self.schedule = QComboBox()
         self.schedule.setObjectName("schedule")
         for name, s in SCHEDULES.items():
@@ -99,21 +121,6 @@ class OptimiserBox(QGroupBox):
         form.addRow("early stop", self.patience)
         form.addRow(self.best_host)
         form.addRow(self.restore)
-        self.form = form
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        self.optimiser.activated.connect(lambda i: self._choose(self.optimiser.itemData(i)))
-        self.schedule.activated.connect(
-            lambda i: self._config(schedule=self.schedule.itemData(i)))
-        self.gamma.valueChanged.connect(lambda v: self._config(lr_gamma=v))
-        self.every.valueChanged.connect(lambda v: self._config(lr_every=v))
-        self.k.valueChanged.connect(lambda v: self._config(lr_k=v))
-        self.patience.valueChanged.connect(lambda v: self._config(patience=v))
-        self.restore.clicked.connect(ctl.early.restore_best)
-        self.doc.settings_changed.connect(self.sync)
-        ctl.trained.connect(self.refresh)
-        self.marker = None
-        self.sync()
 
     def attach_marker(self, plot) -> None:
         """Mark the best test epoch on ``plot`` (the lab's loss chart) with a dashed line."""
