@@ -49,13 +49,18 @@ class RevealController(QObject):
         """Judge ``text`` against ``value``; a right guess reveals. Raises ValueError
         (nothing counted) if ``text`` is not a number."""
         v = judge(text, value)
+        self.judged(key, lesson, v)
+        if v.kind == "right":
+            self.reveal(key)
+        return v
+
+    def judged(self, key: Hashable, lesson: str, v: Verdict) -> None:
+        """Count a verdict a lab judged itself (the Training lab's "up or down?"): the
+        first at each question counts in the lesson's tally."""
         if key not in self._guessed:
             self._guessed.add(key)
             self._tally.setdefault(lesson, Counter())[v.kind] += 1
         self.verdict.emit(v)
-        if v.kind == "right":
-            self.reveal(key)
-        return v
 
     def tally(self, lesson: str) -> dict[str, int]:
         c = self._tally.get(lesson, Counter())

@@ -30,6 +30,8 @@ Hooks (all optional; the defaults are safe):
 - ``open_csv(path) -> bool``: a CSV file was dropped or opened; return True if the lab
   took it, False if it does not take CSV files; raise ValueError with a clear message
   if the file is bad (nothing may change then).
+- ``predict_mode_text() -> str``: what predict mode (Q) hides in this lab, for the status
+  bar; "" (the default) if nothing: Q then says so and leaves the mode off.
 - ``reveal_current() -> bool``: predict-then-reveal (R): show the hidden result of the
   step on screen; False if the lab hides nothing now. ``result_hidden()``: a result is
   hidden now (the caption bar then shows no caption: it may quote the answer; it says
@@ -173,6 +175,12 @@ class Lab(QMainWindow):
         a.triggered.connect(slot)
         self.addAction(a)
         return a
+
+    def predict_mode_text(self) -> str:
+        """What the status bar says when predict mode (Q) is switched on in this lab: what
+        it hides and how to see it; "" if the lab has nothing to hide (Q then says so and
+        leaves the mode off)."""
+        return ""
 
     def reveal_current(self) -> bool:
         """Show the step's hidden result (predict, then reveal); False if none is hidden."""

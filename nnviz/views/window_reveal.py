@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from nnviz.views.main_window import MainWindow
 
 
+#: the labs whose steps predict mode hides (each says what in ``predict_mode_text``)
+PREDICT_LABS = "the Workbench, the Neuron lab's Perceptron tab, the Training and Convolution labs"
+
+
 class RevealActions(QObject):
     """The mode's controller (shared by the labs) and its two actions."""
 
@@ -35,9 +39,17 @@ class RevealActions(QObject):
 
     def _toggle(self) -> None:
         on = self.act_mode.isChecked()
+        lab = self.win.current_lab
+        text = lab.predict_mode_text() if lab is not None else ""
+        if on and not text:   # never "on" where nothing is hidden: the mode stays off
+            self.act_mode.setChecked(False)
+            title = lab.title if lab is not None else "This lab"
+            self.win.statusBar().showMessage(
+                f"Predict mode: this lab has nothing to hide — the {title} lab shows each "
+                f"result as you change it. Q hides step results in {PREDICT_LABS}.", 8000)
+            return
         self.controller.set_enabled(on)
-        self.win.statusBar().showMessage(
-            "Predict mode on" if on else "Results are shown again", 6000)
+        self.win.statusBar().showMessage(text if on else "Results are shown again", 8000)
 
     def _reveal(self) -> None:
         lab = self.win.current_lab

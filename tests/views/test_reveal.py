@@ -230,3 +230,84 @@ def test_the_convolution_guess_bar_is_two_rows(main_window, qtbot):
         assert max(row.values()) == rows - 1
         assert (row[bar.edit] == row[bar.question]) == (rows == 2)
     assert conv_bar.edit.placeholderText() == "e.g. 0.5933"
+
+
+def _training_shown(win) -> dict:
+    """What the Training lab shows of its numbers after it has drawn (its redraw is paced)."""
+    lab = win.lab("training")
+    lab.redraw()
+    QApplication.processEvents()
+    r = lab.readout
+    return {"train": r.train_loss.value.text(), "test": r.test_loss.value.text(),
+            "acc": r.accuracy.value.text(), "points": len(lab.curves._h["epoch"]),
+            "caption": win.caption_bar.text_label.text(), "status": win.status_label.text()}
+
+
+def test_the_training_lab_hides_a_steps_losses_until_predicted(main_window, qtbot):
+    """Q in the Training lab: a step (→, or the 1 batch button) is trained, but its losses
+    stay hidden (readout "?", no new curve point, no accuracy in the status bar, the
+    caption bar says what to predict) until the class has said up or down for both
+    losses (counted in the tally) or R reveals them; Q again shows everything."""
+    from nnviz.views.training.predict import MODE_TEXT
+
+    win = main_window
+    assert win.open_lesson("spiral")
+    lab = win.current_lab
+    assert lab.name == "training"
+    for _ in range(2):
+        qtbot.keyClick(win, Qt.Key.Key_Right)   # mode off: each epoch shown at once
+    seen = _training_shown(win)
+    assert lab.ctl.epoch == 2 and seen["train"] != "?" and seen["points"] == 3
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    assert win.reveal_actions.act_mode.isChecked()
+    assert win.statusBar().currentMessage() == MODE_TEXT
+    bar = lab.reveal.bar
+    assert bar.isVisible() and "take a step" in bar.question.text()
+    before = lab.ctl.scores_now()
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    after = lab.ctl.scores_now()
+    hidden = _training_shown(win)
+    assert lab.ctl.epoch == 3 and lab.result_hidden()
+    assert (hidden["train"], hidden["test"], hidden["acc"]) == ("?", "?", "?")
+    assert hidden["points"] == 3                         # the new point is not drawn
+    assert "accuracy" not in hidden["status"] and "Predict" in hidden["caption"]
+    assert bar.question.text() == "Did each loss go up or down? (this step)"
+    # the class answers: the training loss the right way, the test loss the wrong way
+    train_way = "down" if after[0][0] < before[0][0] else "up"
+    test_wrong = "up" if after[1][0] < before[1][0] else "down"
+    qtbot.mouseClick(bar.buttons["train", train_way], Qt.MouseButton.LeftButton)
+    assert lab.result_hidden()                           # one answer: still hidden
+    qtbot.mouseClick(bar.buttons["test", test_wrong], Qt.MouseButton.LeftButton)
+    shown = _training_shown(win)
+    assert not lab.result_hidden() and shown["points"] == 4
+    assert shown["train"] == f"{lab.ctl.history.train_loss[-1]:.4g}"
+    result = bar.result.text()
+    assert f"you said {train_way}: right" in result and f"you said {test_wrong}: not quite" in result
+    assert fmt(round(after[0][0], 4)) in result and fmt(round(before[0][0], 4)) in result
+    assert bar.tally.text() == "1 right · 0 close · 1 wrong"
+    # the next step is hidden again; R reveals it without an answer
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert lab.result_hidden() and _training_shown(win)["train"] == "?"
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    assert not lab.result_hidden() and _training_shown(win)["train"] != "?"
+    assert "you said" not in bar.result.text() and "→" in bar.result.text()
+    # the side panel's "1 batch" goes through the mode too
+    lab.run_panel.step_batch.click()
+    assert lab.result_hidden() and _training_shown(win)["train"] == "?"
+    qtbot.keyClick(win, Qt.Key.Key_Q)                    # off: everything shown again
+    assert not lab.result_hidden() and not bar.isVisible()
+    assert _training_shown(win)["train"] != "?"
+    assert win.statusBar().currentMessage() == "Results are shown again"
+
+
+def test_q_in_a_lab_with_nothing_to_hide_says_so_and_stays_off(main_window, qtbot):
+    """The Universality lab and the Error surface hide nothing: Q says so in the status bar
+    and never switches the mode on (it used to say "Predict mode on" and do nothing)."""
+    win = main_window
+    for lesson in ("universality-bumps", "sigmoid-neuron"):
+        assert win.open_lesson(lesson)
+        qtbot.keyClick(win, Qt.Key.Key_Q)
+        message = win.statusBar().currentMessage()
+        assert message.startswith("Predict mode: this lab has nothing to hide — "), message
+        assert not win.reveal_actions.act_mode.isChecked() and not win.reveal.enabled
+        assert "mode on" not in message

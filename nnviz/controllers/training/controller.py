@@ -291,6 +291,11 @@ class TrainingController(QObject):
                 self._record()
         return True
 
+    def scores_now(self) -> tuple:
+        """((train loss, accuracy), (test loss, accuracy)) of the network as it is now,
+        between recorded epochs too (the Training lab's predict mode compares them)."""
+        return self._scores()
+
     def _scores(self) -> tuple:
         """((train loss, accuracy), (test loss, accuracy)) of the network now, as it is
         evaluated (the notes' dropout: outgoing weights x (1 - p) at test)."""

@@ -101,6 +101,10 @@ class ConvLab(Lab):
     def _lesson_name(self) -> str:
         return self.doc.lesson.name if self.doc.lesson is not None else ""
 
+    def predict_mode_text(self) -> str:
+        return ("Predict mode on: each position's result is hidden until a guess is right "
+                "or R reveals it (→ steps)")
+
     def reveal_current(self) -> bool:
         return self.reveal.reveal()
 

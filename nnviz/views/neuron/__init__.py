@@ -111,6 +111,10 @@ class NeuronLab(Lab):
         self.perceptron_page._on_learning_changed()
         self.position_changed.emit()
 
+    def predict_mode_text(self) -> str:
+        return ("Predict mode on: on the Perceptron tab each learning step's w·x is hidden "
+                "until a guess is right or R reveals it (→ steps)")
+
     def reveal_current(self) -> bool:
         return self.reveal.reveal()
 

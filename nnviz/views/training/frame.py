@@ -32,10 +32,8 @@ MAP_TIP = ("Click to add a training point of the class chosen in the side panel 
 def draw(lab) -> None:
     """Re-read the controller and draw everything once."""
     ctl, ds = lab.ctl, lab.ctl.data
-    h = ctl.history.arrays()
     lab.run_panel.refresh()
-    lab.readout.set_values(ctl.epoch, h, not ds.regression)
-    lab.curves.set_history(h, not ds.regression)
+    h, hidden = _draw_numbers(lab)
     net = lab.doc.network
     now = time.monotonic()
     if lab.bars.isVisible() and (not ctl.playback.playing or now - lab._slow_at >= SLOW_S):
@@ -81,13 +79,26 @@ def draw(lab) -> None:
     lab.thumbs_scroll.setVisible(lab.map.mode == "none")
     if ctl.last_finite is None and lab.message.text().startswith("⚠"):
         lab.message.hide()
-    acc = h["test_acc"][-1] if len(h["test_acc"]) else float("nan")
+    acc = h["test_acc"][-1] if len(h["test_acc"]) and not hidden else float("nan")
     text = f"Training · epoch {ctl.epoch}"
     if np.isfinite(acc):
         text += f" · test accuracy {100 * acc:.1f} %"
     if not ctl.playback.playing or now - lab._text_at >= SLOW_S:
         lab._text_at = now   # while training runs, the status bar (and the captions that
         lab.status.emit(text)  # follow it) at most ten times a second
+
+
+def _draw_numbers(lab) -> tuple[dict, bool]:
+    """The readout and the curves; in predict mode without a hidden step's losses (the
+    readout shows "?"). Returns the history shown and whether a step's losses are hidden."""
+    ctl = lab.ctl
+    hidden = lab.reveal.hidden()
+    h = lab.reveal.shown_history(ctl.history.arrays())
+    lab.readout.set_values(ctl.epoch, h, not ctl.data.regression)
+    if hidden:
+        lab.readout.hide_values()
+    lab.curves.set_history(h, not ctl.data.regression)
+    return h, hidden
 
 
 def _input_images(lab) -> np.ndarray:

@@ -33,6 +33,8 @@ from nnviz.views.training.net_view import NetView
 from nnviz.views.training.optimiser_box import OptimiserBox
 from nnviz.views.training.pacing import RedrawPacer
 from nnviz.views.training.panels import DataPanel, RunPanel
+from nnviz.views.training.predict import PredictHooks
+from nnviz.views.training.predict import install as install_predict
 from nnviz.views.training.readout import ReadoutBar
 
 #: the chart tabs in order: the lesson setting "chart" that opens each, and its title
@@ -43,7 +45,7 @@ MIN_CENTRE = 640
 __all__ = ["REMOVE_RADIUS", "TrainingLab"]
 
 
-class TrainingLab(Lab):
+class TrainingLab(PredictHooks, Lab):
     """Train the document's network live on a data set and watch what it learns: the
     network in the middle (every neuron a small map), the decision map beside it, the
     live loss above, the controls in a side panel that folds away."""
@@ -94,6 +96,7 @@ class TrainingLab(Lab):
         self.pacer = RedrawPacer(self, lambda: self.redraw())   # one redraw a frame at most
         self._connect()
         install_depth(self)   # Initialisation group + layer histograms (depth_view.py)
+        self.reveal = install_predict(self, getattr(parent, "reveal", None))   # Q, R
         self.map.apply_style(self.style_)
         self._on_lesson_changed()
         self.parts.attach(self)
@@ -322,9 +325,10 @@ class TrainingLab(Lab):
         self.ctl.playback.pause()
 
     def step_forward(self) -> None:
-        self.ctl.step_epoch()
+        self.reveal.step(self.ctl.step_epoch)
 
     def step_back(self) -> None:
+        self.reveal.drop()
         if not self.ctl.step_back():
             self.status.emit("Nothing to step back to: Back undoes the last training step "
                              "or run of Play; the last change was not training (Edit > Undo "
@@ -370,6 +374,7 @@ class TrainingLab(Lab):
         self.keras.apply_style(style)
         self.depth_panel.apply_style(style)
         self.bn_box.apply_style(style)
+        self.reveal.bar.apply_style(style)
         self._fit_panel()
         self._schedule()
 

@@ -95,9 +95,11 @@ class RunPanel(QGroupBox):
         lay.addLayout(form)
         lay.addLayout(self.acts_form)
         self.play.clicked.connect(ctl.playback.toggle)
-        self.step_sample.clicked.connect(ctl.step_sample)
-        self.step_batch.clicked.connect(ctl.step_batch)
-        self.step_epoch.clicked.connect(ctl.step_epoch)
+        # a step is taken through take_step (the lab's predict mode hides its losses)
+        self.take_step = lambda take: take()
+        self.step_sample.clicked.connect(lambda: self.take_step(ctl.step_sample))
+        self.step_batch.clicked.connect(lambda: self.take_step(ctl.step_batch))
+        self.step_epoch.clicked.connect(lambda: self.take_step(ctl.step_epoch))
         self.back.clicked.connect(ctl.step_back)
         # Back undoes the history's newest entry when it is training: an edit, an undo or
         # a redo anywhere changes whether it is

@@ -145,3 +145,8 @@ class ReadoutBar(QWidget):
             self.accuracy.setVisible(classification)
             self._fit()
         self.accuracy.host.set_text("–" if not np.isfinite(acc) else f"{100 * acc:.1f} %")
+
+    def hide_values(self) -> None:
+        """Predict mode: the losses and accuracy of the step taken are not shown yet."""
+        for f in (self.train_loss, self.test_loss, self.accuracy):
+            f.host.set_text("?")

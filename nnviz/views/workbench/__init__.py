@@ -295,6 +295,10 @@ class WorkbenchLab(Lab):
     def step_forward(self) -> None:
         self._stepping().next()
 
+    def predict_mode_text(self) -> str:
+        return ("Predict mode on: each micro-step's result is hidden until a guess is right "
+                "or R reveals it (→ steps)")
+
     def reveal_current(self) -> bool:
         return self.reveal.reveal()
 
