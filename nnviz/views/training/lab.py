@@ -324,16 +324,6 @@ class TrainingLab(PredictHooks, Lab):
     def deactivate(self) -> None:
         self.ctl.playback.pause()
 
-    def step_forward(self) -> None:
-        self.reveal.step(self.ctl.step_epoch)
-
-    def step_back(self) -> None:
-        self.reveal.drop()
-        if not self.ctl.step_back():
-            self.status.emit("Nothing to step back to: Back undoes the last training step "
-                             "or run of Play; the last change was not training (Edit > Undo "
-                             "undoes it).")
-
     def advance(self, steps: int) -> None:
         """``steps`` epochs at once (``nnviz screenshot --steps``)."""
         self.ctl.run_epochs(steps)

@@ -269,7 +269,18 @@ class TrainingReveal(QObject):
 
 
 class PredictHooks:
-    """The Training lab's predict-mode hooks (see nnviz.views.lab_base); mixed into it."""
+    """The Training lab's steps and predict-mode hooks (see nnviz.views.lab_base); mixed
+    into it: a step forward goes through the mode, a step back drops its question."""
+
+    def step_forward(self) -> None:
+        self.reveal.step(self.ctl.step_epoch)
+
+    def step_back(self) -> None:
+        self.reveal.drop()
+        if not self.ctl.step_back():
+            self.status.emit("Nothing to step back to: Back undoes the last training step "
+                             "or run of Play; the last change was not training (Edit > Undo "
+                             "undoes it).")
 
     def predict_mode_text(self) -> str:
         return MODE_TEXT
