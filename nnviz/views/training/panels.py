@@ -34,6 +34,24 @@ class RunPanel(QGroupBox):
     def __init__(self, ctl: TrainingController, parent: QWidget | None = None) -> None:
         super().__init__("Training", parent)
         self.ctl, self.doc = ctl, ctl.doc
+        grid = self._build_buttons()
+        form = self._build_settings()
+        self.acts_form = QFormLayout()
+        self.acts: list[QComboBox] = []
+        lay = QVBoxLayout(self)
+        lay.addLayout(grid)
+        lay.addLayout(form)
+        lay.addLayout(self.acts_form)
+        # a step is taken through take_step (the lab's predict mode hides its losses)
+        self.take_step = lambda take: take()
+        self._connect()
+        ctl.playback.playing_changed.connect(self._on_playing_changed)
+        self.doc.settings_changed.connect(self._on_settings_changed)
+        self._on_settings_changed()
+
+    def _build_buttons(self) -> QGridLayout:
+        """Steps, Back, Reset, Revert and the speed (Play and the epoch are in the lab's
+        top bar, always in view)."""
         self.play = QPushButton("▶ Play")
         self.play.setObjectName("play")
         self.step_sample = QPushButton("1 sample")
@@ -50,10 +68,14 @@ class RunPanel(QGroupBox):
         for s in SPEEDS:
             self.speed.addItem("max speed" if not s else f"{s} step{'s' if s > 1 else ''}/s", s)
         grid = QGridLayout()
-        # Play and the epoch are in the lab's top bar, always in view
         for i, w in enumerate((self.step_sample, self.step_batch, self.step_epoch, self.back,
                                self.reset, self.revert, self.speed)):
             grid.addWidget(w, i // 2, i % 2)
+        return grid
+
+    def _build_settings(self) -> QFormLayout:
+        """η, batch size, L1, L2, dropout and its convention, clipping, loss, initialiser,
+        frozen biases."""
         self.eta = spin_box(0, 1000, 5, 0.01)  # bounded: larger rates only ever blow up
         self.batch = QSpinBox()
         self.batch.setRange(0, 100000)
@@ -88,15 +110,12 @@ class RunPanel(QGroupBox):
         form.addRow("loss", self.loss)
         form.addRow("initialiser", self.init)
         form.addRow("", self.freeze)
-        self.acts_form = QFormLayout()
-        self.acts: list[QComboBox] = []
-        lay = QVBoxLayout(self)
-        lay.addLayout(grid)
-        lay.addLayout(form)
-        lay.addLayout(self.acts_form)
+        return form
+
+    def _connect(self) -> None:
+        """Every control writes through the controller or the document."""
+        ctl = self.ctl
         self.play.clicked.connect(ctl.playback.toggle)
-        # a step is taken through take_step (the lab's predict mode hides its losses)
-        self.take_step = lambda take: take()
         self.step_sample.clicked.connect(lambda: self.take_step(ctl.step_sample))
         self.step_batch.clicked.connect(lambda: self.take_step(ctl.step_batch))
         self.step_epoch.clicked.connect(lambda: self.take_step(ctl.step_epoch))
@@ -118,9 +137,6 @@ class RunPanel(QGroupBox):
         self.freeze.toggled.connect(lambda v: self._config(freeze_biases=v))
         self.loss.currentIndexChanged.connect(lambda _i: self.doc.set_loss(self.loss.currentData()))
         self.init.currentTextChanged.connect(ctl.edits.set_init)
-        ctl.playback.playing_changed.connect(self._on_playing_changed)
-        self.doc.settings_changed.connect(self._on_settings_changed)
-        self._on_settings_changed()
 
     def _config(self, **changes) -> None:
         try:
@@ -191,6 +207,23 @@ class DataPanel(QGroupBox):
     def __init__(self, ctl: TrainingController, parent: QWidget | None = None) -> None:
         super().__init__("Data", parent)
         self.ctl = ctl
+        self._build_controls()
+        self._lay_out()
+        spec = ctl.data_edits.set_data_spec
+        self.source.activated.connect(lambda i: spec(source=self.source.itemData(i)))
+        self.gate.activated.connect(lambda i: spec(gate=self.gate.itemText(i)))
+        self.goal.activated.connect(lambda i: spec(goal=self.goal.itemText(i)))
+        self.classes.valueChanged.connect(lambda v: spec(classes=v))
+        self.n.valueChanged.connect(lambda v: spec(n=v))
+        self.noise.valueChanged.connect(lambda v: spec(noise=v / 100))
+        self.split.valueChanged.connect(lambda v: spec(split=v / 100))
+        self.regenerate.clicked.connect(ctl.data_edits.regenerate)
+        ctl.data_changed.connect(self._on_data_changed)
+        self._on_data_changed()
+
+    def _build_controls(self) -> None:
+        """The set, gate, goal, classes, points, noise, split, the class for clicks and the
+        CSV buttons."""
         self.source = QComboBox()
         self.gate = QComboBox()
         self.gate.addItems(GATES)
@@ -222,6 +255,9 @@ class DataPanel(QGroupBox):
         self.import_csv = QPushButton("Import CSV…")
         self.export_csv = QPushButton("Export CSV…")
         self.counts = QLabel()
+
+    def _lay_out(self) -> None:
+        """The form, then Regenerate and the CSV buttons in one row, then the counts."""
         form = QFormLayout()
         form.addRow("data set", self.source)
         form.addRow("gate", self.gate)
@@ -239,17 +275,6 @@ class DataPanel(QGroupBox):
         lay.addLayout(form)
         lay.addLayout(row)
         lay.addWidget(self.counts)
-        spec = ctl.data_edits.set_data_spec
-        self.source.activated.connect(lambda i: spec(source=self.source.itemData(i)))
-        self.gate.activated.connect(lambda i: spec(gate=self.gate.itemText(i)))
-        self.goal.activated.connect(lambda i: spec(goal=self.goal.itemText(i)))
-        self.classes.valueChanged.connect(lambda v: spec(classes=v))
-        self.n.valueChanged.connect(lambda v: spec(n=v))
-        self.noise.valueChanged.connect(lambda v: spec(noise=v / 100))
-        self.split.valueChanged.connect(lambda v: spec(split=v / 100))
-        self.regenerate.clicked.connect(ctl.data_edits.regenerate)
-        ctl.data_changed.connect(self._on_data_changed)
-        self._on_data_changed()
 
     def _on_goal_edited(self) -> None:
         text = self.goal.currentText().strip()
