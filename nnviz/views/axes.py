@@ -14,10 +14,12 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from nnviz.views.style import Style
 
 
-def style_axis(axis, style: Style, size: float = 9.0, pen: str | None = None) -> None:
+def style_axis(axis, style: Style, size: float = 9.0, pen: str | None = None,
+               apart: bool = True) -> None:
     """Pens, tick and label fonts of a pyqtgraph AxisItem at ``size`` points (scaled for
     presentation); larger type gets proportionally fewer ticks, and tick labels that
-    would touch are left out rather than run into each other."""
+    would touch are left out rather than run into each other; with ``apart`` the axis
+    label is kept off the tick labels (:func:`label_apart`)."""
     font = QFont()
     font.setPointSizeF(style.pt(size))
     axis.setPen(pen or style.foreground)
@@ -26,6 +28,8 @@ def style_axis(axis, style: Style, size: float = 9.0, pen: str | None = None) ->
     axis.label.setFont(font)
     axis.setTickDensity(1.0 / style.scale)
     space_ticks(axis)
+    if apart:
+        label_apart(axis)
 
 
 #: multiples of a tick step tried, smallest first, until its labels have room
@@ -41,25 +45,42 @@ def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
         return levels
     fm = QFontMetricsF(axis.style.get("tickFont") or axis.font())
     major = levels[0][0]
-    for f in _WIDER:
-        step = major * f
-        if axis.orientation in ("left", "right"):
-            need = fm.ascent()
-        else:
-            first = np.ceil(lo / step) * step
-            texts = axis.tickStrings([first, first + step], axis.scale, step)
-            need = max(fm.horizontalAdvance(t) for t in texts) + fm.height() / 2
-        if step / (hi - lo) * size >= need:
-            break
+    across = axis.orientation in ("top", "bottom")
+
+    def label_width(step: float) -> float:
+        first = np.ceil(lo / step) * step
+        texts = axis.tickStrings([first, first + step], axis.scale, step)
+        return max(fm.horizontalAdvance(t) for t in texts)
+
+    def labels_inside(step: float) -> int:
+        """Ticks whose labels (centred on them) lie wholly on the axis: drawn."""
+        half = label_width(step) / 2 / size * (hi - lo) if across else 0.0
+        return int(np.floor((hi - half) / step) - np.ceil((lo + half) / step) + 1)
+
+    def roomy(step: float) -> bool:
+        need = label_width(step) + fm.height() / 2 if across else fm.ascent()
+        return step / (hi - lo) * size >= need
+
+    chosen = next((f for f in _WIDER if roomy(major * f)), _WIDER[-1])
+    step = major * chosen
+    if across and labels_inside(step) < 2:
+        # the roomy step left one label between the ends ("0" of -20, 0, 20 on ±18):
+        # a closer one that keeps two, its labels a little nearer but apart
+        for f in reversed(_WIDER[:_WIDER.index(chosen)]):
+            closer = major * f
+            if closer / (hi - lo) * size >= label_width(closer) + 4 and \
+                    labels_inside(closer) >= 2:
+                step = closer
+                break
     return levels if step == major else [(step, 0.0)]
 
 
 def style_axes(plot, style: Style, size: float = 9.0, names=("left", "bottom"),
-               pen: str | None = None) -> None:
+               pen: str | None = None, apart: bool = True) -> None:
     """:func:`style_axis` for the named axes of a PlotItem or PlotWidget (and room above
     the plot for its top tick label)."""
     for name in names:
-        style_axis(plot.getAxis(name), style, size, pen)
+        style_axis(plot.getAxis(name), style, size, pen, apart)
     if "left" in names:
         room_for_top_tick(plot, plot.getAxis("left").style.get("tickFont") or QFont())
 
@@ -79,6 +100,33 @@ def space_ticks(axis) -> None:
     if not getattr(axis, "_nnviz_spaced", False):
         axis._nnviz_spaced = True
         axis.tickSpacing = types.MethodType(_spaced_ticks, axis)
+
+
+def label_apart(axis) -> None:
+    """Room for the axis label's whole height beside the tick labels: pyqtgraph reserves
+    four fifths of it and sets the label five pixels outside the axis, so a label in
+    presentation type ("a_j", "w"; "epoch", "cost C" in every lab) touched the tick
+    labels."""
+    if getattr(axis, "_nnviz_apart", False):
+        return
+    axis._nnviz_apart = True
+    side = "_updateWidth" if axis.orientation in ("left", "right") else "_updateHeight"
+    plain = getattr(axis, side)
+
+    def update() -> None:
+        plain()
+        if axis.isVisible() and axis.label.isVisible() and \
+                (axis.fixedWidth if side == "_updateWidth" else axis.fixedHeight) is None:
+            extra = axis.label.boundingRect().height() * 0.2
+            if side == "_updateWidth":
+                axis.setMaximumWidth(axis.maximumWidth() + extra)
+                axis.setMinimumWidth(axis.minimumWidth() + extra)
+            else:
+                axis.setMaximumHeight(axis.maximumHeight() + extra)
+                axis.setMinimumHeight(axis.minimumHeight() + extra)
+
+    setattr(axis, side, update)
+    axis._adjustSize()
 
 
 def title_width(html: str, pt: float, font: QFont) -> float:

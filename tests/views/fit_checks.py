@@ -199,34 +199,43 @@ def _tick_problems(plot, seen=None) -> list[str]:
     return bad
 
 
-def plot_problems(root: QWidget, cut_ticks: bool = False) -> list[str]:
-    """Every shown pyqtgraph plot under ``root`` that is cut off by its view, whose title
-    does not fit above it, or whose tick labels run into each other (with ``cut_ticks``:
-    or whose left tick labels are cut by the view's edge)."""
+def shown_plots(root: QWidget, kind=None):
+    """Every shown pyqtgraph plot item (or item of ``kind``) under ``root``: (its view,
+    the item, the scene rectangle the view shows, the plot's name for messages)."""
     import pyqtgraph as pg
 
-    out = []
+    kind = kind or pg.PlotItem
     for view in root.findChildren(pg.GraphicsView):
         if not _shown(view, root) or view.scene() is None:
             continue
         seen = view.mapToScene(view.viewport().rect()).boundingRect()
         for item in view.scene().items():
-            if not isinstance(item, pg.PlotItem) or not item.isVisible():
-                continue
-            title = item.titleLabel
-            name = title.text or view.objectName() or type(view.parentWidget()).__name__
-            r = item.sceneBoundingRect()
-            if r.width() < 2 or r.height() < 2:
-                continue
-            if not seen.adjusted(-1, -1, 1, 1).contains(r):
-                out.append(f"plot {name[:40]!r} cut off by its view: {r.getRect()} not in "
-                           f"{seen.getRect()}")
-            if title.isVisible() and title.text:
-                need, has = title.item.boundingRect().width(), title.boundingRect().width()
-                if need > has + 1:
-                    out.append(f"plot title {name[:40]!r} needs {need:.0f} px, has {has:.0f}")
-            out += [f"plot {name[:40]!r}: {p}"
-                    for p in _tick_problems(item, seen if cut_ticks else None)]
+            if isinstance(item, kind) and item.isVisible():
+                title = getattr(item, "titleLabel", None)
+                name = (title.text if title is not None else "") or view.objectName() or \
+                    type(view.parentWidget()).__name__
+                yield view, item, seen, name
+
+
+def plot_problems(root: QWidget, cut_ticks: bool = False) -> list[str]:
+    """Every shown pyqtgraph plot under ``root`` that is cut off by its view, whose title
+    does not fit above it, or whose tick labels run into each other (with ``cut_ticks``:
+    or whose left tick labels are cut by the view's edge)."""
+    out = []
+    for _view, item, seen, name in shown_plots(root):
+        title = item.titleLabel
+        r = item.sceneBoundingRect()
+        if r.width() < 2 or r.height() < 2:
+            continue
+        if not seen.adjusted(-1, -1, 1, 1).contains(r):
+            out.append(f"plot {name[:40]!r} cut off by its view: {r.getRect()} not in "
+                       f"{seen.getRect()}")
+        if title.isVisible() and title.text:
+            need, has = title.item.boundingRect().width(), title.boundingRect().width()
+            if need > has + 1:
+                out.append(f"plot title {name[:40]!r} needs {need:.0f} px, has {has:.0f}")
+        out += [f"plot {name[:40]!r}: {p}"
+                for p in _tick_problems(item, seen if cut_ticks else None)]
     return out
 
 
@@ -281,12 +290,15 @@ def tab_bar_problems(root: QWidget) -> list[str]:
 
 def drawn_tick_labels(axis) -> list[tuple]:
     """The tick labels pyqtgraph draws on ``axis`` (after leaving out those that would
-    overlap or run past its ends): (rectangle in the axis' coordinates, text)."""
+    overlap, run past its ends or not fit its width): (rectangle in the axis'
+    coordinates, text)."""
     from PySide6.QtGui import QImage, QPainter
 
     img = QImage(4, 4, QImage.Format.Format_ARGB32)
     painter = QPainter(img)
     try:
+        if axis.style.get("tickFont"):
+            painter.setFont(axis.style["tickFont"])
         specs = axis.generateDrawSpecs(painter)
     finally:
         painter.end()
@@ -297,33 +309,25 @@ def axis_problems(root: QWidget, least: int = 2, gap: float = 3.0) -> list[str]:
     """Every shown plot's left and bottom axes under ``root`` (those showing values) that
     draw fewer than ``least`` tick labels (tanh's "0" alone), and axis labels closer than
     ``gap`` pixels to a tick label (the Softmax page's "a_j" touched its ticks)."""
-    import pyqtgraph as pg
-
     out = []
-    for view in root.findChildren(pg.GraphicsView):
-        if not _shown(view, root) or view.scene() is None:
-            continue
-        for item in view.scene().items():
-            if not isinstance(item, pg.PlotItem) or not item.isVisible():
+    for _view, item, _seen, name in shown_plots(root):
+        for side in ("left", "bottom"):
+            ax = item.getAxis(side)
+            if not ax.isVisible() or not ax.style.get("showValues", True) \
+                    or ax.height() < 2 or ax.width() < 2:
                 continue
-            name = item.titleLabel.text or view.objectName() or type(view.parentWidget()).__name__
-            for side in ("left", "bottom"):
-                ax = item.getAxis(side)
-                if not ax.isVisible() or not ax.style.get("showValues", True) \
-                        or ax.height() < 2 or ax.width() < 2:
-                    continue
-                ticks = drawn_tick_labels(ax)
-                if len(ticks) < least:
-                    out.append(f"plot {name[:40]!r} {side} axis: tick labels "
-                               f"{[t for _r, t in ticks]} (fewer than {least})")
-                if not ax.label.isVisible() or not ax.labelText:
-                    continue
-                lab = ax.label.mapRectToParent(ax.label.boundingRect())
-                for rect, text in ticks:
-                    if lab.adjusted(-gap, -gap, gap, gap).intersects(rect):
-                        out.append(f"plot {name[:40]!r}: axis label {ax.labelText!r} "
-                                   f"touches tick label {text!r}")
-                        break
+            ticks = drawn_tick_labels(ax)
+            if len(ticks) < least:
+                out.append(f"plot {name[:40]!r} {side} axis: tick labels "
+                           f"{[t for _r, t in ticks]} (fewer than {least})")
+            if not ax.label.isVisible() or not ax.labelText:
+                continue
+            lab = ax.label.mapRectToParent(ax.label.boundingRect())
+            for rect, text in ticks:
+                if lab.adjusted(-gap, -gap, gap, gap).intersects(rect):
+                    out.append(f"plot {name[:40]!r}: axis label {ax.labelText!r} "
+                               f"touches tick label {text!r}")
+                    break
     return out
 
 
@@ -357,7 +361,8 @@ def line_breaks(label: QLabel) -> list[tuple[str, int]]:
 
 def broken_texts(root: QWidget, keep: tuple[str, ...] = ()) -> list[str]:
     """Every shown word-wrapped label under ``root`` that breaks a line inside a word or
-    number (not at a space: "σ′ | (z)·x·Δw") or inside one of the phrases ``keep``
+    number (not at a space, nor after a hyphen of the prose: "σ′ | (z)·x·Δw",
+    "λ/ | (2n)") or inside one of the phrases ``keep``
     (formulas such as "σ(z)(1 − σ(z))", whose spaces must not break either)."""
     out = []
     for lab in root.findChildren(QLabel):
@@ -366,7 +371,10 @@ def broken_texts(root: QWidget, keep: tuple[str, ...] = ()) -> list[str]:
         for text, end in line_breaks(lab):
             flat = text.replace("\xa0", " ")
             where = f"{text[max(0, end - 16):end]}|{text[end:end + 16]}"
-            if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()):
+            hyphen = text[end - 2:end - 1].isalpha() and text[end - 1] == "-" and \
+                text[end:end + 1].isalpha()   # prose may break after a hyphen: "held-|out"
+            if 0 < end < len(text) and not (text[end - 1].isspace() or text[end].isspace()
+                                            or hyphen):
                 out.append(f"label broken inside a word: {where!r}")
                 continue
             for phrase in keep:
@@ -415,86 +423,51 @@ def cell_problems(root: QWidget) -> list[str]:
     return out
 
 
-def _drawn_tick_labels(axis) -> list[str]:
-    """The tick labels pyqtgraph draws on ``axis`` (it leaves out those that do not fit
-    its width)."""
-    from PySide6.QtGui import QImage, QPainter
-
-    img = QImage(4, 4, QImage.Format.Format_ARGB32)
-    p = QPainter(img)
-    try:
-        if axis.style.get("tickFont"):
-            p.setFont(axis.style["tickFont"])
-        specs = axis.generateDrawSpecs(p)
-    finally:
-        p.end()
-    return [] if specs is None else [t for _r, _f, t in specs[2]]
-
-
 def colour_bar_problems(root: QWidget) -> list[str]:
     """Every shown colour bar under ``root`` with fewer than two tick labels drawn (a
     bar fixed 45 pixels wide drew none of "0.515 … 0.56" in presentation type)."""
     import pyqtgraph as pg
 
     out = []
-    for view in root.findChildren(pg.GraphicsView):
-        if not _shown(view, root) or view.scene() is None:
-            continue
-        for item in view.scene().items():
-            if isinstance(item, pg.ColorBarItem) and item.isVisible():
-                labels = _drawn_tick_labels(item.axis)
-                if len(labels) < 2:
-                    out.append(f"colour bar of {view.objectName() or 'a plot'}: tick labels "
-                               f"{labels} ({item.axis.width():.0f} px wide)")
+    for view, item, _seen, _name in shown_plots(root, pg.ColorBarItem):
+        labels = [t for _r, t in drawn_tick_labels(item.axis)]
+        if len(labels) < 2:
+            out.append(f"colour bar of {view.objectName() or 'a plot'}: tick labels "
+                       f"{labels} ({item.axis.width():.0f} px wide)")
     return out
 
 
 def title_problems(root: QWidget) -> list[str]:
     """Every shown plot title under ``root`` whose text reaches past the view it is
     drawn in (cut off at the widget's edge: "…, the rest helc")."""
-    import pyqtgraph as pg
-
     out = []
-    for view in root.findChildren(pg.GraphicsView):
-        if not _shown(view, root) or view.scene() is None:
+    for _view, item, seen, _name in shown_plots(root):
+        title = item.titleLabel
+        if not (title.isVisible() and title.text):
             continue
-        seen = view.mapToScene(view.viewport().rect()).boundingRect()
-        for item in view.scene().items():
-            if not isinstance(item, pg.PlotItem) or not item.isVisible():
-                continue
-            title = item.titleLabel
-            if not (title.isVisible() and title.text):
-                continue
-            r = title.item.sceneBoundingRect()
-            if r.left() < seen.left() - 1 or r.right() > seen.right() + 1:
-                out.append(f"plot title {title.item.toPlainText()[:50]!r} spans "
-                           f"{r.left():.0f}..{r.right():.0f}, the view "
-                           f"{seen.left():.0f}..{seen.right():.0f}")
+        r = title.item.sceneBoundingRect()
+        if r.left() < seen.left() - 1 or r.right() > seen.right() + 1:
+            out.append(f"plot title {title.item.toPlainText()[:50]!r} spans "
+                       f"{r.left():.0f}..{r.right():.0f}, the view "
+                       f"{seen.left():.0f}..{seen.right():.0f}")
     return out
 
 
 def long_tick_labels(root: QWidget, most: int = 9) -> list[str]:
     """Every shown plot's left or bottom tick label longer than ``most`` characters (a
     nearly flat curve got a range of 1e-14 and labels "3.80633205223881")."""
-    import pyqtgraph as pg
-
     out = []
-    for view in root.findChildren(pg.GraphicsView):
-        if not _shown(view, root) or view.scene() is None:
-            continue
-        for item in view.scene().items():
-            if not isinstance(item, pg.PlotItem) or not item.isVisible():
+    for _view, item, _seen, _name in shown_plots(root):
+        vb = item.getViewBox()
+        for name, (lo, hi), length in (("left", vb.viewRange()[1], vb.height()),
+                                       ("bottom", vb.viewRange()[0], vb.width())):
+            ax = item.getAxis(name)
+            if not ax.isVisible() or hi <= lo or length < 2:
                 continue
-            vb = item.getViewBox()
-            for name, (lo, hi), length in (("left", vb.viewRange()[1], vb.height()),
-                                           ("bottom", vb.viewRange()[0], vb.width())):
-                ax = item.getAxis(name)
-                if not ax.isVisible() or hi <= lo or length < 2:
-                    continue
-                for spacing, values in ax.tickValues(lo, hi, length)[:1]:
-                    texts = ax.tickStrings(values, ax.autoSIPrefixScale * ax.scale, spacing)
-                    long = [t for t in texts if len(t) > most]
-                    if long:
-                        out.append(f"{name} tick labels {long[:2]} of "
-                                   f"{ax.labelText or 'a plot'!r}")
+            for spacing, values in ax.tickValues(lo, hi, length)[:1]:
+                texts = ax.tickStrings(values, ax.autoSIPrefixScale * ax.scale, spacing)
+                long = [t for t in texts if len(t) > most]
+                if long:
+                    out.append(f"{name} tick labels {long[:2]} of "
+                               f"{ax.labelText or 'a plot'!r}")
     return out

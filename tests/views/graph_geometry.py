@@ -16,13 +16,77 @@ def item_scene_rect(item) -> QRectF:
 
 
 def neuron_scene_rects(graph) -> list[QRectF]:
-    """The squares around the neurons and bias nodes as drawn by their scatter items."""
+    """The squares around the neurons and bias nodes as drawn by their scatter items,
+    their outlines too (drawn on the edge, half outside: the active neuron's thick ring)."""
     out = []
     for scatter in (graph.nodes.nodes, graph.nodes.bias_nodes):
         for spot in scatter.points():
             c = graph.view.mapViewToScene(QPointF(spot.pos()))
-            h = spot.size() / 2
+            pen = spot.pen()
+            h = spot.size() / 2 + (pen.widthF() / 2 if pen.style() else 0.0)
             out.append(QRectF(c.x() - h, c.y() - h, 2 * h, 2 * h))
+    return out
+
+
+def texts_near_neurons(graph, gap: float) -> list[str]:
+    """Every shown text of the graph but the neurons' names that comes closer than
+    ``gap`` pixels to a neuron or bias node as drawn (set right against o1's ring,
+    "∂ 0.08217" read as touching it)."""
+    nodes = neuron_scene_rects(graph)
+    names = {id(t) for t in graph.texts.names.values()}
+    out = []
+    for item in graph.texts.all_items():
+        if id(item) in names or not item.isVisible() or not item.toPlainText().strip():
+            continue
+        r = item_scene_rect(item).adjusted(-gap, -gap, gap, gap)
+        if any(r.intersects(n) for n in nodes):
+            out.append(f"{item.toPlainText()!r} within {gap} px of a neuron")
+    return out
+
+
+def _lines(graph):
+    """The graph's edges and bias links in scene coordinates: (sources, ends, what each
+    is: ("w", (l, j, k)) or ("b", (layer, j)) for the bias link into neuron (layer, j))."""
+    import numpy as np
+
+    vb, c = graph.view, graph.coords
+    o, e = vb.mapViewToScene(QPointF(0, 0)), vb.mapViewToScene(QPointF(1, 1))
+    scale, origin = np.array([e.x() - o.x(), e.y() - o.y()]), np.array([o.x(), o.y()])
+    src, dst = list(c.src), list(c.dst)
+    what = [("w", c.edge_index(i)) for i in range(len(c.src))]
+    for l in graph.shared_layers():
+        for j, p in enumerate(c.pos[l + 1]):
+            src.append(c.bias_pos[l])
+            dst.append(p)
+            what.append(("b", (l + 1, j)))
+    return (np.array(src).reshape(-1, 2) * scale + origin,
+            np.array(dst).reshape(-1, 2) * scale + origin, what)
+
+
+def texts_over_lines(graph, most: float, links: bool = True) -> list[str]:
+    """Every shown text of the graph but the neurons' names that hides more than ``most``
+    pixels of an edge or (with ``links``) a bias link, other than a weight label its own
+    edge and a neuron's values its own bias link (net/out under h2 lay over both bias
+    links into the hidden layer; a weight's gradient set across another edge read as
+    that edge's)."""
+    import numpy as np
+
+    from nnviz.views.items.graph_lines import hidden
+
+    src, dst, what = _lines(graph)
+    own = {id(item): ("w", e) for item, e in graph.texts.edge_labels}
+    own.update({id(item): ("b", n) for n, item in graph.texts.values.items()})
+    names = {id(t) for t in graph.texts.names.values()}
+    out = []
+    for item in graph.texts.all_items():
+        if id(item) in names or not item.isVisible() or not item.toPlainText().strip():
+            continue
+        r = item_scene_rect(item)
+        px = hidden(np.array([r.getCoords()]), src, dst)[0]
+        crossed = [f"{w} for {n:.0f} px" for w, n in zip(what, px)
+                   if n > most and w != own.get(id(item)) and (links or w[0] == "w")]
+        if crossed:
+            out.append(f"{item.toPlainText()!r} hides {crossed}")
     return out
 
 
@@ -79,17 +143,22 @@ def weight_label_problems(graph, floor_pt: float) -> list[str]:
 
 def _point_size(item) -> float:
     """The smallest type size in a label's laid-out text."""
-    sizes = []
-    block = item.document().begin()
+    return min(fragment_sizes(item.document()), default=0.0)
+
+
+def fragment_sizes(doc) -> list[float]:
+    """The point size of every fragment of text (not white space) of a document."""
+    out = []
+    block = doc.begin()
     while block.isValid():
         it = block.begin()
         while not it.atEnd():
             frag = it.fragment()
             if frag.text().strip():
-                sizes.append(frag.charFormat().font().pointSizeF())
+                out.append(frag.charFormat().font().pointSizeF())
             it += 1
         block = block.next()
-    return min(sizes) if sizes else 0.0
+    return out
 
 
 def _segments_in_rect(p0, p1, r: QRectF):

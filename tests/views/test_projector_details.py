@@ -7,50 +7,22 @@ size is shared by the tests of that size."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication
 
 from nnviz.views.style import current_style
 from tests.views.fit_checks import text_problems
 from tests.views.graph_geometry import texts_outside_view, value_labels_over_edges
+from tests.views.projector_window import projector_window, set_presentation, settle
 from tests.views.workbench_keys import press
 
 SIZES = [(1024, 768), (1280, 720)]
 
 
-def _settle(n: int = 3) -> None:
-    for _ in range(n):
-        QApplication.processEvents()
-
-
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def window(request, qapp, tmp_path_factory):
     """One real main window per size, shared by the tests of that size."""
-    from nnviz.views.main_window import MainWindow
-
-    path = tmp_path_factory.mktemp("details") / "settings.ini"
-    win = MainWindow(settings=QSettings(str(path), QSettings.Format.IniFormat))
-    win.resize(*request.param)
-    win.start(lesson="mazur-2-2-2")
-    win.show()
-    _settle()
-    win.requested = request.param
-    yield win
-    if current_style().presentation:
-        win.window_style.leave_presentation()
-    for page in win.labs.values():
-        page.shutdown()
-    win.close()
-    win.deleteLater()
-    _settle()
-
-
-def _set_presentation(win, qtbot, on: bool) -> None:
-    if current_style().presentation != on:
-        qtbot.keyClick(win, Qt.Key.Key_F5)
-    assert current_style().presentation == on
-    _settle()
+    yield from projector_window(request.param, tmp_path_factory, "details")
 
 
 def _workbench(win, lesson: str):
@@ -59,7 +31,7 @@ def _workbench(win, lesson: str):
     lab = win.current_lab
     win.activateWindow()
     lab.graph.setFocus()
-    _settle()
+    settle()
     return lab
 
 
@@ -71,12 +43,12 @@ def test_predict_mode_says_what_to_predict(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         lab = _workbench(win, "mazur-2-2-2")
         lab.stepper.set_position(0)
         press(qtbot, win, Qt.Key.Key_Q)
         press(qtbot, win, Qt.Key.Key_Right, 3)
-        _settle()
+        settle()
         where = f"F5={presentation}"
         assert lab.stepper.k == 3 and lab.result_hidden()
         bar, text = win.caption_bar, win.caption_bar.text_label.text()
@@ -93,12 +65,12 @@ def test_predict_mode_says_what_to_predict(window, qtbot):
         if not all(any(t.startswith(f"{b} =") for t in shown) for b in ("b1", "b2")):
             problems.append(f"{where}: bias values not shown: {shown}")
         press(qtbot, win, Qt.Key.Key_R)
-        _settle()
+        settle()
         if lab.result_hidden() or not win.caption_bar.text_label.text().strip():
             problems.append(f"{where}: after R the caption bar says nothing")
         press(qtbot, win, Qt.Key.Key_Q)
         assert not win.reveal_actions.act_mode.isChecked()
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -114,19 +86,19 @@ def test_a_wide_network_keeps_its_captions_and_edges_in_view(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         lab = _workbench(win, "wide-784-100-10")
         n = len(lab.stepper)
         for k in (0, 222, 259, n - 1, n):
             lab.stepper.set_position(k)
-            _settle(2)
+            settle(2)
             g, where = lab.graph, f"F5={presentation} step {k}"
             hidden = [c.toPlainText() for c in g.texts.captions.values() if not c.isVisible()]
             found = [f"caption {t!r} hidden" for t in hidden]
             found += texts_outside_view(g) + value_labels_over_edges(g, 0.05)
             found += [f"{a!r} overlaps {b!r}" for a, b in overlapping(g.text_rects())]
             problems += [f"{where}: {p}" for p in found]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -170,14 +142,14 @@ def test_the_graph_legend_breaks_only_between_items(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for lesson in ("mazur-2-2-2", "wide-784-100-10"):
             lab = _workbench(win, lesson)
             for predict in (False, True):
                 if predict:   # the guess bar widens the Equation panel
                     press(qtbot, win, Qt.Key.Key_Q)
                     press(qtbot, win, Qt.Key.Key_Right)
-                    _settle()
+                    settle()
                 legend, where = lab.graph.legend, f"F5={presentation} {lesson} Q={predict}"
                 problems += [f"{where}: broken at {b!r}" for b in _legend_breaks(legend)]
                 problems += [f"{where}: {p}" for p in text_problems(legend)]
@@ -190,7 +162,7 @@ def test_the_graph_legend_breaks_only_between_items(window, qtbot):
             for w in range(int(floor), 1400, 3):
                 problems += [f"{where} {w} px: broken at {b!r}"
                              for b in _legend_breaks(legend, w)[:1]]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems[:20])
 
 
@@ -200,10 +172,10 @@ def test_the_legend_in_the_first_start_window(window, qtbot):
     win = window
     if win.requested != (1024, 768):
         pytest.skip("one window size is enough")
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     lab = _workbench(win, "mazur-2-2-2")
     win.resize(870, 652)
-    _settle(5)
+    settle(5)
     try:
         legend = lab.graph.legend
         problems = [f"broken at {b!r}" for b in _legend_breaks(legend)]
@@ -211,7 +183,7 @@ def test_the_legend_in_the_first_start_window(window, qtbot):
         assert _legend_lines(legend) <= 2, f"{_legend_lines(legend)} lines"
     finally:
         win.resize(*win.requested)
-        _settle(5)
+        settle(5)
     assert not problems, "\n".join(problems)
 
 
@@ -225,14 +197,14 @@ def test_the_keras_code_leaves_the_network_room(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("keras-lab")
         win.show_lab("training")
         lab = win.current_lab
         lab.advance(2)
         lab.redraw()
         lab.charts.setCurrentWidget(lab.keras)
-        _settle(5)
+        settle(5)
         g, where = lab.graph, f"F5={presentation}"
         room = g.height() - g.chrome_height()
         if room < 100:
@@ -243,8 +215,8 @@ def test_the_keras_code_leaves_the_network_room(window, qtbot):
             problems.append(f"{where}: the code only {lab.keras.list.height()} px of "
                             f"{lab._left.height()}")
         lab.charts.setCurrentWidget(lab.curves)
-        _settle()
-    _set_presentation(win, qtbot, False)
+        settle()
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -279,12 +251,12 @@ def test_the_layer_histograms_leave_the_network_room(window, qtbot):
     from tests.views.fit_checks import plot_problems
 
     win = window
-    _set_presentation(win, qtbot, True)
+    set_presentation(win, qtbot, True)
     assert win.open_lesson("initialisation")
     lab = win.current_lab
     lab.advance(2)
     lab.redraw()
-    _settle(5)
+    settle(5)
     g, dock = lab.graph, lab.depth_dock
     assert dock.isVisible()
     problems = plot_problems(dock) + text_problems(lab)   # (the map's caption ran over it)
@@ -293,10 +265,10 @@ def test_the_layer_histograms_leave_the_network_room(window, qtbot):
         problems.append(f"the network has {room} px to draw in")
     problems += _map_room_problems(lab)
     dock.close()
-    _settle(3)
+    settle(3)
     if lab.charts.height() < lab.charts.minimumSizeHint().height():
         problems.append(f"the charts did not come back: {lab.charts.height()} px")
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -315,7 +287,7 @@ def _surface_mode(win, qtbot, page, mode: str) -> None:
     assert ctl.mode == mode
     qtbot.waitUntil(lambda: not ctl.busy() and ctl.surface is not None
                     and ctl.surface.mode == mode, timeout=30_000)
-    _settle(5)
+    settle(5)
 
 
 def test_the_error_surface_reads_from_the_back(window, qtbot):
@@ -329,7 +301,7 @@ def test_the_error_surface_reads_from_the_back(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("xor-landscape")
         win.show_lab("surface")
         lab = win.current_lab
@@ -340,11 +312,11 @@ def test_the_error_surface_reads_from_the_back(window, qtbot):
                     _surface_mode(win, qtbot, lab.page, mode)
                 else:
                     lab.advance(0)
-                    _settle(5)
+                    settle(5)
                 where = f"F5={presentation} {lab.tabs.tabText(tab)} {mode}"
                 found = colour_bar_problems(lab) + title_problems(lab) + text_problems(lab)
                 found += plot_problems(lab)
                 problems += [f"{where}: {p}" for p in found]
         lab.tabs.setCurrentIndex(0)
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)

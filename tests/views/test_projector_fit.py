@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QTabWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
 
 from nnviz.engine.teaching.lessons import lesson_titles
 from nnviz.views.style import current_style
@@ -28,7 +28,14 @@ from tests.views.fit_checks import (
     title_problems,
     wrapped_headers,
 )
-from tests.views.graph_geometry import texts_outside_view, weight_label_problems
+from tests.views.graph_geometry import (
+    fragment_sizes,
+    texts_near_neurons,
+    texts_outside_view,
+    texts_over_lines,
+    weight_label_problems,
+)
+from tests.views.projector_window import projector_window, set_presentation, settle
 
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
 
@@ -49,38 +56,10 @@ PANELS_FIT = {"general", "surface", "universality", "neuron"}
 TICKS_WHOLE = {"training", "general", "neuron", "surface", "universality", "conv"}
 
 
-def _settle(n: int = 3) -> None:
-    for _ in range(n):
-        QApplication.processEvents()
-
-
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def window(request, qapp, tmp_path_factory):
     """One real main window per size, shared by the tests of that size."""
-    from nnviz.views.main_window import MainWindow
-
-    path = tmp_path_factory.mktemp("fit") / "settings.ini"
-    win = MainWindow(settings=QSettings(str(path), QSettings.Format.IniFormat))
-    win.resize(*request.param)
-    win.start(lesson="mazur-2-2-2")
-    win.show()
-    _settle()
-    win.requested = request.param
-    yield win
-    if current_style().presentation:
-        win.window_style.leave_presentation()
-    for page in win.labs.values():
-        page.shutdown()
-    win.close()
-    win.deleteLater()
-    _settle()
-
-
-def _set_presentation(win, qtbot, on: bool) -> None:
-    if current_style().presentation != on:
-        qtbot.keyClick(win, Qt.Key.Key_F5)
-    assert current_style().presentation == on
-    _settle()
+    yield from projector_window(request.param, tmp_path_factory, "fit")
 
 
 def _bring_up(tabs: QTabWidget) -> None:
@@ -92,7 +71,7 @@ def _bring_up(tabs: QTabWidget) -> None:
         if isinstance(outer, QStackedWidget) and isinstance(outer.parentWidget(), QTabWidget):
             outer.parentWidget().setCurrentWidget(w)
         w = outer
-    _settle()
+    settle()
 
 
 def _views(win, every_tab: bool = True):
@@ -107,13 +86,14 @@ def _views(win, every_tab: bool = True):
         for i in range(t.count()):
             if t.isVisible():
                 t.setCurrentIndex(i)
-                _settle()
+                settle()
                 yield t.tabText(i)
 
 
-def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
+def _check(win, lesson: str, every_tab: bool = True, reading: list | None = None) -> list[str]:
     """The window's size, and every text, plot and table heading of each view of the lab
-    (or of the view the lesson opens)."""
+    (or of the view the lesson opens); in presentation mode, with ``reading``, what the
+    Neuron lab is checked for too (added to ``reading``)."""
     problems = []
     for view in _views(win, every_tab):
         where = f"{lesson} [{view}] F5={current_style().presentation}"
@@ -127,15 +107,24 @@ def _check(win, lesson: str, every_tab: bool = True) -> list[str]:
             title_problems(win) + colour_bar_problems(win)
         if win.current_lab_name in PANELS_FIT:
             found += scrolling_panels(win.current_lab)
+        if reading is not None and current_style().presentation:
+            reading += [f"{where}: {p}" for p in _projector_problems(win)]
         problems += [f"{where}: {p}" for p in found]
     return problems
+
+
+def _projector_problems(win) -> list[str]:
+    """The checks first made for the Neuron lab, on any lab: every axis with two tick
+    labels apart from its axis label, no word or number broken across lines, no table
+    heading in two lines, no table cell cut."""
+    return axis_problems(win) + broken_texts(win) + wrapped_headers(win) + cell_problems(win)
 
 
 def _focus(win, widget) -> None:
     """The keyboard focus on ``widget`` of the (active) window, as a click would put it."""
     win.activateWindow()
     widget.setFocus()
-    _settle()
+    settle()
     assert win.focusWidget() is widget
 
 
@@ -144,7 +133,7 @@ def _train_cnn(lab, epochs: int) -> None:
     trainer = lab.cnn.trainer
     while len(trainer.history) < epochs:
         lab.advance(trainer.steps_left_in_epoch())
-    _settle()
+    settle()
 
 
 def test_every_lab_fits_the_screen(window, qtbot):
@@ -152,11 +141,16 @@ def test_every_lab_fits_the_screen(window, qtbot):
     no label, button or combo box text is cut, no plot is cut off by its view or has its
     title cut or its tick labels run together, no table heading is cut, the side panels of
     PANELS_FIT never scroll (the Training lab after a few epochs: its live texts and charts;
-    perceptron-xor in its cycle: its longest explanation)."""
+    perceptron-xor in its cycle: its longest explanation); in presentation mode every axis
+    shows two tick labels apart from its axis label, no word, number or formula breaks
+    across lines, no table heading is in two lines and no table cell is cut (the Neuron
+    lab's checks: "epoch" touched its ticks in every lab, the surface map's α axis showed
+    only "0", the RGB kernel's "-1" ran together). Findings that are another helper's
+    work (KNOWN) make it an expected failure naming them."""
     win = window
-    problems = []
+    problems, reading = [], []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for lab, lessons in LAB_LESSONS.items():
             for i, lesson in enumerate(lessons):
                 assert win.open_lesson(lesson)
@@ -168,10 +162,28 @@ def test_every_lab_fits_the_screen(window, qtbot):
                     win.current_lab.advance(18)  # the longest texts under the plane
                 if lesson == "cnn-digits":   # epochs on its accuracy curve
                     _train_cnn(win.current_lab, epochs=3)
-                _settle()
+                settle()
                 # every tab with the lab's first lesson; the others in the tab they open
-                problems += _check(win, lesson, every_tab=i == 0)
-    assert not problems, "\n".join(problems)
+                problems += _check(win, lesson, every_tab=i == 0, reading=reading)
+    unknown = [p for p in reading if not _known(p)]
+    assert not problems + unknown, "\n".join(problems + unknown)
+    known = sorted({_known(p) for p in reading} - {None})
+    if known:
+        pytest.xfail("; ".join(known))
+
+
+#: findings of the projector checks that belong to another helper's work (issue 15):
+#: (where, what) substrings -> whose
+KNOWN = {("[Optimiser race]", "m^ = m/"): "helper projlabs fixes the race tab's Adam formula",
+         ("universality", "goal field"): "helper projlabs fixes the Universality goal field",
+         ("[gallery]", "axis"): "helper projlabs fixes the Neuron gallery's axes"}
+
+
+def _known(problem: str) -> str | None:
+    """Whose work a finding of the projector checks is, if another helper's."""
+    flat = problem.replace("\xa0", " ").replace("\\xa0", " ")
+    return next((who for (where, what), who in KNOWN.items()
+                 if where in flat and what in flat), None)
 
 
 def test_the_training_lab_on_a_projector(window, qtbot):
@@ -183,31 +195,31 @@ def test_the_training_lab_on_a_projector(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("spiral")
         lab = win.current_lab
         lab.advance(30)
         lab.redraw()
-        _settle()
+        settle()
         problems += [f"F5={presentation}: {p}" for p in training_lab_problems(lab, win.requested)]
     if win.requested in ((1024, 768), (1280, 720)):
-        _set_presentation(win, qtbot, True)
+        set_presentation(win, qtbot, True)
         toggle = lab.readout.controls
         assert not lab.dock.isVisible() and not toggle.isChecked()  # folded on a projector
         for shown in (True, False):
             qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda s=shown: lab.dock.isVisible() == s)
-            _settle()
+            settle()
             problems += [f"panel {shown}: {p}" for p in _check(win, "spiral")]
         for lesson in ("vanishing-gradients", "exploding-gradients"):
             assert win.open_lesson(lesson)
             win.current_lab.advance(2)
             win.current_lab.redraw()
-            _settle()
+            settle()
             problems += _check(win, lesson, every_tab=False)
             problems += [f"{lesson}: {p}" for p in training_lab_problems(
                 win.current_lab, win.requested, captions=False, shares=False)]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -222,10 +234,10 @@ def test_generalisation_panels_fit_without_scrolling(window, qtbot):
     lab.advance(1)
     problems, folded = [], []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for i in range(lab.tabs.count()):
             lab.tabs.setCurrentIndex(i)
-            _settle()
+            settle()
             page = lab.pages[lab.page]
             where = f"{lab.page} F5={presentation}"
             problems += [f"{where}: {p}" for p in scrolling_panels(page) + text_problems(page)]
@@ -237,20 +249,20 @@ def test_generalisation_panels_fit_without_scrolling(window, qtbot):
         transfer = lab.tabs.indexOf(lab.pages["transfer"])
         assert (True, transfer) in folded, "the trained transfer tab's explanation folds"
     for presentation, i in folded[:2]:   # unfolded by a click: it did not fit
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         lab.tabs.setCurrentIndex(i)
-        _settle()
+        settle()
         page = lab.pages[lab.page]
         ex = page.explanation
         qtbot.mouseClick(ex.toggle, Qt.MouseButton.LeftButton)
-        _settle()
+        settle()
         assert ex.text.isVisible() and "▾" in ex.toggle.text()
         if not page.scroll.verticalScrollBar().maximum():
             problems.append(f"{lab.page} F5={presentation}: folded, but fits unfolded")
         qtbot.mouseClick(ex.toggle, Qt.MouseButton.LeftButton)
-        _settle()
+        settle()
         assert not ex.text.isVisible() and not scrolling_panels(page)
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -283,12 +295,12 @@ def test_the_universality_controls_and_bars(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("universality-bumps")
         lab = win.current_lab
         lab.tabs.setCurrentIndex(0)
         lab.plots.redraw()
-        _settle(5)
+        settle(5)
         floor = round(60 * current_style().scale)
         for name in ("w", "b", "s", "v"):
             slider = getattr(lab.controls, name).slider
@@ -299,9 +311,9 @@ def test_the_universality_controls_and_bars(window, qtbot):
             problems.append(f"F5={presentation}: an outline along y = 0 under the first bar")
         assert win.open_lesson("relu-approximation")   # a linear network: flat best errors
         lab.plots.redraw()
-        _settle(3)
+        settle(3)
         problems += [f"F5={presentation} relu: {p}" for p in long_tick_labels(lab)]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -315,7 +327,7 @@ def test_the_caption_bar_is_as_tall_as_the_lessons_captions(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for lesson, steps in (("spiral", (1, 3, 30)), ("mazur-2-2-2", range(1, 33)),
                               ("learning-slowdown", (0, 30))):
             assert win.open_lesson(lesson)
@@ -331,7 +343,7 @@ def test_the_caption_bar_is_as_tall_as_the_lessons_captions(window, qtbot):
                     last = k
                     if hasattr(lab, "redraw"):
                         lab.redraw()
-                _settle(3)
+                settle(3)
                 where = f"F5={presentation} {lesson} {k}"
                 if not bar.isVisible():
                     continue
@@ -346,7 +358,7 @@ def test_the_caption_bar_is_as_tall_as_the_lessons_captions(window, qtbot):
                         problems.append(f"{where}: {name} cut off ({label.height()} < {h})")
             if len(heights) > 1:
                 problems.append(f"F5={presentation} {lesson}: heights {sorted(heights)}")
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -385,10 +397,10 @@ def test_moving_through_all_labs_never_grows_the_window(window, qtbot):
     (it used to grow to the widest lab's minimum and stay so after leaving F5)."""
     win = window
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for i, name in enumerate(win.lab_names):
             qtbot.keyClick(win, Qt.Key.Key_1 + i, Qt.KeyboardModifier.ControlModifier)
-            _settle()
+            settle()
             assert win.current_lab_name == name
             assert win.size().toTuple() == win.requested, name
             assert squeezed(win) is None, name
@@ -401,11 +413,11 @@ def test_every_lesson_keeps_the_window_at_1024x768_in_presentation_mode(window, 
     win = window
     if win.requested != (1024, 768):
         pytest.skip("every lesson at the smallest size only")
-    _set_presentation(win, qtbot, True)
+    set_presentation(win, qtbot, True)
     grown = []
     for name in sorted(lesson_titles()):
         assert win.open_lesson(name)
-        _settle()
+        settle()
         if win.size().toTuple() != win.requested or squeezed(win):
             grown.append(f"{name}: {win.size().toTuple()} {squeezed(win)}")
     assert not grown, "\n".join(grown)
@@ -480,7 +492,7 @@ def _equation_fit_problems(eq) -> list[str]:
         problems.append(f"equation {wide:.0f} px wide in {room} px: "
                         f"{eq.plain_text()[:60]!r}")
     floor = 18 if current_style().presentation else 8
-    small = [pt for pt in _fragment_sizes(text.document()) if pt < floor]
+    small = [pt for pt in fragment_sizes(text.document()) if pt < floor]
     if small:
         problems.append(f"equation type of {min(small)} pt")
     return problems
@@ -495,6 +507,8 @@ def _workbench_step_problems(lab) -> list[str]:
     floor = 12.0 if current_style().presentation else 7.0
     problems = weight_label_problems(graph, floor) + _weight_texts_problems(lab)
     problems += texts_outside_view(graph)   # e.g. "E_total = …" cut at the right
+    # clear of the circles as drawn (their rings too), and of the other edges
+    problems += texts_near_neurons(graph, 2) + texts_over_lines(graph, 40, links=False)
     problems += [f"{a!r} overlaps {b!r}" for a, b in overlapping(graph.text_rects())]
     nodes = [("neuron", r) for r in graph.node_rects()]
     problems += [f"{a!r} covers a neuron" for a, b in
@@ -521,17 +535,19 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     """Through the whole pass of the notes' 2-2-2 network, stepped by the → key, in
     presentation mode and not: every weight label is shown (with dC/dw once known), inside
     the view, over no neuron and no other text, in readable type; no two graph texts
-    overlap, every one inside the view (the errors beside the outputs too); the bias
-    values are shown; the Equation panel wraps lines only at spaces (its
+    overlap, every one inside the view (the errors beside the outputs too), none within
+    2 px of a neuron's circle or ring ("∂ 0.08217" touched o1's at 1024x768 in F5), none
+    over more than 40 px of an edge not its own (a gradient set across the crossing
+    edges); the bias values are shown; the Equation panel wraps lines only at spaces (its
     layout breaks between terms) and shows the step's result in view."""
     win = window
     problems = []
     # normal mode first: leaving F5 at the last step fitted the graph to the texts of
     # that step, and hid that the errors appearing later were once cut at the right
     for presentation in (False, True):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
-        _settle()   # from the wide network's graph: the fit, then the texts placed anew
+        settle()   # from the wide network's graph: the fit, then the texts placed anew
         lab = win.current_lab
         lab.graph.setFocus()
         for k in range(len(lab.stepper) + 1):
@@ -539,7 +555,7 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
                 qtbot.keyClick(win, Qt.Key.Key_Right)
             # (a caption of more or fewer lines resizes the graph: its fit and texts
             # follow in posted events, all before the window repaints)
-            _settle(5)
+            settle(5)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} {p}" for p in _workbench_step_problems(lab)]
         # a wide network: its layers' captions and the ten targets inside the view too;
@@ -549,7 +565,7 @@ def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
             assert win.open_lesson(lesson)
             for k in (0, len(lab.stepper)):
                 lab.stepper.set_position(k)
-                _settle(2)
+                settle(2)
                 found = texts_outside_view(lab.graph) + [
                     f"{a!r} overlaps {b!r}" for a, b in overlapping(lab.graph.text_rects())]
                 shown = "\n".join(lab.graph.label_texts())
@@ -570,7 +586,7 @@ def test_the_matrix_view_fits(window, qtbot):
     win = window
     problems = []
     for presentation in (False, True):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
         lab = win.current_lab
         _focus(win, lab.graph)   # (an earlier test may have left it on another lab's box)
@@ -583,7 +599,7 @@ def test_the_matrix_view_fits(window, qtbot):
             assert lab.matrix.batch == batch
             view.setFocus()
             press(qtbot, win, Qt.Key.Key_Right, 3)
-            _settle()
+            settle()
             # the position, as long as it fits: with the mini-batch's size, or without
             assert view.where.text().startswith(f"Step {lab.matrix.m} of ")
             problems += [f"mini-batch={batch}: {p}" for p in _check(win, "matrix view", False)]
@@ -591,7 +607,7 @@ def test_the_matrix_view_fits(window, qtbot):
         view.setFocus()
         press(qtbot, win, Qt.Key.Key_M)
         assert not lab.matrix.active
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -613,7 +629,7 @@ def _declined_problems(win) -> list[str]:
     problems += [f"broken at {b!r}" for b in _breaks_inside_words(text)
                  if not b.split("|")[0].endswith("-")]
     floor = 18 if current_style().presentation else 8
-    small = [pt for pt in _fragment_sizes(text.document()) if pt < floor]
+    small = [pt for pt in fragment_sizes(text.document()) if pt < floor]
     if small:
         problems.append(f"type of {min(small)} pt")
     host, bar = win.status_label.parentWidget(), win.statusBar()
@@ -638,12 +654,12 @@ def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
     win = window
     problems = []
     for presentation in (False, True):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
         win.current_lab.advance(13)
         assert win.open_lesson("batch-norm")
         win.show_lab("workbench")
-        _settle()
+        settle()
         problems += [f"F5={presentation} batch-norm: {p}" for p in _declined_problems(win)]
         lab = win.current_lab   # beside the matrix view, which steps it as a mini-batch
         _focus(win, lab.graph)
@@ -651,7 +667,7 @@ def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
         qtbot.mouseClick(lab.matrix_view.batch, Qt.MouseButton.LeftButton)
         lab.matrix_view.setFocus()
         press(qtbot, win, Qt.Key.Key_Right, 3)
-        _settle()
+        settle()
         assert lab.matrix.trace is not None and lab.matrix.m == 3
         problems += [f"F5={presentation} batch-norm, M: {p}" for p in _declined_problems(win)]
         problems += [f"F5={presentation} batch-norm, M: {p}"
@@ -661,9 +677,9 @@ def test_a_declined_network_is_explained_in_the_equation_panel(window, qtbot):
         press(qtbot, win, Qt.Key.Key_M)
         assert not lab.matrix.active
         win.doc.set_network(Network.create([2, 300, 2], "sigmoid"))
-        _settle()
+        settle()
         problems += [f"F5={presentation} 2-300-2: {p}" for p in _declined_problems(win)]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert win.open_lesson("mazur-2-2-2")
     assert not problems, "\n".join(problems)
 
@@ -683,10 +699,10 @@ def _choose_optimiser(win, qtbot, name: str) -> None:
         qtbot.keyClick(box, key)
     assert win.doc.config.optimiser_spec()[0] == name
     win.show_lab("workbench")
-    _settle()
+    settle()
     win.activateWindow()
     win.current_lab.graph.setFocus()   # the window's keys (F5, →) away from the combo box
-    _settle()
+    settle()
 
 
 @pytest.mark.parametrize("optimiser", ["adam", "rmsprop"])
@@ -700,17 +716,17 @@ def test_equation_lines_fit_with_every_optimiser(window, qtbot, optimiser):
     _choose_optimiser(win, qtbot, optimiser)
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         lab = win.current_lab
         lab.stepper.set_position(0)
         lab.graph.setFocus()
         for k in range(1, len(lab.stepper) + 1):
             qtbot.keyClick(win, Qt.Key.Key_Right)
-            _settle(1)
+            settle(1)
             assert lab.stepper.k == k
             problems += [f"F5={presentation} step {k}: {p}"
                          for p in _equation_fit_problems(lab.equations)]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     _choose_optimiser(win, qtbot, start)
     assert not problems, "\n".join(problems[:40])
 
@@ -723,17 +739,17 @@ def test_presentation_hint_never_runs_into_the_step_status(window, qtbot):
     host = win.status_label.parentWidget()
     problems = []
     for f5_first in (False, True):
-        _set_presentation(win, qtbot, False)
+        set_presentation(win, qtbot, False)
         assert win.open_lesson("mazur-2-2-2")
         lab = win.current_lab
         lab.stepper.set_position(0)
-        _set_presentation(win, qtbot, f5_first)
-        _settle()
+        set_presentation(win, qtbot, f5_first)
+        settle()
         for _ in range(13):   # a long step status: "Backward · layer 3 · neuron o1 · …"
             qtbot.keyClick(win, Qt.Key.Key_Right)
         assert lab.stepper.k == 13
-        _set_presentation(win, qtbot, True)
-        _settle()
+        set_presentation(win, qtbot, True)
+        settle()
         message = bar.currentMessage()
         assert message.startswith("F5 or Esc") or message.startswith("Presentation mode")
         assert "Backward" in win.status_label.text()
@@ -742,7 +758,7 @@ def test_presentation_hint_never_runs_into_the_step_status(window, qtbot):
             problems.append(f"F5 first={f5_first}: {message!r} ends at {end}, the step "
                             f"status {win.status_label.text()[:30]!r} starts at "
                             f"{host.geometry().left()}")
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
@@ -778,48 +794,48 @@ def test_messages_never_run_into_the_step_status(window, qtbot, tmp_path):
     path = tmp_path / "week-3-backpropagation-the-worked-example-for-the-lecture.nnviz"
     problems = []
     for presentation in (False, True):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         assert win.open_lesson("mazur-2-2-2")
         lab = win.current_lab
         lab.stepper.set_position(0)
         lab.graph.setFocus()
         for _ in range(13):   # a long step status: "Backward · layer 3 · neuron o1 · …"
             qtbot.keyClick(win, Qt.Key.Key_Right)
-        _settle()
+        settle()
         assert win.files.save_to(str(path))
-        _settle()
+        settle()
         where = f"F5={presentation} saved"
         problems += [f"{where}: {p}" for p in [_message_problem(win)] if p]
         if not _shows_whole(bar.currentMessage(), f"Saved {path}"):
             problems.append(f"{where}: shows {bar.currentMessage()!r}")
         qtbot.keyClick(win, Qt.Key.Key_Right)   # the next step: its status is shown again
-        _settle()
+        settle()
         if not host.isVisible() or "step 14 of 32" not in win.status_label.text():
             problems.append(f"F5={presentation}: after → the step status is not shown")
         problems += [f"F5={presentation} →: {p}" for p in [_message_problem(win)] if p]
         assert win.open_lesson("wide-784-100-10")   # the message and a new step status
-        _settle()
+        settle()
         message = bar.currentMessage()
         if not message.startswith("Opened lesson"):
             problems.append(f"F5={presentation}: the lesson's message went: {message!r}")
         problems += [f"F5={presentation} lesson: {p}" for p in [_message_problem(win)] if p]
         bar.clearMessage()
-        _settle()
+        settle()
         assert host.isVisible()
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
 
 def test_equation_panel_type_is_readable_from_the_back(window, qtbot):
     """In presentation mode no text of the Equation panel is set below 18 points."""
     win = window
-    _set_presentation(win, qtbot, True)
+    set_presentation(win, qtbot, True)
     assert win.open_lesson("mazur-2-2-2")
     lab = win.current_lab
     small, sizes = [], set()
     for k in range(1, len(lab.stepper) + 1, 3):
         lab.stepper.set_position(k)
-        _settle(2)
+        settle(2)
         block = lab.equations.text.document().begin()
         while block.isValid():
             it = block.begin()
@@ -834,7 +850,7 @@ def test_equation_panel_type_is_readable_from_the_back(window, qtbot):
     assert lab.equations.steps.font().pointSizeF() >= 18
     assert max(sizes) > 20, sizes      # the sizes were read (the result is set large)
     assert not small, small[:10]
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
 
 
 def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
@@ -843,12 +859,12 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
     win = window
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         win.setFocus()
         qtbot.keyClick(win, Qt.Key.Key_F1)
         sheet = win.syllabus.shortcut_sheet
         qtbot.waitUntil(sheet.isVisible)
-        _settle()
+        settle()
         where = f"F5={presentation}"
         text = sheet.text
         doc_h = text.document().size().height()
@@ -860,29 +876,15 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
         problems += [f"{where}: broken at {b!r}" for b in _breaks_inside_words(text)
                      if not b.split("|")[0].endswith("-")]
         floor = 10.5 if presentation else 8.0
-        sizes = {round(f, 2) for f in _fragment_sizes(text.document())}
+        sizes = {round(f, 2) for f in fragment_sizes(text.document())}
         if min(sizes) < floor:
             problems.append(f"{where}: type of {min(sizes)} pt")
         if "↓" in sheet.title.text():
             problems.append(f"{where}: the title still says to scroll")
         qtbot.keyClick(sheet, Qt.Key.Key_F1)
         assert not sheet.isVisible()
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
-
-
-def _fragment_sizes(doc) -> list[float]:
-    out = []
-    block = doc.begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            frag = it.fragment()
-            if frag.text().strip():
-                out.append(frag.charFormat().font().pointSizeF())
-            it += 1
-        block = block.next()
-    return out
 
 
 #: formulas of the Neuron lab's texts that must stay on one line (their spaces too)
@@ -953,7 +955,7 @@ def test_the_neuron_lab_reads_from_the_back(window, qtbot):
     keep = NEURON_FORMULAS + _gallery_formulas()
     problems = []
     for presentation in (True, False):
-        _set_presentation(win, qtbot, presentation)
+        set_presentation(win, qtbot, presentation)
         for lesson in ("mp-neuron", "perceptron-xor", "perceptron-vs-sigmoid",
                        "softmax-outputs", "activation-gallery"):
             assert win.open_lesson(lesson, switch_lab=False)
@@ -967,7 +969,7 @@ def test_the_neuron_lab_reads_from_the_back(window, qtbot):
             # (NOR's "(inh)" inputs), the perceptron's panel on each tab
             rounds = {"gallery": 9, "mp": 5, "perceptron": 2}.get(lab.page, 1)
             for i in range(rounds):
-                _settle()
+                settle()
                 where = f"{lesson} [{lab.page}] F5={presentation}"
                 if lab.page == "gallery":
                     where += f" {lab.ctl.functions.gallery_name}"
@@ -975,12 +977,12 @@ def test_the_neuron_lab_reads_from_the_back(window, qtbot):
                     where += f" {lab.ctl.mp_preset}"
                 elif lab.page == "perceptron":
                     lab.perceptron_page.panel.setCurrentIndex(i)
-                    _settle()
+                    settle()
                     where += f" {lab.perceptron_page.panel.tabText(i)}"
                 problems += [f"{where}: {p}" for p in _neuron_page_problems(win, lab, keep)]
                 if lab.page in ("gallery", "mp"):
                     qtbot.keyClick(win, Qt.Key.Key_PageDown)
                     lab.gallery_page.flush()
             lab.perceptron_page.panel.setCurrentIndex(0)
-    _set_presentation(win, qtbot, False)
+    set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)

@@ -3,7 +3,7 @@ kernel editor (one small table per channel, every cell editable and undoable).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -232,3 +232,19 @@ class KernelEditor(QWidget):
                     for v in range(k):
                         set_cell(t, u, v, short(kernel[ch, u, v]),
                                  align=Qt.AlignmentFlag.AlignCenter)
+        self._fit_widths()
+
+    def _fit_widths(self) -> None:
+        """Each table at least as wide as its columns' numbers in the present type (three
+        RGB slices side by side at 1024x768 in F5 had 21-pixel columns for "-1")."""
+        for t in self.tables:
+            fm = t.fontMetrics()
+            widest = max((fm.horizontalAdvance(t.item(u, v).text())
+                          for u in range(t.rowCount()) for v in range(t.columnCount())
+                          if t.item(u, v) is not None), default=0)
+            t.setMinimumWidth(max(36, t.columnCount() * (widest + 8) + 2 * t.frameWidth()))
+
+    def changeEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(ev)
+        if ev.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_widths()   # presentation mode's larger type

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.general.controller import GeneralController
-from nnviz.views.axes import room_for_top_tick
+from nnviz.views.axes import label_apart, room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.fold import Explanation, PanelFolder, WrapLabel
 from nnviz.views.style import OKABE_ITO, Style, current_style
@@ -64,6 +64,7 @@ def style_plot(plot: pg.PlotWidget, style: Style) -> None:
         ax.setStyle(tickFont=f)
         if ax.label is not None:
             ax.label.setFont(f)
+        label_apart(ax)
     room_for_top_tick(plot, f)
 
 

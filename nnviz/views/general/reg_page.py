@@ -12,7 +12,11 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import QSlider, QSpinBox, QWidget
 
 from nnviz.engine.labs.polyfit import MAX_DEGREE, poly_eval
+from nnviz.views.fit import NBSP
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
+
+#: the notes' L2 cost on one line (a line broke after "λ/" at 1024x768 in F5)
+_L2_COST = "C = C₀ + λ / (2n) · Σ a_j²".replace(" ", NBSP)
 
 #: the slider: 0 is λ = 0, then λ = 10^(LOG_LO + (LOG_HI − LOG_LO)·(v − 1)/(STEPS − 1))
 STEPS = 91
@@ -52,7 +56,8 @@ class RegularisationPage(Page):
         self.panel_lay.addWidget(self.slider)
         self.numbers = self.note(name="general-reg-numbers")
         self.explain("The L2 cost",
-                     "L2 cost: C = C₀ + λ/(2n)·Σ a_j² (the constant a₀ is not penalised, as "
+                     f"L2 cost: {_L2_COST} (the constant a₀ is "
+                     "not penalised, as "
                      "biases are not). Drag λ up: the wiggles go, the polynomial comes back "
                      "to the line.")
         self.finish_panel()

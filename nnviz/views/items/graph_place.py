@@ -6,6 +6,7 @@ neuron's values are placed first; the weight labels last, by their own search
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import TYPE_CHECKING
 
@@ -13,11 +14,24 @@ import numpy as np
 from PySide6.QtCore import QPointF
 
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT
-from nnviz.views.items.graph_weights import Rect, WeightLabels, label_rect, try_spots
+from nnviz.views.items.graph_lines import Lines
+from nnviz.views.items.graph_nodes import OUTLINES
+from nnviz.views.items.graph_weights import (
+    CLEAN,
+    GAP,
+    Rect,
+    WeightLabels,
+    label_rect,
+    try_spots,
+)
 
 if TYPE_CHECKING:
     from nnviz.views.items.graph_texts import TextLayer
     from nnviz.views.items.network_graph import NetworkGraphWidget
+
+
+#: networks with more edges than this place their texts without weighing the lines
+MAX_LINES = 400
 
 
 class Placement:
@@ -49,6 +63,13 @@ class Placement:
         return float(r.left()), float(r.top()), float(r.left() + r.width()), \
             float(r.top() + r.height())
 
+    def _ring(self) -> float:
+        """How far past its circle a neuron is kept clear: its outline is drawn on the
+        edge, half of it outside (the active one's thick ring reached under a label
+        placed clear of the circle), and a label keeps a little more than GAP off it
+        (set right against it, "∂ 0.08217" read as touching o1)."""
+        return (OUTLINES["active"][1] / 2 + 2) * self._g.style_.scale
+
     def node_rects(self) -> list[Rect]:
         """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
         dev = self._device_map()
@@ -56,10 +77,11 @@ class Placement:
         if dev is None or not c.sizes:
             return []
         out = []
+        ring = self._ring()
         for l, n in enumerate(c.sizes):
             if n > MAX_NODE_TEXT:
                 continue
-            h = c.node_size(l) / 2
+            h = c.node_size(l) / 2 + ring
             for x, y in c.pos[l]:
                 cx, cy = dev(x, y)
                 out.append((cx - h, cy - h, cx + h, cy + h))
@@ -91,7 +113,7 @@ class Placement:
         neuron of the column or below the bottom one, where it is free."""
         c = self._g.coords
         x, y = c.pos[l][j]
-        r = c.node_size(l) / 2 + 4
+        r = c.node_size(l) / 2 + self._ring() + GAP + 1   # clear of node_rects
         # above or below, a little further out if a neighbour's text is in the way,
         # before beside it (there the edges and their weight labels are)
         sc = self._g.style_.scale
@@ -100,9 +122,13 @@ class Placement:
         right, left = (x + r * px, y, (0.0, 0.5)), (x - r * px, y, (1.0, 0.5))
         if l == 0:
             return [left, *above[:1], *below[:1]]
+        # off-centre: the label mostly right or left of its neuron (clear of a line
+        # running in under the middle)
+        aside = [(x, y + (r + d * sc) * down * s, (ax, 0.5 - s / 2)) for s in (-1, 1)
+                 for d in (0, 12) for ax in (0.2, 0.8)]
         first = [*above, *below] if j < c.sizes[l] / 2 else [*below, *above]
         if roomy:
-            return first + [right, left]
+            return first + [right, left] + aside
         ys = c.pos[l][:, 1]
         top, bottom = (ys.min(), ys.max()) if down > 0 else (ys.max(), ys.min())
         ends = [(x, top - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 12)] + \
@@ -130,15 +156,27 @@ class Placement:
         # (a crowded layer shows the active neuron's values only: the others' would go
         # beside their neurons, over the edges)
         st = g.state
+        # (the lines under a label are weighed in small networks only: 784-100-10's 79,400
+        # edges made every placing take seconds)
+        lines = Lines(g.coords, g.shared_layers(), dev) if len(g.coords.src) <= MAX_LINES \
+            else None
         roomy = {l: texts.roomy_layer(l, py) for l in range(len(g.coords.sizes))}
         values = [(k, it) for k, it in texts.values.items() if it.toPlainText().strip()
                   and (k[0] == 0 or k in st.node_text) and (roomy[k[0]] or k == st.active)]
         values.sort(key=lambda kv: kv[0] != st.active)
         for (l, j), item in values:
-            try_spots(item, self._value_spots(l, j, px, down, roomy[l]), taken, dev, bounds)
+            spots = self._value_spots(l, j, px, down, roomy[l])
+            cost = None if lines is None else functools.partial(lines.costs, neuron=(l, j))
+            # (where only the active neuron's values show: beside it if it can, before the
+            # column's ends, which read as another neuron's)
+            if roomy[l]:
+                try_spots(item, spots, taken, dev, bounds, cost)
+            elif not (try_spots(item, spots[:2], taken, dev, bounds, cost, CLEAN)
+                      or try_spots(item, spots[2:], taken, dev, bounds)):
+                try_spots(item, spots[:2], taken, dev, bounds, cost)
         self._place_biases(px, down, taken, dev, bounds)
         if g.weight_labels_on:
-            self.weights.place(taken, dev, bounds)
+            self.weights.place(taken, dev, bounds, lines)
         for item in texts.captions.values():
             if item.isVisible():   # the layer captions: where placed, or a little lower
                 p = item.pos()   # set afresh by TextLayer.place before every placing
@@ -171,7 +209,7 @@ class Placement:
             if not item.isVisible() or item.boundingRect().width() <= c.node_size(l):
                 continue
             x, y = c.pos[l][j]
-            r = c.node_size(l) / 2 + 2
+            r = c.node_size(l) / 2 + self._ring() + GAP + 1
             ds = [d * self._g.style_.scale for d in (0, 6, 12)]
             spots = [(x, y + (r + d) * down, (0.5, 0.0)) for d in ds]
             spots += [(x, y - (r + d) * down, (0.5, 1.0)) for d in ds]

@@ -179,7 +179,7 @@ class TextLayer:
         inputs = widest(it for (l, _), it in self.values.items() if l == 0)
         targets, cap_left, cap_right = self.fitted_needs = self.side_needs()
         if inputs:
-            lpx = inputs + (c.node_size(0) / 2 + 12 * sc)
+            lpx = inputs + (c.node_size(0) / 2 + 16 * sc)   # clear of the ring, see Placement
         if targets:
             rpx = targets + (c.node_size(len(c.sizes) - 1) / 2 + 16 * sc)
         # the outer layers' captions, centred under them, inside the view too

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nnviz.views.items.graph_lines import Lines
 from nnviz.views.items.graph_support import lines_html
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ FORMS = ((False, 9.0), (True, 9.0), (False, 8.0), (True, 8.0), (True, 7.5), (Tru
 SEARCH_BUDGET = 300
 #: networks with at most this many weight labels get the search; larger ones a greedy pass
 SEARCH_LABELS = 16
+#: what a label may hide of lines other than its edge and still count as clear of them
+#: (graph_lines.Lines.costs: pixels of an edge, or twice as many of a bias link)
+CLEAN = 8.0
 
 
 def hits(r: Rect, taken: list[Rect]) -> bool:
@@ -112,21 +116,36 @@ def label_rect(item, dev, x: float, y: float, anchor) -> Rect:
     return x0, y0, x0 + r.width(), y0 + r.height()
 
 
-def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect) -> bool:
+def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect, cost=None,
+              most: float = np.inf) -> bool:
     """Put ``item`` at the first free spot ((x, y, anchor) in view units) inside
-    ``bounds``, covering nothing ``taken`` (which it joins); hide it if none is free."""
+    ``bounds``, covering nothing ``taken`` (which it joins); with ``cost`` ((n, 4)
+    rectangles -> what lies under each), at the free spot of least cost, the first of
+    equals, if that cost is at most ``most``. Hide it if none is free."""
+    free = []
     for x, y, anchor in spots:
         r = label_rect(item, dev, x, y, anchor)
         inside = r[0] >= bounds[0] and r[2] <= bounds[2] and r[1] >= bounds[1] \
             and r[3] <= bounds[3]
         if inside and not hits(r, taken):
-            item.set_anchor(anchor)
-            item.setPos(x, y)
-            taken.append(r)
-            item.setVisible(True)
-            return True
-    item.setVisible(False)
-    return False
+            free.append((r, x, y, anchor))
+            if cost is None:
+                break
+    best = 0
+    if free and cost is not None:
+        costs = cost(np.array([f[0] for f in free]))
+        best = int(np.argmin(costs))
+        if costs[best] > most:
+            free = []
+    if not free:
+        item.setVisible(False)
+        return False
+    r, x, y, anchor = free[best]
+    item.set_anchor(anchor)
+    item.setPos(x, y)
+    taken.append(r)
+    item.setVisible(True)
+    return True
 
 
 class WeightLabels:
@@ -174,10 +193,14 @@ class WeightLabels:
         style = self._g.style_
         return lines_html(lines, style, style.pt(size))
 
-    def _candidates(self, htmls: list[str], taken: np.ndarray, dev, bounds: Rect) -> list:
-        """Per label, its free spots: (indices into its spots, (n, 4) rectangles)."""
+    def _candidates(self, htmls: list[str], taken: np.ndarray, dev, bounds: Rect,
+                    lines: Lines | None = None, clean: bool = False) -> list:
+        """Per label, its free spots: (indices into its spots, (n, 4) rectangles); with
+        ``lines``, those that hide least of the other lines first, and with ``clean``
+        only those that hide none of them (at most CLEAN)."""
         out = []
-        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, self._spot_px):
+        for (item, edge), html, (pts, anchors) in zip(self.texts.edge_labels, htmls,
+                                                      self._spot_px):
             w, h = self._label_size(item, html)
             x0 = pts[:, 0] - anchors[:, 0] * w
             y0 = pts[:, 1] - anchors[:, 1] * h
@@ -187,38 +210,48 @@ class WeightLabels:
             if len(taken):
                 ok &= ~conflicts(r, taken).any(axis=1)
             idx = np.flatnonzero(ok)
+            if lines is not None and len(idx):   # those hiding least of other lines first
+                cost = lines.costs(r[idx], edge=edge)
+                order = np.argsort(cost, kind="stable")
+                idx = idx[order[cost[order] <= CLEAN]] if clean else idx[order]
             out.append((idx, r[idx]))
         return out
 
-    def place(self, taken: list[Rect], dev, bounds: Rect) -> None:
-        """Every weight label in the largest form in which all of them fit; if none does,
-        the smallest form, with those that fit nowhere hidden."""
+    def place(self, taken: list[Rect], dev, bounds: Rect, lines: Lines | None = None) -> None:
+        """Every weight label in the largest form in which all of them fit hiding no
+        other line (``lines``: at most CLEAN of it), else in the largest in which all of
+        them fit; if none does, the smallest form, with those that fit nowhere hidden."""
         labels = self.texts.edge_labels
         if not labels:
             return
         self._spots_in_pixels(dev)
         fixed = np.array(taken, float).reshape(-1, 4)
-        for short, size in FORMS:
-            htmls = [self._form_html(item, short, size) for item, _ in labels]
-            cands = self._candidates(htmls, fixed, dev, bounds)
-            if not all(len(idx) for idx, _ in cands):
-                continue
-            rects = [r for _, r in cands]
-            # a full search where the labels are few (a 2-2-2 network: 8); else in turn
-            pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
-            if pick is None:
-                continue
-            for (item, (l, j, k)), html, (idx, rects), i in zip(labels, htmls,
-                                                                cands, pick):
-                x, y, anchor = self._weight_spots(l, j, k)[idx[i]]
-                item.set_html_once(html)
-                item.set_anchor(anchor)
-                item.setPos(x, y)
-                item.setVisible(True)
-                taken.append(tuple(rects[i]))
-            self.form = (short, size)
-            return
+        for clean in ((True, False) if lines is not None else (False,)):
+            for short, size in FORMS:
+                htmls = [self._form_html(item, short, size) for item, _ in labels]
+                cands = self._candidates(htmls, fixed, dev, bounds, lines, clean)
+                if self._put(labels, htmls, cands, taken):
+                    self.form = (short, size)
+                    return
         self.form = FORMS[-1]
         for item, (l, j, k) in labels:   # greedy: as many as fit
             item.set_html_once(self._form_html(item, *FORMS[-1]))
             try_spots(item, self._weight_spots(l, j, k), taken, dev, bounds)
+
+    def _put(self, labels, htmls: list[str], cands: list, taken: list[Rect]) -> bool:
+        """Each label at one of its candidates, none overlapping another, if there is
+        such a choice (a full search where the labels are few: a 2-2-2 network's 8)."""
+        if not all(len(idx) for idx, _ in cands):
+            return False
+        rects = [r for _, r in cands]
+        pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
+        if pick is None:
+            return False
+        for (item, (l, j, k)), html, (idx, rects), i in zip(labels, htmls, cands, pick):
+            x, y, anchor = self._weight_spots(l, j, k)[idx[i]]
+            item.set_html_once(html)
+            item.set_anchor(anchor)
+            item.setPos(x, y)
+            item.setVisible(True)
+            taken.append(tuple(rects[i]))
+        return True

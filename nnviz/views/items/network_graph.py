@@ -209,7 +209,7 @@ class NetworkGraphWidget(QWidget):
         # vertical margins in pixels: three lines of values above the top neurons and
         # below the bottom ones, then the layer captions
         hpx = max(100.0, float(self.view.height()) or 400.0)
-        top = (78 if small else 12) * sc
+        top = (80 if small else 12) * sc   # a radius, the ring kept clear, three lines
         # (with bias nodes: room under them for the layer captions)
         bottom = (48 if shared else 120 if small else 34) * sc
         if self.compact:    # only the neurons' names are shown: no room kept for texts

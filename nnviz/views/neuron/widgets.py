@@ -62,36 +62,8 @@ class ValueSlider(QWidget):
 
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
-    """Axis pens and fonts from the style; axis labels kept apart from the tick labels."""
+    """Axis pens and fonts from the style (axis labels kept apart from the tick labels)."""
     style_axes(plot, style, pen=style.muted)
-    for name in ("left", "bottom"):
-        label_apart(plot.getAxis(name))
-
-
-def label_apart(axis) -> None:
-    """Room for the axis label's whole height beside the tick labels: pyqtgraph reserves
-    four fifths of it and sets the label five pixels outside the axis, so a label in
-    presentation type ("a_j", "w") touched the tick labels."""
-    if getattr(axis, "_nnviz_apart", False):
-        return
-    axis._nnviz_apart = True
-    side = "_updateWidth" if axis.orientation in ("left", "right") else "_updateHeight"
-    plain = getattr(axis, side)
-
-    def update() -> None:
-        plain()
-        if axis.isVisible() and axis.label.isVisible() and \
-                (axis.fixedWidth if side == "_updateWidth" else axis.fixedHeight) is None:
-            extra = axis.label.boundingRect().height() * 0.2
-            if side == "_updateWidth":
-                axis.setMaximumWidth(axis.maximumWidth() + extra)
-                axis.setMinimumWidth(axis.minimumWidth() + extra)
-            else:
-                axis.setMaximumHeight(axis.maximumHeight() + extra)
-                axis.setMinimumHeight(axis.minimumHeight() + extra)
-
-    setattr(axis, side, update)
-    axis._adjustSize()
 
 
 def rgba(hex_colour: str, alpha: int) -> tuple[int, int, int, int]:

@@ -123,6 +123,10 @@ class SlowdownPage(QWidget):
         grid.addWidget(self.curves_note, 0, 2)
         self.target_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#8A8F98", style=Qt.PenStyle.DashLine))
         self.curves_plot.addItem(self.target_line)
+        # a sigmoid's output: always 0 to 1, with room for the end labels (autoranged to
+        # the curves' few hundredths on a short plot it labelled only "0.5")
+        self.curves_plot.getPlotItem().enableAutoRange(y=False)
+        self.curves_plot.setYRange(0, 1, padding=0.12)
 
     @staticmethod
     def _epoch_plot(name: str, left: str) -> tuple[pg.PlotWidget, list]:

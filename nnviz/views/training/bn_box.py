@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.engine.core.naming import fmt
 from nnviz.engine.core.network import forward
+from nnviz.views.axes import style_axes
 
 #: the sample shown: this many training samples drawn at random from the whole training
 #: set (a fixed draw, the same every epoch, so the histogram of z moves only as the layers
@@ -150,9 +151,11 @@ class BatchNormBox(QGroupBox):
             self._empty = True
             for item in (self.before, self.after):
                 item.setOpts(x0=[], width=[], height=[])
+            self.plot.hide()   # no empty axes (on a projector they had not one number)
             self.numbers.setText("Tick a hidden layer to normalise its weighted inputs.")
             return
         self._empty = False
+        self.plot.show()
         z, y, n = got
         both = np.concatenate([z, y])
         both = both[np.isfinite(both)]
@@ -176,7 +179,6 @@ class BatchNormBox(QGroupBox):
     def apply_style(self, style) -> None:
         self.plot.setBackground(style.background)
         self.plot.setFixedHeight(int(120 * style.scale))
-        for name in ("bottom",):
-            ax = self.plot.getAxis(name)
-            ax.setPen(style.foreground)
-            ax.setTextPen(style.foreground)
+        # ticks in the charts' type (in the application's, on a projector the axis had
+        # no room for them when it was first drawn: an axis without a number)
+        style_axes(self.plot, style, names=("bottom",))

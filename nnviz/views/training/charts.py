@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnviz.views.axes import room_for_top_tick, space_ticks
+from nnviz.views.axes import label_apart, room_for_top_tick, space_ticks
 from nnviz.views.style import Style
 from nnviz.views.thin import GrowingPeaks
 
@@ -51,6 +51,7 @@ def style_plot(plot, style: Style) -> None:
         ax.enableAutoSIPrefix(False)  # "epoch", never "epoch (x0.001)"
         ax.label.setFont(f)
         space_ticks(ax)   # before a chart places its own ticks, too
+        label_apart(ax)
     title = plot.getPlotItem().titleLabel
     title.setText(title.text, color=style.foreground, size=f"{10 * style.scale:.0f}pt")
     room_for_top_tick(plot, f)

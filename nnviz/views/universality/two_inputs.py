@@ -188,7 +188,10 @@ class TwoInputPage(QWidget):
         self.graphics.setBackground(style.background)
         for plot in (self.goal_plot, self.out_plot):
             plot.setTitle(plot.titleLabel.text, color=style.foreground, size=f"{11 * style.scale:.0f}pt")
-            style_axes(plot, style)   # tick and axis-name type scale with presentation
+            # tick and axis-name type scale with presentation, a little smaller than a
+            # chart's: the axis names kept off the tick labels widened the two heatmaps
+            # side by side past the view at 1024x768 in F5
+            style_axes(plot, style, size=8.0)
         f = self.score_label.font()
         f.setPointSizeF(style.pt(12))
         f.setBold(True)

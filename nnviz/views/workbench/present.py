@@ -22,13 +22,20 @@ from nnviz.views.workbench.equation_layout import (
 )
 
 
-def short(x: float) -> str:
-    """A number in four significant digits (the graph in presentation mode; the Equation
-    panel beside it prints every digit)."""
+def short(x: float, digits: int = 4) -> str:
+    """A number in four (or ``digits``) significant digits (the graph in presentation
+    mode; the Equation panel beside it prints every digit)."""
     x = float(x)
     if not np.isfinite(x) or x == 0 or abs(x) >= 1e4:
         return fmt(x)
-    return f"{x:.4g}" if abs(x) < 1e-3 else fmt(float(f"{x:.4g}"))
+    return f"{x:.{digits}g}" if abs(x) < 1e-3 else fmt(float(f"{x:.{digits}g}"))
+
+
+def gradient_text(x: float, brief: bool) -> str:
+    """A weight's gradient under its value on the graph: in three significant digits in
+    presentation mode ("∂ 0.08217" in four filled the short edge from h1 to o1 at
+    1024x768, from circle to circle; the Equation panel prints every digit)."""
+    return f"∂ {short(x, 3) if brief else fmt(x)}"
 
 
 def graph_state(trace: Trace, st: TraceState, naming: Naming,
@@ -40,7 +47,7 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
     values = [np.asarray(trace.x, float)]
     values += [np.where(st.out_known[l + 1], st.out[l + 1], np.nan) for l in range(net.n_layers)]
     return GraphState(node_values=values, node_text=_node_texts(net, st, naming, num),
-                      edge_text=_edge_texts(net, st, naming, num),
+                      edge_text=_edge_texts(net, st, naming, num, brief),
                       target_text=_target_texts(trace, st, naming, num),
                       target_room=_target_room(trace, naming, num),
                       active=_active_node(st.step), active_edges=_active_edges(net, st.step),
@@ -76,7 +83,7 @@ def _bias_text(net, st: TraceState, naming: Naming, num, l: int, j: int) -> str:
     return f"{naming.bias(l, j)} = {num(st.biases[l][j])}"
 
 
-def _edge_texts(net, st: TraceState, naming: Naming, num) -> dict:
+def _edge_texts(net, st: TraceState, naming: Naming, num, brief: bool = False) -> dict:
     """(l, j, k) -> the lines on a weight (small networks only): its value, its update
     (the one being made highlighted) and its gradient until it is applied."""
     edge_text: dict = {}
@@ -95,7 +102,7 @@ def _edge_texts(net, st: TraceState, naming: Naming, num) -> dict:
             else:
                 lines = [(f"{name} = {num(w[j, k])}", role)]
             if st.dw_known[l][j, k] and not st.w_updated[l][j, k]:
-                lines.append((f"∂ {num(st.dw[l][j, k])}", "gradient"))
+                lines.append((gradient_text(st.dw[l][j, k], brief), "gradient"))
             edge_text[(l, j, k)] = lines
     return edge_text
 

@@ -1,0 +1,73 @@
+"""The network graph's lines as the placing sees them: every edge and shared-bias link as
+a segment in the view's pixels, and which of them run through a label's rectangle. A
+label goes where it hides the least of them (a neuron's values over the bias links
+hid them; a weight label set across another edge read as that edge's)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: what a pixel of line hidden under a label costs: of an edge, of a bias link, of a bias
+#: link of the label's own neuron (it runs into that neuron from below: under its values
+#: at worst)
+EDGE, LINK, OWN_LINK = 1.0, 0.5, 0.25
+
+
+def hidden(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """(n, m) pixels: how long a piece of segment j (``p0[j]`` to ``p1[j]``, (m, 2) pixel
+    points) runs through rectangle i of ``rects`` ((n, 4): x0, y0, x1, y1), by
+    Liang-Barsky clipping (0 where it misses)."""
+    r = np.asarray(rects, float).reshape(-1, 4)[:, None, :]
+    p0, p1 = np.asarray(p0, float).reshape(-1, 2), np.asarray(p1, float).reshape(-1, 2)
+    d = p1 - p0
+    shape = (len(r), len(p0))
+    t0, t1 = np.zeros(shape), np.ones(shape)
+    outside = np.zeros(shape, bool)
+    for p, q in ((-d[:, 0], p0[:, 0] - r[..., 0]), (d[:, 0], r[..., 2] - p0[:, 0]),
+                 (-d[:, 1], p0[:, 1] - r[..., 1]), (d[:, 1], r[..., 3] - p0[:, 1])):
+        p = np.broadcast_to(p, shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = q / p
+        outside |= (p == 0) & (q < 0)
+        t0 = np.where(p < 0, np.maximum(t0, t), t0)
+        t1 = np.where(p > 0, np.minimum(t1, t), t1)
+    return np.where(outside, 0.0, np.clip(t1 - t0, 0.0, None)) * np.hypot(d[:, 0], d[:, 1])
+
+
+class Lines:
+    """The graph's segments in pixels: ``p0``, ``p1`` (m, 2), and per segment its ends
+    as neurons ((layer, j), or None for a bias node) and whether it is a bias link."""
+
+    def __init__(self, coords, shared: list[int], dev) -> None:
+        p0, p1, ends, link = [], [], [], []
+        for i in range(len(coords.src)):
+            l, j, k = coords.edge_index(i)
+            p0.append(dev(*coords.src[i]))
+            p1.append(dev(*coords.dst[i]))
+            ends.append(((l, k), (l + 1, j)))
+            link.append(False)
+        for l in shared:
+            for j, pos in enumerate(coords.pos[l + 1]):
+                p0.append(dev(*coords.bias_pos[l]))
+                p1.append(dev(*pos))
+                ends.append((None, (l + 1, j)))
+                link.append(True)
+        self.p0 = np.array(p0, float).reshape(-1, 2)
+        self.p1 = np.array(p1, float).reshape(-1, 2)
+        self.ends = ends
+        self.link = np.array(link, bool)
+
+    def costs(self, rects: np.ndarray, neuron=None, edge=None) -> np.ndarray:
+        """Per rectangle, what the lines it hides cost (pixels of line, weighted): a label
+        of ``neuron`` (its own bias link costs less) or of weight ``edge`` ((l, j, k): its
+        own edge costs nothing, it is the line it labels)."""
+        if not len(self.p0):
+            return np.zeros(len(rects))
+        w = np.where(self.link, LINK, EDGE)
+        if neuron is not None:
+            own = np.array([e[1] == neuron and lk for e, lk in zip(self.ends, self.link)])
+            w = np.where(own, OWN_LINK, w)
+        if edge is not None:
+            l, j, k = edge
+            w = np.where([e == ((l, k), (l + 1, j)) for e in self.ends], 0.0, w)
+        return hidden(rects, self.p0, self.p1) @ w

@@ -1,0 +1,43 @@
+"""The graph's lines as the placing measures them: how much of a segment a label's
+rectangle hides, and what a label costs where it lies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnviz.views.items.graph_lines import hidden
+from nnviz.views.workbench.present import gradient_text
+
+
+def test_hidden_is_the_length_of_segment_inside_the_rectangle():
+    rects = np.array([[10.0, 10.0, 30.0, 20.0]])
+    p0 = np.array([[0.0, 15.0], [0.0, 0.0], [0.0, 0.0], [20.0, 0.0], [0.0, 30.0]])
+    p1 = np.array([[40.0, 15.0], [40.0, 40.0], [5.0, 5.0], [20.0, 12.0], [40.0, 30.0]])
+    got = hidden(rects, p0, p1)[0]
+    # across: the rectangle's width; the diagonal from (10, 10) to (20, 20) clipped at
+    # y = 20; one that stops short; one that ends inside; one that passes below
+    np.testing.assert_allclose(got, [20.0, 10 * np.sqrt(2), 0.0, 2.0, 0.0])
+
+
+def test_hidden_against_sampled_points():
+    """Random segments and rectangles: the clipped length agrees with the share of
+    points along the segment that lie inside the rectangle."""
+    rng = np.random.default_rng(3)
+    rects = np.sort(rng.uniform(0, 100, (20, 2, 2)), axis=1).transpose(0, 2, 1).reshape(20, 4)
+    rects = rects[:, [0, 2, 1, 3]]
+    p0, p1 = rng.uniform(-20, 120, (30, 2)), rng.uniform(-20, 120, (30, 2))
+    got = hidden(rects, p0, p1)
+    t = np.linspace(0, 1, 4001)[:, None, None]
+    pts = p0[None] + t * (p1 - p0)[None]
+    for i, (x0, y0, x1, y1) in enumerate(rects):
+        inside = ((pts[..., 0] >= x0) & (pts[..., 0] <= x1)
+                  & (pts[..., 1] >= y0) & (pts[..., 1] <= y1)).mean(axis=0)
+        np.testing.assert_allclose(got[i], inside * np.hypot(*(p1 - p0).T), atol=0.2)
+
+
+@pytest.mark.parametrize(("x", "brief", "text"), [(0.082167041, True, "∂ 0.0822"),
+                                                  (0.082167041, False, "∂ 0.082167041"),
+                                                  (-0.0226025, True, "∂ -0.0226")])
+def test_a_gradient_on_the_graph_is_brief_on_a_projector(x, brief, text):
+    assert gradient_text(x, brief) == text
