@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import WorkbenchParts
 from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
-from nnviz.engine.teaching.notes_numbers import pass_remarks
 from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
@@ -37,6 +35,7 @@ from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.matrix_view import MatrixView
+from nnviz.views.workbench.notes import step_remarks
 from nnviz.views.workbench.present import graph_state
 from nnviz.views.workbench.timeline import TimelinePanel
 from nnviz.views.workbench.train_n import TrainNPanel
@@ -77,6 +76,25 @@ class WorkbenchLab(Lab):
                                                else None))
         self.train_n = TrainNPanel(self.repeat)
         self.timeline.add_row(self.train_n)
+        self._build_docks()
+        self._sized = False
+        self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
+        self._stale = False   # changed while hidden: refreshed when shown
+        self._docks_before: list[bool] | None = None   # the docks shown before presentation
+        self._values_of = self._values = None   # the trace caption_values() last read
+        from nnviz.views.workbench.reveal import WorkbenchReveal
+
+        self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
+        self.equations.set_guess_bar(self.reveal.bar)
+        self.matrix_view.is_hidden = self.reveal.hidden
+        self._connect(doc)
+        self._on_lesson_changed()
+        self.parts.attach(self)
+
+    # ------------------------------------------------------------ building
+    def _build_docks(self) -> None:
+        """Equation and the tabbed Inspector, Network and Lesson on the right (the Network
+        editor built when its tab is first shown), the Timeline below."""
         self.setDockNestingEnabled(True)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.dock_eq = self._dock("Equation", self.equations, right)
@@ -92,16 +110,9 @@ class WorkbenchLab(Lab):
         self.dock_inspector.raise_()
         self.dock_timeline = self._dock("Timeline", self.timeline,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._sized = False
-        self._refresher = Coalescer(self._refresh, self)  # once per event, same repaint
-        self._stale = False   # changed while hidden: refreshed when shown
-        self._docks_before: list[bool] | None = None   # the docks shown before presentation
-        self._values_of = self._values = None   # the trace caption_values() last read
-        from nnviz.views.workbench.reveal import WorkbenchReveal
 
-        self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
-        self.equations.set_guess_bar(self.reveal.bar)
-        self.matrix_view.is_hidden = self.reveal.hidden
+    def _connect(self, doc: Document) -> None:
+        """The stepper, the matrix view, the lesson and the graph's clicks."""
         self.stepper.position_changed.connect(self._on_position_changed)
         # after the refresh is asked for: the caption bar then waits for it (one caption
         # refresh a step, after the status it shows)
@@ -116,10 +127,7 @@ class WorkbenchLab(Lab):
         self.graph.weight_dragged.connect(self.inspector.nudge)
         self.inspector.selection_changed.connect(self._on_selection_changed)
         self.equations.jump_requested.connect(self.stepper.set_position)
-        self._on_lesson_changed()
-        self.parts.attach(self)
 
-    # ------------------------------------------------------------ building
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         d = QDockWidget(title, self)
         d.setObjectName(f"workbench-dock-{title.lower()}")
@@ -230,23 +238,6 @@ class WorkbenchLab(Lab):
         self.graph.set_selected(neuron=sel[1:] if sel and sel[0] == "neuron" else None,
                                 edge=sel[1:] if sel and sel[0] == "edge" else None)
 
-    def _notes_remarks(self, short: bool = False) -> list[str]:
-        """The notes' printed numbers that belong to the step shown (first pass only)."""
-        d, lesson = self.doc, self.doc.lesson
-        if lesson is None or not lesson.notes_numbers or d.network is None:
-            return []
-        mat = self.matrix.active
-        step = self.matrix.step if mat else self.stepper.step
-        tr = self.matrix.trace if mat else self.stepper.trace
-        x, y = lesson.example()
-        if (step is None or tr is None or (mat and self.matrix.batch)
-                or not d.network.equals(lesson.network)
-                or not np.array_equal(d.example_x, x) or not np.array_equal(d.example_y, y)):
-            return []
-        neuron = None if mat else step.neuron
-        return pass_remarks(lesson.notes_numbers, step.kind, step.layer, neuron,
-                            tr.net_before, tr.net_after, x, y, d.loss, short)
-
     def _on_lesson_changed(self) -> None:
         lesson = self.doc.lesson
         if lesson is not None:
@@ -281,13 +272,14 @@ class WorkbenchLab(Lab):
         self.equations.refresh(hidden)
         self.inspector.refresh()
         self.timeline.refresh()
-        remarks = self._notes_remarks()
+        remarks = step_remarks(self.doc, self.matrix, self.stepper)
         self.train_n.set_step_remarks(remarks)
         self.matrix_view.canvas.remarks = remarks if self.matrix.active else []
         if self.matrix.active:
             self.matrix_view.refresh()
         status = self.matrix.status_text() if self.matrix.active else st.status_text()
-        short = self._notes_remarks(short=True)   # in view in presentation mode too
+        # in view in presentation mode too
+        short = step_remarks(self.doc, self.matrix, self.stepper, short=True)
         self.status.emit(" · ".join([status] + short))
         self.graph.flush()
 
