@@ -111,7 +111,9 @@ JOINER = "\u2060"
 
 
 def _primes_joined(text: str) -> str:
-    return text.replace("′", "′" + JOINER)
+    """Primes and slashes joined to what follows: Qt breaks a line after either ("f′" |
+    "(z)", "m/" | "(1−β₁ᵗ)")."""
+    return text.replace("′", "′" + JOINER).replace("/", "/" + JOINER)
 
 
 def unbreakable(text: str) -> str:

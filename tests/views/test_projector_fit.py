@@ -145,8 +145,7 @@ def test_every_lab_fits_the_screen(window, qtbot):
     shows two tick labels apart from its axis label, no word, number or formula breaks
     across lines, no table heading is in two lines and no table cell is cut (the Neuron
     lab's checks: "epoch" touched its ticks in every lab, the surface map's α axis showed
-    only "0", the RGB kernel's "-1" ran together). Findings that are another helper's
-    work (KNOWN) make it an expected failure naming them."""
+    only "0", the RGB kernel's "-1" ran together)."""
     win = window
     problems, reading = [], []
     for presentation in (True, False):
@@ -165,25 +164,7 @@ def test_every_lab_fits_the_screen(window, qtbot):
                 settle()
                 # every tab with the lab's first lesson; the others in the tab they open
                 problems += _check(win, lesson, every_tab=i == 0, reading=reading)
-    unknown = [p for p in reading if not _known(p)]
-    assert not problems + unknown, "\n".join(problems + unknown)
-    known = sorted({_known(p) for p in reading} - {None})
-    if known:
-        pytest.xfail("; ".join(known))
-
-
-#: findings of the projector checks that belong to another helper's work (issue 15):
-#: (where, what) substrings -> whose
-KNOWN = {("[Optimiser race]", "m^ = m/"): "helper projlabs fixes the race tab's Adam formula",
-         ("universality", "goal field"): "helper projlabs fixes the Universality goal field",
-         ("[gallery]", "axis"): "helper projlabs fixes the Neuron gallery's axes"}
-
-
-def _known(problem: str) -> str | None:
-    """Whose work a finding of the projector checks is, if another helper's."""
-    flat = problem.replace("\xa0", " ").replace("\\xa0", " ")
-    return next((who for (where, what), who in KNOWN.items()
-                 if where in flat and what in flat), None)
+    assert not problems + reading, "\n".join(problems + reading)
 
 
 def test_the_training_lab_on_a_projector(window, qtbot):
