@@ -110,17 +110,17 @@ NBSP = "\u00a0"
 JOINER = "\u2060"
 
 
-def _primes_joined(text: str) -> str:
+def _joined_to_what_follows(text: str) -> str:
     """Primes and slashes joined to what follows: Qt breaks a line after either ("f′" |
     "(z)", "m/" | "(1−β₁ᵗ)")."""
     return text.replace("′", "′" + JOINER).replace("/", "/" + JOINER)
 
 
 def unbreakable(text: str) -> str:
-    """``text`` (plain) that never wraps inside: its spaces non-breaking and its primes
+    """``text`` (plain) that never wraps inside: its spaces non-breaking, its primes and slashes
     joined to what follows (a formula such as "σ′(z) = σ(z)(1 − σ(z))" or a term
     "m^ = m/(1−β₁ᵗ)" kept on one line)."""
-    return _primes_joined(text.replace(" ", NBSP))
+    return _joined_to_what_follows(text.replace(" ", NBSP))
 
 
 def formula_breaks(text: str, at_equals: bool = True) -> str:
@@ -144,7 +144,7 @@ def formula_breaks(text: str, at_equals: bool = True) -> str:
         inside = before in ("=", "←") or after in ("+", "−", "-") and after != ""
         breakable = depth <= 0 and (between or at_equals and inside)
         out.append(" " if breakable else NBSP)
-    return _primes_joined("".join(out))
+    return _joined_to_what_follows("".join(out))
 
 
 def fit_combo(combo: QComboBox) -> None:
