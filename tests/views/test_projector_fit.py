@@ -15,6 +15,7 @@ from nnviz.engine.teaching.lessons import lesson_titles
 from nnviz.views.style import current_style
 from tests.views.fit_checks import (
     axis_problems,
+    bracket_breaks,
     broken_texts,
     cell_problems,
     colour_bar_problems,
@@ -22,6 +23,7 @@ from tests.views.fit_checks import (
     long_tick_labels,
     plot_problems,
     scrolling_panels,
+    small_plot_texts,
     squeezed,
     tab_bar_problems,
     text_problems,
@@ -115,9 +117,11 @@ def _check(win, lesson: str, every_tab: bool = True, reading: list | None = None
 
 def _projector_problems(win) -> list[str]:
     """The checks first made for the Neuron lab, on any lab: every axis with two tick
-    labels apart from its axis label, no word or number broken across lines, no table
+    labels apart from its axis label, no word or number broken across lines, no formula
+    broken inside its parentheses, no table
     heading in two lines, no table cell cut."""
-    return axis_problems(win) + broken_texts(win) + wrapped_headers(win) + cell_problems(win)
+    return axis_problems(win) + broken_texts(win) + bracket_breaks(win) + wrapped_headers(win) + \
+        cell_problems(win) + small_plot_texts(win, 14)
 
 
 def _focus(win, widget) -> None:
