@@ -514,6 +514,56 @@ def _workbench_step_problems(lab) -> list[str]:
     return [f"step {k}: {p}" for p in problems]
 
 
+def _derivation_problem(eq, value: str) -> str | None:
+    """The step's equation (the last table before "where" and the captions) ends in the
+    result ``value`` and is in view down to that line, without scrolling."""
+    doc = eq.text.document()
+    where = doc.find("where")
+    stop = doc.characterCount() if where.isNull() else where.position()
+    tables = [f for f in doc.rootFrame().childFrames() if f.firstPosition() < stop]
+    if not tables:
+        return "no equation"
+    t = tables[-1]
+    cell = t.cellAt(t.rows() - 1, t.columns() - 1)
+    cursor = cell.firstCursorPosition()
+    cursor.setPosition(cell.lastCursorPosition().position(), cursor.MoveMode.KeepAnchor)
+    last = cursor.selectedText().replace("\u2060", "")
+    bottom = doc.documentLayout().frameBoundingRect(t).bottom() - eq.text.verticalScrollBar().value()
+    if last != value:
+        return f"the equation ends in {last!r}, not the result {value}"
+    if bottom > eq.text.viewport().height():
+        return f"the equation's result line ends at {bottom:.0f} px, below the panel's " \
+               f"{eq.text.viewport().height()} px"
+    return None
+
+
+def test_the_equations_result_line_is_in_view_at_every_step(window, qtbot):
+    """In presentation mode (F5), through the whole pass of mazur-2-2-2, xor-mlp and
+    linear-2-2-1 stepped by the → key: the Equation panel shows the step's equation down
+    to its last line, "= result", without scrolling, in type no smaller than 18 pt and
+    every line within the panel's width (at mazur-2-2-2's micro-step 13 at 1024x768 the
+    last line, "= 0.082167041", was below the panel: the result only in the heading)."""
+    from nnviz.engine.core.naming import fmt
+
+    win = window
+    set_presentation(win, qtbot, True)
+    problems = []
+    for lesson in ("mazur-2-2-2", "xor-mlp", "linear-2-2-1"):
+        assert win.open_lesson(lesson)
+        lab = win.current_lab
+        lab.graph.setFocus()
+        qtbot.keyClick(win, Qt.Key.Key_Home)
+        for k in range(1, len(lab.stepper) + 1):
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+            settle(1)
+            assert lab.stepper.k == k
+            found = [_derivation_problem(lab.equations, fmt(lab.stepper.step.value))]
+            found += _equation_fit_problems(lab.equations)
+            problems += [f"{lesson} step {k}: {p}" for p in found if p]
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
+
 def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     from nnviz.views.items.graph_place import overlapping
 
