@@ -294,9 +294,11 @@ class RacePage(QWidget):
         if self.focus not in racing:
             self.focus = racing[0] if racing else None
         width = self.scroll.viewport().width() - 4
+        # every optimiser's line (one not racing keeps its tick and rate), and the racers'
+        # updates: counting the racers' lines only, three racers scrolled at 1024x768 in F5
         rows = self.heading.heightForWidth(width) + sum(
-            max(self.checks[n].sizeHint().height(), self.lrs[n].sizeHint().height())
-            + self.details[n].heightForWidth(width) + 4 for n in racing)
+            max(self.checks[n].sizeHint().height(), self.lrs[n].sizeHint().height()) + 4
+            for n in self.checks) + sum(self.details[n].heightForWidth(width) for n in racing)
         self.compact = rows > self.scroll.viewport().height()
         fg = self._style.foreground
         self.heading.setText(f"step {self._most} · each racer's loss" + (
