@@ -514,3 +514,22 @@ def small_plot_texts(root: QWidget, floor: float) -> list[str]:
             if 0 < pt < floor:
                 out.append(f"plot {name[:30]!r}: text {text.toPlainText()[:20]!r} in {pt:.1f} pt")
     return sorted(set(out))
+
+
+def small_widget_texts(root: QWidget, floor: float) -> list[str]:
+    """Every shown label, button, combo box or spin box under ``root`` with text whose font
+    is set below ``floor`` points (the CNN tab's explanation stayed at 8 pt x the
+    presentation scale, 14 pt, under every other text's 15.75)."""
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    out = []
+    for w in root.findChildren(QWidget):
+        if not isinstance(w, (QLabel, QAbstractButton, QComboBox, QAbstractSpinBox)) or \
+                not _shown(w, root):
+            continue
+        text = w.currentText() if isinstance(w, QComboBox) else \
+            w.text() if isinstance(w, (QLabel, QAbstractButton)) else w.text()
+        pt = w.font().pointSizeF()
+        if str(text).strip() and 0 < pt < floor:
+            out.append(f"{type(w).__name__} {w.objectName()} {str(text)[:30]!r} in {pt:.1f} pt")
+    return out

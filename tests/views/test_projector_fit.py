@@ -24,6 +24,7 @@ from tests.views.fit_checks import (
     plot_problems,
     scrolling_panels,
     small_plot_texts,
+    small_widget_texts,
     squeezed,
     tab_bar_problems,
     text_problems,
@@ -121,7 +122,7 @@ def _projector_problems(win) -> list[str]:
     broken inside its parentheses, no table
     heading in two lines, no table cell cut."""
     return axis_problems(win) + broken_texts(win) + bracket_breaks(win) + wrapped_headers(win) + \
-        cell_problems(win) + small_plot_texts(win, 14)
+        cell_problems(win) + small_plot_texts(win, 14) + small_widget_texts(win, 15)
 
 
 def _focus(win, widget) -> None:
