@@ -543,7 +543,8 @@ def test_the_equations_result_line_is_in_view_at_every_step(window, qtbot):
     linear-2-2-1 stepped by the → key: the Equation panel shows the step's equation down
     to its last line, "= result", without scrolling, in type no smaller than 18 pt and
     every line within the panel's width (at mazur-2-2-2's micro-step 13 at 1024x768 the
-    last line, "= 0.082167041", was below the panel: the result only in the heading)."""
+    last line, "= 0.082167041", was below the panel: the result only in the heading); in
+    predict mode (Q) too, under the guess bar, down to "= ?"."""
     from nnviz.engine.core.naming import fmt
 
     win = window
@@ -561,6 +562,19 @@ def test_the_equations_result_line_is_in_view_at_every_step(window, qtbot):
             found = [_derivation_problem(lab.equations, fmt(lab.stepper.step.value))]
             found += _equation_fit_problems(lab.equations)
             problems += [f"{lesson} step {k}: {p}" for p in found if p]
+    # predict, then reveal (Q): the guess bar takes the panel's top, the equation ends "= ?"
+    assert win.open_lesson("mazur-2-2-2")
+    lab = win.current_lab
+    lab.graph.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Home)
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for k in range(1, len(lab.stepper) + 1):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        settle(1)
+        assert lab.stepper.k == k
+        problems += [f"predicting, step {k}: {p}" for p in
+                     [_derivation_problem(lab.equations, "?")] if p]
+    qtbot.keyClick(win, Qt.Key.Key_Q)
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 

@@ -25,8 +25,8 @@ from nnviz.views.workbench.present import equation_html, step_summary
 #: the sizes tried, largest first, until a step's lines fit the panel's width
 SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
 #: a step's equation too tall for the panel: its lines closer (1), then without the large
-#: result above it (2)
-COMPACT = (0, 1, 2)
+#: result above it (2), then without the step's title (3; e.g. under the guess bar)
+COMPACT = (0, 1, 2, 3)
 #: no type of the panel below these points: 18 on a projector (the back of the room)
 FLOOR_PT = {True: 18.0, False: 8.0}
 

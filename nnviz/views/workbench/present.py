@@ -189,7 +189,8 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     (a panel too narrow for the whole lines), none below ``floor`` points; ``narrow`` sets
     every left-hand side on a line of its own. ``compact`` for a panel too short for the
     equation: 1 sets its lines closer, 2 also leaves out the large result above it (its
-    last line, bold, says the same)."""
+    last line, bold, says the same), 3 also the step's title but "step k of n" (the
+    status bar says it too)."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
     big, eq_pt, mid = (max(floor, style.pt(s) * scale) for s in (14, 12, 10.5))
     share = 0.0 if narrow else 0.45
@@ -200,8 +201,8 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                    f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
                    f'micro-step.</p>')
     else:
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
-                   f' · step {k} of {n}</p>')
+        title = "" if compact >= 3 else f"{math_html(step.title)} · "   # (the status bar's)
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{title}step {k} of {n}</p>')
         shown = HiddenResult if hidden else Equation
         eq = step.equation
         if compact < 2:
