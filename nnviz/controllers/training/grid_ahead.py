@@ -11,7 +11,9 @@ numbers (a slice is at most 40 ms of training), and the views get them without c
 them. Every other redraw (paused, stepped, edited, at a set speed) computes the grid of the
 network as it is, as before. The helper runs the same evaluator on a copy of the same
 parameters: the same bits as computing it on the GUI thread (tested). Where the second
-core is busy the GUI thread waits at most the grid's own time for it.
+core is busy the GUI thread waits for it (at most about the grid's own time), and the slice
+clock counts that wait as drawing time (:meth:`SliceClock.wait`), so the next slice keeps
+training's share of the frame as if the maps had been computed on the GUI thread.
 
 This is :mod:`nnviz.controllers.training.score_ahead`'s pattern (a daemon thread and a
 condition), for one job at a time.

@@ -3,6 +3,7 @@ gradient health, dropped neurons, the set-up's Keras code."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,7 +65,9 @@ class Readouts:
         :meth:`grid_ahead` asked for (the network as the slice before this one left it)."""
         c = self._ctl
         if self._ahead.pending:
+            t0 = time.perf_counter()
             got = self._ahead.take()
+            c.clock.wait(time.perf_counter() - t0)   # (where no core was free beside the slice)
             if got is not None and got[0] == res:
                 self.behind = True
                 return got[1]
