@@ -63,30 +63,35 @@ def _lines(graph):
             np.array(dst).reshape(-1, 2) * scale + origin, what)
 
 
-def texts_over_lines(graph, most: float, links: bool = True) -> list[str]:
+def texts_over_lines(graph, most: float) -> list[str]:
     """Every shown text of the graph but the neurons' names that hides more than ``most``
-    pixels of an edge or (with ``links``) a bias link, other than a weight label its own
-    edge and a neuron's values its own bias link (net/out under h2 lay over both bias
-    links into the hidden layer; a weight's gradient set across another edge read as
-    that edge's)."""
+    pixels of an edge or a dotted bias link, other than a weight label its own edge
+    (net/out under h2 lay over both bias links into the hidden layer, and h2's values
+    over 53 px of b2's link to o1; a weight's gradient set across another edge read as
+    that edge's). A neuron's values count its own bias link too."""
+    return [f"{text!r} hides {[f'{w} for {n:.0f} px' for w, n in crossed]}"
+            for text, crossed in line_covers(graph) if any(n > most for _, n in crossed)]
+
+
+def line_covers(graph) -> list[tuple[str, list]]:
+    """Per shown text of the graph but the neurons' names: (its text, [(line, pixels of
+    it hidden)]) for every line it hides (not a weight label's own edge); lines as
+    :func:`_lines` names them."""
     import numpy as np
 
     from nnviz.views.items.graph_lines import hidden
 
     src, dst, what = _lines(graph)
     own = {id(item): ("w", e) for item, e in graph.texts.edge_labels}
-    own.update({id(item): ("b", n) for n, item in graph.texts.values.items()})
     names = {id(t) for t in graph.texts.names.values()}
     out = []
     for item in graph.texts.all_items():
         if id(item) in names or not item.isVisible() or not item.toPlainText().strip():
             continue
-        r = item_scene_rect(item)
-        px = hidden(np.array([r.getCoords()]), src, dst)[0]
-        crossed = [f"{w} for {n:.0f} px" for w, n in zip(what, px)
-                   if n > most and w != own.get(id(item)) and (links or w[0] == "w")]
+        px = hidden(np.array([item_scene_rect(item).getCoords()]), src, dst)[0]
+        crossed = [(w, float(n)) for w, n in zip(what, px) if n > 0 and w != own.get(id(item))]
         if crossed:
-            out.append(f"{item.toPlainText()!r} hides {crossed}")
+            out.append((item.toPlainText(), crossed))
     return out
 
 
@@ -201,4 +206,28 @@ def value_labels_over_edges(graph, share: float) -> list[str]:
         if crossed > share:
             out.append(f"values of neuron {(l, j)} {item.toPlainText()!r} lie over "
                        f"{crossed:.1%} of the edges of their layer")
+    return out
+
+
+def astray_weight_labels(graph, slack: float = 2.0) -> list[str]:
+    """Every shown weight label whose centre lies more than ``slack`` px nearer another
+    edge than its own (it reads as that edge's: w6's "0.45 / ∂ 0.0827" sat just above
+    w8's edge at 1280x720 in F5)."""
+    import numpy as np
+
+    from nnviz.views.items.graph_lines import distances
+
+    src, dst, what = _lines(graph)
+    edges = np.array([w[0] == "w" for w in what])
+    out = []
+    for item, e in graph.texts.edge_labels:
+        if not item.isVisible():
+            continue
+        c = item_scene_rect(item).center()
+        d = distances(np.array([[c.x(), c.y()]]), src, dst)[0]
+        own = np.array([w == ("w", e) for w in what])
+        nearest = d[edges & ~own].min(initial=np.inf)
+        if nearest + slack < d[own].min():
+            out.append(f"{item.toPlainText()!r} of w{e} is {nearest:.0f} px from another "
+                       f"edge, {d[own].min():.0f} px from its own")
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.views.items.graph_lines import hidden
+from nnviz.views.items.graph_lines import distances, hidden
 from nnviz.views.workbench.present import gradient_text
 
 
@@ -36,8 +36,23 @@ def test_hidden_against_sampled_points():
         np.testing.assert_allclose(got[i], inside * np.hypot(*(p1 - p0).T), atol=0.2)
 
 
+def test_distances_against_sampled_points():
+    """A point's distance to a segment is the least over points along it (and a label
+    nearer another edge than its own reads as that edge's)."""
+    rng = np.random.default_rng(5)
+    pts = rng.uniform(-20, 120, (15, 2))
+    p0, p1 = rng.uniform(0, 100, (12, 2)), rng.uniform(0, 100, (12, 2))
+    p1[0] = p0[0]   # a segment of one point
+    t = np.linspace(0, 1, 20001)[:, None, None]
+    along = p0[None] + t * (p1 - p0)[None]   # (t, m, 2)
+    want = np.hypot(*(pts[:, None, None, :] - along[None]).transpose(3, 0, 1, 2)).min(axis=1)
+    np.testing.assert_allclose(distances(pts, p0, p1), want, atol=0.02)
+
+
 @pytest.mark.parametrize(("x", "brief", "text"), [(0.082167041, True, "∂ 0.0822"),
                                                   (0.082167041, False, "∂ 0.082167041"),
-                                                  (-0.0226025, True, "∂ -0.0226")])
+                                                  (-0.0226025, True, "∂ -0.0226"),
+                                                  (0.000995425, True, "∂ 0.000995"),
+                                                  (-1.87790722e-12, True, "∂ -1.9e-12")])
 def test_a_gradient_on_the_graph_is_brief_on_a_projector(x, brief, text):
     assert gradient_text(x, brief) == text

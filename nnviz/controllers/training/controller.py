@@ -183,8 +183,6 @@ class TrainingController(QObject):
 
     def _tick(self) -> None:
         deadline = self.clock.begin()
-        if not self.speed:   # the frame's maps, on a helper thread while the slice trains
-            self.readouts.grid_ahead()
         if self.speed or not self.fast.epochs(deadline):
             while self._step(self._batch_size()):
                 if (self.speed or not self.playback.playing or self.clock.over(deadline)
@@ -196,7 +194,6 @@ class TrainingController(QObject):
                                   "(as the notes' fit). Play again to go on.")
         self.clock.end()  # what the views do next is drawing time
         self._announce_frame()
-        self.readouts.drop_ahead()
 
     def _announce_frame(self) -> None:
         """A play tick: the lab hears it (``trained``), the document - every other lab -
@@ -212,8 +209,6 @@ class TrainingController(QObject):
         if not playing:
             if self._unannounced:
                 self.announce()
-            elif self.readouts.behind:   # the last frame's maps were a slice behind
-                self.trained.emit()
             self.back.record()      # the run of Play: one entry on the history
 
     def _at_lesson_epochs(self) -> bool:
@@ -397,4 +392,3 @@ class TrainingController(QObject):
         self.playback.pause()
         self.big_grid.shutdown()
         self.fast.shutdown()
-        self.readouts.shutdown()

@@ -7,10 +7,23 @@ from __future__ import annotations
 
 import numpy as np
 
-#: what a pixel of line hidden under a label costs: of an edge, of a bias link, of a bias
-#: link of the label's own neuron (it runs into that neuron from below: under its values
-#: at worst)
-EDGE, LINK, OWN_LINK = 1.0, 0.5, 0.25
+#: what a pixel of line hidden under a label costs: of an edge, of a dotted bias link, its
+#: own neuron's too (as much: at half, h2's values lay over 53 px of the link from b2 to
+#: o1 at 1024x768 in F5, and at a quarter over their own link)
+EDGE, LINK = 1.0, 1.0
+#: what a weight label's spot costs whose centre is nearer another edge than its own (at
+#: a corner of its point it read as the neighbouring edge's: "0.45 / ∂ 0.0827" of w6 sat
+#: just above w8's edge at 1280x720 in F5), as many pixels of line
+ASTRAY = 6.0
+
+
+def distances(pts: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """(n, m) pixels from point i of ``pts`` ((n, 2)) to segment j (``p0[j]`` to
+    ``p1[j]``)."""
+    pts = np.asarray(pts, float).reshape(-1, 1, 2)
+    d = p1 - p0
+    t = np.clip(((pts - p0) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-12), 0.0, 1.0)
+    return np.hypot(*np.moveaxis(pts - (p0 + t[..., None] * d), -1, 0))
 
 
 def hidden(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
@@ -57,17 +70,27 @@ class Lines:
         self.ends = ends
         self.link = np.array(link, bool)
 
-    def costs(self, rects: np.ndarray, neuron=None, edge=None) -> np.ndarray:
-        """Per rectangle, what the lines it hides cost (pixels of line, weighted): a label
-        of ``neuron`` (its own bias link costs less) or of weight ``edge`` ((l, j, k): its
-        own edge costs nothing, it is the line it labels)."""
-        if not len(self.p0):
+    def costs(self, rects: np.ndarray, edge=None) -> np.ndarray:
+        """Per rectangle, what the lines it hides cost (pixels of line, weighted); for a
+        label of weight ``edge`` ((l, j, k)) its own edge costs nothing (it is the line
+        it labels), and lying nearer another edge than its own costs ASTRAY."""
+        rects = np.asarray(rects, float).reshape(-1, 4)
+        if edge is None or not len(self.p0):
+            return hidden(rects, self.p0, self.p1) @ np.where(self.link, LINK, EDGE)
+        return self.label_costs(rects, np.zeros(len(rects), int), [edge])
+
+    def label_costs(self, rects: np.ndarray, owner: np.ndarray, edges: list) -> np.ndarray:
+        """:meth:`costs` of rectangle i as the label of weight ``edges[owner[i]]``, for
+        many labels' rectangles at once."""
+        rects = np.asarray(rects, float).reshape(-1, 4)
+        if not len(self.p0) or not len(rects):
             return np.zeros(len(rects))
-        w = np.where(self.link, LINK, EDGE)
-        if neuron is not None:
-            own = np.array([e[1] == neuron and lk for e, lk in zip(self.ends, self.link)])
-            w = np.where(own, OWN_LINK, w)
-        if edge is not None:
-            l, j, k = edge
-            w = np.where([e == ((l, k), (l + 1, j)) for e in self.ends], 0.0, w)
-        return hidden(rects, self.p0, self.p1) @ w
+        mine = np.array([[e == ((l, k), (l + 1, j)) for e in self.ends] for l, j, k in edges])
+        own = mine[owner]   # (n, m): segment j is rectangle i's own edge
+        w = np.where(own, 0.0, np.where(self.link, LINK, EDGE))
+        cover = (hidden(rects, self.p0, self.p1) * w).sum(axis=1)
+        # a label nearer another edge than its own reads as that one's
+        near = distances((rects[:, :2] + rects[:, 2:]) / 2, self.p0, self.p1)
+        others = np.where(own | self.link, np.inf, near).min(axis=1)
+        astray = others < np.where(own, near, np.inf).min(axis=1)
+        return cover + np.where(astray, ASTRAY, 0.0)

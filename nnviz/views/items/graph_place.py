@@ -6,7 +6,6 @@ neuron's values are placed first; the weight labels last, by their own search
 
 from __future__ import annotations
 
-import functools
 import weakref
 from typing import TYPE_CHECKING
 
@@ -16,8 +15,8 @@ from PySide6.QtCore import QPointF
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT
 from nnviz.views.items.graph_lines import Lines
 from nnviz.views.items.graph_nodes import OUTLINES
+from nnviz.views.items.graph_support import lines_html
 from nnviz.views.items.graph_weights import (
-    CLEAN,
     GAP,
     Rect,
     WeightLabels,
@@ -32,6 +31,10 @@ if TYPE_CHECKING:
 
 #: networks with more edges than this place their texts without weighing the lines
 MAX_LINES = 400
+#: a neuron's values' type sizes (points before scaling), tried largest first
+VALUE_SIZES = (9.5, 8.5, 8.0)
+#: pixels of other lines a neuron's values may hide and still count as clear of them
+CLEAR = 3.0
 
 
 class Placement:
@@ -114,26 +117,28 @@ class Placement:
         c = self._g.coords
         x, y = c.pos[l][j]
         r = c.node_size(l) / 2 + self._ring() + GAP + 1   # clear of node_rects
-        # above or below, a little further out if a neighbour's text is in the way,
-        # before beside it (there the edges and their weight labels are)
         sc = self._g.style_.scale
-        above = [(x, y - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 6, 12, 20)]
-        below = [(x, y + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 6, 12, 20)]
         right, left = (x + r * px, y, (0.0, 0.5)), (x - r * px, y, (1.0, 0.5))
         if l == 0:
-            return [left, *above[:1], *below[:1]]
-        # off-centre: the label mostly right or left of its neuron (clear of a line
-        # running in under the middle)
-        aside = [(x, y + (r + d * sc) * down * s, (ax, 0.5 - s / 2)) for s in (-1, 1)
-                 for d in (0, 12) for ax in (0.2, 0.8)]
-        first = [*above, *below] if j < c.sizes[l] / 2 else [*below, *above]
+            return [left, (x, y - r * down, (0.5, 1.0)), (x, y + r * down, (0.5, 0.0))]
+
+        def side(s: int) -> list:
+            """Above (s = -1) or below (1): centred, a little further out if a
+            neighbour's text is in the way, then ever more to one side (clear of a
+            line running in under the middle: a bias link, a crossing edge)."""
+            return [(x, y + (r + d * sc) * down * s, (ax, 0.5 - s / 2))
+                    for ax in (0.5, 0.2, 0.8, 0.0, 1.0) for d in (0, 6, 12, 20)]
+
+        # the upper half's values above their neuron, the lower half's below; beside it
+        # (where the edges and their weight labels are) last
+        first, second = (side(-1), side(1)) if j < c.sizes[l] / 2 else (side(1), side(-1))
         if roomy:
-            return first + [right, left] + aside
+            return first + second + [right, left]
         ys = c.pos[l][:, 1]
         top, bottom = (ys.min(), ys.max()) if down > 0 else (ys.max(), ys.min())
         ends = [(x, top - (r + d * sc) * down, (0.5, 1.0)) for d in (0, 12)] + \
             [(x, bottom + (r + d * sc) * down, (0.5, 0.0)) for d in (0, 12)]
-        return first[:1] + first[4:5] + ends
+        return first[:1] + second[:1] + ends
 
     def resolve(self) -> None:
         """Place every shown text where it overlaps nothing (see the module docstring)."""
@@ -166,14 +171,8 @@ class Placement:
         values.sort(key=lambda kv: kv[0] != st.active)
         for (l, j), item in values:
             spots = self._value_spots(l, j, px, down, roomy[l])
-            cost = None if lines is None else functools.partial(lines.costs, neuron=(l, j))
-            # (where only the active neuron's values show: beside it if it can, before the
-            # column's ends, which read as another neuron's)
-            if roomy[l]:
-                try_spots(item, spots, taken, dev, bounds, cost)
-            elif not (try_spots(item, spots[:2], taken, dev, bounds, cost, CLEAN)
-                      or try_spots(item, spots[2:], taken, dev, bounds)):
-                try_spots(item, spots[:2], taken, dev, bounds, cost)
+            cost = None if lines is None else lines.costs
+            self._place_value(item, spots, taken, dev, bounds, cost, roomy[l])
         self._place_biases(px, down, taken, dev, bounds)
         if g.weight_labels_on:
             self.weights.place(taken, dev, bounds, lines)
@@ -183,6 +182,27 @@ class Placement:
                 spots = [(p.x(), p.y() + d * down, item.anchor)
                          for d in (0, 8, 16, 24, 40, 56, 72)]
                 try_spots(item, spots, taken, dev, bounds)
+
+    def _place_value(self, item, spots, taken: list[Rect], dev, bounds: Rect, cost,
+                     roomy: bool) -> None:
+        """A neuron's values at the first spot hiding no other line (at most CLEAR), in
+        the largest type of VALUE_SIZES where there is one, else in the smallest, where
+        they hide least (at 1024x768 in F5 h2's values lay over b2's link to o1: between
+        the bias links below h2 there is room only for smaller type). Where only the
+        active neuron's values show: beside it if it can, before the column's ends, which
+        read as another neuron's."""
+        sizes = VALUE_SIZES if cost is not None else VALUE_SIZES[:1]
+        for size in sizes:
+            item.set_html_once(lines_html(item.lines, self._g.style_, self._g.style_.pt(size)))
+            if cost is None and roomy:
+                try_spots(item, spots, taken, dev, bounds)
+                return
+            if try_spots(item, spots if roomy else spots[:2], taken, dev, bounds, cost, CLEAR):
+                return
+        if roomy:
+            try_spots(item, spots, taken, dev, bounds, cost)
+        elif not try_spots(item, spots[2:], taken, dev, bounds):
+            try_spots(item, spots[:2], taken, dev, bounds, cost)
 
     def _place_biases(self, px: float, down: float, taken: list[Rect], dev,
                       bounds: Rect) -> None:

@@ -55,7 +55,7 @@ class TextLayer:
         self.biases: dict[int, GraphLabel] = {}
         self.captions: dict[int, GraphLabel] = {}
         #: the side texts' needs (targets, first and last caption) the last fit kept room for
-        self.fitted_needs: tuple[float, float, float] | None = None
+        self.fitted_needs: tuple[float, ...] | None = None
         self._room_key, self._room_width = None, 0.0   # the widest target_room, measured
         self._row_key, self._row_height = None, 0.0    # one row of a target, measured
 
@@ -117,6 +117,7 @@ class TextLayer:
             lines = list(st.node_text.get((l, j), []))
             if l == 0 and not lines and g.x is not None and j < len(g.x):
                 lines = [(fmt(g.x[j]), "value")]
+            item.lines = lines   # the placing picks the type size (graph_place)
             _set_html(item, lines_html(lines, s, pt))
             _show(item, bool(lines))
             item.fill = fill
@@ -177,7 +178,7 @@ class TextLayer:
             return max((it.boundingRect().width() for it in items if it.html), default=0.0)
 
         inputs = widest(it for (l, _), it in self.values.items() if l == 0)
-        targets, cap_left, cap_right = self.fitted_needs = self.side_needs()
+        targets, cap_left, cap_right, _ = self.fitted_needs = self.side_needs()
         if inputs:
             lpx = inputs + (c.node_size(0) / 2 + 16 * sc)   # clear of the ring, see Placement
         if targets:
@@ -192,14 +193,21 @@ class TextLayer:
         return fitted is None or max(
             abs(a - b) for a, b in zip(self.side_needs(), fitted)) > 0.5
 
-    def side_needs(self) -> tuple[float, float, float]:
+    def side_needs(self) -> tuple[float, float, float, float]:
         """Pixels the side texts need: the targets' width, and half the first and the last
-        layer's caption (centred under their layers)."""
+        layer's caption (centred under their layers); and the pixels the values need
+        above and below the neurons beyond three lines (:meth:`extra_rows`)."""
         L = len(self._g.coords.sizes) - 1
         half = [self.captions[l].one_width / 2
                 if l in self.captions and self.captions[l].toPlainText() else 0.0
                 for l in (0, L)]
-        return self._targets_width(), half[0], half[1]
+        return self._targets_width(), half[0], half[1], self.extra_rows()
+
+    def extra_rows(self) -> float:
+        """Pixels the neurons' values need above the top neurons and below the bottom
+        ones beyond the three lines the fit keeps room for (``state.value_lines``)."""
+        g = self._g
+        return max(0, g.state.value_lines - 3) * 16 * g.style_.scale
 
     def _targets_width(self) -> float:
         """Pixels the texts right of the outputs need: the widest shown now, or of the
@@ -270,9 +278,12 @@ class TextLayer:
         self._place_edge_labels(px, py)
 
     def roomy_layer(self, l: int, py: float) -> bool:
-        """Is there room between neighbours for the text above/below each neuron?"""
+        """Is there room between neighbours for the text above/below each neuron? (Two
+        neurons' values go above the top one and below the bottom one: none between
+        them. xor-mlp's hidden layer at 1280x720 in F5 showed only the active neuron's
+        values, and with them the other's own bias went missing.)"""
         g = self._g
-        if g.coords.sizes[l] < 2:
+        if g.coords.sizes[l] <= 2:
             return True
         lines = max((len(v) for (ll, _), v in g.state.node_text.items() if ll == l),
                     default=1 if l == 0 else 2)
@@ -287,12 +298,16 @@ class TextLayer:
         g = self._g
         c, st = g.coords, g.state
         L = len(c.sizes) - 1
-        fits = {l: c.node_size(l) >= 24 * g.style_.scale for l in range(L + 1)}
+        sc = g.style_.scale
+        fits = {l: c.node_size(l) >= 24 * sc for l in range(L + 1)}
         roomy = {l: self.roomy_layer(l, py) for l in range(L + 1)}
         for (l, j), item in self.names.items():
             item.set_anchor((0.5, 0.5))   # in the circle (the placing moves a wide one out)
             item.setPos(*c.pos[l][j])
-            _show(item, fits[l])
+            # a name narrower than its circle in it (xor-mlp's 40-pixel circles at
+            # 1024x768 in F5 lost every name); a wider one only beside a large circle
+            inside = item.boundingRect().width() <= c.node_size(l) - 2
+            _show(item, inside or fits[l])
         for (l, j), item in self.values.items():
             if not roomy[l] and st.active != (l, j):
                 _show(item, False)

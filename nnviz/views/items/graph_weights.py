@@ -24,7 +24,11 @@ GAP = 2.0                                   # pixels kept free around every labe
 #: where along its edge (from the source neuron) a weight label may sit, best first
 EDGE_SPOTS = (0.3, 0.42, 0.2, 0.5, 0.55, 0.36, 0.46, 0.25, 0.66, 0.6, 0.15, 0.72, 0.78, 0.85)
 #: the label's point put on the edge: its centre, its bottom (above the line), its top
-ANCHORS = ((0.5, 0.5), (0.5, 1.0), (0.5, 0.0))
+#: (below it), a corner (beside it: where the crossing edges left no room on the line),
+#: and a point between centre and corner (beside it but nearer: at a corner, a label
+#: may lie nearer another edge than its own)
+ANCHORS = ((0.5, 0.5), (0.5, 1.0), (0.5, 0.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0), (1.0, 0.0),
+           (0.25, 0.75), (0.75, 0.75), (0.25, 0.25), (0.75, 0.25))
 #: the forms tried, largest first: (numbers alone?, font size in points before scaling)
 FORMS = ((False, 9.0), (True, 9.0), (False, 8.0), (True, 8.0), (True, 7.5), (True, 7.0))
 #: candidates tried per form before a smaller one is (the search is cut off there)
@@ -34,6 +38,12 @@ SEARCH_LABELS = 16
 #: what a label may hide of lines other than its edge and still count as clear of them
 #: (graph_lines.Lines.costs: pixels of an edge, or twice as many of a bias link)
 CLEAN = 8.0
+#: what the labels may hide of other lines, tried in turn (each in every form, largest
+#: first: a smaller type before a label over another edge)
+TIERS = (CLEAN / 2, CLEAN, 1.5 * CLEAN, 2 * CLEAN, 3 * CLEAN, 4 * CLEAN, 6 * CLEAN, np.inf)
+#: pixels of hidden line a spot earlier in a label's list may cost more than the best
+#: and still be taken (nearer its neuron, in the order preferred)
+SLACK = 2.0
 
 
 def hits(r: Rect, taken: list[Rect]) -> bool:
@@ -120,8 +130,8 @@ def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect, cost=None,
               most: float = np.inf) -> bool:
     """Put ``item`` at the first free spot ((x, y, anchor) in view units) inside
     ``bounds``, covering nothing ``taken`` (which it joins); with ``cost`` ((n, 4)
-    rectangles -> what lies under each), at the free spot of least cost, the first of
-    equals, if that cost is at most ``most``. Hide it if none is free."""
+    rectangles -> what lies under each), at the first free spot within SLACK of the least
+    cost, if that cost is at most ``most``. Hide it if none is free."""
     free = []
     for x, y, anchor in spots:
         r = label_rect(item, dev, x, y, anchor)
@@ -132,9 +142,9 @@ def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect, cost=None,
             if cost is None:
                 break
     best = 0
-    if free and cost is not None:
+    if free and cost is not None:   # the first spot within SLACK of the least cost
         costs = cost(np.array([f[0] for f in free]))
-        best = int(np.argmin(costs))
+        best = int(np.flatnonzero(costs <= costs.min() + SLACK)[0])
         if costs[best] > most:
             free = []
     if not free:
@@ -160,9 +170,14 @@ class WeightLabels:
         self._spot_px: list = []   # per label, its spots as pixel points and anchors
 
     def _weight_spots(self, l: int, j: int, k: int) -> list:
+        return [self._weight_spot(l, j, k, i) for i in range(len(EDGE_SPOTS) * len(ANCHORS))]
+
+    def _weight_spot(self, l: int, j: int, k: int, i: int) -> tuple:
+        """Spot ``i`` of weight (l, j, k)'s label: (x, y, anchor) in view units."""
         pos = self._g.coords.pos
         a, b = pos[l][k], pos[l + 1][j]
-        return [(*(a + t * (b - a)), anchor) for t in EDGE_SPOTS for anchor in ANCHORS]
+        t = EDGE_SPOTS[i // len(ANCHORS)]
+        return (*(a + t * (b - a)), ANCHORS[i % len(ANCHORS)])
 
     def _spots_in_pixels(self, dev) -> None:
         """Every label's spots as pixel points and anchors (the order of _weight_spots)."""
@@ -193,14 +208,14 @@ class WeightLabels:
         style = self._g.style_
         return lines_html(lines, style, style.pt(size))
 
-    def _candidates(self, htmls: list[str], taken: np.ndarray, dev, bounds: Rect,
-                    lines: Lines | None = None, clean: bool = False) -> list:
-        """Per label, its free spots: (indices into its spots, (n, 4) rectangles); with
-        ``lines``, those that hide least of the other lines first, and with ``clean``
-        only those that hide none of them (at most CLEAN)."""
-        out = []
-        for (item, edge), html, (pts, anchors) in zip(self.texts.edge_labels, htmls,
-                                                      self._spot_px):
+    def _candidates(self, htmls: list[str], taken: np.ndarray, bounds: Rect,
+                    lines: Lines | None = None) -> list:
+        """Per label, its free spots: (indices into its spots, (n, 4) rectangles, what
+        each hides of the other lines), those that hide least first (with ``lines``;
+        every label's spots weighed at once)."""
+        found = []
+        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls,
+                                                   self._spot_px):
             w, h = self._label_size(item, html)
             x0 = pts[:, 0] - anchors[:, 0] * w
             y0 = pts[:, 1] - anchors[:, 1] * h
@@ -210,28 +225,46 @@ class WeightLabels:
             if len(taken):
                 ok &= ~conflicts(r, taken).any(axis=1)
             idx = np.flatnonzero(ok)
-            if lines is not None and len(idx):   # those hiding least of other lines first
-                cost = lines.costs(r[idx], edge=edge)
-                order = np.argsort(cost, kind="stable")
-                idx = idx[order[cost[order] <= CLEAN]] if clean else idx[order]
-            out.append((idx, r[idx]))
+            found.append((idx, r[idx]))
+        if lines is None:
+            return [(idx, r, np.zeros(len(idx))) for idx, r in found]
+        owner = np.repeat(np.arange(len(found)), [len(idx) for idx, _ in found])
+        cost = lines.label_costs(np.concatenate([r for _, r in found]).reshape(-1, 4), owner,
+                                 [e for _, e in self.texts.edge_labels])
+        out = []
+        for n, (idx, r) in enumerate(found):   # those hiding least of other lines first
+            c = cost[owner == n]
+            order = np.argsort(c, kind="stable")
+            out.append((idx[order], r[order], c[order]))
         return out
 
     def place(self, taken: list[Rect], dev, bounds: Rect, lines: Lines | None = None) -> None:
         """Every weight label in the largest form in which all of them fit hiding no
-        other line (``lines``: at most CLEAN of it), else in the largest in which all of
-        them fit; if none does, the smallest form, with those that fit nowhere hidden."""
+        other line (``lines``: at most CLEAN / 2 of it), else hiding at most the next of
+        TIERS (a smaller type before a label over another edge: "w6 = 0.45 / ∂ 0.0827"
+        lay over 86 px of w7's edge at 1280x720 in F5), else in the largest in which all
+        of them fit; if none does, the smallest form, with those that fit nowhere
+        hidden."""
         labels = self.texts.edge_labels
         if not labels:
             return
         self._spots_in_pixels(dev)
         fixed = np.array(taken, float).reshape(-1, 4)
-        for clean in ((True, False) if lines is not None else (False,)):
-            for short, size in FORMS:
-                htmls = [self._form_html(item, short, size) for item, _ in labels]
-                cands = self._candidates(htmls, fixed, dev, bounds, lines, clean)
-                if self._put(labels, htmls, cands, taken):
-                    self.form = (short, size)
+        forms: dict = {}   # per form: its texts and each label's free spots, least hiding first
+        tried = set()
+        for most in TIERS if lines is not None else (np.inf,):
+            for form in FORMS:
+                if form not in forms:   # (measured at first use: one form often fits)
+                    htmls = [self._form_html(item, *form) for item, _ in labels]
+                    forms[form] = htmls, self._candidates(htmls, fixed, bounds, lines)
+                htmls, cands = forms[form]
+                cut = tuple(int(np.searchsorted(c, most, side="right")) for _, _, c in cands)
+                if (form, cut) in tried:   # the same spots as at a lower tier: no fit
+                    continue
+                tried.add((form, cut))
+                if self._put(labels, htmls, [(i[:n], r[:n]) for (i, r, _), n in
+                                             zip(cands, cut)], taken):
+                    self.form = form
                     return
         self.form = FORMS[-1]
         for item, (l, j, k) in labels:   # greedy: as many as fit
@@ -248,7 +281,7 @@ class WeightLabels:
         if pick is None:
             return False
         for (item, (l, j, k)), html, (idx, rects), i in zip(labels, htmls, cands, pick):
-            x, y, anchor = self._weight_spots(l, j, k)[idx[i]]
+            x, y, anchor = self._weight_spot(l, j, k, idx[i])
             item.set_html_once(html)
             item.set_anchor(anchor)
             item.setPos(x, y)

@@ -34,8 +34,12 @@ def short(x: float, digits: int = 4) -> str:
 def gradient_text(x: float, brief: bool) -> str:
     """A weight's gradient under its value on the graph: in three significant digits in
     presentation mode ("∂ 0.08217" in four filled the short edge from h1 to o1 at
-    1024x768, from circle to circle; the Equation panel prints every digit)."""
-    return f"∂ {short(x, 3) if brief else fmt(x)}"
+    1024x768, from circle to circle), in two where it needs a power of ten ("∂ -1.9e-12":
+    its size is what it says; "∂ -1.88e-12" was a pixel too wide for xor-mlp's edge from
+    x2 to h2 at 1024x768). The Equation panel prints every digit."""
+    if not brief:
+        return f"∂ {fmt(x)}"
+    return f"∂ {short(x, 2 if 0 < abs(x) < 1e-4 else 3)}"
 
 
 def graph_state(trace: Trace, st: TraceState, naming: Naming,
@@ -48,8 +52,9 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
     values += [np.where(st.out_known[l + 1], st.out[l + 1], np.nan) for l in range(net.n_layers)]
     return GraphState(node_values=values, node_text=_node_texts(net, st, naming, num),
                       edge_text=_edge_texts(net, st, naming, num, brief),
-                      target_text=_target_texts(trace, st, naming, num),
-                      target_room=_target_room(trace, naming, num),
+                      target_text=_target_texts(trace, st, naming, num, brief),
+                      target_room=_target_room(trace, naming, num, brief),
+                      value_lines=3 + any(_bias_line(net, l) for l in range(net.n_layers)),
                       active=_active_node(st.step), active_edges=_active_edges(net, st.step),
                       gradient_edges=[k & ~u for k, u in zip(st.dw_known, st.w_updated)],
                       weights=st.weights, biases=st.biases)
@@ -71,10 +76,16 @@ def _node_texts(net, st: TraceState, naming: Naming, num) -> dict:
                 lines.append((f"out {num(st.out[layer][j])}", "value"))
             if st.delta_known[l][j]:
                 lines.append((f"δ {num(st.delta[l][j])}", "gradient"))
-            if net.use_bias[l] and not net.shared_bias[l] and sum(sizes[1:]) <= 12:
+            if _bias_line(net, l):
                 lines.append((_bias_text(net, st, naming, num, l, j), "muted"))
             node_text[(layer, j)] = lines
     return node_text
+
+
+def _bias_line(net, l: int) -> bool:
+    """Does a neuron of weight layer l show its own bias under its values (a bias not
+    shared, in a network small enough)?"""
+    return bool(net.use_bias[l] and not net.shared_bias[l] and sum(net.sizes[1:]) <= 12)
 
 
 def _bias_text(net, st: TraceState, naming: Naming, num, l: int, j: int) -> str:
@@ -107,9 +118,13 @@ def _edge_texts(net, st: TraceState, naming: Naming, num, brief: bool = False) -
     return edge_text
 
 
-def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
+def _target_texts(trace: Trace, st: TraceState, naming: Naming, num,
+                  brief: bool = False) -> dict:
     """j -> the lines beside output j: its target, its error, and under the last one the
-    total error before and after the update."""
+    total error before and after the update. ``brief`` (presentation mode): an error
+    that is the total error is said in two lines ("E_o1 = E_total", "= 1.034e-09": in
+    one, xor-mlp's graph at 1024x768 kept 260 pixels of its 632 for it, and its weight
+    labels found no room between the layers)."""
     n_out = trace.net_before.sizes[-1]
     target_text: dict = {}
     if n_out > MAX_NODE_TEXT:
@@ -125,7 +140,10 @@ def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
                     and step.neuron == j else "value")
             names = [naming.error(j)] + ([naming.total_error] if alone and
                                          naming.total_error != naming.error(j) else [])
-            lines.append((f"{' = '.join(names)} = {num(st.errors[j])}", role))
+            if brief and len(names) > 1:
+                lines += [(" = ".join(names), role), (f"= {num(st.errors[j])}", role)]
+            else:
+                lines.append((f"{' = '.join(names)} = {num(st.errors[j])}", role))
         if j == n_out - 1 and st.total_error is not None and not alone:
             lines.append((f"{naming.total_error} = {num(st.total_error)}", "value"))
         if j == n_out - 1 and st.total_after is not None:
@@ -134,14 +152,14 @@ def _target_texts(trace: Trace, st: TraceState, naming: Naming, num) -> dict:
     return target_text
 
 
-def _target_room(trace: Trace, naming: Naming, num) -> dict:
+def _target_room(trace: Trace, naming: Naming, num, brief: bool = False) -> dict:
     """The target lines at the end of the pass (every error known): the room kept for
     them from the start."""
     n = len(trace)
     end = SimpleNamespace(step=None, errors_known=trace.idx_error <= n, errors=trace.errors,
                           total_error=trace.total_error if trace.idx_total <= n else None,
                           total_after=trace.total_after if trace.idx_result <= n else None)
-    return _target_texts(trace, end, naming, num)
+    return _target_texts(trace, end, naming, num, brief)
 
 
 def _active_node(step: MicroStep | None) -> tuple[int, int] | None:
@@ -180,38 +198,32 @@ def _natural_width(text: str, pt: float) -> float:
 def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                   captions: list[str] = (), width: float = 1e9,
                   measure: Measure = _natural_width, hidden: bool = False,
-                  scale: float = 1.0, floor: float = 0.0, narrow: bool = False,
-                  compact: int = 0) -> str:
+                  scale: float = 1.0, floor: float = 0.0, narrow: bool = False) -> str:
     """The equation panel for a panel ``width`` pixels wide (text measured by ``measure``):
-    the title, the step's result in large type, the equation in lines broken between
-    terms (its last line the result, bold), and its chain-rule factors.
+    the title, the step's result in large type (always in view, however long the
+    derivation), the equation in lines broken between terms, and its chain-rule factors.
     ``hidden``: the result is '?' (predict, then reveal). ``scale`` sets every size smaller
     (a panel too narrow for the whole lines), none below ``floor`` points; ``narrow`` sets
-    every left-hand side on a line of its own. ``compact`` for a panel too short for the
-    equation: 1 sets its lines closer, 2 also leaves out the large result above it (its
-    last line, bold, says the same), 3 also the step's title but "step k of n" (the
-    status bar says it too)."""
+    every left-hand side on a line of its own."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
     big, eq_pt, mid = (max(floor, style.pt(s) * scale) for s in (14, 12, 10.5))
     share = 0.0 if narrow else 0.45
-    gap = 3 if compact == 0 else 0
     out = [f'<div style="color:{fg}; font-family:sans-serif">']
     if step is None:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">Start of the pass '
                    f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
                    f'micro-step.</p>')
     else:
-        title = "" if compact >= 3 else f"{math_html(step.title)} · "   # (the status bar's)
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{title}step {k} of {n}</p>')
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
+                   f' · step {k} of {n}</p>')
         shown = HiddenResult if hidden else Equation
         eq = step.equation
-        if compact < 2:
-            result = shown(eq.lhs, (), eq.value, 0)
-            out.append(equation_block(equation_rows(result, width, big, measure, share),
-                                      f"font-size:{big:.1f}pt; color:{hi}", min(gap, 2), hi))
+        result = shown(eq.lhs, (), eq.value, 0)
+        out.append(equation_block(equation_rows(result, width, big, measure, share),
+                                  f"font-size:{big:.1f}pt; color:{hi}", 2, hi))
         eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
         out.append(equation_block(equation_rows(eq, width, eq_pt, measure, share),
-                                  f"font-size:{eq_pt:.1f}pt", gap, hi))
+                                  f"font-size:{eq_pt:.1f}pt", 3, hi))
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
             for d in step.details:
