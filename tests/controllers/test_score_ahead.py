@@ -117,3 +117,31 @@ def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, les
     for k in h1:
         assert np.array_equal(h1[k], h2[k], equal_nan=True), k
     assert len(h1["epoch"]) == ctl.doc.lesson.epochs + 1
+
+
+def test_a_small_networks_slice_scores_half_on_a_helper_the_same_bits(training_ctl):
+    """Where the slice is scored after it (spiral's 2-8-8-1), a played slice's later half
+    of epochs is scored on a helper thread while the GUI thread scores the first half: the
+    whole history and the network are equal to the last bit to scoring it all at once."""
+    ctl = training_ctl
+    runs, used = [], []
+    for split in (True, False):
+        ctl.doc.load_lesson("spiral")
+        if split:
+            take = ctl.fast.split.take
+            ctl.fast.split.take = lambda take=take: used.append(1) or take()
+        else:
+            ctl.fast.split.close()   # refused: every slice scored here, at once
+        ctl.clock.over = lambda deadline: False   # each slice as long as it may be
+        ctl.playback.play()
+        for _ in range(20):
+            if not ctl.playback.playing:
+                break
+            ctl._tick()
+        assert not ctl.playback.playing and ctl.epoch == ctl.doc.lesson.epochs
+        runs.append((ctl.history.arrays(), ctl.doc.network.get_params()))
+    assert used   # the helper scored the later halves of the first run's slices
+    (h1, p1), (h2, p2) = runs
+    assert np.array_equal(p1, p2)
+    for k in h1:
+        assert np.array_equal(h1[k], h2[k], equal_nan=True), k

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nnviz.controllers.training.grid_ahead import JobAhead
 from nnviz.controllers.training.score_ahead import ScoreAhead
 from nnviz.engine.learning.fast import FastTrainer
 from nnviz.engine.learning.fast_scores import epoch_scores, params_of
@@ -37,6 +38,12 @@ MAX_SNAP_FLOATS = 1_000_000
 #: a small network's (Playground's b: 44 k) cost less than handing them over, and scored
 #: four at a time on the helper they held Python's lock longer than all at once after
 MIN_AHEAD_WORK = 1_000_000
+#: a played slice of at least this many epochs scored after it (the small networks') is
+#: scored in two halves at once, the later half on a helper thread: their forward passes
+#: are mostly float64 tanh over all of a half's epochs at once (Playground's b: ~2/3 of the
+#: scores), which NumPy computes without Python's lock; each row's scores are the same
+#: function of the same row wherever it is computed, so the same bits (tested)
+MIN_SPLIT_ROWS = 4
 
 
 class FastSlices:
@@ -49,11 +56,13 @@ class FastSlices:
         self._cache: tuple | None = None   # (net, optimiser state, settings, FastTrainer or None)
         self._snaps: np.ndarray | None = None  # a slice's parameters after each epoch
         self.ahead = ScoreAhead()   # scores a slice's trained epochs while it trains on
+        self.split = JobAhead()     # the later half of a small network's slice's scores
         self._ahead = False         # the slice under way is scored ahead
 
     def shutdown(self) -> None:
-        """The lab is closing: the scoring helper thread stops."""
+        """The lab is closing: the scoring helper threads stop."""
         self.ahead.close()
+        self.split.close()
 
     def forget(self) -> None:
         """The run was replaced: the trainer's buffers belong to the old one."""
@@ -171,7 +180,13 @@ class FastSlices:
         if self._ahead:   # scored while the slice trained (score_ahead.py)
             self._ahead = False
             return self.ahead.finish(len(rows))
-        return self._scorer(trainer, rows)(0, len(rows))
+        score, n = self._scorer(trainer, rows), len(rows)
+        h = n // 2
+        if n >= MIN_SPLIT_ROWS and c.playback.playing and self.split.submit(
+                lambda: score(h, n)):
+            first = score(0, h)
+            return first + self.split.take()
+        return score(0, n)
 
     def _scorer(self, trainer: FastTrainer, rows: np.ndarray):
         """``score(lo, hi)``: the scores of rows lo..hi-1 of a slice starting now (None
