@@ -1,8 +1,8 @@
 """Start-up imports only what the first window shows: a fresh process that starts the main
 window as `python -m nnviz` does (default lesson, Workbench) has not imported NumPy's
 random generators (the dropout masks' only user), the file worker's thread pool, the
-large-file readers, the file-format schema or the exporter by the time the window has
-painted."""
+large-file readers, the file-format schema, the exporter or the matrix view by the time the
+window has painted."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ NOT_AT_START = ("numpy.random", "concurrent.futures", "nnviz.views.big_reads",
                 # the file-format schema (shipped lessons opened by name skip it; a test
                 # checks each against it) and the labs' constants it imports; the exporter
                 "nnviz.engine.files.file_schema", "nnviz.engine.labs.conv_setup",
-                "nnviz.engine.labs.neuron", "nnviz.views.exports", "nnviz.views.gl")
+                "nnviz.engine.labs.neuron", "nnviz.views.exports", "nnviz.views.gl",
+                # the Workbench's matrix view and the layer-level trace it shows, built
+                # when first shown (M)
+                "nnviz.views.workbench.matrix_view", "nnviz.views.workbench.matrix_canvas",
+                "nnviz.engine.stepping.matrix_trace", "nnviz.engine.stepping.matrix_tokens")
 
 _SCRIPT = """
 import sys

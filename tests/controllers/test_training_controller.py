@@ -218,6 +218,25 @@ def test_a_slice_that_ran_past_its_deadline_shortens_the_next(monkeypatch):
     assert clock.carry == 0.0 and clock.begin() - now[0] == pytest.approx(tr.MAX_BUDGET_S)
 
 
+def test_waiting_for_the_maps_counts_as_drawing(monkeypatch):
+    """Where no core was free to compute a live frame's maps beside the slice, the drawing
+    waited for them (wall time, not the GUI thread's CPU): the next slice is sized as if the
+    drawing had taken that long, so training keeps its share of a frame."""
+    from nnviz.controllers.training import clock as tr
+
+    now = [10.0]
+    monkeypatch.setattr(tr, "_cpu", lambda: now[0])
+    clock = tr.SliceClock()
+    now[0] = clock.begin()
+    clock.end()
+    now[0] += 0.004                       # 4 ms of drawing on the GUI thread's clock ...
+    clock.wait(0.016)                     # ... and 16 ms waiting for the helper's maps
+    assert clock.begin() - now[0] == pytest.approx(tr.TRAIN_SHARE * 0.020)
+    clock.end()
+    now[0] += 0.004                       # the next frame did not wait: counted once
+    assert clock.begin() - now[0] == pytest.approx(tr.FRAME_TARGET_S - 0.004)
+
+
 def test_a_slice_ends_at_its_wall_clock_limit_when_the_cpu_clock_stands_still(ctl,
                                                                               monkeypatch):
     """Slices are timed on the GUI thread's CPU clock; a thread that gets no CPU (a busy

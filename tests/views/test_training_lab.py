@@ -862,3 +862,27 @@ def test_the_network_repaints_when_its_greyed_neurons_change(main_window, qtbot)
     graph.dropped = None
     qtbot.waitUntil(lambda: len(paints) > 0)
     graph.removeEventFilter(spy)
+
+
+def test_the_map_after_a_pause_is_the_network_as_it_is(lab, qtbot, monkeypatch):
+    """Live frames draw maps computed on a helper thread while the slice trains (one
+    slice behind the numbers); once paused, the map shown is the trained network's own."""
+    from nnviz.engine.learning.monitor import GridEvaluator, threshold_for
+    from nnviz.views.training.colours import diverging
+
+    ctl = lab.ctl
+    monkeypatch.setattr(lab.doc.lesson, "epochs", 0)
+    took = []
+    take = ctl.readouts._ahead.take
+    monkeypatch.setattr(ctl.readouts._ahead, "take", lambda: took.append(1) or take())
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(took) >= 3 and ctl.epoch >= 3, timeout=20000)
+    qtbot.mouseClick(lab.run_panel.play, Qt.MouseButton.LeftButton)
+    assert not ctl.playback.playing
+    net = ctl.readouts.evaluated().copy()
+    out = GridEvaluator()(net, -6.0, 6.0, 100, ctl.features).output
+    thr = threshold_for(ctl.data.y)
+    lo = -1.0 if thr == 0.0 else 0.0
+    want = np.ascontiguousarray(np.transpose(
+        diverging(out[..., 0], lo, 1.0, lab.style_, lab.discrete.isChecked()), (1, 0, 2)))
+    qtbot.waitUntil(lambda: np.array_equal(lab.map.image.image, want), timeout=5000)

@@ -42,11 +42,12 @@ class SliceClock:
         self._wall_end = float("inf")        # the current slice's wall-clock end
         self._deadline: float | None = None  # the current slice's deadline (CPU clock)
         self.carry = 0.0   # how far the last slice ran past its deadline (scoring its epochs)
+        self.waited = 0.0  # wall time the drawing since the last slice waited for a helper
 
     def restart(self) -> None:
         """A new run of frames (Play pressed): the next slice gets a full budget."""
         self.last_end = None
-        self._deadline, self.carry = None, 0.0
+        self._deadline, self.carry, self.waited = None, 0.0, 0.0
 
     def budget(self, now: float) -> float:
         """Seconds of training for the slice starting at ``now``: the rest of a frame of
@@ -55,7 +56,7 @@ class SliceClock:
         that, within [MIN_BUDGET_S, MAX_BUDGET_S]."""
         if self.last_end is None:
             return MAX_BUDGET_S
-        other = max(0.0, now - self.last_end)
+        other = max(0.0, now - self.last_end) + self.waited
         want = max(FRAME_TARGET_S - other, TRAIN_SHARE * other)
         return min(MAX_BUDGET_S, max(MIN_BUDGET_S, want))
 
@@ -66,7 +67,13 @@ class SliceClock:
         start = _cpu()
         self._wall_end = time.perf_counter() + MAX_WALL_S
         self._deadline = start + max(MIN_BUDGET_S, self.budget(start) - self.carry)
+        self.waited = 0.0
         return self._deadline
+
+    def wait(self, seconds: float) -> None:
+        """The drawing waited ``seconds`` for a helper thread's part of it (the maps, where
+        no core was free to compute them beside the slice): drawing time too."""
+        self.waited += max(0.0, seconds)
 
     def over(self, deadline: float) -> bool:
         """The slice's time is up: ``deadline`` on the GUI thread's CPU clock, or its

@@ -183,6 +183,8 @@ class TrainingController(QObject):
 
     def _tick(self) -> None:
         deadline = self.clock.begin()
+        if not self.speed:   # the frame's maps, on a helper thread while the slice trains
+            self.readouts.grid_ahead()
         if self.speed or not self.fast.epochs(deadline):
             while self._step(self._batch_size()):
                 if (self.speed or not self.playback.playing or self.clock.over(deadline)
@@ -194,6 +196,7 @@ class TrainingController(QObject):
                                   "(as the notes' fit). Play again to go on.")
         self.clock.end()  # what the views do next is drawing time
         self._announce_frame()
+        self.readouts.drop_ahead()
 
     def _announce_frame(self) -> None:
         """A play tick: the lab hears it (``trained``), the document - every other lab -
@@ -209,6 +212,8 @@ class TrainingController(QObject):
         if not playing:
             if self._unannounced:
                 self.announce()
+            elif self.readouts.behind:   # the last frame's maps were a slice behind
+                self.trained.emit()
             self.back.record()      # the run of Play: one entry on the history
 
     def _at_lesson_epochs(self) -> bool:
@@ -392,3 +397,4 @@ class TrainingController(QObject):
         self.playback.pause()
         self.big_grid.shutdown()
         self.fast.shutdown()
+        self.readouts.shutdown()

@@ -3,11 +3,13 @@ gradient health, dropped neurons, the set-up's Keras code."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nnviz.controllers.training.grid import ASYNC_WEIGHTS
+from nnviz.controllers.training.grid_ahead import JobAhead
 from nnviz.engine.core.network import Network
 from nnviz.engine.learning.monitor import GridEval, GridEvaluator, Health, curve, gradient_health
 from nnviz.engine.learning.training import test_time_network
@@ -28,6 +30,9 @@ class Readouts:
         self._ctl = ctl
         self._grid = GridEvaluator()
         self._feature_maps: np.ndarray | None = None
+        self._ahead = JobAhead()    # a live frame's grid, computed while the slice trains
+        self.maps_shown = False     # the lab is on screen (set by it): its frames draw grids
+        self.behind = False         # the last grid was computed ahead (a slice behind)
 
     def evaluated(self) -> Network:
         """The network as it is evaluated (losses, accuracy, maps, curve): the trained one,
@@ -56,15 +61,49 @@ class Readouts:
 
     def grid(self, res: int = 100) -> GridEval | None:
         """Every neuron over the input plane (2-input networks), else None; the arrays are
-        reused by the next call (views draw them at once)."""
+        reused by the next call (views draw them at once). In a live frame: the grid
+        :meth:`grid_ahead` asked for (the network as the slice before this one left it)."""
         c = self._ctl
+        if self._ahead.pending:
+            t0 = time.perf_counter()
+            got = self._ahead.take()
+            c.clock.wait(time.perf_counter() - t0)   # (where no core was free beside the slice)
+            if got is not None and got[0] == res:
+                self.behind = True
+                return got[1]
+        self.behind = False
         net = self.evaluated()
-        if c.points_in() != 2 or net.sizes[0] != len(c.features):
+        if not self._plane(net):
             return None
         if self.grid_is_big():  # off the GUI thread: None until it is computed
             return c.big_grid.get(net, c.features, res)
         with np.errstate(all="ignore"):
             return self._grid(net, -6.0, 6.0, res, c.features)
+
+    def _plane(self, net: Network) -> bool:
+        c = self._ctl
+        return c.points_in() == 2 and net.sizes[0] == len(c.features)
+
+    def grid_ahead(self, res: int = 100) -> None:
+        """A live tick is about to train a slice: the grid of the network as it is now is
+        computed on a helper thread meanwhile, for the frame after the slice
+        (:mod:`nnviz.controllers.training.grid_ahead`); nothing where the lab is not on
+        screen or there is no plane to map."""
+        net = self.evaluated()
+        if not self.maps_shown or not self._plane(net) or self.grid_is_big():
+            return
+        if net is self._ctl.doc.network:   # trained in place meanwhile: a copy
+            net = net.copy()
+        grid, features = self._grid, tuple(self._ctl.features)
+        self._ahead.submit(lambda: (res, grid(net, -6.0, 6.0, res, features)))
+
+    def drop_ahead(self) -> None:
+        """The tick's frame is drawn (or was not): a grid it did not take is forgotten."""
+        self._ahead.drop()
+
+    def shutdown(self) -> None:
+        """The lab is closing: the helper thread stops."""
+        self._ahead.close()
 
     def grid_is_big(self) -> bool:
         """True when the maps are computed off the GUI thread (:mod:`training_grid`): then

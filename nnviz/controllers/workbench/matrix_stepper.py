@@ -14,12 +14,16 @@ before) is built on a worker thread from a copy of the network; meanwhile ``trac
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.core.network import Network
-from nnviz.engine.stepping.matrix_trace import MatrixStep, MatrixTrace, build_matrix_trace, neuron_position
+
+if TYPE_CHECKING:   # the trace's modules are imported when the matrix view is first used
+    from nnviz.engine.stepping.matrix_trace import MatrixStep, MatrixTrace
 
 #: a mini-batch shows at most this many examples (each one's δ and a, then the sum)
 MAX_BATCH = 8
@@ -230,6 +234,8 @@ class MatrixController(QObject):
         """One example: the neuron stepper shows everything of the current matrix step."""
         if self.batch or self.stepper.trace is None:
             return
+        from nnviz.engine.stepping.matrix_trace import neuron_position
+
         step = self.step
         k = neuron_position(step, self.stepper.trace) if step is not None else 0
         self._syncing = True
@@ -243,6 +249,8 @@ class MatrixController(QObject):
         tr, ntr = self.trace, self.stepper.trace
         if tr is None or ntr is None or self.batch:
             return
+        from nnviz.engine.stepping.matrix_trace import neuron_position
+
         k = self.stepper.k
         self.m = sum(1 for s in tr.steps if neuron_position(s, ntr) <= k) if k else 0
 
@@ -265,6 +273,8 @@ def _trace_job(net: Network, x: np.ndarray, y: np.ndarray, loss, eta: float, **k
     """A job (for the grid worker, or called at once) building the matrix trace of these
     inputs: (trace, "") or (None, the reason it cannot be built)."""
     def job(_progress) -> tuple[MatrixTrace | None, str]:
+        from nnviz.engine.stepping.matrix_trace import build_matrix_trace
+
         try:
             with np.errstate(all="ignore"):
                 return build_matrix_trace(net, x, y, loss, eta, **kw), ""

@@ -187,3 +187,10 @@ def colour_legend(s: Style) -> str:
 def culled(shown: int, n: int) -> str:
     """The legend's item saying that only the strongest weights are drawn."""
     return LEGEND_GAP + legend_items([f"<i>showing the {shown:,} strongest of {n:,} weights</i>"])
+
+
+def same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    """Both None, or equal arrays of one shape."""
+    if a is None or b is None:
+        return a is b
+    return a.shape == b.shape and bool(np.array_equal(a, b))

@@ -42,21 +42,16 @@ from nnviz.engine.core.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT, GraphCoords
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgeLayer, dropped_edges
+from nnviz.views.items.graph_first_paint import FirstPaint
 from nnviz.views.items.graph_nodes import NodeLayer
 from nnviz.views.items.graph_place import Placement
 from nnviz.views.items.graph_state import GraphState
-from nnviz.views.items.graph_support import GraphViewBox, Picker, colour_legend, culled
+from nnviz.views.items.graph_support import GraphViewBox, Picker, colour_legend, culled, same_array
 from nnviz.views.items.graph_texts import MAX_EDGE_LABELS, TextLayer
 from nnviz.views.style import Style, current_style
 
 __all__ = ["GraphState", "NetworkGraphWidget", "MAX_NODE_TEXT", "MAX_EDGE_LABELS", "EDGE_BUDGET",
            "N_BUCKETS"]
-
-
-def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
 class NetworkGraphWidget(QWidget):
@@ -117,6 +112,7 @@ class NetworkGraphWidget(QWidget):
         self._place_soon = Coalescer(lambda: (g := me()) and g._place_texts(), self)
         self.view.sigTransformChanged.connect(self._place_soon.request)
         self._fitter = Coalescer(lambda: (g := me()) and g._auto_fit and g.fit(), self)
+        self._placing = FirstPaint(self)   # the labels placed once from show to first paint
         self.view.sigResized.connect(self._on_resized)
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
         self.view_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
@@ -150,14 +146,14 @@ class NetworkGraphWidget(QWidget):
     def set_inputs(self, x: np.ndarray | None, redraw: bool = True) -> None:
         """The input values left of the inputs (``redraw=False``: a set_state draws them)."""
         x = None if x is None else np.asarray(x, float).reshape(-1)
-        if not _same(x, self.x):
+        if not same_array(x, self.x):
             self.x = x
             if redraw:
                 self._redraw_texts()
 
     def set_targets(self, y: np.ndarray | None, redraw: bool = True) -> None:
         y = None if y is None else np.asarray(y, float).reshape(-1)
-        if not _same(y, self.y):
+        if not same_array(y, self.y):
             self.y = y
             if redraw:
                 self._redraw_texts()
@@ -289,10 +285,12 @@ class NetworkGraphWidget(QWidget):
 
     def node_rects(self) -> list:
         """The neurons' (and bias nodes') squares on screen, in the view's pixels."""
+        self._placing.settle()
         return self.placement.node_rects()
 
     def text_rects(self, names: bool = True) -> list:
         """(plain text, rectangle) of every visible label, in the view's pixels."""
+        self._placing.settle()
         return self.placement.text_rects(names)
 
     def _on_scene_clicked(self, ev) -> None:
@@ -336,9 +334,7 @@ class NetworkGraphWidget(QWidget):
         self._place_texts()
 
     def _place_texts(self) -> None:
-        if self.coords.sizes:
-            self.texts.place()
-            self.placement.resolve()
+        self._placing.request()
 
     def _redraw_edges(self) -> None:
         c = self.coords

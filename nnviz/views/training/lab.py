@@ -188,7 +188,12 @@ class TrainingLab(PredictHooks, Lab):
 
     def showEvent(self, ev) -> None:  # noqa: N802 - Qt API
         super().showEvent(ev)
+        self.ctl.readouts.maps_shown = True   # live frames draw the grid computed ahead
         self.pacer.shown()
+
+    def hideEvent(self, ev) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(ev)
+        self.ctl.readouts.maps_shown = False
 
     def _on_trained(self) -> None:
         """While training runs, every slice is drawn at once, so a frame is one slice, one

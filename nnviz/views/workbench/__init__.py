@@ -34,7 +34,6 @@ from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
-from nnviz.views.workbench.matrix_view import MatrixView
 from nnviz.views.workbench.notes import step_remarks
 from nnviz.views.workbench.present import graph_state
 from nnviz.views.workbench.timeline import TimelinePanel
@@ -57,11 +56,9 @@ class WorkbenchLab(Lab):
         self.graph.setObjectName("workbench-graph")
         self.graph.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.matrix = self.parts.matrix
-        self.matrix_view = MatrixView(self.matrix)
-        self.matrix_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._matrix_view = None   # built when first shown (M): most lessons never do
         self.centre = QStackedWidget()
         self.centre.addWidget(self.graph)
-        self.centre.addWidget(self.matrix_view)
         self.setCentralWidget(self.centre)
         self._build_actions()
         self.equations = EquationPanel(self.stepper)
@@ -86,7 +83,6 @@ class WorkbenchLab(Lab):
 
         self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
         self.equations.set_guess_bar(self.reveal.bar)
-        self.matrix_view.is_hidden = self.reveal.hidden
         self._connect(doc)
         self._on_lesson_changed()
         self.parts.attach(self)
@@ -183,11 +179,22 @@ class WorkbenchLab(Lab):
 
     def _size_equation_width(self) -> None:
         """The equation panel's share of the width: more in presentation mode (the graph
-        needs room at 1.75x), less beside the matrix view there (a batch-norm step's
-        matrices need the width to fit without scrolling)."""
+        needs room at 1.75x), less beside the matrix view there (batch-norm matrices)."""
         frac = (0.31 if self.matrix.active else 0.36) if self.style_.presentation else 0.34
         w = max(600, self.width())
         self.resizeDocks([self.dock_eq], [int(w * frac)], Qt.Orientation.Horizontal)
+
+    @property
+    def matrix_view(self):
+        """The matrix view (:class:`MatrixView`), built when first shown or asked for."""
+        if self._matrix_view is None:
+            from nnviz.views.workbench.matrix_view import MatrixView
+            v = self._matrix_view = MatrixView(self.matrix)
+            v.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            v.is_hidden = self.reveal.hidden
+            v.apply_style(self.style_)
+            self.centre.addWidget(v)
+        return self._matrix_view
 
     @property
     def editor(self) -> NetworkEditor:
@@ -274,8 +281,8 @@ class WorkbenchLab(Lab):
         self.timeline.refresh()
         remarks = step_remarks(self.doc, self.matrix, self.stepper)
         self.train_n.set_step_remarks(remarks)
-        self.matrix_view.canvas.remarks = remarks if self.matrix.active else []
-        if self.matrix.active:
+        if self.matrix.active:   # (remarks of a hidden matrix view are set when shown)
+            self.matrix_view.canvas.remarks = remarks
             self.matrix_view.refresh()
         status = self.matrix.status_text() if self.matrix.active else st.status_text()
         # in view in presentation mode too
@@ -324,7 +331,8 @@ class WorkbenchLab(Lab):
         self.style_ = style
         self._presentation_docks(style.presentation, was)
         self.graph.apply_style(style)
-        self.matrix_view.apply_style(style)
+        if self._matrix_view is not None:
+            self._matrix_view.apply_style(style)
         for p in (self.equations, self.inspector, self.timeline, self.train_n, self._editor,
                   self.reveal.bar):
             if p is not None:

@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.controllers.reveal import RevealController
-from nnviz.engine.stepping.matrix_tokens import Mat
 from nnviz.engine.stepping.trace import Trace, TraceState
 from nnviz.views.reveal_bar import LabReveal, Question
-from nnviz.views.workbench.matrix_view import result_mat
 
 if TYPE_CHECKING:
     from nnviz.views.workbench import WorkbenchLab
@@ -30,6 +28,9 @@ class WorkbenchReveal(LabReveal):
     def _question(self) -> Question:
         st, mx = self.lab.stepper, self.lab.matrix
         if mx.active:   # the matrix view: the result's first entry is asked
+            from nnviz.engine.stepping.matrix_tokens import Mat  # (with the matrix view)
+            from nnviz.views.workbench.matrix_view import result_mat
+
             step = mx.step
             if mx.trace is None or step is None or not isinstance(step.lines[-1][-1], Mat):
                 return None
