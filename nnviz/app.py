@@ -133,10 +133,36 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
     return app.exec()
 
 
+def parse_keys(text: str | None) -> list[tuple[Qt.Key, Qt.KeyboardModifier]]:
+    """The keys of ``text`` ("Q Right", "Ctrl+Right", "PgDown"; Qt's names, separated by
+    spaces) as (key, modifiers); ValueError naming a key Qt does not know."""
+    from PySide6.QtGui import QKeySequence
+
+    out = []
+    for name in (text or "").split():
+        seq = QKeySequence.fromString(name, QKeySequence.SequenceFormat.PortableText)
+        combo = seq[0] if seq.count() == 1 else None
+        if combo is None or combo.key() == Qt.Key.Key_unknown:
+            raise ValueError(f"unknown key {name!r} (Qt's key names, e.g. Q, Right, Ctrl+Right)")
+        out.append((combo.key(), combo.keyboardModifiers()))
+    return out
+
+
+def _press(win, keys: list[tuple[Qt.Key, Qt.KeyboardModifier]]) -> None:
+    """Press and release each key on the window, as the keyboard would (shortcuts too)."""
+    from PySide6.QtTest import QTest
+
+    for key, modifiers in keys:
+        QTest.keyClick(win, key, modifiers)
+        QApplication.processEvents()
+
+
 def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tuple[int, int],
                       presentation: bool, theme: str, out: str,
-                      matrix: str | None = None, overlay: str | None = None) -> None:
-    """Render the main window headlessly after ``steps`` steps and save it as PNG."""
+                      matrix: str | None = None, overlay: str | None = None,
+                      keys: str | None = None) -> None:
+    """Render the main window headlessly after ``steps`` steps and then the key presses
+    ``keys`` (see :func:`parse_keys`), and save it as PNG."""
     import os
     import tempfile
 
@@ -145,6 +171,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     from nnviz.views.style import make_style
 
     app = make_app()
+    pressed = parse_keys(keys)
     if lab is not None and lab not in available_labs():
         raise ValueError(f"unknown or unavailable lab {lab!r}; available: "
                          f"{', '.join(available_labs())}")
@@ -171,6 +198,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
         win.current_lab.show_matrices(True)
     if win.current_lab is not None and steps:
         win.current_lab.advance(steps)
+    _press(win, pressed)
     if overlay is not None:   # "shortcuts" (F1) or "lessons" (G)
         win.syllabus.show_shortcuts() if overlay == "shortcuts" else win.syllabus.show_picker()
     win.statusBar().clearMessage()

@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="workbench: the matrix view (one example or a mini-batch)")
     s.add_argument("--overlay", choices=["shortcuts", "lessons"], default=None,
                    help="open the shortcut sheet (F1) or the lesson picker (G) over the lab")
+    s.add_argument("--keys", default=None, metavar="KEYS",
+                   help="keys to press after the steps, separated by spaces (Qt's names): "
+                        "e.g. \"Q Right\" turns predict mode on and takes a step")
     s.add_argument("--out", required=True)
 
     e = sub.add_parser("exercise", help="write an exercise sheet with its worked solution "
@@ -101,7 +104,7 @@ def _screenshot(args: argparse.Namespace) -> int:
         render_screenshot(lesson=args.lesson, lab=args.lab, steps=args.steps,
                           size=_size(args.size), presentation=args.presentation,
                           theme=args.theme, out=args.out, matrix=args.matrix,
-                          overlay=args.overlay)
+                          overlay=args.overlay, keys=args.keys)
     except (ValueError, OSError) as e:
         print(f"nnviz screenshot: {e}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ undoable and every view hears one signal.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.undo import Change
-from nnviz.controllers.undo_bytes import BoundedUndoStack, weak_slot
+from nnviz.controllers.undo_bytes import BoundedUndoStack, silence, weak_slot
 from nnviz.engine.core.losses import get_loss
 from nnviz.engine.core.naming import Naming
 from nnviz.engine.core.network import Network
@@ -59,6 +60,9 @@ class Document(QObject):
         # held weakly: the stack emits both while it is destroyed, after the document
         self.undo_stack.cleanChanged.connect(weak_slot(self, Document._on_clean_changed))
         self.undo_stack.indexChanged.connect(weak_slot(self, Document._on_index_changed))
+        # and silenced before the document's wrapper goes: its destructor would tell every
+        # other listener (the Edit menu's, a lab's) of an index of a stack being destroyed
+        weakref.finalize(self, silence, self.undo_stack)
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None

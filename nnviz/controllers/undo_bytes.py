@@ -107,6 +107,13 @@ def _call_weakly(ref: weakref.ref, fn: Any, *args: Any) -> None:
         fn(owner, *args)
 
 
+def silence(obj: Any) -> None:
+    """Block ``obj``'s signals if its C++ object still exists (for weakref.finalize: the
+    owner's wrapper is going, and its children's destructors would still emit)."""
+    if shiboken6.isValid(obj):
+        obj.blockSignals(True)
+
+
 class BoundedUndoStack(QUndoStack):
     """QUndoStack whose steps together keep at most ``max_bytes`` (at least one step
     is always kept, and never a step still to be redone)."""

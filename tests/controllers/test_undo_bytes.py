@@ -204,3 +204,29 @@ def test_a_weak_slot_calls_its_owner_only_while_it_lives(qtbot):
     gc.collect()
     later(6)
     assert got == [("doc", (3,))]
+
+
+def test_a_freed_document_tells_no_listener_of_its_stack_being_destroyed(qtbot):
+    """QUndoStack's destructor clears the stack and emits indexChanged: a Python-owned
+    Document freed by the garbage collector told every other listener of its stack (the
+    Edit menu's actions, a lab's slot) of an index of a stack being destroyed. Its stack
+    is silenced when the document's wrapper goes; a stack whose C++ object is gone first
+    is left alone."""
+    import gc
+
+    from nnviz.controllers.document import Document
+    from nnviz.controllers.undo import Change
+
+    heard = []
+    doc = Document()
+    doc.undo_stack.indexChanged.connect(heard.append)
+    doc.undo_stack.push(Change("a", lambda s: None, 0, 1))
+    assert heard == [1]                 # a live stack is heard
+    doc._cycle = doc                    # freed by the collector, not by reference counts
+    del doc
+    gc.collect()
+    assert heard == [1]
+    gone = Document()
+    shiboken6.delete(gone)              # C++ first (a parent deleted it), the wrapper later
+    del gone
+    gc.collect()

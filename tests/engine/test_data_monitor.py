@@ -273,7 +273,7 @@ def test_history_arrays_follow_every_change_of_the_record():
             e = 0
         elif r < 0.67:
             snap = copy.deepcopy(h)
-            assert "_arrays_seen" not in vars(snap)   # snapshots hold the record only
+            assert snap._arrays_seen is None   # snapshots hold the record, not the buffers
             h.assign(snap)
         got = h.arrays()
         for k in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):

@@ -386,6 +386,32 @@ def broken_texts(root: QWidget, keep: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
+def _depths(text: str) -> list[int]:
+    """How many parentheses (or brackets) are open before each offset of ``text``."""
+    depth, out = 0, []
+    for ch in text:
+        out.append(depth)
+        depth += ch in "(["
+        depth -= ch in ")]"
+    return out + [depth]
+
+
+def bracket_breaks(root: QWidget, names: tuple[str, ...] = ("formula", "race-detail")) -> list[str]:
+    """Every shown word-wrapped formula label under ``root`` (its object name contains one
+    of ``names``) that breaks a line inside parentheses or brackets: a formula breaks only
+    between terms or after "=" ("L = Σ ½(σ(v₁h₁ +" | "v₂h₂ − 7.5) − y)²" at 1024x768 in F5)."""
+    out = []
+    for lab in root.findChildren(QLabel):
+        if not _shown(lab, root) or not lab.wordWrap() or \
+                not any(n in lab.objectName() for n in names):
+            continue
+        for text, end in line_breaks(lab):
+            if 0 < end < len(text) and _depths(text)[end] > 0:
+                out.append(f"{lab.objectName()}: formula broken inside parentheses: "
+                           f"{text[max(0, end - 16):end]}|{text[end:end + 16]!r}")
+    return out
+
+
 def wrapped_headers(root: QWidget) -> list[str]:
     """Every shown horizontal table heading under ``root`` set in more than one line (a
     formula such as "e^(cz − max)" broken in two)."""
@@ -470,4 +496,40 @@ def long_tick_labels(root: QWidget, most: int = 9) -> list[str]:
                 if long:
                     out.append(f"{name} tick labels {long[:2]} of "
                                f"{ax.labelText or 'a plot'!r}")
+    return out
+
+
+def small_plot_texts(root: QWidget, floor: float) -> list[str]:
+    """Every shown text item of a shown plot under ``root`` (a marker's label, a name in a
+    corner) set below ``floor`` points (the loss chart's "best" stayed at 9 pt in F5)."""
+    import pyqtgraph as pg
+
+    out = []
+    for _view, item, _seen, name in shown_plots(root):
+        for child in item.getViewBox().addedItems + item.getViewBox().allChildren():
+            text = child if isinstance(child, pg.TextItem) else None
+            if text is None or not text.isVisible() or not text.toPlainText().strip():
+                continue
+            pt = text.textItem.font().pointSizeF()
+            if 0 < pt < floor:
+                out.append(f"plot {name[:30]!r}: text {text.toPlainText()[:20]!r} in {pt:.1f} pt")
+    return sorted(set(out))
+
+
+def small_widget_texts(root: QWidget, floor: float) -> list[str]:
+    """Every shown label, button, combo box or spin box under ``root`` with text whose font
+    is set below ``floor`` points (the CNN tab's explanation stayed at 8 pt x the
+    presentation scale, 14 pt, under every other text's 15.75)."""
+    from PySide6.QtWidgets import QAbstractSpinBox
+
+    out = []
+    for w in root.findChildren(QWidget):
+        if not isinstance(w, (QLabel, QAbstractButton, QComboBox, QAbstractSpinBox)) or \
+                not _shown(w, root):
+            continue
+        text = w.currentText() if isinstance(w, QComboBox) else \
+            w.text() if isinstance(w, (QLabel, QAbstractButton)) else w.text()
+        pt = w.font().pointSizeF()
+        if str(text).strip() and 0 < pt < floor:
+            out.append(f"{type(w).__name__} {w.objectName()} {str(text)[:30]!r} in {pt:.1f} pt")
     return out

@@ -15,6 +15,7 @@ from nnviz.engine.teaching.lessons import lesson_titles
 from nnviz.views.style import current_style
 from tests.views.fit_checks import (
     axis_problems,
+    bracket_breaks,
     broken_texts,
     cell_problems,
     colour_bar_problems,
@@ -22,6 +23,8 @@ from tests.views.fit_checks import (
     long_tick_labels,
     plot_problems,
     scrolling_panels,
+    small_plot_texts,
+    small_widget_texts,
     squeezed,
     tab_bar_problems,
     text_problems,
@@ -116,9 +119,11 @@ def _check(win, lesson: str, every_tab: bool = True, reading: list | None = None
 
 def _projector_problems(win) -> list[str]:
     """The checks first made for the Neuron lab, on any lab: every axis with two tick
-    labels apart from its axis label, no word or number broken across lines, no table
+    labels apart from its axis label, no word or number broken across lines, no formula
+    broken inside its parentheses, no table
     heading in two lines, no table cell cut."""
-    return axis_problems(win) + broken_texts(win) + wrapped_headers(win) + cell_problems(win)
+    return axis_problems(win) + broken_texts(win) + bracket_breaks(win) + wrapped_headers(win) + \
+        cell_problems(win) + small_plot_texts(win, 14) + small_widget_texts(win, 15)
 
 
 def _focus(win, widget) -> None:
@@ -149,7 +154,7 @@ def test_every_lab_fits_the_screen(window, qtbot):
     only "0", the RGB kernel's "-1" ran together)."""
     win = window
     problems, reading = [], []
-    for presentation in (True, False):
+    for presentation in (False, True):   # F5 pressed with every lab built, as in class
         set_presentation(win, qtbot, presentation)
         for lab, lessons in LAB_LESSONS.items():
             for i, lesson in enumerate(lessons):
@@ -551,6 +556,70 @@ def _workbench_step_problems(lab, most: float) -> list[str]:
         if cursor.isNull() or eq.text.cursorRect(cursor).bottom() > eq.text.viewport().height():
             problems.append(f"result {value} not in view")
     return [f"step {k}: {p}" for p in problems]
+
+
+def _derivation_problem(eq, value: str) -> str | None:
+    """The step's equation (the last table before "where" and the captions) ends in the
+    result ``value`` and is in view down to that line, without scrolling."""
+    doc = eq.text.document()
+    where = doc.find("where")
+    stop = doc.characterCount() if where.isNull() else where.position()
+    tables = [f for f in doc.rootFrame().childFrames() if f.firstPosition() < stop]
+    if not tables:
+        return "no equation"
+    t = tables[-1]
+    cell = t.cellAt(t.rows() - 1, t.columns() - 1)
+    cursor = cell.firstCursorPosition()
+    cursor.setPosition(cell.lastCursorPosition().position(), cursor.MoveMode.KeepAnchor)
+    last = cursor.selectedText().replace("\u2060", "")
+    bottom = doc.documentLayout().frameBoundingRect(t).bottom() - eq.text.verticalScrollBar().value()
+    if last != value:
+        return f"the equation ends in {last!r}, not the result {value}"
+    if bottom > eq.text.viewport().height():
+        return f"the equation's result line ends at {bottom:.0f} px, below the panel's " \
+               f"{eq.text.viewport().height()} px"
+    return None
+
+
+def test_the_equations_result_line_is_in_view_at_every_step(window, qtbot):
+    """In presentation mode (F5), through the whole pass of mazur-2-2-2, xor-mlp and
+    linear-2-2-1 stepped by the → key: the Equation panel shows the step's equation down
+    to its last line, "= result", without scrolling, in type no smaller than 18 pt and
+    every line within the panel's width (at mazur-2-2-2's micro-step 13 at 1024x768 the
+    last line, "= 0.082167041", was below the panel: the result only in the heading); in
+    predict mode (Q) too, under the guess bar, down to "= ?"."""
+    from nnviz.engine.core.naming import fmt
+
+    win = window
+    set_presentation(win, qtbot, True)
+    problems = []
+    for lesson in ("mazur-2-2-2", "xor-mlp", "linear-2-2-1"):
+        assert win.open_lesson(lesson)
+        lab = win.current_lab
+        lab.graph.setFocus()
+        qtbot.keyClick(win, Qt.Key.Key_Home)
+        for k in range(1, len(lab.stepper) + 1):
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+            settle(1)
+            assert lab.stepper.k == k
+            found = [_derivation_problem(lab.equations, fmt(lab.stepper.step.value))]
+            found += _equation_fit_problems(lab.equations)
+            problems += [f"{lesson} step {k}: {p}" for p in found if p]
+    # predict, then reveal (Q): the guess bar takes the panel's top, the equation ends "= ?"
+    assert win.open_lesson("mazur-2-2-2")
+    lab = win.current_lab
+    lab.graph.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Home)
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for k in range(1, len(lab.stepper) + 1):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        settle(1)
+        assert lab.stepper.k == k
+        problems += [f"predicting, step {k}: {p}" for p in
+                     [_derivation_problem(lab.equations, "?")] if p]
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
 
 
 def _walk(win, qtbot, lesson: str, check) -> list[str]:

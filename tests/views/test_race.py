@@ -22,7 +22,7 @@ def test_a_lesson_opens_the_race_and_the_step_button_moves_every_racer(main_wind
     lab, ctl, page = _open(main_window, qtbot, "momentum-ravine")
     assert [r.name for r in ctl.race.racers] == ["sgd", "momentum", "nesterov"]
     assert page.surface.currentText() == "A long narrow ravine"
-    assert page.formula.text() == "L = x²/20 + 5·y²"
+    assert page.formula.text().replace("\xa0", " ").replace("\u2060", "") == "L = x²/20 + 5·y²"
     assert page.checks["sgd"].isChecked() and not page.checks["adam"].isChecked()
     assert not page.details["adam"].isVisible() and page.details["sgd"].isVisible()
     qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
@@ -94,8 +94,12 @@ def test_race_state_is_saved_and_a_bad_one_refused_whole(main_window, qtbot):
 
 
 def _fits(page):
+    """The board shows whole, without scrolling (its scroll bars' range may lag behind the
+    layout: its height for the view's width too)."""
     bars = (page.scroll.verticalScrollBar(), page.scroll.horizontalScrollBar())
-    return all(b.maximum() == 0 for b in bars)
+    view = page.scroll.viewport()
+    need = page.scroll.widget().layout().totalHeightForWidth(view.width())
+    return all(b.maximum() == 0 for b in bars) and need <= view.height()
 
 
 def test_the_race_fits_a_projector_in_presentation_mode(main_window, qtbot):
@@ -169,5 +173,68 @@ def test_update_rules_break_only_between_terms_on_a_projector(main_window, qtbot
             problems += [f"{r.name}: {p}" for p in broken_texts(label.parentWidget(), keep=terms)]
         assert page.compact   # (the board at 1024x768 in F5 is compact: the link was used)
         assert not problems, "\n".join(problems)
+    finally:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_loss_formula_breaks_only_between_terms_and_every_control_stays_whole(
+        main_window, qtbot, size):
+    """Each surface's loss formula in presentation mode (F5) at each projector size: never
+    broken inside its parentheses ("L = Σ ½(σ(v₁h₁ +" | "v₂h₂ − 7.5) − y)²" at 1024x768),
+    and the surface's name and the buttons beside it whole (kept whole in the bar, the
+    formula had cut the surface's name at 1024x768): where the bar has no room for it in one
+    line, it has a row of its own under the bar."""
+    from tests.views.fit_checks import bracket_breaks, broken_texts, text_problems
+
+    win = main_window
+    win.resize(*size)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    try:
+        lab, ctl, page = _open(win, qtbot, "optimiser-race")
+        page.surface.setFocus()
+        qtbot.keyClick(page.surface, Qt.Key.Key_Home)
+        rows, problems = set(), []
+        for i in range(page.surface.count()):
+            if i:
+                qtbot.keyClick(page.surface, Qt.Key.Key_Down)   # the next surface
+            qtbot.wait(20)
+            assert ctl.surface.title == page.surface.currentText()
+            where = f"{size} {ctl.surface.name}"
+            bar = page.formula.parentWidget()
+            problems += [f"{where}: {p}" for p in bracket_breaks(bar) + broken_texts(bar)
+                         + text_problems(bar)]
+            one_line = page.formula.height() < 2 * page.formula.fontMetrics().height()
+            beside = abs(page.formula.y() - page.surface.y()) < page.surface.height()
+            rows.add(beside)
+            if not one_line:
+                problems.append(f"{where}: the formula in {page.formula.height()} px")
+        assert not problems, "\n".join(problems)
+        if size == (1024, 768):   # (the XOR landscape's formula has no room beside the bar)
+            assert False in rows
+        if size == (1920, 1080):
+            assert rows == {True}
+    finally:
+        qtbot.keyClick(win, Qt.Key.Key_F5)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_board_never_scrolls_with_some_racers_ticked(main_window, qtbot, size):
+    """In presentation mode, with three racers (the adam and momentum-ravine lessons) as
+    with six: the board shows every racer's update only where all of them fit with the
+    lines of the racers not ticked, else it is compact; it never scrolls (the adam lesson's
+    three updates scrolled at 1024x768: the unticked racers' lines were not counted)."""
+    win = main_window
+    win.resize(*size)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    try:
+        for lesson in ("adam", "momentum-ravine", "optimiser-race"):
+            lab, ctl, page = _open(win, qtbot, lesson)
+            for _ in range(10):
+                qtbot.mouseClick(page.step, Qt.MouseButton.LeftButton)
+            qtbot.wait(20)
+            assert len(ctl.race.racers) >= 3
+            assert _fits(page), (lesson, page.scroll.verticalScrollBar().maximum())
     finally:
         qtbot.keyClick(win, Qt.Key.Key_F5)

@@ -56,3 +56,38 @@ def test_screenshots_of_the_picker_and_the_shortcut_sheet(qapp, tmp_path):
         seen[overlay] = orange_rows(QImage(str(out)))
     assert seen[None] < 50
     assert seen["lessons"] > 500 and seen["shortcuts"] > 500
+
+
+def _highlight_rows(img: QImage, top: int) -> int:
+    """Rows of the top ``top`` pixels mostly in the highlight orange (a frame's border)."""
+    def orange(c) -> bool:
+        return c.red() > 200 and 130 < c.green() < 180 and c.blue() < 60
+    return sum(1 for y in range(top)
+               if sum(orange(img.pixelColor(x, y)) for x in range(0, img.width(), 8))
+               > img.width() // 16)
+
+
+def test_keys_are_pressed_before_the_shot(qapp, tmp_path):
+    """--keys presses keys after the steps: "Q Right" turns the Training lab's predict mode
+    on and takes a step, whose losses are hidden: the orange-framed question bar is in the
+    picture (not in the plain one)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    seen = {}
+    for keys in (None, "Q Right"):
+        out = tmp_path / f"{keys}.png"
+        render_screenshot("spiral", "training", 3, (1024, 768), True, "light", str(out),
+                          keys=keys)
+        seen[keys] = _highlight_rows(QImage(str(out)), 250)
+    assert seen[None] == 0 and seen["Q Right"] >= 2
+    # a key Qt does not know: a clear message, no picture, no traceback
+    root = Path(__file__).resolve().parent.parent.parent
+    out = tmp_path / "bad.png"
+    r = subprocess.run([sys.executable, "-m", "nnviz", "screenshot", "--lesson", "spiral",
+                        "--keys", "Q Sideways", "--out", str(out)], capture_output=True,
+                       text=True, timeout=120, cwd=root,
+                       env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 2 and "unknown key 'Sideways'" in r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()

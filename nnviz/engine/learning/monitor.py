@@ -207,6 +207,9 @@ def explain_blowup(cost: float, net: Network, eta: float, clipped: bool) -> str 
             f"{why} {fix}, then go back to the network at the start of this epoch (Revert).")
 
 
+_COLUMNS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")  # History's record
+
+
 @dataclass
 class History:
     """Train/test loss and accuracy per recorded epoch, bounded.
@@ -224,6 +227,8 @@ class History:
     test_loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
     test_acc: list[float] = field(default_factory=list)
+    # arrays()' buffers between calls: (the lists, their length, the buffer); not a record
+    _arrays_seen: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def wants(self, epoch: int) -> bool:
         """True if ``epoch`` is one to record at the current stride."""
@@ -237,21 +242,20 @@ class History:
         self.train_acc.append(float(train_acc))
         self.test_acc.append(float(test_acc))
         if len(self.epoch) > self.cap:
-            for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
+            for name in _COLUMNS:
                 setattr(self, name, getattr(self, name)[::2])
             self.stride *= 2
 
     def clear(self) -> None:
         self.stride = 1
-        for name in ("epoch", "train_loss", "test_loss", "train_acc", "test_acc"):
+        for name in _COLUMNS:
             getattr(self, name).clear()
         self._arrays_seen = None   # the same lists, emptied: arrays() starts again
 
     def assign(self, other: History) -> None:
         """Become ``other`` (its lists shared: ``other`` is a snapshot never changed),
         keeping this object, which views may hold."""
-        for name in ("cap", "stride", "epoch", "train_loss", "test_loss", "train_acc",
-                     "test_acc"):
+        for name in ("cap", "stride", *_COLUMNS):
             setattr(self, name, getattr(other, name))
 
     def columns(self) -> dict[str, list[float]]:
@@ -265,9 +269,7 @@ class History:
 
     def __getstate__(self) -> dict:
         """What a copy takes (step back's snapshots): the record, not arrays()' buffers."""
-        state = dict(self.__dict__)
-        state.pop("_arrays_seen", None)
-        return state
+        return {**self.__dict__, "_arrays_seen": None}
 
     def arrays(self) -> dict[str, Array]:
         """The record as float arrays (epoch as float too).
@@ -276,16 +278,15 @@ class History:
         calls, and only what was appended since the last call (and the last value again:
         the epoch on screen may be re-scored in place) is copied; new lists (thinned,
         assigned) or a cleared record are copied whole."""
-        names = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
-        lists = [getattr(self, k) for k in names]
+        lists = [getattr(self, k) for k in _COLUMNS]
         n = min(len(v) for v in lists)
-        seen = getattr(self, "_arrays_seen", None)   # (lists, length, buffer): not a field
+        seen = self._arrays_seen
         if (seen is None or any(a is not b for a, b in zip(seen[0], lists)) or seen[1] > n
                 or seen[2].shape[1] < n):
-            buf, start = np.empty((len(names), max(64, 2 * n))), 0
+            buf, start = np.empty((len(_COLUMNS), max(64, 2 * n))), 0
         else:
             buf, start = seen[2], max(0, seen[1] - 1)
         for row, v in zip(buf, lists):
             row[start:n] = v[start:n]
         self._arrays_seen = (lists, n, buf)
-        return {k: buf[i, :n] for i, k in enumerate(names)}
+        return {k: buf[i, :n] for i, k in enumerate(_COLUMNS)}

@@ -236,6 +236,6 @@ class CNNPage(QWidget):
         self.curve_line.setPen(pg.mkPen(style.accent, width=2 * style.scale))
         self.left.setMaximumWidth(int(200 * min(style.scale, 1.5)))
         small = QFont(self.font())
-        small.setPointSizeF(style.pt(8))
+        small.setPointSizeF(style.pt(9))   # the panel type (8: 14 pt in F5, the one label under 15)
         self.explain.setFont(small)
         self.refresh()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QTransform
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -75,6 +75,18 @@ class HeatmapPlot(pg.PlotWidget):
         self._rect = QRectF()
         self._levels: tuple[float, float] | None = None   # the colour scale shown
         self._framed: tuple | None = None   # what the view was last framed for
+        self.getPlotItem().geometryChanged.connect(self._overflowing)
+
+    def _overflowing(self) -> None:
+        """The plot larger than the view (set while its minimum was larger: at 1024x768 the
+        colour bar's axis, widened by F5's type before its ticks were read anew, held the
+        plot at 315 px in a 291 px view, the bar cut off): fitted again once that settled."""
+        g, room = self.getPlotItem().geometry(), self.range
+        if g.width() > room.width() + 0.5 or g.height() > room.height() + 0.5:
+            QTimer.singleShot(0, self, self._fit_view)   # (none once the view is gone)
+
+    def _fit_view(self) -> None:
+        pg.GraphicsView.setRange(self, self.range, padding=0, disableAutoPixel=False)
 
     def set_surface(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, x_label: str,
                     y_label: str, contours: bool = True, steady: bool = False) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.surface.race import MAX_STEPS_PER_TICK, RaceController
 from nnviz.engine.labs.race import COLOURS, SURFACES
 from nnviz.engine.learning.optimisers import OPTIMISERS, SYMBOLS
-from nnviz.views.fit import formula_breaks
+from nnviz.views.fit import JOINER, NBSP, formula_breaks
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
@@ -108,7 +108,9 @@ class RacePage(QWidget):
         self._on_race()
 
     # ------------------------------------------------------------ controls
-    def _build_bar(self) -> QHBoxLayout:
+    def _build_bar(self) -> QVBoxLayout:
+        """The surface, its loss formula and the race buttons in one row; the formula in a
+        row of its own under them where the row has no room for it in one line."""
         bar = QHBoxLayout()
         self.surface = QComboBox()
         self.surface.setObjectName("race-surface")
@@ -133,11 +135,41 @@ class RacePage(QWidget):
         self.speed.setSuffix(" /frame")
         self.speed.setToolTip("steps per frame while racing")
         self.speed.valueChanged.connect(self.ctl.set_steps_per_tick)
+        self._gap = QWidget()   # keeps the buttons right while the formula is below
+        self._gap.hide()
         bar.addWidget(self.surface)
         bar.addWidget(self.formula, 1)
+        bar.addWidget(self._gap, 1)
         for w in (self.play, self.step, self.reset, self.speed):
             bar.addWidget(w)
-        return bar
+        self._bar, self._below = bar, QHBoxLayout()
+        rows = QVBoxLayout()
+        rows.setSpacing(2)
+        rows.addLayout(bar)
+        rows.addLayout(self._below)
+        return rows
+
+    def _place_formula(self) -> None:
+        """The formula beside the surface where it fits there in one line, else in its own
+        row under the bar (where it breaks only after "=" or between terms): at 1024x768 in
+        F5 it broke inside its parentheses, and kept whole it cut the surface's name."""
+        label = self.formula
+        label.ensurePolished()
+        others = (self.surface, self.play, self.step, self.reset, self.speed)
+        spacing = max(self._bar.spacing(), 0)
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right() - len(others) * spacing - sum(
+            w.sizeHint().width() for w in others)
+        text = label.text().replace(NBSP, " ").replace(JOINER, "")
+        beside = label.fontMetrics().horizontalAdvance(text) + 2 <= room
+        if beside == (self._bar.indexOf(label) >= 0):
+            return
+        (self._below if beside else self._bar).removeWidget(label)
+        if beside:
+            self._bar.insertWidget(1, label, 1)
+        else:
+            self._below.addWidget(label, 1)
+        self._gap.setVisible(not beside)
 
     def _build_board(self) -> QWidget:
         board = QWidget()
@@ -201,7 +233,8 @@ class RacePage(QWidget):
         c = self.ctl
         with QSignalBlocker(self.surface):
             self.surface.setCurrentIndex(max(0, self.surface.findData(c.surface.name)))
-        self.formula.setText(c.surface.formula)
+        self.formula.setText(formula_breaks(c.surface.formula))
+        self._place_formula()
         for name, check in self.checks.items():
             with QSignalBlocker(check):
                 check.setChecked(name in c.enabled)
@@ -261,9 +294,11 @@ class RacePage(QWidget):
         if self.focus not in racing:
             self.focus = racing[0] if racing else None
         width = self.scroll.viewport().width() - 4
+        # every optimiser's line (one not racing keeps its tick and rate), and the racers'
+        # updates: counting the racers' lines only, three racers scrolled at 1024x768 in F5
         rows = self.heading.heightForWidth(width) + sum(
-            max(self.checks[n].sizeHint().height(), self.lrs[n].sizeHint().height())
-            + self.details[n].heightForWidth(width) + 4 for n in racing)
+            max(self.checks[n].sizeHint().height(), self.lrs[n].sizeHint().height()) + 4
+            for n in self.checks) + sum(self.details[n].heightForWidth(width) for n in racing)
         self.compact = rows > self.scroll.viewport().height()
         fg = self._style.foreground
         self.heading.setText(f"step {self._most} · each racer's loss" + (
@@ -278,6 +313,7 @@ class RacePage(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        self._place_formula()
         if not self._user_split:  # the board keeps 45% (a projector's larger type: 50%)
             w = self.split.width()      # until the user drags the divider
             share = 0.5 if self._style.presentation else 0.55
@@ -305,4 +341,5 @@ class RacePage(QWidget):
             halo.setPen(pg.mkPen("#FFFFFF", width=5 * style.scale))
             line.setPen(pg.mkPen(COLOURS[name], width=2.5 * style.scale))
             head.setSize(14 * style.scale)
+        self._place_formula()
         self._on_race()

@@ -179,6 +179,9 @@ class Curves(QWidget):
             f.setPointSizeF(9 * style.scale)
             p.name_item.setFont(f)
             p.name_item.setColor(style.muted)
+            for item in p.getPlotItem().items:   # the best epoch's "best" (its own font was 9 pt in F5)
+                if isinstance(item, pg.InfiniteLine) and getattr(item, "label", None):
+                    item.label.setFont(f)
 
     def set_history(self, h: dict[str, np.ndarray], classification: bool) -> None:
         self._h = h

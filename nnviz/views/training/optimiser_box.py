@@ -129,6 +129,8 @@ class OptimiserBox(QGroupBox):
                                       label="best", labelOpts={"position": 0.9,
                                                                "color": "#009E73"})
         self.marker.hide()
+        if hasattr(plot, "name_item"):   # the chart's lettering (restyled with it)
+            self.marker.label.setFont(plot.name_item.textItem.font())
         plot.addItem(self.marker)
         self.refresh()
 

@@ -105,6 +105,7 @@ def equation_block(rows: list[tuple[str, str, str]], style: str, spacing: int,
         rows = rows[1:]
     cells = []
     last = max((i for i, r in enumerate(rows) if r[2]), default=-1)
+    pad = "" if spacing else "&#160;"   # rows set close: the operator keeps its gaps
     for i, (left, op, right) in enumerate(rows):
         # a right-hand text with spaces (a sum in parentheses, words) may still wrap at
         # them where the panel is narrower than its widest term: never inside a number
@@ -113,6 +114,6 @@ def equation_block(rows: list[tuple[str, str, str]], style: str, spacing: int,
         if i == last and result_colour:
             r = f'<b style="color:{result_colour}">{r}</b>'
         cells.append(f'<tr><td align="right" style="white-space:nowrap">{math_html(left)}</td>'
-                     f'<td style="white-space:nowrap">{op}</td>'
+                     f'<td style="white-space:nowrap">{pad}{op}{pad}</td>'
                      f'<td style="white-space:{"normal" if wrap else "nowrap"}">{r}</td></tr>')
     return f'{head}<table style="{style}" cellspacing="{spacing}">{"".join(cells)}</table>'

@@ -4,7 +4,7 @@ list of steps done so far (click one to jump there)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF, QTextOption
+from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument, QTextOption
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -24,8 +24,18 @@ from nnviz.views.workbench.present import equation_html, step_summary
 
 #: the sizes tried, largest first, until a step's lines fit the panel's width
 SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
+#: a step's equation too tall for the panel: its lines closer (1), then without the large
+#: result above it (2), then without the step's title (3; e.g. under the guess bar)
+COMPACT = (0, 1, 2, 3)
 #: no type of the panel below these points: 18 on a projector (the back of the room)
 FLOOR_PT = {True: 18.0, False: 8.0}
+
+
+def _equation_bottom(doc: QTextDocument, compact: int) -> float:
+    """The bottom of the step's equation (its last line the result) in ``doc``."""
+    frames = doc.rootFrame().childFrames()
+    i = 0 if compact >= 2 else 1    # (the large result's table first, if shown)
+    return doc.documentLayout().frameBoundingRect(frames[i]).bottom() if len(frames) > i else 0.0
 
 
 class EquationPanel(QWidget):
@@ -49,6 +59,7 @@ class EquationPanel(QWidget):
         self.text.viewport().installEventFilter(self)
         self._laid_out_width = -1
         self._metrics: dict[float, QFontMetricsF] = {}
+        self._probe_doc = QTextDocument(self)
         self.steps = QListWidget()
         self.steps.setObjectName("steps-done")
         # a long step wraps at its spaces rather than hiding behind a sideways scroll bar
@@ -169,18 +180,40 @@ class EquationPanel(QWidget):
                           f"{escape(text)}</p>")
 
     def _set_fitting_html(self, st: StepController, captions: list[str], hidden: bool) -> None:
-        """The step's HTML in the largest type whose lines all fit the panel's width (the
+        """The step's HTML in the largest type whose lines all fit the panel's width and
+        whose equation, down to its result, fits its height without scrolling (the
         measured layout is the judge: a line wider than the text area sets the whole step
-        smaller, down to a floor readable from the back of the room)."""
+        smaller, down to a floor readable from the back of the room; an equation too tall
+        at the floor has its lines set closer, then loses the large result above it)."""
         floor = FLOOR_PT[bool(self.style_.presentation)]
-        doc = self.text.document()
+        probe = self._probe()   # laid out off screen: the text area is set once
+        room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
+        tried, fits = set(), None
         # at each size, a second try with every left-hand side on a line of its own
-        for scale, narrow in ((s, n) for s in SCALES for n in (False, True)):
-            self.text.setHtml(equation_html(st.step, st.k, len(st.trace), self.style_,
-                                            captions, self.layout_width(), self.measure,
-                                            hidden, scale, floor, narrow))
-            if doc.idealWidth() <= self.text.viewport().width():
-                return
+        for compact, scale, narrow in ((c, s, n) for c in COMPACT for s in SCALES
+                                       for n in (False, True)):
+            html = equation_html(st.step, st.k, len(st.trace), self.style_, captions,
+                                 self.layout_width(), self.measure, hidden, scale, floor,
+                                 narrow, compact)
+            if html in tried:   # (at the floor every smaller scale is the same text)
+                continue
+            tried.add(html)
+            probe.setHtml(html)
+            if probe.idealWidth() > room_w:
+                continue
+            fits = html   # across; the last such: the most compact
+            if _equation_bottom(probe, compact) <= room_h:
+                break
+        self.text.setHtml(fits if fits is not None else html)
+
+    def _probe(self) -> QTextDocument:
+        """A document laid out as the text area's (its type, margin and width)."""
+        doc, probe = self.text.document(), self._probe_doc
+        probe.setDefaultFont(doc.defaultFont())
+        probe.setDocumentMargin(doc.documentMargin())
+        probe.setDefaultTextOption(doc.defaultTextOption())
+        probe.setTextWidth(self.text.viewport().width())
+        return probe
 
     def _on_item_clicked(self, item: QListWidgetItem) -> None:
         self.jump_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))

@@ -198,32 +198,38 @@ def _natural_width(text: str, pt: float) -> float:
 def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                   captions: list[str] = (), width: float = 1e9,
                   measure: Measure = _natural_width, hidden: bool = False,
-                  scale: float = 1.0, floor: float = 0.0, narrow: bool = False) -> str:
+                  scale: float = 1.0, floor: float = 0.0, narrow: bool = False,
+                  compact: int = 0) -> str:
     """The equation panel for a panel ``width`` pixels wide (text measured by ``measure``):
-    the title, the step's result in large type (always in view, however long the
-    derivation), the equation in lines broken between terms, and its chain-rule factors.
+    the title, the step's result in large type, the equation in lines broken between
+    terms (its last line the result, bold), and its chain-rule factors.
     ``hidden``: the result is '?' (predict, then reveal). ``scale`` sets every size smaller
     (a panel too narrow for the whole lines), none below ``floor`` points; ``narrow`` sets
-    every left-hand side on a line of its own."""
+    every left-hand side on a line of its own. ``compact`` for a panel too short for the
+    equation: 1 sets its lines closer, 2 also leaves out the large result above it (its
+    last line, bold, says the same), 3 also the step's title but "step k of n" (the
+    status bar says it too)."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
     big, eq_pt, mid = (max(floor, style.pt(s) * scale) for s in (14, 12, 10.5))
     share = 0.0 if narrow else 0.45
+    gap = 3 if compact == 0 else 0
     out = [f'<div style="color:{fg}; font-family:sans-serif">']
     if step is None:
         out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">Start of the pass '
                    f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
                    f'micro-step.</p>')
     else:
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{math_html(step.title)}'
-                   f' · step {k} of {n}</p>')
+        title = "" if compact >= 3 else f"{math_html(step.title)} · "   # (the status bar's)
+        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{title}step {k} of {n}</p>')
         shown = HiddenResult if hidden else Equation
         eq = step.equation
-        result = shown(eq.lhs, (), eq.value, 0)
-        out.append(equation_block(equation_rows(result, width, big, measure, share),
-                                  f"font-size:{big:.1f}pt; color:{hi}", 2, hi))
+        if compact < 2:
+            result = shown(eq.lhs, (), eq.value, 0)
+            out.append(equation_block(equation_rows(result, width, big, measure, share),
+                                      f"font-size:{big:.1f}pt; color:{hi}", min(gap, 2), hi))
         eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
         out.append(equation_block(equation_rows(eq, width, eq_pt, measure, share),
-                                  f"font-size:{eq_pt:.1f}pt", 3, hi))
+                                  f"font-size:{eq_pt:.1f}pt", gap, hi))
         if step.details:
             out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">where</p>')
             for d in step.details:
