@@ -6,7 +6,6 @@ undoable and every view hears one signal.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.controllers.undo import Change
-from nnviz.controllers.undo_bytes import BoundedUndoStack, silence, weak_slot
+from nnviz.controllers.undo_bytes import BoundedUndoStack
 from nnviz.engine.core.losses import get_loss
 from nnviz.engine.core.naming import Naming
 from nnviz.engine.core.network import Network
@@ -55,14 +54,9 @@ class Document(QObject):
         super().__init__(parent)
         # at most MAX_UNDO steps holding at most MAX_UNDO_BYTES (measured after every push,
         # so a network that grows mid-session keeps fewer of its bigger steps)
-        self.undo_stack = BoundedUndoStack(MAX_UNDO_BYTES, self)
-        self.undo_stack.setUndoLimit(MAX_UNDO)
-        # held weakly: the stack emits both while it is destroyed, after the document
-        self.undo_stack.cleanChanged.connect(weak_slot(self, Document._on_clean_changed))
-        self.undo_stack.indexChanged.connect(weak_slot(self, Document._on_index_changed))
-        # and silenced before the document's wrapper goes: its destructor would tell every
-        # other listener (the Edit menu's, a lab's) of an index of a stack being destroyed
-        weakref.finalize(self, silence, self.undo_stack)
+        self.undo_stack = BoundedUndoStack.owned_by(
+            self, MAX_UNDO_BYTES, MAX_UNDO,
+            {"cleanChanged": Document._on_clean_changed, "indexChanged": Document._on_index_changed})
         self._dirty = False  # changed outside the undo stack (training, settings, data)
         self.lesson: Lesson | None = None
         self.network: Network | None = None

@@ -118,6 +118,20 @@ class BoundedUndoStack(QUndoStack):
     """QUndoStack whose steps together keep at most ``max_bytes`` (at least one step
     is always kept, and never a step still to be redone)."""
 
+    @classmethod
+    def owned_by(cls, owner: Any, max_bytes: int, limit: int, slots: dict[str, Any]
+                 ) -> BoundedUndoStack:
+        """A stack for ``owner`` (its child): ``slots`` (signal name -> ``fn(owner,
+        *args)``) hold the owner weakly, as the stack emits while it is destroyed, after
+        its owner; and it is silenced when the owner's wrapper goes, as its destructor
+        would tell every other listener (the Edit menu's, a lab's) of its clearing."""
+        stack = cls(max_bytes, owner)
+        stack.setUndoLimit(limit)
+        for name, fn in slots.items():
+            getattr(stack, name).connect(weak_slot(owner, fn))
+        weakref.finalize(owner, silence, stack)
+        return stack
+
     def __init__(self, max_bytes: int, parent=None) -> None:
         super().__init__(parent)
         self.max_bytes = max_bytes
