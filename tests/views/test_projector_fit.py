@@ -558,6 +558,26 @@ def _workbench_step_problems(lab, most: float) -> list[str]:
     return [f"step {k}: {p}" for p in problems]
 
 
+def _walk(win, qtbot, lesson: str, check) -> list[str]:
+    """The lesson's whole pass stepped by the → key in the window as it is, ``check``
+    (lab, most hidden) at each position."""
+    assert win.open_lesson(lesson)
+    settle()   # from the wide network's graph: the fit, then the texts placed anew
+    lab = win.current_lab
+    lab.graph.setFocus()
+    problems = []
+    for k in range(len(lab.stepper) + 1):
+        if k:
+            qtbot.keyClick(win, Qt.Key.Key_Right)
+        # (a caption of more or fewer lines resizes the graph: its fit and texts
+        # follow in posted events, all before the window repaints)
+        settle(5)
+        assert lab.stepper.k == k
+        where = f"F5={current_style().presentation} {lesson}"
+        problems += [f"{where} {p}" for p in check(lab, _most_hidden(win, lesson))]
+    return problems
+
+
 def _derivation_problem(eq, value: str) -> str | None:
     """The step's equation (the last table before "where" and the captions) ends in the
     result ``value`` and is in view down to that line, without scrolling."""
@@ -622,24 +642,27 @@ def test_the_equations_result_line_is_in_view_at_every_step(window, qtbot):
     assert not problems, "\n".join(problems)
 
 
-def _walk(win, qtbot, lesson: str, check) -> list[str]:
-    """The lesson's whole pass stepped by the → key in the window as it is, ``check``
-    (lab, most hidden) at each position."""
-    assert win.open_lesson(lesson)
-    settle()   # from the wide network's graph: the fit, then the texts placed anew
+def test_the_large_result_keeps_its_name_beside_it(window, qtbot):
+    """In presentation mode, the large result above a step's equation is one line, its
+    name beside its value, where that line fits, even where the equation below sets its
+    left-hand side on a line of its own (the wide network's "a²₅" | "= 0.372740573" took
+    two lines of the panel), and kept where the equation is too wide for the panel
+    whatever is done (at 1024x768 it was left out with the title)."""
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson("wide-784-100-10")
     lab = win.current_lab
-    lab.graph.setFocus()
-    problems = []
-    for k in range(len(lab.stepper) + 1):
-        if k:
-            qtbot.keyClick(win, Qt.Key.Key_Right)
-        # (a caption of more or fewer lines resizes the graph: its fit and texts
-        # follow in posted events, all before the window repaints)
-        settle(5)
-        assert lab.stepper.k == k
-        where = f"F5={current_style().presentation} {lesson}"
-        problems += [f"{where} {p}" for p in check(lab, _most_hidden(win, lesson))]
-    return problems
+    lab.stepper.set_position(10)
+    settle(2)
+    doc = lab.equations.text.document()
+    head = doc.rootFrame().childFrames()[0]
+    cell = head.cellAt(0, 0)
+    cursor = cell.firstCursorPosition()
+    cursor.setPosition(cell.lastCursorPosition().position(), cursor.MoveMode.KeepAnchor)
+    name, rows = cursor.selectedText(), head.rows()
+    value = head.cellAt(0, head.columns() - 1).firstCursorPosition().block().text()
+    set_presentation(win, qtbot, False)
+    assert rows == 1 and name.startswith("a") and value == "0.372740573", (rows, name, value)
 
 
 def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):

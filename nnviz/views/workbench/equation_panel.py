@@ -25,8 +25,9 @@ from nnviz.views.workbench.present import equation_html, step_summary
 #: the sizes tried, largest first, until a step's lines fit the panel's width
 SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
 #: a step's equation too tall for the panel: its lines closer (1), then without the large
-#: result above it (2), then without the step's title (3; e.g. under the guess bar)
-COMPACT = (0, 1, 2, 3)
+#: result above it (2), then its title but "step k of n" (3; e.g. under the guess bar), then
+#: without a title (4); none of that where even it would not bring the result into view
+COMPACT = (0, 1, 2, 3, 4)
 #: no type of the panel below these points: 18 on a projector (the back of the room)
 FLOOR_PT = {True: 18.0, False: 8.0}
 
@@ -188,23 +189,27 @@ class EquationPanel(QWidget):
         floor = FLOOR_PT[bool(self.style_.presentation)]
         probe = self._probe()   # laid out off screen: the text area is set once
         room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
-        tried, fits = set(), None
+        tried, fits, first, fallback = set(), None, None, None
         # at each size, a second try with every left-hand side on a line of its own
         for compact, scale, narrow in ((c, s, n) for c in COMPACT for s in SCALES
                                        for n in (False, True)):
             html = equation_html(st.step, st.k, len(st.trace), self.style_, captions,
                                  self.layout_width(), self.measure, hidden, scale, floor,
                                  narrow, compact)
+            if compact == 0:   # nothing fits across: as before, the large result kept
+                fallback = html
             if html in tried:   # (at the floor every smaller scale is the same text)
                 continue
             tried.add(html)
             probe.setHtml(html)
             if probe.idealWidth() > room_w:
                 continue
-            fits = html   # across; the last such: the most compact
+            first = first or html   # across
             if _equation_bottom(probe, compact) <= room_h:
+                fits = html
                 break
-        self.text.setHtml(fits if fits is not None else html)
+        # too tall however set: as large as fits across; too wide: as before
+        self.text.setHtml(fits or first or fallback)
 
     def _probe(self) -> QTextDocument:
         """A document laid out as the text area's (its type, margin and width)."""

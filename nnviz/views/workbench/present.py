@@ -19,6 +19,7 @@ from nnviz.views.workbench.equation_layout import (
     equation_block,
     equation_rows,
     joined,
+    plain,
 )
 
 
@@ -207,8 +208,8 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
     (a panel too narrow for the whole lines), none below ``floor`` points; ``narrow`` sets
     every left-hand side on a line of its own. ``compact`` for a panel too short for the
     equation: 1 sets its lines closer, 2 also leaves out the large result above it (its
-    last line, bold, says the same), 3 also the step's title but "step k of n" (the
-    status bar says it too)."""
+    last line, bold, says the same), 3 also the step's title but "step k of n", 4 that
+    too (the status bar says it)."""
     fg, muted, hi, grad = style.foreground, style.muted, style.highlight, style.gradient
     big, eq_pt, mid = (max(floor, style.pt(s) * scale) for s in (14, 12, 10.5))
     share = 0.0 if narrow else 0.45
@@ -219,13 +220,18 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
                    f'(step 0 of {n}). Press → (or Space / Page Down) for the first '
                    f'micro-step.</p>')
     else:
-        title = "" if compact >= 3 else f"{math_html(step.title)} · "   # (the status bar's)
-        out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{title}step {k} of {n}</p>')
+        if compact < 4:   # (the status bar says it too)
+            title = "" if compact == 3 else f"{math_html(step.title)} · "
+            out.append(f'<p style="font-size:{mid:.1f}pt; color:{muted}">{title}'
+                       f'step {k} of {n}</p>')
         shown = HiddenResult if hidden else Equation
         eq = step.equation
         if compact < 2:
             result = shown(eq.lhs, (), eq.value, 0)
-            out.append(equation_block(equation_rows(result, width, big, measure, share),
+            # on one line where it fits, whatever the lines below need ("a²₅" | "= 0.3727…")
+            whole = measure(plain(result.text()), big) + 16 <= width
+            out.append(equation_block(equation_rows(result, width, big, measure,
+                                                    0.45 if whole else share),
                                       f"font-size:{big:.1f}pt; color:{hi}", min(gap, 2), hi))
         eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
         out.append(equation_block(equation_rows(eq, width, eq_pt, measure, share),
