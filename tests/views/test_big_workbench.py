@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from nnviz.controllers.workbench import matrix_stepper as matrix_stepper
+from nnviz.engine.stepping import matrix_trace
 from nnviz.engine.stepping.matrix_trace import build_matrix_trace
 from tests.views.test_background_files import everything_big  # noqa: F401 - a fixture
 from tests.views.test_hostile_open import open_via_menu
@@ -65,7 +65,8 @@ def test_m_and_right_step_a_large_network_in_the_workbench(
         gate.wait(30)
         return build_matrix_trace(*a, **k)
 
-    monkeypatch.setattr(matrix_stepper, "build_matrix_trace", held)
+    # (the stepper imports it when it first builds one: patched where it is defined)
+    monkeypatch.setattr(matrix_trace, "build_matrix_trace", held)
     ticks: list[int] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(1))
