@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.reveal import RevealController
 from nnviz.engine.teaching.reveal import MAX_GUESS_CHARS, Verdict
+from nnviz.views.fit import unbreakable
 from nnviz.views.style import Style, current_style
 
 
@@ -39,11 +40,16 @@ class GuessBar(QFrame):
         self.edit = QLineEdit()
         self.edit.setObjectName("guess-edit")
         self.edit.setMaxLength(MAX_GUESS_CHARS)
-        self.edit.setPlaceholderText("e.g. 0.5933")   # the question says what to guess
+        # the question says what to guess; the example and the buttons' words are short
+        # so that the field and both buttons fit the Equation panel's width at 1024x768
+        # in F5 ("e.g. 0.5933" and "Reveal (R)" widened the dock by 81 px: the graph lost
+        # its neurons' names and its bias values wrapped)
+        self.edit.setPlaceholderText("e.g. 0.59")
         self.edit.returnPressed.connect(self._on_return)
         self.check = QPushButton("Check")
         self.check.clicked.connect(self._on_return)
-        self.reveal = QPushButton("Reveal (R)")
+        self.reveal = QPushButton("Reveal")   # its key, R, is in the caption bar's prompt
+        self.reveal.setToolTip("Show the hidden result (R)")
         self.reveal.clicked.connect(self.reveal_requested)
         self.verdict = QLabel()
         self.verdict.setObjectName("guess-verdict")
@@ -140,10 +146,9 @@ class GuessBar(QFrame):
             f.setPointSizeF(style.pt(pt))
             f.setBold(bold)
             w.setFont(f)
-        # room for the example (and a guess of as many digits) whatever the row leaves
+        # room for the whole example whatever the row leaves (a longer guess scrolls)
         fm = self.edit.fontMetrics()
-        self.edit.setMinimumWidth(fm.horizontalAdvance(self.edit.placeholderText()) +
-                                  fm.averageCharWidth() * 2 + 8)
+        self.edit.setMinimumWidth(fm.horizontalAdvance(self.edit.placeholderText()) + 12)
         self.setStyleSheet(f"#guess-bar {{ border: {max(1, round(2 * style.scale))}px solid "
                            f"{style.highlight}; }} #guess-tally {{ color: {style.muted}; }}")
 
@@ -202,7 +207,9 @@ class LabReveal(QObject):
             self.bar.hide()
             return
         tally = self.rc.tally_text(self.lesson())
-        self.bar.ask(f"Your guess for {q[1]}:", tally)
+        # short, and the name never broken ("Your guess for ∂E_total/" | "∂w5:" at
+        # 1024x768 in F5, in the panel's 368 px)
+        self.bar.ask(f"Guess {unbreakable(q[1])}:", tally)
         if self.rc.hidden(q[0]):
             self.bar.reopen()
         else:

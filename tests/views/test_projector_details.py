@@ -46,10 +46,15 @@ def test_predict_mode_says_what_to_predict(window, qtbot):
         set_presentation(win, qtbot, presentation)
         lab = _workbench(win, "mazur-2-2-2")
         lab.stepper.set_position(0)
+        settle()
+        dock_width = _dock_of(lab.reveal.bar).width()
         press(qtbot, win, Qt.Key.Key_Q)
         press(qtbot, win, Qt.Key.Key_Right, 3)
         settle()
         where = f"F5={presentation}"
+        if _dock_of(lab.reveal.bar).width() != dock_width:   # the bar fits the panel
+            problems.append(f"{where}: the guess bar widened the Equation panel from "
+                            f"{dock_width} to {_dock_of(lab.reveal.bar).width()} px")
         assert lab.stepper.k == 3 and lab.result_hidden()
         bar, text = win.caption_bar, win.caption_bar.text_label.text()
         if not (bar.isVisible() and "net_h2" in text and "press R" in text):
@@ -320,3 +325,12 @@ def test_the_error_surface_reads_from_the_back(window, qtbot):
         lab.tabs.setCurrentIndex(0)
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def _dock_of(widget):
+    """The dock widget holding ``widget``."""
+    from PySide6.QtWidgets import QDockWidget
+
+    while widget is not None and not isinstance(widget, QDockWidget):
+        widget = widget.parentWidget()
+    return widget
