@@ -71,6 +71,8 @@ def test_time_budgeted_loops_use_run_for():
         "controllers/training/clock.py": "the slice's CPU-time deadline and wall-clock limit",
         "controllers/conv/cnn.py": "how long the last slice took (the bench reads it)",
         "controllers/workbench/repeat_trainer.py": "steps per slice sized from the last slice's speed",
+        "controllers/training/readouts.py": "how long a frame waited for the helper's maps "
+                                            "(counted as drawing time by the slice clock)",
     }
     readers = {p.relative_to(root).as_posix() for sub in ("engine", "controllers")
                for p in (root / sub).rglob("*.py") if "perf_counter" in p.read_text("utf-8")}
