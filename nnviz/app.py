@@ -6,6 +6,7 @@ import gc
 import sys
 import traceback
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -210,7 +211,11 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     for page in win.labs.values():
         page.shutdown()
     win.close()
-    win.deleteLater()
+    # deleted now, not by deleteLater (no event loop runs here to do it): left to
+    # QApplication's destructor at exit, a window holding an OpenGL view crashed the
+    # process there (SIGSEGV in QWindowContainer::toplevelAboutToBeDestroyed), after the
+    # picture was saved
+    shiboken6.delete(win)
     app.processEvents()
     import shutil
 
