@@ -158,6 +158,18 @@ def _press(win, keys: list[tuple[Qt.Key, Qt.KeyboardModifier]]) -> None:
         QApplication.processEvents()
 
 
+def _dispose(app: QApplication, win) -> None:
+    """Shut the labs down and delete the window now, not by deleteLater (no event loop
+    runs after a screenshot to do it): left to QApplication's destructor at exit, a window
+    holding an OpenGL view crashed the process there (SIGSEGV in
+    QWindowContainer::toplevelAboutToBeDestroyed), after the picture was saved."""
+    for page in win.labs.values():
+        page.shutdown()
+    win.close()
+    shiboken6.delete(win)
+    app.processEvents()
+
+
 def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tuple[int, int],
                       presentation: bool, theme: str, out: str,
                       matrix: str | None = None, overlay: str | None = None,
@@ -208,15 +220,7 @@ def render_screenshot(lesson: str | None, lab: str | None, steps: int, size: tup
     img = win.grab()
     if not img.save(out, "PNG"):
         raise OSError(f"could not write {out}")
-    for page in win.labs.values():
-        page.shutdown()
-    win.close()
-    # deleted now, not by deleteLater (no event loop runs here to do it): left to
-    # QApplication's destructor at exit, a window holding an OpenGL view crashed the
-    # process there (SIGSEGV in QWindowContainer::toplevelAboutToBeDestroyed), after the
-    # picture was saved
-    shiboken6.delete(win)
-    app.processEvents()
+    _dispose(app, win)
     import shutil
 
     shutil.rmtree(tmp, ignore_errors=True)
