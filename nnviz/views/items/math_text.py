@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_SUP_PAREN = re.compile(r"\^\(([^()]*)\)")
-_SUP = re.compile(r"\^([\w.+\-]+?)(?=_|\b|$)")
+_SUP_OPEN = "^("
+_SUP = re.compile(r"\^([+\-−]?[\w.]+?)(?=_|\b|$)")
 # after a Latin or Greek letter (μ_B, σ_B, Δ_y), a tag or Adam's hat ˆ (U+02C6: mˆ_w5)
 _SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9,]+)")
 
@@ -18,13 +18,30 @@ def escape(text: str, quote: bool = True) -> str:
     return s.replace('"', "&quot;").replace("'", "&#x27;") if quote else s
 
 
+def _paren_superscripts(s: str) -> str:
+    """Each ^(…) as <sup>…</sup>, its parentheses balanced: e^(-(-0.52)) is e to the
+    -(-0.52) (a literal "^(" with its whole exponent in full-size type once made the
+    wide network's 1/(1+e^(-(-0.52047755))) wider than the panel at 1024x768 in F5)."""
+    out, i = [], 0
+    while (start := s.find(_SUP_OPEN, i)) >= 0:
+        depth, j = 1, start + 2
+        while j < len(s) and depth:
+            depth += (s[j] == "(") - (s[j] == ")")
+            j += 1
+        if depth:   # unbalanced: left as written
+            break
+        out.append(f"{s[i:start]}<sup>{s[start + 2:j - 1]}</sup>")
+        i = j
+    return "".join(out) + s[i:]
+
+
 @lru_cache(maxsize=8192)
 def math_html(text: str) -> str:
     """``text`` (a formula or a name from the engine) as HTML with sub/superscripts
     (remembered: the graph and the equation panel ask for the same names at every step)."""
     s = escape(text, quote=False)
     s = s.replace(" * ", " · ").replace("*", "·")
-    s = _SUP_PAREN.sub(r"<sup>\1</sup>", s)
+    s = _paren_superscripts(s)
     s = _SUP.sub(r"<sup>\1</sup>", s)
     s = _SUB.sub(r"<sub>\1</sub>", s)
     return s

@@ -23,13 +23,16 @@ _PRODUCTS = (" * ", "*", " / ")   # " / ": a quotient written with spaces may br
 _SHOWN_OP = {"+": "+", "-": "−", "−": "−", "*": "·", "/": "/"}
 
 
-_JOIN = re.compile(r"(?<=\S)([/-])(?=\S)")
+#: '/' or '-' inside a word, or an opening '|' (a line may break after '|': "(largest |"
+#: | "∂C/∂w| 0.0381" at 1280x720 in F5)
+_JOIN = re.compile(r"(?<=\S)[/-](?=\S)|(?<![^\s(])\|(?=\S)")
 
 
 def joined(text: str) -> str:
-    """``text`` with a word joiner after each '/' or '-' inside a word, so a wrapped line
-    never ends inside a name such as dE_total/dout_h1 or e^(-net_h1)."""
-    return _JOIN.sub("\\1\u2060", text)
+    """``text`` with a word joiner after each '/' or '-' inside a word and after an
+    opening '|', so a wrapped line never ends inside a name such as dE_total/dout_h1,
+    e^(-net_h1) or |∂C/∂w|."""
+    return _JOIN.sub("\\g<0>\u2060", text)
 
 
 def split_top(text: str, seps: tuple[str, ...]) -> list[tuple[str, str]]:
