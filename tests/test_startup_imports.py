@@ -46,3 +46,31 @@ def test_the_first_window_imports_nothing_it_does_not_show(tmp_path):
                        timeout=120, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip() == ""
+
+
+_ORDER_SCRIPT = """
+import sys
+
+class Stop:
+    def find_spec(self, name, path=None, target=None):
+        if name == "nnviz.app":
+            print("numpy" in sys.modules, "nnviz.engine.teaching.lessons" in sys.modules,
+                  "PySide6" in sys.modules)
+            raise SystemExit(0)
+        return None
+
+sys.meta_path.insert(0, Stop())
+from nnviz.cli import main
+main([])
+"""
+
+
+def test_numpy_and_the_engine_are_imported_before_qt(tmp_path):
+    """Once PySide6 is imported, its import hook reads the source of every module imported
+    after it (looking for ``__feature__``); `nnviz`'s start imports NumPy and the engine
+    first, so their modules skip that (nnviz/cli.py)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", _ORDER_SCRIPT], env=env, capture_output=True,
+                       text=True, timeout=120, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ["True", "True", "False"]
