@@ -70,3 +70,52 @@ def test_the_wide_lessons_equations_fit_the_panel(window, qtbot):
         problems += [f"step {k} ({lab.stepper.step.kind}): {p}" for p in found]
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems[:30])
+
+
+def _active_values_problems(lab, want: list[str]) -> list[str]:
+    """The graph's label of the active neuron's values: shown, with the neuron's name and
+    each line of ``want``, inside the view, over no other text."""
+    from nnviz.views.items.graph_place import overlapping
+    from tests.views.graph_geometry import texts_outside_view
+
+    shown = [t for t in lab.graph.label_texts() if want[0] in t.split("\n")]
+    if len(shown) != 1:
+        return [f"{len(shown)} labels with {want[0]!r} shown: {shown}"]
+    lines = shown[0].split("\n")
+    problems = [f"{w!r} not in {lines}" for w in want if w not in lines]
+    problems += texts_outside_view(lab.graph)
+    problems += [f"{a!r} overlaps {b!r}" for a, b in overlapping(lab.graph.text_rects())]
+    return problems
+
+
+def test_the_active_hidden_neuron_shows_its_values(window, qtbot):
+    """In F5, the hidden layer of 100 neurons (too crowded for each one's values): at a
+    forward step (→) the active neuron's name, net and out beside it in the graph, and at
+    its backward step its δ too, inside the view and over no other text (they showed
+    nothing there); at the start of the pass none."""
+    from nnviz.views.workbench.present import short
+
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson(LESSON)
+    settle()
+    lab = win.current_lab
+    tr, nm = lab.stepper.trace, win.doc.naming
+    problems = []
+    picks = [next(i + 1 for i, s in enumerate(tr.steps) if s.kind == kind and s.layer == 1
+                  and s.neuron == 26) for kind in ("net", "out", "delta")]
+    for k in picks:
+        _step_to(win, qtbot, lab, k)
+        st = tr.state_at(k)
+        want = [nm.label(1, 26).replace("^", "").replace("_", ""), f"net {short(st.net[0][26])}"]
+        if st.out_known[1][26]:
+            want.append(f"out {short(st.out[1][26])}")
+        if st.delta_known[0][26]:
+            want.append(f"δ {short(st.delta[0][26])}")
+        problems += [f"step {k}: {p}" for p in _active_values_problems(lab, want)]
+    lab.stepper.set_position(0)
+    settle(2)
+    if any(t.startswith(("net ", "out ")) for x in lab.graph.label_texts() for t in x.split("\n")):
+        problems.append("values shown at the start of the pass")
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

@@ -166,7 +166,7 @@ class Placement:
         lines = Lines(g.coords, g.shared_layers(), dev) if len(g.coords.src) <= MAX_LINES \
             else None
         roomy = {l: texts.roomy_layer(l, py) for l in range(len(g.coords.sizes))}
-        values = [(k, it) for k, it in texts.values.items() if it.toPlainText().strip()
+        values = [(k, it) for k, it in texts.value_items() if it.toPlainText().strip()
                   and (k[0] == 0 or k in st.node_text) and (roomy[k[0]] or k == st.active)]
         values.sort(key=lambda kv: kv[0] != st.active)
         for (l, j), item in values:

@@ -54,6 +54,8 @@ class TextLayer:
         self.targets: dict[int, GraphLabel] = {}
         self.biases: dict[int, GraphLabel] = {}
         self.captions: dict[int, GraphLabel] = {}
+        #: layer l (too many neurons for each one's values) -> the active neuron's values
+        self.spotlight: dict[int, GraphLabel] = {}
         #: the side texts' needs (targets, first and last caption) the last fit kept room for
         self.fitted_needs: tuple[float, ...] | None = None
         self._room_key, self._room_width = None, 0.0   # the widest target_room, measured
@@ -66,7 +68,7 @@ class TextLayer:
             self._g.view.removeItem(t)
         self.items, self.edge_labels = [], []
         self.names, self.values, self.targets = {}, {}, {}
-        self.biases, self.captions = {}, {}
+        self.biases, self.captions, self.spotlight = {}, {}, {}
         c = self._g.coords
         L = len(c.sizes) - 1
         for l, n in enumerate(c.sizes):
@@ -77,6 +79,8 @@ class TextLayer:
                     self.values[(l, j)] = self._add(anchor)
                     if l == L:
                         self.targets[j] = self._add((0, 0.5))
+            elif l > 0:   # too crowded for every neuron's values: the active one's
+                self.spotlight[l] = self._add((0.5, 1))
             self.captions[l] = self._add((0.5, 0))
         for l in range(L):
             self.biases[l] = self._add((0, 0.5))
@@ -93,6 +97,13 @@ class TextLayer:
         self._g.view.addItem(t, ignoreBounds=True)
         self.items.append(t)
         return t
+
+    def value_items(self) -> list[tuple[tuple[int, int], GraphLabel]]:
+        """(neuron, item) of the neurons' values; a crowded layer's one item as the active
+        neuron's (as neuron -1 where it is not in that layer)."""
+        a = self._g.state.active
+        return [*self.values.items(), *(((l, a[1] if a and a[0] == l else -1), it)
+                                        for l, it in self.spotlight.items())]
 
     def all_items(self) -> list[GraphLabel]:
         return self.items + [t for t, _ in self.edge_labels]
@@ -113,7 +124,7 @@ class TextLayer:
         for (l, j), item in self.names.items():
             _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
                          f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
-        for (l, j), item in self.values.items():
+        for (l, j), item in self.value_items():
             lines = list(st.node_text.get((l, j), []))
             if l == 0 and not lines and g.x is not None and j < len(g.x):
                 lines = [(fmt(g.x[j]), "value")]
@@ -308,7 +319,7 @@ class TextLayer:
             # 1024x768 in F5 lost every name); a wider one only beside a large circle
             inside = item.boundingRect().width() <= c.node_size(l) - 2
             _show(item, inside or fits[l])
-        for (l, j), item in self.values.items():
+        for (l, j), item in self.value_items():
             if not roomy[l] and st.active != (l, j):
                 _show(item, False)
             elif l == 0 or (l, j) in st.node_text:

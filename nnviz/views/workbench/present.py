@@ -62,15 +62,18 @@ def graph_state(trace: Trace, st: TraceState, naming: Naming,
 
 
 def _node_texts(net, st: TraceState, naming: Naming, num) -> dict:
-    """(layer, j) -> the lines beside a neuron: net, out, δ and its bias, as far as known."""
+    """(layer, j) -> the lines beside a neuron: net, out, δ and its bias, as far as known;
+    in a layer too crowded for every neuron's values (784-100-10's hidden layer), the
+    active neuron's only, under its name (its circle is too small for it)."""
     sizes = net.sizes
     node_text: dict = {}
+    active = _active_node(st.step)
     for l in range(net.n_layers):
         layer = l + 1
-        if sizes[layer] > MAX_NODE_TEXT:
-            continue
-        for j in range(sizes[layer]):
-            lines = []
+        crowded = sizes[layer] > MAX_NODE_TEXT   # the active neuron's only, named
+        for j in ([active[1]] if active and active[0] == layer else []) if crowded \
+                else range(sizes[layer]):
+            lines = [(naming.label(layer, j), "highlight")] if crowded else []
             if st.net_known[l][j]:
                 lines.append((f"net {num(st.net[l][j])}", "value"))
             if st.out_known[layer][j]:
@@ -79,7 +82,8 @@ def _node_texts(net, st: TraceState, naming: Naming, num) -> dict:
                 lines.append((f"δ {num(st.delta[l][j])}", "gradient"))
             if _bias_line(net, l):
                 lines.append((_bias_text(net, st, naming, num, l, j), "muted"))
-            node_text[(layer, j)] = lines
+            if not crowded or len(lines) > 1:
+                node_text[(layer, j)] = lines
     return node_text
 
 
