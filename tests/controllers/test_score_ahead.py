@@ -86,6 +86,28 @@ def _helper_takes_every_row(ahead: ScoreAhead) -> list:
     return counts
 
 
+def _played_to_the_end(ctl) -> tuple[dict, np.ndarray]:
+    """The lesson played by the controller's own timer ticks, each slice as long as it
+    may be, until Play stops at the lesson's last epoch: (the history's arrays, the
+    network's parameters)."""
+    ctl.clock.over = lambda deadline: False   # each slice as long as it may be
+    ctl.playback.play()
+    for _ in range(20):
+        if not ctl.playback.playing:
+            break
+        ctl._tick()
+    assert not ctl.playback.playing and ctl.epoch == ctl.doc.lesson.epochs
+    return ctl.history.arrays(), ctl.doc.network.get_params()
+
+
+def _assert_same_bits(run1: tuple[dict, np.ndarray], run2: tuple[dict, np.ndarray]) -> None:
+    """Two played runs equal to the last bit: the network and every history array."""
+    (h1, p1), (h2, p2) = run1, run2
+    assert np.array_equal(p1, p2)
+    for k in h1:
+        assert np.array_equal(h1[k], h2[k], equal_nan=True), k
+
+
 @pytest.mark.parametrize("lesson, helped", [("keras-lab", True), ("spiral", False)])
 def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, lesson, helped):
     """The whole played history (every epoch's losses and accuracies) and the network
@@ -100,23 +122,13 @@ def test_play_records_the_same_bits_with_the_helper_as_without(training_ctl, les
             counts = _helper_takes_every_row(ctl.fast.ahead)
         else:
             ctl.fast.ahead.close()
-        ctl.clock.over = lambda deadline: False   # each slice as long as it may be
-        ctl.playback.play()
-        for _ in range(20):
-            if not ctl.playback.playing:
-                break
-            ctl._tick()
-        assert not ctl.playback.playing and ctl.epoch == ctl.doc.lesson.epochs
-        runs.append((ctl.history.arrays(), ctl.doc.network.get_params()))
+        runs.append(_played_to_the_end(ctl))
     if helped:
         assert sum(counts) >= ctl.doc.lesson.epochs - len(counts)   # the helper scored them
     else:
         assert counts == []   # never begun
-    (h1, p1), (h2, p2) = runs
-    assert np.array_equal(p1, p2)
-    for k in h1:
-        assert np.array_equal(h1[k], h2[k], equal_nan=True), k
-    assert len(h1["epoch"]) == ctl.doc.lesson.epochs + 1
+    _assert_same_bits(*runs)
+    assert len(runs[0][0]["epoch"]) == ctl.doc.lesson.epochs + 1
 
 
 def test_a_small_networks_slice_scores_half_on_a_helper_the_same_bits(training_ctl):
@@ -132,16 +144,6 @@ def test_a_small_networks_slice_scores_half_on_a_helper_the_same_bits(training_c
             ctl.fast.split.take = lambda take=take: used.append(1) or take()
         else:
             ctl.fast.split.close()   # refused: every slice scored here, at once
-        ctl.clock.over = lambda deadline: False   # each slice as long as it may be
-        ctl.playback.play()
-        for _ in range(20):
-            if not ctl.playback.playing:
-                break
-            ctl._tick()
-        assert not ctl.playback.playing and ctl.epoch == ctl.doc.lesson.epochs
-        runs.append((ctl.history.arrays(), ctl.doc.network.get_params()))
+        runs.append(_played_to_the_end(ctl))
     assert used   # the helper scored the later halves of the first run's slices
-    (h1, p1), (h2, p2) = runs
-    assert np.array_equal(p1, p2)
-    for k in h1:
-        assert np.array_equal(h1[k], h2[k], equal_nan=True), k
+    _assert_same_bits(*runs)
