@@ -85,16 +85,24 @@ class ReadoutBar(QWidget):
         return (self.epoch, self.train_loss, self.test_loss, self.accuracy)
 
     def _place(self, one_row: bool) -> None:
-        """The losses and accuracy after the epoch, or in a second row."""
-        for r in self.rows:  # the stretches out first: each row ends in one
-            for i in reversed(range(r.count())):
-                if r.itemAt(i).spacerItem() is not None:
-                    r.takeAt(i)
+        """The losses and accuracy after the epoch, or in a second row.
+
+        The rows are never read back with ``itemAt``: PySide keeps the wrapper of an item
+        it returned alive with its layout, and when Qt deletes the item (its widget moved
+        to the other row) that wrapper still answers for the freed address, which a later
+        object reuses (pyqtgraph's drawPixmapFragments was handed a QWidgetItem; workers
+        of the projector tests crashed in processEvents after F5)."""
+        if hasattr(self, "one_row"):   # the stretches out first: each row ends in one
+            for r in self.rows:
+                r.takeAt(r.count() - 1)
+        figures = list(self._figures()[1:])
         row = self.rows[0 if one_row else 1]
-        for f in self._figures()[1:]:
+        for f in figures:
             row.addWidget(f)  # moves it (a widget is in one layout only)
         for r in self.rows:
             r.addStretch(1)
+        self.row_widgets = ([self.controls, self.play, self.epoch] + figures * one_row,
+                            figures * (not one_row))
         self.one_row = one_row
 
     def _fit(self) -> None:
@@ -115,9 +123,8 @@ class ReadoutBar(QWidget):
         """The bar's width with nothing squeezed (its wider row)."""
         m = self.layout().contentsMargins()
         widths = []
-        for row in self.rows:
-            shown = [row.itemAt(i).widget() for i in range(row.count())]
-            shown = [w for w in shown if w is not None and not w.isHidden()]
+        for row, widgets in zip(self.rows, self.row_widgets):
+            shown = [w for w in widgets if not w.isHidden()]
             widths.append(sum(w.sizeHint().width() for w in shown)
                           + row.spacing() * max(0, len(shown) - 1))
         return max(widths) + m.left() + m.right()
