@@ -125,14 +125,16 @@ def unbreakable(text: str) -> str:
 
 def formula_breaks(text: str, at_equals: bool = True) -> str:
     """``text`` (plain) with its spaces made unbreakable except where a formula may wrap:
-    between terms (a run of spaces, or after ";" outside parentheses) and, if
-    ``at_equals``, after "=" or "←" and before "+" or "−" outside parentheses. A narrow
-    label so wraps between terms, never inside a number, a name or a bracket; without
-    ``at_equals`` each term ("m^ = m/(1−β₁ᵗ)", "g = (0.1, 0.2)") stays whole."""
+    between terms (a run of spaces, or after ";" outside brackets) and, if
+    ``at_equals``, after "=" or "←", before "+" or "−" and before a "[" outside
+    parentheses and brackets. A narrow label so wraps between terms, never inside a
+    number, a name or a bracket (the binary cross-entropy's "[y ln a +" | "(1 − y) …]"
+    at 1024x768 in F5: its bracket is one unit); without ``at_equals`` each term
+    ("m^ = m/(1−β₁ᵗ)", "g = (0.1, 0.2)") stays whole."""
     out, depth = [], 0
     for i, ch in enumerate(text):
-        depth += ch == "("
-        depth -= ch == ")"
+        depth += ch in "(["
+        depth -= ch in ")]"
         if ch != " ":
             out.append(ch)
             continue
@@ -141,7 +143,7 @@ def formula_breaks(text: str, at_equals: bool = True) -> str:
             out.append(NBSP)   # at its last space only
             continue
         between = before in (" ", ";")
-        inside = before in ("=", "←") or after in ("+", "−", "-") and after != ""
+        inside = before in ("=", "←") or after in ("+", "−", "-", "[") and after != ""
         breakable = depth <= 0 and (between or at_equals and inside)
         out.append(" " if breakable else NBSP)
     return _joined_to_what_follows("".join(out))

@@ -400,10 +400,16 @@ def bracket_breaks(root: QWidget, names: tuple[str, ...] = ("formula", "race-det
     """Every shown word-wrapped formula label under ``root`` (its object name contains one
     of ``names``) that breaks a line inside parentheses or brackets: a formula breaks only
     between terms or after "=" ("L = Σ ½(σ(v₁h₁ +" | "v₂h₂ − 7.5) − y)²" at 1024x768 in F5)."""
+    return label_bracket_breaks([lab for lab in root.findChildren(QLabel)
+                                 if any(n in lab.objectName() for n in names)], root)
+
+
+def label_bracket_breaks(labels, root: QWidget) -> list[str]:
+    """Every shown word-wrapped label of ``labels`` that breaks a line inside parentheses
+    or brackets ("[y ln a +" | "(1 − y) ln(1 − a)]": the bracket is one unit too)."""
     out = []
-    for lab in root.findChildren(QLabel):
-        if not _shown(lab, root) or not lab.wordWrap() or \
-                not any(n in lab.objectName() for n in names):
+    for lab in labels:
+        if not _shown(lab, root) or not lab.wordWrap():
             continue
         for text, end in line_breaks(lab):
             if 0 < end < len(text) and _depths(text)[end] > 0:

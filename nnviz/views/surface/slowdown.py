@@ -90,6 +90,7 @@ class SlowdownPage(QWidget):
         self.readouts: list[QLabel] = []
         for i in range(2):
             t = QLabel()
+            t.setObjectName(f"slowdown-formula-{i}")   # (its lines break as a formula's)
             t.setAlignment(Qt.AlignmentFlag.AlignCenter)
             t.setWordWrap(True)  # a third of 1024 pixels is narrow for 1.75× type
             t.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

@@ -1,0 +1,41 @@
+"""Texts of the Error-surface and Training labs in the real main window at the projector
+sizes in presentation mode (F5): formulas break between terms only, never inside a
+bracket; tick boxes as large as their text; chart texts clear of the curves and each
+other."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.views.fit_checks import broken_texts, label_bracket_breaks, text_problems
+from tests.views.projector_window import projector_window, set_presentation, settle
+from tests.views.test_projector_fit import SIZES
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def window(request, qapp, tmp_path_factory):
+    yield from projector_window(request.param, tmp_path_factory, "texts")
+
+
+def test_the_slowdown_formulas_never_break_inside_a_bracket(window, qtbot):
+    """The learning-slowdown lesson (its tab opened with Ctrl+3), in F5 and not: each
+    cost's formula above its map breaks between terms only, never inside its [ ] ("C =
+    −1/n Σ_x [y ln a +" | "(1 − y) ln(1 − a)]" at 1024x768 in F5), and shows all its
+    text."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("learning-slowdown", switch_lab=False)
+        qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+        settle()
+        lab = win.current_lab
+        assert win.current_lab_name == "surface" and lab.page_name == "slowdown"
+        titles = lab.slow_page.titles
+        assert any("[" in t.text() for t in titles)
+        found = label_bracket_breaks(titles, win) + broken_texts(lab.slow_page) + \
+            text_problems(lab.slow_page)
+        problems += [f"F5={presentation}: {p}" for p in found]
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
