@@ -39,3 +39,53 @@ def test_the_slowdown_formulas_never_break_inside_a_bracket(window, qtbot):
         problems += [f"F5={presentation}: {p}" for p in found]
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def _indicator_rect(check):
+    """Where the check box's style lays out its indicator."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+    opt = QStyleOptionButton()
+    check.initStyleOption(opt)
+    return check.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, check)
+
+
+def _indicator_problems(check) -> list[str]:
+    """The tick box's indicator as laid out smaller than 0.6 of its text's line height
+    (a 13-pixel box beside 24-pixel text in F5)."""
+    box = _indicator_rect(check)
+    line = check.fontMetrics().height()
+    if min(box.width(), box.height()) < 0.6 * line or box.height() > check.height():
+        return [f"{check.objectName()}: a {box.width()}x{box.height()} px box for "
+                f"{line} px text in a {check.height()} px row"]
+    return []
+
+
+def test_the_race_tick_boxes_grow_with_their_text(window, qtbot):
+    """The optimiser race (xor-landscape, its tab clicked), in F5 and not: each racer's
+    tick box is at least 0.6 of its text's height and fits its row (they stayed 13 px
+    beside 24 px text in F5), and a click on one still ticks it off and on."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("xor-landscape")
+        lab = win.current_lab
+        bar = lab.tabs.tabBar()
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                         pos=bar.tabRect(lab.tabs.indexOf(lab.race_page)).center())
+        settle()
+        checks = [c for c in lab.race_page.checks.values() if c.isVisible()]
+        assert checks
+        for c in checks:
+            problems += [f"F5={presentation}: {p}" for p in _indicator_problems(c)]
+        first = checks[0]
+        was = first.isChecked()
+        box = _indicator_rect(first)
+        qtbot.mouseClick(first, Qt.MouseButton.LeftButton, pos=box.center())   # the box
+        assert first.isChecked() != was
+        qtbot.mouseClick(first, Qt.MouseButton.LeftButton)
+        assert first.isChecked() == was
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)
+
