@@ -12,6 +12,8 @@ from nnviz.engine.core.naming import fmt
 from nnviz.engine.labs.conv_setup import parse_setup
 from nnviz.engine.labs.conv_worked import conv_markdown
 from nnviz.engine.teaching.lessons import load_lesson
+from nnviz.views.conv.cells import COLOURS_NOTE, PROJECTOR_TEXT_PX
+from nnviz.views.style import current_style
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 
@@ -305,10 +307,13 @@ def test_presentation_fits_without_growing_the_window(main_window, qtbot, size):
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_S)
     assert not page.scroll.isVisible()
     lab = win.current_lab
-    lab.ctl.set_kernel_count(4)               # the stack: the front map large, the others
-    stack = _page(lab, qtbot).stack           # numbered on their visible strips
+    lab.ctl.set_kernel_count(4)               # the stack, colours only in F5 (said so, and
+    page = _page(lab, qtbot)                  # the map in front named): the front map
+    stack = page.stack                        # large, the others offset behind it
     front, behind = stack.card_rect(stack.front), stack.card_rect((stack.front + 1) % 4)
-    assert front.width() >= 100 and behind.left() - front.left() >= 9
+    assert front.width() >= 80 and behind.left() > front.left()
+    assert page.stack_title.text() == f"4 maps, 1 in front (K) · {COLOURS_NOTE}"
+    assert stack.label_px() in range(PROJECTOR_TEXT_PX, 100) or stack.label_px() == 0
     for presentation in (True, False):        # the backward pass: every number written
         if not presentation:
             qtbot.keyClick(win, Qt.Key.Key_F5)
@@ -349,8 +354,24 @@ def _every_backward_number_written(win, qtbot, size, asking=False) -> None:
                 ("rgb", "conv_back"): 14, ("digit", "conv_back"): 6, ("rgb", "conv"): 10,
                 ("digit", "conv"): 4, ("rgb", "pool"): 3, ("digit", "pool"): 3}.get(
                     (source, stage), 5)
-            qtbot.waitUntil(lambda gs=grids: all(g.numbers_drawn() for g in gs), timeout=2000)
+            if current_style().presentation:   # 14 pt or colours only, and then said so
+                qtbot.waitUntil(lambda gs=grids, p=page: all(_written_or_said(p, g) for g in gs),
+                                timeout=2000)
+            else:
+                qtbot.waitUntil(lambda gs=grids: all(g.numbers_drawn() for g in gs),
+                                timeout=2000)
             assert (win.width(), win.height()) == size
+
+
+def _written_or_said(page, grid) -> bool:
+    """In presentation mode: the grid's numbers written at least PROJECTOR_TEXT_PX tall,
+    or colours only with its title saying so (∂C/∂w of an RGB kernel at 1024x768)."""
+    if grid.numbers_drawn():
+        return grid.text_px() >= PROJECTOR_TEXT_PX
+    title = page.fmap_title if grid is page.fmap else page.pool_title \
+        if grid is page.pooled else page.kernel_title if any(
+            grid is g for g in page.dw.grids) else page.arith.title
+    return COLOURS_NOTE in title.text()
 
 
 def test_captions_follow_the_kernel(lab, main_window, qtbot):

@@ -102,6 +102,9 @@ class ArithmeticPanel(QWidget):
             self.products.append(m)
             self.tags.append(tag)
             self.signs.append((times, eq))
+        self._title = ""
+        for g in (*self.patches, *self.kernels, *self.products):
+            g.legibility_changed.connect(self._note)
         self.one_row = None      # the channels side by side (True) or one under another
         self._n = 0              # channels shown
         self._place(False)
@@ -170,6 +173,17 @@ class ArithmeticPanel(QWidget):
         self._place(one_row)
         self._arrange()
 
+    def set_title(self, text: str) -> None:
+        """The panel's title; in presentation mode with what its numbers are."""
+        self._title = text
+        self._note()
+
+    def _note(self) -> None:
+        notes = {g.note() for g in (*self.patches, *self.kernels, *self.products)
+                 if g.isVisibleTo(self)} - {""}
+        title = " · ".join([self._title, *sorted(notes)])
+        self.title.setText(title.replace("/∂", "/\u2060∂"))   # "∂C/∂w" never broken
+
     def _signs(self, first: str, second: str) -> None:
         for times, eq in self.signs:
             times.setText(first)
@@ -179,7 +193,7 @@ class ArithmeticPanel(QWidget):
         self._signs("×", "=")
         if cell is None:
             self._rows(0, False)
-            self.title.setText(hint)
+            self.set_title(hint)
             self.result.setText("")
             return
         c = cell.patch.shape[0]
@@ -193,7 +207,7 @@ class ArithmeticPanel(QWidget):
             self.products[ch].set_data(cell.products[ch], vmax=vmax * kmax)
             self.products[ch].setVisible(not hidden)   # predict: the products are the work
             self.signs[ch][1].setVisible(not hidden)
-        self.title.setText("Patch × kernel = products" + (" (R, G, B)" if c == 3 else ""))
+        self.set_title("Patch × kernel = products" + (" (R, G, B)" if c == 3 else ""))
         self.result.setText(sum_text(cell, hidden))
 
     def show_pool(self, cell: PoolCell, hidden: bool = False) -> None:
@@ -204,7 +218,7 @@ class ArithmeticPanel(QWidget):
         self.patches[0].set_data(cell.window, marked=None if hidden else cell.winner)
         name = "Max pooling: the largest cell wins" if cell.mode == "max" else \
             "Average pooling: the mean of the window"
-        self.title.setText(name)
+        self.set_title(name)
         self.result.setText(pool_text(cell, hidden))
 
     # ------------------------------------------------------------ backward
@@ -217,7 +231,7 @@ class ArithmeticPanel(QWidget):
         self.kernels[0].set_data(np.array([[cell.delta]]), _blank((1, 1), hidden))
         self.products[0].set_data(cell.share, _blank(cell.share.shape, hidden),
                                   vmax=max(abs(cell.delta), 1e-12))
-        self.title.setText("Max pooling backward: δp goes to the cell that won"
+        self.set_title("Max pooling backward: δp goes to the cell that won"
                            if cell.mode == "max" else
                            "Average pooling backward: every cell gets δp / n")
         self.result.setText(pool_back_text(cell, hidden))
@@ -235,7 +249,7 @@ class ArithmeticPanel(QWidget):
             self.kernels[ch].set_data(np.array([[cell.delta]]), _blank((1, 1), hidden))
             self.products[ch].set_data(cell.contribution[ch],
                                        _blank(cell.patch.shape[1:], hidden), vmax=vmax)
-        self.title.setText("Patch × δ = what this position adds to ∂C/∂w")
+        self.set_title("Patch × δ = what this position adds to ∂C/∂w")
         self.result.setText(conv_back_text(cell, hidden, z))
 
     def apply_style(self, style: Style) -> None:

@@ -8,13 +8,22 @@ positive blue, scaled by ``vmax``).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from nnviz.engine.core.naming import fmt
 from nnviz.views.style import Style, current_style
 
 MIN_TEXT_PX = 8   # numbers smaller than this are left out (colours only)
+#: in presentation mode (F5) numbers are written at least this tall (about 14 pt, read
+#: from the back of a lecture hall), with fewer decimals if need be, or not at all
+PROJECTOR_TEXT_PX = 18
+FILL_W, FILL_H = 0.9, 0.46   # a number takes at most this much of its cell's side
+#: what a title says of a grid in F5 whose numbers are rounded, or not written (a
+#: hovered cell's tooltip has its exact value; the position line says so)
+ROUNDED_NOTE = "rounded"
+COLOURS_NOTE = "colours only"
 
 
 def short(v: float, places: int = 4) -> str:
@@ -58,6 +67,7 @@ class CellGrid(QWidget):
 
     cell_pressed = Signal(int, int, int)   # row, column, 1 = left button, 2 = right
     stroke_ended = Signal()
+    legibility_changed = Signal()   # its numbers now written, rounded or not (note())
 
     def __init__(self, mode: str = "signed", numbers: bool = True, min_cell: int = 8,
                  parent: QWidget | None = None) -> None:
@@ -70,6 +80,7 @@ class CellGrid(QWidget):
         self.pad = 0                  # this many outer rings are padding (drawn dashed)
         self.vmax = 1.0
         self.places = 4
+        self._legibility: tuple[bool, bool] | None = None
         self.style_ = current_style()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(40, 40)
@@ -85,6 +96,7 @@ class CellGrid(QWidget):
             vmax = float(np.max(np.abs(self.values))) if self.values.size else 1.0
         self.vmax = vmax if vmax > 0 else 1.0
         self.update()
+        self._check_legibility()
 
     @property
     def rows(self) -> int:
@@ -97,6 +109,11 @@ class CellGrid(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self.update()
+        self._check_legibility()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._check_legibility()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         """Small (a grid without numbers smaller still): the layout stretches decide."""
@@ -137,20 +154,18 @@ class CellGrid(QWidget):
         h, w = cols.shape[:2]
         p.drawImage(QRectF(x0, y0, w * s, h * s), rgb_image(cols))  # one image, not a rect a cell
         self._paint_grid(p, s, x0, y0)
-        texts = self._texts()
-        if texts is not None:
-            px = self._text_px(texts)
-            if px >= MIN_TEXT_PX:    # smaller is unreadable: colours only
-                font = QFont(self.font())
-                font.setPixelSize(px)
-                p.setFont(font)
-                light = cols.astype(int).sum(axis=2) > 3 * 150
-                for r in range(self.rows):
-                    for c in range(self.cols):
-                        if self.shown is None or self.shown[r, c]:
-                            p.setPen(QColor("#000000") if light[r, c] else QColor("#FFFFFF"))
-                            p.drawText(self.cell_rect(r, c), Qt.AlignmentFlag.AlignCenter,
-                                       texts[r, c])
+        texts, px = self.written()
+        if px:    # smaller is unreadable: colours only
+            font = QFont(self.font())
+            font.setPixelSize(px)
+            p.setFont(font)
+            light = cols.astype(int).sum(axis=2) > 3 * 150
+            for r in range(self.rows):
+                for c in range(self.cols):
+                    if self.shown is None or self.shown[r, c]:
+                        p.setPen(QColor("#000000") if light[r, c] else QColor("#FFFFFF"))
+                        p.drawText(self.cell_rect(r, c), Qt.AlignmentFlag.AlignCenter,
+                                   texts[r, c])
         self._paint_marks(p, s)
         p.end()
 
@@ -168,21 +183,90 @@ class CellGrid(QWidget):
             p.drawRect(a.united(b))
 
     def _text_px(self, texts: np.ndarray) -> int:
-        """The pixel size of the numbers: the longest must fit its cell."""
+        """The pixel size of the numbers: the widest (measured in the grid's font) must
+        fit its cell, and none may be taller than FILL_H of it."""
         s = self.cell_size()
-        longest = max((len(t) for t in texts.ravel()), default=1)
-        return int(min(0.36 * s, 0.92 * s / (0.6 * max(longest, 2))))
+        font = QFont(self.font())
+        font.setPixelSize(100)
+        fm = QFontMetricsF(font)
+        widest = max((fm.horizontalAdvance(t) for t in set(texts.ravel())), default=1.0)
+        return int(min(FILL_H * s, FILL_W * s * 100 / max(widest, 1.0)))
+
+    def floor_px(self) -> int:
+        """The smallest numbers written: PROJECTOR_TEXT_PX in presentation mode."""
+        return PROJECTOR_TEXT_PX if self.style_.presentation else MIN_TEXT_PX
+
+    def written(self) -> tuple[np.ndarray | None, int]:
+        """(the texts, their pixel size; 0: colours only). In presentation mode with the
+        most decimals (up to ``places``, at least 1) that fit at PROJECTOR_TEXT_PX."""
+        if not self.numbers or self.mode == "rgb":
+            return None, 0
+        least = min(self.places, 1) if self.style_.presentation else self.places
+        for places in range(self.places, least - 1, -1):
+            texts = self._texts(places)
+            px = self._text_px(texts)
+            if px >= self.floor_px():
+                return texts, px
+        return texts, 0
+
+    def text_px(self) -> int:
+        """The pixel size the numbers are written in (0: colours only, or none)."""
+        return self.written()[1]
 
     def numbers_drawn(self) -> bool:
         """Are the cells' numbers written (large enough to read), not colours only?"""
-        texts = self._texts()
-        return texts is not None and self._text_px(texts) >= MIN_TEXT_PX
+        return self.text_px() > 0
 
-    def _texts(self) -> np.ndarray | None:
+    def rounded(self) -> bool:
+        """Is a number written rounded (its exact value only in the tooltip)?"""
+        texts, px = self.written()
+        if not px:
+            return False
+        exact = np.array([[fmt(v) for v in row] for row in self.values])
+        return bool(np.any((texts != exact) & (self.shown if self.shown is not None
+                                                else True)))
+
+    def note(self) -> str:
+        """What a title says of this grid in presentation mode ('' where nothing)."""
+        if not self.style_.presentation or not self.numbers or self.mode == "rgb" or \
+                self.shown is not None and not self.shown.any():
+            return ""
+        return ROUNDED_NOTE if self.rounded() else "" if self.numbers_drawn() else COLOURS_NOTE
+
+    def _check_legibility(self) -> None:
+        state = (self.numbers_drawn(), self.rounded())
+        if state != self._legibility:
+            self._legibility = state
+            self.legibility_changed.emit()
+
+    def _texts(self, places: int | None = None) -> np.ndarray | None:
         """The numbers written in the cells (None: colours only)."""
         if not self.numbers or self.mode == "rgb":
             return None
-        return np.array([[short(v, self.places) for v in row] for row in self.values])
+        p = self.places if places is None else places
+        return np.array([[short(v, p) for v in row] for row in self.values])
+
+    def event(self, e) -> bool:
+        """A hovered cell's exact value as a tooltip (cells not yet shown: none)."""
+        if e.type() == QEvent.Type.ToolTip:
+            cell = self.cell_at(e.pos().x(), e.pos().y())
+            text = self.cell_tip(*cell) if cell is not None else ""
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+                return True
+            QToolTip.hideText()
+            if not self.toolTip():
+                return True
+        return super().event(e)
+
+    def cell_tip(self, r: int, c: int) -> str:
+        """The tooltip of cell (r, c): its exact value ('' if not shown yet)."""
+        if self.shown is not None and not self.shown[r, c]:
+            return ""
+        if self.mode == "rgb":
+            v = ", ".join(fmt(x) for x in self.values[:, r, c])
+            return f"({r + 1},{c + 1}): RGB {v}"
+        return f"({r + 1},{c + 1}) = {fmt(self.values[r, c])}"
 
     def _paint_marks(self, p: QPainter, s: float) -> None:
         st = self.style_

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.conv.controller import ConvController
 from nnviz.engine.labs.conv_backsteps import TARGET
 from nnviz.views.conv.arithmetic import ArithmeticPanel
-from nnviz.views.conv.cells import CellGrid
+from nnviz.views.conv.cells import COLOURS_NOTE, CellGrid
 from nnviz.views.conv.controls import ConvControls, KernelEditor
+from nnviz.views.conv.page_layout import PageGrid
 from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
 from nnviz.views.style import Style, current_style
@@ -76,7 +78,7 @@ class ConvPage(QWidget):
         scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         self.scroll = scroll
         self._build_maps()
-        self._swapped: bool | None = None   # where the feature map and the stack are
+        self._swapped = False   # the δ map beside the arithmetic (page_layout.SWAPPED)
         self.grid = self._build_grid()
         right = QVBoxLayout()
         self.right = right
@@ -112,7 +114,6 @@ class ConvPage(QWidget):
         self.arith = ArithmeticPanel()
         self.arith.arranged.connect(lambda _one_row: self._arrange(*self._arranged_for))
         self._arranged_for = (False, False)
-        self._swapped: bool | None = None   # the δ map beside the arithmetic (_place_maps)
         self.stack = MapStack()
         self.stack.setObjectName("conv-map-stack")
         self.stack.map_clicked.connect(ctl.set_active)
@@ -121,9 +122,8 @@ class ConvPage(QWidget):
         self.position.setWordWrap(True)
 
     def _build_grid(self) -> QGridLayout:
-        """The maps titled and placed: image, kernel, feature map, pooled; arithmetic below."""
-        grid = self.grid = QGridLayout()
-        grid.setSpacing(6)
+        """The maps titled and placed (page_layout): image, kernel, feature map, pooled,
+        the arithmetic and the stack."""
         img_box, self.image_title = titled("Image", self.image)
         self.dw = GradKernel()
         self.kernel_box = QStackedWidget()   # the kernel; its gradient in the backward pass
@@ -135,40 +135,46 @@ class ConvPage(QWidget):
         p_box, self.pool_title = titled("Pooled", self.pooled)
         s_box, self.stack_title = titled("Feature maps", self.stack)
         self.fmap_box, self.stack_box = f_box, s_box
-        grid.addWidget(img_box, 0, 0)
-        grid.addWidget(k_box, 0, 1)
-        grid.addWidget(p_box, 0, 3)
-        grid.addWidget(self.arith, 1, 0, 1, 3)
-        self._place_maps(False)
-        grid.setRowStretch(0, 5)
-        grid.setRowStretch(1, 4)
-        for c, stretch in enumerate((2, 2, 3, 2)):
-            grid.setColumnStretch(c, stretch)
-        return grid
-
-    def _place_maps(self, swapped: bool) -> None:
-        """The feature map above the stack, or (``swapped``, an RGB kernel's backward
-        pass, whose ∂C/∂w takes the top row's room) the δ map beside the arithmetic, where
-        it is large enough for its numbers, and the stack (colours only) above."""
-        if self._swapped is swapped:
-            return
-        self._swapped = swapped
-        top, below = (self.stack_box, self.fmap_box) if swapped else (self.fmap_box,
-                                                                      self.stack_box)
-        self.grid.addWidget(top, 0, 2)
-        self.grid.addWidget(below, 1, 3)
+        self.layout_ = PageGrid({"image": img_box, "kernel": k_box, "pooled": p_box,
+                                 "arith": self.arith, "fmap": f_box, "stack": s_box})
+        self._titled = ((self.fmap_title, (self.fmap,)), (self.pool_title, (self.pooled,)),
+                        (self.kernel_title, tuple(self.dw.grids)))
+        self._bases: dict[QLabel, str] = {}
+        for g in (self.fmap, self.pooled, *self.dw.grids):
+            g.legibility_changed.connect(self._notes)
+        self.layout_.arrange(False, False, False, False)   # no box shown before it has a parent
+        return self.layout_.grid
 
     def _arrange(self, three: bool, wide: bool) -> None:
-        """Room where the numbers are: ``three`` channel rows of arithmetic get the height;
-        ``wide`` (an RGB kernel's ∂C/∂w, three grids) gets a wider column and the top row
-        only what it asks for (the arithmetic's three rows of sums take the rest)."""
+        """Room where the numbers are (page_layout.PageGrid.arrange)."""
         self._arranged_for = (three, wide)
-        three = three and not self.arith.one_row   # side by side: one row's height
-        self.grid.setRowStretch(0, 3 if wide else 5)
-        self.grid.setRowStretch(1, 7 if three else 3 if self.arith.one_row else 4)
-        for col, stretch in enumerate((2, 4, 2, 3) if wide else (2, 2, 3, 2)):
-            self.grid.setColumnStretch(col, stretch)
-        self._place_maps(wide)
+        present = self.style_.presentation
+        # F5: one map's stack only repeats its colours (and is not needed backward); an
+        # RGB kernel's three tables (and ∂C/∂w's grids) one under another, in the narrow
+        # left column that leaves the width to the grids of the computation
+        stack = len(self.ctl.setup.kernels) > 1 and not (present and self.ctl.backward)
+        self.stack_box.setVisible(not present or stack)
+        for box in (self.kernel, self.dw):
+            box.layout().setDirection(QBoxLayout.Direction.TopToBottom if present
+                                      else QBoxLayout.Direction.LeftToRight)
+        self.layout_.arrange(present, three, bool(self.arith.one_row), wide, self.ctl.stage,
+                             stack)
+        self._swapped = self.layout_.swapped
+
+    def _title(self, label: QLabel, text: str) -> None:
+        """A map's title; in presentation mode with what its numbers are (_notes)."""
+        self._bases[label] = text
+        self._note(label)
+
+    def _note(self, label: QLabel) -> None:
+        grids = dict(self._titled).get(label, ())
+        notes = {g.note() for g in grids if g.isVisibleTo(self)} - {""}
+        base = self._bases.get(label, label.text())
+        label.setText(" · ".join([base, *sorted(notes)]))
+
+    def _notes(self) -> None:
+        for label, _grids in self._titled:
+            self._note(label)
 
     def _show_kernel_page(self, i: int) -> None:
         """The kernel (0) or its gradient (1); the page not shown asks for no room (a
@@ -287,11 +293,12 @@ class ConvPage(QWidget):
             self.dw.set_kernel(cb.dw_before if hidden else cb.dw_after, self.style_)
         self.stack.set_maps(c.activated, s.active, self.style_)
         self._titles(back.da.shape, back.dp.shape)
-        self.fmap_title.setText(("∂C/∂a " if pb is not None else "δ = ∂C/∂z ")
-                                + f"{back.da.shape[0]}×{back.da.shape[1]}")
-        self.pool_title.setText(f"δp = p − t (t = {TARGET:g})")
+        self._title(self.fmap_title, ("∂C/∂a " if pb is not None else "δ = ∂C/∂z ")
+                    + f"{back.da.shape[0]}×{back.da.shape[1]}")
+        self._title(self.pool_title, f"δp = p − t (t = {TARGET:g})")
         if cb is not None:
-            self.kernel_title.setText(f"∂C/∂w = Σ δ·patch ({n_cells - hidden}/{c.n_conv})")
+            self._title(self.kernel_title,
+                        f"∂C/∂w = Σ δ·patch ({n_cells - hidden}/{c.n_conv})")
             self.kernel_title.setToolTip("One kernel is shared by every position, so its "
                                          "gradient is the sum of δ × patch over all of them")
         self.position.setText(self.position_text())
@@ -302,14 +309,15 @@ class ConvPage(QWidget):
         dims = f"{img.shape[1]}×{img.shape[2]}" + ("×3" if img.shape[0] == 3 else "")
         self.image_title.setText(f"Image {dims}")
         ks = s.kernels.shape
-        self.kernel_title.setText(f"Kernel {ks[2]}×{ks[3]}" + ("×3" if ks[1] == 3 else ""))
+        self._title(self.kernel_title, f"Kernel {ks[2]}×{ks[3]}" + ("×3" if ks[1] == 3 else ""))
         relu = "ReLU(map)" if s.relu and c.stage == "pool" else "Map"
-        self.fmap_title.setText(f"{relu} {fshape[0]}×{fshape[1]}")
+        self._title(self.fmap_title, f"{relu} {fshape[0]}×{fshape[1]}")
         name = "Max" if s.pool == "max" else "Avg"
-        self.pool_title.setText(f"{name} pool {pshape[0]}×{pshape[1]}")
-        if self._swapped:      # a narrow column above the arithmetic: one short line
-            self.stack_title.setText(f"{ks[0]} maps, {s.active + 1} in front" if ks[0] > 1
-                                     else "1 map")
+        self._title(self.pool_title, f"{name} pool {pshape[0]}×{pshape[1]}")
+        if self._swapped or self.style_.presentation:   # a narrow place: a short title
+            short_ = f"{ks[0]} maps, {s.active + 1} in front" if ks[0] > 1 else "1 map"
+            self.stack_title.setText(f"{short_} (K) · {COLOURS_NOTE}" if
+                                     self.style_.presentation else short_)
             return
         self.stack_title.setText(
             f"{ks[0]} maps {ks[0]}×{fshape[0]}×{fshape[1]}, map {s.active + 1} in front (K)"
@@ -322,7 +330,7 @@ class ConvPage(QWidget):
                    f"{s.stride}, padding {s.padding}; pool {s.pool_size}×{s.pool_size} "
                    f"stride {s.pool_stride}; maps to 2 decimals")
         if self.style_.presentation:   # one line at projector size; the status bar has all
-            setting = f"stride {s.stride}, padding {s.padding}; maps to 2 decimals"
+            setting = f"stride {s.stride}, padding {s.padding}; hover a cell: its exact value"
         if c.k == 0:
             return f"Start · {setting} · {HINT}"
         if c.stage == "conv":

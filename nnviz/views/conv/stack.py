@@ -6,11 +6,12 @@ Shift+K, brings another to the front."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from nnviz.views.conv.cells import cell_colours, rgb_image
+from nnviz.engine.core.naming import fmt
+from nnviz.views.conv.cells import PROJECTOR_TEXT_PX, cell_colours, rgb_image
 from nnviz.views.style import Style, current_style
 
 #: each card behind is offset by this fraction of a cell, up and to the right
@@ -79,6 +80,30 @@ class MapStack(QWidget):
                 return i
         return None
 
+    def label_px(self) -> int:
+        """The pixel size of the maps' numbers on the strips behind (0: not written; in
+        presentation mode they are written only PROJECTOR_TEXT_PX tall or more, and the
+        title names the map in front)."""
+        off = self._layout()[1]
+        px = max(8, int(min(off * 0.85, 15 * self.style_.scale)))
+        small = px < PROJECTOR_TEXT_PX and self.style_.presentation
+        return 0 if off < 9 or small or len(self.maps) < 2 else px
+
+    def event(self, e) -> bool:
+        """Hovering the map in front: the cell's value as a tooltip (colours only)."""
+        if e.type() == QEvent.Type.ToolTip:
+            s = self._layout()[0]
+            r = self.card_rect(self.front)
+            row, col = int((e.pos().y() - r.top()) // s), int((e.pos().x() - r.left()) // s)
+            h, w = self.maps.shape[1:]
+            shown = self.shown is None or (0 <= row < h and 0 <= col < w and
+                                           self.shown[row, col])
+            if r.contains(QPointF(e.pos())) and 0 <= row < h and 0 <= col < w and shown:
+                QToolTip.showText(e.globalPos(), f"map {self.front + 1} ({row + 1},{col + 1})"
+                                  f" = {fmt(self.maps[self.front, row, col])}", self)
+                return True
+        return super().event(e)
+
     # ------------------------------------------------------------ painting
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
@@ -86,7 +111,8 @@ class MapStack(QWidget):
         k = len(self.maps)
         s, off, _, _ = self._layout()
         font = QFont(self.font())
-        font.setPixelSize(max(8, int(min(off * 0.85, 15 * st.scale))))
+        px = self.label_px()
+        font.setPixelSize(max(8, px))
         p.setFont(font)
         for d in range(k - 1, -1, -1):              # back to front
             i = (self.front + d) % k
@@ -99,7 +125,7 @@ class MapStack(QWidget):
             else:
                 p.setPen(QPen(QColor(st.foreground), 1))
                 p.drawRect(r)
-            if d > 0 and off >= 9:                  # the number on the visible strip
+            if d > 0 and px:                        # the number on the visible strip
                 p.setPen(QColor(st.foreground))
                 strip = QRectF(r.right() - off - 2, r.top(), off + 2, off)
                 p.drawText(strip, Qt.AlignmentFlag.AlignCenter, str(i + 1))
