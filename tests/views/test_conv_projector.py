@@ -128,3 +128,20 @@ def test_every_number_reads_from_the_back_row(window, qtbot, lesson):
         problems += [f"{where}: {p}" for p in found]
     assert stages >= {"conv", "pool", "pool_back"}, stages
     assert problems == []
+
+
+def test_the_cnn_pages_counts_are_large_or_said_to_be_colours(window, qtbot):
+    """The CNN tab in F5: the confusion matrix's counts at least 18 px, or colours only
+    with its title saying so (at 1024x768 its 10x10 cells are too small for two digits)."""
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson("cnn-digits")
+    lab = win.current_lab
+    lab.advance(5)            # five mini-batches: counts off the diagonal
+    settle()
+    page = lab.cnn_page
+    title = page.titles[5].text()
+    px = page.confusion.text_px()
+    assert px >= PROJECTOR_TEXT_PX or (px == 0 and title.endswith(COLOURS_NOTE)), (px, title)
+    assert 0 == page.maps.label_px() or page.maps.label_px() >= PROJECTOR_TEXT_PX
+    assert text_problems(win) == [] and win.size().toTuple() == win.requested

@@ -80,7 +80,7 @@ class CellGrid(QWidget):
         self.pad = 0                  # this many outer rings are padding (drawn dashed)
         self.vmax = 1.0
         self.places = 4
-        self._legibility: tuple[bool, bool] | None = None
+        self._legibility: tuple[bool, bool, bool] | None = None
         self.style_ = current_style()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(40, 40)
@@ -234,7 +234,7 @@ class CellGrid(QWidget):
         return ROUNDED_NOTE if self.rounded() else "" if self.numbers_drawn() else COLOURS_NOTE
 
     def _check_legibility(self) -> None:
-        state = (self.numbers_drawn(), self.rounded())
+        state = (self.style_.presentation, self.numbers_drawn(), self.rounded())
         if state != self._legibility:
             self._legibility = state
             self.legibility_changed.emit()

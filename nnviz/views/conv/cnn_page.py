@@ -159,6 +159,7 @@ class CNNPage(QWidget):
                  titled("δ through pooling", self.routed),
                  titled("Confusion (test)", self.confusion)]
         self.titles = [lab for _, lab in boxes]
+        self.confusion.legibility_changed.connect(self._confusion_title)
         # forward above, backward below; the stack of feature maps and the confusion matrix
         # take both rows, large enough to read at projector size
         places = [(0, 0, 1), (0, 1, 1), (0, 2, 2), (1, 0, 1), (1, 1, 1), (0, 3, 2)]
@@ -228,6 +229,12 @@ class CNNPage(QWidget):
         lines += [f"test accuracy {acc}", "",
                   f"Digit {label}: the network says {pred} ({100 * fwd.out[0, pred]:.0f} %)"]
         self.scores.setText("\n".join(lines))
+
+    def _confusion_title(self) -> None:
+        """In presentation mode the counts are written 18 px tall or not at all: the title
+        says which (a hovered cell's tooltip has its count)."""
+        note = self.confusion.note()
+        self.titles[5].setText("Confusion (test)" + (f" · {note}" if note else ""))
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
