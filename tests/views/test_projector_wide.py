@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.engine.core.naming import fmt
+from tests.views.projector_fit import SIZES, _equation_fit_problems
 from tests.views.projector_window import projector_window, set_presentation, settle
-from tests.views.test_projector_fit import SIZES, _equation_fit_problems
 
 LESSON = "wide-784-100-10"
 
