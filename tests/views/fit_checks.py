@@ -539,3 +539,52 @@ def small_widget_texts(root: QWidget, floor: float) -> list[str]:
         if str(text).strip() and 0 < pt < floor:
             out.append(f"{type(w).__name__} {w.objectName()} {str(text)[:30]!r} in {pt:.1f} pt")
     return out
+
+
+def _curve_points_in_scene(item) -> np.ndarray:
+    """The points of a shown curve item (its data, as drawn), in scene coordinates."""
+    x, y = item.getData() if hasattr(item, "getData") else (None, None)
+    if x is None or not len(x) or not item.isVisible():
+        return np.zeros((0, 2))
+    tr = item.sceneTransform()
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = np.asarray(x, float)[ok], np.asarray(y, float)[ok]
+    return np.column_stack([tr.m11() * x + tr.m21() * y + tr.m31(),
+                            tr.m12() * x + tr.m22() * y + tr.m32()])
+
+
+def _descendants(item) -> list:
+    out = []
+    for child in item.childItems():
+        out += [child] + _descendants(child)
+    return out
+
+
+def chart_text_overlaps(root: QWidget) -> list[str]:
+    """Every shown text of a shown plot under ``root`` (a plot's name in its corner, a
+    marker's label) that lies over a point of one of the plot's curves or over another
+    such text, as drawn (its box and the curve's stroke: the Training lab's "loss" lay
+    over its falling curves in F5)."""
+    import pyqtgraph as pg
+
+    out = []
+    for _view, item, _seen, name in shown_plots(root):
+        vb = item.getViewBox()
+        texts = [t for t in _descendants(vb) if isinstance(t, pg.TextItem) and t.isVisible()
+                 and t.toPlainText().strip()]   # (a name is the view box's own child)
+        curves = [c for c in vb.addedItems if isinstance(c, (pg.PlotCurveItem, pg.PlotDataItem))]
+        points = np.vstack([_curve_points_in_scene(c.curve if isinstance(c, pg.PlotDataItem)
+                                                   else c) for c in curves] or [np.zeros((0, 2))])
+        half = max((c.opts["pen"].widthF() / 2 for c in curves
+                    if isinstance(c, pg.PlotCurveItem) and c.opts.get("pen") is not None),
+                   default=1.0)   # (a curve's stroke reaches half its pen past its points)
+        rects = [(t.toPlainText(), t.sceneBoundingRect()) for t in texts]
+        for i, (text, r) in enumerate(rects):
+            grown = r.adjusted(-half, -half, half, half)
+            inside = (points[:, 0] > grown.left()) & (points[:, 0] < grown.right()) & \
+                (points[:, 1] > grown.top()) & (points[:, 1] < grown.bottom())
+            if inside.any():
+                out.append(f"plot {name[:30]!r}: {text!r} over {int(inside.sum())} curve points")
+            out += [f"plot {name[:30]!r}: {text!r} over {other!r}"
+                    for other, r2 in rects[i + 1:] if r.intersects(r2)]
+    return out

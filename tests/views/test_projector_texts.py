@@ -89,3 +89,26 @@ def test_the_race_tick_boxes_grow_with_their_text(window, qtbot):
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
 
+
+def test_the_training_charts_texts_lie_clear_of_the_curves(window, qtbot):
+    """The Training lab (spiral) after 3, 40 and 300 epochs, in F5 and not: no text of a
+    chart ("loss", "accuracy", "best") over its curves as drawn or over another text
+    ("loss" lay over the falling curves in F5)."""
+    from tests.views.fit_checks import chart_text_overlaps
+
+    win = window
+    problems = []
+    for presentation in (True, False):
+        set_presentation(win, qtbot, presentation)
+        for lesson in ("spiral",):
+            assert win.open_lesson(lesson)
+            lab, done = win.current_lab, 0
+            for epochs in (3, 40, 300):
+                lab.advance(epochs - done)
+                done = epochs
+                lab.redraw()
+                settle()
+                problems += [f"F5={presentation} {lesson} {epochs}: {p}"
+                             for p in chart_text_overlaps(lab)]
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, Q
 from nnviz.views.axes import label_apart, room_for_top_tick, space_ticks
 from nnviz.views.style import Style
 from nnviz.views.thin import GrowingPeaks
+from nnviz.views.training.chart_names import place_marker_labels, place_name
 
 #: stacked tick labels stand at least this many lines apart (a short chart on a projector
 #: still shows two values of its scale)
@@ -98,12 +99,6 @@ def fit_ticks(plot) -> None:
         ax.setTickSpacing(levels=[(step, 0.0)])
 
 
-def _place_name(name: pg.TextItem, corner: int) -> None:
-    """A plot's name in its view's bottom-left (``corner`` 0) or bottom-right (1) corner."""
-    rect = name.parentItem().boundingRect()
-    name.setPos(rect.right() - 4 if corner else rect.left() + 4, rect.bottom())
-
-
 class Curves(QWidget):
     """Loss and accuracy against the epoch; the mouse over a plot reads the nearest epoch."""
 
@@ -111,9 +106,9 @@ class Curves(QWidget):
         super().__init__(parent)
         self.loss_plot = pg.PlotWidget()
         self.acc_plot = pg.PlotWidget()
-        # each name inside a bottom corner of its plot: no title row, no rotated label to
-        # cut off, and clear of the curve (a loss falls from the top left, an accuracy
-        # rises to the top right)
+        # each name inside a corner of its plot: no title row, no rotated label to cut
+        # off; a bottom one first (a loss falls from the top left, an accuracy rises to
+        # the top right), else the one the curves leave free (chart_names)
         for p, title, corner in ((self.loss_plot, "loss", 0), (self.acc_plot, "accuracy", 1)):
             p.setMenuEnabled(False)
             p.hideButtons()
@@ -123,7 +118,8 @@ class Curves(QWidget):
             name.setParentItem(p.getViewBox())
             p.name_item = name
             vb = p.getViewBox()
-            vb.sigResized.connect(lambda _vb, n=name, c=corner: _place_name(n, c))
+            p.name_corner = corner
+            vb.sigResized.connect(lambda _vb, pl=p: self._place_texts(pl))
             p.setToolTip("Point at a curve to read the epoch's losses and accuracies")
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
@@ -223,6 +219,14 @@ class Curves(QWidget):
             columns = int(vb.width() * plot.devicePixelRatioF())
             x, y = self._thin[key](ep[ok], v[ok], lo, hi, columns)
             line.setData(x, y, skipFiniteCheck=True)
+        for plot in (self.loss_plot, self.acc_plot):
+            self._place_texts(plot)
+
+    @staticmethod
+    def _place_texts(plot) -> None:
+        """The markers' labels, then the plot's name, where they cover no curve."""
+        place_marker_labels(plot.getViewBox())
+        place_name(plot.name_item, plot.name_corner)
 
     def read(self, epoch: float) -> str:
         """The readout text for the recorded epoch nearest ``epoch``."""
