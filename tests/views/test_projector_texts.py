@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.views.fit_checks import broken_texts, label_bracket_breaks, text_problems
+from tests.views.projector_fit import SIZES
 from tests.views.projector_window import projector_window, set_presentation, settle
-from tests.views.test_projector_fit import SIZES
 
 
 @pytest.fixture(scope="module", params=SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
