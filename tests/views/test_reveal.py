@@ -211,11 +211,12 @@ def test_the_convolution_backward_pass_is_hidden_until_guessed(main_window, qtbo
 
 
 def _grid_row(bar, w) -> int:
-    """The row of the bar's grid that holds ``w``, itself or in a row's own layout."""
+    """The row of the bar's grid that holds ``w``, itself or in a row's own layout (found
+    without QLayout.itemAt: the wrappers it leaves outlive the items the bar deletes when
+    it rearranges, see test_layout_wrappers.py)."""
     i = bar.grid.indexOf(w)
     if i < 0:
-        i = next(k for k in range(bar.grid.count()) if (lay := bar.grid.itemAt(k).layout())
-                 is not None and lay.indexOf(w) >= 0)
+        i = next(bar.grid.indexOf(row) for row in bar._rows if row.indexOf(w) >= 0)
     return bar.grid.getItemPosition(i)[0]
 
 
