@@ -5,11 +5,41 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QWidget
 
 from nnviz.views.style import OKABE_ITO, Style
 
 _base: dict[str, object] = {}
+
+_PM = QStyle.PixelMetric
+#: the indicators of check boxes and radio buttons
+_INDICATORS = frozenset({_PM.PM_IndicatorWidth, _PM.PM_IndicatorHeight,
+                         _PM.PM_ExclusiveIndicatorWidth, _PM.PM_ExclusiveIndicatorHeight})
+
+
+class ScaledIndicators(QProxyStyle):
+    """The platform's style with check boxes' and radio buttons' indicators as much larger
+    than its own as the type is: in presentation mode a 14-pixel box stood beside 26-pixel
+    text (the Training lab's "discrete", the race's racers, the surface's "Train only these
+    two"), hard to see ticked from the back. The style's other metrics are its own."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.scale = 1.0
+
+    def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802 - Qt API
+        value = super().pixelMetric(metric, option, widget)
+        return round(value * self.scale) if metric in _INDICATORS else value
+
+
+def scaled_indicators(app: QApplication) -> ScaledIndicators:
+    """The application's style, made a :class:`ScaledIndicators` if it is not one yet (at
+    start, before any widget exists, so nothing has to be polished again)."""
+    style = app.style()
+    if not isinstance(style, ScaledIndicators):
+        style = ScaledIndicators(style.name())
+        app.setStyle(style)
+    return style
 
 
 def _remember_base(app: QApplication) -> None:
@@ -78,6 +108,8 @@ def apply_app_style(style: Style) -> None:
     """Scale the application font, set the palette and pyqtgraph's default colours."""
     app = QApplication.instance()
     _remember_base(app)
+    # before the font: its change makes every check box measure itself again
+    scaled_indicators(app).scale = style.scale
     app.setFont(scaled_font(style.scale))
     app.setPalette(make_palette(style))
     # Qt delivers the change later; deliver it now so the labs see the new fonts
@@ -96,6 +128,8 @@ def restore_app_style() -> None:
     app = QApplication.instance()
     if app is None or not _base:
         return
+    if isinstance(app.style(), ScaledIndicators):
+        app.style().scale = 1.0
     app.setFont(QFont(_base["font"]))
     app.setPalette(QPalette(_base["palette"]))
     QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)

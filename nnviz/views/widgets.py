@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDoubleSpinBox, QLabel, QStyle
+from PySide6.QtWidgets import QAbstractButton, QDoubleSpinBox, QLabel
 
 #: transport glyphs every stock font has (DejaVu Sans: ▶ U+25B6, ◀ U+25C0, ▮ U+25AE;
 #: it has no ⏸ U+23F8, which showed as a missing-glyph box)
@@ -84,10 +84,3 @@ class FittingLabel(QLabel):
             self._choose()
 
 
-def tick_css(style) -> str:
-    """Style-sheet rules that set a check box's indicator as much larger than the
-    platform's as the style's type is (in presentation mode a 14-pixel box stood beside
-    26-pixel text: the race's racers could hardly be seen ticked from the back)."""
-    base = QApplication.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
-    n = round(base * style.scale)
-    return f" QCheckBox::indicator {{ width: {n}px; height: {n}px; }}"

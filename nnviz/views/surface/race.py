@@ -29,7 +29,7 @@ from nnviz.engine.learning.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.views.fit import JOINER, NBSP, formula_breaks
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
-from nnviz.views.widgets import PAUSE, PLAY, spin_box, tick_css
+from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 #: a marker per optimiser (pyqtgraph symbol, and the same shape as text)
 MARKERS = {"sgd": ("o", "●"), "momentum": ("s", "■"), "nesterov": ("d", "◆"),
@@ -330,7 +330,7 @@ class RacePage(QWidget):
             # SGD's black reads on a light page; on a dark one its text takes the foreground
             colour = style.foreground if COLOURS[name] == "#000000" else COLOURS[name]
             check.setStyleSheet(f"QCheckBox {{ color: {colour}; font-weight: bold; "
-                                f"font-size: {style.pt(10):.1f}pt; }}" + tick_css(style))
+                                f"font-size: {style.pt(10):.1f}pt; }}")
             lr = self.lrs[name]   # wide enough for "η 10.0000" and its arrows, no wider
             lr.setMaximumWidth(lr.fontMetrics().horizontalAdvance("η 10.0000") + int(34 * style.scale))
             for label in (self.details[name], self.status[name]):
