@@ -103,6 +103,7 @@ class ArithmeticPanel(QWidget):
             self.tags.append(tag)
             self.signs.append((times, eq))
         self._title = ""
+        self._presentation = False
         for g in (*self.patches, *self.kernels, *self.products):
             g.legibility_changed.connect(self._note)
         self.one_row = None      # the channels side by side (True) or one under another
@@ -181,8 +182,14 @@ class ArithmeticPanel(QWidget):
     def _note(self) -> None:
         notes = {g.note() for g in (*self.patches, *self.kernels, *self.products)
                  if g.isVisibleTo(self)} - {""}
-        title = " · ".join([self._title, *sorted(notes)])
-        self.title.setText(title.replace("/∂", "/\u2060∂"))   # "∂C/∂w" never broken
+        self.title.setText(self._whole(" · ".join([self._title, *sorted(notes)])))
+
+    def _whole(self, text: str) -> str:
+        """In presentation mode, with word joiners: "∂C/∂w" and "ReLU′(z)" are not
+        broken across lines in the narrow middle column."""
+        if not self._presentation:
+            return text
+        return text.replace("/∂", "/\u2060∂").replace("′(", "′\u2060(")
 
     def _signs(self, first: str, second: str) -> None:
         for times, eq in self.signs:
@@ -208,7 +215,7 @@ class ArithmeticPanel(QWidget):
             self.products[ch].setVisible(not hidden)   # predict: the products are the work
             self.signs[ch][1].setVisible(not hidden)
         self.set_title("Patch × kernel = products" + (" (R, G, B)" if c == 3 else ""))
-        self.result.setText(sum_text(cell, hidden))
+        self.result.setText(self._whole(sum_text(cell, hidden)))
 
     def show_pool(self, cell: PoolCell, hidden: bool = False) -> None:
         self._signs("×", "=")
@@ -219,7 +226,7 @@ class ArithmeticPanel(QWidget):
         name = "Max pooling: the largest cell wins" if cell.mode == "max" else \
             "Average pooling: the mean of the window"
         self.set_title(name)
-        self.result.setText(pool_text(cell, hidden))
+        self.result.setText(self._whole(pool_text(cell, hidden)))
 
     # ------------------------------------------------------------ backward
     def show_pool_back(self, cell: PoolBackCell, hidden: bool = False) -> None:
@@ -234,7 +241,7 @@ class ArithmeticPanel(QWidget):
         self.set_title("Max pooling backward: δp goes to the cell that won"
                            if cell.mode == "max" else
                            "Average pooling backward: every cell gets δp / n")
-        self.result.setText(pool_back_text(cell, hidden))
+        self.result.setText(self._whole(pool_back_text(cell, hidden)))
 
     def show_conv_back(self, cell: ConvBackCell, hidden: bool = False,
                        z: float | None = None) -> None:
@@ -250,9 +257,10 @@ class ArithmeticPanel(QWidget):
             self.products[ch].set_data(cell.contribution[ch],
                                        _blank(cell.patch.shape[1:], hidden), vmax=vmax)
         self.set_title("Patch × δ = what this position adds to ∂C/∂w")
-        self.result.setText(conv_back_text(cell, hidden, z))
+        self.result.setText(self._whole(conv_back_text(cell, hidden, z)))
 
     def apply_style(self, style: Style) -> None:
+        self._presentation = style.presentation
         big = QFont(self.font())
         big.setPointSizeF(style.pt(11))
         big.setBold(True)

@@ -19,8 +19,9 @@ PROJECTOR = {"image": (0, 0, 1, 1), "kernel": (1, 0, 2, 1), "arith": (0, 1, 3, 1
 #: one map: no stack (it would only repeat the map's colours), the pooled map wider
 PROJECTOR_ONE = {**PROJECTOR, "pooled": (2, 2, 1, 2)}
 #: pooling (forward or backward) in presentation mode: the window's arithmetic needs
-#: less room, the pooled map more (it is computed now), the map the whole right column
-PROJECTOR_POOL = {"image": (0, 0, 1, 1), "kernel": (1, 0, 1, 1), "stack": (2, 0, 1, 1),
+#: less room, the pooled map more (it is computed now), the map the whole right column;
+#: the kernel (an RGB kernel's three tables are tall) in the tallest row
+PROJECTOR_POOL = {"image": (0, 0, 1, 1), "stack": (1, 0, 1, 1), "kernel": (2, 0, 1, 1),
                   "arith": (0, 1, 2, 1), "pooled": (2, 1, 1, 1), "fmap": (0, 2, 3, 2)}
 #: a grey kernel's backward pass in presentation mode: ∂C/∂w in the kernel's place gets
 #: the left column's height, δp the pooled map's place under the arithmetic (no stack)
@@ -69,7 +70,9 @@ class PageGrid:
             back = stage == "conv_back" and not three
             self._place(PROJECTOR_POOL if pooling else PROJECTOR_BACK if back else
                         PROJECTOR if stack else PROJECTOR_ONE)
-            self._stretch((3, 3, 4) if pooling or back else (1, 1, 1),
+            # forward the pooled map is still empty: one map gets its room
+            self._stretch((3, 3, 4) if pooling or back else
+                          (3, 3, 2) if stage == "conv" and not stack else (1, 1, 1),
                           (2, 8, 3, 3) if three else (4, 10, 3, 3))
             return
         three = three and not one_row   # side by side: one row's height
