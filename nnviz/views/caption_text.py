@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from nnviz.engine.teaching.captions import names_mentioned, placeholders, render, trace_values
 from nnviz.engine.teaching.lessons import Caption, Lesson, LessonError
+from nnviz.views.items.math_text import math_plain
 
 _notes_cache: dict[int, tuple[Lesson, dict[str, float]]] = {}
 
@@ -75,5 +76,7 @@ def shown_captions(lesson: Lesson | None, captions: list[Caption],
             continue
         question = "" if names and names_mentioned(c.question, names) else \
             render(c.question, vals, label)
-        out.append(replace(c, text=text, question=question or ""))
+        # set as the Equation panel sets formulas ("E_total * 10^-4": "Eₜₒₜₐₗ · 10⁻⁴"),
+        # in plain characters: a caption is never markup
+        out.append(replace(c, text=math_plain(text), question=math_plain(question or "")))
     return out

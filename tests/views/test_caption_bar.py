@@ -91,3 +91,42 @@ def test_the_lessons_tallest_caption_is_measured_once_per_lesson_width_and_type(
     assert len(floors) == 4 and floors[-1] < floors[0]
     bar.show_captions(lesson[2:], lesson, "b")
     assert len(floors) == 4
+
+
+def test_captions_are_set_as_the_equation_panel_sets_formulas(main_window, qtbot):
+    """mazur-2-2-2 stepped by → to its chain-rule step (13): the caption bar shows the
+    lesson's "∂E_total/∂w5 = … * …" as the Equation panel shows formulas, "∂Eₜₒₜₐₗ/∂w5 =
+    … · …" (it showed the file's ASCII), in plain text (no markup), and the panel's note
+    under the equation says the same."""
+    win = main_window
+    assert win.open_lesson("mazur-2-2-2")
+    lab = win.current_lab
+    lab.graph.setFocus()
+    while lab.stepper.k < 13:
+        qtbot.keyClick(lab.graph, Qt.Key.Key_Right)
+    qtbot.wait(5)
+    bar = win.caption_bar.text_label
+    text = bar.text()
+    assert bar.textFormat() == Qt.TextFormat.PlainText
+    assert "∂Eₜₒₜₐₗ/∂w5 = 0.74136507 · 0.186815602 · 0.593269992 = 0.082167041" in text, text
+    assert "*" not in text and "_" not in text and "<" not in text
+    assert text in lab.equations.plain_text()
+
+
+def test_every_built_in_lessons_captions_are_set_in_typography():
+    """Every caption and question of every built-in lesson, as shown (templates filled
+    with the notes' values): no '*' for a product, no ^ or _ before what Unicode can set
+    as a super- or subscript ("10^-4", "E_total"), and no markup."""
+    import re
+
+    from nnviz.engine.teaching.lessons import lesson_titles, load_lesson
+    from nnviz.views.caption_text import shown_captions
+
+    left = re.compile(r"\*|\^[-−]?[0-9]|(?<=[A-Za-zα-ω])_[0-9aehijklmnoprstuvx]+\b|<[a-z]+>")
+    problems = []
+    for name in sorted(lesson_titles()):
+        lesson = load_lesson(name)
+        for c in shown_captions(lesson, lesson.captions, None, None):
+            for text in (c.text, c.question):
+                problems += [f"{name}: {m.group(0)!r} in {text!r}" for m in left.finditer(text)]
+    assert not problems, "\n".join(problems[:20])

@@ -31,9 +31,9 @@ def test_the_notes_numbers_without_edits(main_window, qtbot):
     win = main_window
     lab = win.current_lab
     _go_to(win, qtbot, lab, 28)
-    assert "w5+ = 0.4 - 0.5 * 0.082167041 = 0.35891648" in _bar(win)
+    assert "w5+ = 0.4 - 0.5 · 0.082167041 = 0.35891648" in _bar(win)
     assert "notes' values" not in _bar(win)
-    assert "w5+ = 0.4 - 0.5 * 0.082167041 = 0.35891648" in lab.equations.plain_text()
+    assert "w5+ = 0.4 - 0.5 · 0.082167041 = 0.35891648" in lab.equations.plain_text()
 
 
 def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
@@ -51,8 +51,8 @@ def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
     bar = _bar(win)
     assert "0.459562844" in panel.split("w5+ =")[0]   # the equation itself
     # the italic note under the equation and the caption bar say the same
-    assert "w5+ = 0.5 - 0.5 * 0.080874312 = 0.459562844" in bar
-    assert "w5+ = 0.5 - 0.5 * 0.080874312 = 0.459562844" in panel
+    assert "w5+ = 0.5 - 0.5 · 0.080874312 = 0.459562844" in bar
+    assert "w5+ = 0.5 - 0.5 · 0.080874312 = 0.459562844" in panel
     assert "0.35891648" not in bar.split("[")[0]
     # the notes' own numbers beside them, labelled as such
     assert "[the notes' values: w5 = 0.4" in bar and "w5+ = 0.35891648" in bar
@@ -239,7 +239,7 @@ def test_after_a_training_step_note_and_caption_bar_agree(main_window, qtbot):
     _go_to(win, qtbot, lab, 28)
     tr = lab.stepper.trace
     w5, w5_new = tr.net_before.weights[1][0, 0], tr.net_after.weights[1][0, 0]
-    line = f"w5+ = {fmt(w5)} - 0.5 * "
+    line = f"w5+ = {fmt(w5)} - 0.5 · "
     bar, panel = _bar(win), lab.equations.plain_text()
     assert line in bar and line in panel
     assert f"= {fmt(w5_new)}: a smaller w5" in bar and f"= {fmt(w5_new)}: a smaller w5" in panel

@@ -7,9 +7,9 @@ import re
 from functools import lru_cache
 
 _SUP_OPEN = "^("
-_SUP = re.compile(r"\^([+\-−]?[\w.]+?)(?=_|\b|$)")
+_SUP = re.compile(r"\^([+\-−]?(?:\d+\.\d+|[\w.]+?))(?=_|\b|$)")   # (x^0.5: all of 0.5)
 # after a Latin or Greek letter (μ_B, σ_B, Δ_y), a tag or Adam's hat ˆ (U+02C6: mˆ_w5)
-_SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9,]+)")
+_SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9]+(?:,[A-Za-z0-9]+)*)")
 
 
 def escape(text: str, quote: bool = True) -> str:
@@ -45,3 +45,36 @@ def math_html(text: str) -> str:
     s = _SUP.sub(r"<sup>\1</sup>", s)
     s = _SUB.sub(r"<sub>\1</sub>", s)
     return s
+
+
+_SUP_OF = dict(zip("0123456789+-−=()abcdefghijklmnoprstuvwxyz",
+                   "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"))
+_SUB_OF = dict(zip("0123456789+-−=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_INNERMOST = re.compile(r"<(sup|sub)>([^<]*)</\1>")
+
+
+def _unicode_script(m: re.Match) -> str:
+    """A <sup>/<sub> of math_html in Unicode super- or subscript characters where each has
+    one ("10⁻⁴", "Eₜₒₜₐₗ"), else as written ("x_b", "e^(0.5)")."""
+    kind, body = m.group(1), m.group(2)
+    table = _SUP_OF if kind == "sup" else _SUB_OF
+    if body and all(ch in table for ch in body):
+        return "".join(table[ch] for ch in body)
+    if kind == "sub":
+        return f"_{body}"
+    return f"^{body}" if body.isalnum() else f"^({body})"
+
+
+@lru_cache(maxsize=4096)
+def math_plain(text: str) -> str:
+    """``text`` (a caption, a formula) as plain text with the typography math_html gives
+    the Equation panel: '·' for '*', super- and subscripts as Unicode characters where
+    there are such ("E_total" -> "Eₜₒₜₐₗ", "10^-4" -> "10⁻⁴", "(a - y)^2" -> "(a - y)²");
+    never markup."""
+    s = math_html(text)
+    while True:
+        done = _INNERMOST.sub(_unicode_script, s)
+        if done == s:
+            break
+        s = done
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
