@@ -1020,16 +1020,29 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
 
 
 #: formulas of the Neuron lab's texts that must stay on one line (their spaces too)
-NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 1",
-                   "a_j = e^(c·z_j) / Σ_k e^(c·z_k)", "Σ a_j = 1")
+NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 1", "Σ aⱼ = 1")
+
+
+def _as_shown(formula: str) -> str:
+    """A formula as the Neuron lab sets it (math_html: e^(−z) raised), in the characters of
+    its laid-out line, which is what broken_texts reads."""
+    from PySide6.QtGui import QTextDocument
+
+    from nnviz.views.items.math_text import math_html
+
+    doc = QTextDocument()
+    doc.setHtml(math_html(formula))
+    return doc.toPlainText()
 
 
 def _gallery_formulas() -> tuple[str, ...]:
     from nnviz.controllers.neuron.functions import GALLERY
     from nnviz.engine.core.activations import ACTIVATIONS
+    from nnviz.views.neuron.functions_pages import SOFTMAX_FORMULA
 
-    return tuple(f for n in GALLERY for f in (ACTIVATIONS[n].formula,
-                                              ACTIVATIONS[n].prime_formula))
+    return tuple(_as_shown(f) for n in GALLERY for f in (ACTIVATIONS[n].formula,
+                                                         ACTIVATIONS[n].prime_formula)) + \
+        (_as_shown(SOFTMAX_FORMULA),)
 
 
 def _mp_diagram_overlaps(page) -> list[str]:

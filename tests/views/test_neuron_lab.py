@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionSlider
 
 from nnviz.engine.core.activations import ACTIVATIONS, get_activation
+from nnviz.views.items.math_text import math_html
 from nnviz.views.neuron.perceptron_page import PAUSE_TEXT, PLAY_TEXT
 
 
@@ -232,8 +231,11 @@ def test_the_gallery_writes_each_derivative_with_the_prime_sign(lab, qtbot, main
         g.flush()
         act = ACTIVATIONS[f.gallery_name]
         text = g.legend.text()
-        shown = html.unescape(text.replace("&nbsp;", " ")).replace("\xa0", " ")
-        assert act.prime_formula in shown.replace("\u2060", ""), (f.gallery_name, text)
+        shown = _as_shown(text)
+        assert _as_shown(math_html(act.prime_formula)) in shown, (f.gallery_name, text)
+        assert _as_shown(math_html(act.formula)) in shown, (f.gallery_name, text)
+        # set as the Equation panel sets them: e^(−z) as e⁻ᶻ, never a caret or underscore
+        assert "^" not in shown and "_" not in shown, (f.gallery_name, shown)
         assert "'(" not in act.prime_formula and "′" in act.prime_formula, act.prime_formula
         seen.add(f.gallery_name)
         qtbot.keyClick(main_window, Qt.Key.Key_PageDown)
@@ -263,7 +265,28 @@ def test_softmax_bars_sum_to_one(lab, zs, c):
     s.scale.slider.setValue(c)
     h = s.bar_heights()
     assert h.sum() == pytest.approx(1.0, abs=1e-12) and (h >= 0).all()
-    assert s.sum_label.text() == "Σ a_j = 1"
+    assert s.sum_label.text() == "Σ aⱼ = 1"
+
+
+def test_softmax_is_written_with_sub_and_superscripts(lab):
+    """The Softmax page's formula, table headings and axis as the Equation panel writes
+    formulas: aⱼ = e^(c·zⱼ) with a raised exponent, no caret or underscore on screen."""
+    lab.show_page("softmax")
+    s = lab.softmax_page
+    intro = next(w for w in s.findChildren(QLabel) if "Softmax (notes 002)" in w.text())
+    texts = [_as_shown(intro.text()), s.sum_label.text(),
+             _as_shown(s.plot.getPlotItem().getAxis("left").labelText)]
+    texts += [s.table.horizontalHeaderItem(i).text() for i in range(s.table.columnCount())]
+    assert _as_shown(math_html("e^(c·z_j)")) in texts[0]
+    assert not [t for t in texts if "^" in t or "_" in t], texts
+
+
+def _as_shown(rich: str) -> str:
+    """Rich text as its reader sees it: the plain text of the laid-out document (a raised
+    exponent's characters in line), spaces for non-breaking ones, no word joiners."""
+    doc = QTextDocument()
+    doc.setHtml(rich)
+    return doc.toPlainText().replace("\xa0", " ").replace("\u2060", "")
 
 
 def test_clicker_keys_on_each_page(lab, main_window):

@@ -16,7 +16,7 @@ from nnviz.views.fit import NBSP
 from nnviz.views.general.common import COLOURS, Page, fmt, make_plot, pen
 
 #: the notes' L2 cost on one line (a line broke after "λ/" at 1024x768 in F5)
-_L2_COST = "C = C₀ + λ / (2n) · Σ a_j²".replace(" ", NBSP)
+_L2_COST = "C = C₀ + λ / (2n) · Σ aⱼ²".replace(" ", NBSP)
 
 #: the slider: 0 is λ = 0, then λ = 10^(LOG_LO + (LOG_HI − LOG_LO)·(v − 1)/(STEPS − 1))
 STEPS = 91
@@ -63,7 +63,7 @@ class RegularisationPage(Page):
         self.finish_panel()
         self.fit_plot = self.add_plot(make_plot("x", "y"), "ten points near y = 2x (data in "
                                       "[−1, 1], dotted lines)", 0, 0)
-        self.coef_plot = self.add_plot(make_plot("power j"), "log₁₀ |a_j|: the size of each "
+        self.coef_plot = self.add_plot(make_plot("power j"), "log₁₀ |aⱼ|: the size of each "
                                        "coefficient", 1, 0)
         self.grid.setRowStretch(0, 3)
         self.grid.setRowStretch(1, 1)
@@ -84,7 +84,7 @@ class RegularisationPage(Page):
         train = "0 (through every point)" if r.train_mse < 1e-12 else fmt(r.train_mse, 3)
         self.numbers.setText(
             f"training error (mean square): {train}\n"
-            f"Σ a_j² = {fmt(r.size, 4)}\n"
+            f"Σ aⱼ² = {fmt(r.size, 4)}\n"
             f"at x = 1.5 (outside the data):\n  degree {d}: {fmt(r.far, 4)}\n"
             f"  line: {fmt(r.far_line, 4)}")
         st = self.style_

@@ -19,6 +19,7 @@ from nnviz.controllers.neuron.functions import FunctionsController
 from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import unbreakable
+from nnviz.views.items.math_text import math_html
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -115,6 +116,10 @@ class ComparePage(QWidget):
         self._on_compare_changed()
 
 
+#: softmax as the notes write it, with the scale c (the Softmax page's introduction)
+SOFTMAX_FORMULA = "a_j = e^(c·z_j) / Σ_k e^(c·z_k)"
+
+
 class SoftmaxPage(QWidget):
     """Sliders for z1..z4 and a scale c; bars a = softmax(c·z) that always sum to 1."""
 
@@ -123,9 +128,10 @@ class SoftmaxPage(QWidget):
         self.ctl = ctl
         self.style_ = current_style()
         left = QVBoxLayout()
-        intro = QLabel(f"Softmax (notes 002): {unbreakable('a_j = e^(c·z_j) / Σ_k e^(c·z_k)')}. The outputs "
-                       "are positive and always sum to 1. Scaling all z by c > 1 sharpens "
-                       "them towards the largest; c → 0 makes them uniform.")
+        intro = QLabel(f"Softmax (notes 002): {math_html(unbreakable(SOFTMAX_FORMULA))}. The "
+                       "outputs are positive and always sum to 1. Scaling all z by c &gt; 1 "
+                       "sharpens them towards the largest; c → 0 makes them uniform.")
+        intro.setTextFormat(Qt.TextFormat.RichText)
         intro.setWordWrap(True)
         left.addWidget(intro)
         self.z_sliders = []
@@ -139,7 +145,7 @@ class SoftmaxPage(QWidget):
         left.addWidget(self.scale)
         self.table = QTableWidget(4, 4)
         self.table.setObjectName("softmax-table")
-        self.table.setHorizontalHeaderLabels(["z_j", "c·z_j", "e^(c·z − max)", "a_j"])
+        self.table.setHorizontalHeaderLabels(["zⱼ", "c·zⱼ", "exp(c·zⱼ − max)", "aⱼ"])
         self.table.setVerticalHeaderLabels([f"j = {j + 1}" for j in range(4)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -158,7 +164,7 @@ class SoftmaxPage(QWidget):
         p.vb.setMouseEnabled(False, False)
         p.setYRange(0, 1.05, padding=0)
         p.setXRange(0.4, 4.6, padding=0)
-        p.setLabel("left", "a_j")
+        p.setLabel("left", "a<sub>j</sub>")
         p.getAxis("bottom").setTicks([[(j + 1, f"a{j + 1}") for j in range(4)]])
         self.bars = pg.BarGraphItem(x=np.arange(1, 5), height=np.zeros(4), width=0.6)
         p.addItem(self.bars)
@@ -189,7 +195,7 @@ class SoftmaxPage(QWidget):
             self.texts[j].setPos(j + 1, a[j] + 0.01)
             for col, v in enumerate((c.softmax_z[j], cz[j], e[j], a[j])):
                 set_cell(self.table, j, col, _num(v), align=Qt.AlignmentFlag.AlignCenter)
-        self.sum_label.setText(f"Σ a_j = {fmt(round(float(a.sum()), 9))}")
+        self.sum_label.setText(f"Σ aⱼ = {fmt(round(float(a.sum()), 9))}")
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style

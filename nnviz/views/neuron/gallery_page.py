@@ -3,8 +3,6 @@ and the saturation regions (f' near 0) shaded."""
 
 from __future__ import annotations
 
-import html
-
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFontMetricsF
@@ -21,6 +19,7 @@ from nnviz.engine.core.activations import ACTIVATIONS, Activation
 from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fitting_title_pt, set_title
 from nnviz.views.fit import unbreakable
+from nnviz.views.items.math_text import math_html
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -42,8 +41,9 @@ def _num(v: float) -> str:
 
 
 def unbroken(formula: str) -> str:
-    """A formula as rich text that never wraps inside (every space non-breaking)."""
-    return html.escape(unbreakable(formula), quote=False)
+    """A formula as rich text that never wraps inside (every space non-breaking), with its
+    sub- and superscripts set as the Equation panel sets them (e^(−z) as e⁻ᶻ)."""
+    return math_html(unbreakable(formula))
 
 
 #: pixels (at the 10-point type) left free before a plot's widest y tick label, and the

@@ -36,7 +36,7 @@ class OneInputPlots(QWidget):
         self.hidden = self.graphics.addPlot(row=1, col=0)
         self.hidden.setMenuEnabled(False)
         self.hidden.showGrid(x=True, y=True, alpha=0.2)
-        self.hidden.setLabel("left", "hidden a_j(x)")
+        self.hidden.setLabel("left", "hidden a<sub>j</sub>(x)")
         self.main.sigXRangeChanged.connect(
             lambda _vb, r: self.hidden.setXRange(r[0], r[1], padding=0))
         self.errors = self.graphics.addPlot(row=1, col=1)
