@@ -187,22 +187,34 @@ def _live(lesson, seconds: float, frame_widget, past_stop: bool = False) -> dict
             while ctl.playback.playing and time.perf_counter() < end:
                 _spin(0.05)
             ctl.playback.pause()
+        ctl.playback.play()
+        _warm_up(ctl)
         # a frame: a repaint of the decision map or the weight images (they repaint only
         # when their image changed; other widgets, e.g. the run panel's labels, repaint
         # more often)
         counter = FrameCounter(frame_widget(lab), each_widget=True)
         s0, e0 = _samples(ctl), ctl.epoch
-        t0 = time.perf_counter()
-        ctl.playback.play()
+        t0, c0 = time.perf_counter(), time.thread_time()
         _run_loop(seconds)
+        dt, dc = time.perf_counter() - t0, time.thread_time() - c0
         ctl.playback.pause()
-        dt = time.perf_counter() - t0
         _spin(0.05)
         counter.close()
         return {"samples_per_s": (_samples(ctl) - s0) / dt, "fps": counter.frames / dt,
-                "epochs": ctl.epoch - e0}
+                "epochs": ctl.epoch - e0,
+                "gui_cpu_ms_per_frame": 1000 * dc / max(1, counter.frames)}
     finally:
         _close(win)
+
+
+def _warm_up(ctl) -> None:
+    """Play until the worker process trains the slices (at most 5 s; where the lab hands
+    slices to one: controllers/training/remote.py), so the figure is of the steady state."""
+    _run_loop(0.3)
+    worker = ctl.fast.remote
+    end = time.perf_counter() + 5.0
+    while worker.started and not worker.usable and time.perf_counter() < end:
+        _run_loop(0.1)
 
 
 # ------------------------------------------------------------ micro-step latency

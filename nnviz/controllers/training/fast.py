@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.controllers.training.grid_ahead import JobAhead
+from nnviz.controllers.training.remote import SliceWorker
 from nnviz.controllers.training.score_ahead import ScoreAhead
+from nnviz.engine.learning import fast_remote
 from nnviz.engine.learning.fast import FastTrainer
 from nnviz.engine.learning.fast_scores import epoch_scores, params_of
 from nnviz.engine.learning.training import dropout_test_factor
@@ -58,11 +60,13 @@ class FastSlices:
         self.ahead = ScoreAhead()   # scores a slice's trained epochs while it trains on
         self.split = JobAhead()     # the later half of a small network's slice's scores
         self._ahead = False         # the slice under way is scored ahead
+        self.remote = SliceWorker()  # the next slice trained in a worker process (remote.py)
 
     def shutdown(self) -> None:
         """The lab is closing: the scoring helper threads stop."""
         self.ahead.close()
         self.split.close()
+        self.remote.close()
 
     def forget(self) -> None:
         """The run was replaced: the trainer's buffers belong to the old one."""
@@ -92,18 +96,73 @@ class FastSlices:
                 return True
         while not self._slice(deadline):
             pass
+        self._hand_on()
         return True
+
+    def _start(self) -> dict:
+        """Where the next slice starts, as numbers (for the worker process)."""
+        c = self._ctl
+        c._opt.epochs = c.epoch  # the schedule's epoch
+        return fast_remote.run_state(c.doc.network, c.doc.loss.name, c.doc.config, c._opt,
+                                     c._rng)
+
+    def _handed_cap(self, trainer: FastTrainer | None, epoch: int) -> int:
+        """The cap of the slice from ``epoch`` on where the worker may train it, else 0:
+        playing at full speed, whole epochs, no batch norm, scores light enough to take
+        after the slice (the keras lab's are scored while it trains: score_ahead.py)."""
+        c = self._ctl
+        target = c.doc.lesson.epochs if c.doc.lesson is not None else 0
+        if (not c.playback.playing or trainer is None or c.doc.network.has_batch_norm
+                or c._cursor < len(c._order) or self._scoring_work() >= MIN_AHEAD_WORK
+                or (target > 1 and epoch == target and c._play_from_epoch < target)):
+            return 0
+        cap = self._cap_at(trainer, epoch)
+        return cap if cap > 1 else 0
+
+    def _hand_on(self) -> None:
+        """Playing at full speed: the next slice to the worker process, which trains it
+        while the views draw this one (remote.py)."""
+        c = self._ctl
+        trainer = self.trainer()
+        cap = self._handed_cap(trainer, c.epoch)
+        if cap:
+            self.remote.start()
+            self.remote.submit(self._start(), c.net_data.x_train, c.net_data.y_train, cap)
+
+    def _taken(self, cap: int, snaps: np.ndarray) -> int:
+        """The epochs the worker trained from here (in place: network, optimiser,
+        generator; their rows in ``snaps``), or 0 where there are none to take. The slice
+        after them goes to the worker at once, while this one is scored, walked and drawn
+        (a walk that stops early leaves it started elsewhere: it is then dropped)."""
+        if not self.remote.pending:
+            return 0
+        c = self._ctl
+        start = self._start()
+        res = self.remote.take(start, cap, c.net_data.x_train, c.net_data.y_train)
+        if res is None:
+            return 0
+        done = res["done"]
+        nxt = self._handed_cap(self.trainer(), c.epoch + done)
+        if nxt:
+            self.remote.submit(fast_remote.after(start, res), c.net_data.x_train,
+                               c.net_data.y_train, nxt)
+        fast_remote.apply_result(c.doc.network, c._opt, c._rng, res)
+        snaps[:done] = res["snaps"]
+        return done
 
     def slice_cap(self, trainer: FastTrainer) -> int:
         """Epochs one call may train: one when not playing or with batch norm (scored epoch
         by epoch), else up to the lesson's epoch count, within the snapshots' memory."""
+        return self._cap_at(trainer, self._ctl.epoch)
+
+    def _cap_at(self, trainer: FastTrainer, epoch: int) -> int:
         c = self._ctl
         if not c.playback.playing or c.doc.network.has_batch_norm:
             return 1
         cap = min(MAX_SLICE_EPOCHS, max(1, MAX_SNAP_FLOATS // trainer.P.size))
         target = c.doc.lesson.epochs if c.doc.lesson is not None else 0
-        if target > 1 and c._play_from_epoch < target and c.epoch < target:
-            cap = min(cap, target - c.epoch)
+        if target > 1 and c._play_from_epoch < target and epoch < target:
+            cap = min(cap, target - epoch)
         return cap
 
     def _slice(self, deadline: float) -> bool:
@@ -111,24 +170,15 @@ class FastSlices:
         order; True when the slice is over (time, a pause, a blow-up, the lesson's end)."""
         c = self._ctl
         trainer = self.trainer()
-        net, xtr, ytr = c.doc.network, c.net_data.x_train, c.net_data.y_train
+        net, xtr = c.doc.network, c.net_data.x_train
         cap = self.slice_cap(trainer)
         snaps = self._snapshot_rows(cap, trainer.P.size)
         c._opt.epochs = c.epoch  # the schedule's epoch
         start, opt, rng_state = net.copy(), c._opt.copy(), c._rng.bit_generator.state
         c._epoch_start = start
-        heavy = self._scoring_work() >= MIN_AHEAD_WORK
-        self._ahead = (cap > 1 and heavy and not net.has_batch_norm
-                       and self.ahead.begin(self._scorer(trainer, snaps[:cap])))
-        trained = [0]
-
-        def over() -> bool:   # after each epoch: its row may be scored
-            if self._ahead:
-                trained[0] += 1
-                self.ahead.ready(trained[0])
-            return c.clock.over(deadline)
-        with np.errstate(all="ignore"):
-            done = trainer.train_until(xtr, ytr, c._rng, over, cap, snaps)
+        done = remote = self._taken(cap, snaps)
+        if not remote:
+            done = self._train(trainer, deadline, cap, snaps)
         c.last_record = None
         scores = self.slice_scores(trainer, snaps[:done])
         per_epoch = -(-len(xtr) // c._batch_size())
@@ -154,7 +204,25 @@ class FastSlices:
                 if k + 1 < done:
                     self._rewind(start, opt, rng_state, k + 1)
                 return True
-        return c.clock.over(deadline)
+        return bool(remote) or c.clock.over(deadline)
+
+    def _train(self, trainer: FastTrainer, deadline: float, cap: int,
+               snaps: np.ndarray) -> int:
+        """The slice's epochs trained here, until ``deadline``; the epochs done."""
+        c = self._ctl
+        heavy = self._scoring_work() >= MIN_AHEAD_WORK
+        self._ahead = (cap > 1 and heavy and not c.doc.network.has_batch_norm
+                       and self.ahead.begin(self._scorer(trainer, snaps[:cap])))
+        trained = [0]
+
+        def over() -> bool:   # after each epoch: its row may be scored
+            if self._ahead:
+                trained[0] += 1
+                self.ahead.ready(trained[0])
+            return c.clock.over(deadline)
+        with np.errstate(all="ignore"):
+            return trainer.train_until(c.net_data.x_train, c.net_data.y_train, c._rng, over,
+                                       cap, snaps)
 
     def _scoring_work(self) -> int:
         """Multiply-adds of one epoch's scores: both data sets through every layer."""
