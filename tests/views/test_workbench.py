@@ -333,7 +333,7 @@ def test_click_a_done_step_jumps_there(lab, main_window, qtbot):
     lst = lab.equations.steps
     qtbot.waitUntil(lambda: lst.count() == 9, timeout=1000)
     item = lst.item(2)
-    assert item.text().startswith("3. net_h2")
+    assert item.text().startswith("3. netₕ₂ = ")   # set as the equation: not net_h2
     QTest.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, pos=lst.visualItemRect(item).center())
     assert lab.stepper.k == 3
     qtbot.waitUntil(lambda: "0.3925" in lab.equations.plain_text(), timeout=1000)

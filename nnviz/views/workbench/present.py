@@ -11,7 +11,7 @@ import numpy as np
 
 from nnviz.engine.core.naming import Naming, fmt
 from nnviz.engine.stepping.trace import Equation, MicroStep, Trace, TraceState
-from nnviz.views.items.math_text import escape, math_html
+from nnviz.views.items.math_text import escape, math_html, math_plain
 from nnviz.views.items.network_graph import MAX_NODE_TEXT, GraphState
 from nnviz.views.style import Style
 from nnviz.views.workbench.equation_layout import (
@@ -255,5 +255,7 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
 
 
 def step_summary(step: MicroStep, hidden: bool = False) -> str:
-    """One line for the list of steps done: 'net_h1 = 0.3775' ('= ?' while hidden)."""
-    return f"{step.index}. {step.equation.lhs} = {'?' if hidden else fmt(step.value)}"
+    """One line for the list of steps done: 'netₕ₁ = 0.3775' ('= ?' while hidden), in plain
+    text set as the equation above it ("∂E_total/∂w4" was ASCII under "∂Eₜₒₜₐₗ/∂w4")."""
+    return math_plain(f"{step.index}. {step.equation.lhs} = "
+                      f"{'?' if hidden else fmt(step.value)}")
