@@ -23,10 +23,8 @@ whatever way: its end of the connection closes with it), and
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
-from multiprocessing import connection
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +199,9 @@ def _spawn():
     Qt process: nothing of the app is in it, and it imports no module of the app's
     ``__main__``), with this process's nnviz and number of BLAS threads (the same kernels,
     so the same bits); its end of a connection is the only descriptor it inherits."""
+    import subprocess  # here, not at start-up (~25 ms of imports with the next one)
+    from multiprocessing import connection
+
     mine, theirs = connection.Pipe()
     env = dict(os.environ)
     root = str(Path(nnviz.__file__).resolve().parents[1])
@@ -220,6 +221,8 @@ def _spawn():
 
 def _end(proc, conn) -> None:
     """Ask the worker to quit, then make sure it has (terminate, kill: never a hang)."""
+    import subprocess
+
     try:
         conn.send(("quit",))
     except (OSError, ValueError):
