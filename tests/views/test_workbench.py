@@ -472,3 +472,16 @@ def test_a_bad_saved_timeline_is_refused(lab, main_window):
         with pytest.raises(ValueError, match="timeline"):
             lab.restore_state(dict(st, timeline=bad))   # the last: not the current network
     lab.restore_state(st)
+
+
+def test_the_step_status_is_set_as_the_equation(main_window, qtbot):
+    """The wide network's first micro-step by →: the status bar names the neuron as the
+    Equation panel does, "neuron a²₁" (it said a^2_1)."""
+    win = main_window
+    assert win.open_lesson("wide-784-100-10")
+    lab = win.current_lab
+    press(qtbot, win, Qt.Key.Key_Right)
+    assert lab.stepper.k == 1
+    qtbot.waitUntil(lambda: "neuron a²₁ · step 1 of 782" in win.status_label.text(),
+                    timeout=2000)
+    assert "^" not in win.status_label.text() and "_" not in win.status_label.text()

@@ -35,7 +35,7 @@ from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.notes import step_remarks
-from nnviz.views.workbench.present import graph_state
+from nnviz.views.workbench.present import graph_state, math_plain
 from nnviz.views.workbench.timeline import TimelinePanel
 from nnviz.views.workbench.train_n import TrainNPanel
 
@@ -287,7 +287,7 @@ class WorkbenchLab(Lab):
         status = self.matrix.status_text() if self.matrix.active else st.status_text()
         # in view in presentation mode too
         short = step_remarks(self.doc, self.matrix, self.stepper, short=True)
-        self.status.emit(" · ".join([status] + short))
+        self.status.emit(math_plain(" · ".join([status] + short)))   # "neuron a²₃", not a^2_3
         self.graph.flush()
 
     # ------------------------------------------------------------ Lab hooks
@@ -313,8 +313,8 @@ class WorkbenchLab(Lab):
         self._refresh()
 
     def activate(self) -> None:
-        self.status.emit(self.matrix.status_text() if self.matrix.active
-                         else self.stepper.status_text())
+        self.status.emit(math_plain(self.matrix.status_text() if self.matrix.active
+                                    else self.stepper.status_text()))
         fw = QApplication.focusWidget()
         if fw is None or not self.isAncestorOf(fw):
             # so the lab's own shortcuts (Shift+Right …) work
