@@ -15,27 +15,26 @@ core is busy the GUI thread waits for it (at most about the grid's own time), an
 clock counts that wait as drawing time (:meth:`SliceClock.wait`), so the next slice keeps
 training's share of the frame as if the maps had been computed on the GUI thread.
 
-This is :mod:`nnviz.controllers.training.score_ahead`'s pattern (a daemon thread and a
-condition), for one job at a time.
+Its thread's life is :class:`~nnviz.controllers.training.helper_thread.HelperThread`'s, as
+:mod:`nnviz.controllers.training.score_ahead`'s is; here for one job at a time.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
+from nnviz.controllers.training.helper_thread import HelperThread
 
 
-class JobAhead:
+class JobAhead(HelperThread):
     """Runs one job at a time on a helper thread: :meth:`submit` it, :meth:`take` its
     result (waiting for it), or :meth:`drop` it."""
 
+    thread_name = "nnviz-grid-ahead"
+
     def __init__(self) -> None:
-        self._cv = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        super().__init__()
         self._job: Callable[[], Any] | None = None   # submitted, not yet started
         self._busy = False          # the helper is running a job
         self._pending = False       # a job was submitted and its result not taken
@@ -56,10 +55,7 @@ class JobAhead:
                 return False
             self._job, self._pending = job, True
             self._result, self._error = None, None
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="nnviz-grid-ahead",
-                                                daemon=True)
-                self._thread.start()
+            self._start_thread()
             self._cv.notify_all()
             return True
 
@@ -86,29 +82,13 @@ class JobAhead:
             self._job, self._pending = None, False
             self._result, self._error = None, None
 
-    def close(self) -> None:
-        """Stop the helper thread (the lab is shutting down); later jobs are refused."""
-        with self._cv:
-            self._closed = True
-            self._cv.notify_all()
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5.0)
+    def _has_work(self) -> bool:
+        return self._job is not None
 
-    def _work(self) -> None:
-        while True:
-            with self._cv:
-                while not self._closed and self._job is None:
-                    self._cv.wait()
-                if self._closed:
-                    return
-                job, self._job, self._busy = self._job, None, True
-            try:
-                with np.errstate(all="ignore"):
-                    res, err = job(), None
-            except BaseException as e:  # handed to the GUI thread in take()
-                res, err = None, e
-            with self._cv:
-                self._busy = False
-                self._result, self._error = res, err
-                self._cv.notify_all()
+    def _claim(self) -> tuple[Callable[[], Any], None]:
+        job, self._job, self._busy = self._job, None, True
+        return job, None
+
+    def _done(self, _key: None, result: Any, error: BaseException | None) -> None:
+        self._busy = False
+        self._result, self._error = result, error

@@ -14,24 +14,23 @@ GUI thread simply scores more of the rows itself.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-import numpy as np
+from nnviz.controllers.training.helper_thread import HelperThread
 
 #: the helper takes at most this many epochs' rows at a time, so the GUI thread never
 #: waits for more than one such block at the end of a slice
 BLOCK_ROWS = 4
 
 
-class ScoreAhead:
+class ScoreAhead(HelperThread):
     """Scores rows of a slice as they become ready: :meth:`begin` a slice with its scoring
     function, :meth:`ready` after each trained epoch, :meth:`finish` for all the scores."""
 
+    thread_name = "nnviz-epoch-scores"
+
     def __init__(self) -> None:
-        self._cv = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._closed = False
+        super().__init__()
         self._score: Callable[[int, int], list] | None = None   # the slice's, or None
         self._ready = 0      # rows trained (final values in them)
         self._taken = 0      # rows claimed by the helper or the GUI thread
@@ -51,10 +50,7 @@ class ScoreAhead:
             self._score = score
             self._ready = self._taken = 0
             self._got, self._error = {}, None
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._work, name="nnviz-epoch-scores",
-                                                daemon=True)
-                self._thread.start()
+            self._start_thread()
             return True
 
     def ready(self, n: int) -> None:
@@ -80,36 +76,19 @@ class ScoreAhead:
             raise err
         return [got.get(k) for k in range(start)] + list(rest)
 
-    def close(self) -> None:
-        """Stop the helper thread (the lab is shutting down); later slices score alone."""
-        with self._cv:
-            self._closed = True
-            self._cv.notify_all()
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=5.0)
+    def _has_work(self) -> bool:
+        return self._score is not None and self._taken < self._ready
 
-    def _work(self) -> None:
-        while True:
-            with self._cv:
-                while not self._closed and (self._score is None or self._taken >= self._ready):
-                    self._cv.wait()
-                if self._closed:
-                    return
-                lo = self._taken
-                hi = self._taken = min(self._ready, lo + BLOCK_ROWS)
-                score = self._score
-                self._busy += 1
-            try:
-                with np.errstate(all="ignore"):
-                    res = score(lo, hi)
-                err = None
-            except BaseException as e:  # handed to the GUI thread in finish()
-                res, err = [], e
-            with self._cv:
-                self._busy -= 1
-                if err is not None:
-                    self._error = err
-                for k, r in enumerate(res):
-                    self._got[lo + k] = r
-                self._cv.notify_all()
+    def _claim(self) -> tuple[Callable[[], list], int]:
+        lo = self._taken
+        hi = self._taken = min(self._ready, lo + BLOCK_ROWS)
+        score = self._score
+        self._busy += 1
+        return (lambda: score(lo, hi)), lo
+
+    def _done(self, lo: int, result: list | None, error: BaseException | None) -> None:
+        self._busy -= 1
+        if error is not None:
+            self._error = error
+        for k, r in enumerate(result or ()):
+            self._got[lo + k] = r
