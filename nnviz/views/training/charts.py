@@ -120,6 +120,9 @@ class Curves(QWidget):
             vb = p.getViewBox()
             p.name_corner = corner
             vb.sigResized.connect(lambda _vb, pl=p: self._place_texts(pl))
+            # (a new range is applied to the curves' transform later, when the view box
+            # updates its matrix: placed by the old one, "accuracy" lay over the curve)
+            vb.sigTransformChanged.connect(lambda _vb, pl=p: self._place_texts(pl))
             p.setToolTip("Point at a curve to read the epoch's losses and accuracies")
             p.setMinimumWidth(100)
             p.scene().sigMouseMoved.connect(lambda pos, pl=p: self._on_mouse_moved(pl, pos))
