@@ -51,6 +51,7 @@ def test_schedule_rows_and_the_rate_in_use(main_window, qtbot):
     qtbot.wait(20)
     assert lab.ctl.current_rate() == pytest.approx(eta * 0.25)
     assert "η now = " in box.rate.text() and "(epoch 4)" in box.rate.text()
+    assert box.rate.text().startswith("ηₑ = η·γ")   # the schedule's η_e written as ηₑ
     _pick(box.schedule, "inverse")
     assert box.k.isVisible() and not box.gamma.isVisible()
 

@@ -145,6 +145,9 @@ def test_slowdown_page(main_window, qtbot):
     assert lab.name == "surface" and lab.page_name == "slowdown"
     page = lab.slow_page
     assert "Squared error" in page.titles[0].text() and "cross-entropy" in page.titles[1].text()
+    # the costs as the Equation panel writes formulas: Eₜₒₜₐₗ and Σₓ, not E_total and Σ_x
+    assert "Eₜₒₜₐₗ" in page.titles[0].text() and "Σₓ" in page.titles[1].text()
+    assert not [t.text() for t in page.titles if "_" in t.text()]
     for _ in range(100):
         qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
     qtbot.wait(30)

@@ -27,6 +27,7 @@ from nnviz.controllers.surface.race import MAX_STEPS_PER_TICK, RaceController
 from nnviz.engine.labs.race import COLOURS, SURFACES
 from nnviz.engine.learning.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.views.fit import JOINER, NBSP, formula_breaks
+from nnviz.views.items.math_text import math_plain
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
@@ -233,7 +234,7 @@ class RacePage(QWidget):
         c = self.ctl
         with QSignalBlocker(self.surface):
             self.surface.setCurrentIndex(max(0, self.surface.findData(c.surface.name)))
-        self.formula.setText(formula_breaks(c.surface.formula))
+        self.formula.setText(formula_breaks(math_plain(c.surface.formula)))
         self._place_formula()
         for name, check in self.checks.items():
             with QSignalBlocker(check):
@@ -283,7 +284,7 @@ class RacePage(QWidget):
             # lines break between the update's terms and numbers only, never inside one
             # ("m^" | "= m/(1−β₁ᵗ)" at 1024x768 in F5)
             self.details[name].setText(
-                f"{html.escape(formula_breaks(r.opt.formula, at_equals=False))}<br>"
+                f"{html.escape(formula_breaks(math_plain(r.opt.formula), at_equals=False))}<br>"
                 + html.escape(formula_breaks(numbers, at_equals=False)))
         self.map.start.setData([race.start[0]], [race.start[1]])
         self._most = most

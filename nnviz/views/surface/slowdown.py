@@ -20,6 +20,7 @@ from nnviz.controllers.surface.slowdown import SlowdownController
 from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import style_axes
 from nnviz.views.fit import NBSP, formula_breaks
+from nnviz.views.items.math_text import escape, math_plain
 from nnviz.views.style import OKABE_ITO, Style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import spin_box
@@ -153,8 +154,9 @@ class SlowdownPage(QWidget):
         with QSignalBlocker(self.speed):
             self.speed.setValue(ctl.steps_per_tick)
         for i, r in enumerate(ctl.runs):
-            self.titles[i].setText(f"<b style='color:{COLOURS[i]}'>{r.loss.title}</b><br>"
-                                   f"{formula_breaks(r.loss.formula)}")
+            title = escape(math_plain(r.loss.title), quote=False)
+            formula = escape(formula_breaks(math_plain(r.loss.formula)), quote=False)
+            self.titles[i].setText(f"<b style='color:{COLOURS[i]}'>{title}</b><br>{formula}")
         if len(ctl.doc.y):
             self.target_line.setValue(float(np.mean(ctl.doc.y[:, 0])))
         self._on_surfaces_changed()

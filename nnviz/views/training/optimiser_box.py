@@ -22,6 +22,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.engine.learning.optimisers import OPTIMISERS
 from nnviz.engine.learning.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, PATIENCE_RANGE, SCHEDULES
 from nnviz.views.fit import formula_breaks
+from nnviz.views.items.math_text import math_plain
 from nnviz.views.label_host import LabelHost
 from nnviz.views.widgets import spin_box
 
@@ -168,7 +169,7 @@ class OptimiserBox(QGroupBox):
         cls = OPTIMISERS[name]
         with QSignalBlocker(self.optimiser):
             self.optimiser.setCurrentIndex(self.optimiser.findData(name))
-        self.formula.setText(formula_breaks(cls.formula, at_equals=False))
+        self.formula.setText(formula_breaks(math_plain(cls.formula), at_equals=False))
         own = {h.key: h for h in cls.hypers}
         for key, spin in self.spins.items():
             self._show_row(spin, key in own)
@@ -199,7 +200,7 @@ class OptimiserBox(QGroupBox):
     def refresh(self) -> None:
         """The rate in use now and the best test epoch (after every training slice)."""
         ctl = self.ctl
-        formula = SCHEDULES[self.doc.config.schedule].formula
+        formula = math_plain(SCHEDULES[self.doc.config.schedule].formula)
         self.rate_host.set_text(f"{formula}: η now = {fmt(ctl.current_rate())} (epoch {ctl.epoch})")
         best = ctl.early.best_epoch()
         if best is None:
