@@ -12,7 +12,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.engine.labs.conv_setup import parse_setup
 from nnviz.engine.labs.conv_worked import conv_markdown
 from nnviz.engine.teaching.lessons import load_lesson
-from nnviz.views.conv.cells import COLOURS_NOTE, PROJECTOR_TEXT_PX
+from nnviz.views.conv.cells import COLOURS_NOTE, PROJECTOR_TEXT_PX, short
 from nnviz.views.style import current_style
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
@@ -168,6 +168,12 @@ def test_k_kernels_are_shown_as_a_stack(lab, main_window, qtbot):
     assert page.kernel.tables[0].item(0, 0).text() == "0.1111"   # kernel 3: the blur preset
 
 
+def test_a_cells_number_loses_trailing_zeros_of_decimals_only():
+    """The confusion matrix's counts (no decimals) were written 30 → "3", 100 → "1"."""
+    assert [short(v, 0) for v in (30, 100, 7, -0.4, 0)] == ["30", "100", "7", "0", "0"]
+    assert [short(v, 2) for v in (2.5, 30, -0.001, 1.234)] == ["2.5", "30", "0", "1.23"]
+
+
 def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     win = main_window
     assert win.open_lesson("cnn-digits")
@@ -183,6 +189,9 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     page = lab.cnn_page
     assert "test accuracy" in page.scores.text() and "%" in page.scores.text()
     assert page.confusion.values.sum() == len(lab.cnn.trainer.x_test)
+    texts, px = page.confusion.written()   # counts whole: a count of 30 was written "3"
+    assert px > 0 and texts.tolist() == [[str(int(v)) for v in row]
+                                         for row in page.confusion.values]
     hist = lab.history()
     assert hist is not None and len(hist["epoch"]) == lab.cnn.trainer.epochs
 

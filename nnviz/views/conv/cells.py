@@ -27,8 +27,11 @@ COLOURS_NOTE = "colours only"
 
 
 def short(v: float, places: int = 4) -> str:
-    """A number in a cell: up to ``places`` decimals, trailing zeros dropped."""
-    s = f"{float(v):.{places}f}".rstrip("0").rstrip(".")
+    """A number in a cell: up to ``places`` decimals, trailing zeros dropped (only
+    decimals: with none, 30 stays 30)."""
+    s = f"{float(v):.{places}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
     return "0" if s in ("-0", "") else s
 
 
