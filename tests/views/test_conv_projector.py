@@ -146,9 +146,9 @@ def test_every_number_reads_from_the_back_row(window, qtbot, lesson, asking):
     assert problems == []
 
 
-def test_the_cnn_pages_counts_are_large_or_said_to_be_colours(window, qtbot):
-    """The CNN tab in F5: the confusion matrix's counts at least 18 px, or colours only
-    with its title saying so (at 1024x768 its 10x10 cells are too small for two digits)."""
+def test_the_cnn_pages_counts_are_written_large(window, qtbot):
+    """The CNN tab in F5: the confusion matrix's counts written at least 18 px tall, whole
+    (not rounded: 30 stays 30), inside their cells (it was colours only below 1920x1080)."""
     win = window
     set_presentation(win, qtbot, True)
     assert win.open_lesson("cnn-digits")
@@ -156,8 +156,15 @@ def test_the_cnn_pages_counts_are_large_or_said_to_be_colours(window, qtbot):
     lab.advance(5)            # five mini-batches: counts off the diagonal
     settle()
     page = lab.cnn_page
-    title = page.titles[5].text()
-    px = page.confusion.text_px()
-    assert px >= PROJECTOR_TEXT_PX or (px == 0 and title.endswith(COLOURS_NOTE)), (px, title)
+    title, grid = page.titles[5].text(), page.confusion
+    px = grid.text_px()
+    assert px >= PROJECTOR_TEXT_PX, (px, f"{grid.cell_size():.0f} px cells", title)
+    texts = grid.written()[0]
+    assert texts.tolist() == [[str(int(v)) for v in row] for row in grid.values]
+    assert title == "Confusion (test)"
+    font = QFont(grid.font())
+    font.setPixelSize(px)
+    widest = max(QFontMetricsF(font).horizontalAdvance(t) for t in texts.ravel())
+    assert widest <= grid.cell_size() - 2
     assert 0 == page.maps.label_px() or page.maps.label_px() >= PROJECTOR_TEXT_PX
     assert text_problems(win) == [] and win.size().toTuple() == win.requested

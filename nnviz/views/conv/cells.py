@@ -7,6 +7,8 @@ positive blue, scaled by ``vmax``).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
@@ -20,6 +22,8 @@ MIN_TEXT_PX = 8   # numbers smaller than this are left out (colours only)
 #: from the back of a lecture hall), with fewer decimals if need be, or not at all
 PROJECTOR_TEXT_PX = 18
 FILL_W, FILL_H = 0.9, 0.46   # a number takes at most this much of its cell's side
+#: counts (whole numbers: digits only, no descenders) may take more of the height
+COUNT_FILL_H = 0.7
 #: what a title says of a grid in F5 whose numbers are rounded, or not written (a
 #: hovered cell's tooltip has its exact value; the position line says so)
 ROUNDED_NOTE = "rounded"
@@ -83,6 +87,7 @@ class CellGrid(QWidget):
         self.pad = 0                  # this many outer rings are padding (drawn dashed)
         self.vmax = 1.0
         self.places = 4
+        self.fill_h = FILL_H          # how much of a cell's height a number may take
         self._legibility: tuple[bool, bool, bool] | None = None
         self.style_ = current_style()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -187,13 +192,20 @@ class CellGrid(QWidget):
 
     def _text_px(self, texts: np.ndarray) -> int:
         """The pixel size of the numbers: the widest (measured in the grid's font) must
-        fit its cell, and none may be taller than FILL_H of it."""
+        fit its cell, and none may be taller than ``fill_h`` of it."""
         s = self.cell_size()
         font = QFont(self.font())
         font.setPixelSize(100)
         fm = QFontMetricsF(font)
         widest = max((fm.horizontalAdvance(t) for t in set(texts.ravel())), default=1.0)
-        return int(min(FILL_H * s, FILL_W * s * 100 / max(widest, 1.0)))
+        return int(min(self.fill_h * s, FILL_W * s * 100 / max(widest, 1.0)))
+
+    def side_for(self, text: str) -> int:
+        """The smallest cell side (px) in which ``text`` is written PROJECTOR_TEXT_PX tall."""
+        font = QFont(self.font())
+        font.setPixelSize(PROJECTOR_TEXT_PX)
+        wide = QFontMetricsF(font).horizontalAdvance(text)
+        return math.ceil(max(PROJECTOR_TEXT_PX / self.fill_h, wide / FILL_W))
 
     def floor_px(self) -> int:
         """The smallest numbers written: PROJECTOR_TEXT_PX in presentation mode."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.conv.cnn import CNNController
 from nnviz.views.axes import style_axes
-from nnviz.views.conv.cells import CellGrid
+from nnviz.views.conv.cells import COUNT_FILL_H, CellGrid
 from nnviz.views.conv.conv_page import titled
 from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
@@ -144,6 +144,7 @@ class CNNPage(QWidget):
         self.confusion = CellGrid("signed", numbers=True)
         self.confusion.setObjectName("cnn-confusion")
         self.confusion.places = 0
+        self.confusion.fill_h = COUNT_FILL_H    # counts: short, whole, written large
         self.curve = pg.PlotWidget()
         self.curve.setObjectName("cnn-accuracy")
         self.curve.setMouseEnabled(False, False)
@@ -175,7 +176,19 @@ class CNNPage(QWidget):
         self.right = grid
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
-        for c, s in enumerate((3, 3, 5, 4)):
+
+    def _fit_confusion(self, presentation: bool) -> None:
+        """In presentation mode ten cells wide enough for two digits 18 px tall (its
+        column's share gave it 17 px cells at 1024x768, 24 at 1280x720: colours only),
+        the room taken from the thumbnails (colours only) and the grid's margins, not
+        from the stack of maps; the pictures scroll rather than grow the window."""
+        grid = self.right
+        side = 10 * self.confusion.side_for("99") + 1 if presentation else 40
+        self.confusion.setMinimumSize(side, side)
+        m = 2 if presentation else -1     # -1: the style's margins
+        grid.setContentsMargins(m, m, m, m)
+        grid.setSpacing(4 if presentation else 6)
+        for c, s in enumerate((3, 3, 6, 4) if presentation else (3, 3, 5, 4)):
             grid.setColumnStretch(c, s)
 
     # ------------------------------------------------------------ actions
@@ -242,6 +255,7 @@ class CNNPage(QWidget):
         style_axes(self.curve, style, size=8.0)   # ticks in the style's size, room above
         self.curve_line.setPen(pg.mkPen(style.accent, width=2 * style.scale))
         self.left.setMaximumWidth(int(200 * min(style.scale, 1.5)))
+        self._fit_confusion(style.presentation)
         small = QFont(self.font())
         small.setPointSizeF(style.pt(9))   # the panel type (8: 14 pt in F5, the one label under 15)
         self.explain.setFont(small)
