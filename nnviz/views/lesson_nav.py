@@ -33,24 +33,50 @@ class LessonNavigator(QObject):
     def __init__(self, win) -> None:
         super().__init__(win)
         self.win = win
-        self.entries: list[Entry] = shipped_syllabus()
+        self._entries: list[Entry] | None = None
+        self._menu: QMenu | None = None
+        self._lesson_actions: dict[str, QAction] | None = None
         self._kept: dict[str, _Kept] = {}
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The shipped syllabus, read at first use (every lesson file: not needed to show
+        the first window)."""
+        if self._entries is None:
+            self._entries = shipped_syllabus()
+        return self._entries
 
     # ------------------------------------------------------------ menu
     def fill_menu(self, menu: QMenu, extra: list[QAction]) -> None:
-        """One submenu per chapter, in course order, then ``extra`` (next, previous...)."""
-        self.lesson_actions: dict[str, QAction] = {}
+        """``extra`` (next, previous...) now; one submenu per chapter, in course order,
+        above them when the menu is first opened (or :attr:`lesson_actions` asked for)."""
+        self._menu = menu
+        menu.addSeparator()
+        for a in extra:
+            menu.addAction(a)
+        menu.aboutToShow.connect(self._add_chapters)
+
+    @property
+    def lesson_actions(self) -> dict[str, QAction]:
+        """Each lesson's action in the Lessons menu, by name."""
+        self._add_chapters()
+        return self._lesson_actions or {}
+
+    def _add_chapters(self) -> None:
+        menu = self._menu
+        if self._lesson_actions is not None or menu is None:
+            return
+        self._lesson_actions = {}
+        first = menu.actions()[0] if menu.actions() else None
         for i, (title, entries) in enumerate(chapters(self.entries), 1):
-            sub = menu.addMenu(f"&{i} {title}" if i < 10 else title)
+            sub = QMenu(f"&{i} {title}" if i < 10 else title, menu)
+            menu.insertMenu(first, sub)
             for e in entries:
                 a = QAction(f"{e.title}  [{e.name}]", sub)
                 a.setToolTip(f"Open the lesson {e.name}")
                 a.triggered.connect(lambda _=False, n=e.name: self.go(n))
                 sub.addAction(a)
-                self.lesson_actions[e.name] = a
-        menu.addSeparator()
-        for a in extra:
-            menu.addAction(a)
+                self._lesson_actions[e.name] = a
 
     # ------------------------------------------------------------ moving
     @property

@@ -11,10 +11,13 @@ def test_starts_on_the_default_lesson(main_window):
     assert main_window.current_lab is not None
 
 
-def test_lessons_menu_lists_every_lesson(main_window):
+def test_lessons_menu_lists_every_lesson(main_window, qtbot):
     from nnviz.engine.teaching.lessons import lesson_names
 
-    texts = [a.text() for sub in main_window.lessons_menu.actions() if sub.menu()
+    from .windows import open_menu
+
+    menu = open_menu(main_window, "Lessons", qtbot)   # its chapters made at first opening
+    texts = [a.text() for sub in menu.actions() if sub.menu()
              for a in sub.menu().actions()]
     for name in lesson_names():
         assert any(f"[{name}]" in t for t in texts)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from nnviz.engine.teaching.lessons import lesson_names, load_lesson
 from nnviz.views.labs import available_labs
 
-from .windows import visible_dialogs
+from .windows import open_menu, visible_dialogs
 
 
 def _lesson_for(lab: str) -> str:
@@ -125,7 +125,7 @@ def test_every_menu_action_in_every_lab(main_window, qtbot, dialogs, error_dialo
         _trigger(win, qtbot, a)
     win.show_lab(lab)
     # Lessons: the navigation actions (next, previous, afresh …), each lesson elsewhere
-    lesson_actions = _actions(_menu(win, "Lessons"))
+    lesson_actions = _actions(open_menu(win, "Lessons", qtbot))
     for a in lesson_actions:
         if "[" not in a.text() and not a.text().lstrip("&").split(" ")[0].isdigit():
             _trigger(win, qtbot, a)
@@ -138,7 +138,7 @@ def test_every_menu_action_in_every_lab(main_window, qtbot, dialogs, error_dialo
 def test_every_lesson_from_the_lessons_menu(main_window, qtbot, dialogs, error_dialogs):
     win = main_window
     opened = set()
-    for a in _actions(_menu(win, "Lessons")):
+    for a in _actions(open_menu(win, "Lessons", qtbot)):
         before = win.doc.lesson
         _trigger(win, qtbot, a)
         if win.doc.lesson is not before:

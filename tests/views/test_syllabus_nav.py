@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from nnviz.engine.teaching.syllabus import chapters, shipped_syllabus
 from nnviz.views.style import current_style
 
-from .windows import visible_dialogs
+from .windows import open_menu, visible_dialogs
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -20,8 +20,17 @@ def _no_dialog(win) -> bool:
     return win.files.prompt is None and not boxes
 
 
-def test_lessons_menu_groups_lessons_by_chapter_in_course_order(main_window):
-    subs = [a.menu() for a in main_window.lessons_menu.actions() if a.menu() is not None]
+def test_lessons_menu_groups_lessons_by_chapter_in_course_order(main_window, qtbot):
+    """The chapters are added when the menu is first opened (reading every lesson file
+    is not needed for the first window): opened as a user opens it, it has them all,
+    above next, previous, choose and afresh."""
+    menu = open_menu(main_window, "Lessons", qtbot)
+    subs = [a.menu() for a in menu.actions() if a.menu() is not None]
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[len(subs):] == [main_window.act_next_lesson.text(),
+                                 main_window.act_prev_lesson.text(),
+                                 main_window.act_pick_lesson.text(),
+                                 main_window.act_restart_lesson.text()]
     expected = chapters(shipped_syllabus())
     assert [m.title().split(" ", 1)[1] for m in subs] == [t for t, _ in expected]
     for menu, (_, entries) in zip(subs, expected):
@@ -30,6 +39,8 @@ def test_lessons_menu_groups_lessons_by_chapter_in_course_order(main_window):
 
 
 def test_next_and_previous_lesson_keys_in_presentation_mode(main_window, qtbot):
+    """The keys work at once: the Lessons menu has never been opened (its chapters and
+    the syllabus are read when first needed)."""
     win = main_window
     win.setFocus()
     qtbot.keyClick(win, Qt.Key.Key_F5)

@@ -40,3 +40,19 @@ def describe_timer(timer) -> str:
         chain.append(type(obj).__name__ + (f"({obj.objectName()})" if obj.objectName() else ""))
         obj = obj.parent()
     return f"{timer.interval()} ms timer of " + " < ".join(chain)
+
+
+def open_menu(win, title: str, qtbot):
+    """Open the menu bar's menu ``title`` as a user does (a click on its title), close it
+    again (Escape), and return it: its entries built at first opening are then there."""
+    from PySide6.QtCore import Qt
+
+    bar = win.menuBar()
+    action = next(a for a in bar.actions() if a.text().replace("&", "") == title)
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.actionGeometry(action).center())
+    menu = action.menu()
+    qtbot.waitUntil(menu.isVisible)
+    qtbot.keyClick(menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not menu.isVisible())
+    return menu
