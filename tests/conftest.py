@@ -206,3 +206,27 @@ def gl_env():
     if env is None:
         pytest.skip(f"OpenGL not available: {why}")
     return env
+
+
+def pytest_configure(config):
+    """pytest-xdist's --dist loadfile hands out the files in the order collected (below),
+    not reordered by how many tests each has: by that count the files of one or two long
+    tests (the batch-norm walk, the bench, the monkey) came last and one process ran them
+    alone at the end."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(items):
+    """The files with the most ``slow`` tests first, then those with the most tests (the
+    order pytest-xdist chose by itself); each file's tests in their own order."""
+    files = [item.nodeid.split("::", 1)[0] for item in items]
+    slow: dict[str, int] = {}
+    count: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for i, (item, path) in enumerate(zip(items, files)):
+        first.setdefault(path, i)
+        count[path] = count.get(path, 0) + 1
+        slow[path] = slow.get(path, 0) + (item.get_closest_marker("slow") is not None)
+    key = {id(item): (-slow[p], -count[p], first[p]) for item, p in zip(items, files)}
+    items.sort(key=lambda item: key[id(item)])

@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nnviz.bench import KEYS, NA, NO_TORCH, get, missing_text, table
 from nnviz.bench.dense_bench import torch_available
 from nnviz.views.labs import available_labs
@@ -63,6 +65,7 @@ def _gl_display() -> bool:
     return r.stdout.strip().endswith("True")
 
 
+@pytest.mark.slow
 def test_quick_bench_writes_every_available_figure(tmp_path):
     out = tmp_path / "out.json"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

@@ -150,6 +150,7 @@ def _train_cnn(lab, epochs: int) -> None:
     settle()
 
 
+@pytest.mark.slow
 def test_every_lab_fits_the_screen(window, qtbot):
     """Every lab with its lessons, in presentation mode and not: the window keeps its size,
     no label, button or combo box text is cut, no plot is cut off by its view or has its
@@ -666,6 +667,7 @@ def _graph_and_result_problems(lab, most: float) -> list[str]:
     return [f"step {k}: {p}" for p in found]
 
 
+@pytest.mark.slow
 def test_workbench_graph_and_equation_at_every_micro_step(window, qtbot):
     """Through the whole pass of the notes' 2-2-2 network, stepped by the → key, in
     presentation mode and not: every weight label is shown (with dC/dw once known), inside

@@ -4,6 +4,7 @@ the step keys through μ_B, σ_B², x̂, γx̂ + β and back through them, the u
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from nnviz.engine.core.naming import fmt
@@ -64,6 +65,7 @@ def test_batch_norm_steps_forward_backward_update_and_back(lab, main_window, qtb
 SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
 
 
+@pytest.mark.slow
 def test_batch_norm_steps_fit_without_scrolling(lab, main_window, qtbot):
     """Every step of the 8-example batch (the BN steps, P the widest, and BP2 into a hidden
     layer the tallest) in view at the four sizes, in presentation mode and not (one window

@@ -262,6 +262,7 @@ class _Monkey:
                (0.80, button, True), (0.84, type_text, True), (2.0, mouse, True))
 
 
+@pytest.mark.slow
 def test_monkey(main_window, qtbot, no_dialogs, exception_dialogs, tmp_path):
     win = main_window
     monkey = _Monkey(win, random.Random(SEED), tmp_path)

@@ -90,6 +90,7 @@ def test_the_race_tick_boxes_grow_with_their_text(window, qtbot):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_the_training_charts_texts_lie_clear_of_the_curves(window, qtbot):
     """The Training lab (spiral) after 3, 40 and 300 epochs, in F5 and not: no text of a
     chart ("loss", "accuracy", "best") over its curves as drawn or over another text

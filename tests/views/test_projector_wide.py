@@ -52,6 +52,7 @@ def _result_problem(eq, value: str) -> str | None:
     return None
 
 
+@pytest.mark.slow
 def test_the_wide_lessons_equations_fit_the_panel(window, qtbot):
     """Each kind of step's widest equations, reached by →, in F5: no line wider than the
     panel (no sideways scrolling), broken only at spaces, no type below 18 pt, the result
@@ -88,6 +89,7 @@ def _active_values_problems(lab, want: list[str]) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_the_active_hidden_neuron_shows_its_values(window, qtbot):
     """In F5, the hidden layer of 100 neurons (too crowded for each one's values): at a
     forward step (→) the active neuron's name, net and out beside it in the graph, and at
