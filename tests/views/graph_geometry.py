@@ -231,3 +231,39 @@ def astray_weight_labels(graph, slack: float = 2.0) -> list[str]:
             out.append(f"{item.toPlainText()!r} of w{e} is {nearest:.0f} px from another "
                        f"edge, {d[own].min():.0f} px from its own")
     return out
+
+
+def leader_problems(graph, touch: float = 1.0) -> list[str]:
+    """Every shown weight label that lies more than ``touch`` px off its own edge without
+    a leader running from its rectangle to that edge (as drawn: the leader's ends mapped
+    from the label to the scene), or whose leader ends elsewhere."""
+    import numpy as np
+
+    from nnviz.views.items.graph_lines import crosses, distances
+
+    src, dst, what = _lines(graph)
+    out = []
+    for item, e in graph.texts.edge_labels:
+        if not item.isVisible():
+            continue
+        i = what.index(("w", e))
+        seg = src[i:i + 1], dst[i:i + 1]
+        r = item_scene_rect(item)
+        x0, y0, x1, y1 = r.getCoords()
+        corners = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]])
+        off = 0.0 if crosses(np.array([[x0, y0, x1, y1]]), *seg)[0] else \
+            float(distances(corners, *seg).min())
+        line, text = item.leader(), item.toPlainText().replace("\n", " / ")
+        if line is None:
+            if off > touch:
+                out.append(f"{text!r} {off:.0f} px off its edge, no leader")
+            continue
+        vt = item.scene().views()[0].viewportTransform()
+        back = vt.inverted()[0]
+        ends = [back.map(item.deviceTransform(vt).map(p)) for p in (line.p1(), line.p2())]
+        near = r.adjusted(-touch, -touch, touch, touch).contains(ends[0])
+        on = distances(np.array([[ends[1].x(), ends[1].y()]]), *seg)[0, 0] <= touch
+        if not (near and on):
+            out.append(f"the leader of {text!r} runs from {ends[0]} to {ends[1]}, not from "
+                       f"the label to its edge")
+    return out

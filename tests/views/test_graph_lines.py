@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnviz.views.items.graph_lines import distances, hidden
+from nnviz.views.items.graph_lines import crosses, distances, hidden, leader
 from nnviz.views.workbench.present import gradient_text
 
 
@@ -34,6 +34,29 @@ def test_hidden_against_sampled_points():
         inside = ((pts[..., 0] >= x0) & (pts[..., 0] <= x1)
                   & (pts[..., 1] >= y0) & (pts[..., 1] <= y1)).mean(axis=0)
         np.testing.assert_allclose(got[i], inside * np.hypot(*(p1 - p0).T), atol=0.2)
+
+
+def test_crosses_agrees_with_hidden_per_pair():
+    """Segment i runs through rectangle i exactly where hidden() finds a piece of it
+    inside (random pairs)."""
+    rng = np.random.default_rng(5)
+    rects = np.sort(rng.uniform(0, 100, (200, 2, 2)), axis=1).transpose(0, 2, 1).reshape(200, 4)
+    rects = rects[:, [0, 2, 1, 3]]
+    p0, p1 = rng.uniform(-20, 120, (200, 2)), rng.uniform(-20, 120, (200, 2))
+    want = np.array([hidden(r, a, b)[0, 0] > 0 for r, a, b in zip(rects, p0, p1)])
+    np.testing.assert_array_equal(crosses(rects, p0, p1), want)
+
+
+def test_a_leader_is_the_shortest_line_to_the_middle_of_the_edge():
+    """From a label below a horizontal edge: straight up, from the middle of the label's
+    top; the edge's ends (under the neurons) are never its target."""
+    a, b, d = leader((30.0, 20.0, 62.0, 30.0), (0.0, 0.0), (100.0, 0.0))
+    assert d == pytest.approx(20.0)
+    np.testing.assert_allclose([a, b], [[46.0, 20.0], [46.0, 0.0]], atol=1.0)
+    # left of the edge's first 15 %: to the point at 15 %, not to its end
+    a, b, d = leader((-40.0, -5.0, -10.0, 5.0), (0.0, 0.0), (100.0, 0.0))
+    np.testing.assert_allclose(b, [15.0, 0.0])
+    np.testing.assert_allclose(a, [-10.0, 0.0])
 
 
 def test_distances_against_sampled_points():

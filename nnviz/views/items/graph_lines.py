@@ -47,6 +47,39 @@ def hidden(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
     return np.where(outside, 0.0, np.clip(t1 - t0, 0.0, None)) * np.hypot(d[:, 0], d[:, 1])
 
 
+def crosses(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
+    """(n,) booleans: segment i (``p0[i]`` to ``p1[i]``) runs through rectangle i."""
+    d = p1 - p0
+    t0, t1 = np.zeros(len(rects)), np.ones(len(rects))
+    out = np.zeros(len(rects), bool)
+    for p, q in ((-d[:, 0], p0[:, 0] - rects[:, 0]), (d[:, 0], rects[:, 2] - p0[:, 0]),
+                 (-d[:, 1], p0[:, 1] - rects[:, 1]), (d[:, 1], rects[:, 3] - p0[:, 1])):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = q / p
+        out |= (p == 0) & (q < 0)
+        t0 = np.where(p < 0, np.maximum(t0, t), t0)
+        t1 = np.where(p > 0, np.minimum(t1, t), t1)
+    return ~out & (t1 > t0)
+
+
+def leader(rect, p0, p1, ends: tuple[float, float] = (0.15, 0.85)):
+    """The shortest line from rectangle ``rect`` (x0, y0, x1, y1) to the segment ``p0``
+    to ``p1`` between fractions ``ends`` of it (off the neurons at its ends), to the
+    nearest pixel: (point on the rectangle, point on the segment, its length)."""
+    p0, p1 = np.asarray(p0, float), np.asarray(p1, float)
+    t = np.linspace(*ends, 65)[:, None]
+    on_edge = p0 + t * (p1 - p0)
+    on_rect = np.column_stack([np.clip(on_edge[:, 0], rect[0], rect[2]),
+                               np.clip(on_edge[:, 1], rect[1], rect[3])])
+    d = np.hypot(*(on_edge - on_rect).T)
+    # of lines about as short, the one nearest the rectangle's middle (from a label below
+    # a level edge, straight up from its top's middle: from its corner, the leader ran up
+    # beside the neuron's ring and read as the neuron's)
+    mid = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+    i = int(np.argmin(np.round(d) + 0.01 * np.hypot(*(on_edge - mid).T)))
+    return on_rect[i], on_edge[i], float(d[i])
+
+
 class Lines:
     """The graph's segments in pixels: ``p0``, ``p1`` (m, 2), and per segment its ends
     as neurons ((layer, j), or None for a bias node) and whether it is a bias link."""
@@ -94,3 +127,25 @@ class Lines:
         others = np.where(own | self.link, np.inf, near).min(axis=1)
         astray = others < np.where(own, near, np.inf).min(axis=1)
         return cover + np.where(astray, ASTRAY, 0.0)
+
+    def segment(self, edge: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The ends in pixels of weight ``edge``'s (l, j, k) line."""
+        l, j, k = edge
+        i = self.ends.index(((l, k), (l + 1, j)))
+        return self.p0[i], self.p1[i]
+
+    def own_gaps(self, rects: np.ndarray, owner: np.ndarray, edges: list) -> np.ndarray:
+        """Per rectangle, how many pixels lie between it and its own edge
+        (``edges[owner[i]]``, (l, j, k)): 0 where the edge runs through it."""
+        rects = np.asarray(rects, float).reshape(-1, 4)
+        want = [((l, k), (l + 1, j)) for l, j, k in edges]
+        seg = np.array([self.ends.index(w) for w in want])[owner]
+        p0, p1 = self.p0[seg], self.p1[seg]
+        corners = rects[:, [[0, 1], [2, 1], [0, 3], [2, 3]]]   # (n, 4, 2)
+        d = p1 - p0
+        rel = corners - p0[:, None, :]
+        t = np.clip((rel * d[:, None, :]).sum(-1) / np.maximum((d * d).sum(-1), 1e-12)[:, None],
+                    0.0, 1.0)
+        near = np.hypot(*np.moveaxis(rel - t[..., None] * d[:, None, :], -1, 0)).min(axis=1)
+        return np.where(crosses(rects, p0, p1), 0.0, near)
+

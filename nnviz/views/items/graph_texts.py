@@ -383,8 +383,7 @@ class TextLayer:
     def _place_edge_labels(self, px: float, py: float) -> None:
         """Weight labels a quarter of the way along the edge from the source neuron;
         hidden when labels are off or neighbouring labels would overlap on screen."""
-        g = self._g
-        c = g.coords
+        g, c = self._g, self._g.coords
         L = len(c.sizes) - 1
         crowded = False
         lines = max((len(g.state.edge_text.get(e, [1])) for _, e in self.edge_labels),
@@ -397,4 +396,5 @@ class TextLayer:
         for item, (l, j, k) in self.edge_labels:
             a, b = c.pos[l][k], c.pos[l + 1][j]
             item.setPos(*(a + 0.25 * (b - a) + (4 * px, 0)))
+            item.set_leader(None)   # (the placing draws one where it sets a label off)
             _show(item, g.weight_labels_on and not crowded and not g.compact)

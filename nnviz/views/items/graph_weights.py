@@ -2,7 +2,9 @@
 or another text. Each label may sit at many places along its edge (on the line, or just
 above or below it); all labels of the graph are placed together by a small search, in
 the largest form that lets every one of them fit: the whole text, then the numbers alone,
-then in smaller type down to a floor (the Equation panel prints every digit and name)."""
+then in smaller type down to a floor (the Equation panel prints every digit and name);
+where no choice of spots on the edges keeps them clear of the other lines, beside their
+edges, joined to them by a leader."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nnviz.views.items.graph_lines import Lines
+from nnviz.views.items.graph_lines import Lines, leader
 from nnviz.views.items.graph_support import lines_html
 
 if TYPE_CHECKING:
@@ -44,6 +46,22 @@ TIERS = (CLEAN / 2, CLEAN, 1.5 * CLEAN, 2 * CLEAN, 3 * CLEAN, 4 * CLEAN, 6 * CLE
 #: pixels of hidden line a spot earlier in a label's list may cost more than the best
 #: and still be taken (nearer its neuron, in the order preferred)
 SLACK = 2.0
+#: where the spots on the edge leave no room: the same spots moved off it by these
+#: pixels (before scaling), up or down; tried after every form failed on the edge, in a
+#: network of at most SEARCH_LABELS labels (also 6 px steps, and 12 and 24 px sideways:
+#: more labels off their edges, by up to 35 px, at 1024x768 in F5, and 50 % more time)
+SHIFTS = ((0, 10), (0, -10), (0, 20), (0, -20))
+#: the anchors (indices into ANCHORS) of the spots moved off the edges: a side's middle
+#: or a corner on the point (the centre's and the others' moved spots are the same
+#: places, a few pixels apart)
+FAR_ANCHORS = (1, 2, 3, 4, 5, 6)
+#: the most spots off its edge a label's search weighs (its best: hiding least, nearest)
+FAR_SPOTS = 48
+#: pixels (before scaling) between a label and its edge from which a leader joins them
+LEADER = 4.0
+#: what a pixel between a label and its own edge costs in the order the spots are tried
+#: (as pixels of hidden line; not in what a spot hides, the tiers): nearer the edge first
+OFF_EDGE = 0.25
 
 
 def hits(r: Rect, taken: list[Rect]) -> bool:
@@ -168,6 +186,7 @@ class WeightLabels:
         self.form = FORMS[0]   # the (numbers alone?, size) the labels were last placed in
         self._sizes: dict[str, tuple[float, float]] = {}   # a label's size per text
         self._spot_px: list = []   # per label, its spots as pixel points and anchors
+        self._scale = (np.zeros(2), np.ones(2))   # view -> pixels: origin and scale
 
     def _weight_spots(self, l: int, j: int, k: int) -> list:
         return [self._weight_spot(l, j, k, i) for i in range(len(EDGE_SPOTS) * len(ANCHORS))]
@@ -182,6 +201,7 @@ class WeightLabels:
     def _spots_in_pixels(self, dev) -> None:
         """Every label's spots as pixel points and anchors (the order of _weight_spots)."""
         o, e = np.array(dev(0.0, 0.0)), np.array(dev(1.0, 1.0))
+        self._scale = (o, e - o)   # pixel = o + view * (e - o)
         t = np.repeat(np.array(EDGE_SPOTS), len(ANCHORS))[:, None]
         anchors = np.tile(np.array(ANCHORS, float), (len(EDGE_SPOTS), 1))
         self._spot_px = []
@@ -189,6 +209,18 @@ class WeightLabels:
         for _, (l, j, k) in self.texts.edge_labels:
             a, b = pos[l][k], pos[l + 1][j]
             self._spot_px.append((o + (a + t * (b - a)) * (e - o), anchors))
+
+    def _shifted_spots(self) -> list:
+        """Every label's spots with a side or corner on the edge (FAR_ANCHORS) moved off
+        it by each of SHIFTS (scaled)."""
+        shifts = np.array(SHIFTS, float) * self._g.style_.scale
+        keep = np.array([i % len(ANCHORS) in FAR_ANCHORS
+                         for i in range(len(EDGE_SPOTS) * len(ANCHORS))])
+        out = []
+        for pts, anchors in self._spot_px:
+            moved = (pts[None, keep, :] + shifts[:, None, :]).reshape(-1, 2)
+            out.append((moved, np.tile(anchors[keep], (len(shifts), 1))))
+        return out
 
     def _label_size(self, item, html: str) -> tuple[float, float]:
         """The label's size in pixels with this text (remembered per text)."""
@@ -209,13 +241,13 @@ class WeightLabels:
         return lines_html(lines, style, style.pt(size))
 
     def _candidates(self, htmls: list[str], taken: np.ndarray, bounds: Rect,
-                    lines: Lines | None = None) -> list:
-        """Per label, its free spots: (indices into its spots, (n, 4) rectangles, what
-        each hides of the other lines), those that hide least first (with ``lines``;
-        every label's spots weighed at once)."""
+                    lines: Lines | None, spots: list) -> list:
+        """Per label, its free spots among ``spots`` ((points, anchors) in pixels):
+        (points, anchors, (n, 4) rectangles, what each hides of the other lines), best
+        first (with ``lines``: hiding least, nearest its edge, OFF_EDGE weighing the
+        two; every label's spots weighed at once)."""
         found = []
-        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls,
-                                                   self._spot_px):
+        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, spots):
             w, h = self._label_size(item, html)
             x0 = pts[:, 0] - anchors[:, 0] * w
             y0 = pts[:, 1] - anchors[:, 1] * h
@@ -225,17 +257,19 @@ class WeightLabels:
             if len(taken):
                 ok &= ~conflicts(r, taken).any(axis=1)
             idx = np.flatnonzero(ok)
-            found.append((idx, r[idx]))
+            found.append((pts[idx], anchors[idx], r[idx]))
         if lines is None:
-            return [(idx, r, np.zeros(len(idx))) for idx, r in found]
-        owner = np.repeat(np.arange(len(found)), [len(idx) for idx, _ in found])
-        cost = lines.label_costs(np.concatenate([r for _, r in found]).reshape(-1, 4), owner,
-                                 [e for _, e in self.texts.edge_labels])
+            return [(p, a, r, np.zeros(len(r))) for p, a, r in found]
+        owner = np.repeat(np.arange(len(found)), [len(f[2]) for f in found])
+        edges = [e for _, e in self.texts.edge_labels]
+        rects = np.concatenate([f[2] for f in found]).reshape(-1, 4)
+        cost = lines.label_costs(rects, owner, edges)
+        key = cost + OFF_EDGE * lines.own_gaps(rects, owner, edges)
         out = []
-        for n, (idx, r) in enumerate(found):   # those hiding least of other lines first
+        for n, (p, a, r) in enumerate(found):   # those hiding least first
             c = cost[owner == n]
-            order = np.argsort(c, kind="stable")
-            out.append((idx[order], r[order], c[order]))
+            order = np.argsort(key[owner == n], kind="stable")
+            out.append((p[order], a[order], r[order], c[order]))
         return out
 
     def place(self, taken: list[Rect], dev, bounds: Rect, lines: Lines | None = None) -> None:
@@ -244,47 +278,77 @@ class WeightLabels:
         TIERS (a smaller type before a label over another edge: "w6 = 0.45 / ∂ 0.0827"
         lay over 86 px of w7's edge at 1280x720 in F5), else in the largest in which all
         of them fit; if none does, the smallest form, with those that fit nowhere
-        hidden."""
+        hidden. At each tier the spots on the edges are tried in every form before the
+        spots moved off them (SHIFTS: at 1024x768 in F5 the 2-2-2 network's crossing
+        edges and bias links left no room on the edges for the backward pass's labels)."""
         labels = self.texts.edge_labels
         if not labels:
             return
         self._spots_in_pixels(dev)
         fixed = np.array(taken, float).reshape(-1, 4)
-        forms: dict = {}   # per form: its texts and each label's free spots, least hiding first
+        forms: dict = {}   # per (form, shifted): its texts and each label's free spots
         tried = set()
+        shifted = (False, True) if lines is not None and len(labels) <= SEARCH_LABELS \
+            else (False,)
         for most in TIERS if lines is not None else (np.inf,):
-            for form in FORMS:
-                if form not in forms:   # (measured at first use: one form often fits)
-                    htmls = [self._form_html(item, *form) for item, _ in labels]
-                    forms[form] = htmls, self._candidates(htmls, fixed, bounds, lines)
-                htmls, cands = forms[form]
-                cut = tuple(int(np.searchsorted(c, most, side="right")) for _, _, c in cands)
-                if (form, cut) in tried:   # the same spots as at a lower tier: no fit
-                    continue
-                tried.add((form, cut))
-                if self._put(labels, htmls, [(i[:n], r[:n]) for (i, r, _), n in
-                                             zip(cands, cut)], taken):
-                    self.form = form
-                    return
+            for far in shifted:
+                for form in FORMS:
+                    if (form, far) not in forms:   # (measured at first use)
+                        htmls = [self._form_html(item, *form) for item, _ in labels]
+                        spots = self._shifted_spots() if far else self._spot_px
+                        forms[form, far] = htmls, self._candidates(htmls, fixed, bounds,
+                                                                   lines, spots)
+                    htmls, cands = forms[form, far]
+                    # (a label's best FAR_SPOTS off its edge: the search weighs every
+                    # pair of candidates)
+                    cut = [np.flatnonzero(c <= most)[:FAR_SPOTS if far else None]
+                           for *_, c in cands]
+                    key = (form, far, tuple(len(m) for m in cut))
+                    if key in tried:   # the same spots as at a lower tier: no fit
+                        continue
+                    tried.add(key)
+                    if self._put(labels, htmls, [(p[m], a[m], r[m]) for (p, a, r, _), m in
+                                                 zip(cands, cut)], taken, lines):
+                        self.form = form
+                        return
         self.form = FORMS[-1]
         for item, (l, j, k) in labels:   # greedy: as many as fit
+            item.set_leader(None)
             item.set_html_once(self._form_html(item, *FORMS[-1]))
             try_spots(item, self._weight_spots(l, j, k), taken, dev, bounds)
 
-    def _put(self, labels, htmls: list[str], cands: list, taken: list[Rect]) -> bool:
-        """Each label at one of its candidates, none overlapping another, if there is
-        such a choice (a full search where the labels are few: a 2-2-2 network's 8)."""
-        if not all(len(idx) for idx, _ in cands):
+    def _put(self, labels, htmls: list[str], cands: list, taken: list[Rect],
+             lines: Lines | None = None) -> bool:
+        """Each label at one of its candidates ((points, anchors, rectangles) in
+        pixels), none overlapping another, if there is such a choice (a full search where
+        the labels are few: a 2-2-2 network's 8); one set off its edge joined to it by a
+        leader."""
+        if not all(len(r) for *_, r in cands):
             return False
-        rects = [r for _, r in cands]
+        rects = [r for *_, r in cands]
         pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
         if pick is None:
             return False
-        for (item, (l, j, k)), html, (idx, rects), i in zip(labels, htmls, cands, pick):
-            x, y, anchor = self._weight_spot(l, j, k, idx[i])
+        o, scale = self._scale
+        for (item, e), html, (pts, anchors, rects), i in zip(labels, htmls, cands, pick):
+            x, y = (pts[i] - o) / scale   # back to view units
             item.set_html_once(html)
-            item.set_anchor(anchor)
-            item.setPos(x, y)
+            item.set_anchor(tuple(float(v) for v in anchors[i]))
+            item.setPos(float(x), float(y))
             item.setVisible(True)
             taken.append(tuple(rects[i]))
+            self._set_leader(item, e, rects[i], lines)
         return True
+
+    def _set_leader(self, item, edge, rect, lines: Lines | None) -> None:
+        """A leader from the label at ``rect`` (pixels) to its edge where the two are
+        LEADER or more apart (none otherwise)."""
+        style = self._g.style_
+        if lines is None:
+            item.set_leader(None)
+            return
+        a, b, d = leader(rect, *lines.segment(edge))
+        if d < LEADER * style.scale:
+            item.set_leader(None)
+            return
+        item.set_leader((*(a - rect[:2]), *(b - rect[:2])), style.muted, style.scale)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QBrush, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QBrush, QColor, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsTextItem
 
 
 class GraphLabel(QGraphicsTextItem):
@@ -35,6 +35,29 @@ class GraphLabel(QGraphicsTextItem):
         # a thin margin: the placing measures each label, and a default 4-pixel margin
         # made every one of them 8 pixels wider than its text
         self.document().setDocumentMargin(1)
+        self._leader: QGraphicsLineItem | None = None   # made at first use
+
+    def set_leader(self, line: tuple[float, float, float, float] | None, colour: str = "",
+                   width: float = 1.0) -> None:
+        """A thin line from the text to what it labels: (x0, y0, x1, y1) in pixels from
+        the text's top-left corner (it follows the label, not the zoom), or None."""
+        if line is None:
+            if self._leader is not None:
+                self._leader.setVisible(False)
+            return
+        if self._leader is None:
+            self._leader = QGraphicsLineItem(self)
+        pen = QPen(QColor(colour))
+        pen.setWidthF(width)
+        self._leader.setPen(pen)
+        self._leader.setLine(QLineF(*line))
+        self._leader.setVisible(True)
+
+    def leader(self) -> QLineF | None:
+        """The leader shown, in pixels from the text's top-left corner (None: none)."""
+        if self._leader is None or not self._leader.isVisible():
+            return None
+        return self._leader.line()
 
     @property
     def textItem(self) -> GraphLabel:  # noqa: N802 - the name pyqtgraph's TextItem uses
