@@ -127,7 +127,10 @@ class FastSlices:
         cap = self._handed_cap(trainer, c.epoch)
         if cap:
             self.remote.start()
-            self.remote.submit(self._start(), c.net_data.x_train, c.net_data.y_train, cap)
+            if self.remote.pending:   # _taken handed the next slice on: no second pack
+                c._opt.epochs = c.epoch  # the schedule's epoch (as _start sets it)
+            else:
+                self.remote.submit(self._start(), c.net_data.x_train, c.net_data.y_train, cap)
 
     def _taken(self, cap: int, snaps: np.ndarray) -> int:
         """The epochs the worker trained from here (in place: network, optimiser,
