@@ -82,5 +82,3 @@ class FittingLabel(QLabel):
         if ev.type() == QEvent.Type.FontChange:
             self.updateGeometry()
             self._choose()
-
-
