@@ -1012,7 +1012,8 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
 
 
 #: formulas of the Neuron lab's texts that must stay on one line (their spaces too)
-NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 1", "Σ aⱼ = 1")
+NEURON_FORMULAS = ("Δσ ≈ σ′(z)·x·Δw", "z = w − 1", "b = −1", "x = 1", "Σ aⱼ = 1", "c > 1",
+                   "c → 0")
 
 
 def _as_shown(formula: str) -> str:

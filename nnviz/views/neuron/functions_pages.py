@@ -19,7 +19,7 @@ from nnviz.controllers.neuron.functions import FunctionsController
 from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import unbreakable
-from nnviz.views.items.math_text import math_html
+from nnviz.views.items.math_text import escape, math_html
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -129,8 +129,9 @@ class SoftmaxPage(QWidget):
         self.style_ = current_style()
         left = QVBoxLayout()
         intro = QLabel(f"Softmax (notes 002): {math_html(unbreakable(SOFTMAX_FORMULA))}. The "
-                       "outputs are positive and always sum to 1. Scaling all z by c &gt; 1 "
-                       "sharpens them towards the largest; c → 0 makes them uniform.")
+                       "outputs are positive and always sum to 1. Scaling all z by "
+                       f"{escape(unbreakable('c > 1'), quote=False)} sharpens them towards the "
+                       f"largest; {unbreakable('c → 0')} makes them uniform.")
         intro.setTextFormat(Qt.TextFormat.RichText)
         intro.setWordWrap(True)
         left.addWidget(intro)
