@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.reveal import RevealController
 from nnviz.engine.teaching.reveal import MAX_GUESS_CHARS, Verdict
 from nnviz.views.fit import unbreakable
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 
 
@@ -95,8 +96,8 @@ class GuessBar(QFrame):
             guess.addWidget(self.reveal)
             result.addWidget(self.verdict, 1)
             result.addWidget(self.tally, 0, right)
-            grid.addLayout(guess, 1, 0)
-            grid.addLayout(result, 2, 0)
+            nest(grid, guess, 1, 0)
+            nest(grid, result, 2, 0)
             grid.setColumnStretch(0, 1)
 
     def set_compact(self, on: bool) -> None:

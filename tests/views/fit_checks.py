@@ -4,6 +4,7 @@ text, nothing pushed outside the window, no window grown past its screen."""
 from __future__ import annotations
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtGui import Qt as GuiQt
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QPushButton,
     QRadioButton,
     QStyle,
@@ -588,3 +591,13 @@ def chart_text_overlaps(root: QWidget) -> list[str]:
             out += [f"plot {name[:30]!r}: {text!r} over {other!r}"
                     for other, r2 in rects[i + 1:] if r.intersects(r2)]
     return out
+
+
+def qt_item_wrappers() -> list[str]:
+    """The Python wrappers of layout items that Qt made (a widget's or a stretch's item):
+    each would be stale once Qt deletes its item. (Items made in Python, as pyqtgraph's
+    spacers, tell Python when they go.) Only the type is read: a stale wrapper's item is
+    freed memory (reading its widget crashed a run without nnviz.views.layouts.nest)."""
+    return sorted(type(w).__name__ for w in shiboken6.getAllValidWrappers()
+                  if isinstance(w, QLayoutItem) and not isinstance(w, QLayout)
+                  and not shiboken6.createdByPython(w))

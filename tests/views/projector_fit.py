@@ -27,6 +27,7 @@ from tests.views.fit_checks import (
     header_problems,
     long_tick_labels,
     plot_problems,
+    qt_item_wrappers,
     scrolling_panels,
     small_plot_texts,
     small_widget_texts,
@@ -181,6 +182,9 @@ def test_every_lab_fits_the_screen(window, qtbot):
                 # every tab with the lab's first lesson; the others in the tab they open
                 problems += _check(win, lesson, every_tab=i == 0, reading=reading)
     assert not problems + reading, "\n".join(problems + reading)
+    # every lab built and rearranged for both modes: no item Qt made has a wrapper in Python
+    # (stale once Qt deletes the item; tests/views/test_layout_wrappers.py)
+    assert qt_item_wrappers() == []
 
 
 def test_the_training_lab_on_a_projector(window, qtbot):

@@ -13,6 +13,7 @@ from nnviz.engine.labs.conv_backsteps import ConvBackCell, PoolBackCell
 from nnviz.engine.labs.conv_steps import ConvCell, PoolCell
 from nnviz.engine.labs.conv_worked import signed_sum
 from nnviz.views.conv.cells import CellGrid, short
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
 CHANNELS = ("R", "G", "B")
@@ -116,7 +117,7 @@ class ArithmeticPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.title)
-        lay.addLayout(self.grid, 1)
+        nest(lay, self.grid, 1)
         lay.addWidget(self.result)
 
     def _place(self, one_row: bool) -> None:

@@ -27,6 +27,7 @@ from nnviz.views.conv.cells import COUNT_FILL_H, CellGrid
 from nnviz.views.conv.conv_page import titled
 from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY
 
@@ -80,7 +81,7 @@ class CNNPage(QWidget):
         form.addRow("Test digit", self.example)
         self._build_right()
         left = QVBoxLayout()
-        left.addLayout(form)
+        nest(left, form)
         left.addWidget(self.scores)
         curve_box, curve_title = titled("Accuracy (test)", self.curve)
         self.titles.append(curve_title)
@@ -97,7 +98,7 @@ class CNNPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.zoom_area, 1)
         right.addWidget(self.explain)     # text: not zoomed
-        lay.addLayout(right, 1)
+        nest(lay, right, 1)
         ctl.trained.connect(self.refresh)
         ctl.settings_changed.connect(self._sync_settings)
         ctl.front_changed.connect(self.refresh)

@@ -26,6 +26,7 @@ from nnviz.views.conv.controls import ConvControls, KernelEditor
 from nnviz.views.conv.page_layout import PageGrid
 from nnviz.views.conv.stack import MapStack
 from nnviz.views.conv.zoom import Canvas, ZoomArea
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 
 HINT = ("→ / Space: next position · Shift+→: finish the row · Ctrl+→: the whole map · "
@@ -92,7 +93,7 @@ class ConvPage(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(scroll)
-        lay.addLayout(right, 1)
+        nest(lay, right, 1)
         self.refresh()
 
     def _build_maps(self) -> None:

@@ -23,6 +23,7 @@ from nnviz.controllers.general.controller import GeneralController
 from nnviz.views.axes import label_apart, room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.fold import Explanation, PanelFolder, WrapLabel
+from nnviz.views.layouts import nest
 from nnviz.views.style import OKABE_ITO, Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY, fix_width
 
@@ -95,7 +96,7 @@ class Page(QWidget):
         self.panel_lay.setContentsMargins(4, 4, 4, 4)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.panel_lay.addLayout(self.form)
+        nest(self.panel_lay, self.form)
         self.scroll = SidePanelScroll(self.panel)
         self.folder = PanelFolder(self.panel_lay, self.scroll)
         self.explanation: Explanation | None = None

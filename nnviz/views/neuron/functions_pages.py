@@ -20,6 +20,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import unbreakable
 from nnviz.views.items.math_text import escape, math_html
+from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -81,9 +82,9 @@ class ComparePage(QWidget):
             plots.addWidget(lab, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
-        lay.addLayout(row)
+        nest(lay, row)
         lay.addWidget(self.view, 1)
-        lay.addLayout(plots)
+        nest(lay, plots)
         ctl.compare_changed.connect(self._on_compare_changed)
         self.apply_style(self.style_)
 
@@ -175,7 +176,7 @@ class SoftmaxPage(QWidget):
         lay = QHBoxLayout(self)
         # half the width for the text, sliders and table: on a 1024x768 projector at 2:3
         # they ran out of height and the introduction lost its last line
-        lay.addLayout(left, 1)
+        nest(lay, left, 1)
         lay.addWidget(self.plot, 1)
         ctl.softmax_changed.connect(self._on_softmax_changed)
         self.apply_style(self.style_)

@@ -20,6 +20,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fitting_title_pt, set_title
 from nnviz.views.fit import unbreakable
 from nnviz.views.items.math_text import math_html
+from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
 
@@ -126,7 +127,7 @@ class GalleryPage(QWidget):
         sliders.addWidget(self.alpha_slider, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
-        lay.addLayout(sliders)
+        nest(lay, sliders)
         lay.addWidget(self.legend)
         self._redraw = Throttle(self._draw, 16, self)
         ctl.gallery_changed.connect(self._on_gallery_changed)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron.controller import NeuronController
 from nnviz.engine.labs.neuron import MP_PRESETS
 from nnviz.views.cells import set_cell
+from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import rgba
 from nnviz.views.style import Style, current_style
 
@@ -44,8 +45,8 @@ class MPPage(QWidget):
         left = self._build_form()
         right = self._build_table_and_diagram()
         lay = QHBoxLayout(self)
-        lay.addLayout(left, 2)
-        lay.addLayout(right, 3)
+        nest(lay, left, 2)
+        nest(lay, right, 3)
         ctl.mp_changed.connect(self._on_mp_changed)
         self._on_mp_changed()
 

@@ -21,6 +21,7 @@ from nnviz.engine.labs.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import NBSP, SidePanelScroll, fit_combo
 from nnviz.views.fold import RichWrapLabel, WrapLabel
+from nnviz.views.layouts import nest
 from nnviz.views.neuron.perceptron_panel import DATA_CHOICES, PerceptronPanel, rule_text
 from nnviz.views.neuron.widgets import Throttle, rgba, style_plot
 from nnviz.views.style import Style, current_style
@@ -90,7 +91,7 @@ class PerceptronPage(QWidget):
         controls.addWidget(self.speed)
         controls.addStretch(1)
         left = QVBoxLayout()
-        left.addLayout(controls)
+        nest(left, controls)
         left.addWidget(self.plot, 1)
         left.addWidget(self._build_texts())
         self.panel = PerceptronPanel(self.ctl)
@@ -104,7 +105,7 @@ class PerceptronPage(QWidget):
         self.seed.valueChanged.connect(self.ctl.set_seed)
         self.btn_clear.clicked.connect(self.ctl.clear_points)
         lay = QHBoxLayout(self)
-        lay.addLayout(left, 3)
+        nest(lay, left, 3)
         lay.addWidget(self.panel, 2)
 
     def _build_texts(self) -> SidePanelScroll:
@@ -130,7 +131,7 @@ class PerceptronPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.iter_label, 1)
         top.addWidget(self.btn_xor)
-        tl.addLayout(top)
+        nest(tl, top)
         tl.addWidget(self.step_label)
         tl.addWidget(self.status_label)
         tl.addStretch(1)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.neuron.controller import WEIGHT_RANGE, NeuronController
 from nnviz.views.fit import NBSP, SidePanelScroll
 from nnviz.views.fold import WrapLabel
+from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import ValueSlider
 
 #: (short: the panel fits beside the plane on a 1024-pixel projector)
@@ -143,7 +144,7 @@ class PerceptronPanel(QTabWidget):
             b.clicked.connect(lambda _=False, n=name: self.ctl.set_preset(n))
             presets.addWidget(b)
             self.preset_buttons[name] = b
-        lay.addLayout(presets)
+        nest(lay, presets)
         self.sliders = {}
         for key in ("w1", "w2", "b"):
             s = ValueSlider(key, -WEIGHT_RANGE, WEIGHT_RANGE, 0.1, decimals=1)
@@ -211,7 +212,7 @@ class PerceptronPanel(QTabWidget):
             grid.addWidget(QLabel(text), row, 0)
             grid.addWidget(w, row, 1)
         grid.addWidget(self.btn_clear, 4, 1)
-        lay.addLayout(grid)
+        nest(lay, grid)
 
     def fit_table(self) -> None:
         """The truth table exactly as tall as its four rows and as wide as its texts."""

@@ -25,6 +25,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.fold import Explanation, PanelFolder
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
 from nnviz.views.surface.plots import HeatmapPlot, Surface3D, steady_levels
@@ -99,7 +100,7 @@ class SurfacePage(QWidget):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(3)   # compact rows: the panel fits a projector's short screen
-        lay.addLayout(self._build_form())
+        nest(lay, self._build_form())
         self._build_buttons(lay)
         self._build_texts(lay)
         lay.addStretch(1)
@@ -155,7 +156,7 @@ class SurfacePage(QWidget):
         self.reset_btn.clicked.connect(self.ctl.reset_path)
         for b in (self.step_btn, self.play_btn, self.reset_btn):
             row.addWidget(b)
-        lay.addLayout(row)
+        nest(lay, row)
         self.recentre_btn = QPushButton("Recentre on the current point")
         self.recentre_btn.clicked.connect(self.ctl.recentre)
         lay.addWidget(self.recentre_btn)

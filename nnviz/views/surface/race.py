@@ -28,6 +28,7 @@ from nnviz.engine.labs.race import COLOURS, SURFACES
 from nnviz.engine.learning.optimisers import OPTIMISERS, SYMBOLS
 from nnviz.views.fit import JOINER, NBSP, formula_breaks
 from nnviz.views.items.math_text import math_plain
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
@@ -66,7 +67,7 @@ class RacePage(QWidget):
         self._style = current_style()
         root = QVBoxLayout(self)
         root.setContentsMargins(4, 4, 4, 4)
-        root.addLayout(self._build_bar())
+        nest(root, self._build_bar())
         self.map = HeatmapPlot(colorbar=False)
         self.map.setObjectName("race-map")
         self.map.setToolTip("Click the map to start every racer there.")
@@ -146,8 +147,8 @@ class RacePage(QWidget):
         self._bar, self._below = bar, QHBoxLayout()
         rows = QVBoxLayout()
         rows.setSpacing(2)
-        rows.addLayout(bar)
-        rows.addLayout(self._below)
+        nest(rows, bar)
+        nest(rows, self._below)
         return rows
 
     def _place_formula(self) -> None:

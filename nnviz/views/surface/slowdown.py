@@ -21,6 +21,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import style_axes
 from nnviz.views.fit import NBSP, formula_breaks
 from nnviz.views.items.math_text import escape, math_plain
+from nnviz.views.layouts import nest
 from nnviz.views.style import OKABE_ITO, Style
 from nnviz.views.surface.plots import HeatmapPlot
 from nnviz.views.widgets import spin_box
@@ -41,14 +42,14 @@ class SlowdownPage(QWidget):
         self._stale = False   # changed while hidden: drawn when shown
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(self._build_controls())
+        nest(lay, self._build_controls())
         grid = QGridLayout()
         self._build_surfaces(grid)
         self._build_curves(grid)
         for c in range(3):
             grid.setColumnStretch(c, 1)
         grid.setRowStretch(1, 1)
-        lay.addLayout(grid, 1)
+        nest(lay, grid, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(16)
@@ -117,7 +118,7 @@ class SlowdownPage(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.curves_plot, 1)
         right.addWidget(self.loss_plot, 1)
-        grid.addLayout(right, 1, 2)
+        nest(grid, right, 1, 2)
         self.curves_note = QLabel("<b>Output a and cost C per epoch</b><br>target y dashed")
         self.curves_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.curves_note.setAlignment(Qt.AlignmentFlag.AlignCenter)

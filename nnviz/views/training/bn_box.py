@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.core.naming import fmt
 from nnviz.engine.core.network import forward
 from nnviz.views.axes import style_axes
+from nnviz.views.layouts import nest
 
 #: the sample shown: this many training samples drawn at random from the whole training
 #: set (a fixed draw, the same every epoch, so the histogram of z moves only as the layers
@@ -68,8 +69,8 @@ class BatchNormBox(QGroupBox):
         pick.addWidget(self.layer, 0, 0)
         pick.addWidget(self.neuron, 0, 1)
         lay = QVBoxLayout(self)
-        lay.addLayout(self.grid)
-        lay.addLayout(pick)
+        nest(lay, self.grid)
+        nest(lay, pick)
         lay.addWidget(self.plot)
         lay.addWidget(self.numbers)
         self._empty = False   # the histograms show nothing (no layer normalised)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.views.axes import label_apart, room_for_top_tick, space_ticks
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 from nnviz.views.thin import GrowingPeaks
 from nnviz.views.training.chart_names import place_marker_labels, place_name
@@ -148,7 +149,7 @@ class Curves(QWidget):
         row.addWidget(self.acc_plot, 1)   # hidden for a regression lesson and shown again
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(row, 1)
+        nest(lay, row, 1)
         lay.addWidget(self.readout)
         self._h: dict[str, np.ndarray] = {}
         for p in (self.loss_plot, self.acc_plot):  # the curves are cut to the plot's pixels

@@ -105,10 +105,10 @@ class TrainingLab(PredictHooks, Lab):
         """The side panel: run and data controls (and room for more group boxes)."""
         side = QWidget()
         self.side_layout = QVBoxLayout(side)
-        self.side_layout.addWidget(self.run_panel)
         self.optimiser_box = OptimiserBox(self.ctl)
-        self.side_layout.addWidget(self.optimiser_box)
-        self.side_layout.addWidget(self.data_panel)
+        self.side_boxes = [self.run_panel, self.optimiser_box, self.data_panel]
+        for box in self.side_boxes:
+            self.side_layout.addWidget(box)
         self.side_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(side)
@@ -124,6 +124,7 @@ class TrainingLab(PredictHooks, Lab):
     def add_side_box(self, box: QWidget) -> None:
         """One more group box in the side panel (after the others)."""
         self.side_layout.insertWidget(self.side_layout.count() - 1, box)
+        self.side_boxes.append(box)
         self.apply_style(self.style_)
 
     def _build_centre(self) -> None:
@@ -353,9 +354,8 @@ class TrainingLab(PredictHooks, Lab):
         lay.activate()
         # every box at its preferred width (buttons and fields unclipped); a box whose
         # preferred width is a long line of text wraps it instead
-        boxes = [lay.itemAt(i).widget() for i in range(lay.count())]
         box_w = max((min(b.sizeHint().width(), int(1.3 * b.minimumSizeHint().width()))
-                     for b in boxes if b is not None), default=0)
+                     for b in self.side_boxes), default=0)
         m = lay.contentsMargins()
         need = (box_w + m.left() + m.right()
                 + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())

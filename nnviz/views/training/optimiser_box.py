@@ -24,6 +24,7 @@ from nnviz.engine.learning.schedules import EVERY_RANGE, GAMMA_RANGE, K_RANGE, P
 from nnviz.views.fit import formula_breaks
 from nnviz.views.items.math_text import math_plain
 from nnviz.views.label_host import LabelHost
+from nnviz.views.layouts import nest
 from nnviz.views.widgets import spin_box
 
 #: the settings with a number box (epsilon has a list of powers of ten instead)
@@ -49,7 +50,7 @@ class OptimiserBox(QGroupBox):
         self._build_optimiser_rows(form)
         self._build_schedule_rows(form)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
+        nest(lay, form)
         self.optimiser.activated.connect(lambda i: self._choose(self.optimiser.itemData(i)))
         self.schedule.activated.connect(
             lambda i: self._config(schedule=self.schedule.itemData(i)))

@@ -24,6 +24,7 @@ from nnviz.engine.core.init import INITIALISERS
 from nnviz.engine.core.losses import LOSSES
 from nnviz.engine.learning.training import DROPOUT_CONVENTIONS, dropout_note
 from nnviz.engine.sets.data import GATES, GENERATORS, GOALS, custom_goals_available
+from nnviz.views.layouts import nest
 from nnviz.views.widgets import PAUSE, PLAY, spin_box
 
 
@@ -39,9 +40,9 @@ class RunPanel(QGroupBox):
         self.acts_form = QFormLayout()
         self.acts: list[QComboBox] = []
         lay = QVBoxLayout(self)
-        lay.addLayout(grid)
-        lay.addLayout(form)
-        lay.addLayout(self.acts_form)
+        nest(lay, grid)
+        nest(lay, form)
+        nest(lay, self.acts_form)
         # a step is taken through take_step (the lab's predict mode hides its losses)
         self.take_step = lambda take: take()
         self._connect()
@@ -272,8 +273,8 @@ class DataPanel(QGroupBox):
         row.addWidget(self.import_csv)
         row.addWidget(self.export_csv)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addLayout(row)
+        nest(lay, form)
+        nest(lay, row)
         lay.addWidget(self.counts)
 
     def _on_goal_edited(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from nnviz.controllers.reveal import RevealController
 from nnviz.engine.core.naming import fmt
 from nnviz.engine.teaching.reveal import Verdict
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class TrendBar(QFrame):
         lay.setSpacing(2)
         rows = [QHBoxLayout() for _ in range(3)]
         for row in rows:
-            lay.addLayout(row)
+            nest(lay, row)
         rows[0].addWidget(self.question, 1)
         rows[0].addWidget(self.tally, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.names: dict[str, QLabel] = {}

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.views.label_host import LabelHost
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
 #: the live numbers are this much larger than the lab's text (less if the bar is narrow)
@@ -71,7 +72,7 @@ class ReadoutBar(QWidget):
         lay.setSpacing(0)
         self.rows = (QHBoxLayout(), QHBoxLayout())
         for row in self.rows:
-            lay.addLayout(row)
+            nest(lay, row)
         self.rows[0].addWidget(self.controls, 0, Qt.AlignmentFlag.AlignVCenter)
         self.rows[0].addWidget(self.play, 0, Qt.AlignmentFlag.AlignVCenter)
         self.rows[0].addWidget(self.epoch)

@@ -17,6 +17,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import UniversalityParts
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.lab_base import Lab
+from nnviz.views.layouts import nest
 from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style
 from nnviz.views.universality.controls import OneInputControls
@@ -49,7 +50,7 @@ class UniversalityLab(Lab):
         left.addWidget(self.caption)
         self.plots = OneInputPlots(self.ctl)
         left.addWidget(self.plots, 1)
-        lay.addLayout(left, 1)
+        nest(lay, left, 1)
         self.controls = OneInputControls(self.ctl)
         # as narrow as the controls allow: the plots take the rest of a projector's width
         scroll = SidePanelScroll(self.controls)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality.controller import MAX_BUMPS, MAX_NEURONS, UniversalityController
 from nnviz.engine.labs.universality import GOAL_PRESETS
 from nnviz.views.fit import fit_combo
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 from nnviz.views.universality.goal_edit import GoalEdit
 from nnviz.views.widgets import PAUSE, PLAY, FittingLabel, spin_box
@@ -112,7 +113,7 @@ class OneInputControls(QWidget):
         """Mode, activation, the count of bumps (or steps) and the step weight, the output."""
         form = QFormLayout()
         form.setVerticalSpacing(3)
-        lay.addLayout(form)
+        nest(lay, form)
         self.mode = QComboBox()
         for key, title in MODE_TITLES:
             self.mode.addItem(title, key)
@@ -166,12 +167,12 @@ class OneInputControls(QWidget):
         self.train_button.setCheckable(True)
         row.addWidget(self.fit_button)
         row.addWidget(self.train_button)
-        lay.addLayout(row)
+        nest(lay, row)
         form2 = QFormLayout()
         form2.setVerticalSpacing(3)
         self.eta = spin_box(0.0001, 100, 4, 0.01)
         form2.addRow("Learning rate η", self.eta)
-        lay.addLayout(form2)
+        nest(lay, form2)
 
         self.neuron = QSpinBox()
         self.neuron.setPrefix("N")  # the notes' names N0, N1, ...

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.labs.universality import GOAL_PRESETS_2D
 from nnviz.views.axes import style_axes
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
 
@@ -40,7 +41,7 @@ class TwoInputPage(QWidget):
         ok, why = gl_status()
         lay = QHBoxLayout(self)
         left = QHBoxLayout() if ok else QVBoxLayout()
-        lay.addLayout(left, 3)
+        nest(lay, left, 3)
         self.graphics = pg.GraphicsLayoutWidget()
         left.addWidget(self.graphics, 1 if ok else 2)
         self._build_heatmaps(ok)
@@ -108,11 +109,11 @@ class TwoInputPage(QWidget):
     def _build_controls(self, lay: QHBoxLayout) -> None:
         """Towers per side, their weight and threshold, the goal, the explanation."""
         right = QVBoxLayout()
-        lay.addLayout(right, 1)
+        nest(lay, right, 1)
         self.score_label = QLabel()
         right.addWidget(self.score_label)
         form = QFormLayout()
-        right.addLayout(form)
+        nest(right, form)
         self.towers = QSpinBox()
         self.towers.setRange(1, 20)
         form.addRow("Towers per side", self.towers)

@@ -27,6 +27,7 @@ from nnviz.engine.core.activations import ACTIVATIONS
 from nnviz.engine.core.losses import LOSSES
 from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
 MAX_EXAMPLE_ROWS = 64
@@ -89,8 +90,8 @@ class NetworkEditor(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel("Layers (from the first hidden to the output)"))
         lay.addWidget(self.layers, 2)
-        lay.addLayout(buttons)
-        lay.addLayout(form)
+        nest(lay, buttons)
+        nest(lay, form)
         lay.addWidget(QLabel("Example: inputs and targets"))
         lay.addWidget(self.example, 2)
         lay.addWidget(self.message)

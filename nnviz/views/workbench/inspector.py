@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.core.naming import fmt
 from nnviz.views.items.math_text import math_html
+from nnviz.views.layouts import nest
 from nnviz.views.safe_text import plain_label
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
@@ -54,7 +55,7 @@ class Inspector(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.values)
-        lay.addLayout(form)
+        nest(lay, form)
         lay.addStretch(1)
         self.spin.valueChanged.connect(self._on_spin)
         self.slider.valueChanged.connect(self._on_slider)

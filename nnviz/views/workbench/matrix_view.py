@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.workbench.matrix_stepper import MatrixController
 from nnviz.engine.stepping.matrix_trace import Mat, MatrixStep
 from nnviz.views.fit import fit_combo
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import FittingLabel
 from nnviz.views.workbench.matrix_canvas import MatrixCanvas
@@ -79,7 +80,7 @@ class MatrixView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addLayout(top)
+        nest(lay, top)
         lay.addWidget(self.scroll, 1)
         self.is_hidden: Callable[[], bool] = lambda: False   # predict, then reveal
         ctl.changed.connect(self.refresh)

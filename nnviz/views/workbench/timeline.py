@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.core.naming import fmt
 from nnviz.views.label_host import LabelHost
+from nnviz.views.layouts import nest, smallest_width
 from nnviz.views.style import Style
 
 
@@ -57,14 +58,14 @@ class TimelinePanel(QWidget):
         rows = QVBoxLayout()
         rows.setSpacing(2)
         for r in self.rows:
-            rows.addLayout(r)
+            nest(rows, r)
         grid = self.grid = QGridLayout(self)
         grid.setContentsMargins(4, 2, 4, 2)
-        grid.addLayout(rows, 0, 0, 1, 4)
-        grid.addWidget(LabelHost(self.train_label), 1, 0)
-        grid.addWidget(self.train_slider, 1, 1)
-        grid.addWidget(LabelHost(self.micro_label), 1, 2)
-        grid.addWidget(self.micro_slider, 1, 3)
+        nest(grid, rows, 0, 0, 1, 4)
+        self._slider_row = [LabelHost(self.train_label), self.train_slider,
+                            LabelHost(self.micro_label), self.micro_slider]
+        for c, w in enumerate(self._slider_row):
+            grid.addWidget(w, 1, c)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 2)
         self.train_slider.valueChanged.connect(self._on_train_slider)
@@ -106,9 +107,8 @@ class TimelinePanel(QWidget):
         return QSize(width, hint.height())
 
     def _slider_row_width(self) -> int:
-        grid = self.layout()
-        return sum(grid.itemAtPosition(1, c).minimumSize().width() for c in range(4)) + \
-            3 * max(0, grid.horizontalSpacing())
+        return sum(smallest_width(w) for w in self._slider_row) + \
+            3 * max(0, self.grid.horizontalSpacing())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

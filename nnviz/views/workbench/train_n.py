@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
 from nnviz.engine.teaching.notes_numbers import MAX_REPEAT
 from nnviz.views.items.math_text import escape
+from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
 
@@ -52,7 +53,7 @@ class TrainNPanel(QWidget):
         row.addWidget(label, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.steps, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
-        row.addLayout(texts, 1)
+        nest(row, texts, 1)
         self._step_remarks: list[str] = []
         self._reserve()
         trainer.progress.connect(self._on_progress)
