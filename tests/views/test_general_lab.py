@@ -97,6 +97,11 @@ def test_u_curve_trains_in_slices_and_pauses_when_hidden(lab, main_window, qtbot
     assert len(xs) == 16
 
 
+def _legend(page) -> list[str]:
+    """The names in the fit plot's legend, top to bottom."""
+    return [label.text for _sample, label in page.fit_plot.getPlotItem().legend.items]
+
+
 def test_lambda_slider_pulls_the_polynomial_back(main_window, qtbot):
     win = main_window
     assert win.open_lesson("regularisation-polynomial")
@@ -105,8 +110,12 @@ def test_lambda_slider_pulls_the_polynomial_back(main_window, qtbot):
     page = lab.pages["regularisation"]
     size0 = lab.ctl.regfit.size
     assert "0 (through every point)" in page.numbers.text()
+    # the legend names each curve once: at λ = 0 the fit is the unregularised one
+    assert _legend(page) == ["the line", "degree 9, λ = 0"]
     press(qtbot, win, Qt.Key.Key_Right, 4)                   # the clicker: λ up a decade
     qtbot.wait(20)
+    assert _legend(page) == ["degree 9, unregularised", "the line",
+                             f"degree 9, λ = {lab.ctl.setup.reg_lambda:.3g}"]
     assert page.slider.value() == 40
     assert lab.ctl.setup.reg_lambda == pytest.approx(10 ** (-6 + 9 * 39 / 90))
     size1 = lab.ctl.regfit.size

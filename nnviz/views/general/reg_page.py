@@ -91,8 +91,9 @@ class RegularisationPage(Page):
         p = self.fit_plot
         p.clear()
         grid = np.linspace(-X_VIEW, X_VIEW, 301)
-        p.plot(grid, np.clip(poly_eval(r.coef0, grid), -50, 50),
-               pen=pen(COLOURS["fit"], 1.5, True), name=f"degree {d}, λ = 0")
+        if s.reg_lambda > 0:   # the unregularised fit, to compare (at λ = 0 it is the fit)
+            p.plot(grid, np.clip(poly_eval(r.coef0, grid), -50, 50),
+                   pen=pen(COLOURS["fit"], 1.5, True), name=f"degree {d}, unregularised")
         p.plot(grid, poly_eval(r.line, grid), pen=pen(COLOURS["b"], 2.0), name="the line")
         p.plot(grid, np.clip(poly_eval(r.coef, grid), -50, 50), pen=pen(COLOURS["mean"], 3.0),
                name=f"degree {d}, λ = {fmt(s.reg_lambda, 3)}")
