@@ -90,6 +90,24 @@ def test_pooling_is_stepped_with_the_max_cell_marked(lab, main_window, qtbot):
         page.arith.result.text()
 
 
+def test_the_pooling_lessons_backward_pass_has_its_caption(main_window, qtbot):
+    """pooling: the forward captions do not run on into the backward pass, which has its
+    own (the caption bar stood empty there, screenshots/conv-max-pooling-backward-...)."""
+    win = main_window
+    assert win.open_lesson("pooling")
+    lab = win.current_lab
+    backward = [c for c in load_lesson("pooling").captions if c.phase == "backward"]
+    assert len(backward) == 1
+    while lab.caption_position()[1] != "backward":
+        k = lab.ctl.k
+        press(qtbot, win, Qt.Key.Key_Right)
+        assert lab.ctl.k == k + 1
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == backward[0].text)
+    assert win.caption_bar.question_label.text().endswith(backward[0].question)
+    press(qtbot, win, Qt.Key.Key_Left)                     # back in the forward pass
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() != backward[0].text)
+
+
 def test_editing_a_kernel_cell_by_typing_and_undo(lab, main_window, qtbot):
     win = main_window
     table = lab.conv_page.kernel.tables[0]
