@@ -91,7 +91,7 @@ def test_u_curve_trains_in_slices_and_pauses_when_hidden(lab, main_window, qtbot
     assert not runner.playing
     qtbot.keyClick(main_window, Qt.Key.Key_7, CTRL)
     press(qtbot, main_window, Qt.Key.Key_P)
-    qtbot.waitUntil(lambda: runner.done, timeout=20000)
+    qtbot.waitUntil(lambda: runner.done, timeout=60000)   # (a loaded machine: 22 s)
     page = lab.pages["bias-variance"]
     xs, _ys = page.u_curves["test"].getData()
     assert len(xs) == 16
@@ -253,7 +253,7 @@ def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
     click(qtbot, lab, "general-resample")                    # new sets: their nets train
     runner = lab.ctl.runners["bias-variance"]
     assert lab.ctl.setup.seed == 1 and runner.playing
-    qtbot.waitUntil(lambda: runner.done, timeout=20000)
+    qtbot.waitUntil(lambda: runner.done, timeout=60000)   # (a loaded machine: 22 s)
     qtbot.wait(20)
     r = lab.ctl.shown_resampled()
     assert r.fits.shape[0] == 3
