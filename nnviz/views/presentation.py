@@ -14,14 +14,17 @@ _base: dict[str, object] = {}
 _PM = QStyle.PixelMetric
 #: the indicators of check boxes and radio buttons
 _INDICATORS = frozenset({_PM.PM_IndicatorWidth, _PM.PM_IndicatorHeight,
-                         _PM.PM_ExclusiveIndicatorWidth, _PM.PM_ExclusiveIndicatorHeight})
+                         _PM.PM_ExclusiveIndicatorWidth, _PM.PM_ExclusiveIndicatorHeight,
+                         # and a slider's handle (15 px in the platform's style)
+                         _PM.PM_SliderThickness, _PM.PM_SliderLength})
 
 
 class ScaledIndicators(QProxyStyle):
-    """The platform's style with check boxes' and radio buttons' indicators as much larger
-    than its own as the type is: in presentation mode a 14-pixel box stood beside 26-pixel
-    text (the Training lab's "discrete", the race's racers, the surface's "Train only these
-    two"), hard to see ticked from the back. The style's other metrics are its own."""
+    """The platform's style with check boxes' and radio buttons' indicators, and sliders'
+    handles, as much larger than its own as the type is: in presentation mode a 14-pixel box
+    stood beside 26-pixel text (the Training lab's "discrete", the race's racers, the
+    surface's "Train only these two"), hard to see ticked from the back, and a 15-pixel
+    handle beside it was as hard to find. The style's other metrics are its own."""
 
     def __init__(self, key: str) -> None:
         super().__init__(key)

@@ -1,12 +1,20 @@
-"""Every check box and radio button of every lab, in the real main window at projector
-sizes in presentation mode (F5): its indicator grows with its text (nnviz/views/
-presentation.py, ScaledIndicators), and a click on the grown box still ticks it."""
+"""Every check box, radio button and slider of every lab, in the real main window at
+projector sizes in presentation mode (F5): its indicator or handle grows with the text
+(nnviz/views/presentation.py, ScaledIndicators), and a click on the grown box still
+ticks it."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QRadioButton,
+    QSlider,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionSlider,
+)
 
 from nnviz.views.labs import LAB_CLASSES
 from tests.views.projector_window import projector_window, set_presentation, settle
@@ -29,8 +37,9 @@ def _indicator(button) -> QRect:
 
 
 def _small_indicators(win) -> tuple[int, list[str]]:
-    """How many check boxes and radio buttons are shown, and each one whose indicator is
-    smaller than 0.6 of its text's line (a 14-pixel box beside 26-pixel text in F5)."""
+    """How many check boxes, radio buttons and sliders are shown, and each one whose
+    indicator or handle is smaller than 0.6 of its text's line (a 14-pixel box beside
+    26-pixel text in F5, a 15-pixel slider handle)."""
     shown = [b for kind in (QCheckBox, QRadioButton) for b in win.findChildren(kind)
              if b.isVisibleTo(win) and b.isVisible()]
     out = []
@@ -40,7 +49,17 @@ def _small_indicators(win) -> tuple[int, list[str]]:
         line = b.fontMetrics().height()
         if min(w, h) < 0.6 * line:
             out.append(f"{b.objectName() or b.text()!r}: a {w}x{h} px box for {line} px text")
-    return len(shown), out
+    sliders = [s for s in win.findChildren(QSlider) if s.isVisibleTo(win) and s.isVisible()]
+    for s in sliders:   # a slider's handle: as large beside the type as the boxes
+        opt = QStyleOptionSlider()
+        s.initStyleOption(opt)
+        r = s.style().subControlRect(QStyle.ComplexControl.CC_Slider, opt,
+                                     QStyle.SubControl.SC_SliderHandle, s)
+        line = s.fontMetrics().height()
+        if min(r.width(), r.height()) < 0.6 * line:
+            out.append(f"slider {s.objectName() or s.toolTip()[:30]!r}: a {r.width()}x"
+                       f"{r.height()} px handle beside {line} px text")
+    return len(shown) + len(sliders), out
 
 
 #: lessons whose labs show check boxes: the decision map's "discrete", the universality
