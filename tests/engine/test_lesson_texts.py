@@ -70,6 +70,19 @@ def test_derivatives_are_written_with_the_prime_sign(name):
         assert not found, (found, text)
 
 
+GREEK_NAME = re.compile(r"\b(eta|alpha|beta|gamma|lambda|sigma|delta|epsilon|theta)\b",
+                        re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_greek_letters_are_written_as_letters(name):
+    """η, λ, σ, Δ as the Equation panel writes them, not their names ("w+ = w - eta * ..."
+    stood in the default lesson's caption under "η = 0.5" in the panel)."""
+    for text in _texts(load_lesson(name)):
+        found = GREEK_NAME.findall(_literal_text(text))
+        assert not found, (found, text)
+
+
 @pytest.mark.parametrize("name", lesson_names())
 def test_the_worked_example_has_targets_its_output_and_loss_can_reach(name):
     lesson = load_lesson(name)
