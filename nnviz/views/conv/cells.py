@@ -88,17 +88,21 @@ class CellGrid(QWidget):
         self.vmax = 1.0
         self.places = 4
         self.fill_h = FILL_H          # how much of a cell's height a number may take
+        self._room_for: str | None = None   # hold_room's text
+        self._least = QSize(40, 40)
         self._legibility: tuple[bool, bool, bool] | None = None
         self.style_ = current_style()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(40, 40)
+        self.setMinimumSize(self._least)
 
     # ------------------------------------------------------------ data
     def set_data(self, values: np.ndarray, shown: np.ndarray | None = None,
                  outline: tuple[int, int, int, int] | None = None,
                  marked: tuple[int, int] | None = None, pad: int = 0,
                  vmax: float | None = None) -> None:
-        self.values = np.asarray(values, dtype=float)
+        shape, self.values = self.values.shape, np.asarray(values, dtype=float)
+        if self.values.shape != shape and self._room_for is not None:
+            self._fit_minimum()
         self.shown, self.outline, self.marked, self.pad = shown, outline, marked, pad
         if vmax is None:   # the whole map's scale: colours do not change while stepping
             vmax = float(np.max(np.abs(self.values))) if self.values.size else 1.0
@@ -206,6 +210,21 @@ class CellGrid(QWidget):
         font.setPixelSize(PROJECTOR_TEXT_PX)
         wide = QFontMetricsF(font).horizontalAdvance(text)
         return math.ceil(max(PROJECTOR_TEXT_PX / self.fill_h, wide / FILL_W))
+
+    def hold_room(self, text: str | None) -> None:
+        """Ask the layout for cells in which ``text`` is written PROJECTOR_TEXT_PX tall
+        (a presentation-mode place whose share was too small; None: the usual minimum)."""
+        if self._room_for is None:
+            self._least = self.minimumSize()   # the minimum it had, given back with None
+        self._room_for = text
+        self._fit_minimum()
+
+    def _fit_minimum(self) -> None:
+        if self._room_for is None:
+            self.setMinimumSize(self._least)
+            return
+        side = self.side_for(self._room_for)
+        self.setMinimumSize(self.cols * side + 1, self.rows * side + 1)
 
     def floor_px(self) -> int:
         """The smallest numbers written: PROJECTOR_TEXT_PX in presentation mode."""

@@ -184,8 +184,7 @@ class CNNPage(QWidget):
         the room taken from the thumbnails (colours only) and the grid's margins, not
         from the stack of maps; the pictures scroll rather than grow the window."""
         grid = self.right
-        side = 10 * self.confusion.side_for("99") + 1 if presentation else 40
-        self.confusion.setMinimumSize(side, side)
+        self.confusion.hold_room("99" if presentation else None)
         m = 2 if presentation else -1     # -1: the style's margins
         grid.setContentsMargins(m, m, m, m)
         grid.setSpacing(4 if presentation else 6)
