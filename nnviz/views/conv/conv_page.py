@@ -151,13 +151,19 @@ class ConvPage(QWidget):
         self._arranged_for = (three, wide)
         present = self.style_.presentation
         # F5: one map's stack only repeats its colours (and is not needed backward); an
-        # RGB kernel's three tables (and ∂C/∂w's grids) one under another, in the narrow
-        # left column that leaves the width to the grids of the computation
+        # RGB kernel's three tables one under another, in the narrow left column that
+        # leaves the width to the grids of the computation (∂C/∂w's side by side, under
+        # the δ map: page_layout.PROJECTOR_RGB_BACK)
         stack = len(self.ctl.setup.kernels) > 1 and not (present and self.ctl.backward)
         self.stack_box.setVisible(not present or stack)
-        for box in (self.kernel, self.dw):
-            box.layout().setDirection(QBoxLayout.Direction.TopToBottom if present
-                                      else QBoxLayout.Direction.LeftToRight)
+        self.kernel.layout().setDirection(QBoxLayout.Direction.TopToBottom if present
+                                          else QBoxLayout.Direction.LeftToRight)
+        # an RGB kernel's backward pass in F5: ∂C/∂w and δp ask for cells that hold
+        # "-0.0" at 18 px (their shares were too small), the arithmetic and the δ map
+        # (colours only under the guess bar at 1280x720, as before) share the rest
+        hold = "-0.0" if present and three and self.ctl.stage == "conv_back" else None
+        for g in (*self.dw.grids, self.pooled):
+            g.hold_room(hold)
         self.layout_.arrange(present, three, bool(self.arith.one_row), wide, self.ctl.stage,
                              stack)
         self._swapped = self.layout_.swapped
@@ -296,7 +302,7 @@ class ConvPage(QWidget):
         self._titles(back.da.shape, back.dp.shape)
         self._title(self.fmap_title, ("∂C/∂a " if pb is not None else "δ = ∂C/∂z ")
                     + f"{back.da.shape[0]}×{back.da.shape[1]}")
-        self._title(self.pool_title, f"δp = p − t (t = {TARGET:g})")
+        self._title(self.pool_title, f"δp = p − t (t\u00a0=\u00a0{TARGET:g})")
         if cb is not None:
             self._title(self.kernel_title,
                         f"∂C/∂w = Σ δ·patch ({n_cells - hidden}/{c.n_conv})")

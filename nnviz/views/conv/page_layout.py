@@ -26,6 +26,11 @@ PROJECTOR_POOL = {"image": (0, 0, 1, 1), "stack": (1, 0, 1, 1), "kernel": (2, 0,
 #: a grey kernel's backward pass in presentation mode: ∂C/∂w in the kernel's place gets
 #: the left column's height, δp the pooled map's place under the arithmetic (no stack)
 PROJECTOR_BACK = {**PROJECTOR_POOL, "kernel": (1, 0, 2, 1), "stack": None}
+#: an RGB kernel's backward pass in presentation mode: ∂C/∂w's three grids side by side
+#: under the δ map (in the narrow left column they had 24 px cells at 1024x768: colours
+#: only), δp under the image (no stack)
+PROJECTOR_RGB_BACK = {"image": (0, 0, 1, 1), "pooled": (1, 0, 2, 1), "arith": (0, 1, 3, 1),
+                      "fmap": (0, 2, 2, 2), "kernel": (2, 2, 1, 2), "stack": None}
 
 
 class PageGrid:
@@ -63,15 +68,15 @@ class PageGrid:
         (stacked, not ``one_row``) get the height; ``wide`` (an RGB kernel's ∂C/∂w,
         three grids) a wider column and the top row only what it asks for. In
         presentation mode the three columns, the arithmetic widest (in ``stage`` pool,
-        pool_back or a grey kernel's conv_back, the pooled map under it; ``stack``: the
-        stack of maps is shown)."""
+        pool_back or a grey kernel's conv_back, the pooled map under it; an RGB kernel's
+        conv_back, ∂C/∂w under the δ map; ``stack``: the stack of maps is shown)."""
         if presentation:
             pooling = stage in ("pool", "pool_back")
-            back = stage == "conv_back" and not three
-            self._place(PROJECTOR_POOL if pooling else PROJECTOR_BACK if back else
-                        PROJECTOR if stack else PROJECTOR_ONE)
+            back = stage == "conv_back"
+            self._place(PROJECTOR_POOL if pooling else PROJECTOR_RGB_BACK if back and three
+                        else PROJECTOR_BACK if back else PROJECTOR if stack else PROJECTOR_ONE)
             # forward the pooled map is still empty: one map gets its room
-            self._stretch((3, 3, 4) if pooling or back else
+            self._stretch((3, 3, 4) if pooling or back and not three else
                           (3, 3, 2) if stage == "conv" and not stack else (1, 1, 1),
                           (2, 8, 3, 3) if three else (4, 10, 3, 3))
             return
