@@ -86,9 +86,17 @@ class Lab(QMainWindow):
         super().__init__(parent)
         self.doc = doc
         self.setObjectName(f"lab-{self.name}")
+        # the last status, for a window that starts to watch the lab after it was built
+        # (a page emits its first status while it is made: the Neuron lab's perceptron
+        # page left the status bar empty until its first step)
+        self.last_status = ""
+        self.status.connect(self._note_status)
         if parts is None and self.name in LAB_PARTS:   # a page on its own: its own parts
             parts = parts_class(self.name)(doc, self)
         self.parts = parts
+
+    def _note_status(self, text: str) -> None:
+        self.last_status = text
 
     # -- called by the main window ------------------------------------------
     def activate(self) -> None:

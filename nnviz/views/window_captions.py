@@ -31,6 +31,7 @@ class WindowCaptions(QObject):
 
     def watch(self, name: str, page) -> None:
         """Follow the status and position of the lab page ``name``."""
+        self.lab_status[name] = page.last_status   # what it said while it was made
         page.status.connect(lambda text: self._on_status(name, text))
         page.position_changed.connect(lambda: self._on_position_changed(name))
 

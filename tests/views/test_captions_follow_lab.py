@@ -67,6 +67,21 @@ def test_the_status_bar_shows_the_lab_on_screen(main_window, qtbot):
     assert "bumps mode" in win.status_label.text()
 
 
+def test_a_lab_built_by_a_lesson_shows_its_status_at_once(main_window, qtbot):
+    """A lesson that opens a lab not built yet: the status bar says where the lab is from
+    the start (the Neuron lab's perceptron page said nothing until its first step; the
+    status it gave while it was being made went to no one)."""
+    win = main_window
+    assert "neuron" not in win.labs
+    assert win.open_lesson("perceptron-xor")
+    assert win.current_lab_name == "neuron"
+    qtbot.waitUntil(lambda: win.status_label.text().startswith(
+        "Perceptron learning rule · iteration 0 · 0 updates"))
+    _go(win, qtbot, "workbench")
+    _go(win, qtbot, "neuron")
+    assert win.status_label.text().startswith("Perceptron learning rule · iteration 0")
+
+
 def _window_keys(win) -> list[str]:
     keys = []
     for a in win.findChildren(QAction):
