@@ -18,6 +18,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName("nnviz")
         QCoreApplication.setApplicationName("nnviz")
         app = QApplication(argv or sys.argv[:1])
+        from nnviz.views.presentation import scaled_indicators
+
+        scaled_indicators(app)   # before any widget exists
     return app  # type: ignore[return-value]
 
 

@@ -36,13 +36,8 @@ class ScaledIndicators(QProxyStyle):
 
 
 def scaled_indicators(app: QApplication) -> ScaledIndicators:
-    """The application's style, made a :class:`ScaledIndicators` if it is not one yet.
-
-    Made when a style first scales the type (presentation mode), not at start: every
-    metric Qt asks the proxy for is a call into Python (about 6,000 while the first
-    window is laid out, mostly the docks' title bars), and at scale 1 the proxy answers
-    what the platform's style would. Qt polishes every widget again when the style is
-    set; the font change that comes with it lays everything out again anyway."""
+    """The application's style, made a :class:`ScaledIndicators` if it is not one yet (at
+    start, before any widget exists, so nothing has to be polished again)."""
     style = app.style()
     if not isinstance(style, ScaledIndicators):
         style = ScaledIndicators(style.name())
@@ -117,8 +112,7 @@ def apply_app_style(style: Style) -> None:
     app = QApplication.instance()
     _remember_base(app)
     # before the font: its change makes every check box measure itself again
-    if style.scale != 1.0 or isinstance(app.style(), ScaledIndicators):
-        scaled_indicators(app).scale = style.scale
+    scaled_indicators(app).scale = style.scale
     app.setFont(scaled_font(style.scale))
     app.setPalette(make_palette(style))
     # Qt delivers the change later; deliver it now so the labs see the new fonts
