@@ -29,6 +29,7 @@ from nnviz.views.caption_text import quotes_values
 from nnviz.views.coalesce import Coalescer
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
+from nnviz.views.presentation import plain_dock
 from nnviz.views.safe_text import show_markdown
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.editor import NetworkEditor
@@ -125,7 +126,7 @@ class WorkbenchLab(Lab):
         self.equations.jump_requested.connect(self.stepper.set_position)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        d = QDockWidget(title, self)
+        d = plain_dock(title, self)   # its frame and title bar never scale
         d.setObjectName(f"workbench-dock-{title.lower()}")
         d.setWidget(widget)
         self.addDockWidget(area, d)
@@ -249,7 +250,6 @@ class WorkbenchLab(Lab):
         lesson = self.doc.lesson
         if lesson is not None:
             self.train_n.set_default_steps(lesson.epochs)
-        if lesson is not None:
             show_markdown(self.lesson_text, f"## {lesson.title}\n\n{lesson.description}\n\n"
                           + (f"*{lesson.source}*" if lesson.source else ""))
         self.inspector.select(None)
