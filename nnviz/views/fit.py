@@ -12,6 +12,7 @@ import time
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QScrollArea,
@@ -160,6 +161,16 @@ def fit_combo(combo: QComboBox) -> None:
     size = combo.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, opt,
                                           QSize(text, fm.height()), combo)
     combo.setMinimumWidth(size.width())
+
+
+def remeasure_combo_boxes(root: QWidget) -> None:
+    """Make every combo box under ``root`` measure its smallest size again in its present
+    type. Qt forgets a combo box's size hint when its font changes but keeps its minimum
+    size hint, and a Fixed-height box is never lower than that: a lab first shown in
+    presentation mode kept 33-35 px boxes (for 24 px of text) after F5 was left. A style
+    change makes a combo box forget both."""
+    for combo in root.findChildren(QComboBox):
+        QApplication.sendEvent(combo, QEvent(QEvent.Type.StyleChange))
 
 
 class FittingStatusBar(QStatusBar):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from nnviz.views.fit import remeasure_combo_boxes
 from nnviz.views.presentation import apply_app_style
 from nnviz.views.style import Style, current_style, make_style, set_current_style
 
@@ -35,6 +36,7 @@ class WindowStyle(QObject):
         win.caption_bar.apply_style(style)
         for page in win.labs.values():
             page.apply_style(style)
+        remeasure_combo_boxes(win)
         win.captions.refresh()  # the caption's reserved height, measured in the new type
         if style.presentation:
             # measured once the new type has reached the status bar

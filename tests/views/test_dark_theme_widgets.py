@@ -35,3 +35,32 @@ def test_dark_theme_reaches_the_picker_graph_and_disabled_widgets(main_window, q
             assert 90 < text.lightness() < 200            # muted, still readable
     finally:
         win.act_dark.trigger()
+
+
+def test_a_lab_first_shown_in_presentation_mode_has_normal_boxes_after_it(main_window, qtbot):
+    """Combo boxes of labs first shown in F5 come back to their normal height when F5 is
+    left (Qt kept their minimum size hint from the large type: 33-35 px boxes for 24 px
+    in the Universality and Error-surface labs), as those of labs built before F5 do."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    win = main_window
+
+    def heights() -> dict[str, tuple[int, int]]:
+        lab = win.current_lab
+        return {f"{lab.name}/{c.objectName() or c.currentText()}": (c.height(),
+                                                                   c.sizeHint().height())
+                for c in lab.findChildren(QComboBox) if c.isVisible()}
+
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    for key in (Qt.Key.Key_2, Qt.Key.Key_3):   # built now, in the large type
+        qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(10)
+        big = heights()
+        assert big and all(h >= 30 for h, _hint in big.values()), big
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    for key in (Qt.Key.Key_2, Qt.Key.Key_3):
+        qtbot.keyClick(win, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(10)
+        shown = heights()
+        assert shown and all(h == hint < 30 for h, hint in shown.values()), shown
