@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontInfo, QFontMetricsF
 
 from nnviz.views.conv.cells import COLOURS_NOTE, PROJECTOR_TEXT_PX, ROUNDED_NOTE
+from nnviz.views.conv.cnn_page import CONFUSION_TITLE
 from tests.views.fit_checks import broken_texts, cell_problems, text_problems
 from tests.views.projector_window import projector_window, set_presentation, settle
 
@@ -162,7 +163,7 @@ def test_the_cnn_pages_counts_are_written_large(window, qtbot):
     assert px >= PROJECTOR_TEXT_PX, (px, f"{grid.cell_size():.0f} px cells", title)
     texts = grid.written()[0]
     assert texts.tolist() == [[str(int(v)) for v in row] for row in grid.values]
-    assert title == "Confusion (test)"
+    assert title == CONFUSION_TITLE   # no "rounded", no "colours only"
     font = QFont(grid.font())
     font.setPixelSize(px)
     widest = max(QFontMetricsF(font).horizontalAdvance(t) for t in texts.ravel())

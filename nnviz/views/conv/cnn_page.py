@@ -31,6 +31,8 @@ from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import PAUSE, PLAY
 
+#: the confusion matrix's title: which way round it is (its tooltip says so too)
+CONFUSION_TITLE = "Confusion (test): true digit ↓, answer →"
 
 class MapGrid(QWidget):
     """Up to 16 small maps in rows of ``columns``, no numbers (colours only); the one of
@@ -159,7 +161,7 @@ class CNNPage(QWidget):
                  titled("Its feature maps", self.maps),
                  titled("Kernel gradients", self.dkernels),
                  titled("δ through pooling", self.routed),
-                 titled("Confusion (test)", self.confusion)]
+                 titled(CONFUSION_TITLE, self.confusion)]
         self.titles = [lab for _, lab in boxes]
         self.confusion.legibility_changed.connect(self._confusion_title)
         # forward above, backward below; the stack of feature maps and the confusion matrix
@@ -247,7 +249,7 @@ class CNNPage(QWidget):
         """In presentation mode the counts are written 18 px tall or not at all: the title
         says which (a hovered cell's tooltip has its count)."""
         note = self.confusion.note()
-        self.titles[5].setText("Confusion (test)" + (f" · {note}" if note else ""))
+        self.titles[5].setText(CONFUSION_TITLE + (f" · {note}" if note else ""))
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
