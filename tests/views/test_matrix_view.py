@@ -3,6 +3,7 @@ by layer, and every number of the notes' worked examples appears on screen."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -74,6 +75,31 @@ def test_m_toggles_the_matrix_view_and_the_keys_step_layer_by_layer(lab, main_wi
     assert lab.centre.currentWidget() is lab.graph and lab.stepper.k == 21
     press(qtbot, win, Qt.Key.Key_M)                    # back: resumes at the same step
     assert lab.matrix.m == 9
+
+
+def test_the_graph_behind_the_matrix_view_waits_until_it_is_shown(lab, main_window, qtbot,
+                                                                   monkeypatch):
+    """While the matrix view covers the graph, steps do not redraw the graph (a third of a
+    step's time); M brings it back drawn at the stepper's micro-step."""
+    from nnviz.views.workbench.present import graph_state
+
+    win = main_window
+    drawn = []
+    real = lab.graph.set_state
+    monkeypatch.setattr(lab.graph, "set_state", lambda s: (drawn.append(s), real(s)))
+    press(qtbot, win, Qt.Key.Key_M)
+    press(qtbot, win, Qt.Key.Key_Right, 6)
+    qtbot.waitUntil(lambda: "matrix step 6 of 14" in win.status_label.text(), timeout=2000)
+    assert drawn == [] and lab.stepper.k > 0
+    press(qtbot, win, Qt.Key.Key_M)
+    qtbot.waitUntil(lambda: len(drawn) > 0, timeout=2000)
+    st = lab.stepper
+    want = graph_state(st.trace, st.trace.state_at(st.k), st.doc.naming,
+                       lab.style_.presentation)
+    shown_now = lab.graph.state
+    for f in dataclasses.fields(want):   # field by field (arrays among them)
+        a, b = getattr(shown_now, f.name), getattr(want, f.name)
+        assert repr(a) == repr(b), f.name
 
 
 def test_bp1_is_two_column_vectors_and_their_hadamard_product(lab, main_window, qtbot):

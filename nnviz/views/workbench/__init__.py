@@ -36,7 +36,7 @@ from nnviz.views.workbench.editor import NetworkEditor
 from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.notes import step_remarks
-from nnviz.views.workbench.present import graph_state, math_plain
+from nnviz.views.workbench.present import math_plain, show_step
 from nnviz.views.workbench.timeline import TimelinePanel
 from nnviz.views.workbench.train_n import TrainNPanel
 
@@ -261,20 +261,10 @@ class WorkbenchLab(Lab):
         """Re-read the stepper and the document into every panel (coalesced)."""
         self._refresher.cancel()
         st = self.stepper
-        tr = st.trace
         hidden = self.reveal.hidden()
-        if tr is not None:
-            self.graph.set_network(tr.net_before, st.doc.naming, redraw=False)
-            self.graph.set_inputs(tr.x, redraw=False)   # set_state draws them all
-            self.graph.set_targets(tr.y, redraw=False)
-            masked = hidden and st.k > 0 and not self.matrix.active
-            shown = self.reveal.state(tr, st.k) if masked else tr.state_at(st.k)
-            self.graph.set_state(graph_state(tr, shown, st.doc.naming, self.style_.presentation))
-            self._on_selection_changed()
-        elif st.doc.network is not None:   # declined (the Equation panel says why): the
-            self.graph.set_network(st.doc.network, st.doc.naming,   # network, not a pass
-                                   redraw=False)
-            self.graph.set_state(None)
+        if not self.matrix.active:   # (behind the matrix view the graph waits until
+            show_step(self.graph, st, self.reveal, hidden, self.style_.presentation)
+            self._on_selection_changed()   # (it comes back: a hidden view costs nothing)
         self.reveal.sync()
         self.equations.refresh(hidden)
         self.inspector.refresh()
@@ -288,7 +278,9 @@ class WorkbenchLab(Lab):
         # in view in presentation mode too
         short = step_remarks(self.doc, self.matrix, self.stepper, short=True)
         self.status.emit(math_plain(" · ".join([status] + short)))   # "neuron a²₃", not a^2_3
-        self.graph.flush()
+        if not self.matrix.active:
+            self.graph.flush()
+
 
     # ------------------------------------------------------------ Lab hooks
     def step_forward(self) -> None:

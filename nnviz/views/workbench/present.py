@@ -259,3 +259,20 @@ def step_summary(step: MicroStep, hidden: bool = False) -> str:
     text set as the equation above it ("∂E_total/∂w4" was ASCII under "∂Eₜₒₜₐₗ/∂w4")."""
     return math_plain(f"{step.index}. {step.equation.lhs} = "
                       f"{'?' if hidden else fmt(step.value)}")
+
+
+def show_step(graph, stepper, reveal, hidden: bool, presentation: bool) -> None:
+    """The Workbench's graph at the stepper's micro-step (the result masked while it is
+    predicted), or the network alone where no pass could be made."""
+    tr = stepper.trace
+    naming = stepper.doc.naming
+    if tr is not None:
+        graph.set_network(tr.net_before, naming, redraw=False)
+        graph.set_inputs(tr.x, redraw=False)   # set_state draws them all
+        graph.set_targets(tr.y, redraw=False)
+        masked = hidden and stepper.k > 0
+        shown = reveal.state(tr, stepper.k) if masked else tr.state_at(stepper.k)
+        graph.set_state(graph_state(tr, shown, naming, presentation))
+    elif stepper.doc.network is not None:   # declined (the Equation panel says why):
+        graph.set_network(stepper.doc.network, naming, redraw=False)   # the network alone
+        graph.set_state(None)
