@@ -93,10 +93,20 @@ class PerceptronPanel(QTabWidget):
 
     # ------------------------------------------------------------ one page or two tabs
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Resize and not self._pending:
+        if event.type() == QEvent.Type.Resize:
+            self._arrange_soon()
+        return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The panel itself too: with the second tab shown, the first page (hidden) is
+        not resized, and a window grown tall left the two tabs up."""
+        super().resizeEvent(event)
+        self._arrange_soon()
+
+    def _arrange_soon(self) -> None:
+        if not self._pending:
             self._pending = True   # after the layout pass that resized the view
             QTimer.singleShot(0, self.arrange)
-        return super().eventFilter(obj, event)
 
     @staticmethod
     def _need(lay, width: int) -> int:
@@ -107,8 +117,8 @@ class PerceptronPanel(QTabWidget):
         """Both sections on one page when the panel is tall enough for them (no tab bar),
         else the two tabs."""
         self._pending = False
-        scroll = self.widget(0)
-        width = scroll.widget().width()
+        scroll = self.currentWidget()   # (a hidden page keeps its old size)
+        width = scroll.viewport().width()
         total = self._need(self.weights_lay, width)
         title = self.learning_title.sizeHint().height() + self.weights_lay.spacing()
         learning = self._need(self.learning.layout(), width) + \
