@@ -62,15 +62,21 @@ class GuessBar(QFrame):
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(4, 4, 4, 4)
         self._rows = (QHBoxLayout(), QHBoxLayout())   # the guess row, the result row
-        self._place(compact=False)
+        self.rows = 0
+        self._verdict_hidden = False   # hidden by a one-row bar
+        self._place(3)
         self.apply_style(current_style())
         self.hide()
 
-    def _place(self, compact: bool) -> None:
-        """Three rows (question; guess and buttons; verdict and tally), or two (question,
-        guess and buttons on one line) where a lab's pictures need the height. In three
-        rows each row shares its width out alone (in one grid the tally's width made the
-        Reveal button as wide and left the guess field a few pixels: "y…")."""
+    def _place(self, rows: int) -> None:
+        """Three rows (question; guess and buttons; verdict and tally), two (question,
+        guess and buttons on one line) where a lab's pictures need the height, or one
+        (the tally beside the buttons; the verdict said by the lab's caption bar, see
+        :meth:`LabReveal.prompt`) where they need more: the Convolution lab in F5, whose
+        backward grids under a two-row bar were colours only at 1024x768 and 1280x720.
+        In three rows each row shares its width out alone (in one grid the tally's width
+        made the Reveal button as wide and left the guess field a few pixels: "y…")."""
+        self.rows = rows
         grid, right = self.grid, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
         for lay in (grid, *self._rows):
             for w in (self.question, self.edit, self.check, self.reveal, self.verdict,
@@ -78,9 +84,23 @@ class GuessBar(QFrame):
                 lay.removeWidget(w)
         for row in self._rows:
             grid.removeItem(row)
-        for c in range(4):
+        for c in range(5):
             grid.setColumnStretch(c, 0)
-        if compact:
+        # hidden in one row; shown again only if hidden here (shown explicitly while the
+        # bar had no parent, the label left the window's clicker keys dead)
+        if rows == 1 and not self.verdict.isHidden():
+            self.verdict.hide()
+            self._verdict_hidden = True
+        elif rows > 1 and self._verdict_hidden:
+            self.verdict.show()
+            self._verdict_hidden = False
+        if rows == 1:
+            for c, w in enumerate((self.question, self.edit, self.check, self.reveal)):
+                grid.addWidget(w, 0, c)
+            grid.addWidget(self.tally, 0, 4, Qt.AlignmentFlag.AlignRight |
+                           Qt.AlignmentFlag.AlignVCenter)
+            grid.setColumnStretch(1, 1)
+        elif rows == 2:
             grid.addWidget(self.question, 0, 0)
             grid.addWidget(self.edit, 0, 1)
             grid.addWidget(self.check, 0, 2)
@@ -102,8 +122,17 @@ class GuessBar(QFrame):
 
     def set_compact(self, on: bool) -> None:
         """Two rows instead of three (the question beside the guess)."""
-        self.question.setWordWrap(not on)
-        self._place(bool(on))
+        self.set_rows(2 if on else 3)
+
+    def set_rows(self, rows: int) -> None:
+        """Three, two or one row(s) (:meth:`_place`)."""
+        if rows != self.rows:
+            self.question.setWordWrap(rows == 3)
+            self._place(rows)
+
+    def verdict_text(self) -> str:
+        """The verdict on the last guess, or why it was not judged ('' if none)."""
+        return self.verdict.text()
 
     def ask(self, question: str, tally: str) -> None:
         """Show the bar for a hidden result (a new question clears the old guess)."""
@@ -160,7 +189,10 @@ Question = tuple[Hashable, str, float] | None
 
 class LabReveal(QObject):
     """One lab's predict-then-reveal: ``question()`` names what is on screen; the lab asks
-    :meth:`hidden` while it draws and calls :meth:`sync` after."""
+    :meth:`hidden` while it draws and calls :meth:`sync` after. ``said`` after each guess
+    (the caption bar says the verdict where the bar is one row)."""
+
+    said = Signal()
 
     def __init__(self, lab, controller: RevealController | None,
                  question: Callable[[], Question]) -> None:
@@ -191,7 +223,9 @@ class LabReveal(QObject):
         if self.rc.hidden(q[0]):
             # one short line: the guess bar under it asks the question too, and a longer
             # prompt took the Convolution lab's numbers' room at 1024x768 in F5
-            return f"Predict {q[1]} before it is shown: Enter checks a guess, press R reveals it."
+            ask = f"Predict {q[1]} before it is shown: Enter checks a guess, press R reveals it."
+            said = self.bar.verdict_text() if self.bar.rows == 1 else ""
+            return f"{ask}\n{said}" if said else ask
         return f"{q[1]} is shown. Press → for the next step."
 
     def reveal(self) -> bool:
@@ -224,6 +258,8 @@ class LabReveal(QObject):
             v = self.rc.guess(q[0], self.lesson(), text, q[2])
         except ValueError as e:
             self.bar.show_error(str(e))
+            self.said.emit()
             return
         self.bar.show_verdict(v)
         self.sync()
+        self.said.emit()

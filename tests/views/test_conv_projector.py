@@ -42,8 +42,11 @@ def _grids(page):
     pool = c.pool_cell() is not None
     out = [(page.fmap, page.fmap_title, forward and c.k > 0),
            (page.pooled, page.pool_title, pool)]
-    out += [(g, arith.title, forward) for g in (*arith.patches, *arith.kernels,
-                                                *arith.products)]
+    # the computation of the position shown: written forward and backward, predict mode
+    # on or off (an RGB patch under the guess bar was colours only at 1024x768 and
+    # 1280x720 until its channels stood in columns)
+    out += [(g, arith.title, True) for g in (*arith.patches, *arith.kernels,
+                                             *arith.products)]
     out += [(g, page.kernel_title, c.stage == "conv_back") for g in page.dw.grids]
     return [(g, title, must) for g, title, must in out
             if g.isVisibleTo(page) and (g.shown is None or g.shown.any())]

@@ -318,3 +318,47 @@ def _plain(text: str) -> str:
     """A label's text without the marks that keep it from breaking (no-break spaces,
     word joiners)."""
     return text.replace("\u00a0", " ").replace("\u2060", "")
+
+
+def test_the_convolution_guess_bar_is_one_row_in_presentation_mode(main_window, qtbot):
+    """F5: the Convolution lab's bar is one row (question, guess, buttons and tally; its
+    backward grids under two rows were colours only at 1024x768 and 1280x720); the verdict
+    on a guess is then the caption bar's second line. Out of F5 the bar has two rows
+    again, the verdict in it, and the clicker keys still step."""
+    from tests.views.projector_window import set_presentation
+
+    win = main_window
+    assert win.open_lesson("conv-edge")
+    lab = win.lab("conv")
+    bar = lab.reveal.bar
+    set_presentation(win, qtbot, True)
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    for _ in range(4):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    row = {w: _grid_row(bar, w) for w in (bar.question, bar.edit, bar.check, bar.reveal,
+                                          bar.tally)}
+    assert set(row.values()) == {0} and not bar.verdict.isVisible()
+    caption = win.caption_bar.text_label
+    assert lab.result_hidden()
+    qtbot.waitUntil(lambda: caption.text().startswith("Predict"), timeout=2000)
+    assert caption.text() == "Predict out(1,4) before it is shown: Enter checks a guess, " \
+                             "press R reveals it."
+    _type(qtbot, bar.edit, "123")
+    QApplication.processEvents()
+    said = bar.verdict.text()
+    assert said.startswith("Not quite")
+    qtbot.waitUntil(lambda: caption.text().endswith("\n" + said), timeout=2000)
+    _type(qtbot, bar.edit, "x")
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: caption.text().endswith("\ntype a number, like 0.5933 (not 'x')"),
+                    timeout=2000)
+    win.setFocus()
+    set_presentation(win, qtbot, False)
+    QApplication.processEvents()
+    assert _grid_row(bar, bar.verdict) == 1 and bar.verdict.isVisible()
+    qtbot.waitUntil(lambda: "\n" not in caption.text(), timeout=2000)   # the bar says it
+    k = lab.ctl.k
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    assert lab.ctl.k == k + 1

@@ -55,6 +55,7 @@ class ConvLab(Lab):
         self._build_actions()
         self.reveal = LabReveal(self, getattr(parent, "reveal", None), self._question)
         self.reveal.rc.changed.connect(self._refresher.request)
+        self.reveal.said.connect(self._refresher.request)   # the caption says the verdict
         self.conv_page.set_reveal(self.reveal)
         doc.lesson_changed.connect(self._on_lesson_changed)
         if doc.lesson is not None and doc.lesson.lab == "conv":

@@ -17,6 +17,8 @@ from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
 CHANNELS = ("R", "G", "B")
+#: how the channels' rows stand (ArithmeticPanel._place)
+STACKED, ROW, COLUMNS = "stacked", "row", "columns"
 
 
 def sum_text(cell: ConvCell, hidden: bool = False) -> str:
@@ -107,9 +109,11 @@ class ArithmeticPanel(QWidget):
         self._presentation = False
         for g in (*self.patches, *self.kernels, *self.products):
             g.legibility_changed.connect(self._note)
-        self.one_row = None      # the channels side by side (True) or one under another
+        self.mode: str | None = None   # STACKED, ROW or COLUMNS (_place)
+        self.one_row: bool | None = None   # the channels side by side in one row
         self._n = 0              # channels shown
-        self._place(False)
+        self._scalar = False     # the middle grid is one number (δ): COLUMNS possible
+        self._place(STACKED)
         self.result = QLabel()
         self.result.setObjectName("conv-sum")
         self.result.setWordWrap(True)
@@ -120,59 +124,101 @@ class ArithmeticPanel(QWidget):
         nest(lay, self.grid, 1)
         lay.addWidget(self.result)
 
-    def _place(self, one_row: bool) -> None:
-        """The channels' rows one under another, or side by side in one row (a wide,
-        short panel: a projector's 1280x720 with the guess bar up gave each of three
-        stacked grids too few pixels to write its numbers)."""
-        if one_row == self.one_row:
+    def _place(self, mode: str) -> None:
+        """The channels' rows one under another (STACKED), side by side in one row (ROW: a
+        wide, short panel: a projector's 1280x720 with the guess bar up gave each of three
+        stacked grids too few pixels to write its numbers), or in COLUMNS: each channel's
+        tag and patch over "× δ =" over its result. COLUMNS is for the backward pass,
+        whose δ is one number: its row is one cell high, so the height goes to two grids,
+        not three (stacked, an RGB patch under the guess bar at 1024x768 and 1280x720 in
+        F5 had 31-37 px cells: colours only)."""
+        if mode == self.mode:
             return
-        self.one_row = one_row
-        for ch, widgets in enumerate(self._cells):
-            for i, w in enumerate(widgets):
-                self.grid.addWidget(w, 0 if one_row else ch, 6 * ch + i if one_row else i)
+        self.mode = mode
+        self.one_row = mode == ROW
+        for ch, (tag, p, times, k, eq, m) in enumerate(self._cells):
+            if mode == COLUMNS:     # tag | patch over "× δ =" over result, centred
+                b = 6 * ch
+                places = ((tag, 0, b, 1, 1), (p, 0, b + 1, 1, 5), (times, 1, b + 2, 1, 1),
+                          (k, 1, b + 3, 1, 1), (eq, 1, b + 4, 1, 1), (m, 2, b + 1, 1, 5))
+            else:
+                row = 0 if mode == ROW else ch
+                places = tuple((w, row, 6 * ch + i if mode == ROW else i, 1, 1)
+                               for i, w in enumerate((tag, p, times, k, eq, m)))
+            for w, r, c, rs, cs in places:
+                self.grid.addWidget(w, r, c, rs, cs)
         for col in range(18):
-            self.grid.setColumnStretch(col, 1 if col % 6 in (1, 3, 5) and
-                                       (one_row or col < 6) else 0)
-        for ch in range(3):
-            self.grid.setRowStretch(ch, 1 if (ch == 0 or not one_row and ch < self._n) else 0)
-        self.arranged.emit(one_row)
+            if mode == COLUMNS:
+                on = col % 6 in (1, 5)
+            else:
+                on = col % 6 in (1, 3, 5) and (mode == ROW or col < 6)
+            self.grid.setColumnStretch(col, 1 if on else 0)
+        self._hold_sign_row()
+        one_cell = self._scalar
+        for r in range(4):
+            if mode == COLUMNS:
+                on = r in (0, 2) or r == 1 and not one_cell
+            else:
+                on = r < 3 and (r == 0 or mode == STACKED and r < self._n)
+            self.grid.setRowStretch(r, 1 if on else 0)
+        self.arranged.emit(self.one_row)
 
-    def _grid_side(self, one_row: bool) -> float:
-        """The side of each square grid in that arrangement, in the room the panel has."""
+    def _hold_sign_row(self) -> None:
+        """In COLUMNS in presentation mode, δ's one cell large enough for its number at
+        PROJECTOR_TEXT_PX (the sign row's 40 px left it colours only)."""
+        hold = "-0.0" if self.mode == COLUMNS and self._presentation else None
+        for k in self.kernels:
+            k.hold_room(hold)
+
+    def _grid_side(self, mode: str) -> float:
+        """The side of each square patch grid in that arrangement, in the room the panel
+        has."""
         room = self.grid.geometry()
         if room.width() <= 0 or self._n < 2:
             return 0.0
-        label = max(w.sizeHint().width() for w in self._cells[0] if isinstance(w, QLabel))
-        per_row = self._n if one_row else 1
-        width = (room.width() - 3 * per_row * (label + self.grid.horizontalSpacing())) \
-            / (3 * per_row)
-        height = room.height() / (1 if one_row else self._n)
+        labels = [w for w in self._cells[0] if isinstance(w, QLabel)]
+        label = max(w.sizeHint().width() for w in labels)
+        gap_w, gap_h = self.grid.horizontalSpacing(), self.grid.verticalSpacing()
+        if mode == COLUMNS:   # (only where the middle grid is one cell: its row's height)
+            sign = max(self.kernels[0].minimumHeight(),
+                       max(w.sizeHint().height() for w in labels))
+            tag = self.tags[0].sizeHint().width() + gap_w
+            width = (room.width() - self._n * (tag + gap_w)) / self._n
+            height = (room.height() - sign - 2 * gap_h) / 2
+            return min(width, height)
+        per_row = self._n if mode == ROW else 1
+        width = (room.width() - 3 * per_row * (label + gap_w)) / (3 * per_row)
+        height = room.height() / (1 if mode == ROW else self._n)
         return min(width, height)
 
     def _arrange(self) -> None:
-        """Side by side where that gives the grids a tenth more room than stacked."""
+        """The arrangement whose grids are largest, where that gives them a tenth more
+        room than the one shown (COLUMNS only backward, where δ is one number)."""
         if self._n < 2:
-            self._place(False)
+            self._place(STACKED)
             return
-        stacked, row = self._grid_side(False), self._grid_side(True)
-        if row > 1.1 * stacked:
-            self._place(True)
-        elif stacked > 1.1 * row:
-            self._place(False)
+        modes = (STACKED, ROW, COLUMNS) if self._scalar else (STACKED, ROW)
+        sides = {m: self._grid_side(m) for m in modes}
+        best = max(modes, key=sides.get)
+        if self.mode not in sides or sides[best] > 1.1 * sides[self.mode]:
+            self._place(best)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
         self._arrange()
 
-    def _rows(self, n: int, tags: bool) -> None:
-        self._n = n
+    def _rows(self, n: int, tags: bool, scalar: bool = False) -> None:
+        """``n`` channels' rows shown (their tags with ``tags``); ``scalar``: the middle
+        grid is one number (the backward pass's δ)."""
+        self._n, self._scalar = n, scalar
         for ch in range(3):
             on = ch < n
             for w in (self.patches[ch], self.kernels[ch], self.products[ch], *self.signs[ch]):
                 w.setVisible(on)
             self.tags[ch].setVisible(on and tags)
-        self.one_row, one_row = None, bool(self.one_row) and n > 1
-        self._place(one_row)
+        mode = self.mode if n > 1 else STACKED
+        self.mode = None
+        self._place(mode if mode != COLUMNS or self._scalar else STACKED)
         self._arrange()
 
     def set_title(self, text: str) -> None:
@@ -249,7 +295,7 @@ class ArithmeticPanel(QWidget):
         """patch × δ = δ·patch (per channel for RGB): what this cell adds to ∂C/∂w;
         δ and ∂C/∂b written out below (δ and its share not shown while ``hidden``)."""
         c = cell.patch.shape[0]
-        self._rows(c, c == 3)
+        self._rows(c, c == 3, scalar=True)
         self._signs("×", "=")
         vmax = float(max(np.abs(cell.patch).max(), np.abs(cell.contribution).max(), 1e-12))
         for ch in range(c):
@@ -262,6 +308,7 @@ class ArithmeticPanel(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self._presentation = style.presentation
+        self._hold_sign_row()
         big = QFont(self.font())
         big.setPointSizeF(style.pt(11))
         big.setBold(True)

@@ -158,10 +158,9 @@ class ConvPage(QWidget):
         self.stack_box.setVisible(not present or stack)
         self.kernel.layout().setDirection(QBoxLayout.Direction.TopToBottom if present
                                           else QBoxLayout.Direction.LeftToRight)
-        # an RGB kernel's backward pass in F5: ∂C/∂w and δp ask for cells that hold
-        # "-0.0" at 18 px (their shares were too small), the arithmetic and the δ map
-        # (colours only under the guess bar at 1280x720, as before) share the rest
-        hold = "-0.0" if present and three and self.ctl.stage == "conv_back" else None
+        # the backward pass in F5: ∂C/∂w and δp ask for cells that hold "-0.0" at 18 px
+        # (their shares were too small), the arithmetic and the δ map share the rest
+        hold = "-0.0" if present and self.ctl.stage == "conv_back" else None
         for g in (*self.dw.grids, self.pooled):
             g.hold_room(hold)
         self.layout_.arrange(present, three, bool(self.arith.one_row), wide, self.ctl.stage,
@@ -195,7 +194,7 @@ class ConvPage(QWidget):
     def set_reveal(self, reveal) -> None:
         """Predict, then reveal: its guess bar goes under the position line."""
         self.reveal = reveal
-        reveal.bar.set_compact(True)      # two rows: the pictures keep their numbers
+        reveal.bar.set_compact(True)      # two rows (one in F5): the pictures keep their numbers
         self.right.insertWidget(1, reveal.bar)
         self.refresh()
 
@@ -205,6 +204,8 @@ class ConvPage(QWidget):
         height their numbers need."""
         asking = self.reveal is not None and self.reveal.bar.isVisibleTo(self)
         self.position.setVisible(not (asking and self.style_.presentation))
+        if self.reveal is not None:   # F5: one row (the caption bar says the verdict)
+            self.reveal.bar.set_rows(1 if self.style_.presentation else 2)
 
     # ------------------------------------------------------------ painting the image
     def _on_paint(self, r: int, c: int, button: int) -> None:

@@ -76,7 +76,11 @@ class PageGrid:
             self._place(PROJECTOR_POOL if pooling else PROJECTOR_RGB_BACK if back and three
                         else PROJECTOR_BACK if back else PROJECTOR if stack else PROJECTOR_ONE)
             # forward the pooled map is still empty: one map gets its room
-            self._stretch((3, 3, 4) if pooling or back and not three else
+            # the backward pass: the bottom row (an RGB kernel's ∂C/∂w, a grey one's δp)
+            # only what its numbers hold (hold_room), the rest to the rows above (with
+            # the guess bar up at 1280x720, an equal third left the δ map's cells 36 px,
+            # 40 % left a grey patch's 38 px: colours only)
+            self._stretch((1, 1, 0) if back else (3, 3, 4) if pooling else
                           (3, 3, 2) if stage == "conv" and not stack else (1, 1, 1),
                           (2, 8, 3, 3) if three else (4, 10, 3, 3))
             return
