@@ -41,6 +41,27 @@ def _in_scroll_area(w: QWidget, root: QWidget) -> bool:
     return False
 
 
+def _cut_sideways(w: QWidget, root: QWidget) -> str | None:
+    """In a scroll area that never scrolls sideways (its horizontal bar always off), the
+    part of ``w`` beyond the viewport's left or right edge can never be seen: the
+    Training controls docked at 1920x1080 in F5 cut "1 batch", "◀ Back" and "Revert"
+    there, unelided."""
+    p = w.parentWidget()
+    while p is not None and p is not root:
+        area = p.parentWidget()
+        if isinstance(area, QAbstractScrollArea) and p is area.viewport():
+            if area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+                return None
+            view = p.rect()
+            left = w.mapTo(p, w.rect().topLeft()).x()
+            right = left + w.width()
+            if left < view.left() - 1 or right > view.right() + 2:
+                return f"cut by its scroll area: x {left}..{right} in a {view.width()} px view"
+            return None
+        p = p.parentWidget()
+    return None
+
+
 def _text_size(fm: QFontMetrics, text: str) -> tuple[int, int]:
     lines = text.replace("&&", "\0").replace("&", "").replace("\0", "&").split("\n")
     return max(fm.horizontalAdvance(t) for t in lines), fm.height() * len(lines)
@@ -136,6 +157,8 @@ def text_problems(root: QWidget) -> list[str]:
         if problem is None and text.strip() and not win_rect.contains(where) \
                 and not _in_scroll_area(w, root):
             problem = f"outside the window at {where.getRect()}"
+        if problem is None and text.strip():
+            problem = _cut_sideways(w, root)
         if problem is not None:
             out.append(f"{type(w).__name__} {w.objectName() or ''} {text[:40]!r}: {problem}")
     return out

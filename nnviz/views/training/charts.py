@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -255,6 +256,10 @@ class Curves(QWidget):
             self.readout.setText(self.read(vb.mapSceneToView(pos).x()))
 
 
+#: the bars' legend on one line, or on two where one does not fit
+LEGEND = ("purple: mean |δ| · green: mean |∂C/∂w|", "purple: mean |δ|\ngreen: mean |∂C/∂w|")
+
+
 class HealthBars(QWidget):
     """Per layer, bars of log10 mean |δ| and log10 mean |∂C/∂w| (input side on the left),
     numbered as the document numbers layers (the notes: the input layer is layer 1)."""
@@ -279,11 +284,12 @@ class HealthBars(QWidget):
         self.plot.addItem(self.delta_bars)
         self.plot.addItem(self.dw_bars)
         self.label = QLabel()
-        # one line, never wrapped: a wrapping label's height depends on a width the tab's
-        # layout does not ask about, and was sometimes 2 px short (cut) in presentation
-        # mode; unwrapped, its height is its line's. The width may still shrink (the
-        # projector tests check the text fits).
+        # never wrapped: a wrapping label's height depends on a width the tab's layout
+        # does not ask about, and was sometimes 2 px short (cut) in presentation mode;
+        # one line where it fits, else two fixed lines (_fit_label; at 1366x768 in F5
+        # beside the docked side panel the line needed 429 px and had 407)
         self.label.setMinimumWidth(1)
+        self.label.setText(LEGEND[0])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot, 1)
@@ -291,6 +297,23 @@ class HealthBars(QWidget):
         self.delta = np.zeros(0)
         self.dw = np.zeros(0)
         self.apply_style(Style())
+
+    def _fit_label(self) -> None:
+        """The legend on one line where it fits the label's width, else on two."""
+        one = LEGEND[0]
+        fits = self.label.fontMetrics().horizontalAdvance(one) <= self.label.width() - 2
+        text = one if fits else LEGEND[1]
+        if text != self.label.text():
+            self.label.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_label()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:   # F5: the line measured in its type
+            QTimer.singleShot(0, self, self._fit_label)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
@@ -331,5 +354,5 @@ class HealthBars(QWidget):
         self.plot.setYRange(floor, top + 0.3, padding=0)
         parts = [f"{i + 1 + input_layer}: {_short(d)} / {_short(w)}"
                  for i, (d, w) in enumerate(zip(self.delta, self.dw))]
-        self.label.setText("purple: mean |δ| · green: mean |∂C/∂w|")
+        self._fit_label()
         self.label.setToolTip("mean |δ| / |∂C/∂w| per layer: " + " · ".join(parts))
