@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,18 @@ def test_worked_bad_lesson_gives_one_line_error(tmp_path):
     assert "weights[0][1]" in r.stderr
     r = run("worked", "--lesson", "no-such-lesson")
     assert r.returncode != 0 and "no lesson named" in r.stderr
+
+
+def test_a_screenshot_leaves_no_deferred_call_on_a_deleted_widget(tmp_path):
+    """The screenshot window closes right after it is drawn: a layout pass a panel had
+    deferred (QTimer.singleShot) must die with the panel, not run on the deleted C++
+    object ("RuntimeError: Internal C++ object (PerceptronPanel) already deleted" after
+    every activation-gallery and keras-lab-notes screenshot)."""
+    for lesson in ("activation-gallery", "keras-lab-notes"):
+        out = tmp_path / f"{lesson}.png"
+        r = subprocess.run([sys.executable, "-m", "nnviz", "screenshot", "--lesson", lesson,
+                            "--size", "1024x768", "--presentation", "--out", str(out)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=120,
+                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        assert r.returncode == 0 and out.exists(), r.stderr
+        assert "Error" not in r.stderr and "Traceback" not in r.stderr, r.stderr

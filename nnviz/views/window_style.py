@@ -40,7 +40,7 @@ class WindowStyle(QObject):
         win.captions.refresh()  # the caption's reserved height, measured in the new type
         if style.presentation:
             # measured once the new type has reached the status bar
-            QTimer.singleShot(0, self._show_presentation_hint)
+            QTimer.singleShot(0, self, self._show_presentation_hint)
 
     def _show_presentation_hint(self) -> None:
         if current_style().presentation:

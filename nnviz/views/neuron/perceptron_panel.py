@@ -106,7 +106,7 @@ class PerceptronPanel(QTabWidget):
     def _arrange_soon(self) -> None:
         if not self._pending:
             self._pending = True   # after the layout pass that resized the view
-            QTimer.singleShot(0, self.arrange)
+            QTimer.singleShot(0, self, self.arrange)
 
     @staticmethod
     def _need(lay, width: int) -> int:

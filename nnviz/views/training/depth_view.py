@@ -244,5 +244,5 @@ class _ShareOnResize(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self.share)
+            QTimer.singleShot(0, self, self.share)
         return False

@@ -115,7 +115,7 @@ class KerasCode(QWidget):
             elif self._sizes:
                 split.setSizes(self._sizes)
                 self._sizes = None
-        QTimer.singleShot(0, self.lab._share_body)
+        QTimer.singleShot(0, self.lab, self.lab._share_body)
 
     def code_height(self, total: int) -> int:
         """The code's share of the column of height ``total`` under the network: most of
@@ -162,7 +162,7 @@ class KerasCode(QWidget):
         if abs(self.list.font().pointSizeF() - f.pointSizeF()) > 0.01:
             self.list.setFont(f)
             if self.isVisible():   # taller rows: the code's share of the column again
-                QTimer.singleShot(0, self.lab._share_body)
+                QTimer.singleShot(0, self.lab, self.lab._share_body)
 
     def refresh(self) -> None:
         """Write the code of the set-up now; mark the lines that changed."""
@@ -263,7 +263,7 @@ class KerasCode(QWidget):
         if not lab.readout.controls.isChecked():
             lab.readout.controls.setChecked(True)
         scroll.ensureWidgetVisible(w, 20, 20)
-        QTimer.singleShot(0, self._keep_selection_in_view)   # the code may have moved
+        QTimer.singleShot(0, self, self._keep_selection_in_view)   # the code may have moved
 
     def _keep_selection_in_view(self) -> None:
         item = self.list.currentItem()

@@ -169,7 +169,7 @@ class WorkbenchLab(Lab):
             self._refresh()
         if not self._sized:
             self._sized = True
-            QTimer.singleShot(0, self._size_docks)   # once the page has its real size
+            QTimer.singleShot(0, self, self._size_docks)   # once the page has its real size
 
     def _size_docks(self) -> None:
         """The equation panel gets most of the right side, wider in presentation mode."""
