@@ -157,6 +157,43 @@ def test_the_perceptron_rule_asks_for_w_dot_x(main_window, qtbot):
     assert f"w·x = {fmt(step.wx)} → " in page.step_label.text().replace("\xa0", " ")
 
 
+def _perceptron_shown(page) -> dict:
+    """What the perceptron page shows of its weights: the sliders, the z column of the
+    truth table, and the decision line's points."""
+    page.flush()
+    z = [page.table.item(r, 2).text() for r in range(page.table.rowCount())]
+    xs, ys = page.line.getData()
+    return {"sliders": {k: page.sliders[k].value() for k in ("w1", "w2", "b")},
+            "z": z, "line": (np.round(xs, 9).tolist(), np.round(ys, 9).tolist())}
+
+
+def test_a_hidden_perceptron_step_shows_the_weights_before_it(main_window, qtbot):
+    """Predict mode: while w·x is hidden the sliders, the z table and the line show the
+    weights the step started from (the new ones told the class the point had been
+    misclassified); R shows the step's weights everywhere."""
+    win = main_window
+    assert win.open_lesson("perceptron-and")
+    lab = win.lab("neuron")
+    page = lab.perceptron_page
+    for _ in range(12):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+    before = _perceptron_shown(page)
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    QApplication.processEvents()
+    step = lab.ctl.run.last_step()
+    assert step.update != 0          # this step changes w: misclassified
+    assert lab.result_hidden()
+    assert _perceptron_shown(page) == before
+    b, w1, w2 = step.w_before
+    assert _perceptron_shown(page)["sliders"] == {"w1": w1, "w2": w2, "b": b}
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    QApplication.processEvents()
+    after = _perceptron_shown(page)
+    b, w1, w2 = step.w_after
+    assert after["sliders"] == {"w1": w1, "w2": w2, "b": b} and after["z"] != before["z"]
+
+
 def test_the_convolution_backward_pass_is_hidden_until_guessed(main_window, qtbot):
     """Backward, the routed δp and then each cell's δ are asked: until guessed or
     revealed, neither they nor what is made from them (the shares routed into ∂C/∂a,

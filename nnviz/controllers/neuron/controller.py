@@ -164,14 +164,21 @@ class NeuronController(QObject):
             self.perceptron_changed.emit()
             self.learning_changed.emit()
 
-    def truth_table(self) -> eng.PerceptronTable:
-        return eng.perceptron_table(self.w, self.b, self.convention)
+    def _wb(self, aug: np.ndarray | None) -> tuple[np.ndarray, float]:
+        """(w, b): the current ones, or those of an augmented (b, w1, w2) ``aug`` (the
+        weights before a step whose result predict mode hides)."""
+        if aug is None:
+            return self.w, self.b
+        return np.asarray(aug[1:], dtype=float), float(aug[0])
 
-    def decision_line(self) -> tuple[np.ndarray, np.ndarray]:
-        return eng.decision_line(self.w, self.b, *SHADE)
+    def truth_table(self, aug: np.ndarray | None = None) -> eng.PerceptronTable:
+        return eng.perceptron_table(*self._wb(aug), self.convention)
 
-    def region_grid(self, n: int = 280) -> np.ndarray:
-        return eng.region_grid(self.w, self.b, self.convention, *SHADE, n=n)
+    def decision_line(self, aug: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return eng.decision_line(*self._wb(aug), *SHADE)
+
+    def region_grid(self, n: int = 280, aug: np.ndarray | None = None) -> np.ndarray:
+        return eng.region_grid(*self._wb(aug), self.convention, *SHADE, n=n)
 
     # ------------------------------------------------------------ data
     def set_data_gate(self, name: str) -> None:
@@ -247,9 +254,9 @@ class NeuronController(QObject):
     def current_aug(self) -> np.ndarray:
         return np.array([self.b, self.w[0], self.w[1]])
 
-    def misclassified(self) -> np.ndarray:
-        return eng.misclassified(self.current_aug(), eng.augment(self.x), self.labels,
-                                 self.convention)
+    def misclassified(self, aug: np.ndarray | None = None) -> np.ndarray:
+        return eng.misclassified(self.current_aug() if aug is None else np.asarray(aug),
+                                 eng.augment(self.x), self.labels, self.convention)
 
     def step_forward(self) -> bool:
         """One step of the learning rule; False (and a message) if there is nothing to do."""

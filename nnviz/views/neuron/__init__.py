@@ -108,6 +108,7 @@ class NeuronLab(Lab):
         return (lesson, "perceptron", self.ctl.seed, self.ctl.run.cursor), "w·x", s.wx
 
     def _on_reveal_changed(self) -> None:
+        self.perceptron_page._on_perceptron_changed()   # the step's new weights, shown now
         self.perceptron_page._on_learning_changed()
         self.position_changed.emit()
 

@@ -165,14 +165,27 @@ class PerceptronPage(QWidget):
         self.reset_zoom()
         self.plot.setMinimumHeight(180)
 
+    def _shown_aug(self) -> np.ndarray | None:
+        """The weights (b, w1, w2) the page shows: while predict mode hides a step's w·x,
+        those before the step (the new ones would tell whether the point was
+        misclassified: the sliders, the z table and the line gave the answer away); None:
+        the current ones."""
+        reveal = getattr(self, "reveal", None)
+        s = self.ctl.run.last_step()
+        if reveal is None or s is None or not reveal.hidden():
+            return None
+        return np.asarray(s.w_before, dtype=float)
+
     def _on_perceptron_changed(self) -> None:
         c = self.ctl
-        for key, v in (("w1", c.w[0]), ("w2", c.w[1]), ("b", c.b)):
+        aug = self._shown_aug()
+        b, w1, w2 = (c.b, c.w[0], c.w[1]) if aug is None else aug
+        for key, v in (("w1", w1), ("w2", w2), ("b", b)):
             self.sliders[key].set_value(float(v))
         with QSignalBlocker(self.convention):
             self.convention.setCurrentIndex(self.convention.findData(c.convention))
         self.rule_text.setText(rule_text(*RULE_TEXT[c.convention]))
-        t = c.truth_table()
+        t = c.truth_table(aug)
         for r in range(len(t.inputs)):
             vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
             for col, text in enumerate(vals):
@@ -213,6 +226,7 @@ class PerceptronPage(QWidget):
         self.btn_play.setText(PAUSE_TEXT if c.playback.playing else PLAY_TEXT)
         st = c.status()
         w = "?" if hidden else _vec(c.current_aug())
+        shown = self._shown_aug()
         head = f"Iteration {c.run.cursor} · updates {c.run.updates()}"
         self.iter_label.set_variants([f"{head} · w = (b, w1, w2) = {w}", f"{head} · w = {w}",
                                       head])
@@ -238,7 +252,7 @@ class PerceptronPage(QWidget):
                 wx = fmt(s.wx)
             self.step_label.setText(f"Picked {_eq('x', _vec(s.x))}, {cls}; "
                                     f"{_eq('w', _vec(s.w_before))}, {_eq('w·x', wx)} → {action}")
-        n_wrong = len(c.misclassified()) if len(c.x) else 0
+        n_wrong = len(c.misclassified(shown)) if len(c.x) else 0
         texts = {
             "empty": "No points: click the plane to add some (Shift+click: the other class).",
             "idle": f"{n_wrong} of {len(c.x)} points misclassified. Step or Play to learn.",
@@ -287,14 +301,15 @@ class PerceptronPage(QWidget):
     # ------------------------------------------------------------ drawing
     def _draw_plane(self) -> None:
         c, st = self.ctl, self.style_
-        grid = c.region_grid()
+        aug = self._shown_aug()
+        grid = c.region_grid(aug=aug)
         img = np.zeros(grid.shape + (4,), dtype=np.ubyte)
         img[grid == 1] = rgba(st.positive, 45)
         img[grid == 0] = rgba(st.negative, 45)
         self.region.setImage(img, levels=None, autoLevels=False)
         (x0, x1), (y0, y1) = SHADE
         self.region.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        xs, ys = c.decision_line()
+        xs, ys = c.decision_line(aug)
         self.line.setData(xs, ys)
         self.line.setPen(pg.mkPen(st.foreground, width=3 * st.scale))
         pos1, pos0 = c.x[c.labels == 1], c.x[c.labels == 0]
@@ -302,7 +317,7 @@ class PerceptronPage(QWidget):
                              pen=pg.mkPen(st.foreground, width=1), size=16 * st.scale)
         self.points0.setData(pos=pos0, brush=pg.mkBrush(st.background),
                              pen=pg.mkPen(st.negative, width=3), size=15 * st.scale)
-        wrong = c.x[c.misclassified()] if len(c.x) else np.zeros((0, 2))
+        wrong = c.x[c.misclassified(aug)] if len(c.x) else np.zeros((0, 2))
         self.wrong.setData(pos=wrong, pen=pg.mkPen(st.negative, width=2,
                                                    style=Qt.PenStyle.DashLine),
                            size=28 * st.scale, brush=None)
