@@ -147,3 +147,26 @@ def test_cli_worked_conv_edge(capsys):
     assert main(["worked", "--lesson", "conv-edge"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Convolution: a vertical-edge kernel") and "## Pooled map" in out
+
+
+def test_products_that_cancel_sum_to_zero_exactly():
+    """A cell's sum is the products' sum correctly rounded: 0.9 + 0 + ... − 0.9 is 0,
+    not NumPy's pairwise -2.8e-17 (the RGB lesson wrote 'Σ 27 products = -2.77555756e-17'
+    at position 15, where its map shows 0)."""
+    import math
+
+    from nnviz.engine.labs.conv_steps import conv_cell
+
+    rng = np.random.default_rng(3)
+    kernel = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0], [-1.0, -1.0, -1.0]])
+    kernel = np.stack([kernel] * 3)
+    patch = np.zeros((3, 3, 3))
+    patch[:, :, 2] = [[0.9], [0.1], [0.1]]          # the same column top and bottom: cancels
+    patch[2, :, 1] = 0.8
+    cell = conv_cell(patch, kernel, 0.0, 1, 0, 0)
+    assert cell.total == 0.0 and cell.value == 0.0
+    assert float((patch * kernel).sum()) != 0.0     # the pairwise sum does not cancel
+    for _ in range(20):                              # and any cell: the exact sum, rounded
+        img, k = rng.normal(size=(3, 5, 5)), rng.normal(size=(3, 3, 3))
+        c = conv_cell(img, k, 0.5, 1, 0, 4)
+        assert c.total == math.fsum((c.patch * c.kernel).ravel())

@@ -12,6 +12,7 @@ Images are (C, H, W) arrays (C = 1 grey, 3 RGB), kernels (C, k, k).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,8 +122,11 @@ def conv_cell(image: Array, kernel: Array, bias: float, stride: int, padding: in
     top, left = row * stride, col * stride
     patch = padded(image, padding)[:, top:top + k, left:left + k].copy()
     products = patch * kernel
+    # the products' sum correctly rounded: products that cancel give 0 exactly (NumPy's
+    # pairwise sum wrote "Σ 27 products = -2.77555756e-17" for the RGB edge, whose map
+    # cell shows 0)
     return ConvCell(row, col, top, left, patch, kernel.copy(), products,
-                    float(products.sum()), float(bias))
+                    math.fsum(products.ravel().tolist()), float(bias))
 
 
 def feature_maps(image: Array, kernels: Array, biases: Array, stride: int,
