@@ -187,7 +187,7 @@ def test_large_network_in_workbench(lab, main_window, qtbot):
     assert lab.graph.item_count() < 150
     assert not lab.grab().isNull()
     text = lab.equations.plain_text()
-    assert "step 3 of" in text and "(785 terms)" in text
+    assert "step 3 of" in text and "(785 terms in all)" in text
 
 
 def test_state_roundtrip_and_validation(lab, main_window, qtbot):

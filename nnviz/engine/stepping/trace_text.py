@@ -11,7 +11,7 @@ MAX_TERMS = 8  # longer sums are shown abbreviated
 
 def _sum(terms: list[str]) -> str:
     if len(terms) > MAX_TERMS:
-        terms = terms[:3] + [f"… ({len(terms)} terms)"] + terms[-1:]
+        terms = terms[:3] + [f"… ({len(terms)} terms in all)"] + terms[-1:]
     return _join(terms) if terms else "0"
 
 
@@ -26,7 +26,7 @@ def _join(terms: list[str]) -> str:
 def _sum_n(term, n: int) -> str:
     """Like ``_sum([term(i) for i in range(n)])`` but formats only the terms shown."""
     if n > MAX_TERMS:
-        return _join([term(0), term(1), term(2), f"… ({n} terms)", term(n - 1)])
+        return _join([term(0), term(1), term(2), f"… ({n} terms in all)", term(n - 1)])
     return _sum([term(i) for i in range(n)])
 
 
