@@ -231,7 +231,14 @@ def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
     score_before = lab.ctl.readouts.towers_grid()["score"]
     two.towers.setValue(12)
     assert lab.ctl.m.towers == 12 and lab.ctl.readouts.towers_grid()["score"] < score_before
-    assert two.bias_label.text() == f"{-1.5 * lab.ctl.m.gain:.6g}"
+    assert two.bias_label.text() == f"= −{1.5 * lab.ctl.m.gain:.6g}"    # b = −3h/2 = −…
+    said = []
+    lab.status.connect(said.append)
+    two.towers.setValue(10)         # the status bar speaks of the towers tab, not the other
+    assert said[-1] == f"Universality · towers · 10 per side · h = {lab.ctl.m.gain:g}, " \
+                       f"b = {-1.5 * lab.ctl.m.gain:g}"
+    lab.tabs.setCurrentIndex(0)
+    assert "hidden neurons" in said[-1]
 
 
 def test_presentation_style_and_zoom(lab, main_window):

@@ -60,6 +60,7 @@ class UniversalityLab(Lab):
         self.tabs.addTab(page, "One input")
         self.two = TwoInputPage(self.ctl)
         self.tabs.addTab(self.two, "Two inputs: towers")
+        self.tabs.currentChanged.connect(lambda _i: self.status.emit(self._status_text()))
 
         self.plots.neuron_selected.connect(self._on_neuron_selected)
         self.controls.neuron_selected.connect(self._on_neuron_selected)
@@ -88,10 +89,18 @@ class UniversalityLab(Lab):
             caption = self.doc.lesson.title
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption))
+        self.status.emit(self._status_text())
+
+    def _status_text(self) -> str:
+        """What the status bar says of the tab shown (the towers tab said the one-input
+        tab's "free mode · sigmoid · 20 hidden neurons")."""
         m = self.ctl.m
+        if self.tabs.currentWidget() is self.two:
+            return (f"Universality · towers · {m.towers} per side · "
+                    f"h = {m.gain:g}, b = {-1.5 * m.gain:g}")
         stage = f" · stage {m.stage + 1} of {len(m.stages)}" if m.stages else ""
-        self.status.emit(f"Universality · {m.mode} mode · {m.net.activation} · "
-                         f"{m.net.n} hidden neurons{stage}")
+        return (f"Universality · {m.mode} mode · {m.net.activation} · "
+                f"{m.net.n} hidden neurons{stage}")
 
     # ------------------------------------------------------------ Lab hooks
     def activate(self) -> None:

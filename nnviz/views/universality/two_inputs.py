@@ -155,7 +155,7 @@ class TwoInputPage(QWidget):
             self.towers.setValue(m.towers)
         with QSignalBlocker(self.gain):
             self.gain.setValue(m.gain)
-        self.bias_label.setText(f"{-1.5 * m.gain:.6g}")
+        self.bias_label.setText(f"= {-1.5 * m.gain:.6g}".replace("-", "−"))   # as −3h/2
         if not self.goal_edit.hasFocus():
             self.goal_edit.setText(m.goal2d_text)
         self.dirty = True
