@@ -199,6 +199,8 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     assert lab.page == "cnn"
     press(qtbot, win, Qt.Key.Key_Right)                    # one mini-batch
     assert lab.cnn.trainer.steps == 1
+    qtbot.wait(30)
+    assert "test accuracy —" in lab.cnn_page.scores.text()
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_P)
     assert lab.cnn.playback.playing
     qtbot.waitUntil(lambda: lab.cnn.trainer.epochs >= 1, timeout=20_000)
@@ -212,6 +214,12 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
                                          for row in page.confusion.values]
     hist = lab.history()
     assert hist is not None and len(hist["epoch"]) == lab.cnn.trainer.epochs
+    # the accuracy chart: whole epochs from 0, a dot per epoch (one epoch's one point had
+    # the range 0.6 ... 1.4 around it, and no dot)
+    (x0, x1), _ = page.curve.getViewBox().viewRange()
+    e = lab.cnn.trainer.epochs
+    assert -0.1 * e <= x0 <= 0 and abs(x1 - e) < 0.1 * e
+    assert page.curve_line.opts["symbol"] == "o"
 
 
 def test_the_feature_maps_lesson_shows_a_stack_of_three(main_window, qtbot):
@@ -412,9 +420,12 @@ def test_captions_follow_the_kernel(lab, main_window, qtbot):
     press(qtbot, win, Qt.Key.Key_Right, 2)           # no caption of its own: step 1's holds
     assert lab.ctl.k == 3 and 3 not in by_step
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[1])
-    press(qtbot, win, Qt.Key.Key_Right, 4)           # past the next captioned step (6)
-    assert lab.ctl.k == 7 and 7 not in by_step
+    press(qtbot, win, Qt.Key.Key_Right, 3)           # the row done (6)
+    assert lab.ctl.k == 6
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[6])
+    press(qtbot, win, Qt.Key.Key_Right, 3)           # past the next captioned step (7):
+    assert lab.ctl.k == 9 and 9 not in by_step       # "A row done." does not stay up
+    qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[7])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)
     qtbot.waitUntil(lambda: win.caption_bar.text_label.text() == by_step[36])
     press(qtbot, win, Qt.Key.Key_Right, 1, CTRL)          # the pooling, then backward

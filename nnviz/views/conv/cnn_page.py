@@ -4,6 +4,8 @@ matrix and the test accuracy per epoch."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker
@@ -154,7 +156,9 @@ class CNNPage(QWidget):
         self.curve.setMenuEnabled(False)
         self.curve.hideButtons()
         self.curve.setYRange(0, 1)
-        self.curve_line = self.curve.plot([], [])
+        # a dot per epoch (one epoch is one point: a bare line showed nothing)
+        self.curve_line = self.curve.plot([], [], symbol="o", symbolSize=6)
+        self.curve.setXRange(0, 1, padding=0.05)
         grid = QGridLayout()
         grid.setSpacing(6)
         boxes = [titled("Test digit", self.input), titled("Learned kernels", self.learned),
@@ -235,6 +239,10 @@ class CNNPage(QWidget):
         self.confusion.set_data(c.confusion())
         hist = t.history
         self.curve_line.setData([r.epoch for r in hist], [r.test_accuracy for r in hist])
+        # whole epochs from 0 (one point had pyqtgraph's range 0.6 ... 1.4 around it)
+        last_epoch = max([1] + [r.epoch for r in hist])
+        self.curve.setXRange(0, last_epoch, padding=0.05)
+        self.curve.getAxis("bottom").setTickSpacing(max(1, math.ceil(last_epoch / 5)), 1)
         pred = int(np.argmax(fwd.out[0]))
         last = hist[-1] if hist else None
         acc = f"{100 * last.test_accuracy:.1f} %" if last else "—"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRect, QSignalBlocker, QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QSignalBlocker, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDockWidget,
@@ -36,6 +36,7 @@ from nnviz.views.training.panels import DataPanel, RunPanel
 from nnviz.views.training.predict import PredictHooks
 from nnviz.views.training.predict import install as install_predict
 from nnviz.views.training.readout import ReadoutBar
+from nnviz.views.training.side_width import SideWidth
 
 #: the chart tabs in order: the lesson setting "chart" that opens each, and its title
 #: (short: all three fit beside the map on a projector, also with the Keras code wide)
@@ -119,7 +120,7 @@ class TrainingLab(PredictHooks, Lab):
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.dock.setWidget(scroll)
         self._side_scroll = scroll
-        side.installEventFilter(self)   # its content laid out anew: the panel's width again
+        self.side_width = SideWidth(self)   # as wide as its controls (side_width.py)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
 
     def add_side_box(self, box: QWidget) -> None:
@@ -358,36 +359,9 @@ class TrainingLab(PredictHooks, Lab):
         self.depth_panel.apply_style(style)
         self.bn_box.apply_style(style)
         self.reveal.bar.apply_style(style)
-        self._fit_side_width()   # once every box has its new type
+        self.side_width.fit()   # once every box has its new type
         self._fit_panel()
         self._schedule()
-
-    def _fit_side_width(self) -> None:
-        """The side panel wide enough for its controls at this type size (nothing clipped
-        on a projector): every box at its preferred width (buttons and fields unclipped; a
-        box whose preferred width is a long line of text wraps it instead), and never
-        narrower than the boxes' least width. Measured after every box has its new type
-        (measured before the batch-norm box had F5's, the docked panel at 1366x768 and
-        1920x1080 cut "1 batch", "◀ Back" and "Revert" by up to 80 px), and again
-        whenever the panel's content is laid out anew (a box added, a text changed)."""
-        scroll = self._side_scroll
-        lay = scroll.widget().layout()
-        lay.activate()
-        box_w = max((min(b.sizeHint().width(), int(1.3 * b.minimumSizeHint().width()))
-                     for b in self.side_boxes), default=0)
-        m = lay.contentsMargins()
-        content = max(box_w + m.left() + m.right(), scroll.widget().minimumSizeHint().width())
-        need = content + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
-        need = int(max(300 * min(self.style_.scale, 1.2), need))
-        if need != scroll.minimumWidth():
-            scroll.setMinimumWidth(need)
-            self.resizeDocks([self.dock], [need], Qt.Orientation.Horizontal)
-            self._fit_panel()    # is there room for it beside the network still?
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.LayoutRequest and obj is self._side_scroll.widget():
-            QTimer.singleShot(0, self, self._fit_side_width)
-        return super().eventFilter(obj, event)
 
     def view_state(self) -> dict[str, Any]:
         return {"discrete": self.discrete.isChecked()}
