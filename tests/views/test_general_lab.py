@@ -250,6 +250,12 @@ def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
     assert not page.lam.isVisible()
     assert page.numbers.text().startswith("bias² = –")
     assert "press ▶ Train K nets" in page.titles[id(page.main)].text()
+    # the error-against-degree plot is the polynomial's: the network model has no degree,
+    # so it gives its place to the fits' plot (it stood empty beside its legend)
+    qtbot.wait(20)
+    u_box = page.titles[id(page.u_plot)].parentWidget()
+    main_box = page.titles[id(page.main)].parentWidget()
+    assert not u_box.isVisible() and main_box.width() > 2.5 * page.panel_plots[0].width()
     click(qtbot, lab, "general-resample")                    # new sets: their nets train
     runner = lab.ctl.runners["bias-variance"]
     assert lab.ctl.setup.seed == 1 and runner.playing
@@ -261,6 +267,11 @@ def test_network_model_trains_k_networks_in_slices(lab, main_window, qtbot):
     assert "network, 3 hidden" in win.status_label.text()
     press(qtbot, win, Qt.Key.Key_Right)                      # clicker: one more hidden unit
     assert lab.ctl.setup.hidden == 4 and lab.ctl.shown_resampled() is None
+    page.model.setFocus()
+    qtbot.keyClick(page.model, Qt.Key.Key_Up)                # network → polynomial
+    qtbot.wait(20)
+    assert lab.ctl.setup.model == "polynomial" and u_box.isVisible()
+    assert main_box.width() < 2.5 * page.panel_plots[0].width()
 
 
 def test_next_disputed_digit_finds_a_split_vote(main_window, qtbot):

@@ -171,8 +171,19 @@ class BiasVariancePage(Page):
         self.set_title(p, f"K = {len(r.fits)} {what} (grey), their mean (orange), the truth "
                           f"(dashed)")
 
+    def _show_u(self, shown: bool) -> None:
+        """The U curve's plot shown (the polynomial model), or not (the network model,
+        which has no degree: the plot stood empty beside its legend) and the fits' plot
+        as wide as the row."""
+        box = self.titles[id(self.u_plot)].parentWidget()
+        if box.isHidden() == shown:
+            box.setVisible(shown)
+            self.grid.addWidget(self.titles[id(self.main)].parentWidget(), 0, 0, 1,
+                                2 if shown else 3)
+
     def _draw_u(self) -> None:
         sw = self.ctl.result(self.page)
+        self._show_u(self.ctl.setup.model == "polynomial")
         if self.ctl.setup.model != "polynomial":
             sw = None
         colours = {"train": COLOURS["b"], "test": COLOURS["a"], "bias²": COLOURS["mean"],
@@ -195,9 +206,7 @@ class BiasVariancePage(Page):
         self.u_plot.setXRange(0, MAX_DEGREE, padding=0.02)
         self.u_plot.setYRange(0, U_TOP, padding=0)
         self.set_title(self.u_plot, "error against degree" if sw is not None
-                       else "error against degree: press ▶ U curve"
-                       if self.ctl.setup.model == "polynomial"
-                       else "error against degree: polynomial model")
+                       else "error against degree: press ▶ U curve")
 
     def _draw_panels(self) -> None:
         x, y = self.ctl.panel_points
