@@ -167,7 +167,7 @@ def test_relu_example_not_even_close_then_relu(main_window, qtbot):
     qtbot.keyClick(main_window, Qt.Key.Key_Right)
     assert lab.ctl.net.activation == "relu"
     assert lab.controls.activation.currentData() == "relu"
-    assert "max(w_k x + b_k, 0)" in lab.caption.text()
+    assert "max(wₖx + bₖ, 0)" in lab.caption.text()
     qtbot.waitUntil(lambda: not lab.plots._timer.isActive())
     x, y = lab.plots.out_curve.getData()
     w, b, c = [-5, -1.2, 1.2, 1.2, 2, 5], [-7.7, -1.3, 1, -0.2, -1.1, -5], [-1, -1, -1, 1, 1, 1]
