@@ -279,6 +279,15 @@ def test_next_disputed_digit_finds_a_split_vote(main_window, qtbot):
     assert win.open_lesson("dropout-ensemble")
     lab = win.current_lab
     lab.ctl.set(d_epochs=1, members=6, p=0.8)
+    qtbot.wait(20)
+    page = lab.pages["dropout"]
+    # before training, the empty plots' axes are already the bars' and the classes' (they
+    # read "network 0.1 … 0.9" and "class 0.2 … 0.8")
+    ticks = page.acc.getAxis("bottom")._tickLevels[0]
+    assert [t for _, t in ticks] == ["1", "2", "3", "4", "5", "6", "avg", "full"]
+    (x0, x1), _ = page.acc.getViewBox().viewRange()
+    assert x0 < 0 and 7 < x1 < 8
+    assert [t for _, t in page.votes.getAxis("bottom")._tickLevels[0]] == list("0123456789")
     press(qtbot, win, Qt.Key.Key_P)
     runner = lab.ctl.runners["dropout"]
     qtbot.waitUntil(lambda: runner.done, timeout=30000)

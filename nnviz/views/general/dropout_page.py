@@ -64,6 +64,7 @@ class DropoutPage(Page):
             self.acc_bars.setOpts(x=[], height=[])
             self.votes.clear()
             self.pic_item.clear()
+            self._axes(s.members)   # the bars' and classes' places, not "0.1 … 0.9"
             self.numbers.setText(f"press ▶ Train: 64-60-10 with dropout p = {s.p:g}, then "
                                  f"{s.members} thinned networks"
                                  if ens is None else f"epoch {ens.epochs + 1} …")
@@ -74,15 +75,26 @@ class DropoutPage(Page):
         heights = accs + [avg, full]
         brushes = [COLOURS["fit"]] * m + [COLOURS["mean"], COLOURS["b"]]
         self.acc_bars.setOpts(x=np.arange(m + 2), height=heights, brushes=brushes, pen=None)
+        self._axes(m)
         self.acc.setYRange(min(heights) - 0.05, 1.0, padding=0)
-        ax = self.acc.getAxis("bottom")
-        ax.setTicks([[(i, str(i + 1)) for i in range(m)] + [(m, "avg"), (m + 1, "full")]])
         self.set_title(self.acc, f"test accuracy after {ens.epochs} epochs: {m} thinned "
                                  f"networks (grey), their average (orange), the full network "
                                  f"(blue)")
         self.numbers.setText(f"thinned: {min(accs):.3f} to {max(accs):.3f}\n"
                              f"average of {m}: {avg:.3f}\nfull network: {full:.3f}")
         self._draw_digit(ens, self.digit.value())
+
+    def _axes(self, m: int) -> None:
+        """The accuracy bars' axis: m thinned networks, their average, the full one; the
+        votes' axis: the ten classes (before training too, where the empty plots read
+        "network 0.1 … 0.9" and "class 0.2 … 0.8")."""
+        ax = self.acc.getAxis("bottom")
+        ax.setTicks([[(i, str(i + 1)) for i in range(m)] + [(m, "avg"), (m + 1, "full")]])
+        self.acc.setXRange(-0.6, m + 1.6, padding=0)
+        self.acc.setYRange(0, 1.0, padding=0)
+        self.votes.getAxis("bottom").setTicks([[(c, str(c)) for c in range(10)]])
+        self.votes.setXRange(-0.5, 9.5, padding=0)
+        self.votes.setYRange(0, 1, padding=0.02)
 
     def _next_disputed(self) -> None:
         ens = self.ctl.result(self.page)
@@ -104,8 +116,6 @@ class DropoutPage(Page):
                    symbolBrush=COLOURS["fit"], symbolPen=None)
         v.plot(np.arange(10), ens.average[i], pen=pen(COLOURS["mean"], 2.5))
         v.plot(np.arange(10), ens.full[i], pen=pen(COLOURS["b"], 2.0, dash=True))
-        v.setYRange(0, 1, padding=0.02)
-        v.getAxis("bottom").setTicks([[(c, str(c)) for c in range(10)]])
         votes = np.bincount(np.argmax(ens.thinned[:, i], axis=1), minlength=10)
         self.set_title(v, f"digit #{i} (a {label}): each thinned net's outputs (grey dots), "
                           f"average (orange), full (blue dashed); votes for {label}: "
