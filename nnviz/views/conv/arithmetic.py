@@ -154,10 +154,9 @@ class ArithmeticPanel(QWidget):
                 on = col % 6 in (1, 3, 5) and (mode == ROW or col < 6)
             self.grid.setColumnStretch(col, 1 if on else 0)
         self._hold_sign_row()
-        one_cell = self._scalar
         for r in range(4):
             if mode == COLUMNS:
-                on = r in (0, 2) or r == 1 and not one_cell
+                on = r in (0, 2) or r == 1 and not self._scalar
             else:
                 on = r < 3 and (r == 0 or mode == STACKED and r < self._n)
             self.grid.setRowStretch(r, 1 if on else 0)

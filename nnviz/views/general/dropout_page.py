@@ -65,6 +65,7 @@ class DropoutPage(Page):
             self.votes.clear()
             self.pic_item.clear()
             self._axes(s.members)   # the bars' and classes' places, not "0.1 … 0.9"
+            self.acc.setYRange(0, 1.0, padding=0)
             self.numbers.setText(f"press ▶ Train: 64-60-10 with dropout p = {s.p:g}, then "
                                  f"{s.members} thinned networks"
                                  if ens is None else f"epoch {ens.epochs + 1} …")
@@ -85,13 +86,12 @@ class DropoutPage(Page):
         self._draw_digit(ens, self.digit.value())
 
     def _axes(self, m: int) -> None:
-        """The accuracy bars' axis: m thinned networks, their average, the full one; the
-        votes' axis: the ten classes (before training too, where the empty plots read
+        """The accuracy bars' x axis: m thinned networks, their average, the full one; the
+        votes' axes: the ten classes, probabilities 0 to 1 (before training too, where the empty plots read
         "network 0.1 … 0.9" and "class 0.2 … 0.8")."""
         ax = self.acc.getAxis("bottom")
         ax.setTicks([[(i, str(i + 1)) for i in range(m)] + [(m, "avg"), (m + 1, "full")]])
         self.acc.setXRange(-0.6, m + 1.6, padding=0)
-        self.acc.setYRange(0, 1.0, padding=0)
         self.votes.getAxis("bottom").setTicks([[(c, str(c)) for c in range(10)]])
         self.votes.setXRange(-0.5, 9.5, padding=0)
         self.votes.setYRange(0, 1, padding=0.02)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
+
+from nnviz.views.coalesce import Coalescer
 
 
 class SideWidth(QObject):
@@ -17,6 +19,7 @@ class SideWidth(QObject):
     def __init__(self, lab) -> None:
         super().__init__(lab)
         self.lab = lab
+        self._again = Coalescer(self.fit, self)   # once per event, however many requests
         lab._side_scroll.widget().installEventFilter(self)
 
     def fit(self) -> None:
@@ -37,5 +40,5 @@ class SideWidth(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self, self.fit)
+            self._again.request()
         return False
