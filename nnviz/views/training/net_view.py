@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from nnviz.engine.core.summary import shown_neurons, summary_text
 from nnviz.views.style import Style
+from nnviz.views.training import net_matrix
 from nnviz.views.training.colours import rgb32
-from nnviz.views.training.net_captions import column_captions
+from nnviz.views.training.net_captions import column_captions, node_tip, paint_labels
 from nnviz.views.training.net_edges import EdgeStrokes, segments
 
 
@@ -57,6 +58,8 @@ class NetView(QWidget):
         self._compact = False   # the captions between the hidden layers' − and + (_layout)
         self._button_w = 20
         self.edges = EdgeStrokes()   # the weights' strokes, made again when they look different
+        self.dense: list[bool] = []   # per weight layer: drawn as its matrix (net_matrix)
+        self._matrix_key = b""
         self.add_layer = self._button("+", "Add a hidden layer (undo: Ctrl+Z)", lambda: 1)
         self.remove_layer = self._button("−", "Remove the last hidden layer", lambda: -1)
         self.plus: list[QToolButton] = []
@@ -87,7 +90,11 @@ class NetView(QWidget):
         for b in self.plus + self.minus + [self.add_layer, self.remove_layer]:
             b.setVisible(editable)
         self.weights = weights
-        if self.edges.set_weights(self._drawn_weights()):  # a stroke changed bucket
+        drawn = self._drawn_weights()
+        key = net_matrix.look_key([w for w, d in zip(drawn, self.dense) if d])
+        if self.edges.set_weights([w for w, d in zip(drawn, self.dense) if not d]) \
+                or key != self._matrix_key:   # a stroke changed bucket, a matrix its look
+            self._matrix_key = key
             self.update()
 
     def _drawn_weights(self) -> list[np.ndarray]:
@@ -107,10 +114,9 @@ class NetView(QWidget):
     def summary(self) -> str:
         """The line under a summarised network saying what is drawn ("" if all is)."""
         big = sorted({n for n, sh in zip(self.sizes, self.shown) if len(sh) < n})
-        if not big:
-            return ""
-        return ("Large layers summarised: " + "; ".join(summary_text(n) for n in big)
-                + "; only the weights between drawn neurons are drawn.")
+        text = ("Large layers summarised: " + "; ".join(summary_text(n) for n in big)
+                + "; only the weights between drawn neurons are drawn.") if big else ""
+        return " ".join(t for t in (text, net_matrix.NOTE if any(self.dense) else "") if t)
 
     def _pos(self, layer: int, j: int) -> int | None:
         """Where neuron j of a column is drawn (None: not drawn)."""
@@ -222,16 +228,11 @@ class NetView(QWidget):
         bw = self._button_w = int(min(fm.horizontalAdvance("+") * 2.6 + 8, gap * 0.46))
         self._compact = all(fm.horizontalAdvance(f"{n:,}") + 2 * bw + 8 <= 0.95 * gap
                             for n in sizes[1:-1])
-        top, bottom = self._header(), self.height() - 4 - self._footer_height()
-        avail = max(10, bottom - top)
-        self._nodes = []
-        for l, n in enumerate(counts):
-            # each column as large as its neurons allow (a few features: large nodes)
-            s = max(3.0, min(0.62 * gap, avail / (n * 1.18), 80 * self.style_.scale))
-            cx = left + gap * (l + 0.5)
-            step = min(avail / n, s * 1.35)
-            y0 = top + (avail - step * n) / 2 + (step - s) / 2
-            self._nodes.append([QRectF(cx - s / 2, y0 + k * step, s, s) for k in range(n)])
+        self.dense = []
+        self._place_nodes(counts, left, gap)
+        self.dense = net_matrix.dense_layers(self._nodes)
+        if any(self.dense):   # the footer's note on reading the matrices takes room
+            self._place_nodes(counts, left, gap)
         self._node_region = QRegion()
         for col in self._nodes:
             for r in col:
@@ -248,6 +249,18 @@ class NetView(QWidget):
         self.remove_layer.setGeometry(2, 2, lw, bh - 2)
         self.add_layer.setGeometry(2 + lw + 2, 2, lw, bh - 2)
         self.edges.invalidate()
+
+    def _place_nodes(self, counts: list[int], left: float, gap: float) -> None:
+        top, bottom = self._header(), self.height() - 4 - self._footer_height()
+        avail = max(10, bottom - top)
+        self._nodes = []
+        for l, n in enumerate(counts):
+            # each column as large as its neurons allow (a few features: large nodes)
+            s = max(3.0, min(0.62 * gap, avail / (n * 1.18), 80 * self.style_.scale))
+            cx = left + gap * (l + 0.5)
+            step = min(avail / n, s * 1.35)
+            y0 = top + (avail - step * n) / 2 + (step - s) / 2
+            self._nodes.append([QRectF(cx - s / 2, y0 + k * step, s, s) for k in range(n)])
 
     def _footer_height(self) -> int:
         text = self.summary()
@@ -278,7 +291,20 @@ class NetView(QWidget):
                 or len(drawn) != len(self.weights)):
             return np.zeros((0, 5))
         columns = [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
-        return segments(drawn, columns)
+        parts = [segments([w], columns[l:l + 2]) for l, w in enumerate(drawn)
+                 if not (l < len(self.dense) and self.dense[l])]
+        return np.concatenate(parts) if parts else np.zeros((0, 5))
+
+    def matrices(self) -> list[tuple[int, np.ndarray, QRectF]]:
+        """(layer, W, where it is drawn) of each weight layer drawn as its matrix."""
+        drawn = self._drawn_weights()
+        if len(drawn) != len(self.weights) or not self._nodes:
+            return []
+        columns = [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
+        return [(l, w, net_matrix.matrix_rect(columns[l], columns[l + 1]))
+                for l, w in enumerate(drawn) if l < len(self.dense) and self.dense[l]
+                and columns[l] and columns[l + 1] and w.shape == (len(columns[l + 1]),
+                                                                  len(columns[l]))]
 
     def _edge_picture(self):
         """The edges, stroked once into a pixmap when the weights, the size or the style
@@ -291,6 +317,7 @@ class NetView(QWidget):
         edges = self._edge_picture()
         p = QPainter(self)
         p.drawPixmap(0, 0, edges)
+        net_matrix.paint(p, self.matrices(), self.style_)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         s = self.style_
         fg, muted = QColor(s.foreground), QColor(s.muted)
@@ -323,29 +350,7 @@ class NetView(QWidget):
         p.end()
 
     def _paint_labels(self, p: QPainter, fg: QColor, muted: QColor) -> None:
-        fm = self.fontMetrics()
-        if not self._nodes:
-            return
-        p.setPen(fg)
-        lw = self.add_layer.geometry().right() + 8
-        hidden = len(self.sizes) - 2
-        p.drawText(QRectF(lw, 2, self.width() - lw, fm.height() + 4),
-                   Qt.AlignmentFlag.AlignVCenter,
-                   f"{hidden} hidden layer{'s' if hidden != 1 else ''}")
-        for text, r in self.captions():
-            p.drawText(QPointF(r.left(), r.top() + fm.ascent()), text)
-        if self.names and len(self._nodes[0]) and self._nodes[0][0].height() + 4 >= fm.height() * 0.8:
-            for j, (name, r) in enumerate(zip(self.names, self._nodes[0])):
-                p.setPen(fg if self.active[j] else muted)
-                w = fm.horizontalAdvance(name)
-                p.drawText(QPointF(r.left() - w - 4, r.center().y() + fm.ascent() / 2 - 1), name)
-        footer = self.summary()
-        if footer:
-            h = self._footer_height()
-            p.setPen(fg)
-            p.drawText(QRectF(4, self.height() - h, self.width() - 8, h),
-                       int(Qt.TextFlag.TextWordWrap.value) | int(Qt.AlignmentFlag.AlignBottom.value),
-                       footer)
+        paint_labels(self, p, fg, muted)
 
     # ------------------------------------------------------------ mouse
     def node_at(self, pos) -> tuple[int, int] | None:
@@ -380,21 +385,13 @@ class NetView(QWidget):
     def event(self, ev) -> bool:
         if ev.type() == ev.Type.ToolTip:
             hit = self.node_at(ev.pos())
-            if hit is None:
+            text = self.tip(*hit) if hit else net_matrix.cell_tip(self.matrices(), ev.pos())
+            if text is None:
                 QToolTip.hideText()
                 return True
-            QToolTip.showText(ev.globalPos(), self.tip(*hit), self)
+            QToolTip.showText(ev.globalPos(), text, self)
             return True
         return super().event(ev)
 
     def tip(self, layer: int, j: int) -> str:
-        if layer == 0:
-            if self.names:
-                on = "on" if self.active[j] else "off"
-                return f"input feature {self.names[j]} ({on}): click to switch it"
-            return f"input {j + 1}"
-        drawn = (f" (one of the {len(self.shown[layer])} of {self.sizes[layer]:,} drawn)"
-                 if len(self.shown[layer]) < self.sizes[layer] else "")
-        if layer == len(self.sizes) - 1:
-            return f"output {j + 1}{drawn}: click to show it in the map"
-        return f"hidden layer {layer}, neuron {j + 1}{drawn}: click to show it large in the map"
+        return node_tip(self, layer, j)
