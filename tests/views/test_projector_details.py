@@ -334,3 +334,42 @@ def _dock_of(widget):
     while widget is not None and not isinstance(widget, QDockWidget):
         widget = widget.parentWidget()
     return widget
+
+
+def test_the_u_curve_legend_covers_no_curve(window, qtbot):
+    """bias-variance with its U curve drawn, in presentation mode and not: the legend of
+    the error-against-degree plot stands under its x axis, clear of the plotting area
+    (in the top right corner it covered the rising test and variance curves at 1024x768
+    in F5), whole inside the plot and naming the four curves."""
+    win = window
+    problems = []
+    for presentation in (True, False):
+        set_presentation(win, qtbot, presentation)
+        assert win.open_lesson("bias-variance")
+        win.show_lab("general")
+        lab = win.current_lab
+        lab.advance(1)
+        settle()
+        page = lab.pages["bias-variance"]
+        xs, _ys = page.u_curves["test"].getData()
+        assert len(xs) == 16
+        item = page.u_plot.getPlotItem()
+        legend = next(l for l in page.legends if l.parentItem() is item)
+        names = [label.text for _sample, label in legend.items]
+        assert names == ["train", "test", "bias²", "variance"]
+        where = f"F5={presentation}"
+        box = legend.sceneBoundingRect()
+        area = item.getViewBox().sceneBoundingRect()
+        axis = item.getAxis("bottom").sceneBoundingRect()
+        if box.intersects(area):
+            problems.append(f"{where}: the legend {box.getRect()} over the curves "
+                            f"{area.getRect()}")
+        if box.top() < axis.bottom() - 1:
+            problems.append(f"{where}: the legend is not under the x axis")
+        if not page.u_plot.sceneRect().contains(box):
+            problems.append(f"{where}: the legend {box.getRect()} cut by the plot's edge "
+                            f"{page.u_plot.sceneRect().getRect()}")
+        if area.height() < 80:
+            problems.append(f"{where}: the curves have {area.height():.0f} px")
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

@@ -93,11 +93,11 @@ class BiasVariancePage(Page):
         self.main = self.add_plot(make_plot("x", "y"), "", 0, 0, 1, 2)
         self.u_plot = self.add_plot(make_plot("degree d"), "error against degree", 0, 2)
         self.u_curves = {}
-        self.add_legend(self.u_plot, offset=(-4, 4))
+        legend = self.add_legend_below(self.u_plot)
         for key, colour in (("train", COLOURS["b"]), ("test", COLOURS["a"]),
                             ("bias²", COLOURS["mean"]), ("variance", COLOURS["d"])):
-            self.u_curves[key] = self.u_plot.plot([], [], name=key, symbol="o",
-                                                  symbolBrush=colour)
+            self.u_curves[key] = self.u_plot.plot([], [], symbol="o", symbolBrush=colour)
+            legend.addItem(self.u_curves[key], key)
         self.u_line = pg.InfiniteLine(0)
         self.u_plot.addItem(self.u_line)
         self.panel_plots = [self.add_plot(make_plot(), title, 1, i)

@@ -139,6 +139,15 @@ class Page(QWidget):
         self.legends.append(legend)
         return legend
 
+    def add_legend_below(self, plot: pg.PlotWidget, columns: int = 2) -> pg.LegendItem:
+        """A legend under the plot's x axis, in ``columns`` columns: it never covers a
+        curve (curves that rise to the top right ran under a legend in the corner)."""
+        legend = pg.LegendItem(colCount=columns)
+        item = plot.getPlotItem()
+        item.layout.addItem(legend, item.layout.rowCount(), 0, 1, 2)   # under axis and plot
+        self.legends.append(legend)
+        return legend
+
     def set_title(self, plot: pg.PlotWidget, text: str) -> None:
         self.titles[id(plot)].setText(text)
 
