@@ -221,3 +221,17 @@ def _kill(c):
 def test_a_worker_killed_mid_run_leaves_training_here_with_the_same_run(ctl):
     used = _compare(ctl, _reference_lesson("b"), [8, _kill, 8])
     assert sum(used) > 0 and not any(used[-7:])   # none taken from it after its end
+
+
+def test_nothing_crosses_to_the_worker_pickled(ctl, monkeypatch):
+    """Every message goes as bytes (nnviz.engine.learning.wire): the connection's pickling
+    send and recv are never called, and the worker (which reads bytes only) still trains
+    the same bits."""
+    from multiprocessing.connection import Connection
+
+    def pickled(*_a, **_k):
+        raise AssertionError("a message was pickled")
+    monkeypatch.setattr(Connection, "send", pickled)
+    monkeypatch.setattr(Connection, "recv", pickled)
+    used = _compare(ctl, _reference_lesson("b"), [20])
+    assert sum(used) > 0

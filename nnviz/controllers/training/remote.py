@@ -32,7 +32,7 @@ import numpy as np
 
 import nnviz
 from nnviz import blas_threads
-from nnviz.engine.learning import fast_remote
+from nnviz.engine.learning import fast_remote, wire
 
 #: a slice the worker trains ends after at most this many seconds (the GUI has not asked)
 JOB_S = 0.25
@@ -105,8 +105,8 @@ class SliceWorker:
         try:
             if not self._conn.poll():
                 return False
-            return self._conn.recv()[0] == "ready"
-        except (EOFError, OSError):
+            return wire.recv(self._conn)[0] == "ready"
+        except (EOFError, OSError, wire.WireError):
             self.failures = MAX_FAILURES
             return False
 
@@ -118,9 +118,9 @@ class SliceWorker:
         self._ids += 1
         try:
             if not self._holds(x, y):
-                self._conn.send(("data", x, y))
+                wire.send(self._conn, ("data", x, y))
                 self._sent = (x.copy(), y.copy())
-            self._conn.send(("train", self._ids, {"state": start, "cap": cap,
+            wire.send(self._conn, ("train", self._ids, {"state": start, "cap": cap,
                                                   "seconds": JOB_S}))
         except (OSError, ValueError):
             self._fail(fatal=True)
@@ -155,7 +155,7 @@ class SliceWorker:
 
     def _stop(self, jid: int) -> None:
         try:
-            self._conn.send(("stop", jid))
+            wire.send(self._conn, ("stop", jid))
         except (OSError, ValueError):
             self._fail(fatal=True)
 
@@ -163,10 +163,10 @@ class SliceWorker:
         """Job ``jid``'s result (earlier jobs' answers skipped), None after ANSWER_S."""
         try:
             while self._conn.poll(ANSWER_S):
-                msg = self._conn.recv()
+                msg = wire.recv(self._conn)
                 if msg[0] == "done" and msg[1] == jid:
                     return msg[2]
-        except (EOFError, OSError, ValueError):   # it died
+        except (EOFError, OSError, ValueError):   # it died (or sent garbage: WireError)
             self._fail(fatal=True)
         return None
 
@@ -224,7 +224,7 @@ def _end(proc, conn) -> None:
     import subprocess
 
     try:
-        conn.send(("quit",))
+        wire.send(conn, ("quit",))
     except (OSError, ValueError):
         pass
     conn.close()

@@ -15,7 +15,8 @@ which :func:`apply_result` puts in place. The arithmetic is the same code on the
 numbers in the same order, so every bit is the same as training in the GUI's process
 (tested); :func:`same_start` tells whether a result still starts where the run is.
 
-:func:`serve` is the worker's loop (a connection of :mod:`multiprocessing`).
+:func:`serve` is the worker's loop (a connection of :mod:`multiprocessing`, over which
+messages go as bytes, :mod:`nnviz.engine.learning.wire`: never pickled).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np
 from nnviz.engine.core.activations import ACTIVATIONS
 from nnviz.engine.core.losses import get_loss
 from nnviz.engine.core.network import Network
+from nnviz.engine.learning import wire
 from nnviz.engine.learning.fast import FastTrainer
 from nnviz.engine.learning.optimisers import make_optimiser
 from nnviz.engine.learning.training import OptimizerState, TrainConfig
@@ -182,11 +184,11 @@ class _Inbox:
     def _read(self) -> None:
         try:
             while True:
-                msg = self.conn.recv()
+                msg = wire.recv(self.conn)
                 self.queue.put(msg)
                 if msg[0] == "quit":
                     return
-        except (EOFError, OSError):   # the app has gone
+        except (EOFError, OSError, wire.WireError):   # the app has gone (or garbled)
             self.queue.put(("quit",))
 
     def next(self):
@@ -209,7 +211,7 @@ def serve(conn) -> None:
     """The worker's loop: ``("data", x, y)``, ``("train", id, job)`` answered with
     ``("done", id, result)`` (an ``"error"`` key if it failed), ``("stop", id)`` ends job
     ``id`` after its current epoch, ``("quit",)`` or a closed connection ends the loop."""
-    conn.send(("ready", os.getpid()))
+    wire.send(conn, ("ready", os.getpid()))
     inbox, trainers = _Inbox(conn), _Trainers()
     x = y = None
     while True:
@@ -229,6 +231,6 @@ def serve(conn) -> None:
             except Exception as e:  # noqa: BLE001 - reported to the GUI, which trains itself
                 res = {"error": f"{type(e).__name__}: {e}"}
             try:
-                conn.send(("done", jid, res))
+                wire.send(conn, ("done", jid, res))
             except (EOFError, OSError):
                 return
