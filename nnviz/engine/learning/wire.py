@@ -70,36 +70,49 @@ def encode(msg: Any) -> bytes:
 
 def decode(data: bytes) -> Any:
     """The message :func:`encode` wrote into ``data``; WireError if it is not one."""
-    view = memoryview(data)
-    if len(view) < _HEAD.size:
-        raise WireError("a message shorter than its header's length")
-    (n,) = _HEAD.unpack_from(view)
-    if n > len(view) - _HEAD.size:
-        raise WireError("a header longer than the message")
-    try:
-        head = json.loads(bytes(view[_HEAD.size:_HEAD.size + n]).decode("utf-8"))
-    except (ValueError, RecursionError) as e:   # (UnicodeDecodeError, JSONDecodeError)
-        raise WireError(f"an unreadable header: {e}") from None
-    pos = _HEAD.size + n
+    reader = _Reader(memoryview(data))
+    msg = reader.tree(reader.header(), 0)
+    if reader.pos != len(reader.view):
+        raise WireError(f"{len(reader.view) - reader.pos} bytes left over after the message")
+    return msg
 
-    def tree(v: Any, depth: int) -> Any:
-        nonlocal pos
+
+class _Reader:
+    """The header of a message, then its arrays in order from ``pos``."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view, self.pos = view, 0
+
+    def header(self) -> Any:
+        view = self.view
+        if len(view) < _HEAD.size:
+            raise WireError("a message shorter than its header's length")
+        (n,) = _HEAD.unpack_from(view)
+        if n > len(view) - _HEAD.size:
+            raise WireError("a header longer than the message")
+        try:
+            head = json.loads(bytes(view[_HEAD.size:_HEAD.size + n]).decode("utf-8"))
+        except (ValueError, RecursionError) as e:   # (UnicodeDecodeError, JSONDecodeError)
+            raise WireError(f"an unreadable header: {e}") from None
+        self.pos = _HEAD.size + n
+        return head
+
+    def tree(self, v: Any, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise WireError("a message nested too deep")
         if isinstance(v, list):
-            return [tree(x, depth + 1) for x in v]
+            return [self.tree(x, depth + 1) for x in v]
         if not isinstance(v, dict):
             return v   # None, bool, int, float, str: as JSON read them
         if set(v) == {"$t"} and isinstance(v["$t"], list):
-            return tuple(tree(x, depth + 1) for x in v["$t"])
+            return tuple(self.tree(x, depth + 1) for x in v["$t"])
         if set(v) == {"$a"}:
-            return take_array(v["$a"])
+            return self.array(v["$a"])
         if any(k.startswith("$") for k in v):
-            raise WireError(f"an unknown entry {sorted(v)!r}")
-        return {k: tree(x, depth + 1) for k, x in v.items()}
+            raise WireError(f"an unknown entry {sorted(v)!r:.80}")
+        return {k: self.tree(x, depth + 1) for k, x in v.items()}
 
-    def take_array(spec: Any) -> np.ndarray:
-        nonlocal pos
+    def array(self, spec: Any) -> np.ndarray:
         if not (isinstance(spec, list) and len(spec) == 2 and spec[0] in DTYPES
                 and isinstance(spec[1], list)
                 and all(type(d) is int and 0 <= d < 2 ** 40 for d in spec[1])):
@@ -107,16 +120,11 @@ def decode(data: bytes) -> Any:
         dt = np.dtype(spec[0])
         count = int(np.prod(spec[1], dtype=object))
         size = count * dt.itemsize
-        if size > len(view) - pos:
+        if size > len(self.view) - self.pos:
             raise WireError("an array longer than the message")
-        a = np.frombuffer(view[pos:pos + size], dtype=dt, count=count).reshape(spec[1]).copy()
-        pos += size
-        return a
-
-    msg = tree(head, 0)
-    if pos != len(view):
-        raise WireError(f"{len(view) - pos} bytes left over after the message")
-    return msg
+        a = np.frombuffer(self.view[self.pos:self.pos + size], dtype=dt, count=count)
+        self.pos += size
+        return a.reshape(spec[1]).copy()
 
 
 def send(conn, msg: Any) -> None:
