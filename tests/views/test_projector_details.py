@@ -35,6 +35,16 @@ def _workbench(win, lesson: str):
     return lab
 
 
+def _in_both_modes(win, qtbot, lesson: str, lab: str):
+    """For presentation mode on, then off: ``lesson`` opened in ``lab``; yields (on, the
+    lab page)."""
+    for presentation in (True, False):
+        set_presentation(win, qtbot, presentation)
+        assert win.open_lesson(lesson)
+        win.show_lab(lab)
+        yield presentation, win.current_lab
+
+
 def test_predict_mode_says_what_to_predict(window, qtbot):
     """Q, then →: the caption bar says what to predict and how to reveal it (it was an
     empty strip); the guess field shows its whole example; the bias values stay shown
@@ -201,11 +211,7 @@ def test_the_keras_code_leaves_the_network_room(window, qtbot):
 
     win = window
     problems = []
-    for presentation in (True, False):
-        set_presentation(win, qtbot, presentation)
-        assert win.open_lesson("keras-lab")
-        win.show_lab("training")
-        lab = win.current_lab
+    for presentation, lab in _in_both_modes(win, qtbot, "keras-lab", "training"):
         lab.advance(2)
         lab.redraw()
         lab.charts.setCurrentWidget(lab.keras)
@@ -305,11 +311,7 @@ def test_the_error_surface_reads_from_the_back(window, qtbot):
 
     win = window
     problems = []
-    for presentation in (True, False):
-        set_presentation(win, qtbot, presentation)
-        assert win.open_lesson("xor-landscape")
-        win.show_lab("surface")
-        lab = win.current_lab
+    for presentation, lab in _in_both_modes(win, qtbot, "xor-landscape", "surface"):
         for tab in range(lab.tabs.count()):
             lab.tabs.setCurrentIndex(tab)
             for mode in (("params", "pca") if tab == 0 else ("-",)):
@@ -343,11 +345,7 @@ def test_the_u_curve_legend_covers_no_curve(window, qtbot):
     in F5), whole inside the plot and naming the four curves."""
     win = window
     problems = []
-    for presentation in (True, False):
-        set_presentation(win, qtbot, presentation)
-        assert win.open_lesson("bias-variance")
-        win.show_lab("general")
-        lab = win.current_lab
+    for presentation, lab in _in_both_modes(win, qtbot, "bias-variance", "general"):
         lab.advance(1)
         settle()
         page = lab.pages["bias-variance"]
