@@ -20,6 +20,7 @@ from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row
 from nnviz.views.items.math_text import escape
 from nnviz.views.style import Style, current_style
+from nnviz.views.workbench.bottom_fade import BottomFade
 from nnviz.views.workbench.present import equation_html, step_summary
 
 #: the sizes tried, largest first, until a step's lines fit the panel's width
@@ -57,6 +58,7 @@ class EquationPanel(QWidget):
         # lines break between words only, never inside a number or a name (the layout
         # below breaks long equations between terms itself)
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.fade = BottomFade(self.text)   # more below: the last line fades, not cut
         self.text.viewport().installEventFilter(self)
         self._laid_out_width = -1
         self._metrics: dict[float, QFontMetricsF] = {}
@@ -91,11 +93,15 @@ class EquationPanel(QWidget):
         """Width in pixels of ``text`` in the panel's type at ``pt`` points."""
         fm = self._metrics.get(pt)
         if fm is None:
-            f = QFont(self.text.font())
-            f.setPointSizeF(pt)
+            f = self._font(pt)
             f.setBold(True)   # the result is bold: measure generously
             fm = self._metrics[pt] = QFontMetricsF(f)
         return fm.horizontalAdvance(text)
+
+    def _font(self, pt: float) -> QFont:
+        f = QFont(self.text.font())
+        f.setPointSizeF(pt)
+        return f
 
     def layout_width(self) -> float:
         """Room for an equation's lines: the text area less its margins and cell gaps."""
@@ -126,6 +132,8 @@ class EquationPanel(QWidget):
         f.setPointSizeF(style.pt(10.5))
         self.steps.setFont(f)
         self.text.setStyleSheet(f"background:{style.background};")
+        self.fade.set_colour(style.background)
+        self.fade.line = QFontMetricsF(self._font(FLOOR_PT[bool(style.presentation)])).height()
         self.steps.setStyleSheet(f"background:{style.background}; color:{style.foreground};")
         self.refresh()
 
@@ -179,6 +187,8 @@ class EquationPanel(QWidget):
         pt = max(FLOOR_PT[bool(self.style_.presentation)], self.style_.pt(11))
         self.text.setHtml(f'<p style="font-size:{pt:.1f}pt; color:{self.style_.foreground}">'
                           f"{escape(text)}</p>")
+        self.fade.keep = 0.0
+        self.fade.place()
 
     def _set_fitting_html(self, st: StepController, captions: list[str], hidden: bool) -> None:
         """The step's HTML in the largest type whose lines all fit the panel's width and
@@ -190,6 +200,7 @@ class EquationPanel(QWidget):
         probe = self._probe()   # laid out off screen: the text area is set once
         room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
         tried, fits, first, fallback = set(), None, None, None
+        kept = {}   # per text: its COMPACT step (where its result ends)
         # at each size, a second try with every left-hand side on a line of its own
         for compact, scale, narrow in ((c, s, n) for c in COMPACT for s in SCALES
                                        for n in (False, True)):
@@ -201,6 +212,7 @@ class EquationPanel(QWidget):
             if html in tried:   # (at the floor every smaller scale is the same text)
                 continue
             tried.add(html)
+            kept.setdefault(html, compact)
             probe.setHtml(html)
             if probe.idealWidth() > room_w:
                 continue
@@ -209,7 +221,10 @@ class EquationPanel(QWidget):
                 fits = html
                 break
         # too tall however set: as large as fits across; too wide: as before
-        self.text.setHtml(fits or first or fallback)
+        html = fits or first or fallback
+        self.text.setHtml(html)
+        self.fade.keep = _equation_bottom(self.text.document(), kept.get(html, 0))
+        self.fade.place()
 
     def _probe(self) -> QTextDocument:
         """A document laid out as the text area's (its type, margin and width)."""
