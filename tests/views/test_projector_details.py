@@ -371,3 +371,34 @@ def test_the_u_curve_legend_covers_no_curve(window, qtbot):
             problems.append(f"{where}: the curves have {area.height():.0f} px")
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def test_one_crowded_weight_label_leaves_the_others_large(window, qtbot):
+    """mazur-2-2-2 after a training step, in its update phase, in presentation mode: the
+    two labels between the crossing edges need a smaller type, and they had set all
+    eight small (about 13 px from the back of the room). Now each other label takes the
+    largest type in which it fits on its edge; none covers a neuron or another text, all
+    stay in view and no label is moved off its edge for it."""
+    from tests.views.graph_geometry import _point_size, leader_problems, weight_label_problems
+
+    win = window
+    set_presentation(win, qtbot, True)
+    lab = _workbench(win, "mazur-2-2-2")
+    lab.stepper.set_position(0)
+    settle()
+    press(qtbot, win, Qt.Key.Key_Right, 32 + 27)   # a training step, then its w4 update
+    settle()
+    graph = lab.graph
+    weights = graph.placement.weights
+    style = current_style()
+    smallest = style.pt(weights.form[1])
+    sizes = [_point_size(item) for item, _ in graph.texts.edge_labels]
+    assert weights.form[1] < 9.0, "this step no longer needs a smaller type"
+    assert min(sizes) == pytest.approx(smallest, abs=0.06)   # (the HTML rounds to 0.1 pt)
+    larger = [s for s in sizes if s > smallest + 0.06]
+    assert len(larger) >= len(sizes) // 2, sizes          # most labels no longer small
+    assert max(sizes) == pytest.approx(style.pt(9.0), abs=0.06)
+    assert weight_label_problems(graph, smallest - 0.06) == []
+    assert leader_problems(graph) == []
+    lab.stepper.set_position(0)
+    set_presentation(win, qtbot, False)

@@ -187,6 +187,7 @@ class WeightLabels:
         self._sizes: dict[str, tuple[float, float]] = {}   # a label's size per text
         self._spot_px: list = []   # per label, its spots as pixel points and anchors
         self._scale = (np.zeros(2), np.ones(2))   # view -> pixels: origin and scale
+        self._bounds: Rect = (0.0, 0.0, 0.0, 0.0)   # where labels may go, in pixels
 
     def _weight_spots(self, l: int, j: int, k: int) -> list:
         return [self._weight_spot(l, j, k, i) for i in range(len(EDGE_SPOTS) * len(ANCHORS))]
@@ -285,6 +286,7 @@ class WeightLabels:
         if not labels:
             return
         self._spots_in_pixels(dev)
+        self._bounds = bounds
         fixed = np.array(taken, float).reshape(-1, 4)
         forms: dict = {}   # per (form, shifted): its texts and each label's free spots
         tried = set()
@@ -307,9 +309,11 @@ class WeightLabels:
                     if key in tried:   # the same spots as at a lower tier: no fit
                         continue
                     tried.add(key)
+                    base = len(taken)
                     if self._put(labels, htmls, [(p[m], a[m], r[m]) for (p, a, r, _), m in
                                                  zip(cands, cut)], taken, lines):
                         self.form = form
+                        self._upgrade(labels, forms, form, most, base, taken, lines)
                         return
         self.form = FORMS[-1]
         for item, (l, j, k) in labels:   # greedy: as many as fit
@@ -329,16 +333,54 @@ class WeightLabels:
         pick = greedy(rects) or (search(rects) if len(rects) <= SEARCH_LABELS else None)
         if pick is None:
             return False
-        o, scale = self._scale
         for (item, e), html, (pts, anchors, rects), i in zip(labels, htmls, cands, pick):
-            x, y = (pts[i] - o) / scale   # back to view units
-            item.set_html_once(html)
-            item.set_anchor(tuple(float(v) for v in anchors[i]))
-            item.setPos(float(x), float(y))
-            item.setVisible(True)
+            self._set(item, e, html, pts[i], anchors[i], rects[i], lines)
             taken.append(tuple(rects[i]))
-            self._set_leader(item, e, rects[i], lines)
         return True
+
+    def _set(self, item, edge, html: str, pt, anchor, rect, lines: Lines | None) -> None:
+        """One label with ``html`` at ``pt`` (pixels) by ``anchor``, covering ``rect``."""
+        o, scale = self._scale
+        x, y = (pt - o) / scale   # back to view units
+        item.set_html_once(html)
+        item.set_anchor(tuple(float(v) for v in anchor))
+        item.setPos(float(x), float(y))
+        item.setVisible(True)
+        self._set_leader(item, edge, rect, lines)
+
+    def _upgrade(self, labels, forms: dict, form, most: float, base: int,
+                 taken: list[Rect], lines: Lines | None) -> None:
+        """After all labels fit in ``form``: each label, in turn, in the largest larger
+        type in which it fits on its edge where it is clear of every other label and text and hides
+        no more of the other lines than the tier ``most`` allows (one crowded label no
+        longer sets all of them small: at 1024x768 in F5 the 2-2-2 network's update
+        phase put all eight in the smallest type for the two between the crossing
+        edges)."""
+        # the same form of text, on the edge only (a label is not moved off its edge, or
+        # the step's own label away from its neuron, for a larger type)
+        bigger = [(f, False) for f in FORMS if f[1] > form[1] and f[0] == form[0]]
+        if not bigger or lines is None:
+            return
+        for n, (item, e) in enumerate(labels):
+            others = np.array(taken[:base + n] + taken[base + n + 1:], float).reshape(-1, 4)
+            for g, fr in bigger:
+                if (g, fr) not in forms:
+                    htmls = [self._form_html(it, *g) for it, _ in labels]
+                    spots = self._shifted_spots() if fr else self._spot_px
+                    fixed = np.array(taken[:base], float).reshape(-1, 4)
+                    forms[g, fr] = htmls, self._candidates(htmls, fixed, self._bounds,
+                                                           lines, spots)
+                htmls, cands = forms[g, fr]
+                pts, anchors, rects, cost = cands[n]
+                ok = cost <= most
+                if len(others) and len(rects):
+                    ok &= ~conflicts(rects, others).any(axis=1)
+                idx = np.flatnonzero(ok)
+                if len(idx):
+                    i = int(idx[0])
+                    self._set(item, e, htmls[n], pts[i], anchors[i], rects[i], lines)
+                    taken[base + n] = tuple(rects[i])
+                    break
 
     def _set_leader(self, item, edge, rect, lines: Lines | None) -> None:
         """A leader from the label at ``rect`` (pixels) to its edge where the two are
