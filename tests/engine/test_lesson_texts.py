@@ -142,6 +142,12 @@ def test_every_number_a_caption_prints_is_the_reference_sheets_or_the_lessons(na
 
         surf = SURFACES[race]()
         values += [float(v) for v in surf.start] + [float(v) for v in surf.rates.values()]
+        # its loss and gradient there, as the engine computes them ("under 10^-6, about
+        # −6.3 × 10^-7": the mantissas too)
+        start = np.asarray(surf.start, dtype=float)
+        g = [float(v) for v in surf.grad(start) if v]
+        values += [float(surf.loss(start))] + g + [
+            abs(v) / 10 ** np.floor(np.log10(abs(v))) for v in g]
     bad = []
     for c in lesson.captions:
         for text in (c.text, c.question):

@@ -74,6 +74,22 @@ def test_the_xor_plateau_holds_sgd_and_not_adam():
     assert sgd.losses[-1] > 0.99 and adam.losses[-1] < 0.1
 
 
+def test_the_optimiser_race_lesson_says_the_plateaus_gradient_right():
+    """Its first caption: loss 1.0, gradient under 10^-6 (about -6.3 x 10^-7 in each
+    direction) at v1 = -6, v2 = -2 (it said about 10^-4, 160 times too large)."""
+    from nnviz.engine.teaching.lessons import load_lesson
+
+    text = load_lesson("optimiser-race").captions[0].text
+    s = SURFACES["xor"]()
+    start = np.array([-6.0, -2.0])
+    assert "v1 = -6, v2 = -2" in text and "the loss is 1.0" in text
+    assert round(s.loss(start), 1) == 1.0
+    g = s.grad(start)
+    assert "under 10^-6" in text and np.all(np.abs(g) < 1e-6)
+    assert "about −6.3 × 10^-7 in v1 and in v2" in text
+    assert np.all(np.round(g / 1e-7, 1) == -6.3)
+
+
 def test_a_diverging_racer_stops_at_its_last_finite_point():
     s = SURFACES["ravine"]()
     race = Race(s, [("sgd", 5.0, {}), ("adam", 0.1, {})])
