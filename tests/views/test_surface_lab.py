@@ -387,3 +387,29 @@ def test_steady_levels_keep_the_colour_scale_while_the_values_fill_it():
     assert steady_levels(1.2, 1.8, (0.9, 2.1)) == pytest.approx((1.14, 1.86))  # < 3/4
     assert steady_levels(0.01, 3.0, None)[0] == 0.0       # a loss's scale stays >= 0
     assert steady_levels(-1.0, 1.0, None) == pytest.approx((-1.2, 1.2))
+
+
+def test_on_a_plane_the_slice_dot_sits_on_its_curve_and_the_readout_says_how_far_off(
+        main_window, qtbot):
+    """xor-landscape's PCA plane: the slice's dot lies on the slice curve at the point's α
+    (it floated 0.04 above it: the curve was the plane's centre row, the dot the
+    network's own loss 0.54 off the plane); the readout gives the network's loss, the
+    distance from the plane and the plane's loss there; Step moves all three along."""
+    import numpy as np
+
+    lab, ctl = _open(main_window, qtbot, "xor-landscape")
+    page = lab.page
+    for _ in range(2):
+        xs, ys = page.slice_curve.getData()
+        (u,), (c,) = page.slice_dot.getData()
+        assert u == pytest.approx(ctl.point()[0])
+        assert c == pytest.approx(float(np.interp(u, xs, ys)), abs=1e-3 * float(np.ptp(ys)))
+        distance, there = ctl.off_plane()
+        assert c == pytest.approx(there, rel=1e-12)
+        text = page.readout.text()
+        assert f"loss = {fmt(ctl.current_cost())}\n" in text
+        assert text.endswith(f"{fmt(distance)} off the plane; the plane's loss there "
+                             f"{fmt(there)}")
+        qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: ctl.steps >= 1)
+        qtbot.wait(30)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from nnviz.controllers.document import Document
 from nnviz.controllers.gridworker import GridRunner
 from nnviz.controllers.playback import Playback
+from nnviz.controllers.surface import slices
 from nnviz.controllers.surface.jobs import MODES, Surface, plane_job, validate_state
 from nnviz.controllers.surface.live import GridSchedule
 from nnviz.controllers.surface.params import ParamList
@@ -284,18 +285,13 @@ class SurfaceController(QObject):
         return self.grids.wait_idle(timeout_s)
 
     def slice_values(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """The 1-D slice along the x axis through the current point: (values, loss)."""
-        s = self.surface
-        if s is None or self.net.has_batch_norm:  # the surface leaves batch norm out
-            return None
-        if s.mode == "params" and self.mode == "params" and (
-                self.net.n_params() * max(1, len(self.doc.x)) <= 200_000):
-            try:
-                return s.xs, S.loss_slice(self.net, self.doc.x, self.doc.y, self.doc.loss,
-                                          self.px, s.xs)
-            except ValueError:   # e.g. batch normalisation switched on since: no slice
-                return None
-        return s.xs, s.slice_z
+        """The 1-D slice along the x axis through the current point (slices.py)."""
+        return slices.slice_values(self)
+
+    def off_plane(self) -> tuple[float, float | None] | None:
+        """How far the current point lies off a plane surface, and the loss at its
+        projection on it (slices.py); None on a surface of two parameters."""
+        return slices.off_plane(self)
 
     # ------------------------------------------------------------ path (self.path)
     @property

@@ -100,7 +100,8 @@ class SurfacePage(QWidget):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(3)   # compact rows: the panel fits a projector's short screen
-        nest(lay, self._build_form())
+        self.form = self._build_form()
+        nest(lay, self.form)
         self._build_buttons(lay)
         self._build_texts(lay)
         lay.addStretch(1)
@@ -255,6 +256,9 @@ class SurfacePage(QWidget):
                     combo.setProperty("params_key", repr(key))
                 combo.setCurrentIndex(ctl.param_list.index(ref))
                 combo.setEnabled(ctl.mode == "params")
+            # on a plane the axes are its directions: no rows for two parameters (their
+            # room is the readout's, which says how far off the plane the point is)
+            self.form.setRowVisible(combo, ctl.mode == "params")
         with QSignalBlocker(self.mode):
             self.mode.setCurrentIndex(MODES.index(ctl.mode))
         with QSignalBlocker(self.span):
@@ -268,6 +272,7 @@ class SurfacePage(QWidget):
         with QSignalBlocker(self.only_two):
             self.only_two.setChecked(ctl.only_two)
             self.only_two.setEnabled(ctl.mode == "params" and len(refs) > 2)
+        self.only_two.setVisible(ctl.mode == "params")
         self.recentre_btn.setText({"random": "New random directions",
                                    "pca": "Plane of the path so far"}.get(
                                        ctl.mode, "Recentre on the current point"))
@@ -303,7 +308,8 @@ class SurfacePage(QWidget):
             x = s.x_label
             titles = ((f"Slice: loss against {x}, the rest held", f"Loss against {x}, "
                        "the rest held", f"Loss against {x}") if s.mode == "params" else
-                      ("Slice: loss along direction 1", "Loss along direction 1"))
+                      ("Slice: loss along direction 1 at the point's β",
+                       "Loss along direction 1 at the point's β", "Loss along direction 1"))
             fit_title(self.slice.getPlotItem(), titles, self._style.foreground,
                       self._style.pt(10), self._style.pt(8))
         self._update_explanation()
@@ -333,17 +339,23 @@ class SurfacePage(QWidget):
         self.heatmap.set_path(coords)
         self.view3d.set_path(coords, np.array(ctl.costs))
         sl = ctl.slice_values()
+        off = ctl.off_plane()   # on a plane: the point is the parameters' projection
         if sl is not None:
             self.slice_curve.setData(sl[0], sl[1])
             u0, c = coords[-1, 0], ctl.costs[-1]
+            if off is not None:   # the plane's loss there, as the heatmap under it
+                c = off[1] if off[1] is not None else float(np.interp(u0, sl[0], sl[1]))
             shown = bool(np.isfinite(u0) and np.isfinite(c))   # no dot for a blown-up loss
             self.slice_dot.setData([u0] if shown else [], [c] if shown else [])
             self._fit_slice(sl[1], c)
         u, v = coords[-1]
         s = ctl.surface
-        self.readout.setText(
-            f"Step {ctl.steps}\nloss = {fmt(ctl.costs[-1])}\n"
-            f"{s.x_label} = {fmt(u)}\n{s.y_label} = {fmt(v)}")
+        text = (f"Step {ctl.steps}\nloss = {fmt(ctl.costs[-1])}\n"
+                f"{s.x_label} = {fmt(u)}\n{s.y_label} = {fmt(v)}")
+        if off is not None and off[0] > 1e-9 * max(1.0, float(np.linalg.norm(s.origin))):
+            there = f"; the plane's loss there {fmt(off[1])}" if off[1] is not None else ""
+            text += f"\n{fmt(off[0])} off the plane{there}"
+        self.readout.setText(text)
 
     def _fit_slice(self, values: np.ndarray, current: float) -> None:
         """While descent plays the slice's loss axis stays put while the curve fills most

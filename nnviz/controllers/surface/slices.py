@@ -1,0 +1,75 @@
+"""The error-surface lab's 1-D slice through the current point, and where that point
+lies against a plane surface.
+
+On a random or PCA plane the point is the projection of the network's parameters on the
+plane, which they need not lie in (xor-landscape's first point is 0.54 off its PCA
+plane): the heatmap and the slice show the plane's loss, the readout the network's own.
+The slice runs along direction 1 at the point's β (it was the plane's centre row, drawn
+under a point elsewhere on it)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.engine.labs import surface as S
+from nnviz.engine.labs.planes import plane_grid
+
+#: a slice (or the loss at the point's projection) is computed afresh at each step only
+#: below this many parameters x samples; otherwise the grid's row nearest the point
+LIVE_WORK = 200_000
+
+
+def _small(ctl) -> bool:
+    return ctl.net.n_params() * max(1, len(ctl.doc.x)) <= LIVE_WORK
+
+
+def _plane(ctl):
+    """The plane surface shown, if it is one of the current network."""
+    s = ctl.surface
+    if (s is None or s.mode == "params" or s.origin is None or s.mode != ctl.mode
+            or s.origin.size != ctl.net.n_params()):
+        return None
+    return s
+
+
+def slice_values(ctl) -> tuple[np.ndarray, np.ndarray] | None:
+    """(values, loss) along the x axis through the current point: on two parameters the
+    loss against the x parameter, the rest held; on a plane the plane's loss along
+    direction 1 at the point's β."""
+    s = ctl.surface
+    if s is None or ctl.net.has_batch_norm:  # the surface leaves batch norm out
+        return None
+    if s.mode == "params" and ctl.mode == "params" and _small(ctl):
+        try:
+            return s.xs, S.loss_slice(ctl.net, ctl.doc.x, ctl.doc.y, ctl.doc.loss, ctl.px,
+                                      s.xs)
+        except ValueError:   # e.g. batch normalisation switched on since: no slice
+            return None
+    plane = _plane(ctl)
+    if plane is not None:
+        beta = float(ctl.point()[1])
+        if np.isfinite(beta):
+            if _small(ctl):
+                return s.xs, plane_grid(ctl.net, ctl.doc.x, ctl.doc.y, ctl.doc.loss,
+                                        s.origin, s.d1, s.d2, s.xs, [beta])[0]
+            return s.xs, s.z[int(np.argmin(np.abs(s.ys - beta)))]
+    return s.xs, s.slice_z
+
+
+def off_plane(ctl) -> tuple[float, float | None] | None:
+    """(distance of the network's parameters from the plane, the plane's loss at their
+    projection: None where that is too costly to compute at each step); None where the
+    surface is not a plane."""
+    s = _plane(ctl)
+    if s is None or ctl.net.has_batch_norm:
+        return None
+    a, b = ctl.point()
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return None
+    theta = ctl.net.get_params()
+    distance = float(np.linalg.norm(theta - (s.origin + a * s.d1 + b * s.d2)))
+    loss = None
+    if _small(ctl):
+        loss = float(plane_grid(ctl.net, ctl.doc.x, ctl.doc.y, ctl.doc.loss, s.origin, s.d1,
+                                s.d2, [a], [b])[0, 0])
+    return distance, loss
