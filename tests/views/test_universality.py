@@ -402,3 +402,35 @@ def test_the_goal_field_shows_its_whole_goal_at_projector_sizes(main_window, qtb
     if current_style().presentation:
         qtbot.keyClick(win, Qt.Key.Key_F5)
     assert not problems, "\n".join(problems)
+
+
+def test_the_caption_follows_what_the_lab_shows(main_window, lab, qtbot):
+    """universality-bumps: its "Each bar is one bump" caption while the bars are shown;
+    after Train from here (free mode: no bars) the lesson's training caption instead; an
+    undo brings the bars and the first caption back; on the towers tab, which the lesson
+    is not about, none of them. universality-towers: its caption on the towers tab only."""
+    bar = main_window.caption_bar
+
+    def caption() -> str:
+        qtbot.wait(1)   # (the bar is refreshed once per event pass)
+        return bar.text_label.text() if bar.isVisible() else ""
+    assert caption().startswith("Each bar is one bump")
+    ctl = lab.ctl
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctl.epochs > 2, timeout=5000)
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)
+    assert ctl.m.mode == "free"
+    qtbot.waitUntil(lambda: caption().startswith("Training switched to free mode"))
+    lab.doc.undo_stack.undo()
+    assert ctl.m.mode == "bumps"
+    qtbot.waitUntil(lambda: caption().startswith("Each bar is one bump"))
+    qtbot.mouseClick(lab.tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=lab.tabs.tabBar().tabRect(1).center())
+    assert lab.tabs.currentIndex() == 1
+    qtbot.waitUntil(lambda: "bump" not in caption() and "Training" not in caption())
+    assert main_window.open_lesson("universality-towers")
+    assert lab.tabs.currentIndex() == 1
+    qtbot.waitUntil(lambda: caption().startswith("Two inputs: a step in x"))
+    qtbot.mouseClick(lab.tabs.tabBar(), Qt.MouseButton.LeftButton,
+                     pos=lab.tabs.tabBar().tabRect(0).center())
+    qtbot.waitUntil(lambda: not caption().startswith("Two inputs"))

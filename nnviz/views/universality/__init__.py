@@ -131,6 +131,32 @@ class UniversalityLab(Lab):
         if m.stages and m.stage > 0:
             self.ctl.set_stage(m.stage - 1)
 
+    def caption_position(self) -> tuple[int, str]:
+        """(0, "start") while the lab shows what the lesson set up (its page and mode, its
+        first stage, no training step yet), else (1, "changed"): "Each dashed line is a
+        step neuron… Drag one." stayed up after training had switched to free mode and
+        the dashed lines had gone."""
+        lesson, m = self.doc.lesson, self.ctl.m
+        if lesson is None or lesson.lab != self.name:
+            return 0, "start"
+        towers = lesson.settings.get("page") == "towers"
+        if (self.tabs.currentWidget() is self.two) != towers:
+            return 1, "changed"
+        if towers:
+            return 0, "start"
+        opened = lesson.settings.get("mode", m.mode)
+        # (training switches to free mode, and its undo back: a lesson opened in free mode
+        # is as set up only until its first training step)
+        same = (m.mode == opened and not (m.stages and m.stage > 0)
+                and (opened != "free" or self.ctl.epochs == 0))
+        return (0, "start") if same else (1, "changed")
+
+    def caption_progress(self) -> tuple[int, float | None] | None:
+        """Gradient steps taken (none once an undo has left free mode) and the score now,
+        for ``when`` captions."""
+        steps = self.ctl.epochs if self.ctl.m.mode == "free" else 0
+        return steps, self.ctl.readouts.score()
+
     def advance(self, steps: int) -> None:
         """Go through the lesson's stages, then take the remaining steps as gradient steps."""
         steps = max(0, int(steps))
