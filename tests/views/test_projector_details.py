@@ -402,3 +402,29 @@ def test_one_crowded_weight_label_leaves_the_others_large(window, qtbot):
     assert leader_problems(graph) == []
     lab.stepper.set_position(0)
     set_presentation(win, qtbot, False)
+
+
+@pytest.mark.parametrize("lesson", ["universality-steps", "relu-approximation"])
+def test_the_universality_legend_is_clear_of_the_curves(window, qtbot, lesson):
+    """The one-input plot's legend, in presentation mode and not: under its x axis and
+    whole (in the plot's top left corner the step lines and curves ran through its words,
+    universality-steps at both sizes, relu-approximation's small plot at 1024x768)."""
+    win = window
+    problems = []
+    for presentation, lab in _in_both_modes(win, qtbot, lesson, "universality"):
+        settle()
+        plots = lab.plots
+        legend, item = plots.legend, plots.main
+        assert [label.text for _s, label in legend.items] == ["goal f(x)", "network output"]
+        box = legend.sceneBoundingRect()
+        area = item.getViewBox().sceneBoundingRect()
+        axis = item.getAxis("bottom").sceneBoundingRect()
+        where = f"F5={presentation}"
+        if box.intersects(area):
+            problems.append(f"{where}: the legend {box.getRect()} over the plot {area.getRect()}")
+        if box.top() < axis.bottom() - 1:
+            problems.append(f"{where}: the legend is not under the x axis")
+        if not plots.graphics.sceneRect().contains(box):
+            problems.append(f"{where}: the legend {box.getRect()} cut off")
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

@@ -32,7 +32,11 @@ class OneInputPlots(QWidget):
         self.main.showGrid(x=True, y=True, alpha=0.2)
         self.main.setLabel("bottom", "x")
         self.main.setLabel("left", "output")
-        self.legend = self.main.addLegend(offset=(10, 5))
+        # under the x axis, on one row: in the plot's corner the step lines and the curves
+        # ran through its words, and on a ground of its own it hid the curves of a small
+        # plot (relu-approximation at 1024x768 in F5)
+        self.legend = pg.LegendItem(colCount=2)
+        self.main.layout.addItem(self.legend, self.main.layout.rowCount(), 0, 1, 2)
         self.hidden = self.graphics.addPlot(row=1, col=0)
         self.hidden.setMenuEnabled(False)
         self.hidden.showGrid(x=True, y=True, alpha=0.2)
@@ -56,8 +60,10 @@ class OneInputPlots(QWidget):
         self.bars.height_dragged.connect(self._on_bar_dragged)
         self.bars.drag_started.connect(self._hold_range)
         self.bars.drag_finished.connect(self._drag_done)
-        self.goal_curve = self.main.plot(name="goal f(x)")
-        self.out_curve = self.main.plot(name="network output")
+        self.goal_curve = self.main.plot()
+        self.out_curve = self.main.plot()
+        self.legend.addItem(self.goal_curve, "goal f(x)")
+        self.legend.addItem(self.out_curve, "network output")
         self.goal_curve.setZValue(5)
         self.out_curve.setZValue(6)
         self.markers: list[pg.InfiniteLine] = []
