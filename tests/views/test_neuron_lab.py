@@ -448,3 +448,22 @@ def test_gallery_tick_labels_have_room_on_a_projector(main_window, qtbot):
     if current_style().presentation:
         qtbot.keyClick(win, Qt.Key.Key_F5)
     assert not problems, "\n".join(problems)
+
+
+def test_the_rule_says_where_its_run_starts(lab, qtbot):
+    """Before the first step the text says whether the run starts from random weights or
+    the ones shown (perceptron-nand's random start replaced its NAND weights (3, −2, −2)
+    at the first Step without a word); with "current w" the first step starts from
+    exactly the weights shown."""
+    p = lab.perceptron_page
+    c = lab.ctl
+    assert c.start_mode == "random"
+    assert p.step_label.text().startswith("From random weights (Start: random w), step")
+    p.start_combo.setCurrentIndex(p.start_combo.findData("current"))
+    assert c.start_mode == "current"
+    assert p.step_label.text().startswith("From the weights shown, step the rule")
+    shown = c.current_aug().copy()
+    qtbot.mouseClick(p.btn_step, Qt.MouseButton.LeftButton)
+    assert c.run.started   # (NAND's weights already classify every corner: no step taken)
+    np.testing.assert_array_equal(c.run.w_hist[0], shown)
+    np.testing.assert_array_equal(c.current_aug(), shown)

@@ -233,7 +233,11 @@ class PerceptronPage(QWidget):
         self.iter_label.setToolTip(f"{head} · w = (b, w1, w2) = {w}")
         s = c.run.last_step()
         if s is None:
-            self.step_label.setText(f"Step the rule: pick a random point "
+            # where the run starts: random weights replaced the ones shown at the first
+            # step without a word (perceptron-nand: (3, −2, −2), then (1, 0, −1))
+            start = ("From random weights (Start: random w), step"
+                     if c.start_mode == "random" else "From the weights shown, step")
+            self.step_label.setText(f"{start} the rule: pick a random point "
                                     f"{_eq('x', f'(1,{NBSP}x1,{NBSP}x2)')}, compare w·x with 0, "
                                     "and if it is on the wrong side add (class 1) or subtract "
                                     f"(class 0) x. Here {_eq('w', f'(b,{NBSP}w1,{NBSP}w2)')}.")
