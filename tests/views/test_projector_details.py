@@ -271,6 +271,7 @@ def test_the_layer_histograms_leave_the_network_room(window, qtbot):
     g, dock = lab.graph, lab.depth_dock
     assert dock.isVisible()
     problems = plot_problems(dock) + text_problems(lab)   # (the map's caption ran over it)
+    problems += _histogram_text_problems(lab.depth_panel)
     room = g.height() - g.chrome_height()
     if room < 100:
         problems.append(f"the network has {room} px to draw in")
@@ -281,6 +282,37 @@ def test_the_layer_histograms_leave_the_network_room(window, qtbot):
         problems.append(f"the charts did not come back: {lab.charts.height()} px")
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def _histogram_text_problems(panel) -> list[str]:
+    """The layer histograms' titles side by side apart (at 1024x768 in F5 they ran into
+    one line, "a: 19% saturated a: 26% saturated …"), their columns of one width, and
+    each axis's tick labels at least 4 px apart ("-10-5")."""
+    from tests.views.fit_checks import drawn_tick_labels
+
+    out = []
+    layout = panel.plots.ci.layout
+    rows: dict[int, list] = {}
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        title = item.titleLabel
+        rows.setdefault(int(item.sceneBoundingRect().top()), []).append(
+            (item.sceneBoundingRect(), title.item.sceneBoundingRect(), title.text))
+        ticks = [(item.getAxis("bottom").mapRectToScene(r), t)
+                 for r, t in drawn_tick_labels(item.getAxis("bottom"))]
+        ticks.sort(key=lambda rt: rt[0].left())
+        for (a, ta), (b, tb) in zip(ticks, ticks[1:]):
+            if b.left() - a.right() < 4:
+                out.append(f"tick labels {ta!r} and {tb!r} {b.left() - a.right():.0f} px apart")
+    for row in rows.values():
+        row.sort(key=lambda r: r[0].left())
+        widths = [r[0].width() for r in row]
+        if max(widths) - min(widths) > 2:
+            out.append(f"histogram columns of {min(widths):.0f}..{max(widths):.0f} px")
+        for (_a, ta, na), (_b, tb, nb) in zip(row, row[1:]):
+            if ta.right() + 4 > tb.left():
+                out.append(f"titles {na!r} and {nb!r} run together")
+    return out
 
 
 def _surface_mode(win, qtbot, page, mode: str) -> None:

@@ -11,7 +11,6 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.core.activations import get_activation
 from nnviz.engine.core.depth import layer_histograms
 from nnviz.engine.core.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
+from nnviz.views.axes import fit_title, style_axis
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.bn_box import BatchNormBox
 from nnviz.views.widgets import spin_box
@@ -75,30 +75,34 @@ class DepthPanel(QWidget):
             return
         self.hists = layer_histograms(net, x)
         st = self.style_
-        font = QFont()
-        font.setPointSizeF(st.pt(8))
         for col, h in enumerate(self.hists):
             last = col == len(self.hists) - 1
             name = "out" if last else f"h{h.layer}"
-            a_title = (f"a: {100 * h.saturated:.0f}% saturated"
-                       if get_activation(h.activation).saturates else f"a: std {h.a_std:.2g}")
-            for row, (edges, counts, colour, title) in enumerate((
-                    (h.z_edges, h.z_counts, Z_COLOUR, f"{name} z: std {h.z_std:.2g}"),
-                    (h.a_edges, h.a_counts, A_COLOUR, a_title))):
+            share = f"{100 * h.saturated:.0f}%"
+            # shorter wordings where the column is narrow: side by side at 1024x768 in F5
+            # the titles ran into one line ("a: 19% saturated a: 26% saturated …")
+            a_titles = ((f"a: {share} saturated", f"{share} saturated", f"{share} sat.")
+                        if get_activation(h.activation).saturates
+                        else (f"a: std {h.a_std:.2g}", f"std {h.a_std:.2g}"))
+            z_titles = (f"{name} z: std {h.z_std:.2g}", f"{name}: std {h.z_std:.2g}", name)
+            for row, (edges, counts, colour, titles) in enumerate((
+                    (h.z_edges, h.z_counts, Z_COLOUR, z_titles),
+                    (h.a_edges, h.a_counts, A_COLOUR, a_titles))):
                 p = self.plots.addPlot(row=row, col=col)
                 p.setMinimumWidth(40)
                 p.setMenuEnabled(False)
                 p.setMouseEnabled(False, False)
                 p.hideButtons()
-                p.setTitle(title, color=st.foreground, size=f"{st.pt(8):.0f}pt")
+                fit_title(p, titles, st.foreground, st.pt(8), st.pt(7))
                 widths = np.diff(edges)
                 p.addItem(pg.BarGraphItem(x0=edges[:-1], width=widths, height=counts,
                                           brush=colour, pen=pg.mkPen(None)))
                 p.getAxis("left").hide()
-                ax = p.getAxis("bottom")
-                ax.setStyle(tickFont=font)
-                ax.setPen(st.foreground)
-                ax.setTextPen(st.foreground)
+                # tick labels never closer than their own size ("-10-5" ran together)
+                style_axis(p.getAxis("bottom"), st, size=8.0, apart=False)
+                p.titleLabel.setMinimumWidth(0)   # its wording fits the column, not the
+                p.titleLabel.setPreferredWidth(0)  # column its wording (equal columns)
+            self.plots.ci.layout.setColumnStretchFactor(col, 1)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
