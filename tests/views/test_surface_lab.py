@@ -413,3 +413,21 @@ def test_on_a_plane_the_slice_dot_sits_on_its_curve_and_the_readout_says_how_far
         qtbot.mouseClick(page.step_btn, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: ctl.steps >= 1)
         qtbot.wait(30)
+
+
+def test_the_axes_print_the_parameters_own_values(main_window, qtbot):
+    """No "(x0.001)" scale on the heatmap's or the slice's parameter axes (the label
+    "β (direction 2) (x0.001)" was cut at 1280x720 in F5 and its ticks read 500 for 0.5):
+    on a span of ±0.0005 the ticks print 0.0005 themselves."""
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    ctl.set_span(0.0005)
+    qtbot.waitUntil(lambda: not ctl.busy() and abs(ctl.surface.xs[-1] - ctl.surface.xs[0]
+                                                   - 0.001) < 1e-9, timeout=30_000)
+    qtbot.wait(30)
+    axes = [page.heatmap.getAxis("left"), page.heatmap.getAxis("bottom"),
+            page.slice.getAxis("bottom")]
+    for ax in axes:
+        assert ax.autoSIPrefix is False
+        assert ax.autoSIPrefixScale == 1.0
+        assert "(x" not in ax.labelString()

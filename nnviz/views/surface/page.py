@@ -389,5 +389,6 @@ class SurfacePage(QWidget):
         self.picker.apply_style(style)
         self.slice.setBackground(style.background)
         style_axes(self.slice, style)
+        self.slice.getAxis("bottom").enableAutoSIPrefix(False)   # (as the heatmap's)
         self._on_surface_changed()
         self.slice_dot.setBrush(pg.mkBrush(style.highlight))

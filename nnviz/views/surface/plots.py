@@ -165,6 +165,8 @@ class HeatmapPlot(pg.PlotWidget):
     def apply_style(self, style: Style) -> None:
         self.setBackground(style.background)
         style_axes(self, style)
+        for name in ("left", "bottom"):   # the parameters' own values: never "(x0.001)",
+            self.getAxis(name).enableAutoSIPrefix(False)   # a label cut where it is long
         font = QFont()
         font.setPointSizeF(style.pt(9))
         self.path.setPen(pg.mkPen(style.highlight, width=2.5 * style.scale))
