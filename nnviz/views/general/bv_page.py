@@ -206,7 +206,7 @@ class BiasVariancePage(Page):
         self.u_plot.setXRange(0, MAX_DEGREE, padding=0.02)
         self.u_plot.setYRange(0, U_TOP, padding=0)
         self.set_title(self.u_plot, "error against degree" if sw is not None
-                       else "error against degree: press ▶ U curve")
+                       else "error against degree: press ▶\u00a0U\u00a0curve")   # (one piece)
 
     def _draw_panels(self) -> None:
         x, y = self.ctl.panel_points
