@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +28,7 @@ from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import rgba
 from nnviz.views.style import Style, current_style
 
-UNIT_R = 0.5          # radius of the unit in the diagram (data units)
+UNIT_R = 0.7          # radius of the unit in the diagram (data units): room for "g = … θ = …"
 RULE = ("<p><b>McCulloch–Pitts unit</b> (1943, notes 003). The inputs x<sub>i</sub> are "
         "0 or 1; each is <i>excitatory</i> or <i>inhibitory</i>.</p>"
         "<p>g(x) = x<sub>1</sub> + … + x<sub>n</sub></p>"
@@ -88,6 +89,12 @@ class MPPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.currentCellChanged.connect(lambda r, *_: self._draw_unit())
+        # the row the diagram computes stands out, with the focus or without it (only the
+        # y = 1 rows' tint showed: at step 3 the diagram computed x1 = 1, the tinted row
+        # was x1 = 0)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setHighlightSections(False)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self._build_diagram()
@@ -154,6 +161,7 @@ class MPPage(QWidget):
         if self.table.currentRow() < 0 or self.table.currentRow() >= len(t.y):
             with QSignalBlocker(self.table):
                 self.table.setCurrentCell(len(t.y) - 1, 0)
+        self.table.selectRow(self.table.currentRow())
         self._draw_unit()
         ones = [("".join(str(v) for v in row)) for row, y in zip(t.inputs, t.y) if y]
         self.summary.setText(f"θ = {unit.theta}: y = 1 for inputs "
@@ -209,10 +217,11 @@ class MPPage(QWidget):
             self.diagram.addItem(item)
             self.labels.append(item)
         y_range = (-max(1.6, n / 2 + 0.6), n / 2 + 0.2)
-        x0, x1, away = self._x_range(texts, y_range, 17 * st.scale + 6)
+        x0, x1, away, units = self._x_range(texts, y_range, 17 * st.scale + 6)
         for item, (_t, px, py, anchor) in zip(self.labels, texts):
             if anchor[0] != 0.5:   # beside a node: its radius and a gap away from it
                 item.setPos(px - away if anchor[0] == 1 else px + away, py)
+        self._fit_in_unit(self.labels[n], 2 * UNIT_R / units)
         self.diagram.getPlotItem().vb.setRange(xRange=(x0, x1), yRange=y_range, padding=0)
 
     def _x_range(self, texts, y_range, gap_px: float) -> tuple[float, float, float]:
@@ -222,7 +231,7 @@ class MPPage(QWidget):
         type "x1 = 1" touched its node)."""
         vb = self.diagram.getPlotItem().vb
         vb_w, vb_h = max(100.0, float(vb.width())), max(60.0, float(vb.height()))
-        x0, x1 = -1.6, 4.6
+        x0, x1, units = -1.6, 4.6, 1.0
         for _ in range(4):   # each widening makes a pixel worth more units: settle it
             units = max((x1 - x0) / vb_w, (y_range[1] - y_range[0]) / vb_h)  # aspect locked
             away = gap_px * units
@@ -233,9 +242,25 @@ class MPPage(QWidget):
                          for item, (_t, px, _py, a) in zip(self.labels, texts) if a[0] == 0),
                         default=x1)
             x0, x1 = min(-1.6, left), max(4.6, right)
-        return x0, x1, away
+        return x0, x1, away, units
+
+    def _fit_in_unit(self, item: pg.TextItem, diameter_px: float) -> None:
+        """The unit's "g = … / θ = …" inside its circle (at 1024x768 in F5 it spilled
+        over the rim, under the inhibitory inputs' rings): smaller type where needed."""
+        font = item.textItem.font()
+        while font.pointSizeF() > 6:
+            r = item.textItem.boundingRect()
+            if max(r.width(), r.height()) <= 0.8 * diameter_px:
+                break
+            font.setPointSizeF(font.pointSizeF() * 0.92)
+            item.setFont(font)
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self.diagram.setBackground(style.background)
+        pal = self.table.palette()
+        for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+            pal.setColor(QPalette.ColorGroup.Inactive, role,
+                         pal.color(QPalette.ColorGroup.Active, role))
+        self.table.setPalette(pal)
         self._on_mp_changed()
