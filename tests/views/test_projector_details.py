@@ -460,3 +460,44 @@ def test_the_universality_legend_is_clear_of_the_curves(window, qtbot, lesson):
             problems.append(f"{where}: the legend {box.getRect()} cut off")
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems)
+
+
+def test_the_best_epochs_line_runs_behind_the_charts_name(window, qtbot):
+    """exploding-gradients in presentation mode: its loss chart's "best" line stands at
+    epoch 0, where the chart's name "loss" is written; the name is drawn on the chart's
+    ground, so no pixel of the dashed green line shows through its letters."""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson("exploding-gradients")
+    win.show_lab("training")
+    lab = win.current_lab
+    lab.charts.setCurrentWidget(lab.curves)
+    lab.redraw()
+    settle(5)
+    plot = lab.curves.loss_plot
+    marker = next(i for i in plot.getPlotItem().items
+                  if isinstance(i, pg.InfiniteLine) and getattr(i, "label", None) is not None)
+    name = plot.name_item
+    assert marker.isVisible() and name.isVisible()
+    box = name.mapRectToScene(name.boundingRect())
+    x = plot.getViewBox().mapViewToScene(QPointF(marker.value(), 0)).x()
+    assert box.left() < x < box.right(), "the line no longer crosses the name here"
+    img = plot.grab().toImage()
+    dpr = img.devicePixelRatio()
+    green = QColor("#009E73")
+    inner = box.adjusted(1, 1, -1, -1)
+    view_origin = plot.mapFromScene(inner.topLeft())
+    hits = 0
+    for dx in range(int(inner.width())):
+        for dy in range(int(inner.height())):
+            c = img.pixelColor(int((view_origin.x() + dx) * dpr),
+                               int((view_origin.y() + dy) * dpr))
+            if abs(c.red() - green.red()) + abs(c.green() - green.green()) + \
+                    abs(c.blue() - green.blue()) < 60:
+                hits += 1
+    assert hits == 0, f"{hits} pixels of the line inside the name"
+    set_presentation(win, qtbot, False)

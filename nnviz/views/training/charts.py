@@ -181,6 +181,9 @@ class Curves(QWidget):
             f.setPointSizeF(9 * style.scale)
             p.name_item.setFont(f)
             p.name_item.setColor(style.muted)
+            # on the plot's own ground: the best epoch's dashed line ran through "loss"
+            p.name_item.fill = pg.mkBrush(style.background)
+            p.name_item.setZValue(20)
             for item in p.getPlotItem().items:   # the best epoch's "best" (its own font was 9 pt in F5)
                 if isinstance(item, pg.InfiniteLine) and getattr(item, "label", None):
                     item.label.setFont(f)
