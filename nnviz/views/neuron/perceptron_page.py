@@ -233,14 +233,7 @@ class PerceptronPage(QWidget):
         self.iter_label.setToolTip(f"{head} · w = (b, w1, w2) = {w}")
         s = c.run.last_step()
         if s is None:
-            # where the run starts: random weights replaced the ones shown at the first
-            # step without a word (perceptron-nand: (3, −2, −2), then (1, 0, −1))
-            start = ("From random weights (Start: random w), step"
-                     if c.start_mode == "random" else "From the weights shown, step")
-            self.step_label.setText(f"{start} the rule: pick a random point "
-                                    f"{_eq('x', f'(1,{NBSP}x1,{NBSP}x2)')}, compare w·x with 0, "
-                                    "and if it is on the wrong side add (class 1) or subtract "
-                                    f"(class 0) x. Here {_eq('w', f'(b,{NBSP}w1,{NBSP}w2)')}.")
+            self.step_label.setText(self._idle_text())
         else:
             cls = "class 1 (P)" if s.label == 1 else "class 0 (N)"
             if s.update:
@@ -278,6 +271,17 @@ class PerceptronPage(QWidget):
             reveal.sync()
         self._redraw.request()
 
+
+    def _idle_text(self) -> str:
+        """The rule, before its first step, and where its run starts: random weights
+        replaced the ones shown at the first step without a word (perceptron-nand:
+        (3, −2, −2), then (1, 0, −1))."""
+        start = ("From random weights (Start: random w), step"
+                 if self.ctl.start_mode == "random" else "From the weights shown, step")
+        return (f"{start} the rule: pick a random point "
+                f"{_eq('x', f'(1,{NBSP}x1,{NBSP}x2)')}, compare w·x with 0, "
+                "and if it is on the wrong side add (class 1) or subtract "
+                f"(class 0) x. Here {_eq('w', f'(b,{NBSP}w1,{NBSP}w2)')}.")
     def _on_data_chosen(self, text: str) -> None:
         if text == "custom":
             return
