@@ -159,39 +159,45 @@ def test_planes(qtbot):
         c.shutdown()
 
 
-def test_a_planes_slice_runs_through_the_point_and_says_how_far_off_the_plane_it_is(qtbot):
+@pytest.fixture
+def landscape(qtbot):
+    """xor-landscape's controller, its first grid (the PCA plane) computed."""
+    doc = Document()
+    doc.load_lesson("xor-landscape")
+    c = SurfaceController(doc)
+    _wait_grid(qtbot, c)
+    yield c
+    c.shutdown()
+    doc.undo_stack.clear()
+
+
+def test_a_planes_slice_runs_through_the_point_and_says_how_far_off_the_plane_it_is(
+        landscape, qtbot):
     """xor-landscape opens on the PCA plane of a path whose first point lies 0.54 off the
     plane: the slice is the plane's loss along direction 1 at that point's β (it was the
     centre row, β = 0), and off_plane gives the distance and the plane's loss at the
     projection, each against the network's cost computed directly."""
-    doc = Document()
-    doc.load_lesson("xor-landscape")
-    c = SurfaceController(doc)
-    try:
-        _wait_grid(qtbot, c)
-        s = c.surface
-        assert s.mode == "pca"
-        a, b = c.point()
-        assert abs(b) > 0.1          # not on the centre row
-        xs, zs = c.slice_values()
-        theta = c.net.get_params()
-        probe = c.net.copy()
-        for i in (0, 17, 50, 99):
-            probe.set_params(s.origin + xs[i] * s.d1 + b * s.d2)
-            assert zs[i] == pytest.approx(cost(probe, doc.x, doc.y, doc.loss), rel=1e-12)
-        distance, there = c.off_plane()
-        on = s.origin + a * s.d1 + b * s.d2
-        assert distance == pytest.approx(float(np.sqrt(np.sum((theta - on) ** 2))), rel=1e-12)
-        assert distance > 0.5
-        probe.set_params(on)
-        assert there == pytest.approx(cost(probe, doc.x, doc.y, doc.loss), rel=1e-12)
-        assert abs(there - c.current_cost()) > 0.01   # the point's own loss is not the plane's
-        c.set_mode("params")
-        _wait_grid(qtbot, c)
-        assert c.off_plane() is None
-    finally:
-        c.shutdown()
-        doc.undo_stack.clear()
+    c = landscape
+    doc, s = c.doc, c.surface
+    assert s.mode == "pca"
+    a, b = c.point()
+    assert abs(b) > 0.1          # not on the centre row
+    xs, zs = c.slice_values()
+    theta = c.net.get_params()
+    probe = c.net.copy()
+    for i in (0, 17, 50, 99):
+        probe.set_params(s.origin + xs[i] * s.d1 + b * s.d2)
+        assert zs[i] == pytest.approx(cost(probe, doc.x, doc.y, doc.loss), rel=1e-12)
+    distance, there = c.off_plane()
+    on = s.origin + a * s.d1 + b * s.d2
+    assert distance == pytest.approx(float(np.sqrt(np.sum((theta - on) ** 2))), rel=1e-12)
+    assert distance > 0.5
+    probe.set_params(on)
+    assert there == pytest.approx(cost(probe, doc.x, doc.y, doc.loss), rel=1e-12)
+    assert abs(there - c.current_cost()) > 0.01   # the point's own loss is not the plane's
+    c.set_mode("params")
+    _wait_grid(qtbot, c)
+    assert c.off_plane() is None
 
 
 def test_restore_state_validates(ctl, qtbot):
