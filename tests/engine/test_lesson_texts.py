@@ -181,3 +181,31 @@ def test_keras_lab_notes_counts_its_updates_right():
     updates = lesson.epochs * -(-n_train // lesson.train.batch_size)
     assert updates == 400
     assert f"{updates} updates" in lesson.captions[0].question
+
+
+def test_xor_mlps_update_caption_is_right_about_its_gradients():
+    """"With the lesson's weights the gradients are at most 2 × 10^-9, so every weight
+    keeps the digits shown": each ∂E/∂w of the lesson's example, by central differences,
+    is at most 2 × 10^-9, and η times it changes no weight's fourth significant digit."""
+    from nnviz.engine.core.network import cost
+    from nnviz.engine.teaching.lessons import loss_of
+
+    lesson = load_lesson("xor-mlp")
+    text = next(c.text for c in lesson.captions if c.phase == "update")
+    assert "at most 2 × 10^-9" in text and "keeps the digits shown" in text
+    net = lesson.network.copy()
+    x, y = lesson.example_x.reshape(1, -1), lesson.example_y.reshape(1, -1)
+    p, h = net.get_params(), 1e-5
+    grads = []
+    for i in range(p.size):
+        up, down = p.copy(), p.copy()
+        up[i] += h
+        down[i] -= h
+        net.set_params(up)
+        c_up = cost(net, x, y, loss_of(lesson))
+        net.set_params(down)
+        grads.append((c_up - cost(net, x, y, loss_of(lesson))) / (2 * h))
+    g = np.abs(np.array(grads))
+    assert g.max() <= 2.1e-9
+    new = p - lesson.train.eta * np.array(grads)
+    assert all(f"{a:.4g}" == f"{b:.4g}" for a, b in zip(p, new))
