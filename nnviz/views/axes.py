@@ -182,13 +182,31 @@ def fit_title(plot, html: str | Sequence[str], color: str, pt: float, floor: flo
 def fitting_title(plot, wordings: tuple[str, ...], pt: float, floor: float) -> tuple[str, float]:
     """The first of ``wordings`` that fits the plot's width at ``floor`` or larger, and the
     largest size it fits at (the last wording at ``floor`` if none fits)."""
-    room = plot.getViewBox().width()
-    font = plot.titleLabel.item.font()
+    return fitting_wording(wordings, plot.getViewBox().width(), plot.titleLabel.item.font(),
+                           pt, floor)
+
+
+def fitting_wording(wordings: Sequence[str], room: float, font: QFont, pt: float,
+                    floor: float) -> tuple[str, float]:
+    """:func:`fitting_title` for ``room`` pixels in ``font`` (a plot not laid out yet: the
+    first wording at ``pt`` while ``room`` is not positive)."""
     for html in wordings:
-        size = fitting_title_pt(plot, html, pt, floor)
+        size = pt
+        while room > 0 and size > floor and title_width(html, size, font) > room:
+            size -= 0.5
+        size = max(size, floor)
         if room <= 0 or title_width(html, size, font) <= room:
             return html, size
     return wordings[-1], floor
+
+
+def legend_below(plot, columns: int = 2) -> pg.LegendItem:
+    """A legend under the x axis of ``plot`` (a PlotItem), in ``columns`` columns, under the
+    left axis and the plot both: where a legend in a corner covered curves that rise into
+    it (the U curve, the universality steps)."""
+    legend = pg.LegendItem(colCount=columns)
+    plot.layout.addItem(legend, plot.layout.rowCount(), 0, 1, 2)
+    return legend
 
 
 def _refit_title(plot) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnviz.engine.labs import surface as S
-from nnviz.engine.labs.planes import plane_grid
+from nnviz.engine.labs.planes import plane_grid, project
 
 #: a slice (or the loss at the point's projection) is computed afresh at each step only
 #: below this many parameters x samples; otherwise the grid's row nearest the point
@@ -32,6 +32,14 @@ def _plane(ctl):
     return s
 
 
+def _point(ctl, s) -> tuple[np.ndarray, float, float]:
+    """The current parameters and their (α, β) on the plane ``s``: the path's last point
+    alone (the controller's point() projects the whole path)."""
+    theta = np.asarray(ctl.thetas[-1], dtype=np.float64)
+    a, b = project(theta[None], s.origin, s.d1, s.d2)[0]
+    return theta, float(a), float(b)
+
+
 def slice_values(ctl) -> tuple[np.ndarray, np.ndarray] | None:
     """(values, loss) along the x axis through the current point: on two parameters the
     loss against the x parameter, the rest held; on a plane the plane's loss along
@@ -47,7 +55,7 @@ def slice_values(ctl) -> tuple[np.ndarray, np.ndarray] | None:
             return None
     plane = _plane(ctl)
     if plane is not None:
-        beta = float(ctl.point()[1])
+        _theta, _alpha, beta = _point(ctl, s)
         if np.isfinite(beta):
             if _small(ctl):
                 return s.xs, plane_grid(ctl.net, ctl.doc.x, ctl.doc.y, ctl.doc.loss,
@@ -63,10 +71,9 @@ def off_plane(ctl) -> tuple[float, float | None] | None:
     s = _plane(ctl)
     if s is None or ctl.net.has_batch_norm:
         return None
-    a, b = ctl.point()
+    theta, a, b = _point(ctl, s)
     if not (np.isfinite(a) and np.isfinite(b)):
         return None
-    theta = ctl.net.get_params()
     distance = float(np.linalg.norm(theta - (s.origin + a * s.d1 + b * s.d2)))
     loss = None
     if _small(ctl):

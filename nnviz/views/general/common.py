@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.general.controller import GeneralController
-from nnviz.views.axes import label_apart, room_for_top_tick
+from nnviz.views.axes import label_apart, legend_below, room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.fold import Explanation, PanelFolder, WrapLabel
 from nnviz.views.layouts import nest
@@ -142,9 +142,7 @@ class Page(QWidget):
     def add_legend_below(self, plot: pg.PlotWidget, columns: int = 2) -> pg.LegendItem:
         """A legend under the plot's x axis, in ``columns`` columns: it never covers a
         curve (curves that rise to the top right ran under a legend in the corner)."""
-        legend = pg.LegendItem(colCount=columns)
-        item = plot.getPlotItem()
-        item.layout.addItem(legend, item.layout.rowCount(), 0, 1, 2)   # under axis and plot
+        legend = legend_below(plot.getPlotItem(), columns)
         self.legends.append(legend)
         return legend
 

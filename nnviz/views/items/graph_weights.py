@@ -358,19 +358,18 @@ class WeightLabels:
         edges)."""
         # the same form of text, on the edge only (a label is not moved off its edge, or
         # the step's own label away from its neuron, for a larger type)
-        bigger = [(f, False) for f in FORMS if f[1] > form[1] and f[0] == form[0]]
+        bigger = [f for f in FORMS if f[1] > form[1] and f[0] == form[0]]
         if not bigger or lines is None:
             return
         for n, (item, e) in enumerate(labels):
             others = np.array(taken[:base + n] + taken[base + n + 1:], float).reshape(-1, 4)
-            for g, fr in bigger:
-                if (g, fr) not in forms:
+            for g in bigger:
+                if (g, False) not in forms:   # (the search measured the larger forms first)
                     htmls = [self._form_html(it, *g) for it, _ in labels]
-                    spots = self._shifted_spots() if fr else self._spot_px
                     fixed = np.array(taken[:base], float).reshape(-1, 4)
-                    forms[g, fr] = htmls, self._candidates(htmls, fixed, self._bounds,
-                                                           lines, spots)
-                htmls, cands = forms[g, fr]
+                    forms[g, False] = htmls, self._candidates(htmls, fixed, self._bounds,
+                                                              lines, self._spot_px)
+                htmls, cands = forms[g, False]
                 pts, anchors, rects, cost = cands[n]
                 ok = cost <= most
                 if len(others) and len(rects):

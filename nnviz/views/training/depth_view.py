@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from nnviz.engine.core.activations import get_activation
 from nnviz.engine.core.depth import layer_histograms
 from nnviz.engine.core.init import GAIN_RANGE, INIT_LABELS, INITIALISERS
-from nnviz.views.axes import set_title, style_axis, title_width
+from nnviz.views.axes import fitting_wording, set_title, style_axis
 from nnviz.views.style import Style, current_style
 from nnviz.views.training.bn_box import BatchNormBox
 from nnviz.views.widgets import spin_box
@@ -96,7 +96,9 @@ class DepthPanel(QWidget):
                 p.setMenuEnabled(False)
                 p.setMouseEnabled(False, False)
                 p.hideButtons()
-                html, pt = self._fitting(titles, room)
+                # (side by side at 1024x768 in F5 the six titles ran into one line)
+                html, pt = fitting_wording(titles, room, p.titleLabel.item.font(),
+                                           st.pt(8), st.pt(7))
                 set_title(p, html, st.foreground, pt)
                 widths = np.diff(edges)
                 p.addItem(pg.BarGraphItem(x0=edges[:-1], width=widths, height=counts,
@@ -107,19 +109,6 @@ class DepthPanel(QWidget):
                 p.titleLabel.setMinimumWidth(0)   # its wording fits the column, not the
                 p.titleLabel.setPreferredWidth(0)  # column its wording (equal columns)
             self.plots.ci.layout.setColumnStretchFactor(col, 1)
-
-    def _fitting(self, titles: tuple[str, ...], room: float) -> tuple[str, float]:
-        """The first of ``titles`` that fits ``room`` pixels at 8 points (scaled) down to
-        7, else the last at 7: side by side at 1024x768 in F5 the six titles ran into
-        one line ("a: 19% saturated a: 26% saturated …")."""
-        st, font = self.style_, self.font()
-        for html in titles:
-            pt = st.pt(8)
-            while pt > st.pt(7) and title_width(html, pt, font) > room:
-                pt -= 0.5
-            if title_width(html, pt, font) <= room:
-                return html, pt
-        return titles[-1], st.pt(7)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)

@@ -290,17 +290,20 @@ class NetView(QWidget):
         if (not self._nodes or len(self.weights) != len(self.sizes) - 1
                 or len(drawn) != len(self.weights)):
             return np.zeros((0, 5))
-        columns = [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
+        columns = self._columns()
         parts = [segments([w], columns[l:l + 2]) for l, w in enumerate(drawn)
                  if not (l < len(self.dense) and self.dense[l])]
         return np.concatenate(parts) if parts else np.zeros((0, 5))
+
+    def _columns(self) -> list[list[QRectF]]:   # the nodes; of the inputs, the active ones
+        return [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
 
     def matrices(self) -> list[tuple[int, np.ndarray, QRectF]]:
         """(layer, W, where it is drawn) of each weight layer drawn as its matrix."""
         drawn = self._drawn_weights()
         if len(drawn) != len(self.weights) or not self._nodes:
             return []
-        columns = [[self._nodes[0][i] for i in self._inputs()], *self._nodes[1:]]
+        columns = self._columns()
         return [(l, w, net_matrix.matrix_rect(columns[l], columns[l + 1]))
                 for l, w in enumerate(drawn) if l < len(self.dense) and self.dense[l]
                 and columns[l] and columns[l + 1] and w.shape == (len(columns[l + 1]),

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from nnviz.controllers.universality.controller import UniversalityController
-from nnviz.views.axes import style_axes
+from nnviz.views.axes import legend_below, style_axes
 from nnviz.views.items.bump_bars import BumpBars
 from nnviz.views.style import Style, current_style
 
@@ -35,8 +35,7 @@ class OneInputPlots(QWidget):
         # under the x axis, on one row: in the plot's corner the step lines and the curves
         # ran through its words, and on a ground of its own it hid the curves of a small
         # plot (relu-approximation at 1024x768 in F5)
-        self.legend = pg.LegendItem(colCount=2)
-        self.main.layout.addItem(self.legend, self.main.layout.rowCount(), 0, 1, 2)
+        self.legend = legend_below(self.main)
         self.hidden = self.graphics.addPlot(row=1, col=0)
         self.hidden.setMenuEnabled(False)
         self.hidden.showGrid(x=True, y=True, alpha=0.2)

@@ -199,8 +199,8 @@ class EquationPanel(QWidget):
         floor = FLOOR_PT[bool(self.style_.presentation)]
         probe = self._probe()   # laid out off screen: the text area is set once
         room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
-        tried, fits, first, fallback = set(), None, None, None
-        kept = {}   # per text: its COMPACT step (where its result ends)
+        fits, first, fallback = None, None, None
+        tried: dict[str, int] = {}   # each text tried: its COMPACT step (where its result ends)
         # at each size, a second try with every left-hand side on a line of its own
         for compact, scale, narrow in ((c, s, n) for c in COMPACT for s in SCALES
                                        for n in (False, True)):
@@ -211,8 +211,7 @@ class EquationPanel(QWidget):
                 fallback = html
             if html in tried:   # (at the floor every smaller scale is the same text)
                 continue
-            tried.add(html)
-            kept.setdefault(html, compact)
+            tried[html] = compact
             probe.setHtml(html)
             if probe.idealWidth() > room_w:
                 continue
@@ -223,7 +222,7 @@ class EquationPanel(QWidget):
         # too tall however set: as large as fits across; too wide: as before
         html = fits or first or fallback
         self.text.setHtml(html)
-        self.fade.keep = _equation_bottom(self.text.document(), kept.get(html, 0))
+        self.fade.keep = _equation_bottom(self.text.document(), tried.get(html, 0))
         self.fade.place()
 
     def _probe(self) -> QTextDocument:
