@@ -49,13 +49,22 @@ def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
 
     def label_width(step: float) -> float:
         first = np.ceil(lo / step) * step
-        texts = axis.tickStrings([first, first + step], axis.scale, step)
+        texts = _tick_texts(axis, [first, first + step], axis.scale, step)
         return max(fm.horizontalAdvance(t) for t in texts)
 
     def labels_inside(step: float) -> int:
         """Ticks whose labels (centred on them) lie wholly on the axis: drawn."""
         half = label_width(step) / 2 / size * (hi - lo) if across else 0.0
         return int(np.floor((hi - half) / step) - np.ceil((lo + half) / step) + 1)
+
+    def neighbours(step: float) -> float:
+        """The mean width of the widest two neighbouring labels: how far apart their
+        ticks must stand for the labels just to touch ("−10" beside "0")."""
+        first = np.ceil(lo / step) * step
+        n = int(min(50, max(2, np.floor((hi - first) / step) + 1)))
+        texts = _tick_texts(axis, [first + i * step for i in range(n)], axis.scale, step)
+        w = [fm.horizontalAdvance(t) for t in texts]
+        return max((a + b) / 2 for a, b in zip(w, w[1:]))
 
     def roomy(step: float) -> bool:
         need = label_width(step) + fm.height() / 2 if across else fm.ascent()
@@ -65,10 +74,11 @@ def _spaced_ticks(axis, lo: float, hi: float, size: float) -> list:
     step = major * chosen
     if across and labels_inside(step) < 2:
         # the roomy step left one label between the ends ("0" of -20, 0, 20 on ±18):
-        # a closer one that keeps two, its labels a little nearer but apart
+        # a closer one that keeps two, its labels a little nearer but apart (by their
+        # neighbours' widths: "−10" is wider than "0" beside it)
         for f in reversed(_WIDER[:_WIDER.index(chosen)]):
             closer = major * f
-            if closer / (hi - lo) * size >= label_width(closer) + 4 and \
+            if closer / (hi - lo) * size >= neighbours(closer) + 4 and \
                     labels_inside(closer) >= 2:
                 step = closer
                 break
@@ -95,11 +105,19 @@ def room_for_top_tick(plot, font: QFont) -> None:
         layout.setContentsMargins(1, half, 1, 1)
 
 
+def _tick_texts(axis, values, scale, spacing) -> list[str]:
+    """pyqtgraph's tick labels with a minus sign "−" where it prints a hyphen ("-4")."""
+    return [t.replace("-", "\u2212") for t in type(axis).tickStrings(axis, values, scale,
+                                                                     spacing)]
+
+
 def space_ticks(axis) -> None:
-    """Tick labels of ``axis`` never closer than their own size (see _spaced_ticks)."""
+    """Tick labels of ``axis`` never closer than their own size (see _spaced_ticks), and
+    negative ones with a minus sign."""
     if not getattr(axis, "_nnviz_spaced", False):
         axis._nnviz_spaced = True
         axis.tickSpacing = types.MethodType(_spaced_ticks, axis)
+        axis.tickStrings = types.MethodType(_tick_texts, axis)
 
 
 def label_apart(axis) -> None:

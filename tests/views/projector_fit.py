@@ -15,8 +15,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
 
-from nnviz.engine.core.naming import fmt
 from nnviz.engine.teaching.lessons import lesson_titles
+from nnviz.views.items.math_text import number
 from nnviz.views.style import current_style
 from tests.views.fit_checks import (
     axis_problems,
@@ -440,6 +440,7 @@ def _weight_texts_problems(lab) -> list[str]:
     for item, (l, j, i) in lab.graph.texts.edge_labels:
         lines = item.toPlainText().split("\n")
         value = lines[0].replace("⁺", "").split(" = ")[-1].split("→")[-1].strip()
+        value = value.replace("\u2013", "-")   # the graph's minus sign, as fmt writes it
         shown = {f(float(w[l][j, i])) for w in (tr.net_before.weights, st.weights)
                  for f in (fmt, short)}
         if value not in shown:
@@ -528,7 +529,7 @@ def _graph_step_problems(lab, most: float) -> list[str]:
 
 def _workbench_step_problems(lab, most: float) -> list[str]:
     """The graph's texts and the Equation panel at the stepper's position."""
-    from nnviz.engine.core.naming import fmt
+    from nnviz.views.items.math_text import number
 
     eq, k = lab.equations, lab.stepper.k
     problems = _graph_step_problems(lab, most) + _equation_fit_problems(eq)
@@ -536,7 +537,7 @@ def _workbench_step_problems(lab, most: float) -> list[str]:
     if k and not steps.viewport().rect().contains(steps.visualItemRect(steps.currentItem())):
         problems.append(f"the step {steps.currentItem().text()!r} is cut off in the list")
     if k:   # the result: in the first screenful of the panel, without scrolling
-        value = fmt(lab.stepper.step.value)
+        value = number(lab.stepper.step.value)   # as the panel prints it: −0.5
         cursor = eq.text.document().find(value)
         if cursor.isNull() or eq.text.cursorRect(cursor).bottom() > eq.text.viewport().height():
             problems.append(f"result {value} not in view")
@@ -639,7 +640,7 @@ def _mazur_step_problems(win, heights: set, sizes: list):
             problems += _caption_bar_problems(win, f"step {k}", heights)
         if k and current_style().presentation:
             problems += [f"step {k}: {p}" for p in
-                         [_derivation_problem(lab.equations, fmt(lab.stepper.step.value))] if p]
+                         [_derivation_problem(lab.equations, number(lab.stepper.step.value))] if p]
             sizes.extend(fragment_sizes(lab.equations.text.document()))
             if lab.equations.steps.font().pointSizeF() < 18:
                 problems.append(f"step {k}: the list of steps in "
@@ -654,7 +655,7 @@ def _graph_and_result_problems(lab, most: float) -> list[str]:
     k = lab.stepper.k
     found = _graph_step_problems(lab, most)
     if k:
-        found += [p for p in [_derivation_problem(lab.equations, fmt(lab.stepper.step.value))]
+        found += [p for p in [_derivation_problem(lab.equations, number(lab.stepper.step.value))]
                   if p] + _equation_fit_problems(lab.equations)
     return [f"step {k}: {p}" for p in found]
 

@@ -17,7 +17,15 @@ from nnviz.engine.teaching.lessons import load_lesson
 
 
 def _bar(win) -> str:
-    return win.caption_bar.text_label.text() + " " + win.caption_bar.question_label.text()
+    """The caption bar's text, its minus signs read as hyphens (the numbers below are the
+    engine's; test_minus_signs checks the signs)."""
+    text = win.caption_bar.text_label.text() + " " + win.caption_bar.question_label.text()
+    return text.replace("\u2212", "-")
+
+
+def _panel(lab) -> str:
+    """The Equation panel's text, its minus signs read as hyphens (as :func:`_bar`)."""
+    return lab.equations.plain_text().replace("\u2212", "-")
 
 
 def _go_to(win, qtbot, lab, k: int) -> None:
@@ -33,7 +41,7 @@ def test_the_notes_numbers_without_edits(main_window, qtbot):
     _go_to(win, qtbot, lab, 28)
     assert "w5+ = 0.4 - 0.5 · 0.082167041 = 0.35891648" in _bar(win)
     assert "notes' values" not in _bar(win)
-    assert "w5+ = 0.4 - 0.5 · 0.082167041 = 0.35891648" in lab.equations.plain_text()
+    assert "w5+ = 0.4 - 0.5 · 0.082167041 = 0.35891648" in _panel(lab)
 
 
 def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
@@ -47,7 +55,7 @@ def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
     qtbot.keyClick(spin, Qt.Key.Key_Return)
     assert win.doc.network.weights[1][0, 0] == 0.5
     _go_to(win, qtbot, lab, 28)
-    panel = lab.equations.plain_text()
+    panel = _panel(lab)
     bar = _bar(win)
     assert "0.459562844" in panel.split("w5+ =")[0]   # the equation itself
     # the italic note under the equation and the caption bar say the same
@@ -60,7 +68,7 @@ def test_a_what_if_edit_shows_live_numbers_everywhere(main_window, qtbot):
     _go_to(win, qtbot, lab, 32)
     tr = lab.stepper.trace
     live = f"goes from {fmt(tr.total_error)} to {fmt(tr.total_after)}"
-    assert live in _bar(win) and live in lab.equations.plain_text()
+    assert live in _bar(win) and live in _panel(lab)
     assert fmt(tr.total_error) != "0.298371109"   # not the notes' number
     lab.stepper.set_position(13)
     qtbot.wait(5)
@@ -83,7 +91,7 @@ def test_captions_naming_parts_that_are_gone_hide(main_window, qtbot):
     assert lab.caption_position()[1] == "backward"
     assert "w5..w8" not in _bar(win)          # the question about w5..w8 is gone
     assert "Backward pass" in _bar(win)       # the caption naming no part stays
-    assert "w5" not in lab.equations.plain_text().split("Backward pass")[-1][:400]
+    assert "w5" not in _panel(lab).split("Backward pass")[-1][:400]
     # undo brings the lesson's network, and its captions, back
     win.act_undo.trigger()
     lab.stepper.home()
@@ -240,7 +248,7 @@ def test_after_a_training_step_note_and_caption_bar_agree(main_window, qtbot):
     tr = lab.stepper.trace
     w5, w5_new = tr.net_before.weights[1][0, 0], tr.net_after.weights[1][0, 0]
     line = f"w5+ = {fmt(w5)} - 0.5 · "
-    bar, panel = _bar(win), lab.equations.plain_text()
+    bar, panel = _bar(win), _panel(lab)
     assert line in bar and line in panel
     assert f"= {fmt(w5_new)}: a smaller w5" in bar and f"= {fmt(w5_new)}: a smaller w5" in panel
     assert "[the notes' values: w5 = 0.4" in bar and "[the notes' values: w5 = 0.4" in panel

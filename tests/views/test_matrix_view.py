@@ -112,7 +112,7 @@ def test_bp1_is_two_column_vectors_and_their_hadamard_product(lab, main_window, 
     text = shown(lab)
     assert "BP1" in text and "δ^3 = ∇ₐC ⊙ σ′(z^3)" in text
     # the equation panel (neuron view) shows δ_o2, the same number
-    qtbot.waitUntil(lambda: "-0.038098237" in lab.equations.plain_text(), timeout=2000)
+    qtbot.waitUntil(lambda: "−0.038098237" in lab.equations.plain_text(), timeout=2000)
 
 
 def test_shift_right_ctrl_right_and_play_step_the_matrix_trace(lab, main_window, qtbot):

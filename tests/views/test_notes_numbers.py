@@ -169,7 +169,7 @@ def test_workbench_steps_show_l2_momentum_and_dropout_terms(lab, main_window, qt
     press(qtbot, win, Qt.Key.Key_Right, 28)                # w5⁺
     step = lab.stepper.step
     assert step.equation.lhs == "w5⁺"
-    qtbot.waitUntil(lambda: "μ·vw5 - η·gw5" in lab.equations.plain_text(), timeout=2000)
+    qtbot.waitUntil(lambda: "μ·vw5 − η·gw5" in lab.equations.plain_text(), timeout=2000)
     text = lab.equations.plain_text()                      # v_w5 drawn with a subscript
     assert "∂Etotal/∂w5 + λ2/n·w5" in text and "0.082167041 + 0.2/1·0.4" in text
     g5 = step.details[0].value
@@ -266,7 +266,7 @@ def test_workbench_writes_out_adam_chosen_in_the_training_lab(lab, main_window, 
     assert (m_hat, v_hat) == (pytest.approx(g, rel=1e-14), pytest.approx(g * g, rel=1e-14))
     assert step.equation.value == pytest.approx(0.4 - eta * g / (abs(g) + 1e-8), rel=1e-14)
     shown = lambda: lab.equations.plain_text().replace("\n", " ")   # noqa: E731
-    qtbot.waitUntil(lambda: "mˆw5 = mw5/(1 - β₁t)" in shown(), timeout=2000)
+    qtbot.waitUntil(lambda: "mˆw5 = mw5/(1 − β₁t)" in shown(), timeout=2000)
     tight = shown().replace(" ", "").replace("−", "-")     # as one line or broken in lines
     assert "w5-η·mˆw5/(√(vˆw5)+ε)" in tight and "0.008216704/(1-0.91)" in tight
     # the lesson's caption here writes out w5 − η·∂E/∂w5: not shown for an Adam step

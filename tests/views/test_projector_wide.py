@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from nnviz.engine.core.naming import fmt
+from nnviz.views.items.math_text import minus_signs, number
 from tests.views.projector_fit import SIZES, _equation_fit_problems
 from tests.views.projector_window import projector_window, set_presentation, settle
 
@@ -67,7 +67,7 @@ def test_the_wide_lessons_equations_fit_the_panel(window, qtbot):
     for k in _widest_steps(lab.stepper.trace):
         _step_to(win, qtbot, lab, k)
         found = _equation_fit_problems(lab.equations)
-        found += [p for p in [_result_problem(lab.equations, fmt(lab.stepper.step.value))] if p]
+        found += [p for p in [_result_problem(lab.equations, number(lab.stepper.step.value))] if p]
         problems += [f"step {k} ({lab.stepper.step.kind}): {p}" for p in found]
     set_presentation(win, qtbot, False)
     assert not problems, "\n".join(problems[:30])
@@ -83,7 +83,7 @@ def _active_values_problems(lab, want: list[str]) -> list[str]:
     if len(shown) != 1:
         return [f"{len(shown)} labels with {want[0]!r} shown: {shown}"]
     lines = shown[0].split("\n")
-    problems = [f"{w!r} not in {lines}" for w in want if w not in lines]
+    problems = [f"{w!r} not in {lines}" for w in map(minus_signs, want) if w not in lines]
     problems += texts_outside_view(lab.graph)
     problems += [f"{a!r} overlaps {b!r}" for a, b in overlapping(lab.graph.text_rects())]
     return problems

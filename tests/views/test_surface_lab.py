@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from nnviz.engine.core.naming import fmt
+from nnviz.views.items.math_text import math_plain
 
 
 def _open(main_window, qtbot, lesson):
@@ -32,7 +33,7 @@ def test_sigmoid_neuron_opens_the_surface_with_its_start_point(main_window, qtbo
     assert page.heatmap.getAxis("bottom").labelText == "w"
     assert page.heatmap.getAxis("left").labelText == "b"
     assert "loss = 0.415819901" in page.readout.text()
-    assert "w = -2\n" in page.readout.text()
+    assert "w = −2\n" in page.readout.text()   # a minus sign, not a hyphen
     assert page.x_param.currentText() == "w" and page.y_param.currentText() == "b"
     assert page.x_param.count() == 2
     assert not page.view3d.available
@@ -325,7 +326,7 @@ def test_a_hidden_surface_lab_lists_the_parameters_when_shown(main_window, qtbot
     main_window.show_lab("surface")
     n = len(ctl.param_list.refs())
     assert n == 10 and page.x_param.count() == n   # 8 weights and 2 shared biases
-    assert page.x_param.currentText() == ctl.name(ctl.px)
+    assert page.x_param.currentText() == math_plain(ctl.name(ctl.px))
 
 
 def test_weights_too_large_for_a_finite_loss_show_inf_and_no_dot(main_window, qtbot, recwarn):
@@ -374,7 +375,7 @@ def test_while_playing_the_heatmap_follows_coarse_and_a_pause_refines_it(main_wi
     assert page.heatmap.bar.levels() == (z.min(), z.max())
     assert page.slice.getViewBox().autoRangeEnabled()[1]
     assert "coarse" not in page.explain.text()
-    assert f"loss = {fmt(ctl.costs[-1])}" in page.readout.text()  # the float64 path's loss
+    assert math_plain(f"loss = {fmt(ctl.costs[-1])}") in page.readout.text()  # the float64 path's loss
 
 
 def test_steady_levels_keep_the_colour_scale_while_the_values_fill_it():

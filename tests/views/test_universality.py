@@ -236,7 +236,7 @@ def test_two_input_towers_heatmap_and_honest_3d_label(lab, qtbot):
     lab.status.connect(said.append)
     two.towers.setValue(10)         # the status bar speaks of the towers tab, not the other
     assert said[-1] == f"Universality · towers · 10 per side · h = {lab.ctl.m.gain:g}, " \
-                       f"b = {-1.5 * lab.ctl.m.gain:g}"
+                       f"b = −{1.5 * lab.ctl.m.gain:g}"   # a minus sign
     lab.tabs.setCurrentIndex(0)
     assert "hidden neurons" in said[-1]
 

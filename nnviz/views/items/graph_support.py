@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
 
+MINUS, GRAPH_MINUS = "\u2212", "\u2013"
+
+
 def lines_html(lines: list[tuple[str, str]], style: Style, size: float,
                joined: int = 1) -> str:
     """Coloured lines of (text, role) as one HTML block (remembered per lines and style);
@@ -33,8 +36,10 @@ def _lines_html(lines: tuple[tuple[str, str], ...], style: Style, size: float,
     colours = {"value": style.foreground, "gradient": style.gradient, "muted": style.muted,
                "highlight": style.highlight, "positive": style.positive,
                "negative": style.negative}
+    # a minus sign the width of an en dash: the graph's labels stand close together, and
+    # U+2212 (as wide as "+") pushed the 2-2-2 network's weight labels over each other
     rows = [f'<span style="color:{colours.get(role, style.foreground)}">'
-            f'{math_html(text)}</span>' for text, role in lines]
+            f'{math_html(text).replace(MINUS, GRAPH_MINUS)}</span>' for text, role in lines]
     rows = ["&nbsp;&nbsp;".join(rows[:joined])] + rows[joined:] if rows else rows
     return (f'<div style="font-size:{size:.1f}pt; font-family:sans-serif">'
             + "<br>".join(rows) + "</div>")

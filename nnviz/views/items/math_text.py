@@ -12,6 +12,45 @@ _SUP = re.compile(r"\^([+\-−]?(?:\d+\.\d+|[\w.]+?))(?=_|\b|$)")   # (x^0.5: al
 _SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9]+(?:,[A-Za-z0-9]+)*)")
 
 
+#: a hyphen that is a minus sign: at the start of a number or a name, after a space, an
+#: opening bracket, "=", "^" or another operator ("-0.217", "=-0.2", "e^(-x)", "-b/w"), or
+#: a word joiner before or after it (the Equation panel's, that keeps "(-0.0226" whole)
+_UNARY = re.compile(r"(?<![^\s(\[{=,^/·*×:;<>+\u2060])-(?=\u2060?[\d.(A-Za-zΑ-Ωα-ω√∂∑{])")
+_BINARY = re.compile(r"(?<=\S) - (?=\S)")
+#: a token that is a plain word, perhaps bracketed or followed by punctuation ("CNN",
+#: "(softmax)", "network,"): " - " between two such is a dash or a hyphen, not a minus
+_WORD = re.compile(r"[(\['\"]*(?:[A-Za-z][a-z]+|[A-Z]{2,}[a-z]*)[)\]'\",.:;]*")
+
+
+
+def _binary_minus(s: str) -> str:
+    """" - " as " − " unless both sides are plain words ("out_o1 - target", "x - 0.5",
+    "{w5} - {eta}" minus; "CNN - Convolutional", "network - dense" as written)."""
+    def repl(m: re.Match) -> str:
+        before = s[:m.start()].rsplit(None, 1)[-1]
+        after = s[m.end():].split(None, 1)[0]
+        words = _WORD.fullmatch(before) and _WORD.fullmatch(after)
+        return m.group(0) if words else " \u2212 "
+    return _BINARY.sub(repl, s)
+
+
+def minus_signs(text: str) -> str:
+    """``text`` with its minus signs as U+2212 "−" instead of the hyphen ("δ −0.0381",
+    "= −0.217", "e^(−x)"); hyphens inside words and number ranges ("cross-entropy",
+    "2-2-2", "0-4") and the exponent of e-notation ("1.9e-12") stay."""
+    if "-" not in text:
+        return text
+    return _UNARY.sub("\u2212", _binary_minus(text))
+
+
+def number(x: float) -> str:
+    """``x`` as the notes print it (:func:`~nnviz.engine.core.naming.fmt`) with a minus sign
+    "−" for a label or a table cell; never for text that is read back as a number."""
+    from nnviz.engine.core.naming import fmt
+
+    return minus_signs(fmt(x))
+
+
 def escape(text: str, quote: bool = True) -> str:
     """&, < and > (and quotes) as HTML entities: html.escape, without importing its tables."""
     s = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -39,7 +78,7 @@ def _paren_superscripts(s: str) -> str:
 def math_html(text: str) -> str:
     """``text`` (a formula or a name from the engine) as HTML with sub/superscripts
     (remembered: the graph and the equation panel ask for the same names at every step)."""
-    s = escape(text, quote=False)
+    s = escape(minus_signs(text), quote=False)
     s = s.replace(" * ", " · ").replace("*", "·")
     s = _paren_superscripts(s)
     s = _SUP.sub(r"<sup>\1</sup>", s)

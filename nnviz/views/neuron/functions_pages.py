@@ -16,17 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron.functions import FunctionsController
-from nnviz.engine.core.naming import fmt
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import unbreakable
-from nnviz.views.items.math_text import escape, math_html
+from nnviz.views.items.math_text import escape, math_html, number
 from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import ValueSlider, style_plot
 from nnviz.views.style import Style, current_style
 
 
 def _num(v: float) -> str:
-    return fmt(round(v, 4))
+    return number(round(v, 4))
 
 
 def _signed(v: float) -> str:
@@ -197,7 +196,7 @@ class SoftmaxPage(QWidget):
             self.texts[j].setPos(j + 1, a[j] + 0.01)
             for col, v in enumerate((c.softmax_z[j], cz[j], e[j], a[j])):
                 set_cell(self.table, j, col, _num(v), align=Qt.AlignmentFlag.AlignCenter)
-        self.sum_label.setText(f"Σ aⱼ = {fmt(round(float(a.sum()), 9))}")
+        self.sum_label.setText(f"Σ aⱼ = {number(round(float(a.sum()), 9))}")
 
     def apply_style(self, style: Style) -> None:
         self.style_ = style

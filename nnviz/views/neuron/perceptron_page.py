@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.neuron.controller import PLANE, SHADE, NeuronController
-from nnviz.engine.core.naming import fmt
 from nnviz.engine.labs.neuron import RULE_TEXT
 from nnviz.views.cells import set_cell
 from nnviz.views.fit import NBSP, SidePanelScroll, fit_combo
 from nnviz.views.fold import RichWrapLabel, WrapLabel
+from nnviz.views.items.math_text import number
 from nnviz.views.layouts import nest
 from nnviz.views.neuron.perceptron_panel import DATA_CHOICES, PerceptronPanel, rule_text
 from nnviz.views.neuron.widgets import Throttle, rgba, style_plot
@@ -38,7 +38,7 @@ CYCLE_WHY = ("A line (weights u) separating the classes would make every update 
 
 def _vec(v) -> str:
     """A vector that never wraps inside its brackets."""
-    return "(" + f",{NBSP}".join(fmt(float(x)) for x in v) + ")"
+    return "(" + f",{NBSP}".join(number(float(x)) for x in v) + ")"
 
 
 def _eq(name: str, value: str) -> str:
@@ -187,7 +187,8 @@ class PerceptronPage(QWidget):
         self.rule_text.setText(rule_text(*RULE_TEXT[c.convention]))
         t = c.truth_table(aug)
         for r in range(len(t.inputs)):
-            vals = (fmt(t.inputs[r, 0]), fmt(t.inputs[r, 1]), fmt(t.z[r]), str(int(t.y[r])))
+            vals = (number(t.inputs[r, 0]), number(t.inputs[r, 1]), number(t.z[r]),
+                    str(int(t.y[r])))
             for col, text in enumerate(vals):
                 set_cell(self.table, r, col, text, align=Qt.AlignmentFlag.AlignCenter,
                          background=pg.mkColor(rgba(self.style_.highlight, 90))
@@ -246,7 +247,7 @@ class PerceptronPage(QWidget):
             if hidden:   # predict, then reveal: w·x (and so the update) is asked
                 action, wx = "misclassified or correct?", "?"
             else:
-                wx = fmt(s.wx)
+                wx = number(s.wx)
             self.step_label.setText(f"Picked {_eq('x', _vec(s.x))}, {cls}; "
                                     f"{_eq('w', _vec(s.w_before))}, {_eq('w·x', wx)} → {action}")
         n_wrong = len(c.misclassified(shown)) if len(c.x) else 0

@@ -6,8 +6,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
-from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import style_axes
+from nnviz.views.items.math_text import number
 from nnviz.views.style import Style
 
 
@@ -50,7 +50,7 @@ class ValueSlider(QWidget):
         self._value = v
         with QSignalBlocker(self.slider):
             self.slider.setValue(round((v - self.lo) / self.step))
-        self.value_label.setText(fmt(round(v, self.decimals + 4)))
+        self.value_label.setText(number(round(v, self.decimals + 4)))
 
     def _on_pressed(self) -> None:
         self._fresh = True

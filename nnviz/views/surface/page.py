@@ -25,6 +25,7 @@ from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
 from nnviz.views.fold import Explanation, PanelFolder
+from nnviz.views.items.math_text import math_plain
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.surface.picker import ParamPicker
@@ -252,7 +253,8 @@ class SurfacePage(QWidget):
             with QSignalBlocker(combo):
                 if combo.property("params_key") != repr(key):
                     combo.clear()
-                    combo.addItems(ctl.param_list.names())
+                    # as the graph writes them: w²₁₁, not w^2_11
+                    combo.addItems([math_plain(n) for n in ctl.param_list.names()])
                     combo.setProperty("params_key", repr(key))
                 combo.setCurrentIndex(ctl.param_list.index(ref))
                 combo.setEnabled(ctl.mode == "params")
@@ -294,18 +296,18 @@ class SurfacePage(QWidget):
         if s is None or self._surface_stale:
             return
         # a live picture (descent playing) has no contours: they cost more than the picture
-        self.heatmap.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label, contours=not s.live,
-                                 steady=s.live)
-        self.view3d.set_surface(s.xs, s.ys, s.z, s.x_label, s.y_label)
+        xl, yl = math_plain(s.x_label), math_plain(s.y_label)   # w²₁₁, as the graph has it
+        self.heatmap.set_surface(s.xs, s.ys, s.z, xl, yl, contours=not s.live, steady=s.live)
+        self.view3d.set_surface(s.xs, s.ys, s.z, xl, yl)
         # unchanged, the label and title are not set again: each would regenerate the
         # slice's axis (a live picture arrives many times a second)
         key = (s.x_label, s.mode, self._style)
         if key != self._slice_framed:
             self._slice_framed = key
-            self.slice.setLabel("bottom", s.x_label)
+            self.slice.setLabel("bottom", xl)
             # in smaller type, then shorter, where the slice is narrow (beside the picker
             # on a projector): "…, the rest held" was cut off at 1024x768 in F5
-            x = s.x_label
+            x = xl
             titles = ((f"Slice: loss against {x}, the rest held", f"Loss against {x}, "
                        "the rest held", f"Loss against {x}") if s.mode == "params" else
                       ("Slice: loss along direction 1 at the point's β",
@@ -355,7 +357,7 @@ class SurfacePage(QWidget):
         if off is not None and off[0] > 1e-9 * max(1.0, float(np.linalg.norm(s.origin))):
             there = f"; the plane's loss there {fmt(off[1])}" if off[1] is not None else ""
             text += f"\n{fmt(off[0])} off the plane{there}"
-        self.readout.setText(text)
+        self.readout.setText(math_plain(text))   # "w²₁₁ = −0.3", not "w^2_11 = -0.3"
 
     def _fit_slice(self, values: np.ndarray, current: float) -> None:
         """While descent plays the slice's loss axis stays put while the curve fills most

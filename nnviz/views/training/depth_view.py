@@ -106,6 +106,10 @@ class DepthPanel(QWidget):
                 p.getAxis("left").hide()
                 # tick labels never closer than their own size ("-10-5" ran together)
                 style_axis(p.getAxis("bottom"), st, size=8.0, apart=False)
+                # the finer level's labels only where they leave room between them
+                # (pyqtgraph set "−10" and "−5" 3 px apart on a narrow histogram)
+                p.getAxis("bottom").setStyle(textFillLimits=[(0, 0.8), (2, 0.45), (4, 0.3),
+                                                             (6, 0.2)])
                 p.titleLabel.setMinimumWidth(0)   # its wording fits the column, not the
                 p.titleLabel.setPreferredWidth(0)  # column its wording (equal columns)
             self.plots.ci.layout.setColumnStretchFactor(col, 1)

@@ -97,7 +97,7 @@ class UniversalityLab(Lab):
         m = self.ctl.m
         if self.tabs.currentWidget() is self.two:
             return (f"Universality · towers · {m.towers} per side · "
-                    f"h = {m.gain:g}, b = {-1.5 * m.gain:g}")
+                    f"h = {m.gain:g}, b = {-1.5 * m.gain:g}".replace("-", "−"))
         stage = f" · stage {m.stage + 1} of {len(m.stages)}" if m.stages else ""
         return (f"Universality · {m.mode} mode · {m.net.activation} · "
                 f"{m.net.n} hidden neurons{stage}")

@@ -19,7 +19,6 @@ from nnviz.views.workbench.equation_layout import (
     equation_block,
     equation_rows,
     joined,
-    plain,
 )
 
 
@@ -232,10 +231,10 @@ def equation_html(step: MicroStep | None, k: int, n: int, style: Style,
         eq = step.equation
         if compact < 2:
             result = shown(eq.lhs, (), eq.value, 0)
-            # on one line where it fits, whatever the lines below need ("a²₅" | "= 0.3727…")
-            whole = measure(plain(result.text()), big) + 16 <= width
-            out.append(equation_block(equation_rows(result, width, big, measure,
-                                                    0.45 if whole else share),
+            # on one line, whatever the lines below need ("a²₅" | "= 0.3727…"); the name
+            # on a line of its own only where it is long (the panel's probe judges the
+            # width: measuring "a225" in full-size type had split a²₂₅ from its value)
+            out.append(equation_block(equation_rows(result, width, big, measure, 0.45),
                                       f"font-size:{big:.1f}pt; color:{hi}", min(gap, 2), hi))
         eq = shown(eq.lhs, eq.stages, eq.value, eq.n_symbolic)
         out.append(equation_block(equation_rows(eq, width, eq_pt, measure, share),
