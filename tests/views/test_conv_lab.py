@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from nnviz.engine.core.naming import fmt
+from nnviz.engine.labs.cnn_train import CNNTrainer
 from nnviz.engine.labs.conv_setup import parse_setup
 from nnviz.engine.labs.conv_worked import conv_markdown
 from nnviz.engine.teaching.lessons import load_lesson
@@ -200,7 +201,14 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     press(qtbot, win, Qt.Key.Key_Right)                    # one mini-batch
     assert lab.cnn.trainer.steps == 1
     qtbot.wait(30)
-    assert "test accuracy —" in lab.cnn_page.scores.text()
+    # before the first epoch ends, the chart has the untrained network's accuracy at
+    # epoch 0 (it was empty), and the scores say it is the untrained one
+    fresh = CNNTrainer.digits(lab.cnn.trainer.net.shape, seed=lab.cnn.seed)
+    m = fresh.confusion()
+    untrained = np.trace(m) / m.sum()
+    xs, ys = lab.cnn_page.curve_line.getData()
+    assert list(xs) == [0] and ys[0] == pytest.approx(untrained, rel=1e-12)
+    assert f"test accuracy {100 * untrained:.1f} %\nbefore training" in lab.cnn_page.scores.text()
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_P)
     assert lab.cnn.playback.playing
     qtbot.waitUntil(lambda: lab.cnn.trainer.epochs >= 1, timeout=20_000)
@@ -220,6 +228,9 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     e = lab.cnn.trainer.epochs
     assert -0.1 * e <= x0 <= 0 and abs(x1 - e) < 0.1 * e
     assert page.curve_line.opts["symbol"] == "o"
+    xs, ys = page.curve_line.getData()
+    assert list(xs) == list(range(e + 1)) and ys[0] == pytest.approx(untrained, rel=1e-12)
+    assert list(ys[1:]) == [r.test_accuracy for r in lab.cnn.trainer.history]
 
 
 def test_the_feature_maps_lesson_shows_a_stack_of_three(main_window, qtbot):

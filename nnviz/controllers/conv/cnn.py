@@ -40,6 +40,7 @@ class CNNController(QObject):
         self.playback = Playback(self._tick, can_play=lambda: self.trainer.epochs < MAX_EPOCHS,
                                  on_pause=self._forget_stop, parent=self)
         self._confusion: tuple[int, np.ndarray] | None = None
+        self._start: tuple[tuple, float] | None = None   # (settings, accuracy at epoch 0)
         self._stop_at: int | None = None   # pause when this many epochs are done
 
     def _build(self) -> CNNTrainer:
@@ -125,6 +126,24 @@ class CNNController(QObject):
 
     def history(self) -> list[EpochRecord]:
         return self.trainer.history
+
+    def start_accuracy(self) -> float:
+        """The test accuracy of this run's network before any training (epoch 0): the
+        network its settings and seed draw, so also known for a run opened from a file."""
+        key = (self.kernels, self.pool, self.seed)
+        if self._start is None or self._start[0] != key:
+            t = self.trainer
+            fresh = cnn.CNN.create(t.net.shape, np.random.default_rng(self.seed))
+            m = cnn.confusion(fresh, t.x_test, t.labels_test)
+            self._start = (key, float(np.trace(m)) / max(1.0, float(m.sum())))
+        return self._start[1]
+
+    def accuracy_curve(self) -> tuple[list[int], list[float]]:
+        """Epochs and test accuracies from epoch 0 (the untrained network: the chart had
+        nothing to show before the first epoch ended)."""
+        hist = self.trainer.history
+        return ([0] + [r.epoch for r in hist],
+                [self.start_accuracy()] + [r.test_accuracy for r in hist])
 
     # ------------------------------------------------------------ workspace
     def state(self) -> dict[str, Any]:

@@ -238,19 +238,20 @@ class CNNPage(QWidget):
         self.confusion.style_ = st
         self.confusion.set_data(c.confusion())
         hist = t.history
-        self.curve_line.setData([r.epoch for r in hist], [r.test_accuracy for r in hist])
+        self.curve_line.setData(*c.accuracy_curve())   # from epoch 0, the untrained network
         # whole epochs from 0 (one point had pyqtgraph's range 0.6 ... 1.4 around it)
         last_epoch = max([1] + [r.epoch for r in hist])
         self.curve.setXRange(0, last_epoch, padding=0.05)
         self.curve.getAxis("bottom").setTickSpacing(max(1, math.ceil(last_epoch / 5)), 1)
         pred = int(np.argmax(fwd.out[0]))
         last = hist[-1] if hist else None
-        acc = f"{100 * last.test_accuracy:.1f} %" if last else "—"
         lines = [f"Epoch {t.epochs} · batch {t.steps}"]
         if last:
-            lines.append(f"cost {last.cost:.4f}")
-        lines += [f"test accuracy {acc}", "",
-                  f"Digit {label}: the network says {pred} ({100 * fwd.out[0, pred]:.0f} %)"]
+            lines += [f"cost {last.cost:.4f}", f"test accuracy {100 * last.test_accuracy:.1f} %",
+                      ""]
+        else:   # the chart's point at epoch 0 (in the lines the blank one took)
+            lines += [f"test accuracy {100 * c.start_accuracy():.1f} %", "before training"]
+        lines.append(f"Digit {label}: the network says {pred} ({100 * fwd.out[0, pred]:.0f} %)")
         self.scores.setText("\n".join(lines))
 
     def _confusion_title(self) -> None:
@@ -264,6 +265,10 @@ class CNNPage(QWidget):
         self.curve.setBackground(style.background)
         style_axes(self.curve, style, size=8.0)   # ticks in the style's size, room above
         self.curve_line.setPen(pg.mkPen(style.accent, width=2 * style.scale))
+        # a dot per epoch large enough to see from the back (6 px was a speck in F5)
+        self.curve_line.setSymbolSize(6 * style.scale)
+        self.curve_line.setSymbolBrush(style.accent)
+        self.curve_line.setSymbolPen(pg.mkPen(style.accent))
         self.left.setMaximumWidth(int(200 * min(style.scale, 1.5)))
         self._fit_confusion(style.presentation)
         small = QFont(self.font())
