@@ -6,6 +6,7 @@ size is shared by the tests of that size."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
@@ -501,3 +502,24 @@ def test_the_best_epochs_line_runs_behind_the_charts_name(window, qtbot):
                 hits += 1
     assert hits == 0, f"{hits} pixels of the line inside the name"
     set_presentation(win, qtbot, False)
+
+
+def test_the_towers_and_their_goal_are_the_same_square(window, qtbot):
+    """universality-towers in presentation mode: the goal's and the towers' heatmaps are
+    squares of one size over one range ("goal f(x, y)", the longer title, had made the
+    goal's square larger than the towers', on another y range, side by side)."""
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson("universality-towers")
+    lab = win.current_lab
+    settle(5)
+    two = lab.two
+    assert two.isVisible()
+    views = [p.getViewBox() for p in (two.goal_plot, two.out_plot)]
+    (w0, h0), (w1, h1) = ((v.width(), v.height()) for v in views)
+    r0, r1 = (v.viewRange() for v in views)
+    set_presentation(win, qtbot, False)
+    assert abs(w0 - w1) <= 1 and abs(h0 - h1) <= 1, ((w0, h0), (w1, h1))
+    assert np.allclose(r0, r1, atol=1e-6), (r0, r1)
+    for (x0, x1), (y0, y1) in (r0, r1):   # the unit square whole in each
+        assert x0 <= 0 and x1 >= 1 and y0 <= 0 and y1 >= 1

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.labs.universality import GOAL_PRESETS_2D
-from nnviz.views.axes import style_axes
+from nnviz.views.axes import set_title, style_axes
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
@@ -76,6 +76,12 @@ class TwoInputPage(QWidget):
             plot.setLabel("left", "y")
             img.setColorMap(self.cmap)
             img.setRect(0, 0, 1, 1)
+            plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
+            plot.setPreferredWidth(1)   # the room shared equally, whatever the titles
+            plot.setPreferredHeight(1)
+        lay = self.graphics.ci.layout
+        for i in range(2):
+            (lay.setRowStretchFactor if ok else lay.setColumnStretchFactor)(i, 1)
 
     def _build_3d(self, ok: bool, why: str, left) -> None:
         """The towers in 3-D where OpenGL works, else the reason it does not."""
@@ -188,7 +194,9 @@ class TwoInputPage(QWidget):
     def apply_style(self, style: Style) -> None:
         self.graphics.setBackground(style.background)
         for plot in (self.goal_plot, self.out_plot):
-            plot.setTitle(plot.titleLabel.text, color=style.foreground, size=f"{11 * style.scale:.0f}pt")
+            # a title never widens its plot: "goal f(x, y)" had made the goal's square
+            # larger than the towers', on another y range, side by side
+            set_title(plot, plot.titleLabel.text, style.foreground, round(11 * style.scale))
             # tick and axis-name type scale with presentation, a little smaller than a
             # chart's: the axis names kept off the tick labels widened the two heatmaps
             # side by side past the view at 1024x768 in F5
