@@ -215,9 +215,11 @@ def _tick_problems(plot, seen=None) -> list[str]:
             texts = [strings[v] for v in values] if strings is not None else \
                 ax.tickStrings(values, ax.scale, spacing)
             px = spacing / (hi - lo) * length
-            # stacked labels may touch (digits fill the ascent); side by side they need a gap
-            need = fm.ascent() if name == "left" else max(fm.horizontalAdvance(t)
-                                                         for t in texts) + 4
+            # stacked labels may touch (digits fill the ascent); side by side two
+            # neighbours need a gap of 4 px between them ("−10" is wider than "0")
+            widths = [fm.horizontalAdvance(t) for t in texts]
+            need = fm.ascent() if name == "left" else max(
+                [(a + b) / 2 for a, b in zip(widths, widths[1:])] or widths) + 4
             if len(values) > 1 and px < need:
                 bad.append(f"{name} ticks {texts}: {px:.0f} px apart, need {need:.0f}")
             if name == "left" and seen is not None:

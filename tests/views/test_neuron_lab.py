@@ -51,7 +51,7 @@ def _table(table, col):
 
 def test_opens_the_lesson_perceptron(lab, qtbot):
     p = lab.perceptron_page
-    assert [p.sliders[k].value_label.text() for k in ("w1", "w2", "b")] == ["-2", "-2", "3"]
+    assert [p.sliders[k].value_label.text() for k in ("w1", "w2", "b")] == ["−2", "−2", "3"]   # minus signs
     assert _table(p.table, 3) == ["1", "1", "1", "0"]        # NAND
     xs, ys = _line_ok(lab, qtbot)
     assert xs.tolist() == [-2.5, 4.0] and ys.tolist() == [4.0, -2.5]   # x1 + x2 = 1.5
