@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.controllers.neuron.functions import (
     ALPHA_RANGE,
@@ -65,6 +65,10 @@ def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | No
     return [[(v, number(v)) for v in values]]
 
 
+#: the titles' largest type, in points before the presentation scale
+TITLE_PT = 10.0
+
+
 def _title(name: str, f: str, fp: str) -> str:
     return f"<b>{ACTIVATIONS[name].short}</b>: f = {f}, f′ = {fp}"
 
@@ -106,13 +110,7 @@ class GalleryPage(QWidget):
             self.markers[name] = m
             self.dots[name] = pg.ScatterPlotItem(size=9)
             p.addItem(self.dots[name])
-        self.z_slider = ValueSlider("z", -Z_RANGE, Z_RANGE, 0.05, decimals=2)
-        self.z_slider.value_changed.connect(lambda v, _d: self.ctl.set_gallery_z(v))
-        self.alpha_slider = ValueSlider("α", *ALPHA_RANGE, 0.01, decimals=2)
-        self.alpha_slider.setObjectName("gallery-alpha")
-        self.alpha_slider.setToolTip("α of the selected Leaky ReLU or ELU (notes 002: 0.1); "
-                                     "the keys select a function")
-        self.alpha_slider.value_changed.connect(self._on_alpha)
+        sliders = self._sliders()
         self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -120,10 +118,6 @@ class GalleryPage(QWidget):
                                "the next or previous function")
         # the plots get the height: both sliders in one row, no margins around the grid
         self.view.ci.layout.setContentsMargins(0, 0, 0, 0)
-        sliders = QHBoxLayout()
-        sliders.addWidget(self.z_slider, 3)
-        sliders.addSpacing(12)
-        sliders.addWidget(self.alpha_slider, 1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view, 1)
         nest(lay, sliders)
@@ -131,6 +125,27 @@ class GalleryPage(QWidget):
         self._redraw = Throttle(self._draw, 16, self)
         ctl.gallery_changed.connect(self._on_gallery_changed)
         self.apply_style(self.style_)
+
+    def _sliders(self) -> QHBoxLayout:
+        """z and α in one row (the plots get the height), a rule between them: z's value
+        beside α's name read "0 α", as if α were 0."""
+        self.z_slider = ValueSlider("z", -Z_RANGE, Z_RANGE, 0.05, decimals=2)
+        self.z_slider.value_changed.connect(lambda v, _d: self.ctl.set_gallery_z(v))
+        self.alpha_slider = ValueSlider("α", *ALPHA_RANGE, 0.01, decimals=2)
+        self.alpha_slider.setObjectName("gallery-alpha")
+        self.alpha_slider.setToolTip("α of the selected Leaky ReLU or ELU (notes 002: 0.1); "
+                                     "the keys select a function")
+        self.alpha_slider.value_changed.connect(self._on_alpha)
+        row = QHBoxLayout()
+        row.addWidget(self.z_slider, 3)
+        self.slider_rule = QFrame()
+        self.slider_rule.setFrameShape(QFrame.Shape.VLine)
+        self.slider_rule.setFrameShadow(QFrame.Shadow.Plain)
+        row.addSpacing(12)
+        row.addWidget(self.slider_rule)
+        row.addSpacing(12)
+        row.addWidget(self.alpha_slider, 1)
+        return row
 
     def _set_curve(self, name: str) -> None:
         """f, f' and the shaded saturation of one activation (again when its α changes)."""
@@ -179,8 +194,8 @@ class GalleryPage(QWidget):
                                     pen=pg.mkPen(st.foreground), size=9 * st.scale)
             sel = name == c.gallery_name
             colour = st.highlight if sel else st.foreground
-            set_title(self.plots[name], _title(name, _num(f), _num(fp)), colour,
-                      self._title_pt.get(name, st.pt(9)))
+            set_title(self.plots[name], _title(name, self._short(f), self._short(fp)), colour,
+                      self._title_pt.get(name, st.pt(TITLE_PT)))
         act = c.gallery_activation(c.gallery_name)
         alpha = f" (α = {_num(act.alpha)})" if has_alpha else ""
         f, fp = c.gallery_at(c.gallery_name)
@@ -194,17 +209,24 @@ class GalleryPage(QWidget):
             f"<b>{act.title}</b>{alpha}: {unbroken(act.formula)}; "
             f"{unbroken(act.prime_formula)}; at {at}.")
 
+    def _short(self, v: float) -> str:
+        """A title's number: four decimals, two in presentation mode (the titles were about
+        8 px tall at 1024x768 in F5 to make room for "−0.9999"; the legend below has
+        the selected function's values in four)."""
+        return number(round(v, 2 if self.style_.presentation else 4))
+
     def _fit_titles(self) -> None:
         """The titles' type: the largest (down to a floor) at which each fits above its
         plot with the longest numbers it can show, so none changes size while z moves."""
         st = self.style_
         self._title_pt = {}
+        widest = "0.99" if st.presentation else "0.9999"
         for name, p in self.plots.items():
             rng = ACTIVATIONS[name].out_range
-            sign = "-" if rng is None or rng[0] < 0 else ""   # f′ of these is never < 0
+            sign = "−" if rng is None or rng[0] < 0 else ""   # f′ of these is never < 0
             self._title_pt[name] = fitting_title_pt(
-                p, _title(name, f"{sign}0.9999", "0.9999"), st.pt(9), st.pt(6.5))
-        low = min(self._title_pt.values(), default=st.pt(9))   # one size: an even grid
+                p, _title(name, f"{sign}{widest}", widest), st.pt(TITLE_PT), st.pt(6.5))
+        low = min(self._title_pt.values(), default=st.pt(TITLE_PT))   # an even grid
         self._title_pt = dict.fromkeys(self._title_pt, low)
 
     def _fit_ticks(self, name: str) -> None:
