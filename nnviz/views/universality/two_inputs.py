@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.labs.universality import GOAL_PRESETS_2D
-from nnviz.views.axes import set_title, style_axes
+from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
@@ -193,10 +193,12 @@ class TwoInputPage(QWidget):
 
     def apply_style(self, style: Style) -> None:
         self.graphics.setBackground(style.background)
-        for plot in (self.goal_plot, self.out_plot):
+        for plot, words in ((self.goal_plot, ("goal f(x, y)", "goal f")),
+                            (self.out_plot, ("towers",))):
             # a title never widens its plot: "goal f(x, y)" had made the goal's square
-            # larger than the towers', on another y range, side by side
-            set_title(plot, plot.titleLabel.text, style.foreground, round(11 * style.scale))
+            # larger than the towers', on another y range, side by side; it is set
+            # smaller or shorter instead
+            fit_title(plot, words, style.foreground, round(11 * style.scale), style.pt(8))
             # tick and axis-name type scale with presentation, a little smaller than a
             # chart's: the axis names kept off the tick labels widened the two heatmaps
             # side by side past the view at 1024x768 in F5
