@@ -434,3 +434,34 @@ def test_the_caption_follows_what_the_lab_shows(main_window, lab, qtbot):
     qtbot.mouseClick(lab.tabs.tabBar(), Qt.MouseButton.LeftButton,
                      pos=lab.tabs.tabBar().tabRect(0).center())
     qtbot.waitUntil(lambda: not caption().startswith("Two inputs"))
+
+
+def test_the_best_error_plot_stands_on_zero(main_window, qtbot):
+    """relu-approximation: the "best error" mini plot runs from 0, labelled at 0 and at its
+    largest error. The linear stage's best error is the same for every N: drawn flat, not
+    as 3.804 ... 3.808 (which read as a ragged curve); after → (ReLU) it falls towards 0."""
+    from tests.views.fit_checks import drawn_tick_labels
+
+    win = main_window
+    assert win.open_lesson("relu-approximation")
+    lab = win.current_lab
+    errors = lab.plots.errors
+
+    def shown():
+        lab.plots.redraw()
+        qtbot.wait(20)
+        _, ys = lab.plots.error_curve.getData()
+        lo, hi = errors.getViewBox().viewRange()[1]
+        labels = [t for _, t in drawn_tick_labels(errors.getAxis("left"))]
+        return ys, lo, hi, labels
+
+    ys, lo, hi, labels = shown()
+    assert np.ptp(ys) < 1e-9 * ys.max()                  # flat: a linear network
+    assert lo < 0 < ys.max() < hi
+    assert labels == ["0", f"{ys.max():.2g}"], labels
+    lab.plots.setFocus()
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_Right)   # next stage: ReLU
+    qtbot.waitUntil(lambda: lab.ctl.m.net.activation == "relu", timeout=2000)
+    ys, lo, hi, labels = shown()
+    assert ys[-1] < 0.2 * ys[0] and lo < 0 < ys.max() < hi
+    assert labels == ["0", f"{ys.max():.2g}"], labels

@@ -183,7 +183,7 @@ class OneInputControls(QWidget):
         self.v = SliderSpin(-3, 3)
         form2.addRow("  its w", self.w)
         form2.addRow("  its b", self.b)
-        form2.addRow("  step s = -b/w", self.s)
+        form2.addRow("  step s = −b/w", self.s)
         form2.addRow("  output weight", self.v)
         lay.addStretch(1)
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.views.axes import legend_below, style_axes
 from nnviz.views.items.bump_bars import BumpBars
+from nnviz.views.items.math_text import number
 from nnviz.views.style import Style, current_style
 
 
@@ -125,7 +126,7 @@ class OneInputPlots(QWidget):
         ok = np.isfinite(errs)
         self.error_curve.setData(ns[ok], errs[ok])
         self.errors.setVisible(bool(ok.any()))
-        _floor_span(self.errors, errs[ok])
+        _from_zero(self.errors, errs[ok])
         score = self.ctl.readouts.score()
         if mode == "bumps" and score is not None and score > 0:
             self.error_marker.setData([self.ctl.m.n_bumps], [score])
@@ -211,19 +212,16 @@ class OneInputPlots(QWidget):
             self.main.getViewBox().scaleBy((1 / factor, 1 / factor))
 
 
-def _floor_span(plot, values: np.ndarray, rel: float = 1e-3) -> None:
-    """The y axis of ``plot`` over ``values`` at least ``rel`` of their size high: a
-    nearly flat curve (the best error of a linear network, the same for every N) got a
-    range of 1e-14 and tick labels "3.80633205223881" a student cannot read."""
-    if len(values) == 0:
-        return
-    lo, hi = float(values.min()), float(values.max())
-    span = rel * max(abs(lo), abs(hi), 1e-9)
-    if hi - lo < span:
-        mid = (lo + hi) / 2
-        plot.setYRange(mid - span, mid + span, padding=0)
-    elif not plot.getViewBox().autoRangeEnabled()[1]:
-        plot.enableAutoRange(axis="y")
+def _from_zero(plot, values: np.ndarray) -> None:
+    """The y axis of ``plot`` from 0 to the largest of ``values`` (errors, never negative),
+    labelled at 0 and at that value in two digits: a flat curve reads flat (the best error
+    of a linear network, the same for every N, had a range of 1e-14, then 3.804 ... 3.808
+    that made it look ragged), and a falling one is seen against zero."""
+    top = float(values.max()) if len(values) else 0.0
+    top = top if top > 0 else 1.0
+    mark = float(f"{top:.2g}")
+    plot.setYRange(-0.45 * top, 1.45 * top, padding=0)   # both labels whole, a short plot too
+    plot.getAxis("left").setTicks([[(0.0, "0"), (mark, number(mark))]])
 
 
 def _font(style: Style, size: float):
