@@ -523,3 +523,41 @@ def test_the_towers_and_their_goal_are_the_same_square(window, qtbot):
     assert np.allclose(r0, r1, atol=1e-6), (r0, r1)
     for (x0, x1), (y0, y1) in (r0, r1):   # the unit square whole in each
         assert x0 <= 0 and x1 >= 1 and y0 <= 0 and y1 >= 1
+
+
+def test_the_keras_code_fades_out_where_more_follows(window, qtbot):
+    """keras-lab-notes, its Keras tab open, in presentation mode: where the code runs on
+    below the list, its last line in view fades into the list's background (half a line
+    was cut at the bottom); scrolled to the end, nothing is faded."""
+    from PySide6.QtGui import QColor
+
+    win = window
+    set_presentation(win, qtbot, True)
+    assert win.open_lesson("keras-lab-notes")
+    lab = win.current_lab
+    lab.charts.setCurrentWidget(lab.keras)
+    settle(5)
+    code, fade = lab.keras.list, lab.keras.fade
+    bar, view = code.verticalScrollBar(), code.viewport()
+    problems = []
+    if not (bar.maximum() > 0 and bar.value() == 0):
+        problems.append(f"the code fits: scroll range {bar.maximum()}")
+    elif not fade.isVisible():
+        problems.append("no fade over the code's last line")
+    else:
+        r = fade.geometry()
+        if r.bottom() != view.height() - 1 or r.width() != view.width():
+            problems.append(f"the fade at {r.getRect()} in a view of {view.size()}")
+        img = view.grab().toImage()
+        base = QColor(code.palette().color(code.palette().ColorRole.Base)).name()
+        y = img.height() - 1
+        row = {img.pixelColor(x, y).name() for x in range(0, img.width(), 3)}
+        if row != {base}:   # the bottom row is the background: no text cut through it
+            problems.append(f"the bottom row shows {sorted(row)[:4]}")
+        bar.setValue(bar.maximum())
+        settle()
+        if fade.isVisible():
+            problems.append("a fade though the code ends in view")
+    lab.charts.setCurrentWidget(lab.curves)
+    set_presentation(win, qtbot, False)
+    assert not problems, "\n".join(problems)

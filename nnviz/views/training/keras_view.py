@@ -9,7 +9,7 @@ train."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFontDatabase, QFontMetricsF
+from PySide6.QtGui import QBrush, QColor, QFontDatabase, QFontMetricsF, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.views.bottom_fade import BottomFade
 from nnviz.views.style import Style, current_style
 
 HINT = "Keras code of this set-up: point at or select a line to find its control"
@@ -62,6 +63,8 @@ class KerasCode(QWidget):
         lay.setSpacing(2)
         lay.addWidget(self.hint)
         lay.addWidget(self.list, 1)
+        # the last line in view fades out where more code follows (half a line was cut)
+        self.fade = BottomFade(self.list)
         self.lines: list = []
         self.changed: set[int] = set()     # rows that differ from the code before the change
         self.lit: list[QWidget] = []       # the controls outlined now
@@ -159,6 +162,7 @@ class KerasCode(QWidget):
                 break
             pt = max(s.pt(TYPE_FLOOR), pt - 0.25)
         f.setPointSizeF(round(pt, 2))
+        self.fade.line = QFontMetricsF(f).height()
         if abs(self.list.font().pointSizeF() - f.pointSizeF()) > 0.01:
             self.list.setFont(f)
             if self.isVisible():   # taller rows: the code's share of the column again
@@ -295,6 +299,8 @@ class KerasCode(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self._fit_type()
+        self.fade.set_colour(self.list.palette().color(QPalette.ColorRole.Base).name())
+        self.fade.place()
         h = self.hint.font()
         h.setPointSizeF(style.pt(8))
         self.hint.setFont(h)

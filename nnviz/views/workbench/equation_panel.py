@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 
 from nnviz.controllers.workbench.stepper import StepController
 from nnviz.engine.teaching.captions import trace_values
+from nnviz.views.bottom_fade import BottomFade
 from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row
 from nnviz.views.items.math_text import escape
 from nnviz.views.style import Style, current_style
-from nnviz.views.workbench.bottom_fade import BottomFade
 from nnviz.views.workbench.present import equation_html, step_summary
 
 #: the sizes tried, largest first, until a step's lines fit the panel's width

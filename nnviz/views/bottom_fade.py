@@ -1,6 +1,7 @@
 """A fade over the bottom of a scrolling text: where more text follows below the view, its
 last line fades into the background instead of being cut through the middle (the
-Equation panel's "where" part, half a line of it at the panel's edge on a projector).
+Equation panel's "where" part, half a line of it at the panel's edge on a projector; the
+Training lab's Keras code).
 
 The fade never reaches above ``keep`` (the step's result, which must stay fully shown) and
 is hidden when nothing follows below the view."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 #: the fade's height, in lines of the text's type
 LINES = 1.1
@@ -18,7 +19,7 @@ LINES = 1.1
 class BottomFade(QWidget):
     """Over the bottom of ``text``'s viewport; :meth:`place` after every change."""
 
-    def __init__(self, text: QTextBrowser) -> None:
+    def __init__(self, text: QAbstractScrollArea) -> None:
         super().__init__(text.viewport())
         self.text = text
         self.keep = 0.0          # the document's y down to which nothing may be faded
