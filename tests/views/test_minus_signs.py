@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from nnviz.views.items.math_text import math_html, math_plain, minus_signs
@@ -98,3 +100,19 @@ def test_the_surface_names_parameters_as_the_graph_does(main_window, qtbot):
     assert "w²₁₁" in names and not any("^" in n or "_" in n for n in names), names
     assert "^" not in page.readout.text() and "_" not in page.readout.text()
     assert "^" not in page.slice.getAxis("bottom").labelText
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Zx01.-=()^_ \n,·")), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_only_hyphens_become_minus_signs(text):
+    """Whatever a lesson's caption holds: only hyphens change, each to a minus sign, and
+    nothing is added or lost (a hostile caption of 4,000 characters is one linear pass)."""
+    shown = minus_signs(text)
+    assert len(shown) == len(text)
+    assert shown.replace("\u2212", "-") == text
+
+
+def test_a_long_hostile_caption_is_one_pass():
+    text = "x - " * 1000 + "-" * 4000
+    shown = minus_signs(text)
+    assert shown.count("\u2212") == 1000 and shown.endswith("-" * 3999)

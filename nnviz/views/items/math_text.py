@@ -16,21 +16,21 @@ _SUB = re.compile(r"(?<=[A-Za-zΑ-Ωα-ω>ˆ])_([A-Za-z0-9]+(?:,[A-Za-z0-9]+)*)"
 #: opening bracket, "=", "^" or another operator ("-0.217", "=-0.2", "e^(-x)", "-b/w"), or
 #: a word joiner before or after it (the Equation panel's, that keeps "(-0.0226" whole)
 _UNARY = re.compile(r"(?<![^\s(\[{=,^/·*×:;<>+\u2060])-(?=\u2060?[\d.(A-Za-zΑ-Ωα-ω√∂∑{])")
-_BINARY = re.compile(r"(?<=\S) - (?=\S)")
+#: " - " with the tokens either side (the one after only looked at, so that "a - b - c"
+#: finds both)
+_BINARY = re.compile(r"(\S+) - (?=(\S+))")
 #: a token that is a plain word, perhaps bracketed or followed by punctuation ("CNN",
 #: "(softmax)", "network,"): " - " between two such is a dash or a hyphen, not a minus
 _WORD = re.compile(r"[(\['\"]*(?:[A-Za-z][a-z]+|[A-Z]{2,}[a-z]*)[)\]'\",.:;]*")
 
 
-
 def _binary_minus(s: str) -> str:
     """" - " as " − " unless both sides are plain words ("out_o1 - target", "x - 0.5",
-    "{w5} - {eta}" minus; "CNN - Convolutional", "network - dense" as written)."""
+    "{w5} - {eta}" minus; "CNN - Convolutional", "network - dense" as written); one pass,
+    in time linear in the text."""
     def repl(m: re.Match) -> str:
-        before = s[:m.start()].rsplit(None, 1)[-1]
-        after = s[m.end():].split(None, 1)[0]
-        words = _WORD.fullmatch(before) and _WORD.fullmatch(after)
-        return m.group(0) if words else " \u2212 "
+        words = _WORD.fullmatch(m.group(1)) and _WORD.fullmatch(m.group(2))
+        return m.group(0) if words else f"{m.group(1)} \u2212 "
     return _BINARY.sub(repl, s)
 
 
