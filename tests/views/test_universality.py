@@ -465,3 +465,27 @@ def test_the_best_error_plot_stands_on_zero(main_window, qtbot):
     ys, lo, hi, labels = shown()
     assert ys[-1] < 0.2 * ys[0] and lo < 0 < ys.max() < hi
     assert labels == ["0", f"{ys.max():.2g}"], labels
+
+
+def test_the_lesson_caption_stays_through_its_stages(main_window, qtbot):
+    """relu-approximation: its caption ("First with no activation… Then switch on ReLU…")
+    and question stay up at its second stage, reached by →; the caption bar stood empty
+    there. A training step (the network no longer the lesson's) takes them down."""
+    from nnviz.engine.teaching.lessons import load_lesson
+
+    win = main_window
+    assert win.open_lesson("relu-approximation")
+    lab = win.current_lab
+    lesson = load_lesson("relu-approximation")
+    bar = win.caption_bar
+    qtbot.waitUntil(lambda: bar.text_label.text() == lesson.captions[0].text, timeout=2000)
+    lab.plots.setFocus()
+    qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_Right)   # next stage: ReLU
+    qtbot.waitUntil(lambda: lab.ctl.m.net.activation == "relu", timeout=2000)
+    qtbot.wait(30)
+    assert bar.text_label.text() == lesson.captions[0].text
+    assert "smoother fit" in bar.question_label.text()
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)   # train
+    qtbot.waitUntil(lambda: lab.ctl.epochs > 0, timeout=5000)
+    qtbot.mouseClick(lab.controls.train_button, Qt.MouseButton.LeftButton)   # pause
+    qtbot.waitUntil(lambda: bar.text_label.text() == "", timeout=2000)

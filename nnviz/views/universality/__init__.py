@@ -132,8 +132,8 @@ class UniversalityLab(Lab):
             self.ctl.set_stage(m.stage - 1)
 
     def caption_position(self) -> tuple[int, str]:
-        """(0, "start") while the lab shows what the lesson set up (its page and mode, its
-        first stage, no training step yet), else (1, "changed"): "Each dashed line is a
+        """(0, "start") while the lab shows what the lesson set up (its page and mode, any
+        of its stages, no training step yet), else (1, "changed"): "Each dashed line is a
         step neuron… Drag one." stayed up after training had switched to free mode and
         the dashed lines had gone."""
         lesson, m = self.doc.lesson, self.ctl.m
@@ -146,9 +146,10 @@ class UniversalityLab(Lab):
             return 0, "start"
         opened = lesson.settings.get("mode", m.mode)
         # (training switches to free mode, and its undo back: a lesson opened in free mode
-        # is as set up only until its first training step)
-        same = (m.mode == opened and not (m.stages and m.stage > 0)
-                and (opened != "free" or self.ctl.epochs == 0))
+        # is as set up only until its first training step; its stages, which Next steps
+        # through, are its set-up too: relu-approximation's caption speaks of both, and
+        # the bar stood empty at its second)
+        same = m.mode == opened and (opened != "free" or self.ctl.epochs == 0)
         return (0, "start") if same else (1, "changed")
 
     def caption_progress(self) -> tuple[int, float | None] | None:
