@@ -327,3 +327,27 @@ def test_a_document_and_its_conv_history_are_collected_without_a_crash(qtbot):
     del doc, c
     gc.collect()
     assert gone() is None
+
+
+def test_cnn_epoch_zero_is_the_untrained_network():
+    """Before the first epoch ends, the confusion matrix and the accuracy chart's first
+    point are the untrained network's (the one the settings and seed draw), also for a run
+    opened from a file with batches done: they were counted from the network of the
+    moment the lab first asked, then kept all epoch."""
+    from nnviz.engine.labs import cnn
+    from nnviz.engine.labs.cnn_train import CNNTrainer
+
+    c = CNNController()
+    c.configure(4, "average", 0.02, 7)
+    c.step(5)
+    d = CNNController()
+    d.restore_state(c.state())          # opened from a file: 5 batches into epoch 0
+    fresh = CNNTrainer.digits(cnn.CNNShape(kernels=4, pool="average"), seed=7)
+    m = fresh.confusion()
+    for ctl in (c, d):
+        assert ctl.trainer.epochs == 0 and ctl.trainer.steps == 5
+        assert np.array_equal(ctl.confusion(), m)
+        xs, ys = ctl.accuracy_curve()
+        assert xs == [0] and ys == [np.trace(m) / m.sum()]
+    after = cnn.confusion(c.trainer.net, c.trainer.x_test, c.trainer.labels_test)
+    assert not np.array_equal(after, m)   # the batches did change the network

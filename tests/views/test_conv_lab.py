@@ -209,6 +209,8 @@ def test_cnn_page_trains_live_and_pauses_when_hidden(main_window, qtbot):
     xs, ys = lab.cnn_page.curve_line.getData()
     assert list(xs) == [0] and ys[0] == pytest.approx(untrained, rel=1e-12)
     assert f"test accuracy {100 * untrained:.1f} %\nbefore training" in lab.cnn_page.scores.text()
+    # the confusion matrix is the untrained network's too (not the network after the batch)
+    assert np.array_equal(lab.cnn_page.confusion.values, m)
     qtbot.keyClick(win.focusWidget() or win, Qt.Key.Key_P)
     assert lab.cnn.playback.playing
     qtbot.waitUntil(lambda: lab.cnn.trainer.epochs >= 1, timeout=20_000)

@@ -40,7 +40,7 @@ class CNNController(QObject):
         self.playback = Playback(self._tick, can_play=lambda: self.trainer.epochs < MAX_EPOCHS,
                                  on_pause=self._forget_stop, parent=self)
         self._confusion: tuple[int, np.ndarray] | None = None
-        self._start: tuple[tuple, float] | None = None   # (settings, accuracy at epoch 0)
+        self._start: tuple[tuple, np.ndarray] | None = None   # (settings, epoch 0's matrix)
         self._stop_at: int | None = None   # pause when this many epochs are done
 
     def _build(self) -> CNNTrainer:
@@ -118,8 +118,11 @@ class CNNController(QObject):
         return fwd, grads, label
 
     def confusion(self) -> np.ndarray:
-        """The test confusion matrix, recomputed once per epoch (and at the start)."""
+        """The test confusion matrix after the last whole epoch: before the first, the
+        untrained network's (the batches of an epoch under way do not change it)."""
         key = self.trainer.epochs
+        if key == 0:
+            return self._start_confusion()
         if self._confusion is None or self._confusion[0] != key:
             self._confusion = (key, self.trainer.confusion())
         return self._confusion[1]
@@ -127,16 +130,21 @@ class CNNController(QObject):
     def history(self) -> list[EpochRecord]:
         return self.trainer.history
 
-    def start_accuracy(self) -> float:
-        """The test accuracy of this run's network before any training (epoch 0): the
-        network its settings and seed draw, so also known for a run opened from a file."""
+    def _start_confusion(self) -> np.ndarray:
+        """The test confusion matrix of this run's network before any training (epoch 0):
+        the network its settings and seed draw, so also known for a run opened from a
+        file."""
         key = (self.kernels, self.pool, self.seed)
         if self._start is None or self._start[0] != key:
             t = self.trainer
             fresh = cnn.CNN.create(t.net.shape, np.random.default_rng(self.seed))
-            m = cnn.confusion(fresh, t.x_test, t.labels_test)
-            self._start = (key, float(np.trace(m)) / max(1.0, float(m.sum())))
+            self._start = (key, cnn.confusion(fresh, t.x_test, t.labels_test))
         return self._start[1]
+
+    def start_accuracy(self) -> float:
+        """The test accuracy before any training (:meth:`_start_confusion`)."""
+        m = self._start_confusion()
+        return float(np.trace(m)) / max(1.0, float(m.sum()))
 
     def accuracy_curve(self) -> tuple[list[int], list[float]]:
         """Epochs and test accuracies from epoch 0 (the untrained network: the chart had

@@ -179,7 +179,9 @@ class CNNPage(QWidget):
             "correlation of the input with its δ map (input ⋆ δ).")
         self.explain.setObjectName("cnn-backward-text")
         self.explain.setWordWrap(True)
-        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer")
+        self.confusion.setToolTip("Rows: the true digit; columns: the network's answer. "
+                                  "Counted on the test digits before training and after "
+                                  "each epoch (not after each batch)")
         self.right = grid
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
