@@ -8,12 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from nnviz.engine.core.naming import fmt
 from nnviz.engine.labs.cnn_train import CNNTrainer
 from nnviz.engine.labs.conv_setup import parse_setup
 from nnviz.engine.labs.conv_worked import conv_markdown
 from nnviz.engine.teaching.lessons import load_lesson
 from nnviz.views.conv.cells import COLOURS_NOTE, PROJECTOR_TEXT_PX, short
+from nnviz.views.items.math_text import minus_signs, number
 from nnviz.views.style import current_style
 
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
@@ -54,7 +54,7 @@ def test_keys_step_the_kernel_and_fill_the_map(lab, main_window, qtbot):
     page = _page(lab, qtbot)
     assert page.position.text().startswith("Position 2 of 36")
     assert page.image.outline == (0, 1, 3, 3)            # the patch outlined on the image
-    assert page.arith.result.text() == "Σ 9 products = -2.375;   out(1,2) = -2.375 + 0 = -2.375"
+    assert page.arith.result.text() == "Σ 9 products = −2.375;   out(1,2) = −2.375 + 0 = −2.375"
     assert page.fmap.shown.sum() == 2 and page.fmap.outline == (0, 1, 1, 1)
     np.testing.assert_array_equal(page.arith.products[0].values,
                                   page.arith.patches[0].values * page.arith.kernels[0].values)
@@ -605,7 +605,7 @@ def test_the_backward_pass_is_stepped_with_every_number_shown(lab, main_window, 
     pb = c.pool_back_cell()
     assert c.stage == "pool_back" and "Backward, pooling window 1 of 9" in page.position.text()
     assert page.arith.result.text().startswith(
-        f"δp(1,1) = p − t = {c.pooled[0, 0, 0]:g} − 1")
+        minus_signs(f"δp(1,1) = p − t = {c.pooled[0, 0, 0]:g} − 1"))
     u, v = pb.winner
     assert page.fmap.marked == (u, v) and page.fmap.values[u, v] == pb.delta
     assert np.count_nonzero(page.fmap.values) <= 1             # only the winner so far
@@ -626,7 +626,7 @@ def test_the_backward_pass_is_stepped_with_every_number_shown(lab, main_window, 
     page = _page(lab, qtbot)
     assert c.k == c.n_steps and "output cell 36 of 36" in page.position.text()
     np.testing.assert_allclose(page.dw.grids[0].values, back.dw[0], rtol=1e-12, atol=1e-15)
-    assert page.arith.result.text().endswith(f"= {fmt(c.conv_back_cell().db_after)}")
+    assert page.arith.result.text().endswith(f"= {number(c.conv_back_cell().db_after)}")
     press(qtbot, win, Qt.Key.Key_Left)
     assert c.k == c.n_steps - 1
     press(qtbot, win, Qt.Key.Key_Home)

@@ -14,7 +14,7 @@ from nnviz.views.items.math_text import math_html, math_plain, minus_signs
 from tests.views.workbench_keys import press
 
 #: a hyphen used as a minus: before a digit, and not inside a word or a range ("2-2")
-_HYPHEN_MINUS = re.compile(r"(?<![\w])-\d")
+_HYPHEN_MINUS = re.compile(r"(?<![\w])-\d|\de-\d")   # (and e-notation's exponent)
 
 
 @pytest.mark.parametrize("text, shown", [
@@ -26,7 +26,7 @@ _HYPHEN_MINUS = re.compile(r"(?<![\w])-\d")
     ("x² + y⁴/4 - y²/2", "x² + y⁴/4 − y²/2"),
     ("s = -b/w and h and -h", "s = −b/w and h and −h"),
     ("[1 0 -1; 1 0 -1]", "[1 0 −1; 1 0 −1]"),
-    ("-1.878e-12", "−1.878e-12"),   # e-notation as the number format writes it
+    ("-1.878e-12", "−1.878e−12"),   # e-notation as the number format writes it
     # hyphens and dashes between words, and ranges, stay
     ("cross-entropy and x-axis", "cross-entropy and x-axis"),
     ("the 2-2-2 network learns 5-9", "the 2-2-2 network learns 5-9"),
@@ -42,7 +42,7 @@ def test_minus_signs(text, shown):
 
 
 def test_the_formula_typography_has_minus_signs():
-    assert math_plain("-1.878e-12") == "−1.878e-12"
+    assert math_plain("-1.878e-12") == "−1.878e−12"
     assert math_html("e^(-x)") == "e<sup>−x</sup>"
     assert math_plain("10^-4") == "10⁻⁴"
 

@@ -13,6 +13,7 @@ from nnviz.engine.labs.conv_backsteps import ConvBackCell, PoolBackCell
 from nnviz.engine.labs.conv_steps import ConvCell, PoolCell
 from nnviz.engine.labs.conv_worked import signed_sum
 from nnviz.views.conv.cells import CellGrid, short
+from nnviz.views.items.math_text import minus_signs
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 
@@ -231,8 +232,9 @@ class ArithmeticPanel(QWidget):
         self.title.setText(self._whole(" · ".join([self._title, *sorted(notes)])))
 
     def _whole(self, text: str) -> str:
-        """In presentation mode, with word joiners: "∂C/∂w" and "ReLU′(z)" are not
-        broken across lines in the narrow middle column."""
+        """With minus signs ("= −1.8125"); in presentation mode, with word joiners:
+        "∂C/∂w" and "ReLU′(z)" are not broken across lines in the narrow middle column."""
+        text = minus_signs(text)
         if not self._presentation:
             return text
         return text.replace("/∂", "/\u2060∂").replace("′(", "′\u2060(")

@@ -34,13 +34,17 @@ def _binary_minus(s: str) -> str:
     return _BINARY.sub(repl, s)
 
 
+#: the exponent's sign of e-notation, as the number format writes the smallest values
+_E_MINUS = re.compile(r"(?<=\d)e-(?=\d)")
+
+
 def minus_signs(text: str) -> str:
     """``text`` with its minus signs as U+2212 "−" instead of the hyphen ("δ −0.0381",
-    "= −0.217", "e^(−x)"); hyphens inside words and number ranges ("cross-entropy",
-    "2-2-2", "0-4") and the exponent of e-notation ("1.9e-12") stay."""
+    "= −0.217", "e^(−x)", "1.9e−12"); hyphens inside words and number ranges
+    ("cross-entropy", "2-2-2", "0-4") stay."""
     if "-" not in text:
         return text
-    return _UNARY.sub("\u2212", _binary_minus(text))
+    return _E_MINUS.sub("e\u2212", _UNARY.sub("\u2212", _binary_minus(text)))
 
 
 def number(x: float) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnviz.views.axes import label_apart, room_for_top_tick, space_ticks
+from nnviz.views.items.math_text import math_plain
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style
 from nnviz.views.thin import GrowingPeaks
@@ -352,7 +353,9 @@ class HealthBars(QWidget):
         # every decade, or every few: at most six labels, a line and a quarter apart
         step = max(1, int(np.ceil(max((top - floor) * TICK_GAP * fm.height() / height,
                                       (top - floor) / 6))))
-        left.setTicks([[(float(k), f"1e{k}") for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
+        # powers of ten as the notes write them, 10⁻³ (not "1e-3")
+        left.setTicks([[(float(k), math_plain(f"10^{k}"))
+                        for k in range(int(floor), int(np.ceil(top)) + 1, step)]])
         self.plot.setXRange(0.4, n + 0.6, padding=0)
         self.plot.setYRange(floor, top + 0.3, padding=0)
         parts = [f"{i + 1 + input_layer}: {_short(d)} / {_short(w)}"
