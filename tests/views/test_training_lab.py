@@ -229,6 +229,15 @@ def test_nan_pauses_with_a_message_and_revert(main_window, qtbot):
     qtbot.waitUntil(lambda: not lab.ctl.playback.playing, timeout=20000)
     qtbot.waitUntil(lambda: lab.message.isVisible() and "NaN" in lab.message.text())
     assert "learning rate" in lab.message.text()
+    # the readout gives the losses of the network on screen (the last finite step, not
+    # the epoch's record: "1.031" stood beside a curve shot off the chart)
+    (trl, _), (tel, _) = lab.ctl.scores_now()
+    assert not np.isclose(trl, lab.ctl.history.train_loss[-1])
+    lab.redraw()
+    qtbot.wait(20)
+    for fig, v in ((lab.readout.train_loss, trl), (lab.readout.test_loss, tel)):
+        want = "∞" if np.isinf(v) else f"{v:.4g}" if v < 1e4 else f"{v:.3g}"
+        assert fig.value.text() == want, (fig.value.text(), v)
     huge = max(float(np.abs(w).max()) for w in lab.doc.network.weights)
     qtbot.waitUntil(lab.run_panel.revert.isEnabled)
     qtbot.mouseClick(lab.run_panel.revert, Qt.MouseButton.LeftButton)
@@ -249,6 +258,10 @@ def test_gradient_bars_show_vanishing_gradients(main_window, qtbot):
     assert f"2: {d[0]:.2g}" in lab.bars.label.toolTip()
     ticks = lab.bars.plot.getAxis("bottom")._tickLevels[0]
     assert [t[1] for t in ticks] == ["2", "3", "4", "5", "6", "7"]
+    # the log axis in powers of ten as the notes write them: 10⁻³, not "1e-3"
+    logs = [t for _, t in lab.bars.plot.getAxis("left")._tickLevels[0]]
+    assert logs and all(t.startswith("10") and "e" not in t for t in logs), logs
+    assert any("⁻" in t for t in logs), logs
     # the caption: "layer 2, the first hidden layer, gets about a ten-thousandth of the
     # output layer's gradient"
     assert "layer 2, the first hidden layer, gets about a ten-thousandth" in \

@@ -94,11 +94,22 @@ def _draw_numbers(lab) -> tuple[dict, bool]:
     ctl = lab.ctl
     hidden = lab.reveal.hidden()
     h = lab.reveal.shown_history(ctl.history.arrays())
-    lab.readout.set_values(ctl.epoch, h, not ctl.data.regression)
+    lab.readout.set_values(ctl.epoch, _blowup_scores(ctl) or h, not ctl.data.regression)
     if hidden:
         lab.readout.hide_values()
     lab.curves.set_history(h, not ctl.data.regression)
     return h, hidden
+
+
+def _blowup_scores(ctl) -> dict | None:
+    """Paused by a blow-up: the losses of the network on screen (the last finite step,
+    mid-epoch), not the last epoch's record: the readout said 1.031 beside a curve that
+    had shot off the chart. None otherwise."""
+    if not ctl.blowup_message or ctl.playback.playing:
+        return None
+    (trl, _tra), (tel, tea) = ctl.scores_now()
+    return {"train_loss": np.array([trl]), "test_loss": np.array([tel]),
+            "test_acc": np.array([np.nan if tea is None else tea], dtype=float)}
 
 
 def _input_images(lab) -> np.ndarray:
@@ -196,5 +207,5 @@ def _draw_digits(lab) -> None:
             if np.isfinite(acc) else "")
     lab.thumbs.set_images(head + "The digits have 64 inputs, so there is no map of the input "
                           "plane. Each image: one first-layer neuron's 64 incoming weights as "
-                          "8×8 pixels (blue +, red −).", [imgs], px,
+                          "8×8 pixels (blue +, orange −).", [imgs], px,
                           [[f"neuron {j + 1}" for j in range(len(imgs))]], per_row=8, flip=False)

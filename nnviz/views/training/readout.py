@@ -23,6 +23,9 @@ BIG = (1.7, 1.45, 1.2, 1.0)
 
 
 def _fmt(v: float) -> str:
+    """A loss: "∞" where it overflowed (a blown-up network), "–" where there is none."""
+    if np.isinf(v):
+        return "∞"
     return "–" if not np.isfinite(v) else f"{v:.4g}" if v < 1e4 else f"{v:.3g}"
 
 
