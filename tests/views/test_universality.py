@@ -430,7 +430,7 @@ def test_the_caption_follows_what_the_lab_shows(main_window, lab, qtbot):
     qtbot.waitUntil(lambda: "bump" not in caption() and "Training" not in caption())
     assert main_window.open_lesson("universality-towers")
     assert lab.tabs.currentIndex() == 1
-    qtbot.waitUntil(lambda: caption().startswith("Two inputs: a step in x"))
+    qtbot.waitUntil(lambda: caption().startswith("Two inputs: a bump in x"))
     qtbot.mouseClick(lab.tabs.tabBar(), Qt.MouseButton.LeftButton,
                      pos=lab.tabs.tabBar().tabRect(0).center())
     qtbot.waitUntil(lambda: not caption().startswith("Two inputs"))

@@ -5,8 +5,9 @@ One input: x -> N hidden neurons a_j = f(w_j x + b_j) -> output sum_j v_j a_j
 s = -b / w. Two step neurons at s1 < s2 with output weights h and -h make a
 bump of height h on [s1, s2]; N bumps side by side approximate a function.
 
-Two inputs: a step in x and a step in y summed with weight h and passed through
-a neuron with bias b = -3h/2 make a tower; a grid of towers approximates f(x, y).
+Two inputs: a bump in x and a bump in y (each a pair of steps) summed with weight h
+and passed through a neuron with bias b = -3h/2 make a tower (only where both bumps
+are on does the sum 2h pass 3h/2); a grid of towers approximates f(x, y).
 """
 
 from __future__ import annotations
