@@ -128,10 +128,12 @@ CASES: tuple[Case, ...] = (
          "Too simple and too little, noisy data: inconsistent and wrong."),
 )
 
-#: the notes' under / good / over-fitted panels: (title, degree)
-FIT_PANELS: tuple[tuple[str, int], ...] = (("Under-fitted (d = 1)", 1),
-                                           ("Good fit (d = 4)", 4),
-                                           ("Over-fitted (d = 14)", 14))
+#: the notes' under / good / over-fitted panels, polynomial fits whichever model the U curve
+#: uses (their titles say so: beside a network's U curve "d = 1" read as the network's):
+#: (title, degree)
+FIT_PANELS: tuple[tuple[str, int], ...] = (("Under-fitted\npolynomial, d\u00a0=\u00a01", 1),
+                                           ("Good fit\npolynomial, d\u00a0=\u00a04", 4),
+                                           ("Over-fitted\npolynomial, d\u00a0=\u00a014", 14))
 
 
 # ----------------------------------------------------------------- a network instead

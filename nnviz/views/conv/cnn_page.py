@@ -82,7 +82,7 @@ class CNNPage(QWidget):
         form.addRow("Kernels", self.kernels)
         form.addRow("Pooling", self.pool)
         form.addRow("Adam rate", self.lr)
-        form.addRow("Test digit", self.example)
+        form.addRow("Test image", self.example)   # its number: "Test digit 0" beside "Digit 7"
         self._build_right()
         left = QVBoxLayout()
         nest(left, form)
@@ -134,6 +134,8 @@ class CNNPage(QWidget):
         self.example.setObjectName("cnn-example")
         self.example.setRange(0, len(ctl.trainer.x_test) - 1)
         self.example.valueChanged.connect(ctl.set_example)
+        self.example.setToolTip("Which test image the pictures show: its number in the test "
+                                "set (the digit it shows is in the scores below)")
         self.scores = QLabel()
         self.scores.setObjectName("cnn-scores")
         self.scores.setWordWrap(True)

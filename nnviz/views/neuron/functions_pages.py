@@ -102,7 +102,7 @@ class ComparePage(QWidget):
                                         f"z = {n['z']}"))
         y = [f"y = {n['prev_perceptron']} → {n['perceptron']},", f"Δy = {_signed(dp)}", flip]
         sig = [f"σ = {n['prev_sigmoid']} → {n['sigmoid']},",
-               f"Δσ = {_signed(c['d_sigmoid'])}\n≈ σ′(z)·x·Δw = {_signed(c['d_sigmoid_approx'])}"]
+               f"Δσ = {_signed(c['d_sigmoid'])}\n≈ σ′(old z)·x·Δw = {_signed(c['d_sigmoid_approx'])}"]
         self.labels["perceptron"].setText(f"{w}\n" + " ".join(unbreakable(t) for t in y))
         self.labels["sigmoid"].setText(f"{w}\n" + " ".join(unbreakable(t) for t in sig))
 
