@@ -105,10 +105,21 @@ def room_for_top_tick(plot, font: QFont) -> None:
         layout.setContentsMargins(1, half, 1, 1)
 
 
+#: a tick label's minus sign: the en dash, narrower than U+2212 (as wide as "+"), with
+#: which "−1.0" and "−0.5" side by side needed more room than the bias-variance panels'
+#: axes have at 1024x768 in F5 (the graph's labels use it for the same reason)
+TICK_MINUS = "\u2013"
+
+
 def _tick_texts(axis, values, scale, spacing) -> list[str]:
-    """pyqtgraph's tick labels with a minus sign "−" where it prints a hyphen ("-4")."""
-    return [t.replace("-", "\u2212") for t in type(axis).tickStrings(axis, values, scale,
-                                                                     spacing)]
+    """pyqtgraph's tick labels with a minus sign where it prints a hyphen ("-4")."""
+    return [t.replace("-", TICK_MINUS) for t in type(axis).tickStrings(axis, values, scale,
+                                                                       spacing)]
+
+
+def minus_ticks(axis) -> None:
+    """Negative tick labels of ``axis`` with a minus sign ("−4", not "-4")."""
+    axis.tickStrings = types.MethodType(_tick_texts, axis)
 
 
 def space_ticks(axis) -> None:
@@ -117,7 +128,7 @@ def space_ticks(axis) -> None:
     if not getattr(axis, "_nnviz_spaced", False):
         axis._nnviz_spaced = True
         axis.tickSpacing = types.MethodType(_spaced_ticks, axis)
-        axis.tickStrings = types.MethodType(_tick_texts, axis)
+        minus_ticks(axis)
 
 
 def label_apart(axis) -> None:

@@ -68,7 +68,7 @@ def test_the_workbench_prints_minus_signs(main_window, qtbot):
 
 def test_chart_ticks_print_minus_signs(main_window, qtbot):
     """The error surface's axes of sigmoid-neuron run through negative w and b: their tick
-    labels read "−2", not "-2"."""
+    labels read "–2" (the en dash, as on the graph: tick labels stand close), not "-2"."""
     win = main_window
     assert win.open_lesson("sigmoid-neuron")
     win.show_lab("surface")
@@ -80,7 +80,7 @@ def test_chart_ticks_print_minus_signs(main_window, qtbot):
     ticks = [t for _, level in axis.tickValues(lo, hi, axis.width()) for t in level
              if t < 0]
     strings = axis.tickStrings(ticks, axis.scale, 1.0)
-    assert strings and all(s.startswith("−") and "-" not in s for s in strings), strings
+    assert strings and all(s.startswith("–") and "-" not in s for s in strings), strings
 
 
 def test_the_surface_names_parameters_as_the_graph_does(main_window, qtbot):

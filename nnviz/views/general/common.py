@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.general.controller import GeneralController
-from nnviz.views.axes import label_apart, legend_below, room_for_top_tick, space_ticks
+from nnviz.views.axes import label_apart, legend_below, minus_ticks, room_for_top_tick
 from nnviz.views.fit import SidePanelScroll
 from nnviz.views.fold import Explanation, PanelFolder, WrapLabel
 from nnviz.views.layouts import nest
@@ -66,7 +66,7 @@ def style_plot(plot: pg.PlotWidget, style: Style) -> None:
         if ax.label is not None:
             ax.label.setFont(f)
         label_apart(ax)
-        space_ticks(ax)   # tick labels apart, negative ones with a minus sign
+        minus_ticks(ax)   # negative tick labels with a minus sign (pyqtgraph's spacing)
     room_for_top_tick(plot, f)
 
 
