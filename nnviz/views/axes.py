@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 
+from nnviz.views.items.math_text import NARROW_MINUS
 from nnviz.views.style import Style
 
 
@@ -105,16 +106,11 @@ def room_for_top_tick(plot, font: QFont) -> None:
         layout.setContentsMargins(1, half, 1, 1)
 
 
-#: a tick label's minus sign: the en dash, narrower than U+2212 (as wide as "+"), with
-#: which "−1.0" and "−0.5" side by side needed more room than the bias-variance panels'
-#: axes have at 1024x768 in F5 (the graph's labels use it for the same reason)
-TICK_MINUS = "\u2013"
-
-
 def _tick_texts(axis, values, scale, spacing) -> list[str]:
-    """pyqtgraph's tick labels with a minus sign where it prints a hyphen ("-4")."""
-    return [t.replace("-", TICK_MINUS) for t in type(axis).tickStrings(axis, values, scale,
-                                                                       spacing)]
+    """pyqtgraph's tick labels with the close-set minus sign where it prints a hyphen
+    ("–4", :data:`~nnviz.views.items.math_text.NARROW_MINUS`)."""
+    return [t.replace("-", NARROW_MINUS) for t in type(axis).tickStrings(axis, values, scale,
+                                                                         spacing)]
 
 
 def minus_ticks(axis) -> None:

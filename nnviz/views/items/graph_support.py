@@ -13,14 +13,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
-from nnviz.views.items.math_text import math_html
+from nnviz.views.items.math_text import math_html, narrow_minus
 from nnviz.views.style import Style
 
 if TYPE_CHECKING:
     from nnviz.views.items.network_graph import NetworkGraphWidget
-
-
-MINUS, GRAPH_MINUS = "\u2212", "\u2013"
 
 
 def lines_html(lines: list[tuple[str, str]], style: Style, size: float,
@@ -36,10 +33,9 @@ def _lines_html(lines: tuple[tuple[str, str], ...], style: Style, size: float,
     colours = {"value": style.foreground, "gradient": style.gradient, "muted": style.muted,
                "highlight": style.highlight, "positive": style.positive,
                "negative": style.negative}
-    # a minus sign the width of an en dash: the graph's labels stand close together, and
-    # U+2212 (as wide as "+") pushed the 2-2-2 network's weight labels over each other
+    # (the close-set minus sign: the graph's labels stand close together)
     rows = [f'<span style="color:{colours.get(role, style.foreground)}">'
-            f'{math_html(text).replace(MINUS, GRAPH_MINUS)}</span>' for text, role in lines]
+            f'{narrow_minus(math_html(text))}</span>' for text, role in lines]
     rows = ["&nbsp;&nbsp;".join(rows[:joined])] + rows[joined:] if rows else rows
     return (f'<div style="font-size:{size:.1f}pt; font-family:sans-serif">'
             + "<br>".join(rows) + "</div>")

@@ -16,9 +16,9 @@ from nnviz.controllers.neuron.functions import (
     FunctionsController,
 )
 from nnviz.engine.core.activations import ACTIVATIONS, Activation
-from nnviz.views.axes import TICK_MINUS, fitting_title_pt, set_title
+from nnviz.views.axes import fitting_title_pt, set_title
 from nnviz.views.fit import unbreakable
-from nnviz.views.items.math_text import math_html, number
+from nnviz.views.items.math_text import math_html, narrow_minus, number
 from nnviz.views.layouts import nest
 from nnviz.views.neuron.widgets import Throttle, ValueSlider, rgba, style_plot
 from nnviz.views.style import Style, current_style
@@ -49,7 +49,7 @@ def unbroken(formula: str) -> str:
 #: pixels (at the 10-point type) left free before a plot's widest y tick label, and the
 #: widest labels the gallery's y axes show (a bounded range's middle; the others' ticks)
 TICK_ROOM = 6
-Y_TICK_TEXTS = ("0.5", "–1", "–2")
+Y_TICK_TEXTS = ("0.5", narrow_minus("−1"), narrow_minus("−2"))
 
 
 def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | None:
@@ -62,7 +62,7 @@ def bounded_ticks(act: Activation, px_per_unit: float, room: float) -> list | No
     values = [lo, (lo + hi) / 2, hi]
     if (hi - lo) / 2 * px_per_unit < room:
         values = [lo, hi]
-    return [[(v, number(v).replace("\u2212", TICK_MINUS)) for v in values]]   # as all ticks
+    return [[(v, narrow_minus(number(v))) for v in values]]   # as every tick label
 
 
 #: the titles' largest type, in points before the presentation scale

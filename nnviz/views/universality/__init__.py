@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import UniversalityParts
 from nnviz.views.fit import SidePanelScroll
+from nnviz.views.items.math_text import minus_signs
 from nnviz.views.lab_base import Lab
 from nnviz.views.layouts import nest
 from nnviz.views.safe_text import plain_label
@@ -96,8 +97,8 @@ class UniversalityLab(Lab):
         tab's "free mode · sigmoid · 20 hidden neurons")."""
         m = self.ctl.m
         if self.tabs.currentWidget() is self.two:
-            return (f"Universality · towers · {m.towers} per side · "
-                    f"h = {m.gain:g}, b = {-1.5 * m.gain:g}".replace("-", "−"))
+            return minus_signs(f"Universality · towers · {m.towers} per side · "
+                               f"h = {m.gain:g}, b = {-1.5 * m.gain:g}")
         stage = f" · stage {m.stage + 1} of {len(m.stages)}" if m.stages else ""
         return (f"Universality · {m.mode} mode · {m.net.activation} · "
                 f"{m.net.n} hidden neurons{stage}")

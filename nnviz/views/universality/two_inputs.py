@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from nnviz.controllers.universality.controller import UniversalityController
 from nnviz.engine.labs.universality import GOAL_PRESETS_2D
 from nnviz.views.axes import fit_title, style_axes
+from nnviz.views.items.math_text import minus_signs
 from nnviz.views.layouts import nest
 from nnviz.views.style import Style, current_style
 from nnviz.views.widgets import spin_box
@@ -161,7 +162,7 @@ class TwoInputPage(QWidget):
             self.towers.setValue(m.towers)
         with QSignalBlocker(self.gain):
             self.gain.setValue(m.gain)
-        self.bias_label.setText(f"= {-1.5 * m.gain:.6g}".replace("-", "−"))   # as −3h/2
+        self.bias_label.setText(minus_signs(f"= {-1.5 * m.gain:.6g}"))   # as −3h/2
         if not self.goal_edit.hasFocus():
             self.goal_edit.setText(m.goal2d_text)
         self.dirty = True

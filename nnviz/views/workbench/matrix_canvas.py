@@ -9,9 +9,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from nnviz.engine.core.naming import fmt
 from nnviz.engine.stepping.matrix_trace import Mat, MatrixStep
-from nnviz.views.items.math_text import escape, math_html
+from nnviz.views.items.math_text import escape, math_html, number
 from nnviz.views.style import Style, current_style
 
 MAX_SHOWN = 6          # rows or columns drawn of a bigger matrix (first ones, ⋯, last)
@@ -39,7 +38,7 @@ def number_text(m: Mat, v: float) -> str:
         return "?"
     if m.digits is not None:
         return f"{v:.{m.digits}f}".replace("-", "−")
-    return fmt(v).replace("-", "−")
+    return number(v)
 
 
 class MatrixCanvas(QWidget):
