@@ -16,11 +16,11 @@ from nnviz.views.cells import resize_list, set_row
 from nnviz.views.overlay import Overlay
 
 #: the picker's keys, for the shortcut sheet
-PICKER_KEYS = (("Up, Down, PgUp, PgDown", "move through the lessons"),
+PICKER_KEYS = (("Up, Down, PgUp, PgDown", "move through the list"),
                ("Left, Right", "previous or next column"),
                ("Enter, a click", "open the lesson"),
                ("1 … 9", "jump to that chapter"),
-               ("a letter", "the next lesson whose title starts with it"),
+               ("a letter", "next title with that letter"),
                ("Esc, G", "close the picker"))
 KEPT_MARK = "  ◀ as you left it"
 NAME_ROLE = Qt.ItemDataRole.UserRole

@@ -19,6 +19,10 @@ from nnviz.views.sheet_layout import Row, SheetFitter, plain
 TITLE = "Keyboard shortcuts · F1 or Esc closes"
 #: the smallest type of the sheet, in points before the presentation scale
 FLOOR_PT = 6.0
+#: the largest type of the sheet in presentation mode, as a multiple of the window's: a
+#: sheet that has room is set larger than the window's text (at 1024x768 in F5 it stood in the window's
+#: 10.75 pt with a tenth of the panel empty)
+GROW = 1.5
 
 
 def key_text(seqs) -> str:
@@ -29,8 +33,10 @@ def key_text(seqs) -> str:
 
 def action_row(a: QAction, brief: bool = False) -> Row | None:
     """(keys, what they do) of an action with keys; ``brief``: its text alone where the
-    tooltip would only add a second sentence (the window's menus, on a sheet that must
-    fit one screen)."""
+    tooltip would only add a second sentence or where the text is words of a menu
+    (the window's menus, on a sheet that must fit one screen: "The next lesson of the
+    syllabus" and "Show the Workbench lab" took two lines each at 1024x768 in F5, and
+    set the whole sheet in smaller type)."""
     keys = key_text(a.shortcuts())
     if not keys:
         return None
@@ -42,7 +48,9 @@ def action_row(a: QAction, brief: bool = False) -> Row | None:
     tip = tip.rstrip(".…")
     if tip and tip != what and len(tip) <= 48:
         same_start = what.split()[:1] == tip.split()[:1]
-        if what.lower() in tip.lower() or len(what) < 14 or same_start:
+        if brief and (len(what.split()) > 1 or what.lower() in tip.lower()):
+            pass   # the menu's own words ("Next lesson", "Workbench" under "Lab"): one line
+        elif what.lower() in tip.lower() or len(what) < 14 or same_start:
             what = tip
         elif not brief:
             what = f"{what}: {tip}"
@@ -157,7 +165,8 @@ class ShortcutSheet(Overlay):
                              self.text.document().documentMargin(), view.width(),
                              view.height())
         floor = FLOOR_PT * self.style_.scale
-        best = fitter.largest(self.text.font().pointSizeF(), floor)
+        grow = GROW if self.style_.presentation else 1.0   # (its title stays the window's)
+        best = fitter.largest(self.text.font().pointSizeF() * grow, floor)
         self.fits = best is not None
         text, self.type_size = best or (fitter.html(3, floor)[0], floor)
         self.text.setHtml(text)

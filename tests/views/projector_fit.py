@@ -1004,7 +1004,8 @@ def test_the_shortcut_sheet_fits_without_scrolling(window, qtbot):
         # (a line may end after a hyphen of the prose, "micro-|steps"; never in a key)
         problems += [f"{where}: broken at {b!r}" for b in _breaks_inside_words(text)
                      if not b.split("|")[0].endswith("-")]
-        floor = 10.5 if presentation else 8.0
+        floor = 12.0 if presentation else 8.0   # (10.75 pt at 1024x768 in F5 until the
+        # sheet could grow past the window's type and its columns were balanced)
         sizes = {round(f, 2) for f in fragment_sizes(text.document())}
         if min(sizes) < floor:
             problems.append(f"{where}: type of {min(sizes)} pt")

@@ -69,11 +69,11 @@ class ConvLab(Lab):
                                     "The whole map (again: pooled, then backward)")
         self.act_home = self._action("Start", self.ctl.restart, "Home", "Back to the start")
         self.act_next_map = self._action("Next map", lambda: self._bring_forward(1), "K",
-                                         "Bring the next feature map to the front")
+                                         "Next feature map")
         self.act_prev_map = self._action("Previous map", lambda: self._bring_forward(-1),
-                                         "Shift+K", "Bring the previous feature map to the front")
+                                         "Shift+K", "Previous feature map")
         self.act_play = self._action("Train / pause", self.cnn.playback.toggle, "P",
-                                     "Train the CNN or pause it")
+                                     "Train or pause the CNN")
         self.act_settings = self._action("Settings panel", self._toggle_settings, "S",
                                          "Show or hide the settings (hidden in presentation "
                                          "mode, for room)")

@@ -75,7 +75,7 @@ class GeneralLab(Lab):
 
     def _build_actions(self) -> None:
         self.act_play = self._action("Train / pause", self._toggle, "P",
-                                     "Train the tab's experiment or pause it")
+                                     "Train or pause the experiment")
         self.act_resample = self._action("Resample", self.ctl.new_samples, "N",
                                          "Draw K new training sets (bias and variance)")
 

@@ -159,7 +159,7 @@ class WorkbenchLab(Lab):
         self.act_play = self._action("Play", s.playback.toggle, "P",
                                      "Play or pause through the micro-steps", checkable=True)
         self.act_labels = self._action("Weights", self.graph.show_weight_labels, "L",
-                                       "Show or hide the weight labels", checkable=True)
+                                       "Weight labels on or off", checkable=True)
         self.act_labels.setChecked(True)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
