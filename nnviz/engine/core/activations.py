@@ -151,8 +151,49 @@ def _elu(z: Array, alpha: float) -> Array:
     return np.where(z >= 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
 
 
+#: elements per pass of :func:`_tanh_by_exp` (its temporaries stay in a core's cache)
+TANH_CHUNK = 8192
+
+
 def _tanh(z: Array) -> None:
+    """np.tanh in place: the trainers' kernel (a batch's arrays are small, where one
+    call costs less than the seven of :func:`_tanh_by_exp`)."""
     np.tanh(z, z)
+
+
+def _tanh_by_exp(z: Array) -> None:
+    """tanh in place for whole passes over data (scores, decision maps, loss grids:
+    :func:`apply_in_place`). In float64 through NumPy's ``exp``, which has vector
+    kernels on machines where its ``tanh`` has none (a 2-core AMD EPYC with AVX2: 37
+    against 11 ns an element): tanh|z| = (1 − t) / (1 + t) with t = e^(−2|z|), then z's
+    sign. Its error is at most one unit in the last place *of 1* (2.2e-16): absolute,
+    as in the sigmoid's 0.5 tanh(z/2) + 0.5, not relative to a tiny tanh
+    (tests/engine/test_tanh.py). Every element is computed alike whatever the array's
+    size or layout, so a score is the same bits however its passes are cut (the
+    training worker's and the window's). float32 (the surface's pictures) keeps
+    ``np.tanh``, which is as fast there as these seven steps."""
+    if z.dtype != np.float64:
+        np.tanh(z, z)
+        return
+    if not z.flags.c_contiguous:
+        c = np.ascontiguousarray(z)
+        _tanh_by_exp(c)
+        z[...] = c
+        return
+    flat = z.reshape(-1)
+    t = np.empty(min(TANH_CHUNK, flat.size))
+    u = np.empty_like(t)
+    with np.errstate(under="ignore", over="ignore"):   # (-2|z| of 1e308 is -inf: t = 0)
+        for s in range(0, flat.size, TANH_CHUNK):
+            c = flat[s:s + TANH_CHUNK]
+            tc, uc = t[:len(c)], u[:len(c)]
+            np.abs(c, tc)
+            np.multiply(tc, -2.0, tc)
+            np.exp(tc, tc)                # t = e^(-2|z|) in (0, 1]: no overflow
+            np.subtract(1.0, tc, uc)
+            np.add(tc, 1.0, tc)
+            np.divide(uc, tc, uc)         # tanh|z|; nan stays nan, ±inf gives 1
+            np.copysign(uc, c, c)         # z's sign (−0.0 stays −0.0)
 
 
 def _sigmoid_fast(z: Array) -> None:
@@ -225,7 +266,7 @@ ACTIVATIONS: dict[str, Activation] = {
                    "tanh′(z) = 1 − tanh²(z)",
                    lambda z, _a: np.tanh(z), lambda z, a, _al: 1.0 - a * a,
                    lambda z, b, _al: f"tanh({b})", lambda z, a, _al: f"1 - {a}^2",
-                   short="tanh", out_range=(-1.0, 1.0), saturates=True, in_place=_tanh,
+                   short="tanh", out_range=(-1.0, 1.0), saturates=True, in_place=_tanh_by_exp,
                    trainer_ops=(_tanh, _tanh_prime)),
         Activation("relu", "ReLU", "f(z) = max(0, z)", "f′(z) = 1 if z > 0 else 0",
                    lambda z, _a: np.maximum(z, 0.0),
