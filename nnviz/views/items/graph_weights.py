@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.views.items.graph_lines import Lines, leader
+from nnviz.views.items.graph_search import GAP, conflicts, greedy, search
 from nnviz.views.items.graph_support import lines_html
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
 Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
-GAP = 2.0                                   # pixels kept free around every label
+__all__ = ["GAP", "Rect", "WeightLabels", "label_rect", "try_spots"]
 
 #: where along its edge (from the source neuron) a weight label may sit, best first
 EDGE_SPOTS = (0.3, 0.42, 0.2, 0.5, 0.55, 0.36, 0.46, 0.25, 0.66, 0.6, 0.15, 0.72, 0.78, 0.85)
@@ -33,8 +34,6 @@ ANCHORS = ((0.5, 0.5), (0.5, 1.0), (0.5, 0.0), (0.0, 1.0), (1.0, 1.0), (0.0, 0.0
            (0.25, 0.75), (0.75, 0.75), (0.25, 0.25), (0.75, 0.25))
 #: the forms tried, largest first: (numbers alone?, font size in points before scaling)
 FORMS = ((False, 9.0), (True, 9.0), (False, 8.0), (True, 8.0), (True, 7.5), (True, 7.0))
-#: candidates tried per form before a smaller one is (the search is cut off there)
-SEARCH_BUDGET = 300
 #: networks with at most this many weight labels get the search; larger ones a greedy pass
 SEARCH_LABELS = 16
 #: what a label may hide of lines other than its edge and still count as clear of them
@@ -64,12 +63,6 @@ LEADER = 4.0
 OFF_EDGE = 0.25
 
 
-def hits(r: Rect, taken: list[Rect]) -> bool:
-    x0, y0, x1, y1 = r
-    return any(x0 < b[2] + GAP and b[0] < x1 + GAP and y0 < b[3] + GAP and b[1] < y1 + GAP
-               for b in taken)
-
-
 def value_part(text: str) -> str:
     """'w5 = 0.4' -> '0.4', 'w5: 0.4 → 0.359' -> '→ 0.359' (the new value; the Equation
     panel shows the old), other texts unchanged."""
@@ -79,60 +72,6 @@ def value_part(text: str) -> str:
         if sep in text:
             return text.split(sep, 1)[1]
     return text
-
-
-def conflicts(rects: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """(n, m) booleans: rectangle i of ``rects`` comes within GAP of j of ``others``."""
-    a, b = rects[:, None, :], others[None, :, :]
-    return ((a[..., 0] < b[..., 2] + GAP) & (b[..., 0] < a[..., 2] + GAP)
-            & (a[..., 1] < b[..., 3] + GAP) & (b[..., 1] < a[..., 3] + GAP))
-
-
-def greedy(cands: list[np.ndarray]) -> list[int] | None:
-    """The first free candidate of each label in turn, or None if one has none left."""
-    chosen = np.zeros((0, 4))
-    out = []
-    for r in cands:
-        free = np.flatnonzero(~conflicts(r, chosen).any(axis=1)) if len(chosen) else [0]
-        if not len(free):
-            return None
-        out.append(int(free[0]))
-        chosen = np.vstack([chosen, r[free[0]]])
-    return out
-
-
-def search(cands: list[np.ndarray], budget: int = SEARCH_BUDGET) -> list[int] | None:
-    """One candidate index per label ((n_i, 4) rectangles each) such that no two chosen
-    rectangles overlap, or None if none is found within ``budget`` tries. The label with
-    the fewest free spots left is placed next (and a dead end is seen at once)."""
-    n = len(cands)
-    start = np.cumsum([0] + [len(c) for c in cands])
-    flat = np.concatenate(cands).reshape(-1, 4)
-    clash = conflicts(flat, flat)
-    choice: list[int] = [-1] * n
-    visits = 0
-
-    def go(blocked: np.ndarray, placed: np.ndarray) -> bool:
-        nonlocal visits
-        if placed.all():
-            return True
-        free = np.add.reduceat(~blocked, start[:-1])
-        free[placed] = np.iinfo(free.dtype).max
-        i = int(np.argmin(free))
-        if free[i] == 0:
-            return False
-        placed = placed.copy()
-        placed[i] = True
-        for c in np.flatnonzero(~blocked[start[i]:start[i + 1]]):
-            visits += 1
-            if visits > budget:
-                return False
-            if go(blocked | clash[start[i] + c], placed):
-                choice[i] = int(c)
-                return True
-        return False
-
-    return choice if go(np.zeros(len(flat), bool), np.zeros(n, bool)) else None
 
 
 def label_rect(item, dev, x: float, y: float, anchor) -> Rect:
@@ -149,29 +88,35 @@ def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect, cost=None,
     """Put ``item`` at the first free spot ((x, y, anchor) in view units) inside
     ``bounds``, covering nothing ``taken`` (which it joins); with ``cost`` ((n, 4)
     rectangles -> what lies under each), at the first free spot within SLACK of the least
-    cost, if that cost is at most ``most``. Hide it if none is free."""
-    free = []
-    for x, y, anchor in spots:
-        r = label_rect(item, dev, x, y, anchor)
-        inside = r[0] >= bounds[0] and r[2] <= bounds[2] and r[1] >= bounds[1] \
-            and r[3] <= bounds[3]
-        if inside and not hits(r, taken):
-            free.append((r, x, y, anchor))
-            if cost is None:
-                break
-    best = 0
-    if free and cost is not None:   # the first spot within SLACK of the least cost
-        costs = cost(np.array([f[0] for f in free]))
-        best = int(np.flatnonzero(costs <= costs.min() + SLACK)[0])
-        if costs[best] > most:
-            free = []
-    if not free:
+    cost, if that cost is at most ``most``. Hide it if none is free. (Every spot is
+    measured at once: the rectangles of :func:`label_rect`, the gap of :func:`conflicts`.)"""
+    if not spots:
         item.setVisible(False)
         return False
-    r, x, y, anchor = free[best]
+    br = item.textItem.boundingRect()   # pixels: the label ignores the zoom
+    w, h = br.width(), br.height()
+    pts = np.array([dev(x, y) for x, y, _ in spots], float)
+    anchors = np.array([a for *_, a in spots], float)
+    x0 = pts[:, 0] - anchors[:, 0] * w
+    y0 = pts[:, 1] - anchors[:, 1] * h
+    rects = np.column_stack([x0, y0, x0 + w, y0 + h])
+    ok = (rects[:, 0] >= bounds[0]) & (rects[:, 2] <= bounds[2]) \
+        & (rects[:, 1] >= bounds[1]) & (rects[:, 3] <= bounds[3])
+    if taken:
+        ok &= ~conflicts(rects, np.array(taken, float).reshape(-1, 4)).any(axis=1)
+    free = np.flatnonzero(ok)
+    if len(free) and cost is not None:   # the first spot within SLACK of the least cost
+        costs = cost(rects[free])
+        best = int(np.flatnonzero(costs <= costs.min() + SLACK)[0])
+        free = free[best:best + 1] if costs[best] <= most else free[:0]
+    if not len(free):
+        item.setVisible(False)
+        return False
+    i = int(free[0])
+    x, y, anchor = spots[i]
     item.set_anchor(anchor)
     item.setPos(x, y)
-    taken.append(r)
+    taken.append(tuple(float(v) for v in rects[i]))
     item.setVisible(True)
     return True
 
@@ -188,6 +133,11 @@ class WeightLabels:
         self._spot_px: list = []   # per label, its spots as pixel points and anchors
         self._scale = (np.zeros(2), np.ones(2))   # view -> pixels: origin and scale
         self._bounds: Rect = (0.0, 0.0, 0.0, 0.0)   # where labels may go, in pixels
+        # what a label's spots hide of the lines and their order, per (spots off the
+        # edge?, edge, label size): the same until the graph's geometry changes (a step
+        # changes the texts, seldom their sizes), kept for the geometry of _costs_for
+        self._costs: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._costs_for: tuple = ()
 
     def _weight_spots(self, l: int, j: int, k: int) -> list:
         return [self._weight_spot(l, j, k, i) for i in range(len(EDGE_SPOTS) * len(ANCHORS))]
@@ -242,13 +192,13 @@ class WeightLabels:
         return lines_html(lines, style, style.pt(size))
 
     def _candidates(self, htmls: list[str], taken: np.ndarray, bounds: Rect,
-                    lines: Lines | None, spots: list) -> list:
-        """Per label, its free spots among ``spots`` ((points, anchors) in pixels):
-        (points, anchors, (n, 4) rectangles, what each hides of the other lines), best
-        first (with ``lines``: hiding least, nearest its edge, OFF_EDGE weighing the
-        two; every label's spots weighed at once)."""
-        found = []
-        for (item, _), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, spots):
+                    lines: Lines | None, spots: list, far: bool = False) -> list:
+        """Per label, its free spots among ``spots`` ((points, anchors) in pixels; ``far``:
+        the spots moved off the edges): (points, anchors, (n, 4) rectangles, what each
+        hides of the other lines), best first (with ``lines``: hiding least, nearest its
+        edge, OFF_EDGE weighing the two)."""
+        out = []
+        for (item, edge), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, spots):
             w, h = self._label_size(item, html)
             x0 = pts[:, 0] - anchors[:, 0] * w
             y0 = pts[:, 1] - anchors[:, 1] * h
@@ -257,21 +207,38 @@ class WeightLabels:
                 & (r[:, 3] <= bounds[3])
             if len(taken):
                 ok &= ~conflicts(r, taken).any(axis=1)
-            idx = np.flatnonzero(ok)
-            found.append((pts[idx], anchors[idx], r[idx]))
-        if lines is None:
-            return [(p, a, r, np.zeros(len(r))) for p, a, r in found]
-        owner = np.repeat(np.arange(len(found)), [len(f[2]) for f in found])
-        edges = [e for _, e in self.texts.edge_labels]
-        rects = np.concatenate([f[2] for f in found]).reshape(-1, 4)
-        cost = lines.label_costs(rects, owner, edges)
-        key = cost + OFF_EDGE * lines.own_gaps(rects, owner, edges)
-        out = []
-        for n, (p, a, r) in enumerate(found):   # those hiding least first
-            c = cost[owner == n]
-            order = np.argsort(key[owner == n], kind="stable")
-            out.append((p[order], a[order], r[order], c[order]))
+            if lines is None:
+                idx = np.flatnonzero(ok)
+                out.append((pts[idx], anchors[idx], r[idx], np.zeros(len(idx))))
+                continue
+            cost, order = self._spot_costs(lines, far, edge, w, h, r)
+            idx = order[ok[order]]   # the free ones, in the order of their weighing
+            out.append((pts[idx], anchors[idx], r[idx], cost[idx]))
         return out
+
+    def _spot_costs(self, lines: Lines, far: bool, edge, w: float, h: float,
+                    rects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """What each of a label's spots (``rects``) hides of the other lines, and the
+        spots' order by that and their distance from the edge (stable: nearer its
+        neuron first among equals), remembered while the geometry holds."""
+        key = (far, edge, w, h)
+        if key not in self._costs:
+            owner = np.zeros(len(rects), int)
+            cost = lines.label_costs(rects, owner, [edge])
+            weigh = cost + OFF_EDGE * lines.own_gaps(rects, owner, [edge])
+            self._costs[key] = cost, np.argsort(weigh, kind="stable")
+        return self._costs[key]
+
+    def _geometry(self, lines: Lines | None) -> None:
+        """Forget the spots' costs where the graph's geometry (its lines and where the
+        spots lie on screen) changed since they were weighed."""
+        if lines is None:
+            return
+        now = (lines.p0.tobytes(), lines.p1.tobytes(), lines.link.tobytes(),
+               tuple(p.tobytes() for p, _ in self._spot_px), float(self._g.style_.scale))
+        if now != self._costs_for:
+            self._costs_for = now
+            self._costs.clear()
 
     def place(self, taken: list[Rect], dev, bounds: Rect, lines: Lines | None = None) -> None:
         """Every weight label in the largest form in which all of them fit hiding no
@@ -287,6 +254,7 @@ class WeightLabels:
             return
         self._spots_in_pixels(dev)
         self._bounds = bounds
+        self._geometry(lines)
         fixed = np.array(taken, float).reshape(-1, 4)
         forms: dict = {}   # per (form, shifted): its texts and each label's free spots
         tried = set()
@@ -299,7 +267,7 @@ class WeightLabels:
                         htmls = [self._form_html(item, *form) for item, _ in labels]
                         spots = self._shifted_spots() if far else self._spot_px
                         forms[form, far] = htmls, self._candidates(htmls, fixed, bounds,
-                                                                   lines, spots)
+                                                                   lines, spots, far)
                     htmls, cands = forms[form, far]
                     # (a label's best FAR_SPOTS off its edge: the search weighs every
                     # pair of candidates)
