@@ -226,8 +226,10 @@ class EquationPanel(QWidget):
         self.fade.place()
 
     def _probe(self) -> QTextDocument:
-        """A document laid out as the text area's (its type, margin and width)."""
+        """A document laid out as the text area's (its type, margin and width), empty
+        (each setting would lay out the last step's text again: 2-3 ms a step)."""
         doc, probe = self.text.document(), self._probe_doc
+        probe.clear()
         probe.setDefaultFont(doc.defaultFont())
         probe.setDocumentMargin(doc.documentMargin())
         probe.setDefaultTextOption(doc.defaultTextOption())
