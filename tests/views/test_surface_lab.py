@@ -87,6 +87,40 @@ def test_play_and_pause(main_window, qtbot):
     assert ctl.steps == n
 
 
+def test_while_descent_plays_the_slice_is_at_most_a_tenth_of_a_second_old(main_window,
+                                                                            qtbot, monkeypatch):
+    """The slice under the heatmap was computed at every drawn step (up to 60 a second,
+    a fifth of the window's thread while descent played); now at most every
+    LIVE_SLICE_S, and afresh when play stops: then it is the current point's exactly."""
+    import time
+
+    import numpy as np
+
+    from nnviz.controllers.surface.slices import LIVE_SLICE_S
+
+    lab, ctl = _open(main_window, qtbot, "sigmoid-neuron")
+    page = lab.page
+    calls, paths = [], []
+    real_slice, real_path = ctl.slice_values, page.heatmap.set_path
+    monkeypatch.setattr(ctl, "slice_values", lambda: calls.append(1) or real_slice())
+    monkeypatch.setattr(page.heatmap, "set_path", lambda c: paths.append(1) or real_path(c))
+    t0 = time.monotonic()
+    qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(paths) >= 40, timeout=30_000)
+    qtbot.mouseClick(page.play_btn, Qt.MouseButton.LeftButton)
+    elapsed = time.monotonic() - t0
+    assert not ctl.playback.playing
+    assert len(calls) < len(paths)
+    assert len(calls) <= elapsed / LIVE_SLICE_S + 3, (len(calls), len(paths), elapsed)
+    qtbot.wait(50)
+    xs, zs = page.slice_curve.getData()
+    want_x, want_z = real_slice()
+    assert np.array_equal(xs, want_x) and np.array_equal(zs, want_z)
+    dot_x, dot_y = page.slice_dot.getData()
+    assert list(dot_x) == [main_window.doc.network.weights[0][0, 0]]
+    assert list(dot_y) == [ctl.costs[-1]]
+
+
 def test_picking_parameters_from_the_lists(main_window, qtbot):
     lab, ctl = _open(main_window, qtbot, "mazur-2-2-2")
     page = lab.page

@@ -9,6 +9,8 @@ under a point elsewhere on it)."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from nnviz.engine.labs import surface as S
@@ -17,6 +19,10 @@ from nnviz.engine.labs.planes import plane_grid, project
 #: a slice (or the loss at the point's projection) is computed afresh at each step only
 #: below this many parameters x samples; otherwise the grid's row nearest the point
 LIVE_WORK = 200_000
+#: while descent plays, the slice shown is at most this old (seconds): computed at every
+#: drawn step (up to 60 a second) it took about a fifth of the window's thread, which
+#: the live pictures' threads share the cores with
+LIVE_SLICE_S = 0.1
 
 
 def _small(ctl) -> bool:
@@ -80,3 +86,24 @@ def off_plane(ctl) -> tuple[float, float | None] | None:
         loss = float(plane_grid(ctl.net, ctl.doc.x, ctl.doc.y, ctl.doc.loss, s.origin, s.d1,
                                 s.d2, [a], [b])[0, 0])
     return distance, loss
+
+
+class LiveSlice:
+    """The slice as the page draws it: while descent plays, the last one computed if it
+    is at most LIVE_SLICE_S old and along the same values of the same parameter or
+    plane (the dot on it is the current loss); otherwise, and always once play stops, computed afresh
+    (``ctl.slice_values``)."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._at = -np.inf
+        self._value: tuple[np.ndarray, np.ndarray] | None = None
+
+    def get(self, ctl) -> tuple[np.ndarray, np.ndarray] | None:
+        s = ctl.surface   # (a live picture is a new surface over the same values)
+        key = None if s is None else (ctl.mode, ctl.px, len(s.xs), s.xs[0], s.xs[-1],
+                                      id(s.origin))
+        now = time.monotonic()
+        if not (ctl.playback.playing and key == self._key and now - self._at < LIVE_SLICE_S):
+            self._key, self._at, self._value = key, now, ctl.slice_values()
+        return self._value

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.controllers.surface.controller import MODE_TITLES, MODES, SurfaceController
+from nnviz.controllers.surface.slices import LiveSlice
 from nnviz.engine.core.naming import fmt
 from nnviz.views.axes import fit_title, style_axes
 from nnviz.views.fit import SidePanelScroll, fit_combo
@@ -47,6 +48,7 @@ class SurfacePage(QWidget):
         self._picker_key: tuple | None = None    # the parameter list the picker shows
         self._slice_framed: tuple | None = None  # the slice the plot was framed for
         self._drawn_path: tuple | None = None    # the path drawn last (_path_key)
+        self._slice = LiveSlice()                # the slice drawn (slices.py)
         self.controls = self._build_controls()
         scroll = SidePanelScroll(self.controls)
         self.folder = PanelFolder(self.controls.layout(), scroll, self.about)
@@ -202,8 +204,9 @@ class SurfacePage(QWidget):
         self.play_btn.setText("Pause" if playing else "Play")
         if playing:
             self._on_message("")
-        else:  # the slice's loss axis fits the curve again (see _fit_slice)
+        else:  # the slice's loss axis fits the curve again (see _fit_slice), afresh
             self.slice.getViewBox().enableAutoRange(axis="y")
+            self._on_path_changed()
 
     def _on_message(self, text: str) -> None:
         self.message.setText(text)
@@ -340,7 +343,7 @@ class SurfacePage(QWidget):
         coords = ctl.path_coords()
         self.heatmap.set_path(coords)
         self.view3d.set_path(coords, np.array(ctl.costs))
-        sl = ctl.slice_values()
+        sl = self._slice.get(ctl)   # while descent plays: at most 0.1 s old
         off = ctl.off_plane()   # on a plane: the point is the parameters' projection
         if sl is not None:
             self.slice_curve.setData(sl[0], sl[1])
