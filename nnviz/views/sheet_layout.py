@@ -37,7 +37,7 @@ def flow(sections: list[Section], heights: list[tuple[float, list[float]]],
     and each column's height; a section broken between columns goes on under its title
     and "(cont.)". (Pouring up to the average height and breaking there left one column
     two lines taller than needed, and the whole sheet half a point smaller.)"""
-    items = [(s, r, rh, th) for s, ((th, rhs)) in enumerate(heights)
+    items = [(s, r, rh, th) for s, (th, rhs) in enumerate(heights)
              for r, rh in enumerate(rhs)]
 
     def pour(limit: float) -> list[int] | None:

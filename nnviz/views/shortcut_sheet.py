@@ -20,8 +20,8 @@ TITLE = "Keyboard shortcuts · F1 or Esc closes"
 #: the smallest type of the sheet, in points before the presentation scale
 FLOOR_PT = 6.0
 #: the largest type of the sheet in presentation mode, as a multiple of the window's: a
-#: sheet that has room is set larger than the window's text (at 1024x768 in F5 it stood in the window's
-#: 10.75 pt with a tenth of the panel empty)
+#: sheet that has room is set larger than the window's text (at 1024x768 in F5 it stood
+#: in the window's 10.75 pt with a tenth of the panel empty)
 GROW = 1.5
 
 

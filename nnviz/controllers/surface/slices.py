@@ -91,8 +91,8 @@ def off_plane(ctl) -> tuple[float, float | None] | None:
 class LiveSlice:
     """The slice as the page draws it: while descent plays, the last one computed if it
     is at most LIVE_SLICE_S old and along the same values of the same parameter or
-    plane (the dot on it is the current loss); otherwise, and always once play stops, computed afresh
-    (``ctl.slice_values``)."""
+    plane (the dot on it is the current loss); otherwise, and always once play stops,
+    computed afresh (``ctl.slice_values``)."""
 
     def __init__(self) -> None:
         self._key: tuple | None = None

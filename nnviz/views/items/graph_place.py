@@ -15,9 +15,9 @@ from PySide6.QtCore import QPointF
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT
 from nnviz.views.items.graph_lines import Lines
 from nnviz.views.items.graph_nodes import OUTLINES
+from nnviz.views.items.graph_search import GAP
 from nnviz.views.items.graph_support import lines_html
 from nnviz.views.items.graph_weights import (
-    GAP,
     Rect,
     WeightLabels,
     label_rect,

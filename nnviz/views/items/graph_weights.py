@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nnviz.views.items.graph_lines import Lines, leader
-from nnviz.views.items.graph_search import GAP, conflicts, greedy, search
+from nnviz.views.items.graph_search import conflicts, greedy, search
 from nnviz.views.items.graph_support import lines_html
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
 Rect = tuple[float, float, float, float]   # x0, y0, x1, y1 in the view's pixels
-__all__ = ["GAP", "Rect", "WeightLabels", "label_rect", "try_spots"]
 
 #: where along its edge (from the source neuron) a weight label may sit, best first
 EDGE_SPOTS = (0.3, 0.42, 0.2, 0.5, 0.55, 0.36, 0.46, 0.25, 0.66, 0.6, 0.15, 0.72, 0.78, 0.85)
@@ -83,27 +82,36 @@ def label_rect(item, dev, x: float, y: float, anchor) -> Rect:
     return x0, y0, x0 + r.width(), y0 + r.height()
 
 
+def free_rects(pts: np.ndarray, anchors: np.ndarray, w: float, h: float, bounds: Rect,
+               taken: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A w x h label's rectangles with ``anchors`` ((n, 2) fractions of it) at ``pts``
+    ((n, 2) pixels), as :func:`label_rect` gives them, and which of them lie inside
+    ``bounds`` clear (by GAP) of every rectangle ``taken`` ((m, 4))."""
+    x0 = pts[:, 0] - anchors[:, 0] * w
+    y0 = pts[:, 1] - anchors[:, 1] * h
+    rects = np.column_stack([x0, y0, x0 + w, y0 + h])
+    ok = (rects[:, 0] >= bounds[0]) & (rects[:, 2] <= bounds[2]) \
+        & (rects[:, 1] >= bounds[1]) & (rects[:, 3] <= bounds[3])
+    if len(taken):
+        ok &= ~conflicts(rects, taken).any(axis=1)
+    return rects, ok
+
+
 def try_spots(item, spots, taken: list[Rect], dev, bounds: Rect, cost=None,
               most: float = np.inf) -> bool:
     """Put ``item`` at the first free spot ((x, y, anchor) in view units) inside
     ``bounds``, covering nothing ``taken`` (which it joins); with ``cost`` ((n, 4)
     rectangles -> what lies under each), at the first free spot within SLACK of the least
     cost, if that cost is at most ``most``. Hide it if none is free. (Every spot is
-    measured at once: the rectangles of :func:`label_rect`, the gap of :func:`conflicts`.)"""
+    measured at once: :func:`free_rects`.)"""
     if not spots:
         item.setVisible(False)
         return False
     br = item.textItem.boundingRect()   # pixels: the label ignores the zoom
-    w, h = br.width(), br.height()
     pts = np.array([dev(x, y) for x, y, _ in spots], float)
     anchors = np.array([a for *_, a in spots], float)
-    x0 = pts[:, 0] - anchors[:, 0] * w
-    y0 = pts[:, 1] - anchors[:, 1] * h
-    rects = np.column_stack([x0, y0, x0 + w, y0 + h])
-    ok = (rects[:, 0] >= bounds[0]) & (rects[:, 2] <= bounds[2]) \
-        & (rects[:, 1] >= bounds[1]) & (rects[:, 3] <= bounds[3])
-    if taken:
-        ok &= ~conflicts(rects, np.array(taken, float).reshape(-1, 4)).any(axis=1)
+    rects, ok = free_rects(pts, anchors, br.width(), br.height(), bounds,
+                           np.array(taken, float).reshape(-1, 4))
     free = np.flatnonzero(ok)
     if len(free) and cost is not None:   # the first spot within SLACK of the least cost
         costs = cost(rects[free])
@@ -200,13 +208,7 @@ class WeightLabels:
         out = []
         for (item, edge), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, spots):
             w, h = self._label_size(item, html)
-            x0 = pts[:, 0] - anchors[:, 0] * w
-            y0 = pts[:, 1] - anchors[:, 1] * h
-            r = np.column_stack([x0, y0, x0 + w, y0 + h])
-            ok = (r[:, 0] >= bounds[0]) & (r[:, 2] <= bounds[2]) & (r[:, 1] >= bounds[1]) \
-                & (r[:, 3] <= bounds[3])
-            if len(taken):
-                ok &= ~conflicts(r, taken).any(axis=1)
+            r, ok = free_rects(pts, anchors, w, h, bounds, taken)
             if lines is None:
                 idx = np.flatnonzero(ok)
                 out.append((pts[idx], anchors[idx], r[idx], np.zeros(len(idx))))
