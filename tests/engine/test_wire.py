@@ -152,3 +152,13 @@ def test_corrupted_messages_are_refused_or_read_as_plain_values(tree, data):
             return v.dtype.str in wire.DTYPES or v.dtype.str.replace("=", "<") in wire.DTYPES
         return v is None or isinstance(v, (bool, int, float, str))
     assert plain(out)
+
+
+def test_a_worker_let_go_of_before_it_was_ready_ends_quietly():
+    """The lab closed (or the app quit) while the worker process was starting: its
+    "ready" goes nowhere, and the worker ends without a traceback on stderr."""
+    from multiprocessing import Pipe
+
+    ours, theirs = Pipe()
+    ours.close()
+    fast_remote.serve(theirs)   # returns; before, BrokenPipeError

@@ -211,7 +211,10 @@ def serve(conn) -> None:
     """The worker's loop: ``("data", x, y)``, ``("train", id, job)`` answered with
     ``("done", id, result)`` (an ``"error"`` key if it failed), ``("stop", id)`` ends job
     ``id`` after its current epoch, ``("quit",)`` or a closed connection ends the loop."""
-    wire.send(conn, ("ready", os.getpid()))
+    try:
+        wire.send(conn, ("ready", os.getpid()))
+    except (EOFError, OSError):   # the GUI let go of the worker before it was ready
+        return
     inbox, trainers = _Inbox(conn), _Trainers()
     x = y = None
     while True:
