@@ -105,23 +105,61 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-def settle_gc() -> None:
+#: how often (ms) the window's thread looks for cyclic garbage once start-up is over
+COLLECT_EVERY_MS = 250
+
+
+class _CollectBetweenEvents(QObject):
+    """Collects cyclic garbage from the event loop only, never inside a call into Qt.
+
+    Python's automatic collector runs whenever allocations pass a threshold, and that can
+    be in the middle of a call Python code makes into Qt. A Qt object freed there may wait
+    on a mutex the call already holds: a test process hung for good with the collector
+    running inside pyqtgraph's ``QObject::disconnect`` and ``~QObject`` waiting in
+    ``QBasicMutex::lockInternal`` under it (py-spy --native). Here automatic collection
+    stays off and a timer collects, between events, the generations whose thresholds
+    have been passed, as the automatic collector would have."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setInterval(COLLECT_EVERY_MS)
+        self._timer.timeout.connect(collect_due)
+        self._timer.start()
+
+
+def collect_due() -> int:
+    """Collect as the automatic collector would have by now: nothing until the youngest
+    generation's allocation count passes its threshold, then the oldest generation whose
+    count has passed its own (an older generation's count is the number of collections
+    of the one below since its last). Returns the number of objects collected."""
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    if counts[0] <= thresholds[0]:
+        return 0
+    return gc.collect(max(g for g in range(3) if counts[g] > thresholds[g]))
+
+
+def settle_gc(owner: QObject) -> None:
     """Start-up is over: collect its garbage once, move everything still alive (modules,
     classes, widgets, which live as long as the app) out of the collector's sight, and
-    switch collection back on. Later collections then never rescan those objects, so they
-    stay short while training runs. Does nothing if collection is already on."""
-    if gc.isenabled():
+    from now on collect between events (:class:`_CollectBetweenEvents`, owned by
+    ``owner``). Later collections never rescan the frozen objects, so they stay short
+    while training runs. Automatic collection is switched off. Does nothing the second
+    time."""
+    if owner.findChild(_CollectBetweenEvents) is not None:
         return
+    gc.disable()
     gc.collect()
     gc.freeze()
-    gc.enable()
+    _CollectBetweenEvents(owner)
 
 
 def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None = None) -> int:
     """Start the app on ``lesson`` (default: the last one, else mazur-2-2-2) or ``file``.
 
     The caller may have switched the garbage collector off for the start (the command
-    line does); it is switched on again after the window's first paint."""
+    line does). After the window's first paint, cyclic garbage is collected between
+    events only (:func:`settle_gc`)."""
     from nnviz.controllers.settings_store import open_settings
     from nnviz.views.main_window import MainWindow
 
@@ -131,8 +169,8 @@ def run_gui(lesson: str | None = None, lab: str | None = None, file: str | None 
     win.restore_settings()
     win.start(lesson=file or lesson, lab=lab)
     win.show()
-    _AfterFirstPaint(win, settle_gc)
-    QTimer.singleShot(5000, settle_gc)   # in case the window is never painted (minimised)
+    _AfterFirstPaint(win, lambda: settle_gc(app))
+    QTimer.singleShot(5000, lambda: settle_gc(app))   # if the window is never painted
     QTimer.singleShot(0, win.files.offer_recovery)
     return app.exec()
 

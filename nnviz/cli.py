@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return _exercise(args)
     # No cyclic garbage collection while the app starts: importing Qt, pyqtgraph and
     # NumPy creates hundreds of thousands of long-lived objects, and the collector would
-    # scan them again and again (~30 ms). run_gui switches it back on after the first paint.
+    # scan them again and again (~30 ms). After the first paint, run_gui collects between
+    # events (app.settle_gc).
     gc.disable()
     # NumPy and the engine before Qt: once PySide6 is imported, its import hook reads the
     # source of every module imported afterwards, looking for `from __feature__ import`

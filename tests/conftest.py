@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import subprocess
@@ -131,7 +132,13 @@ def _hold_windows():
 
 @pytest.fixture(autouse=True)
 def _windows_die_in_qt(_hold_windows):
-    """Before each test, Qt deletes the windows earlier tests closed (pytest-qt closes a
+    """Cyclic garbage is collected here, between tests, and never during one: run
+    automatically, the collector starts inside whatever call passes its threshold, and a
+    test process hung for good with it inside pyqtgraph's ``QObject::disconnect``, a Qt
+    object it freed waiting on the mutex that call held (the app does the same: see
+    ``nnviz.app.settle_gc``).
+
+    Before each test, Qt deletes the windows earlier tests closed (pytest-qt closes a
     test's widgets and calls deleteLater), and only then are they let go. A window left
     to Python's garbage collector was freed in an order that crashed the process (SIGSEGV
     in gc.collect while a later test built its window: the collector freed a child item's
@@ -139,9 +146,13 @@ def _windows_die_in_qt(_hold_windows):
     controllers/undo_bytes.py)."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
+    from nnviz.app import collect_due
+
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     _WINDOWS.clear()
+    gc.disable()    # a test that switched it on
+    collect_due()
     yield
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from nnviz.bench.gui_bench import _reference_lesson
+from nnviz.controllers.training import clock as clock_mod
 from nnviz.controllers.training import fast as fast_mod
 from nnviz.controllers.training import remote as remote_mod
 
@@ -158,9 +159,13 @@ def test_the_keras_labs_network_trains_to_the_same_bits_in_the_worker(ctl, monke
     assert sum(used) > 0
 
 
-def test_early_stopping_inside_a_worker_slice_goes_back_to_the_same_epoch(ctl):
+def test_early_stopping_inside_a_worker_slice_goes_back_to_the_same_epoch(ctl, monkeypatch):
     """overfitting with patience 5 stops at epoch 207 of 800 inside a slice (the walk
-    pauses and trains the epochs up to it again in the GUI's process)."""
+    pauses and trains the epochs up to it again in the GUI's process). The GUI's slices
+    are kept short: a fast machine trained all 207 epochs in the first tick's slice,
+    before there was a slice to hand on."""
+    monkeypatch.setattr(clock_mod, "MAX_BUDGET_S", clock_mod.MIN_BUDGET_S)
+
     def patience(c):
         c.doc.set_config(patience=5)
 
