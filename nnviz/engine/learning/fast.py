@@ -194,8 +194,8 @@ class FastTrainer:
         n0 = norms[0] if norms else None
         bnorms = [norms[l] for l in range(len(fwd), 0, -1)] if norms else None
         xs, ys = plan.xs, plan.ys
-        xts = list(xs.transpose(0, 2, 1))
-        xl = list(xs)
+        xts = list(xs)
+        xl = list(xs.transpose(0, 2, 1))
         yl = list(ys)
         for s in range(steps):
             x = xl[s]

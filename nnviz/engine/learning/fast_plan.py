@@ -20,7 +20,7 @@ class Plan:
 
     size: int
     steps: int
-    xs: Array        # (steps, n_in + 1, size) the epoch's inputs, last row ones
+    xs: Array        # (steps, size, n_in + 1) the epoch's inputs a row each, last column ones
     ys: Array        # (steps, n_out, size)
     act: Array       # flat: every hidden/output layer's activations
     der: Array       # flat: f'(z) in the same layout
@@ -90,7 +90,7 @@ def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], comb
         sl = slice(offs[l], offs[m + 1])
         der_ops.append((acts_of[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
         l = m + 1
-    xs = np.ones((steps, sizes[0] + 1, size))
+    xs = np.ones((steps, size, sizes[0] + 1))
     ys = np.zeros((steps, sizes[-1], size))
     plan = Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
                  kernel(acts_of[0], buf), bwd, Gs[0], deltas[0][:sizes[1]],
@@ -139,7 +139,7 @@ def gather(plan: Plan, x: Array, y: Array, idx: Array) -> None:
     target's sum, for a vector output)."""
     n_in, n_out = x.shape[1], y.shape[1]
     shape = (plan.steps, plan.size)
-    plan.xs[:, :n_in, :] = x[idx].reshape(*shape, n_in).transpose(0, 2, 1)
+    plan.xs[:, :, :n_in] = x[idx].reshape(*shape, n_in)
     plan.ys[...] = y[idx].reshape(*shape, n_out).transpose(0, 2, 1)
     if plan.vector_out:
         np.sum(plan.ys, axis=1, keepdims=True, out=plan.ysum)
