@@ -9,7 +9,9 @@ already trained while the GUI thread trains the next ones; when the slice ends, 
 thread scores what the helper has not taken and waits for what it has (a block of a few
 rows), so the slice's scores are all there when the slice is walked, exactly as before:
 the same function on the same rows, so the same numbers. Where the second core is busy the
-GUI thread simply scores more of the rows itself.
+GUI thread simply scores more of the rows itself. While Play runs, slices are trained in
+the worker process once it is ready (remote.py); this serves the slices trained in the
+GUI's process (the first ones, or where the worker failed).
 """
 
 from __future__ import annotations
