@@ -52,6 +52,44 @@ CASES = [
 ]
 
 
+def test_a_run_of_equal_hidden_layers_has_one_gradient_product_that_writes_each_layer():
+    """Playground's c (six hidden layers of 8): the gradients of layers 2-6 come from one
+    batched product into the flat gradient, and each equals that layer's own product."""
+    x, y, net = _playground([8] * 6, "spiral")
+    trainer = FastTrainer(net, get_loss("mse"), TrainConfig(eta=0.03, batch_size=10))
+    plan = trainer._plan(10, 1)
+    assert [op[0] for op in plan.grads] == [np.matmul, np.dot]   # layers 1-5, then 6
+    _fn, d, a_t, g = plan.grads[0]
+    assert d.shape == (5, 8, 10) and a_t.shape == (5, 10, 9) and g.shape == (5, 8, 9)
+    rng = np.random.default_rng(0)
+    plan.delta[:] = rng.normal(size=plan.delta.size)
+    plan.act[:] = rng.normal(size=plan.act.size)
+    trainer.G[:] = 0.0
+    for product, d, a_t, g in plan.grads:
+        product(d, a_t, g)
+    deltas = np.split(plan.delta, np.cumsum([9 * 10] * 6))
+    acts = np.split(plan.act, np.cumsum([9 * 10] * 6))
+    for layer in range(1, 7):
+        n = 8 if layer < 6 else 1
+        delta, a_in = deltas[layer].reshape(-1, 10)[:n], acts[layer - 1].reshape(9, 10)
+        np.testing.assert_allclose(trainer.Gs[layer], delta @ a_in.T, rtol=1e-14, atol=1e-14)
+    assert not trainer.Gs[0].any()    # the first layer's product is the hot loop's own
+
+
+def test_views_that_are_not_evenly_spaced_are_not_stacked():
+    from nnviz.engine.learning.fast_plan import stacked
+
+    buf = np.arange(40.0)
+    even = [buf[i:i + 6].reshape(2, 3) for i in (0, 10, 20)]
+    s = stacked(even)
+    assert s is not None and s.shape == (3, 2, 3)
+    s[2, 1, 2] = -1.0
+    assert buf[25] == -1.0      # a view of the same buffer
+    assert stacked([buf[i:i + 6].reshape(2, 3) for i in (0, 10, 25)]) is None
+    assert stacked([buf[0:6].reshape(2, 3), buf[10:16].reshape(3, 2)]) is None
+    assert stacked([buf[20:26].reshape(2, 3), buf[0:6].reshape(2, 3)]) is None
+
+
 @pytest.mark.parametrize("hidden, cfg, loss_name, acts, kind", CASES)
 def test_fast_epochs_equal_the_reference(hidden, cfg, loss_name, acts, kind):
     x, y, net = _playground(hidden, kind, acts=acts)

@@ -81,6 +81,12 @@ CASES = [  # hidden, normalised layers, shared-bias layers, config, loss, output
     # zero gradient in exact arithmetic; both paths compute rounding noise, ~1e-17, which
     # Adam divides by its tiny root average: such a bias random-walks by ~1e-11 a step on
     # either path, so the normalised layer has none, as usual, and the output's is its own)
+    # runs of equal hidden layers (one batched gradient product a run) with normalised
+    # layers, shared biases and dropout inside the runs
+    ([4, 4, 4, 4], (1, 2), (3,), TrainConfig(eta=0.1, batch_size=10, momentum=0.5),
+     "mse", "tanh", 1),
+    ([5, 5, 5, 3, 3, 3], (), (2,), TrainConfig(eta=0.05, batch_size=8, dropout=0.25, l2=0.1),
+     "cross_entropy", "softmax", 3),
     ([6, 5], (0,), (1,), TrainConfig(eta=0.02, batch_size=10, optimiser="adam",
                                        clip_value=0.1, dropout=0.2, dropout_mode="notes"),
      "cross_entropy", "softmax", 3, (0,)),

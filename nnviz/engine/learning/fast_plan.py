@@ -29,7 +29,8 @@ class Plan:
     fwd: list        # per layer after the first: (W, a_in, z, in-place f or None: identity)
     z0: Array        # output view of the first layer
     act0: object
-    bwd: list        # per layer L-1..1: (G_l, delta_l, a_in.T, W_l.T, delta_below, der_below)
+    bwd: list        # per layer L-1..1: (delta_l, W_l.T, delta_below, der_below)
+    grads: list      # after the backward pass: (product, delta, a_in.T, G) for layers 1..L-1
     g0: Array
     d0: Array
     out: Array       # output activations (n_out, size)
@@ -78,8 +79,10 @@ def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], comb
     buf = np.zeros((1, size))
     fwd = [(Ps[l], acts[l - 1], zs[l], kernel(acts_of[l], buf))
            for l in range(1, L)]
-    bwd = [(Gs[l], deltas[l][:sizes[l + 1]], acts[l - 1].T, Ps[l].T,
-            deltas[l - 1], ders[l - 1]) for l in range(L - 1, 0, -1)]
+    bwd = [(deltas[l][:sizes[l + 1]], Ps[l].T, deltas[l - 1], ders[l - 1])
+           for l in range(L - 1, 0, -1)]
+    grads = gradient_products(Gs, [deltas[l][:sizes[l + 1]] for l in range(L)],
+                              [a.T for a in acts])
     # derivative ops over runs of layers with the same activation (not the output's
     # when its delta is a - y)
     der_ops, l, n_der = [], 0, L - 1 if combined else L
@@ -93,7 +96,7 @@ def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], comb
     xs = np.ones((steps, size, sizes[0] + 1))
     ys = np.zeros((steps, sizes[-1], size))
     plan = Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
-                 kernel(acts_of[0], buf), bwd, Gs[0], deltas[0][:sizes[1]],
+                 kernel(acts_of[0], buf), bwd, grads, Gs[0], deltas[0][:sizes[1]],
                  acts[-1], deltas[-1], ders[-1], der_ops, buf, np.ones((steps, 1, size)))
     plan.vector_out = acts_of[-1].vector
     if dropout > 0:
@@ -104,6 +107,42 @@ def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], comb
         plan.draws = np.zeros((steps, size * sum(sizes[1:-1])))
         plan.out_prime = (acts_of[-1].trainer_ops[1], ones_v[-1])
     return plan
+
+
+def stacked(views: list[Array]) -> Array | None:
+    """One (k, *shape) view of k views of the same shape and strides that lie evenly
+    spaced in one buffer (None if they do not)."""
+    first = views[0]
+    ptrs = [v.__array_interface__["data"][0] for v in views]
+    step = ptrs[1] - ptrs[0] if len(views) > 1 else 0
+    if step <= 0 or any(v.shape != first.shape or v.strides != first.strides for v in views) \
+            or any(b - a != step for a, b in zip(ptrs, ptrs[1:])):
+        return None
+    return np.lib.stride_tricks.as_strided(first, (len(views), *first.shape),
+                                           (step, *first.strides), writeable=True)
+
+
+def gradient_products(Gs: list[Array], deltas: list[Array], inputs_t: list[Array]) -> list:
+    """The products dC/d[W|b]_l = delta_l a_(l-1)^T of layers 1..L-1, done after the
+    backward pass: one ``np.dot`` a layer, but one batched ``np.matmul`` for a run of
+    hidden layers of the same shape (Playground's 8-8-8-8-8-8: five products in one call,
+    each call costing a microsecond of overhead whatever its size). ``deltas[l]`` is layer
+    l's delta (n_l, size), ``inputs_t[l]`` layer l's activations transposed (size, n_l + 1
+    with the ones column)."""
+    L, ops, l = len(Gs), [], 1
+    while l < L:
+        m = l
+        while m + 1 < L - 1 and Gs[m + 1].shape == Gs[l].shape:
+            m += 1
+        run = range(l, m + 1)
+        views = [stacked([Gs[i] for i in run]), stacked([deltas[i] for i in run]),
+                 stacked([inputs_t[i - 1] for i in run])] if m > l else [None]
+        if all(v is not None for v in views):
+            ops.append((np.matmul, views[1], views[2], views[0]))
+        else:
+            ops.extend((np.dot, deltas[i], inputs_t[i - 1], Gs[i]) for i in run)
+        l = m + 1
+    return ops
 
 
 def draw_masks(plan: Plan, p: float, mode: str, rng: np.random.Generator | None) -> None:
