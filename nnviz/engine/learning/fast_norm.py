@@ -105,11 +105,11 @@ def norm_forward(st: NormStep, z: Array) -> None:
     averages follow them (the unbiased variance, as batchnorm.BatchNorm.forward)."""
     nl, n = st.layer, st.n
     mu, sig, col = st.mu, st.sig, st.col
-    np.sum(z, axis=1, keepdims=True, out=mu)
+    np.add.reduce(z, axis=1, keepdims=True, out=mu)
     mu /= n
     np.subtract(z, mu, z)
     np.multiply(z, z, st.tmp)
-    np.sum(st.tmp, axis=1, keepdims=True, out=sig)
+    np.add.reduce(st.tmp, axis=1, keepdims=True, out=sig)
     sig /= n
     m = nl.momentum
     # mean <- m mean + (1 - m) mu; var <- m var + (1 - m) n/(n - 1) sigma^2
@@ -132,8 +132,8 @@ def norm_backward(st: NormStep, d: Array) -> None:
     """d = dC/dy (m, n) -> dC/dz in place; dgamma and dbeta into G."""
     nl, n = st.layer, st.n
     np.multiply(d, st.x_hat, st.tmp)
-    np.sum(st.tmp, axis=1, out=nl.dgamma)
-    np.sum(d, axis=1, out=nl.dbeta)
+    np.add.reduce(st.tmp, axis=1, out=nl.dgamma)
+    np.add.reduce(d, axis=1, out=nl.dbeta)
     np.multiply(st.x_hat, nl.dgamma[:, None], st.tmp)
     d *= n
     d -= nl.dbeta[:, None]
