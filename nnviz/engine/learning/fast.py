@@ -79,7 +79,14 @@ from nnviz.engine.core.losses import Loss
 from nnviz.engine.core.network import Network
 from nnviz.engine.learning import fast_norm as fn
 from nnviz.engine.learning.budget import run_for
-from nnviz.engine.learning.fast_plan import Plan, build_plan, draw_masks, drop, gather
+from nnviz.engine.learning.fast_plan import (
+    Plan,
+    build_plan,
+    draw_masks,
+    drop,
+    gather,
+    with_ones,
+)
 from nnviz.engine.learning.fast_state import load, store
 from nnviz.engine.learning.fast_update import FlatUpdate
 from nnviz.engine.learning.training import OptimizerState, TrainConfig, train_epoch, train_step
@@ -279,6 +286,8 @@ class FastTrainer:
             self._run(plan, 1, self.loss.scale(rest))
 
     def _check(self, x: Array, y: Array) -> tuple[Array, Array]:
+        """x as float64 rows with a ones column (``fast_plan.with_ones``) and y, checked
+        against the network's sizes."""
         x = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
         y = np.asarray(y, dtype=np.float64).reshape(len(x), -1)
         if x.shape[1] != self.net.sizes[0] or y.shape[1] != self.net.sizes[-1]:
@@ -286,7 +295,7 @@ class FastTrainer:
                              f"{'-'.join(map(str, self.net.sizes))} network")
         if len(x) == 0:
             raise ValueError("no training samples")
-        return x, y
+        return with_ones(x), y
 
     def _steps_per_epoch(self, n: int) -> int:
         size = n if not self.cfg.batch_size else min(int(self.cfg.batch_size), n)

@@ -173,14 +173,22 @@ def drop(plan: Plan, l: int, s: int) -> None:
     np.multiply(z, m, z)
 
 
-def gather(plan: Plan, x: Array, y: Array, idx: Array) -> None:
+def with_ones(x: Array) -> Array:
+    """x (n, n_in) with a last column of ones: the rows :func:`gather` copies (made once a
+    call of the trainer, so each epoch's gathering is one copy, not two)."""
+    xa = np.empty((len(x), x.shape[1] + 1))
+    xa[:, :-1] = x
+    xa[:, -1] = 1.0
+    return xa
+
+
+def gather(plan: Plan, xa: Array, y: Array, idx: Array) -> None:
     """Copy the samples idx (steps * size of them) into the plan's batch arrays (and each
-    target's sum, for a vector output)."""
-    n_in, n_out = x.shape[1], y.shape[1]
-    shape = (plan.steps, plan.size)
-    plan.xs[:, :, :n_in] = x[idx].reshape(*shape, n_in)
-    plan.ys[...] = y[idx].reshape(*shape, n_out).transpose(0, 2, 1)
+    target's sum, for a vector output); ``xa`` is the inputs :func:`with_ones`."""
+    n_out = y.shape[1]
+    # (straight into the batches: mode "clip" takes no buffered copy, and idx is in range)
+    np.take(xa, idx, axis=0, out=plan.xs.reshape(len(idx), xa.shape[1]), mode="clip")
+    plan.ys[...] = y[idx].reshape(plan.steps, plan.size, n_out).transpose(0, 2, 1)
     if plan.vector_out:
         np.sum(plan.ys, axis=1, keepdims=True, out=plan.ysum)
         plan.onehot = bool(np.all(plan.ysum == 1.0))
-
