@@ -30,20 +30,18 @@ def hidden(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
     """(n, m) pixels: how long a piece of segment j (``p0[j]`` to ``p1[j]``, (m, 2) pixel
     points) runs through rectangle i of ``rects`` ((n, 4): x0, y0, x1, y1), by
     Liang-Barsky clipping (0 where it misses)."""
-    r = np.asarray(rects, float).reshape(-1, 4)[:, None, :]
+    r = np.asarray(rects, float).reshape(-1, 4)
     p0, p1 = np.asarray(p0, float).reshape(-1, 2), np.asarray(p1, float).reshape(-1, 2)
     d = p1 - p0
-    shape = (len(r), len(p0))
-    t0, t1 = np.zeros(shape), np.ones(shape)
-    outside = np.zeros(shape, bool)
-    for p, q in ((-d[:, 0], p0[:, 0] - r[..., 0]), (d[:, 0], r[..., 2] - p0[:, 0]),
-                 (-d[:, 1], p0[:, 1] - r[..., 1]), (d[:, 1], r[..., 3] - p0[:, 1])):
-        p = np.broadcast_to(p, shape)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = q / p
-        outside |= (p == 0) & (q < 0)
-        t0 = np.where(p < 0, np.maximum(t0, t), t0)
-        t1 = np.where(p > 0, np.minimum(t1, t), t1)
+    # the four sides at once (half the calls of one side at a time): p (4, 1, m), q (4, n, m)
+    p = np.stack([-d[:, 0], d[:, 0], -d[:, 1], d[:, 1]])[:, None, :]
+    q = np.stack([p0[:, 0] - r[:, 0, None], r[:, 2, None] - p0[:, 0],
+                  p0[:, 1] - r[:, 1, None], r[:, 3, None] - p0[:, 1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = q / p
+    outside = ((p == 0) & (q < 0)).any(axis=0)
+    t0 = np.maximum.reduce(np.where(p < 0, t, 0.0), axis=0)
+    t1 = np.minimum.reduce(np.where(p > 0, t, 1.0), axis=0)
     return np.where(outside, 0.0, np.clip(t1 - t0, 0.0, None)) * np.hypot(d[:, 0], d[:, 1])
 
 
