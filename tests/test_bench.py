@@ -101,3 +101,22 @@ def test_table_marks_targets_met_missed_and_missing():
     assert lines["startup.ratio"].endswith("MISSED")
     assert NA in lines["graph_redraw.784-100-10.fps"]
     assert NO_TORCH in lines["engine_train.wide.vs_torch"]
+
+
+def test_runs_compared_take_turns_and_each_keeps_its_best():
+    """nnviz and PyTorch are timed in turns (a machine slowed for a while slows both), the
+    best of each kept."""
+    from nnviz.bench.dense_bench import alternate
+
+    calls: list[str] = []
+    rates = {"a": iter([3.0, 5.0, 4.0]), "b": iter([7.0, 1.0, 2.0])}
+
+    def runner(name):
+        def run():
+            calls.append(name)
+            return next(rates[name])
+        return run
+
+    best = alternate({"a": runner("a"), "b": runner("b")}, 3)
+    assert best == {"a": 5.0, "b": 7.0}
+    assert calls == ["a", "b", "a", "b", "a", "b"]

@@ -71,30 +71,51 @@ def wide_setup(seed: int = 0) -> DenseSetup:
 SETUPS = {"keras": keras_setup, "wide": wide_setup}
 
 
-def fast_rate(s: DenseSetup, seconds: float, repeats: int) -> float:
-    """Samples per second of the fast trainer (best of ``repeats`` runs of ``seconds``)."""
+def fast_runner(s: DenseSetup, seconds: float):
+    """One timed run of the fast trainer on ``s`` (``seconds`` of whole epochs) per call:
+    samples per second."""
     trainer = FastTrainer(s.net.copy(), s.loss, s.cfg)
     if not trainer.fast:  # pragma: no cover - both set-ups are on the fast path
         raise RuntimeError(trainer.reason)
     rng = np.random.default_rng(1)
     trainer.train_epoch(s.x, s.y, rng)  # warm-up: buffers, caches
-    best = 0.0
-    for _ in range(repeats):
+
+    def run() -> float:
         t0 = time.perf_counter()
         epochs = trainer.train_for(s.x, s.y, rng, seconds)
-        best = max(best, epochs * len(s.x) / (time.perf_counter() - t0))
+        return epochs * len(s.x) / (time.perf_counter() - t0)
+    return run
+
+
+def alternate(runs: dict[str, Any], repeats: int) -> dict[str, float]:
+    """The best of ``repeats`` calls of each of ``runs`` (name -> a call that times one run
+    and returns its rate), the names taking turns: a shared machine that slows down for a
+    while slows each of them, not only the one that happened to be running."""
+    best = dict.fromkeys(runs, 0.0)
+    for _ in range(repeats):
+        for name, run in runs.items():
+            best[name] = max(best[name], run())
     return best
 
 
 def dense_train(name: str, seconds: float, repeats: int) -> dict[str, Any]:
     """``samples_per_s`` of the fast trainer on set-up ``name``, and with PyTorch installed
-    ``torch_samples_per_s`` and ``vs_torch`` (nnviz / PyTorch, timed in this run)."""
+    ``torch_samples_per_s`` and ``vs_torch`` (nnviz / PyTorch, timed in turns in this run)."""
     s = SETUPS[name]()
-    out: dict[str, Any] = {"samples_per_s": fast_rate(s, seconds, repeats)}
-    torch_rate = torch_train(s, seconds, repeats)
-    if torch_rate is not None:
-        out["torch_samples_per_s"] = torch_rate
-        out["vs_torch"] = out["samples_per_s"] / torch_rate
+    return with_torch(s, {"samples_per_s": fast_runner(s, seconds)}, seconds, repeats)
+
+
+def with_torch(s: DenseSetup, runs: dict[str, Any], seconds: float,
+               repeats: int) -> dict[str, Any]:
+    """The best rate of each of ``runs`` (:func:`alternate`), the same training in PyTorch
+    taking its turn after them when it is installed (``torch_samples_per_s``), and
+    ``vs_torch``: nnviz's ``samples_per_s`` over PyTorch's."""
+    twin = torch_runner(s, seconds)
+    if twin is not None:
+        runs = {**runs, "torch_samples_per_s": twin}
+    out: dict[str, Any] = alternate(runs, repeats)
+    if twin is not None:
+        out["vs_torch"] = out["samples_per_s"] / out["torch_samples_per_s"]
     return out
 
 
@@ -157,10 +178,11 @@ def _check_same_training(torch, s: DenseSetup, x, targets) -> None:
         raise RuntimeError(f"PyTorch and nnviz trained {s.name} differently")
 
 
-def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
-    """Samples per second of the same training in PyTorch (None without PyTorch): the
-    better of one thread and PyTorch's default (one per core), so PyTorch is not held to
-    the one BLAS thread nnviz asks for at start-up (nnviz/blas_threads.py)."""
+def torch_runner(s: DenseSetup, seconds: float):
+    """None without PyTorch; else a call that times the same training in PyTorch for
+    ``seconds`` with one thread and with PyTorch's default (one per core) and returns the
+    better samples per second, so PyTorch is not held to the one BLAS thread nnviz asks
+    for at start-up (nnviz/blas_threads.py)."""
     if not torch_available():
         return None
     import os
@@ -172,27 +194,27 @@ def torch_train(s: DenseSetup, seconds: float, repeats: int) -> float | None:
     targets = torch.from_numpy(y)
     loss = _torch_loss(torch, s.loss)
     _check_same_training(torch, s, x, targets)
-    before = torch.get_num_threads()
-    best = 0.0
-    try:
-        for threads in sorted({1, os.cpu_count() or 1}):
-            torch.set_num_threads(threads)
-            best = max(best, _torch_rate(torch, s, x, targets, loss, seconds, repeats))
-    finally:
-        torch.set_num_threads(before)
-    return best
-
-
-def _torch_rate(torch, s: DenseSetup, x, targets, loss, seconds: float, repeats: int) -> float:
     model = _torch_model(torch, s.net)
     rng = np.random.default_rng(1)
-    best = 0.0
-    for _ in range(repeats):
+    counts = sorted({1, os.cpu_count() or 1})
+
+    def rate() -> float:
         t0, n = time.perf_counter(), 0
         while n == 0 or time.perf_counter() - t0 < seconds:
             order = torch.from_numpy(rng.permutation(len(s.x)))
             _torch_epochs(torch, model, loss, x, targets, [order], s.cfg.eta,
                           s.cfg.batch_size)
             n += len(s.x)
-        best = max(best, n / (time.perf_counter() - t0))
-    return best
+        return n / (time.perf_counter() - t0)
+
+    def run() -> float:
+        before = torch.get_num_threads()
+        try:
+            best = 0.0
+            for threads in counts:
+                torch.set_num_threads(threads)
+                best = max(best, rate())
+            return best
+        finally:
+            torch.set_num_threads(before)
+    return run

@@ -59,13 +59,21 @@ def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
     if not trainer.fast:  # pragma: no cover - the reference set-ups are all supported
         raise RuntimeError(trainer.reason)
     trainer.train_epoch(s.x_train, s.y_train, rng)  # warm-up: buffers, caches
-    best = best_cpu = 0.0
-    for _ in range(repeats):
+    best_cpu = 0.0
+
+    def run() -> float:
+        nonlocal best_cpu
         t0, c0 = time.perf_counter(), time.process_time()
         epochs = trainer.train_for(s.x_train, s.y_train, rng, seconds)
         dt, dc = time.perf_counter() - t0, time.process_time() - c0
-        best = max(best, epochs * len(s.x_train) / dt)
         best_cpu = max(best_cpu, epochs * len(s.x_train) / max(dc, 1e-9))
+        return epochs * len(s.x_train) / dt
+
+    from nnviz.bench.dense_bench import DenseSetup, with_torch
+
+    # nnviz and PyTorch (when installed) in turns: the best of each
+    twin = DenseSetup(name, s.net.copy(), s.x_train, s.y_train, loss, PLAYGROUND_CFG)
+    out = with_torch(twin, {"samples_per_s": run}, seconds, repeats)
     ref_net = s.net.copy()
     ref_best = 0.0
     for _ in range(repeats):
@@ -76,15 +84,8 @@ def engine_train(name: str, seconds: float, repeats: int) -> dict[str, float]:
             if time.perf_counter() - t0 >= seconds / 2:
                 break
         ref_best = max(ref_best, n / (time.perf_counter() - t0))
-    out = {"samples_per_s": best, "samples_per_cpu_s": best_cpu,
-           "reference_samples_per_s": ref_best, "speedup": best / ref_best}
-    from nnviz.bench.dense_bench import DenseSetup, torch_train
-
-    twin = DenseSetup(name, s.net, s.x_train, s.y_train, loss, PLAYGROUND_CFG)
-    torch_rate = torch_train(twin, seconds, repeats)   # None without PyTorch
-    if torch_rate is not None:
-        out["torch_samples_per_s"] = torch_rate
-        out["vs_torch"] = best / torch_rate
+    out.update(samples_per_cpu_s=best_cpu, reference_samples_per_s=ref_best,
+               speedup=out["samples_per_s"] / ref_best)
     return out
 
 
