@@ -10,6 +10,11 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from nnviz import pyside_hook
+
+# before NumPy, pyqtgraph and nnviz's views are imported (nnviz/pyside_hook.py)
+pyside_hook.install()
+
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication (created once), named so QSettings has a home."""

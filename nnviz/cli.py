@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     # NumPy and the engine before Qt: once PySide6 is imported, its import hook reads the
     # source of every module imported afterwards, looking for `from __feature__ import`
     # (inspect.getsource: 7 % of start-up's py-spy samples, 4 % in this order). NumPy's and
-    # the engine's modules never need it.
+    # the engine's modules never need it. The modules imported after Qt (pyqtgraph's, the
+    # views') are asked more cheaply (nnviz/pyside_hook.py, installed by nnviz.app).
     import numpy  # noqa: F401
 
     import nnviz.engine.teaching.lessons  # noqa: F401

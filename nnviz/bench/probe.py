@@ -81,8 +81,13 @@ def run_nnviz() -> None:
 
 
 def run_bare() -> None:
-    import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from nnviz import pyside_hook
+
+    # the same import hook as nnviz's (nnviz/app.py): the ratio measures what nnviz adds
+    pyside_hook.install()
+    import pyqtgraph as pg
 
     app = QApplication(sys.argv[:1])
     win = QMainWindow()
