@@ -85,14 +85,10 @@ def build_plan(Ps: list[Array], Gs: list[Array], acts_of: list[Activation], comb
                               [a.T for a in acts])
     # derivative ops over runs of layers with the same activation (not the output's
     # when its delta is a - y)
-    der_ops, l, n_der = [], 0, L - 1 if combined else L
-    while l < n_der:
-        m = l
-        while m + 1 < n_der and kinds[m + 1] == kinds[l]:
-            m += 1
-        sl = slice(offs[l], offs[m + 1])
-        der_ops.append((acts_of[l].trainer_ops[1], act[sl], der[sl], ones[sl]))
-        l = m + 1
+    der_ops = []
+    for run in equal_runs(kinds, 0, L - 1 if combined else L):
+        sl = slice(offs[run.start], offs[run.stop])
+        der_ops.append((acts_of[run.start].trainer_ops[1], act[sl], der[sl], ones[sl]))
     xs = np.ones((steps, size, sizes[0] + 1))
     ys = np.zeros((steps, sizes[-1], size))
     plan = Plan(size, steps, xs, ys, act, der, ones, delta, fwd, zs[0],
@@ -129,20 +125,29 @@ def gradient_products(Gs: list[Array], deltas: list[Array], inputs_t: list[Array
     each call costing a microsecond of overhead whatever its size). ``deltas[l]`` is layer
     l's delta (n_l, size), ``inputs_t[l]`` layer l's activations transposed (size, n_l + 1
     with the ones column)."""
-    L, ops, l = len(Gs), [], 1
-    while l < L:
-        m = l
-        while m + 1 < L - 1 and Gs[m + 1].shape == Gs[l].shape:
-            m += 1
-        run = range(l, m + 1)
+    L, ops = len(Gs), []
+    # the hidden layers' runs, then the output layer on its own
+    runs = equal_runs([g.shape for g in Gs], 1, L - 1) + ([range(L - 1, L)] if L > 1 else [])
+    for run in runs:
         views = [stacked([Gs[i] for i in run]), stacked([deltas[i] for i in run]),
-                 stacked([inputs_t[i - 1] for i in run])] if m > l else [None]
+                 stacked([inputs_t[i - 1] for i in run])] if len(run) > 1 else [None]
         if all(v is not None for v in views):
             ops.append((np.matmul, views[1], views[2], views[0]))
         else:
             ops.extend((np.dot, deltas[i], inputs_t[i - 1], Gs[i]) for i in run)
-        l = m + 1
     return ops
+
+
+def equal_runs(keys: list, start: int, stop: int) -> list[range]:
+    """[start, stop) cut into runs of consecutive indices with equal ``keys``."""
+    runs, l = [], start
+    while l < stop:
+        m = l
+        while m + 1 < stop and keys[m + 1] == keys[l]:
+            m += 1
+        runs.append(range(l, m + 1))
+        l = m + 1
+    return runs
 
 
 def draw_masks(plan: Plan, p: float, mode: str, rng: np.random.Generator | None) -> None:
