@@ -12,6 +12,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from nnviz.views.coalesce import settle_posted
+
 #: the fade's height, in lines of the text's type
 LINES = 1.1
 
@@ -54,7 +56,11 @@ class BottomFade(QWidget):
             self.hide()
             return
         self.setGeometry(0, view.height() - height, view.width(), height)
-        self.show()
+        if self.isHidden():
+            self.show()
+            # Qt posts a newly shown widget's first repaint as an event, delivered after
+            # the repaint in progress: the fade was painted twice, in a second pass
+            settle_posted(self)
         self.raise_()
         self.update()
 

@@ -72,3 +72,12 @@ def flush_scenes(root, scenes: list | None = None) -> None:
     """
     for scene in scenes_under(root) if scenes is None else scenes:
         QCoreApplication.sendPostedEvents(scene, QEvent.Type.MetaCall)
+
+
+def settle_posted(*objects) -> None:
+    """Deliver now the events Qt has posted to ``objects`` (a list view's queued update
+    for its new rows, a text area's for its scroll bar's new range and its viewport's
+    layout): a redraw that calls this last is painted in one pass, not in a second one
+    after it."""
+    for obj in objects:
+        QCoreApplication.sendPostedEvents(obj, 0)

@@ -48,6 +48,16 @@ def plain_dock(title: str, parent: QWidget) -> QDockWidget:
     :class:`ScaledIndicators` is a call into Python (a dock's layout asks hundreds: 4,226
     of the 6,007 asked while the first window was laid out). A widget's own style is not
     its children's, so the check boxes of the dock's content still grow in F5."""
+    dock = QDockWidget(title, parent)
+    plain_style(dock, *dock.findChildren(QWidget))   # the title bar's float and close buttons
+    return dock
+
+
+def plain_style(*widgets: QWidget) -> None:
+    """Give ``widgets`` the platform's style itself (see :func:`plain_dock`): for widgets
+    with no check box, radio button or slider, whose every question to the application's
+    style would be a call into Python (the Workbench's list of steps and the scroll bars
+    beside it asked about 250 a key press, to be told the platform's own answers)."""
     app = QApplication.instance()
     style = app.property("nnviz_platform_style")
     if not isinstance(style, QStyle):
@@ -56,10 +66,8 @@ def plain_dock(title: str, parent: QWidget) -> QDockWidget:
         style = QStyleFactory.create(base.name())
         style.setParent(app)   # lives as long as the application
         app.setProperty("nnviz_platform_style", style)
-    dock = QDockWidget(title, parent)
-    for w in (dock, *dock.findChildren(QWidget)):   # the title bar's float and close buttons
+    for w in widgets:
         w.setStyle(style)
-    return dock
 
 
 def scaled_indicators(app: QApplication) -> ScaledIndicators:

@@ -20,6 +20,7 @@ from nnviz.views.bottom_fade import BottomFade
 from nnviz.views.caption_text import quotes_values, shown_captions
 from nnviz.views.cells import resize_list, set_row
 from nnviz.views.items.math_text import escape
+from nnviz.views.presentation import plain_style
 from nnviz.views.style import Style, current_style
 from nnviz.views.workbench.present import equation_html, step_summary
 
@@ -68,9 +69,14 @@ class EquationPanel(QWidget):
         # a long step wraps at its spaces rather than hiding behind a sideways scroll bar
         self.steps.setWordWrap(True)
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # as the text's above it: a scroll bar that came when the list outgrew its view
+        # narrowed it, every row wrapped anew, and the step was painted in two passes
+        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.steps.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.steps.itemClicked.connect(self._on_item_clicked)
         self.steps.viewport().installEventFilter(self)
+        plain_style(self.steps, self.steps.verticalScrollBar(), self.text.verticalScrollBar(),
+                    self.text.horizontalScrollBar())
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.text)
         split.addWidget(self.steps)
@@ -176,6 +182,7 @@ class EquationPanel(QWidget):
                 set_row(self.steps, i, step_summary(tr.steps[i]), i + 1)
             if st.k:
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
+            if st.k:
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
 
@@ -197,7 +204,8 @@ class EquationPanel(QWidget):
         smaller, down to a floor readable from the back of the room; an equation too tall
         at the floor has its lines set closer, then loses the large result above it)."""
         floor = FLOOR_PT[bool(self.style_.presentation)]
-        probe = self._probe()   # laid out off screen: the text area is set once
+        probe = None   # the texts after the first are laid out off screen
+        shown = None   # the first is laid out where it is shown: most steps fit at once
         room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
         fits, first, fallback = None, None, None
         tried: dict[str, int] = {}   # each text tried: its COMPACT step (where its result ends)
@@ -212,22 +220,31 @@ class EquationPanel(QWidget):
             if html in tried:   # (at the floor every smaller scale is the same text)
                 continue
             tried[html] = compact
-            probe.setHtml(html)
-            if probe.idealWidth() > room_w:
+            if shown is None:
+                self.text.setHtml(html)
+                shown, doc = html, self.text.document()
+            else:
+                probe = probe or self._probe()
+                probe.setHtml(html)
+                doc = probe
+            if doc.idealWidth() > room_w:
                 continue
             first = first or html   # across
-            if _equation_bottom(probe, compact) <= room_h:
+            if _equation_bottom(doc, compact) <= room_h:
                 fits = html
                 break
         # too tall however set: as large as fits across; too wide: as before
         html = fits or first or fallback
-        self.text.setHtml(html)
+        if html != shown:
+            self.text.setHtml(html)
         self.fade.keep = _equation_bottom(self.text.document(), tried.get(html, 0))
         self.fade.place()
 
     def _probe(self) -> QTextDocument:
         """A document laid out as the text area's (its type, margin and width), empty
-        (each setting would lay out the last step's text again: 2-3 ms a step)."""
+        (each setting would lay out the last step's text again: 2-3 ms a step): where the
+        step's first text does not fit, the others are tried in it, and only the one
+        chosen is laid out again in the text area."""
         doc, probe = self.text.document(), self._probe_doc
         probe.clear()
         probe.setDefaultFont(doc.defaultFont())

@@ -62,8 +62,10 @@ class TimelinePanel(QWidget):
         grid = self.grid = QGridLayout(self)
         grid.setContentsMargins(4, 2, 4, 2)
         nest(grid, rows, 0, 0, 1, 4)
+        self.micro_host = LabelHost(self.micro_label)
+        self._micro_widest = ""   # the widest text the micro-step counter had room for
         self._slider_row = [LabelHost(self.train_label), self.train_slider,
-                            LabelHost(self.micro_label), self.micro_slider]
+                            self.micro_host, self.micro_slider]
         for c, w in enumerate(self._slider_row):
             grid.addWidget(w, 1, c)
         grid.setColumnStretch(1, 1)
@@ -123,6 +125,8 @@ class TimelinePanel(QWidget):
             f = w.font()
             f.setPointSizeF(style.pt(10))
             w.setFont(f)
+        self._micro_widest = ""   # (measured again in the new type)
+        self.refresh()
         self._fit_rows()
 
     def refresh(self) -> None:
@@ -136,7 +140,13 @@ class TimelinePanel(QWidget):
         tr = st.trace
         err = f" · E = {fmt(tr.total_error)}" if tr is not None else ""
         self.train_label.setText(f"Training step {st.t} / {max(0, len(st.timeline) - 1)}{err}")
-        self.micro_label.setText(f"Micro-step {st.k} of {len(st)}")
+        # room for the pass's widest count at once ("Micro-step 10 of 32" grew the label
+        # at step 10: the sliders moved, and the whole lab was painted twice more)
+        widest = f"Micro-step {len(st)} of {len(st)}"
+        if widest != self._micro_widest:
+            self._micro_widest = widest
+            self.micro_host.set_text(widest)
+        self.micro_host.set_text(f"Micro-step {st.k} of {len(st)}")
 
     def _on_train_slider(self, t: int) -> None:
         self.stepper.scrub(t, self.stepper.k)
