@@ -59,6 +59,22 @@ def test_a_leader_is_the_shortest_line_to_the_middle_of_the_edge():
     np.testing.assert_allclose(a, [-10.0, 0.0])
 
 
+def test_a_leader_is_remembered_and_each_call_gets_its_own_points():
+    """A step mostly leaves the weight labels where they were: the leader of the same
+    rectangle and edge is looked up, not searched again, and a caller changing the points
+    it got changes nothing another call gets."""
+    from nnviz.views.items import graph_lines
+
+    rect, p0, p1 = np.array([31.0, 21.0, 63.0, 31.0]), np.array([0.0, 1.0]), np.array([99.0, 1.0])
+    hits = graph_lines._leader.cache_info().hits
+    a, b, d = leader(rect, p0, p1)
+    a[:] = b[:] = -1.0
+    a2, b2, d2 = leader(rect, p0, p1)
+    assert graph_lines._leader.cache_info().hits == hits + 1
+    assert d2 == d == pytest.approx(20.0)
+    np.testing.assert_allclose([a2, b2], [[47.0, 21.0], [47.0, 1.0]], atol=1.0)
+
+
 def test_distances_against_sampled_points():
     """A point's distance to a segment is the least over points along it (and a label
     nearer another edge than its own reads as that edge's)."""

@@ -5,6 +5,8 @@ hid them; a weight label set across another edge read as that edge's)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 #: what a pixel of line hidden under a label costs: of an edge, of a dotted bias link, its
@@ -63,7 +65,15 @@ def crosses(rects: np.ndarray, p0: np.ndarray, p1: np.ndarray) -> np.ndarray:
 def leader(rect, p0, p1, ends: tuple[float, float] = (0.15, 0.85)):
     """The shortest line from rectangle ``rect`` (x0, y0, x1, y1) to the segment ``p0``
     to ``p1`` between fractions ``ends`` of it (off the neurons at its ends), to the
-    nearest pixel: (point on the rectangle, point on the segment, its length)."""
+    nearest pixel: (point on the rectangle, point on the segment, its length).
+    (Remembered: a step mostly leaves each weight label where it was.)"""
+    a, b, d = _leader(tuple(map(float, rect)), tuple(map(float, p0)), tuple(map(float, p1)),
+                      (float(ends[0]), float(ends[1])))
+    return np.array(a), np.array(b), d
+
+
+@lru_cache(maxsize=4096)
+def _leader(rect: tuple, p0: tuple, p1: tuple, ends: tuple[float, float]):
     p0, p1 = np.asarray(p0, float), np.asarray(p1, float)
     t = np.linspace(*ends, 65)[:, None]
     on_edge = p0 + t * (p1 - p0)
@@ -75,7 +85,7 @@ def leader(rect, p0, p1, ends: tuple[float, float] = (0.15, 0.85)):
     # beside the neuron's ring and read as the neuron's)
     mid = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
     i = int(np.argmin(np.round(d) + 0.01 * np.hypot(*(on_edge - mid).T)))
-    return on_rect[i], on_edge[i], float(d[i])
+    return tuple(on_rect[i].tolist()), tuple(on_edge[i].tolist()), float(d[i])
 
 
 class Lines:
