@@ -153,3 +153,41 @@ def test_graph_label_anchors_its_text_and_keeps_a_pixel_size(qtbot):
     scene.render(p, whole, whole)
     p.end()
     assert img.pixelColor(int(r.left()) + 2, int(r.top()) + 1) != QColor("black")
+
+
+def test_placing_the_same_texts_again_weighs_no_line_again(qtbot, monkeypatch):
+    """A step places every shown text again, most of them at the spots they had: what the
+    lines cost under a neuron's values is remembered per spots while the lines stay, and
+    a second placing of the same texts puts them exactly where the first did."""
+    from nnviz.engine.teaching.lessons import load_lesson
+    from nnviz.views.items import graph_lines
+    from nnviz.views.items.network_graph import NetworkGraphWidget
+
+    weighed = []
+    costs = graph_lines.Lines.costs
+    monkeypatch.setattr(graph_lines.Lines, "costs",
+                        lambda self, rects, edge=None: (weighed.append(len(rects)),
+                                                        costs(self, rects, edge))[1])
+    lesson = load_lesson("mazur-2-2-2")
+    g = NetworkGraphWidget()
+    qtbot.addWidget(g)
+    g.resize(900, 600)
+    g.show()
+    qtbot.waitExposed(g)
+    g.set_network(lesson.network, lesson.naming)
+    g.set_inputs(lesson.example_x)
+    g.set_targets(lesson.example_y)
+    g.fit()
+    g.placement.resolve()
+    assert weighed   # (the inputs' values: placed where they hide least)
+    first = g.placement.text_rects()
+    weighed.clear()
+    g.placement.resolve()
+    assert weighed == []
+    assert g.placement.text_rects() == first
+    # the lines move (another size): weighed afresh
+    g.resize(700, 450)
+    qtbot.waitUntil(lambda: g.view_widget.width() < 800, timeout=2000)
+    g.fit()
+    g.placement.resolve()
+    assert weighed

@@ -45,6 +45,11 @@ class Placement:
         self._g = weakref.proxy(graph)   # its view, coordinates, state (no cycle)
         self.texts = texts
         self.weights = WeightLabels(graph, texts)   # the weight labels' own search
+        # what the lines cost under a neuron's values at each of their spots, per spots'
+        # rectangles, while the lines stay where they are (a step changes one neuron's
+        # values; the others are placed at the same spots again: 1 ms a step)
+        self._costs: dict[bytes, np.ndarray] = {}
+        self._costs_for: tuple = ()
 
     def _device_map(self):
         """view point (x, y) -> pixel point, as an origin and a scale per axis."""
@@ -171,7 +176,7 @@ class Placement:
         values.sort(key=lambda kv: kv[0] != st.active)
         for (l, j), item in values:
             spots = self._value_spots(l, j, px, down, roomy[l])
-            cost = None if lines is None else lines.costs
+            cost = None if lines is None else self._remembered_costs(lines)
             self._place_value(item, spots, taken, dev, bounds, cost, roomy[l])
         self._place_biases(px, down, taken, dev, bounds)
         if g.weight_labels_on:
@@ -182,6 +187,26 @@ class Placement:
                 spots = [(p.x(), p.y() + d * down, item.anchor)
                          for d in (0, 8, 16, 24, 40, 56, 72)]
                 try_spots(item, spots, taken, dev, bounds)
+
+    def _remembered_costs(self, lines: Lines):
+        """``lines.costs``, remembered per rectangles until the lines move."""
+        now = (lines.p0.tobytes(), lines.p1.tobytes(), lines.link.tobytes())
+        if now != self._costs_for:
+            self._costs_for = now
+            self._costs.clear()
+        memo = self._costs
+
+        def cost(rects: np.ndarray) -> np.ndarray:
+            key = np.ascontiguousarray(rects, float).tobytes()
+            got = memo.get(key)
+            if got is None:
+                if len(memo) > 4096:
+                    memo.clear()
+                got = memo[key] = lines.costs(rects)
+                got.flags.writeable = False   # (shared by every later look-up)
+            return got
+
+        return cost
 
     def _place_value(self, item, spots, taken: list[Rect], dev, bounds: Rect, cost,
                      roomy: bool) -> None:

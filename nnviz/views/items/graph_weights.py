@@ -205,10 +205,20 @@ class WeightLabels:
         the spots moved off the edges): (points, anchors, (n, 4) rectangles, what each
         hides of the other lines), best first (with ``lines``: hiding least, nearest its
         edge, OFF_EDGE weighing the two)."""
+        labels = self.texts.edge_labels
+        sizes = [self._label_size(item, html) for (item, _), html in zip(labels, htmls)]
+        # every label's spots measured in one go (one comparison with what is taken, not
+        # one per label), then cut back into each label's
+        counts = [len(p) for p, _ in spots]
+        ends = np.cumsum(counts)[:-1]
+        w_all = np.repeat([w for w, _ in sizes], counts)
+        h_all = np.repeat([h for _, h in sizes], counts)
+        r_all, ok_all = free_rects(np.concatenate([p for p, _ in spots]).reshape(-1, 2),
+                                   np.concatenate([a for _, a in spots]).reshape(-1, 2),
+                                   w_all, h_all, bounds, taken)
         out = []
-        for (item, edge), html, (pts, anchors) in zip(self.texts.edge_labels, htmls, spots):
-            w, h = self._label_size(item, html)
-            r, ok = free_rects(pts, anchors, w, h, bounds, taken)
+        for (_, edge), (w, h), (pts, anchors), r, ok in zip(
+                labels, sizes, spots, np.split(r_all, ends), np.split(ok_all, ends)):
             if lines is None:
                 idx = np.flatnonzero(ok)
                 out.append((pts[idx], anchors[idx], r[idx], np.zeros(len(idx))))
