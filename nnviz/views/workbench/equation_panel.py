@@ -3,7 +3,7 @@ list of steps done so far (click one to jump there)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument, QTextOption
 from PySide6.QtWidgets import (
     QListWidget,
@@ -61,7 +61,8 @@ class EquationPanel(QWidget):
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.fade = BottomFade(self.text)   # more below: the last line fades, not cut
         self.text.viewport().installEventFilter(self)
-        self._laid_out_width = -1
+        self._laid_out = (-1, -1)   # the text area's size the step was fitted to
+        self._hidden = False        # the step's result hidden (predicting) when fitted
         self._metrics: dict[float, QFontMetricsF] = {}
         self._probe_doc = QTextDocument(self)
         self.steps = QListWidget()
@@ -87,6 +88,16 @@ class EquationPanel(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(split)
         self._shown_trace = None
+        # the text chosen for each step ((html, COMPACT step) per step and everything the
+        # choice depends on) of the trace shown: the next step's is chosen while the class
+        # looks at this one (Right then only lays it out), and a step shown again is
+        # chosen once
+        self._fits: dict[tuple, tuple[str, int]] = {}
+        self._fits_trace = None
+        self._ahead = QTimer(self)
+        self._ahead.setSingleShot(True)
+        self._ahead.setInterval(0)
+        self._ahead.timeout.connect(self._fit_next)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(460, 900)
@@ -116,8 +127,12 @@ class EquationPanel(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
-            if abs(self.text.viewport().width() - self._laid_out_width) > 4:
-                self.refresh()   # lay the lines out again for the new width
+            view = self.text.viewport()
+            w, h = self._laid_out
+            # lay the lines out again for the new width, and choose again for a new height
+            # (a taller panel has room for a larger form: the dock or the splitter grew)
+            if abs(view.width() - w) > 4 or abs(view.height() - h) > 4:
+                self.refresh(self._hidden)   # (a hidden result stays hidden: predicting)
         elif obj is self.steps.viewport() and event.type() == QEvent.Type.Resize:
             self._show_current_step()   # its rows wrap anew: keep the current one in view
         return False
@@ -134,6 +149,7 @@ class EquationPanel(QWidget):
     def apply_style(self, style: Style) -> None:
         self.style_ = style
         self._metrics.clear()
+        self._fits.clear()
         f = self.steps.font()
         f.setPointSizeF(style.pt(10.5))
         self.steps.setFont(f)
@@ -156,22 +172,9 @@ class EquationPanel(QWidget):
             self.steps.clear()
             return
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
-        captions = []
-        lesson = st.doc.lesson
-        # at any training step: the numbers are the live ones, the notes' beside them
-        if lesson is not None and lesson.lab == "workbench" and not hidden:
-            phase = st.step.phase if st.step else None
-            first_of_phase = st.step is not None and st.k == tr.phase_start(phase) + 1
-            found = [c for c in lesson.captions
-                     if (c.step is not None and c.step == st.k) or (
-                         c.step is None and ((c.phase == "start" and st.k == 0)
-                                             or (first_of_phase and c.phase == phase)))]
-            # the same text as the caption bar: live values, parts that still exist
-            values = trace_values(tr) if quotes_values(found) else {}
-            captions = [c.text for c in shown_captions(lesson, found, values,
-                                                       st.doc.network.sizes)]
-        self._laid_out_width = self.text.viewport().width()
-        self._set_fitting_html(st, captions, hidden)
+        self._laid_out = (self.text.viewport().width(), self.text.viewport().height())
+        self._hidden = hidden
+        self._set_fitting_html(tr, st.k, self._captions(tr, st.k, hidden), hidden)
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
                 resize_list(self.steps, 0)
@@ -185,6 +188,8 @@ class EquationPanel(QWidget):
             if st.k:
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
+        if st.k < len(tr):
+            self._ahead.start()   # the next step's text, after this one is painted
 
     def _show_message(self, text: str) -> None:
         """Why there are no steps (e.g. "Cannot trace this network: …"), as plain text in
@@ -197,22 +202,82 @@ class EquationPanel(QWidget):
         self.fade.keep = 0.0
         self.fade.place()
 
-    def _set_fitting_html(self, st: StepController, captions: list[str], hidden: bool) -> None:
-        """The step's HTML in the largest type whose lines all fit the panel's width and
+    def _captions(self, tr, k: int, hidden: bool) -> list[str]:
+        """The lesson's captions for step ``k``, as the caption bar shows them: at any
+        training step the numbers are the live ones, the notes' beside them (none while
+        the step's result is hidden)."""
+        st = self.stepper
+        lesson = st.doc.lesson
+        if lesson is None or lesson.lab != "workbench" or hidden:
+            return []
+        step = tr.steps[k - 1] if k else None
+        phase = step.phase if step else None
+        first_of_phase = step is not None and k == tr.phase_start(phase) + 1
+        found = [c for c in lesson.captions
+                 if (c.step is not None and c.step == k) or (
+                     c.step is None and ((c.phase == "start" and k == 0)
+                                         or (first_of_phase and c.phase == phase)))]
+        # the same text as the caption bar: live values, parts that still exist
+        values = trace_values(tr) if quotes_values(found) else {}
+        return [c.text for c in shown_captions(lesson, found, values, st.doc.network.sizes)]
+
+    def _fit_key(self, k: int, captions: list[str], hidden: bool) -> tuple:
+        """Everything the text chosen for step ``k`` depends on, but the trace."""
+        view = self.text.viewport()
+        return (k, tuple(captions), hidden, self.style_, self.text.font().key(),
+                self.layout_width(), view.width(), view.height())
+
+    def _set_fitting_html(self, tr, k: int, captions: list[str], hidden: bool) -> None:
+        """Step ``k``'s text as :meth:`_fit` chooses it (or chose it ahead), shown."""
+        if self._fits_trace is not tr:
+            self._fits_trace, self._fits = tr, {}
+        key = self._fit_key(k, captions, hidden)
+        got = self._fits.get(key)
+        if got is None:
+            if len(self._fits) > 512:
+                self._fits.clear()
+            got = self._fits[key] = self._fit(tr, k, captions, hidden, show=True)
+        else:
+            self.text.setHtml(got[0])
+        self.fade.keep = _equation_bottom(self.text.document(), got[1])
+        self.fade.place()
+
+    def _fit_next(self) -> None:
+        """Choose the next step's text now, while nothing waits (off screen: the text shown
+        is not touched), so that Right has only to lay it out."""
+        if not self.isVisible():   # (a hidden lab costs nothing: not even its trace)
+            return
+        st = self.stepper
+        tr = st.trace
+        if tr is None or tr is not self._fits_trace or st.k >= len(tr):
+            return
+        k = st.k + 1
+        captions = self._captions(tr, k, self._hidden)
+        key = self._fit_key(k, captions, self._hidden)
+        if key not in self._fits:
+            self._fits[key] = self._fit(tr, k, captions, self._hidden, show=False)
+
+    def _fit(self, tr, k: int, captions: list[str], hidden: bool,
+             show: bool) -> tuple[str, int]:
+        """Step ``k``'s HTML in the largest type whose lines all fit the panel's width and
         whose equation, down to its result, fits its height without scrolling (the
         measured layout is the judge: a line wider than the text area sets the whole step
         smaller, down to a floor readable from the back of the room; an equation too tall
-        at the floor has its lines set closer, then loses the large result above it)."""
+        at the floor has its lines set closer, then loses the large result above it), and
+        its COMPACT step. ``show``: the first text tried is laid out in the text area
+        itself (most steps fit at once), the others off screen, and the one chosen ends
+        up shown; else all off screen."""
         floor = FLOOR_PT[bool(self.style_.presentation)]
-        probe = None   # the texts after the first are laid out off screen
-        shown = None   # the first is laid out where it is shown: most steps fit at once
+        step = tr.steps[k - 1] if k else None
+        probe = None   # the texts tried off screen
+        shown = None   # the text laid out in the text area
         room_w, room_h = self.text.viewport().width(), self.text.viewport().height()
         fits, first, fallback = None, None, None
         tried: dict[str, int] = {}   # each text tried: its COMPACT step (where its result ends)
         # at each size, a second try with every left-hand side on a line of its own
         for compact, scale, narrow in ((c, s, n) for c in COMPACT for s in SCALES
                                        for n in (False, True)):
-            html = equation_html(st.step, st.k, len(st.trace), self.style_, captions,
+            html = equation_html(step, k, len(tr), self.style_, captions,
                                  self.layout_width(), self.measure, hidden, scale, floor,
                                  narrow, compact)
             if compact == 0:   # nothing fits across: as before, the large result kept
@@ -220,7 +285,7 @@ class EquationPanel(QWidget):
             if html in tried:   # (at the floor every smaller scale is the same text)
                 continue
             tried[html] = compact
-            if shown is None:
+            if show and shown is None:
                 self.text.setHtml(html)
                 shown, doc = html, self.text.document()
             else:
@@ -235,10 +300,9 @@ class EquationPanel(QWidget):
                 break
         # too tall however set: as large as fits across; too wide: as before
         html = fits or first or fallback
-        if html != shown:
+        if show and html != shown:
             self.text.setHtml(html)
-        self.fade.keep = _equation_bottom(self.text.document(), tried.get(html, 0))
-        self.fade.place()
+        return html, tried.get(html, 0)
 
     def _probe(self) -> QTextDocument:
         """A document laid out as the text area's (its type, margin and width), empty
