@@ -174,6 +174,7 @@ class EquationPanel(QWidget):
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self._laid_out = (self.text.viewport().width(), self.text.viewport().height())
         self._hidden = hidden
+        stepping = tr is self._fits_trace   # (not a new trace: an edit, a training frame)
         self._set_fitting_html(tr, st.k, self._captions(tr, st.k, hidden), hidden)
         with QSignalBlocker(self.steps):
             if self._shown_trace is not tr:
@@ -188,8 +189,10 @@ class EquationPanel(QWidget):
             if st.k:
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
-        if st.k < len(tr):
-            self._ahead.start()   # the next step's text, after this one is painted
+        # the next step's text, after this one is painted; not while each refresh brings a
+        # new trace (training in the lab, a weight dragged), where it would be thrown away
+        if stepping and st.k < len(tr):
+            self._ahead.start()
 
     def _show_message(self, text: str) -> None:
         """Why there are no steps (e.g. "Cannot trace this network: …"), as plain text in
