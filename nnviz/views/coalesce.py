@@ -75,9 +75,8 @@ def flush_scenes(root, scenes: list | None = None) -> None:
 
 
 def settle_posted(*objects) -> None:
-    """Deliver now the events Qt has posted to ``objects`` (a list view's queued update
-    for its new rows, a text area's for its scroll bar's new range and its viewport's
-    layout): a redraw that calls this last is painted in one pass, not in a second one
-    after it."""
+    """Deliver now the events Qt has posted to ``objects`` (a widget just shown: Qt
+    posts its first repaint as an UpdateLater event): delivered during a redraw, they are
+    painted in its pass, not in a second one after it."""
     for obj in objects:
         QCoreApplication.sendPostedEvents(obj, 0)

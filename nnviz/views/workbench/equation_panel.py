@@ -186,7 +186,6 @@ class EquationPanel(QWidget):
                 set_row(self.steps, i, step_summary(tr.steps[i]), i + 1)
             if st.k:
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
-            if st.k:
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
         # the next step's text, after this one is painted; not while each refresh brings a
