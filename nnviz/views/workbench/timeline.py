@@ -125,8 +125,7 @@ class TimelinePanel(QWidget):
             f = w.font()
             f.setPointSizeF(style.pt(10))
             w.setFont(f)
-        self._micro_widest = ""   # (measured again in the new type)
-        self.refresh()
+        self._micro_widest = ""   # (measured again in the new type at the lab's refresh)
         self._fit_rows()
 
     def refresh(self) -> None:
