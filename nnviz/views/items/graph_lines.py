@@ -116,6 +116,11 @@ class Lines:
         self.ends = ends
         self.link = np.array(link, bool)
 
+    def key(self) -> tuple:
+        """Where the lines lie on screen, comparable from one placing to the next (what
+        the placing remembers of them holds while this is the same)."""
+        return self.p0.tobytes(), self.p1.tobytes(), self.link.tobytes()
+
     def costs(self, rects: np.ndarray, edge=None) -> np.ndarray:
         """Per rectangle, what the lines it hides cost (pixels of line, weighted); for a
         label of weight ``edge`` ((l, j, k)) its own edge costs nothing (it is the line

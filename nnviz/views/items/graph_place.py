@@ -190,7 +190,7 @@ class Placement:
 
     def _remembered_costs(self, lines: Lines):
         """``lines.costs``, remembered per rectangles until the lines move."""
-        now = (lines.p0.tobytes(), lines.p1.tobytes(), lines.link.tobytes())
+        now = lines.key()
         if now != self._costs_for:
             self._costs_for = now
             self._costs.clear()

@@ -246,8 +246,8 @@ class WeightLabels:
         spots lie on screen) changed since they were weighed."""
         if lines is None:
             return
-        now = (lines.p0.tobytes(), lines.p1.tobytes(), lines.link.tobytes(),
-               tuple(p.tobytes() for p, _ in self._spot_px), float(self._g.style_.scale))
+        now = (lines.key(), tuple(p.tobytes() for p, _ in self._spot_px),
+               float(self._g.style_.scale))
         if now != self._costs_for:
             self._costs_for = now
             self._costs.clear()
