@@ -191,3 +191,61 @@ def test_placing_the_same_texts_again_weighs_no_line_again(qtbot, monkeypatch):
     g.fit()
     g.placement.resolve()
     assert weighed
+
+
+def test_weight_labels_weigh_each_free_spot_once_all_labels_together(qtbot, monkeypatch):
+    """The weight labels' spots are weighed against the lines all labels in one call per
+    form tried, only the spots that are free (not on a neuron or another label), and
+    each spot once while the lines stay: placing the same texts again weighs nothing and
+    puts them where they were."""
+    from nnviz.engine.teaching.lessons import load_lesson
+    from nnviz.views.items import graph_lines
+    from nnviz.views.items.graph_weights import free_rects
+    from nnviz.views.items.network_graph import NetworkGraphWidget
+
+    calls = []
+    costs = graph_lines.Lines.label_costs
+
+    def record(self, rects, owner, edges):
+        calls.append([(edges[o], tuple(r)) for r, o in zip(np.asarray(rects), owner)])
+        return costs(self, rects, owner, edges)
+
+    monkeypatch.setattr(graph_lines.Lines, "label_costs", record)
+    spotted = []
+    from nnviz.views.items import graph_weights
+
+    def free(*args):
+        r, ok = free_rects(*args)
+        spotted.append((len(ok), int(ok.sum())))
+        return r, ok
+
+    monkeypatch.setattr(graph_weights, "free_rects", free)
+    tried = []
+    candidates = graph_weights.WeightLabels._candidates
+    monkeypatch.setattr(graph_weights.WeightLabels, "_candidates",
+                        lambda self, *a, **k: (tried.append(1), candidates(self, *a, **k))[1])
+    lesson = load_lesson("mazur-2-2-2")
+    g = NetworkGraphWidget()
+    qtbot.addWidget(g)
+    g.resize(900, 600)
+    g.show()
+    qtbot.waitExposed(g)
+    g.set_network(lesson.network, lesson.naming)
+    g.set_inputs(lesson.example_x)
+    g.set_targets(lesson.example_y)
+    g.fit()
+    calls.clear()
+    spotted.clear()
+    tried.clear()
+    g.placement.resolve()
+    weighed = [row for call in calls for row in call]
+    assert calls and len(calls) <= len(tried)   # at most one call a form tried
+    assert {e for call in calls for e, _ in call} == {e for _, e in g.texts.edge_labels}
+    assert len(set(weighed)) == len(weighed)   # no spot twice
+    # only free spots: fewer than all the spots of the forms tried, as many as were free
+    assert len(weighed) <= sum(f for _, f in spotted) < sum(n for n, _ in spotted)
+    first = g.placement.text_rects()
+    calls.clear()
+    g.placement.resolve()
+    assert calls == []
+    assert g.placement.text_rects() == first

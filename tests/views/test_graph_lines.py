@@ -95,3 +95,51 @@ def test_distances_against_sampled_points():
                                                   (-1.87790722e-12, True, "∂ -1.9e-12")])
 def test_a_gradient_on_the_graph_is_brief_on_a_projector(x, brief, text):
     assert gradient_text(x, brief) == text
+
+
+def test_hidden_of_segments_along_a_side_backwards_or_of_no_length():
+    """The cases the clipping treats apart: a segment parallel to a side (inside, on a
+    side, outside), one drawn backwards (the same length as forwards) and a point."""
+    rect = np.array([[10.0, 10.0, 30.0, 20.0]])
+    p0 = np.array([[0.0, 15.0], [20.0, 0.0], [0.0, 10.0], [0.0, 25.0], [40.0, 15.0],
+                   [40.0, 40.0], [20.0, 15.0], [35.0, 0.0], [15.0, 25.0]])
+    p1 = np.array([[40.0, 15.0], [20.0, 40.0], [40.0, 10.0], [40.0, 25.0], [0.0, 15.0],
+                   [0.0, 0.0], [20.0, 15.0], [35.0, 40.0], [5.0, 25.0]])
+    got = hidden(rect, p0, p1)[0]
+    np.testing.assert_allclose(got, [20.0, 10.0, 20.0, 0.0, 20.0, 10 * np.sqrt(2), 0.0,
+                                     0.0, 0.0])
+
+
+def test_many_labels_weighed_together_cost_what_each_costs_alone():
+    """The placing weighs every label's spots in one call: each rectangle's cost and its
+    gap to its own edge are exactly (not only nearly) what weighing that label alone
+    gives, so the labels land where they would one by one."""
+    from nnviz.views.items.graph_lines import Lines
+
+    class Coords:   # a 3-2-2 network's edges, laid out at random
+        rng = np.random.default_rng(11)
+        src = [tuple(p) for p in rng.uniform(0, 400, (10, 2))]
+        dst = [tuple(p) for p in rng.uniform(0, 400, (10, 2))]
+        pos = {1: [(100.0, 50.0), (100.0, 150.0)], 2: [(200.0, 80.0), (200.0, 120.0)]}
+        bias_pos = {0: (60.0, 300.0), 1: (160.0, 300.0)}
+
+        def edge_index(self, i):
+            return (0, i // 3, i % 3) if i < 6 else (1, (i - 6) // 2, (i - 6) % 2)
+
+    lines = Lines(Coords(), [0, 1], lambda x, y: (x, y))
+    edges = [(0, 0, 0), (0, 1, 2), (1, 1, 0), (1, 0, 1)]
+    rng = np.random.default_rng(12)
+    parts = []
+    for _ in edges:
+        xy = rng.uniform(0, 400, (int(rng.integers(5, 40)), 2))
+        parts.append(np.column_stack([xy, xy + rng.uniform(5, 60, xy.shape)]))
+    owner = np.repeat(np.arange(len(edges)), [len(p) for p in parts])
+    together = lines.label_costs(np.concatenate(parts), owner, edges)
+    gaps = lines.own_gaps(np.concatenate(parts), owner, edges)
+    alone = np.concatenate([lines.label_costs(p, np.zeros(len(p), int), [e])
+                            for p, e in zip(parts, edges)])
+    gaps_alone = np.concatenate([lines.own_gaps(p, np.zeros(len(p), int), [e])
+                                 for p, e in zip(parts, edges)])
+    assert together.tobytes() == alone.tobytes()
+    assert gaps.tobytes() == gaps_alone.tobytes()
+    assert (together > 0).any() and (gaps > 0).any()   # (not all trivially zero)

@@ -141,9 +141,9 @@ class WeightLabels:
         self._spot_px: list = []   # per label, its spots as pixel points and anchors
         self._scale = (np.zeros(2), np.ones(2))   # view -> pixels: origin and scale
         self._bounds: Rect = (0.0, 0.0, 0.0, 0.0)   # where labels may go, in pixels
-        # what a label's spots hide of the lines and their order, per (spots off the
-        # edge?, edge, label size): the same until the graph's geometry changes (a step
-        # changes the texts, seldom their sizes), kept for the geometry of _costs_for
+        # what a label's spots hide of the lines and what orders them, per (spots off
+        # the edge?, edge, label size): the same until the graph's geometry changes (a
+        # step changes the texts, seldom their sizes), kept for the geometry of _costs_for
         self._costs: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._costs_for: tuple = ()
 
@@ -216,30 +216,54 @@ class WeightLabels:
         r_all, ok_all = free_rects(np.concatenate([p for p, _ in spots]).reshape(-1, 2),
                                    np.concatenate([a for _, a in spots]).reshape(-1, 2),
                                    w_all, h_all, bounds, taken)
+        rects, free = np.split(r_all, ends), np.split(ok_all, ends)
+        keys = [(far, edge, w, h) for (_, edge), (w, h) in zip(labels, sizes)]
+        if lines is not None:
+            self._weigh_spots(lines, keys, rects, free)
         out = []
-        for (_, edge), (w, h), (pts, anchors), r, ok in zip(
-                labels, sizes, spots, np.split(r_all, ends), np.split(ok_all, ends)):
+        for key, (pts, anchors), r, ok in zip(keys, spots, rects, free):
+            idx = np.flatnonzero(ok)
             if lines is None:
-                idx = np.flatnonzero(ok)
                 out.append((pts[idx], anchors[idx], r[idx], np.zeros(len(idx))))
                 continue
-            cost, order = self._spot_costs(lines, far, edge, w, h, r)
-            idx = order[ok[order]]   # the free ones, in the order of their weighing
+            cost, weigh = self._costs[key]
+            # the free ones in the order of their weighing (stable: nearer its neuron
+            # first among equals)
+            idx = idx[np.argsort(weigh[idx], kind="stable")]
             out.append((pts[idx], anchors[idx], r[idx], cost[idx]))
         return out
 
-    def _spot_costs(self, lines: Lines, far: bool, edge, w: float, h: float,
-                    rects: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """What each of a label's spots (``rects``) hides of the other lines, and the
-        spots' order by that and their distance from the edge (stable: nearer its
-        neuron first among equals), remembered while the geometry holds."""
-        key = (far, edge, w, h)
-        if key not in self._costs:
-            owner = np.zeros(len(rects), int)
-            cost = lines.label_costs(rects, owner, [edge])
-            weigh = cost + OFF_EDGE * lines.own_gaps(rects, owner, [edge])
-            self._costs[key] = cost, np.argsort(weigh, kind="stable")
-        return self._costs[key]
+    def _weigh_spots(self, lines: Lines, keys: list[tuple], rects: list[np.ndarray],
+                     free: list[np.ndarray]) -> None:
+        """What each free spot of a label (``rects[i]`` where ``free[i]``; the label's key
+        ``keys[i]``: far, edge, w, h) hides of the other lines, and that plus OFF_EDGE
+        times its distance from the edge, by which the spots are tried; remembered per
+        spot while the geometry holds (NaN: not weighed yet). A spot is weighed when it
+        is first free (more than half of them lie on a neuron or another label), and
+        every label's together (each row on its own, so the numbers are the same as one
+        label at a time: the first paint weighed 64 labels' spots, every one, one label a
+        call, 35-50 ms of the start)."""
+        todo = []
+        for i, key in enumerate(keys):
+            got = self._costs.get(key)
+            if got is None:
+                got = self._costs[key] = (np.full(len(rects[i]), np.nan),
+                                          np.full(len(rects[i]), np.nan))
+            need = np.flatnonzero(free[i] & np.isnan(got[0]))
+            if len(need):
+                todo.append((i, need))
+        if not todo:
+            return
+        counts = [len(need) for _, need in todo]
+        owner = np.repeat(np.arange(len(todo)), counts)
+        edges = [keys[i][1] for i, _ in todo]
+        every = np.concatenate([rects[i][need] for i, need in todo]).reshape(-1, 4)
+        cost = lines.label_costs(every, owner, edges)
+        weigh = cost + OFF_EDGE * lines.own_gaps(every, owner, edges)
+        cut = np.cumsum(counts)[:-1]
+        for (i, need), c, wgh in zip(todo, np.split(cost, cut), np.split(weigh, cut)):
+            known_cost, known_weigh = self._costs[keys[i]]
+            known_cost[need], known_weigh[need] = c, wgh
 
     def _geometry(self, lines: Lines | None) -> None:
         """Forget the spots' costs where the graph's geometry (its lines and where the
