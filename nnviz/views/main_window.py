@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -229,6 +229,14 @@ class MainWindow(QMainWindow):
 
     def import_weights(self, path: str) -> bool:
         return self.exporter.import_weights(path)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        # the widgets shown with the window measured their texts in the type their style
+        # sheets gave them as they were shown, and asked their layouts again (the status
+        # bar's step status, 22 -> 30 px high in presentation mode): laid out now, before
+        # the window's first frame, not after it (where the whole lab moved up)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
         if dropped_path(event) is not None:

@@ -169,6 +169,7 @@ class WorkbenchLab(Lab):
             self._refresh()
         if not self._sized:
             self._sized = True
+            self._size_docks()
             QTimer.singleShot(0, self, self._size_docks)   # once the page has its real size
 
     def _size_docks(self) -> None:

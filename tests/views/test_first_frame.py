@@ -1,0 +1,69 @@
+"""The window's first frame is its layout: nothing moves after the first paint. The
+Workbench's docks were sized one event-loop pass after the page was shown, so the first
+frame showed a narrow graph beside wide docks, and then both jumped; in presentation mode
+the status bar grew after the first frame (its step status measured in the presentation
+type only as it was shown) and the whole lab moved up 8 px."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+
+def _layout(win) -> dict[str, tuple]:
+    """Where each of the shown lab's docks and its graph lie in the window."""
+    lab = win.current_lab
+    out = {}
+    for w in lab.findChildren(QDockWidget) + [lab.graph]:
+        if w.isVisible():
+            r = w.geometry()
+            p = w.mapTo(win, w.rect().topLeft())
+            out[w.objectName()] = (p.x(), p.y(), r.width(), r.height())
+    return out
+
+
+class _FirstPaint(QObject):
+    """The layout at the first paint of anything in ``win``."""
+
+    def __init__(self, win) -> None:
+        super().__init__()
+        self.win, self.layout = win, None
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if (self.layout is None and event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget) and obj.window() is self.win):
+            self.layout = _layout(self.win)
+        return False
+
+    def close(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
+@pytest.mark.parametrize("presenting", [False, True])
+def test_the_workbench_is_painted_first_at_its_final_layout(qtbot, settings, size,
+                                                            presenting):
+    from nnviz.views.main_window import MainWindow
+
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    if presenting:
+        win.window_style.toggle_presentation()
+    win.resize(*size)
+    win.start()
+    first = _FirstPaint(win)
+    try:
+        win.show()
+        qtbot.waitExposed(win)
+        qtbot.waitUntil(lambda: first.layout is not None, timeout=3000)
+        for _ in range(4):
+            qtbot.wait(30)
+        assert win.current_lab.objectName() == "lab-workbench"
+        assert len(first.layout) >= 3   # the graph and at least the equation and inspector
+        assert first.layout == _layout(win)
+    finally:
+        first.close()
+        for page in win.labs.values():
+            page.shutdown()
