@@ -157,7 +157,9 @@ class EquationPanel(QWidget):
         self.fade.set_colour(style.background)
         self.fade.line = QFontMetricsF(self._font(FLOOR_PT[bool(style.presentation)])).height()
         self.steps.setStyleSheet(f"background:{style.background}; color:{style.foreground};")
-        self.refresh()
+        # (no refresh here: the Workbench refreshes once after its apply_style, and only
+        # when shown; a refresh here laid out a hidden panel's text at a size it never had,
+        # 4-6 ms of the start)
 
     def set_guess_bar(self, bar: QWidget) -> None:
         """Put the predict-then-reveal bar above the equation."""
