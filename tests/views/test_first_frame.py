@@ -67,3 +67,43 @@ def test_the_workbench_is_painted_first_at_its_final_layout(qtbot, settings, siz
         first.close()
         for page in win.labs.values():
             page.shutdown()
+
+
+def test_the_next_steps_text_is_chosen_after_the_first_frame(qtbot, settings, monkeypatch):
+    """The Equation panel chooses the next step's text ahead once the step shown has been
+    painted: started from the refresh, its timer ran before the window's first frame and
+    put it 5-20 ms later on screen."""
+    from nnviz.views.main_window import MainWindow
+    from nnviz.views.workbench.equation_panel import EquationPanel
+
+    events = []
+    fit_next = EquationPanel._fit_next
+    monkeypatch.setattr(EquationPanel, "_fit_next",
+                        lambda self: (events.append("ahead"), fit_next(self))[1])
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.start()
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+            if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+                    and obj.window() is win and "painted" not in events):
+                events.append("painted")
+            return False
+
+    watch = Painted()
+    QApplication.instance().installEventFilter(watch)
+    try:
+        win.show()
+        qtbot.waitExposed(win)
+        qtbot.waitUntil(lambda: "ahead" in events, timeout=3000)
+        assert events.index("painted") < events.index("ahead")
+        # and it was worth it: Right shows the text chosen ahead
+        panel = win.current_lab.equations
+        chosen = dict(panel._fits)
+        assert any(key[0] == 1 for key in chosen)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+        for page in win.labs.values():
+            page.shutdown()

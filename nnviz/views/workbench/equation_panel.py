@@ -98,6 +98,7 @@ class EquationPanel(QWidget):
         self._ahead.setSingleShot(True)
         self._ahead.setInterval(0)
         self._ahead.timeout.connect(self._fit_next)
+        self._ahead_due = False   # started at the text's next paint
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(460, 900)
@@ -126,7 +127,11 @@ class EquationPanel(QWidget):
         return max(120.0, self.text.viewport().width() - 2 * margin - 24)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
-        if obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
+        if obj is self.text.viewport() and event.type() == QEvent.Type.Paint:
+            if self._ahead_due:   # this step is being painted: the next one's text after it
+                self._ahead_due = False
+                self._ahead.start()
+        elif obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
             view = self.text.viewport()
             w, h = self._laid_out
             # lay the lines out again for the new width, and choose again for a new height
@@ -190,10 +195,11 @@ class EquationPanel(QWidget):
                 set_row(self.steps, st.k - 1, step_summary(tr.steps[st.k - 1], hidden))
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
-        # the next step's text, after this one is painted; not while each refresh brings a
-        # new trace (training in the lab, a weight dragged), where it would be thrown away
-        if stepping and st.k < len(tr):
-            self._ahead.start()
+        # the next step's text, once this one has been painted (a timer started now ran
+        # before the window's first frame: 5-20 ms later on screen); not while each
+        # refresh brings a new trace (training in the lab, a weight dragged), where it
+        # would be thrown away
+        self._ahead_due = stepping and st.k < len(tr)
 
     def _show_message(self, text: str) -> None:
         """Why there are no steps (e.g. "Cannot trace this network: …"), as plain text in
