@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from nnviz.views import presentation
+from nnviz.views.workbench.equation_panel import AHEAD_NEW_TRACE_MS
 from tests.views.workbench_keys import press
 
 
@@ -171,17 +172,20 @@ def _chosen_afresh(panel) -> str:
 def test_a_new_trace_or_size_chooses_again(lab, main_window, qtbot):
     """What was chosen ahead belongs to the trace and the panel's size it was chosen for:
     after an edit of the network (a new trace) or at a new window size, Right shows the
-    new numbers in the text the panel chooses afresh; and a new trace is not looked ahead
-    in until a step of it is taken."""
+    new numbers in the text the panel chooses afresh; and a new trace is looked ahead in
+    only once it has been on screen a while."""
     panel = lab.equations
     press(qtbot, main_window, Qt.Key.Key_Right, 2)
     _settled(qtbot)
     before = panel._fits_trace
     lab.doc.set_weight(0, 1, 0, 0.9)   # w3 = 0.9: net_h2 = 0.9·0.05 + 0.3·0.1 + 0.35·1
     _settled(qtbot)
-    # a refresh that brings a new trace (an edit, a training frame) chooses nothing ahead:
-    # the next refresh may bring another
-    assert len(panel._fits) == 1
+    # a refresh that brings a new trace (an edit, a training frame) chooses ahead only
+    # once its text has been on screen a while (the next refresh may bring another, and
+    # each paint of a new trace's text starts the wait again)
+    assert panel._ahead.interval() == AHEAD_NEW_TRACE_MS >= 100
+    qtbot.waitUntil(lambda: len(panel._fits) == 2, timeout=3000)
+    assert panel._fits_trace is lab.stepper.trace and panel._fits_trace is not before
     press(qtbot, main_window, Qt.Key.Key_Right)
     _settled(qtbot)
     assert lab.stepper.k == 3

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -164,13 +164,16 @@ class WorkbenchLab(Lab):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if self._stale:          # what changed while another lab was shown, before painting
-            self._stale = False
-            self._refresh()
         if not self._sized:
             self._sized = True
             self._size_docks()
+            # laid out at those sizes now, so that the refresh below fits the panels' texts
+            # to the sizes they are painted at (not once before and once after)
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.LayoutRequest)
             QTimer.singleShot(0, self, self._size_docks)   # once the page has its real size
+        if self._stale:          # what changed while another lab was shown, before painting
+            self._stale = False
+            self._refresh()
 
     def _size_docks(self) -> None:
         """The equation panel gets most of the right side, wider in presentation mode."""

@@ -32,6 +32,10 @@ SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)
 COMPACT = (0, 1, 2, 3, 4)
 #: no type of the panel below these points: 18 on a projector (the back of the room)
 FLOOR_PT = {True: 18.0, False: 8.0}
+#: ms a text whose trace is new stays on screen before the next step's text is chosen
+#: ahead (a training frame or a dragged weight brings the next trace sooner, and its
+#: paint starts the wait again)
+AHEAD_NEW_TRACE_MS = 150
 
 
 def _equation_bottom(doc: QTextDocument, compact: int) -> float:
@@ -61,7 +65,7 @@ class EquationPanel(QWidget):
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.fade = BottomFade(self.text)   # more below: the last line fades, not cut
         self.text.viewport().installEventFilter(self)
-        self._laid_out = (-1, -1)   # the text area's size the step was fitted to
+        self._laid_out = None   # the text area's size the step was fitted to (None: none yet)
         self._hidden = False        # the step's result hidden (predicting) when fitted
         self._metrics: dict[float, QFontMetricsF] = {}
         self._probe_doc = QTextDocument(self)
@@ -98,7 +102,7 @@ class EquationPanel(QWidget):
         self._ahead.setSingleShot(True)
         self._ahead.setInterval(0)
         self._ahead.timeout.connect(self._fit_next)
-        self._ahead_due = False   # started at the text's next paint
+        self._ahead_due: int | None = None   # ms: started at the text's next paint
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(460, 900)
@@ -128,14 +132,15 @@ class EquationPanel(QWidget):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
         if obj is self.text.viewport() and event.type() == QEvent.Type.Paint:
-            if self._ahead_due:   # this step is being painted: the next one's text after it
-                self._ahead_due = False
-                self._ahead.start()
+            if self._ahead_due is not None:   # this step is painted: the next one's after it
+                self._ahead.start(self._ahead_due)
+                self._ahead_due = None
         elif obj is self.text.viewport() and event.type() == QEvent.Type.Resize:
             view = self.text.viewport()
-            w, h = self._laid_out
+            w, h = self._laid_out or (view.width(), view.height())
             # lay the lines out again for the new width, and choose again for a new height
-            # (a taller panel has room for a larger form: the dock or the splitter grew)
+            # (a taller panel has room for a larger form: the dock or the splitter grew);
+            # nothing before the first refresh (the Workbench's, as it is shown)
             if abs(view.width() - w) > 4 or abs(view.height() - h) > 4:
                 self.refresh(self._hidden)   # (a hidden result stays hidden: predicting)
         elif obj is self.steps.viewport() and event.type() == QEvent.Type.Resize:
@@ -196,10 +201,12 @@ class EquationPanel(QWidget):
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
         # the next step's text, once this one has been painted (a timer started now ran
-        # before the window's first frame: 5-20 ms later on screen); not while each
-        # refresh brings a new trace (training in the lab, a weight dragged), where it
-        # would be thrown away
-        self._ahead_due = stepping and st.k < len(tr)
+        # before the window's first frame: 5-20 ms later on screen); after a refresh that
+        # brought a new trace only once that has been on screen a while (training in the
+        # lab, a weight dragged: each frame brings another, and the choice would be
+        # thrown away; a lesson just opened: the first Right is chosen ahead too)
+        self._ahead_due = (0 if stepping else AHEAD_NEW_TRACE_MS) if st.k < len(tr) \
+            else None
 
     def _show_message(self, text: str) -> None:
         """Why there are no steps (e.g. "Cannot trace this network: …"), as plain text in
