@@ -236,7 +236,8 @@ class MainWindow(QMainWindow):
         # sheets gave them as they were shown, and asked their layouts again (the status
         # bar's step status, 22 -> 30 px high in presentation mode): laid out now, before
         # the window's first frame, not after it (where the whole lab moved up)
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        for widget in (self.statusBar(), self):
+            QCoreApplication.sendPostedEvents(widget, QEvent.Type.LayoutRequest)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
         if dropped_path(event) is not None:
