@@ -196,3 +196,42 @@ def test_a_workbench_step_reads_the_captions_once(main_window, qtbot, monkeypatc
         assert len(reads) == 1
         now, _every = lab_captions(win.doc.lesson, win.current_lab, win.doc.network.sizes)
         assert all(c.text in _caption(win) for c in now)
+
+
+def test_every_caption_is_filled_in_once_per_lesson_and_values(main_window, qtbot,
+                                                               monkeypatch):
+    """The caption bar reserves the height of the lesson's tallest caption, every caption
+    filled in with the live values: a step changes which caption shows, not the values,
+    and the lesson's templates are filled in again only when the values change (an edit
+    of a weight, a new trace), then with the new numbers."""
+    import nnviz.views.caption_bar as cb
+
+    win = main_window
+    lesson = win.doc.lesson
+    filled = []
+    shown_captions = cb.shown_captions
+
+    def count(les, captions, *a):
+        if captions is les.captions:
+            filled.append(1)
+        return shown_captions(les, captions, *a)
+
+    monkeypatch.setattr(cb, "shown_captions", count)
+    win.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    qtbot.wait(30)
+    filled.clear()
+    for _ in range(3):
+        qtbot.keyClick(win, Qt.Key.Key_Right)
+        qtbot.wait(30)
+    assert filled == []
+    lab = win.current_lab
+    _, every = cb.lab_captions(lesson, lab, win.doc.network.sizes)
+    assert every == shown_captions(lesson, lesson.captions, lab.caption_values(), None, True)
+    quoted = [c.text for c in every]
+    win.doc.set_weight(0, 1, 0, 0.9)   # w3 = 0.9: a new trace, new live values
+    qtbot.wait(30)
+    assert filled
+    _, every = cb.lab_captions(lesson, lab, win.doc.network.sizes)
+    assert every == shown_captions(lesson, lesson.captions, lab.caption_values(), None, True)
+    assert [c.text for c in every] != quoted   # (the lesson quotes live values)
