@@ -155,19 +155,11 @@ def test_graph_label_anchors_its_text_and_keeps_a_pixel_size(qtbot):
     assert img.pixelColor(int(r.left()) + 2, int(r.top()) + 1) != QColor("black")
 
 
-def test_placing_the_same_texts_again_weighs_no_line_again(qtbot, monkeypatch):
-    """A step places every shown text again, most of them at the spots they had: what the
-    lines cost under a neuron's values is remembered per spots while the lines stay, and
-    a second placing of the same texts puts them exactly where the first did."""
+def _worked_example_graph(qtbot):
+    """The graph of mazur-2-2-2's worked example, shown at 900x600 and fitted."""
     from nnviz.engine.teaching.lessons import load_lesson
-    from nnviz.views.items import graph_lines
     from nnviz.views.items.network_graph import NetworkGraphWidget
 
-    weighed = []
-    costs = graph_lines.Lines.costs
-    monkeypatch.setattr(graph_lines.Lines, "costs",
-                        lambda self, rects, edge=None: (weighed.append(len(rects)),
-                                                        costs(self, rects, edge))[1])
     lesson = load_lesson("mazur-2-2-2")
     g = NetworkGraphWidget()
     qtbot.addWidget(g)
@@ -178,6 +170,21 @@ def test_placing_the_same_texts_again_weighs_no_line_again(qtbot, monkeypatch):
     g.set_inputs(lesson.example_x)
     g.set_targets(lesson.example_y)
     g.fit()
+    return g
+
+
+def test_placing_the_same_texts_again_weighs_no_line_again(qtbot, monkeypatch):
+    """A step places every shown text again, most of them at the spots they had: what the
+    lines cost under a neuron's values is remembered per spots while the lines stay, and
+    a second placing of the same texts puts them exactly where the first did."""
+    from nnviz.views.items import graph_lines
+
+    weighed = []
+    costs = graph_lines.Lines.costs
+    monkeypatch.setattr(graph_lines.Lines, "costs",
+                        lambda self, rects, edge=None: (weighed.append(len(rects)),
+                                                        costs(self, rects, edge))[1])
+    g = _worked_example_graph(qtbot)
     g.placement.resolve()
     assert weighed   # (the inputs' values: placed where they hide least)
     first = g.placement.text_rects()
@@ -198,10 +205,8 @@ def test_weight_labels_weigh_each_free_spot_once_all_labels_together(qtbot, monk
     form tried, only the spots that are free (not on a neuron or another label), and
     each spot once while the lines stay: placing the same texts again weighs nothing and
     puts them where they were."""
-    from nnviz.engine.teaching.lessons import load_lesson
     from nnviz.views.items import graph_lines
     from nnviz.views.items.graph_weights import free_rects
-    from nnviz.views.items.network_graph import NetworkGraphWidget
 
     calls = []
     costs = graph_lines.Lines.label_costs
@@ -224,16 +229,7 @@ def test_weight_labels_weigh_each_free_spot_once_all_labels_together(qtbot, monk
     candidates = graph_weights.WeightLabels._candidates
     monkeypatch.setattr(graph_weights.WeightLabels, "_candidates",
                         lambda self, *a, **k: (tried.append(1), candidates(self, *a, **k))[1])
-    lesson = load_lesson("mazur-2-2-2")
-    g = NetworkGraphWidget()
-    qtbot.addWidget(g)
-    g.resize(900, 600)
-    g.show()
-    qtbot.waitExposed(g)
-    g.set_network(lesson.network, lesson.naming)
-    g.set_inputs(lesson.example_x)
-    g.set_targets(lesson.example_y)
-    g.fit()
+    g = _worked_example_graph(qtbot)
     calls.clear()
     spotted.clear()
     tried.clear()
