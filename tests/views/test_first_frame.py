@@ -72,7 +72,7 @@ def test_the_workbench_is_painted_first_at_its_final_layout(qtbot, settings, siz
 def test_the_next_steps_text_is_chosen_after_the_first_frame(qtbot, settings, monkeypatch):
     """The Equation panel chooses the next step's text ahead once the step shown has been
     painted: started from the refresh, its timer ran before the window's first frame and
-    put it 5-20 ms later on screen."""
+    put it 4-13 ms later on screen."""
     from nnviz.views.main_window import MainWindow
     from nnviz.views.workbench.equation_panel import EquationPanel
 

@@ -201,7 +201,7 @@ class EquationPanel(QWidget):
                 self.steps.setCurrentRow(st.k - 1)
                 self._show_current_step()
         # the next step's text, once this one has been painted (a timer started now ran
-        # before the window's first frame: 5-20 ms later on screen); after a refresh that
+        # before the window's first frame: 4-13 ms later on screen); after a refresh that
         # brought a new trace only once that has been on screen a while (training in the
         # lab, a weight dragged: each frame brings another, and the choice would be
         # thrown away; a lesson just opened: the first Right is chosen ahead too)
