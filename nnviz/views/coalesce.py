@@ -80,3 +80,26 @@ def settle_posted(*objects) -> None:
     painted in its pass, not in a second one after it."""
     for obj in objects:
         QCoreApplication.sendPostedEvents(obj, 0)
+
+
+def lay_out_now(root) -> None:
+    """Deliver now the layout requests posted inside ``root`` and by it, deepest widgets
+    first (a child's new size posts a request to its parent), up to its window: what a
+    refresh changed is laid out before the next paint. (On X11 a window's first paint
+    comes before the posted events, and a text set as the window was shown was laid out
+    after the first frame.)"""
+    from PySide6.QtWidgets import QWidget
+
+    def depth(w) -> int:
+        d = 0
+        while w is not None:
+            w, d = w.parentWidget(), d + 1
+        return d
+
+    widgets = sorted(root.findChildren(QWidget), key=depth, reverse=True)
+    w = root
+    while w is not None:
+        widgets.append(w)
+        w = w.parentWidget()
+    for w in widgets:
+        QCoreApplication.sendPostedEvents(w, QEvent.Type.LayoutRequest)

@@ -26,7 +26,7 @@ from nnviz.controllers.document import Document
 from nnviz.controllers.lab_parts import WorkbenchParts
 from nnviz.controllers.workbench.repeat_trainer import RepeatTrainer
 from nnviz.views.caption_text import quotes_values
-from nnviz.views.coalesce import Coalescer
+from nnviz.views.coalesce import Coalescer, lay_out_now
 from nnviz.views.items.network_graph import NetworkGraphWidget
 from nnviz.views.lab_base import Lab
 from nnviz.views.presentation import plain_dock
@@ -174,6 +174,7 @@ class WorkbenchLab(Lab):
         if self._stale:          # what changed while another lab was shown, before painting
             self._stale = False
             self._refresh()
+            lay_out_now(self)    # (its texts' new sizes too, before the first frame)
 
     def _size_docks(self) -> None:
         """The equation panel gets most of the right side, wider in presentation mode."""
