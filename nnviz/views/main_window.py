@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QSize, Signal
+from PySide6.QtCore import QSettings, QSize, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
@@ -28,6 +28,7 @@ from nnviz.engine.files.validate import FormatError, read_text
 from nnviz.engine.sets.csvio import MAX_CSV_BYTES
 from nnviz.engine.teaching.lessons import builtin_id, lesson_names, load_lesson
 from nnviz.views.caption_bar import CaptionBar
+from nnviz.views.coalesce import lay_out_now
 from nnviz.views.files import FileManager, dropped_path
 from nnviz.views.fit import FittingStatusBar, give_way, size_to_current_page
 from nnviz.views.info_lab import LessonInfoLab
@@ -236,8 +237,7 @@ class MainWindow(QMainWindow):
         # sheets gave them as they were shown, and asked their layouts again (the status
         # bar's step status, 22 -> 30 px high in presentation mode): laid out now, before
         # the window's first frame, not after it (where the whole lab moved up)
-        for widget in (self.statusBar(), self):
-            QCoreApplication.sendPostedEvents(widget, QEvent.Type.LayoutRequest)
+        lay_out_now(self.statusBar())
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
         if dropped_path(event) is not None:

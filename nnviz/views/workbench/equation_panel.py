@@ -91,16 +91,14 @@ class EquationPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addWidget(split)
-        self._shown_trace = None
         # the text chosen for each step ((html, COMPACT step) per step and everything the
         # choice depends on) of the trace shown: the next step's is chosen while the class
         # looks at this one (Right then only lays it out), and a step shown again is
         # chosen once
         self._fits: dict[tuple, tuple[str, int]] = {}
-        self._fits_trace = None
+        self._fits_trace = None   # the trace shown (its steps listed, its texts chosen)
         self._ahead = QTimer(self)
         self._ahead.setSingleShot(True)
-        self._ahead.setInterval(0)
         self._ahead.timeout.connect(self._fit_next)
         self._ahead_due: int | None = None   # ms: started at the text's next paint
 
@@ -189,9 +187,8 @@ class EquationPanel(QWidget):
         stepping = tr is self._fits_trace   # (not a new trace: an edit, a training frame)
         self._set_fitting_html(tr, st.k, self._captions(tr, st.k, hidden), hidden)
         with QSignalBlocker(self.steps):
-            if self._shown_trace is not tr:
+            if not stepping:
                 resize_list(self.steps, 0)
-                self._shown_trace = tr
             first = min(self.steps.count(), st.k)
             resize_list(self.steps, st.k)
             for i in range(first, st.k):
