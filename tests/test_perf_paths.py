@@ -155,6 +155,49 @@ def test_graph_label_anchors_its_text_and_keeps_a_pixel_size(qtbot):
     assert img.pixelColor(int(r.left()) + 2, int(r.top()) + 1) != QColor("black")
 
 
+def test_a_graph_label_is_drawn_from_its_bitmap_until_its_text_or_fill_changes(
+        qtbot, monkeypatch):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+    from nnviz.views.items.label_item import GraphLabel
+
+    drawn: list[GraphLabel] = []
+    paint = GraphLabel.paint
+    monkeypatch.setattr(GraphLabel, "paint", lambda self, *a: (drawn.append(self), paint(self, *a)))
+    scene = QGraphicsScene()
+    t = GraphLabel((0.0, 0.0))
+    scene.addItem(t)
+    t.setHtml("<b>net 0.3775</b>")
+    t.setPos(20.0, 20.0)
+    assert t.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+    def render() -> QImage:
+        img = QImage(200, 80, QImage.Format.Format_ARGB32)
+        img.fill(QColor("black"))
+        p = QPainter(img)
+        scene.render(p, QRectF(0, 0, 200, 80), QRectF(0, 0, 200, 80))
+        p.end()
+        return img
+
+    render()
+    render()
+    assert len(drawn) == 1          # the second frame is the bitmap of the first
+    t.fill = QColor("white")
+    img = render()
+    assert len(drawn) == 2 and img.pixelColor(21, 21) == QColor("white")
+    t.fill = QColor("white")        # the same colour (another brush): nothing to draw
+    render()
+    assert len(drawn) == 2
+    t.fill = None
+    img = render()
+    assert len(drawn) == 3 and img.pixelColor(21, 21) == QColor("black")
+    t.setHtml("<b>out 0.5933</b>")
+    render()
+    assert len(drawn) == 4
+
+
 def _worked_example_graph(qtbot):
     """The graph of mazur-2-2-2's worked example, shown at 900x600 and fitted."""
     from nnviz.engine.teaching.lessons import load_lesson

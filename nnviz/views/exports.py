@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRect, QSize
 from PySide6.QtGui import QImage, QPainter, QRegion
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsItem, QGraphicsView, QWidget
 
 from nnviz.engine.files.atomic import write_atomic
 from nnviz.engine.files.validate import FormatError
@@ -52,16 +52,24 @@ def _export_mode(widget: QWidget):
     if isinstance(widget, QGraphicsView):
         views.append(widget)
     caches = [(v, v.cacheMode()) for v in views]
-    items = [it for v in views if v.scene() is not None for it in v.scene().items()
-             if hasattr(it, "setExportMode")]
+    scene_items = [it for v in views if v.scene() is not None for it in v.scene().items()]
+    items = [it for it in scene_items if hasattr(it, "setExportMode")]
+    # items painted from a bitmap of themselves (the graph's labels, the charts' axes)
+    # draw themselves: an SVG gets their text and lines, a 2x image their sharp edges
+    cached = [(it, it.cacheMode()) for it in scene_items
+              if it.cacheMode() != QGraphicsItem.CacheMode.NoCache]
     for v in views:
         v.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
         v.resetCachedContent()
     for it in items:
         it.setExportMode(True, {"antialias": True})
+    for it, _mode in cached:
+        it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         yield
     finally:
+        for it, mode in cached:
+            it.setCacheMode(mode)
         for it in items:
             it.setExportMode(False)
         for v, mode in caches:

@@ -22,8 +22,14 @@ class GraphLabel(QGraphicsTextItem):
     def __init__(self, anchor: tuple[float, float] = (0.0, 0.0)) -> None:
         super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        # painted from a bitmap of itself, drawn again only when its text, font or fill
+        # changes: a step changes a few of the graph's labels and repaints the view under
+        # all of them (drawing every label's rich text again was ~0.6 ms of a Workbench
+        # step's repaint; the step's latency 0.4 ms, 7 of 8 paired rounds). Exports draw
+        # without it (views/exports.py: vector text in an SVG).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.anchor = anchor
-        self.fill: QBrush | None = None
+        self._fill: QBrush | None = None
         self.html = ""   # the text last set by set_html_once
         #: what the graph's placing chooses among: the lines (text, role) of a target or
         #: weight label, a bias's or caption's forms (one line, two lines), the form
@@ -36,6 +42,17 @@ class GraphLabel(QGraphicsTextItem):
         # made every one of them 8 pixels wider than its text
         self.document().setDocumentMargin(1)
         self._leader: QGraphicsLineItem | None = None   # made at first use
+
+    @property
+    def fill(self) -> QBrush | None:
+        """The brush painted behind the text (None: transparent)."""
+        return self._fill
+
+    @fill.setter
+    def fill(self, brush: QBrush | None) -> None:
+        old, self._fill = self._fill, brush
+        if (old is None) != (brush is None) or (brush is not None and brush != old):
+            self.update()   # (its cached bitmap is drawn again)
 
     def set_leader(self, line: tuple[float, float, float, float] | None, colour: str = "",
                    width: float = 1.0) -> None:
@@ -90,7 +107,7 @@ class GraphLabel(QGraphicsTextItem):
         self.setTransform(QTransform.fromTranslate(-ax * r.width(), -ay * r.height()))
 
     def paint(self, painter, option, widget=None) -> None:
-        if self.fill is not None:
+        if self._fill is not None:
             r: QRectF = super().boundingRect()
-            painter.fillRect(r, self.fill)
+            painter.fillRect(r, self._fill)
         super().paint(painter, option, widget)
