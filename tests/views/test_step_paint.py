@@ -73,6 +73,48 @@ def test_each_step_of_the_trace_is_painted_in_one_pass(lab, main_window, qtbot):
     assert passes == [1] * len(passes), str(passes)
 
 
+class _Painted(QObject):
+    """Counts the paint events of the widgets it watches."""
+
+    def __init__(self, *widgets: QWidget) -> None:
+        super().__init__()
+        self.widgets = widgets
+        self.n = {id(w): 0 for w in widgets}
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:
+            self.n[id(obj)] += 1
+        return False
+
+    def of(self, w: QWidget) -> int:
+        return self.n[id(w)]
+
+    def close(self) -> None:
+        for w in self.widgets:
+            w.removeEventFilter(self)
+
+
+def test_a_step_repaints_the_docks_contents_not_the_docks(lab, main_window, qtbot):
+    """The Equation and Timeline panels paint their own ground: a step repaints the text,
+    the list and the sliders in them, not the docks' frames and title bars under them."""
+    press(qtbot, main_window, Qt.Key.Key_Right, 2)
+    _settled(qtbot)
+    docks = [lab.dock_eq, lab.dock_timeline]
+    panels = [lab.equations.text.viewport(), lab.timeline.micro_slider]
+    painted = _Painted(*docks, *panels)
+    try:
+        for _ in range(3):
+            press(qtbot, main_window, Qt.Key.Key_Right)
+            _settled(qtbot)
+    finally:
+        painted.close()
+    assert lab.stepper.k == 5
+    assert all(painted.of(w) >= 3 for w in panels), [painted.of(w) for w in panels]
+    assert [painted.of(d) for d in docks] == [0, 0]
+
+
 def test_a_step_asks_the_python_style_nothing_for_the_list_of_steps(lab, main_window, qtbot):
     """The list of steps and the scroll bars of the Equation panel have the platform's
     style (their metrics are its own: nothing in them is scaled), so a step's layout of
