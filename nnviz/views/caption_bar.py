@@ -87,6 +87,8 @@ class CaptionBar(QFrame):
         super().__init__(parent)
         self.setObjectName("caption-bar")
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # its own ground: a new caption repaints the bar, not the window under it
+        self.setAutoFillBackground(True)
         self.text_label = QLabel()
         self.text_label.setObjectName("caption-text")
         self.question_label = QLabel()

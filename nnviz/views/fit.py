@@ -184,6 +184,8 @@ class FittingStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # its own ground: a new step status repaints the bar, not the window under it
+        self.setAutoFillBackground(True)
         self._permanent: list[QWidget] = []
         # the message shown by show_fitting: its variants, deadline and text shown
         self._fitting: tuple[list[str], float | None, str] | None = None

@@ -97,12 +97,14 @@ class _Painted(QObject):
 
 
 def test_a_step_repaints_the_docks_contents_not_the_docks(lab, main_window, qtbot):
-    """The Equation and Timeline panels paint their own ground: a step repaints the text,
-    the list and the sliders in them, not the docks' frames and title bars under them."""
+    """The Equation and Timeline panels and the status bar paint their own ground: a step
+    repaints the text, the list, the sliders and the step status in them, not the docks'
+    frames and title bars or the window under them."""
     press(qtbot, main_window, Qt.Key.Key_Right, 2)
     _settled(qtbot)
-    docks = [lab.dock_eq, lab.dock_timeline]
-    panels = [lab.equations.text.viewport(), lab.timeline.micro_slider]
+    docks = [lab.dock_eq, lab.dock_timeline, main_window]
+    panels = [lab.equations.text.viewport(), lab.timeline.micro_slider,
+              main_window.statusBar()]
     painted = _Painted(*docks, *panels)
     try:
         for _ in range(3):
@@ -112,7 +114,7 @@ def test_a_step_repaints_the_docks_contents_not_the_docks(lab, main_window, qtbo
         painted.close()
     assert lab.stepper.k == 5
     assert all(painted.of(w) >= 3 for w in panels), [painted.of(w) for w in panels]
-    assert [painted.of(d) for d in docks] == [0, 0]
+    assert [painted.of(d) for d in docks] == [0, 0, 0]
 
 
 def test_a_step_asks_the_python_style_nothing_for_the_list_of_steps(lab, main_window, qtbot):
