@@ -128,9 +128,8 @@ class WorkbenchLab(Lab):
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         d = plain_dock(title, self)   # its frame and title bar never scale
         d.setObjectName(f"workbench-dock-{title.lower()}")
-        # the content paints its own ground, so a change inside it repaints the content
-        # alone: see-through, it had the dock's frame and title bar (and the window below
-        # them) painted again under it at every step (~0.6 ms of a step's repaint)
+        # its own ground: a step repaints the content alone (see-through, it had the dock's
+        # frame and title bar painted again under it: ~0.6 ms of a step's repaint)
         widget.setAutoFillBackground(True)
         d.setWidget(widget)
         self.addDockWidget(area, d)
