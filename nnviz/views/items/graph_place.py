@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QPointF
 
+from nnviz.views.items.graph_ahead import PlacingMemo
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT
 from nnviz.views.items.graph_lines import Lines
 from nnviz.views.items.graph_nodes import OUTLINES
@@ -41,9 +42,12 @@ class Placement:
     """Overlap-free places for the graph's texts (after :meth:`TextLayer.place` put them
     at their defaults)."""
 
-    def __init__(self, graph: NetworkGraphWidget, texts: TextLayer) -> None:
+    def __init__(self, graph: NetworkGraphWidget, texts: TextLayer,
+                 memo: PlacingMemo | None = None) -> None:
         self._g = weakref.proxy(graph)   # its view, coordinates, state (no cycle)
         self.texts = texts
+        # every placing's outcome by all it reads (shared with the placing ahead)
+        self.memo = memo or PlacingMemo()
         self.weights = WeightLabels(graph, texts)   # the weight labels' own search
         # what the lines cost under a neuron's values at each of their spots, per spots'
         # rectangles, while the lines stay where they are (a step changes one neuron's
@@ -146,7 +150,18 @@ class Placement:
         return first[:1] + second[:1] + ends
 
     def resolve(self) -> None:
-        """Place every shown text where it overlaps nothing (see the module docstring)."""
+        """Place every shown text where it overlaps nothing (see the module docstring),
+        or where the placing remembered for the same texts and geometry put them
+        (:mod:`~nnviz.views.items.graph_ahead`)."""
+        key = self.memo.key(self)
+        got = self.memo.get(key)
+        if got is not None:
+            self.memo.apply(self, got)
+            return
+        self._search()
+        self.memo.put(key, self)
+
+    def _search(self) -> None:
         g, texts = self._g, self.texts
         dev = self._device_map()
         if dev is None or g.compact or not g.coords.sizes:

@@ -24,12 +24,6 @@ if TYPE_CHECKING:
 MAX_EDGE_LABELS = 48   # more edges than this: weight labels are culled
 
 
-def _set_html(item: GraphLabel, html: str) -> None:
-    """setHtml only when the text changed: laying out rich text is the slow part of a
-    redraw, and most labels keep their text from one micro-step to the next."""
-    item.set_html_once(html)
-
-
 def _show(item, on: bool) -> None:
     """setVisible only on a change (the texts are placed again whenever the view's scale
     changes, and most keep their visibility)."""
@@ -45,8 +39,9 @@ class TextLayer:
     (neuron (l, j) -> item), ``targets`` (output j), ``biases`` (weight layer l) and
     ``captions`` (layer l) are the same items by role."""
 
-    def __init__(self, graph: NetworkGraphWidget) -> None:
+    def __init__(self, graph: NetworkGraphWidget, in_scene: bool = True) -> None:
         self._g = weakref.proxy(graph)   # its owner: what to show (no cycle through it)
+        self._in_scene = in_scene   # (False: placed ahead off screen, graph_ahead.py)
         self.items: list[GraphLabel] = []
         self.edge_labels: list[tuple[GraphLabel, tuple[int, int, int]]] = []
         self.names: dict[tuple[int, int], GraphLabel] = {}
@@ -64,7 +59,7 @@ class TextLayer:
     # ------------------------------------------------------------ items
     def make(self) -> None:
         """Items for the network's shape (``graph.coords``), the old ones removed."""
-        for t in self.all_items():
+        for t in self.all_items() if self._in_scene else ():
             self._g.view.removeItem(t)
         self.items, self.edge_labels = [], []
         self.names, self.values, self.targets = {}, {}, {}
@@ -84,18 +79,17 @@ class TextLayer:
             self.captions[l] = self._add((0.5, 0))
         for l in range(L):
             self.biases[l] = self._add((0, 0.5))
-        if sum(c.offsets[-1:]) <= MAX_EDGE_LABELS:
-            for i in range(int(c.offsets[-1])):
-                t = GraphLabel((0, 0.5))
-                t.setZValue(15)  # over the neurons: a long value must never be cut off
-                self._g.view.addItem(t, ignoreBounds=True)
-                self.edge_labels.append((t, c.edge_index(i)))
+        if sum(c.offsets[-1:]) <= MAX_EDGE_LABELS:   # (over the neurons: a long value
+            self.edge_labels = [(self._add((0, 0.5), 15), c.edge_index(i))   # never cut off)
+                                for i in range(int(c.offsets[-1]))]
 
-    def _add(self, anchor) -> GraphLabel:
+    def _add(self, anchor, z: float = 20) -> GraphLabel:
         t = GraphLabel(anchor)
-        t.setZValue(20)
-        self._g.view.addItem(t, ignoreBounds=True)
-        self.items.append(t)
+        t.setZValue(z)
+        if self._in_scene:
+            self._g.view.addItem(t, ignoreBounds=True)
+        if z == 20:   # (the weight labels are kept apart, in edge_labels)
+            self.items.append(t)
         return t
 
     def value_items(self) -> list[tuple[tuple[int, int], GraphLabel]]:
@@ -122,14 +116,14 @@ class TextLayer:
         # (no free spot beside their neuron at 1024x768 in F5), and showed through them
         fill = pg.mkBrush(translucent(s.background, 240))
         for (l, j), item in self.names.items():
-            _set_html(item, f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
-                         f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
+            item.set_html_once(f'<div style="font-size:{s.pt(10):.1f}pt; font-weight:bold; '
+                               f'color:{s.foreground}">{math_html(nm.label(l, j))}</div>')
         for (l, j), item in self.value_items():
             lines = list(st.node_text.get((l, j), []))
             if l == 0 and not lines and g.x is not None and j < len(g.x):
                 lines = [(fmt(g.x[j]), "value")]
             item.lines = lines   # the placing picks the type size (graph_place)
-            _set_html(item, lines_html(lines, s, pt))
+            item.set_html_once(lines_html(lines, s, pt))
             _show(item, bool(lines))
             item.fill = fill
         for j, item in self.targets.items():
@@ -146,7 +140,7 @@ class TextLayer:
                 name, value = nm.bias(l, 0), fmt(b[l][0])   # in one line, or two if narrow
                 item.forms = (lines_html([(f"{name} = {value}", "value")], s, pt),
                               lines_html([(f"{name} =", "value"), (value, "value")], s, pt))
-                _set_html(item, item.forms[item.form])
+                item.set_html_once(item.forms[item.form])
         for l, item in self.captions.items():
             self._set_caption_forms(l, item)
         w = g.shown_weights()
@@ -156,7 +150,7 @@ class TextLayer:
                 lines = [(f"{nm.weight(l, j, k)} = {fmt(w[l][j, k])}",
                           "positive" if w[l][j, k] >= 0 else "negative")]
             item.lines = lines   # the placing picks the form (whole, numbers alone, size)
-            _set_html(item, lines_html(lines, s, s.pt(9)))
+            item.set_html_once(lines_html(lines, s, s.pt(9)))
             item.fill = pg.mkBrush(QColor(s.background))
 
     def _set_caption_forms(self, l: int, item: GraphLabel) -> None:
@@ -173,10 +167,10 @@ class TextLayer:
         if (item.forms or (None,))[0] != one:
             two = lines_html([(f"{n} {kind}", "muted")] + ([(act, "muted")] if act else []),
                              s, s.pt(9)).replace("<div ", '<div align="center" ', 1)
-            _set_html(item, one)
+            item.set_html_once(one)
             item.one_width = item.boundingRect().width()
             item.forms = (one, two)
-        _set_html(item, item.forms[item.form])
+        item.set_html_once(item.forms[item.form])
 
     # ------------------------------------------------------------ room at the sides
     def margins(self, lpx: float, rpx: float) -> tuple[float, float]:
@@ -272,7 +266,7 @@ class TextLayer:
             lines = item.lines
             if not lines:
                 continue
-            _set_html(item, lines_html(lines, self._g.style_, pt, 2 if one_line else 1))
+            item.set_html_once(lines_html(lines, self._g.style_, pt, 2 if one_line else 1))
             rows = len(lines) - 1 if one_line and len(lines) > 1 else len(lines)
             item.set_anchor((0, 0.5 / rows if one_line and j == last else 0.5))
 
@@ -280,6 +274,8 @@ class TextLayer:
     def place(self) -> None:
         """Every text at its default place, shown where it fits (before the placing)."""
         px, py = self._g.view.viewPixelSize()
+        for item in self.all_items():   # by the point it was made with: what the placing
+            item.set_anchor(item.home)   # is given then owes nothing to the last one's
         self._place_node_texts(px, py)
         self._place_biases_and_captions(px, py)
         if self._g.compact:    # a thumbnail: the neurons' names only
@@ -350,7 +346,7 @@ class TextLayer:
             fits = False
             for form in range(len(item.forms)):   # one line, else two
                 item.form = form
-                _set_html(item, item.forms[form])
+                item.set_html_once(item.forms[form])
                 fits = (14 + 8) * sc + item.boundingRect().width() <= gap
                 if fits:
                     break
@@ -359,7 +355,7 @@ class TextLayer:
         for form in (0, 1):   # in one line each where they fit, else in two
             for item in items:
                 item.form = form
-                _set_html(item, item.forms[form])
+                item.set_html_once(item.forms[form])
             widths = [item.boundingRect().width() for item in items]
             captions_fit = all((a + b) / 2 + 4 * sc <= gap for a, b in zip(widths, widths[1:]))
             if captions_fit:

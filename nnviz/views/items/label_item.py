@@ -29,8 +29,9 @@ class GraphLabel(QGraphicsTextItem):
         # without it (views/exports.py: vector text in an SVG).
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.anchor = anchor
+        self.home = anchor   # the anchor it was made with (TextLayer.place starts from it)
         self._fill: QBrush | None = None
-        self.html = ""   # the text last set by set_html_once
+        self.html = ""   # the text last set
         #: what the graph's placing chooses among: the lines (text, role) of a target or
         #: weight label, a bias's or caption's forms (one line, two lines), the form
         #: shown, and a caption's one-line width
@@ -42,6 +43,7 @@ class GraphLabel(QGraphicsTextItem):
         # made every one of them 8 pixels wider than its text
         self.document().setDocumentMargin(1)
         self._leader: QGraphicsLineItem | None = None   # made at first use
+        self.leader_args: tuple | None = None   # what set_leader was last given (None: none)
 
     @property
     def fill(self) -> QBrush | None:
@@ -58,6 +60,7 @@ class GraphLabel(QGraphicsTextItem):
                    width: float = 1.0) -> None:
         """A thin line from the text to what it labels: (x0, y0, x1, y1) in pixels from
         the text's top-left corner (it follows the label, not the zoom), or None."""
+        self.leader_args = None if line is None else (tuple(line), colour, width)
         if line is None:
             if self._leader is not None:
                 self._leader.setVisible(False)
@@ -83,6 +86,7 @@ class GraphLabel(QGraphicsTextItem):
     def setHtml(self, html: str) -> None:  # noqa: N802 - Qt API
         self.setTextWidth(-1)
         super().setHtml(html)
+        self.html = html
         if 'align="center"' in html:   # lines centred on the widest (a width to centre in)
             doc = self.document()
             self.setTextWidth(math.ceil(doc.idealWidth() + 2 * doc.documentMargin()) + 1)
@@ -93,7 +97,6 @@ class GraphLabel(QGraphicsTextItem):
         redraw, and most labels keep their text from one frame to the next."""
         if html != self.html:
             self.setHtml(html)
-            self.html = html
 
     def set_anchor(self, anchor: tuple[float, float]) -> None:
         """Place the text by another of its points."""

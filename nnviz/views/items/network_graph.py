@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from nnviz.engine.core.naming import Naming
 from nnviz.views.coalesce import Coalescer, flush_scenes
+from nnviz.views.items.graph_ahead import PlaceAhead
 from nnviz.views.items.graph_coords import MAX_NODE_TEXT, GraphCoords
 from nnviz.views.items.graph_edges import EDGE_BUDGET, N_BUCKETS, EdgeLayer, dropped_edges
 from nnviz.views.items.graph_first_paint import FirstPaint
@@ -102,6 +103,7 @@ class NetworkGraphWidget(QWidget):
         self.nodes = NodeLayer(self.view)   # the neurons and shared-bias squares
         self.texts = TextLayer(self)   # neuron names, values, targets, biases, captions
         self.placement = Placement(self, self.texts)
+        self.ahead = PlaceAhead(self)   # a state's labels placed before it is shown
         self.picker = Picker(self)
         self._net_key: tuple | None = None   # what set_network last drew
         self._auto_fit = True

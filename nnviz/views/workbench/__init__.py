@@ -37,6 +37,7 @@ from nnviz.views.workbench.equation_panel import EquationPanel
 from nnviz.views.workbench.inspector import Inspector
 from nnviz.views.workbench.notes import step_remarks
 from nnviz.views.workbench.present import math_plain, show_step
+from nnviz.views.workbench.step_ahead import StepAhead
 from nnviz.views.workbench.timeline import TimelinePanel
 from nnviz.views.workbench.train_n import TrainNPanel
 
@@ -68,10 +69,8 @@ class WorkbenchLab(Lab):
         self.timeline = TimelinePanel(self.stepper, [
             self.act_home, self.act_prev_layer, self.act_prev, self.act_play, self.act_next,
             self.act_next_layer, self.act_train, self.act_labels, self.act_matrix])
-        self.repeat = RepeatTrainer(
-            self.stepper, self, batch=lambda: (self.matrix.batch_rows()[:2]
-                                               if self.matrix.active and self.matrix.batch
-                                               else None))
+        self.repeat = RepeatTrainer(self.stepper, self, batch=lambda: (
+            self.matrix.batch_rows()[:2] if self.matrix.active and self.matrix.batch else None))
         self.train_n = TrainNPanel(self.repeat)
         self.timeline.add_row(self.train_n)
         self._build_docks()
@@ -83,6 +82,7 @@ class WorkbenchLab(Lab):
         from nnviz.views.workbench.reveal import WorkbenchReveal
 
         self.reveal = WorkbenchReveal(self, getattr(parent, "reveal", None))
+        self._ahead = StepAhead(self)   # the next step's graph labels placed ahead
         self.equations.set_guess_bar(self.reveal.bar)
         self._connect(doc)
         self._on_lesson_changed()
@@ -288,7 +288,6 @@ class WorkbenchLab(Lab):
         self.status.emit(math_plain(" · ".join([status] + short)))   # "neuron a²₃", not a^2_3
         if not self.matrix.active:
             self.graph.flush()
-
 
     # ------------------------------------------------------------ Lab hooks
     def step_forward(self) -> None:

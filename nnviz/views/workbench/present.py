@@ -260,6 +260,14 @@ def step_summary(step: MicroStep, hidden: bool = False) -> str:
                       f"{'?' if hidden else fmt(step.value)}")
 
 
+def shown_state(tr: Trace, k: int, naming: Naming, reveal, hidden: bool,
+                presentation: bool) -> GraphState:
+    """What the graph shows at micro-step ``k`` (``hidden``: its result masked while it is
+    predicted)."""
+    shown = reveal.state(tr, k) if hidden and k > 0 else tr.state_at(k)
+    return graph_state(tr, shown, naming, presentation)
+
+
 def show_step(graph, stepper, reveal, hidden: bool, presentation: bool) -> None:
     """The Workbench's graph at the stepper's micro-step (the result masked while it is
     predicted), or the network alone where no pass could be made."""
@@ -269,9 +277,7 @@ def show_step(graph, stepper, reveal, hidden: bool, presentation: bool) -> None:
         graph.set_network(tr.net_before, naming, redraw=False)
         graph.set_inputs(tr.x, redraw=False)   # set_state draws them all
         graph.set_targets(tr.y, redraw=False)
-        masked = hidden and stepper.k > 0
-        shown = reveal.state(tr, stepper.k) if masked else tr.state_at(stepper.k)
-        graph.set_state(graph_state(tr, shown, naming, presentation))
+        graph.set_state(shown_state(tr, stepper.k, naming, reveal, hidden, presentation))
     elif stepper.doc.network is not None:   # declined (the Equation panel says why):
         graph.set_network(stepper.doc.network, naming, redraw=False)   # the network alone
         graph.set_state(None)

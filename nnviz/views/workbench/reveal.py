@@ -40,7 +40,15 @@ class WorkbenchReveal(LabReveal):
                     float(np.asarray(m.values).reshape(-1)[0]))
         if st.trace is None or st.step is None:
             return None
-        return (self.lesson(), "workbench", st.t, st.k), st.step.equation.lhs, st.step.value
+        return self._key(st.k), st.step.equation.lhs, st.step.value
+
+    def _key(self, k: int) -> tuple:
+        return self.lesson(), "workbench", self.lab.stepper.t, k
+
+    def hidden_at(self, k: int) -> bool:
+        """Will micro-step ``k``'s result be hidden when it is shown (predict mode, not
+        yet guessed or revealed)?"""
+        return self.rc.hidden(self._key(k))
 
     def state(self, trace: Trace, k: int) -> TraceState:
         """What the graph may show while step ``k``'s result is hidden: what was known
