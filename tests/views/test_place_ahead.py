@@ -192,3 +192,30 @@ def test_a_placing_given_anything_else_searches_again(main_window, qtbot):
         assert given() != key
     finally:
         set_presentation(main_window, qtbot, False)
+
+
+def test_in_predict_mode_too(main_window, qtbot):
+    """Predict mode (Q): each step is placed ahead with its result hidden, as Right shows
+    it; R shows the result (another placing, searched)."""
+    win = main_window
+    lab = win.current_lab
+    graph = lab.graph
+    memo = graph.placement.memo
+    qtbot.keyClick(win, Qt.Key.Key_Q)
+    assert win.reveal_actions.act_mode.isChecked()
+    settle()
+    hits = 0
+    for k in range(1, 11):
+        lab.graph.setFocus()
+        before = memo.hits
+        _step(qtbot, win)
+        assert lab.stepper.k == k and lab.reveal.hidden()
+        hits += memo.hits > before
+        assert _labels(graph) == _searched(graph)
+        if k % 3 == 0:   # now and then the result shown, and stepping on
+            qtbot.keyClick(win, Qt.Key.Key_R)
+            qtbot.wait(30)
+            settle()
+            assert not lab.reveal.hidden()
+            assert _labels(graph) == _searched(graph)
+    assert hits >= 9, hits
