@@ -219,3 +219,26 @@ def test_in_predict_mode_too(main_window, qtbot):
             assert not lab.reveal.hidden()
             assert _labels(graph) == _searched(graph)
     assert hits >= 9, hits
+
+
+def test_a_zoom_places_the_next_step_again(main_window, qtbot):
+    """The view zoomed in (Ctrl++): the labels keep their size in pixels, so the next step
+    is placed ahead again at the new scale, and Right finds it."""
+    lab = main_window.current_lab
+    graph = lab.graph
+    for _ in range(4):
+        _step(qtbot, main_window)
+    before = graph.view.viewRange()
+    press(qtbot, main_window, Qt.Key.Key_Plus, mod=Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(50)
+    settle()
+    searches = []
+    search = graph.placement._search
+    graph.placement._search = lambda: (searches.append(1), search())
+    try:
+        _step(qtbot, main_window)
+    finally:
+        del graph.placement._search
+    assert graph.view.viewRange() != before   # zoomed
+    assert searches == []
+    assert _labels(graph) == _searched(graph)

@@ -53,7 +53,8 @@ class StepAhead(QObject):
         hidden = lab.reveal.hidden_at(k)
         presentation = bool(lab.style_.presentation)
         size = lab.graph.view_widget.viewport().size()
-        todo = (id(tr), k, hidden, presentation, size.width(), size.height())
+        shown = tuple(map(tuple, lab.graph.view.viewRange()))   # (zoomed: placed again)
+        todo = (id(tr), k, hidden, presentation, size.width(), size.height(), shown)
         if todo != self._done:   # (a repaint of the same step: placed already)
             self._done = todo
             lab.graph.ahead.place(shown_state(tr, k, st.doc.naming, lab.reveal, hidden,
