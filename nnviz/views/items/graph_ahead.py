@@ -55,7 +55,7 @@ class PlacingMemo:
 
     def __init__(self) -> None:
         self._got: dict[tuple, tuple] = {}
-        self.hits = 0   # placings answered from the memo (for tests and the bench)
+        self.hits = 0   # placings answered from the memo (for tests)
         # off until a placing ahead is asked for (a graph nobody places ahead, e.g. a
         # handout's, pays nothing for the keys)
         self.on = False
