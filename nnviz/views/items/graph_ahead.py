@@ -74,12 +74,12 @@ class PlacingMemo:
         items = texts.all_items()
         L = len(c.sizes)
         return (o.x(), o.y(), e.x(), e.y(), px, py, placement._view_bounds(),
-                tuple(c.sizes), tuple(c.node_size(l) for l in range(L)),
-                c.bias_pos.tobytes(), len(c.src), tuple(g.shared_layers()), g.style_,
+                tuple(c.sizes), tuple(c.node_size(l) for l in range(L)),   # (the sizes
+                c.bias_pos.tobytes(), tuple(g.shared_layers()), g.style_,   # give the edges)
                 g.weight_labels_on, st.active, tuple(sorted(st.node_text)),
                 tuple(texts.roomy_layer(l, py) for l in range(L)),
                 items[0].font().key() if items else "",   # (all of them: the scene's)
-                tuple(e for _, e in texts.edge_labels), tuple(_label_in(t) for t in items))
+                tuple(_label_in(t) for t in items))
 
     def get(self, key: tuple | None) -> tuple | None:
         return None if key is None else self._got.get(key)

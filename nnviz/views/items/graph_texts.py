@@ -80,16 +80,20 @@ class TextLayer:
         for l in range(L):
             self.biases[l] = self._add((0, 0.5))
         if sum(c.offsets[-1:]) <= MAX_EDGE_LABELS:   # (over the neurons: a long value
-            self.edge_labels = [(self._add((0, 0.5), 15), c.edge_index(i))   # never cut off)
-                                for i in range(int(c.offsets[-1]))]
+            self.edge_labels = [(self._label((0, 0.5), 15), c.edge_index(i))   # is never
+                                for i in range(int(c.offsets[-1]))]              # cut off)
 
-    def _add(self, anchor, z: float = 20) -> GraphLabel:
+    def _label(self, anchor, z: float) -> GraphLabel:
+        """A label at depth ``z``, in the view (unless placed ahead, off screen)."""
         t = GraphLabel(anchor)
         t.setZValue(z)
         if self._in_scene:
             self._g.view.addItem(t, ignoreBounds=True)
-        if z == 20:   # (the weight labels are kept apart, in edge_labels)
-            self.items.append(t)
+        return t
+
+    def _add(self, anchor) -> GraphLabel:
+        t = self._label(anchor, 20)
+        self.items.append(t)
         return t
 
     def value_items(self) -> list[tuple[tuple[int, int], GraphLabel]]:
